@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ERC721} from "solady/src/tokens/ERC721.sol";
+import {FlaggedApprovalERC721} from "./token/FlaggedApprovalERC721.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IIPRegistry} from "./interfaces/IIPRegistry.sol";
+import {RecordPacking} from "./libraries/RecordPacking.sol";
+
+/// @title IPRegistry
+/// @notice Registers intellectual-property rights (patents, applications, designs, trademarks, copyrights,
+/// know-how) as ERC-721 tokens, one token per right, and keeps their chain of custody auditable.
+/// @dev
+/// - The token id is the right's `rightId` (keccak of its normalised official identifier), so a right can be
+///   registered only once without a mapping of its own; the document bundle's SHA-256 is unique through
+///   `_tokenOfContent`.
+/// - The record (status, origin, kind, jurisdiction, times) rides in the 96 spare bits of the token's
+///   ownership slot (Solady ERC721 "extra data"); the metadata URI lives in events, not storage.
+///   See docs/storage.md for the bit layout and the gas reasoning.
+/// - Every ownership change passes `_beforeTokenTransfer`, which enforces the pause and the freeze.
+/// - Three registration paths: a registrar registers directly; a registrar signs an EIP-712 voucher that
+///   anyone may submit (the token always goes to the voucher's recipient); anyone claims a self-declared right
+///   by commit-reveal (the commitment binds the claimant). None can be front-run to the copier's benefit.
+contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, EIP712, IERC2981, IIPRegistry {
+    using RecordPacking for uint96;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Role of accounts that register rights, sign vouchers, freeze and force-transfer.
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+
+    /// @notice Role of accounts that may pause and unpause the registry.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    /// @notice Blocks a claimant must wait after committing before revealing.
+    uint256 public constant MIN_REVEAL_DELAY = 1;
+
+    /// @notice Blocks after the commitment during which the reveal is accepted (about a day at 12 s).
+    uint256 public constant REVEAL_WINDOW = 7200;
+
+    /// @notice Highest royalty a token may declare, in basis points.
+    uint96 public constant MAX_ROYALTY_BPS = 10_000;
+
+    bytes32 private constant _REGISTRATION_TYPEHASH = keccak256(
+        "Registration(uint256 rightId,bytes32 contentHash,uint8 kind,bytes2 jurisdiction,uint40 expiry,string metadataURI)"
+    );
+
+    bytes32 private constant _VOUCHER_TYPEHASH = keccak256(
+        "Voucher(address to,Registration registration,uint256 nonce,uint256 deadline)"
+        "Registration(uint256 rightId,bytes32 contentHash,uint8 kind,bytes2 jurisdiction,uint40 expiry,string metadataURI)"
+    );
+
+    /// @notice Block in which the registry was deployed: where log scans start.
+    uint256 public immutable DEPLOYMENT_BLOCK;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    mapping(bytes32 contentHash => uint256 tokenId) private _tokenOfContent;
+
+    mapping(bytes32 commitment => uint256 blockNumber) private _commitments;
+
+    /// @dev Royalty in basis points plus one, so that zero means "use the default".
+    mapping(uint256 tokenId => uint256 bpsPlusOne) private _royaltyBpsPlusOne;
+
+    uint96 private _defaultRoyaltyBps;
+
+    string private _baseTokenURI;
+
+    /// @dev Set only for the duration of a registrar's forced transfer, which may move a frozen token.
+    bool private transient _forcing;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param admin Receives the admin, registrar and guardian roles; hand them on with `grantRole`.
+    constructor(address admin) EIP712("IPLedger Registry", "1") {
+        DEPLOYMENT_BLOCK = block.number;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(REGISTRAR_ROLE, admin);
+        _grantRole(GUARDIAN_ROLE, admin);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          ERC-721 METADATA
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The collection name.
+    function name() public pure override returns (string memory) {
+        return "IPLedger Rights";
+    }
+
+    /// @notice The collection symbol.
+    function symbol() public pure override returns (string memory) {
+        return "IPR";
+    }
+
+    /// @notice The metadata gateway URI of `tokenId`: the base URI followed by the token id in hex.
+    /// @dev The registered metadata URI itself is in the `RightRegistered` / `MetadataURIUpdated` events;
+    /// a gateway at the base URI serves it. Empty while no base URI is set.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireExists(tokenId);
+        string memory base = _baseTokenURI;
+        if (bytes(base).length == 0) return "";
+        return string.concat(base, Strings.toHexString(tokenId, 32));
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             REGISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: caller has REGISTRAR_ROLE; registry not paused; right and content not registered.
+    /// Emits {Transfer} and {RightRegistered}.
+    function register(address to, Registration calldata registration)
+        external
+        onlyRole(REGISTRAR_ROLE)
+        returns (uint256 tokenId)
+    {
+        return _register(to, registration, msg.sender, false);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev The signature is over the EIP-712 `Voucher` in this contract's domain (chain id and address bound);
+    /// the nonce is `voucher.to`'s and is consumed. Front-running is harmless: the token always goes to
+    /// `voucher.to`. Emits {Transfer} and {RightRegistered}.
+    function registerWithVoucher(Voucher calldata voucher, bytes calldata signature)
+        external
+        returns (uint256 tokenId)
+    {
+        if (block.timestamp > voucher.deadline) revert VoucherExpired(voucher.deadline);
+        address signer = ECDSA.recover(_hashTypedDataV4(_hashVoucher(voucher)), signature);
+        if (!hasRole(REGISTRAR_ROLE, signer)) revert InvalidVoucherSigner(signer);
+        _useCheckedNonce(voucher.to, voucher.nonce);
+        return _register(voucher.to, voucher.registration, signer, false);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: the same commitment is not pending. Emits {ClaimCommitted}.
+    function commit(bytes32 commitment) external whenNotPaused {
+        uint256 committedAt = _commitments[commitment];
+        if (committedAt != 0 && block.number <= committedAt + REVEAL_WINDOW) {
+            revert CommitmentPending(commitment, committedAt);
+        }
+        _commitments[commitment] = block.number;
+        emit ClaimCommitted(commitment, msg.sender);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev The commitment is `commitmentFor(msg.sender, registration, salt)`: a copier of this transaction
+    /// has no commitment of their own and reverts. Requirements: at least MIN_REVEAL_DELAY blocks and at most
+    /// REVEAL_WINDOW blocks after the commit. The token is marked self-declared.
+    /// Emits {Transfer} and {RightRegistered}.
+    function reveal(Registration calldata registration, bytes32 salt) external returns (uint256 tokenId) {
+        bytes32 commitment = commitmentFor(msg.sender, registration, salt);
+        uint256 committedAt = _commitments[commitment];
+        if (committedAt == 0) revert UnknownCommitment(commitment);
+        if (block.number < committedAt + MIN_REVEAL_DELAY) revert RevealTooEarly(committedAt + MIN_REVEAL_DELAY);
+        if (block.number > committedAt + REVEAL_WINDOW) revert RevealWindowClosed(committedAt + REVEAL_WINDOW);
+        delete _commitments[commitment];
+        return _register(msg.sender, registration, address(0), true);
+    }
+
+    /// @notice Voids the current voucher nonce of `to`. Requirements: caller has REGISTRAR_ROLE.
+    /// Emits {VoucherCancelled}.
+    function cancelVoucher(address to) external onlyRole(REGISTRAR_ROLE) {
+        emit VoucherCancelled(to, _useNonce(to), msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          CUSTODY CHANGES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: caller is the owner, approved for the token, or an approved operator; the token is
+    /// not frozen; `deedHash` is not zero. Emits {Transfer} and {Assigned}.
+    function assign(uint256 tokenId, address to, bytes32 deedHash) external {
+        if (deedHash == bytes32(0)) revert MissingEvidenceHash();
+        address from = _requireExists(tokenId);
+        _transfer(msg.sender, from, to, tokenId);
+        emit Assigned(tokenId, from, to, deedHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: caller has REGISTRAR_ROLE; token exists and is not frozen; `orderHash` not zero.
+    /// Emits {Frozen} and {MetadataUpdate}.
+    function freeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
+        _setFrozen(tokenId, orderHash, true);
+        emit Frozen(tokenId, msg.sender, orderHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: caller has REGISTRAR_ROLE; token exists and is frozen; `orderHash` not zero.
+    /// Emits {Unfrozen} and {MetadataUpdate}.
+    function unfreeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
+        _setFrozen(tokenId, orderHash, false);
+        emit Unfrozen(tokenId, msg.sender, orderHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Moves frozen tokens too; the freeze stays as it was. Requirements: caller has REGISTRAR_ROLE;
+    /// registry not paused; `orderHash` not zero. Emits {Transfer} and {ForceTransferred}.
+    function forceTransfer(uint256 tokenId, address to, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
+        if (orderHash == bytes32(0)) revert MissingEvidenceHash();
+        address from = _requireExists(tokenId);
+        _forcing = true;
+        _transfer(address(0), from, to, tokenId);
+        _forcing = false;
+        emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             METADATA
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: caller is the owner (token not frozen) or a registrar; registry not paused.
+    /// Emits {MetadataURIUpdated} and {MetadataUpdate}.
+    function setMetadataURI(uint256 tokenId, string calldata metadataURI) external whenNotPaused {
+        address owner = _requireExists(tokenId);
+        if (!hasRole(REGISTRAR_ROLE, msg.sender)) {
+            if (msg.sender != owner) revert NotTokenOwnerOrApproved(msg.sender, tokenId);
+            if (_getExtraData(tokenId).isFrozen()) revert TokenIsFrozen(tokenId);
+        }
+        emit MetadataURIUpdated(tokenId, msg.sender, metadataURI);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @notice Sets the prefix of `tokenURI`. Requirements: caller has DEFAULT_ADMIN_ROLE.
+    /// Emits {BaseURIUpdated}.
+    function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _baseTokenURI = baseURI;
+        emit BaseURIUpdated(baseURI);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              ROYALTIES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice ERC-2981: the royalty on a sale of `tokenId` for `salePrice`, paid to the right's current owner.
+    function royaltyInfo(uint256 tokenId, uint256 salePrice)
+        external
+        view
+        returns (address receiver, uint256 royaltyAmount)
+    {
+        receiver = _requireExists(tokenId);
+        uint256 stored = _royaltyBpsPlusOne[tokenId];
+        uint256 bps = stored == 0 ? _defaultRoyaltyBps : stored - 1;
+        royaltyAmount = salePrice * bps / 10_000;
+    }
+
+    /// @notice Sets the royalty of `tokenId` in basis points. Requirements: caller owns the token.
+    /// Emits {RoyaltySet}.
+    function setTokenRoyalty(uint256 tokenId, uint96 bps) external {
+        if (msg.sender != _requireExists(tokenId)) revert NotTokenOwnerOrApproved(msg.sender, tokenId);
+        if (bps > MAX_ROYALTY_BPS) revert InvalidRoyalty(bps);
+        // Cannot overflow: bps <= 10_000.
+        unchecked {
+            _royaltyBpsPlusOne[tokenId] = uint256(bps) + 1;
+        }
+        emit RoyaltySet(tokenId, bps);
+    }
+
+    /// @notice Sets the royalty of tokens without their own. Requirements: caller has DEFAULT_ADMIN_ROLE.
+    /// Emits {RoyaltySet} with token id 0.
+    function setDefaultRoyalty(uint96 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (bps > MAX_ROYALTY_BPS) revert InvalidRoyalty(bps);
+        _defaultRoyaltyBps = bps;
+        emit RoyaltySet(0, bps);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                PAUSE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Stops every registration and every movement of tokens. Requirements: caller has GUARDIAN_ROLE.
+    /// Emits {Paused}.
+    function pause() external onlyRole(GUARDIAN_ROLE) {
+        _pause();
+    }
+
+    /// @notice Resumes the registry. Requirements: caller has GUARDIAN_ROLE. Emits {Unpaused}.
+    function unpause() external onlyRole(GUARDIAN_ROLE) {
+        _unpause();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    function recordOf(uint256 tokenId) external view returns (Record memory record) {
+        address owner = _requireExists(tokenId);
+        uint96 packed = _getExtraData(tokenId);
+        Status status = packed.isFrozen()
+            ? Status.Frozen
+            : (packed.expiry() != 0 && block.timestamp >= packed.expiry() ? Status.Expired : Status.Active);
+        record = Record({
+            owner: owner,
+            kind: Kind(packed.kind()),
+            jurisdiction: packed.jurisdiction(),
+            registeredAt: packed.registeredAt(),
+            expiry: packed.expiry(),
+            status: status,
+            selfDeclared: packed.isSelfDeclared()
+        });
+    }
+
+    /// @inheritdoc IIPRegistry
+    function tokenOfContent(bytes32 contentHash) external view returns (uint256) {
+        return _tokenOfContent[contentHash];
+    }
+
+    /// @inheritdoc IIPRegistry
+    function exists(uint256 tokenId) external view returns (bool) {
+        return _exists(tokenId);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function commitmentBlock(bytes32 commitment) external view returns (uint256) {
+        return _commitments[commitment];
+    }
+
+    /// @inheritdoc IIPRegistry
+    function commitmentFor(address claimant, Registration calldata registration, bytes32 salt)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(claimant, _hashRegistration(registration), salt));
+    }
+
+    /// @notice The EIP-712 domain separator of this registry (chain id and address bound).
+    // solhint-disable-next-line func-name-mixedcase
+    function DOMAIN_SEPARATOR() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @notice ERC-165: ERC-721, ERC-721 metadata, AccessControl, ERC-2981 and ERC-4906.
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(ERC721, AccessControl, IERC165)
+        returns (bool)
+    {
+        return interfaceId == type(IERC2981).interfaceId || interfaceId == bytes4(0x49064906)
+            || ERC721.supportsInterface(interfaceId) || AccessControl.supportsInterface(interfaceId);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The single registration path: checks, the content-hash key, then the mint with the packed record.
+    /// The pause is enforced by `_beforeTokenTransfer` inside the mint.
+    function _register(address to, Registration calldata registration, address registrar, bool selfDeclared)
+        private
+        returns (uint256 tokenId)
+    {
+        tokenId = registration.rightId;
+        bytes32 contentHash = registration.contentHash;
+        if (tokenId == 0 || contentHash == bytes32(0)) revert InvalidRegistration();
+        _checkJurisdiction(registration.jurisdiction);
+        if (_exists(tokenId)) revert RightAlreadyRegistered(tokenId);
+        uint256 contentOwnerToken = _tokenOfContent[contentHash];
+        if (contentOwnerToken != 0) revert ContentAlreadyRegistered(contentHash, contentOwnerToken);
+
+        _tokenOfContent[contentHash] = tokenId;
+        uint96 record = RecordPacking.pack(
+            uint8(registration.kind),
+            registration.jurisdiction,
+            uint32(block.timestamp),
+            registration.expiry,
+            selfDeclared
+        );
+        // Existence was checked above; the unchecked mint writes owner and record in one SSTORE.
+        _mintAndSetExtraDataUnchecked(to, tokenId, record);
+        emit RightRegistered(tokenId, contentHash, registrar, record, registration.metadataURI);
+    }
+
+    function _setFrozen(uint256 tokenId, bytes32 orderHash, bool frozen) private {
+        if (orderHash == bytes32(0)) revert MissingEvidenceHash();
+        _requireExists(tokenId);
+        uint96 packed = _getExtraData(tokenId);
+        if (packed.isFrozen() == frozen) revert FreezeStateUnchanged(tokenId, frozen);
+        _setExtraData(tokenId, packed.withFrozen(frozen));
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @dev Every mint passes here (Solady's hook): the pause stops registration.
+    function _beforeTokenTransfer(address, address, uint256) internal view override {
+        _requireNotPaused();
+    }
+
+    /// @dev Every transfer passes here with the record already loaded: the pause stops all, the freeze all but
+    /// a registrar's forced move.
+    function _beforeMove(address, uint256 tokenId, uint96 record) internal view override {
+        _requireNotPaused();
+        if (record.isFrozen() && !_forcing) revert TokenIsFrozen(tokenId);
+    }
+
+    function _requireExists(uint256 tokenId) private view returns (address owner) {
+        owner = _ownerOf(tokenId);
+        if (owner == address(0)) revert UnknownToken(tokenId);
+    }
+
+    function _checkJurisdiction(bytes2 jurisdiction) private pure {
+        bytes1 first = jurisdiction[0];
+        bytes1 second = jurisdiction[1];
+        if (first < "A" || first > "Z" || second < "A" || second > "Z") revert InvalidJurisdiction(jurisdiction);
+    }
+
+    function _hashRegistration(Registration calldata registration) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                _REGISTRATION_TYPEHASH,
+                registration.rightId,
+                registration.contentHash,
+                uint8(registration.kind),
+                registration.jurisdiction,
+                registration.expiry,
+                keccak256(bytes(registration.metadataURI))
+            )
+        );
+    }
+
+    function _hashVoucher(Voucher calldata voucher) private pure returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                _VOUCHER_TYPEHASH, voucher.to, _hashRegistration(voucher.registration), voucher.nonce, voucher.deadline
+            )
+        );
+    }
+}

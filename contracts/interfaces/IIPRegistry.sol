@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IIPRegistry
+/// @notice Types, errors and events of the ipledger IP registry: one ERC-721 token per intellectual-property right.
+/// @dev The token id of a right is its `rightId`: the keccak-256 commitment to the right's normalised official
+/// identifier (see docs/hashing.md). ENS uses the same pattern (token id = label hash); it makes the official
+/// identifier's uniqueness free, because an ERC-721 token id can exist only once.
+interface IIPRegistry {
+    /*//////////////////////////////////////////////////////////////
+                                  TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The kind of right a token stands for.
+    enum Kind {
+        Patent,
+        PatentApplication,
+        UtilityModel,
+        Design,
+        Trademark,
+        Copyright,
+        TradeSecret
+    }
+
+    /// @notice The legal status of a right as the registry sees it.
+    /// @dev `Expired` is never stored: `recordOf` reports it when the expiry time has passed.
+    enum Status {
+        Active,
+        Frozen,
+        Expired
+    }
+
+    /// @notice What a registrant submits to register a right.
+    /// @param rightId keccak-256 of the normalised official identifier; becomes the token id.
+    /// @param contentHash SHA-256 of the document bundle (hashed off chain, never uploaded).
+    /// @param kind The kind of right.
+    /// @param jurisdiction ISO 3166-1 alpha-2 code or regional office (EP, WO, ...) as two ASCII bytes.
+    /// @param expiry Unix time the right lapses, or 0 when unknown or perpetual.
+    /// @param metadataURI Where the right's metadata JSON lives; kept in events, not storage.
+    struct Registration {
+        uint256 rightId;
+        bytes32 contentHash;
+        Kind kind;
+        bytes2 jurisdiction;
+        uint40 expiry;
+        string metadataURI;
+    }
+
+    /// @notice A registrar's signed permission for `to` to register a right.
+    /// @param to The account that receives the token, whoever submits the voucher.
+    /// @param registration The right to register.
+    /// @param nonce Must equal `nonces(to)`; consumed on use.
+    /// @param deadline Unix time after which the voucher is void.
+    struct Voucher {
+        address to;
+        Registration registration;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// @notice The on-chain record of a right, as returned by `recordOf`.
+    struct Record {
+        address owner;
+        Kind kind;
+        bytes2 jurisdiction;
+        uint32 registeredAt;
+        uint40 expiry;
+        Status status;
+        bool selfDeclared;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The right (its official identifier) is already registered as `tokenId`.
+    error RightAlreadyRegistered(uint256 tokenId);
+
+    /// @notice The document bundle `contentHash` is already registered as `tokenId`.
+    error ContentAlreadyRegistered(bytes32 contentHash, uint256 tokenId);
+
+    /// @notice A registration field is out of range (zero id, zero hash or unknown kind).
+    error InvalidRegistration();
+
+    /// @notice The jurisdiction is not two upper-case ASCII letters.
+    error InvalidJurisdiction(bytes2 jurisdiction);
+
+    /// @notice No token `tokenId` exists.
+    error UnknownToken(uint256 tokenId);
+
+    /// @notice `caller` is neither the owner of `tokenId` nor approved for it.
+    error NotTokenOwnerOrApproved(address caller, uint256 tokenId);
+
+    /// @notice `tokenId` is frozen and cannot move except by a forced transfer.
+    error TokenIsFrozen(uint256 tokenId);
+
+    /// @notice `tokenId` is already in the requested freeze state.
+    error FreezeStateUnchanged(uint256 tokenId, bool frozen);
+
+    /// @notice The voucher's deadline `deadline` has passed.
+    error VoucherExpired(uint256 deadline);
+
+    /// @notice The voucher's signer `signer` does not hold the registrar role.
+    error InvalidVoucherSigner(address signer);
+
+    /// @notice The commitment was already made and its reveal window is still open.
+    error CommitmentPending(bytes32 commitment, uint256 committedAt);
+
+    /// @notice No commitment matches the reveal (wrong claimant, data or salt).
+    error UnknownCommitment(bytes32 commitment);
+
+    /// @notice The reveal came in the commitment's own block; reveal from block `earliest` on.
+    error RevealTooEarly(uint256 earliest);
+
+    /// @notice The reveal window closed at block `latest`.
+    error RevealWindowClosed(uint256 latest);
+
+    /// @notice A deed, order or reason hash must not be zero.
+    error MissingEvidenceHash();
+
+    /// @notice A royalty above 10,000 basis points.
+    error InvalidRoyalty(uint96 bps);
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice A right was registered as token `tokenId` (= its rightId); the owner is the `to` of the
+    /// {Transfer} event just before it, in the same transaction.
+    /// @param registrar The registrar who registered or signed the voucher; zero for a self-declared claim.
+    /// @param record The packed record (see RecordPacking and docs/storage.md): self-declared flag, kind,
+    /// jurisdiction, registration time and expiry.
+    event RightRegistered(
+        uint256 indexed tokenId, bytes32 indexed contentHash, address indexed registrar, uint96 record, string metadataURI
+    );
+
+    /// @notice `tokenId` was assigned from `from` to `to` under the deed whose hash is `deedHash`.
+    event Assigned(uint256 indexed tokenId, address indexed from, address indexed to, bytes32 deedHash);
+
+    /// @notice `registrar` froze `tokenId` under the order or decision whose hash is `orderHash`.
+    event Frozen(uint256 indexed tokenId, address indexed registrar, bytes32 orderHash);
+
+    /// @notice `registrar` unfroze `tokenId` under the order or decision whose hash is `orderHash`.
+    event Unfrozen(uint256 indexed tokenId, address indexed registrar, bytes32 orderHash);
+
+    /// @notice `registrar` moved `tokenId` from `from` to `to` without the owner, under order `orderHash`.
+    event ForceTransferred(
+        uint256 indexed tokenId, address indexed from, address indexed to, address registrar, bytes32 orderHash
+    );
+
+    /// @notice The metadata URI of `tokenId` changed to `metadataURI`.
+    event MetadataURIUpdated(uint256 indexed tokenId, address indexed by, string metadataURI);
+
+    /// @notice `claimant` committed to a self-declared claim without revealing it.
+    event ClaimCommitted(bytes32 indexed commitment, address indexed claimant);
+
+    /// @notice `registrar` voided the voucher nonce `nonce` of `to`.
+    event VoucherCancelled(address indexed to, uint256 nonce, address indexed registrar);
+
+    /// @notice The royalty of `tokenId` (0: the default for all tokens) became `bps` basis points.
+    event RoyaltySet(uint256 indexed tokenId, uint96 bps);
+
+    /// @notice The base of `tokenURI` changed.
+    event BaseURIUpdated(string baseURI);
+
+    /// @notice ERC-4906: the metadata of `_tokenId` changed.
+    event MetadataUpdate(uint256 _tokenId);
+
+    /*//////////////////////////////////////////////////////////////
+                               FUNCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Registers a right checked by the calling registrar and mints it to `to`.
+    function register(address to, Registration calldata registration) external returns (uint256 tokenId);
+
+    /// @notice Registers a right with a registrar's EIP-712 voucher; the token goes to `voucher.to`.
+    function registerWithVoucher(Voucher calldata voucher, bytes calldata signature)
+        external
+        returns (uint256 tokenId);
+
+    /// @notice First step of a self-declared claim: records `commitment` at the current block.
+    function commit(bytes32 commitment) external;
+
+    /// @notice Second step of a self-declared claim: reveals the registration and mints it to the caller.
+    function reveal(Registration calldata registration, bytes32 salt) external returns (uint256 tokenId);
+
+    /// @notice Transfers `tokenId` to `to` and records the hash of the assignment deed.
+    function assign(uint256 tokenId, address to, bytes32 deedHash) external;
+
+    /// @notice Freezes `tokenId` under a court order or decision.
+    function freeze(uint256 tokenId, bytes32 orderHash) external;
+
+    /// @notice Lifts the freeze of `tokenId`.
+    function unfreeze(uint256 tokenId, bytes32 orderHash) external;
+
+    /// @notice Moves `tokenId` to `to` without the owner's consent, under a court order or decision.
+    function forceTransfer(uint256 tokenId, address to, bytes32 orderHash) external;
+
+    /// @notice Points `tokenId`'s metadata at `metadataURI`.
+    function setMetadataURI(uint256 tokenId, string calldata metadataURI) external;
+
+    /// @notice Voids the current voucher nonce of `to`, cancelling any voucher issued with it.
+    function cancelVoucher(address to) external;
+
+    /// @notice The record of `tokenId`.
+    function recordOf(uint256 tokenId) external view returns (Record memory);
+
+    /// @notice The token registered with document bundle `contentHash`, or 0.
+    function tokenOfContent(bytes32 contentHash) external view returns (uint256);
+
+    /// @notice Whether `tokenId` exists.
+    function exists(uint256 tokenId) external view returns (bool);
+
+    /// @notice The block in which `commitment` was made, or 0.
+    function commitmentBlock(bytes32 commitment) external view returns (uint256);
+
+    /// @notice The commitment a claimant must make for `registration` with `salt`.
+    function commitmentFor(address claimant, Registration calldata registration, bytes32 salt)
+        external
+        view
+        returns (bytes32);
+}

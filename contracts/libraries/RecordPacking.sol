@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title RecordPacking
+/// @notice Packs a right's record into the 96 bits of extra data beside the owner in a Solady ERC721
+/// ownership slot, so that registering costs no storage slot of its own and every transfer reads the
+/// freeze flag from a slot it loads anyway.
+/// @dev Bit layout of the uint96 (bit 0 is the least significant):
+/// - [0]       frozen
+/// - [1]       self-declared (claimed by commit-reveal, not checked by a registrar)
+/// - [2]       reserved, zero
+/// - [3]       approval stored (FlaggedApprovalERC721's flag; not part of the record)
+/// - [4..7]    kind (IIPRegistry.Kind, 0..6)
+/// - [8..23]   jurisdiction, two ASCII bytes, first letter in the high byte
+/// - [24..55]  registration time, unix seconds (uint32: good until 2106)
+/// - [56..95]  expiry, unix seconds (uint40), 0 when none
+library RecordPacking {
+    uint96 private constant _FROZEN = 1;
+    uint96 private constant _SELF_DECLARED = 1 << 1;
+    uint256 private constant _KIND_SHIFT = 4;
+    uint256 private constant _JURISDICTION_SHIFT = 8;
+    uint256 private constant _REGISTERED_AT_SHIFT = 24;
+    uint256 private constant _EXPIRY_SHIFT = 56;
+
+    /// @dev Builds a record; a new record is never frozen.
+    function pack(uint8 kind_, bytes2 jurisdiction_, uint32 registeredAt_, uint40 expiry_, bool selfDeclared_)
+        internal
+        pure
+        returns (uint96)
+    {
+        uint256 packed = (uint256(kind_) << _KIND_SHIFT) | (uint256(uint16(jurisdiction_)) << _JURISDICTION_SHIFT)
+            | (uint256(registeredAt_) << _REGISTERED_AT_SHIFT) | (uint256(expiry_) << _EXPIRY_SHIFT)
+            | (selfDeclared_ ? uint256(_SELF_DECLARED) : 0);
+        // Cannot truncate: the highest field, expiry (40 bits), ends at bit 95.
+        return uint96(packed);
+    }
+
+    function isFrozen(uint96 record) internal pure returns (bool) {
+        return record & _FROZEN != 0;
+    }
+
+    function withFrozen(uint96 record, bool frozen) internal pure returns (uint96) {
+        return frozen ? record | _FROZEN : record & ~_FROZEN;
+    }
+
+    function isSelfDeclared(uint96 record) internal pure returns (bool) {
+        return record & _SELF_DECLARED != 0;
+    }
+
+    function kind(uint96 record) internal pure returns (uint8) {
+        return uint8(record >> _KIND_SHIFT) & 0x0f;
+    }
+
+    function jurisdiction(uint96 record) internal pure returns (bytes2) {
+        return bytes2(uint16(record >> _JURISDICTION_SHIFT));
+    }
+
+    function registeredAt(uint96 record) internal pure returns (uint32) {
+        return uint32(record >> _REGISTERED_AT_SHIFT);
+    }
+
+    function expiry(uint96 record) internal pure returns (uint40) {
+        return uint40(record >> _EXPIRY_SHIFT);
+    }
+}
