@@ -1,0 +1,72 @@
+# ipledger: `make demo` and `make test` set up everything they need (venv, pip, npm ci) on a fresh machine,
+# and are quick when it is already set up (stamps in .stamps/ record what was installed from which file).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup demo test test-contracts test-sdk bench lint artifacts artifacts-check solc-shim \
+        brownie-compile deploy clean
+
+setup: $(STAMPS)/python $(STAMPS)/npm
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMPS)/python: pyproject.toml | $(PY)
+	@mkdir -p $(STAMPS)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## Compile contracts/ into the SDK's shipped artifacts (solc-js 0.8.30, or a native solc if installed).
+artifacts: setup
+	$(PY) scripts/compile.py
+
+artifacts-check: setup
+	$(PY) scripts/compile.py --check
+
+## Offline Brownie: install the solc-js shim as py-solc-x's solc-v0.8.30 (never over a native solc).
+solc-shim: setup
+	$(PY) scripts/solc_shim.py --install
+
+brownie-compile: solc-shim
+	brownie compile
+
+## Deploy the registry on Brownie's development network (anvil).
+deploy: solc-shim
+	brownie run scripts/deploy.py
+
+## The main job: start a local chain, register a patent, assign, freeze, verify.
+demo: setup
+	$(VENV)/bin/ipledger demo
+
+test: test-contracts test-sdk
+
+test-contracts: solc-shim
+	brownie test tests/contracts
+
+test-sdk: setup
+	$(PY) -m pytest -p no:pytest-brownie -q tests/sdk tests/cli
+
+## Slow: gas and throughput figures, written to benchmarks/results/.
+bench: setup
+	$(PY) benchmarks/gas.py
+
+lint: setup
+	$(VENV)/bin/ruff check sdk scripts tests benchmarks
+	$(VENV)/bin/ruff format --check sdk
+	$(VENV)/bin/mypy
+	$(PY) -m pip install --quiet --disable-pip-version-check slither-analyzer
+	$(VENV)/bin/slither . --compile-force-framework brownie --filter-paths node_modules || true
+
+clean:
+	rm -rf $(STAMPS) build reports .pytest_cache

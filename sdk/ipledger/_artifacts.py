@@ -1,0 +1,61 @@
+"""Compiled contracts shipped inside the package (written by ``scripts/compile.py``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ._exceptions import RegistryError
+
+__all__ = ["Artifact", "load_artifact"]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """ABI, bytecode and provenance of one compiled contract."""
+
+    name: str
+    abi: list[dict[str, Any]]
+    bytecode: str
+    deployed_bytecode: str
+    immutable_references: dict[str, list[dict[str, int]]]
+    compiler: dict[str, Any]
+
+    def runtime_matches(self, code: bytes) -> bool:
+        """Whether deployed ``code`` is this artifact's runtime code, immutables aside.
+
+        Immutable values (chain id, address, deployment block) are written at deployment, so their byte
+        ranges are compared as wildcards; every other byte, the metadata hash included, must be equal.
+        """
+        expected = bytes.fromhex(self.deployed_bytecode.removeprefix("0x"))
+        if len(code) != len(expected):
+            return False
+        actual = bytearray(code)
+        reference = bytearray(expected)
+        for ranges in self.immutable_references.values():
+            for span in ranges:
+                start, length = span["start"], span["length"]
+                actual[start : start + length] = bytes(length)
+                reference[start : start + length] = bytes(length)
+        return actual == reference
+
+
+@cache
+def load_artifact(name: str) -> Artifact:
+    """The shipped artifact of contract ``name``."""
+    try:
+        text = resources.files("ipledger.artifacts").joinpath(f"{name}.json").read_text("utf-8")
+    except FileNotFoundError:
+        raise RegistryError(f"no compiled artifact for {name}; run `make artifacts`") from None
+    data = json.loads(text)
+    return Artifact(
+        name=data["contractName"],
+        abi=data["abi"],
+        bytecode=data["bytecode"],
+        deployed_bytecode=data["deployedBytecode"],
+        immutable_references=data.get("immutableReferences") or {},
+        compiler=data["compiler"],
+    )

@@ -1,0 +1,110 @@
+"""Decoding of the registry's logs (raw ``eth_getLogs`` dicts) without web3's slow event machinery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_abi import decode
+from eth_utils import keccak, to_checksum_address
+
+__all__ = ["EVENT_SIGNATURES", "DecodedLog", "decode_log", "token_topic"]
+
+#: Event name -> (signature, indexed parameter names and types, data parameter names and types).
+_EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
+    "Transfer": (
+        "Transfer(address,address,uint256)",
+        [("from", "address"), ("to", "address"), ("tokenId", "uint256")],
+        [],
+    ),
+    "RightRegistered": (
+        "RightRegistered(uint256,bytes32,address,uint96,string)",
+        [("tokenId", "uint256"), ("contentHash", "bytes32"), ("registrar", "address")],
+        [("record", "uint96"), ("metadataURI", "string")],
+    ),
+    "Assigned": (
+        "Assigned(uint256,address,address,bytes32)",
+        [("tokenId", "uint256"), ("from", "address"), ("to", "address")],
+        [("deedHash", "bytes32")],
+    ),
+    "Frozen": (
+        "Frozen(uint256,address,bytes32)",
+        [("tokenId", "uint256"), ("registrar", "address")],
+        [("orderHash", "bytes32")],
+    ),
+    "Unfrozen": (
+        "Unfrozen(uint256,address,bytes32)",
+        [("tokenId", "uint256"), ("registrar", "address")],
+        [("orderHash", "bytes32")],
+    ),
+    "ForceTransferred": (
+        "ForceTransferred(uint256,address,address,address,bytes32)",
+        [("tokenId", "uint256"), ("from", "address"), ("to", "address")],
+        [("registrar", "address"), ("orderHash", "bytes32")],
+    ),
+    "MetadataURIUpdated": (
+        "MetadataURIUpdated(uint256,address,string)",
+        [("tokenId", "uint256"), ("by", "address")],
+        [("metadataURI", "string")],
+    ),
+}
+
+#: topic0 (hex, 0x-prefixed) -> event name.
+EVENT_SIGNATURES: dict[str, str] = {"0x" + keccak(text=sig).hex(): name for name, (sig, _, _) in _EVENTS.items()}
+TOPIC_OF: dict[str, str] = {name: topic for topic, name in EVENT_SIGNATURES.items()}
+#: Events whose first indexed parameter is the token id.
+TOKEN_FIRST_EVENTS = ("RightRegistered", "Assigned", "Frozen", "Unfrozen", "ForceTransferred", "MetadataURIUpdated")
+
+
+@dataclass(frozen=True)
+class DecodedLog:
+    """A registry log with its arguments decoded."""
+
+    name: str
+    args: dict[str, Any]
+    block: int
+    log_index: int
+    tx_hash: str
+    address: str = field(default="")
+
+
+def token_topic(token_id: int) -> str:
+    """The topic value of a token id."""
+    return "0x" + token_id.to_bytes(32, "big").hex()
+
+
+def _value(kind: str, value: Any) -> Any:
+    if kind == "address":
+        return to_checksum_address(value)
+    if kind.startswith("bytes") and isinstance(value, bytes):
+        return "0x" + value.hex()
+    return value
+
+
+def decode_log(log: dict[str, Any]) -> DecodedLog | None:
+    """Decodes a raw log of a known registry event, or returns ``None``."""
+    topics = log.get("topics") or []
+    if not topics:
+        return None
+    name = EVENT_SIGNATURES.get(topics[0].lower())
+    if name is None:
+        return None
+    _, indexed, data = _EVENTS[name]
+    if len(topics) != len(indexed) + 1:
+        return None
+    args: dict[str, Any] = {}
+    for (arg, kind), topic in zip(indexed, topics[1:], strict=True):
+        (value,) = decode([kind], bytes.fromhex(topic[2:]))
+        args[arg] = _value(kind, value)
+    if data:
+        values = decode([kind for _, kind in data], bytes.fromhex(log["data"][2:]))
+        for (arg, kind), value in zip(data, values, strict=True):
+            args[arg] = _value(kind, value)
+    return DecodedLog(
+        name=name,
+        args=args,
+        block=int(log["blockNumber"], 16),
+        log_index=int(log["logIndex"], 16),
+        tx_hash=log["transactionHash"],
+        address=to_checksum_address(log["address"]),
+    )

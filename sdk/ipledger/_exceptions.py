@@ -1,0 +1,150 @@
+"""The one exception tree of ipledger.
+
+Every error the SDK raises on purpose is an :class:`IPLedgerError`::
+
+    IPLedgerError
+    ├── InvalidInputError (ValueError)        bad input, caught before any transaction is sent
+    │   ├── MetadataError                     metadata that fails validation
+    │   └── DocumentError (OSError)           a document that is missing or unreadable
+    ├── AccountError                          unknown account name, bad keystore or password
+    ├── NodeError (ConnectionError)           the RPC endpoint failed or answered nonsense
+    │   └── NodeNotRunningError               no local node is running
+    ├── RegistryError                         the address holds no (or another) registry
+    ├── NotFoundError (LookupError)           a token or record that does not exist
+    └── TransactionError                      a transaction that did not do its job
+        └── ContractRevertError               a revert, decoded to the contract's custom error
+            ├── DuplicateRightError           RightAlreadyRegistered / ContentAlreadyRegistered
+            ├── TokenFrozenError              TokenIsFrozen
+            ├── UnauthorizedError             missing role, not owner nor approved
+            └── UnknownTokenError             UnknownToken / TokenDoesNotExist
+
+Messages are built in ``__init__``; context is keyword-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "AccountError",
+    "ContractRevertError",
+    "DocumentError",
+    "DuplicateRightError",
+    "IPLedgerError",
+    "InvalidInputError",
+    "MetadataError",
+    "NodeError",
+    "NodeNotRunningError",
+    "NotFoundError",
+    "RegistryError",
+    "TokenFrozenError",
+    "TransactionError",
+    "UnauthorizedError",
+    "UnknownTokenError",
+]
+
+
+class IPLedgerError(Exception):
+    """Root of every error ipledger raises on purpose."""
+
+
+class InvalidInputError(IPLedgerError, ValueError):
+    """Input that cannot be used; raised before anything is sent to the chain."""
+
+
+class MetadataError(InvalidInputError):
+    """IP metadata that fails validation."""
+
+
+class DocumentError(InvalidInputError, OSError):
+    """A document that cannot be read."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        super().__init__(f"document {path!r}: {reason}")
+
+
+class AccountError(IPLedgerError):
+    """An account that cannot be resolved or unlocked."""
+
+
+class NodeError(IPLedgerError, ConnectionError):
+    """The JSON-RPC node failed, timed out or answered something unusable."""
+
+    def __init__(self, message: str, *, endpoint: str | None = None) -> None:
+        self.endpoint = endpoint
+        super().__init__(f"{message} (node {endpoint})" if endpoint else message)
+
+
+class NodeNotRunningError(NodeError):
+    """No local node is running where one was expected."""
+
+
+class RegistryError(IPLedgerError):
+    """The registry address holds no contract, or not the registry this SDK ships."""
+
+
+class NotFoundError(IPLedgerError, LookupError):
+    """A token, record or deployment that does not exist."""
+
+
+class TransactionError(IPLedgerError):
+    """A transaction that could not be sent or did not succeed."""
+
+    def __init__(self, message: str, *, tx_hash: str | None = None) -> None:
+        self.tx_hash = tx_hash
+        super().__init__(message)
+
+
+class ContractRevertError(TransactionError):
+    """A contract revert decoded to its custom error.
+
+    ``error_name`` is the Solidity error's name (``RightAlreadyRegistered``), ``error_args`` its arguments
+    by name. Reverts without a known error keep ``error_name`` ``"unknown"`` and the raw ``data``.
+    """
+
+    def __init__(
+        self,
+        error_name: str,
+        error_args: Mapping[str, Any] | None = None,
+        *,
+        data: str | None = None,
+        tx_hash: str | None = None,
+        action: str | None = None,
+    ) -> None:
+        self.error_name = error_name
+        self.error_args: dict[str, Any] = dict(error_args or {})
+        self.data = data
+        self.action = action
+        rendered = ", ".join(f"{key}={_render(value)}" for key, value in self.error_args.items())
+        prefix = f"{action} reverted" if action else "reverted"
+        super().__init__(f"{prefix}: {error_name}({rendered})", tx_hash=tx_hash)
+
+
+class DuplicateRightError(ContractRevertError):
+    """The right or its document bundle is already registered; ``existing_token_id`` says as which token."""
+
+    @property
+    def existing_token_id(self) -> int:
+        return int(self.error_args["tokenId"])
+
+
+class TokenFrozenError(ContractRevertError):
+    """The token is frozen by a registrar and cannot move."""
+
+
+class UnauthorizedError(ContractRevertError):
+    """The sender lacks the role, ownership or approval the call needs."""
+
+
+class UnknownTokenError(ContractRevertError, NotFoundError):
+    """The token does not exist."""
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, int) and value > 2**64:
+        return hex(value)
+    return str(value)

@@ -1,0 +1,96 @@
+"""A right's history: its registry logs read with two ``eth_getLogs`` queries and merged per transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from ._events import TOKEN_FIRST_EVENTS, TOPIC_OF, DecodedLog, decode_log, token_topic
+from ._logs import fetch_block_timestamps, fetch_logs
+from ._models import EventKind, HistoryEvent
+from ._rpc import Rpc
+
+__all__ = ["fetch_token_logs", "build_history"]
+
+_ZERO = "0x0000000000000000000000000000000000000000"
+
+
+def fetch_token_logs(
+    rpc: Rpc, *, registry: str, token_id: int, from_block: int, to_block: int, max_range: int | None = None
+) -> list[DecodedLog]:
+    """Every registry log about ``token_id`` in the block range, decoded, in chain order."""
+    topic = token_topic(token_id)
+    registry_topics = [[TOPIC_OF[name] for name in TOKEN_FIRST_EVENTS], topic]
+    transfer_topics = [TOPIC_OF["Transfer"], None, None, topic]
+    raw = fetch_logs(
+        rpc, address=registry, topics=registry_topics, from_block=from_block, to_block=to_block, max_range=max_range
+    ) + fetch_logs(
+        rpc, address=registry, topics=transfer_topics, from_block=from_block, to_block=to_block, max_range=max_range
+    )
+    decoded = [log for log in map(decode_log, raw) if log is not None]
+    decoded.sort(key=lambda log: (log.block, log.log_index))
+    return decoded
+
+
+def build_history(rpc: Rpc, logs: list[DecodedLog]) -> list[HistoryEvent]:
+    """Merges each transfer with the registration, assignment or forced transfer that explains it."""
+    timestamps = fetch_block_timestamps(rpc, [log.block for log in logs])
+    by_tx: dict[str, list[DecodedLog]] = defaultdict(list)
+    for log in logs:
+        by_tx[log.tx_hash].append(log)
+    events: list[HistoryEvent] = []
+    for log in logs:
+        when = dt.datetime.fromtimestamp(timestamps[log.block], dt.UTC)
+        base = {"block": log.block, "timestamp": when, "tx_hash": log.tx_hash, "log_index": log.log_index}
+        if log.name == "Transfer":
+            events.append(_transfer_event(log, by_tx[log.tx_hash], base))
+        elif log.name in ("Frozen", "Unfrozen"):
+            kind: EventKind = "frozen" if log.name == "Frozen" else "unfrozen"
+            events.append(HistoryEvent(kind=kind, by=log.args["registrar"], order_hash=log.args["orderHash"], **base))
+        elif log.name == "MetadataURIUpdated":
+            events.append(
+                HistoryEvent(kind="metadata_updated", by=log.args["by"], metadata_uri=log.args["metadataURI"], **base)
+            )
+    return events
+
+
+def _companion(transfer: DecodedLog, siblings: list[DecodedLog], name: str) -> DecodedLog | None:
+    for sibling in siblings:
+        if sibling.name != name or sibling.log_index <= transfer.log_index:
+            continue
+        if name == "RightRegistered" or (
+            sibling.args["from"] == transfer.args["from"] and sibling.args["to"] == transfer.args["to"]
+        ):
+            return sibling
+    return None
+
+
+def _transfer_event(transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object]) -> HistoryEvent:
+    source, target = transfer.args["from"], transfer.args["to"]
+    if source == _ZERO:
+        registered = _companion(transfer, siblings, "RightRegistered")
+        registrar = registered.args["registrar"] if registered else None
+        return HistoryEvent(
+            kind="registered",
+            to=target,
+            by=None if registrar == _ZERO else registrar,
+            content_hash=registered.args["contentHash"] if registered else None,
+            metadata_uri=registered.args["metadataURI"] if registered else None,
+            **base,  # type: ignore[arg-type]
+        )
+    assigned = _companion(transfer, siblings, "Assigned")
+    if assigned is not None:
+        return HistoryEvent(
+            kind="assignment", from_=source, to=target, by=source, deed_hash=assigned.args["deedHash"], **base  # type: ignore[arg-type]
+        )
+    forced = _companion(transfer, siblings, "ForceTransferred")
+    if forced is not None:
+        return HistoryEvent(
+            kind="forced_transfer",
+            from_=source,
+            to=target,
+            by=forced.args["registrar"],
+            order_hash=forced.args["orderHash"],
+            **base,  # type: ignore[arg-type]
+        )
+    return HistoryEvent(kind="transfer", from_=source, to=target, **base)  # type: ignore[arg-type]

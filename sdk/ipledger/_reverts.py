@@ -1,0 +1,84 @@
+"""Decoding of revert data into the named custom errors of the shipped contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from eth_abi import decode
+from eth_abi.exceptions import DecodingError
+from eth_utils import keccak
+
+from ._exceptions import (
+    ContractRevertError,
+    DuplicateRightError,
+    TokenFrozenError,
+    UnauthorizedError,
+    UnknownTokenError,
+)
+
+__all__ = ["RevertDecoder"]
+
+_SPECIFIC: dict[str, type[ContractRevertError]] = {
+    "RightAlreadyRegistered": DuplicateRightError,
+    "ContentAlreadyRegistered": DuplicateRightError,
+    "TokenIsFrozen": TokenFrozenError,
+    "AccessControlUnauthorizedAccount": UnauthorizedError,
+    "NotOwnerNorApproved": UnauthorizedError,
+    "NotTokenOwnerOrApproved": UnauthorizedError,
+    "UnknownToken": UnknownTokenError,
+    "TokenDoesNotExist": UnknownTokenError,
+}
+
+_PANIC_REASONS = {
+    0x01: "assertion failed",
+    0x11: "arithmetic overflow or underflow",
+    0x12: "division by zero",
+    0x21: "invalid enum value",
+    0x32: "array index out of bounds",
+}
+
+
+def _canonical_type(param: dict[str, Any]) -> str:
+    kind = str(param["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(_canonical_type(component) for component in param["components"])
+        return f"({inner}){kind[len('tuple'):]}"
+    return kind
+
+
+class RevertDecoder:
+    """Maps 4-byte selectors of ABI errors to their names and argument types."""
+
+    def __init__(self, abis: Iterable[list[dict[str, Any]]]) -> None:
+        self._errors: dict[bytes, tuple[str, list[str], list[str]]] = {
+            bytes.fromhex("08c379a0"): ("Error", ["message"], ["string"]),
+            bytes.fromhex("4e487b71"): ("Panic", ["code"], ["uint256"]),
+        }
+        for abi in abis:
+            for entry in abi:
+                if entry.get("type") != "error":
+                    continue
+                types = [_canonical_type(param) for param in entry["inputs"]]
+                names = [param["name"] or f"arg{index}" for index, param in enumerate(entry["inputs"])]
+                selector = keccak(text=f"{entry['name']}({','.join(types)})")[:4]
+                self._errors[selector] = (entry["name"], names, types)
+
+    def decode(self, data: str | bytes | None, *, action: str | None = None, tx_hash: str | None = None) -> ContractRevertError:
+        """The exception for revert ``data`` (hex or bytes); unknown data gives ``error_name`` "unknown"."""
+        raw = bytes.fromhex(data.removeprefix("0x")) if isinstance(data, str) else (data or b"")
+        hex_data = "0x" + raw.hex()
+        known = self._errors.get(raw[:4]) if len(raw) >= 4 else None
+        if known is None:
+            name = "unknown" if raw else "reverted without reason"
+            return ContractRevertError(name, data=hex_data, action=action, tx_hash=tx_hash)
+        name, names, types = known
+        try:
+            values = decode(types, raw[4:])
+        except DecodingError:
+            return ContractRevertError(name, data=hex_data, action=action, tx_hash=tx_hash)
+        arguments = dict(zip(names, values, strict=True))
+        if name == "Panic":
+            arguments["reason"] = _PANIC_REASONS.get(int(arguments["code"]), "panic")
+        error_class = _SPECIFIC.get(name, ContractRevertError)
+        return error_class(name, arguments, data=hex_data, action=action, tx_hash=tx_hash)
