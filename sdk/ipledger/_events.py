@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_abi import decode
-from eth_utils import keccak, to_checksum_address
+from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 __all__ = ["EVENT_SIGNATURES", "DecodedLog", "decode_log", "token_topic"]
 

@@ -76,12 +76,12 @@ def _transfer_event(transfer: DecodedLog, siblings: list[DecodedLog], base: dict
             by=None if registrar == _ZERO else registrar,
             content_hash=registered.args["contentHash"] if registered else None,
             metadata_uri=registered.args["metadataURI"] if registered else None,
-            **base,  # type: ignore[arg-type]
+            **base,
         )
     assigned = _companion(transfer, siblings, "Assigned")
     if assigned is not None:
         return HistoryEvent(
-            kind="assignment", from_=source, to=target, by=source, deed_hash=assigned.args["deedHash"], **base  # type: ignore[arg-type]
+            kind="assignment", from_=source, to=target, by=source, deed_hash=assigned.args["deedHash"], **base
         )
     forced = _companion(transfer, siblings, "ForceTransferred")
     if forced is not None:
@@ -91,6 +91,6 @@ def _transfer_event(transfer: DecodedLog, siblings: list[DecodedLog], base: dict
             to=target,
             by=forced.args["registrar"],
             order_hash=forced.args["orderHash"],
-            **base,  # type: ignore[arg-type]
+            **base,
         )
-    return HistoryEvent(kind="transfer", from_=source, to=target, **base)  # type: ignore[arg-type]
+    return HistoryEvent(kind="transfer", from_=source, to=target, **base)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_abi import encode
+from eth_abi.abi import encode
 from eth_account.messages import encode_typed_data
-from eth_utils import is_address, to_checksum_address
+from eth_utils.address import is_address, to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
@@ -26,7 +26,6 @@ from ._exceptions import (
     NodeError,
     NotFoundError,
     RegistryError,
-    TransactionError,
 )
 from ._hashing import bundle_hash, hash_file
 from ._history import build_history, fetch_token_logs
@@ -34,7 +33,6 @@ from ._models import (
     Check,
     DocumentRef,
     History,
-    HistoryEvent,
     IPMetadata,
     RegistrationResult,
     RightKind,
@@ -330,7 +328,9 @@ class Ledger:
         if existing:
             raise self._decoder.decode(
                 _encode_error(
-                    "ContentAlreadyRegistered(bytes32,uint256)", ["bytes32", "uint256"], [request.content_hash, existing]
+                    "ContentAlreadyRegistered(bytes32,uint256)",
+                    ["bytes32", "uint256"],
+                    [request.content_hash, existing],
                 ),
                 action="register",
             )
@@ -402,9 +402,7 @@ class Ledger:
         """Open path, step 1: commits to a self-declared claim bound to the signer."""
         self._precheck(request)
         salt = secrets.token_bytes(32)
-        commitment = bytes(
-            self.registry.functions.commitmentFor(self.signer.address, request.as_tuple(), salt).call()
-        )
+        commitment = bytes(self.registry.functions.commitmentFor(self.signer.address, request.as_tuple(), salt).call())
         result, _ = self._sender.send(self.signer, self.registry.functions.commit(commitment), action="commit")
         return ClaimTicket(request=request, salt=salt, commitment=commitment, commit_block=result.block)
 
@@ -490,7 +488,11 @@ class Ledger:
     def _logs(self, token_id: int, to_block: int | None = None) -> tuple[list[Any], int]:
         head = int(self._rpc.call("eth_blockNumber", []), 16) if to_block is None else to_block
         logs = fetch_token_logs(
-            self._rpc, registry=self.registry_address, token_id=token_id, from_block=self.deployment_block, to_block=head
+            self._rpc,
+            registry=self.registry_address,
+            token_id=token_id,
+            from_block=self.deployment_block,
+            to_block=head,
         )
         return logs, head
 
@@ -666,4 +668,3 @@ def _read_deployment(path: Path) -> str | None:
 def hash_documents(paths: Iterable[str | Path]) -> bytes:
     """The content hash of a bundle of files (see docs/hashing.md)."""
     return bundle_hash(hash_file(path) for path in paths)
-

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 import pycountry
@@ -49,7 +50,7 @@ _HEX32 = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 _EXPIRY_LIMIT = dt.date(2100, 1, 1)
 
 
-class RightKind(str, Enum):
+class RightKind(StrEnum):
     """Kinds of rights, in the order of the contract's ``Kind`` enum."""
 
     PATENT = "patent"
@@ -70,7 +71,7 @@ class RightKind(str, Enum):
         return list(cls)[value]
 
 
-class RightStatus(str, Enum):
+class RightStatus(StrEnum):
     """Status of a right as the registry reports it."""
 
     ACTIVE = "active"
@@ -151,7 +152,7 @@ class IPMetadata(BaseModel):
             ("expiry_date", self.expiry_date),
         ]
         known = [(name, day) for name, day in order if day is not None]
-        for (first, first_day), (second, second_day) in zip(known, known[1:], strict=False):
+        for (first, first_day), (second, second_day) in itertools.pairwise(known):
             if first_day > second_day:
                 raise ValueError(f"{first} {first_day} is after {second} {second_day}")
         if self.expiry_date is not None and self.expiry_date >= _EXPIRY_LIMIT:
@@ -190,8 +191,7 @@ def parse_metadata(data: dict[str, Any]) -> IPMetadata:
         return IPMetadata.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'metadata'}: {error['msg']}"
-            for error in exc.errors()
+            f"{'.'.join(str(part) for part in error['loc']) or 'metadata'}: {error['msg']}" for error in exc.errors()
         )
         raise MetadataError(f"invalid metadata: {problems}") from None
 
@@ -241,9 +241,7 @@ class RightRecord(_Out):
     registration_block: int
 
 
-EventKind = Literal[
-    "registered", "transfer", "assignment", "forced_transfer", "frozen", "unfrozen", "metadata_updated"
-]
+EventKind = Literal["registered", "transfer", "assignment", "forced_transfer", "frozen", "unfrozen", "metadata_updated"]
 
 
 class HistoryEvent(_Out):

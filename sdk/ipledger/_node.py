@@ -110,9 +110,12 @@ def start_node(
     chosen_port = port or _free_port()
     command = [
         find_anvil(),
-        "--host", "127.0.0.1",
-        "--port", str(chosen_port),
-        "--chain-id", str(LOCAL_CHAIN_ID),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(chosen_port),
+        "--chain-id",
+        str(LOCAL_CHAIN_ID),
     ]
     if state_file is not None:
         command += ["--state", str(state_file), "--state-interval", str(_STATE_INTERVAL_SECONDS)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from eth_abi import decode
+from eth_abi.abi import decode
 from eth_abi.exceptions import DecodingError
-from eth_utils import keccak
+from eth_utils.crypto import keccak
 
 from ._exceptions import (
     ContractRevertError,
@@ -43,7 +43,7 @@ def _canonical_type(param: dict[str, Any]) -> str:
     kind = str(param["type"])
     if kind.startswith("tuple"):
         inner = ",".join(_canonical_type(component) for component in param["components"])
-        return f"({inner}){kind[len('tuple'):]}"
+        return f"({inner}){kind[len('tuple') :]}"
     return kind
 
 
@@ -64,7 +64,9 @@ class RevertDecoder:
                 selector = keccak(text=f"{entry['name']}({','.join(types)})")[:4]
                 self._errors[selector] = (entry["name"], names, types)
 
-    def decode(self, data: str | bytes | None, *, action: str | None = None, tx_hash: str | None = None) -> ContractRevertError:
+    def decode(
+        self, data: str | bytes | None, *, action: str | None = None, tx_hash: str | None = None
+    ) -> ContractRevertError:
         """The exception for revert ``data`` (hex or bytes); unknown data gives ``error_name`` "unknown"."""
         raw = bytes.fromhex(data.removeprefix("0x")) if isinstance(data, str) else (data or b"")
         hex_data = "0x" + raw.hex()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 import requests
+from eth_utils.address import to_checksum_address
 from hexbytes import HexBytes
 from web3 import Web3
-from web3.contract.contract import ContractFunction
+from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound, Web3RPCError
+from web3.types import TxParams
 
 from ._accounts import Signer
 from ._exceptions import NodeError, TransactionError
@@ -35,7 +37,9 @@ class TransactionSender:
         self._endpoint = endpoint
         self._receipt_timeout = receipt_timeout
 
-    def send(self, signer: Signer, call: ContractFunction, *, action: str) -> tuple[TransactionResult, Any]:
+    def send(
+        self, signer: Signer, call: ContractFunction | ContractConstructor, *, action: str
+    ) -> tuple[TransactionResult, Any]:
         """Sends ``call`` from ``signer``; returns the result and the raw receipt."""
         try:
             params = self._params(signer)
@@ -44,8 +48,8 @@ class TransactionSender:
             except ContractLogicError as exc:
                 raise self._decoder.decode(_revert_data(exc), action=action) from None
             params["gas"] = gas * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR
-            transaction = call.build_transaction(params)
-            signed = signer.account.sign_transaction(transaction)
+            transaction = call.build_transaction(cast(TxParams, params))
+            signed = signer.account.sign_transaction(cast(dict[str, Any], transaction))
             tx_hash = self._w3.eth.send_raw_transaction(signed.raw_transaction)
             receipt = self._wait(tx_hash, action)
         except (requests.RequestException, OSError) as exc:
@@ -65,13 +69,13 @@ class TransactionSender:
         priority = int(eth.max_priority_fee)
         return {
             "from": signer.address,
-            "nonce": eth.get_transaction_count(signer.address, "pending"),
+            "nonce": eth.get_transaction_count(to_checksum_address(signer.address), "pending"),
             "chainId": eth.chain_id,
             "maxPriorityFeePerGas": priority,
             "maxFeePerGas": 2 * base_fee + priority,
         }
 
-    def _wait(self, tx_hash: bytes, action: str) -> Any:
+    def _wait(self, tx_hash: HexBytes, action: str) -> Any:
         deadline = time.monotonic() + self._receipt_timeout
         while True:
             try:
@@ -82,8 +86,12 @@ class TransactionSender:
                         f"{action}: not mined within {self._receipt_timeout:.0f} s", tx_hash="0x" + tx_hash.hex()
                     ) from None
 
-    def _failure(self, call: ContractFunction, signer: Signer, receipt: Any, action: str, tx_hash: str) -> Exception:
+    def _failure(
+        self, call: ContractFunction | ContractConstructor, signer: Signer, receipt: Any, action: str, tx_hash: str
+    ) -> Exception:
         """Replays a failed transaction at its block to recover the revert reason."""
+        if isinstance(call, ContractConstructor):
+            return TransactionError(f"{action}: deployment failed", tx_hash=tx_hash)
         try:
             call.call({"from": signer.address}, block_identifier=receipt["blockNumber"] - 1)
         except ContractLogicError as exc:

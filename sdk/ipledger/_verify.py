@@ -28,9 +28,7 @@ def custody_check(events: Sequence[HistoryEvent], current_owner: str) -> Check:
             )
         holder = event.to
     if holder != current_owner:
-        return Check(
-            name="custody", ok=False, detail=f"events end with {holder}, but ownerOf says {current_owner}"
-        )
+        return Check(name="custody", ok=False, detail=f"events end with {holder}, but ownerOf says {current_owner}")
     return Check(
         name="custody",
         ok=True,
