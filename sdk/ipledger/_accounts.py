@@ -13,7 +13,7 @@ from pathlib import Path
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import is_checksum_address, is_checksum_formatted_address, is_hex_address, to_checksum_address
 
 from ._exceptions import AccountError, InvalidInputError
 
@@ -23,6 +23,7 @@ __all__ = [
     "Signer",
     "dev_account",
     "is_dev_account_name",
+    "is_valid_address",
     "resolve_address",
     "resolve_signer",
 ]
@@ -61,6 +62,13 @@ class Signer:
     __str__ = __repr__
 
 
+def is_valid_address(value: str) -> bool:
+    """A 0x-prefixed 20-byte hex address whose mixed case, if any, is a correct EIP-55 checksum."""
+    if not value.startswith("0x") or not is_hex_address(value):
+        return False
+    return not is_checksum_formatted_address(value) or is_checksum_address(value)
+
+
 def is_dev_account_name(name: str) -> bool:
     """Whether ``name`` is ``dev0`` .. ``dev9``."""
     return name.startswith("dev") and name[3:].isdigit() and int(name[3:]) < DEV_ACCOUNT_COUNT
@@ -97,17 +105,17 @@ def resolve_signer(
         return dev_account(int(spec[3:]))
     if spec.startswith("env:"):
         return _from_env(spec[4:])
-    if is_address(spec):
+    if is_valid_address(spec):
         raise AccountError(f"{spec} is an address; signing needs a key: devN, env:NAME or a keystore file")
     return _from_keystore(Path(spec), password_prompt)
 
 
 def resolve_address(spec: str, *, chain_id: int) -> str:
     """A checksummed address from an address or an account name (``devN``, ``env:NAME``, keystore path)."""
-    if is_address(spec):
+    if is_valid_address(spec):
         return str(to_checksum_address(spec))
-    if spec.startswith("0x") or spec.startswith("0X"):
-        raise InvalidInputError(f"{spec!r} is not a valid address (40 hex digits, correct checksum)")
+    if spec.startswith(("0x", "0X")):
+        raise InvalidInputError(f"{spec!r} is not a valid address (0x and 40 hex digits, correct EIP-55 checksum)")
     if is_dev_account_name(spec):
         return dev_account(int(spec[3:])).address
     if spec.startswith("env:"):

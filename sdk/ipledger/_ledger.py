@@ -14,12 +14,12 @@ from typing import Any
 
 from eth_abi.abi import encode
 from eth_account.messages import encode_typed_data
-from eth_utils.address import is_address, to_checksum_address
+from eth_utils.address import to_checksum_address
 from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
-from ._accounts import Signer, resolve_address, resolve_signer
+from ._accounts import Signer, is_valid_address, resolve_address, resolve_signer
 from ._artifacts import load_artifact
 from ._exceptions import (
     InvalidInputError,
@@ -242,7 +242,7 @@ class Ledger:
         return address
 
     def _attach(self, address: str) -> None:
-        if not is_address(address):
+        if not is_valid_address(address):
             raise InvalidInputError(f"registry address {address!r} is not a valid address")
         checksummed = to_checksum_address(address)
         code = self._get_code(checksummed)

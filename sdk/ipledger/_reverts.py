@@ -7,6 +7,7 @@ from typing import Any
 
 from eth_abi.abi import decode
 from eth_abi.exceptions import DecodingError
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ._exceptions import (
@@ -79,7 +80,10 @@ class RevertDecoder:
             values = decode(types, raw[4:])
         except DecodingError:
             return ContractRevertError(name, data=hex_data, action=action, tx_hash=tx_hash)
-        arguments = dict(zip(names, values, strict=True))
+        arguments = {
+            arg: to_checksum_address(value) if kind == "address" else value
+            for arg, kind, value in zip(names, types, values, strict=True)
+        }
         if name == "Panic":
             arguments["reason"] = _PANIC_REASONS.get(int(arguments["code"]), "panic")
         error_class = _SPECIFIC.get(name, ContractRevertError)

@@ -59,40 +59,27 @@ def test_artifacts_are_shipped() -> None:
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
-def test_artifact_source_hashes_match_current_files(
-    path: Path, compile_script: ModuleType
-) -> None:
+def test_artifact_source_hashes_match_current_files(path: Path, compile_script: ModuleType) -> None:
     artifact = json.loads(path.read_text(encoding="utf-8"))
     assert artifact["sourceName"] in artifact["sources"]
     changed = [
         name
         for name, digest in artifact["sources"].items()
-        if hashlib.sha256(compile_script.resolve_source(name).read_bytes()).hexdigest()
-        != digest
+        if hashlib.sha256(compile_script.resolve_source(name).read_bytes()).hexdigest() != digest
     ]
     assert not changed, f"{REGENERATE}; changed since: {changed}"
 
 
-def test_artifact_set_matches_fresh_compile(
-    fresh: dict[str, Any], shipped: dict[str, Any]
-) -> None:
+def test_artifact_set_matches_fresh_compile(fresh: dict[str, Any], shipped: dict[str, Any]) -> None:
     assert sorted(shipped) == sorted(fresh), REGENERATE
 
 
 @pytest.mark.parametrize("key", ["abi", "bytecode", "deployedBytecode"])
-def test_artifact_code_matches_fresh_compile(
-    key: str, fresh: dict[str, Any], shipped: dict[str, Any]
-) -> None:
-    differing = [
-        name
-        for name in sorted(fresh)
-        if shipped.get(name, {}).get(key) != fresh[name][key]
-    ]
+def test_artifact_code_matches_fresh_compile(key: str, fresh: dict[str, Any], shipped: dict[str, Any]) -> None:
+    differing = [name for name in sorted(fresh) if shipped.get(name, {}).get(key) != fresh[name][key]]
     assert not differing, f"{REGENERATE}; {key} differs for {differing}"
 
 
-def test_artifact_files_are_byte_identical_to_fresh_compile(
-    compile_script: ModuleType, fresh: dict[str, Any]
-) -> None:
+def test_artifact_files_are_byte_identical_to_fresh_compile(compile_script: ModuleType, fresh: dict[str, Any]) -> None:
     problems = compile_script.stale_artifacts(fresh, ARTIFACTS_DIR)
     assert not problems, f"{REGENERATE}: {problems}"

@@ -1,0 +1,38 @@
+"""The embedded local chain: started on demand, state persisted across restarts in $IPLEDGER_HOME."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ipledger import IPMetadata, Ledger, NodeNotRunningError, local_node_status, stop_local_node
+
+Patent = tuple[IPMetadata, list[Path]]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("IPLEDGER_HOME", str(folder))
+    yield folder
+    if local_node_status(folder) is not None:
+        stop_local_node(folder)
+
+
+def test_local_ledger_survives_a_node_restart(home: Path, patent: Patent) -> None:
+    metadata, documents = patent
+    first = Ledger.local()
+    token = first.register(metadata, documents, to="dev1").token_id
+    stop_local_node(home)
+    assert local_node_status(home) is None
+    second = Ledger.local()
+    assert second.registry_address == first.registry_address
+    assert second.get(token).owner == second.address_of("dev1")
+    assert (home / "local" / "state.json").exists()
+
+
+def test_stopping_without_a_node_is_a_named_error(home: Path) -> None:
+    with pytest.raises(NodeNotRunningError):
+        stop_local_node(home)

@@ -1,0 +1,73 @@
+"""Metadata validation: bad metadata fails in pydantic, before any transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from ipledger import IPMetadata, MetadataError, RightKind, parse_metadata
+
+VALID: dict[str, Any] = {
+    "title": "Solid-state battery electrode",
+    "kind": "patent",
+    "jurisdiction": "us",
+    "number": "US 11,234,567 B2",
+    "inventors": ["Li Wei"],
+    "filing_date": "2019-03-01",
+    "grant_date": "2022-06-14",
+    "expiry_date": "2039-03-01",
+}
+
+
+def test_valid_metadata_normalises_jurisdiction() -> None:
+    metadata = parse_metadata(VALID)
+    assert metadata.jurisdiction == "US"
+    assert metadata.kind is RightKind.PATENT
+    assert metadata.expiry_timestamp() == int(dt.datetime(2039, 3, 1, 23, 59, 59, tzinfo=dt.UTC).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"jurisdiction": "XX"}, "jurisdiction"),
+        ({"jurisdiction": "USA"}, "jurisdiction"),
+        ({"kind": "invention"}, "kind"),
+        ({"title": ""}, "title"),
+        ({"title": "bad\x00title"}, "control characters"),
+        ({"number": None}, "official number"),
+        ({"number": "not a number"}, "not a number"),
+        ({"grant_date": "2018-01-01"}, "is after"),
+        ({"expiry_date": "2150-01-01"}, "2100"),
+        ({"filing_date": "2019-02-30"}, "filing_date"),
+        ({"abstract": "x" * 70_000}, "abstract"),
+        ({"inventors": [""]}, "inventor"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_invalid_metadata_raises_metadata_error(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(MetadataError, match=message):
+        parse_metadata({**VALID, **change})
+
+
+def test_regional_offices_are_jurisdictions() -> None:
+    for office in ("EP", "WO", "EM"):
+        assert parse_metadata({**VALID, "jurisdiction": office}).jurisdiction == office
+
+
+def test_trade_secret_needs_no_number_and_gets_a_content_derived_identifier() -> None:
+    secret = IPMetadata(title="Curing recipe", kind="trade_secret", jurisdiction="CN")
+    first, second = secret.right_id(b"\x01" * 32), secret.right_id(b"\x02" * 32)
+    assert first != second
+
+
+def test_metadata_hash_is_stable_and_sensitive() -> None:
+    metadata = parse_metadata(VALID)
+    assert metadata.metadata_hash() == parse_metadata(dict(VALID)).metadata_hash()
+    assert metadata.metadata_hash() != parse_metadata({**VALID, "title": "Other"}).metadata_hash()
+
+
+def test_oversized_metadata_is_refused() -> None:
+    with pytest.raises(MetadataError, match="exceeds"):
+        parse_metadata({**VALID, "inventors": [f"Inventor {index:04d} " + "x" * 180 for index in range(400)]})
