@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from ipledger import IPMetadata, Ledger, NodeInfo, start_node, stop_node
 
 _numbers = itertools.count(1_000_000)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from eth_account import Account
-
 from ipledger import AccountError, InvalidInputError, Ledger, dev_account
 from ipledger._accounts import resolve_address, resolve_signer
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rpc_proxy import limiting_proxy
-
 from ipledger import IPMetadata, Ledger, NodeInfo, RegistryError
+from rpc_proxy import limiting_proxy
 
 Patent = tuple[IPMetadata, list[Path]]
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from ipledger import InvalidInputError, IPMetadata, Ledger, RightStatus, TokenFrozenError, UnauthorizedError
-from ipledger import UnknownTokenError, hash_file
+from ipledger import (
+    InvalidInputError,
+    IPMetadata,
+    Ledger,
+    RightStatus,
+    TokenFrozenError,
+    UnauthorizedError,
+    UnknownTokenError,
+    hash_file,
+)
 
 Patent = tuple[IPMetadata, list[Path]]
 

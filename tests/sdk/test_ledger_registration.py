@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from ipledger import (
     ContractRevertError,
     DuplicateRightError,

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from ipledger import IPMetadata, Ledger, NodeNotRunningError, local_node_status, stop_local_node
 
 Patent = tuple[IPMetadata, list[Path]]

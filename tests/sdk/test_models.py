@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-
 from ipledger import IPMetadata, MetadataError, RightKind, parse_metadata
 
 VALID: dict[str, Any] = {
