@@ -61,12 +61,22 @@ test-sdk: setup
 bench: setup
 	$(PY) benchmarks/gas.py
 
-lint: setup
+## Static analysis. Slither lives in its own venv (.venv-lint) so its dependencies never move Brownie's pins;
+## it analyses the same standard-JSON input as scripts/compile.py, compiled by the project's solc (the shim).
+lint: solc-shim $(STAMPS)/lint
 	$(VENV)/bin/ruff check sdk scripts tests benchmarks
 	$(VENV)/bin/ruff format --check sdk
 	$(VENV)/bin/mypy
-	$(PY) -m pip install --quiet --disable-pip-version-check slither-analyzer
-	$(VENV)/bin/slither . --compile-force-framework brownie --filter-paths node_modules || true
+	$(PY) scripts/slither_input.py build/slither-input.json
+	.venv-lint/bin/slither build/slither-input.json --compile-force-framework solc-json \
+	    --solc "$$($(PY) -c 'import solcx; print(solcx.get_solcx_install_folder())')/solc-v0.8.30" \
+	    --filter-paths node_modules --exclude-informational --exclude-low --fail-medium
+
+$(STAMPS)/lint:
+	@mkdir -p $(STAMPS)
+	$(PYTHON) -m venv .venv-lint
+	.venv-lint/bin/pip install --quiet --disable-pip-version-check slither-analyzer==0.11.6
+	@touch $@
 
 clean:
 	rm -rf $(STAMPS) build reports .pytest_cache
