@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
 from eth_abi.abi import encode
 from eth_account.messages import encode_typed_data
 from eth_utils.address import to_checksum_address
+from pydantic import ValidationError
 from web3 import Web3
 from web3.contract import Contract
-from web3.exceptions import ContractLogicError
+from web3.contract.contract import ContractFunction
+from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
 
 from ._accounts import Signer, is_valid_address, resolve_address, resolve_signer
 from ._artifacts import load_artifact
@@ -40,14 +43,24 @@ from ._models import (
     RightStatus,
     TransactionResult,
     VerificationReport,
+    parse_metadata,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._reverts import RevertDecoder
 from ._rpc import Rpc
-from ._transactions import TransactionSender
+from ._transactions import TransactionSender, revert_data
 from ._verify import custody_check, notices_for
 
-__all__ = ["ClaimTicket", "Ledger", "RegistrationRequest", "Voucher", "parse_token_id"]
+__all__ = [
+    "ClaimTicket",
+    "Ledger",
+    "RegistrationRequest",
+    "Voucher",
+    "local_deployment_file",
+    "parse_token_id",
+    "read_local_registry",
+    "save_local_registry",
+]
 
 REGISTRY_CONTRACT = "IPRegistry"
 METADATA_URI_PREFIX = "urn:ipledger:metadata:sha256:"
@@ -212,16 +225,13 @@ class Ledger:
         base = home or ipledger_home()
         info, _ = start_local_node(base)
         ledger = cls.connect(info.rpc_url, account=account)
-        deployment_file = base / "local" / "deployment.json"
-        address = _read_deployment(deployment_file)
+        address = read_local_registry(base)
         if address is not None and ledger._code_matches(address):
             ledger._attach(address)
         else:
             deployer = resolve_signer("dev0", chain_id=ledger.chain_id)
             address = ledger.deploy(deployer=deployer)
-            deployment_file.write_text(
-                json.dumps({"registry": address, "chain_id": ledger.chain_id}, indent=2) + "\n", "utf-8"
-            )
+            save_local_registry(address, ledger.chain_id, base)
         return ledger
 
     def use(self, account: str | Signer) -> Ledger:
@@ -250,16 +260,34 @@ class Ledger:
             raise RegistryError(f"no contract at {checksummed} on chain {self.chain_id}")
         self._registry = self.w3.eth.contract(address=checksummed, abi=self._artifact.abi)
         try:
+            is_registry = bool(self._registry.functions.supportsInterface(bytes.fromhex("80ac58cd")).call())
             self._registry.functions.DEPLOYMENT_BLOCK().call()
-            self._registry.functions.supportsInterface(bytes.fromhex("80ac58cd")).call()
-        except (ContractLogicError, ValueError, TypeError):
-            raise RegistryError(f"the contract at {checksummed} is not an ipledger registry") from None
+        except (requests.RequestException, OSError) as exc:
+            raise NodeError(f"attach: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
+        except (Web3Exception, ValueError, TypeError):
+            is_registry = False
+        if not is_registry:
+            self._registry = None
+            raise RegistryError(f"the contract at {checksummed} is not an ipledger registry")
 
     def _get_code(self, address: str) -> bytes:
         return bytes.fromhex(str(self._rpc.call("eth_getCode", [address, "latest"]))[2:])
 
     def _code_matches(self, address: str) -> bool:
         return self._artifact.runtime_matches(self._get_code(to_checksum_address(address)))
+
+    def _read(self, call: ContractFunction, what: str) -> Any:
+        """A view call, with reverts decoded and transport failures mapped into the exception tree."""
+        try:
+            return call.call()
+        except ContractLogicError as exc:
+            raise self._decoder.decode(revert_data(exc), action=what) from None
+        except (requests.RequestException, OSError) as exc:
+            raise NodeError(f"{what}: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
+        except Web3RPCError as exc:
+            raise NodeError(f"{what}: the node refused the call: {exc}", endpoint=self.rpc_url) from None
+        except Web3Exception as exc:
+            raise RegistryError(f"{what}: unusable answer from {call.address}: {type(exc).__name__}") from None
 
     # ------------------------------------------------------------------ accessors
 
@@ -282,7 +310,7 @@ class Ledger:
 
     @property
     def deployment_block(self) -> int:
-        return int(self.registry.functions.DEPLOYMENT_BLOCK().call())
+        return int(self._read(self.registry.functions.DEPLOYMENT_BLOCK(), "read deployment block"))
 
     def address_of(self, account: str) -> str:
         """A checksummed address from an address or account name."""
@@ -296,13 +324,10 @@ class Ledger:
         """Hashes ``documents`` and derives the right id and metadata URI; no chain access."""
         if not documents:
             raise InvalidInputError("a registration needs at least one document (--doc FILE)")
-        refs = tuple(
-            DocumentRef(name=Path(path).name, sha256=hash_file(path).hex(), size=Path(path).stat().st_size)
-            for path in documents
-        )
+        refs = tuple(_document_ref(Path(path)) for path in documents)
         content_hash = bundle_hash(bytes.fromhex(ref.sha256) for ref in refs)
         complete = metadata.model_copy(update={"documents": refs}) if not metadata.documents else metadata
-        complete = IPMetadata.model_validate(complete.model_dump())
+        complete = parse_metadata(complete.model_dump())
         declared = {ref.sha256 for ref in complete.documents}
         if declared != {ref.sha256 for ref in refs}:
             raise InvalidInputError("the metadata's document list does not match the documents given")
@@ -320,11 +345,11 @@ class Ledger:
     def _precheck(self, request: RegistrationRequest) -> None:
         """Refuses a duplicate before any transaction, with the registry's own error."""
         registry = self.registry
-        if registry.functions.exists(request.right_id).call():
+        if self._read(registry.functions.exists(request.right_id), "check duplicate"):
             raise self._decoder.decode(
                 _encode_error("RightAlreadyRegistered(uint256)", ["uint256"], [request.right_id]), action="register"
             )
-        existing = int(registry.functions.tokenOfContent(request.content_hash).call())
+        existing = int(self._read(registry.functions.tokenOfContent(request.content_hash), "check duplicate"))
         if existing:
             raise self._decoder.decode(
                 _encode_error(
@@ -363,7 +388,9 @@ class Ledger:
     ) -> Voucher:
         """Registrar path, step 1: the signer (a registrar) signs an EIP-712 voucher for ``to``."""
         recipient = self.address_of(to)
-        voucher_nonce = int(self.registry.functions.nonces(recipient).call()) if nonce is None else nonce
+        voucher_nonce = (
+            int(self._read(self.registry.functions.nonces(recipient), "read nonce")) if nonce is None else nonce
+        )
         deadline = int(time.time() + valid_for.total_seconds())
         message = {
             "to": recipient,
@@ -402,7 +429,9 @@ class Ledger:
         """Open path, step 1: commits to a self-declared claim bound to the signer."""
         self._precheck(request)
         salt = secrets.token_bytes(32)
-        commitment = bytes(self.registry.functions.commitmentFor(self.signer.address, request.as_tuple(), salt).call())
+        commitment = bytes(
+            self._read(self.registry.functions.commitmentFor(self.signer.address, request.as_tuple(), salt), "commit")
+        )
         result, _ = self._sender.send(self.signer, self.registry.functions.commit(commitment), action="commit")
         return ClaimTicket(request=request, salt=salt, commitment=commitment, commit_block=result.block)
 
@@ -481,7 +510,7 @@ class Ledger:
     def has_role(self, role: str, account: str) -> bool:
         if role not in _ROLES:
             raise InvalidInputError(f"unknown role {role!r}; roles are {', '.join(_ROLES)}")
-        return bool(self.registry.functions.hasRole(_ROLES[role], self.address_of(account)).call())
+        return bool(self._read(self.registry.functions.hasRole(_ROLES[role], self.address_of(account)), "read role"))
 
     # ------------------------------------------------------------------ reading
 
@@ -503,10 +532,7 @@ class Ledger:
         return self._record(token, logs)
 
     def _record(self, token: int, logs: list[Any]) -> RightRecord:
-        try:
-            raw = self.registry.functions.recordOf(token).call()
-        except ContractLogicError as exc:
-            raise self._decoder.decode(exc.data if isinstance(exc.data, str) else None, action="read") from None
+        raw = self._read(self.registry.functions.recordOf(token), "read")
         registered = next((log for log in logs if log.name == "RightRegistered"), None)
         if registered is None:
             raise NotFoundError(f"token {hex(token)} exists but its registration event was not found")
@@ -542,7 +568,7 @@ class Ledger:
         return History(token_id=token, token_id_hex=hex(token), events=build_history(self._rpc, logs))
 
     def _require_exists(self, token: int) -> None:
-        if not self.registry.functions.exists(token).call():
+        if not self._read(self.registry.functions.exists(token), "read"):
             raise self._decoder.decode(_encode_error("UnknownToken(uint256)", ["uint256"], [token]), action="read")
 
     def verify(
@@ -618,7 +644,9 @@ class Ledger:
         )
 
     def _content_key_check(self, token: int, record: RightRecord) -> Check:
-        stored = int(self.registry.functions.tokenOfContent(bytes.fromhex(record.content_hash[2:])).call())
+        stored = int(
+            self._read(self.registry.functions.tokenOfContent(bytes.fromhex(record.content_hash[2:])), "verify")
+        )
         return Check(
             name="content_key",
             ok=stored == token,
@@ -634,7 +662,7 @@ class Ledger:
         return Check(
             name="documents",
             ok=computed == record.content_hash,
-            detail=f"{len(documents)} documents hash to the registered content hash {computed}"
+            detail=f"{len(documents)} document(s) hash to the registered content hash {computed}"
             if computed == record.content_hash
             else f"documents hash to {computed}, registered {record.content_hash}",
         )
@@ -653,16 +681,37 @@ class Ledger:
         )
 
 
+def _document_ref(path: Path) -> DocumentRef:
+    digest = hash_file(path)
+    try:
+        return DocumentRef(name=path.name, sha256=digest.hex(), size=path.stat().st_size)
+    except ValidationError:
+        raise InvalidInputError(f"document {str(path)!r}: its name is longer than 255 characters") from None
+
+
 def _encode_error(signature: str, types: list[str], values: list[Any]) -> str:
     """Revert data of a custom error, so that a refusal found by a read raises the same exception."""
     return "0x" + (Web3.keccak(text=signature)[:4] + encode(types, values)).hex()
 
 
-def _read_deployment(path: Path) -> str | None:
+def local_deployment_file(home: Path | None = None) -> Path:
+    """Where the local network records its default registry."""
+    return (home or ipledger_home()) / "local" / "deployment.json"
+
+
+def read_local_registry(home: Path | None = None) -> str | None:
+    """The local network's default registry address, if one was recorded."""
     try:
-        return str(json.loads(path.read_text("utf-8"))["registry"])
-    except (OSError, ValueError, KeyError):
+        return str(json.loads(local_deployment_file(home).read_text("utf-8"))["registry"])
+    except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def save_local_registry(address: str, chain_id: int, home: Path | None = None) -> None:
+    """Makes ``address`` the registry that :meth:`Ledger.local` (and ``--network local``) uses from now on."""
+    path = local_deployment_file(home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"registry": address, "chain_id": chain_id}, indent=2) + "\n", "utf-8")
 
 
 def hash_documents(paths: Iterable[str | Path]) -> bytes:

@@ -190,10 +190,13 @@ def parse_metadata(data: dict[str, Any]) -> IPMetadata:
     try:
         return IPMetadata.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or 'metadata'}: {error['msg']}" for error in exc.errors()
-        )
+        problems = "; ".join(_describe(error) for error in exc.errors())
         raise MetadataError(f"invalid metadata: {problems}") from None
+
+
+def _describe(error: Any) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "metadata"
+    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
 class _Out(BaseModel):

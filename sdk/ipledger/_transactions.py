@@ -18,7 +18,7 @@ from ._exceptions import NodeError, TransactionError
 from ._models import TransactionResult
 from ._reverts import RevertDecoder
 
-__all__ = ["TransactionSender"]
+__all__ = ["TransactionSender", "revert_data"]
 
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
@@ -46,7 +46,7 @@ class TransactionSender:
             try:
                 gas = call.estimate_gas({"from": signer.address}, block_identifier="pending")
             except ContractLogicError as exc:
-                raise self._decoder.decode(_revert_data(exc), action=action) from None
+                raise self._decoder.decode(revert_data(exc), action=action) from None
             params["gas"] = gas * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR
             transaction = call.build_transaction(cast(TxParams, params))
             signed = signer.account.sign_transaction(cast(dict[str, Any], transaction))
@@ -95,11 +95,12 @@ class TransactionSender:
         try:
             call.call({"from": signer.address}, block_identifier=receipt["blockNumber"] - 1)
         except ContractLogicError as exc:
-            return self._decoder.decode(_revert_data(exc), action=action, tx_hash=tx_hash)
+            return self._decoder.decode(revert_data(exc), action=action, tx_hash=tx_hash)
         return TransactionError(f"{action}: transaction failed (out of gas or state changed)", tx_hash=tx_hash)
 
 
-def _revert_data(exc: ContractLogicError) -> str | None:
+def revert_data(exc: ContractLogicError) -> str | None:
+    """The revert data web3 attached to ``exc``, as hex."""
     data = exc.data
     if isinstance(data, dict):
         data = data.get("data")

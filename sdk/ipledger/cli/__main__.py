@@ -1,0 +1,5 @@
+"""``python -m ipledger.cli``."""
+
+from . import main
+
+main()

@@ -1,0 +1,153 @@
+"""Commands that read: show, history and verify (the provenance report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from .._ledger import Ledger, parse_token_id
+from .._models import IPMetadata, VerificationReport
+from ._context import Session, Target, open_ledger
+from ._inputs import build_metadata, require_documents
+from ._options import DocsOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, TokenArg
+from ._output import Output, model_json
+from ._render import checks_table, history_table, kind_label, record_details, short
+
+__all__ = ["complete_metadata", "history", "load_expected_metadata", "print_report", "show", "verify"]
+
+VerifyMetadataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--metadata",
+        metavar="FILE",
+        help="The metadata file registered (JSON or YAML); checked against the registered metadata URI.",
+    ),
+]
+
+
+def show(
+    token: TokenArg,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Show a right's record: owner, kind, jurisdiction, status, registrar, content hash and metadata URI.
+
+    With --json prints the record: {"token_id", "token_id_dec", "owner", "kind", "jurisdiction", "status",
+    "self_declared", "registered_at", "expiry", "content_hash", "metadata_uri", "registrar", ...}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    record = session.ledger.get(token_id)
+
+    def human() -> None:
+        out.line(
+            f"Token {short(record.token_id_hex)} is a {kind_label(record.kind)} in "
+            f"{record.jurisdiction}, {record.status.value}, owned by {session.names.label(record.owner)}."
+        )
+        out.line(record_details(record, session.names))
+
+    out.result(model_json(record), human)
+
+
+def history(
+    token: TokenArg,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List everything that happened to a right, oldest first: registration, assignments, freezes, transfers.
+
+    With --json prints {"token_id", "token_id_dec", "events": [{"kind", "from", "to", "block", "timestamp",
+    "tx_hash", "log_index", "by", "deed_hash", "order_hash", ...}]} in chain order.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    with out.progress("Reading the registry's logs…"):
+        timeline = session.ledger.history(token_id)
+
+    def human() -> None:
+        count = len(timeline.events)
+        out.line(f"History of token {short(timeline.token_id_hex)}: {count} event{'s' * (count != 1)}, oldest first.")
+        out.print(history_table(timeline.events, session.names, width=out.out.width))
+
+    out.result(model_json(timeline), human)
+
+
+def load_expected_metadata(path: Path | None, documents: list[Path] | None) -> IPMetadata | None:
+    """The metadata file to check, refused early when its hash cannot match (no documents anywhere)."""
+    if path is None:
+        return None
+    metadata = build_metadata(path)
+    if not metadata.documents and not documents:
+        raise typer.BadParameter(
+            "the metadata file lists no documents, so checking its hash needs them: pass the registered --doc files",
+            param_hint="'--metadata'",
+        )
+    return metadata
+
+
+def complete_metadata(ledger: Ledger, metadata: IPMetadata | None, documents: list[Path] | None) -> IPMetadata | None:
+    """The metadata with the documents' list filled in as registration did (no chain access)."""
+    if metadata is None or metadata.documents or not documents:
+        return metadata
+    return ledger.prepare(metadata, documents).metadata
+
+
+def print_report(out: Output, report: VerificationReport) -> None:
+    """The verdict in one line, the checks, and what an auditor must notice."""
+    failed = [check.name for check in report.checks if not check.ok]
+    if report.verdict == "verified":
+        verdict = Text.assemble(("VERIFIED", "bold green"), f": all {len(report.checks)} checks pass")
+    else:
+        verdict = Text.assemble(("FAILED", "bold red"), f": {', '.join(failed)} did not pass")
+    out.line(Text.assemble(f"Token {short(report.token_id_hex)}: ", verdict, f" (block {report.checked_at_block})."))
+    out.print(checks_table(report))
+    if report.notices:
+        out.print(Text("Notices (facts to weigh even when every check passes):", style="bold"))
+        for notice in report.notices:
+            out.line(Text(f"  • {notice}"))
+
+
+def verify(
+    token: TokenArg,
+    docs: DocsOpt = None,
+    metadata: VerifyMetadataOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails).
+
+    Checks that the registry runs the audited code, the registration is unique, the chain of custody is
+    unbroken up to the current owner, and the right is not frozen; with --doc, that your documents hash to
+    the registered content hash; with --metadata, that your metadata hashes to the registered URI.
+    Notices list what an auditor must weigh anyway (self-declared claim, freezes, forced transfers, expiry).
+
+    With --json prints {"verdict": "verified"|"failed", "checks": [{"name", "ok", "detail"}], "notices",
+    "token_id", "token_id_dec", "record", "events", "registry", "chain_id", "checked_at_block"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    documents = require_documents(docs) if docs else None
+    expected = load_expected_metadata(metadata, documents)
+    session: Session = open_ledger(Target(network, rpc_url, registry, account), out)
+    expected = complete_metadata(session.ledger, expected, documents)
+    with out.progress("Verifying…"):
+        report = session.ledger.verify(token_id, documents=documents, metadata=expected)
+    out.result(model_json(report), lambda: print_report(out, report))
+    if report.verdict != "verified":
+        failed = ", ".join(check.name for check in report.checks if not check.ok)
+        out.note(Text(f"verification failed: {failed}", style="red"))
+        raise typer.Exit(1)

@@ -1,0 +1,121 @@
+"""The one place where failures become a one-line message on stderr and an exit code.
+
+- :class:`~ipledger.IPLedgerError` (and anything the SDK let through from web3, requests or pydantic): exit 1.
+- Usage errors of typer (a bad option value, a missing argument): exit 2, as click does.
+- ``IPLEDGER_DEBUG=1`` re-raises instead, so the traceback shows.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import requests
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
+from web3 import Web3
+from web3.exceptions import Web3Exception
+
+from .._exceptions import (
+    DuplicateRightError,
+    IPLedgerError,
+    NodeError,
+    NodeNotRunningError,
+    TokenFrozenError,
+    UnauthorizedError,
+    UnknownTokenError,
+)
+
+__all__ = ["CliError", "ErrorHandlingGroup", "describe", "print_error"]
+
+DEBUG_ENV = "IPLEDGER_DEBUG"
+_ROLE_NAMES = {
+    "0x" + bytes(32).hex(): "admin",
+    "0x" + Web3.keccak(text="REGISTRAR_ROLE").hex().removeprefix("0x"): "registrar",
+    "0x" + Web3.keccak(text="GUARDIAN_ROLE").hex().removeprefix("0x"): "guardian",
+}
+
+
+class CliError(IPLedgerError):
+    """A failure the CLI explains itself (its message is already the one line to print)."""
+
+
+def _token(value: Any) -> str:
+    return hex(value) if isinstance(value, int) else str(value)
+
+
+def describe(exc: BaseException) -> str:
+    """The one-line message for ``exc``, with the hint a newcomer needs to fix it."""
+    if isinstance(exc, DuplicateRightError):
+        token = _token(exc.error_args.get("tokenId"))
+        what = "these documents are" if exc.error_name == "ContentAlreadyRegistered" else "this right is"
+        return f"{what} already registered as token {token} ({exc.error_name}); see `ipledger show {token}`"
+    if isinstance(exc, TokenFrozenError):
+        token = _token(exc.error_args.get("tokenId"))
+        return (
+            f"token {token} is frozen by a registrar ({exc.action or 'call'} reverted: {exc.error_name}); "
+            "it cannot move until a registrar runs `ipledger unfreeze`"
+        )
+    if isinstance(exc, UnknownTokenError):
+        return f"unknown token {_token(exc.error_args.get('tokenId'))}: it is not registered in this registry"
+    if isinstance(exc, UnauthorizedError):
+        role = exc.error_args.get("neededRole")
+        if isinstance(role, bytes):
+            name = _ROLE_NAMES.get("0x" + role.hex(), "0x" + role.hex())
+            return (
+                f"{exc.action or 'call'} reverted: {exc.error_name}: {exc.error_args.get('account')} lacks the "
+                f"{name} role; an admin grants it with `ipledger grant-role {name} ACCOUNT`"
+            )
+        return f"{exc}: the --from account is neither the owner nor approved"
+    if isinstance(exc, NodeNotRunningError):
+        return str(exc)
+    if isinstance(exc, NodeError):
+        return f"{exc}; is the node running and the URL right?"
+    if isinstance(exc, IPLedgerError):
+        return str(exc)
+    if isinstance(exc, requests.RequestException):
+        return f"cannot reach the node: {type(exc).__name__}"
+    if isinstance(exc, Web3Exception):
+        return f"the node or contract answered unexpectedly: {type(exc).__name__}: {exc}"
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": str(exc)}
+        where = ".".join(str(part) for part in first["loc"]) or "input"
+        return f"invalid input: {where}: {first['msg']}"
+    return f"unexpected {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)"
+
+
+def print_error(message: str) -> None:
+    """Prints ``error: message`` on stderr as exactly one line."""
+    # pydantic prefixes validator messages with "Value error, "; it tells a reader nothing.
+    one_line = " ".join(message.replace("Value error, ", "").split())
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("error: ", "bold red"), one_line))
+
+
+def _debug() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+class ErrorHandlingGroup(TyperGroup):
+    """The root command group: runs the command and turns any failure into one line and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except typer.TyperException as exc:
+            # Usage errors (exit 2). "No arguments" shows the help instead; typer handles it.
+            if type(exc).__name__ == "NoArgsIsHelpError" or _debug():
+                raise
+            sub_ctx = getattr(exc, "ctx", None)
+            path = getattr(sub_ctx, "command_path", None) or ctx.command_path
+            print_error(f"{exc.format_message()} (see `{path} --help`)")
+            raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:  # the one place that turns every failure into a message
+            if _debug():
+                raise
+            print_error(describe(exc))
+            raise typer.Exit(1) from None

@@ -1,0 +1,135 @@
+"""Reading what the user hands in (metadata files, documents, deeds, orders), checked before any chain access."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+import yaml
+
+from .._exceptions import DocumentError, MetadataError
+from .._hashing import hash_file, hash_text
+from .._models import IPMetadata, RightKind, parse_metadata
+
+__all__ = ["Evidence", "build_metadata", "evidence", "load_metadata_file", "require_documents"]
+
+_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false, so jurisdiction ``NO`` (Norway) stays a string."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise DocumentError(str(path), "no such file")
+    if not path.is_file():
+        raise DocumentError(str(path), "not a regular file")
+
+
+def load_metadata_file(path: Path) -> dict[str, Any]:
+    """A metadata mapping from a JSON or YAML file (``.json`` or text starting with ``{`` is JSON; else YAML)."""
+    _check_file(path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(str(path), f"cannot read: {exc}") from None
+    as_json = path.suffix.lower() == ".json" or (
+        path.suffix.lower() not in (".yaml", ".yml") and text.lstrip()[:1] == "{"
+    )
+    try:
+        data = json.loads(text) if as_json else yaml.load(text, Loader=_YamlLoader)
+    except json.JSONDecodeError as exc:
+        raise MetadataError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise MetadataError(f"{path}: not valid YAML{where}") from None
+    if not isinstance(data, dict):
+        raise MetadataError(f"{path}: metadata must be a mapping of keys (title, kind, ...), not {type(data).__name__}")
+    return data
+
+
+def build_metadata(
+    path: Path | None,
+    *,
+    title: str | None = None,
+    kind: RightKind | None = None,
+    jurisdiction: str | None = None,
+    number: str | None = None,
+) -> IPMetadata:
+    """The metadata of ``path`` completed or overridden by the options given, validated (:class:`MetadataError`)."""
+    data: dict[str, Any] = load_metadata_file(path) if path is not None else {}
+    overrides: Mapping[str, Any] = {
+        "title": title,
+        "kind": kind.value if kind is not None else None,
+        "jurisdiction": jurisdiction,
+        "number": number,
+    }
+    data.update({key: value for key, value in overrides.items() if value is not None})
+    if path is None and not data:
+        raise MetadataError("no metadata: pass --metadata FILE or at least --title, --kind, --jurisdiction, --number")
+    for key in ("number", "jurisdiction", "title"):
+        if isinstance(data.get(key), int | float) and not isinstance(data.get(key), bool):
+            data[key] = str(data[key])  # YAML and JSON read 11234567 as a number
+    try:
+        return parse_metadata(data)
+    except MetadataError as exc:
+        raise MetadataError(f"{exc} (in {path})" if path is not None else str(exc)) from None
+
+
+def require_documents(documents: Sequence[Path] | None, *, option: str = "--doc") -> list[Path]:
+    """The documents, each an existing file; at least one."""
+    if not documents:
+        raise typer.BadParameter(f"at least one {option} FILE is needed", param_hint=f"'{option}'")
+    for path in documents:
+        _check_file(path)
+    return list(documents)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A deed, order or reason, reduced to the SHA-256 the registry records."""
+
+    digest: bytes
+    source: str
+
+    @property
+    def hex(self) -> str:
+        return "0x" + self.digest.hex()
+
+    def describe(self) -> str:
+        return f"{self.source} (sha256 {self.hex})"
+
+
+def evidence(file: str | None, text: str | None, *, file_option: str, text_option: str | None = None) -> Evidence:
+    """The evidence of exactly one of ``file`` (a file, or a 0x SHA-256) and ``text``."""
+    options = f"'{file_option}'" + (f" / '{text_option}'" if text_option else "")
+    if file is not None and text is not None:
+        raise typer.BadParameter(f"give either {file_option} or {text_option}, not both", param_hint=options)
+    if text is not None:
+        if not text.strip():
+            raise typer.BadParameter("the reason must not be empty", param_hint=f"'{text_option}'")
+        return Evidence(digest=hash_text(text), source=f'reason "{text}"')
+    if file is None:
+        needed = f"{file_option} FILE" + (f" or {text_option} TEXT" if text_option else "")
+        raise typer.BadParameter(f"{needed} is needed", param_hint=options)
+    path = Path(file)
+    if _HASH.match(file) and not path.exists():
+        return Evidence(digest=bytes.fromhex(file[2:]), source="hash given")
+    _check_file(path)
+    return Evidence(digest=hash_file(path), source=path.name)

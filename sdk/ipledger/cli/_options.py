@@ -1,0 +1,198 @@
+"""Option and argument aliases shared by every command, so each flag is spelled and explained once.
+
+Every chain command takes the same five options: ``--network`` / ``--rpc-url`` pick the chain, ``--registry``
+the registry on it, ``--from`` the signing account, ``--json`` the output format.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .._models import RightKind
+
+__all__ = [
+    "AccountArg",
+    "DeedOpt",
+    "DocsOpt",
+    "FromOpt",
+    "JsonOpt",
+    "MetadataOpt",
+    "Network",
+    "NetworkOpt",
+    "OrderOpt",
+    "ReasonOpt",
+    "RegistryOpt",
+    "Role",
+    "RpcUrlOpt",
+    "TitleOpt",
+    "KindOpt",
+    "JurisdictionOpt",
+    "NumberOpt",
+    "ToArg",
+    "TokenArg",
+]
+
+CHAIN_PANEL = "Chain and account"
+EVIDENCE_PANEL = "Evidence"
+METADATA_PANEL = "Metadata"
+
+
+class Network(StrEnum):
+    """Named networks; any other chain is reached with ``--rpc-url``."""
+
+    LOCAL = "local"
+
+
+class Role(StrEnum):
+    """Registry roles that ``grant-role`` hands out."""
+
+    ADMIN = "admin"
+    REGISTRAR = "registrar"
+    GUARDIAN = "guardian"
+
+
+# ---------------------------------------------------------------------------- chain, account, output
+
+NetworkOpt = Annotated[
+    Network,
+    typer.Option(
+        "--network",
+        help="Named network. 'local' is the anvil chain kept in $IPLEDGER_HOME (default ~/.ipledger), "
+        "started on demand; its registry is deployed by dev0 on first use.",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+RpcUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rpc-url",
+        envvar="IPLEDGER_RPC_URL",
+        metavar="URL",
+        help="JSON-RPC endpoint of any EVM chain; overrides --network (needs --registry).",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+RegistryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--registry",
+        envvar="IPLEDGER_REGISTRY",
+        metavar="ADDRESS",
+        help="Address of the registry contract. Required with --rpc-url; on local, the local registry.",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="ACCOUNT",
+        help="Signing account: dev0..dev9 (anvil's dev keys, local only), env:NAME (hex key in variable NAME) "
+        "or a keystore file (password from $IPLEDGER_KEYSTORE_PASSWORD or a hidden prompt). "
+        "Default: $IPLEDGER_PRIVATE_KEY if set, else dev0 on local (the registrar).",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help="Print only JSON on stdout (diagnostics stay on stderr).", rich_help_panel=CHAIN_PANEL),
+]
+
+# ---------------------------------------------------------------------------- arguments
+
+TokenArg = Annotated[
+    str,
+    typer.Argument(metavar="TOKEN", help="Token id of the right, decimal or 0x hex.", show_default=False),
+]
+ToArg = Annotated[
+    str,
+    typer.Argument(metavar="TO", help="New owner: an address or an account name (devN, env:NAME, keystore file)."),
+]
+AccountArg = Annotated[
+    str,
+    typer.Argument(metavar="ACCOUNT", help="An address or an account name (devN, env:NAME, keystore file)."),
+]
+
+# ---------------------------------------------------------------------------- documents and metadata
+
+DocsOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--doc",
+        metavar="FILE",
+        help="A document of the right (claims, description, drawings...); repeat for each. Only its SHA-256 "
+        "goes on chain.",
+        show_default=False,
+    ),
+]
+MetadataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--metadata",
+        metavar="FILE",
+        help="Metadata as JSON or YAML: title, kind, jurisdiction, number, inventors, assignee, filing_date, "
+        "priority_date, grant_date, expiry_date, abstract.",
+        rich_help_panel=METADATA_PANEL,
+    ),
+]
+TitleOpt = Annotated[str | None, typer.Option("--title", help="Title of the right.", rich_help_panel=METADATA_PANEL)]
+KindOpt = Annotated[
+    RightKind | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="Kind of right: " + ", ".join(kind.value for kind in RightKind) + ".",
+        rich_help_panel=METADATA_PANEL,
+    ),
+]
+JurisdictionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--jurisdiction",
+        metavar="CODE",
+        help="ISO 3166-1 alpha-2 country (US, DE, JP...) or regional office (EP, WO, EM...).",
+        rich_help_panel=METADATA_PANEL,
+    ),
+]
+NumberOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--number",
+        help="Official number, e.g. 'US 11,234,567 B2' (not needed for a trade secret).",
+        rich_help_panel=METADATA_PANEL,
+    ),
+]
+
+# ---------------------------------------------------------------------------- evidence
+
+DeedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--deed",
+        metavar="FILE",
+        help="The signed assignment deed: a file whose SHA-256 is recorded on chain, or a 0x-prefixed SHA-256.",
+        rich_help_panel=EVIDENCE_PANEL,
+    ),
+]
+OrderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--order",
+        metavar="FILE",
+        help="The court order or decision: a file whose SHA-256 is recorded, or a 0x-prefixed SHA-256.",
+        rich_help_panel=EVIDENCE_PANEL,
+    ),
+]
+ReasonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        metavar="TEXT",
+        help="Instead of --order: a reference or reason as text (e.g. a docket number); its SHA-256 is recorded.",
+        rich_help_panel=EVIDENCE_PANEL,
+    ),
+]

@@ -1,0 +1,199 @@
+"""Human renderings of rights, histories and reports: short ids in tables, account names beside addresses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from .._accounts import DEV_ACCOUNT_COUNT, dev_account
+from .._models import (
+    HistoryEvent,
+    IPMetadata,
+    RightKind,
+    RightRecord,
+    RightStatus,
+    TransactionResult,
+    VerificationReport,
+)
+from .._node import LOCAL_CHAIN_ID
+
+__all__ = [
+    "EVENT_LABELS",
+    "Names",
+    "checks_table",
+    "details_lines",
+    "history_table",
+    "kind_label",
+    "plural",
+    "record_details",
+    "right_label",
+    "short",
+    "tx_line",
+]
+
+#: What each history event means, in a newcomer's words.
+EVENT_LABELS = {
+    "registered": "registered",
+    "transfer": "transferred",
+    "assignment": "assigned",
+    "forced_transfer": "force-transferred",
+    "frozen": "frozen",
+    "unfrozen": "unfrozen",
+    "metadata_updated": "metadata updated",
+}
+#: Below this console width the history table leaves out transaction hashes (they stay in --json).
+WIDE_TABLE = 100
+_STATUS_STYLE = {RightStatus.ACTIVE: "green", RightStatus.FROZEN: "bold red", RightStatus.EXPIRED: "yellow"}
+
+
+def short(value: str | None, *, head: int = 4, tail: int = 4) -> str:
+    """``0xceb945…2abc`` style: 0x, ``head`` and ``tail`` hex digits; short values stay whole."""
+    if not value:
+        return "-"
+    if not value.startswith("0x") or len(value) <= 2 + head + tail + 1:
+        return value
+    return f"{value[: 2 + head]}…{value[-tail:]}"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 document``, ``3 documents``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def kind_label(kind: RightKind) -> str:
+    """``patent_application`` → ``patent application``."""
+    return kind.value.replace("_", " ")
+
+
+def right_label(metadata: IPMetadata) -> str:
+    """``patent US 11,234,567 B2``, or ``trade secret "Title" (DE)`` for an unnumbered right."""
+    if metadata.number is None:
+        return f'{kind_label(metadata.kind)} "{metadata.title}" ({metadata.jurisdiction})'
+    number = metadata.number
+    if not number.upper().startswith(metadata.jurisdiction):
+        number = f"{metadata.jurisdiction} {number}"
+    return f"{kind_label(metadata.kind)} {number}"
+
+
+class Names:
+    """Names for addresses a reader knows: anvil's dev accounts on the local chain, the signer, the registry."""
+
+    def __init__(self, chain_id: int, extra: Iterable[tuple[str, str]] = ()) -> None:
+        self._names: dict[str, str] = {}
+        if chain_id == LOCAL_CHAIN_ID:
+            for index in range(DEV_ACCOUNT_COUNT):
+                self._names[dev_account(index).address.lower()] = f"dev{index}"
+        for address, name in extra:
+            self._names.setdefault(address.lower(), name)
+
+    def name(self, address: str | None) -> str | None:
+        return None if address is None else self._names.get(address.lower())
+
+    def label(self, address: str | None, *, full: bool = False) -> str:
+        """``dev1 (0x7099…79C8)``; the full address with ``full``."""
+        if address is None:
+            return "-"
+        shown = address if full else short(address)
+        name = self.name(address)
+        return f"{name} ({shown})" if name else shown
+
+    def brief(self, address: str | None) -> str:
+        """The name alone when known, else the short address (for narrow tables)."""
+        if address is None:
+            return "-"
+        return self.name(address) or short(address)
+
+
+def details_lines(rows: Sequence[tuple[str, str | Text]], *, indent: int = 2) -> Text:
+    """Aligned ``key  value`` lines; print them with soft wrap so long ids are never broken (they get copied)."""
+    width = max((len(key) for key, _ in rows), default=0)
+    text = Text()
+    for number, (key, value) in enumerate(rows):
+        if number:
+            text.append("\n")
+        text.append(" " * indent + key.ljust(width + 2), style="bold cyan")
+        text.append(value)
+    return text
+
+
+def tx_line(result: TransactionResult) -> Text:
+    """``tx 0xb4bd…9089 · block 3 · gas 57,476``."""
+    return Text(f"tx {result.tx_hash} · block {result.block} · gas {result.gas_used:,}", style="dim")
+
+
+def record_details(record: RightRecord, names: Names) -> Text:
+    """A right's record, ids in full (they are what you copy into the next command)."""
+    status = Text(record.status.value, style=_STATUS_STYLE[record.status])
+    registrar = (
+        "none: self-declared by commit-reveal" if record.self_declared else names.label(record.registrar, full=True)
+    )
+    rows: list[tuple[str, str | Text]] = [
+        ("Token id", record.token_id_hex),
+        ("Kind", kind_label(record.kind)),
+        ("Jurisdiction", record.jurisdiction),
+        ("Status", status),
+        ("Owner", names.label(record.owner, full=True)),
+        ("Registrar", registrar),
+        ("Registered", f"{record.registered_at:%Y-%m-%d %H:%M:%S} UTC, block {record.registration_block}"),
+        ("Expiry", f"{record.expiry:%Y-%m-%d}" if record.expiry else "none recorded"),
+        ("Content hash", record.content_hash),
+        ("Metadata URI", record.metadata_uri),
+        ("Registration tx", record.registration_tx),
+    ]
+    return details_lines(rows)
+
+
+def _evidence(event: HistoryEvent) -> str:
+    if event.deed_hash:
+        return f"deed {short(event.deed_hash)}"
+    if event.order_hash:
+        return f"order {short(event.order_hash)}"
+    if event.content_hash:
+        return f"docs {short(event.content_hash)}"
+    return ""
+
+
+def _parties(event: HistoryEvent, names: Names) -> str:
+    by = f"by {names.brief(event.by)}" if event.by and event.by != event.from_ else ""
+    if event.from_ is None and event.to is None:
+        return by
+    move = f"{names.brief(event.from_)} → {names.brief(event.to)}" if event.from_ else f"→ {names.brief(event.to)}"
+    return f"{move} {by}".strip()
+
+
+def history_table(events: Sequence[HistoryEvent], names: Names, *, width: int = 80, title: str | None = None) -> Table:
+    """The timeline, oldest first; transaction hashes only when ``width`` leaves room for them."""
+    wide = width >= WIDE_TABLE
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    table.add_column("Block", justify="right", no_wrap=True)
+    table.add_column("Time (UTC)", no_wrap=True)
+    table.add_column("Event", style="bold", no_wrap=True)
+    table.add_column("Parties")
+    table.add_column("Evidence", no_wrap=True)
+    if wide:
+        table.add_column("Tx", style="dim", no_wrap=True)
+    for event in events:
+        row = [
+            str(event.block),
+            f"{event.timestamp:%Y-%m-%d %H:%M:%S}",
+            EVENT_LABELS.get(event.kind, event.kind),
+            _parties(event, names),
+            _evidence(event),
+        ]
+        table.add_row(*row, *([short(event.tx_hash)] if wide else []))
+    return table
+
+
+def checks_table(report: VerificationReport, *, title: str | None = None) -> Table:
+    """The named checks, each with a ✓ or ✗ and what it found."""
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left")
+    table.add_column("", no_wrap=True)
+    table.add_column("Check", style="bold", no_wrap=True)
+    table.add_column("Detail", overflow="fold")
+    for check in report.checks:
+        mark = Text("✓", style="green") if check.ok else Text("✗", style="bold red")
+        table.add_row(mark, check.name, check.detail)
+    return table

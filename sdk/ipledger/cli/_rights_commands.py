@@ -1,0 +1,350 @@
+"""Commands that change rights: register, assign (alias transfer), freeze, unfreeze, force-transfer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from .._exceptions import UnauthorizedError
+from .._hashing import official_identifier
+from .._ledger import parse_token_id
+from .._models import TransactionResult
+from ._context import Session, Target, open_ledger
+from ._errors import CliError
+from ._inputs import Evidence, build_metadata, evidence, require_documents
+from ._options import (
+    DeedOpt,
+    DocsOpt,
+    FromOpt,
+    JsonOpt,
+    JurisdictionOpt,
+    KindOpt,
+    MetadataOpt,
+    Network,
+    NetworkOpt,
+    NumberOpt,
+    OrderOpt,
+    ReasonOpt,
+    RegistryOpt,
+    RpcUrlOpt,
+    TitleOpt,
+    ToArg,
+    TokenArg,
+)
+from ._output import Output, token_json
+from ._render import details_lines, plural, right_label, short, tx_line
+
+__all__ = ["assign", "force_transfer", "freeze", "register", "unfreeze"]
+
+ToOpt = Annotated[
+    str | None,
+    typer.Option("--to", metavar="ACCOUNT", help="Owner of the new token (default: the --from account)."),
+]
+UriOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--uri",
+        metavar="URI",
+        help="Where the metadata JSON is published (default: urn:ipledger:metadata:sha256: and its hash).",
+    ),
+]
+ClaimOpt = Annotated[
+    bool,
+    typer.Option(
+        "--claim",
+        help="Self-declared claim by commit-reveal (any account, no registrar); the token goes to --from.",
+    ),
+]
+
+
+def _tx_json(result: TransactionResult) -> dict[str, Any]:
+    return {"tx_hash": result.tx_hash, "block": result.block, "gas_used": result.gas_used}
+
+
+def register(
+    metadata: MetadataOpt = None,
+    docs: DocsOpt = None,
+    to: ToOpt = None,
+    uri: UriOpt = None,
+    claim: ClaimOpt = False,
+    title: TitleOpt = None,
+    kind: KindOpt = None,
+    jurisdiction: JurisdictionOpt = None,
+    number: NumberOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Register a right: hash its documents, validate its metadata and mint its token.
+
+    The token id is derived from the right's official identifier (kind, jurisdiction, number), so a right
+    can be registered only once; the documents stay on your machine, only their SHA-256 goes on chain.
+
+    By default a registrar (--from, dev0 on local) registers the right and mints it to --to. With --claim,
+    any account claims it for itself by commit-reveal; the right is then marked self-declared.
+
+    Metadata comes from --metadata FILE (JSON or YAML); --title, --kind, --jurisdiction and --number
+    complete or override it. Everything is validated before any transaction is sent.
+
+    With --json prints {"token_id", "token_id_dec", "content_hash", "owner", "tx_hash", "block", "gas_used",
+    "metadata_uri", "self_declared", "registrar", "identifier", "documents", "metadata", "registry", "chain_id"}.
+    """
+    out = Output(json_)
+    right = build_metadata(metadata, title=title, kind=kind, jurisdiction=jurisdiction, number=number)
+    documents = require_documents(docs)
+    if claim and to is not None:
+        raise typer.BadParameter(
+            "--claim mints to the --from account; --to cannot be used with it", param_hint="'--to'"
+        )
+    target = Target(network, rpc_url, registry, account)
+    session = open_ledger(target, out)
+    ledger = session.ledger
+    signer = session.signer()
+    request = ledger.prepare(right, documents, metadata_uri=uri)
+    label = right_label(request.metadata)
+    if claim:
+        with out.progress(f"Claiming {label} (commit, then reveal)…"):
+            result = ledger.reveal_claim(ledger.commit_claim(request))
+    else:
+        with out.progress(f"Registering {label}…"):
+            result = ledger.register(request.metadata, documents, to=to, metadata_uri=uri)
+    number_used = request.metadata.identifier_number(request.content_hash)
+    payload = {
+        **token_json(result.token_id),
+        "content_hash": result.content_hash,
+        "owner": result.owner,
+        "tx_hash": result.tx_hash,
+        "block": result.block,
+        "gas_used": result.gas_used,
+        "metadata_uri": result.metadata_uri,
+        "self_declared": result.self_declared,
+        "registrar": None if claim else signer.address,
+        "identifier": official_identifier(request.metadata.kind.value, request.metadata.jurisdiction, number_used),
+        "documents": [ref.model_dump(mode="json") for ref in request.documents],
+        "metadata": request.metadata.model_dump(mode="json"),
+        "registry": ledger.registry_address,
+        "chain_id": ledger.chain_id,
+    }
+
+    def human() -> None:
+        verb = "Claimed (self-declared)" if claim else "Registered"
+        out.line(f"{verb} {label} as token {short(result.token_id_hex)} owned by {session.names.label(result.owner)}.")
+        rows: list[tuple[str, str | Text]] = [
+            ("Token id", result.token_id_hex),
+            ("Title", request.metadata.title),
+            ("Owner", session.names.label(result.owner, full=True)),
+            ("Registrar", "none: self-declared" if claim else session.names.label(signer.address, full=True)),
+            ("Content hash", f"{result.content_hash} ({plural(len(request.documents), 'document')})"),
+            ("Metadata URI", result.metadata_uri),
+            ("Transaction", f"{result.tx_hash} (block {result.block}, gas {result.gas_used:,})"),
+        ]
+        out.line(details_lines(rows))
+        out.note(f"Next: ipledger show {result.token_id_hex}{target.command_options()}")
+
+    out.result(payload, human)
+
+
+def _owner_hint(session: Session, token: int, exc: UnauthorizedError) -> CliError:
+    names = session.names
+    owner = session.ledger.get(token).owner
+    name = names.name(owner)
+    advice = f"pass --from {name}" if name else "sign as the owner with --from"
+    return CliError(
+        f"{exc}: {names.label(session.signer().address)} is neither the owner nor approved; "
+        f"the owner is {names.label(owner)}: {advice}"
+    )
+
+
+def assign(
+    ctx: typer.Context,
+    token: TokenArg,
+    to: ToArg,
+    deed: DeedOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Assign a right to TO under a deed (also available as `transfer`).
+
+    `assign` needs --deed: the hash of the signed assignment deed is recorded with the move, so the chain
+    proves which contract justified the change of ownership. `transfer` with --deed does exactly the same;
+    `transfer` without --deed is the plain ERC-721 transfer a wallet does, with no deed recorded.
+
+    The owner (or an approved account) signs with --from. A frozen right cannot move.
+
+    With --json prints {"token_id", "token_id_dec", "action", "from", "to", "deed_hash", "tx_hash", "block",
+    "gas_used"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    if deed is None and ctx.info_name != "transfer":
+        raise typer.BadParameter(
+            "assign needs --deed FILE (the signed deed); `ipledger transfer` without --deed is a plain transfer",
+            param_hint="'--deed'",
+        )
+    proof: Evidence | None = evidence(deed, None, file_option="--deed") if deed is not None else None
+    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    ledger = session.ledger
+    recipient = ledger.address_of(to)
+    previous = ledger.get(token_id).owner
+    session.signer()
+    try:
+        with out.progress("Assigning…" if proof else "Transferring…"):
+            if proof is not None:
+                result = ledger.assign(token_id, recipient, proof.digest)
+            else:
+                result = ledger.transfer(token_id, recipient)
+    except UnauthorizedError as exc:
+        raise _owner_hint(session, token_id, exc) from None
+    payload = {
+        **token_json(token_id),
+        "action": "assignment" if proof else "transfer",
+        "from": previous,
+        "to": recipient,
+        "deed_hash": proof.hex if proof else None,
+        **_tx_json(result),
+    }
+
+    def human() -> None:
+        names = session.names
+        move = f"from {names.label(previous)} to {names.label(recipient)}"
+        if proof is not None:
+            out.line(f"Assigned token {short(hex(token_id))} {move} under deed {proof.describe()}.")
+        else:
+            out.line(f"Transferred token {short(hex(token_id))} {move} (plain ERC-721 transfer, no deed recorded).")
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+def _freeze_change(
+    token: str,
+    order: str | None,
+    reason: str | None,
+    target: Target,
+    json_: bool,
+    *,
+    frozen: bool,
+) -> None:
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    proof = evidence(order, reason, file_option="--order", text_option="--reason")
+    session = open_ledger(target, out)
+    ledger = session.ledger
+    signer = session.signer()
+    ledger.get(token_id)
+    with out.progress("Freezing…" if frozen else "Unfreezing…"):
+        result = ledger.freeze(token_id, proof.digest) if frozen else ledger.unfreeze(token_id, proof.digest)
+    payload = {
+        **token_json(token_id),
+        "action": "frozen" if frozen else "unfrozen",
+        "status": "frozen" if frozen else "active",
+        "by": signer.address,
+        "order_hash": proof.hex,
+        **_tx_json(result),
+    }
+
+    def human() -> None:
+        who = session.names.label(signer.address)
+        if frozen:
+            out.line(f"Froze token {short(hex(token_id))} by {who} under {proof.describe()}; it cannot move now.")
+        else:
+            out.line(f"Unfroze token {short(hex(token_id))} by {who} under {proof.describe()}; it can move again.")
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+def freeze(
+    token: TokenArg,
+    order: OrderOpt = None,
+    reason: ReasonOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Freeze a right under a court order or decision (registrar only): it cannot be assigned or transferred.
+
+    Give the order as a file (--order FILE) or as text (--reason TEXT); only its SHA-256 is recorded.
+
+    With --json prints {"token_id", "token_id_dec", "action", "status", "by", "order_hash", "tx_hash", "block",
+    "gas_used"}.
+    """
+    _freeze_change(token, order, reason, Target(network, rpc_url, registry, account), json_, frozen=True)
+
+
+def unfreeze(
+    token: TokenArg,
+    order: OrderOpt = None,
+    reason: ReasonOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Lift the freeze of a right under a court order or decision (registrar only).
+
+    Give the order as a file (--order FILE) or as text (--reason TEXT); only its SHA-256 is recorded.
+
+    With --json prints the same keys as `freeze`.
+    """
+    _freeze_change(token, order, reason, Target(network, rpc_url, registry, account), json_, frozen=False)
+
+
+def force_transfer(
+    token: TokenArg,
+    to: ToArg,
+    order: OrderOpt = None,
+    reason: ReasonOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Move a right to TO without its owner, under a court order or decision (registrar only).
+
+    Works on frozen rights too. The order's SHA-256 is recorded and `verify` lists the forced transfer
+    as a notice.
+
+    With --json prints {"token_id", "token_id_dec", "action", "from", "to", "by", "order_hash", "tx_hash",
+    "block", "gas_used"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    proof = evidence(order, reason, file_option="--order", text_option="--reason")
+    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    ledger = session.ledger
+    signer = session.signer()
+    recipient = ledger.address_of(to)
+    previous = ledger.get(token_id).owner
+    with out.progress("Force-transferring…"):
+        result = ledger.force_transfer(token_id, recipient, proof.digest)
+    payload = {
+        **token_json(token_id),
+        "action": "forced_transfer",
+        "from": previous,
+        "to": recipient,
+        "by": signer.address,
+        "order_hash": proof.hex,
+        **_tx_json(result),
+    }
+
+    def human() -> None:
+        names = session.names
+        out.line(
+            f"Force-transferred token {short(hex(token_id))} from {names.label(previous)} to "
+            f"{names.label(recipient)} by {names.label(signer.address)} under {proof.describe()}."
+        )
+        out.line(tx_line(result))
+
+    out.result(payload, human)

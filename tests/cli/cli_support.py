@@ -1,0 +1,64 @@
+"""Types and assertions shared by the CLI tests (a uniquely named module, so it never shadows tests/sdk's)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipledger import NodeInfo
+from typer.testing import Result
+
+Run = Callable[..., Result]
+
+
+@dataclass(frozen=True)
+class Chain:
+    node: NodeInfo
+    registry: str
+
+    @property
+    def options(self) -> list[str]:
+        return ["--rpc-url", self.node.rpc_url, "--registry", self.registry]
+
+
+@dataclass(frozen=True)
+class Patent:
+    """A patent nobody registered yet: its number, documents and the register options for it."""
+
+    number: str
+    documents: list[Path]
+    folder: Path
+
+    @property
+    def options(self) -> list[str]:
+        return [
+            "--title",
+            f"Battery electrode {self.number}",
+            "--kind",
+            "patent",
+            "--jurisdiction",
+            "US",
+            "--number",
+            self.number,
+            *itertools.chain.from_iterable(("--doc", str(path)) for path in self.documents),
+        ]
+
+    def file(self, name: str, text: str) -> Path:
+        path = self.folder / name
+        path.write_text(text, "utf-8")
+        return path
+
+
+def assert_one_line_error(result: Result, *fragments: str, code: int = 1) -> str:
+    """The command failed with ``code``, printed nothing on stdout and one ``error:`` line on stderr."""
+    assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]

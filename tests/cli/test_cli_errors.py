@@ -1,0 +1,160 @@
+"""Every failure is one line on stderr and exit 1 (2 for usage errors), never a traceback."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import Patent, Run, assert_one_line_error
+from ipledger import IPLedgerError, UnknownTokenError, right_id
+from ipledger.cli import app
+from typer.main import get_command
+from typer.testing import CliRunner
+from web3 import Web3
+
+Json = Callable[..., Any]
+
+
+def test_registering_a_right_twice_names_the_existing_token(registered: tuple[Patent, str], cli: Run) -> None:
+    patent, token = registered
+    line = assert_one_line_error(cli("register", *patent.options, "--json"), "already registered", token)
+    assert "RightAlreadyRegistered" in line
+
+
+def test_registering_the_same_documents_twice_names_the_existing_token(
+    registered: tuple[Patent, str], cli: Run
+) -> None:
+    patent, token = registered
+    other = ["--title", "Other", "--kind", "patent", "--jurisdiction", "DE", "--number", "DE 10 2020 123 456"]
+    docs = [arg for path in patent.documents for arg in ("--doc", str(path))]
+    assert_one_line_error(cli("register", *other, *docs), "ContentAlreadyRegistered", token)
+
+
+@pytest.mark.parametrize("address", ["0x1234", "0xZZ4a5c1c9b76b2b8a1b0f5c1a2b3c4d5e6f7a8b9"])
+def test_a_malformed_address_is_refused(registered: tuple[Patent, str], cli: Run, address: str) -> None:
+    patent, token = registered
+    deed = patent.file("deed.txt", "deed\n")
+    assert_one_line_error(cli("assign", token, address, "--deed", str(deed), "--from", "dev1"), address)
+
+
+def test_an_unknown_token_is_named(cli: Run) -> None:
+    unknown = hex(right_id("patent", "US", "US 1,111,111 B1"))
+    assert_one_line_error(cli("show", unknown), "unknown token", unknown)
+    assert_one_line_error(cli("history", unknown, "--json"), "unknown token")
+    assert_one_line_error(cli("verify", unknown), "unknown token")
+
+
+def test_a_malformed_token_id_is_refused(cli: Run) -> None:
+    assert_one_line_error(cli("show", "0xnothex"), "not a token id")
+
+
+def test_a_missing_document_is_named_before_anything_is_sent(patent: Patent, cli: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "nope.pdf"
+    options = [opt if opt != str(patent.documents[0]) else str(missing) for opt in patent.options]
+    assert_one_line_error(cli("register", *options), "nope.pdf", "no such file")
+    assert_one_line_error(cli("register", "--metadata", str(missing), "--doc", str(patent.documents[0])), "nope.pdf")
+    assert_one_line_error(cli("freeze", "1", "--order", str(missing)), "nope.pdf", "no such file")
+
+
+def test_a_bad_jurisdiction_is_invalid_metadata(patent: Patent, cli: Run) -> None:
+    options = [opt if opt != "US" else "XX" for opt in patent.options]
+    assert_one_line_error(cli("register", *options), "invalid metadata", "jurisdiction", "'XX'")
+
+
+def test_dates_out_of_order_are_invalid_metadata(patent: Patent, cli: Run) -> None:
+    metadata = patent.file(
+        "metadata.json",
+        json.dumps(
+            {
+                "title": "T",
+                "kind": "patent",
+                "jurisdiction": "US",
+                "number": patent.number,
+                "filing_date": "2021-01-01",
+                "grant_date": "2020-01-01",
+            }
+        ),
+    )
+    docs = ["--doc", str(patent.documents[0])]
+    assert_one_line_error(cli("register", "--metadata", str(metadata), *docs), "filing_date", "grant_date")
+    metadata.write_text('{"title": "T", "kind": "patent", "jurisdiction": "US", "number": "1", "grant_date": "soon"}')
+    assert_one_line_error(cli("register", "--metadata", str(metadata), *docs), "grant_date")
+
+
+def test_a_metadata_file_that_does_not_parse_is_invalid_metadata(patent: Patent, cli: Run) -> None:
+    metadata = patent.file("metadata.yaml", "title: [unclosed\n")
+    assert_one_line_error(cli("register", "--metadata", str(metadata), *patent.options), "not valid YAML", "line")
+
+
+def test_no_node_running_is_a_node_error(cli: Run, chain_registry: str) -> None:
+    result = cli("show", "1", "--rpc-url", "http://127.0.0.1:1", "--registry", chain_registry, remote=False)
+    assert_one_line_error(result, "cannot read the chain id", "http://127.0.0.1:1")
+
+
+def test_rpc_url_without_registry_is_a_usage_error(cli: Run) -> None:
+    assert_one_line_error(cli("show", "1", "--rpc-url", "http://127.0.0.1:1", remote=False), "--registry", code=2)
+
+
+def test_a_registry_address_without_a_registry_is_refused(cli: Run, chain_rpc_url: str) -> None:
+    empty = "0x000000000000000000000000000000000000dEaD"
+    result = cli("show", "1", "--rpc-url", chain_rpc_url, "--registry", empty, remote=False)
+    assert_one_line_error(result, "no contract at")
+
+
+def test_dev_accounts_are_refused_as_addresses_for_signing(patent: Patent, cli: Run) -> None:
+    result = cli("register", *patent.options, "--from", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8")
+    assert_one_line_error(result, "signing needs a key")
+
+
+def test_a_bad_option_value_is_a_one_line_usage_error(patent: Patent, cli: Run) -> None:
+    options = [opt if opt != "patent" else "patentt" for opt in patent.options]
+    assert_one_line_error(cli("register", *options), "--kind", "patentt", code=2)
+
+
+def test_debug_variable_lets_the_exception_through(cli: Run) -> None:
+    unknown = hex(right_id("patent", "US", "US 1,111,112 B1"))
+    result = cli("show", unknown, env={"IPLEDGER_DEBUG": "1"})
+    assert result.exit_code == 1
+    assert isinstance(result.exception, UnknownTokenError)
+    assert isinstance(result.exception, IPLedgerError)
+
+
+def test_every_command_is_listed_and_transfer_is_assign(cli: Run) -> None:
+    result = CliRunner().invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in (
+        "node",
+        "demo",
+        "deploy",
+        "grant-role",
+        "register",
+        "assign",
+        "transfer",
+        "freeze",
+        "unfreeze",
+        "force-transfer",
+        "show",
+        "history",
+        "verify",
+    ):
+        assert command in result.stdout
+    commands = get_command(app).commands  # type: ignore[attr-defined]
+    assert inspect.unwrap(commands["transfer"].callback) is inspect.unwrap(commands["assign"].callback)
+    assign_help = CliRunner().invoke(app, ["assign", "--help"]).stdout
+    for option in ("--network", "--rpc-url", "--registry", "--from", "--json", "--deed"):
+        assert option in assign_help
+
+
+def test_web3_errors_the_sdk_lets_through_are_one_line(cli: Run, chain_rpc_url: str) -> None:
+    """A contract that answers every call with nothing: the SDK's registry check leaks BadFunctionCallOutput."""
+    w3 = Web3(Web3.HTTPProvider(chain_rpc_url))
+    stop_only = "0x600180600b6000396000f300"  # deploys the one-byte runtime STOP
+    tx = w3.eth.send_transaction({"from": w3.eth.accounts[9], "data": stop_only})
+    address = w3.eth.wait_for_transaction_receipt(tx)["contractAddress"]
+    result = cli("show", "1", "--rpc-url", chain_rpc_url, "--registry", address, remote=False)
+    line = assert_one_line_error(result)
+    assert "BadFunctionCallOutput" in line or "not an ipledger registry" in line  # leaked today, mapped once fixed
