@@ -640,7 +640,7 @@ class Ledger:
             ok=matches,
             detail=f"runtime code matches the shipped {REGISTRY_CONTRACT} artifact (solc {version})"
             if matches
-            else "runtime code differs from the shipped artifact: not the audited registry",
+            else "runtime code differs from the shipped artifact: not the registry this SDK ships",
         )
 
     def _content_key_check(self, token: int, record: RightRecord) -> Check:

@@ -130,7 +130,7 @@ def verify(
 ) -> None:
     """Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails).
 
-    Checks that the registry runs the audited code, the registration is unique, the chain of custody is
+    Checks that the registry runs the code ipledger ships, the registration is unique, the chain of custody is
     unbroken up to the current owner, and the right is not frozen; with --doc, that your documents hash to
     the registered content hash; with --metadata, that your metadata hashes to the registered URI.
     Notices list what an auditor must weigh anyway (self-declared claim, freezes, forced transfers, expiry).

@@ -336,7 +336,7 @@ def _print_summary(
             f"and then to {names.label(summary['owner'])} under recorded deeds, frozen and unfrozen under court "
             f"orders. {summary['transactions']} transactions, {summary['total_gas']:,} gas in all. "
             f"Provenance: {verdict} — the documents match, the chain of custody is unbroken and the registry runs "
-            "the audited code.",
+            "the code ipledger ships.",
             title="What happened",
             box=box.ROUNDED,
         )
