@@ -479,7 +479,8 @@ class Ledger:
     def transfer(self, token_id: int | str, to: str) -> TransactionResult:
         """A plain ERC-721 ``transferFrom`` from the current owner, as wallets do it (no deed recorded)."""
         token = parse_token_id(token_id)
-        owner = self.get(token).owner
+        self._require_exists(token)
+        owner = str(self._read(self.registry.functions.ownerOf(token), "read owner"))
         call = self.registry.functions.transferFrom(owner, self.address_of(to), token)
         return self._sender.send(self.signer, call, action="transfer")[0]
 
