@@ -27,7 +27,11 @@ import {RecordPacking} from "./libraries/RecordPacking.sol";
 /// - Every ownership change passes `_beforeTokenTransfer`, which enforces the pause and the freeze.
 /// - Three registration paths: a registrar registers directly; a registrar signs an EIP-712 voucher that
 ///   anyone may submit (the token always goes to the voucher's recipient); anyone claims a self-declared right
-///   by commit-reveal (the commitment binds the claimant). None can be front-run to the copier's benefit.
+///   by commit-reveal (the commitment binds the claimant).
+/// - A self-declared claim is provisional: a registrar-verified registration of the same right supersedes it at
+///   any time, and so does the reveal of an earlier commitment. So a copier who sees a pending registration and
+///   races it with a claim of his own (commit, wait a block, reveal) loses the right as soon as the victim's
+///   transaction lands, and squatting a public patent number gains nothing.
 contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, EIP712, IERC2981, IIPRegistry {
     using RecordPacking for uint96;
 
@@ -46,6 +50,9 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
 
     /// @notice Blocks after the commitment during which the reveal is accepted (about a day at 12 s).
     uint256 public constant REVEAL_WINDOW = 7200;
+
+    /// @notice Highest value of `Registration.kind` (`Kind.TradeSecret`).
+    uint8 public constant MAX_KIND = uint8(type(Kind).max);
 
     /// @notice Highest royalty a token may declare, in basis points.
     uint96 public constant MAX_ROYALTY_BPS = 10_000;
@@ -69,6 +76,15 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     mapping(bytes32 contentHash => uint256 tokenId) private _tokenOfContent;
 
     mapping(bytes32 commitment => uint256 blockNumber) private _commitments;
+
+    /// @dev What a self-declared claim needs to be superseded: its content hash (to unregister it) and the block of
+    /// its commitment (an earlier commitment wins). Written only on the commit-reveal path.
+    struct SelfDeclaredClaim {
+        bytes32 contentHash;
+        uint256 commitBlock;
+    }
+
+    mapping(uint256 tokenId => SelfDeclaredClaim) private _claims;
 
     /// @dev Royalty in basis points plus one, so that zero means "use the default".
     mapping(uint256 tokenId => uint256 bpsPlusOne) private _royaltyBpsPlusOne;
@@ -128,7 +144,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         onlyRole(REGISTRAR_ROLE)
         returns (uint256 tokenId)
     {
-        return _register(to, registration, msg.sender, false);
+        return _register(to, registration, msg.sender, 0);
     }
 
     /// @inheritdoc IIPRegistry
@@ -143,7 +159,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         address signer = ECDSA.recover(_hashTypedDataV4(_hashVoucher(voucher)), signature);
         if (!hasRole(REGISTRAR_ROLE, signer)) revert InvalidVoucherSigner(signer);
         _useCheckedNonce(voucher.to, voucher.nonce);
-        return _register(voucher.to, voucher.registration, signer, false);
+        return _register(voucher.to, voucher.registration, signer, 0);
     }
 
     /// @inheritdoc IIPRegistry
@@ -160,8 +176,9 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// @inheritdoc IIPRegistry
     /// @dev The commitment is `commitmentFor(msg.sender, registration, salt)`: a copier of this transaction
     /// has no commitment of their own and reverts. Requirements: at least MIN_REVEAL_DELAY blocks and at most
-    /// REVEAL_WINDOW blocks after the commit. The token is marked self-declared.
-    /// Emits {Transfer} and {RightRegistered}.
+    /// REVEAL_WINDOW blocks after the commit. The token is marked self-declared. If the right is already held
+    /// under a self-declared claim committed later than this one, this claim supersedes it.
+    /// Emits {Transfer} and {RightRegistered} (and {ClaimSuperseded} when superseding).
     function reveal(Registration calldata registration, bytes32 salt) external returns (uint256 tokenId) {
         bytes32 commitment = commitmentFor(msg.sender, registration, salt);
         uint256 committedAt = _commitments[commitment];
@@ -169,7 +186,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (block.number < committedAt + MIN_REVEAL_DELAY) revert RevealTooEarly(committedAt + MIN_REVEAL_DELAY);
         if (block.number > committedAt + REVEAL_WINDOW) revert RevealWindowClosed(committedAt + REVEAL_WINDOW);
         delete _commitments[commitment];
-        return _register(msg.sender, registration, address(0), true);
+        return _register(msg.sender, registration, address(0), committedAt);
     }
 
     /// @notice Voids the current voucher nonce of `to`. Requirements: caller has REGISTRAR_ROLE.
@@ -198,6 +215,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     function freeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
         _setFrozen(tokenId, orderHash, true);
         emit Frozen(tokenId, msg.sender, orderHash);
+        emit MetadataUpdate(tokenId);
     }
 
     /// @inheritdoc IIPRegistry
@@ -206,6 +224,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     function unfreeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
         _setFrozen(tokenId, orderHash, false);
         emit Unfrozen(tokenId, msg.sender, orderHash);
+        emit MetadataUpdate(tokenId);
     }
 
     /// @inheritdoc IIPRegistry
@@ -230,7 +249,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     function setMetadataURI(uint256 tokenId, string calldata metadataURI) external whenNotPaused {
         address owner = _requireExists(tokenId);
         if (!hasRole(REGISTRAR_ROLE, msg.sender)) {
-            if (msg.sender != owner) revert NotTokenOwnerOrApproved(msg.sender, tokenId);
+            if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
             if (_getExtraData(tokenId).isFrozen()) revert TokenIsFrozen(tokenId);
         }
         emit MetadataURIUpdated(tokenId, msg.sender, metadataURI);
@@ -242,6 +261,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _baseTokenURI = baseURI;
         emit BaseURIUpdated(baseURI);
+        emit BatchMetadataUpdate(0, type(uint256).max);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -260,10 +280,11 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         royaltyAmount = salePrice * bps / 10_000;
     }
 
-    /// @notice Sets the royalty of `tokenId` in basis points. Requirements: caller owns the token.
-    /// Emits {RoyaltySet}.
-    function setTokenRoyalty(uint256 tokenId, uint96 bps) external {
-        if (msg.sender != _requireExists(tokenId)) revert NotTokenOwnerOrApproved(msg.sender, tokenId);
+    /// @notice Sets the royalty of `tokenId` in basis points. Requirements: caller owns the token, which is not
+    /// frozen; registry not paused. Emits {RoyaltySet}.
+    function setTokenRoyalty(uint256 tokenId, uint96 bps) external whenNotPaused {
+        if (msg.sender != _requireExists(tokenId)) revert NotTokenOwner(msg.sender, tokenId);
+        if (_getExtraData(tokenId).isFrozen()) revert TokenIsFrozen(tokenId);
         if (bps > MAX_ROYALTY_BPS) revert InvalidRoyalty(bps);
         // Cannot overflow: bps <= 10_000.
         unchecked {
@@ -318,6 +339,11 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     /// @inheritdoc IIPRegistry
+    function claimCommitBlock(uint256 tokenId) external view returns (uint256) {
+        return _claims[tokenId].commitBlock;
+    }
+
+    /// @inheritdoc IIPRegistry
     function tokenOfContent(bytes32 contentHash) external view returns (uint256) {
         return _tokenOfContent[contentHash];
     }
@@ -362,31 +388,61 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
                               INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The single registration path: checks, the content-hash key, then the mint with the packed record.
-    /// The pause is enforced by `_beforeTokenTransfer` inside the mint.
-    function _register(address to, Registration calldata registration, address registrar, bool selfDeclared)
+    /// @dev The single registration path: checks, the content-hash key, then the mint with the packed record, or
+    /// the takeover of a superseded self-declared claim. `commitBlock` is the claim's commitment block on the
+    /// commit-reveal path and 0 on the registrar paths (`registrar` is then non-zero).
+    /// The pause is enforced inside the mint or transfer.
+    function _register(address to, Registration calldata registration, address registrar, uint256 commitBlock)
         private
         returns (uint256 tokenId)
     {
         tokenId = registration.rightId;
         bytes32 contentHash = registration.contentHash;
-        if (tokenId == 0 || contentHash == bytes32(0)) revert InvalidRegistration();
-        _checkJurisdiction(registration.jurisdiction);
-        if (_exists(tokenId)) revert RightAlreadyRegistered(tokenId);
-        uint256 contentOwnerToken = _tokenOfContent[contentHash];
-        if (contentOwnerToken != 0) revert ContentAlreadyRegistered(contentHash, contentOwnerToken);
+        uint8 kind = registration.kind;
+        bytes2 jurisdiction = registration.jurisdiction;
+        if (tokenId == 0 || contentHash == bytes32(0) || kind > MAX_KIND) revert InvalidRegistration();
+        _checkJurisdiction(jurisdiction);
+        address holder = _ownerOf(tokenId);
+        if (holder != address(0)) _checkSupersedable(tokenId, commitBlock);
+        uint256 contentToken = _tokenOfContent[contentHash];
+        // Over a superseded claim, the same bundle may come again (a copier registers the victim's documents).
+        if (contentToken != 0 && contentToken != tokenId) revert ContentAlreadyRegistered(contentHash, contentToken);
 
-        _tokenOfContent[contentHash] = tokenId;
-        uint96 record = RecordPacking.pack(
-            uint8(registration.kind),
-            registration.jurisdiction,
-            uint32(block.timestamp),
-            registration.expiry,
-            selfDeclared
-        );
-        // Existence was checked above; the unchecked mint writes owner and record in one SSTORE.
-        _mintAndSetExtraDataUnchecked(to, tokenId, record);
+        bool selfDeclared = commitBlock != 0;
+        uint96 record =
+            RecordPacking.pack(kind, jurisdiction, uint32(block.timestamp), registration.expiry, selfDeclared);
+        if (holder == address(0)) {
+            _tokenOfContent[contentHash] = tokenId;
+            // Existence was checked above; the unchecked mint writes owner and record in one SSTORE.
+            _mintAndSetExtraDataUnchecked(to, tokenId, record);
+        } else {
+            bytes32 previousContentHash = _claims[tokenId].contentHash;
+            if (previousContentHash != contentHash) delete _tokenOfContent[previousContentHash];
+            _tokenOfContent[contentHash] = tokenId;
+            _forcing = true;
+            _transfer(address(0), holder, to, tokenId);
+            _forcing = false;
+            // The transfer cleared any approval, so the record needs no approval flag.
+            _setExtraData(tokenId, record);
+            emit ClaimSuperseded(tokenId, holder, to, previousContentHash);
+        }
+        if (selfDeclared) {
+            _claims[tokenId] = SelfDeclaredClaim({contentHash: contentHash, commitBlock: commitBlock});
+        } else if (holder != address(0)) {
+            delete _claims[tokenId];
+        }
         emit RightRegistered(tokenId, contentHash, registrar, record, registration.metadataURI);
+    }
+
+    /// @dev A held right may be registered again only over a self-declared claim: by a registrar at any time, by
+    /// another claim only if that claim was committed earlier and the held one is not frozen.
+    function _checkSupersedable(uint256 tokenId, uint256 commitBlock) private view {
+        uint96 held = _getExtraData(tokenId);
+        if (!held.isSelfDeclared()) revert RightAlreadyRegistered(tokenId);
+        if (commitBlock != 0) {
+            if (commitBlock >= _claims[tokenId].commitBlock) revert RightAlreadyRegistered(tokenId);
+            if (held.isFrozen()) revert TokenIsFrozen(tokenId);
+        }
     }
 
     function _setFrozen(uint256 tokenId, bytes32 orderHash, bool frozen) private {
@@ -395,7 +451,6 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         uint96 packed = _getExtraData(tokenId);
         if (packed.isFrozen() == frozen) revert FreezeStateUnchanged(tokenId, frozen);
         _setExtraData(tokenId, packed.withFrozen(frozen));
-        emit MetadataUpdate(tokenId);
     }
 
     /// @dev Every mint passes here (Solady's hook): the pause stops registration.
@@ -416,9 +471,13 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     function _checkJurisdiction(bytes2 jurisdiction) private pure {
-        bytes1 first = jurisdiction[0];
-        bytes1 second = jurisdiction[1];
-        if (first < "A" || first > "Z" || second < "A" || second > "Z") revert InvalidJurisdiction(jurisdiction);
+        uint256 code = uint16(jurisdiction);
+        // Wrapping subtraction: a letter below "A" wraps to a large number, so one comparison per letter suffices.
+        unchecked {
+            if (((code >> 8) - 0x41) & 0xff >= 26 || ((code & 0xff) - 0x41) & 0xff >= 26) {
+                revert InvalidJurisdiction(jurisdiction);
+            }
+        }
     }
 
     function _hashRegistration(Registration calldata registration) private pure returns (bytes32) {
@@ -427,7 +486,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
                 _REGISTRATION_TYPEHASH,
                 registration.rightId,
                 registration.contentHash,
-                uint8(registration.kind),
+                registration.kind,
                 registration.jurisdiction,
                 registration.expiry,
                 keccak256(bytes(registration.metadataURI))

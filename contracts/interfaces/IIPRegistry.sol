@@ -33,14 +33,15 @@ interface IIPRegistry {
     /// @notice What a registrant submits to register a right.
     /// @param rightId keccak-256 of the normalised official identifier; becomes the token id.
     /// @param contentHash SHA-256 of the document bundle (hashed off chain, never uploaded).
-    /// @param kind The kind of right.
+    /// @param kind The kind of right, as a `Kind` value (0-6); a plain uint8 so that an unknown kind reverts with
+    /// `InvalidRegistration` instead of the ABI decoder's empty revert.
     /// @param jurisdiction ISO 3166-1 alpha-2 code or regional office (EP, WO, ...) as two ASCII bytes.
     /// @param expiry Unix time the right lapses, or 0 when unknown or perpetual.
     /// @param metadataURI Where the right's metadata JSON lives; kept in events, not storage.
     struct Registration {
         uint256 rightId;
         bytes32 contentHash;
-        Kind kind;
+        uint8 kind;
         bytes2 jurisdiction;
         uint40 expiry;
         string metadataURI;
@@ -88,8 +89,8 @@ interface IIPRegistry {
     /// @notice No token `tokenId` exists.
     error UnknownToken(uint256 tokenId);
 
-    /// @notice `caller` is neither the owner of `tokenId` nor approved for it.
-    error NotTokenOwnerOrApproved(address caller, uint256 tokenId);
+    /// @notice `caller` is not the owner of `tokenId` (the function is for the owner only).
+    error NotTokenOwner(address caller, uint256 tokenId);
 
     /// @notice `tokenId` is frozen and cannot move except by a forced transfer.
     error TokenIsFrozen(uint256 tokenId);
@@ -151,8 +152,16 @@ interface IIPRegistry {
     /// @notice The metadata URI of `tokenId` changed to `metadataURI`.
     event MetadataURIUpdated(uint256 indexed tokenId, address indexed by, string metadataURI);
 
-    /// @notice `claimant` committed to a self-declared claim without revealing it.
-    event ClaimCommitted(bytes32 indexed commitment, address indexed claimant);
+    /// @notice `committer` sent a commitment for a self-declared claim. The commitment binds the claimant
+    /// (who alone can reveal it), which need not be the committer.
+    event ClaimCommitted(bytes32 indexed commitment, address indexed committer);
+
+    /// @notice A self-declared claim on `tokenId` held by `from` gave way to a registrar-verified registration or
+    /// to an earlier-committed claim, now held by `to`; `previousContentHash` is no longer registered.
+    event ClaimSuperseded(uint256 indexed tokenId, address indexed from, address indexed to, bytes32 previousContentHash);
+
+    /// @notice ERC-4906: the metadata of tokens `_fromTokenId` to `_toTokenId` changed.
+    event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
 
     /// @notice `registrar` voided the voucher nonce `nonce` of `to`.
     event VoucherCancelled(address indexed to, uint256 nonce, address indexed registrar);
@@ -201,6 +210,10 @@ interface IIPRegistry {
 
     /// @notice Voids the current voucher nonce of `to`, cancelling any voucher issued with it.
     function cancelVoucher(address to) external;
+
+    /// @notice The commitment block of the self-declared claim on `tokenId` (0 when not self-declared):
+    /// a reveal of an earlier commitment supersedes the claim.
+    function claimCommitBlock(uint256 tokenId) external view returns (uint256);
 
     /// @notice The record of `tokenId`.
     function recordOf(uint256 tokenId) external view returns (Record memory);

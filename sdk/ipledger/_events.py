@@ -43,6 +43,11 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("from", "address"), ("to", "address")],
         [("registrar", "address"), ("orderHash", "bytes32")],
     ),
+    "ClaimSuperseded": (
+        "ClaimSuperseded(uint256,address,address,bytes32)",
+        [("tokenId", "uint256"), ("from", "address"), ("to", "address")],
+        [("previousContentHash", "bytes32")],
+    ),
     "MetadataURIUpdated": (
         "MetadataURIUpdated(uint256,address,string)",
         [("tokenId", "uint256"), ("by", "address")],
@@ -54,7 +59,15 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
 EVENT_SIGNATURES: dict[str, str] = {"0x" + keccak(text=sig).hex(): name for name, (sig, _, _) in _EVENTS.items()}
 TOPIC_OF: dict[str, str] = {name: topic for topic, name in EVENT_SIGNATURES.items()}
 #: Events whose first indexed parameter is the token id.
-TOKEN_FIRST_EVENTS = ("RightRegistered", "Assigned", "Frozen", "Unfrozen", "ForceTransferred", "MetadataURIUpdated")
+TOKEN_FIRST_EVENTS = (
+    "RightRegistered",
+    "Assigned",
+    "Frozen",
+    "Unfrozen",
+    "ForceTransferred",
+    "ClaimSuperseded",
+    "MetadataURIUpdated",
+)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,19 @@ def _transfer_event(transfer: DecodedLog, siblings: list[DecodedLog], base: dict
         return HistoryEvent(
             kind="assignment", from_=source, to=target, by=source, deed_hash=assigned.args["deedHash"], **base
         )
+    superseded = _companion(transfer, siblings, "ClaimSuperseded")
+    if superseded is not None:
+        registered = _companion(transfer, siblings, "RightRegistered")
+        registrar = registered.args["registrar"] if registered else None
+        return HistoryEvent(
+            kind="claim_superseded",
+            from_=source,
+            to=target,
+            by=None if registrar == _ZERO else registrar,
+            content_hash=registered.args["contentHash"] if registered else None,
+            metadata_uri=registered.args["metadataURI"] if registered else None,
+            **base,
+        )
     forced = _companion(transfer, siblings, "ForceTransferred")
     if forced is not None:
         return HistoryEvent(

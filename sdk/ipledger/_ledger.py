@@ -25,6 +25,7 @@ from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
 from ._accounts import Signer, is_valid_address, resolve_address, resolve_signer
 from ._artifacts import load_artifact
 from ._exceptions import (
+    ContractRevertError,
     InvalidInputError,
     NodeError,
     NotFoundError,
@@ -432,8 +433,15 @@ class Ledger:
         commitment = bytes(
             self._read(self.registry.functions.commitmentFor(self.signer.address, request.as_tuple(), salt), "commit")
         )
-        result, _ = self._sender.send(self.signer, self.registry.functions.commit(commitment), action="commit")
-        return ClaimTicket(request=request, salt=salt, commitment=commitment, commit_block=result.block)
+        try:
+            result, _ = self._sender.send(self.signer, self.registry.functions.commit(commitment), action="commit")
+            commit_block = result.block
+        except ContractRevertError as error:
+            # Someone copied our commit transaction: the commitment binds us, so it is ours all the same.
+            if error.error_name != "CommitmentPending":
+                raise
+            commit_block = int(self._read(self.registry.functions.commitmentBlock(commitment), "commit"))
+        return ClaimTicket(request=request, salt=salt, commitment=commitment, commit_block=commit_block)
 
     def reveal_claim(self, ticket: ClaimTicket) -> RegistrationResult:
         """Open path, step 2: reveals the claim and mints it to the signer.
@@ -534,12 +542,15 @@ class Ledger:
 
     def _record(self, token: int, logs: list[Any]) -> RightRecord:
         raw = self._read(self.registry.functions.recordOf(token), "read")
-        registered = next((log for log in logs if log.name == "RightRegistered"), None)
+        registered = next((log for log in reversed(logs) if log.name == "RightRegistered"), None)
         if registered is None:
             raise NotFoundError(f"token {hex(token)} exists but its registration event was not found")
         uri = registered.args["metadataURI"]
         for log in logs:
-            if log.name == "MetadataURIUpdated":
+            if log.name == "MetadataURIUpdated" and (log.block, log.log_index) > (
+                registered.block,
+                registered.log_index,
+            ):
                 uri = log.args["metadataURI"]
         owner, kind, jurisdiction, registered_at, expiry, status, self_declared = raw
         registrar = registered.args["registrar"]
@@ -587,16 +598,7 @@ class Ledger:
         logs, _ = self._logs(token, head)
         record = self._record(token, logs)
         events = build_history(self._rpc, logs)
-        registrations = [log for log in logs if log.name == "RightRegistered"]
-        checks.append(
-            Check(
-                name="registration",
-                ok=len(registrations) == 1,
-                detail=f"registered in block {record.registration_block}, tx {record.registration_tx}"
-                if len(registrations) == 1
-                else f"{len(registrations)} registration events",
-            )
-        )
+        checks.append(_registration_check(logs, record))
         checks.append(custody_check(events, record.owner))
         checks.append(self._content_key_check(token, record))
         if documents is not None:
@@ -680,6 +682,21 @@ class Ledger:
             if computed == registered
             else f"metadata hashes to {computed}, registered {registered}",
         )
+
+
+def _registration_check(logs: Sequence[Any], record: RightRecord) -> Check:
+    """One registration, or re-registrations only where a self-declared claim was superseded."""
+    registrations = [log for log in logs if log.name == "RightRegistered"]
+    supersessions = [log for log in logs if log.name == "ClaimSuperseded"]
+    ok = len(registrations) == 1 + len(supersessions) and all(
+        any(other.tx_hash == log.tx_hash for other in registrations) for log in supersessions
+    )
+    detail = f"registered in block {record.registration_block}, tx {record.registration_tx}"
+    if supersessions:
+        detail += f" (after {len(supersessions)} superseded self-declared claim(s))"
+    if not ok:
+        detail = f"{len(registrations)} registration events for {len(supersessions)} supersessions"
+    return Check(name="registration", ok=ok, detail=detail)
 
 
 def _document_ref(path: Path) -> DocumentRef:

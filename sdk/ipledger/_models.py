@@ -244,7 +244,16 @@ class RightRecord(_Out):
     registration_block: int
 
 
-EventKind = Literal["registered", "transfer", "assignment", "forced_transfer", "frozen", "unfrozen", "metadata_updated"]
+EventKind = Literal[
+    "registered",
+    "transfer",
+    "assignment",
+    "forced_transfer",
+    "claim_superseded",
+    "frozen",
+    "unfrozen",
+    "metadata_updated",
+]
 
 
 class HistoryEvent(_Out):

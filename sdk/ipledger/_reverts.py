@@ -26,7 +26,7 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "TokenIsFrozen": TokenFrozenError,
     "AccessControlUnauthorizedAccount": UnauthorizedError,
     "NotOwnerNorApproved": UnauthorizedError,
-    "NotTokenOwnerOrApproved": UnauthorizedError,
+    "NotTokenOwner": UnauthorizedError,
     "UnknownToken": UnknownTokenError,
     "TokenDoesNotExist": UnknownTokenError,
 }

@@ -13,7 +13,11 @@ _ZERO = "0x0000000000000000000000000000000000000000"
 
 def custody_check(events: Sequence[HistoryEvent], current_owner: str) -> Check:
     """The chain of custody is unbroken from the registration to the current ``ownerOf``."""
-    moves = [event for event in events if event.kind in ("registered", "transfer", "assignment", "forced_transfer")]
+    moves = [
+        event
+        for event in events
+        if event.kind in ("registered", "transfer", "assignment", "forced_transfer", "claim_superseded")
+    ]
     if not moves or moves[0].kind != "registered":
         return Check(name="custody", ok=False, detail="no registration (mint) event opens the chain of custody")
     holder = moves[0].to
@@ -48,6 +52,11 @@ def notices_for(record: RightRecord, events: Sequence[HistoryEvent]) -> list[str
             notices.append(
                 f"forced transfer in block {event.block} ({event.timestamp:%Y-%m-%d}) from {event.from_} to "
                 f"{event.to} by registrar {event.by}, order {event.order_hash}"
+            )
+        elif event.kind == "claim_superseded":
+            notices.append(
+                f"self-declared claim of {event.from_} superseded in block {event.block} by "
+                + (f"registrar {event.by}'s registration" if event.by else f"an earlier claim of {event.to}")
             )
         elif event.kind == "frozen":
             notices.append(

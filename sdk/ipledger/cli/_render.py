@@ -40,6 +40,7 @@ EVENT_LABELS = {
     "transfer": "transferred",
     "assignment": "assigned",
     "forced_transfer": "force-transferred",
+    "claim_superseded": "claim superseded",
     "frozen": "frozen",
     "unfrozen": "unfrozen",
     "metadata_updated": "metadata updated",

@@ -1,0 +1,137 @@
+"""Fixtures for the IPRegistry contract tests (Brownie, anvil).
+
+Run from the repository root: ``brownie test tests/contracts`` (node_modules/.bin and .venv/bin on PATH).
+Every module starts from a reset chain (``module_isolation``) and every test from the snapshot taken after the
+module fixtures ran (``fn_isolation``).
+
+Cast: ``admin`` deployed the registry (admin, registrar and guardian roles); ``registrar`` holds only the
+registrar role, ``guardian`` only the guardian role; ``voucher_signer`` is a registrar whose private key the
+tests hold (``accounts.add``); everybody else holds nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from registry_helpers import (
+    GUARDIAN_ROLE,
+    REGISTRAR_ROLE,
+    ROGUE_SIGNER_KEY,
+    VOUCHER_SIGNER_KEY,
+    Registration,
+    make_registration,
+)
+
+_serial = itertools.count(1)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Brownie's own fixtures and chain.sleep call rpc.snapshot/revert/sleep and warn about it every time.
+    config.addinivalue_line("filterwarnings", r"ignore:rpc\.\w+ should not be called directly:FutureWarning")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_isolation(module_isolation: None) -> None:
+    """A fresh chain per module."""
+
+
+@pytest.fixture(autouse=True)
+def _fn_isolation(fn_isolation: None) -> None:
+    """Each test starts from the snapshot taken after the module fixtures."""
+
+
+@pytest.fixture(scope="session")
+def admin(accounts: Any) -> Any:
+    return accounts[0]
+
+
+@pytest.fixture(scope="session")
+def registrar(accounts: Any) -> Any:
+    return accounts[1]
+
+
+@pytest.fixture(scope="session")
+def guardian(accounts: Any) -> Any:
+    return accounts[2]
+
+
+@pytest.fixture(scope="session")
+def alice(accounts: Any) -> Any:
+    return accounts[3]
+
+
+@pytest.fixture(scope="session")
+def bob(accounts: Any) -> Any:
+    return accounts[4]
+
+
+@pytest.fixture(scope="session")
+def carol(accounts: Any) -> Any:
+    return accounts[5]
+
+
+@pytest.fixture(scope="session")
+def stranger(accounts: Any) -> Any:
+    return accounts[6]
+
+
+@pytest.fixture(scope="session")
+def operator(accounts: Any) -> Any:
+    return accounts[7]
+
+
+@pytest.fixture(scope="session")
+def attacker(accounts: Any) -> Any:
+    return accounts[8]
+
+
+@pytest.fixture(scope="session")
+def voucher_signer(accounts: Any) -> Any:
+    """A registrar (granted in ``registry``) whose private key the tests hold, to sign EIP-712 vouchers."""
+    return accounts.add(VOUCHER_SIGNER_KEY)
+
+
+@pytest.fixture(scope="session")
+def rogue_signer(accounts: Any) -> Any:
+    """A key without any role."""
+    return accounts.add(ROGUE_SIGNER_KEY)
+
+
+@pytest.fixture(scope="module")
+def registry(
+    IPRegistry: Any,  # noqa: N803
+    admin: Any,
+    registrar: Any,
+    guardian: Any,
+    voucher_signer: Any,
+) -> Any:
+    contract = IPRegistry.deploy(admin, {"from": admin})
+    contract.grantRole(REGISTRAR_ROLE, registrar, {"from": admin})
+    contract.grantRole(REGISTRAR_ROLE, voucher_signer, {"from": admin})
+    contract.grantRole(GUARDIAN_ROLE, guardian, {"from": admin})
+    return contract
+
+
+@pytest.fixture
+def new_registration() -> Callable[..., Registration]:
+    """Factory of distinct valid registrations; keyword arguments override fields."""
+
+    def make(**overrides: Any) -> Registration:
+        return make_registration(next(_serial), **overrides)
+
+    return make
+
+
+@pytest.fixture
+def registration(new_registration: Callable[..., Registration]) -> Registration:
+    return new_registration()
+
+
+@pytest.fixture
+def token(registry: Any, registrar: Any, alice: Any, registration: Registration) -> int:
+    """``registration`` registered by ``registrar`` to ``alice``; its token id."""
+    registry.register(alice, registration.as_tuple(), {"from": registrar})
+    return registration.right_id
