@@ -344,7 +344,11 @@ class Ledger:
         )
 
     def _precheck(self, request: RegistrationRequest) -> None:
-        """Refuses a duplicate before any transaction, with the registry's own error."""
+        """Refuses a claim on a registered right or bundle before committing, with the registry's own error.
+
+        (The registrar paths need no such check: their dry run reverts with the same errors, and they may
+        legitimately supersede a self-declared claim.)
+        """
         registry = self.registry
         if self._read(registry.functions.exists(request.right_id), "check duplicate"):
             raise self._decoder.decode(
@@ -374,7 +378,6 @@ class Ledger:
         """Registrar path: the signer (a registrar) registers the right and mints it to ``to``."""
         request = self.prepare(metadata, documents, metadata_uri=metadata_uri)
         owner = self.address_of(to) if to else self.signer.address
-        self._precheck(request)
         call = self.registry.functions.register(owner, request.as_tuple())
         result, _ = self._sender.send(self.signer, call, action="register")
         return self._registration_result(request, owner, result, self_declared=False)
@@ -421,7 +424,6 @@ class Ledger:
 
     def register_with_voucher(self, voucher: Voucher) -> RegistrationResult:
         """Registrar path, step 2: anyone (usually the recipient) submits the voucher."""
-        self._precheck(voucher.request)
         call = self.registry.functions.registerWithVoucher(voucher.as_tuple(), voucher.signature)
         result, _ = self._sender.send(self.signer, call, action="register with voucher")
         return self._registration_result(voucher.request, voucher.to, result, self_declared=False)

@@ -92,8 +92,10 @@ def test_voucher_replay_is_refused(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
     voucher = ledger.sign_voucher(ledger.prepare(metadata, documents), to="dev3")
     ledger.use("dev3").register_with_voucher(voucher)
-    with pytest.raises(DuplicateRightError):
+    with pytest.raises(ContractRevertError) as caught:
         ledger.use("dev3").register_with_voucher(voucher)
+    assert caught.value.error_name == "InvalidAccountNonce"
+    assert caught.value.error_args == {"account": ledger.address_of("dev3"), "currentNonce": 1}
 
 
 def test_voucher_signed_by_non_registrar_is_refused(ledger: Ledger, patent: Patent) -> None:
@@ -139,3 +141,24 @@ def test_reveal_by_another_account_is_refused(ledger: Ledger, patent: Patent) ->
     with pytest.raises(ContractRevertError) as caught:
         ledger.use("dev6").reveal_claim(ticket)
     assert caught.value.error_name == "UnknownCommitment"
+
+
+def test_registrar_registration_supersedes_a_squatted_claim(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+    metadata, documents = patent
+    squat = tmp_path / "squat.txt"
+    squat.write_text("made-up documents for someone else's patent number")
+    squatter = ledger.use("dev9")
+    claimed = squatter.claim(metadata, [squat])
+    result = ledger.register(metadata, documents, to="dev1")
+    assert result.token_id == claimed.token_id
+    record = ledger.get(result.token_id)
+    assert record.owner == ledger.address_of("dev1")
+    assert not record.self_declared
+    assert record.content_hash == result.content_hash
+    events = ledger.history(result.token_id).events
+    assert [event.kind for event in events] == ["registered", "claim_superseded"]
+    assert events[1].from_ == squatter.signer.address and events[1].by == ledger.signer.address
+    report = ledger.verify(result.token_id, documents=documents)
+    assert report.verdict == "verified"
+    assert any("superseded" in notice for notice in report.notices)
+    assert ledger.verify(result.token_id, documents=[squat]).verdict == "failed"
