@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IShareToken
+/// @notice Errors, events and functions of the ERC-20 share token of one fractionalized right.
+interface IShareToken {
+    /// @notice The token was already initialized (or is the implementation).
+    error AlreadyInitialized();
+
+    /// @notice Only the vault that created the token may call this.
+    error OnlyVault(address caller);
+
+    /// @notice `caller` lacks the compliance officer role.
+    error NotComplianceOfficer(address caller);
+
+    /// @notice All of `holder`'s shares are frozen.
+    error HolderFrozen(address holder);
+
+    /// @notice `holder` may move only `available` unfrozen shares, not `amount`.
+    error InsufficientUnfrozenBalance(address holder, uint256 available, uint256 amount);
+
+    /// @notice A reason hash must not be zero.
+    error MissingReasonHash();
+
+    /// @notice `officer` froze `amount` of `holder`'s shares (type(uint256).max: all of them, now and later).
+    event SharesFrozen(address indexed holder, uint256 amount, bytes32 reasonHash, address indexed officer);
+
+    /// @notice `officer` lifted the freeze on `holder`'s shares.
+    event SharesUnfrozen(address indexed holder, bytes32 reasonHash, address indexed officer);
+
+    /// @notice `officer` moved `amount` shares from `from` to `to` without the holder.
+    event ForcedTransfer(
+        address indexed from, address indexed to, uint256 amount, bytes32 reasonHash, address indexed officer
+    );
+
+    /// @notice `officer` moved every share (and its freeze) of the lost wallet `lost` to `replacement`.
+    event WalletRecovered(
+        address indexed lost, address indexed replacement, uint256 amount, bytes32 reasonHash, address indexed officer
+    );
+
+    /// @notice `officer` switched restricted mode on or off.
+    event RestrictedModeSet(bool restricted, address indexed officer);
+
+    /// @notice Called once by the vault right after cloning; registry and compliance come from the vault.
+    function initialize(
+        string calldata name_,
+        string calldata symbol_,
+        uint8 decimals_,
+        uint256 tokenId_,
+        bool restricted_,
+        address holder,
+        uint256 supply
+    ) external;
+
+    /// @notice The vault burns `holder`'s shares at redemption. Requirements: caller is the vault.
+    function burnFrom(address holder, uint256 amount) external;
+
+    /// @notice Freezes `amount` of `holder`'s shares (type(uint256).max freezes all). Requirements: officer.
+    function freeze(address holder, uint256 amount, bytes32 reasonHash) external;
+
+    /// @notice Lifts the freeze on `holder`'s shares. Requirements: officer.
+    function unfreeze(address holder, bytes32 reasonHash) external;
+
+    /// @notice Moves `amount` shares from `from` to `to` under an order. Requirements: officer; `to` eligible in
+    /// restricted mode.
+    function forcedTransfer(address from, address to, uint256 amount, bytes32 reasonHash) external;
+
+    /// @notice Moves all shares and the freeze of a lost wallet to its owner's new wallet. Requirements: officer;
+    /// `replacement` eligible in restricted mode.
+    function recover(address lost, address replacement, bytes32 reasonHash) external;
+
+    /// @notice Switches restricted mode. Requirements: officer.
+    function setRestricted(bool restricted_) external;
+
+    /// @notice The registry of the right these shares stand for.
+    function registry() external view returns (address);
+
+    /// @notice The token id of the right these shares stand for.
+    function tokenId() external view returns (uint256);
+
+    /// @notice The vault that holds the right and created this token.
+    function vault() external view returns (address);
+
+    /// @notice The compliance registry consulted in restricted mode.
+    function compliance() external view returns (address);
+
+    /// @notice Whether transfers are restricted to eligible holders.
+    function restricted() external view returns (bool);
+
+    /// @notice How many of `holder`'s shares are frozen.
+    function frozenOf(address holder) external view returns (uint256);
+}

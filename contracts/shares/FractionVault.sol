@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IFractionVault} from "../interfaces/IFractionVault.sol";
+import {IShareToken} from "../interfaces/IShareToken.sol";
+import {ShareToken} from "./ShareToken.sol";
+
+/// @title FractionVault
+/// @notice Holds fractionalized IP tokens: locks a right and issues a fixed supply of ERC-20 shares for it, each
+/// share token an EIP-1167 clone of one ShareToken implementation; returns the right to whoever holds all shares.
+/// @dev
+/// - A right held by the vault is in custody, not lost: `shareTokenOf(tokenId)` names its shares.
+/// - The registry's rules still bind the locked right: a registrar may freeze or force-transfer it.
+/// - No callbacks: the right moves with `transferFrom` (in) and `transferFrom` (out), after all state changes.
+contract FractionVault is IFractionVault {
+    /// @notice The registry whose tokens this vault holds.
+    address public immutable registry;
+
+    /// @notice The compliance registry every share token consults in restricted mode.
+    address public immutable compliance;
+
+    /// @notice The ShareToken implementation every share token clones.
+    address public immutable shareImplementation;
+
+    mapping(uint256 tokenId => address shareToken) private _shareTokens;
+
+    /// @param registry_ The IP registry. @param compliance_ The compliance registry.
+    constructor(address registry_, address compliance_) {
+        registry = registry_;
+        compliance = compliance_;
+        shareImplementation = address(new ShareToken());
+    }
+
+    /// @inheritdoc IFractionVault
+    /// @dev Requirements: the caller owns `tokenId` and approved this vault for it; `supply` is positive.
+    /// Emits {Fractionalized} (and the registry's {Transfer}, the share token's {Transfer}).
+    function fractionalize(
+        uint256 tokenId,
+        string calldata name,
+        string calldata symbol,
+        uint8 decimals,
+        uint256 supply,
+        bool restricted
+    ) external returns (address shareToken) {
+        if (supply == 0) revert ZeroSupply();
+        if (IERC721(registry).ownerOf(tokenId) != msg.sender) revert NotTokenOwner(msg.sender, tokenId);
+        shareToken = Clones.clone(shareImplementation);
+        _shareTokens[tokenId] = shareToken;
+        IShareToken(shareToken).initialize(name, symbol, decimals, tokenId, restricted, msg.sender, supply);
+        emit Fractionalized(tokenId, shareToken, msg.sender, supply, decimals, restricted, name, symbol);
+        IERC721(registry).transferFrom(msg.sender, address(this), tokenId);
+    }
+
+    /// @inheritdoc IFractionVault
+    /// @dev Requirements: the caller holds the whole supply, none of it frozen. Emits {Redeemed}.
+    function redeem(uint256 tokenId) external {
+        address shareToken = _shareTokens[tokenId];
+        if (shareToken == address(0)) revert NotFractionalized(tokenId);
+        uint256 supply = ShareToken(shareToken).totalSupply();
+        uint256 balance = ShareToken(shareToken).balanceOf(msg.sender);
+        if (balance != supply) revert IncompleteOwnership(msg.sender, balance, supply);
+        delete _shareTokens[tokenId];
+        IShareToken(shareToken).burnFrom(msg.sender, supply);
+        emit Redeemed(tokenId, shareToken, msg.sender, supply);
+        IERC721(registry).transferFrom(address(this), msg.sender, tokenId);
+    }
+
+    /// @inheritdoc IFractionVault
+    function shareTokenOf(uint256 tokenId) external view returns (address) {
+        return _shareTokens[tokenId];
+    }
+}
