@@ -14,79 +14,28 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eth_account.messages import encode_typed_data
-from web3 import Web3
-from web3.contract import Contract
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from _bench import EVIDENCE, URI, Bench, Row  # noqa: E402
 from compile import compile_directory  # noqa: E402
+from gas_shares import measure_shares, share_targets  # noqa: E402
 from ipledger import dev_account, start_node, stop_node  # noqa: E402
 from ipledger._artifacts import load_artifact  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SNAPSHOT = ROOT / ".gas-snapshot"
-#: A 66-character ipfs URI, the length used by the gas targets.
-URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
-ORDER = b"\x0c" * 32
 
 
-@dataclass
-class Row:
-    """One measured operation and the baseline it is compared with."""
-
-    operation: str
-    gas: int
-    baseline: str | None = None
-    baseline_gas: int | None = None
-
-    @property
-    def delta(self) -> int | None:
-        return None if self.baseline_gas is None else self.gas - self.baseline_gas
-
-    @property
-    def ratio(self) -> float | None:
-        return None if self.baseline_gas is None else self.gas / self.baseline_gas
-
-
-class Bench:
-    """Deploys contracts on a fresh anvil and measures receipts."""
-
-    def __init__(self, rpc_url: str) -> None:
-        self.w3 = Web3(Web3.HTTPProvider(rpc_url))
-        self.accounts = self.w3.eth.accounts
-        self._serial = 0
-
-    def deploy(self, abi: list[Any], bytecode: str, *args: Any) -> Contract:
-        factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
-        receipt = self.w3.eth.wait_for_transaction_receipt(
-            factory.constructor(*args).transact({"from": self.accounts[0]})
-        )
-        return self.w3.eth.contract(address=receipt["contractAddress"], abi=abi)
-
-    def gas(self, call: Any, sender: int = 0) -> int:
-        receipt = self.w3.eth.wait_for_transaction_receipt(
-            call.transact({"from": self.accounts[sender], "gas": 2_000_000})
-        )
-        if receipt["status"] != 1:
-            raise RuntimeError(f"benchmark transaction reverted: {call.fn_name}")
-        return int(receipt["gasUsed"])
-
-    def registration(self) -> tuple[int, bytes, int, bytes, int, str]:
-        self._serial += 1
-        right = int.from_bytes(Web3.keccak(text=f"right {self._serial}"), "big")
-        return (right, Web3.keccak(text=f"content {self._serial}"), 0, b"US", 2_200_000_000, URI)
-
-
-def measure(bench: Bench) -> list[Row]:
-    """Every operation, in an order that gives each the holder state it names."""
+def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
+    """Every registry operation, in an order that gives each the holder state it names."""
     registry_artifact = load_artifact("IPRegistry")
-    baselines = compile_directory(ROOT / "benchmarks" / "contracts")
     oz = bench.deploy(baselines["OZBaselineERC721"]["abi"], baselines["OZBaselineERC721"]["bytecode"])
     naive = bench.deploy(baselines["NaiveIPRegistry"]["abi"], baselines["NaiveIPRegistry"]["bytecode"])
     registry = bench.deploy(registry_artifact.abi, registry_artifact.bytecode, bench.accounts[0])
@@ -178,15 +127,15 @@ def measure(bench: Bench) -> list[Row]:
     rows.append(
         Row(
             "assign with deed (existing recipient)",
-            bench.gas(fn.assign(second[0], bench.accounts[6], ORDER), 7),
+            bench.gas(fn.assign(second[0], bench.accounts[6], EVIDENCE), 7),
         )
     )
-    rows.append(Row("freeze", bench.gas(fn.freeze(third[0], ORDER))))
-    rows.append(Row("unfreeze", bench.gas(fn.unfreeze(third[0], ORDER))))
+    rows.append(Row("freeze", bench.gas(fn.freeze(third[0], EVIDENCE))))
+    rows.append(Row("unfreeze", bench.gas(fn.unfreeze(third[0], EVIDENCE))))
     rows.append(
         Row(
             "forceTransfer (existing recipient)",
-            bench.gas(fn.forceTransfer(third[0], bench.accounts[7], ORDER)),
+            bench.gas(fn.forceTransfer(third[0], bench.accounts[7], EVIDENCE)),
         )
     )
     rows.append(Row("setMetadataURI", bench.gas(fn.setMetadataURI(third[0], URI), 7)))
@@ -269,7 +218,7 @@ def targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
 
 def render_markdown(rows: list[Row], checks: list[tuple[str, bool, str]]) -> str:
     lines = [
-        "# Gas: IPRegistry beside OpenZeppelin baselines (same run, same node, same compiler settings)",
+        "# Gas: ipledger contracts beside OpenZeppelin baselines (same run, same node, same compiler settings)",
         "",
         "Whole-transaction gas from receipts (21,000 base and calldata included).",
         "",
@@ -290,10 +239,12 @@ def render_markdown(rows: list[Row], checks: list[tuple[str, bool, str]]) -> str
 def main() -> int:
     node = start_node()
     try:
-        rows = measure(Bench(node.rpc_url))
+        bench = Bench(node.rpc_url)
+        baselines = compile_directory(ROOT / "benchmarks" / "contracts")
+        rows = measure(bench, baselines) + measure_shares(bench, baselines)
     finally:
         stop_node(node.pid)
-    checks = targets(rows)
+    checks = targets(rows) + share_targets(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     markdown = render_markdown(rows, checks)
     (RESULTS / "gas.md").write_text(markdown, "utf-8")

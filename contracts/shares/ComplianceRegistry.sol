@@ -8,8 +8,9 @@ import {ICompliance} from "../interfaces/ICompliance.sol";
 /// @notice Who may hold restricted shares: verified investors (country, expiry) and venue wallets, recorded by
 /// compliance officers; blocked countries. One registry serves every share token.
 /// @dev
-/// - An identity fits one slot; blocked countries are a 676-bit map (26 x 26 letter pairs) in three slots, so a
-///   `checkTransfer` costs two identity reads and at most two map reads.
+/// - An identity fits one slot. Blocked countries are a 676-bit map (26 x 26 letter pairs) in three slots plus a
+///   one-slot summary (bit `index % 256` set when any country with that remainder is blocked), so a
+///   `checkTransfer` between investors of unblocked countries costs two identity reads and one summary read.
 /// - Venue wallets (an exchange's omnibus or hot wallet) have no country and no expiry: the venue screens the
 ///   investors behind them.
 contract ComplianceRegistry is AccessControl, ICompliance {
@@ -21,6 +22,9 @@ contract ComplianceRegistry is AccessControl, ICompliance {
 
     /// @dev Bit `(first - 'A') * 26 + (second - 'A')` set when that country is blocked.
     uint256[3] private _blockedCountries;
+
+    /// @dev Bit `index % 256` set when any country whose index has that remainder is blocked.
+    uint256 private _blockedSummary;
 
     /// @param admin Receives the admin and compliance officer roles.
     constructor(address admin) {
@@ -60,9 +64,11 @@ contract ComplianceRegistry is AccessControl, ICompliance {
     /// @dev Emits {CountryBlockSet}.
     function setCountryBlocked(bytes2 country, bool blocked) external onlyRole(COMPLIANCE_OFFICER_ROLE) {
         uint256 index = _countryIndex(country);
-        uint256 mask = 1 << (index & 0xff);
-        if (blocked) _blockedCountries[index >> 8] |= mask;
-        else _blockedCountries[index >> 8] &= ~mask;
+        uint256 bit = index & 0xff;
+        if (blocked) _blockedCountries[index >> 8] |= 1 << bit;
+        else _blockedCountries[index >> 8] &= ~uint256(1 << bit);
+        uint256 sharing = (_blockedCountries[0] | _blockedCountries[1] | _blockedCountries[2]) & (1 << bit);
+        _blockedSummary = sharing != 0 ? _blockedSummary | (1 << bit) : _blockedSummary & ~uint256(1 << bit);
         emit CountryBlockSet(country, blocked, msg.sender);
     }
 
@@ -74,7 +80,9 @@ contract ComplianceRegistry is AccessControl, ICompliance {
     /// @inheritdoc ICompliance
     function isCountryBlocked(bytes2 country) public view returns (bool) {
         uint256 index = _countryIndex(country);
-        return _blockedCountries[index >> 8] & (1 << (index & 0xff)) != 0;
+        uint256 bit = 1 << (index & 0xff);
+        if (_blockedSummary & bit == 0) return false;
+        return _blockedCountries[index >> 8] & bit != 0;
     }
 
     /// @inheritdoc ICompliance

@@ -1,0 +1,263 @@
+"""Gas of the shares contracts (vault, share token, compliance, settlement desk) beside a plain OZ ERC-20.
+
+Called by ``gas.py`` in the same run and on the same node as the registry figures. Every share transfer is
+measured with the same balance transitions as its baseline: the sender keeps a balance, and the recipient is
+either fresh (zero before) or existing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from _bench import EVIDENCE, URI, Bench, Row
+from eth_account.messages import encode_typed_data
+from ipledger import dev_account
+from ipledger._artifacts import load_artifact
+from web3 import Web3
+
+SUPPLY = 1_000_000 * 10**18
+UNIT = 10**18
+ORDER_TYPES = {
+    "Order": [
+        {"name": "maker", "type": "address"},
+        {"name": "makerSells", "type": "bool"},
+        {"name": "assetKind", "type": "uint8"},
+        {"name": "asset", "type": "address"},
+        {"name": "assetId", "type": "uint256"},
+        {"name": "amount", "type": "uint256"},
+        {"name": "paymentToken", "type": "address"},
+        {"name": "price", "type": "uint256"},
+        {"name": "expiry", "type": "uint256"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "taker", "type": "address"},
+    ]
+}
+
+
+def _deploy(bench: Bench, name: str, *args: Any) -> Any:
+    artifact = load_artifact(name)
+    return bench.deploy(artifact.abi, artifact.bytecode, *args)
+
+
+def _signed_order(bench: Bench, desk: Any, maker_index: int, fields: dict[str, Any]) -> tuple[tuple[Any, ...], bytes]:
+    message = {"maker": bench.accounts[maker_index], **fields}
+    signable = encode_typed_data(
+        domain_data={
+            "name": "IPLedger Settlement",
+            "version": "1",
+            "chainId": bench.w3.eth.chain_id,
+            "verifyingContract": desk.address,
+        },
+        message_types=ORDER_TYPES,
+        message_data=message,
+    )
+    signature = dev_account(maker_index).account.sign_message(signable).signature
+    order = tuple(message[field["name"]] for field in ORDER_TYPES["Order"])
+    return order, bytes(signature)
+
+
+def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
+    """Every user-facing shares operation, beside OZ ERC-20 transfers with the same balance transitions."""
+    accounts = bench.accounts
+    oz20 = bench.deploy(baselines["OZBaselineERC20"]["abi"], baselines["OZBaselineERC20"]["bytecode"])
+    bench.gas(oz20.functions.mint(accounts[1], SUPPLY))
+    oz_fresh = bench.gas(oz20.functions.transfer(accounts[2], UNIT), 1)
+    oz_existing = bench.gas(oz20.functions.transfer(accounts[2], UNIT), 1)
+
+    registry = _deploy(bench, "IPRegistry", accounts[0])
+    compliance = _deploy(bench, "ComplianceRegistry", accounts[0])
+    vault = _deploy(bench, "FractionVault", registry.address, compliance.address)
+    desk = _deploy(bench, "SettlementDesk")
+    stablecoin = _deploy(bench, "TestStablecoin")
+    share_abi = load_artifact("ShareToken").abi
+    rows = [
+        Row("baseline: OZ ERC20 transfer (fresh recipient)", oz_fresh),
+        Row("baseline: OZ ERC20 transfer (existing recipient)", oz_existing),
+    ]
+
+    def right(serial: int, holder: int) -> int:
+        token_id = int.from_bytes(Web3.keccak(text=f"shares right {serial}"), "big")
+        registration = (token_id, Web3.keccak(text=f"shares content {serial}"), 0, b"US", 0, URI)
+        bench.gas(registry.functions.register(accounts[holder], registration))
+        bench.gas(registry.functions.approve(vault.address, token_id), holder)
+        return token_id
+
+    expires = int(time.time()) + 365 * 86_400
+    rows.append(
+        Row(
+            "compliance: verifyInvestor",
+            bench.gas(compliance.functions.verifyInvestor(accounts[1], b"HK", expires, EVIDENCE)),
+        )
+    )
+    for index in (2, 3, 4, 6):
+        bench.gas(compliance.functions.verifyInvestor(accounts[index], b"SG", expires, EVIDENCE))
+    rows.append(Row("compliance: registerVenue", bench.gas(compliance.functions.registerVenue(accounts[5], EVIDENCE))))
+
+    restricted_id = right(1, 1)
+    rows.append(
+        Row(
+            "fractionalize (restricted, clone + mint)",
+            bench.gas(vault.functions.fractionalize(restricted_id, "Battery shares", "BATT", 18, SUPPLY, True), 1),
+        )
+    )
+    restricted = bench.w3.eth.contract(address=vault.functions.shareTokenOf(restricted_id).call(), abi=share_abi)
+    rows.append(
+        Row(
+            "share transfer restricted (fresh recipient)",
+            bench.gas(restricted.functions.transfer(accounts[2], UNIT), 1),
+            "OZ ERC20 transfer (fresh)",
+            oz_fresh,
+        )
+    )
+    rows.append(
+        Row(
+            "share transfer restricted (existing recipient)",
+            bench.gas(restricted.functions.transfer(accounts[2], UNIT), 1),
+            "OZ ERC20 transfer (existing)",
+            oz_existing,
+        )
+    )
+    rows.append(
+        Row(
+            "share transfer restricted to venue wallet (fresh)",
+            bench.gas(restricted.functions.transfer(accounts[5], UNIT), 1),
+            "OZ ERC20 transfer (fresh)",
+            oz_fresh,
+        )
+    )
+
+    open_id = right(2, 1)
+    bench.gas(vault.functions.fractionalize(open_id, "Open shares", "OPEN", 18, SUPPLY, False), 1)
+    unrestricted = bench.w3.eth.contract(address=vault.functions.shareTokenOf(open_id).call(), abi=share_abi)
+    rows.append(
+        Row(
+            "share transfer unrestricted (fresh recipient)",
+            bench.gas(unrestricted.functions.transfer(accounts[7], UNIT), 1),
+            "OZ ERC20 transfer (fresh)",
+            oz_fresh,
+        )
+    )
+    rows.append(
+        Row(
+            "share transfer unrestricted (existing recipient)",
+            bench.gas(unrestricted.functions.transfer(accounts[7], UNIT), 1),
+            "OZ ERC20 transfer (existing)",
+            oz_existing,
+        )
+    )
+    rows.append(Row("share approve", bench.gas(restricted.functions.approve(accounts[3], 10 * UNIT), 1)))
+    rows.append(
+        Row(
+            "share transferFrom restricted (existing recipient)",
+            bench.gas(restricted.functions.transferFrom(accounts[1], accounts[2], UNIT), 3),
+        )
+    )
+
+    rows.append(
+        Row("compliance: freeze (partial)", bench.gas(restricted.functions.freeze(accounts[2], UNIT, EVIDENCE)))
+    )
+    rows.append(
+        Row(
+            "share transfer restricted while a holder is frozen",
+            bench.gas(restricted.functions.transfer(accounts[2], UNIT), 1),
+            "OZ ERC20 transfer (existing)",
+            oz_existing,
+        )
+    )
+    rows.append(Row("compliance: unfreeze", bench.gas(restricted.functions.unfreeze(accounts[2], EVIDENCE))))
+    rows.append(
+        Row(
+            "compliance: forcedTransfer",
+            bench.gas(restricted.functions.forcedTransfer(accounts[2], accounts[3], UNIT, EVIDENCE)),
+        )
+    )
+    rows.append(
+        Row(
+            "compliance: recover (lost wallet)",
+            bench.gas(restricted.functions.recover(accounts[3], accounts[4], EVIDENCE)),
+        )
+    )
+
+    bench.gas(stablecoin.functions.mint(accounts[6], 10**12))
+    bench.gas(stablecoin.functions.approve(desk.address, 10**12), 6)
+    bench.gas(restricted.functions.approve(desk.address, 1000 * UNIT), 1)
+    order, signature = _signed_order(
+        bench,
+        desk,
+        1,
+        {
+            "makerSells": True,
+            "assetKind": 0,
+            "asset": restricted.address,
+            "assetId": 0,
+            "amount": 100 * UNIT,
+            "paymentToken": stablecoin.address,
+            "price": 250_000 * 10**6,
+            "expiry": expires,
+            "nonce": 1,
+            "taker": "0x0000000000000000000000000000000000000000",
+        },
+    )
+    rows.append(
+        Row(
+            "order fill: shares for tUSD (partial, fresh order)",
+            bench.gas(desk.functions.fill(order, signature, 40 * UNIT), 6),
+        )
+    )
+    rows.append(
+        Row(
+            "order fill: shares for tUSD (second partial)",
+            bench.gas(desk.functions.fill(order, signature, 60 * UNIT), 6),
+        )
+    )
+    second, second_signature = _signed_order(
+        bench, desk, 1, {**dict(zip([f["name"] for f in ORDER_TYPES["Order"]][1:], order[1:], strict=True)), "nonce": 2}
+    )
+    rows.append(Row("order cancel", bench.gas(desk.functions.cancel(second), 1)))
+    rows.append(Row("order cancelBelow", bench.gas(desk.functions.cancelBelow(3), 1)))
+    del second_signature
+
+    whole_id = right(3, 1)
+    bench.gas(registry.functions.approve(desk.address, whole_id), 1)
+    whole, whole_signature = _signed_order(
+        bench,
+        desk,
+        1,
+        {
+            "makerSells": True,
+            "assetKind": 1,
+            "asset": registry.address,
+            "assetId": whole_id,
+            "amount": 1,
+            "paymentToken": stablecoin.address,
+            "price": 500_000 * 10**6,
+            "expiry": expires,
+            "nonce": 10,
+            "taker": "0x0000000000000000000000000000000000000000",
+        },
+    )
+    rows.append(
+        Row("order fill: whole right (ERC-721) for tUSD", bench.gas(desk.functions.fill(whole, whole_signature, 1), 6))
+    )
+
+    redeem_id = right(4, 6)
+    bench.gas(vault.functions.fractionalize(redeem_id, "Redeem shares", "RDM", 18, SUPPLY, True), 6)
+    rows.append(Row("redeem (burn 100%, release the right)", bench.gas(vault.functions.redeem(redeem_id), 6)))
+    return rows
+
+
+def share_targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
+    """The shares issue's gas target, evaluated on this run's figures."""
+    by_name = {row.operation: row for row in rows}
+    checks = []
+    for recipient in ("existing recipient", "fresh recipient"):
+        row = by_name[f"share transfer restricted ({recipient})"]
+        checks.append(
+            (
+                f"restricted share transfer ({recipient}) <= 1.5x OZ ERC20 transfer",
+                (row.ratio or 0) <= 1.5,
+                f"{row.ratio:.3f}x",
+            )
+        )
+    return checks
