@@ -31,7 +31,8 @@ import {RecordPacking} from "./libraries/RecordPacking.sol";
 /// - A self-declared claim is provisional: a registrar-verified registration of the same right supersedes it at
 ///   any time, and so does the reveal of an earlier commitment. So a copier who sees a pending registration and
 ///   races it with a claim of his own (commit, wait a block, reveal) loses the right as soon as the victim's
-///   transaction lands, and squatting a public patent number gains nothing.
+///   transaction lands, and squatting a public patent number gains nothing. The same holds for a document
+///   bundle held under another right's self-declared claim: it is reclaimed.
 contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, EIP712, IERC2981, IIPRegistry {
     using RecordPacking for uint96;
 
@@ -406,7 +407,9 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (holder != address(0)) _checkSupersedable(tokenId, commitBlock);
         uint256 contentToken = _tokenOfContent[contentHash];
         // Over a superseded claim, the same bundle may come again (a copier registers the victim's documents).
-        if (contentToken != 0 && contentToken != tokenId) revert ContentAlreadyRegistered(contentHash, contentToken);
+        if (contentToken != 0 && contentToken != tokenId) {
+            _reclaimContent(contentHash, contentToken, tokenId, commitBlock);
+        }
 
         bool selfDeclared = commitBlock != 0;
         uint96 record =
@@ -416,15 +419,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             // Existence was checked above; the unchecked mint writes owner and record in one SSTORE.
             _mintAndSetExtraDataUnchecked(to, tokenId, record);
         } else {
-            bytes32 previousContentHash = _claims[tokenId].contentHash;
-            if (previousContentHash != contentHash) delete _tokenOfContent[previousContentHash];
-            _tokenOfContent[contentHash] = tokenId;
-            _forcing = true;
-            _transfer(address(0), holder, to, tokenId);
-            _forcing = false;
-            // The transfer cleared any approval, so the record needs no approval flag.
-            _setExtraData(tokenId, record);
-            emit ClaimSuperseded(tokenId, holder, to, previousContentHash);
+            record = _supersede(tokenId, holder, to, contentHash, record);
         }
         if (selfDeclared) {
             _claims[tokenId] = SelfDeclaredClaim({contentHash: contentHash, commitBlock: commitBlock});
@@ -432,6 +427,41 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             delete _claims[tokenId];
         }
         emit RightRegistered(tokenId, contentHash, registrar, record, registration.metadataURI);
+    }
+
+    /// @dev Takes a held self-declared right over: unregisters its bundle, moves it to `to` (a registrar's freeze
+    /// stays), drops its royalty setting, and writes the new record. Returns the record as stored.
+    function _supersede(uint256 tokenId, address holder, address to, bytes32 contentHash, uint96 record)
+        private
+        returns (uint96)
+    {
+        uint96 held = _getExtraData(tokenId);
+        bytes32 previousContentHash = _claims[tokenId].contentHash;
+        if (previousContentHash != contentHash) delete _tokenOfContent[previousContentHash];
+        _tokenOfContent[contentHash] = tokenId;
+        delete _royaltyBpsPlusOne[tokenId];
+        _forcing = true;
+        _transfer(address(0), holder, to, tokenId);
+        _forcing = false;
+        // The transfer cleared any approval, so the record needs no approval flag; a freeze survives.
+        if (held.isFrozen()) record = record.withFrozen(true);
+        _setExtraData(tokenId, record);
+        emit ClaimSuperseded(tokenId, holder, to, previousContentHash);
+        emit MetadataUpdate(tokenId);
+        return record;
+    }
+
+    /// @dev A bundle registered under a self-declared claim of another right may be registered again by a
+    /// registrar, or by a claim committed earlier: the other claim loses the bundle (its documents no longer
+    /// verify). A bundle under a registrar-verified right never moves.
+    function _reclaimContent(bytes32 contentHash, uint256 fromToken, uint256 toToken, uint256 commitBlock) private {
+        if (!_getExtraData(fromToken).isSelfDeclared()) revert ContentAlreadyRegistered(contentHash, fromToken);
+        if (commitBlock != 0 && commitBlock >= _claims[fromToken].commitBlock) {
+            revert ContentAlreadyRegistered(contentHash, fromToken);
+        }
+        delete _claims[fromToken].contentHash;
+        emit ContentReclaimed(contentHash, fromToken, toToken);
+        emit MetadataUpdate(fromToken);
     }
 
     /// @dev A held right may be registered again only over a self-declared claim: by a registrar at any time, by

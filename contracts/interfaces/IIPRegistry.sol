@@ -160,6 +160,10 @@ interface IIPRegistry {
     /// to an earlier-committed claim, now held by `to`; `previousContentHash` is no longer registered.
     event ClaimSuperseded(uint256 indexed tokenId, address indexed from, address indexed to, bytes32 previousContentHash);
 
+    /// @notice The bundle `contentHash`, registered under the self-declared claim `fromTokenId`, now belongs to
+    /// `toTokenId` (a registrar's registration or an earlier-committed claim took it).
+    event ContentReclaimed(bytes32 indexed contentHash, uint256 indexed fromTokenId, uint256 indexed toTokenId);
+
     /// @notice ERC-4906: the metadata of tokens `_fromTokenId` to `_toTokenId` changed.
     event BatchMetadataUpdate(uint256 _fromTokenId, uint256 _toTokenId);
 

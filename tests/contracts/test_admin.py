@@ -181,6 +181,7 @@ PAUSED_ACTIONS = {
     "forceTransfer": lambda r, w, a: r.forceTransfer(w["frozen"], a["bob"], ORDER, {"from": a["registrar"]}),
     "setMetadataURI(owner)": lambda r, w, a: r.setMetadataURI(w["token"], "ipfs://x", {"from": a["alice"]}),
     "setMetadataURI(registrar)": lambda r, w, a: r.setMetadataURI(w["token"], "ipfs://x", {"from": a["registrar"]}),
+    "setTokenRoyalty": lambda r, w, a: r.setTokenRoyalty(w["token"], 500, {"from": a["alice"]}),
 }
 
 
@@ -205,19 +206,24 @@ def test_unpaused_registry_accepts_again(
     PAUSED_ACTIONS[action](registry, paused_world, cast)
 
 
-def test_paused_registry_still_allows_approvals_roles_and_settings(
+def test_paused_registry_still_allows_approvals_roles_and_admin_settings(
     registry: Any, paused_world: dict[str, Any], admin: Any, registrar: Any, alice: Any, bob: Any, carol: Any
 ) -> None:
-    """Only registration and movement stop; these calls stay open during a pause (by design, not documented)."""
+    """Registration, movement and the owner's settings (metadata URI, token royalty) stop; approvals, voucher
+    cancellation and the admin's settings stay open during a pause (by design, not documented)."""
     token = paused_world["token"]
     registry.approve(bob, token, {"from": alice})
     registry.setApprovalForAll(carol, True, {"from": alice})
     registry.cancelVoucher(alice, {"from": registrar})
-    registry.setTokenRoyalty(token, 500, {"from": alice})
     registry.setDefaultRoyalty(100, {"from": admin})
     registry.setBaseURI("https://x/", {"from": admin})
     registry.grantRole(REGISTRAR_ROLE, carol, {"from": admin})
     assert registry.getApproved(token) == bob
+    assert registry.isApprovedForAll(alice, carol) is True
+    assert registry.nonces(alice) == 1
+    assert royalty(registry, token, 10_000) == (alice.address, 100)
+    assert registry.tokenURI(token) == f"https://x/0x{token:064x}"
+    assert registry.hasRole(REGISTRAR_ROLE, carol) is True
 
 
 # ------------------------------------------------------------------------------------------- token URI
@@ -229,7 +235,10 @@ def test_token_uri_empty_without_base(registry: Any, token: int) -> None:
 
 def test_token_uri_is_base_plus_hex_id(registry: Any, token: int, admin: Any) -> None:
     tx = registry.setBaseURI("https://rights.example/", {"from": admin})
-    assert events_of(tx) == [("BaseURIUpdated", {"baseURI": "https://rights.example/"})]
+    assert events_of(tx) == [
+        ("BaseURIUpdated", {"baseURI": "https://rights.example/"}),
+        ("BatchMetadataUpdate", {"_fromTokenId": 0, "_toTokenId": 2**256 - 1}),  # ERC-4906: every token
+    ]
     assert registry.tokenURI(token) == f"https://rights.example/0x{token:064x}"
 
 
@@ -315,8 +324,9 @@ def test_token_royalty_by_non_owner_reverts(
     registry.approve(bob, token, {"from": alice})
     registry.setApprovalForAll(operator, True, {"from": alice})
     account = {"approved": bob, "operator": operator}.get(caller) or request.getfixturevalue(caller)
-    with reverts("NotTokenOwnerOrApproved", account, token):
+    with reverts("NotTokenOwner", account, token):
         registry.setTokenRoyalty(token, 100, {"from": account})
+    assert royalty(registry, token, 10_000) == (alice.address, 0)
 
 
 def test_token_royalty_unknown_token_reverts(registry: Any, alice: Any) -> None:
@@ -339,8 +349,28 @@ def test_royalty_receiver_follows_owner(
     assert royalty(registry, token, 10_000) == (carol.address, 500)
 
 
-def test_frozen_token_owner_can_still_set_royalty(registry: Any, token: int, alice: Any, registrar: Any) -> None:
-    """setTokenRoyalty has no freeze check (unlike setMetadataURI); recorded as current behaviour."""
+def test_frozen_token_royalty_by_owner_reverts(registry: Any, token: int, alice: Any, registrar: Any) -> None:
+    """Like setMetadataURI: a frozen token's owner cannot change its royalty; after the unfreeze he can."""
+    registry.setTokenRoyalty(token, 200, {"from": alice})
     registry.freeze(token, ORDER, {"from": registrar})
+    with reverts("TokenIsFrozen", token):
+        registry.setTokenRoyalty(token, 300, {"from": alice})
+    assert royalty(registry, token, 10_000) == (alice.address, 200)
+    registry.unfreeze(token, ORDER, {"from": registrar})
     registry.setTokenRoyalty(token, 300, {"from": alice})
     assert royalty(registry, token, 10_000) == (alice.address, 300)
+
+
+def test_frozen_token_royalty_by_non_owner_reverts_on_owner_first(
+    registry: Any, token: int, registrar: Any, stranger: Any
+) -> None:
+    """Ownership is checked before the freeze: a stranger learns nothing about the freeze."""
+    registry.freeze(token, ORDER, {"from": registrar})
+    with reverts("NotTokenOwner", stranger, token):
+        registry.setTokenRoyalty(token, 300, {"from": stranger})
+
+
+def test_token_royalty_freeze_checked_before_amount(registry: Any, token: int, alice: Any, registrar: Any) -> None:
+    registry.freeze(token, ORDER, {"from": registrar})
+    with reverts("TokenIsFrozen", token):
+        registry.setTokenRoyalty(token, 10_001, {"from": alice})

@@ -50,13 +50,25 @@ def test_commitment_binds_claimant_salt_and_registration(
 def test_commit_records_block_and_emits(registry: Any, alice: Any, registration: Any) -> None:
     commitment = commitment_for(alice, registration, SALT)
     tx = registry.commit(commitment, {"from": alice})
-    assert events_of(tx) == [("ClaimCommitted", {"commitment": commitment, "claimant": alice})]
+    assert events_of(tx) == [("ClaimCommitted", {"commitment": commitment, "committer": alice})]
     assert registry.commitmentBlock(commitment) == tx.block_number
+
+
+def test_commit_sent_by_someone_else_binds_the_claimant(registry: Any, alice: Any, bob: Any, registration: Any) -> None:
+    """The event names the sender (committer); the commitment names the claimant, who alone can reveal it."""
+    commitment = commitment_for(alice, registration, SALT)
+    tx = registry.commit(commitment, {"from": bob})
+    assert events_of(tx) == [("ClaimCommitted", {"commitment": commitment, "committer": bob})]
+    with reverts("UnknownCommitment", commitment_for(bob, registration, SALT)):
+        registry.reveal(registration.as_tuple(), SALT, {"from": bob})
+    registry.reveal(registration.as_tuple(), SALT, {"from": alice})
+    assert registry.ownerOf(registration.right_id) == alice
+    assert registry.claimCommitBlock(registration.right_id) == tx.block_number
 
 
 def test_reveal_in_later_block_mints_self_declared(registry: Any, alice: Any, registration: Any) -> None:
     commitment = commitment_for(alice, registration, SALT)
-    registry.commit(commitment, {"from": alice})
+    committed_at = registry.commit(commitment, {"from": alice}).block_number
     tx = registry.reveal(registration.as_tuple(), SALT, {"from": alice})
     assert tx.return_value == registration.right_id
     record = pack_record(
@@ -81,6 +93,7 @@ def test_reveal_in_later_block_mints_self_declared(registry: Any, alice: Any, re
     ]
     assert registry.ownerOf(registration.right_id) == alice
     assert registry.recordOf(registration.right_id)["selfDeclared"] is True
+    assert registry.claimCommitBlock(registration.right_id) == committed_at  # what an earlier claim must beat
     assert registry.commitmentBlock(commitment) == 0  # consumed
 
 

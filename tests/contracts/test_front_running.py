@@ -2,9 +2,10 @@
 
 Automine is off; the victim sends at a 1 gwei priority fee, the attacker at 100 gwei; one block is mined and
 anvil orders it by fee, so the attacker's copy runs first (asserted through the transaction indexes).
-For every registration path the attacker must gain nothing: (a)-(c) hold.
-(d) shows they stop holding once the victim's transaction waits a single block in the mempool: those tests
-fail against the current contract (MIN_REVEAL_DELAY = 1 block).
+For every registration path the attacker must gain nothing: (a)-(c) the copy itself fails or benefits the victim;
+(d) when the victim's transaction waits a single block in the mempool, the attacker can slip in a self-declared
+claim of his own (commit, then reveal one block later), but it is provisional: the victim's transaction supersedes
+it as soon as it lands (test_supersede.py covers the rule itself).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from registry_helpers import (
     automine_off,
     commitment_for,
     decode_error,
+    events_of,
     mine_block,
     now,
     receipt_events,
@@ -132,9 +134,9 @@ def test_copied_commit_gains_attacker_nothing(registry: Any, alice: Any, attacke
 
     copied = receipt(attacker_tx)
     assert copied["status"] == 1
-    # The only ClaimCommitted log names the attacker as claimant (msg.sender), though the commitment is alice's.
+    # The only ClaimCommitted log names the attacker as committer (msg.sender); the commitment binds alice.
     assert receipt_events(registry, copied) == [
-        ("ClaimCommitted", {"commitment": commitment, "claimant": attacker.address})
+        ("ClaimCommitted", {"commitment": commitment, "committer": attacker.address})
     ]
     assert_tx_reverted(victim_tx, "CommitmentPending", commitment, copied["blockNumber"])
     assert registry.commitmentBlock(commitment) == copied["blockNumber"]
@@ -145,8 +147,10 @@ def test_copied_commit_gains_attacker_nothing(registry: Any, alice: Any, attacke
         mine_block()
     assert_tx_reverted(failed, "UnknownCommitment", commitment_for(attacker, registration, SALT))
 
-    registry.reveal(registration.as_tuple(), SALT, {"from": alice})
+    tx = registry.reveal(registration.as_tuple(), SALT, {"from": alice})
+    assert [name for name, _ in events_of(tx)] == ["Transfer", "RightRegistered"]  # a plain mint, no takeover
     assert registry.ownerOf(registration.right_id) == alice
+    assert registry.claimCommitBlock(registration.right_id) == copied["blockNumber"]  # the copy dated alice's claim
     assert registry.balanceOf(attacker) == 0
 
 
@@ -181,8 +185,9 @@ def test_register_redirected_by_stranger_reverts_on_role(
 # The registration data travels in clear in every pending register / registerWithVoucher / reveal transaction.
 # If that transaction waits in the mempool for a single block (fee below the base fee, congestion), an attacker
 # can commit to the same registration as himself in that block and reveal one block later (MIN_REVEAL_DELAY is
-# one block), ahead of the victim. These tests state the property the contract's NatSpec claims ("none can be
-# front-run to the copier's benefit") and FAIL today.
+# one block), ahead of the victim. His claim is self-declared and committed after the victim's (or the victim's
+# path is a registrar's), so the victim's transaction, landing right after, supersedes it: the attacker's reveal
+# succeeds and he holds the right for the rest of the block, then loses it with a ClaimSuperseded event.
 #
 # The wait is modelled by submitting the victim's transaction only after the attacker's commit block: anvil drops
 # a transaction it cannot include (max fee below the base fee) instead of keeping it, so a real fee-starved wait
@@ -209,16 +214,46 @@ def snipe_after_one_block(
     return victim_tx, reveal_tx
 
 
+def assert_victim_superseded_sniper(
+    registry: Any, victim_tx: HexBytes, sniper_tx: HexBytes, alice: Any, attacker: Any, registration: Registration
+) -> None:
+    """The sniper's reveal did mint to him; the victim's transaction then took the right over for alice."""
+    sniped, victim = receipt(sniper_tx), receipt(victim_tx)
+    assert sniped["status"] == 1, (
+        f"the attacker's reveal reverted: {decode_error(tx_revert_data(sniper_tx.to_0x_hex()))}"
+    )
+    assert sniped["transactionIndex"] < victim["transactionIndex"], "the attacker's reveal did not go first"
+    assert [name for name, _ in receipt_events(registry, sniped)] == ["Transfer", "RightRegistered"]
+    assert victim["status"] == 1, (
+        f"sniped: the victim's transaction got {decode_error(tx_revert_data(victim_tx.to_0x_hex()))}"
+    )
+    right = registration.right_id
+    events = receipt_events(registry, victim)
+    assert [name for name, _ in events] == ["Transfer", "ClaimSuperseded", "MetadataUpdate", "RightRegistered"]
+    assert events[0][1] == {"from": attacker.address, "to": alice.address, "id": right}
+    assert events[1][1] == {
+        "tokenId": right,
+        "from": attacker.address,
+        "to": alice.address,
+        "previousContentHash": registration.content_hash,
+    }
+    assert registry.ownerOf(right) == alice
+    assert registry.balanceOf(attacker) == 0
+    assert registry.balanceOf(alice) == 1
+    assert registry.tokenOfContent(registration.content_hash) == right
+
+
 def test_reveal_pending_one_block_is_not_sniped(registry: Any, alice: Any, attacker: Any, registration: Any) -> None:
-    """The attacker replays alice's very reveal calldata (registration and salt) after committing to it himself."""
-    registry.commit(commitment_for(alice, registration, SALT), {"from": alice})
+    """The attacker replays alice's very reveal calldata (registration and salt) after committing to it himself;
+    alice's earlier commitment supersedes his claim."""
+    committed_at = registry.commit(commitment_for(alice, registration, SALT), {"from": alice}).block_number
     data = registry.reveal.encode_input(registration.as_tuple(), SALT)
     # The attacker's reveal is alice's calldata byte for byte: the commitment check keys on msg.sender.
     victim_tx, sniper_tx = snipe_after_one_block(registry, alice, data, attacker, registration, SALT)
-    assert registry.ownerOf(registration.right_id) == alice, (
-        f"sniped: the attacker's later commitment revealed first (status {receipt(sniper_tx)['status']}); "
-        f"alice's reveal got {decode_error(tx_revert_data(victim_tx.to_0x_hex()))}"
-    )
+    assert_victim_superseded_sniper(registry, victim_tx, sniper_tx, alice, attacker, registration)
+    record = registry.recordOf(registration.right_id)
+    assert record["selfDeclared"] is True  # still alice's own claim, now dated by her commitment
+    assert registry.claimCommitBlock(registration.right_id) == committed_at
 
 
 def test_register_pending_one_block_is_not_sniped(
@@ -227,11 +262,9 @@ def test_register_pending_one_block_is_not_sniped(
     """The attacker lifts the registration out of the registrar's pending register() as a self-declared claim."""
     data = registry.register.encode_input(alice, registration.as_tuple())
     victim_tx, sniper_tx = snipe_after_one_block(registry, registrar, data, attacker, registration, b"\xee" * 32)
-    assert registry.ownerOf(registration.right_id) == alice, (
-        f"sniped: a self-declared claim copied from the pending register() took the right "
-        f"(status {receipt(sniper_tx)['status']}); the registrar got "
-        f"{decode_error(tx_revert_data(victim_tx.to_0x_hex()))}"
-    )
+    assert_victim_superseded_sniper(registry, victim_tx, sniper_tx, alice, attacker, registration)
+    assert registry.recordOf(registration.right_id)["selfDeclared"] is False
+    assert registry.claimCommitBlock(registration.right_id) == 0
 
 
 def test_voucher_pending_one_block_is_not_sniped(
@@ -241,8 +274,42 @@ def test_voucher_pending_one_block_is_not_sniped(
     voucher, signature = signed_voucher
     data = registry.registerWithVoucher.encode_input(voucher.as_tuple(), signature)
     victim_tx, sniper_tx = snipe_after_one_block(registry, alice, data, attacker, voucher.registration, b"\xee" * 32)
-    assert registry.ownerOf(voucher.registration.right_id) == alice, (
-        f"sniped: a self-declared claim copied from the pending voucher took the right "
-        f"(status {receipt(sniper_tx)['status']}); alice's voucher got "
-        f"{decode_error(tx_revert_data(victim_tx.to_0x_hex()))}"
+    assert_victim_superseded_sniper(registry, victim_tx, sniper_tx, alice, attacker, voucher.registration)
+    assert registry.recordOf(voucher.registration.right_id)["selfDeclared"] is False
+    assert registry.nonces(alice) == 1
+
+
+# A variant the supersede rule does not cover: the copier claims a right id of his own choosing with the victim's
+# content hash. The victim's transaction then reverts ContentAlreadyRegistered: the copier gains no right, but he
+# blocks the registration (the victim has no way to supersede a claim on another right; a registrar would have
+# to register the copier's made-up right first to free the hash).
+
+
+@pytest.mark.parametrize("path", ["reveal", "register", "registerWithVoucher"])
+def test_pending_registration_is_not_blocked_by_copied_content(
+    registry: Any,
+    registrar: Any,
+    alice: Any,
+    attacker: Any,
+    registration: Registration,
+    signed_voucher: tuple[Voucher, bytes],
+    path: str,
+) -> None:
+    # signed_voucher is built on ``registration`` (the same fixture value).
+    if path == "reveal":
+        registry.commit(commitment_for(alice, registration, SALT), {"from": alice})
+        data = registry.reveal.encode_input(registration.as_tuple(), SALT)
+        victim = alice
+    elif path == "register":
+        data = registry.register.encode_input(alice, registration.as_tuple())
+        victim = registrar
+    else:
+        data = registry.registerWithVoucher.encode_input(signed_voucher[0].as_tuple(), signed_voucher[1])
+        victim = alice
+    decoy = replace(registration, right_id=registration.right_id ^ 1)  # any right id but the victim's
+    victim_tx, sniper_tx = snipe_after_one_block(registry, victim, data, attacker, decoy, b"\xee" * 32)
+    assert receipt(sniper_tx)["status"] == 1
+    assert registry.tokenOfContent(registration.content_hash) == registration.right_id, (
+        f"blocked: the victim's transaction got {decode_error(tx_revert_data(victim_tx.to_0x_hex()))}"
     )
+    assert registry.ownerOf(registration.right_id) == alice

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from registry_helpers import (
     now,
     pack_record,
     reverts,
-    reverts_without_data,
 )
 
 
@@ -61,6 +59,7 @@ def test_register_mints_to_recipient_and_emits(registry: Any, registrar: Any, al
     assert registry.balanceOf(alice) == 1
     assert registry.exists(registration.right_id) is True
     assert registry.tokenOfContent(registration.content_hash) == registration.right_id
+    assert registry.claimCommitBlock(registration.right_id) == 0  # registrar-verified: no claim to beat
 
 
 def test_record_of_reports_registered_fields(registry: Any, registrar: Any, alice: Any, new_registration: Any) -> None:
@@ -119,20 +118,28 @@ def test_register_zero_content_hash_reverts(registry: Any, registrar: Any, alice
         registry.register(alice, new_registration(content_hash=ZERO_BYTES32).as_tuple(), {"from": registrar})
 
 
+@pytest.mark.parametrize("kind", [TRADE_SECRET + 1, 8, 15, 16, 255])
 def test_register_unknown_kind_reverts_invalid_registration(
-    registry: Any, registrar: Any, alice: Any, new_registration: Any
+    registry: Any, registrar: Any, alice: Any, new_registration: Any, kind: int
 ) -> None:
-    """IIPRegistry documents InvalidRegistration for "zero id, zero hash or unknown kind"."""
+    """IIPRegistry documents InvalidRegistration for "zero id, zero hash or unknown kind"; the kind is a uint8, so
+    the contract itself checks it (16 and up would also spill out of the record's 4-bit kind field)."""
+    registration = new_registration(kind=kind)
     with reverts("InvalidRegistration"):
-        registry.register(alice, new_registration(kind=7).as_tuple(), {"from": registrar})
+        registry.register(alice, registration.as_tuple(), {"from": registrar})
+    assert registry.exists(registration.right_id) is False
 
 
-def test_register_unknown_kind_reverts_without_data(
-    registry: Any, registrar: Any, alice: Any, new_registration: Any
-) -> None:
-    """What actually happens: Solidity's enum check on the calldata struct reverts before any code runs."""
-    with reverts_without_data():
-        registry.register(alice, new_registration(kind=7).as_tuple(), {"from": registrar})
+def test_reveal_of_unknown_kind_reverts_invalid_registration(registry: Any, alice: Any, new_registration: Any) -> None:
+    registration = new_registration(kind=TRADE_SECRET + 1)
+    salt = b"\x03" * 32
+    registry.commit(commitment_for(alice, registration, salt), {"from": alice})
+    with reverts("InvalidRegistration"):
+        registry.reveal(registration.as_tuple(), salt, {"from": alice})
+
+
+def test_max_kind_is_trade_secret(registry: Any) -> None:
+    assert registry.MAX_KIND() == TRADE_SECRET
 
 
 @pytest.mark.parametrize(
@@ -256,27 +263,3 @@ def test_register_many_to_same_owner(registry: Any, registrar: Any, alice: Any, 
     for registration in registrations:
         assert registry.tokenOfContent(registration.content_hash) == registration.right_id
         assert address_of(registry.ownerOf(registration.right_id)) == alice.address
-
-
-def test_self_declared_claim_preempts_registrar_registration(
-    registry: Any, registrar: Any, alice: Any, attacker: Any, registration: Any
-) -> None:
-    """Right ids are hashes of public official numbers: anyone may claim one first by commit-reveal (with any
-    content hash). The registrar can then no longer register it, and forceTransfer leaves the squatter's record
-    (self-declared, his kind/jurisdiction/expiry/content hash) in place. Recorded as current behaviour."""
-    salt = b"\x07" * 32
-    squat = replace(registration, content_hash=b"\x99" * 32, kind=TRADE_SECRET, jurisdiction=b"ZZ")
-    registry.commit(commitment_for(attacker, squat, salt), {"from": attacker})
-    registry.reveal(squat.as_tuple(), salt, {"from": attacker})
-    with reverts("RightAlreadyRegistered", registration.right_id):
-        registry.register(alice, registration.as_tuple(), {"from": registrar})
-    registry.forceTransfer(registration.right_id, alice, keccak(text="court order"), {"from": registrar})
-    record = record_dict(registry, registration.right_id)
-    assert (record["owner"], record["selfDeclared"], record["kind"], record["jurisdiction"]) == (
-        alice,
-        True,
-        TRADE_SECRET,
-        b"ZZ",
-    )
-    assert registry.tokenOfContent(b"\x99" * 32) == registration.right_id
-    assert registry.tokenOfContent(registration.content_hash) == 0

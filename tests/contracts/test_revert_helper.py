@@ -49,3 +49,9 @@ def test_raw_data_expectation_fails_on_other_data(registry: Any) -> None:
         reverts_with_data(bytes.fromhex("deadbeef")),
     ):
         registry.recordOf(5)
+
+
+def test_empty_revert_is_matched(registry: Any, alice: Any) -> None:
+    """The registry has no receive or fallback function: plain ether reverts with no data at all."""
+    with reverts_without_data():
+        alice.transfer(registry, 1, gas_limit=100_000)
