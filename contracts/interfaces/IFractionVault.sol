@@ -10,6 +10,9 @@ interface IFractionVault {
     /// @notice `tokenId` is not held by this vault.
     error NotFractionalized(uint256 tokenId);
 
+    /// @notice The vault still holds `tokenId`; there is no lost custody to record.
+    error CustodyHeld(uint256 tokenId);
+
     /// @notice A share supply must be positive.
     error ZeroSupply();
 
@@ -31,6 +34,10 @@ interface IFractionVault {
     /// @notice `holder` burned all `supply` shares of `shareToken` and took `tokenId` out of the vault.
     event Redeemed(uint256 indexed tokenId, address indexed shareToken, address indexed holder, uint256 supply);
 
+    /// @notice The vault no longer holds `tokenId` (a registrar's forced transfer took it): the shares of
+    /// `shareToken` no longer stand for the right.
+    event CustodyLost(uint256 indexed tokenId, address indexed shareToken, address indexed holder);
+
     /// @notice Locks `tokenId` (the vault must be approved for it) and mints `supply` shares to the caller.
     function fractionalize(
         uint256 tokenId,
@@ -43,6 +50,10 @@ interface IFractionVault {
 
     /// @notice Burns all shares of `tokenId` held by the caller and returns the right to the caller.
     function redeem(uint256 tokenId) external;
+
+    /// @notice Records that the vault lost `tokenId` to a forced transfer, so `shareTokenOf` stops naming its old
+    /// shares. Anyone may call it; it reverts unless the vault tracks the token and no longer holds it.
+    function syncCustody(uint256 tokenId) external;
 
     /// @notice The share token of `tokenId` while it is in the vault, else the zero address.
     function shareTokenOf(uint256 tokenId) external view returns (address);

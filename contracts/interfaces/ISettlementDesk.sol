@@ -52,7 +52,7 @@ interface ISettlementDesk {
     /// @notice Only `remaining` units are left to fill, not `requested`.
     error FillExceedsRemaining(bytes32 orderHash, uint256 remaining, uint256 requested);
 
-    /// @notice A fill must be positive (and exactly 1 for an ERC721 order).
+    /// @notice A fill must be positive (an ERC721 order's one unit is then the only possible fill).
     error InvalidFillAmount(uint256 amount);
 
     /// @notice The order's fields are inconsistent (zero amount or maker, ERC721 amount not 1).

@@ -22,6 +22,9 @@ interface IShareToken {
     /// @notice A reason hash must not be zero.
     error MissingReasonHash();
 
+    /// @notice A freeze of zero shares; use `unfreeze`.
+    error ZeroFreeze();
+
     /// @notice `officer` froze `amount` of `holder`'s shares (type(uint256).max: all of them, now and later).
     event SharesFrozen(address indexed holder, uint256 amount, bytes32 reasonHash, address indexed officer);
 

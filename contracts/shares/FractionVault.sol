@@ -46,6 +46,7 @@ contract FractionVault is IFractionVault {
     ) external returns (address shareToken) {
         if (supply == 0) revert ZeroSupply();
         if (IERC721(registry).ownerOf(tokenId) != msg.sender) revert NotTokenOwner(msg.sender, tokenId);
+        _recordLostCustody(tokenId);
         shareToken = Clones.clone(shareImplementation);
         _shareTokens[tokenId] = shareToken;
         IShareToken(shareToken).initialize(name, symbol, decimals, tokenId, restricted, msg.sender, supply);
@@ -65,6 +66,23 @@ contract FractionVault is IFractionVault {
         IShareToken(shareToken).burnFrom(msg.sender, supply);
         emit Redeemed(tokenId, shareToken, msg.sender, supply);
         IERC721(registry).transferFrom(address(this), msg.sender, tokenId);
+    }
+
+    /// @inheritdoc IFractionVault
+    /// @dev Emits {CustodyLost}.
+    function syncCustody(uint256 tokenId) external {
+        address shareToken = _shareTokens[tokenId];
+        if (shareToken == address(0)) revert NotFractionalized(tokenId);
+        address holder = IERC721(registry).ownerOf(tokenId);
+        if (holder == address(this)) revert CustodyHeld(tokenId);
+        delete _shareTokens[tokenId];
+        emit CustodyLost(tokenId, shareToken, holder);
+    }
+
+    /// @dev A right that comes back after a forced transfer took it from the vault still names its old shares.
+    function _recordLostCustody(uint256 tokenId) private {
+        address stale = _shareTokens[tokenId];
+        if (stale != address(0)) emit CustodyLost(tokenId, stale, msg.sender);
     }
 
     /// @inheritdoc IFractionVault

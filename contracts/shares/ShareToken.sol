@@ -97,6 +97,7 @@ contract ShareToken is ERC20, IShareToken {
     /// @dev Emits {SharesFrozen}.
     function freeze(address holder, uint256 amount, bytes32 reasonHash) external {
         _checkOfficer(reasonHash);
+        if (amount == 0) revert ZeroFreeze();
         _setFrozen(holder, amount);
         emit SharesFrozen(holder, amount, reasonHash, msg.sender);
     }
@@ -119,7 +120,8 @@ contract ShareToken is ERC20, IShareToken {
     }
 
     /// @inheritdoc IShareToken
-    /// @dev Emits {Transfer} and {WalletRecovered}.
+    /// @dev Emits {Transfer}, {WalletRecovered} and, when a freeze moves, {SharesUnfrozen} for the lost wallet and
+    /// {SharesFrozen} with the replacement's new frozen amount.
     function recover(address lost, address replacement, bytes32 reasonHash) external {
         _checkOfficer(reasonHash);
         uint256 amount = balanceOf(lost);
@@ -131,6 +133,8 @@ contract ShareToken is ERC20, IShareToken {
             // A full freeze stays full; partial freezes add up, saturating at a full freeze.
             uint256 total = type(uint256).max - existing < frozen ? type(uint256).max : existing + frozen;
             _setFrozen(replacement, total);
+            emit SharesUnfrozen(lost, reasonHash, msg.sender);
+            emit SharesFrozen(replacement, total, reasonHash, msg.sender);
         }
         emit WalletRecovered(lost, replacement, amount, reasonHash, msg.sender);
     }

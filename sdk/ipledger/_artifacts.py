@@ -10,7 +10,17 @@ from typing import Any
 
 from ._exceptions import RegistryError
 
-__all__ = ["Artifact", "load_artifact"]
+__all__ = ["SHIPPED_CONTRACTS", "Artifact", "load_artifact"]
+
+#: The contracts a deployment is made of (the test stablecoin only on local chains).
+SHIPPED_CONTRACTS = (
+    "IPRegistry",
+    "ComplianceRegistry",
+    "FractionVault",
+    "ShareToken",
+    "SettlementDesk",
+    "TestStablecoin",
+)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Decoding of the registry's logs (raw ``eth_getLogs`` dicts) without web3's slow event machinery."""
+"""Decoding of the registry's and share vault's logs (raw ``eth_getLogs`` dicts) without web3's slow event machinery."""
 
 from __future__ import annotations
 
@@ -9,7 +9,17 @@ from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
-__all__ = ["EVENT_SIGNATURES", "DecodedLog", "decode_log", "token_topic"]
+__all__ = [
+    "ERC20_TRANSFER_TOPIC",
+    "EVENT_SIGNATURES",
+    "TOKEN_FIRST_EVENTS",
+    "TOPIC_OF",
+    "VAULT_EVENTS",
+    "DecodedLog",
+    "address_topic",
+    "decode_log",
+    "token_topic",
+]
 
 #: Event name -> (signature, indexed parameter names and types, data parameter names and types).
 _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
@@ -53,6 +63,23 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("by", "address")],
         [("metadataURI", "string")],
     ),
+    # FractionVault
+    "Fractionalized": (
+        "Fractionalized(uint256,address,address,uint256,uint8,bool,string,string)",
+        [("tokenId", "uint256"), ("shareToken", "address"), ("owner", "address")],
+        [
+            ("supply", "uint256"),
+            ("decimals", "uint8"),
+            ("restricted", "bool"),
+            ("name", "string"),
+            ("symbol", "string"),
+        ],
+    ),
+    "Redeemed": (
+        "Redeemed(uint256,address,address,uint256)",
+        [("tokenId", "uint256"), ("shareToken", "address"), ("holder", "address")],
+        [("supply", "uint256")],
+    ),
 }
 
 #: topic0 (hex, 0x-prefixed) -> event name.
@@ -68,11 +95,15 @@ TOKEN_FIRST_EVENTS = (
     "ClaimSuperseded",
     "MetadataURIUpdated",
 )
+#: The share vault's events about a right (token id first, too).
+VAULT_EVENTS = ("Fractionalized", "Redeemed")
+#: ERC-20 ``Transfer``: the same topic as ERC-721's, but two indexed arguments and the amount as data.
+ERC20_TRANSFER_TOPIC = TOPIC_OF["Transfer"]
 
 
 @dataclass(frozen=True)
 class DecodedLog:
-    """A registry log with its arguments decoded."""
+    """A registry (or share vault) log with its arguments decoded."""
 
     name: str
     args: dict[str, Any]
@@ -85,6 +116,11 @@ class DecodedLog:
 def token_topic(token_id: int) -> str:
     """The topic value of a token id."""
     return "0x" + token_id.to_bytes(32, "big").hex()
+
+
+def address_topic(topic: str) -> str:
+    """The checksummed address an indexed topic holds."""
+    return str(to_checksum_address("0x" + topic[-40:]))
 
 
 def _value(kind: str, value: Any) -> Any:

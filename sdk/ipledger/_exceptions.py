@@ -9,14 +9,20 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     ├── AccountError                          unknown account name, bad keystore or password
     ├── NodeError (ConnectionError)           the RPC endpoint failed or answered nonsense
     │   └── NodeNotRunningError               no local node is running
-    ├── RegistryError                         the address holds no (or another) registry
-    ├── NotFoundError (LookupError)           a token or record that does not exist
+    ├── RegistryError                         the address holds no (or another) registry, vault or desk
+    ├── NotFoundError (LookupError)           a token, share token or record that does not exist
     └── TransactionError                      a transaction that did not do its job
         └── ContractRevertError               a revert, decoded to the contract's custom error
             ├── DuplicateRightError           RightAlreadyRegistered / ContentAlreadyRegistered
-            ├── TokenFrozenError              TokenIsFrozen
-            ├── UnauthorizedError             missing role, not owner nor approved
-            └── UnknownTokenError             UnknownToken / TokenDoesNotExist
+            ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar)
+            ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer
+            ├── UnknownTokenError             UnknownToken / TokenDoesNotExist
+            ├── NotFractionalizedError        NotFractionalized: the right is not in the share vault
+            ├── IncompleteOwnershipError      IncompleteOwnership: redemption needs every share
+            ├── ComplianceError               NotEligible / VerificationExpired / CountryBlocked
+            ├── FrozenSharesError             HolderFrozen / InsufficientUnfrozenBalance
+            ├── InsufficientBalanceError      too few shares or payment tokens
+            └── OrderError                    the settlement desk's refusals (expired, cancelled, overfilled...)
 
 Messages are built in ``__init__``; context is keyword-only.
 """
@@ -30,13 +36,19 @@ __all__ = [
     "AccountError",
     "ContractRevertError",
     "DocumentError",
+    "ComplianceError",
     "DuplicateRightError",
+    "FrozenSharesError",
+    "IncompleteOwnershipError",
+    "InsufficientBalanceError",
     "IPLedgerError",
     "InvalidInputError",
     "MetadataError",
     "NodeError",
     "NodeNotRunningError",
     "NotFoundError",
+    "NotFractionalizedError",
+    "OrderError",
     "RegistryError",
     "TokenFrozenError",
     "TransactionError",
@@ -82,7 +94,7 @@ class NodeNotRunningError(NodeError):
 
 
 class RegistryError(IPLedgerError):
-    """The registry address holds no contract, or not the registry this SDK ships."""
+    """The registry (vault, desk) address holds no contract, or not the one this SDK ships, or none was given."""
 
 
 class NotFoundError(IPLedgerError, LookupError):
@@ -142,8 +154,43 @@ class UnknownTokenError(ContractRevertError, NotFoundError):
     """The token does not exist."""
 
 
+class NotFractionalizedError(ContractRevertError, NotFoundError):
+    """The right is not held by the share vault, so it has no shares."""
+
+
+class IncompleteOwnershipError(ContractRevertError):
+    """Redemption needs every share: ``balance`` of ``supply`` is not enough."""
+
+
+class ComplianceError(ContractRevertError):
+    """A party of a restricted share transfer is not eligible: unknown, verification lapsed, or country blocked.
+
+    ``account`` names the party the compliance registry refused.
+    """
+
+    @property
+    def account(self) -> str | None:
+        value = self.error_args.get("account")
+        return None if value is None else str(value)
+
+
+class FrozenSharesError(ContractRevertError):
+    """A compliance officer froze the holder's shares (all of them, or more than the transfer leaves)."""
+
+
+class InsufficientBalanceError(ContractRevertError):
+    """The sender holds fewer shares or payment tokens than the transfer needs."""
+
+
+class OrderError(ContractRevertError):
+    """The settlement desk refused an order: expired, cancelled, overfilled, reserved for another taker, bad
+    signature, or not the caller's to cancel."""
+
+
 def _render(value: Any) -> str:
     if isinstance(value, bytes):
+        if len(value) == 2 and value.isalpha() and value.isupper():
+            return value.decode("ascii")  # a country or jurisdiction code (bytes2)
         return "0x" + value.hex()
     if isinstance(value, int) and value > 2**64:
         return hex(value)

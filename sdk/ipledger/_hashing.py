@@ -28,6 +28,7 @@ __all__ = [
     "RIGHT_DOMAIN",
     "bundle_hash",
     "canonical_json",
+    "evidence_hash",
     "hash_bytes",
     "hash_file",
     "hash_text",
@@ -70,6 +71,26 @@ def hash_file(path: str | Path) -> bytes:
     except OSError as exc:
         raise DocumentError(str(path), exc.strerror or str(exc)) from None
     return digest.digest()
+
+
+def evidence_hash(value: bytes | str | Path, *, what: str = "reason") -> bytes:
+    """The 32-byte hash recorded for a reason, evidence or venue name.
+
+    A :class:`~pathlib.Path` is a file (SHA-256 of its bytes); ``bytes`` must be the 32-byte hash itself; a string
+    is a 0x-prefixed 32-byte hex hash taken as is, or else text (SHA-256 of its UTF-8).
+    """
+    if isinstance(value, Path):
+        return hash_file(value)
+    if isinstance(value, bytes):
+        if len(value) != 32:
+            raise InvalidInputError(f"a {what} hash must be 32 bytes, got {len(value)}")
+        return value
+    text = value.strip()
+    if not text:
+        raise InvalidInputError(f"the {what} must not be empty")
+    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
+        return bytes.fromhex(text[2:])
+    return hash_text(text)
 
 
 def bundle_hash(document_digests: Iterable[bytes]) -> bytes:

@@ -1,24 +1,33 @@
-"""A right's history: its registry logs read with two ``eth_getLogs`` queries and merged per transaction."""
+"""A right's history: its registry logs (and the share vault's) read with a few ``eth_getLogs`` queries and merged
+per transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 
-from ._events import TOKEN_FIRST_EVENTS, TOPIC_OF, DecodedLog, decode_log, token_topic
+from ._events import TOKEN_FIRST_EVENTS, TOPIC_OF, VAULT_EVENTS, DecodedLog, decode_log, token_topic
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import EventKind, HistoryEvent
 from ._rpc import Rpc
 
-__all__ = ["fetch_token_logs", "build_history"]
+__all__ = ["build_history", "fetch_token_logs", "fetch_vault_logs"]
 
 _ZERO = "0x0000000000000000000000000000000000000000"
 
 
 def fetch_token_logs(
-    rpc: Rpc, *, registry: str, token_id: int, from_block: int, to_block: int, max_range: int | None = None
+    rpc: Rpc,
+    *,
+    registry: str,
+    token_id: int,
+    from_block: int,
+    to_block: int,
+    max_range: int | None = None,
+    vault: str | None = None,
 ) -> list[DecodedLog]:
-    """Every registry log about ``token_id`` in the block range, decoded, in chain order."""
+    """Every registry log about ``token_id`` in the block range (and the ``vault``'s, if given), decoded, in
+    chain order."""
     topic = token_topic(token_id)
     registry_topics = [[TOPIC_OF[name] for name in TOKEN_FIRST_EVENTS], topic]
     transfer_topics = [TOPIC_OF["Transfer"], None, None, topic]
@@ -28,22 +37,42 @@ def fetch_token_logs(
         rpc, address=registry, topics=transfer_topics, from_block=from_block, to_block=to_block, max_range=max_range
     )
     decoded = [log for log in map(decode_log, raw) if log is not None]
+    if vault is not None:
+        decoded += fetch_vault_logs(
+            rpc, vault=vault, token_id=token_id, from_block=from_block, to_block=to_block, max_range=max_range
+        )
     decoded.sort(key=lambda log: (log.block, log.log_index))
     return decoded
 
 
+def fetch_vault_logs(
+    rpc: Rpc, *, vault: str, token_id: int, from_block: int, to_block: int, max_range: int | None = None
+) -> list[DecodedLog]:
+    """The share vault's ``Fractionalized`` and ``Redeemed`` logs of ``token_id``, decoded, in chain order."""
+    topics = [[TOPIC_OF[name] for name in VAULT_EVENTS], token_topic(token_id)]
+    raw = fetch_logs(rpc, address=vault, topics=topics, from_block=from_block, to_block=to_block, max_range=max_range)
+    return [log for log in map(decode_log, raw) if log is not None]
+
+
 def build_history(rpc: Rpc, logs: list[DecodedLog]) -> list[HistoryEvent]:
-    """Merges each transfer with the registration, assignment or forced transfer that explains it."""
+    """Merges each transfer with the registration, assignment, forced transfer, fractionalization or redemption
+    that explains it."""
     timestamps = fetch_block_timestamps(rpc, [log.block for log in logs])
     by_tx: dict[str, list[DecodedLog]] = defaultdict(list)
     for log in logs:
         by_tx[log.tx_hash].append(log)
+    #: share token -> (symbol, decimals), for redemptions (the Redeemed event names only the token)
+    shares = {
+        log.args["shareToken"]: (log.args["symbol"], log.args["decimals"])
+        for log in logs
+        if log.name == "Fractionalized"
+    }
     events: list[HistoryEvent] = []
     for log in logs:
         when = dt.datetime.fromtimestamp(timestamps[log.block], dt.UTC)
         base = {"block": log.block, "timestamp": when, "tx_hash": log.tx_hash, "log_index": log.log_index}
         if log.name == "Transfer":
-            events.append(_transfer_event(log, by_tx[log.tx_hash], base))
+            events.append(_transfer_event(log, by_tx[log.tx_hash], base, shares))
         elif log.name in ("Frozen", "Unfrozen"):
             kind: EventKind = "frozen" if log.name == "Frozen" else "unfrozen"
             events.append(HistoryEvent(kind=kind, by=log.args["registrar"], order_hash=log.args["orderHash"], **base))
@@ -65,7 +94,44 @@ def _companion(transfer: DecodedLog, siblings: list[DecodedLog], name: str) -> D
     return None
 
 
-def _transfer_event(transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object]) -> HistoryEvent:
+def _vault_event(
+    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, int]]
+) -> HistoryEvent | None:
+    """A move into the share vault that fractionalized the right, or out of it at redemption (the vault emits its
+    event just before the registry's Transfer, in the same transaction)."""
+    source, target = transfer.args["from"], transfer.args["to"]
+    for sibling in siblings:
+        if sibling.name == "Fractionalized" and sibling.address == target:
+            return HistoryEvent(
+                kind="fractionalized",
+                from_=source,
+                to=target,
+                by=sibling.args["owner"],
+                share_token=sibling.args["shareToken"],
+                supply=sibling.args["supply"],
+                symbol=sibling.args["symbol"],
+                decimals=sibling.args["decimals"],
+                **base,
+            )
+        if sibling.name == "Redeemed" and sibling.address == source:
+            symbol, decimals = shares.get(sibling.args["shareToken"], (None, None))
+            return HistoryEvent(
+                kind="redeemed",
+                from_=source,
+                to=target,
+                by=sibling.args["holder"],
+                share_token=sibling.args["shareToken"],
+                supply=sibling.args["supply"],
+                symbol=symbol,
+                decimals=decimals,
+                **base,
+            )
+    return None
+
+
+def _transfer_event(
+    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, int]]
+) -> HistoryEvent:
     source, target = transfer.args["from"], transfer.args["to"]
     if source == _ZERO:
         registered = _companion(transfer, siblings, "RightRegistered")
@@ -78,6 +144,9 @@ def _transfer_event(transfer: DecodedLog, siblings: list[DecodedLog], base: dict
             metadata_uri=registered.args["metadataURI"] if registered else None,
             **base,
         )
+    custody = _vault_event(transfer, siblings, base, shares)
+    if custody is not None:
+        return custody
     assigned = _companion(transfer, siblings, "Assigned")
     if assigned is not None:
         return HistoryEvent(

@@ -1,9 +1,13 @@
-"""The :class:`Ledger`: one registry on one chain, used by one signing account."""
+"""The :class:`Ledger`: one ipledger deployment on one chain (registry, compliance, share vault, settlement desk),
+used by one signing account.
+
+The registry's operations (register, assign, freeze, history, verify) live here; shares, compliance, the market
+and payment tokens come from the mixins in ``_shares``, ``_compliance``, ``_market`` and ``_payments``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import secrets
 import time
@@ -12,29 +16,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import requests
-from eth_abi.abi import encode
 from eth_account.messages import encode_typed_data
-from eth_utils.address import to_checksum_address
 from pydantic import ValidationError
 from web3 import Web3
-from web3.contract import Contract
-from web3.contract.contract import ContractFunction
-from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
 
-from ._accounts import Signer, is_valid_address, resolve_address, resolve_signer
+from ._accounts import Signer, resolve_signer
 from ._artifacts import load_artifact
+from ._base import REGISTRY_CONTRACT, is_zero_address
+from ._compliance import ComplianceMixin
+from ._deployment import (
+    local_deployment_file,
+    read_local_deployment,
+    read_local_registry,
+    save_local_deployment,
+    save_local_registry,
+)
+from ._events import DecodedLog
 from ._exceptions import (
     ContractRevertError,
     InvalidInputError,
-    NodeError,
     NotFoundError,
     RegistryError,
 )
 from ._hashing import bundle_hash, hash_file
-from ._history import build_history, fetch_token_logs
+from ._history import build_history, fetch_token_logs, fetch_vault_logs
+from ._ids import parse_token_id
+from ._market import MarketMixin
 from ._models import (
     Check,
+    Deployment,
     DocumentRef,
     History,
     IPMetadata,
@@ -47,10 +57,9 @@ from ._models import (
     parse_metadata,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
-from ._reverts import RevertDecoder
-from ._rpc import Rpc
-from ._transactions import TransactionSender, revert_data
-from ._verify import custody_check, notices_for
+from ._payments import PaymentsMixin
+from ._shares import SharesMixin
+from ._verify import custody_check, notices_for, shares_check
 
 __all__ = [
     "ClaimTicket",
@@ -59,17 +68,21 @@ __all__ = [
     "Voucher",
     "local_deployment_file",
     "parse_token_id",
+    "read_local_deployment",
     "read_local_registry",
+    "save_local_deployment",
     "save_local_registry",
 ]
 
-REGISTRY_CONTRACT = "IPRegistry"
 METADATA_URI_PREFIX = "urn:ipledger:metadata:sha256:"
 _ROLES = {
     "admin": b"\x00" * 32,
     "registrar": Web3.keccak(text="REGISTRAR_ROLE"),
     "guardian": Web3.keccak(text="GUARDIAN_ROLE"),
+    "compliance_officer": Web3.keccak(text="COMPLIANCE_OFFICER_ROLE"),
 }
+#: Roles held in the compliance registry rather than the IP registry.
+_COMPLIANCE_ROLES = ("compliance_officer",)
 _STATUS = [RightStatus.ACTIVE, RightStatus.FROZEN, RightStatus.EXPIRED]
 _VOUCHER_TYPES = {
     "Voucher": [
@@ -87,23 +100,6 @@ _VOUCHER_TYPES = {
         {"name": "metadataURI", "type": "string"},
     ],
 }
-
-
-def parse_token_id(value: int | str) -> int:
-    """A token id from an int, a decimal string or a 0x-prefixed hex string."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        token_id = value
-    elif isinstance(value, str):
-        text = value.strip()
-        try:
-            token_id = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
-        except ValueError:
-            raise InvalidInputError(f"{value!r} is not a token id (decimal or 0x hex)") from None
-    else:
-        raise InvalidInputError(f"{value!r} is not a token id")
-    if not 0 < token_id < 2**256:
-        raise InvalidInputError(f"token id {value!r} is out of range (1 to 2**256-1)")
-    return token_id
 
 
 def _hex32(value: bytes) -> str:
@@ -171,28 +167,12 @@ class ClaimTicket:
     commit_block: int
 
 
-class Ledger:
-    """ipledger's client: registers, moves, reads and verifies rights in one registry.
+class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
+    """ipledger's client: registers, moves, reads and verifies rights; fractionalizes them into shares, checks
+    who may hold them, and trades them through signed orders.
 
     Create it with :meth:`local` (the embedded anvil chain) or :meth:`connect` (any EVM chain by RPC URL).
     """
-
-    def __init__(self, w3: Web3, *, rpc_url: str, signer: Signer | None, registry: str | None) -> None:
-        self.w3 = w3
-        self.rpc_url = rpc_url
-        self._signer = signer
-        self._rpc = Rpc(w3, rpc_url)
-        artifact = load_artifact(REGISTRY_CONTRACT)
-        self._artifact = artifact
-        self._decoder = RevertDecoder([artifact.abi])
-        self._sender = TransactionSender(w3, self._decoder, endpoint=rpc_url)
-        try:
-            self.chain_id = int(w3.eth.chain_id)
-        except Exception as exc:  # noqa: BLE001 - any failure here means the endpoint is unusable
-            raise NodeError(f"cannot read the chain id: {type(exc).__name__}", endpoint=rpc_url) from None
-        self._registry: Contract | None = None
-        if registry is not None:
-            self._attach(registry)
 
     # ------------------------------------------------------------------ construction
 
@@ -202,11 +182,19 @@ class Ledger:
         rpc_url: str,
         *,
         registry: str | None = None,
+        vault: str | None = None,
+        desk: str | None = None,
+        stablecoin: str | None = None,
         account: str | Signer | None = None,
         password_prompt: Callable[[str], str] | None = None,
         timeout: float = 30.0,
     ) -> Ledger:
-        """Connects to any EVM chain; ``registry`` is the registry's address (omit it to :meth:`deploy`)."""
+        """Connects to any EVM chain.
+
+        ``registry`` is the registry's address (omit it to :meth:`deploy`); ``vault`` the share vault (the
+        compliance registry is found through it) and ``desk`` the settlement desk, needed by the share and market
+        features; ``stablecoin`` the default payment token of orders.
+        """
         if not rpc_url.startswith(("http://", "https://")):
             raise InvalidInputError(f"RPC URL {rpc_url!r} must start with http:// or https://")
         w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
@@ -217,105 +205,98 @@ class Ledger:
             ledger._signer = resolve_signer(account, chain_id=ledger.chain_id, password_prompt=password_prompt)
         if registry is not None:
             ledger._attach(registry)
+        ledger.attach(vault=vault, desk=desk, stablecoin=stablecoin)
         return ledger
 
     @classmethod
     def local(cls, *, home: Path | None = None, account: str | Signer | None = None) -> Ledger:
         """The embedded local chain: starts (or attaches to) the anvil node in ``$IPLEDGER_HOME`` and deploys
-        the registry from ``dev0`` the first time."""
+        the contracts from ``dev0`` the first time (and the share contracts beside an older registry)."""
         base = home or ipledger_home()
         info, _ = start_local_node(base)
         ledger = cls.connect(info.rpc_url, account=account)
-        address = read_local_registry(base)
-        if address is not None and ledger._code_matches(address):
-            ledger._attach(address)
+        recorded = read_local_deployment(base)
+        deployer = resolve_signer("dev0", chain_id=ledger.chain_id)
+        if recorded is not None and ledger._code_matches(recorded.registry):
+            ledger._attach(recorded.registry)
+            if not ledger._attach_recorded(recorded):
+                ledger._deploy_missing(deployer, deployer.address)
+                save_local_deployment(ledger.deployment, base)
         else:
-            deployer = resolve_signer("dev0", chain_id=ledger.chain_id)
-            address = ledger.deploy(deployer=deployer)
-            save_local_registry(address, ledger.chain_id, base)
+            ledger.deploy(deployer=deployer)
+            save_local_deployment(ledger.deployment, base)
         return ledger
 
+    def _attach_recorded(self, recorded: Deployment) -> bool:
+        """Attaches the recorded share contracts that still run the shipped code; whether all of them were."""
+        attached = True
+        for address, attach in (
+            (recorded.vault, self._attach_vault),
+            (recorded.desk, self._attach_desk),
+            (recorded.stablecoin, self._attach_stablecoin),
+        ):
+            try:
+                if address is None:
+                    raise RegistryError("not recorded")
+                attach(address)
+            except (RegistryError, InvalidInputError):
+                attached = False
+        if self._stablecoin is not None and not self._code_matches(str(self._stablecoin.address), "TestStablecoin"):
+            self._stablecoin = None
+            attached = False
+        return attached
+
     def use(self, account: str | Signer) -> Ledger:
-        """The same ledger, signing as ``account``."""
+        """The same ledger (same contracts), signing as ``account``."""
         clone = Ledger(self.w3, rpc_url=self.rpc_url, signer=None, registry=None)
-        clone._registry = self._registry
+        clone._copy_contracts(self)
         clone._signer = account if isinstance(account, Signer) else resolve_signer(account, chain_id=self.chain_id)
         return clone
 
+    def attach(self, *, vault: str | None = None, desk: str | None = None, stablecoin: str | None = None) -> None:
+        """Attaches (or replaces) the share vault, settlement desk or default payment token given."""
+        if vault is not None:
+            self._attach_vault(vault)
+        if desk is not None:
+            self._attach_desk(desk)
+        if stablecoin is not None:
+            self._attach_stablecoin(stablecoin)
+
     def deploy(self, *, admin: str | None = None, deployer: Signer | None = None) -> str:
-        """Deploys a new registry whose roles go to ``admin`` (default: the deployer); attaches to it."""
+        """Deploys a new suite (see :meth:`deploy_all`) and returns the registry's address."""
+        return self.deploy_all(admin=admin, deployer=deployer).registry
+
+    def deploy_all(self, *, admin: str | None = None, deployer: Signer | None = None) -> Deployment:
+        """Deploys a new registry, compliance registry, share vault and settlement desk (and on the local chain a
+        test stablecoin, tUSD) and attaches to them.
+
+        ``admin`` (default: the deployer) receives the registry's admin, registrar and guardian roles and the
+        compliance registry's admin and compliance officer roles.
+        """
         signer = deployer or self.signer
         admin_address = self.address_of(admin) if admin else signer.address
-        factory = self.w3.eth.contract(abi=self._artifact.abi, bytecode=self._artifact.bytecode)
-        _, receipt = self._sender.send(signer, factory.constructor(admin_address), action="deploy")
-        address = str(receipt["contractAddress"])
-        self._attach(address)
-        return address
+        self._deployment_transactions = {}
+        self._compliance = self._vault = self._desk = self._stablecoin = None
+        self._attach(self._deploy_contract(signer, REGISTRY_CONTRACT, admin_address))
+        self._deploy_missing(signer, admin_address)
+        return self.deployment
 
-    def _attach(self, address: str) -> None:
-        if not is_valid_address(address):
-            raise InvalidInputError(f"registry address {address!r} is not a valid address")
-        checksummed = to_checksum_address(address)
-        code = self._get_code(checksummed)
-        if not code:
-            raise RegistryError(f"no contract at {checksummed} on chain {self.chain_id}")
-        self._registry = self.w3.eth.contract(address=checksummed, abi=self._artifact.abi)
-        try:
-            is_registry = bool(self._registry.functions.supportsInterface(bytes.fromhex("80ac58cd")).call())
-            self._registry.functions.DEPLOYMENT_BLOCK().call()
-        except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"attach: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
-        except (Web3Exception, ValueError, TypeError):
-            is_registry = False
-        if not is_registry:
-            self._registry = None
-            raise RegistryError(f"the contract at {checksummed} is not an ipledger registry")
+    def _deploy_missing(self, signer: Signer, admin: str) -> None:
+        """Deploys whichever share contracts are not attached beside the attached registry."""
+        if self._vault is None:
+            compliance = self._deploy_contract(signer, "ComplianceRegistry", admin)
+            self._attach_vault(self._deploy_contract(signer, "FractionVault", self.registry_address, compliance))
+        if self._desk is None:
+            self._attach_desk(self._deploy_contract(signer, "SettlementDesk"))
+        if self._stablecoin is None and self.chain_id == LOCAL_CHAIN_ID:
+            self._attach_stablecoin(self._deploy_contract(signer, "TestStablecoin"))
 
-    def _get_code(self, address: str) -> bytes:
-        return bytes.fromhex(str(self._rpc.call("eth_getCode", [address, "latest"]))[2:])
-
-    def _code_matches(self, address: str) -> bool:
-        return self._artifact.runtime_matches(self._get_code(to_checksum_address(address)))
-
-    def _read(self, call: ContractFunction, what: str) -> Any:
-        """A view call, with reverts decoded and transport failures mapped into the exception tree."""
-        try:
-            return call.call()
-        except ContractLogicError as exc:
-            raise self._decoder.decode(revert_data(exc), action=what) from None
-        except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"{what}: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
-        except Web3RPCError as exc:
-            raise NodeError(f"{what}: the node refused the call: {exc}", endpoint=self.rpc_url) from None
-        except Web3Exception as exc:
-            raise RegistryError(f"{what}: unusable answer from {call.address}: {type(exc).__name__}") from None
-
-    # ------------------------------------------------------------------ accessors
-
-    @property
-    def registry(self) -> Contract:
-        """The registry contract (web3.py object)."""
-        if self._registry is None:
-            raise RegistryError("no registry: pass registry=ADDRESS or call deploy()")
-        return self._registry
-
-    @property
-    def registry_address(self) -> str:
-        return str(self.registry.address)
-
-    @property
-    def signer(self) -> Signer:
-        if self._signer is None:
-            raise InvalidInputError("no signing account: pass account= (devN, env:NAME or a keystore file)")
-        return self._signer
-
-    @property
-    def deployment_block(self) -> int:
-        return int(self._read(self.registry.functions.DEPLOYMENT_BLOCK(), "read deployment block"))
-
-    def address_of(self, account: str) -> str:
-        """A checksummed address from an address or account name."""
-        return resolve_address(account, chain_id=self.chain_id)
+    def _deploy_contract(self, signer: Signer, name: str, *arguments: Any) -> str:
+        artifact = load_artifact(name)
+        factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+        result, receipt = self._sender.send(signer, factory.constructor(*arguments), action=f"deploy {name}")
+        self._deployment_transactions[name] = result
+        return str(receipt["contractAddress"])
 
     # ------------------------------------------------------------------ preparing registrations
 
@@ -351,18 +332,14 @@ class Ledger:
         """
         registry = self.registry
         if self._read(registry.functions.exists(request.right_id), "check duplicate"):
-            raise self._decoder.decode(
-                _encode_error("RightAlreadyRegistered(uint256)", ["uint256"], [request.right_id]), action="register"
-            )
+            raise self._refuse("RightAlreadyRegistered(uint256)", ["uint256"], [request.right_id], "register")
         existing = int(self._read(registry.functions.tokenOfContent(request.content_hash), "check duplicate"))
         if existing:
-            raise self._decoder.decode(
-                _encode_error(
-                    "ContentAlreadyRegistered(bytes32,uint256)",
-                    ["bytes32", "uint256"],
-                    [request.content_hash, existing],
-                ),
-                action="register",
+            raise self._refuse(
+                "ContentAlreadyRegistered(bytes32,uint256)",
+                ["bytes32", "uint256"],
+                [request.content_hash, existing],
+                "register",
             )
 
     # ------------------------------------------------------------------ registration paths
@@ -512,29 +489,50 @@ class Ledger:
         return self._sender.send(self.signer, call, action="force transfer")[0]
 
     def grant_role(self, role: str, account: str) -> TransactionResult:
-        """Admin: grants ``role`` (admin, registrar, guardian) to ``account``."""
+        """Admin: grants ``role`` (admin, registrar, guardian of the registry; compliance_officer of the compliance
+        registry) to ``account``."""
         if role not in _ROLES:
             raise InvalidInputError(f"unknown role {role!r}; roles are {', '.join(_ROLES)}")
-        call = self.registry.functions.grantRole(_ROLES[role], self.address_of(account))
-        return self._sender.send(self.signer, call, action=f"grant {role}")[0]
+        contract = self.compliance if role in _COMPLIANCE_ROLES else self.registry
+        call = contract.functions.grantRole(_ROLES[role], self.address_of(account))
+        return self._send(call, f"grant {role}")
 
     def has_role(self, role: str, account: str) -> bool:
         if role not in _ROLES:
             raise InvalidInputError(f"unknown role {role!r}; roles are {', '.join(_ROLES)}")
-        return bool(self._read(self.registry.functions.hasRole(_ROLES[role], self.address_of(account)), "read role"))
+        contract = self.compliance if role in _COMPLIANCE_ROLES else self.registry
+        return bool(self._read(contract.functions.hasRole(_ROLES[role], self.address_of(account)), "read role"))
 
     # ------------------------------------------------------------------ reading
 
-    def _logs(self, token_id: int, to_block: int | None = None) -> tuple[list[Any], int]:
-        head = int(self._rpc.call("eth_blockNumber", []), 16) if to_block is None else to_block
+    def _logs(self, token_id: int, to_block: int | None = None, *, custody: bool = False) -> tuple[list[Any], int]:
+        """The right's registry logs up to ``to_block``; with ``custody`` also the share vault's about it (the
+        vault is discovered among the right's holders when none is attached)."""
+        head = self._head() if to_block is None else to_block
+        start = self.deployment_block
         logs = fetch_token_logs(
-            self._rpc,
-            registry=self.registry_address,
-            token_id=token_id,
-            from_block=self.deployment_block,
-            to_block=head,
+            self._rpc, registry=self.registry_address, token_id=token_id, from_block=start, to_block=head
         )
+        if custody and self._discover_vault(logs):
+            logs += fetch_vault_logs(
+                self._rpc, vault=str(self.vault.address), token_id=token_id, from_block=start, to_block=head
+            )
+            logs.sort(key=lambda log: (log.block, log.log_index))
         return logs, head
+
+    def _discover_vault(self, logs: Sequence[DecodedLog]) -> bool:
+        """Whether a share vault is attached, attaching the one that held the right if none was given."""
+        if self._vault is not None:
+            return True
+        holders = {log.args["to"] for log in logs if log.name == "Transfer" and not is_zero_address(log.args["to"])}
+        for holder in sorted(holders):
+            if self._code_matches(holder, "FractionVault"):
+                try:
+                    self._attach_vault(holder)
+                except RegistryError:
+                    continue
+                return True
+        return False
 
     def get(self, token_id: int | str) -> RightRecord:
         """The right's record: on-chain fields plus its registration event's content hash and URI."""
@@ -576,14 +574,14 @@ class Ledger:
     def history(self, token_id: int | str) -> History:
         """Everything that happened to the right, in chain order, from a few ``eth_getLogs`` calls."""
         token = parse_token_id(token_id)
-        logs, _ = self._logs(token)
+        logs, _ = self._logs(token, custody=True)
         if not logs:
             self._require_exists(token)
         return History(token_id=token, token_id_hex=hex(token), events=build_history(self._rpc, logs))
 
     def _require_exists(self, token: int) -> None:
         if not self._read(self.registry.functions.exists(token), "read"):
-            raise self._decoder.decode(_encode_error("UnknownToken(uint256)", ["uint256"], [token]), action="read")
+            raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
 
     def verify(
         self,
@@ -592,16 +590,30 @@ class Ledger:
         documents: Sequence[str | Path] | None = None,
         metadata: IPMetadata | None = None,
     ) -> VerificationReport:
-        """Checks the registry code, the chain of custody, the documents and the status; see the report."""
+        """Checks the registry code, the chain of custody, the documents and the status; see the report.
+
+        A right in the share vault is in custody, not lost: the ``shares`` check names its share token and the
+        report's ``shares`` section holds the current cap table.
+        """
         token = parse_token_id(token_id)
-        head = int(self._rpc.call("eth_blockNumber", []), 16)
+        head = self._head()
         checks: list[Check] = [self._code_check()]
         self._require_exists(token)
-        logs, _ = self._logs(token, head)
+        logs, _ = self._logs(token, head, custody=True)
         record = self._record(token, logs)
         events = build_history(self._rpc, logs)
+        vault = None if self._vault is None else str(self._vault.address)
         checks.append(_registration_check(logs, record))
-        checks.append(custody_check(events, record.owner))
+        checks.append(custody_check(events, record.owner, vault=vault))
+        cap_table = None
+        if vault is not None:
+            share_token = str(self._read(self.vault.functions.shareTokenOf(token), "verify", block=head))
+            shares = None if is_zero_address(share_token) else share_token
+            if shares is not None and record.owner == vault:
+                cap_table = self.cap_table(token, block=head)
+            shares_verdict = shares_check(record.owner, vault, shares, cap_table)
+            if shares_verdict is not None:
+                checks.append(shares_verdict)
         checks.append(self._content_key_check(token, record))
         if documents is not None:
             checks.append(self._documents_check(record, documents))
@@ -635,6 +647,7 @@ class Ledger:
             registry=self.registry_address,
             chain_id=self.chain_id,
             checked_at_block=head,
+            shares=cap_table,
         )
 
     def _code_check(self) -> Check:
@@ -707,31 +720,6 @@ def _document_ref(path: Path) -> DocumentRef:
         return DocumentRef(name=path.name, sha256=digest.hex(), size=path.stat().st_size)
     except ValidationError:
         raise InvalidInputError(f"document {str(path)!r}: its name is longer than 255 characters") from None
-
-
-def _encode_error(signature: str, types: list[str], values: list[Any]) -> str:
-    """Revert data of a custom error, so that a refusal found by a read raises the same exception."""
-    return "0x" + (Web3.keccak(text=signature)[:4] + encode(types, values)).hex()
-
-
-def local_deployment_file(home: Path | None = None) -> Path:
-    """Where the local network records its default registry."""
-    return (home or ipledger_home()) / "local" / "deployment.json"
-
-
-def read_local_registry(home: Path | None = None) -> str | None:
-    """The local network's default registry address, if one was recorded."""
-    try:
-        return str(json.loads(local_deployment_file(home).read_text("utf-8"))["registry"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def save_local_registry(address: str, chain_id: int, home: Path | None = None) -> None:
-    """Makes ``address`` the registry that :meth:`Ledger.local` (and ``--network local``) uses from now on."""
-    path = local_deployment_file(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"registry": address, "chain_id": chain_id}, indent=2) + "\n", "utf-8")
 
 
 def hash_documents(paths: Iterable[str | Path]) -> bytes:

@@ -6,30 +6,60 @@ import datetime as dt
 import itertools
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from eth_utils.address import to_checksum_address
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ._exceptions import MetadataError
 from ._hashing import canonical_json, hash_bytes, normalize_number, right_id
 
 __all__ = [
     "REGIONAL_OFFICES",
+    "ZERO_ADDRESS",
+    "Address",
+    "AssetKind",
+    "CapTable",
     "Check",
+    "Deployment",
     "DocumentRef",
     "EventKind",
+    "FillResult",
+    "FractionalizeResult",
     "History",
     "HistoryEvent",
+    "Holding",
     "IPMetadata",
+    "Identity",
+    "IdentityKind",
+    "Order",
+    "OrderState",
+    "OrderStatus",
+    "Permit",
     "RegistrationResult",
     "RightKind",
     "RightRecord",
     "RightStatus",
+    "ShareTokenInfo",
+    "SignedOrder",
+    "TokenInfo",
     "TransactionResult",
+    "Uint256",
     "VerificationReport",
     "parse_metadata",
 ]
+
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 #: Regional and international offices accepted as jurisdictions beside ISO 3166-1 alpha-2 countries.
 REGIONAL_OFFICES: dict[str, str] = {
@@ -253,6 +283,8 @@ EventKind = Literal[
     "frozen",
     "unfrozen",
     "metadata_updated",
+    "fractionalized",
+    "redeemed",
 ]
 
 
@@ -271,6 +303,10 @@ class HistoryEvent(_Out):
     order_hash: str | None = None
     content_hash: str | None = None
     metadata_uri: str | None = None
+    share_token: str | None = None
+    supply: Uint256 | None = None
+    symbol: str | None = None
+    decimals: int | None = None
 
 
 class History(_Out):
@@ -302,8 +338,289 @@ class VerificationReport(_Out):
     registry: str
     chain_id: int
     checked_at_block: int
+    shares: CapTable | None = None
 
 
 def is_hex32(value: str) -> bool:
     """Whether ``value`` is 32 bytes of hex, with or without ``0x``."""
     return bool(_HEX32.match(value))
+
+
+# ---------------------------------------------------------------------------- chain values
+
+
+def _uint256(value: Any) -> int:
+    """An unsigned 256-bit integer from an int or a decimal (or 0x hex) string, as JSON order files carry them."""
+    if isinstance(value, bool):
+        raise ValueError("expected an integer, not a boolean")
+    if isinstance(value, str):
+        text = value.strip()
+        value = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
+    if not isinstance(value, int):
+        raise ValueError(f"expected an integer, not {type(value).__name__}")
+    if not 0 <= value < 2**256:
+        raise ValueError("out of the uint256 range")
+    return value
+
+
+def _address(value: Any) -> str:
+    if not isinstance(value, str) or not value.startswith("0x") or len(value) != 42:
+        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits)")
+    try:
+        return str(to_checksum_address(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits)") from None
+
+
+#: A uint256: an int in Python, a decimal string in JSON (JavaScript numbers lose precision above 2**53).
+Uint256 = Annotated[int, BeforeValidator(_uint256), PlainSerializer(str, return_type=str, when_used="json")]
+#: A checksummed address.
+Address = Annotated[str, BeforeValidator(_address)]
+
+
+# ---------------------------------------------------------------------------- deployment
+
+
+class Deployment(_Out):
+    """The contracts of one ipledger deployment on one chain; share features need ``vault`` (and ``desk``)."""
+
+    chain_id: int
+    registry: str
+    compliance: str | None = None
+    vault: str | None = None
+    desk: str | None = None
+    stablecoin: str | None = None
+    #: The deployment transactions by contract name, when this ledger sent them (empty otherwise).
+    transactions: dict[str, TransactionResult] = Field(default_factory=dict)
+
+    def addresses(self) -> dict[str, str | None]:
+        """The addresses by role, as ``deployment.json`` stores them."""
+        return {
+            "registry": self.registry,
+            "compliance": self.compliance,
+            "vault": self.vault,
+            "desk": self.desk,
+            "stablecoin": self.stablecoin,
+        }
+
+
+# ---------------------------------------------------------------------------- shares
+
+
+class ShareTokenInfo(_Out):
+    """The ERC-20 share token of a fractionalized right (amounts in base units; decimal strings in JSON)."""
+
+    token_id: int
+    token_id_hex: str
+    address: str
+    name: str
+    symbol: str
+    decimals: int
+    total_supply: Uint256
+    restricted: bool
+    vault: str
+    compliance: str
+
+
+class FractionalizeResult(_Out):
+    """A right locked in the vault and the shares minted for it to its owner."""
+
+    token_id: int
+    token_id_hex: str
+    share_token: str
+    name: str
+    symbol: str
+    decimals: int
+    supply: Uint256
+    restricted: bool
+    owner: str
+    tx_hash: str
+    block: int
+    gas_used: int
+    #: The ERC-721 approval of the vault sent first (None when the vault was already approved).
+    approval: TransactionResult | None = None
+
+
+class Holding(_Out):
+    """One holder's line of a cap table; amounts in base units."""
+
+    account: str
+    balance: Uint256
+    frozen: Uint256
+
+
+class CapTable(_Out):
+    """Who holds the shares of a right at a block, derived from the share token's Transfer logs.
+
+    The balances add up to ``total_supply``, the token's ``totalSupply()`` at that block (checked when built).
+    """
+
+    token_id: int
+    token_id_hex: str
+    share_token: str
+    name: str
+    symbol: str
+    decimals: int
+    restricted: bool
+    total_supply: Uint256
+    block: int
+    holders: list[Holding]
+
+
+class Permit(_Out):
+    """An ERC-2612 permit signed by ``owner``: anyone may submit it to let ``spender`` move ``value`` shares."""
+
+    token_id: int
+    share_token: str
+    owner: str
+    spender: str
+    value: Uint256
+    nonce: Uint256
+    deadline: int
+    v: int
+    r: str
+    s: str
+    signature: str
+
+
+# ---------------------------------------------------------------------------- compliance
+
+
+class IdentityKind(StrEnum):
+    """What an address is to the compliance registry, in the order of the contract's ``IdentityKind``."""
+
+    NONE = "none"
+    INVESTOR = "investor"
+    VENUE = "venue"
+
+
+class Identity(_Out):
+    """An address's compliance identity and whether it may hold restricted shares now."""
+
+    account: str
+    kind: IdentityKind
+    country: str | None
+    expires_at: dt.datetime | None
+    country_blocked: bool
+    eligible: bool
+    #: Why the account is not eligible (None when it is).
+    reason: str | None
+
+
+# ---------------------------------------------------------------------------- market
+
+
+class TokenInfo(_Out):
+    """An ERC-20 (a payment token such as tUSD, or shares): enough to read and write its amounts."""
+
+    address: str
+    name: str
+    symbol: str
+    decimals: int
+
+
+class AssetKind(StrEnum):
+    """What an order delivers, in the order of the desk's ``AssetKind``."""
+
+    ERC20 = "erc20"
+    ERC721 = "erc721"
+
+    @property
+    def chain_value(self) -> int:
+        return list(AssetKind).index(self)
+
+
+class Order(BaseModel):
+    """An order of the settlement desk, field for field ``ISettlementDesk.Order`` (amounts in base units)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    maker: Address
+    maker_sells: bool
+    asset_kind: AssetKind
+    asset: Address
+    asset_id: Uint256
+    amount: Uint256
+    payment_token: Address
+    price: Uint256
+    expiry: Uint256
+    nonce: Uint256
+    taker: Address = ZERO_ADDRESS
+
+    @property
+    def side(self) -> Literal["sell", "buy"]:
+        """The maker's side."""
+        return "sell" if self.maker_sells else "buy"
+
+    def as_tuple(self) -> tuple[str, bool, int, str, int, int, str, int, int, int, str]:
+        """The contract's ``Order`` struct."""
+        return (
+            self.maker,
+            self.maker_sells,
+            self.asset_kind.chain_value,
+            self.asset,
+            self.asset_id,
+            self.amount,
+            self.payment_token,
+            self.price,
+            self.expiry,
+            self.nonce,
+            self.taker,
+        )
+
+    def payment_for(self, amount: int) -> int:
+        """What a fill of ``amount`` pays, pro rata and rounded in the maker's favour as the desk does."""
+        numerator = self.price * amount
+        if self.maker_sells:
+            return -(-numerator // self.amount)
+        return numerator // self.amount
+
+
+class SignedOrder(BaseModel):
+    """An order, its maker's EIP-712 signature and where it settles: the object a counterparty fills.
+
+    In JSON, uint256 values are decimal strings; ``token_id`` is the right the order trades (shares of it, or
+    the right itself).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    order: Order
+    signature: str = Field(pattern=r"^0x[0-9a-fA-F]+$")
+    order_hash: str = Field(pattern=r"^0x[0-9a-f]{64}$")
+    token_id: Uint256
+    chain_id: int
+    desk: Address
+
+
+OrderState = Literal["open", "partially_filled", "filled", "cancelled", "expired"]
+
+
+class OrderStatus(_Out):
+    """An order's state on chain."""
+
+    order_hash: str
+    state: OrderState
+    filled: Uint256
+    remaining: Uint256
+    cancelled: bool
+    expired: bool
+
+
+class FillResult(_Out):
+    """A settled fill: ``amount`` units of the asset against ``payment`` of the payment token."""
+
+    order_hash: str
+    taker: str
+    amount: Uint256
+    payment: Uint256
+    tx_hash: str
+    block: int
+    gas_used: int
+    #: The approval the taker sent first (None when the allowance sufficed).
+    approval: TransactionResult | None = None
+
+
+HistoryEvent.model_rebuild()
+History.model_rebuild()
+VerificationReport.model_rebuild()

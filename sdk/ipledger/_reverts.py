@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
-from eth_abi.abi import decode
+from eth_abi.abi import decode, encode
 from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
+from ._artifacts import SHIPPED_CONTRACTS, load_artifact
 from ._exceptions import (
+    ComplianceError,
     ContractRevertError,
     DuplicateRightError,
+    FrozenSharesError,
+    IncompleteOwnershipError,
+    InsufficientBalanceError,
+    NotFractionalizedError,
+    OrderError,
     TokenFrozenError,
     UnauthorizedError,
     UnknownTokenError,
 )
 
-__all__ = ["RevertDecoder"]
+__all__ = ["RevertDecoder", "encode_error"]
 
 _SPECIFIC: dict[str, type[ContractRevertError]] = {
+    # IPRegistry
     "RightAlreadyRegistered": DuplicateRightError,
     "ContentAlreadyRegistered": DuplicateRightError,
     "TokenIsFrozen": TokenFrozenError,
@@ -29,6 +38,29 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "NotTokenOwner": UnauthorizedError,
     "UnknownToken": UnknownTokenError,
     "TokenDoesNotExist": UnknownTokenError,
+    # FractionVault and ShareToken
+    "NotFractionalized": NotFractionalizedError,
+    "IncompleteOwnership": IncompleteOwnershipError,
+    "NotComplianceOfficer": UnauthorizedError,
+    "OnlyVault": UnauthorizedError,
+    "HolderFrozen": FrozenSharesError,
+    "InsufficientUnfrozenBalance": FrozenSharesError,
+    "InsufficientBalance": InsufficientBalanceError,
+    "ERC20InsufficientBalance": InsufficientBalanceError,
+    # ComplianceRegistry (reached through the share token's checks)
+    "NotEligible": ComplianceError,
+    "VerificationExpired": ComplianceError,
+    "CountryBlocked": ComplianceError,
+    # SettlementDesk
+    "OrderExpired": OrderError,
+    "OrderCancelled": OrderError,
+    "InvalidSignature": OrderError,
+    "NotOrderTaker": OrderError,
+    "FillExceedsRemaining": OrderError,
+    "InvalidFillAmount": OrderError,
+    "InvalidOrder": OrderError,
+    "NotOrderMaker": OrderError,
+    "PaymentShortfall": OrderError,
 }
 
 _PANIC_REASONS = {
@@ -48,8 +80,19 @@ def _canonical_type(param: dict[str, Any]) -> str:
     return kind
 
 
+def encode_error(signature: str, types: list[str], values: list[Any]) -> str:
+    """Revert data of a custom error, so that a refusal found by a read raises the same exception as the chain."""
+    return "0x" + (keccak(text=signature)[:4] + encode(types, values)).hex()
+
+
 class RevertDecoder:
     """Maps 4-byte selectors of ABI errors to their names and argument types."""
+
+    @classmethod
+    def for_shipped_contracts(cls) -> RevertDecoder:
+        """A decoder of every custom error of every contract ipledger ships (registry, compliance, vault, share
+        token, desk, test stablecoin): a share transfer's revert may come from the compliance registry."""
+        return _shipped_decoder()
 
     def __init__(self, abis: Iterable[list[dict[str, Any]]]) -> None:
         self._errors: dict[bytes, tuple[str, list[str], list[str]]] = {
@@ -88,3 +131,8 @@ class RevertDecoder:
             arguments["reason"] = _PANIC_REASONS.get(int(arguments["code"]), "panic")
         error_class = _SPECIFIC.get(name, ContractRevertError)
         return error_class(name, arguments, data=hex_data, action=action, tx_hash=tx_hash)
+
+
+@cache
+def _shipped_decoder() -> RevertDecoder:
+    return RevertDecoder(load_artifact(name).abi for name in SHIPPED_CONTRACTS)

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._models import Check, HistoryEvent, RightRecord, RightStatus
+from ._amounts import format_units
+from ._models import CapTable, Check, HistoryEvent, RightRecord, RightStatus
 
-__all__ = ["custody_check", "notices_for"]
+__all__ = ["CUSTODY_KINDS", "custody_check", "notices_for", "shares_check"]
+
+#: Event kinds that move the right from one holder to the next.
+CUSTODY_KINDS = (
+    "registered",
+    "transfer",
+    "assignment",
+    "forced_transfer",
+    "claim_superseded",
+    "fractionalized",
+    "redeemed",
+)
 
 _ZERO = "0x0000000000000000000000000000000000000000"
 
 
-def custody_check(events: Sequence[HistoryEvent], current_owner: str) -> Check:
-    """The chain of custody is unbroken from the registration to the current ``ownerOf``."""
-    moves = [
-        event
-        for event in events
-        if event.kind in ("registered", "transfer", "assignment", "forced_transfer", "claim_superseded")
-    ]
+def custody_check(events: Sequence[HistoryEvent], current_owner: str, *, vault: str | None = None) -> Check:
+    """The chain of custody is unbroken from the registration to the current ``ownerOf``.
+
+    A right held by the share ``vault`` since a fractionalization is in custody, not lost.
+    """
+    moves = [event for event in events if event.kind in CUSTODY_KINDS]
     if not moves or moves[0].kind != "registered":
         return Check(name="custody", ok=False, detail="no registration (mint) event opens the chain of custody")
     holder = moves[0].to
@@ -33,11 +44,51 @@ def custody_check(events: Sequence[HistoryEvent], current_owner: str) -> Check:
         holder = event.to
     if holder != current_owner:
         return Check(name="custody", ok=False, detail=f"events end with {holder}, but ownerOf says {current_owner}")
+    if vault is not None and current_owner == vault:
+        if moves[-1].kind != "fractionalized":
+            return Check(
+                name="custody",
+                ok=False,
+                detail=f"the share vault {vault} holds the right, but no fractionalization put it there",
+            )
+        return Check(
+            name="custody",
+            ok=True,
+            detail=f"{len(moves)} custody events, unbroken from registration to the share vault {vault}, which holds "
+            f"the right in custody for the holders of its shares (since block {moves[-1].block})",
+        )
     return Check(
         name="custody",
         ok=True,
         detail=f"{len(moves)} custody events, unbroken from registration to the current owner {current_owner}",
     )
+
+
+def shares_check(current_owner: str, vault: str, share_token: str | None, cap_table: CapTable | None) -> Check | None:
+    """Whether the vault and the right agree: shares exist exactly while the vault holds the right.
+
+    ``None`` when the right has nothing to do with the vault now.
+    """
+    in_vault = current_owner == vault
+    if in_vault and cap_table is not None:
+        supply = format_units(cap_table.total_supply, cap_table.decimals, grouping=True)
+        mode = "restricted to eligible holders" if cap_table.restricted else "freely transferable"
+        return Check(
+            name="shares",
+            ok=True,
+            detail=f"in custody of the share vault, not lost: {supply} {cap_table.symbol} shares at "
+            f"{cap_table.share_token} ({mode}) held by {len(cap_table.holders)} holder(s); whoever holds every "
+            "share may redeem the right",
+        )
+    if in_vault:
+        return Check(name="shares", ok=False, detail=f"the share vault {vault} holds the right but has no shares of it")
+    if share_token is not None:
+        return Check(
+            name="shares",
+            ok=False,
+            detail=f"the right left the share vault, but its shares {share_token} still exist and cannot redeem it",
+        )
+    return None
 
 
 def notices_for(record: RightRecord, events: Sequence[HistoryEvent]) -> list[str]:
@@ -64,4 +115,24 @@ def notices_for(record: RightRecord, events: Sequence[HistoryEvent]) -> list[str
             )
         elif event.kind == "unfrozen":
             notices.append(f"unfrozen in block {event.block} ({event.timestamp:%Y-%m-%d}) by {event.by}")
+        elif event.kind == "fractionalized":
+            notices.append(
+                f"fractionalized in block {event.block} ({event.timestamp:%Y-%m-%d}) by {event.by} into "
+                f"{_shares(event)} (share token {event.share_token}); the share vault holds the right for them"
+            )
+        elif event.kind == "redeemed":
+            notices.append(
+                f"redeemed in block {event.block} ({event.timestamp:%Y-%m-%d}) by {event.to}, who held all "
+                f"{_shares(event)} (share token {event.share_token}, now burned)"
+            )
     return notices
+
+
+def _shares(event: HistoryEvent) -> str:
+    """``1,000,000 P999 shares`` (base units when the decimals are unknown)."""
+    if event.supply is None:
+        return "shares"
+    if event.decimals is None:
+        return f"{event.supply} base units of shares"
+    amount = format_units(event.supply, event.decimals, grouping=True)
+    return f"{amount} {event.symbol} shares" if event.symbol else f"{amount} shares"

@@ -17,10 +17,19 @@ Run = Callable[..., Result]
 class Chain:
     node: NodeInfo
     registry: str
+    vault: str
+    desk: str
+    stablecoin: str
 
     @property
     def options(self) -> list[str]:
         return ["--rpc-url", self.node.rpc_url, "--registry", self.registry]
+
+    @property
+    def share_env(self) -> dict[str, str]:
+        """The share vault, desk and payment token through their environment variables (commands that do not
+        take an option ignore its variable)."""
+        return {"IPLEDGER_VAULT": self.vault, "IPLEDGER_DESK": self.desk, "IPLEDGER_PAYMENT_TOKEN": self.stablecoin}
 
 
 @dataclass(frozen=True)

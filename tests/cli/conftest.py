@@ -15,16 +15,32 @@ from ipledger.cli import app
 from typer.testing import CliRunner, Result
 
 _numbers = itertools.count(7_000_000)
-_ENV = ("IPLEDGER_RPC_URL", "IPLEDGER_REGISTRY", "IPLEDGER_PRIVATE_KEY", "IPLEDGER_KEYSTORE_PASSWORD", "IPLEDGER_DEBUG")
+_ENV = (
+    "IPLEDGER_RPC_URL",
+    "IPLEDGER_REGISTRY",
+    "IPLEDGER_VAULT",
+    "IPLEDGER_DESK",
+    "IPLEDGER_PAYMENT_TOKEN",
+    "IPLEDGER_PRIVATE_KEY",
+    "IPLEDGER_KEYSTORE_PASSWORD",
+    "IPLEDGER_DEBUG",
+)
 
 
 @pytest.fixture(scope="session")
 def chain() -> Iterator[Chain]:
-    """An ephemeral anvil node (no state file) with a registry deployed by dev0."""
+    """An ephemeral anvil node (no state file) with the contracts deployed by dev0."""
     node = start_node()
     try:
-        registry = Ledger.connect(node.rpc_url, account="dev0").deploy()
-        yield Chain(node=node, registry=registry)
+        deployment = Ledger.connect(node.rpc_url, account="dev0").deploy_all()
+        assert deployment.vault and deployment.desk and deployment.stablecoin
+        yield Chain(
+            node=node,
+            registry=deployment.registry,
+            vault=deployment.vault,
+            desk=deployment.desk,
+            stablecoin=deployment.stablecoin,
+        )
     finally:
         stop_node(node.pid)
 
@@ -56,6 +72,46 @@ def cli(chain: Chain) -> Run:
         return runner.invoke(app, argv, input=input, env=env)
 
     return run
+
+
+@pytest.fixture
+def share_cli(cli: Run, chain: Chain) -> Run:
+    """Like ``cli``, with the vault, desk and payment token given by IPLEDGER_VAULT, _DESK and _PAYMENT_TOKEN."""
+
+    def run(*args: str, **kwargs: Any) -> Result:
+        return cli(*args, env={**chain.share_env, **kwargs.pop("env", {})}, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def share_json(share_cli: Run) -> Callable[..., Any]:
+    """``share_cli`` with --json: asserts exit 0 and returns the parsed stdout."""
+
+    def run(*args: str, **kwargs: Any) -> Any:
+        result = share_cli(*args, "--json", **kwargs)
+        assert result.exit_code == 0, (result.exit_code, result.stderr, result.exception)
+        return json.loads(result.stdout)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def cli_investors(chain: Chain) -> None:
+    """dev1 (US) and dev2 (DE) verified investors, dev5 a venue wallet, dev1..dev3 with tUSD."""
+    ledger = Ledger.connect(chain.node.rpc_url, registry=chain.registry, vault=chain.vault, account="dev0")
+    for name, country in (("dev1", "US"), ("dev2", "DE")):
+        ledger.verify_investor(name, country, evidence=f"KYC {name}")
+    ledger.register_venue("dev5", "Example Exchange")
+
+
+@pytest.fixture
+def fractionalized(registered: tuple[Patent, str], share_json: Callable[..., Any], cli_investors: None) -> str:
+    """The registered patent (dev1's), fractionalized by dev1 into 1,000 restricted shares; its token id."""
+    _, token = registered
+    options = ["--name", "Patent shares", "--symbol", "PS", "--supply", "1000", "--from", "dev1"]
+    share_json("shares", "fractionalize", token, *options)
+    return token
 
 
 @pytest.fixture

@@ -13,7 +13,21 @@ from ipledger import dev_account, local_node_status, stop_local_node
 from ipledger.cli import app
 from typer.testing import CliRunner, Result
 
-STATUS_KEYS = {"running", "rpc_url", "pid", "port", "chain_id", "home", "state_file", "log_file", "registry"}
+STATUS_KEYS = {
+    "running",
+    "rpc_url",
+    "pid",
+    "port",
+    "chain_id",
+    "home",
+    "state_file",
+    "log_file",
+    "registry",
+    "compliance",
+    "vault",
+    "desk",
+    "stablecoin",
+}
 
 
 @pytest.fixture
@@ -73,7 +87,11 @@ def test_deploy_on_local_becomes_the_default_registry(home: Path, patent: Patent
     deployed = _json("deploy", "--admin", "dev7")
     assert deployed["admin"] == dev_account(7).address
     assert deployed["gas_used"] > 0
-    assert _json("node", "status")["registry"] == deployed["registry"]
+    status = _json("node", "status")
+    assert {key: status[key] for key in ("registry", "compliance", "vault", "desk", "stablecoin")} == {
+        key: deployed[key] for key in ("registry", "compliance", "vault", "desk", "stablecoin")
+    }
+    assert deployed["transactions"]["FractionVault"]["gas_used"] > 0
     refused = _run("register", *patent.options)  # dev0 deployed it but dev7 holds the roles
     assert refused.exit_code == 1 and "registrar role" in refused.stderr
     assert _json("register", *patent.options, "--from", "dev7")["registry"] == deployed["registry"]

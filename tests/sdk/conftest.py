@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from ipledger import IPMetadata, Ledger, NodeInfo, start_node, stop_node
+from share_support import ONE
 
 _numbers = itertools.count(1_000_000)
 
@@ -50,3 +52,21 @@ def patent(tmp_path: Path) -> tuple[IPMetadata, list[Path]]:
         expiry_date="2039-03-01",
     )
     return metadata, documents
+
+
+@pytest.fixture(scope="session")
+def investors(ledger: Ledger) -> dict[str, str]:
+    """dev1 (US), dev2 (DE) and dev3 (FR) verified for ten years, dev5 a venue wallet; name -> address."""
+    for name, country in (("dev1", "US"), ("dev2", "DE"), ("dev3", "FR")):
+        ledger.verify_investor(name, country, evidence=f"KYC file of {name}", valid_for=dt.timedelta(days=3650))
+    ledger.register_venue("dev5", "Example Exchange omnibus wallet")
+    return {name: ledger.address_of(name) for name in ("dev1", "dev2", "dev3", "dev5")}
+
+
+@pytest.fixture
+def fractionalized(ledger: Ledger, investors: dict[str, str], patent: tuple[IPMetadata, list[Path]]) -> int:
+    """A patent registered to dev1 and fractionalized by dev1 into 1,000 restricted shares (18 decimals)."""
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    ledger.use("dev1").fractionalize(token, "Battery patent shares", "BPS", 1_000 * ONE)
+    return token

@@ -6,6 +6,11 @@ Commands and where they live (each module has one job):
 - ``_registry_commands``: ``deploy``, ``grant-role``
 - ``_rights_commands``: ``register``, ``assign`` (alias ``transfer``), ``freeze``, ``unfreeze``, ``force-transfer``
 - ``_audit_commands``: ``show``, ``history``, ``verify``
+- ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit``
+- ``_compliance_commands``: ``compliance verify-investor|add-venue|revoke|block-country|status|freeze|unfreeze|
+  force-transfer|recover|restrict|unrestrict``
+- ``_market_commands``: ``market order|fill|cancel|orders`` (signed orders kept by ``_order_book``)
+- ``_stablecoin_commands``: ``stablecoin mint|balance`` (the local test dollar)
 - ``_demo``: ``demo``, the guided tour ``make demo`` runs
 
 Shared machinery: ``_options`` (the option aliases every command spells the same), ``_context`` (a
@@ -19,11 +24,15 @@ from __future__ import annotations
 import typer
 
 from ._audit_commands import history, show, verify
+from ._compliance_commands import compliance_app
 from ._demo import demo
 from ._errors import ErrorHandlingGroup
+from ._market_commands import market_app
 from ._node_commands import node_app
 from ._registry_commands import deploy, grant_role
 from ._rights_commands import assign, force_transfer, freeze, register, unfreeze
+from ._share_commands import shares_app
+from ._stablecoin_commands import stablecoin_app
 
 __all__ = ["app", "main"]
 
@@ -31,7 +40,7 @@ app = typer.Typer(
     name="ipledger",
     cls=ErrorHandlingGroup,
     help="Register, trade and audit intellectual-property rights (patents, trademarks, designs...) as tokens on "
-    "an EVM chain. Start with `ipledger demo`.",
+    "an EVM chain; fractionalize them into shares for verified investors. Start with `ipledger demo`.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
     pretty_exceptions_show_locals=False,
@@ -51,6 +60,10 @@ app.command("force-transfer", rich_help_panel="Rights")(force_transfer)
 app.command("show", rich_help_panel="Audit")(show)
 app.command("history", rich_help_panel="Audit")(history)
 app.command("verify", rich_help_panel="Audit")(verify)
+app.add_typer(shares_app, name="shares", rich_help_panel="Shares and trading")
+app.add_typer(compliance_app, name="compliance", rich_help_panel="Shares and trading")
+app.add_typer(market_app, name="market", rich_help_panel="Shares and trading")
+app.add_typer(stablecoin_app, name="stablecoin", rich_help_panel="Shares and trading")
 
 
 def main() -> None:

@@ -12,9 +12,9 @@ from .._ledger import Ledger, parse_token_id
 from .._models import IPMetadata, VerificationReport
 from ._context import Session, Target, open_ledger
 from ._inputs import build_metadata, require_documents
-from ._options import DocsOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, TokenArg
+from ._options import DocsOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, TokenArg, VaultOpt
 from ._output import Output, model_json
-from ._render import checks_table, history_table, kind_label, record_details, short
+from ._render import Names, cap_table_table, checks_table, history_table, kind_label, record_details, short
 
 __all__ = ["complete_metadata", "history", "load_expected_metadata", "print_report", "show", "verify"]
 
@@ -61,17 +61,19 @@ def history(
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
     registry: RegistryOpt = None,
+    vault: VaultOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """List everything that happened to a right, oldest first: registration, assignments, freezes, transfers.
+    """List everything that happened to a right, oldest first: registration, assignments, freezes, transfers,
+    fractionalization into shares and redemption.
 
     With --json prints {"token_id", "token_id_dec", "events": [{"kind", "from", "to", "block", "timestamp",
-    "tx_hash", "log_index", "by", "deed_hash", "order_hash", ...}]} in chain order.
+    "tx_hash", "log_index", "by", "deed_hash", "order_hash", "share_token", "supply", ...}]} in chain order.
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     with out.progress("Reading the registry's logs…"):
         timeline = session.ledger.history(token_id)
 
@@ -103,7 +105,7 @@ def complete_metadata(ledger: Ledger, metadata: IPMetadata | None, documents: li
     return ledger.prepare(metadata, documents).metadata
 
 
-def print_report(out: Output, report: VerificationReport) -> None:
+def print_report(out: Output, report: VerificationReport, names: Names | None = None) -> None:
     """The verdict in one line, the checks, and what an auditor must notice."""
     failed = [check.name for check in report.checks if not check.ok]
     if report.verdict == "verified":
@@ -116,6 +118,8 @@ def print_report(out: Output, report: VerificationReport) -> None:
         out.print(Text("Notices (facts to weigh even when every check passes):", style="bold"))
         for notice in report.notices:
             out.line(Text(f"  • {notice}"))
+    if report.shares is not None and names is not None:
+        out.print(cap_table_table(report.shares, names, title=f"Shares ({report.shares.symbol}), largest first"))
 
 
 def verify(
@@ -125,6 +129,7 @@ def verify(
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
     registry: RegistryOpt = None,
+    vault: VaultOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -133,20 +138,23 @@ def verify(
     Checks that the registry runs the code ipledger ships, the registration is unique, the chain of custody is
     unbroken up to the current owner, and the right is not frozen; with --doc, that your documents hash to
     the registered content hash; with --metadata, that your metadata hashes to the registered URI.
-    Notices list what an auditor must weigh anyway (self-declared claim, freezes, forced transfers, expiry).
+    Notices list what an auditor must weigh anyway (self-declared claim, freezes, forced transfers, expiry,
+    fractionalization). A right held by the share vault is in custody, not lost: the `shares` check names its
+    share token and the report lists its holders (the vault is found on its own; --vault names it).
 
     With --json prints {"verdict": "verified"|"failed", "checks": [{"name", "ok", "detail"}], "notices",
-    "token_id", "token_id_dec", "record", "events", "registry", "chain_id", "checked_at_block"}.
+    "token_id", "token_id_dec", "record", "events", "registry", "chain_id", "checked_at_block", "shares"} where
+    "shares" is the cap table (or null) as `shares cap-table` prints it.
     """
     out = Output(json_)
     token_id = parse_token_id(token)
     documents = require_documents(docs) if docs else None
     expected = load_expected_metadata(metadata, documents)
-    session: Session = open_ledger(Target(network, rpc_url, registry, account), out)
+    session: Session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     expected = complete_metadata(session.ledger, expected, documents)
     with out.progress("Verifying…"):
         report = session.ledger.verify(token_id, documents=documents, metadata=expected)
-    out.result(model_json(report), lambda: print_report(out, report))
+    out.result(model_json(report), lambda: print_report(out, report, session.names))
     if report.verdict != "verified":
         failed = ", ".join(check.name for check in report.checks if not check.ok)
         out.note(Text(f"verification failed: {failed}", style="red"))

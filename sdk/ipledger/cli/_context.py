@@ -9,7 +9,7 @@ import typer
 
 from .._accounts import Signer, resolve_signer
 from .._exceptions import InvalidInputError, RegistryError
-from .._ledger import Ledger, local_deployment_file
+from .._ledger import Ledger, local_deployment_file, read_local_deployment
 from .._node import LOCAL_CHAIN_ID, NodeInfo, local_node_status, start_local_node
 from ._options import Network
 from ._output import Output
@@ -25,22 +25,28 @@ def password_prompt(label: str) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """The chain, registry and account the shared options name."""
+    """The chain, contracts and account the shared options name."""
 
     network: Network
     rpc_url: str | None
     registry: str | None
     account: str | None
+    vault: str | None = None
+    desk: str | None = None
+    payment_token: str | None = None
 
     @property
     def is_local(self) -> bool:
         return self.rpc_url is None
 
-    def command_options(self) -> str:
-        """The options that reach the same chain and registry, for hints such as ``Next: ipledger show ...``."""
-        if self.rpc_url is None:
-            return f" --registry {self.registry}" if self.registry else ""
-        return f" --rpc-url {self.rpc_url}" + (f" --registry {self.registry}" if self.registry else "")
+    def command_options(self, *, shares: bool = False) -> str:
+        """The options that reach the same chain and contracts, for hints such as ``Next: ipledger show ...``;
+        ``shares`` adds --vault and --desk."""
+        options = "" if self.rpc_url is None else f" --rpc-url {self.rpc_url}"
+        options += f" --registry {self.registry}" if self.registry else ""
+        if shares:
+            options += (f" --vault {self.vault}" if self.vault else "") + (f" --desk {self.desk}" if self.desk else "")
+        return options
 
 
 @dataclass(frozen=True)
@@ -88,20 +94,32 @@ def open_ledger(target: Target, out: Output, *, needs_registry: bool = True) -> 
                 account=target.account,
                 password_prompt=password_prompt,
             )
+            if needs_registry:
+                ledger.attach(vault=target.vault, desk=target.desk, stablecoin=target.payment_token)
     else:
         info = ensure_local_node(out)
         signer = resolve_signer(target.account, chain_id=LOCAL_CHAIN_ID, password_prompt=password_prompt)
         if target.registry is not None or not needs_registry:
             ledger = Ledger.connect(info.rpc_url, registry=target.registry if needs_registry else None, account=signer)
+            recorded = read_local_deployment()
+            if needs_registry and recorded is not None and recorded.registry.lower() == str(target.registry).lower():
+                ledger.attach(vault=recorded.vault, desk=recorded.desk, stablecoin=recorded.stablecoin)
         else:
             first_use = not local_deployment_file().exists()
-            with out.progress("Deploying the local registry…" if first_use else "Connecting…"):
+            with out.progress("Deploying the local contracts…" if first_use else "Connecting…"):
                 ledger = Ledger.local(account=signer)
             if first_use:
                 out.note(f"Deployed the local registry at {ledger.registry_address} (dev0 is its registrar).")
+        if needs_registry:
+            ledger.attach(vault=target.vault, desk=target.desk, stablecoin=target.payment_token)
     extra: list[tuple[str, str]] = []
     with contextlib.suppress(InvalidInputError):
         extra.append((ledger.signer.address, ledger.signer.label))
+    deployment = None
     with contextlib.suppress(RegistryError):
-        extra.append((ledger.registry_address, "registry"))
+        deployment = ledger.deployment
+    if deployment is not None:
+        for role, address in deployment.addresses().items():
+            if address is not None:
+                extra.append((address, "tUSD" if role == "stablecoin" and ledger.chain_id == LOCAL_CHAIN_ID else role))
     return Session(ledger=ledger, names=Names(ledger.chain_id, extra))

@@ -1,4 +1,5 @@
-"""``ipledger demo``: a guided tour on a throwaway chain, from registration to the provenance report."""
+"""``ipledger demo``: a guided tour on a throwaway chain, from registration to the provenance report, then shares:
+fractionalization, compliance, an exchange listing and an OTC trade settled by the desk."""
 
 from __future__ import annotations
 
@@ -21,14 +22,14 @@ from rich.text import Text
 from .._accounts import dev_account
 from .._exceptions import ContractRevertError
 from .._hashing import hash_file
-from .._ledger import Ledger, save_local_registry
+from .._ledger import Ledger, save_local_deployment
 from .._models import IPMetadata, TransactionResult, parse_metadata
 from .._node import NodeInfo, start_local_node, start_node, stop_node
 from ._audit_commands import print_report
 from ._options import JsonOpt
+from ._order_book import save_order
 from ._output import Output, model_json, token_json
-from ._registry_commands import deployment_transaction
-from ._render import Names, history_table, right_label, short, tx_line
+from ._render import Names, cap_table_table, history_table, right_label, short, tx_line, units
 
 __all__ = ["demo"]
 
@@ -76,16 +77,33 @@ ORDERS = {
 }
 
 
+SHARE_SUPPLY = 1_000_000  # whole shares, 18 decimals
+EXCHANGE_DEPOSIT = 250_000
+OTC_SHARES = 100_000
+OTC_PRICE = 40_000  # tUSD for the whole lot: 0.40 tUSD a share
+INVESTOR_FUNDS = 50_000
+
+
 @dataclass
 class Act:
-    """One numbered step of the tour and what it proved."""
+    """One numbered step of the tour, the transactions it sent and what it proved."""
 
     number: int
     title: str
     explanation: str
     outcome: str = ""
-    transaction: TransactionResult | None = None
+    transactions: list[tuple[str, TransactionResult]] = field(default_factory=list)
     refused: dict[str, str] | None = None
+
+    def record(self, label: str, result: TransactionResult | None) -> None:
+        """Adds a transaction the act sent (``None``: nothing was needed)."""
+        if result is not None:
+            self.transactions.append((label, result))
+
+    @property
+    def transaction(self) -> TransactionResult | None:
+        """The act's main (first) transaction."""
+        return self.transactions[0][1] if self.transactions else None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +112,7 @@ class Act:
             "explanation": self.explanation,
             "outcome": self.outcome,
             "transaction": self.transaction.model_dump(mode="json") if self.transaction else None,
+            "transactions": [{"label": label, **result.model_dump(mode="json")} for label, result in self.transactions],
             "refused": self.refused,
         }
 
@@ -116,8 +135,9 @@ class Tour:
             yield act
         if act.outcome:
             self.out.line(Text.assemble(("✓ ", "green"), act.outcome))
-        if act.transaction is not None:
-            self.out.line(Text.assemble("  ", tx_line(act.transaction)))
+        for label, result in act.transactions:
+            prefix = f"  {label}: " if len(act.transactions) > 1 else "  "
+            self.out.line(Text.assemble(prefix, tx_line(result)))
         if act.refused is not None:
             self.out.line(
                 Text.assemble(
@@ -129,8 +149,8 @@ class Tour:
     def refusal(attempt: str, exc: ContractRevertError) -> dict[str, str]:
         return {"attempt": attempt, "error": exc.error_name, "message": str(exc)}
 
-    def transactions(self) -> list[tuple[Act, TransactionResult]]:
-        return [(act, act.transaction) for act in self.acts if act.transaction is not None]
+    def transactions(self) -> list[tuple[Act, str, TransactionResult]]:
+        return [(act, label, result) for act in self.acts for label, result in act.transactions]
 
 
 def _write_files(folder: Path, files: dict[str, str]) -> list[Path]:
@@ -151,16 +171,19 @@ def _start_chain(keep: bool) -> tuple[NodeInfo, bool]:
 
 
 def demo(keep: KeepOpt = False, json_: JsonOpt = False) -> None:
-    """Tour ipledger on a throwaway chain: register a patent, assign it twice, freeze it, audit it.
+    """Tour ipledger on a throwaway chain: register a patent, assign it, freeze it, audit it, then trade shares.
 
-    Starts an ephemeral anvil chain (gone at the end; --keep uses the persistent local chain instead),
-    deploys the registry, registers a sample patent with its documents, assigns it dev1 → dev2 → dev3 under
-    deeds, freezes and unfreezes it under court orders, then prints the provenance report: the history
-    timeline and the verification checks. Each act says what it proves and the gas it cost.
+    Starts an ephemeral anvil chain (gone at the end; --keep uses the persistent local chain instead), deploys
+    the contracts, registers a sample patent with its documents, assigns it dev1 → dev2 → dev3 under deeds,
+    freezes and unfreezes it under court orders and prints the provenance report. Then dev3 fractionalizes it
+    into restricted shares, the compliance officer verifies two investors and an exchange's omnibus wallet,
+    dev3 lists shares on the exchange, a transfer to an unverified account is refused, dev4 buys shares from
+    dev3 over the counter through the settlement desk, and the cap table closes the tour. Each act says what it
+    proves and the gas it cost.
 
-    With --json prints one JSON document: {"chain", "registry", "accounts", "token_id", "token_id_dec",
-    "metadata", "documents", "acts", "history", "verification", "tampered_verification", "summary"}.
-    Exits 0 when the final verification passes.
+    With --json prints one JSON document: {"chain", "registry", "deployment", "accounts", "token_id",
+    "token_id_dec", "metadata", "documents", "acts", "history", "verification", "tampered_verification",
+    "shares", "summary"}. Exits 0 when the final verification passes.
     """
     out = Output(json_)
     workdir = Path(tempfile.mkdtemp(prefix="ipledger-demo-"))
@@ -197,21 +220,31 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
 
     with tour.act(
         "A private blockchain",
-        "A local anvil chain with ten funded dev accounts: dev0 plays the patent office (the registrar), "
-        "dev1, dev2 and dev3 three companies.",
+        "A local anvil chain with ten funded dev accounts: dev0 plays the patent office (the registrar, later "
+        "also the compliance officer), dev1, dev2 and dev3 three companies, dev4 an investor and dev5 an exchange.",
     ) as act:
         lifetime = "ephemeral: it disappears at the end" if ephemeral else "persistent: it keeps running"
         act.outcome = f"chain {registrar.chain_id} at {node.rpc_url} ({lifetime})"
 
     with tour.act(
-        "Deploy the registry",
-        "One ERC-721 contract holds every right, and its deployer dev0 gets the admin, registrar and guardian roles.",
+        "Deploy the contracts",
+        "One ERC-721 contract holds every right, and its deployer dev0 gets the admin, registrar and guardian roles. "
+        "Beside it: a compliance registry, a share vault, a settlement desk and a test dollar (tUSD) for later.",
     ) as act:
-        registry = registrar.deploy()
-        act.transaction = deployment_transaction(registrar, registry)
-        act.outcome = f"IPRegistry at {registry}, deployed by {names.label(registrar.signer.address)}"
+        deployment = registrar.deploy_all()
+        registry = deployment.registry
+        for name, result in deployment.transactions.items():
+            act.record(name, result)
+        act.outcome = (
+            f"IPRegistry at {registry}, deployed by {names.label(registrar.signer.address)}; share vault at "
+            f"{deployment.vault}, settlement desk at {deployment.desk}"
+        )
     if not ephemeral:
-        save_local_registry(registry, registrar.chain_id)
+        save_local_deployment(deployment)
+    names = tour.names = Names(
+        registrar.chain_id,
+        [(address, role) for role, address in deployment.addresses().items() if address is not None],
+    )
 
     documents = _write_files(workdir, SAMPLE_DOCUMENTS)
     (workdir / "metadata.json").write_text(json.dumps(SAMPLE_METADATA, indent=2) + "\n", "utf-8")
@@ -227,8 +260,9 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
     ) as act:
         registration = registrar.register(metadata, documents, to="dev1")
         token = registration.token_id
-        act.transaction = TransactionResult(
-            tx_hash=registration.tx_hash, block=registration.block, gas_used=registration.gas_used
+        act.record(
+            "register",
+            TransactionResult(tx_hash=registration.tx_hash, block=registration.block, gas_used=registration.gas_used),
         )
         act.outcome = f"token {short(hex(token))} minted to {names.label(registration.owner)}"
         try:
@@ -242,7 +276,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
             f"{giver} signs the move and the SHA-256 of the signed deed ({deed.name}) is recorded with it, so the "
             "chain proves which contract justified the new owner.",
         ) as act:
-            act.transaction = owners[giver].assign(token, taker, deed)
+            act.record("assign", owners[giver].assign(token, taker, deed))
             act.outcome = f"{names.label(registrar.address_of(taker))} owns the patent; deed 0x{hash_file(deed).hex()}"
 
     with tour.act(
@@ -250,7 +284,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         "A court freezes the patent during a dispute: the registrar records the order's hash, and from then on "
         "the owner cannot move the right.",
     ) as act:
-        act.transaction = registrar.freeze(token, orders[0])
+        act.record("freeze", registrar.freeze(token, orders[0]))
         act.outcome = f"frozen by {names.label(registrar.signer.address)} under {orders[0].name}"
         try:
             owners["dev3"].assign(token, "dev4", deeds[1])
@@ -261,7 +295,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         "Unfreeze",
         "The court approves a settlement and lifts the freeze, and the registrar records that order too.",
     ) as act:
-        act.transaction = registrar.unfreeze(token, orders[1])
+        act.record("unfreeze", registrar.unfreeze(token, orders[1]))
         act.outcome = f"active again under {orders[1].name}; dev3 may assign it"
 
     with tour.act(
@@ -277,7 +311,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         tampered_report = registrar.verify(token, documents=[tampered, *documents[1:]])
         act.outcome = f"{len(timeline.events)} events; verdict {report.verdict.upper()}"
     out.print(history_table(timeline.events, names, width=out.out.width, title="History, oldest first"))
-    print_report(out, report)
+    print_report(out, report, names)
     tampered_failed = [check.name for check in tampered_report.checks if not check.ok]
     out.line(
         Text.assemble(
@@ -287,20 +321,25 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         )
     )
 
+    shares = _trade(tour, registrar, token, label, keep_orders=not ephemeral)
+
     transactions = tour.transactions()
-    total_gas = sum(result.gas_used for _, result in transactions)
+    total_gas = sum(result.gas_used for _, _, result in transactions)
     owner = report.record.owner if report.record else registration.owner
+    final = shares["verification"]
     summary = {
         "transactions": len(transactions),
         "total_gas": total_gas,
         "owner": owner,
-        "verdict": report.verdict,
+        "verdict": "verified" if report.verdict == final.verdict == "verified" else "failed",
+        "custody": final.record.owner if final.record else None,
     }
     _print_summary(out, tour, label, hex(token), summary, workdir if not ephemeral else None)
     return {
         "chain": {"rpc_url": node.rpc_url, "chain_id": registrar.chain_id, "ephemeral": ephemeral},
         "registry": registry,
-        "accounts": {f"dev{index}": dev_account(index).address for index in range(5)},
+        "deployment": deployment.addresses(),
+        "accounts": {f"dev{index}": dev_account(index).address for index in range(7)},
         **token_json(token),
         "right": label,
         "metadata": completed.model_dump(mode="json"),
@@ -310,7 +349,113 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         "history": model_json(timeline),
         "verification": model_json(report),
         "tampered_verification": {"verdict": tampered_report.verdict, "failed_checks": tampered_failed},
+        "shares": {
+            "share_token": shares["share_token"],
+            "order": shares["order"],
+            "cap_table": model_json(shares["cap_table"]),
+            "verification": model_json(final),
+        },
         "summary": summary,
+    }
+
+
+def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders: bool) -> dict[str, Any]:
+    """The trading acts: fractionalize, know your investors, list on an exchange, an OTC trade, the cap table.
+
+    With ``keep_orders`` the signed order goes to the local order book, for `ipledger market orders`.
+    """
+    out, names = tour.out, tour.names
+    owner, buyer = registrar.use("dev3"), registrar.use("dev4")
+    decimals = 18
+    one = 10**decimals
+
+    with tour.act(
+        "Fractionalize the patent",
+        f"dev3 locks the patent in the share vault and receives {SHARE_SUPPLY:,} ERC-20 shares of it. The vault "
+        "holds the patent in custody for whoever holds the shares; whoever gathers all of them may take it back. "
+        "The shares are restricted: only verified investors and venue wallets may hold them.",
+    ) as act:
+        result = owner.fractionalize(token, f"{label} shares", "USP11234567", SHARE_SUPPLY * one, decimals=decimals)
+        act.record("approve the vault", result.approval)
+        act.record(
+            "fractionalize", TransactionResult(tx_hash=result.tx_hash, block=result.block, gas_used=result.gas_used)
+        )
+        act.outcome = (
+            f"the vault holds the patent; {names.label(result.owner)} holds "
+            f"{units(result.supply, decimals, result.symbol)} (share token {result.share_token})"
+        )
+    symbol = result.symbol
+
+    with tour.act(
+        "Know your investors",
+        "The compliance officer (dev0) records dev3 as a verified investor in the US and dev4 in Germany, each for a "
+        "year, and dev5 as the omnibus wallet of an exchange, which screens its own customers. Only the hashes of "
+        "the KYC files go on chain.",
+    ) as act:
+        act.record("verify dev3 (US)", registrar.verify_investor("dev3", "US", evidence="KYC file 2026-0042 (dev3)"))
+        act.record("verify dev4 (DE)", registrar.verify_investor("dev4", "DE", evidence="KYC file 2026-0043 (dev4)"))
+        act.record("register dev5 as a venue", registrar.register_venue("dev5", "Example Exchange omnibus wallet"))
+        act.outcome = "dev3 and dev4 are verified investors; dev5 is a venue wallet of Example Exchange"
+        try:
+            owner.transfer_shares(token, "dev6", one)
+        except ContractRevertError as exc:
+            act.refused = tour.refusal("dev3 sending shares to dev6, whom nobody verified,", exc)
+
+    with tour.act(
+        "List on an exchange",
+        f"dev3 deposits {EXCHANGE_DEPOSIT:,} shares to the exchange's omnibus wallet. From now on the exchange "
+        "trades them between its customers on its own books: those trades never touch the chain, which sees one "
+        "holder, the venue wallet, until a customer withdraws to a verified wallet of their own.",
+    ) as act:
+        act.record("deposit", owner.transfer_shares(token, "dev5", EXCHANGE_DEPOSIT * one))
+        act.outcome = (
+            f"{names.label(registrar.address_of('dev5'))} holds {EXCHANGE_DEPOSIT:,} {symbol} for the exchange"
+        )
+
+    with tour.act(
+        "Trade over the counter",
+        f"dev3 signs an order off chain: {OTC_SHARES:,} shares for {OTC_PRICE:,} tUSD. dev4 fills it, and the "
+        "settlement desk moves the shares and the dollars in one transaction: delivery versus payment, so neither "
+        "side can be left without the other. The shares' compliance rules apply to the delivery.",
+    ) as act:
+        act.record("mint tUSD to dev4", registrar.mint_test_stablecoin("dev4", INVESTOR_FUNDS * 10**6))
+        signed = owner.create_order("sell", token, OTC_SHARES * one, price=OTC_PRICE * 10**6, approve=False)
+        if keep_orders:
+            save_order(signed)
+        act.record("dev3 approves the desk", owner.approve_order(signed))
+        fill = buyer.fill_order(signed)
+        act.record("dev4 approves the desk", fill.approval)
+        act.record("fill", TransactionResult(tx_hash=fill.tx_hash, block=fill.block, gas_used=fill.gas_used))
+        act.outcome = (
+            f"dev4 paid {units(fill.payment, 6, 'tUSD')} and received {units(fill.amount, decimals, symbol)} "
+            f"(order {short(signed.order_hash)})"
+        )
+        try:
+            buyer.fill_order(signed)
+        except ContractRevertError as exc:
+            act.refused = tour.refusal("filling the same order again", exc)
+
+    with tour.act(
+        "Cap table and custody",
+        "Who holds the shares is replayed from the share token's Transfer logs and checked against its supply; "
+        "the provenance report now finds the patent in the vault's custody, not lost.",
+    ) as act:
+        table = registrar.cap_table(token)
+        final = registrar.verify(token)
+        act.outcome = f"{len(table.holders)} holders; verdict {final.verdict.upper()}"
+    out.print(cap_table_table(table, names, title=f"Cap table ({symbol}), largest first"))
+    shares_check = next((check for check in final.checks if check.name == "shares"), None)
+    if shares_check is not None:
+        out.line(
+            Text.assemble(
+                ("✓ " if shares_check.ok else "✗ ", "green" if shares_check.ok else "red"), shares_check.detail
+            )
+        )
+    return {
+        "share_token": result.share_token,
+        "order": signed.model_dump(mode="json"),
+        "cap_table": table,
+        "verification": final,
     }
 
 
@@ -325,8 +470,9 @@ def _print_summary(
     gas.add_column("Transaction")
     gas.add_column("Block", justify="right")
     gas.add_column("Gas used", justify="right")
-    for act, result in tour.transactions():
-        gas.add_row(str(act.number), act.title, str(result.block), f"{result.gas_used:,}")
+    for act, step, result in tour.transactions():
+        what = act.title if len(act.transactions) == 1 else f"{act.title}: {step}"
+        gas.add_row(str(act.number), what, str(result.block), f"{result.gas_used:,}")
     gas.add_row("", Text("total", style="bold"), "", Text(f"{summary['total_gas']:,}", style="bold"))
     out.print(Text(""), Rule(Text("Summary", style="bold"), align="left"), gas)
     verdict = summary["verdict"].upper()
@@ -334,18 +480,23 @@ def _print_summary(
         Panel(
             f"{label} (token {short(token_hex)}) was registered to dev1 by the registrar dev0, assigned to dev2 "
             f"and then to {names.label(summary['owner'])} under recorded deeds, frozen and unfrozen under court "
-            f"orders. {summary['transactions']} transactions, {summary['total_gas']:,} gas in all. "
-            f"Provenance: {verdict} — the documents match, the chain of custody is unbroken and the registry runs "
-            "the code ipledger ships.",
+            f"orders. Then dev3 fractionalized it into {SHARE_SUPPLY:,} restricted shares, listed "
+            f"{EXCHANGE_DEPOSIT:,} on an exchange's omnibus wallet and sold {OTC_SHARES:,} to dev4 for "
+            f"{OTC_PRICE:,} tUSD in one settlement; a transfer to an unverified account was refused. "
+            f"{summary['transactions']} transactions, {summary['total_gas']:,} gas in all. "
+            f"Provenance: {verdict} — the documents match, the chain of custody is unbroken (the patent is in the "
+            "share vault's custody) and the contracts run the code ipledger ships.",
             title="What happened",
             box=box.ROUNDED,
         )
     )
     if kept is not None:
         docs = " ".join(f"--doc {kept / name}" for name in SAMPLE_DOCUMENTS)
-        out.line("The chain keeps running and the demo registry is now the local default. Explore:")
+        out.line("The chain keeps running and the demo contracts are now the local default. Explore:")
         out.line(f"  ipledger history {token_hex}")
         out.line(f"  ipledger verify {token_hex} {docs} --metadata {kept / 'metadata.json'}")
+        out.line(f"  ipledger shares cap-table {token_hex}")
+        out.line("  ipledger market orders")
         out.line("Stop the chain with `ipledger node stop`; its state is kept for the next start.")
     else:
         out.line("Next: `ipledger node start`, then `ipledger register --help` to register your own right.")

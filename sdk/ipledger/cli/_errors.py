@@ -20,10 +20,15 @@ from web3 import Web3
 from web3.exceptions import Web3Exception
 
 from .._exceptions import (
+    ComplianceError,
     DuplicateRightError,
+    FrozenSharesError,
+    IncompleteOwnershipError,
     IPLedgerError,
     NodeError,
     NodeNotRunningError,
+    NotFractionalizedError,
+    OrderError,
     TokenFrozenError,
     UnauthorizedError,
     UnknownTokenError,
@@ -36,6 +41,15 @@ _ROLE_NAMES = {
     "0x" + bytes(32).hex(): "admin",
     "0x" + Web3.keccak(text="REGISTRAR_ROLE").hex().removeprefix("0x"): "registrar",
     "0x" + Web3.keccak(text="GUARDIAN_ROLE").hex().removeprefix("0x"): "guardian",
+    "0x" + Web3.keccak(text="COMPLIANCE_OFFICER_ROLE").hex().removeprefix("0x"): "compliance-officer",
+}
+_ORDER_HINTS = {
+    "OrderExpired": "ask the maker for a new order",
+    "OrderCancelled": "the maker cancelled it; ask for a new order",
+    "FillExceedsRemaining": "see what is left with `ipledger market orders`",
+    "NotOrderTaker": "the maker reserved it to another account",
+    "InvalidSignature": "the order was not signed by its maker, or was altered",
+    "NotOrderMaker": "only the maker (--from) may cancel it",
 }
 
 
@@ -59,6 +73,32 @@ def describe(exc: BaseException) -> str:
             f"token {token} is frozen by a registrar ({exc.action or 'call'} reverted: {exc.error_name}); "
             "it cannot move until a registrar runs `ipledger unfreeze`"
         )
+    if isinstance(exc, ComplianceError):
+        return _compliance_message(exc)
+    if isinstance(exc, FrozenSharesError):
+        holder = exc.error_args.get("holder")
+        if exc.error_name == "InsufficientUnfrozenBalance":
+            return (
+                f"{exc}: only {exc.error_args.get('available')} of {holder}'s shares (base units) are not frozen; "
+                "a compliance officer lifts the freeze with `ipledger compliance unfreeze TOKEN HOLDER`"
+            )
+        return (
+            f"{exc}: a compliance officer froze {holder}'s shares; `ipledger compliance unfreeze TOKEN HOLDER` lifts it"
+        )
+    if isinstance(exc, IncompleteOwnershipError):
+        return (
+            f"{exc}: redeeming needs every share ({exc.error_args.get('holder')} holds {exc.error_args.get('balance')} "
+            f"of {exc.error_args.get('supply')} base units); see `ipledger shares cap-table TOKEN`"
+        )
+    if isinstance(exc, NotFractionalizedError):
+        token = _token(exc.error_args.get("tokenId"))
+        return (
+            f"token {token} has no shares ({exc.error_name}): it is not in the share vault; "
+            f"`ipledger shares fractionalize {token}` creates them"
+        )
+    if isinstance(exc, OrderError):
+        hint = _ORDER_HINTS.get(exc.error_name)
+        return f"{exc}; {hint}" if hint else str(exc)
     if isinstance(exc, UnknownTokenError):
         return f"unknown token {_token(exc.error_args.get('tokenId'))}: it is not registered in this registry"
     if isinstance(exc, UnauthorizedError):
@@ -68,6 +108,11 @@ def describe(exc: BaseException) -> str:
             return (
                 f"{exc.action or 'call'} reverted: {exc.error_name}: {exc.error_args.get('account')} lacks the "
                 f"{name} role; an admin grants it with `ipledger grant-role {name} ACCOUNT`"
+            )
+        if exc.error_name == "NotComplianceOfficer":
+            return (
+                f"{exc}: {exc.error_args.get('caller')} is not a compliance officer; an admin grants it with "
+                "`ipledger grant-role compliance-officer ACCOUNT`"
             )
         return f"{exc}: the --from account is neither the owner nor approved"
     if isinstance(exc, NodeNotRunningError):
@@ -85,6 +130,23 @@ def describe(exc: BaseException) -> str:
         where = ".".join(str(part) for part in first["loc"]) or "input"
         return f"invalid input: {where}: {first['msg']}"
     return f"unexpected {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)"
+
+
+def _compliance_message(exc: ComplianceError) -> str:
+    account = exc.account
+    if exc.error_name == "VerificationExpired":
+        expires = exc.error_args.get("expiresAt")
+        why = f"its investor verification expired at unix time {expires}"
+        fix = f"a compliance officer re-verifies it with `ipledger compliance verify-investor {account} --country CC`"
+    elif exc.error_name == "CountryBlocked":
+        country = exc.error_args.get("country")
+        code = country.decode("ascii", "replace") if isinstance(country, bytes) else str(country)
+        why = f"investors of {code} are blocked"
+        fix = f"a compliance officer lifts it with `ipledger compliance block-country {code} --unblock`"
+    else:
+        why = "it is neither a verified investor nor a venue wallet"
+        fix = f"a compliance officer verifies it with `ipledger compliance verify-investor {account} --country CC`"
+    return f"{exc}: {account} may not hold these restricted shares ({why}); {fix}"
 
 
 def print_error(message: str) -> None:

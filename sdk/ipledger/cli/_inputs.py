@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -12,13 +13,24 @@ from typing import Any
 import typer
 import yaml
 
-from .._exceptions import DocumentError, MetadataError
+from .._amounts import parse_units
+from .._exceptions import DocumentError, InvalidInputError, MetadataError
 from .._hashing import hash_file, hash_text
 from .._models import IPMetadata, RightKind, parse_metadata
 
-__all__ = ["Evidence", "build_metadata", "evidence", "load_metadata_file", "require_documents"]
+__all__ = [
+    "Evidence",
+    "amount_units",
+    "build_metadata",
+    "evidence",
+    "load_metadata_file",
+    "parse_duration",
+    "require_documents",
+]
 
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 class _YamlLoader(yaml.SafeLoader):
@@ -133,3 +145,24 @@ def evidence(file: str | None, text: str | None, *, file_option: str, text_optio
         return Evidence(digest=bytes.fromhex(file[2:]), source="hash given")
     _check_file(path)
     return Evidence(digest=hash_file(path), source=path.name)
+
+
+def amount_units(text: str, decimals: int, *, raw: bool, what: str = "amount") -> int:
+    """Base units of an amount typed in whole tokens (``"1.5"``), or taken as is with ``--raw``."""
+    if raw:
+        cleaned = text.strip().replace("_", "")
+        if not cleaned.isdigit():
+            raise InvalidInputError(f"{what} {text!r} must be an integer number of base units with --raw")
+        return int(cleaned)
+    return parse_units(text, decimals, what=what)
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """``30m``, ``12h``, ``1d``, ``2w`` (also ``90s`` and decimals such as ``1.5d``)."""
+    match = _DURATION.match(text.strip().lower())
+    if match is None:
+        raise typer.BadParameter(f"{text!r} is not a duration such as 30m, 12h, 1d or 2w")
+    seconds = float(match.group(1)) * _SECONDS[match.group(2)]
+    if seconds <= 0:
+        raise typer.BadParameter(f"{text!r} must be positive")
+    return dt.timedelta(seconds=seconds)

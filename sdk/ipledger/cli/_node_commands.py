@@ -8,7 +8,7 @@ import typer
 from rich.text import Text
 
 from .._exceptions import NodeNotRunningError
-from .._ledger import read_local_registry
+from .._ledger import read_local_deployment
 from .._node import LOCAL_CHAIN_ID, NodeInfo, ipledger_home, local_node_status, start_local_node, stop_local_node
 from ._options import JsonOpt
 from ._output import Output
@@ -38,8 +38,16 @@ def _payload(info: NodeInfo | None) -> dict[str, Any]:
         "home": str(ipledger_home()),
         "state_file": info.state_file if info and info.state_file else str(folder / "state.json"),
         "log_file": info.log_file if info and info.log_file else str(folder / "anvil.log"),
-        "registry": read_local_registry(),
+        **_addresses(),
     }
+
+
+def _addresses() -> dict[str, str | None]:
+    """The local deployment's addresses (all ``None`` before the first deployment)."""
+    deployment = read_local_deployment()
+    if deployment is None:
+        return {"registry": None, "compliance": None, "vault": None, "desk": None, "stablecoin": None}
+    return deployment.addresses()
 
 
 def _show(out: Output, payload: dict[str, Any]) -> None:
@@ -49,6 +57,11 @@ def _show(out: Output, payload: dict[str, Any]) -> None:
         ("PID", str(payload["pid"] or "-")),
         ("Chain id", str(payload["chain_id"])),
         ("Registry", payload["registry"] or "not deployed yet (deployed by dev0 on first use)"),
+        *[
+            (label, payload[key])
+            for key, label in (("vault", "Share vault"), ("desk", "Desk"), ("stablecoin", "tUSD"))
+            if payload[key]
+        ],
         ("State file", payload["state_file"]),
         ("Log file", payload["log_file"]),
     ]

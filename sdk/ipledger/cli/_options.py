@@ -1,7 +1,9 @@
 """Option and argument aliases shared by every command, so each flag is spelled and explained once.
 
 Every chain command takes the same five options: ``--network`` / ``--rpc-url`` pick the chain, ``--registry``
-the registry on it, ``--from`` the signing account, ``--json`` the output format.
+the registry on it, ``--from`` the signing account, ``--json`` the output format. Commands about shares and
+trading add ``--vault`` and ``--desk`` (and ``--payment-token``), needed with ``--rpc-url``; on the local network
+they default to its deployment.
 """
 
 from __future__ import annotations
@@ -15,7 +17,14 @@ import typer
 from .._models import RightKind
 
 __all__ = [
+    "AMOUNTS_HELP",
     "AccountArg",
+    "DeskOpt",
+    "EvidenceOpt",
+    "PaymentTokenOpt",
+    "RawOpt",
+    "ShareReasonOpt",
+    "VaultOpt",
     "DeedOpt",
     "DocsOpt",
     "FromOpt",
@@ -48,11 +57,17 @@ class Network(StrEnum):
 
 
 class Role(StrEnum):
-    """Registry roles that ``grant-role`` hands out."""
+    """Roles that ``grant-role`` hands out (the compliance officer's is held in the compliance registry)."""
 
     ADMIN = "admin"
     REGISTRAR = "registrar"
     GUARDIAN = "guardian"
+    COMPLIANCE_OFFICER = "compliance-officer"
+
+    @property
+    def sdk_name(self) -> str:
+        """The role's name for :meth:`~ipledger.Ledger.grant_role`."""
+        return self.value.replace("-", "_")
 
 
 # ---------------------------------------------------------------------------- chain, account, output
@@ -94,6 +109,38 @@ FromOpt = Annotated[
         help="Signing account: dev0..dev9 (anvil's dev keys, local only), env:NAME (hex key in variable NAME) "
         "or a keystore file (password from $IPLEDGER_KEYSTORE_PASSWORD or a hidden prompt). "
         "Default: $IPLEDGER_PRIVATE_KEY if set, else dev0 on local (the registrar).",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+VaultOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vault",
+        envvar="IPLEDGER_VAULT",
+        metavar="ADDRESS",
+        help="Address of the share vault (FractionVault); the compliance registry is found through it. Needed with "
+        "--rpc-url for share commands; on local, the local deployment's.",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+DeskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--desk",
+        envvar="IPLEDGER_DESK",
+        metavar="ADDRESS",
+        help="Address of the settlement desk. Needed with --rpc-url for market commands; on local, the local "
+        "deployment's.",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+PaymentTokenOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--payment-token",
+        envvar="IPLEDGER_PAYMENT_TOKEN",
+        metavar="ADDRESS",
+        help="ERC-20 that prices are paid in. Default: the local chain's test stablecoin tUSD.",
         rich_help_panel=CHAIN_PANEL,
     ),
 ]
@@ -193,6 +240,38 @@ ReasonOpt = Annotated[
         "--reason",
         metavar="TEXT",
         help="Instead of --order: a reference or reason as text (e.g. a docket number); its SHA-256 is recorded.",
+        rich_help_panel=EVIDENCE_PANEL,
+    ),
+]
+
+# ---------------------------------------------------------------------------- amounts and reasons
+
+AMOUNTS_HELP = (
+    "Amounts are in whole tokens with up to the token's decimals (1000, 2.5, 1_000_000); with --raw they are "
+    "integers in base units (1 share of an 18-decimal token is 1000000000000000000). JSON output gives base units "
+    "as decimal strings."
+)
+RawOpt = Annotated[
+    bool,
+    typer.Option("--raw", help="Amounts (and prices) are integers in base units, not whole tokens."),
+]
+EvidenceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--evidence",
+        metavar="FILE",
+        help="The supporting document (KYC file, court order...): a file whose SHA-256 is recorded, or a "
+        "0x-prefixed SHA-256.",
+        rich_help_panel=EVIDENCE_PANEL,
+    ),
+]
+ShareReasonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        metavar="TEXT",
+        help="Instead of --evidence: a reference or reason as text (a docket or ticket number); its SHA-256 is "
+        "recorded.",
         rich_help_panel=EVIDENCE_PANEL,
     ),
 ]

@@ -1,50 +1,38 @@
-"""Commands that set up a registry: deploy and grant-role."""
+"""Commands that set up the contracts: deploy and grant-role."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-import requests
 import typer
-from web3.exceptions import Web3Exception
+from rich.text import Text
 
-from .._ledger import Ledger, save_local_registry
-from .._models import TransactionResult
+from .._ledger import save_local_deployment
 from ._context import Target, open_ledger
-from ._options import AccountArg, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, Role, RpcUrlOpt
+from ._options import AccountArg, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, Role, RpcUrlOpt, VaultOpt
 from ._output import Output
 from ._render import details_lines, tx_line
 
-__all__ = ["deploy", "deployment_transaction", "grant_role"]
+__all__ = ["deploy", "grant_role"]
 
 AdminOpt = Annotated[
     str | None,
     typer.Option(
         "--admin",
         metavar="ACCOUNT",
-        help="Who gets the admin, registrar and guardian roles (default: the deploying --from account).",
+        help="Who gets the admin, registrar, guardian and compliance officer roles (default: the --from account).",
     ),
 ]
 RoleArg = Annotated[Role, typer.Argument(metavar="ROLE", help="Role to grant.", case_sensitive=False)]
 
 
-def deployment_transaction(ledger: Ledger, address: str) -> TransactionResult | None:
-    """The transaction that created ``address``, looked up in the latest block (anvil mines one per block)."""
-    try:
-        block = ledger.w3.eth.get_block("latest", full_transactions=True)
-        for transaction in block["transactions"]:
-            if isinstance(transaction, bytes) or transaction.get("to") is not None:
-                continue
-            receipt = ledger.w3.eth.get_transaction_receipt(transaction["hash"])
-            if str(receipt["contractAddress"]).lower() == address.lower():
-                return TransactionResult(
-                    tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
-                    block=int(receipt["blockNumber"]),
-                    gas_used=int(receipt["gasUsed"]),
-                )
-    except (Web3Exception, requests.RequestException, KeyError, TypeError, ValueError):
-        return None
-    return None
+_CONTRACT_LABELS = {
+    "IPRegistry": "Registry",
+    "ComplianceRegistry": "Compliance",
+    "FractionVault": "Share vault",
+    "SettlementDesk": "Settlement desk",
+    "TestStablecoin": "Test stablecoin",
+}
 
 
 def deploy(
@@ -54,12 +42,15 @@ def deploy(
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Deploy a new registry; the deployer (or --admin) becomes its admin, registrar and guardian.
+    """Deploy the contracts: the registry, the compliance registry, the share vault and the settlement desk (and a
+    test stablecoin, tUSD, on a local chain). The deployer (or --admin) holds every role.
 
-    On the local network the new registry also becomes the one later commands use by default
-    (recorded in $IPLEDGER_HOME/local/deployment.json). On other chains pass its address as --registry.
+    On the local network they also become the ones later commands use by default (recorded in
+    $IPLEDGER_HOME/local/deployment.json). On other chains pass their addresses as --registry, --vault, --desk.
 
-    With --json prints {"registry", "chain_id", "rpc_url", "deployer", "admin", "tx_hash", "block", "gas_used"}.
+    With --json prints {"registry", "compliance", "vault", "desk", "stablecoin", "chain_id", "rpc_url", "deployer",
+    "admin", "tx_hash", "block", "gas_used" (of the registry), "transactions": {contract: {"tx_hash", "block",
+    "gas_used"}}}.
     """
     out = Output(json_)
     target = Target(network, rpc_url, None, account)
@@ -67,13 +58,13 @@ def deploy(
     ledger = session.ledger
     signer = session.signer()
     admin_address = ledger.address_of(admin) if admin else signer.address
-    with out.progress("Deploying the registry…"):
-        address = ledger.deploy(admin=admin_address)
+    with out.progress("Deploying the contracts…"):
+        deployment = ledger.deploy_all(admin=admin_address)
     if target.is_local:
-        save_local_registry(address, ledger.chain_id)
-    transaction = deployment_transaction(ledger, address)
+        save_local_deployment(deployment)
+    transaction = deployment.transactions.get("IPRegistry")
     payload: dict[str, Any] = {
-        "registry": address,
+        **deployment.addresses(),
         "chain_id": ledger.chain_id,
         "rpc_url": ledger.rpc_url,
         "deployer": signer.address,
@@ -81,30 +72,32 @@ def deploy(
         "tx_hash": transaction.tx_hash if transaction else None,
         "block": transaction.block if transaction else None,
         "gas_used": transaction.gas_used if transaction else None,
+        "transactions": {name: tx.model_dump(mode="json") for name, tx in deployment.transactions.items()},
     }
 
     def human() -> None:
         names = session.names
         out.line(
-            f"Deployed a registry at {address} on chain {ledger.chain_id}; "
-            f"{names.label(admin_address)} holds the admin, registrar and guardian roles."
+            f"Deployed ipledger on chain {ledger.chain_id}; {names.label(admin_address)} holds the admin, registrar, "
+            "guardian and compliance officer roles."
         )
-        out.line(
-            details_lines(
-                [
-                    ("Registry", address),
-                    ("Chain", f"{ledger.chain_id} at {ledger.rpc_url}"),
-                    ("Deployer", names.label(signer.address, full=True)),
-                    ("Admin", names.label(admin_address, full=True)),
-                ]
-            )
-        )
-        if transaction is not None:
-            out.line(tx_line(transaction))
+        addresses = dict(zip(_CONTRACT_LABELS.values(), deployment.addresses().values(), strict=True))
+        rows: list[tuple[str, str | Text]] = [(label, address) for label, address in addresses.items() if address]
+        rows += [
+            ("Chain", f"{ledger.chain_id} at {ledger.rpc_url}"),
+            ("Deployer", names.label(signer.address, full=True)),
+            ("Admin", names.label(admin_address, full=True)),
+        ]
+        out.line(details_lines(rows))
+        for name, result in deployment.transactions.items():
+            out.line(Text.assemble(f"  {_CONTRACT_LABELS.get(name, name)}: ", tx_line(result)))
         if target.is_local:
-            out.note("The local network now uses this registry by default.")
+            out.note("The local network now uses these contracts by default.")
         else:
-            out.note(f"Use it with: --rpc-url {ledger.rpc_url} --registry {address}")
+            out.note(
+                f"Use them with: --rpc-url {ledger.rpc_url} --registry {deployment.registry} "
+                f"--vault {deployment.vault} --desk {deployment.desk}"
+            )
 
     out.result(payload, human)
 
@@ -115,22 +108,25 @@ def grant_role(
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
     registry: RegistryOpt = None,
+    vault: VaultOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Grant ROLE (admin, registrar or guardian) to ACCOUNT; --from must be an admin.
+    """Grant ROLE (admin, registrar, guardian or compliance-officer) to ACCOUNT; --from must be an admin.
 
-    Registrars register rights, freeze and unfreeze them and order forced transfers.
+    Registrars register rights, freeze and unfreeze them and order forced transfers. Compliance officers verify
+    investors and venues, block countries, and freeze, force-transfer and recover shares (the role lives in the
+    compliance registry, found through --vault).
 
     With --json prints {"role", "account", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     ledger = session.ledger
     session.signer()
     address = ledger.address_of(member)
     with out.progress(f"Granting {role.value}…"):
-        result = ledger.grant_role(role.value, address)
+        result = ledger.grant_role(role.sdk_name, address)
     payload = {"role": role.value, "account": address, **result.model_dump(mode="json")}
 
     def human() -> None:

@@ -9,8 +9,12 @@ from rich.table import Table
 from rich.text import Text
 
 from .._accounts import DEV_ACCOUNT_COUNT, dev_account
+from .._amounts import format_units
 from .._models import (
+    CapTable,
     HistoryEvent,
+    Identity,
+    IdentityKind,
     IPMetadata,
     RightKind,
     RightRecord,
@@ -22,10 +26,14 @@ from .._node import LOCAL_CHAIN_ID
 
 __all__ = [
     "EVENT_LABELS",
+    "WIDE_TABLE",
     "Names",
+    "cap_table_table",
     "checks_table",
     "details_lines",
     "history_table",
+    "identity_line",
+    "units",
     "kind_label",
     "plural",
     "record_details",
@@ -44,6 +52,8 @@ EVENT_LABELS = {
     "frozen": "frozen",
     "unfrozen": "unfrozen",
     "metadata_updated": "metadata updated",
+    "fractionalized": "fractionalized",
+    "redeemed": "redeemed",
 }
 #: Below this console width the history table leaves out transaction hashes (they stay in --json).
 WIDE_TABLE = 100
@@ -148,6 +158,8 @@ def record_details(record: RightRecord, names: Names) -> Text:
 
 
 def _evidence(event: HistoryEvent) -> str:
+    if event.share_token:
+        return f"{event.symbol or 'shares'} {short(event.share_token)}"
     if event.deed_hash:
         return f"deed {short(event.deed_hash)}"
     if event.order_hash:
@@ -198,3 +210,57 @@ def checks_table(report: VerificationReport, *, title: str | None = None) -> Tab
         mark = Text("✓", style="green") if check.ok else Text("✗", style="bold red")
         table.add_row(mark, check.name, check.detail)
     return table
+
+
+def units(amount: int, decimals: int, symbol: str | None = None) -> str:
+    """``1,500.25 PAT``: base units in whole tokens, grouped, with the symbol."""
+    text = format_units(amount, decimals, grouping=True)
+    return f"{text} {symbol}" if symbol else text
+
+
+def _percent(part: int, whole: int) -> str:
+    if not whole:
+        return "-"
+    share = 100 * part / whole
+    return f"{share:.2f}%" if share >= 0.01 or part == 0 else "<0.01%"
+
+
+def cap_table_table(cap: CapTable, names: Names, *, title: str | None = None) -> Table:
+    """The holders, largest first, with their share of the supply and what is frozen."""
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    table.add_column("Holder")
+    table.add_column(f"Balance ({cap.symbol})", justify="right", no_wrap=True)
+    table.add_column("Share", justify="right", no_wrap=True)
+    table.add_column("Frozen", justify="right", no_wrap=True)
+    for holding in cap.holders:
+        frozen: str | Text = ""
+        if holding.frozen and holding.frozen >= holding.balance:
+            frozen = Text("all", style="bold red")
+        elif holding.frozen:
+            frozen = Text(units(holding.frozen, cap.decimals), style="red")
+        table.add_row(
+            names.label(holding.account),
+            units(holding.balance, cap.decimals),
+            _percent(holding.balance, cap.total_supply),
+            frozen,
+        )
+    table.add_row(Text("total", style="bold"), Text(units(cap.total_supply, cap.decimals), style="bold"), "100%", "")
+    return table
+
+
+def identity_line(identity: Identity, names: Names) -> Text:
+    """``dev1 (0x7099…79C8) is a verified investor in US until 2027-01-01: eligible``."""
+    who = names.label(identity.account)
+    if identity.kind is IdentityKind.VENUE:
+        what = "a venue wallet (no country, no expiry)"
+    elif identity.kind is IdentityKind.INVESTOR:
+        until = f" until {identity.expires_at:%Y-%m-%d %H:%M} UTC" if identity.expires_at else ""
+        what = f"a verified investor in {identity.country}{until}"
+    else:
+        what = "unknown to the compliance registry"
+    verdict = (
+        Text("eligible", style="green")
+        if identity.eligible
+        else Text(f"not eligible ({identity.reason})", style="bold red")
+    )
+    return Text.assemble(f"{who} is {what}: ", verdict, " to hold restricted shares.")

@@ -1,0 +1,280 @@
+"""What every part of the :class:`~ipledger.Ledger` shares: the chain, the attached contracts, reads and sends.
+
+The ledger's features live in mixins over :class:`LedgerBase` (``_shares``, ``_compliance``, ``_market``,
+``_payments``); the registry's own operations stay in ``_ledger``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from eth_typing import ChecksumAddress
+from eth_utils.address import to_checksum_address
+from web3 import Web3
+from web3.contract import Contract
+from web3.contract.contract import ContractConstructor, ContractFunction
+from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
+
+from ._accounts import Signer, is_valid_address, resolve_address
+from ._artifacts import load_artifact
+from ._exceptions import ContractRevertError, InvalidInputError, NodeError, RegistryError
+from ._models import ZERO_ADDRESS, Deployment, TransactionResult
+from ._reverts import RevertDecoder, encode_error
+from ._rpc import Rpc
+from ._transactions import TransactionSender, revert_data
+
+__all__ = ["MAX_UINT256", "REGISTRY_CONTRACT", "LedgerBase", "is_zero_address"]
+
+REGISTRY_CONTRACT = "IPRegistry"
+MAX_UINT256 = 2**256 - 1
+_ERC721_INTERFACE = bytes.fromhex("80ac58cd")
+
+
+class LedgerBase:
+    """One chain, the ipledger contracts attached on it, and one signing account."""
+
+    def __init__(self, w3: Web3, *, rpc_url: str, signer: Signer | None, registry: str | None) -> None:
+        self.w3 = w3
+        self.rpc_url = rpc_url
+        self._signer = signer
+        self._rpc = Rpc(w3, rpc_url)
+        artifact = load_artifact(REGISTRY_CONTRACT)
+        self._artifact = artifact
+        self._decoder = RevertDecoder.for_shipped_contracts()
+        self._sender = TransactionSender(w3, self._decoder, endpoint=rpc_url)
+        try:
+            self.chain_id = int(w3.eth.chain_id)
+        except Exception as exc:  # noqa: BLE001 - any failure here means the endpoint is unusable
+            raise NodeError(f"cannot read the chain id: {type(exc).__name__}", endpoint=rpc_url) from None
+        self._registry: Contract | None = None
+        self._compliance: Contract | None = None
+        self._vault: Contract | None = None
+        self._desk: Contract | None = None
+        self._stablecoin: Contract | None = None
+        self._deployment_transactions: dict[str, TransactionResult] = {}
+        if registry is not None:
+            self._attach(registry)
+
+    # ------------------------------------------------------------------ attaching contracts
+
+    def _attach(self, address: str) -> None:
+        checksummed = self._contract_address(address, "registry")
+        self._registry = self.w3.eth.contract(address=checksummed, abi=self._artifact.abi)
+        try:
+            is_registry = bool(self._registry.functions.supportsInterface(_ERC721_INTERFACE).call())
+            self._registry.functions.DEPLOYMENT_BLOCK().call()
+        except (requests.RequestException, OSError) as exc:
+            raise NodeError(f"attach: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
+        except (Web3Exception, ValueError, TypeError):
+            is_registry = False
+        if not is_registry:
+            self._registry = None
+            raise RegistryError(f"the contract at {checksummed} is not an ipledger registry")
+
+    def _attach_vault(self, address: str) -> None:
+        """Attaches the share vault and the compliance registry it names; both must run the shipped code."""
+        vault = self._shipped_contract("FractionVault", address, "share vault")
+        served = str(self._read(vault.functions.registry(), "read the vault's registry"))
+        if self._registry is not None and served != self.registry_address:
+            raise RegistryError(
+                f"the share vault {vault.address} serves the registry {served}, not {self.registry_address}"
+            )
+        compliance = str(self._read(vault.functions.compliance(), "read the vault's compliance registry"))
+        self._compliance = self._shipped_contract("ComplianceRegistry", compliance, "compliance registry")
+        self._vault = vault
+
+    def _attach_desk(self, address: str) -> None:
+        self._desk = self._shipped_contract("SettlementDesk", address, "settlement desk")
+
+    def _attach_stablecoin(self, address: str) -> None:
+        checksummed = self._contract_address(address, "payment token")
+        self._stablecoin = self._erc20(checksummed)
+
+    def _contract_address(self, address: str, what: str) -> ChecksumAddress:
+        if not is_valid_address(address):
+            raise InvalidInputError(f"{what} address {address!r} is not a valid address")
+        checksummed = to_checksum_address(address)
+        if not self._get_code(checksummed):
+            raise RegistryError(f"no contract at {checksummed} on chain {self.chain_id} (expected the {what})")
+        return checksummed
+
+    def _shipped_contract(self, name: str, address: str, what: str) -> Contract:
+        checksummed = self._contract_address(address, what)
+        artifact = load_artifact(name)
+        if not artifact.runtime_matches(self._get_code(checksummed)):
+            raise RegistryError(f"the contract at {checksummed} is not the {name} ipledger ships (expected the {what})")
+        return self.w3.eth.contract(address=checksummed, abi=artifact.abi)
+
+    @property
+    def deployment_block(self) -> int:
+        """The block the registry was deployed in: where log queries start."""
+        return int(self._read(self.registry.functions.DEPLOYMENT_BLOCK(), "read deployment block"))
+
+    def _copy_contracts(self, other: LedgerBase) -> None:
+        self._registry = other._registry
+        self._compliance = other._compliance
+        self._vault = other._vault
+        self._desk = other._desk
+        self._stablecoin = other._stablecoin
+
+    def _get_code(self, address: str) -> bytes:
+        return bytes.fromhex(str(self._rpc.call("eth_getCode", [address, "latest"]))[2:])
+
+    def _code_matches(self, address: str, name: str = REGISTRY_CONTRACT) -> bool:
+        return load_artifact(name).runtime_matches(self._get_code(to_checksum_address(address)))
+
+    # ------------------------------------------------------------------ contracts
+
+    @property
+    def registry(self) -> Contract:
+        """The registry contract (web3.py object)."""
+        if self._registry is None:
+            raise RegistryError("no registry: pass registry=ADDRESS or call deploy()")
+        return self._registry
+
+    @property
+    def registry_address(self) -> str:
+        return str(self.registry.address)
+
+    @property
+    def vault(self) -> Contract:
+        """The share vault (FractionVault) that fractionalizes rights."""
+        if self._vault is None:
+            raise RegistryError(
+                "no share vault: pass vault=ADDRESS to Ledger.connect (CLI: --vault ADDRESS or IPLEDGER_VAULT)"
+            )
+        return self._vault
+
+    @property
+    def compliance(self) -> Contract:
+        """The compliance registry the vault's share tokens consult (found through the vault)."""
+        if self._compliance is None:
+            raise RegistryError(
+                "no compliance registry: it is found through the share vault; pass vault=ADDRESS to Ledger.connect "
+                "(CLI: --vault ADDRESS or IPLEDGER_VAULT)"
+            )
+        return self._compliance
+
+    @property
+    def desk(self) -> Contract:
+        """The settlement desk that settles signed orders."""
+        if self._desk is None:
+            raise RegistryError(
+                "no settlement desk: pass desk=ADDRESS to Ledger.connect (CLI: --desk ADDRESS or IPLEDGER_DESK)"
+            )
+        return self._desk
+
+    @property
+    def stablecoin(self) -> Contract:
+        """The default payment token: the test stablecoin (tUSD) on the local chain, or the one given."""
+        if self._stablecoin is None:
+            raise RegistryError(
+                "no default payment token: pass stablecoin=ADDRESS to Ledger.connect (CLI: --payment-token ADDRESS "
+                "or IPLEDGER_PAYMENT_TOKEN); only a local chain deployment has one (tUSD)"
+            )
+        return self._stablecoin
+
+    @property
+    def deployment(self) -> Deployment:
+        """The addresses of the attached contracts (and the transactions, when this ledger deployed them)."""
+        return Deployment(
+            chain_id=self.chain_id,
+            registry=self.registry_address,
+            compliance=None if self._compliance is None else str(self._compliance.address),
+            vault=None if self._vault is None else str(self._vault.address),
+            desk=None if self._desk is None else str(self._desk.address),
+            stablecoin=None if self._stablecoin is None else str(self._stablecoin.address),
+            transactions=dict(self._deployment_transactions),
+        )
+
+    def _erc20(self, address: str) -> Contract:
+        """Any ERC-20 (a payment token) through the standard functions of the test stablecoin's ABI."""
+        return self.w3.eth.contract(address=to_checksum_address(address), abi=load_artifact("TestStablecoin").abi)
+
+    def _share_contract(self, address: str) -> Contract:
+        return self.w3.eth.contract(address=to_checksum_address(address), abi=load_artifact("ShareToken").abi)
+
+    def _share_token_address(self, token: int, action: str) -> str:
+        """The share token of a right in the vault, or :class:`NotFractionalizedError` (a :class:`NotFoundError`)."""
+        address = str(self._read(self.vault.functions.shareTokenOf(token), action))
+        if int(address, 16) == 0:
+            raise self._refuse("NotFractionalized(uint256)", ["uint256"], [token], action)
+        return address
+
+    # ------------------------------------------------------------------ accounts
+
+    @property
+    def signer(self) -> Signer:
+        if self._signer is None:
+            raise InvalidInputError("no signing account: pass account= (devN, env:NAME or a keystore file)")
+        return self._signer
+
+    def address_of(self, account: str) -> str:
+        """A checksummed address from an address or account name."""
+        return resolve_address(account, chain_id=self.chain_id)
+
+    # ------------------------------------------------------------------ reads and sends
+
+    def _read(self, call: ContractFunction, what: str, *, block: int | None = None) -> Any:
+        """A view call (at ``block``, else the latest), with reverts decoded and transport failures mapped."""
+        try:
+            return call.call() if block is None else call.call(block_identifier=block)
+        except ContractLogicError as exc:
+            raise self._decoder.decode(revert_data(exc), action=what) from None
+        except (requests.RequestException, OSError) as exc:
+            raise NodeError(f"{what}: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
+        except Web3RPCError as exc:
+            raise NodeError(f"{what}: the node refused the call: {exc}", endpoint=self.rpc_url) from None
+        except Web3Exception as exc:
+            raise RegistryError(f"{what}: unusable answer from {call.address}: {type(exc).__name__}") from None
+
+    def _send(self, call: ContractFunction | ContractConstructor, action: str) -> TransactionResult:
+        """Signs and sends ``call`` from the signer after a dry run; reverts arrive decoded."""
+        return self._sender.send(self.signer, call, action=action)[0]
+
+    def _refuse(self, signature: str, types: list[str], values: list[Any], action: str) -> ContractRevertError:
+        """The exception the chain would raise for this custom error, for refusals a read can tell in advance."""
+        return self._decoder.decode(encode_error(signature, types, values), action=action)
+
+    def _head(self) -> int:
+        return int(self._rpc.call("eth_blockNumber", []), 16)
+
+    def chain_time(self) -> int:
+        """The latest block's timestamp: expiries are judged by chain time, which a local chain may advance."""
+        block = self._rpc.call("eth_getBlockByNumber", ["latest", False])
+        return int(block["timestamp"], 16)
+
+    # ------------------------------------------------------------------ approvals
+
+    def _ensure_allowance(
+        self, token: Contract, spender: str, needed: int, *, action: str, top_up: bool = False
+    ) -> TransactionResult | None:
+        """Lets ``spender`` move ``needed`` of the signer's ``token``; sends ``approve`` only when needed.
+
+        By default the allowance becomes exactly ``needed`` when it is lower; with ``top_up`` ``needed`` is added
+        to the current allowance (an order's maker may have other open orders relying on it).
+        """
+        owner = self.signer.address
+        current = int(self._read(token.functions.allowance(owner, spender), f"{action}: read allowance"))
+        if current >= needed and not top_up:
+            return None
+        if top_up and current == MAX_UINT256:
+            return None
+        amount = min(current + needed, MAX_UINT256) if top_up else needed
+        return self._send(token.functions.approve(spender, amount), f"{action}: approve")
+
+    def _ensure_right_approval(self, token: int, spender: str, *, action: str) -> TransactionResult | None:
+        """Lets ``spender`` move the right ``token`` of the signer; sends ``approve`` only when needed."""
+        registry = self.registry
+        owner = str(self._read(registry.functions.ownerOf(token), f"{action}: read owner"))
+        if str(self._read(registry.functions.getApproved(token), f"{action}: read approval")) == spender:
+            return None
+        if self._read(registry.functions.isApprovedForAll(owner, spender), f"{action}: read approval"):
+            return None
+        return self._send(registry.functions.approve(spender, token), f"{action}: approve")
+
+
+def is_zero_address(address: str) -> bool:
+    """Whether ``address`` is the zero address."""
+    return address.lower() == ZERO_ADDRESS

@@ -1,0 +1,350 @@
+"""``ipledger shares …``: fractionalize a right into ERC-20 shares, move, permit and redeem them, read the cap table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from .._ledger import parse_token_id
+from .._models import TransactionResult
+from ._context import Target, open_ledger
+from ._inputs import amount_units, parse_duration
+from ._options import (
+    AMOUNTS_HELP,
+    AccountArg,
+    FromOpt,
+    JsonOpt,
+    Network,
+    NetworkOpt,
+    RawOpt,
+    RegistryOpt,
+    RpcUrlOpt,
+    ToArg,
+    TokenArg,
+    VaultOpt,
+)
+from ._output import Output, model_json, token_json
+from ._render import cap_table_table, details_lines, short, tx_line, units
+
+__all__ = ["shares_app"]
+
+shares_app = typer.Typer(
+    name="shares",
+    help="Fractionalize a right into ERC-20 shares held by verified investors and venues; move, redeem, list holders.",
+    no_args_is_help=True,
+)
+
+NameOpt = Annotated[str, typer.Option("--name", help="Name of the share token, e.g. 'US 11,234,567 B2 shares'.")]
+SymbolOpt = Annotated[str, typer.Option("--symbol", help="Ticker symbol of the share token, e.g. 'P11234'.")]
+SupplyOpt = Annotated[
+    str, typer.Option("--supply", metavar="AMOUNT", help="Number of shares to mint to the owner (whole shares).")
+]
+DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=36, help="Decimals of the share token.")]
+UnrestrictedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unrestricted",
+        help="Let anyone hold the shares. By default they are restricted: only verified investors and venue "
+        "wallets may send or receive them.",
+    ),
+]
+AmountArg = Annotated[str, typer.Argument(metavar="AMOUNT", help="Number of shares (whole shares; see --raw).")]
+HolderArg = Annotated[
+    str | None,
+    typer.Argument(metavar="ACCOUNT", help="Whose balance (default: the --from account).", show_default=False),
+]
+BlockOpt = Annotated[
+    int | None, typer.Option("--block", min=0, metavar="N", help="The cap table at block N (default: the latest).")
+]
+PermitLifetimeOpt = Annotated[
+    str, typer.Option("--expires-in", metavar="DURATION", help="How long the permit is valid: 30m, 12h, 1d, 2w.")
+]
+
+
+def _tx(result: TransactionResult | None) -> dict[str, Any] | None:
+    return None if result is None else result.model_dump(mode="json")
+
+
+@shares_app.command("fractionalize")
+def fractionalize(
+    token: TokenArg,
+    name: NameOpt,
+    symbol: SymbolOpt,
+    supply: SupplyOpt,
+    decimals: DecimalsOpt = 18,
+    unrestricted: UnrestrictedOpt = False,
+    raw: RawOpt = False,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Lock a right in the share vault and mint --supply ERC-20 shares of it to its owner (--from).
+
+    The right stays in the vault's custody (`verify` says so) until someone holding every share runs
+    `ipledger shares redeem`. Restricted shares (the default) move only between verified investors and venue
+    wallets (see `ipledger compliance`). The owner approves the vault for the right first when needed.
+
+    With --json prints {"token_id", "token_id_dec", "share_token", "name", "symbol", "decimals", "supply",
+    "restricted", "owner", "tx_hash", "block", "gas_used", "approval"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    units_supply = amount_units(supply, decimals, raw=raw, what="supply")
+    target = Target(network, rpc_url, registry, account, vault=vault)
+    session = open_ledger(target, out)
+    session.signer()
+    with out.progress("Fractionalizing…"):
+        result = session.ledger.fractionalize(
+            token_id, name, symbol, units_supply, decimals=decimals, restricted=not unrestricted
+        )
+
+    def human() -> None:
+        mode = "restricted to verified investors and venues" if result.restricted else "unrestricted"
+        out.line(
+            f"Fractionalized token {short(result.token_id_hex)}: the vault holds the right and "
+            f"{session.names.label(result.owner)} holds "
+            f"{units(result.supply, result.decimals, result.symbol)} ({mode})."
+        )
+        out.line(details_lines([("Share token", result.share_token), ("Name", result.name)]))
+        if result.approval is not None:
+            out.line(Text.assemble("  approval ", tx_line(result.approval)))
+        out.line(tx_line(TransactionResult(tx_hash=result.tx_hash, block=result.block, gas_used=result.gas_used)))
+        out.note(f"Next: ipledger shares cap-table {result.token_id_hex}{target.command_options(shares=True)}")
+
+    out.result(model_json(result), human)
+
+
+@shares_app.command("balance")
+def balance(
+    token: TokenArg,
+    holder: HolderArg = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Show how many shares of a right ACCOUNT holds, and how many of them are frozen.
+
+    With --json prints {"token_id", "token_id_dec", "share_token", "symbol", "decimals", "account", "balance",
+    "frozen"} (amounts in base units).
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    ledger = session.ledger
+    address = ledger.address_of(holder) if holder else session.signer().address
+    info = ledger.share_info(token_id)
+    held = ledger.share_balance(token_id, address)
+    frozen = ledger.frozen_shares(token_id, address)
+    payload = {
+        **token_json(token_id),
+        "share_token": info.address,
+        "symbol": info.symbol,
+        "decimals": info.decimals,
+        "account": address,
+        "balance": str(held),
+        "frozen": str(frozen),
+    }
+
+    def human() -> None:
+        line = f"{session.names.label(address)} holds {units(held, info.decimals, info.symbol)}"
+        if held and info.total_supply:
+            line += f" ({100 * held / info.total_supply:.2f}% of {units(info.total_supply, info.decimals)})"
+        if frozen:
+            line += ", all frozen" if frozen >= held else f", {units(frozen, info.decimals)} frozen"
+        out.line(line + ".")
+
+    out.result(payload, human)
+
+
+@shares_app.command("transfer", epilog=AMOUNTS_HELP)
+def transfer(
+    token: TokenArg,
+    to: ToArg,
+    amount: AmountArg,
+    raw: RawOpt = False,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Send AMOUNT shares of a right from --from to TO (a deposit to a venue wallet is a transfer too).
+
+    Restricted shares move only between eligible accounts (verified investors, venue wallets) and frozen
+    shares stay put: refusals name the compliance error (NotEligible, VerificationExpired, CountryBlocked,
+    HolderFrozen, InsufficientUnfrozenBalance).
+
+    With --json prints {"token_id", "token_id_dec", "share_token", "symbol", "decimals", "from", "to", "amount",
+    "tx_hash", "block", "gas_used"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    ledger = session.ledger
+    sender = session.signer().address
+    recipient = ledger.address_of(to)
+    info = ledger.share_info(token_id)
+    quantity = amount_units(amount, info.decimals, raw=raw)
+    with out.progress("Transferring shares…"):
+        result = ledger.transfer_shares(token_id, recipient, quantity)
+    payload = {
+        **token_json(token_id),
+        "share_token": info.address,
+        "symbol": info.symbol,
+        "decimals": info.decimals,
+        "from": sender,
+        "to": recipient,
+        "amount": str(quantity),
+        **result.model_dump(mode="json"),
+    }
+
+    def human() -> None:
+        names = session.names
+        out.line(
+            f"Sent {units(quantity, info.decimals, info.symbol)} from {names.label(sender)} "
+            f"to {names.label(recipient)}."
+        )
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+@shares_app.command("redeem")
+def redeem(
+    token: TokenArg,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Burn every share of a right and take the right out of the vault; --from must hold all of them.
+
+    Anyone short of 100% is refused with IncompleteOwnership (and frozen shares cannot be redeemed).
+
+    With --json prints {"token_id", "token_id_dec", "share_token", "holder", "supply", "tx_hash", "block",
+    "gas_used"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    ledger = session.ledger
+    holder = session.signer().address
+    info = ledger.share_info(token_id)
+    with out.progress("Redeeming…"):
+        result = ledger.redeem(token_id)
+    payload = {
+        **token_json(token_id),
+        "share_token": info.address,
+        "holder": holder,
+        "supply": str(info.total_supply),
+        **result.model_dump(mode="json"),
+    }
+
+    def human() -> None:
+        out.line(
+            f"Redeemed token {short(hex(token_id))}: burned {units(info.total_supply, info.decimals, info.symbol)} "
+            f"and returned the right to {session.names.label(holder)}."
+        )
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+@shares_app.command("cap-table")
+def cap_table(
+    token: TokenArg,
+    block: BlockOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List who holds the shares of a right (at --block N, or now), largest first, and what is frozen.
+
+    Balances are replayed from the share token's Transfer logs and checked to add up to its total supply.
+
+    With --json prints {"token_id", "token_id_dec", "share_token", "name", "symbol", "decimals", "restricted",
+    "total_supply", "block", "holders": [{"account", "balance", "frozen"}]} (amounts in base units).
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    with out.progress("Reading the share token's logs…"):
+        table = session.ledger.cap_table(token_id, block=block)
+
+    def human() -> None:
+        mode = "restricted" if table.restricted else "unrestricted"
+        out.line(
+            f"Cap table of token {short(table.token_id_hex)} at block {table.block}: {len(table.holders)} holder(s) "
+            f"of {units(table.total_supply, table.decimals, table.symbol)} ({mode}, share token {table.share_token})."
+        )
+        out.print(cap_table_table(table, session.names))
+
+    out.result(model_json(table), human)
+
+
+@shares_app.command("permit", epilog=AMOUNTS_HELP)
+def permit(
+    token: TokenArg,
+    spender: AccountArg,
+    amount: AmountArg,
+    expires_in: PermitLifetimeOpt = "1d",
+    raw: RawOpt = False,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Sign an ERC-2612 permit (no transaction): ACCOUNT may then move AMOUNT of your shares once it submits it.
+
+    Hand the printed permit to the spender (an exchange, a custodian); it calls `permit(owner, spender, value,
+    deadline, v, r, s)` on the share token before the deadline.
+
+    With --json prints {"token_id", "token_id_dec", "share_token", "owner", "spender", "value", "nonce",
+    "deadline", "v", "r", "s", "signature"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    lifetime = parse_duration(expires_in)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    ledger = session.ledger
+    session.signer()
+    info = ledger.share_info(token_id)
+    value = amount_units(amount, info.decimals, raw=raw)
+    deadline = ledger.chain_time() + int(lifetime.total_seconds())
+    signed = ledger.sign_permit(token_id, spender, value, deadline)
+
+    def human() -> None:
+        names = session.names
+        until = dt.datetime.fromtimestamp(signed.deadline, dt.UTC)
+        out.line(
+            f"Signed a permit: {names.label(signed.spender)} may move {units(value, info.decimals, info.symbol)} of "
+            f"{names.label(signed.owner)}'s shares until {until:%Y-%m-%d %H:%M} UTC (nonce {signed.nonce})."
+        )
+        out.line(
+            details_lines(
+                [
+                    ("Share token", signed.share_token),
+                    ("Deadline", str(signed.deadline)),
+                    ("v, r, s", f"{signed.v}, {signed.r}, {signed.s}"),
+                ]
+            )
+        )
+
+    out.result(model_json(signed), human)

@@ -1,0 +1,150 @@
+"""The full deployment: addresses, deployment.json, attaching by address, and errors decoded from every ABI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_abi.abi import encode
+from eth_utils.crypto import keccak
+from ipledger import (
+    ComplianceError,
+    ContractRevertError,
+    FrozenSharesError,
+    IncompleteOwnershipError,
+    Ledger,
+    NotFractionalizedError,
+    OrderError,
+    RegistryError,
+    local_node_status,
+    read_local_deployment,
+    stop_local_node,
+)
+from ipledger._artifacts import SHIPPED_CONTRACTS, load_artifact
+from ipledger._reverts import RevertDecoder
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("IPLEDGER_HOME", str(folder))
+    yield folder
+    if local_node_status(folder) is not None:
+        stop_local_node(folder)
+
+
+def test_deploy_records_every_contract(ledger: Ledger) -> None:
+    deployment = ledger.deployment
+    addresses = deployment.addresses()
+    assert None not in addresses.values() and len(set(addresses.values())) == 5
+    assert deployment.registry == ledger.registry_address
+    assert ledger.vault.functions.registry().call() == deployment.registry
+    assert ledger.vault.functions.compliance().call() == deployment.compliance
+    assert set(deployment.transactions) == set(SHIPPED_CONTRACTS) - {"ShareToken"}
+    assert ledger.compliance.functions.isOfficer(ledger.signer.address).call()
+
+
+def test_connect_finds_the_compliance_registry_through_the_vault(ledger: Ledger) -> None:
+    deployment = ledger.deployment
+    other = Ledger.connect(
+        ledger.rpc_url, registry=deployment.registry, vault=deployment.vault, desk=deployment.desk, account="dev1"
+    )
+    assert other.deployment.compliance == deployment.compliance
+    assert other.deployment.stablecoin is None
+
+
+def test_share_features_name_the_missing_option(ledger: Ledger) -> None:
+    bare = Ledger.connect(ledger.rpc_url, registry=ledger.registry_address, account="dev1")
+    with pytest.raises(RegistryError, match=r"vault=ADDRESS.*--vault"):
+        bare.share_token(1)
+    with pytest.raises(RegistryError, match=r"desk=ADDRESS.*--desk"):
+        bare.cancel_orders_below(5)
+    with pytest.raises(RegistryError, match="--payment-token"):
+        bare.payment_balance(None, "dev1")
+
+
+def test_attaching_the_wrong_contracts_is_refused(ledger: Ledger) -> None:
+    deployment = ledger.deployment
+    with pytest.raises(RegistryError, match="not the FractionVault"):
+        Ledger.connect(ledger.rpc_url, registry=deployment.registry, vault=deployment.desk)
+    with pytest.raises(RegistryError, match="not the SettlementDesk"):
+        Ledger.connect(ledger.rpc_url, registry=deployment.registry, desk=deployment.vault)
+    other = Ledger.connect(ledger.rpc_url, account="dev0")
+    other_registry = other.deploy()  # a second suite on the same chain
+    with pytest.raises(RegistryError, match="serves the registry"):
+        Ledger.connect(ledger.rpc_url, registry=other_registry, vault=deployment.vault)
+
+
+def test_the_local_deployment_file_holds_every_address(home: Path) -> None:
+    first = Ledger.local()
+    recorded = json.loads((home / "local" / "deployment.json").read_text("utf-8"))
+    assert recorded == {**first.deployment.addresses(), "chain_id": 31337}
+    again = Ledger.local()
+    assert again.deployment.addresses() == first.deployment.addresses()
+
+
+def test_an_old_deployment_file_gets_the_share_contracts_deployed_beside_its_registry(home: Path) -> None:
+    first = Ledger.local()
+    path = home / "local" / "deployment.json"
+    path.write_text(json.dumps({"registry": first.registry_address, "chain_id": 31337}), "utf-8")
+    upgraded = Ledger.local()
+    assert upgraded.registry_address == first.registry_address
+    assert upgraded.deployment.vault not in (None, first.deployment.vault)
+    assert upgraded.vault.functions.registry().call() == first.registry_address
+    recorded = read_local_deployment(home)
+    assert recorded is not None and recorded.vault == upgraded.deployment.vault and recorded.desk is not None
+
+
+def _dummy(kind: str) -> Any:
+    if kind == "address":
+        return "0x" + "11" * 20
+    if kind == "bool":
+        return True
+    if kind == "string":
+        return "text"
+    if kind.startswith("bytes"):
+        return b"\x41" * int(kind[5:] or 1)
+    return 7
+
+
+ALL_ERRORS = sorted(
+    {
+        (entry["name"], tuple(param["type"] for param in entry["inputs"]))
+        for name in SHIPPED_CONTRACTS
+        for entry in load_artifact(name).abi
+        if entry["type"] == "error"
+    }
+)
+
+
+@pytest.mark.parametrize(("name", "types"), ALL_ERRORS, ids=[f"{name}{len(types)}" for name, types in ALL_ERRORS])
+def test_every_error_of_every_shipped_contract_decodes_by_name(name: str, types: tuple[str, ...]) -> None:
+    data = keccak(text=f"{name}({','.join(types)})")[:4] + encode(list(types), [_dummy(kind) for kind in types])
+    error = RevertDecoder.for_shipped_contracts().decode(data)
+    assert error.error_name == name
+    assert len(error.error_args) == len(types)
+
+
+@pytest.mark.parametrize(
+    ("signature", "values", "expected"),
+    [
+        ("NotEligible(address)", ["0x" + "22" * 20], ComplianceError),
+        ("VerificationExpired(address,uint40)", ["0x" + "22" * 20, 5], ComplianceError),
+        ("CountryBlocked(address,bytes2)", ["0x" + "22" * 20, b"DE"], ComplianceError),
+        ("HolderFrozen(address)", ["0x" + "22" * 20], FrozenSharesError),
+        ("InsufficientUnfrozenBalance(address,uint256,uint256)", ["0x" + "22" * 20, 1, 2], FrozenSharesError),
+        ("IncompleteOwnership(address,uint256,uint256)", ["0x" + "22" * 20, 1, 2], IncompleteOwnershipError),
+        ("NotFractionalized(uint256)", [9], NotFractionalizedError),
+        ("OrderExpired(bytes32,uint256)", [b"\x01" * 32, 3], OrderError),
+        ("FillExceedsRemaining(bytes32,uint256,uint256)", [b"\x01" * 32, 1, 2], OrderError),
+        ("PaymentShortfall(uint256,uint256)", [2, 1], OrderError),
+    ],
+)
+def test_share_errors_raise_their_named_exceptions(signature: str, values: list[Any], expected: type) -> None:
+    types = signature[signature.index("(") + 1 : -1].split(",")
+    data = keccak(text=signature)[:4] + encode(types, values)
+    error = RevertDecoder.for_shipped_contracts().decode(data)
+    assert type(error) is expected and isinstance(error, ContractRevertError)
