@@ -22,6 +22,9 @@ interface IShareToken {
     /// @notice A reason hash must not be zero.
     error MissingReasonHash();
 
+    /// @notice Shares cannot be sent to the zero address (only the vault burns them, at redemption).
+    error InvalidRecipient(address to);
+
     /// @notice A freeze of zero shares; use `unfreeze`.
     error ZeroFreeze();
 

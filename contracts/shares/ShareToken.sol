@@ -191,7 +191,12 @@ contract ShareToken is ERC20, IShareToken {
         if (from == address(0)) return;
         uint256 config = _config;
         if (!_forcing && config >> _FROZEN_COUNT_SHIFT != 0) _checkUnfrozen(from, amount);
-        if (to == address(0) || config & _RESTRICTED == 0) return;
+        if (to == address(0)) {
+            // Only the vault's redemption burns: shares sent to zero would make redemption impossible for all.
+            if (msg.sender != _vault) revert InvalidRecipient(to);
+            return;
+        }
+        if (config & _RESTRICTED == 0) return;
         ICompliance registry_ = ICompliance(address(uint160(config)));
         if (_forcing) registry_.checkHolder(to);
         else registry_.checkTransfer(from, to);
