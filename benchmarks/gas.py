@@ -28,6 +28,7 @@ from compile import compile_directory  # noqa: E402
 from gas_shares import measure_shares, share_targets  # noqa: E402
 from ipledger import dev_account, start_node, stop_node  # noqa: E402
 from ipledger._artifacts import load_artifact  # noqa: E402
+from ipledger._ledger import VOUCHER_TYPES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SNAPSHOT = ROOT / ".gas-snapshot"
@@ -156,22 +157,7 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
             "chainId": bench.w3.eth.chain_id,
             "verifyingContract": registry.address,
         },
-        message_types={
-            "Voucher": [
-                {"name": "to", "type": "address"},
-                {"name": "registration", "type": "Registration"},
-                {"name": "nonce", "type": "uint256"},
-                {"name": "deadline", "type": "uint256"},
-            ],
-            "Registration": [
-                {"name": "rightId", "type": "uint256"},
-                {"name": "contentHash", "type": "bytes32"},
-                {"name": "kind", "type": "uint8"},
-                {"name": "jurisdiction", "type": "bytes2"},
-                {"name": "expiry", "type": "uint40"},
-                {"name": "metadataURI", "type": "string"},
-            ],
-        },
+        message_types=VOUCHER_TYPES,
         message_data={
             "to": recipient.address,
             "registration": dict(

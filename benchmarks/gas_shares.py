@@ -14,25 +14,11 @@ from _bench import EVIDENCE, URI, Bench, Row
 from eth_account.messages import encode_typed_data
 from ipledger import dev_account
 from ipledger._artifacts import load_artifact
+from ipledger._orders import ORDER_TYPES
 from web3 import Web3
 
 SUPPLY = 1_000_000 * 10**18
 UNIT = 10**18
-ORDER_TYPES = {
-    "Order": [
-        {"name": "maker", "type": "address"},
-        {"name": "makerSells", "type": "bool"},
-        {"name": "assetKind", "type": "uint8"},
-        {"name": "asset", "type": "address"},
-        {"name": "assetId", "type": "uint256"},
-        {"name": "amount", "type": "uint256"},
-        {"name": "paymentToken", "type": "address"},
-        {"name": "price", "type": "uint256"},
-        {"name": "expiry", "type": "uint256"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "taker", "type": "address"},
-    ]
-}
 
 
 def _deploy(bench: Bench, name: str, *args: Any) -> Any:

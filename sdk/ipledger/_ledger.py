@@ -84,7 +84,7 @@ _ROLES = {
 #: Roles held in the compliance registry rather than the IP registry.
 _COMPLIANCE_ROLES = ("compliance_officer",)
 _STATUS = [RightStatus.ACTIVE, RightStatus.FROZEN, RightStatus.EXPIRED]
-_VOUCHER_TYPES = {
+VOUCHER_TYPES = {
     "Voucher": [
         {"name": "to", "type": "address"},
         {"name": "registration", "type": "Registration"},
@@ -393,7 +393,7 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
                 "chainId": self.chain_id,
                 "verifyingContract": self.registry_address,
             },
-            message_types=_VOUCHER_TYPES,
+            message_types=VOUCHER_TYPES,
             message_data=message,
         )
         signature = bytes(self.signer.account.sign_message(signable).signature)

@@ -21,7 +21,7 @@ __all__ = ["DESK_DOMAIN_NAME", "DESK_DOMAIN_VERSION", "order_hash", "recover_ord
 
 DESK_DOMAIN_NAME = "IPLedger Settlement"
 DESK_DOMAIN_VERSION = "1"
-_ORDER_TYPES = {
+ORDER_TYPES = {
     "Order": [
         {"name": "maker", "type": "address"},
         {"name": "makerSells", "type": "bool"},
@@ -62,7 +62,7 @@ def _signable(order: Order, *, chain_id: int, desk: str) -> SignableMessage:
             "chainId": chain_id,
             "verifyingContract": desk,
         },
-        message_types=_ORDER_TYPES,
+        message_types=ORDER_TYPES,
         message_data=_message(order),
     )
 
