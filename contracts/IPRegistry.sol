@@ -452,12 +452,15 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     /// @dev A bundle registered under a self-declared claim of another right may be registered again by a
-    /// registrar, or by a claim committed earlier: the other claim loses the bundle (its documents no longer
-    /// verify). A bundle under a registrar-verified right never moves.
+    /// registrar, or by a claim committed earlier if the other claim is not frozen: the other claim loses the
+    /// bundle (its documents no longer verify). A bundle under a registrar-verified right never moves.
     function _reclaimContent(bytes32 contentHash, uint256 fromToken, uint256 toToken, uint256 commitBlock) private {
-        if (!_getExtraData(fromToken).isSelfDeclared()) revert ContentAlreadyRegistered(contentHash, fromToken);
-        if (commitBlock != 0 && commitBlock >= _claims[fromToken].commitBlock) {
-            revert ContentAlreadyRegistered(contentHash, fromToken);
+        uint96 other = _getExtraData(fromToken);
+        if (!other.isSelfDeclared()) revert ContentAlreadyRegistered(contentHash, fromToken);
+        if (commitBlock != 0) {
+            if (commitBlock >= _claims[fromToken].commitBlock) revert ContentAlreadyRegistered(contentHash, fromToken);
+            // As for the right itself: a claim cannot take what a court froze, a registrar can.
+            if (other.isFrozen()) revert TokenIsFrozen(fromToken);
         }
         delete _claims[fromToken].contentHash;
         emit ContentReclaimed(contentHash, fromToken, toToken);

@@ -80,6 +80,11 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("shareToken", "address"), ("holder", "address")],
         [("supply", "uint256")],
     ),
+    "CustodyLost": (
+        "CustodyLost(uint256,address,address)",
+        [("tokenId", "uint256"), ("shareToken", "address"), ("holder", "address")],
+        [],
+    ),
 }
 
 #: topic0 (hex, 0x-prefixed) -> event name.
@@ -96,7 +101,7 @@ TOKEN_FIRST_EVENTS = (
     "MetadataURIUpdated",
 )
 #: The share vault's events about a right (token id first, too).
-VAULT_EVENTS = ("Fractionalized", "Redeemed")
+VAULT_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost")
 #: ERC-20 ``Transfer``: the same topic as ERC-721's, but two indexed arguments and the amount as data.
 ERC20_TRANSFER_TOPIC = TOPIC_OF["Transfer"]
 

@@ -260,7 +260,7 @@ class MarketMixin(LedgerBase):
         return self._send(self.desk.functions.cancel(plain.as_tuple()), "cancel order")
 
     def cancel_orders_below(self, nonce: int | None = None) -> TransactionResult:
-        """Maker: voids every order of the signer with a nonce below ``nonce`` (default: :meth:`fresh_nonce`,
-        which voids every order made so far with default nonces)."""
-        below = self.fresh_nonce() if nonce is None else nonce
+        """Maker: voids every order of the signer with a nonce below ``nonce`` (default: one above
+        :meth:`fresh_nonce`, which voids every order made so far with default nonces)."""
+        below = self.fresh_nonce() + 1 if nonce is None else nonce
         return self._send(self.desk.functions.cancelBelow(below), "cancel orders")

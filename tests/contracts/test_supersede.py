@@ -687,3 +687,36 @@ def test_registrar_verified_right_cannot_be_superseded(
     assert registry.ownerOf(right) == alice
     assert registry.recordOf(right)["selfDeclared"] is False
     assert registry.claimCommitBlock(right) == 0
+
+
+# ------------------------------------------------------------------------------------------- reclaimed bundles
+
+
+def test_earlier_claim_reclaims_a_bundle_held_by_another_right(
+    registry: Any, alice: Any, attacker: Any, new_registration: Any
+) -> None:
+    mine = new_registration()
+    decoy = new_registration(content_hash=mine.content_hash)  # another right id, the victim's documents
+    commit(registry, alice, mine)
+    claim(registry, attacker, decoy)
+    tx = reveal(registry, alice, mine)
+    assert (
+        "ContentReclaimed",
+        {"contentHash": mine.content_hash, "fromTokenId": decoy.right_id, "toTokenId": mine.right_id},
+    ) in events_of(tx)
+    assert registry.tokenOfContent(mine.content_hash) == mine.right_id
+    assert registry.ownerOf(decoy.right_id) == attacker  # the decoy right stays, without documents
+
+
+def test_claim_cannot_reclaim_the_bundle_of_a_frozen_claim(
+    registry: Any, registrar: Any, alice: Any, attacker: Any, new_registration: Any
+) -> None:
+    mine = new_registration()
+    decoy = new_registration(content_hash=mine.content_hash)
+    commit(registry, alice, mine)
+    claim(registry, attacker, decoy)
+    registry.freeze(decoy.right_id, ORDER, {"from": registrar})
+    with reverts("TokenIsFrozen", decoy.right_id):
+        reveal(registry, alice, mine)
+    registry.register(alice, mine.as_tuple(), {"from": registrar})  # a registrar still can
+    assert registry.tokenOfContent(mine.content_hash) == mine.right_id
