@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 
 from ._events import TOKEN_FIRST_EVENTS, TOPIC_OF, VAULT_EVENTS, DecodedLog, decode_log, token_topic
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import EventKind, HistoryEvent
 from ._rpc import Rpc
 
-__all__ = ["build_history", "fetch_token_logs", "fetch_vault_logs"]
+__all__ = ["build_history", "fetch_token_logs", "fetch_vault_logs", "merge_history"]
 
 _ZERO = "0x0000000000000000000000000000000000000000"
 
@@ -56,8 +57,12 @@ def fetch_vault_logs(
 
 def build_history(rpc: Rpc, logs: list[DecodedLog]) -> list[HistoryEvent]:
     """Merges each transfer with the registration, assignment, forced transfer, fractionalization or redemption
-    that explains it."""
-    timestamps = fetch_block_timestamps(rpc, [log.block for log in logs])
+    that explains it; block timestamps come from the node."""
+    return merge_history(logs, fetch_block_timestamps(rpc, [log.block for log in logs]))
+
+
+def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list[HistoryEvent]:
+    """:func:`build_history` with the blocks' unix timestamps given (the event index stores them)."""
     by_tx: dict[str, list[DecodedLog]] = defaultdict(list)
     for log in logs:
         by_tx[log.tx_hash].append(log)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -35,12 +36,14 @@ from ._events import DecodedLog
 from ._exceptions import (
     ContractRevertError,
     InvalidInputError,
+    NodeError,
     NotFoundError,
     RegistryError,
 )
 from ._hashing import bundle_hash, hash_file
 from ._history import build_history, fetch_token_logs, fetch_vault_logs
 from ._ids import parse_token_id
+from ._index import EventIndex
 from ._market import MarketMixin
 from ._models import (
     Check,
@@ -58,6 +61,7 @@ from ._models import (
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._payments import PaymentsMixin
+from ._proofs import TrustlessVerifier
 from ._shares import SharesMixin
 from ._verify import custody_check, notices_for, shares_check
 
@@ -540,8 +544,8 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
         logs, _ = self._logs(token)
         return self._record(token, logs)
 
-    def _record(self, token: int, logs: list[Any]) -> RightRecord:
-        raw = self._read(self.registry.functions.recordOf(token), "read")
+    def _record(self, token: int, logs: list[Any], block: int | None = None) -> RightRecord:
+        raw = self._read(self.registry.functions.recordOf(token), "read", block=block)
         registered = next((log for log in reversed(logs) if log.name == "RightRegistered"), None)
         if registered is None:
             raise NotFoundError(f"token {hex(token)} exists but its registration event was not found")
@@ -571,16 +575,25 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             registration_block=registered.block,
         )
 
-    def history(self, token_id: int | str) -> History:
-        """Everything that happened to the right, in chain order, from a few ``eth_getLogs`` calls."""
+    def history(self, token_id: int | str, *, index: EventIndex | None = None) -> History:
+        """Everything that happened to the right, in chain order, from a few ``eth_getLogs`` calls.
+
+        With ``index`` (an :class:`~ipledger.EventIndex` of this registry) the history comes from the index when it
+        has synced up to the chain head, and from the node otherwise.
+        """
         token = parse_token_id(token_id)
+        if index is not None:
+            if index.registry.lower() != self.registry_address.lower() or index.chain_id != self.chain_id:
+                raise InvalidInputError(f"the index {index.path} is not the index of this registry")
+            if index.cursor >= self._head():
+                return index.history(token)
         logs, _ = self._logs(token, custody=True)
         if not logs:
             self._require_exists(token)
         return History(token_id=token, token_id_hex=hex(token), events=build_history(self._rpc, logs))
 
-    def _require_exists(self, token: int) -> None:
-        if not self._read(self.registry.functions.exists(token), "read"):
+    def _require_exists(self, token: int, block: int | None = None) -> None:
+        if not self._read(self.registry.functions.exists(token), "read", block=block):
             raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
 
     def verify(
@@ -589,18 +602,32 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
         *,
         documents: Sequence[str | Path] | None = None,
         metadata: IPMetadata | None = None,
+        block: int | None = None,
+        trust_block_hash: str | None = None,
     ) -> VerificationReport:
         """Checks the registry code, the chain of custody, the documents and the status; see the report.
 
+        With ``trust_block_hash`` (a checkpoint you trust, e.g. from another node or a block explorer) the right
+        is verified as of that block and nothing the node says is taken on trust: headers are linked to the
+        checkpoint, the right's logs are proven against the receipts tries, and the owner against the state root
+        (checks ``header_chain``, ``receipts_root``, ``log_not_in_receipts``, ``log_withheld``, ``owner_proof``).
+
         A right in the share vault is in custody, not lost: the ``shares`` check names its share token and the
-        report's ``shares`` section holds the current cap table.
+        report's ``shares`` section holds the current cap table. ``block`` verifies the right as it stood at that
+        block (default: the latest): later events are left out and the record is read at that block (past blocks
+        need a node that keeps history); the registry code check always looks at the code deployed now.
         """
         token = parse_token_id(token_id)
-        head = self._head()
+        latest = self._head()
+        head = latest if block is None else block
+        if trust_block_hash is not None:
+            head = self._trusted_block_number(trust_block_hash, block)
+        if not 0 <= head <= latest:
+            raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
         checks: list[Check] = [self._code_check()]
-        self._require_exists(token)
+        self._require_exists(token, head)
         logs, _ = self._logs(token, head, custody=True)
-        record = self._record(token, logs)
+        record = self._record(token, logs, head)
         events = build_history(self._rpc, logs)
         vault = None if self._vault is None else str(self._vault.address)
         checks.append(_registration_check(logs, record))
@@ -614,7 +641,7 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             shares_verdict = shares_check(record.owner, vault, shares, cap_table)
             if shares_verdict is not None:
                 checks.append(shares_verdict)
-        checks.append(self._content_key_check(token, record))
+        checks.append(self._content_key_check(token, record, head))
         if documents is not None:
             checks.append(self._documents_check(record, documents))
         if metadata is not None:
@@ -635,6 +662,17 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
                 else f"registrar-verified by {record.registrar}",
             )
         )
+        if trust_block_hash is not None:
+            registry_logs = [log for log in logs if log.address == self.registry_address]
+            checks.extend(
+                TrustlessVerifier(self._rpc, trust_block_hash).verify(
+                    registry=self.registry_address,
+                    token_id=token,
+                    logs=registry_logs,
+                    owner=record.owner,
+                    from_block=min((log.block for log in registry_logs), default=head),
+                )
+            )
         verdict = "verified" if all(check.ok for check in checks) else "failed"
         return VerificationReport(
             token_id=token,
@@ -650,6 +688,16 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             shares=cap_table,
         )
 
+    def _trusted_block_number(self, trust_block_hash: str, block: int | None) -> int:
+        if block is not None:
+            raise InvalidInputError("give either a block or a trusted block hash, not both")
+        if not re.fullmatch(r"0x[0-9a-fA-F]{64}", trust_block_hash):
+            raise InvalidInputError(f"trusted block hash {trust_block_hash!r} is not 0x and 64 hex digits")
+        anchor = self._rpc.call("eth_getBlockByHash", [trust_block_hash, False])
+        if anchor is None:
+            raise NodeError(f"the node does not know the trusted block {trust_block_hash}", endpoint=self.rpc_url)
+        return int(anchor["number"], 16)
+
     def _code_check(self) -> Check:
         matches = self._code_matches(self.registry_address)
         version = self._artifact.compiler.get("version", "?")
@@ -661,10 +709,9 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             else "runtime code differs from the shipped artifact: not the registry this SDK ships",
         )
 
-    def _content_key_check(self, token: int, record: RightRecord) -> Check:
-        stored = int(
-            self._read(self.registry.functions.tokenOfContent(bytes.fromhex(record.content_hash[2:])), "verify")
-        )
+    def _content_key_check(self, token: int, record: RightRecord, block: int | None = None) -> Check:
+        content = bytes.fromhex(record.content_hash[2:])
+        stored = int(self._read(self.registry.functions.tokenOfContent(content), "verify", block=block))
         return Check(
             name="content_key",
             ok=stored == token,

@@ -26,13 +26,14 @@ def _is_limit_error(error: RpcResponseError) -> bool:
 def fetch_logs(
     rpc: Rpc,
     *,
-    address: str,
+    address: str | Sequence[str],
     topics: Sequence[Any],
     from_block: int,
     to_block: int,
     max_range: int | None = None,
 ) -> list[dict[str, Any]]:
-    """All logs matching ``topics`` at ``address`` in ``[from_block, to_block]``, in chain order.
+    """All logs matching ``topics`` at ``address`` (or any of several addresses) in ``[from_block, to_block]``, in
+    chain order.
 
     Ranges start at ``max_range`` blocks (the whole span when ``None``) and are halved whenever the
     provider refuses a request for its size, down to a single block.
@@ -45,7 +46,14 @@ def fetch_logs(
             logs.extend(
                 rpc.call(
                     "eth_getLogs",
-                    [{"address": address, "topics": list(topics), "fromBlock": hex(start), "toBlock": hex(end)}],
+                    [
+                        {
+                            "address": address if isinstance(address, str) else list(address),
+                            "topics": list(topics),
+                            "fromBlock": hex(start),
+                            "toBlock": hex(end),
+                        }
+                    ],
                 )
             )
         except RpcResponseError as error:

@@ -56,3 +56,16 @@ def test_verify_of_a_frozen_right_fails_and_says_why(registered: tuple[Patent, s
     assert "FAILED" in result.stdout and "status" in result.stdout
     assert "frozen in block" in result.stdout  # the notice
     assert "verification failed: status" in result.stderr
+
+
+def test_verify_against_a_trusted_block_hash_proves_everything(
+    registered: tuple[Patent, str], cli_json: Json, chain_rpc_url: str
+) -> None:
+    from web3 import Web3
+
+    _, token = registered
+    head = Web3(Web3.HTTPProvider(chain_rpc_url)).eth.get_block("latest")
+    report = cli_json("verify", token, "--trust-block-hash", "0x" + bytes(head["hash"]).hex())
+    assert report["verdict"] == "verified"
+    names = {check["name"] for check in report["checks"]}
+    assert {"header_chain", "receipts_root", "log_not_in_receipts", "log_withheld", "owner_proof"} <= names

@@ -42,7 +42,12 @@ class LimitingProxy:
 def limiting_proxy(upstream: str, *, max_blocks: int) -> Iterator[tuple[str, LimitingProxy]]:
     """Runs a :class:`LimitingProxy` on a free loopback port; yields its URL and the proxy."""
     proxy = LimitingProxy(upstream, max_blocks=max_blocks)
+    with _serve(proxy) as url:
+        yield url, proxy
 
+
+@contextmanager
+def _serve(proxy: LimitingProxy) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -61,7 +66,52 @@ def limiting_proxy(upstream: str, *, max_blocks: int) -> Iterator[tuple[str, Lim
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", proxy
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+class LyingProxy(LimitingProxy):
+    """Forwards to ``upstream`` but lies in one way: ``drop``, ``alter`` or ``invent`` a log of the event whose
+    topic is ``topic`` in ``eth_getLogs`` answers, or ``storage``: a wrong value in ``eth_getProof``."""
+
+    def __init__(self, upstream: str, *, lie: str, topic: str) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.lie = lie
+        self.topic = topic.lower()
+        self.lies_told = 0
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = super().handle(request)
+        method = request.get("method")
+        if method == "eth_getLogs" and isinstance(answer.get("result"), list):
+            answer["result"] = self._lie_about_logs(answer["result"])
+        elif method == "eth_getProof" and self.lie == "storage" and "result" in answer:
+            answer["result"]["storageProof"][0]["value"] = "0x" + "ab" * 20
+            self.lies_told += 1
+        return answer
+
+    def _lie_about_logs(self, logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        matching = [log for log in logs if log["topics"] and log["topics"][0].lower() == self.topic]
+        if not matching:
+            return logs
+        target = matching[0]
+        self.lies_told += 1
+        if self.lie == "drop":
+            return [log for log in logs if log is not target]
+        if self.lie == "alter":
+            altered = dict(target, data="0x" + "00" * 31 + "01")
+            return [altered if log is target else log for log in logs]
+        if self.lie == "invent":
+            invented = dict(target, transactionHash="0x" + "77" * 32, logIndex="0x63")
+            return [*logs, invented]
+        return logs
+
+
+@contextmanager
+def lying_proxy(upstream: str, *, lie: str, topic: str) -> Iterator[tuple[str, LyingProxy]]:
+    """Runs a :class:`LyingProxy` on a free loopback port; yields its URL and the proxy."""
+    proxy = LyingProxy(upstream, lie=lie, topic=topic)
+    with _serve(proxy) as url:
+        yield url, proxy

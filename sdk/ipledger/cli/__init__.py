@@ -6,6 +6,8 @@ Commands and where they live (each module has one job):
 - ``_registry_commands``: ``deploy``, ``grant-role``
 - ``_rights_commands``: ``register``, ``assign`` (alias ``transfer``), ``freeze``, ``unfreeze``, ``force-transfer``
 - ``_audit_commands``: ``show``, ``history``, ``verify``
+- ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``
+- ``_index_commands``: ``index sync|status|history|portfolio|rights|transfers`` (the SQLite event index)
 - ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit``
 - ``_compliance_commands``: ``compliance verify-investor|add-venue|revoke|block-country|status|freeze|unfreeze|
   force-transfer|recover|restrict|unrestrict``
@@ -27,9 +29,11 @@ from ._audit_commands import history, show, verify
 from ._compliance_commands import compliance_app
 from ._demo import demo
 from ._errors import ErrorHandlingGroup
+from ._index_commands import index_app
 from ._market_commands import market_app
 from ._node_commands import node_app
 from ._registry_commands import deploy, grant_role
+from ._report_commands import report
 from ._rights_commands import assign, force_transfer, freeze, register, unfreeze
 from ._share_commands import shares_app
 from ._stablecoin_commands import stablecoin_app
@@ -60,6 +64,8 @@ app.command("force-transfer", rich_help_panel="Rights")(force_transfer)
 app.command("show", rich_help_panel="Audit")(show)
 app.command("history", rich_help_panel="Audit")(history)
 app.command("verify", rich_help_panel="Audit")(verify)
+app.command("report", rich_help_panel="Audit")(report)
+app.add_typer(index_app, name="index", rich_help_panel="Audit")
 app.add_typer(shares_app, name="shares", rich_help_panel="Shares and trading")
 app.add_typer(compliance_app, name="compliance", rich_help_panel="Shares and trading")
 app.add_typer(market_app, name="market", rich_help_panel="Shares and trading")

@@ -122,6 +122,16 @@ def print_report(out: Output, report: VerificationReport, names: Names | None = 
         out.print(cap_table_table(report.shares, names, title=f"Shares ({report.shares.symbol}), largest first"))
 
 
+TrustBlockHashOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--trust-block-hash",
+        metavar="HASH",
+        help="Verify against this trusted block hash with Merkle proofs, trusting nothing the node says.",
+    ),
+]
+
+
 def verify(
     token: TokenArg,
     docs: DocsOpt = None,
@@ -132,8 +142,13 @@ def verify(
     vault: VaultOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
+    trust_block_hash: TrustBlockHashOpt = None,
 ) -> None:
     """Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails).
+
+    With --trust-block-hash HASH (a block hash you trust, from another node or an explorer) nothing the node
+    says is taken on trust: the right is verified as of that block, its events are proven against the receipts
+    tries of headers linked to HASH, and its owner against the state root (eth_getProof).
 
     Checks that the registry runs the code ipledger ships, the registration is unique, the chain of custody is
     unbroken up to the current owner, and the right is not frozen; with --doc, that your documents hash to
@@ -153,7 +168,9 @@ def verify(
     session: Session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     expected = complete_metadata(session.ledger, expected, documents)
     with out.progress("Verifying…"):
-        report = session.ledger.verify(token_id, documents=documents, metadata=expected)
+        report = session.ledger.verify(
+            token_id, documents=documents, metadata=expected, trust_block_hash=trust_block_hash
+        )
     out.result(model_json(report), lambda: print_report(out, report, session.names))
     if report.verdict != "verified":
         failed = ", ".join(check.name for check in report.checks if not check.ok)

@@ -1,0 +1,783 @@
+"""The event index: an embedded SQLite copy of the registry's, the share vault's and the share tokens' logs.
+
+One file per chain and registry, ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite`` (schema in
+:mod:`ipledger._index_schema`). :meth:`EventIndex.sync` reads logs by block chunks with the adaptive
+``eth_getLogs`` reader and commits each chunk together with the cursor in one transaction, so a sync killed at
+any point resumes where it stopped and never stores a log twice. Before each chunk it compares the stored hash of
+the cursor block with the node's; after a reorganization it deletes everything above the fork point (the latest
+stored block whose hash still matches) and syncs again from there.
+
+Queries (history, portfolio, cap table, rights, transfers) read only the file; dates become blocks through the
+stored block timestamps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from pydantic import Field
+
+from ._base import LedgerBase
+from ._events import TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
+from ._exceptions import InvalidInputError, NodeError, NotFoundError
+from ._history import merge_history
+from ._index_schema import REORG_WINDOW, SCHEMA, SCHEMA_VERSION
+from ._logs import fetch_logs
+from ._models import (
+    ZERO_ADDRESS,
+    CapTable,
+    History,
+    Holding,
+    RightKind,
+    RightRecord,
+    RightStatus,
+    Uint256,
+    _Out,
+)
+from ._node import ipledger_home
+from ._rpc import Rpc
+
+__all__ = [
+    "EventIndex",
+    "IndexStatus",
+    "Portfolio",
+    "PortfolioRight",
+    "Rollback",
+    "SharePosition",
+    "SyncProgress",
+    "SyncResult",
+    "TransferRecord",
+    "index_path",
+]
+
+_MAX_UINT256 = 2**256 - 1
+#: Share token addresses per ``eth_getLogs`` request (providers cap address lists).
+_ADDRESSES_PER_QUERY = 500
+_HEADERS_PER_BATCH = 100
+_CHUNK_ATTEMPTS = 5
+#: The share tokens' events the index decodes: name -> (signature, indexed address names, data names and types).
+_SHARE_EVENTS: dict[str, tuple[str, list[str], list[tuple[str, str]]]] = {
+    "Transfer": ("Transfer(address,address,uint256)", ["from", "to"], [("value", "uint256")]),
+    "SharesFrozen": (
+        "SharesFrozen(address,uint256,bytes32,address)",
+        ["holder", "officer"],
+        [("amount", "uint256"), ("reasonHash", "bytes32")],
+    ),
+    "SharesUnfrozen": ("SharesUnfrozen(address,bytes32,address)", ["holder", "officer"], [("reasonHash", "bytes32")]),
+    "RestrictedModeSet": ("RestrictedModeSet(bool,address)", ["officer"], [("restricted", "bool")]),
+}
+_SHARE_TOPICS = {"0x" + keccak(text=signature).hex(): name for name, (signature, _, _) in _SHARE_EVENTS.items()}
+
+
+# ---------------------------------------------------------------------------- results
+
+
+class Rollback(_Out):
+    """A reorganization undone: logs above ``fork_block`` were deleted and synced again."""
+
+    fork_block: int
+    previous_cursor: int
+    removed_logs: int
+
+
+class SyncProgress(_Out):
+    """Reported after each committed chunk."""
+
+    cursor: int
+    target: int
+    chunks: int
+    logs_added: int
+
+
+class SyncResult(_Out):
+    """What one :meth:`EventIndex.sync` did."""
+
+    from_block: int
+    to_block: int
+    chunks: int
+    logs_added: int
+    share_tokens: int
+    rollbacks: list[Rollback]
+
+
+class IndexStatus(_Out):
+    """The index file and how far it has synced."""
+
+    path: str
+    chain_id: int
+    registry: str
+    vault: str | None
+    start_block: int
+    cursor: int
+    cursor_time: dt.datetime | None
+    head: int | None
+    fresh: bool | None
+    logs: int
+    rights: int
+    share_tokens: int
+    rollbacks: int
+
+
+class PortfolioRight(_Out):
+    """A right an owner held, and the block it came to them."""
+
+    token_id: int
+    token_id_hex: str
+    since_block: int
+
+
+class SharePosition(_Out):
+    """An owner's balance of a right's share token; amounts in base units."""
+
+    token_id: int
+    token_id_hex: str
+    share_token: str
+    symbol: str
+    decimals: int
+    balance: Uint256
+
+
+class Portfolio(_Out):
+    """What an account held at a block: rights and share balances."""
+
+    owner: str
+    block: int
+    rights: list[PortfolioRight]
+    shares: list[SharePosition]
+
+
+class TransferRecord(_Out):
+    """A move of a right (mint included) recorded by the registry."""
+
+    token_id: int
+    token_id_hex: str
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    block: int
+    timestamp: dt.datetime
+    tx_hash: str
+    log_index: int
+
+
+# ---------------------------------------------------------------------------- the index
+
+
+def index_path(chain_id: int, registry: str, *, home: Path | None = None) -> Path:
+    """Where the index of ``registry`` on ``chain_id`` lives."""
+    return (home or ipledger_home()) / "index" / f"{chain_id}-{to_checksum_address(registry)}.sqlite"
+
+
+def _decode_share_log(log: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The name and arguments of a share token log the index reads, or ``None``."""
+    topics = log.get("topics") or []
+    name = _SHARE_TOPICS.get(topics[0].lower()) if topics else None
+    if name is None:
+        return None
+    _, indexed, data = _SHARE_EVENTS[name]
+    if len(topics) != len(indexed) + 1:
+        return None
+    args: dict[str, Any] = {arg: address_topic(value) for arg, value in zip(indexed, topics[1:], strict=True)}
+    values = decode([kind for _, kind in data], bytes.fromhex(log["data"][2:]))
+    for (arg, kind), value in zip(data, values, strict=True):
+        args[arg] = "0x" + value.hex() if kind == "bytes32" else value
+    return name, args
+
+
+def _utc(when: dt.datetime | dt.date, *, end_of_day: bool = False) -> int:
+    """Unix seconds of a datetime (naive ones are UTC) or a date (its start, or its last second)."""
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime.combine(when, dt.time(23, 59, 59) if end_of_day else dt.time(0), tzinfo=dt.UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return int(when.timestamp())
+
+
+class EventIndex:
+    """An SQLite index of one registry's events (and its share vault's and share tokens'); see the module notes.
+
+    Open it with :meth:`for_ledger` (the file in ``$IPLEDGER_HOME/index``) or with a path; keep it up to date
+    with :meth:`sync`; every query reads the file only.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path)
+        self._db.executescript(SCHEMA)
+        version = self._meta("schema_version")
+        if version is None:
+            self._set_meta({"schema_version": str(SCHEMA_VERSION)})
+        elif int(version) != SCHEMA_VERSION:
+            raise InvalidInputError(f"the index {self.path} has schema {version}, expected {SCHEMA_VERSION}")
+
+    @classmethod
+    def for_ledger(cls, ledger: LedgerBase, *, home: Path | None = None) -> EventIndex:
+        """The index of the ledger's registry, in ``$IPLEDGER_HOME/index`` (or ``home``/index)."""
+        index = cls(index_path(ledger.chain_id, ledger.registry_address, home=home))
+        index._bind(ledger)
+        return index
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> EventIndex:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ settings
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+
+    def _require(self, key: str) -> str:
+        value = self._meta(key)
+        if value is None:
+            raise InvalidInputError(f"the index {self.path} was never synced: run sync first")
+        return value
+
+    @property
+    def registry(self) -> str:
+        return self._require("registry")
+
+    @property
+    def vault(self) -> str | None:
+        return self._meta("vault")
+
+    @property
+    def chain_id(self) -> int:
+        return int(self._require("chain_id"))
+
+    @property
+    def start_block(self) -> int:
+        return int(self._require("start_block"))
+
+    @property
+    def cursor(self) -> int:
+        """The last block fully indexed (``start_block - 1`` before the first chunk)."""
+        return int(self._require("cursor"))
+
+    def _bind(self, ledger: LedgerBase) -> None:
+        """Records (or checks) the chain, registry and vault this file indexes."""
+        registry = ledger.registry_address
+        vault = None if ledger._vault is None else str(ledger._vault.address)
+        chain = self._meta("chain_id")
+        if chain is None:
+            start = ledger.deployment_block
+            values = {"chain_id": str(ledger.chain_id), "registry": registry, "start_block": str(start)}
+            values["cursor"] = str(start - 1)
+            if vault is not None:
+                values["vault"] = vault
+            self._set_meta(values)
+            return
+        if int(chain) != ledger.chain_id or self.registry.lower() != registry.lower():
+            raise InvalidInputError(
+                f"the index {self.path} holds the registry {self.registry} on chain {chain}, not {registry} on chain "
+                f"{ledger.chain_id}"
+            )
+        known = self.vault
+        if vault is None or (known is not None and known.lower() == vault.lower()):
+            return
+        if known is not None:
+            raise InvalidInputError(f"the index {self.path} follows the share vault {known}, not {vault}")
+        # A vault attached after a sync without one: its earlier logs are missing, so index everything again.
+        with self._db:
+            for table in ("logs", "blocks", "share_tokens"):
+                self._db.execute(f"DELETE FROM {table}")
+        self._set_meta({"vault": vault, "cursor": str(self.start_block - 1)})
+
+    # ------------------------------------------------------------------ sync
+
+    def sync(
+        self,
+        ledger: LedgerBase,
+        *,
+        to_block: int | None = None,
+        chunk: int = 2000,
+        progress: Callable[[SyncProgress], None] | None = None,
+    ) -> SyncResult:
+        """Indexes the blocks after the cursor up to ``to_block`` (default: the chain head), ``chunk`` blocks per
+        transaction, calling ``progress`` after each; undoes reorganizations first (see the result's rollbacks)."""
+        if chunk < 1:
+            raise InvalidInputError("chunk must be at least 1 block")
+        self._bind(ledger)
+        rpc = ledger._rpc
+        head = ledger._head()
+        target = head if to_block is None else to_block
+        if target > head:
+            raise InvalidInputError(f"block {target} is not in the chain yet (head {head})")
+        rollbacks: list[Rollback] = []
+        first = self.cursor + 1
+        chunks = added = failures = 0
+        while True:
+            rollback = self._unwind(rpc)
+            if rollback is not None:
+                rollbacks.append(rollback)
+                first = min(first, rollback.fork_block + 1)
+            if self.cursor >= target:
+                break
+            begin = self.cursor + 1
+            end = min(begin + chunk - 1, target)
+            count = self._sync_chunk(rpc, begin, end)
+            if count is None:
+                failures += 1
+                if failures >= _CHUNK_ATTEMPTS:
+                    raise NodeError(
+                        f"the chain keeps changing under blocks {begin}-{end}; sync again later", endpoint=rpc.endpoint
+                    )
+                target = min(target, int(rpc.call("eth_blockNumber", []), 16))
+                continue
+            chunks += 1
+            added += count
+            if progress is not None:
+                progress(SyncProgress(cursor=end, target=target, chunks=chunks, logs_added=added))
+        (shares,) = self._db.execute("SELECT COUNT(*) FROM share_tokens").fetchone()
+        return SyncResult(
+            from_block=first,
+            to_block=self.cursor,
+            chunks=chunks,
+            logs_added=added,
+            share_tokens=shares,
+            rollbacks=rollbacks,
+        )
+
+    def _sync_chunk(self, rpc: Rpc, begin: int, end: int) -> int | None:
+        """Fetches and commits ``[begin, end]``; the number of logs added, or ``None`` when the node's blocks did
+        not match its logs (a reorganization under way): nothing was written then."""
+        addresses = [self.registry] + ([self.vault] if self.vault else [])
+        raw = fetch_logs(rpc, address=addresses, topics=[], from_block=begin, to_block=end)
+        known = [row[0] for row in self._db.execute("SELECT address FROM share_tokens")]
+        created: list[tuple[str, str, int]] = []
+        rows: list[tuple[Any, ...]] = []
+        vault = (self.vault or "").lower()
+        for log in raw:
+            decoded = decode_log(log)
+            if decoded is not None and decoded.address.lower() == vault and decoded.name == "Fractionalized":
+                created.append((decoded.args["shareToken"], str(decoded.args["tokenId"]), decoded.block))
+            rows.append(self._row(log, decoded))
+        for offset in range(0, len(known), _ADDRESSES_PER_QUERY):
+            group = known[offset : offset + _ADDRESSES_PER_QUERY]
+            raw += (share_logs := fetch_logs(rpc, address=group, topics=[], from_block=begin, to_block=end))
+            rows += [self._share_row(log) for log in share_logs]
+        fresh = [address for address, _, _ in created if address not in known]
+        if fresh:
+            since = min(block for _, _, block in created)
+            for offset in range(0, len(fresh), _ADDRESSES_PER_QUERY):
+                group = fresh[offset : offset + _ADDRESSES_PER_QUERY]
+                raw += (share_logs := fetch_logs(rpc, address=group, topics=[], from_block=since, to_block=end))
+                rows += [self._share_row(log) for log in share_logs]
+        numbers = {int(log["blockNumber"], 16) for log in raw} | set(range(max(begin, end - REORG_WINDOW + 1), end + 1))
+        headers = self._headers(rpc, sorted(numbers))
+        if headers is None:
+            return None
+        if any(headers[int(log["blockNumber"], 16)][0] != log["blockHash"] for log in raw):
+            return None
+        parent = self._db.execute("SELECT hash FROM blocks WHERE number = ?", (begin - 1,)).fetchone()
+        if parent is not None and begin in headers and headers[begin][2] != parent[0]:
+            return None
+        with self._db:
+            inserted = self._db.executemany(
+                "INSERT OR IGNORE INTO logs (address, block, block_hash, tx_hash, log_index, topics, data, name, args, "
+                "token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            ).rowcount
+            self._db.executemany(
+                "INSERT OR IGNORE INTO share_tokens (address, token_id, block) VALUES (?, ?, ?)", created
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO blocks (number, hash, timestamp) VALUES (?, ?, ?)",
+                [(number, block_hash, stamp) for number, (block_hash, stamp, _) in headers.items()],
+            )
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(end),))
+            self._db.execute(
+                "DELETE FROM blocks WHERE number < ? AND number NOT IN (SELECT block FROM logs)",
+                (end - REORG_WINDOW + 1,),
+            )
+        return max(inserted, 0)
+
+    @staticmethod
+    def _row(log: dict[str, Any], decoded: DecodedLog | None) -> tuple[Any, ...]:
+        token = decoded.args.get("tokenId") if decoded is not None else None
+        return (
+            to_checksum_address(log["address"]),
+            int(log["blockNumber"], 16),
+            log["blockHash"],
+            log["transactionHash"],
+            int(log["logIndex"], 16),
+            json.dumps(log["topics"]),
+            log["data"],
+            None if decoded is None else decoded.name,
+            None if decoded is None else json.dumps(decoded.args),
+            None if token is None else str(token),
+        )
+
+    @staticmethod
+    def _share_row(log: dict[str, Any]) -> tuple[Any, ...]:
+        decoded = _decode_share_log(log)
+        return (
+            to_checksum_address(log["address"]),
+            int(log["blockNumber"], 16),
+            log["blockHash"],
+            log["transactionHash"],
+            int(log["logIndex"], 16),
+            json.dumps(log["topics"]),
+            log["data"],
+            None if decoded is None else decoded[0],
+            None if decoded is None else json.dumps(decoded[1]),
+            None,
+        )
+
+    @staticmethod
+    def _headers(rpc: Rpc, numbers: Sequence[int]) -> dict[int, tuple[str, int, str]] | None:
+        """Block number -> (hash, timestamp, parent hash); ``None`` if the node lacks one of them."""
+        headers: dict[int, tuple[str, int, str]] = {}
+        for offset in range(0, len(numbers), _HEADERS_PER_BATCH):
+            group = numbers[offset : offset + _HEADERS_PER_BATCH]
+            blocks = rpc.batch([("eth_getBlockByNumber", [hex(number), False]) for number in group])
+            for number, block in zip(group, blocks, strict=True):
+                if block is None:
+                    return None
+                headers[number] = (block["hash"], int(block["timestamp"], 16), block["parentHash"])
+        return headers
+
+    def _unwind(self, rpc: Rpc) -> Rollback | None:
+        """Undoes the blocks the node no longer has: compares the stored hashes, newest first, with the node's."""
+        cursor = self.cursor
+        stored = self._db.execute(
+            "SELECT number, hash FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT ?", (cursor, REORG_WINDOW)
+        ).fetchall()
+        if not stored:
+            return None
+        top = rpc.call("eth_getBlockByNumber", [hex(stored[0][0]), False])
+        if top is not None and top["hash"] == stored[0][1]:
+            return None
+        answers = rpc.batch([("eth_getBlockByNumber", [hex(number), False]) for number, _ in stored])
+        fork = self.start_block - 1
+        for (number, block_hash), block in zip(stored, answers, strict=True):
+            if block is not None and block["hash"] == block_hash:
+                fork = number
+                break
+        with self._db:
+            removed = self._db.execute("DELETE FROM logs WHERE block > ?", (fork,)).rowcount
+            self._db.execute("DELETE FROM blocks WHERE number > ?", (fork,))
+            self._db.execute("DELETE FROM share_tokens WHERE block > ?", (fork,))
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(fork),))
+            self._db.execute(
+                "INSERT INTO rollbacks (fork_block, previous_cursor, removed_logs, at) VALUES (?, ?, ?, ?)",
+                (fork, cursor, removed, int(time.time())),
+            )
+        return Rollback(fork_block=fork, previous_cursor=cursor, removed_logs=removed)
+
+    # ------------------------------------------------------------------ status
+
+    def status(self, *, head: int | None = None) -> IndexStatus:
+        """The file, its chain and registry, the cursor and counts; ``head`` (the node's) tells whether it is
+        fresh."""
+        cursor = self.cursor
+        stamp = self._db.execute("SELECT timestamp FROM blocks WHERE number = ?", (cursor,)).fetchone()
+
+        def count(sql: str) -> int:
+            return int(self._db.execute(sql).fetchone()[0])
+
+        return IndexStatus(
+            path=str(self.path),
+            chain_id=self.chain_id,
+            registry=self.registry,
+            vault=self.vault,
+            start_block=self.start_block,
+            cursor=cursor,
+            cursor_time=None if stamp is None else dt.datetime.fromtimestamp(stamp[0], dt.UTC),
+            head=head,
+            fresh=None if head is None else cursor >= head,
+            logs=count("SELECT COUNT(*) FROM logs"),
+            rights=count("SELECT COUNT(*) FROM logs WHERE name = 'RightRegistered'"),
+            share_tokens=count("SELECT COUNT(*) FROM share_tokens"),
+            rollbacks=count("SELECT COUNT(*) FROM rollbacks"),
+        )
+
+    def log_count(self) -> int:
+        """How many logs the index holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM logs").fetchone()[0])
+
+    # ------------------------------------------------------------------ dates and blocks
+
+    def block_at(self, when: dt.datetime | dt.date) -> int:
+        """The last indexed block at or before ``when`` (a date means its end): the state at ``when``.
+
+        Exact for every query here, since the index keeps the timestamp of every block with a log.
+        """
+        row = self._db.execute(
+            "SELECT MAX(number) FROM blocks WHERE timestamp <= ? AND number <= ?",
+            (_utc(when, end_of_day=True), self.cursor),
+        ).fetchone()
+        return self.start_block - 1 if row[0] is None else int(row[0])
+
+    def _at(self, block: int | None) -> int:
+        cursor = self.cursor
+        if block is None:
+            return cursor
+        if block > cursor:
+            raise InvalidInputError(f"block {block} is beyond the index (synced up to {cursor}): sync first")
+        return block
+
+    def _decoded(self, sql: str, parameters: Sequence[Any]) -> list[DecodedLog]:
+        return [
+            DecodedLog(name=name, args=json.loads(args), block=block, log_index=index, tx_hash=tx, address=address)
+            for name, args, block, index, tx, address in self._db.execute(sql, parameters)
+        ]
+
+    def _timestamps(self, blocks: Iterable[int]) -> dict[int, int]:
+        unique = sorted(set(blocks))
+        stamps: dict[int, int] = {}
+        for offset in range(0, len(unique), 500):
+            group = unique[offset : offset + 500]
+            marks = ",".join("?" * len(group))
+            stamps.update(self._db.execute(f"SELECT number, timestamp FROM blocks WHERE number IN ({marks})", group))
+        return stamps
+
+    # ------------------------------------------------------------------ queries
+
+    def _token_logs(self, token: int, at: int) -> list[DecodedLog]:
+        registry_names = ",".join(f"'{name}'" for name in (*TOKEN_FIRST_EVENTS, "Transfer"))
+        vault_names = ",".join(f"'{name}'" for name in VAULT_EVENTS)
+        return self._decoded(
+            "SELECT name, args, block, log_index, tx_hash, address FROM logs WHERE token_id = ? AND block <= ? AND "
+            f"((address = ? AND name IN ({registry_names})) OR (address = ? AND name IN ({vault_names}))) "
+            "ORDER BY block, log_index",
+            (str(token), at, self.registry, self.vault or ""),
+        )
+
+    def history(self, token_id: int) -> History:
+        """The right's history as :meth:`Ledger.history <ipledger.Ledger.history>` tells it, from the index."""
+        logs = self._token_logs(token_id, self.cursor)
+        if not logs:
+            raise NotFoundError(f"token {hex(token_id)} is not in the index (synced up to block {self.cursor})")
+        events = merge_history(logs, self._timestamps(log.block for log in logs))
+        return History(token_id=token_id, token_id_hex=hex(token_id), events=events)
+
+    def _registry_logs(self, names: Sequence[str], at: int) -> list[DecodedLog]:
+        marks = ",".join("?" * len(names))
+        return self._decoded(
+            "SELECT name, args, block, log_index, tx_hash, address FROM logs "
+            f"WHERE address = ? AND name IN ({marks}) AND block <= ? ORDER BY block, log_index",
+            (self.registry, *names, at),
+        )
+
+    def _owners(self, at: int) -> dict[int, tuple[str, int]]:
+        """Token id -> (owner, block it came to them) at block ``at``."""
+        owners: dict[int, tuple[str, int]] = {}
+        for log in self._registry_logs(["Transfer"], at):
+            owners[int(log.args["tokenId"])] = (log.args["to"], log.block)
+        return {token: held for token, held in owners.items() if held[0] != ZERO_ADDRESS}
+
+    def portfolio(self, owner: str, at_block: int | None = None) -> Portfolio:
+        """The rights ``owner`` held at ``at_block`` (default: the cursor) and their balances of share tokens."""
+        at = self._at(at_block)
+        account = to_checksum_address(owner)
+        rights = [
+            PortfolioRight(token_id=token, token_id_hex=hex(token), since_block=since)
+            for token, (holder, since) in sorted(self._owners(at).items(), key=lambda item: (item[1][1], item[0]))
+            if holder == account
+        ]
+        positions: list[SharePosition] = []
+        for address, token_text, _ in self._db.execute(
+            "SELECT address, token_id, block FROM share_tokens WHERE block <= ? ORDER BY block, address", (at,)
+        ).fetchall():
+            balance = self._share_state(address, at)[0].get(account, 0)
+            if balance:
+                token = int(token_text)
+                created = self._fractionalized(address)
+                positions.append(
+                    SharePosition(
+                        token_id=token,
+                        token_id_hex=hex(token),
+                        share_token=address,
+                        symbol=str(created.args["symbol"]),
+                        decimals=int(created.args["decimals"]),
+                        balance=balance,
+                    )
+                )
+        return Portfolio(owner=account, block=at, rights=rights, shares=positions)
+
+    def _fractionalized(self, share_token: str) -> DecodedLog:
+        (log,) = [
+            log
+            for log in self._decoded(
+                "SELECT name, args, block, log_index, tx_hash, address FROM logs WHERE address = ? AND "
+                "name = 'Fractionalized' ORDER BY block, log_index",
+                (self.vault or "",),
+            )
+            if log.args["shareToken"] == share_token
+        ]
+        return log
+
+    def _share_state(self, share_token: str, at: int) -> tuple[dict[str, int], dict[str, int], bool | None]:
+        """Balances, frozen amounts and the last restricted-mode switch (``None``: never switched) at ``at``."""
+        balances: dict[str, int] = defaultdict(int)
+        frozen: dict[str, int] = defaultdict(int)
+        restricted: bool | None = None
+        for log in self._decoded(
+            "SELECT name, args, block, log_index, tx_hash, address FROM logs WHERE address = ? AND block <= ? "
+            "AND name IS NOT NULL ORDER BY block, log_index",
+            (share_token, at),
+        ):
+            if log.name == "Transfer":
+                source, target, value = log.args["from"], log.args["to"], int(log.args["value"])
+                if source != ZERO_ADDRESS:
+                    balances[source] -= value
+                    # A forced move shrinks a partial freeze larger than what is left (no event says so).
+                    if frozen[source] not in (0, _MAX_UINT256) and frozen[source] > balances[source]:
+                        frozen[source] = balances[source]
+                if target != ZERO_ADDRESS:
+                    balances[target] += value
+            elif log.name == "SharesFrozen":
+                frozen[log.args["holder"]] = int(log.args["amount"])
+            elif log.name == "SharesUnfrozen":
+                frozen[log.args["holder"]] = 0
+            elif log.name == "RestrictedModeSet":
+                restricted = bool(log.args["restricted"])
+        return {a: b for a, b in balances.items() if b}, dict(frozen), restricted
+
+    def cap_table(self, token_id: int, at_block: int | None = None) -> CapTable:
+        """Who held the right's shares at ``at_block`` (default: the cursor), replayed from the index; the total
+        supply is what the holders hold."""
+        at = self._at(at_block)
+        vault_logs = [log for log in self._token_logs(token_id, at) if log.name in VAULT_EVENTS]
+        created = None
+        for log in vault_logs:
+            created = log if log.name == "Fractionalized" else None
+        if created is None:
+            raise NotFoundError(f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault")
+        address = str(created.args["shareToken"])
+        balances, frozen, restricted = self._share_state(address, at)
+        holders = [
+            Holding(account=account, balance=balance, frozen=frozen.get(account, 0))
+            for account, balance in sorted(balances.items(), key=lambda item: (-item[1], item[0].lower()))
+        ]
+        return CapTable(
+            token_id=token_id,
+            token_id_hex=hex(token_id),
+            share_token=address,
+            name=str(created.args["name"]),
+            symbol=str(created.args["symbol"]),
+            decimals=int(created.args["decimals"]),
+            restricted=bool(created.args["restricted"]) if restricted is None else restricted,
+            total_supply=sum(balances.values()),
+            block=at,
+            holders=holders,
+        )
+
+    def rights(
+        self,
+        *,
+        kind: RightKind | str | None = None,
+        jurisdiction: str | None = None,
+        status: RightStatus | str | None = None,
+        at_block: int | None = None,
+    ) -> list[RightRecord]:
+        """Every right registered (and not burnt) by ``at_block`` (default: the cursor), filtered, in registration
+        order; expiry is judged by that block's time."""
+        at = self._at(at_block)
+        wanted_kind = None if kind is None else RightKind(kind)
+        wanted_status = None if status is None else RightStatus(status)
+        logs = self._registry_logs(["RightRegistered", "Transfer", "Frozen", "Unfrozen", "MetadataURIUpdated"], at)
+        registered: dict[int, DecodedLog] = {}
+        uris: dict[int, str] = {}
+        frozen: dict[int, bool] = {}
+        for log in logs:
+            token = int(log.args["tokenId"])
+            if log.name == "RightRegistered":
+                registered[token] = log
+                uris[token] = str(log.args["metadataURI"])
+                frozen[token] = bool(int(log.args["record"]) & 1)
+            elif log.name in ("Frozen", "Unfrozen"):
+                frozen[token] = log.name == "Frozen"
+            elif log.name == "MetadataURIUpdated":
+                uris[token] = str(log.args["metadataURI"])
+        owners = self._owners(at)
+        now = self._latest_time(at)
+        records: list[RightRecord] = []
+        for token, log in sorted(registered.items(), key=lambda item: (item[1].block, item[1].log_index)):
+            if token not in owners:
+                continue
+            packed = int(log.args["record"])
+            expiry = (packed >> 56) & (2**40 - 1)
+            state = (
+                RightStatus.FROZEN
+                if frozen[token]
+                else RightStatus.EXPIRED
+                if expiry and now >= expiry
+                else RightStatus.ACTIVE
+            )
+            record = RightRecord(
+                token_id=token,
+                token_id_hex=hex(token),
+                owner=owners[token][0],
+                kind=RightKind.from_chain((packed >> 4) & 0xF),
+                jurisdiction=((packed >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii"),
+                status=state,
+                self_declared=bool(packed & 2),
+                registered_at=dt.datetime.fromtimestamp((packed >> 24) & (2**32 - 1), dt.UTC),
+                expiry=dt.datetime.fromtimestamp(expiry, dt.UTC) if expiry else None,
+                content_hash=log.args["contentHash"],
+                metadata_uri=uris[token],
+                registrar=None if log.args["registrar"] == ZERO_ADDRESS else log.args["registrar"],
+                registration_tx=log.tx_hash,
+                registration_block=log.block,
+            )
+            if wanted_kind is not None and record.kind is not wanted_kind:
+                continue
+            if jurisdiction is not None and record.jurisdiction != jurisdiction.upper():
+                continue
+            if wanted_status is not None and record.status is not wanted_status:
+                continue
+            records.append(record)
+        return records
+
+    def _latest_time(self, at: int) -> int:
+        row = self._db.execute("SELECT timestamp FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT 1", (at,))
+        found = row.fetchone()
+        return 0 if found is None else int(found[0])
+
+    def transfers(self, from_time: dt.datetime | dt.date, to_time: dt.datetime | dt.date) -> list[TransferRecord]:
+        """Every move of a right (mints included) between ``from_time`` and ``to_time`` (both inclusive; a date
+        covers its whole day, UTC), in chain order."""
+        rows = self._db.execute(
+            "SELECT l.args, l.block, b.timestamp, l.tx_hash, l.log_index "
+            "FROM logs l JOIN blocks b ON b.number = l.block WHERE l.address = ? AND l.name = 'Transfer' "
+            "AND b.timestamp BETWEEN ? AND ? ORDER BY l.block, l.log_index",
+            (self.registry, _utc(from_time), _utc(to_time, end_of_day=True)),
+        )
+        records = []
+        for args_json, block, stamp, tx_hash, log_index in rows:
+            args = json.loads(args_json)
+            token = int(args["tokenId"])
+            records.append(
+                TransferRecord(
+                    token_id=token,
+                    token_id_hex=hex(token),
+                    **{"from": args["from"]},
+                    to=args["to"],
+                    block=block,
+                    timestamp=dt.datetime.fromtimestamp(stamp, dt.UTC),
+                    tx_hash=tx_hash,
+                    log_index=log_index,
+                )
+            )
+        return records

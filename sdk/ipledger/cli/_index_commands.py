@@ -1,0 +1,310 @@
+"""``index sync|status|history|portfolio|rights|transfers``: the local SQLite event index of a registry.
+
+The index lives in ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite``; ``sync`` brings it up to the chain head
+(resuming where it stopped and undoing reorganizations), the other commands read only the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from .._exceptions import InvalidInputError
+from .._ids import parse_token_id
+from .._index import EventIndex, SyncProgress
+from .._models import RightStatus
+from ._context import Session, Target, open_ledger
+from ._options import (
+    AccountArg,
+    JsonOpt,
+    JurisdictionOpt,
+    KindOpt,
+    Network,
+    NetworkOpt,
+    RegistryOpt,
+    RpcUrlOpt,
+    TokenArg,
+    VaultOpt,
+)
+from ._output import Output, model_json
+from ._render import history_table, kind_label, short, units
+
+__all__ = ["index_app"]
+
+index_app = typer.Typer(
+    help="A local SQLite index of the registry's, the share vault's and the share tokens' events: sync it, then "
+    "query history, portfolios, rights and transfers without the node.",
+    no_args_is_help=True,
+)
+
+ToBlockOpt = Annotated[
+    int | None,
+    typer.Option("--to-block", metavar="N", min=0, help="Sync up to block N instead of the chain head."),
+]
+ChunkOpt = Annotated[int, typer.Option("--chunk", metavar="BLOCKS", min=1, help="Blocks per eth_getLogs chunk.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", metavar="DATE", help="As of this date (YYYY-MM-DD: its end, UTC) or ISO datetime."),
+]
+BlockOpt = Annotated[int | None, typer.Option("--block", metavar="N", min=0, help="As of block N.")]
+StatusOpt = Annotated[RightStatus | None, typer.Option("--status", help="Only rights with this status.")]
+FromDateOpt = Annotated[
+    str, typer.Option("--from", metavar="DATE", help="First day (YYYY-MM-DD, UTC) or ISO datetime, inclusive.")
+]
+ToDateOpt = Annotated[
+    str, typer.Option("--to", metavar="DATE", help="Last day (YYYY-MM-DD, UTC) or ISO datetime, inclusive.")
+]
+
+
+def _when(text: str, option: str) -> dt.date | dt.datetime:
+    """A date (``YYYY-MM-DD``) or an ISO datetime (naive means UTC)."""
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither YYYY-MM-DD nor an ISO datetime", param_hint=option) from None
+
+
+def _open(
+    network: Network, rpc_url: str | None, registry: str | None, vault: str | None, out: Output
+) -> tuple[Session, EventIndex]:
+    session = open_ledger(Target(network, rpc_url, registry, None, vault=vault), out)
+    return session, EventIndex.for_ledger(session.ledger)
+
+
+def _warn_if_behind(session: Session, index: EventIndex, out: Output) -> None:
+    head = session.ledger._head()
+    if index.cursor < head:
+        out.note(f"The index is {head - index.cursor} block(s) behind the chain head; run `ipledger index sync`.")
+
+
+def sync(
+    to_block: ToBlockOpt = None,
+    chunk: ChunkOpt = 2000,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Bring the index up to the chain head (or --to-block): resumes after the last synced block and undoes
+    reorganizations first. Progress goes to stderr.
+
+    With --json prints {"from_block", "to_block", "chunks", "logs_added", "share_tokens", "rollbacks":
+    [{"fork_block", "previous_cursor", "removed_logs"}]}.
+    """
+    out = Output(json_)
+    session, index = _open(network, rpc_url, registry, vault, out)
+    shown = [0.0]
+
+    def report(progress: SyncProgress) -> None:
+        now = time.monotonic()
+        if now - shown[0] >= 1 or progress.cursor == progress.target:
+            shown[0] = now
+            out.note(f"Indexed up to block {progress.cursor} of {progress.target} ({progress.logs_added} logs added)")
+
+    with index:
+        result = index.sync(session.ledger, to_block=to_block, chunk=chunk, progress=report)
+
+    def human() -> None:
+        for rollback in result.rollbacks:
+            out.line(
+                f"Reorganization: rolled back to block {rollback.fork_block} (cursor was {rollback.previous_cursor}, "
+                f"{rollback.removed_logs} logs removed)."
+            )
+        out.line(
+            f"Index synced to block {result.to_block}: {result.logs_added} logs added in {result.chunks} chunk(s), "
+            f"{result.share_tokens} share token(s) followed."
+        )
+
+    out.result(model_json(result), human)
+
+
+def status(
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Show the index file, the last synced block against the chain head, and what it holds.
+
+    With --json prints {"path", "chain_id", "registry", "vault", "start_block", "cursor", "cursor_time", "head",
+    "fresh", "logs", "rights", "share_tokens", "rollbacks"}.
+    """
+    out = Output(json_)
+    session, index = _open(network, rpc_url, registry, vault, out)
+    with index:
+        state = index.status(head=session.ledger._head())
+
+    def human() -> None:
+        freshness = "up to date" if state.fresh else f"{(state.head or 0) - state.cursor} block(s) behind"
+        out.line(f"Index {state.path}")
+        out.line(
+            f"Synced to block {state.cursor} (head {state.head}, {freshness}): {state.logs} logs, {state.rights} "
+            f"registrations, {state.share_tokens} share token(s), {state.rollbacks} rollback(s)."
+        )
+
+    out.result(model_json(state), human)
+
+
+def history(
+    token: TokenArg,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """A right's history from the index (as `ipledger history` prints it from the node).
+
+    With --json prints {"token_id", "token_id_dec", "events": [...]} like `ipledger history --json`.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session, index = _open(network, rpc_url, registry, vault, out)
+    with index:
+        _warn_if_behind(session, index, out)
+        timeline = index.history(token_id)
+
+    def human() -> None:
+        count = len(timeline.events)
+        out.line(f"History of token {short(timeline.token_id_hex)}: {count} event{'s' * (count != 1)}, oldest first.")
+        out.print(history_table(timeline.events, session.names, width=out.out.width))
+
+    out.result(model_json(timeline), human)
+
+
+def portfolio(
+    owner: AccountArg,
+    at: AtOpt = None,
+    block: BlockOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """The rights and share balances an account held, now (the last synced block), at a date or at a block.
+
+    With --json prints {"owner", "block", "rights": [{"token_id", "token_id_dec", "since_block"}], "shares":
+    [{"token_id", "token_id_dec", "share_token", "symbol", "decimals", "balance"}]} (balances in base units).
+    """
+    if at is not None and block is not None:
+        raise typer.BadParameter("give --at or --block, not both", param_hint="'--at'")
+    out = Output(json_)
+    session, index = _open(network, rpc_url, registry, vault, out)
+    with index:
+        _warn_if_behind(session, index, out)
+        at_block = index.block_at(_when(at, "'--at'")) if at is not None else block
+        held = index.portfolio(session.ledger.address_of(owner), at_block=at_block)
+
+    def human() -> None:
+        out.line(
+            f"{session.names.label(held.owner)} at block {held.block}: {len(held.rights)} right(s), "
+            f"{len(held.shares)} share position(s)."
+        )
+        if held.rights:
+            table = Table("Token", "Held since block")
+            for right in held.rights:
+                table.add_row(right.token_id_hex, str(right.since_block))
+            out.print(table)
+        if held.shares:
+            shares = Table("Token", "Share token", "Balance")
+            for position in held.shares:
+                shares.add_row(
+                    short(position.token_id_hex),
+                    session.names.label(position.share_token),
+                    units(position.balance, position.decimals, position.symbol),
+                )
+            out.print(shares)
+
+    out.result(model_json(held), human)
+
+
+def rights(
+    kind: KindOpt = None,
+    jurisdiction: JurisdictionOpt = None,
+    status_: StatusOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """The rights in the index (as of the last synced block), filtered by kind, jurisdiction and status.
+
+    With --json prints {"rights": [record, ...]} with records as `ipledger show --json` prints them.
+    """
+    out = Output(json_)
+    session, index = _open(network, rpc_url, registry, vault, out)
+    with index:
+        _warn_if_behind(session, index, out)
+        found = index.rights(kind=kind, jurisdiction=jurisdiction, status=status_)
+
+    def human() -> None:
+        out.line(f"{len(found)} right(s).")
+        table = Table("Token", "Kind", "Jurisdiction", "Status", "Owner", "Registered")
+        for record in found:
+            table.add_row(
+                short(record.token_id_hex),
+                kind_label(record.kind),
+                record.jurisdiction,
+                record.status.value,
+                session.names.label(record.owner),
+                record.registered_at.date().isoformat(),
+            )
+        out.print(table)
+
+    out.result({"rights": [model_json(record) for record in found]}, human)
+
+
+def transfers(
+    from_: FromDateOpt,
+    to: ToDateOpt,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Every move of a right (registrations included) between two dates, in chain order.
+
+    With --json prints {"transfers": [{"token_id", "token_id_dec", "from", "to", "block", "timestamp", "tx_hash",
+    "log_index"}]}.
+    """
+    start, end = _when(from_, "'--from'"), _when(to, "'--to'")
+    out = Output(json_)
+    session, index = _open(network, rpc_url, registry, vault, out)
+    with index:
+        _warn_if_behind(session, index, out)
+        try:
+            moves = index.transfers(start, end)
+        except (OverflowError, OSError):
+            raise InvalidInputError("the dates are out of range") from None
+
+    def human() -> None:
+        out.line(f"{len(moves)} transfer(s).")
+        table = Table("Time (UTC)", "Token", "From", "To", "Block")
+        for move in moves:
+            table.add_row(
+                move.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+                short(move.token_id_hex),
+                session.names.label(move.from_),
+                session.names.label(move.to),
+                str(move.block),
+            )
+        out.print(table)
+
+    out.result({"transfers": [model_json(move) for move in moves]}, human)
+
+
+index_app.command("sync")(sync)
+index_app.command("status")(status)
+index_app.command("history")(history)
+index_app.command("portfolio")(portfolio)
+index_app.command("rights")(rights)
+index_app.command("transfers")(transfers)

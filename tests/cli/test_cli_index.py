@@ -1,0 +1,84 @@
+"""index sync, status, history, portfolio, rights and transfers against the session chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import Chain, Run
+from ipledger import dev_account
+from ipledger.cli._index_commands import index_app
+from typer.testing import CliRunner, Result
+
+Json = Callable[..., Any]
+
+
+@pytest.fixture(autouse=True)
+def _index_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's index file lives in its own $IPLEDGER_HOME."""
+    monkeypatch.setenv("IPLEDGER_HOME", str(tmp_path / "home"))
+
+
+@pytest.fixture
+def index_cli(chain: Chain) -> Run:
+    """Runs ``ipledger index ARGS`` (the sub-app itself) against the session chain, vault by IPLEDGER_VAULT."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Result:
+        return runner.invoke(index_app, [*args, *chain.options], env=chain.share_env)
+
+    return run
+
+
+@pytest.fixture
+def index_json(index_cli: Run) -> Json:
+    def run(*args: str) -> Any:
+        result = index_cli(*args, "--json")
+        assert result.exit_code == 0, (result.exit_code, result.stderr, result.exception)
+        return json.loads(result.stdout)
+
+    return run
+
+
+def test_sync_then_query_the_index(
+    fractionalized: str, share_json: Json, index_cli: Run, index_json: Json, chain: Chain
+) -> None:
+    token = fractionalized
+    synced = index_cli("sync", "--chunk", "50", "--json")
+    assert synced.exit_code == 0, synced.stderr
+    assert "Indexed up to block" in synced.stderr
+    status = index_json("status")
+    assert status["fresh"] is True and status["cursor"] == status["head"] and status["share_tokens"] >= 1
+    assert status["path"].endswith(f"{status['chain_id']}-{chain.registry}.sqlite")
+
+    assert index_json("history", token) == share_json("history", token)
+
+    dev1 = dev_account(1).address
+    now = index_json("portfolio", "dev1")
+    assert now["owner"] == dev1 and token not in [right["token_id"] for right in now["rights"]]
+    assert [position["balance"] for position in now["shares"] if position["token_id"] == token] == [str(1000 * 10**18)]
+    (registration,) = [event for event in share_json("history", token)["events"] if event["kind"] == "registered"]
+    then = index_json("portfolio", "dev1", "--block", str(registration["block"]))
+    assert token in [right["token_id"] for right in then["rights"]]
+
+    found = index_json("rights", "--kind", "patent", "--jurisdiction", "US")["rights"]
+    assert token in [record["token_id"] for record in found]
+    today = dt.datetime.fromisoformat(registration["timestamp"]).date().isoformat()
+    moves = index_json("transfers", "--from", today, "--to", today)["transfers"]
+    assert [move["to"] for move in moves if move["token_id"] == token] == [dev1, chain.vault]
+
+    again = index_json("sync")
+    assert again["chunks"] == 0 and again["rollbacks"] == []
+
+
+def test_human_output_and_bad_dates(fractionalized: str, index_cli: Run) -> None:
+    assert index_cli("sync").exit_code == 0
+    shown = index_cli("rights")
+    assert shown.exit_code == 0 and "right(s)" in shown.stdout
+    assert index_cli("portfolio", "dev1", "--at", "2020-01-01").exit_code == 0
+    bad = index_cli("transfers", "--from", "yesterday", "--to", "2030-01-01")
+    assert bad.exit_code == 2

@@ -1,0 +1,65 @@
+"""Event index queries: portfolio and cap table at past blocks, rights by kind and jurisdiction, transfers by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, RightStatus
+from share_support import ONE
+
+Patent = tuple[IPMetadata, list[Path]]
+
+
+def test_portfolio_and_cap_table_at_past_blocks(
+    ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_path: Path
+) -> None:
+    metadata, documents = patent
+    registered = ledger.register(metadata, documents, to="dev1")
+    token = registered.token_id
+    fractionalized = ledger.use("dev1").fractionalize(token, "Index test shares", "ITS", 1_000 * ONE)
+    moved = ledger.use("dev1").transfer_shares(token, "dev2", 250 * ONE)
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    dev1, dev2 = ledger.address_of("dev1"), ledger.address_of("dev2")
+
+    before = index.portfolio(dev1, at_block=registered.block)
+    assert token in [right.token_id for right in before.rights]
+    assert not [position for position in before.shares if position.token_id == token]
+
+    after = index.portfolio(dev1)
+    assert token not in [right.token_id for right in after.rights]
+    (position,) = [position for position in after.shares if position.token_id == token]
+    assert (position.symbol, position.balance) == ("ITS", 750 * ONE)
+
+    at_fractionalization = index.cap_table(token, at_block=fractionalized.block)
+    assert [(h.account, h.balance) for h in at_fractionalization.holders] == [(dev1, 1_000 * ONE)]
+    assert index.cap_table(token, at_block=moved.block) == ledger.cap_table(token, block=moved.block)
+    assert [(h.account, h.balance) for h in index.cap_table(token).holders] == [(dev1, 750 * ONE), (dev2, 250 * ONE)]
+
+    with pytest.raises(InvalidInputError):
+        index.portfolio(dev1, at_block=index.cursor + 1)
+
+
+def test_rights_and_transfers_filters(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev3").token_id
+    ledger.freeze(token, b"\x03" * 32)
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+
+    (record,) = [record for record in index.rights(kind="patent", jurisdiction="us") if record.token_id == token]
+    node = ledger.get(token)
+    assert record == node
+    assert record.status is RightStatus.FROZEN
+    assert token in [right.token_id for right in index.rights(status="frozen")]
+    assert token not in [right.token_id for right in index.rights(status="active")]
+    assert token not in [right.token_id for right in index.rights(kind="trademark")]
+    assert token not in [right.token_id for right in index.rights(jurisdiction="DE")]
+
+    when = record.registered_at
+    moves = index.transfers(when.date(), when.date())
+    assert [(move.token_id, move.to) for move in moves if move.token_id == token] == [(token, node.owner)]
+    assert not index.transfers(when - dt.timedelta(days=401), when - dt.timedelta(days=400))
+    assert index.block_at(when) >= record.registration_block

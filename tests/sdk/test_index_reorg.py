@@ -1,0 +1,81 @@
+"""Event index reorganization safety, on a dedicated anvil node whose chain is rewound with evm_snapshot/evm_revert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ipledger import EventIndex, IPMetadata, Ledger, NotFoundError, start_node, stop_node
+from web3.types import RPCEndpoint
+
+Patent = tuple[IPMetadata, list[Path]]
+
+
+@pytest.fixture
+def fork_ledger() -> Iterator[Ledger]:
+    """A fresh node and deployment of its own: rewinding it cannot disturb the session chain."""
+    node = start_node()
+    try:
+        client = Ledger.connect(node.rpc_url, account="dev0")
+        client.deploy()
+        yield client
+    finally:
+        stop_node(node.pid)
+
+
+def _rpc(ledger: Ledger, method: str, *params: object) -> object:
+    response = ledger.w3.provider.make_request(RPCEndpoint(method), list(params))
+    assert "error" not in response, response
+    return response["result"]
+
+
+def _right(patent: Patent, suffix: str) -> Patent:
+    metadata, documents = patent
+    copies = []
+    for document in documents:
+        copy = document.with_name(f"{suffix}-{document.name}")
+        copy.write_text(document.read_text() + suffix)
+        copies.append(copy)
+    assert metadata.number is not None
+    return metadata.model_copy(update={"number": metadata.number + suffix}), copies
+
+
+def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
+    fork_ledger: Ledger, patent: Patent, tmp_path: Path
+) -> None:
+    ledger = fork_ledger
+    kept = ledger.register(*_right(patent, "kept"), to="dev1").token_id
+    snapshot = _rpc(ledger, "evm_snapshot")
+    fork_block = ledger._head()
+    orphaned = ledger.register(*_right(patent, "orphan"), to="dev2").token_id
+    ledger.use("dev2").transfer(orphaned, "dev3")
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    old_cursor = index.cursor
+
+    assert _rpc(ledger, "evm_revert", snapshot) is True
+    replacement = ledger.register(*_right(patent, "new"), to="dev4").token_id
+    for _ in range(3):
+        _rpc(ledger, "evm_mine")
+    assert ledger._head() > old_cursor
+
+    result = index.sync(ledger)
+    (rollback,) = result.rollbacks
+    assert rollback.fork_block == fork_block
+    assert rollback.previous_cursor == old_cursor
+    assert rollback.removed_logs > 0
+    assert result.from_block == fork_block + 1 and index.cursor == ledger._head()
+    assert index.status().rollbacks == 1
+
+    with pytest.raises(NotFoundError):
+        index.history(orphaned)
+    assert index.history(replacement) == ledger.history(replacement)
+    assert index.history(kept) == ledger.history(kept)
+    assert {record.token_id for record in index.rights()} == {kept, replacement}
+
+    clean = EventIndex(tmp_path / "clean.sqlite")
+    clean.sync(ledger)
+    columns = "address, block, block_hash, tx_hash, log_index, topics, data, name, args, token_id"
+    query = f"SELECT {columns} FROM logs ORDER BY block, log_index"
+    assert index._db.execute(query).fetchall() == clean._db.execute(query).fetchall()

@@ -1,0 +1,137 @@
+"""The event index: full and incremental sync, agreement with the node, and resuming after a kill."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from ipledger import EventIndex, IPMetadata, Ledger, NotFoundError, SyncProgress
+from share_support import ONE
+
+Patent = tuple[IPMetadata, list[Path]]
+
+
+def variant(patent: Patent, suffix: str) -> Patent:
+    """Another right from the ``patent`` fixture: its number and documents with ``suffix`` appended."""
+    metadata, documents = patent
+    copies = []
+    for document in documents:
+        copy = document.with_name(f"{suffix}-{document.name}")
+        copy.write_text(document.read_text() + suffix)
+        copies.append(copy)
+    assert metadata.number is not None
+    return metadata.model_copy(update={"number": metadata.number + suffix}), copies
+
+
+@pytest.fixture
+def storied_right(ledger: Ledger, patent: Patent, tmp_path: Path) -> int:
+    """A right registered to dev1, assigned to dev2, frozen, unfrozen, force-transferred to dev4."""
+    metadata, documents = variant(patent, "1")
+    deed = tmp_path / "deed.txt"
+    deed.write_text("assignment deed")
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    ledger.use("dev1").assign(token, "dev2", deed)
+    ledger.freeze(token, b"\x01" * 32)
+    ledger.unfreeze(token, b"\x01" * 32)
+    ledger.force_transfer(token, "dev4", b"\x02" * 32)
+    return token
+
+
+def _rows(index: EventIndex) -> list[tuple[object, ...]]:
+    return index._db.execute(
+        "SELECT address, block, block_hash, tx_hash, log_index, topics, data, name, args, token_id FROM logs "
+        "ORDER BY block, log_index"
+    ).fetchall()
+
+
+def test_sync_indexes_up_to_the_head_then_only_new_blocks(
+    ledger: Ledger, storied_right: int, fractionalized: int, tmp_path: Path
+) -> None:
+    index = EventIndex(tmp_path / "index.sqlite")
+    reports: list[SyncProgress] = []
+    first = index.sync(ledger, chunk=7, progress=reports.append)
+    head = ledger._head()
+    assert first.to_block == index.cursor == head
+    assert first.from_block == ledger.deployment_block
+    assert first.logs_added == index.log_count() > 0
+    assert first.share_tokens >= 1 and first.rollbacks == []
+    assert len(reports) == first.chunks and reports[-1].cursor == head
+
+    again = index.sync(ledger)
+    assert (again.chunks, again.logs_added) == (0, 0)
+
+    ledger.use("dev1").transfer_shares(fractionalized, "dev2", 5 * ONE)
+    later = index.sync(ledger)
+    assert later.from_block == head + 1 and later.to_block == ledger._head()
+    assert later.logs_added >= 1
+    assert index.cap_table(fractionalized) == ledger.cap_table(fractionalized)
+
+
+def test_index_history_equals_node_history(
+    ledger: Ledger, storied_right: int, fractionalized: int, patent: Patent, tmp_path: Path
+) -> None:
+    redeemed = fractionalized
+    ledger.use("dev1").redeem(redeemed)
+    other = ledger.register(*variant(patent, "2")).token_id
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    for token in (storied_right, redeemed, other):
+        from_node = ledger.history(token)
+        assert index.history(token) == from_node
+        assert ledger.history(token, index=index) == from_node
+    kinds = [event.kind for event in index.history(redeemed).events]
+    assert kinds == ["registered", "fractionalized", "redeemed"]
+
+
+def test_ledger_history_falls_back_to_the_node_when_the_index_is_behind(
+    ledger: Ledger, storied_right: int, tmp_path: Path
+) -> None:
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger, to_block=ledger.deployment_block)
+    with pytest.raises(NotFoundError):
+        index.history(storied_right)
+    assert ledger.history(storied_right, index=index).events[-1].kind == "forced_transfer"
+
+
+_KILLED_SYNC = textwrap.dedent(
+    """
+    import os, sys
+    from ipledger import EventIndex, Ledger
+
+    rpc_url, registry, vault, path, chunks = sys.argv[1:]
+    ledger = Ledger.connect(rpc_url, registry=registry, vault=vault)
+    done = []
+
+    def die_after(report):
+        done.append(report)
+        if len(done) == int(chunks):
+            os._exit(9)
+
+    EventIndex(path).sync(ledger, chunk=3, progress=die_after)
+    """
+)
+
+
+def test_sync_killed_mid_way_resumes_without_duplicates(ledger: Ledger, storied_right: int, tmp_path: Path) -> None:
+    path = tmp_path / "killed.sqlite"
+    arguments = [ledger.rpc_url, ledger.registry_address, str(ledger.vault.address), str(path), "4"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    killed = subprocess.run([sys.executable, "-c", _KILLED_SYNC, *arguments], env=env, check=False, timeout=120)
+    assert killed.returncode == 9
+    resumed = EventIndex(path)
+    assert resumed.cursor == ledger.deployment_block - 1 + 4 * 3
+    resumed.sync(ledger)
+
+    clean = EventIndex(tmp_path / "clean.sqlite")
+    clean.sync(ledger, to_block=resumed.cursor)
+    assert _rows(resumed) == _rows(clean)
+
+    # Replaying blocks already stored (as after a crash between writing and moving the cursor) adds nothing.
+    resumed._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(ledger.deployment_block - 1),))
+    resumed._db.commit()
+    assert resumed.sync(ledger, to_block=clean.cursor).logs_added == 0
+    assert _rows(resumed) == _rows(clean)
