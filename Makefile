@@ -73,6 +73,7 @@ $(STAMPS)/chromium:
 ## Slow: gas and throughput figures, written to benchmarks/results/.
 bench: setup
 	$(PY) benchmarks/gas.py
+	$(PY) benchmarks/index_scale.py
 
 ## Static analysis. Slither lives in its own venv (.venv-lint) so its dependencies never move Brownie's pins;
 ## it analyses the same standard-JSON input as scripts/compile.py, compiled by the project's solc (the shim).
