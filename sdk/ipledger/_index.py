@@ -8,7 +8,8 @@ the cursor block with the node's; after a reorganization it deletes everything a
 stored block whose hash still matches) and syncs again from there.
 
 Queries (history, portfolio, cap table, rights, transfers) read only the file; dates become blocks through the
-stored block timestamps.
+stored block timestamps. Ownership and share balances at any block come from two tables derived while syncing
+(custody intervals and balance changes), so a portfolio is an indexed lookup even with millions of transfers.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from ._base import LedgerBase
 from ._events import TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
 from ._history import merge_history
-from ._index_schema import REORG_WINDOW, SCHEMA, SCHEMA_VERSION
+from ._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
 from ._logs import fetch_logs
 from ._models import (
     ZERO_ADDRESS,
@@ -213,12 +214,21 @@ class EventIndex:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path)
-        self._db.executescript(SCHEMA)
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         version = self._meta("schema_version")
+        if version is not None and int(version) > SCHEMA_VERSION:
+            raise InvalidInputError(
+                f"the index {self.path} has schema {version}, newer than this ipledger ({SCHEMA_VERSION}): upgrade"
+            )
+        if version is not None and int(version) < SCHEMA_VERSION:
+            # An older layout: the file only caches public chain data, so rebuild it from the chain.
+            with self._db:
+                for table in TABLES:
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+            version = None
+        self._db.executescript(SCHEMA)
         if version is None:
             self._set_meta({"schema_version": str(SCHEMA_VERSION)})
-        elif int(version) != SCHEMA_VERSION:
-            raise InvalidInputError(f"the index {self.path} has schema {version}, expected {SCHEMA_VERSION}")
 
     @classmethod
     def for_ledger(cls, ledger: LedgerBase, *, home: Path | None = None) -> EventIndex:
@@ -298,7 +308,7 @@ class EventIndex:
             raise InvalidInputError(f"the index {self.path} follows the share vault {known}, not {vault}")
         # A vault attached after a sync without one: its earlier logs are missing, so index everything again.
         with self._db:
-            for table in ("logs", "blocks", "share_tokens"):
+            for table in ("logs", "blocks", "share_tokens", *DERIVED_TABLES):
                 self._db.execute(f"DELETE FROM {table}")
         self._set_meta({"vault": vault, "cursor": str(self.start_block - 1)})
 
@@ -391,7 +401,12 @@ class EventIndex:
         parent = self._db.execute("SELECT hash FROM blocks WHERE number = ?", (begin - 1,)).fetchone()
         if parent is not None and begin in headers and headers[begin][2] != parent[0]:
             return None
+        present = set(
+            self._db.execute("SELECT block_hash, log_index FROM logs WHERE block BETWEEN ? AND ?", (begin, end))
+        )
+        fresh_rows = sorted((row for row in rows if (row[2], row[4]) not in present), key=lambda row: (row[1], row[4]))
         with self._db:
+            self._derive(fresh_rows)
             inserted = self._db.executemany(
                 "INSERT OR IGNORE INTO logs (address, block, block_hash, tx_hash, log_index, topics, data, name, args, "
                 "token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -410,6 +425,55 @@ class EventIndex:
                 (end - REORG_WINDOW + 1,),
             )
         return max(inserted, 0)
+
+    def _derive(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Extends ``custody`` and ``share_balances`` with new log rows (in chain order), inside the caller's
+        transaction."""
+        registry, vault = self.registry.lower(), (self.vault or "").lower()
+        moves: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        balances: dict[tuple[str, str], int] = {}
+        changes: list[tuple[str, str, int, int, str]] = []
+        for address, block, _, _, log_index, _, _, name, args_json, _ in rows:
+            if name != "Transfer" or address.lower() == vault:
+                continue
+            args = json.loads(args_json)
+            if address.lower() == registry:
+                moves[str(args["tokenId"])].append((args["to"], block))
+                continue
+            value = int(args["value"])
+            for party, sign in ((args["from"], -1), (args["to"], 1)):
+                if party == ZERO_ADDRESS:
+                    continue
+                key = (address, to_checksum_address(party))
+                if key not in balances:
+                    balances[key] = self._share_balance(*key, self.cursor)
+                balances[key] += sign * value
+                changes.append((*key, block, log_index, str(balances[key])))
+        closed: list[tuple[int, str]] = []
+        holdings: list[tuple[str, str, int, int | None]] = []
+        for token, transitions in moves.items():
+            closed.append((transitions[0][1], token))
+            for position, (owner, since) in enumerate(transitions):
+                if owner == ZERO_ADDRESS:
+                    continue
+                until = transitions[position + 1][1] if position + 1 < len(transitions) else None
+                holdings.append((token, to_checksum_address(owner), since, until))
+        self._db.executemany("UPDATE custody SET until_block = ? WHERE token_id = ? AND until_block IS NULL", closed)
+        self._db.executemany(
+            "INSERT INTO custody (token_id, owner, since_block, until_block) VALUES (?, ?, ?, ?)", holdings
+        )
+        self._db.executemany(
+            "INSERT INTO share_balances (share_token, holder, block, log_index, balance) VALUES (?, ?, ?, ?, ?)",
+            changes,
+        )
+
+    def _share_balance(self, share_token: str, holder: str, at: int) -> int:
+        row = self._db.execute(
+            "SELECT balance FROM share_balances WHERE holder = ? AND share_token = ? AND block <= ? "
+            "ORDER BY block DESC, log_index DESC LIMIT 1",
+            (holder, share_token, at),
+        ).fetchone()
+        return 0 if row is None else int(row[0])
 
     @staticmethod
     def _row(log: dict[str, Any], decoded: DecodedLog | None) -> tuple[Any, ...]:
@@ -477,6 +541,9 @@ class EventIndex:
             removed = self._db.execute("DELETE FROM logs WHERE block > ?", (fork,)).rowcount
             self._db.execute("DELETE FROM blocks WHERE number > ?", (fork,))
             self._db.execute("DELETE FROM share_tokens WHERE block > ?", (fork,))
+            self._db.execute("DELETE FROM custody WHERE since_block > ?", (fork,))
+            self._db.execute("UPDATE custody SET until_block = NULL WHERE until_block > ?", (fork,))
+            self._db.execute("DELETE FROM share_balances WHERE block > ?", (fork,))
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(fork),))
             self._db.execute(
                 "INSERT INTO rollbacks (fork_block, previous_cursor, removed_logs, at) VALUES (?, ?, ?, ?)",
@@ -581,25 +648,37 @@ class EventIndex:
 
     def _owners(self, at: int) -> dict[int, tuple[str, int]]:
         """Token id -> (owner, block it came to them) at block ``at``."""
-        owners: dict[int, tuple[str, int]] = {}
-        for log in self._registry_logs(["Transfer"], at):
-            owners[int(log.args["tokenId"])] = (log.args["to"], log.block)
-        return {token: held for token, held in owners.items() if held[0] != ZERO_ADDRESS}
+        return {
+            int(token): (owner, since)
+            for token, owner, since in self._db.execute(
+                "SELECT token_id, owner, since_block FROM custody WHERE since_block <= ? AND "
+                "(until_block IS NULL OR until_block > ?)",
+                (at, at),
+            )
+        }
 
     def portfolio(self, owner: str, at_block: int | None = None) -> Portfolio:
         """The rights ``owner`` held at ``at_block`` (default: the cursor) and their balances of share tokens."""
         at = self._at(at_block)
         account = to_checksum_address(owner)
+        held = self._db.execute(
+            "SELECT token_id, since_block FROM custody WHERE owner = ? AND since_block <= ? AND "
+            "(until_block IS NULL OR until_block > ?)",
+            (account, at, at),
+        ).fetchall()
         rights = [
             PortfolioRight(token_id=token, token_id_hex=hex(token), since_block=since)
-            for token, (holder, since) in sorted(self._owners(at).items(), key=lambda item: (item[1][1], item[0]))
-            if holder == account
+            for token, since in sorted(
+                ((int(token), since) for token, since in held), key=lambda item: (item[1], item[0])
+            )
         ]
         positions: list[SharePosition] = []
         for address, token_text, _ in self._db.execute(
-            "SELECT address, token_id, block FROM share_tokens WHERE block <= ? ORDER BY block, address", (at,)
+            "SELECT address, token_id, block FROM share_tokens WHERE block <= ? AND address IN "
+            "(SELECT DISTINCT share_token FROM share_balances WHERE holder = ? AND block <= ?) ORDER BY block, address",
+            (at, account, at),
         ).fetchall():
-            balance = self._share_state(address, at)[0].get(account, 0)
+            balance = self._share_balance(address, account, at)
             if balance:
                 token = int(token_text)
                 created = self._fractionalized(address)
