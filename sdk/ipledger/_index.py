@@ -775,7 +775,7 @@ class EventIndex:
         at = self._at(at_block)
         wanted_kind = None if kind is None else RightKind(kind)
         wanted_status = None if status is None else RightStatus(status)
-        logs = self._registry_logs(["RightRegistered", "Transfer", "Frozen", "Unfrozen", "MetadataURIUpdated"], at)
+        logs = self._registry_logs(["RightRegistered", "Frozen", "Unfrozen", "MetadataURIUpdated"], at)
         registered: dict[int, DecodedLog] = {}
         uris: dict[int, str] = {}
         frozen: dict[int, bool] = {}
@@ -796,6 +796,12 @@ class EventIndex:
             if token not in owners:
                 continue
             packed = int(log.args["record"])
+            right_kind = RightKind.from_chain((packed >> 4) & 0xF)
+            right_jurisdiction = ((packed >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii")
+            if (wanted_kind is not None and right_kind is not wanted_kind) or (
+                jurisdiction is not None and right_jurisdiction != jurisdiction.upper()
+            ):
+                continue
             expiry = (packed >> 56) & (2**40 - 1)
             state = (
                 RightStatus.FROZEN
@@ -808,8 +814,8 @@ class EventIndex:
                 token_id=token,
                 token_id_hex=hex(token),
                 owner=owners[token][0],
-                kind=RightKind.from_chain((packed >> 4) & 0xF),
-                jurisdiction=((packed >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii"),
+                kind=right_kind,
+                jurisdiction=right_jurisdiction,
                 status=state,
                 self_declared=bool(packed & 2),
                 registered_at=dt.datetime.fromtimestamp((packed >> 24) & (2**32 - 1), dt.UTC),
@@ -820,10 +826,6 @@ class EventIndex:
                 registration_tx=log.tx_hash,
                 registration_block=log.block,
             )
-            if wanted_kind is not None and record.kind is not wanted_kind:
-                continue
-            if jurisdiction is not None and record.jurisdiction != jurisdiction.upper():
-                continue
             if wanted_status is not None and record.status is not wanted_status:
                 continue
             records.append(record)
