@@ -46,6 +46,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// @notice Role of accounts that may pause and unpause the registry.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
 
+    /// @notice Role of the attestation registry (or a registrar) that confirms self-declared claims.
+    bytes32 public constant VERIFIER_ROLE = keccak256("VERIFIER_ROLE");
+
+    /// @notice Role of the dispute module, which locks rights under an open dispute.
+    bytes32 public constant DISPUTE_ROLE = keccak256("DISPUTE_ROLE");
+
     /// @notice Blocks a claimant must wait after committing before revealing.
     uint256 public constant MIN_REVEAL_DELAY = 1;
 
@@ -240,6 +246,52 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
     }
 
+    /// @inheritdoc IIPRegistry
+    /// @dev Burns a frozen or disputed token too. Requirements: caller has REGISTRAR_ROLE; registry not paused;
+    /// `orderHash` not zero. Emits {Transfer} to the zero address and {RightRevoked}.
+    function revoke(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
+        if (orderHash == bytes32(0)) revert MissingEvidenceHash();
+        address holder = _requireExists(tokenId);
+        delete _claims[tokenId];
+        delete _royaltyBpsPlusOne[tokenId];
+        _burn(tokenId);
+        // The burn leaves the extra data: clear it, so a revoked right reads as nothing.
+        _setExtraData(tokenId, 0);
+        emit RightRevoked(tokenId, holder, msg.sender, orderHash);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                        CLAIMS AND DISPUTES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: caller has VERIFIER_ROLE; registry not paused; the token exists and is self-declared;
+    /// `evidenceHash` not zero. Emits {ClaimConfirmed} and {MetadataUpdate}.
+    function confirmClaim(uint256 tokenId, bytes32 evidenceHash) external onlyRole(VERIFIER_ROLE) whenNotPaused {
+        if (evidenceHash == bytes32(0)) revert MissingEvidenceHash();
+        _requireExists(tokenId);
+        uint96 record = _getExtraData(tokenId);
+        if (!record.isSelfDeclared()) revert NotSelfDeclared(tokenId);
+        _setExtraData(tokenId, record.withSelfDeclared(false));
+        delete _claims[tokenId];
+        emit ClaimConfirmed(tokenId, msg.sender, evidenceHash);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Works while paused (it moves nothing). Requirements: caller has DISPUTE_ROLE; the token exists; the
+    /// lock changes; `disputeRef` not zero. Emits {DisputeLockSet} and {MetadataUpdate}.
+    function setDisputeLock(uint256 tokenId, bool locked, bytes32 disputeRef) external onlyRole(DISPUTE_ROLE) {
+        if (disputeRef == bytes32(0)) revert MissingEvidenceHash();
+        _requireExists(tokenId);
+        uint96 record = _getExtraData(tokenId);
+        if (record.isDisputeLocked() == locked) revert DisputeLockUnchanged(tokenId, locked);
+        _setExtraData(tokenId, record.withDisputeLocked(locked));
+        emit DisputeLockSet(tokenId, locked, msg.sender, disputeRef);
+        emit MetadataUpdate(tokenId);
+    }
+
     /*//////////////////////////////////////////////////////////////
                              METADATA
     //////////////////////////////////////////////////////////////*/
@@ -335,7 +387,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             registeredAt: packed.registeredAt(),
             expiry: packed.expiry(),
             status: status,
-            selfDeclared: packed.isSelfDeclared()
+            selfDeclared: packed.isSelfDeclared(),
+            disputeLocked: packed.isDisputeLocked()
         });
     }
 
@@ -491,11 +544,14 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         _requireNotPaused();
     }
 
-    /// @dev Every transfer passes here with the record already loaded: the pause stops all, the freeze all but
-    /// a registrar's forced move.
+    /// @dev Every transfer passes here with the record already loaded: the pause stops all, the freeze and the
+    /// dispute lock all but a registrar's forced move (one test of both bits on the common path).
     function _beforeMove(address, uint256 tokenId, uint96 record) internal view override {
         _requireNotPaused();
-        if (record.isFrozen() && !_forcing) revert TokenIsFrozen(tokenId);
+        if (record.blocksMoves() && !_forcing) {
+            if (record.isFrozen()) revert TokenIsFrozen(tokenId);
+            revert RightDisputed(tokenId);
+        }
     }
 
     function _requireExists(uint256 tokenId) private view returns (address owner) {

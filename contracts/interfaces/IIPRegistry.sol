@@ -68,6 +68,7 @@ interface IIPRegistry {
         uint40 expiry;
         Status status;
         bool selfDeclared;
+        bool disputeLocked;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -122,6 +123,15 @@ interface IIPRegistry {
     /// @notice A royalty above 10,000 basis points.
     error InvalidRoyalty(uint96 bps);
 
+    /// @notice `tokenId` is locked by an open dispute and cannot move except by a forced transfer.
+    error RightDisputed(uint256 tokenId);
+
+    /// @notice The dispute lock of `tokenId` is already `locked`.
+    error DisputeLockUnchanged(uint256 tokenId, bool locked);
+
+    /// @notice `tokenId` is not a self-declared claim, so there is nothing to confirm.
+    error NotSelfDeclared(uint256 tokenId);
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
@@ -173,6 +183,17 @@ interface IIPRegistry {
     /// @notice The royalty of `tokenId` (0: the default for all tokens) became `bps` basis points.
     event RoyaltySet(uint256 indexed tokenId, uint96 bps);
 
+    /// @notice `verifier` (the attestation registry or a registrar) confirmed the self-declared claim `tokenId`
+    /// on the evidence whose hash is `evidenceHash`: it is registrar-verified now and can no longer be superseded.
+    event ClaimConfirmed(uint256 indexed tokenId, address indexed verifier, bytes32 evidenceHash);
+
+    /// @notice The dispute module locked (`locked`) or unlocked `tokenId` for the dispute `disputeRef`.
+    event DisputeLockSet(uint256 indexed tokenId, bool locked, address indexed by, bytes32 disputeRef);
+
+    /// @notice `registrar` revoked `tokenId`, held by `holder`, under the order whose hash is `orderHash`: the
+    /// token is burnt (the right may be registered again; its document bundle stays bound to the right).
+    event RightRevoked(uint256 indexed tokenId, address indexed holder, address indexed registrar, bytes32 orderHash);
+
     /// @notice The base of `tokenURI` changed.
     event BaseURIUpdated(string baseURI);
 
@@ -208,6 +229,15 @@ interface IIPRegistry {
 
     /// @notice Moves `tokenId` to `to` without the owner's consent, under a court order or decision.
     function forceTransfer(uint256 tokenId, address to, bytes32 orderHash) external;
+
+    /// @notice Turns the self-declared claim `tokenId` into a registrar-verified right.
+    function confirmClaim(uint256 tokenId, bytes32 evidenceHash) external;
+
+    /// @notice Locks or unlocks `tokenId` for an open dispute (the dispute module's switch).
+    function setDisputeLock(uint256 tokenId, bool locked, bytes32 disputeRef) external;
+
+    /// @notice Revokes `tokenId` (burns it) under a court order or an upheld dispute.
+    function revoke(uint256 tokenId, bytes32 orderHash) external;
 
     /// @notice Points `tokenId`'s metadata at `metadataURI`.
     function setMetadataURI(uint256 tokenId, string calldata metadataURI) external;

@@ -8,7 +8,7 @@ pragma solidity 0.8.30;
 /// @dev Bit layout of the uint96 (bit 0 is the least significant):
 /// - [0]       frozen
 /// - [1]       self-declared (claimed by commit-reveal, not checked by a registrar)
-/// - [2]       reserved, zero
+/// - [2]       dispute lock (an open dispute blocks transfers; set by the dispute module)
 /// - [3]       approval stored (FlaggedApprovalERC721's flag; not part of the record)
 /// - [4..7]    kind (IIPRegistry.Kind, 0..6)
 /// - [8..23]   jurisdiction, two ASCII bytes, first letter in the high byte
@@ -17,6 +17,9 @@ pragma solidity 0.8.30;
 library RecordPacking {
     uint96 private constant _FROZEN = 1;
     uint96 private constant _SELF_DECLARED = 1 << 1;
+    uint96 private constant _DISPUTE_LOCKED = 1 << 2;
+    /// @dev Either bit stops an ordinary transfer.
+    uint96 private constant _MOVE_BLOCKERS = _FROZEN | _DISPUTE_LOCKED;
     uint256 private constant _KIND_SHIFT = 4;
     uint256 private constant _JURISDICTION_SHIFT = 8;
     uint256 private constant _REGISTERED_AT_SHIFT = 24;
@@ -45,6 +48,23 @@ library RecordPacking {
 
     function isSelfDeclared(uint96 record) internal pure returns (bool) {
         return record & _SELF_DECLARED != 0;
+    }
+
+    function withSelfDeclared(uint96 record, bool selfDeclared) internal pure returns (uint96) {
+        return selfDeclared ? record | _SELF_DECLARED : record & ~_SELF_DECLARED;
+    }
+
+    function isDisputeLocked(uint96 record) internal pure returns (bool) {
+        return record & _DISPUTE_LOCKED != 0;
+    }
+
+    function withDisputeLocked(uint96 record, bool locked) internal pure returns (uint96) {
+        return locked ? record | _DISPUTE_LOCKED : record & ~_DISPUTE_LOCKED;
+    }
+
+    /// @notice Whether the record stops an ordinary transfer (frozen or dispute-locked), in one test.
+    function blocksMoves(uint96 record) internal pure returns (bool) {
+        return record & _MOVE_BLOCKERS != 0;
     }
 
     function kind(uint96 record) internal pure returns (uint8) {

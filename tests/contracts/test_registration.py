@@ -73,6 +73,7 @@ def test_record_of_reports_registered_fields(registry: Any, registrar: Any, alic
         "expiry": registration.expiry,
         "status": ACTIVE,
         "selfDeclared": False,
+        "disputeLocked": False,
     }
 
 

@@ -159,6 +159,7 @@ def test_register_supersedes_self_declared_claim(
         "expiry": registration.expiry,
         "status": ACTIVE,
         "selfDeclared": False,
+        "disputeLocked": False,
     }
     assert tx.timestamp > squat_record["registeredAt"]
     assert ownership_word(registry, right) >> 160 == record  # no stray flag left in the slot
@@ -267,6 +268,7 @@ def test_registrar_registering_to_the_holder_verifies_the_claim(
         "expiry": verified.expiry,
         "status": ACTIVE,
         "selfDeclared": False,
+        "disputeLocked": False,
     }
     assert registry.claimCommitBlock(right) == 0
     assert registry.tokenOfContent(own.content_hash) == 0
@@ -378,6 +380,7 @@ def test_reveal_with_earlier_commitment_supersedes_later_claim(
         "expiry": registration.expiry,
         "status": ACTIVE,
         "selfDeclared": True,  # still a claim, only an older one
+        "disputeLocked": False,
     }
     assert registry.claimCommitBlock(right) == alice_at
     assert registry.tokenOfContent(squat.content_hash) == 0

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IDisputeManager
+/// @notice Types, errors, events and functions of disputes about registered rights: anyone raises one with an
+/// evidence hash and a bond; an arbitrator (or a registrar given the arbitrator role) upholds or dismisses it.
+/// @dev Upheld: the right is flagged, the bond returns to the claimant, and the ruling may freeze, force-transfer
+/// or revoke the right (the manager holds the registry's registrar role for exactly these remedies). Dismissed: the
+/// bond goes to the right's owner or back to the claimant, as configured. While a dispute is open the right is
+/// marked disputed; if `lockTransfers` is on, the registry also blocks its transfers until the last open dispute
+/// about it is resolved.
+interface IDisputeManager {
+    /// @notice How a dispute ended.
+    enum Outcome {
+        Open,
+        Upheld,
+        Dismissed
+    }
+
+    /// @notice What an upheld ruling does to the right besides flagging it.
+    enum Remedy {
+        None,
+        Freeze,
+        ForceTransfer,
+        Revoke
+    }
+
+    /// @notice A dispute as stored.
+    struct Dispute {
+        uint256 tokenId;
+        address claimant;
+        bytes32 evidenceHash;
+        address bondToken;
+        uint256 bond;
+        uint64 raisedAt;
+        uint64 resolvedAt;
+        Outcome outcome;
+        Remedy remedy;
+        bool lockedTransfers;
+        address arbitrator;
+        bytes32 rulingHash;
+    }
+
+    /// @notice The right `tokenId` does not exist in the registry.
+    error UnknownRight(uint256 tokenId);
+
+    /// @notice No dispute `disputeId` exists.
+    error UnknownDispute(uint256 disputeId);
+
+    /// @notice The dispute `disputeId` is already resolved.
+    error DisputeClosed(uint256 disputeId);
+
+    /// @notice An evidence or ruling hash must not be zero.
+    error MissingHash();
+
+    /// @notice The remedy value is not a `Remedy`, or a force transfer has no recipient.
+    error InvalidRemedy(uint8 remedy);
+
+    /// @notice The bond token moved `received` instead of `expected` (fee-on-transfer or broken token).
+    error BondNotReceived(uint256 expected, uint256 received);
+
+    /// @notice `claimant` raised dispute `disputeId` about `tokenId` on the evidence `evidenceHash`, posting `bond`
+    /// of `bondToken`; `lockedTransfers` tells whether the right's transfers are blocked while it is open.
+    event DisputeRaised(
+        uint256 indexed disputeId,
+        uint256 indexed tokenId,
+        address indexed claimant,
+        bytes32 evidenceHash,
+        address bondToken,
+        uint256 bond,
+        bool lockedTransfers
+    );
+
+    /// @notice `arbitrator` resolved dispute `disputeId`; the bond went to `bondRecipient` (zero when none).
+    event DisputeResolved(
+        uint256 indexed disputeId,
+        uint256 indexed tokenId,
+        address indexed arbitrator,
+        uint8 outcome,
+        uint8 remedy,
+        bytes32 rulingHash,
+        address bondRecipient
+    );
+
+    /// @notice The admin changed the dispute settings.
+    event DisputeSettingsUpdated(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers);
+
+    /// @notice Raises a dispute about `tokenId`, pulling the configured bond from the caller (approve first).
+    function raise(uint256 tokenId, bytes32 evidenceHash) external returns (uint256 disputeId);
+
+    /// @notice Resolves dispute `disputeId`: `upheld` or dismissed; for an upheld one, `remedy` (a `Remedy`
+    /// value) with `recipient` for a force transfer. Requires the arbitrator role.
+    function resolve(uint256 disputeId, bool upheld, uint8 remedy, address recipient, bytes32 rulingHash) external;
+
+    /// @notice Sets the bond (token and amount), what happens to it on dismissal, and whether open disputes block
+    /// transfers (applies to disputes raised afterwards). Requires the admin role.
+    function setSettings(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers) external;
+
+    /// @notice The dispute `disputeId`.
+    function disputeOf(uint256 disputeId) external view returns (Dispute memory);
+
+    /// @notice Every dispute ever raised about `tokenId`, oldest first.
+    function disputesOf(uint256 tokenId) external view returns (uint256[] memory);
+
+    /// @notice How many disputes about `tokenId` are open.
+    function openDisputes(uint256 tokenId) external view returns (uint256);
+
+    /// @notice How many disputes about `tokenId` were upheld (a non-zero count flags the right).
+    function upheldDisputes(uint256 tokenId) external view returns (uint256);
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/// @title IRoyaltyVault
+/// @notice Errors, events and functions of royalty payments: a licensee pays royalties on a licence in the
+/// licence's payment token; they accrue to whoever owns the right at the moment of payment (pull: the owner
+/// withdraws), or, when the right is fractionalized, to its share holders pro rata through the share token
+/// (pull, exact per holder, correct for holders who trade afterwards).
+interface IRoyaltyVault {
+    /// @notice The licence `licenseId` names no payment token (it carries no royalty).
+    error NoPaymentToken(uint256 licenseId);
+
+    /// @notice A payment of zero.
+    error ZeroAmount();
+
+    /// @notice The payment token moved `received` instead of `expected` (fee-on-transfer or broken token).
+    error PaymentNotReceived(uint256 expected, uint256 received);
+
+    /// @notice `account` has nothing of `token` to withdraw.
+    error NothingOwed(address account, address token);
+
+    /// @notice The fraction vault is already set, or is being set by someone other than the deployer.
+    error FractionVaultAlreadySet();
+
+    /// @notice `payer` paid `amount` of `token` in royalties on licence `licenseId` of `tokenId`, with the sales
+    /// report whose hash is `reportHash`; credited to `beneficiary` (the owner, or the share token).
+    event RoyaltyPaid(
+        uint256 indexed licenseId,
+        uint256 indexed tokenId,
+        address indexed payer,
+        address token,
+        uint256 amount,
+        address beneficiary,
+        bytes32 reportHash
+    );
+
+    /// @notice `account` withdrew `amount` of `token`.
+    event RoyaltyWithdrawn(address indexed account, address indexed token, uint256 amount);
+
+    /// @notice Pays `amount` of the licence's payment token (approve first) in royalties on `licenseId`.
+    function pay(uint256 licenseId, uint256 amount, bytes32 reportHash) external;
+
+    /// @notice Sends the caller everything owed to it in `token`; returns the amount.
+    function withdraw(address token) external returns (uint256 amount);
+
+    /// @notice What `account` may withdraw in `token`.
+    function owed(address account, address token) external view returns (uint256);
+
+    /// @notice Sets the fraction vault whose share tokens receive royalties of fractionalized rights; once, by the
+    /// deployer.
+    function setFractionVault(address fractionVault) external;
+}
