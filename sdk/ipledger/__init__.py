@@ -9,6 +9,7 @@ from ._compliance import parse_country
 from ._deployment import read_local_deployment, save_local_deployment
 from ._exceptions import (
     AccountError,
+    CheckpointError,
     ComplianceError,
     ContractRevertError,
     DocumentError,
@@ -102,6 +103,7 @@ __all__ = [
     "AuditReport",
     "CapTable",
     "Check",
+    "CheckpointError",
     "ClaimTicket",
     "ComplianceError",
     "ContractRevertError",

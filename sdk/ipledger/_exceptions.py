@@ -5,7 +5,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     IPLedgerError
     ├── InvalidInputError (ValueError)        bad input, caught before any transaction is sent
     │   ├── MetadataError                     metadata that fails validation
-    │   └── DocumentError (OSError)           a document that is missing or unreadable
+    │   ├── DocumentError (OSError)           a document that is missing or unreadable
+    │   └── CheckpointError                   trusted block hashes that are not all on one chain
     ├── AccountError                          unknown account name, bad keystore or password
     ├── NodeError (ConnectionError)           the RPC endpoint failed or answered nonsense
     │   └── NodeNotRunningError               no local node is running
@@ -34,6 +35,7 @@ from typing import Any
 
 __all__ = [
     "AccountError",
+    "CheckpointError",
     "ContractRevertError",
     "DocumentError",
     "ComplianceError",
@@ -75,6 +77,26 @@ class DocumentError(InvalidInputError, OSError):
     def __init__(self, path: str, reason: str) -> None:
         self.path = path
         super().__init__(f"document {path!r}: {reason}")
+
+
+class CheckpointError(InvalidInputError):
+    """Trusted block hashes (checkpoints) that cannot all be on one chain: the block at height ``earlier_block``
+    in the proven ancestry of ``later`` is ``ancestor``, not ``earlier`` (at the same height, ``ancestor`` is
+    ``later``). Nothing the node said is to blame: headers linked by hash to ``later`` prove its ancestry."""
+
+    def __init__(self, *, earlier: str, earlier_block: int, later: str, later_block: int, ancestor: str) -> None:
+        self.earlier = earlier
+        self.earlier_block = earlier_block
+        self.later = later
+        self.later_block = later_block
+        self.ancestor = ancestor
+        if earlier_block == later_block:
+            reason = f"both are block {later_block}"
+        else:
+            reason = f"block {earlier_block} in the ancestry of block {later_block} is {ancestor}"
+        super().__init__(
+            f"the trusted blocks {earlier} and {later} are not on one chain ({reason}): check where they came from"
+        )
 
 
 class AccountError(IPLedgerError):

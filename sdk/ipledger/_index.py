@@ -283,6 +283,13 @@ class EventIndex:
         """The last block fully indexed (``start_block - 1`` before the first chunk)."""
         return int(self._require("cursor"))
 
+    @property
+    def cursor_hash(self) -> str | None:
+        """The stored hash of the cursor block (``None`` before the first chunk): compare it with the node's to
+        know the index follows the same chain."""
+        row = self._db.execute("SELECT hash FROM blocks WHERE number = ?", (self.cursor,)).fetchone()
+        return None if row is None else str(row[0])
+
     def _bind(self, ledger: LedgerBase) -> None:
         """Records (or checks) the chain, registry and vault this file indexes."""
         registry = ledger.registry_address

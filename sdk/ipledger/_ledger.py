@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from eth_account.messages import encode_typed_data
 from pydantic import ValidationError
@@ -36,7 +35,6 @@ from ._events import DecodedLog
 from ._exceptions import (
     ContractRevertError,
     InvalidInputError,
-    NodeError,
     NotFoundError,
     RegistryError,
 )
@@ -556,7 +554,7 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
                 registered.log_index,
             ):
                 uri = log.args["metadataURI"]
-        owner, kind, jurisdiction, registered_at, expiry, status, self_declared = raw
+        owner, kind, jurisdiction, registered_at, expiry, status, self_declared, dispute_locked = raw
         registrar = registered.args["registrar"]
         return RightRecord(
             token_id=token,
@@ -573,24 +571,50 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             registrar=None if int(registrar, 16) == 0 else registrar,
             registration_tx=registered.tx_hash,
             registration_block=registered.block,
+            dispute_locked=dispute_locked,
         )
 
     def history(self, token_id: int | str, *, index: EventIndex | None = None) -> History:
         """Everything that happened to the right, in chain order, from a few ``eth_getLogs`` calls.
 
         With ``index`` (an :class:`~ipledger.EventIndex` of this registry) the history comes from the index when it
-        has synced up to the chain head, and from the node otherwise.
+        has synced exactly up to the chain head and follows a share vault (the one this ledger is attached to, if
+        any), and from the node otherwise.
         """
-        token = parse_token_id(token_id)
+        return self._history_from(parse_token_id(token_id), index)[0]
+
+    def _history_from(self, token: int, index: EventIndex | None) -> tuple[History, Literal["index", "node"]]:
+        """The right's history (see :meth:`history`) and where it came from."""
         if index is not None:
             if index.registry.lower() != self.registry_address.lower() or index.chain_id != self.chain_id:
                 raise InvalidInputError(f"the index {index.path} is not the index of this registry")
-            if index.cursor >= self._head():
-                return index.history(token)
+            if self._index_refusal(index) is None:
+                return index.history(token), "index"
         logs, _ = self._logs(token, custody=True)
         if not logs:
             self._require_exists(token)
-        return History(token_id=token, token_id_hex=hex(token), events=build_history(self._rpc, logs))
+        return History(token_id=token, token_id_hex=hex(token), events=build_history(self._rpc, logs)), "node"
+
+    def _index_refusal(self, index: EventIndex) -> str | None:
+        """Why ``index`` cannot stand in for the node now (``None``: it can): it is behind the chain head, or ahead
+        of it (another chain, or a reorganization), or it lacks share vault events the node would give (it follows
+        no vault, or another one than the attached vault)."""
+        head, cursor = self._head(), index.cursor
+        if cursor < head:
+            return f"the index is {head - cursor} block(s) behind the chain head"
+        if cursor > head:
+            return f"the index is {cursor - head} block(s) ahead of the chain head: another chain, or a reorganization"
+        stored = index.cursor_hash
+        if stored is not None:
+            block = self._rpc.call("eth_getBlockByNumber", [hex(cursor), False])
+            if block is None or str(block["hash"]).lower() != stored.lower():
+                return "the index's latest block is not the node's: another chain, or a reorganization (sync it)"
+        vault = None if self._vault is None else str(self._vault.address)
+        if index.vault is None:
+            return "the index follows no share vault, so it lacks fractionalizations and redemptions"
+        if vault is not None and index.vault.lower() != vault.lower():
+            return f"the index follows the share vault {index.vault}, not {vault}"
+        return None
 
     def _require_exists(self, token: int, block: int | None = None) -> None:
         if not self._read(self.registry.functions.exists(token), "read", block=block):
@@ -603,14 +627,17 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
         documents: Sequence[str | Path] | None = None,
         metadata: IPMetadata | None = None,
         block: int | None = None,
-        trust_block_hash: str | None = None,
+        trust_block_hash: str | Sequence[str] | None = None,
     ) -> VerificationReport:
         """Checks the registry code, the chain of custody, the documents and the status; see the report.
 
-        With ``trust_block_hash`` (a checkpoint you trust, e.g. from another node or a block explorer) the right
-        is verified as of that block and nothing the node says is taken on trust: headers are linked to the
-        checkpoint, the right's logs are proven against the receipts tries, and the owner against the state root
-        (checks ``header_chain``, ``receipts_root``, ``log_not_in_receipts``, ``log_withheld``, ``owner_proof``).
+        With ``trust_block_hash`` (a checkpoint you trust, e.g. from another node or a block explorer, or a list
+        of them) the right is verified as of the latest checkpoint and nothing the node says is taken on trust:
+        each header from the right's first event on is linked to the nearest checkpoint at or after it, the
+        right's logs are proven against the receipts tries, and the owner against the latest checkpoint's state
+        root (checks ``header_chain``, ``receipts_root``, ``log_not_in_receipts``, ``log_withheld``,
+        ``owner_proof``). A checkpoint the node does not know raises :class:`~ipledger.NodeError`; checkpoints
+        that are not on one chain raise :class:`~ipledger.CheckpointError`.
 
         A right in the share vault is in custody, not lost: the ``shares`` check names its share token and the
         report's ``shares`` section holds the current cap table. ``block`` verifies the right as it stood at that
@@ -620,8 +647,12 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
         token = parse_token_id(token_id)
         latest = self._head()
         head = latest if block is None else block
+        verifier = None
         if trust_block_hash is not None:
-            head = self._trusted_block_number(trust_block_hash, block)
+            if block is not None:
+                raise InvalidInputError("give either a block or trusted block hashes, not both")
+            verifier = TrustlessVerifier(self._rpc, trust_block_hash)
+            head = verifier.block
         if not 0 <= head <= latest:
             raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
         checks: list[Check] = [self._code_check()]
@@ -662,10 +693,10 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
                 else f"registrar-verified by {record.registrar}",
             )
         )
-        if trust_block_hash is not None:
+        if verifier is not None:
             registry_logs = [log for log in logs if log.address == self.registry_address]
             checks.extend(
-                TrustlessVerifier(self._rpc, trust_block_hash).verify(
+                verifier.verify(
                     registry=self.registry_address,
                     token_id=token,
                     logs=registry_logs,
@@ -687,16 +718,6 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             checked_at_block=head,
             shares=cap_table,
         )
-
-    def _trusted_block_number(self, trust_block_hash: str, block: int | None) -> int:
-        if block is not None:
-            raise InvalidInputError("give either a block or a trusted block hash, not both")
-        if not re.fullmatch(r"0x[0-9a-fA-F]{64}", trust_block_hash):
-            raise InvalidInputError(f"trusted block hash {trust_block_hash!r} is not 0x and 64 hex digits")
-        anchor = self._rpc.call("eth_getBlockByHash", [trust_block_hash, False])
-        if anchor is None:
-            raise NodeError(f"the node does not know the trusted block {trust_block_hash}", endpoint=self.rpc_url)
-        return int(anchor["number"], 16)
 
     def _code_check(self) -> Check:
         matches = self._code_matches(self.registry_address)

@@ -272,6 +272,8 @@ class RightRecord(_Out):
     registrar: str | None
     registration_tx: str
     registration_block: int
+    #: An open dispute blocks its transfers (the dispute module's lock; see docs/licensing.md).
+    dispute_locked: bool = False
 
 
 EventKind = Literal[

@@ -1,18 +1,25 @@
 """Trustless verification: proofs of a right's events and owner that need no trust in the RPC node.
 
-Given one trusted block hash (a checkpoint), every header down to the right's first event is fetched and
-checked to hash to its predecessor's ``parentHash`` (so each is linked to the checkpoint); each event block's
-receipts are fetched and re-hashed into the receipts trie, whose root must equal the header's; every header
-whose logs bloom may hold the right's logs is opened, so a log the node leaves out is found too; and the
-current owner is proven with ``eth_getProof`` against the checkpoint's state root.
+Given one or more trusted block hashes (checkpoints), every header from the right's first event up to the latest
+checkpoint is fetched and checked to hash to its successor's ``parentHash``, so each block is linked to the
+nearest checkpoint at or after it, and each checkpoint from the first event on is proven to be in the ancestry of
+the checkpoints above it (checkpoints that are not on one chain raise :class:`~ipledger.CheckpointError`). Each
+event block's receipts are fetched and re-hashed into the receipts trie, whose root must equal the header's; every
+header whose logs bloom may hold the right's logs is opened, so a log the node leaves out is found too; and the
+current owner is proven with ``eth_getProof`` against the latest checkpoint's state root.
 
 The findings are named checks: ``header_chain``, ``receipts_root``, ``log_not_in_receipts`` (an altered or
 invented log), ``log_withheld`` (a log in the receipts the node did not return) and ``owner_proof``.
+
+Checkpoints between the first event and the latest do not shorten the walk: the logs bloom of every block in
+between is needed to find withheld logs, so each of those headers is fetched and linked anyway. They add
+anchors: a segment that does not link is named by its checkpoint, and a checkpoint from another chain is caught.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,11 +28,11 @@ from eth_utils.crypto import keccak
 from trie import HexaryTrie
 
 from ._events import DecodedLog, decode_log
-from ._exceptions import NodeError
+from ._exceptions import CheckpointError, InvalidInputError, NodeError
 from ._models import Check
 from ._rpc import Rpc
 
-__all__ = ["TrustlessVerifier", "header_hash", "receipts_root"]
+__all__ = ["TrustlessVerifier", "checkpoint_hashes", "header_hash", "receipts_root"]
 
 #: Header fields in RLP order; a field absent from the node's answer is absent from the header (older forks).
 _HEADER_FIELDS = (
@@ -56,6 +63,7 @@ _INTEGER_FIELDS = frozenset(
 )
 #: Solady ERC721's ownership slot seed (see contracts/token/FlaggedApprovalERC721.sol).
 _SOLADY_SEED_PREFIX = bytes.fromhex("7d882553")
+_BLOCK_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
 
 
 def _bytes(value: str) -> bytes:
@@ -125,46 +133,127 @@ def _log_key(log: DecodedLog) -> LogKey:
     )
 
 
-class TrustlessVerifier:
-    """Checks what a node says about one right against a trusted block hash."""
+def checkpoint_hashes(trusted: str | Iterable[str]) -> list[str]:
+    """The trusted block hashes given (one, or several in any order), checked for form, lower-cased, without
+    duplicates."""
+    given = [trusted] if isinstance(trusted, str) else list(trusted)
+    if not given:
+        raise InvalidInputError("no trusted block hash given")
+    for value in given:
+        if not isinstance(value, str) or not _BLOCK_HASH.fullmatch(value):
+            raise InvalidInputError(f"trusted block hash {value!r} is not 0x and 64 hex digits")
+    return list(dict.fromkeys(value.lower() for value in given))
 
-    def __init__(self, rpc: Rpc, trusted_hash: str) -> None:
+
+Checkpoint = tuple[str, dict[str, Any]]
+
+
+def _number(block: dict[str, Any]) -> int:
+    return int(block["number"], 16)
+
+
+class TrustlessVerifier:
+    """Checks what a node says about one right against one or more trusted block hashes (checkpoints)."""
+
+    def __init__(self, rpc: Rpc, trusted: str | Sequence[str]) -> None:
         self._rpc = rpc
-        self._trusted = trusted_hash.lower()
+        self._hashes = checkpoint_hashes(trusted)
+        self._checkpoints: list[Checkpoint] | None = None
+
+    @property
+    def checkpoints(self) -> list[Checkpoint]:
+        """Each trusted hash with its block as the node returns it, oldest first (fetched once).
+
+        Raises :class:`~ipledger.NodeError` naming a trusted block the node does not know.
+        """
+        if self._checkpoints is None:
+            blocks = self._rpc.batch([("eth_getBlockByHash", [value, False]) for value in self._hashes])
+            for value, block in zip(self._hashes, blocks, strict=True):
+                if block is None:
+                    raise NodeError(f"the node does not know the trusted block {value}", endpoint=self._rpc.endpoint)
+            pairs = list(zip(self._hashes, blocks, strict=True))
+            self._checkpoints = sorted(pairs, key=lambda pair: _number(pair[1]))
+        return self._checkpoints
+
+    @property
+    def block(self) -> int:
+        """The latest checkpoint's number: the block the right is verified as of."""
+        return _number(self.checkpoints[-1][1])
 
     def verify(
         self, *, registry: str, token_id: int, logs: Sequence[DecodedLog], owner: str, from_block: int
     ) -> list[Check]:
-        """The proof checks for a right whose registry logs, as the node returned them, are ``logs``."""
-        anchor = self._rpc.call("eth_getBlockByHash", [self._trusted, False])
-        if anchor is None:
-            return [Check(name="header_chain", ok=False, detail=f"the node does not know block {self._trusted}")]
-        headers, chain_check = self._linked_headers(anchor, from_block)
+        """The proof checks for a right whose registry logs, as the node returned them, are ``logs``.
+
+        Raises :class:`~ipledger.CheckpointError` when the checkpoints the right needs are not on one chain.
+        """
+        checkpoints = self.checkpoints
+        forged = next((value for value, block in checkpoints if "0x" + header_hash(block).hex() != value), None)
+        if forged is not None:
+            return [
+                Check(name="header_chain", ok=False, detail=f"the header of trusted block {forged} does not hash to it")
+            ]
+        headers, chain_check = self._linked_headers(checkpoints, min(from_block, self.block))
         checks = [chain_check]
         if not chain_check.ok:
             return checks
         checks.extend(self._log_checks(headers, registry, token_id, logs))
-        checks.append(self._owner_check(anchor, registry, token_id, owner))
+        checks.append(self._owner_check(checkpoints[-1][1], registry, token_id, owner))
         return checks
 
-    def _linked_headers(self, anchor: dict[str, Any], from_block: int) -> tuple[dict[int, dict[str, Any]], Check]:
-        if "0x" + header_hash(anchor).hex() != self._trusted:
-            return {}, Check(name="header_chain", ok=False, detail="the trusted block's header does not hash to it")
-        top = int(anchor["number"], 16)
-        numbers = list(range(from_block, top))
-        blocks = self._rpc.batch([("eth_getBlockByNumber", [hex(number), False]) for number in numbers])
-        headers = {number: block for number, block in zip(numbers, blocks, strict=True)}
-        headers[top] = anchor
-        for number in range(top, from_block, -1):
-            parent = headers.get(number - 1)
-            if parent is None or "0x" + header_hash(parent).hex() != headers[number]["parentHash"].lower():
-                return {}, Check(
-                    name="header_chain", ok=False, detail=f"block {number - 1} does not link to the trusted block"
+    def _linked_headers(
+        self, checkpoints: Sequence[Checkpoint], from_block: int
+    ) -> tuple[dict[int, dict[str, Any]], Check]:
+        """Every header from ``from_block`` to the latest checkpoint, each linked to the nearest checkpoint at or
+        after it; checkpoints below ``from_block`` are not needed and not walked to."""
+        anchors: dict[int, str] = {}
+        for value, block in checkpoints:
+            number = _number(block)
+            if number in anchors:
+                raise CheckpointError(
+                    earlier=anchors[number], earlier_block=number, later=value, later_block=number, ancestor=value
                 )
+            anchors[number] = value
+        top = self.block
+        used = {number: value for number, value in anchors.items() if number >= from_block}
+        numbers = [number for number in range(from_block, top) if number not in used]
+        blocks = self._rpc.batch([("eth_getBlockByNumber", [hex(number), False]) for number in numbers])
+        headers = dict(zip(numbers, blocks, strict=True))
+        headers.update((_number(block), block) for value, block in checkpoints if value in used.values())
+        anchor = top
+        for number in range(top, from_block, -1):
+            if number in used:
+                anchor = number  # the blocks below link to the nearest checkpoint at or after them
+            proven_parent = headers[number]["parentHash"].lower()
+            parent = headers.get(number - 1)
+            if parent is not None and "0x" + header_hash(parent).hex() == proven_parent:
+                continue
+            if number - 1 in used:  # the proven ancestor at a checkpoint's height is another block
+                raise CheckpointError(
+                    earlier=used[number - 1],
+                    earlier_block=number - 1,
+                    later=used[anchor],
+                    later_block=anchor,
+                    ancestor=proven_parent,
+                )
+            return {}, Check(
+                name="header_chain",
+                ok=False,
+                detail=f"block {number - 1} does not link to the trusted block {used[anchor]} (block {anchor})",
+            )
+        if len(used) == 1:
+            target = f"the trusted block {used[top]}"
+        else:
+            target = (
+                f"{len(used)} trusted blocks (blocks {', '.join(map(str, sorted(used)))}), each to the nearest at or "
+                "after it"
+            )
+        unused = sorted(number for number in anchors if number < from_block)
+        skipped = f"; trusted blocks before it not needed (blocks {', '.join(map(str, unused))})" if unused else ""
         return headers, Check(
             name="header_chain",
             ok=True,
-            detail=f"{len(headers)} headers from block {from_block} link to the trusted block {self._trusted}",
+            detail=f"{len(headers)} headers from block {from_block} link to {target}{skipped}",
         )
 
     def _log_checks(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,10 @@ from typing import Any
 import pytest
 from cli_support import Chain, Run
 from ipledger import dev_account
+from ipledger._index import index_path
 from ipledger.cli._index_commands import index_app
 from typer.testing import CliRunner, Result
+from web3 import Web3
 
 Json = Callable[..., Any]
 
@@ -82,3 +85,39 @@ def test_human_output_and_bad_dates(fractionalized: str, index_cli: Run) -> None
     assert index_cli("portfolio", "dev1", "--at", "2020-01-01").exit_code == 0
     bad = index_cli("transfers", "--from", "yesterday", "--to", "2030-01-01")
     assert bad.exit_code == 2
+
+
+def test_history_reads_a_fresh_index_and_falls_back_to_the_node(
+    fractionalized: str, share_cli: Run, share_json: Json, index_cli: Run, chain: Chain
+) -> None:
+    token = fractionalized
+    w3 = Web3(Web3.HTTPProvider(chain.node.rpc_url))
+    path = index_path(w3.eth.chain_id, chain.registry, home=Path(os.environ["IPLEDGER_HOME"]))
+    without = share_json("history", token)
+    assert without["source"] == "node"
+    assert not path.exists()  # history never creates an index
+
+    assert index_cli("sync").exit_code == 0
+    from_index = share_json("history", token)
+    from_node = share_json("history", token, "--no-index")
+    assert (from_index["source"], from_node["source"]) == ("index", "node")
+    assert {**from_index, "source": "node"} == from_node
+    assert [event["kind"] for event in from_index["events"]] == ["registered", "fractionalized"]
+    shown = share_cli("history", token)
+    assert shown.exit_code == 0 and "from the local index (synced to block" in shown.stdout
+
+    w3.provider.make_request("anvil_mine", [hex(1)])  # type: ignore[arg-type]
+    behind = share_cli("history", token, "--json")
+    assert behind.exit_code == 0 and json.loads(behind.stdout)["source"] == "node"
+    assert "1 block(s) behind the chain head" in behind.stderr
+    assert "from the node" in share_cli("history", token).stdout
+
+
+def test_history_passes_over_an_index_synced_without_the_vault(
+    fractionalized: str, cli: Run, cli_json: Json, share_cli: Run
+) -> None:
+    assert cli("index", "sync").exit_code == 0  # no --vault: the vault's events are not indexed
+    result = share_cli("history", fractionalized, "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["source"] == "node"
+    assert "follows no share vault" in result.stderr
+    assert cli_json("history", fractionalized)["source"] == "node"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from cli_support import Patent, Run
+from cli_support import Chain, Patent, Run, assert_one_line_error
 
 Json = Callable[..., Any]
 
@@ -69,3 +71,125 @@ def test_verify_against_a_trusted_block_hash_proves_everything(
     assert report["verdict"] == "verified"
     names = {check["name"] for check in report["checks"]}
     assert {"header_chain", "receipts_root", "log_not_in_receipts", "log_withheld", "owner_proof"} <= names
+
+
+def _load_rpc_proxy() -> Any:
+    """tests/sdk/rpc_proxy.py (the lying and side-block proxies), loaded by path: tests/sdk is not on sys.path
+    when only the CLI tests run."""
+    path = Path(__file__).resolve().parents[1] / "sdk" / "rpc_proxy.py"
+    spec = importlib.util.spec_from_file_location("cli_rpc_proxy", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _blocks(rpc_url: str, *numbers: int | str, mine: int = 0) -> list[dict[str, Any]]:
+    """The blocks ``numbers`` (or ``"latest"``) as JSON-RPC returns them, after mining ``mine`` empty blocks."""
+    from web3 import Web3
+
+    provider = Web3(Web3.HTTPProvider(rpc_url)).provider
+    if mine:
+        provider.make_request("anvil_mine", [hex(mine)])  # type: ignore[arg-type]
+    return [
+        provider.make_request("eth_getBlockByNumber", [n if isinstance(n, str) else hex(n), False])["result"]  # type: ignore[arg-type]
+        for n in numbers
+    ]
+
+
+def _event_blocks(cli_json: Json, token: str) -> list[int]:
+    return sorted({event["block"] for event in cli_json("history", token)["events"]})
+
+
+def test_verify_against_several_checkpoints_from_options_and_a_file(
+    registered: tuple[Patent, str], cli: Run, cli_json: Json, chain_rpc_url: str
+) -> None:
+    patent, token = registered
+    assert cli("transfer", token, "dev2", "--from", "dev1").exit_code == 0
+    registration, transfer = _event_blocks(cli_json, token)
+    first, second, head = _blocks(chain_rpc_url, registration, transfer, "latest", mine=2)
+    checkpoints = patent.file(
+        "checkpoints.txt", f"# from the explorer\n{first['hash']}\n\n{second['hash']}  # the transfer\n"
+    )
+    report = cli_json("verify", token, "--trust-block-hash", head["hash"], "--checkpoints", str(checkpoints))
+    assert report["verdict"] == "verified"
+    assert report["checked_at_block"] == int(head["number"], 16)
+    chain = next(check for check in report["checks"] if check["name"] == "header_chain")
+    assert "link to 3 trusted blocks" in chain["detail"]
+    again = cli_json("verify", token, "--trust-block-hash", first["hash"], "--trust-block-hash", head["hash"])
+    assert again["verdict"] == "verified"
+
+
+def test_verify_with_an_unknown_checkpoint_is_a_one_line_error(
+    registered: tuple[Patent, str], cli: Run, chain_rpc_url: str
+) -> None:
+    _, token = registered
+    (head,) = _blocks(chain_rpc_url, "latest")
+    bogus = "0x" + "34" * 32
+    result = cli("verify", token, "--trust-block-hash", head["hash"], "--trust-block-hash", bogus, "--json")
+    assert_one_line_error(result, f"the node does not know the trusted block {bogus}")
+
+
+def test_checkpoints_file_with_a_bad_line_is_a_usage_error(registered: tuple[Patent, str], cli: Run) -> None:
+    patent, token = registered
+    bad = patent.file("checkpoints.txt", "# header\n0x" + "ab" * 32 + "\nnot-a-hash\n")
+    result = cli("verify", token, "--checkpoints", str(bad))
+    assert result.exit_code == 2
+    assert "line 3" in result.stderr and "not-a-hash" in result.stderr
+    empty = patent.file("empty.txt", "# nothing yet\n\n")
+    assert "lists no block hash" in cli("verify", token, "--checkpoints", str(empty)).stderr
+
+
+def test_verify_refuses_a_checkpoint_of_another_fork(
+    registered: tuple[Patent, str], cli: Run, cli_json: Json, chain: Chain
+) -> None:
+    from ipledger._proofs import header_hash
+
+    _, token = registered
+    (registration,) = _event_blocks(cli_json, token)
+    real, head = _blocks(chain.node.rpc_url, registration, "latest")
+    fork = dict(real, extraData="0x" + b"another fork".hex())
+    fork["hash"] = "0x" + header_hash(fork).hex()
+    with _load_rpc_proxy().side_block_proxy(chain.node.rpc_url, {fork["hash"]: fork}) as (url, _):
+        options = ["--rpc-url", url, "--registry", chain.registry]
+        result = cli(
+            "verify",
+            token,
+            "--trust-block-hash",
+            fork["hash"],
+            "--trust-block-hash",
+            head["hash"],
+            *options,
+            remote=False,
+        )
+    assert_one_line_error(result, "not on one chain", fork["hash"], real["hash"])
+
+
+def test_verify_with_checkpoints_still_catches_a_withheld_event(
+    registered: tuple[Patent, str], cli: Run, cli_json: Json, chain: Chain
+) -> None:
+    from ipledger._events import TOPIC_OF
+
+    _, token = registered
+    assert cli("freeze", token, "--reason", "dispute").exit_code == 0
+    assert cli("unfreeze", token, "--reason", "settled").exit_code == 0
+    registration, _, unfrozen = _event_blocks(cli_json, token)
+    first, last = _blocks(chain.node.rpc_url, registration, unfrozen)
+    proxy_module = _load_rpc_proxy()
+    with proxy_module.lying_proxy(chain.node.rpc_url, lie="drop", topic=TOPIC_OF["Frozen"]) as (url, proxy):
+        options = ["--rpc-url", url, "--registry", chain.registry]
+        result = cli(
+            "verify",
+            token,
+            "--trust-block-hash",
+            first["hash"],
+            "--trust-block-hash",
+            last["hash"],
+            *options,
+            "--json",
+            remote=False,
+        )
+    assert proxy.lies_told > 0
+    assert result.exit_code == 1
+    failed = {check["name"] for check in json.loads(result.stdout)["checks"] if not check["ok"]}
+    assert "log_withheld" in failed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,8 +22,10 @@ class LimitingProxy:
         self.get_logs_calls: list[tuple[int, int]] = []
         self.served: list[tuple[int, int]] = []
         self.refused = 0
+        self.methods: Counter[str] = Counter()
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.methods[str(request.get("method"))] += 1
         if request.get("method") == "eth_getLogs":
             query = request["params"][0]
             start, end = int(query["fromBlock"], 16), int(query["toBlock"], 16)
@@ -74,12 +77,14 @@ def _serve(proxy: LimitingProxy) -> Iterator[str]:
 
 class LyingProxy(LimitingProxy):
     """Forwards to ``upstream`` but lies in one way: ``drop``, ``alter`` or ``invent`` a log of the event whose
-    topic is ``topic`` in ``eth_getLogs`` answers, or ``storage``: a wrong value in ``eth_getProof``."""
+    topic is ``topic`` in ``eth_getLogs`` answers, ``storage``: a wrong value in ``eth_getProof``, or ``header``:
+    another ``extraData`` in block ``block`` as ``eth_getBlockByNumber`` returns it."""
 
-    def __init__(self, upstream: str, *, lie: str, topic: str) -> None:
+    def __init__(self, upstream: str, *, lie: str, topic: str = "", block: int | None = None) -> None:
         super().__init__(upstream, max_blocks=2**62)
         self.lie = lie
         self.topic = topic.lower()
+        self.block = block
         self.lies_told = 0
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +94,9 @@ class LyingProxy(LimitingProxy):
             answer["result"] = self._lie_about_logs(answer["result"])
         elif method == "eth_getProof" and self.lie == "storage" and "result" in answer:
             answer["result"]["storageProof"][0]["value"] = "0x" + "ab" * 20
+            self.lies_told += 1
+        elif method == "eth_getBlockByNumber" and self.lie == "header" and request["params"][0] == hex(self.block or 0):
+            answer["result"] = dict(answer["result"], extraData="0x" + b"forged".hex())
             self.lies_told += 1
         return answer
 
@@ -110,8 +118,35 @@ class LyingProxy(LimitingProxy):
 
 
 @contextmanager
-def lying_proxy(upstream: str, *, lie: str, topic: str) -> Iterator[tuple[str, LyingProxy]]:
+def lying_proxy(
+    upstream: str, *, lie: str, topic: str = "", block: int | None = None
+) -> Iterator[tuple[str, LyingProxy]]:
     """Runs a :class:`LyingProxy` on a free loopback port; yields its URL and the proxy."""
-    proxy = LyingProxy(upstream, lie=lie, topic=topic)
+    proxy = LyingProxy(upstream, lie=lie, topic=topic, block=block)
+    with _serve(proxy) as url:
+        yield url, proxy
+
+
+class SideBlockProxy(LimitingProxy):
+    """Forwards to ``upstream`` and also knows ``side_blocks`` (hash -> JSON-RPC block) by hash, as a node that
+    saw another fork keeps its blocks; an honest node otherwise."""
+
+    def __init__(self, upstream: str, side_blocks: dict[str, dict[str, Any]]) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.side_blocks = {key.lower(): block for key, block in side_blocks.items()}
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        if request.get("method") == "eth_getBlockByHash":
+            block = self.side_blocks.get(str(request["params"][0]).lower())
+            if block is not None:
+                self.methods["eth_getBlockByHash"] += 1
+                return {"jsonrpc": "2.0", "id": request.get("id"), "result": block}
+        return super().handle(request)
+
+
+@contextmanager
+def side_block_proxy(upstream: str, side_blocks: dict[str, dict[str, Any]]) -> Iterator[tuple[str, SideBlockProxy]]:
+    """Runs a :class:`SideBlockProxy` on a free loopback port; yields its URL and the proxy."""
+    proxy = SideBlockProxy(upstream, side_blocks)
     with _serve(proxy) as url:
         yield url, proxy

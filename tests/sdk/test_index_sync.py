@@ -97,6 +97,20 @@ def test_ledger_history_falls_back_to_the_node_when_the_index_is_behind(
     assert ledger.history(storied_right, index=index).events[-1].kind == "forced_transfer"
 
 
+def test_an_index_of_another_chain_at_the_same_height_is_not_trusted(
+    ledger: Ledger, storied_right: int, tmp_path: Path
+) -> None:
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    assert ledger._history_from(storied_right, index)[1] == "index"
+    with index._db:
+        index._db.execute("UPDATE blocks SET hash = ? WHERE number = ?", ("0x" + "ab" * 32, index.cursor))
+    history, source = ledger._history_from(storied_right, index)
+    assert source == "node"
+    assert history == ledger.history(storied_right)
+    assert "another chain" in str(ledger._index_refusal(index))
+
+
 _KILLED_SYNC = textwrap.dedent(
     """
     import os, sys

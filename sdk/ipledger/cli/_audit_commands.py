@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,8 @@ from rich.text import Text
 from .._ledger import Ledger, parse_token_id
 from .._models import IPMetadata, VerificationReport
 from ._context import Session, Target, open_ledger
-from ._inputs import build_metadata, require_documents
+from ._index_commands import open_local_index
+from ._inputs import build_metadata, read_checkpoints, require_documents
 from ._options import DocsOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, TokenArg, VaultOpt
 from ._output import Output, model_json
 from ._render import Names, cap_table_table, checks_table, history_table, kind_label, record_details, short
@@ -56,6 +58,12 @@ def show(
     out.result(model_json(record), human)
 
 
+NoIndexOpt = Annotated[
+    bool,
+    typer.Option("--no-index", help="Read the node even when the local index (`ipledger index sync`) is up to date."),
+]
+
+
 def history(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
@@ -64,25 +72,43 @@ def history(
     vault: VaultOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
+    no_index: NoIndexOpt = False,
 ) -> None:
     """List everything that happened to a right, oldest first: registration, assignments, freezes, transfers,
     fractionalization into shares and redemption.
 
+    The history comes from the local index of the registry (`ipledger index sync`) when one exists, has synced up
+    to the chain head and follows the same share vault; otherwise, or with --no-index, from the node.
+
     With --json prints {"token_id", "token_id_dec", "events": [{"kind", "from", "to", "block", "timestamp",
-    "tx_hash", "log_index", "by", "deed_hash", "order_hash", "share_token", "supply", ...}]} in chain order.
+    "tx_hash", "log_index", "by", "deed_hash", "order_hash", "share_token", "supply", ...}], "source":
+    "index"|"node"} with the events in chain order.
     """
     out = Output(json_)
     token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
-    with out.progress("Reading the registry's logs…"):
-        timeline = session.ledger.history(token_id)
+    ledger = session.ledger
+    with contextlib.ExitStack() as stack:
+        index = None if no_index else open_local_index(ledger, out)
+        if index is not None:
+            stack.callback(index.close)
+        with out.progress("Reading the registry's logs…"):
+            timeline, source = ledger._history_from(token_id, index)
+        if index is not None and source == "node":
+            reason = ledger._index_refusal(index)
+            out.note(f"History read from the node, not the local index: {reason or 'it changed meanwhile'}.")
+        cursor = None if index is None else index.cursor
 
     def human() -> None:
         count = len(timeline.events)
-        out.line(f"History of token {short(timeline.token_id_hex)}: {count} event{'s' * (count != 1)}, oldest first.")
+        origin = f"from the local index (synced to block {cursor})" if source == "index" else "from the node"
+        out.line(
+            f"History of token {short(timeline.token_id_hex)}: {count} event{'s' * (count != 1)}, oldest first, "
+            f"{origin}."
+        )
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
-    out.result(model_json(timeline), human)
+    out.result({**model_json(timeline), "source": source}, human)
 
 
 def load_expected_metadata(path: Path | None, documents: list[Path] | None) -> IPMetadata | None:
@@ -123,11 +149,23 @@ def print_report(out: Output, report: VerificationReport, names: Names | None = 
 
 
 TrustBlockHashOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--trust-block-hash",
         metavar="HASH",
-        help="Verify against this trusted block hash with Merkle proofs, trusting nothing the node says.",
+        help="Verify against this trusted block hash with Merkle proofs, trusting nothing the node says; repeat "
+        "for several checkpoints (the right is verified as of the latest).",
+        show_default=False,
+    ),
+]
+CheckpointsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--checkpoints",
+        metavar="FILE",
+        exists=True,
+        dir_okay=False,
+        help="Trusted block hashes, one per line ('#' starts a comment), as with --trust-block-hash.",
     ),
 ]
 
@@ -143,12 +181,15 @@ def verify(
     account: FromOpt = None,
     json_: JsonOpt = False,
     trust_block_hash: TrustBlockHashOpt = None,
+    checkpoints: CheckpointsOpt = None,
 ) -> None:
     """Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails).
 
-    With --trust-block-hash HASH (a block hash you trust, from another node or an explorer) nothing the node
-    says is taken on trust: the right is verified as of that block, its events are proven against the receipts
-    tries of headers linked to HASH, and its owner against the state root (eth_getProof).
+    With --trust-block-hash HASH (a block hash you trust, from another node or an explorer; repeat it, or list
+    hashes in a --checkpoints FILE, for several) nothing the node says is taken on trust: the right is verified
+    as of the latest checkpoint, its events are proven against the receipts tries of headers linked to the
+    nearest checkpoint at or after them, and its owner against the latest checkpoint's state root (eth_getProof).
+    Checkpoints that are not on one chain are an error.
 
     Checks that the registry runs the code ipledger ships, the registration is unique, the chain of custody is
     unbroken up to the current owner, and the right is not frozen; with --doc, that your documents hash to
@@ -165,11 +206,12 @@ def verify(
     token_id = parse_token_id(token)
     documents = require_documents(docs) if docs else None
     expected = load_expected_metadata(metadata, documents)
+    trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
     session: Session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     expected = complete_metadata(session.ledger, expected, documents)
     with out.progress("Verifying…"):
         report = session.ledger.verify(
-            token_id, documents=documents, metadata=expected, trust_block_hash=trust_block_hash
+            token_id, documents=documents, metadata=expected, trust_block_hash=trusted or None
         )
     out.result(model_json(report), lambda: print_report(out, report, session.names))
     if report.verdict != "verified":

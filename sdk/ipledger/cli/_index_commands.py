@@ -7,6 +7,7 @@ The index lives in ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite``; ``sync
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 from typing import Annotated
 
@@ -15,7 +16,8 @@ from rich.table import Table
 
 from .._exceptions import InvalidInputError
 from .._ids import parse_token_id
-from .._index import EventIndex, SyncProgress
+from .._index import EventIndex, SyncProgress, index_path
+from .._ledger import Ledger
 from .._models import RightStatus
 from ._context import Session, Target, open_ledger
 from ._options import (
@@ -33,7 +35,7 @@ from ._options import (
 from ._output import Output, model_json
 from ._render import history_table, kind_label, short, units
 
-__all__ = ["index_app"]
+__all__ = ["index_app", "open_local_index"]
 
 index_app = typer.Typer(
     help="A local SQLite index of the registry's, the share vault's and the share tokens' events: sync it, then "
@@ -73,6 +75,28 @@ def _open(
 ) -> tuple[Session, EventIndex]:
     session = open_ledger(Target(network, rpc_url, registry, None, vault=vault), out)
     return session, EventIndex.for_ledger(session.ledger)
+
+
+def open_local_index(ledger: Ledger, out: Output) -> EventIndex | None:
+    """The registry's index file in ``$IPLEDGER_HOME/index`` if one exists (none is created), else ``None``.
+
+    Opened as it is, not through :meth:`EventIndex.for_ledger`, which would start an index synced without a share
+    vault over when the ledger has one. A file that cannot be read is passed over with a note.
+    """
+    path = index_path(ledger.chain_id, ledger.registry_address)
+    if not path.is_file():
+        return None
+    index = None
+    try:
+        index = EventIndex(path)  # refuses a file of another schema
+        if index.chain_id != ledger.chain_id or index.registry.lower() != ledger.registry_address.lower():
+            raise InvalidInputError(f"it indexes the registry {index.registry} on chain {index.chain_id}")
+    except (InvalidInputError, sqlite3.Error) as exc:
+        if index is not None:
+            index.close()
+        out.note(f"Not using the index {path}: {exc}")
+        return None
+    return index
 
 
 def _warn_if_behind(session: Session, index: EventIndex, out: Output) -> None:
@@ -161,7 +185,8 @@ def history(
 ) -> None:
     """A right's history from the index (as `ipledger history` prints it from the node).
 
-    With --json prints {"token_id", "token_id_dec", "events": [...]} like `ipledger history --json`.
+    With --json prints {"token_id", "token_id_dec", "events": [...], "source": "index"} like `ipledger history
+    --json`.
     """
     out = Output(json_)
     token_id = parse_token_id(token)
@@ -175,7 +200,7 @@ def history(
         out.line(f"History of token {short(timeline.token_id_hex)}: {count} event{'s' * (count != 1)}, oldest first.")
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
-    out.result(model_json(timeline), human)
+    out.result({**model_json(timeline), "source": "index"}, human)
 
 
 def portfolio(

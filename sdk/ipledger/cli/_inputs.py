@@ -25,6 +25,7 @@ __all__ = [
     "evidence",
     "load_metadata_file",
     "parse_duration",
+    "read_checkpoints",
     "require_documents",
 ]
 
@@ -111,6 +112,27 @@ def require_documents(documents: Sequence[Path] | None, *, option: str = "--doc"
     for path in documents:
         _check_file(path)
     return list(documents)
+
+
+def read_checkpoints(path: Path, *, option: str = "--checkpoints") -> list[str]:
+    """The trusted block hashes of a checkpoints file: one per line, ``#`` starts a comment, blank lines skipped."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise typer.BadParameter(f"cannot read {path}: {exc}", param_hint=f"'{option}'") from None
+    hashes = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = line.split("#", 1)[0].strip()
+        if not value:
+            continue
+        if not _HASH.match(value):
+            raise typer.BadParameter(
+                f"{path}, line {number}: {value!r} is not a block hash (0x and 64 hex digits)", param_hint=f"'{option}'"
+            )
+        hashes.append(value)
+    if not hashes:
+        raise typer.BadParameter(f"{path} lists no block hash", param_hint=f"'{option}'")
+    return hashes
 
 
 @dataclass(frozen=True)
