@@ -85,7 +85,8 @@ interface IAttestationRegistry {
         external
         returns (uint256 attestationId);
 
-    /// @notice Records an attestation signed by `attestation.attestor`; anyone may submit it.
+    /// @notice Records an attestation signed by `attestation.attestor`; anyone may submit it. A used or cancelled
+    /// nonce reverts with Nonces' `InvalidAccountNonce(attestor, currentNonce)`.
     function attestBySig(SignedAttestation calldata attestation, bytes calldata signature)
         external
         returns (uint256 attestationId);
@@ -102,7 +103,9 @@ interface IAttestationRegistry {
     /// @notice Every attestation ever made about `tokenId`, oldest first (revoked ones included).
     function attestationsOf(uint256 tokenId) external view returns (uint256[] memory);
 
-    /// @notice Whether `attestor` has an attestation of `claimType` about `tokenId` that holds at `time`.
+    /// @notice Whether `attestor` has an attestation of `claimType` about `tokenId` that holds at `time` (issued at
+    /// or before `time`, not revoked at or before it, `time` not after its expiry, made under the right's current
+    /// registration), and the latest such one.
     function isAttested(uint256 tokenId, bytes32 claimType, address attestor, uint256 time)
         external
         view

@@ -37,6 +37,7 @@ interface IDisputeManager {
         Outcome outcome;
         Remedy remedy;
         bool lockedTransfers;
+        bool forfeitOnDismissal;
         address arbitrator;
         bytes32 rulingHash;
     }
@@ -53,14 +54,19 @@ interface IDisputeManager {
     /// @notice An evidence or ruling hash must not be zero.
     error MissingHash();
 
-    /// @notice The remedy value is not a `Remedy`, or a force transfer has no recipient.
+    /// @notice The remedy value is not a `Remedy`, a force transfer has no recipient, a recipient is named for
+    /// another remedy, or a dismissal carries a remedy.
     error InvalidRemedy(uint8 remedy);
 
     /// @notice The bond token moved `received` instead of `expected` (fee-on-transfer or broken token).
     error BondNotReceived(uint256 expected, uint256 received);
 
+    /// @notice A non-zero bond needs a bond token, and the bond amount must fit 96 bits.
+    error InvalidSettings(address bondToken, uint256 bondAmount);
+
     /// @notice `claimant` raised dispute `disputeId` about `tokenId` on the evidence `evidenceHash`, posting `bond`
-    /// of `bondToken`; `lockedTransfers` tells whether the right's transfers are blocked while it is open.
+    /// of `bondToken` (zero address when the bond is zero); `lockedTransfers` tells whether the right's transfers
+    /// are blocked while it is open, `forfeitOnDismissal` whether a dismissal pays the bond to the right's owner.
     event DisputeRaised(
         uint256 indexed disputeId,
         uint256 indexed tokenId,
@@ -68,7 +74,8 @@ interface IDisputeManager {
         bytes32 evidenceHash,
         address bondToken,
         uint256 bond,
-        bool lockedTransfers
+        bool lockedTransfers,
+        bool forfeitOnDismissal
     );
 
     /// @notice `arbitrator` resolved dispute `disputeId`; the bond went to `bondRecipient` (zero when none).
@@ -95,6 +102,12 @@ interface IDisputeManager {
     /// @notice Sets the bond (token and amount), what happens to it on dismissal, and whether open disputes block
     /// transfers (applies to disputes raised afterwards). Requires the admin role.
     function setSettings(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers) external;
+
+    /// @notice The current settings, which apply to disputes raised from now on.
+    function settings()
+        external
+        view
+        returns (address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers);
 
     /// @notice The dispute `disputeId`.
     function disputeOf(uint256 disputeId) external view returns (Dispute memory);

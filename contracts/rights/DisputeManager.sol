@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+import {IDisputeManager} from "../interfaces/IDisputeManager.sol";
+import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+
+/// @title DisputeManager
+/// @notice Disputes about registered rights: anyone raises one on hashed evidence and posts a bond; an arbitrator
+/// upholds it (the right is flagged, the bond returns, and the ruling may freeze, force-transfer or revoke the
+/// right) or dismisses it (the bond goes to the right's owner or back to the claimant).
+/// @dev
+/// - Needs the registry's REGISTRAR_ROLE (for the three remedies: `freeze`, `forceTransfer`, `revoke`, each under
+///   the ruling hash as order hash) and DISPUTE_ROLE (for the transfer lock). It calls nothing else there.
+/// - The settings (bond token and amount, forfeiture on dismissal, transfer lock) are copied into each dispute
+///   when it is raised: a later change never alters the terms of an open dispute.
+/// - Lock: a dispute raised while `lockTransfers` is on is a locking dispute. The registry's lock is set when a
+///   locking dispute opens on an unlocked right and lifted when the last open locking dispute about the right is
+///   resolved; the registry's own record is read each time, so a right revoked and registered again, or a claim
+///   superseded (which clears the bit), never leaves a dispute unresolvable.
+/// - Anyone able to post the bond can lock a right while `lockTransfers` is on: the bond and its forfeiture are
+///   the deterrent, the arbitrator the remedy.
+/// - Bonds are pushed to their recipient on resolution. A token that refuses the recipient (a blocklist) makes
+///   the resolution revert; choose the bond token accordingly. Fee-on-transfer tokens are refused when the bond
+///   is posted ({BondNotReceived}). Raising and resolving are non-reentrant.
+contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeManager {
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Role of the accounts that resolve disputes.
+    bytes32 public constant ARBITRATOR_ROLE = keccak256("ARBITRATOR_ROLE");
+
+    /// @notice The IP registry whose rights are disputed.
+    address public immutable registry;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The current settings. Slot 0: bondToken (bits 0-159), forfeitOnDismissal (160-167), lockTransfers
+    /// (168-175). Slot 1: bondAmount.
+    struct Settings {
+        address bondToken;
+        bool forfeitOnDismissal;
+        bool lockTransfers;
+        uint256 bondAmount;
+    }
+
+    /// @dev Slot 0: tokenId. Slot 1, written on raise and updated on resolution: claimant (bits 0-159), raisedAt
+    /// (160-223), lockedTransfers, forfeitOnDismissal, outcome, remedy (one byte each). Slot 2: evidenceHash.
+    /// Slot 3: bondToken (bits 0-159), bond (160-255; zero slot without a bond). Slot 4, written on resolution:
+    /// arbitrator (bits 0-159), resolvedAt (160-223). Slot 5: rulingHash.
+    struct StoredDispute {
+        uint256 tokenId;
+        address claimant;
+        uint64 raisedAt;
+        bool lockedTransfers;
+        bool forfeitOnDismissal;
+        Outcome outcome;
+        Remedy remedy;
+        bytes32 evidenceHash;
+        address bondToken;
+        uint96 bond;
+        address arbitrator;
+        uint64 resolvedAt;
+        bytes32 rulingHash;
+    }
+
+    /// @dev Per-right counters in one slot: open disputes, open locking disputes, upheld disputes.
+    struct RightDisputes {
+        uint64 open;
+        uint64 openLocking;
+        uint64 upheld;
+    }
+
+    Settings private _settings;
+
+    mapping(uint256 disputeId => StoredDispute) private _disputes;
+
+    mapping(uint256 tokenId => uint256[] disputeIds) private _disputesOf;
+
+    mapping(uint256 tokenId => RightDisputes) private _rights;
+
+    /// @dev The last dispute id handed out; ids start at 1.
+    uint256 private _lastDisputeId;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param registry_ The IP registry.
+    /// @param admin Receives DEFAULT_ADMIN_ROLE (grants the arbitrator role, changes the settings).
+    /// @param bondToken The ERC-20 of the bond (zero only with a zero bond).
+    /// @param bondAmount The bond per dispute (at most 2^96 - 1 base units). Dismissal forfeits the bond to the
+    /// right's owner and transfers are not locked: change either with `setSettings`.
+    constructor(address registry_, address admin, address bondToken, uint256 bondAmount) {
+        registry = registry_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _setSettings(bondToken, bondAmount, true, false);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               DISPUTES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IDisputeManager
+    /// @dev Requirements: `evidenceHash` not zero; the right exists; the caller approved this contract for the
+    /// bond, and the bond token delivers it in full. Emits {DisputeRaised} (and the registry's {DisputeLockSet}
+    /// and {MetadataUpdate} when it locks the right, the bond token's {Transfer}).
+    function raise(uint256 tokenId, bytes32 evidenceHash) external nonReentrant returns (uint256 disputeId) {
+        if (evidenceHash == bytes32(0)) revert MissingHash();
+        IIPRegistry rights = IIPRegistry(registry);
+        if (!rights.exists(tokenId)) revert UnknownRight(tokenId);
+        Settings memory current = _settings;
+        uint256 bond = current.bondAmount;
+        address bondToken = bond == 0 ? address(0) : current.bondToken;
+        bool locking = current.lockTransfers;
+        // Cannot overflow: one id per transaction.
+        unchecked {
+            disputeId = ++_lastDisputeId;
+        }
+        StoredDispute storage stored = _disputes[disputeId];
+        stored.tokenId = tokenId;
+        stored.claimant = msg.sender;
+        stored.raisedAt = uint64(block.timestamp);
+        stored.lockedTransfers = locking;
+        stored.forfeitOnDismissal = current.forfeitOnDismissal;
+        stored.evidenceHash = evidenceHash;
+        if (bond != 0) {
+            stored.bondToken = bondToken;
+            // Cannot truncate: `_setSettings` keeps the bond amount within 96 bits.
+            stored.bond = uint96(bond);
+        }
+        _disputesOf[tokenId].push(disputeId);
+        RightDisputes storage counters = _rights[tokenId];
+        // Cannot overflow: one dispute per transaction.
+        unchecked {
+            ++counters.open;
+            if (locking) ++counters.openLocking;
+        }
+        emit DisputeRaised(
+            disputeId, tokenId, msg.sender, evidenceHash, bondToken, bond, locking, current.forfeitOnDismissal
+        );
+        if (locking && !rights.recordOf(tokenId).disputeLocked) {
+            rights.setDisputeLock(tokenId, true, bytes32(disputeId));
+        }
+        if (bond != 0) _pullBond(bondToken, bond);
+    }
+
+    /// @inheritdoc IDisputeManager
+    /// @dev Requirements: the caller has ARBITRATOR_ROLE; the dispute exists and is open; `rulingHash` not zero;
+    /// `remedy` is a `Remedy`, `None` for a dismissal, with a recipient exactly for `ForceTransfer`; a remedy other
+    /// than `None` needs the right to exist still ({UnknownRight}), and the registry's own rules apply to it
+    /// (not paused; `Freeze` of a frozen right reverts with its {FreezeStateUnchanged}). A dispute about a right
+    /// revoked meanwhile resolves without a remedy: its bond goes back to the claimant on dismissal.
+    /// Emits {DisputeResolved} (and the registry's remedy and lock events, the bond token's {Transfer}).
+    function resolve(uint256 disputeId, bool upheld, uint8 remedy, address recipient, bytes32 rulingHash)
+        external
+        nonReentrant
+        onlyRole(ARBITRATOR_ROLE)
+    {
+        if (rulingHash == bytes32(0)) revert MissingHash();
+        StoredDispute storage stored = _disputes[disputeId];
+        if (stored.claimant == address(0)) revert UnknownDispute(disputeId);
+        if (stored.outcome != Outcome.Open) revert DisputeClosed(disputeId);
+        _checkRemedy(upheld, remedy, recipient);
+        uint256 tokenId = stored.tokenId;
+        bool rightExists = IIPRegistry(registry).exists(tokenId);
+        if (remedy != uint8(Remedy.None) && !rightExists) revert UnknownRight(tokenId);
+
+        (address bondRecipient, bool releaseLock) = _close(stored, disputeId, upheld, remedy, rulingHash, rightExists);
+
+        // Interactions: the trusted registry first, the bond token last.
+        _applyRuling(tokenId, disputeId, remedy, recipient, rulingHash, releaseLock && rightExists);
+        if (bondRecipient != address(0)) SafeTransferLib.safeTransfer(stored.bondToken, bondRecipient, stored.bond);
+    }
+
+    /// @inheritdoc IDisputeManager
+    /// @dev Requirements: the caller has DEFAULT_ADMIN_ROLE; a non-zero `bondAmount` needs a `bondToken` and fits
+    /// 96 bits (79 billion tokens of 18 decimals). Emits {DisputeSettingsUpdated}.
+    function setSettings(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers)
+        external
+        onlyRole(DEFAULT_ADMIN_ROLE)
+    {
+        _setSettings(bondToken, bondAmount, forfeitOnDismissal, lockTransfers);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IDisputeManager
+    function settings()
+        external
+        view
+        returns (address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers)
+    {
+        Settings memory current = _settings;
+        return (current.bondToken, current.bondAmount, current.forfeitOnDismissal, current.lockTransfers);
+    }
+
+    /// @inheritdoc IDisputeManager
+    /// @dev Reverts with {UnknownDispute} for an id never handed out.
+    function disputeOf(uint256 disputeId) external view returns (Dispute memory) {
+        StoredDispute storage stored = _disputes[disputeId];
+        if (stored.claimant == address(0)) revert UnknownDispute(disputeId);
+        return Dispute({
+            tokenId: stored.tokenId,
+            claimant: stored.claimant,
+            evidenceHash: stored.evidenceHash,
+            bondToken: stored.bondToken,
+            bond: stored.bond,
+            raisedAt: stored.raisedAt,
+            resolvedAt: stored.resolvedAt,
+            outcome: stored.outcome,
+            remedy: stored.remedy,
+            lockedTransfers: stored.lockedTransfers,
+            forfeitOnDismissal: stored.forfeitOnDismissal,
+            arbitrator: stored.arbitrator,
+            rulingHash: stored.rulingHash
+        });
+    }
+
+    /// @inheritdoc IDisputeManager
+    function disputesOf(uint256 tokenId) external view returns (uint256[] memory) {
+        return _disputesOf[tokenId];
+    }
+
+    /// @inheritdoc IDisputeManager
+    function openDisputes(uint256 tokenId) external view returns (uint256) {
+        return _rights[tokenId].open;
+    }
+
+    /// @inheritdoc IDisputeManager
+    function upheldDisputes(uint256 tokenId) external view returns (uint256) {
+        return _rights[tokenId].upheld;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    function _setSettings(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers)
+        private
+    {
+        if ((bondAmount != 0 && bondToken == address(0)) || bondAmount > type(uint96).max) {
+            revert InvalidSettings(bondToken, bondAmount);
+        }
+        _settings = Settings({
+            bondToken: bondToken,
+            forfeitOnDismissal: forfeitOnDismissal,
+            lockTransfers: lockTransfers,
+            bondAmount: bondAmount
+        });
+        emit DisputeSettingsUpdated(bondToken, bondAmount, forfeitOnDismissal, lockTransfers);
+    }
+
+    /// @dev The effects of a resolution: the outcome, the counters, the event. Returns who gets the bond (zero
+    /// without one) and whether this was the last open locking dispute about the right.
+    function _close(
+        StoredDispute storage stored,
+        uint256 disputeId,
+        bool upheld,
+        uint8 remedy,
+        bytes32 rulingHash,
+        bool rightExists
+    ) private returns (address bondRecipient, bool releaseLock) {
+        uint256 tokenId = stored.tokenId;
+        if (stored.bond != 0) {
+            bondRecipient = !upheld && stored.forfeitOnDismissal && rightExists
+                ? IERC721(registry).ownerOf(tokenId)
+                : stored.claimant;
+        }
+        Outcome outcome = upheld ? Outcome.Upheld : Outcome.Dismissed;
+        stored.outcome = outcome;
+        stored.remedy = Remedy(remedy);
+        stored.arbitrator = msg.sender;
+        stored.resolvedAt = uint64(block.timestamp);
+        stored.rulingHash = rulingHash;
+        RightDisputes storage counters = _rights[tokenId];
+        // Cannot underflow: this dispute was open (and locking, for the second counter). Cannot overflow: one
+        // dispute per transaction.
+        unchecked {
+            --counters.open;
+            if (stored.lockedTransfers) releaseLock = --counters.openLocking == 0;
+            if (upheld) ++counters.upheld;
+        }
+        emit DisputeResolved(disputeId, tokenId, msg.sender, uint8(outcome), remedy, rulingHash, bondRecipient);
+    }
+
+    /// @dev Applies the remedy through the registry (the ruling hash is the order hash), then lifts the lock if
+    /// `releaseLock` (the last locking dispute closed) and the right, still existing, is locked.
+    function _applyRuling(
+        uint256 tokenId,
+        uint256 disputeId,
+        uint8 remedy,
+        address recipient,
+        bytes32 rulingHash,
+        bool releaseLock
+    ) private {
+        IIPRegistry rights = IIPRegistry(registry);
+        if (remedy == uint8(Remedy.Freeze)) {
+            rights.freeze(tokenId, rulingHash);
+        } else if (remedy == uint8(Remedy.ForceTransfer)) {
+            rights.forceTransfer(tokenId, recipient, rulingHash);
+        } else if (remedy == uint8(Remedy.Revoke)) {
+            rights.revoke(tokenId, rulingHash);
+            return;
+        }
+        if (releaseLock && rights.recordOf(tokenId).disputeLocked) {
+            rights.setDisputeLock(tokenId, false, bytes32(disputeId));
+        }
+    }
+
+    /// @dev Pulls `bond` of `bondToken` from the caller and checks that this contract received all of it.
+    function _pullBond(address bondToken, uint256 bond) private {
+        uint256 before = SafeTransferLib.balanceOf(bondToken, address(this));
+        SafeTransferLib.safeTransferFrom(bondToken, msg.sender, address(this), bond);
+        uint256 balance = SafeTransferLib.balanceOf(bondToken, address(this));
+        uint256 received = balance > before ? balance - before : 0;
+        if (received != bond) revert BondNotReceived(bond, received);
+    }
+
+    /// @dev Reverts with {InvalidRemedy} unless the remedy fits the outcome and the recipient fits the remedy.
+    function _checkRemedy(bool upheld, uint8 remedy, address recipient) private pure {
+        if (
+            remedy > uint8(type(Remedy).max) || (!upheld && remedy != uint8(Remedy.None))
+                || ((remedy == uint8(Remedy.ForceTransfer)) != (recipient != address(0)))
+        ) revert InvalidRemedy(remedy);
+    }
+}

@@ -1,0 +1,393 @@
+"""The registry's hooks for the attestation and dispute modules: confirmClaim, setDisputeLock and revoke.
+
+- ``confirmClaim`` (VERIFIER_ROLE) clears a self-declared claim's bit, so neither a registrar registration nor an
+  earlier commitment can supersede it any longer.
+- ``setDisputeLock`` (DISPUTE_ROLE) sets bit 2 of the record: ordinary moves revert with RightDisputed, a
+  registrar's forceTransfer passes (and keeps the lock); it works while paused.
+- ``revoke`` (REGISTRAR_ROLE) burns a right, frozen or locked too, and clears its record; the right may be
+  registered again, as new.
+
+Cast: ``verifier`` holds only VERIFIER_ROLE, ``lock_keeper`` only DISPUTE_ROLE (both granted here); ``alice``
+holds the rights.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dispute_helpers import DISPUTE_ROLE, VERIFIER_ROLE, self_declare
+from eth_utils import keccak
+from registry_helpers import (
+    ACTIVE,
+    FROZEN,
+    REGISTRAR_ROLE,
+    ZERO_ADDRESS,
+    ZERO_BYTES32,
+    Registration,
+    approval_flag,
+    commitment_for,
+    events_of,
+    ownership_word,
+    reverts,
+)
+
+EVIDENCE = keccak(text="examination report 2026-3")
+REF = keccak(text="dispute 7")
+ORDER = keccak(text="court order 2026/88")
+DEED = keccak(text="deed of assignment")
+SALT = b"\x33" * 32
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _roles(registry: Any, admin: Any, verifier: Any, lock_keeper: Any) -> None:
+    registry.grantRole(VERIFIER_ROLE, verifier, {"from": admin})
+    registry.grantRole(DISPUTE_ROLE, lock_keeper, {"from": admin})
+
+
+@pytest.fixture
+def locked(registry: Any, token: int, lock_keeper: Any) -> int:
+    registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    return token
+
+
+def test_role_constants(registry: Any) -> None:
+    assert bytes(registry.VERIFIER_ROLE()) == VERIFIER_ROLE
+    assert bytes(registry.DISPUTE_ROLE()) == DISPUTE_ROLE
+
+
+# ------------------------------------------------------------------------------------------- confirmClaim
+
+
+def test_confirm_claim_clears_self_declared(registry: Any, claimed: int, verifier: Any, alice: Any) -> None:
+    assert registry.recordOf(claimed)["selfDeclared"] is True
+    assert registry.claimCommitBlock(claimed) != 0
+    before = registry.recordOf(claimed).dict()
+    tx = registry.confirmClaim(claimed, EVIDENCE, {"from": verifier})
+    assert events_of(tx) == [
+        ("ClaimConfirmed", {"tokenId": claimed, "verifier": verifier, "evidenceHash": EVIDENCE}),
+        ("MetadataUpdate", {"_tokenId": claimed}),
+    ]
+    assert registry.recordOf(claimed).dict() == {**before, "selfDeclared": False}
+    assert registry.claimCommitBlock(claimed) == 0
+    assert registry.ownerOf(claimed) == alice
+
+
+@pytest.mark.parametrize("caller", ["registrar", "admin", "alice", "lock_keeper"])
+def test_confirm_claim_without_verifier_role_reverts(registry: Any, claimed: int, caller: str, request: Any) -> None:
+    """Not even a registrar or the admin: only VERIFIER_ROLE confirms."""
+    account = request.getfixturevalue(caller)
+    with reverts("AccessControlUnauthorizedAccount", account, VERIFIER_ROLE):
+        registry.confirmClaim(claimed, EVIDENCE, {"from": account})
+    assert registry.recordOf(claimed)["selfDeclared"] is True
+
+
+def test_confirm_registrar_verified_right_reverts(registry: Any, token: int, verifier: Any) -> None:
+    with reverts("NotSelfDeclared", token):
+        registry.confirmClaim(token, EVIDENCE, {"from": verifier})
+
+
+def test_confirm_claim_twice_reverts(registry: Any, claimed: int, verifier: Any) -> None:
+    registry.confirmClaim(claimed, EVIDENCE, {"from": verifier})
+    with reverts("NotSelfDeclared", claimed):
+        registry.confirmClaim(claimed, EVIDENCE, {"from": verifier})
+
+
+def test_confirm_claim_without_evidence_reverts(registry: Any, claimed: int, verifier: Any) -> None:
+    with reverts("MissingEvidenceHash"):
+        registry.confirmClaim(claimed, ZERO_BYTES32, {"from": verifier})
+
+
+def test_confirm_unknown_token_reverts(registry: Any, verifier: Any) -> None:
+    with reverts("UnknownToken", 77):
+        registry.confirmClaim(77, EVIDENCE, {"from": verifier})
+
+
+def test_confirm_claim_while_paused_reverts(registry: Any, claimed: int, verifier: Any, guardian: Any) -> None:
+    registry.pause({"from": guardian})
+    with reverts("EnforcedPause"):
+        registry.confirmClaim(claimed, EVIDENCE, {"from": verifier})
+
+
+def test_confirmed_claim_is_not_superseded_by_registrar(
+    registry: Any, claimed: int, verifier: Any, registrar: Any, bob: Any, new_registration: Any
+) -> None:
+    """Before confirmation a registrar registration of the same right would take it; after, it reverts."""
+    registry.confirmClaim(claimed, EVIDENCE, {"from": verifier})
+    rival = new_registration(right_id=claimed)
+    with reverts("RightAlreadyRegistered", claimed):
+        registry.register(bob, rival.as_tuple(), {"from": registrar})
+
+
+def test_unconfirmed_claim_is_superseded_by_registrar(
+    registry: Any, claimed: int, registrar: Any, bob: Any, new_registration: Any
+) -> None:
+    """The counterpart of the test above: the same registration supersedes the claim while it is unconfirmed."""
+    tx = registry.register(bob, new_registration(right_id=claimed).as_tuple(), {"from": registrar})
+    assert "ClaimSuperseded" in tx.events
+    assert registry.ownerOf(claimed) == bob
+
+
+def test_confirmed_claim_is_not_superseded_by_earlier_commitment(
+    registry: Any, verifier: Any, alice: Any, carol: Any, registration: Registration, new_registration: Any
+) -> None:
+    """carol committed first, alice revealed first; once alice's claim is confirmed, carol's reveal reverts."""
+    rival = new_registration(right_id=registration.right_id)
+    registry.commit(commitment_for(carol, rival, SALT), {"from": carol})
+    token = self_declare(registry, alice, registration)
+    registry.confirmClaim(token, EVIDENCE, {"from": verifier})
+    with reverts("RightAlreadyRegistered", token):
+        registry.reveal(rival.as_tuple(), SALT, {"from": carol})
+
+
+def test_confirmed_claim_keeps_its_document_bundle(
+    registry: Any,
+    claimed: int,
+    verifier: Any,
+    registrar: Any,
+    bob: Any,
+    registration: Registration,
+    new_registration: Any,
+) -> None:
+    """A bundle under a confirmed claim is no longer reclaimable by a registrar registering another right."""
+    registry.confirmClaim(claimed, EVIDENCE, {"from": verifier})
+    other = new_registration(content_hash=registration.content_hash)
+    with reverts("ContentAlreadyRegistered", registration.content_hash, claimed):
+        registry.register(bob, other.as_tuple(), {"from": registrar})
+
+
+# ------------------------------------------------------------------------------------------- setDisputeLock
+
+
+def test_set_dispute_lock_emits_and_sets_record(registry: Any, token: int, lock_keeper: Any) -> None:
+    before = registry.recordOf(token).dict()
+    assert before["disputeLocked"] is False
+    tx = registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    assert events_of(tx) == [
+        ("DisputeLockSet", {"tokenId": token, "locked": True, "by": lock_keeper, "disputeRef": REF}),
+        ("MetadataUpdate", {"_tokenId": token}),
+    ]
+    assert registry.recordOf(token).dict() == {**before, "disputeLocked": True}
+    assert registry.recordOf(token)["status"] == ACTIVE  # a lock is not a freeze
+    assert ownership_word(registry, token) >> (160 + 2) & 1 == 1  # bit 2 of the packed record
+
+
+def test_dispute_unlock_emits_and_clears_record(registry: Any, locked: int, lock_keeper: Any) -> None:
+    tx = registry.setDisputeLock(locked, False, REF, {"from": lock_keeper})
+    assert events_of(tx) == [
+        ("DisputeLockSet", {"tokenId": locked, "locked": False, "by": lock_keeper, "disputeRef": REF}),
+        ("MetadataUpdate", {"_tokenId": locked}),
+    ]
+    assert registry.recordOf(locked)["disputeLocked"] is False
+
+
+@pytest.mark.parametrize("caller", ["registrar", "admin", "alice", "verifier"])
+def test_set_dispute_lock_without_dispute_role_reverts(registry: Any, token: int, caller: str, request: Any) -> None:
+    account = request.getfixturevalue(caller)
+    with reverts("AccessControlUnauthorizedAccount", account, DISPUTE_ROLE):
+        registry.setDisputeLock(token, True, REF, {"from": account})
+
+
+@pytest.mark.parametrize("lock", [True, False])
+def test_set_dispute_lock_unchanged_reverts(registry: Any, token: int, lock_keeper: Any, lock: bool) -> None:
+    if lock:
+        registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    with reverts("DisputeLockUnchanged", token, lock):
+        registry.setDisputeLock(token, lock, REF, {"from": lock_keeper})
+
+
+def test_set_dispute_lock_without_reference_reverts(registry: Any, token: int, lock_keeper: Any) -> None:
+    with reverts("MissingEvidenceHash"):
+        registry.setDisputeLock(token, True, ZERO_BYTES32, {"from": lock_keeper})
+
+
+def test_set_dispute_lock_unknown_token_reverts(registry: Any, lock_keeper: Any) -> None:
+    with reverts("UnknownToken", 78):
+        registry.setDisputeLock(78, True, REF, {"from": lock_keeper})
+
+
+def test_set_dispute_lock_works_while_paused(registry: Any, token: int, lock_keeper: Any, guardian: Any) -> None:
+    registry.pause({"from": guardian})
+    registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    assert registry.recordOf(token)["disputeLocked"] is True
+    registry.setDisputeLock(token, False, REF, {"from": lock_keeper})
+    assert registry.recordOf(token)["disputeLocked"] is False
+
+
+@pytest.mark.parametrize("caller", ["alice", "approved", "operator"])
+@pytest.mark.parametrize("how", ["transferFrom", "safeTransferFrom", "safeTransferFrom(data)", "assign"])
+def test_locked_right_cannot_move(
+    registry: Any, locked: int, alice: Any, bob: Any, carol: Any, operator: Any, caller: str, how: str
+) -> None:
+    sender = {"alice": alice, "approved": bob, "operator": operator}[caller]
+    registry.approve(bob, locked, {"from": alice})  # approvals are not moves: allowed while locked
+    registry.setApprovalForAll(operator, True, {"from": alice})
+    with reverts("RightDisputed", locked):
+        if how == "transferFrom":
+            registry.transferFrom(alice, carol, locked, {"from": sender})
+        elif how == "safeTransferFrom":
+            registry.safeTransferFrom["address,address,uint256"](alice, carol, locked, {"from": sender})
+        elif how == "safeTransferFrom(data)":
+            registry.safeTransferFrom["address,address,uint256,bytes"](alice, carol, locked, b"x", {"from": sender})
+        else:
+            registry.assign(locked, carol, DEED, {"from": sender})
+    assert registry.ownerOf(locked) == alice
+
+
+def test_unlocked_right_moves_again(registry: Any, locked: int, lock_keeper: Any, alice: Any, carol: Any) -> None:
+    with reverts("RightDisputed", locked):
+        registry.transferFrom(alice, carol, locked, {"from": alice})
+    registry.setDisputeLock(locked, False, REF, {"from": lock_keeper})
+    registry.transferFrom(alice, carol, locked, {"from": alice})
+    assert registry.ownerOf(locked) == carol
+
+
+def test_force_transfer_passes_the_lock_and_keeps_it(
+    registry: Any, locked: int, registrar: Any, alice: Any, carol: Any
+) -> None:
+    record = registry.recordOf(locked).dict()
+    tx = registry.forceTransfer(locked, carol, ORDER, {"from": registrar})
+    assert events_of(tx) == [
+        ("Transfer", {"from": alice, "to": carol, "id": locked}),
+        (
+            "ForceTransferred",
+            {"tokenId": locked, "from": alice, "to": carol, "registrar": registrar, "orderHash": ORDER},
+        ),
+    ]
+    assert registry.recordOf(locked).dict() == {**record, "owner": carol}  # still dispute-locked
+    with reverts("RightDisputed", locked):
+        registry.transferFrom(carol, alice, locked, {"from": carol})
+
+
+def test_frozen_and_locked_reports_the_freeze_first(
+    registry: Any, locked: int, registrar: Any, alice: Any, carol: Any
+) -> None:
+    registry.freeze(locked, ORDER, {"from": registrar})
+    assert registry.recordOf(locked)["status"] == FROZEN and registry.recordOf(locked)["disputeLocked"] is True
+    with reverts("TokenIsFrozen", locked):
+        registry.transferFrom(alice, carol, locked, {"from": alice})
+    registry.unfreeze(locked, ORDER, {"from": registrar})
+    with reverts("RightDisputed", locked):
+        registry.transferFrom(alice, carol, locked, {"from": alice})
+
+
+def test_lock_is_independent_of_freeze(registry: Any, locked: int, registrar: Any, lock_keeper: Any) -> None:
+    """Freezing and unfreezing leave the lock bit alone, and the other way round."""
+    registry.freeze(locked, ORDER, {"from": registrar})
+    registry.setDisputeLock(locked, False, REF, {"from": lock_keeper})
+    assert registry.recordOf(locked)["status"] == FROZEN
+    registry.setDisputeLock(locked, True, REF, {"from": lock_keeper})
+    registry.unfreeze(locked, ORDER, {"from": registrar})
+    assert registry.recordOf(locked)["disputeLocked"] is True
+
+
+def test_record_of_reports_dispute_locked_beside_the_other_fields(
+    registry: Any, locked: int, alice: Any, registration: Registration
+) -> None:
+    record = registry.recordOf(locked).dict()
+    assert record["owner"] == alice
+    assert record["kind"] == registration.kind
+    assert bytes(record["jurisdiction"]) == registration.jurisdiction
+    assert record["expiry"] == registration.expiry
+    assert record["status"] == ACTIVE
+    assert record["selfDeclared"] is False
+    assert record["disputeLocked"] is True
+
+
+# ------------------------------------------------------------------------------------------- revoke
+
+
+def test_revoke_burns_and_emits(registry: Any, token: int, registrar: Any, alice: Any) -> None:
+    tx = registry.revoke(token, ORDER, {"from": registrar})
+    assert events_of(tx) == [
+        ("Transfer", {"from": alice, "to": ZERO_ADDRESS, "id": token}),
+        ("RightRevoked", {"tokenId": token, "holder": alice, "registrar": registrar, "orderHash": ORDER}),
+        ("MetadataUpdate", {"_tokenId": token}),
+    ]
+    assert registry.exists(token) is False
+    assert registry.balanceOf(alice) == 0
+    assert ownership_word(registry, token) == 0  # owner and record both cleared
+    with reverts("UnknownToken", token):
+        registry.recordOf(token)
+    with reverts("TokenDoesNotExist"):
+        registry.ownerOf(token)
+
+
+@pytest.mark.parametrize("caller", ["alice", "stranger", "guardian", "verifier", "lock_keeper"])
+def test_revoke_without_registrar_role_reverts(registry: Any, token: int, caller: str, request: Any) -> None:
+    """Not even the owner may revoke."""
+    account = request.getfixturevalue(caller)
+    with reverts("AccessControlUnauthorizedAccount", account, REGISTRAR_ROLE):
+        registry.revoke(token, ORDER, {"from": account})
+    assert registry.exists(token) is True
+
+
+def test_revoke_without_order_reverts(registry: Any, token: int, registrar: Any) -> None:
+    with reverts("MissingEvidenceHash"):
+        registry.revoke(token, ZERO_BYTES32, {"from": registrar})
+
+
+def test_revoke_unknown_token_reverts(registry: Any, registrar: Any) -> None:
+    with reverts("UnknownToken", 79):
+        registry.revoke(79, ORDER, {"from": registrar})
+
+
+def test_revoke_twice_reverts(registry: Any, token: int, registrar: Any) -> None:
+    registry.revoke(token, ORDER, {"from": registrar})
+    with reverts("UnknownToken", token):
+        registry.revoke(token, ORDER, {"from": registrar})
+
+
+def test_revoke_while_paused_reverts(registry: Any, token: int, registrar: Any, guardian: Any) -> None:
+    registry.pause({"from": guardian})
+    with reverts("EnforcedPause"):
+        registry.revoke(token, ORDER, {"from": registrar})
+
+
+def test_revoke_frozen_right(registry: Any, token: int, registrar: Any) -> None:
+    registry.freeze(token, ORDER, {"from": registrar})
+    registry.revoke(token, ORDER, {"from": registrar})
+    assert registry.exists(token) is False
+
+
+def test_revoke_locked_right(registry: Any, locked: int, registrar: Any) -> None:
+    registry.revoke(locked, ORDER, {"from": registrar})
+    assert registry.exists(locked) is False
+
+
+def test_revoked_right_is_registered_again_as_new(
+    registry: Any, token: int, registrar: Any, lock_keeper: Any, alice: Any, bob: Any, registration: Registration
+) -> None:
+    """Freeze, lock, royalty and approval of the revoked token do not come back with the new registration; the
+    document bundle stays bound to the right, so the same bundle registers again."""
+    registry.approve(bob, token, {"from": alice})
+    registry.setTokenRoyalty(token, 500, {"from": alice})
+    registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    registry.freeze(token, ORDER, {"from": registrar})
+    registry.revoke(token, ORDER, {"from": registrar})
+    assert registry.tokenOfContent(registration.content_hash) == token
+
+    tx = registry.register(alice, registration.as_tuple(), {"from": registrar})
+    assert [name for name, _ in events_of(tx)] == ["Transfer", "RightRegistered"]
+    record = registry.recordOf(token).dict()
+    assert record["owner"] == alice
+    assert record["status"] == ACTIVE
+    assert record["disputeLocked"] is False
+    assert record["selfDeclared"] is False
+    assert registry.getApproved(token) == ZERO_ADDRESS and not approval_flag(registry, token)
+    assert registry.royaltyInfo(token, 10_000)[1] == 0
+    assert registry.tokenOfContent(registration.content_hash) == token
+    registry.transferFrom(alice, bob, token, {"from": alice})  # neither frozen nor locked
+    assert registry.ownerOf(token) == bob
+
+
+def test_revoked_claim_is_claimed_again(
+    registry: Any, claimed: int, registrar: Any, bob: Any, new_registration: Any
+) -> None:
+    """Revoking a self-declared claim drops its commitment block; anyone may claim or register the right anew."""
+    registry.revoke(claimed, ORDER, {"from": registrar})
+    assert registry.claimCommitBlock(claimed) == 0
+    again = new_registration(right_id=claimed)
+    self_declare(registry, bob, again, salt=SALT)
+    assert registry.ownerOf(claimed) == bob
+    assert registry.recordOf(claimed)["selfDeclared"] is True
