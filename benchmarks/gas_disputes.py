@@ -147,7 +147,7 @@ def measure_disputes(bench: Bench) -> list[Row]:
     manage = disputes.functions
 
     def raise_dispute(token_id: int) -> tuple[int, int]:
-        gas = bench.gas(getattr(manage, "raise")(token_id, EVIDENCE), 4)
+        gas = bench.gas(manage.raiseDispute(token_id, EVIDENCE), 4)
         return gas, int(manage.disputesOf(token_id).call()[-1])
 
     # Unmeasured: the manager's first bond makes its bond-token balance non-zero, as it stays in steady state.

@@ -496,8 +496,10 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         _forcing = true;
         _transfer(address(0), holder, to, tokenId);
         _forcing = false;
-        // The transfer cleared any approval, so the record needs no approval flag; a freeze survives.
+        // The transfer cleared any approval, so the record needs no approval flag; a freeze and a dispute lock
+        // survive (the dispute is about the right, whoever registered it).
         if (held.isFrozen()) record = record.withFrozen(true);
+        if (held.isDisputeLocked()) record = record.withDisputeLocked(true);
         _setExtraData(tokenId, record);
         emit ClaimSuperseded(tokenId, holder, to, previousContentHash);
         emit MetadataUpdate(tokenId);

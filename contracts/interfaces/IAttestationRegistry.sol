@@ -56,7 +56,7 @@ interface IAttestationRegistry {
     error SignatureExpired(uint256 deadline);
 
     /// @notice The signature was not made by `attestor` over these values (wrong chain, contract, data or nonce).
-    error InvalidSignature(address attestor);
+    error InvalidAttestationSignature(address attestor);
 
     /// @notice The claim type, evidence or reason hash is zero, or the expiry is not in the future.
     error InvalidAttestation();

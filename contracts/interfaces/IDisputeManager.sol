@@ -93,7 +93,7 @@ interface IDisputeManager {
     event DisputeSettingsUpdated(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers);
 
     /// @notice Raises a dispute about `tokenId`, pulling the configured bond from the caller (approve first).
-    function raise(uint256 tokenId, bytes32 evidenceHash) external returns (uint256 disputeId);
+    function raiseDispute(uint256 tokenId, bytes32 evidenceHash) external returns (uint256 disputeId);
 
     /// @notice Resolves dispute `disputeId`: `upheld` or dismissed; for an upheld one, `remedy` (a `Remedy`
     /// value) with `recipient` for a force transfer. Requires the arbitrator role.

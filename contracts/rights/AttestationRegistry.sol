@@ -129,7 +129,7 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
                 )
             )
         );
-        if (!SignatureChecker.isValidSignatureNow(attestor, digest, signature)) revert InvalidSignature(attestor);
+        if (!SignatureChecker.isValidSignatureNow(attestor, digest, signature)) revert InvalidAttestationSignature(attestor);
         _useCheckedNonce(attestor, attestation.nonce);
         return _attest(
             attestor, attestation.tokenId, attestation.claimType, attestation.evidenceHash, attestation.expiry

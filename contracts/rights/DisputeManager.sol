@@ -111,7 +111,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     /// @dev Requirements: `evidenceHash` not zero; the right exists; the caller approved this contract for the
     /// bond, and the bond token delivers it in full. Emits {DisputeRaised} (and the registry's {DisputeLockSet}
     /// and {MetadataUpdate} when it locks the right, the bond token's {Transfer}).
-    function raise(uint256 tokenId, bytes32 evidenceHash) external nonReentrant returns (uint256 disputeId) {
+    function raiseDispute(uint256 tokenId, bytes32 evidenceHash) external nonReentrant returns (uint256 disputeId) {
         if (evidenceHash == bytes32(0)) revert MissingHash();
         IIPRegistry rights = IIPRegistry(registry);
         if (!rights.exists(tokenId)) revert UnknownRight(tokenId);

@@ -262,7 +262,7 @@ def test_attest_by_sig_for_another_chain_reverts(
     attestations: Any, title: SignedAttestation, attestor: Any, stranger: Any
 ) -> None:
     signature = signed(attestations, ATTESTOR_KEY, title, chain_id=web3.eth.chain_id + 1)
-    with reverts("InvalidSignature", attestor):
+    with reverts("InvalidAttestationSignature", attestor):
         attestations.attestBySig(title.as_tuple(), signature, {"from": stranger})
     assert attestations.nonces(attestor) == 0
 
@@ -280,7 +280,7 @@ def test_attest_by_sig_for_another_contract_reverts(
     other = AttestationRegistry.deploy(registry, admin, {"from": admin})
     other.grantRole(ATTESTOR_ROLE, attestor, {"from": admin})
     signature = signed(attestations, ATTESTOR_KEY, title, contract=other)
-    with reverts("InvalidSignature", attestor):
+    with reverts("InvalidAttestationSignature", attestor):
         attestations.attestBySig(title.as_tuple(), signature, {"from": stranger})
     other.attestBySig(title.as_tuple(), signature, {"from": stranger})
     assert list(other.attestationsOf(title.tokenId)) == [1]
@@ -302,7 +302,7 @@ def test_attest_by_sig_tampered_field_reverts(
     attestations: Any, title: SignedAttestation, attestor: Any, stranger: Any, change: dict[str, Any]
 ) -> None:
     signature = signed(attestations, ATTESTOR_KEY, title)
-    with reverts("InvalidSignature", attestor):
+    with reverts("InvalidAttestationSignature", attestor):
         attestations.attestBySig(title.but(**change).as_tuple(), signature, {"from": stranger})
 
 
@@ -310,7 +310,7 @@ def test_attest_by_sig_signed_by_someone_else_reverts(
     attestations: Any, title: SignedAttestation, attestor: Any, stranger: Any
 ) -> None:
     """A rogue key signing in the attestor's name."""
-    with reverts("InvalidSignature", attestor):
+    with reverts("InvalidAttestationSignature", attestor):
         attestations.attestBySig(title.as_tuple(), signed(attestations, ROGUE_SIGNER_KEY, title), {"from": stranger})
 
 

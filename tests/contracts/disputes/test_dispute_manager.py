@@ -57,7 +57,7 @@ def timestamp(tx: Any) -> int:
 
 
 def raise_dispute(disputes: Any, token_id: int, claimant: Any, evidence: bytes = EVIDENCE) -> int:
-    return int(getattr(disputes, "raise")(token_id, evidence, {"from": claimant}).return_value)
+    return int(disputes.raiseDispute(token_id, evidence, {"from": claimant}).return_value)
 
 
 @pytest.fixture
@@ -202,7 +202,7 @@ def test_settings_changes_do_not_touch_open_disputes(
 
 def test_raise_records_pulls_bond_and_emits(disputes: Any, stablecoin: Any, token: int, bob: Any) -> None:
     balance = stablecoin.balanceOf(bob)
-    tx = getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+    tx = disputes.raiseDispute(token, EVIDENCE, {"from": bob})
     assert tx.return_value == 1
     assert emitted(tx) == [
         log(
@@ -243,24 +243,24 @@ def test_raise_records_pulls_bond_and_emits(disputes: Any, stablecoin: Any, toke
 
 def test_raise_without_evidence_reverts(disputes: Any, token: int, bob: Any) -> None:
     with reverts("MissingHash"):
-        getattr(disputes, "raise")(token, ZERO_BYTES32, {"from": bob})
+        disputes.raiseDispute(token, ZERO_BYTES32, {"from": bob})
 
 
 def test_raise_about_unknown_right_reverts(disputes: Any, bob: Any) -> None:
     with reverts("UnknownRight", 31337):
-        getattr(disputes, "raise")(31337, EVIDENCE, {"from": bob})
+        disputes.raiseDispute(31337, EVIDENCE, {"from": bob})
 
 
 def test_raise_about_revoked_right_reverts(disputes: Any, registry: Any, registrar: Any, token: int, bob: Any) -> None:
     registry.revoke(token, ORDER, {"from": registrar})
     with reverts("UnknownRight", token):
-        getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+        disputes.raiseDispute(token, EVIDENCE, {"from": bob})
 
 
 def test_raise_without_allowance_reverts(disputes: Any, stablecoin: Any, token: int, bob: Any) -> None:
     stablecoin.approve(disputes, BOND - 1, {"from": bob})
     with reverts("TransferFromFailed"):
-        getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+        disputes.raiseDispute(token, EVIDENCE, {"from": bob})
 
 
 def test_raise_with_zero_bond_moves_no_tokens(
@@ -268,7 +268,7 @@ def test_raise_with_zero_bond_moves_no_tokens(
 ) -> None:
     """A zero bond records no bond token, needs no allowance and pays nobody."""
     disputes.setSettings(stablecoin, 0, True, False, {"from": admin})
-    tx = getattr(disputes, "raise")(token, EVIDENCE, {"from": stranger})
+    tx = disputes.raiseDispute(token, EVIDENCE, {"from": stranger})
     assert emitted(tx) == [
         log(
             disputes,
@@ -622,7 +622,7 @@ def test_locking_dispute_locks_then_unlocks(
     bob: Any,
     carol: Any,
 ) -> None:
-    tx = getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+    tx = disputes.raiseDispute(token, EVIDENCE, {"from": bob})
     dispute = tx.return_value
     assert emitted(tx) == [
         log(
@@ -661,7 +661,7 @@ def test_two_locking_disputes_keep_the_lock_until_the_last_is_resolved(
     disputes: Any, registry: Any, locking: None, token: int, arbitrator: Any, alice: Any, bob: Any, carol: Any
 ) -> None:
     first = raise_dispute(disputes, token, bob)
-    tx = getattr(disputes, "raise")(token, EVIDENCE, {"from": carol})
+    tx = disputes.raiseDispute(token, EVIDENCE, {"from": carol})
     second = tx.return_value
     assert [name for _, name, _ in emitted(tx)] == ["DisputeRaised", "Transfer"]  # already locked: no second lock
     tx = disputes.resolve(first, True, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
@@ -795,7 +795,7 @@ def test_lock_needs_the_managers_dispute_role(
 ) -> None:
     registry.revokeRole(DISPUTE_ROLE, disputes, {"from": admin})
     with reverts("AccessControlUnauthorizedAccount", disputes, DISPUTE_ROLE):
-        getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+        disputes.raiseDispute(token, EVIDENCE, {"from": bob})
 
 
 def test_right_revoked_and_registered_again_under_open_locking_disputes(
@@ -818,7 +818,7 @@ def test_right_revoked_and_registered_again_under_open_locking_disputes(
     registry.register(alice, registration.as_tuple(), {"from": registrar})
     assert registry.recordOf(token)["disputeLocked"] is False
 
-    tx = getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+    tx = disputes.raiseDispute(token, EVIDENCE, {"from": bob})
     new = tx.return_value
     assert log(registry, "DisputeLockSet", tokenId=token, locked=True, by=disputes, disputeRef=ref(new)) in emitted(tx)
     tx = disputes.resolve(old_second, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
@@ -828,7 +828,7 @@ def test_right_revoked_and_registered_again_under_open_locking_disputes(
     assert registry.recordOf(token)["disputeLocked"] is False
 
 
-def test_superseded_claim_drops_the_lock_and_the_dispute_still_resolves(
+def test_a_superseded_claim_keeps_the_lock_until_the_dispute_is_resolved(
     disputes: Any,
     registry: Any,
     locking: None,
@@ -837,17 +837,23 @@ def test_superseded_claim_drops_the_lock_and_the_dispute_still_resolves(
     arbitrator: Any,
     bob: Any,
     carol: Any,
+    stranger: Any,
     new_registration: Any,
 ) -> None:
-    """A registrar's registration over a locked self-declared claim rewrites its record without the lock (registry
-    behaviour); the manager reads the record and does not try to unlock what is no longer locked."""
+    """A registrar's registration over a locked self-declared claim keeps the dispute lock (the dispute is about
+    the right, whoever registered it): the new holder cannot move it until the dispute is resolved."""
     dispute = raise_dispute(disputes, claimed, bob)
     assert registry.recordOf(claimed)["disputeLocked"] is True
     registry.register(carol, new_registration(right_id=claimed).as_tuple(), {"from": registrar})
-    assert registry.recordOf(claimed)["disputeLocked"] is False
+    assert registry.recordOf(claimed)["disputeLocked"] is True
+    with reverts("RightDisputed", claimed):
+        registry.transferFrom(carol, stranger, claimed, {"from": carol})
     tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
-    assert [name for _, name, _ in emitted(tx)] == ["DisputeResolved", "Transfer"]
+    assert log(registry, "DisputeLockSet", tokenId=claimed, locked=False, by=disputes, disputeRef=ref(dispute)) in (
+        emitted(tx)
+    )
     assert tx.events["DisputeResolved"]["bondRecipient"] == carol
+    registry.transferFrom(carol, stranger, claimed, {"from": carol})
 
 
 # ------------------------------------------------------------------------------------------- hostile bond tokens
@@ -865,7 +871,7 @@ def test_fee_on_transfer_bond_token_is_refused(
     fee_token.approve(disputes, BOND, {"from": bob})
     disputes.setSettings(fee_token, BOND, True, False, {"from": admin})
     with reverts("BondNotReceived", BOND, BOND - BOND // 100):
-        getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+        disputes.raiseDispute(token, EVIDENCE, {"from": bob})
     assert fee_token.balanceOf(bob) == BOND
 
 
@@ -884,8 +890,8 @@ def reentrant(disputes: Any, TestReentrantToken: Any, admin: Any, bob: Any) -> A
 def test_reentrant_raise_is_refused(disputes: Any, reentrant: Any, token: int, bob: Any) -> None:
     """While the bond is pulled, the token tries to raise another dispute: the guard refuses, the outer raise
     completes alone."""
-    reentrant.arm(disputes, getattr(disputes, "raise").encode_input(token, EVIDENCE), {"from": bob})
-    tx = getattr(disputes, "raise")(token, EVIDENCE, {"from": bob})
+    reentrant.arm(disputes, disputes.raiseDispute.encode_input(token, EVIDENCE), {"from": bob})
+    tx = disputes.raiseDispute(token, EVIDENCE, {"from": bob})
     assert emitted(tx) == [
         log(
             disputes,
