@@ -98,6 +98,16 @@ interface ILicenseRegistry {
     /// @notice A terms or reason hash must not be zero.
     error MissingHash();
 
+    /// @notice The right `tokenId` is frozen or locked by an open dispute: its owner may neither grant nor revoke
+    /// licences of it (a registrar may still revoke).
+    error RightLocked(uint256 tokenId);
+
+    /// @notice The right `tokenId` expired at `expiry`: no licence of it may be granted.
+    error RightExpired(uint256 tokenId, uint40 expiry);
+
+    /// @notice The territory `territory` appears more than once in one grant.
+    error DuplicateTerritory(bytes2 territory);
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
@@ -146,7 +156,8 @@ interface ILicenseRegistry {
 
     /// @notice Whether `licensee` holds a licence of `tokenId` in force at `time` that covers `territory` and
     /// `field`, and the first such licence. A licence covers a field if it is for all fields (zero) or for that
-    /// field; asking for field zero (all fields) is covered only by an all-fields licence.
+    /// field; asking for field zero (all fields) is covered only by an all-fields licence. Likewise, asking for
+    /// territory zero (worldwide) is covered only by a worldwide licence.
     function isLicensed(uint256 tokenId, address licensee, bytes2 territory, bytes32 field, uint256 time)
         external
         view
