@@ -19,6 +19,7 @@ from web3 import Web3
 
 SUPPLY = 1_000_000 * 10**18
 UNIT = 10**18
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
 
 def _deploy(bench: Bench, name: str, *args: Any) -> Any:
@@ -53,7 +54,7 @@ def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
 
     registry = _deploy(bench, "IPRegistry", accounts[0])
     compliance = _deploy(bench, "ComplianceRegistry", accounts[0])
-    vault = _deploy(bench, "FractionVault", registry.address, compliance.address)
+    vault = _deploy(bench, "FractionVault", registry.address, compliance.address, ZERO_ADDRESS)
     desk = _deploy(bench, "SettlementDesk")
     stablecoin = _deploy(bench, "TestStablecoin")
     share_abi = load_artifact("ShareToken").abi

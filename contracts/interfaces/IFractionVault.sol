@@ -63,4 +63,7 @@ interface IFractionVault {
 
     /// @notice The compliance registry the vault's share tokens consult in restricted mode.
     function compliance() external view returns (address);
+
+    /// @notice The royalty vault allowed to distribute royalties to the vault's share tokens (zero: none).
+    function royaltyVault() external view returns (address);
 }

@@ -22,6 +22,16 @@ interface IRoyaltyVault {
     /// @notice The fraction vault is already set, or is being set by someone other than the deployer.
     error FractionVaultAlreadySet();
 
+    /// @notice `fractionVault` is zero, or serves another registry or another royalty vault.
+    error InvalidFractionVault(address fractionVault);
+
+    /// @notice The right `tokenId` no longer exists (revoked): there is nobody to pay.
+    error UnknownRight(uint256 tokenId);
+
+    /// @notice The fraction vault holds `tokenId` but names no share token for it (its custody was recorded as lost
+    /// and the right came back without a new fractionalization): there is nobody to pay.
+    error NoShareToken(uint256 tokenId);
+
     /// @notice `payer` paid `amount` of `token` in royalties on licence `licenseId` of `tokenId`, with the sales
     /// report whose hash is `reportHash`; credited to `beneficiary` (the owner, or the share token).
     event RoyaltyPaid(
@@ -37,6 +47,10 @@ interface IRoyaltyVault {
     /// @notice `account` withdrew `amount` of `token`.
     event RoyaltyWithdrawn(address indexed account, address indexed token, uint256 amount);
 
+    /// @notice The deployer named `fractionVault`, whose share tokens receive the royalties of fractionalized
+    /// rights.
+    event FractionVaultSet(address indexed fractionVault);
+
     /// @notice Pays `amount` of the licence's payment token (approve first) in royalties on `licenseId`.
     function pay(uint256 licenseId, uint256 amount, bytes32 reportHash) external;
 
@@ -49,4 +63,13 @@ interface IRoyaltyVault {
     /// @notice Sets the fraction vault whose share tokens receive royalties of fractionalized rights; once, by the
     /// deployer.
     function setFractionVault(address fractionVault) external;
+
+    /// @notice The IP registry whose rights earn the royalties.
+    function registry() external view returns (address);
+
+    /// @notice The licence registry that names each licence's right and payment token.
+    function licenses() external view returns (address);
+
+    /// @notice The fraction vault set by `setFractionVault` (zero until then).
+    function fractionVault() external view returns (address);
 }

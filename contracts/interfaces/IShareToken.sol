@@ -2,7 +2,8 @@
 pragma solidity 0.8.30;
 
 /// @title IShareToken
-/// @notice Errors, events and functions of the ERC-20 share token of one fractionalized right.
+/// @notice Errors, events and functions of the ERC-20 share token of one fractionalized right, and of the
+/// royalties its holders receive pro rata (see docs/licensing.md, "Royalties").
 interface IShareToken {
     /// @notice The token was already initialized (or is the implementation).
     error AlreadyInitialized();
@@ -28,6 +29,23 @@ interface IShareToken {
     /// @notice A freeze of zero shares; use `unfreeze`.
     error ZeroFreeze();
 
+    /// @notice A share supply of `supply` is too large for exact royalty accounting (it must be below 2**128).
+    error SupplyTooLarge(uint256 supply);
+
+    /// @notice Only the royalty vault named at deployment may distribute royalties.
+    error OnlyRoyaltyVault(address caller);
+
+    /// @notice The token already receives royalties in the maximum number of currencies; `currency` would be one
+    /// more.
+    error TooManyRoyaltyCurrencies(address currency);
+
+    /// @notice `amount` more of `currency` on top of the `paid` distributed so far would reach 2**120, the bound that
+    /// keeps the royalty accounting free of overflow.
+    error RoyaltyTotalTooLarge(address currency, uint256 paid, uint256 amount);
+
+    /// @notice `holder` has no royalty to claim in `currency`.
+    error NoRoyaltyOwed(address holder, address currency);
+
     /// @notice `officer` froze `amount` of `holder`'s shares (type(uint256).max: all of them, now and later).
     event SharesFrozen(address indexed holder, uint256 amount, bytes32 reasonHash, address indexed officer);
 
@@ -46,6 +64,16 @@ interface IShareToken {
 
     /// @notice `officer` switched restricted mode on or off.
     event RestrictedModeSet(bool restricted, address indexed officer);
+
+    /// @notice The royalty vault credited `amount` of `currency` to the holders pro rata; `cumulative` is
+    /// everything distributed in `currency` so far.
+    event RoyaltyDistributed(address indexed currency, uint256 amount, uint256 cumulative);
+
+    /// @notice `holder` (current or former) claimed `amount` of `currency` in royalties.
+    event RoyaltyClaimed(address indexed holder, address indexed currency, uint256 amount);
+
+    /// @notice A wallet recovery moved `amount` of `currency` in unclaimed royalties of `lost` to `replacement`.
+    event RoyaltyRecovered(address indexed lost, address indexed replacement, address indexed currency, uint256 amount);
 
     /// @notice Called once by the vault right after cloning; registry and compliance come from the vault.
     function initialize(
@@ -77,6 +105,25 @@ interface IShareToken {
 
     /// @notice Switches restricted mode. Requirements: officer.
     function setRestricted(bool restricted_) external;
+
+    /// @notice Credits `amount` of `currency`, already transferred to this token, to the holders pro rata to their
+    /// balances now. Requirements: caller is the royalty vault.
+    function distributeRoyalty(address currency, uint256 amount) external;
+
+    /// @notice Sends the caller (a holder now or before) every royalty owed to it in `currency`; returns the amount.
+    function claimRoyalty(address currency) external returns (uint256 amount);
+
+    /// @notice The royalty in `currency` that `holder` may claim now.
+    function royaltyOwed(address holder, address currency) external view returns (uint256);
+
+    /// @notice The royalty in `currency` that `holder` has claimed so far.
+    function royaltyClaimed(address holder, address currency) external view returns (uint256);
+
+    /// @notice The currencies in which royalties were distributed, in order of their first distribution.
+    function royaltyCurrencies() external view returns (address[] memory);
+
+    /// @notice The royalty vault allowed to distribute royalties (zero: this deployment pays none).
+    function royaltyVault() external view returns (address);
 
     /// @notice The registry of the right these shares stand for.
     function registry() external view returns (address);

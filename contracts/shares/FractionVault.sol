@@ -14,6 +14,8 @@ import {ShareToken} from "./ShareToken.sol";
 /// - A right held by the vault is in custody, not lost: `shareTokenOf(tokenId)` names its shares.
 /// - The registry's rules still bind the locked right: a registrar may freeze or force-transfer it.
 /// - No callbacks: the right moves with `transferFrom` (in) and `transferFrom` (out), after all state changes.
+/// - Royalties of a right in the vault go to its share holders: the royalty vault named here is the only address
+///   every share token accepts distributions from (zero: this deployment pays no royalties to shares).
 contract FractionVault is IFractionVault {
     /// @notice The registry whose tokens this vault holds.
     address public immutable registry;
@@ -21,20 +23,27 @@ contract FractionVault is IFractionVault {
     /// @notice The compliance registry every share token consults in restricted mode.
     address public immutable compliance;
 
+    /// @notice The royalty vault that distributes royalties to the share tokens (zero: none).
+    address public immutable royaltyVault;
+
     /// @notice The ShareToken implementation every share token clones.
     address public immutable shareImplementation;
 
     mapping(uint256 tokenId => address shareToken) private _shareTokens;
 
-    /// @param registry_ The IP registry. @param compliance_ The compliance registry.
-    constructor(address registry_, address compliance_) {
+    /// @param registry_ The IP registry.
+    /// @param compliance_ The compliance registry.
+    /// @param royaltyVault_ The royalty vault (zero: no royalties); every share token's implementation stores it.
+    constructor(address registry_, address compliance_, address royaltyVault_) {
         registry = registry_;
         compliance = compliance_;
-        shareImplementation = address(new ShareToken());
+        royaltyVault = royaltyVault_;
+        shareImplementation = address(new ShareToken(royaltyVault_));
     }
 
     /// @inheritdoc IFractionVault
-    /// @dev Requirements: the caller owns `tokenId` and approved this vault for it; `supply` is positive.
+    /// @dev Requirements: the caller owns `tokenId` and approved this vault for it; `supply` is positive and below
+    /// 2**128 (the bound of exact royalty accounting).
     /// Emits {Fractionalized} (and the registry's {Transfer}, the share token's {Transfer}).
     function fractionalize(
         uint256 tokenId,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from registry_helpers import make_registration, now
+from registry_helpers import ZERO_ADDRESS, make_registration, now
 from share_helpers import (
     COMPLIANCE_OFFICER_ROLE,
     EVIDENCE,
@@ -78,7 +78,8 @@ def compliance(ComplianceRegistry: Any, admin: Any, officer: Any) -> Any:  # noq
 
 @pytest.fixture(scope="module")
 def vault(FractionVault: Any, registry: Any, compliance: Any, admin: Any) -> Any:  # noqa: N803
-    return FractionVault.deploy(registry, compliance, {"from": admin})
+    """A vault without a royalty vault: these share tokens take no royalties (see ../royalties)."""
+    return FractionVault.deploy(registry, compliance, ZERO_ADDRESS, {"from": admin})
 
 
 @pytest.fixture(scope="module")

@@ -71,6 +71,8 @@ _PROJECT_CONTRACTS = (
     "FractionVault",
     "SettlementDesk",
     "TestStablecoin",
+    "RoyaltyVault",
+    "LicenseRegistry",
 )
 _extra_error_abis: list[dict[str, Any]] = []
 
@@ -370,6 +372,24 @@ contract ReentrantToken is ERC20 {
             if (!ok) assembly { revert(add(ret, 0x20), mload(ret)) }
         }
         return super.transferFrom(from, to, value);
+    }
+}
+
+/// Once armed, its next transfer (not transferFrom) first calls `target` with `payload`, bubbling a revert.
+contract ReentrantTransferToken is ERC20 {
+    address private _target;
+    bytes private _payload;
+    constructor() ERC20("Reentrant Transfer USD", "rtUSD") {}
+    function mint(address to, uint256 amount) external { _mint(to, amount); }
+    function arm(address target, bytes calldata payload) external { _target = target; _payload = payload; }
+    function transfer(address to, uint256 value) public override returns (bool) {
+        address target = _target;
+        if (target != address(0)) {
+            _target = address(0);
+            (bool ok, bytes memory ret) = target.call(_payload);
+            if (!ok) assembly { revert(add(ret, 0x20), mload(ret)) }
+        }
+        return super.transfer(to, value);
     }
 }
 

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
+import {IFractionVault} from "../interfaces/IFractionVault.sol";
+import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
+import {IRoyaltyVault} from "../interfaces/IRoyaltyVault.sol";
+import {IShareToken} from "../interfaces/IShareToken.sol";
+
+/// @title RoyaltyVault
+/// @notice Takes royalty payments on licences in each licence's payment token and credits them to whoever owns
+/// the right at the moment of payment: the owner withdraws them; the holders of a fractionalized right claim them
+/// pro rata from its share token.
+/// @dev
+/// - Anyone may pay on any licence (normally its licensee), also an ended or revoked one: late payments settle
+///   past sales. The licence names the right and the token; the amount and the sales report are the payer's.
+/// - The beneficiary is fixed at payment: a later assignee of the right does not receive earlier royalties, and
+///   holders who sell their shares keep what accrued while they held them.
+/// - A payment is pulled with `transferFrom` and checked by the payee's balance difference, so a fee-on-transfer
+///   or lying token reverts the payment (`PaymentNotReceived`).
+/// - Pull payments, checks-effects-interactions and a transient reentrancy guard on every function that moves
+///   tokens.
+contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRoyaltyVault
+    address public immutable registry;
+
+    /// @inheritdoc IRoyaltyVault
+    address public immutable licenses;
+
+    /// @dev The only account that may call `setFractionVault`, once.
+    address private immutable _deployer;
+
+    /// @inheritdoc IRoyaltyVault
+    address public fractionVault;
+
+    mapping(address account => mapping(address token => uint256 amount)) private _owed;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param registry_ The IP registry.
+    /// @param licenses_ The licence registry (ILicenseRegistry).
+    constructor(address registry_, address licenses_) {
+        registry = registry_;
+        licenses = licenses_;
+        _deployer = msg.sender;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               PAYMENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRoyaltyVault
+    /// @dev Requirements: `amount` is positive; the licence exists (else the licence registry's `UnknownLicense`)
+    /// and names a payment token; the right still exists; the caller approved this vault for `amount`; the payee
+    /// receives exactly `amount`. When the fraction vault holds the right, its share token receives the payment and
+    /// distributes it (see IShareToken.distributeRoyalty).
+    /// Emits {RoyaltyPaid} (and the token's {Transfer}; {RoyaltyDistributed} from the share token).
+    function pay(uint256 licenseId, uint256 amount, bytes32 reportHash) external nonReentrant {
+        if (amount == 0) revert ZeroAmount();
+        ILicenseRegistry.License memory license = ILicenseRegistry(licenses).licenseOf(licenseId);
+        address token = license.paymentToken;
+        if (token == address(0)) revert NoPaymentToken(licenseId);
+        uint256 tokenId = license.tokenId;
+        address owner = _ownerOf(tokenId);
+        // An owner is never the zero address, so this also means that the fraction vault is set.
+        if (owner == fractionVault) {
+            address shareToken = IFractionVault(owner).shareTokenOf(tokenId);
+            if (shareToken == address(0)) revert NoShareToken(tokenId);
+            emit RoyaltyPaid(licenseId, tokenId, msg.sender, token, amount, shareToken, reportHash);
+            _pull(token, shareToken, amount);
+            IShareToken(shareToken).distributeRoyalty(token, amount);
+        } else {
+            _owed[owner][token] += amount;
+            emit RoyaltyPaid(licenseId, tokenId, msg.sender, token, amount, owner, reportHash);
+            _pull(token, address(this), amount);
+        }
+    }
+
+    /// @inheritdoc IRoyaltyVault
+    /// @dev Requirements: something is owed to the caller in `token`. Emits {RoyaltyWithdrawn} (and the token's
+    /// {Transfer}).
+    function withdraw(address token) external nonReentrant returns (uint256 amount) {
+        amount = _owed[msg.sender][token];
+        if (amount == 0) revert NothingOwed(msg.sender, token);
+        delete _owed[msg.sender][token];
+        emit RoyaltyWithdrawn(msg.sender, token, amount);
+        SafeTransferLib.safeTransfer(token, msg.sender, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                             ADMINISTRATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRoyaltyVault
+    /// @dev Requirements: caller is the deployer; not set before; `fractionVault_` serves this registry and names
+    /// this contract as its royalty vault. Emits {FractionVaultSet}.
+    function setFractionVault(address fractionVault_) external {
+        if (msg.sender != _deployer || fractionVault != address(0)) revert FractionVaultAlreadySet();
+        if (
+            fractionVault_.code.length == 0 || IFractionVault(fractionVault_).registry() != registry
+                || IFractionVault(fractionVault_).royaltyVault() != address(this)
+        ) revert InvalidFractionVault(fractionVault_);
+        fractionVault = fractionVault_;
+        emit FractionVaultSet(fractionVault_);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRoyaltyVault
+    function owed(address account, address token) external view returns (uint256) {
+        return _owed[account][token];
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            PRIVATE HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The right's owner now; a revoked (burnt) right has none.
+    function _ownerOf(uint256 tokenId) private view returns (address) {
+        try IERC721(registry).ownerOf(tokenId) returns (address owner) {
+            return owner;
+        } catch {
+            revert UnknownRight(tokenId);
+        }
+    }
+
+    /// @dev Moves `amount` of `token` from the caller to `to` and checks that `to` received exactly that.
+    function _pull(address token, address to, uint256 amount) private {
+        uint256 before = SafeTransferLib.balanceOf(token, to);
+        SafeTransferLib.safeTransferFrom(token, msg.sender, to, amount);
+        uint256 balance = SafeTransferLib.balanceOf(token, to);
+        uint256 received = balance > before ? balance - before : 0;
+        if (received != amount) revert PaymentNotReceived(amount, received);
+    }
+}
