@@ -5,8 +5,10 @@ The whole public API is re-exported here; modules with a leading underscore are 
 
 from ._accounts import Signer, dev_account
 from ._amounts import format_units, parse_units
+from ._attestations import AttestationResult, SignedAttestation
 from ._compliance import parse_country
 from ._deployment import read_local_deployment, save_local_deployment
+from ._disputes import DisputeRaised
 from ._exceptions import (
     AccountError,
     CheckpointError,
@@ -19,16 +21,21 @@ from ._exceptions import (
     InsufficientBalanceError,
     InvalidInputError,
     IPLedgerError,
+    LicenseConflictError,
     MetadataError,
     NodeError,
     NodeNotRunningError,
     NotFoundError,
     NotFractionalizedError,
     OrderError,
+    PaymentTokenError,
     RegistryError,
+    RightDisputedError,
+    SignatureError,
     TokenFrozenError,
     TransactionError,
     UnauthorizedError,
+    UnknownRecordError,
     UnknownTokenError,
 )
 from ._hashing import (
@@ -53,6 +60,7 @@ from ._index import (
     TransferRecord,
 )
 from ._ledger import ClaimTicket, Ledger, RegistrationRequest, Voucher, hash_documents, parse_token_id
+from ._licensing import LicenseGrant
 from ._models import (
     AssetKind,
     CapTable,
@@ -94,25 +102,47 @@ from ._report import (
     sign_report,
     verify_report_file,
 )
+from ._rights_models import (
+    Attestation,
+    ClaimType,
+    Dispute,
+    DisputeOutcome,
+    Exclusivity,
+    License,
+    LicenseCheck,
+    LicenseTerms,
+    Remedy,
+    RoyaltyOwed,
+    claim_type_hash,
+    field_hash,
+)
+from ._royalties import RoyaltyPayment
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AccountError",
     "AssetKind",
+    "Attestation",
+    "AttestationResult",
     "AuditReport",
     "CapTable",
     "Check",
     "CheckpointError",
     "ClaimTicket",
+    "ClaimType",
     "ComplianceError",
     "ContractRevertError",
     "CustodyInterval",
     "Deployment",
+    "Dispute",
+    "DisputeOutcome",
+    "DisputeRaised",
     "DocumentError",
     "DocumentRef",
     "DuplicateRightError",
     "EventIndex",
+    "Exclusivity",
     "FillResult",
     "FractionalizeResult",
     "FrozenSharesError",
@@ -129,6 +159,11 @@ __all__ = [
     "InsufficientBalanceError",
     "InvalidInputError",
     "Ledger",
+    "License",
+    "LicenseCheck",
+    "LicenseConflictError",
+    "LicenseGrant",
+    "LicenseTerms",
     "MetadataError",
     "NodeError",
     "NodeInfo",
@@ -138,20 +173,27 @@ __all__ = [
     "Order",
     "OrderError",
     "OrderStatus",
+    "PaymentTokenError",
     "Permit",
     "Portfolio",
     "PortfolioRight",
     "RegistrationRequest",
     "RegistrationResult",
     "RegistryError",
+    "Remedy",
     "ReportSignature",
+    "RightDisputedError",
     "RightKind",
     "RightRecord",
     "RightReport",
     "RightStatus",
     "Rollback",
+    "RoyaltyOwed",
+    "RoyaltyPayment",
     "SharePosition",
     "ShareTokenInfo",
+    "SignatureError",
+    "SignedAttestation",
     "SignedOrder",
     "Signer",
     "SyncProgress",
@@ -162,14 +204,17 @@ __all__ = [
     "TransactionResult",
     "TransferRecord",
     "UnauthorizedError",
+    "UnknownRecordError",
     "UnknownTokenError",
     "VerificationReport",
     "Voucher",
     "build_report",
     "bundle_hash",
     "canonical_json",
+    "claim_type_hash",
     "dev_account",
     "evidence_hash",
+    "field_hash",
     "format_units",
     "hash_documents",
     "hash_file",

@@ -20,6 +20,10 @@ SHIPPED_CONTRACTS = (
     "ShareToken",
     "SettlementDesk",
     "TestStablecoin",
+    "LicenseRegistry",
+    "AttestationRegistry",
+    "DisputeManager",
+    "RoyaltyVault",
 )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import requests
 from eth_typing import ChecksumAddress
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from web3 import Web3
 from web3.contract import Contract
 from web3.contract.contract import ContractConstructor, ContractFunction
@@ -19,6 +20,7 @@ from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
 from ._accounts import Signer, is_valid_address, resolve_address
 from ._artifacts import load_artifact
 from ._exceptions import ContractRevertError, InvalidInputError, NodeError, RegistryError
+from ._logs import fetch_logs
 from ._models import ZERO_ADDRESS, Deployment, TransactionResult
 from ._reverts import RevertDecoder, encode_error
 from ._rpc import Rpc
@@ -52,6 +54,11 @@ class LedgerBase:
         self._vault: Contract | None = None
         self._desk: Contract | None = None
         self._stablecoin: Contract | None = None
+        self._licenses: Contract | None = None
+        self._attestations: Contract | None = None
+        self._disputes: Contract | None = None
+        self._royalties: Contract | None = None
+        self._modules_discovered = False
         self._deployment_transactions: dict[str, TransactionResult] = {}
         if registry is not None:
             self._attach(registry)
@@ -83,6 +90,73 @@ class LedgerBase:
         compliance = str(self._read(vault.functions.compliance(), "read the vault's compliance registry"))
         self._compliance = self._shipped_contract("ComplianceRegistry", compliance, "compliance registry")
         self._vault = vault
+        royalties = str(self._read(vault.functions.royaltyVault(), "read the vault's royalty vault"))
+        if not is_zero_address(royalties):
+            self._attach_royalties(royalties)
+
+    def _attach_royalties(self, address: str) -> None:
+        """Attaches the royalty vault and the licence registry it reads; both must run the shipped code and serve
+        the attached registry."""
+        royalties = self._shipped_contract("RoyaltyVault", address, "royalty vault")
+        self._check_serves(royalties, "royalty vault")
+        licenses = str(self._read(royalties.functions.licenses(), "read the royalty vault's licence registry"))
+        self._attach_licenses(licenses)
+        self._royalties = royalties
+
+    def _attach_licenses(self, address: str) -> None:
+        licenses = self._shipped_contract("LicenseRegistry", address, "licence registry")
+        self._check_serves(licenses, "licence registry")
+        self._licenses = licenses
+
+    def _attach_attestations(self, address: str) -> None:
+        attestations = self._shipped_contract("AttestationRegistry", address, "attestation registry")
+        self._check_serves(attestations, "attestation registry")
+        self._attestations = attestations
+
+    def _attach_disputes(self, address: str) -> None:
+        disputes = self._shipped_contract("DisputeManager", address, "dispute manager")
+        self._check_serves(disputes, "dispute manager")
+        self._disputes = disputes
+
+    def _check_serves(self, module: Contract, what: str) -> None:
+        """Refuses a module contract that serves another registry than the attached one."""
+        if self._registry is None:
+            return
+        served = str(self._read(module.functions.registry(), f"read the {what}'s registry"))
+        if served != self.registry_address:
+            raise RegistryError(
+                f"the {what} {module.address} serves the registry {served}, not {self.registry_address}"
+            )
+
+    def _discover_modules(self) -> None:
+        """Finds the attestation registry and dispute manager from the registry's own ``RoleGranted`` logs: the
+        shipped contracts granted its verifier and dispute roles (one ``eth_getLogs``)."""
+        if self._modules_discovered or self._registry is None:
+            return
+        self._modules_discovered = True
+        topic = "0x" + keccak(text="RoleGranted(bytes32,address,address)").hex()
+        roles = {
+            "0x" + keccak(text="VERIFIER_ROLE").hex(): (self._attach_attestations, "_attestations"),
+            "0x" + keccak(text="DISPUTE_ROLE").hex(): (self._attach_disputes, "_disputes"),
+        }
+        logs = fetch_logs(
+            self._rpc,
+            address=[self.registry_address],
+            topics=[topic, list(roles)],
+            from_block=self.deployment_block,
+            to_block=int(self._rpc.call("eth_blockNumber", []), 16),
+        )
+        for log in reversed(logs):
+            attach, slot = roles[log["topics"][1]]
+            if getattr(self, slot) is not None:
+                continue
+            account = to_checksum_address("0x" + log["topics"][2][-40:])
+            if not self._read(self.registry.functions.hasRole(log["topics"][1], account), "read role"):
+                continue
+            try:
+                attach(account)
+            except (RegistryError, InvalidInputError):
+                continue
 
     def _attach_desk(self, address: str) -> None:
         self._desk = self._shipped_contract("SettlementDesk", address, "settlement desk")
@@ -117,6 +191,11 @@ class LedgerBase:
         self._vault = other._vault
         self._desk = other._desk
         self._stablecoin = other._stablecoin
+        self._licenses = other._licenses
+        self._attestations = other._attestations
+        self._disputes = other._disputes
+        self._royalties = other._royalties
+        self._modules_discovered = other._modules_discovered
 
     def _get_code(self, address: str) -> bytes:
         return bytes.fromhex(str(self._rpc.call("eth_getCode", [address, "latest"]))[2:])
@@ -176,6 +255,61 @@ class LedgerBase:
         return self._stablecoin
 
     @property
+    def licenses(self) -> Contract:
+        """The licence registry (found through the share vault's royalty vault)."""
+        if self._licenses is None:
+            raise RegistryError(
+                "no licence registry: it is found through the share vault; pass vault=ADDRESS to Ledger.connect "
+                "(CLI: --vault ADDRESS or IPLEDGER_VAULT)"
+            )
+        return self._licenses
+
+    @property
+    def royalties(self) -> Contract:
+        """The royalty vault (found through the share vault)."""
+        if self._royalties is None:
+            raise RegistryError(
+                "no royalty vault: it is found through the share vault; pass vault=ADDRESS to Ledger.connect "
+                "(CLI: --vault ADDRESS or IPLEDGER_VAULT)"
+            )
+        return self._royalties
+
+    @property
+    def attestations(self) -> Contract:
+        """The attestation registry: the shipped contract holding the registry's verifier role."""
+        self._discover_modules()
+        if self._attestations is None:
+            raise RegistryError(
+                "no attestation registry: no shipped AttestationRegistry holds the verifier role of "
+                f"{self.registry_address}"
+            )
+        return self._attestations
+
+    @property
+    def disputes(self) -> Contract:
+        """The dispute manager: the shipped contract holding the registry's dispute role."""
+        self._discover_modules()
+        if self._disputes is None:
+            raise RegistryError(
+                f"no dispute manager: no shipped DisputeManager holds the dispute role of {self.registry_address}"
+            )
+        return self._disputes
+
+    def _module_addresses(self) -> dict[str, str | None]:
+        """The rights-in-use modules attached (or discoverable), by role."""
+        if self._registry is not None:
+            self._discover_modules()
+        return {
+            role: None if contract is None else str(contract.address)
+            for role, contract in (
+                ("licenses", self._licenses),
+                ("attestations", self._attestations),
+                ("disputes", self._disputes),
+                ("royalties", self._royalties),
+            )
+        }
+
+    @property
     def deployment(self) -> Deployment:
         """The addresses of the attached contracts (and the transactions, when this ledger deployed them)."""
         return Deployment(
@@ -185,6 +319,7 @@ class LedgerBase:
             vault=None if self._vault is None else str(self._vault.address),
             desk=None if self._desk is None else str(self._desk.address),
             stablecoin=None if self._stablecoin is None else str(self._stablecoin.address),
+            **self._module_addresses(),
             transactions=dict(self._deployment_transactions),
         )
 
@@ -232,6 +367,19 @@ class LedgerBase:
     def _send(self, call: ContractFunction | ContractConstructor, action: str) -> TransactionResult:
         """Signs and sends ``call`` from the signer after a dry run; reverts arrive decoded."""
         return self._sender.send(self.signer, call, action=action)[0]
+
+    def _send_for_event(
+        self, call: ContractFunction, action: str, contract: Contract, event: str
+    ) -> tuple[TransactionResult, dict[str, Any]]:
+        """Like :meth:`_send`, also returning the arguments of the first ``event`` ``contract`` emitted."""
+        result, receipt = self._sender.send(self.signer, call, action=action)
+        for log in receipt["logs"]:
+            if log["address"] == contract.address:
+                try:
+                    return result, dict(contract.events[event]().process_log(log)["args"])
+                except (Web3Exception, ValueError, KeyError):
+                    continue
+        raise RegistryError(f"{action}: the transaction {result.tx_hash} emitted no {event}")
 
     def _refuse(self, signature: str, types: list[str], values: list[Any], action: str) -> ContractRevertError:
         """The exception the chain would raise for this custom error, for refusals a read can tell in advance."""

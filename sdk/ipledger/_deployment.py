@@ -1,6 +1,7 @@
 """The local network's record of its deployment: ``$IPLEDGER_HOME/local/deployment.json``.
 
-It holds every contract's address (registry, compliance, vault, desk, stablecoin) and the chain id. Files
+It holds every contract's address (registry, compliance, vault, desk, stablecoin, and the licence, attestation,
+dispute and royalty modules) and the chain id. Files
 written before the share contracts existed hold only ``registry``; :meth:`Ledger.local` then deploys the rest.
 """
 
@@ -20,7 +21,7 @@ __all__ = [
     "save_local_registry",
 ]
 
-_ROLES = ("compliance", "vault", "desk", "stablecoin")
+_ROLES = ("compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
 
 
 def local_deployment_file(home: Path | None = None) -> Path:

@@ -12,6 +12,7 @@ from eth_utils.crypto import keccak
 __all__ = [
     "ERC20_TRANSFER_TOPIC",
     "EVENT_SIGNATURES",
+    "MODULE_EVENTS",
     "TOKEN_FIRST_EVENTS",
     "TOPIC_OF",
     "VAULT_EVENTS",
@@ -63,6 +64,74 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("by", "address")],
         [("metadataURI", "string")],
     ),
+    "ClaimConfirmed": (
+        "ClaimConfirmed(uint256,address,bytes32)",
+        [("tokenId", "uint256"), ("verifier", "address")],
+        [("evidenceHash", "bytes32")],
+    ),
+    "DisputeLockSet": (
+        "DisputeLockSet(uint256,bool,address,bytes32)",
+        [("tokenId", "uint256"), ("by", "address")],
+        [("locked", "bool"), ("disputeRef", "bytes32")],
+    ),
+    "RightRevoked": (
+        "RightRevoked(uint256,address,address,bytes32)",
+        [("tokenId", "uint256"), ("holder", "address"), ("registrar", "address")],
+        [("orderHash", "bytes32")],
+    ),
+    # LicenseRegistry, AttestationRegistry, DisputeManager, RoyaltyVault: the token id is the second topic
+    "LicenseGranted": (
+        "LicenseGranted(uint256,uint256,address,address,bytes32,uint8,bytes2[],bytes32,uint40,uint40,bool,uint16,address)",
+        [("licenseId", "uint256"), ("tokenId", "uint256"), ("licensee", "address")],
+        [
+            ("grantor", "address"),
+            ("termsHash", "bytes32"),
+            ("exclusivity", "uint8"),
+            ("territories", "bytes2[]"),
+            ("field", "bytes32"),
+            ("start", "uint40"),
+            ("end", "uint40"),
+            ("sublicensable", "bool"),
+            ("royaltyBps", "uint16"),
+            ("paymentToken", "address"),
+        ],
+    ),
+    "LicenseRevoked": (
+        "LicenseRevoked(uint256,uint256,address,bytes32)",
+        [("licenseId", "uint256"), ("tokenId", "uint256"), ("by", "address")],
+        [("reasonHash", "bytes32")],
+    ),
+    "Attested": (
+        "Attested(uint256,uint256,address,bytes32,bytes32,uint64)",
+        [("attestationId", "uint256"), ("tokenId", "uint256"), ("attestor", "address")],
+        [("claimType", "bytes32"), ("evidenceHash", "bytes32"), ("expiry", "uint64")],
+    ),
+    "AttestationRevoked": (
+        "AttestationRevoked(uint256,uint256,address,bytes32)",
+        [("attestationId", "uint256"), ("tokenId", "uint256"), ("attestor", "address")],
+        [("reasonHash", "bytes32")],
+    ),
+    "DisputeRaised": (
+        "DisputeRaised(uint256,uint256,address,bytes32,address,uint256,bool,bool)",
+        [("disputeId", "uint256"), ("tokenId", "uint256"), ("claimant", "address")],
+        [
+            ("evidenceHash", "bytes32"),
+            ("bondToken", "address"),
+            ("bond", "uint256"),
+            ("lockedTransfers", "bool"),
+            ("forfeitOnDismissal", "bool"),
+        ],
+    ),
+    "DisputeResolved": (
+        "DisputeResolved(uint256,uint256,address,uint8,uint8,bytes32,address)",
+        [("disputeId", "uint256"), ("tokenId", "uint256"), ("arbitrator", "address")],
+        [("outcome", "uint8"), ("remedy", "uint8"), ("rulingHash", "bytes32"), ("bondRecipient", "address")],
+    ),
+    "RoyaltyPaid": (
+        "RoyaltyPaid(uint256,uint256,address,address,uint256,address,bytes32)",
+        [("licenseId", "uint256"), ("tokenId", "uint256"), ("payer", "address")],
+        [("token", "address"), ("amount", "uint256"), ("beneficiary", "address"), ("reportHash", "bytes32")],
+    ),
     # FractionVault
     "Fractionalized": (
         "Fractionalized(uint256,address,address,uint256,uint8,bool,string,string)",
@@ -99,6 +168,19 @@ TOKEN_FIRST_EVENTS = (
     "ForceTransferred",
     "ClaimSuperseded",
     "MetadataURIUpdated",
+    "ClaimConfirmed",
+    "DisputeLockSet",
+    "RightRevoked",
+)
+#: The rights-in-use modules' events about a right (the token id is their second indexed parameter).
+MODULE_EVENTS = (
+    "LicenseGranted",
+    "LicenseRevoked",
+    "Attested",
+    "AttestationRevoked",
+    "DisputeRaised",
+    "DisputeResolved",
+    "RoyaltyPaid",
 )
 #: The share vault's events about a right (token id first, too).
 VAULT_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost")
@@ -131,6 +213,8 @@ def address_topic(topic: str) -> str:
 def _value(kind: str, value: Any) -> Any:
     if kind == "address":
         return to_checksum_address(value)
+    if kind == "bytes2[]":
+        return [bytes(code).decode("ascii", "replace") for code in value]
     if kind.startswith("bytes") and isinstance(value, bytes):
         return "0x" + value.hex()
     return value

@@ -16,8 +16,14 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
         └── ContractRevertError               a revert, decoded to the contract's custom error
             ├── DuplicateRightError           RightAlreadyRegistered / ContentAlreadyRegistered
             ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar)
-            ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer
+            │   └── RightDisputedError        RightDisputed (locked by an open dispute)
+            ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer,
+            │                                 not the licensor, attestor or arbitrator
             ├── UnknownTokenError             UnknownToken / TokenDoesNotExist
+            ├── UnknownRecordError            no such licence, attestation or dispute (or right, for a module)
+            ├── LicenseConflictError          LicenseConflict: overlaps a sole or exclusive licence
+            ├── SignatureError                an attestation signature that is invalid, replayed or expired
+            ├── PaymentTokenError             a bond or royalty token that did not move the amount asked
             ├── NotFractionalizedError        NotFractionalized: the right is not in the share vault
             ├── IncompleteOwnershipError      IncompleteOwnership: redemption needs every share
             ├── ComplianceError               NotEligible / VerificationExpired / CountryBlocked
@@ -45,16 +51,21 @@ __all__ = [
     "InsufficientBalanceError",
     "IPLedgerError",
     "InvalidInputError",
+    "LicenseConflictError",
     "MetadataError",
     "NodeError",
     "NodeNotRunningError",
     "NotFoundError",
     "NotFractionalizedError",
     "OrderError",
+    "PaymentTokenError",
     "RegistryError",
+    "RightDisputedError",
+    "SignatureError",
     "TokenFrozenError",
     "TransactionError",
     "UnauthorizedError",
+    "UnknownRecordError",
     "UnknownTokenError",
 ]
 
@@ -168,12 +179,38 @@ class TokenFrozenError(ContractRevertError):
     """The token is frozen by a registrar and cannot move."""
 
 
+class RightDisputedError(TokenFrozenError):
+    """The right is locked by an open dispute (the dispute manager's lock) and cannot move."""
+
+
 class UnauthorizedError(ContractRevertError):
     """The sender lacks the role, ownership or approval the call needs."""
 
 
 class UnknownTokenError(ContractRevertError, NotFoundError):
     """The token does not exist."""
+
+
+class UnknownRecordError(ContractRevertError, NotFoundError):
+    """No licence, attestation or dispute with that id (or the right a module was asked about does not exist)."""
+
+
+class LicenseConflictError(ContractRevertError):
+    """The licence would overlap, in territory, field of use and period, a sole or exclusive licence (or is sole
+    or exclusive itself and overlaps another); ``conflicting_license_id`` names it."""
+
+    @property
+    def conflicting_license_id(self) -> int:
+        return int(self.error_args["licenseId"])
+
+
+class SignatureError(ContractRevertError):
+    """A signed attestation whose signature does not match its attestor (another chain, contract, data or a used
+    nonce) or whose deadline passed."""
+
+
+class PaymentTokenError(ContractRevertError):
+    """A bond or royalty token moved another amount than asked (fee-on-transfer or broken token)."""
 
 
 class NotFractionalizedError(ContractRevertError, NotFoundError):

@@ -7,14 +7,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
-from ._events import TOKEN_FIRST_EVENTS, TOPIC_OF, VAULT_EVENTS, DecodedLog, decode_log, token_topic
+from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, TOPIC_OF, VAULT_EVENTS, DecodedLog, decode_log, token_topic
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import EventKind, HistoryEvent
+from ._rights_models import STANDARD_CLAIMS
 from ._rpc import Rpc
 
-__all__ = ["build_history", "fetch_token_logs", "fetch_vault_logs", "merge_history"]
+__all__ = ["build_history", "fetch_module_logs", "fetch_token_logs", "fetch_vault_logs", "merge_history"]
 
 _ZERO = "0x0000000000000000000000000000000000000000"
+_EXCLUSIVITY = ("non_exclusive", "sole", "exclusive")
+_OUTCOMES = ("open", "upheld", "dismissed")
+_REMEDIES = ("none", "freeze", "force_transfer", "revoke")
 
 
 def fetch_token_logs(
@@ -55,6 +59,17 @@ def fetch_vault_logs(
     return [log for log in map(decode_log, raw) if log is not None]
 
 
+def fetch_module_logs(
+    rpc: Rpc, *, modules: list[str], token_id: int, from_block: int, to_block: int, max_range: int | None = None
+) -> list[DecodedLog]:
+    """The licence, attestation, dispute and royalty logs of ``token_id`` at the ``modules``' addresses."""
+    if not modules:
+        return []
+    topics = [[TOPIC_OF[name] for name in MODULE_EVENTS], None, token_topic(token_id)]
+    raw = fetch_logs(rpc, address=modules, topics=topics, from_block=from_block, to_block=to_block, max_range=max_range)
+    return [log for log in map(decode_log, raw) if log is not None]
+
+
 def build_history(rpc: Rpc, logs: list[DecodedLog]) -> list[HistoryEvent]:
     """Merges each transfer with the registration, assignment, forced transfer, fractionalization or redemption
     that explains it; block timestamps come from the node."""
@@ -85,14 +100,96 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
             events.append(
                 HistoryEvent(kind="metadata_updated", by=log.args["by"], metadata_uri=log.args["metadataURI"], **base)
             )
+        else:
+            event = _rights_event(log, base)
+            if event is not None:
+                events.append(event)
     return events
+
+
+def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | None:
+    """Confirmations, dispute locks, licences, attestations, disputes and royalty payments (one log each)."""
+    args = log.args
+    if log.name == "ClaimConfirmed":
+        return HistoryEvent(kind="claim_confirmed", by=args["verifier"], evidence_hash=args["evidenceHash"], **base)
+    if log.name == "DisputeLockSet":
+        kind: EventKind = "dispute_locked" if args["locked"] else "dispute_unlocked"
+        return HistoryEvent(kind=kind, by=args["by"], dispute_id=int(args["disputeRef"], 16), **base)
+    if log.name == "LicenseGranted":
+        return HistoryEvent(
+            kind="license_granted",
+            from_=args["grantor"],
+            to=args["licensee"],
+            by=args["grantor"],
+            license_id=args["licenseId"],
+            evidence_hash=args["termsHash"],
+            exclusivity=_EXCLUSIVITY[args["exclusivity"]] if args["exclusivity"] < 3 else str(args["exclusivity"]),
+            territories=args["territories"],
+            payment_token=None if args["paymentToken"] == _ZERO else args["paymentToken"],
+            **base,
+        )
+    if log.name == "LicenseRevoked":
+        return HistoryEvent(
+            kind="license_revoked", by=args["by"], license_id=args["licenseId"], reason_hash=args["reasonHash"], **base
+        )
+    if log.name == "Attested":
+        return HistoryEvent(
+            kind="attested",
+            by=args["attestor"],
+            attestation_id=args["attestationId"],
+            claim_type=STANDARD_CLAIMS.get(args["claimType"], args["claimType"]),
+            evidence_hash=args["evidenceHash"],
+            **base,
+        )
+    if log.name == "AttestationRevoked":
+        return HistoryEvent(
+            kind="attestation_revoked",
+            by=args["attestor"],
+            attestation_id=args["attestationId"],
+            reason_hash=args["reasonHash"],
+            **base,
+        )
+    if log.name == "DisputeRaised":
+        return HistoryEvent(
+            kind="dispute_raised",
+            by=args["claimant"],
+            dispute_id=args["disputeId"],
+            evidence_hash=args["evidenceHash"],
+            amount=args["bond"],
+            payment_token=None if args["bondToken"] == _ZERO else args["bondToken"],
+            **base,
+        )
+    if log.name == "DisputeResolved":
+        return HistoryEvent(
+            kind="dispute_resolved",
+            by=args["arbitrator"],
+            dispute_id=args["disputeId"],
+            outcome=_OUTCOMES[args["outcome"]] if args["outcome"] < 3 else str(args["outcome"]),
+            remedy=_REMEDIES[args["remedy"]] if args["remedy"] < 4 else str(args["remedy"]),
+            order_hash=args["rulingHash"],
+            to=None if args["bondRecipient"] == _ZERO else args["bondRecipient"],
+            **base,
+        )
+    if log.name == "RoyaltyPaid":
+        return HistoryEvent(
+            kind="royalty_paid",
+            from_=args["payer"],
+            to=args["beneficiary"],
+            by=args["payer"],
+            license_id=args["licenseId"],
+            amount=args["amount"],
+            payment_token=args["token"],
+            evidence_hash=None if int(args["reportHash"], 16) == 0 else args["reportHash"],
+            **base,
+        )
+    return None
 
 
 def _companion(transfer: DecodedLog, siblings: list[DecodedLog], name: str) -> DecodedLog | None:
     for sibling in siblings:
         if sibling.name != name or sibling.log_index <= transfer.log_index:
             continue
-        if name == "RightRegistered" or (
+        if name in ("RightRegistered", "RightRevoked") or (
             sibling.args["from"] == transfer.args["from"] and sibling.args["to"] == transfer.args["to"]
         ):
             return sibling
@@ -138,6 +235,15 @@ def _transfer_event(
     transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, int]]
 ) -> HistoryEvent:
     source, target = transfer.args["from"], transfer.args["to"]
+    if target == _ZERO:
+        revoked = _companion(transfer, siblings, "RightRevoked")
+        return HistoryEvent(
+            kind="revoked",
+            from_=source,
+            by=revoked.args["registrar"] if revoked else None,
+            order_hash=revoked.args["orderHash"] if revoked else None,
+            **base,
+        )
     if source == _ZERO:
         registered = _companion(transfer, siblings, "RightRegistered")
         registrar = registered.args["registrar"] if registered else None

@@ -29,11 +29,12 @@ from eth_utils.crypto import keccak
 from pydantic import Field
 
 from ._base import LedgerBase
-from ._events import TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
+from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
 from ._history import merge_history
 from ._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
 from ._logs import fetch_logs
+from ._model_base import _Out
 from ._models import (
     ZERO_ADDRESS,
     CapTable,
@@ -43,7 +44,6 @@ from ._models import (
     RightRecord,
     RightStatus,
     Uint256,
-    _Out,
 )
 from ._node import ipledger_home
 from ._rpc import Rpc
@@ -62,6 +62,8 @@ __all__ = [
 ]
 
 _MAX_UINT256 = 2**256 - 1
+#: The rights-in-use modules, by the meta key that records each address.
+_MODULE_ROLES = ("licenses", "attestations", "disputes", "royalties")
 #: Share token addresses per ``eth_getLogs`` request (providers cap address lists).
 _ADDRESSES_PER_QUERY = 500
 _HEADERS_PER_BATCH = 100
@@ -290,10 +292,16 @@ class EventIndex:
         row = self._db.execute("SELECT hash FROM blocks WHERE number = ?", (self.cursor,)).fetchone()
         return None if row is None else str(row[0])
 
+    @property
+    def modules(self) -> list[str]:
+        """The licence, attestation, dispute and royalty contracts whose logs the index holds."""
+        return [value for role in _MODULE_ROLES if (value := self._meta(role)) is not None]
+
     def _bind(self, ledger: LedgerBase) -> None:
-        """Records (or checks) the chain, registry and vault this file indexes."""
+        """Records (or checks) the chain, registry, vault and modules this file indexes."""
         registry = ledger.registry_address
         vault = None if ledger._vault is None else str(ledger._vault.address)
+        modules = {role: address for role, address in ledger._module_addresses().items() if address is not None}
         chain = self._meta("chain_id")
         if chain is None:
             start = ledger.deployment_block
@@ -301,7 +309,7 @@ class EventIndex:
             values["cursor"] = str(start - 1)
             if vault is not None:
                 values["vault"] = vault
-            self._set_meta(values)
+            self._set_meta(values | modules)
             return
         if int(chain) != ledger.chain_id or self.registry.lower() != registry.lower():
             raise InvalidInputError(
@@ -309,15 +317,24 @@ class EventIndex:
                 f"{ledger.chain_id}"
             )
         known = self.vault
-        if vault is None or (known is not None and known.lower() == vault.lower()):
-            return
-        if known is not None:
+        added: dict[str, str] = {}
+        if vault is not None and known is None:
+            added["vault"] = vault
+        elif vault is not None and known is not None and known.lower() != vault.lower():
             raise InvalidInputError(f"the index {self.path} follows the share vault {known}, not {vault}")
-        # A vault attached after a sync without one: its earlier logs are missing, so index everything again.
+        for role, address in modules.items():
+            recorded = self._meta(role)
+            if recorded is None:
+                added[role] = address
+            elif recorded.lower() != address.lower():
+                raise InvalidInputError(f"the index {self.path} follows the {role} contract {recorded}, not {address}")
+        if not added:
+            return
+        # A vault or module attached after a sync without it: its earlier logs are missing, so index all again.
         with self._db:
             for table in ("logs", "blocks", "share_tokens", *DERIVED_TABLES):
                 self._db.execute(f"DELETE FROM {table}")
-        self._set_meta({"vault": vault, "cursor": str(self.start_block - 1)})
+        self._set_meta(added | {"cursor": str(self.start_block - 1)})
 
     # ------------------------------------------------------------------ sync
 
@@ -377,7 +394,7 @@ class EventIndex:
     def _sync_chunk(self, rpc: Rpc, begin: int, end: int) -> int | None:
         """Fetches and commits ``[begin, end]``; the number of logs added, or ``None`` when the node's blocks did
         not match its logs (a reorganization under way): nothing was written then."""
-        addresses = [self.registry] + ([self.vault] if self.vault else [])
+        addresses = [self.registry] + ([self.vault] if self.vault else []) + self.modules
         raw = fetch_logs(rpc, address=addresses, topics=[], from_block=begin, to_block=end)
         known = [row[0] for row in self._db.execute("SELECT address FROM share_tokens")]
         created: list[tuple[str, str, int]] = []
@@ -630,11 +647,14 @@ class EventIndex:
     def _token_logs(self, token: int, at: int) -> list[DecodedLog]:
         registry_names = ",".join(f"'{name}'" for name in (*TOKEN_FIRST_EVENTS, "Transfer"))
         vault_names = ",".join(f"'{name}'" for name in VAULT_EVENTS)
+        module_names = ",".join(f"'{name}'" for name in MODULE_EVENTS)
+        modules = self.modules
+        marks = ",".join("?" * len(modules)) or "NULL"
         return self._decoded(
             "SELECT name, args, block, log_index, tx_hash, address FROM logs WHERE token_id = ? AND block <= ? AND "
-            f"((address = ? AND name IN ({registry_names})) OR (address = ? AND name IN ({vault_names}))) "
-            "ORDER BY block, log_index",
-            (str(token), at, self.registry, self.vault or ""),
+            f"((address = ? AND name IN ({registry_names})) OR (address = ? AND name IN ({vault_names})) "
+            f"OR (address IN ({marks}) AND name IN ({module_names}))) ORDER BY block, log_index",
+            (str(token), at, self.registry, self.vault or "", *modules),
         )
 
     def history(self, token_id: int) -> History:

@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from eth_account.messages import encode_typed_data
+from eth_utils.address import to_checksum_address
 from pydantic import ValidationError
 from web3 import Web3
 
 from ._accounts import Signer, resolve_signer
 from ._artifacts import load_artifact
+from ._attestations import AttestationsMixin
 from ._base import REGISTRY_CONTRACT, is_zero_address
 from ._compliance import ComplianceMixin
 from ._deployment import (
@@ -31,6 +33,7 @@ from ._deployment import (
     save_local_deployment,
     save_local_registry,
 )
+from ._disputes import DisputesMixin
 from ._events import DecodedLog
 from ._exceptions import (
     ContractRevertError,
@@ -39,9 +42,10 @@ from ._exceptions import (
     RegistryError,
 )
 from ._hashing import bundle_hash, hash_file
-from ._history import build_history, fetch_token_logs, fetch_vault_logs
+from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs
 from ._ids import parse_token_id
 from ._index import EventIndex
+from ._licensing import LicensingMixin
 from ._market import MarketMixin
 from ._models import (
     Check,
@@ -60,6 +64,9 @@ from ._models import (
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
+from ._rights_checks import dispute_check, license_check, rights_notices
+from ._rights_models import Attestation, Dispute, License
+from ._royalties import RoyaltiesMixin
 from ._shares import SharesMixin
 from ._verify import custody_check, notices_for, shares_check
 
@@ -82,9 +89,16 @@ _ROLES = {
     "registrar": Web3.keccak(text="REGISTRAR_ROLE"),
     "guardian": Web3.keccak(text="GUARDIAN_ROLE"),
     "compliance_officer": Web3.keccak(text="COMPLIANCE_OFFICER_ROLE"),
+    "attestor": Web3.keccak(text="ATTESTOR_ROLE"),
+    "arbitrator": Web3.keccak(text="ARBITRATOR_ROLE"),
 }
-#: Roles held in the compliance registry rather than the IP registry.
-_COMPLIANCE_ROLES = ("compliance_officer",)
+#: Roles held elsewhere than in the IP registry: role -> the attribute naming the contract.
+_ROLE_CONTRACTS = {"compliance_officer": "compliance", "attestor": "attestations", "arbitrator": "disputes"}
+#: The registry roles the dispute manager needs (its remedies and its transfer lock) and the attestation registry's.
+_DISPUTE_MANAGER_ROLES = (Web3.keccak(text="REGISTRAR_ROLE"), Web3.keccak(text="DISPUTE_ROLE"))
+_VERIFIER_ROLE = Web3.keccak(text="VERIFIER_ROLE")
+#: The dispute bond on a local chain: 100 tUSD (6 decimals).
+_LOCAL_DISPUTE_BOND = 100 * 10**6
 _STATUS = [RightStatus.ACTIVE, RightStatus.FROZEN, RightStatus.EXPIRED]
 VOUCHER_TYPES = {
     "Voucher": [
@@ -169,7 +183,16 @@ class ClaimTicket:
     commit_block: int
 
 
-class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
+class Ledger(
+    SharesMixin,
+    ComplianceMixin,
+    MarketMixin,
+    PaymentsMixin,
+    LicensingMixin,
+    AttestationsMixin,
+    DisputesMixin,
+    RoyaltiesMixin,
+):
     """ipledger's client: registers, moves, reads and verifies rights; fractionalizes them into shares, checks
     who may hold them, and trades them through signed orders.
 
@@ -236,6 +259,8 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             (recorded.vault, self._attach_vault),
             (recorded.desk, self._attach_desk),
             (recorded.stablecoin, self._attach_stablecoin),
+            (recorded.attestations, self._attach_attestations),
+            (recorded.disputes, self._attach_disputes),
         ):
             try:
                 if address is None:
@@ -243,6 +268,9 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
                 attach(address)
             except (RegistryError, InvalidInputError):
                 attached = False
+        self._modules_discovered = True
+        if self._royalties is None:
+            attached = False
         if self._stablecoin is not None and not self._code_matches(str(self._stablecoin.address), "TestStablecoin"):
             self._stablecoin = None
             attached = False
@@ -279,19 +307,54 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
         admin_address = self.address_of(admin) if admin else signer.address
         self._deployment_transactions = {}
         self._compliance = self._vault = self._desk = self._stablecoin = None
+        self._licenses = self._attestations = self._disputes = self._royalties = None
         self._attach(self._deploy_contract(signer, REGISTRY_CONTRACT, admin_address))
+        self._modules_discovered = True
         self._deploy_missing(signer, admin_address)
         return self.deployment
 
     def _deploy_missing(self, signer: Signer, admin: str) -> None:
-        """Deploys whichever share contracts are not attached beside the attached registry."""
-        if self._vault is None:
-            compliance = self._deploy_contract(signer, "ComplianceRegistry", admin)
-            self._attach_vault(self._deploy_contract(signer, "FractionVault", self.registry_address, compliance))
-        if self._desk is None:
-            self._attach_desk(self._deploy_contract(signer, "SettlementDesk"))
+        """Deploys whichever contracts are not attached beside the attached registry and, when the signer is the
+        registry's admin, grants the modules their registry roles (otherwise the admin must: see docs/licensing.md).
+        """
+        registry = self.registry_address
         if self._stablecoin is None and self.chain_id == LOCAL_CHAIN_ID:
             self._attach_stablecoin(self._deploy_contract(signer, "TestStablecoin"))
+        if self._vault is None:
+            compliance = self._deploy_contract(signer, "ComplianceRegistry", admin)
+            licenses = self._deploy_contract(signer, "LicenseRegistry", registry)
+            royalties = self._deploy_contract(signer, "RoyaltyVault", registry, licenses)
+            vault = self._deploy_contract(signer, "FractionVault", registry, compliance, royalties)
+            royalty_vault = self.w3.eth.contract(
+                address=to_checksum_address(royalties), abi=load_artifact("RoyaltyVault").abi
+            )
+            self._deployment_transactions["RoyaltyVault.setFractionVault"] = self._sender.send(
+                signer, royalty_vault.functions.setFractionVault(vault), action="link the royalty vault"
+            )[0]
+            self._attach_vault(vault)
+        if self._desk is None:
+            self._attach_desk(self._deploy_contract(signer, "SettlementDesk"))
+        grants: list[tuple[bytes, str]] = []
+        if self._attestations is None:
+            attestations = self._deploy_contract(signer, "AttestationRegistry", registry, admin)
+            self._attach_attestations(attestations)
+            grants.append((_VERIFIER_ROLE, attestations))
+        if self._disputes is None:
+            bond_token = self._stablecoin.address if self._stablecoin is not None else "0x" + "00" * 20
+            bond = _LOCAL_DISPUTE_BOND if self._stablecoin is not None else 0
+            disputes = self._deploy_contract(signer, "DisputeManager", registry, admin, bond_token, bond)
+            self._attach_disputes(disputes)
+            grants += [(role, disputes) for role in _DISPUTE_MANAGER_ROLES]
+            if admin == signer.address:
+                # The admin arbitrates until it appoints arbitrators (grant_role "arbitrator").
+                self._deployment_transactions["DisputeManager.grantRole arbitrator"] = self._sender.send(
+                    signer, self.disputes.functions.grantRole(_ROLES["arbitrator"], admin), action="appoint arbitrator"
+                )[0]
+        if self._read(self.registry.functions.hasRole(b"\x00" * 32, signer.address), "read role"):
+            for role, account in grants:
+                self._deployment_transactions[f"grantRole {role.hex()[:8]} {account}"] = self._sender.send(
+                    signer, self.registry.functions.grantRole(role, account), action="grant a module its role"
+                )[0]
 
     def _deploy_contract(self, signer: Signer, name: str, *arguments: Any) -> str:
         artifact = load_artifact(name)
@@ -492,24 +555,25 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
 
     def grant_role(self, role: str, account: str) -> TransactionResult:
         """Admin: grants ``role`` (admin, registrar, guardian of the registry; compliance_officer of the compliance
-        registry) to ``account``."""
+        registry; attestor of the attestation registry; arbitrator of the dispute manager) to ``account``."""
         if role not in _ROLES:
             raise InvalidInputError(f"unknown role {role!r}; roles are {', '.join(_ROLES)}")
-        contract = self.compliance if role in _COMPLIANCE_ROLES else self.registry
+        contract = getattr(self, _ROLE_CONTRACTS.get(role, "registry"))
         call = contract.functions.grantRole(_ROLES[role], self.address_of(account))
         return self._send(call, f"grant {role}")
 
     def has_role(self, role: str, account: str) -> bool:
         if role not in _ROLES:
             raise InvalidInputError(f"unknown role {role!r}; roles are {', '.join(_ROLES)}")
-        contract = self.compliance if role in _COMPLIANCE_ROLES else self.registry
+        contract = getattr(self, _ROLE_CONTRACTS.get(role, "registry"))
         return bool(self._read(contract.functions.hasRole(_ROLES[role], self.address_of(account)), "read role"))
 
     # ------------------------------------------------------------------ reading
 
     def _logs(self, token_id: int, to_block: int | None = None, *, custody: bool = False) -> tuple[list[Any], int]:
         """The right's registry logs up to ``to_block``; with ``custody`` also the share vault's about it (the
-        vault is discovered among the right's holders when none is attached)."""
+        vault is discovered among the right's holders when none is attached) and the licence, attestation, dispute
+        and royalty modules'."""
         head = self._head() if to_block is None else to_block
         start = self.deployment_block
         logs = fetch_token_logs(
@@ -519,7 +583,10 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             logs += fetch_vault_logs(
                 self._rpc, vault=str(self.vault.address), token_id=token_id, from_block=start, to_block=head
             )
-            logs.sort(key=lambda log: (log.block, log.log_index))
+        if custody:
+            modules = [address for address in self._module_addresses().values() if address is not None]
+            logs += fetch_module_logs(self._rpc, modules=modules, token_id=token_id, from_block=start, to_block=head)
+        logs.sort(key=lambda log: (log.block, log.log_index))
         return logs, head
 
     def _discover_vault(self, logs: Sequence[DecodedLog]) -> bool:
@@ -684,13 +751,17 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
                 detail=record.status.value + (f", expiry {record.expiry:%Y-%m-%d}" if record.expiry else ""),
             )
         )
+        confirmed = next((event for event in reversed(events) if event.kind == "claim_confirmed"), None)
         checks.append(
             Check(
                 name="verification_level",
                 ok=True,
                 detail="self-declared (commit-reveal claim)"
                 if record.self_declared
-                else f"registrar-verified by {record.registrar}",
+                else f"registrar-verified by {record.registrar}"
+                if confirmed is None
+                else f"claimed, then registrar-verified by {confirmed.by}'s title attestation in block "
+                f"{confirmed.block}",
             )
         )
         if verifier is not None:
@@ -704,13 +775,22 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
                     from_block=min((log.block for log in registry_logs), default=head),
                 )
             )
+        licenses, attestations, disputes = self._rights_in_use(token, head)
+        at = dt.datetime.fromtimestamp(self.chain_time() if block is None else self._block_time(head), dt.UTC)
+        if self._licenses is not None:
+            checks.append(license_check(licenses, at))
+        if self._disputes is not None:
+            checks.append(dispute_check(disputes))
         verdict = "verified" if all(check.ok for check in checks) else "failed"
         return VerificationReport(
             token_id=token,
             token_id_hex=hex(token),
             verdict=verdict,
             checks=checks,
-            notices=notices_for(record, events),
+            notices=notices_for(record, events) + rights_notices(licenses, attestations, disputes),
+            licenses=licenses,
+            attestations=attestations,
+            disputes=disputes,
             record=record,
             events=events,
             registry=self.registry_address,
@@ -718,6 +798,18 @@ class Ledger(SharesMixin, ComplianceMixin, MarketMixin, PaymentsMixin):
             checked_at_block=head,
             shares=cap_table,
         )
+
+    def _rights_in_use(self, token: int, block: int) -> tuple[list[License], list[Attestation], list[Dispute]]:
+        """The right's licences, attestations and disputes as of ``block``, from whichever modules are attached."""
+        self._discover_modules()
+        at = self._block_time(block)
+        licenses = [] if self._licenses is None else self.licenses_of(token, at=at, block=block)
+        attestations = [] if self._attestations is None else self.attestations_of(token, at=at, block=block)
+        disputes = [] if self._disputes is None else self.disputes_of(token, block=block)
+        return licenses, attestations, disputes
+
+    def _block_time(self, block: int) -> int:
+        return int(self._rpc.call("eth_getBlockByNumber", [hex(block), False])["timestamp"], 16)
 
     def _code_check(self) -> Check:
         matches = self._code_matches(self.registry_address)

@@ -6,16 +6,13 @@ import datetime as dt
 import itertools
 import re
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import pycountry
-from eth_utils.address import to_checksum_address
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     ValidationError,
     field_validator,
     model_validator,
@@ -23,6 +20,8 @@ from pydantic import (
 
 from ._exceptions import MetadataError
 from ._hashing import canonical_json, hash_bytes, normalize_number, right_id
+from ._model_base import REGIONAL_OFFICES, ZERO_ADDRESS, Address, Uint256, _Out
+from ._rights_models import Attestation, Dispute, License
 
 __all__ = [
     "REGIONAL_OFFICES",
@@ -58,20 +57,6 @@ __all__ = [
     "VerificationReport",
     "parse_metadata",
 ]
-
-ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-
-#: Regional and international offices accepted as jurisdictions beside ISO 3166-1 alpha-2 countries.
-REGIONAL_OFFICES: dict[str, str] = {
-    "EP": "European Patent Office",
-    "WO": "WIPO (PCT / Madrid / Hague)",
-    "EM": "EU Intellectual Property Office",
-    "EA": "Eurasian Patent Organization",
-    "AP": "ARIPO",
-    "OA": "OAPI",
-    "GC": "GCC Patent Office",
-    "IB": "WIPO International Bureau",
-}
 
 #: Largest canonical metadata accepted, in bytes: metadata describes a right, documents stay off chain.
 MAX_METADATA_BYTES = 64 * 1024
@@ -229,10 +214,6 @@ def _describe(error: Any) -> str:
     return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
-
-
 class TransactionResult(_Out):
     """A mined, successful transaction."""
 
@@ -287,6 +268,17 @@ EventKind = Literal[
     "metadata_updated",
     "fractionalized",
     "redeemed",
+    "revoked",
+    "claim_confirmed",
+    "dispute_locked",
+    "dispute_unlocked",
+    "license_granted",
+    "license_revoked",
+    "attested",
+    "attestation_revoked",
+    "dispute_raised",
+    "dispute_resolved",
+    "royalty_paid",
 ]
 
 
@@ -309,6 +301,19 @@ class HistoryEvent(_Out):
     supply: Uint256 | None = None
     symbol: str | None = None
     decimals: int | None = None
+    #: Licences, attestations, disputes and royalties: the record's id and what the event says of it.
+    license_id: int | None = None
+    attestation_id: int | None = None
+    dispute_id: int | None = None
+    claim_type: str | None = None
+    evidence_hash: str | None = None
+    reason_hash: str | None = None
+    outcome: str | None = None
+    remedy: str | None = None
+    amount: Uint256 | None = None
+    payment_token: str | None = None
+    exclusivity: str | None = None
+    territories: list[str] | None = None
 
 
 class History(_Out):
@@ -341,6 +346,10 @@ class VerificationReport(_Out):
     chain_id: int
     checked_at_block: int
     shares: CapTable | None = None
+    #: The right in use (empty when the licence, attestation or dispute module is not deployed beside it).
+    licenses: list[License] = Field(default_factory=list)
+    attestations: list[Attestation] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
 
 
 def is_hex32(value: str) -> bool:
@@ -349,35 +358,6 @@ def is_hex32(value: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- chain values
-
-
-def _uint256(value: Any) -> int:
-    """An unsigned 256-bit integer from an int or a decimal (or 0x hex) string, as JSON order files carry them."""
-    if isinstance(value, bool):
-        raise ValueError("expected an integer, not a boolean")
-    if isinstance(value, str):
-        text = value.strip()
-        value = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
-    if not isinstance(value, int):
-        raise ValueError(f"expected an integer, not {type(value).__name__}")
-    if not 0 <= value < 2**256:
-        raise ValueError("out of the uint256 range")
-    return value
-
-
-def _address(value: Any) -> str:
-    if not isinstance(value, str) or not value.startswith("0x") or len(value) != 42:
-        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits)")
-    try:
-        return str(to_checksum_address(value))
-    except ValueError:
-        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits)") from None
-
-
-#: A uint256: an int in Python, a decimal string in JSON (JavaScript numbers lose precision above 2**53).
-Uint256 = Annotated[int, BeforeValidator(_uint256), PlainSerializer(str, return_type=str, when_used="json")]
-#: A checksummed address.
-Address = Annotated[str, BeforeValidator(_address)]
 
 
 # ---------------------------------------------------------------------------- deployment
@@ -392,6 +372,10 @@ class Deployment(_Out):
     vault: str | None = None
     desk: str | None = None
     stablecoin: str | None = None
+    licenses: str | None = None
+    attestations: str | None = None
+    disputes: str | None = None
+    royalties: str | None = None
     #: The deployment transactions by contract name, when this ledger sent them (empty otherwise).
     transactions: dict[str, TransactionResult] = Field(default_factory=dict)
 
@@ -403,6 +387,10 @@ class Deployment(_Out):
             "vault": self.vault,
             "desk": self.desk,
             "stablecoin": self.stablecoin,
+            "licenses": self.licenses,
+            "attestations": self.attestations,
+            "disputes": self.disputes,
+            "royalties": self.royalties,
         }
 
 

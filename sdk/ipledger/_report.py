@@ -28,6 +28,7 @@ from ._exceptions import InvalidInputError
 from ._hashing import canonical_json
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import CapTable, Check, EventKind, HistoryEvent, RightRecord
+from ._rights_models import Attestation, Dispute, License
 from ._verify import CUSTODY_KINDS
 
 if TYPE_CHECKING:
@@ -106,10 +107,10 @@ class RightReport(_Out):
     frozen: list[FrozenSpan]
     events: list[HistoryEvent]
     cap_table: CapTable | None = None
-    #: Filled by the licensing features (issue 4); empty lists until then, kept so the schema does not change.
-    attestations: list[dict[str, Any]] = Field(default_factory=list)
-    licences: list[dict[str, Any]] = Field(default_factory=list)
-    disputes: list[dict[str, Any]] = Field(default_factory=list)
+    #: The right in use as at the report's block (empty when the modules are not deployed beside the registry).
+    attestations: list[Attestation] = Field(default_factory=list)
+    licences: list[License] = Field(default_factory=list)
+    disputes: list[Dispute] = Field(default_factory=list)
 
 
 class AuditReport(_Out):
@@ -222,6 +223,16 @@ def custody_intervals(events: Sequence[HistoryEvent], vault: str | None) -> list
     """Who held the right from when to when, from its custody events (registration, transfers, ...)."""
     intervals: list[CustodyInterval] = []
     for event in events:
+        if event.kind == "revoked" and intervals:
+            intervals[-1] = intervals[-1].model_copy(
+                update={
+                    "ended_by": "revoked",
+                    "end_block": event.block,
+                    "end": event.timestamp,
+                    "end_tx": event.tx_hash,
+                }
+            )
+            continue
         if event.kind not in CUSTODY_KINDS or event.to is None:
             continue
         if intervals:
@@ -276,6 +287,9 @@ def right_report(ledger: Ledger, token: int, block: int) -> RightReport:
         frozen=frozen_spans(verification.events),
         events=verification.events,
         cap_table=verification.shares,
+        attestations=verification.attestations,
+        licences=verification.licenses,
+        disputes=verification.disputes,
     )
 
 
@@ -374,7 +388,15 @@ def report_csv(report: AuditReport) -> bytes:
                 ]
             )
         for event in right.events:
-            reference = event.deed_hash or event.order_hash or event.share_token or event.metadata_uri or ""
+            reference = (
+                event.deed_hash
+                or event.order_hash
+                or event.share_token
+                or event.metadata_uri
+                or event.evidence_hash
+                or event.reason_hash
+                or ""
+            )
             writer.writerow(
                 [
                     "event",
@@ -393,7 +415,34 @@ def report_csv(report: AuditReport) -> bytes:
                     reference,
                 ]
             )
+        _rights_rows(writer, right)
     return buffer.getvalue().encode("utf-8")
+
+
+def _rights_rows(writer: Any, right: RightReport) -> None:
+    """One row per licence (``kind`` its exclusivity, ``holder`` the licensee, times its period), attestation
+    (``kind`` the claim, ``holder`` the attestor) and dispute (``kind`` its outcome, ``holder`` the claimant)."""
+    for licence in right.licences:
+        scope = "worldwide" if licence.worldwide else " ".join(licence.territories)
+        writer.writerow(
+            ["licence", right.token_id_hex, licence.exclusivity.value, licence.licensee,
+             "revoked" if licence.revoked_at else "active" if licence.active else "inactive", scope,
+             licence.field_hash, "", _time(licence.start), "", _time(licence.end), licence.grantor, "",
+             licence.terms_hash]
+        )  # fmt: skip
+    for attestation in right.attestations:
+        writer.writerow(
+            ["attestation", right.token_id_hex, attestation.claim_type, attestation.attestor,
+             "valid" if attestation.valid else "revoked" if attestation.revoked_at else "expired", "", "", "",
+             _time(attestation.issued_at), "", _time(attestation.expiry or attestation.revoked_at),
+             attestation.attestor, "", attestation.evidence_hash]
+        )  # fmt: skip
+    for dispute in right.disputes:
+        writer.writerow(
+            ["dispute", right.token_id_hex, dispute.outcome.value, dispute.claimant, dispute.remedy.value, "", "",
+             "", _time(dispute.raised_at), "", _time(dispute.resolved_at), dispute.arbitrator or "", "",
+             dispute.ruling_hash or dispute.evidence_hash]
+        )  # fmt: skip
 
 
 def render_report(report: AuditReport, fmt: Literal["json", "csv", "html"]) -> bytes:

@@ -10,11 +10,13 @@ apart, so a to-scale axis would hide them; every tick is labelled with its date 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape
 
 from ._amounts import format_units
 from ._models import HistoryEvent
 from ._report import AuditReport, RightReport
+from ._verify import CUSTODY_KINDS
 
 __all__ = ["EVENT_LABELS", "report_html"]
 
@@ -44,6 +46,11 @@ _MARKERS: dict[str, tuple[str, str]] = {
     "metadata_updated": ("dot", "#777777"),
     "fractionalized": ("square", "#7a3fb0"),
     "redeemed": ("square-open", "#7a3fb0"),
+    "revoked": ("triangle", "#6b1014"),
+    "dispute_locked": ("bar", "#c0262d"),
+    "dispute_unlocked": ("bar-open", "#c0262d"),
+    "dispute_raised": ("diamond", "#c0262d"),
+    "dispute_resolved": ("diamond", "#555555"),
 }
 _PALETTE = ("#4e79a7", "#59a14f", "#edc948", "#b07aa1", "#76b7b2", "#f28e2b", "#9c755f", "#e15759", "#bab0ac")
 
@@ -117,7 +124,31 @@ def describe_event(event: HistoryEvent) -> str:
             f"{_short(event.by)} split the right into {amount} {event.symbol or ''} shares; the share vault now "
             "keeps the right on behalf of the shareholders"
         )
-    return f"{_short(event.by)} held every share and took the whole right back out of the share vault ({target})"
+    if event.kind == "redeemed":
+        return f"{_short(event.by)} held every share and took the whole right back out of the share vault ({target})"
+    return _rights_event_sentence(event)
+
+
+def _rights_event_sentence(event: HistoryEvent) -> str:
+    """Revocation, claim confirmation, dispute locks, licences, attestations, disputes and royalties."""
+    source, target, by = _short(event.from_), _short(event.to), _short(event.by)
+    sentences = {
+        "revoked": f"Revoked by registrar {by} on an order: the token of {source} was cancelled",
+        "claim_confirmed": f"{by} confirmed the self-declared claim: the right is now registrar-verified",
+        "dispute_locked": f"Locked while dispute {event.dispute_id} is open: the right cannot change hands",
+        "dispute_unlocked": f"The dispute lock was lifted (dispute {event.dispute_id} closed)",
+        "license_granted": f"{source} granted licence {event.license_id} "
+        f"({(event.exclusivity or '').replace('_', '-')}) to {target}",
+        "license_revoked": f"Licence {event.license_id} was revoked by {by}",
+        "attested": f"{by} attested: {(event.claim_type or 'a claim').replace('_', ' ').lower()}"
+        f" (attestation {event.attestation_id})",
+        "attestation_revoked": f"{by} withdrew attestation {event.attestation_id}",
+        "dispute_raised": f"{by} raised dispute {event.dispute_id} against the right",
+        "dispute_resolved": f"Dispute {event.dispute_id} was {event.outcome} by arbitrator {by}"
+        + (f", remedy: {event.remedy.replace('_', ' ')}" if event.remedy and event.remedy != "none" else ""),
+        "royalty_paid": f"{source} paid a royalty on licence {event.license_id}, credited to {target}",
+    }
+    return sentences.get(event.kind, event.kind.replace("_", " "))
 
 
 def _marker(kind: str, x: float, y: float, title: str) -> str:
@@ -219,9 +250,10 @@ def timeline_svg(right: RightReport, vault: str | None, index: int) -> str:
     holder_now: str | None = None
     for step, event in enumerate(events):
         x = x_of(step)
-        if event.to is not None and event.kind not in ("frozen", "unfrozen", "metadata_updated"):
+        moves = event.kind in CUSTODY_KINDS
+        if moves and event.to is not None:
             holder_now = event.to
-        y = lane_y(event.to if event.to is not None else holder_now)
+        y = lane_y(event.to if moves and event.to is not None else holder_now if holder_now else event.from_)
         parts.append(
             f'<line x1="{x:.1f}" y1="{_TOP}" x2="{x:.1f}" y2="{plot_bottom}" stroke="#ccc" stroke-dasharray="2,3"/>'
         )
@@ -348,14 +380,67 @@ def _right_section(right: RightReport, vault: str | None, index: int) -> str:
                 f"<td>{escape(format_units(holding.frozen, table.decimals, grouping=True))}</td></tr>"
             )
         parts.append("</tbody></table>")
-    for name, items in (
-        ("Attestations", right.attestations),
-        ("Licences", right.licences),
-        ("Disputes", right.disputes),
-    ):
-        parts.append(f"<h3>{name}</h3><p>{len(items) or 'None'} recorded.</p>")
+    parts.append(_licences_table(right))
+    parts.append(_attestations_table(right))
+    parts.append(_disputes_table(right))
     parts.append("</section>")
     return "".join(parts)
+
+
+def _table(title: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]], empty: str) -> str:
+    if not rows:
+        return f"<h3>{title}</h3><p>{escape(empty)}</p>"
+    head = "".join(f"<th>{escape(name)}</th>" for name in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<h3>{title}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _licences_table(right: RightReport) -> str:
+    rows = [
+        (
+            str(item.license_id),
+            _short(item.licensee),
+            item.exclusivity.value.replace("_", "-"),
+            "worldwide" if item.worldwide else ", ".join(item.territories),
+            "all fields" if int(item.field_hash, 16) == 0 else f"field {item.field_hash[:10]}…",
+            f"{_day(item.start)} to {_day(item.end) if item.end else 'no end'}",
+            f"{item.royalty_bps / 100:g}%" if item.royalty_bps else "none",
+            "revoked" if item.revoked_at else "in force" if item.active else "not in force",
+        )
+        for item in right.licences
+    ]
+    headers = ("Licence", "Licensee", "Kind", "Territory", "Field", "Period", "Royalty", "State")
+    return _table("Licences", headers, rows, "No licence was granted.")
+
+
+def _attestations_table(right: RightReport) -> str:
+    rows = [
+        (
+            str(item.attestation_id),
+            item.claim_type.replace("_", " ").lower(),
+            _short(item.attestor),
+            _day(item.issued_at),
+            "valid" if item.valid else "revoked" if item.revoked_at else "expired",
+        )
+        for item in right.attestations
+    ]
+    headers = ("Attestation", "Claim", "Attestor", "Issued", "State")
+    return _table("Attestations", headers, rows, "Nobody attested anything about this right.")
+
+
+def _disputes_table(right: RightReport) -> str:
+    rows = [
+        (
+            str(item.dispute_id),
+            _short(item.claimant),
+            _day(item.raised_at),
+            item.outcome.value + (f" ({item.remedy.value.replace('_', ' ')})" if item.remedy.value != "none" else ""),
+            _day(item.resolved_at) if item.resolved_at else "open",
+        )
+        for item in right.disputes
+    ]
+    headers = ("Dispute", "Raised by", "Raised", "Outcome", "Resolved")
+    return _table("Disputes", headers, rows, "No dispute was raised.")
 
 
 def report_html(report: AuditReport) -> str:

@@ -19,10 +19,15 @@ from ._exceptions import (
     FrozenSharesError,
     IncompleteOwnershipError,
     InsufficientBalanceError,
+    LicenseConflictError,
     NotFractionalizedError,
     OrderError,
+    PaymentTokenError,
+    RightDisputedError,
+    SignatureError,
     TokenFrozenError,
     UnauthorizedError,
+    UnknownRecordError,
     UnknownTokenError,
 )
 
@@ -61,6 +66,23 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "InvalidOrder": OrderError,
     "NotOrderMaker": OrderError,
     "PaymentShortfall": OrderError,
+    # Registry: disputes
+    "RightDisputed": RightDisputedError,
+    # LicenseRegistry, AttestationRegistry, DisputeManager, RoyaltyVault
+    "LicenseConflict": LicenseConflictError,
+    "NotRightOwner": UnauthorizedError,
+    "NotLicensor": UnauthorizedError,
+    "NotAttestor": UnauthorizedError,
+    "NotAttestationAuthor": UnauthorizedError,
+    "UnknownLicense": UnknownRecordError,
+    "UnknownAttestation": UnknownRecordError,
+    "UnknownDispute": UnknownRecordError,
+    "UnknownRight": UnknownRecordError,
+    "InvalidAttestationSignature": SignatureError,
+    "SignatureExpired": SignatureError,
+    "InvalidAccountNonce": SignatureError,
+    "BondNotReceived": PaymentTokenError,
+    "PaymentNotReceived": PaymentTokenError,
 }
 
 _PANIC_REASONS = {

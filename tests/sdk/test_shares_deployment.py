@@ -25,6 +25,7 @@ from ipledger import (
 )
 from ipledger._artifacts import SHIPPED_CONTRACTS, load_artifact
 from ipledger._reverts import RevertDecoder
+from web3 import Web3
 
 
 @pytest.fixture
@@ -39,12 +40,20 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_deploy_records_every_contract(ledger: Ledger) -> None:
     deployment = ledger.deployment
     addresses = deployment.addresses()
-    assert None not in addresses.values() and len(set(addresses.values())) == 5
+    assert None not in addresses.values() and len(set(addresses.values())) == 9
     assert deployment.registry == ledger.registry_address
     assert ledger.vault.functions.registry().call() == deployment.registry
     assert ledger.vault.functions.compliance().call() == deployment.compliance
-    assert set(deployment.transactions) == set(SHIPPED_CONTRACTS) - {"ShareToken"}
+    assert ledger.vault.functions.royaltyVault().call() == deployment.royalties
+    assert ledger.royalties.functions.fractionVault().call() == deployment.vault
+    assert ledger.royalties.functions.licenses().call() == deployment.licenses
+    assert set(SHIPPED_CONTRACTS) - {"ShareToken"} <= set(deployment.transactions)
     assert ledger.compliance.functions.isOfficer(ledger.signer.address).call()
+    registry = ledger.registry.functions
+    assert registry.hasRole(Web3.keccak(text="VERIFIER_ROLE"), deployment.attestations).call()
+    for role in ("DISPUTE_ROLE", "REGISTRAR_ROLE"):
+        assert registry.hasRole(Web3.keccak(text=role), deployment.disputes).call()
+    assert ledger.has_role("arbitrator", ledger.signer.address)
 
 
 def test_connect_finds_the_compliance_registry_through_the_vault(ledger: Ledger) -> None:

@@ -1,0 +1,204 @@
+"""Attestations: third parties (patent attorneys, examiners, audit firms with the attestor role) vouch for claims
+about rights, directly or by an EIP-712 signature that anyone may submit, and may revoke them.
+
+A ``TITLE_VERIFIED`` attestation by an attestor who is also a registrar turns a self-declared right
+registrar-verified (the registry's ``ClaimConfirmed``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from eth_account.messages import encode_typed_data
+from pydantic import field_serializer
+
+from ._base import LedgerBase
+from ._exceptions import InvalidInputError
+from ._hashing import evidence_hash
+from ._ids import parse_token_id
+from ._model_base import _Out
+from ._models import TransactionResult
+from ._rights_models import STANDARD_CLAIMS, Attestation, claim_type_hash
+
+__all__ = ["ATTESTATION_TYPES", "AttestationResult", "AttestationsMixin", "SignedAttestation"]
+
+#: The EIP-712 type the attestor signs; the domain is ("IPLedger Attestations", "1", chain id, the attestation
+#: registry).
+ATTESTATION_TYPES = {
+    "Attestation": [
+        {"name": "tokenId", "type": "uint256"},
+        {"name": "claimType", "type": "bytes32"},
+        {"name": "evidenceHash", "type": "bytes32"},
+        {"name": "expiry", "type": "uint64"},
+        {"name": "attestor", "type": "address"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ]
+}
+
+Evidence = bytes | str
+
+
+class AttestationResult(TransactionResult):
+    """A recorded attestation: its id and the transaction."""
+
+    attestation_id: int
+
+
+class SignedAttestation(_Out):
+    """An attestation signed off chain by its attestor; anyone may submit it before ``deadline``."""
+
+    token_id: int
+    claim_type: str
+    claim_type_hash: bytes
+    evidence_hash: bytes
+    expiry: int
+    attestor: str
+    nonce: int
+    deadline: int
+    signature: bytes
+
+    @field_serializer("claim_type_hash", "evidence_hash", "signature")
+    def _hex(self, value: bytes) -> str:
+        return "0x" + value.hex()
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        return (
+            self.token_id,
+            self.claim_type_hash,
+            self.evidence_hash,
+            self.expiry,
+            self.attestor,
+            self.nonce,
+            self.deadline,
+        )
+
+
+def _claim(claim: str) -> bytes:
+    try:
+        return claim_type_hash(claim)
+    except ValueError as exc:
+        raise InvalidInputError(str(exc)) from None
+
+
+def _expiry(value: dt.datetime | int | None) -> int:
+    if value is None:
+        return 0
+    return int(value.timestamp()) if isinstance(value, dt.datetime) else int(value)
+
+
+class AttestationsMixin(LedgerBase):
+    """The attestation registry."""
+
+    def attest(
+        self,
+        token_id: int | str,
+        claim: str,
+        *,
+        evidence: Evidence,
+        expires_at: dt.datetime | int | None = None,
+    ) -> AttestationResult:
+        """The signer (an attestor) attests ``claim`` (``TITLE_VERIFIED``, ``VALUATION``, ``FREEDOM_TO_OPERATE`` or
+        another upper-case name) about the right, on ``evidence`` (a file path as text is hashed as text: pass
+        the SHA-256 or a reference)."""
+        call = self.attestations.functions.attest(
+            parse_token_id(token_id), _claim(claim), evidence_hash(evidence, what="evidence"), _expiry(expires_at)
+        )
+        result, attested = self._send_for_event(call, "attest", self.attestations, "Attested")
+        return AttestationResult(**result.model_dump(), attestation_id=int(attested["attestationId"]))
+
+    def sign_attestation(
+        self,
+        token_id: int | str,
+        claim: str,
+        *,
+        evidence: Evidence,
+        expires_at: dt.datetime | int | None = None,
+        valid_for: dt.timedelta = dt.timedelta(days=7),
+        nonce: int | None = None,
+    ) -> SignedAttestation:
+        """The signer (an attestor) signs an attestation off chain (no transaction); see
+        :meth:`submit_attestation`."""
+        attestor = self.signer.address
+        contract = self.attestations
+        signed_nonce = int(self._read(contract.functions.nonces(attestor), "read nonce")) if nonce is None else nonce
+        message = {
+            "tokenId": parse_token_id(token_id),
+            "claimType": _claim(claim),
+            "evidenceHash": evidence_hash(evidence, what="evidence"),
+            "expiry": _expiry(expires_at),
+            "attestor": attestor,
+            "nonce": signed_nonce,
+            # The contract compares with block time, which need not be wall-clock time (test chains move it).
+            "deadline": self.chain_time() + int(valid_for.total_seconds()),
+        }
+        signable = encode_typed_data(
+            domain_data={
+                "name": "IPLedger Attestations",
+                "version": "1",
+                "chainId": self.chain_id,
+                "verifyingContract": str(contract.address),
+            },
+            message_types=ATTESTATION_TYPES,
+            message_data=message,
+        )
+        signature = bytes(self.signer.account.sign_message(signable).signature)
+        return SignedAttestation(
+            token_id=message["tokenId"],
+            claim_type=claim.strip().upper(),
+            claim_type_hash=message["claimType"],
+            evidence_hash=message["evidenceHash"],
+            expiry=message["expiry"],
+            attestor=attestor,
+            nonce=signed_nonce,
+            deadline=message["deadline"],
+            signature=signature,
+        )
+
+    def submit_attestation(self, signed: SignedAttestation) -> AttestationResult:
+        """Records an attestation its attestor signed; the signer here only pays the gas."""
+        call = self.attestations.functions.attestBySig(signed.as_tuple(), signed.signature)
+        result, attested = self._send_for_event(call, "submit attestation", self.attestations, "Attested")
+        return AttestationResult(**result.model_dump(), attestation_id=int(attested["attestationId"]))
+
+    def revoke_attestation(self, attestation_id: int, *, reason: Evidence) -> TransactionResult:
+        """The attestation's attestor revokes it for ``reason``."""
+        call = self.attestations.functions.revoke(int(attestation_id), evidence_hash(reason))
+        return self._send(call, "revoke attestation")
+
+    def cancel_attestation_nonce(self) -> TransactionResult:
+        """Voids the signer's current signature nonce: a signed attestation not yet submitted can no longer be."""
+        return self._send(self.attestations.functions.cancelNonce(), "cancel attestation nonce")
+
+    def attestation(self, attestation_id: int, *, at: int | None = None, block: int | None = None) -> Attestation:
+        """Attestation ``attestation_id`` as of ``block``; ``valid`` (not revoked, not expired) judged at chain time
+        or ``at``."""
+        raw = self._read(
+            self.attestations.functions.attestationOf(int(attestation_id)), "read attestation", block=block
+        )
+        token, attestor, claim, evidence, issued, expiry, revoked = raw
+        now = self.chain_time() if at is None else at
+        claim_hex = "0x" + bytes(claim).hex()
+        return Attestation(
+            attestation_id=int(attestation_id),
+            token_id=int(token),
+            token_id_hex=hex(int(token)),
+            attestor=str(attestor),
+            claim_type=STANDARD_CLAIMS.get(claim_hex, claim_hex),
+            claim_type_hash=claim_hex,
+            evidence_hash="0x" + bytes(evidence).hex(),
+            issued_at=dt.datetime.fromtimestamp(int(issued), dt.UTC),
+            expiry=dt.datetime.fromtimestamp(int(expiry), dt.UTC) if expiry else None,
+            revoked_at=dt.datetime.fromtimestamp(int(revoked), dt.UTC) if revoked else None,
+            valid=not revoked and (not expiry or now < int(expiry)),
+        )
+
+    def attestations_of(
+        self, token_id: int | str, *, at: int | None = None, block: int | None = None
+    ) -> list[Attestation]:
+        """Every attestation about the right, oldest first (revoked ones included), as of ``block``."""
+        call = self.attestations.functions.attestationsOf(parse_token_id(token_id))
+        ids = self._read(call, "list attestations", block=block)
+        now = self.chain_time() if at is None else at
+        return [self.attestation(int(attestation_id), at=now, block=block) for attestation_id in ids]

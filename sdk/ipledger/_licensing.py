@@ -1,0 +1,146 @@
+"""Licences of rights: grant, revoke, list and check them (the licence registry).
+
+A licence binds every later owner of the right (it survives an assignment); a sole or exclusive licence refuses
+any other licence whose territory, field of use and period overlap it (:class:`LicenseConflictError`, raised
+from the contract's ``LicenseConflict``). Terms are validated by :class:`~ipledger.LicenseTerms` before any
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import ValidationError
+
+from ._base import LedgerBase, is_zero_address
+from ._exceptions import InvalidInputError
+from ._hashing import evidence_hash
+from ._ids import parse_token_id
+from ._models import TransactionResult
+from ._rights_models import Exclusivity, License, LicenseCheck, LicenseTerms, field_hash, parse_territory
+
+__all__ = ["LicenseGrant", "LicensingMixin"]
+
+Evidence = bytes | str
+
+
+class LicenseGrant(TransactionResult):
+    """A granted licence: its id and the transaction."""
+
+    license_id: int
+
+
+def _time(value: int) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(value, dt.UTC) if value else None
+
+
+class LicensingMixin(LedgerBase):
+    """The licence registry: the owner grants and revokes; anyone reads and checks."""
+
+    def grant_license(self, token_id: int | str, terms: LicenseTerms | dict[str, Any]) -> LicenseGrant:
+        """The signer (the right's owner) grants a licence on ``terms``; returns the new licence id."""
+        token = parse_token_id(token_id)
+        try:
+            checked = terms if isinstance(terms, LicenseTerms) else LicenseTerms.model_validate(terms)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'terms'}: {e['msg']}" for e in exc.errors())
+            raise InvalidInputError(f"invalid licence terms: {problems}") from None
+        payment = "0x" + "00" * 20 if checked.payment_token is None else self.address_of(checked.payment_token)
+        call = self.licenses.functions.grant(
+            token,
+            (
+                self.address_of(checked.licensee),
+                evidence_hash(checked.terms, what="terms"),
+                checked.exclusivity.chain_value,
+                [code.encode("ascii") for code in checked.territories],
+                checked.field_hash,
+                checked.start_time,
+                checked.end_time,
+                checked.sublicensable,
+                checked.royalty_bps,
+                payment,
+            ),
+        )
+        result, granted = self._send_for_event(call, "grant licence", self.licenses, "LicenseGranted")
+        return LicenseGrant(**result.model_dump(), license_id=int(granted["licenseId"]))
+
+    def revoke_license(self, license_id: int, *, reason: Evidence) -> TransactionResult:
+        """The right's current owner (or a registrar) revokes licence ``license_id`` for ``reason``."""
+        call = self.licenses.functions.revoke(int(license_id), evidence_hash(reason))
+        return self._send(call, "revoke licence")
+
+    def license(self, license_id: int, *, at: int | None = None, block: int | None = None) -> License:
+        """Licence ``license_id`` (:class:`~ipledger.UnknownRecordError` if none), as of ``block`` (default: the
+        latest); ``active`` judged at chain time or ``at`` (unix seconds)."""
+        contracts = self.licenses.functions
+        raw = self._read(contracts.licenseOf(int(license_id)), "read licence", block=block)
+        codes = self._read(contracts.territoriesOf(int(license_id)), "read licence", block=block)
+        territories = [bytes(code).decode("ascii") for code in codes]
+        now = self.chain_time() if at is None else at
+        active = bool(self._read(contracts.isActive(int(license_id), now), "read licence", block=block))
+        return self._license_model(int(license_id), raw, territories, active)
+
+    @staticmethod
+    def _license_model(license_id: int, raw: Any, territories: list[str], active: bool) -> License:
+        (token, licensee, grantor, terms, field, payment, exclusivity, worldwide, sublicensable, bps, start, end,
+         revoked) = raw  # fmt: skip
+        return License(
+            license_id=license_id,
+            token_id=int(token),
+            token_id_hex=hex(int(token)),
+            licensee=str(licensee),
+            grantor=str(grantor),
+            terms_hash="0x" + bytes(terms).hex(),
+            exclusivity=Exclusivity.from_chain(int(exclusivity)),
+            territories=territories,
+            worldwide=bool(worldwide),
+            field_hash="0x" + bytes(field).hex(),
+            start=dt.datetime.fromtimestamp(int(start), dt.UTC),
+            end=_time(int(end)),
+            sublicensable=bool(sublicensable),
+            royalty_bps=int(bps),
+            payment_token=None if is_zero_address(str(payment)) else str(payment),
+            revoked_at=_time(int(revoked)),
+            active=active,
+        )
+
+    def licenses_of(self, token_id: int | str, *, at: int | None = None, block: int | None = None) -> list[License]:
+        """Every licence ever granted on the right, oldest first (revoked and ended ones included), as of
+        ``block``."""
+        token = parse_token_id(token_id)
+        ids = self._read(self.licenses.functions.licensesOf(token), "list licences", block=block)
+        now = self.chain_time() if at is None else at
+        return [self.license(int(license_id), at=now, block=block) for license_id in ids]
+
+    def is_licensed(
+        self,
+        token_id: int | str,
+        licensee: str,
+        territory: str,
+        *,
+        field_of_use: str | None = None,
+        at: dt.datetime | int | None = None,
+    ) -> LicenseCheck:
+        """Whether ``licensee`` may use the right in ``territory`` and ``field_of_use`` (``None``: every field,
+        which only an all-fields licence covers) at ``at`` (default: chain time)."""
+        token = parse_token_id(token_id)
+        try:
+            code = parse_territory(territory)
+        except ValueError as exc:
+            raise InvalidInputError(str(exc)) from None
+        when = self.chain_time() if at is None else int(at.timestamp()) if isinstance(at, dt.datetime) else int(at)
+        field = field_hash(field_of_use)
+        account = self.address_of(licensee)
+        licensed, license_id = self._read(
+            self.licenses.functions.isLicensed(token, account, code.encode("ascii"), field, when), "check licence"
+        )
+        return LicenseCheck(
+            token_id=token,
+            licensee=account,
+            territory=code,
+            field_hash="0x" + field.hex(),
+            at=dt.datetime.fromtimestamp(when, dt.UTC),
+            licensed=bool(licensed),
+            license_id=int(license_id) if licensed else None,
+        )

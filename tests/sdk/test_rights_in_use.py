@@ -1,0 +1,231 @@
+"""The SDK over the licence registry, attestation registry, dispute manager and royalty vault, on a real anvil:
+validation before any transaction, decoded refusals, history, index, verify and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from ipledger import (
+    DisputeOutcome,
+    EventIndex,
+    Exclusivity,
+    InvalidInputError,
+    IPMetadata,
+    Ledger,
+    LicenseConflictError,
+    LicenseTerms,
+    Remedy,
+    RightDisputedError,
+    SignatureError,
+    UnauthorizedError,
+    UnknownRecordError,
+    build_report,
+    render_report,
+)
+from share_support import ONE, USD, advance_time
+
+Patent = tuple[IPMetadata, list[Path]]
+
+
+def _terms(ledger: Ledger, licensee: str, **overrides: object) -> LicenseTerms:
+    values: dict[str, object] = {
+        "licensee": licensee,
+        "terms": "licence agreement v1",
+        "start": ledger.chain_time(),
+        "royalty_bps": 300,
+        "payment_token": str(ledger.stablecoin.address),
+    }
+    values.update(overrides)
+    return LicenseTerms.model_validate(values)
+
+
+@pytest.fixture
+def right(ledger: Ledger, patent: Patent) -> int:
+    """A patent registered to dev1."""
+    return ledger.register(*patent, to="dev1").token_id
+
+
+def test_bad_terms_fail_before_any_transaction(ledger: Ledger, right: int) -> None:
+    owner = ledger.use("dev1")
+    nonce = ledger.w3.eth.get_transaction_count(owner.signer.address)
+    for bad in (
+        {"territories": ["XX"]},
+        {"royalty_bps": 20_000},
+        {"royalty_bps": 100, "payment_token": None},
+        {"end": 1, "start": 2},
+        {"exclusivity": "mostly"},
+    ):
+        with pytest.raises(InvalidInputError):
+            owner.grant_license(right, {**_terms(ledger, "dev2").model_dump(), **bad})
+    assert ledger.w3.eth.get_transaction_count(owner.signer.address) == nonce
+
+
+def test_grant_list_check_and_conflict(ledger: Ledger, right: int) -> None:
+    owner = ledger.use("dev1")
+    exclusive = owner.grant_license(
+        right, _terms(ledger, "dev2", exclusivity="exclusive", territories=["DE", "FR"], field_of_use="Batteries")
+    )
+    licence = ledger.license(exclusive.license_id)
+    assert (licence.exclusivity, licence.territories, licence.active) == (Exclusivity.EXCLUSIVE, ["DE", "FR"], True)
+    assert licence.licensee == ledger.address_of("dev2") and licence.royalty_bps == 300
+
+    with pytest.raises(LicenseConflictError) as refused:
+        owner.grant_license(right, _terms(ledger, "dev3", territories=["FR"], field_of_use="  batteries "))
+    assert refused.value.conflicting_license_id == exclusive.license_id
+    other_field = owner.grant_license(right, _terms(ledger, "dev3", territories=["FR"], field_of_use="Medical"))
+    assert [item.license_id for item in ledger.licenses_of(right)] == [exclusive.license_id, other_field.license_id]
+
+    yes = ledger.is_licensed(right, "dev2", "de", field_of_use="Batteries")
+    assert yes.licensed and yes.license_id == exclusive.license_id
+    assert not ledger.is_licensed(right, "dev2", "US", field_of_use="Batteries").licensed
+    with pytest.raises(UnauthorizedError):
+        ledger.use("dev2").grant_license(right, _terms(ledger, "dev4"))
+
+
+def test_a_licence_survives_an_assignment_and_binds_the_new_owner(ledger: Ledger, right: int, tmp_path: Path) -> None:
+    granted = ledger.use("dev1").grant_license(right, _terms(ledger, "dev2", exclusivity="sole"))
+    deed = tmp_path / "deed.txt"
+    deed.write_text("assignment deed of the patent", "utf-8")
+    ledger.use("dev1").assign(right, "dev3", deed)
+    assert ledger.is_licensed(right, "dev2", "US").licensed
+    with pytest.raises(UnauthorizedError):
+        ledger.use("dev1").revoke_license(granted.license_id, reason="former owner")
+    ledger.use("dev3").revoke_license(granted.license_id, reason="breach of clause 7")
+    assert ledger.license(granted.license_id).revoked_at is not None
+    assert not ledger.is_licensed(right, "dev2", "US").licensed
+    with pytest.raises(UnknownRecordError):
+        ledger.license(10**9)
+
+
+def test_signed_attestation_replay_and_revocation(ledger: Ledger, right: int) -> None:
+    ledger.grant_role("attestor", "dev4")
+    attorney = ledger.use("dev4")
+    signed = attorney.sign_attestation(right, "VALUATION", evidence="valuation report 2026")
+    submitted = ledger.use("dev5").submit_attestation(signed)
+    with pytest.raises(SignatureError):
+        ledger.use("dev5").submit_attestation(signed)
+    (attestation,) = [item for item in ledger.attestations_of(right) if item.attestation_id == submitted.attestation_id]
+    assert (attestation.claim_type, attestation.attestor, attestation.valid) == (
+        "VALUATION",
+        ledger.address_of("dev4"),
+        True,
+    )
+    with pytest.raises(UnauthorizedError):
+        ledger.use("dev5").revoke_attestation(submitted.attestation_id, reason="not mine")
+    attorney.revoke_attestation(submitted.attestation_id, reason="superseded valuation")
+    assert not ledger.attestation(submitted.attestation_id).valid
+    with pytest.raises(UnauthorizedError):
+        ledger.use("dev6").attest(right, "TITLE_VERIFIED", evidence="not an attestor")
+
+
+def test_dispute_bonds_and_the_transfer_lock(ledger: Ledger, right: int) -> None:
+    token_address, bond, _, _ = ledger.dispute_settings()
+    assert token_address is not None and bond > 0
+    ledger.set_dispute_settings(
+        bond_token=token_address, bond_amount=bond, forfeit_on_dismissal=True, lock_transfers=True
+    )
+    ledger.mint_test_stablecoin("dev6", 1_000 * USD)
+    claimant = ledger.use("dev6")
+    before = ledger.payment_balance(token_address, "dev1")
+    raised = claimant.raise_dispute(right, evidence="prior art: US 1,234,567")
+    assert raised.approval is not None and raised.bond == bond
+    with pytest.raises(RightDisputedError):
+        ledger.use("dev1").transfer(right, "dev2")
+    ledger.resolve_dispute(raised.dispute_id, upheld=False, ruling="prior art not anticipatory")
+    dispute = ledger.dispute(raised.dispute_id)
+    assert dispute.outcome is DisputeOutcome.DISMISSED and dispute.resolved_at is not None
+    assert ledger.payment_balance(token_address, "dev1") == before + bond
+    ledger.use("dev1").transfer(right, "dev2")
+    with pytest.raises(UnauthorizedError):
+        claimant.resolve_dispute(raised.dispute_id, upheld=True, ruling="self-serving")
+    with pytest.raises(InvalidInputError):
+        ledger.resolve_dispute(raised.dispute_id, upheld=True, ruling="x", remedy=Remedy.FORCE_TRANSFER)
+
+
+def test_royalties_to_an_owner_and_to_share_holders(ledger: Ledger, investors: dict[str, str], patent: Patent) -> None:
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    tusd = str(ledger.stablecoin.address)
+    licence = ledger.use("dev1").grant_license(token, _terms(ledger, "dev4")).license_id
+    ledger.mint_test_stablecoin("dev4", 10_000 * USD)
+    licensee = ledger.use("dev4")
+    paid = licensee.pay_royalty(licence, 100 * USD, report="Q1 sales report")
+    assert paid.beneficiary == ledger.address_of("dev1")
+    assert ledger.royalties_owed("dev1", tusd).amount == 100 * USD
+    before = ledger.payment_balance(tusd, "dev1")
+    ledger.use("dev1").withdraw_royalties(tusd)
+    assert ledger.payment_balance(tusd, "dev1") == before + 100 * USD
+
+    ledger.use("dev1").fractionalize(token, "Royalty shares", "RYS", 1_000 * ONE)
+    ledger.use("dev1").transfer_shares(token, "dev2", 300 * ONE)
+    licensee.pay_royalty(licence, 1_000 * USD)
+    ledger.use("dev2").transfer_shares(token, "dev3", 300 * ONE)
+    licensee.pay_royalty(licence, 500 * USD)
+    owed = {name: ledger.royalties_owed(name, tusd, token_id=token).amount for name in ("dev1", "dev2", "dev3")}
+    assert owed == {"dev1": 700 * USD + 350 * USD, "dev2": 300 * USD, "dev3": 150 * USD}
+    assert ledger.royalty_currencies(token) == [tusd]
+    before = ledger.payment_balance(tusd, "dev2")
+    ledger.use("dev2").claim_share_royalties(token, tusd)
+    assert ledger.payment_balance(tusd, "dev2") == before + 300 * USD
+    assert ledger.royalties_owed("dev2", tusd, token_id=token).amount == 0
+
+
+def test_history_index_verify_and_report_show_the_right_in_use(ledger: Ledger, right: int, tmp_path: Path) -> None:
+    owner = ledger.use("dev1")
+    granted = owner.grant_license(right, _terms(ledger, "dev2", exclusivity="exclusive", territories=["JP"]))
+    ledger.grant_role("attestor", "dev0")
+    attested = ledger.attest(
+        right, "FREEDOM_TO_OPERATE", evidence="FTO opinion", expires_at=ledger.chain_time() + 86400
+    )
+    ledger.mint_test_stablecoin("dev7", 1_000 * USD)
+    raised = ledger.use("dev7").raise_dispute(right, evidence="ownership claim")
+    ledger.resolve_dispute(raised.dispute_id, upheld=True, ruling="award of the tribunal", remedy="freeze")
+
+    kinds = [event.kind for event in ledger.history(right).events]
+    for kind in ("license_granted", "attested", "dispute_raised", "dispute_resolved", "frozen"):
+        assert kind in kinds
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    assert index.history(right) == ledger.history(right)
+
+    report = ledger.verify(right)
+    assert [item.license_id for item in report.licenses] == [granted.license_id]
+    assert [item.attestation_id for item in report.attestations] == [attested.attestation_id]
+    checks = {check.name: check for check in report.checks}
+    assert checks["licenses"].ok and not checks["disputes"].ok and report.verdict == "failed"
+    assert any("FREEDOM_TO_OPERATE" in notice for notice in report.notices)
+
+    advance_time(ledger, 2 * 86400)
+    later = ledger.attestation(attested.attestation_id)
+    assert not later.valid and later.revoked_at is None
+
+    audit = build_report(ledger, token=right)
+    document = json.loads(render_report(audit, "json"))
+    (section,) = document["rights"]
+    assert [item["license_id"] for item in section["licences"]] == [granted.license_id]
+    assert section["disputes"][0]["outcome"] == "upheld"
+    csv_rows = render_report(audit, "csv").decode().splitlines()
+    assert any(row.startswith("licence,") for row in csv_rows) and any(row.startswith("dispute,") for row in csv_rows)
+    html = render_report(audit, "html").decode()
+    assert "Licences" in html and "exclusive" in html and "upheld" in html
+
+
+def test_a_registrar_title_attestation_confirms_a_claim(ledger: Ledger, patent: Patent) -> None:
+    token = ledger.use("dev3").claim(*patent).token_id
+    assert ledger.get(token).self_declared
+    ledger.grant_role("attestor", "dev0")
+    ledger.attest(token, "TITLE_VERIFIED", evidence="title search by the registrar")
+    assert not ledger.get(token).self_declared
+    assert any(event.kind == "claim_confirmed" for event in ledger.history(token).events)
+    assert (
+        "title attestation" in {check.name: check for check in ledger.verify(token).checks}["verification_level"].detail
+    )
+
+
+def test_dates_in_terms_are_utc(ledger: Ledger) -> None:
+    terms = LicenseTerms(licensee="dev2", terms="t", start=dt.date(2030, 1, 1), end=dt.datetime(2031, 1, 1))
+    assert terms.start_time == int(dt.datetime(2030, 1, 1, tzinfo=dt.UTC).timestamp())
+    assert terms.end_time == int(dt.datetime(2031, 1, 1, tzinfo=dt.UTC).timestamp())
