@@ -25,6 +25,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _bench import EVIDENCE, URI, Bench, Row  # noqa: E402
 from compile import compile_directory  # noqa: E402
+from gas_disputes import measure_disputes  # noqa: E402
+from gas_licensing import measure_licensing  # noqa: E402
+from gas_royalties import measure_royalties  # noqa: E402
 from gas_shares import measure_shares, share_targets  # noqa: E402
 from ipledger import dev_account, start_node, stop_node  # noqa: E402
 from ipledger._artifacts import load_artifact  # noqa: E402
@@ -227,7 +230,13 @@ def main() -> int:
     try:
         bench = Bench(node.rpc_url)
         baselines = compile_directory(ROOT / "benchmarks" / "contracts")
-        rows = measure(bench, baselines) + measure_shares(bench, baselines)
+        rows = (
+            measure(bench, baselines)
+            + measure_shares(bench, baselines)
+            + measure_licensing(bench)
+            + measure_disputes(bench)
+            + measure_royalties(bench, baselines)
+        )
     finally:
         stop_node(node.pid)
     checks = targets(rows) + share_targets(rows)
