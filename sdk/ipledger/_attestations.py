@@ -8,6 +8,7 @@ registrar-verified (the registry's ``ClaimConfirmed``).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from eth_account.messages import encode_typed_data
@@ -37,7 +38,7 @@ ATTESTATION_TYPES = {
     ]
 }
 
-Evidence = bytes | str
+Evidence = bytes | str | Path
 
 
 class AttestationResult(TransactionResult):

@@ -5,6 +5,7 @@ as the dispute manager is configured)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ._base import LedgerBase, is_zero_address
 from ._exceptions import InvalidInputError
@@ -15,7 +16,7 @@ from ._rights_models import Dispute, DisputeOutcome, Remedy
 
 __all__ = ["DisputeRaised", "DisputesMixin"]
 
-Evidence = bytes | str
+Evidence = bytes | str | Path
 
 
 class DisputeRaised(TransactionResult):

@@ -9,6 +9,7 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,7 +23,7 @@ from ._rights_models import Exclusivity, License, LicenseCheck, LicenseTerms, fi
 
 __all__ = ["LicenseGrant", "LicensingMixin"]
 
-Evidence = bytes | str
+Evidence = bytes | str | Path
 
 
 class LicenseGrant(TransactionResult):

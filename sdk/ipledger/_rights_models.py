@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import pycountry
@@ -150,7 +151,9 @@ class LicenseTerms(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     licensee: str
-    terms: str = Field(description="the licence agreement: a file path, a reference text, or a 0x SHA-256")
+    terms: Path | str = Field(
+        description="the licence agreement: a Path (its file is hashed), a 0x SHA-256, or a reference text (hashed)"
+    )
     exclusivity: Exclusivity = Exclusivity.NON_EXCLUSIVE
     territories: tuple[Territory, ...] = ()
     field_of_use: str | None = None

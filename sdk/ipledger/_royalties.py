@@ -4,6 +4,8 @@ after trading the shares)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ._amounts import require_units
 from ._base import LedgerBase, is_zero_address
 from ._hashing import evidence_hash
@@ -13,7 +15,7 @@ from ._rights_models import RoyaltyOwed
 
 __all__ = ["RoyaltiesMixin", "RoyaltyPayment"]
 
-Evidence = bytes | str
+Evidence = bytes | str | Path
 
 
 class RoyaltyPayment(TransactionResult):

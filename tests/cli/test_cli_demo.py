@@ -26,11 +26,19 @@ def test_demo_json_runs_end_to_end(report: Any) -> None:
     assert [act["act"] for act in acts] == list(range(1, len(acts) + 1))
     assert all(act["explanation"] for act in acts)
     transactions = [tx for act in acts for tx in act["transactions"]]
-    assert len(transactions) == report["summary"]["transactions"] == 20
+    assert len(transactions) == report["summary"]["transactions"]
+    # Besides the deployment (its transaction count is the SDK's business): 27 transactions in the acts.
+    assert sum(len(act["transactions"]) for act in acts if act["title"] != "Deploy the contracts") == 27
     assert all(tx["gas_used"] > 0 for tx in transactions)
     assert report["summary"]["total_gas"] == sum(tx["gas_used"] for tx in transactions)
     refusals = [act["refused"]["error"] for act in acts if act["refused"]]
-    assert refusals == ["RightAlreadyRegistered", "TokenIsFrozen", "NotEligible", "FillExceedsRemaining"]
+    assert refusals == [
+        "RightAlreadyRegistered",
+        "TokenIsFrozen",
+        "LicenseConflict",
+        "NotEligible",
+        "FillExceedsRemaining",
+    ]
     kinds = [event["kind"] for event in report["history"]["events"]]
     assert kinds == ["registered", "assignment", "assignment", "frozen", "unfrozen"]
     assert report["summary"]["owner"] == dev_account(3).address
@@ -62,7 +70,45 @@ def test_demo_human_output_tells_the_story() -> None:
     result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 0, (result.stderr, result.exception)
     text = result.stdout
-    positions = [text.index(f"Act {number} ·") for number in range(1, 14)]
+    positions = [text.index(f"Act {number} ·") for number in range(1, 18)]
     assert positions == sorted(positions)
     assert "VERIFIED" in text and "Gas per transaction" in text and "What happened" in text
     assert "is refused with NotEligible" in text and "Cap table" in text and "in custody of the share vault" in text
+    assert "is refused with LicenseConflict" in text and "Royalties to the share holders" in text
+    assert "dev3 13,000 tUSD, dev4 2,000 tUSD" in text and "TITLE_VERIFIED" in text and "dismissed" in text
+
+
+def test_demo_licenses_the_patent_and_the_share_holders_claim_royalties(report: Any) -> None:
+    tusd = 10**6
+    rights = report["rights_in_use"]
+    licence = rights["license"]
+    assert licence["licensee"] == dev_account(6).address and licence["grantor"] == dev_account(3).address
+    assert licence["exclusivity"] == "sole" and licence["territories"] == ["DE", "US"]
+    assert licence["royalty_bps"] == 500 and licence["payment_token"] == report["deployment"]["stablecoin"]
+    royalty = rights["royalty"]
+    assert royalty["license_id"] == licence["license_id"] and royalty["amount"] == str(20_000 * tusd)
+    assert royalty["beneficiary"] == report["shares"]["share_token"]
+    # 65%, 10% and 25% of the shares: exact pro-rata parts of 20,000 tUSD.
+    assert royalty["claims"] == {"dev3": str(13_000 * tusd), "dev4": str(2_000 * tusd)}
+    assert royalty["unclaimed"] == {"dev5": str(5_000 * tusd)}
+
+
+def test_demo_attests_the_title_and_dismisses_a_dispute(report: Any) -> None:
+    rights = report["rights_in_use"]
+    attestation = rights["attestation"]
+    assert attestation["claim_type"] == "TITLE_VERIFIED" and attestation["valid"] is True
+    assert attestation["attestor"] == dev_account(0).address
+    dispute = rights["dispute"]
+    assert dispute["claimant"] == dev_account(8).address and dispute["outcome"] == "dismissed"
+    assert dispute["arbitrator"] == dev_account(0).address and dispute["bond"] == str(100 * 10**6)
+    # Dismissed, the bond is forfeited to the owner dev3 (the patent is not fractionalized yet).
+    assert dispute["forfeit_on_dismissal"] is True and dispute["bond_recipient"] == dev_account(3).address
+    bond = int(dispute["bond"])
+    claimant = [int(amount) for amount in dispute["balances"]["dev8"]]
+    owner = [int(amount) for amount in dispute["balances"]["dev3"]]
+    assert claimant == [claimant[0], claimant[0] - bond, claimant[0] - bond]
+    assert owner == [owner[0], owner[0], owner[0] + bond]
+    final = rights["verification"]
+    assert final["verdict"] == "verified"
+    checks = {check["name"]: check["ok"] for check in final["checks"]}
+    assert checks.get("licenses", True) and checks.get("disputes", True)

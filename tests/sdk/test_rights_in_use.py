@@ -23,6 +23,7 @@ from ipledger import (
     UnauthorizedError,
     UnknownRecordError,
     build_report,
+    hash_file,
     render_report,
 )
 from share_support import ONE, USD, advance_time
@@ -229,3 +230,13 @@ def test_dates_in_terms_are_utc(ledger: Ledger) -> None:
     terms = LicenseTerms(licensee="dev2", terms="t", start=dt.date(2030, 1, 1), end=dt.datetime(2031, 1, 1))
     assert terms.start_time == int(dt.datetime(2030, 1, 1, tzinfo=dt.UTC).timestamp())
     assert terms.end_time == int(dt.datetime(2031, 1, 1, tzinfo=dt.UTC).timestamp())
+
+
+def test_terms_given_as_a_file_record_the_file_hash(ledger: Ledger, right: int, tmp_path: Path) -> None:
+    agreement = tmp_path / "licence.pdf"
+    agreement.write_bytes(b"%PDF-1.7 licence agreement, signed")
+    granted = ledger.use("dev1").grant_license(right, _terms(ledger, "dev2", terms=agreement))
+    assert ledger.license(granted.license_id).terms_hash == "0x" + hash_file(agreement).hex()
+    missing = tmp_path / "missing.pdf"
+    with pytest.raises(InvalidInputError):
+        ledger.use("dev1").grant_license(right, _terms(ledger, "dev3", terms=missing))

@@ -13,6 +13,10 @@ Commands and where they live (each module has one job):
   force-transfer|recover|restrict|unrestrict``
 - ``_market_commands``: ``market order|fill|cancel|orders`` (signed orders kept by ``_order_book``)
 - ``_stablecoin_commands``: ``stablecoin mint|balance`` (the local test dollar)
+- ``_license_commands``: ``license grant|revoke|show|list|check`` (licences of a right)
+- ``_attest_commands``: ``attest add|submit|revoke|cancel-nonce|list`` (third-party attestations)
+- ``_dispute_commands``: ``dispute raise|resolve|list|settings`` (disputes, bonds and rulings)
+- ``_royalty_commands``: ``royalty pay|claim|owed`` (royalties to owners and share holders)
 - ``_demo``: ``demo``, the guided tour ``make demo`` runs
 
 Shared machinery: ``_options`` (the option aliases every command spells the same), ``_context`` (a
@@ -25,16 +29,20 @@ from __future__ import annotations
 
 import typer
 
+from ._attest_commands import attest_app
 from ._audit_commands import history, show, verify
 from ._compliance_commands import compliance_app
 from ._demo import demo
+from ._dispute_commands import dispute_app
 from ._errors import ErrorHandlingGroup
 from ._index_commands import index_app
+from ._license_commands import license_app
 from ._market_commands import market_app
 from ._node_commands import node_app
 from ._registry_commands import deploy, grant_role
 from ._report_commands import report
 from ._rights_commands import assign, force_transfer, freeze, register, unfreeze
+from ._royalty_commands import royalty_app
 from ._share_commands import shares_app
 from ._stablecoin_commands import stablecoin_app
 
@@ -70,6 +78,10 @@ app.add_typer(shares_app, name="shares", rich_help_panel="Shares and trading")
 app.add_typer(compliance_app, name="compliance", rich_help_panel="Shares and trading")
 app.add_typer(market_app, name="market", rich_help_panel="Shares and trading")
 app.add_typer(stablecoin_app, name="stablecoin", rich_help_panel="Shares and trading")
+app.add_typer(license_app, name="license", rich_help_panel="Rights in use")
+app.add_typer(royalty_app, name="royalty", rich_help_panel="Rights in use")
+app.add_typer(attest_app, name="attest", rich_help_panel="Rights in use")
+app.add_typer(dispute_app, name="dispute", rich_help_panel="Rights in use")
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
 """``ipledger demo``: a guided tour on a throwaway chain, from registration to the provenance report, then shares:
-fractionalization, compliance, an exchange listing and an OTC trade settled by the desk."""
+fractionalization, compliance, an exchange listing and an OTC trade settled by the desk; then rights in use: a
+licence with a royalty that the share holders claim, a title attestation, and a dispute raised and dismissed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from eth_utils.crypto import keccak
 from rich import box
 from rich.panel import Panel
 from rich.rule import Rule
@@ -23,8 +25,9 @@ from .._accounts import dev_account
 from .._exceptions import ContractRevertError
 from .._hashing import hash_file
 from .._ledger import Ledger, save_local_deployment
-from .._models import IPMetadata, TransactionResult, parse_metadata
+from .._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
 from .._node import NodeInfo, start_local_node, start_node, stop_node
+from .._rights_models import Exclusivity, License, LicenseTerms
 from ._audit_commands import print_report
 from ._options import JsonOpt
 from ._order_book import save_order
@@ -77,11 +80,28 @@ ORDERS = {
 }
 
 
+RIGHTS_DOCUMENTS = {
+    "licence-agreement.txt": (
+        "Patent licence agreement: dev3 grants dev6 a sole licence of US 11,234,567 B2 in the US and Germany, "
+        "field of use: electric vehicles, ten years, royalty 5% of net sales paid quarterly in tUSD.\n"
+    ),
+    "sales-report-q1.txt": "dev6 sales report, Q1: net sales of licensed battery packs USD 400,000; royalty 5%.\n",
+    "title-opinion.txt": "Title opinion: the chain of title of US 11,234,567 B2 from its inventors to dev3 is whole.\n",
+    "prior-art.txt": "dev8: JP 2001-123456 discloses a self-healing polymer electrolyte (alleged prior art).\n",
+    "ruling.txt": "Arbitration 2026-17: JP 2001-123456 lacks the room-temperature re-forming cross-links; dismissed.\n",
+}
+
 SHARE_SUPPLY = 1_000_000  # whole shares, 18 decimals
 EXCHANGE_DEPOSIT = 250_000
 OTC_SHARES = 100_000
 OTC_PRICE = 40_000  # tUSD for the whole lot: 0.40 tUSD a share
 INVESTOR_FUNDS = 50_000
+LICENSE_FIELD = "electric vehicles"
+ROYALTY_BPS = 500  # 5% of net sales
+NET_SALES = 400_000  # tUSD in the sales report
+ROYALTY = NET_SALES * ROYALTY_BPS // 10_000  # 20,000 tUSD
+COMPETITOR_FUNDS = 1_000  # tUSD, enough for the dispute bond
+TUSD = 10**6
 
 
 @dataclass
@@ -153,6 +173,22 @@ class Tour:
         return [(act, label, result) for act in self.acts for label, result in act.transactions]
 
 
+#: The registry roles a deployment grants its modules, by the first four bytes of their keccak-256 in hex.
+_MODULE_ROLES = {
+    keccak(text=role).hex()[:8]: role.removesuffix("_ROLE").lower()
+    for role in ("VERIFIER_ROLE", "REGISTRAR_ROLE", "DISPUTE_ROLE")
+}
+
+
+def _deployment_label(name: str, modules: dict[str, str]) -> str:
+    """``grantRole 0ce23c3e 0x…`` (as the SDK names the grants) → ``grant attestations the verifier role``."""
+    parts = name.split(" ")
+    if len(parts) != 3 or parts[0] != "grantRole":
+        return name
+    role = _MODULE_ROLES.get(parts[1].removeprefix("0x"), parts[1])
+    return f"grant {modules.get(parts[2].lower(), parts[2])} the registry's {role} role"
+
+
 def _write_files(folder: Path, files: dict[str, str]) -> list[Path]:
     paths = []
     for name, text in files.items():
@@ -171,19 +207,22 @@ def _start_chain(keep: bool) -> tuple[NodeInfo, bool]:
 
 
 def demo(keep: KeepOpt = False, json_: JsonOpt = False) -> None:
-    """Tour ipledger on a throwaway chain: register a patent, assign it, freeze it, audit it, then trade shares.
+    """Tour ipledger on a throwaway chain: register a patent, assign it, freeze it, audit it, trade shares, license it.
 
     Starts an ephemeral anvil chain (gone at the end; --keep uses the persistent local chain instead), deploys
     the contracts, registers a sample patent with its documents, assigns it dev1 → dev2 → dev3 under deeds,
-    freezes and unfreezes it under court orders and prints the provenance report. Then dev3 fractionalizes it
-    into restricted shares, the compliance officer verifies two investors and an exchange's omnibus wallet,
-    dev3 lists shares on the exchange, a transfer to an unverified account is refused, dev4 buys shares from
-    dev3 over the counter through the settlement desk, and the cap table closes the tour. Each act says what it
-    proves and the gas it cost.
+    freezes and unfreezes it under court orders and prints the provenance report. dev3 grants dev6 a sole licence
+    with a 5% royalty (an overlapping exclusive licence is refused). Then dev3 fractionalizes the patent into
+    restricted shares, the compliance officer verifies two investors and an exchange's omnibus wallet, dev3 lists
+    shares on the exchange, a transfer to an unverified account is refused, dev4 buys shares from dev3 over the
+    counter through the settlement desk, and the cap table follows. Last, dev6 pays a royalty that the share
+    holders claim pro rata, the registrar attests the title, and a competitor's dispute is raised and dismissed,
+    its bond moving as the dispute manager says. Each act says what it proves and the gas it cost.
 
     With --json prints one JSON document: {"chain", "registry", "deployment", "accounts", "token_id",
     "token_id_dec", "metadata", "documents", "acts", "history", "verification", "tampered_verification",
-    "shares", "summary"}. Exits 0 when the final verification passes.
+    "shares", "rights_in_use": {"license", "royalty", "attestation", "dispute", "verification"}, "summary"}.
+    Exits 0 when the final verification passes.
     """
     out = Output(json_)
     workdir = Path(tempfile.mkdtemp(prefix="ipledger-demo-"))
@@ -229,12 +268,15 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
     with tour.act(
         "Deploy the contracts",
         "One ERC-721 contract holds every right, and its deployer dev0 gets the admin, registrar and guardian roles. "
-        "Beside it: a compliance registry, a share vault, a settlement desk and a test dollar (tUSD) for later.",
+        "Beside it: a compliance registry, a share vault, a settlement desk and a test dollar (tUSD) for later, and "
+        "the modules for rights in use: a licence registry, a royalty vault, an attestation registry and a dispute "
+        "manager.",
     ) as act:
         deployment = registrar.deploy_all()
         registry = deployment.registry
+        modules = {str(address).lower(): role for role, address in deployment.addresses().items() if address}
         for name, result in deployment.transactions.items():
-            act.record(name, result)
+            act.record(_deployment_label(name, modules), result)
         act.outcome = (
             f"IPRegistry at {registry}, deployed by {names.label(registrar.signer.address)}; share vault at "
             f"{deployment.vault}, settlement desk at {deployment.desk}"
@@ -321,12 +363,16 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         )
     )
 
+    rights_files = dict(zip(RIGHTS_DOCUMENTS, _write_files(workdir, RIGHTS_DOCUMENTS), strict=True))
+    licence, rights = _rights_in_use(tour, registrar, token, rights_files)
     shares = _trade(tour, registrar, token, label, keep_orders=not ephemeral)
+    rights["royalty"] = _royalties(tour, registrar, token, licence, rights_files["sales-report-q1.txt"])
+    final = registrar.verify(token)
+    _final_checks(out, final)
 
     transactions = tour.transactions()
     total_gas = sum(result.gas_used for _, _, result in transactions)
     owner = report.record.owner if report.record else registration.owner
-    final = shares["verification"]
     summary = {
         "transactions": len(transactions),
         "total_gas": total_gas,
@@ -339,7 +385,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         "chain": {"rpc_url": node.rpc_url, "chain_id": registrar.chain_id, "ephemeral": ephemeral},
         "registry": registry,
         "deployment": deployment.addresses(),
-        "accounts": {f"dev{index}": dev_account(index).address for index in range(7)},
+        "accounts": {f"dev{index}": dev_account(index).address for index in range(9)},
         **token_json(token),
         "right": label,
         "metadata": completed.model_dump(mode="json"),
@@ -353,8 +399,9 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
             "share_token": shares["share_token"],
             "order": shares["order"],
             "cap_table": model_json(shares["cap_table"]),
-            "verification": model_json(final),
+            "verification": model_json(shares["verification"]),
         },
+        "rights_in_use": {**rights, "verification": model_json(final)},
         "summary": summary,
     }
 
@@ -459,6 +506,156 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
     }
 
 
+def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, Path]) -> tuple[License, dict[str, Any]]:
+    """The acts between the provenance report and the shares: dev3 licenses the patent (an overlapping licence is
+    refused), the registrar attests its title, a competitor's dispute is raised and dismissed (its bond forfeited to
+    dev3, the owner). Returns the licence and the acts' JSON."""
+    names = tour.names
+    owner, competitor = registrar.use("dev3"), registrar.use("dev8")
+    admin = registrar.signer.address
+    tusd = str(registrar.stablecoin.address)
+
+    with tour.act(
+        "License the patent",
+        "dev3 grants dev6, a battery maker, a sole licence for electric vehicles in the US and Germany for ten "
+        "years, at a royalty of 5% of net sales paid in tUSD. Only the SHA-256 of the signed agreement goes on chain. "
+        "The licence binds every later holder of the patent, and a sole licence refuses any other licence whose "
+        "territory, field and period overlap it.",
+    ) as act:
+        start = registrar.chain_time()
+        terms = LicenseTerms(
+            licensee="dev6",
+            terms="0x" + hash_file(files["licence-agreement.txt"]).hex(),
+            exclusivity=Exclusivity.SOLE,
+            territories=("US", "DE"),
+            field_of_use=LICENSE_FIELD,
+            start=start,
+            end=start + 10 * 365 * 86400,
+            royalty_bps=ROYALTY_BPS,
+            payment_token=tusd,
+        )
+        granted = owner.grant_license(token, terms)
+        act.record("grant", granted)
+        licence = registrar.license(granted.license_id).model_copy(update={"field_of_use": LICENSE_FIELD})
+        act.outcome = (
+            f"licence {licence.license_id}: {names.label(licence.licensee)} may use the patent for "
+            f"{LICENSE_FIELD} in {', '.join(licence.territories)} until {licence.end:%Y-%m-%d}, royalty 5% in tUSD"
+        )
+        try:
+            owner.grant_license(
+                token,
+                terms.model_copy(update={"licensee": "dev7", "exclusivity": Exclusivity.EXCLUSIVE, "territories": ()}),
+            )
+        except ContractRevertError as exc:
+            act.refused = tour.refusal("an exclusive worldwide licence to dev7 on top of it", exc)
+
+    with tour.act(
+        "A title attestation",
+        "The patent office dev0, given the attestor role, attests TITLE_VERIFIED: it checked the chain of title "
+        "from the inventors to dev3. Attorneys, examiners and auditors with the role attest the same way (or sign "
+        "an attestation for anyone to submit); an attestation can expire or be revoked.",
+    ) as act:
+        if not registrar.has_role("attestor", admin):
+            act.record("grant the attestor role", registrar.grant_role("attestor", admin))
+        attested = registrar.attest(token, "TITLE_VERIFIED", evidence=hash_file(files["title-opinion.txt"]))
+        act.record("attest", attested)
+        attestation = registrar.attestation(attested.attestation_id)
+        act.outcome = (
+            f"attestation {attestation.attestation_id}: {attestation.claim_type} by "
+            f"{names.label(attestation.attestor)} on title-opinion.txt"
+        )
+
+    with tour.act(
+        "A dispute, raised and dismissed",
+        "dev8, a competitor, disputes the patent with alleged prior art and posts the dispute bond in tUSD. The "
+        "arbitrator (dev0) finds the prior art does not apply and dismisses the dispute; the bond is forfeited to the "
+        "patent's owner. An upheld dispute would have flagged the patent, and could have frozen, moved or revoked it.",
+    ) as act:
+        act.record("mint tUSD to dev8", registrar.mint_test_stablecoin("dev8", COMPETITOR_FUNDS * TUSD))
+        balances = {
+            "dev8": [registrar.payment_balance(tusd, "dev8")],
+            "dev3": [registrar.payment_balance(tusd, "dev3")],
+        }
+        raised = competitor.raise_dispute(token, evidence=hash_file(files["prior-art.txt"]))
+        act.record("dev8 approves the bond", raised.approval)
+        act.record("raise", TransactionResult(tx_hash=raised.tx_hash, block=raised.block, gas_used=raised.gas_used))
+        for name, seen in balances.items():
+            seen.append(registrar.payment_balance(tusd, name))
+        if not registrar.has_role("arbitrator", admin):
+            act.record("grant the arbitrator role", registrar.grant_role("arbitrator", admin))
+        resolved = registrar.resolve_dispute(raised.dispute_id, upheld=False, ruling=hash_file(files["ruling.txt"]))
+        act.record("dismiss", resolved)
+        for name, seen in balances.items():
+            seen.append(registrar.payment_balance(tusd, name))
+        dispute = registrar.dispute(raised.dispute_id)
+        recipient = next(
+            (
+                event.to
+                for event in registrar.history(token).events
+                if event.kind == "dispute_resolved" and event.tx_hash == resolved.tx_hash
+            ),
+            None,
+        )
+        flows = "; ".join(
+            f"{name} {' → '.join(units(amount, 6) for amount in seen)} tUSD" for name, seen in balances.items()
+        )
+        act.outcome = (
+            f"dispute {dispute.dispute_id} {dispute.outcome.value}; the bond of {units(raised.bond, 6, 'tUSD')} "
+            f"went to {names.label(recipient)} ({flows}: before, raised, resolved)"
+        )
+    return licence, {
+        "license": {**model_json(licence), "state": "active" if licence.active else "inactive"},
+        "attestation": model_json(attestation),
+        "dispute": {
+            **model_json(dispute),
+            "bond_recipient": recipient,
+            "balances": {name: [str(amount) for amount in seen] for name, seen in balances.items()},
+        },
+    }
+
+
+def _royalties(tour: Tour, registrar: Ledger, token: int, licence: License, report: Path) -> dict[str, Any]:
+    """The act after the shares: dev6 pays a royalty, credited to the share holders; dev3 and dev4 claim theirs."""
+    tusd = str(registrar.stablecoin.address)
+    licensee = registrar.use("dev6")
+    holders = {name: registrar.use(name) for name in ("dev3", "dev4")}
+    with tour.act(
+        "Royalties to the share holders",
+        f"dev6 reports {NET_SALES:,} tUSD of net sales and pays the 5% royalty, {ROYALTY:,} tUSD, into the royalty "
+        "vault. The patent is fractionalized, so the payment goes to its share holders pro rata, exact to the cent: "
+        "each claims its part from the share token whenever it likes, even after selling its shares.",
+    ) as act:
+        act.record("mint tUSD to dev6", registrar.mint_test_stablecoin("dev6", ROYALTY * TUSD))
+        payment = licensee.pay_royalty(licence.license_id, ROYALTY * TUSD, report=hash_file(report))
+        act.record("dev6 approves the royalty vault", payment.approval)
+        act.record("pay", TransactionResult(tx_hash=payment.tx_hash, block=payment.block, gas_used=payment.gas_used))
+        claims: dict[str, int] = {}
+        for name, holder in holders.items():
+            claims[name] = registrar.royalties_owed(name, tusd, token_id=token).amount
+            act.record(f"{name} claims", holder.claim_share_royalties(token, tusd))
+        unclaimed = registrar.royalties_owed("dev5", tusd, token_id=token).amount
+        claimed = ", ".join(f"{name} {units(amount, 6, 'tUSD')}" for name, amount in claims.items())
+        act.outcome = (
+            f"paid {units(payment.amount, 6, 'tUSD')} to the share token {short(payment.beneficiary)}; claimed: "
+            f"{claimed}; the exchange's wallet dev5 may claim {units(unclaimed, 6, 'tUSD')}"
+        )
+    return {
+        "license_id": licence.license_id,
+        "amount": str(payment.amount),
+        "beneficiary": payment.beneficiary,
+        "claims": {name: str(amount) for name, amount in claims.items()},
+        "unclaimed": {"dev5": str(unclaimed)},
+    }
+
+
+def _final_checks(out: Output, report: VerificationReport) -> None:
+    """The licence and dispute checks of the last provenance report, one line each."""
+    for check in report.checks:
+        if check.name in ("licenses", "disputes"):
+            mark = ("✓ ", "green") if check.ok else ("✗ ", "red")
+            out.line(Text.assemble(mark, f"{check.name}: {check.detail}"))
+
+
 def _print_summary(
     out: Output, tour: Tour, label: str, token_hex: str, summary: dict[str, Any], kept: Path | None
 ) -> None:
@@ -482,7 +679,9 @@ def _print_summary(
             f"and then to {names.label(summary['owner'])} under recorded deeds, frozen and unfrozen under court "
             f"orders. Then dev3 fractionalized it into {SHARE_SUPPLY:,} restricted shares, listed "
             f"{EXCHANGE_DEPOSIT:,} on an exchange's omnibus wallet and sold {OTC_SHARES:,} to dev4 for "
-            f"{OTC_PRICE:,} tUSD in one settlement; a transfer to an unverified account was refused. "
+            f"{OTC_PRICE:,} tUSD in one settlement; a transfer to an unverified account was refused. dev6 holds a sole "
+            f"licence and paid {ROYALTY:,} tUSD of royalties that the share holders claim pro rata; the registrar "
+            "attested the title, and a competitor's dispute was dismissed. "
             f"{summary['transactions']} transactions, {summary['total_gas']:,} gas in all. "
             f"Provenance: {verdict} — the documents match, the chain of custody is unbroken (the patent is in the "
             "share vault's custody) and the contracts run the code ipledger ships.",
@@ -497,6 +696,10 @@ def _print_summary(
         out.line(f"  ipledger verify {token_hex} {docs} --metadata {kept / 'metadata.json'}")
         out.line(f"  ipledger shares cap-table {token_hex}")
         out.line("  ipledger market orders")
+        out.line(f"  ipledger license list {token_hex}")
+        out.line(f"  ipledger royalty owed dev5 --token {token_hex}")
+        out.line(f"  ipledger attest list {token_hex}")
+        out.line(f"  ipledger dispute list {token_hex}")
         out.line("Stop the chain with `ipledger node stop`; its state is kept for the next start.")
     else:
         out.line("Next: `ipledger node start`, then `ipledger register --help` to register your own right.")

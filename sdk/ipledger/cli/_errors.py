@@ -25,12 +25,16 @@ from .._exceptions import (
     FrozenSharesError,
     IncompleteOwnershipError,
     IPLedgerError,
+    LicenseConflictError,
     NodeError,
     NodeNotRunningError,
     NotFractionalizedError,
     OrderError,
+    RightDisputedError,
+    SignatureError,
     TokenFrozenError,
     UnauthorizedError,
+    UnknownRecordError,
     UnknownTokenError,
 )
 
@@ -42,6 +46,13 @@ _ROLE_NAMES = {
     "0x" + Web3.keccak(text="REGISTRAR_ROLE").hex().removeprefix("0x"): "registrar",
     "0x" + Web3.keccak(text="GUARDIAN_ROLE").hex().removeprefix("0x"): "guardian",
     "0x" + Web3.keccak(text="COMPLIANCE_OFFICER_ROLE").hex().removeprefix("0x"): "compliance-officer",
+    "0x" + Web3.keccak(text="ATTESTOR_ROLE").hex().removeprefix("0x"): "attestor",
+    "0x" + Web3.keccak(text="ARBITRATOR_ROLE").hex().removeprefix("0x"): "arbitrator",
+}
+_RECORD_LISTS = {
+    "UnknownLicense": ("licence", "licenseId", "ipledger license list TOKEN"),
+    "UnknownAttestation": ("attestation", "attestationId", "ipledger attest list TOKEN"),
+    "UnknownDispute": ("dispute", "disputeId", "ipledger dispute list TOKEN"),
 }
 _ORDER_HINTS = {
     "OrderExpired": "ask the maker for a new order",
@@ -67,6 +78,12 @@ def describe(exc: BaseException) -> str:
         token = _token(exc.error_args.get("tokenId"))
         what = "these documents are" if exc.error_name == "ContentAlreadyRegistered" else "this right is"
         return f"{what} already registered as token {token} ({exc.error_name}); see `ipledger show {token}`"
+    if isinstance(exc, RightDisputedError):
+        token = _token(exc.error_args.get("tokenId"))
+        return (
+            f"token {token} is locked by an open dispute ({exc.action or 'call'} reverted: {exc.error_name}); "
+            f"it cannot move until an arbitrator resolves it (see `ipledger dispute list {token}`)"
+        )
     if isinstance(exc, TokenFrozenError):
         token = _token(exc.error_args.get("tokenId"))
         return (
@@ -99,6 +116,19 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OrderError):
         hint = _ORDER_HINTS.get(exc.error_name)
         return f"{exc}; {hint}" if hint else str(exc)
+    if isinstance(exc, LicenseConflictError):
+        return (
+            f"{exc}: the licence would overlap licence {exc.error_args.get('licenseId')} in territory, field of use "
+            "and period while one of them is sole or exclusive; see `ipledger license show "
+            f"{exc.error_args.get('licenseId')}`"
+        )
+    if isinstance(exc, UnknownRecordError):
+        return _record_message(exc)
+    if isinstance(exc, SignatureError):
+        return (
+            f"{exc}: the signed attestation was not signed by its attestor for this chain and registry, was altered, "
+            "was already used or cancelled, or its deadline passed; ask the attestor for a new one"
+        )
     if isinstance(exc, UnknownTokenError):
         return f"unknown token {_token(exc.error_args.get('tokenId'))}: it is not registered in this registry"
     if isinstance(exc, UnauthorizedError):
@@ -109,6 +139,20 @@ def describe(exc: BaseException) -> str:
                 f"{exc.action or 'call'} reverted: {exc.error_name}: {exc.error_args.get('account')} lacks the "
                 f"{name} role; an admin grants it with `ipledger grant-role {name} ACCOUNT`"
             )
+        if exc.error_name == "NotAttestor":
+            return (
+                f"{exc}: {exc.error_args.get('account')} is not an attestor; an admin grants it with "
+                "`ipledger grant-role attestor ACCOUNT`"
+            )
+        if exc.error_name == "NotAttestationAuthor":
+            return f"{exc}: only its attestor {exc.error_args.get('attestor')} may revoke it"
+        if exc.error_name == "NotRightOwner":
+            return (
+                f"{exc}: only the right's owner grants licences (a fractionalized right is owned by the share "
+                "vault: grant before fractionalizing); see `ipledger show TOKEN`"
+            )
+        if exc.error_name == "NotLicensor":
+            return f"{exc}: only the right's current owner or a registrar may revoke the licence"
         if exc.error_name == "NotComplianceOfficer":
             return (
                 f"{exc}: {exc.error_args.get('caller')} is not a compliance officer; an admin grants it with "
@@ -130,6 +174,14 @@ def describe(exc: BaseException) -> str:
         where = ".".join(str(part) for part in first["loc"]) or "input"
         return f"invalid input: {where}: {first['msg']}"
     return f"unexpected {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)"
+
+
+def _record_message(exc: UnknownRecordError) -> str:
+    known = _RECORD_LISTS.get(exc.error_name)
+    if known is None:
+        return f"{exc}: no such right in this registry"
+    what, key, listing = known
+    return f"unknown {what} {exc.error_args.get(key)} ({exc.error_name}); see `{listing}`"
 
 
 def _compliance_message(exc: ComplianceError) -> str:

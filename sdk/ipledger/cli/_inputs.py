@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,12 @@ __all__ = [
     "build_metadata",
     "evidence",
     "load_metadata_file",
+    "optional_evidence",
     "parse_duration",
+    "percent_bps",
     "read_checkpoints",
     "require_documents",
+    "utc",
 ]
 
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
@@ -167,6 +171,34 @@ def evidence(file: str | None, text: str | None, *, file_option: str, text_optio
         return Evidence(digest=bytes.fromhex(file[2:]), source="hash given")
     _check_file(path)
     return Evidence(digest=hash_file(path), source=path.name)
+
+
+def optional_evidence(file: str | None, text: str | None, *, file_option: str, text_option: str) -> Evidence | None:
+    """Like :func:`evidence`, but ``None`` when neither option was given."""
+    if file is None and text is None:
+        return None
+    return evidence(file, text, file_option=file_option, text_option=text_option)
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A date option (typer parses it naive) as a UTC datetime."""
+    return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def percent_bps(text: str, *, option: str) -> int:
+    """Basis points of a percentage typed as ``5``, ``2.5`` or ``2.5%`` (at most two decimals, 0 to 100)."""
+    cleaned = text.strip().removesuffix("%").strip()
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise typer.BadParameter(f"{text!r} is not a percentage such as 5 or 2.5", param_hint=f"'{option}'") from None
+    bps = value * 100
+    if not value.is_finite() or bps != bps.to_integral_value() or not 0 <= bps <= 10_000:
+        raise typer.BadParameter(
+            f"{text!r} must be a percentage from 0 to 100 with at most two decimals (5, 2.5, 0.25)",
+            param_hint=f"'{option}'",
+        )
+    return int(bps)
 
 
 def amount_units(text: str, decimals: int, *, raw: bool, what: str = "amount") -> int:

@@ -18,6 +18,7 @@ from .._models import RightKind
 
 __all__ = [
     "AMOUNTS_HELP",
+    "DATE_FORMATS",
     "AccountArg",
     "DeskOpt",
     "EvidenceOpt",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 CHAIN_PANEL = "Chain and account"
+#: What date options accept (UTC): a day, or a day and a time.
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 EVIDENCE_PANEL = "Evidence"
 METADATA_PANEL = "Metadata"
 
@@ -57,12 +60,15 @@ class Network(StrEnum):
 
 
 class Role(StrEnum):
-    """Roles that ``grant-role`` hands out (the compliance officer's is held in the compliance registry)."""
+    """Roles that ``grant-role`` hands out (the compliance officer's is held in the compliance registry, the
+    attestor's in the attestation registry, the arbitrator's in the dispute manager)."""
 
     ADMIN = "admin"
     REGISTRAR = "registrar"
     GUARDIAN = "guardian"
     COMPLIANCE_OFFICER = "compliance-officer"
+    ATTESTOR = "attestor"
+    ARBITRATOR = "arbitrator"
 
     @property
     def sdk_name(self) -> str:

@@ -20,7 +20,8 @@ AdminOpt = Annotated[
     typer.Option(
         "--admin",
         metavar="ACCOUNT",
-        help="Who gets the admin, registrar, guardian and compliance officer roles (default: the --from account).",
+        help="Who gets the admin, registrar, guardian, compliance officer and arbitrator roles (default: the --from "
+        "account).",
     ),
 ]
 RoleArg = Annotated[Role, typer.Argument(metavar="ROLE", help="Role to grant.", case_sensitive=False)]
@@ -32,6 +33,22 @@ _CONTRACT_LABELS = {
     "FractionVault": "Share vault",
     "SettlementDesk": "Settlement desk",
     "TestStablecoin": "Test stablecoin",
+    "LicenseRegistry": "Licence registry",
+    "RoyaltyVault": "Royalty vault",
+    "AttestationRegistry": "Attestations",
+    "DisputeManager": "Dispute manager",
+}
+#: The deployment's addresses by role (``Deployment.addresses()``), as the human output names them.
+_ROLE_LABELS = {
+    "registry": "Registry",
+    "compliance": "Compliance",
+    "vault": "Share vault",
+    "desk": "Settlement desk",
+    "stablecoin": "Test stablecoin",
+    "licenses": "Licence registry",
+    "attestations": "Attestations",
+    "disputes": "Dispute manager",
+    "royalties": "Royalty vault",
 }
 
 
@@ -48,9 +65,9 @@ def deploy(
     On the local network they also become the ones later commands use by default (recorded in
     $IPLEDGER_HOME/local/deployment.json). On other chains pass their addresses as --registry, --vault, --desk.
 
-    With --json prints {"registry", "compliance", "vault", "desk", "stablecoin", "chain_id", "rpc_url", "deployer",
-    "admin", "tx_hash", "block", "gas_used" (of the registry), "transactions": {contract: {"tx_hash", "block",
-    "gas_used"}}}.
+    With --json prints {"registry", "compliance", "vault", "desk", "stablecoin", "licenses", "attestations",
+    "disputes", "royalties", "chain_id", "rpc_url", "deployer", "admin", "tx_hash", "block", "gas_used" (of the
+    registry), "transactions": {contract: {"tx_hash", "block", "gas_used"}}}.
     """
     out = Output(json_)
     target = Target(network, rpc_url, None, account)
@@ -79,10 +96,11 @@ def deploy(
         names = session.names
         out.line(
             f"Deployed ipledger on chain {ledger.chain_id}; {names.label(admin_address)} holds the admin, registrar, "
-            "guardian and compliance officer roles."
+            "guardian, compliance officer and arbitrator roles."
         )
-        addresses = dict(zip(_CONTRACT_LABELS.values(), deployment.addresses().values(), strict=True))
-        rows: list[tuple[str, str | Text]] = [(label, address) for label, address in addresses.items() if address]
+        rows: list[tuple[str, str | Text]] = [
+            (_ROLE_LABELS.get(role, role), address) for role, address in deployment.addresses().items() if address
+        ]
         rows += [
             ("Chain", f"{ledger.chain_id} at {ledger.rpc_url}"),
             ("Deployer", names.label(signer.address, full=True)),
@@ -112,11 +130,14 @@ def grant_role(
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Grant ROLE (admin, registrar, guardian or compliance-officer) to ACCOUNT; --from must be an admin.
+    """Grant ROLE (admin, registrar, guardian, compliance-officer, attestor or arbitrator) to ACCOUNT; --from must
+    be an admin.
 
     Registrars register rights, freeze and unfreeze them and order forced transfers. Compliance officers verify
     investors and venues, block countries, and freeze, force-transfer and recover shares (the role lives in the
-    compliance registry, found through --vault).
+    compliance registry, found through --vault). Attestors attest claims about rights (`ipledger attest`; the
+    role lives in the attestation registry); arbitrators resolve disputes (`ipledger dispute resolve`; in the
+    dispute manager).
 
     With --json prints {"role", "account", "tx_hash", "block", "gas_used"}.
     """

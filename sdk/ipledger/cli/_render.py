@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from rich import box
@@ -23,11 +24,23 @@ from .._models import (
     VerificationReport,
 )
 from .._node import LOCAL_CHAIN_ID
+from .._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
 
 __all__ = [
     "EVENT_LABELS",
     "WIDE_TABLE",
     "Names",
+    "attestation_state",
+    "attestations_table",
+    "bps_label",
+    "dispute_state",
+    "disputes_table",
+    "exclusivity_label",
+    "field_label",
+    "license_state",
+    "licenses_table",
+    "period_label",
+    "territory_label",
     "cap_table_table",
     "checks_table",
     "details_lines",
@@ -54,6 +67,17 @@ EVENT_LABELS = {
     "metadata_updated": "metadata updated",
     "fractionalized": "fractionalized",
     "redeemed": "redeemed",
+    "revoked": "revoked (burned)",
+    "claim_confirmed": "claim confirmed",
+    "dispute_locked": "locked by dispute",
+    "dispute_unlocked": "dispute lock lifted",
+    "license_granted": "licence granted",
+    "license_revoked": "licence revoked",
+    "attested": "attested",
+    "attestation_revoked": "attestation revoked",
+    "dispute_raised": "dispute raised",
+    "dispute_resolved": "dispute resolved",
+    "royalty_paid": "royalty paid",
 }
 #: Below this console width the history table leaves out transaction hashes (they stay in --json).
 WIDE_TABLE = 100
@@ -157,7 +181,25 @@ def record_details(record: RightRecord, names: Names) -> Text:
     return details_lines(rows)
 
 
+def _rights_evidence(event: HistoryEvent) -> str | None:
+    """What a licence, attestation, dispute or royalty event is about (``None`` for other events)."""
+    if event.license_id is not None:
+        what = f"licence {event.license_id}"
+        return f"{what} {event.exclusivity.replace('_', '-')}" if event.exclusivity else what
+    if event.attestation_id is not None:
+        claim = event.claim_type or ""
+        return f"attestation {event.attestation_id} {short(claim) if claim.startswith('0x') else claim}".strip()
+    if event.dispute_id is not None:
+        outcome = f" {event.outcome}" if event.outcome else ""
+        remedy = f", {event.remedy.replace('_', '-')}" if event.remedy and event.remedy != "none" else ""
+        return f"dispute {event.dispute_id}{outcome}{remedy}"
+    return None
+
+
 def _evidence(event: HistoryEvent) -> str:
+    rights = _rights_evidence(event)
+    if rights is not None:
+        return rights
     if event.share_token:
         return f"{event.symbol or 'shares'} {short(event.share_token)}"
     if event.deed_hash:
@@ -264,3 +306,180 @@ def identity_line(identity: Identity, names: Names) -> Text:
         else Text(f"not eligible ({identity.reason})", style="bold red")
     )
     return Text.assemble(f"{who} is {what}: ", verdict, " to hold restricted shares.")
+
+
+# ---------------------------------------------------------------------------- rights in use
+
+_ZERO_HASH = "0x" + "00" * 32
+_STATE_STYLE = {
+    "active": "green",
+    "valid": "green",
+    "open": "yellow",
+    "not started": "yellow",
+    "dismissed": "dim",
+    "ended": "dim",
+    "expired": "dim",
+    "revoked": "red",
+    "upheld": "bold red",
+}
+
+
+def _styled(state: str) -> Text:
+    return Text(state, style=_STATE_STYLE.get(state, ""))
+
+
+def exclusivity_label(exclusivity: Exclusivity) -> str:
+    """``non_exclusive`` → ``non-exclusive``."""
+    return exclusivity.value.replace("_", "-")
+
+
+def territory_label(licence: License) -> str:
+    """``worldwide`` or ``DE, US``."""
+    return "worldwide" if licence.worldwide or not licence.territories else ", ".join(licence.territories)
+
+
+def field_label(field_hash: str, label: str | None = None) -> str:
+    """``all fields`` for the zero hash, else the label when known, else the short hash."""
+    if field_hash == _ZERO_HASH:
+        return "all fields"
+    return f'"{label}"' if label else f"field {field_hash[:6]}…"
+
+
+def period_label(start: dt.datetime, end: dt.datetime | None) -> str:
+    """``2026-01-01 → 2030-12-31`` or ``from 2026-01-01`` (no end)."""
+    return f"{start:%Y-%m-%d} → {end:%Y-%m-%d}" if end else f"from {start:%Y-%m-%d}"
+
+
+def bps_label(bps: int) -> str:
+    """Basis points as a percentage: ``250`` → ``2.5%``."""
+    return f"{bps / 100:g}%"
+
+
+def license_state(licence: License, now: dt.datetime) -> str:
+    """``active``, ``revoked``, ``ended`` or ``not started`` at ``now``."""
+    if licence.revoked_at is not None:
+        return "revoked"
+    if licence.active:
+        return "active"
+    if licence.end is not None and licence.end <= now:
+        return "ended"
+    return "not started" if licence.start > now else "inactive"
+
+
+def _compact_table(title: str | None, *, tight: bool = False) -> Table:
+    """A table with two spaces between columns, or one when ``tight`` (eight columns then fit 80 characters)."""
+    padding = 0 if tight else (0, 1, 0, 0)
+    return Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False, padding=padding)
+
+
+def _field_cell(licence: License) -> str:
+    if licence.field_hash == _ZERO_HASH:
+        return "all"
+    return licence.field_of_use or f"{licence.field_hash[:6]}…"
+
+
+def licenses_table(
+    licences: Sequence[License],
+    names: Names,
+    now: dt.datetime,
+    *,
+    symbols: dict[str, str] | None = None,
+    title: str | None = None,
+) -> Table:
+    """One row a licence, oldest first: id, licensee, kind, territories ("Where"), field, period, royalty (in the
+    payment token named by ``symbols``, address → symbol), state; it fits 80 columns."""
+    table = _compact_table(title, tight=True)
+    table.add_column("Id", justify="right", no_wrap=True)
+    table.add_column("Licensee", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Where")
+    table.add_column("Field")
+    table.add_column("Period", no_wrap=True)
+    table.add_column("Royalty", justify="right", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    for licence in licences:
+        royalty = "-"
+        if licence.royalty_bps:
+            token = licence.payment_token
+            currency = (symbols or {}).get(token or "") or names.brief(token)
+            royalty = f"{bps_label(licence.royalty_bps)} {currency}"
+        kind = exclusivity_label(licence.exclusivity) + (", sub" if licence.sublicensable else "")
+        table.add_row(
+            str(licence.license_id),
+            names.brief(licence.licensee),
+            kind,
+            territory_label(licence),
+            _field_cell(licence),
+            f"{licence.start:%Y-%m-%d}→{licence.end:%Y-%m-%d}" if licence.end else f"from {licence.start:%Y-%m-%d}",
+            royalty,
+            _styled(license_state(licence, now)),
+        )
+    return table
+
+
+def attestation_state(attestation: Attestation) -> str:
+    """``valid``, ``revoked`` or ``expired``."""
+    if attestation.valid:
+        return "valid"
+    return "revoked" if attestation.revoked_at is not None else "expired"
+
+
+def attestations_table(attestations: Sequence[Attestation], names: Names, *, title: str | None = None) -> Table:
+    """One row an attestation, oldest first: id, claim, attestor, issued, expiry, evidence, state."""
+    table = _compact_table(title)
+    table.add_column("Id", justify="right", no_wrap=True)
+    table.add_column("Claim", style="bold", no_wrap=True)
+    table.add_column("Attestor", no_wrap=True)
+    table.add_column("Issued", no_wrap=True)
+    table.add_column("Expires", no_wrap=True)
+    table.add_column("Evidence", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    for attestation in attestations:
+        claim = attestation.claim_type
+        table.add_row(
+            str(attestation.attestation_id),
+            short(claim) if claim.startswith("0x") else claim,
+            names.brief(attestation.attestor),
+            f"{attestation.issued_at:%Y-%m-%d}",
+            f"{attestation.expiry:%Y-%m-%d}" if attestation.expiry else "never",
+            short(attestation.evidence_hash),
+            _styled(attestation_state(attestation)),
+        )
+    return table
+
+
+def dispute_state(dispute: Dispute) -> str:
+    """``open``, ``upheld`` or ``dismissed``."""
+    return dispute.outcome.value
+
+
+def disputes_table(
+    disputes: Sequence[Dispute], names: Names, bond_text: dict[int, str], *, title: str | None = None
+) -> Table:
+    """One row a dispute, oldest first: id, claimant, raised, bond (``bond_text`` by dispute id), evidence, state,
+    ruling (or the transfer lock of an open dispute)."""
+    table = _compact_table(title)
+    table.add_column("Id", justify="right", no_wrap=True)
+    table.add_column("Claimant", no_wrap=True)
+    table.add_column("Raised", no_wrap=True)
+    table.add_column("Bond", justify="right", no_wrap=True)
+    table.add_column("Evidence", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    table.add_column("Ruling")
+    for dispute in disputes:
+        if dispute.outcome is DisputeOutcome.OPEN:
+            ruling = "transfers blocked" if dispute.locked_transfers else ""
+        else:
+            remedy = "" if dispute.remedy.value == "none" else f", {dispute.remedy.value.replace('_', '-')}"
+            when = f"{dispute.resolved_at:%Y-%m-%d} " if dispute.resolved_at else ""
+            ruling = f"{when}by {names.brief(dispute.arbitrator)}{remedy}"
+        table.add_row(
+            str(dispute.dispute_id),
+            names.brief(dispute.claimant),
+            f"{dispute.raised_at:%Y-%m-%d}",
+            bond_text.get(dispute.dispute_id, "-"),
+            short(dispute.evidence_hash),
+            _styled(dispute_state(dispute)),
+            ruling,
+        )
+    return table

@@ -1,0 +1,368 @@
+"""``ipledger attest …``: third parties (attorneys, examiners, auditors with the attestor role) vouch for claims
+about a right, directly or by a signed attestation that anyone submits, and revoke them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .._attestations import SignedAttestation
+from .._exceptions import DocumentError, InvalidInputError
+from .._ledger import parse_token_id
+from .._models import TransactionResult
+from .._rights_models import Attestation, ClaimType, claim_type_hash
+from ._context import Session, Target, open_ledger
+from ._inputs import evidence, parse_duration, utc
+from ._options import (
+    DATE_FORMATS,
+    EvidenceOpt,
+    FromOpt,
+    JsonOpt,
+    Network,
+    NetworkOpt,
+    RegistryOpt,
+    RpcUrlOpt,
+    ShareReasonOpt,
+    TokenArg,
+    VaultOpt,
+)
+from ._output import Output, model_json, token_json
+from ._render import attestation_state, attestations_table, short, tx_line
+
+__all__ = ["attest_app", "attestation_payload", "load_signed_attestation"]
+
+attest_app = typer.Typer(
+    name="attest",
+    help="Attestations about a right by third parties with the attestor role (title verified, valuation, freedom "
+    "to operate...): attest directly or sign one for anyone to submit; revoke; list.",
+    no_args_is_help=True,
+)
+
+ClaimOpt = Annotated[
+    str,
+    typer.Option(
+        "--claim",
+        metavar="CLAIM",
+        help="What is attested: " + ", ".join(claim.value for claim in ClaimType) + " or another upper-case name "
+        "(its keccak-256 is recorded). A TITLE_VERIFIED attestation by a registrar confirms a self-declared right.",
+        show_default=False,
+    ),
+]
+ExpiresOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--expires",
+        metavar="DATE",
+        formats=DATE_FORMATS,
+        help="The attestation no longer holds after DATE (YYYY-MM-DD, UTC). Default: it holds until revoked.",
+    ),
+]
+SignOnlyOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--sign-only",
+        metavar="FILE",
+        help="Send nothing: sign the attestation (EIP-712) and write it to FILE as JSON; anyone may then record it "
+        "with `ipledger attest submit FILE`, paying the gas.",
+    ),
+]
+ValidForOpt = Annotated[
+    str,
+    typer.Option(
+        "--valid-for",
+        metavar="DURATION",
+        help="With --sign-only: how long the signature may be submitted (30m, 12h, 1d, 2w).",
+    ),
+]
+SignedFileArg = Annotated[
+    Path, typer.Argument(metavar="FILE", help="A signed attestation written by `attest add --sign-only`.")
+]
+AttestationIdArg = Annotated[
+    int, typer.Argument(metavar="ATTESTATION_ID", min=1, help="The attestation's id (see `attest list`).")
+]
+
+
+def _session(target: Target, out: Output, *, sends: bool = False) -> Session:
+    session = open_ledger(target, out)
+    if sends:
+        session.signer()
+    return session
+
+
+def _claim(text: str) -> str:
+    """The claim's canonical name (upper case, ``_`` for spaces and dashes), checked."""
+    name = text.strip().upper().replace("-", "_").replace(" ", "_")
+    try:
+        claim_type_hash(name)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--claim'") from None
+    return name
+
+
+def attestation_payload(attestation: Attestation) -> dict[str, Any]:
+    """An attestation for JSON: the record (token id as 0x hex and decimal) and its ``state``."""
+    return {**model_json(attestation), "state": attestation_state(attestation)}
+
+
+def _hex_bytes(value: Any, what: str) -> bytes:
+    if not isinstance(value, str) or not value.startswith("0x"):
+        raise ValueError(f"{what} must be 0x-prefixed hex")
+    return bytes.fromhex(value[2:])
+
+
+def load_signed_attestation(path: Path) -> tuple[SignedAttestation, int | None]:
+    """The signed attestation in ``path`` (as `attest add --sign-only` writes it) and the chain id it names."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise DocumentError(str(path), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DocumentError(str(path), f"cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"{path}: not a signed attestation (expected a JSON object)")
+    try:
+        signed = SignedAttestation(
+            token_id=parse_token_id(data["token_id"]),
+            claim_type=str(data["claim_type"]),
+            claim_type_hash=_hex_bytes(data["claim_type_hash"], "claim_type_hash"),
+            evidence_hash=_hex_bytes(data["evidence_hash"], "evidence_hash"),
+            expiry=int(data["expiry"]),
+            attestor=str(data["attestor"]),
+            nonce=int(data["nonce"]),
+            deadline=int(data["deadline"]),
+            signature=_hex_bytes(data["signature"], "signature"),
+        )
+    except KeyError as exc:
+        raise InvalidInputError(f"{path}: not a signed attestation (no {exc.args[0]!r})") from None
+    except (ValueError, TypeError) as exc:
+        raise InvalidInputError(f"{path}: not a signed attestation ({exc})") from None
+    chain_id = data.get("chain_id")
+    return signed, int(chain_id) if isinstance(chain_id, int) else None
+
+
+def _recorded(
+    out: Output,
+    session: Session,
+    attestation: Attestation,
+    source: str,
+    result: TransactionResult,
+    payload: dict[str, Any],
+) -> None:
+    def human() -> None:
+        names = session.names
+        until = f"until {attestation.expiry:%Y-%m-%d %H:%M} UTC" if attestation.expiry else "until revoked"
+        out.line(
+            f"{names.label(attestation.attestor)} attested {attestation.claim_type} about token "
+            f"{short(attestation.token_id_hex)} on {source}, {until}: attestation {attestation.attestation_id}."
+        )
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+@attest_app.command("add")
+def add(
+    token: TokenArg,
+    claim: ClaimOpt,
+    evidence_file: EvidenceOpt = None,
+    reason: ShareReasonOpt = None,
+    expires: ExpiresOpt = None,
+    sign_only: SignOnlyOpt = None,
+    valid_for: ValidForOpt = "7d",
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Attest --claim about the right as --from (an attestor), on --evidence FILE (an opinion letter, a valuation
+    report) or --reason TEXT; only its SHA-256 is recorded.
+
+    With --sign-only FILE nothing is sent: the signed attestation goes to FILE, for anyone to submit with
+    `ipledger attest submit FILE` before --valid-for runs out.
+
+    With --json prints the attestation: {"attestation_id", "token_id", "token_id_dec", "attestor", "claim_type",
+    "claim_type_hash", "evidence_hash", "issued_at", "expiry", "revoked_at", "valid", "state", "tx_hash", "block",
+    "gas_used"}; with --sign-only, the signed attestation: {"token_id", "token_id_dec", "claim_type",
+    "claim_type_hash", "evidence_hash", "expiry", "attestor", "nonce", "deadline", "signature", "chain_id",
+    "attestation_registry", "file"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    name = _claim(claim)
+    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    lifetime = parse_duration(valid_for)
+    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    ledger = session.ledger
+    expires_at = utc(expires)
+    if sign_only is not None:
+        signed = ledger.sign_attestation(
+            token_id, name, evidence=proof.digest, expires_at=expires_at, valid_for=lifetime
+        )
+        document = {
+            **model_json(signed),
+            "chain_id": ledger.chain_id,
+            "attestation_registry": str(ledger.attestations.address),
+        }
+        sign_only.write_text(json.dumps(document, indent=2) + "\n", "utf-8")
+
+        def signed_human() -> None:
+            deadline = dt.datetime.fromtimestamp(signed.deadline, dt.UTC)
+            out.line(
+                f"{session.names.label(signed.attestor)} signed a {name} attestation about token "
+                f"{short(hex(token_id))} on {proof.describe()} (nonce {signed.nonce}); written to {sign_only}."
+            )
+            out.line(f"Anyone may record it until {deadline:%Y-%m-%d %H:%M} UTC: ipledger attest submit {sign_only}")
+
+        out.result({**document, "file": str(sign_only)}, signed_human)
+        return
+    with out.progress("Attesting…"):
+        result = ledger.attest(token_id, name, evidence=proof.digest, expires_at=expires_at)
+    attestation = ledger.attestation(result.attestation_id)
+    payload = {**attestation_payload(attestation), **result.model_dump(mode="json", exclude={"attestation_id"})}
+    _recorded(out, session, attestation, proof.describe(), result, payload)
+
+
+@attest_app.command("submit")
+def submit(
+    file: SignedFileArg,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Record an attestation its attestor signed (`attest add --sign-only`); --from only pays the gas.
+
+    A signature made for another chain or registry, altered, already used, cancelled (`attest cancel-nonce`) or
+    past its deadline is refused.
+
+    With --json prints the attestation, as `attest add` does, and "submitted_by".
+    """
+    out = Output(json_)
+    signed, chain_id = load_signed_attestation(file)
+    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    ledger = session.ledger
+    if chain_id is not None and chain_id != ledger.chain_id:
+        raise InvalidInputError(f"{file} was signed for chain {chain_id}, not this chain ({ledger.chain_id})")
+    with out.progress("Submitting the attestation…"):
+        result = ledger.submit_attestation(signed)
+    attestation = ledger.attestation(result.attestation_id)
+    payload = {
+        **attestation_payload(attestation),
+        "submitted_by": session.signer().address,
+        **result.model_dump(mode="json", exclude={"attestation_id"}),
+    }
+    _recorded(out, session, attestation, f"evidence {short(attestation.evidence_hash)} (signed)", result, payload)
+
+
+@attest_app.command("revoke")
+def revoke(
+    attestation_id: AttestationIdArg,
+    evidence_file: EvidenceOpt = None,
+    reason: ShareReasonOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Revoke an attestation (only its attestor may), recording why: --evidence FILE or --reason TEXT.
+
+    With --json prints {"action": "attestation_revoked", "attestation_id", "token_id", "token_id_dec",
+    "attestor", "claim_type", "reason_hash", "tx_hash", "block", "gas_used"}.
+    """
+    out = Output(json_)
+    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    ledger = session.ledger
+    attestation = ledger.attestation(attestation_id)
+    with out.progress("Revoking the attestation…"):
+        result = ledger.revoke_attestation(attestation_id, reason=proof.digest)
+    payload = {
+        "action": "attestation_revoked",
+        "attestation_id": attestation_id,
+        **token_json(attestation.token_id),
+        "attestor": attestation.attestor,
+        "claim_type": attestation.claim_type,
+        "reason_hash": proof.hex,
+        **result.model_dump(mode="json"),
+    }
+
+    def human() -> None:
+        out.line(
+            f"Revoked attestation {attestation_id} ({attestation.claim_type} about token "
+            f"{short(attestation.token_id_hex)}) under {proof.describe()}."
+        )
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+@attest_app.command("cancel-nonce")
+def cancel_nonce(
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Void --from's current signing nonce: an attestation it signed but nobody submitted yet can no longer be.
+
+    With --json prints {"action": "attestation_nonce_cancelled", "attestor", "tx_hash", "block", "gas_used"}.
+    """
+    out = Output(json_)
+    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    attestor = session.signer().address
+    with out.progress("Cancelling the nonce…"):
+        result = session.ledger.cancel_attestation_nonce()
+    payload = {"action": "attestation_nonce_cancelled", "attestor": attestor, **result.model_dump(mode="json")}
+
+    def human() -> None:
+        out.line(f"Cancelled the signing nonce of {session.names.label(attestor)}: its unsubmitted signature is void.")
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+@attest_app.command("list")
+def list_attestations(
+    token: TokenArg,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """List every attestation about the right, oldest first (revoked and expired ones included).
+
+    With --json prints {"token_id", "token_id_dec", "attestations": [{"attestation_id", "attestor", "claim_type",
+    "claim_type_hash", "evidence_hash", "issued_at", "expiry", "revoked_at", "valid", "state", ...}]}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = _session(Target(network, rpc_url, registry, account, vault=vault), out)
+    with out.progress("Reading the attestations…"):
+        attestations = session.ledger.attestations_of(token_id)
+    payload = {**token_json(token_id), "attestations": [attestation_payload(item) for item in attestations]}
+
+    def human() -> None:
+        if not attestations:
+            out.line(f"Token {short(hex(token_id))} has no attestations.")
+            return
+        valid = sum(item.valid for item in attestations)
+        out.line(f"Token {short(hex(token_id))} has {len(attestations)} attestation(s), {valid} valid now.")
+        out.print(attestations_table(attestations, session.names))
+
+    out.result(payload, human)
