@@ -13,6 +13,8 @@ from brownie import web3
 from eth_utils import keccak
 from registry_helpers import DEFAULT_ADMIN_ROLE, GUARDIAN_ROLE, REGISTRAR_ROLE, address_of
 
+DISPUTE_MANAGER_ROLES = (REGISTRAR_ROLE, keccak(text="DISPUTE_ROLE"))
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "deploy.py"
 ROLE_GRANTED = keccak(text="RoleGranted(bytes32,address,address)")
 
@@ -72,11 +74,18 @@ def test_plain_python_deploys_with_sdk(IPRegistry: Any, accounts: Any) -> None: 
     address = result.stdout.strip()
     assert result.stdout == f"{address}\n"  # only the address on stdout
     registry = IPRegistry.at(address)  # raises unless the code is there
-    assert granted_roles(address) == [
+    roles = granted_roles(address)
+    assert roles[:3] == [
         (DEFAULT_ADMIN_ROLE, accounts[1].address),
         (REGISTRAR_ROLE, accounts[1].address),
         (GUARDIAN_ROLE, accounts[1].address),
     ]
+    # The SDK's deployment then hands its modules their registry roles: the attestation registry confirms claims,
+    # the dispute manager locks disputed rights and applies rulings.
+    modules = roles[3:]
+    assert sorted(role for role, _ in modules) == sorted([keccak(text="VERIFIER_ROLE"), *DISPUTE_MANAGER_ROLES])
+    assert len({account for role, account in modules if role != keccak(text="VERIFIER_ROLE")}) == 1
+    assert all(web3.eth.get_code(account) for _, account in modules)
     assert registry.supportsInterface("0x80ac58cd") is True
 
 
