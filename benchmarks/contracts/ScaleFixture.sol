@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {IIPRegistry} from "../../contracts/interfaces/IIPRegistry.sol";
+
+/// @notice Benchmark only: registers and moves rights in bulk, thousands per transaction, so that
+/// `benchmarks/index_scale.py` builds a registry of 100,000 rights and 1,000,000 transfers in a few hundred
+/// transactions. Every log the index reads is still the registry's own.
+/// @dev Caveats:
+/// - Registering needs REGISTRAR_ROLE on the registry; moving needs each holder's `setApprovalForAll(fixture, true)`.
+/// - Only the deployer may call it (it holds a registrar role and operator approvals).
+/// - Right `serial` of a batch with `salt` has the id `uint256(keccak256(abi.encodePacked(salt, serial)))` and the
+///   content hash `keccak256(abi.encodePacked(id))`, so the benchmark computes ids off chain; its kind is
+///   `serial % 7`, its jurisdiction `JURISDICTIONS[serial % 8]`, no expiry, and it goes to `holders[serial %
+///   holders.length]`.
+/// - Never deploy it outside a benchmark chain.
+contract ScaleFixture {
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice `caller` is not the deployer.
+    error NotOperator(address caller);
+
+    /// @notice `tokenIds` and `to` differ in length (`tokens` ids, `recipients` recipients).
+    error LengthMismatch(uint256 tokens, uint256 recipients);
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Eight two-letter jurisdictions, packed: serial % 8 picks bytes [2i, 2i + 2).
+    bytes16 public constant JURISDICTIONS = "USEPDEJPCNGBFRKR";
+
+    /// @notice The metadata URI of every fixture right (66 characters, the length the gas targets use).
+    string public constant METADATA_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    IIPRegistry private immutable _registry;
+    address private immutable _operator;
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param registry The IPRegistry to fill; grant this contract REGISTRAR_ROLE there before `registerMany`.
+    constructor(IIPRegistry registry) {
+        _registry = registry;
+        _operator = msg.sender;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            PUBLIC FUNCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Registers the rights `first` to `first + count - 1` of `salt`, spread over `holders` by serial.
+    /// @dev Requirements: caller is the deployer; the fixture has REGISTRAR_ROLE; `holders` is not empty.
+    /// Emits, per right, the registry's {Transfer} and {RightRegistered}.
+    function registerMany(bytes32 salt, uint256 first, uint256 count, address[] calldata holders) external {
+        if (msg.sender != _operator) revert NotOperator(msg.sender);
+        IIPRegistry.Registration memory registration;
+        registration.metadataURI = METADATA_URI;
+        uint256 end = first + count;
+        for (uint256 serial = first; serial < end; ++serial) {
+            uint256 rightId = uint256(keccak256(abi.encodePacked(salt, serial)));
+            registration.rightId = rightId;
+            registration.contentHash = keccak256(abi.encodePacked(rightId));
+            registration.kind = uint8(serial % 7);
+            registration.jurisdiction = bytes2(JURISDICTIONS << (16 * (serial % 8)));
+            _registry.register(holders[serial % holders.length], registration);
+        }
+    }
+
+    /// @notice Moves each `tokenIds[i]` from its current owner to `to[i]`, as the owners' approved operator.
+    /// @dev Requirements: caller is the deployer; equal lengths; every owner approved this contract for all.
+    /// Emits, per move, the registry's {Transfer}.
+    function move(uint256[] calldata tokenIds, address[] calldata to) external {
+        if (msg.sender != _operator) revert NotOperator(msg.sender);
+        if (tokenIds.length != to.length) revert LengthMismatch(tokenIds.length, to.length);
+        IERC721 registry = IERC721(address(_registry));
+        for (uint256 i; i < tokenIds.length; ++i) {
+            uint256 tokenId = tokenIds[i];
+            registry.transferFrom(registry.ownerOf(tokenId), to[i], tokenId);
+        }
+    }
+}
