@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode
@@ -207,12 +208,18 @@ def token_topic(token_id: int) -> str:
 
 def address_topic(topic: str) -> str:
     """The checksummed address an indexed topic holds."""
-    return str(to_checksum_address("0x" + topic[-40:]))
+    return _checksummed("0x" + topic[-40:].lower())
+
+
+@lru_cache(maxsize=4096)
+def _checksummed(value: str) -> str:
+    """Checksums an address; a few holders recur across millions of logs, so the result is cached."""
+    return str(to_checksum_address(value))
 
 
 def _value(kind: str, value: Any) -> Any:
     if kind == "address":
-        return to_checksum_address(value)
+        return _checksummed(value)
     if kind == "bytes2[]":
         return [bytes(code).decode("ascii", "replace") for code in value]
     if kind.startswith("bytes") and isinstance(value, bytes):
@@ -245,5 +252,5 @@ def decode_log(log: dict[str, Any]) -> DecodedLog | None:
         block=int(log["blockNumber"], 16),
         log_index=int(log["logIndex"], 16),
         tx_hash=log["transactionHash"],
-        address=to_checksum_address(log["address"]),
+        address=_checksummed(log["address"]),
     )

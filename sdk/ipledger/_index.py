@@ -866,11 +866,19 @@ class EventIndex:
     def transfers(self, from_time: dt.datetime | dt.date, to_time: dt.datetime | dt.date) -> list[TransferRecord]:
         """Every move of a right (mints included) between ``from_time`` and ``to_time`` (both inclusive; a date
         covers its whole day, UTC), in chain order."""
+        # The period becomes a block range first (timestamps only grow with the block number), so the cost follows
+        # the number of results, not the size of the registry.
+        first, last = self._db.execute(
+            "SELECT MIN(number), MAX(number) FROM blocks WHERE timestamp BETWEEN ? AND ?",
+            (_utc(from_time), _utc(to_time, end_of_day=True)),
+        ).fetchone()
+        if first is None:
+            return []
         rows = self._db.execute(
             "SELECT l.args, l.block, b.timestamp, l.tx_hash, l.log_index "
-            "FROM logs l JOIN blocks b ON b.number = l.block WHERE l.address = ? AND l.name = 'Transfer' "
-            "AND b.timestamp BETWEEN ? AND ? ORDER BY l.block, l.log_index",
-            (self.registry, _utc(from_time), _utc(to_time, end_of_day=True)),
+            "FROM logs l JOIN blocks b ON b.number = l.block WHERE l.block BETWEEN ? AND ? AND l.address = ? "
+            "AND l.name = 'Transfer' ORDER BY l.block, l.log_index",
+            (first, last, self.registry),
         )
         records = []
         for args_json, block, stamp, tx_hash, log_index in rows:
