@@ -31,6 +31,8 @@ NONE, FREEZE, FORCE_TRANSFER, REVOKE = range(4)
 ATTESTATION_TYPES = {
     "Attestation": [
         {"name": "tokenId", "type": "uint256"},
+        {"name": "holder", "type": "address"},
+        {"name": "registeredAt", "type": "uint32"},
         {"name": "claimType", "type": "bytes32"},
         {"name": "evidenceHash", "type": "bytes32"},
         {"name": "expiry", "type": "uint64"},
@@ -102,21 +104,35 @@ def measure_disputes(bench: Bench) -> list[Row]:
         bench.gas(fn.reveal(registration, salt), 7)
         return int(registration[0])
 
+    def bound(token_id: int) -> tuple[str, int]:
+        """(holder, registeredAt) of the right's record: what an attestation about it names."""
+        record = fn.recordOf(token_id).call()
+        return record[0], int(record[3])
+
     rows: list[Row] = []
     attest = attestations.functions
 
     # ------------------------------------------------------------------ attestations
     first = right()
-    rows.append(Row("attest (first about the right)", bench.gas(attest.attest(first, VALUATION, EVIDENCE, 0), 1)))
     rows.append(
-        Row("attest (another about the right)", bench.gas(attest.attest(first, TITLE_VERIFIED, EVIDENCE, 0), 1))
+        Row("attest (first about the right)", bench.gas(attest.attest(first, *bound(first), VALUATION, EVIDENCE, 0), 1))
     )
+    rows.append(
+        Row(
+            "attest (another about the right)",
+            bench.gas(attest.attest(first, *bound(first), TITLE_VERIFIED, EVIDENCE, 0), 1),
+        )
+    )
+    signed_token = right()
+    holder, registered_at = bound(signed_token)
     signed, signature = _signed_attestation(
         bench,
         attestations,
         1,
         {
-            "tokenId": right(),
+            "tokenId": signed_token,
+            "holder": holder,
+            "registeredAt": registered_at,
             "claimType": VALUATION,
             "evidenceHash": EVIDENCE,
             "expiry": 0,
@@ -127,10 +143,11 @@ def measure_disputes(bench: Bench) -> list[Row]:
     rows.append(
         Row("attestBySig (first about the right, first nonce)", bench.gas(attest.attestBySig(signed, signature), 4))
     )
+    claimed = claim()
     rows.append(
         Row(
             "attest TITLE_VERIFIED by a registrar (confirms a self-declared right)",
-            bench.gas(attest.attest(claim(), TITLE_VERIFIED, EVIDENCE, 0), 2),
+            bench.gas(attest.attest(claimed, *bound(claimed), TITLE_VERIFIED, EVIDENCE, 0), 2),
         )
     )
     rows.append(Row("revoke attestation", bench.gas(attest.revoke(1, EVIDENCE), 1)))

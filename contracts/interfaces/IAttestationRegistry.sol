@@ -7,8 +7,11 @@ pragma solidity 0.8.30;
 /// directly or by an EIP-712 signature that anyone may submit, and may revoke it.
 interface IAttestationRegistry {
     /// @notice What an attestor signs (EIP-712 type `Attestation`), bound by the domain to the chain and this
-    /// contract, and by `nonce` to one use.
+    /// contract, by `holder` and `registeredAt` to the registration it is about, and by `nonce` to one use.
     /// @param tokenId The right.
+    /// @param holder The right's owner when the attestor checked it (the registry's `recordOf(tokenId).owner`).
+    /// @param registeredAt The right's registration time then (`recordOf(tokenId).registeredAt`). With `holder`, it
+    /// must still match the record when the attestation is submitted, else {RegistrationChanged}.
     /// @param claimType keccak-256 of the claim's name, e.g. keccak256("TITLE_VERIFIED"), "VALUATION",
     /// "FREEDOM_TO_OPERATE" (see docs/licensing.md).
     /// @param evidenceHash SHA-256 of the evidence (opinion letter, valuation report); never zero.
@@ -18,6 +21,8 @@ interface IAttestationRegistry {
     /// @param deadline Unix time after which the signature may no longer be submitted.
     struct SignedAttestation {
         uint256 tokenId;
+        address holder;
+        uint32 registeredAt;
         bytes32 claimType;
         bytes32 evidenceHash;
         uint64 expiry;
@@ -58,6 +63,11 @@ interface IAttestationRegistry {
     /// @notice The signature was not made by `attestor` over these values (wrong chain, contract, data or nonce).
     error InvalidAttestationSignature(address attestor);
 
+    /// @notice The right `tokenId` is no longer the registration the attestation was made about: its record now
+    /// names `holder`, registered at `registeredAt` (a self-declared claim was superseded, the right was revoked and
+    /// registered again, or it changed hands).
+    error RegistrationChanged(uint256 tokenId, address holder, uint32 registeredAt);
+
     /// @notice The claim type, evidence or reason hash is zero, or the expiry is not in the future.
     error InvalidAttestation();
 
@@ -79,14 +89,22 @@ interface IAttestationRegistry {
     /// @notice `attestor` voided its signature nonce `nonce`.
     event NonceCancelled(address indexed attestor, uint256 nonce);
 
-    /// @notice The caller (an attestor) attests `claimType` about `tokenId`. A title attestation by an attestor
-    /// who is also a registrar of the registry confirms a self-declared right (it becomes registrar-verified).
-    function attest(uint256 tokenId, bytes32 claimType, bytes32 evidenceHash, uint64 expiry)
-        external
-        returns (uint256 attestationId);
+    /// @notice The caller (an attestor) attests `claimType` about `tokenId` as registered to `holder` at
+    /// `registeredAt` (the registry's `recordOf(tokenId)` the attestor checked); reverts with {RegistrationChanged}
+    /// if the record no longer matches. A title attestation by an attestor who is also a registrar of the registry
+    /// confirms a self-declared right (it becomes registrar-verified).
+    function attest(
+        uint256 tokenId,
+        address holder,
+        uint32 registeredAt,
+        bytes32 claimType,
+        bytes32 evidenceHash,
+        uint64 expiry
+    ) external returns (uint256 attestationId);
 
     /// @notice Records an attestation signed by `attestation.attestor`; anyone may submit it. A used or cancelled
-    /// nonce reverts with Nonces' `InvalidAccountNonce(attestor, currentNonce)`.
+    /// nonce reverts with Nonces' `InvalidAccountNonce(attestor, currentNonce)`; a registration that changed since
+    /// the signature with {RegistrationChanged}.
     function attestBySig(SignedAttestation calldata attestation, bytes calldata signature)
         external
         returns (uint256 attestationId);

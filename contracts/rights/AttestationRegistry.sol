@@ -17,6 +17,11 @@ import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 ///   An attestation is about the registration of the right it was made under: once the right is revoked (and
 ///   perhaps registered again) or a self-declared claim is superseded, it no longer holds (`isAttested`), though
 ///   `attestationOf` still shows it.
+/// - Every attestation names the registration it is about: the holder and registration time of the right's
+///   current record (`recordOf`). It reverts with {RegistrationChanged} if the record changed in between (a
+///   self-declared claim superseded by an earlier commitment, the right revoked and registered again), so an
+///   attestor's check of one claimant's title never lands on another's, and a signed attestation cannot be
+///   submitted after the registration it was signed about was replaced.
 /// - Signatures are EIP-712 `Attestation` typed data in the domain ("IPLedger Attestations", "1", chain id, this
 ///   contract), with the attestor's sequential nonce (`nonces`); `cancelNonce` voids an unsubmitted one. Contract
 ///   attestors sign through ERC-1271.
@@ -48,8 +53,8 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
     bytes32 private constant _REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
     bytes32 private constant _ATTESTATION_TYPEHASH = keccak256(
-        "Attestation(uint256 tokenId,bytes32 claimType,bytes32 evidenceHash,uint64 expiry,address attestor,"
-        "uint256 nonce,uint256 deadline)"
+        "Attestation(uint256 tokenId,address holder,uint32 registeredAt,bytes32 claimType,bytes32 evidenceHash,"
+        "uint64 expiry,address attestor,uint256 nonce,uint256 deadline)"
     );
 
     /// @notice The IP registry whose rights are attested.
@@ -94,21 +99,27 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IAttestationRegistry
-    /// @dev Requirements: the caller has ATTESTOR_ROLE; the right exists; `claimType` and `evidenceHash` not zero;
+    /// @dev Requirements: the caller has ATTESTOR_ROLE; the right exists and its record's owner and registration
+    /// time are `holder` and `registeredAt` (else {RegistrationChanged}); `claimType` and `evidenceHash` not zero;
     /// `expiry` zero or in the future. Emits {Attested} (and the registry's {ClaimConfirmed} and {MetadataUpdate}
     /// when it confirms a self-declared right).
-    function attest(uint256 tokenId, bytes32 claimType, bytes32 evidenceHash, uint64 expiry)
-        external
-        returns (uint256 attestationId)
-    {
-        return _attest(msg.sender, tokenId, claimType, evidenceHash, expiry);
+    function attest(
+        uint256 tokenId,
+        address holder,
+        uint32 registeredAt,
+        bytes32 claimType,
+        bytes32 evidenceHash,
+        uint64 expiry
+    ) external returns (uint256 attestationId) {
+        return _attest(msg.sender, tokenId, holder, registeredAt, claimType, evidenceHash, expiry);
     }
 
     /// @inheritdoc IAttestationRegistry
     /// @dev The signature is over the EIP-712 `Attestation` in this contract's domain (chain id and address
     /// bound); ERC-1271 for contract attestors. Requirements: `deadline` not passed; the signature is
     /// `attestation.attestor`'s; `nonce` equals `nonces(attestor)` (consumed; a replay reverts with
-    /// {InvalidAccountNonce}); then as `attest`. Emits {Attested} (and {ClaimConfirmed} as `attest`).
+    /// {InvalidAccountNonce}); then as `attest`, so a signature made about a registration since superseded, or
+    /// revoked and registered again, reverts with {RegistrationChanged} however long its deadline. Emits {Attested} (and {ClaimConfirmed} as `attest`).
     function attestBySig(SignedAttestation calldata attestation, bytes calldata signature)
         external
         returns (uint256 attestationId)
@@ -120,6 +131,8 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
                 abi.encode(
                     _ATTESTATION_TYPEHASH,
                     attestation.tokenId,
+                    attestation.holder,
+                    attestation.registeredAt,
                     attestation.claimType,
                     attestation.evidenceHash,
                     attestation.expiry,
@@ -132,7 +145,13 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
         if (!SignatureChecker.isValidSignatureNow(attestor, digest, signature)) revert InvalidAttestationSignature(attestor);
         _useCheckedNonce(attestor, attestation.nonce);
         return _attest(
-            attestor, attestation.tokenId, attestation.claimType, attestation.evidenceHash, attestation.expiry
+            attestor,
+            attestation.tokenId,
+            attestation.holder,
+            attestation.registeredAt,
+            attestation.claimType,
+            attestation.evidenceHash,
+            attestation.expiry
         );
     }
 
@@ -226,16 +245,25 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
     //////////////////////////////////////////////////////////////*/
 
     /// @dev The single recording path of both entry points: checks, the record, then the registry confirmation.
-    function _attest(address attestor, uint256 tokenId, bytes32 claimType, bytes32 evidenceHash, uint64 expiry)
-        private
-        returns (uint256 attestationId)
-    {
+    function _attest(
+        address attestor,
+        uint256 tokenId,
+        address holder,
+        uint32 registeredAt,
+        bytes32 claimType,
+        bytes32 evidenceHash,
+        uint64 expiry
+    ) private returns (uint256 attestationId) {
         if (!hasRole(ATTESTOR_ROLE, attestor)) revert NotAttestor(attestor);
         if (claimType == bytes32(0) || evidenceHash == bytes32(0) || (expiry != 0 && expiry <= block.timestamp)) {
             revert InvalidAttestation();
         }
         IIPRegistry rights = IIPRegistry(registry);
         if (!rights.exists(tokenId)) revert UnknownRight(tokenId);
+        IIPRegistry.Record memory record = rights.recordOf(tokenId);
+        if (record.owner != holder || record.registeredAt != registeredAt) {
+            revert RegistrationChanged(tokenId, record.owner, record.registeredAt);
+        }
         // Cannot overflow: one id per transaction.
         unchecked {
             attestationId = ++_lastAttestationId;
@@ -255,7 +283,7 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
         // interactions all the same.
         if (
             claimType == TITLE_VERIFIED && IAccessControl(registry).hasRole(_REGISTRAR_ROLE, attestor)
-                && rights.recordOf(tokenId).selfDeclared
+                && record.selfDeclared
         ) {
             rights.confirmClaim(tokenId, keccak256(abi.encode(attestationId, evidenceHash)));
         }

@@ -3,6 +3,11 @@ about rights, directly or by an EIP-712 signature that anyone may submit, and ma
 
 A ``TITLE_VERIFIED`` attestation by an attestor who is also a registrar turns a self-declared right
 registrar-verified (the registry's ``ClaimConfirmed``).
+
+Every attestation is bound to the registration it is about: the holder and registration time of the right's record
+when it is made or signed. If the record changed before it is recorded (a self-declared claim superseded, the
+right revoked and registered again, or assigned), the contract reverts with ``RegistrationChanged``
+(:class:`~ipledger.RegistrationChangedError`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ __all__ = ["ATTESTATION_TYPES", "AttestationResult", "AttestationsMixin", "Signe
 ATTESTATION_TYPES = {
     "Attestation": [
         {"name": "tokenId", "type": "uint256"},
+        {"name": "holder", "type": "address"},
+        {"name": "registeredAt", "type": "uint32"},
         {"name": "claimType", "type": "bytes32"},
         {"name": "evidenceHash", "type": "bytes32"},
         {"name": "expiry", "type": "uint64"},
@@ -48,9 +55,12 @@ class AttestationResult(TransactionResult):
 
 
 class SignedAttestation(_Out):
-    """An attestation signed off chain by its attestor; anyone may submit it before ``deadline``."""
+    """An attestation signed off chain by its attestor; anyone may submit it before ``deadline``, while the right is
+    still registered to ``holder`` since ``registered_at`` (the record the attestor checked)."""
 
     token_id: int
+    holder: str
+    registered_at: int
     claim_type: str
     claim_type_hash: bytes
     evidence_hash: bytes
@@ -67,6 +77,8 @@ class SignedAttestation(_Out):
     def as_tuple(self) -> tuple[Any, ...]:
         return (
             self.token_id,
+            self.holder,
+            self.registered_at,
             self.claim_type_hash,
             self.evidence_hash,
             self.expiry,
@@ -92,6 +104,11 @@ def _expiry(value: dt.datetime | int | None) -> int:
 class AttestationsMixin(LedgerBase):
     """The attestation registry."""
 
+    def _registration(self, token: int) -> tuple[str, int]:
+        """(holder, registration time) of the right's current record: what an attestation about it is bound to."""
+        record = self._read(self.registry.functions.recordOf(token), "read record")
+        return str(record[0]), int(record[3])
+
     def attest(
         self,
         token_id: int | str,
@@ -102,9 +119,18 @@ class AttestationsMixin(LedgerBase):
     ) -> AttestationResult:
         """The signer (an attestor) attests ``claim`` (``TITLE_VERIFIED``, ``VALUATION``, ``FREEDOM_TO_OPERATE`` or
         another upper-case name) about the right, on ``evidence`` (a file path as text is hashed as text: pass
-        the SHA-256 or a reference)."""
+        the SHA-256 or a reference). The attestation is about the right as registered now (its current holder and
+        registration time); if that changes before the transaction is mined it reverts with
+        :class:`~ipledger.RegistrationChangedError`."""
+        token = parse_token_id(token_id)
+        holder, registered_at = self._registration(token)
         call = self.attestations.functions.attest(
-            parse_token_id(token_id), _claim(claim), evidence_hash(evidence, what="evidence"), _expiry(expires_at)
+            token,
+            holder,
+            registered_at,
+            _claim(claim),
+            evidence_hash(evidence, what="evidence"),
+            _expiry(expires_at),
         )
         result, attested = self._send_for_event(call, "attest", self.attestations, "Attested")
         return AttestationResult(**result.model_dump(), attestation_id=int(attested["attestationId"]))
@@ -120,12 +146,17 @@ class AttestationsMixin(LedgerBase):
         nonce: int | None = None,
     ) -> SignedAttestation:
         """The signer (an attestor) signs an attestation off chain (no transaction); see
-        :meth:`submit_attestation`."""
+        :meth:`submit_attestation`. It is bound to the right as registered now (holder and registration time): once
+        the right is superseded, revoked and registered again, or assigned, it can no longer be submitted."""
         attestor = self.signer.address
         contract = self.attestations
+        token = parse_token_id(token_id)
+        holder, registered_at = self._registration(token)
         signed_nonce = int(self._read(contract.functions.nonces(attestor), "read nonce")) if nonce is None else nonce
         message = {
-            "tokenId": parse_token_id(token_id),
+            "tokenId": token,
+            "holder": holder,
+            "registeredAt": registered_at,
             "claimType": _claim(claim),
             "evidenceHash": evidence_hash(evidence, what="evidence"),
             "expiry": _expiry(expires_at),
@@ -146,7 +177,9 @@ class AttestationsMixin(LedgerBase):
         )
         signature = bytes(self.signer.account.sign_message(signable).signature)
         return SignedAttestation(
-            token_id=message["tokenId"],
+            token_id=token,
+            holder=holder,
+            registered_at=registered_at,
             claim_type=claim.strip().upper(),
             claim_type_hash=message["claimType"],
             evidence_hash=message["evidenceHash"],

@@ -23,6 +23,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             ├── UnknownRecordError            no such licence, attestation or dispute (or right, for a module)
             ├── LicenseConflictError          LicenseConflict: overlaps a sole or exclusive licence
             ├── SignatureError                an attestation signature that is invalid, replayed or expired
+            ├── RegistrationChangedError      RegistrationChanged: the right was superseded, re-registered or
+            │                                 assigned since the attestation was made or signed
             ├── PaymentTokenError             a bond or royalty token that did not move the amount asked
             ├── NotFractionalizedError        NotFractionalized: the right is not in the share vault
             ├── IncompleteOwnershipError      IncompleteOwnership: redemption needs every share
@@ -59,6 +61,7 @@ __all__ = [
     "NotFractionalizedError",
     "OrderError",
     "PaymentTokenError",
+    "RegistrationChangedError",
     "RegistryError",
     "RightDisputedError",
     "SignatureError",
@@ -207,6 +210,20 @@ class LicenseConflictError(ContractRevertError):
 class SignatureError(ContractRevertError):
     """A signed attestation whose signature does not match its attestor (another chain, contract, data or a used
     nonce) or whose deadline passed."""
+
+
+class RegistrationChangedError(ContractRevertError):
+    """An attestation about a registration the right no longer has: since it was made or signed, a self-declared
+    claim was superseded, the right was revoked and registered again, or it changed hands. ``holder`` and
+    ``registered_at`` are the record's now; attest (or sign) again about that registration if it is the one meant."""
+
+    @property
+    def holder(self) -> str:
+        return str(self.error_args["holder"])
+
+    @property
+    def registered_at(self) -> int:
+        return int(self.error_args["registeredAt"])
 
 
 class PaymentTokenError(ContractRevertError):

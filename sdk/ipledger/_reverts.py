@@ -23,6 +23,7 @@ from ._exceptions import (
     NotFractionalizedError,
     OrderError,
     PaymentTokenError,
+    RegistrationChangedError,
     RightDisputedError,
     SignatureError,
     TokenFrozenError,
@@ -81,6 +82,7 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "InvalidAttestationSignature": SignatureError,
     "SignatureExpired": SignatureError,
     "InvalidAccountNonce": SignatureError,
+    "RegistrationChanged": RegistrationChangedError,
     "BondNotReceived": PaymentTokenError,
     "PaymentNotReceived": PaymentTokenError,
 }

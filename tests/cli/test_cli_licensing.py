@@ -231,7 +231,9 @@ def test_signed_attestation_is_submitted_by_anyone_once(
         "dev7",
     )
     assert signed["file"] == str(path) and signed["attestor"] == dev_account(7).address
-    assert json.loads(path.read_text("utf-8"))["signature"] == signed["signature"]
+    written = json.loads(path.read_text("utf-8"))
+    assert written["signature"] == signed["signature"]
+    assert written["holder"] == dev_account(1).address and written["registered_at"] > 0  # the record it is about
     assert share_json("attest", "list", token)["attestations"] == []
 
     submitted = share_json("attest", "submit", str(path), "--from", "dev9")

@@ -17,6 +17,7 @@ from ipledger import (
     Ledger,
     LicenseConflictError,
     LicenseTerms,
+    RegistrationChangedError,
     Remedy,
     RightDisputedError,
     SignatureError,
@@ -120,6 +121,22 @@ def test_signed_attestation_replay_and_revocation(ledger: Ledger, right: int) ->
     assert not ledger.attestation(submitted.attestation_id).valid
     with pytest.raises(UnauthorizedError):
         ledger.use("dev6").attest(right, "TITLE_VERIFIED", evidence="not an attestor")
+
+
+def test_signed_attestation_is_bound_to_the_registration(ledger: Ledger, right: int) -> None:
+    """Signed about dev1's registration; once the right changes hands it can no longer be submitted, and a direct
+    attestation names the new holder."""
+    ledger.grant_role("attestor", "dev4")
+    attorney = ledger.use("dev4")
+    record = ledger.get(right)
+    signed = attorney.sign_attestation(right, "TITLE_VERIFIED", evidence="title search")
+    assert (signed.holder, signed.registered_at) == (ledger.address_of("dev1"), int(record.registered_at.timestamp()))
+    ledger.use("dev1").transfer(right, "dev2")
+    with pytest.raises(RegistrationChangedError) as caught:
+        ledger.use("dev5").submit_attestation(signed)
+    assert caught.value.holder == ledger.address_of("dev2")
+    assert caught.value.registered_at == signed.registered_at
+    assert attorney.attest(right, "TITLE_VERIFIED", evidence="title search").attestation_id > 0
 
 
 def test_dispute_bonds_and_the_transfer_lock(ledger: Ledger, right: int) -> None:

@@ -129,6 +129,8 @@ def load_signed_attestation(path: Path) -> tuple[SignedAttestation, int | None]:
     try:
         signed = SignedAttestation(
             token_id=parse_token_id(data["token_id"]),
+            holder=str(data["holder"]),
+            registered_at=int(data["registered_at"]),
             claim_type=str(data["claim_type"]),
             claim_type_hash=_hex_bytes(data["claim_type_hash"], "claim_type_hash"),
             evidence_hash=_hex_bytes(data["evidence_hash"], "evidence_hash"),
@@ -186,13 +188,14 @@ def add(
     report) or --reason TEXT; only its SHA-256 is recorded.
 
     With --sign-only FILE nothing is sent: the signed attestation goes to FILE, for anyone to submit with
-    `ipledger attest submit FILE` before --valid-for runs out.
+    `ipledger attest submit FILE` before --valid-for runs out, as long as the right keeps the holder and
+    registration it has now (the signature names both).
 
     With --json prints the attestation: {"attestation_id", "token_id", "token_id_dec", "attestor", "claim_type",
     "claim_type_hash", "evidence_hash", "issued_at", "expiry", "revoked_at", "valid", "state", "tx_hash", "block",
-    "gas_used"}; with --sign-only, the signed attestation: {"token_id", "token_id_dec", "claim_type",
-    "claim_type_hash", "evidence_hash", "expiry", "attestor", "nonce", "deadline", "signature", "chain_id",
-    "attestation_registry", "file"}.
+    "gas_used"}; with --sign-only, the signed attestation: {"token_id", "token_id_dec", "holder", "registered_at",
+    "claim_type", "claim_type_hash", "evidence_hash", "expiry", "attestor", "nonce", "deadline", "signature",
+    "chain_id", "attestation_registry", "file"}.
     """
     out = Output(json_)
     token_id = parse_token_id(token)
@@ -218,6 +221,11 @@ def add(
             out.line(
                 f"{session.names.label(signed.attestor)} signed a {name} attestation about token "
                 f"{short(hex(token_id))} on {proof.describe()} (nonce {signed.nonce}); written to {sign_only}."
+            )
+            out.line(
+                f"It is about the right as held by {session.names.label(signed.holder)} (registered "
+                f"{dt.datetime.fromtimestamp(signed.registered_at, dt.UTC):%Y-%m-%d %H:%M} UTC): it can no longer be "
+                "recorded once that registration is superseded, revoked or assigned."
             )
             out.line(f"Anyone may record it until {deadline:%Y-%m-%d %H:%M} UTC: ipledger attest submit {sign_only}")
 

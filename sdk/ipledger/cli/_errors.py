@@ -30,6 +30,7 @@ from .._exceptions import (
     NodeNotRunningError,
     NotFractionalizedError,
     OrderError,
+    RegistrationChangedError,
     RightDisputedError,
     SignatureError,
     TokenFrozenError,
@@ -124,6 +125,12 @@ def describe(exc: BaseException) -> str:
         )
     if isinstance(exc, UnknownRecordError):
         return _record_message(exc)
+    if isinstance(exc, RegistrationChangedError):
+        return (
+            f"{exc}: the right is no longer the registration the attestation was about (now held by {exc.holder}, "
+            "registered at "
+            f"{exc.registered_at}); check the current record with `ipledger show TOKEN` and attest or sign again"
+        )
     if isinstance(exc, SignatureError):
         return (
             f"{exc}: the signed attestation was not signed by its attestor for this chain and registry, was altered, "

@@ -24,6 +24,7 @@ from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import function_abi_to_4byte_selector, keccak
 from registry_helpers import (
+    ZERO_ADDRESS,
     RevertCapture,
     address_of,
     b,
@@ -62,11 +63,13 @@ BOND = 500 * 10**6  # 500 tUSD (6 decimals)
 ATTESTATION_DOMAIN_NAME = "IPLedger Attestations"
 DOMAIN_TYPEHASH = keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
 ATTESTATION_TYPE = (
-    "Attestation(uint256 tokenId,bytes32 claimType,bytes32 evidenceHash,uint64 expiry,address attestor,"
-    "uint256 nonce,uint256 deadline)"
+    "Attestation(uint256 tokenId,address holder,uint32 registeredAt,bytes32 claimType,bytes32 evidenceHash,"
+    "uint64 expiry,address attestor,uint256 nonce,uint256 deadline)"
 )
 ATTESTATION_FIELDS = [
     {"name": "tokenId", "type": "uint256"},
+    {"name": "holder", "type": "address"},
+    {"name": "registeredAt", "type": "uint32"},
     {"name": "claimType", "type": "bytes32"},
     {"name": "evidenceHash", "type": "bytes32"},
     {"name": "expiry", "type": "uint64"},
@@ -203,6 +206,8 @@ class SignedAttestation:
     """IAttestationRegistry.SignedAttestation."""
 
     tokenId: int  # noqa: N815 (the Solidity field names, so the message is the EIP-712 message)
+    holder: str
+    registeredAt: int  # noqa: N815
     claimType: bytes  # noqa: N815
     evidenceHash: bytes  # noqa: N815
     expiry: int
@@ -213,6 +218,8 @@ class SignedAttestation:
     def as_tuple(self) -> tuple[Any, ...]:
         return (
             self.tokenId,
+            self.holder,
+            self.registeredAt,
             self.claimType,
             self.evidenceHash,
             self.expiry,
@@ -264,6 +271,8 @@ def sign_attestation(key: str, attestation: SignedAttestation, *, chain_id: int,
             },
             "message": {
                 "tokenId": attestation.tokenId,
+                "holder": attestation.holder,
+                "registeredAt": attestation.registeredAt,
                 "claimType": attestation.claimType,
                 "evidenceHash": attestation.evidenceHash,
                 "expiry": attestation.expiry,
@@ -277,6 +286,18 @@ def sign_attestation(key: str, attestation: SignedAttestation, *, chain_id: int,
 
 
 # --------------------------------------------------------------------------------------------- registry
+
+
+def registration_of(attestations: Any, token_id: int) -> tuple[str, int]:
+    """(holder, registeredAt) of the right's current record in the registry of ``attestations``: what an
+    attestation about it is bound to. For a right that does not exist, (zero address, 0)."""
+    from brownie import project  # the loaded project, once Brownie runs the tests
+
+    registry = project.get_loaded_projects()[0].IPRegistry.at(attestations.registry())
+    if not registry.exists(token_id):
+        return ZERO_ADDRESS, 0
+    record = registry.recordOf(token_id)
+    return address_of(record["owner"]), int(record["registeredAt"])
 
 
 def self_declare(registry: Any, claimant: Any, registration: Any, salt: bytes = b"\x5a" * 32) -> int:

@@ -28,7 +28,9 @@ from dispute_helpers import (
     attestation_domain_separator,
     emitted,
     log,
+    registration_of,
     reverts,
+    self_declare,
     sign_attestation,
 )
 from eth_abi import encode
@@ -40,6 +42,7 @@ from registry_helpers import (
     ZERO_BYTES32,
     Registration,
     address_of,
+    commitment_for,
     mine_at,
     now,
 )
@@ -60,11 +63,22 @@ def signed(
     )
 
 
+def attest(attestations: Any, token: int, claim_type: bytes, evidence: bytes, expiry: int, sender: Any) -> Any:
+    """``sender`` attests ``claim_type`` about ``token`` as currently registered (its record's holder and
+    registration time); the transaction."""
+    return attestations.attest(
+        token, *registration_of(attestations, token), claim_type, evidence, expiry, {"from": sender}
+    )
+
+
 @pytest.fixture
-def title(token: int, attestor: Any) -> SignedAttestation:
+def title(attestations: Any, token: int, attestor: Any) -> SignedAttestation:
     """A TITLE_VERIFIED attestation about ``token`` by ``attestor`` (nonce 0), valid for an hour."""
+    holder, registered_at = registration_of(attestations, token)
     return SignedAttestation(
         tokenId=token,
+        holder=holder,
+        registeredAt=registered_at,
         claimType=TITLE_VERIFIED,
         evidenceHash=EVIDENCE,
         expiry=0,
@@ -116,7 +130,7 @@ def test_only_admin_grants_attestor_role(attestations: Any, admin: Any, stranger
 
 def test_attest_records_and_emits(attestations: Any, token: int, attestor: Any) -> None:
     expiry = now() + 86_400
-    tx = attestations.attest(token, VALUATION, EVIDENCE, expiry, {"from": attestor})
+    tx = attest(attestations, token, VALUATION, EVIDENCE, expiry, attestor)
     assert tx.return_value == 1
     assert emitted(tx) == [
         log(
@@ -149,9 +163,9 @@ def test_attestation_ids_count_up_across_rights(
     other = new_registration()
     registry.register(alice, other.as_tuple(), {"from": registrar})
     ids = [
-        attestations.attest(token, VALUATION, EVIDENCE, 0, {"from": attestor}).return_value,
-        attestations.attest(other.right_id, VALUATION, EVIDENCE, 0, {"from": attestor}).return_value,
-        attestations.attest(token, FREEDOM_TO_OPERATE, EVIDENCE, 0, {"from": attestor}).return_value,
+        attest(attestations, token, VALUATION, EVIDENCE, 0, attestor).return_value,
+        attest(attestations, other.right_id, VALUATION, EVIDENCE, 0, attestor).return_value,
+        attest(attestations, token, FREEDOM_TO_OPERATE, EVIDENCE, 0, attestor).return_value,
     ]
     assert ids == [1, 2, 3]
     assert list(attestations.attestationsOf(token)) == [1, 3]
@@ -164,12 +178,12 @@ def test_attest_without_attestor_role_reverts(attestations: Any, token: int, cal
     """Neither the admin nor a registrar of the registry attests without the attestor role."""
     account = request.getfixturevalue(caller)
     with reverts("NotAttestor", account):
-        attestations.attest(token, VALUATION, EVIDENCE, 0, {"from": account})
+        attest(attestations, token, VALUATION, EVIDENCE, 0, account)
 
 
 def test_attest_unknown_right_reverts(attestations: Any, attestor: Any) -> None:
     with reverts("UnknownRight", 4242):
-        attestations.attest(4242, VALUATION, EVIDENCE, 0, {"from": attestor})
+        attest(attestations, 4242, VALUATION, EVIDENCE, 0, attestor)
 
 
 def test_attest_revoked_right_reverts(
@@ -177,7 +191,7 @@ def test_attest_revoked_right_reverts(
 ) -> None:
     registry.revoke(token, ORDER, {"from": registrar})
     with reverts("UnknownRight", token):
-        attestations.attest(token, VALUATION, EVIDENCE, 0, {"from": attestor})
+        attest(attestations, token, VALUATION, EVIDENCE, 0, attestor)
 
 
 @pytest.mark.parametrize("field", ["claimType", "evidenceHash", "expiry in the past", "expiry now"])
@@ -188,16 +202,16 @@ def test_attest_invalid_fields_revert(attestations: Any, token: int, attestor: A
     else:
         args["expiry"] = 1 if field == "expiry in the past" else now()
     with reverts("InvalidAttestation"):
-        attestations.attest(token, args["claimType"], args["evidenceHash"], args["expiry"], {"from": attestor})
+        attest(attestations, token, args["claimType"], args["evidenceHash"], args["expiry"], attestor)
 
 
 def test_attestor_who_lost_the_role_cannot_attest_but_past_attestations_stand(
     attestations: Any, token: int, attestor: Any, admin: Any
 ) -> None:
-    attestations.attest(token, VALUATION, EVIDENCE, 0, {"from": attestor})
+    attest(attestations, token, VALUATION, EVIDENCE, 0, attestor)
     attestations.revokeRole(ATTESTOR_ROLE, attestor, {"from": admin})
     with reverts("NotAttestor", attestor):
-        attestations.attest(token, VALUATION, EVIDENCE, 0, {"from": attestor})
+        attest(attestations, token, VALUATION, EVIDENCE, 0, attestor)
     assert tuple(attestations.isAttested(token, VALUATION, attestor, now())) == (True, 1)
 
 
@@ -291,12 +305,14 @@ def test_attest_by_sig_for_another_contract_reverts(
     "change",
     [
         {"tokenId": 1},
+        {"holder": "0x000000000000000000000000000000000000dEaD"},
+        {"registeredAt": 1},
         {"claimType": VALUATION},
         {"evidenceHash": REASON},
         {"expiry": 2**40},
         {"deadline": 2**41},
     ],
-    ids=["tokenId", "claimType", "evidenceHash", "expiry", "deadline"],
+    ids=["tokenId", "holder", "registeredAt", "claimType", "evidenceHash", "expiry", "deadline"],
 )
 def test_attest_by_sig_tampered_field_reverts(
     attestations: Any, title: SignedAttestation, attestor: Any, stranger: Any, change: dict[str, Any]
@@ -358,7 +374,7 @@ def test_cancel_nonce_voids_a_signed_attestation(
 @pytest.fixture
 def attested(attestations: Any, token: int, attestor: Any) -> int:
     """A VALUATION attestation about ``token`` by ``attestor``, without expiry; its id."""
-    return int(attestations.attest(token, VALUATION, EVIDENCE, 0, {"from": attestor}).return_value)
+    return int(attest(attestations, token, VALUATION, EVIDENCE, 0, attestor).return_value)
 
 
 def test_revoke_by_attestor(attestations: Any, attested: int, token: int, attestor: Any) -> None:
@@ -434,7 +450,7 @@ def held(attestations: Any, token: int, claim_type: bytes, attestor: Any, time: 
 
 def test_is_attested_honours_expiry(attestations: Any, token: int, attestor: Any) -> None:
     expiry = now() + 1000
-    tx = attestations.attest(token, VALUATION, EVIDENCE, expiry, {"from": attestor})
+    tx = attest(attestations, token, VALUATION, EVIDENCE, expiry, attestor)
     issued = attestations.attestationOf(1)["issuedAt"]
     assert issued == web3.eth.get_block(tx.block_number)["timestamp"]
     assert held(attestations, token, VALUATION, attestor, issued - 1) == (False, 0)  # not yet issued
@@ -471,7 +487,7 @@ def test_is_attested_matches_attestor_claim_type_and_right(
 def test_is_attested_returns_the_latest_holding_attestation(
     attestations: Any, attested: int, token: int, attestor: Any
 ) -> None:
-    second = attestations.attest(token, VALUATION, REASON, 0, {"from": attestor}).return_value
+    second = attest(attestations, token, VALUATION, REASON, 0, attestor).return_value
     assert held(attestations, token, VALUATION, attestor, now()) == (True, second)
     attestations.revoke(second, REASON, {"from": attestor})
     assert held(attestations, token, VALUATION, attestor, now()) == (True, attested)
@@ -502,7 +518,7 @@ def test_is_attested_ignores_attestations_about_an_earlier_registration(
     mine_at(now() + 10)
     registry.register(alice, registration.as_tuple(), {"from": registrar})
     assert held(attestations, token, VALUATION, attestor, now()) == (False, 0)
-    renewed = attestations.attest(token, VALUATION, EVIDENCE, 0, {"from": attestor}).return_value
+    renewed = attest(attestations, token, VALUATION, EVIDENCE, 0, attestor).return_value
     assert held(attestations, token, VALUATION, attestor, now()) == (True, renewed)
     assert list(attestations.attestationsOf(token)) == [attested, renewed]
 
@@ -510,7 +526,7 @@ def test_is_attested_ignores_attestations_about_an_earlier_registration(
 def test_is_attested_ignores_attestations_about_a_superseded_claim(
     attestations: Any, registry: Any, registrar: Any, claimed: int, attestor: Any, bob: Any, new_registration: Any
 ) -> None:
-    attestations.attest(claimed, VALUATION, EVIDENCE, 0, {"from": attestor})
+    attest(attestations, claimed, VALUATION, EVIDENCE, 0, attestor)
     assert held(attestations, claimed, VALUATION, attestor, now()) == (True, 1)
     mine_at(now() + 10)
     registry.register(bob, new_registration(right_id=claimed).as_tuple(), {"from": registrar})
@@ -535,7 +551,7 @@ def test_registrar_title_attestation_confirms_self_declared_right(
     new_registration: Any,
 ) -> None:
     assert registry.recordOf(claimed)["selfDeclared"] is True
-    tx = attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, 0, {"from": registrar_attestor})
+    tx = attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, 0, registrar_attestor)
     assert emitted(tx) == [
         log(
             attestations,
@@ -563,10 +579,12 @@ def test_registrar_title_attestation_confirms_self_declared_right(
 
 
 def test_registrar_title_attestation_by_signature_confirms(
-    attestations: Any, registry: Any, claimed: int, registrar_attestor: Any, stranger: Any
+    attestations: Any, registry: Any, claimed: int, registrar_attestor: Any, alice: Any, stranger: Any
 ) -> None:
     attestation = SignedAttestation(
         tokenId=claimed,
+        holder=alice.address,
+        registeredAt=registry.recordOf(claimed)["registeredAt"],
         claimType=TITLE_VERIFIED,
         evidenceHash=EVIDENCE,
         expiry=0,
@@ -587,7 +605,7 @@ def test_registrar_title_attestation_by_signature_confirms(
 def test_non_registrar_title_attestation_does_not_confirm(
     attestations: Any, registry: Any, claimed: int, attestor: Any, registrar: Any, bob: Any, new_registration: Any
 ) -> None:
-    tx = attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, 0, {"from": attestor})
+    tx = attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, 0, attestor)
     assert [name for _, name, _ in emitted(tx)] == ["Attested"]
     assert registry.recordOf(claimed)["selfDeclared"] is True
     registry.register(bob, new_registration(right_id=claimed).as_tuple(), {"from": registrar})  # still supersedable
@@ -598,7 +616,7 @@ def test_non_registrar_title_attestation_does_not_confirm(
 def test_registrar_other_claim_types_do_not_confirm(
     attestations: Any, registry: Any, claimed: int, registrar_attestor: Any, claim_type: bytes
 ) -> None:
-    tx = attestations.attest(claimed, claim_type, EVIDENCE, 0, {"from": registrar_attestor})
+    tx = attest(attestations, claimed, claim_type, EVIDENCE, 0, registrar_attestor)
     assert [name for _, name, _ in emitted(tx)] == ["Attested"]
     assert registry.recordOf(claimed)["selfDeclared"] is True
 
@@ -606,7 +624,7 @@ def test_registrar_other_claim_types_do_not_confirm(
 def test_registrar_title_attestation_on_verified_right_only_records(
     attestations: Any, token: int, registrar_attestor: Any
 ) -> None:
-    tx = attestations.attest(token, TITLE_VERIFIED, EVIDENCE, 0, {"from": registrar_attestor})
+    tx = attest(attestations, token, TITLE_VERIFIED, EVIDENCE, 0, registrar_attestor)
     assert [name for _, name, _ in emitted(tx)] == ["Attested"]
 
 
@@ -614,7 +632,7 @@ def test_title_attestation_by_attestor_who_lost_registrar_role_does_not_confirm(
     attestations: Any, registry: Any, claimed: int, registrar_attestor: Any, admin: Any
 ) -> None:
     registry.revokeRole(REGISTRAR_ROLE, registrar_attestor, {"from": admin})
-    attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, 0, {"from": registrar_attestor})
+    attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, 0, registrar_attestor)
     assert registry.recordOf(claimed)["selfDeclared"] is True
 
 
@@ -624,7 +642,7 @@ def test_title_attestation_needs_the_verifier_role(
     """Without the registry's VERIFIER_ROLE the confirmation, and with it the attestation, reverts."""
     registry.revokeRole(VERIFIER_ROLE, attestations, {"from": admin})
     with reverts("AccessControlUnauthorizedAccount", attestations, VERIFIER_ROLE):
-        attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, 0, {"from": registrar_attestor})
+        attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, 0, registrar_attestor)
 
 
 def test_title_attestation_while_registry_paused_reverts(
@@ -633,14 +651,14 @@ def test_title_attestation_while_registry_paused_reverts(
     """The confirmation is refused while paused; attestations that confirm nothing are still recorded."""
     registry.pause({"from": guardian})
     with reverts("EnforcedPause"):
-        attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, 0, {"from": registrar_attestor})
-    attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, 0, {"from": attestor})
+        attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, 0, registrar_attestor)
+    attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, 0, attestor)
 
 
 def test_revoking_the_title_attestation_keeps_the_confirmation(
     attestations: Any, registry: Any, claimed: int, registrar_attestor: Any
 ) -> None:
-    attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, 0, {"from": registrar_attestor})
+    attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, 0, registrar_attestor)
     attestations.revoke(1, REASON, {"from": registrar_attestor})
     assert registry.recordOf(claimed)["selfDeclared"] is False
     assert held(attestations, claimed, TITLE_VERIFIED, registrar_attestor, now()) == (False, 0)
@@ -650,6 +668,124 @@ def test_title_attestation_with_expiry_confirms_for_good(
     attestations: Any, registry: Any, claimed: int, registrar_attestor: Any
 ) -> None:
     expiry = now() + 60
-    attestations.attest(claimed, TITLE_VERIFIED, EVIDENCE, expiry, {"from": registrar_attestor})
+    attest(attestations, claimed, TITLE_VERIFIED, EVIDENCE, expiry, registrar_attestor)
     assert registry.recordOf(claimed)["selfDeclared"] is False
     assert held(attestations, claimed, TITLE_VERIFIED, registrar_attestor, expiry + 1) == (False, 0)
+
+
+# ------------------------------------------------------------------------------------------- bound to a registration
+
+RIVAL_SALT = b"\x44" * 32
+
+
+@pytest.mark.parametrize("change", ["holder", "registeredAt"])
+def test_attest_about_another_registration_reverts(
+    attestations: Any, registry: Any, token: int, attestor: Any, alice: Any, bob: Any, change: str
+) -> None:
+    """The holder and registration time must be the record's; the error names the record's."""
+    registered_at = int(registry.recordOf(token)["registeredAt"])
+    holder, time = (bob, registered_at) if change == "holder" else (alice, registered_at - 1)
+    with reverts("RegistrationChanged", token, alice, registered_at):
+        attestations.attest(token, holder, time, VALUATION, EVIDENCE, 0, {"from": attestor})
+    assert list(attestations.attestationsOf(token)) == []
+
+
+def test_title_attestation_front_run_by_an_earlier_commitment_reverts(
+    attestations: Any,
+    registry: Any,
+    registrar: Any,
+    registrar_attestor: Any,
+    alice: Any,
+    carol: Any,
+    registration: Registration,
+    new_registration: Any,
+) -> None:
+    """Mallory (carol) commits the right first; alice commits and reveals it; a registrar-attestor checks alice's
+    title and attests; carol's reveal lands first and supersedes alice. The attestation was about alice's claim:
+    it reverts instead of confirming carol's, and carol's claim stays supersedable."""
+    rival = new_registration(right_id=registration.right_id)
+    registry.commit(commitment_for(carol, rival, RIVAL_SALT), {"from": carol})
+    token = self_declare(registry, alice, registration)
+    checked = registration_of(attestations, token)
+    assert checked[0] == alice
+    mine_at(now() + 10)
+    registry.reveal(rival.as_tuple(), RIVAL_SALT, {"from": carol})
+    superseding = registration_of(attestations, token)
+    assert superseding[0] == carol
+    with reverts("RegistrationChanged", token, *superseding):
+        attestations.attest(token, *checked, TITLE_VERIFIED, EVIDENCE, 0, {"from": registrar_attestor})
+    assert registry.recordOf(token)["selfDeclared"] is True  # carol's claim was not confirmed
+    assert list(attestations.attestationsOf(token)) == []
+    registry.register(alice, new_registration(right_id=token).as_tuple(), {"from": registrar})  # still supersedable
+    assert registry.ownerOf(token) == alice
+
+
+def test_signed_title_attestation_cannot_be_submitted_after_a_supersede(
+    attestations: Any,
+    registry: Any,
+    registrar_attestor: Any,
+    alice: Any,
+    carol: Any,
+    stranger: Any,
+    registration: Registration,
+    new_registration: Any,
+) -> None:
+    rival = new_registration(right_id=registration.right_id)
+    registry.commit(commitment_for(carol, rival, RIVAL_SALT), {"from": carol})
+    token = self_declare(registry, alice, registration)
+    holder, registered_at = registration_of(attestations, token)
+    attestation = SignedAttestation(
+        tokenId=token,
+        holder=holder,
+        registeredAt=registered_at,
+        claimType=TITLE_VERIFIED,
+        evidenceHash=EVIDENCE,
+        expiry=0,
+        attestor=address_of(registrar_attestor),
+        deadline=now() + 86_400,
+    )
+    signature = signed(attestations, REGISTRAR_ATTESTOR_KEY, attestation)
+    mine_at(now() + 10)
+    registry.reveal(rival.as_tuple(), RIVAL_SALT, {"from": carol})
+    with reverts("RegistrationChanged", token, *registration_of(attestations, token)):
+        attestations.attestBySig(attestation.as_tuple(), signature, {"from": stranger})
+    assert registry.recordOf(token)["selfDeclared"] is True
+    assert attestations.nonces(registrar_attestor) == 0  # nothing consumed: the attestor may sign afresh
+
+
+@pytest.mark.parametrize("reclaimer", ["alice", "bob"])
+def test_signed_attestation_cannot_be_submitted_after_revoke_and_reclaim(
+    attestations: Any,
+    registry: Any,
+    registrar: Any,
+    title: SignedAttestation,
+    attestor: Any,
+    stranger: Any,
+    registration: Registration,
+    reclaimer: str,
+    request: Any,
+) -> None:
+    """Signed about the first registration; the right is revoked and registered again (to the same holder or
+    another) before the signature's deadline: it no longer applies."""
+    signature = signed(attestations, ATTESTOR_KEY, title)
+    mine_at(now() + 10)
+    registry.revoke(title.tokenId, ORDER, {"from": registrar})
+    mine_at(now() + 10)
+    registry.register(request.getfixturevalue(reclaimer), registration.as_tuple(), {"from": registrar})
+    current = registration_of(attestations, title.tokenId)
+    assert current != (title.holder, title.registeredAt)
+    with reverts("RegistrationChanged", title.tokenId, *current):
+        attestations.attestBySig(title.as_tuple(), signature, {"from": stranger})
+    fresh = title.but(holder=current[0], registeredAt=current[1])
+    attestations.attestBySig(fresh.as_tuple(), signed(attestations, ATTESTOR_KEY, fresh), {"from": stranger})
+    assert held(attestations, title.tokenId, TITLE_VERIFIED, attestor, now()) == (True, 1)
+
+
+def test_signed_attestation_cannot_be_submitted_after_the_right_changed_hands(
+    attestations: Any, registry: Any, title: SignedAttestation, alice: Any, bob: Any, stranger: Any
+) -> None:
+    """The holder is part of the registration an attestation is about: an assignment voids it too."""
+    signature = signed(attestations, ATTESTOR_KEY, title)
+    registry.assign(title.tokenId, bob, ORDER, {"from": alice})
+    with reverts("RegistrationChanged", title.tokenId, bob, title.registeredAt):
+        attestations.attestBySig(title.as_tuple(), signature, {"from": stranger})
