@@ -8,6 +8,7 @@ already holds bonds of other disputes (an unmeasured first dispute pays for its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from _bench import EVIDENCE, Bench, Row
@@ -209,4 +210,54 @@ def measure_disputes(bench: Bench) -> list[Row]:
     rows.append(
         Row("resolve dismissed (no bond)", bench.gas(manage.resolve(unbonded, False, NONE, ZERO_ADDRESS, RULING), 5))
     )
+    bench.gas(manage.setSettings(stablecoin.address, BOND, True, False))
+    rows += _forfeits_through_the_royalty_vault(bench, registry, disputes, right, raise_dispute)
+    return rows
+
+
+def _forfeits_through_the_royalty_vault(
+    bench: Bench,
+    registry: Any,
+    disputes: Any,
+    right: Callable[[], int],
+    raise_dispute: Callable[[int], tuple[int, int]],
+) -> list[Row]:
+    """Forfeited bonds through the royalty vault (the SDK's deployment): credited to the owner's royalty account,
+    or distributed by a fractionalized right's share token. The royalty vault already holds tUSD of another owner,
+    as it does in steady state; account 3's royalty account is fresh, and each share token receives its first
+    tUSD."""
+    accounts = bench.accounts
+    licenses = _deploy(bench, "LicenseRegistry", registry.address)
+    royalty_vault = _deploy(bench, "RoyaltyVault", registry.address, licenses.address)
+    compliance = _deploy(bench, "ComplianceRegistry", accounts[0])
+    vault = _deploy(bench, "FractionVault", registry.address, compliance.address, royalty_vault.address)
+    bench.gas(royalty_vault.functions.setFractionVault(vault.address))
+    bench.gas(royalty_vault.functions.setCreditor(disputes.address, True))
+    bench.gas(disputes.functions.setRoyaltyVault(royalty_vault.address))
+    manage = disputes.functions
+
+    def dismiss(token_id: int) -> int:
+        _, dispute_id = raise_dispute(token_id)
+        return bench.gas(manage.resolve(dispute_id, False, NONE, ZERO_ADDRESS, RULING), 5)
+
+    def fractionalized() -> int:
+        token_id = right()
+        bench.gas(registry.functions.approve(vault.address, token_id), 3)
+        bench.gas(vault.functions.fractionalize(token_id, "Bond shares", "BND", 18, 1_000 * 10**18, False), 3)
+        return token_id
+
+    # Unmeasured: another owner's credit makes the royalty vault's tUSD balance non-zero.
+    registration = bench.registration()
+    bench.gas(registry.functions.register(accounts[8], registration))
+    dismiss(int(registration[0]))
+    rows = [
+        Row("resolve dismissed (bond credited to the owner in the royalty vault, first credit)", dismiss(right())),
+        Row(
+            "resolve dismissed (bond distributed to share holders, share token's first distribution)",
+            dismiss(fractionalized()),
+        ),
+    ]
+    shares = fractionalized()
+    dismiss(shares)
+    rows.append(Row("resolve dismissed (bond distributed to share holders, later distribution)", dismiss(shares)))
     return rows

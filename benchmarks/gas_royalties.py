@@ -103,6 +103,20 @@ def measure_royalties(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     rows.append(Row("claimRoyalty (later claim)", bench.gas(shares.functions.claimRoyalty(usd.address), holder)))
     rows.append(Row("distributeRoyalty alone (later distribution)", _distribute_alone(bench, royalty_vault, shares)))
 
+    # creditRight by a listed creditor (the dispute manager in a deployment; account 6 here), in usd.
+    creditor = 6
+    bench.gas(royalty_vault.functions.setCreditor(accounts[creditor], True))
+    bench.gas(usd.functions.mint(accounts[creditor], FUNDS))
+    bench.gas(usd.functions.approve(royalty_vault.address, FUNDS), creditor)
+
+    def credit(token_id: int) -> int:
+        return bench.gas(royalty_vault.functions.creditRight(token_id, usd.address, 500 * USD, REPORT), creditor)
+
+    owned, _ = right(3, [])
+    rows.append(Row("royalty creditRight to the owner (first credit)", credit(owned)))
+    rows.append(Row("royalty creditRight to the owner (later credit)", credit(owned)))
+    rows.append(Row("royalty creditRight to share holders (later distribution)", credit(fractional)))
+
     for licence_id in licences[1:]:
         pay(licence_id, 1_000 * USD)
     share_transfer("first transfer after the new currencies")

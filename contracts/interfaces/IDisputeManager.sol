@@ -6,9 +6,10 @@ pragma solidity 0.8.30;
 /// evidence hash and a bond; an arbitrator (or a registrar given the arbitrator role) upholds or dismisses it.
 /// @dev Upheld: the right is flagged, the bond returns to the claimant, and the ruling may freeze, force-transfer
 /// or revoke the right (the manager holds the registry's registrar role for exactly these remedies). Dismissed: the
-/// bond goes to the right's owner or back to the claimant, as configured. While a dispute is open the right is
-/// marked disputed; if `lockTransfers` is on, the registry also blocks its transfers until the last open dispute
-/// about it is resolved.
+/// bond goes back to the claimant or, when forfeited, to whoever owns the right economically: through the royalty
+/// vault, if one is set, to the owner's royalty account or pro rata to the share holders of a fractionalized right;
+/// without one, straight to the owner. While a dispute is open the right is marked disputed; if `lockTransfers` is
+/// on, the registry also blocks its transfers until the last open dispute about it is resolved.
 interface IDisputeManager {
     /// @notice How a dispute ended.
     enum Outcome {
@@ -64,6 +65,9 @@ interface IDisputeManager {
     /// @notice A non-zero bond needs a bond token, and the bond amount must fit 96 bits.
     error InvalidSettings(address bondToken, uint256 bondAmount);
 
+    /// @notice `royaltyVault` is not a contract of this registry that lists this manager as a creditor.
+    error InvalidRoyaltyVault(address royaltyVault);
+
     /// @notice `claimant` raised dispute `disputeId` about `tokenId` on the evidence `evidenceHash`, posting `bond`
     /// of `bondToken` (zero address when the bond is zero); `lockedTransfers` tells whether the right's transfers
     /// are blocked while it is open, `forfeitOnDismissal` whether a dismissal pays the bond to the right's owner.
@@ -78,7 +82,8 @@ interface IDisputeManager {
         bool forfeitOnDismissal
     );
 
-    /// @notice `arbitrator` resolved dispute `disputeId`; the bond went to `bondRecipient` (zero when none).
+    /// @notice `arbitrator` resolved dispute `disputeId`; the bond went to `bondRecipient` (zero when none; for a
+    /// bond forfeited through the royalty vault, the beneficiary it credited: the owner, or the share token).
     event DisputeResolved(
         uint256 indexed disputeId,
         uint256 indexed tokenId,
@@ -92,6 +97,9 @@ interface IDisputeManager {
     /// @notice The admin changed the dispute settings.
     event DisputeSettingsUpdated(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers);
 
+    /// @notice The admin set the royalty vault that receives forfeited bonds (zero: they go straight to the owner).
+    event RoyaltyVaultSet(address indexed royaltyVault);
+
     /// @notice Raises a dispute about `tokenId`, pulling the configured bond from the caller (approve first).
     function raiseDispute(uint256 tokenId, bytes32 evidenceHash) external returns (uint256 disputeId);
 
@@ -102,6 +110,13 @@ interface IDisputeManager {
     /// @notice Sets the bond (token and amount), what happens to it on dismissal, and whether open disputes block
     /// transfers (applies to disputes raised afterwards). Requires the admin role.
     function setSettings(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers) external;
+
+    /// @notice Sets the royalty vault through which forfeited bonds reach the right's owner or share holders (zero:
+    /// straight to the owner). Applies to every later resolution. Requires the admin role.
+    function setRoyaltyVault(address royaltyVault) external;
+
+    /// @notice The royalty vault set by `setRoyaltyVault` (zero until then).
+    function royaltyVault() external view returns (address);
 
     /// @notice The current settings, which apply to disputes raised from now on.
     function settings()

@@ -5,7 +5,8 @@ pragma solidity 0.8.30;
 /// @notice Errors, events and functions of royalty payments: a licensee pays royalties on a licence in the
 /// licence's payment token; they accrue to whoever owns the right at the moment of payment (pull: the owner
 /// withdraws), or, when the right is fractionalized, to its share holders pro rata through the share token
-/// (pull, exact per holder, correct for holders who trade afterwards).
+/// (pull, exact per holder, correct for holders who trade afterwards). Creditors the deployer authorises (the
+/// dispute manager, for forfeited bonds) credit a right's beneficiary the same way, without a licence.
 interface IRoyaltyVault {
     /// @notice The licence `licenseId` names no payment token (it carries no royalty).
     error NoPaymentToken(uint256 licenseId);
@@ -32,6 +33,12 @@ interface IRoyaltyVault {
     /// and the right came back without a new fractionalization): there is nobody to pay.
     error NoShareToken(uint256 tokenId);
 
+    /// @notice `account` called `creditRight` without the deployer's authorisation.
+    error NotCreditor(address account);
+
+    /// @notice `account`, not the deployer, called `setCreditor`.
+    error NotDeployer(address account);
+
     /// @notice `payer` paid `amount` of `token` in royalties on licence `licenseId` of `tokenId`, with the sales
     /// report whose hash is `reportHash`; credited to `beneficiary` (the owner, or the share token).
     event RoyaltyPaid(
@@ -44,6 +51,17 @@ interface IRoyaltyVault {
         bytes32 reportHash
     );
 
+    /// @notice The creditor `payer` credited `amount` of `token` to the right `tokenId` under its own reference `ref`
+    /// (the dispute manager: the dispute id); credited to `beneficiary` (the owner, or the share token).
+    event RightCredited(
+        uint256 indexed tokenId,
+        address indexed payer,
+        address token,
+        uint256 amount,
+        address beneficiary,
+        bytes32 ref
+    );
+
     /// @notice `account` withdrew `amount` of `token`.
     event RoyaltyWithdrawn(address indexed account, address indexed token, uint256 amount);
 
@@ -51,8 +69,18 @@ interface IRoyaltyVault {
     /// rights.
     event FractionVaultSet(address indexed fractionVault);
 
+    /// @notice The deployer allowed (`allowed`) or disallowed `creditor` to call `creditRight`.
+    event CreditorSet(address indexed creditor, bool allowed);
+
     /// @notice Pays `amount` of the licence's payment token (approve first) in royalties on `licenseId`.
     function pay(uint256 licenseId, uint256 amount, bytes32 reportHash) external;
+
+    /// @notice Credits `amount` of `token` (pulled from the caller: approve first) to whoever owns `tokenId`
+    /// economically, exactly as a royalty payment is: its owner now, or its share holders pro rata when the fraction
+    /// vault holds it. Only for creditors the deployer authorised. Returns the beneficiary (owner or share token).
+    function creditRight(uint256 tokenId, address token, uint256 amount, bytes32 ref)
+        external
+        returns (address beneficiary);
 
     /// @notice Sends the caller everything owed to it in `token`; returns the amount.
     function withdraw(address token) external returns (uint256 amount);
@@ -63,6 +91,15 @@ interface IRoyaltyVault {
     /// @notice Sets the fraction vault whose share tokens receive royalties of fractionalized rights; once, by the
     /// deployer.
     function setFractionVault(address fractionVault) external;
+
+    /// @notice Allows or disallows `creditor` to call `creditRight`; by the deployer only.
+    function setCreditor(address creditor, bool allowed) external;
+
+    /// @notice Whether `account` may call `creditRight`.
+    function isCreditor(address account) external view returns (bool);
+
+    /// @notice The account that deployed this vault: the only one that sets the fraction vault and the creditors.
+    function deployer() external view returns (address);
 
     /// @notice The IP registry whose rights earn the royalties.
     function registry() external view returns (address);

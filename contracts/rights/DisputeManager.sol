@@ -7,11 +7,13 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {SafeTransferLib} from "solady/src/utils/SafeTransferLib.sol";
 import {IDisputeManager} from "../interfaces/IDisputeManager.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+import {IRoyaltyVault} from "../interfaces/IRoyaltyVault.sol";
+import {IShareToken} from "../interfaces/IShareToken.sol";
 
 /// @title DisputeManager
 /// @notice Disputes about registered rights: anyone raises one on hashed evidence and posts a bond; an arbitrator
 /// upholds it (the right is flagged, the bond returns, and the ruling may freeze, force-transfer or revoke the
-/// right) or dismisses it (the bond goes to the right's owner or back to the claimant).
+/// right) or dismisses it (the bond goes to whoever owns the right economically, or back to the claimant).
 /// @dev
 /// - Needs the registry's REGISTRAR_ROLE (for the three remedies: `freeze`, `forceTransfer`, `revoke`, each under
 ///   the ruling hash as order hash) and DISPUTE_ROLE (for the transfer lock). It calls nothing else there.
@@ -23,9 +25,18 @@ import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 ///   superseded (which clears the bit), never leaves a dispute unresolvable.
 /// - Anyone able to post the bond can lock a right while `lockTransfers` is on: the bond and its forfeiture are
 ///   the deterrent, the arbitrator the remedy.
-/// - Bonds are pushed to their recipient on resolution. A token that refuses the recipient (a blocklist) makes
-///   the resolution revert; choose the bond token accordingly. Fee-on-transfer tokens are refused when the bond
-///   is posted ({BondNotReceived}). Raising and resolving are non-reentrant.
+/// - A forfeited bond goes through the royalty vault when the admin set one (`setRoyaltyVault`; the vault's deployer
+///   must have made this manager a creditor): `creditRight` credits the owner's royalty account, or the share
+///   token of a fractionalized right, whose holders claim it pro rata. Without a royalty vault it is pushed to the
+///   owner, which for a fractionalized right is the fraction vault: the bond would be stuck there.
+/// - When the royalty vault cannot credit a fractionalized right (no share token, or the share token's currency cap
+///   or total bound: {IRoyaltyVault-NoShareToken}, {IShareToken-TooManyRoyaltyCurrencies},
+///   {IShareToken-RoyaltyTotalTooLarge}), the bond returns to the claimant, as when the right is gone, so that the
+///   dispute still resolves. Any other refusal of the royalty vault reverts the resolution.
+/// - Other bonds are pushed to their recipient on resolution. A token that refuses the recipient (a blocklist)
+///   makes the resolution revert; choose the bond token accordingly. Fee-on-transfer tokens are refused when the
+///   bond is posted ({BondNotReceived}). Raising and resolving are non-reentrant.
+/// - {DisputeResolved} is emitted last, after the remedy and the bond, because it names where the bond went.
 contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeManager {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
@@ -88,6 +99,9 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     /// @dev The last dispute id handed out; ids start at 1.
     uint256 private _lastDisputeId;
 
+    /// @dev The royalty vault that credits forfeited bonds; zero: they are pushed to the owner.
+    address private _royaltyVault;
+
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
@@ -96,7 +110,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     /// @param admin Receives DEFAULT_ADMIN_ROLE (grants the arbitrator role, changes the settings).
     /// @param bondToken The ERC-20 of the bond (zero only with a zero bond).
     /// @param bondAmount The bond per dispute (at most 2^96 - 1 base units). Dismissal forfeits the bond to the
-    /// right's owner and transfers are not locked: change either with `setSettings`.
+    /// right's owner and transfers are not locked: change either with `setSettings`. No royalty vault is set.
     constructor(address registry_, address admin, address bondToken, uint256 bondAmount) {
         registry = registry_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
@@ -156,8 +170,11 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     /// `remedy` is a `Remedy`, `None` for a dismissal, with a recipient exactly for `ForceTransfer`; a remedy other
     /// than `None` needs the right to exist still ({UnknownRight}), and the registry's own rules apply to it
     /// (not paused; `Freeze` of a frozen right reverts with its {FreezeStateUnchanged}). A dispute about a right
-    /// revoked meanwhile resolves without a remedy: its bond goes back to the claimant on dismissal.
-    /// Emits {DisputeResolved} (and the registry's remedy and lock events, the bond token's {Transfer}).
+    /// revoked meanwhile resolves without a remedy: its bond goes back to the claimant on dismissal. A forfeited bond
+    /// through the royalty vault needs this manager to be its creditor ({IRoyaltyVault-NotCreditor} otherwise).
+    /// Emits the registry's remedy and lock events, the bond's events (the bond token's {Transfer}; through the
+    /// royalty vault also its {IRoyaltyVault-RightCredited} and a share token's {IShareToken-RoyaltyDistributed}),
+    /// then {DisputeResolved}.
     function resolve(uint256 disputeId, bool upheld, uint8 remedy, address recipient, bytes32 rulingHash)
         external
         nonReentrant
@@ -172,11 +189,13 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         bool rightExists = IIPRegistry(registry).exists(tokenId);
         if (remedy != uint8(Remedy.None) && !rightExists) revert UnknownRight(tokenId);
 
-        (address bondRecipient, bool releaseLock) = _close(stored, disputeId, upheld, remedy, rulingHash, rightExists);
+        (bool forfeit, bool releaseLock) = _close(stored, upheld, remedy, rulingHash, rightExists);
 
-        // Interactions: the trusted registry first, the bond token last.
+        // Interactions: the trusted registry first, the bond last.
         _applyRuling(tokenId, disputeId, remedy, recipient, rulingHash, releaseLock && rightExists);
-        if (bondRecipient != address(0)) SafeTransferLib.safeTransfer(stored.bondToken, bondRecipient, stored.bond);
+        address bondRecipient = _settleBond(stored, disputeId, forfeit);
+        Outcome outcome = upheld ? Outcome.Upheld : Outcome.Dismissed;
+        emit DisputeResolved(disputeId, tokenId, msg.sender, uint8(outcome), remedy, rulingHash, bondRecipient);
     }
 
     /// @inheritdoc IDisputeManager
@@ -189,9 +208,29 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         _setSettings(bondToken, bondAmount, forfeitOnDismissal, lockTransfers);
     }
 
+    /// @inheritdoc IDisputeManager
+    /// @dev Requirements: the caller has DEFAULT_ADMIN_ROLE; `royaltyVault_` is zero, or a contract over this
+    /// registry that already lists this manager as a creditor ({InvalidRoyaltyVault}). Emits {RoyaltyVaultSet}.
+    function setRoyaltyVault(address royaltyVault_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (
+            royaltyVault_ != address(0)
+                && (
+                    royaltyVault_.code.length == 0 || IRoyaltyVault(royaltyVault_).registry() != registry
+                        || !IRoyaltyVault(royaltyVault_).isCreditor(address(this))
+                )
+        ) revert InvalidRoyaltyVault(royaltyVault_);
+        _royaltyVault = royaltyVault_;
+        emit RoyaltyVaultSet(royaltyVault_);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 VIEWS
     //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IDisputeManager
+    function royaltyVault() external view returns (address) {
+        return _royaltyVault;
+    }
 
     /// @inheritdoc IDisputeManager
     function settings()
@@ -259,24 +298,16 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         emit DisputeSettingsUpdated(bondToken, bondAmount, forfeitOnDismissal, lockTransfers);
     }
 
-    /// @dev The effects of a resolution: the outcome, the counters, the event. Returns who gets the bond (zero
-    /// without one) and whether this was the last open locking dispute about the right.
-    function _close(
-        StoredDispute storage stored,
-        uint256 disputeId,
-        bool upheld,
-        uint8 remedy,
-        bytes32 rulingHash,
-        bool rightExists
-    ) private returns (address bondRecipient, bool releaseLock) {
+    /// @dev The effects of a resolution: the outcome and the counters. Returns whether the bond is forfeited (a
+    /// bond, dismissed, forfeiting, the right still there) and whether this was the last open locking dispute about
+    /// the right.
+    function _close(StoredDispute storage stored, bool upheld, uint8 remedy, bytes32 rulingHash, bool rightExists)
+        private
+        returns (bool forfeit, bool releaseLock)
+    {
         uint256 tokenId = stored.tokenId;
-        if (stored.bond != 0) {
-            bondRecipient = !upheld && stored.forfeitOnDismissal && rightExists
-                ? IERC721(registry).ownerOf(tokenId)
-                : stored.claimant;
-        }
-        Outcome outcome = upheld ? Outcome.Upheld : Outcome.Dismissed;
-        stored.outcome = outcome;
+        forfeit = stored.bond != 0 && !upheld && stored.forfeitOnDismissal && rightExists;
+        stored.outcome = upheld ? Outcome.Upheld : Outcome.Dismissed;
         stored.remedy = Remedy(remedy);
         stored.arbitrator = msg.sender;
         stored.resolvedAt = uint64(block.timestamp);
@@ -289,7 +320,64 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
             if (stored.lockedTransfers) releaseLock = --counters.openLocking == 0;
             if (upheld) ++counters.upheld;
         }
-        emit DisputeResolved(disputeId, tokenId, msg.sender, uint8(outcome), remedy, rulingHash, bondRecipient);
+    }
+
+    /// @dev Pays the bond out, the resolution's last interaction, and returns where it went: nowhere (zero) without
+    /// a bond; back to the claimant unless forfeited; forfeited, to the beneficiary the royalty vault credited (the
+    /// owner's royalty account, or the share token), or without a royalty vault straight to the owner. A royalty
+    /// vault that cannot credit the right (see `_creditRoyaltyVault`) sends it back to the claimant.
+    function _settleBond(StoredDispute storage stored, uint256 disputeId, bool forfeit)
+        private
+        returns (address recipient)
+    {
+        uint256 bond = stored.bond;
+        if (bond == 0) return address(0);
+        address bondToken = stored.bondToken;
+        if (forfeit) {
+            address vault = _royaltyVault;
+            if (vault == address(0)) {
+                recipient = IERC721(registry).ownerOf(stored.tokenId);
+            } else {
+                bool credited;
+                (credited, recipient) = _creditRoyaltyVault(vault, stored.tokenId, bondToken, bond, disputeId);
+                if (credited) return recipient;
+                recipient = stored.claimant;
+            }
+        } else {
+            recipient = stored.claimant;
+        }
+        SafeTransferLib.safeTransfer(bondToken, recipient, bond);
+    }
+
+    /// @dev Approves `vault` for the bond and has it credit the right (reference: the dispute id); returns true and
+    /// the beneficiary it credited. Returns false, with the approval withdrawn, when the vault refuses because the
+    /// right's share token cannot take the bond ({IRoyaltyVault-NoShareToken}, {IShareToken-TooManyRoyaltyCurrencies},
+    /// {IShareToken-RoyaltyTotalTooLarge}); bubbles up any other refusal unchanged.
+    function _creditRoyaltyVault(address vault, uint256 tokenId, address bondToken, uint256 bond, uint256 disputeId)
+        private
+        returns (bool credited, address beneficiary)
+    {
+        SafeTransferLib.safeApprove(bondToken, vault, bond);
+        try IRoyaltyVault(vault).creditRight(tokenId, bondToken, bond, bytes32(disputeId)) returns (address paid) {
+            return (true, paid);
+        } catch (bytes memory reason) {
+            bytes4 selector = bytes4(reason);
+            if (
+                reason.length < 4
+                    || (
+                        selector != IRoyaltyVault.NoShareToken.selector
+                            && selector != IShareToken.TooManyRoyaltyCurrencies.selector
+                            && selector != IShareToken.RoyaltyTotalTooLarge.selector
+                    )
+            ) {
+                // Re-raises the vault's revert data as it came.
+                assembly ("memory-safe") {
+                    revert(add(reason, 0x20), mload(reason))
+                }
+            }
+            SafeTransferLib.safeApprove(bondToken, vault, 0);
+            return (false, address(0));
+        }
     }
 
     /// @dev Applies the remedy through the registry (the ruling hash is the order hash), then lifts the lock if

@@ -20,6 +20,9 @@ import {IShareToken} from "../interfaces/IShareToken.sol";
 ///   holders who sell their shares keep what accrued while they held them.
 /// - A payment is pulled with `transferFrom` and checked by the payee's balance difference, so a fee-on-transfer
 ///   or lying token reverts the payment (`PaymentNotReceived`).
+/// - Creditors (accounts the deployer authorises with `setCreditor`: the dispute manager, for forfeited bonds) credit
+///   a right without a licence through `creditRight`, by the same path as `pay`. Nobody else may: every new
+///   currency takes one of a share token's four royalty slots and makes its transfers dearer.
 /// - Pull payments, checks-effects-interactions and a transient reentrancy guard on every function that moves
 ///   tokens.
 contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
@@ -33,13 +36,16 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
     /// @inheritdoc IRoyaltyVault
     address public immutable licenses;
 
-    /// @dev The only account that may call `setFractionVault`, once.
-    address private immutable _deployer;
+    /// @inheritdoc IRoyaltyVault
+    /// @dev The only account that may call `setFractionVault` (once) and `setCreditor`.
+    address public immutable deployer;
 
     /// @inheritdoc IRoyaltyVault
     address public fractionVault;
 
     mapping(address account => mapping(address token => uint256 amount)) private _owed;
+
+    mapping(address creditor => bool allowed) private _creditors;
 
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
@@ -50,7 +56,7 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
     constructor(address registry_, address licenses_) {
         registry = registry_;
         licenses = licenses_;
-        _deployer = msg.sender;
+        deployer = msg.sender;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -68,20 +74,28 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
         ILicenseRegistry.License memory license = ILicenseRegistry(licenses).licenseOf(licenseId);
         address token = license.paymentToken;
         if (token == address(0)) revert NoPaymentToken(licenseId);
-        uint256 tokenId = license.tokenId;
-        address owner = _ownerOf(tokenId);
-        // An owner is never the zero address, so this also means that the fraction vault is set.
-        if (owner == fractionVault) {
-            address shareToken = IFractionVault(owner).shareTokenOf(tokenId);
-            if (shareToken == address(0)) revert NoShareToken(tokenId);
-            emit RoyaltyPaid(licenseId, tokenId, msg.sender, token, amount, shareToken, reportHash);
-            _pull(token, shareToken, amount);
-            IShareToken(shareToken).distributeRoyalty(token, amount);
-        } else {
-            _owed[owner][token] += amount;
-            emit RoyaltyPaid(licenseId, tokenId, msg.sender, token, amount, owner, reportHash);
-            _pull(token, address(this), amount);
-        }
+        (address beneficiary, bool shares) = _credit(license.tokenId, token, amount);
+        emit RoyaltyPaid(licenseId, license.tokenId, msg.sender, token, amount, beneficiary, reportHash);
+        _collect(token, amount, beneficiary, shares);
+    }
+
+    /// @inheritdoc IRoyaltyVault
+    /// @dev Requirements: the caller is a creditor ({NotCreditor}); `amount` is positive; the right exists
+    /// ({UnknownRight}) and, when the fraction vault holds it, has a share token ({NoShareToken}); the caller
+    /// approved this vault for `amount` of `token`; the payee receives exactly `amount` ({PaymentNotReceived}); the
+    /// share token's own limits ({IShareToken-TooManyRoyaltyCurrencies}, {IShareToken-RoyaltyTotalTooLarge}).
+    /// Emits {RightCredited} (and the token's {Transfer}; {RoyaltyDistributed} from the share token).
+    function creditRight(uint256 tokenId, address token, uint256 amount, bytes32 ref)
+        external
+        nonReentrant
+        returns (address beneficiary)
+    {
+        if (!_creditors[msg.sender]) revert NotCreditor(msg.sender);
+        if (amount == 0) revert ZeroAmount();
+        bool shares;
+        (beneficiary, shares) = _credit(tokenId, token, amount);
+        emit RightCredited(tokenId, msg.sender, token, amount, beneficiary, ref);
+        _collect(token, amount, beneficiary, shares);
     }
 
     /// @inheritdoc IRoyaltyVault
@@ -103,7 +117,7 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
     /// @dev Requirements: caller is the deployer; not set before; `fractionVault_` serves this registry and names
     /// this contract as its royalty vault. Emits {FractionVaultSet}.
     function setFractionVault(address fractionVault_) external {
-        if (msg.sender != _deployer || fractionVault != address(0)) revert FractionVaultAlreadySet();
+        if (msg.sender != deployer || fractionVault != address(0)) revert FractionVaultAlreadySet();
         if (
             fractionVault_.code.length == 0 || IFractionVault(fractionVault_).registry() != registry
                 || IFractionVault(fractionVault_).royaltyVault() != address(this)
@@ -112,9 +126,22 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
         emit FractionVaultSet(fractionVault_);
     }
 
+    /// @inheritdoc IRoyaltyVault
+    /// @dev Requirements: caller is the deployer ({NotDeployer}). Emits {CreditorSet}, also when nothing changes.
+    function setCreditor(address creditor, bool allowed) external {
+        if (msg.sender != deployer) revert NotDeployer(msg.sender);
+        _creditors[creditor] = allowed;
+        emit CreditorSet(creditor, allowed);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IRoyaltyVault
+    function isCreditor(address account) external view returns (bool) {
+        return _creditors[account];
+    }
 
     /// @inheritdoc IRoyaltyVault
     function owed(address account, address token) external view returns (uint256) {
@@ -131,6 +158,35 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
             return owner;
         } catch {
             revert UnknownRight(tokenId);
+        }
+    }
+
+    /// @dev The effects of a payment of `amount` of `token` on `tokenId`, shared by `pay` and `creditRight`: the
+    /// beneficiary is the right's owner now, credited here, or, when the fraction vault holds the right, its share
+    /// token (`shares` true), which `_collect` pays and has distribute the amount.
+    function _credit(uint256 tokenId, address token, uint256 amount)
+        private
+        returns (address beneficiary, bool shares)
+    {
+        address owner = _ownerOf(tokenId);
+        // An owner is never the zero address, so this also means that the fraction vault is set.
+        if (owner == fractionVault) {
+            beneficiary = IFractionVault(owner).shareTokenOf(tokenId);
+            if (beneficiary == address(0)) revert NoShareToken(tokenId);
+            return (beneficiary, true);
+        }
+        _owed[owner][token] += amount;
+        return (owner, false);
+    }
+
+    /// @dev The interactions of a payment: pulls `amount` of `token` from the caller into this vault (an owner's
+    /// credit) or into the share token, which then distributes it to its holders.
+    function _collect(address token, uint256 amount, address beneficiary, bool shares) private {
+        if (shares) {
+            _pull(token, beneficiary, amount);
+            IShareToken(beneficiary).distributeRoyalty(token, amount);
+        } else {
+            _pull(token, address(this), amount);
         }
     }
 

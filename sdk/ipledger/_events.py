@@ -14,6 +14,7 @@ __all__ = [
     "ERC20_TRANSFER_TOPIC",
     "EVENT_SIGNATURES",
     "MODULE_EVENTS",
+    "MODULE_TOKEN_FIRST_EVENTS",
     "TOKEN_FIRST_EVENTS",
     "TOPIC_OF",
     "VAULT_EVENTS",
@@ -80,7 +81,8 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("holder", "address"), ("registrar", "address")],
         [("orderHash", "bytes32")],
     ),
-    # LicenseRegistry, AttestationRegistry, DisputeManager, RoyaltyVault: the token id is the second topic
+    # LicenseRegistry, AttestationRegistry, DisputeManager, RoyaltyVault: the token id is the second topic (first
+    # in RightCredited)
     "LicenseGranted": (
         "LicenseGranted(uint256,uint256,address,address,bytes32,uint8,bytes2[],bytes32,uint40,uint40,bool,uint16,address)",
         [("licenseId", "uint256"), ("tokenId", "uint256"), ("licensee", "address")],
@@ -133,6 +135,11 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("licenseId", "uint256"), ("tokenId", "uint256"), ("payer", "address")],
         [("token", "address"), ("amount", "uint256"), ("beneficiary", "address"), ("reportHash", "bytes32")],
     ),
+    "RightCredited": (
+        "RightCredited(uint256,address,address,uint256,address,bytes32)",
+        [("tokenId", "uint256"), ("payer", "address")],
+        [("token", "address"), ("amount", "uint256"), ("beneficiary", "address"), ("ref", "bytes32")],
+    ),
     # FractionVault
     "Fractionalized": (
         "Fractionalized(uint256,address,address,uint256,uint8,bool,string,string)",
@@ -173,7 +180,8 @@ TOKEN_FIRST_EVENTS = (
     "DisputeLockSet",
     "RightRevoked",
 )
-#: The rights-in-use modules' events about a right (the token id is their second indexed parameter).
+#: The rights-in-use modules' events about a right (the token id is their second indexed parameter, except in
+#: ``MODULE_TOKEN_FIRST_EVENTS``).
 MODULE_EVENTS = (
     "LicenseGranted",
     "LicenseRevoked",
@@ -182,7 +190,10 @@ MODULE_EVENTS = (
     "DisputeRaised",
     "DisputeResolved",
     "RoyaltyPaid",
+    "RightCredited",
 )
+#: The module events whose first indexed parameter is the token id (the royalty vault's credits: forfeited bonds).
+MODULE_TOKEN_FIRST_EVENTS = ("RightCredited",)
 #: The share vault's events about a right (token id first, too).
 VAULT_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost")
 #: ERC-20 ``Transfer``: the same topic as ERC-721's, but two indexed arguments and the amount as data.

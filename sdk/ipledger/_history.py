@@ -7,7 +7,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 
-from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, TOPIC_OF, VAULT_EVENTS, DecodedLog, decode_log, token_topic
+from ._events import (
+    MODULE_EVENTS,
+    MODULE_TOKEN_FIRST_EVENTS,
+    TOKEN_FIRST_EVENTS,
+    TOPIC_OF,
+    VAULT_EVENTS,
+    DecodedLog,
+    decode_log,
+    token_topic,
+)
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import EventKind, HistoryEvent
 from ._rights_models import STANDARD_CLAIMS
@@ -62,12 +71,21 @@ def fetch_vault_logs(
 def fetch_module_logs(
     rpc: Rpc, *, modules: list[str], token_id: int, from_block: int, to_block: int, max_range: int | None = None
 ) -> list[DecodedLog]:
-    """The licence, attestation, dispute and royalty logs of ``token_id`` at the ``modules``' addresses."""
+    """The licence, attestation, dispute and royalty logs of ``token_id`` at the ``modules``' addresses, in chain
+    order: one query for the events with the token id as second topic, one for those with it first."""
     if not modules:
         return []
-    topics = [[TOPIC_OF[name] for name in MODULE_EVENTS], None, token_topic(token_id)]
-    raw = fetch_logs(rpc, address=modules, topics=topics, from_block=from_block, to_block=to_block, max_range=max_range)
-    return [log for log in map(decode_log, raw) if log is not None]
+    topic = token_topic(token_id)
+    second = [TOPIC_OF[name] for name in MODULE_EVENTS if name not in MODULE_TOKEN_FIRST_EVENTS]
+    first = [TOPIC_OF[name] for name in MODULE_TOKEN_FIRST_EVENTS]
+    raw = []
+    for topics in ([second, None, topic], [first, topic]):
+        raw += fetch_logs(
+            rpc, address=modules, topics=topics, from_block=from_block, to_block=to_block, max_range=max_range
+        )
+    decoded = [log for log in map(decode_log, raw) if log is not None]
+    decoded.sort(key=lambda log: (log.block, log.log_index))
+    return decoded
 
 
 def build_history(rpc: Rpc, logs: list[DecodedLog]) -> list[HistoryEvent]:
@@ -108,7 +126,8 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
 
 
 def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | None:
-    """Confirmations, dispute locks, licences, attestations, disputes and royalty payments (one log each)."""
+    """Confirmations, dispute locks, licences, attestations, disputes, royalty payments and credits (one log
+    each)."""
     args = log.args
     if log.name == "ClaimConfirmed":
         return HistoryEvent(kind="claim_confirmed", by=args["verifier"], evidence_hash=args["evidenceHash"], **base)
@@ -180,6 +199,17 @@ def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | No
             amount=args["amount"],
             payment_token=args["token"],
             evidence_hash=None if int(args["reportHash"], 16) == 0 else args["reportHash"],
+            **base,
+        )
+    if log.name == "RightCredited":
+        return HistoryEvent(
+            kind="right_credited",
+            from_=args["payer"],
+            to=args["beneficiary"],
+            by=args["payer"],
+            amount=args["amount"],
+            payment_token=args["token"],
+            evidence_hash=None if int(args["ref"], 16) == 0 else args["ref"],
             **base,
         )
     return None

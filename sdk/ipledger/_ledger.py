@@ -316,8 +316,11 @@ class Ledger(
     def _deploy_missing(self, signer: Signer, admin: str) -> None:
         """Deploys whichever contracts are not attached beside the attached registry and, when the signer is the
         registry's admin, grants the modules their registry roles (otherwise the admin must: see docs/licensing.md).
+        When it deploys the dispute manager or the royalty vault, it also routes forfeited bonds through the royalty
+        vault if the signer may (see :meth:`_link_bonds_to_royalties`).
         """
         registry = self.registry_address
+        had_both = self._disputes is not None and self._royalties is not None
         if self._stablecoin is None and self.chain_id == LOCAL_CHAIN_ID:
             self._attach_stablecoin(self._deploy_contract(signer, "TestStablecoin"))
         if self._vault is None:
@@ -355,6 +358,33 @@ class Ledger(
                 self._deployment_transactions[f"grantRole {role.hex()[:8]} {account}"] = self._sender.send(
                     signer, self.registry.functions.grantRole(role, account), action="grant a module its role"
                 )[0]
+        if not had_both:
+            self._link_bonds_to_royalties(signer)
+
+    def _link_bonds_to_royalties(self, signer: Signer) -> None:
+        """Routes the dispute manager's forfeited bonds through the royalty vault, so that they reach the owner's
+        royalty account or a fractionalized right's share holders (not the share vault, which could not move them):
+        the royalty vault's deployer lists the manager as a creditor, then the manager's admin names the vault. The
+        signer does what it may; until both are done, forfeited bonds go straight to the owner (an admin other than
+        the signer calls ``setRoyaltyVault`` itself: see docs/licensing.md, "Bond flows")."""
+        if self._disputes is None or self._royalties is None:
+            return
+        disputes, royalties = self._disputes, self._royalties
+        manager = str(disputes.address)
+        current = str(self._read(disputes.functions.royaltyVault(), "read the dispute manager's royalty vault"))
+        if current == str(royalties.address):
+            return
+        listed = bool(self._read(royalties.functions.isCreditor(manager), "read the royalty vault's creditors"))
+        deployer = str(self._read(royalties.functions.deployer(), "read the royalty vault's deployer"))
+        if not listed and deployer.lower() == signer.address.lower():
+            self._deployment_transactions["RoyaltyVault.setCreditor DisputeManager"] = self._sender.send(
+                signer, royalties.functions.setCreditor(manager, True), action="list the dispute manager as creditor"
+            )[0]
+            listed = True
+        if listed and self._read(disputes.functions.hasRole(b"\x00" * 32, signer.address), "read role"):
+            self._deployment_transactions["DisputeManager.setRoyaltyVault"] = self._sender.send(
+                signer, disputes.functions.setRoyaltyVault(royalties.address), action="route forfeited bonds"
+            )[0]
 
     def _deploy_contract(self, signer: Signer, name: str, *arguments: Any) -> str:
         artifact = load_artifact(name)

@@ -279,6 +279,7 @@ EventKind = Literal[
     "dispute_raised",
     "dispute_resolved",
     "royalty_paid",
+    "right_credited",
 ]
 
 

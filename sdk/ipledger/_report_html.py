@@ -147,6 +147,8 @@ def _rights_event_sentence(event: HistoryEvent) -> str:
         "dispute_resolved": f"Dispute {event.dispute_id} was {event.outcome} by arbitrator {by}"
         + (f", remedy: {event.remedy.replace('_', ' ')}" if event.remedy and event.remedy != "none" else ""),
         "royalty_paid": f"{source} paid a royalty on licence {event.license_id}, credited to {target}",
+        "right_credited": f"{source} (a creditor of the royalty vault, such as the dispute manager forfeiting a "
+        f"bond) credited a payment to {target}",
     }
     return sentences.get(event.kind, event.kind.replace("_", " "))
 

@@ -75,6 +75,8 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "NotLicensor": UnauthorizedError,
     "NotAttestor": UnauthorizedError,
     "NotAttestationAuthor": UnauthorizedError,
+    "NotCreditor": UnauthorizedError,
+    "NotDeployer": UnauthorizedError,
     "UnknownLicense": UnknownRecordError,
     "UnknownAttestation": UnknownRecordError,
     "UnknownDispute": UnknownRecordError,

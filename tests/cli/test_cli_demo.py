@@ -101,11 +101,12 @@ def test_demo_attests_the_title_and_dismisses_a_dispute(report: Any) -> None:
     dispute = rights["dispute"]
     assert dispute["claimant"] == dev_account(8).address and dispute["outcome"] == "dismissed"
     assert dispute["arbitrator"] == dev_account(0).address and dispute["bond"] == str(100 * 10**6)
-    # Dismissed, the bond is forfeited to the owner dev3 (the patent is not fractionalized yet).
+    # Dismissed, the bond is forfeited to the owner dev3 (the patent is not fractionalized yet): credited to its
+    # account in the royalty vault, from which it withdraws like a royalty.
     assert dispute["forfeit_on_dismissal"] is True and dispute["bond_recipient"] == dev_account(3).address
     bond = int(dispute["bond"])
     claimant = [int(amount) for amount in dispute["balances"]["dev8"]]
-    owner = [int(amount) for amount in dispute["balances"]["dev3"]]
+    owner = [int(amount) for amount in dispute["royalty_account"]["dev3"]]
     assert claimant == [claimant[0], claimant[0] - bond, claimant[0] - bond]
     assert owner == [owner[0], owner[0], owner[0] + bond]
     final = rights["verification"]

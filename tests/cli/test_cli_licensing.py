@@ -299,6 +299,7 @@ def test_dispute_raised_and_dismissed_moves_the_bond(
     forfeited = raised["forfeit_on_dismissal"]
     expected = dev_account(1).address if forfeited else dev_account(6).address
     assert resolved["bond_recipient"] == expected
+    assert resolved["bond_credited"] is forfeited  # a forfeited bond lands in dev1's royalty account
     refund = 0 if forfeited else 100 * TUSD
     assert int(share_json("stablecoin", "balance", "dev6")["balance"]) == balance_before - 100 * TUSD + refund
     assert share_json("dispute", "list", token)["disputes"][0]["outcome"] == "dismissed"

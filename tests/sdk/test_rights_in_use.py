@@ -148,6 +148,7 @@ def test_dispute_bonds_and_the_transfer_lock(ledger: Ledger, right: int) -> None
     ledger.mint_test_stablecoin("dev6", 1_000 * USD)
     claimant = ledger.use("dev6")
     before = ledger.payment_balance(token_address, "dev1")
+    owed = ledger.royalties_owed("dev1", token_address).amount
     raised = claimant.raise_dispute(right, evidence="prior art: US 1,234,567")
     assert raised.approval is not None and raised.bond == bond
     with pytest.raises(RightDisputedError):
@@ -155,12 +156,57 @@ def test_dispute_bonds_and_the_transfer_lock(ledger: Ledger, right: int) -> None
     ledger.resolve_dispute(raised.dispute_id, upheld=False, ruling="prior art not anticipatory")
     dispute = ledger.dispute(raised.dispute_id)
     assert dispute.outcome is DisputeOutcome.DISMISSED and dispute.resolved_at is not None
-    assert ledger.payment_balance(token_address, "dev1") == before + bond
+    # The forfeited bond is credited to the owner in the royalty vault, not pushed to its wallet.
+    assert ledger.payment_balance(token_address, "dev1") == before
+    assert ledger.royalties_owed("dev1", token_address).amount == owed + bond
+    ledger.use("dev1").withdraw_royalties(token_address)
+    assert ledger.payment_balance(token_address, "dev1") == before + owed + bond
+    assert ledger.royalties_owed("dev1", token_address).amount == 0
     ledger.use("dev1").transfer(right, "dev2")
     with pytest.raises(UnauthorizedError):
         claimant.resolve_dispute(raised.dispute_id, upheld=True, ruling="self-serving")
     with pytest.raises(InvalidInputError):
         ledger.resolve_dispute(raised.dispute_id, upheld=True, ruling="x", remedy=Remedy.FORCE_TRANSFER)
+
+
+def test_a_forfeited_bond_about_a_fractionalized_right_reaches_its_holders(
+    ledger: Ledger, fractionalized: int, tmp_path: Path
+) -> None:
+    """The share vault owns the right but could not move a bond: the royalty vault credits the share token, and
+    the holders claim the bond pro rata like a royalty. History and index both show the credit."""
+    tusd = str(ledger.stablecoin.address)
+    bond_token, bond, _, _ = ledger.dispute_settings()
+    assert bond_token == tusd and bond > 0
+    ledger.set_dispute_settings(bond_token=tusd, bond_amount=bond, forfeit_on_dismissal=True, lock_transfers=False)
+    ledger.use("dev1").transfer_shares(fractionalized, "dev2", 250 * ONE)
+    ledger.mint_test_stablecoin("dev7", 1_000 * USD)
+    vault_before = ledger.payment_balance(tusd, str(ledger.vault.address))
+    raised = ledger.use("dev7").raise_dispute(fractionalized, evidence="ownership claim, unfounded")
+    resolved = ledger.resolve_dispute(raised.dispute_id, upheld=False, ruling="claim rejected")
+
+    share_token = ledger.share_token(fractionalized)
+    owed = {name: ledger.royalties_owed(name, tusd, token_id=fractionalized).amount for name in ("dev1", "dev2")}
+    assert owed == {"dev1": bond * 3 // 4, "dev2": bond // 4}
+    assert ledger.payment_balance(tusd, str(ledger.vault.address)) == vault_before
+    assert ledger.royalty_currencies(fractionalized) == [tusd]
+    before = ledger.payment_balance(tusd, "dev2")
+    ledger.use("dev2").claim_share_royalties(fractionalized, tusd)
+    assert ledger.payment_balance(tusd, "dev2") == before + bond // 4
+
+    events = [event for event in ledger.history(fractionalized).events if event.tx_hash == resolved.tx_hash]
+    assert [event.kind for event in events] == ["right_credited", "dispute_resolved"]
+    credited, closed = events
+    assert (credited.from_, credited.to, credited.amount, credited.payment_token) == (
+        str(ledger.disputes.address),
+        share_token,
+        bond,
+        tusd,
+    )
+    assert credited.evidence_hash == "0x" + raised.dispute_id.to_bytes(32, "big").hex()
+    assert closed.to == share_token and closed.outcome == "dismissed"
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    assert index.history(fractionalized) == ledger.history(fractionalized)
 
 
 def test_royalties_to_an_owner_and_to_share_holders(ledger: Ledger, investors: dict[str, str], patent: Patent) -> None:

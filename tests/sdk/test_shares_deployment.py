@@ -54,6 +54,11 @@ def test_deploy_records_every_contract(ledger: Ledger) -> None:
     for role in ("DISPUTE_ROLE", "REGISTRAR_ROLE"):
         assert registry.hasRole(Web3.keccak(text=role), deployment.disputes).call()
     assert ledger.has_role("arbitrator", ledger.signer.address)
+    # Forfeited dispute bonds go through the royalty vault (to the owner's account, or the share holders).
+    assert ledger.royalties.functions.deployer().call() == ledger.signer.address
+    assert ledger.royalties.functions.isCreditor(deployment.disputes).call()
+    assert ledger.disputes.functions.royaltyVault().call() == deployment.royalties
+    assert {"RoyaltyVault.setCreditor DisputeManager", "DisputeManager.setRoyaltyVault"} <= set(deployment.transactions)
 
 
 def test_connect_finds_the_compliance_registry_through_the_vault(ledger: Ledger) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -509,7 +509,7 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
 def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, Path]) -> tuple[License, dict[str, Any]]:
     """The acts between the provenance report and the shares: dev3 licenses the patent (an overlapping licence is
     refused), the registrar attests its title, a competitor's dispute is raised and dismissed (its bond forfeited to
-    dev3, the owner). Returns the licence and the acts' JSON."""
+    dev3, the owner, in the royalty vault). Returns the licence and the acts' JSON."""
     names = tour.names
     owner, competitor = registrar.use("dev3"), registrar.use("dev8")
     admin = registrar.signer.address
@@ -569,24 +569,28 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
         "A dispute, raised and dismissed",
         "dev8, a competitor, disputes the patent with alleged prior art and posts the dispute bond in tUSD. The "
         "arbitrator (dev0) finds the prior art does not apply and dismisses the dispute; the bond is forfeited to the "
-        "patent's owner. An upheld dispute would have flagged the patent, and could have frozen, moved or revoked it.",
+        "patent's owner, credited in the royalty vault like a royalty (had the patent been fractionalized, its share "
+        "holders would have shared it pro rata). An upheld dispute would have flagged the patent, and could have "
+        "frozen, moved or revoked it.",
     ) as act:
         act.record("mint tUSD to dev8", registrar.mint_test_stablecoin("dev8", COMPETITOR_FUNDS * TUSD))
-        balances = {
-            "dev8": [registrar.payment_balance(tusd, "dev8")],
-            "dev3": [registrar.payment_balance(tusd, "dev3")],
+        # dev8's wallet, and what dev3 may withdraw from the royalty vault as the owner.
+        readers: dict[str, Callable[[], int]] = {
+            "dev8": lambda: registrar.payment_balance(tusd, "dev8"),
+            "dev3": lambda: registrar.royalties_owed("dev3", tusd).amount,
         }
+        balances = {name: [read()] for name, read in readers.items()}
         raised = competitor.raise_dispute(token, evidence=hash_file(files["prior-art.txt"]))
         act.record("dev8 approves the bond", raised.approval)
         act.record("raise", TransactionResult(tx_hash=raised.tx_hash, block=raised.block, gas_used=raised.gas_used))
         for name, seen in balances.items():
-            seen.append(registrar.payment_balance(tusd, name))
+            seen.append(readers[name]())
         if not registrar.has_role("arbitrator", admin):
             act.record("grant the arbitrator role", registrar.grant_role("arbitrator", admin))
         resolved = registrar.resolve_dispute(raised.dispute_id, upheld=False, ruling=hash_file(files["ruling.txt"]))
         act.record("dismiss", resolved)
         for name, seen in balances.items():
-            seen.append(registrar.payment_balance(tusd, name))
+            seen.append(readers[name]())
         dispute = registrar.dispute(raised.dispute_id)
         recipient = next(
             (
@@ -597,7 +601,9 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
             None,
         )
         flows = "; ".join(
-            f"{name} {' → '.join(units(amount, 6) for amount in seen)} tUSD" for name, seen in balances.items()
+            f"{'dev3 in the royalty vault' if name == 'dev3' else name} "
+            f"{' → '.join(units(amount, 6) for amount in seen)} tUSD"
+            for name, seen in balances.items()
         )
         act.outcome = (
             f"dispute {dispute.dispute_id} {dispute.outcome.value}; the bond of {units(raised.bond, 6, 'tUSD')} "
@@ -609,7 +615,9 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
         "dispute": {
             **model_json(dispute),
             "bond_recipient": recipient,
-            "balances": {name: [str(amount) for amount in seen] for name, seen in balances.items()},
+            # dev8's tUSD wallet; dev3's tUSD account in the royalty vault (before, raised, resolved).
+            "balances": {"dev8": [str(amount) for amount in balances["dev8"]]},
+            "royalty_account": {"dev3": [str(amount) for amount in balances["dev3"]]},
         },
     }
 

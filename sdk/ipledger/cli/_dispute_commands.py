@@ -226,11 +226,13 @@ def resolve(
 
     Upheld: the right is flagged (`verify` fails its disputes check), the bond returns to the claimant, and
     --remedy may freeze the right, force-transfer it --to an account, or revoke it. Dismissed: the bond goes to
-    the right's owner or back to the claimant, as `dispute settings` says.
+    the right's owner or back to the claimant, as `dispute settings` says; a forfeited bond is credited through the
+    royalty vault when the dispute manager has one (the owner collects it with `royalty claim --as-owner`, the
+    share holders of a fractionalized right with `royalty claim TOKEN`).
 
     With --json prints {"action": "dispute_resolved", "dispute_id", "token_id", "token_id_dec", "outcome",
-    "remedy", "recipient", "ruling_hash", "bond_token", "bond", "bond_recipient", "arbitrator", "tx_hash", "block",
-    "gas_used"}.
+    "remedy", "recipient", "ruling_hash", "bond_token", "bond", "bond_recipient", "bond_credited" (true when the
+    royalty vault credited it), "arbitrator", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
     if upheld == dismissed:
@@ -254,12 +256,10 @@ def resolve(
             dispute_id, upheld=upheld, ruling=proof.digest, remedy=chosen, recipient=recipient
         )
     after = ledger.dispute(dispute_id)
-    resolved = [
-        event
-        for event in ledger.history(after.token_id).events
-        if event.kind == "dispute_resolved" and event.tx_hash == result.tx_hash
-    ]
+    events = [event for event in ledger.history(after.token_id).events if event.tx_hash == result.tx_hash]
+    resolved = [event for event in events if event.kind == "dispute_resolved"]
     bond_recipient = resolved[0].to if resolved else None
+    credited = any(event.kind == "right_credited" for event in events)
     payload = {
         "action": "dispute_resolved",
         "dispute_id": dispute_id,
@@ -271,6 +271,7 @@ def resolve(
         "bond_token": before.bond_token,
         "bond": str(before.bond),
         "bond_recipient": bond_recipient,
+        "bond_credited": credited,
         "arbitrator": after.arbitrator,
         **result.model_dump(mode="json"),
     }
@@ -289,9 +290,8 @@ def resolve(
             verb = "Upheld"
         else:
             effect, verb = "the right is clear of it", "Dismissed"
-        money = (
-            f"; the bond of {bond} went to {names.label(bond_recipient)}" if bond != "none" and bond_recipient else ""
-        )
+        how = "was credited through the royalty vault to" if credited else "went to"
+        money = f"; the bond of {bond} {how} {names.label(bond_recipient)}" if bond != "none" and bond_recipient else ""
         out.line(
             f"{verb} dispute {dispute_id} about token {short(after.token_id_hex)} under {proof.describe()}: "
             f"{effect}{money}."

@@ -160,6 +160,13 @@ def describe(exc: BaseException) -> str:
             )
         if exc.error_name == "NotLicensor":
             return f"{exc}: only the right's current owner or a registrar may revoke the licence"
+        if exc.error_name == "NotCreditor":
+            return (
+                f"{exc}: the royalty vault does not list {exc.error_args.get('account')} as a creditor; a forfeited "
+                "bond reaches the royalty vault only once its deployer lists the dispute manager again"
+            )
+        if exc.error_name == "NotDeployer":
+            return f"{exc}: only the royalty vault's deployer lists creditors"
         if exc.error_name == "NotComplianceOfficer":
             return (
                 f"{exc}: {exc.error_args.get('caller')} is not a compliance officer; an admin grants it with "

@@ -78,6 +78,7 @@ EVENT_LABELS = {
     "dispute_raised": "dispute raised",
     "dispute_resolved": "dispute resolved",
     "royalty_paid": "royalty paid",
+    "right_credited": "credited (royalty vault)",
 }
 #: Below this console width the history table leaves out transaction hashes (they stay in --json).
 WIDE_TABLE = 100

@@ -3,7 +3,7 @@
 Builds on ``registry_helpers`` (revert capture, time, commitments) rather than repeating it:
 
 - ``reverts(name, *args)``: the same byte-for-byte check as ``registry_helpers.reverts``, against the custom errors
-  of IPRegistry, AttestationRegistry, DisputeManager and the test tokens (registry_helpers only knows the
+  of IPRegistry, AttestationRegistry, DisputeManager, RoyaltyVault and the test tokens (registry_helpers only knows the
   registry's).
 - ``emitted(tx)``: every log of a transaction as (emitting address, event name, arguments), so a test asserts
   which contract emitted what, in order.
@@ -89,6 +89,7 @@ _CONTRACTS = (
     "IPRegistry",
     "AttestationRegistry",
     "DisputeManager",
+    "RoyaltyVault",
     "TestStablecoin",
     "TestFeeOnTransferToken",
     "TestReentrantToken",

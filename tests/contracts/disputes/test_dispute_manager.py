@@ -102,6 +102,7 @@ def test_constructor_roles_settings_and_constants(
     ]
     assert tuple(contract.settings()) == (stablecoin, BOND, True, False)
     assert contract.registry() == registry
+    assert contract.royaltyVault() == ZERO_ADDRESS  # forfeited bonds go straight to the owner
     assert bytes(contract.ARBITRATOR_ROLE()) == ARBITRATOR_ROLE
     assert contract.hasRole(ARBITRATOR_ROLE, bob) is False  # the admin grants the role, it does not hold it
     assert contract.hasRole(DEFAULT_ADMIN_ROLE, admin) is False
@@ -340,8 +341,8 @@ def test_upheld_without_remedy_refunds_and_flags(
     record = registry.recordOf(token).dict()
     tx = disputes.resolve(dispute, True, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, UPHELD, NONE, bob),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, UPHELD, NONE, bob),
     ]
     assert stablecoin.balanceOf(bob) == balance + BOND
     assert stablecoin.balanceOf(disputes) == 0
@@ -363,10 +364,10 @@ def test_upheld_with_freeze(
 ) -> None:
     tx = disputes.resolve(dispute, True, FREEZE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, UPHELD, FREEZE, bob),
         log(registry, "Frozen", tokenId=token, registrar=disputes, orderHash=RULING),
         log(registry, "MetadataUpdate", _tokenId=token),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, UPHELD, FREEZE, bob),
     ]
     assert registry.recordOf(token)["status"] == FROZEN
     assert disputes.disputeOf(dispute)["remedy"] == FREEZE
@@ -386,7 +387,6 @@ def test_upheld_with_force_transfer(
 ) -> None:
     tx = disputes.resolve(dispute, True, FORCE_TRANSFER, carol, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, UPHELD, FORCE_TRANSFER, bob),
         log(registry, "Transfer", **{"from": alice, "to": carol, "id": token}),
         log(
             registry,
@@ -397,6 +397,7 @@ def test_upheld_with_force_transfer(
             orderHash=RULING,
         ),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, UPHELD, FORCE_TRANSFER, bob),
     ]
     assert registry.ownerOf(token) == carol
     assert registry.recordOf(token)["status"] == ACTIVE
@@ -407,11 +408,11 @@ def test_upheld_with_revoke(
 ) -> None:
     tx = disputes.resolve(dispute, True, REVOKE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, UPHELD, REVOKE, bob),
         log(registry, "Transfer", **{"from": alice, "to": ZERO_ADDRESS, "id": token}),
         log(registry, "RightRevoked", tokenId=token, holder=alice, registrar=disputes, orderHash=RULING),
         log(registry, "MetadataUpdate", _tokenId=token),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, UPHELD, REVOKE, bob),
     ]
     assert registry.exists(token) is False
     assert disputes.upheldDisputes(token) == 1  # the flag outlives the token
@@ -452,8 +453,8 @@ def test_dismissed_forfeits_bond_to_owner(
     balance = stablecoin.balanceOf(bob)
     tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
         log(stablecoin, "Transfer", **{"from": disputes, "to": alice, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
     ]
     assert stablecoin.balanceOf(alice) == BOND
     assert stablecoin.balanceOf(bob) == balance
@@ -478,8 +479,8 @@ def test_dismissed_refunds_bond_when_not_forfeiting(
     balance = stablecoin.balanceOf(bob)
     tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, bob),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, bob),
     ]
     assert stablecoin.balanceOf(bob) == balance + BOND
     assert stablecoin.balanceOf(alice) == 0
@@ -492,8 +493,8 @@ def test_dismissed_about_revoked_right_refunds_claimant(
     registry.revoke(token, ORDER, {"from": registrar})
     tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, bob),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, bob),
     ]
 
 
@@ -507,6 +508,156 @@ def test_upheld_about_revoked_right_settles_without_remedy(
     tx = disputes.resolve(dispute, True, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert tx.events["DisputeResolved"]["bondRecipient"] == bob
     assert disputes.upheldDisputes(token) == 1
+
+
+# ------------------------------------------------------------------------------------------- resolve: royalty vault
+# The royalty vault here has no licence registry and no fraction vault: enough for plain rights, whose forfeited
+# bonds it credits to the owner's royalty account. Fractionalized rights: tests/contracts/royalties.
+
+
+@pytest.fixture
+def royalty_vault(RoyaltyVault: Any, disputes: Any, registry: Any, admin: Any) -> Any:  # noqa: N803
+    """A royalty vault deployed by ``admin`` that lists the manager as a creditor (not yet set in the manager)."""
+    contract = RoyaltyVault.deploy(registry, ZERO_ADDRESS, {"from": admin})
+    contract.setCreditor(disputes, True, {"from": admin})
+    return contract
+
+
+@pytest.fixture
+def crediting(disputes: Any, royalty_vault: Any, admin: Any) -> Any:
+    """The manager forfeits bonds through ``royalty_vault``; the vault."""
+    disputes.setRoyaltyVault(royalty_vault, {"from": admin})
+    return royalty_vault
+
+
+def test_set_royalty_vault_by_admin(disputes: Any, royalty_vault: Any, admin: Any) -> None:
+    assert disputes.royaltyVault() == ZERO_ADDRESS
+    tx = disputes.setRoyaltyVault(royalty_vault, {"from": admin})
+    assert emitted(tx) == [log(disputes, "RoyaltyVaultSet", royaltyVault=royalty_vault)]
+    assert disputes.royaltyVault() == royalty_vault
+    tx = disputes.setRoyaltyVault(ZERO_ADDRESS, {"from": admin})
+    assert emitted(tx) == [log(disputes, "RoyaltyVaultSet", royaltyVault=ZERO_ADDRESS)]
+    assert disputes.royaltyVault() == ZERO_ADDRESS
+
+
+@pytest.mark.parametrize("caller", ["arbitrator", "registrar", "stranger", "alice"])
+def test_set_royalty_vault_by_non_admin_reverts(disputes: Any, royalty_vault: Any, caller: str, request: Any) -> None:
+    account = request.getfixturevalue(caller)
+    with reverts("AccessControlUnauthorizedAccount", account, DEFAULT_ADMIN_ROLE):
+        disputes.setRoyaltyVault(royalty_vault, {"from": account})
+    assert disputes.royaltyVault() == ZERO_ADDRESS
+
+
+def test_set_royalty_vault_refuses_a_vault_that_cannot_credit(
+    disputes: Any,
+    royalty_vault: Any,
+    RoyaltyVault: Any,  # noqa: N803
+    IPRegistry: Any,  # noqa: N803
+    registry: Any,
+    admin: Any,
+    stranger: Any,
+) -> None:
+    """An account without code, a vault over another registry, a vault that does not list the manager."""
+    other_registry = IPRegistry.deploy(admin, {"from": admin})
+    elsewhere = RoyaltyVault.deploy(other_registry, ZERO_ADDRESS, {"from": admin})
+    elsewhere.setCreditor(disputes, True, {"from": admin})
+    unlisted = RoyaltyVault.deploy(registry, ZERO_ADDRESS, {"from": admin})
+    for candidate in (stranger, elsewhere, unlisted):
+        with reverts("InvalidRoyaltyVault", candidate):
+            disputes.setRoyaltyVault(candidate, {"from": admin})
+    assert disputes.royaltyVault() == ZERO_ADDRESS
+
+
+def test_dismissed_forfeits_bond_to_the_owners_royalty_account(
+    disputes: Any, crediting: Any, stablecoin: Any, dispute: int, token: int, arbitrator: Any, alice: Any
+) -> None:
+    """The bond is credited, not pushed: the owner withdraws it from the royalty vault like a royalty."""
+    tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert emitted(tx) == [
+        log(stablecoin, "Approval", owner=disputes, spender=crediting, value=BOND),
+        log(
+            crediting,
+            "RightCredited",
+            tokenId=token,
+            payer=disputes,
+            token=stablecoin,
+            amount=BOND,
+            beneficiary=alice,
+            ref=ref(dispute),
+        ),
+        log(stablecoin, "Transfer", **{"from": disputes, "to": crediting, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
+    ]
+    assert (stablecoin.balanceOf(alice), stablecoin.balanceOf(crediting)) == (0, BOND)
+    assert stablecoin.allowance(disputes, crediting) == 0
+    assert crediting.owed(alice, stablecoin) == BOND
+    crediting.withdraw(stablecoin, {"from": alice})
+    assert (stablecoin.balanceOf(alice), crediting.owed(alice, stablecoin)) == (BOND, 0)
+
+
+def test_forfeited_bonds_add_up_in_the_royalty_account(
+    disputes: Any, crediting: Any, stablecoin: Any, token: int, arbitrator: Any, alice: Any, bob: Any, carol: Any
+) -> None:
+    first, second = raise_dispute(disputes, token, bob), raise_dispute(disputes, token, carol)
+    for dispute_id in (first, second):
+        disputes.resolve(dispute_id, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert crediting.owed(alice, stablecoin) == 2 * BOND
+
+
+def test_royalty_vault_leaves_refunds_alone(
+    disputes: Any, crediting: Any, stablecoin: Any, refunding: None, token: int, arbitrator: Any, bob: Any
+) -> None:
+    """Upheld, or dismissed without forfeiture: the bond goes straight back to the claimant."""
+    upheld, dismissed = raise_dispute(disputes, token, bob), raise_dispute(disputes, token, bob)
+    balance = stablecoin.balanceOf(bob)
+    for dispute_id, outcome in ((upheld, True), (dismissed, False)):
+        tx = disputes.resolve(dispute_id, outcome, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+        assert [(address, name) for address, name, _ in emitted(tx)] == [
+            (stablecoin.address, "Transfer"),
+            (disputes.address, "DisputeResolved"),
+        ]
+        assert tx.events["DisputeResolved"]["bondRecipient"] == bob
+    assert stablecoin.balanceOf(bob) == balance + 2 * BOND
+    assert stablecoin.balanceOf(crediting) == 0
+
+
+def test_unset_royalty_vault_restores_the_direct_transfer(
+    disputes: Any, crediting: Any, stablecoin: Any, dispute: int, token: int, admin: Any, arbitrator: Any, alice: Any
+) -> None:
+    disputes.setRoyaltyVault(ZERO_ADDRESS, {"from": admin})
+    tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert emitted(tx) == [
+        log(stablecoin, "Transfer", **{"from": disputes, "to": alice, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
+    ]
+    assert (stablecoin.balanceOf(alice), crediting.owed(alice, stablecoin)) == (BOND, 0)
+
+
+def test_forfeit_through_a_vault_that_dropped_the_manager_reverts(
+    disputes: Any, crediting: Any, dispute: int, admin: Any, arbitrator: Any
+) -> None:
+    """A misconfiguration is not papered over: the resolution reverts until the vault's deployer lists the manager
+    again or the admin unsets the vault."""
+    crediting.setCreditor(disputes, False, {"from": admin})
+    with reverts("NotCreditor", disputes):
+        disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    disputes.resolve(dispute, True, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})  # a refund needs no vault
+
+
+def test_forfeit_through_the_vault_unlocks_first(
+    disputes: Any, crediting: Any, registry: Any, stablecoin: Any, locking: None, token: int, arbitrator: Any, bob: Any
+) -> None:
+    dispute = raise_dispute(disputes, token, bob)
+    tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert [(address, name) for address, name, _ in emitted(tx)] == [
+        (registry.address, "DisputeLockSet"),
+        (registry.address, "MetadataUpdate"),
+        (stablecoin.address, "Approval"),
+        (crediting.address, "RightCredited"),
+        (stablecoin.address, "Transfer"),
+        (disputes.address, "DisputeResolved"),
+    ]
+    assert registry.recordOf(token)["disputeLocked"] is False
 
 
 # ------------------------------------------------------------------------------------------- resolve: refusals
@@ -648,10 +799,10 @@ def test_locking_dispute_locks_then_unlocks(
 
     tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
         log(registry, "DisputeLockSet", tokenId=token, locked=False, by=disputes, disputeRef=ref(dispute)),
         log(registry, "MetadataUpdate", _tokenId=token),
         log(stablecoin, "Transfer", **{"from": disputes, "to": alice, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
     ]
     assert registry.recordOf(token)["disputeLocked"] is False
     registry.transferFrom(alice, carol, token, {"from": alice})
@@ -665,7 +816,7 @@ def test_two_locking_disputes_keep_the_lock_until_the_last_is_resolved(
     second = tx.return_value
     assert [name for _, name, _ in emitted(tx)] == ["DisputeRaised", "Transfer"]  # already locked: no second lock
     tx = disputes.resolve(first, True, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
-    assert [name for _, name, _ in emitted(tx)] == ["DisputeResolved", "Transfer"]  # no unlock yet
+    assert [name for _, name, _ in emitted(tx)] == ["Transfer", "DisputeResolved"]  # no unlock yet
     assert registry.recordOf(token)["disputeLocked"] is True
     with reverts("RightDisputed", token):
         registry.transferFrom(alice, bob, token, {"from": alice})
@@ -731,7 +882,6 @@ def test_force_transfer_remedy_passes_the_lock_and_releases_it(
     dispute = raise_dispute(disputes, token, bob)
     tx = disputes.resolve(dispute, True, FORCE_TRANSFER, carol, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, UPHELD, FORCE_TRANSFER, bob),
         log(registry, "Transfer", **{"from": alice, "to": carol, "id": token}),
         log(
             registry,
@@ -744,6 +894,7 @@ def test_force_transfer_remedy_passes_the_lock_and_releases_it(
         log(registry, "DisputeLockSet", tokenId=token, locked=False, by=disputes, disputeRef=ref(dispute)),
         log(registry, "MetadataUpdate", _tokenId=token),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, UPHELD, FORCE_TRANSFER, bob),
     ]
     registry.transferFrom(carol, alice, token, {"from": carol})
 
@@ -773,11 +924,11 @@ def test_revoke_remedy_under_lock_needs_no_unlock(
     dispute = raise_dispute(disputes, token, bob)
     tx = disputes.resolve(dispute, True, REVOKE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert [(address, name) for address, name, _ in emitted(tx)] == [
-        (disputes.address, "DisputeResolved"),
         (registry.address, "Transfer"),
         (registry.address, "RightRevoked"),
         (registry.address, "MetadataUpdate"),
         (stablecoin.address, "Transfer"),
+        (disputes.address, "DisputeResolved"),
     ]
 
 
@@ -822,7 +973,7 @@ def test_right_revoked_and_registered_again_under_open_locking_disputes(
     new = tx.return_value
     assert log(registry, "DisputeLockSet", tokenId=token, locked=True, by=disputes, disputeRef=ref(new)) in emitted(tx)
     tx = disputes.resolve(old_second, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
-    assert [name for _, name, _ in emitted(tx)] == ["DisputeResolved", "Transfer"]
+    assert [name for _, name, _ in emitted(tx)] == ["Transfer", "DisputeResolved"]
     assert registry.recordOf(token)["disputeLocked"] is True
     disputes.resolve(new, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert registry.recordOf(token)["disputeLocked"] is False
@@ -927,7 +1078,6 @@ def test_reentrant_resolve_is_refused(
     reentrant.arm(disputes, nested, {"from": bob})
     tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
-        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
         log(
             reentrant,
             "CallbackResult",
@@ -936,6 +1086,7 @@ def test_reentrant_resolve_is_refused(
             returnData=encode_error("ReentrancyGuardReentrantCall"),
         ),
         log(reentrant, "Transfer", **{"from": disputes, "to": alice, "value": BOND}),
+        resolved(disputes, dispute, token, arbitrator, DISMISSED, NONE, alice),
     ]
     stored = disputes.disputeOf(dispute)
     assert (stored["outcome"], bytes(stored["rulingHash"])) == (DISMISSED, RULING)

@@ -219,6 +219,114 @@ def test_assignee_gets_only_later_royalties(
     assert (usd.balanceOf(alice), usd.balanceOf(bob)) == (100, 50)
 
 
+# ------------------------------------------------------------------------------------------- creditors
+
+
+@pytest.fixture
+def creditor(royalty_vault: Any, usd: Any, admin: Any, carol: Any) -> Any:
+    """``carol``, listed as a creditor by the deployer, holding 10,000 USD approved for the royalty vault."""
+    royalty_vault.setCreditor(carol, True, {"from": admin})
+    usd.mint(carol, 10_000 * USD, {"from": carol})
+    usd.approve(royalty_vault, 10_000 * USD, {"from": carol})
+    return carol
+
+
+def test_only_the_deployer_sets_creditors(royalty_vault: Any, admin: Any, stranger: Any, carol: Any) -> None:
+    assert royalty_vault.deployer() == admin
+    assert royalty_vault.isCreditor(carol) is False
+    for caller in (stranger, carol):
+        with reverts("NotDeployer", caller):
+            royalty_vault.setCreditor(carol, True, {"from": caller})
+    tx = royalty_vault.setCreditor(carol, True, {"from": admin})
+    assert events_of(tx) == [("CreditorSet", {"creditor": carol, "allowed": True})]
+    assert royalty_vault.isCreditor(carol) is True
+    tx = royalty_vault.setCreditor(carol, False, {"from": admin})
+    assert events_of(tx) == [("CreditorSet", {"creditor": carol, "allowed": False})]
+    assert royalty_vault.isCreditor(carol) is False
+
+
+def test_credit_right_by_a_non_creditor_reverts(
+    royalty_vault: Any, fractionalize: Callable[..., Any], right: int, usd: Any, alice: Any, admin: Any, stranger: Any
+) -> None:
+    """Not even the deployer or the owner: a stranger could otherwise fill a share token's currency slots."""
+    shares = fractionalize(alice, right)
+    for caller in (stranger, admin, alice):
+        usd.mint(caller, 1, {"from": caller})
+        usd.approve(royalty_vault, 1, {"from": caller})
+        with reverts("NotCreditor", caller):
+            royalty_vault.creditRight(right, usd, 1, DEED, {"from": caller})
+    assert shares.royaltyCurrencies() == []
+
+
+def test_credit_right_credits_the_owner(royalty_vault: Any, creditor: Any, right: int, alice: Any, usd: Any) -> None:
+    tx = royalty_vault.creditRight(right, usd, 500 * USD, DEED, {"from": creditor})
+    assert tx.return_value == alice
+    assert events_of(tx) == [
+        (
+            "RightCredited",
+            {
+                "tokenId": right,
+                "payer": creditor,
+                "token": usd,
+                "amount": 500 * USD,
+                "beneficiary": alice,
+                "ref": DEED,
+            },
+        ),
+        ("Transfer", {"from": creditor, "to": royalty_vault, "value": 500 * USD}),
+    ]
+    assert royalty_vault.owed(alice, usd) == 500 * USD
+    royalty_vault.withdraw(usd, {"from": alice})
+    assert usd.balanceOf(alice) == 500 * USD
+
+
+def test_credit_right_and_royalties_share_the_owners_account(
+    royalty_vault: Any, creditor: Any, pay: Callable[..., Any], license_id: int, right: int, alice: Any, usd: Any
+) -> None:
+    pay(license_id, 100)
+    royalty_vault.creditRight(right, usd, 20, DEED, {"from": creditor})
+    assert royalty_vault.owed(alice, usd) == 120
+
+
+def test_credit_right_refusals(
+    royalty_vault: Any,
+    creditor: Any,
+    registry: Any,
+    registrar: Any,
+    right: int,
+    admin: Any,
+    usd: Any,
+) -> None:
+    with reverts("ZeroAmount"):
+        royalty_vault.creditRight(right, usd, 0, DEED, {"from": creditor})
+    fee_token = deploy_test_contract("FeeOnTransferToken", admin)
+    fee_token.mint(creditor, 1_000, {"from": creditor})
+    fee_token.approve(royalty_vault, 1_000, {"from": creditor})
+    with reverts("PaymentNotReceived", 1_000, 990):
+        royalty_vault.creditRight(right, fee_token, 1_000, DEED, {"from": creditor})
+    with reverts_with_data(TRANSFER_FROM_FAILED):
+        royalty_vault.creditRight(right, usd, 20_000 * USD, DEED, {"from": creditor})  # beyond the allowance
+    registry.revoke(right, ORDER, {"from": registrar})
+    with reverts("UnknownRight", right):
+        royalty_vault.creditRight(right, usd, 1, DEED, {"from": creditor})
+    royalty_vault.setCreditor(creditor, False, {"from": admin})
+    with reverts("NotCreditor", creditor):
+        royalty_vault.creditRight(right, usd, 1, DEED, {"from": creditor})
+    assert usd.balanceOf(royalty_vault) == 0
+
+
+def test_reentrant_credit_is_refused(royalty_vault: Any, creditor: Any, right: int, alice: Any, admin: Any) -> None:
+    """The token re-enters ``creditRight`` from its transferFrom: the guard refuses."""
+    token = deploy_test_contract("ReentrantToken", admin)
+    token.mint(creditor, 1_000, {"from": creditor})
+    token.approve(royalty_vault, 1_000, {"from": creditor})
+    token.arm(royalty_vault, royalty_vault.creditRight.encode_input(right, token, 1, DEED), {"from": alice})
+    with reverts_with_data(TRANSFER_FROM_FAILED) as capture:
+        royalty_vault.creditRight(right, token, 1_000, DEED, {"from": creditor})
+    assert (address_of(royalty_vault), REENTRANT_CALL) in reverted_frames(capture.exception.txid)
+    assert royalty_vault.owed(alice, token) == 0
+
+
 # ------------------------------------------------------------------------------------------- odd payment tokens
 
 

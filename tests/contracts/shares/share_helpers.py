@@ -73,6 +73,7 @@ _PROJECT_CONTRACTS = (
     "TestStablecoin",
     "RoyaltyVault",
     "LicenseRegistry",
+    "DisputeManager",
 )
 _extra_error_abis: list[dict[str, Any]] = []
 
