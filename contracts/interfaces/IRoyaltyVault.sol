@@ -32,6 +32,11 @@ interface IRoyaltyVault {
     /// and the right came back without a new fractionalization): there is nobody to pay.
     error NoShareToken(uint256 tokenId);
 
+    /// @notice Licence `licenseId` is revoked and its payment token `token` is not yet among the royalty currencies
+    /// of the share token that would receive the payment: a revoked licence may not open a new currency (the share
+    /// token has only a few slots).
+    error CurrencyNotOpen(uint256 licenseId, address token);
+
     /// @notice `payer` paid `amount` of `token` in royalties on licence `licenseId` of `tokenId`, with the sales
     /// report whose hash is `reportHash`; credited to `beneficiary` (the owner, or the share token).
     event RoyaltyPaid(
