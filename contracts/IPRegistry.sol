@@ -248,10 +248,17 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
 
     /// @inheritdoc IIPRegistry
     /// @dev Burns a frozen or disputed token too. Requirements: caller has REGISTRAR_ROLE; registry not paused;
-    /// `orderHash` not zero. Emits {Transfer} to the zero address and {RightRevoked}.
+    /// `orderHash` not zero. A revoked self-declared claim releases the content hash it still holds, so the bundle
+    /// can be registered again. Emits {Transfer} to the zero address and {RightRevoked}.
     function revoke(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
         if (orderHash == bytes32(0)) revert MissingEvidenceHash();
         address holder = _requireExists(tokenId);
+        // A revoked self-declared claim releases its content hash, so the rightful owner can register it. (Only
+        // self-declared claims keep one here; a verified right keeps its binding to its content hash as before.)
+        bytes32 claimedContent = _claims[tokenId].contentHash;
+        if (claimedContent != bytes32(0) && _tokenOfContent[claimedContent] == tokenId) {
+            delete _tokenOfContent[claimedContent];
+        }
         delete _claims[tokenId];
         delete _royaltyBpsPlusOne[tokenId];
         _burn(tokenId);

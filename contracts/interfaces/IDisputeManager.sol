@@ -62,7 +62,8 @@ interface IDisputeManager {
     /// @notice The bond token moved `received` instead of `expected` (fee-on-transfer or broken token).
     error BondNotReceived(uint256 expected, uint256 received);
 
-    /// @notice A non-zero bond needs a bond token, and the bond amount must fit 96 bits.
+    /// @notice A non-zero bond needs a bond token, the bond amount must fit 96 bits, and locking transfers needs a
+    /// non-zero bond.
     error InvalidSettings(address bondToken, uint256 bondAmount);
 
     /// @notice `royaltyVault` is not a contract of this registry that lists this manager as a creditor.

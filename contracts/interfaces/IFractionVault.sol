@@ -34,8 +34,8 @@ interface IFractionVault {
     /// @notice `holder` burned all `supply` shares of `shareToken` and took `tokenId` out of the vault.
     event Redeemed(uint256 indexed tokenId, address indexed shareToken, address indexed holder, uint256 supply);
 
-    /// @notice The vault no longer holds `tokenId` (a registrar's forced transfer took it): the shares of
-    /// `shareToken` no longer stand for the right.
+    /// @notice The vault no longer holds `tokenId` (a registrar's forced transfer took it to `holder`, or revoked
+    /// it: `holder` zero): the shares of `shareToken` no longer stand for the right.
     event CustodyLost(uint256 indexed tokenId, address indexed shareToken, address indexed holder);
 
     /// @notice Locks `tokenId` (the vault must be approved for it) and mints `supply` shares to the caller.
@@ -51,7 +51,7 @@ interface IFractionVault {
     /// @notice Burns all shares of `tokenId` held by the caller and returns the right to the caller.
     function redeem(uint256 tokenId) external;
 
-    /// @notice Records that the vault lost `tokenId` to a forced transfer, so `shareTokenOf` stops naming its old
+    /// @notice Records that the vault lost `tokenId` to a forced transfer or a revocation, so `shareTokenOf` stops naming its old
     /// shares. Anyone may call it; it reverts unless the vault tracks the token and no longer holds it.
     function syncCustody(uint256 tokenId) external;
 

@@ -108,6 +108,10 @@ interface ILicenseRegistry {
     /// @notice The territory `territory` appears more than once in one grant.
     error DuplicateTerritory(bytes2 territory);
 
+    /// @notice The IP registry is paused: no licence may be granted, and an owner may not revoke one (a registrar
+    /// still may).
+    error RegistryPaused();
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/

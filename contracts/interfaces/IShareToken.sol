@@ -39,6 +39,9 @@ interface IShareToken {
     /// more.
     error TooManyRoyaltyCurrencies(address currency);
 
+    /// @notice `currency` may not be a royalty currency: it is this share token itself.
+    error InvalidRoyaltyCurrency(address currency);
+
     /// @notice `amount` more of `currency` on top of the `paid` distributed so far would reach 2**120, the bound that
     /// keeps the royalty accounting free of overflow.
     error RoyaltyTotalTooLarge(address currency, uint256 paid, uint256 amount);

@@ -200,7 +200,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
 
     /// @inheritdoc IDisputeManager
     /// @dev Requirements: the caller has DEFAULT_ADMIN_ROLE; a non-zero `bondAmount` needs a `bondToken` and fits
-    /// 96 bits (79 billion tokens of 18 decimals). Emits {DisputeSettingsUpdated}.
+    /// 96 bits (79 billion tokens of 18 decimals); `lockTransfers` needs a non-zero bond. Emits {DisputeSettingsUpdated}.
     function setSettings(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers)
         external
         onlyRole(DEFAULT_ADMIN_ROLE)
@@ -286,7 +286,11 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     function _setSettings(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers)
         private
     {
-        if ((bondAmount != 0 && bondToken == address(0)) || bondAmount > type(uint96).max) {
+        // A locking dispute must cost a bond: a free one would let anybody lock any right.
+        if (
+            (bondAmount != 0 && bondToken == address(0)) || bondAmount > type(uint96).max
+                || (lockTransfers && bondAmount == 0)
+        ) {
             revert InvalidSettings(bondToken, bondAmount);
         }
         _settings = Settings({

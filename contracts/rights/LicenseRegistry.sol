@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {LibBit} from "solady/src/utils/LibBit.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
@@ -107,6 +108,7 @@ contract LicenseRegistry is ILicenseRegistry {
     /// @inheritdoc ILicenseRegistry
     /// @dev Licence ids run from 1. `start` may lie in the past or the future.
     /// Requirements:
+    /// - the registry is not paused ({RegistryPaused});
     /// - the caller owns `tokenId` (else {NotRightOwner}; an unknown right: the registry's {UnknownToken});
     /// - the right is neither frozen nor dispute-locked ({RightLocked}) nor expired ({RightExpired});
     /// - `licensee` is not zero ({InvalidLicensee}); `termsHash` is not zero ({MissingHash});
@@ -140,7 +142,7 @@ contract LicenseRegistry is ILicenseRegistry {
     /// - `reasonHash` is not zero ({MissingHash}); the licence exists ({UnknownLicense}) and is not revoked
     ///   ({LicenseAlreadyRevoked});
     /// - the caller is the right's current owner, while the right is neither frozen nor dispute-locked
-    ///   ({RightLocked}), or holds the registry's REGISTRAR_ROLE; anybody else: {NotLicensor} (the original
+    ///   ({RightLocked}) and the registry is not paused ({RegistryPaused}), or holds the registry's REGISTRAR_ROLE; anybody else: {NotLicensor} (the original
     ///   grantor too, once he has assigned the right).
     /// Emits {LicenseRevoked}.
     function revoke(uint256 licenseId, bytes32 reasonHash) external {
@@ -247,16 +249,19 @@ contract LicenseRegistry is ILicenseRegistry {
                                PRIVATE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The caller must own `tokenId`, which must be neither frozen, dispute-locked nor expired.
+    /// @dev The caller must own `tokenId`, which must be neither frozen, dispute-locked nor expired, and the
+    /// registry must not be paused (a guardian's pause also stops an owner key it may not trust).
     function _checkGrantor(uint256 tokenId) private view {
+        if (Pausable(registry).paused()) revert RegistryPaused();
         IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(tokenId);
         if (record.owner != msg.sender) revert NotRightOwner(msg.sender, tokenId);
         if (record.status == IIPRegistry.Status.Frozen || record.disputeLocked) revert RightLocked(tokenId);
         if (record.status == IIPRegistry.Status.Expired) revert RightExpired(tokenId, record.expiry);
     }
 
-    /// @dev The right's current owner (while the right is neither frozen nor dispute-locked) or a registrar.
-    /// A burnt right has no owner: only a registrar may revoke its licences.
+    /// @dev The right's current owner (while the right is neither frozen nor dispute-locked and the registry is not
+    /// paused) or a registrar (also while paused). A burnt right has no owner: only a registrar may revoke its
+    /// licences.
     function _checkLicensor(uint256 tokenId, uint256 licenseId) private view {
         bool isOwner = false;
         bool locked = false;
@@ -265,8 +270,10 @@ contract LicenseRegistry is ILicenseRegistry {
             isOwner = record.owner == msg.sender;
             locked = record.status == IIPRegistry.Status.Frozen || record.disputeLocked;
         }
-        if (isOwner && !locked) return;
+        bool paused = isOwner && !locked && Pausable(registry).paused();
+        if (isOwner && !locked && !paused) return;
         if (IAccessControl(registry).hasRole(REGISTRAR_ROLE, msg.sender)) return;
+        if (paused) revert RegistryPaused();
         if (isOwner) revert RightLocked(tokenId);
         revert NotLicensor(msg.sender, licenseId);
     }

@@ -78,11 +78,16 @@ contract FractionVault is IFractionVault {
     }
 
     /// @inheritdoc IFractionVault
-    /// @dev Emits {CustodyLost}.
+    /// @dev A revoked (burnt) right counts as lost custody, with no holder. Emits {CustodyLost} (holder zero for a
+    /// burnt right).
     function syncCustody(uint256 tokenId) external {
         address shareToken = _shareTokens[tokenId];
         if (shareToken == address(0)) revert NotFractionalized(tokenId);
-        address holder = IERC721(registry).ownerOf(tokenId);
+        address holder;
+        // `ownerOf` reverts only for a token that does not exist: here, a right the registry revoked.
+        try IERC721(registry).ownerOf(tokenId) returns (address owner) {
+            holder = owner;
+        } catch {}
         if (holder == address(this)) revert CustodyHeld(tokenId);
         delete _shareTokens[tokenId];
         emit CustodyLost(tokenId, shareToken, holder);

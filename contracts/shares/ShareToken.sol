@@ -211,10 +211,12 @@ contract ShareToken is ERC20, ReentrancyGuardTransient, IShareToken {
 
     /// @inheritdoc IShareToken
     /// @dev The supply S is fixed at the first distribution. A zero amount changes nothing.
-    /// Requirements: caller is the royalty vault; at most MAX_ROYALTY_CURRENCIES currencies; the cumulative amount
+    /// Requirements: caller is the royalty vault; `currency` is not this share token (its dust, held here, would
+    /// block redemption of the whole supply: {InvalidRoyaltyCurrency}); at most MAX_ROYALTY_CURRENCIES currencies; the cumulative amount
     /// in `currency` stays below 2**120. Emits {RoyaltyDistributed}.
     function distributeRoyalty(address currency, uint256 amount) external {
         if (msg.sender != royaltyVault) revert OnlyRoyaltyVault(msg.sender);
+        if (currency == address(this)) revert InvalidRoyaltyCurrency(currency);
         if (amount == 0) return;
         uint256 paid = _royaltyPaid[currency];
         if (amount >= _CUMULATIVE_BOUND - paid) revert RoyaltyTotalTooLarge(currency, paid, amount);

@@ -156,6 +156,18 @@ def test_set_settings_refuses_invalid_bond(
         disputes.setSettings(bond_token, amount, True, True, {"from": admin})
 
 
+@pytest.mark.parametrize("token_name", ["zero", "stablecoin"])
+def test_set_settings_refuses_transfer_lock_without_bond(
+    disputes: Any, stablecoin: Any, admin: Any, token_name: str
+) -> None:
+    """A free locking dispute would let anybody lock any right."""
+    bond_token = stablecoin if token_name == "stablecoin" else ZERO_ADDRESS
+    with reverts("InvalidSettings", bond_token, 0):
+        disputes.setSettings(bond_token, 0, True, True, {"from": admin})
+    with reverts("InvalidSettings", bond_token, 0):
+        disputes.setSettings(bond_token, 0, False, True, {"from": admin})
+
+
 def test_set_settings_accepts_the_largest_bond(disputes: Any, stablecoin: Any, admin: Any) -> None:
     disputes.setSettings(stablecoin, 2**96 - 1, True, True, {"from": admin})
     assert disputes.settings()[1] == 2**96 - 1

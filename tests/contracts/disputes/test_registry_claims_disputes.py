@@ -391,3 +391,41 @@ def test_revoked_claim_is_claimed_again(
     self_declare(registry, bob, again, salt=SALT)
     assert registry.ownerOf(claimed) == bob
     assert registry.recordOf(claimed)["selfDeclared"] is True
+
+
+def test_revoked_claim_releases_the_bundle_it_squatted(
+    registry: Any, registrar: Any, alice: Any, bob: Any, carol: Any, new_registration: Any
+) -> None:
+    """A squatter self-declared another right over the victim's bundle; once a ruling revokes the claim, the
+    bundle registers under the victim's right (by a registrar, or by a claim)."""
+    victim = new_registration()
+    squatted = new_registration(content_hash=victim.content_hash)
+    squatter = self_declare(registry, bob, squatted, salt=SALT)
+    assert registry.tokenOfContent(victim.content_hash) == squatter
+    registry.revoke(squatter, ORDER, {"from": registrar})
+    assert registry.tokenOfContent(victim.content_hash) == 0
+
+    registry.register(alice, victim.as_tuple(), {"from": registrar})
+    assert registry.tokenOfContent(victim.content_hash) == victim.right_id
+    assert registry.ownerOf(victim.right_id) == alice
+
+
+def test_revoked_claim_releases_the_bundle_to_a_later_claim(
+    registry: Any, registrar: Any, bob: Any, carol: Any, new_registration: Any
+) -> None:
+    victim = new_registration()
+    squatter = self_declare(registry, bob, new_registration(content_hash=victim.content_hash), salt=SALT)
+    registry.revoke(squatter, ORDER, {"from": registrar})
+    assert self_declare(registry, carol, victim) == victim.right_id
+    assert registry.tokenOfContent(victim.content_hash) == victim.right_id
+
+
+def test_revoked_claim_that_lost_its_bundle_leaves_the_new_binding(
+    registry: Any, registrar: Any, alice: Any, bob: Any, new_registration: Any
+) -> None:
+    """A claim whose bundle a registrar already reclaimed does not unbind the bundle from its new right."""
+    victim = new_registration()
+    squatter = self_declare(registry, bob, new_registration(content_hash=victim.content_hash), salt=SALT)
+    registry.register(alice, victim.as_tuple(), {"from": registrar})
+    registry.revoke(squatter, ORDER, {"from": registrar})
+    assert registry.tokenOfContent(victim.content_hash) == victim.right_id

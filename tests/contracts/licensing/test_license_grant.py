@@ -223,6 +223,17 @@ def test_grant_on_dispute_locked_right_reverts(
     assert grant(right, Terms(bob)).return_value == 1
 
 
+def test_grant_while_registry_paused_reverts(
+    licenses: Any, registry: Any, right: int, grant: Callable[..., Any], guardian: Any, bob: Any
+) -> None:
+    """A guardian's pause stops a possibly compromised owner key from granting (e.g. backdated exclusives)."""
+    registry.pause({"from": guardian})
+    with reverts("RegistryPaused"):
+        grant(right, Terms(bob, exclusivity=EXCLUSIVE, start=now() - 365 * DAY))
+    registry.unpause({"from": guardian})
+    assert grant(right, Terms(bob)).return_value == 1
+
+
 def test_grant_on_expired_right_reverts(
     licenses: Any, new_right: Callable[..., int], grant: Callable[..., Any], alice: Any, bob: Any, carol: Any
 ) -> None:

@@ -74,6 +74,24 @@ def test_revoke_by_an_operator_of_the_owner_reverts(
         licenses.revoke(licensed, REASON, {"from": carol})
 
 
+def test_owner_revoke_while_registry_paused_reverts_but_registrar_may(
+    licenses: Any, registry: Any, licensed: int, alice: Any, registrar: Any, guardian: Any
+) -> None:
+    registry.pause({"from": guardian})
+    with reverts("RegistryPaused"):
+        licenses.revoke(licensed, REASON, {"from": alice})
+    tx = licenses.revoke(licensed, REASON, {"from": registrar})
+    assert tx.events["LicenseRevoked"]["by"] == registrar
+
+
+def test_stranger_revoke_while_registry_paused_still_reverts_not_licensor(
+    licenses: Any, registry: Any, licensed: int, carol: Any, guardian: Any
+) -> None:
+    registry.pause({"from": guardian})
+    with reverts("NotLicensor", carol, licensed):
+        licenses.revoke(licensed, REASON, {"from": carol})
+
+
 def test_revoke_without_reason_reverts(licenses: Any, licensed: int, alice: Any) -> None:
     with reverts("MissingHash"):
         licenses.revoke(licensed, ZERO_BYTES32, {"from": alice})

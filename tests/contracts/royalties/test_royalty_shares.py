@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from eth_utils import keccak
+import rlp
+from brownie import web3
+from eth_utils import keccak, to_checksum_address
 from registry_helpers import ZERO_ADDRESS, address_of, events_of
 from royalty_helpers import (
     CUMULATIVE_BOUND,
@@ -408,6 +410,108 @@ def test_at_most_four_royalty_currencies(
         pay(licences[-1], 10, token=currencies[-1])
     pay(licences[0], 10)  # a known currency is still welcome
     assert [shares.royaltyOwed(alice, c) for c in currencies] == [20, 10, 10, 10, 0]
+
+
+def test_revoked_licences_of_a_former_holder_cannot_fill_the_currency_slots(
+    registry: Any,
+    licenses: Any,
+    new_right: Callable[[Any], int],
+    grant: Callable[..., int],
+    fractionalize: Callable[..., Any],
+    pay: Callable[..., Any],
+    TestStablecoin: Any,  # noqa: N803
+    admin: Any,
+    alice: Any,
+    bob: Any,
+    stranger: Any,
+    usd: Any,
+) -> None:
+    """A former holder's licences in junk tokens, revoked by the new owner before fractionalizing, cannot open a
+    currency: 1 wei on each would otherwise fill all four slots for good."""
+    junk = [TestStablecoin.deploy({"from": stranger}) for _ in range(MAX_ROYALTY_CURRENCIES)]
+    right = new_right(bob)
+    junk_licences = [grant(bob, right, payment_token=token, to=stranger) for token in junk]
+    usd_licence = grant(bob, right, to=stranger)
+    registry.transferFrom(bob, alice, right, {"from": bob})
+    for license_id in [*junk_licences, usd_licence]:
+        licenses.revoke(license_id, REASON, {"from": alice})
+    shares = fractionalize(alice, right, supply=10)
+    for token, license_id in zip(junk, junk_licences, strict=True):
+        with reverts("CurrencyNotOpen", license_id, token):
+            pay(license_id, 1, token=token, payer=stranger)
+    with reverts("CurrencyNotOpen", usd_licence, usd):
+        pay(usd_licence, 1, payer=stranger)
+    assert shares.royaltyCurrencies() == []
+
+
+def test_revoked_licence_pays_late_in_an_open_currency(
+    licenses: Any,
+    new_right: Callable[[Any], int],
+    grant: Callable[..., int],
+    fractionalize: Callable[..., Any],
+    pay: Callable[..., Any],
+    TestStablecoin: Any,  # noqa: N803
+    admin: Any,
+    alice: Any,
+    usd: Any,
+) -> None:
+    right = new_right(alice)
+    open_licence = grant(alice, right)
+    revoked_usd = grant(alice, right)
+    other = TestStablecoin.deploy({"from": admin})
+    revoked_other = grant(alice, right, payment_token=other)
+    licenses.revoke(revoked_usd, REASON, {"from": alice})
+    licenses.revoke(revoked_other, REASON, {"from": alice})
+    shares = fractionalize(alice, right, supply=10)
+    with reverts("CurrencyNotOpen", revoked_usd, usd):
+        pay(revoked_usd, 10)
+    pay(open_licence, 10)  # a licence in force opens usd
+    pay(revoked_usd, 10)  # a late payment on a revoked licence in an open currency is welcome
+    with reverts("CurrencyNotOpen", revoked_other, other):
+        pay(revoked_other, 10, token=other)
+    assert shares.royaltyCurrencies() == [usd]
+    assert shares.royaltyOwed(alice, usd) == 20
+
+
+def test_revoked_licence_of_an_unfractionalized_right_still_pays_its_owner(
+    royalty_vault: Any,
+    licenses: Any,
+    new_right: Callable[[Any], int],
+    grant: Callable[..., int],
+    pay: Callable[..., Any],
+    alice: Any,
+    usd: Any,
+) -> None:
+    right = new_right(alice)
+    license_id = grant(alice, right)
+    licenses.revoke(license_id, REASON, {"from": alice})
+    pay(license_id, 10)
+    assert royalty_vault.owed(alice, usd) == 10
+
+
+def test_the_share_token_itself_is_no_royalty_currency(
+    registry: Any,
+    vault: Any,
+    royalty_vault: Any,
+    new_right: Callable[[Any], int],
+    grant: Callable[..., int],
+    fractionalize: Callable[..., Any],
+    alice: Any,
+    licensee: Any,
+) -> None:
+    """Share-denominated dust held by the share token would keep anybody from ever holding the whole supply."""
+    right = new_right(alice)
+    shares_address = to_checksum_address(
+        keccak(rlp.encode([bytes.fromhex(vault.address[2:]), web3.eth.get_transaction_count(vault.address)]))[12:]
+    )
+    license_id = grant(alice, right, payment_token=shares_address)
+    shares = fractionalize(alice, right, supply=10)
+    assert shares.address == shares_address
+    shares.transfer(licensee, 1, {"from": alice})
+    shares.approve(royalty_vault, 1, {"from": licensee})
+    with reverts("InvalidRoyaltyCurrency", shares):
+        royalty_vault.pay(license_id, 1, REPORT, {"from": licensee})
+    assert shares.balanceOf(shares) == 0 and shares.royaltyCurrencies() == []
 
 
 def test_cumulative_royalty_stays_below_two_to_the_120(

@@ -324,6 +324,21 @@ def test_sync_custody_records_a_forced_move_out(
     assert locked.shares.balanceOf(alice) == SUPPLY  # the old shares still exist, standing for nothing
 
 
+def test_sync_custody_records_a_revoked_right_as_lost(
+    registry: Any, vault: Any, registrar: Any, locked: Any, alice: Any, stranger: Any
+) -> None:
+    """A burnt right has no owner: the vault records the loss, with no holder."""
+    right = locked.token_id
+    registry.revoke(right, ORDER, {"from": registrar})
+    tx = vault.syncCustody(right, {"from": stranger})
+    assert events_of(tx) == [("CustodyLost", {"tokenId": right, "shareToken": locked.shares, "holder": ZERO_ADDRESS})]
+    assert vault.shareTokenOf(right) == ZERO_ADDRESS
+    with reverts("NotFractionalized", right):
+        vault.syncCustody(right, {"from": stranger})
+    with reverts("NotFractionalized", right):
+        vault.redeem(right, {"from": alice})
+
+
 def test_sync_custody_while_held_reverts(vault: Any, locked: Any, stranger: Any, right: int) -> None:
     with reverts("CustodyHeld", locked.token_id):
         vault.syncCustody(locked.token_id, {"from": stranger})
