@@ -83,8 +83,8 @@ contract FractionVault is IFractionVault {
     function syncCustody(uint256 tokenId) external {
         address shareToken = _shareTokens[tokenId];
         if (shareToken == address(0)) revert NotFractionalized(tokenId);
-        address holder;
-        // `ownerOf` reverts only for a token that does not exist: here, a right the registry revoked.
+        // `ownerOf` reverts only for a token that does not exist: here, a right the registry revoked (no holder).
+        address holder = address(0);
         try IERC721(registry).ownerOf(tokenId) returns (address owner) {
             holder = owner;
         } catch {}
