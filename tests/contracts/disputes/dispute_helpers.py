@@ -13,23 +13,18 @@ Builds on ``registry_helpers`` (revert capture, time, commitments) rather than r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
-from eth_abi import decode, encode
+from error_catalog import ErrorCatalog
+from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from eth_utils import function_abi_to_4byte_selector, keccak
+from eth_utils import keccak
 from registry_helpers import (
     ZERO_ADDRESS,
-    RevertCapture,
     address_of,
-    b,
     commitment_for,
-    reverts_with_data,
 )
 
 # --------------------------------------------------------------------------------------------- constants
@@ -98,73 +93,10 @@ _CONTRACTS = (
 # --------------------------------------------------------------------------------------------- errors
 
 
-@cache
-def _errors() -> tuple[dict[bytes, tuple[str, list[str]]], dict[str, tuple[bytes, list[str]]]]:
-    """Selector -> (name, types) and name -> (selector, types) over the ABIs of ``_CONTRACTS``. An error declared
-    in two interfaces with the same signature (UnknownRight) is one error; any other clash fails loudly."""
-    from brownie import project
-
-    (loaded,) = project.get_loaded_projects()
-    entries = [e for name in _CONTRACTS for e in loaded[name].abi if e["type"] == "error"]
-    entries.append({"type": "error", "name": "Error", "inputs": [{"type": "string"}]})
-    entries.append({"type": "error", "name": "Panic", "inputs": [{"type": "uint256"}]})
-    # Solady's SafeTransferLib reverts with these from assembly, so they are in no ABI.
-    entries.append({"type": "error", "name": "TransferFromFailed", "inputs": []})
-    entries.append({"type": "error", "name": "TransferFailed", "inputs": []})
-    by_selector: dict[bytes, tuple[str, list[str]]] = {}
-    by_name: dict[str, tuple[bytes, list[str]]] = {}
-    for entry in entries:
-        types = [i["type"] for i in entry["inputs"]]
-        selector = function_abi_to_4byte_selector(entry)
-        known = by_selector.setdefault(selector, (entry["name"], types))
-        assert known == (entry["name"], types), f"selector clash {entry['name']}"
-        assert by_name.setdefault(entry["name"], (selector, types)) == (selector, types), f"overload {entry['name']}"
-    return by_selector, by_name
-
-
-def _abi_value(value: Any, abi_type: str) -> Any:
-    if abi_type == "address":
-        return address_of(value)
-    if abi_type.startswith("bytes"):
-        return b(value)
-    return value
-
-
-def encode_error(name: str, *args: Any) -> bytes:
-    selector, types = _errors()[1][name]
-    assert len(args) == len(types), f"{name} takes {len(types)} arguments ({', '.join(types)}), got {len(args)}"
-    return selector + encode(types, [_abi_value(a, t) for a, t in zip(args, types, strict=True)])
-
-
-def describe_error(data: bytes) -> str:
-    if not data:
-        return "<no revert data>"
-    entry = _errors()[0].get(data[:4])
-    if entry is None:
-        return f"<unknown selector 0x{data[:4].hex()}> [data 0x{data.hex()}]"
-    name, types = entry
-    shown = ", ".join(f"0x{a.hex()}" if isinstance(a, bytes) else repr(a) for a in decode(types, data[4:]))
-    return f"{name}({shown})"
-
-
-@contextmanager
-def reverts(name: str, *args: Any) -> Iterator[RevertCapture]:
-    """Asserts that the block reverts with exactly the custom error ``name(*args)`` (name and every argument)."""
-    expected = encode_error(name, *args)
-    capture: RevertCapture | None = None
-    completed = False
-    try:
-        with reverts_with_data(expected) as capture:
-            yield capture
-            completed = True
-    except AssertionError:
-        if completed:
-            raise AssertionError(f"expected revert {describe_error(expected)}, but nothing reverted") from None
-        if capture is None or capture.exception is None:
-            raise  # the block's own assertion failed
-        raise AssertionError(
-            f"expected revert {describe_error(expected)}, got {describe_error(capture.data)}"
-        ) from None
+_CATALOG = ErrorCatalog(_CONTRACTS)
+encode_error = _CATALOG.encode
+describe_error = _CATALOG.describe
+reverts = _CATALOG.reverts
 
 
 # --------------------------------------------------------------------------------------------- events

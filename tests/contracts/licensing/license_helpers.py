@@ -12,15 +12,12 @@ Builds on ``registry_helpers`` (revert capture, events, clock):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
-from eth_abi import decode, encode
-from eth_utils import function_abi_to_4byte_selector, keccak
-from registry_helpers import ZERO_ADDRESS, ZERO_BYTES32, RevertCapture, address_of, b, reverts_with_data
+from error_catalog import ErrorCatalog
+from eth_utils import keccak
+from registry_helpers import ZERO_ADDRESS, ZERO_BYTES32, address_of, b
 
 # ILicenseRegistry.Exclusivity
 NON_EXCLUSIVE, SOLE, EXCLUSIVE = range(3)
@@ -142,68 +139,7 @@ def normalised(events: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict
 # --------------------------------------------------------------------------------------------- errors
 
 
-@cache
-def _errors() -> tuple[dict[bytes, tuple[str, list[str]]], dict[str, list[tuple[bytes, list[str]]]]]:
-    from brownie import project
-
-    (loaded,) = project.get_loaded_projects()
-    entries = [e for name in _CONTRACTS for e in loaded[name].abi if e["type"] == "error"]
-    entries.append({"type": "error", "name": "Error", "inputs": [{"type": "string"}]})
-    entries.append({"type": "error", "name": "Panic", "inputs": [{"type": "uint256"}]})
-    by_selector: dict[bytes, tuple[str, list[str]]] = {}
-    by_name: dict[str, list[tuple[bytes, list[str]]]] = {}
-    for entry in entries:
-        types = [i["type"] for i in entry["inputs"]]
-        selector = function_abi_to_4byte_selector(entry)
-        if selector in by_selector:
-            assert by_selector[selector] == (entry["name"], types), f"selector clash {entry['name']}"
-            continue
-        by_selector[selector] = (entry["name"], types)
-        by_name.setdefault(entry["name"], []).append((selector, types))
-    return by_selector, by_name
-
-
-def _abi_value(value: Any, abi_type: str) -> Any:
-    if abi_type == "address":
-        return address_of(value)
-    if abi_type.startswith("bytes"):
-        return b(value)
-    return value
-
-
-def encode_error(name: str, *args: Any) -> bytes:
-    candidates = [c for c in _errors()[1][name] if len(c[1]) == len(args)]
-    assert len(candidates) == 1, f"{name} with {len(args)} arguments: {_errors()[1][name]}"
-    selector, types = candidates[0]
-    return selector + encode(types, [_abi_value(a, t) for a, t in zip(args, types, strict=True)])
-
-
-def describe_error(data: bytes) -> str:
-    if not data:
-        return "<no revert data>"
-    entry = _errors()[0].get(data[:4])
-    if entry is None:
-        return f"<unknown selector 0x{data[:4].hex()}> [data 0x{data.hex()}]"
-    name, types = entry
-    shown = ", ".join(f"0x{a.hex()}" if isinstance(a, bytes) else repr(a) for a in decode(types, data[4:]))
-    return f"{name}({shown})"
-
-
-@contextmanager
-def reverts(name: str, *args: Any) -> Iterator[RevertCapture]:
-    """Asserts that the block reverts with exactly the custom error ``name(*args)``."""
-    expected = encode_error(name, *args)
-    capture: RevertCapture | None = None
-    completed = False
-    try:
-        with reverts_with_data(expected) as capture:
-            yield capture
-            completed = True
-    except AssertionError:
-        if completed:
-            raise AssertionError(f"expected revert {describe_error(expected)}, but nothing reverted") from None
-        if capture is None or capture.exception is None:
-            raise
-        raise AssertionError(
-            f"expected revert {describe_error(expected)}, got {describe_error(capture.data)}"
-        ) from None
+_CATALOG = ErrorCatalog(_CONTRACTS)
+encode_error = _CATALOG.encode
+describe_error = _CATALOG.describe
+reverts = _CATALOG.reverts

@@ -12,7 +12,7 @@ import pytest
 import rlp
 from brownie import web3
 from eth_utils import keccak, to_checksum_address
-from registry_helpers import ZERO_ADDRESS, address_of, events_of
+from registry_helpers import ZERO_ADDRESS, address_of, events_of, reverts_with_data
 from royalty_helpers import (
     CUMULATIVE_BOUND,
     MAX_ROYALTY_CURRENCIES,
@@ -21,7 +21,7 @@ from royalty_helpers import (
     RoyaltyModel,
     reverted_frames,
 )
-from share_helpers import MAX_UINT256, REASON, deploy_test_contract, reverts, reverts_with_data
+from share_helpers import MAX_UINT256, REASON, deploy_test_contract, reverts
 
 TRANSFER_FAILED = keccak(text="TransferFailed()")[:4]  # Solady SafeTransferLib's error (in no ABI)
 REENTRANT_CALL = keccak(text="ReentrancyGuardReentrantCall()")[:4]

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from eth_utils import keccak
-from registry_helpers import ZERO_ADDRESS, address_of, events_of, mine_at, now
+from registry_helpers import ZERO_ADDRESS, address_of, events_of, mine_at, now, reverts_with_data
 from royalty_helpers import DAY, REPORT, USD, reverted_frames
-from share_helpers import deploy_test_contract, reverts, reverts_with_data
+from share_helpers import deploy_test_contract, reverts
 
 DEED = keccak(text="assignment deed 2025-11")
 ORDER = keccak(text="court order 2025/17")

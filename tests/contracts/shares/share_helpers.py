@@ -17,25 +17,21 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from brownie import Contract, web3
-from eth_abi import decode, encode
+from error_catalog import ErrorCatalog, abi_value
+from eth_abi import encode
 from eth_account import Account
 from eth_account.messages import encode_typed_data
-from eth_utils import function_abi_to_4byte_selector, keccak
+from eth_utils import keccak
 from hexbytes import HexBytes
 from registry_helpers import (
     ZERO_ADDRESS,
-    RevertCapture,
     address_of,
-    b,
-    reverts_with_data,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -93,79 +89,10 @@ def country_of(index: int) -> bytes:
 # --------------------------------------------------------------------------------------------- errors
 
 
-@cache
-def _errors() -> tuple[dict[bytes, tuple[str, list[str]]], dict[str, list[tuple[bytes, list[str]]]]]:
-    """Selector -> (name, types) and name -> [(selector, types)] over the ABIs of ``_PROJECT_CONTRACTS``.
-
-    A name may have overloads across contracts: Solady ERC20's ``InsufficientBalance()`` (ShareToken) and
-    OpenZeppelin's ``Errors.InsufficientBalance(uint256,uint256)`` (FractionVault, through Clones)."""
-    from brownie import project
-
-    (loaded,) = project.get_loaded_projects()
-    entries = [e for name in _PROJECT_CONTRACTS for e in loaded[name].abi if e["type"] == "error"]
-    entries += _extra_error_abis
-    entries.append({"type": "error", "name": "Error", "inputs": [{"type": "string"}]})
-    entries.append({"type": "error", "name": "Panic", "inputs": [{"type": "uint256"}]})
-    by_selector: dict[bytes, tuple[str, list[str]]] = {}
-    by_name: dict[str, list[tuple[bytes, list[str]]]] = {}
-    for entry in entries:
-        types = [i["type"] for i in entry["inputs"]]
-        selector = function_abi_to_4byte_selector(entry)
-        if selector in by_selector:
-            # The same error declared twice (NotTokenOwner in IIPRegistry and IFractionVault) is one error.
-            assert by_selector[selector] == (entry["name"], types), f"selector clash {entry['name']}"
-            continue
-        by_selector[selector] = (entry["name"], types)
-        by_name.setdefault(entry["name"], []).append((selector, types))
-    return by_selector, by_name
-
-
-def _abi_value(value: Any, abi_type: str) -> Any:
-    if abi_type == "address":
-        return address_of(value)
-    if abi_type.startswith("bytes"):
-        return b(value)
-    return value
-
-
-def encode_error(name: str, *args: Any) -> bytes:
-    """ABI encoding of the custom error ``name(args)``; among overloads, the one taking ``len(args)`` arguments."""
-    candidates = [c for c in _errors()[1][name] if len(c[1]) == len(args)]
-    assert len(candidates) == 1, f"{name} with {len(args)} arguments: {_errors()[1][name]}"
-    selector, types = candidates[0]
-    return selector + encode(types, [_abi_value(a, t) for a, t in zip(args, types, strict=True)])
-
-
-def describe_error(data: bytes) -> str:
-    if not data:
-        return "<no revert data>"
-    entry = _errors()[0].get(data[:4])
-    if entry is None:
-        return f"<unknown selector 0x{data[:4].hex()}> [data 0x{data.hex()}]"
-    name, types = entry
-    shown = ", ".join(f"0x{a.hex()}" if isinstance(a, bytes) else repr(a) for a in decode(types, data[4:]))
-    return f"{name}({shown})"
-
-
-@contextmanager
-def reverts(name: str, *args: Any) -> Iterator[RevertCapture]:
-    """Asserts that the block reverts with exactly the custom error ``name(*args)`` (name and every argument),
-    using ``registry_helpers.reverts_with_data`` for the capture."""
-    expected = encode_error(name, *args)
-    capture: RevertCapture | None = None
-    completed = False
-    try:
-        with reverts_with_data(expected) as capture:
-            yield capture
-            completed = True
-    except AssertionError:
-        if completed:
-            raise AssertionError(f"expected revert {describe_error(expected)}, but nothing reverted") from None
-        if capture is None or capture.exception is None:
-            raise  # the block's own assertion failed
-        raise AssertionError(
-            f"expected revert {describe_error(expected)}, got {describe_error(capture.data)}"
-        ) from None
+_CATALOG = ErrorCatalog(_PROJECT_CONTRACTS, _extra_error_abis)
+encode_error = _CATALOG.encode
+describe_error = _CATALOG.describe
+reverts = _CATALOG.reverts
 
 
 # --------------------------------------------------------------------------------------------- EIP-712
@@ -430,7 +357,6 @@ def compiled_test_contracts() -> dict[str, dict[str, Any]]:
             if entry["type"] == "error" and entry["name"] not in known:
                 _extra_error_abis.append(entry)
                 known.add(entry["name"])
-    _errors.cache_clear()
     return artifacts
 
 
@@ -441,6 +367,6 @@ def deploy_test_contract(name: str, deployer: Any, *constructor_args: Any) -> An
     data = bytes.fromhex(artifact["bytecode"])
     if constructor is not None:
         types = [i["type"] for i in constructor["inputs"]]
-        data += encode(types, [_abi_value(a, t) for a, t in zip(constructor_args, types, strict=True)])
+        data += encode(types, [abi_value(a, t) for a, t in zip(constructor_args, types, strict=True)])
     tx = deployer.transfer(data="0x" + data.hex())
     return Contract.from_abi(name, tx.contract_address, artifact["abi"])
