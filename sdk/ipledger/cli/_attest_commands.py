@@ -86,13 +86,6 @@ AttestationIdArg = Annotated[
 ]
 
 
-def _session(target: Target, out: Output, *, sends: bool = False) -> Session:
-    session = open_ledger(target, out)
-    if sends:
-        session.signer()
-    return session
-
-
 def _claim(text: str) -> str:
     """The claim's canonical name (upper case, ``_`` for spaces and dashes), checked."""
     name = text.strip().upper().replace("-", "_").replace(" ", "_")
@@ -202,7 +195,7 @@ def add(
     name = _claim(claim)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     lifetime = parse_duration(valid_for)
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     ledger = session.ledger
     expires_at = utc(expires)
     if sign_only is not None:
@@ -257,7 +250,7 @@ def submit(
     """
     out = Output(json_)
     signed, chain_id = load_signed_attestation(file)
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     ledger = session.ledger
     if chain_id is not None and chain_id != ledger.chain_id:
         raise InvalidInputError(f"{file} was signed for chain {chain_id}, not this chain ({ledger.chain_id})")
@@ -291,7 +284,7 @@ def revoke(
     """
     out = Output(json_)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     ledger = session.ledger
     attestation = ledger.attestation(attestation_id)
     with out.progress("Revoking the attestation…"):
@@ -330,7 +323,7 @@ def cancel_nonce(
     With --json prints {"action": "attestation_nonce_cancelled", "attestor", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     attestor = session.signer().address
     with out.progress("Cancelling the nonce…"):
         result = session.ledger.cancel_attestation_nonce()
@@ -360,7 +353,7 @@ def list_attestations(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     with out.progress("Reading the attestations…"):
         attestations = session.ledger.attestations_of(token_id)
     payload = {**token_json(token_id), "attestations": [attestation_payload(item) for item in attestations]}

@@ -78,9 +78,7 @@ def _session(
     network: Network, rpc_url: str | None, registry: str | None, vault: str | None, account: str | None, out: Output
 ) -> Session:
     """A session that sends transactions (a signer is required)."""
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
-    session.signer()
-    return session
+    return open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
 
 
 def _reason(evidence_file: str | None, reason: str | None) -> Evidence:

@@ -78,8 +78,8 @@ def ensure_local_node(out: Output) -> NodeInfo:
     return info
 
 
-def open_ledger(target: Target, out: Output, *, needs_registry: bool = True) -> Session:
-    """Connects as the options say.
+def open_ledger(target: Target, out: Output, *, needs_registry: bool = True, sends: bool = False) -> Session:
+    """Connects as the options say; with ``sends`` the session must have a signer (checked before any work).
 
     ``--rpc-url`` connects to that node (``--registry`` required unless ``needs_registry`` is false); otherwise
     the local network: its node is started if needed and its registry deployed by dev0 on first use.
@@ -122,4 +122,7 @@ def open_ledger(target: Target, out: Output, *, needs_registry: bool = True) -> 
         for role, address in deployment.addresses().items():
             if address is not None:
                 extra.append((address, "tUSD" if role == "stablecoin" and ledger.chain_id == LOCAL_CHAIN_ID else role))
-    return Session(ledger=ledger, names=Names(ledger.chain_id, extra))
+    session = Session(ledger=ledger, names=Names(ledger.chain_id, extra))
+    if sends:
+        session.signer()
+    return session

@@ -12,7 +12,7 @@ from rich.text import Text
 from .._ledger import Ledger, parse_token_id
 from .._models import TokenInfo
 from .._rights_models import Dispute, DisputeOutcome, Remedy
-from ._context import Session, Target, open_ledger
+from ._context import Target, open_ledger
 from ._inputs import amount_units, evidence
 from ._options import (
     AMOUNTS_HELP,
@@ -115,13 +115,6 @@ LockOpt = Annotated[
 ]
 
 
-def _session(target: Target, out: Output, *, sends: bool = False) -> Session:
-    session = open_ledger(target, out)
-    if sends:
-        session.signer()
-    return session
-
-
 class _Bonds:
     """Bond tokens' decimals and symbols, looked up once per address."""
 
@@ -174,7 +167,7 @@ def raise_dispute(
     out = Output(json_)
     token_id = parse_token_id(token)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     ledger = session.ledger
     with out.progress("Raising the dispute…"):
         raised = ledger.raise_dispute(token_id, evidence=proof.digest)
@@ -246,7 +239,7 @@ def resolve(
             "--remedy force-transfer needs --to ACCOUNT, and only it takes one", param_hint="'--to'"
         )
     proof = evidence(ruling, reason, file_option="--ruling", text_option="--reason")
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     ledger = session.ledger
     before = ledger.dispute(dispute_id)
     recipient = ledger.address_of(to) if to is not None else None
@@ -319,7 +312,7 @@ def list_disputes(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     ledger = session.ledger
     with out.progress("Reading the disputes…"):
         disputes = ledger.disputes_of(token_id)
@@ -367,7 +360,7 @@ def settings(
     """
     out = Output(json_)
     changes = bond is not None or bond_token is not None or forfeit is not None or lock is not None
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=changes)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=changes)
     ledger = session.ledger
     current_token, current_bond, current_forfeit, current_lock = ledger.dispute_settings()
     result = None

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from .._ledger import Ledger, parse_token_id
 from .._rights_models import Exclusivity, License, parse_territory
-from ._context import Session, Target, open_ledger
+from ._context import Target, open_ledger
 from ._inputs import evidence, percent_bps, utc
 from ._options import (
     DATE_FORMATS,
@@ -167,18 +167,6 @@ AtOpt = Annotated[
 ]
 
 
-def _session(
-    target: Target,
-    out: Output,
-    *,
-    sends: bool = False,
-) -> Session:
-    session = open_ledger(target, out)
-    if sends:
-        session.signer()
-    return session
-
-
 def _exclusivity(exclusive: bool, sole: bool) -> Exclusivity:
     if exclusive and sole:
         raise typer.BadParameter("a licence is either --exclusive or --sole, not both", param_hint="'--exclusive'")
@@ -255,7 +243,7 @@ def grant(
     codes = _territories(territory)
     bps = percent_bps(royalty, option="--royalty") if royalty is not None else 0
     target = Target(network, rpc_url, registry, account, vault=vault, payment_token=payment_token)
-    session = _session(target, out, sends=True)
+    session = open_ledger(target, out, sends=True)
     ledger = session.ledger
     begins = utc(start) or dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
     terms_data = {
@@ -312,7 +300,7 @@ def revoke(
     """
     out = Output(json_)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     ledger = session.ledger
     licence = ledger.license(license_id)
     with out.progress("Revoking the licence…"):
@@ -351,7 +339,7 @@ def show(
     With --json prints the licence, as an entry of `license list`.
     """
     out = Output(json_)
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     ledger = session.ledger
     licence = ledger.license(license_id)
     now = dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
@@ -403,7 +391,7 @@ def list_licenses(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     ledger = session.ledger
     when = ledger.chain_time()
     now = dt.datetime.fromtimestamp(when, dt.UTC)
@@ -452,7 +440,7 @@ def check(
         code = parse_territory(territory)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--territory'") from None
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
     ledger = session.ledger
     answer = ledger.is_licensed(token_id, licensee, code, field_of_use=field, at=utc(at))
     payload = {**model_json(answer), "field_of_use": field}

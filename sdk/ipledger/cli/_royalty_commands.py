@@ -12,7 +12,7 @@ from rich.text import Text
 from .._exceptions import NotFoundError
 from .._ledger import Ledger, parse_token_id
 from .._models import TokenInfo, TransactionResult
-from ._context import Session, Target, open_ledger
+from ._context import Target, open_ledger
 from ._inputs import amount_units, evidence
 from ._options import (
     AMOUNTS_HELP,
@@ -86,13 +86,6 @@ OwedTokenOpt = Annotated[
 ]
 
 
-def _session(target: Target, out: Output, *, sends: bool = False) -> Session:
-    session = open_ledger(target, out)
-    if sends:
-        session.signer()
-    return session
-
-
 class _Currencies:
     """ERC-20 details (decimals, symbol) looked up once per address."""
 
@@ -149,7 +142,7 @@ def pay(
     """
     out = Output(json_)
     proof = None if report is None else evidence(report, None, file_option="--report")
-    session = _session(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
     ledger = session.ledger
     licence = ledger.license(license_id)
     currencies = _Currencies(ledger)
@@ -219,7 +212,7 @@ def claim(
         raise typer.BadParameter("give TOKEN (claim as a share holder) or --as-owner, not both", param_hint="'TOKEN'")
     token_id = parse_token_id(token) if token is not None else None
     target = Target(network, rpc_url, registry, account, vault=vault, payment_token=payment_token)
-    session = _session(target, out, sends=True)
+    session = open_ledger(target, out, sends=True)
     ledger = session.ledger
     me = session.signer().address
     currencies = _Currencies(ledger)
@@ -280,7 +273,7 @@ def owed(
     out = Output(json_)
     token_id = parse_token_id(token) if token is not None else None
     target = Target(network, rpc_url, registry, account, vault=vault, payment_token=payment_token)
-    session = _session(target, out)
+    session = open_ledger(target, out)
     ledger = session.ledger
     address = ledger.address_of(holder)
     currencies = _Currencies(ledger)
