@@ -155,6 +155,23 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     /// @inheritdoc IIPRegistry
+    /// @dev Requirements: caller has REGISTRAR_ROLE; registry not paused; at least one registration; no right or
+    /// content registered already, in the registry or earlier in the batch (a later duplicate reverts the whole
+    /// batch with the single path's error). The role is checked once; each right costs its two fresh slots, its
+    /// logs and a warm balance update. Emits {Transfer} and {RightRegistered} per right.
+    function registerBatch(address to, Registration[] calldata registrations) external onlyRole(REGISTRAR_ROLE) {
+        uint256 count = registrations.length;
+        if (count == 0) revert EmptyBatch();
+        for (uint256 i; i < count;) {
+            _register(to, registrations[i], msg.sender, 0);
+            // Cannot overflow: i < count, the length of a calldata array.
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @inheritdoc IIPRegistry
     /// @dev The signature is over the EIP-712 `Voucher` in this contract's domain (chain id and address bound);
     /// the nonce is `voucher.to`'s and is consumed. Front-running is harmless: the token always goes to
     /// `voucher.to`. Emits {Transfer} and {RightRegistered}.

@@ -129,6 +129,9 @@ interface IIPRegistry {
     /// @notice The dispute lock of `tokenId` is already `locked`.
     error DisputeLockUnchanged(uint256 tokenId, bool locked);
 
+    /// @notice A batch registration with no registrations in it.
+    error EmptyBatch();
+
     /// @notice `tokenId` is not a self-declared claim, so there is nothing to confirm.
     error NotSelfDeclared(uint256 tokenId);
 
@@ -206,6 +209,10 @@ interface IIPRegistry {
 
     /// @notice Registers a right checked by the calling registrar and mints it to `to`.
     function register(address to, Registration calldata registration) external returns (uint256 tokenId);
+
+    /// @notice Registers several rights checked by the calling registrar and mints them all to `to`, in one
+    /// transaction: all or none. Each token id is its registration's `rightId`.
+    function registerBatch(address to, Registration[] calldata registrations) external;
 
     /// @notice Registers a right with a registrar's EIP-712 voucher; the token goes to `voucher.to`.
     function registerWithVoucher(Voucher calldata voucher, bytes calldata signature)
