@@ -6,6 +6,9 @@ The whole public API is re-exported here; modules with a leading underscore are 
 from ._accounts import Signer, dev_account
 from ._amounts import format_units, parse_units
 from ._attestations import AttestationResult, SignedAttestation
+from ._bulk import InvalidBulkFileError
+from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
+from ._bulk_models import BulkMode, BulkReport, BulkRowResult, BulkStatus
 from ._compliance import parse_country
 from ._deployment import read_local_deployment, save_local_deployment
 from ._disputes import DisputeRaised
@@ -60,7 +63,7 @@ from ._index import (
     SyncResult,
     TransferRecord,
 )
-from ._ledger import ClaimTicket, Ledger, RegistrationRequest, Voucher, hash_documents, parse_token_id
+from ._ledger import ClaimTicket, Ledger, Voucher, parse_token_id
 from ._licensing import LicenseGrant
 from ._models import (
     AssetKind,
@@ -103,6 +106,7 @@ from ._report import (
     sign_report,
     verify_report_file,
 )
+from ._requests import RegistrationRequest, hash_documents
 from ._rights_models import (
     Attestation,
     ClaimType,
@@ -122,6 +126,14 @@ from ._royalties import RoyaltyPayment
 __version__ = "0.1.0"
 
 __all__ = [
+    "BulkEntry",
+    "BulkMode",
+    "BulkReport",
+    "BulkRowResult",
+    "BulkStatus",
+    "InvalidBulkFileError",
+    "InvalidRow",
+    "read_bulk_file",
     "AccountError",
     "AssetKind",
     "Attestation",

@@ -11,20 +11,20 @@ import datetime as dt
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from eth_account.messages import encode_typed_data
 from eth_utils.address import to_checksum_address
-from pydantic import ValidationError
 from web3 import Web3
 
 from ._accounts import Signer, resolve_signer
 from ._artifacts import load_artifact
 from ._attestations import AttestationsMixin
 from ._base import REGISTRY_CONTRACT, is_zero_address
+from ._bulk import BulkMixin
 from ._compliance import ComplianceMixin
 from ._deployment import (
     local_deployment_file,
@@ -50,7 +50,6 @@ from ._market import MarketMixin
 from ._models import (
     Check,
     Deployment,
-    DocumentRef,
     History,
     IPMetadata,
     RegistrationResult,
@@ -59,11 +58,11 @@ from ._models import (
     RightStatus,
     TransactionResult,
     VerificationReport,
-    parse_metadata,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
+from ._requests import METADATA_URI_PREFIX, RegistrationRequest, prepare_registration
 from ._rights_checks import dispute_check, license_check, rights_notices
 from ._rights_models import Attestation, Dispute, License
 from ._royalties import RoyaltiesMixin
@@ -83,7 +82,6 @@ __all__ = [
     "save_local_registry",
 ]
 
-METADATA_URI_PREFIX = "urn:ipledger:metadata:sha256:"
 _ROLES = {
     "admin": b"\x00" * 32,
     "registrar": Web3.keccak(text="REGISTRAR_ROLE"),
@@ -138,28 +136,6 @@ def _evidence_hash(value: bytes | str | Path, what: str) -> bytes:
 
 
 @dataclass(frozen=True)
-class RegistrationRequest:
-    """Everything the registry needs for one right, derived from metadata and documents."""
-
-    metadata: IPMetadata
-    content_hash: bytes
-    documents: tuple[DocumentRef, ...]
-    right_id: int
-    metadata_uri: str
-
-    def as_tuple(self) -> tuple[int, bytes, int, bytes, int, str]:
-        """The contract's ``Registration`` struct."""
-        return (
-            self.right_id,
-            self.content_hash,
-            self.metadata.kind.chain_value,
-            self.metadata.jurisdiction.encode("ascii"),
-            self.metadata.expiry_timestamp(),
-            self.metadata_uri,
-        )
-
-
-@dataclass(frozen=True)
 class Voucher:
     """A registrar-signed permission to register a right for ``to``; anyone may submit it."""
 
@@ -192,6 +168,7 @@ class Ledger(
     AttestationsMixin,
     DisputesMixin,
     RoyaltiesMixin,
+    BulkMixin,
 ):
     """ipledger's client: registers, moves, reads and verifies rights; fractionalizes them into shares, checks
     who may hold them, and trades them through signed orders.
@@ -399,25 +376,7 @@ class Ledger(
         self, metadata: IPMetadata, documents: Sequence[str | Path], *, metadata_uri: str | None = None
     ) -> RegistrationRequest:
         """Hashes ``documents`` and derives the right id and metadata URI; no chain access."""
-        if not documents:
-            raise InvalidInputError("a registration needs at least one document (--doc FILE)")
-        refs = tuple(_document_ref(Path(path)) for path in documents)
-        content_hash = bundle_hash(bytes.fromhex(ref.sha256) for ref in refs)
-        complete = metadata.model_copy(update={"documents": refs}) if not metadata.documents else metadata
-        complete = parse_metadata(complete.model_dump())
-        declared = {ref.sha256 for ref in complete.documents}
-        if declared != {ref.sha256 for ref in refs}:
-            raise InvalidInputError("the metadata's document list does not match the documents given")
-        uri = metadata_uri or METADATA_URI_PREFIX + complete.metadata_hash().hex()
-        if len(uri.encode("utf-8")) > 2048:
-            raise InvalidInputError("metadata URI is longer than 2048 bytes")
-        return RegistrationRequest(
-            metadata=complete,
-            content_hash=content_hash,
-            documents=refs,
-            right_id=complete.right_id(content_hash),
-            metadata_uri=uri,
-        )
+        return prepare_registration(metadata, documents, metadata_uri=metadata_uri)
 
     def _precheck(self, request: RegistrationRequest) -> None:
         """Refuses a claim on a registered right or bundle before committing, with the registry's own error.
@@ -902,16 +861,3 @@ def _registration_check(logs: Sequence[Any], record: RightRecord) -> Check:
     if not ok:
         detail = f"{len(registrations)} registration events for {len(supersessions)} supersessions"
     return Check(name="registration", ok=ok, detail=detail)
-
-
-def _document_ref(path: Path) -> DocumentRef:
-    digest = hash_file(path)
-    try:
-        return DocumentRef(name=path.name, sha256=digest.hex(), size=path.stat().st_size)
-    except ValidationError:
-        raise InvalidInputError(f"document {str(path)!r}: its name is longer than 255 characters") from None
-
-
-def hash_documents(paths: Iterable[str | Path]) -> bytes:
-    """The content hash of a bundle of files (see docs/hashing.md)."""
-    return bundle_hash(hash_file(path) for path in paths)

@@ -17,10 +17,14 @@ __all__ = ["Rpc", "RpcResponseError"]
 class RpcResponseError(NodeError):
     """The node answered a request with a JSON-RPC error."""
 
-    def __init__(self, method: str, code: int | None, message: str, *, endpoint: str | None = None) -> None:
+    def __init__(
+        self, method: str, code: int | None, message: str, *, endpoint: str | None = None, data: str | None = None
+    ) -> None:
         self.method = method
         self.code = code
         self.rpc_message = message
+        #: The error's ``data`` member when it is hex: the revert data of a call or gas estimate.
+        self.data = data
         super().__init__(f"{method} failed: {message} (code {code})", endpoint=endpoint)
 
 
@@ -42,12 +46,21 @@ class Rpc:
         return self._result(method, cast(dict[str, Any], response))
 
     def batch(self, requests_: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
-        """The results of a JSON-RPC batch, in request order."""
+        """The results of a JSON-RPC batch, in request order; the first error answer raises."""
+        results = self.batch_settled(requests_)
+        for result in results:
+            if isinstance(result, RpcResponseError):
+                raise result
+        return results
+
+    def batch_settled(self, requests_: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+        """The answers of a JSON-RPC batch, in request order: each a result, or the :class:`RpcResponseError` the
+        node answered for that request (a node that is unreachable or answers garbage raises :class:`NodeError`)."""
         if not requests_:
             return []
         make_batch = getattr(self._provider, "make_batch_request", None)
         if make_batch is None:
-            return [self.call(method, params) for method, params in requests_]
+            return [self._settled(method, params) for method, params in requests_]
         try:
             responses = make_batch([(RPCEndpoint(method), list(params)) for method, params in requests_])
         except (requests.RequestException, OSError) as exc:
@@ -56,8 +69,20 @@ class Rpc:
             raise NodeError(f"batch: malformed answer: {exc}", endpoint=self.endpoint) from None
         if not isinstance(responses, list) or len(responses) != len(requests_):
             raise NodeError("batch: the node did not answer every request", endpoint=self.endpoint)
-        by_id = sorted(responses, key=lambda item: int(item.get("id", 0)))
-        return [self._result(method, response) for (method, _), response in zip(requests_, by_id, strict=True)]
+        by_id = sorted(responses, key=lambda item: int(item.get("id", 0)) if isinstance(item, dict) else 0)
+        return [self._answer(method, response) for (method, _), response in zip(requests_, by_id, strict=True)]
+
+    def _settled(self, method: str, params: Sequence[Any]) -> Any:
+        try:
+            return self.call(method, params)
+        except RpcResponseError as error:
+            return error
+
+    def _answer(self, method: str, response: dict[str, Any]) -> Any:
+        try:
+            return self._result(method, response)
+        except RpcResponseError as error:
+            return error
 
     def _result(self, method: str, response: dict[str, Any]) -> Any:
         if not isinstance(response, dict):
@@ -66,7 +91,11 @@ class Rpc:
         if error is not None:
             code = error.get("code") if isinstance(error, dict) else None
             message = error.get("message", str(error)) if isinstance(error, dict) else str(error)
-            raise RpcResponseError(method, code, message, endpoint=self.endpoint)
+            data = error.get("data") if isinstance(error, dict) else None
+            if isinstance(data, dict):
+                data = data.get("data")
+            hex_data = data if isinstance(data, str) and data.startswith("0x") else None
+            raise RpcResponseError(method, code, message, endpoint=self.endpoint, data=hex_data)
         if "result" not in response:
             raise NodeError(f"{method}: answer without a result", endpoint=self.endpoint)
         return response["result"]

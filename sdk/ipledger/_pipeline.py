@@ -1,0 +1,259 @@
+"""Many transactions from one signer without a round trip each: estimate in a batch, sign locally, send in a row,
+collect receipts in batches.
+
+The signer's nonce is managed here: read once, then counted up locally. A window of calls is in flight at a time;
+the next window is estimated against the state the previous one left. A call whose estimate reverts is never sent
+and comes back with its decoded custom error; a refused send stops the run (the calls after it are reported as not
+sent) so no nonce gap is left behind. Signing uses eth-account, which signs with ``coincurve`` when it is installed
+(the ``fast`` extra): several times faster than the pure-Python fallback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from eth_utils.address import to_checksum_address
+
+from ._accounts import Signer
+from ._exceptions import ContractRevertError, IPLedgerError, NodeError, TransactionError
+from ._reverts import RevertDecoder
+from ._rpc import Rpc, RpcResponseError
+
+__all__ = ["CallOutcome", "PipelinedSender", "PlannedCall"]
+
+_GAS_MARGIN_NUMERATOR = 6
+_GAS_MARGIN_DENOMINATOR = 5
+_NONCE_TOO_LOW = ("nonce too low", "nonce is too low", "already known", "replacement transaction underpriced")
+
+
+@dataclass(frozen=True)
+class PlannedCall:
+    """One contract call to send: ``key`` is the caller's label for it (a row number, a batch number)."""
+
+    key: Hashable
+    to: str
+    data: str
+    action: str
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What became of a :class:`PlannedCall`: mined (``tx_hash``, ``block``, ``gas_used``) or ``error``."""
+
+    call: PlannedCall
+    tx_hash: str | None = None
+    block: int | None = None
+    gas_used: int | None = None
+    error: IPLedgerError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class _Sent:
+    call: PlannedCall
+    tx_hash: str
+
+
+class PipelinedSender:
+    """Sends calls from ``signer`` in windows of ``window`` transactions; see the module docstring."""
+
+    def __init__(
+        self,
+        rpc: Rpc,
+        decoder: RevertDecoder,
+        signer: Signer,
+        *,
+        chain_id: int,
+        window: int = 64,
+        receipt_timeout: float = 120.0,
+        poll_interval: float = 0.02,
+    ) -> None:
+        if window < 1:
+            raise ValueError("window must be at least 1")
+        self._rpc = rpc
+        self._decoder = decoder
+        self._signer = signer
+        self._address = to_checksum_address(signer.address)
+        self._chain_id = chain_id
+        self._window = window
+        self._receipt_timeout = receipt_timeout
+        self._poll_interval = poll_interval
+        self._nonce: int | None = None
+
+    # ------------------------------------------------------------------ nonces
+
+    def in_flight(self) -> int:
+        """How many of the signer's transactions the node holds unmined (pending nonce minus mined nonce)."""
+        pending, latest = self._rpc.batch(
+            [
+                ("eth_getTransactionCount", [self._address, "pending"]),
+                ("eth_getTransactionCount", [self._address, "latest"]),
+            ]
+        )
+        return max(0, int(pending, 16) - int(latest, 16))
+
+    def wait_for_in_flight(self, timeout: float = 120.0) -> int:
+        """Waits until none of the signer's transactions is pending; returns how many were. A killed earlier run may
+        have left transactions in the node's pool: their effects must be on chain before anyone decides what is left
+        to send, or the same work would be sent twice."""
+        first = waiting = self.in_flight()
+        deadline = time.monotonic() + timeout
+        while waiting:
+            if time.monotonic() > deadline:
+                raise TransactionError(
+                    f"{waiting} transaction(s) from {self._address} are still pending after {timeout:.0f} s; wait for "
+                    "them (or replace them) before running again"
+                )
+            time.sleep(max(self._poll_interval, 0.1))
+            waiting = self.in_flight()
+        return first
+
+    def _next_nonce(self) -> int:
+        if self._nonce is None:
+            self._nonce = int(self._rpc.call("eth_getTransactionCount", [self._address, "pending"]), 16)
+        nonce = self._nonce
+        self._nonce += 1
+        return nonce
+
+    # ------------------------------------------------------------------ sending
+
+    def run(
+        self, calls: Sequence[PlannedCall], *, on_outcome: Callable[[CallOutcome], None] | None = None
+    ) -> list[CallOutcome]:
+        """Sends every call and returns their outcomes in the calls' order."""
+        outcomes: list[CallOutcome] = []
+        for outcome in self.iter_run(calls):
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        order = {id(call): position for position, call in enumerate(calls)}
+        return sorted(outcomes, key=lambda outcome: order[id(outcome.call)])
+
+    def iter_run(self, calls: Sequence[PlannedCall]) -> Iterator[CallOutcome]:
+        """Sends every call, yielding each outcome as it is known (refused estimates first, then receipts)."""
+        for start in range(0, len(calls), self._window):
+            window = calls[start : start + self._window]
+            sent, outcomes, stopped = self._send_window(window)
+            yield from outcomes
+            yield from self._receipts(sent)
+            if stopped is not None:
+                for call in calls[start + self._window :]:
+                    yield CallOutcome(call, error=stopped)
+                return
+
+    def _send_window(self, window: Sequence[PlannedCall]) -> tuple[list[_Sent], list[CallOutcome], NodeError | None]:
+        estimates = self._rpc.batch_settled(
+            [("eth_estimateGas", [{"from": self._address, "to": call.to, "data": call.data}]) for call in window]
+        )
+        base_fee, priority = self._fees()
+        sent: list[_Sent] = []
+        outcomes: list[CallOutcome] = []
+        for position, (call, estimate) in enumerate(zip(window, estimates, strict=True)):
+            if isinstance(estimate, RpcResponseError):
+                outcomes.append(CallOutcome(call, error=self._refusal(call, estimate)))
+                continue
+            gas = int(estimate, 16) * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR
+            try:
+                sent.append(_Sent(call, self._sign_and_send(call, gas, base_fee, priority)))
+            except NodeError as error:
+                stopped = NodeError(
+                    f"{call.action}: not sent: {error}; the calls after it were not sent either (run again to "
+                    "send them)",
+                    endpoint=self._rpc.endpoint,
+                )
+                outcomes.append(CallOutcome(call, error=stopped))
+                outcomes += [CallOutcome(later, error=stopped) for later in window[position + 1 :]]
+                return sent, outcomes, stopped
+        return sent, outcomes, None
+
+    def _fees(self) -> tuple[int, int]:
+        block, priority = self._rpc.batch(
+            [("eth_getBlockByNumber", ["latest", False]), ("eth_maxPriorityFeePerGas", [])]
+        )
+        return int(block.get("baseFeePerGas") or "0x0", 16), int(priority, 16)
+
+    def _sign_and_send(self, call: PlannedCall, gas: int, base_fee: int, priority: int) -> str:
+        for attempt in range(2):
+            transaction: dict[str, Any] = {
+                "type": 2,
+                "chainId": self._chain_id,
+                "nonce": self._next_nonce(),
+                "to": to_checksum_address(call.to),
+                "data": call.data,
+                "value": 0,
+                "gas": gas,
+                "maxPriorityFeePerGas": priority,
+                "maxFeePerGas": 2 * base_fee + priority,
+            }
+            raw = self._signer.account.sign_transaction(transaction).raw_transaction
+            try:
+                return str(self._rpc.call("eth_sendRawTransaction", ["0x" + bytes(raw).hex()]))
+            except RpcResponseError as error:
+                # Another sender used our nonce (a second process with the same key): count again from the node.
+                if attempt == 0 and any(text in error.rpc_message.lower() for text in _NONCE_TOO_LOW):
+                    self._nonce = None
+                    continue
+                self._nonce = None
+                raise NodeError(f"the node refused the transaction: {error.rpc_message}") from None
+        raise AssertionError("unreachable")
+
+    def _refusal(self, call: PlannedCall, error: RpcResponseError) -> IPLedgerError:
+        if error.data is not None or "revert" in error.rpc_message.lower():
+            return self._decoder.decode(error.data, action=call.action)
+        return NodeError(f"{call.action}: gas estimate failed: {error.rpc_message}", endpoint=self._rpc.endpoint)
+
+    # ------------------------------------------------------------------ receipts
+
+    def _receipts(self, sent: Sequence[_Sent]) -> Iterator[CallOutcome]:
+        waiting = list(sent)
+        deadline = time.monotonic() + self._receipt_timeout
+        while waiting:
+            answers = self._rpc.batch_settled([("eth_getTransactionReceipt", [item.tx_hash]) for item in waiting])
+            still: list[_Sent] = []
+            for item, receipt in zip(waiting, answers, strict=True):
+                if isinstance(receipt, RpcResponseError) or receipt is None:
+                    still.append(item)
+                else:
+                    yield self._outcome(item, receipt)
+            waiting = still
+            if waiting:
+                if time.monotonic() > deadline:
+                    for item in waiting:
+                        yield CallOutcome(
+                            item.call,
+                            tx_hash=item.tx_hash,
+                            error=TransactionError(
+                                f"{item.call.action}: not mined within {self._receipt_timeout:.0f} s (still pending; "
+                                "a later run waits for it)",
+                                tx_hash=item.tx_hash,
+                            ),
+                        )
+                    return
+                time.sleep(self._poll_interval)
+
+    def _outcome(self, item: _Sent, receipt: dict[str, Any]) -> CallOutcome:
+        block = int(receipt["blockNumber"], 16)
+        gas_used = int(receipt["gasUsed"], 16)
+        if int(receipt["status"], 16) == 1:
+            return CallOutcome(item.call, tx_hash=item.tx_hash, block=block, gas_used=gas_used)
+        return CallOutcome(
+            item.call, tx_hash=item.tx_hash, block=block, gas_used=gas_used, error=self._replay(item, block)
+        )
+
+    def _replay(self, item: _Sent, block: int) -> IPLedgerError:
+        """The revert of a mined, failed transaction: the call replayed on the state before its block."""
+        request = {"from": self._address, "to": item.call.to, "data": item.call.data}
+        answer = self._rpc.batch_settled([("eth_call", [request, hex(block - 1)])])[0]
+        if isinstance(answer, RpcResponseError):
+            error: ContractRevertError = self._decoder.decode(answer.data, action=item.call.action)
+            error.tx_hash = item.tx_hash
+            return error
+        return TransactionError(
+            f"{item.call.action}: transaction failed (out of gas or state changed)", tx_hash=item.tx_hash
+        )

@@ -1,0 +1,77 @@
+"""A registration prepared off chain: documents hashed, metadata validated, right id and metadata URI derived."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ._exceptions import InvalidInputError
+from ._hashing import bundle_hash, hash_file
+from ._models import DocumentRef, IPMetadata, parse_metadata
+
+__all__ = ["METADATA_URI_PREFIX", "RegistrationRequest", "hash_documents", "prepare_registration"]
+
+METADATA_URI_PREFIX = "urn:ipledger:metadata:sha256:"
+
+
+@dataclass(frozen=True)
+class RegistrationRequest:
+    """Everything the registry needs for one right, derived from metadata and documents."""
+
+    metadata: IPMetadata
+    content_hash: bytes
+    documents: tuple[DocumentRef, ...]
+    right_id: int
+    metadata_uri: str
+
+    def as_tuple(self) -> tuple[int, bytes, int, bytes, int, str]:
+        """The contract's ``Registration`` struct."""
+        return (
+            self.right_id,
+            self.content_hash,
+            self.metadata.kind.chain_value,
+            self.metadata.jurisdiction.encode("ascii"),
+            self.metadata.expiry_timestamp(),
+            self.metadata_uri,
+        )
+
+
+def prepare_registration(
+    metadata: IPMetadata, documents: Sequence[str | Path], *, metadata_uri: str | None = None
+) -> RegistrationRequest:
+    """Hashes ``documents`` and derives the right id and metadata URI; no chain access."""
+    if not documents:
+        raise InvalidInputError("a registration needs at least one document (--doc FILE)")
+    refs = tuple(_document_ref(Path(path)) for path in documents)
+    content_hash = bundle_hash(bytes.fromhex(ref.sha256) for ref in refs)
+    complete = metadata.model_copy(update={"documents": refs}) if not metadata.documents else metadata
+    complete = parse_metadata(complete.model_dump())
+    declared = {ref.sha256 for ref in complete.documents}
+    if declared != {ref.sha256 for ref in refs}:
+        raise InvalidInputError("the metadata's document list does not match the documents given")
+    uri = metadata_uri or METADATA_URI_PREFIX + complete.metadata_hash().hex()
+    if len(uri.encode("utf-8")) > 2048:
+        raise InvalidInputError("metadata URI is longer than 2048 bytes")
+    return RegistrationRequest(
+        metadata=complete,
+        content_hash=content_hash,
+        documents=refs,
+        right_id=complete.right_id(content_hash),
+        metadata_uri=uri,
+    )
+
+
+def _document_ref(path: Path) -> DocumentRef:
+    digest = hash_file(path)
+    try:
+        return DocumentRef(name=path.name, sha256=digest.hex(), size=path.stat().st_size)
+    except ValidationError:
+        raise InvalidInputError(f"document {str(path)!r}: its name is longer than 255 characters") from None
+
+
+def hash_documents(paths: Iterable[str | Path]) -> bytes:
+    """The content hash of a bundle of files (see docs/hashing.md)."""
+    return bundle_hash(hash_file(path) for path in paths)
