@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from eth_abi.abi import decode
+from web3 import Web3
 
 from ._base import LedgerBase
 from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
@@ -40,6 +41,7 @@ DEFAULT_BATCH_SIZE = 100
 #: Single registrations in flight at a time by default.
 DEFAULT_WINDOW = 64
 _LOOKUP_CHUNK = 500
+_REGISTRAR_ROLE = Web3.keccak(text="REGISTRAR_ROLE")
 _CONFLICTS = {"RightAlreadyRegistered", "ContentAlreadyRegistered"}
 
 Progress = Callable[[int, int], None]
@@ -130,6 +132,7 @@ class BulkMixin(LedgerBase):
             raise InvalidBulkFileError(
                 f"{len(invalid)} of {total} rows are invalid, nothing was sent: {first}{more}", report
             )
+        self._require_registrar(signer.address)
         done = len(invalid)
         if on_progress is not None:
             on_progress(done, total)
@@ -157,6 +160,16 @@ class BulkMixin(LedgerBase):
         return finish(counter["transactions"], counter["gas"], waited)
 
     # ------------------------------------------------------------------ preparing
+
+    def _require_registrar(self, account: str) -> None:
+        """Refuses a signer without the registrar role before anything is sent (every batch would revert)."""
+        if not self._read(self.registry.functions.hasRole(_REGISTRAR_ROLE, account), "check registrar"):
+            raise self._refuse(
+                "AccessControlUnauthorizedAccount(address,bytes32)",
+                ["address", "bytes32"],
+                [account, _REGISTRAR_ROLE],
+                "register in bulk",
+            )
 
     def _prepare_rows(
         self, parsed: Sequence[BulkEntry | InvalidRow], workers: int | None

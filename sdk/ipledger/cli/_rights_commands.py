@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
+from .._bulk_models import BulkMode
 from .._exceptions import UnauthorizedError
 from .._hashing import official_identifier
 from .._ledger import parse_token_id
 from .._models import TransactionResult
+from ._bulk_register import register_batch
 from ._context import Session, Target, open_ledger
 from ._errors import CliError
 from ._inputs import Evidence, build_metadata, evidence, require_documents
@@ -50,6 +53,64 @@ UriOpt = Annotated[
         help="Where the metadata JSON is published (default: urn:ipledger:metadata:sha256: and its hash).",
     ),
 ]
+BatchOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--batch",
+        metavar="FILE",
+        help="Register every right of a CSV or JSON Lines file (columns: the metadata fields, documents, to, uri; "
+        "see docs/bulk.md). Resumable: run it again after any failure.",
+        rich_help_panel="Bulk registration",
+    ),
+]
+ResultsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--results",
+        metavar="FILE",
+        help="Where --batch writes one line per input row: token id or error (.csv or .jsonl; default beside "
+        "the input, NAME.results.csv or .jsonl).",
+        rich_help_panel="Bulk registration",
+    ),
+]
+ModeOpt = Annotated[
+    BulkMode,
+    typer.Option(
+        "--mode",
+        help="batch: up to --batch-size rights per registerBatch transaction; single: one register transaction "
+        "per right, pipelined.",
+        case_sensitive=False,
+        rich_help_panel="Bulk registration",
+    ),
+]
+BatchSizeOpt = Annotated[
+    int,
+    typer.Option(
+        "--batch-size",
+        min=1,
+        max=1000,
+        help="Rights per registerBatch transaction.",
+        rich_help_panel="Bulk registration",
+    ),
+]
+InFlightOpt = Annotated[
+    int,
+    typer.Option(
+        "--in-flight",
+        min=1,
+        max=1024,
+        help="Transactions sent before waiting for their receipts.",
+        rich_help_panel="Bulk registration",
+    ),
+]
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Register the valid rows even if some are invalid (by default one invalid row stops the file).",
+        rich_help_panel="Bulk registration",
+    ),
+]
 ClaimOpt = Annotated[
     bool,
     typer.Option(
@@ -73,13 +134,20 @@ def register(
     kind: KindOpt = None,
     jurisdiction: JurisdictionOpt = None,
     number: NumberOpt = None,
+    batch: BatchOpt = None,
+    results: ResultsOpt = None,
+    mode: ModeOpt = BulkMode.BATCH,
+    batch_size: BatchSizeOpt = 100,
+    in_flight: InFlightOpt = 64,
+    skip_invalid: SkipInvalidOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Register a right: hash its documents, validate its metadata and mint its token.
+    """Register a right: hash its documents, validate its metadata and mint its token. With --batch FILE, register
+    every right of a file.
 
     The token id is derived from the right's official identifier (kind, jurisdiction, number), so a right
     can be registered only once; the documents stay on your machine, only their SHA-256 goes on chain.
@@ -92,8 +160,34 @@ def register(
 
     With --json prints {"token_id", "token_id_dec", "content_hash", "owner", "tx_hash", "block", "gas_used",
     "metadata_uri", "self_declared", "registrar", "identifier", "documents", "metadata", "registry", "chain_id"}.
+
+    --batch FILE (a registrar's path): every row is validated and its documents hashed before anything is sent;
+    rows already on chain are skipped, so running it again after a failure or an interruption registers exactly
+    what is missing. Exits 1 unless every row (every valid row, with --skip-invalid) is registered. With --json prints {"source", "results_file", "mode",
+    "rows", one count per status ("registered", "already_registered", "failed", "invalid", "pending", "not_sent"),
+    "complete", "transactions", "gas_used", "seconds", "waited_for_pending", "registry", "chain_id", "results"}.
     """
     out = Output(json_)
+    if batch is not None:
+        given = [
+            name for name, value in _single_options(metadata, docs, to, uri, claim, title, kind, jurisdiction, number)
+        ]
+        if given:
+            raise typer.BadParameter(
+                f"--batch takes every right from its file; {', '.join(given)} cannot be used with it",
+                param_hint="'--batch'",
+            )
+        register_batch(
+            out,
+            Target(network, rpc_url, registry, account),
+            batch,
+            results=results,
+            mode=mode,
+            batch_size=batch_size,
+            window=in_flight,
+            skip_invalid=skip_invalid,
+        )
+        return
     right = build_metadata(metadata, title=title, kind=kind, jurisdiction=jurisdiction, number=number)
     documents = require_documents(docs)
     if claim and to is not None:
@@ -146,6 +240,12 @@ def register(
         out.note(f"Next: ipledger show {result.token_id_hex}{target.command_options()}")
 
     out.result(payload, human)
+
+
+def _single_options(*values: Any) -> list[tuple[str, Any]]:
+    """The single-registration options given, by their flag."""
+    flags = ("--metadata", "--doc", "--to", "--uri", "--claim", "--title", "--kind", "--jurisdiction", "--number")
+    return [(flag, value) for flag, value in zip(flags, values, strict=True) if value not in (None, False, [])]
 
 
 def _owner_hint(session: Session, token: int, exc: UnauthorizedError) -> CliError:

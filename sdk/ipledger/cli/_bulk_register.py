@@ -1,0 +1,130 @@
+"""``ipledger register --batch FILE``: many rights from a CSV or JSON Lines file, with a progress bar, a summary and
+a results file mapping each input row to its token id or its error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .._bulk import InvalidBulkFileError
+from .._bulk_models import BulkMode, BulkReport, BulkStatus
+from .._ledger import Ledger
+from ._context import Target, open_ledger
+from ._errors import CliError
+from ._output import Output
+
+__all__ = ["register_batch", "results_path_for"]
+
+_STATUS_LABELS = {
+    BulkStatus.REGISTERED: "registered now",
+    BulkStatus.ALREADY_REGISTERED: "already on chain (skipped)",
+    BulkStatus.FAILED: "refused by the registry",
+    BulkStatus.INVALID: "invalid rows",
+    BulkStatus.PENDING: "sent, not yet mined",
+    BulkStatus.NOT_SENT: "not sent",
+}
+
+
+def results_path_for(source: Path) -> Path:
+    """The default results file: beside the input, ``<name>.results.jsonl`` (``.csv`` for a CSV input)."""
+    suffix = ".csv" if source.suffix.lower() == ".csv" else ".jsonl"
+    return source.with_name(f"{source.stem}.results{suffix}")
+
+
+def register_batch(
+    out: Output,
+    target: Target,
+    source: Path,
+    *,
+    results: Path | None,
+    mode: BulkMode,
+    batch_size: int,
+    window: int,
+    skip_invalid: bool,
+) -> None:
+    """Runs a bulk registration and prints its summary; exits non-zero unless every row (every valid row, with
+    ``skip_invalid``) is on chain."""
+    session = open_ledger(target, out, sends=True)
+    ledger = session.ledger
+    results_file = results or results_path_for(source)
+    try:
+        report = _run(out, ledger, source, results_file, mode, batch_size, window, skip_invalid)
+    except InvalidBulkFileError as error:
+        out.note(f"Row results: {results_file}")
+        raise CliError(f"{error} (fix the rows, or pass --skip-invalid to register the valid ones)") from None
+    payload = _payload(report, results_file, ledger.registry_address, ledger.chain_id)
+
+    def human() -> None:
+        summary = report.summary()
+        rate = len(report.rows) / report.seconds if report.seconds else 0.0
+        out.line(
+            f"{len(report.rows)} rows from {source.name}: {summary['registered']} registered now, "
+            f"{summary['already-registered']} already on chain, in {report.transactions} transaction(s) "
+            f"({report.mode.value} mode, {report.seconds:.1f} s, {rate:,.0f} rows/s, gas {report.gas_used:,})."
+        )
+        table = Table(show_header=False, box=None, pad_edge=False)
+        for status, label in _STATUS_LABELS.items():
+            if summary[status.value]:
+                table.add_row(f"  {label}", f"{summary[status.value]:,}")
+        out.print(table)
+        for row in [row for row in report.rows if not row.done][:10]:
+            out.line(f"  row {row.row}: {row.status.value}: {row.error}")
+        if report.waited_for_pending:
+            out.note(f"Waited first for {report.waited_for_pending} transaction(s) of an earlier run.")
+        out.note(f"Row results: {results_file}")
+
+    out.result(payload, human)
+    excused = {BulkStatus.INVALID} if skip_invalid else set()
+    unfinished = [row for row in report.rows if not row.done and row.status not in excused]
+    if unfinished:
+        raise CliError(f"{len(unfinished)} of {len(report.rows)} rows are not registered; see {results_file}")
+
+
+def _run(
+    out: Output,
+    ledger: Ledger,
+    source: Path,
+    results_file: Path,
+    mode: BulkMode,
+    batch_size: int,
+    window: int,
+    skip_invalid: bool,
+) -> BulkReport:
+    options: dict[str, Any] = {
+        "mode": mode,
+        "batch_size": batch_size,
+        "window": window,
+        "results": results_file,
+        "skip_invalid": skip_invalid,
+    }
+    if out.json_mode or not out.err.is_terminal:
+        return ledger.register_bulk(source, **options)
+    columns = (TextColumn("Registering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=out.err, transient=True) as progress:
+        task = progress.add_task("rows", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return ledger.register_bulk(source, on_progress=advance, **options)
+
+
+def _payload(report: BulkReport, results_file: Path, registry: str, chain_id: int) -> dict[str, Any]:
+    return {
+        "source": report.source,
+        "results_file": str(results_file),
+        "mode": report.mode.value,
+        "rows": len(report.rows),
+        **{status.value.replace("-", "_"): count for status, count in ((s, report.count(s)) for s in BulkStatus)},
+        "complete": report.complete,
+        "transactions": report.transactions,
+        "gas_used": report.gas_used,
+        "seconds": report.seconds,
+        "waited_for_pending": report.waited_for_pending,
+        "registry": registry,
+        "chain_id": chain_id,
+        "results": [row.model_dump(mode="json") for row in report.rows],
+    }
