@@ -163,9 +163,10 @@ def register(
 
     --batch FILE (a registrar's path): every row is validated and its documents hashed before anything is sent;
     rows already on chain are skipped, so running it again after a failure or an interruption registers exactly
-    what is missing. Exits 1 unless every row (every valid row, with --skip-invalid) is registered. With --json prints {"source", "results_file", "mode",
-    "rows", one count per status ("registered", "already_registered", "failed", "invalid", "pending", "not_sent"),
-    "complete", "transactions", "gas_used", "seconds", "waited_for_pending", "registry", "chain_id", "results"}.
+    what is missing. Exits 1 unless every row (every valid row, with --skip-invalid) is registered. With --json
+    prints {"source", "results_file", "mode", "rows", one count per status ("registered", "already_registered",
+    "failed", "invalid", "pending", "not_sent"), "complete", "transactions", "gas_used", "seconds",
+    "waited_for_pending", "registry", "chain_id", "results"}.
     """
     out = Output(json_)
     if batch is not None:
