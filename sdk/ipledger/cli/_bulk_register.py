@@ -53,8 +53,9 @@ def register_batch(
     try:
         report = _run(out, ledger, source, results_file, mode, batch_size, window, skip_invalid)
     except InvalidBulkFileError as error:
-        out.note(f"Row results: {results_file}")
-        raise CliError(f"{error} (fix the rows, or pass --skip-invalid to register the valid ones)") from None
+        raise CliError(
+            f"{error} (row results in {results_file}; fix the rows, or pass --skip-invalid to register the valid ones)"
+        ) from None
     payload = _payload(report, results_file, ledger.registry_address, ledger.chain_id)
 
     def human() -> None:
