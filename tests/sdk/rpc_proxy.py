@@ -45,12 +45,12 @@ class LimitingProxy:
 def limiting_proxy(upstream: str, *, max_blocks: int) -> Iterator[tuple[str, LimitingProxy]]:
     """Runs a :class:`LimitingProxy` on a free loopback port; yields its URL and the proxy."""
     proxy = LimitingProxy(upstream, max_blocks=max_blocks)
-    with _serve(proxy) as url:
+    with serve(proxy) as url:
         yield url, proxy
 
 
 @contextmanager
-def _serve(proxy: LimitingProxy) -> Iterator[str]:
+def serve(proxy: LimitingProxy) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -123,7 +123,7 @@ def lying_proxy(
 ) -> Iterator[tuple[str, LyingProxy]]:
     """Runs a :class:`LyingProxy` on a free loopback port; yields its URL and the proxy."""
     proxy = LyingProxy(upstream, lie=lie, topic=topic, block=block)
-    with _serve(proxy) as url:
+    with serve(proxy) as url:
         yield url, proxy
 
 
@@ -148,5 +148,5 @@ class SideBlockProxy(LimitingProxy):
 def side_block_proxy(upstream: str, side_blocks: dict[str, dict[str, Any]]) -> Iterator[tuple[str, SideBlockProxy]]:
     """Runs a :class:`SideBlockProxy` on a free loopback port; yields its URL and the proxy."""
     proxy = SideBlockProxy(upstream, side_blocks)
-    with _serve(proxy) as url:
+    with serve(proxy) as url:
         yield url, proxy

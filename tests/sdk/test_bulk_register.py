@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bulk_support import patent_rows, write_csv, write_jsonl
@@ -15,12 +16,14 @@ from ipledger import (
     InvalidBulkFileError,
     IPMetadata,
     Ledger,
+    NodeInfo,
     UnauthorizedError,
     dev_account,
     read_bulk_file,
     right_id,
 )
 from ipledger._requests import prepare_registration
+from rpc_proxy import LimitingProxy, serve
 from web3 import Web3
 
 
@@ -212,4 +215,45 @@ def test_a_run_waits_for_the_pending_transactions_of_an_earlier_one(ledger: Ledg
         w3.provider.make_request("evm_setAutomine", [True])
     assert report.waited_for_pending == 1
     assert [row.status for row in report.rows] == [BulkStatus.ALREADY_REGISTERED] * 5 + [BulkStatus.REGISTERED] * 3
+    assert set(registrations_of(ledger, token_ids(rows)).values()) == {1}
+
+
+class RefusingProxy(LimitingProxy):
+    """Forwards everything but refuses the ``refuse``-th ``eth_sendRawTransaction`` (counting from 1), as a node
+    with a full pool would."""
+
+    def __init__(self, upstream: str, *, refuse: int) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.refuse = refuse
+        self.sends = 0
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        if request.get("method") == "eth_sendRawTransaction":
+            self.sends += 1
+            if self.sends == self.refuse:
+                return {
+                    "jsonrpc": "2.0",
+                    "id": request.get("id"),
+                    "error": {"code": -32000, "message": "txpool is full"},
+                }
+        return super().handle(request)
+
+
+def test_a_refused_send_leaves_no_gap_and_the_rerun_sends_only_that_row(
+    ledger: Ledger, anvil_node: NodeInfo, tmp_path: Path
+) -> None:
+    """The node refuses the 4th of a window of 8: its nonce is filled with an empty transfer so the 5th to 8th, which
+    the node holds, are mined; the run reports row 4 not sent and stops; a rerun registers row 4 alone."""
+    rows = patent_rows(tmp_path, 8)
+    source = write_csv(tmp_path / "rights.csv", rows)
+    proxy = RefusingProxy(anvil_node.rpc_url, refuse=4)
+    with serve(proxy) as url:
+        flaky = Ledger.connect(url, registry=ledger.registry_address, account="dev0")
+        report = flaky.register_bulk(source, mode="single", window=8)
+    statuses = [row.status for row in report.rows]
+    assert statuses == [BulkStatus.REGISTERED] * 3 + [BulkStatus.NOT_SENT] + [BulkStatus.REGISTERED] * 4
+    assert "txpool is full" in (report.rows[3].error or "")
+    again = ledger.register_bulk(source, mode="single")
+    assert again.count(BulkStatus.REGISTERED) == 1
+    assert again.rows[3].status is BulkStatus.REGISTERED
     assert set(registrations_of(ledger, token_ids(rows)).values()) == {1}
