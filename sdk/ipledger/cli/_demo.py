@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._accounts import dev_account
+from .._bulk_models import BulkStatus
 from .._exceptions import ContractRevertError
 from .._hashing import hash_file
 from .._ledger import Ledger, save_local_deployment
@@ -312,6 +313,8 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         except ContractRevertError as exc:
             act.refused = tour.refusal("registering the same patent again", exc)
 
+    portfolio = _portfolio(tour, registrar, workdir / "portfolio")
+
     for (giver, taker), deed in zip((("dev1", "dev2"), ("dev2", "dev3")), deeds, strict=True):
         with tour.act(
             f"Assign {giver} → {taker}",
@@ -402,7 +405,49 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
             "verification": model_json(shares["verification"]),
         },
         "rights_in_use": {**rights, "verification": model_json(final)},
+        "portfolio": portfolio,
         "summary": summary,
+    }
+
+
+def _portfolio(tour: Tour, registrar: Ledger, folder: Path, size: int = 20) -> dict[str, Any]:
+    """A university's portfolio registered from one CSV file in one ``registerBatch``, then the same file again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = ["title,kind,jurisdiction,number,documents,filing_date,to"]
+    for serial in range(1, size + 1):
+        (folder / f"claims-{serial}.txt").write_text(f"Claims of CN patent application 2024{serial:07d}\n", "utf-8")
+        lines.append(
+            f"Perovskite cell variant {serial},patent_application,CN,CN 2024{serial:07d}.X,claims-{serial}.txt,"
+            "2024-02-01,dev3"
+        )
+    source = folder / "portfolio.csv"
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    with tour.act(
+        f"A portfolio of {size} in one transaction",
+        f"dev3, a university, lists {size} patent applications in a CSV file. The registrar registers them all in one "
+        "registerBatch transaction (documents hashed in parallel, every row validated first), then runs the same "
+        "file again, as after an interruption: every row is found on chain and nothing is sent twice.",
+    ) as act:
+        report = registrar.register_bulk(source, results=folder / "portfolio.results.csv")
+        batches = {row.tx_hash: row for row in report.rows if row.tx_hash}
+        for row in batches.values():
+            if row.block is not None and row.gas_used is not None and row.tx_hash is not None:
+                act.record(
+                    "registerBatch", TransactionResult(tx_hash=row.tx_hash, block=row.block, gas_used=row.gas_used)
+                )
+        again = registrar.register_bulk(source)
+        per_right = report.gas_used // max(1, report.count(BulkStatus.REGISTERED))
+        act.outcome = (
+            f"{report.count(BulkStatus.REGISTERED)} rights for {tour.names.label(registrar.address_of('dev3'))} in "
+            f"{report.transactions} transaction ({per_right:,} gas per right); run again: "
+            f"{again.count(BulkStatus.ALREADY_REGISTERED)} already on chain, {again.transactions} sent"
+        )
+    return {
+        "rights": report.count(BulkStatus.REGISTERED),
+        "transactions": report.transactions,
+        "gas_used": report.gas_used,
+        "rerun_already_registered": again.count(BulkStatus.ALREADY_REGISTERED),
+        "rerun_transactions": again.transactions,
     }
 
 
