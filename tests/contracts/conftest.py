@@ -12,10 +12,13 @@ tests hold (``accounts.add``); everybody else holds nothing.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from brownie import web3
+from brownie.network.transaction import Status, TransactionReceipt
 from registry_helpers import (
     GUARDIAN_ROLE,
     REGISTRAR_ROLE,
@@ -24,8 +27,41 @@ from registry_helpers import (
     Registration,
     make_registration,
 )
+from web3.exceptions import TransactionNotFound
 
 _serial = itertools.count(1)
+
+
+def _wait_through_indexing_lag(self: TransactionReceipt, required_confs: int) -> None:
+    """Brownie's ``TransactionReceipt.wait`` with its dropped-transaction race closed.
+
+    Brownie waits until the sender's nonce passes the transaction's, then asks for the transaction once and calls it
+    dropped if the node does not know it yet. anvil updates the account state a moment before it indexes the mined
+    block's transactions; on a loaded machine that moment is long enough to fail a test ("Tx dropped without known
+    replacement"). Here the lookup is retried for up to 10 s before the transaction counts as dropped.
+    """
+    if required_confs < 1:
+        return
+    if self.confirmations > required_confs:
+        return
+    if self.nonce is not None:
+        while web3.eth.get_transaction_count(str(self.sender)) <= self.nonce:
+            time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            tx = web3.eth.get_transaction(self.txid)
+            break
+        except TransactionNotFound:
+            if self.nonce is not None and time.monotonic() > deadline:
+                self.status = Status(-2)
+                self._confirmed.set()
+                return
+            time.sleep(0.05)
+    self._await_confirmation(tx["blockNumber"], required_confs)
+
+
+TransactionReceipt.wait = _wait_through_indexing_lag  # type: ignore[method-assign]
 
 
 def pytest_configure(config: pytest.Config) -> None:
