@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gas_floor import SPECS, FloorSpec, check_floor, floor_gas
 from web3 import Web3
 from web3.contract import Contract
 
@@ -15,12 +16,30 @@ EVIDENCE = b"\x0c" * 32
 
 @dataclass
 class Row:
-    """One measured operation and the baseline it is compared with."""
+    """One measured operation beside its same-run references: a plain OpenZeppelin and a plain Solady token doing
+    the same balance transitions (``oz``, ``solady``), the theoretical floor of ``gas_floor`` (``floor``, under
+    the spec ``floor_spec``), and any other baseline (``baseline``, ``baseline_gas``: the naive registry)."""
 
     operation: str
     gas: int
     baseline: str | None = None
     baseline_gas: int | None = None
+    oz: int | None = None
+    solady: int | None = None
+    floor: int | None = None
+    floor_spec: str | None = None
+
+    @property
+    def ratio_to_floor(self) -> float | None:
+        return None if not self.floor else self.gas / self.floor
+
+    @property
+    def ratio_to_oz(self) -> float | None:
+        return None if not self.oz else self.gas / self.oz
+
+    @property
+    def ratio_to_solady(self) -> float | None:
+        return None if not self.solady else self.gas / self.solady
 
     @property
     def delta(self) -> int | None:
@@ -38,6 +57,9 @@ class Bench:
         self.w3 = Web3(Web3.HTTPProvider(rpc_url))
         self.accounts = self.w3.eth.accounts
         self._serial = 0
+        #: The input and receipt of the last transaction ``gas`` sent, for ``floor``.
+        self.last_input = b""
+        self.last_receipt: Any = None
 
     def deploy(self, abi: list[Any], bytecode: str, *args: Any) -> Contract:
         factory = self.w3.eth.contract(abi=abi, bytecode=bytecode)
@@ -46,15 +68,92 @@ class Bench:
         )
         return self.w3.eth.contract(address=receipt["contractAddress"], abi=abi)
 
-    def gas(self, call: Any, sender: int = 0) -> int:
-        receipt = self.w3.eth.wait_for_transaction_receipt(
-            call.transact({"from": self.accounts[sender], "gas": 2_000_000})
-        )
+    def gas(self, call: Any, sender: int = 0, gas_limit: int = 2_000_000) -> int:
+        tx_hash = call.transact({"from": self.accounts[sender], "gas": gas_limit})
+        receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash)
         if receipt["status"] != 1:
             raise RuntimeError(f"benchmark transaction reverted: {call.fn_name}")
+        self.last_input = bytes(self.w3.eth.get_transaction(tx_hash)["input"])
+        self.last_receipt = receipt
         return int(receipt["gasUsed"])
+
+    def floor(self, spec: str | FloorSpec, label: str | None = None) -> int:
+        """The floor (``gas_floor``) of the last transaction sent, under a named spec or an explicit one; warns
+        when it exceeds the measured gas."""
+        floor_spec = SPECS[spec] if isinstance(spec, str) else spec
+        floor = floor_gas(floor_spec, self.last_input, self.last_receipt)
+        check_floor(label or str(spec), floor, int(self.last_receipt["gasUsed"]))
+        return floor
+
+    def measured(self, call: Any, spec: str, sender: int = 0) -> tuple[int, int]:
+        """Sends ``call``; returns its gas and its floor under ``spec``."""
+        gas = self.gas(call, sender)
+        return gas, self.floor(spec)
 
     def registration(self) -> tuple[int, bytes, int, bytes, int, str]:
         self._serial += 1
         right = int.from_bytes(Web3.keccak(text=f"right {self._serial}"), "big")
         return (right, Web3.keccak(text=f"content {self._serial}"), 0, b"US", 2_200_000_000, URI)
+
+
+def token_references(bench: Bench, baselines: dict[str, Any], standard: str) -> dict[str, tuple[int, int]]:
+    """Gas and floor of a plain OpenZeppelin and a plain Solady token (``standard`` "ERC20" or "ERC721"), same
+    run: account 1 holds, account 2 receives, first fresh then existing. Keys ``"OZ fresh"``, ``"Solady
+    existing"``, and for ERC-721 also ``"OZ mint fresh"``, ``"OZ mint existing"``, ``"OZ approve"`` and ``"OZ by
+    approved"`` (account 3, approved by 2, moves to fresh account 4)."""
+    accounts = bench.accounts
+    refs: dict[str, tuple[int, int]] = {}
+
+    def measure(key: str, call: Any, sender: int, spec: str) -> None:
+        refs[key] = bench.measured(call, spec, sender)
+
+    for label in ("OZ", "Solady"):
+        artifact = baselines[f"{label}Baseline{standard}"]
+        fn = bench.deploy(artifact["abi"], artifact["bytecode"]).functions
+        if standard == "ERC20":
+            bench.gas(fn.mint(accounts[1], 10**24))
+            measure(f"{label} fresh", fn.transfer(accounts[2], 10**18), 1, "ERC-20 transfer fresh recipient")
+            measure(f"{label} existing", fn.transfer(accounts[2], 10**18), 1, "ERC-20 transfer existing recipient")
+            continue
+        measure(f"{label} mint fresh", fn.mint(accounts[1], 1), 0, "ERC-721 mint fresh holder")
+        measure(f"{label} mint existing", fn.mint(accounts[1], 2), 0, "ERC-721 mint existing holder")
+        bench.gas(fn.mint(accounts[1], 3))
+        measure(f"{label} fresh", fn.transferFrom(accounts[1], accounts[2], 1), 1, "ERC-721 transfer fresh recipient")
+        measure(
+            f"{label} existing",
+            fn.transferFrom(accounts[1], accounts[2], 2),
+            1,
+            "ERC-721 transfer existing recipient",
+        )
+        measure(f"{label} approve", fn.approve(accounts[3], 1), 2, "ERC-721 approve")
+        measure(
+            f"{label} by approved",
+            fn.transferFrom(accounts[2], accounts[4], 1),
+            3,
+            "ERC-721 transfer by approved fresh recipient",
+        )
+    return refs
+
+
+def compared(
+    bench: Bench, operation: str, gas: int, refs: dict[str, tuple[int, int]], key: str, spec: str | None
+) -> Row:
+    """A row for the transaction just sent (``gas``), beside ``refs["OZ <key>"]``, ``refs["Solady <key>"]`` and,
+    when ``spec`` names one, its own floor."""
+    return Row(
+        operation,
+        gas,
+        oz=refs[f"OZ {key}"][0],
+        solady=refs[f"Solady {key}"][0],
+        floor=None if spec is None else bench.floor(spec, operation),
+        floor_spec=spec,
+    )
+
+
+def reference_rows(refs: dict[str, tuple[int, int]], standard: str, labels: dict[str, str]) -> list[Row]:
+    """The references themselves as ``baseline:`` rows, with their floors (``labels``: key -> description)."""
+    return [
+        Row(f"baseline: {impl} {standard} {description}", *refs[f"{impl} {key}"][:1], floor=refs[f"{impl} {key}"][1])
+        for impl in ("OZ", "Solady")
+        for key, description in labels.items()
+    ]

@@ -1,31 +1,44 @@
-"""Gas of every user-facing registry function, beside OpenZeppelin baselines measured in the same run.
+"""Gas of every user-facing function, beside OpenZeppelin, Solady and a theoretical floor measured in the same run.
 
-Run ``make bench`` (or ``python benchmarks/gas.py``). It starts a fresh anvil, deploys the shipped
-``IPRegistry`` artifact and two baselines compiled from ``benchmarks/contracts/`` with the same compiler
-settings (a plain OpenZeppelin 5 ERC-721, and a naive registry: OZ URIStorage mint plus a record struct and
-two uniqueness mappings), performs each operation, and reads ``gasUsed`` (whole transaction) from receipts.
+Run ``make bench`` (or ``python benchmarks/gas.py``). It starts a fresh anvil, deploys the shipped artifacts and
+the baselines compiled from ``benchmarks/contracts/`` with the same compiler settings (plain OpenZeppelin 5 and
+Solady ERC-721 / ERC-20 tokens with an open mint, and a naive registry: OZ URIStorage mint plus a record struct
+and two uniqueness mappings), performs each operation, and reads ``gasUsed`` (whole transaction) from receipts.
+Each row carries, where they apply, the OZ and Solady figures for the same balance transitions and the floor of
+its own transaction under ``gas_floor``'s model (stated in that module's docstring).
 
-Writes ``benchmarks/results/gas.json``, ``benchmarks/results/gas.md`` and the committed ``.gas-snapshot``
-(one line per operation, so a diff shows what a change cost). Targets from the core issue are printed as
-pass/fail; nothing is asserted, the figures are the product.
+``registerBatch`` is measured beside single registrations on one registry: 100 rights to a fresh and to an
+existing holder, and the per-right cost at sizes 1, 10, 50, 100 and 200. A coverage check lists every
+nonpayable or payable function of the shipped ABIs with the rows that measure it (``COVERAGE``).
+
+Writes ``benchmarks/results/gas.json`` (``_figures.write_results``: figures, plus rows, targets, batch_curve,
+coverage and the floor model), ``benchmarks/results/gas.md`` and the committed ``.gas-snapshot`` (one line per
+operation, so a diff shows what a change cost). Targets are printed as pass/fail with the comparison each uses;
+nothing is asserted, the figures are the product (the exit status is 1 when a target is missed or a function is
+uncovered).
 """
 
 from __future__ import annotations
 
-import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from eth_account.messages import encode_typed_data
+from web3 import Web3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _bench import EVIDENCE, URI, Bench, Row  # noqa: E402
+import gas_floor  # noqa: E402
+from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_references  # noqa: E402
+from _figures import Figure, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
+from gas_admin import measure_admin  # noqa: E402
 from gas_disputes import measure_disputes  # noqa: E402
+from gas_floor import batch_spec  # noqa: E402
 from gas_licensing import measure_licensing  # noqa: E402
 from gas_royalties import measure_royalties  # noqa: E402
 from gas_shares import measure_shares, share_targets  # noqa: E402
@@ -36,23 +49,36 @@ from ipledger._ledger import VOUCHER_TYPES  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 SNAPSHOT = ROOT / ".gas-snapshot"
 
+#: registerBatch: the size of the target's batch, the sizes of the per-right curve, and a gas limit that fits the
+#: largest (anvil's block gas limit is 30,000,000).
+BATCH_SIZE = 100
+BATCH_CURVE = (1, 10, 50, 100, 200)
+BATCH_GAS_LIMIT = 29_000_000
+
+#: Marks a comparison printed pass/fail for the record: it does not set the exit status. The batch target is the
+#: fresh-holder comparison; the existing-holder one cannot reach 0.6x (its floor per right alone is above it).
+RECORD_ONLY = "for the record"
+
 
 def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     """Every registry operation, in an order that gives each the holder state it names."""
     registry_artifact = load_artifact("IPRegistry")
-    oz = bench.deploy(baselines["OZBaselineERC721"]["abi"], baselines["OZBaselineERC721"]["bytecode"])
+    refs = token_references(bench, baselines, "ERC721")
     naive = bench.deploy(baselines["NaiveIPRegistry"]["abi"], baselines["NaiveIPRegistry"]["bytecode"])
     registry = bench.deploy(registry_artifact.abi, registry_artifact.bytecode, bench.accounts[0])
     fn = registry.functions
-    rows: list[Row] = []
-
-    oz_mint_fresh = bench.gas(oz.functions.mint(bench.accounts[1], 1))
-    oz_mint_existing = bench.gas(oz.functions.mint(bench.accounts[1], 2))
-    bench.gas(oz.functions.mint(bench.accounts[1], 3))
-    oz_transfer_fresh = bench.gas(oz.functions.transferFrom(bench.accounts[1], bench.accounts[2], 1), 1)
-    oz_transfer_existing = bench.gas(oz.functions.transferFrom(bench.accounts[1], bench.accounts[2], 2), 1)
-    oz_approve = bench.gas(oz.functions.approve(bench.accounts[3], 1), 2)
-    oz_transfer_approved = bench.gas(oz.functions.transferFrom(bench.accounts[2], bench.accounts[4], 1), 3)
+    rows = reference_rows(
+        refs,
+        "ERC721",
+        {
+            "mint fresh": "mint (fresh holder)",
+            "mint existing": "mint (existing holder)",
+            "fresh": "transferFrom (fresh recipient)",
+            "existing": "transferFrom (existing recipient)",
+            "approve": "approve",
+            "by approved": "transferFrom by approved (fresh recipient)",
+        },
+    )
 
     def naive_register(holder: int) -> int:
         right, content, kind, jurisdiction, expiry, uri = bench.registration()
@@ -62,94 +88,109 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
             )
         )
 
+    def row(operation: str, call: Any, sender: int = 0, key: str | None = None, spec: str | None = None) -> Row:
+        """The registry transaction ``call``, beside the OZ and Solady references ``key`` and its floor."""
+        gas = bench.gas(call, sender)
+        if key is not None:
+            return compared(bench, operation, gas, refs, key, spec)
+        return Row(operation, gas, floor=None if spec is None else bench.floor(spec, operation), floor_spec=spec)
+
     naive_fresh, naive_existing = naive_register(5), naive_register(5)
-    rows += [
-        Row("baseline: OZ ERC721 mint (fresh holder)", oz_mint_fresh),
-        Row("baseline: OZ ERC721 mint (existing holder)", oz_mint_existing),
-        Row("baseline: OZ ERC721 transferFrom (fresh recipient)", oz_transfer_fresh),
-        Row("baseline: OZ ERC721 transferFrom (existing recipient)", oz_transfer_existing),
-        Row("baseline: naive registry register (fresh holder)", naive_fresh, "OZ mint (fresh)", oz_mint_fresh),
-        Row(
-            "baseline: naive registry register (existing holder)",
-            naive_existing,
-            "OZ mint (existing)",
-            oz_mint_existing,
-        ),
-    ]
+    for holder, gas in (("fresh", naive_fresh), ("existing", naive_existing)):
+        rows.append(
+            Row(
+                f"baseline: naive registry register ({holder} holder)",
+                gas,
+                oz=refs[f"OZ mint {holder}"][0],
+                solady=refs[f"Solady mint {holder}"][0],
+            )
+        )
 
     first, second, third = bench.registration(), bench.registration(), bench.registration()
     rows.append(
-        Row(
-            "register (fresh holder)",
-            bench.gas(fn.register(bench.accounts[6], first)),
-            "OZ mint (fresh)",
-            oz_mint_fresh,
+        row("register (fresh holder)", fn.register(bench.accounts[6], first), 0, "mint fresh", "register fresh holder")
+    )
+    register_fresh = rows[-1]
+    rows.append(
+        row(
+            "register (existing holder)",
+            fn.register(bench.accounts[6], second),
+            0,
+            "mint existing",
+            "register existing holder",
         )
     )
     rows.append(
-        Row(
-            "register (existing holder)",
-            bench.gas(fn.register(bench.accounts[6], second)),
-            "OZ mint (existing)",
-            oz_mint_existing,
+        replace(
+            register_fresh,
+            operation="register vs naive registry (fresh holder)",
+            baseline="naive register (fresh)",
+            baseline_gas=naive_fresh,
         )
     )
-    rows.append(Row("register vs naive registry (fresh holder)", rows[-2].gas, "naive register (fresh)", naive_fresh))
     bench.gas(fn.register(bench.accounts[6], third))
 
     rows.append(
-        Row(
+        row(
             "transferFrom (fresh recipient)",
-            bench.gas(fn.transferFrom(bench.accounts[6], bench.accounts[7], first[0]), 6),
-            "OZ transferFrom (fresh)",
-            oz_transfer_fresh,
+            fn.transferFrom(bench.accounts[6], bench.accounts[7], first[0]),
+            6,
+            "fresh",
+            "ERC-721 transfer fresh recipient",
         )
     )
     rows.append(
-        Row(
+        row(
             "transferFrom (existing recipient)",
-            bench.gas(fn.transferFrom(bench.accounts[6], bench.accounts[7], second[0]), 6),
-            "OZ transferFrom (existing)",
-            oz_transfer_existing,
+            fn.transferFrom(bench.accounts[6], bench.accounts[7], second[0]),
+            6,
+            "existing",
+            "ERC-721 transfer existing recipient",
         )
     )
-    rows.append(Row("approve", bench.gas(fn.approve(bench.accounts[3], first[0]), 7), "OZ approve", oz_approve))
+    rows.append(row("approve", fn.approve(bench.accounts[3], first[0]), 7, "approve", "ERC-721 approve"))
     rows.append(
-        Row(
+        row(
             "transferFrom by approved (fresh recipient)",
-            bench.gas(fn.transferFrom(bench.accounts[7], bench.accounts[8], first[0]), 3),
-            "OZ transferFrom by approved",
-            oz_transfer_approved,
+            fn.transferFrom(bench.accounts[7], bench.accounts[8], first[0]),
+            3,
+            "by approved",
+            "ERC-721 transfer by approved fresh recipient",
         )
     )
     rows.append(
-        Row(
+        row(
             "safeTransferFrom to EOA (existing recipient)",
-            bench.gas(fn.safeTransferFrom(bench.accounts[8], bench.accounts[7], first[0]), 8),
+            fn.safeTransferFrom(bench.accounts[8], bench.accounts[7], first[0]),
+            8,
+            spec="ERC-721 transfer existing recipient",
         )
     )
     rows.append(
-        Row(
+        row(
             "assign with deed (existing recipient)",
-            bench.gas(fn.assign(second[0], bench.accounts[6], EVIDENCE), 7),
+            fn.assign(second[0], bench.accounts[6], EVIDENCE),
+            7,
+            spec="assign existing recipient",
         )
     )
-    rows.append(Row("freeze", bench.gas(fn.freeze(third[0], EVIDENCE))))
-    rows.append(Row("unfreeze", bench.gas(fn.unfreeze(third[0], EVIDENCE))))
+    rows.append(row("freeze", fn.freeze(third[0], EVIDENCE), spec="freeze"))
+    rows.append(row("unfreeze", fn.unfreeze(third[0], EVIDENCE), spec="unfreeze"))
     rows.append(
-        Row(
+        row(
             "forceTransfer (existing recipient)",
-            bench.gas(fn.forceTransfer(third[0], bench.accounts[7], EVIDENCE)),
+            fn.forceTransfer(third[0], bench.accounts[7], EVIDENCE),
+            spec="forceTransfer existing recipient",
         )
     )
-    rows.append(Row("setMetadataURI", bench.gas(fn.setMetadataURI(third[0], URI), 7)))
-    rows.append(Row("setTokenRoyalty", bench.gas(fn.setTokenRoyalty(third[0], 250), 7)))
+    rows.append(row("setMetadataURI", fn.setMetadataURI(third[0], URI), 7, spec="setMetadataURI"))
+    rows.append(row("setTokenRoyalty", fn.setTokenRoyalty(third[0], 250), 7, spec="setTokenRoyalty"))
 
     claim = bench.registration()
     salt = b"\x05" * 32
     commitment = fn.commitmentFor(bench.accounts[9], claim, salt).call()
-    rows.append(Row("commit", bench.gas(fn.commit(commitment), 9)))
-    rows.append(Row("reveal (fresh holder)", bench.gas(fn.reveal(claim, salt), 9), "OZ mint (fresh)", oz_mint_fresh))
+    rows.append(row("commit", fn.commit(commitment), 9, spec="commit"))
+    rows.append(row("reveal (fresh holder)", fn.reveal(claim, salt), 9, "mint fresh", "reveal fresh holder"))
 
     voucher_registration = bench.registration()
     recipient = dev_account(5)
@@ -177,52 +218,448 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     signature = dev_account(0).account.sign_message(signable).signature
     voucher = (recipient.address, voucher_registration, 0, 2**40)
     rows.append(
-        Row(
+        row(
             "registerWithVoucher (existing holder, first nonce)",
-            bench.gas(fn.registerWithVoucher(voucher, signature), 5),
-            "OZ mint (existing)",
-            oz_mint_existing,
+            fn.registerWithVoucher(voucher, signature),
+            5,
+            "mint existing",
+            "registerWithVoucher existing holder",
         )
     )
-    rows.append(Row("cancelVoucher", bench.gas(fn.cancelVoucher(bench.accounts[5]))))
-    rows.append(Row("pause", bench.gas(fn.pause())))
-    rows.append(Row("unpause", bench.gas(fn.unpause())))
+    rows.append(row("cancelVoucher", fn.cancelVoucher(bench.accounts[5]), spec="cancelVoucher"))
+    rows.append(row("pause", fn.pause(), spec="pause"))
+    rows.append(row("unpause", fn.unpause(), spec="unpause"))
     return rows
 
 
+def _fresh_address(label: str) -> str:
+    """An address no transaction has touched: a fresh holder."""
+    return Web3.to_checksum_address(Web3.keccak(text=f"fresh holder {label}")[-20:])
+
+
+def measure_batches(bench: Bench) -> tuple[list[Row], list[dict[str, Any]]]:
+    """``registerBatch`` beside single registrations on the same registry: 100 rights to a fresh holder and to
+    an existing one, and the per-right cost at each size of ``BATCH_CURVE`` (fresh holders)."""
+    artifact = load_artifact("IPRegistry")
+    fn = bench.deploy(artifact.abi, artifact.bytecode, bench.accounts[0]).functions
+    existing = bench.accounts[1]
+    bench.gas(fn.register(existing, bench.registration()))
+
+    def single(holder: str, spec: str) -> tuple[int, int]:
+        gas = bench.gas(fn.register(holder, bench.registration()))
+        return gas, bench.floor(spec)
+
+    def batch(holder: str, size: int, fresh: bool) -> tuple[int, int]:
+        call = fn.registerBatch(holder, [bench.registration() for _ in range(size)])
+        gas = bench.gas(call, gas_limit=BATCH_GAS_LIMIT)
+        return gas, bench.floor(batch_spec(size, fresh), f"registerBatch of {size}")
+
+    single_fresh = single(_fresh_address("single"), "register fresh holder")
+    single_existing = single(existing, "register existing holder")
+    rows = [
+        Row("register, batch reference (fresh holder)", single_fresh[0], floor=single_fresh[1]),
+        Row("register, batch reference (existing holder)", single_existing[0], floor=single_existing[1]),
+    ]
+    for holder, address, reference in (
+        ("fresh holder", _fresh_address("batch of 100"), single_fresh),
+        ("existing holder", existing, single_existing),
+    ):
+        gas, floor = batch(address, BATCH_SIZE, holder == "fresh holder")
+        rows.append(Row(f"registerBatch of {BATCH_SIZE} ({holder})", gas, floor=floor))
+        rows.append(
+            Row(
+                f"registerBatch of {BATCH_SIZE} ({holder}), per right",
+                round(gas / BATCH_SIZE),
+                f"single register ({holder})",
+                reference[0],
+                floor=round(floor / BATCH_SIZE),
+            )
+        )
+    curve = []
+    for size in BATCH_CURVE:
+        gas, floor = batch(_fresh_address(f"curve {size}"), size, True)
+        curve.append(
+            {
+                "size": size,
+                "gas": gas,
+                "per_right": gas / size,
+                "floor_per_right": floor / size,
+                "ratio_to_single": gas / size / single_fresh[0],
+                "ratio_to_floor": gas / floor,
+            }
+        )
+    return rows, curve
+
+
 def targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
-    """The core issue's gas targets, evaluated on this run's figures."""
+    """The core issue's gas targets, evaluated on this run's figures. Each figure names its comparison."""
     by_name = {row.operation: row for row in rows}
     checks: list[tuple[str, bool, str]] = []
     for holder in ("fresh holder", "existing holder"):
         row = by_name[f"register ({holder})"]
-        checks.append((f"register ({holder}) <= OZ mint + 35,000", (row.delta or 0) <= 35_000, f"+{row.delta:,}"))
+        ratio = row.ratio_to_floor or 0.0
+        checks.append(
+            (f"register ({holder}) <= 1.10x its floor", ratio <= 1.10, f"{row.gas:,} / {row.floor:,} = {ratio:.3f}x")
+        )
+    naive = by_name["register vs naive registry (fresh holder)"]
+    assert naive.baseline_gas is not None
+    checks.append(
+        (
+            "register (fresh holder) <= 0.6x naive OZ registry",
+            naive.gas <= 0.6 * naive.baseline_gas,
+            f"{naive.gas:,} / {naive.baseline_gas:,} = {naive.gas / naive.baseline_gas:.3f}x",
+        )
+    )
+    for holder in ("fresh holder", "existing holder"):
+        row = by_name[f"register ({holder})"]
+        delta = row.gas - (row.oz or 0)
+        checks.append(
+            (f"register ({holder}) <= OZ mint + 35,000", delta <= 35_000, f"{row.gas:,} - {row.oz:,} = {delta:+,}")
+        )
     for recipient in ("fresh recipient", "existing recipient"):
         row = by_name[f"transferFrom ({recipient})"]
-        checks.append((f"transferFrom ({recipient}) <= OZ transferFrom", (row.delta or 0) <= 0, f"{row.delta:+,}"))
-    naive = by_name["register vs naive registry (fresh holder)"]
-    checks.append(("register vs naive registry (for the record)", True, f"{naive.ratio:.2f}x"))
+        checks.append(
+            (
+                f"transferFrom ({recipient}) <= OZ transferFrom",
+                row.gas <= (row.oz or 0),
+                f"{row.gas:,} vs {row.oz:,} ({row.gas - (row.oz or 0):+,}); Solady {row.solady:,}",
+            )
+        )
+    for holder, label in (("fresh holder", "headline"), ("existing holder", RECORD_ONLY)):
+        row = by_name[f"registerBatch of {BATCH_SIZE} ({holder}), per right"]
+        assert row.baseline_gas is not None and row.floor is not None
+        ratio = row.gas / row.baseline_gas
+        checks.append(
+            (
+                f"registerBatch of {BATCH_SIZE} per right <= 0.6x single register, {holder} both ({label})",
+                ratio <= 0.6,
+                f"{row.gas:,} / {row.baseline_gas:,} = {ratio:.3f}x; the floor per right alone is"
+                f" {row.floor:,} = {row.floor / row.baseline_gas:.3f}x",
+            )
+        )
+    for impl in ("OZ", "Solady"):
+        for holder in ("fresh holder", "existing holder"):
+            row = by_name[f"baseline: {impl} ERC721 mint ({holder})"]
+            assert row.floor is not None
+            checks.append(
+                (
+                    f"floor self-check: {impl} ERC-721 mint ({holder}) floor <= its measured gas",
+                    row.floor <= row.gas,
+                    f"{row.floor:,} <= {row.gas:,}",
+                )
+            )
     return checks
 
 
-def render_markdown(rows: list[Row], checks: list[tuple[str, bool, str]]) -> str:
+#: Which rows measure each external non-view function of the shipped contracts (Test* contracts are skipped).
+#: Keys are ``Contract.name(types)`` as in the ABI; a function called only by another contract names the rows of
+#: the user call that reaches it.
+COVERAGE: dict[str, list[str]] = {
+    "IPRegistry.approve(address,uint256)": ["approve"],
+    "IPRegistry.assign(uint256,address,bytes32)": ["assign with deed (existing recipient)"],
+    "IPRegistry.cancelVoucher(address)": ["cancelVoucher"],
+    "IPRegistry.commit(bytes32)": ["commit"],
+    "IPRegistry.confirmClaim(uint256,bytes32)": ["registry confirmClaim"],
+    "IPRegistry.forceTransfer(uint256,address,bytes32)": ["forceTransfer (existing recipient)"],
+    "IPRegistry.freeze(uint256,bytes32)": ["freeze"],
+    "IPRegistry.grantRole(bytes32,address)": ["IPRegistry grantRole (fresh member)"],
+    "IPRegistry.pause()": ["pause"],
+    "IPRegistry.register(address,tuple)": ["register (fresh holder)", "register (existing holder)"],
+    "IPRegistry.registerBatch(address,tuple[])": [
+        f"registerBatch of {BATCH_SIZE} (fresh holder)",
+        f"registerBatch of {BATCH_SIZE} (existing holder)",
+    ],
+    "IPRegistry.registerWithVoucher(tuple,bytes)": ["registerWithVoucher (existing holder, first nonce)"],
+    "IPRegistry.renounceRole(bytes32,address)": ["IPRegistry renounceRole"],
+    "IPRegistry.reveal(tuple,bytes32)": ["reveal (fresh holder)"],
+    "IPRegistry.revoke(uint256,bytes32)": ["registry revoke"],
+    "IPRegistry.revokeRole(bytes32,address)": ["IPRegistry revokeRole"],
+    "IPRegistry.safeTransferFrom(address,address,uint256)": ["safeTransferFrom to EOA (existing recipient)"],
+    "IPRegistry.safeTransferFrom(address,address,uint256,bytes)": [
+        "safeTransferFrom with 32 bytes of data to EOA (existing recipient)"
+    ],
+    "IPRegistry.setApprovalForAll(address,bool)": ["setApprovalForAll (grant)"],
+    "IPRegistry.setBaseURI(string)": ["setBaseURI (41 bytes)"],
+    "IPRegistry.setDefaultRoyalty(uint96)": ["setDefaultRoyalty"],
+    "IPRegistry.setDisputeLock(uint256,bool,bytes32)": [
+        "registry setDisputeLock (lock)",
+        "registry setDisputeLock (unlock)",
+    ],
+    "IPRegistry.setMetadataURI(uint256,string)": ["setMetadataURI"],
+    "IPRegistry.setTokenRoyalty(uint256,uint96)": ["setTokenRoyalty"],
+    "IPRegistry.transferFrom(address,address,uint256)": [
+        "transferFrom (fresh recipient)",
+        "transferFrom (existing recipient)",
+        "transferFrom by approved (fresh recipient)",
+    ],
+    "IPRegistry.unfreeze(uint256,bytes32)": ["unfreeze"],
+    "IPRegistry.unpause()": ["unpause"],
+    "ComplianceRegistry.grantRole(bytes32,address)": ["ComplianceRegistry grantRole (fresh member)"],
+    "ComplianceRegistry.registerVenue(address,bytes32)": ["compliance: registerVenue"],
+    "ComplianceRegistry.renounceRole(bytes32,address)": ["ComplianceRegistry renounceRole"],
+    "ComplianceRegistry.revokeIdentity(address,bytes32)": ["compliance: revokeIdentity"],
+    "ComplianceRegistry.revokeRole(bytes32,address)": ["ComplianceRegistry revokeRole"],
+    "ComplianceRegistry.setCountryBlocked(bytes2,bool)": ["compliance: setCountryBlocked (block)"],
+    "ComplianceRegistry.verifyInvestor(address,bytes2,uint40,bytes32)": ["compliance: verifyInvestor"],
+    "ShareToken.approve(address,uint256)": ["share approve"],
+    "ShareToken.burnFrom(address,uint256)": ["redeem (burn 100%, release the right)"],
+    "ShareToken.claimRoyalty(address)": ["claimRoyalty (first claim)", "claimRoyalty (later claim)"],
+    "ShareToken.distributeRoyalty(address,uint256)": ["distributeRoyalty alone (later distribution)"],
+    "ShareToken.forcedTransfer(address,address,uint256,bytes32)": ["compliance: forcedTransfer"],
+    "ShareToken.freeze(address,uint256,bytes32)": ["compliance: freeze (partial)"],
+    "ShareToken.initialize(string,string,uint8,uint256,bool,address,uint256)": [
+        "fractionalize (restricted, clone + mint)"
+    ],
+    "ShareToken.permit(address,address,uint256,uint256,uint8,bytes32,bytes32)": [
+        "share permit (fresh allowance, first nonce)"
+    ],
+    "ShareToken.recover(address,address,bytes32)": ["compliance: recover (lost wallet)"],
+    "ShareToken.setRestricted(bool)": ["share setRestricted (on)"],
+    "ShareToken.transfer(address,uint256)": [
+        "share transfer restricted (fresh recipient)",
+        "share transfer restricted (existing recipient)",
+        "share transfer unrestricted (fresh recipient)",
+        "share transfer unrestricted (existing recipient)",
+    ],
+    "ShareToken.transferFrom(address,address,uint256)": ["share transferFrom restricted (existing recipient)"],
+    "ShareToken.unfreeze(address,bytes32)": ["compliance: unfreeze"],
+    "FractionVault.fractionalize(uint256,string,string,uint8,uint256,bool)": [
+        "fractionalize (restricted, clone + mint)"
+    ],
+    "FractionVault.redeem(uint256)": ["redeem (burn 100%, release the right)"],
+    "FractionVault.syncCustody(uint256)": ["syncCustody (after a forced transfer out of the vault)"],
+    "SettlementDesk.cancel(tuple)": ["order cancel"],
+    "SettlementDesk.cancelBelow(uint256)": ["order cancelBelow"],
+    "SettlementDesk.fill(tuple,bytes,uint256)": [
+        "order fill: shares for tUSD (partial, fresh order)",
+        "order fill: whole right (ERC-721) for tUSD",
+    ],
+    "LicenseRegistry.grant(uint256,tuple)": [
+        "licence grant: worldwide non-exclusive (first of the right)",
+        "licence grant: exclusive, 3 territories + field + royalty (second of the right)",
+    ],
+    "LicenseRegistry.revoke(uint256,bytes32)": ["licence revoke (by the owner)", "licence revoke (by a registrar)"],
+    "AttestationRegistry.attest(uint256,address,uint32,bytes32,bytes32,uint64)": [
+        "attest (first about the right)",
+        "attest (another about the right)",
+    ],
+    "AttestationRegistry.attestBySig(tuple,bytes)": ["attestBySig (first about the right, first nonce)"],
+    "AttestationRegistry.cancelNonce()": ["cancelNonce (attestation signatures)"],
+    "AttestationRegistry.grantRole(bytes32,address)": ["AttestationRegistry grantRole (fresh member)"],
+    "AttestationRegistry.renounceRole(bytes32,address)": ["AttestationRegistry renounceRole"],
+    "AttestationRegistry.revoke(uint256,bytes32)": ["revoke attestation"],
+    "AttestationRegistry.revokeRole(bytes32,address)": ["AttestationRegistry revokeRole"],
+    "DisputeManager.grantRole(bytes32,address)": ["DisputeManager grantRole (fresh member)"],
+    "DisputeManager.raiseDispute(uint256,bytes32)": [
+        "raise dispute (bond, first dispute about the right)",
+        "raise dispute (no bond)",
+    ],
+    "DisputeManager.renounceRole(bytes32,address)": ["DisputeManager renounceRole"],
+    "DisputeManager.resolve(uint256,bool,uint8,address,bytes32)": [
+        "resolve upheld, remedy None (bond refunded)",
+        "resolve dismissed (no bond)",
+    ],
+    "DisputeManager.revokeRole(bytes32,address)": ["DisputeManager revokeRole"],
+    "DisputeManager.setRoyaltyVault(address)": ["dispute setRoyaltyVault"],
+    "DisputeManager.setSettings(address,uint256,bool,bool)": ["dispute setSettings (change bond and flags)"],
+    "RoyaltyVault.creditRight(uint256,address,uint256,bytes32)": [
+        "royalty creditRight to the owner (first credit)",
+        "royalty creditRight to share holders (later distribution)",
+    ],
+    "RoyaltyVault.pay(uint256,uint256,bytes32)": [
+        "royalty pay to the owner (first payment)",
+        "royalty pay to share holders (first distribution)",
+    ],
+    "RoyaltyVault.setCreditor(address,bool)": ["royalty setCreditor (allow)"],
+    "RoyaltyVault.setFractionVault(address)": ["royalty setFractionVault"],
+    "RoyaltyVault.withdraw(address)": ["royalty withdraw (owner)"],
+}
+
+COVERED_CONTRACTS = (
+    "IPRegistry",
+    "ComplianceRegistry",
+    "ShareToken",
+    "FractionVault",
+    "SettlementDesk",
+    "LicenseRegistry",
+    "AttestationRegistry",
+    "DisputeManager",
+    "RoyaltyVault",
+)
+
+
+def state_changing_functions() -> list[str]:
+    """``Contract.name(types)`` of every nonpayable or payable function in the shipped ABIs."""
+    functions = []
+    for contract in COVERED_CONTRACTS:
+        for entry in load_artifact(contract).abi:
+            if entry.get("type") == "function" and entry.get("stateMutability") in ("nonpayable", "payable"):
+                types = ",".join(argument["type"] for argument in entry["inputs"])
+                functions.append(f"{contract}.{entry['name']}({types})")
+    return sorted(functions)
+
+
+def coverage(rows: list[Row]) -> list[dict[str, Any]]:
+    """Each state-changing function with the measured rows that cover it; prints the uncovered ones (no row,
+    or a mapped row this run did not measure) to stderr."""
+    measured = {row.operation for row in rows}
+    table = []
+    for function in state_changing_functions():
+        mapped = COVERAGE.get(function, [])
+        present = [name for name in mapped if name in measured]
+        table.append(
+            {
+                "function": function,
+                "rows": present,
+                "covered": bool(present),
+                "stale_rows": [name for name in mapped if name not in measured],
+            }
+        )
+    for entry in table:
+        if not entry["covered"]:
+            print(f"coverage: no gas row for {entry['function']}", file=sys.stderr)
+        for name in entry["stale_rows"]:
+            print(f"coverage: {entry['function']} maps to {name!r}, which this run did not measure", file=sys.stderr)
+    return table
+
+
+def _gas(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def render_markdown(
+    rows: list[Row],
+    checks: list[tuple[str, bool, str]],
+    curve: list[dict[str, Any]] | None = None,
+    uncovered: list[str] | None = None,
+) -> str:
     lines = [
-        "# Gas: ipledger contracts beside OpenZeppelin baselines (same run, same node, same compiler settings)",
+        "# Gas: ipledger contracts beside OpenZeppelin, Solady and a theoretical floor (same run, same node, same"
+        " compiler settings)",
         "",
-        "Whole-transaction gas from receipts (21,000 base and calldata included).",
+        "Whole-transaction gas from receipts (21,000 base and calldata included). OZ and Solady are plain tokens with"
+        " an open mint (`benchmarks/contracts/`) doing the same balance transitions; the floor is"
+        " `benchmarks/gas_floor.py`'s (intrinsic + the transaction's calldata + the operation's unavoidable storage"
+        " writes, precompiles and logs). Ratios are gas / reference.",
         "",
-        "| operation | gas | baseline | baseline gas | delta | ratio |",
-        "|---|---:|---|---:|---:|---:|",
+        "| operation | gas | OZ | Solady | floor | ratio to floor | ratio to OZ |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
-        baseline = row.baseline or ""
-        base_gas = f"{row.baseline_gas:,}" if row.baseline_gas is not None else ""
-        delta = f"{row.delta:+,}" if row.delta is not None else ""
-        ratio = f"{row.ratio:.3f}" if row.ratio is not None else ""
-        lines.append(f"| {row.operation} | {row.gas:,} | {baseline} | {base_gas} | {delta} | {ratio} |")
+        lines.append(
+            f"| {row.operation} | {row.gas:,} | {_gas(row.oz)} | {_gas(row.solady)} | {_gas(row.floor)}"
+            f" | {_ratio(row.ratio_to_floor)} | {_ratio(row.ratio_to_oz)} |"
+        )
+    others = [row for row in rows if row.baseline_gas is not None]
+    if others:
+        lines += [
+            "",
+            "## Other same-run baselines",
+            "",
+            "| operation | gas | baseline | baseline gas | ratio |",
+            "|---|---:|---|---:|---:|",
+        ]
+        for row in others:
+            assert row.baseline_gas is not None
+            lines.append(
+                f"| {row.operation} | {row.gas:,} | {row.baseline} | {row.baseline_gas:,}"
+                f" | {row.gas / row.baseline_gas:.3f} |"
+            )
+    if curve:
+        lines += [
+            "",
+            "## registerBatch: per-right gas by batch size (fresh holder each)",
+            "",
+            "| size | total gas | per right | floor per right | per right / single register (fresh) | ratio to floor |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for point in curve:
+            lines.append(
+                f"| {point['size']} | {point['gas']:,} | {point['per_right']:,.0f} | {point['floor_per_right']:,.0f}"
+                f" | {point['ratio_to_single']:.3f} | {point['ratio_to_floor']:.3f} |"
+            )
     lines += ["", "## Targets", "", "| target | met | figure |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else 'NO'} | {figure} |" for name, ok, figure in checks]
+    lines += ["", f'A comparison marked "{RECORD_ONLY}" is reported, not required: it does not set the exit status.']
+    if uncovered is not None:
+        lines += ["", "## Coverage", ""]
+        lines.append(
+            "Every nonpayable or payable function of the shipped ABIs has a row (mapping: `COVERAGE` in"
+            " `benchmarks/gas.py`; table: `coverage` in `gas.json`)."
+            if not uncovered
+            else "Functions without a gas row: " + ", ".join(f"`{name}`" for name in uncovered)
+        )
     return "\n".join(lines) + "\n"
+
+
+def figures_of(rows: list[Row], checks: list[tuple[str, bool, str]], curve: list[dict[str, Any]]) -> list[Figure]:
+    """The rows as ``_figures.Figure``: one figure per reference a row has (OZ, Solady, floor, other), or one
+    without a baseline; the targets ride on the figure they compare."""
+    figures = []
+    for row in rows:
+        references = [
+            ("vs OpenZeppelin", "OpenZeppelin 5", row.oz),
+            ("vs Solady", "Solady 0.1.26", row.solady),
+            ("vs floor", f"floor ({row.floor_spec})" if row.floor_spec else "floor", row.floor),
+            (f"vs {row.baseline}", row.baseline, row.baseline_gas),
+        ]
+        present = [(group, name, value) for group, name, value in references if value is not None]
+        for group, name, value in present or [("gas", None, None)]:
+            figures.append(
+                Figure(
+                    group=group, name=row.operation, unit="gas", value=row.gas, baseline_name=name, baseline_value=value
+                )
+            )
+    for point in curve:
+        figures.append(
+            Figure(
+                group="registerBatch per right (fresh holder)",
+                name=f"registerBatch of {point['size']}, per right",
+                unit="gas",
+                value=round(point["per_right"], 1),
+                baseline_name="single register (fresh holder)",
+                baseline_value=round(point["per_right"] / point["ratio_to_single"]),
+            )
+        )
+    by_key = {(figure.group, figure.name): figure for figure in figures}
+    attach = {
+        "register (fresh holder) <= 1.10x its floor": ("vs floor", "register (fresh holder)", "<= 1.10x floor"),
+        "register (existing holder) <= 1.10x its floor": ("vs floor", "register (existing holder)", "<= 1.10x floor"),
+        "register (fresh holder) <= 0.6x naive OZ registry": (
+            "vs naive register (fresh)",
+            "register vs naive registry (fresh holder)",
+            "<= 0.6x naive OZ registry",
+        ),
+        "transferFrom (fresh recipient) <= OZ transferFrom": (
+            "vs OpenZeppelin",
+            "transferFrom (fresh recipient)",
+            "<= OZ transferFrom",
+        ),
+        "transferFrom (existing recipient) <= OZ transferFrom": (
+            "vs OpenZeppelin",
+            "transferFrom (existing recipient)",
+            "<= OZ transferFrom",
+        ),
+    }
+    for holder in ("fresh holder", "existing holder"):
+        attach[
+            f"registerBatch of {BATCH_SIZE} per right <= 0.6x single register, {holder} both"
+            f" ({'headline' if holder == 'fresh holder' else RECORD_ONLY})"
+        ] = (
+            f"vs single register ({holder})",
+            f"registerBatch of {BATCH_SIZE} ({holder}), per right",
+            "<= 0.6x" if holder == "fresh holder" else f"<= 0.6x ({RECORD_ONLY}: the floor per right alone is above)",
+        )
+    for check, ok, _ in checks:
+        if check in attach:
+            group, name, target = attach[check]
+            figure = by_key[(group, name)]
+            figure.target, figure.met = target, ok
+    return figures
 
 
 def main() -> int:
@@ -230,24 +667,41 @@ def main() -> int:
     try:
         bench = Bench(node.rpc_url)
         baselines = compile_directory(ROOT / "benchmarks" / "contracts")
+        batch_rows, curve = measure_batches(bench)
         rows = (
             measure(bench, baselines)
+            + batch_rows
             + measure_shares(bench, baselines)
             + measure_licensing(bench)
             + measure_disputes(bench)
             + measure_royalties(bench, baselines)
+            + measure_admin(bench)
         )
     finally:
         stop_node(node.pid)
     checks = targets(rows) + share_targets(rows)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    markdown = render_markdown(rows, checks)
+    table = coverage(rows)
+    uncovered = [entry["function"] for entry in table if not entry["covered"]]
+    markdown = render_markdown(rows, checks, curve, uncovered)
+    # gas.json first: its environment records whether the tree was clean, before this run's own outputs change.
+    write_results(
+        "gas",
+        figures_of(rows, checks, curve),
+        rows=[
+            row.__dict__
+            | {
+                "ratio_to_floor": row.ratio_to_floor,
+                "ratio_to_oz": row.ratio_to_oz,
+                "ratio_to_solady": row.ratio_to_solady,
+            }
+            for row in rows
+        ],
+        targets=[{"target": name, "met": ok, "figure": figure} for name, ok, figure in checks],
+        batch_curve=curve,
+        coverage=table,
+        floor_model=gas_floor.__doc__,
+    )
     (RESULTS / "gas.md").write_text(markdown, "utf-8")
-    payload = {
-        "rows": [row.__dict__ | {"delta": row.delta, "ratio": row.ratio} for row in rows],
-        "targets": [{"target": name, "met": ok, "figure": figure} for name, ok, figure in checks],
-    }
-    (RESULTS / "gas.json").write_text(json.dumps(payload, indent=2) + "\n", "utf-8")
     SNAPSHOT.write_text(
         "".join(
             f"IPRegistry:{row.operation} (gas: {row.gas})\n" for row in rows if not row.operation.startswith("baseline")
@@ -255,7 +709,8 @@ def main() -> int:
         "utf-8",
     )
     print(markdown)
-    return 0 if all(ok for _, ok, _ in checks) else 1
+    missed = [name for name, ok, _ in checks if not ok and RECORD_ONLY not in name]
+    return 0 if not missed and not uncovered else 1
 
 
 if __name__ == "__main__":

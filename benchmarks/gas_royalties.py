@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _bench import EVIDENCE, URI, Bench, Row
+from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_references
 from ipledger._artifacts import load_artifact
 from web3 import Web3
 
@@ -36,14 +36,10 @@ def measure_royalties(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     """Royalty payments, withdrawal, distribution and claims; share transfers before and after royalties began."""
     accounts = bench.accounts
     admin, issuer, holder, licensee = 0, 1, 2, 5
-    oz20 = bench.deploy(baselines["OZBaselineERC20"]["abi"], baselines["OZBaselineERC20"]["bytecode"])
-    bench.gas(oz20.functions.mint(accounts[issuer], SUPPLY))
-    oz_fresh = bench.gas(oz20.functions.transfer(accounts[holder], UNIT), issuer)
-    oz_existing = bench.gas(oz20.functions.transfer(accounts[holder], UNIT), issuer)
-    rows = [
-        Row("baseline: OZ ERC20 transfer (fresh recipient)", oz_fresh),
-        Row("baseline: OZ ERC20 transfer (existing recipient)", oz_existing),
-    ]
+    refs = token_references(bench, baselines, "ERC20")
+    rows = reference_rows(
+        refs, "ERC20", {"fresh": "transfer (fresh recipient)", "existing": "transfer (existing recipient)"}
+    )
 
     registry = _deploy(bench, "IPRegistry", accounts[admin])
     compliance = _deploy(bench, "ComplianceRegistry", accounts[admin])
@@ -89,7 +85,7 @@ def measure_royalties(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
 
     def share_transfer(label: str) -> Row:
         gas = bench.gas(shares.functions.transfer(accounts[holder], UNIT), issuer)
-        return Row(label, gas, "OZ ERC20 transfer (existing)", oz_existing)
+        return compared(bench, label, gas, refs, "existing", "ERC-20 transfer existing recipient")
 
     bench.gas(shares.functions.transfer(accounts[holder], UNIT), issuer)  # the holder exists from now on
     rows.append(share_transfer("share transfer restricted, never received royalties (existing recipient)"))
@@ -150,10 +146,14 @@ def royalty_targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
     return [
         (
             "restricted share transfer, never received royalties (existing recipient) <= 1.5x OZ ERC20 transfer",
-            (before.ratio or 0) <= 1.5,
-            f"{before.ratio:.3f}x",
+            (before.ratio_to_oz or 0) <= 1.5,
+            f"{before.ratio_to_oz:.3f}x",
         ),
-        ("restricted share transfer after royalties began, 1 currency (for the record)", True, f"{after.ratio:.3f}x"),
+        (
+            "restricted share transfer after royalties began, 1 currency (for the record)",
+            True,
+            f"{after.ratio_to_oz:.3f}x",
+        ),
     ]
 
 

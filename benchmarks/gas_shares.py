@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from _bench import EVIDENCE, URI, Bench, Row
+from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_references
 from eth_account.messages import encode_typed_data
 from ipledger import dev_account
 from ipledger._artifacts import load_artifact
@@ -47,10 +47,7 @@ def _signed_order(bench: Bench, desk: Any, maker_index: int, fields: dict[str, A
 def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     """Every user-facing shares operation, beside OZ ERC-20 transfers with the same balance transitions."""
     accounts = bench.accounts
-    oz20 = bench.deploy(baselines["OZBaselineERC20"]["abi"], baselines["OZBaselineERC20"]["bytecode"])
-    bench.gas(oz20.functions.mint(accounts[1], SUPPLY))
-    oz_fresh = bench.gas(oz20.functions.transfer(accounts[2], UNIT), 1)
-    oz_existing = bench.gas(oz20.functions.transfer(accounts[2], UNIT), 1)
+    refs = token_references(bench, baselines, "ERC20")
 
     registry = _deploy(bench, "IPRegistry", accounts[0])
     compliance = _deploy(bench, "ComplianceRegistry", accounts[0])
@@ -58,10 +55,14 @@ def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     desk = _deploy(bench, "SettlementDesk")
     stablecoin = _deploy(bench, "TestStablecoin")
     share_abi = load_artifact("ShareToken").abi
-    rows = [
-        Row("baseline: OZ ERC20 transfer (fresh recipient)", oz_fresh),
-        Row("baseline: OZ ERC20 transfer (existing recipient)", oz_existing),
-    ]
+    rows = reference_rows(
+        refs, "ERC20", {"fresh": "transfer (fresh recipient)", "existing": "transfer (existing recipient)"}
+    )
+
+    def transfer(operation: str, call: Any, recipient: str, sender: int = 1) -> Row:
+        """A share transfer beside OZ and Solady ERC-20 transfers to the same kind of recipient, and its floor."""
+        gas = bench.gas(call, sender)
+        return compared(bench, operation, gas, refs, recipient, f"ERC-20 transfer {recipient} recipient")
 
     def right(serial: int, holder: int) -> int:
         token_id = int.from_bytes(Web3.keccak(text=f"shares right {serial}"), "big")
@@ -90,27 +91,24 @@ def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     )
     restricted = bench.w3.eth.contract(address=vault.functions.shareTokenOf(restricted_id).call(), abi=share_abi)
     rows.append(
-        Row(
+        transfer(
             "share transfer restricted (fresh recipient)",
-            bench.gas(restricted.functions.transfer(accounts[2], UNIT), 1),
-            "OZ ERC20 transfer (fresh)",
-            oz_fresh,
+            restricted.functions.transfer(accounts[2], UNIT),
+            "fresh",
         )
     )
     rows.append(
-        Row(
+        transfer(
             "share transfer restricted (existing recipient)",
-            bench.gas(restricted.functions.transfer(accounts[2], UNIT), 1),
-            "OZ ERC20 transfer (existing)",
-            oz_existing,
+            restricted.functions.transfer(accounts[2], UNIT),
+            "existing",
         )
     )
     rows.append(
-        Row(
+        transfer(
             "share transfer restricted to venue wallet (fresh)",
-            bench.gas(restricted.functions.transfer(accounts[5], UNIT), 1),
-            "OZ ERC20 transfer (fresh)",
-            oz_fresh,
+            restricted.functions.transfer(accounts[5], UNIT),
+            "fresh",
         )
     )
 
@@ -118,19 +116,17 @@ def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     bench.gas(vault.functions.fractionalize(open_id, "Open shares", "OPEN", 18, SUPPLY, False), 1)
     unrestricted = bench.w3.eth.contract(address=vault.functions.shareTokenOf(open_id).call(), abi=share_abi)
     rows.append(
-        Row(
+        transfer(
             "share transfer unrestricted (fresh recipient)",
-            bench.gas(unrestricted.functions.transfer(accounts[7], UNIT), 1),
-            "OZ ERC20 transfer (fresh)",
-            oz_fresh,
+            unrestricted.functions.transfer(accounts[7], UNIT),
+            "fresh",
         )
     )
     rows.append(
-        Row(
+        transfer(
             "share transfer unrestricted (existing recipient)",
-            bench.gas(unrestricted.functions.transfer(accounts[7], UNIT), 1),
-            "OZ ERC20 transfer (existing)",
-            oz_existing,
+            unrestricted.functions.transfer(accounts[7], UNIT),
+            "existing",
         )
     )
     rows.append(Row("share approve", bench.gas(restricted.functions.approve(accounts[3], 10 * UNIT), 1)))
@@ -145,11 +141,10 @@ def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
         Row("compliance: freeze (partial)", bench.gas(restricted.functions.freeze(accounts[2], UNIT, EVIDENCE)))
     )
     rows.append(
-        Row(
+        transfer(
             "share transfer restricted while a holder is frozen",
-            bench.gas(restricted.functions.transfer(accounts[2], UNIT), 1),
-            "OZ ERC20 transfer (existing)",
-            oz_existing,
+            restricted.functions.transfer(accounts[2], UNIT),
+            "existing",
         )
     )
     rows.append(Row("compliance: unfreeze", bench.gas(restricted.functions.unfreeze(accounts[2], EVIDENCE))))
@@ -240,11 +235,12 @@ def share_targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
     checks = []
     for recipient in ("existing recipient", "fresh recipient"):
         row = by_name[f"share transfer restricted ({recipient})"]
+        ratio = row.ratio_to_oz or 0.0
         checks.append(
             (
                 f"restricted share transfer ({recipient}) <= 1.5x OZ ERC20 transfer",
-                (row.ratio or 0) <= 1.5,
-                f"{row.ratio:.3f}x",
+                ratio <= 1.5,
+                f"{row.gas:,} / {row.oz:,} = {ratio:.3f}x",
             )
         )
     return checks

@@ -325,9 +325,13 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// Emits {MetadataURIUpdated} and {MetadataUpdate}.
     function setMetadataURI(uint256 tokenId, string calldata metadataURI) external whenNotPaused {
         address owner = _requireExists(tokenId);
-        if (!hasRole(REGISTRAR_ROLE, msg.sender)) {
-            if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
-            if (_getExtraData(tokenId).isFrozen()) revert TokenIsFrozen(tokenId);
+        // The owner of an unfrozen right needs no role lookup (the common case, a cold SLOAD saved); anyone else,
+        // and the owner of a frozen right, must be a registrar. The ownership slot is warm: the record is free.
+        if (msg.sender != owner || _getExtraData(tokenId).isFrozen()) {
+            if (!hasRole(REGISTRAR_ROLE, msg.sender)) {
+                if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
+                revert TokenIsFrozen(tokenId);
+            }
         }
         emit MetadataURIUpdated(tokenId, msg.sender, metadataURI);
         emit MetadataUpdate(tokenId);

@@ -281,9 +281,10 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
         emit Attested(attestationId, tokenId, attestor, claimType, evidenceHash, expiry);
         // The registry is trusted (immutable, our own code): calling it after the effects is checks-effects-
         // interactions all the same.
+        // The self-declared flag is in memory already: test it before the registry's role lookup (a call).
         if (
-            claimType == TITLE_VERIFIED && IAccessControl(registry).hasRole(_REGISTRAR_ROLE, attestor)
-                && record.selfDeclared
+            claimType == TITLE_VERIFIED && record.selfDeclared
+                && IAccessControl(registry).hasRole(_REGISTRAR_ROLE, attestor)
         ) {
             rights.confirmClaim(tokenId, keccak256(abi.encode(attestationId, evidenceHash)));
         }

@@ -190,6 +190,16 @@ def test_frozen_token_metadata_uri_by_registrar(registry: Any, frozen: int, regi
     assert tx.events["MetadataURIUpdated"]["by"] == registrar
 
 
+def test_frozen_token_metadata_uri_by_owner_who_is_a_registrar(
+    registry: Any, frozen: int, admin: Any, alice: Any
+) -> None:
+    """The owner's shortcut skips the role lookup only while the right is unfrozen: a frozen right's owner who
+    also holds REGISTRAR_ROLE still updates its URI as a registrar."""
+    registry.grantRole(REGISTRAR_ROLE, alice, {"from": admin})
+    tx = registry.setMetadataURI(frozen, "ipfs://by-owner-registrar", {"from": alice})
+    assert tx.events["MetadataURIUpdated"]["by"] == alice
+
+
 # ------------------------------------------------------------------------------------------- forceTransfer
 
 
