@@ -9,7 +9,9 @@ stored block whose hash still matches) and syncs again from there.
 
 Queries (history, portfolio, cap table, rights, transfers) read only the file; dates become blocks through the
 stored block timestamps. Ownership and share balances at any block come from two tables derived while syncing
-(custody intervals and balance changes), so a portfolio is an indexed lookup even with millions of transfers.
+(custody intervals and balance changes), so a portfolio is an indexed lookup even with millions of transfers; a
+third (registrations, with kind and jurisdiction unpacked from the record) lets ``rights(kind=..., jurisdiction=...)``
+read only the matching rights.
 """
 
 from __future__ import annotations
