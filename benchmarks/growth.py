@@ -167,6 +167,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import ticker
 
     sizes = [row["rights"] for row in rows]
     figure, axes = plt.subplots(1, 3, figsize=(13, 4))
@@ -180,6 +181,9 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
         axis.set_title(f"{what} latency (median)")
         axis.set_ylabel("ms")
         axis.set_yscale("log")
+        plain = ticker.FuncFormatter(lambda value, _: f"{value:g}")
+        axis.yaxis.set_major_formatter(plain)
+        axis.yaxis.set_minor_formatter(plain)
         axis.legend()
     for axis in axes:
         axis.set_xscale("log")

@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             name=f"Ledger.{what} (node)",
             unit="ms",
             value=median(sdk),
-            baseline_name=f"naive web3.py {what} (get_logs per event type, get_block per event)",
+            baseline_name=f"naive web3.py {what} (get_logs per event type, get_block per log)",
             baseline_value=median(naive),
             ratio_kind="speedup",
             target=">= 5x faster",
