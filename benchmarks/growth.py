@@ -17,6 +17,11 @@ a few minutes and a few GB of anvil memory). Every log is the registry's own. Th
 Note that the naive path fetches every ERC-4906 ``MetadataUpdate`` log of the registry (its token id is not
 indexed), so its cost grows with the registry, as it would for anyone reading history that way.
 
+Reading the curve: the fixture packs 1,000+ logs into each block, which saturates the blocks' bloom filters, so
+anvil scans every registry log for each ``eth_getLogs``; at 100,000 rights the SDK's two registry queries (token
+id as first topic, and Transfer with it as third) are most of its history latency (about 19 + 25 ms of 57 ms,
+measured once). The event index (``index_scale.py``) is the answer at that scale.
+
 Writes ``benchmarks/results/growth.json`` (figures and a ``rows`` table) and the plot ``growth.png``.
 """
 
