@@ -145,12 +145,14 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any]) -> str:
         "Written by `benchmarks/report.py` from the JSON each benchmark writes (`make bench` runs them all). Every "
         "figure is the median of its samples where timed, beside a baseline measured in the same run.",
         "",
-        "| machine | |",
+        "| machine and versions | |",
         "|---|---|",
     ]
+    labels = {"memory_gib": "memory (GiB)", "commit": "report written at commit", "date": "report written on"}
     for key in ("machine", "cpu", "cpus", "memory_gib", "python", "web3", "anvil", "solc", "commit", "date"):
-        lines.append(f"| {key.replace('_', ' ')} | {machine.get(key) if machine.get(key) is not None else '-'} |")
-    lines.append("")
+        value = machine.get(key)
+        lines.append(f"| {labels.get(key, key)} | {'-' if value is None else value} |")
+    lines += ["", "Each benchmark below names the date and commit it was measured at.", ""]
     missing = [name for name in ORDER if name not in results]
     if missing:
         lines += [f"Not in this report (no figures written yet): {', '.join(missing)}.", ""]
