@@ -9,7 +9,7 @@ STAMPS := .stamps
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-contracts test-sdk bench lint artifacts artifacts-check solc-shim \
+.PHONY: setup demo test test-contracts test-sdk bench bench-quick lint artifacts artifacts-check solc-shim \
         brownie-compile deploy clean
 
 setup: $(STAMPS)/python $(STAMPS)/npm
@@ -70,10 +70,32 @@ $(STAMPS)/chromium:
 	fi
 	@touch $@
 
-## Slow: gas and throughput figures, written to benchmarks/results/.
-bench: setup
+## Slow (tens of minutes; the 100,000-right registries need ~10 GB of memory): every benchmark, then
+## benchmarks/results/latest.json and BENCH.md. Benchmarks are not tests: `make test` runs none of them.
+bench: setup $(STAMPS)/bench
 	$(PY) benchmarks/gas.py
+	@if [ -f benchmarks/throughput.py ]; then echo "$(PY) benchmarks/throughput.py"; $(PY) benchmarks/throughput.py; fi
+	$(PY) benchmarks/history_verify.py
+	$(PY) benchmarks/growth.py
 	$(PY) benchmarks/index_scale.py
+	$(PY) benchmarks/report.py
+
+## A smoke of the same (a few minutes): small sizes and fewer runs. It overwrites benchmarks/results/
+## (`git checkout benchmarks/results` brings the committed figures back).
+bench-quick: setup $(STAMPS)/bench
+	$(PY) benchmarks/gas.py
+	@if [ -f benchmarks/throughput.py ]; then \
+	  quick=$$(grep -q -- '--quick' benchmarks/throughput.py && echo --quick); \
+	  echo "$(PY) benchmarks/throughput.py $$quick"; $(PY) benchmarks/throughput.py $$quick; fi
+	$(PY) benchmarks/history_verify.py --runs 3
+	$(PY) benchmarks/growth.py --quick --runs 3
+	$(PY) benchmarks/index_scale.py --sizes 1000 --transfers-per-right 2
+	$(PY) benchmarks/report.py
+
+$(STAMPS)/bench: pyproject.toml $(STAMPS)/python
+	@mkdir -p $(STAMPS)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
+	@touch $@
 
 ## Static analysis. Slither lives in its own venv (.venv-lint) so its dependencies never move Brownie's pins;
 ## it analyses the same standard-JSON input as scripts/compile.py, compiled by the project's solc (the shim).

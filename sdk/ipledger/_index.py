@@ -9,7 +9,9 @@ stored block whose hash still matches) and syncs again from there.
 
 Queries (history, portfolio, cap table, rights, transfers) read only the file; dates become blocks through the
 stored block timestamps. Ownership and share balances at any block come from two tables derived while syncing
-(custody intervals and balance changes), so a portfolio is an indexed lookup even with millions of transfers.
+(custody intervals and balance changes), so a portfolio is an indexed lookup even with millions of transfers; a
+third (registrations, with kind and jurisdiction unpacked from the record) lets ``rights(kind=..., jurisdiction=...)``
+read only the matching rights.
 """
 
 from __future__ import annotations
@@ -194,6 +196,11 @@ def _decode_share_log(log: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     for (arg, kind), value in zip(data, values, strict=True):
         args[arg] = "0x" + value.hex() if kind == "bytes32" else value
     return name, args
+
+
+def _unpack_kind_jurisdiction(record: int) -> tuple[int, str]:
+    """The kind (chain value) and jurisdiction of a packed record (``RecordPacking.sol``: bits 4-7 and 8-23)."""
+    return (record >> 4) & 0xF, ((record >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii", errors="replace")
 
 
 def _utc(when: dt.datetime | dt.date, *, end_of_day: bool = False) -> int:
@@ -457,7 +464,13 @@ class EventIndex:
         moves: dict[str, list[tuple[str, int]]] = defaultdict(list)
         balances: dict[tuple[str, str], int] = {}
         changes: list[tuple[str, str, int, int, str]] = []
+        registrations: list[tuple[str, int, int, int, str]] = []
         for address, block, _, _, log_index, _, _, name, args_json, _ in rows:
+            if name == "RightRegistered" and address.lower() == registry:
+                args = json.loads(args_json)
+                kind, jurisdiction = _unpack_kind_jurisdiction(int(args["record"]))
+                registrations.append((str(args["tokenId"]), block, log_index, kind, jurisdiction))
+                continue
             if name != "Transfer" or address.lower() == vault:
                 continue
             args = json.loads(args_json)
@@ -482,6 +495,10 @@ class EventIndex:
                     continue
                 until = transitions[position + 1][1] if position + 1 < len(transitions) else None
                 holdings.append((token, to_checksum_address(owner), since, until))
+        self._db.executemany(
+            "INSERT INTO registrations (token_id, block, log_index, kind, jurisdiction) VALUES (?, ?, ?, ?, ?)",
+            registrations,
+        )
         self._db.executemany("UPDATE custody SET until_block = ? WHERE token_id = ? AND until_block IS NULL", closed)
         self._db.executemany(
             "INSERT INTO custody (token_id, owner, since_block, until_block) VALUES (?, ?, ?, ?)", holdings
@@ -567,6 +584,7 @@ class EventIndex:
             self._db.execute("DELETE FROM share_tokens WHERE block > ?", (fork,))
             self._db.execute("DELETE FROM custody WHERE since_block > ?", (fork,))
             self._db.execute("UPDATE custody SET until_block = NULL WHERE until_block > ?", (fork,))
+            self._db.execute("DELETE FROM registrations WHERE block > ?", (fork,))
             self._db.execute("DELETE FROM share_balances WHERE block > ?", (fork,))
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(fork),))
             self._db.execute(
@@ -665,22 +683,35 @@ class EventIndex:
         events = merge_history(logs, self._timestamps(log.block for log in logs))
         return History(token_id=token_id, token_id_hex=hex(token_id), events=events)
 
-    def _registry_logs(self, names: Sequence[str], at: int) -> list[DecodedLog]:
+    def _registry_logs(
+        self, names: Sequence[str], at: int, tokens: tuple[str, Sequence[Any]] | None = None
+    ) -> list[DecodedLog]:
+        """The registry's ``names`` logs up to ``at``; with ``tokens`` (an SQL query of token ids and its
+        parameters) only those of the tokens it selects."""
         marks = ",".join("?" * len(names))
+        if tokens is None:
+            return self._decoded(
+                "SELECT name, args, block, log_index, tx_hash, address FROM logs "
+                f"WHERE address = ? AND name IN ({marks}) AND block <= ? ORDER BY block, log_index",
+                (self.registry, *names, at),
+            )
+        # The unary + keeps SQLite off logs_by_address (every log of those names) and on logs_by_token.
         return self._decoded(
             "SELECT name, args, block, log_index, tx_hash, address FROM logs "
-            f"WHERE address = ? AND name IN ({marks}) AND block <= ? ORDER BY block, log_index",
-            (self.registry, *names, at),
+            f"WHERE token_id IN ({tokens[0]}) AND +address = ? AND +name IN ({marks}) AND block <= ? "
+            "ORDER BY block, log_index",
+            (*tokens[1], self.registry, *names, at),
         )
 
-    def _owners(self, at: int) -> dict[int, tuple[str, int]]:
-        """Token id -> (owner, block it came to them) at block ``at``."""
+    def _owners(self, at: int, tokens: tuple[str, Sequence[Any]] | None = None) -> dict[int, tuple[str, int]]:
+        """Token id -> (owner, block it came to them) at block ``at`` (of the ``tokens`` query's, if given)."""
+        among, among_parameters = ("", ()) if tokens is None else (f" AND token_id IN ({tokens[0]})", tokens[1])
         return {
             int(token): (owner, since)
             for token, owner, since in self._db.execute(
                 "SELECT token_id, owner, since_block FROM custody WHERE since_block <= ? AND "
-                "(until_block IS NULL OR until_block > ?)",
-                (at, at),
+                f"(until_block IS NULL OR until_block > ?){among}",
+                (at, at, *among_parameters),
             )
         }
 
@@ -802,7 +833,22 @@ class EventIndex:
         at = self._at(at_block)
         wanted_kind = None if kind is None else RightKind(kind)
         wanted_status = None if status is None else RightStatus(status)
-        logs = self._registry_logs(["RightRegistered", "Frozen", "Unfrozen", "MetadataURIUpdated"], at)
+        # The registrations table narrows a filtered query to the matching rights in SQL; the checks below stay
+        # authoritative (a right registered again after a burn counts with its latest registration).
+        conditions: list[str] = ["block <= ?"]
+        parameters: list[int | str] = [at]
+        if wanted_kind is not None:
+            conditions.append("kind = ?")
+            parameters.append(wanted_kind.chain_value)
+        if jurisdiction is not None:
+            conditions.append("jurisdiction = ?")
+            parameters.append(jurisdiction.upper())
+        tokens = (
+            None
+            if len(conditions) == 1
+            else (f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)}", tuple(parameters))
+        )
+        logs = self._registry_logs(["RightRegistered", "Frozen", "Unfrozen", "MetadataURIUpdated"], at, tokens)
         registered: dict[int, DecodedLog] = {}
         uris: dict[int, str] = {}
         frozen: dict[int, bool] = {}
@@ -816,7 +862,7 @@ class EventIndex:
                 frozen[token] = log.name == "Frozen"
             elif log.name == "MetadataURIUpdated":
                 uris[token] = str(log.args["metadataURI"])
-        owners = self._owners(at)
+        owners = self._owners(at, tokens)
         now = self._latest_time(at)
         records: list[RightRecord] = []
         for token, log in sorted(registered.items(), key=lambda item: (item[1].block, item[1].log_index)):

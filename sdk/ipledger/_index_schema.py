@@ -11,6 +11,9 @@
 - ``custody``: derived from the registry's ``Transfer`` logs while syncing, one row per holding of a right:
   ``[since_block, until_block)`` (``until_block`` is ``NULL`` while it lasts), so a portfolio at any block is one
   indexed query instead of a replay of every transfer.
+- ``registrations``: derived from the registry's ``RightRegistered`` logs while syncing, one row per registration
+  with the kind (chain value) and jurisdiction unpacked from the record (``docs/storage.md``: bits 4-7 and 8-23),
+  so ``rights(kind=..., jurisdiction=...)`` reads only the matching rights.
 - ``share_balances``: derived from the share tokens' ``Transfer`` logs, one row per balance change (the balance
   after it, decimal text since it may exceed 64 bits); a balance at a block is the latest row at or before it.
 - ``rollbacks``: each reorganization undone: the fork block, the cursor before it and how many logs went.
@@ -23,12 +26,12 @@ from __future__ import annotations
 
 __all__ = ["DERIVED_TABLES", "REORG_WINDOW", "SCHEMA", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: How many of the latest synced blocks keep their hash even without logs.
 REORG_WINDOW = 256
 
 #: Tables computed from the logs while syncing.
-DERIVED_TABLES = ("custody", "share_balances")
+DERIVED_TABLES = ("custody", "registrations", "share_balances")
 #: Every table, for a rebuild.
 TABLES = ("meta", "blocks", "logs", "share_tokens", *DERIVED_TABLES, "rollbacks")
 
@@ -70,6 +73,15 @@ CREATE TABLE IF NOT EXISTS custody (
 );
 CREATE INDEX IF NOT EXISTS custody_by_owner ON custody (owner, since_block);
 CREATE INDEX IF NOT EXISTS custody_open ON custody (token_id, until_block);
+CREATE TABLE IF NOT EXISTS registrations (
+    token_id TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    jurisdiction TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS registrations_by_kind ON registrations (kind, jurisdiction, block);
+CREATE INDEX IF NOT EXISTS registrations_by_jurisdiction ON registrations (jurisdiction, block);
 CREATE TABLE IF NOT EXISTS share_balances (
     share_token TEXT NOT NULL,
     holder TEXT NOT NULL,

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from eth_account.messages import encode_typed_data
 from eth_utils.address import to_checksum_address
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from ._accounts import Signer, resolve_signer
 from ._artifacts import load_artifact
@@ -199,7 +200,15 @@ class Ledger(
         """
         if not rpc_url.startswith(("http://", "https://")):
             raise InvalidInputError(f"RPC URL {rpc_url!r} must start with http:// or https://")
-        w3 = Web3(Web3.HTTPProvider(rpc_url, request_kwargs={"timeout": timeout}))
+        # web3's validation middleware asks for the chain id before every eth_call and transaction: two of every
+        # three requests of a contract read. The chain id of an endpoint does not change, so only it is cached.
+        provider = Web3.HTTPProvider(
+            rpc_url,
+            request_kwargs={"timeout": timeout},
+            cache_allowed_requests=True,
+            cacheable_requests={RPCEndpoint("eth_chainId")},
+        )
+        w3 = Web3(provider)
         ledger = cls(w3, rpc_url=rpc_url, signer=None, registry=None)
         if isinstance(account, Signer):
             ledger._signer = account

@@ -96,7 +96,7 @@ def test_portfolios_match_the_node_at_every_block(
                 assert {right.token_id for right in portfolio.rights} & set(tokens) == expected_rights, (block, account)
                 held = [position.balance for position in portfolio.shares if position.token_id == shares]
                 assert (held[0] if held else 0) == expected_shares, (block, account)
-    for table in ("custody", "share_balances"):
+    for table in ("custody", "registrations", "share_balances"):
         assert index_rows(in_one, table) == index_rows(in_bulk, table) == index_rows(in_steps, table)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, RightStatus
+from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, RightKind, RightStatus
 from share_support import ONE
 
 Patent = tuple[IPMetadata, list[Path]]
@@ -63,3 +63,34 @@ def test_rights_and_transfers_filters(ledger: Ledger, patent: Patent, tmp_path: 
     assert [(move.token_id, move.to) for move in moves if move.token_id == token] == [(token, node.owner)]
     assert not index.transfers(when - dt.timedelta(days=401), when - dt.timedelta(days=400))
     assert index.block_at(when) >= record.registration_block
+
+
+def test_rights_filtered_in_sql_match_the_unfiltered_list(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+    metadata, documents = patent
+    patent_token = ledger.register(metadata, documents, to="dev3").token_id
+    mark = tmp_path / "mark.txt"
+    mark.write_text(f"word mark of {metadata.number}\n", "utf-8")
+    trademark = metadata.model_copy(update={"kind": RightKind.TRADEMARK, "jurisdiction": "DE", "documents": ()})
+    mark_token = ledger.register(trademark, [mark], to="dev3").token_id
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+
+    everything = index.rights()
+    assert {patent_token, mark_token} <= {record.token_id for record in everything}
+    for kind, jurisdiction in (
+        ("patent", "US"),
+        ("trademark", "DE"),
+        ("trademark", None),
+        (None, "de"),
+        ("patent", "DE"),
+    ):
+        expected = [
+            record
+            for record in everything
+            if (kind is None or record.kind.value == kind)
+            and (jurisdiction is None or record.jurisdiction == jurisdiction.upper())
+        ]
+        assert index.rights(kind=kind, jurisdiction=jurisdiction) == expected, (kind, jurisdiction)
+    assert index._db.execute(
+        "SELECT kind, jurisdiction FROM registrations WHERE token_id = ?", (str(mark_token),)
+    ).fetchall() == [(4, "DE")]

@@ -80,7 +80,11 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     columns = "address, block, block_hash, tx_hash, log_index, topics, data, name, args, token_id"
     query = f"SELECT {columns} FROM logs ORDER BY block, log_index"
     assert index._db.execute(query).fetchall() == clean._db.execute(query).fetchall()
-    for derived in ("SELECT token_id, owner, since_block, until_block FROM custody", "SELECT * FROM share_balances"):
+    for derived in (
+        "SELECT token_id, owner, since_block, until_block FROM custody",
+        "SELECT * FROM registrations",
+        "SELECT * FROM share_balances",
+    ):
         assert sorted(index._db.execute(derived).fetchall()) == sorted(clean._db.execute(derived).fetchall())
     assert [right.token_id for right in index.portfolio(ledger.address_of("dev3")).rights] == []
     assert [right.token_id for right in index.portfolio(ledger.address_of("dev1")).rights] == [kept]
