@@ -19,10 +19,10 @@ each, so 1,000,000 transfers at the top), on a fresh anvil (block gas limit lift
   ``transfers`` of one day (one block's moves) from the index (the node has no equivalent short of replaying
   every log; those figures are index-only).
 
-Writes ``benchmarks/results/index.md`` and ``index.json`` (with the machine, anvil, SQLite and the index code
-version). Nothing is asserted beyond agreement between the paths: the figures are the product. The default run takes
-about 20 minutes on 2 cores (at 100,000 rights: generation ~3 min, sync ~4 min, the node-path portfolios ~4 min);
-anvil then peaks near 10 GB of memory and the SQLite file reaches ~1.8 GB.
+Writes ``benchmarks/results/index.md`` and ``index.json`` (the figures through ``_figures``, with the machine and
+versions; the rows as measured). Nothing is asserted beyond agreement between the paths: the figures are the product.
+The default run takes about 20 minutes on 2 cores (at 100,000 rights: generation ~3 min, sync ~4 min, the node-path
+portfolios ~4 min); anvil then peaks near 10 GB of memory and the SQLite file reaches ~1.8 GB.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from eth_utils.crypto import keccak
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from _figures import Figure, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
 from ipledger import Ledger, _index, _index_schema, start_node, stop_node  # noqa: E402
 from ipledger._index import EventIndex  # noqa: E402
@@ -503,9 +504,42 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     markdown = render(run)
     (RESULTS / "index.md").write_text(markdown, "utf-8")
-    (RESULTS / "index.json").write_text(json.dumps(run, indent=2) + "\n", "utf-8")
+    write_results("index", figures(run["rows"]), settings=run["settings"], rows=run["rows"])
     print(markdown)
     return 0
+
+
+def figures(rows: Sequence[dict[str, Any]]) -> list[Figure]:
+    """The index's figures at each size, each beside the node path measured in the same run where there is one."""
+    result: list[Figure] = []
+    pairs = (
+        ("history of a right", "history_index_ms", "history_node_ms"),
+        ("portfolio at the head", "portfolio_head_index_ms", "portfolio_head_node_ms"),
+        ("portfolio at a past block", "portfolio_past_index_ms", "portfolio_past_node_ms"),
+    )
+    for row in rows:
+        group = f"Event index at {row['rights']:,} rights ({row['events']:,} events)"
+        result.append(Figure(group, "sync", "events/s", row["sync_events_per_s"]))
+        for name, index_key, node_key in pairs:
+            if row.get(index_key) is not None and row.get(node_key) is not None:
+                result.append(
+                    Figure(
+                        group,
+                        f"{name}, from the index",
+                        "ms",
+                        row[index_key],
+                        "the node (eth_getLogs)",
+                        row[node_key],
+                        "speedup",
+                    )
+                )
+        for name, key in (
+            ("rights(kind, jurisdiction)", "rights_query_index_ms"),
+            ("transfers of a day", "transfers_day_index_ms"),
+        ):
+            if row.get(key) is not None:
+                result.append(Figure(group, f"{name}, from the index", "ms", row[key]))
+    return result
 
 
 if __name__ == "__main__":
