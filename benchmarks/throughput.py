@@ -1,9 +1,10 @@
 """Bulk registration throughput: the SDK's pipelined singles and ``registerBatch`` beside naive web3.py, same run.
 
-Run ``make bench`` (or ``python benchmarks/throughput.py [--rows N] [--runs K]``). One fresh anvil (automine, as
-``ipledger node start`` runs it), one registry deployed by dev0. Every run registers ``--rows`` new patents, each
-with its own document, end to end: metadata validated, documents hashed, the right id derived, the transaction
-sent and its receipt read. Four ways, measured alternately in each run so the registry grows evenly under all:
+Run ``make bench`` (or ``python benchmarks/throughput.py [--rows N] [--runs K]``). Each run starts a fresh anvil
+(automine, as ``ipledger node start`` runs it; fresh because anvil's cost per block grows with the chain's height) and
+deploys a registry as dev0. Every run registers ``--rows`` new patents, each with its own document, end to end:
+metadata validated, documents hashed, the right id derived, the transaction sent and its receipt read. Four ways,
+measured alternately in each run so the registry grows evenly under all:
 
 - **naive** (the issue's baseline): for each row, ``prepare_registration`` then web3.py
   ``contract.functions.register(...).transact()`` and ``w3.eth.wait_for_transaction_receipt`` (defaults: the node
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import sys
 import tempfile
 import time
@@ -123,19 +125,21 @@ def main() -> int:
         "batch": lambda ledger, source: bulk(ledger, source, "batch"),
     }
     samples: dict[str, list[float]] = {way: [] for way in ways}
-    node = start_node()
-    try:
-        ledger = Ledger.connect(node.rpc_url, account="dev0")
-        ledger.deploy()
-        with tempfile.TemporaryDirectory(prefix="ipledger-throughput-") as folder:
-            portfolio = Portfolio(Path(folder))
-            for run in range(args.runs):
+    with tempfile.TemporaryDirectory(prefix="ipledger-throughput-") as folder:
+        portfolio = Portfolio(Path(folder))
+        for run in range(args.runs):
+            # A fresh chain per run: anvil's cost per block grows with the chain's height, and the single-transaction
+            # ways add a block per right, so a long-lived chain would slow every later run.
+            node = start_node()
+            try:
+                ledger = Ledger.connect(node.rpc_url, account="dev0")
+                ledger.deploy()
                 for way, register in ways.items():
                     source = portfolio.write(args.rows)
-                    samples[way].append(rate(lambda register=register, source=source: register(ledger, source)))
+                    samples[way].append(rate(functools.partial(register, ledger, source)))
                     print(f"run {run + 1}/{args.runs} {way}: {samples[way][-1]:,.1f} rights/s", file=sys.stderr)
-    finally:
-        stop_node(node.pid)
+            finally:
+                stop_node(node.pid)
     coincurve_rate, python_rate = signing_rates()
     baseline = median(samples["naive"])
     fast = median(samples["naive-fast-poll"])
