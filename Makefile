@@ -49,7 +49,10 @@ deploy: solc-shim
 demo: setup
 	$(VENV)/bin/ipledger demo
 
-test: test-contracts test-sdk
+## The contract tests (Brownie, anvil on 8545) and the SDK/CLI tests (pytest, anvils on free ports) share nothing
+## but the installation, so they run side by side; each one's output is printed whole when it ends.
+test: setup solc-shim
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-contracts test-sdk
 
 test-contracts: solc-shim
 	brownie test tests/contracts
