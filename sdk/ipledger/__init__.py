@@ -107,6 +107,7 @@ from ._report import (
     verify_report_file,
 )
 from ._requests import RegistrationRequest, hash_documents
+from ._retry import RetryPolicy
 from ._rights_models import (
     Attestation,
     ClaimType,
@@ -202,6 +203,7 @@ __all__ = [
     "RightReport",
     "RightStatus",
     "Rollback",
+    "RetryPolicy",
     "RoyaltyOwed",
     "RoyaltyPayment",
     "SharePosition",

@@ -71,6 +71,8 @@ class LedgerBase:
         try:
             is_registry = bool(self._registry.functions.supportsInterface(_ERC721_INTERFACE).call())
             self._registry.functions.DEPLOYMENT_BLOCK().call()
+        except NodeError:
+            raise
         except (requests.RequestException, OSError) as exc:
             raise NodeError(f"attach: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
         except (Web3Exception, ValueError, TypeError):
@@ -357,6 +359,8 @@ class LedgerBase:
             return call.call() if block is None else call.call(block_identifier=block)
         except ContractLogicError as exc:
             raise self._decoder.decode(revert_data(exc), action=what) from None
+        except NodeError:
+            raise
         except (requests.RequestException, OSError) as exc:
             raise NodeError(f"{what}: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
         except Web3RPCError as exc:

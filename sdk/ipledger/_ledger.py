@@ -64,6 +64,7 @@ from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
 from ._requests import METADATA_URI_PREFIX, RegistrationRequest, prepare_registration
+from ._retry import RetryingHTTPProvider, RetryPolicy
 from ._rights_checks import dispute_check, license_check, rights_notices
 from ._rights_models import Attestation, Dispute, License
 from ._royalties import RoyaltiesMixin
@@ -191,25 +192,31 @@ class Ledger(
         account: str | Signer | None = None,
         password_prompt: Callable[[str], str] | None = None,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        stuck_after: float = 30.0,
     ) -> Ledger:
         """Connects to any EVM chain.
 
         ``registry`` is the registry's address (omit it to :meth:`deploy`); ``vault`` the share vault (the
         compliance registry is found through it) and ``desk`` the settlement desk, needed by the share and market
-        features; ``stablecoin`` the default payment token of orders.
+        features; ``stablecoin`` the default payment token of orders. ``retry`` is the policy for requests that
+        fail in transit (see ``_retry``; default: 5 attempts, 0.1 s doubling up to 2 s); a transaction still
+        pending after ``stuck_after`` seconds is replaced with higher fees.
         """
         if not rpc_url.startswith(("http://", "https://")):
             raise InvalidInputError(f"RPC URL {rpc_url!r} must start with http:// or https://")
         # web3's validation middleware asks for the chain id before every eth_call and transaction: two of every
         # three requests of a contract read. The chain id of an endpoint does not change, so only it is cached.
-        provider = Web3.HTTPProvider(
+        provider = RetryingHTTPProvider(
             rpc_url,
+            policy=retry,
             request_kwargs={"timeout": timeout},
             cache_allowed_requests=True,
             cacheable_requests={RPCEndpoint("eth_chainId")},
         )
         w3 = Web3(provider)
         ledger = cls(w3, rpc_url=rpc_url, signer=None, registry=None)
+        ledger._sender.stuck_after = stuck_after
         if isinstance(account, Signer):
             ledger._signer = account
         elif account is not None or ledger.chain_id == LOCAL_CHAIN_ID or os.environ.get("IPLEDGER_PRIVATE_KEY"):
@@ -266,6 +273,7 @@ class Ledger(
         """The same ledger (same contracts), signing as ``account``."""
         clone = Ledger(self.w3, rpc_url=self.rpc_url, signer=None, registry=None)
         clone._copy_contracts(self)
+        clone._sender.stuck_after = self._sender.stuck_after
         clone._signer = account if isinstance(account, Signer) else resolve_signer(account, chain_id=self.chain_id)
         return clone
 

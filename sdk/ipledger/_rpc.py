@@ -39,6 +39,8 @@ class Rpc:
         """The result of one request."""
         try:
             response = self._provider.make_request(RPCEndpoint(method), list(params))
+        except NodeError:
+            raise
         except (requests.RequestException, OSError) as exc:
             raise NodeError(f"{method}: cannot reach the node: {type(exc).__name__}", endpoint=self.endpoint) from None
         except ValueError as exc:
@@ -63,6 +65,8 @@ class Rpc:
             return [self._settled(method, params) for method, params in requests_]
         try:
             responses = make_batch([(RPCEndpoint(method), list(params)) for method, params in requests_])
+        except NodeError:
+            raise
         except (requests.RequestException, OSError) as exc:
             raise NodeError(f"batch: cannot reach the node: {type(exc).__name__}", endpoint=self.endpoint) from None
         except ValueError as exc:

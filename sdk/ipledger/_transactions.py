@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Any, cast
 
 import requests
+from eth_typing import HexStr
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.contract.contract import ContractConstructor, ContractFunction
-from web3.exceptions import ContractLogicError, TimeExhausted, TransactionNotFound, Web3RPCError
+from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.types import TxParams
 
 from ._accounts import Signer
@@ -22,6 +25,21 @@ __all__ = ["TransactionSender", "revert_data"]
 
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
+#: Node answers meaning the nonce is taken (by our own copy, or by another transaction).
+_NONCE_CONFLICT = (
+    "nonce too low",
+    "nonce is too low",
+    "already known",
+    "known transaction",
+    "replacement transaction underpriced",
+    "replacement fee too low",
+)
+#: Seconds between checks that a pending transaction is still known to the node.
+_CHECK_INTERVAL = 1.0
+
+
+class _NonceTakenError(Exception):
+    """Another transaction used our nonce and none of ours was mined: the call can be built again safely."""
 
 
 class TransactionSender:
@@ -29,38 +47,100 @@ class TransactionSender:
 
     Each call is first estimated against the pending state: a call that would revert fails here with the
     decoded custom error and no transaction is broadcast.
+
+    Faults handled, none of which can make a call take effect twice (one nonce carries every copy of it):
+
+    - a nonce another sender took first (another process with the same key): the node answers "nonce too low",
+      "already known" or "replacement transaction underpriced" for a transaction it does not hold under our hash;
+      the call is estimated, built and signed again with a fresh nonce, ``nonce_attempts`` times at most;
+    - a transaction still pending after ``stuck_after`` seconds: replaced by the same transaction with both fees
+      raised by 12.5% (nodes require 10%), ``max_bumps`` times at most; whichever copy is mined is the result;
+    - a transaction the node forgot (a restart from older state, an evicted pool entry) while its nonce is unused:
+      the same signed bytes are sent again; if the nonce was used by another transaction, the call is rebuilt.
     """
 
-    def __init__(self, w3: Web3, decoder: RevertDecoder, *, endpoint: str, receipt_timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        w3: Web3,
+        decoder: RevertDecoder,
+        *,
+        endpoint: str,
+        receipt_timeout: float = 120.0,
+        stuck_after: float = 30.0,
+        max_bumps: int = 3,
+        nonce_attempts: int = 5,
+        poll_interval: float = 0.05,
+    ) -> None:
         self._w3 = w3
         self._decoder = decoder
         self._endpoint = endpoint
         self._receipt_timeout = receipt_timeout
+        self.stuck_after = stuck_after
+        self.max_bumps = max_bumps
+        self.nonce_attempts = nonce_attempts
+        self._poll_interval = poll_interval
 
     def send(
         self, signer: Signer, call: ContractFunction | ContractConstructor, *, action: str
     ) -> tuple[TransactionResult, Any]:
         """Sends ``call`` from ``signer``; returns the result and the raw receipt."""
         try:
+            receipt = self._send_once_effective(signer, call, action)
+        except NodeError:
+            raise
+        except (requests.RequestException, OSError) as exc:
+            raise NodeError(f"{action}: cannot reach the node: {type(exc).__name__}", endpoint=self._endpoint) from None
+        except Web3RPCError as exc:
+            raise NodeError(f"{action}: the node refused the transaction: {exc}", endpoint=self._endpoint) from None
+        hex_hash = _hex(receipt["transactionHash"])
+        if receipt["status"] != 1:
+            raise self._failure(call, signer, receipt, action, hex_hash)
+        result = TransactionResult(tx_hash=hex_hash, block=receipt["blockNumber"], gas_used=receipt["gasUsed"])
+        return result, receipt
+
+    def _send_once_effective(self, signer: Signer, call: ContractFunction | ContractConstructor, action: str) -> Any:
+        for attempt in range(self.nonce_attempts):
             params = self._params(signer)
             try:
                 gas = call.estimate_gas({"from": signer.address}, block_identifier="pending")
             except ContractLogicError as exc:
                 raise self._decoder.decode(revert_data(exc), action=action) from None
             params["gas"] = gas * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR
-            transaction = call.build_transaction(cast(TxParams, params))
-            signed = signer.account.sign_transaction(cast(dict[str, Any], transaction))
-            tx_hash = self._w3.eth.send_raw_transaction(signed.raw_transaction)
-            receipt = self._wait(tx_hash, action)
-        except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"{action}: cannot reach the node: {type(exc).__name__}", endpoint=self._endpoint) from None
+            transaction = cast(dict[str, Any], call.build_transaction(cast(TxParams, params)))
+            try:
+                raw, tx_hash = self._broadcast(signer, transaction)
+                return self._wait(signer, transaction, {tx_hash: raw}, action)
+            except _NonceTakenError:
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        raise NodeError(
+            f"{action}: another sender kept taking the nonce of {signer.address} ({self.nonce_attempts} attempts)",
+            endpoint=self._endpoint,
+        )
+
+    def _broadcast(self, signer: Signer, transaction: dict[str, Any]) -> tuple[bytes, str]:
+        """Signs and sends ``transaction``; raises :class:`_NonceTakenError` if another transaction holds its nonce."""
+        raw = bytes(signer.account.sign_transaction(transaction).raw_transaction)
+        tx_hash = _hex(keccak(raw))
+        try:
+            self._w3.eth.send_raw_transaction(raw)
         except Web3RPCError as exc:
-            raise NodeError(f"{action}: the node refused the transaction: {exc}", endpoint=self._endpoint) from None
-        hex_hash = "0x" + HexBytes(receipt["transactionHash"]).hex().removeprefix("0x")
-        if receipt["status"] != 1:
-            raise self._failure(call, signer, receipt, action, hex_hash)
-        result = TransactionResult(tx_hash=hex_hash, block=receipt["blockNumber"], gas_used=receipt["gasUsed"])
-        return result, receipt
+            if not any(text in str(exc).lower() for text in _NONCE_CONFLICT):
+                raise
+            if not self._known(tx_hash):
+                raise _NonceTakenError() from None
+        return raw, tx_hash
+
+    def _known(self, tx_hash: str) -> bool:
+        try:
+            return self._w3.eth.get_transaction(HexStr(tx_hash)) is not None
+        except TransactionNotFound:
+            return False
+
+    def _receipt(self, tx_hash: str) -> Any:
+        try:
+            return self._w3.eth.get_transaction_receipt(HexStr(tx_hash))
+        except TransactionNotFound:
+            return None
 
     def _params(self, signer: Signer) -> dict[str, Any]:
         eth = self._w3.eth
@@ -75,16 +155,61 @@ class TransactionSender:
             "maxFeePerGas": 2 * base_fee + priority,
         }
 
-    def _wait(self, tx_hash: HexBytes, action: str) -> Any:
-        deadline = time.monotonic() + self._receipt_timeout
+    def _wait(self, signer: Signer, transaction: dict[str, Any], sent: dict[str, bytes], action: str) -> Any:
+        """The receipt of whichever copy of ``transaction`` (``sent``: hash -> signed bytes) is mined; replaces a
+        stuck copy, resends a forgotten one, raises :class:`_NonceTakenError` if another transaction took its
+        nonce."""
+        address = to_checksum_address(signer.address)
+        nonce = int(transaction["nonce"])
+        now = time.monotonic()
+        deadline = now + self._receipt_timeout
+        bump_at = now + self.stuck_after
+        check_at = now + _CHECK_INTERVAL
+        bumps = 0
         while True:
-            try:
-                return self._w3.eth.wait_for_transaction_receipt(tx_hash, timeout=5, poll_latency=0.05)
-            except (TimeExhausted, TransactionNotFound):
-                if time.monotonic() > deadline:
-                    raise TransactionError(
-                        f"{action}: not mined within {self._receipt_timeout:.0f} s", tx_hash="0x" + tx_hash.hex()
-                    ) from None
+            for tx_hash in sent:
+                receipt = self._receipt(tx_hash)
+                if receipt is not None:
+                    return receipt
+            now = time.monotonic()
+            if now >= check_at or now >= bump_at:
+                check_at = now + _CHECK_INTERVAL
+                if not any(self._known(tx_hash) for tx_hash in sent):
+                    if self._w3.eth.get_transaction_count(address, "latest") > nonce:
+                        if any(self._receipt(tx_hash) is not None for tx_hash in sent):
+                            continue
+                        raise _NonceTakenError()
+                    self._resend(list(sent.values())[-1])
+                elif now >= bump_at and bumps < self.max_bumps:
+                    bumps += 1
+                    bump_at = now + self.stuck_after
+                    transaction = self._bumped(transaction)
+                    raw = bytes(signer.account.sign_transaction(transaction).raw_transaction)
+                    if self._resend(raw):
+                        sent[_hex(keccak(raw))] = raw
+            if now > deadline:
+                raise TransactionError(
+                    f"{action}: not mined within {self._receipt_timeout:.0f} s", tx_hash=list(sent)[-1]
+                )
+            time.sleep(self._poll_interval)
+
+    def _bumped(self, transaction: dict[str, Any]) -> dict[str, Any]:
+        """``transaction`` with both fees raised by 12.5% (or to the current fees, if higher)."""
+        base_fee = int(self._w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0)
+        priority = max(int(transaction["maxPriorityFeePerGas"]) * 9 // 8 + 1, int(self._w3.eth.max_priority_fee))
+        max_fee = max(int(transaction["maxFeePerGas"]) * 9 // 8 + 1, 2 * base_fee + priority)
+        return dict(transaction, maxPriorityFeePerGas=priority, maxFeePerGas=max_fee)
+
+    def _resend(self, raw: bytes) -> bool:
+        """Sends signed bytes again (a replacement, or a copy the node forgot); ``False`` if the node refused them
+        because the nonce is used or an equal copy is pending (the next check finds out which)."""
+        try:
+            self._w3.eth.send_raw_transaction(raw)
+        except Web3RPCError as exc:
+            if any(text in str(exc).lower() for text in _NONCE_CONFLICT):
+                return False
+            raise
+        return True
 
     def _failure(
         self, call: ContractFunction | ContractConstructor, signer: Signer, receipt: Any, action: str, tx_hash: str
@@ -105,3 +230,7 @@ def revert_data(exc: ContractLogicError) -> str | None:
     if isinstance(data, dict):
         data = data.get("data")
     return data if isinstance(data, str) else None
+
+
+def _hex(value: bytes) -> str:
+    return "0x" + HexBytes(value).hex().removeprefix("0x")

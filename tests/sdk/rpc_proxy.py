@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,6 +56,10 @@ def serve(proxy: LimitingProxy) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            fault = proxy.fault(body) if isinstance(proxy, FlakyProxy) else None
+            if fault is not None:
+                self._misbehave(fault, body)
+                return
             answer = [proxy.handle(item) for item in body] if isinstance(body, list) else proxy.handle(body)
             payload = json.dumps(answer).encode()
             self.send_response(200)
@@ -64,6 +70,34 @@ def serve(proxy: LimitingProxy) -> Iterator[str]:
 
         def log_message(self, format: str, *args: Any) -> None:
             return
+
+        def _misbehave(self, fault: str, body: Any) -> None:
+            if fault == "forward-then-reset":
+                if isinstance(body, list):
+                    [proxy.handle(item) for item in body]
+                else:
+                    proxy.handle(body)
+            if fault in ("reset", "forward-then-reset"):
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            if fault == "slow":
+                time.sleep(proxy.slow_seconds)  # type: ignore[union-attr]
+            status, headers, payload = 200, {"Content-Type": "application/json"}, b""
+            if fault.isdigit():
+                status, payload = int(fault), b"busy"
+                if fault == "429":
+                    headers["Retry-After"] = str(proxy.retry_after)  # type: ignore[union-attr]
+            elif fault == "garbage":
+                payload = b"<html>502 Bad Gateway</html>"
+            elif fault == "shape":
+                payload = json.dumps({"jsonrpc": "2.0", "id": 1, "surprise": True}).encode()
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -148,5 +182,42 @@ class SideBlockProxy(LimitingProxy):
 def side_block_proxy(upstream: str, side_blocks: dict[str, dict[str, Any]]) -> Iterator[tuple[str, SideBlockProxy]]:
     """Runs a :class:`SideBlockProxy` on a free loopback port; yields its URL and the proxy."""
     proxy = SideBlockProxy(upstream, side_blocks)
+    with serve(proxy) as url:
+        yield url, proxy
+
+
+class FlakyProxy(LimitingProxy):
+    """Forwards to ``upstream`` but first fails requests as ``faults`` plans: method -> the faults its next requests
+    meet, in order (a batch counts under its first method). Faults: ``reset`` (connection closed, no answer),
+    ``forward-then-reset`` (forwarded, then the connection closed: the node acted, the client cannot know),
+    ``429`` (with ``Retry-After``), ``502``/``503``/``504``, ``garbage`` (not JSON), ``shape`` (JSON but not a JSON-RPC
+    answer), ``slow`` (answers after ``slow_seconds``)."""
+
+    def __init__(
+        self, upstream: str, faults: dict[str, list[str]], *, retry_after: float = 0.0, slow_seconds: float = 1.0
+    ) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.faults = {method: list(planned) for method, planned in faults.items()}
+        self.retry_after = retry_after
+        self.slow_seconds = slow_seconds
+        self.faults_served: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def fault(self, body: Any) -> str | None:
+        first = body[0] if isinstance(body, list) and body else body
+        method = str(first.get("method")) if isinstance(first, dict) else ""
+        with self._lock:
+            planned = self.faults.get(method)
+            if not planned:
+                return None
+            fault = planned.pop(0)
+            self.faults_served[method] += 1
+            return fault
+
+
+@contextmanager
+def flaky_proxy(upstream: str, faults: dict[str, list[str]], **options: float) -> Iterator[tuple[str, FlakyProxy]]:
+    """Runs a :class:`FlakyProxy` on a free loopback port; yields its URL and the proxy."""
+    proxy = FlakyProxy(upstream, faults, **options)
     with serve(proxy) as url:
         yield url, proxy
