@@ -8,6 +8,7 @@ from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
 from ._accounts import is_valid_address
+from ._ids import int_from_text
 
 __all__ = ["REGIONAL_OFFICES", "ZERO_ADDRESS", "Address", "Uint256", "_Out"]
 
@@ -35,8 +36,7 @@ def _uint256(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("expected an integer, not a boolean")
     if isinstance(value, str):
-        text = value.strip()
-        value = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
+        value = int_from_text(value)
     if not isinstance(value, int):
         raise ValueError(f"expected an integer, not {type(value).__name__}")
     if not 0 <= value < 2**256:

@@ -208,7 +208,7 @@ CASES: list[tuple[str, str, tuple[str, ...], int, str]] = [
     ),
     ("address", "stablecoin-balance", ("stablecoin", "balance", "0x12"), 1, "0x12"),
     # -- token ids
-    ("token id", "negative", ("show", "--", "-1"), 1, "out of range"),
+    ("token id", "negative", ("show", "--", "-1"), 1, "not a token id"),
     ("token id", "too-big", ("show", "{too_big}"), 1, "out of range"),
     ("token id", "non-numeric", ("history", "latest"), 1, "not a token id"),
     ("token id", "hex-with-junk", ("verify", "0x12zz"), 1, "not a token id"),

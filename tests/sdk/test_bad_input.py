@@ -150,6 +150,8 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     ("token id", "too-big", lambda b: b.dev0.get(2**256), InvalidInputError, None),
     ("token id", "non-numeric", lambda b: b.dev0.history("latest"), InvalidInputError, None),
     ("token id", "hex-with-junk", lambda b: b.dev0.verify("0x12zz"), InvalidInputError, None),
+    ("token id", "arabic-indic-digit", lambda b: b.dev0.get("\u0661"), InvalidInputError, None),  # was token 1
+    ("token id", "underscores", lambda b: b.dev0.get("1_0"), InvalidInputError, None),  # was token 10
     ("token id", "bool", lambda b: parse_token_id(True), InvalidInputError, None),  # type: ignore[arg-type]
     ("token id", "unknown", lambda b: b.dev0.get(right_id("patent", "US", "US 1")), UnknownTokenError, None),
     # -- dates
