@@ -210,6 +210,8 @@ def test_normalization_ignores_noise_case_and_the_jurisdiction_prefix(
     identifier = official_identifier(kind, jurisdiction, prefixed)
     assert identifier == f"{kind}:{jurisdiction}:{normalized}"
     assert right_id(kind, jurisdiction, prefixed) == right_id(kind, jurisdiction, normalized)
+    # The same right spelled with a lower-case code or kind (as a user may call right_id) is the same token.
+    assert right_id(kind.upper(), jurisdiction.lower(), prefixed) == right_id(kind, jurisdiction, normalized)
 
 
 @FAST
