@@ -376,3 +376,21 @@ def test_an_unreadable_document_is_a_document_error(bad: Bad) -> None:
             bad.dev0.register(bad.metadata(), [path])
     finally:
         path.chmod(0o600)
+
+
+def test_a_voucher_lives_by_chain_time_when_the_chain_clock_runs_ahead(tmp_path: Path) -> None:
+    """The voucher's deadline was wall-clock time + valid_for: on a chain 8 days ahead a 7-day voucher was born
+    expired (VoucherExpired)."""
+    node = start_node()
+    try:
+        registrar = Ledger.connect(node.rpc_url, account="dev0")
+        registrar.deploy()
+        advance_time(registrar, 8 * 86_400)
+        document = tmp_path / "claims.txt"
+        document.write_text("claims\n", "utf-8")
+        request = registrar.prepare(parse_metadata(_VALID), [document])
+        voucher = registrar.sign_voucher(request, to="dev2", valid_for=dt.timedelta(days=7))
+        assert voucher.deadline == registrar.chain_time() + 7 * 86_400
+        assert registrar.use("dev2").register_with_voucher(voucher).owner == registrar.address_of("dev2")
+    finally:
+        stop_node(node.pid)
