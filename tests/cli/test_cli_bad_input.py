@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 from cli_support import Chain, assert_one_line_error
-from ipledger import IPMetadata, Ledger, start_node, stop_node
+from ipledger import IPMetadata, Ledger, dev_account, start_node, stop_node
 from ipledger.cli import app
 from ipledger.cli._output import model_json
 from typer.testing import CliRunner
@@ -37,6 +37,8 @@ _YAML_BOMB = "\n".join(
 )
 _BAD_CHECKSUM = "0x70997970c51812DC3a010C7d01b50e0d17dc79C8"  # dev1 with the case of a few letters flipped
 _NO_CODE = "0x000000000000000000000000000000000000dEaD"
+_OTHER_CHAIN_ID = 5
+_KEY_ENV = "BAD_INPUT_TEST_KEY"
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def bad(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bad]
         "chain_id": dev0.chain_id,
         "attestation_registry": str(dev0.attestations.address),
     }
+    write("attestation.json", json.dumps(attestation))
     write("attestation-other-chain-named.json", json.dumps({**attestation, "chain_id": 1}))
     other_chain = Ledger.connect(chain.node.rpc_url, registry=chain.registry, account="dev0")
     other_chain.chain_id = 1
@@ -148,9 +151,12 @@ def bad(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bad]
         "too_big": str(2**256),
         **files,
     }
-    other = start_node()
+    # Another network (chain id 5) with its own deployment: the dev keys are refused there, and what was signed for
+    # the local chain is refused before it reaches a contract.
+    other = start_node(chain_id=_OTHER_CHAIN_ID)
     try:
         values["other_rpc"] = other.rpc_url
+        values["other_registry"] = Ledger.connect(other.rpc_url, account=dev_account(0)).deploy()
         yield Bad(values)
     finally:
         stop_node(other.pid)
@@ -297,7 +303,42 @@ CASES: list[tuple[str, str, tuple[str, ...], int, str]] = [
         "missing.pdf",
     ),
     # -- the node and the registry
-    ("chain", "other-chain-no-registry", _remote("show", "{token}", rpc="{other_rpc}"), 1, "no contract at"),
+    (
+        "chain",
+        "other-chain-no-registry",
+        _remote("show", "{token}", registry=_NO_CODE, rpc="{other_rpc}"),
+        1,
+        "chain 5",
+    ),
+    (
+        "chain",
+        "dev-key-on-another-chain",
+        _remote("grant-role", "registrar", "dev2", "--from", "dev0", rpc="{other_rpc}", registry="{other_registry}"),
+        1,
+        "usable only on a local chain",
+    ),
+    (
+        "chain",
+        "attestation-of-another-chain",
+        _remote(
+            "attest",
+            "submit",
+            "{attestation_json}",
+            "--from",
+            "env:" + _KEY_ENV,
+            rpc="{other_rpc}",
+            registry="{other_registry}",
+        ),
+        1,
+        "signed for chain 31337, not this chain (5)",
+    ),
+    (
+        "chain",
+        "token-of-another-chain",
+        _remote("show", "{token}", rpc="{other_rpc}", registry="{other_registry}"),
+        1,
+        "unknown token",
+    ),
     ("chain", "not-http", _remote("show", "{token}", rpc="ws://127.0.0.1:1"), 1, "http"),
     ("registry", "eoa", _remote("show", "{token}", registry="{dev1_address}"), 1, "no contract at"),
     ("registry", "no-code", _remote("show", "{token}", registry="{no_code}"), 1, "no contract at"),
@@ -424,8 +465,11 @@ def test_bad_input_is_one_line_and_sends_nothing(
     if name == "unreadable-doc" and os.geteuid() == 0:
         pytest.skip("root reads a file whatever its mode")
     args = _full_argv(bad.argv(argv), chain)
-    node = Ledger.connect(chain.node.rpc_url).w3.eth
-    before = node.block_number
-    result = CliRunner().invoke(app, args, env={**chain.share_env, "IPLEDGER_DESK": chain.desk})
+    nodes = [Ledger.connect(url).w3.eth for url in (chain.node.rpc_url, bad.values["other_rpc"])]
+    before = [node.block_number for node in nodes]
+    env = {_KEY_ENV: "0x" + dev_account(2).account.key.hex()}
+    if "{other_rpc}" not in argv:  # the share vault, desk and payment token of the session chain
+        env |= chain.share_env
+    result = CliRunner().invoke(app, args, env=env)
     assert_one_line_error(result, bad.argv((fragment,))[0], code=code)
-    assert node.block_number == before, "a transaction was sent"
+    assert [node.block_number for node in nodes] == before, "a transaction was sent"
