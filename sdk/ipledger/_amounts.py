@@ -9,6 +9,7 @@ from ._exceptions import InvalidInputError
 __all__ = ["format_units", "parse_units", "require_units"]
 
 _MAX_UINT256 = 2**256 - 1
+_MAX_DIGITS = len(str(_MAX_UINT256))  # a larger power of ten is out of range whatever the digits
 
 
 def parse_units(value: str | int | Decimal, decimals: int, *, what: str = "amount") -> int:
@@ -28,10 +29,21 @@ def parse_units(value: str | int | Decimal, decimals: int, *, what: str = "amoun
         raise InvalidInputError(f"{what} {value!r} is not a number such as 1000 or 1.5") from None
     if not number.is_finite() or number < 0:
         raise InvalidInputError(f"{what} {value!r} must be zero or positive")
-    scaled = number.scaleb(decimals)
-    if scaled != scaled.to_integral_value():
-        raise InvalidInputError(f"{what} {value!r} has more than {decimals} decimal places")
-    units = int(scaled)
+    # In integers, not Decimal arithmetic: its context keeps 28 significant digits and would round the rest away.
+    _, digits, exponent = number.as_tuple()
+    coefficient = int("".join(map(str, digits)))
+    if coefficient == 0:
+        return 0
+    shift = int(exponent) + decimals
+    if number.adjusted() + decimals > _MAX_DIGITS:
+        raise InvalidInputError(f"{what} {value!r} is too large")
+    if shift < 0:
+        coefficient, remainder = divmod(coefficient, 10**-shift) if -shift <= len(digits) else (0, coefficient)
+        if remainder:
+            raise InvalidInputError(f"{what} {value!r} has more than {decimals} decimal places")
+        units = coefficient
+    else:
+        units = coefficient * 10**shift
     if units > _MAX_UINT256:
         raise InvalidInputError(f"{what} {value!r} is too large")
     return units

@@ -106,17 +106,19 @@ def bundle_hash(document_digests: Iterable[bytes]) -> bytes:
 
 def normalize_number(number: str, jurisdiction: str) -> str:
     """Normalises an official number: ``"US 11,234,567 B2"`` in ``US`` becomes ``"11234567B2"``."""
+    code = jurisdiction.strip().upper()
     compact = _NUMBER_NOISE.sub("", number.upper())
-    if compact.startswith(jurisdiction) and len(compact) > len(jurisdiction):
-        compact = compact[len(jurisdiction) :]
+    if compact.startswith(code) and len(compact) > len(code):
+        compact = compact[len(code) :]
     if not compact or not _NUMBER_ALLOWED.match(compact) or not any(ch.isdigit() for ch in compact):
         raise InvalidInputError(f"official number {number!r} is not a number such as 'US 11,234,567 B2'")
     return compact
 
 
 def official_identifier(kind: str, jurisdiction: str, number: str) -> str:
-    """The normalised identifier a right id commits to, e.g. ``"patent:US:11234567B2"``."""
-    return f"{kind}:{jurisdiction}:{normalize_number(number, jurisdiction)}"
+    """The normalised identifier a right id commits to, e.g. ``"patent:US:11234567B2"`` (the kind in lower case and
+    the jurisdiction code in upper case, however they are given)."""
+    return f"{kind.strip().lower()}:{jurisdiction.strip().upper()}:{normalize_number(number, jurisdiction)}"
 
 
 def right_id(kind: str, jurisdiction: str, number: str) -> int:

@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 from ._exceptions import InvalidInputError
 
-__all__ = ["parse_token_id"]
+__all__ = ["int_from_text", "parse_token_id"]
+
+# ASCII only: int() alone also takes "1_000", "+5", "-0" and non-ASCII digits such as "\u0661\u0662" (Arabic-Indic).
+_DECIMAL = re.compile(r"[0-9]+")
+_HEX = re.compile(r"0[xX][0-9a-fA-F]+")
+
+
+def int_from_text(text: str) -> int:
+    """A non-negative integer written in ASCII decimal digits or as 0x hex (surrounding white space ignored);
+    :class:`ValueError` for anything else."""
+    stripped = text.strip()
+    if _HEX.fullmatch(stripped):
+        return int(stripped, 16)
+    if _DECIMAL.fullmatch(stripped):
+        return int(stripped, 10)
+    raise ValueError(f"{text!r} is not a decimal or 0x hex integer")
 
 
 def parse_token_id(value: int | str) -> int:
@@ -12,9 +29,8 @@ def parse_token_id(value: int | str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         token_id = value
     elif isinstance(value, str):
-        text = value.strip()
         try:
-            token_id = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
+            token_id = int_from_text(value)
         except ValueError:
             raise InvalidInputError(f"{value!r} is not a token id (decimal or 0x hex)") from None
     else:

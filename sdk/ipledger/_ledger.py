@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -443,7 +442,8 @@ class Ledger(
         voucher_nonce = (
             int(self._read(self.registry.functions.nonces(recipient), "read nonce")) if nonce is None else nonce
         )
-        deadline = int(time.time() + valid_for.total_seconds())
+        # The registry compares with block time, which need not be wall-clock time (test chains move it).
+        deadline = self.chain_time() + int(valid_for.total_seconds())
         message = {
             "to": recipient,
             "registration": {

@@ -7,6 +7,9 @@ from typing import Annotated, Any
 from eth_utils.address import to_checksum_address
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer
 
+from ._accounts import is_valid_address
+from ._ids import int_from_text
+
 __all__ = ["REGIONAL_OFFICES", "ZERO_ADDRESS", "Address", "Uint256", "_Out"]
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -33,8 +36,7 @@ def _uint256(value: Any) -> int:
     if isinstance(value, bool):
         raise ValueError("expected an integer, not a boolean")
     if isinstance(value, str):
-        text = value.strip()
-        value = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
+        value = int_from_text(value)
     if not isinstance(value, int):
         raise ValueError(f"expected an integer, not {type(value).__name__}")
     if not 0 <= value < 2**256:
@@ -43,12 +45,9 @@ def _uint256(value: Any) -> int:
 
 
 def _address(value: Any) -> str:
-    if not isinstance(value, str) or not value.startswith("0x") or len(value) != 42:
-        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits)")
-    try:
-        return str(to_checksum_address(value))
-    except ValueError:
-        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits)") from None
+    if not isinstance(value, str) or not is_valid_address(value):
+        raise ValueError(f"{value!r} is not an address (0x and 40 hex digits, correct EIP-55 checksum if mixed-case)")
+    return str(to_checksum_address(value))
 
 
 #: A uint256: an int in Python, a decimal string in JSON (JavaScript numbers lose precision above 2**53).

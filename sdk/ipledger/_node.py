@@ -104,9 +104,13 @@ def start_node(
     log_file: Path | None = None,
     port: int | None = None,
     block_time: float | None = None,
+    chain_id: int = LOCAL_CHAIN_ID,
     extra_args: tuple[str, ...] = (),
 ) -> NodeInfo:
-    """Starts anvil on a free loopback port and waits until it answers JSON-RPC."""
+    """Starts anvil on a free loopback port and waits until it answers JSON-RPC.
+
+    ``chain_id`` other than the local chain's (31337) makes a node that stands for another network: dev account
+    names are refused there, as on any public chain."""
     chosen_port = port or _free_port()
     command = [
         find_anvil(),
@@ -115,7 +119,7 @@ def start_node(
         "--port",
         str(chosen_port),
         "--chain-id",
-        str(LOCAL_CHAIN_ID),
+        str(chain_id),
     ]
     if state_file is not None:
         command += ["--state", str(state_file), "--state-interval", str(_STATE_INTERVAL_SECONDS)]

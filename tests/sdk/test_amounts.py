@@ -41,3 +41,22 @@ def test_format_units_round_trips(units: int, decimals: int, text: str) -> None:
 
 def test_format_units_groups_thousands() -> None:
     assert format_units(1_234_567_500_000, 6, grouping=True) == "1,234,567.5"
+
+
+@pytest.mark.parametrize(
+    ("text", "decimals", "units"),
+    [
+        ("10000000000000000000000000001", 0, 10**28 + 1),  # found by hypothesis: Decimal's 28 digits rounded it
+        ("12345678901.123456789012345678", 18, 12345678901123456789012345678),
+        (str(2**256 - 1), 0, 2**256 - 1),
+        ("0E+99999999", 6, 0),
+    ],
+)
+def test_parse_units_is_exact_beyond_28_significant_digits(text: str, decimals: int, units: int) -> None:
+    assert parse_units(text, decimals) == units
+
+
+@pytest.mark.parametrize("text", ["1e-99999999", "1e99999999", str(2**256)])
+def test_parse_units_refuses_huge_exponents_without_computing_them(text: str) -> None:
+    with pytest.raises(InvalidInputError):
+        parse_units(text, 6)

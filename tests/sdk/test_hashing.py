@@ -90,3 +90,9 @@ def test_hash_file_missing_and_directory_raise_document_error(tmp_path: Path) ->
 def test_canonical_json_sorts_keys_drops_null_members_and_keeps_unicode() -> None:
     document = {"b": 1, "a": {"z": None, "y": "专利"}, "c": [None, 2]}
     assert canonical_json(document) == '{"a":{"y":"专利"},"b":1,"c":[null,2]}'.encode()
+
+
+def test_the_right_id_does_not_depend_on_the_case_of_kind_or_jurisdiction() -> None:
+    """Found by hypothesis: right_id("PATENT", "us", "0") committed to "PATENT:us:US0", another token."""
+    assert official_identifier("PATENT", "us", "us 0") == "patent:US:0"
+    assert right_id("Patent", "us", "US 0") == right_id("patent", "US", "0")

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from ipledger import IPMetadata, MetadataError, RightKind, parse_metadata
+from ipledger._model_base import Address
+from pydantic import TypeAdapter, ValidationError
 
 VALID: dict[str, Any] = {
     "title": "Solid-state battery electrode",
@@ -70,3 +72,22 @@ def test_metadata_hash_is_stable_and_sensitive() -> None:
 def test_oversized_metadata_is_refused() -> None:
     with pytest.raises(MetadataError, match="exceeds"):
         parse_metadata({**VALID, "inventors": [f"Inventor {index:04d} " + "x" * 180 for index in range(400)]})
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "0xa0000000000000000000000000000000000001C3",  # found by hypothesis: mixed case with a wrong checksum
+        "0x70997970c51812DC3a010C7d01b50e0d17dc79C8",
+        "0x7099797",
+        "0X70997970C51812DC3A010C7D01B50E0D17DC79C8",
+    ],
+)
+def test_an_order_address_with_a_wrong_checksum_or_shape_is_refused(spelling: str) -> None:
+    with pytest.raises(ValidationError, match="not an address"):
+        TypeAdapter(Address).validate_python(spelling)
+
+
+def test_an_order_address_in_one_case_is_checksummed() -> None:
+    lower = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
+    assert TypeAdapter(Address).validate_python(lower) == "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"

@@ -76,6 +76,9 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         raise MetadataError(f"{path}: not valid YAML{where}") from None
+    except RecursionError:
+        # Both parsers recurse once per level of nesting; metadata is at most two levels deep.
+        raise MetadataError(f"{path}: nested too deeply to be metadata") from None
     if not isinstance(data, dict):
         raise MetadataError(f"{path}: metadata must be a mapping of keys (title, kind, ...), not {type(data).__name__}")
     return data

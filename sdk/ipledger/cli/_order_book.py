@@ -39,6 +39,8 @@ def _read(path: Path) -> SignedOrder:
         return SignedOrder.model_validate_json(path.read_text("utf-8"))
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{path}: not a signed order (not UTF-8 text)") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "order"
