@@ -12,12 +12,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import test_settlement_desk as _desk_tests
 from brownie import web3
 from registry_helpers import address_of, automine_off, mine_block, now, rpc, send_pending, tx_revert_data
 from share_helpers import MAKER_KEY, Order, Permit, encode_error, reverts, sign_permit
+from test_settlement_desk import USD, Market, digest, snapshot
 
-# The desk's fixtures, shared rather than copied.
-from test_settlement_desk import USD, Market, desk, digest, market, new_order, sign, snapshot, usd  # noqa: F401
+# The desk's fixtures, shared rather than copied (pytest finds fixtures among a module's attributes).
+desk, usd, market = _desk_tests.desk, _desk_tests.usd, _desk_tests.market
+new_order, sign = _desk_tests.new_order, _desk_tests.sign
 
 VICTIM_FEE, ATTACKER_FEE = 1, 100
 
@@ -77,7 +80,8 @@ def test_two_takers_racing_for_one_order_fill_it_once(
     late, early = race(bob, market.desk, fill, carol, market.desk, fill)
 
     assert early["status"] == 1
-    assert bytes(tx_revert_data(late["transactionHash"].to_0x_hex())) == encode_error("FillExceedsRemaining", order_hash, 0, 700)
+    exceeded = encode_error("FillExceedsRemaining", order_hash, 0, 700)
+    assert bytes(tx_revert_data(late["transactionHash"].to_0x_hex())) == exceeded
     assert market.desk.filled(order_hash) == 700
     after = snapshot(market, maker, bob, carol)
     assert after[1] == before[1]  # the loser paid nothing and got nothing
