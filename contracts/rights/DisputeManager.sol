@@ -40,8 +40,9 @@ import {IShareToken} from "../interfaces/IShareToken.sol";
 /// - A dispute is bound to the registration it was raised against (the registry's `registeredAt` then). If the
 ///   right was superseded, or revoked and registered again, before the ruling, the ruling applies no remedy, does
 ///   not flag the new registration, and the bond goes back to the claimant whatever the outcome (a forfeit would
-///   pay a holder the dispute was never about): {DisputeRegistrationChanged}. Two registrations of the same right
-///   within one second are indistinguishable (a registrar act in the raise's own block; see docs/licensing.md).
+///   pay a holder the dispute was never about): {DisputeRegistrationChanged}. A registration replaced within the
+///   very second it was made (registration, raise and replacement in one block) is not told apart
+///   (docs/licensing.md).
 contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeManager {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
