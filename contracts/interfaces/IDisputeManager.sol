@@ -95,6 +95,13 @@ interface IDisputeManager {
         address bondRecipient
     );
 
+    /// @notice Dispute `disputeId` was raised against the registration of `tokenId` made at `raisedAgainst` (unix
+    /// seconds), but the right now stands under the registration made at `current` (it was superseded, or revoked
+    /// and registered again): the resolution applies no remedy, does not flag the right, and refunds the bond.
+    event DisputeRegistrationChanged(
+        uint256 indexed disputeId, uint256 indexed tokenId, uint32 raisedAgainst, uint32 current
+    );
+
     /// @notice The admin changed the dispute settings.
     event DisputeSettingsUpdated(address bondToken, uint256 bondAmount, bool forfeitOnDismissal, bool lockTransfers);
 
@@ -127,6 +134,9 @@ interface IDisputeManager {
 
     /// @notice The dispute `disputeId`.
     function disputeOf(uint256 disputeId) external view returns (Dispute memory);
+
+    /// @notice The registry's `registeredAt` of the registration dispute `disputeId` was raised against.
+    function disputedRegistration(uint256 disputeId) external view returns (uint32);
 
     /// @notice Every dispute ever raised about `tokenId`, oldest first.
     function disputesOf(uint256 tokenId) external view returns (uint256[] memory);

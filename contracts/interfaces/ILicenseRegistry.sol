@@ -71,6 +71,9 @@ interface ILicenseRegistry {
     /// (or is itself sole or exclusive and overlaps the licence `licenseId`).
     error LicenseConflict(uint256 licenseId);
 
+    /// @notice The right `tokenId` already has `limit` licences that are neither revoked nor ended.
+    error TooManyLicenses(uint256 tokenId, uint256 limit);
+
     /// @notice No licence `licenseId` exists.
     error UnknownLicense(uint256 licenseId);
 

@@ -134,6 +134,9 @@ interface IShareToken {
     /// @notice The token id of the right these shares stand for.
     function tokenId() external view returns (uint256);
 
+    /// @notice The account that fractionalized the right and received the initial supply.
+    function issuer() external view returns (address);
+
     /// @notice The vault that holds the right and created this token.
     function vault() external view returns (address);
 

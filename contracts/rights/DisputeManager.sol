@@ -37,6 +37,12 @@ import {IShareToken} from "../interfaces/IShareToken.sol";
 ///   makes the resolution revert; choose the bond token accordingly. Fee-on-transfer tokens are refused when the
 ///   bond is posted ({BondNotReceived}). Raising and resolving are non-reentrant.
 /// - {DisputeResolved} is emitted last, after the remedy and the bond, because it names where the bond went.
+/// - A dispute is bound to the registration it was raised against (the registry's `registeredAt` then). If the
+///   right was superseded, or revoked and registered again, before the ruling, the ruling applies no remedy, does
+///   not flag the new registration, and the bond goes back to the claimant whatever the outcome (a forfeit would
+///   pay a holder the dispute was never about): {DisputeRegistrationChanged}. A registration replaced within the
+///   very second it was made (registration, raise and replacement in one block) is not told apart
+///   (docs/licensing.md).
 contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeManager {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
@@ -62,13 +68,15 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     }
 
     /// @dev Slot 0: tokenId. Slot 1, written on raise and updated on resolution: claimant (bits 0-159), raisedAt
-    /// (160-223), lockedTransfers, forfeitOnDismissal, outcome, remedy (one byte each). Slot 2: evidenceHash.
+    /// (160-191, unix seconds: good until 2106), registeredAt of the disputed registration (192-223),
+    /// lockedTransfers, forfeitOnDismissal, outcome, remedy (one byte each). Slot 2: evidenceHash.
     /// Slot 3: bondToken (bits 0-159), bond (160-255; zero slot without a bond). Slot 4, written on resolution:
     /// arbitrator (bits 0-159), resolvedAt (160-223). Slot 5: rulingHash.
     struct StoredDispute {
         uint256 tokenId;
         address claimant;
-        uint64 raisedAt;
+        uint32 raisedAt;
+        uint32 registeredAt;
         bool lockedTransfers;
         bool forfeitOnDismissal;
         Outcome outcome;
@@ -129,6 +137,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         if (evidenceHash == bytes32(0)) revert MissingHash();
         IIPRegistry rights = IIPRegistry(registry);
         if (!rights.exists(tokenId)) revert UnknownRight(tokenId);
+        IIPRegistry.Record memory record = rights.recordOf(tokenId);
         Settings memory current = _settings;
         uint256 bond = current.bondAmount;
         address bondToken = bond == 0 ? address(0) : current.bondToken;
@@ -140,7 +149,8 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         StoredDispute storage stored = _disputes[disputeId];
         stored.tokenId = tokenId;
         stored.claimant = msg.sender;
-        stored.raisedAt = uint64(block.timestamp);
+        stored.raisedAt = uint32(block.timestamp);
+        stored.registeredAt = record.registeredAt;
         stored.lockedTransfers = locking;
         stored.forfeitOnDismissal = current.forfeitOnDismissal;
         stored.evidenceHash = evidenceHash;
@@ -159,7 +169,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         emit DisputeRaised(
             disputeId, tokenId, msg.sender, evidenceHash, bondToken, bond, locking, current.forfeitOnDismissal
         );
-        if (locking && !rights.recordOf(tokenId).disputeLocked) {
+        if (locking && !record.disputeLocked) {
             rights.setDisputeLock(tokenId, true, bytes32(disputeId));
         }
         if (bond != 0) _pullBond(bondToken, bond);
@@ -170,7 +180,10 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     /// `remedy` is a `Remedy`, `None` for a dismissal, with a recipient exactly for `ForceTransfer`; a remedy other
     /// than `None` needs the right to exist still ({UnknownRight}), and the registry's own rules apply to it
     /// (not paused; `Freeze` of a frozen right reverts with its {FreezeStateUnchanged}). A dispute about a right
-    /// revoked meanwhile resolves without a remedy: its bond goes back to the claimant on dismissal. A forfeited bond
+    /// revoked meanwhile resolves without a remedy: its bond goes back to the claimant on dismissal. A dispute
+    /// about a registration that was replaced meanwhile (superseded, or revoked and registered again) resolves
+    /// with the remedy dropped, the outcome recorded but not counted in `upheldDisputes`, and the bond back to
+    /// the claimant: {DisputeRegistrationChanged} first. A forfeited bond
     /// through the royalty vault needs this manager to be its creditor ({IRoyaltyVault-NotCreditor} otherwise).
     /// Emits the registry's remedy and lock events, the bond's events (the bond token's {Transfer}; through the
     /// royalty vault also its {IRoyaltyVault-RightCredited} and a share token's {IShareToken-RoyaltyDistributed}),
@@ -188,8 +201,9 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         uint256 tokenId = stored.tokenId;
         bool rightExists = IIPRegistry(registry).exists(tokenId);
         if (remedy != uint8(Remedy.None) && !rightExists) revert UnknownRight(tokenId);
-
-        (bool forfeit, bool releaseLock) = _close(stored, upheld, remedy, rulingHash, rightExists);
+        bool forfeit;
+        bool releaseLock;
+        (forfeit, releaseLock, remedy) = _close(stored, disputeId, upheld, remedy, rulingHash, rightExists);
 
         // Interactions: the trusted registry first, the bond last.
         _applyRuling(tokenId, disputeId, remedy, recipient, rulingHash, releaseLock && rightExists);
@@ -265,6 +279,14 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     }
 
     /// @inheritdoc IDisputeManager
+    /// @dev Reverts with {UnknownDispute} for an id never handed out.
+    function disputedRegistration(uint256 disputeId) external view returns (uint32) {
+        StoredDispute storage stored = _disputes[disputeId];
+        if (stored.claimant == address(0)) revert UnknownDispute(disputeId);
+        return stored.registeredAt;
+    }
+
+    /// @inheritdoc IDisputeManager
     function disputesOf(uint256 tokenId) external view returns (uint256[] memory) {
         return _disputesOf[tokenId];
     }
@@ -303,16 +325,23 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
     }
 
     /// @dev The effects of a resolution: the outcome and the counters. Returns whether the bond is forfeited (a
-    /// bond, dismissed, forfeiting, the right still there) and whether this was the last open locking dispute about
-    /// the right.
-    function _close(StoredDispute storage stored, bool upheld, uint8 remedy, bytes32 rulingHash, bool rightExists)
-        private
-        returns (bool forfeit, bool releaseLock)
-    {
+    /// bond, dismissed, forfeiting, the disputed registration still there), whether this was the last open locking
+    /// dispute about the right, and the remedy to apply: none when the registration the dispute was raised against
+    /// was replaced (then the dispute is not counted as upheld either).
+    function _close(
+        StoredDispute storage stored,
+        uint256 disputeId,
+        bool upheld,
+        uint8 remedy,
+        bytes32 rulingHash,
+        bool rightExists
+    ) private returns (bool forfeit, bool releaseLock, uint8 applied) {
         uint256 tokenId = stored.tokenId;
-        forfeit = stored.bond != 0 && !upheld && stored.forfeitOnDismissal && rightExists;
+        bool sameRegistration = !rightExists || _registrationStands(stored, disputeId);
+        applied = sameRegistration ? remedy : uint8(Remedy.None);
+        forfeit = stored.bond != 0 && !upheld && stored.forfeitOnDismissal && rightExists && sameRegistration;
         stored.outcome = upheld ? Outcome.Upheld : Outcome.Dismissed;
-        stored.remedy = Remedy(remedy);
+        stored.remedy = Remedy(applied);
         stored.arbitrator = msg.sender;
         stored.resolvedAt = uint64(block.timestamp);
         stored.rulingHash = rulingHash;
@@ -322,8 +351,19 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         unchecked {
             --counters.open;
             if (stored.lockedTransfers) releaseLock = --counters.openLocking == 0;
-            if (upheld) ++counters.upheld;
+            if (upheld && sameRegistration) ++counters.upheld;
         }
+    }
+
+    /// @dev Whether the right still stands under the registration the dispute was raised against (the registry's
+    /// `registeredAt`); emits {DisputeRegistrationChanged} when it does not. Only for a right that exists.
+    function _registrationStands(StoredDispute storage stored, uint256 disputeId) private returns (bool) {
+        uint256 tokenId = stored.tokenId;
+        uint32 current = IIPRegistry(registry).recordOf(tokenId).registeredAt;
+        uint32 raisedAgainst = stored.registeredAt;
+        if (current == raisedAgainst) return true;
+        emit DisputeRegistrationChanged(disputeId, tokenId, raisedAgainst, current);
+        return false;
     }
 
     /// @dev Pays the bond out, the resolution's last interaction, and returns where it went: nowhere (zero) without

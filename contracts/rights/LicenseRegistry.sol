@@ -17,10 +17,12 @@ import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
 /// - A sole or exclusive licence excludes every other licence of the same right whose territory, field and period
 ///   overlap it; `grant` scans the right's licences that are neither revoked nor ended and reverts
 ///   {LicenseConflict} on the first overlap. See docs/licensing.md for the rule and a table.
-/// - No cap on licences per right and no pruning: the scan reads one packed slot per licence ever granted on the
-///   right, and the field and shared territory words only of a licence that could conflict by exclusivity and
-///   period: about 3,500 gas per licence skipped, 6,000 and more per licence compared (docs/licensing.md). Only
-///   the owner adds licences; a buyer inherits the list (`licensesOf`).
+/// - At most MAX_LICENSES_PER_RIGHT live licences (neither revoked nor ended) per right ({TooManyLicenses}). The
+///   scan walks a list of the right's live licences, reading one packed slot per licence, and the field and shared
+///   territory words only of a licence that could conflict by exclusivity and period (docs/licensing.md); it drops
+///   the dead ones it meets, keeping the order, so a grant never pays for a licence revoked or ended before the
+///   previous grant. A former holder cannot make the right ungrantable by granting and revoking licences. The full
+///   history stays in `licensesOf`.
 /// - Territories are a 676-bit map (26 x 26 letter pairs) in three words, bit `(first - 'A') * 26 +
 ///   (second - 'A')`; an empty list is worldwide. The event keeps the list as given; duplicates are refused.
 /// - Licences are keyed by token id, which is the right's id: if the registry supersedes a self-declared claim,
@@ -34,6 +36,9 @@ contract LicenseRegistry is ILicenseRegistry {
 
     /// @notice The registry's role whose holders may revoke any licence.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+
+    /// @notice Most live (neither revoked nor ended) licences a right may have at once; bounds `grant`'s scan.
+    uint256 public constant MAX_LICENSES_PER_RIGHT = 64;
 
     /// @notice Highest royalty a licence may carry, in basis points.
     uint16 public constant MAX_ROYALTY_BPS = 10_000;
@@ -90,6 +95,9 @@ contract LicenseRegistry is ILicenseRegistry {
     /// @dev Licence ids per right, oldest first; four ids per slot.
     mapping(uint256 tokenId => uint64[] licenseIds) private _licenseIds;
 
+    /// @dev The right's licences that were live at the last grant, oldest first (pruned lazily by `grant`).
+    mapping(uint256 tokenId => uint64[] licenseIds) private _liveIds;
+
     uint64 private _lastLicenseId;
 
     /*//////////////////////////////////////////////////////////////
@@ -117,7 +125,8 @@ contract LicenseRegistry is ILicenseRegistry {
     /// - `end` is 0, or after both `start` and the current time ({InvalidPeriod});
     /// - `royaltyBps` is at most 10,000 and comes with a payment token ({InvalidRoyalty});
     /// - no licence of the right that is neither revoked nor ended overlaps the new one in territory, field and
-    ///   period while either of the two is sole or exclusive ({LicenseConflict} naming the oldest such licence).
+    ///   period while either of the two is sole or exclusive ({LicenseConflict} naming the oldest such licence);
+    /// - fewer than MAX_LICENSES_PER_RIGHT licences of the right are neither revoked nor ended ({TooManyLicenses}).
     /// Emits {LicenseGranted}.
     function grant(uint256 tokenId, Terms calldata terms) external returns (uint256 licenseId) {
         _checkGrantor(tokenId);
@@ -132,6 +141,7 @@ contract LicenseRegistry is ILicenseRegistry {
         _scopes[licenseId] = scope;
         _store(_details[licenseId], tokenId, terms, words);
         _licenseIds[tokenId].push(uint64(licenseId));
+        _liveIds[tokenId].push(uint64(licenseId));
         _emitGranted(licenseId, tokenId, terms);
     }
 
@@ -303,26 +313,36 @@ contract LicenseRegistry is ILicenseRegistry {
 
     /// @dev Reverts {LicenseConflict} with the oldest licence of `tokenId` that is neither revoked nor ended and
     /// overlaps `scope` (with `field` and territory `words`) in period, field and territory, when either of the
-    /// two is sole or exclusive. Reads one slot per licence, plus the field and shared territory words of those
-    /// that overlap in exclusivity and period.
-    function _checkConflicts(uint256 tokenId, Scope memory scope, bytes32 field, uint256[3] memory words)
-        private
-        view
-    {
-        uint64[] memory ids = _licenseIds[tokenId];
+    /// two is sole or exclusive, and {TooManyLicenses} when the right already has MAX_LICENSES_PER_RIGHT live
+    /// licences. Walks the live list, compacting it in order: a revoked or ended licence is dead for good and is
+    /// dropped. Reads one slot per live licence, plus the field and shared territory words of those that overlap
+    /// in exclusivity and period.
+    function _checkConflicts(uint256 tokenId, Scope memory scope, bytes32 field, uint256[3] memory words) private {
+        uint64[] storage live = _liveIds[tokenId];
+        uint256 length = live.length;
+        uint256 kept = 0;
         bool exclusive = scope.flags & _EXCLUSIVITY_MASK != 0;
         uint256 end = scope.end == 0 ? _NO_END : scope.end;
-        for (uint256 i; i < ids.length; ++i) {
-            uint256 id = ids[i];
+        for (uint256 i; i < length; ++i) {
+            uint64 id = live[i];
             Scope memory other = _scopes[id];
             uint256 otherEnd = other.end == 0 ? _NO_END : other.end;
             if (other.flags & _REVOKED != 0 || otherEnd <= block.timestamp) continue;
+            // Cannot overflow: kept <= i < length.
+            unchecked {
+                if (kept != i) live[kept] = id;
+                ++kept;
+            }
             if (!exclusive && other.flags & _EXCLUSIVITY_MASK == 0) continue;
             if (scope.start >= otherEnd || other.start >= end) continue;
             if (!_fieldsOverlap(id, scope.flags, other.flags, field)) continue;
             if (!_territoriesOverlap(id, scope.flags, other.flags, words)) continue;
             revert LicenseConflict(id);
         }
+        for (uint256 i = kept; i < length; ++i) {
+            live.pop();
+        }
+        if (kept >= MAX_LICENSES_PER_RIGHT) revert TooManyLicenses(tokenId, MAX_LICENSES_PER_RIGHT);
     }
 
     /// @dev Either is for every field, or both are for the same field.

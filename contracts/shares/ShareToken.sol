@@ -81,6 +81,10 @@ contract ShareToken is ERC20, ReentrancyGuardTransient, IShareToken {
 
     mapping(address currency => mapping(address holder => uint256 amount)) private _royaltyClaimed;
 
+    /// @dev The account that fractionalized the right (received the initial supply). Appended last: the slots
+    /// above keep their places.
+    address private _issuer;
+
     /// @dev Set during an officer's forced transfer or recovery, which may move frozen shares.
     bool private transient _forcing;
 
@@ -107,6 +111,7 @@ contract ShareToken is ERC20, ReentrancyGuardTransient, IShareToken {
         _registry = IFractionVault(msg.sender).registry();
         address compliance_ = IFractionVault(msg.sender).compliance();
         _tokenId = tokenId_;
+        _issuer = holder;
         _name = name_;
         _symbol = symbol_;
         _config = uint256(uint160(compliance_)) | (restricted_ ? _RESTRICTED : 0) | (uint256(decimals_) << 168);
@@ -272,6 +277,11 @@ contract ShareToken is ERC20, ReentrancyGuardTransient, IShareToken {
     /// @inheritdoc IShareToken
     function tokenId() external view returns (uint256) {
         return _tokenId;
+    }
+
+    /// @inheritdoc IShareToken
+    function issuer() external view returns (address) {
+        return _issuer;
     }
 
     /// @inheritdoc IShareToken

@@ -14,11 +14,20 @@ Nothing here depends on the network's name: the chain id is read from the node.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
-from dispute_helpers import (
+
+# share_helpers (hostile test tokens compiled on the fly) lives beside ../shares/conftest.py, which puts it on
+# sys.path only when pytest collects that folder.
+_SHARES_TESTS = str(Path(__file__).resolve().parent.parent / "shares")
+if _SHARES_TESTS not in sys.path:
+    sys.path.append(_SHARES_TESTS)
+
+from dispute_helpers import (  # noqa: E402
     ARBITRATOR_ROLE,
     ATTESTOR_KEY,
     ATTESTOR_ROLE,
@@ -31,7 +40,7 @@ from dispute_helpers import (
     VERIFIER_ROLE,
     self_declare,
 )
-from registry_helpers import Registration
+from registry_helpers import Registration  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from brownie import web3
+from brownie import chain, web3
 from dispute_helpers import (
     ARBITRATOR_ROLE,
     BOND,
@@ -978,6 +978,7 @@ def test_right_revoked_and_registered_again_under_open_locking_disputes(
     old_first = raise_dispute(disputes, token, bob)
     old_second = raise_dispute(disputes, token, carol)
     disputes.resolve(old_first, True, REVOKE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    chain.sleep(2)
     registry.register(alice, registration.as_tuple(), {"from": registrar})
     assert registry.recordOf(token)["disputeLocked"] is False
 
@@ -985,7 +986,9 @@ def test_right_revoked_and_registered_again_under_open_locking_disputes(
     new = tx.return_value
     assert log(registry, "DisputeLockSet", tokenId=token, locked=True, by=disputes, disputeRef=ref(new)) in emitted(tx)
     tx = disputes.resolve(old_second, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
-    assert [name for _, name, _ in emitted(tx)] == ["Transfer", "DisputeResolved"]
+    # Raised against the revoked registration: refunded to carol, not forfeited to the new holder.
+    assert [name for _, name, _ in emitted(tx)] == ["DisputeRegistrationChanged", "Transfer", "DisputeResolved"]
+    assert tx.events["DisputeResolved"]["bondRecipient"] == carol
     assert registry.recordOf(token)["disputeLocked"] is True
     disputes.resolve(new, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert registry.recordOf(token)["disputeLocked"] is False
@@ -1007,6 +1010,7 @@ def test_a_superseded_claim_keeps_the_lock_until_the_dispute_is_resolved(
     the right, whoever registered it): the new holder cannot move it until the dispute is resolved."""
     dispute = raise_dispute(disputes, claimed, bob)
     assert registry.recordOf(claimed)["disputeLocked"] is True
+    chain.sleep(2)
     registry.register(carol, new_registration(right_id=claimed).as_tuple(), {"from": registrar})
     assert registry.recordOf(claimed)["disputeLocked"] is True
     with reverts("RightDisputed", claimed):
@@ -1015,7 +1019,9 @@ def test_a_superseded_claim_keeps_the_lock_until_the_dispute_is_resolved(
     assert log(registry, "DisputeLockSet", tokenId=claimed, locked=False, by=disputes, disputeRef=ref(dispute)) in (
         emitted(tx)
     )
-    assert tx.events["DisputeResolved"]["bondRecipient"] == carol
+    # The registration the dispute was about is gone: the bond goes back to the claimant, not to the new holder.
+    assert "DisputeRegistrationChanged" in tx.events
+    assert tx.events["DisputeResolved"]["bondRecipient"] == bob
     registry.transferFrom(carol, stranger, claimed, {"from": carol})
 
 

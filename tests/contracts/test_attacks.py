@@ -1,0 +1,224 @@
+"""Attacks on the registry that the other modules leave open, each named after the attack; the attacker must gain
+nothing (ownership and records unchanged, the custom error decoded).
+
+- Re-entry through the ERC-721 receiver hook (TestReentrantReceiver): only `safeTransferFrom` calls a hook (mints,
+  `assign`, forced moves, the fraction vault and the desk use plain transfers), and by then the move is complete.
+- Commit-reveal griefing: a flood of commitments, or a copy of the victim's, neither blocks nor steals the reveal.
+- Revocation and outstanding authorisations (issue (c)): a voucher signed before the revocation can register the
+  right again, and a pending commitment can still be revealed; both are documented (docs/security.md) and tested
+  here, with the registrar's remedies (cancelVoucher, a registration that supersedes the claim).
+- Approvals and operators after assignment and under a freeze.
+
+Front-running of every registration path is in test_front_running.py; voucher replay across chains, registries and
+nonces in test_vouchers.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from brownie import web3
+from eth_utils import keccak
+from registry_helpers import (
+    VOUCHER_SIGNER_KEY,
+    ZERO_ADDRESS,
+    Registration,
+    Voucher,
+    commitment_for,
+    encode_error,
+    mine_block,
+    now,
+    reverts,
+    sign_voucher,
+)
+
+ORDER = keccak(text="court order 2026/90")
+DEED = keccak(text="deed of assignment 2026/5")
+SALT = b"\x33" * 32
+
+
+@pytest.fixture(scope="module")
+def receiver(TestReentrantReceiver: Any, admin: Any) -> Any:  # noqa: N803
+    return TestReentrantReceiver.deploy({"from": admin})
+
+
+def _callback(tx: Any) -> tuple[bool, bytes]:
+    event = tx.events["CallbackResult"]
+    return bool(event["success"]), bytes(event["returnData"])
+
+
+# ------------------------------------------------------------------------------------------- receiver hooks
+
+
+def test_receiver_hook_reentering_the_registry_sees_the_finished_move(
+    registry: Any, receiver: Any, token: int, alice: Any, attacker: Any
+) -> None:
+    """Inside the hook the receiver already owns the right, with no approval left: passing it on is its own
+    business, and the books stay consistent."""
+    record = registry.recordOf(token)
+    receiver.arm(registry, registry.transferFrom.encode_input(receiver, attacker, token), {"from": attacker})
+    tx = registry.safeTransferFrom(alice, receiver, token, {"from": alice})
+    assert _callback(tx)[0] is True
+    assert registry.ownerOf(token) == attacker
+    assert [registry.balanceOf(a) for a in (alice, receiver, attacker)] == [0, 0, 1]
+    assert registry.getApproved(token) == ZERO_ADDRESS
+    assert registry.recordOf(token)["registeredAt"] == record["registeredAt"]
+
+
+def test_receiver_hook_cannot_pull_the_senders_other_rights(
+    registry: Any, receiver: Any, token: int, registrar: Any, alice: Any, attacker: Any, new_registration: Any
+) -> None:
+    other = new_registration()
+    registry.register(alice, other.as_tuple(), {"from": registrar})
+    receiver.arm(registry, registry.transferFrom.encode_input(alice, receiver, other.right_id), {"from": attacker})
+    tx = registry.safeTransferFrom(alice, receiver, token, {"from": alice})
+    assert _callback(tx) == (False, encode_error("NotOwnerNorApproved"))
+    assert registry.ownerOf(other.right_id) == alice
+
+
+def test_senders_approval_is_cleared_before_the_receiver_hook_runs(
+    registry: Any, receiver: Any, token: int, alice: Any, bob: Any, attacker: Any
+) -> None:
+    """Alice had approved Bob; by the time the hook runs (where a hostile receiver could collude with Bob) the
+    approval is already gone, and Bob cannot move the right out of the receiver's hands afterwards either."""
+    registry.approve(bob, token, {"from": alice})
+    receiver.arm(registry, registry.getApproved.encode_input(token), {"from": attacker})
+    tx = registry.safeTransferFrom(alice, receiver, token, {"from": alice})
+    assert _callback(tx) == (True, b"\x00" * 32)  # getApproved inside the hook: the zero address
+    with reverts("NotOwnerNorApproved"):
+        registry.transferFrom(receiver, bob, token, {"from": bob})
+    assert registry.ownerOf(token) == receiver
+
+
+def test_receiver_hook_cannot_use_registrar_powers(
+    registry: Any, receiver: Any, token: int, alice: Any, attacker: Any
+) -> None:
+    receiver.arm(registry, registry.revoke.encode_input(token, ORDER), {"from": attacker})
+    tx = registry.safeTransferFrom(alice, receiver, token, {"from": alice})
+    role = keccak(text="REGISTRAR_ROLE")
+    assert _callback(tx) == (False, encode_error("AccessControlUnauthorizedAccount", receiver, role))
+    assert registry.ownerOf(token) == receiver
+
+
+# ------------------------------------------------------------------------------------------- commit-reveal griefing
+
+
+def test_commitment_flood_does_not_block_the_victims_reveal(
+    registry: Any, alice: Any, attacker: Any, registration: Registration
+) -> None:
+    """The attacker learns the right only from the reveal; his commitments, even for that very registration and
+    dated in the victim's block, are not earlier than hers, so his reveal cannot take it."""
+    victim = commitment_for(alice, registration, SALT)
+    registry.commit(victim, {"from": alice})
+    with reverts("CommitmentPending", victim, registry.commitmentBlock(victim)):
+        registry.commit(victim, {"from": attacker})
+    for i in range(20):
+        registry.commit(commitment_for(attacker, registration, bytes([i]) * 32), {"from": attacker})
+    registry.reveal(registration.as_tuple(), SALT, {"from": alice})
+    assert registry.ownerOf(registration.right_id) == alice
+    with reverts("RightAlreadyRegistered", registration.right_id):
+        registry.reveal(registration.as_tuple(), b"\x00" * 32, {"from": attacker})
+    assert registry.balanceOf(attacker) == 0
+
+
+def test_recommitting_the_victims_hash_cannot_reset_her_window(
+    registry: Any, alice: Any, attacker: Any, registration: Registration
+) -> None:
+    """While the victim's commitment is pending nobody can rewrite its block (which would push her reveal back)."""
+    victim = commitment_for(alice, registration, SALT)
+    committed_at = registry.commit(victim, {"from": alice}).block_number
+    mine_block()
+    with reverts("CommitmentPending", victim, committed_at):
+        registry.commit(victim, {"from": attacker})
+    assert registry.commitmentBlock(victim) == committed_at
+    registry.reveal(registration.as_tuple(), SALT, {"from": alice})
+    assert registry.ownerOf(registration.right_id) == alice
+
+
+# ------------------------------------------------------------------------------------------- revocation (issue (c))
+
+
+def _voucher(registry: Any, to: Any, registration: Registration) -> tuple[Voucher, bytes]:
+    voucher = Voucher(to=to.address, registration=registration, nonce=registry.nonces(to), deadline=now() + 3600)
+    signature = sign_voucher(
+        VOUCHER_SIGNER_KEY, voucher, chain_id=web3.eth.chain_id, verifying_contract=registry.address
+    )
+    return voucher, signature
+
+
+def test_voucher_signed_before_revocation_registers_the_right_again(
+    registry: Any, registrar: Any, alice: Any, attacker: Any, registration: Registration
+) -> None:
+    """Accepted risk (docs/security.md): a voucher is a registrar's standing act, not tied to the right's history.
+    Revoking a right does not void a voucher already handed out for it; the registrar cancels it (next test)."""
+    voucher, signature = _voucher(registry, alice, registration)
+    registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": attacker})
+    registry.revoke(registration.right_id, ORDER, {"from": registrar})
+    again = Voucher(alice.address, registration, nonce=1, deadline=voucher.deadline)
+    signature = sign_voucher(VOUCHER_SIGNER_KEY, again, chain_id=web3.eth.chain_id, verifying_contract=registry.address)
+    registry.registerWithVoucher(again.as_tuple(), signature, {"from": attacker})
+    assert registry.ownerOf(registration.right_id) == alice
+
+
+def test_cancel_voucher_after_revocation_voids_the_outstanding_voucher(
+    registry: Any, registrar: Any, token: int, alice: Any, attacker: Any, new_registration: Any
+) -> None:
+    registration = new_registration(right_id=token)
+    voucher, signature = _voucher(registry, alice, registration)
+    registry.revoke(token, ORDER, {"from": registrar})
+    registry.cancelVoucher(alice, {"from": registrar})
+    with reverts("InvalidAccountNonce", alice, 1):
+        registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": attacker})
+    assert not registry.exists(token)
+
+
+def test_commitment_pending_at_revocation_yields_only_a_provisional_claim(
+    registry: Any, registrar: Any, token: int, alice: Any, attacker: Any, bob: Any, new_registration: Any
+) -> None:
+    """Accepted: anybody may claim a revoked right by commit-reveal anyway; the claim is self-declared and a
+    registrar's registration supersedes it."""
+    claim = new_registration(right_id=token)
+    registry.commit(commitment_for(attacker, claim, SALT), {"from": attacker})
+    registry.revoke(token, ORDER, {"from": registrar})
+    registry.reveal(claim.as_tuple(), SALT, {"from": attacker})
+    assert registry.recordOf(token)["selfDeclared"] is True
+    registry.register(bob, new_registration(right_id=token).as_tuple(), {"from": registrar})
+    assert registry.ownerOf(token) == bob
+    assert registry.balanceOf(attacker) == 0
+
+
+# ------------------------------------------------------------------------------------------- approvals, operators
+
+
+def test_previous_owners_operator_is_powerless_after_assignment(
+    registry: Any, token: int, alice: Any, bob: Any, operator: Any, carol: Any
+) -> None:
+    registry.setApprovalForAll(operator, True, {"from": alice})
+    registry.approve(carol, token, {"from": alice})
+    registry.assign(token, bob, DEED, {"from": alice})
+    assert registry.getApproved(token) == ZERO_ADDRESS
+    for spender in (operator, carol):
+        with reverts("NotOwnerNorApproved"):
+            registry.transferFrom(bob, spender, token, {"from": spender})
+        with reverts("NotOwnerNorApproved"):
+            registry.assign(token, spender, DEED, {"from": spender})
+    with reverts("NotOwnerNorApproved"):
+        registry.approve(operator, token, {"from": operator})
+    assert registry.ownerOf(token) == bob
+
+
+def test_approved_account_and_operator_cannot_move_a_frozen_right(
+    registry: Any, token: int, registrar: Any, alice: Any, bob: Any, operator: Any
+) -> None:
+    """A freeze stops every ordinary move; approving a frozen right is allowed (it grants nothing while frozen,
+    and the approval takes effect if a registrar unfreezes)."""
+    registry.setApprovalForAll(operator, True, {"from": alice})
+    registry.freeze(token, ORDER, {"from": registrar})
+    registry.approve(bob, token, {"from": alice})
+    for spender in (bob, operator):
+        with reverts("TokenIsFrozen", token):
+            registry.transferFrom(alice, spender, token, {"from": spender})
+        with reverts("TokenIsFrozen", token):
+            registry.safeTransferFrom(alice, spender, token, {"from": spender})
+    assert registry.ownerOf(token) == alice
