@@ -433,7 +433,7 @@ def _pause(s: System) -> None:
 REGISTRATION = "(uint256,bytes32,uint8,bytes2,uint40,string)"
 ORDER = "(address,bool,uint8,address,uint256,uint256,address,uint256,uint256,uint256,address)"
 NOT_OWNER_NOR_APPROVED = error("NotOwnerNorApproved")
-MAIN, OWNER_ADDRESS, STRANGER = st("main"), (lambda s: s.callers["owner"]), (lambda s: s.callers["stranger"])
+MAIN, OWNER_ADDRESS = st("main"), (lambda s: s.callers["owner"])
 
 # fmt: off
 MATRIX: list[Row] = [
