@@ -1,0 +1,683 @@
+"""Access-control matrix: every external state-changing function of every deployed contract, called by every role.
+
+The whole system is deployed and wired as ``Ledger.deploy_all`` wires it (the attestation registry holds the
+registry's VERIFIER_ROLE, the dispute manager its REGISTRAR_ROLE and DISPUTE_ROLE and is a creditor of the royalty
+vault), with one account per role. ``MATRIX`` holds one row per (contract, function signature): a builder of valid
+arguments for the state set up in ``system``, the roles that succeed, and the exact custom error every other role
+gets. Each cell is an ``eth_call`` from the role's address (so cells never disturb each other); a row whose
+success needs a different state (``unpause`` needs a paused registry) runs its ``prepare`` transactions inside a
+snapshot first.
+
+``test_matrix_covers_every_external_function`` reads the ABIs of the deployed contracts and fails as soon as a
+nonpayable or payable function appears that has no row here: add the row (and decide who may call it).
+
+Callers: the eight roles of the issue (admin, registrar, guardian, compliance officer, attestor, arbitrator, the
+owner of the rights and shares, a stranger) and the four modules that hold roles or privileges of their own (the
+attestation registry, the dispute manager, the fraction vault, the royalty vault), since an ``eth_call`` may come
+from any address. The modules hold tUSD and approved every spender (impersonated once in the fixture), so a cell
+of theirs that fails, fails for access control and not for want of funds.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from brownie import chain, web3
+from error_catalog import ErrorCatalog
+from eth_abi import encode
+from eth_utils import keccak
+from hexbytes import HexBytes
+from registry_helpers import (
+    DEFAULT_ADMIN_ROLE,
+    GUARDIAN_ROLE,
+    REGISTRAR_ROLE,
+    VOUCHER_SIGNER_KEY,
+    ZERO_ADDRESS,
+    Voucher,
+    address_of,
+    commitment_for,
+    make_registration,
+    now,
+    rpc,
+    sign_voucher,
+)
+
+_SHARES_TESTS = str(Path(__file__).resolve().parent / "shares")
+if _SHARES_TESTS not in sys.path:
+    sys.path.append(_SHARES_TESTS)
+
+from share_helpers import ERC20_ASSET, Order, Permit, sign_order, sign_permit  # noqa: E402
+
+# --------------------------------------------------------------------------------------------- constants
+
+OWNER_KEY = "0x" + "71" * 32  # the owner of the rights, shares and orders (signs orders and permits)
+ATTESTOR_KEY = "0x" + "72" * 32  # signs attestations
+
+VERIFIER_ROLE = keccak(text="VERIFIER_ROLE")
+DISPUTE_ROLE = keccak(text="DISPUTE_ROLE")
+COMPLIANCE_OFFICER_ROLE = keccak(text="COMPLIANCE_OFFICER_ROLE")
+ATTESTOR_ROLE = keccak(text="ATTESTOR_ROLE")
+ARBITRATOR_ROLE = keccak(text="ARBITRATOR_ROLE")
+VALUATION = keccak(text="VALUATION")
+
+EVIDENCE = keccak(text="evidence file")
+ORDER_HASH = keccak(text="court order 2026/77")
+DEED = keccak(text="deed of assignment")
+REASON = keccak(text="compliance case 2026-3")
+REPORT = keccak(text="sales report")
+RULING = keccak(text="arbitral award")
+SALT = b"\x42" * 32
+
+BOND = 500 * 10**6
+FUNDS = 10**30
+SUPPLY = 1_000_000
+ROYALTY_PAID = 1_000_000  # paid on each licence in the fixture
+
+CONTRACTS = (
+    "IPRegistry",
+    "ComplianceRegistry",
+    "ShareToken",
+    "FractionVault",
+    "SettlementDesk",
+    "LicenseRegistry",
+    "AttestationRegistry",
+    "DisputeManager",
+    "RoyaltyVault",
+)
+ROLES = ("admin", "registrar", "guardian", "officer", "attestor", "arbitrator", "owner", "stranger")
+MODULES = ("verifier_module", "dispute_module", "fraction_vault", "royalty_module")
+CALLERS = ROLES + MODULES
+
+_errors = ErrorCatalog((*CONTRACTS, "TestStablecoin"))
+
+
+# --------------------------------------------------------------------------------------------- the system
+
+
+@dataclass
+class System:
+    """The deployed contracts (by the matrix's contract names), the callers, and the fixture's state."""
+
+    contracts: dict[str, Any]
+    callers: dict[str, str]  # role -> address
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+def _impersonated(address: str, to: Any, data: str) -> None:
+    """Sends a transaction from a contract's address (anvil impersonation), waiting for its receipt."""
+    rpc("anvil_setBalance", [address, hex(10**20)])
+    rpc("anvil_impersonateAccount", [address])
+    try:
+        txid = web3.eth.send_transaction({"from": address, "to": address_of(to), "data": data, "gas": 200_000})
+        assert web3.eth.wait_for_transaction_receipt(txid)["status"] == 1
+    finally:
+        rpc("anvil_stopImpersonatingAccount", [address])
+
+
+@pytest.fixture(scope="module")
+def system(
+    accounts: Any,
+    IPRegistry: Any,  # noqa: N803
+    ComplianceRegistry: Any,  # noqa: N803
+    TestStablecoin: Any,  # noqa: N803
+    LicenseRegistry: Any,  # noqa: N803
+    RoyaltyVault: Any,  # noqa: N803
+    FractionVault: Any,  # noqa: N803
+    SettlementDesk: Any,  # noqa: N803
+    AttestationRegistry: Any,  # noqa: N803
+    DisputeManager: Any,  # noqa: N803
+    ShareToken: Any,  # noqa: N803
+    registry: Any,
+    admin: Any,
+    registrar: Any,
+    guardian: Any,
+    stranger: Any,
+    voucher_signer: Any,
+) -> System:
+    officer, arbitrator = accounts[9], accounts[8]
+    owner = accounts.add(OWNER_KEY)
+    attestor = accounts.add(ATTESTOR_KEY)
+    for keyed in (owner, attestor, voucher_signer):
+        admin.transfer(keyed, 10 * 10**18)
+    sender = {"from": admin}
+
+    compliance = ComplianceRegistry.deploy(admin, sender)
+    compliance.grantRole(COMPLIANCE_OFFICER_ROLE, officer, sender)
+    usd = TestStablecoin.deploy(sender)
+    licenses = LicenseRegistry.deploy(registry, sender)
+    royalty_vault = RoyaltyVault.deploy(registry, licenses, sender)
+    vault = FractionVault.deploy(registry, compliance, royalty_vault, sender)
+    royalty_vault.setFractionVault(vault, sender)
+    desk = SettlementDesk.deploy(sender)
+    attestations = AttestationRegistry.deploy(registry, admin, sender)
+    registry.grantRole(VERIFIER_ROLE, attestations, sender)
+    attestations.grantRole(ATTESTOR_ROLE, attestor, sender)
+    disputes = DisputeManager.deploy(registry, admin, usd, BOND, sender)
+    registry.grantRole(REGISTRAR_ROLE, disputes, sender)
+    registry.grantRole(DISPUTE_ROLE, disputes, sender)
+    disputes.grantRole(ARBITRATOR_ROLE, arbitrator, sender)
+    royalty_vault.setCreditor(disputes, True, sender)
+    disputes.setRoyaltyVault(royalty_vault, sender)
+    # A second royalty vault whose fraction vault is not set yet: the row of setFractionVault targets it.
+    unset_royalty_vault = RoyaltyVault.deploy(registry, licenses, sender)
+    unset_vault = FractionVault.deploy(registry, compliance, unset_royalty_vault, sender)
+
+    callers = {
+        "admin": address_of(admin),
+        "registrar": address_of(registrar),
+        "guardian": address_of(guardian),
+        "officer": address_of(officer),
+        "attestor": address_of(attestor),
+        "arbitrator": address_of(arbitrator),
+        "owner": address_of(owner),
+        "stranger": address_of(stranger),
+        "verifier_module": address_of(attestations),
+        "dispute_module": address_of(disputes),
+        "fraction_vault": address_of(vault),
+        "royalty_module": address_of(royalty_vault),
+    }
+    spenders = (desk, royalty_vault, disputes)
+    for role, address in callers.items():
+        usd.mint(address, FUNDS, sender)
+        for spender in spenders:
+            if role in MODULES:
+                _impersonated(address, usd, usd.approve.encode_input(spender, FUNDS))
+            else:
+                usd.approve(spender, FUNDS, {"from": address})
+
+    serial = iter(range(900_000, 901_000))  # rights of this module (../conftest.py counts from 1)
+
+    def register(to: Any) -> int:
+        registration = make_registration(next(serial))
+        registry.register(to, registration.as_tuple(), {"from": registrar})
+        return registration.right_id
+
+    def grant(token_id: int) -> int:
+        terms = (address_of(stranger), EVIDENCE, 0, [], b"\x00" * 32, now() - 86_400, 0, False, 500, address_of(usd))
+        return int(licenses.grant(token_id, terms, {"from": owner}).return_value)
+
+    main = register(owner)  # the right most rows act on
+    frozen = register(owner)
+    registry.freeze(frozen, ORDER_HASH, {"from": registrar})
+    claim = make_registration(next(serial))
+    registry.commit(commitment_for(owner, claim, SALT), {"from": owner})
+    registry.reveal(claim.as_tuple(), SALT, {"from": owner})
+    pending = make_registration(next(serial))  # committed by the owner, not revealed: the row of reveal
+    registry.commit(commitment_for(owner, pending, SALT), {"from": owner})
+    free = register(owner)  # the owner may fractionalize it: the vault is approved for it alone
+    registry.approve(vault, free, {"from": owner})
+
+    licence = grant(main)
+    royalty_vault.pay(licence, ROYALTY_PAID, REPORT, {"from": stranger})  # the owner may withdraw
+    fractional = register(owner)
+    share_licence = grant(fractional)
+    registry.approve(vault, fractional, {"from": owner})
+    tx = vault.fractionalize(fractional, "Shares", "SHR", 0, SUPPLY, False, {"from": owner})
+    shares = ShareToken.at(tx.return_value)
+    royalty_vault.pay(share_licence, ROYALTY_PAID, REPORT, {"from": stranger})  # the holders may claim
+    lost = register(owner)  # fractionalized, then moved out of the vault by a registrar: custody lost
+    registry.approve(vault, lost, {"from": owner})
+    vault.fractionalize(lost, "Lost", "LST", 0, SUPPLY, False, {"from": owner})
+    registry.forceTransfer(lost, owner, ORDER_HASH, {"from": registrar})
+
+    attestation = int(
+        attestations.attest(
+            main, owner, registry.recordOf(main)["registeredAt"], VALUATION, EVIDENCE, 0, {"from": attestor}
+        ).return_value
+    )
+    dispute = int(disputes.raiseDispute(main, EVIDENCE, {"from": stranger}).return_value)
+
+    order = Order(
+        maker=address_of(owner),
+        makerSells=True,
+        assetKind=ERC20_ASSET,
+        asset=address_of(shares),
+        assetId=0,
+        amount=10,
+        paymentToken=address_of(usd),
+        price=1_000,
+        expiry=now() + 10 * 365 * 86_400,
+    )
+    shares.approve(desk, SUPPLY, {"from": owner})
+
+    return System(
+        contracts={
+            "IPRegistry": registry,
+            "ComplianceRegistry": compliance,
+            "ShareToken": shares,
+            "FractionVault": vault,
+            "SettlementDesk": desk,
+            "LicenseRegistry": licenses,
+            "AttestationRegistry": attestations,
+            "DisputeManager": disputes,
+            "RoyaltyVault": royalty_vault,
+        },
+        callers=callers,
+        state={
+            "usd": usd,
+            "main": main,
+            "frozen": frozen,
+            "claim": claim.right_id,
+            "pending": pending,
+            "free": free,
+            "fractional": fractional,
+            "lost": lost,
+            "licence": licence,
+            "attestation": attestation,
+            "dispute": dispute,
+            "order": order,
+            "order_signature": sign_order(OWNER_KEY, order, desk=desk),
+            "registered_at": int(registry.recordOf(main)["registeredAt"]),
+            "unset_royalty_vault": unset_royalty_vault,
+            "unset_vault": unset_vault,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------- the matrix
+
+Args = Callable[[System, str], tuple[Any, ...]]  # (system, caller address) -> arguments
+Denial = Callable[[System, str], tuple[Any, ...]]  # (system, caller address) -> (error name, *arguments)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One function of one contract: its arguments, who succeeds, and what everybody else gets."""
+
+    contract: str
+    signature: str
+    args: Args
+    allowed: frozenset[str]
+    denied: Denial = lambda s, c: ("<nobody is refused>",)
+    exceptions: dict[str, Denial] = field(default_factory=dict)  # roles refused with another error
+    target: Callable[[System], Any] | None = None  # another instance of the contract than the system's
+    prepare: Callable[[System], None] | None = None  # transactions run (in a snapshot) before the cells
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.contract, self.signature
+
+
+EVERYONE = frozenset(CALLERS)
+NOBODY: frozenset[str] = frozenset()
+
+
+def holders(*roles: str) -> frozenset[str]:
+    return frozenset(roles)
+
+
+def missing_role(role: bytes) -> Denial:
+    return lambda s, caller: ("AccessControlUnauthorizedAccount", caller, role)
+
+
+def error(name: str, *args: Any) -> Denial:
+    return lambda s, caller: (name, *args)
+
+
+def caller_error(name: str, *rest: Callable[[System], Any]) -> Denial:
+    """``name(caller, *rest(system))``."""
+    return lambda s, caller: (name, caller, *(value(s) for value in rest))
+
+
+def st(key: str) -> Callable[[System], Any]:
+    return lambda s: s.state[key]
+
+
+def fresh(s: System) -> tuple[Any, ...]:
+    """A registration of a right nobody registered (each cell is a call, so every cell may use the same)."""
+    return make_registration(950_000).as_tuple()
+
+
+# Who holds which role, as the fixture grants them.
+REGISTRY_ADMINS = holders("admin")
+REGISTRARS = holders("admin", "registrar", "dispute_module")
+GUARDIANS = holders("admin", "guardian")
+VERIFIERS = holders("verifier_module")
+DISPUTERS = holders("dispute_module")
+OFFICERS = holders("admin", "officer")
+OWNER = holders("owner")
+
+
+def _role_rows(contract: str, admin_role_of_grants: bytes, granted: bytes) -> list[Row]:
+    """grantRole / revokeRole (the admin only) and renounceRole of one's own role (anybody)."""
+    return [
+        Row(contract, "grantRole(bytes32,address)", lambda s, c: (granted, s.callers["stranger"]), REGISTRY_ADMINS,
+            missing_role(admin_role_of_grants)),
+        Row(contract, "revokeRole(bytes32,address)", lambda s, c: (granted, s.callers["stranger"]), REGISTRY_ADMINS,
+            missing_role(admin_role_of_grants)),
+        Row(contract, "renounceRole(bytes32,address)", lambda s, c: (granted, c), EVERYONE),
+    ]  # fmt: skip
+
+
+def _voucher(s: System, caller: str) -> tuple[Any, ...]:
+    registry = s.contracts["IPRegistry"]
+    voucher = Voucher(to=s.callers["stranger"], registration=make_registration(10**6 + 7))
+    signature = sign_voucher(VOUCHER_SIGNER_KEY, voucher, chain_id=chain.id, verifying_contract=registry.address)
+    return voucher.as_tuple(), signature
+
+
+def _permit(s: System, caller: str) -> tuple[Any, ...]:
+    shares = s.contracts["ShareToken"]
+    deadline = 2**40
+    permit = Permit(owner=s.callers["owner"], spender=s.callers["stranger"], value=5, nonce=0, deadline=deadline)
+    v, r, sig_s = sign_permit(OWNER_KEY, permit, token_name="Shares", token=shares)
+    return s.callers["owner"], s.callers["stranger"], 5, deadline, v, r, sig_s
+
+
+def _attestation_by_sig(s: System, caller: str) -> tuple[Any, ...]:
+    from eth_account import Account
+    from eth_account.messages import encode_typed_data
+
+    attestations = s.contracts["AttestationRegistry"]
+    message = {
+        "tokenId": s.state["main"],
+        "holder": s.callers["owner"],
+        "registeredAt": s.state["registered_at"],
+        "claimType": VALUATION,
+        "evidenceHash": EVIDENCE,
+        "expiry": 0,
+        "attestor": s.callers["attestor"],
+        "nonce": 0,
+        "deadline": 2**40,
+    }
+    fields = [
+        {"name": "tokenId", "type": "uint256"},
+        {"name": "holder", "type": "address"},
+        {"name": "registeredAt", "type": "uint32"},
+        {"name": "claimType", "type": "bytes32"},
+        {"name": "evidenceHash", "type": "bytes32"},
+        {"name": "expiry", "type": "uint64"},
+        {"name": "attestor", "type": "address"},
+        {"name": "nonce", "type": "uint256"},
+        {"name": "deadline", "type": "uint256"},
+    ]
+    typed = encode_typed_data(
+        full_message={
+            "types": {
+                "EIP712Domain": [
+                    {"name": "name", "type": "string"},
+                    {"name": "version", "type": "string"},
+                    {"name": "chainId", "type": "uint256"},
+                    {"name": "verifyingContract", "type": "address"},
+                ],
+                "Attestation": fields,
+            },
+            "primaryType": "Attestation",
+            "domain": {
+                "name": "IPLedger Attestations",
+                "version": "1",
+                "chainId": chain.id,
+                "verifyingContract": attestations.address,
+            },
+            "message": message,
+        }
+    )
+    signature = bytes(Account.sign_message(typed, ATTESTOR_KEY).signature)
+    return tuple(message.values()), signature
+
+
+def _licence_terms(s: System, caller: str) -> tuple[Any, ...]:
+    terms = (s.callers["arbitrator"], EVIDENCE, 0, [], b"\x01" * 32, now() - 86_400, 0, False, 0, ZERO_ADDRESS)
+    return s.state["main"], terms
+
+
+def _pause(s: System) -> None:
+    s.contracts["IPRegistry"].pause({"from": s.callers["guardian"]})
+
+
+REGISTRATION = "(uint256,bytes32,uint8,bytes2,uint40,string)"
+ORDER = "(address,bool,uint8,address,uint256,uint256,address,uint256,uint256,uint256,address)"
+NOT_OWNER_NOR_APPROVED = error("NotOwnerNorApproved")
+MAIN, OWNER_ADDRESS = st("main"), (lambda s: s.callers["owner"])
+
+# fmt: off
+MATRIX: list[Row] = [
+    # ------------------------------------------------------------------------------------------- IPRegistry
+    Row("IPRegistry", "approve(address,uint256)", lambda s, c: (s.callers["stranger"], s.state["main"]), OWNER,
+        NOT_OWNER_NOR_APPROVED),
+    Row("IPRegistry", "assign(uint256,address,bytes32)", lambda s, c: (s.state["main"], s.callers["stranger"], DEED),
+        OWNER, NOT_OWNER_NOR_APPROVED),
+    Row("IPRegistry", "cancelVoucher(address)", lambda s, c: (s.callers["stranger"],), REGISTRARS,
+        missing_role(REGISTRAR_ROLE)),
+    Row("IPRegistry", "commit(bytes32)", lambda s, c: (keccak(text="a new commitment"),), EVERYONE),
+    Row("IPRegistry", "confirmClaim(uint256,bytes32)", lambda s, c: (s.state["claim"], EVIDENCE), VERIFIERS,
+        missing_role(VERIFIER_ROLE)),
+    Row("IPRegistry", "forceTransfer(uint256,address,bytes32)",
+        lambda s, c: (s.state["main"], s.callers["stranger"], ORDER_HASH), REGISTRARS, missing_role(REGISTRAR_ROLE)),
+    Row("IPRegistry", "freeze(uint256,bytes32)", lambda s, c: (s.state["main"], ORDER_HASH), REGISTRARS,
+        missing_role(REGISTRAR_ROLE)),
+    *_role_rows("IPRegistry", DEFAULT_ADMIN_ROLE, REGISTRAR_ROLE),
+    Row("IPRegistry", "pause()", lambda s, c: (), GUARDIANS, missing_role(GUARDIAN_ROLE)),
+    Row("IPRegistry", "unpause()", lambda s, c: (), GUARDIANS, missing_role(GUARDIAN_ROLE), prepare=_pause),
+    Row("IPRegistry", f"register(address,{REGISTRATION})", lambda s, c: (s.callers["stranger"], fresh(s)),
+        REGISTRARS, missing_role(REGISTRAR_ROLE)),
+    Row("IPRegistry", f"registerBatch(address,{REGISTRATION}[])", lambda s, c: (s.callers["stranger"], [fresh(s)]),
+        REGISTRARS, missing_role(REGISTRAR_ROLE)),
+    Row("IPRegistry", f"registerWithVoucher((address,{REGISTRATION},uint256,uint256),bytes)", _voucher, EVERYONE),
+    Row("IPRegistry", f"reveal({REGISTRATION},bytes32)", lambda s, c: (s.state["pending"].as_tuple(), SALT), OWNER,
+        lambda s, c: ("UnknownCommitment", commitment_for(c, s.state["pending"], SALT))),
+    Row("IPRegistry", "revoke(uint256,bytes32)", lambda s, c: (s.state["main"], ORDER_HASH), REGISTRARS,
+        missing_role(REGISTRAR_ROLE)),
+    Row("IPRegistry", "safeTransferFrom(address,address,uint256)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"], s.state["main"]), OWNER, NOT_OWNER_NOR_APPROVED),
+    Row("IPRegistry", "safeTransferFrom(address,address,uint256,bytes)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"], s.state["main"], b"data"), OWNER,
+        NOT_OWNER_NOR_APPROVED),
+    Row("IPRegistry", "setApprovalForAll(address,bool)", lambda s, c: (s.callers["stranger"], True), EVERYONE),
+    Row("IPRegistry", "setBaseURI(string)", lambda s, c: ("https://gateway.example/",), REGISTRY_ADMINS,
+        missing_role(DEFAULT_ADMIN_ROLE)),
+    Row("IPRegistry", "setDefaultRoyalty(uint96)", lambda s, c: (250,), REGISTRY_ADMINS,
+        missing_role(DEFAULT_ADMIN_ROLE)),
+    Row("IPRegistry", "setDisputeLock(uint256,bool,bytes32)", lambda s, c: (s.state["main"], True, EVIDENCE),
+        DISPUTERS, missing_role(DISPUTE_ROLE)),
+    Row("IPRegistry", "setMetadataURI(uint256,string)", lambda s, c: (s.state["main"], "ipfs://new"),
+        OWNER | REGISTRARS, caller_error("NotTokenOwner", MAIN)),
+    Row("IPRegistry", "setTokenRoyalty(uint256,uint96)", lambda s, c: (s.state["main"], 300), OWNER,
+        caller_error("NotTokenOwner", MAIN)),
+    Row("IPRegistry", "transferFrom(address,address,uint256)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"], s.state["main"]), OWNER, NOT_OWNER_NOR_APPROVED),
+    Row("IPRegistry", "unfreeze(uint256,bytes32)", lambda s, c: (s.state["frozen"], ORDER_HASH), REGISTRARS,
+        missing_role(REGISTRAR_ROLE)),
+    # ------------------------------------------------------------------------------------------- ComplianceRegistry
+    *_role_rows("ComplianceRegistry", DEFAULT_ADMIN_ROLE, COMPLIANCE_OFFICER_ROLE),
+    Row("ComplianceRegistry", "registerVenue(address,bytes32)", lambda s, c: (s.callers["stranger"], EVIDENCE),
+        OFFICERS, missing_role(COMPLIANCE_OFFICER_ROLE)),
+    Row("ComplianceRegistry", "revokeIdentity(address,bytes32)", lambda s, c: (s.callers["stranger"], REASON),
+        OFFICERS, missing_role(COMPLIANCE_OFFICER_ROLE)),
+    Row("ComplianceRegistry", "setCountryBlocked(bytes2,bool)", lambda s, c: (b"KP", True), OFFICERS,
+        missing_role(COMPLIANCE_OFFICER_ROLE)),
+    Row("ComplianceRegistry", "verifyInvestor(address,bytes2,uint40,bytes32)",
+        lambda s, c: (s.callers["stranger"], b"DE", now() + 86_400 * 365, EVIDENCE), OFFICERS,
+        missing_role(COMPLIANCE_OFFICER_ROLE)),
+    # ------------------------------------------------------------------------------------------- ShareToken
+    Row("ShareToken", "approve(address,uint256)", lambda s, c: (s.callers["stranger"], 5), EVERYONE),
+    Row("ShareToken", "burnFrom(address,uint256)", lambda s, c: (s.callers["owner"], 1), holders("fraction_vault"),
+        caller_error("OnlyVault")),
+    Row("ShareToken", "claimRoyalty(address)", lambda s, c: (s.state["usd"],), OWNER,
+        caller_error("NoRoyaltyOwed", lambda s: s.state["usd"])),
+    Row("ShareToken", "distributeRoyalty(address,uint256)", lambda s, c: (s.state["usd"], 1_000),
+        holders("royalty_module"), caller_error("OnlyRoyaltyVault")),
+    Row("ShareToken", "forcedTransfer(address,address,uint256,bytes32)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"], 1, REASON), OFFICERS,
+        caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "freeze(address,uint256,bytes32)", lambda s, c: (s.callers["owner"], 1, REASON), OFFICERS,
+        caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "initialize(string,string,uint8,uint256,bool,address,uint256)",
+        lambda s, c: ("Again", "AGN", 0, s.state["main"], False, c, SUPPLY), NOBODY, error("AlreadyInitialized")),
+    Row("ShareToken", "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)", _permit, EVERYONE),
+    Row("ShareToken", "recover(address,address,bytes32)", lambda s, c: (s.callers["owner"], s.callers["stranger"],
+        REASON), OFFICERS, caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "setRestricted(bool)", lambda s, c: (True,), OFFICERS, caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "transfer(address,uint256)", lambda s, c: (s.callers["stranger"], 1), OWNER,
+        error("InsufficientBalance")),
+    Row("ShareToken", "transferFrom(address,address,uint256)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"], 1), NOBODY, error("InsufficientAllowance")),
+    Row("ShareToken", "unfreeze(address,bytes32)", lambda s, c: (s.callers["owner"], REASON), OFFICERS,
+        caller_error("NotComplianceOfficer")),
+    # ------------------------------------------------------------------------------------------- FractionVault
+    Row("FractionVault", "fractionalize(uint256,string,string,uint8,uint256,bool)",
+        lambda s, c: (s.state["free"], "Free", "FRE", 0, SUPPLY, True), OWNER,
+        caller_error("NotTokenOwner", st("free"))),
+    Row("FractionVault", "redeem(uint256)", lambda s, c: (s.state["fractional"],), OWNER,
+        lambda s, c: ("IncompleteOwnership", c, 0, SUPPLY)),
+    Row("FractionVault", "syncCustody(uint256)", lambda s, c: (s.state["lost"],), EVERYONE),
+    # ------------------------------------------------------------------------------------------- SettlementDesk
+    Row("SettlementDesk", f"cancel({ORDER})", lambda s, c: (s.state["order"].as_tuple(),), OWNER,
+        caller_error("NotOrderMaker", OWNER_ADDRESS)),
+    Row("SettlementDesk", "cancelBelow(uint256)", lambda s, c: (5,), EVERYONE),
+    # An open order (any taker): everybody fills it, except its maker, who would pay himself (nothing arrives).
+    Row("SettlementDesk", f"fill({ORDER},bytes,uint256)",
+        lambda s, c: (s.state["order"].as_tuple(), s.state["order_signature"], 1), EVERYONE - OWNER,
+        exceptions={"owner": error("PaymentShortfall", 100, 0)}),
+    # ------------------------------------------------------------------------------------------- LicenseRegistry
+    Row("LicenseRegistry", "grant(uint256,(address,bytes32,uint8,bytes2[],bytes32,uint40,uint40,bool,uint16,address))",
+        _licence_terms, OWNER, caller_error("NotRightOwner", MAIN)),
+    Row("LicenseRegistry", "revoke(uint256,bytes32)", lambda s, c: (s.state["licence"], REASON), OWNER | REGISTRARS,
+        caller_error("NotLicensor", st("licence"))),
+    # ------------------------------------------------------------------------------------------- AttestationRegistry
+    Row("AttestationRegistry", "attest(uint256,address,uint32,bytes32,bytes32,uint64)",
+        lambda s, c: (s.state["main"], s.callers["owner"], s.state["registered_at"], VALUATION, EVIDENCE, 0),
+        holders("attestor"), caller_error("NotAttestor")),
+    Row("AttestationRegistry",
+        "attestBySig((uint256,address,uint32,bytes32,bytes32,uint64,address,uint256,uint256),bytes)",
+        _attestation_by_sig, EVERYONE),
+    Row("AttestationRegistry", "cancelNonce()", lambda s, c: (), EVERYONE),
+    *_role_rows("AttestationRegistry", DEFAULT_ADMIN_ROLE, ATTESTOR_ROLE),
+    Row("AttestationRegistry", "revoke(uint256,bytes32)", lambda s, c: (s.state["attestation"], REASON),
+        holders("attestor"),
+        lambda s, c: ("NotAttestationAuthor", c, s.callers["attestor"], s.state["attestation"])),
+    # ------------------------------------------------------------------------------------------- DisputeManager
+    *_role_rows("DisputeManager", DEFAULT_ADMIN_ROLE, ARBITRATOR_ROLE),
+    # Anybody raises a dispute, except the manager itself: its own bond would come from itself (nothing arrives).
+    Row("DisputeManager", "raiseDispute(uint256,bytes32)", lambda s, c: (s.state["main"], EVIDENCE),
+        EVERYONE - DISPUTERS, exceptions={"dispute_module": error("BondNotReceived", BOND, 0)}),
+    Row("DisputeManager", "resolve(uint256,bool,uint8,address,bytes32)",
+        lambda s, c: (s.state["dispute"], False, 0, ZERO_ADDRESS, RULING), holders("arbitrator"),
+        missing_role(ARBITRATOR_ROLE)),
+    Row("DisputeManager", "setRoyaltyVault(address)", lambda s, c: (s.contracts["RoyaltyVault"],), REGISTRY_ADMINS,
+        missing_role(DEFAULT_ADMIN_ROLE)),
+    Row("DisputeManager", "setSettings(address,uint256,bool,bool)",
+        lambda s, c: (s.state["usd"], BOND, True, True), REGISTRY_ADMINS, missing_role(DEFAULT_ADMIN_ROLE)),
+    # ------------------------------------------------------------------------------------------- RoyaltyVault
+    Row("RoyaltyVault", "creditRight(uint256,address,uint256,bytes32)",
+        lambda s, c: (s.state["main"], s.state["usd"], 1_000, RULING), DISPUTERS, caller_error("NotCreditor")),
+    # Anybody pays a royalty, except the royalty vault itself: a payment to itself brings nothing in.
+    Row("RoyaltyVault", "pay(uint256,uint256,bytes32)", lambda s, c: (s.state["licence"], 1_000, REPORT),
+        EVERYONE - holders("royalty_module"), exceptions={"royalty_module": error("PaymentNotReceived", 1_000, 0)}),
+    Row("RoyaltyVault", "setCreditor(address,bool)", lambda s, c: (s.callers["stranger"], True), REGISTRY_ADMINS,
+        caller_error("NotDeployer")),
+    # On a royalty vault whose fraction vault is not set yet; its deployer (the admin) sets it once.
+    Row("RoyaltyVault", "setFractionVault(address)", lambda s, c: (s.state["unset_vault"],), REGISTRY_ADMINS,
+        error("FractionVaultAlreadySet"), target=lambda s: s.state["unset_royalty_vault"]),
+    Row("RoyaltyVault", "withdraw(address)", lambda s, c: (s.state["usd"],), OWNER,
+        caller_error("NothingOwed", lambda s: s.state["usd"])),
+]
+# fmt: on
+
+
+# --------------------------------------------------------------------------------------------- running cells
+
+
+def _canonical(entry: dict[str, Any]) -> str:
+    kind = entry["type"]
+    if kind.startswith("tuple"):
+        return "(" + ",".join(_canonical(c) for c in entry["components"]) + ")" + kind[len("tuple") :]
+    return str(kind)
+
+
+def external_functions(abi: list[dict[str, Any]]) -> set[str]:
+    """Signatures of the state-changing functions (nonpayable or payable) of an ABI."""
+    return {
+        f"{e['name']}({','.join(_canonical(i) for i in e['inputs'])})"
+        for e in abi
+        if e["type"] == "function" and e["stateMutability"] in ("nonpayable", "payable")
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Arguments as eth_abi encodes them: accounts and contracts as addresses, sequences element by element."""
+    if hasattr(value, "address"):
+        return address_of(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, str) and value.startswith("0x") and len(value) == 42:
+        return address_of(value)
+    return value
+
+
+def _calldata(signature: str, args: tuple[Any, ...]) -> str:
+    from eth_abi.grammar import parse
+
+    inner = signature[signature.index("(") :]
+    types = [t.to_type_str() for t in parse(inner).components] if inner != "()" else []
+    return "0x" + (keccak(text=signature)[:4] + encode(types, [_plain(a) for a in args])).hex()
+
+
+def call(sender: str, target: Any, data: str) -> tuple[bool, bytes]:
+    request = {"from": sender, "to": address_of(target), "data": data}
+    response = web3.provider.make_request("eth_call", [request, "latest"])
+    if "error" in response:
+        return False, bytes(HexBytes(response["error"].get("data") or "0x"))
+    return True, bytes(HexBytes(response["result"]))
+
+
+def run_row(system: System, row: Row) -> list[str]:
+    """Every caller's cell of ``row``; the mismatches, one line each."""
+    target = row.target(system) if row.target else system.contracts[row.contract]
+    snapshot = row.prepare is not None
+    if snapshot:
+        chain.snapshot()
+        assert row.prepare is not None
+        row.prepare(system)
+    try:
+        failures = []
+        for role in CALLERS:
+            caller = system.callers[role]
+            ok, returned = call(caller, target, _calldata(row.signature, row.args(system, caller)))
+            if role in row.allowed:
+                if not ok:
+                    failures.append(f"{role}: expected success, got {_errors.describe(returned)}")
+                continue
+            name, *expected_args = (row.exceptions.get(role) or row.denied)(system, caller)
+            expected = _errors.encode(name, *expected_args)
+            if ok:
+                failures.append(f"{role}: expected {_errors.describe(expected)}, but the call succeeded")
+            elif returned != expected:
+                failures.append(f"{role}: expected {_errors.describe(expected)}, got {_errors.describe(returned)}")
+        return failures
+    finally:
+        if snapshot:
+            chain.revert()
+
+
+# --------------------------------------------------------------------------------------------- tests
+
+
+def _deployed_abis() -> dict[str, list[dict[str, Any]]]:
+    """The ABIs of the deployed contracts, from the loaded project's containers."""
+    from brownie import project
+
+    (loaded,) = project.get_loaded_projects()
+    return {name: loaded[name]._build["abi"] for name in CONTRACTS}
+
+
+def test_matrix_covers_every_external_function() -> None:
+    """A new external state-changing function fails here until the matrix says who may call it."""
+    in_abis = {(name, sig) for name, abi in _deployed_abis().items() for sig in external_functions(abi)}
+    in_matrix = [row.key for row in MATRIX]
+    assert len(in_matrix) == len(set(in_matrix)), "a function has two rows"
+    assert sorted(in_abis - set(in_matrix)) == [], "functions the matrix does not cover"
+    assert sorted(set(in_matrix) - in_abis) == [], "rows of functions the contracts no longer have"
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[f"{row.contract}.{row.signature.split('(')[0]}" for row in MATRIX])
+def test_access_matrix(system: System, row: Row) -> None:
+    failures = run_row(system, row)
+    assert not failures, f"{row.contract}.{row.signature}:\n  " + "\n  ".join(failures)
