@@ -82,3 +82,22 @@ def test_a_send_whose_answer_was_lost_is_resent_as_the_same_bytes_and_lands_once
         from_block=result.block, argument_filters={"tokenId": result.token_id}
     )
     assert len(logs) == 1
+
+
+def test_a_read_that_times_out_is_retried(anvil_node: NodeInfo, ledger: Ledger) -> None:
+    """The proxy holds two answers past the client's timeout; the third attempt is answered in time."""
+    with flaky_proxy(anvil_node.rpc_url, {"eth_blockNumber": ["slow", "slow"]}, slow_seconds=1.0) as (url, proxy):
+        client = Ledger.connect(url, registry=ledger.registry_address, account="dev0", retry=FAST, timeout=0.3)
+        assert int(client._rpc.call("eth_blockNumber", []), 16) == ledger._head()
+        assert proxy.faults_served == {"eth_blockNumber": 2}
+
+
+def test_a_read_that_always_times_out_ends_in_one_line_node_error(anvil_node: NodeInfo, ledger: Ledger) -> None:
+    slow = ["slow"] * FAST.attempts
+    with flaky_proxy(anvil_node.rpc_url, {"eth_blockNumber": slow}, slow_seconds=0.5) as (url, _):
+        client = Ledger.connect(url, registry=ledger.registry_address, account="dev0", retry=FAST, timeout=0.2)
+        with pytest.raises(NodeError) as raised:
+            client._rpc.call("eth_blockNumber", [])
+    message = str(raised.value)
+    assert "eth_blockNumber" in message
+    assert "\n" not in message
