@@ -20,7 +20,7 @@ interface IRoyaltyVault {
     /// @notice `account` has nothing of `token` to withdraw.
     error NothingOwed(address account, address token);
 
-    /// @notice The fraction vault is already set, or is being set by someone other than the deployer.
+    /// @notice The fraction vault is already set (it is set once).
     error FractionVaultAlreadySet();
 
     /// @notice `fractionVault` is zero, or serves another registry or another royalty vault.

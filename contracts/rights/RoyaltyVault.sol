@@ -127,7 +127,8 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
     /// @dev Requirements: caller is the deployer; not set before; `fractionVault_` serves this registry and names
     /// this contract as its royalty vault. Emits {FractionVaultSet}.
     function setFractionVault(address fractionVault_) external {
-        if (msg.sender != deployer || fractionVault != address(0)) revert FractionVaultAlreadySet();
+        if (msg.sender != deployer) revert NotDeployer(msg.sender);
+        if (fractionVault != address(0)) revert FractionVaultAlreadySet();
         if (
             fractionVault_.code.length == 0 || IFractionVault(fractionVault_).registry() != registry
                 || IFractionVault(fractionVault_).royaltyVault() != address(this)

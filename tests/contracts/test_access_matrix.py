@@ -573,7 +573,7 @@ MATRIX: list[Row] = [
         caller_error("NotDeployer")),
     # On a royalty vault whose fraction vault is not set yet; its deployer (the admin) sets it once.
     Row("RoyaltyVault", "setFractionVault(address)", lambda s, c: (s.state["unset_vault"],), REGISTRY_ADMINS,
-        error("FractionVaultAlreadySet"), target=lambda s: s.state["unset_royalty_vault"]),
+        caller_error("NotDeployer"), target=lambda s: s.state["unset_royalty_vault"]),
     Row("RoyaltyVault", "withdraw(address)", lambda s, c: (s.state["usd"],), OWNER,
         caller_error("NothingOwed", lambda s: s.state["usd"])),
 ]

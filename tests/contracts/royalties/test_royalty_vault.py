@@ -59,7 +59,7 @@ def fresh_pair(RoyaltyVault: Any, FractionVault: Any, registry: Any, licenses: A
 def test_set_fraction_vault_once_by_the_deployer(fresh_pair: Any, admin: Any, stranger: Any) -> None:
     royalties, fractions = fresh_pair
     assert royalties.fractionVault() == ZERO_ADDRESS
-    with reverts("FractionVaultAlreadySet"):
+    with reverts("NotDeployer", stranger):
         royalties.setFractionVault(fractions, {"from": stranger})
     tx = royalties.setFractionVault(fractions, {"from": admin})
     assert events_of(tx) == [("FractionVaultSet", {"fractionVault": fractions})]
