@@ -208,8 +208,8 @@ class LicenseConflictError(ContractRevertError):
 
 
 class SignatureError(ContractRevertError):
-    """A signed attestation whose signature does not match its attestor (another chain, contract, data or a used
-    nonce) or whose deadline passed."""
+    """A signed voucher or attestation whose signature does not match its signer's role (another chain, contract,
+    data or a used nonce) or whose deadline passed."""
 
 
 class RegistrationChangedError(ContractRevertError):

@@ -82,6 +82,8 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "UnknownDispute": UnknownRecordError,
     "UnknownRight": UnknownRecordError,
     "InvalidAttestationSignature": SignatureError,
+    "InvalidVoucherSigner": SignatureError,
+    "VoucherExpired": SignatureError,
     "SignatureExpired": SignatureError,
     "InvalidAccountNonce": SignatureError,
     "RegistrationChanged": RegistrationChangedError,

@@ -243,21 +243,21 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
         "signature",
         "voucher-expired",
         lambda b: b.dev0.use("dev2").register_with_voucher(b.signed["voucher_expired"]),
-        ContractRevertError,
+        SignatureError,
         "VoucherExpired",
     ),
     (
         "signature",
         "voucher-other-chain",
         lambda b: b.dev0.use("dev2").register_with_voucher(b.signed["voucher_other_chain"]),
-        ContractRevertError,
+        SignatureError,
         "InvalidVoucherSigner",
     ),
     (
         "signature",
         "voucher-other-registry",
         lambda b: b.dev0.use("dev2").register_with_voucher(b.signed["voucher_other_registry"]),
-        ContractRevertError,
+        SignatureError,
         "InvalidVoucherSigner",
     ),
     (
@@ -266,7 +266,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
         lambda b: b.dev0.use("dev2").register_with_voucher(
             dataclasses.replace(b.signed["voucher_other_registry"], to=b.dev0.address_of("dev3"))
         ),
-        ContractRevertError,
+        SignatureError,
         "InvalidVoucherSigner",
     ),
     (

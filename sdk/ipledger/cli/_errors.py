@@ -131,6 +131,11 @@ def describe(exc: BaseException) -> str:
             "registered at "
             f"{exc.registered_at}); check the current record with `ipledger show TOKEN` and attest or sign again"
         )
+    if isinstance(exc, SignatureError) and exc.error_name in ("InvalidVoucherSigner", "VoucherExpired"):
+        return (
+            f"{exc}: the voucher was not signed by a registrar of this chain and registry, was altered, or its "
+            "deadline passed; ask the registrar for a new one"
+        )
     if isinstance(exc, SignatureError):
         return (
             f"{exc}: the signed attestation was not signed by its attestor for this chain and registry, was altered, "
