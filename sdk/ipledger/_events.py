@@ -130,6 +130,11 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("disputeId", "uint256"), ("tokenId", "uint256"), ("arbitrator", "address")],
         [("outcome", "uint8"), ("remedy", "uint8"), ("rulingHash", "bytes32"), ("bondRecipient", "address")],
     ),
+    "DisputeRegistrationChanged": (
+        "DisputeRegistrationChanged(uint256,uint256,uint32,uint32)",
+        [("disputeId", "uint256"), ("tokenId", "uint256")],
+        [("raisedAgainst", "uint32"), ("current", "uint32")],
+    ),
     "RoyaltyPaid": (
         "RoyaltyPaid(uint256,uint256,address,address,uint256,address,bytes32)",
         [("licenseId", "uint256"), ("tokenId", "uint256"), ("payer", "address")],
@@ -189,6 +194,7 @@ MODULE_EVENTS = (
     "AttestationRevoked",
     "DisputeRaised",
     "DisputeResolved",
+    "DisputeRegistrationChanged",
     "RoyaltyPaid",
     "RightCredited",
 )

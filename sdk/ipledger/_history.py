@@ -189,6 +189,10 @@ def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | No
             to=None if args["bondRecipient"] == _ZERO else args["bondRecipient"],
             **base,
         )
+    if log.name == "DisputeRegistrationChanged":
+        # The right was superseded, or revoked and registered again, after the dispute was raised: the ruling that
+        # follows applies no remedy to the new registration and refunds the bond.
+        return HistoryEvent(kind="dispute_registration_changed", dispute_id=args["disputeId"], **base)
     if log.name == "RoyaltyPaid":
         return HistoryEvent(
             kind="royalty_paid",

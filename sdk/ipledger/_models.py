@@ -278,6 +278,7 @@ EventKind = Literal[
     "attestation_revoked",
     "dispute_raised",
     "dispute_resolved",
+    "dispute_registration_changed",
     "royalty_paid",
     "right_credited",
 ]

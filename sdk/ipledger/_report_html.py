@@ -51,6 +51,7 @@ _MARKERS: dict[str, tuple[str, str]] = {
     "dispute_unlocked": ("bar-open", "#c0262d"),
     "dispute_raised": ("diamond", "#c0262d"),
     "dispute_resolved": ("diamond", "#555555"),
+    "dispute_registration_changed": ("diamond-open", "#555555"),
 }
 _PALETTE = ("#4e79a7", "#59a14f", "#edc948", "#b07aa1", "#76b7b2", "#f28e2b", "#9c755f", "#e15759", "#bab0ac")
 
@@ -146,6 +147,8 @@ def _rights_event_sentence(event: HistoryEvent) -> str:
         "dispute_raised": f"{by} raised dispute {event.dispute_id} against the right",
         "dispute_resolved": f"Dispute {event.dispute_id} was {event.outcome} by arbitrator {by}"
         + (f", remedy: {event.remedy.replace('_', ' ')}" if event.remedy and event.remedy != "none" else ""),
+        "dispute_registration_changed": f"Dispute {event.dispute_id} was about an earlier registration of the right: "
+        "no remedy applies to this one, the bond is refunded",
         "royalty_paid": f"{source} paid a royalty on licence {event.license_id}, credited to {target}",
         "right_credited": f"{source} (a creditor of the royalty vault, such as the dispute manager forfeiting a "
         f"bond) credited a payment to {target}",
@@ -164,9 +167,10 @@ def _marker(kind: str, x: float, y: float, title: str) -> str:
     if shape == "triangle":
         points = f"{x:.1f},{y - 9:.1f} {x + 8:.1f},{y + 6:.1f} {x - 8:.1f},{y + 6:.1f}"
         return f'<polygon {common} points="{points}" fill="{colour}" stroke="#fff">{tip}</polygon>'
-    if shape == "diamond":
+    if shape in ("diamond", "diamond-open"):
         points = f"{x:.1f},{y - 9:.1f} {x + 8:.1f},{y:.1f} {x:.1f},{y + 9:.1f} {x - 8:.1f},{y:.1f}"
-        return f'<polygon {common} points="{points}" fill="{colour}" stroke="#fff">{tip}</polygon>'
+        fill, stroke = (colour, "#fff") if shape == "diamond" else ("#fff", colour)
+        return f'<polygon {common} points="{points}" fill="{fill}" stroke="{stroke}">{tip}</polygon>'
     if shape in ("square", "square-open"):
         fill = colour if shape == "square" else "#fff"
         return (

@@ -303,3 +303,33 @@ def test_terms_given_as_a_file_record_the_file_hash(ledger: Ledger, right: int, 
     missing = tmp_path / "missing.pdf"
     with pytest.raises(InvalidInputError):
         ledger.use("dev1").grant_license(right, _terms(ledger, "dev3", terms=missing))
+
+
+def test_a_dispute_about_a_superseded_claim_applies_no_remedy_and_history_says_why(
+    ledger: Ledger, patent: Patent
+) -> None:
+    """dev6 disputes dev8's self-declared claim; a registrar then registers the right for dev1 (superseding it). The
+    upheld ruling with a freeze must not freeze dev1's registration: the bond goes back and history records why."""
+    metadata, documents = patent
+    token_address, bond, _, _ = ledger.dispute_settings()
+    assert token_address is not None
+    ledger.set_dispute_settings(
+        bond_token=token_address, bond_amount=bond, forfeit_on_dismissal=True, lock_transfers=False
+    )
+    claimed = ledger.use("dev8").claim(metadata, documents)
+    ledger.mint_test_stablecoin("dev6", 1_000 * USD)
+    claimant = ledger.use("dev6")
+    raised = claimant.raise_dispute(claimed.token_id, evidence="the claimant copied a published patent")
+    advance_time(ledger, 10)
+    ledger.register(metadata, documents, to="dev1")
+    before = ledger.payment_balance(token_address, "dev6")
+    resolved = ledger.resolve_dispute(raised.dispute_id, upheld=True, ruling="copied", remedy=Remedy.FREEZE)
+
+    record = ledger.get(claimed.token_id)
+    assert record.owner == ledger.address_of("dev1")
+    assert record.status.value == "active"
+    assert ledger.payment_balance(token_address, "dev6") == before + bond
+    events = [event for event in ledger.history(claimed.token_id).events if event.tx_hash == resolved.tx_hash]
+    assert events[0].kind == "dispute_registration_changed"
+    assert events[0].dispute_id == raised.dispute_id
+    assert events[-1].kind == "dispute_resolved"

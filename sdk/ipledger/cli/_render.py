@@ -77,6 +77,7 @@ EVENT_LABELS = {
     "attestation_revoked": "attestation revoked",
     "dispute_raised": "dispute raised",
     "dispute_resolved": "dispute resolved",
+    "dispute_registration_changed": "dispute outlived its registration",
     "royalty_paid": "royalty paid",
     "right_credited": "credited (royalty vault)",
 }
