@@ -12,30 +12,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from ipledger import EventIndex, IPMetadata, Ledger
+from chain_support import Patent, rpc, variant
+from ipledger import EventIndex, Ledger
 from ipledger._index_schema import SCHEMA_VERSION
 from share_support import ONE
 from web3.exceptions import ContractLogicError
-from web3.types import RPCEndpoint
-
-Patent = tuple[IPMetadata, list[Path]]
-
-
-def _rpc(ledger: Ledger, method: str, *params: object) -> object:
-    response = ledger.w3.provider.make_request(RPCEndpoint(method), list(params))
-    assert "error" not in response, response
-    return response["result"]
-
-
-def _copy(patent: Patent, suffix: str) -> Patent:
-    metadata, documents = patent
-    copies = []
-    for document in documents:
-        copy = document.with_name(f"{suffix}-{document.name}")
-        copy.write_text(document.read_text() + suffix)
-        copies.append(copy)
-    assert metadata.number is not None
-    return metadata.model_copy(update={"number": metadata.number + suffix}), copies
 
 
 def _owner_at(ledger: Ledger, token: int, block: int) -> str | None:
@@ -51,10 +32,10 @@ def test_portfolios_match_the_node_at_every_block(
     first = ledger._head() + 1
     names = ["dev1", "dev2", "dev3", "dev4"]
     accounts = [ledger.address_of(name) for name in names]
-    tokens = [ledger.register(*_copy(patent, f"c{serial}"), to="dev1").token_id for serial in range(3)]
+    tokens = [ledger.register(*variant(patent, f"c{serial}"), to="dev1").token_id for serial in range(3)]
     registry = ledger.registry
 
-    _rpc(ledger, "evm_setAutomine", False)
+    rpc(ledger, "evm_setAutomine", False)
     try:
         # One block: token 0 goes dev1 -> dev2 -> dev3, token 1 goes dev1 -> dev2 and back to dev1.
         for token, source, target in (
@@ -66,9 +47,9 @@ def test_portfolios_match_the_node_at_every_block(
             registry.functions.transferFrom(accounts[source], accounts[target], token).transact(
                 {"from": accounts[source], "gas": 200_000}
             )
-        _rpc(ledger, "evm_mine")
+        rpc(ledger, "evm_mine")
     finally:
-        _rpc(ledger, "evm_setAutomine", True)
+        rpc(ledger, "evm_setAutomine", True)
     ledger.use("dev3").transfer(tokens[0], "dev4")
     shares = tokens[2]
     created = ledger.use("dev1").fractionalize(shares, "Custody test shares", "CTS", 900 * ONE).block

@@ -6,10 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ipledger import EventIndex, IPMetadata, Ledger, NotFoundError, start_node, stop_node
-from web3.types import RPCEndpoint
-
-Patent = tuple[IPMetadata, list[Path]]
+from chain_support import Patent, rpc
+from ipledger import EventIndex, Ledger, NotFoundError, start_node, stop_node
 
 
 @pytest.fixture
@@ -22,12 +20,6 @@ def fork_ledger() -> Iterator[Ledger]:
         yield client
     finally:
         stop_node(node.pid)
-
-
-def _rpc(ledger: Ledger, method: str, *params: object) -> object:
-    response = ledger.w3.provider.make_request(RPCEndpoint(method), list(params))
-    assert "error" not in response, response
-    return response["result"]
 
 
 def _right(patent: Patent, suffix: str) -> Patent:
@@ -46,7 +38,7 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
 ) -> None:
     ledger = fork_ledger
     kept = ledger.register(*_right(patent, "kept"), to="dev1").token_id
-    snapshot = _rpc(ledger, "evm_snapshot")
+    snapshot = rpc(ledger, "evm_snapshot")
     fork_block = ledger._head()
     orphaned = ledger.register(*_right(patent, "orphan"), to="dev2").token_id
     ledger.use("dev2").transfer(orphaned, "dev3")
@@ -55,10 +47,10 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     index.sync(ledger)
     old_cursor = index.cursor
 
-    assert _rpc(ledger, "evm_revert", snapshot) is True
+    assert rpc(ledger, "evm_revert", snapshot) is True
     replacement = ledger.register(*_right(patent, "new"), to="dev4").token_id
     for _ in range(3):
-        _rpc(ledger, "evm_mine")
+        rpc(ledger, "evm_mine")
     assert ledger._head() > old_cursor
 
     result = index.sync(ledger)

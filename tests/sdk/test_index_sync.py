@@ -9,22 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from ipledger import EventIndex, IPMetadata, Ledger, NotFoundError, SyncProgress
+from chain_support import Patent, variant
+from ipledger import EventIndex, Ledger, NotFoundError, SyncProgress
 from share_support import ONE
-
-Patent = tuple[IPMetadata, list[Path]]
-
-
-def variant(patent: Patent, suffix: str) -> Patent:
-    """Another right from the ``patent`` fixture: its number and documents with ``suffix`` appended."""
-    metadata, documents = patent
-    copies = []
-    for document in documents:
-        copy = document.with_name(f"{suffix}-{document.name}")
-        copy.write_text(document.read_text() + suffix)
-        copies.append(copy)
-    assert metadata.number is not None
-    return metadata.model_copy(update={"number": metadata.number + suffix}), copies
 
 
 @pytest.fixture

@@ -7,36 +7,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
-from ipledger import IPMetadata, Ledger, NodeInfo, RegistrationResult
-from web3.types import RPCEndpoint
-
-Patent = tuple[IPMetadata, list[Path]]
-
-
-def _rpc(ledger: Ledger, method: str, *params: object) -> Any:
-    response = ledger.w3.provider.make_request(RPCEndpoint(method), list(params))
-    assert "error" not in response, response
-    return response["result"]
-
-
-def _variant(patent: Patent, suffix: str) -> Patent:
-    metadata, documents = patent
-    copies = []
-    for document in documents:
-        copy = document.with_name(f"{suffix}-{document.name}")
-        copy.write_text(document.read_text() + suffix)
-        copies.append(copy)
-    assert metadata.number is not None
-    return metadata.model_copy(update={"number": metadata.number + suffix}), copies
+from chain_support import Patent, rpc, variant
+from ipledger import Ledger, NodeInfo, RegistrationResult
 
 
 def _pending(ledger: Ledger) -> dict[str, Any]:
     """dev0's transactions in the node's pool: nonce -> transaction."""
-    pool = _rpc(ledger, "txpool_content")["pending"]
+    pool = rpc(ledger, "txpool_content")["pending"]
     for address, transactions in pool.items():
         if address.lower() == ledger.signer.address.lower():
             return dict(transactions)
@@ -56,11 +36,11 @@ def _until(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
 @pytest.fixture
 def manual_mining(ledger: Ledger) -> Iterator[None]:
     """No automatic mining while the test runs (the session node mines again afterwards)."""
-    _rpc(ledger, "evm_setAutomine", False)
+    rpc(ledger, "evm_setAutomine", False)
     try:
         yield
     finally:
-        _rpc(ledger, "evm_setAutomine", True)
+        rpc(ledger, "evm_setAutomine", True)
 
 
 def _registered_once(ledger: Ledger, result: RegistrationResult) -> None:
@@ -80,7 +60,7 @@ def test_a_stuck_transaction_is_replaced_with_higher_fees_and_only_one_copy_is_m
         future = pool.submit(client.register, *patent)
         first = _until(lambda: _pending(ledger).get(str(nonce)))
         bumped = _until(lambda: (tx := _pending(ledger).get(str(nonce))) and tx["hash"] != first["hash"] and tx)
-        _rpc(ledger, "evm_mine")
+        rpc(ledger, "evm_mine")
         result = future.result(timeout=10)
     assert int(bumped["maxPriorityFeePerGas"], 16) >= int(first["maxPriorityFeePerGas"], 16) * 9 // 8
     assert int(bumped["maxFeePerGas"], 16) >= int(first["maxFeePerGas"], 16) * 9 // 8
@@ -97,10 +77,10 @@ def test_a_transaction_the_node_forgot_is_sent_again_as_the_same_bytes(
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(client.register, *patent)
         sent = _until(lambda: _pending(ledger).get(str(nonce)))
-        _rpc(ledger, "anvil_dropAllTransactions")
+        rpc(ledger, "anvil_dropAllTransactions")
         assert not _pending(ledger)
         again = _until(lambda: _pending(ledger).get(str(nonce)))
-        _rpc(ledger, "evm_mine")
+        rpc(ledger, "evm_mine")
         result = future.result(timeout=10)
     assert again["hash"] == sent["hash"] == result.tx_hash
     _registered_once(ledger, result)
@@ -109,10 +89,8 @@ def test_a_transaction_the_node_forgot_is_sent_again_as_the_same_bytes(
 def test_two_senders_sharing_one_key_register_every_right_exactly_once(
     anvil_node: NodeInfo, ledger: Ledger, patent: Patent
 ) -> None:
-    clients = [
-        Ledger.connect(anvil_node.rpc_url, registry=ledger.registry_address, account="dev0") for _ in range(2)
-    ]
-    rights = [[_variant(patent, f"p{worker}r{number}") for number in range(8)] for worker in range(2)]
+    clients = [Ledger.connect(anvil_node.rpc_url, registry=ledger.registry_address, account="dev0") for _ in range(2)]
+    rights = [[variant(patent, f"p{worker}r{number}") for number in range(8)] for worker in range(2)]
     start = threading.Barrier(2)
 
     def work(worker: int) -> list[RegistrationResult]:
