@@ -174,7 +174,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// @inheritdoc IIPRegistry
     /// @dev The signature is over the EIP-712 `Voucher` in this contract's domain (chain id and address bound);
     /// the nonce is `voucher.to`'s and is consumed. Front-running is harmless: the token always goes to
-    /// `voucher.to`. Emits {Transfer} and {RightRegistered}.
+    /// `voucher.to`. A revoked right is refused ({RevokedRight}): a voucher carries no issue time, so one signed
+    /// before the revocation cannot be told apart. Emits {Transfer} and {RightRegistered}.
     function registerWithVoucher(Voucher calldata voucher, bytes calldata signature)
         external
         returns (uint256 tokenId)
@@ -182,6 +183,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (block.timestamp > voucher.deadline) revert VoucherExpired(voucher.deadline);
         address signer = ECDSA.recover(_hashTypedDataV4(_hashVoucher(voucher)), signature);
         if (!hasRole(REGISTRAR_ROLE, signer)) revert InvalidVoucherSigner(signer);
+        // A voucher carries no issue time, so none may bring back a revoked right.
+        _checkNotRevokedSince(voucher.registration.rightId, 0);
         _useCheckedNonce(voucher.to, voucher.nonce);
         return _register(voucher.to, voucher.registration, signer, 0);
     }
@@ -200,7 +203,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// @inheritdoc IIPRegistry
     /// @dev The commitment is `commitmentFor(msg.sender, registration, salt)`: a copier of this transaction
     /// has no commitment of their own and reverts. Requirements: at least MIN_REVEAL_DELAY blocks and at most
-    /// REVEAL_WINDOW blocks after the commit. The token is marked self-declared. If the right is already held
+    /// REVEAL_WINDOW blocks after the commit; the right not revoked at or after the commit block ({RevokedRight}).
+    /// The token is marked self-declared. If the right is already held
     /// under a self-declared claim committed later than this one, this claim supersedes it.
     /// Emits {Transfer} and {RightRegistered} (and {ClaimSuperseded} when superseding).
     function reveal(Registration calldata registration, bytes32 salt) external returns (uint256 tokenId) {
@@ -209,6 +213,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (committedAt == 0) revert UnknownCommitment(commitment);
         if (block.number < committedAt + MIN_REVEAL_DELAY) revert RevealTooEarly(committedAt + MIN_REVEAL_DELAY);
         if (block.number > committedAt + REVEAL_WINDOW) revert RevealWindowClosed(committedAt + REVEAL_WINDOW);
+        _checkNotRevokedSince(registration.rightId, committedAt);
         delete _commitments[commitment];
         return _register(msg.sender, registration, address(0), committedAt);
     }
@@ -266,7 +271,9 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// @inheritdoc IIPRegistry
     /// @dev Burns a frozen or disputed token too. Requirements: caller has REGISTRAR_ROLE; registry not paused;
     /// `orderHash` not zero. A revoked self-declared claim releases the content hash it still holds, so the bundle
-    /// can be registered again. Emits {Transfer} to the zero address and {RightRevoked}.
+    /// can be registered again. Vouchers outstanding for the right and claims committed up to this block can no
+    /// longer register it ({RevokedRight}); a registrar's `register` can. Emits {Transfer} to the zero address and
+    /// {RightRevoked}.
     function revoke(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
         if (orderHash == bytes32(0)) revert MissingEvidenceHash();
         address holder = _requireExists(tokenId);
@@ -279,8 +286,9 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         delete _claims[tokenId];
         delete _royaltyBpsPlusOne[tokenId];
         _burn(tokenId);
-        // The burn leaves the extra data: clear it, so a revoked right reads as nothing.
-        _setExtraData(tokenId, 0);
+        // The burn leaves the extra data: replace the record with the revocation marker, which voids the vouchers
+        // and commitments outstanding for this right (`_checkNotRevokedSince`).
+        _setExtraData(tokenId, RecordPacking.revocationMarker(block.number));
         emit RightRevoked(tokenId, holder, msg.sender, orderHash);
         emit MetadataUpdate(tokenId);
     }
@@ -548,6 +556,14 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         delete _claims[fromToken].contentHash;
         emit ContentReclaimed(contentHash, fromToken, toToken);
         emit MetadataUpdate(fromToken);
+    }
+
+    /// @dev Reverts with {RevokedRight} if `tokenId` has no owner and was revoked at block `since` or later (a
+    /// revoked token keeps its revocation block until it is registered again). `since` 0 refuses any revocation.
+    function _checkNotRevokedSince(uint256 tokenId, uint256 since) private view {
+        if (_ownerOf(tokenId) != address(0)) return;
+        uint256 revokedAt = RecordPacking.revokedAtBlock(_getExtraData(tokenId));
+        if (revokedAt != 0 && revokedAt >= since) revert RevokedRight(tokenId, revokedAt);
     }
 
     /// @dev A held right may be registered again only over a self-declared claim: by a registrar at any time, by

@@ -135,6 +135,10 @@ interface IIPRegistry {
     /// @notice `tokenId` is not a self-declared claim, so there is nothing to confirm.
     error NotSelfDeclared(uint256 tokenId);
 
+    /// @notice `tokenId` was revoked at block `revokedAtBlock`: a voucher, or a claim committed at or before that
+    /// block, cannot bring it back (a registrar registers it again directly).
+    error RevokedRight(uint256 tokenId, uint256 revokedAtBlock);
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/

@@ -14,6 +14,8 @@ pragma solidity 0.8.30;
 /// - [8..23]   jurisdiction, two ASCII bytes, first letter in the high byte
 /// - [24..55]  registration time, unix seconds (uint32: good until 2106)
 /// - [56..95]  expiry, unix seconds (uint40), 0 when none
+/// A revoked token's slot has no owner and keeps a revocation marker instead of a record: the revocation block in
+/// bits [56..95] and every other bit clear, so no flag of a record reads as set (see `revocationMarker`).
 library RecordPacking {
     uint96 private constant _FROZEN = 1;
     uint96 private constant _SELF_DECLARED = 1 << 1;
@@ -81,5 +83,17 @@ library RecordPacking {
 
     function expiry(uint96 record) internal pure returns (uint40) {
         return uint40(record >> _EXPIRY_SHIFT);
+    }
+
+    /// @notice The extra data a revoked token keeps (its owner cleared): the revocation block in the expiry
+    /// field, every flag clear. Never zero, since a block number is never zero on a live chain.
+    function revocationMarker(uint256 blockNumber) internal pure returns (uint96) {
+        // Cannot truncate: uint40 block numbers (10^12) outlast any chain; 40 bits end at bit 95.
+        return uint96(uint40(blockNumber)) << _EXPIRY_SHIFT;
+    }
+
+    /// @notice The revocation block held by `revocationMarker` (meaningful only for a token without an owner).
+    function revokedAtBlock(uint96 marker) internal pure returns (uint256) {
+        return uint40(marker >> _EXPIRY_SHIFT);
     }
 }

@@ -15,6 +15,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     └── TransactionError                      a transaction that did not do its job
         └── ContractRevertError               a revert, decoded to the contract's custom error
             ├── DuplicateRightError           RightAlreadyRegistered / ContentAlreadyRegistered
+            ├── RevokedRightError             RevokedRight: a voucher, or a claim committed before the revocation,
+            │                                 for a right a registrar revoked
             ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar)
             │   └── RightDisputedError        RightDisputed (locked by an open dispute)
             ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer,
@@ -62,6 +64,7 @@ __all__ = [
     "OrderError",
     "PaymentTokenError",
     "RegistrationChangedError",
+    "RevokedRightError",
     "RegistryError",
     "RightDisputedError",
     "SignatureError",
@@ -205,6 +208,15 @@ class LicenseConflictError(ContractRevertError):
     @property
     def conflicting_license_id(self) -> int:
         return int(self.error_args["licenseId"])
+
+
+class RevokedRightError(ContractRevertError):
+    """The right was revoked (burnt under a court order or a ruling) at block ``revoked_at_block``: no voucher, and
+    no claim committed at or before that block, can register it again. A registrar registers it directly."""
+
+    @property
+    def revoked_at_block(self) -> int:
+        return int(self.error_args["revokedAtBlock"])
 
 
 class SignatureError(ContractRevertError):

@@ -559,6 +559,13 @@ class Ledger(
         )
         return self._sender.send(self.signer, call, action="force transfer")[0]
 
+    def revoke(self, token_id: int | str, order: bytes | str | Path) -> TransactionResult:
+        """Registrar: burns the right under a court order or decision (frozen or disputed rights too). Vouchers
+        outstanding for it and claims committed up to this block can no longer register it (RevokedRight); a
+        registrar's own ``register`` can."""
+        call = self.registry.functions.revoke(parse_token_id(token_id), _evidence_hash(order, "order"))
+        return self._sender.send(self.signer, call, action="revoke")[0]
+
     def grant_role(self, role: str, account: str) -> TransactionResult:
         """Admin: grants ``role`` (admin, registrar, guardian of the registry; compliance_officer of the compliance
         registry; attestor of the attestation registry; arbitrator of the dispute manager) to ``account``."""

@@ -24,6 +24,7 @@ from ._exceptions import (
     OrderError,
     PaymentTokenError,
     RegistrationChangedError,
+    RevokedRightError,
     RightDisputedError,
     SignatureError,
     TokenFrozenError,
@@ -38,6 +39,7 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     # IPRegistry
     "RightAlreadyRegistered": DuplicateRightError,
     "ContentAlreadyRegistered": DuplicateRightError,
+    "RevokedRight": RevokedRightError,
     "TokenIsFrozen": TokenFrozenError,
     "AccessControlUnauthorizedAccount": UnauthorizedError,
     "NotOwnerNorApproved": UnauthorizedError,

@@ -6,8 +6,10 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from cli_support import Patent, Run, assert_one_line_error
-from ipledger import dev_account
+import pytest
+from cli_support import Chain, Patent, Run, assert_one_line_error
+from ipledger import IPMetadata, Ledger, RevokedRightError, dev_account
+from ipledger.cli._errors import describe
 
 Json = Callable[..., Any]
 
@@ -117,3 +119,42 @@ def test_freeze_needs_an_order_or_a_reason_but_not_both(registered: tuple[Patent
 def test_only_a_registrar_can_freeze(registered: tuple[Patent, str], cli: Run) -> None:
     _, token = registered
     assert_one_line_error(cli("freeze", token, "--reason", "x", "--from", "dev1"), "registrar role")
+
+
+def test_revoke_burns_the_right_and_a_registrar_registers_it_again(
+    registered: tuple[Patent, str], cli: Run, cli_json: Json
+) -> None:
+    patent, token = registered
+    order = patent.file("order.txt", "revocation order\n")
+    out = cli_json("revoke", token, "--order", str(order))
+    assert set(out) == {"token_id", "token_id_dec", "action", "holder", "by", "order_hash", "tx_hash", "block", "gas_used"}
+    assert (out["action"], out["holder"], out["by"]) == ("revoked", dev_account(1).address, dev_account(0).address)
+    assert out["order_hash"] == _sha256(order.read_bytes())
+    assert_one_line_error(cli("show", token), token)
+    assert cli_json("history", token)["events"][-1]["kind"] == "revoked"
+    again = cli_json("register", *patent.options, "--to", "dev2", "--from", "dev0")
+    assert again["token_id"] == token
+    assert cli_json("show", token)["owner"] == dev_account(2).address
+
+
+def test_only_a_registrar_can_revoke(registered: tuple[Patent, str], cli: Run, cli_json: Json) -> None:
+    _, token = registered
+    assert_one_line_error(cli("revoke", token, "--reason", "x", "--from", "dev1"), "registrar role")
+    assert cli_json("show", token)["owner"] == dev_account(1).address
+
+
+def test_a_claim_committed_before_the_revocation_is_refused_in_one_line(
+    patent: Patent, chain: Chain, cli_json: Json
+) -> None:
+    """dev4 commits to a claim, a registrar registers the right to dev1 and later revokes it: dev4's reveal would
+    bring back a revoked right, and is refused."""
+    claimant = Ledger.connect(chain.node.rpc_url, registry=chain.registry, account="dev4")
+    metadata = IPMetadata(title="Battery electrode", kind="patent", jurisdiction="US", number=patent.number)
+    ticket = claimant.commit_claim(claimant.prepare(metadata, patent.documents))
+    token = cli_json("register", *patent.options, "--to", "dev1", "--from", "dev0")["token_id"]
+    revoked = cli_json("revoke", token, "--reason", "judgment 2026/11")
+    with pytest.raises(RevokedRightError) as caught:
+        claimant.reveal_claim(ticket)
+    message = describe(caught.value)
+    assert "\n" not in message
+    assert f"revoked at block {revoked['block']}" in message and "RevokedRight" in message

@@ -4,9 +4,8 @@ nothing (ownership and records unchanged, the custom error decoded).
 - Re-entry through the ERC-721 receiver hook (TestReentrantReceiver): only `safeTransferFrom` calls a hook (mints,
   `assign`, forced moves, the fraction vault and the desk use plain transfers), and by then the move is complete.
 - Commit-reveal griefing: a flood of commitments, or a copy of the victim's, neither blocks nor steals the reveal.
-- Revocation and outstanding authorisations (issue (c)): a voucher signed before the revocation can register the
-  right again, and a pending commitment can still be revealed; both are documented (docs/security.md) and tested
-  here, with the registrar's remedies (cancelVoucher, a registration that supersedes the claim).
+- Revocation and outstanding authorisations: a voucher signed for the right, or a commitment made at or before the
+  revocation block, cannot bring a revoked right back (RevokedRight); a registrar registers it again directly.
 - Approvals and operators after assignment and under a freeze.
 
 Front-running of every registration path is in test_front_running.py; voucher replay across chains, registries and
@@ -147,45 +146,81 @@ def _voucher(registry: Any, to: Any, registration: Registration) -> tuple[Vouche
     return voucher, signature
 
 
-def test_voucher_signed_before_revocation_registers_the_right_again(
-    registry: Any, registrar: Any, alice: Any, attacker: Any, registration: Registration
-) -> None:
-    """Accepted risk (docs/security.md): a voucher is a registrar's standing act, not tied to the right's history.
-    Revoking a right does not void a voucher already handed out for it; the registrar cancels it (next test)."""
-    voucher, signature = _voucher(registry, alice, registration)
-    registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": attacker})
-    registry.revoke(registration.right_id, ORDER, {"from": registrar})
-    again = Voucher(alice.address, registration, nonce=1, deadline=voucher.deadline)
-    signature = sign_voucher(VOUCHER_SIGNER_KEY, again, chain_id=web3.eth.chain_id, verifying_contract=registry.address)
-    registry.registerWithVoucher(again.as_tuple(), signature, {"from": attacker})
-    assert registry.ownerOf(registration.right_id) == alice
-
-
-def test_cancel_voucher_after_revocation_voids_the_outstanding_voucher(
+def test_voucher_signed_before_revocation_cannot_register_the_right_again(
     registry: Any, registrar: Any, token: int, alice: Any, attacker: Any, new_registration: Any
 ) -> None:
-    registration = new_registration(right_id=token)
+    """A voucher handed out before a court revoked the right (its nonce still unused) is void: the revocation leaves
+    a marker the voucher path reads, so nobody can bring the right back with it."""
+    voucher, signature = _voucher(registry, alice, new_registration(right_id=token))
+    revoked = registry.revoke(token, ORDER, {"from": registrar})
+    with reverts("RevokedRight", token, revoked.block_number):
+        registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": attacker})
+    assert not registry.exists(token)
+    assert registry.nonces(alice) == voucher.nonce
+
+
+def test_voucher_signed_after_revocation_is_refused_too_and_the_registrar_registers_directly(
+    registry: Any, registrar: Any, token: int, alice: Any, bob: Any, new_registration: Any
+) -> None:
+    """A voucher carries no issue time, so a fresh one cannot be told from an old one: a revoked right comes back
+    only by a registrar's own registration, which clears the marker."""
+    revoked = registry.revoke(token, ORDER, {"from": registrar})
+    fresh = new_registration(right_id=token)
+    voucher, signature = _voucher(registry, bob, fresh)
+    with reverts("RevokedRight", token, revoked.block_number):
+        registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": bob})
+    registry.register(bob, fresh.as_tuple(), {"from": registrar})
+    assert registry.ownerOf(token) == bob
+    record = registry.recordOf(token)
+    assert (record["selfDeclared"], record["expiry"], record["status"]) == (False, fresh.expiry, 0)
+
+
+def test_cancel_voucher_still_voids_a_voucher_for_another_right(
+    registry: Any, registrar: Any, alice: Any, attacker: Any, registration: Registration
+) -> None:
     voucher, signature = _voucher(registry, alice, registration)
-    registry.revoke(token, ORDER, {"from": registrar})
     registry.cancelVoucher(alice, {"from": registrar})
     with reverts("InvalidAccountNonce", alice, 1):
         registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": attacker})
+    assert not registry.exists(registration.right_id)
+
+
+def test_commitment_pending_at_revocation_cannot_be_revealed(
+    registry: Any, registrar: Any, token: int, attacker: Any, new_registration: Any
+) -> None:
+    claim = new_registration(right_id=token)
+    registry.commit(commitment_for(attacker, claim, SALT), {"from": attacker})
+    revoked = registry.revoke(token, ORDER, {"from": registrar})
+    with reverts("RevokedRight", token, revoked.block_number):
+        registry.reveal(claim.as_tuple(), SALT, {"from": attacker})
     assert not registry.exists(token)
 
 
-def test_commitment_pending_at_revocation_yields_only_a_provisional_claim(
-    registry: Any, registrar: Any, token: int, alice: Any, attacker: Any, bob: Any, new_registration: Any
+def test_claim_committed_after_revocation_is_a_provisional_claim_a_registrar_supersedes(
+    registry: Any, registrar: Any, token: int, attacker: Any, bob: Any, new_registration: Any
 ) -> None:
-    """Accepted: anybody may claim a revoked right by commit-reveal anyway; the claim is self-declared and a
-    registrar's registration supersedes it."""
+    """Anybody may claim a revoked right afresh: the claim is self-declared and a registrar's registration
+    supersedes it."""
+    registry.revoke(token, ORDER, {"from": registrar})
     claim = new_registration(right_id=token)
     registry.commit(commitment_for(attacker, claim, SALT), {"from": attacker})
-    registry.revoke(token, ORDER, {"from": registrar})
+    mine_block()
     registry.reveal(claim.as_tuple(), SALT, {"from": attacker})
     assert registry.recordOf(token)["selfDeclared"] is True
     registry.register(bob, new_registration(right_id=token).as_tuple(), {"from": registrar})
     assert registry.ownerOf(token) == bob
     assert registry.balanceOf(attacker) == 0
+
+
+def test_revocation_marker_reads_as_no_flag_for_the_bundle_it_kept(
+    registry: Any, registrar: Any, token: int, registration: Registration, bob: Any, new_registration: Any
+) -> None:
+    """A revoked registrar-verified right keeps its bundle: the marker in its slot must not read as a self-declared
+    claim whose bundle another registration could reclaim."""
+    registry.revoke(token, ORDER, {"from": registrar})
+    other = new_registration(content_hash=registration.content_hash)
+    with reverts("ContentAlreadyRegistered", registration.content_hash, token):
+        registry.register(bob, other.as_tuple(), {"from": registrar})
 
 
 # ------------------------------------------------------------------------------------------- approvals, operators

@@ -9,6 +9,7 @@ from ipledger import (
     InvalidInputError,
     IPMetadata,
     Ledger,
+    RevokedRightError,
     RightStatus,
     TokenFrozenError,
     UnauthorizedError,
@@ -93,3 +94,40 @@ def test_malformed_recipient_is_invalid_input(ledger: Ledger, patent: Patent, ad
     metadata, documents = patent
     with pytest.raises(InvalidInputError):
         ledger.register(metadata, documents, to=address)
+
+
+def test_revoke_burns_the_right_and_history_records_the_order(ledger: Ledger, patent: Patent, deed: Path) -> None:
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    ledger.freeze(token, deed)
+    ledger.revoke(token, deed)
+    with pytest.raises(UnknownTokenError):
+        ledger.get(token)
+    revocation = ledger.history(token).events[-1]
+    assert (revocation.kind, revocation.by) == ("revoked", ledger.signer.address)
+    assert revocation.order_hash == "0x" + hash_file(deed).hex()
+
+
+def test_revoke_by_non_registrar_is_refused(ledger: Ledger, patent: Patent, deed: Path) -> None:
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    with pytest.raises(UnauthorizedError, match="AccessControlUnauthorizedAccount"):
+        ledger.use("dev1").revoke(token, deed)
+    assert ledger.get(token).owner == ledger.address_of("dev1")
+
+
+def test_voucher_signed_before_revocation_is_void_and_a_registrar_registers_again(
+    ledger: Ledger, patent: Patent, deed: Path
+) -> None:
+    metadata, documents = patent
+    request = ledger.prepare(metadata, documents)
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    voucher = ledger.sign_voucher(request, to="dev2")
+    revoked = ledger.revoke(token, deed)
+    head = ledger.w3.eth.block_number
+    with pytest.raises(RevokedRightError) as caught:
+        ledger.use("dev2").register_with_voucher(voucher)
+    assert caught.value.revoked_at_block == revoked.block
+    assert ledger.w3.eth.block_number == head
+    assert ledger.register(metadata, documents, to="dev3").token_id == token
+    assert ledger.get(token).owner == ledger.address_of("dev3")

@@ -41,7 +41,7 @@ from ._market_commands import market_app
 from ._node_commands import node_app
 from ._registry_commands import deploy, grant_role
 from ._report_commands import report
-from ._rights_commands import assign, force_transfer, freeze, register, unfreeze
+from ._rights_commands import assign, force_transfer, freeze, register, revoke, unfreeze
 from ._royalty_commands import royalty_app
 from ._share_commands import shares_app
 from ._stablecoin_commands import stablecoin_app
@@ -69,6 +69,7 @@ app.command("transfer", rich_help_panel="Rights")(assign)
 app.command("freeze", rich_help_panel="Rights")(freeze)
 app.command("unfreeze", rich_help_panel="Rights")(unfreeze)
 app.command("force-transfer", rich_help_panel="Rights")(force_transfer)
+app.command("revoke", rich_help_panel="Rights")(revoke)
 app.command("show", rich_help_panel="Audit")(show)
 app.command("history", rich_help_panel="Audit")(history)
 app.command("verify", rich_help_panel="Audit")(verify)

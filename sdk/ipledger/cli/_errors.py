@@ -31,6 +31,7 @@ from .._exceptions import (
     NotFractionalizedError,
     OrderError,
     RegistrationChangedError,
+    RevokedRightError,
     RightDisputedError,
     SignatureError,
     TokenFrozenError,
@@ -79,6 +80,13 @@ def describe(exc: BaseException) -> str:
         token = _token(exc.error_args.get("tokenId"))
         what = "these documents are" if exc.error_name == "ContentAlreadyRegistered" else "this right is"
         return f"{what} already registered as token {token} ({exc.error_name}); see `ipledger show {token}`"
+    if isinstance(exc, RevokedRightError):
+        token = _token(exc.error_args.get("tokenId"))
+        return (
+            f"token {token} was revoked at block {exc.revoked_at_block} ({exc.action or 'call'} reverted: "
+            f"{exc.error_name}); vouchers and earlier claims for it are void: a registrar registers it again "
+            "with `ipledger register`, or claim it afresh (commit now, reveal later)"
+        )
     if isinstance(exc, RightDisputedError):
         token = _token(exc.error_args.get("tokenId"))
         return (

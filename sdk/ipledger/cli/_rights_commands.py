@@ -39,7 +39,7 @@ from ._options import (
 from ._output import Output, token_json
 from ._render import details_lines, plural, right_label, short, tx_line
 
-__all__ = ["assign", "force_transfer", "freeze", "register", "unfreeze"]
+__all__ = ["assign", "force_transfer", "freeze", "register", "revoke", "unfreeze"]
 
 ToOpt = Annotated[
     str | None,
@@ -445,6 +445,54 @@ def force_transfer(
         out.line(
             f"Force-transferred token {short(hex(token_id))} from {names.label(previous)} to "
             f"{names.label(recipient)} by {names.label(signer.address)} under {proof.describe()}."
+        )
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+def revoke(
+    token: TokenArg,
+    order: OrderOpt = None,
+    reason: ReasonOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Revoke (burn) a right under a court order or decision (registrar only); frozen and disputed rights too.
+
+    Give the order as a file (--order FILE) or as text (--reason TEXT); only its SHA-256 is recorded. Vouchers
+    handed out for the right and claims committed before the revocation can no longer register it; a registrar
+    registers it again with `ipledger register`.
+
+    With --json prints {"token_id", "token_id_dec", "action", "holder", "by", "order_hash", "tx_hash", "block",
+    "gas_used"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    proof = evidence(order, reason, file_option="--order", text_option="--reason")
+    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    ledger = session.ledger
+    signer = session.signer()
+    holder = ledger.get(token_id).owner
+    with out.progress("Revoking…"):
+        result = ledger.revoke(token_id, proof.digest)
+    payload = {
+        **token_json(token_id),
+        "action": "revoked",
+        "holder": holder,
+        "by": signer.address,
+        "order_hash": proof.hex,
+        **_tx_json(result),
+    }
+
+    def human() -> None:
+        names = session.names
+        out.line(
+            f"Revoked token {short(hex(token_id))} held by {names.label(holder)}, by {names.label(signer.address)} "
+            f"under {proof.describe()}; it no longer exists."
         )
         out.line(tx_line(result))
 
