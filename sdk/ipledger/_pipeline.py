@@ -3,9 +3,15 @@ collect receipts in batches.
 
 The signer's nonce is managed here: read once, then counted up locally. A window of calls is in flight at a time
 (estimated in one JSON-RPC batch, sent in another); the next window is estimated against the state the previous one
-left. A call whose estimate reverts is never sent and comes back with its decoded custom error. A send the node
-refuses stops the run after its window; its nonce is used for an empty transfer so that the window's later
-transactions are not stuck behind a gap, and the calls not sent are reported so (a rerun sends them).
+left. A call whose estimate reverts is never sent and comes back with its decoded custom error.
+
+A send refused because its nonce is taken ("nonce too low", "replacement transaction underpriced": another process
+sending with the same key got there first) leaves no gap: the nonce is read again from the node and the refused
+calls are estimated, signed and sent again, at most ``_NONCE_RETRIES`` times, so two runs sharing a key both finish
+(a call the other run made redundant now reverts in its estimate, with its decoded error). A send the node accepts
+as "already known" is ours already. Any other refusal stops the run after its window; its nonce is used for an empty
+transfer so that the window's later transactions are not stuck behind a gap, and the calls not sent are reported so
+(a rerun sends them).
 
 Signing uses eth-account, which signs with ``coincurve`` when it is installed (the ``fast`` extra): about 20 times
 faster than the pure-Python fallback.
@@ -19,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
 
 from ._accounts import Signer
 from ._exceptions import ContractRevertError, IPLedgerError, NodeError, TransactionError
@@ -30,6 +37,9 @@ __all__ = ["CallOutcome", "PipelinedSender", "PlannedCall"]
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
 _NONCE_USED = ("nonce too low", "nonce is too low", "already known")
+_NONCE_TAKEN = ("nonce too low", "nonce is too low", "replacement transaction underpriced")
+_ALREADY_KNOWN = "already known"
+_NONCE_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -141,17 +151,27 @@ class PipelinedSender:
     def iter_run(self, calls: Sequence[PlannedCall]) -> Iterator[CallOutcome]:
         """Sends every call, yielding each outcome as it is known (refused estimates first, then receipts)."""
         for start in range(0, len(calls), self._window):
-            window = calls[start : start + self._window]
-            sent, outcomes, stopped = self._send_window(window)
-            yield from outcomes
-            yield from self._receipts(sent)
+            window: Sequence[PlannedCall] = calls[start : start + self._window]
+            for attempt in range(_NONCE_RETRIES + 1):
+                sent, outcomes, stopped, taken = self._send_window(window, last_try=attempt == _NONCE_RETRIES)
+                yield from outcomes
+                yield from self._receipts(sent)
+                if not taken:
+                    break
+                # Another sender took these nonces: count from the node's pending nonce and send them again.
+                self._nonce = None
+                window = taken
             if stopped is not None:
                 for call in calls[start + self._window :]:
                     yield CallOutcome(call, error=stopped)
                 return
 
-    def _send_window(self, window: Sequence[PlannedCall]) -> tuple[list[_Sent], list[CallOutcome], NodeError | None]:
-        """Estimates, signs and sends one window: estimates in one batch, the signed transactions in another."""
+    def _send_window(
+        self, window: Sequence[PlannedCall], *, last_try: bool = True
+    ) -> tuple[list[_Sent], list[CallOutcome], NodeError | None, list[PlannedCall]]:
+        """Estimates, signs and sends one window: estimates in one batch, the signed transactions in another.
+        Returns the calls sent, the outcomes known already, the error that stops the run (if any) and the calls to
+        send again because another sender took their nonces (none on the ``last_try``)."""
         estimates = self._rpc.batch_settled(
             [("eth_estimateGas", [{"from": self._address, "to": call.to, "data": call.data}]) for call in window]
         )
@@ -167,14 +187,21 @@ class PipelinedSender:
             signed.append((call, nonce, self._sign(nonce, call.to, call.data, gas, base_fee, priority)))
         answers = self._rpc.batch_settled([("eth_sendRawTransaction", [raw]) for _, _, raw in signed])
         sent: list[_Sent] = []
+        taken: list[PlannedCall] = []
         refused: list[tuple[PlannedCall, int, RpcResponseError]] = []
-        for (call, nonce, _), answer in zip(signed, answers, strict=True):
-            if isinstance(answer, RpcResponseError):
-                refused.append((call, nonce, answer))
-            else:
+        for (call, nonce, raw), answer in zip(signed, answers, strict=True):
+            if not isinstance(answer, RpcResponseError):
                 sent.append(_Sent(call, str(answer)))
+                continue
+            message = answer.rpc_message.lower()
+            if _ALREADY_KNOWN in message:
+                sent.append(_Sent(call, "0x" + keccak(hexstr=raw).hex()))
+            elif not last_try and any(text in message for text in _NONCE_TAKEN):
+                taken.append(call)
+            else:
+                refused.append((call, nonce, answer))
         if not refused:
-            return sent, outcomes, None
+            return sent, outcomes, None, taken
         self._fill_gaps([nonce for _, nonce, _ in refused], base_fee, priority)
         stopped = NodeError(
             f"the node refused {len(refused)} transaction(s) ({refused[0][2].rpc_message}); the run stopped after "
@@ -182,7 +209,8 @@ class PipelinedSender:
             endpoint=self._rpc.endpoint,
         )
         outcomes += [CallOutcome(call, error=stopped) for call, _, _ in refused]
-        return sent, outcomes, stopped
+        outcomes += [CallOutcome(call, error=stopped) for call in taken]
+        return sent, outcomes, stopped, []
 
     def _fill_gaps(self, nonces: Sequence[int], base_fee: int, priority: int) -> None:
         """Uses each refused nonce for an empty transfer to ourselves, so the window's later transactions, which the

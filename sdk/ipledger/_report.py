@@ -208,6 +208,8 @@ def rights_of(ledger: Ledger, owner: str, block: int) -> list[int]:
     topic = "0x" + "00" * 12 + address[2:].lower()
     held = []
     for token in _tokens_in(_registry_transfers(ledger, [None, topic], block)):
+        if not ledger._read(ledger.registry.functions.exists(token), "read", block=block):
+            continue  # revoked by then
         current = str(ledger._read(ledger.registry.functions.ownerOf(token), "read owner", block=block))
         if current == address:
             held.append(token)
@@ -215,8 +217,10 @@ def rights_of(ledger: Ledger, owner: str, block: int) -> list[int]:
 
 
 def all_rights(ledger: Ledger, block: int) -> list[int]:
-    """Every right minted up to ``block``, in order of registration."""
-    return _tokens_in(_registry_transfers(ledger, [_ZERO_TOPIC], block))
+    """Every right registered at ``block``, in order of first registration: minted up to it and not revoked by then
+    (a revoked right's history still tells what became of it; `ipledger history TOKEN`)."""
+    minted = _tokens_in(_registry_transfers(ledger, [_ZERO_TOPIC], block))
+    return [token for token in minted if ledger._read(ledger.registry.functions.exists(token), "read", block=block)]
 
 
 def custody_intervals(events: Sequence[HistoryEvent], vault: str | None) -> list[CustodyInterval]:

@@ -119,3 +119,23 @@ def test_a_run_killed_mid_way_completes_on_rerun_without_duplicates(chain: Chain
     assert summary["already_registered"] + summary["registered"] == total
     assert summary["already_registered"] >= before
     assert set(registrations(chain, ids).values()) == {1}
+
+
+def test_two_runs_sharing_one_key_at_once_both_finish_with_every_right_once(chain: Chain, tmp_path: Path) -> None:
+    """Two processes register two files with dev0 at the same moment: their nonces collide ("replacement
+    transaction underpriced", "nonce too low"), each run reads the nonce again and resends what the other took."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("IPLEDGER_")}
+    files = [write_rights(tmp_path / f"run{run}", 120) for run in range(2)]
+    options = ["--mode", "single", "--in-flight", "16", "--json", *chain.options]
+    commands = [[sys.executable, "-m", "ipledger.cli", "register", "--batch", str(src), *options] for src, _ in files]
+    processes = [
+        subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for command in commands
+    ]
+    answers = [process.communicate(timeout=300) for process in processes]
+    for process, (stdout, stderr) in zip(processes, answers, strict=True):
+        assert process.returncode == 0, stderr
+        summary = json.loads(stdout)
+        assert (summary["registered"], summary["complete"]) == (120, True)
+    ids = [token for _, tokens in files for token in tokens]
+    assert set(registrations(chain, ids).values()) == {1}

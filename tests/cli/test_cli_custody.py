@@ -127,7 +127,8 @@ def test_revoke_burns_the_right_and_a_registrar_registers_it_again(
     patent, token = registered
     order = patent.file("order.txt", "revocation order\n")
     out = cli_json("revoke", token, "--order", str(order))
-    assert set(out) == {"token_id", "token_id_dec", "action", "holder", "by", "order_hash", "tx_hash", "block", "gas_used"}
+    keys = {"token_id", "token_id_dec", "action", "holder", "by", "order_hash", "tx_hash", "block", "gas_used"}
+    assert set(out) == keys
     assert (out["action"], out["holder"], out["by"]) == ("revoked", dev_account(1).address, dev_account(0).address)
     assert out["order_hash"] == _sha256(order.read_bytes())
     assert_one_line_error(cli("show", token), token)

@@ -99,6 +99,22 @@ def test_portfolio_and_all_reports(ledger: Ledger, rich_right: tuple[int, dt.dat
     assert token in [right.token_id for right in everything.rights]
 
 
+def test_a_revoked_right_leaves_the_portfolio_and_register_reports(
+    ledger: Ledger, patent: Patent, tmp_path: Path
+) -> None:
+    """A revoked right no longer exists: the owner's portfolio and the whole register leave it out instead of failing
+    on it (its history still tells what became of it)."""
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev5").token_id
+    assert token in [right.token_id for right in build_report(ledger, owner="dev5").rights]
+    order = tmp_path / "order.txt"
+    order.write_text("revocation order 2026/12")
+    ledger.revoke(token, order)
+    assert token not in [right.token_id for right in build_report(ledger, owner="dev5").rights]
+    assert token not in [right.token_id for right in build_report(ledger, all_rights_=True).rights]
+    assert ledger.history(token).events[-1].kind == "revoked"
+
+
 def test_json_is_canonical_and_round_trips(ledger: Ledger, rich_right: tuple[int, dt.date]) -> None:
     report = build_report(ledger, token=rich_right[0])
     data = render_report(report, "json")
