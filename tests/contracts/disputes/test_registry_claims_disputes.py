@@ -306,7 +306,9 @@ def test_revoke_burns_and_emits(registry: Any, token: int, registrar: Any, alice
     ]
     assert registry.exists(token) is False
     assert registry.balanceOf(alice) == 0
-    assert ownership_word(registry, token) == 0  # owner and record both cleared
+    # Owner and record cleared; only the revocation marker is left: the revocation block in bits 56..95 of the
+    # extra data (slot bits 216..255), every flag clear.
+    assert ownership_word(registry, token) == tx.block_number << (160 + 56)
     with reverts("UnknownToken", token):
         registry.recordOf(token)
     with reverts("TokenDoesNotExist"):
