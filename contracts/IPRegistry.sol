@@ -84,11 +84,14 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
 
     mapping(bytes32 commitment => uint256 blockNumber) private _commitments;
 
-    /// @dev What a self-declared claim needs to be superseded: its content hash (to unregister it) and the block of
-    /// its commitment (an earlier commitment wins). Written only on the commit-reveal path.
+    /// @dev What a self-declared claim needs to be superseded: its content hash (to unregister it), the block of
+    /// its commitment (an earlier commitment wins) and, if the right was revoked before it and no registrar has
+    /// registered it since, the revocation block (vouchers and commitments up to it stay void while self-declared
+    /// claims succeed one another). Written only on the commit-reveal path; both blocks share one slot.
     struct SelfDeclaredClaim {
         bytes32 contentHash;
-        uint256 commitBlock;
+        uint64 commitBlock;
+        uint64 revokedAt;
     }
 
     mapping(uint256 tokenId => SelfDeclaredClaim) private _claims;
@@ -184,7 +187,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         address signer = ECDSA.recover(_hashTypedDataV4(_hashVoucher(voucher)), signature);
         if (!hasRole(REGISTRAR_ROLE, signer)) revert InvalidVoucherSigner(signer);
         // A voucher carries no issue time, so none may bring back a revoked right.
-        _checkNotRevokedSince(voucher.registration.rightId, 0);
+        uint256 revokedAt = _revokedAt(voucher.registration.rightId);
+        if (revokedAt != 0) revert RevokedRight(voucher.registration.rightId, revokedAt);
         _useCheckedNonce(voucher.to, voucher.nonce);
         return _register(voucher.to, voucher.registration, signer, 0);
     }
@@ -213,9 +217,13 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (committedAt == 0) revert UnknownCommitment(commitment);
         if (block.number < committedAt + MIN_REVEAL_DELAY) revert RevealTooEarly(committedAt + MIN_REVEAL_DELAY);
         if (block.number > committedAt + REVEAL_WINDOW) revert RevealWindowClosed(committedAt + REVEAL_WINDOW);
-        _checkNotRevokedSince(registration.rightId, committedAt);
+        uint256 revokedAt = _revokedAt(registration.rightId);
+        if (revokedAt != 0 && committedAt <= revokedAt) revert RevokedRight(registration.rightId, revokedAt);
         delete _commitments[commitment];
-        return _register(msg.sender, registration, address(0), committedAt);
+        tokenId = _register(msg.sender, registration, address(0), committedAt);
+        // The claim carries the revocation on, so that no voucher or earlier commitment can supersede it either.
+        // Cannot truncate: a block number of this chain.
+        if (revokedAt != 0) _claims[tokenId].revokedAt = uint64(revokedAt);
     }
 
     /// @notice Voids the current voucher nonce of `to`. Requirements: caller has REGISTRAR_ROLE.
@@ -287,7 +295,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         delete _royaltyBpsPlusOne[tokenId];
         _burn(tokenId);
         // The burn leaves the extra data: replace the record with the revocation marker, which voids the vouchers
-        // and commitments outstanding for this right (`_checkNotRevokedSince`).
+        // and commitments outstanding for this right (`_revokedAt`).
         _setExtraData(tokenId, RecordPacking.revocationMarker(block.number));
         emit RightRevoked(tokenId, holder, msg.sender, orderHash);
         emit MetadataUpdate(tokenId);
@@ -511,7 +519,9 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             record = _supersede(tokenId, holder, to, contentHash, record);
         }
         if (selfDeclared) {
-            _claims[tokenId] = SelfDeclaredClaim({contentHash: contentHash, commitBlock: commitBlock});
+            // Cannot truncate: a block number of this chain. A claim carries no revocation unless `reveal` says so.
+            _claims[tokenId] =
+                SelfDeclaredClaim({contentHash: contentHash, commitBlock: uint64(commitBlock), revokedAt: 0});
         } else if (holder != address(0)) {
             delete _claims[tokenId];
         }
@@ -558,12 +568,13 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         emit MetadataUpdate(fromToken);
     }
 
-    /// @dev Reverts with {RevokedRight} if `tokenId` has no owner and was revoked at block `since` or later (a
-    /// revoked token keeps its revocation block until it is registered again). `since` 0 refuses any revocation.
-    function _checkNotRevokedSince(uint256 tokenId, uint256 since) private view {
-        if (_ownerOf(tokenId) != address(0)) return;
-        uint256 revokedAt = RecordPacking.revokedAtBlock(_getExtraData(tokenId));
-        if (revokedAt != 0 && revokedAt >= since) revert RevokedRight(tokenId, revokedAt);
+    /// @dev The block at which `tokenId` was last revoked, while no registrar has registered or confirmed it since:
+    /// the burnt token's marker, or the revocation carried by the self-declared claims revealed since. 0 otherwise
+    /// (never revoked, or held as a registrar-verified right).
+    function _revokedAt(uint256 tokenId) private view returns (uint256) {
+        if (_ownerOf(tokenId) == address(0)) return RecordPacking.revokedAtBlock(_getExtraData(tokenId));
+        if (!_getExtraData(tokenId).isSelfDeclared()) return 0;
+        return _claims[tokenId].revokedAt;
     }
 
     /// @dev A held right may be registered again only over a self-declared claim: by a registrar at any time, by

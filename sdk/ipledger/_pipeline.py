@@ -8,8 +8,8 @@ left. A call whose estimate reverts is never sent and comes back with its decode
 A send refused because its nonce is taken ("nonce too low", "replacement transaction underpriced": another process
 sending with the same key got there first) leaves no gap: the nonce is read again from the node and the refused
 calls are estimated, signed and sent again, at most ``_NONCE_RETRIES`` times, so two runs sharing a key both finish
-(a call the other run made redundant now reverts in its estimate, with its decoded error). A send the node accepts
-as "already known" is ours already. Any other refusal stops the run after its window; its nonce is used for an empty
+(a call the other run made redundant reverts in its estimate once that run's transaction is mined, or else on chain;
+the registry refuses it either way). A send the node answers "already known" is ours already. Any other refusal stops the run after its window; its nonce is used for an empty
 transfer so that the window's later transactions are not stuck behind a gap, and the calls not sent are reported so
 (a rerun sends them).
 
@@ -19,6 +19,7 @@ faster than the pure-Python fallback.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,10 +37,13 @@ __all__ = ["CallOutcome", "PipelinedSender", "PlannedCall"]
 
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
-_NONCE_USED = ("nonce too low", "nonce is too low", "already known")
+# Node wordings (geth, anvil, Nethermind, Besu) for: this very transaction is in the pool already; another
+# transaction holds the nonce (mined, or pending with the same fees); the nonce is used either way.
+_ALREADY_KNOWN = ("already known", "already imported", "known transaction")
 _NONCE_TAKEN = ("nonce too low", "nonce is too low", "replacement transaction underpriced")
-_ALREADY_KNOWN = "already known"
+_NONCE_USED = _ALREADY_KNOWN + _NONCE_TAKEN
 _NONCE_RETRIES = 5
+_RETRY_JITTER = 0.05
 
 
 @dataclass(frozen=True)
@@ -158,9 +162,11 @@ class PipelinedSender:
                 yield from self._receipts(sent)
                 if not taken:
                     break
-                # Another sender took these nonces: count from the node's pending nonce and send them again.
+                # Another sender took these nonces: count from the node's pending nonce and send them again, after
+                # a random pause so that two runs sharing the key do not collide again in lockstep.
                 self._nonce = None
                 window = taken
+                time.sleep(random.uniform(0, _RETRY_JITTER * (attempt + 1)))
             if stopped is not None:
                 for call in calls[start + self._window :]:
                     yield CallOutcome(call, error=stopped)
@@ -194,7 +200,7 @@ class PipelinedSender:
                 sent.append(_Sent(call, str(answer)))
                 continue
             message = answer.rpc_message.lower()
-            if _ALREADY_KNOWN in message:
+            if any(text in message for text in _ALREADY_KNOWN):
                 sent.append(_Sent(call, "0x" + keccak(hexstr=raw).hex()))
             elif not last_try and any(text in message for text in _NONCE_TAKEN):
                 taken.append(call)

@@ -212,6 +212,60 @@ def test_claim_committed_after_revocation_is_a_provisional_claim_a_registrar_sup
     assert registry.balanceOf(attacker) == 0
 
 
+def test_a_claim_revealed_after_revocation_carries_it_so_an_old_voucher_cannot_supersede_the_claim(
+    registry: Any, registrar: Any, token: int, alice: Any, bob: Any, attacker: Any, new_registration: Any
+) -> None:
+    """The claim's mint overwrites the burnt slot's marker; the claim carries the revocation on, so the voucher
+    signed before the revocation still cannot take the right over the (supersedable) claim. A registrar's own
+    registration can, and ends the carried revocation."""
+    old = new_registration(right_id=token)
+    voucher, signature = _voucher(registry, bob, old)
+    revoked = registry.revoke(token, ORDER, {"from": registrar})
+    claim = new_registration(right_id=token)
+    registry.commit(commitment_for(attacker, claim, SALT), {"from": attacker})
+    mine_block()
+    registry.reveal(claim.as_tuple(), SALT, {"from": attacker})
+    with reverts("RevokedRight", token, revoked.block_number):
+        registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": bob})
+    assert registry.ownerOf(token) == attacker
+    registry.register(alice, new_registration(right_id=token).as_tuple(), {"from": registrar})
+    with reverts("RightAlreadyRegistered", token):
+        registry.registerWithVoucher(voucher.as_tuple(), signature, {"from": bob})
+    assert registry.ownerOf(token) == alice
+
+
+def test_a_commitment_from_before_revocation_cannot_supersede_a_claim_made_after_it(
+    registry: Any, registrar: Any, token: int, attacker: Any, bob: Any, new_registration: Any
+) -> None:
+    """The early commitment loses its priority at the revocation: it may not reveal over the right, nor over an
+    honest claim committed after the revocation (which an earlier commitment would otherwise supersede)."""
+    early = new_registration(right_id=token)
+    registry.commit(commitment_for(attacker, early, SALT), {"from": attacker})
+    revoked = registry.revoke(token, ORDER, {"from": registrar})
+    honest = new_registration(right_id=token)
+    registry.commit(commitment_for(bob, honest, SALT), {"from": bob})
+    mine_block()
+    registry.reveal(honest.as_tuple(), SALT, {"from": bob})
+    with reverts("RevokedRight", token, revoked.block_number):
+        registry.reveal(early.as_tuple(), SALT, {"from": attacker})
+    assert registry.ownerOf(token) == bob
+    assert registry.recordOf(token)["selfDeclared"] is True
+
+
+def test_a_claim_made_after_revocation_is_superseded_by_a_later_one_committed_earlier_but_after_revocation(
+    registry: Any, registrar: Any, token: int, attacker: Any, bob: Any, new_registration: Any
+) -> None:
+    """Between claims made after the revocation the usual rule holds: the earlier commitment wins."""
+    registry.revoke(token, ORDER, {"from": registrar})
+    first, second = new_registration(right_id=token), new_registration(right_id=token)
+    registry.commit(commitment_for(bob, first, SALT), {"from": bob})
+    registry.commit(commitment_for(attacker, second, SALT), {"from": attacker})
+    mine_block()
+    registry.reveal(second.as_tuple(), SALT, {"from": attacker})
+    registry.reveal(first.as_tuple(), SALT, {"from": bob})
+    assert registry.ownerOf(token) == bob
+
+
 def test_revocation_marker_reads_as_no_flag_for_the_bundle_it_kept(
     registry: Any, registrar: Any, token: int, registration: Registration, bob: Any, new_registration: Any
 ) -> None:
