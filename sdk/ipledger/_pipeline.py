@@ -9,9 +9,9 @@ A send refused because its nonce is taken ("nonce too low", "replacement transac
 sending with the same key got there first) leaves no gap: the nonce is read again from the node and the refused
 calls are estimated, signed and sent again, at most ``_NONCE_RETRIES`` times, so two runs sharing a key both finish
 (a call the other run made redundant reverts in its estimate once that run's transaction is mined, or else on chain;
-the registry refuses it either way). A send the node answers "already known" is ours already. Any other refusal stops the run after its window; its nonce is used for an empty
-transfer so that the window's later transactions are not stuck behind a gap, and the calls not sent are reported so
-(a rerun sends them).
+the registry refuses it either way). A send the node answers "already known" is ours already. Any other refusal
+stops the run after its window; its nonce is used for an empty transfer so that the window's later transactions are
+not stuck behind a gap, and the calls not sent are reported so (a rerun sends them).
 
 Signing uses eth-account, which signs with ``coincurve`` when it is installed (the ``fast`` extra): about 20 times
 faster than the pure-Python fallback.
