@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
+from .._accounts import Signer
 from .._bulk_models import BulkMode
 from .._exceptions import UnauthorizedError
 from .._hashing import official_identifier
@@ -324,6 +326,36 @@ def assign(
     out.result(payload, human)
 
 
+@dataclass(frozen=True)
+class _OrderAct:
+    """A registrar's act under a court order or decision: the token, the order's evidence, the session and signer."""
+
+    out: Output
+    token_id: int
+    proof: Evidence
+    session: Session
+    signer: Signer
+
+    @classmethod
+    def open(cls, token: str, order: str | None, reason: str | None, target: Target, json_: bool) -> _OrderAct:
+        out = Output(json_)
+        token_id = parse_token_id(token)
+        proof = evidence(order, reason, file_option="--order", text_option="--reason")
+        session = open_ledger(target, out)
+        return cls(out, token_id, proof, session, session.signer())
+
+    def payload(self, action: str, result: TransactionResult, **details: Any) -> dict[str, Any]:
+        """The --json answer: the token, ``action``, the act's ``details``, who acted, the order hash, the tx."""
+        return {
+            **token_json(self.token_id),
+            "action": action,
+            **details,
+            "by": self.signer.address,
+            "order_hash": self.proof.hex,
+            **_tx_json(result),
+        }
+
+
 def _freeze_change(
     token: str,
     order: str | None,
@@ -333,26 +365,15 @@ def _freeze_change(
     *,
     frozen: bool,
 ) -> None:
-    out = Output(json_)
-    token_id = parse_token_id(token)
-    proof = evidence(order, reason, file_option="--order", text_option="--reason")
-    session = open_ledger(target, out)
-    ledger = session.ledger
-    signer = session.signer()
+    act = _OrderAct.open(token, order, reason, target, json_)
+    out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     ledger.get(token_id)
     with out.progress("Freezing…" if frozen else "Unfreezing…"):
         result = ledger.freeze(token_id, proof.digest) if frozen else ledger.unfreeze(token_id, proof.digest)
-    payload = {
-        **token_json(token_id),
-        "action": "frozen" if frozen else "unfrozen",
-        "status": "frozen" if frozen else "active",
-        "by": signer.address,
-        "order_hash": proof.hex,
-        **_tx_json(result),
-    }
+    payload = act.payload("frozen" if frozen else "unfrozen", result, status="frozen" if frozen else "active")
 
     def human() -> None:
-        who = session.names.label(signer.address)
+        who = act.session.names.label(act.signer.address)
         if frozen:
             out.line(f"Froze token {short(hex(token_id))} by {who} under {proof.describe()}; it cannot move now.")
         else:
@@ -420,31 +441,19 @@ def force_transfer(
     With --json prints {"token_id", "token_id_dec", "action", "from", "to", "by", "order_hash", "tx_hash",
     "block", "gas_used"}.
     """
-    out = Output(json_)
-    token_id = parse_token_id(token)
-    proof = evidence(order, reason, file_option="--order", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account), out)
-    ledger = session.ledger
-    signer = session.signer()
+    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account), json_)
+    out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     recipient = ledger.address_of(to)
     previous = ledger.get(token_id).owner
     with out.progress("Force-transferring…"):
         result = ledger.force_transfer(token_id, recipient, proof.digest)
-    payload = {
-        **token_json(token_id),
-        "action": "forced_transfer",
-        "from": previous,
-        "to": recipient,
-        "by": signer.address,
-        "order_hash": proof.hex,
-        **_tx_json(result),
-    }
+    payload = act.payload("forced_transfer", result, **{"from": previous, "to": recipient})
 
     def human() -> None:
-        names = session.names
+        names = act.session.names
         out.line(
             f"Force-transferred token {short(hex(token_id))} from {names.label(previous)} to "
-            f"{names.label(recipient)} by {names.label(signer.address)} under {proof.describe()}."
+            f"{names.label(recipient)} by {names.label(act.signer.address)} under {proof.describe()}."
         )
         out.line(tx_line(result))
 
@@ -470,29 +479,18 @@ def revoke(
     With --json prints {"token_id", "token_id_dec", "action", "holder", "by", "order_hash", "tx_hash", "block",
     "gas_used"}.
     """
-    out = Output(json_)
-    token_id = parse_token_id(token)
-    proof = evidence(order, reason, file_option="--order", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account), out)
-    ledger = session.ledger
-    signer = session.signer()
+    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account), json_)
+    out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     holder = ledger.get(token_id).owner
     with out.progress("Revoking…"):
         result = ledger.revoke(token_id, proof.digest)
-    payload = {
-        **token_json(token_id),
-        "action": "revoked",
-        "holder": holder,
-        "by": signer.address,
-        "order_hash": proof.hex,
-        **_tx_json(result),
-    }
+    payload = act.payload("revoked", result, holder=holder)
 
     def human() -> None:
-        names = session.names
+        names = act.session.names
         out.line(
-            f"Revoked token {short(hex(token_id))} held by {names.label(holder)}, by {names.label(signer.address)} "
-            f"under {proof.describe()}; it no longer exists."
+            f"Revoked token {short(hex(token_id))} held by {names.label(holder)}, by "
+            f"{names.label(act.signer.address)} under {proof.describe()}; it no longer exists."
         )
         out.line(tx_line(result))
 
