@@ -93,7 +93,7 @@ ROLES = ("admin", "registrar", "guardian", "officer", "attestor", "arbitrator", 
 MODULES = ("verifier_module", "dispute_module", "fraction_vault", "royalty_module")
 CALLERS = ROLES + MODULES
 
-_errors = ErrorCatalog((*CONTRACTS, "TestStablecoin"))
+_errors = ErrorCatalog((*CONTRACTS, "TestStablecoin", "TestMultiToken"))
 
 
 # --------------------------------------------------------------------------------------------- the system
@@ -681,3 +681,19 @@ def test_matrix_covers_every_external_function() -> None:
 def test_access_matrix(system: System, row: Row) -> None:
     failures = run_row(system, row)
     assert not failures, f"{row.contract}.{row.signature}:\n  " + "\n  ".join(failures)
+
+
+@pytest.mark.parametrize("name", CONTRACTS)
+def test_no_contract_takes_erc1155_tokens(system: System, name: str, TestMultiToken: Any) -> None:  # noqa: N803
+    """No ipledger contract implements the ERC-1155 receiver hook: a safe mint or transfer to one reverts, so no
+    ERC-1155 token can be stranded in one, nor re-enter one through the hook (docs/security.md)."""
+    sender = {"from": system.callers["stranger"]}
+    multi = TestMultiToken.deploy(sender)
+    target = system.contracts[name]
+    with _errors.reverts("ERC1155InvalidReceiver", address_of(target)):
+        multi.mint(target, 1, 1, sender)
+    multi.mint(system.callers["stranger"], 1, 1, sender)
+    with _errors.reverts("ERC1155InvalidReceiver", address_of(target)):
+        multi.safeTransferFrom(system.callers["stranger"], target, 1, 1, b"", sender)
+    assert multi.balanceOf(address_of(target), 1) == 0
+
