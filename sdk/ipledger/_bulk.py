@@ -9,7 +9,6 @@ any point and run again registers exactly the rows not yet registered, none twic
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eth_abi.abi import decode, encode
+from eth_abi.abi import decode
 from web3 import Web3
 
 from ._base import LedgerBase
@@ -31,6 +30,7 @@ from ._bulk_models import (
     read_results_file,
     write_results_file,
 )
+from ._calldata import encode_call, eth_calls
 from ._exceptions import ContractRevertError, InvalidInputError, IPLedgerError
 from ._pipeline import CallOutcome, PipelinedSender, PlannedCall
 from ._requests import RegistrationRequest, prepare_registration
@@ -229,19 +229,9 @@ class BulkMixin(LedgerBase):
         pending: list[_Row] = []
         for start in range(0, len(rows), _LOOKUP_CHUNK):
             chunk = rows[start : start + _LOOKUP_CHUNK]
-            requests_ = [
-                (
-                    "eth_call",
-                    [
-                        {
-                            "to": registry.address,
-                            "data": _calldata("tokenOfContent(bytes32)", row.request.content_hash),
-                        },
-                        "latest",
-                    ],
-                )
-                for row in chunk
-            ]
+            requests_ = eth_calls(
+                registry.address, "tokenOfContent(bytes32)", [(row.request.content_hash,) for row in chunk], "latest"
+            )
             for row, answer in zip(chunk, self._rpc.batch(requests_), strict=True):
                 (token,) = decode(["uint256"], bytes.fromhex(str(answer).removeprefix("0x")))
                 if token != row.request.right_id:
@@ -266,7 +256,7 @@ class BulkMixin(LedgerBase):
             call = PlannedCall(
                 key=row.entry.row,
                 to=registry.address,
-                data=_calldata(f"register(address,{_REGISTRATION})", row.owner, row.request.as_tuple()),
+                data=encode_call(f"register(address,{_REGISTRATION})", row.owner, row.request.as_tuple()),
                 action=f"register row {row.entry.row}",
             )
             by_call[id(call)] = row
@@ -300,7 +290,7 @@ class BulkMixin(LedgerBase):
                 call = PlannedCall(
                     key=batch[0].entry.row,
                     to=registry.address,
-                    data=_calldata(
+                    data=encode_call(
                         f"registerBatch(address,{_REGISTRATION}[])",
                         batch[0].owner,
                         [row.request.as_tuple() for row in batch],
@@ -323,29 +313,6 @@ class BulkMixin(LedgerBase):
                 for row in batch:
                     row.result = _result(row, outcome)
                 settled(outcome, batch)
-
-
-@functools.cache
-def _selector(signature: str) -> bytes:
-    return bytes(Web3.keccak(text=signature))[:4]
-
-
-def _calldata(signature: str, *args: Any) -> str:
-    """``signature``'s selector and its ABI-encoded ``args``, as 0x hex."""
-    types = signature[signature.index("(") + 1 : -1]
-    return "0x" + (_selector(signature) + encode(_split_types(types), list(args))).hex()
-
-
-def _split_types(types: str) -> list[str]:
-    """The top-level types of a comma-separated list (tuples kept whole)."""
-    parts, depth, start = [], 0, 0
-    for position, char in enumerate(types):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            parts.append(types[start:position])
-            start = position + 1
-    parts.append(types[start:])
-    return [part for part in parts if part]
 
 
 def _result(row: _Row, outcome: CallOutcome) -> BulkRowResult:

@@ -30,6 +30,7 @@ from eth_utils.crypto import keccak
 
 from ._accounts import Signer
 from ._exceptions import ContractRevertError, IPLedgerError, NodeError, TransactionError
+from ._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ._reverts import RevertDecoder
 from ._rpc import Rpc, RpcResponseError
 
@@ -37,11 +38,10 @@ __all__ = ["CallOutcome", "PipelinedSender", "PlannedCall"]
 
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
-# Node wordings (geth, anvil, Nethermind, Besu) for: this very transaction is in the pool already; another
-# transaction holds the nonce (mined, or pending with the same fees); the nonce is used either way.
-_ALREADY_KNOWN = ("already known", "already imported", "known transaction")
-_NONCE_TAKEN = ("nonce too low", "nonce is too low", "replacement transaction underpriced")
-_NONCE_USED = _ALREADY_KNOWN + _NONCE_TAKEN
+#: Another transaction holds the nonce (mined, or pending with fees ours does not beat).
+_NONCE_TAKEN = NONCE_TOO_LOW + UNDERPRICED
+#: The nonce is used, by our transaction or another.
+_NONCE_USED = ALREADY_KNOWN + _NONCE_TAKEN
 _NONCE_RETRIES = 5
 _RETRY_JITTER = 0.05
 
@@ -200,7 +200,7 @@ class PipelinedSender:
                 sent.append(_Sent(call, str(answer)))
                 continue
             message = answer.rpc_message.lower()
-            if any(text in message for text in _ALREADY_KNOWN):
+            if any(text in message for text in ALREADY_KNOWN):
                 sent.append(_Sent(call, "0x" + keccak(hexstr=raw).hex()))
             elif not last_try and any(text in message for text in _NONCE_TAKEN):
                 taken.append(call)

@@ -23,6 +23,7 @@ from eth_utils.crypto import keccak
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._accounts import Signer, is_valid_address
+from ._calldata import eth_calls
 from ._events import TOPIC_OF
 from ._exceptions import InvalidInputError
 from ._hashing import canonical_json
@@ -57,6 +58,8 @@ SIGNATURE_SCHEME = "eip191"
 #: The suffix of the signature file written beside a signed CSV or HTML report.
 SIDECAR_SUFFIX = ".sig.json"
 _ZERO_TOPIC = "0x" + "00" * 32
+#: Tokens per JSON-RPC batch of existence lookups (as the bulk reconcile batches its lookups).
+_LOOKUP_CHUNK = 500
 
 ReportScope = Literal["token", "owner", "all"]
 
@@ -202,14 +205,23 @@ def _tokens_in(logs: Sequence[Mapping[str, Any]]) -> list[int]:
     return list(seen)
 
 
+def _existing(ledger: Ledger, tokens: Sequence[int], block: int) -> list[int]:
+    """The ``tokens`` that exist at ``block`` (not revoked by then), in their order: ``exists`` in JSON-RPC batches."""
+    kept: list[int] = []
+    for start in range(0, len(tokens), _LOOKUP_CHUNK):
+        chunk = tokens[start : start + _LOOKUP_CHUNK]
+        requests_ = eth_calls(ledger.registry_address, "exists(uint256)", [(token,) for token in chunk], hex(block))
+        kept += [token for token, answer in zip(chunk, ledger._rpc.batch(requests_), strict=True) if int(answer, 16)]
+    return kept
+
+
 def rights_of(ledger: Ledger, owner: str, block: int) -> list[int]:
-    """The rights ``owner`` held at ``block``: every token ever transferred to them that they still owned."""
+    """The rights ``owner`` held at ``block``: every token ever transferred to them that still existed and was
+    still theirs."""
     address = ledger.address_of(owner)
     topic = "0x" + "00" * 12 + address[2:].lower()
     held = []
-    for token in _tokens_in(_registry_transfers(ledger, [None, topic], block)):
-        if not ledger._read(ledger.registry.functions.exists(token), "read", block=block):
-            continue  # revoked by then
+    for token in _existing(ledger, _tokens_in(_registry_transfers(ledger, [None, topic], block)), block):
         current = str(ledger._read(ledger.registry.functions.ownerOf(token), "read owner", block=block))
         if current == address:
             held.append(token)
@@ -219,8 +231,7 @@ def rights_of(ledger: Ledger, owner: str, block: int) -> list[int]:
 def all_rights(ledger: Ledger, block: int) -> list[int]:
     """Every right registered at ``block``, in order of first registration: minted up to it and not revoked by then
     (a revoked right's history still tells what became of it; `ipledger history TOKEN`)."""
-    minted = _tokens_in(_registry_transfers(ledger, [_ZERO_TOPIC], block))
-    return [token for token in minted if ledger._read(ledger.registry.functions.exists(token), "read", block=block)]
+    return _existing(ledger, _tokens_in(_registry_transfers(ledger, [_ZERO_TOPIC], block)), block)
 
 
 def custody_intervals(events: Sequence[HistoryEvent], vault: str | None) -> list[CustodyInterval]:

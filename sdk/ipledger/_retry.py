@@ -28,6 +28,7 @@ from web3 import HTTPProvider
 from web3.types import RPCEndpoint, RPCResponse
 
 from ._exceptions import NodeError
+from ._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW
 
 __all__ = ["READ_METHODS", "RetryPolicy", "RetryingHTTPProvider"]
 
@@ -59,7 +60,7 @@ READ_METHODS = frozenset(
 SEND_RAW = "eth_sendRawTransaction"
 _RETRY_STATUS = frozenset({429, 502, 503, 504})
 #: Answers to a resent transaction that mean the node may already hold (or have mined) it.
-_KNOWN = ("already known", "known transaction", "nonce too low", "nonce is too low", "already imported")
+_KNOWN = ALREADY_KNOWN + NONCE_TOO_LOW
 
 _T = TypeVar("_T")
 

@@ -19,6 +19,7 @@ from web3.types import TxParams
 from ._accounts import Signer
 from ._exceptions import NodeError, TransactionError
 from ._models import TransactionResult
+from ._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ._reverts import RevertDecoder
 
 __all__ = ["TransactionSender", "revert_data"]
@@ -26,14 +27,7 @@ __all__ = ["TransactionSender", "revert_data"]
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
 #: Node answers meaning the nonce is taken (by our own copy, or by another transaction).
-_NONCE_CONFLICT = (
-    "nonce too low",
-    "nonce is too low",
-    "already known",
-    "known transaction",
-    "replacement transaction underpriced",
-    "replacement fee too low",
-)
+_NONCE_CONFLICT = NONCE_TOO_LOW + ALREADY_KNOWN + UNDERPRICED
 #: Seconds between checks that a pending transaction is still known to the node.
 _CHECK_INTERVAL = 1.0
 
