@@ -119,6 +119,26 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     /*//////////////////////////////////////////////////////////////
+                        ERC-721 PAYABLE ENTRY POINTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice ERC-721 `transferFrom`; both `safeTransferFrom` go through it.
+    /// @dev Solady makes it payable (the standard allows it) and ether sent with it would stay in the registry for
+    /// good: any is refused ({EtherNotAccepted}), as a nonpayable function would (Solady's cannot be overridden
+    /// as nonpayable). Otherwise Solady's rules and {Transfer}.
+    function transferFrom(address from, address to, uint256 id) public payable override {
+        if (msg.value != 0) revert EtherNotAccepted(msg.value);
+        super.transferFrom(from, to, id);
+    }
+
+    /// @notice ERC-721 `approve`.
+    /// @dev Payable in Solady; ether is refused ({EtherNotAccepted}). Otherwise Solady's rules and {Approval}.
+    function approve(address account, uint256 id) public payable override {
+        if (msg.value != 0) revert EtherNotAccepted(msg.value);
+        super.approve(account, id);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                           ERC-721 METADATA
     //////////////////////////////////////////////////////////////*/
 
@@ -529,7 +549,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     /// @dev Takes a held self-declared right over: unregisters its bundle, moves it to `to` (a registrar's freeze
-    /// stays), drops its royalty setting, and writes the new record. Returns the record as stored.
+    /// stays, a dispute lock is lifted with {DisputeLockSet} naming no dispute), drops its royalty setting, and
+    /// writes the new record. Returns the record as stored.
     function _supersede(uint256 tokenId, address holder, address to, bytes32 contentHash, uint96 record)
         private
         returns (uint96)
@@ -542,12 +563,14 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         _forcing = true;
         _transfer(address(0), holder, to, tokenId);
         _forcing = false;
-        // The transfer cleared any approval, so the record needs no approval flag; a freeze and a dispute lock
-        // survive (the dispute is about the right, whoever registered it).
+        // The transfer cleared any approval, so the record needs no approval flag. A freeze survives (a registrar's
+        // order about the right); a dispute lock does not: the disputes that set it were raised against the claim
+        // superseded here, and the dispute manager refunds them whatever the ruling, so a lock they kept on the new
+        // registration would cost its claimant nothing.
         if (held.isFrozen()) record = record.withFrozen(true);
-        if (held.isDisputeLocked()) record = record.withDisputeLocked(true);
         _setExtraData(tokenId, record);
         emit ClaimSuperseded(tokenId, holder, to, previousContentHash);
+        if (held.isDisputeLocked()) emit DisputeLockSet(tokenId, false, msg.sender, bytes32(0));
         emit MetadataUpdate(tokenId);
         return record;
     }

@@ -139,6 +139,10 @@ interface IIPRegistry {
     /// block, cannot bring it back (a registrar registers it again directly).
     error RevokedRight(uint256 tokenId, uint256 revokedAtBlock);
 
+    /// @notice `value` wei came with `transferFrom`, `safeTransferFrom` or `approve` (payable in Solady's ERC-721):
+    /// the registry holds no ether and has no way to pay it out.
+    error EtherNotAccepted(uint256 value);
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
@@ -194,7 +198,9 @@ interface IIPRegistry {
     /// on the evidence whose hash is `evidenceHash`: it is registrar-verified now and can no longer be superseded.
     event ClaimConfirmed(uint256 indexed tokenId, address indexed verifier, bytes32 evidenceHash);
 
-    /// @notice The dispute module locked (`locked`) or unlocked `tokenId` for the dispute `disputeRef`.
+    /// @notice The dispute module locked (`locked`) or unlocked `tokenId` for the dispute `disputeRef`; or `by`, a
+    /// registrar or an earlier-committed claimant, superseded the locked self-declared claim, which lifts its lock
+    /// (`disputeRef` zero: the disputes were about the superseded claim).
     event DisputeLockSet(uint256 indexed tokenId, bool locked, address indexed by, bytes32 disputeRef);
 
     /// @notice `registrar` revoked `tokenId`, held by `holder`, under the order whose hash is `orderHash`: the

@@ -39,9 +39,10 @@ interface IRoyaltyVault {
     /// @notice `account`, not the deployer, called `setCreditor`.
     error NotDeployer(address account);
 
-    /// @notice Licence `licenseId` is revoked or was granted by somebody other than the share token's issuer, and
-    /// its payment token `token` is not yet among the royalty currencies of the share token that would receive the
-    /// payment: such a licence may not open a new currency (the share token has only a few slots).
+    /// @notice Licence `licenseId` is not in force (revoked, ended or not yet started) or was granted by somebody
+    /// other than the share token's issuer, and its payment token `token` is not yet among the royalty currencies
+    /// of the share token that would receive the payment: such a licence may not open a new currency (the share
+    /// token has only a few slots).
     error CurrencyNotOpen(uint256 licenseId, address token);
 
     /// @notice `payer` paid `amount` of `token` in royalties on licence `licenseId` of `tokenId`, with the sales

@@ -20,9 +20,11 @@ import {IShareToken} from "../interfaces/IShareToken.sol";
 /// - The settings (bond token and amount, forfeiture on dismissal, transfer lock) are copied into each dispute
 ///   when it is raised: a later change never alters the terms of an open dispute.
 /// - Lock: a dispute raised while `lockTransfers` is on is a locking dispute. The registry's lock is set when a
-///   locking dispute opens on an unlocked right and lifted when the last open locking dispute about the right is
-///   resolved; the registry's own record is read each time, so a right revoked and registered again, or a claim
-///   superseded (which clears the bit), never leaves a dispute unresolvable.
+///   locking dispute opens on an unlocked right and lifted when the last open locking dispute raised against the
+///   right's current registration is resolved. A registration that is replaced takes its lock with it (the
+///   registry clears the bit when it supersedes a claim; a revocation burns it), so a dispute about a replaced
+///   registration neither holds nor lifts the lock of the new one, and is refunded (see below): nobody locks a
+///   right for free. The registry's own record is read each time, so no dispute is ever left unresolvable.
 /// - Anyone able to post the bond can lock a right while `lockTransfers` is on: the bond and its forfeiture are
 ///   the deterrent, the arbitrator the remedy.
 /// - A forfeited bond goes through the royalty vault when the admin set one (`setRoyaltyVault`; the vault's deployer
@@ -89,11 +91,15 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         bytes32 rulingHash;
     }
 
-    /// @dev Per-right counters in one slot: open disputes, open locking disputes, upheld disputes.
+    /// @dev Per-right counters in one slot: open disputes (bits 0-63), open locking disputes raised against the
+    /// registration `lockRegistration` (64-127), upheld disputes (128-191), and that registration's `registeredAt`
+    /// (192-223). A locking dispute raised against a later registration restarts the count: the older ones were
+    /// about a registration that was replaced (which lifted or burnt its lock) and no longer hold the lock.
     struct RightDisputes {
         uint64 open;
         uint64 openLocking;
         uint64 upheld;
+        uint32 lockRegistration;
     }
 
     Settings private _settings;
@@ -164,7 +170,14 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         // Cannot overflow: one dispute per transaction.
         unchecked {
             ++counters.open;
-            if (locking) ++counters.openLocking;
+            if (locking) {
+                if (counters.lockRegistration == record.registeredAt) {
+                    ++counters.openLocking;
+                } else {
+                    counters.lockRegistration = record.registeredAt;
+                    counters.openLocking = 1;
+                }
+            }
         }
         emit DisputeRaised(
             disputeId, tokenId, msg.sender, evidenceHash, bondToken, bond, locking, current.forfeitOnDismissal
@@ -326,7 +339,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
 
     /// @dev The effects of a resolution: the outcome and the counters. Returns whether the bond is forfeited (a
     /// bond, dismissed, forfeiting, the disputed registration still there), whether this was the last open locking
-    /// dispute about the right, and the remedy to apply: none when the registration the dispute was raised against
+    /// dispute raised against the right's locked registration, and the remedy to apply: none when the registration the dispute was raised against
     /// was replaced (then the dispute is not counted as upheld either).
     function _close(
         StoredDispute storage stored,
@@ -346,11 +359,15 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         stored.resolvedAt = uint64(block.timestamp);
         stored.rulingHash = rulingHash;
         RightDisputes storage counters = _rights[tokenId];
-        // Cannot underflow: this dispute was open (and locking, for the second counter). Cannot overflow: one
+        // Cannot underflow: this dispute was open, and counted among the open locking disputes if it was raised
+        // against the registration they count (`lockRegistration` only moves forward, with block time, so a count
+        // restarted after this dispute was raised never matches its registration again). Cannot overflow: one
         // dispute per transaction.
         unchecked {
             --counters.open;
-            if (stored.lockedTransfers) releaseLock = --counters.openLocking == 0;
+            if (stored.lockedTransfers && stored.registeredAt == counters.lockRegistration) {
+                releaseLock = --counters.openLocking == 0;
+            }
             if (upheld && sameRegistration) ++counters.upheld;
         }
     }

@@ -14,11 +14,14 @@ import {IShareToken} from "../interfaces/IShareToken.sol";
 /// the right at the moment of payment: the owner withdraws them; the holders of a fractionalized right claim them
 /// pro rata from its share token.
 /// @dev
-/// - Anyone may pay on any licence (normally its licensee), also an ended or revoked one: late payments settle
-///   past sales. Only a licence in force granted by the share token's issuer (who fractionalized the right) may
-///   bring a new currency to a share token, though (`CurrencyNotOpen`): a share token takes only a few currencies,
-///   and a former holder's licences in junk tokens (revoked or not: once the vault holds the right nobody but a
-///   registrar can revoke them) would otherwise fill them for good. Other licences pay in the open currencies. The licence names the right and the token; the amount and the sales report are the payer's.
+/// - Anyone may pay on any licence (normally its licensee), also an ended, revoked or not yet started one: late
+///   payments settle past sales. Only a licence in force (started, not ended, not revoked) granted by the share
+///   token's issuer (who fractionalized the right) may bring a new currency to a share token, though
+///   (`CurrencyNotOpen`): a share token takes only a few currencies, and licences in junk tokens would otherwise
+///   fill them for good: a former holder's (revoked or not: once the vault holds the right nobody but a registrar
+///   can revoke them), or the issuer's own that ended before she fractionalized (a buyer screening live licences
+///   never sees them). Other licences pay in the open currencies. The licence names the right and the token; the
+///   amount and the sales report are the payer's.
 /// - The beneficiary is fixed at payment: a later assignee of the right does not receive earlier royalties, and
 ///   holders who sell their shares keep what accrued while they held them.
 /// - A payment is pulled with `transferFrom` and checked by the payee's balance difference, so a fee-on-transfer
@@ -70,8 +73,9 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
     /// @dev Requirements: `amount` is positive; the licence exists (else the licence registry's `UnknownLicense`)
     /// and names a payment token; the right still exists; the caller approved this vault for `amount`; the payee
     /// receives exactly `amount`. When the fraction vault holds the right, its share token receives the payment and
-    /// distributes it (see IShareToken.distributeRoyalty); a revoked licence, or one granted by anybody but the
-    /// share token's issuer, may then pay only in a currency the share token already distributes ({CurrencyNotOpen}).
+    /// distributes it (see IShareToken.distributeRoyalty); a licence not in force (revoked, ended, or not yet
+    /// started), or one granted by anybody but the share token's issuer, may then pay only in a currency the share
+    /// token already distributes ({CurrencyNotOpen}).
     /// Emits {RoyaltyPaid} (and the token's {Transfer}; {RoyaltyDistributed} from the share token).
     function pay(uint256 licenseId, uint256 amount, bytes32 reportHash) external nonReentrant {
         if (amount == 0) revert ZeroAmount();
@@ -80,7 +84,7 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
         if (token == address(0)) revert NoPaymentToken(licenseId);
         (address beneficiary, bool shares) = _credit(license.tokenId, token, amount);
         if (
-            shares && (license.revokedAt != 0 || license.grantor != IShareToken(beneficiary).issuer())
+            shares && (!_inForce(license) || license.grantor != IShareToken(beneficiary).issuer())
                 && !_isRoyaltyCurrency(beneficiary, token)
         ) {
             revert CurrencyNotOpen(licenseId, token);
@@ -170,6 +174,13 @@ contract RoyaltyVault is IRoyaltyVault, ReentrancyGuardTransient {
         } catch {
             revert UnknownRight(tokenId);
         }
+    }
+
+    /// @dev Whether `license` is in force now: started, not ended, not revoked (the licence registry's `isActive`
+    /// at `block.timestamp`, judged from the record already read).
+    function _inForce(ILicenseRegistry.License memory license) private view returns (bool) {
+        return license.revokedAt == 0 && license.start <= block.timestamp
+            && (license.end == 0 || block.timestamp < license.end);
     }
 
     /// @dev Whether `shareToken` already distributes royalties in `token` (it holds at most a handful).

@@ -133,7 +133,9 @@ def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | No
         return HistoryEvent(kind="claim_confirmed", by=args["verifier"], evidence_hash=args["evidenceHash"], **base)
     if log.name == "DisputeLockSet":
         kind: EventKind = "dispute_locked" if args["locked"] else "dispute_unlocked"
-        return HistoryEvent(kind=kind, by=args["by"], dispute_id=int(args["disputeRef"], 16), **base)
+        # A zero reference: the lock was lifted by the supersede of the claim the disputes were about.
+        dispute = int(args["disputeRef"], 16) or None
+        return HistoryEvent(kind=kind, by=args["by"], dispute_id=dispute, **base)
     if log.name == "LicenseGranted":
         return HistoryEvent(
             kind="license_granted",

@@ -137,7 +137,9 @@ def _rights_event_sentence(event: HistoryEvent) -> str:
         "revoked": f"Revoked by registrar {by} on an order: the token of {source} was cancelled",
         "claim_confirmed": f"{by} confirmed the self-declared claim: the right is now registrar-verified",
         "dispute_locked": f"Locked while dispute {event.dispute_id} is open: the right cannot change hands",
-        "dispute_unlocked": f"The dispute lock was lifted (dispute {event.dispute_id} closed)",
+        "dispute_unlocked": f"The dispute lock was lifted (dispute {event.dispute_id} closed)"
+        if event.dispute_id is not None
+        else "The dispute lock was lifted: the claim the disputes were about was superseded",
         "license_granted": f"{source} granted licence {event.license_id} "
         f"({(event.exclusivity or '').replace('_', '-')}) to {target}",
         "license_revoked": f"Licence {event.license_id} was revoked by {by}",

@@ -7,6 +7,8 @@ nothing (ownership and records unchanged, the custom error decoded).
 - Revocation and outstanding authorisations: a voucher signed for the right, or a commitment made at or before the
   revocation block, cannot bring a revoked right back (RevokedRight); a registrar registers it again directly.
 - Approvals and operators after assignment and under a freeze.
+- Ether sent with Solady's payable ERC-721 entry points (`transferFrom`, both `safeTransferFrom`, `approve`) would
+  stay in the registry for good: refused (audit finding F3).
 
 Front-running of every registration path is in test_front_running.py; voucher replay across chains, registries and
 nonces in test_vouchers.py.
@@ -311,3 +313,24 @@ def test_approved_account_and_operator_cannot_move_a_frozen_right(
         with reverts("TokenIsFrozen", token):
             registry.safeTransferFrom(alice, spender, token, {"from": spender})
     assert registry.ownerOf(token) == alice
+
+
+# ------------------------------------------------------------------------------------------- ether
+
+_PAYABLE_ENTRY_POINTS = [
+    ("transferFrom", lambda r, owner, to, token: r.transferFrom.encode_input(owner, to, token)),
+    ("safeTransferFrom", lambda r, owner, to, token: r.safeTransferFrom.encode_input(owner, to, token)),
+    ("safeTransferFrom+data", lambda r, owner, to, token: r.safeTransferFrom.encode_input(owner, to, token, b"x")),
+    ("approve", lambda r, owner, to, token: r.approve.encode_input(to, token)),
+]
+
+
+@pytest.mark.parametrize("entry", _PAYABLE_ENTRY_POINTS, ids=[name for name, _ in _PAYABLE_ENTRY_POINTS])
+def test_ether_sent_with_an_erc721_call_is_refused(registry: Any, token: int, alice: Any, bob: Any, entry: Any) -> None:
+    _, encode = entry
+    data = encode(registry, alice, bob, token)
+    with reverts("EtherNotAccepted", 1):
+        alice.transfer(registry, 1, data=data)
+    assert registry.balance() == 0
+    assert registry.ownerOf(token) == alice
+    alice.transfer(registry, 0, data=data)  # the same call without ether goes through

@@ -994,11 +994,47 @@ def test_right_revoked_and_registered_again_under_open_locking_disputes(
     assert registry.recordOf(token)["disputeLocked"] is False
 
 
-def test_a_superseded_claim_keeps_the_lock_until_the_dispute_is_resolved(
+def test_a_superseded_claim_takes_its_dispute_lock_with_it(
     disputes: Any,
     registry: Any,
+    stablecoin: Any,
     locking: None,
     claimed: int,
+    registrar: Any,
+    arbitrator: Any,
+    alice: Any,
+    bob: Any,
+    carol: Any,
+    stranger: Any,
+    new_registration: Any,
+) -> None:
+    """Audit finding F2: a locking dispute raised against a self-declared claim was a free lock on the registration
+    that superseded it (the bond comes back whatever the ruling). The supersede now clears the lock, with an event;
+    the old dispute still resolves, refunded, and never touches the new registration's lock."""
+    dispute = raise_dispute(disputes, claimed, bob)
+    assert registry.recordOf(claimed)["disputeLocked"] is True
+    chain.sleep(2)
+    tx = registry.register(carol, new_registration(right_id=claimed).as_tuple(), {"from": registrar})
+    assert log(registry, "DisputeLockSet", tokenId=claimed, locked=False, by=registrar, disputeRef=ref(0)) in (
+        emitted(tx)
+    )
+    assert registry.recordOf(claimed)["disputeLocked"] is False
+    registry.transferFrom(carol, stranger, claimed, {"from": carol})
+    registry.transferFrom(stranger, carol, claimed, {"from": stranger})
+
+    tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert [name for _, name, _ in emitted(tx)] == ["DisputeRegistrationChanged", "Transfer", "DisputeResolved"]
+    assert tx.events["DisputeResolved"]["bondRecipient"] == bob
+    assert disputes.openDisputes(claimed) == 0
+
+
+def test_a_dispute_about_a_superseded_claim_does_not_hold_the_new_registrations_lock(
+    disputes: Any,
+    registry: Any,
+    stablecoin: Any,
+    locking: None,
+    claimed: int,
+    admin: Any,
     registrar: Any,
     arbitrator: Any,
     bob: Any,
@@ -1006,23 +1042,28 @@ def test_a_superseded_claim_keeps_the_lock_until_the_dispute_is_resolved(
     stranger: Any,
     new_registration: Any,
 ) -> None:
-    """A registrar's registration over a locked self-declared claim keeps the dispute lock (the dispute is about
-    the right, whoever registered it): the new holder cannot move it until the dispute is resolved."""
-    dispute = raise_dispute(disputes, claimed, bob)
-    assert registry.recordOf(claimed)["disputeLocked"] is True
+    """A dispute raised against the new registration locks it and, dismissed, unlocks it, although the stale
+    dispute about the superseded claim is still open; the stale one then resolves without touching the lock."""
+    stablecoin.mint(stranger, BOND, {"from": admin})
+    stablecoin.approve(disputes, BOND, {"from": stranger})
+    stale = raise_dispute(disputes, claimed, bob)
     chain.sleep(2)
     registry.register(carol, new_registration(right_id=claimed).as_tuple(), {"from": registrar})
+    current = raise_dispute(disputes, claimed, stranger)
     assert registry.recordOf(claimed)["disputeLocked"] is True
-    with reverts("RightDisputed", claimed):
-        registry.transferFrom(carol, stranger, claimed, {"from": carol})
-    tx = disputes.resolve(dispute, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
-    assert log(registry, "DisputeLockSet", tokenId=claimed, locked=False, by=disputes, disputeRef=ref(dispute)) in (
+    tx = disputes.resolve(current, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert log(registry, "DisputeLockSet", tokenId=claimed, locked=False, by=disputes, disputeRef=ref(current)) in (
         emitted(tx)
     )
-    # The registration the dispute was about is gone: the bond goes back to the claimant, not to the new holder.
-    assert "DisputeRegistrationChanged" in tx.events
-    assert tx.events["DisputeResolved"]["bondRecipient"] == bob
+    assert tx.events["DisputeResolved"]["bondRecipient"] == carol  # forfeited to the holder it was about
     registry.transferFrom(carol, stranger, claimed, {"from": carol})
+
+    locked_again = raise_dispute(disputes, claimed, bob)
+    tx = disputes.resolve(stale, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert [name for _, name, _ in emitted(tx)] == ["DisputeRegistrationChanged", "Transfer", "DisputeResolved"]
+    assert registry.recordOf(claimed)["disputeLocked"] is True  # still held by locked_again
+    disputes.resolve(locked_again, False, NONE, ZERO_ADDRESS, RULING, {"from": arbitrator})
+    assert registry.recordOf(claimed)["disputeLocked"] is False
 
 
 # ------------------------------------------------------------------------------------------- hostile bond tokens

@@ -94,7 +94,7 @@ def grant(licenses: Any, licensee: Any, usd: Any) -> Callable[..., int]:
         terms = Terms(
             licensee=address_of(overrides.pop("to", licensee)),
             payment_token=address_of(payment_token or usd),
-            start=now() - DAY,
+            start=overrides.pop("start", now() - DAY),
             **overrides,
         )
         return int(licenses.grant(token_id, terms.as_tuple(), {"from": owner}).return_value)

@@ -66,3 +66,74 @@ def test_inherited_licence_pays_in_a_currency_the_issuer_opened(
     pay(inherited, 10)
     assert shares.royaltyCurrencies() == [usd]
     assert shares.royaltyOwed(alice, usd) == 20
+
+
+def test_ended_licences_of_the_issuer_cannot_open_currencies(
+    chain: Any,
+    new_right: Callable[[Any], int],
+    grant: Callable[..., int],
+    fractionalize: Callable[..., Any],
+    pay: Callable[..., Any],
+    TestStablecoin: Any,  # noqa: N803
+    alice: Any,
+    stranger: Any,
+    usd: Any,
+) -> None:
+    """Audit finding F1: the issuer's own licences that ended before she fractionalized (screened out by any buyer
+    looking at live licences) cannot fill the four currency slots with junk, so the real licensee still pays."""
+    junk = [TestStablecoin.deploy({"from": stranger}) for _ in range(MAX_ROYALTY_CURRENCIES)]
+    right = new_right(alice)
+    live = grant(alice, right)
+    ending = chain.time() + 60
+    dead = [grant(alice, right, payment_token=token, to=stranger, end=ending) for token in junk]
+    chain.sleep(120)
+    chain.mine()
+    shares = fractionalize(alice, right, supply=10)
+    for token, license_id in zip(junk, dead, strict=True):
+        with reverts("CurrencyNotOpen", license_id, token):
+            pay(license_id, 1, token=token, payer=stranger)
+    pay(live, 10)
+    assert shares.royaltyCurrencies() == [usd]
+    assert shares.royaltyOwed(alice, usd) == 10
+
+
+def test_licences_of_the_issuer_not_yet_started_cannot_open_currencies(
+    chain: Any,
+    new_right: Callable[[Any], int],
+    grant: Callable[..., int],
+    fractionalize: Callable[..., Any],
+    pay: Callable[..., Any],
+    TestStablecoin: Any,  # noqa: N803
+    alice: Any,
+    stranger: Any,
+) -> None:
+    junk = TestStablecoin.deploy({"from": stranger})
+    right = new_right(alice)
+    future = grant(alice, right, payment_token=junk, to=stranger, start=chain.time() + 3_600)
+    shares = fractionalize(alice, right, supply=10)
+    with reverts("CurrencyNotOpen", future, junk):
+        pay(future, 1, token=junk, payer=stranger)
+    chain.sleep(3_601)
+    chain.mine()
+    pay(future, 1, token=junk, payer=stranger)  # in force now: the issuer's licence opens its currency
+    assert shares.royaltyCurrencies() == [junk]
+
+
+def test_an_ended_licence_pays_late_in_an_open_currency(
+    chain: Any,
+    new_right: Callable[[Any], int],
+    grant: Callable[..., int],
+    fractionalize: Callable[..., Any],
+    pay: Callable[..., Any],
+    alice: Any,
+    usd: Any,
+) -> None:
+    right = new_right(alice)
+    live = grant(alice, right)
+    ended = grant(alice, right, end=chain.time() + 60)
+    chain.sleep(120)
+    chain.mine()
+    shares = fractionalize(alice, right, supply=10)
+    pay(live, 10)
+    pay(ended, 10)  # sales made while it was in force, settled late in a currency already open
+    assert shares.royaltyOwed(alice, usd) == 20
