@@ -40,6 +40,7 @@ from ._exceptions import (
     TokenFrozenError,
     TransactionError,
     UnauthorizedError,
+    UnexplainedRevertError,
     UnknownRecordError,
     UnknownTokenError,
 )
@@ -222,6 +223,7 @@ __all__ = [
     "TransactionResult",
     "TransferRecord",
     "UnauthorizedError",
+    "UnexplainedRevertError",
     "UnknownRecordError",
     "UnknownTokenError",
     "VerificationReport",

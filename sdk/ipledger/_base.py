@@ -6,6 +6,7 @@ The ledger's features live in mixins over :class:`LedgerBase` (``_shares``, ``_c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import requests
@@ -24,7 +25,7 @@ from ._logs import fetch_logs
 from ._models import ZERO_ADDRESS, Deployment, TransactionResult
 from ._reverts import RevertDecoder, encode_error
 from ._rpc import Rpc
-from ._transactions import TransactionSender, revert_data
+from ._transactions import StateChecks, TransactionSender, revert_data
 
 __all__ = ["MAX_UINT256", "REGISTRY_CONTRACT", "LedgerBase", "is_zero_address"]
 
@@ -368,9 +369,40 @@ class LedgerBase:
         except Web3Exception as exc:
             raise RegistryError(f"{what}: unusable answer from {call.address}: {type(exc).__name__}") from None
 
-    def _send(self, call: ContractFunction | ContractConstructor, action: str) -> TransactionResult:
-        """Signs and sends ``call`` from the signer after a dry run; reverts arrive decoded."""
-        return self._sender.send(self.signer, call, action=action)[0]
+    def _send(
+        self, call: ContractFunction | ContractConstructor, action: str, *, state_checks: StateChecks | None = None
+    ) -> TransactionResult:
+        """Signs and sends ``call`` from the signer after a dry run; reverts arrive decoded (``state_checks`` explain
+        a mined revert the node cannot)."""
+        return self._sender.send(self.signer, call, action=action, state_checks=state_checks)[0]
+
+    def _done_by(
+        self, logs: Sequence[dict[str, Any]], *, to: str, calldata: str, own_tx_hash: str | None
+    ) -> TransactionResult | None:
+        """The newest successful transaction among those that emitted ``logs`` which sent exactly ``calldata`` to
+        ``to``: the very call we made, submitted by another account first (a copier, or whoever we handed a
+        signature). ``None`` when none did."""
+        seen: set[str] = set()
+        for log in reversed(logs):
+            tx_hash = str(log["transactionHash"])
+            if tx_hash in seen or tx_hash == own_tx_hash:
+                continue
+            seen.add(tx_hash)
+            transaction = self._rpc.call("eth_getTransactionByHash", [tx_hash])
+            sent = str(transaction.get("input", transaction.get("data", "")))
+            if str(transaction.get("to") or "").lower() != to.lower() or sent.lower() != calldata.lower():
+                continue
+            receipt = self._rpc.call("eth_getTransactionReceipt", [tx_hash])
+            if int(receipt["status"], 16) != 1:
+                continue
+            return TransactionResult(
+                tx_hash=tx_hash,
+                block=int(receipt["blockNumber"], 16),
+                gas_used=int(receipt["gasUsed"], 16),
+                submitted_by=to_checksum_address(transaction["from"]),
+                own_tx_hash=own_tx_hash,
+            )
+        return None
 
     def _send_for_event(
         self, call: ContractFunction, action: str, contract: Contract, event: str

@@ -13,6 +13,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     ├── RegistryError                         the address holds no (or another) registry, vault or desk
     ├── NotFoundError (LookupError)           a token, share token or record that does not exist
     └── TransactionError                      a transaction that did not do its job
+        ├── UnexplainedRevertError            a mined revert whose reason the node cannot tell (no tracing or
+        │                                     simulation); ``checks`` says what the state shows now
         └── ContractRevertError               a revert, decoded to the contract's custom error
             ├── DuplicateRightError           RightAlreadyRegistered / ContentAlreadyRegistered
             ├── RevokedRightError             RevokedRight: a voucher, or a claim committed before the revocation,
@@ -71,6 +73,7 @@ __all__ = [
     "TokenFrozenError",
     "TransactionError",
     "UnauthorizedError",
+    "UnexplainedRevertError",
     "UnknownRecordError",
     "UnknownTokenError",
 ]
@@ -141,11 +144,39 @@ class NotFoundError(IPLedgerError, LookupError):
 
 
 class TransactionError(IPLedgerError):
-    """A transaction that could not be sent or did not succeed."""
+    """A transaction that could not be sent or did not succeed; ``tx_hash`` and ``block`` name it once mined."""
 
-    def __init__(self, message: str, *, tx_hash: str | None = None) -> None:
+    def __init__(self, message: str, *, tx_hash: str | None = None, block: int | None = None) -> None:
         self.tx_hash = tx_hash
+        self.block = block
         super().__init__(message)
+
+
+class UnexplainedRevertError(TransactionError):
+    """A mined transaction reverted and the node can tell neither why nor where (it offers none of
+    ``debug_traceTransaction``, ``eth_simulateV1`` and ``debug_traceBlockByNumber``, and another transaction ran
+    before it in its block). ``checks`` lists what the contracts' state shows now ("the order is already
+    filled"), ``tried`` the methods asked."""
+
+    def __init__(
+        self,
+        action: str,
+        *,
+        tx_hash: str,
+        block: int,
+        checks: tuple[str, ...] = (),
+        tried: tuple[str, ...] = (),
+    ) -> None:
+        self.action = action
+        self.checks = checks
+        self.tried = tried
+        found = f"; checked now: {'; '.join(checks)}" if checks else ""
+        methods = ", ".join(tried)
+        super().__init__(
+            f"{action} reverted in block {block}; the node cannot tell why (it offers none of {methods}){found}",
+            tx_hash=tx_hash,
+            block=block,
+        )
 
 
 class ContractRevertError(TransactionError):
@@ -162,6 +193,7 @@ class ContractRevertError(TransactionError):
         *,
         data: str | None = None,
         tx_hash: str | None = None,
+        block: int | None = None,
         action: str | None = None,
     ) -> None:
         self.error_name = error_name
@@ -170,7 +202,7 @@ class ContractRevertError(TransactionError):
         self.action = action
         rendered = ", ".join(f"{key}={_render(value)}" for key, value in self.error_args.items())
         prefix = f"{action} reverted" if action else "reverted"
-        super().__init__(f"{prefix}: {error_name}({rendered})", tx_hash=tx_hash)
+        super().__init__(f"{prefix}: {error_name}({rendered})", tx_hash=tx_hash, block=block)
 
 
 class DuplicateRightError(ContractRevertError):

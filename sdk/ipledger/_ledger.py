@@ -36,16 +36,17 @@ from ._deployment import (
 from ._disputes import DisputesMixin
 from ._events import DecodedLog
 from ._exceptions import (
-    ContractRevertError,
     InvalidInputError,
     NotFoundError,
     RegistryError,
+    TransactionError,
 )
 from ._hashing import bundle_hash, hash_file
 from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs
 from ._ids import parse_token_id
 from ._index import EventIndex
 from ._licensing import LicensingMixin
+from ._logs import fetch_logs
 from ._market import MarketMixin
 from ._models import (
     Check,
@@ -152,12 +153,19 @@ class Voucher:
 
 @dataclass(frozen=True)
 class ClaimTicket:
-    """The secret half of a commit-reveal claim: keep it until the reveal."""
+    """The secret half of a commit-reveal claim: keep it until the reveal.
+
+    ``commit_tx`` is the transaction that registered the commitment and ``committed_by`` its sender: another
+    account's when a copier re-sent our commit first (the commitment binds the claimant, so it is ours all the
+    same and the reveal goes on).
+    """
 
     request: RegistrationRequest
     salt: bytes
     commitment: bytes
     commit_block: int
+    commit_tx: str | None = None
+    committed_by: str | None = None
 
 
 class Ledger(
@@ -471,10 +479,45 @@ class Ledger(
         return Voucher(to=recipient, request=request, nonce=voucher_nonce, deadline=deadline, signature=signature)
 
     def register_with_voucher(self, voucher: Voucher) -> RegistrationResult:
-        """Registrar path, step 2: anyone (usually the recipient) submits the voucher."""
-        call = self.registry.functions.registerWithVoucher(voucher.as_tuple(), voucher.signature)
-        result, _ = self._sender.send(self.signer, call, action="register with voucher")
+        """Registrar path, step 2: anyone (usually the recipient) submits the voucher.
+
+        If another account submitted this very voucher first (a copier, or the recipient while a helper also
+        did), the right is registered all the same: the result names that transaction and its sender
+        (``submitted_by``; ``own_tx_hash`` is ours, which reverted, or ``None`` if it was never sent).
+        """
+        registry = self.registry
+        call = registry.functions.registerWithVoucher(voucher.as_tuple(), voucher.signature)
+        try:
+            result, _ = self._sender.send(self.signer, call, action="register with voucher")
+        except TransactionError as error:
+            done = self._voucher_used(voucher, own_tx_hash=error.tx_hash)
+            if done is None:
+                raise
+            result = done
         return self._registration_result(voucher.request, voucher.to, result, self_declared=False)
+
+    def _voucher_used(self, voucher: Voucher, *, own_tx_hash: str | None) -> TransactionResult | None:
+        """The transaction that submitted ``voucher`` first, if one did: the right is ``voucher.to``'s under this
+        bundle, and a ``RightRegistered`` of it came from exactly our call."""
+        registry = self.registry
+        right = voucher.request.right_id
+        action = "register with voucher"
+        if int(self._read(registry.functions.nonces(voucher.to), action)) <= voucher.nonce:
+            return None
+        if not self._read(registry.functions.exists(right), action):
+            return None
+        if str(self._read(registry.functions.ownerOf(right), action)) != voucher.to:
+            return None
+        topic = str(registry.events.RightRegistered.topic)
+        logs = fetch_logs(
+            self._rpc,
+            address=self.registry_address,
+            topics=[topic, "0x" + right.to_bytes(32, "big").hex()],
+            from_block=self.deployment_block,
+            to_block=self._head(),
+        )
+        calldata = registry.encode_abi("registerWithVoucher", args=[voucher.as_tuple(), voucher.signature])
+        return self._done_by(logs, to=self.registry_address, calldata=calldata, own_tx_hash=own_tx_hash)
 
     def commit_claim(self, request: RegistrationRequest) -> ClaimTicket:
         """Open path, step 1: commits to a self-declared claim bound to the signer."""
@@ -485,13 +528,39 @@ class Ledger(
         )
         try:
             result, _ = self._sender.send(self.signer, self.registry.functions.commit(commitment), action="commit")
-            commit_block = result.block
-        except ContractRevertError as error:
-            # Someone copied our commit transaction: the commitment binds us, so it is ours all the same.
-            if error.error_name != "CommitmentPending":
+        except TransactionError:
+            # The salt is fresh, so a pending commitment can only be ours, sent by a copier first: the commitment
+            # binds us, so the claim goes on to its reveal.
+            committed = self._committed(commitment, request, salt)
+            if committed is None:
                 raise
-            commit_block = int(self._read(self.registry.functions.commitmentBlock(commitment), "commit"))
-        return ClaimTicket(request=request, salt=salt, commitment=commitment, commit_block=commit_block)
+            return committed
+        return ClaimTicket(
+            request=request,
+            salt=salt,
+            commitment=commitment,
+            commit_block=result.block,
+            commit_tx=result.tx_hash,
+            committed_by=self.signer.address,
+        )
+
+    def _committed(self, commitment: bytes, request: RegistrationRequest, salt: bytes) -> ClaimTicket | None:
+        """The ticket of ``commitment`` if it is pending (``None`` otherwise), naming the transaction that
+        committed it from its ``ClaimCommitted`` log."""
+        block = int(self._read(self.registry.functions.commitmentBlock(commitment), "commit"))
+        if block == 0:
+            return None
+        topics = [str(self.registry.events.ClaimCommitted.topic), _hex32(commitment)]
+        logs = fetch_logs(self._rpc, address=self.registry_address, topics=topics, from_block=block, to_block=block)
+        committer = to_checksum_address("0x" + logs[-1]["topics"][2][-40:]) if logs else None
+        return ClaimTicket(
+            request=request,
+            salt=salt,
+            commitment=commitment,
+            commit_block=block,
+            commit_tx=str(logs[-1]["transactionHash"]) if logs else None,
+            committed_by=committer,
+        )
 
     def reveal_claim(self, ticket: ClaimTicket) -> RegistrationResult:
         """Open path, step 2: reveals the claim and mints it to the signer.
@@ -522,6 +591,8 @@ class Ledger(
             gas_used=result.gas_used,
             metadata_uri=request.metadata_uri,
             self_declared=self_declared,
+            submitted_by=result.submitted_by,
+            own_tx_hash=result.own_tx_hash,
         )
 
     # ------------------------------------------------------------------ custody changes

@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from typing import Literal
 
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3.contract import Contract
 
@@ -19,6 +20,7 @@ from ._amounts import require_units
 from ._base import LedgerBase, is_zero_address
 from ._exceptions import InvalidInputError
 from ._ids import parse_token_id
+from ._logs import fetch_logs
 from ._models import (
     ZERO_ADDRESS,
     AssetKind,
@@ -34,6 +36,8 @@ __all__ = ["MarketMixin"]
 
 _ORDER_FILLED_TOPIC = keccak(text="OrderFilled(bytes32,address,address,uint256,uint256)")
 _DEFAULT_LIFETIME = dt.timedelta(days=1)
+#: How far back the fills of an order are looked up to explain a fill the node cannot (about a day at 12 s).
+_RECENT_BLOCKS = 7_200
 
 
 class MarketMixin(LedgerBase):
@@ -217,6 +221,7 @@ class MarketMixin(LedgerBase):
             self.signer,
             self.desk.functions.fill(order.as_tuple(), bytes.fromhex(signed.signature[2:]), units),
             action=action,
+            state_checks=lambda: self._fill_findings(order, units),
         )
         for log in receipt["logs"]:
             if bytes(log["topics"][0]) == _ORDER_FILLED_TOPIC:
@@ -232,6 +237,32 @@ class MarketMixin(LedgerBase):
             gas_used=result.gas_used,
             approval=approval,
         )
+
+    def _fill_findings(self, order: Order, units: int) -> list[str]:
+        """What the order's state shows after a fill of ``units`` reverted without a reason: filled (and by whom,
+        from the desk's recent ``OrderFilled`` logs), cancelled, expired."""
+        status = self.order_status(order)
+        findings: list[str] = []
+        if status.remaining == 0:
+            findings.append(f"the order is already filled ({status.filled} of {order.amount} units)")
+        elif status.remaining < units:
+            findings.append(f"only {status.remaining} of the {units} units asked remain")
+        if status.cancelled:
+            findings.append("the order is cancelled")
+        if status.expired:
+            findings.append(f"the order expired at {order.expiry} (unix time)")
+        head = self._head()
+        fills = fetch_logs(
+            self._rpc,
+            address=str(self.desk.address),
+            topics=["0x" + _ORDER_FILLED_TOPIC.hex(), status.order_hash],
+            from_block=max(0, head - _RECENT_BLOCKS),
+            to_block=head,
+        )
+        for log in fills[-3:]:
+            taker = to_checksum_address("0x" + str(log["topics"][3])[-40:])
+            findings.append(f"filled by {taker} in {log['transactionHash']} (block {int(log['blockNumber'], 16)})")
+        return findings
 
     def _approve_taker_side(self, order: Order, units: int, payment: int, action: str) -> TransactionResult | None:
         desk = str(self.desk.address)

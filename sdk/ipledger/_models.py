@@ -215,15 +215,23 @@ def _describe(error: Any) -> str:
 
 
 class TransactionResult(_Out):
-    """A mined, successful transaction."""
+    """A mined, successful transaction.
+
+    When another account's transaction did exactly what was asked first (a copier re-sent ours with a higher tip,
+    or the spender submitted the permit it was handed), ``tx_hash``, ``block`` and ``gas_used`` are that
+    transaction's, ``submitted_by`` names its sender and ``own_tx_hash`` our own transaction, which then reverted
+    or was never sent (``None``); both are ``None`` when our own transaction did it.
+    """
 
     tx_hash: str
     block: int
     gas_used: int
+    submitted_by: str | None = None
+    own_tx_hash: str | None = None
 
 
 class RegistrationResult(_Out):
-    """What a registration produced."""
+    """What a registration produced (``submitted_by`` and ``own_tx_hash`` as in :class:`TransactionResult`)."""
 
     token_id: int
     token_id_hex: str
@@ -234,6 +242,8 @@ class RegistrationResult(_Out):
     gas_used: int
     metadata_uri: str
     self_declared: bool
+    submitted_by: str | None = None
+    own_tx_hash: str | None = None
 
 
 class RightRecord(_Out):

@@ -139,7 +139,12 @@ class RevertDecoder:
                 self._errors[selector] = (entry["name"], names, types)
 
     def decode(
-        self, data: str | bytes | None, *, action: str | None = None, tx_hash: str | None = None
+        self,
+        data: str | bytes | None,
+        *,
+        action: str | None = None,
+        tx_hash: str | None = None,
+        block: int | None = None,
     ) -> ContractRevertError:
         """The exception for revert ``data`` (hex or bytes); unknown data gives ``error_name`` "unknown"."""
         raw = bytes.fromhex(data.removeprefix("0x")) if isinstance(data, str) else (data or b"")
@@ -147,12 +152,12 @@ class RevertDecoder:
         known = self._errors.get(raw[:4]) if len(raw) >= 4 else None
         if known is None:
             name = "unknown" if raw else "reverted without reason"
-            return ContractRevertError(name, data=hex_data, action=action, tx_hash=tx_hash)
+            return ContractRevertError(name, data=hex_data, action=action, tx_hash=tx_hash, block=block)
         name, names, types = known
         try:
             values = decode(types, raw[4:])
         except DecodingError:
-            return ContractRevertError(name, data=hex_data, action=action, tx_hash=tx_hash)
+            return ContractRevertError(name, data=hex_data, action=action, tx_hash=tx_hash, block=block)
         arguments = {
             arg: to_checksum_address(value) if kind == "address" else value
             for arg, kind, value in zip(names, types, values, strict=True)
@@ -160,7 +165,7 @@ class RevertDecoder:
         if name == "Panic":
             arguments["reason"] = _PANIC_REASONS.get(int(arguments["code"]), "panic")
         error_class = _SPECIFIC.get(name, ContractRevertError)
-        return error_class(name, arguments, data=hex_data, action=action, tx_hash=tx_hash)
+        return error_class(name, arguments, data=hex_data, action=action, tx_hash=tx_hash, block=block)
 
 
 @cache

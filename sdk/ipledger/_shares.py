@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from eth_account.messages import encode_typed_data
+from web3.contract import Contract
 
 from ._amounts import require_units
 from ._base import LedgerBase
 from ._cap_table import share_balances, shares_at
-from ._exceptions import InvalidInputError, NotFoundError, RegistryError
+from ._exceptions import InvalidInputError, NotFoundError, RegistryError, TransactionError
 from ._history import fetch_vault_logs
 from ._ids import parse_token_id
+from ._logs import fetch_logs
 from ._models import CapTable, FractionalizeResult, Holding, Permit, RightStatus, ShareTokenInfo, TransactionResult
 
 __all__ = ["SharesMixin"]
@@ -169,9 +171,14 @@ class SharesMixin(LedgerBase):
         )
 
     def submit_permit(self, permit: Permit) -> TransactionResult:
-        """Submits a signed permit (any account may; usually the spender)."""
+        """Submits a signed permit (any account may; usually the spender).
+
+        If another account submitted this very permit first (a copier, or the owner's custodian), the allowance is
+        set all the same: the result names that transaction and its sender (``submitted_by``; ``own_tx_hash`` is
+        ours, which reverted, or ``None`` if it was never sent).
+        """
         share = self._share_contract(permit.share_token)
-        call = share.functions.permit(
+        arguments = [
             permit.owner,
             permit.spender,
             permit.value,
@@ -179,8 +186,30 @@ class SharesMixin(LedgerBase):
             permit.v,
             bytes.fromhex(permit.r[2:]),
             bytes.fromhex(permit.s[2:]),
-        )
-        return self._send(call, "permit")
+        ]
+        try:
+            return self._send(share.functions.permit(*arguments), "permit")
+        except TransactionError as error:
+            done = self._permit_used(share, permit, share.encode_abi("permit", args=arguments), error.tx_hash)
+            if done is None:
+                raise
+            return done
+
+    def _permit_used(
+        self, share: Contract, permit: Permit, calldata: str, own_tx_hash: str | None
+    ) -> TransactionResult | None:
+        """The transaction that submitted ``permit`` first, if one did: its nonce is used and an ``Approval`` of
+        the owner to the spender came from exactly our call."""
+        if int(self._read(share.functions.nonces(permit.owner), "permit")) <= permit.nonce:
+            return None
+        topics = [
+            str(share.events.Approval.topic),
+            "0x" + bytes.fromhex(permit.owner[2:]).rjust(32, b"\0").hex(),
+            "0x" + bytes.fromhex(permit.spender[2:]).rjust(32, b"\0").hex(),
+        ]
+        start, head = self.deployment_block, self._head()
+        logs = fetch_logs(self._rpc, address=permit.share_token, topics=topics, from_block=start, to_block=head)
+        return self._done_by(logs, to=permit.share_token, calldata=calldata, own_tx_hash=own_tx_hash)
 
     def redeem(self, token_id: int | str) -> TransactionResult:
         """Burns every share of the right, which the signer must hold (:class:`IncompleteOwnershipError`

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 import requests
@@ -17,12 +18,18 @@ from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCErro
 from web3.types import TxParams
 
 from ._accounts import Signer
-from ._exceptions import NodeError, TransactionError
+from ._exceptions import NodeError, TransactionError, UnexplainedRevertError
 from ._models import TransactionResult
 from ._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
+from ._revert_reasons import find_revert
 from ._reverts import RevertDecoder
+from ._rpc import Rpc
 
-__all__ = ["TransactionSender", "revert_data"]
+__all__ = ["StateChecks", "TransactionSender", "revert_data"]
+
+#: Reads the contracts' state after a revert the node cannot explain and says what it shows, one finding each
+#: ("the order is already filled"); empty when nothing explains the revert.
+StateChecks = Callable[[], Sequence[str]]
 
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
@@ -40,7 +47,9 @@ class TransactionSender:
     """Sends contract calls signed by local keys and waits for their receipts.
 
     Each call is first estimated against the pending state: a call that would revert fails here with the
-    decoded custom error and no transaction is broadcast.
+    decoded custom error and no transaction is broadcast. A mined transaction that reverts anyway (another one ran
+    first in its block) raises the custom error found at its own position (see ``_revert_reasons``), or, where
+    the node can tell nothing, :class:`UnexplainedRevertError` with the caller's ``state_checks``.
 
     Faults handled, none of which can make a call take effect twice (one nonce carries every copy of it):
 
@@ -66,6 +75,7 @@ class TransactionSender:
         poll_interval: float = 0.05,
     ) -> None:
         self._w3 = w3
+        self._rpc = Rpc(w3, endpoint)
         self._decoder = decoder
         self._endpoint = endpoint
         self._receipt_timeout = receipt_timeout
@@ -75,9 +85,15 @@ class TransactionSender:
         self._poll_interval = poll_interval
 
     def send(
-        self, signer: Signer, call: ContractFunction | ContractConstructor, *, action: str
+        self,
+        signer: Signer,
+        call: ContractFunction | ContractConstructor,
+        *,
+        action: str,
+        state_checks: StateChecks | None = None,
     ) -> tuple[TransactionResult, Any]:
-        """Sends ``call`` from ``signer``; returns the result and the raw receipt."""
+        """Sends ``call`` from ``signer``; returns the result and the raw receipt. ``state_checks`` explain a mined
+        revert the node cannot."""
         try:
             receipt = self._send_once_effective(signer, call, action)
         except NodeError:
@@ -88,7 +104,7 @@ class TransactionSender:
             raise NodeError(f"{action}: the node refused the transaction: {exc}", endpoint=self._endpoint) from None
         hex_hash = _hex(receipt["transactionHash"])
         if receipt["status"] != 1:
-            raise self._failure(call, signer, receipt, action, hex_hash)
+            raise self._failure(call, receipt, action, hex_hash, state_checks)
         result = TransactionResult(tx_hash=hex_hash, block=receipt["blockNumber"], gas_used=receipt["gasUsed"])
         return result, receipt
 
@@ -206,16 +222,28 @@ class TransactionSender:
         return True
 
     def _failure(
-        self, call: ContractFunction | ContractConstructor, signer: Signer, receipt: Any, action: str, tx_hash: str
+        self,
+        call: ContractFunction | ContractConstructor,
+        receipt: Any,
+        action: str,
+        tx_hash: str,
+        state_checks: StateChecks | None,
     ) -> Exception:
-        """Replays a failed transaction at its block to recover the revert reason."""
+        """The exception of a mined transaction that failed: its revert found at its own position in its block."""
+        block = int(receipt["blockNumber"])
         if isinstance(call, ContractConstructor):
-            return TransactionError(f"{action}: deployment failed", tx_hash=tx_hash)
-        try:
-            call.call({"from": signer.address}, block_identifier=receipt["blockNumber"] - 1)
-        except ContractLogicError as exc:
-            return self._decoder.decode(revert_data(exc), action=action, tx_hash=tx_hash)
-        return TransactionError(f"{action}: transaction failed (out of gas or state changed)", tx_hash=tx_hash)
+            return TransactionError(f"{action}: deployment failed in block {block}", tx_hash=tx_hash, block=block)
+        lookup = find_revert(self._rpc, tx_hash, receipt)
+        if lookup.data is not None:
+            return self._decoder.decode(lookup.data, action=action, tx_hash=tx_hash, block=block)
+        if lookup.failure is not None:
+            return TransactionError(
+                f"{action}: failed in block {block}: {lookup.failure} (gas used {receipt['gasUsed']:,})",
+                tx_hash=tx_hash,
+                block=block,
+            )
+        checks = tuple(state_checks()) if state_checks is not None else ()
+        return UnexplainedRevertError(action, tx_hash=tx_hash, block=block, checks=checks, tried=lookup.tried)
 
 
 def revert_data(exc: ContractLogicError) -> str | None:

@@ -221,3 +221,28 @@ def flaky_proxy(upstream: str, faults: dict[str, list[str]], **options: float) -
     proxy = FlakyProxy(upstream, faults, **options)
     with serve(proxy) as url:
         yield url, proxy
+
+
+class HidingProxy(LimitingProxy):
+    """Forwards to ``upstream`` but answers "method not found" to ``hidden`` methods: a node without tracing or
+    simulation, as most providers are."""
+
+    def __init__(self, upstream: str, hidden: set[str]) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.hidden = hidden
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        method = str(request.get("method"))
+        if method in self.hidden:
+            self.methods[method] += 1
+            message = f"the method {method} does not exist/is not available"
+            return {"jsonrpc": "2.0", "id": request.get("id"), "error": {"code": -32601, "message": message}}
+        return super().handle(request)
+
+
+@contextmanager
+def hiding_proxy(upstream: str, hidden: set[str]) -> Iterator[tuple[str, HidingProxy]]:
+    """Runs a :class:`HidingProxy` on a free loopback port; yields its URL and the proxy."""
+    proxy = HidingProxy(upstream, hidden)
+    with serve(proxy) as url:
+        yield url, proxy
