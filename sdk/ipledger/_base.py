@@ -380,8 +380,9 @@ class LedgerBase:
         self, logs: Sequence[dict[str, Any]], *, to: str, calldata: str, own_tx_hash: str | None
     ) -> TransactionResult | None:
         """The newest successful transaction among those that emitted ``logs`` which sent exactly ``calldata`` to
-        ``to``: the very call we made, submitted by another account first (a copier, or whoever we handed a
-        signature). ``None`` when none did."""
+        ``to`` from another account than the signer: the very call we made, submitted first by a copier or by
+        whoever we handed a signature. ``None`` when none did (our own earlier submission is a replay, which the
+        contract's refusal reports)."""
         seen: set[str] = set()
         for log in reversed(logs):
             tx_hash = str(log["transactionHash"])
@@ -391,6 +392,8 @@ class LedgerBase:
             transaction = self._rpc.call("eth_getTransactionByHash", [tx_hash])
             sent = str(transaction.get("input", transaction.get("data", "")))
             if str(transaction.get("to") or "").lower() != to.lower() or sent.lower() != calldata.lower():
+                continue
+            if str(transaction["from"]).lower() == self.signer.address.lower():
                 continue
             receipt = self._rpc.call("eth_getTransactionReceipt", [tx_hash])
             if int(receipt["status"], 16) != 1:
