@@ -7,11 +7,12 @@ Two ways to run it:
     the address. The constructor gives the deployer the admin, registrar and guardian roles; nothing else is
     granted.
 
-``python scripts/deploy.py --rpc-url URL [--from devN|env:NAME|KEYSTORE]``
+``python scripts/deploy.py --rpc-url URL [--from devN|env:NAME|KEYSTORE] [--chain-id ID]``
     Deploys the artifact shipped with the ipledger SDK through web3 alone (Brownie is never imported) and
     prints only the address on stdout; errors go to stderr as one line, with exit status 1.
     ``--from`` defaults to ``$IPLEDGER_PRIVATE_KEY``, else ``dev0`` on a local chain (id 31337). A keystore's
-    password comes from ``$IPLEDGER_KEYSTORE_PASSWORD`` or a hidden prompt.
+    password comes from ``$IPLEDGER_KEYSTORE_PASSWORD`` or a hidden prompt. With ``--chain-id`` a node reporting
+    another chain id is refused before anything is signed or sent.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="devN (local chain only), env:NAME (hex key in $NAME) or a keystore file; "
         "default: $IPLEDGER_PRIVATE_KEY, else dev0 on a local chain",
     )
+    parser.add_argument(
+        "--chain-id",
+        type=int,
+        metavar="ID",
+        help="chain id the node must report (refused before anything is signed or sent otherwise)",
+    )
     return parser.parse_args(argv)
 
 
@@ -58,7 +65,14 @@ def cli(argv: Sequence[str] | None = None) -> int:
     from ipledger import IPLedgerError, Ledger
 
     try:
-        address = Ledger.connect(args.rpc_url, account=args.account, password_prompt=_prompt).deploy()
+        ledger = Ledger.connect(
+            args.rpc_url,
+            account=args.account,
+            password_prompt=_prompt,
+            chain_id=args.chain_id,
+            chain_id_source=None if args.chain_id is None else "--chain-id",
+        )
+        address = ledger.deploy()
     except IPLedgerError as exc:
         print(f"deploy.py: error: {exc}", file=sys.stderr)
         return 1

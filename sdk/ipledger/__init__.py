@@ -10,10 +10,17 @@ from ._bulk import InvalidBulkFileError
 from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
 from ._bulk_models import BulkMode, BulkReport, BulkRowResult, BulkStatus
 from ._compliance import parse_country
-from ._deployment import read_local_deployment, save_local_deployment
+from ._deployment import (
+    deployment_record_file,
+    read_deployment_records,
+    read_local_deployment,
+    save_deployment_record,
+    save_local_deployment,
+)
 from ._disputes import DisputeRaised
 from ._exceptions import (
     AccountError,
+    ChainMismatchError,
     CheckpointError,
     ComplianceError,
     ContractRevertError,
@@ -144,6 +151,7 @@ __all__ = [
     "AuditReport",
     "CapTable",
     "Check",
+    "ChainMismatchError",
     "CheckpointError",
     "ClaimTicket",
     "ClaimType",
@@ -232,6 +240,7 @@ __all__ = [
     "bundle_hash",
     "canonical_json",
     "claim_type_hash",
+    "deployment_record_file",
     "dev_account",
     "evidence_hash",
     "field_hash",
@@ -248,9 +257,11 @@ __all__ = [
     "parse_metadata",
     "parse_token_id",
     "parse_units",
+    "read_deployment_records",
     "read_local_deployment",
     "render_report",
     "right_id",
+    "save_deployment_record",
     "save_local_deployment",
     "sign_report",
     "start_local_node",

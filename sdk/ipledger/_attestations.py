@@ -169,7 +169,7 @@ class AttestationsMixin(LedgerBase):
             domain_data={
                 "name": "IPLedger Attestations",
                 "version": "1",
-                "chainId": self.chain_id,
+                "chainId": self._check_chain("sign attestation"),
                 "verifyingContract": str(contract.address),
             },
             message_types=ATTESTATION_TYPES,

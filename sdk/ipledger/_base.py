@@ -20,36 +20,72 @@ from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
 
 from ._accounts import Signer, is_valid_address, resolve_address
 from ._artifacts import load_artifact
-from ._exceptions import ContractRevertError, InvalidInputError, NodeError, RegistryError
+from ._exceptions import ChainMismatchError, ContractRevertError, InvalidInputError, NodeError, RegistryError
 from ._logs import fetch_logs
 from ._models import ZERO_ADDRESS, Deployment, TransactionResult
 from ._reverts import RevertDecoder, encode_error
 from ._rpc import Rpc
 from ._transactions import StateChecks, TransactionSender, revert_data
 
-__all__ = ["MAX_UINT256", "REGISTRY_CONTRACT", "LedgerBase", "is_zero_address"]
+__all__ = [
+    "CHAIN_ID_AT_CONNECT",
+    "MAX_UINT256",
+    "REGISTRY_CONTRACT",
+    "LedgerBase",
+    "is_zero_address",
+    "require_chain_id",
+]
 
 REGISTRY_CONTRACT = "IPRegistry"
 MAX_UINT256 = 2**256 - 1
+#: The source of a ledger's chain id when nobody named one: the node's answer at connect.
+CHAIN_ID_AT_CONNECT = "reported by the node at connect; no chain id was given"
+#: EIP-2294 bounds chain ids below 2**64 / 2 - 36 so that EIP-155's ``v`` fits 64 bits.
+_MAX_CHAIN_ID = 2**63 - 37
 _ERC721_INTERFACE = bytes.fromhex("80ac58cd")
 
 
 class LedgerBase:
     """One chain, the ipledger contracts attached on it, and one signing account."""
 
-    def __init__(self, w3: Web3, *, rpc_url: str, signer: Signer | None, registry: str | None) -> None:
+    def __init__(
+        self,
+        w3: Web3,
+        *,
+        rpc_url: str,
+        signer: Signer | None,
+        registry: str | None,
+        chain_id: int | None = None,
+        chain_id_source: str | None = None,
+    ) -> None:
+        """``chain_id`` is the chain expected (``chain_id_source`` says who expects it, for error messages): a node
+        reporting another one is refused here, before anything else is asked. Without it, the chain the node
+        reports now is the one expected from then on."""
         self.w3 = w3
         self.rpc_url = rpc_url
         self._signer = signer
         self._rpc = Rpc(w3, rpc_url)
+        expected = None if chain_id is None else require_chain_id(chain_id)
+        reported = self._reported_chain_id()
+        if expected is None:
+            self._chain_id, self._chain_id_source = reported, CHAIN_ID_AT_CONNECT
+        else:
+            self._chain_id = expected
+            self._chain_id_source = chain_id_source or f"chain_id={chain_id} given to Ledger.connect"
+            if reported != self._chain_id:
+                raise ChainMismatchError(
+                    expected=self._chain_id,
+                    reported=reported,
+                    endpoint=rpc_url,
+                    source=self._chain_id_source,
+                    registry=to_checksum_address(registry) if registry and is_valid_address(registry) else None,
+                )
         artifact = load_artifact(REGISTRY_CONTRACT)
         self._artifact = artifact
         self._decoder = RevertDecoder.for_shipped_contracts()
-        self._sender = TransactionSender(w3, self._decoder, endpoint=rpc_url)
-        try:
-            self.chain_id = int(w3.eth.chain_id)
-        except Exception as exc:  # noqa: BLE001 - any failure here means the endpoint is unusable
-            raise NodeError(f"cannot read the chain id: {type(exc).__name__}", endpoint=rpc_url) from None
+        self._sender = TransactionSender(
+            w3, self._decoder, endpoint=rpc_url, chain_id=self._chain_id, check_chain=self._check_chain
+        )
         self._registry: Contract | None = None
         self._compliance: Contract | None = None
         self._vault: Contract | None = None
@@ -63,6 +99,47 @@ class LedgerBase:
         self._deployment_transactions: dict[str, TransactionResult] = {}
         if registry is not None:
             self._attach(registry)
+
+    # ------------------------------------------------------------------ the chain
+
+    @property
+    def chain_id(self) -> int:
+        """The chain this ledger signs for and sends to: given to :meth:`~ipledger.Ledger.connect`, taken from a
+        deployment record, or else the one the node reported at connect. It never changes; every signature and
+        transaction uses it, after the node was asked again that it still reports it."""
+        return self._chain_id
+
+    @property
+    def chain_id_source(self) -> str:
+        """Where :attr:`chain_id` came from, as error messages name it."""
+        return self._chain_id_source
+
+    def _reported_chain_id(self) -> int:
+        """The chain id the node reports now: asked anew, never from the provider's cache."""
+        try:
+            answer = self._rpc.call("eth_chainId", [], fresh=True)
+            return int(answer, 16) if isinstance(answer, str) else int(answer)
+        except NodeError as exc:
+            error = NodeError(f"cannot read the chain id: {exc}")
+            error.endpoint = self.rpc_url
+            raise error from None
+        except (TypeError, ValueError) as exc:
+            raise NodeError(f"cannot read the chain id: {type(exc).__name__}", endpoint=self.rpc_url) from None
+
+    def _check_chain(self, action: str) -> int:
+        """Refuses (:class:`ChainMismatchError`) unless the node still reports the expected chain; called right
+        before anything is signed or sent. Returns the expected chain id, the one to sign with."""
+        reported = self._reported_chain_id()
+        if reported != self._chain_id:
+            raise ChainMismatchError(
+                expected=self._chain_id,
+                reported=reported,
+                endpoint=self.rpc_url,
+                source=self._chain_id_source,
+                registry=None if self._registry is None else str(self._registry.address),
+                action=action,
+            )
+        return self._chain_id
 
     # ------------------------------------------------------------------ attaching contracts
 
@@ -460,6 +537,13 @@ class LedgerBase:
         if self._read(registry.functions.isApprovedForAll(owner, spender), f"{action}: read approval"):
             return None
         return self._send(registry.functions.approve(spender, token), f"{action}: approve")
+
+
+def require_chain_id(value: object) -> int:
+    """``value`` as a chain id (a positive integer within EIP-2294's bound), or :class:`InvalidInputError`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _MAX_CHAIN_ID:
+        raise InvalidInputError(f"chain id {value!r} is not a positive integer below 2**63 - 36")
+    return value
 
 
 def is_zero_address(address: str) -> bool:

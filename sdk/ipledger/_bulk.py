@@ -111,7 +111,9 @@ class BulkMixin(LedgerBase):
         rows, invalid = self._prepare_rows(parsed, workers)
         total = len(parsed)
         report_rows: dict[int, BulkRowResult] = {row.row: row for row in invalid}
-        sender = PipelinedSender(self._rpc, self._decoder, signer, chain_id=self.chain_id, window=window)
+        sender = PipelinedSender(
+            self._rpc, self._decoder, signer, chain_id=self.chain_id, check_chain=self._check_chain, window=window
+        )
 
         def finish(transactions: int, gas: int, waited: int) -> BulkReport:
             for row in rows:
@@ -137,6 +139,7 @@ class BulkMixin(LedgerBase):
                 f"{len(invalid)} of {total} rows are invalid, nothing was sent: {first}{more}", report
             )
         self._require_registrar(signer.address)
+        self._check_chain("register in bulk")
         done = len(invalid)
         if on_progress is not None:
             on_progress(done, total)

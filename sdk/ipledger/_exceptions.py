@@ -9,7 +9,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     │   └── CheckpointError                   trusted block hashes that are not all on one chain
     ├── AccountError                          unknown account name, bad keystore or password
     ├── NodeError (ConnectionError)           the RPC endpoint failed or answered nonsense
-    │   └── NodeNotRunningError               no local node is running
+    │   ├── NodeNotRunningError               no local node is running
+    │   └── ChainMismatchError                the node reports another chain id than the one expected
     ├── RegistryError                         the address holds no (or another) registry, vault or desk
     ├── NotFoundError (LookupError)           a token, share token or record that does not exist
     └── TransactionError                      a transaction that did not do its job
@@ -47,6 +48,7 @@ from typing import Any
 
 __all__ = [
     "AccountError",
+    "ChainMismatchError",
     "CheckpointError",
     "ContractRevertError",
     "DocumentError",
@@ -133,6 +135,37 @@ class NodeError(IPLedgerError, ConnectionError):
 
 class NodeNotRunningError(NodeError):
     """No local node is running where one was expected."""
+
+
+class ChainMismatchError(NodeError):
+    """The node reports chain ``reported``, not the ``expected`` one: nothing is signed or sent through it.
+
+    ``source`` says where the expectation came from (the caller's ``chain_id``, ``--chain-id``, a deployment record,
+    or the node's own answer at connect when nothing else was given); ``registry`` is the registry concerned, if
+    one is attached; ``action`` what was refused (``None`` at connect)."""
+
+    def __init__(
+        self,
+        *,
+        expected: int,
+        reported: int,
+        endpoint: str,
+        source: str,
+        registry: str | None = None,
+        action: str | None = None,
+    ) -> None:
+        self.expected = expected
+        self.reported = reported
+        self.source = source
+        self.registry = registry
+        self.action = action
+        wanted = f"the registry {registry} is on chain {expected}" if registry else f"chain {expected} is expected"
+        prefix = f"{action}: " if action else ""
+        super().__init__(
+            f"{prefix}the node at {endpoint} reports chain {reported}, but {wanted} ({source}); nothing was signed "
+            "or sent"
+        )
+        self.endpoint = endpoint
 
 
 class RegistryError(IPLedgerError):

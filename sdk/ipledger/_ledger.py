@@ -201,6 +201,8 @@ class Ledger(
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         stuck_after: float = 30.0,
+        chain_id: int | None = None,
+        chain_id_source: str | None = None,
     ) -> Ledger:
         """Connects to any EVM chain.
 
@@ -209,11 +211,17 @@ class Ledger(
         features; ``stablecoin`` the default payment token of orders. ``retry`` is the policy for requests that
         fail in transit (see ``_retry``; default: 5 attempts, 0.1 s doubling up to 2 s); a transaction still
         pending after ``stuck_after`` seconds is replaced with higher fees.
+
+        ``chain_id`` is the chain the registry is on (``Deployment.chain_id`` of its deployment): a node reporting
+        another one is refused with :class:`~ipledger.ChainMismatchError` before anything else is asked, and again
+        before any later signature or transaction. ``chain_id_source`` names where the value came from in that
+        error (default: this argument). Without ``chain_id``, the chain the node reports at connect is pinned.
         """
         if not rpc_url.startswith(("http://", "https://")):
             raise InvalidInputError(f"RPC URL {rpc_url!r} must start with http:// or https://")
         # web3's validation middleware asks for the chain id before every eth_call and transaction: two of every
-        # three requests of a contract read. The chain id of an endpoint does not change, so only it is cached.
+        # three requests of a contract read. Only it is cached; the ledger's own checks of the chain (at connect,
+        # before each signature and transaction) bypass the cache and compare with the expected chain id.
         provider = RetryingHTTPProvider(
             rpc_url,
             policy=retry,
@@ -222,25 +230,42 @@ class Ledger(
             cacheable_requests={RPCEndpoint("eth_chainId")},
         )
         w3 = Web3(provider)
-        ledger = cls(w3, rpc_url=rpc_url, signer=None, registry=None)
+        ledger = cls(
+            w3, rpc_url=rpc_url, signer=None, registry=registry, chain_id=chain_id, chain_id_source=chain_id_source
+        )
         ledger._sender.stuck_after = stuck_after
         if isinstance(account, Signer):
             ledger._signer = account
         elif account is not None or ledger.chain_id == LOCAL_CHAIN_ID or os.environ.get("IPLEDGER_PRIVATE_KEY"):
             ledger._signer = resolve_signer(account, chain_id=ledger.chain_id, password_prompt=password_prompt)
-        if registry is not None:
-            ledger._attach(registry)
         ledger.attach(vault=vault, desk=desk, stablecoin=stablecoin)
         return ledger
 
     @classmethod
-    def local(cls, *, home: Path | None = None, account: str | Signer | None = None) -> Ledger:
+    def local(
+        cls,
+        *,
+        home: Path | None = None,
+        account: str | Signer | None = None,
+        chain_id: int | None = None,
+        chain_id_source: str | None = None,
+    ) -> Ledger:
         """The embedded local chain: starts (or attaches to) the anvil node in ``$IPLEDGER_HOME`` and deploys
-        the contracts from ``dev0`` the first time (and the share contracts beside an older registry)."""
+        the contracts from ``dev0`` the first time (and the share contracts beside an older registry).
+
+        The chain expected is ``chain_id`` if given, else the local deployment record's (``local/deployment.json``),
+        else the local chain's (31337): a node reporting another one is refused
+        (:class:`~ipledger.ChainMismatchError`)."""
         base = home or ipledger_home()
         info, _ = start_local_node(base)
-        ledger = cls.connect(info.rpc_url, account=account)
         recorded = read_local_deployment(base)
+        if chain_id is not None:
+            expected, source = chain_id, chain_id_source or f"chain_id={chain_id} given to Ledger.local"
+        elif recorded is not None:
+            expected, source = recorded.chain_id, f"local deployment record {local_deployment_file(base)}"
+        else:
+            expected, source = LOCAL_CHAIN_ID, "the local network's chain"
+        ledger = cls.connect(info.rpc_url, account=account, chain_id=expected, chain_id_source=source)
         deployer = resolve_signer("dev0", chain_id=ledger.chain_id)
         if recorded is not None and ledger._code_matches(recorded.registry):
             ledger._attach(recorded.registry)
@@ -278,7 +303,14 @@ class Ledger(
 
     def use(self, account: str | Signer) -> Ledger:
         """The same ledger (same contracts), signing as ``account``."""
-        clone = Ledger(self.w3, rpc_url=self.rpc_url, signer=None, registry=None)
+        clone = Ledger(
+            self.w3,
+            rpc_url=self.rpc_url,
+            signer=None,
+            registry=None,
+            chain_id=self.chain_id,
+            chain_id_source=self.chain_id_source,
+        )
         clone._copy_contracts(self)
         clone._sender.stuck_after = self._sender.stuck_after
         clone._signer = account if isinstance(account, Signer) else resolve_signer(account, chain_id=self.chain_id)
@@ -469,7 +501,7 @@ class Ledger(
             domain_data={
                 "name": "IPLedger Registry",
                 "version": "1",
-                "chainId": self.chain_id,
+                "chainId": self._check_chain("sign voucher"),
                 "verifyingContract": self.registry_address,
             },
             message_types=VOUCHER_TYPES,

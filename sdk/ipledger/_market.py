@@ -120,7 +120,8 @@ class MarketMixin(LedgerBase):
             nonce=self.fresh_nonce() if nonce is None else nonce,
             taker=ZERO_ADDRESS if taker is None else self.address_of(taker),
         )
-        signed = sign_order(order, self.signer.account, chain_id=self.chain_id, desk=str(desk.address), token_id=token)
+        chain_id = self._check_chain("sign order")
+        signed = sign_order(order, self.signer.account, chain_id=chain_id, desk=str(desk.address), token_id=token)
         if approve:
             self.approve_order(signed)
         return signed

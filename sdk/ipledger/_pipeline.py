@@ -13,6 +13,10 @@ the registry refuses it either way). A send the node answers "already known" is 
 stops the run after its window; its nonce is used for an empty transfer so that the window's later transactions are
 not stuck behind a gap, and the calls not sent are reported so (a rerun sends them).
 
+Every transaction carries the expected ``chain_id``; before each window is signed, ``check_chain`` asks the node
+again that it still reports it. A node that changed its answer stops the run there: the window and the rest are
+reported not sent (:class:`~ipledger.ChainMismatchError`), nothing of them signed.
+
 Signing uses eth-account, which signs with ``coincurve`` when it is installed (the ``fast`` extra): about 20 times
 faster than the pure-Python fallback.
 """
@@ -29,7 +33,7 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 
 from ._accounts import Signer
-from ._exceptions import ContractRevertError, IPLedgerError, NodeError, TransactionError
+from ._exceptions import ChainMismatchError, ContractRevertError, IPLedgerError, NodeError, TransactionError
 from ._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ._reverts import RevertDecoder
 from ._rpc import Rpc, RpcResponseError
@@ -87,6 +91,7 @@ class PipelinedSender:
         signer: Signer,
         *,
         chain_id: int,
+        check_chain: Callable[[str], object],
         window: int = 64,
         receipt_timeout: float = 120.0,
         poll_interval: float = 0.02,
@@ -98,6 +103,7 @@ class PipelinedSender:
         self._signer = signer
         self._address = to_checksum_address(signer.address)
         self._chain_id = chain_id
+        self._check_chain = check_chain
         self._window = window
         self._receipt_timeout = receipt_timeout
         self._poll_interval = poll_interval
@@ -182,6 +188,10 @@ class PipelinedSender:
             [("eth_estimateGas", [{"from": self._address, "to": call.to, "data": call.data}]) for call in window]
         )
         base_fee, priority = self._fees()
+        try:
+            self._check_chain(window[0].action)
+        except ChainMismatchError as mismatch:
+            return [], [CallOutcome(call, error=mismatch) for call in window], mismatch, []
         signed: list[tuple[PlannedCall, int, str]] = []
         outcomes: list[CallOutcome] = []
         for call, estimate in zip(window, estimates, strict=True):
@@ -221,6 +231,7 @@ class PipelinedSender:
     def _fill_gaps(self, nonces: Sequence[int], base_fee: int, priority: int) -> None:
         """Uses each refused nonce for an empty transfer to ourselves, so the window's later transactions, which the
         node already holds, are not stuck behind a gap. A nonce someone else used meanwhile leaves no gap."""
+        self._check_chain("fill a nonce gap")
         for nonce in nonces:
             raw = self._sign(nonce, self._address, "0x", 21_000, base_fee, priority)
             try:

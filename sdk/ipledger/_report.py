@@ -336,7 +336,8 @@ def build_report(
     return AuditReport(
         scope=scope,
         subject=subject,
-        chain_id=ledger.chain_id,
+        # The report names its chain: the node read from must still report it (a report may then be signed).
+        chain_id=ledger._check_chain("build report"),
         registry=ledger.registry_address,
         vault=vault,
         as_at=None if at is None else (at.date() if isinstance(at, dt.datetime) else at),

@@ -100,10 +100,19 @@ class RetryingHTTPProvider(HTTPProvider):
         self.policy = policy or RetryPolicy()
 
     def make_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        return self._request(method, params, cached=True)
+
+    def fresh_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        """Like :meth:`make_request`, but always answered by the node: never from web3's request cache (which
+        keeps ``eth_chainId`` when the ledger asks it to)."""
+        return self._request(method, params, cached=False)
+
+    def _request(self, method: RPCEndpoint, params: Any, *, cached: bool) -> RPCResponse:
         retry = method in READ_METHODS or method == SEND_RAW
+        send = partial(super().make_request if cached else self._uncached, method, params)
 
         def attempt(number: int) -> RPCResponse:
-            response = self._once(lambda: super(RetryingHTTPProvider, self).make_request(method, params))
+            response = self._once(send)
             if not isinstance(response, dict) or ("result" not in response and "error" not in response):
                 raise _TransientError("malformed answer (not a JSON-RPC response)")
             if method == SEND_RAW and number > 0:
@@ -168,6 +177,11 @@ class RetryingHTTPProvider(HTTPProvider):
 
     def _plain_request(self, method: RPCEndpoint, params: Any) -> RPCResponse:
         return super().make_request(method, params)
+
+    def _uncached(self, method: RPCEndpoint, params: Any) -> RPCResponse:
+        """One request to the node, past the request cache (HTTPProvider.make_request without its cache)."""
+        raw = self._make_request(method, self.encode_rpc_request(method, params))
+        return self.decode_rpc_response(raw)
 
     def _resent(self, raws: Sequence[str | None], answers: list[RPCResponse]) -> list[RPCResponse]:
         """Answers to resent transactions: "already known" / "nonce too low" for a transaction the node holds by

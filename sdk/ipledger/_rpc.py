@@ -35,10 +35,12 @@ class Rpc:
         self._provider = w3.provider
         self.endpoint = endpoint
 
-    def call(self, method: str, params: Sequence[Any]) -> Any:
-        """The result of one request."""
+    def call(self, method: str, params: Sequence[Any], *, fresh: bool = False) -> Any:
+        """The result of one request; with ``fresh``, the node's own answer even for a request the provider caches
+        (``eth_chainId``)."""
+        make_request = getattr(self._provider, "fresh_request", None) if fresh else None
         try:
-            response = self._provider.make_request(RPCEndpoint(method), list(params))
+            response = (make_request or self._provider.make_request)(RPCEndpoint(method), list(params))
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:

@@ -143,7 +143,7 @@ class SharesMixin(LedgerBase):
             domain_data={
                 "name": str(self._read(share.functions.name(), "read share name")),
                 "version": "1",
-                "chainId": self.chain_id,
+                "chainId": self._check_chain("sign permit"),
                 "verifyingContract": address,
             },
             message_types=_PERMIT_TYPES,

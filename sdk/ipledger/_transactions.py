@@ -51,6 +51,9 @@ class TransactionSender:
     first in its block) raises the custom error found at its own position (see ``_revert_reasons``), or, where
     the node can tell nothing, :class:`UnexplainedRevertError` with the caller's ``state_checks``.
 
+    Every transaction carries the ledger's expected ``chain_id``, and ``check_chain`` (which refuses a node that
+    reports another chain) runs right before each signature: a node that changed its answer gets nothing signed.
+
     Faults handled, none of which can make a call take effect twice (one nonce carries every copy of it):
 
     - a nonce another sender took first (another process with the same key): the node answers "nonce too low",
@@ -68,6 +71,8 @@ class TransactionSender:
         decoder: RevertDecoder,
         *,
         endpoint: str,
+        chain_id: int,
+        check_chain: Callable[[str], object],
         receipt_timeout: float = 120.0,
         stuck_after: float = 30.0,
         max_bumps: int = 3,
@@ -78,6 +83,8 @@ class TransactionSender:
         self._rpc = Rpc(w3, endpoint)
         self._decoder = decoder
         self._endpoint = endpoint
+        self._chain_id = chain_id
+        self._check_chain = check_chain
         self._receipt_timeout = receipt_timeout
         self.stuck_after = stuck_after
         self.max_bumps = max_bumps
@@ -118,7 +125,7 @@ class TransactionSender:
             params["gas"] = gas * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR
             transaction = cast(dict[str, Any], call.build_transaction(cast(TxParams, params)))
             try:
-                raw, tx_hash = self._broadcast(signer, transaction)
+                raw, tx_hash = self._broadcast(signer, transaction, action)
                 return self._wait(signer, transaction, {tx_hash: raw}, action)
             except _NonceTakenError:
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
@@ -127,9 +134,9 @@ class TransactionSender:
             endpoint=self._endpoint,
         )
 
-    def _broadcast(self, signer: Signer, transaction: dict[str, Any]) -> tuple[bytes, str]:
+    def _broadcast(self, signer: Signer, transaction: dict[str, Any], action: str) -> tuple[bytes, str]:
         """Signs and sends ``transaction``; raises :class:`_NonceTakenError` if another transaction holds its nonce."""
-        raw = bytes(signer.account.sign_transaction(transaction).raw_transaction)
+        raw = self._sign(signer, transaction, action)
         tx_hash = _hex(keccak(raw))
         try:
             self._w3.eth.send_raw_transaction(raw)
@@ -139,6 +146,13 @@ class TransactionSender:
             if not self._known(tx_hash):
                 raise _NonceTakenError() from None
         return raw, tx_hash
+
+    def _sign(self, signer: Signer, transaction: dict[str, Any], action: str) -> bytes:
+        """``transaction`` signed for the expected chain, once the node was asked again that it still serves it."""
+        if int(transaction["chainId"]) != self._chain_id:
+            raise TransactionError(f"{action}: built for chain {transaction['chainId']}, not chain {self._chain_id}")
+        self._check_chain(action)
+        return bytes(signer.account.sign_transaction(transaction).raw_transaction)
 
     def _known(self, tx_hash: str) -> bool:
         try:
@@ -160,7 +174,7 @@ class TransactionSender:
         return {
             "from": signer.address,
             "nonce": eth.get_transaction_count(to_checksum_address(signer.address), "pending"),
-            "chainId": eth.chain_id,
+            "chainId": self._chain_id,
             "maxPriorityFeePerGas": priority,
             "maxFeePerGas": 2 * base_fee + priority,
         }
@@ -194,7 +208,7 @@ class TransactionSender:
                     bumps += 1
                     bump_at = now + self.stuck_after
                     transaction = self._bumped(transaction)
-                    raw = bytes(signer.account.sign_transaction(transaction).raw_transaction)
+                    raw = self._sign(signer, transaction, action)
                     if self._resend(raw):
                         sent[_hex(keccak(raw))] = raw
             if now > deadline:

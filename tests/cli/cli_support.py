@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from ipledger import NodeInfo
 from typer.testing import Result
@@ -71,3 +74,17 @@ def assert_one_line_error(result: Result, *fragments: str, code: int = 1) -> str
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     return lines[0]
+
+
+def rpc_proxy_module() -> ModuleType:
+    """tests/sdk/rpc_proxy.py (the JSON-RPC proxies in front of anvil), loaded by path: tests/sdk is not on
+    sys.path here, and its conftest must not be imported twice."""
+    name = "cli_rpc_proxy_shared"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "sdk" / "rpc_proxy.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

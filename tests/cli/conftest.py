@@ -24,6 +24,7 @@ _ENV = (
     "IPLEDGER_PRIVATE_KEY",
     "IPLEDGER_KEYSTORE_PASSWORD",
     "IPLEDGER_DEBUG",
+    "IPLEDGER_CHAIN_ID",
 )
 
 
@@ -56,10 +57,12 @@ def chain_rpc_url(chain: Chain) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Variables a developer may have set must not change what the commands do."""
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Variables a developer may have set must not change what the commands do, and nothing a command records
+    (deployments, orders, indexes) lands in the developer's $IPLEDGER_HOME: each test has its own."""
     for name in _ENV:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("IPLEDGER_HOME", str(tmp_path / "ipledger-home"))
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from cli_support import Chain, assert_one_line_error
+from cli_support import Chain, assert_one_line_error, rpc_proxy_module
 from ipledger import IPMetadata, Ledger, dev_account, start_node, stop_node
 from ipledger.cli import app
 from ipledger.cli._output import model_json
@@ -107,9 +107,10 @@ def bad(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bad]
     }
     write("attestation.json", json.dumps(attestation))
     write("attestation-other-chain-named.json", json.dumps({**attestation, "chain_id": 1}))
-    other_chain = Ledger.connect(chain.node.rpc_url, registry=chain.registry, account="dev0")
-    other_chain.chain_id = 1
-    foreign = other_chain.sign_attestation(token, "TITLE_VERIFIED", evidence=evidence)
+    # Signed through a node claiming chain 1, by a caller expecting chain 1: a signature for chain 1.
+    with rpc_proxy_module().chain_id_proxy(chain.node.rpc_url, reported=1) as (chain_1_url, _):
+        other_chain = Ledger.connect(chain_1_url, registry=chain.registry, account=dev_account(0), chain_id=1)
+        foreign = other_chain.sign_attestation(token, "TITLE_VERIFIED", evidence=evidence)
     write("attestation-other-chain.json", json.dumps({**attestation, **model_json(foreign), "chain_id": dev0.chain_id}))
     altered = {**attestation, "expiry": 1}
     write("attestation-altered.json", json.dumps(altered))

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from cli_support import Chain, Patent, Run, assert_one_line_error
+from cli_support import Chain, Patent, Run, assert_one_line_error, rpc_proxy_module
 
 Json = Callable[..., Any]
 
@@ -71,17 +69,6 @@ def test_verify_against_a_trusted_block_hash_proves_everything(
     assert report["verdict"] == "verified"
     names = {check["name"] for check in report["checks"]}
     assert {"header_chain", "receipts_root", "log_not_in_receipts", "log_withheld", "owner_proof"} <= names
-
-
-def _load_rpc_proxy() -> Any:
-    """tests/sdk/rpc_proxy.py (the lying and side-block proxies), loaded by path: tests/sdk is not on sys.path
-    when only the CLI tests run."""
-    path = Path(__file__).resolve().parents[1] / "sdk" / "rpc_proxy.py"
-    spec = importlib.util.spec_from_file_location("cli_rpc_proxy", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _blocks(rpc_url: str, *numbers: int | str, mine: int = 0) -> list[dict[str, Any]]:
@@ -150,7 +137,7 @@ def test_verify_refuses_a_checkpoint_of_another_fork(
     real, head = _blocks(chain.node.rpc_url, registration, "latest")
     fork = dict(real, extraData="0x" + b"another fork".hex())
     fork["hash"] = "0x" + header_hash(fork).hex()
-    with _load_rpc_proxy().side_block_proxy(chain.node.rpc_url, {fork["hash"]: fork}) as (url, _):
+    with rpc_proxy_module().side_block_proxy(chain.node.rpc_url, {fork["hash"]: fork}) as (url, _):
         options = ["--rpc-url", url, "--registry", chain.registry]
         result = cli(
             "verify",
@@ -175,7 +162,7 @@ def test_verify_with_checkpoints_still_catches_a_withheld_event(
     assert cli("unfreeze", token, "--reason", "settled").exit_code == 0
     registration, _, unfrozen = _event_blocks(cli_json, token)
     first, last = _blocks(chain.node.rpc_url, registration, unfrozen)
-    proxy_module = _load_rpc_proxy()
+    proxy_module = rpc_proxy_module()
     with proxy_module.lying_proxy(chain.node.rpc_url, lie="drop", topic=TOPIC_OF["Frozen"]) as (url, proxy):
         options = ["--rpc-url", url, "--registry", chain.registry]
         result = cli(

@@ -246,3 +246,30 @@ def hiding_proxy(upstream: str, hidden: set[str]) -> Iterator[tuple[str, HidingP
     proxy = HidingProxy(upstream, hidden)
     with serve(proxy) as url:
         yield url, proxy
+
+
+class ChainIdProxy(LimitingProxy):
+    """Forwards to ``upstream`` but, while ``reported`` is set, answers ``eth_chainId`` (and ``net_version``) with it:
+    a node that lies about its chain from the start, or from the moment a test sets ``reported``. Every request is
+    counted in ``methods`` (a batch counts each of its requests), so a test can tell what reached the node."""
+
+    def __init__(self, upstream: str, *, reported: int | None = None) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.reported = reported
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        method = request.get("method")
+        reported = self.reported
+        if reported is None or method not in ("eth_chainId", "net_version"):
+            return super().handle(request)
+        self.methods[str(method)] += 1
+        result = hex(reported) if method == "eth_chainId" else str(reported)
+        return {"jsonrpc": "2.0", "id": request.get("id"), "result": result}
+
+
+@contextmanager
+def chain_id_proxy(upstream: str, *, reported: int | None = None) -> Iterator[tuple[str, ChainIdProxy]]:
+    """Runs a :class:`ChainIdProxy` on a free loopback port; yields its URL and the proxy."""
+    proxy = ChainIdProxy(upstream, reported=reported)
+    with serve(proxy) as url:
+        yield url, proxy

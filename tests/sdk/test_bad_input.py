@@ -30,6 +30,7 @@ from ipledger import (
     SignatureError,
     UnauthorizedError,
     UnknownTokenError,
+    dev_account,
     parse_metadata,
     parse_units,
     read_bulk_file,
@@ -38,6 +39,7 @@ from ipledger import (
     stop_node,
 )
 from ipledger._ids import parse_token_id
+from rpc_proxy import chain_id_proxy
 from share_support import USD, advance_time
 
 # Root reads a file whatever its mode; this regular file opens for root too, and every read of it fails (EIO).
@@ -98,19 +100,22 @@ def bad(ledger: Ledger, investors: dict[str, str], tmp_path_factory: pytest.Temp
 
     # Vouchers, attestations and orders made unusable, with the SDK itself.
     request = ledger.prepare(parse_metadata({**_VALID, "number": "US 9,876,545 B2"}), [fresh])
-    other_chain = Ledger.connect(ledger.rpc_url, registry=deployment.registry, account="dev0")
-    other_chain.chain_id = 1
+    # A node claiming chain 1 (and a caller expecting it): what the SDK signs through it is for chain 1.
+    with chain_id_proxy(ledger.rpc_url, reported=1) as (chain_1_url, _):
+        other_chain = Ledger.connect(chain_1_url, registry=deployment.registry, account=dev_account(0), chain_id=1)
+        voucher_other_chain = other_chain.sign_voucher(request, to="dev2", nonce=0)
+        attestation_other_chain = other_chain.sign_attestation(token, "TITLE_VERIFIED", evidence="letter")
     other_registry = Ledger.connect(ledger.rpc_url, account="dev0")
     other_registry.deploy()
     order = dev1.create_order("sell", token, price=USD, whole_right=True, approve=False)
     signed = {
         "voucher_expired": ledger.sign_voucher(request, to="dev2", valid_for=dt.timedelta(seconds=-60)),
-        "voucher_other_chain": other_chain.sign_voucher(request, to="dev2", nonce=0),
+        "voucher_other_chain": voucher_other_chain,
         "voucher_other_registry": other_registry.sign_voucher(request, to="dev2", nonce=0),
         "attestation_expired": ledger.sign_attestation(
             token, "TITLE_VERIFIED", evidence="letter", valid_for=dt.timedelta(seconds=-60)
         ),
-        "attestation_other_chain": other_chain.sign_attestation(token, "TITLE_VERIFIED", evidence="letter"),
+        "attestation_other_chain": attestation_other_chain,
         "order_other_chain": order.model_copy(update={"chain_id": 1}),
         "order_forged": order.model_copy(update={"signature": "0x" + "11" * 65}),
         "order_altered": order.model_copy(update={"order": order.order.model_copy(update={"price": 1})}),

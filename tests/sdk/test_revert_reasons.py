@@ -31,7 +31,9 @@ def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> Sign
 def _fill_behind_another(ledger: Ledger, url: str, order: SignedOrder) -> BaseException:
     """dev2 fills ``order`` through ``url`` while dev3 takes it first in the same block; what dev2's fill raised."""
     deployment = ledger.deployment
-    taker = Ledger.connect(url, registry=deployment.registry, vault=deployment.vault, desk=deployment.desk, account="dev2")
+    taker = Ledger.connect(
+        url, registry=deployment.registry, vault=deployment.vault, desk=deployment.desk, account="dev2"
+    )
     with manual_mining(ledger), ThreadPoolExecutor(1) as pool:
         future = pool.submit(taker.fill_order, order)
         copy_first(ledger, taker.signer.address, dev_account(3))

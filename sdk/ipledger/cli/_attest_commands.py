@@ -19,6 +19,7 @@ from ._context import Session, Target, open_ledger
 from ._inputs import evidence, parse_duration, utc
 from ._options import (
     DATE_FORMATS,
+    ChainIdOpt,
     EvidenceOpt,
     FromOpt,
     JsonOpt,
@@ -172,6 +173,7 @@ def add(
     valid_for: ValidForOpt = "7d",
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -195,7 +197,7 @@ def add(
     name = _claim(claim)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     lifetime = parse_duration(valid_for)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
     expires_at = utc(expires)
     if sign_only is not None:
@@ -236,6 +238,7 @@ def submit(
     file: SignedFileArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -249,11 +252,11 @@ def submit(
     With --json prints the attestation, as `attest add` does, and "submitted_by".
     """
     out = Output(json_)
-    signed, chain_id = load_signed_attestation(file)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    signed, signed_chain_id = load_signed_attestation(file)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
-    if chain_id is not None and chain_id != ledger.chain_id:
-        raise InvalidInputError(f"{file} was signed for chain {chain_id}, not this chain ({ledger.chain_id})")
+    if signed_chain_id is not None and signed_chain_id != ledger.chain_id:
+        raise InvalidInputError(f"{file} was signed for chain {signed_chain_id}, not this chain ({ledger.chain_id})")
     with out.progress("Submitting the attestation…"):
         result = ledger.submit_attestation(signed)
     attestation = ledger.attestation(result.attestation_id)
@@ -272,6 +275,7 @@ def revoke(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -284,7 +288,7 @@ def revoke(
     """
     out = Output(json_)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
     attestation = ledger.attestation(attestation_id)
     with out.progress("Revoking the attestation…"):
@@ -313,6 +317,7 @@ def revoke(
 def cancel_nonce(
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -323,7 +328,7 @@ def cancel_nonce(
     With --json prints {"action": "attestation_nonce_cancelled", "attestor", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     attestor = session.signer().address
     with out.progress("Cancelling the nonce…"):
         result = session.ledger.cancel_attestation_nonce()
@@ -341,6 +346,7 @@ def list_attestations(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -353,7 +359,7 @@ def list_attestations(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     with out.progress("Reading the attestations…"):
         attestations = session.ledger.attestations_of(token_id)
     payload = {**token_json(token_id), "attestations": [attestation_payload(item) for item in attestations]}

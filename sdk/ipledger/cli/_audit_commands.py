@@ -14,7 +14,18 @@ from .._models import IPMetadata, VerificationReport
 from ._context import Session, Target, open_ledger
 from ._index_commands import open_local_index
 from ._inputs import build_metadata, read_checkpoints, require_documents
-from ._options import DocsOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, TokenArg, VaultOpt
+from ._options import (
+    ChainIdOpt,
+    DocsOpt,
+    FromOpt,
+    JsonOpt,
+    Network,
+    NetworkOpt,
+    RegistryOpt,
+    RpcUrlOpt,
+    TokenArg,
+    VaultOpt,
+)
 from ._output import Output, model_json
 from ._render import Names, cap_table_table, checks_table, history_table, kind_label, record_details, short
 
@@ -34,6 +45,7 @@ def show(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -45,7 +57,7 @@ def show(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
     record = session.ledger.get(token_id)
 
     def human() -> None:
@@ -68,6 +80,7 @@ def history(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -86,7 +99,7 @@ def history(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     with contextlib.ExitStack() as stack:
         index = None if no_index else open_local_index(ledger, out)
@@ -176,6 +189,7 @@ def verify(
     metadata: VerifyMetadataOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -207,7 +221,7 @@ def verify(
     documents = require_documents(docs) if docs else None
     expected = load_expected_metadata(metadata, documents)
     trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
-    session: Session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     expected = complete_metadata(session.ledger, expected, documents)
     with out.progress("Verifying…"):
         report = session.ledger.verify(

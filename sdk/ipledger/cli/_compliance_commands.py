@@ -15,6 +15,7 @@ from ._inputs import Evidence, amount_units, evidence
 from ._options import (
     AMOUNTS_HELP,
     AccountArg,
+    ChainIdOpt,
     EvidenceOpt,
     FromOpt,
     JsonOpt,
@@ -75,10 +76,16 @@ NewArg = Annotated[str, typer.Argument(metavar="NEW", help="The owner's new wall
 
 
 def _session(
-    network: Network, rpc_url: str | None, registry: str | None, vault: str | None, account: str | None, out: Output
+    network: Network,
+    rpc_url: str | None,
+    chain_id: int | None,
+    registry: str | None,
+    vault: str | None,
+    account: str | None,
+    out: Output,
 ) -> Session:
     """A session that sends transactions (a signer is required)."""
-    return open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    return open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
 
 
 def _reason(evidence_file: str | None, reason: str | None) -> Evidence:
@@ -103,6 +110,7 @@ def verify_investor(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -122,7 +130,7 @@ def verify_investor(
     if valid_days is not None and expires is not None:
         raise typer.BadParameter("give --valid-days or --expires, not both", param_hint="'--valid-days' / '--expires'")
     proof = _reason(evidence_file, reason)
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     ledger = session.ledger
     address = ledger.address_of(member)
     expires_at = expires.replace(tzinfo=dt.UTC) if expires is not None else None
@@ -152,6 +160,7 @@ def add_venue(
     venue: VenueOpt,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -167,7 +176,7 @@ def add_venue(
     out = Output(json_)
     if not venue.strip():
         raise typer.BadParameter("the venue name must not be empty", param_hint="'--venue'")
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     address = session.ledger.address_of(wallet)
     proof = evidence(None, venue, file_option="--evidence", text_option="--venue")
     with out.progress("Registering the venue wallet…"):
@@ -183,6 +192,7 @@ def revoke(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -194,7 +204,7 @@ def revoke(
     """
     out = Output(json_)
     proof = _reason(evidence_file, reason)
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     address = session.ledger.address_of(member)
     with out.progress("Revoking…"):
         result = session.ledger.revoke_identity(address, reason=proof.digest)
@@ -208,6 +218,7 @@ def block_country(
     unblock: UnblockOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -219,7 +230,7 @@ def block_country(
     """
     out = Output(json_)
     code = parse_country(country)
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     with out.progress("Unblocking…" if unblock else "Blocking…"):
         result = session.ledger.block_country(code, blocked=not unblock)
     payload = {"action": "country_unblocked" if unblock else "country_blocked", "country": code, "blocked": not unblock}
@@ -232,6 +243,7 @@ def status(
     member: AccountArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -243,7 +255,7 @@ def status(
     "eligible", "reason"}.
     """
     out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     identity = session.ledger.identity(member)
     out.result(model_json(identity), lambda: out.line(identity_line(identity, session.names)))
 
@@ -265,6 +277,7 @@ def freeze(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -277,7 +290,7 @@ def freeze(
     """
     out = Output(json_)
     proof = _reason(evidence_file, reason)
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     address = ledger.address_of(holder)
@@ -306,6 +319,7 @@ def unfreeze(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -318,7 +332,7 @@ def unfreeze(
     """
     out = Output(json_)
     proof = _reason(evidence_file, reason)
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     ledger = session.ledger
     token_id = parse_token_id(token)
     address = ledger.address_of(holder)
@@ -340,6 +354,7 @@ def force_transfer(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -352,7 +367,7 @@ def force_transfer(
     """
     out = Output(json_)
     proof = _reason(evidence_file, reason)
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     sender, recipient = ledger.address_of(source), ledger.address_of(to)
@@ -384,6 +399,7 @@ def recover(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -396,7 +412,7 @@ def recover(
     """
     out = Output(json_)
     proof = _reason(evidence_file, reason)
-    session = _session(network, rpc_url, registry, vault, account, out)
+    session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     old, replacement = ledger.address_of(lost), ledger.address_of(new)
@@ -440,6 +456,7 @@ def restrict(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -449,7 +466,7 @@ def restrict(
 
     With --json prints {"token_id", "token_id_dec", "action", "restricted", "tx_hash", "block", "gas_used"}.
     """
-    _restriction(token, True, Target(network, rpc_url, registry, account, vault=vault), json_)
+    _restriction(token, True, Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), json_)
 
 
 @compliance_app.command("unrestrict")
@@ -457,6 +474,7 @@ def unrestrict(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -466,4 +484,4 @@ def unrestrict(
 
     With --json prints the same keys as `restrict`.
     """
-    _restriction(token, False, Target(network, rpc_url, registry, account, vault=vault), json_)
+    _restriction(token, False, Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), json_)

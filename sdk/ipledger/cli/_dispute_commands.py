@@ -16,6 +16,7 @@ from ._context import Target, open_ledger
 from ._inputs import amount_units, evidence
 from ._options import (
     AMOUNTS_HELP,
+    ChainIdOpt,
     EvidenceOpt,
     FromOpt,
     JsonOpt,
@@ -149,6 +150,7 @@ def raise_dispute(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -167,7 +169,7 @@ def raise_dispute(
     out = Output(json_)
     token_id = parse_token_id(token)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
     with out.progress("Raising the dispute…"):
         raised = ledger.raise_dispute(token_id, evidence=proof.digest)
@@ -210,6 +212,7 @@ def resolve(
     reason: RulingReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -239,7 +242,7 @@ def resolve(
             "--remedy force-transfer needs --to ACCOUNT, and only it takes one", param_hint="'--to'"
         )
     proof = evidence(ruling, reason, file_option="--ruling", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
     before = ledger.dispute(dispute_id)
     recipient = ledger.address_of(to) if to is not None else None
@@ -299,6 +302,7 @@ def list_disputes(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -312,7 +316,7 @@ def list_disputes(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     with out.progress("Reading the disputes…"):
         disputes = ledger.disputes_of(token_id)
@@ -347,6 +351,7 @@ def settings(
     raw: RawOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -360,7 +365,9 @@ def settings(
     """
     out = Output(json_)
     changes = bond is not None or bond_token is not None or forfeit is not None or lock is not None
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=changes)
+    session = open_ledger(
+        Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=changes
+    )
     ledger = session.ledger
     current_token, current_bond, current_forfeit, current_lock = ledger.dispute_settings()
     result = None

@@ -20,6 +20,7 @@ from web3 import Web3
 from web3.exceptions import Web3Exception
 
 from .._exceptions import (
+    ChainMismatchError,
     ComplianceError,
     DuplicateRightError,
     FrozenSharesError,
@@ -188,6 +189,8 @@ def describe(exc: BaseException) -> str:
         return f"{exc}: the --from account is neither the owner nor approved"
     if isinstance(exc, NodeNotRunningError):
         return str(exc)
+    if isinstance(exc, ChainMismatchError):
+        return f"{exc}; check that the RPC URL is the network you mean"
     if isinstance(exc, NodeError):
         return f"{exc}; is the node running and the URL right?"
     if isinstance(exc, IPLedgerError):

@@ -22,6 +22,7 @@ from .._models import RightStatus
 from ._context import Session, Target, open_ledger
 from ._options import (
     AccountArg,
+    ChainIdOpt,
     JsonOpt,
     JurisdictionOpt,
     KindOpt,
@@ -71,9 +72,9 @@ def _when(text: str, option: str) -> dt.date | dt.datetime:
 
 
 def _open(
-    network: Network, rpc_url: str | None, registry: str | None, vault: str | None, out: Output
+    network: Network, rpc_url: str | None, chain_id: int | None, registry: str | None, vault: str | None, out: Output
 ) -> tuple[Session, EventIndex]:
-    session = open_ledger(Target(network, rpc_url, registry, None, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id, vault=vault), out)
     return session, EventIndex.for_ledger(session.ledger)
 
 
@@ -110,6 +111,7 @@ def sync(
     chunk: ChunkOpt = 2000,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     json_: JsonOpt = False,
@@ -121,7 +123,7 @@ def sync(
     [{"fork_block", "previous_cursor", "removed_logs"}]}.
     """
     out = Output(json_)
-    session, index = _open(network, rpc_url, registry, vault, out)
+    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     shown = [0.0]
 
     def report(progress: SyncProgress) -> None:
@@ -150,6 +152,7 @@ def sync(
 def status(
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     json_: JsonOpt = False,
@@ -160,7 +163,7 @@ def status(
     "fresh", "logs", "rights", "share_tokens", "rollbacks"}.
     """
     out = Output(json_)
-    session, index = _open(network, rpc_url, registry, vault, out)
+    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     with index:
         state = index.status(head=session.ledger._head())
 
@@ -179,6 +182,7 @@ def history(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     json_: JsonOpt = False,
@@ -190,7 +194,7 @@ def history(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session, index = _open(network, rpc_url, registry, vault, out)
+    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     with index:
         _warn_if_behind(session, index, out)
         timeline = index.history(token_id)
@@ -209,6 +213,7 @@ def portfolio(
     block: BlockOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     json_: JsonOpt = False,
@@ -221,7 +226,7 @@ def portfolio(
     if at is not None and block is not None:
         raise typer.BadParameter("give --at or --block, not both", param_hint="'--at'")
     out = Output(json_)
-    session, index = _open(network, rpc_url, registry, vault, out)
+    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     with index:
         _warn_if_behind(session, index, out)
         at_block = index.block_at(_when(at, "'--at'")) if at is not None else block
@@ -256,6 +261,7 @@ def rights(
     status_: StatusOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     json_: JsonOpt = False,
@@ -265,7 +271,7 @@ def rights(
     With --json prints {"rights": [record, ...]} with records as `ipledger show --json` prints them.
     """
     out = Output(json_)
-    session, index = _open(network, rpc_url, registry, vault, out)
+    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     with index:
         _warn_if_behind(session, index, out)
         found = index.rights(kind=kind, jurisdiction=jurisdiction, status=status_)
@@ -292,6 +298,7 @@ def transfers(
     to: ToDateOpt,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     json_: JsonOpt = False,
@@ -303,7 +310,7 @@ def transfers(
     """
     start, end = _when(from_, "'--from'"), _when(to, "'--to'")
     out = Output(json_)
-    session, index = _open(network, rpc_url, registry, vault, out)
+    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     with index:
         _warn_if_behind(session, index, out)
         try:

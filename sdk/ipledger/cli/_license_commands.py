@@ -14,6 +14,7 @@ from ._context import Target, open_ledger
 from ._inputs import evidence, percent_bps, utc
 from ._options import (
     DATE_FORMATS,
+    ChainIdOpt,
     EvidenceOpt,
     FromOpt,
     JsonOpt,
@@ -219,6 +220,7 @@ def grant(
     payment_token: PaymentTokenOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -242,7 +244,7 @@ def grant(
     kind = _exclusivity(exclusive, sole)
     codes = _territories(territory)
     bps = percent_bps(royalty, option="--royalty") if royalty is not None else 0
-    target = Target(network, rpc_url, registry, account, vault=vault, payment_token=payment_token)
+    target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out, sends=True)
     ledger = session.ledger
     begins = utc(start) or dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
@@ -287,6 +289,7 @@ def revoke(
     reason: ShareReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -300,7 +303,7 @@ def revoke(
     """
     out = Output(json_)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
     licence = ledger.license(license_id)
     with out.progress("Revoking the licence…"):
@@ -329,6 +332,7 @@ def show(
     license_id: LicenseIdArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -339,7 +343,7 @@ def show(
     With --json prints the licence, as an entry of `license list`.
     """
     out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     licence = ledger.license(license_id)
     now = dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
@@ -378,6 +382,7 @@ def list_licenses(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -391,7 +396,7 @@ def list_licenses(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     when = ledger.chain_time()
     now = dt.datetime.fromtimestamp(when, dt.UTC)
@@ -423,6 +428,7 @@ def check(
     at: AtOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -440,7 +446,7 @@ def check(
         code = parse_territory(territory)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--territory'") from None
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     answer = ledger.is_licensed(token_id, licensee, code, field_of_use=field, at=utc(at))
     payload = {**model_json(answer), "field_of_use": field}

@@ -17,6 +17,7 @@ from ._context import Session, Target, open_ledger
 from ._inputs import amount_units, parse_duration
 from ._options import (
     AMOUNTS_HELP,
+    ChainIdOpt,
     DeskOpt,
     FromOpt,
     JsonOpt,
@@ -87,13 +88,16 @@ AllOpt = Annotated[bool, typer.Option("--all", help="Cancel every order of --fro
 def _target(
     network: Network,
     rpc_url: str | None,
+    chain_id: int | None,
     registry: str | None,
     account: str | None,
     vault: str | None,
     desk: str | None,
     payment_token: str | None = None,
 ) -> Target:
-    return Target(network, rpc_url, registry, account, vault=vault, desk=desk, payment_token=payment_token)
+    return Target(
+        network, rpc_url, registry, account, chain_id=chain_id, vault=vault, desk=desk, payment_token=payment_token
+    )
 
 
 class _Tokens:
@@ -156,6 +160,7 @@ def order(
     raw: RawOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     desk: DeskOpt = None,
@@ -180,7 +185,7 @@ def order(
     if not whole_right and amount is None:
         raise typer.BadParameter("AMOUNT (number of shares) is needed, or --whole-right", param_hint="AMOUNT")
     lifetime = parse_duration(expires_in)
-    target = _target(network, rpc_url, registry, account, vault, desk, payment_token)
+    target = _target(network, rpc_url, chain_id, registry, account, vault, desk, payment_token)
     session = open_ledger(target, out)
     ledger = session.ledger
     session.signer()
@@ -227,6 +232,7 @@ def fill(
     raw: RawOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     desk: DeskOpt = None,
@@ -244,7 +250,7 @@ def fill(
     """
     out = Output(json_)
     signed = load_order(reference)
-    session = open_ledger(_target(network, rpc_url, registry, account, vault, desk), out)
+    session = open_ledger(_target(network, rpc_url, chain_id, registry, account, vault, desk), out)
     ledger = session.ledger
     session.signer()
     tokens = _Tokens(ledger)
@@ -284,6 +290,7 @@ def cancel(
     all_: AllOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     desk: DeskOpt = None,
@@ -298,7 +305,7 @@ def cancel(
     out = Output(json_)
     if (reference is None) == (not all_):
         raise typer.BadParameter("give ORDER or --all (not both)", param_hint="ORDER / '--all'")
-    session = open_ledger(_target(network, rpc_url, registry, account, vault, desk), out)
+    session = open_ledger(_target(network, rpc_url, chain_id, registry, account, vault, desk), out)
     ledger = session.ledger
     session.signer()
     if reference is not None:
@@ -363,6 +370,7 @@ def _orders_table(
 def orders(
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     desk: DeskOpt = None,
@@ -376,7 +384,7 @@ def orders(
     "remaining"}]}; state is open, partially_filled, filled, cancelled or expired.
     """
     out = Output(json_)
-    session: Session = open_ledger(_target(network, rpc_url, registry, account, vault, desk), out)
+    session: Session = open_ledger(_target(network, rpc_url, chain_id, registry, account, vault, desk), out)
     ledger = session.ledger
     desk_address = str(ledger.desk.address)
     rows = [(signed, ledger.order_status(signed)) for signed in list_orders(ledger.chain_id, desk_address)]

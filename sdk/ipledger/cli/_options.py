@@ -1,7 +1,8 @@
 """Option and argument aliases shared by every command, so each flag is spelled and explained once.
 
-Every chain command takes the same five options: ``--network`` / ``--rpc-url`` pick the chain, ``--registry``
-the registry on it, ``--from`` the signing account, ``--json`` the output format. Commands about shares and
+Every chain command takes the same six options: ``--network`` / ``--rpc-url`` pick the chain, ``--chain-id`` the
+chain id its node must report, ``--registry`` the registry on it, ``--from`` the signing account, ``--json`` the
+output format. Commands about shares and
 trading add ``--vault`` and ``--desk`` (and ``--payment-token``), needed with ``--rpc-url``; on the local network
 they default to its deployment.
 """
@@ -18,8 +19,10 @@ from .._models import RightKind
 
 __all__ = [
     "AMOUNTS_HELP",
+    "CHAIN_ID_ENV",
     "DATE_FORMATS",
     "AccountArg",
+    "ChainIdOpt",
     "DeskOpt",
     "EvidenceOpt",
     "PaymentTokenOpt",
@@ -47,6 +50,8 @@ __all__ = [
 ]
 
 CHAIN_PANEL = "Chain and account"
+#: The environment variable --chain-id reads.
+CHAIN_ID_ENV = "IPLEDGER_CHAIN_ID"
 #: What date options accept (UTC): a day, or a day and a time.
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 EVIDENCE_PANEL = "Evidence"
@@ -94,6 +99,19 @@ RpcUrlOpt = Annotated[
         envvar="IPLEDGER_RPC_URL",
         metavar="URL",
         help="JSON-RPC endpoint of any EVM chain; overrides --network (needs --registry).",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
+ChainIdOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--chain-id",
+        envvar=CHAIN_ID_ENV,
+        metavar="ID",
+        min=1,
+        help="Chain id the node must report; a node reporting another is refused before anything is signed or sent. "
+        "Default: the chain recorded when `ipledger deploy` deployed --registry (in $IPLEDGER_HOME/deployments), "
+        "the local chain's on local, else whatever the node reports at connect.",
         rich_help_panel=CHAIN_PANEL,
     ),
 ]

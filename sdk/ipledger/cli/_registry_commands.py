@@ -7,9 +7,21 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from .._deployment import local_deployment_file, read_deployment_records, save_deployment_record
 from .._ledger import save_local_deployment
 from ._context import Target, open_ledger
-from ._options import AccountArg, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, Role, RpcUrlOpt, VaultOpt
+from ._options import (
+    AccountArg,
+    ChainIdOpt,
+    FromOpt,
+    JsonOpt,
+    Network,
+    NetworkOpt,
+    RegistryOpt,
+    Role,
+    RpcUrlOpt,
+    VaultOpt,
+)
 from ._output import Output
 from ._render import details_lines, tx_line
 
@@ -56,6 +68,7 @@ def deploy(
     admin: AdminOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -63,14 +76,18 @@ def deploy(
     test stablecoin, tUSD, on a local chain). The deployer (or --admin) holds every role.
 
     On the local network they also become the ones later commands use by default (recorded in
-    $IPLEDGER_HOME/local/deployment.json). On other chains pass their addresses as --registry, --vault, --desk.
+    $IPLEDGER_HOME/local/deployment.json). On other chains pass their addresses as --registry, --vault, --desk;
+    the deployment and its chain id are recorded in $IPLEDGER_HOME/deployments/CHAIN-REGISTRY.json, and later
+    commands against that registry refuse a node that reports another chain. Pass --chain-id to have the node's
+    chain checked before deploying (otherwise what it reports is recorded).
 
     With --json prints {"registry", "compliance", "vault", "desk", "stablecoin", "licenses", "attestations",
-    "disputes", "royalties", "chain_id", "rpc_url", "deployer", "admin", "tx_hash", "block", "gas_used" (of the
-    registry), "transactions": {contract: {"tx_hash", "block", "gas_used"}}}.
+    "disputes", "royalties", "chain_id", "chain_id_source", "record" (the file recording the deployment),
+    "rpc_url", "deployer", "admin", "tx_hash", "block", "gas_used" (of the registry),
+    "transactions": {contract: {"tx_hash", "block", "gas_used"}}}.
     """
     out = Output(json_)
-    target = Target(network, rpc_url, None, account)
+    target = Target(network, rpc_url, None, account, chain_id=chain_id)
     session = open_ledger(target, out, needs_registry=False)
     ledger = session.ledger
     signer = session.signer()
@@ -79,10 +96,17 @@ def deploy(
         deployment = ledger.deploy_all(admin=admin_address)
     if target.is_local:
         save_local_deployment(deployment)
+        record = local_deployment_file()
+        elsewhere = []
+    else:
+        elsewhere = [other.chain_id for other in read_deployment_records(deployment.registry)]
+        record = save_deployment_record(deployment)
     transaction = deployment.transactions.get("IPRegistry")
     payload: dict[str, Any] = {
         **deployment.addresses(),
         "chain_id": ledger.chain_id,
+        "chain_id_source": ledger.chain_id_source,
+        "record": str(record),
         "rpc_url": ledger.rpc_url,
         "deployer": signer.address,
         "admin": admin_address,
@@ -102,7 +126,8 @@ def deploy(
             (_ROLE_LABELS.get(role, role), address) for role, address in deployment.addresses().items() if address
         ]
         rows += [
-            ("Chain", f"{ledger.chain_id} at {ledger.rpc_url}"),
+            ("Chain", f"{ledger.chain_id} at {ledger.rpc_url} ({ledger.chain_id_source})"),
+            ("Recorded in", str(record)),
             ("Deployer", names.label(signer.address, full=True)),
             ("Admin", names.label(admin_address, full=True)),
         ]
@@ -114,7 +139,14 @@ def deploy(
         else:
             out.note(
                 f"Use them with: --rpc-url {ledger.rpc_url} --registry {deployment.registry} "
-                f"--vault {deployment.vault} --desk {deployment.desk}"
+                f"--vault {deployment.vault} --desk {deployment.desk}; commands against this registry expect chain "
+                f"{ledger.chain_id} from now on"
+            )
+        others = sorted({chain for chain in elsewhere if chain != ledger.chain_id})
+        if others:
+            out.note(
+                f"The registry address {deployment.registry} is also recorded on chain "
+                f"{', '.join(map(str, others))}: later commands against it need --chain-id to say which chain."
             )
 
     out.result(payload, human)
@@ -125,6 +157,7 @@ def grant_role(
     member: AccountArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -142,7 +175,7 @@ def grant_role(
     With --json prints {"role", "account", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     session.signer()
     address = ledger.address_of(member)

@@ -27,7 +27,7 @@ from .._report import (
     verify_report_file,
 )
 from ._context import Target, open_ledger
-from ._options import FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, VaultOpt
+from ._options import ChainIdOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, VaultOpt
 from ._output import Output
 
 __all__ = ["report"]
@@ -132,6 +132,7 @@ def report(
     signer: SignerOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -164,7 +165,7 @@ def report(
     if output is None and json_ and fmt != "json":
         raise typer.BadParameter("--json without --output prints only JSON: use --format json or give --output")
     token = None if target is None else parse_token_id(target)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     with out.progress("Building the report…"):
         built = build_report(session.ledger, token=token, owner=owner, all_rights_=all_, at=when)
     auditor = session.signer() if sign else None

@@ -20,6 +20,7 @@ from ._context import Session, Target, open_ledger
 from ._errors import CliError
 from ._inputs import Evidence, build_metadata, evidence, require_documents
 from ._options import (
+    ChainIdOpt,
     DeedOpt,
     DocsOpt,
     FromOpt,
@@ -144,6 +145,7 @@ def register(
     skip_invalid: SkipInvalidOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -182,7 +184,7 @@ def register(
             )
         register_batch(
             out,
-            Target(network, rpc_url, registry, account),
+            Target(network, rpc_url, registry, account, chain_id=chain_id),
             batch,
             results=results,
             mode=mode,
@@ -197,7 +199,7 @@ def register(
         raise typer.BadParameter(
             "--claim mints to the --from account; --to cannot be used with it", param_hint="'--to'"
         )
-    target = Target(network, rpc_url, registry, account)
+    target = Target(network, rpc_url, registry, account, chain_id=chain_id)
     session = open_ledger(target, out)
     ledger = session.ledger
     signer = session.signer()
@@ -269,6 +271,7 @@ def assign(
     deed: DeedOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -292,7 +295,7 @@ def assign(
             param_hint="'--deed'",
         )
     proof: Evidence | None = evidence(deed, None, file_option="--deed") if deed is not None else None
-    session = open_ledger(Target(network, rpc_url, registry, account), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
     ledger = session.ledger
     recipient = ledger.address_of(to)
     previous = ledger.get(token_id).owner
@@ -389,6 +392,7 @@ def freeze(
     reason: ReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -400,7 +404,9 @@ def freeze(
     With --json prints {"token_id", "token_id_dec", "action", "status", "by", "order_hash", "tx_hash", "block",
     "gas_used"}.
     """
-    _freeze_change(token, order, reason, Target(network, rpc_url, registry, account), json_, frozen=True)
+    _freeze_change(
+        token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_, frozen=True
+    )
 
 
 def unfreeze(
@@ -409,6 +415,7 @@ def unfreeze(
     reason: ReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -419,7 +426,9 @@ def unfreeze(
 
     With --json prints the same keys as `freeze`.
     """
-    _freeze_change(token, order, reason, Target(network, rpc_url, registry, account), json_, frozen=False)
+    _freeze_change(
+        token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_, frozen=False
+    )
 
 
 def force_transfer(
@@ -429,6 +438,7 @@ def force_transfer(
     reason: ReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -441,7 +451,7 @@ def force_transfer(
     With --json prints {"token_id", "token_id_dec", "action", "from", "to", "by", "order_hash", "tx_hash",
     "block", "gas_used"}.
     """
-    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account), json_)
+    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_)
     out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     recipient = ledger.address_of(to)
     previous = ledger.get(token_id).owner
@@ -466,6 +476,7 @@ def revoke(
     reason: ReasonOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -479,7 +490,7 @@ def revoke(
     With --json prints {"token_id", "token_id_dec", "action", "holder", "by", "order_hash", "tx_hash", "block",
     "gas_used"}.
     """
-    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account), json_)
+    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_)
     out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     holder = ledger.get(token_id).owner
     with out.progress("Revoking…"):

@@ -17,6 +17,7 @@ from ._inputs import amount_units, evidence
 from ._options import (
     AMOUNTS_HELP,
     AccountArg,
+    ChainIdOpt,
     FromOpt,
     JsonOpt,
     Network,
@@ -125,6 +126,7 @@ def pay(
     raw: RawOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -142,7 +144,7 @@ def pay(
     """
     out = Output(json_)
     proof = None if report is None else evidence(report, None, file_option="--report")
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out, sends=True)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
     licence = ledger.license(license_id)
     currencies = _Currencies(ledger)
@@ -194,6 +196,7 @@ def claim(
     payment_token: PaymentTokenOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -211,7 +214,7 @@ def claim(
     if (token is None) == (not as_owner):
         raise typer.BadParameter("give TOKEN (claim as a share holder) or --as-owner, not both", param_hint="'TOKEN'")
     token_id = parse_token_id(token) if token is not None else None
-    target = Target(network, rpc_url, registry, account, vault=vault, payment_token=payment_token)
+    target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out, sends=True)
     ledger = session.ledger
     me = session.signer().address
@@ -258,6 +261,7 @@ def owed(
     payment_token: PaymentTokenOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -272,7 +276,7 @@ def owed(
     """
     out = Output(json_)
     token_id = parse_token_id(token) if token is not None else None
-    target = Target(network, rpc_url, registry, account, vault=vault, payment_token=payment_token)
+    target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out)
     ledger = session.ledger
     address = ledger.address_of(holder)

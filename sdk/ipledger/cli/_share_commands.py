@@ -15,6 +15,7 @@ from ._inputs import amount_units, parse_duration
 from ._options import (
     AMOUNTS_HELP,
     AccountArg,
+    ChainIdOpt,
     FromOpt,
     JsonOpt,
     Network,
@@ -79,6 +80,7 @@ def fractionalize(
     raw: RawOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -96,7 +98,7 @@ def fractionalize(
     out = Output(json_)
     token_id = parse_token_id(token)
     units_supply = amount_units(supply, decimals, raw=raw, what="supply")
-    target = Target(network, rpc_url, registry, account, vault=vault)
+    target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault)
     session = open_ledger(target, out)
     session.signer()
     with out.progress("Fractionalizing…"):
@@ -126,6 +128,7 @@ def balance(
     holder: HolderArg = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -138,7 +141,7 @@ def balance(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     address = ledger.address_of(holder) if holder else session.signer().address
     info = ledger.share_info(token_id)
@@ -173,6 +176,7 @@ def transfer(
     raw: RawOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -189,7 +193,7 @@ def transfer(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     sender = session.signer().address
     recipient = ledger.address_of(to)
@@ -224,6 +228,7 @@ def redeem(
     token: TokenArg,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -238,7 +243,7 @@ def redeem(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     holder = session.signer().address
     info = ledger.share_info(token_id)
@@ -268,6 +273,7 @@ def cap_table(
     block: BlockOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -282,7 +288,7 @@ def cap_table(
     """
     out = Output(json_)
     token_id = parse_token_id(token)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     with out.progress("Reading the share token's logs…"):
         table = session.ledger.cap_table(token_id, block=block)
 
@@ -306,6 +312,7 @@ def permit(
     raw: RawOpt = False,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     vault: VaultOpt = None,
     account: FromOpt = None,
@@ -322,7 +329,7 @@ def permit(
     out = Output(json_)
     token_id = parse_token_id(token)
     lifetime = parse_duration(expires_in)
-    session = open_ledger(Target(network, rpc_url, registry, account, vault=vault), out)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
     session.signer()
     info = ledger.share_info(token_id)

@@ -11,6 +11,7 @@ from ._inputs import amount_units
 from ._options import (
     AMOUNTS_HELP,
     AccountArg,
+    ChainIdOpt,
     FromOpt,
     JsonOpt,
     Network,
@@ -43,6 +44,7 @@ def mint(
     payment_token: PaymentTokenOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -52,7 +54,9 @@ def mint(
     With --json prints {"token", "symbol", "decimals", "to", "amount", "balance", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, payment_token=payment_token), out)
+    session = open_ledger(
+        Target(network, rpc_url, registry, account, chain_id=chain_id, payment_token=payment_token), out
+    )
     ledger = session.ledger
     session.signer()
     info = ledger.token_info()
@@ -87,6 +91,7 @@ def balance(
     payment_token: PaymentTokenOpt = None,
     network: NetworkOpt = Network.LOCAL,
     rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
     registry: RegistryOpt = None,
     account: FromOpt = None,
     json_: JsonOpt = False,
@@ -96,7 +101,9 @@ def balance(
     With --json prints {"token", "symbol", "decimals", "account", "balance"} (balance in base units).
     """
     out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, payment_token=payment_token), out)
+    session = open_ledger(
+        Target(network, rpc_url, registry, account, chain_id=chain_id, payment_token=payment_token), out
+    )
     ledger = session.ledger
     info = ledger.token_info()
     address = ledger.address_of(holder)
