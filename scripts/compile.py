@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/compile.py          # write sdk/ipledger/artifacts/<Name>.json
+    python scripts/compile.py          # write sdk/ipledger/artifacts/<Name>.json + errors.json
     python scripts/compile.py --check  # recompile in memory; exit 1 if stale
 
 Every ``.sol`` file under ``contracts/`` goes into one standard-JSON compilation
@@ -11,8 +11,16 @@ bytecode gets one artifact; interfaces and abstract contracts get none. The
 compiler is solc-js (through ``scripts/solc_compile.js``) unless py-solc-x holds a
 native ``solc-v0.8.30``, which then compiles the same input to the same output.
 
-The module is importable: :func:`compile_sources` returns artifacts in memory,
-:func:`write_artifacts` writes them, :func:`compile_directory` compiles any folder
+The same compilation also yields the error catalogue, ``errors.json``: every custom
+error declared in any source the compiler saw (ours and every OpenZeppelin and
+Solady file they import, libraries included), read from the ASTs. ABIs list only
+the errors a contract's Solidity code reverts with; Solady raises its errors from
+assembly (SafeTransferLib's ``TransferFromFailed()``), so they are in no ABI, and
+the SDK's revert decoder needs the catalogue to name them.
+
+The module is importable: :func:`compile_project` returns artifacts and catalogue
+in memory, :func:`compile_sources` just the artifacts, :func:`write_artifacts` and
+:func:`write_catalogue` write them, :func:`compile_directory` compiles any folder
 of contracts (the benchmarks' baselines) with the same settings.
 """
 
@@ -37,6 +45,8 @@ REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 CONTRACTS_DIR: Final = REPO_ROOT / "contracts"
 ARTIFACTS_DIR: Final = REPO_ROOT / "sdk" / "ipledger" / "artifacts"
 SOLC_JS_SCRIPT: Final = REPO_ROOT / "scripts" / "solc_compile.js"
+#: The error catalogue beside the artifacts (lower case: no contract is named so).
+CATALOGUE_FILE: Final = "errors.json"
 
 SOLC_VERSION: Final = "0.8.30"
 SOLC_LONG_VERSION: Final = "0.8.30+commit.73712a01"
@@ -61,7 +71,10 @@ OUTPUT_SELECTION: Final[Mapping[str, Any]] = {
             "evm.deployedBytecode.object",
             "evm.deployedBytecode.immutableReferences",
             "metadata",
-        ]
+        ],
+        # Per source unit (not per contract): the AST, for the error catalogue. Output
+        # selection changes no bytecode and is not part of the metadata.
+        "": ["ast"],
     }
 }
 
@@ -95,6 +108,53 @@ class CompiledContract(TypedDict):
     abi: list[Any]
     bytecode: str
     deployedBytecode: str
+
+
+class ErrorParameter(TypedDict, total=False):
+    """One input of a catalogued error, as in an ABI (``components`` for tuples)."""
+
+    name: str
+    type: str
+    internalType: str
+    components: list[ErrorParameter]
+
+
+class ErrorDeclaration(TypedDict):
+    """Where an error is declared: source unit and contract (``None`` at file level)."""
+
+    source: str
+    contract: str | None
+
+
+class CatalogueEntry(TypedDict):
+    """One custom error: an ABI ``error`` entry plus its signature, selector and declarations.
+
+    The same signature declared in several places (an error shared by two interfaces)
+    is one entry listing every declaration; its input names are those of the first
+    (sources by name, then in source order).
+    """
+
+    type: str
+    name: str
+    signature: str
+    selector: str
+    inputs: list[ErrorParameter]
+    declaredIn: list[ErrorDeclaration]
+
+
+class ErrorCatalogue(TypedDict):
+    """``errors.json``: every custom error of every source of the compilation."""
+
+    compiler: str
+    sources: dict[str, str]
+    errors: list[CatalogueEntry]
+
+
+class Compilation(TypedDict):
+    """What one compilation of ``contracts/`` yields: artifacts and error catalogue."""
+
+    artifacts: dict[str, Artifact]
+    catalogue: ErrorCatalogue
 
 
 class CompileError(Exception):
@@ -316,6 +376,8 @@ def collect_artifacts(
         ):
             if not contract["evm"]["bytecode"]["object"]:
                 continue
+            if f"{name}.json" == CATALOGUE_FILE:
+                raise CompileError(f"contract {name} would overwrite the error catalogue")
             if name in artifacts:
                 other = artifacts[name]["sourceName"]
                 raise CompileError(
@@ -325,14 +387,14 @@ def collect_artifacts(
     return artifacts
 
 
-def compile_sources(
+def compile_project(
     source_dir: Path = CONTRACTS_DIR,
     *,
     root: Path = REPO_ROOT,
     settings: Mapping[str, Any] = SETTINGS,
     compiler: CompilerChoice = "auto",
-) -> dict[str, Artifact]:
-    """Compile every ``.sol`` under ``source_dir``; return artifacts by contract name.
+) -> Compilation:
+    """Compile every ``.sol`` under ``source_dir``; return artifacts and error catalogue.
 
     Imports resolve against ``root`` (then ``root/node_modules``), so ``root`` is the
     folder the remappings are relative to. Raises :class:`CompileError` on any
@@ -343,7 +405,23 @@ def compile_sources(
         raise CompileError(f"no .sol files under {source_dir}")
     output = run_compiler(build_input(sources, settings), root, compiler)
     raise_for_errors(output)
-    return collect_artifacts(output, sources, settings, root)
+    return {
+        "artifacts": collect_artifacts(output, sources, settings, root),
+        "catalogue": collect_error_catalogue(output, root),
+    }
+
+
+def compile_sources(
+    source_dir: Path = CONTRACTS_DIR,
+    *,
+    root: Path = REPO_ROOT,
+    settings: Mapping[str, Any] = SETTINGS,
+    compiler: CompilerChoice = "auto",
+) -> dict[str, Artifact]:
+    """Compile every ``.sol`` under ``source_dir``; return artifacts by contract name
+    (see :func:`compile_project`)."""
+    compiled = compile_project(source_dir, root=root, settings=settings, compiler=compiler)
+    return compiled["artifacts"]
 
 
 def compile_directory(
@@ -362,13 +440,172 @@ def compile_directory(
 
 
 # --------------------------------------------------------------------------------------
+# The error catalogue
+# --------------------------------------------------------------------------------------
+
+_TYPE_DECLARATIONS: Final = frozenset(
+    {
+        "ContractDefinition",
+        "StructDefinition",
+        "EnumDefinition",
+        "UserDefinedValueTypeDefinition",
+    }
+)
+
+
+def _walk(node: Any, contract: str | None = None) -> Iterable[tuple[str | None, dict[str, Any]]]:
+    """Every AST node under ``node`` with the name of the contract enclosing it."""
+    if isinstance(node, dict):
+        yield contract, node
+        if node.get("nodeType") == "ContractDefinition":
+            contract = node["name"]
+        for value in node.values():
+            yield from _walk(value, contract)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item, contract)
+
+
+def _abi_parameter(
+    variable: Mapping[str, Any], declarations: Mapping[int, Mapping[str, Any]]
+) -> ErrorParameter:
+    """The ABI form of a parameter (or struct member) declaration."""
+    kind, internal, components = _abi_type(variable["typeName"], declarations)
+    parameter: ErrorParameter = {
+        "name": variable["name"],
+        "type": kind,
+        "internalType": internal,
+    }
+    if components is not None:
+        parameter["components"] = components
+    return parameter
+
+
+def _abi_type(
+    type_name: Mapping[str, Any], declarations: Mapping[int, Mapping[str, Any]]
+) -> tuple[str, str, list[ErrorParameter] | None]:
+    """(ABI type, internal type, tuple components) of an AST type name."""
+    node_type = type_name["nodeType"]
+    if node_type == "ElementaryTypeName":
+        name = {"uint": "uint256", "int": "int256"}.get(type_name["name"], type_name["name"])
+        payable = type_name.get("stateMutability") == "payable"
+        return name, f"{name} payable" if payable else name, None
+    if node_type == "ArrayTypeName":
+        kind, internal, components = _abi_type(type_name["baseType"], declarations)
+        length = type_name.get("length")
+        if length is None:
+            suffix = "[]"
+        elif length.get("nodeType") == "Literal" and str(length.get("value", "")).isdigit():
+            suffix = f"[{length['value']}]"
+        else:
+            raise CompileError(f"cannot read the length of array type at {type_name['src']}")
+        return kind + suffix, internal + suffix, components
+    if node_type == "FunctionTypeName":
+        return "function", "function", None
+    if node_type == "UserDefinedTypeName":
+        declaration = declarations.get(type_name["referencedDeclaration"])
+        if declaration is None:
+            raise CompileError(f"unresolved type at {type_name['src']}")
+        kind = declaration["nodeType"]
+        name = declaration.get("canonicalName") or declaration["name"]
+        if kind == "ContractDefinition":
+            return "address", f"contract {name}", None
+        if kind == "EnumDefinition":
+            return "uint8", f"enum {name}", None
+        if kind == "UserDefinedValueTypeDefinition":
+            underlying, _, _ = _abi_type(declaration["underlyingType"], declarations)
+            return underlying, name, None
+        if kind == "StructDefinition":
+            members = [_abi_parameter(m, declarations) for m in declaration["members"]]
+            return "tuple", f"struct {name}", members
+    raise CompileError(f"type {node_type} at {type_name.get('src')} cannot be in an ABI")
+
+
+def canonical_type(parameter: Mapping[str, Any]) -> str:
+    """The type of an ABI parameter as it appears in a signature: tuples spelled out."""
+    kind = str(parameter["type"])
+    if kind.startswith("tuple"):
+        inner = ",".join(canonical_type(c) for c in parameter["components"])
+        return f"({inner}){kind[len('tuple'):]}"
+    return kind
+
+
+def collect_error_catalogue(output: Mapping[str, Any], root: Path) -> ErrorCatalogue:
+    """Every ``ErrorDefinition`` in the ASTs of ``output`` (each source the compiler saw).
+
+    Each error's selector is computed from the canonical signature and checked against
+    the one solc reports (``errorSelector``), so the ABI types are the compiler's.
+    Errors are keyed by signature and sorted by name then signature; a selector shared
+    by two signatures is logged (the SDK's decoder tells them apart by their data).
+    """
+    from eth_utils.crypto import keccak
+
+    asts = {name: source["ast"] for name, source in output.get("sources", {}).items()}
+    if not asts:
+        raise CompileError("the compiler returned no ASTs for the error catalogue")
+    declarations = {
+        node["id"]: node
+        for ast in asts.values()
+        for _, node in _walk(ast)
+        if node.get("nodeType") in _TYPE_DECLARATIONS
+    }
+    entries: dict[str, CatalogueEntry] = {}
+    for source in sorted(asts):
+        for contract, node in _walk(asts[source]):
+            if node.get("nodeType") != "ErrorDefinition":
+                continue
+            inputs = [_abi_parameter(p, declarations) for p in node["parameters"]["parameters"]]
+            signature = f"{node['name']}({','.join(canonical_type(p) for p in inputs)})"
+            selector = keccak(text=signature)[:4].hex()
+            if node.get("errorSelector", selector) != selector:
+                raise CompileError(
+                    f"{signature} in {source}: selector 0x{selector} computed, "
+                    f"0x{node['errorSelector']} reported by solc"
+                )
+            entry = entries.setdefault(
+                signature,
+                {
+                    "type": "error",
+                    "name": node["name"],
+                    "signature": signature,
+                    "selector": "0x" + selector,
+                    "inputs": inputs,
+                    "declaredIn": [],
+                },
+            )
+            entry["declaredIn"].append({"source": source, "contract": contract})
+    catalogue: ErrorCatalogue = {
+        "compiler": SOLC_LONG_VERSION,
+        "sources": {name: sha256_file(resolve_source(name, root)) for name in sorted(asts)},
+        "errors": sorted(entries.values(), key=lambda e: (e["name"], e["signature"])),
+    }
+    for selector, signatures in selector_clashes(catalogue).items():
+        LOGGER.warning("selector %s is shared by %s", selector, " and ".join(signatures))
+    return catalogue
+
+
+def selector_clashes(catalogue: ErrorCatalogue) -> dict[str, list[str]]:
+    """Selectors that two or more different signatures of ``catalogue`` share."""
+    by_selector: dict[str, list[str]] = {}
+    for entry in catalogue["errors"]:
+        by_selector.setdefault(entry["selector"], []).append(entry["signature"])
+    return {s: sigs for s, sigs in sorted(by_selector.items()) if len(sigs) > 1}
+
+
+# --------------------------------------------------------------------------------------
 # Writing and checking artifact files
 # --------------------------------------------------------------------------------------
 
 
-def render(artifact: Artifact) -> str:
-    """Serialise an artifact deterministically: sorted keys, indent 2, final newline."""
-    return json.dumps(artifact, sort_keys=True, indent=2) + "\n"
+def render(document: Mapping[str, Any]) -> str:
+    """Serialise an artifact (or the catalogue) deterministically: sorted keys, indent 2,
+    final newline."""
+    return json.dumps(document, sort_keys=True, indent=2) + "\n"
+
+
+def _artifact_files(out_dir: Path) -> set[Path]:
+    """The artifact files in ``out_dir`` (every JSON file but the catalogue)."""
+    return {p for p in out_dir.glob("*.json") if p.name != CATALOGUE_FILE}
 
 
 def write_artifacts(
@@ -377,7 +614,7 @@ def write_artifacts(
     """Write ``<ContractName>.json`` per artifact; delete JSON of vanished contracts."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for extra in sorted(
-        set(out_dir.glob("*.json")) - {out_dir / f"{n}.json" for n in artifacts}
+        _artifact_files(out_dir) - {out_dir / f"{n}.json" for n in artifacts}
     ):
         extra.unlink()
     written = []
@@ -403,9 +640,29 @@ def stale_artifacts(
             problems.append(f"stale: {path}")
     expected = {f"{name}.json" for name in artifacts}
     problems += [
-        f"extra: {p}" for p in sorted(out_dir.glob("*.json")) if p.name not in expected
+        f"extra: {p}" for p in sorted(_artifact_files(out_dir)) if p.name not in expected
     ]
     return problems
+
+
+def write_catalogue(catalogue: ErrorCatalogue, out_dir: Path = ARTIFACTS_DIR) -> Path:
+    """Write the error catalogue to ``out_dir/errors.json`` (untouched if unchanged)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / CATALOGUE_FILE
+    text = render(catalogue)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def stale_catalogue(catalogue: ErrorCatalogue, out_dir: Path = ARTIFACTS_DIR) -> list[str]:
+    """``missing:`` or ``stale:`` if ``out_dir/errors.json`` is not ``catalogue``."""
+    path = out_dir / CATALOGUE_FILE
+    if not path.is_file():
+        return [f"missing: {path}"]
+    if path.read_text(encoding="utf-8") != render(catalogue):
+        return [f"stale: {path}"]
+    return []
 
 
 # --------------------------------------------------------------------------------------
@@ -419,7 +676,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="recompile in memory and exit 1 if artifacts are missing, stale or extra",
+        help="recompile in memory and exit 1 if artifacts or the error catalogue are "
+        "missing, stale or extra",
     )
     parser.add_argument(
         "--compiler",
@@ -431,16 +689,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Compile, then write or check the artifacts; return the exit status."""
+    """Compile, then write or check the artifacts and the error catalogue; return the
+    exit status."""
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     args = parse_args(argv)
     try:
-        artifacts = compile_sources(compiler=args.compiler)
+        compiled = compile_project(compiler=args.compiler)
     except CompileError as exc:
         print(exc, file=sys.stderr)
         return 1
+    artifacts, catalogue = compiled["artifacts"], compiled["catalogue"]
     if args.check:
-        problems = stale_artifacts(artifacts)
+        problems = stale_artifacts(artifacts) + stale_catalogue(catalogue)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
@@ -449,9 +709,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(f"{len(artifacts)} artifacts up to date", file=sys.stderr)
+        print(
+            f"{len(artifacts)} artifacts and {len(catalogue['errors'])} catalogued "
+            "errors up to date",
+            file=sys.stderr,
+        )
         return 0
-    for path in write_artifacts(artifacts):
+    for path in [*write_artifacts(artifacts), write_catalogue(catalogue)]:
         print(path.relative_to(REPO_ROOT), file=sys.stderr)
     return 0
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ._exceptions import RegistryError
 
-__all__ = ["SHIPPED_CONTRACTS", "Artifact", "load_artifact"]
+__all__ = ["ERROR_CATALOGUE", "SHIPPED_CONTRACTS", "Artifact", "load_artifact", "load_error_catalogue"]
 
 #: The contracts a deployment is made of (the test stablecoin only on local chains).
 SHIPPED_CONTRACTS = (
@@ -25,6 +25,10 @@ SHIPPED_CONTRACTS = (
     "DisputeManager",
     "RoyaltyVault",
 )
+
+#: The error catalogue beside the artifacts: every custom error declared in any source of the compilation (ours,
+#: OpenZeppelin's and Solady's, libraries included), read from the compiler's ASTs by ``scripts/compile.py``.
+ERROR_CATALOGUE = "errors"
 
 
 @dataclass(frozen=True)
@@ -57,14 +61,21 @@ class Artifact:
         return actual == reference
 
 
-@cache
-def load_artifact(name: str) -> Artifact:
-    """The shipped artifact of contract ``name``."""
+def _read_shipped(name: str) -> Any:
     try:
         text = resources.files("ipledger.artifacts").joinpath(f"{name}.json").read_text("utf-8")
     except FileNotFoundError:
-        raise RegistryError(f"no compiled artifact for {name}; run `make artifacts`") from None
-    data = json.loads(text)
+        what = "error catalogue" if name == ERROR_CATALOGUE else f"compiled artifact for {name}"
+        raise RegistryError(f"no {what}; run `make artifacts`") from None
+    return json.loads(text)
+
+
+@cache
+def load_artifact(name: str) -> Artifact:
+    """The shipped artifact of contract ``name``."""
+    if name == ERROR_CATALOGUE:
+        raise RegistryError(f"{name} is the error catalogue, not a contract: see load_error_catalogue")
+    data = _read_shipped(name)
     return Artifact(
         name=data["contractName"],
         abi=data["abi"],
@@ -73,3 +84,10 @@ def load_artifact(name: str) -> Artifact:
         immutable_references=data.get("immutableReferences") or {},
         compiler=data["compiler"],
     )
+
+
+@cache
+def load_error_catalogue() -> tuple[dict[str, Any], ...]:
+    """The shipped error catalogue: one ABI ``error`` entry per signature, with its ``signature``, ``selector``
+    and ``declaredIn`` (source unit and contract of each declaration)."""
+    return tuple(_read_shipped(ERROR_CATALOGUE)["errors"])

@@ -6,7 +6,8 @@ The ledger's features live in mixins over :class:`LedgerBase` (``_shares``, ``_c
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -20,7 +21,16 @@ from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
 
 from ._accounts import Signer, is_valid_address, resolve_address
 from ._artifacts import load_artifact
-from ._exceptions import ChainMismatchError, ContractRevertError, InvalidInputError, NodeError, RegistryError
+from ._exceptions import (
+    ChainMismatchError,
+    ContractRevertError,
+    InvalidInputError,
+    IPLedgerError,
+    NodeError,
+    PaymentAttempt,
+    PaymentRefusedError,
+    RegistryError,
+)
 from ._logs import fetch_logs
 from ._models import ZERO_ADDRESS, Deployment, TransactionResult
 from ._reverts import RevertDecoder, encode_error
@@ -527,6 +537,46 @@ class LedgerBase:
             return None
         amount = min(current + needed, MAX_UINT256) if top_up else needed
         return self._send(token.functions.approve(spender, amount), f"{action}: approve")
+
+    @contextmanager
+    def _paying(self, token: str | None, spender: str, amount: int) -> Iterator[None]:
+        """Tells a token's refusal of the payment inside (a :class:`PaymentRefusedError`, such as Solady's bare
+        ``TransferFromFailed()``) with what was paid: token, payer, amount, and the payer's balance and allowance
+        to ``spender`` read right after the refusal. ``token`` ``None``: nothing is paid, nothing is added."""
+        try:
+            yield
+        except PaymentRefusedError as exc:
+            if exc.payment is not None or token is None:
+                raise
+            raise exc.with_payment(self._payment_attempt(token, spender, amount)) from None
+
+    def _payment_attempt(self, token: str, spender: str, amount: int) -> PaymentAttempt:
+        """The signer's payment of ``amount`` of ``token`` through ``spender``, with what reads can tell (a read
+        that fails leaves its field ``None``: the token may be the broken part)."""
+        contract = self._erc20(token)
+        payer = self.signer.address
+
+        def read(call: ContractFunction) -> Any:
+            try:
+                return self._read(call, "read the payment token")
+            except IPLedgerError:
+                return None
+
+        symbol, decimals = read(contract.functions.symbol()), read(contract.functions.decimals())
+        balance, allowance = (
+            read(contract.functions.balanceOf(payer)),
+            read(contract.functions.allowance(payer, spender)),
+        )
+        return PaymentAttempt(
+            token=to_checksum_address(token),
+            payer=payer,
+            spender=to_checksum_address(spender),
+            amount=amount,
+            symbol=None if symbol is None else str(symbol),
+            decimals=None if decimals is None else int(decimals),
+            balance=None if balance is None else int(balance),
+            allowance=None if allowance is None else int(allowance),
+        )
 
     def _ensure_right_approval(self, token: int, spender: str, *, action: str) -> TransactionResult | None:
         """Lets ``spender`` move the right ``token`` of the signer; sends ``approve`` only when needed."""

@@ -50,7 +50,8 @@ class DisputesMixin(LedgerBase):
                 self._erc20(bond_token), str(self.disputes.address), bond, action="raise dispute"
             )
         call = self.disputes.functions.raiseDispute(token, evidence_hash(evidence, what="evidence"))
-        result, raised = self._send_for_event(call, "raise dispute", self.disputes, "DisputeRaised")
+        with self._paying(bond_token, str(self.disputes.address), bond):
+            result, raised = self._send_for_event(call, "raise dispute", self.disputes, "DisputeRaised")
         return DisputeRaised(
             **result.model_dump(), dispute_id=int(raised["disputeId"]), bond=int(raised["bond"]), approval=approval
         )

@@ -16,26 +16,36 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     └── TransactionError                      a transaction that did not do its job
         ├── UnexplainedRevertError            a mined revert whose reason the node cannot tell (no tracing or
         │                                     simulation); ``checks`` says what the state shows now
-        └── ContractRevertError               a revert, decoded to the contract's custom error
+        └── ContractRevertError               a revert, decoded to its custom error: the contract's own, or one of a
+                                              library or token it calls (OpenZeppelin, Solady), whether or not it
+                                              is in an ABI; error_name "unknown" for data no shipped source declares
             ├── DuplicateRightError           RightAlreadyRegistered / ContentAlreadyRegistered
             ├── RevokedRightError             RevokedRight: a voucher, or a claim committed before the revocation,
             │                                 for a right a registrar revoked
-            ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar)
+            ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar); RightLocked (the
+            │                                 licence registry's: frozen or locked by an open dispute)
             │   └── RightDisputedError        RightDisputed (locked by an open dispute)
             ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer,
             │                                 not the licensor, attestor or arbitrator
-            ├── UnknownTokenError             UnknownToken / TokenDoesNotExist
+            ├── UnknownTokenError             UnknownToken / TokenDoesNotExist / ERC721NonexistentToken
             ├── UnknownRecordError            no such licence, attestation or dispute (or right, for a module)
             ├── LicenseConflictError          LicenseConflict: overlaps a sole or exclusive licence
-            ├── SignatureError                an attestation signature that is invalid, replayed or expired
+            ├── SignatureError                a voucher, attestation or permit signature that is invalid, replayed
+            │                                 or expired (OpenZeppelin's ECDSA and nonce errors included)
             ├── RegistrationChangedError      RegistrationChanged: the right was superseded, re-registered or
             │                                 assigned since the attestation was made or signed
-            ├── PaymentTokenError             a bond or royalty token that did not move the amount asked
+            ├── PaymentTokenError             a bond, royalty or price token that did not move the amount asked
+            │   └── PaymentRefusedError       the token refused: TransferFromFailed, SafeERC20FailedOperation,
+            │                                 ERC20InsufficientAllowance...: the payer lacks balance or allowance
             ├── NotFractionalizedError        NotFractionalized: the right is not in the share vault
             ├── IncompleteOwnershipError      IncompleteOwnership: redemption needs every share
             ├── ComplianceError               NotEligible / VerificationExpired / CountryBlocked
             ├── FrozenSharesError             HolderFrozen / InsufficientUnfrozenBalance
             ├── InsufficientBalanceError      too few shares or payment tokens
+            ├── InvalidRecipientError         a recipient that cannot hold the token (zero address, the token itself,
+            │                                 a contract without the ERC-721/1155 receiver hook)
+            ├── PausedError                   EnforcedPause / RegistryPaused: a guardian paused the registry
+            ├── ReentrancyError               ReentrancyGuardReentrantCall: a token called back into the contract
             └── OrderError                    the settlement desk's refusals (expired, cancelled, overfilled...)
 
 Messages are built in ``__init__``; context is keyword-only.
@@ -44,6 +54,7 @@ Messages are built in ``__init__``; context is keyword-only.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -59,6 +70,7 @@ __all__ = [
     "InsufficientBalanceError",
     "IPLedgerError",
     "InvalidInputError",
+    "InvalidRecipientError",
     "LicenseConflictError",
     "MetadataError",
     "NodeError",
@@ -66,7 +78,11 @@ __all__ = [
     "NotFoundError",
     "NotFractionalizedError",
     "OrderError",
+    "PausedError",
+    "PaymentAttempt",
+    "PaymentRefusedError",
     "PaymentTokenError",
+    "ReentrancyError",
     "RegistrationChangedError",
     "RevokedRightError",
     "RegistryError",
@@ -216,7 +232,10 @@ class ContractRevertError(TransactionError):
     """A contract revert decoded to its custom error.
 
     ``error_name`` is the Solidity error's name (``RightAlreadyRegistered``), ``error_args`` its arguments
-    by name. Reverts without a known error keep ``error_name`` ``"unknown"`` and the raw ``data``.
+    by name. The error may be the contract's own or one of a library or token it calls, also one raised from
+    assembly and so in no ABI (Solady's ``TransferFromFailed()``): the decoder knows every error declared in any
+    source ipledger's contracts are compiled from. Data no such error explains keeps ``error_name`` ``"unknown"``
+    and the raw ``data``; a revert without data has ``error_name`` ``"reverted without reason"``.
     """
 
     def __init__(
@@ -228,14 +247,25 @@ class ContractRevertError(TransactionError):
         tx_hash: str | None = None,
         block: int | None = None,
         action: str | None = None,
+        summary: str | None = None,
     ) -> None:
+        """``summary`` replaces the rendered ``error_name(args)`` in the message (unknown or ambiguous data)."""
         self.error_name = error_name
         self.error_args: dict[str, Any] = dict(error_args or {})
         self.data = data
         self.action = action
-        rendered = ", ".join(f"{key}={_render(value)}" for key, value in self.error_args.items())
         prefix = f"{action} reverted" if action else "reverted"
-        super().__init__(f"{prefix}: {error_name}({rendered})", tx_hash=tx_hash, block=block)
+        super().__init__(f"{prefix}: {summary or self.call_text}{self._explanation()}", tx_hash=tx_hash, block=block)
+
+    @property
+    def call_text(self) -> str:
+        """The error as Solidity would write it: ``RightDisputed(tokenId=0x…)``."""
+        rendered = ", ".join(f"{key}={_render(value)}" for key, value in self.error_args.items())
+        return f"{self.error_name}({rendered})"
+
+    def _explanation(self) -> str:
+        """What a subclass adds to the message after the error (``""``: nothing)."""
+        return ""
 
 
 class DuplicateRightError(ContractRevertError):
@@ -285,8 +315,8 @@ class RevokedRightError(ContractRevertError):
 
 
 class SignatureError(ContractRevertError):
-    """A signed voucher or attestation whose signature does not match its signer's role (another chain, contract,
-    data or a used nonce) or whose deadline passed."""
+    """A signed voucher, attestation or share permit whose signature does not match its signer (another chain,
+    contract, data or a used nonce) or whose deadline passed."""
 
 
 class RegistrationChangedError(ContractRevertError):
@@ -304,7 +334,130 @@ class RegistrationChangedError(ContractRevertError):
 
 
 class PaymentTokenError(ContractRevertError):
-    """A bond or royalty token moved another amount than asked (fee-on-transfer or broken token)."""
+    """A bond, royalty or price token did not move the amount asked: it moved another amount (``BondNotReceived``,
+    ``PaymentNotReceived``: fee-on-transfer or broken token) or, as :class:`PaymentRefusedError`, refused."""
+
+
+@dataclass(frozen=True)
+class PaymentAttempt:
+    """What the SDK was paying when a token refused: ``amount`` base units of ``token`` from ``payer``, moved by
+    ``spender`` (the contract that pulls the payment). ``balance`` and ``allowance`` (to ``spender``) are the
+    payer's, read right after the refusal; ``None`` when a read failed, as ``symbol`` and ``decimals`` may."""
+
+    token: str
+    payer: str
+    spender: str
+    amount: int
+    symbol: str | None = None
+    decimals: int | None = None
+    balance: int | None = None
+    allowance: int | None = None
+
+    @property
+    def shortfall(self) -> str | None:
+        """``"balance"``, ``"allowance"``, ``"balance and allowance"``, or ``None`` when neither is known short."""
+        short = [
+            name
+            for name, value in (("balance", self.balance), ("allowance", self.allowance))
+            if value is not None and value < self.amount
+        ]
+        return " and ".join(short) or None
+
+    def units(self, value: int) -> str:
+        """``value`` base units as the token shows them (``12.5 tUSD``), or in base units when its decimals are
+        unknown."""
+        if self.decimals is None:
+            return f"{value} base units of {self.symbol or self.token}"
+        from ._amounts import format_units  # _amounts raises this module's errors
+
+        return f"{format_units(value, self.decimals, grouping=True)} {self.symbol or 'tokens'}"
+
+
+_REFUSALS = {
+    "TransferFromFailed": "the token refused to move the payment from the payer",
+    "SafeERC20FailedOperation": "the token refused the transfer (or is not a standard ERC-20)",
+    "ERC20InsufficientAllowance": "the spender may move only part of the amount from the payer",
+    "InsufficientAllowance": "the spender may move only part of the amount",
+    "TransferFailed": "the token refused to pay out from the contract",
+    "ApproveFailed": "the token refused the approval",
+    "ETHTransferFailed": "the recipient refused the ether",
+    "Permit2Failed": "the token refused the transfer, also through Permit2",
+    "Permit2ApproveFailed": "the token refused the approval through Permit2",
+}
+_REASONS = {
+    "TransferFromFailed": "the payer lacks the balance or the allowance",
+    "SafeERC20FailedOperation": "the payer lacks the balance or the allowance",
+    "ERC20InsufficientAllowance": "the payer must approve more",
+    "InsufficientAllowance": "the holder must approve more",
+    "TransferFailed": "the contract lacks the balance, or the token is paused or refuses the recipient",
+    "Permit2Failed": "the payer lacks the balance or the allowance",
+}
+
+
+class PaymentRefusedError(PaymentTokenError):
+    """A token refused to move the amount asked: the payer's balance, or its allowance to the contract that pulls
+    the payment, is too small. Solady's SafeTransferLib says only ``TransferFromFailed()`` (whatever the token
+    reverted with), OpenZeppelin's SafeERC20 ``SafeERC20FailedOperation(token)``; OpenZeppelin tokens name the
+    allowance (``ERC20InsufficientAllowance``); a shortfall of balance is an :class:`InsufficientBalanceError`.
+
+    ``payment`` says what the SDK was paying (token, payer, amount, and the payer's balance and allowance read
+    after the refusal) when it knows: a dispute bond or a royalty.
+    """
+
+    def __init__(
+        self,
+        error_name: str,
+        error_args: Mapping[str, Any] | None = None,
+        *,
+        data: str | None = None,
+        tx_hash: str | None = None,
+        block: int | None = None,
+        action: str | None = None,
+        summary: str | None = None,
+        payment: PaymentAttempt | None = None,
+    ) -> None:
+        self.payment = payment
+        super().__init__(
+            error_name, error_args, data=data, tx_hash=tx_hash, block=block, action=action, summary=summary
+        )
+
+    def with_payment(self, payment: PaymentAttempt) -> PaymentRefusedError:
+        """The same refusal, told with what was being paid."""
+        return type(self)(
+            self.error_name,
+            self.error_args,
+            data=self.data,
+            tx_hash=self.tx_hash,
+            block=self.block,
+            action=self.action,
+            payment=payment,
+        )
+
+    @property
+    def reason(self) -> str:
+        """Why the token refused, as far as can be told: ``the payer lacks the balance``."""
+        payment = self.payment
+        if payment is not None and payment.shortfall is not None:
+            return f"the payer lacks the {payment.shortfall}"
+        if payment is not None and payment.balance is not None and payment.allowance is not None:
+            return "neither is short, so the token refused for a reason of its own (paused, blocklisted, non-standard)"
+        return _REASONS.get(self.error_name, "the payer lacks the balance or the allowance")
+
+    def _explanation(self) -> str:
+        payment = self.payment
+        if payment is None:
+            return f": {_REFUSALS.get(self.error_name, 'the token refused the payment')}; {self.reason}"
+        token = f"{payment.symbol} ({payment.token})" if payment.symbol else f"token {payment.token}"
+        held = ""
+        if payment.balance is not None and payment.allowance is not None:
+            held = (
+                f" (it holds {payment.units(payment.balance)} and lets {payment.spender} move "
+                f"{payment.units(payment.allowance)})"
+            )
+        return (
+            f": the payment token {token} refused to move {payment.units(payment.amount)} from {payment.payer}"
+            f"{held}; {self.reason}"
+        )
 
 
 class NotFractionalizedError(ContractRevertError, NotFoundError):
@@ -333,6 +486,21 @@ class FrozenSharesError(ContractRevertError):
 
 class InsufficientBalanceError(ContractRevertError):
     """The sender holds fewer shares or payment tokens than the transfer needs."""
+
+
+class InvalidRecipientError(ContractRevertError):
+    """The recipient cannot hold the token: the zero address, the token itself, or a contract without the receiver
+    hook (``ERC20InvalidReceiver``, ``ERC721InvalidReceiver``, ``TransferToNonERC721ReceiverImplementer``...)."""
+
+
+class PausedError(ContractRevertError):
+    """A guardian paused the registry (``EnforcedPause``; ``RegistryPaused`` from the licence registry): nothing
+    that changes a right goes through until it is unpaused. Retrying later is the only remedy."""
+
+
+class ReentrancyError(ContractRevertError):
+    """``ReentrancyGuardReentrantCall``: during the call, a token (or receiver) called back into the contract; the
+    whole transaction was refused. Usually a malicious or non-standard payment token."""
 
 
 class OrderError(ContractRevertError):

@@ -43,7 +43,8 @@ class RoyaltiesMixin(LedgerBase):
         approval = self._ensure_allowance(self._erc20(token), str(royalties.address), amount, action="pay royalty")
         report_hash = bytes(32) if report is None else evidence_hash(report, what="report")
         call = royalties.functions.pay(int(license_id), amount, report_hash)
-        result, paid = self._send_for_event(call, "pay royalty", royalties, "RoyaltyPaid")
+        with self._paying(token, str(royalties.address), amount):
+            result, paid = self._send_for_event(call, "pay royalty", royalties, "RoyaltyPaid")
         return RoyaltyPayment(
             **result.model_dump(),
             license_id=int(license_id),

@@ -10,8 +10,12 @@ from typing import Any
 
 import pytest
 from cli_support import Patent, Run, assert_one_line_error
+from eth_abi import encode
+from eth_utils import keccak
 from ipledger import IPLedgerError, UnknownTokenError, right_id
+from ipledger._reverts import RevertDecoder
 from ipledger.cli import app
+from ipledger.cli._errors import describe
 from typer.main import get_command
 from typer.testing import CliRunner
 from web3 import Web3
@@ -158,3 +162,50 @@ def test_web3_errors_the_sdk_lets_through_are_one_line(cli: Run, chain_rpc_url: 
     result = cli("show", "1", "--rpc-url", chain_rpc_url, "--registry", address, remote=False)
     line = assert_one_line_error(result)
     assert "BadFunctionCallOutput" in line or "not an ipledger registry" in line  # leaked today, mapped once fixed
+
+
+def _decoded(signature: str, types: list[str] | None = None, values: list[Any] | None = None) -> Exception:
+    data = keccak(text=signature)[:4] + encode(types or [], values or [])
+    return RevertDecoder.for_shipped_contracts().decode(data, action="test call")
+
+
+@pytest.mark.parametrize(
+    ("signature", "types", "values", "fragments"),
+    [
+        ("TransferFromFailed()", [], [], ["TransferFromFailed()", "lacks the balance or the allowance", "balance"]),
+        ("EnforcedPause()", [], [], ["EnforcedPause()", "a guardian paused the registry", "try again later"]),
+        ("RegistryPaused()", [], [], ["RegistryPaused()", "a guardian paused the registry"]),
+        ("ReentrancyGuardReentrantCall()", [], [], ["ReentrancyGuardReentrantCall()", "called back"]),
+        ("TransferToNonERC721ReceiverImplementer()", [], [], ["receiver hook", "another account"]),
+        (
+            "ERC20InsufficientBalance(address,uint256,uint256)",
+            ["address", "uint256", "uint256"],
+            ["0x" + "11" * 20, 5, 9],
+            ["ERC20InsufficientBalance(", "holds too few"],
+        ),
+        ("TokenDoesNotExist()", [], [], ["TokenDoesNotExist()", "not registered"]),
+        (
+            "RightLocked(uint256)",
+            ["uint256"],
+            [0xABC],
+            ["token 0xabc is frozen or locked by an open dispute", "ipledger dispute list 0xabc"],
+        ),
+        ("ECDSAInvalidSignature()", [], [], ["ECDSAInvalidSignature()", "the voucher was not signed by a registrar"]),
+        ("InvalidPermit()", [], [], ["InvalidPermit()", "`ipledger shares permit`"]),
+        ("InvalidAccountNonce(address,uint256)", ["address", "uint256"], ["0x" + "22" * 20, 3], ["already used"]),
+        ("InvalidAccountNonce(address,uint256)", ["address", "uint256"], ["0x" + "22" * 20, 3], ["signed attestation"]),
+    ],
+)
+def test_library_errors_are_one_line_with_what_to_do(
+    signature: str, types: list[str], values: list[Any], fragments: list[str]
+) -> None:
+    line = describe(_decoded(signature, types, values))
+    assert "\n" not in line and "unknown" not in line
+    for fragment in fragments:
+        assert fragment in line, (fragment, line)
+
+
+def test_an_unknown_error_names_its_selector_and_the_likely_cause() -> None:
+    line = describe(RevertDecoder.for_shipped_contracts().decode("0xdeadbeef", action="pay royalty"))
+    assert line.startswith("pay royalty reverted: unknown error 0xdeadbeef (not an error of any contract ipledger")
+    assert "unknown()" not in line and "revert data 0xdeadbeef" in line

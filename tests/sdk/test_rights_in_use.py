@@ -17,6 +17,8 @@ from ipledger import (
     Ledger,
     LicenseConflictError,
     LicenseTerms,
+    PaymentAttempt,
+    PaymentRefusedError,
     RegistrationChangedError,
     Remedy,
     RightDisputedError,
@@ -333,3 +335,66 @@ def test_a_dispute_about_a_superseded_claim_applies_no_remedy_and_history_says_w
     assert events[0].kind == "dispute_registration_changed"
     assert events[0].dispute_id == raised.dispute_id
     assert events[-1].kind == "dispute_resolved"
+
+
+# ---------------------------------------------------------------------------- payments the token refuses
+
+
+def _leave_short(ledger: Ledger, payer: str, spender: str, needed: int) -> None:
+    """``payer`` holds one base unit of tUSD less than ``needed`` and lets ``spender`` move ``needed`` (so the SDK
+    sends no approval first and the payment itself is what the token refuses)."""
+    tusd = ledger.stablecoin
+    address = ledger.address_of(payer)
+    balance = ledger.payment_balance(str(tusd.address), payer)
+    if balance >= needed:
+        sink = ledger.address_of("dev0")
+        tx = tusd.functions.transfer(sink, balance - needed + 1).transact({"from": address})
+        ledger.w3.eth.wait_for_transaction_receipt(tx)
+    elif balance < needed - 1:
+        ledger.mint_test_stablecoin(payer, needed - 1 - balance)
+    ledger.w3.eth.wait_for_transaction_receipt(tusd.functions.approve(spender, needed).transact({"from": address}))
+    assert ledger.payment_balance(str(tusd.address), payer) == needed - 1
+
+
+def test_a_bond_the_claimant_cannot_pay_is_a_named_refusal_and_nothing_is_sent(ledger: Ledger, right: int) -> None:
+    """Solady's SafeTransferLib reverts TransferFromFailed() from assembly (in no contract's ABI): it still decodes,
+    and the SDK tells it with the bond, the claimant's balance and allowance."""
+    bond_token, bond, _, _ = ledger.dispute_settings()
+    assert bond_token == str(ledger.stablecoin.address) and bond > 0
+    manager = str(ledger.disputes.address)
+    _leave_short(ledger, "dev9", manager, bond)
+    head, nonce = ledger.w3.eth.block_number, ledger.w3.eth.get_transaction_count(ledger.address_of("dev9"))
+    with pytest.raises(PaymentRefusedError) as refused:
+        ledger.use("dev9").raise_dispute(right, evidence="prior art I cannot pay a bond for")
+    error = refused.value
+    assert error.error_name == "TransferFromFailed" and error.data == "0x7939f424" and error.action == "raise dispute"
+    assert error.payment == PaymentAttempt(
+        token=bond_token,
+        payer=ledger.address_of("dev9"),
+        spender=manager,
+        amount=bond,
+        symbol="tUSD",
+        decimals=6,
+        balance=bond - 1,
+        allowance=bond,
+    )
+    assert error.payment.shortfall == "balance" and error.reason == "the payer lacks the balance"
+    assert "unknown" not in str(error) and f"refused to move {bond / USD:,.0f} tUSD from" in str(error)
+    assert ledger.w3.eth.block_number == head
+    assert ledger.w3.eth.get_transaction_count(ledger.address_of("dev9")) == nonce
+    assert ledger.disputes_of(right) == []
+
+
+def test_a_royalty_the_licensee_cannot_pay_is_a_named_refusal_and_nothing_is_sent(ledger: Ledger, right: int) -> None:
+    licence = ledger.use("dev1").grant_license(right, _terms(ledger, "dev8")).license_id
+    vault = str(ledger.royalties.address)
+    _leave_short(ledger, "dev8", vault, 50 * USD)
+    head = ledger.w3.eth.block_number
+    with pytest.raises(PaymentRefusedError) as refused:
+        ledger.use("dev8").pay_royalty(licence, 50 * USD)
+    error = refused.value
+    assert error.error_name == "TransferFromFailed" and error.action == "pay royalty"
+    assert error.payment is not None and error.payment.spender == vault and error.payment.amount == 50 * USD
+    assert (error.payment.balance, error.payment.allowance) == (50 * USD - 1, 50 * USD)
+    assert "it holds 49.999999 tUSD" in str(error) and str(error).endswith("the payer lacks the balance")
+    assert ledger.w3.eth.block_number == head

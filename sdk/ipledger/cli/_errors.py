@@ -22,15 +22,21 @@ from web3.exceptions import Web3Exception
 from .._exceptions import (
     ChainMismatchError,
     ComplianceError,
+    ContractRevertError,
     DuplicateRightError,
     FrozenSharesError,
     IncompleteOwnershipError,
+    InsufficientBalanceError,
+    InvalidRecipientError,
     IPLedgerError,
     LicenseConflictError,
     NodeError,
     NodeNotRunningError,
     NotFractionalizedError,
     OrderError,
+    PausedError,
+    PaymentRefusedError,
+    ReentrancyError,
     RegistrationChangedError,
     RevokedRightError,
     RightDisputedError,
@@ -67,6 +73,19 @@ _ORDER_HINTS = {
 }
 
 
+# Registry vouchers are recovered with OpenZeppelin's ECDSA (attestations and orders use SignatureChecker).
+_VOUCHER_ERRORS = frozenset(
+    {
+        "InvalidVoucherSigner",
+        "VoucherExpired",
+        "ECDSAInvalidSignature",
+        "ECDSAInvalidSignatureLength",
+        "ECDSAInvalidSignatureS",
+    }
+)
+_PERMIT_ERRORS = frozenset({"InvalidPermit", "PermitExpired", "ERC2612ExpiredSignature", "ERC2612InvalidSigner"})
+
+
 class CliError(IPLedgerError):
     """A failure the CLI explains itself (its message is already the one line to print)."""
 
@@ -88,11 +107,36 @@ def describe(exc: BaseException) -> str:
             f"{exc.error_name}); vouchers and earlier claims for it are void: a registrar registers it again "
             "with `ipledger register`, or claim it afresh (commit now, reveal later)"
         )
+    if isinstance(exc, PaymentRefusedError):
+        return _payment_message(exc)
+    if isinstance(exc, PausedError):
+        return (
+            f"{exc}: a guardian paused the registry, and nothing that changes a right goes through until a guardian "
+            "unpauses it; try again later"
+        )
+    if isinstance(exc, ReentrancyError):
+        return (
+            f"{exc}: a token or receiver called back into the contract during the call, so it refused the whole "
+            "transaction; pay with a standard ERC-20 and send rights and shares to accounts that do not call back"
+        )
+    if isinstance(exc, InvalidRecipientError):
+        return (
+            f"{exc}: the recipient cannot hold it (the zero address, the token itself, or a contract without the "
+            "ERC-721/ERC-1155 receiver hook); send it to another account"
+        )
+    if isinstance(exc, InsufficientBalanceError):
+        return f"{exc}: the sender holds too few of the shares or tokens for this transfer"
     if isinstance(exc, RightDisputedError):
         token = _token(exc.error_args.get("tokenId"))
         return (
             f"token {token} is locked by an open dispute ({exc.action or 'call'} reverted: {exc.error_name}); "
             f"it cannot move until an arbitrator resolves it (see `ipledger dispute list {token}`)"
+        )
+    if isinstance(exc, TokenFrozenError) and exc.error_name == "RightLocked":
+        token = _token(exc.error_args.get("tokenId"))
+        return (
+            f"token {token} is frozen or locked by an open dispute ({exc.action or 'call'} reverted: "
+            f"{exc.error_name}); see `ipledger show {token}` and `ipledger dispute list {token}`"
         )
     if isinstance(exc, TokenFrozenError):
         token = _token(exc.error_args.get("tokenId"))
@@ -140,10 +184,15 @@ def describe(exc: BaseException) -> str:
             "registered at "
             f"{exc.registered_at}); check the current record with `ipledger show TOKEN` and attest or sign again"
         )
-    if isinstance(exc, SignatureError) and exc.error_name in ("InvalidVoucherSigner", "VoucherExpired"):
+    if isinstance(exc, SignatureError) and exc.error_name in _PERMIT_ERRORS:
         return (
-            f"{exc}: the voucher was not signed by a registrar of this chain and registry, was altered, or its "
-            "deadline passed; ask the registrar for a new one"
+            f"{exc}: the permit was not signed by the holder for this chain and share token, was altered or already "
+            "used, or its deadline passed; the holder signs a new one with `ipledger shares permit`"
+        )
+    if isinstance(exc, SignatureError) and _about_a_voucher(exc):
+        return (
+            f"{exc}: the voucher was not signed by a registrar of this chain and registry, was altered, already used "
+            "or cancelled, or its deadline passed; ask the registrar for a new one"
         )
     if isinstance(exc, SignatureError):
         return (
@@ -151,7 +200,9 @@ def describe(exc: BaseException) -> str:
             "was already used or cancelled, or its deadline passed; ask the attestor for a new one"
         )
     if isinstance(exc, UnknownTokenError):
-        return f"unknown token {_token(exc.error_args.get('tokenId'))}: it is not registered in this registry"
+        if "tokenId" not in exc.error_args:
+            return f"{exc}: the token is not registered in this registry"
+        return f"unknown token {_token(exc.error_args['tokenId'])}: it is not registered in this registry"
     if isinstance(exc, UnauthorizedError):
         role = exc.error_args.get("neededRole")
         if isinstance(role, bytes):
@@ -187,6 +238,11 @@ def describe(exc: BaseException) -> str:
                 "`ipledger grant-role compliance-officer ACCOUNT`"
             )
         return f"{exc}: the --from account is neither the owner nor approved"
+    if isinstance(exc, ContractRevertError) and exc.error_name == "unknown":
+        return (
+            f"{exc}; the address may hold another contract than the one ipledger ships, or a token it called "
+            f"reverted with an error of its own (revert data {exc.data})"
+        )
     if isinstance(exc, NodeNotRunningError):
         return str(exc)
     if isinstance(exc, ChainMismatchError):
@@ -204,6 +260,37 @@ def describe(exc: BaseException) -> str:
         where = ".".join(str(part) for part in first["loc"]) or "input"
         return f"invalid input: {where}: {first['msg']}"
     return f"unexpected {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)"
+
+
+def _about_a_voucher(exc: SignatureError) -> bool:
+    """Whether the signature refused is a registry voucher's (nonces are shared with attestations)."""
+    if exc.error_name == "InvalidAccountNonce":
+        return "voucher" in (exc.action or "")
+    return exc.error_name in _VOUCHER_ERRORS
+
+
+def _payment_message(exc: PaymentRefusedError) -> str:
+    """The refusal and what to do: fund the payer, or approve the spender, or look at the token itself."""
+    payment = exc.payment
+    if payment is None:
+        return (
+            f"{exc}; check the payer's balance of the token (`ipledger stablecoin balance ACCOUNT --payment-token "
+            "TOKEN`) and its allowance to the contract"
+        )
+    shortfall = payment.shortfall or ""
+    if "balance" in shortfall and payment.balance is not None:
+        missing = payment.units(payment.amount - payment.balance)
+        fix = f"{payment.payer} needs {missing} more, then run the command again"
+    elif "allowance" in shortfall:
+        fix = f"the payer approves {payment.spender} for {payment.units(payment.amount)}, then runs it again"
+    elif shortfall == "" and payment.balance is not None and payment.allowance is not None:
+        fix = f"ask the issuer of {payment.symbol or payment.token} why it refuses transfers from {payment.payer}"
+    else:
+        fix = (
+            f"check {payment.payer}'s balance with `ipledger stablecoin balance {payment.payer} --payment-token "
+            f"{payment.token}`"
+        )
+    return f"{exc}: {fix}"
 
 
 def _record_message(exc: UnknownRecordError) -> str:
