@@ -11,7 +11,8 @@ each step only when the node lacks the one before:
 3. ``debug_traceBlockByNumber`` (the call tracer), which re-executes the whole block;
 4. ``eth_call`` on the state before the block, exact only for the first transaction of its block.
 
-When none of them answers, :func:`find_revert` says so (``data`` is ``None``) and the caller explains what it can.
+A method the node lacks, refuses or answers in an unusable shape is skipped. When none of them answers,
+:func:`find_revert` says so (``data`` is ``None``) and the caller explains what it can.
 """
 
 from __future__ import annotations
@@ -24,8 +25,6 @@ from ._rpc import Rpc, RpcResponseError
 
 __all__ = ["RevertLookup", "find_revert"]
 
-#: How nodes word "I do not have this method" (geth, anvil, Hardhat's EDR, Nethermind, Besu, providers).
-_UNSUPPORTED = ("not found", "not supported", "unsupported", "not available", "does not exist", "unknown method")
 _METHOD_NOT_FOUND = -32601
 
 
@@ -57,10 +56,10 @@ def find_revert(rpc: Rpc, tx_hash: str, receipt: Any) -> RevertLookup:
         tried.append(method)
         try:
             found = lookup(rpc, tx_hash, block, index)
-        except RpcResponseError as error:
-            if _unsupported(error):
-                continue
-            raise
+        except (NodeError, LookupError, TypeError, ValueError):
+            # Not offered (method not found, tracer unknown), refused or answered in an unusable shape: this method
+            # cannot tell, the next may.
+            continue
         if found is not None:
             data, failure = found
             return RevertLookup(data=data, method=method, failure=failure, tried=tuple(tried))
@@ -70,11 +69,6 @@ def find_revert(rpc: Rpc, tx_hash: str, receipt: Any) -> RevertLookup:
         if data is not None:
             return RevertLookup(data=data, method="eth_call", failure=None, tried=tuple(tried))
     return RevertLookup(data=None, method=None, failure=None, tried=tuple(tried))
-
-
-def _unsupported(error: RpcResponseError) -> bool:
-    message = error.rpc_message.lower()
-    return error.code == _METHOD_NOT_FOUND or any(text in message for text in _UNSUPPORTED)
 
 
 def _traced_transaction(rpc: Rpc, tx_hash: str, block: int, index: int) -> tuple[str | None, str | None] | None:
