@@ -93,8 +93,9 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
 
     /// @dev Per-right counters in one slot: open disputes (bits 0-63), open locking disputes raised against the
     /// registration `lockRegistration` (64-127), upheld disputes (128-191), and that registration's `registeredAt`
-    /// (192-223). A locking dispute raised against a later registration restarts the count: the older ones were
-    /// about a registration that was replaced (which lifted or burnt its lock) and no longer hold the lock.
+    /// (192-223; zero while no locking dispute is open). A locking dispute raised against a later registration
+    /// restarts the count: the older ones were about a registration that was replaced (which lifted or burnt its
+    /// lock) and no longer hold the lock.
     struct RightDisputes {
         uint64 open;
         uint64 openLocking;
@@ -367,6 +368,8 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
             --counters.open;
             if (stored.lockedTransfers && stored.registeredAt == counters.lockRegistration) {
                 releaseLock = --counters.openLocking == 0;
+                // No count left to keep: the slot can clear (and earn its refund) once nothing else is open.
+                if (releaseLock) counters.lockRegistration = 0;
             }
             if (upheld && sameRegistration) ++counters.upheld;
         }
