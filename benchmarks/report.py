@@ -4,7 +4,9 @@ Reads each ``benchmarks/results/*.json`` that holds a ``figures`` list (the shap
 writes); other files and benchmarks not run yet are left out. Each section of BENCH.md gives the figures (median,
 sample count, baseline, ratio and how to read it, target and whether it is met), the benchmark's date and commit,
 and the "how measured" text of its script's docstring. The growth benchmark adds its table and ``growth.png``.
-Nothing is measured here; run it after the benchmarks (``make bench`` does).
+Nothing is measured here; run it after the benchmarks (``make bench`` does). ``benchmarks/gas_changes.md``, the
+gas each contract change cost against the figures before it (written by hand from the ``.gas-snapshot`` diff), is
+placed before the sections.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+GAS_CHANGES = ROOT / "benchmarks" / "gas_changes.md"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from _figures import RESULTS, environment  # noqa: E402
@@ -153,6 +156,8 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any]) -> str:
         value = machine.get(key)
         lines.append(f"| {labels.get(key, key)} | {'-' if value is None else value} |")
     lines += ["", "Each benchmark below names the date and commit it was measured at.", ""]
+    if GAS_CHANGES.exists():
+        lines += [GAS_CHANGES.read_text("utf-8").rstrip(), ""]
     missing = [name for name in ORDER if name not in results]
     if missing:
         lines += [f"Not in this report (no figures written yet): {', '.join(missing)}.", ""]
