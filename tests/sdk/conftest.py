@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ipledger import IPMetadata, Ledger, NodeInfo, start_node, stop_node
-from share_support import ONE
+from ipledger import IPMetadata, Ledger, NodeInfo, SignedOrder, start_node, stop_node
+from share_support import ONE, USD
 
 _numbers = itertools.count(1_000_000)
 
@@ -70,3 +70,13 @@ def fractionalized(ledger: Ledger, investors: dict[str, str], patent: tuple[IPMe
     token = ledger.register(metadata, documents, to="dev1").token_id
     ledger.use("dev1").fractionalize(token, "Battery patent shares", "BPS", 1_000 * ONE)
     return token
+
+
+@pytest.fixture
+def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> SignedOrder:
+    """dev1 sells 100 shares for 250 tUSD; dev2 (the taker) and dev3 (who takes the order first, in the tests of
+    copied transactions) hold tUSD and approved the desk for all of it."""
+    for name in ("dev2", "dev3"):
+        ledger.mint_test_stablecoin(name, 1_000 * USD)
+        ledger.stablecoin.functions.approve(ledger.desk.address, 2**256 - 1).transact({"from": investors[name]})
+    return ledger.use("dev1").create_order("sell", fractionalized, 100 * ONE, price=250 * USD)

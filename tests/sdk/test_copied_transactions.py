@@ -14,10 +14,9 @@ import pytest
 from chain_support import Patent
 from copier_support import copy_first, manual_mining, mine_when_pending
 from ipledger import Ledger, OrderError, SignedOrder, dev_account
-from share_support import ONE, USD
+from share_support import ONE
 
 COPIER = dev_account(9)
-MAX_UINT256 = 2**256 - 1
 
 
 def _status(ledger: Ledger, tx_hash: str | None) -> int:
@@ -75,15 +74,6 @@ def test_a_copied_permit_is_reported_done_by_the_copier(ledger: Ledger, fraction
     assert _status(ledger, result.own_tx_hash) == 0
     share = ledger._share_contract(permit.share_token)
     assert share.functions.allowance(permit.owner, permit.spender).call() == 25 * ONE
-
-
-@pytest.fixture
-def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> SignedOrder:
-    """dev1 sells 100 shares for 250 tUSD; dev2 (the taker) and dev3 (the copier) hold tUSD and approved the desk."""
-    for name in ("dev2", "dev3"):
-        ledger.mint_test_stablecoin(name, 1_000 * USD)
-        ledger.stablecoin.functions.approve(ledger.desk.address, MAX_UINT256).transact({"from": investors[name]})
-    return ledger.use("dev1").create_order("sell", fractionalized, 100 * ONE, price=250 * USD)
 
 
 def test_a_copied_fill_raises_the_desks_reason_at_the_victims_position(

@@ -10,22 +10,10 @@ import pytest
 from copier_support import copy_first, manual_mining, mine_when_pending
 from ipledger import Ledger, NodeInfo, OrderError, SignedOrder, UnexplainedRevertError, dev_account
 from rpc_proxy import hiding_proxy
-from share_support import ONE, USD
 
 TRACE = "debug_traceTransaction"
 SIMULATE = "eth_simulateV1"
 TRACE_BLOCK = "debug_traceBlockByNumber"
-MAX_UINT256 = 2**256 - 1
-
-
-@pytest.fixture
-def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> SignedOrder:
-    """dev1 sells 100 shares for 250 tUSD; dev2 (the taker) and dev3 (who takes it first) hold tUSD and approved
-    the desk."""
-    for name in ("dev2", "dev3"):
-        ledger.mint_test_stablecoin(name, 1_000 * USD)
-        ledger.stablecoin.functions.approve(ledger.desk.address, MAX_UINT256).transact({"from": investors[name]})
-    return ledger.use("dev1").create_order("sell", fractionalized, 100 * ONE, price=250 * USD)
 
 
 def _fill_behind_another(ledger: Ledger, url: str, order: SignedOrder) -> BaseException:

@@ -4,13 +4,13 @@ transaction the node forgot is sent again, and two senders sharing one key never
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from chain_support import Patent, rpc, variant
+from copier_support import until
 from ipledger import Ledger, NodeInfo, RegistrationResult
 
 
@@ -21,16 +21,6 @@ def _pending(ledger: Ledger) -> dict[str, Any]:
         if address.lower() == ledger.signer.address.lower():
             return dict(transactions)
     return {}
-
-
-def _until(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture
@@ -58,8 +48,8 @@ def test_a_stuck_transaction_is_replaced_with_higher_fees_and_only_one_copy_is_m
     nonce = ledger.w3.eth.get_transaction_count(client.signer.address)
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(client.register, *patent)
-        first = _until(lambda: _pending(ledger).get(str(nonce)))
-        bumped = _until(lambda: (tx := _pending(ledger).get(str(nonce))) and tx["hash"] != first["hash"] and tx)
+        first = until(lambda: _pending(ledger).get(str(nonce)))
+        bumped = until(lambda: (tx := _pending(ledger).get(str(nonce))) and tx["hash"] != first["hash"] and tx)
         rpc(ledger, "evm_mine")
         result = future.result(timeout=10)
     assert int(bumped["maxPriorityFeePerGas"], 16) >= int(first["maxPriorityFeePerGas"], 16) * 9 // 8
@@ -76,10 +66,10 @@ def test_a_transaction_the_node_forgot_is_sent_again_as_the_same_bytes(
     nonce = ledger.w3.eth.get_transaction_count(client.signer.address)
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(client.register, *patent)
-        sent = _until(lambda: _pending(ledger).get(str(nonce)))
+        sent = until(lambda: _pending(ledger).get(str(nonce)))
         rpc(ledger, "anvil_dropAllTransactions")
         assert not _pending(ledger)
-        again = _until(lambda: _pending(ledger).get(str(nonce)))
+        again = until(lambda: _pending(ledger).get(str(nonce)))
         rpc(ledger, "evm_mine")
         result = future.result(timeout=10)
     assert again["hash"] == sent["hash"] == result.tx_hash
