@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cli_support import Chain, Patent, Run, assert_one_line_error, rpc_proxy_module
-from ipledger import Deployment, save_deployment_record
+from ipledger import Deployment, save_deployment_record, save_local_deployment
 from web3 import Web3
 
 LOCAL = 31337
@@ -115,6 +115,19 @@ def test_a_registry_recorded_on_two_chains_needs_the_chain_id(cli: Run, chain: C
     assert_one_line_error(ambiguous, f"is recorded on chains {OTHER}, {LOCAL}", "pass --chain-id")
     chosen = cli("show", "0x1", *options, "--chain-id", str(LOCAL), remote=False)
     assert "recorded on chains" not in chosen.stderr
+
+
+def test_the_local_record_counts_for_a_registry_recorded_elsewhere_too(cli: Run, chain: Chain) -> None:
+    """Found in the README tour: the same deployer and nonce give the same registry address on every chain; deployed
+    on chain 5 too, the address of the local network's registry named with --rpc-url is ambiguous, never 5."""
+    registry = _deploy(cli, chain)["registry"]
+    (_home() / "deployments" / f"{LOCAL}-{registry}.json").unlink()  # known to the local network's record only
+    save_local_deployment(Deployment(chain_id=LOCAL, registry=registry))
+    save_deployment_record(Deployment(chain_id=OTHER, registry=registry))
+    options = ("--rpc-url", chain.node.rpc_url, "--registry", registry)
+    ambiguous = cli("show", "0x1", *options, remote=False)
+    assert_one_line_error(ambiguous, f"is recorded on chains {OTHER}, {LOCAL}", "pass --chain-id")
+    assert "is on chain 5" not in ambiguous.stderr
 
 
 def _deploy(cli: Run, chain: Chain, *options: str) -> Any:

@@ -12,6 +12,7 @@ from .._accounts import Signer, is_valid_address, resolve_signer
 from .._deployment import deployment_record_file, read_deployment_records
 from .._exceptions import InvalidInputError, RegistryError
 from .._ledger import Ledger, local_deployment_file, read_local_deployment
+from .._models import Deployment
 from .._node import LOCAL_CHAIN_ID, NodeInfo, local_node_status, start_local_node
 from ._options import CHAIN_ID_ENV, Network
 from ._output import Output
@@ -88,8 +89,9 @@ def expected_chain(target: Target, *, needs_registry: bool = True) -> tuple[int 
 
     1. ``--chain-id`` (or ``IPLEDGER_CHAIN_ID``): the caller's word wins;
     2. on the local network, its deployment record's chain (``local/deployment.json``), else 31337;
-    3. with ``--rpc-url``, the chain ``ipledger deploy`` recorded for ``--registry`` (``deployments/``); a registry
-       recorded on several chains (the same address on each) needs ``--chain-id``;
+    3. with ``--rpc-url``, the chain ``ipledger deploy`` recorded for ``--registry`` (``deployments/``, and the
+       local network's record when its registry has that address); a registry recorded on several chains (the same
+       address on each) needs ``--chain-id``;
     4. else none: the chain the node reports at connect is pinned for the rest of the command.
     """
     if target.chain_id is not None:
@@ -102,6 +104,10 @@ def expected_chain(target: Target, *, needs_registry: bool = True) -> tuple[int 
     if not needs_registry or target.registry is None or not is_valid_address(target.registry):
         return None, None
     records = read_deployment_records(target.registry)
+    local = read_local_deployment()
+    if local is not None and local.registry.lower() == target.registry.lower():
+        # The local network's registry has the same address as one deployed elsewhere by the same key and nonce.
+        records = sorted({record.chain_id: record for record in [*records, local]}.values(), key=_chain_of)
     if len(records) > 1:
         chains = ", ".join(str(record.chain_id) for record in records)
         raise InvalidInputError(
@@ -113,6 +119,10 @@ def expected_chain(target: Target, *, needs_registry: bool = True) -> tuple[int 
         record = records[0]
         return record.chain_id, f"deployment record {deployment_record_file(record.chain_id, record.registry)}"
     return None, None
+
+
+def _chain_of(record: Deployment) -> int:
+    return record.chain_id
 
 
 def _chain_id_option_source(chain_id: int) -> str:
