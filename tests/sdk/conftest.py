@@ -73,10 +73,14 @@ def fractionalized(ledger: Ledger, investors: dict[str, str], patent: tuple[IPMe
 
 
 @pytest.fixture
-def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> SignedOrder:
+def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> Iterator[SignedOrder]:
     """dev1 sells 100 shares for 250 tUSD; dev2 (the taker) and dev3 (who takes the order first, in the tests of
-    copied transactions) hold tUSD and approved the desk for all of it."""
+    copied transactions) hold tUSD and approved the desk for all of it, until the test ends (other tests count
+    the approvals the SDK sends)."""
+    approve = ledger.stablecoin.functions.approve
     for name in ("dev2", "dev3"):
         ledger.mint_test_stablecoin(name, 1_000 * USD)
-        ledger.stablecoin.functions.approve(ledger.desk.address, 2**256 - 1).transact({"from": investors[name]})
-    return ledger.use("dev1").create_order("sell", fractionalized, 100 * ONE, price=250 * USD)
+        approve(ledger.desk.address, 2**256 - 1).transact({"from": investors[name]})
+    yield ledger.use("dev1").create_order("sell", fractionalized, 100 * ONE, price=250 * USD)
+    for name in ("dev2", "dev3"):
+        approve(ledger.desk.address, 0).transact({"from": investors[name]})

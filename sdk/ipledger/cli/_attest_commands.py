@@ -262,8 +262,8 @@ def submit(
     attestation = ledger.attestation(result.attestation_id)
     payload = {
         **attestation_payload(attestation),
-        "submitted_by": session.signer().address,
         **result.model_dump(mode="json", exclude={"attestation_id"}),
+        "submitted_by": result.submitted_by or session.signer().address,
     }
     _recorded(out, session, attestation, f"evidence {short(attestation.evidence_hash)} (signed)", result, payload)
 
