@@ -8,7 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from ipledger import IPMetadata, Ledger, NodeInfo, SignedOrder, start_node, stop_node
+from ipledger import (
+    IPMetadata,
+    Ledger,
+    NodeInfo,
+    SignedOrder,
+    local_node_status,
+    start_node,
+    stop_local_node,
+    stop_node,
+)
 from share_support import ONE, USD
 
 _numbers = itertools.count(1_000_000)
@@ -84,3 +93,13 @@ def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> Iter
     yield ledger.use("dev1").create_order("sell", fractionalized, 100 * ONE, price=250 * USD)
     for name in ("dev2", "dev3"):
         approve(ledger.desk.address, 0).transact({"from": investors[name]})
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh ``$IPLEDGER_HOME`` for a test of the local network; its node, if one was started, stops after."""
+    folder = tmp_path / "home"
+    monkeypatch.setenv("IPLEDGER_HOME", str(folder))
+    yield folder
+    if local_node_status(folder) is not None:
+        stop_local_node(folder)

@@ -24,11 +24,9 @@ from ipledger import (
     NodeError,
     NodeInfo,
     deployment_record_file,
-    local_node_status,
     read_deployment_records,
     save_deployment_record,
     save_local_deployment,
-    stop_local_node,
 )
 from rpc_proxy import ChainIdProxy, chain_id_proxy
 from share_support import ONE
@@ -248,15 +246,6 @@ def test_a_bulk_run_stops_when_the_node_switches_chains_mid_run(
 
 
 # ---------------------------------------------------------------------------- records of where contracts live
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("IPLEDGER_HOME", str(folder))
-    yield folder
-    if local_node_status(folder) is not None:
-        stop_local_node(folder)
 
 
 def test_the_local_ledger_refuses_a_node_of_another_chain_than_its_record(home: Path, ledger: Ledger) -> None:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from ipledger import IPMetadata, Ledger, NodeNotRunningError, local_node_status, stop_local_node
 
 Patent = tuple[IPMetadata, list[Path]]
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("IPLEDGER_HOME", str(folder))
-    yield folder
-    if local_node_status(folder) is not None:
-        stop_local_node(folder)
 
 
 def test_local_ledger_survives_a_node_restart(home: Path, patent: Patent) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +18,11 @@ from ipledger import (
     NotFractionalizedError,
     OrderError,
     RegistryError,
-    local_node_status,
     read_local_deployment,
-    stop_local_node,
 )
 from ipledger._artifacts import SHIPPED_CONTRACTS, load_artifact
 from ipledger._reverts import RevertDecoder
 from web3 import Web3
-
-
-@pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "home"
-    monkeypatch.setenv("IPLEDGER_HOME", str(folder))
-    yield folder
-    if local_node_status(folder) is not None:
-        stop_local_node(folder)
 
 
 def test_deploy_records_every_contract(ledger: Ledger) -> None:
