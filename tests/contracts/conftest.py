@@ -35,10 +35,11 @@ _serial = itertools.count(1)
 def _wait_through_indexing_lag(self: TransactionReceipt, required_confs: int) -> None:
     """Brownie's ``TransactionReceipt.wait`` with its dropped-transaction race closed.
 
-    Brownie waits until the sender's nonce passes the transaction's, then asks for the transaction once and calls it
-    dropped if the node does not know it yet. anvil updates the account state a moment before it indexes the mined
-    block's transactions; on a loaded machine that moment is long enough to fail a test ("Tx dropped without known
-    replacement"). Here the lookup is retried for up to 10 s before the transaction counts as dropped.
+    Brownie waits until the sender's nonce passes the transaction's, then asks once for the transaction and once for
+    its receipt, and calls it dropped if the node does not know either yet. anvil updates the account state a moment
+    before it indexes the mined block's transactions and receipts; on a loaded machine that moment is long enough to
+    fail a test ("Tx dropped without known replacement"; CI saw it on the receipt). Here both lookups are retried for
+    up to 10 s before the transaction counts as dropped.
     """
     if required_confs < 1:
         return
@@ -57,6 +58,14 @@ def _wait_through_indexing_lag(self: TransactionReceipt, required_confs: int) ->
                 self.status = Status(-2)
                 self._confirmed.set()
                 return
+            time.sleep(0.05)
+    while True:
+        try:
+            web3.eth.get_transaction_receipt(self.txid)
+            break
+        except TransactionNotFound:
+            if time.monotonic() > deadline:
+                break
             time.sleep(0.05)
     self._await_confirmation(tx["blockNumber"], required_confs)
 
