@@ -12,15 +12,17 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IIPRegistry} from "./interfaces/IIPRegistry.sol";
+import {OfficialNumbers} from "./libraries/OfficialNumbers.sol";
 import {RecordPacking} from "./libraries/RecordPacking.sol";
 
 /// @title IPRegistry
 /// @notice Registers intellectual-property rights (patents, applications, designs, trademarks, copyrights,
 /// know-how) as ERC-721 tokens, one token per right, and keeps their chain of custody auditable.
 /// @dev
-/// - The token id is the right's `rightId` (keccak of its normalised official identifier), so a right can be
-///   registered only once without a mapping of its own; the document bundle's SHA-256 is unique through
-///   `_tokenOfContent`.
+/// - The token id is derived on chain from the right's primary official number (`OfficialNumbers.key`), which
+///   must be in canonical form, so a right can be registered only once without a mapping of its own, whoever
+///   writes its number; its other numbers of the same office are reserved in `_tokenOfNumber`, and the document
+///   bundle's SHA-256 is unique through `_tokenOfContent`.
 /// - The record (status, origin, kind, jurisdiction, times) rides in the 96 spare bits of the token's
 ///   ownership slot (Solady ERC721 "extra data"); the metadata URI lives in events, not storage.
 ///   See docs/storage.md for the bit layout and the gas reasoning.
@@ -65,12 +67,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     uint96 public constant MAX_ROYALTY_BPS = 10_000;
 
     bytes32 private constant _REGISTRATION_TYPEHASH = keccak256(
-        "Registration(uint256 rightId,bytes32 contentHash,uint8 kind,bytes2 jurisdiction,uint40 expiry,string metadataURI)"
+        "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,string metadataURI)"
     );
 
     bytes32 private constant _VOUCHER_TYPEHASH = keccak256(
         "Voucher(address to,Registration registration,uint256 nonce,uint256 deadline)"
-        "Registration(uint256 rightId,bytes32 contentHash,uint8 kind,bytes2 jurisdiction,uint40 expiry,string metadataURI)"
+        "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,string metadataURI)"
     );
 
     /// @notice Block in which the registry was deployed: where log scans start.
@@ -83,6 +85,16 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     mapping(bytes32 contentHash => uint256 tokenId) private _tokenOfContent;
 
     mapping(bytes32 commitment => uint256 blockNumber) private _commitments;
+
+    /// @dev The token each reserved number (other than a primary number, which is the token id) belongs to, by
+    /// `OfficialNumbers.key`. An entry whose token no longer exists (revoked) reserves nothing.
+    mapping(uint256 numberKey => uint256 tokenId) private _tokenOfNumber;
+
+    /// @dev Numbers an owner added to a registrar-verified right: provisional, as a self-declared claim's are.
+    mapping(uint256 numberKey => bool) private _ownerDeclared;
+
+    /// @dev The numbers a self-declared claim reserved besides its primary one, released when it is superseded.
+    mapping(uint256 tokenId => uint256[]) private _claimNumbers;
 
     /// @dev What a self-declared claim needs to be superseded: its content hash (to unregister it), the block of
     /// its commitment (an earlier commitment wins) and, if the right was revoked before it and no registrar has
@@ -102,6 +114,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     uint96 private _defaultRoyaltyBps;
 
     string private _baseTokenURI;
+
+    /// @dev How `_reserveNumbers` reserves: a registrar's act takes provisional numbers of other rights; a claim's
+    /// numbers are listed for release; an owner's numbers on a verified right are marked provisional.
+    uint256 private constant _BY_REGISTRAR = 1;
+    uint256 private constant _FOR_CLAIM = 2;
+    uint256 private constant _BY_OWNER = 4;
 
     /// @dev Set only for the duration of a registrar's forced transfer, which may move a frozen token.
     bool private transient _forcing;
@@ -174,7 +192,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         onlyRole(REGISTRAR_ROLE)
         returns (uint256 tokenId)
     {
-        return _register(to, registration, msg.sender, 0);
+        return _register(to, registration, _rightId(registration), msg.sender, 0);
     }
 
     /// @inheritdoc IIPRegistry
@@ -186,7 +204,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         uint256 count = registrations.length;
         if (count == 0) revert EmptyBatch();
         for (uint256 i; i < count;) {
-            _register(to, registrations[i], msg.sender, 0);
+            _register(to, registrations[i], _rightId(registrations[i]), msg.sender, 0);
             // Cannot overflow: i < count, the length of a calldata array.
             unchecked {
                 ++i;
@@ -207,10 +225,11 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         address signer = ECDSA.recover(_hashTypedDataV4(_hashVoucher(voucher)), signature);
         if (!hasRole(REGISTRAR_ROLE, signer)) revert InvalidVoucherSigner(signer);
         // A voucher carries no issue time, so none may bring back a revoked right.
-        uint256 revokedAt = _revokedAt(voucher.registration.rightId);
-        if (revokedAt != 0) revert RevokedRight(voucher.registration.rightId, revokedAt);
+        tokenId = _rightId(voucher.registration);
+        uint256 revokedAt = _revokedAt(tokenId);
+        if (revokedAt != 0) revert RevokedRight(tokenId, revokedAt);
         _useCheckedNonce(voucher.to, voucher.nonce);
-        return _register(voucher.to, voucher.registration, signer, 0);
+        return _register(voucher.to, voucher.registration, tokenId, signer, 0);
     }
 
     /// @inheritdoc IIPRegistry
@@ -237,10 +256,11 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (committedAt == 0) revert UnknownCommitment(commitment);
         if (block.number < committedAt + MIN_REVEAL_DELAY) revert RevealTooEarly(committedAt + MIN_REVEAL_DELAY);
         if (block.number > committedAt + REVEAL_WINDOW) revert RevealWindowClosed(committedAt + REVEAL_WINDOW);
-        uint256 revokedAt = _revokedAt(registration.rightId);
-        if (revokedAt != 0 && committedAt <= revokedAt) revert RevokedRight(registration.rightId, revokedAt);
+        tokenId = _rightId(registration);
+        uint256 revokedAt = _revokedAt(tokenId);
+        if (revokedAt != 0 && committedAt <= revokedAt) revert RevokedRight(tokenId, revokedAt);
         delete _commitments[commitment];
-        tokenId = _register(msg.sender, registration, address(0), committedAt);
+        _register(msg.sender, registration, tokenId, address(0), committedAt);
         // The claim carries the revocation on, so that no voucher or earlier commitment can supersede it either.
         // Cannot truncate: a block number of this chain.
         if (revokedAt != 0) _claims[tokenId].revokedAt = uint64(revokedAt);
@@ -250,6 +270,64 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// Emits {VoucherCancelled}.
     function cancelVoucher(address to) external onlyRole(REGISTRAR_ROLE) {
         emit VoucherCancelled(to, _useNonce(to), msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           OFFICIAL NUMBERS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Requirements: registry not paused; caller is a registrar, or the owner of a right neither frozen nor
+    /// dispute-locked; `kind` a `Kind`; at least one number; each number canonical, and unless it is a family link,
+    /// of the right's office and free (a registrar takes a provisional one; see {register}). Numbers an owner adds to
+    /// a registrar-verified right are provisional; on a self-declared claim they are the claim's. Emits
+    /// {NumbersAdded} and {MetadataUpdate}.
+    function addNumbers(uint256 tokenId, uint256[] calldata numbers, uint8 kind, uint40 expiry)
+        external
+        whenNotPaused
+    {
+        address owner = _requireExists(tokenId);
+        uint96 record = _getExtraData(tokenId);
+        bool registrarAct = hasRole(REGISTRAR_ROLE, msg.sender);
+        if (!registrarAct) {
+            if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
+            if (record.isFrozen()) revert TokenIsFrozen(tokenId);
+            if (record.isDisputeLocked()) revert RightDisputed(tokenId);
+        }
+        if (numbers.length == 0 || kind > MAX_KIND) revert InvalidRegistration();
+        uint256 how = record.isSelfDeclared() ? _FOR_CLAIM : (registrarAct ? 0 : _BY_OWNER);
+        if (registrarAct) how |= _BY_REGISTRAR;
+        _reserveNumbers(tokenId, record.jurisdiction(), numbers, 0, how);
+        record = record.withKindAndExpiry(kind, expiry);
+        _setExtraData(tokenId, record);
+        emit NumbersAdded(tokenId, msg.sender, numbers, record);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev For a right registered under `unpublishedNumber(number, salt)` as its primary number: once the office
+    /// publishes the application, its owner or a registrar shows `number` and `salt`, and `number` is reserved for
+    /// the right (its token id does not change). Requirements as {addNumbers}; the commitment must match
+    /// ({CommitmentMismatch}). Emits {NumbersAdded} (the record unchanged) and {MetadataUpdate}.
+    function openNumber(uint256 tokenId, uint256 number, bytes32 salt) external whenNotPaused {
+        address owner = _requireExists(tokenId);
+        uint96 record = _getExtraData(tokenId);
+        bool registrarAct = hasRole(REGISTRAR_ROLE, msg.sender);
+        if (!registrarAct) {
+            if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
+            if (record.isFrozen()) revert TokenIsFrozen(tokenId);
+            if (record.isDisputeLocked()) revert RightDisputed(tokenId);
+        }
+        if (OfficialNumbers.isFamily(number) || OfficialNumbers.key(unpublishedNumber(number, salt)) != tokenId) {
+            revert CommitmentMismatch(tokenId, number);
+        }
+        uint256 how = record.isSelfDeclared() ? _FOR_CLAIM : 0;
+        if (registrarAct) how |= _BY_REGISTRAR;
+        _reserveNumber(tokenId, record.jurisdiction(), number, how);
+        uint256[] memory opened = new uint256[](1);
+        opened[0] = number;
+        emit NumbersAdded(tokenId, msg.sender, opened, record);
+        emit MetadataUpdate(tokenId);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -312,6 +390,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             delete _tokenOfContent[claimedContent];
         }
         delete _claims[tokenId];
+        _releaseClaimNumbers(tokenId);
         delete _royaltyBpsPlusOne[tokenId];
         _burn(tokenId);
         // The burn leaves the extra data: replace the record with the revocation marker, which voids the vouchers
@@ -335,6 +414,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (!record.isSelfDeclared()) revert NotSelfDeclared(tokenId);
         _setExtraData(tokenId, record.withSelfDeclared(false));
         delete _claims[tokenId];
+        // Its numbers stay reserved, no longer provisional.
+        delete _claimNumbers[tokenId];
         emit ClaimConfirmed(tokenId, msg.sender, evidenceHash);
         emit MetadataUpdate(tokenId);
     }
@@ -457,6 +538,24 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     /// @inheritdoc IIPRegistry
+    function rightIdOf(uint256 primaryNumber) external pure returns (uint256) {
+        return _primaryKey(primaryNumber);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function tokenOfNumber(uint256 number) external view returns (uint256) {
+        uint256 tokenId = _tokenOfNumber[OfficialNumbers.key(number)];
+        return tokenId != 0 && _ownerOf(tokenId) != address(0) ? tokenId : 0;
+    }
+
+    /// @inheritdoc IIPRegistry
+    /// @dev Reverts {InvalidNumber} for a number that is not canonical or is a family link.
+    function unpublishedNumber(uint256 number, bytes32 salt) public pure returns (uint256) {
+        if (OfficialNumbers.isFamily(number) || !OfficialNumbers.isCanonical(number)) revert InvalidNumber(number);
+        return OfficialNumbers.unpublished(number, salt);
+    }
+
+    /// @inheritdoc IIPRegistry
     function claimCommitBlock(uint256 tokenId) external view returns (uint256) {
         return _claims[tokenId].commitBlock;
     }
@@ -506,31 +605,41 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
                               INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The single registration path: checks, the content-hash key, then the mint with the packed record, or
-    /// the takeover of a superseded self-declared claim. `commitBlock` is the claim's commitment block on the
-    /// commit-reveal path and 0 on the registrar paths (`registrar` is then non-zero).
-    /// The pause is enforced inside the mint or transfer.
-    function _register(address to, Registration calldata registration, address registrar, uint256 commitBlock)
-        private
-        returns (uint256 tokenId)
-    {
-        tokenId = registration.rightId;
+    /// @dev The right id of a registration: the key of its primary number, which must be canonical and not a family
+    /// link ({InvalidNumber}); no number at all is {InvalidRegistration}.
+    function _rightId(Registration calldata registration) private pure returns (uint256) {
+        if (registration.numbers.length == 0) revert InvalidRegistration();
+        return _primaryKey(registration.numbers[0]);
+    }
+
+    function _primaryKey(uint256 number) private pure returns (uint256) {
+        if (OfficialNumbers.isFamily(number) || !OfficialNumbers.isCanonical(number)) revert InvalidNumber(number);
+        return OfficialNumbers.key(number);
+    }
+
+    /// @dev The single registration path: checks, the number and content-hash keys, then the mint with the packed
+    /// record, or the takeover of a superseded self-declared claim. `tokenId` is `_rightId(registration)`.
+    /// `commitBlock` is the claim's commitment block on the commit-reveal path and 0 on the registrar paths
+    /// (`registrar` is then non-zero). The pause is enforced inside the mint or transfer.
+    function _register(
+        address to,
+        Registration calldata registration,
+        uint256 tokenId,
+        address registrar,
+        uint256 commitBlock
+    ) private returns (uint256) {
         bytes32 contentHash = registration.contentHash;
-        uint8 kind = registration.kind;
-        bytes2 jurisdiction = registration.jurisdiction;
-        if (tokenId == 0 || contentHash == bytes32(0) || kind > MAX_KIND) revert InvalidRegistration();
-        _checkJurisdiction(jurisdiction);
+        uint96 record = _newRecord(registration, commitBlock);
         address holder = _ownerOf(tokenId);
         if (holder != address(0)) _checkSupersedable(tokenId, commitBlock);
+        // The primary number may be another right's reserved number; a registrar takes it if it is provisional.
+        _takeNumber(registration.numbers[0], tokenId, tokenId, commitBlock == 0);
         uint256 contentToken = _tokenOfContent[contentHash];
         // Over a superseded claim, the same bundle may come again (a copier registers the victim's documents).
         if (contentToken != 0 && contentToken != tokenId) {
             _reclaimContent(contentHash, contentToken, tokenId, commitBlock);
         }
 
-        bool selfDeclared = commitBlock != 0;
-        uint96 record =
-            RecordPacking.pack(kind, jurisdiction, uint32(block.timestamp), registration.expiry, selfDeclared);
         if (holder == address(0)) {
             _tokenOfContent[contentHash] = tokenId;
             // Existence was checked above; the unchecked mint writes owner and record in one SSTORE.
@@ -538,14 +647,110 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         } else {
             record = _supersede(tokenId, holder, to, contentHash, record);
         }
-        if (selfDeclared) {
+        if (registration.numbers.length > 1) {
+            _reserveNumbers(
+                tokenId, record.jurisdiction(), registration.numbers, 1, commitBlock != 0 ? _FOR_CLAIM : _BY_REGISTRAR
+            );
+        }
+        if (commitBlock != 0) {
             // Cannot truncate: a block number of this chain. A claim carries no revocation unless `reveal` says so.
             _claims[tokenId] =
                 SelfDeclaredClaim({contentHash: contentHash, commitBlock: uint64(commitBlock), revokedAt: 0});
         } else if (holder != address(0)) {
             delete _claims[tokenId];
         }
-        emit RightRegistered(tokenId, contentHash, registrar, record, registration.metadataURI);
+        emit RightRegistered(tokenId, contentHash, registrar, record, registration.numbers, registration.metadataURI);
+        return tokenId;
+    }
+
+    /// @dev The record of a new registration (self-declared on the commit-reveal path), its jurisdiction the office
+    /// of its primary number. Reverts {InvalidRegistration} for a zero content hash or an unknown kind.
+    function _newRecord(Registration calldata registration, uint256 commitBlock) private view returns (uint96) {
+        uint8 kind = registration.kind;
+        if (registration.contentHash == bytes32(0) || kind > MAX_KIND) revert InvalidRegistration();
+        return RecordPacking.pack(
+            kind,
+            OfficialNumbers.office(registration.numbers[0]),
+            uint32(block.timestamp),
+            registration.expiry,
+            commitBlock != 0
+        );
+    }
+
+    /// @dev Reserves `numbers[from:]` for `tokenId`, whose jurisdiction is `jurisdiction`: each must be canonical;
+    /// family links are only checked; the others must be of the right's office, differ from its primary number, and
+    /// name no other right (a provisional one is taken by a registrar's act). `how` holds _BY_REGISTRAR,
+    /// _FOR_CLAIM (listed to be released when the claim is superseded) and _BY_OWNER (marked provisional).
+    function _reserveNumbers(
+        uint256 tokenId,
+        bytes2 jurisdiction,
+        uint256[] calldata numbers,
+        uint256 from,
+        uint256 how
+    ) private {
+        uint256 count = numbers.length;
+        for (uint256 i = from; i < count;) {
+            _reserveNumber(tokenId, jurisdiction, numbers[i], how);
+            // Cannot overflow: i < count, the length of a calldata array.
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /// @dev One number of `_reserveNumbers`.
+    function _reserveNumber(uint256 tokenId, bytes2 jurisdiction, uint256 number, uint256 how) private {
+        if (!OfficialNumbers.isCanonical(number)) revert InvalidNumber(number);
+        if (OfficialNumbers.isFamily(number)) return;
+        if (OfficialNumbers.office(number) != jurisdiction) revert InvalidNumber(number);
+        uint256 numberKey = OfficialNumbers.key(number);
+        if (numberKey == tokenId) revert InvalidNumber(number);
+        // Another right's primary number is never taken (a registrar registers under it to supersede a claim).
+        if (_ownerOf(numberKey) != address(0)) revert NumberAlreadyRegistered(number, numberKey);
+        if (_takeNumber(number, numberKey, tokenId, how & _BY_REGISTRAR != 0)) {
+            _tokenOfNumber[numberKey] = tokenId;
+            if (how & _FOR_CLAIM != 0) _claimNumbers[tokenId].push(number);
+            if (how & _BY_OWNER != 0) _ownerDeclared[numberKey] = true;
+        }
+    }
+
+    /// @dev Checks that `number` (key `numberKey`) is free for `tokenId`: reserved for no live right, or for this
+    /// one already (nothing to write; a registrar's act makes an owner's provisional number firm), or provisionally
+    /// for another right and taken by a registrar's act ({NumberReclaimed}). Otherwise {NumberAlreadyRegistered}.
+    /// Returns whether the reservation must be written.
+    function _takeNumber(uint256 number, uint256 numberKey, uint256 tokenId, bool registrarAct)
+        private
+        returns (bool)
+    {
+        uint256 holderToken = _tokenOfNumber[numberKey];
+        if (holderToken == tokenId) {
+            if (registrarAct && _ownerDeclared[numberKey]) delete _ownerDeclared[numberKey];
+            return false;
+        }
+        if (holderToken == 0 || _ownerOf(holderToken) == address(0)) return true;
+        bool ownerDeclared = _ownerDeclared[numberKey];
+        if (!registrarAct || !(ownerDeclared || _getExtraData(holderToken).isSelfDeclared())) {
+            revert NumberAlreadyRegistered(number, holderToken);
+        }
+        delete _tokenOfNumber[numberKey];
+        if (ownerDeclared) delete _ownerDeclared[numberKey];
+        emit NumberReclaimed(number, holderToken, tokenId);
+        emit MetadataUpdate(holderToken);
+        return true;
+    }
+
+    /// @dev Releases the numbers the self-declared claim `tokenId` reserved besides its primary number.
+    function _releaseClaimNumbers(uint256 tokenId) private {
+        uint256[] storage reserved = _claimNumbers[tokenId];
+        uint256 count = reserved.length;
+        if (count == 0) return;
+        uint256[] memory released = reserved;
+        for (uint256 i; i < count; ++i) {
+            uint256 numberKey = OfficialNumbers.key(released[i]);
+            if (_tokenOfNumber[numberKey] == tokenId) delete _tokenOfNumber[numberKey];
+        }
+        delete _claimNumbers[tokenId];
+        emit NumbersReleased(tokenId, released);
     }
 
     /// @dev Takes a held self-declared right over: unregisters its bundle, moves it to `to` (a registrar's freeze
@@ -558,6 +763,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         uint96 held = _getExtraData(tokenId);
         bytes32 previousContentHash = _claims[tokenId].contentHash;
         if (previousContentHash != contentHash) delete _tokenOfContent[previousContentHash];
+        _releaseClaimNumbers(tokenId);
         _tokenOfContent[contentHash] = tokenId;
         delete _royaltyBpsPlusOne[tokenId];
         _forcing = true;
@@ -639,25 +845,14 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (owner == address(0)) revert UnknownToken(tokenId);
     }
 
-    function _checkJurisdiction(bytes2 jurisdiction) private pure {
-        uint256 code = uint16(jurisdiction);
-        // Wrapping subtraction: a letter below "A" wraps to a large number, so one comparison per letter suffices.
-        unchecked {
-            if (((code >> 8) - 0x41) & 0xff >= 26 || ((code & 0xff) - 0x41) & 0xff >= 26) {
-                revert InvalidJurisdiction(jurisdiction);
-            }
-        }
-    }
-
     function _hashRegistration(Registration calldata registration) private pure returns (bytes32) {
         return keccak256(
             abi.encode(
                 _REGISTRATION_TYPEHASH,
-                registration.rightId,
                 registration.contentHash,
                 registration.kind,
-                registration.jurisdiction,
                 registration.expiry,
+                keccak256(abi.encodePacked(registration.numbers)),
                 keccak256(bytes(registration.metadataURI))
             )
         );

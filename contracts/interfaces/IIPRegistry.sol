@@ -3,9 +3,10 @@ pragma solidity 0.8.30;
 
 /// @title IIPRegistry
 /// @notice Types, errors and events of the ipledger IP registry: one ERC-721 token per intellectual-property right.
-/// @dev The token id of a right is its `rightId`: the keccak-256 commitment to the right's normalised official
-/// identifier (see docs/hashing.md). ENS uses the same pattern (token id = label hash); it makes the official
-/// identifier's uniqueness free, because an ERC-721 token id can exist only once.
+/// @dev The token id of a right is derived on chain from its primary official number (`OfficialNumbers.key`, see
+/// docs/numbers.md): no client computes it, and a number not in canonical form is refused. ENS uses the same
+/// pattern (token id = label hash); it makes the primary number's uniqueness free, because an ERC-721 token id can
+/// exist only once. The right's other numbers of the same office are reserved for its token.
 interface IIPRegistry {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
@@ -19,7 +20,8 @@ interface IIPRegistry {
         Design,
         Trademark,
         Copyright,
-        TradeSecret
+        TradeSecret,
+        ShortTermPatent
     }
 
     /// @notice The legal status of a right as the registry sees it.
@@ -31,19 +33,20 @@ interface IIPRegistry {
     }
 
     /// @notice What a registrant submits to register a right.
-    /// @param rightId keccak-256 of the normalised official identifier; becomes the token id.
     /// @param contentHash SHA-256 of the document bundle (hashed off chain, never uploaded).
-    /// @param kind The kind of right, as a `Kind` value (0-6); a plain uint8 so that an unknown kind reverts with
+    /// @param kind The kind of right, as a `Kind` value (0-7); a plain uint8 so that an unknown kind reverts with
     /// `InvalidRegistration` instead of the ABI decoder's empty revert.
-    /// @param jurisdiction ISO 3166-1 alpha-2 code or regional office (EP, WO, ...) as two ASCII bytes.
     /// @param expiry Unix time the right lapses, or 0 when unknown or perpetual.
+    /// @param numbers The right's official numbers, packed (`OfficialNumbers`). The first is its primary number:
+    /// the token id is derived from it and its office is the right's jurisdiction. The others, of the same office
+    /// (application, publication, grant), are reserved for the token; those flagged as family links (PCT, WO,
+    /// priority applications) are only recorded.
     /// @param metadataURI Where the right's metadata JSON lives; kept in events, not storage.
     struct Registration {
-        uint256 rightId;
         bytes32 contentHash;
         uint8 kind;
-        bytes2 jurisdiction;
         uint40 expiry;
+        uint256[] numbers;
         string metadataURI;
     }
 
@@ -81,11 +84,19 @@ interface IIPRegistry {
     /// @notice The document bundle `contentHash` is already registered as `tokenId`.
     error ContentAlreadyRegistered(bytes32 contentHash, uint256 tokenId);
 
-    /// @notice A registration field is out of range (zero id, zero hash or unknown kind).
+    /// @notice A registration field is out of range (no number, zero hash or unknown kind).
     error InvalidRegistration();
 
-    /// @notice The jurisdiction is not two upper-case ASCII letters.
-    error InvalidJurisdiction(bytes2 jurisdiction);
+    /// @notice `number` is not a canonical official number (`OfficialNumbers`): unknown office or series, serial
+    /// out of the series' range, unknown flag; or it cannot stand where it is (a family link as the primary number,
+    /// another office's number reserved for a right, the primary number repeated).
+    error InvalidNumber(uint256 number);
+
+    /// @notice `number` already names the right `tokenId`, as its primary number or one of its other numbers.
+    error NumberAlreadyRegistered(uint256 number, uint256 tokenId);
+
+    /// @notice The number `number` with `salt` does not open the unpublished-application commitment of `tokenId`.
+    error CommitmentMismatch(uint256 tokenId, uint256 number);
 
     /// @notice No token `tokenId` exists.
     error UnknownToken(uint256 tokenId);
@@ -152,9 +163,29 @@ interface IIPRegistry {
     /// @param registrar The registrar who registered or signed the voucher; zero for a self-declared claim.
     /// @param record The packed record (see RecordPacking and docs/storage.md): self-declared flag, kind,
     /// jurisdiction, registration time and expiry.
+    /// @param numbers The right's official numbers as registered: the primary first, then the reserved numbers and
+    /// family links (`OfficialNumbers`).
     event RightRegistered(
-        uint256 indexed tokenId, bytes32 indexed contentHash, address indexed registrar, uint96 record, string metadataURI
+        uint256 indexed tokenId,
+        bytes32 indexed contentHash,
+        address indexed registrar,
+        uint96 record,
+        uint256[] numbers,
+        string metadataURI
     );
+
+    /// @notice `by` (the owner or a registrar) added `numbers` to `tokenId` (a grant number after the application,
+    /// family links) and set its record to `record` (kind and expiry as of the new numbers). Numbers an owner adds
+    /// to a registrar-verified right are provisional: a registrar's registration of another right may take them.
+    event NumbersAdded(uint256 indexed tokenId, address indexed by, uint256[] numbers, uint96 record);
+
+    /// @notice The provisional number `number` (reserved by a self-declared claim or added by an owner) was taken
+    /// from `fromTokenId` by a registrar's registration of `toTokenId`.
+    event NumberReclaimed(uint256 number, uint256 indexed fromTokenId, uint256 indexed toTokenId);
+
+    /// @notice The self-declared claim `tokenId` was superseded: the numbers it had reserved besides its primary
+    /// number are released (the superseding registration reserves its own).
+    event NumbersReleased(uint256 indexed tokenId, uint256[] numbers);
 
     /// @notice `tokenId` was assigned from `from` to `to` under the deed whose hash is `deedHash`.
     event Assigned(uint256 indexed tokenId, address indexed from, address indexed to, bytes32 deedHash);
@@ -261,6 +292,25 @@ interface IIPRegistry {
 
     /// @notice Voids the current voucher nonce of `to`, cancelling any voucher issued with it.
     function cancelVoucher(address to) external;
+
+    /// @notice Adds official numbers to `tokenId` and sets its kind and expiry (a right keeps its token as it is
+    /// published and granted).
+    function addNumbers(uint256 tokenId, uint256[] calldata numbers, uint8 kind, uint40 expiry) external;
+
+    /// @notice Opens the unpublished-application commitment `tokenId` was registered under: `number` is reserved.
+    function openNumber(uint256 tokenId, uint256 number, bytes32 salt) external;
+
+    /// @notice The right id (token id) a registration of `primaryNumber` gets; reverts {InvalidNumber} when the
+    /// number is not canonical or is a family link.
+    function rightIdOf(uint256 primaryNumber) external pure returns (uint256);
+
+    /// @notice The token `number` is reserved for as another number of a right, or 0 (a primary number is the
+    /// token id itself: `rightIdOf`).
+    function tokenOfNumber(uint256 number) external view returns (uint256);
+
+    /// @notice The packed number under which the unpublished application `number` is registered with `salt`
+    /// (its office, series "UC"): it reveals nothing of `number` until it is opened.
+    function unpublishedNumber(uint256 number, bytes32 salt) external pure returns (uint256);
 
     /// @notice The commitment block of the self-declared claim on `tokenId` (0 when not self-declared):
     /// a reveal of an earlier commitment supersedes the claim.

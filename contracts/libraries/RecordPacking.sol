@@ -10,7 +10,7 @@ pragma solidity 0.8.30;
 /// - [1]       self-declared (claimed by commit-reveal, not checked by a registrar)
 /// - [2]       dispute lock (an open dispute blocks transfers; set by the dispute module)
 /// - [3]       approval stored (FlaggedApprovalERC721's flag; not part of the record)
-/// - [4..7]    kind (IIPRegistry.Kind, 0..6)
+/// - [4..7]    kind (IIPRegistry.Kind, 0..7)
 /// - [8..23]   jurisdiction, two ASCII bytes, first letter in the high byte
 /// - [24..55]  registration time, unix seconds (uint32: good until 2106)
 /// - [56..95]  expiry, unix seconds (uint40), 0 when none
@@ -67,6 +67,13 @@ library RecordPacking {
     /// @notice Whether the record stops an ordinary transfer (frozen or dispute-locked), in one test.
     function blocksMoves(uint96 record) internal pure returns (bool) {
         return record & _MOVE_BLOCKERS != 0;
+    }
+
+    /// @dev The record with its kind and expiry replaced (a number added later: the grant after the application).
+    function withKindAndExpiry(uint96 record, uint8 kind_, uint40 expiry_) internal pure returns (uint96) {
+        uint256 kept = uint256(record) & ~((uint256(0x0f) << _KIND_SHIFT) | (uint256(type(uint40).max) << _EXPIRY_SHIFT));
+        // Cannot truncate: expiry (40 bits) ends at bit 95.
+        return uint96(kept | (uint256(kind_) << _KIND_SHIFT) | (uint256(expiry_) << _EXPIRY_SHIFT));
     }
 
     function kind(uint96 record) internal pure returns (uint8) {

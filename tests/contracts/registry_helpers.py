@@ -43,12 +43,10 @@ DOMAIN_NAME = "IPLedger Registry"
 DOMAIN_VERSION = "1"
 
 # Kinds (IIPRegistry.Kind) and statuses (IIPRegistry.Status).
-PATENT, PATENT_APPLICATION, UTILITY_MODEL, DESIGN, TRADEMARK, COPYRIGHT, TRADE_SECRET = range(7)
+PATENT, PATENT_APPLICATION, UTILITY_MODEL, DESIGN, TRADEMARK, COPYRIGHT, TRADE_SECRET, SHORT_TERM_PATENT = range(8)
 ACTIVE, FROZEN, EXPIRED = range(3)
 
-REGISTRATION_TYPE = (
-    "Registration(uint256 rightId,bytes32 contentHash,uint8 kind,bytes2 jurisdiction,uint40 expiry,string metadataURI)"
-)
+REGISTRATION_TYPE = "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,string metadataURI)"
 REGISTRATION_TYPEHASH = keccak(text=REGISTRATION_TYPE)
 
 EIP712_TYPES: dict[str, list[dict[str, str]]] = {
@@ -65,11 +63,10 @@ EIP712_TYPES: dict[str, list[dict[str, str]]] = {
         {"name": "deadline", "type": "uint256"},
     ],
     "Registration": [
-        {"name": "rightId", "type": "uint256"},
         {"name": "contentHash", "type": "bytes32"},
         {"name": "kind", "type": "uint8"},
-        {"name": "jurisdiction", "type": "bytes2"},
         {"name": "expiry", "type": "uint40"},
+        {"name": "numbers", "type": "uint256[]"},
         {"name": "metadataURI", "type": "string"},
     ],
 }
@@ -94,27 +91,74 @@ def b(value: Any) -> bytes:
     return bytes(value)
 
 
+# --------------------------------------------------------------------------------------------- official numbers
+
+#: keccak256("ipledger.right.v2"): the domain of right ids and number keys (OfficialNumbers).
+RIGHT_DOMAIN_V2 = keccak(b"ipledger.right.v2")
+FAMILY = 1 << 248
+_NUMBER_MASK = (1 << 248) - 1
+
+#: The series the tests number rights in, per office: (series, first serial). Patent publication or grant numbers.
+_TEST_SERIES = {
+    b"US": (b"PN", 10_000_000),
+    b"EP": (b"PN", 3_000_000),
+    b"DE": (b"PN", 4_000_000),
+    b"CN": (b"PN", 111_000_000),
+}
+
+#: The numbers of every right id these helpers made, so a test can write "the same right" as ``right_id=``.
+_NUMBERS_OF_RIGHT: dict[int, tuple[int, ...]] = {}
+
+
+def pack_number(office: bytes, series: bytes, serial: int, *, family: bool = False) -> int:
+    """An official number packed as OfficialNumbers: flags, office, series, serial."""
+    return (
+        (FAMILY if family else 0) | int.from_bytes(office, "big") << 232 | int.from_bytes(series, "big") << 216 | serial
+    )
+
+
+def number_key(number: int) -> int:
+    """OfficialNumbers.key: the token id of a right whose primary number is ``number``."""
+    return int.from_bytes(keccak(RIGHT_DOMAIN_V2 + (number & _NUMBER_MASK).to_bytes(32, "big")), "big")
+
+
+def sample_number(n: int, office: bytes = b"US") -> int:
+    """The ``n``-th test number of ``office`` (a patent number; a know-how reference for other offices)."""
+    series, first = _TEST_SERIES.get(office, (b"KH", 1))
+    return pack_number(office, series, first + n)
+
+
 @dataclass(frozen=True)
 class Registration:
-    """IIPRegistry.Registration."""
+    """IIPRegistry.Registration; ``right_id`` is the key of the primary number, as the contract derives it."""
 
-    right_id: int
+    numbers: tuple[int, ...]
     content_hash: bytes
     kind: int = PATENT
-    jurisdiction: bytes = b"US"
     expiry: int = 0
     metadata_uri: str = "ipfs://bafy/metadata.json"
 
-    def as_tuple(self) -> tuple[int, bytes, int, bytes, int, str]:
-        return (self.right_id, self.content_hash, self.kind, self.jurisdiction, self.expiry, self.metadata_uri)
+    def __post_init__(self) -> None:
+        if self.numbers:
+            _NUMBERS_OF_RIGHT.setdefault(self.right_id, self.numbers[:1])
+
+    @property
+    def right_id(self) -> int:
+        return number_key(self.numbers[0])
+
+    @property
+    def jurisdiction(self) -> bytes:
+        return (self.numbers[0] >> 232 & 0xFFFF).to_bytes(2, "big")
+
+    def as_tuple(self) -> tuple[bytes, int, int, list[int], str]:
+        return (self.content_hash, self.kind, self.expiry, list(self.numbers), self.metadata_uri)
 
     def as_message(self) -> dict[str, Any]:
         return {
-            "rightId": self.right_id,
             "contentHash": self.content_hash,
             "kind": self.kind,
-            "jurisdiction": self.jurisdiction,
             "expiry": self.expiry,
+            "numbers": list(self.numbers),
             "metadataURI": self.metadata_uri,
         }
 
@@ -122,14 +166,13 @@ class Registration:
         """EIP-712 hashStruct(Registration), as the contract's ``_hashRegistration``."""
         return keccak(
             encode(
-                ["bytes32", "uint256", "bytes32", "uint8", "bytes2", "uint40", "bytes32"],
+                ["bytes32", "bytes32", "uint8", "uint40", "bytes32", "bytes32"],
                 [
                     REGISTRATION_TYPEHASH,
-                    self.right_id,
                     self.content_hash,
                     self.kind,
-                    self.jurisdiction,
                     self.expiry,
+                    keccak(b"".join(number.to_bytes(32, "big") for number in self.numbers)),
                     keccak(text=self.metadata_uri),
                 ],
             )
@@ -137,9 +180,15 @@ class Registration:
 
 
 def make_registration(n: int, **overrides: Any) -> Registration:
-    """A distinct, valid registration: rightId = keccak of an official number, contentHash = SHA-256 of a bundle."""
+    """A distinct, valid registration: a US patent number, contentHash = SHA-256 of a bundle.
+
+    ``jurisdiction=`` numbers it in that office instead; ``right_id=`` registers the same right as an earlier
+    registration these helpers made (its primary number).
+    """
+    office = overrides.pop("jurisdiction", b"US")
+    right_id = overrides.pop("right_id", None)
     fields: dict[str, Any] = {
-        "right_id": int.from_bytes(keccak(text=f"patent:US:{10_000_000 + n}:B2"), "big"),
+        "numbers": (sample_number(n, office),) if right_id is None else _NUMBERS_OF_RIGHT[right_id],
         "content_hash": hashlib.sha256(f"document bundle {n}".encode()).digest(),
         "metadata_uri": f"ipfs://bafy{n}/metadata.json",
     }
@@ -388,12 +437,19 @@ def assert_tx_reverted(txid: Any, name: str, *args: Any) -> DecodedError:
 
 
 def events_of(tx: Any) -> list[tuple[str, dict[str, Any]]]:
-    """A brownie receipt's events in log order, as (name, arguments) with bytes normalised to ``bytes``."""
-    out = []
-    for event in tx.events:
-        args = {k: (bytes(v) if isinstance(v, bytes) else v) for k, v in dict(event).items()}
-        out.append((event.name, args))
-    return out
+    """A brownie receipt's events in log order, as (name, arguments) with bytes normalised to ``bytes`` and arrays
+    to lists of plain values."""
+    return [(event.name, {k: _plain(v) for k, v in dict(event).items()}) for event in tx.events]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return bytes(value)
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int(value)
+    return value
 
 
 def receipt_events(contract: Any, receipt: Any) -> list[tuple[str, dict[str, Any]]]:

@@ -696,4 +696,3 @@ def test_no_contract_takes_erc1155_tokens(system: System, name: str, TestMultiTo
     with _errors.reverts("ERC1155InvalidReceiver", address_of(target)):
         multi.safeTransferFrom(system.callers["stranger"], target, 1, 1, b"", sender)
     assert multi.balanceOf(address_of(target), 1) == 0
-

@@ -245,9 +245,10 @@ def test_token_uri_is_base_plus_hex_id(registry: Any, token: int, admin: Any) ->
 def test_token_uri_of_small_id_is_zero_padded(
     registry: Any, registrar: Any, admin: Any, alice: Any, new_registration: Any
 ) -> None:
-    registry.register(alice, new_registration(right_id=1).as_tuple(), {"from": registrar})
+    registration = new_registration()
+    registry.register(alice, registration.as_tuple(), {"from": registrar})
     registry.setBaseURI("ipfs://base/", {"from": admin})
-    assert registry.tokenURI(1) == "ipfs://base/0x" + "0" * 63 + "1"
+    assert registry.tokenURI(registration.right_id) == f"ipfs://base/0x{registration.right_id:064x}"
 
 
 def test_token_uri_unknown_token_reverts(registry: Any) -> None:

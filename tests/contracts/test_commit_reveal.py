@@ -87,6 +87,7 @@ def test_reveal_in_later_block_mints_self_declared(registry: Any, alice: Any, re
                 "contentHash": registration.content_hash,
                 "registrar": ZERO_ADDRESS,
                 "record": record,
+                "numbers": list(registration.numbers),
                 "metadataURI": registration.metadata_uri,
             },
         ),
@@ -178,7 +179,7 @@ def test_reveal_of_right_registered_meanwhile_reverts(
 def test_reveal_validates_registration(registry: Any, alice: Any, new_registration: Any) -> None:
     bad = new_registration(jurisdiction=b"x1")
     registry.commit(commitment_for(alice, bad, SALT), {"from": alice})
-    with reverts("InvalidJurisdiction", b"x1"):
+    with reverts("InvalidNumber", bad.numbers[0]):
         registry.reveal(bad.as_tuple(), SALT, {"from": alice})
 
 

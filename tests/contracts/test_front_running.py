@@ -17,6 +17,7 @@ import pytest
 from brownie import web3
 from hexbytes import HexBytes
 from registry_helpers import (
+    sample_number,
     REGISTRAR_ROLE,
     VOUCHER_SIGNER_KEY,
     ZERO_ADDRESS,
@@ -306,7 +307,7 @@ def test_pending_registration_is_not_blocked_by_copied_content(
     else:
         data = registry.registerWithVoucher.encode_input(signed_voucher[0].as_tuple(), signed_voucher[1])
         victim = alice
-    decoy = replace(registration, right_id=registration.right_id ^ 1)  # any right id but the victim's
+    decoy = replace(registration, numbers=(sample_number(987_654),))  # any right but the victim's
     victim_tx, sniper_tx = snipe_after_one_block(registry, victim, data, attacker, decoy, b"\xee" * 32)
     assert receipt(sniper_tx)["status"] == 1
     assert registry.tokenOfContent(registration.content_hash) == registration.right_id, (

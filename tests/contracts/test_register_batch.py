@@ -11,6 +11,7 @@ from registry_helpers import (
     Registration,
     commitment_for,
     events_of,
+    pack_number,
     pack_record,
     reverts,
 )
@@ -45,6 +46,7 @@ def test_batch_registers_every_right_with_the_single_path_events(
                     "contentHash": registration.content_hash,
                     "registrar": registrar,
                     "record": record,
+                    "numbers": list(registration.numbers),
                     "metadataURI": registration.metadata_uri,
                 },
             ),
@@ -137,10 +139,10 @@ def test_batch_repeating_a_bundle_reverts(registry: Any, registrar: Any, alice: 
 @pytest.mark.parametrize(
     ("field", "value", "error", "args"),
     [
-        ("right_id", 0, "InvalidRegistration", ()),
+        ("numbers", (), "InvalidRegistration", ()),
         ("content_hash", b"\x00" * 32, "InvalidRegistration", ()),
         ("kind", 200, "InvalidRegistration", ()),
-        ("jurisdiction", b"u1", "InvalidJurisdiction", (b"u1",)),
+        ("numbers", (pack_number(b"u1", b"KH", 1),), "InvalidNumber", (pack_number(b"u1", b"KH", 1),)),
     ],
 )
 def test_batch_with_an_invalid_entry_reverts_whole(

@@ -12,6 +12,7 @@ from registry_helpers import (
     EXPIRED,
     FROZEN,
     REGISTRAR_ROLE,
+    SHORT_TERM_PATENT,
     TRADE_SECRET,
     ZERO_ADDRESS,
     ZERO_BYTES32,
@@ -21,6 +22,7 @@ from registry_helpers import (
     events_of,
     mine_at,
     now,
+    pack_number,
     pack_record,
     reverts,
 )
@@ -51,6 +53,7 @@ def test_register_mints_to_recipient_and_emits(registry: Any, registrar: Any, al
                 "contentHash": registration.content_hash,
                 "registrar": registrar,
                 "record": record,
+                "numbers": list(registration.numbers),
                 "metadataURI": registration.metadata_uri,
             },
         ),
@@ -77,7 +80,7 @@ def test_record_of_reports_registered_fields(registry: Any, registrar: Any, alic
     }
 
 
-@pytest.mark.parametrize("kind", range(7))
+@pytest.mark.parametrize("kind", range(8))
 def test_every_kind_round_trips(registry: Any, registrar: Any, alice: Any, new_registration: Any, kind: int) -> None:
     registration = new_registration(kind=kind)
     registry.register(alice, registration.as_tuple(), {"from": registrar})
@@ -86,12 +89,12 @@ def test_every_kind_round_trips(registry: Any, registrar: Any, alice: Any, new_r
 
 def test_extreme_values_round_trip(registry: Any, registrar: Any, alice: Any, new_registration: Any) -> None:
     registration = new_registration(
-        right_id=2**256 - 1, jurisdiction=b"ZZ", expiry=2**40 - 1, content_hash=b"\xff" * 32
+        numbers=(pack_number(b"ZZ", b"KH", 2**216 - 1),), expiry=2**40 - 1, content_hash=b"\xff" * 32
     )
     tx = registry.register(alice, registration.as_tuple(), {"from": registrar})
-    record = record_dict(registry, 2**256 - 1)
+    record = record_dict(registry, registration.right_id)
     assert (record["jurisdiction"], record["expiry"], record["registeredAt"]) == (b"ZZ", 2**40 - 1, tx.timestamp)
-    assert registry.tokenOfContent(b"\xff" * 32) == 2**256 - 1
+    assert registry.tokenOfContent(b"\xff" * 32) == registration.right_id
 
 
 def test_register_by_stranger_reverts(registry: Any, stranger: Any, alice: Any, registration: Any) -> None:
@@ -109,9 +112,9 @@ def test_register_by_admin_succeeds(registry: Any, admin: Any, alice: Any, regis
     assert tx.events["RightRegistered"]["registrar"] == admin
 
 
-def test_register_zero_right_id_reverts(registry: Any, registrar: Any, alice: Any, new_registration: Any) -> None:
+def test_register_without_numbers_reverts(registry: Any, registrar: Any, alice: Any, new_registration: Any) -> None:
     with reverts("InvalidRegistration"):
-        registry.register(alice, new_registration(right_id=0).as_tuple(), {"from": registrar})
+        registry.register(alice, new_registration(numbers=()).as_tuple(), {"from": registrar})
 
 
 def test_register_zero_content_hash_reverts(registry: Any, registrar: Any, alice: Any, new_registration: Any) -> None:
@@ -119,7 +122,7 @@ def test_register_zero_content_hash_reverts(registry: Any, registrar: Any, alice
         registry.register(alice, new_registration(content_hash=ZERO_BYTES32).as_tuple(), {"from": registrar})
 
 
-@pytest.mark.parametrize("kind", [TRADE_SECRET + 1, 8, 15, 16, 255])
+@pytest.mark.parametrize("kind", [SHORT_TERM_PATENT + 1, 15, 16, 255])
 def test_register_unknown_kind_reverts_invalid_registration(
     registry: Any, registrar: Any, alice: Any, new_registration: Any, kind: int
 ) -> None:
@@ -132,15 +135,15 @@ def test_register_unknown_kind_reverts_invalid_registration(
 
 
 def test_reveal_of_unknown_kind_reverts_invalid_registration(registry: Any, alice: Any, new_registration: Any) -> None:
-    registration = new_registration(kind=TRADE_SECRET + 1)
+    registration = new_registration(kind=SHORT_TERM_PATENT + 1)
     salt = b"\x03" * 32
     registry.commit(commitment_for(alice, registration, salt), {"from": alice})
     with reverts("InvalidRegistration"):
         registry.reveal(registration.as_tuple(), salt, {"from": alice})
 
 
-def test_max_kind_is_trade_secret(registry: Any) -> None:
-    assert registry.MAX_KIND() == TRADE_SECRET
+def test_max_kind_is_short_term_patent(registry: Any) -> None:
+    assert registry.MAX_KIND() == SHORT_TERM_PATENT
 
 
 @pytest.mark.parametrize(
@@ -150,8 +153,9 @@ def test_max_kind_is_trade_secret(registry: Any) -> None:
 def test_register_bad_jurisdiction_reverts(
     registry: Any, registrar: Any, alice: Any, new_registration: Any, jurisdiction: bytes
 ) -> None:
-    with reverts("InvalidJurisdiction", jurisdiction):
-        registry.register(alice, new_registration(jurisdiction=jurisdiction).as_tuple(), {"from": registrar})
+    registration = new_registration(jurisdiction=jurisdiction)
+    with reverts("InvalidNumber", registration.numbers[0]):
+        registry.register(alice, registration.as_tuple(), {"from": registrar})
 
 
 @pytest.mark.parametrize("jurisdiction", [b"AA", b"ZZ", b"EP", b"WO", b"DE"])
@@ -163,11 +167,12 @@ def test_register_valid_jurisdictions(
     assert b(registry.recordOf(registration.right_id)["jurisdiction"]) == jurisdiction
 
 
-def test_register_validation_order_zero_id_before_jurisdiction(
+def test_register_validation_order_number_before_content_hash(
     registry: Any, registrar: Any, alice: Any, new_registration: Any
 ) -> None:
-    with reverts("InvalidRegistration"):
-        registry.register(alice, new_registration(right_id=0, jurisdiction=b"xx").as_tuple(), {"from": registrar})
+    registration = new_registration(jurisdiction=b"xx", content_hash=ZERO_BYTES32)
+    with reverts("InvalidNumber", registration.numbers[0]):
+        registry.register(alice, registration.as_tuple(), {"from": registrar})
 
 
 def test_register_duplicate_right_reverts(

@@ -23,6 +23,7 @@ from registry_helpers import (
     DESIGN,
     FROZEN,
     TRADE_SECRET,
+    UTILITY_MODEL,
     VOUCHER_SIGNER_KEY,
     ZERO_ADDRESS,
     Registration,
@@ -95,7 +96,6 @@ def squat(new_registration: Any, registration: Registration) -> Registration:
     return new_registration(
         right_id=registration.right_id,
         kind=TRADE_SECRET,
-        jurisdiction=b"ZZ",
         expiry=2**40 - 1,
         metadata_uri="ipfs://squat/metadata.json",
     )
@@ -144,6 +144,7 @@ def test_register_supersedes_self_declared_claim(
                 "contentHash": registration.content_hash,
                 "registrar": registrar,
                 "record": record,
+                "numbers": list(registration.numbers),
                 "metadataURI": registration.metadata_uri,
             },
         ),
@@ -213,6 +214,7 @@ def test_voucher_supersedes_self_declared_claim(
                 "contentHash": registration.content_hash,
                 "registrar": voucher_signer,
                 "record": record,
+                "numbers": list(registration.numbers),
                 "metadataURI": registration.metadata_uri,
             },
         ),
@@ -246,7 +248,7 @@ def test_registrar_registering_to_the_holder_verifies_the_claim(
     claim(registry, alice, own)
     right = own.right_id
     registry.approve(bob, right, {"from": alice})
-    verified = new_registration(right_id=right, kind=DESIGN, jurisdiction=b"DE")
+    verified = new_registration(right_id=right, kind=UTILITY_MODEL, expiry=2**39)
 
     tx = registry.register(alice, verified.as_tuple(), {"from": registrar})
 
@@ -367,6 +369,7 @@ def test_reveal_with_earlier_commitment_supersedes_later_claim(
                 "contentHash": registration.content_hash,
                 "registrar": ZERO_ADDRESS,
                 "record": record,
+                "numbers": list(registration.numbers),
                 "metadataURI": registration.metadata_uri,
             },
         ),
@@ -652,7 +655,7 @@ def verified(
 ) -> tuple[int, Registration]:
     """``registration`` registrar-verified to alice, in three ways; carol committed to the right before it all.
     Returns (token id, carol's registration)."""
-    carols = Registration(right_id=registration.right_id, content_hash=keccak(text="carol's bundle"))
+    carols = Registration(numbers=registration.numbers, content_hash=keccak(text="carol's bundle"))
     commit(registry, carol, carols)
     if request.param == "register":
         registry.register(alice, registration.as_tuple(), {"from": registrar})

@@ -27,6 +27,7 @@ from registry_helpers import (
     recover_voucher_signer,
     reverts,
     rpc,
+    sample_number,
     sign_voucher,
 )
 
@@ -102,6 +103,7 @@ def test_voucher_submitted_by_stranger_mints_to_recipient(
                 "contentHash": registration.content_hash,
                 "registrar": voucher_signer,
                 "record": record,
+                "numbers": list(registration.numbers),
                 "metadataURI": registration.metadata_uri,
             },
         ),
@@ -233,14 +235,16 @@ def test_voucher_for_other_registry_reverts(
     [
         lambda v, bob: replace(v, to=bob.address),
         lambda v, bob: replace(v, registration=replace(v.registration, metadata_uri="ipfs://evil")),
-        lambda v, bob: replace(v, registration=replace(v.registration, right_id=v.registration.right_id + 1)),
+        lambda v, bob: replace(v, registration=replace(v.registration, numbers=(v.registration.numbers[0] + 1,))),
         lambda v, bob: replace(v, registration=replace(v.registration, content_hash=b"\x01" * 32)),
         lambda v, bob: replace(v, registration=replace(v.registration, kind=1)),
-        lambda v, bob: replace(v, registration=replace(v.registration, jurisdiction=b"EP")),
+        lambda v, bob: replace(
+            v, registration=replace(v.registration, numbers=(*v.registration.numbers, 1 + v.registration.numbers[0]))
+        ),
         lambda v, bob: replace(v, registration=replace(v.registration, expiry=1)),
         lambda v, bob: replace(v, deadline=v.deadline + 1),
     ],
-    ids=["to", "metadataURI", "rightId", "contentHash", "kind", "jurisdiction", "expiry", "deadline"],
+    ids=["to", "metadataURI", "primary number", "contentHash", "kind", "other numbers", "expiry", "deadline"],
 )
 def test_voucher_with_tampered_field_reverts(
     registry: Any, sign: Any, voucher: Voucher, stranger: Any, bob: Any, voucher_signer: Any, tamper: Any
@@ -311,6 +315,6 @@ def test_voucher_to_zero_address_reverts(registry: Any, sign: Any, voucher: Vouc
 
 
 def test_voucher_invalid_registration_reverts(registry: Any, sign: Any, voucher: Voucher, stranger: Any) -> None:
-    bad = replace(voucher, registration=replace(voucher.registration, jurisdiction=b"u5"))
-    with reverts("InvalidJurisdiction", b"u5"):
+    bad = replace(voucher, registration=replace(voucher.registration, numbers=(sample_number(1, b"u5"),)))
+    with reverts("InvalidNumber", sample_number(1, b"u5")):
         registry.registerWithVoucher(bad.as_tuple(), sign(bad), {"from": stranger})
