@@ -62,9 +62,6 @@ from ._hashing import (
     evidence_hash,
     hash_file,
     hash_text,
-    normalize_number,
-    official_identifier,
-    right_id,
 )
 from ._index import (
     EventIndex,
@@ -260,8 +257,6 @@ __all__ = [
     "hash_text",
     "ipledger_home",
     "local_node_status",
-    "normalize_number",
-    "official_identifier",
     "order_hash",
     "parse_country",
     "parse_metadata",

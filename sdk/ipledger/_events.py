@@ -32,9 +32,24 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [],
     ),
     "RightRegistered": (
-        "RightRegistered(uint256,bytes32,address,uint96,string)",
+        "RightRegistered(uint256,bytes32,address,uint96,uint256[],string)",
         [("tokenId", "uint256"), ("contentHash", "bytes32"), ("registrar", "address")],
-        [("record", "uint96"), ("metadataURI", "string")],
+        [("record", "uint96"), ("numbers", "uint256[]"), ("metadataURI", "string")],
+    ),
+    "NumbersAdded": (
+        "NumbersAdded(uint256,address,uint256[],uint96)",
+        [("tokenId", "uint256"), ("by", "address")],
+        [("numbers", "uint256[]"), ("record", "uint96")],
+    ),
+    "NumberReclaimed": (
+        "NumberReclaimed(uint256,uint256,uint256)",
+        [("tokenId", "uint256"), ("toTokenId", "uint256")],
+        [("number", "uint256")],
+    ),
+    "NumbersReleased": (
+        "NumbersReleased(uint256,uint256[])",
+        [("tokenId", "uint256")],
+        [("numbers", "uint256[]")],
     ),
     "Assigned": (
         "Assigned(uint256,address,address,bytes32)",
@@ -175,6 +190,9 @@ TOPIC_OF: dict[str, str] = {name: topic for topic, name in EVENT_SIGNATURES.item
 #: Events whose first indexed parameter is the token id.
 TOKEN_FIRST_EVENTS = (
     "RightRegistered",
+    "NumbersAdded",
+    "NumberReclaimed",
+    "NumbersReleased",
     "Assigned",
     "Frozen",
     "Unfrozen",
@@ -239,6 +257,8 @@ def _value(kind: str, value: Any) -> Any:
         return _checksummed(value)
     if kind == "bytes2[]":
         return [bytes(code).decode("ascii", "replace") for code in value]
+    if kind == "uint256[]":
+        return list(value)
     if kind.startswith("bytes") and isinstance(value, bytes):
         return "0x" + value.hex()
     return value

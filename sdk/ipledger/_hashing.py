@@ -3,9 +3,8 @@
 - A document's hash is SHA-256 of its bytes.
 - A bundle's content hash is SHA-256 of ``b"ipledger.bundle.v1\\n"`` followed by the distinct document
   digests (32 raw bytes each) in ascending byte order: the order and repetition of documents do not matter.
-- An official identifier is normalised to ``"<kind>:<jurisdiction>:<number>"`` where the number is
-  upper-cased, stripped of spaces, commas, dots and hyphens, and of a leading copy of the jurisdiction code;
-  the right id (the token id) is keccak-256 of ``b"ipledger.right.v1\\n"`` and that identifier, as an integer.
+- The right id (the token id) is derived from the right's primary official number by the registry itself
+  (``ipledger._numbers``, docs/numbers.md).
 - Metadata is hashed as SHA-256 of its canonical JSON: UTF-8, keys sorted, no insignificant white space,
   no ``null`` members, dates as ``YYYY-MM-DD``.
 """
@@ -19,29 +18,20 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from eth_utils.crypto import keccak
-
 from ._exceptions import DocumentError, InvalidInputError
 
 __all__ = [
     "BUNDLE_DOMAIN",
-    "RIGHT_DOMAIN",
     "bundle_hash",
     "canonical_json",
     "evidence_hash",
     "hash_bytes",
     "hash_file",
     "hash_text",
-    "normalize_number",
-    "official_identifier",
-    "right_id",
 ]
 
 BUNDLE_DOMAIN = b"ipledger.bundle.v1\n"
-RIGHT_DOMAIN = b"ipledger.right.v1\n"
 _CHUNK = 1 << 20
-_NUMBER_NOISE = re.compile(r"[\s,.\-]+")
-_NUMBER_ALLOWED = re.compile(r"^[A-Z0-9/()]+$")
 
 
 def hash_bytes(data: bytes) -> bytes:
@@ -102,29 +92,6 @@ def bundle_hash(document_digests: Iterable[bytes]) -> bytes:
         if len(digest) != 32:
             raise InvalidInputError(f"a document digest must be 32 bytes, got {len(digest)}")
     return hash_bytes(BUNDLE_DOMAIN + b"".join(sorted(digests)))
-
-
-def normalize_number(number: str, jurisdiction: str) -> str:
-    """Normalises an official number: ``"US 11,234,567 B2"`` in ``US`` becomes ``"11234567B2"``."""
-    code = jurisdiction.strip().upper()
-    compact = _NUMBER_NOISE.sub("", number.upper())
-    if compact.startswith(code) and len(compact) > len(code):
-        compact = compact[len(code) :]
-    if not compact or not _NUMBER_ALLOWED.match(compact) or not any(ch.isdigit() for ch in compact):
-        raise InvalidInputError(f"official number {number!r} is not a number such as 'US 11,234,567 B2'")
-    return compact
-
-
-def official_identifier(kind: str, jurisdiction: str, number: str) -> str:
-    """The normalised identifier a right id commits to, e.g. ``"patent:US:11234567B2"`` (the kind in lower case and
-    the jurisdiction code in upper case, however they are given)."""
-    return f"{kind.strip().lower()}:{jurisdiction.strip().upper()}:{normalize_number(number, jurisdiction)}"
-
-
-def right_id(kind: str, jurisdiction: str, number: str) -> int:
-    """The token id of a right: keccak-256 of the domain tag and its normalised identifier."""
-    identifier = official_identifier(kind, jurisdiction, number)
-    return int.from_bytes(keccak(RIGHT_DOMAIN + identifier.encode("utf-8")), "big")
 
 
 def canonical_json(document: Mapping[str, Any]) -> bytes:

@@ -108,11 +108,10 @@ VOUCHER_TYPES = {
         {"name": "deadline", "type": "uint256"},
     ],
     "Registration": [
-        {"name": "rightId", "type": "uint256"},
         {"name": "contentHash", "type": "bytes32"},
         {"name": "kind", "type": "uint8"},
-        {"name": "jurisdiction", "type": "bytes2"},
         {"name": "expiry", "type": "uint40"},
+        {"name": "numbers", "type": "uint256[]"},
         {"name": "metadataURI", "type": "string"},
     ],
 }
@@ -147,7 +146,7 @@ class Voucher:
     deadline: int
     signature: bytes
 
-    def as_tuple(self) -> tuple[str, tuple[int, bytes, int, bytes, int, str], int, int]:
+    def as_tuple(self) -> tuple[str, tuple[bytes, int, int, list[int], str], int, int]:
         return (self.to, self.request.as_tuple(), self.nonce, self.deadline)
 
 
@@ -486,14 +485,7 @@ class Ledger(
         deadline = self.chain_time() + int(valid_for.total_seconds())
         message = {
             "to": recipient,
-            "registration": {
-                "rightId": request.right_id,
-                "contentHash": request.content_hash,
-                "kind": request.metadata.kind.chain_value,
-                "jurisdiction": request.metadata.jurisdiction.encode("ascii"),
-                "expiry": request.metadata.expiry_timestamp(),
-                "metadataURI": request.metadata_uri,
-            },
+            "registration": request.as_message(),
             "nonce": voucher_nonce,
             "deadline": deadline,
         }

@@ -14,12 +14,14 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from ._exceptions import MetadataError
-from ._hashing import canonical_json, hash_bytes, normalize_number, right_id
+from ._hashing import canonical_json, hash_bytes
+from ._numbers import OfficialNumber, know_how_number, parse_number
 from ._model_base import REGIONAL_OFFICES, ZERO_ADDRESS, Address, Uint256, _Out
 from ._rights_models import Attestation, Dispute, License
 
@@ -75,6 +77,7 @@ class RightKind(StrEnum):
     TRADEMARK = "trademark"
     COPYRIGHT = "copyright"
     TRADE_SECRET = "trade_secret"
+    SHORT_TERM_PATENT = "short_term_patent"
 
     @property
     def chain_value(self) -> int:
@@ -119,6 +122,8 @@ class IPMetadata(BaseModel):
     kind: RightKind
     jurisdiction: str = Field(min_length=2, max_length=2)
     number: str | None = Field(default=None, min_length=1, max_length=64)
+    numbers: tuple[str, ...] = ()
+    family: tuple[str, ...] = ()
     inventors: tuple[str, ...] = ()
     assignee: str | None = Field(default=None, max_length=500)
     filing_date: dt.date | None = None
@@ -151,15 +156,39 @@ class IPMetadata(BaseModel):
             raise ValueError(f"{value!r} is neither an ISO 3166-1 alpha-2 country nor a regional office")
         return code
 
+    @field_validator("number")
+    @classmethod
+    def _canonical_number(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind, office = info.data.get("kind"), info.data.get("jurisdiction")
+        if value is None or kind is None or office is None or kind is RightKind.TRADE_SECRET:
+            return value
+        return _parsed(value, office, kind=kind.value).canonical
+
+    @field_validator("numbers")
+    @classmethod
+    def _canonical_numbers(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        kind, office = info.data.get("kind"), info.data.get("jurisdiction")
+        if not value or kind is None or office is None:
+            return value
+        if kind is RightKind.TRADE_SECRET:
+            raise ValueError("know-how has no official numbers besides the owner's reference (number)")
+        canonical = []
+        for text in value:
+            parsed = _parsed(text, office)
+            if parsed.family:
+                raise ValueError(f"{parsed.canonical} is a number of the family: list it under family")
+            canonical.append(parsed.canonical)
+        return tuple(canonical)
+
+    @field_validator("family")
+    @classmethod
+    def _canonical_family(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_parsed(text, None, family=True).canonical for text in value)
+
     @model_validator(mode="after")
     def _consistent(self) -> IPMetadata:
         if self.number is None and self.kind is not RightKind.TRADE_SECRET:
             raise ValueError(f"a {self.kind.value} needs its official number")
-        if self.number is not None:
-            try:
-                normalize_number(self.number, self.jurisdiction)
-            except ValueError as exc:
-                raise ValueError(str(exc)) from None
         order = [
             ("priority_date", self.priority_date),
             ("filing_date", self.filing_date),
@@ -176,13 +205,21 @@ class IPMetadata(BaseModel):
             raise ValueError(f"metadata exceeds {MAX_METADATA_BYTES} bytes; keep documents out of it")
         return self
 
-    def identifier_number(self, content_hash: bytes) -> str:
-        """The official number, or for unnumbered know-how a reference derived from the content hash."""
-        return self.number if self.number is not None else "SHA256/" + content_hash.hex()[:40].upper()
+    def official_numbers(self, content_hash: bytes) -> tuple[OfficialNumber, ...]:
+        """The right's numbers as the registry takes them: the primary number first (for know-how, the owner's
+        reference, or without one the content hash, as a "KH" number), then its other numbers, then its family
+        links (docs/numbers.md)."""
+        if self.kind is RightKind.TRADE_SECRET:
+            primary = know_how_number(self.number or content_hash.hex(), self.jurisdiction)
+        else:
+            assert self.number is not None  # checked by _consistent
+            primary = parse_number(self.number, self.jurisdiction)
+        others = tuple(parse_number(text, self.jurisdiction) for text in self.numbers)
+        return (primary, *others, *(parse_number(text, None, family=True) for text in self.family))
 
     def right_id(self, content_hash: bytes) -> int:
-        """The token id this right gets (see docs/hashing.md)."""
-        return right_id(self.kind.value, self.jurisdiction, self.identifier_number(content_hash))
+        """The token id this right gets: the key of its primary number, as the registry derives it."""
+        return self.official_numbers(content_hash)[0].key
 
     def canonical_bytes(self) -> bytes:
         """Canonical JSON of the metadata (the bytes its hash is taken over)."""
@@ -198,6 +235,14 @@ class IPMetadata(BaseModel):
             return 0
         end = dt.datetime.combine(self.expiry_date, dt.time(23, 59, 59), tzinfo=dt.UTC)
         return int(end.timestamp())
+
+
+def _parsed(text: str, office: str | None, *, kind: str | None = None, family: bool = False) -> OfficialNumber:
+    """``parse_number`` for a validator: its refusal as the ValueError pydantic reports."""
+    try:
+        return parse_number(text, office, kind=kind, family=family)
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def parse_metadata(data: dict[str, Any]) -> IPMetadata:

@@ -1,4 +1,5 @@
-"""A registration prepared off chain: documents hashed, metadata validated, right id and metadata URI derived."""
+"""A registration prepared off chain: documents hashed, metadata validated, numbers packed, right id and metadata URI
+derived."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pydantic import ValidationError
 from ._exceptions import InvalidInputError
 from ._hashing import bundle_hash, hash_file
 from ._models import DocumentRef, IPMetadata, parse_metadata
+from ._numbers import OfficialNumber
 
 __all__ = ["METADATA_URI_PREFIX", "RegistrationRequest", "hash_documents", "prepare_registration"]
 
@@ -24,19 +26,28 @@ class RegistrationRequest:
     metadata: IPMetadata
     content_hash: bytes
     documents: tuple[DocumentRef, ...]
-    right_id: int
+    numbers: tuple[OfficialNumber, ...]
     metadata_uri: str
 
-    def as_tuple(self) -> tuple[int, bytes, int, bytes, int, str]:
+    @property
+    def right_id(self) -> int:
+        """The token id the registry derives from the primary number."""
+        return self.numbers[0].key
+
+    def as_tuple(self) -> tuple[bytes, int, int, list[int], str]:
         """The contract's ``Registration`` struct."""
         return (
-            self.right_id,
             self.content_hash,
             self.metadata.kind.chain_value,
-            self.metadata.jurisdiction.encode("ascii"),
             self.metadata.expiry_timestamp(),
+            [number.packed for number in self.numbers],
             self.metadata_uri,
         )
+
+    def as_message(self) -> dict[str, object]:
+        """The struct as an EIP-712 message (vouchers)."""
+        content_hash, kind, expiry, numbers, uri = self.as_tuple()
+        return {"contentHash": content_hash, "kind": kind, "expiry": expiry, "numbers": numbers, "metadataURI": uri}
 
 
 def prepare_registration(
@@ -59,7 +70,7 @@ def prepare_registration(
         metadata=complete,
         content_hash=content_hash,
         documents=refs,
-        right_id=complete.right_id(content_hash),
+        numbers=complete.official_numbers(content_hash),
         metadata_uri=uri,
     )
 
