@@ -105,6 +105,16 @@ from ._models import (
     parse_metadata,
 )
 from ._node import NodeInfo, ipledger_home, local_node_status, start_local_node, start_node, stop_local_node, stop_node
+from ._numbers import (
+    SERIES,
+    OfficialNumber,
+    Series,
+    know_how_number,
+    parse_number,
+    right_id,
+    unpack_number,
+    unpublished_number,
+)
 from ._orders import order_hash
 from ._report import (
     AuditReport,
@@ -266,6 +276,13 @@ __all__ = [
     "read_local_deployment",
     "render_report",
     "right_id",
+    "SERIES",
+    "OfficialNumber",
+    "Series",
+    "know_how_number",
+    "parse_number",
+    "unpack_number",
+    "unpublished_number",
     "save_deployment_record",
     "save_local_deployment",
     "sign_report",

@@ -21,8 +21,8 @@ from pydantic import (
 
 from ._exceptions import MetadataError
 from ._hashing import canonical_json, hash_bytes
-from ._numbers import OfficialNumber, know_how_number, parse_number
 from ._model_base import REGIONAL_OFFICES, ZERO_ADDRESS, Address, Uint256, _Out
+from ._numbers import OfficialNumber, know_how_number, parse_number
 from ._rights_models import Attestation, Dispute, License
 
 __all__ = [
@@ -132,6 +132,18 @@ class IPMetadata(BaseModel):
     expiry_date: dt.date | None = None
     abstract: str | None = Field(default=None, max_length=20_000)
     documents: tuple[DocumentRef, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _office_from_number(cls, data: Any) -> Any:
+        """Without a jurisdiction, the office the number names (ZL, CN, EP, 特許, PCT/...), when it names one."""
+        if isinstance(data, dict) and not data.get("jurisdiction") and isinstance(data.get("number"), str):
+            if data.get("kind") != RightKind.TRADE_SECRET.value:
+                try:
+                    return {**data, "jurisdiction": parse_number(data["number"]).office}
+                except ValueError as exc:
+                    raise ValueError(str(exc)) from None
+        return data
 
     @field_validator("title", "assignee", "abstract")
     @classmethod
@@ -255,8 +267,12 @@ def parse_metadata(data: dict[str, Any]) -> IPMetadata:
 
 
 def _describe(error: Any) -> str:
-    where = ".".join(str(part) for part in error["loc"]) or "metadata"
-    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    where = ".".join(str(part) for part in error["loc"])
+    # The numbering rules name their field themselves ("number 'ZL 2020 1 0123456.3': ...").
+    if not where or message.startswith(f"{where} ") or message.startswith("field "):
+        return message
+    return f"{where}: {message}"
 
 
 class TransactionResult(_Out):

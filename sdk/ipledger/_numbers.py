@@ -877,3 +877,36 @@ def know_how_number(reference: str, office: str) -> OfficialNumber:
         return _number(code, "KH", serial, False)
     except _RuleError:
         raise InvalidInputError(f"field 'reference': {reference!r} hashes to serial 0; change the reference") from None
+
+
+# ---- unpublished applications and right ids ---------------------------------------------------------------------
+
+#: Series the registry takes for any office: know-how references and unpublished applications under a commitment.
+ANY_OFFICE_SERIES = frozenset({"KH", "UC"})
+_UNPUBLISHED_KINDS = frozenset({"patent_application", "utility_model", "design", "short_term_patent"})
+
+
+def unpublished_number(number: OfficialNumber, salt: bytes) -> OfficialNumber:
+    """The number an unpublished application is registered under with ``salt`` (the registry's
+    ``unpublishedNumber``): series "UC" of its office, serial the low 216 bits of
+    ``keccak256(abi.encode(packed without flags, salt))``. It reveals nothing of the number until it is opened;
+    keep the salt (docs/numbers.md)."""
+    if number.family or number.series in ANY_OFFICE_SERIES:
+        raise InvalidInputError(f"number {number.canonical!r}: only an application number can be kept unpublished")
+    if len(salt) != 32:
+        raise InvalidInputError(f"field 'salt': {len(salt)} bytes; a salt is 32 bytes")
+    digest = keccak(encode(["uint256", "bytes32"], [number.packed & _KEY_MASK, salt]))
+    serial = int.from_bytes(digest, "big") & (_SERIAL_LIMIT - 1) or 1
+    return OfficialNumber(
+        office=number.office,
+        series="UC",
+        serial=serial,
+        kinds=number.kinds & _UNPUBLISHED_KINDS or number.kinds,
+        canonical=f"{number.office} unpublished application {serial:#x}",
+        family=False,
+    )
+
+
+def right_id(number: str, office: str | None = None) -> int:
+    """The token id of the right whose primary number is ``number`` (any written form), as the registry derives it."""
+    return parse_number(number, office).key

@@ -91,6 +91,8 @@ def build_metadata(
     kind: RightKind | None = None,
     jurisdiction: str | None = None,
     number: str | None = None,
+    also_numbers: Sequence[str] = (),
+    family: Sequence[str] = (),
 ) -> IPMetadata:
     """The metadata of ``path`` completed or overridden by the options given, validated (:class:`MetadataError`)."""
     data: dict[str, Any] = load_metadata_file(path) if path is not None else {}
@@ -99,6 +101,8 @@ def build_metadata(
         "kind": kind.value if kind is not None else None,
         "jurisdiction": jurisdiction,
         "number": number,
+        "numbers": list(also_numbers) or None,
+        "family": list(family) or None,
     }
     data.update({key: value for key, value in overrides.items() if value is not None})
     if path is None and not data:

@@ -45,6 +45,8 @@ __all__ = [
     "KindOpt",
     "JurisdictionOpt",
     "NumberOpt",
+    "AlsoNumberOpt",
+    "FamilyOpt",
     "ToArg",
     "TokenArg",
 ]
@@ -225,7 +227,8 @@ JurisdictionOpt = Annotated[
     typer.Option(
         "--jurisdiction",
         metavar="CODE",
-        help="ISO 3166-1 alpha-2 country (US, DE, JP...) or regional office (EP, WO, EM...).",
+        help="Office: ISO 3166-1 alpha-2 country (CN, US, JP...) or regional office (EP, WO...); taken from the"
+        " number when it says (ZL, CN, EP, 特許...).",
         rich_help_panel=METADATA_PANEL,
     ),
 ]
@@ -233,7 +236,28 @@ NumberOpt = Annotated[
     str | None,
     typer.Option(
         "--number",
-        help="Official number, e.g. 'US 11,234,567 B2' (not needed for a trade secret).",
+        help="The right's official number as written ('ZL 2020 1 0123456.2', '特許第6543210号', 'EP 3 456 789 B1');"
+        " the token id is derived from it (docs/numbers.md). For a trade secret, your own reference (optional).",
+        rich_help_panel=METADATA_PANEL,
+    ),
+]
+AlsoNumberOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--also-number",
+        metavar="NUMBER",
+        help="Another number of the same right and office (its publication or grant number); reserved for its"
+        " token. Repeatable.",
+        rich_help_panel=METADATA_PANEL,
+    ),
+]
+FamilyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--family",
+        metavar="NUMBER",
+        help="A number the right shares with its family (PCT application, WO publication, priority application);"
+        " recorded, never reserved. Repeatable.",
         rich_help_panel=METADATA_PANEL,
     ),
 ]

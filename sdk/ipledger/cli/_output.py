@@ -14,10 +14,24 @@ from rich.text import Text
 
 __all__ = ["Output", "model_json", "token_json"]
 
+from .._numbers import OfficialNumber
+
 
 def token_json(token_id: int) -> dict[str, str]:
     """A token id for JSON: ``token_id`` as 0x hex (it is a 256-bit hash), ``token_id_dec`` as a decimal string."""
     return {"token_id": hex(token_id), "token_id_dec": str(token_id)}
+
+
+def number_json(number: OfficialNumber) -> dict[str, Any]:
+    """An official number for JSON: its canonical form, office, series, whether it is a family link, and the packed
+    uint256 the registry holds (0x hex)."""
+    return {
+        "number": number.canonical,
+        "office": number.office,
+        "series": number.series,
+        "family": number.family,
+        "packed": hex(number.packed),
+    }
 
 
 def _fix_token_ids(value: Any) -> Any:

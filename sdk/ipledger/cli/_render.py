@@ -24,6 +24,7 @@ from .._models import (
     VerificationReport,
 )
 from .._node import LOCAL_CHAIN_ID
+from .._numbers import OfficialNumber
 from .._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "identity_line",
     "units",
     "kind_label",
+    "numbers_text",
     "plural",
     "record_details",
     "right_label",
@@ -103,6 +105,13 @@ def plural(count: int, noun: str) -> str:
 def kind_label(kind: RightKind) -> str:
     """``patent_application`` → ``patent application``."""
     return kind.value.replace("_", " ")
+
+
+def numbers_text(numbers: Sequence[OfficialNumber]) -> str:
+    """A right's numbers on one line: the primary first, the others, then its family links marked as such."""
+    own = [number.canonical for number in numbers if not number.family]
+    family = [number.canonical for number in numbers if number.family]
+    return ", ".join(own) + (f"; family: {', '.join(family)}" if family else "")
 
 
 def right_label(metadata: IPMetadata) -> str:

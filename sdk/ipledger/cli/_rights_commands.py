@@ -12,7 +12,6 @@ from rich.text import Text
 from .._accounts import Signer
 from .._bulk_models import BulkMode
 from .._exceptions import UnauthorizedError
-from .._hashing import official_identifier
 from .._ledger import parse_token_id
 from .._models import TransactionResult
 from ._bulk_register import register_batch
@@ -20,9 +19,11 @@ from ._context import Session, Target, open_ledger
 from ._errors import CliError
 from ._inputs import Evidence, build_metadata, evidence, require_documents
 from ._options import (
+    AlsoNumberOpt,
     ChainIdOpt,
     DeedOpt,
     DocsOpt,
+    FamilyOpt,
     FromOpt,
     JsonOpt,
     JurisdictionOpt,
@@ -39,8 +40,8 @@ from ._options import (
     ToArg,
     TokenArg,
 )
-from ._output import Output, token_json
-from ._render import details_lines, plural, right_label, short, tx_line
+from ._output import Output, number_json, token_json
+from ._render import details_lines, numbers_text, plural, right_label, short, tx_line
 
 __all__ = ["assign", "force_transfer", "freeze", "register", "revoke", "unfreeze"]
 
@@ -137,6 +138,8 @@ def register(
     kind: KindOpt = None,
     jurisdiction: JurisdictionOpt = None,
     number: NumberOpt = None,
+    also_number: AlsoNumberOpt = None,
+    family: FamilyOpt = None,
     batch: BatchOpt = None,
     results: ResultsOpt = None,
     mode: ModeOpt = BulkMode.BATCH,
@@ -153,17 +156,20 @@ def register(
     """Register a right: hash its documents, validate its metadata and mint its token. With --batch FILE, register
     every right of a file.
 
-    The token id is derived from the right's official identifier (kind, jurisdiction, number), so a right
-    can be registered only once; the documents stay on your machine, only their SHA-256 goes on chain.
+    The registry derives the token id from the right's official number, in any written form (full-width, ZL,
+    kind codes, 第…号: docs/numbers.md), and reserves its other numbers (--also-number), so a right can be registered
+    only once; the documents stay on your machine, only their SHA-256 goes on chain.
 
     By default a registrar (--from, dev0 on local) registers the right and mints it to --to. With --claim,
     any account claims it for itself by commit-reveal; the right is then marked self-declared.
 
-    Metadata comes from --metadata FILE (JSON or YAML); --title, --kind, --jurisdiction and --number
-    complete or override it. Everything is validated before any transaction is sent.
+    Metadata comes from --metadata FILE (JSON or YAML); --title, --kind, --jurisdiction, --number, --also-number and
+    --family complete or override it. Everything is validated before any transaction is sent.
 
     With --json prints {"token_id", "token_id_dec", "content_hash", "owner", "tx_hash", "block", "gas_used",
-    "metadata_uri", "self_declared", "registrar", "identifier", "documents", "metadata", "registry", "chain_id"}.
+    "metadata_uri", "self_declared", "registrar", "identifier", "numbers", "documents", "metadata", "registry",
+    "chain_id"}; "identifier" is the primary number in canonical form, "numbers" every number as
+    {"number", "office", "series", "family", "packed"}.
 
     --batch FILE (a registrar's path): every row is validated and its documents hashed before anything is sent;
     rows already on chain are skipped, so running it again after a failure or an interruption registers exactly
@@ -175,7 +181,10 @@ def register(
     out = Output(json_)
     if batch is not None:
         given = [
-            name for name, value in _single_options(metadata, docs, to, uri, claim, title, kind, jurisdiction, number)
+            name
+            for name, value in _single_options(
+                metadata, docs, to, uri, claim, title, kind, jurisdiction, number, also_number, family
+            )
         ]
         if given:
             raise typer.BadParameter(
@@ -193,7 +202,15 @@ def register(
             skip_invalid=skip_invalid,
         )
         return
-    right = build_metadata(metadata, title=title, kind=kind, jurisdiction=jurisdiction, number=number)
+    right = build_metadata(
+        metadata,
+        title=title,
+        kind=kind,
+        jurisdiction=jurisdiction,
+        number=number,
+        also_numbers=also_number or (),
+        family=family or (),
+    )
     documents = require_documents(docs)
     if claim and to is not None:
         raise typer.BadParameter(
@@ -211,7 +228,6 @@ def register(
     else:
         with out.progress(f"Registering {label}…"):
             result = ledger.register(request.metadata, documents, to=to, metadata_uri=uri)
-    number_used = request.metadata.identifier_number(request.content_hash)
     payload = {
         **token_json(result.token_id),
         "content_hash": result.content_hash,
@@ -222,7 +238,8 @@ def register(
         "metadata_uri": result.metadata_uri,
         "self_declared": result.self_declared,
         "registrar": None if claim else signer.address,
-        "identifier": official_identifier(request.metadata.kind.value, request.metadata.jurisdiction, number_used),
+        "identifier": request.numbers[0].canonical,
+        "numbers": [number_json(number) for number in request.numbers],
         "documents": [ref.model_dump(mode="json") for ref in request.documents],
         "metadata": request.metadata.model_dump(mode="json"),
         "registry": ledger.registry_address,
@@ -235,6 +252,7 @@ def register(
         rows: list[tuple[str, str | Text]] = [
             ("Token id", result.token_id_hex),
             ("Title", request.metadata.title),
+            ("Numbers", numbers_text(request.numbers)),
             ("Owner", session.names.label(result.owner, full=True)),
             ("Registrar", "none: self-declared" if claim else session.names.label(signer.address, full=True)),
             ("Content hash", f"{result.content_hash} ({plural(len(request.documents), 'document')})"),
@@ -249,7 +267,19 @@ def register(
 
 def _single_options(*values: Any) -> list[tuple[str, Any]]:
     """The single-registration options given, by their flag."""
-    flags = ("--metadata", "--doc", "--to", "--uri", "--claim", "--title", "--kind", "--jurisdiction", "--number")
+    flags = (
+        "--metadata",
+        "--doc",
+        "--to",
+        "--uri",
+        "--claim",
+        "--title",
+        "--kind",
+        "--jurisdiction",
+        "--number",
+        "--also-number",
+        "--family",
+    )
     return [(flag, value) for flag, value in zip(flags, values, strict=True) if value not in (None, False, [])]
 
 
