@@ -45,8 +45,8 @@ _LOOKUP_CHUNK = 500
 _REGISTRAR_ROLE = Web3.keccak(text="REGISTRAR_ROLE")
 #: The registry's ``Registration`` struct as an ABI type. Calldata is encoded with eth-abi directly: web3's
 #: ``encode_abi`` validates the whole ABI on every call (about 2 ms each), more than the rest of a row costs.
-_REGISTRATION = "(uint256,bytes32,uint8,bytes2,uint40,string)"
-_CONFLICTS = {"RightAlreadyRegistered", "ContentAlreadyRegistered"}
+_REGISTRATION = "(bytes32,uint8,uint40,uint256[],string)"
+_CONFLICTS = {"RightAlreadyRegistered", "ContentAlreadyRegistered", "NumberAlreadyRegistered"}
 
 Progress = Callable[[int, int], None]
 
@@ -205,25 +205,28 @@ class BulkMixin(LedgerBase):
         with ThreadPoolExecutor(max_workers=threads) as pool:
             prepared = list(pool.map(prepare, entries))
         rows: list[_Row] = []
-        first_of_right: dict[int, int] = {}
+        #: number key -> (row, canonical number): every number a right reserves, its primary included
+        first_of_number: dict[int, tuple[int, str]] = {}
         first_of_content: dict[bytes, int] = {}
         for item in prepared:
             if isinstance(item, BulkRowResult):
                 invalid.append(item)
                 continue
             request = item.request
-            earlier = first_of_right.get(request.right_id) or first_of_content.get(request.content_hash)
-            if earlier is not None:
-                what = "right" if request.right_id in first_of_right else "document bundle"
-                invalid.append(
-                    BulkRowResult(
-                        **item.base(), status=BulkStatus.INVALID, error=f"repeats the {what} of row {earlier}"
-                    )
-                )
+            reserved = [number for number in request.numbers if not number.family]
+            taken = next((number for number in reserved if number.key in first_of_number), None)
+            if taken is not None:
+                earlier, canonical = first_of_number[taken.key]
+                error = f"repeats number {canonical} of row {earlier}"
+            elif request.content_hash in first_of_content:
+                error = f"repeats the document bundle of row {first_of_content[request.content_hash]}"
+            else:
+                for number in reserved:
+                    first_of_number[number.key] = (item.entry.row, number.canonical)
+                first_of_content[request.content_hash] = item.entry.row
+                rows.append(item)
                 continue
-            first_of_right[request.right_id] = item.entry.row
-            first_of_content[request.content_hash] = item.entry.row
-            rows.append(item)
+            invalid.append(BulkRowResult(**item.base(), status=BulkStatus.INVALID, error=error))
         return rows, sorted(invalid, key=lambda row: row.row)
 
     def _reconcile(self, rows: Sequence[_Row], earlier: dict[int, BulkRowResult]) -> list[_Row]:
@@ -344,6 +347,10 @@ def _conflicting_row(outcome: CallOutcome, batch: Sequence[_Row]) -> _Row | None
         if error.error_name == "ContentAlreadyRegistered" and _same_bytes(content, row.request.content_hash):
             return row
         if error.error_name == "RightAlreadyRegistered" and token == row.request.right_id:
+            return row
+        if error.error_name == "NumberAlreadyRegistered" and any(
+            number.packed == error.error_args.get("number") for number in row.request.numbers
+        ):
             return row
     return None
 

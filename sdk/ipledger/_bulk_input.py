@@ -1,17 +1,18 @@
 """The input of a bulk registration: a CSV or JSON Lines file, one right per row, read into validated entries.
 
 Columns (CSV header, or JSON keys) are the metadata fields of :class:`IPMetadata` (``title``, ``kind``,
-``jurisdiction``, ``number``, ``inventors``, ``assignee``, ``filing_date``, ``priority_date``, ``grant_date``,
-``expiry_date``, ``abstract``) plus:
+``jurisdiction``, ``number``, ``numbers`` (the right's other numbers of its office: publication, grant),
+``family`` (family links: PCT application, WO publication, priority), ``inventors``, ``assignee``, ``filing_date``,
+``priority_date``, ``grant_date``, ``expiry_date``, ``abstract``) plus:
 
 - ``documents`` (required): the files of the right's document bundle, relative to the input file's folder; in CSV
   separated by ``;``, in JSON a list (or a ``;``-separated string);
 - ``to`` (optional): who receives the token (an address or a dev account name; default: the registrar);
 - ``uri`` (optional): where the metadata JSON is published.
 
-In CSV, ``inventors`` are separated by ``;`` and an empty cell is an absent value. Every row is validated on its
-own; a bad row becomes an :class:`InvalidRow` naming its row, and the others are still read. Rows are numbered
-from 1 (the first data row of a CSV, the first non-blank line of a JSON Lines file).
+In CSV, ``inventors``, ``numbers`` and ``family`` are separated by ``;`` and an empty cell is an absent value.
+Every row is validated on its own; a bad row becomes an :class:`InvalidRow` naming its row, and the others are
+still read. Rows are numbered from 1 (the first data row of a CSV, the first non-blank line of a JSON Lines file).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ __all__ = ["BulkEntry", "InvalidRow", "read_bulk_file"]
 
 _METADATA_FIELDS = frozenset(IPMetadata.model_fields) - {"documents"}
 _EXTRA_FIELDS = frozenset({"documents", "to", "uri"})
-_LIST_FIELDS = frozenset({"documents", "inventors"})
+_LIST_FIELDS = frozenset({"documents", "inventors", "numbers", "family"})
 #: A bulk file larger than this is refused before it is parsed (about a million rows of typical metadata).
 MAX_FILE_BYTES = 512 * 2**20
 
@@ -141,7 +142,7 @@ def _entry(row: int, record: Mapping[str, Any] | str, base: Path) -> BulkEntry |
         for name in _LIST_FIELDS & set(fields):
             fields[name] = _split(fields[name])
     except ValueError as exc:
-        return InvalidRow(row, f"documents/inventors: {exc}")
+        return InvalidRow(row, f"documents/inventors/numbers/family: {exc}")
     documents = fields.pop("documents", [])
     to = fields.pop("to", None)
     uri = fields.pop("uri", None)

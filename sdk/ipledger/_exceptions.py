@@ -19,7 +19,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
         └── ContractRevertError               a revert, decoded to its custom error: the contract's own, or one of a
                                               library or token it calls (OpenZeppelin, Solady), whether or not it
                                               is in an ABI; error_name "unknown" for data no shipped source declares
-            ├── DuplicateRightError           RightAlreadyRegistered / ContentAlreadyRegistered
+            ├── DuplicateRightError           RightAlreadyRegistered / NumberAlreadyRegistered /
+            │                                 ContentAlreadyRegistered
             ├── RevokedRightError             RevokedRight: a voucher, or a claim committed before the revocation,
             │                                 for a right a registrar revoked
             ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar); RightLocked (the
@@ -269,11 +270,31 @@ class ContractRevertError(TransactionError):
 
 
 class DuplicateRightError(ContractRevertError):
-    """The right or its document bundle is already registered; ``existing_token_id`` says as which token."""
+    """The right, one of its official numbers or its document bundle is already registered;
+    ``existing_token_id`` says as which token and ``number`` (for ``NumberAlreadyRegistered``) which number
+    collided, in canonical form."""
 
     @property
     def existing_token_id(self) -> int:
         return int(self.error_args["tokenId"])
+
+    @property
+    def number(self) -> str | None:
+        """The canonical form of the number that collided (``None`` when the right or the bundle did)."""
+        if "number" not in self.error_args:
+            return None
+        from ._numbers import unpack_number  # the rules need the exception tree: imported late
+
+        packed = int(self.error_args["number"])
+        try:
+            return unpack_number(packed).canonical
+        except InvalidInputError:
+            return hex(packed)
+
+    def _explanation(self) -> str:
+        if self.number is None:
+            return ""
+        return f": {self.number} is already a number of token {hex(self.existing_token_id)}"
 
 
 class TokenFrozenError(ContractRevertError):

@@ -19,10 +19,18 @@ from ._events import (
 )
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import EventKind, HistoryEvent
+from ._numbers import number_text
 from ._rights_models import STANDARD_CLAIMS
 from ._rpc import Rpc
 
-__all__ = ["build_history", "fetch_module_logs", "fetch_token_logs", "fetch_vault_logs", "merge_history"]
+__all__ = [
+    "build_history",
+    "fetch_module_logs",
+    "fetch_token_logs",
+    "fetch_vault_logs",
+    "merge_history",
+    "right_numbers",
+]
 
 _ZERO = "0x0000000000000000000000000000000000000000"
 _EXCLUSIVITY = ("non_exclusive", "sole", "exclusive")
@@ -118,11 +126,51 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
             events.append(
                 HistoryEvent(kind="metadata_updated", by=log.args["by"], metadata_uri=log.args["metadataURI"], **base)
             )
+        elif log.name in ("NumbersAdded", "NumberReclaimed", "NumbersReleased"):
+            events.append(_numbers_event(log, base))
         else:
             event = _rights_event(log, base)
             if event is not None:
                 events.append(event)
     return events
+
+
+def _numbers_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent:
+    """A number added to the right (``by`` its owner or a registrar), taken from it by a registrar's registration of
+    another right, or released with its superseded or revoked claim."""
+    args = log.args
+    if log.name == "NumbersAdded":
+        return HistoryEvent(kind="numbers_added", by=args["by"], numbers=_numbers(args["numbers"]), **base)
+    if log.name == "NumberReclaimed":
+        return HistoryEvent(
+            kind="number_reclaimed",
+            numbers=[number_text(args["number"])],
+            other_token=hex(int(args["toTokenId"])),
+            **base,
+        )
+    return HistoryEvent(kind="numbers_released", numbers=_numbers(args["numbers"]), **base)
+
+
+def right_numbers(logs: list[DecodedLog]) -> tuple[list[str], list[str]]:
+    """The numbers of a right from its registry logs (chain order): its office's numbers, the primary first, and
+    its family links, as its latest registration and the number events after it leave them."""
+    numbers: list[int] = []
+    for log in logs:
+        if log.name == "RightRegistered":
+            numbers = list(log.args["numbers"])
+        elif log.name == "NumbersAdded":
+            numbers += [number for number in log.args["numbers"] if number not in numbers]
+        elif log.name == "NumberReclaimed":
+            numbers = [number for number in numbers if number != log.args["number"]]
+        elif log.name == "NumbersReleased":
+            numbers = [number for number in numbers if number not in log.args["numbers"]]
+    own = [number_text(number) for number in numbers if not number >> 248]
+    family = [number_text(number).removesuffix(" (family)") for number in numbers if number >> 248]
+    return own, family
+
+
+def _numbers(packed: list[int]) -> list[str]:
+    return [number_text(number) for number in packed]
 
 
 def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | None:
@@ -289,6 +337,7 @@ def _transfer_event(
             by=None if registrar == _ZERO else registrar,
             content_hash=registered.args["contentHash"] if registered else None,
             metadata_uri=registered.args["metadataURI"] if registered else None,
+            numbers=_numbers(registered.args["numbers"]) if registered else None,
             **base,
         )
     custody = _vault_event(transfer, siblings, base, shares)
@@ -310,6 +359,7 @@ def _transfer_event(
             by=None if registrar == _ZERO else registrar,
             content_hash=registered.args["contentHash"] if registered else None,
             metadata_uri=registered.args["metadataURI"] if registered else None,
+            numbers=_numbers(registered.args["numbers"]) if registered else None,
             **base,
         )
     forced = _companion(transfer, siblings, "ForceTransferred")

@@ -33,7 +33,7 @@ from pydantic import Field
 from ._base import LedgerBase
 from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
-from ._history import merge_history
+from ._history import merge_history, right_numbers
 from ._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
 from ._logs import fetch_logs
 from ._model_base import _Out
@@ -64,6 +64,8 @@ __all__ = [
 ]
 
 _MAX_UINT256 = 2**256 - 1
+#: The registry's events that change a right's numbers after its registration.
+_NUMBER_EVENTS = ("NumbersAdded", "NumberReclaimed", "NumbersReleased")
 #: The rights-in-use modules, by the meta key that records each address.
 _MODULE_ROLES = ("licenses", "attestations", "disputes", "royalties")
 #: Share token addresses per ``eth_getLogs`` request (providers cap address lists).
@@ -466,7 +468,8 @@ class EventIndex:
         changes: list[tuple[str, str, int, int, str]] = []
         registrations: list[tuple[str, int, int, int, str]] = []
         for address, block, _, _, log_index, _, _, name, args_json, _ in rows:
-            if name == "RightRegistered" and address.lower() == registry:
+            if name in ("RightRegistered", "NumbersAdded") and address.lower() == registry:
+                # Adding a grant may change the kind: the row narrows a query, the record decides.
                 args = json.loads(args_json)
                 kind, jurisdiction = _unpack_kind_jurisdiction(int(args["record"]))
                 registrations.append((str(args["tokenId"]), block, log_index, kind, jurisdiction))
@@ -848,27 +851,38 @@ class EventIndex:
             if len(conditions) == 1
             else (f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)}", tuple(parameters))
         )
-        logs = self._registry_logs(["RightRegistered", "Frozen", "Unfrozen", "MetadataURIUpdated"], at, tokens)
+        logs = self._registry_logs(
+            ["RightRegistered", "Frozen", "Unfrozen", "MetadataURIUpdated", *_NUMBER_EVENTS], at, tokens
+        )
         registered: dict[int, DecodedLog] = {}
         uris: dict[int, str] = {}
         frozen: dict[int, bool] = {}
+        records: dict[int, int] = {}
+        numbers: dict[int, list[DecodedLog]] = defaultdict(list)
         for log in logs:
-            token = int(log.args["tokenId"])
+            token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
             if log.name == "RightRegistered":
                 registered[token] = log
                 uris[token] = str(log.args["metadataURI"])
                 frozen[token] = bool(int(log.args["record"]) & 1)
+                records[token] = int(log.args["record"])
+                numbers[token] = [log]
+            elif log.name in _NUMBER_EVENTS:
+                numbers[token].append(log)
+                if log.name == "NumbersAdded":
+                    records[token] = int(log.args["record"])
             elif log.name in ("Frozen", "Unfrozen"):
                 frozen[token] = log.name == "Frozen"
             elif log.name == "MetadataURIUpdated":
                 uris[token] = str(log.args["metadataURI"])
         owners = self._owners(at, tokens)
         now = self._latest_time(at)
-        records: list[RightRecord] = []
+        found: list[RightRecord] = []
         for token, log in sorted(registered.items(), key=lambda item: (item[1].block, item[1].log_index)):
             if token not in owners:
                 continue
-            packed = int(log.args["record"])
+            packed = records[token]
+            own_numbers, family = right_numbers(numbers[token])
             right_kind = RightKind.from_chain((packed >> 4) & 0xF)
             right_jurisdiction = ((packed >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii")
             if (wanted_kind is not None and right_kind is not wanted_kind) or (
@@ -898,11 +912,13 @@ class EventIndex:
                 registrar=None if log.args["registrar"] == ZERO_ADDRESS else log.args["registrar"],
                 registration_tx=log.tx_hash,
                 registration_block=log.block,
+                numbers=own_numbers,
+                family=family,
             )
             if wanted_status is not None and record.status is not wanted_status:
                 continue
-            records.append(record)
-        return records
+            found.append(record)
+        return found
 
     def _latest_time(self, at: int) -> int:
         row = self._db.execute("SELECT timestamp FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT 1", (at,))

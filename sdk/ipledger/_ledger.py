@@ -42,7 +42,7 @@ from ._exceptions import (
     TransactionError,
 )
 from ._hashing import bundle_hash, hash_file
-from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs
+from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs, right_numbers
 from ._ids import parse_token_id
 from ._index import EventIndex
 from ._licensing import LicensingMixin
@@ -59,8 +59,10 @@ from ._models import (
     RightStatus,
     TransactionResult,
     VerificationReport,
+    expiry_timestamp,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
+from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
 from ._requests import METADATA_URI_PREFIX, RegistrationRequest, prepare_registration
@@ -68,6 +70,7 @@ from ._retry import RetryingHTTPProvider, RetryPolicy
 from ._rights_checks import dispute_check, license_check, rights_notices
 from ._rights_models import Attestation, Dispute, License
 from ._royalties import RoyaltiesMixin
+from ._salts import SaltBook
 from ._shares import SharesMixin
 from ._verify import custody_check, notices_for, shares_check
 
@@ -428,10 +431,28 @@ class Ledger(
     # ------------------------------------------------------------------ preparing registrations
 
     def prepare(
-        self, metadata: IPMetadata, documents: Sequence[str | Path], *, metadata_uri: str | None = None
+        self,
+        metadata: IPMetadata,
+        documents: Sequence[str | Path],
+        *,
+        metadata_uri: str | None = None,
+        unpublished: bool = False,
     ) -> RegistrationRequest:
-        """Hashes ``documents`` and derives the right id and metadata URI; no chain access."""
-        return prepare_registration(metadata, documents, metadata_uri=metadata_uri)
+        """Hashes ``documents`` and derives the right id and metadata URI; no chain access.
+
+        ``unpublished``: the primary number is an application not yet published, registered as a salted commitment
+        (docs/numbers.md); the salt is written to the salt book (:class:`~ipledger._salts.SaltBook`) before
+        anything is sent, and :meth:`open_number` reads it from there at publication."""
+        if not unpublished:
+            return prepare_registration(metadata, documents, metadata_uri=metadata_uri)
+        salt = secrets.token_bytes(32)
+        request = prepare_registration(metadata, documents, metadata_uri=metadata_uri, unpublished_salt=salt)
+        primary = metadata.official_numbers(request.content_hash)[0]
+        self._salt_book().save(request.right_id, primary.canonical, salt)
+        return request
+
+    def _salt_book(self) -> SaltBook:
+        return SaltBook.for_registry(self.chain_id, self.registry_address)
 
     def _precheck(self, request: RegistrationRequest) -> None:
         """Refuses a claim on a registered right or bundle before committing, with the registry's own error.
@@ -442,6 +463,7 @@ class Ledger(
         registry = self.registry
         if self._read(registry.functions.exists(request.right_id), "check duplicate"):
             raise self._refuse("RightAlreadyRegistered(uint256)", ["uint256"], [request.right_id], "register")
+        self._check_numbers_free(request.right_id, request.numbers, "register")
         existing = int(self._read(registry.functions.tokenOfContent(request.content_hash), "check duplicate"))
         if existing:
             raise self._refuse(
@@ -450,6 +472,17 @@ class Ledger(
                 [request.content_hash, existing],
                 "register",
             )
+
+    def _check_numbers_free(self, token: int, numbers: Sequence[OfficialNumber], action: str) -> None:
+        """Refuses, naming the number, when one of ``numbers`` (family links aside) is a number of another right."""
+        for number in numbers:
+            if number.family:
+                continue
+            holder = int(self._read(self.registry.functions.tokenOfNumber(number.packed), "check numbers"))
+            if holder and holder != token:
+                raise self._refuse(
+                    "NumberAlreadyRegistered(uint256,uint256)", ["uint256", "uint256"], [number.packed, holder], action
+                )
 
     # ------------------------------------------------------------------ registration paths
 
@@ -460,9 +493,11 @@ class Ledger(
         *,
         to: str | None = None,
         metadata_uri: str | None = None,
+        unpublished: bool = False,
     ) -> RegistrationResult:
-        """Registrar path: the signer (a registrar) registers the right and mints it to ``to``."""
-        request = self.prepare(metadata, documents, metadata_uri=metadata_uri)
+        """Registrar path: the signer (a registrar) registers the right and mints it to ``to`` (``unpublished``: see
+        :meth:`prepare`)."""
+        request = self.prepare(metadata, documents, metadata_uri=metadata_uri, unpublished=unpublished)
         owner = self.address_of(to) if to else self.signer.address
         call = self.registry.functions.register(owner, request.as_tuple())
         result, _ = self._sender.send(self.signer, call, action="register")
@@ -596,10 +631,18 @@ class Ledger(
         return self._registration_result(ticket.request, self.signer.address, result, self_declared=True)
 
     def claim(
-        self, metadata: IPMetadata, documents: Sequence[str | Path], *, metadata_uri: str | None = None
+        self,
+        metadata: IPMetadata,
+        documents: Sequence[str | Path],
+        *,
+        metadata_uri: str | None = None,
+        unpublished: bool = False,
     ) -> RegistrationResult:
-        """Open path in one call: commit, wait a block, reveal. The right is marked self-declared."""
-        ticket = self.commit_claim(self.prepare(metadata, documents, metadata_uri=metadata_uri))
+        """Open path in one call: commit, wait a block, reveal. The right is marked self-declared (``unpublished``:
+        see :meth:`prepare`)."""
+        ticket = self.commit_claim(
+            self.prepare(metadata, documents, metadata_uri=metadata_uri, unpublished=unpublished)
+        )
         return self.reveal_claim(ticket)
 
     def _registration_result(
@@ -617,7 +660,74 @@ class Ledger(
             self_declared=self_declared,
             submitted_by=result.submitted_by,
             own_tx_hash=result.own_tx_hash,
+            numbers=[number_text(number.packed) for number in request.numbers],
+            unpublished_salt=None if request.unpublished_salt is None else _hex32(request.unpublished_salt),
         )
+
+    # ------------------------------------------------------------------ official numbers
+
+    def add_numbers(
+        self,
+        token_id: int | str,
+        numbers: Sequence[str],
+        *,
+        family: Sequence[str] = (),
+        kind: RightKind | str | None = None,
+        expiry: dt.date | None = None,
+    ) -> TransactionResult:
+        """Adds official numbers to a right: its publication or grant numbers (of its office, reserved for it) and
+        ``family`` links; ``kind`` and ``expiry`` update the record (by default they stay as they are: a granted
+        application passes ``kind="patent"``). The owner of a right neither frozen nor disputed, or a registrar,
+        may; numbers an owner adds to a registrar-verified right stay provisional until a registrar adds them too.
+        A number of another right is refused before sending, naming it."""
+        token = parse_token_id(token_id)
+        self._require_exists(token)
+        record = self._read(self.registry.functions.recordOf(token), "read")
+        office = bytes(record[2]).decode("ascii")
+        new_kind = RightKind(kind) if kind is not None else RightKind.from_chain(record[1])
+        parsed = [parse_number_for(text, office, new_kind.value, field="numbers") for text in numbers]
+        parsed += [parse_number_for(text, None, None, field="family", family=True) for text in family]
+        if not parsed:
+            raise InvalidInputError("field 'numbers': give at least one number to add")
+        self._check_numbers_free(token, parsed, "add numbers")
+        stored_expiry = int(record[4]) if expiry is None else expiry_timestamp(expiry)
+        call = self.registry.functions.addNumbers(
+            token, [number.packed for number in parsed], new_kind.chain_value, stored_expiry
+        )
+        return self._sender.send(self.signer, call, action="add numbers")[0]
+
+    def open_number(self, token_id: int | str, number: str, *, salt: bytes | str | None = None) -> TransactionResult:
+        """Opens the commitment of a right registered while its application was unpublished: ``number`` (now
+        published) is shown with the ``salt`` (by default the one the salt book kept) and reserved for the right."""
+        token = parse_token_id(token_id)
+        self._require_exists(token)
+        office = bytes(self._read(self.registry.functions.recordOf(token), "read")[2]).decode("ascii")
+        application = parse_number_for(number, office, None, field="number")
+        secret = self._salt_book().salt(token) if salt is None else _evidence_hash(salt, "salt")
+        if secret is None:
+            raise InvalidInputError(
+                f"field 'salt': no salt of token {hex(token)} in {self._salt_book().path}; give the salt it was "
+                "registered with (0x and 64 hex digits)"
+            )
+        if unpublished_number(application, secret).key != token:
+            raise InvalidInputError(
+                f"field 'number': {application.canonical} with this salt is not the commitment token {hex(token)} "
+                "was registered under (another number, or another salt)"
+            )
+        self._check_numbers_free(token, [application], "open number")
+        call = self.registry.functions.openNumber(token, application.packed, secret)
+        return self._sender.send(self.signer, call, action="open number")[0]
+
+    def token_of_number(self, number: str, *, office: str | None = None) -> int | None:
+        """The token whose number ``number`` is (any written form): the right it is the primary number of, or the
+        one it is reserved for; ``None`` when no right has it."""
+        parsed = parse_number_for(number, office, None, field="number")
+        if parsed.family:
+            return None
+        if self._read(self.registry.functions.exists(parsed.key), "read"):
+            return parsed.key
+        token = int(self._read(self.registry.functions.tokenOfNumber(parsed.packed), "read"))
+        return token or None
 
     # ------------------------------------------------------------------ custody changes
 
@@ -731,6 +841,7 @@ class Ledger(
                 uri = log.args["metadataURI"]
         owner, kind, jurisdiction, registered_at, expiry, status, self_declared, dispute_locked = raw
         registrar = registered.args["registrar"]
+        numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
         return RightRecord(
             token_id=token,
             token_id_hex=hex(token),
@@ -747,6 +858,8 @@ class Ledger(
             registration_tx=registered.tx_hash,
             registration_block=registered.block,
             dispute_locked=dispute_locked,
+            numbers=numbers,
+            family=family,
         )
 
     def history(self, token_id: int | str, *, index: EventIndex | None = None) -> History:

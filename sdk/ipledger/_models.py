@@ -58,6 +58,7 @@ __all__ = [
     "Uint256",
     "VerificationReport",
     "parse_metadata",
+    "expiry_timestamp",
 ]
 
 #: Largest canonical metadata accepted, in bytes: metadata describes a right, documents stay off chain.
@@ -137,12 +138,16 @@ class IPMetadata(BaseModel):
     @classmethod
     def _office_from_number(cls, data: Any) -> Any:
         """Without a jurisdiction, the office the number names (ZL, CN, EP, 特許, PCT/...), when it names one."""
-        if isinstance(data, dict) and not data.get("jurisdiction") and isinstance(data.get("number"), str):
-            if data.get("kind") != RightKind.TRADE_SECRET.value:
-                try:
-                    return {**data, "jurisdiction": parse_number(data["number"]).office}
-                except ValueError as exc:
-                    raise ValueError(str(exc)) from None
+        if (
+            isinstance(data, dict)
+            and not data.get("jurisdiction")
+            and isinstance(data.get("number"), str)
+            and data.get("kind") != RightKind.TRADE_SECRET.value
+        ):
+            try:
+                return {**data, "jurisdiction": parse_number(data["number"]).office}
+            except ValueError as exc:
+                raise ValueError(str(exc)) from None
         return data
 
     @field_validator("title", "assignee", "abstract")
@@ -186,7 +191,11 @@ class IPMetadata(BaseModel):
             raise ValueError("know-how has no official numbers besides the owner's reference (number)")
         canonical = []
         for text in value:
-            parsed = _parsed(text, office)
+            try:
+                family = parse_number(text).family
+            except ValueError:
+                family = False
+            parsed = _parsed(text, None) if family else _parsed(text, office)
             if parsed.family:
                 raise ValueError(f"{parsed.canonical} is a number of the family: list it under family")
             canonical.append(parsed.canonical)
@@ -243,10 +252,12 @@ class IPMetadata(BaseModel):
 
     def expiry_timestamp(self) -> int:
         """Expiry as the unix time the contract stores (end of the expiry day, UTC), 0 when none."""
-        if self.expiry_date is None:
-            return 0
-        end = dt.datetime.combine(self.expiry_date, dt.time(23, 59, 59), tzinfo=dt.UTC)
-        return int(end.timestamp())
+        return 0 if self.expiry_date is None else expiry_timestamp(self.expiry_date)
+
+
+def expiry_timestamp(day: dt.date) -> int:
+    """The unix time the contract stores for an expiry on ``day``: the end of that day, UTC."""
+    return int(dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.UTC).timestamp())
 
 
 def _parsed(text: str, office: str | None, *, kind: str | None = None, family: bool = False) -> OfficialNumber:
@@ -305,6 +316,11 @@ class RegistrationResult(_Out):
     self_declared: bool
     submitted_by: str | None = None
     own_tx_hash: str | None = None
+    #: The right's numbers as registered, canonical, primary first (docs/numbers.md).
+    numbers: list[str] = Field(default_factory=list)
+    #: Registered under an unpublished application's commitment: the salt (0x hex) that opens it at publication.
+    #: Keep it; without it the application number cannot be tied to the token.
+    unpublished_salt: str | None = None
 
 
 class RightRecord(_Out):
@@ -326,6 +342,9 @@ class RightRecord(_Out):
     registration_block: int
     #: An open dispute blocks its transfers (the dispute module's lock; see docs/licensing.md).
     dispute_locked: bool = False
+    #: Its official numbers of its office, canonical, the primary (its token id's) first; then its family links.
+    numbers: list[str] = Field(default_factory=list)
+    family: list[str] = Field(default_factory=list)
 
 
 EventKind = Literal[
@@ -352,6 +371,9 @@ EventKind = Literal[
     "dispute_registration_changed",
     "royalty_paid",
     "right_credited",
+    "numbers_added",
+    "number_reclaimed",
+    "numbers_released",
 ]
 
 
@@ -387,6 +409,10 @@ class HistoryEvent(_Out):
     payment_token: str | None = None
     exclusivity: str | None = None
     territories: list[str] | None = None
+    #: Registrations and number events: the official numbers concerned, canonical (family links marked).
+    numbers: list[str] | None = None
+    #: A number reclaimed from this right: the token (hex id) that took it.
+    other_token: str | None = None
 
 
 class History(_Out):

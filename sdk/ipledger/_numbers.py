@@ -35,10 +35,15 @@ __all__ = [
     "SERIES",
     "OfficialNumber",
     "Series",
+    "ANY_OFFICE_SERIES",
     "know_how_number",
+    "number_text",
     "parse_number",
+    "parse_number_for",
+    "right_id",
     "right_key",
     "unpack_number",
+    "unpublished_number",
 ]
 
 RIGHT_DOMAIN_V2 = b"ipledger.right.v2"
@@ -357,10 +362,25 @@ def _letter_prefix(office: str, rest: str) -> bool:
     return office == "JP" and re.match(r"[SHR]\d", rest) is not None
 
 
+#: A CN application number with its check digit and no prefix: 12 digits since 2003 (year 2003-2099, type digit),
+#: 8 before (two-digit year, type digit).
+_CN_APPLICATION_SHAPE = re.compile(r"(?:20\d{2}[12389]\d{7}|[89]\d[123]\d{5}|0[0-3][123]\d{5})\.?[\dX]")
+
+
+def _bare_cn_application(body: str) -> bool:
+    """Whether ``body`` has the shape of a CN application number with its check digit, and no other office's rules
+    could read it (a DE file number has 12 digits and a check digit too: when its DE check digit verifies, the
+    office must be given). A wrong CN check digit is then the CN rules' to report."""
+    if _CN_APPLICATION_SHAPE.fullmatch(body) is None:
+        return False
+    digits, check = body.replace(".", "")[:-1], body[-1]
+    return len(digits) != 12 or _de_check(digits) != check or _cn_check(digits) == check
+
+
 def _infer_office(body: str) -> str | None:
     if _JP_MARKS.search(body):
         return "JP"
-    if _CN_MARKS.search(body):
+    if _CN_MARKS.search(body) or _bare_cn_application(body):
         return "CN"
     if _US_SHAPES.match(body):
         return "US"
@@ -843,6 +863,10 @@ def unpack_number(packed: int) -> OfficialNumber:
     serial = packed & (_SERIAL_LIMIT - 1)
     if flags & ~1:
         raise InvalidInputError(f"packed number {packed:#x}: unknown flags {flags:#x}")
+    if series == "UC":
+        if re.fullmatch(r"[A-Z]{2}", office) is None or not _jurisdiction(office) or serial == 0 or flags:
+            raise InvalidInputError(f"packed number {packed:#x}: not an unpublished application's commitment")
+        return _unpublished(office, serial, _UNPUBLISHED_KINDS)
     if series == "KH":
         known = re.fullmatch(r"[A-Z]{2}", office) is not None and _jurisdiction(office)
     else:
@@ -897,12 +921,16 @@ def unpublished_number(number: OfficialNumber, salt: bytes) -> OfficialNumber:
         raise InvalidInputError(f"field 'salt': {len(salt)} bytes; a salt is 32 bytes")
     digest = keccak(encode(["uint256", "bytes32"], [number.packed & _KEY_MASK, salt]))
     serial = int.from_bytes(digest, "big") & (_SERIAL_LIMIT - 1) or 1
+    return _unpublished(number.office, serial, number.kinds & _UNPUBLISHED_KINDS or number.kinds)
+
+
+def _unpublished(office: str, serial: int, kinds: frozenset[str]) -> OfficialNumber:
     return OfficialNumber(
-        office=number.office,
+        office=office,
         series="UC",
         serial=serial,
-        kinds=number.kinds & _UNPUBLISHED_KINDS or number.kinds,
-        canonical=f"{number.office} unpublished application {serial:#x}",
+        kinds=kinds,
+        canonical=f"{office} unpublished application {serial:#056x}",
         family=False,
     )
 
@@ -910,3 +938,24 @@ def unpublished_number(number: OfficialNumber, salt: bytes) -> OfficialNumber:
 def right_id(number: str, office: str | None = None) -> int:
     """The token id of the right whose primary number is ``number`` (any written form), as the registry derives it."""
     return parse_number(number, office).key
+
+
+def number_text(packed: int) -> str:
+    """How a packed number read from the chain is shown: its canonical form, ``" (family)"`` after a family link;
+    a value the rules do not know stays hex (a number of rules newer than this SDK)."""
+    try:
+        number = unpack_number(int(packed))
+    except InvalidInputError:
+        return hex(int(packed))
+    return f"{number.canonical} (family)" if number.family else number.canonical
+
+
+def parse_number_for(
+    text: str, office: str | None, kind: str | None, *, field: str, family: bool = False
+) -> OfficialNumber:
+    """:func:`parse_number` of a value given for ``field``: its refusal names the field first."""
+    try:
+        return parse_number(text, office, kind=kind, family=family)
+    except InvalidInputError as refusal:
+        message = str(refusal)
+        raise InvalidInputError(message if message.startswith("field ") else f"field {field!r}: {message}") from None

@@ -32,6 +32,9 @@ EVENT_LABELS: dict[str, str] = {
     "metadata_updated": "Description updated",
     "fractionalized": "Split into shares (the share vault keeps the right)",
     "redeemed": "Shares bought back into the whole right (redeemed)",
+    "numbers_added": "Official numbers added (a publication or grant of the same right)",
+    "number_reclaimed": "Official number taken by a registrar's registration of another right",
+    "numbers_released": "Numbers of a superseded or revoked claim released",
 }
 
 #: Marker shape and colour per event kind.

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from ._exceptions import InvalidInputError
 from ._hashing import bundle_hash, hash_file
 from ._models import DocumentRef, IPMetadata, parse_metadata
-from ._numbers import OfficialNumber
+from ._numbers import OfficialNumber, unpublished_number
 
 __all__ = ["METADATA_URI_PREFIX", "RegistrationRequest", "hash_documents", "prepare_registration"]
 
@@ -28,6 +28,8 @@ class RegistrationRequest:
     documents: tuple[DocumentRef, ...]
     numbers: tuple[OfficialNumber, ...]
     metadata_uri: str
+    #: Registered under an unpublished application's commitment: the salt that opens it (docs/numbers.md).
+    unpublished_salt: bytes | None = None
 
     @property
     def right_id(self) -> int:
@@ -51,9 +53,16 @@ class RegistrationRequest:
 
 
 def prepare_registration(
-    metadata: IPMetadata, documents: Sequence[str | Path], *, metadata_uri: str | None = None
+    metadata: IPMetadata,
+    documents: Sequence[str | Path],
+    *,
+    metadata_uri: str | None = None,
+    unpublished_salt: bytes | None = None,
 ) -> RegistrationRequest:
-    """Hashes ``documents`` and derives the right id and metadata URI; no chain access."""
+    """Hashes ``documents`` and derives the right id and metadata URI; no chain access.
+
+    With ``unpublished_salt`` the primary number (an application not yet published) is registered as its salted
+    commitment, ``unpublished_number(number, salt)``, which reveals nothing of it until it is opened."""
     if not documents:
         raise InvalidInputError("a registration needs at least one document (--doc FILE)")
     refs = tuple(_document_ref(Path(path)) for path in documents)
@@ -66,12 +75,21 @@ def prepare_registration(
     uri = metadata_uri or METADATA_URI_PREFIX + complete.metadata_hash().hex()
     if len(uri.encode("utf-8")) > 2048:
         raise InvalidInputError("metadata URI is longer than 2048 bytes")
+    numbers = complete.official_numbers(content_hash)
+    if unpublished_salt is not None:
+        if any(not number.family for number in numbers[1:]):
+            raise InvalidInputError(
+                "field 'numbers': an unpublished application is registered alone; add its publication and grant "
+                "numbers once it is opened"
+            )
+        numbers = (unpublished_number(numbers[0], unpublished_salt), *numbers[1:])
     return RegistrationRequest(
         metadata=complete,
         content_hash=content_hash,
         documents=refs,
-        numbers=complete.official_numbers(content_hash),
+        numbers=numbers,
         metadata_uri=uri,
+        unpublished_salt=unpublished_salt,
     )
 
 

@@ -58,6 +58,7 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     # IPRegistry
     "RightAlreadyRegistered": DuplicateRightError,
     "ContentAlreadyRegistered": DuplicateRightError,
+    "NumberAlreadyRegistered": DuplicateRightError,
     "RevokedRight": RevokedRightError,
     "TokenIsFrozen": TokenFrozenError,
     "RightDisputed": RightDisputedError,
@@ -161,7 +162,8 @@ _GENERIC: frozenset[str] = frozenset(
         "Panic",
         # IPRegistry: input and state the SDK checks first
         "InvalidRegistration",
-        "InvalidJurisdiction",
+        "InvalidNumber",
+        "CommitmentMismatch",
         "InvalidRoyalty",
         "FreezeStateUnchanged",
         "DisputeLockUnchanged",

@@ -98,7 +98,12 @@ def describe(exc: BaseException) -> str:
     """The one-line message for ``exc``, with the hint a newcomer needs to fix it."""
     if isinstance(exc, DuplicateRightError):
         token = _token(exc.error_args.get("tokenId"))
-        what = "these documents are" if exc.error_name == "ContentAlreadyRegistered" else "this right is"
+        if exc.number is not None:
+            what = f"number {exc.number} is"
+        elif exc.error_name == "ContentAlreadyRegistered":
+            what = "these documents are"
+        else:
+            what = "this right is"
         return f"{what} already registered as token {token} ({exc.error_name}); see `ipledger show {token}`"
     if isinstance(exc, RevokedRightError):
         token = _token(exc.error_args.get("tokenId"))

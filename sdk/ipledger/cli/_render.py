@@ -82,6 +82,9 @@ EVENT_LABELS = {
     "dispute_registration_changed": "dispute outlived its registration",
     "royalty_paid": "royalty paid",
     "right_credited": "credited (royalty vault)",
+    "numbers_added": "numbers added",
+    "number_reclaimed": "number taken by a registrar's registration",
+    "numbers_released": "claim's numbers released",
 }
 #: Below this console width the history table leaves out transaction hashes (they stay in --json).
 WIDE_TABLE = 100
@@ -211,6 +214,9 @@ def _evidence(event: HistoryEvent) -> str:
     rights = _rights_evidence(event)
     if rights is not None:
         return rights
+    if event.kind in ("numbers_added", "number_reclaimed", "numbers_released") and event.numbers:
+        taken = f" → token {short(event.other_token)}" if event.other_token else ""
+        return "; ".join(event.numbers) + taken
     if event.share_token:
         return f"{event.symbol or 'shares'} {short(event.share_token)}"
     if event.deed_hash:
