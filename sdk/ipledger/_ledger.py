@@ -139,6 +139,19 @@ def _evidence_hash(value: bytes | str | Path, what: str) -> bytes:
     return hash_file(value)
 
 
+def _salt_bytes(value: bytes | str) -> bytes:
+    """A 32-byte salt given as bytes or as 0x and 64 hex digits."""
+    if isinstance(value, bytes) and len(value) == 32:
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        if text.startswith("0x") and len(text) == 66:
+            return bytes.fromhex(text[2:])
+    except ValueError:
+        pass
+    raise InvalidInputError(f"field 'salt': {value!r} is not a salt; expected 0x and 64 hex digits")
+
+
 @dataclass(frozen=True)
 class Voucher:
     """A registrar-signed permission to register a right for ``to``; anyone may submit it."""
@@ -498,6 +511,10 @@ class Ledger(
         """Registrar path: the signer (a registrar) registers the right and mints it to ``to`` (``unpublished``: see
         :meth:`prepare`)."""
         request = self.prepare(metadata, documents, metadata_uri=metadata_uri, unpublished=unpublished)
+        return self.register_request(request, to=to)
+
+    def register_request(self, request: RegistrationRequest, *, to: str | None = None) -> RegistrationResult:
+        """:meth:`register` of a request already prepared (:meth:`prepare`): shown to its user before it is sent."""
         owner = self.address_of(to) if to else self.signer.address
         call = self.registry.functions.register(owner, request.as_tuple())
         result, _ = self._sender.send(self.signer, call, action="register")
@@ -703,7 +720,7 @@ class Ledger(
         self._require_exists(token)
         office = bytes(self._read(self.registry.functions.recordOf(token), "read")[2]).decode("ascii")
         application = parse_number_for(number, office, None, field="number")
-        secret = self._salt_book().salt(token) if salt is None else _evidence_hash(salt, "salt")
+        secret = self._salt_book().salt(token) if salt is None else _salt_bytes(salt)
         if secret is None:
             raise InvalidInputError(
                 f"field 'salt': no salt of token {hex(token)} in {self._salt_book().path}; give the salt it was "

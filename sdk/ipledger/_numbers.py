@@ -36,6 +36,7 @@ __all__ = [
     "OfficialNumber",
     "Series",
     "ANY_OFFICE_SERIES",
+    "cn_application",
     "know_how_number",
     "number_text",
     "parse_number",
@@ -959,3 +960,12 @@ def parse_number_for(
     except InvalidInputError as refusal:
         message = str(refusal)
         raise InvalidInputError(message if message.startswith("field ") else f"field {field!r}: {message}") from None
+
+
+def cn_application(year: int, type_digit: int, serial: int) -> OfficialNumber:
+    """The CN application number of ``year`` (2003 on), type (1 invention, 2 utility model, 3 design, 8 and 9 PCT
+    national phases) and 7-digit ``serial``, with its check digit (CNIPA ZC 0006-2003)."""
+    digits = f"{year:04d}{type_digit:d}{serial:07d}"
+    if len(digits) != 12:
+        raise InvalidInputError(f"CN application {digits!r}: year, type digit and serial make 12 digits")
+    return parse_number(f"CN {digits}.{_cn_check(digits)}")

@@ -39,6 +39,7 @@ from ._index_commands import index_app
 from ._license_commands import license_app
 from ._market_commands import market_app
 from ._node_commands import node_app
+from ._number_commands import add_number, number, open_number
 from ._registry_commands import deploy, grant_role
 from ._report_commands import report
 from ._rights_commands import assign, force_transfer, freeze, register, revoke, unfreeze
@@ -70,6 +71,9 @@ app.command("freeze", rich_help_panel="Rights")(freeze)
 app.command("unfreeze", rich_help_panel="Rights")(unfreeze)
 app.command("force-transfer", rich_help_panel="Rights")(force_transfer)
 app.command("revoke", rich_help_panel="Rights")(revoke)
+app.command("add-number", rich_help_panel="Rights")(add_number)
+app.command("open-number", rich_help_panel="Rights")(open_number)
+app.command("number", rich_help_panel="Audit")(number)
 app.command("show", rich_help_panel="Audit")(show)
 app.command("history", rich_help_panel="Audit")(history)
 app.command("verify", rich_help_panel="Audit")(verify)

@@ -28,6 +28,7 @@ from .._hashing import hash_file
 from .._ledger import Ledger, save_local_deployment
 from .._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
 from .._node import NodeInfo, start_local_node, start_node, stop_node
+from .._numbers import cn_application
 from .._rights_models import Exclusivity, License, LicenseTerms
 from ._audit_commands import print_report
 from ._options import JsonOpt
@@ -313,6 +314,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         except ContractRevertError as exc:
             act.refused = tour.refusal("registering the same patent again", exc)
 
+    chinese = _chinese_patent(tour, registrar, workdir / "cn")
     portfolio = _portfolio(tour, registrar, workdir / "portfolio")
 
     for (giver, taker), deed in zip((("dev1", "dev2"), ("dev2", "dev3")), deeds, strict=True):
@@ -405,8 +407,67 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
             "verification": model_json(shares["verification"]),
         },
         "rights_in_use": {**rights, "verification": model_json(final)},
+        "chinese_patent": chinese,
         "portfolio": portfolio,
         "summary": summary,
+    }
+
+
+#: A Chinese invention as the Shanghai Technology Exchange lists it: one right, three numbers, a PCT family.
+CHINESE_PATENT: dict[str, Any] = {
+    "title": "一种固态电池电极及其制备方法",
+    "kind": "patent_application",
+    "number": "".join(chr(ord(char) + 0xFEE0) for char in "ZL202010123456.2"),  # as a Chinese IME types it
+    "numbers": ["CN 111234567 A"],
+    "family": ["PCT/CN2021/123456"],
+    "inventors": ["李伟", "张敏"],
+    "assignee": "上海固态电池研究院",
+    "filing_date": "2020-02-12",
+}
+CHINESE_GRANT = "CN 111234567 B"
+
+
+def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, Any]:
+    """A CN invention registered under its application number (typed full-width, as a Chinese input method writes
+    it) with its publication number and PCT family, granted later; its other numbers and spellings are refused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    documents = _write_files(
+        folder,
+        {"权利要求书.txt": "1. 一种固态电池电极，其特征在于……\n", "说明书.txt": "技术领域：固态电池。背景技术：……\n"},
+    )
+    metadata = parse_metadata(CHINESE_PATENT)
+    with tour.act(
+        "A Chinese patent, one token for all its numbers",
+        "dev1 registers a CN invention application, typed in full-width characters as a Chinese input method "
+        "writes it, with its publication "
+        "number CN 111234567 A and its PCT application as a family link. The registry derives the token id from the "
+        "canonical application number and reserves the publication number for the same token; when the patent is "
+        "granted, dev1 adds the grant number and the record becomes a patent. Registering it again under any of "
+        "its numbers, in any spelling, is refused.",
+    ) as act:
+        filed = registrar.register(metadata, documents, to="dev1")
+        act.record(
+            "register", TransactionResult(tx_hash=filed.tx_hash, block=filed.block, gas_used=filed.gas_used)
+        )
+        act.record(
+            "add grant number",
+            registrar.use("dev1").add_numbers(filed.token_id, [CHINESE_GRANT], kind="patent"),
+        )
+        record = registrar.get(filed.token_id)
+        copy = parse_metadata({**CHINESE_PATENT, "number": CHINESE_GRANT, "numbers": [], "family": [], "kind": "patent"})
+        try:
+            registrar.register(copy, [folder / "说明书.txt"], to="dev2")
+        except ContractRevertError as exc:
+            act.refused = tour.refusal(f"registering {CHINESE_GRANT} as another right", exc)
+        act.outcome = (
+            f"token {short(hex(filed.token_id))} ({record.kind.value.replace('_', ' ')}) holds "
+            f"{', '.join(record.numbers)}; family {', '.join(record.family)}"
+        )
+    return {
+        **token_json(filed.token_id),
+        "numbers": record.numbers,
+        "family": record.family,
+        "kind": record.kind.value,
     }
 
 
@@ -417,8 +478,8 @@ def _portfolio(tour: Tour, registrar: Ledger, folder: Path, size: int = 20) -> d
     for serial in range(1, size + 1):
         (folder / f"claims-{serial}.txt").write_text(f"Claims of CN patent application 2024{serial:07d}\n", "utf-8")
         lines.append(
-            f"Perovskite cell variant {serial},patent_application,CN,CN 2024{serial:07d}.X,claims-{serial}.txt,"
-            "2024-02-01,dev3"
+            f"Perovskite cell variant {serial},patent_application,CN,{cn_application(2024, 1, serial).canonical},"
+            f"claims-{serial}.txt,2024-02-01,dev3"
         )
     source = folder / "portfolio.csv"
     source.write_text("\n".join(lines) + "\n", "utf-8")

@@ -19,36 +19,42 @@ from .._models import RightKind
 
 __all__ = [
     "AMOUNTS_HELP",
-    "CHAIN_ID_ENV",
-    "DATE_FORMATS",
     "AccountArg",
+    "AlsoNumberOpt",
+    "CHAIN_ID_ENV",
     "ChainIdOpt",
-    "DeskOpt",
-    "EvidenceOpt",
-    "PaymentTokenOpt",
-    "RawOpt",
-    "ShareReasonOpt",
-    "VaultOpt",
+    "DATE_FORMATS",
     "DeedOpt",
+    "DeskOpt",
     "DocsOpt",
+    "EvidenceOpt",
+    "ExpiryOpt",
+    "FamilyOpt",
     "FromOpt",
     "JsonOpt",
+    "JurisdictionOpt",
+    "KindOpt",
     "MetadataOpt",
     "Network",
     "NetworkOpt",
+    "NumberArg",
+    "NumberOpt",
+    "NumbersArg",
+    "OfficeOpt",
     "OrderOpt",
+    "PaymentTokenOpt",
+    "RawOpt",
     "ReasonOpt",
     "RegistryOpt",
     "Role",
     "RpcUrlOpt",
+    "SaltOpt",
+    "ShareReasonOpt",
     "TitleOpt",
-    "KindOpt",
-    "JurisdictionOpt",
-    "NumberOpt",
-    "AlsoNumberOpt",
-    "FamilyOpt",
     "ToArg",
     "TokenArg",
+    "UnpublishedOpt",
+    "VaultOpt",
 ]
 
 CHAIN_PANEL = "Chain and account"
@@ -250,6 +256,44 @@ AlsoNumberOpt = Annotated[
         " token. Repeatable.",
         rich_help_panel=METADATA_PANEL,
     ),
+]
+UnpublishedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--unpublished",
+        help="The number is an application not yet published: register it as a salted commitment that reveals"
+        " nothing until `ipledger open-number` (docs/numbers.md); the salt is kept in $IPLEDGER_HOME/salts.",
+        rich_help_panel=METADATA_PANEL,
+    ),
+]
+NumbersArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="NUMBER...",
+        help="Official numbers as written ('CN 111234567 B', 'EP 3 456 789 B1').",
+        show_default=False,
+    ),
+]
+NumberArg = Annotated[
+    str,
+    typer.Argument(metavar="NUMBER", help="An official number as written ('ZL 2020 1 0123456.2').", show_default=False),
+]
+OfficeOpt = Annotated[
+    str | None,
+    typer.Option("--office", metavar="CODE", help="The office, for bare digits that do not say it (DE, CN, JP...)."),
+]
+SaltOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--salt",
+        metavar="HEX",
+        help="The salt the right was registered with (0x and 64 hex digits); by default the one kept in"
+        " $IPLEDGER_HOME/salts.",
+    ),
+]
+ExpiryOpt = Annotated[
+    str | None,
+    typer.Option("--expiry", metavar="YYYY-MM-DD", help="The right's new expiry date (default: unchanged)."),
 ]
 FamilyOpt = Annotated[
     list[str] | None,

@@ -183,6 +183,7 @@ def record_details(record: RightRecord, names: Names) -> Text:
         ("Token id", record.token_id_hex),
         ("Kind", kind_label(record.kind)),
         ("Jurisdiction", record.jurisdiction),
+        ("Numbers", ", ".join(record.numbers) + (f"; family: {', '.join(record.family)}" if record.family else "")),
         ("Status", status),
         ("Owner", names.label(record.owner, full=True)),
         ("Registrar", registrar),

@@ -39,6 +39,7 @@ from ._options import (
     TitleOpt,
     ToArg,
     TokenArg,
+    UnpublishedOpt,
 )
 from ._output import Output, number_json, token_json
 from ._render import details_lines, numbers_text, plural, right_label, short, tx_line
@@ -140,6 +141,7 @@ def register(
     number: NumberOpt = None,
     also_number: AlsoNumberOpt = None,
     family: FamilyOpt = None,
+    unpublished: UnpublishedOpt = False,
     batch: BatchOpt = None,
     results: ResultsOpt = None,
     mode: ModeOpt = BulkMode.BATCH,
@@ -183,7 +185,7 @@ def register(
         given = [
             name
             for name, value in _single_options(
-                metadata, docs, to, uri, claim, title, kind, jurisdiction, number, also_number, family
+                metadata, docs, to, uri, claim, title, kind, jurisdiction, number, also_number, family, unpublished
             )
         ]
         if given:
@@ -220,14 +222,14 @@ def register(
     session = open_ledger(target, out)
     ledger = session.ledger
     signer = session.signer()
-    request = ledger.prepare(right, documents, metadata_uri=uri)
+    request = ledger.prepare(right, documents, metadata_uri=uri, unpublished=unpublished)
     label = right_label(request.metadata)
     if claim:
         with out.progress(f"Claiming {label} (commit, then reveal)…"):
             result = ledger.reveal_claim(ledger.commit_claim(request))
     else:
         with out.progress(f"Registering {label}…"):
-            result = ledger.register(request.metadata, documents, to=to, metadata_uri=uri)
+            result = ledger.register_request(request, to=to)
     payload = {
         **token_json(result.token_id),
         "content_hash": result.content_hash,
@@ -240,6 +242,7 @@ def register(
         "registrar": None if claim else signer.address,
         "identifier": request.numbers[0].canonical,
         "numbers": [number_json(number) for number in request.numbers],
+        "unpublished_salt": result.unpublished_salt,
         "documents": [ref.model_dump(mode="json") for ref in request.documents],
         "metadata": request.metadata.model_dump(mode="json"),
         "registry": ledger.registry_address,
@@ -260,6 +263,12 @@ def register(
             ("Transaction", f"{result.tx_hash} (block {result.block}, gas {result.gas_used:,})"),
         ]
         out.line(details_lines(rows))
+        if result.unpublished_salt is not None:
+            out.note(
+                f"Registered under a commitment: keep the salt {result.unpublished_salt} (also kept in "
+                f"$IPLEDGER_HOME/salts); at publication: ipledger open-number {result.token_id_hex} "
+                f"'{request.metadata.number}'{target.command_options()}"
+            )
         out.note(f"Next: ipledger show {result.token_id_hex}{target.command_options()}")
 
     out.result(payload, human)
@@ -279,6 +288,7 @@ def _single_options(*values: Any) -> list[tuple[str, Any]]:
         "--number",
         "--also-number",
         "--family",
+        "--unpublished",
     )
     return [(flag, value) for flag, value in zip(flags, values, strict=True) if value not in (None, False, [])]
 

@@ -1,0 +1,171 @@
+"""Official numbers: read one as the registry does, add a right's later numbers, open an unpublished application."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+
+from .._ids import parse_token_id
+from .._numbers import parse_number_for
+from ._context import Target, open_ledger
+from ._options import (
+    ChainIdOpt,
+    ExpiryOpt,
+    FamilyOpt,
+    FromOpt,
+    JsonOpt,
+    KindOpt,
+    Network,
+    NetworkOpt,
+    NumberArg,
+    NumbersArg,
+    OfficeOpt,
+    RegistryOpt,
+    RpcUrlOpt,
+    SaltOpt,
+    TokenArg,
+)
+from ._output import Output, number_json, token_json
+from ._render import details_lines, short, tx_line
+
+__all__ = ["add_number", "number", "open_number"]
+
+
+def _expiry(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD", param_hint="'--expiry'") from None
+
+
+def number(
+    text: NumberArg,
+    office: OfficeOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
+    registry: RegistryOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Read an official number as the registry does: its canonical form, what it can name, the token id it gives
+    as a primary number, and the right that has it now (if any).
+
+    With --json prints {"number", "office", "series", "family", "packed", "kinds", "right_id", "token_id"};
+    "token_id" is null when no right has the number.
+    """
+    out = Output(json_)
+    parsed = parse_number_for(text, office, None, field="number")
+    session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id), out)
+    token = None if parsed.family else session.ledger.token_of_number(parsed.canonical, office=parsed.office)
+    payload = {
+        **number_json(parsed),
+        "kinds": sorted(parsed.kinds),
+        "right_id": None if parsed.family else hex(parsed.key),
+        "token_id": None if token is None else hex(token),
+    }
+
+    def human() -> None:
+        if parsed.family:
+            holder = "a family link: recorded with each right of the family, reserved by none"
+        elif token is None:
+            holder = "no right has it"
+        else:
+            holder = f"token {token:#x}" + (" (its primary number)" if token == parsed.key else " (reserved for it)")
+        rows = [
+            ("Number", parsed.canonical),
+            ("Office", parsed.office),
+            ("Names", " or ".join(kind.replace("_", " ") for kind in sorted(parsed.kinds))),
+            ("Token id as primary", "-" if parsed.family else hex(parsed.key)),
+            ("Registered", holder),
+        ]
+        out.line(details_lines(rows))
+
+    out.result(payload, human)
+
+
+def add_number(
+    token: TokenArg,
+    numbers: NumbersArg,
+    family: FamilyOpt = None,
+    kind: KindOpt = None,
+    expiry: ExpiryOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add official numbers to a right (its owner, or a registrar): its publication or grant number, reserved for
+    its token, and --family links. --kind and --expiry update its record (a granted application: --kind patent).
+
+    Numbers an owner adds to a registrar-verified right stay provisional until a registrar adds them too. A number
+    another right has is refused before anything is sent, naming that right.
+
+    With --json prints {"token_id", "token_id_dec", "numbers", "kind", "tx_hash", "block", "gas_used"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    until = _expiry(expiry)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
+    ledger = session.ledger
+    with out.progress("Adding numbers…"):
+        result = ledger.add_numbers(token_id, numbers, family=family or (), kind=kind, expiry=until)
+    record = ledger.get(token_id)
+    payload = {
+        **token_json(token_id),
+        "numbers": record.numbers,
+        "family": record.family,
+        "kind": record.kind.value,
+        "tx_hash": result.tx_hash,
+        "block": result.block,
+        "gas_used": result.gas_used,
+    }
+
+    def human() -> None:
+        out.line(f"Token {short(hex(token_id))} ({record.kind.value.replace('_', ' ')}) now has the numbers:")
+        listed = ", ".join(record.numbers) + (f"; family: {', '.join(record.family)}" if record.family else "")
+        out.line(details_lines([("Numbers", listed)]))
+        out.line(tx_line(result))
+
+    out.result(payload, human)
+
+
+def open_number(
+    token: TokenArg,
+    application: NumberArg,
+    salt: SaltOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
+    registry: RegistryOpt = None,
+    account: FromOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Open the commitment of a right registered with --unpublished, once its application is published: the
+    number and its salt are shown on chain and the number is reserved for the right (its token id stays).
+
+    With --json prints {"token_id", "token_id_dec", "number", "tx_hash", "block", "gas_used"}.
+    """
+    out = Output(json_)
+    token_id = parse_token_id(token)
+    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
+    with out.progress("Opening the commitment…"):
+        result = session.ledger.open_number(token_id, application, salt=salt)
+    canonical = session.ledger.get(token_id).numbers[-1]
+    payload = {
+        **token_json(token_id),
+        "number": canonical,
+        "tx_hash": result.tx_hash,
+        "block": result.block,
+        "gas_used": result.gas_used,
+    }
+
+    def human() -> None:
+        out.line(f"Opened: {canonical} is now a number of token {short(hex(token_id))}.")
+        out.line(tx_line(result))
+
+    out.result(payload, human)
