@@ -446,15 +446,14 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
         "its numbers, in any spelling, is refused.",
     ) as act:
         filed = registrar.register(metadata, documents, to="dev1")
-        act.record(
-            "register", TransactionResult(tx_hash=filed.tx_hash, block=filed.block, gas_used=filed.gas_used)
-        )
+        act.record("register", TransactionResult(tx_hash=filed.tx_hash, block=filed.block, gas_used=filed.gas_used))
         act.record(
             "add grant number",
             registrar.use("dev1").add_numbers(filed.token_id, [CHINESE_GRANT], kind="patent"),
         )
         record = registrar.get(filed.token_id)
-        copy = parse_metadata({**CHINESE_PATENT, "number": CHINESE_GRANT, "numbers": [], "family": [], "kind": "patent"})
+        grant = {"number": CHINESE_GRANT, "numbers": [], "family": [], "kind": "patent"}
+        copy = parse_metadata({**CHINESE_PATENT, **grant})
         try:
             registrar.register(copy, [folder / "说明书.txt"], to="dev2")
         except ContractRevertError as exc:
