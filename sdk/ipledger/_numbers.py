@@ -381,7 +381,7 @@ def _bare_cn_application(body: str) -> bool:
 def _infer_office(body: str) -> str | None:
     if _JP_MARKS.search(body):
         return "JP"
-    if _CN_MARKS.search(body) or _bare_cn_application(body):
+    if _CN_MARKS.search(body):
         return "CN"
     if _US_SHAPES.match(body):
         return "US"
@@ -829,7 +829,7 @@ def parse_number(
         found, hint, body = _split_prefix(normal)
         if given is not None and found is not None and found != given:
             raise _RuleError(f"a {found} number, but the office given is {given}")
-        chosen = given or found
+        chosen = given or found or ("CN" if _bare_cn_application(body) else None)
         if chosen is None:
             raise _RuleError(f"no office: give the office or a prefix such as {', '.join(sorted(OFFICES))}, PCT/ or ZL")
         parsed = _PARSERS[chosen](_Input(body, hint, wanted_kind)) if body else None

@@ -19,10 +19,14 @@ from ipledger._numbers import (
     RIGHT_DOMAIN_V2,
     SERIES,
     OfficialNumber,
+    cn_application,
     know_how_number,
+    number_text,
     parse_number,
+    parse_number_for,
     right_key,
     unpack_number,
+    unpublished_number,
 )
 
 
@@ -530,3 +534,56 @@ def test_official_numbers_are_frozen() -> None:
     assert isinstance(number, OfficialNumber)
     with pytest.raises(dataclasses.FrozenInstanceError):
         number.serial = 1  # type: ignore[misc]
+
+
+# ---- numbers without a prefix, unpublished applications, builders -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("202010123456.2", "CN 202010123456.2"),
+        ("2020 1 0123456.2", "CN 202010123456.2"),
+        (full_width("202010123456.2"), "CN 202010123456.2"),
+        ("88201465.X", "CN 88201465.X"),
+    ],
+)
+def test_a_cn_application_with_its_check_digit_needs_no_prefix(text: str, canonical: str) -> None:
+    assert parse_number(text).canonical == canonical
+
+
+def test_a_bare_cn_application_with_a_wrong_check_digit_is_refused_as_cn() -> None:
+    with pytest.raises(InvalidInputError, match="wrong check digit 3: CN application 202010123456 has check digit 2"):
+        parse_number("202010123456.3")
+
+
+def test_an_unpublished_application_is_a_commitment_that_reveals_nothing() -> None:
+    application = parse_number("ZL 2020 1 0123456.2")
+    salt = bytes(range(32))
+    expected_serial = int.from_bytes(keccak(application.packed.to_bytes(32, "big") + salt), "big") & ((1 << 216) - 1)
+    commitment = unpublished_number(application, salt)
+    assert (commitment.office, commitment.series, commitment.serial) == ("CN", "UC", expected_serial)
+    assert "202010123456" not in commitment.canonical
+    assert unpublished_number(application, bytes(32)).serial != commitment.serial
+    assert unpack_number(commitment.packed).canonical == commitment.canonical
+    with pytest.raises(InvalidInputError, match="salt"):
+        unpublished_number(application, b"short")
+    with pytest.raises(InvalidInputError, match="only an application number"):
+        unpublished_number(parse_number("PCT/CN2021/123456", family=True), salt)
+
+
+def test_cn_application_builds_the_number_with_its_check_digit() -> None:
+    built = cn_application(2020, 1, 123456)
+    assert built.canonical == "CN 202010123456.2"
+    assert built == parse_number("ZL 2020 1 0123456.2")
+
+
+def test_number_text_shows_chain_values_canonically() -> None:
+    assert number_text(parse_number("CN 111234567 B").packed) == "CN 111234567"
+    assert number_text(parse_number("WO 03/12345", family=True).packed) == "WO 2003/012345 (family)"
+    assert number_text(0x1234) == "0x1234"
+
+
+def test_parse_number_for_names_the_field() -> None:
+    with pytest.raises(InvalidInputError, match=r"^field 'numbers': number 'CN 1': "):
+        parse_number_for("CN 1", None, None, field="numbers")
