@@ -605,15 +605,18 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
                               INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The right id of a registration: the key of its primary number, which must be canonical and not a family
-    /// link ({InvalidNumber}); no number at all is {InvalidRegistration}.
+    /// @dev The right id of a registration: the key of its primary number, which must be canonical, neither a family
+    /// link nor a number of the international bureau ({InvalidNumber}); no number at all is {InvalidRegistration}.
     function _rightId(Registration calldata registration) private pure returns (uint256) {
         if (registration.numbers.length == 0) revert InvalidRegistration();
         return _primaryKey(registration.numbers[0]);
     }
 
     function _primaryKey(uint256 number) private pure returns (uint256) {
-        if (OfficialNumbers.isFamily(number) || !OfficialNumbers.isCanonical(number)) revert InvalidNumber(number);
+        if (
+            OfficialNumbers.isFamily(number) || OfficialNumbers.isFamilyOnly(number)
+                || !OfficialNumbers.isCanonical(number)
+        ) revert InvalidNumber(number);
         return OfficialNumbers.key(number);
     }
 
@@ -727,7 +730,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             if (registrarAct && _ownerDeclared[numberKey]) delete _ownerDeclared[numberKey];
             return false;
         }
-        if (holderToken == 0 || _ownerOf(holderToken) == address(0)) return true;
+        if (holderToken == 0) return true;
+        if (_ownerOf(holderToken) == address(0)) {
+            // A burnt right's numbers are free; its provisional mark must not follow the number to its next right.
+            if (_ownerDeclared[numberKey]) delete _ownerDeclared[numberKey];
+            return true;
+        }
         bool ownerDeclared = _ownerDeclared[numberKey];
         if (!registrarAct || !(ownerDeclared || _getExtraData(holderToken).isSelfDeclared())) {
             revert NumberAlreadyRegistered(number, holderToken);

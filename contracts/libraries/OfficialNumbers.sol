@@ -31,6 +31,7 @@ library OfficialNumbers {
     uint256 private constant _SERIAL_MASK = (1 << 216) - 1;
     uint256 private constant _KNOW_HOW = 0x4b48; // "KH"
     uint256 private constant _UNPUBLISHED = 0x5543; // "UC"
+    bytes2 private constant _INTERNATIONAL = "WO";
     uint256 private constant _ENTRY_BYTES = 24;
     uint256 private constant _BOUND_MASK = (1 << 80) - 1;
 
@@ -58,6 +59,12 @@ library OfficialNumbers {
     /// @notice Whether `number` is flagged as a family link.
     function isFamily(uint256 number) internal pure returns (bool) {
         return number & FAMILY != 0;
+    }
+
+    /// @notice Whether `number` can only be a family link, never the number of one right: a number of the
+    /// international bureau ("WO": PCT applications and WO publications), which every national phase shares.
+    function isFamilyOnly(uint256 number) internal pure returns (bool) {
+        return office(number) == _INTERNATIONAL;
     }
 
     /// @notice Whether `number` is in canonical form: no unknown flag, a series of its office, a serial in range.

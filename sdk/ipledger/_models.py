@@ -179,7 +179,13 @@ class IPMetadata(BaseModel):
         kind, office = info.data.get("kind"), info.data.get("jurisdiction")
         if value is None or kind is None or office is None or kind is RightKind.TRADE_SECRET:
             return value
-        return _parsed(value, office, kind=kind.value).canonical
+        parsed = _parsed(value, office, kind=kind.value)
+        if parsed.family:
+            raise ValueError(
+                f"{parsed.canonical} is shared by every national phase of the family: register the right under its "
+                "own office's number and list this one under family"
+            )
+        return parsed.canonical
 
     @field_validator("numbers")
     @classmethod

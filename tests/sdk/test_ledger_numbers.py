@@ -265,3 +265,9 @@ def test_an_unpublished_application_is_registered_under_a_commitment_and_opened_
     with pytest.raises(DuplicateRightError) as caught:
         ledger.register(_invention(application), documents("copy"))
     assert caught.value.existing_token_id == secret.token_id
+
+
+@pytest.mark.parametrize("number", ["PCT/CN2021/123456", "WO 2021/123456 A1"])
+def test_a_number_the_family_shares_is_never_a_rights_own_number(number: str) -> None:
+    with pytest.raises(ValueError, match="shared by every national phase of the family"):
+        _invention(number, kind="patent_application")
