@@ -70,7 +70,7 @@ INDEX_MODULES = (_index, _index_schema)
 KINDS = 7
 SALT = keccak(text="ipledger index benchmark")
 DAY = 86_400
-#: Gas allowed per operation in a fixture transaction (used: ~57k per registration, ~8.5k per move).
+#: Gas allowed per operation in a fixture transaction (used: ~62k per registration, ~8.5k per move).
 GAS_PER_REGISTRATION = 200_000
 GAS_PER_MOVE = 80_000
 #: Logs per ``eth_getLogs`` the default sync chunk aims at.
