@@ -46,7 +46,7 @@ def test_a_malformed_address_is_refused(registered: tuple[Patent, str], cli: Run
 
 
 def test_an_unknown_token_is_named(cli: Run) -> None:
-    unknown = hex(right_id("patent", "US", "US 1,111,111 B1"))
+    unknown = hex(right_id("US 1,111,111 B1"))
     assert_one_line_error(cli("show", unknown), "unknown token", unknown)
     assert_one_line_error(cli("history", unknown, "--json"), "unknown token")
     assert_one_line_error(cli("verify", unknown), "unknown token")
@@ -120,7 +120,7 @@ def test_a_bad_option_value_is_a_one_line_usage_error(patent: Patent, cli: Run) 
 
 
 def test_debug_variable_lets_the_exception_through(cli: Run) -> None:
-    unknown = hex(right_id("patent", "US", "US 1,111,112 B1"))
+    unknown = hex(right_id("US 1,111,112 B1"))
     result = cli("show", unknown, env={"IPLEDGER_DEBUG": "1"})
     assert result.exit_code == 1
     assert isinstance(result.exception, UnknownTokenError)

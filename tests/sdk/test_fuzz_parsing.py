@@ -20,9 +20,9 @@ from ipledger import (
     InvalidRow,
     IPMetadata,
     MetadataError,
+    OfficialNumber,
     bundle_hash,
     canonical_json,
-    OfficialNumber,
     format_units,
     parse_metadata,
     parse_number,
@@ -70,25 +70,35 @@ def _cn_application(year: int, type_digit: int, serial: int) -> tuple[str, str]:
 _WRITTEN = {
     "US": [
         st.tuples(st.just(["US ", "US", "us ", ""]), st.integers(1, 99_999_999).map(str), st.just(["", " B1", " B2"])),
-        st.tuples(st.just(["US ", ""]), st.integers(2001, 2099).flatmap(
-            lambda year: st.integers(1, 9_999_999).map(lambda n: f"{year}/{n:07d}")), st.just([" A1", ""])),
+        st.tuples(
+            st.just(["US ", ""]),
+            st.integers(2001, 2099).flatmap(lambda year: st.integers(1, 9_999_999).map(lambda n: f"{year}/{n:07d}")),
+            st.just([" A1", ""]),
+        ),
     ],
     "EP": [st.tuples(st.just(["EP ", "EP", "ep "]), st.integers(1, 9_999_999).map(str), st.just(["", " A1", " B1"]))],
     "CN": [
         st.builds(
             lambda pair: (["ZL ", "CN ", "ZL", "专利号"], pair[0], [pair[1]]),
-            st.builds(_cn_application, st.integers(2003, 2099), st.sampled_from([1, 2, 3, 8, 9]),
-                      st.integers(1, 9_999_999)),
+            st.builds(
+                _cn_application, st.integers(2003, 2099), st.sampled_from([1, 2, 3, 8, 9]), st.integers(1, 9_999_999)
+            ),
         ),
         st.tuples(st.just(["第"]), st.integers(1, 99_999_999).map(str), st.just(["号", "號"])),
-        st.tuples(st.just(["CN ", ""]), st.integers(1992, 2099).flatmap(
-            lambda year: st.integers(1, 9_999_999).map(lambda n: f"{year}SR{n:07d}")), st.just([""])),
+        st.tuples(
+            st.just(["CN ", ""]),
+            st.integers(1992, 2099).flatmap(lambda year: st.integers(1, 9_999_999).map(lambda n: f"{year}SR{n:07d}")),
+            st.just([""]),
+        ),
     ],
     "JP": [
         st.tuples(st.just(["特許第"]), st.integers(1, 9_999_999).map(str), st.just(["号"])),
         st.tuples(st.just(["JP ", "JP"]), st.integers(1, 9_999_999).map(str), st.just(["", " B2"])),
-        st.tuples(st.just(["特願"]), st.integers(1926, 2099).flatmap(
-            lambda year: st.integers(1, 999_999).map(lambda n: f"{year}-{n:06d}")), st.just([""])),
+        st.tuples(
+            st.just(["特願"]),
+            st.integers(1926, 2099).flatmap(lambda year: st.integers(1, 999_999).map(lambda n: f"{year}-{n:06d}")),
+            st.just([""]),
+        ),
     ],
     "GB": [st.tuples(st.just(["GB ", "GB"]), st.integers(1, 9_999_999).map(str), st.just(["", " A", " B"]))],
 }
@@ -292,7 +302,7 @@ def test_right_ids_are_equal_exactly_when_the_canonical_numbers_are(
 @FAST
 @given(st.text(max_size=30), st.sampled_from([None, *sorted(_WRITTEN), "DE", "HK", "KR", "WO"]))
 @example("US 11,234,567 B2", None)
-@example("ＺＬ２０２０１０１２３４５６．２", None)
+@example(full_width("ZL 202010123456.2"), None)
 def test_parse_number_returns_a_canonical_number_or_raises_invalid_input(text: str, office: str | None) -> None:
     try:
         number = parse_number(text, office)
