@@ -27,6 +27,11 @@ def test_registering_a_right_twice_names_the_existing_token(registered: tuple[Pa
     patent, token = registered
     line = assert_one_line_error(cli("register", *patent.options, "--json"), "already registered", token)
     assert "RightAlreadyRegistered" in line
+    # Another spelling of the number, with another kind code, is the same right.
+    options = [patent.canonical + " B1" if option == patent.number else option for option in patent.options]
+    assert options != patent.options
+    line = assert_one_line_error(cli("register", *options, "--json"), "already registered", token)
+    assert "RightAlreadyRegistered" in line
 
 
 def test_registering_the_same_documents_twice_names_the_existing_token(
