@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from ipledger import NodeInfo
+from ipledger import NodeInfo, parse_number
 from typer.testing import Result
 
 Run = Callable[..., Result]
@@ -42,6 +42,11 @@ class Patent:
     number: str
     documents: list[Path]
     folder: Path
+
+    @property
+    def canonical(self) -> str:
+        """The number in its canonical form (what the CLI shows and the registry's id derives from)."""
+        return parse_number(self.number).canonical
 
     @property
     def options(self) -> list[str]:

@@ -35,7 +35,7 @@ def write_rights(folder: Path, count: int, *, bad_row: int | None = None) -> tup
             document.write_text(f"Claims of {number}\n", "utf-8")
             jurisdiction = "XX" if row == bad_row else "US"
             writer.writerow([f"Anode coating {number}", "patent", jurisdiction, number, document.name])
-            ids.append(right_id("patent", "US", number))
+            ids.append(right_id(number))
     return path, ids
 
 

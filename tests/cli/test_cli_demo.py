@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from ipledger import dev_account
+from ipledger import dev_account, right_id
 from ipledger.cli import app
 from typer.testing import CliRunner
 
@@ -27,13 +27,14 @@ def test_demo_json_runs_end_to_end(report: Any) -> None:
     assert all(act["explanation"] for act in acts)
     transactions = [tx for act in acts for tx in act["transactions"]]
     assert len(transactions) == report["summary"]["transactions"]
-    # Besides the deployment (its transaction count is the SDK's business): 28 transactions in the acts.
-    assert sum(len(act["transactions"]) for act in acts if act["title"] != "Deploy the contracts") == 28
+    # Besides the deployment (its transaction count is the SDK's business): 30 transactions in the acts.
+    assert sum(len(act["transactions"]) for act in acts if act["title"] != "Deploy the contracts") == 30
     assert all(tx["gas_used"] > 0 for tx in transactions)
     assert report["summary"]["total_gas"] == sum(tx["gas_used"] for tx in transactions)
     refusals = [act["refused"]["error"] for act in acts if act["refused"]]
     assert refusals == [
         "RightAlreadyRegistered",
+        "NumberAlreadyRegistered",
         "TokenIsFrozen",
         "LicenseConflict",
         "NotEligible",
@@ -45,6 +46,14 @@ def test_demo_json_runs_end_to_end(report: Any) -> None:
     assert report["verification"]["verdict"] == "verified"
     assert len(report["verification"]["notices"]) == 2
     assert report["tampered_verification"] == {"verdict": "failed", "failed_checks": ["documents"]}
+
+
+def test_demo_registers_a_chinese_patent_under_its_application_publication_and_grant_numbers(report: Any) -> None:
+    chinese = report["chinese_patent"]
+    assert chinese["token_id"] == hex(right_id("ZL 2020 1 0123456.2"))  # typed full-width in the demo
+    assert chinese["numbers"] == ["CN 202010123456.2", "CN 111234567"]  # publication A and grant B: one number
+    assert chinese["family"] == ["PCT/CN2021/123456"]
+    assert chinese["kind"] == "patent"  # the grant number made the application a patent
 
 
 def test_demo_trades_shares_after_the_provenance_report(report: Any) -> None:

@@ -27,6 +27,11 @@ def test_registering_a_right_twice_names_the_existing_token(registered: tuple[Pa
     patent, token = registered
     line = assert_one_line_error(cli("register", *patent.options, "--json"), "already registered", token)
     assert "RightAlreadyRegistered" in line
+    # Another spelling of the number, with another kind code, is the same right.
+    options = [patent.canonical + " B1" if option == patent.number else option for option in patent.options]
+    assert options != patent.options
+    line = assert_one_line_error(cli("register", *options, "--json"), "already registered", token)
+    assert "RightAlreadyRegistered" in line
 
 
 def test_registering_the_same_documents_twice_names_the_existing_token(
@@ -46,7 +51,7 @@ def test_a_malformed_address_is_refused(registered: tuple[Patent, str], cli: Run
 
 
 def test_an_unknown_token_is_named(cli: Run) -> None:
-    unknown = hex(right_id("patent", "US", "US 1,111,111 B1"))
+    unknown = hex(right_id("US 1,111,111 B1"))
     assert_one_line_error(cli("show", unknown), "unknown token", unknown)
     assert_one_line_error(cli("history", unknown, "--json"), "unknown token")
     assert_one_line_error(cli("verify", unknown), "unknown token")
@@ -120,7 +125,7 @@ def test_a_bad_option_value_is_a_one_line_usage_error(patent: Patent, cli: Run) 
 
 
 def test_debug_variable_lets_the_exception_through(cli: Run) -> None:
-    unknown = hex(right_id("patent", "US", "US 1,111,112 B1"))
+    unknown = hex(right_id("US 1,111,112 B1"))
     result = cli("show", unknown, env={"IPLEDGER_DEBUG": "1"})
     assert result.exit_code == 1
     assert isinstance(result.exception, UnknownTokenError)

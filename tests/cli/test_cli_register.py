@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from cli_support import Patent, Run
-from ipledger import dev_account, parse_token_id, right_id
+from ipledger import dev_account, know_how_number, parse_number, parse_token_id, right_id
 
 Json = Callable[..., Any]
 
@@ -24,6 +24,8 @@ REGISTER_KEYS = {
     "self_declared",
     "registrar",
     "identifier",
+    "numbers",
+    "unpublished_salt",
     "documents",
     "metadata",
     "registry",
@@ -34,7 +36,7 @@ REGISTER_KEYS = {
 def test_register_with_options_prints_the_documented_json(patent: Patent, cli_json: Json) -> None:
     out = cli_json("register", *patent.options, "--to", "dev1")
     assert set(out) == REGISTER_KEYS
-    assert out["token_id"] == hex(right_id("patent", "US", patent.number))
+    assert out["token_id"] == hex(right_id(patent.number))
     assert out["token_id_dec"] == str(parse_token_id(out["token_id"]))
     assert out["owner"] == dev_account(1).address
     assert out["registrar"] == dev_account(0).address
@@ -42,16 +44,22 @@ def test_register_with_options_prints_the_documented_json(patent: Patent, cli_js
     assert out["tx_hash"].startswith("0x") and len(out["tx_hash"]) == 66
     assert out["content_hash"].startswith("0x") and len(out["content_hash"]) == 66
     assert [doc["name"] for doc in out["documents"]] == ["claims.txt", "description.txt"]
-    assert out["metadata"]["number"] == patent.number
+    assert out["metadata"]["number"] == patent.canonical
+    assert out["identifier"] == patent.canonical
+    number = parse_number(patent.number)
+    assert out["numbers"] == [
+        {"number": patent.canonical, "office": "US", "series": "PN", "family": False, "packed": hex(number.packed)}
+    ]
+    assert out["unpublished_salt"] is None
 
 
 def test_register_human_output_says_what_happened_in_one_line(patent: Patent, cli: Run) -> None:
     result = cli("register", *patent.options, "--to", "dev1")
     assert result.exit_code == 0, result.stderr
     first = result.stdout.splitlines()[0]
-    assert first.startswith(f"Registered patent {patent.number} as token 0x")
+    assert first.startswith(f"Registered patent {patent.canonical} as token 0x")
     assert "owned by dev1 (0x7099…79C8)" in first
-    token = hex(right_id("patent", "US", patent.number))
+    token = hex(right_id(patent.number))
     assert token in result.stdout  # the full id, to copy into the next command
 
 
@@ -78,16 +86,18 @@ def test_register_from_a_json_metadata_file(patent: Patent, cli_json: Json) -> N
 
 
 def test_register_from_a_yaml_file_keeps_norway_a_country_and_numbers_strings(patent: Patent, cli_json: Json) -> None:
-    serial = patent.number.split()[1].replace(",", "")
+    # Norway has no numbering rules here: its rights are registered as know-how under the owner's reference.
+    reference = patent.number.split()[1].replace(",", "")
     metadata = patent.file(
         "metadata.yaml",
-        f"title: Fish feed\nkind: patent\njurisdiction: NO\nnumber: {serial}\nfiling_date: 2020-05-04\n",
+        f"title: Fish feed\nkind: trade_secret\njurisdiction: NO\nnumber: {reference}\nfiling_date: 2020-05-04\n",
     )
     out = cli_json("register", "--metadata", str(metadata), "--doc", str(patent.documents[0]), "--to", "dev2")
     assert out["metadata"]["jurisdiction"] == "NO"
-    assert out["metadata"]["number"] == serial
-    assert out["identifier"] == f"patent:NO:{serial}"
-    assert out["token_id"] == hex(right_id("patent", "NO", serial))
+    assert out["metadata"]["number"] == reference
+    number = know_how_number(reference, "NO")
+    assert out["identifier"] == number.canonical
+    assert out["token_id"] == hex(number.key)
 
 
 def test_register_options_override_and_complete_the_metadata_file(patent: Patent, cli_json: Json) -> None:
@@ -108,7 +118,7 @@ def test_register_options_override_and_complete_the_metadata_file(patent: Patent
     assert out["metadata"]["title"] == "New title"
     assert out["metadata"]["kind"] == "patent"
     assert out["metadata"]["assignee"] == "ACME"
-    assert out["token_id"] == hex(right_id("patent", "US", patent.number))
+    assert out["token_id"] == hex(right_id(patent.number))
 
 
 def test_register_claim_is_self_declared_and_owned_by_the_claimant(patent: Patent, cli_json: Json) -> None:

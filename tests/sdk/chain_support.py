@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,15 @@ def rpc(ledger: Ledger, method: str, *params: object) -> Any:
     return response["result"]
 
 
+#: US patent numbers of the rights variant() derives (the ``patent`` fixtures count from 1,000,000, the bulk rows
+#: from 30,000,000 and the CLI's from 40,000,000): official numbers have a shape, a suffix is no longer a number.
+_variant_numbers = itertools.count(50_000_000)
+_variants: dict[tuple[str, str], str] = {}
+
+
 def variant(patent: Patent, suffix: str) -> Patent:
-    """Another right from the ``patent`` fixture: its number and documents with ``suffix`` appended."""
+    """Another right from the ``patent`` fixture: its documents with ``suffix`` appended and a US number of its own
+    (the same one for the same number and suffix)."""
     metadata, documents = patent
     copies = []
     for document in documents:
@@ -27,4 +35,5 @@ def variant(patent: Patent, suffix: str) -> Patent:
         copy.write_text(document.read_text() + suffix)
         copies.append(copy)
     assert metadata.number is not None
-    return metadata.model_copy(update={"number": metadata.number + suffix}), copies
+    number = _variants.setdefault((metadata.number, suffix), f"US {next(_variant_numbers):,} B2")
+    return metadata.model_copy(update={"number": number}), copies

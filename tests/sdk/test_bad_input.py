@@ -161,7 +161,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     ("token id", "arabic-indic-digit", lambda b: b.dev0.get("\u0661"), InvalidInputError, None),  # was token 1
     ("token id", "underscores", lambda b: b.dev0.get("1_0"), InvalidInputError, None),  # was token 10
     ("token id", "bool", lambda b: parse_token_id(True), InvalidInputError, None),  # type: ignore[arg-type]
-    ("token id", "unknown", lambda b: b.dev0.get(right_id("patent", "US", "US 1")), UnknownTokenError, None),
+    ("token id", "unknown", lambda b: b.dev0.get(right_id("US 1")), UnknownTokenError, None),
     # -- dates
     ("date", "feb-30", _meta(filing_date="2021-02-30"), MetadataError, None),
     ("date", "slashes", _meta(filing_date="2021/01/05"), MetadataError, None),

@@ -20,15 +20,16 @@ from ipledger import (
     InvalidRow,
     IPMetadata,
     MetadataError,
+    OfficialNumber,
     bundle_hash,
     canonical_json,
     format_units,
-    normalize_number,
-    official_identifier,
     parse_metadata,
+    parse_number,
     parse_units,
     read_bulk_file,
     right_id,
+    unpack_number,
 )
 from ipledger._hashing import hash_bytes
 from ipledger._ids import parse_token_id
@@ -40,7 +41,6 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 _JURISDICTIONS = ["US", "EP", "DE", "JP", "CN", "WO", "GB", "FR", "KR", "CA", "NO"]
 _KINDS = [kind.value for kind in RightKind]
-_NOISE = " ,.-"
 _text = (
     st.text(
         alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x7f"),
@@ -50,22 +50,86 @@ _text = (
     .map(str.strip)
     .filter(bool)
 )
-_number_core = st.text(alphabet=string.ascii_uppercase + string.digits + "/()", min_size=1, max_size=16).filter(
-    lambda text: any(ch.isdigit() for ch in text)
-)
 _days = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
+
+
+def _cn_check(digits: str) -> str:
+    """The CN application check digit (weights 2 to 9 repeated, sum modulo 11, 10 written X), independently of
+    ipledger._numbers."""
+    total = sum(int(digit) * weight for digit, weight in zip(digits, [2, 3, 4, 5, 6, 7, 8, 9] * 2, strict=False))
+    return "X" if total % 11 == 10 else str(total % 11)
+
+
+def _cn_application(year: int, type_digit: int, serial: int) -> tuple[str, str]:
+    digits = f"{year}{type_digit}{serial:07d}"
+    return digits, "." + _cn_check(digits)
+
+
+# Written numbers, office by office, as (office, prefixes, digits, suffixes): any prefix, the digits with any noise
+# (spaces, commas) between them and any suffix (kind codes, check digits) name one number.
+_WRITTEN = {
+    "US": [
+        st.tuples(st.just(["US ", "US", "us ", ""]), st.integers(1, 99_999_999).map(str), st.just(["", " B1", " B2"])),
+        st.tuples(
+            st.just(["US ", ""]),
+            st.integers(2001, 2099).flatmap(lambda year: st.integers(1, 9_999_999).map(lambda n: f"{year}/{n:07d}")),
+            st.just([" A1", ""]),
+        ),
+    ],
+    "EP": [st.tuples(st.just(["EP ", "EP", "ep "]), st.integers(1, 9_999_999).map(str), st.just(["", " A1", " B1"]))],
+    "CN": [
+        st.builds(
+            lambda pair: (["ZL ", "CN ", "ZL", "专利号"], pair[0], [pair[1]]),
+            st.builds(
+                _cn_application, st.integers(2003, 2099), st.sampled_from([1, 2, 3, 8, 9]), st.integers(1, 9_999_999)
+            ),
+        ),
+        st.tuples(st.just(["第"]), st.integers(1, 99_999_999).map(str), st.just(["号", "號"])),
+        st.tuples(
+            st.just(["CN ", ""]),
+            st.integers(1992, 2099).flatmap(lambda year: st.integers(1, 9_999_999).map(lambda n: f"{year}SR{n:07d}")),
+            st.just([""]),
+        ),
+    ],
+    "JP": [
+        st.tuples(st.just(["特許第"]), st.integers(1, 9_999_999).map(str), st.just(["号"])),
+        st.tuples(st.just(["JP ", "JP"]), st.integers(1, 9_999_999).map(str), st.just(["", " B2"])),
+        st.tuples(
+            st.just(["特願"]),
+            st.integers(1926, 2099).flatmap(lambda year: st.integers(1, 999_999).map(lambda n: f"{year}-{n:06d}")),
+            st.just([""]),
+        ),
+    ],
+    "GB": [st.tuples(st.just(["GB ", "GB"]), st.integers(1, 9_999_999).map(str), st.just(["", " A", " B"]))],
+}
+
+
+@st.composite
+def written_numbers(draw: st.DrawFn, office: str | None = None) -> tuple[str, str, str]:
+    """(office, a plain written form, the same number written with noise, another prefix and suffix)."""
+    office = office or draw(st.sampled_from(sorted(_WRITTEN)))
+    prefixes, digits, suffixes = draw(st.one_of(_WRITTEN[office]))
+    plain = prefixes[0] + digits + suffixes[0]
+    parts = [draw(st.sampled_from(prefixes))]
+    for ch in digits:
+        parts.append(draw(st.text(alphabet=" ,\u3000", max_size=2)))
+        parts.append(ch)
+    parts.append(draw(st.text(alphabet=" \u3000", max_size=2)) + draw(st.sampled_from(suffixes)))
+    return office, plain, "".join(parts)
 
 
 @st.composite
 def metadata_dicts(draw: st.DrawFn) -> dict[str, Any]:
     """Valid metadata as a JSON-ready mapping (dates in order, optional fields sometimes absent)."""
-    kind = draw(st.sampled_from(_KINDS))
-    data: dict[str, Any] = {
-        "title": draw(_text),
-        "kind": kind,
-        "jurisdiction": draw(st.sampled_from(_JURISDICTIONS)),
-        "number": draw(_number_core),
-    }
+    if draw(st.integers(0, 5)) == 0:
+        data: dict[str, Any] = {"kind": "trade_secret", "jurisdiction": draw(st.sampled_from(_JURISDICTIONS))}
+        if draw(st.booleans()):
+            data["number"] = draw(_text)  # the owner's reference
+    else:
+        office, plain, _ = draw(written_numbers())
+        kinds = parse_number(plain, office).kinds & set(_KINDS)
+        data = {"kind": draw(st.sampled_from(sorted(kinds))), "jurisdiction": office, "number": plain}
+    data["title"] = draw(_text)
     if draw(st.booleans()):
         data["inventors"] = draw(st.lists(_text, max_size=3))
     if draw(st.booleans()):
@@ -124,12 +188,27 @@ def test_metadata_round_trips_and_key_order_or_white_space_never_change_its_hash
 
 
 def _changed(data: dict[str, Any], field: str, draw: st.DrawFn) -> Any:
+    secret = data["kind"] == "trade_secret"
     if field == "kind":
-        return draw(st.sampled_from([kind for kind in _KINDS if kind != data["kind"]]))
+        assume(not secret)  # any other kind needs an official number
+        kinds = parse_number(data["number"], data["jurisdiction"]).kinds & set(_KINDS) - {data["kind"]}
+        assume(kinds)  # the number names no other kind
+        return draw(st.sampled_from(sorted(kinds)))
     if field == "jurisdiction":
+        assume(secret)  # an official number belongs to its own office
         return draw(st.sampled_from([code for code in _JURISDICTIONS if code != data["jurisdiction"]]))
     if field == "number":
-        return data["number"] + draw(st.sampled_from(string.digits))
+        if secret:
+            return data.get("number", "") + draw(st.sampled_from(string.digits))
+        _, plain, _ = draw(written_numbers(data["jurisdiction"]))
+        assume(parse_number(plain).key != parse_number(data["number"], data["jurisdiction"]).key)
+        return plain
+    if field == "numbers":
+        assume(not secret)  # know-how has no other numbers
+        _, plain, _ = draw(written_numbers(data["jurisdiction"]))
+        return [plain]
+    if field == "family":
+        return [draw(st.sampled_from(["WO 2021/123456 A1", "PCT/CN2021/123456", "PCT/CN03/00123"]))]
     if field == "inventors":
         return [*data.get("inventors", []), draw(_text)]
     if field.endswith("_date"):
@@ -185,56 +264,55 @@ def test_any_byte_change_in_any_document_changes_the_bundle_hash(documents: list
 # ---------------------------------------------------------------- official numbers and right ids
 
 
-@st.composite
-def noisy(draw: st.DrawFn, core: str) -> str:
-    """``core`` with noise (spaces, commas, dots, hyphens) between characters and random case."""
-    parts = []
-    for ch in core:
-        parts.append(draw(st.text(alphabet=_NOISE, max_size=2)))
-        parts.append(ch.lower() if draw(st.booleans()) else ch)
-    return "".join(parts) + draw(st.text(alphabet=_NOISE, max_size=2))
+def full_width(text: str) -> str:
+    """``text`` in full-width characters (U+FF01 to U+FF5E), spaces as ideographic spaces (U+3000)."""
+    return "".join("\u3000" if ch == " " else chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
 
 
 @FAST
-@given(_number_core, st.sampled_from(_JURISDICTIONS), st.sampled_from(_KINDS), st.data())
-def test_normalization_ignores_noise_case_and_the_jurisdiction_prefix(
-    core: str, jurisdiction: str, kind: str, draws: st.DataObject
+@given(written_numbers(), st.booleans())
+def test_every_written_form_of_a_number_is_one_canonical_number_and_one_right_id(
+    written: tuple[str, str, str], wide: bool
 ) -> None:
-    assume(not core.startswith(jurisdiction))  # one prefix is removed (docs/hashing.md), not every repetition
-    normalized = normalize_number(core, jurisdiction)
-    assert normalized == core
-    assert normalize_number(normalized, jurisdiction) == normalized  # idempotent
-    spelled = draws.draw(noisy(core))
-    prefixed = draws.draw(st.sampled_from(["", jurisdiction, jurisdiction + " ", jurisdiction.lower() + "-"])) + spelled
-    assert normalize_number(prefixed, jurisdiction) == normalized
-    identifier = official_identifier(kind, jurisdiction, prefixed)
-    assert identifier == f"{kind}:{jurisdiction}:{normalized}"
-    assert right_id(kind, jurisdiction, prefixed) == right_id(kind, jurisdiction, normalized)
-    # The same right spelled with a lower-case code or kind (as a user may call right_id) is the same token.
-    assert right_id(kind.upper(), jurisdiction.lower(), prefixed) == right_id(kind, jurisdiction, normalized)
+    office, plain, spelled = written
+    number = parse_number(plain, office)
+    assert parse_number(number.canonical, office) == number  # idempotent
+    assert parse_number(number.canonical) == number  # the canonical form names its office
+    spelled = full_width(spelled) if wide else spelled
+    assert parse_number(spelled, office) == number
+    assert parse_number(spelled, office.lower()) == number
+    assert right_id(spelled, office) == right_id(number.canonical) == number.key
+    # The kind of right is no part of the id: every kind the number names gives one token.
+    for kind in number.kinds:
+        assert parse_number(spelled, office, kind=kind).key == number.key
 
 
 @FAST
-@given(
-    st.tuples(st.sampled_from(_KINDS), st.sampled_from(_JURISDICTIONS), _number_core),
-    st.tuples(st.sampled_from(_KINDS), st.sampled_from(_JURISDICTIONS), _number_core),
-)
-def test_right_ids_are_equal_exactly_when_the_identifiers_are(
+@given(written_numbers(), written_numbers())
+def test_right_ids_are_equal_exactly_when_the_canonical_numbers_are(
     first: tuple[str, str, str], second: tuple[str, str, str]
 ) -> None:
-    same = official_identifier(*first) == official_identifier(*second)
-    assert (right_id(*first) == right_id(*second)) is same
-    assert 0 < right_id(*first) < 2**256
+    one, other = parse_number(first[1], first[0]), parse_number(second[1], second[0])
+    same = one.canonical == other.canonical
+    assert (one == other) is same
+    assert (right_id(first[2], first[0]) == right_id(second[2], second[0])) is same
+    assert 0 < one.key < 2**256
 
 
 @FAST
-@given(st.text(max_size=30), st.sampled_from(_JURISDICTIONS))
-def test_normalize_number_returns_the_allowed_alphabet_or_raises_invalid_input(text: str, jurisdiction: str) -> None:
+@given(st.text(max_size=30), st.sampled_from([None, *sorted(_WRITTEN), "DE", "HK", "KR", "WO"]))
+@example("US 11,234,567 B2", None)
+@example(full_width("ZL 202010123456.2"), None)
+def test_parse_number_returns_a_canonical_number_or_raises_invalid_input(text: str, office: str | None) -> None:
     try:
-        normalized = normalize_number(text, jurisdiction)
+        number = parse_number(text, office)
     except InvalidInputError:
         return
-    assert normalized and set(normalized) <= set(string.ascii_uppercase + string.digits + "/()")
+    assert isinstance(number, OfficialNumber)
+    assert number.canonical and number.canonical == number.canonical.strip()
+    assert parse_number(number.canonical, number.office) == number  # the canonical form is a fixed point
+    assert unpack_number(number.packed) == number  # what the chain holds reads back as the same number
+    assert 0 < number.key < 2**256
 
 
 # ---------------------------------------------------------------- token ids, amounts, chain value types

@@ -13,8 +13,7 @@ from ipledger import (
     bundle_hash,
     canonical_json,
     hash_file,
-    normalize_number,
-    official_identifier,
+    parse_number,
     right_id,
 )
 
@@ -22,36 +21,47 @@ from ipledger import (
 @pytest.mark.parametrize(
     ("number", "jurisdiction", "expected"),
     [
-        ("US 11,234,567 B2", "US", "11234567B2"),
-        ("11234567 b2", "US", "11234567B2"),
-        ("EP 3 456 789 A1", "EP", "3456789A1"),
-        ("ZL 2019 1 0123456.7", "CN", "ZL2019101234567"),
+        ("US 11,234,567 B2", "US", "US 11234567"),
+        ("11234567 b2", "US", "US 11234567"),
+        ("EP 3 456 789 A1", "EP", "EP 3456789"),
+        ("ZL 2020 1 0123456.2", "CN", "CN 202010123456.2"),
         ("PCT/US2020/012345", "WO", "PCT/US2020/012345"),
-        ("2020-123456", "JP", "2020123456"),
+        ("特願2020-123456", "JP", "JP 特願2020-123456"),
     ],
 )
-def test_normalize_number_removes_noise_and_jurisdiction_prefix(number: str, jurisdiction: str, expected: str) -> None:
-    assert normalize_number(number, jurisdiction) == expected
+def test_parse_number_removes_noise_kind_codes_and_the_office_prefix(
+    number: str, jurisdiction: str, expected: str
+) -> None:
+    assert parse_number(number, jurisdiction).canonical == expected
+    assert parse_number(expected, jurisdiction).canonical == expected  # idempotent
 
 
-@pytest.mark.parametrize("number", ["", "   ", "US", "ABC", "12<script>", "\uff11\uff12\uff13"])
-def test_normalize_number_rejects_non_numbers(number: str) -> None:
+@pytest.mark.parametrize("number", ["", "   ", "US", "ABC", "12<script>", "\uff21\uff22\uff23"])
+def test_parse_number_rejects_non_numbers(number: str) -> None:
     with pytest.raises(InvalidInputError):
-        normalize_number(number, "US")
+        parse_number(number, "US")
 
 
-def test_right_id_is_keccak_of_domain_and_identifier() -> None:
-    identifier = official_identifier("patent", "US", "US 11,234,567 B2")
-    assert identifier == "patent:US:11234567B2"
-    expected = int.from_bytes(keccak(b"ipledger.right.v1\npatent:US:11234567B2"), "big")
-    assert right_id("patent", "US", "US 11,234,567 B2") == expected
-    assert right_id("patent", "US", "11234567B2") == expected
+def test_right_id_is_keccak_of_the_domain_hash_and_the_packed_number() -> None:
+    number = parse_number("US 11,234,567 B2")
+    domain = keccak(b"ipledger.right.v2")
+    expected = int.from_bytes(keccak(domain + number.packed.to_bytes(32, "big")), "big")
+    assert right_id("US 11,234,567 B2") == expected
+    assert right_id("11234567B2", "US") == expected
+    assert number.key == expected
 
 
-def test_right_id_differs_by_kind_and_jurisdiction() -> None:
-    base = right_id("patent", "US", "1234567")
-    assert right_id("trademark", "US", "1234567") != base
-    assert right_id("patent", "CA", "1234567") != base
+def test_right_id_differs_by_office_and_number_but_not_by_kind_code() -> None:
+    base = right_id("1234567", "US")
+    assert right_id("US 1234567 B1") == base  # a kind code is a publication stage, not part of the right
+    assert right_id("1234567", "EP") != base
+    assert right_id("1234568", "US") != base
+
+
+def test_the_right_id_does_not_depend_on_the_case_of_the_office_or_the_number() -> None:
+    """Found by hypothesis (v1): right_id("PATENT", "us", "0") committed to "PATENT:us:US0", another token."""
+    assert parse_number("us 1", "us").canonical == "US 1"
+    assert right_id("us 1 b1", "us") == right_id("US 1", "US")
 
 
 def test_bundle_hash_ignores_order_and_repetition() -> None:
@@ -90,9 +100,3 @@ def test_hash_file_missing_and_directory_raise_document_error(tmp_path: Path) ->
 def test_canonical_json_sorts_keys_drops_null_members_and_keeps_unicode() -> None:
     document = {"b": 1, "a": {"z": None, "y": "专利"}, "c": [None, 2]}
     assert canonical_json(document) == '{"a":{"y":"专利"},"b":1,"c":[null,2]}'.encode()
-
-
-def test_the_right_id_does_not_depend_on_the_case_of_kind_or_jurisdiction() -> None:
-    """Found by hypothesis: right_id("PATENT", "us", "0") committed to "PATENT:us:US0", another token."""
-    assert official_identifier("PATENT", "us", "us 0") == "patent:US:0"
-    assert right_id("Patent", "us", "US 0") == right_id("patent", "US", "0")

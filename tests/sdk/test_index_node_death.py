@@ -9,8 +9,8 @@ import signal
 from pathlib import Path
 
 import pytest
+from chain_support import variant
 from ipledger import EventIndex, IPMetadata, Ledger, NodeError, NotFoundError, SyncProgress, start_node, stop_node
-from test_index_reorg import _right
 
 Patent = tuple[IPMetadata, list[Path]]
 
@@ -23,13 +23,13 @@ def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_
     try:
         ledger = Ledger.connect(node.rpc_url, account="dev0")
         registry = ledger.deploy()
-        kept = ledger.register(*_right(patent, "kept"), to="dev1").token_id
+        kept = ledger.register(*variant(patent, "kept"), to="dev1").token_id
         stop_node(node.pid)
         shutil.copyfile(state, older)
         node = start_node(state_file=state, port=node.port)
         ledger = Ledger.connect(node.rpc_url, registry=registry, account="dev0")
         persisted_head = ledger._head()
-        orphaned = ledger.register(*_right(patent, "orphan"), to="dev2").token_id
+        orphaned = ledger.register(*variant(patent, "orphan"), to="dev2").token_id
         ledger.use("dev2").transfer(orphaned, "dev3")
         ledger.use("dev1").transfer(kept, "dev2")
 
@@ -49,7 +49,7 @@ def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_
         node = start_node(state_file=state, port=node.port)
         ledger = Ledger.connect(node.rpc_url, registry=registry, account="dev0")
         assert ledger._head() == persisted_head
-        replacement = ledger.register(*_right(patent, "new"), to="dev4").token_id
+        replacement = ledger.register(*variant(patent, "new"), to="dev4").token_id
         for _ in range(3):
             ledger._rpc.call("evm_mine", [])
 

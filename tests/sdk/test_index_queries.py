@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, RightKind, RightStatus
+from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, RightKind, RightStatus, parse_number
 from share_support import ONE
 
 Patent = tuple[IPMetadata, list[Path]]
@@ -70,7 +70,15 @@ def test_rights_filtered_in_sql_match_the_unfiltered_list(ledger: Ledger, patent
     patent_token = ledger.register(metadata, documents, to="dev3").token_id
     mark = tmp_path / "mark.txt"
     mark.write_text(f"word mark of {metadata.number}\n", "utf-8")
-    trademark = metadata.model_copy(update={"kind": RightKind.TRADEMARK, "jurisdiction": "DE", "documents": ()})
+    serial = parse_number(metadata.number or "", "US").serial % 1_000_000
+    trademark = metadata.model_copy(
+        update={
+            "kind": RightKind.TRADEMARK,
+            "jurisdiction": "DE",
+            "number": f"DE 30 2020 {serial:06d}",
+            "documents": (),
+        }
+    )
     mark_token = ledger.register(trademark, [mark], to="dev3").token_id
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from chain_support import Patent, rpc
+from chain_support import Patent, rpc, variant
 from ipledger import EventIndex, Ledger, NotFoundError, start_node, stop_node
 
 
@@ -22,25 +22,14 @@ def fork_ledger() -> Iterator[Ledger]:
         stop_node(node.pid)
 
 
-def _right(patent: Patent, suffix: str) -> Patent:
-    metadata, documents = patent
-    copies = []
-    for document in documents:
-        copy = document.with_name(f"{suffix}-{document.name}")
-        copy.write_text(document.read_text() + suffix)
-        copies.append(copy)
-    assert metadata.number is not None
-    return metadata.model_copy(update={"number": metadata.number + suffix}), copies
-
-
 def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     fork_ledger: Ledger, patent: Patent, tmp_path: Path
 ) -> None:
     ledger = fork_ledger
-    kept = ledger.register(*_right(patent, "kept"), to="dev1").token_id
+    kept = ledger.register(*variant(patent, "kept"), to="dev1").token_id
     snapshot = rpc(ledger, "evm_snapshot")
     fork_block = ledger._head()
-    orphaned = ledger.register(*_right(patent, "orphan"), to="dev2").token_id
+    orphaned = ledger.register(*variant(patent, "orphan"), to="dev2").token_id
     ledger.use("dev2").transfer(orphaned, "dev3")
     ledger.use("dev1").transfer(kept, "dev2")
     index = EventIndex(tmp_path / "index.sqlite")
@@ -48,7 +37,7 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     old_cursor = index.cursor
 
     assert rpc(ledger, "evm_revert", snapshot) is True
-    replacement = ledger.register(*_right(patent, "new"), to="dev4").token_id
+    replacement = ledger.register(*variant(patent, "new"), to="dev4").token_id
     for _ in range(3):
         rpc(ledger, "evm_mine")
     assert ledger._head() > old_cursor

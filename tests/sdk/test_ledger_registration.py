@@ -40,16 +40,24 @@ def test_register_mints_to_recipient_with_record(ledger: Ledger, patent: Patent)
     assert record.expiry == dt.datetime(2039, 3, 1, 23, 59, 59, tzinfo=dt.UTC)
 
 
+@pytest.mark.parametrize("spelling", ["same", "other kind code", "full-width"])
 def test_register_duplicate_right_is_refused_before_any_transaction(
-    ledger: Ledger, patent: Patent, tmp_path: Path
+    ledger: Ledger, patent: Patent, tmp_path: Path, spelling: str
 ) -> None:
     metadata, documents = patent
     first = ledger.register(metadata, documents)
     other = tmp_path / "other.txt"
     other.write_text("another bundle for the same official number")
+    assert metadata.number is not None
+    number = {
+        "same": metadata.number,
+        "other kind code": metadata.number.replace("US ", "us") + " B1",
+        "full-width": "".join(chr(ord(char) + 0xFEE0) if char != " " else "\u3000" for char in metadata.number),
+    }[spelling]
+    again = metadata.model_copy(update={"number": number})
     nonce = _nonce(ledger)
     with pytest.raises(DuplicateRightError) as caught:
-        ledger.register(metadata, [other])
+        ledger.register(again, [other])
     assert caught.value.error_name == "RightAlreadyRegistered"
     assert caught.value.existing_token_id == first.token_id
     assert _nonce(ledger) == nonce

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from ipledger import IPMetadata, MetadataError, RightKind, parse_metadata
+from ipledger import IPMetadata, MetadataError, RightKind, parse_metadata, right_id
 from ipledger._model_base import Address
 from pydantic import TypeAdapter, ValidationError
 
@@ -52,9 +52,32 @@ def test_invalid_metadata_raises_metadata_error(change: dict[str, Any], message:
         parse_metadata({**VALID, **change})
 
 
-def test_regional_offices_are_jurisdictions() -> None:
-    for office in ("EP", "WO", "EM"):
-        assert parse_metadata({**VALID, "jurisdiction": office}).jurisdiction == office
+@pytest.mark.parametrize(
+    ("office", "kind", "number"),
+    [
+        ("EP", "patent", "EP 3456789 B1"),
+        ("WO", "patent_application", "WO 2021/123456 A1"),
+        ("EM", "trade_secret", None),  # no numbering rules for the EUIPO: only know-how, under the owner's reference
+    ],
+)
+def test_regional_offices_are_jurisdictions(office: str, kind: str, number: str | None) -> None:
+    metadata = parse_metadata({**VALID, "jurisdiction": office.lower(), "kind": kind, "number": number})
+    assert metadata.jurisdiction == office
+
+
+def test_the_number_is_canonical_and_names_the_jurisdiction_when_none_is_given() -> None:
+    metadata = parse_metadata({**VALID, "jurisdiction": None, "number": "ZL 2020 1 0123456.2"})
+    assert (metadata.jurisdiction, metadata.number) == ("CN", "CN 202010123456.2")
+    assert parse_metadata(VALID).number == "US 11234567"
+
+
+def test_the_kind_is_not_part_of_the_right_id() -> None:
+    """v1 hashed the kind into the id: the same right as an application and as a patent was two tokens."""
+    content = b"\x01" * 32
+    granted = parse_metadata({**VALID, "kind": "patent", "jurisdiction": "EP", "number": "EP 3 456 789 B1"})
+    applied = parse_metadata({**VALID, "kind": "patent_application", "jurisdiction": "EP", "number": "EP 3456789 A1"})
+    assert granted.right_id(content) == applied.right_id(content) == right_id("EP 3456789")
+    assert granted.right_id(b"\x02" * 32) == granted.right_id(content)  # the id does not depend on the documents
 
 
 def test_trade_secret_needs_no_number_and_gets_a_content_derived_identifier() -> None:
