@@ -169,9 +169,10 @@ def register(
     --family complete or override it. Everything is validated before any transaction is sent.
 
     With --json prints {"token_id", "token_id_dec", "content_hash", "owner", "tx_hash", "block", "gas_used",
-    "metadata_uri", "self_declared", "registrar", "identifier", "numbers", "documents", "metadata", "registry",
-    "chain_id"}; "identifier" is the primary number in canonical form, "numbers" every number as
-    {"number", "office", "series", "family", "packed"}.
+    "metadata_uri", "self_declared", "registrar", "identifier", "numbers", "unpublished_salt", "documents",
+    "metadata", "registry", "chain_id"}; "identifier" is the primary number in canonical form, "numbers" every
+    number as {"number", "office", "series", "family", "packed"}, "unpublished_salt" the salt of an --unpublished
+    registration (null otherwise).
 
     --batch FILE (a registrar's path): every row is validated and its documents hashed before anything is sent;
     rows already on chain are skipped, so running it again after a failure or an interruption registers exactly
