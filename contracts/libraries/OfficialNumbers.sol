@@ -13,7 +13,7 @@ pragma solidity 0.8.30;
 /// - [248]       family flag: a number the right shares with its family (a PCT application, a WO publication, a
 ///               priority application), recorded but never reserved
 /// - [249..255]  zero
-/// The series table below is generated from the SDK's rules (`python scripts/number_series.py`): per office and
+/// The series check at the end (`_inSeries`) is generated from the SDK's rules (`python scripts/number_series.py`): per office and
 /// series, the serial ranges in which each real number has exactly one serial (a WO publication is year * 10**6 +
 /// number, so "WO 03/12345" can only be 2003012345, never 312345). Two series take any office and any non-zero
 /// serial: "KH" (know-how: a hash of the owner's reference) and "UC" (an unpublished application under a salted
@@ -32,14 +32,7 @@ library OfficialNumbers {
     uint256 private constant _KNOW_HOW = 0x4b48; // "KH"
     uint256 private constant _UNPUBLISHED = 0x5543; // "UC"
     bytes2 private constant _INTERNATIONAL = "WO";
-    uint256 private constant _ENTRY_BYTES = 24;
-    uint256 private constant _BOUND_MASK = (1 << 80) - 1;
 
-    // forgefmt: disable-start
-    // BEGIN GENERATED SERIES TABLE: office (2 bytes) series (2 bytes) minimum (10 bytes) maximum (10 bytes), sorted
-    bytes private constant _TABLE = hex"434e414f000000000000765238e100000000000077729cff434e415000000000002ea3680981000000000030e4f9b3ff434e504e000000000000000f4241000000000000003d08ff434e504e00000000000005f5e10100000000000017d783ff434e5352000000000004a3531401000000000004e3b291ff434e544d0000000000000000000100000000000005f5e0ff434e5a50000000001224fe9fad010000000013176afad8ff44454150000000000017bfe9850100000000008c2ff4e4ff4445504e0000000000000000000100000000000005f5e0ff4550415000000000000075e5e2810000000000007bdbc37f4550504e000000000000000000010000000000000098967f474241500000000000000bc8a9a10000000000000c61401f4742504e000000000000000000010000000000000098967f484b414f0000000000007707cd410000000000007866c0ff484b4150000000000002cc6362c1000000000007794f20ff484b504e000000000000000f4241000000000000001e847f484b504e00000000000001312d01000000000000055d4a7f4a50415000000000000072cc6d810000000000007d2b74ff4a504453000000000000000000010000000000000098967f4a505042000000000000757b12c10000000000007d2b74ff4a50504e000000000000000000010000000000000098967f4a50544d000000000000000000010000000000000098967f4a50554d000000000000000000010000000000000098967f4b5241500000000000ed5c8d190100000000044b318729ff4b5250420000000000ed5c8d19010000000001d68cfcb1ff4b52524700000000000005f5e1010000000000001c9c37ff55534150000000000000000f424100000000000003d08fff55534453000000000000000000010000000000000098967f55535042000000000004a8b05e81000000000004e3b291ff5553504c00000000000000000001000000000000000f423f5553504e0000000000000000000100000000000005f5e0ff5553524500000000000000000001000000000000000f423f574f504200000000000075e5e2810000000000007d2b74ff574f50430000000009300ccf6a810000000020270d5cd0ff";
-    // END GENERATED SERIES TABLE
-    // forgefmt: disable-end
 
     /// @notice The key of `packedNumber` (its flags ignored): the token id of the right whose primary number it is, and
     /// the key under which it is reserved as another number of a right.
@@ -74,23 +67,10 @@ library OfficialNumbers {
         if (serial == 0) return false;
         uint256 officeSeries = uint32(number >> 216);
         uint256 seriesCode = officeSeries & 0xffff;
-        if (seriesCode == _KNOW_HOW || seriesCode == _UNPUBLISHED) return isOfficeCode(bytes2(uint16(officeSeries >> 16)));
-        bytes memory table = _TABLE;
-        uint256 count = table.length / _ENTRY_BYTES;
-        uint256 low;
-        uint256 high = count;
-        // Binary search for the first entry of the office and series; entries of one series are adjacent.
-        while (low < high) {
-            uint256 middle = (low + high) >> 1;
-            if (_entry(table, middle) >> 224 < officeSeries) low = middle + 1;
-            else high = middle;
+        if (seriesCode == _KNOW_HOW || seriesCode == _UNPUBLISHED) {
+            return isOfficeCode(bytes2(uint16(officeSeries >> 16)));
         }
-        for (; low < count; ++low) {
-            uint256 entry = _entry(table, low);
-            if (entry >> 224 != officeSeries) return false;
-            if (serial >= (entry >> 144) & _BOUND_MASK && serial <= (entry >> 64) & _BOUND_MASK) return true;
-        }
-        return false;
+        return _inSeries(officeSeries, serial);
     }
 
     /// @notice The number an unpublished application `number` is registered under with `salt`: its office, series
@@ -110,10 +90,131 @@ library OfficialNumbers {
         }
     }
 
-    /// @dev The 32 bytes at entry `index` of the table: the entry in the high 24, then the next entry's start.
-    function _entry(bytes memory table, uint256 index) private pure returns (uint256 word) {
-        assembly ("memory-safe") {
-            word := mload(add(add(table, 0x20), mul(index, _ENTRY_BYTES)))
+    // forgefmt: disable-start
+    // BEGIN GENERATED SERIES TABLE
+    /// @dev Whether `serial` lies in a range of the series `officeSeries` (office << 16 | series, ASCII): a
+    /// binary decision tree over the offices' series, generated from the SDK's rules
+    /// (`python scripts/number_series.py`), so the check reads no memory and no storage.
+    function _inSeries(uint256 officeSeries, uint256 serial) private pure returns (bool) {
+        if (officeSeries < 0x4a504453) {
+            if (officeSeries < 0x45504150) {
+                if (officeSeries < 0x434e544d) {
+                    if (officeSeries < 0x434e504e) {
+                        // CN AO: an application number of 1985 to September 2003
+                        if (officeSeries == 0x434e414f) return (serial >= 1_985_100_001 && serial <= 2_003_999_999);
+                        // CN AP: an application number
+                        if (officeSeries == 0x434e4150) return (serial >= 200_310_000_001 && serial <= 209_999_999_999);
+                        return false;
+                    }
+                    // CN PN: a publication or grant number
+                    if (officeSeries == 0x434e504e) {
+                        return (serial >= 1_000_001 && serial <= 3_999_999)
+                            || (serial >= 100_000_001 && serial <= 399_999_999);
+                    }
+                    // CN SR: a software copyright registration
+                    if (officeSeries == 0x434e5352) return (serial >= 19_920_000_001 && serial <= 20_999_999_999);
+                    return false;
+                }
+                if (officeSeries < 0x44454150) {
+                    // CN TM: a trademark number
+                    if (officeSeries == 0x434e544d) return (serial >= 1 && serial <= 99_999_999);
+                    // CN ZP: a works registration
+                    if (officeSeries == 0x434e5a50) {
+                        return (serial >= 19_950_100_000_001 && serial <= 20_991_299_999_999);
+                    }
+                    return false;
+                }
+                // DE AP: a file number
+                if (officeSeries == 0x44454150) return (serial >= 102_004_000_001 && serial <= 602_099_999_999);
+                // DE PN: a publication number of before 2004
+                if (officeSeries == 0x4445504e) return (serial >= 1 && serial <= 99_999_999);
+                return false;
+            }
+            if (officeSeries < 0x484b414f) {
+                if (officeSeries < 0x47424150) {
+                    // EP AP: an application number
+                    if (officeSeries == 0x45504150) return (serial >= 1_978_000_001 && serial <= 2_077_999_999);
+                    // EP PN: a publication or grant number
+                    if (officeSeries == 0x4550504e) return (serial >= 1 && serial <= 9_999_999);
+                    return false;
+                }
+                // GB AP: an application number
+                if (officeSeries == 0x47424150) return (serial >= 197_700_001 && serial <= 207_699_999);
+                // GB PN: a publication number
+                if (officeSeries == 0x4742504e) return (serial >= 1 && serial <= 9_999_999);
+                return false;
+            }
+            if (officeSeries < 0x484b504e) {
+                // HK AO: an application number of 1997 to 2019
+                if (officeSeries == 0x484b414f) return (serial >= 1_997_000_001 && serial <= 2_019_999_999);
+                // HK AP: an application number since 19 December 2019
+                if (officeSeries == 0x484b4150) return (serial >= 12_019_000_001 && serial <= 32_099_999_999);
+                return false;
+            }
+            // HK PN: a publication or grant number
+            if (officeSeries == 0x484b504e) {
+                return (serial >= 1_000_001 && serial <= 1_999_999)
+                    || (serial >= 20_000_001 && serial <= 89_999_999);
+            }
+            // JP AP: a patent application number
+            if (officeSeries == 0x4a504150) return (serial >= 1_926_000_001 && serial <= 2_099_999_999);
+            return false;
         }
+        if (officeSeries < 0x55534150) {
+            if (officeSeries < 0x4a50554d) {
+                if (officeSeries < 0x4a50504e) {
+                    // JP DS: a design registration
+                    if (officeSeries == 0x4a504453) return (serial >= 1 && serial <= 9_999_999);
+                    // JP PB: an unexamined publication number
+                    if (officeSeries == 0x4a505042) return (serial >= 1_971_000_001 && serial <= 2_099_999_999);
+                    return false;
+                }
+                // JP PN: a patent number
+                if (officeSeries == 0x4a50504e) return (serial >= 1 && serial <= 9_999_999);
+                // JP TM: a trademark registration
+                if (officeSeries == 0x4a50544d) return (serial >= 1 && serial <= 9_999_999);
+                return false;
+            }
+            if (officeSeries < 0x4b525042) {
+                // JP UM: a utility model registration
+                if (officeSeries == 0x4a50554d) return (serial >= 1 && serial <= 9_999_999);
+                // KR AP: an application number
+                if (officeSeries == 0x4b524150) return (serial >= 1_019_460_000_001 && serial <= 4_720_999_999_999);
+                return false;
+            }
+            // KR PB: an unexamined publication number
+            if (officeSeries == 0x4b525042) return (serial >= 1_019_460_000_001 && serial <= 2_020_999_999_999);
+            // KR RG: a registration number
+            if (officeSeries == 0x4b525247) return (serial >= 100_000_001 && serial <= 479_999_999);
+            return false;
+        }
+        if (officeSeries < 0x5553504e) {
+            if (officeSeries < 0x55535042) {
+                // US AP: an application number
+                if (officeSeries == 0x55534150) return (serial >= 1_000_001 && serial <= 63_999_999);
+                // US DS: a design patent number
+                if (officeSeries == 0x55534453) return (serial >= 1 && serial <= 9_999_999);
+                return false;
+            }
+            // US PB: a pre-grant publication number
+            if (officeSeries == 0x55535042) return (serial >= 20_010_000_001 && serial <= 20_999_999_999);
+            // US PL: a plant patent number
+            if (officeSeries == 0x5553504c) return (serial >= 1 && serial <= 999_999);
+            return false;
+        }
+        if (officeSeries < 0x574f5042) {
+            // US PN: a utility patent number
+            if (officeSeries == 0x5553504e) return (serial >= 1 && serial <= 99_999_999);
+            // US RE: a reissue patent number
+            if (officeSeries == 0x55535245) return (serial >= 1 && serial <= 999_999);
+            return false;
+        }
+        // WO PB: a WO publication number
+        if (officeSeries == 0x574f5042) return (serial >= 1_978_000_001 && serial <= 2_099_999_999);
+        // WO PC: a PCT application number
+        if (officeSeries == 0x574f5043) return (serial >= 10_101_978_000_001 && serial <= 35_352_099_999_999);
+        return false;
     }
+    // END GENERATED SERIES TABLE
+    // forgefmt: disable-end
 }
