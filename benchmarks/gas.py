@@ -7,6 +7,11 @@ and two uniqueness mappings), performs each operation, and reads ``gasUsed`` (wh
 Each row carries, where they apply, the OZ and Solady figures for the same balance transitions and the floor of
 its own transaction under ``gas_floor``'s model (stated in that module's docstring).
 
+Unless a row names its numbers, a right is registered under one official number, a US patent number (canonical,
+found by the series table's binary search; its token id is derived on chain). ``gas_numbers.py`` adds the rights of
+several numbers (reserved aliases and family links), ``addNumbers``, ``openNumber`` and the library's own cost
+(right id derivation, canonical-form check) measured inside the EVM.
+
 ``registerBatch`` is measured beside single registrations on one registry: 100 rights to a fresh and to an
 existing holder, and the per-right cost at sizes 1, 10, 50, 100 and 200. A coverage check lists every
 nonpayable or payable function of the shipped ABIs with the rows that measure it (``COVERAGE``).
@@ -548,6 +553,7 @@ def render_markdown(
     checks: list[tuple[str, bool, str]],
     curve: list[dict[str, Any]] | None = None,
     uncovered: list[str] | None = None,
+    breakdown: list[dict[str, Any]] | None = None,
 ) -> str:
     lines = [
         "# Gas: ipledger contracts beside OpenZeppelin, Solady and a theoretical floor (same run, same node, same"
@@ -556,7 +562,9 @@ def render_markdown(
         "Whole-transaction gas from receipts (21,000 base and calldata included). OZ and Solady are plain tokens with"
         " an open mint (`benchmarks/contracts/`) doing the same balance transitions; the floor is"
         " `benchmarks/gas_floor.py`'s (intrinsic + the transaction's calldata + the operation's unavoidable storage"
-        " writes, precompiles and logs). Ratios are gas / reference.",
+        " writes, the reads the design must do, precompiles and logs). Ratios are gas / reference. A `register` row"
+        ' registers one official number (a US patent number) unless it names its numbers; rows marked "inside the'
+        ' EVM, probe" are gas inside one call, not whole transactions.',
         "",
         "| operation | gas | OZ | Solady | floor | ratio to floor | ratio to OZ |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -593,6 +601,26 @@ def render_markdown(
             lines.append(
                 f"| {point['size']} | {point['gas']:,} | {point['per_right']:,.0f} | {point['floor_per_right']:,.0f}"
                 f" | {point['ratio_to_single']:.3f} | {point['ratio_to_floor']:.3f} |"
+            )
+    if breakdown:
+        lines += [
+            "",
+            "## Where the gas above the floor goes (official numbers)",
+            "",
+            "From `debug_traceTransaction` (anvil `--steps-tracing`): storage gas beyond the floor's storage terms"
+            " (slots the floor does not count, such as the registrar role, the pause flag and the owner check), LOG gas"
+            " beyond the required logs (ERC-4906 `MetadataUpdate`, log memory), and computation (every other opcode:"
+            " ABI decoding, the canonical-form check, hashing, memory, jumps). The three add up to gas - floor.",
+            "",
+            "| operation | gas | floor | gas - floor | storage beyond floor | logs beyond floor | computation"
+            " | cold SLOADs |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for entry in breakdown:
+            lines.append(
+                f"| {entry['operation']} | {entry['gas']:,} | {entry['floor']:,} | {entry['beyond']:,}"
+                f" | {entry['storage_beyond_floor']:,} | {entry['logs_beyond_floor']:,} | {entry['computation']:,}"
+                f" | {entry['cold_reads']} |"
             )
     lines += ["", "## Targets", "", "| target | met | figure |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else 'NO'} | {figure} |" for name, ok, figure in checks]
@@ -676,7 +704,9 @@ def figures_of(rows: list[Row], checks: list[tuple[str, bool, str]], curve: list
 
 
 def main() -> int:
-    node = start_node()
+    # Steps tracing: gas_numbers splits the gas above a floor by opcode (debug_traceTransaction); figures unchanged.
+    node = start_node(extra_args=("--steps-tracing",))
+    breakdown: list[dict[str, Any]] = []
     try:
         bench = Bench(node.rpc_url)
         baselines = compile_directory(ROOT / "benchmarks" / "contracts")
@@ -684,7 +714,7 @@ def main() -> int:
         rows = (
             measure(bench, baselines)
             + batch_rows
-            + measure_numbers(bench, baselines)
+            + measure_numbers(bench, baselines, breakdown)
             + measure_shares(bench, baselines)
             + measure_licensing(bench)
             + measure_disputes(bench)
@@ -696,7 +726,7 @@ def main() -> int:
     checks = targets(rows) + number_targets(rows, RECORD_ONLY) + share_targets(rows)
     table = coverage(rows)
     uncovered = [entry["function"] for entry in table if not entry["covered"]]
-    markdown = render_markdown(rows, checks, curve, uncovered)
+    markdown = render_markdown(rows, checks, curve, uncovered, breakdown)
     # gas.json first: its environment records whether the tree was clean, before this run's own outputs change.
     write_results(
         "gas",
@@ -713,6 +743,7 @@ def main() -> int:
         targets=[{"target": name, "met": ok, "figure": figure} for name, ok, figure in checks],
         batch_curve=curve,
         coverage=table,
+        beyond_floor=breakdown,
         floor_model=gas_floor.__doc__,
     )
     (RESULTS / "gas.md").write_text(markdown, "utf-8")

@@ -24,6 +24,12 @@ right goes to account 1, which already holds one (existing holder), so the rows 
   ``gasleft()`` around each call, less an empty pair): ``OfficialNumbers.key`` (the right id), ``isCanonical`` of a
   US patent, a CN application, a PCT application and a know-how number, and the whole primary-number path
   (``rightIdOf``: family flag, canonical form, key). These rows are gas inside the call, not whole transactions.
+
+Where the gas above the floor goes (``beyond_floor``, when the node records steps: ``gas.py`` starts anvil with
+``--steps-tracing``): from ``debug_traceTransaction``, the gas of SLOAD and SSTORE beyond the floor's storage terms
+(slots the floor does not count: the registrar role and the pause flag, the owner's check), the LOG gas beyond the
+required logs (ERC-4906 ``MetadataUpdate``, memory for the log data), and the computation (every other opcode:
+ABI decoding, the canonical-form check, hashing, memory, jumps). The three add up to gas - floor.
 """
 
 from __future__ import annotations
@@ -31,11 +37,22 @@ from __future__ import annotations
 from typing import Any
 
 from _bench import URI, Bench, Row
-from gas_floor import calldata_gas, register_spec
+from gas_floor import (
+    CLEARED_SLOT,
+    COLD_READ,
+    FRESH_SLOT,
+    SPECS,
+    UPDATED_SLOT,
+    FloorSpec,
+    calldata_gas,
+    log_gas,
+    register_spec,
+)
 from ipledger import cn_application, know_how_number, parse_number, unpublished_number
 from ipledger._artifacts import load_artifact
 from ipledger._numbers import right_key
 from web3 import Web3
+from web3.exceptions import Web3RPCError
 
 PATENT, PATENT_APPLICATION = 0, 1
 EXPIRY = 2_200_000_000
@@ -75,8 +92,58 @@ def us_grant(serial: int) -> int:
     return parse_number(f"US {11_000_000 + serial}").packed
 
 
-def measure_numbers(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
-    """The rows of the module docstring, in that order."""
+def beyond_floor(bench: Bench, operation: str, spec: FloorSpec) -> dict[str, Any] | None:
+    """Where the last transaction's gas above its floor goes, from the node's step trace; ``None`` when the node
+    records no steps (anvil without ``--steps-tracing``)."""
+    receipt = bench.last_receipt
+    try:
+        answer = bench.w3.provider.make_request(
+            "debug_traceTransaction",
+            [receipt["transactionHash"].to_0x_hex(), {"disableStack": True, "disableMemory": True}],
+        )
+    except Web3RPCError:
+        return None
+    steps = (answer.get("result") or {}).get("structLogs") or []
+    if not steps:
+        return None
+    storage = sum(step["gasCost"] for step in steps if step["op"] in ("SLOAD", "SSTORE"))
+    logs = sum(step["gasCost"] for step in steps if step["op"].startswith("LOG"))
+    execution = sum(step["gasCost"] for step in steps)
+    if any(step["op"] in ("CALL", "STATICCALL", "DELEGATECALL", "CALLCODE", "CREATE", "CREATE2") for step in steps):
+        return None  # a call's cost includes the gas it forwards: not split here
+    topics = {Web3.keccak(text=signature) for signature in spec.events}
+    required_logs = sum(log_gas(log) for log in receipt["logs"] if bytes(log["topics"][0]) in topics)
+    floor_storage = (
+        FRESH_SLOT * spec.fresh + UPDATED_SLOT * spec.updates + CLEARED_SLOT * spec.clears + COLD_READ * spec.reads
+    )
+    # A clear's refund (4,800) comes off at the end of the transaction, not at its SSTORE.
+    storage_beyond = storage - floor_storage - 4_800 * spec.clears
+    gas = int(receipt["gasUsed"])
+    floor = bench.floor(spec, operation)
+    return {
+        "operation": operation,
+        "gas": gas,
+        "floor": floor,
+        "beyond": gas - floor,
+        "storage_beyond_floor": storage_beyond,
+        "logs_beyond_floor": logs - required_logs,
+        "computation": execution - storage - logs,
+        "cold_reads": sum(1 for step in steps if step["op"] == "SLOAD" and step["gasCost"] >= COLD_READ),
+    }
+
+
+def measure_numbers(
+    bench: Bench, baselines: dict[str, Any], breakdown: list[dict[str, Any]] | None = None
+) -> list[Row]:
+    """The rows of the module docstring, in that order; ``breakdown`` receives ``beyond_floor`` of the register,
+    addNumbers and openNumber rows (and of one reserved number: three numbers less one, halved)."""
+    traced: dict[str, dict[str, Any]] = {}
+
+    def trace(operation: str, spec: FloorSpec) -> None:
+        found = beyond_floor(bench, operation, spec)
+        if found is not None:
+            traced[operation] = found
+
     accounts = bench.accounts
     artifact = load_artifact("IPRegistry")
     registry = bench.deploy(artifact.abi, artifact.bytecode, accounts[0])
@@ -93,7 +160,9 @@ def measure_numbers(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
         gas = bench.gas(fn.register(holder, registration(*numbers, kind=kind, expiry=expiry)))
         spec = register_spec(reserved, fresh_holder=False)
         label = f"register existing holder, {reserved} reserved number{'' if reserved == 1 else 's'} more"
-        return Row(operation, gas, floor=bench.floor(spec, operation), floor_spec=label)
+        row = Row(operation, gas, floor=bench.floor(spec, operation), floor_spec=label)
+        trace(operation, spec)
+        return row
 
     def execution(row_gas: int) -> int:
         """The last transaction's gas less its intrinsic and calldata gas."""
@@ -141,12 +210,33 @@ def measure_numbers(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
         token_id = right_key(filed[3][0])
         gas = bench.gas(fn.addNumbers(token_id, [us_grant(serial_base)], PATENT, EXPIRY), sender)
         rows.append(Row(operation, gas, floor=bench.floor(spec, operation), floor_spec=spec))
+        trace(operation, SPECS[spec])
 
     # openNumber: the unpublished application registered above is published; its owner opens it.
     gas = bench.gas(fn.openNumber(unpublished.key, application.packed, SALT), 1)
     rows.append(Row(OPEN, gas, floor=bench.floor("openNumber", OPEN), floor_spec="openNumber"))
+    trace(OPEN, SPECS["openNumber"])
     if fn.tokenOfNumber(application.packed).call() != unpublished.key:
         raise RuntimeError("openNumber did not reserve the application number for its right")
+    if breakdown is not None and traced:
+        if ONE in traced and THREE in traced:
+            traced[PER_RESERVED] = {
+                key: (round((traced[THREE][key] - traced[ONE][key]) / 2) if key != "operation" else PER_RESERVED)
+                for key in traced[ONE]
+            }
+        order = (
+            ONE,
+            THREE,
+            PER_RESERVED,
+            CN_FAMILY,
+            FAMILY,
+            KNOW_HOW,
+            UNPUBLISHED,
+            ADD_BY_OWNER,
+            ADD_BY_REGISTRAR,
+            OPEN,
+        )
+        breakdown += [traced[name] for name in order if name in traced]
     return rows + probe_rows(bench, baselines)
 
 
