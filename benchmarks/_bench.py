@@ -6,12 +6,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from gas_floor import SPECS, FloorSpec, check_floor, floor_gas
+from ipledger import parse_number
+from ipledger._numbers import right_key
 from web3 import Web3
 from web3.contract import Contract
 
 #: A 66-character ipfs URI, the length used by the gas targets.
 URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 EVIDENCE = b"\x0c" * 32
+#: The benchmark's rights are US utility patents numbered from here (canonical, found by the table search), as in
+#: tests/contracts/registry_helpers.py.
+FIRST_US_PATENT = 10_000_000
+
+#: ``IIPRegistry.Registration``: (contentHash, kind, expiry, numbers, metadataURI).
+Registration = tuple[bytes, int, int, list[int], str]
+
+
+def us_patent(serial: int) -> int:
+    """The packed number of US patent ``FIRST_US_PATENT + serial`` (``OfficialNumbers``)."""
+    return parse_number(f"US {FIRST_US_PATENT + serial}").packed
+
+
+def token_of(registration: Registration) -> int:
+    """The token id the registry derives from a registration's primary number (``OfficialNumbers.key``)."""
+    return right_key(registration[3][0])
 
 
 @dataclass
@@ -90,10 +108,12 @@ class Bench:
         gas = self.gas(call, sender)
         return gas, self.floor(spec)
 
-    def registration(self) -> tuple[int, bytes, int, bytes, int, str]:
+    def registration(self, *numbers: int, kind: int = 0, expiry: int = 2_200_000_000) -> Registration:
+        """A new right with its own document bundle: under ``numbers`` (packed, the primary first) when given, else
+        under the next US patent number alone (``us_patent``); kind patent, an expiry, the 66-character URI."""
         self._serial += 1
-        right = int.from_bytes(Web3.keccak(text=f"right {self._serial}"), "big")
-        return (right, Web3.keccak(text=f"content {self._serial}"), 0, b"US", 2_200_000_000, URI)
+        primary = [] if numbers else [us_patent(self._serial)]
+        return (Web3.keccak(text=f"content {self._serial}"), kind, expiry, [*primary, *numbers], URI)
 
 
 def token_references(bench: Bench, baselines: dict[str, Any], standard: str) -> dict[str, tuple[int, int]]:

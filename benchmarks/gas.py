@@ -7,6 +7,11 @@ and two uniqueness mappings), performs each operation, and reads ``gasUsed`` (wh
 Each row carries, where they apply, the OZ and Solady figures for the same balance transitions and the floor of
 its own transaction under ``gas_floor``'s model (stated in that module's docstring).
 
+Unless a row names its numbers, a right is registered under one official number, a US patent number (canonical,
+found by the series table's binary search; its token id is derived on chain). ``gas_numbers.py`` adds the rights of
+several numbers (reserved aliases and family links), ``addNumbers``, ``openNumber`` and the library's own cost
+(right id derivation, canonical-form check) measured inside the EVM.
+
 ``registerBatch`` is measured beside single registrations on one registry: 100 rights to a fresh and to an
 existing holder, and the per-right cost at sizes 1, 10, 50, 100 and 200. A coverage check lists every
 nonpayable or payable function of the shipped ABIs with the rows that measure it (``COVERAGE``).
@@ -33,13 +38,14 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import gas_floor  # noqa: E402
-from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_references  # noqa: E402
+from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_of, token_references  # noqa: E402
 from _figures import Figure, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
 from gas_admin import measure_admin  # noqa: E402
 from gas_disputes import measure_disputes  # noqa: E402
 from gas_floor import batch_spec  # noqa: E402
 from gas_licensing import measure_licensing  # noqa: E402
+from gas_numbers import NUMBER_TARGET, PER_RESERVED, measure_numbers, number_targets  # noqa: E402
 from gas_royalties import measure_royalties  # noqa: E402
 from gas_shares import measure_shares, share_targets  # noqa: E402
 from ipledger import dev_account, start_node, stop_node  # noqa: E402
@@ -81,11 +87,12 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     )
 
     def naive_register(holder: int) -> int:
-        right, content, kind, jurisdiction, expiry, uri = bench.registration()
+        """The naive registry's register of the same kind of right: its official-id hash is the number's key."""
+        registration = bench.registration()
+        content, kind, expiry, _, uri = registration
+        official_id = token_of(registration).to_bytes(32, "big")
         return bench.gas(
-            naive.functions.register(
-                bench.accounts[holder], right.to_bytes(32, "big"), content, kind, jurisdiction, expiry, uri
-            )
+            naive.functions.register(bench.accounts[holder], official_id, content, kind, b"US", expiry, uri)
         )
 
     def row(operation: str, call: Any, sender: int = 0, key: str | None = None, spec: str | None = None) -> Row:
@@ -133,7 +140,7 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     rows.append(
         row(
             "transferFrom (fresh recipient)",
-            fn.transferFrom(bench.accounts[6], bench.accounts[7], first[0]),
+            fn.transferFrom(bench.accounts[6], bench.accounts[7], token_of(first)),
             6,
             "fresh",
             "ERC-721 transfer fresh recipient",
@@ -142,17 +149,18 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     rows.append(
         row(
             "transferFrom (existing recipient)",
-            fn.transferFrom(bench.accounts[6], bench.accounts[7], second[0]),
+            fn.transferFrom(bench.accounts[6], bench.accounts[7], token_of(second)),
             6,
             "existing",
             "ERC-721 transfer existing recipient",
         )
     )
-    rows.append(row("approve", fn.approve(bench.accounts[3], first[0]), 7, "approve", "ERC-721 approve"))
+    first_id, second_id, third_id = token_of(first), token_of(second), token_of(third)
+    rows.append(row("approve", fn.approve(bench.accounts[3], first_id), 7, "approve", "ERC-721 approve"))
     rows.append(
         row(
             "transferFrom by approved (fresh recipient)",
-            fn.transferFrom(bench.accounts[7], bench.accounts[8], first[0]),
+            fn.transferFrom(bench.accounts[7], bench.accounts[8], first_id),
             3,
             "by approved",
             "ERC-721 transfer by approved fresh recipient",
@@ -161,7 +169,7 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     rows.append(
         row(
             "safeTransferFrom to EOA (existing recipient)",
-            fn.safeTransferFrom(bench.accounts[8], bench.accounts[7], first[0]),
+            fn.safeTransferFrom(bench.accounts[8], bench.accounts[7], first_id),
             8,
             spec="ERC-721 transfer existing recipient",
         )
@@ -169,22 +177,22 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     rows.append(
         row(
             "assign with deed (existing recipient)",
-            fn.assign(second[0], bench.accounts[6], EVIDENCE),
+            fn.assign(second_id, bench.accounts[6], EVIDENCE),
             7,
             spec="assign existing recipient",
         )
     )
-    rows.append(row("freeze", fn.freeze(third[0], EVIDENCE), spec="freeze"))
-    rows.append(row("unfreeze", fn.unfreeze(third[0], EVIDENCE), spec="unfreeze"))
+    rows.append(row("freeze", fn.freeze(third_id, EVIDENCE), spec="freeze"))
+    rows.append(row("unfreeze", fn.unfreeze(third_id, EVIDENCE), spec="unfreeze"))
     rows.append(
         row(
             "forceTransfer (existing recipient)",
-            fn.forceTransfer(third[0], bench.accounts[7], EVIDENCE),
+            fn.forceTransfer(third_id, bench.accounts[7], EVIDENCE),
             spec="forceTransfer existing recipient",
         )
     )
-    rows.append(row("setMetadataURI", fn.setMetadataURI(third[0], URI), 7, spec="setMetadataURI"))
-    rows.append(row("setTokenRoyalty", fn.setTokenRoyalty(third[0], 250), 7, spec="setTokenRoyalty"))
+    rows.append(row("setMetadataURI", fn.setMetadataURI(third_id, URI), 7, spec="setMetadataURI"))
+    rows.append(row("setTokenRoyalty", fn.setTokenRoyalty(third_id, 250), 7, spec="setTokenRoyalty"))
 
     claim = bench.registration()
     salt = b"\x05" * 32
@@ -206,7 +214,7 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
             "to": recipient.address,
             "registration": dict(
                 zip(
-                    ["rightId", "contentHash", "kind", "jurisdiction", "expiry", "metadataURI"],
+                    [entry["name"] for entry in VOUCHER_TYPES["Registration"]],
                     voucher_registration,
                     strict=True,
                 )
@@ -355,6 +363,10 @@ def targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
 #: Keys are ``Contract.name(types)`` as in the ABI; a function called only by another contract names the rows of
 #: the user call that reaches it.
 COVERAGE: dict[str, list[str]] = {
+    "IPRegistry.addNumbers(uint256,uint256[],uint8,uint40)": [
+        "addNumbers: the grant number, by the owner (kind and expiry set)",
+        "addNumbers: the grant number, by a registrar (kind and expiry set)",
+    ],
     "IPRegistry.approve(address,uint256)": ["approve"],
     "IPRegistry.assign(uint256,address,bytes32)": ["assign with deed (existing recipient)"],
     "IPRegistry.cancelVoucher(address)": ["cancelVoucher"],
@@ -363,8 +375,13 @@ COVERAGE: dict[str, list[str]] = {
     "IPRegistry.forceTransfer(uint256,address,bytes32)": ["forceTransfer (existing recipient)"],
     "IPRegistry.freeze(uint256,bytes32)": ["freeze"],
     "IPRegistry.grantRole(bytes32,address)": ["IPRegistry grantRole (fresh member)"],
+    "IPRegistry.openNumber(uint256,uint256,bytes32)": ["openNumber: the unpublished application opened, by the owner"],
     "IPRegistry.pause()": ["pause"],
-    "IPRegistry.register(address,tuple)": ["register (fresh holder)", "register (existing holder)"],
+    "IPRegistry.register(address,tuple)": [
+        "register (fresh holder)",
+        "register (existing holder)",
+        "register three numbers: US application + publication + patent (existing holder)",
+    ],
     "IPRegistry.registerBatch(address,tuple[])": [
         f"registerBatch of {BATCH_SIZE} (fresh holder)",
         f"registerBatch of {BATCH_SIZE} (existing holder)",
@@ -536,6 +553,7 @@ def render_markdown(
     checks: list[tuple[str, bool, str]],
     curve: list[dict[str, Any]] | None = None,
     uncovered: list[str] | None = None,
+    breakdown: list[dict[str, Any]] | None = None,
 ) -> str:
     lines = [
         "# Gas: ipledger contracts beside OpenZeppelin, Solady and a theoretical floor (same run, same node, same"
@@ -544,7 +562,9 @@ def render_markdown(
         "Whole-transaction gas from receipts (21,000 base and calldata included). OZ and Solady are plain tokens with"
         " an open mint (`benchmarks/contracts/`) doing the same balance transitions; the floor is"
         " `benchmarks/gas_floor.py`'s (intrinsic + the transaction's calldata + the operation's unavoidable storage"
-        " writes, precompiles and logs). Ratios are gas / reference.",
+        " writes, the reads the design must do, precompiles and logs). Ratios are gas / reference. A `register` row"
+        ' registers one official number (a US patent number) unless it names its numbers; rows marked "inside the'
+        ' EVM, probe" are gas inside one call, not whole transactions.',
         "",
         "| operation | gas | OZ | Solady | floor | ratio to floor | ratio to OZ |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -581,6 +601,26 @@ def render_markdown(
             lines.append(
                 f"| {point['size']} | {point['gas']:,} | {point['per_right']:,.0f} | {point['floor_per_right']:,.0f}"
                 f" | {point['ratio_to_single']:.3f} | {point['ratio_to_floor']:.3f} |"
+            )
+    if breakdown:
+        lines += [
+            "",
+            "## Where the gas above the floor goes (official numbers)",
+            "",
+            "From `debug_traceTransaction` (anvil `--steps-tracing`): storage gas beyond the floor's storage terms"
+            " (slots the floor does not count, such as the registrar role, the pause flag and the owner check), LOG gas"
+            " beyond the required logs (ERC-4906 `MetadataUpdate`, log memory), and computation (every other opcode:"
+            " ABI decoding, the canonical-form check, hashing, memory, jumps). The three add up to gas - floor.",
+            "",
+            "| operation | gas | floor | gas - floor | storage beyond floor | logs beyond floor | computation"
+            " | cold SLOADs |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for entry in breakdown:
+            lines.append(
+                f"| {entry['operation']} | {entry['gas']:,} | {entry['floor']:,} | {entry['beyond']:,}"
+                f" | {entry['storage_beyond_floor']:,} | {entry['logs_beyond_floor']:,} | {entry['computation']:,}"
+                f" | {entry['cold_reads']} |"
             )
     lines += ["", "## Targets", "", "| target | met | figure |", "|---|---|---|"]
     lines += [f"| {name} | {'yes' if ok else 'NO'} | {figure} |" for name, ok, figure in checks]
@@ -629,6 +669,7 @@ def figures_of(rows: list[Row], checks: list[tuple[str, bool, str]], curve: list
     attach = {
         "register (fresh holder) <= 1.10x its floor": ("vs floor", "register (fresh holder)", "<= 1.10x floor"),
         "register (existing holder) <= 1.10x its floor": ("vs floor", "register (existing holder)", "<= 1.10x floor"),
+        NUMBER_TARGET: ("vs floor", PER_RESERVED, "<= 1.10x floor"),
         "register (fresh holder) <= 0.6x naive OZ registry": (
             "vs naive register (fresh)",
             "register vs naive registry (fresh holder)",
@@ -663,7 +704,9 @@ def figures_of(rows: list[Row], checks: list[tuple[str, bool, str]], curve: list
 
 
 def main() -> int:
-    node = start_node()
+    # Steps tracing: gas_numbers splits the gas above a floor by opcode (debug_traceTransaction); figures unchanged.
+    node = start_node(extra_args=("--steps-tracing",))
+    breakdown: list[dict[str, Any]] = []
     try:
         bench = Bench(node.rpc_url)
         baselines = compile_directory(ROOT / "benchmarks" / "contracts")
@@ -671,6 +714,7 @@ def main() -> int:
         rows = (
             measure(bench, baselines)
             + batch_rows
+            + measure_numbers(bench, baselines, breakdown)
             + measure_shares(bench, baselines)
             + measure_licensing(bench)
             + measure_disputes(bench)
@@ -679,10 +723,10 @@ def main() -> int:
         )
     finally:
         stop_node(node.pid)
-    checks = targets(rows) + share_targets(rows)
+    checks = targets(rows) + number_targets(rows, RECORD_ONLY) + share_targets(rows)
     table = coverage(rows)
     uncovered = [entry["function"] for entry in table if not entry["covered"]]
-    markdown = render_markdown(rows, checks, curve, uncovered)
+    markdown = render_markdown(rows, checks, curve, uncovered, breakdown)
     # gas.json first: its environment records whether the tree was clean, before this run's own outputs change.
     write_results(
         "gas",
@@ -699,6 +743,7 @@ def main() -> int:
         targets=[{"target": name, "met": ok, "figure": figure} for name, ok, figure in checks],
         batch_curve=curve,
         coverage=table,
+        beyond_floor=breakdown,
         floor_model=gas_floor.__doc__,
     )
     (RESULTS / "gas.md").write_text(markdown, "utf-8")

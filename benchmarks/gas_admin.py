@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from _bench import EVIDENCE, URI, Bench, Row
+from _bench import EVIDENCE, Bench, Row, token_of
 from eth_abi import encode
 from ipledger import dev_account
 from ipledger._artifacts import load_artifact
@@ -91,7 +91,7 @@ def measure_admin(bench: Bench) -> list[Row]:
     for _ in range(2):
         registration = bench.registration()
         bench.gas(fn.register(accounts[1], registration))
-        held.append(registration[0])
+        held.append(token_of(registration))
     bench.gas(fn.register(accounts[2], bench.registration()))
     safe_with_data = fn.safeTransferFrom(accounts[1], accounts[2], held[0], b"\x01" * 32)
     rows.append(Row("safeTransferFrom with 32 bytes of data to EOA (existing recipient)", bench.gas(safe_with_data, 1)))
@@ -119,8 +119,9 @@ def measure_admin(bench: Bench) -> list[Row]:
     )
 
     # ------------------------------------------------------------------ shares: permit, restricted mode, custody
-    token_id = int.from_bytes(Web3.keccak(text="admin shares right"), "big")
-    bench.gas(fn.register(accounts[1], (token_id, Web3.keccak(text="admin shares content"), 0, b"US", 0, URI)))
+    registration = bench.registration(expiry=0)
+    token_id = token_of(registration)
+    bench.gas(fn.register(accounts[1], registration))
     bench.gas(fn.approve(vault.address, token_id), 1)
     bench.gas(vault.functions.fractionalize(token_id, "Admin shares", "ADM", 18, SUPPLY, False), 1)
     shares = bench.w3.eth.contract(

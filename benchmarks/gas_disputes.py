@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from _bench import EVIDENCE, Bench, Row
+from _bench import EVIDENCE, Bench, Row, token_of
 from eth_account.messages import encode_typed_data
 from ipledger import dev_account
 from ipledger._artifacts import load_artifact
@@ -96,14 +96,14 @@ def measure_disputes(bench: Bench) -> list[Row]:
     def right() -> int:
         registration = bench.registration()
         bench.gas(fn.register(accounts[3], registration))
-        return int(registration[0])
+        return token_of(registration)
 
     def claim() -> int:
         registration = bench.registration()
         salt = b"\x07" * 32
         bench.gas(fn.commit(fn.commitmentFor(accounts[7], registration, salt).call()), 7)
         bench.gas(fn.reveal(registration, salt), 7)
-        return int(registration[0])
+        return token_of(registration)
 
     def bound(token_id: int) -> tuple[str, int]:
         """(holder, registeredAt) of the right's record: what an attestation about it names."""
@@ -249,7 +249,7 @@ def _forfeits_through_the_royalty_vault(
     # Unmeasured: another owner's credit makes the royalty vault's tUSD balance non-zero.
     registration = bench.registration()
     bench.gas(registry.functions.register(accounts[8], registration))
-    dismiss(int(registration[0]))
+    dismiss(token_of(registration))
     rows = [
         Row("resolve dismissed (bond credited to the owner in the royalty vault, first credit)", dismiss(right())),
         Row(

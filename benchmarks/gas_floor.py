@@ -7,26 +7,43 @@ The model (whole-transaction gas, Cancun/Prague pricing, refunds at their most f
               + 22,100 x fresh                          zero -> non-zero slot, cold (20,000 set + 2,100 access)
               +  5,000 x updates                        non-zero -> non-zero slot, cold (2,900 reset + 2,100 access)
               +    200 x clears                         non-zero -> zero slot: 5,000 less the 4,800 refund
+              +  2,100 x reads                          a slot the design must read and does not write (cold SLOAD)
               + compute                                 unavoidable precompiles (ecrecover: 3,000)
               + sum over required logs of (375 + 375 x topics + 8 x data bytes), read from the receipt
 
-Only the storage writes, logs and computation that the operation's *effect* requires are counted; reads, checks
-(roles, pause, freeze, compliance), memory and the contract's own logic are not. The calldata term uses the
-transaction actually sent, so the floor is for the same input. EIP-7623's calldata floor (Prague) only raises
-the real cost, so leaving it out keeps this a lower bound. A floor above the measured gas means a spec is wrong:
-``check_floor`` prints a warning then.
+As ../shared/GAS.md asks, the floor counts every slot the design must read and write: the storage writes the
+operation's *effect* requires, and the reads without which the design could not be kept (a number is reserved for
+at most one right, so the reservation slots of the numbers named must be read even when nothing is written there).
+Reads of a slot the operation also writes are inside its write's 2,100 access charge. Not counted: reads for
+authorization and status (roles, owner, pause, freeze, compliance), the contract's computation (hashing the number
+key, the canonical-form check, ABI decoding), memory and jumps. The calldata term uses the transaction actually sent,
+so the floor is for the same input. EIP-7623's calldata floor (Prague) only raises the real cost, so leaving it out
+keeps this a lower bound. A floor above the measured gas means a spec is wrong: ``check_floor`` prints a warning then.
 
-Specs (``SPECS``; "holder" is the token's recipient):
+Specs (``SPECS``, ``register_spec``, ``batch_spec``; "holder" is the token's recipient):
 
-- ``register fresh holder``: 3 fresh slots (ownership + packed record, content-hash key, holder balance); logs
-  ERC-721 ``Transfer`` and ``RightRegistered`` (with the metadata URI). The right id is the token id, so the
-  official-number key costs no slot of its own, and the record rides in the ownership slot.
-- ``register existing holder``: 2 fresh (ownership, content hash), 1 update (balance); same logs.
-- ``registerBatch of N, fresh holder``: 2N fresh + 1 fresh (the balance, written once at best); N ``Transfer``
-  and N ``RightRegistered``. ``existing holder``: 2N fresh + 1 update.
+- ``register fresh holder`` (one official number): 3 fresh slots (ownership + packed record, content-hash key, holder
+  balance) + 1 read (the primary number's ``_tokenOfNumber`` slot: the number must not be another right's reserved
+  number); logs ERC-721 ``Transfer`` and ``RightRegistered`` (with the numbers and the metadata URI). The token id is
+  derived from the primary number, so its uniqueness costs no slot of its own (the ownership slot is written anyway),
+  and the record rides in the ownership slot.
+- ``register existing holder``: 2 fresh (ownership, content hash), 1 update (balance), 1 read; same logs.
+- Each further number of the right's office (a reserved alias: application, publication, grant number), by
+  ``register_spec``: + 1 fresh (its ``_tokenOfNumber`` slot, cold-read then written) + 1 read (the ownership slot of
+  its key: it must not be another right's primary number, i.e. token id). A family link (PCT, WO, priority) adds no
+  storage: only its calldata and log bytes, which the receipt-driven terms count.
+- ``registerBatch of N, fresh holder``: 2N fresh + 1 fresh (the balance, written once at best) + N reads (each
+  primary number's reservation slot); N ``Transfer`` and N ``RightRegistered``. ``existing holder``: 2N fresh + 1
+  update + N reads.
 - ``registerWithVoucher``: register (as the holder) + 1 fresh (the recipient's nonce, first use) + ecrecover.
 - ``reveal fresh holder``: register fresh holder + 1 clear (the commitment is consumed) + 1 fresh (the claim's
   commit block, which a later supersession compares).
+- ``addNumbers`` of one number to a registrar-verified right, the record's kind and expiry changed: 1 fresh (its
+  ``_tokenOfNumber`` slot) + 1 read (its key's ownership slot) + 1 update (the record); by the owner + 1 fresh more
+  (``_ownerDeclared``: a number an owner adds is provisional, and nothing else can say so: the reservation slot holds
+  a whole 256-bit token id). Log ``NumbersAdded``.
+- ``openNumber`` (the unpublished application opened): 1 fresh (its ``_tokenOfNumber`` slot) + 1 read (its key's
+  ownership slot); log ``NumbersAdded``. The record is not changed.
 - ``commit``: 1 fresh slot (the commitment's block); log ``ClaimCommitted``.
 - ``ERC-721 transfer, fresh / existing recipient``: 1 update (ownership) + 1 update (sender balance) + the
   recipient balance, fresh or updated; log ``Transfer``. ``by approved``: + 1 clear (the approval).
@@ -44,7 +61,7 @@ Specs (``SPECS``; "holder" is the token's recipient):
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from web3 import Web3
@@ -55,6 +72,7 @@ CALLDATA_NONZERO = 16
 FRESH_SLOT = 22_100
 UPDATED_SLOT = 5_000
 CLEARED_SLOT = 200
+COLD_READ = 2_100
 ECRECOVER = 3_000
 LOG = 375
 LOG_TOPIC = 375
@@ -62,7 +80,8 @@ LOG_BYTE = 8
 
 TRANSFER = "Transfer(address,address,uint256)"
 APPROVAL = "Approval(address,address,uint256)"
-RIGHT_REGISTERED = "RightRegistered(uint256,bytes32,address,uint96,string)"
+RIGHT_REGISTERED = "RightRegistered(uint256,bytes32,address,uint96,uint256[],string)"
+NUMBERS_ADDED = "NumbersAdded(uint256,address,uint256[],uint96)"
 
 
 @dataclass(frozen=True)
@@ -72,22 +91,32 @@ class FloorSpec:
     fresh: int = 0
     updates: int = 0
     clears: int = 0
+    #: Slots the design must read without writing them (cold SLOADs).
+    reads: int = 0
     compute: int = 0
     #: Event signatures whose logs are required; every log of each in the receipt is costed.
     events: tuple[str, ...] = ()
 
-    def plus(self, *, fresh: int = 0, updates: int = 0, clears: int = 0, compute: int = 0) -> FloorSpec:
-        return FloorSpec(
-            self.fresh + fresh, self.updates + updates, self.clears + clears, self.compute + compute, self.events
+    def plus(self, *, fresh: int = 0, updates: int = 0, clears: int = 0, reads: int = 0, compute: int = 0) -> FloorSpec:
+        return replace(
+            self,
+            fresh=self.fresh + fresh,
+            updates=self.updates + updates,
+            clears=self.clears + clears,
+            reads=self.reads + reads,
+            compute=self.compute + compute,
         )
 
     def with_events(self, *events: str) -> FloorSpec:
-        return FloorSpec(self.fresh, self.updates, self.clears, self.compute, self.events + events)
+        return replace(self, events=self.events + events)
 
 
 _REGISTER_EVENTS = (TRANSFER, RIGHT_REGISTERED)
-_REGISTER_FRESH = FloorSpec(fresh=3, events=_REGISTER_EVENTS)
-_REGISTER_EXISTING = FloorSpec(fresh=2, updates=1, events=_REGISTER_EVENTS)
+#: One number: its token id is the key of the number; its reservation slot is read (it may be another right's alias).
+_REGISTER_FRESH = FloorSpec(fresh=3, reads=1, events=_REGISTER_EVENTS)
+_REGISTER_EXISTING = FloorSpec(fresh=2, updates=1, reads=1, events=_REGISTER_EVENTS)
+#: One reserved alias: its reservation slot (read, then written) and its key's ownership slot (not a token id).
+_RESERVED_NUMBER = FloorSpec(fresh=1, reads=1)
 _TRANSFER_721_FRESH = FloorSpec(fresh=1, updates=2, events=(TRANSFER,))
 _TRANSFER_721_EXISTING = FloorSpec(updates=3, events=(TRANSFER,))
 
@@ -96,6 +125,13 @@ SPECS: dict[str, FloorSpec] = {
     "register existing holder": _REGISTER_EXISTING,
     "registerWithVoucher existing holder": _REGISTER_EXISTING.plus(fresh=1, compute=ECRECOVER),
     "reveal fresh holder": _REGISTER_FRESH.plus(clears=1, fresh=1),
+    "addNumbers by a registrar (one number, kind and expiry set)": _RESERVED_NUMBER.plus(updates=1).with_events(
+        NUMBERS_ADDED
+    ),
+    "addNumbers by the owner (one number, kind and expiry set)": _RESERVED_NUMBER.plus(fresh=1, updates=1).with_events(
+        NUMBERS_ADDED
+    ),
+    "openNumber": _RESERVED_NUMBER.with_events(NUMBERS_ADDED),
     "commit": FloorSpec(fresh=1, events=("ClaimCommitted(bytes32,address)",)),
     "ERC-721 mint fresh holder": FloorSpec(fresh=2, events=(TRANSFER,)),
     "ERC-721 mint existing holder": FloorSpec(fresh=1, updates=1, events=(TRANSFER,)),
@@ -119,11 +155,21 @@ SPECS: dict[str, FloorSpec] = {
 }
 
 
+def register_spec(reserved: int, fresh_holder: bool) -> FloorSpec:
+    """``register`` of a right with ``reserved`` numbers besides its primary one (family links cost no storage:
+    their calldata and log bytes come from the transaction and its receipt)."""
+    base = _REGISTER_FRESH if fresh_holder else _REGISTER_EXISTING
+    return base.plus(fresh=reserved * _RESERVED_NUMBER.fresh, reads=reserved * _RESERVED_NUMBER.reads)
+
+
 def batch_spec(size: int, fresh_holder: bool) -> FloorSpec:
-    """``registerBatch`` of ``size`` rights to one holder: two fresh slots per right, one balance write in all
-    (the receipt's logs carry ``size`` ``Transfer`` and ``RightRegistered`` logs)."""
+    """``registerBatch`` of ``size`` rights of one number each to one holder: two fresh slots and one read per
+    right, one balance write in all (the receipt's logs carry ``size`` ``Transfer`` and ``RightRegistered`` logs)."""
     return FloorSpec(
-        fresh=2 * size + (1 if fresh_holder else 0), updates=0 if fresh_holder else 1, events=_REGISTER_EVENTS
+        fresh=2 * size + (1 if fresh_holder else 0),
+        updates=0 if fresh_holder else 1,
+        reads=size,
+        events=_REGISTER_EVENTS,
     )
 
 
@@ -159,6 +205,7 @@ def floor_gas(spec: FloorSpec, tx_input: bytes, receipt: Any) -> int:
         + FRESH_SLOT * spec.fresh
         + UPDATED_SLOT * spec.updates
         + CLEARED_SLOT * spec.clears
+        + COLD_READ * spec.reads
         + spec.compute
         + sum(log_gas(log) for log in required)
     )

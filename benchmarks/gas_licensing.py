@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from _bench import EVIDENCE, URI, Bench, Row
+from _bench import EVIDENCE, Bench, Row, token_of
 from ipledger._artifacts import load_artifact
 from web3 import Web3
 
@@ -47,15 +47,11 @@ def measure_licensing(bench: Bench) -> list[Row]:
     licenses = _deploy(bench, "LicenseRegistry", registry.address)
     stablecoin = _deploy(bench, "TestStablecoin")
     fn = licenses.functions
-    serial = 0
 
     def right() -> int:
-        nonlocal serial
-        serial += 1
-        token_id = int.from_bytes(Web3.keccak(text=f"licensing right {serial}"), "big")
-        registration = (token_id, Web3.keccak(text=f"licensing content {serial}"), 0, b"US", 0, URI)
+        registration = bench.registration(expiry=0)
         bench.gas(registry.functions.register(accounts[1], registration))
-        return token_id
+        return token_of(registration)
 
     def grant(token_id: int, terms: tuple[Any, ...]) -> int:
         return bench.gas(fn.grant(token_id, terms), 1)

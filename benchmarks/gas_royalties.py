@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_references
+from _bench import EVIDENCE, Bench, Row, compared, reference_rows, token_of, token_references
 from ipledger._artifacts import load_artifact
 from web3 import Web3
 
@@ -58,8 +58,8 @@ def measure_royalties(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
 
     def right(serial: int, currencies_: list[Any]) -> tuple[int, list[int]]:
         """A right of the issuer with one licence per currency; its token id and the licence ids."""
-        token_id = int.from_bytes(Web3.keccak(text=f"royalty right {serial}"), "big")
-        registration = (token_id, Web3.keccak(text=f"royalty content {serial}"), 0, b"US", 0, URI)
+        registration = bench.registration(expiry=0)
+        token_id = token_of(registration)
         bench.gas(registry.functions.register(accounts[issuer], registration))
         start = bench.w3.eth.get_block("latest")["timestamp"] - 1
         licence_ids = []

@@ -10,12 +10,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_references
+from _bench import EVIDENCE, Bench, Row, compared, reference_rows, token_of, token_references
 from eth_account.messages import encode_typed_data
 from ipledger import dev_account
 from ipledger._artifacts import load_artifact
 from ipledger._orders import ORDER_TYPES
-from web3 import Web3
 
 SUPPLY = 1_000_000 * 10**18
 UNIT = 10**18
@@ -65,8 +64,8 @@ def measure_shares(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
         return compared(bench, operation, gas, refs, recipient, f"ERC-20 transfer {recipient} recipient")
 
     def right(serial: int, holder: int) -> int:
-        token_id = int.from_bytes(Web3.keccak(text=f"shares right {serial}"), "big")
-        registration = (token_id, Web3.keccak(text=f"shares content {serial}"), 0, b"US", 0, URI)
+        registration = bench.registration(expiry=0)
+        token_id = token_of(registration)
         bench.gas(registry.functions.register(accounts[holder], registration))
         bench.gas(registry.functions.approve(vault.address, token_id), holder)
         return token_id

@@ -6,9 +6,10 @@ anvil: the SDK deploys the suite and ``benchmarks/contracts/ScaleFixture.sol`` f
 ``--transfers-per-right`` transfers per right, by default 1, not index_scale's 10, so that 100,000 rights stay
 a few minutes and a few GB of anvil memory). Every log is the registry's own. Then, at that size:
 
-- register gas: ``--registrations`` more rights through the real ``IPRegistry.register`` from dev0 (registrar)
-  to a holder that already holds rights, one transaction each; the median ``gasUsed`` (the record lives in
-  mappings, so it should not grow). Baseline: the same figure at the smallest size measured;
+- register gas: ``--registrations`` more rights, each under one US patent number, through the real
+  ``IPRegistry.register`` from dev0 (registrar) to a holder that already holds rights, one transaction each; the
+  median ``gasUsed`` (the record lives in mappings, so it should not grow). Baseline: the same figure at the
+  smallest size measured;
 - history latency: ``Ledger.history`` from the node of ``--rights-sampled`` random fixture rights, ``--runs``
   times each, median in ms; baseline: the naive web3.py history of ``benchmarks/history_verify.py``
   (``get_logs`` per event type of the registry ABI, ``get_block`` per log) of the same rights; both must agree;
@@ -42,12 +43,14 @@ from _figures import RESULTS, Figure, median, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
 from history_verify import keys, naive_history, naive_verify, timed  # noqa: E402
 from index_scale import CONTRACTS, Chain, anvil_args, peak_rss_mb, populate  # noqa: E402
-from ipledger import Ledger, start_node, stop_node  # noqa: E402
+from ipledger import Ledger, parse_number, start_node, stop_node  # noqa: E402
 from web3 import Web3  # noqa: E402
 
 URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 QUICK_SIZES = "1000,10000"
 GAS_LIMIT = 2_000_000
+#: The measured registrations are US patents numbered from here (one number each, as the gas rows' register).
+FIRST_PATENT = 10_000_001
 
 
 def register_gas(ledger: Ledger, holder: str, count: int, size: int) -> list[int]:
@@ -56,8 +59,8 @@ def register_gas(ledger: Ledger, holder: str, count: int, size: int) -> list[int
     admin = ledger.w3.eth.accounts[0]
     used = []
     for serial in range(count):
-        right = int.from_bytes(Web3.keccak(text=f"growth {size} right {serial}"), "big")
-        registration = (right, Web3.keccak(text=f"growth {size} content {serial}"), serial % 7, b"US", 0, URI)
+        number = parse_number(f"US {FIRST_PATENT + serial}").packed
+        registration = (Web3.keccak(text=f"growth {size} content {serial}"), serial % 7, 0, [number], URI)
         data = ledger.registry.encode_abi("register", [holder, registration])
         receipt = chain.transact(admin, ledger.registry_address, data, GAS_LIMIT)
         used.append(int(receipt["gasUsed"], 16))

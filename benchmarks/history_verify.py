@@ -43,7 +43,7 @@ from web3.contract import Contract
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _figures import Figure, median, write_results
-from ipledger import Ledger, start_node, stop_node
+from ipledger import Ledger, parse_number, start_node, stop_node
 from ipledger._accounts import dev_account
 
 T = TypeVar("T")
@@ -100,8 +100,9 @@ def populate(ledger: Ledger, events: int) -> tuple[int, dict[str, int]]:
     """Registers one right to dev1 and gives it ``events`` history events in all; returns its id and the mix."""
     w3, registry = ledger.w3, ledger.registry
     sender = Sender(w3, ledger.chain_id)
-    token = int.from_bytes(Web3.keccak(text="history benchmark right"), "big")
-    registration = (token, Web3.keccak(text="history benchmark content"), 0, b"US", 0, URI)
+    number = parse_number("US 10,000,001")
+    token = number.key
+    registration = (Web3.keccak(text="history benchmark content"), 0, 0, [number.packed], URI)
     sender.send(0, registry.functions.register(dev_account(1).address, registration))
     owner, made = 1, {"registered": 1, "assignment": 0, "frozen": 0, "unfrozen": 0, "metadata_updated": 0}
     step = 0

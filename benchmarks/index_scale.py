@@ -7,9 +7,9 @@ each, so 1,000,000 transfers at the top), on a fresh anvil (block gas limit lift
 - generate: the benchmark-only ``benchmarks/contracts/ScaleFixture.sol`` (compiled with the project's settings
   by ``scripts/compile.py``) gets REGISTRAR_ROLE and each holder's ``setApprovalForAll``; its ``registerMany``
   registers ``--registrations-per-tx`` rights per transaction (spread over ``--holders`` accounts, all kinds and
-  eight jurisdictions) and its ``move`` makes ``--moves-per-tx`` transfers per transaction (random holder to
-  random other holder). Every log is the registry's own, as with single transactions. anvil mines one
-  transaction per block and each block one day after the last;
+  eight jurisdictions, each under one know-how number of its office) and its ``move`` makes ``--moves-per-tx``
+  transfers per transaction (random holder to random other holder). Every log is the registry's own, as with
+  single transactions. anvil mines one transaction per block and each block one day after the last;
 - sync the SQLite index from scratch (``--chunk`` blocks per ``eth_getLogs``; by default the chunk holds about
   20,000 logs, since each block here holds thousands): seconds, events per second, file size;
 - time queries (medians): ``history(token)`` from the index and from the node (``Ledger.history``: eth_getLogs
@@ -58,6 +58,7 @@ from ipledger import Ledger, _index, _index_schema, start_node, stop_node  # noq
 from ipledger._index import EventIndex  # noqa: E402
 from ipledger._models import RightKind  # noqa: E402
 from ipledger._node import find_anvil  # noqa: E402
+from ipledger._numbers import right_key  # noqa: E402
 from ipledger._report import rights_of  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -130,9 +131,17 @@ class Chain:
 # ---------------------------------------------------------------------------- generation
 
 
+def fixture_number(serial: int) -> int:
+    """The packed official number ScaleFixture gives right ``serial``: a know-how number ("KH") of the office
+    ``JURISDICTIONS[serial % 8]``, serial the low 216 bits of keccak256(abi.encodePacked(salt, serial))."""
+    office = JURISDICTIONS[2 * (serial % 8) : 2 * (serial % 8) + 2].encode("ascii")
+    hashed = int.from_bytes(keccak(SALT + serial.to_bytes(32, "big")), "big") & ((1 << 216) - 1)
+    return int.from_bytes(office, "big") << 232 | int.from_bytes(b"KH", "big") << 216 | hashed
+
+
 def right_id(serial: int) -> int:
-    """The id ScaleFixture gives right ``serial``: keccak256(abi.encodePacked(salt, serial))."""
-    return int.from_bytes(keccak(SALT + serial.to_bytes(32, "big")), "big")
+    """The token id the registry derives from right ``serial``'s number (``OfficialNumbers.key``)."""
+    return right_key(fixture_number(serial))
 
 
 @dataclass

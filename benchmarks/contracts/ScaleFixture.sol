@@ -10,10 +10,11 @@ import {IIPRegistry} from "../../contracts/interfaces/IIPRegistry.sol";
 /// @dev Caveats:
 /// - Registering needs REGISTRAR_ROLE on the registry; moving needs each holder's `setApprovalForAll(fixture, true)`.
 /// - Only the deployer may call it (it holds a registrar role and operator approvals).
-/// - Right `serial` of a batch with `salt` has the id `uint256(keccak256(abi.encodePacked(salt, serial)))` and the
-///   content hash `keccak256(abi.encodePacked(id))`, so the benchmark computes ids off chain; its kind is
-///   `serial % 7`, its jurisdiction `JURISDICTIONS[serial % 8]`, no expiry, and it goes to `holders[serial %
-///   holders.length]`.
+/// - Right `serial` of a batch with `salt` has one official number: a know-how number (series "KH", which any
+///   office takes) of the office `JURISDICTIONS[serial % 8]`, its serial the low 216 bits of
+///   `keccak256(abi.encodePacked(salt, serial))`; so its token id is that number's `OfficialNumbers.key` and the
+///   benchmark computes ids off chain. Its content hash is `keccak256(abi.encodePacked(number))`, its kind
+///   `serial % 7`, no expiry, and it goes to `holders[serial % holders.length]`.
 /// - Never deploy it outside a benchmark chain.
 contract ScaleFixture {
     /*//////////////////////////////////////////////////////////////
@@ -32,6 +33,9 @@ contract ScaleFixture {
 
     /// @notice Eight two-letter jurisdictions, packed: serial % 8 picks bytes [2i, 2i + 2).
     bytes16 public constant JURISDICTIONS = "USEPDEJPCNGBFRKR";
+
+    /// @notice The series code of know-how numbers, "KH" (`OfficialNumbers`).
+    uint256 public constant KNOW_HOW_SERIES = 0x4b48;
 
     /// @notice The metadata URI of every fixture right (66 characters, the length the gas targets use).
     string public constant METADATA_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
@@ -64,13 +68,15 @@ contract ScaleFixture {
         if (msg.sender != _operator) revert NotOperator(msg.sender);
         IIPRegistry.Registration memory registration;
         registration.metadataURI = METADATA_URI;
+        registration.numbers = new uint256[](1);
         uint256 end = first + count;
         for (uint256 serial = first; serial < end; ++serial) {
-            uint256 rightId = uint256(keccak256(abi.encodePacked(salt, serial)));
-            registration.rightId = rightId;
-            registration.contentHash = keccak256(abi.encodePacked(rightId));
+            uint256 office = uint16(bytes2(JURISDICTIONS << (16 * (serial % 8))));
+            uint256 number = (office << 232) | (KNOW_HOW_SERIES << 216)
+                | (uint256(keccak256(abi.encodePacked(salt, serial))) & ((1 << 216) - 1));
+            registration.numbers[0] = number;
+            registration.contentHash = keccak256(abi.encodePacked(number));
             registration.kind = uint8(serial % 7);
-            registration.jurisdiction = bytes2(JURISDICTIONS << (16 * (serial % 8)));
             _registry.register(holders[serial % holders.length], registration);
         }
     }
