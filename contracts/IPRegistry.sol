@@ -121,6 +121,10 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     uint256 private constant _FOR_CLAIM = 2;
     uint256 private constant _BY_OWNER = 4;
 
+    /// @notice Most numbers a self-declared claim may reserve besides its primary number (its release on supersede
+    /// or revocation loops over them, and must always fit a block).
+    uint256 public constant MAX_CLAIM_NUMBERS = 32;
+
     /// @dev Set only for the duration of a registrar's forced transfer, which may move a frozen token.
     bool private transient _forcing;
 
@@ -279,9 +283,10 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     /// @inheritdoc IIPRegistry
     /// @dev Requirements: registry not paused; caller is a registrar, or the owner of a right neither frozen nor
     /// dispute-locked; `kind` a `Kind`; at least one number; each number canonical, and unless it is a family link,
-    /// of the right's office and free (a registrar takes a provisional one; see {register}). Numbers an owner adds to
-    /// a registrar-verified right are provisional; on a self-declared claim they are the claim's. Emits
-    /// {NumbersAdded} and {MetadataUpdate}.
+    /// of the right's office and free (a registrar takes a provisional one; see {register}). Only a registrar changes
+    /// the kind or expiry of a registrar-verified right (the owner passes them unchanged). Numbers an owner adds are
+    /// provisional until a registrar adds them too; on a self-declared claim they are also the claim's (at most
+    /// {MAX_CLAIM_NUMBERS}). Emits {NumbersAdded} and {MetadataUpdate}.
     function addNumbers(uint256 tokenId, uint256[] calldata numbers, uint8 kind, uint40 expiry)
         external
         whenNotPaused
@@ -295,9 +300,14 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             if (record.isDisputeLocked()) revert RightDisputed(tokenId);
         }
         if (numbers.length == 0 || kind > MAX_KIND) revert InvalidRegistration();
-        uint256 how = record.isSelfDeclared() ? _FOR_CLAIM : (registrarAct ? 0 : _BY_OWNER);
-        if (registrarAct) how |= _BY_REGISTRAR;
-        _reserveNumbers(tokenId, record.jurisdiction(), numbers, 0, how);
+        // The record of a registrar-verified right is the registrar's: its owner adds numbers, not a kind or expiry.
+        if (!registrarAct && !record.isSelfDeclared() && (kind != record.kind() || expiry != record.expiry())) {
+            revert AccessControlUnauthorizedAccount(msg.sender, REGISTRAR_ROLE);
+        }
+        // An owner's numbers stay provisional until a registrar adds them, a claimant's too (even once the claim
+        // is confirmed: the confirmation checked what the claim said at its reveal).
+        uint256 how = (record.isSelfDeclared() ? _FOR_CLAIM : 0) | (registrarAct ? _BY_REGISTRAR : _BY_OWNER);
+        _reserveNumbers(tokenId, record.jurisdiction(), numbers, 0, how, 0);
         record = record.withKindAndExpiry(kind, expiry);
         _setExtraData(tokenId, record);
         emit NumbersAdded(tokenId, msg.sender, numbers, record);
@@ -323,7 +333,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         }
         uint256 how = record.isSelfDeclared() ? _FOR_CLAIM : 0;
         if (registrarAct) how |= _BY_REGISTRAR;
-        _reserveNumber(tokenId, record.jurisdiction(), number, how);
+        _reserveNumber(tokenId, record.jurisdiction(), number, how, 0);
         uint256[] memory opened = new uint256[](1);
         opened[0] = number;
         emit NumbersAdded(tokenId, msg.sender, opened, record);
@@ -390,7 +400,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             delete _tokenOfContent[claimedContent];
         }
         delete _claims[tokenId];
-        _releaseClaimNumbers(tokenId);
+        // Only a claim lists numbers to release (its content hash is set from its reveal until it is superseded).
+        if (claimedContent != bytes32(0)) _releaseClaimNumbers(tokenId);
         delete _royaltyBpsPlusOne[tokenId];
         _burn(tokenId);
         // The burn leaves the extra data: replace the record with the revocation marker, which voids the vouchers
@@ -636,7 +647,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         address holder = _ownerOf(tokenId);
         if (holder != address(0)) _checkSupersedable(tokenId, commitBlock);
         // The primary number may be another right's reserved number; a registrar takes it if it is provisional.
-        _takeNumber(registration.numbers[0], tokenId, tokenId, commitBlock == 0);
+        _takeNumber(registration.numbers[0], tokenId, tokenId, commitBlock == 0, commitBlock);
         uint256 contentToken = _tokenOfContent[contentHash];
         // Over a superseded claim, the same bundle may come again (a copier registers the victim's documents).
         if (contentToken != 0 && contentToken != tokenId) {
@@ -652,7 +663,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         }
         if (registration.numbers.length > 1) {
             _reserveNumbers(
-                tokenId, record.jurisdiction(), registration.numbers, 1, commitBlock != 0 ? _FOR_CLAIM : _BY_REGISTRAR
+                tokenId,
+                record.jurisdiction(),
+                registration.numbers,
+                1,
+                commitBlock != 0 ? _FOR_CLAIM : _BY_REGISTRAR,
+                commitBlock
             );
         }
         if (commitBlock != 0) {
@@ -689,11 +705,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         bytes2 jurisdiction,
         uint256[] calldata numbers,
         uint256 from,
-        uint256 how
+        uint256 how,
+        uint256 commitBlock
     ) private {
         uint256 count = numbers.length;
         for (uint256 i = from; i < count;) {
-            _reserveNumber(tokenId, jurisdiction, numbers[i], how);
+            _reserveNumber(tokenId, jurisdiction, numbers[i], how, commitBlock);
             // Cannot overflow: i < count, the length of a calldata array.
             unchecked {
                 ++i;
@@ -701,8 +718,10 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         }
     }
 
-    /// @dev One number of `_reserveNumbers`.
-    function _reserveNumber(uint256 tokenId, bytes2 jurisdiction, uint256 number, uint256 how) private {
+    /// @dev One number of `_reserveNumbers` (`commitBlock`: the claim's commitment block on a reveal, else 0).
+    function _reserveNumber(uint256 tokenId, bytes2 jurisdiction, uint256 number, uint256 how, uint256 commitBlock)
+        private
+    {
         if (!OfficialNumbers.isCanonical(number)) revert InvalidNumber(number);
         if (OfficialNumbers.isFamily(number)) return;
         if (OfficialNumbers.office(number) != jurisdiction) revert InvalidNumber(number);
@@ -710,18 +729,23 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (numberKey == tokenId) revert InvalidNumber(number);
         // Another right's primary number is never taken (a registrar registers under it to supersede a claim).
         if (_ownerOf(numberKey) != address(0)) revert NumberAlreadyRegistered(number, numberKey);
-        if (_takeNumber(number, numberKey, tokenId, how & _BY_REGISTRAR != 0)) {
+        if (_takeNumber(number, numberKey, tokenId, how & _BY_REGISTRAR != 0, commitBlock)) {
             _tokenOfNumber[numberKey] = tokenId;
-            if (how & _FOR_CLAIM != 0) _claimNumbers[tokenId].push(number);
+            if (how & _FOR_CLAIM != 0) {
+                uint256[] storage listed = _claimNumbers[tokenId];
+                if (listed.length == MAX_CLAIM_NUMBERS) revert TooManyNumbers(tokenId, MAX_CLAIM_NUMBERS);
+                listed.push(number);
+            }
             if (how & _BY_OWNER != 0) _ownerDeclared[numberKey] = true;
         }
     }
 
-    /// @dev Checks that `number` (key `numberKey`) is free for `tokenId`: reserved for no live right, or for this
-    /// one already (nothing to write; a registrar's act makes an owner's provisional number firm), or provisionally
-    /// for another right and taken by a registrar's act ({NumberReclaimed}). Otherwise {NumberAlreadyRegistered}.
-    /// Returns whether the reservation must be written.
-    function _takeNumber(uint256 number, uint256 numberKey, uint256 tokenId, bool registrarAct)
+    /// @dev Checks that `number` (key `numberKey`) is free for `tokenId`: reserved for no live right (a burnt
+    /// right's reservation is cleared), or for this one already (nothing to write; a registrar's act makes an
+    /// owner's provisional number firm), or provisionally for another right and taken ({NumberReclaimed}) by a
+    /// registrar's act, or by the reveal of a claim committed before the claim that holds it (`commitBlock`, 0 for
+    /// other acts). Otherwise {NumberAlreadyRegistered}. Returns whether the reservation must be written.
+    function _takeNumber(uint256 number, uint256 numberKey, uint256 tokenId, bool registrarAct, uint256 commitBlock)
         private
         returns (bool)
     {
@@ -732,14 +756,19 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         }
         if (holderToken == 0) return true;
         if (_ownerOf(holderToken) == address(0)) {
-            // A burnt right's numbers are free; its provisional mark must not follow the number to its next right.
+            // A burnt right's numbers are free: the entry is cleared, so the number is the next right's alone even
+            // if the burnt one is registered again. Its provisional mark must not follow the number either.
+            delete _tokenOfNumber[numberKey];
             if (_ownerDeclared[numberKey]) delete _ownerDeclared[numberKey];
             return true;
         }
         bool ownerDeclared = _ownerDeclared[numberKey];
-        if (!registrarAct || !(ownerDeclared || _getExtraData(holderToken).isSelfDeclared())) {
-            revert NumberAlreadyRegistered(number, holderToken);
-        }
+        uint96 held = _getExtraData(holderToken);
+        bool taken = registrarAct
+            ? ownerDeclared || held.isSelfDeclared()
+            : commitBlock != 0 && held.isSelfDeclared() && !held.isFrozen()
+                && _claims[holderToken].commitBlock > commitBlock;
+        if (!taken) revert NumberAlreadyRegistered(number, holderToken);
         delete _tokenOfNumber[numberKey];
         if (ownerDeclared) delete _ownerDeclared[numberKey];
         emit NumberReclaimed(number, holderToken, tokenId);
@@ -753,9 +782,17 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         uint256 count = reserved.length;
         if (count == 0) return;
         uint256[] memory released = reserved;
+        uint256 kept;
         for (uint256 i; i < count; ++i) {
             uint256 numberKey = OfficialNumbers.key(released[i]);
-            if (_tokenOfNumber[numberKey] == tokenId) delete _tokenOfNumber[numberKey];
+            // A number a registrar or an earlier claim took meanwhile is no longer this claim's to release.
+            if (_tokenOfNumber[numberKey] != tokenId) continue;
+            delete _tokenOfNumber[numberKey];
+            if (_ownerDeclared[numberKey]) delete _ownerDeclared[numberKey];
+            released[kept++] = released[i];
+        }
+        assembly ("memory-safe") {
+            mstore(released, kept) // shorten the list to the numbers released
         }
         delete _claimNumbers[tokenId];
         emit NumbersReleased(tokenId, released);

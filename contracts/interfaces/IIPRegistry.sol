@@ -143,6 +143,9 @@ interface IIPRegistry {
     /// @notice A batch registration with no registrations in it.
     error EmptyBatch();
 
+    /// @notice The self-declared claim `tokenId` would reserve more than `max` numbers besides its primary number.
+    error TooManyNumbers(uint256 tokenId, uint256 max);
+
     /// @notice `tokenId` is not a self-declared claim, so there is nothing to confirm.
     error NotSelfDeclared(uint256 tokenId);
 

@@ -695,13 +695,22 @@ class Ledger(
         """Adds official numbers to a right: its publication or grant numbers (of its office, reserved for it) and
         ``family`` links; ``kind`` and ``expiry`` update the record (by default they stay as they are: a granted
         application passes ``kind="patent"``). The owner of a right neither frozen nor disputed, or a registrar,
-        may; numbers an owner adds to a registrar-verified right stay provisional until a registrar adds them too.
+        may add numbers; only a registrar changes the kind or expiry of a registrar-verified right (a claimant may
+        change its claim's). Numbers an owner adds stay provisional until a registrar adds them too.
         A number of another right is refused before sending, naming it."""
         token = parse_token_id(token_id)
         self._require_exists(token)
         record = self._read(self.registry.functions.recordOf(token), "read")
         office = bytes(record[2]).decode("ascii")
         new_kind = RightKind(kind) if kind is not None else RightKind.from_chain(record[1])
+        changes_record = new_kind.chain_value != record[1] or (
+            expiry is not None and expiry_timestamp(expiry) != record[4]
+        )
+        if changes_record and not record[6] and not self.has_role("registrar", self.signer.address):
+            raise InvalidInputError(
+                "field 'kind'/'expiry': only a registrar changes the kind or expiry of a registrar-verified right; "
+                "its owner adds numbers (provisional until a registrar adds them too)"
+            )
         parsed = [parse_number_for(text, office, new_kind.value, field="numbers") for text in numbers]
         parsed += [parse_number_for(text, None, None, field="family", family=True) for text in family]
         if not parsed:

@@ -163,6 +163,7 @@ _GENERIC: frozenset[str] = frozenset(
         # IPRegistry: input and state the SDK checks first
         "InvalidRegistration",
         "InvalidNumber",
+        "TooManyNumbers",
         "CommitmentMismatch",
         "InvalidRoyalty",
         "FreezeStateUnchanged",

@@ -61,7 +61,10 @@ def test_register_lists_every_number_and_reserves_them(tmp_path: Path, cli_json:
 def test_add_number_records_the_grant_and_changes_the_kind(tmp_path: Path, cli_json: Json, cli: Run) -> None:
     application, _, grant, docs = _right(tmp_path)
     token = _register(cli_json, application, docs, "--to", "dev1")["token_id"]
-    out = cli_json("add-number", token, grant, "--kind", "patent", "--expiry", "2041-03-01", "--from", "dev1")
+    refused = cli("add-number", token, grant, "--kind", "patent", "--from", "dev1")
+    assert refused.exit_code == 1
+    assert "only a registrar changes the kind or expiry" in refused.stderr
+    out = cli_json("add-number", token, grant, "--kind", "patent", "--expiry", "2041-03-01", "--from", "dev0")
     assert out["kind"] == "patent"
     assert out["numbers"] == [parse_number(application).canonical, parse_number(grant).canonical]
     shown = cli_json("show", token)

@@ -179,19 +179,27 @@ def test_a_grant_added_later_updates_the_record_and_is_refused_to_others(
     application, _, grant = cn_numbers
     filed = ledger.register(_invention(application, kind="patent_application"), documents("app"), to="dev1")
     assert ledger.get(filed.token_id).kind.value == "patent_application"
-    ledger.use("dev1").add_numbers(filed.token_id, [grant], kind="patent", expiry=dt.date(2040, 2, 12))
+    # The owner adds the grant number (provisional); the record of a verified right is the registrar's to change.
+    nonce = _nonce(ledger.use("dev1"))
+    with pytest.raises(InvalidInputError, match="only a registrar changes the kind or expiry"):
+        ledger.use("dev1").add_numbers(filed.token_id, [grant], kind="patent")
+    assert _nonce(ledger.use("dev1")) == nonce
+    ledger.use("dev1").add_numbers(filed.token_id, [grant])
+    assert ledger.get(filed.token_id).kind.value == "patent_application"
+    with pytest.raises(DuplicateRightError) as caught:
+        ledger.use("dev2").claim(_invention(grant), documents("claimed copy"))
+    assert caught.value.number == parse_number(grant).canonical
+    # The registrar records the grant: the number is firm, the record a patent with its expiry, in storage.
+    ledger.add_numbers(filed.token_id, [grant], kind="patent", expiry=dt.date(2040, 2, 12))
     record = ledger.get(filed.token_id)
     assert record.kind.value == "patent"
     assert record.expiry is not None and record.expiry.date() == dt.date(2040, 2, 12)
     assert record.numbers == [parse_number(application).canonical, parse_number(grant).canonical]
     added = [event for event in ledger.history(filed.token_id).events if event.kind == "numbers_added"]
-    assert [event.numbers for event in added] == [[parse_number(grant).canonical]]
-    assert added[0].by == ledger.address_of("dev1")
-    with pytest.raises(DuplicateRightError) as caught:
-        ledger.use("dev2").claim(_invention(grant), documents("claimed copy"))
-    assert caught.value.number == parse_number(grant).canonical
-    # An owner's number on a verified right is provisional until a registrar adds it too; then it is firm.
-    ledger.add_numbers(filed.token_id, [grant])
+    assert [(event.numbers, event.by) for event in added] == [
+        ([parse_number(grant).canonical], ledger.address_of("dev1")),
+        ([parse_number(grant).canonical], ledger.signer.address),
+    ]
     with pytest.raises(DuplicateRightError) as caught:
         ledger.register(_invention(grant), documents("registered copy"))
     assert caught.value.number == parse_number(grant).canonical

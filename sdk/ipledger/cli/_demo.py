@@ -442,14 +442,14 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
         "writes it, with its publication "
         "number CN 111234567 A and its PCT application as a family link. The registry derives the token id from the "
         "canonical application number and reserves the publication number for the same token; when the patent is "
-        "granted, dev1 adds the grant number and the record becomes a patent. Registering it again under any of "
-        "its numbers, in any spelling, is refused.",
+        "granted, the registrar records the grant number and the record becomes a patent. Registering it again "
+        "under any of its numbers, in any spelling, is refused.",
     ) as act:
         filed = registrar.register(metadata, documents, to="dev1")
         act.record("register", TransactionResult(tx_hash=filed.tx_hash, block=filed.block, gas_used=filed.gas_used))
         act.record(
             "add grant number",
-            registrar.use("dev1").add_numbers(filed.token_id, [CHINESE_GRANT], kind="patent"),
+            registrar.add_numbers(filed.token_id, [CHINESE_GRANT], kind="patent"),
         )
         record = registrar.get(filed.token_id)
         grant = {"number": CHINESE_GRANT, "numbers": [], "family": [], "kind": "patent"}

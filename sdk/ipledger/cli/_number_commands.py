@@ -100,10 +100,11 @@ def add_number(
     json_: JsonOpt = False,
 ) -> None:
     """Add official numbers to a right (its owner, or a registrar): its publication or grant number, reserved for
-    its token, and --family links. --kind and --expiry update its record (a granted application: --kind patent).
+    its token, and --family links. --kind and --expiry update its record (a granted application: --kind patent); on
+    a registrar-verified right only a registrar changes them.
 
-    Numbers an owner adds to a registrar-verified right stay provisional until a registrar adds them too. A number
-    another right has is refused before anything is sent, naming that right.
+    Numbers an owner adds stay provisional until a registrar adds them too. A number another right has is refused
+    before anything is sent, naming that right.
 
     With --json prints {"token_id", "token_id_dec", "numbers", "kind", "tx_hash", "block", "gas_used"}.
     """
