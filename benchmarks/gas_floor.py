@@ -38,10 +38,11 @@ Specs (``SPECS``, ``register_spec``, ``batch_spec``; "holder" is the token's rec
 - ``registerWithVoucher``: register (as the holder) + 1 fresh (the recipient's nonce, first use) + ecrecover.
 - ``reveal fresh holder``: register fresh holder + 1 clear (the commitment is consumed) + 1 fresh (the claim's
   commit block, which a later supersession compares).
-- ``addNumbers`` of one number to a registrar-verified right, the record's kind and expiry changed: 1 fresh (its
-  ``_tokenOfNumber`` slot) + 1 read (its key's ownership slot) + 1 update (the record); by the owner + 1 fresh more
-  (``_ownerDeclared``: a number an owner adds is provisional, and nothing else can say so: the reservation slot holds
-  a whole 256-bit token id). Log ``NumbersAdded``.
+- ``addNumbers`` of one number to a registrar-verified right: by a registrar, the record's kind and expiry changed,
+  1 fresh (its ``_tokenOfNumber`` slot) + 1 read (its key's ownership slot) + 1 update (the record); by the owner,
+  who may not change the record, the same without the update + 1 fresh more (``_ownerDeclared``: a number an owner
+  adds is provisional, and nothing else can say so: the reservation slot holds a whole 256-bit token id). Log
+  ``NumbersAdded``.
 - ``openNumber`` (the unpublished application opened): 1 fresh (its ``_tokenOfNumber`` slot) + 1 read (its key's
   ownership slot); log ``NumbersAdded``. The record is not changed.
 - ``commit``: 1 fresh slot (the commitment's block); log ``ClaimCommitted``.
@@ -128,9 +129,7 @@ SPECS: dict[str, FloorSpec] = {
     "addNumbers by a registrar (one number, kind and expiry set)": _RESERVED_NUMBER.plus(updates=1).with_events(
         NUMBERS_ADDED
     ),
-    "addNumbers by the owner (one number, kind and expiry set)": _RESERVED_NUMBER.plus(fresh=1, updates=1).with_events(
-        NUMBERS_ADDED
-    ),
+    "addNumbers by the owner (one number, record unchanged)": _RESERVED_NUMBER.plus(fresh=1).with_events(NUMBERS_ADDED),
     "openNumber": _RESERVED_NUMBER.with_events(NUMBERS_ADDED),
     "commit": FloorSpec(fresh=1, events=("ClaimCommitted(bytes32,address)",)),
     "ERC-721 mint fresh holder": FloorSpec(fresh=2, events=(TRANSFER,)),

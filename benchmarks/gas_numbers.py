@@ -70,7 +70,7 @@ PER_FAMILY = "register: each family link (one number and a family link less one 
 CANONICAL_IN_REGISTER = (
     "register: canonical check of a table-searched primary number (US application less know-how, execution gas)"
 )
-ADD_BY_OWNER = "addNumbers: the grant number, by the owner (kind and expiry set)"
+ADD_BY_OWNER = "addNumbers: the grant number, by the owner (provisional; the record is the registrar's)"
 ADD_BY_REGISTRAR = "addNumbers: the grant number, by a registrar (kind and expiry set)"
 OPEN = "openNumber: the unpublished application opened, by the owner"
 PROBE = "OfficialNumbers (inside the EVM, probe)"
@@ -200,15 +200,15 @@ def measure_numbers(
     ]
 
     # addNumbers: rights registered under their application, then granted.
-    for operation, sender, spec in (
-        (ADD_BY_OWNER, 1, "addNumbers by the owner (one number, kind and expiry set)"),
-        (ADD_BY_REGISTRAR, 0, "addNumbers by a registrar (one number, kind and expiry set)"),
+    for operation, sender, spec, kind, expiry in (
+        (ADD_BY_OWNER, 1, "addNumbers by the owner (one number, record unchanged)", PATENT_APPLICATION, 0),
+        (ADD_BY_REGISTRAR, 0, "addNumbers by a registrar (one number, kind and expiry set)", PATENT, EXPIRY),
     ):
         serial_base = 10 + sender
         filed = registration(us_application(serial_base), kind=PATENT_APPLICATION, expiry=0)
         bench.gas(fn.register(holder, filed))
         token_id = right_key(filed[3][0])
-        gas = bench.gas(fn.addNumbers(token_id, [us_grant(serial_base)], PATENT, EXPIRY), sender)
+        gas = bench.gas(fn.addNumbers(token_id, [us_grant(serial_base)], kind, expiry), sender)
         rows.append(Row(operation, gas, floor=bench.floor(spec, operation), floor_spec=spec))
         trace(operation, SPECS[spec])
 
