@@ -56,13 +56,18 @@ def test_invalid_metadata_raises_metadata_error(change: dict[str, Any], message:
     ("office", "kind", "number"),
     [
         ("EP", "patent", "EP 3456789 B1"),
-        ("WO", "patent_application", "WO 2021/123456 A1"),
+        ("WO", "trade_secret", None),  # a WO number is a family link, never a right's own: only know-how is "WO"
         ("EM", "trade_secret", None),  # no numbering rules for the EUIPO: only know-how, under the owner's reference
     ],
 )
 def test_regional_offices_are_jurisdictions(office: str, kind: str, number: str | None) -> None:
     metadata = parse_metadata({**VALID, "jurisdiction": office.lower(), "kind": kind, "number": number})
     assert metadata.jurisdiction == office
+
+
+def test_a_wo_number_is_refused_as_a_rights_own_number() -> None:
+    with pytest.raises(MetadataError, match="shared by every national phase of the family"):
+        parse_metadata({**VALID, "jurisdiction": "wo", "kind": "patent_application", "number": "WO 2021/123456 A1"})
 
 
 def test_the_number_is_canonical_and_names_the_jurisdiction_when_none_is_given() -> None:
