@@ -35,15 +35,19 @@ from hexbytes import HexBytes
 from registry_helpers import (
     DEFAULT_ADMIN_ROLE,
     GUARDIAN_ROLE,
+    PATENT,
     REGISTRAR_ROLE,
     VOUCHER_SIGNER_KEY,
     ZERO_ADDRESS,
+    Registration,
     Voucher,
     address_of,
     commitment_for,
     make_registration,
     now,
+    pack_number,
     rpc,
+    sample_number,
     sign_voucher,
 )
 
@@ -72,6 +76,10 @@ REASON = keccak(text="compliance case 2026-3")
 REPORT = keccak(text="sales report")
 RULING = keccak(text="arbitral award")
 SALT = b"\x42" * 32
+# The addNumbers row adds a number nobody holds; the openNumber row opens the unpublished US application that the
+# "unpublished" right is registered under (its primary number is the commitment unpublishedNumber(it, SALT)).
+ADDED_NUMBER = sample_number(960_000)
+UNPUBLISHED_APPLICATION = pack_number(b"US", b"AP", 17_123_456)
 
 BOND = 500 * 10**6
 FUNDS = 10**30
@@ -224,6 +232,12 @@ def system(
     registry.approve(vault, lost, {"from": owner})
     vault.fractionalize(lost, "Lost", "LST", 0, SUPPLY, False, {"from": owner})
     registry.forceTransfer(lost, owner, ORDER_HASH, {"from": registrar})
+    numbered = register(owner)  # undisputed and unfrozen: the owner may add numbers to it
+    hidden = Registration(
+        numbers=(int(registry.unpublishedNumber(UNPUBLISHED_APPLICATION, SALT)),),
+        content_hash=keccak(text="unpublished application bundle"),
+    )
+    registry.register(owner, hidden.as_tuple(), {"from": registrar})
 
     attestation = int(
         attestations.attest(
@@ -267,6 +281,8 @@ def system(
             "free": free,
             "fractional": fractional,
             "lost": lost,
+            "numbered": numbered,
+            "unpublished": hidden.right_id,
             "licence": licence,
             "attestation": attestation,
             "dispute": dispute,
@@ -430,7 +446,7 @@ def _pause(s: System) -> None:
     s.contracts["IPRegistry"].pause({"from": s.callers["guardian"]})
 
 
-REGISTRATION = "(uint256,bytes32,uint8,bytes2,uint40,string)"
+REGISTRATION = "(bytes32,uint8,uint40,uint256[],string)"
 ORDER = "(address,bool,uint8,address,uint256,uint256,address,uint256,uint256,uint256,address)"
 NOT_OWNER_NOR_APPROVED = error("NotOwnerNorApproved")
 MAIN, OWNER_ADDRESS = st("main"), (lambda s: s.callers["owner"])
@@ -438,6 +454,9 @@ MAIN, OWNER_ADDRESS = st("main"), (lambda s: s.callers["owner"])
 # fmt: off
 MATRIX: list[Row] = [
     # ------------------------------------------------------------------------------------------- IPRegistry
+    Row("IPRegistry", "addNumbers(uint256,uint256[],uint8,uint40)",
+        lambda s, c: (s.state["numbered"], [ADDED_NUMBER], PATENT, 0), OWNER | REGISTRARS,
+        caller_error("NotTokenOwner", st("numbered"))),
     Row("IPRegistry", "approve(address,uint256)", lambda s, c: (s.callers["stranger"], s.state["main"]), OWNER,
         NOT_OWNER_NOR_APPROVED),
     Row("IPRegistry", "assign(uint256,address,bytes32)", lambda s, c: (s.state["main"], s.callers["stranger"], DEED),
@@ -452,6 +471,9 @@ MATRIX: list[Row] = [
     Row("IPRegistry", "freeze(uint256,bytes32)", lambda s, c: (s.state["main"], ORDER_HASH), REGISTRARS,
         missing_role(REGISTRAR_ROLE)),
     *_role_rows("IPRegistry", DEFAULT_ADMIN_ROLE, REGISTRAR_ROLE),
+    Row("IPRegistry", "openNumber(uint256,uint256,bytes32)",
+        lambda s, c: (s.state["unpublished"], UNPUBLISHED_APPLICATION, SALT), OWNER | REGISTRARS,
+        caller_error("NotTokenOwner", st("unpublished"))),
     Row("IPRegistry", "pause()", lambda s, c: (), GUARDIANS, missing_role(GUARDIAN_ROLE)),
     Row("IPRegistry", "unpause()", lambda s, c: (), GUARDIANS, missing_role(GUARDIAN_ROLE), prepare=_pause),
     Row("IPRegistry", f"register(address,{REGISTRATION})", lambda s, c: (s.callers["stranger"], fresh(s)),

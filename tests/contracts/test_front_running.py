@@ -17,7 +17,6 @@ import pytest
 from brownie import web3
 from hexbytes import HexBytes
 from registry_helpers import (
-    sample_number,
     REGISTRAR_ROLE,
     VOUCHER_SIGNER_KEY,
     ZERO_ADDRESS,
@@ -32,6 +31,7 @@ from registry_helpers import (
     now,
     receipt_events,
     recover_voucher_signer,
+    sample_number,
     send_pending,
     sign_voucher,
     tx_revert_data,

@@ -243,7 +243,8 @@ def test_registrar_supersedes_claim_moved_on_by_force_transfer(
 def test_registrar_registering_to_the_holder_verifies_the_claim(
     registry: Any, registrar: Any, alice: Any, bob: Any, new_registration: Any
 ) -> None:
-    """The registrar confirms alice's own claim (with corrected fields): she keeps the token, now verified."""
+    """The registrar confirms alice's own claim (with corrected fields): she keeps the token, now verified. The record
+    takes the registrar's kind and expiry; the jurisdiction stays the primary number's office (the same number)."""
     own = new_registration(kind=DESIGN, jurisdiction=b"EP")
     claim(registry, alice, own)
     right = own.right_id
@@ -264,8 +265,8 @@ def test_registrar_registering_to_the_holder_verifies_the_claim(
     assert registry.balanceOf(alice) == 1  # a move to oneself: balance unchanged
     assert record_dict(registry, right) == {
         "owner": alice,
-        "kind": DESIGN,
-        "jurisdiction": b"DE",
+        "kind": UTILITY_MODEL,
+        "jurisdiction": b"EP",
         "registeredAt": tx.timestamp,
         "expiry": verified.expiry,
         "status": ACTIVE,
