@@ -14,6 +14,7 @@ from registry_helpers import (
     DESIGN,
     PATENT,
     PATENT_APPLICATION,
+    REGISTRAR_ROLE,
     SHORT_TERM_PATENT,
     UTILITY_MODEL,
     VOUCHER_SIGNER_KEY,
@@ -292,7 +293,7 @@ def test_family_links_do_not_block_the_national_phases(
     assert event(us, "RightRegistered")["numbers"] == [US_PHASE, PCT_APPLICATION, WO_PUBLICATION]
     assert event(cn, "RightRegistered")["numbers"] == [CN_APPLICATION, PCT_APPLICATION, WO_PUBLICATION]
     # A later phase adds them too, and a priority application of another office flagged as a family link.
-    registry.addNumbers(ids[0], [PCT_APPLICATION, CN_APPLICATION | (1 << 248)], PATENT, 0, {"from": alice})
+    registry.addNumbers(ids[0], [PCT_APPLICATION, CN_APPLICATION | (1 << 248)], PATENT_APPLICATION, 0, {"from": alice})
     assert token_of(registry, CN_APPLICATION) == 0
 
 
@@ -302,7 +303,7 @@ def test_a_number_of_one_right_cannot_claim_another_rights_primary(
     """A registration listing another registered right's primary number names that right."""
     other = int(registry.register(bob, right(30, OTHER_CN_APPLICATION).as_tuple(), {"from": registrar}).return_value)
     with reverts("NumberAlreadyRegistered", OTHER_CN_APPLICATION, other):
-        registry.addNumbers(invention, [OTHER_CN_APPLICATION], PATENT, 0, {"from": alice})
+        registry.addNumbers(invention, [OTHER_CN_APPLICATION], PATENT_APPLICATION, 0, {"from": alice})
     with reverts("NumberAlreadyRegistered", OTHER_CN_APPLICATION, other):
         registry.addNumbers(invention, [OTHER_CN_APPLICATION], PATENT, 0, {"from": registrar})
 
@@ -348,7 +349,7 @@ def test_a_superseded_claim_releases_its_numbers(registry: Any, registrar: Any, 
     assert int(tx.return_value) == claimed
     assert event(tx, "NumbersReleased") == {"tokenId": claimed, "numbers": [CN_PUBLICATION]}
     assert token_of(registry, CN_PUBLICATION) == 0
-    registry.addNumbers(claimed, [CN_PUBLICATION], PATENT, 0, {"from": alice})
+    registry.addNumbers(claimed, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": alice})
     assert token_of(registry, CN_PUBLICATION) == claimed
 
 
@@ -386,12 +387,14 @@ def test_a_revoked_rights_numbers_reserve_nothing(
 # ------------------------------------------------------------------------------------------ numbers added later
 
 
-def test_the_owner_adds_the_grant_number_and_the_record_follows(registry: Any, registrar: Any, alice: Any) -> None:
+def test_the_registrar_records_the_grant_number_and_the_record_follows(
+    registry: Any, registrar: Any, alice: Any
+) -> None:
     tx = registry.register(alice, right(50, CN_APPLICATION).as_tuple(), {"from": registrar})
     token, registered_at = int(tx.return_value), int(tx.timestamp)
     assert int(registry.recordOf(token)["kind"]) == PATENT_APPLICATION
     expiry = now() + 20 * 365 * 86400
-    tx = registry.addNumbers(token, [CN_PUBLICATION, WO_PUBLICATION], PATENT, expiry, {"from": alice})
+    tx = registry.addNumbers(token, [CN_PUBLICATION, WO_PUBLICATION], PATENT, expiry, {"from": registrar})
     record = registry.recordOf(token)
     assert (int(record["kind"]), int(record["expiry"]), int(record["registeredAt"])) == (PATENT, expiry, registered_at)
     assert record["owner"] == alice
@@ -402,13 +405,28 @@ def test_the_owner_adds_the_grant_number_and_the_record_follows(registry: Any, r
     assert [name for name, _ in events_of(tx)] == ["NumbersAdded", "MetadataUpdate"]
     assert event(tx, "NumbersAdded") == {
         "tokenId": token,
-        "by": address_of(alice),
+        "by": address_of(registrar),
         "numbers": [CN_PUBLICATION, WO_PUBLICATION],
         "record": expected_record,
     }
     assert event(tx, "MetadataUpdate") == {"_tokenId": token}
     assert token_of(registry, CN_PUBLICATION) == token
     assert token_of(registry, WO_PUBLICATION) == 0  # a family link is recorded, not reserved
+
+
+@pytest.mark.parametrize(("kind", "expiry"), [(PATENT, 0), (PATENT_APPLICATION, 2**40 - 1), (DESIGN, 12345)])
+def test_the_owner_of_a_verified_right_cannot_rewrite_its_record(
+    registry: Any, registrar: Any, alice: Any, kind: int, expiry: int
+) -> None:
+    """Attack (security review F4): an owner re-adding a number it already has, or a family link, to extend an
+    expired right's expiry or change its kind. The record of a verified right is the registrar's."""
+    registration = right(60, CN_APPLICATION, CN_PUBLICATION)
+    token = int(registry.register(alice, registration.as_tuple(), {"from": registrar}).return_value)
+    for numbers in ([CN_PUBLICATION], [WO_PUBLICATION]):
+        with reverts("AccessControlUnauthorizedAccount", alice, REGISTRAR_ROLE):
+            registry.addNumbers(token, numbers, kind, expiry, {"from": alice})
+    assert int(registry.recordOf(token)["kind"]) == PATENT_APPLICATION
+    assert int(registry.recordOf(token)["expiry"]) == 0
 
 
 def test_a_registrar_adds_numbers_to_a_frozen_right_with_a_new_kind(registry: Any, registrar: Any, alice: Any) -> None:
@@ -431,16 +449,16 @@ def test_an_owners_number_is_provisional_until_a_registrar_adds_it(
     """An owner of a verified right lists a number that is not his; the rightful right's registration takes it.
     A number a registrar has added is firm."""
     token = int(registry.register(alice, right(51, CN_APPLICATION).as_tuple(), {"from": registrar}).return_value)
-    registry.addNumbers(token, [CN_PUBLICATION], PATENT, 0, {"from": alice})
+    registry.addNumbers(token, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": alice})
     tx = registry.register(bob, right(52, OTHER_CN_APPLICATION, CN_PUBLICATION).as_tuple(), {"from": registrar})
     rightful = int(tx.return_value)
     assert event(tx, "NumberReclaimed") == {"number": CN_PUBLICATION, "fromTokenId": token, "toTokenId": rightful}
     assert token_of(registry, CN_PUBLICATION) == rightful
     # The owner cannot take it back.
     with reverts("NumberAlreadyRegistered", CN_PUBLICATION, rightful):
-        registry.addNumbers(token, [CN_PUBLICATION], PATENT, 0, {"from": alice})
+        registry.addNumbers(token, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": alice})
     grant = pack_number(b"CN", b"PN", 111234568)
-    registry.addNumbers(token, [grant], PATENT, 0, {"from": alice})
+    registry.addNumbers(token, [grant], PATENT_APPLICATION, 0, {"from": alice})
     registry.addNumbers(token, [grant], PATENT, 0, {"from": registrar})  # the registrar confirms it: firm now
     with reverts("NumberAlreadyRegistered", grant, token):
         registry.register(
@@ -469,7 +487,7 @@ def hidden_right(registry: Any, registrar: Any, alice: Any) -> int:
 def change_numbers(function: str, registry: Any, token: int, sender: Any) -> Any:
     """addNumbers (the publication number) or openNumber (the application number) on ``hidden_right``."""
     if function == "addNumbers":
-        return registry.addNumbers(token, [CN_PUBLICATION], PATENT, 0, {"from": sender})
+        return registry.addNumbers(token, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": sender})
     return registry.openNumber(token, CN_APPLICATION, SALT, {"from": sender})
 
 
@@ -542,23 +560,23 @@ def test_add_numbers_checks_its_input(registry: Any, registrar: Any, alice: Any)
     with reverts("InvalidRegistration"):
         registry.addNumbers(token, [CN_PUBLICATION], SHORT_TERM_PATENT + 1, 0, {"from": alice})
     with reverts("InvalidNumber", EP_PHASE):
-        registry.addNumbers(token, [EP_PHASE], PATENT, 0, {"from": alice})
+        registry.addNumbers(token, [EP_PHASE], PATENT_APPLICATION, 0, {"from": alice})
     with reverts("InvalidNumber", CN_APPLICATION):  # its own primary number
-        registry.addNumbers(token, [CN_APPLICATION], PATENT, 0, {"from": alice})
+        registry.addNumbers(token, [CN_APPLICATION], PATENT_APPLICATION, 0, {"from": alice})
     not_canonical = pack_number(b"CN", b"PN", 4000000)
     with reverts("InvalidNumber", not_canonical):
-        registry.addNumbers(token, [CN_PUBLICATION, not_canonical], PATENT, 0, {"from": alice})
+        registry.addNumbers(token, [CN_PUBLICATION, not_canonical], PATENT_APPLICATION, 0, {"from": alice})
     assert token_of(registry, CN_PUBLICATION) == 0  # the whole call reverted
-    registry.addNumbers(token, [CN_PUBLICATION], SHORT_TERM_PATENT, 0, {"from": alice})
-    registry.addNumbers(token, [CN_PUBLICATION], PATENT, 0, {"from": alice})  # again: nothing to reserve
+    registry.addNumbers(token, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": alice})
+    registry.addNumbers(token, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": alice})  # again: nothing to reserve
     assert token_of(registry, CN_PUBLICATION) == token
-    assert int(registry.recordOf(token)["kind"]) == PATENT
+    assert int(registry.recordOf(token)["kind"]) == PATENT_APPLICATION
 
 
 def test_kinds_change_without_a_new_token(registry: Any, registrar: Any, alice: Any) -> None:
     """The id does not include the kind: an application granted keeps its token; a design stays a design."""
     token = int(registry.register(alice, right(56, CN_APPLICATION).as_tuple(), {"from": registrar}).return_value)
-    registry.addNumbers(token, [CN_PUBLICATION], PATENT, 0, {"from": alice})
+    registry.addNumbers(token, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": alice})
     with reverts("RightAlreadyRegistered", token):
         registry.register(alice, right(57, CN_APPLICATION, kind=PATENT).as_tuple(), {"from": registrar})
     for kind in (UTILITY_MODEL, DESIGN):
@@ -635,19 +653,13 @@ def test_a_family_link_cannot_be_opened(registry: Any) -> None:
 # ------------------------------------------------------------------------------------------ stale reservations
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="contract bug, reported: _ownerDeclared of a number whose token was burnt is not cleared when the number is "
-    "reserved again (_takeNumber returns early for a burnt holder; _reserveNumber only ever sets the flag), so a "
-    "registrar-firm reservation stays provisional. Remove this mark when IPRegistry is fixed.",
-)
 def test_a_number_reserved_again_after_a_revocation_is_as_firm_as_its_new_reservation(
     registry: Any, registrar: Any, alice: Any, bob: Any, carol: Any
 ) -> None:
     """Alice's owner-declared (provisional) number outlives her revoked right in storage; reserved again for bob's
     right by a registrar, it is firm: a third registration may not take it."""
     token = int(registry.register(alice, right(80, CN_APPLICATION).as_tuple(), {"from": registrar}).return_value)
-    registry.addNumbers(token, [CN_PUBLICATION], PATENT, 0, {"from": alice})
+    registry.addNumbers(token, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": alice})
     registry.revoke(token, ORDER, {"from": registrar})
     bobs = int(
         registry.register(
@@ -659,3 +671,96 @@ def test_a_number_reserved_again_after_a_revocation_is_as_firm_as_its_new_reserv
         registry.register(
             carol, right(82, pack_number(b"CN", b"AP", 202030111111), CN_PUBLICATION).as_tuple(), {"from": registrar}
         )
+
+
+# ------------------------------------------------------------------------------------------ attacks (security review)
+
+
+def test_a_burnt_rights_number_taken_by_another_is_not_revived_with_it(
+    registry: Any, registrar: Any, alice: Any, bob: Any, attacker: Any
+) -> None:
+    """Attack (F1): a revoked right's reservation is taken by a right whose primary number it is; the revoked right,
+    registered again, does not get it back: one number never names two live tokens."""
+    registration = right(90, CN_APPLICATION, CN_PUBLICATION)
+    token = int(registry.register(alice, registration.as_tuple(), {"from": registrar}).return_value)
+    registry.revoke(token, ORDER, {"from": registrar})
+    publication_right = int(claim(registry, attacker, right(91, CN_PUBLICATION)).return_value)
+    assert publication_right == number_key(CN_PUBLICATION)
+    assert token_of(registry, CN_PUBLICATION) == 0  # the burnt right's entry was cleared, not left to revive
+    again = int(registry.register(bob, right(92, CN_APPLICATION).as_tuple(), {"from": registrar}).return_value)
+    assert again == token
+    assert token_of(registry, CN_PUBLICATION) == 0
+    registry.revoke(publication_right, ORDER, {"from": registrar})
+    tx = registry.register(bob, right(93, CN_PUBLICATION).as_tuple(), {"from": registrar})
+    assert int(tx.return_value) == publication_right  # registrable again, blocked by nobody
+
+
+def test_an_earlier_commitment_wins_a_number_a_later_claim_reserved(registry: Any, alice: Any, attacker: Any) -> None:
+    """Attack (F2): a copier commits after the victim, lists the victim's primary number as a further number of
+    his own claim and reveals first; the victim's reveal still lands and takes the number."""
+    victim = right(94, CN_APPLICATION, CN_PUBLICATION)
+    copier = right(95, OTHER_CN_APPLICATION, CN_APPLICATION)
+    registry.commit(commitment_for(alice, victim, SALT), {"from": alice})
+    registry.commit(commitment_for(attacker, copier, SALT), {"from": attacker})
+    squat = int(registry.reveal(copier.as_tuple(), SALT, {"from": attacker}).return_value)
+    assert token_of(registry, CN_APPLICATION) == squat
+    tx = registry.reveal(victim.as_tuple(), SALT, {"from": alice})
+    assert int(tx.return_value) == victim.right_id
+    reclaimed = {"number": CN_APPLICATION, "fromTokenId": squat, "toTokenId": victim.right_id}
+    assert event(tx, "NumberReclaimed") == reclaimed
+    assert token_of(registry, CN_APPLICATION) == 0  # a primary number is its token: no entry is needed
+    assert token_of(registry, CN_PUBLICATION) == victim.right_id
+
+
+def test_a_later_commitment_does_not_take_an_earlier_claims_number(registry: Any, alice: Any, attacker: Any) -> None:
+    first = right(96, CN_APPLICATION, CN_PUBLICATION)
+    later = right(97, OTHER_CN_APPLICATION, CN_PUBLICATION)
+    registry.commit(commitment_for(alice, first, SALT), {"from": alice})
+    registry.commit(commitment_for(attacker, later, SALT), {"from": attacker})
+    registry.reveal(first.as_tuple(), SALT, {"from": alice})
+    with reverts("NumberAlreadyRegistered", CN_PUBLICATION, first.right_id):
+        registry.reveal(later.as_tuple(), SALT, {"from": attacker})
+
+
+def test_a_claim_reserves_at_most_max_claim_numbers(registry: Any, registrar: Any, alice: Any, attacker: Any) -> None:
+    """Attack (F3): a claimant piles up numbers so that releasing them (on revocation or supersession) no longer
+    fits a block. The list is capped, and the claim stays revocable and supersedable."""
+    cap = int(registry.MAX_CLAIM_NUMBERS())
+    assert cap == 32
+    hidden = [pack_number(b"CN", b"UC", serial) for serial in range(1, cap + 2)]
+    with reverts("TooManyNumbers", number_key(CN_APPLICATION), cap):
+        claim(registry, attacker, right(98, CN_APPLICATION, *hidden))
+    claimed = int(claim(registry, attacker, right(98, CN_APPLICATION, *hidden[:cap])).return_value)
+    with reverts("TooManyNumbers", claimed, cap):
+        registry.addNumbers(claimed, [hidden[cap]], PATENT_APPLICATION, 0, {"from": attacker})
+    tx = registry.register(alice, right(99, CN_APPLICATION).as_tuple(), {"from": registrar})
+    assert event(tx, "NumbersReleased") == {"tokenId": claimed, "numbers": hidden[:cap]}
+    assert tx.gas_used < 2_000_000
+
+
+def test_numbers_added_before_a_confirmation_stay_provisional(
+    registry: Any, admin: Any, registrar: Any, bob: Any, carol: Any, attacker: Any
+) -> None:
+    """Attack (F5): a claimant adds a number between the attestor's check and the confirmation; the confirmation
+    makes the revealed numbers firm, not that one: a registrar's registration of its right still takes it."""
+    claimed = int(claim(registry, attacker, right(100, CN_APPLICATION)).return_value)
+    registry.addNumbers(claimed, [CN_PUBLICATION], PATENT_APPLICATION, 0, {"from": attacker})
+    registry.grantRole(keccak(text="VERIFIER_ROLE"), carol, {"from": admin})
+    registry.confirmClaim(claimed, ORDER, {"from": carol})
+    tx = registry.register(bob, right(101, OTHER_CN_APPLICATION, CN_PUBLICATION).as_tuple(), {"from": registrar})
+    assert event(tx, "NumberReclaimed") == {
+        "number": CN_PUBLICATION,
+        "fromTokenId": claimed,
+        "toTokenId": int(tx.return_value),
+    }
+
+
+def test_numbers_released_lists_only_the_numbers_still_the_claims(
+    registry: Any, registrar: Any, alice: Any, bob: Any, attacker: Any
+) -> None:
+    claimed = int(claim(registry, attacker, right(102, CN_APPLICATION, CN_PUBLICATION)).return_value)
+    taken = registry.register(bob, right(103, OTHER_CN_APPLICATION, CN_PUBLICATION).as_tuple(), {"from": registrar})
+    assert event(taken, "NumberReclaimed")["fromTokenId"] == claimed
+    tx = registry.revoke(claimed, ORDER, {"from": registrar})
+    assert event(tx, "NumbersReleased") == {"tokenId": claimed, "numbers": []}
+    assert token_of(registry, CN_PUBLICATION) == int(taken.return_value)
