@@ -72,6 +72,37 @@ def _wait_through_indexing_lag(self: TransactionReceipt, required_confs: int) ->
 
 TransactionReceipt.wait = _wait_through_indexing_lag  # type: ignore[method-assign]
 
+_brownie_await_confirmation = TransactionReceipt._await_confirmation
+
+
+def _await_confirmation_through_indexing_lag(
+    self: TransactionReceipt, block_number: int | None = None, required_confs: int = 1
+) -> None:
+    """Brownie's confirmation thread, which every sent transaction runs, with the same race closed.
+
+    Brownie asks for the sender's nonce, then for the receipt, and calls the transaction dropped when the nonce has
+    passed it but the receipt is unknown: exactly anvil's indexing lag (CI saw "Tx dropped without known replacement"
+    on a plain ``approve``). Here the receipt is awaited first; the transaction counts as dropped only when its receipt
+    is still unknown 10 s after the nonce passed it.
+    """
+    if self.nonce is not None:
+        passed_at: float | None = None
+        while True:
+            try:
+                if web3.eth.get_transaction_receipt(self.txid)["blockHash"] is not None:
+                    break
+            except TransactionNotFound:
+                pass
+            if web3.eth.get_transaction_count(str(self.sender)) > self.nonce:
+                passed_at = passed_at or time.monotonic()
+                if time.monotonic() - passed_at > 10:
+                    break
+            time.sleep(0.05)
+    _brownie_await_confirmation(self, block_number, required_confs)
+
+
+TransactionReceipt._await_confirmation = _await_confirmation_through_indexing_lag  # type: ignore[method-assign]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # Brownie's own fixtures and chain.sleep call rpc.snapshot/revert/sleep and warn about it every time.
