@@ -12,14 +12,13 @@ from web3 import Web3
 from web3.contract import Contract
 
 #: A 66-character ipfs URI, the length used by the gas targets.
-URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 EVIDENCE = b"\x0c" * 32
 #: The benchmark's rights are US utility patents numbered from here (canonical, found by the table search), as in
 #: tests/contracts/registry_helpers.py.
 FIRST_US_PATENT = 10_000_000
 
-#: ``IIPRegistry.Registration``: (contentHash, kind, expiry, numbers, metadataURI).
-Registration = tuple[bytes, int, int, list[int], str]
+#: ``IIPRegistry.Registration``: (contentHash, kind, expiry, numbers, metadata).
+Registration = tuple[bytes, int, int, list[int], bytes]
 
 
 def us_patent(serial: int) -> int:
@@ -108,12 +107,15 @@ class Bench:
         gas = self.gas(call, sender)
         return gas, self.floor(spec)
 
-    def registration(self, *numbers: int, kind: int = 0, expiry: int = 2_200_000_000) -> Registration:
+    def registration(
+        self, *numbers: int, kind: int = 0, expiry: int = 2_200_000_000, metadata: bytes = b""
+    ) -> Registration:
         """A new right with its own document bundle: under ``numbers`` (packed, the primary first) when given, else
-        under the next US patent number alone (``us_patent``); kind patent, an expiry, the 66-character URI."""
+        under the next US patent number alone (``us_patent``); kind patent, an expiry, ``metadata`` as its public
+        record (none by default: the rows with a record say so)."""
         self._serial += 1
         primary = [] if numbers else [us_patent(self._serial)]
-        return (Web3.keccak(text=f"content {self._serial}"), kind, expiry, [*primary, *numbers], URI)
+        return (Web3.keccak(text=f"content {self._serial}"), kind, expiry, [*primary, *numbers], metadata)
 
 
 def token_references(bench: Bench, baselines: dict[str, Any], standard: str) -> dict[str, tuple[int, int]]:

@@ -24,7 +24,7 @@ import {RecordPacking} from "./libraries/RecordPacking.sol";
 ///   writes its number; its other numbers of the same office are reserved in `_tokenOfNumber`, and the document
 ///   bundle's SHA-256 is unique through `_tokenOfContent`.
 /// - The record (status, origin, kind, jurisdiction, times) rides in the 96 spare bits of the token's
-///   ownership slot (Solady ERC721 "extra data"); the metadata URI lives in events, not storage.
+///   ownership slot (Solady ERC721 "extra data"); the public record (metadata JSON) lives in events, not storage.
 ///   See docs/storage.md for the bit layout and the gas reasoning.
 /// - Every ownership change passes `_beforeTokenTransfer`, which enforces the pause and the freeze.
 /// - Three registration paths: a registrar registers directly; a registrar signs an EIP-712 voucher that
@@ -67,12 +67,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     uint96 public constant MAX_ROYALTY_BPS = 10_000;
 
     bytes32 private constant _REGISTRATION_TYPEHASH = keccak256(
-        "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,string metadataURI)"
+        "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,bytes metadata)"
     );
 
     bytes32 private constant _VOUCHER_TYPEHASH = keccak256(
         "Voucher(address to,Registration registration,uint256 nonce,uint256 deadline)"
-        "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,string metadataURI)"
+        "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,bytes metadata)"
     );
 
     /// @notice Block in which the registry was deployed: where log scans start.
@@ -175,7 +175,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     }
 
     /// @notice The metadata gateway URI of `tokenId`: the base URI followed by the token id in hex.
-    /// @dev The registered metadata URI itself is in the `RightRegistered` / `MetadataURIUpdated` events;
+    /// @dev The public record itself is in the `RightRegistered` / `MetadataPublished` events;
     /// a gateway at the base URI serves it. Empty while no base URI is set.
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
         _requireExists(tokenId);
@@ -450,8 +450,8 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
 
     /// @inheritdoc IIPRegistry
     /// @dev Requirements: caller is the owner (token not frozen) or a registrar; registry not paused.
-    /// Emits {MetadataURIUpdated} and {MetadataUpdate}.
-    function setMetadataURI(uint256 tokenId, string calldata metadataURI) external whenNotPaused {
+    /// Emits {MetadataPublished} and {MetadataUpdate}.
+    function publishMetadata(uint256 tokenId, bytes calldata metadata) external whenNotPaused {
         address owner = _requireExists(tokenId);
         // The owner of an unfrozen right needs no role lookup (the common case, a cold SLOAD saved); anyone else,
         // and the owner of a frozen right, must be a registrar. The ownership slot is warm: the record is free.
@@ -461,7 +461,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
                 revert TokenIsFrozen(tokenId);
             }
         }
-        emit MetadataURIUpdated(tokenId, msg.sender, metadataURI);
+        emit MetadataPublished(tokenId, msg.sender, metadata);
         emit MetadataUpdate(tokenId);
     }
 
@@ -678,7 +678,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         } else if (holder != address(0)) {
             delete _claims[tokenId];
         }
-        emit RightRegistered(tokenId, contentHash, registrar, record, registration.numbers, registration.metadataURI);
+        emit RightRegistered(tokenId, contentHash, registrar, record, registration.numbers, registration.metadata);
         return tokenId;
     }
 
@@ -898,7 +898,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
                 registration.kind,
                 registration.expiry,
                 keccak256(abi.encodePacked(registration.numbers)),
-                keccak256(bytes(registration.metadataURI))
+                keccak256(registration.metadata)
             )
         );
     }

@@ -37,8 +37,6 @@ contract ScaleFixture {
     /// @notice The series code of know-how numbers, "KH" (`OfficialNumbers`).
     uint256 public constant KNOW_HOW_SERIES = 0x4b48;
 
-    /// @notice The metadata URI of every fixture right (66 characters, the length the gas targets use).
-    string public constant METADATA_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -67,7 +65,6 @@ contract ScaleFixture {
     function registerMany(bytes32 salt, uint256 first, uint256 count, address[] calldata holders) external {
         if (msg.sender != _operator) revert NotOperator(msg.sender);
         IIPRegistry.Registration memory registration;
-        registration.metadataURI = METADATA_URI;
         registration.numbers = new uint256[](1);
         uint256 end = first + count;
         for (uint256 serial = first; serial < end; ++serial) {

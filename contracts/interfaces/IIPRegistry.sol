@@ -41,13 +41,15 @@ interface IIPRegistry {
     /// the token id is derived from it and its office is the right's jurisdiction. The others, of the same office
     /// (application, publication, grant), are reserved for the token; those flagged as family links (PCT, WO,
     /// priority applications) are only recorded.
-    /// @param metadataURI Where the right's metadata JSON lives; kept in events, not storage.
+    /// @param metadata The right's public record: its canonical metadata JSON (UTF-8; docs/metadata.md), published in
+    /// {RightRegistered} for any client to read without this project's database, never stored. Its SHA-256 is the
+    /// right's metadata hash.
     struct Registration {
         bytes32 contentHash;
         uint8 kind;
         uint40 expiry;
         uint256[] numbers;
-        string metadataURI;
+        bytes metadata;
     }
 
     /// @notice A registrar's signed permission for `to` to register a right.
@@ -174,7 +176,7 @@ interface IIPRegistry {
         address indexed registrar,
         uint96 record,
         uint256[] numbers,
-        string metadataURI
+        bytes metadata
     );
 
     /// @notice `by` (the owner or a registrar) added `numbers` to `tokenId` (a grant number after the application,
@@ -204,8 +206,9 @@ interface IIPRegistry {
         uint256 indexed tokenId, address indexed from, address indexed to, address registrar, bytes32 orderHash
     );
 
-    /// @notice The metadata URI of `tokenId` changed to `metadataURI`.
-    event MetadataURIUpdated(uint256 indexed tokenId, address indexed by, string metadataURI);
+    /// @notice `by` (the owner or a registrar) published `metadata` as the public record of `tokenId` (a grant, a
+    /// new expiry, an assignee's name, confidential fields opened); it replaces the earlier record.
+    event MetadataPublished(uint256 indexed tokenId, address indexed by, bytes metadata);
 
     /// @notice `committer` sent a commitment for a self-declared claim. The commitment binds the claimant
     /// (who alone can reveal it), which need not be the committer.
@@ -290,8 +293,8 @@ interface IIPRegistry {
     /// @notice Revokes `tokenId` (burns it) under a court order or an upheld dispute.
     function revoke(uint256 tokenId, bytes32 orderHash) external;
 
-    /// @notice Points `tokenId`'s metadata at `metadataURI`.
-    function setMetadataURI(uint256 tokenId, string calldata metadataURI) external;
+    /// @notice Publishes `metadata` as the public record of `tokenId`, replacing the earlier one.
+    function publishMetadata(uint256 tokenId, bytes calldata metadata) external;
 
     /// @notice Voids the current voucher nonce of `to`, cancelling any voucher issued with it.
     function cancelVoucher(address to) external;

@@ -82,6 +82,7 @@ from ._models import (
     Check,
     Deployment,
     DocumentRef,
+    DocumentRole,
     FillResult,
     FractionalizeResult,
     History,
@@ -93,6 +94,7 @@ from ._models import (
     Order,
     OrderStatus,
     Permit,
+    PublicRecord,
     RegistrationResult,
     RightKind,
     RightRecord,
@@ -103,6 +105,7 @@ from ._models import (
     TransactionResult,
     VerificationReport,
     parse_metadata,
+    record_from_chain,
 )
 from ._node import NodeInfo, ipledger_home, local_node_status, start_local_node, start_node, stop_local_node, stop_node
 from ._numbers import (
@@ -118,6 +121,7 @@ from ._numbers import (
     unpublished_number,
 )
 from ._orders import order_hash
+from ._public_record import check_openings, public_record, read_record, seal
 from ._report import (
     AuditReport,
     CustodyInterval,
@@ -129,7 +133,7 @@ from ._report import (
     sign_report,
     verify_report_file,
 )
-from ._requests import RegistrationRequest, hash_documents
+from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryPolicy
 from ._rights_models import (
     Attestation,
@@ -150,6 +154,15 @@ from ._royalties import RoyaltyPayment
 __version__ = "0.1.0"
 
 __all__ = [
+    "Document",
+    "DocumentRole",
+    "PublicRecord",
+    "check_openings",
+    "prepare_registration",
+    "public_record",
+    "read_record",
+    "record_from_chain",
+    "seal",
     "BulkEntry",
     "BulkMode",
     "BulkReport",

@@ -33,8 +33,10 @@ from ._exceptions import (
 )
 from ._logs import fetch_logs
 from ._models import ZERO_ADDRESS, Deployment, TransactionResult
+from ._requests import RegistrationRequest
 from ._reverts import RevertDecoder, encode_error
 from ._rpc import Rpc
+from ._salts import SaltBook
 from ._transactions import StateChecks, TransactionSender, revert_data
 
 __all__ = [
@@ -587,6 +589,22 @@ class LedgerBase:
         if self._read(registry.functions.isApprovedForAll(owner, spender), f"{action}: read approval"):
             return None
         return self._send(registry.functions.approve(spender, token), f"{action}: approve")
+
+    def _salt_book(self) -> SaltBook:
+        """The salts this machine keeps for the registry's rights (unpublished numbers, confidential fields)."""
+        return SaltBook.for_registry(self.chain_id, self.registry_address)
+
+    def _keep_field_salts(self, request: RegistrationRequest) -> RegistrationRequest:
+        """Writes the confidential fields' salts to the salt book before anything is sent; an earlier attempt's
+        salts for the same right are reused, so a retried registration publishes the same record."""
+        if not request.field_salts:
+            return request
+        book = self._salt_book()
+        kept = book.field_salts(request.right_id)
+        if set(request.field_salts) <= set(kept):
+            return request.with_salts({name: kept[name] for name in request.field_salts})
+        book.save_fields(request.right_id, dict(request.field_salts))
+        return request
 
 
 def require_chain_id(value: object) -> int:

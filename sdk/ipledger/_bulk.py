@@ -93,9 +93,11 @@ class BulkMixin(LedgerBase):
         workers: int | None = None,
         pending_timeout: float = 120.0,
         on_progress: Progress | None = None,
+        encoding: str | None = None,
     ) -> BulkReport:
         """Registers every right of the CSV or JSON Lines file ``source`` (see ``_bulk_input`` for its columns);
         the signer must be a registrar. Returns one result per row, and writes them to ``results`` when given.
+        ``encoding``: the file's text encoding (default UTF-8; ``gb18030`` for Excel's CSV on Chinese Windows).
 
         Every row is validated and its documents hashed (in ``workers`` threads) before anything is sent. Invalid
         rows refuse the whole file (:class:`InvalidBulkFileError`, with the report) unless ``skip_invalid``.
@@ -107,7 +109,7 @@ class BulkMixin(LedgerBase):
         signer = self.signer
         source_path = Path(source)
         results_path = Path(results) if results is not None else None
-        parsed = read_bulk_file(source_path)
+        parsed = read_bulk_file(source_path, encoding=encoding)
         rows, invalid = self._prepare_rows(parsed, workers)
         total = len(parsed)
         report_rows: dict[int, BulkRowResult] = {row.row: row for row in invalid}
@@ -194,7 +196,7 @@ class BulkMixin(LedgerBase):
         def prepare(entry: BulkEntry) -> _Row | BulkRowResult:
             try:
                 owner = self.address_of(entry.to) if entry.to else default_owner
-                request = prepare_registration(entry.metadata, entry.documents, metadata_uri=entry.uri)
+                request = prepare_registration(entry.metadata, entry.documents)
             except IPLedgerError as error:
                 return BulkRowResult(
                     row=entry.row, status=BulkStatus.INVALID, title=entry.metadata.title, error=str(error)
@@ -212,7 +214,7 @@ class BulkMixin(LedgerBase):
             if isinstance(item, BulkRowResult):
                 invalid.append(item)
                 continue
-            request = item.request
+            request = item.request = self._keep_field_salts(item.request)
             reserved = [number for number in request.numbers if not number.family]
             taken = next((number for number in reserved if number.key in first_of_number), None)
             if taken is not None:

@@ -3,20 +3,25 @@
 Columns (CSV header, or JSON keys) are the metadata fields of :class:`IPMetadata` (``title``, ``kind``,
 ``jurisdiction``, ``number``, ``numbers`` (the right's other numbers of its office: publication, grant),
 ``family`` (family links: PCT application, WO publication, priority), ``inventors``, ``assignee``, ``filing_date``,
-``priority_date``, ``grant_date``, ``expiry_date``, ``abstract``) plus:
+``publication_date``, ``priority_date``, ``grant_date``, ``expiry_date``, ``nice_classes``, ``abstract``,
+``confidential``) plus:
 
-- ``documents`` (required): the files of the right's document bundle, relative to the input file's folder; in CSV
-  separated by ``;``, in JSON a list (or a ``;``-separated string);
-- ``to`` (optional): who receives the token (an address or a dev account name; default: the registrar);
-- ``uri`` (optional): where the metadata JSON is published.
+- ``documents`` (required): the files of the right's document bundle, relative to the input file's folder, each
+  optionally as ``ROLE=FILE`` (``claims=权利要求书.pdf``); in CSV separated by ``;``, in JSON a list (or a
+  ``;``-separated string);
+- ``to`` (optional): who receives the token (an address or a dev account name; default: the registrar).
 
-In CSV, ``inventors``, ``numbers`` and ``family`` are separated by ``;`` and an empty cell is an absent value.
+In CSV, ``inventors``, ``numbers``, ``family``, ``nice_classes`` and ``confidential`` are separated by ``;`` and an
+empty cell is an absent value. A CSV is read as UTF-8 (with or without a byte-order mark, as Excel's "CSV UTF-8"
+saves it) unless an encoding is given: Excel's plain "CSV" on Chinese Windows is GBK (give ``gb18030``, which covers
+it), on Traditional Chinese Windows Big5.
 Every row is validated on its own; a bad row becomes an :class:`InvalidRow` naming its row, and the others are
 still read. Rows are numbered from 1 (the first data row of a CSV, the first non-blank line of a JSON Lines file).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 from collections.abc import Mapping
@@ -26,12 +31,13 @@ from typing import Any
 
 from ._exceptions import InvalidInputError
 from ._models import IPMetadata, parse_metadata
+from ._requests import Document
 
 __all__ = ["BulkEntry", "InvalidRow", "read_bulk_file"]
 
 _METADATA_FIELDS = frozenset(IPMetadata.model_fields) - {"documents"}
-_EXTRA_FIELDS = frozenset({"documents", "to", "uri"})
-_LIST_FIELDS = frozenset({"documents", "inventors", "numbers", "family"})
+_EXTRA_FIELDS = frozenset({"documents", "to"})
+_LIST_FIELDS = frozenset({"documents", "inventors", "numbers", "family", "nice_classes", "confidential"})
 #: A bulk file larger than this is refused before it is parsed (about a million rows of typical metadata).
 MAX_FILE_BYTES = 512 * 2**20
 
@@ -42,9 +48,8 @@ class BulkEntry:
 
     row: int
     metadata: IPMetadata
-    documents: tuple[Path, ...]
+    documents: tuple[Document, ...]
     to: str | None = None
-    uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,11 +60,12 @@ class InvalidRow:
     message: str
 
 
-def read_bulk_file(path: str | Path) -> list[BulkEntry | InvalidRow]:
-    """The rows of a ``.csv`` or ``.jsonl`` (``.ndjson``) file, each validated on its own.
+def read_bulk_file(path: str | Path, *, encoding: str | None = None) -> list[BulkEntry | InvalidRow]:
+    """The rows of a ``.csv`` or ``.jsonl`` (``.ndjson``) file, each validated on its own; ``encoding`` is the
+    file's text encoding (default UTF-8, a byte-order mark honoured).
 
-    Raises :class:`InvalidInputError` for a file that cannot be read at all (missing, too large, not UTF-8, an
-    unknown extension, a CSV header naming unknown columns).
+    Raises :class:`InvalidInputError` for a file that cannot be read at all (missing, too large, not in its
+    encoding, an unknown extension, a CSV header naming unknown columns).
     """
     source = Path(path)
     suffix = source.suffix.lower()
@@ -72,14 +78,43 @@ def read_bulk_file(path: str | Path) -> list[BulkEntry | InvalidRow]:
     if size > MAX_FILE_BYTES:
         raise InvalidInputError(f"{source}: {size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit; split the file")
     try:
-        text = source.read_text("utf-8-sig")
+        data = source.read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"cannot read {source}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{source}: not UTF-8 text") from None
+    text = decode_text(source, data, encoding)
     records = _csv_records(source, text) if suffix == ".csv" else _jsonl_records(text)
     base = source.resolve().parent
     return [_entry(row, record, base) for row, record in records]
+
+
+def decode_text(source: Path, data: bytes, encoding: str | None) -> str:
+    """``data`` as text: in ``encoding``, or by its byte-order mark (UTF-8, UTF-16), or as UTF-8; an undecodable
+    file is refused in one line naming ``--encoding``."""
+    if encoding is not None:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise InvalidInputError(
+                f"field 'encoding': {encoding!r} is not a text encoding; expected e.g. utf-8, gb18030, big5"
+            ) from None
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    else:
+        codec = "utf-8"
+    if codec == "utf-8":
+        codec = "utf-8-sig"
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        hint = (
+            "give its encoding with --encoding (Excel's CSV on Chinese Windows: --encoding gb18030; Big5: "
+            '--encoding big5), or save it as "CSV UTF-8"'
+            if encoding is None
+            else "check the --encoding"
+        )
+        raise InvalidInputError(
+            f"{source}: not {encoding or 'UTF-8'} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); {hint}"
+        ) from None
 
 
 def _csv_records(source: Path, text: str) -> list[tuple[int, Mapping[str, Any] | str]]:
@@ -145,22 +180,21 @@ def _entry(row: int, record: Mapping[str, Any] | str, base: Path) -> BulkEntry |
         return InvalidRow(row, f"documents/inventors/numbers/family: {exc}")
     documents = fields.pop("documents", [])
     to = fields.pop("to", None)
-    uri = fields.pop("uri", None)
     if not documents:
         return InvalidRow(row, "no documents (the 'documents' field lists the bundle's files)")
-    for name, value in (("to", to), ("uri", uri)):
-        if value is not None and not isinstance(value, str):
-            return InvalidRow(row, f"{name}: must be a string")
-    paths = []
+    if to is not None and not isinstance(to, str):
+        return InvalidRow(row, "to: must be a string")
+    files = []
     for document in documents:
         if not isinstance(document, str) or not document:
-            return InvalidRow(row, "documents: each must be a file path")
-        resolved = base / Path(document).expanduser()
+            return InvalidRow(row, "documents: each must be a file path (or ROLE=path)")
+        given = Document.parse(document)
+        resolved = base / given.path.expanduser()
         if not resolved.is_file():
-            return InvalidRow(row, f"document {document!r} is not a readable file")
-        paths.append(resolved)
+            return InvalidRow(row, f"document {str(given.path)!r} is not a readable file")
+        files.append(Document(resolved, given.role))
     try:
         metadata = parse_metadata(fields)
     except InvalidInputError as exc:
         return InvalidRow(row, str(exc))
-    return BulkEntry(row=row, metadata=metadata, documents=tuple(paths), to=to, uri=uri)
+    return BulkEntry(row=row, metadata=metadata, documents=tuple(files), to=to)

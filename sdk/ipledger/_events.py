@@ -32,9 +32,9 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [],
     ),
     "RightRegistered": (
-        "RightRegistered(uint256,bytes32,address,uint96,uint256[],string)",
+        "RightRegistered(uint256,bytes32,address,uint96,uint256[],bytes)",
         [("tokenId", "uint256"), ("contentHash", "bytes32"), ("registrar", "address")],
-        [("record", "uint96"), ("numbers", "uint256[]"), ("metadataURI", "string")],
+        [("record", "uint96"), ("numbers", "uint256[]"), ("metadata", "bytes")],
     ),
     "NumbersAdded": (
         "NumbersAdded(uint256,address,uint256[],uint96)",
@@ -76,10 +76,10 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("from", "address"), ("to", "address")],
         [("previousContentHash", "bytes32")],
     ),
-    "MetadataURIUpdated": (
-        "MetadataURIUpdated(uint256,address,string)",
+    "MetadataPublished": (
+        "MetadataPublished(uint256,address,bytes)",
         [("tokenId", "uint256"), ("by", "address")],
-        [("metadataURI", "string")],
+        [("metadata", "bytes")],
     ),
     "ClaimConfirmed": (
         "ClaimConfirmed(uint256,address,bytes32)",
@@ -198,7 +198,7 @@ TOKEN_FIRST_EVENTS = (
     "Unfrozen",
     "ForceTransferred",
     "ClaimSuperseded",
-    "MetadataURIUpdated",
+    "MetadataPublished",
     "ClaimConfirmed",
     "DisputeLockSet",
     "RightRevoked",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from ._events import (
     MODULE_EVENTS,
@@ -17,8 +18,9 @@ from ._events import (
     decode_log,
     token_topic,
 )
+from ._hashing import hash_bytes
 from ._logs import fetch_block_timestamps, fetch_logs
-from ._models import EventKind, HistoryEvent
+from ._models import EventKind, HistoryEvent, record_from_chain
 from ._numbers import number_text
 from ._rights_models import STANDARD_CLAIMS
 from ._rpc import Rpc
@@ -96,6 +98,13 @@ def fetch_module_logs(
     return decoded
 
 
+def _published(log: DecodedLog) -> dict[str, Any]:
+    """The hash of the public record a log publishes and the title it gives."""
+    data = bytes(log.args["metadata"])
+    record, _ = record_from_chain(data)
+    return {"metadata_hash": "0x" + hash_bytes(data).hex(), "title": None if record is None else record.title}
+
+
 def build_history(rpc: Rpc, logs: list[DecodedLog]) -> list[HistoryEvent]:
     """Merges each transfer with the registration, assignment, forced transfer, fractionalization or redemption
     that explains it; block timestamps come from the node."""
@@ -122,10 +131,8 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
         elif log.name in ("Frozen", "Unfrozen"):
             kind: EventKind = "frozen" if log.name == "Frozen" else "unfrozen"
             events.append(HistoryEvent(kind=kind, by=log.args["registrar"], order_hash=log.args["orderHash"], **base))
-        elif log.name == "MetadataURIUpdated":
-            events.append(
-                HistoryEvent(kind="metadata_updated", by=log.args["by"], metadata_uri=log.args["metadataURI"], **base)
-            )
+        elif log.name == "MetadataPublished":
+            events.append(HistoryEvent(kind="metadata_updated", by=log.args["by"], **_published(log), **base))
         elif log.name in ("NumbersAdded", "NumberReclaimed", "NumbersReleased"):
             events.append(_numbers_event(log, base))
         else:
@@ -336,8 +343,8 @@ def _transfer_event(
             to=target,
             by=None if registrar == _ZERO else registrar,
             content_hash=registered.args["contentHash"] if registered else None,
-            metadata_uri=registered.args["metadataURI"] if registered else None,
             numbers=_numbers(registered.args["numbers"]) if registered else None,
+            **(_published(registered) if registered else {}),
             **base,
         )
     custody = _vault_event(transfer, siblings, base, shares)
@@ -358,8 +365,8 @@ def _transfer_event(
             to=target,
             by=None if registrar == _ZERO else registrar,
             content_hash=registered.args["contentHash"] if registered else None,
-            metadata_uri=registered.args["metadataURI"] if registered else None,
             numbers=_numbers(registered.args["numbers"]) if registered else None,
+            **(_published(registered) if registered else {}),
             **base,
         )
     forced = _companion(transfer, siblings, "ForceTransferred")

@@ -21,7 +21,7 @@ import json
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from pydantic import Field
 from ._base import LedgerBase
 from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
+from ._hashing import hash_bytes
 from ._history import merge_history, right_numbers
 from ._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
 from ._logs import fetch_logs
@@ -46,8 +47,10 @@ from ._models import (
     RightRecord,
     RightStatus,
     Uint256,
+    record_from_chain,
 )
 from ._node import ipledger_home
+from ._record_packing import unpack_record
 from ._rpc import Rpc
 
 __all__ = [
@@ -200,9 +203,27 @@ def _decode_share_log(log: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     return name, args
 
 
-def _unpack_kind_jurisdiction(record: int) -> tuple[int, str]:
-    """The kind (chain value) and jurisdiction of a packed record (``RecordPacking.sol``: bits 4-7 and 8-23)."""
-    return (record >> 4) & 0xF, ((record >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii", errors="replace")
+def _public_fields(data: bytes) -> dict[str, Any]:
+    """A right record's fields that come from its latest public record."""
+    metadata, problem = record_from_chain(data)
+    return {
+        "title": None if metadata is None else metadata.title,
+        "metadata_hash": "0x" + hash_bytes(data).hex(),
+        "metadata": metadata,
+        "metadata_problem": problem,
+    }
+
+
+def _revocation_fields(revocation: DecodedLog | None, times: Mapping[int, int]) -> dict[str, Any]:
+    """A right record's revocation fields (none for a right that was not revoked)."""
+    if revocation is None:
+        return {}
+    return {
+        "revoked_block": revocation.block,
+        "revoked_at": dt.datetime.fromtimestamp(times[revocation.block], dt.UTC),
+        "revoked_by": revocation.args["registrar"],
+        "revocation_order": revocation.args["orderHash"],
+    }
 
 
 def _utc(when: dt.datetime | dt.date, *, end_of_day: bool = False) -> int:
@@ -471,7 +492,8 @@ class EventIndex:
             if name in ("RightRegistered", "NumbersAdded") and address.lower() == registry:
                 # Adding a grant may change the kind: the row narrows a query, the record decides.
                 args = json.loads(args_json)
-                kind, jurisdiction = _unpack_kind_jurisdiction(int(args["record"]))
+                packed = unpack_record(int(args["record"]))
+                kind, jurisdiction = packed.kind, packed.jurisdiction
                 registrations.append((str(args["tokenId"]), block, log_index, kind, jurisdiction))
                 continue
             if name != "Transfer" or address.lower() == vault:
@@ -852,10 +874,11 @@ class EventIndex:
             else (f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)}", tuple(parameters))
         )
         logs = self._registry_logs(
-            ["RightRegistered", "Frozen", "Unfrozen", "MetadataURIUpdated", *_NUMBER_EVENTS], at, tokens
+            ["RightRegistered", "Frozen", "Unfrozen", "MetadataPublished", "RightRevoked", *_NUMBER_EVENTS], at, tokens
         )
         registered: dict[int, DecodedLog] = {}
-        uris: dict[int, str] = {}
+        published: dict[int, bytes] = {}
+        revoked: dict[int, DecodedLog] = {}
         frozen: dict[int, bool] = {}
         records: dict[int, int] = {}
         numbers: dict[int, list[DecodedLog]] = defaultdict(list)
@@ -863,7 +886,8 @@ class EventIndex:
             token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
             if log.name == "RightRegistered":
                 registered[token] = log
-                uris[token] = str(log.args["metadataURI"])
+                published[token] = bytes(log.args["metadata"])
+                revoked.pop(token, None)
                 frozen[token] = bool(int(log.args["record"]) & 1)
                 records[token] = int(log.args["record"])
                 numbers[token] = [log]
@@ -873,13 +897,16 @@ class EventIndex:
                     records[token] = int(log.args["record"])
             elif log.name in ("Frozen", "Unfrozen"):
                 frozen[token] = log.name == "Frozen"
-            elif log.name == "MetadataURIUpdated":
-                uris[token] = str(log.args["metadataURI"])
+            elif log.name == "MetadataPublished":
+                published[token] = bytes(log.args["metadata"])
+            elif log.name == "RightRevoked":
+                revoked[token] = log
         owners = self._owners(at, tokens)
         now = self._latest_time(at)
         found: list[RightRecord] = []
         for token, log in sorted(registered.items(), key=lambda item: (item[1].block, item[1].log_index)):
-            if token not in owners:
+            revocation = revoked.get(token)
+            if token not in owners and revocation is None:
                 continue
             packed = records[token]
             own_numbers, family = right_numbers(numbers[token])
@@ -891,7 +918,9 @@ class EventIndex:
                 continue
             expiry = (packed >> 56) & (2**40 - 1)
             state = (
-                RightStatus.FROZEN
+                RightStatus.REVOKED
+                if revocation is not None
+                else RightStatus.FROZEN
                 if frozen[token]
                 else RightStatus.EXPIRED
                 if expiry and now >= expiry
@@ -900,7 +929,7 @@ class EventIndex:
             record = RightRecord(
                 token_id=token,
                 token_id_hex=hex(token),
-                owner=owners[token][0],
+                owner=owners[token][0] if revocation is None else revocation.args["holder"],
                 kind=right_kind,
                 jurisdiction=right_jurisdiction,
                 status=state,
@@ -908,12 +937,13 @@ class EventIndex:
                 registered_at=dt.datetime.fromtimestamp((packed >> 24) & (2**32 - 1), dt.UTC),
                 expiry=dt.datetime.fromtimestamp(expiry, dt.UTC) if expiry else None,
                 content_hash=log.args["contentHash"],
-                metadata_uri=uris[token],
                 registrar=None if log.args["registrar"] == ZERO_ADDRESS else log.args["registrar"],
                 registration_tx=log.tx_hash,
                 registration_block=log.block,
                 numbers=own_numbers,
                 family=family,
+                **_public_fields(published[token]),
+                **_revocation_fields(revocation, self._timestamps([revocation.block]) if revocation else {}),
             )
             if wanted_status is not None and record.status is not wanted_status:
                 continue

@@ -41,7 +41,7 @@ from ._exceptions import (
     RegistryError,
     TransactionError,
 )
-from ._hashing import bundle_hash, hash_file
+from ._hashing import hash_bytes, hash_file
 from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs, right_numbers
 from ._ids import parse_token_id
 from ._index import EventIndex
@@ -49,6 +49,7 @@ from ._licensing import LicensingMixin
 from ._logs import fetch_logs
 from ._market import MarketMixin
 from ._models import (
+    ZERO_ADDRESS,
     Check,
     Deployment,
     History,
@@ -60,17 +61,18 @@ from ._models import (
     TransactionResult,
     VerificationReport,
     expiry_timestamp,
+    record_from_chain,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
-from ._requests import METADATA_URI_PREFIX, RegistrationRequest, prepare_registration
+from ._record_packing import unpack_record
+from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryingHTTPProvider, RetryPolicy
 from ._rights_checks import dispute_check, license_check, rights_notices
 from ._rights_models import Attestation, Dispute, License
 from ._royalties import RoyaltiesMixin
-from ._salts import SaltBook
 from ._shares import SharesMixin
 from ._verify import custody_check, notices_for, shares_check
 
@@ -115,7 +117,7 @@ VOUCHER_TYPES = {
         {"name": "kind", "type": "uint8"},
         {"name": "expiry", "type": "uint40"},
         {"name": "numbers", "type": "uint256[]"},
-        {"name": "metadataURI", "type": "string"},
+        {"name": "metadata", "type": "bytes"},
     ],
 }
 
@@ -162,7 +164,7 @@ class Voucher:
     deadline: int
     signature: bytes
 
-    def as_tuple(self) -> tuple[str, tuple[bytes, int, int, list[int], str], int, int]:
+    def as_tuple(self) -> tuple[str, tuple[bytes, int, int, list[int], bytes], int, int]:
         return (self.to, self.request.as_tuple(), self.nonce, self.deadline)
 
 
@@ -446,26 +448,23 @@ class Ledger(
     def prepare(
         self,
         metadata: IPMetadata,
-        documents: Sequence[str | Path],
+        documents: Sequence[str | Path | Document],
         *,
-        metadata_uri: str | None = None,
         unpublished: bool = False,
     ) -> RegistrationRequest:
-        """Hashes ``documents`` and derives the right id and metadata URI; no chain access.
+        """Hashes ``documents`` (paths, or :class:`~ipledger.Document` with a role) and derives the right id and the
+        public record; no chain access.
 
-        ``unpublished``: the primary number is an application not yet published, registered as a salted commitment
-        (docs/numbers.md); the salt is written to the salt book (:class:`~ipledger._salts.SaltBook`) before
-        anything is sent, and :meth:`open_number` reads it from there at publication."""
-        if not unpublished:
-            return prepare_registration(metadata, documents, metadata_uri=metadata_uri)
-        salt = secrets.token_bytes(32)
-        request = prepare_registration(metadata, documents, metadata_uri=metadata_uri, unpublished_salt=salt)
-        primary = metadata.official_numbers(request.content_hash)[0]
-        self._salt_book().save(request.right_id, primary.canonical, salt)
-        return request
-
-    def _salt_book(self) -> SaltBook:
-        return SaltBook.for_registry(self.chain_id, self.registry_address)
+        The salts of confidential fields, and with ``unpublished`` (the primary number is an application not yet
+        published, registered as a salted commitment, docs/numbers.md) the number's salt, are written to the salt
+        book (:class:`~ipledger._salts.SaltBook`) before anything is sent; :meth:`open_fields` and
+        :meth:`open_number` read them from there."""
+        salt = secrets.token_bytes(32) if unpublished else None
+        request = prepare_registration(metadata, documents, unpublished_salt=salt)
+        if salt is not None:
+            primary = metadata.official_numbers(request.content_hash)[0]
+            self._salt_book().save(request.right_id, primary.canonical, salt)
+        return self._keep_field_salts(request)
 
     def _precheck(self, request: RegistrationRequest) -> None:
         """Refuses a claim on a registered right or bundle before committing, with the registry's own error.
@@ -502,15 +501,14 @@ class Ledger(
     def register(
         self,
         metadata: IPMetadata,
-        documents: Sequence[str | Path],
+        documents: Sequence[str | Path | Document],
         *,
         to: str | None = None,
-        metadata_uri: str | None = None,
         unpublished: bool = False,
     ) -> RegistrationResult:
         """Registrar path: the signer (a registrar) registers the right and mints it to ``to`` (``unpublished``: see
         :meth:`prepare`)."""
-        request = self.prepare(metadata, documents, metadata_uri=metadata_uri, unpublished=unpublished)
+        request = self.prepare(metadata, documents, unpublished=unpublished)
         return self.register_request(request, to=to)
 
     def register_request(self, request: RegistrationRequest, *, to: str | None = None) -> RegistrationResult:
@@ -650,16 +648,13 @@ class Ledger(
     def claim(
         self,
         metadata: IPMetadata,
-        documents: Sequence[str | Path],
+        documents: Sequence[str | Path | Document],
         *,
-        metadata_uri: str | None = None,
         unpublished: bool = False,
     ) -> RegistrationResult:
         """Open path in one call: commit, wait a block, reveal. The right is marked self-declared (``unpublished``:
         see :meth:`prepare`)."""
-        ticket = self.commit_claim(
-            self.prepare(metadata, documents, metadata_uri=metadata_uri, unpublished=unpublished)
-        )
+        ticket = self.commit_claim(self.prepare(metadata, documents, unpublished=unpublished))
         return self.reveal_claim(ticket)
 
     def _registration_result(
@@ -673,7 +668,8 @@ class Ledger(
             tx_hash=result.tx_hash,
             block=result.block,
             gas_used=result.gas_used,
-            metadata_uri=request.metadata_uri,
+            metadata_hash=_hex32(request.metadata_hash),
+            record_bytes=len(request.record),
             self_declared=self_declared,
             submitted_by=result.submitted_by,
             own_tx_hash=result.own_tx_hash,
@@ -848,29 +844,86 @@ class Ledger(
         return False
 
     def get(self, token_id: int | str) -> RightRecord:
-        """The right's record: on-chain fields plus its registration event's content hash and URI."""
-        token = parse_token_id(token_id)
+        """The right's record: on-chain fields, its numbers and its latest public record (title, parties, dates).
+
+        ``token_id`` is a token id or any of the right's official numbers (``"ZL 2020 1 0123456.2"``). A revoked
+        right is returned with status ``revoked`` and who revoked it when."""
+        token = self.resolve(token_id)
         logs, _ = self._logs(token)
         return self._record(token, logs)
 
+    def resolve(self, token_or_number: int | str) -> int:
+        """The token id of a right given by its token id (an int, decimal or 0x hex) or by any of its official
+        numbers, written any way its office writes it; raises :class:`~ipledger.NotFoundError` for a number no right
+        holds and :class:`~ipledger.InvalidInputError` for text that is neither."""
+        if not isinstance(token_or_number, str):
+            return parse_token_id(token_or_number)
+        text = token_or_number.strip()
+        if text.lower().startswith("0x") or (text.isdigit() and len(text) > 24):
+            return parse_token_id(text)
+        try:
+            number = parse_number_for(text, None, None, field="token")
+        except InvalidInputError as exc:
+            if text.isdigit():
+                return parse_token_id(text)
+            raise InvalidInputError(
+                f"{token_or_number!r} is neither a token id (decimal or 0x hex) nor an official number ({exc})"
+            ) from None
+        token = self.token_of_number(number.canonical)
+        if token is not None:
+            return token
+        if not number.family and self._logs(number.key)[0]:
+            return number.key  # a revoked right, known by its primary number
+        raise NotFoundError(f"no right is registered under {number.canonical}")
+
     def _record(self, token: int, logs: list[Any], block: int | None = None) -> RightRecord:
-        raw = self._read(self.registry.functions.recordOf(token), "read", block=block)
-        registered = next((log for log in reversed(logs) if log.name == "RightRegistered"), None)
-        if registered is None:
+        registered_index = next((i for i in range(len(logs) - 1, -1, -1) if logs[i].name == "RightRegistered"), None)
+        if registered_index is None:
+            if not logs:
+                raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
             raise NotFoundError(f"token {hex(token)} exists but its registration event was not found")
-        uri = registered.args["metadataURI"]
-        for log in logs:
-            if log.name == "MetadataURIUpdated" and (log.block, log.log_index) > (
-                registered.block,
-                registered.log_index,
-            ):
-                uri = log.args["metadataURI"]
-        owner, kind, jurisdiction, registered_at, expiry, status, self_declared, dispute_locked = raw
-        registrar = registered.args["registrar"]
+        registered = logs[registered_index]
+        life = logs[registered_index:]
+        revocation = next((log for log in life if log.name == "RightRevoked"), None)
+        published = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")][-1]
+        metadata, problem = record_from_chain(bytes(published.args["metadata"]))
         numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
+        common: dict[str, Any] = {
+            "token_id": token,
+            "token_id_hex": hex(token),
+            "content_hash": registered.args["contentHash"],
+            "registrar": None if is_zero_address(registered.args["registrar"]) else registered.args["registrar"],
+            "registration_tx": registered.tx_hash,
+            "registration_block": registered.block,
+            "numbers": numbers,
+            "family": family,
+            "title": None if metadata is None else metadata.title,
+            "metadata_hash": _hex32(hash_bytes(bytes(published.args["metadata"]))),
+            "metadata": metadata,
+            "metadata_problem": problem,
+        }
+        if revocation is not None:
+            packed = unpack_record(int(registered.args["record"]))
+            for log in life:
+                if log.name == "NumbersAdded":
+                    packed = unpack_record(int(log.args["record"]))
+            return RightRecord(
+                owner=revocation.args["holder"],
+                kind=RightKind.from_chain(packed.kind),
+                jurisdiction=packed.jurisdiction,
+                status=RightStatus.REVOKED,
+                self_declared=packed.self_declared,
+                registered_at=dt.datetime.fromtimestamp(packed.registered_at, dt.UTC),
+                expiry=dt.datetime.fromtimestamp(packed.expiry, dt.UTC) if packed.expiry else None,
+                revoked_block=revocation.block,
+                revoked_at=dt.datetime.fromtimestamp(self._block_time(revocation.block), dt.UTC),
+                revoked_by=revocation.args["registrar"],
+                revocation_order=revocation.args["orderHash"],
+                **common,
+            )
+        raw = self._read(self.registry.functions.recordOf(token), "read", block=block)
+        owner, kind, jurisdiction, registered_at, expiry, status, self_declared, dispute_locked = raw
         return RightRecord(
-            token_id=token,
-            token_id_hex=hex(token),
             owner=owner,
             kind=RightKind.from_chain(kind),
             jurisdiction=bytes(jurisdiction).decode("ascii"),
@@ -878,14 +931,8 @@ class Ledger(
             self_declared=self_declared,
             registered_at=dt.datetime.fromtimestamp(registered_at, dt.UTC),
             expiry=dt.datetime.fromtimestamp(expiry, dt.UTC) if expiry else None,
-            content_hash=registered.args["contentHash"],
-            metadata_uri=uri,
-            registrar=None if int(registrar, 16) == 0 else registrar,
-            registration_tx=registered.tx_hash,
-            registration_block=registered.block,
             dispute_locked=dispute_locked,
-            numbers=numbers,
-            family=family,
+            **common,
         )
 
     def history(self, token_id: int | str, *, index: EventIndex | None = None) -> History:
@@ -938,7 +985,7 @@ class Ledger(
         self,
         token_id: int | str,
         *,
-        documents: Sequence[str | Path] | None = None,
+        documents: Sequence[str | Path | Document] | None = None,
         metadata: IPMetadata | None = None,
         block: int | None = None,
         trust_block_hash: str | Sequence[str] | None = None,
@@ -958,7 +1005,7 @@ class Ledger(
         block (default: the latest): later events are left out and the record is read at that block (past blocks
         need a node that keeps history); the registry code check always looks at the code deployed now.
         """
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         latest = self._head()
         head = latest if block is None else block
         verifier = None
@@ -970,9 +1017,11 @@ class Ledger(
         if not 0 <= head <= latest:
             raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
         checks: list[Check] = [self._code_check()]
-        self._require_exists(token, head)
         logs, _ = self._logs(token, head, custody=True)
+        if not any(log.name == "RightRegistered" for log in logs):
+            self._require_exists(token, head)
         record = self._record(token, logs, head)
+        revoked = record.status is RightStatus.REVOKED
         events = build_history(self._rpc, logs)
         vault = None if self._vault is None else str(self._vault.address)
         checks.append(_registration_check(logs, record))
@@ -986,18 +1035,13 @@ class Ledger(
             shares_verdict = shares_check(record.owner, vault, shares, cap_table)
             if shares_verdict is not None:
                 checks.append(shares_verdict)
-        checks.append(self._content_key_check(token, record, head))
+        if not revoked:
+            checks.append(self._content_key_check(token, record, head))
         if documents is not None:
             checks.append(self._documents_check(record, documents))
         if metadata is not None:
             checks.append(self._metadata_check(record, metadata))
-        checks.append(
-            Check(
-                name="status",
-                ok=record.status is not RightStatus.FROZEN,
-                detail=record.status.value + (f", expiry {record.expiry:%Y-%m-%d}" if record.expiry else ""),
-            )
-        )
+        checks.append(_status_check(record))
         confirmed = next((event for event in reversed(events) if event.kind == "claim_confirmed"), None)
         checks.append(
             Check(
@@ -1018,7 +1062,7 @@ class Ledger(
                     registry=self.registry_address,
                     token_id=token,
                     logs=registry_logs,
-                    owner=record.owner,
+                    owner=ZERO_ADDRESS if revoked else record.owner,
                     from_block=min((log.block for log in registry_logs), default=head),
                 )
             )
@@ -1080,10 +1124,10 @@ class Ledger(
             else f"registry storage maps the content hash to {hex(stored)}",
         )
 
-    def _documents_check(self, record: RightRecord, documents: Sequence[str | Path]) -> Check:
+    def _documents_check(self, record: RightRecord, documents: Sequence[str | Path | Document]) -> Check:
         if not documents:
             return Check(name="documents", ok=False, detail="no documents given")
-        computed = _hex32(bundle_hash(hash_file(path) for path in documents))
+        computed = _hex32(hash_documents(documents))
         return Check(
             name="documents",
             ok=computed == record.content_hash,
@@ -1093,21 +1137,49 @@ class Ledger(
         )
 
     def _metadata_check(self, record: RightRecord, metadata: IPMetadata) -> Check:
-        if not record.metadata_uri.startswith(METADATA_URI_PREFIX):
-            return Check(name="metadata", ok=True, detail=f"not content-addressed ({record.metadata_uri}); not checked")
-        computed = metadata.metadata_hash().hex()
-        registered = record.metadata_uri.removeprefix(METADATA_URI_PREFIX)
+        """The metadata file's public record (sealed with the salts this machine kept, if any) is the one on chain."""
+        salts = self._salt_book().field_salts(record.token_id)
+        missing = [name for name in metadata.confidential if name not in salts]
+        if missing:
+            return Check(
+                name="metadata",
+                ok=False,
+                detail=f"cannot seal {', '.join(missing)}: no salt of token {record.token_id_hex} in "
+                f"{self._salt_book().path}",
+            )
+        opened = {name: salts[name] for name in (record.metadata.opened if record.metadata else {}) if name in salts}
+        computed = _hex32(metadata.metadata_hash(salts, opened))
         return Check(
             name="metadata",
-            ok=computed == registered,
-            detail="metadata hashes to the registered metadata URI"
-            if computed == registered
-            else f"metadata hashes to {computed}, registered {registered}",
+            ok=computed == record.metadata_hash,
+            detail="the metadata's public record is the one published on chain"
+            if computed == record.metadata_hash
+            else f"the metadata's public record hashes to {computed}, the one on chain to {record.metadata_hash}",
         )
 
 
+def _status_check(record: RightRecord) -> Check:
+    """Active or expired rights pass; a frozen or revoked right does not."""
+    if record.status is RightStatus.REVOKED:
+        return Check(
+            name="status",
+            ok=False,
+            detail=f"revoked in block {record.revoked_block} ({record.revoked_at:%Y-%m-%d}) by registrar "
+            f"{record.revoked_by}, order {record.revocation_order}; it held {record.owner}",
+        )
+    return Check(
+        name="status",
+        ok=record.status is not RightStatus.FROZEN,
+        detail=record.status.value + (f", expiry {record.expiry:%Y-%m-%d}" if record.expiry else ""),
+    )
+
+
 def _registration_check(logs: Sequence[Any], record: RightRecord) -> Check:
-    """One registration, or re-registrations only where a self-declared claim was superseded."""
+    """One registration, or re-registrations only where a self-declared claim was superseded; a right revoked and
+    registered again is judged from its latest registration on (its earlier life is history)."""
+    revocations = [i for i, log in enumerate(logs) if log.name == "RightRevoked"]
+    if revocations and any(log.name == "RightRegistered" for log in logs[revocations[-1] :]):
+        logs = logs[revocations[-1] + 1 :]
     registrations = [log for log in logs if log.name == "RightRegistered"]
     supersessions = [log for log in logs if log.name == "ClaimSuperseded"]
     ok = len(registrations) == 1 + len(supersessions) and all(

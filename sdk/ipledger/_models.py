@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from ._exceptions import MetadataError
 from ._hashing import canonical_json, hash_bytes
 from ._model_base import REGIONAL_OFFICES, ZERO_ADDRESS, Address, Uint256, _Out
 from ._numbers import OfficialNumber, know_how_number, parse_number
+from ._public_record import public_record, read_record
 from ._rights_models import Attestation, Dispute, License
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "Check",
     "Deployment",
     "DocumentRef",
+    "DocumentRole",
     "EventKind",
     "FillResult",
     "FractionalizeResult",
@@ -47,6 +50,7 @@ __all__ = [
     "OrderState",
     "OrderStatus",
     "Permit",
+    "PublicRecord",
     "RegistrationResult",
     "RightKind",
     "RightRecord",
@@ -58,11 +62,26 @@ __all__ = [
     "Uint256",
     "VerificationReport",
     "parse_metadata",
+    "record_from_chain",
     "expiry_timestamp",
 ]
 
-#: Largest canonical metadata accepted, in bytes: metadata describes a right, documents stay off chain.
-MAX_METADATA_BYTES = 64 * 1024
+#: Largest public record accepted, in bytes: it is published on chain (about 24 gas a byte), documents stay off it.
+MAX_METADATA_BYTES = 8 * 1024
+#: Fields an owner may keep confidential (published as salted commitments, opened later); the right's identity
+#: (kind, office, numbers, family, expiry) is on chain in clear anyway.
+SEALABLE_FIELDS = (
+    "title",
+    "inventors",
+    "assignee",
+    "filing_date",
+    "priority_date",
+    "publication_date",
+    "grant_date",
+    "nice_classes",
+    "abstract",
+    "documents",
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HEX32 = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 _EXPIRY_LIMIT = dt.date(2100, 1, 1)
@@ -96,6 +115,8 @@ class RightStatus(StrEnum):
     ACTIVE = "active"
     FROZEN = "frozen"
     EXPIRED = "expired"
+    #: Burnt by a registrar under a court order or an upheld dispute; its history stays readable.
+    REVOKED = "revoked"
 
 
 def _plain_text(value: str, field: str) -> str:
@@ -104,14 +125,32 @@ def _plain_text(value: str, field: str) -> str:
     return value
 
 
+class DocumentRole(StrEnum):
+    """What a document of the bundle is; part of the public record, unlike the local file name."""
+
+    CLAIMS = "claims"
+    DESCRIPTION = "description"
+    DRAWINGS = "drawings"
+    ABSTRACT = "abstract"
+    SPECIFICATION = "specification"
+    SEQUENCE_LISTING = "sequence_listing"
+    TRANSLATION = "translation"
+    PRIORITY_DOCUMENT = "priority_document"
+    CERTIFICATE = "certificate"
+    DEED = "deed"
+    SAMPLE = "sample"
+    OTHER = "other"
+
+
 class DocumentRef(BaseModel):
-    """A document of the bundle, by name and digest; its bytes are never uploaded."""
+    """A document of the bundle, identified by its content alone (digest and size) and optionally its role; its
+    bytes are never uploaded and its local file name is never recorded (docs/hashing.md)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=255)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     size: int = Field(ge=0)
+    role: DocumentRole | None = None
 
 
 class IPMetadata(BaseModel):
@@ -129,10 +168,16 @@ class IPMetadata(BaseModel):
     assignee: str | None = Field(default=None, max_length=500)
     filing_date: dt.date | None = None
     priority_date: dt.date | None = None
+    publication_date: dt.date | None = None
     grant_date: dt.date | None = None
     expiry_date: dt.date | None = None
-    abstract: str | None = Field(default=None, max_length=20_000)
+    #: Trademarks: the Nice classes of the goods and services, 1 to 45.
+    nice_classes: tuple[int, ...] = ()
+    #: A short abstract: it is published on chain.
+    abstract: str | None = Field(default=None, max_length=2_000)
     documents: tuple[DocumentRef, ...] = ()
+    #: Fields published only as salted commitments until the owner opens them (``SEALABLE_FIELDS``).
+    confidential: tuple[str, ...] = ()
 
     @model_validator(mode="before")
     @classmethod
@@ -207,6 +252,28 @@ class IPMetadata(BaseModel):
             canonical.append(parsed.canonical)
         return tuple(canonical)
 
+    @field_validator("documents")
+    @classmethod
+    def _documents_in_digest_order(cls, value: tuple[DocumentRef, ...]) -> tuple[DocumentRef, ...]:
+        """In digest order: the order the files were given in does not change the record."""
+        return tuple(sorted(value, key=lambda ref: (ref.sha256, ref.role or "")))
+
+    @field_validator("nice_classes")
+    @classmethod
+    def _nice_classes(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        for number in value:
+            if not 1 <= number <= 45:
+                raise ValueError(f"Nice class {number} does not exist; expected 1 to 45")
+        return tuple(sorted(set(value)))
+
+    @field_validator("confidential")
+    @classmethod
+    def _sealable(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            if name not in SEALABLE_FIELDS:
+                raise ValueError(f"{name!r} cannot be kept confidential; expected some of {', '.join(SEALABLE_FIELDS)}")
+        return tuple(sorted(set(value)))
+
     @field_validator("family")
     @classmethod
     def _canonical_family(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -219,6 +286,7 @@ class IPMetadata(BaseModel):
         order = [
             ("priority_date", self.priority_date),
             ("filing_date", self.filing_date),
+            ("publication_date", self.publication_date),
             ("grant_date", self.grant_date),
             ("expiry_date", self.expiry_date),
         ]
@@ -228,8 +296,11 @@ class IPMetadata(BaseModel):
                 raise ValueError(f"{first} {first_day} is after {second} {second_day}")
         if self.expiry_date is not None and self.expiry_date >= _EXPIRY_LIMIT:
             raise ValueError("expiry_date must be before 2100-01-01; leave it out for perpetual rights")
-        if len(self.canonical_bytes()) > MAX_METADATA_BYTES:
-            raise ValueError(f"metadata exceeds {MAX_METADATA_BYTES} bytes; keep documents out of it")
+        size = len(canonical_json(self.model_dump(mode="json", exclude={"confidential"})))
+        if size > MAX_METADATA_BYTES:
+            raise ValueError(
+                f"the public record would be {size} bytes, more than {MAX_METADATA_BYTES}; shorten the abstract"
+            )
         return self
 
     def official_numbers(self, content_hash: bytes) -> tuple[OfficialNumber, ...]:
@@ -248,13 +319,19 @@ class IPMetadata(BaseModel):
         """The token id this right gets: the key of its primary number, as the registry derives it."""
         return self.official_numbers(content_hash)[0].key
 
-    def canonical_bytes(self) -> bytes:
-        """Canonical JSON of the metadata (the bytes its hash is taken over)."""
-        return canonical_json(self.model_dump(mode="json"))
+    def public_record(
+        self, salts: Mapping[str, bytes] | None = None, opened: Mapping[str, bytes] | None = None
+    ) -> bytes:
+        """The public record published on chain: canonical JSON of the metadata, its confidential fields replaced by
+        salted commitments under ``sealed`` (``salts``: one 32-byte salt per confidential field), those in
+        ``opened`` published in clear with their salts (docs/metadata.md)."""
+        return public_record(self, salts or {}, opened)
 
-    def metadata_hash(self) -> bytes:
-        """SHA-256 of the canonical JSON."""
-        return hash_bytes(self.canonical_bytes())
+    def metadata_hash(
+        self, salts: Mapping[str, bytes] | None = None, opened: Mapping[str, bytes] | None = None
+    ) -> bytes:
+        """SHA-256 of the public record: the right's metadata hash."""
+        return hash_bytes(self.public_record(salts, opened))
 
     def expiry_timestamp(self) -> int:
         """Expiry as the unix time the contract stores (end of the expiry day, UTC), 0 when none."""
@@ -318,7 +395,8 @@ class RegistrationResult(_Out):
     tx_hash: str
     block: int
     gas_used: int
-    metadata_uri: str
+    #: SHA-256 of the public record published with the registration (docs/metadata.md), 0x hex.
+    metadata_hash: str
     self_declared: bool
     submitted_by: str | None = None
     own_tx_hash: str | None = None
@@ -327,6 +405,47 @@ class RegistrationResult(_Out):
     #: Registered under an unpublished application's commitment: the salt (0x hex) that opens it at publication.
     #: Keep it; without it the application number cannot be tied to the token.
     unpublished_salt: str | None = None
+    #: The size of the public record published on chain, in bytes.
+    record_bytes: int = 0
+
+
+class PublicRecord(_Out):
+    """A right's public record as published on chain (docs/metadata.md), read leniently: a self-declared claimant
+    may publish anything, so every field is optional and the published bytes decide."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    title: str | None = None
+    kind: str | None = None
+    jurisdiction: str | None = None
+    number: str | None = None
+    numbers: list[str] = Field(default_factory=list)
+    family: list[str] = Field(default_factory=list)
+    inventors: list[str] = Field(default_factory=list)
+    assignee: str | None = None
+    filing_date: str | None = None
+    priority_date: str | None = None
+    publication_date: str | None = None
+    grant_date: str | None = None
+    expiry_date: str | None = None
+    nice_classes: list[int] = Field(default_factory=list)
+    abstract: str | None = None
+    documents: list[DocumentRef] = Field(default_factory=list)
+    #: Confidential fields: their salted commitments (64 hex digits), by field.
+    sealed: dict[str, str] = Field(default_factory=dict)
+    #: Confidential fields opened in this record: their salts (64 hex digits), by field.
+    opened: dict[str, str] = Field(default_factory=dict)
+
+
+def record_from_chain(data: bytes) -> tuple[PublicRecord | None, str | None]:
+    """The public record in ``data`` (a ``RightRegistered`` or ``MetadataPublished`` log's bytes), or ``None`` and
+    why it is not one."""
+    try:
+        return PublicRecord.model_validate(read_record(bytes(data))), None
+    except ValidationError as exc:
+        return None, f"the published record does not read as metadata: {_describe(exc.errors()[0])}"
+    except ValueError as exc:
+        return None, str(exc)
 
 
 class RightRecord(_Out):
@@ -342,7 +461,6 @@ class RightRecord(_Out):
     registered_at: dt.datetime
     expiry: dt.datetime | None
     content_hash: str
-    metadata_uri: str
     registrar: str | None
     registration_tx: str
     registration_block: int
@@ -351,6 +469,23 @@ class RightRecord(_Out):
     #: Its official numbers of its office, canonical, the primary (its token id's) first; then its family links.
     numbers: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
+    #: The title its public record gives (``None`` when sealed or absent).
+    title: str | None = None
+    #: SHA-256 of the latest public record (0x hex): the registration's, or a later ``MetadataPublished``'s.
+    metadata_hash: str = ""
+    #: The latest public record, read from the chain; ``None`` when it is not a record (``metadata_problem``).
+    metadata: PublicRecord | None = None
+    metadata_problem: str | None = None
+    #: A revoked right: when, by which registrar, under which order (hash), and who held it.
+    revoked_block: int | None = None
+    revoked_at: dt.datetime | None = None
+    revoked_by: str | None = None
+    revocation_order: str | None = None
+
+    @property
+    def primary_number(self) -> str | None:
+        """The number the token id is derived from."""
+        return self.numbers[0] if self.numbers else None
 
 
 EventKind = Literal[
@@ -397,7 +532,9 @@ class HistoryEvent(_Out):
     deed_hash: str | None = None
     order_hash: str | None = None
     content_hash: str | None = None
-    metadata_uri: str | None = None
+    #: Registrations and published records: the record's SHA-256 (0x hex) and the title it gives.
+    metadata_hash: str | None = None
+    title: str | None = None
     share_token: str | None = None
     supply: Uint256 | None = None
     symbol: str | None = None

@@ -408,7 +408,7 @@ def report_csv(report: AuditReport) -> bytes:
                 event.deed_hash
                 or event.order_hash
                 or event.share_token
-                or event.metadata_uri
+                or event.metadata_hash
                 or event.evidence_hash
                 or event.reason_hash
                 or ""

@@ -1,11 +1,13 @@
-"""The salts of rights registered under an unpublished application's commitment (docs/numbers.md).
+"""The salts of a registry's rights: of unpublished applications' commitments (docs/numbers.md) and of confidential
+fields of public records (docs/metadata.md).
 
 A right whose application is not yet published is registered under ``unpublished_number(number, salt)``: the
 chain holds a commitment that reveals nothing of the number until its owner opens it (``openNumber``) once the
 office publishes the application. The salt is the only way to open it, so the SDK writes it to
 ``$IPLEDGER_HOME/salts/<chain_id>-<registry>.json`` *before* the registration is sent (a crash after sending loses
-nothing) and reads it back when the number is opened. The file holds secrets: it is created readable by its owner
-only. Back it up with the keystore.
+nothing) and reads it back when the number is opened. A confidential field's salt is kept the same way, under
+``fields``, until the owner opens the field. The file holds secrets: it is created readable by its owner only. Back
+it up with the keystore.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ __all__ = ["SaltBook"]
 
 
 class SaltBook:
-    """Salts by token id (hex) with the canonical number each one commits to."""
+    """Salts by token id (hex): the number commitment's with the canonical number it commits to, and each
+    confidential field's."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -31,7 +34,7 @@ class SaltBook:
         """The salt book of one registry on one chain, in ``$IPLEDGER_HOME/salts`` (or ``home``/salts)."""
         return cls((home or ipledger_home()) / "salts" / f"{chain_id}-{registry.lower()}.json")
 
-    def _entries(self) -> dict[str, dict[str, str]]:
+    def _entries(self) -> dict[str, dict[str, object]]:
         if not self.path.exists():
             return {}
         try:
@@ -43,7 +46,26 @@ class SaltBook:
     def save(self, token_id: int, number: str, salt: bytes) -> None:
         """Records ``salt`` for ``token_id`` (the commitment to ``number``); the file is rewritten atomically."""
         entries = self._entries()
-        entries[hex(token_id)] = {"number": number, "salt": "0x" + salt.hex()}
+        entries.setdefault(hex(token_id), {}).update({"number": number, "salt": "0x" + salt.hex()})
+        self._write(entries)
+
+    def save_fields(self, token_id: int, salts: dict[str, bytes]) -> None:
+        """Records the salt of each confidential field of ``token_id``'s public record."""
+        if not salts:
+            return
+        entries = self._entries()
+        fields = entries.setdefault(hex(token_id), {}).setdefault("fields", {})
+        assert isinstance(fields, dict)
+        fields.update({name: "0x" + salt.hex() for name, salt in salts.items()})
+        self._write(entries)
+
+    def field_salts(self, token_id: int) -> dict[str, bytes]:
+        """The confidential fields' salts recorded for ``token_id`` (empty when none)."""
+        fields = self._entries().get(hex(token_id), {}).get("fields") or {}
+        assert isinstance(fields, dict)
+        return {str(name): bytes.fromhex(str(salt).removeprefix("0x")) for name, salt in fields.items()}
+
+    def _write(self, entries: dict[str, dict[str, object]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -54,6 +76,6 @@ class SaltBook:
     def salt(self, token_id: int) -> bytes | None:
         """The salt recorded for ``token_id``, or ``None``."""
         entry = self._entries().get(hex(token_id))
-        if entry is None:
+        if entry is None or "salt" not in entry:
             return None
         return bytes.fromhex(str(entry["salt"]).removeprefix("0x"))

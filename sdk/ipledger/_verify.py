@@ -26,8 +26,12 @@ _ZERO = "0x0000000000000000000000000000000000000000"
 def custody_check(events: Sequence[HistoryEvent], current_owner: str, *, vault: str | None = None) -> Check:
     """The chain of custody is unbroken from the registration to the current ``ownerOf``.
 
-    A right held by the share ``vault`` since a fractionalization is in custody, not lost.
+    A right held by the share ``vault`` since a fractionalization is in custody, not lost. A right revoked and
+    registered again is followed from its latest registration (its earlier life ended with the revocation).
     """
+    revocations = [i for i, event in enumerate(events) if event.kind == "revoked"]
+    if revocations and any(event.kind == "registered" for event in events[revocations[-1] :]):
+        events = events[revocations[-1] + 1 :]
     moves = [event for event in events if event.kind in CUSTODY_KINDS]
     if not moves or moves[0].kind != "registered":
         return Check(name="custody", ok=False, detail="no registration (mint) event opens the chain of custody")
@@ -98,7 +102,21 @@ def notices_for(record: RightRecord, events: Sequence[HistoryEvent]) -> list[str
         notices.append("self-declared: claimed by commit-reveal, not checked by a registrar")
     if record.status is RightStatus.EXPIRED:
         notices.append(f"expired on {record.expiry:%Y-%m-%d}" if record.expiry else "expired")
+    if record.metadata_problem:
+        notices.append(f"public record: {record.metadata_problem}")
     for event in events:
+        if event.kind == "revoked":
+            notices.append(
+                f"revoked in block {event.block} ({event.timestamp:%Y-%m-%d}) by registrar {event.by}, order "
+                f"{event.order_hash}; it held {event.from_}"
+            )
+        elif event.kind == "registered" and any(
+            earlier.kind == "revoked" and earlier.block <= event.block for earlier in events
+        ):
+            notices.append(
+                f"registered again in block {event.block} ({event.timestamp:%Y-%m-%d}) after a revocation; its "
+                "earlier life is in its history"
+            )
         if event.kind == "forced_transfer":
             notices.append(
                 f"forced transfer in block {event.block} ({event.timestamp:%Y-%m-%d}) from {event.from_} to "

@@ -92,8 +92,10 @@ def test_node_killed_mid_run_and_restarted_from_older_state_then_rerun_registers
         rerun = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True, timeout=300, check=False)
         assert rerun.returncode == 0, rerun.stderr
         summary = json.loads(rerun.stdout)
-        assert summary["already_registered"] == survived
-        assert summary["registered"] == total - survived
+        # Transactions the restored state still held in its pool may land before the rerun reads the chain: they
+        # count as already registered, never twice.
+        assert summary["already_registered"] >= survived
+        assert summary["already_registered"] + summary["registered"] == total
         assert set(_registered(ledger, ids).values()) == {1}
     finally:
         stop_node(node.pid)

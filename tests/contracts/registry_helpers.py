@@ -46,7 +46,7 @@ DOMAIN_VERSION = "1"
 PATENT, PATENT_APPLICATION, UTILITY_MODEL, DESIGN, TRADEMARK, COPYRIGHT, TRADE_SECRET, SHORT_TERM_PATENT = range(8)
 ACTIVE, FROZEN, EXPIRED = range(3)
 
-REGISTRATION_TYPE = "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,string metadataURI)"
+REGISTRATION_TYPE = "Registration(bytes32 contentHash,uint8 kind,uint40 expiry,uint256[] numbers,bytes metadata)"
 REGISTRATION_TYPEHASH = keccak(text=REGISTRATION_TYPE)
 
 EIP712_TYPES: dict[str, list[dict[str, str]]] = {
@@ -67,7 +67,7 @@ EIP712_TYPES: dict[str, list[dict[str, str]]] = {
         {"name": "kind", "type": "uint8"},
         {"name": "expiry", "type": "uint40"},
         {"name": "numbers", "type": "uint256[]"},
-        {"name": "metadataURI", "type": "string"},
+        {"name": "metadata", "type": "bytes"},
     ],
 }
 
@@ -136,7 +136,7 @@ class Registration:
     content_hash: bytes
     kind: int = PATENT
     expiry: int = 0
-    metadata_uri: str = "ipfs://bafy/metadata.json"
+    metadata: bytes = b'{"title":"A right"}'
 
     def __post_init__(self) -> None:
         if self.numbers:
@@ -150,8 +150,8 @@ class Registration:
     def jurisdiction(self) -> bytes:
         return (self.numbers[0] >> 232 & 0xFFFF).to_bytes(2, "big")
 
-    def as_tuple(self) -> tuple[bytes, int, int, list[int], str]:
-        return (self.content_hash, self.kind, self.expiry, list(self.numbers), self.metadata_uri)
+    def as_tuple(self) -> tuple[bytes, int, int, list[int], bytes]:
+        return (self.content_hash, self.kind, self.expiry, list(self.numbers), self.metadata)
 
     def as_message(self) -> dict[str, Any]:
         return {
@@ -159,7 +159,7 @@ class Registration:
             "kind": self.kind,
             "expiry": self.expiry,
             "numbers": list(self.numbers),
-            "metadataURI": self.metadata_uri,
+            "metadata": self.metadata,
         }
 
     def struct_hash(self) -> bytes:
@@ -173,7 +173,7 @@ class Registration:
                     self.kind,
                     self.expiry,
                     keccak(b"".join(number.to_bytes(32, "big") for number in self.numbers)),
-                    keccak(text=self.metadata_uri),
+                    keccak(self.metadata),
                 ],
             )
         )
@@ -190,7 +190,7 @@ def make_registration(n: int, **overrides: Any) -> Registration:
     fields: dict[str, Any] = {
         "numbers": (sample_number(n, office),) if right_id is None else _NUMBERS_OF_RIGHT[right_id],
         "content_hash": hashlib.sha256(f"document bundle {n}".encode()).digest(),
-        "metadata_uri": f"ipfs://bafy{n}/metadata.json",
+        "metadata": f'{{"title":"Right {n}"}}'.encode(),
     }
     fields.update(overrides)
     return Registration(**fields)

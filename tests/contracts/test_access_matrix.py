@@ -497,7 +497,7 @@ MATRIX: list[Row] = [
         missing_role(DEFAULT_ADMIN_ROLE)),
     Row("IPRegistry", "setDisputeLock(uint256,bool,bytes32)", lambda s, c: (s.state["main"], True, EVIDENCE),
         DISPUTERS, missing_role(DISPUTE_ROLE)),
-    Row("IPRegistry", "setMetadataURI(uint256,string)", lambda s, c: (s.state["main"], "ipfs://new"),
+    Row("IPRegistry", "publishMetadata(uint256,bytes)", lambda s, c: (s.state["main"], b'{"title":"new"}'),
         OWNER | REGISTRARS, caller_error("NotTokenOwner", MAIN)),
     Row("IPRegistry", "setTokenRoyalty(uint256,uint96)", lambda s, c: (s.state["main"], 300), OWNER,
         caller_error("NotTokenOwner", MAIN)),

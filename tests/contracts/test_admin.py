@@ -179,8 +179,8 @@ PAUSED_ACTIONS = {
     "freeze": lambda r, w, a: r.freeze(w["token"], ORDER, {"from": a["registrar"]}),
     "unfreeze": lambda r, w, a: r.unfreeze(w["frozen"], ORDER, {"from": a["registrar"]}),
     "forceTransfer": lambda r, w, a: r.forceTransfer(w["frozen"], a["bob"], ORDER, {"from": a["registrar"]}),
-    "setMetadataURI(owner)": lambda r, w, a: r.setMetadataURI(w["token"], "ipfs://x", {"from": a["alice"]}),
-    "setMetadataURI(registrar)": lambda r, w, a: r.setMetadataURI(w["token"], "ipfs://x", {"from": a["registrar"]}),
+    "publishMetadata(owner)": lambda r, w, a: r.publishMetadata(w["token"], b'{"title":"x"}', {"from": a["alice"]}),
+    "publishMetadata(registrar)": lambda r, w, a: r.publishMetadata(w["token"], b'{"title":"x"}', {"from": a["registrar"]}),
     "setTokenRoyalty": lambda r, w, a: r.setTokenRoyalty(w["token"], 500, {"from": a["alice"]}),
 }
 
@@ -351,7 +351,7 @@ def test_royalty_receiver_follows_owner(
 
 
 def test_frozen_token_royalty_by_owner_reverts(registry: Any, token: int, alice: Any, registrar: Any) -> None:
-    """Like setMetadataURI: a frozen token's owner cannot change its royalty; after the unfreeze he can."""
+    """Like publishMetadata: a frozen token's owner cannot change its royalty; after the unfreeze he can."""
     registry.setTokenRoyalty(token, 200, {"from": alice})
     registry.freeze(token, ORDER, {"from": registrar})
     with reverts("TokenIsFrozen", token):

@@ -88,7 +88,7 @@ def test_reveal_in_later_block_mints_self_declared(registry: Any, alice: Any, re
                 "registrar": ZERO_ADDRESS,
                 "record": record,
                 "numbers": list(registration.numbers),
-                "metadataURI": registration.metadata_uri,
+                "metadata": registration.metadata,
             },
         ),
     ]
@@ -130,7 +130,7 @@ def test_reveal_by_other_claimant_reverts(registry: Any, alice: Any, bob: Any, r
 
 def test_reveal_with_changed_registration_reverts(registry: Any, alice: Any, registration: Any) -> None:
     registry.commit(commitment_for(alice, registration, SALT), {"from": alice})
-    changed = replace(registration, metadata_uri="ipfs://other")
+    changed = replace(registration, metadata=b'{"title":"other"}')
     with reverts("UnknownCommitment", commitment_for(alice, changed, SALT)):
         registry.reveal(changed.as_tuple(), SALT, {"from": alice})
 

@@ -180,24 +180,24 @@ def test_frozen_token_can_still_be_approved(registry: Any, frozen: int, alice: A
     assert registry.recordOf(frozen)["status"] == FROZEN
 
 
-def test_frozen_token_metadata_uri_by_owner_reverts(registry: Any, frozen: int, alice: Any) -> None:
+def test_frozen_token_publish_metadata_by_owner_reverts(registry: Any, frozen: int, alice: Any) -> None:
     with reverts("TokenIsFrozen", frozen):
-        registry.setMetadataURI(frozen, "ipfs://new", {"from": alice})
+        registry.publishMetadata(frozen, b'{"title":"new"}', {"from": alice})
 
 
-def test_frozen_token_metadata_uri_by_registrar(registry: Any, frozen: int, registrar: Any) -> None:
-    tx = registry.setMetadataURI(frozen, "ipfs://corrected", {"from": registrar})
-    assert tx.events["MetadataURIUpdated"]["by"] == registrar
+def test_frozen_token_publish_metadata_by_registrar(registry: Any, frozen: int, registrar: Any) -> None:
+    tx = registry.publishMetadata(frozen, b'{"title":"corrected"}', {"from": registrar})
+    assert tx.events["MetadataPublished"]["by"] == registrar
 
 
-def test_frozen_token_metadata_uri_by_owner_who_is_a_registrar(
+def test_frozen_token_publish_metadata_by_owner_who_is_a_registrar(
     registry: Any, frozen: int, admin: Any, alice: Any
 ) -> None:
     """The owner's shortcut skips the role lookup only while the right is unfrozen: a frozen right's owner who
     also holds REGISTRAR_ROLE still updates its URI as a registrar."""
     registry.grantRole(REGISTRAR_ROLE, alice, {"from": admin})
-    tx = registry.setMetadataURI(frozen, "ipfs://by-owner-registrar", {"from": alice})
-    assert tx.events["MetadataURIUpdated"]["by"] == alice
+    tx = registry.publishMetadata(frozen, b'{"title":"by-owner-registrar"}', {"from": alice})
+    assert tx.events["MetadataPublished"]["by"] == alice
 
 
 # ------------------------------------------------------------------------------------------- forceTransfer
@@ -274,27 +274,27 @@ def test_force_transfer_does_not_leave_freeze_bypass(
         registry.transferFrom(carol, alice, frozen, {"from": alice})
 
 
-# ------------------------------------------------------------------------------------------- setMetadataURI
+# ------------------------------------------------------------------------------------------ publishMetadata
 
 
-def test_set_metadata_uri_by_owner(registry: Any, token: int, alice: Any) -> None:
-    tx = registry.setMetadataURI(token, "ipfs://v2", {"from": alice})
+def test_publish_metadata_by_owner(registry: Any, token: int, alice: Any) -> None:
+    tx = registry.publishMetadata(token, b'{"title":"v2"}', {"from": alice})
     assert events_of(tx) == [
-        ("MetadataURIUpdated", {"tokenId": token, "by": alice, "metadataURI": "ipfs://v2"}),
+        ("MetadataPublished", {"tokenId": token, "by": alice, "metadata": b'{"title":"v2"}'}),
         ("MetadataUpdate", {"_tokenId": token}),
     ]
 
 
-def test_set_metadata_uri_by_registrar(registry: Any, token: int, registrar: Any) -> None:
-    tx = registry.setMetadataURI(token, "ipfs://v3", {"from": registrar})
+def test_publish_metadata_by_registrar(registry: Any, token: int, registrar: Any) -> None:
+    tx = registry.publishMetadata(token, b'{"title":"v3"}', {"from": registrar})
     assert events_of(tx) == [
-        ("MetadataURIUpdated", {"tokenId": token, "by": registrar, "metadataURI": "ipfs://v3"}),
+        ("MetadataPublished", {"tokenId": token, "by": registrar, "metadata": b'{"title":"v3"}'}),
         ("MetadataUpdate", {"_tokenId": token}),
     ]
 
 
 @pytest.mark.parametrize("caller", ["stranger", "approved", "operator", "guardian"])
-def test_set_metadata_uri_by_non_owner_reverts(
+def test_publish_metadata_by_non_owner_reverts(
     registry: Any, token: int, alice: Any, bob: Any, operator: Any, stranger: Any, guardian: Any, caller: str
 ) -> None:
     """Only the owner or a registrar: approved accounts and operators are refused too (documented)."""
@@ -302,16 +302,16 @@ def test_set_metadata_uri_by_non_owner_reverts(
     registry.setApprovalForAll(operator, True, {"from": alice})
     sender = {"stranger": stranger, "approved": bob, "operator": operator, "guardian": guardian}[caller]
     with reverts("NotTokenOwner", sender, token):
-        registry.setMetadataURI(token, "ipfs://evil", {"from": sender})
+        registry.publishMetadata(token, b'{"title":"evil"}', {"from": sender})
 
 
-def test_set_metadata_uri_unknown_token_reverts(registry: Any, registrar: Any) -> None:
+def test_publish_metadata_unknown_token_reverts(registry: Any, registrar: Any) -> None:
     with reverts("UnknownToken", 8):
-        registry.setMetadataURI(8, "ipfs://x", {"from": registrar})
+        registry.publishMetadata(8, b'{"title":"x"}', {"from": registrar})
 
 
-def test_set_metadata_uri_by_former_owner_reverts(registry: Any, token: int, alice: Any, bob: Any) -> None:
+def test_publish_metadata_by_former_owner_reverts(registry: Any, token: int, alice: Any, bob: Any) -> None:
     registry.transferFrom(alice, bob, token, {"from": alice})
     with reverts("NotTokenOwner", alice, token):
-        registry.setMetadataURI(token, "ipfs://x", {"from": alice})
-    registry.setMetadataURI(token, "ipfs://y", {"from": bob})
+        registry.publishMetadata(token, b'{"title":"x"}', {"from": alice})
+    registry.publishMetadata(token, b'{"title":"y"}', {"from": bob})

@@ -168,7 +168,7 @@ def test_a_number_not_in_canonical_form_is_refused(
 
 def test_a_registration_without_numbers_is_refused(registry: Any, registrar: Any, alice: Any) -> None:
     with reverts("InvalidRegistration"):
-        registry.register(alice, (keccak(text="bundle 2"), PATENT, 0, [], "ipfs://x"), {"from": registrar})
+        registry.register(alice, (keccak(text="bundle 2"), PATENT, 0, [], b""), {"from": registrar})
 
 
 def test_a_family_link_cannot_be_the_primary_number(registry: Any, registrar: Any, alice: Any) -> None:

@@ -47,7 +47,7 @@ def test_batch_registers_every_right_with_the_single_path_events(
                     "registrar": registrar,
                     "record": record,
                     "numbers": list(registration.numbers),
-                    "metadataURI": registration.metadata_uri,
+                    "metadata": registration.metadata,
                 },
             ),
         ]
@@ -167,7 +167,7 @@ def test_batch_supersedes_a_self_declared_claim(
     registry: Any, registrar: Any, alice: Any, attacker: Any, new_registration: Any
 ) -> None:
     rightful = new_registration()
-    squat = new_registration(right_id=rightful.right_id, metadata_uri="ipfs://squat/metadata.json")
+    squat = new_registration(right_id=rightful.right_id, metadata=b'{"title":"squat"}')
     registry.commit(commitment_for(attacker, squat, SALT), {"from": attacker})
     registry.reveal(squat.as_tuple(), SALT, {"from": attacker})
     other = new_registration()

@@ -54,7 +54,7 @@ def test_register_mints_to_recipient_and_emits(registry: Any, registrar: Any, al
                 "registrar": registrar,
                 "record": record,
                 "numbers": list(registration.numbers),
-                "metadataURI": registration.metadata_uri,
+                "metadata": registration.metadata,
             },
         ),
     ]

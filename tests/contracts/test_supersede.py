@@ -97,7 +97,7 @@ def squat(new_registration: Any, registration: Registration) -> Registration:
         right_id=registration.right_id,
         kind=TRADE_SECRET,
         expiry=2**40 - 1,
-        metadata_uri="ipfs://squat/metadata.json",
+        metadata=b'{"title":"squat"}',
     )
 
 
@@ -145,7 +145,7 @@ def test_register_supersedes_self_declared_claim(
                 "registrar": registrar,
                 "record": record,
                 "numbers": list(registration.numbers),
-                "metadataURI": registration.metadata_uri,
+                "metadata": registration.metadata,
             },
         ),
     ]
@@ -215,7 +215,7 @@ def test_voucher_supersedes_self_declared_claim(
                 "registrar": voucher_signer,
                 "record": record,
                 "numbers": list(registration.numbers),
-                "metadataURI": registration.metadata_uri,
+                "metadata": registration.metadata,
             },
         ),
     ]
@@ -371,7 +371,7 @@ def test_reveal_with_earlier_commitment_supersedes_later_claim(
                 "registrar": ZERO_ADDRESS,
                 "record": record,
                 "numbers": list(registration.numbers),
-                "metadataURI": registration.metadata_uri,
+                "metadata": registration.metadata,
             },
         ),
     ]

@@ -104,7 +104,7 @@ def test_voucher_submitted_by_stranger_mints_to_recipient(
                 "registrar": voucher_signer,
                 "record": record,
                 "numbers": list(registration.numbers),
-                "metadataURI": registration.metadata_uri,
+                "metadata": registration.metadata,
             },
         ),
     ]
@@ -234,7 +234,7 @@ def test_voucher_for_other_registry_reverts(
     "tamper",
     [
         lambda v, bob: replace(v, to=bob.address),
-        lambda v, bob: replace(v, registration=replace(v.registration, metadata_uri="ipfs://evil")),
+        lambda v, bob: replace(v, registration=replace(v.registration, metadata=b'{"title":"evil"}')),
         lambda v, bob: replace(v, registration=replace(v.registration, numbers=(v.registration.numbers[0] + 1,))),
         lambda v, bob: replace(v, registration=replace(v.registration, content_hash=b"\x01" * 32)),
         lambda v, bob: replace(v, registration=replace(v.registration, kind=1)),
@@ -244,7 +244,7 @@ def test_voucher_for_other_registry_reverts(
         lambda v, bob: replace(v, registration=replace(v.registration, expiry=1)),
         lambda v, bob: replace(v, deadline=v.deadline + 1),
     ],
-    ids=["to", "metadataURI", "primary number", "contentHash", "kind", "other numbers", "expiry", "deadline"],
+    ids=["to", "metadata", "primary number", "contentHash", "kind", "other numbers", "expiry", "deadline"],
 )
 def test_voucher_with_tampered_field_reverts(
     registry: Any, sign: Any, voucher: Voucher, stranger: Any, bob: Any, voucher_signer: Any, tamper: Any

@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from .._ledger import Ledger, parse_token_id
+from .._ledger import parse_token_id
 from .._models import IPMetadata, VerificationReport
+from .._requests import Document, prepare_registration
 from ._context import Session, Target, open_ledger
 from ._index_commands import open_local_index
 from ._inputs import build_metadata, read_checkpoints, require_documents
@@ -124,7 +125,7 @@ def history(
     out.result({**model_json(timeline), "source": source}, human)
 
 
-def load_expected_metadata(path: Path | None, documents: list[Path] | None) -> IPMetadata | None:
+def load_expected_metadata(path: Path | None, documents: list[Document] | None) -> IPMetadata | None:
     """The metadata file to check, refused early when its hash cannot match (no documents anywhere)."""
     if path is None:
         return None
@@ -137,11 +138,11 @@ def load_expected_metadata(path: Path | None, documents: list[Path] | None) -> I
     return metadata
 
 
-def complete_metadata(ledger: Ledger, metadata: IPMetadata | None, documents: list[Path] | None) -> IPMetadata | None:
-    """The metadata with the documents' list filled in as registration did (no chain access)."""
+def complete_metadata(metadata: IPMetadata | None, documents: list[Document] | None) -> IPMetadata | None:
+    """The metadata with the documents' list filled in as registration did (no chain access, no salts kept)."""
     if metadata is None or metadata.documents or not documents:
         return metadata
-    return ledger.prepare(metadata, documents).metadata
+    return prepare_registration(metadata, documents).metadata
 
 
 def print_report(out: Output, report: VerificationReport, names: Names | None = None) -> None:
@@ -222,7 +223,7 @@ def verify(
     expected = load_expected_metadata(metadata, documents)
     trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
     session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    expected = complete_metadata(session.ledger, expected, documents)
+    expected = complete_metadata(expected, documents)
     with out.progress("Verifying…"):
         report = session.ledger.verify(
             token_id, documents=documents, metadata=expected, trust_block_hash=trusted or None

@@ -44,6 +44,7 @@ def register_batch(
     batch_size: int,
     window: int,
     skip_invalid: bool,
+    encoding: str | None = None,
 ) -> None:
     """Runs a bulk registration and prints its summary; exits non-zero unless every row (every valid row, with
     ``skip_invalid``) is on chain."""
@@ -51,7 +52,7 @@ def register_batch(
     ledger = session.ledger
     results_file = results or results_path_for(source)
     try:
-        report = _run(out, ledger, source, results_file, mode, batch_size, window, skip_invalid)
+        report = _run(out, ledger, source, results_file, mode, batch_size, window, skip_invalid, encoding)
     except InvalidBulkFileError as error:
         raise CliError(
             f"{error} (row results in {results_file}; fix the rows, or pass --skip-invalid to register the valid ones)"
@@ -93,8 +94,10 @@ def _run(
     batch_size: int,
     window: int,
     skip_invalid: bool,
+    encoding: str | None,
 ) -> BulkReport:
     options: dict[str, Any] = {
+        "encoding": encoding,
         "mode": mode,
         "batch_size": batch_size,
         "window": window,

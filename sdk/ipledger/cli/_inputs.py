@@ -18,6 +18,7 @@ from .._amounts import parse_units
 from .._exceptions import DocumentError, InvalidInputError, MetadataError
 from .._hashing import hash_file, hash_text
 from .._models import IPMetadata, RightKind, parse_metadata
+from .._requests import Document
 
 __all__ = [
     "Evidence",
@@ -116,13 +117,14 @@ def build_metadata(
         raise MetadataError(f"{exc} (in {path})" if path is not None else str(exc)) from None
 
 
-def require_documents(documents: Sequence[Path] | None, *, option: str = "--doc") -> list[Path]:
-    """The documents, each an existing file; at least one."""
+def require_documents(documents: Sequence[Path] | None, *, option: str = "--doc") -> list[Document]:
+    """The documents (``FILE`` or ``ROLE=FILE``), each an existing file; at least one."""
     if not documents:
         raise typer.BadParameter(f"at least one {option} FILE is needed", param_hint=f"'{option}'")
-    for path in documents:
-        _check_file(path)
-    return list(documents)
+    parsed = [Document.parse(str(path)) for path in documents]
+    for document in parsed:
+        _check_file(document.path)
+    return parsed
 
 
 def read_checkpoints(path: Path, *, option: str = "--checkpoints") -> list[str]:

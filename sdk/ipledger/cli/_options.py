@@ -202,9 +202,10 @@ DocsOpt = Annotated[
     list[Path] | None,
     typer.Option(
         "--doc",
-        metavar="FILE",
-        help="A document of the right (claims, description, drawings...); repeat for each. Only its SHA-256 "
-        "goes on chain.",
+        metavar="[ROLE=]FILE",
+        help="A document of the right; repeat for each. ROLE= declares what it is (claims, description, drawings, "
+        "abstract, specification, translation, certificate, deed, other). Only its SHA-256, size and role go on "
+        "chain, never its name.",
         show_default=False,
     ),
 ]

@@ -17,6 +17,7 @@ from .._models import (
     Identity,
     IdentityKind,
     IPMetadata,
+    PublicRecord,
     RightKind,
     RightRecord,
     RightStatus,
@@ -88,7 +89,12 @@ EVENT_LABELS = {
 }
 #: Below this console width the history table leaves out transaction hashes (they stay in --json).
 WIDE_TABLE = 100
-_STATUS_STYLE = {RightStatus.ACTIVE: "green", RightStatus.FROZEN: "bold red", RightStatus.EXPIRED: "yellow"}
+_STATUS_STYLE = {
+    RightStatus.ACTIVE: "green",
+    RightStatus.FROZEN: "bold red",
+    RightStatus.EXPIRED: "yellow",
+    RightStatus.REVOKED: "bold red",
+}
 
 
 def short(value: str | None, *, head: int = 4, tail: int = 4) -> str:
@@ -174,26 +180,89 @@ def tx_line(result: TransactionResult) -> Text:
 
 
 def record_details(record: RightRecord, names: Names) -> Text:
-    """A right's record, ids in full (they are what you copy into the next command)."""
+    """A right's record, ids in full (they are what you copy into the next command): what it is (its public record
+    from the chain), who holds it, and where it stands."""
     status = Text(record.status.value, style=_STATUS_STYLE[record.status])
     registrar = (
         "none: self-declared by commit-reveal" if record.self_declared else names.label(record.registrar, full=True)
     )
-    rows: list[tuple[str, str | Text]] = [
+    public = record.metadata
+    rows: list[tuple[str, str | Text]] = [("Title", _title(record))]
+    rows += [
         ("Token id", record.token_id_hex),
         ("Kind", kind_label(record.kind)),
         ("Jurisdiction", record.jurisdiction),
         ("Numbers", ", ".join(record.numbers) + (f"; family: {', '.join(record.family)}" if record.family else "")),
-        ("Status", status),
-        ("Owner", names.label(record.owner, full=True)),
+    ]
+    if public is not None:
+        rows += [(label, value) for label, value in _public_rows(public) if value]
+    rows += [("Status", status)]
+    if record.status is RightStatus.REVOKED:
+        rows += [
+            (
+                "Revoked",
+                f"block {record.revoked_block} ({record.revoked_at:%Y-%m-%d}) by "
+                f"{names.label(record.revoked_by, full=True)}, order {record.revocation_order}",
+            ),
+            ("Last holder", names.label(record.owner, full=True)),
+        ]
+    else:
+        rows += [("Owner", names.label(record.owner, full=True))]
+    rows += [
         ("Registrar", registrar),
         ("Registered", f"{record.registered_at:%Y-%m-%d %H:%M:%S} UTC, block {record.registration_block}"),
         ("Expiry", f"{record.expiry:%Y-%m-%d}" if record.expiry else "none recorded"),
         ("Content hash", record.content_hash),
-        ("Metadata URI", record.metadata_uri),
+        ("Public record", record.metadata_hash + (f" ({record.metadata_problem})" if record.metadata_problem else "")),
         ("Registration tx", record.registration_tx),
     ]
     return details_lines(rows)
+
+
+def _title(record: RightRecord) -> str:
+    if record.title:
+        return record.title
+    if record.metadata is not None and "title" in record.metadata.sealed:
+        return "(confidential)"
+    return "(none published)"
+
+
+def _public_rows(public: PublicRecord) -> list[tuple[str, str]]:
+    """The public record's descriptive fields, sealed ones marked confidential."""
+
+    def value(name: str, text: str) -> str:
+        if text:
+            return text
+        return "(confidential)" if name in public.sealed else ""
+
+    dates = [
+        f"{label} {day}"
+        for label, day in (
+            ("priority", public.priority_date),
+            ("filed", public.filing_date),
+            ("published", public.publication_date),
+            ("granted", public.grant_date),
+        )
+        if day
+    ]
+    documents = ", ".join(
+        f"{document.role or 'document'} {document.sha256[:12]}… ({document.size:,} B)" for document in public.documents
+    )
+    return [
+        (
+            "Inventors",
+            value("inventors", "、".join(public.inventors) if _cjk(public.inventors) else ", ".join(public.inventors)),
+        ),
+        ("Assignee", value("assignee", public.assignee or "")),
+        ("Dates", ", ".join(dates) or ("(confidential)" if {"filing_date", "grant_date"} & set(public.sealed) else "")),
+        ("Nice classes", ", ".join(str(number) for number in public.nice_classes)),
+        ("Abstract", value("abstract", public.abstract or "")),
+        ("Documents", value("documents", documents)),
+    ]
+
+
+def _cjk(names: list[str]) -> bool:
+    return any("\u3400" <= character <= "\u9fff" for name in names for character in name)
 
 
 def _rights_evidence(event: HistoryEvent) -> str | None:

@@ -13,7 +13,7 @@ from .._accounts import Signer
 from .._bulk_models import BulkMode
 from .._exceptions import UnauthorizedError
 from .._ledger import parse_token_id
-from .._models import TransactionResult
+from .._models import TransactionResult, parse_metadata
 from ._bulk_register import register_batch
 from ._context import Session, Target, open_ledger
 from ._errors import CliError
@@ -50,12 +50,23 @@ ToOpt = Annotated[
     str | None,
     typer.Option("--to", metavar="ACCOUNT", help="Owner of the new token (default: the --from account)."),
 ]
-UriOpt = Annotated[
+ConfidentialOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--confidential",
+        metavar="FIELD",
+        help="Publish FIELD (inventors, assignee, title, filing_date, abstract, ...) only as a salted commitment "
+        "until you open it (ipledger open-fields); repeatable. The salts are kept in $IPLEDGER_HOME/salts.",
+    ),
+]
+EncodingOpt = Annotated[
     str | None,
     typer.Option(
-        "--uri",
-        metavar="URI",
-        help="Where the metadata JSON is published (default: urn:ipledger:metadata:sha256: and its hash).",
+        "--encoding",
+        metavar="CODEC",
+        help="Text encoding of the --batch file (default UTF-8, with or without BOM; gb18030 for Excel's CSV on "
+        "Chinese Windows, big5 for Traditional Chinese).",
+        rich_help_panel="Bulk registration",
     ),
 ]
 BatchOpt = Annotated[
@@ -63,7 +74,7 @@ BatchOpt = Annotated[
     typer.Option(
         "--batch",
         metavar="FILE",
-        help="Register every right of a CSV or JSON Lines file (columns: the metadata fields, documents, to, uri; "
+        help="Register every right of a CSV or JSON Lines file (columns: the metadata fields, documents, to; "
         "see docs/bulk.md). Resumable: run it again after any failure.",
         rich_help_panel="Bulk registration",
     ),
@@ -133,7 +144,7 @@ def register(
     metadata: MetadataOpt = None,
     docs: DocsOpt = None,
     to: ToOpt = None,
-    uri: UriOpt = None,
+    confidential: ConfidentialOpt = None,
     claim: ClaimOpt = False,
     title: TitleOpt = None,
     kind: KindOpt = None,
@@ -143,6 +154,7 @@ def register(
     family: FamilyOpt = None,
     unpublished: UnpublishedOpt = False,
     batch: BatchOpt = None,
+    encoding: EncodingOpt = None,
     results: ResultsOpt = None,
     mode: ModeOpt = BulkMode.BATCH,
     batch_size: BatchSizeOpt = 100,
@@ -169,7 +181,8 @@ def register(
     --family complete or override it. Everything is validated before any transaction is sent.
 
     With --json prints {"token_id", "token_id_dec", "content_hash", "owner", "tx_hash", "block", "gas_used",
-    "metadata_uri", "self_declared", "registrar", "identifier", "numbers", "unpublished_salt", "documents",
+    "metadata_hash", "record_bytes", "self_declared", "registrar", "identifier", "numbers", "unpublished_salt",
+    "documents",
     "metadata", "registry", "chain_id"}; "identifier" is the primary number in canonical form, "numbers" every
     number as {"number", "office", "series", "family", "packed"}, "unpublished_salt" the salt of an --unpublished
     registration (null otherwise).
@@ -186,7 +199,18 @@ def register(
         given = [
             name
             for name, value in _single_options(
-                metadata, docs, to, uri, claim, title, kind, jurisdiction, number, also_number, family, unpublished
+                metadata,
+                docs,
+                to,
+                confidential,
+                claim,
+                title,
+                kind,
+                jurisdiction,
+                number,
+                also_number,
+                family,
+                unpublished,
             )
         ]
         if given:
@@ -203,6 +227,7 @@ def register(
             batch_size=batch_size,
             window=in_flight,
             skip_invalid=skip_invalid,
+            encoding=encoding,
         )
         return
     right = build_metadata(
@@ -223,7 +248,10 @@ def register(
     session = open_ledger(target, out)
     ledger = session.ledger
     signer = session.signer()
-    request = ledger.prepare(right, documents, metadata_uri=uri, unpublished=unpublished)
+    if confidential:
+        right = right.model_copy(update={"confidential": (*right.confidential, *confidential)})
+        right = parse_metadata(right.model_dump())
+    request = ledger.prepare(right, documents, unpublished=unpublished)
     label = right_label(request.metadata)
     if claim:
         with out.progress(f"Claiming {label} (commit, then reveal)…"):
@@ -238,7 +266,8 @@ def register(
         "tx_hash": result.tx_hash,
         "block": result.block,
         "gas_used": result.gas_used,
-        "metadata_uri": result.metadata_uri,
+        "metadata_hash": result.metadata_hash,
+        "record_bytes": result.record_bytes,
         "self_declared": result.self_declared,
         "registrar": None if claim else signer.address,
         "identifier": request.numbers[0].canonical,
@@ -260,7 +289,7 @@ def register(
             ("Owner", session.names.label(result.owner, full=True)),
             ("Registrar", "none: self-declared" if claim else session.names.label(signer.address, full=True)),
             ("Content hash", f"{result.content_hash} ({plural(len(request.documents), 'document')})"),
-            ("Metadata URI", result.metadata_uri),
+            ("Public record", f"{result.metadata_hash} ({result.record_bytes:,} bytes on chain)"),
             ("Transaction", f"{result.tx_hash} (block {result.block}, gas {result.gas_used:,})"),
         ]
         out.line(details_lines(rows))
@@ -281,7 +310,7 @@ def _single_options(*values: Any) -> list[tuple[str, Any]]:
         "--metadata",
         "--doc",
         "--to",
-        "--uri",
+        "--confidential",
         "--claim",
         "--title",
         "--kind",
