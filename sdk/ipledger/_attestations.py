@@ -22,7 +22,6 @@ from pydantic import field_serializer
 from ._base import LedgerBase
 from ._exceptions import InvalidInputError
 from ._hashing import evidence_hash
-from ._ids import parse_token_id
 from ._model_base import _Out
 from ._models import TransactionResult
 from ._rights_models import STANDARD_CLAIMS, Attestation, claim_type_hash
@@ -122,7 +121,7 @@ class AttestationsMixin(LedgerBase):
         the SHA-256 or a reference). The attestation is about the right as registered now (its current holder and
         registration time); if that changes before the transaction is mined it reverts with
         :class:`~ipledger.RegistrationChangedError`."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         holder, registered_at = self._registration(token)
         call = self.attestations.functions.attest(
             token,
@@ -150,7 +149,7 @@ class AttestationsMixin(LedgerBase):
         the right is superseded, revoked and registered again, or assigned, it can no longer be submitted."""
         attestor = self.signer.address
         contract = self.attestations
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         holder, registered_at = self._registration(token)
         signed_nonce = int(self._read(contract.functions.nonces(attestor), "read nonce")) if nonce is None else nonce
         message = {
@@ -232,7 +231,7 @@ class AttestationsMixin(LedgerBase):
         self, token_id: int | str, *, at: int | None = None, block: int | None = None
     ) -> list[Attestation]:
         """Every attestation about the right, oldest first (revoked ones included), as of ``block``."""
-        call = self.attestations.functions.attestationsOf(parse_token_id(token_id))
+        call = self.attestations.functions.attestationsOf(self.resolve(token_id))
         ids = self._read(call, "list attestations", block=block)
         now = self.chain_time() if at is None else at
         return [self.attestation(int(attestation_id), at=now, block=block) for attestation_id in ids]

@@ -21,18 +21,22 @@ from web3.exceptions import ContractLogicError, Web3Exception, Web3RPCError
 
 from ._accounts import Signer, is_valid_address, resolve_address
 from ._artifacts import load_artifact
+from ._events import TOPIC_OF, token_topic
 from ._exceptions import (
     ChainMismatchError,
     ContractRevertError,
     InvalidInputError,
     IPLedgerError,
     NodeError,
+    NotFoundError,
     PaymentAttempt,
     PaymentRefusedError,
     RegistryError,
 )
+from ._ids import parse_token_id
 from ._logs import fetch_logs
 from ._models import ZERO_ADDRESS, Deployment, TransactionResult
+from ._numbers import parse_number_for
 from ._requests import RegistrationRequest
 from ._reverts import RevertDecoder, encode_error
 from ._rpc import Rpc
@@ -589,6 +593,53 @@ class LedgerBase:
         if self._read(registry.functions.isApprovedForAll(owner, spender), f"{action}: read approval"):
             return None
         return self._send(registry.functions.approve(spender, token), f"{action}: approve")
+
+    def resolve(self, token_or_number: int | str) -> int:
+        """The token id of a right given by its token id (an int, decimal or 0x hex) or by any of its official
+        numbers, written any way its office writes it (``"ZL 2020 1 0123456.2"``); raises
+        :class:`~ipledger.NotFoundError` for a number no right holds and :class:`~ipledger.InvalidInputError` for
+        text that is neither."""
+        if not isinstance(token_or_number, str):
+            return parse_token_id(token_or_number)
+        text = token_or_number.strip()
+        if text.lower().startswith("0x") or (text.isdigit() and len(text) > 24):
+            return parse_token_id(text)
+        try:
+            number = parse_number_for(text, None, None, field="token")
+        except InvalidInputError as exc:
+            if text.isdigit():
+                return parse_token_id(text)
+            raise InvalidInputError(
+                f"{token_or_number!r} is neither a token id (decimal or 0x hex) nor an official number ({exc})"
+            ) from None
+        token = self.token_of_number(number.canonical)
+        if token is not None:
+            return token
+        if not number.family and self._was_registered(number.key):
+            return number.key  # a revoked right, known by its primary number
+        raise NotFoundError(f"no right is registered under {number.canonical}")
+
+    def token_of_number(self, number: str, *, office: str | None = None) -> int | None:
+        """The token whose number ``number`` is (any written form): the right it is the primary number of, or the
+        one it is reserved for; ``None`` when no right has it."""
+        parsed = parse_number_for(number, office, None, field="number")
+        if parsed.family:
+            return None
+        if self._read(self.registry.functions.exists(parsed.key), "read"):
+            return parsed.key
+        token = int(self._read(self.registry.functions.tokenOfNumber(parsed.packed), "read"))
+        return token or None
+
+    def _was_registered(self, token: int) -> bool:
+        """Whether a ``RightRegistered`` log of ``token`` exists (a revoked right has no owner but has one)."""
+        logs = fetch_logs(
+            self._rpc,
+            address=self.registry_address,
+            topics=[TOPIC_OF["RightRegistered"], token_topic(token)],
+            from_block=self.deployment_block,
+            to_block=self._head(),
+        )
+        return bool(logs)
 
     def _salt_book(self) -> SaltBook:
         """The salts this machine keeps for the registry's rights (unpublished numbers, confidential fields)."""

@@ -16,7 +16,6 @@ from ._amounts import require_units
 from ._base import MAX_UINT256, LedgerBase
 from ._exceptions import InvalidInputError
 from ._hashing import evidence_hash
-from ._ids import parse_token_id
 from ._models import Identity, IdentityKind, TransactionResult
 
 __all__ = ["ComplianceMixin", "parse_country"]
@@ -125,7 +124,7 @@ class ComplianceMixin(LedgerBase):
 
     def frozen_shares(self, token_id: int | str, holder: str) -> int:
         """How many of ``holder``'s shares are frozen (2**256-1: all of them, now and later)."""
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "read frozen shares"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "read frozen shares"))
         return int(self._read(share.functions.frozenOf(self.address_of(holder)), "read frozen shares"))
 
     def freeze_shares(
@@ -133,14 +132,14 @@ class ComplianceMixin(LedgerBase):
     ) -> TransactionResult:
         """Compliance officer: freezes ``amount`` of ``holder``'s shares (``None``: all of them, now and later)."""
         frozen = MAX_UINT256 if amount is None else require_units(amount, "frozen amount")
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "freeze shares"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "freeze shares"))
         return self._send(
             share.functions.freeze(self.address_of(holder), frozen, evidence_hash(reason)), "freeze shares"
         )
 
     def unfreeze_shares(self, token_id: int | str, holder: str, *, reason: Evidence) -> TransactionResult:
         """Compliance officer: lifts the freeze on ``holder``'s shares."""
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "unfreeze shares"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "unfreeze shares"))
         return self._send(share.functions.unfreeze(self.address_of(holder), evidence_hash(reason)), "unfreeze shares")
 
     def force_transfer_shares(
@@ -149,7 +148,7 @@ class ComplianceMixin(LedgerBase):
         """Compliance officer: moves ``amount`` shares from ``from_`` to ``to`` without the holder (frozen shares
         too), under an order; in restricted mode ``to`` must be eligible."""
         require_units(amount)
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "force transfer shares"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "force transfer shares"))
         call = share.functions.forcedTransfer(
             self.address_of(from_), self.address_of(to), amount, evidence_hash(reason)
         )
@@ -159,13 +158,13 @@ class ComplianceMixin(LedgerBase):
         self, token_id: int | str, lost: str, replacement: str, *, reason: Evidence
     ) -> TransactionResult:
         """Compliance officer: moves every share of a lost wallet, and its freeze, to the owner's new wallet."""
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "recover wallet"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "recover wallet"))
         call = share.functions.recover(self.address_of(lost), self.address_of(replacement), evidence_hash(reason))
         return self._send(call, "recover wallet")
 
     def set_restricted(self, token_id: int | str, restricted: bool) -> TransactionResult:
         """Compliance officer: switches the share token's restricted mode (eligible holders only) on or off."""
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "set restricted mode"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "set restricted mode"))
         return self._send(share.functions.setRestricted(restricted), "set restricted mode")
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from ._base import LedgerBase, is_zero_address
 from ._exceptions import InvalidInputError
 from ._hashing import evidence_hash
-from ._ids import parse_token_id
 from ._models import TransactionResult
 from ._rights_models import Dispute, DisputeOutcome, Remedy
 
@@ -42,7 +41,7 @@ class DisputesMixin(LedgerBase):
     def raise_dispute(self, token_id: int | str, *, evidence: Evidence) -> DisputeRaised:
         """The signer raises a dispute about the right on ``evidence``, posting the configured bond (approved
         first when needed)."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         bond_token, bond, _, _ = self.dispute_settings()
         approval = None
         if bond and bond_token is not None:
@@ -113,5 +112,5 @@ class DisputesMixin(LedgerBase):
 
     def disputes_of(self, token_id: int | str, *, block: int | None = None) -> list[Dispute]:
         """Every dispute ever raised about the right, oldest first, as of ``block``."""
-        ids = self._read(self.disputes.functions.disputesOf(parse_token_id(token_id)), "list disputes", block=block)
+        ids = self._read(self.disputes.functions.disputesOf(self.resolve(token_id)), "list disputes", block=block)
         return [self.dispute(int(dispute_id), block=block) for dispute_id in ids]

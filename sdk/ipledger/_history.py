@@ -20,7 +20,7 @@ from ._events import (
 )
 from ._hashing import hash_bytes
 from ._logs import fetch_block_timestamps, fetch_logs
-from ._models import EventKind, HistoryEvent, record_from_chain
+from ._models import EventKind, HistoryEvent, published_bytes, record_from_chain
 from ._numbers import number_text
 from ._rights_models import STANDARD_CLAIMS
 from ._rpc import Rpc
@@ -100,7 +100,7 @@ def fetch_module_logs(
 
 def _published(log: DecodedLog) -> dict[str, Any]:
     """The hash of the public record a log publishes and the title it gives."""
-    data = bytes(log.args["metadata"])
+    data = published_bytes(log.args["metadata"])
     record, _ = record_from_chain(data)
     return {"metadata_hash": "0x" + hash_bytes(data).hex(), "title": None if record is None else record.title}
 

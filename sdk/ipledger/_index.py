@@ -47,6 +47,7 @@ from ._models import (
     RightRecord,
     RightStatus,
     Uint256,
+    published_bytes,
     record_from_chain,
 )
 from ._node import ipledger_home
@@ -886,7 +887,7 @@ class EventIndex:
             token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
             if log.name == "RightRegistered":
                 registered[token] = log
-                published[token] = bytes(log.args["metadata"])
+                published[token] = published_bytes(log.args["metadata"])
                 revoked.pop(token, None)
                 frozen[token] = bool(int(log.args["record"]) & 1)
                 records[token] = int(log.args["record"])
@@ -898,7 +899,7 @@ class EventIndex:
             elif log.name in ("Frozen", "Unfrozen"):
                 frozen[token] = log.name == "Frozen"
             elif log.name == "MetadataPublished":
-                published[token] = bytes(log.args["metadata"])
+                published[token] = published_bytes(log.args["metadata"])
             elif log.name == "RightRevoked":
                 revoked[token] = log
         owners = self._owners(at, tokens)

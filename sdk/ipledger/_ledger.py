@@ -61,6 +61,7 @@ from ._models import (
     TransactionResult,
     VerificationReport,
     expiry_timestamp,
+    published_bytes,
     record_from_chain,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
@@ -694,7 +695,7 @@ class Ledger(
         may add numbers; only a registrar changes the kind or expiry of a registrar-verified right (a claimant may
         change its claim's). Numbers an owner adds stay provisional until a registrar adds them too.
         A number of another right is refused before sending, naming it."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         self._require_exists(token)
         record = self._read(self.registry.functions.recordOf(token), "read")
         office = bytes(record[2]).decode("ascii")
@@ -721,7 +722,7 @@ class Ledger(
     def open_number(self, token_id: int | str, number: str, *, salt: bytes | str | None = None) -> TransactionResult:
         """Opens the commitment of a right registered while its application was unpublished: ``number`` (now
         published) is shown with the ``salt`` (by default the one the salt book kept) and reserved for the right."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         self._require_exists(token)
         office = bytes(self._read(self.registry.functions.recordOf(token), "read")[2]).decode("ascii")
         application = parse_number_for(number, office, None, field="number")
@@ -740,22 +741,43 @@ class Ledger(
         call = self.registry.functions.openNumber(token, application.packed, secret)
         return self._sender.send(self.signer, call, action="open number")[0]
 
-    def token_of_number(self, number: str, *, office: str | None = None) -> int | None:
-        """The token whose number ``number`` is (any written form): the right it is the primary number of, or the
-        one it is reserved for; ``None`` when no right has it."""
-        parsed = parse_number_for(number, office, None, field="number")
-        if parsed.family:
-            return None
-        if self._read(self.registry.functions.exists(parsed.key), "read"):
-            return parsed.key
-        token = int(self._read(self.registry.functions.tokenOfNumber(parsed.packed), "read"))
-        return token or None
+    # ------------------------------------------------------------------ public record
+
+    def publish_metadata(
+        self, token_id: int | str, metadata: IPMetadata, *, open_fields: Sequence[str] = ()
+    ) -> TransactionResult:
+        """Publishes ``metadata`` as the right's new public record (a grant date, a new expiry, an assignee's name),
+        shown by ``history``; the signer is its owner or a registrar.
+
+        Confidential fields stay sealed with the salts kept at registration (a newly confidential field gets a new
+        salt, kept before anything is sent); those in ``open_fields`` are published in clear with their salts, so
+        anyone can check them against the commitment published earlier (docs/metadata.md)."""
+        token = self.resolve(token_id)
+        if metadata.number is not None and metadata.kind is not RightKind.TRADE_SECRET:
+            holder = self.token_of_number(metadata.number, office=metadata.jurisdiction)
+            if holder != token:
+                raise InvalidInputError(
+                    f"field 'number': {metadata.number} is not a number of token {hex(token)}; publish a right's "
+                    "record under its own numbers"
+                )
+        book = self._salt_book()
+        salts = book.field_salts(token)
+        fresh = {name: secrets.token_bytes(32) for name in metadata.confidential if name not in salts}
+        book.save_fields(token, fresh)
+        salts.update(fresh)
+        closed = [name for name in open_fields if name not in metadata.confidential]
+        if closed:
+            raise InvalidInputError(
+                f"field 'open': {', '.join(closed)} is not confidential in this metadata; only sealed fields are opened"
+            )
+        record = metadata.public_record(salts, {name: salts[name] for name in open_fields})
+        return self._send(self.registry.functions.publishMetadata(token, record), "publish metadata")
 
     # ------------------------------------------------------------------ custody changes
 
     def assign(self, token_id: int | str, to: str, deed: bytes | str | Path) -> TransactionResult:
         """Assigns the right to ``to``, recording the hash of the deed (a file, or a 32-byte hash)."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         recipient = self.address_of(to)
         deed_hash = _evidence_hash(deed, "deed")
         call = self.registry.functions.assign(token, recipient, deed_hash)
@@ -763,7 +785,7 @@ class Ledger(
 
     def transfer(self, token_id: int | str, to: str) -> TransactionResult:
         """A plain ERC-721 ``transferFrom`` from the current owner, as wallets do it (no deed recorded)."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         self._require_exists(token)
         owner = str(self._read(self.registry.functions.ownerOf(token), "read owner"))
         call = self.registry.functions.transferFrom(owner, self.address_of(to), token)
@@ -771,18 +793,18 @@ class Ledger(
 
     def freeze(self, token_id: int | str, order: bytes | str | Path) -> TransactionResult:
         """Registrar: freezes the right under a court order or decision (a file, or its 32-byte hash)."""
-        call = self.registry.functions.freeze(parse_token_id(token_id), _evidence_hash(order, "order"))
+        call = self.registry.functions.freeze(self.resolve(token_id), _evidence_hash(order, "order"))
         return self._sender.send(self.signer, call, action="freeze")[0]
 
     def unfreeze(self, token_id: int | str, order: bytes | str | Path) -> TransactionResult:
         """Registrar: lifts the freeze."""
-        call = self.registry.functions.unfreeze(parse_token_id(token_id), _evidence_hash(order, "order"))
+        call = self.registry.functions.unfreeze(self.resolve(token_id), _evidence_hash(order, "order"))
         return self._sender.send(self.signer, call, action="unfreeze")[0]
 
     def force_transfer(self, token_id: int | str, to: str, order: bytes | str | Path) -> TransactionResult:
         """Registrar: moves the right without its owner, under a court order or decision."""
         call = self.registry.functions.forceTransfer(
-            parse_token_id(token_id), self.address_of(to), _evidence_hash(order, "order")
+            self.resolve(token_id), self.address_of(to), _evidence_hash(order, "order")
         )
         return self._sender.send(self.signer, call, action="force transfer")[0]
 
@@ -790,7 +812,7 @@ class Ledger(
         """Registrar: burns the right under a court order or decision (frozen or disputed rights too). Vouchers
         outstanding for it and claims committed up to this block can no longer register it (RevokedRight); a
         registrar's own ``register`` can."""
-        call = self.registry.functions.revoke(parse_token_id(token_id), _evidence_hash(order, "order"))
+        call = self.registry.functions.revoke(self.resolve(token_id), _evidence_hash(order, "order"))
         return self._sender.send(self.signer, call, action="revoke")[0]
 
     def grant_role(self, role: str, account: str) -> TransactionResult:
@@ -852,30 +874,6 @@ class Ledger(
         logs, _ = self._logs(token)
         return self._record(token, logs)
 
-    def resolve(self, token_or_number: int | str) -> int:
-        """The token id of a right given by its token id (an int, decimal or 0x hex) or by any of its official
-        numbers, written any way its office writes it; raises :class:`~ipledger.NotFoundError` for a number no right
-        holds and :class:`~ipledger.InvalidInputError` for text that is neither."""
-        if not isinstance(token_or_number, str):
-            return parse_token_id(token_or_number)
-        text = token_or_number.strip()
-        if text.lower().startswith("0x") or (text.isdigit() and len(text) > 24):
-            return parse_token_id(text)
-        try:
-            number = parse_number_for(text, None, None, field="token")
-        except InvalidInputError as exc:
-            if text.isdigit():
-                return parse_token_id(text)
-            raise InvalidInputError(
-                f"{token_or_number!r} is neither a token id (decimal or 0x hex) nor an official number ({exc})"
-            ) from None
-        token = self.token_of_number(number.canonical)
-        if token is not None:
-            return token
-        if not number.family and self._logs(number.key)[0]:
-            return number.key  # a revoked right, known by its primary number
-        raise NotFoundError(f"no right is registered under {number.canonical}")
-
     def _record(self, token: int, logs: list[Any], block: int | None = None) -> RightRecord:
         registered_index = next((i for i in range(len(logs) - 1, -1, -1) if logs[i].name == "RightRegistered"), None)
         if registered_index is None:
@@ -886,7 +884,7 @@ class Ledger(
         life = logs[registered_index:]
         revocation = next((log for log in life if log.name == "RightRevoked"), None)
         published = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")][-1]
-        metadata, problem = record_from_chain(bytes(published.args["metadata"]))
+        metadata, problem = record_from_chain(published_bytes(published.args["metadata"]))
         numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
         common: dict[str, Any] = {
             "token_id": token,
@@ -898,7 +896,7 @@ class Ledger(
             "numbers": numbers,
             "family": family,
             "title": None if metadata is None else metadata.title,
-            "metadata_hash": _hex32(hash_bytes(bytes(published.args["metadata"]))),
+            "metadata_hash": _hex32(hash_bytes(published_bytes(published.args["metadata"]))),
             "metadata": metadata,
             "metadata_problem": problem,
         }
@@ -942,7 +940,7 @@ class Ledger(
         has synced exactly up to the chain head and follows a share vault (the one this ledger is attached to, if
         any), and from the node otherwise.
         """
-        return self._history_from(parse_token_id(token_id), index)[0]
+        return self._history_from(self.resolve(token_id), index)[0]
 
     def _history_from(self, token: int, index: EventIndex | None) -> tuple[History, Literal["index", "node"]]:
         """The right's history (see :meth:`history`) and where it came from."""

@@ -17,7 +17,6 @@ from pydantic import ValidationError
 from ._base import LedgerBase, is_zero_address
 from ._exceptions import InvalidInputError
 from ._hashing import evidence_hash
-from ._ids import parse_token_id
 from ._models import TransactionResult
 from ._rights_models import Exclusivity, License, LicenseCheck, LicenseTerms, field_hash, parse_territory
 
@@ -41,7 +40,7 @@ class LicensingMixin(LedgerBase):
 
     def grant_license(self, token_id: int | str, terms: LicenseTerms | dict[str, Any]) -> LicenseGrant:
         """The signer (the right's owner) grants a licence on ``terms``; returns the new licence id."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         try:
             checked = terms if isinstance(terms, LicenseTerms) else LicenseTerms.model_validate(terms)
         except ValidationError as exc:
@@ -109,7 +108,7 @@ class LicensingMixin(LedgerBase):
     def licenses_of(self, token_id: int | str, *, at: int | None = None, block: int | None = None) -> list[License]:
         """Every licence ever granted on the right, oldest first (revoked and ended ones included), as of
         ``block``."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         ids = self._read(self.licenses.functions.licensesOf(token), "list licences", block=block)
         now = self.chain_time() if at is None else at
         return [self.license(int(license_id), at=now, block=block) for license_id in ids]
@@ -125,7 +124,7 @@ class LicensingMixin(LedgerBase):
     ) -> LicenseCheck:
         """Whether ``licensee`` may use the right in ``territory`` and ``field_of_use`` (``None``: every field,
         which only an all-fields licence covers) at ``at`` (default: chain time)."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         try:
             code = parse_territory(territory)
         except ValueError as exc:

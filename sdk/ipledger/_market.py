@@ -19,7 +19,6 @@ from web3.contract import Contract
 from ._amounts import require_units
 from ._base import LedgerBase, is_zero_address
 from ._exceptions import InvalidInputError
-from ._ids import parse_token_id
 from ._logs import fetch_logs
 from ._models import (
     ZERO_ADDRESS,
@@ -81,7 +80,7 @@ class MarketMixin(LedgerBase):
         """
         if side not in ("sell", "buy"):
             raise InvalidInputError(f"side must be 'sell' or 'buy', not {side!r}")
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         desk = self.desk
         maker = self.signer.address
         require_units(price, "price")

@@ -9,7 +9,6 @@ from pathlib import Path
 from ._amounts import require_units
 from ._base import LedgerBase, is_zero_address
 from ._hashing import evidence_hash
-from ._ids import parse_token_id
 from ._models import TransactionResult
 from ._rights_models import RoyaltyOwed
 
@@ -60,7 +59,7 @@ class RoyaltiesMixin(LedgerBase):
 
     def claim_share_royalties(self, token_id: int | str, currency: str) -> TransactionResult:
         """Sends the signer its share-holder royalties in ``currency`` from the right's share token."""
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "claim royalties"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "claim royalties"))
         return self._send(share.functions.claimRoyalty(self.address_of(currency)), "claim royalties")
 
     def royalties_owed(self, account: str, token: str, *, token_id: int | str | None = None) -> RoyaltyOwed:
@@ -70,12 +69,12 @@ class RoyaltiesMixin(LedgerBase):
         if token_id is None:
             amount = int(self._read(self.royalties.functions.owed(holder, currency), "read royalties"))
             return RoyaltyOwed(account=holder, token=currency, amount=amount, source="owner")
-        share_address = self._share_token_address(parse_token_id(token_id), "read royalties")
+        share_address = self._share_token_address(self.resolve(token_id), "read royalties")
         share = self._share_contract(share_address)
         amount = int(self._read(share.functions.royaltyOwed(holder, currency), "read royalties"))
         return RoyaltyOwed(account=holder, token=currency, amount=amount, source=share_address)
 
     def royalty_currencies(self, token_id: int | str) -> list[str]:
         """The currencies a fractionalized right's share token has distributed royalties in."""
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "read royalties"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "read royalties"))
         return [str(address) for address in self._read(share.functions.royaltyCurrencies(), "read royalties")]

@@ -12,7 +12,6 @@ from ._base import LedgerBase
 from ._cap_table import share_balances, shares_at
 from ._exceptions import InvalidInputError, NotFoundError, RegistryError, TransactionError
 from ._history import fetch_vault_logs
-from ._ids import parse_token_id
 from ._logs import fetch_logs
 from ._models import CapTable, FractionalizeResult, Holding, Permit, RightStatus, ShareTokenInfo, TransactionResult
 
@@ -37,11 +36,11 @@ class SharesMixin(LedgerBase):
     def share_token(self, token_id: int | str) -> str:
         """The address of the right's share token; :class:`NotFractionalizedError` (a :class:`NotFoundError`) when
         the right is not in the vault."""
-        return self._share_token_address(parse_token_id(token_id), "read share token")
+        return self._share_token_address(self.resolve(token_id), "read share token")
 
     def share_info(self, token_id: int | str) -> ShareTokenInfo:
         """The right's share token: name, symbol, decimals, supply, restricted mode."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         address = self._share_token_address(token, "read share token")
         share = self._share_contract(address)
         return ShareTokenInfo(
@@ -71,7 +70,7 @@ class SharesMixin(LedgerBase):
         The signer must own the right; the vault is approved for it first when needed. In restricted mode (the
         default) only verified investors and venue wallets may receive or send the shares.
         """
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         name, symbol = name.strip(), symbol.strip()
         if not name or not symbol:
             raise InvalidInputError("a share token needs a name and a symbol")
@@ -114,14 +113,14 @@ class SharesMixin(LedgerBase):
 
     def share_balance(self, token_id: int | str, account: str) -> int:
         """``account``'s shares of the right, in base units."""
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "read share balance"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "read share balance"))
         return int(self._read(share.functions.balanceOf(self.address_of(account)), "read share balance"))
 
     def transfer_shares(self, token_id: int | str, to: str, amount: int) -> TransactionResult:
         """Sends ``amount`` shares (base units) from the signer to ``to``; in restricted mode both must be eligible
         (:class:`ComplianceError`) and frozen shares stay put (:class:`FrozenSharesError`)."""
         require_units(amount)
-        share = self._share_contract(self._share_token_address(parse_token_id(token_id), "transfer shares"))
+        share = self._share_contract(self._share_token_address(self.resolve(token_id), "transfer shares"))
         return self._send(share.functions.transfer(self.address_of(to), amount), "transfer shares")
 
     def sign_permit(self, token_id: int | str, spender: str, value: int, deadline: int | dt.datetime) -> Permit:
@@ -130,7 +129,7 @@ class SharesMixin(LedgerBase):
 
         The domain is the share token's own (Solady ERC20): its name, version "1", the chain id and its address.
         """
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         address = self._share_token_address(token, "sign permit")
         share = self._share_contract(address)
         owner = self.signer.address
@@ -214,7 +213,7 @@ class SharesMixin(LedgerBase):
     def redeem(self, token_id: int | str) -> TransactionResult:
         """Burns every share of the right, which the signer must hold (:class:`IncompleteOwnershipError`
         otherwise), and takes the right out of the vault."""
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         share = self._share_contract(self._share_token_address(token, "redeem"))
         holder = self.signer.address
         balance = int(self._read(share.functions.balanceOf(holder), "redeem"))
@@ -235,7 +234,7 @@ class SharesMixin(LedgerBase):
         otherwise). Frozen amounts are read at that block too (past blocks need a node that keeps history, as
         anvil and archive providers do).
         """
-        token = parse_token_id(token_id)
+        token = self.resolve(token_id)
         head = self._head()
         at = head if block is None else block
         if not 0 <= at <= head:

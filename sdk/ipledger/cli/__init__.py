@@ -40,6 +40,7 @@ from ._license_commands import license_app
 from ._market_commands import market_app
 from ._node_commands import node_app
 from ._number_commands import add_number, number, open_number
+from ._record_commands import publish_metadata
 from ._registry_commands import deploy, grant_role
 from ._report_commands import report
 from ._rights_commands import assign, force_transfer, freeze, register, revoke, unfreeze
@@ -73,6 +74,7 @@ app.command("force-transfer", rich_help_panel="Rights")(force_transfer)
 app.command("revoke", rich_help_panel="Rights")(revoke)
 app.command("add-number", rich_help_panel="Rights")(add_number)
 app.command("open-number", rich_help_panel="Rights")(open_number)
+app.command("publish-metadata", rich_help_panel="Rights")(publish_metadata)
 app.command("number", rich_help_panel="Audit")(number)
 app.command("show", rich_help_panel="Audit")(show)
 app.command("history", rich_help_panel="Audit")(history)

@@ -193,11 +193,11 @@ def add(
     "chain_id", "attestation_registry", "file"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     name = _claim(claim)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     lifetime = parse_duration(valid_for)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     expires_at = utc(expires)
     if sign_only is not None:
@@ -358,8 +358,8 @@ def list_attestations(
     "claim_type_hash", "evidence_hash", "issued_at", "expiry", "revoked_at", "valid", "state", ...}]}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     with out.progress("Reading the attestations…"):
         attestations = session.ledger.attestations_of(token_id)
     payload = {**token_json(token_id), "attestations": [attestation_payload(item) for item in attestations]}

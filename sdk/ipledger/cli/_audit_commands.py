@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from .._ledger import parse_token_id
 from .._models import IPMetadata, VerificationReport
 from .._requests import Document, prepare_registration
 from ._context import Session, Target, open_ledger
@@ -57,8 +56,8 @@ def show(
     "self_declared", "registered_at", "expiry", "content_hash", "metadata_uri", "registrar", ...}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
+    token_id = session.ledger.resolve(token)
     record = session.ledger.get(token_id)
 
     def human() -> None:
@@ -99,8 +98,8 @@ def history(
     "index"|"node"} with the events in chain order.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     with contextlib.ExitStack() as stack:
         index = None if no_index else open_local_index(ledger, out)
@@ -218,11 +217,11 @@ def verify(
     "shares" is the cap table (or null) as `shares cap-table` prints it.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     documents = require_documents(docs) if docs else None
     expected = load_expected_metadata(metadata, documents)
     trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
     session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     expected = complete_metadata(expected, documents)
     with out.progress("Verifying…"):
         report = session.ledger.verify(

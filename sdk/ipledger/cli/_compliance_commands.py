@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from .._compliance import parse_country
-from .._ledger import Ledger, parse_token_id
+from .._ledger import Ledger
 from .._models import TransactionResult
 from ._context import Session, Target, open_ledger
 from ._inputs import Evidence, amount_units, evidence
@@ -262,7 +262,7 @@ def status(
 
 def _share_action(ledger: Ledger, token: str) -> tuple[int, int, str]:
     """The token id, and the decimals and symbol of its shares."""
-    token_id = parse_token_id(token)
+    token_id = ledger.resolve(token)
     info = ledger.share_info(token_id)
     return token_id, info.decimals, info.symbol
 
@@ -334,7 +334,7 @@ def unfreeze(
     proof = _reason(evidence_file, reason)
     session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     ledger = session.ledger
-    token_id = parse_token_id(token)
+    token_id = ledger.resolve(token)
     address = ledger.address_of(holder)
     with out.progress("Unfreezing shares…"):
         result = ledger.unfreeze_shares(token_id, address, reason=proof.digest)
@@ -439,7 +439,7 @@ def _restriction(token: str, restricted: bool, target: Target, json_: bool) -> N
     out = Output(json_)
     session = open_ledger(target, out)
     session.signer()
-    token_id = parse_token_id(token)
+    token_id = session.ledger.resolve(token)
     with out.progress("Switching restricted mode…"):
         result = session.ledger.set_restricted(token_id, restricted)
     payload = {**token_json(token_id), "action": "restricted_mode_set", "restricted": restricted}

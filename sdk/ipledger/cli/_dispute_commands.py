@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._ledger import Ledger, parse_token_id
+from .._ledger import Ledger
 from .._models import TokenInfo
 from .._rights_models import Dispute, DisputeOutcome, Remedy
 from ._context import Target, open_ledger
@@ -167,9 +167,9 @@ def raise_dispute(
     "forfeit_on_dismissal", "arbitrator", "ruling_hash", "tx_hash", "block", "gas_used", "approval"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     with out.progress("Raising the dispute…"):
         raised = ledger.raise_dispute(token_id, evidence=proof.digest)
@@ -315,8 +315,8 @@ def list_disputes(
     "forfeit_on_dismissal", "arbitrator", "ruling_hash", ...}]}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     with out.progress("Reading the disputes…"):
         disputes = ledger.disputes_of(token_id)

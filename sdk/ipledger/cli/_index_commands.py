@@ -15,7 +15,6 @@ import typer
 from rich.table import Table
 
 from .._exceptions import InvalidInputError
-from .._ids import parse_token_id
 from .._index import EventIndex, SyncProgress, index_path
 from .._ledger import Ledger
 from .._models import RightStatus
@@ -193,8 +192,8 @@ def history(
     --json`.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+    token_id = session.ledger.resolve(token)
     with index:
         _warn_if_behind(session, index, out)
         timeline = index.history(token_id)

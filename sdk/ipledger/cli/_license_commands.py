@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._ledger import Ledger, parse_token_id
+from .._ledger import Ledger
 from .._rights_models import Exclusivity, License, parse_territory
 from ._context import Target, open_ledger
 from ._inputs import evidence, percent_bps, utc
@@ -239,13 +239,13 @@ def grant(
     "royalty_bps", "payment_token", "revoked_at", "active", "state", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     proof = evidence(terms, terms_text, file_option="--terms", text_option="--terms-text")
     kind = _exclusivity(exclusive, sole)
     codes = _territories(territory)
     bps = percent_bps(royalty, option="--royalty") if royalty is not None else 0
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out, sends=True)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     begins = utc(start) or dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
     terms_data = {
@@ -395,8 +395,8 @@ def list_licenses(
     "royalty_bps", "payment_token", "revoked_at", "active", "state", ...}]}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     when = ledger.chain_time()
     now = dt.datetime.fromtimestamp(when, dt.UTC)
@@ -441,12 +441,12 @@ def check(
     "licensed", "license_id" (the first licence that covers it, or null)}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     try:
         code = parse_territory(territory)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--territory'") from None
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     answer = ledger.is_licensed(token_id, licensee, code, field_of_use=field, at=utc(at))
     payload = {**model_json(answer), "field_of_use": field}

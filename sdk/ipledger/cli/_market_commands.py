@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from .._ledger import Ledger, parse_token_id
+from .._ledger import Ledger
 from .._models import AssetKind, OrderStatus, SignedOrder, TokenInfo, TransactionResult
 from ._context import Session, Target, open_ledger
 from ._inputs import amount_units, parse_duration
@@ -179,7 +179,6 @@ def order(
     "chain_id", "desk"} (uint256 values as decimal strings).
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     if whole_right and amount is not None:
         raise typer.BadParameter("--whole-right trades the right itself: leave AMOUNT out", param_hint="AMOUNT")
     if not whole_right and amount is None:
@@ -187,6 +186,7 @@ def order(
     lifetime = parse_duration(expires_in)
     target = _target(network, rpc_url, chain_id, registry, account, vault, desk, payment_token)
     session = open_ledger(target, out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     session.signer()
     tokens = _Tokens(ledger)

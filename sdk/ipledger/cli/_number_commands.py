@@ -6,7 +6,6 @@ import datetime as dt
 
 import typer
 
-from .._ids import parse_token_id
 from .._numbers import parse_number_for
 from ._context import Target, open_ledger
 from ._options import (
@@ -109,9 +108,9 @@ def add_number(
     With --json prints {"token_id", "token_id_dec", "numbers", "kind", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     until = _expiry(expiry)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     with out.progress("Adding numbers…"):
         result = ledger.add_numbers(token_id, numbers, family=family or (), kind=kind, expiry=until)
@@ -152,8 +151,8 @@ def open_number(
     With --json prints {"token_id", "token_id_dec", "number", "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
+    token_id = session.ledger.resolve(token)
     with out.progress("Opening the commitment…"):
         result = session.ledger.open_number(token_id, application, salt=salt)
     canonical = session.ledger.get(token_id).numbers[-1]

@@ -185,7 +185,11 @@ JsonOpt = Annotated[
 
 TokenArg = Annotated[
     str,
-    typer.Argument(metavar="TOKEN", help="Token id of the right, decimal or 0x hex.", show_default=False),
+    typer.Argument(
+        metavar="TOKEN",
+        help='The right: its token id (decimal or 0x hex) or any of its official numbers ("ZL 2020 1 0123456.2").',
+        show_default=False,
+    ),
 ]
 ToArg = Annotated[
     str,

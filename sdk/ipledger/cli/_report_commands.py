@@ -15,7 +15,6 @@ from typing import Annotated, Literal
 import typer
 from rich.text import Text
 
-from .._ledger import parse_token_id
 from .._report import (
     build_report,
     render_report,
@@ -164,8 +163,8 @@ def report(
         raise typer.BadParameter("a signed CSV or HTML report needs --output FILE (its signature goes beside it)")
     if output is None and json_ and fmt != "json":
         raise typer.BadParameter("--json without --output prints only JSON: use --format json or give --output")
-    token = None if target is None else parse_token_id(target)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token = None if target is None else session.ledger.resolve(target)
     with out.progress("Building the report…"):
         built = build_report(session.ledger, token=token, owner=owner, all_rights_=all_, at=when)
     auditor = session.signer() if sign else None

@@ -12,7 +12,6 @@ from rich.text import Text
 from .._accounts import Signer
 from .._bulk_models import BulkMode
 from .._exceptions import UnauthorizedError
-from .._ledger import parse_token_id
 from .._models import TransactionResult, parse_metadata
 from ._bulk_register import register_batch
 from ._context import Session, Target, open_ledger
@@ -358,7 +357,6 @@ def assign(
     "gas_used"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     if deed is None and ctx.info_name != "transfer":
         raise typer.BadParameter(
             "assign needs --deed FILE (the signed deed); `ipledger transfer` without --deed is a plain transfer",
@@ -366,6 +364,7 @@ def assign(
         )
     proof: Evidence | None = evidence(deed, None, file_option="--deed") if deed is not None else None
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     recipient = ledger.address_of(to)
     previous = ledger.get(token_id).owner
@@ -412,9 +411,9 @@ class _OrderAct:
     @classmethod
     def open(cls, token: str, order: str | None, reason: str | None, target: Target, json_: bool) -> _OrderAct:
         out = Output(json_)
-        token_id = parse_token_id(token)
         proof = evidence(order, reason, file_option="--order", text_option="--reason")
         session = open_ledger(target, out)
+        token_id = session.ledger.resolve(token)
         return cls(out, token_id, proof, session, session.signer())
 
     def payload(self, action: str, result: TransactionResult, **details: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from .._exceptions import NotFoundError
-from .._ledger import Ledger, parse_token_id
+from .._ledger import Ledger
 from .._models import TokenInfo, TransactionResult
 from ._context import Target, open_ledger
 from ._inputs import amount_units, evidence
@@ -213,10 +213,10 @@ def claim(
     out = Output(json_)
     if (token is None) == (not as_owner):
         raise typer.BadParameter("give TOKEN (claim as a share holder) or --as-owner, not both", param_hint="'TOKEN'")
-    token_id = parse_token_id(token) if token is not None else None
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out, sends=True)
     ledger = session.ledger
+    token_id = ledger.resolve(token) if token is not None else None
     me = session.signer().address
     currencies = _Currencies(ledger)
     claims: list[dict[str, Any]] = []
@@ -275,10 +275,10 @@ def owed(
     base units).
     """
     out = Output(json_)
-    token_id = parse_token_id(token) if token is not None else None
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out)
     ledger = session.ledger
+    token_id = ledger.resolve(token) if token is not None else None
     address = ledger.address_of(holder)
     currencies = _Currencies(ledger)
     rows: list[dict[str, Any]] = []

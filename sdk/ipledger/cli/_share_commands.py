@@ -8,7 +8,6 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._ledger import parse_token_id
 from .._models import TransactionResult
 from ._context import Target, open_ledger
 from ._inputs import amount_units, parse_duration
@@ -96,10 +95,10 @@ def fractionalize(
     "restricted", "owner", "tx_hash", "block", "gas_used", "approval"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     units_supply = amount_units(supply, decimals, raw=raw, what="supply")
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault)
     session = open_ledger(target, out)
+    token_id = session.ledger.resolve(token)
     session.signer()
     with out.progress("Fractionalizing…"):
         result = session.ledger.fractionalize(
@@ -140,8 +139,8 @@ def balance(
     "frozen"} (amounts in base units).
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     address = ledger.address_of(holder) if holder else session.signer().address
     info = ledger.share_info(token_id)
@@ -192,8 +191,8 @@ def transfer(
     "tx_hash", "block", "gas_used"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     sender = session.signer().address
     recipient = ledger.address_of(to)
@@ -242,8 +241,8 @@ def redeem(
     "gas_used"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     holder = session.signer().address
     info = ledger.share_info(token_id)
@@ -287,8 +286,8 @@ def cap_table(
     "total_supply", "block", "holders": [{"account", "balance", "frozen"}]} (amounts in base units).
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     with out.progress("Reading the share token's logs…"):
         table = session.ledger.cap_table(token_id, block=block)
 
@@ -327,9 +326,9 @@ def permit(
     "deadline", "v", "r", "s", "signature"}.
     """
     out = Output(json_)
-    token_id = parse_token_id(token)
     lifetime = parse_duration(expires_in)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    token_id = session.ledger.resolve(token)
     ledger = session.ledger
     session.signer()
     info = ledger.share_info(token_id)
