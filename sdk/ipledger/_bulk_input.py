@@ -88,8 +88,8 @@ def read_bulk_file(path: str | Path, *, encoding: str | None = None) -> list[Bul
 
 
 def decode_text(source: Path, data: bytes, encoding: str | None) -> str:
-    """``data`` as text: in ``encoding``, or by its byte-order mark (UTF-8, UTF-16), or as UTF-8; an undecodable
-    file is refused in one line naming ``--encoding``."""
+    """``data`` as text: in ``encoding``, else as UTF-8 (a byte-order mark skipped); an undecodable file is refused
+    in one line naming ``--encoding``."""
     if encoding is not None:
         try:
             codec = codecs.lookup(encoding).name
@@ -97,8 +97,6 @@ def decode_text(source: Path, data: bytes, encoding: str | None) -> str:
             raise InvalidInputError(
                 f"field 'encoding': {encoding!r} is not a text encoding; expected e.g. utf-8, gb18030, big5"
             ) from None
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        codec = "utf-16"
     else:
         codec = "utf-8"
     if codec == "utf-8":

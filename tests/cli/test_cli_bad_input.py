@@ -86,7 +86,7 @@ def bad(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bad]
     write("feb30.json", _metadata(filing_date="2021-02-30"))
     write("slashes.json", _metadata(filing_date="2021/01/05"))
     write("order.json", _metadata(priority_date="2022-01-01", filing_date="2021-01-01"))
-    write("abstract.json", _metadata(abstract="x" * 20_001))
+    write("abstract.json", _metadata(abstract="x" * 2_001))
     write("empty.csv", "")
     write("header.csv", "title,kind,colour\nT,patent,blue\n")
     write("garbage.jsonl", b"\xff\xfe\x00garbage\n")
@@ -278,7 +278,7 @@ CASES: list[tuple[str, str, tuple[str, ...], int, str]] = [
     ("number", "no-digits", _register("--number", "ABC-"), 1, "number"),
     # -- oversized metadata
     ("oversized", "title-501", _register("--title", "{long_title}"), 1, "title"),
-    ("oversized", "abstract-20001", _register("--metadata", "{abstract_json}", "--doc", "{fresh}"), 1, "abstract"),
+    ("oversized", "abstract-2001", _register("--metadata", "{abstract_json}", "--doc", "{fresh}"), 1, "abstract"),
     ("oversized", "control-character-title", _register("--title", "Bad\x07title"), 1, "title"),
     # -- binary and malformed metadata files
     ("metadata file", "png", _register("--metadata", "{logo_png}", "--doc", "{fresh}"), 1, "logo.png"),

@@ -199,7 +199,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     ),
     # -- oversized and malformed metadata
     ("oversized", "title-501", _meta(title="T" * 501), MetadataError, None),
-    ("oversized", "abstract-20001", _meta(abstract="x" * 20_001), MetadataError, None),
+    ("oversized", "abstract-2001", _meta(abstract="x" * 2_001), MetadataError, None),
     ("oversized", "control-character", _meta(title="a\x00b"), MetadataError, None),
     ("oversized", "unknown-key", _meta(colour="blue"), MetadataError, None),
     ("oversized", "title-not-text", _meta(title=["a", ["b"]]), MetadataError, None),

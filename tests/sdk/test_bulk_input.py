@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from bulk_support import patent_rows, write_csv, write_jsonl
-from ipledger import BulkEntry, InvalidInputError, InvalidRow, RightKind, read_bulk_file
+from ipledger import BulkEntry, Document, InvalidInputError, InvalidRow, RightKind, read_bulk_file
 
 
 def test_csv_rows_become_entries_with_resolved_documents(tmp_path: Path) -> None:
@@ -17,7 +17,7 @@ def test_csv_rows_become_entries_with_resolved_documents(tmp_path: Path) -> None
     assert isinstance(first, BulkEntry)
     assert first.metadata.kind is RightKind.PATENT
     assert first.metadata.inventors == ("Li Wei", "Ana Souza")
-    assert first.documents == ((tmp_path / rows[0]["documents"]).resolve(),)
+    assert first.documents == (Document((tmp_path / rows[0]["documents"]).resolve()),)
     assert first.to == "dev2"
 
 

@@ -42,7 +42,9 @@ def test_valid_metadata_normalises_jurisdiction() -> None:
         ({"grant_date": "2018-01-01"}, "is after"),
         ({"expiry_date": "2150-01-01"}, "2100"),
         ({"filing_date": "2019-02-30"}, "filing_date"),
-        ({"abstract": "x" * 70_000}, "abstract"),
+        ({"abstract": "x" * 2_001}, "abstract"),
+        ({"nice_classes": [46]}, "Nice class 46"),
+        ({"confidential": ["number"]}, "cannot be kept confidential"),
         ({"inventors": [""]}, "inventor"),
         ({"colour": "blue"}, "colour"),
     ],
@@ -98,8 +100,9 @@ def test_metadata_hash_is_stable_and_sensitive() -> None:
 
 
 def test_oversized_metadata_is_refused() -> None:
-    with pytest.raises(MetadataError, match="exceeds"):
-        parse_metadata({**VALID, "inventors": [f"Inventor {index:04d} " + "x" * 180 for index in range(400)]})
+    """The public record is paid for byte by byte on chain: at most 8 KiB."""
+    with pytest.raises(MetadataError, match=r"public record would be .* bytes, more than 8192"):
+        parse_metadata({**VALID, "inventors": [f"Inventor {index:04d} " + "x" * 180 for index in range(60)]})
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from .._ledger import Ledger, save_local_deployment
 from .._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
 from .._node import NodeInfo, start_local_node, start_node, stop_node
 from .._numbers import cn_application
+from .._requests import prepare_registration
 from .._rights_models import Exclusivity, License, LicenseTerms
 from ._audit_commands import print_report
 from ._options import JsonOpt
@@ -451,6 +452,9 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
             "add grant number",
             registrar.add_numbers(filed.token_id, [CHINESE_GRANT], kind="patent"),
         )
+        granted = {**CHINESE_PATENT, "kind": "patent", "numbers": [*CHINESE_PATENT["numbers"], CHINESE_GRANT]}
+        granted_metadata = prepare_registration(parse_metadata({**granted, "grant_date": "2022-06-14"}), documents)
+        act.record("publish the granted record", registrar.publish_metadata(filed.token_id, granted_metadata.metadata))
         record = registrar.get(filed.token_id)
         grant = {"number": CHINESE_GRANT, "numbers": [], "family": [], "kind": "patent"}
         copy = parse_metadata({**CHINESE_PATENT, **grant})
@@ -458,12 +462,17 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
             registrar.register(copy, [folder / "说明书.txt"], to="dev2")
         except ContractRevertError as exc:
             act.refused = tour.refusal(f"registering {CHINESE_GRANT} as another right", exc)
+        shown = registrar.get("ZL 2020 1 0123456.2")
         act.outcome = (
-            f"token {short(hex(filed.token_id))} ({record.kind.value.replace('_', ' ')}) holds "
-            f"{', '.join(record.numbers)}; family {', '.join(record.family)}"
+            f"{shown.title}: token {short(hex(filed.token_id))} ({record.kind.value.replace('_', ' ')}) holds "
+            f"{', '.join(record.numbers)}; family {', '.join(record.family)}; its public record "
+            f"({filed.record_bytes} bytes on chain) names its inventors "
+            f"{'、'.join(shown.metadata.inventors if shown.metadata else [])}"
         )
     return {
         **token_json(filed.token_id),
+        "title": shown.title,
+        "metadata_hash": shown.metadata_hash,
         "numbers": record.numbers,
         "family": record.family,
         "kind": record.kind.value,
