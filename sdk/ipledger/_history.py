@@ -15,6 +15,7 @@ from ._events import (
     TOPIC_OF,
     VAULT_EVENTS,
     DecodedLog,
+    arg_bytes,
     decode_log,
     token_topic,
 )
@@ -100,7 +101,7 @@ def fetch_module_logs(
 
 def _published(log: DecodedLog) -> dict[str, Any]:
     """The hash of the public record a log publishes and the title it gives."""
-    data = bytes(log.args["metadata"])
+    data = arg_bytes(log.args["metadata"])
     record, _ = record_from_chain(data)
     return {"metadata_hash": "0x" + hash_bytes(data).hex(), "title": None if record is None else record.title}
 
