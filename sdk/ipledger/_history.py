@@ -117,9 +117,9 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
     by_tx: dict[str, list[DecodedLog]] = defaultdict(list)
     for log in logs:
         by_tx[log.tx_hash].append(log)
-    #: share token -> (symbol, decimals), for redemptions (the Redeemed event names only the token)
+    #: share token -> (name, symbol, decimals), for redemptions (the Redeemed event names only the token)
     shares = {
-        log.args["shareToken"]: (log.args["symbol"], log.args["decimals"])
+        log.args["shareToken"]: (log.args["name"], log.args["symbol"], log.args["decimals"])
         for log in logs
         if log.name == "Fractionalized"
     }
@@ -289,7 +289,7 @@ def _companion(transfer: DecodedLog, siblings: list[DecodedLog], name: str) -> D
 
 
 def _vault_event(
-    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, int]]
+    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, str, int]]
 ) -> HistoryEvent | None:
     """A move into the share vault that fractionalized the right, or out of it at redemption (the vault emits its
     event just before the registry's Transfer, in the same transaction)."""
@@ -303,12 +303,13 @@ def _vault_event(
                 by=sibling.args["owner"],
                 share_token=sibling.args["shareToken"],
                 supply=sibling.args["supply"],
+                share_name=sibling.args["name"],
                 symbol=sibling.args["symbol"],
                 decimals=sibling.args["decimals"],
                 **base,
             )
         if sibling.name == "Redeemed" and sibling.address == source:
-            symbol, decimals = shares.get(sibling.args["shareToken"], (None, None))
+            name, symbol, decimals = shares.get(sibling.args["shareToken"], (None, None, None))
             return HistoryEvent(
                 kind="redeemed",
                 from_=source,
@@ -316,6 +317,7 @@ def _vault_event(
                 by=sibling.args["holder"],
                 share_token=sibling.args["shareToken"],
                 supply=sibling.args["supply"],
+                share_name=name,
                 symbol=symbol,
                 decimals=decimals,
                 **base,
@@ -324,7 +326,7 @@ def _vault_event(
 
 
 def _transfer_event(
-    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, int]]
+    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, str, int]]
 ) -> HistoryEvent:
     source, target = transfer.args["from"], transfer.args["to"]
     if target == _ZERO:

@@ -537,6 +537,8 @@ class HistoryEvent(_Out):
     title: str | None = None
     share_token: str | None = None
     supply: Uint256 | None = None
+    #: The share token's name, in any script (fractionalizations and redemptions).
+    share_name: str | None = None
     symbol: str | None = None
     decimals: int | None = None
     #: Licences, attestations, disputes and royalties: the record's id and what the event says of it.
