@@ -57,7 +57,7 @@ test: setup solc-shim
 test-contracts: solc-shim
 	brownie test tests/contracts
 
-test-sdk: setup $(STAMPS)/chromium
+test-sdk: setup $(STAMPS)/chromium $(STAMPS)/fonts-cjk
 	$(PY) -m pytest -p no:pytest-brownie -q tests/sdk tests/cli
 
 ## Debian's Chromium renders the HTML audit report in a test. Installed when missing and apt is usable (root);
@@ -70,6 +70,20 @@ $(STAMPS)/chromium:
 	    || (timeout 300 apt-get update >/dev/null 2>&1 && timeout 600 apt-get install -y --no-install-recommends chromium >/dev/null 2>&1) \
 	    || echo "chromium could not be installed: the HTML render test will be skipped"; \
 	  else echo "chromium missing (apt-get install chromium): the HTML render test will be skipped"; fi; \
+	fi
+	@touch $@
+
+## Debian's Noto CJK fonts, so the Chinese (zh-Hans, zh-Hant) HTML reports render with real glyphs in Chromium.
+## Installed when no font covers Chinese and apt is usable (root); otherwise the render test checks the page only.
+$(STAMPS)/fonts-cjk:
+	@mkdir -p $(STAMPS)
+	@if ! fc-list :lang=zh family 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    timeout 600 apt-get install -y --no-install-recommends fonts-noto-cjk >/dev/null 2>&1 \
+	    || (timeout 300 apt-get update >/dev/null 2>&1 \
+	        && timeout 600 apt-get install -y --no-install-recommends fonts-noto-cjk >/dev/null 2>&1) \
+	    || echo "fonts-noto-cjk could not be installed: the Chinese render test will not check the fonts"; \
+	  else echo "no Chinese font (apt-get install fonts-noto-cjk): the Chinese render test will not check the fonts"; fi; \
 	fi
 	@touch $@
 

@@ -133,6 +133,9 @@ from ._report import (
     sign_report,
     verify_report_file,
 )
+from ._report_i18n import LANGS as REPORT_LANGS
+from ._report_i18n import Lang as ReportLang
+from ._report_summary import PortfolioRow, portfolio_rows
 from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryPolicy
 from ._rights_models import (
@@ -232,6 +235,7 @@ __all__ = [
     "Permit",
     "Portfolio",
     "PortfolioRight",
+    "PortfolioRow",
     "ReentrancyError",
     "RegistrationChangedError",
     "RevokedRightError",
@@ -239,6 +243,8 @@ __all__ = [
     "RegistrationResult",
     "RegistryError",
     "Remedy",
+    "REPORT_LANGS",
+    "ReportLang",
     "ReportSignature",
     "RightDisputedError",
     "RightKind",
@@ -289,6 +295,7 @@ __all__ = [
     "parse_units",
     "read_deployment_records",
     "read_local_deployment",
+    "portfolio_rows",
     "render_report",
     "right_id",
     "SERIES",

@@ -20,6 +20,7 @@ __all__ = [
     "VAULT_EVENTS",
     "DecodedLog",
     "address_topic",
+    "arg_bytes",
     "decode_log",
     "token_topic",
 ]
@@ -250,6 +251,14 @@ def address_topic(topic: str) -> str:
 def _checksummed(value: str) -> str:
     """Checksums an address; a few holders recur across millions of logs, so the result is cached."""
     return str(to_checksum_address(value))
+
+
+def arg_bytes(value: str | bytes) -> bytes:
+    """The bytes of a decoded ``bytes`` argument: decoding gives them as 0x hex (JSON-ready, as the index stores
+    them); raw bytes are taken as they are."""
+    if isinstance(value, bytes | bytearray):
+        return bytes(value)
+    return bytes.fromhex(value[2:] if value.startswith("0x") else value)
 
 
 def _value(kind: str, value: Any) -> Any:

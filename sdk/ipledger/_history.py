@@ -15,12 +15,13 @@ from ._events import (
     TOPIC_OF,
     VAULT_EVENTS,
     DecodedLog,
+    arg_bytes,
     decode_log,
     token_topic,
 )
 from ._hashing import hash_bytes
 from ._logs import fetch_block_timestamps, fetch_logs
-from ._models import EventKind, HistoryEvent, published_bytes, record_from_chain
+from ._models import EventKind, HistoryEvent, record_from_chain
 from ._numbers import number_text
 from ._rights_models import STANDARD_CLAIMS
 from ._rpc import Rpc
@@ -100,7 +101,7 @@ def fetch_module_logs(
 
 def _published(log: DecodedLog) -> dict[str, Any]:
     """The hash of the public record a log publishes and the title it gives."""
-    data = published_bytes(log.args["metadata"])
+    data = arg_bytes(log.args["metadata"])
     record, _ = record_from_chain(data)
     return {"metadata_hash": "0x" + hash_bytes(data).hex(), "title": None if record is None else record.title}
 
@@ -116,9 +117,9 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
     by_tx: dict[str, list[DecodedLog]] = defaultdict(list)
     for log in logs:
         by_tx[log.tx_hash].append(log)
-    #: share token -> (symbol, decimals), for redemptions (the Redeemed event names only the token)
+    #: share token -> (name, symbol, decimals), for redemptions (the Redeemed event names only the token)
     shares = {
-        log.args["shareToken"]: (log.args["symbol"], log.args["decimals"])
+        log.args["shareToken"]: (log.args["name"], log.args["symbol"], log.args["decimals"])
         for log in logs
         if log.name == "Fractionalized"
     }
@@ -288,7 +289,7 @@ def _companion(transfer: DecodedLog, siblings: list[DecodedLog], name: str) -> D
 
 
 def _vault_event(
-    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, int]]
+    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, str, int]]
 ) -> HistoryEvent | None:
     """A move into the share vault that fractionalized the right, or out of it at redemption (the vault emits its
     event just before the registry's Transfer, in the same transaction)."""
@@ -302,12 +303,13 @@ def _vault_event(
                 by=sibling.args["owner"],
                 share_token=sibling.args["shareToken"],
                 supply=sibling.args["supply"],
+                share_name=sibling.args["name"],
                 symbol=sibling.args["symbol"],
                 decimals=sibling.args["decimals"],
                 **base,
             )
         if sibling.name == "Redeemed" and sibling.address == source:
-            symbol, decimals = shares.get(sibling.args["shareToken"], (None, None))
+            name, symbol, decimals = shares.get(sibling.args["shareToken"], (None, None, None))
             return HistoryEvent(
                 kind="redeemed",
                 from_=source,
@@ -315,6 +317,7 @@ def _vault_event(
                 by=sibling.args["holder"],
                 share_token=sibling.args["shareToken"],
                 supply=sibling.args["supply"],
+                share_name=name,
                 symbol=symbol,
                 decimals=decimals,
                 **base,
@@ -323,7 +326,7 @@ def _vault_event(
 
 
 def _transfer_event(
-    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, int]]
+    transfer: DecodedLog, siblings: list[DecodedLog], base: dict[str, object], shares: dict[str, tuple[str, str, int]]
 ) -> HistoryEvent:
     source, target = transfer.args["from"], transfer.args["to"]
     if target == _ZERO:

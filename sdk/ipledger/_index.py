@@ -31,7 +31,7 @@ from eth_utils.crypto import keccak
 from pydantic import Field
 
 from ._base import LedgerBase
-from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
+from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, arg_bytes, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
 from ._hashing import hash_bytes
 from ._history import merge_history, right_numbers
@@ -47,7 +47,6 @@ from ._models import (
     RightRecord,
     RightStatus,
     Uint256,
-    published_bytes,
     record_from_chain,
 )
 from ._node import ipledger_home
@@ -887,7 +886,7 @@ class EventIndex:
             token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
             if log.name == "RightRegistered":
                 registered[token] = log
-                published[token] = published_bytes(log.args["metadata"])
+                published[token] = arg_bytes(log.args["metadata"])
                 revoked.pop(token, None)
                 frozen[token] = bool(int(log.args["record"]) & 1)
                 records[token] = int(log.args["record"])
@@ -899,7 +898,7 @@ class EventIndex:
             elif log.name in ("Frozen", "Unfrozen"):
                 frozen[token] = log.name == "Frozen"
             elif log.name == "MetadataPublished":
-                published[token] = published_bytes(log.args["metadata"])
+                published[token] = arg_bytes(log.args["metadata"])
             elif log.name == "RightRevoked":
                 revoked[token] = log
         owners = self._owners(at, tokens)

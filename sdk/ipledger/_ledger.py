@@ -34,7 +34,7 @@ from ._deployment import (
     save_local_registry,
 )
 from ._disputes import DisputesMixin
-from ._events import DecodedLog
+from ._events import DecodedLog, arg_bytes
 from ._exceptions import (
     InvalidInputError,
     NotFoundError,
@@ -61,7 +61,6 @@ from ._models import (
     TransactionResult,
     VerificationReport,
     expiry_timestamp,
-    published_bytes,
     record_from_chain,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
@@ -884,7 +883,7 @@ class Ledger(
         life = logs[registered_index:]
         revocation = next((log for log in life if log.name == "RightRevoked"), None)
         published = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")][-1]
-        metadata, problem = record_from_chain(published_bytes(published.args["metadata"]))
+        metadata, problem = record_from_chain(arg_bytes(published.args["metadata"]))
         numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
         common: dict[str, Any] = {
             "token_id": token,
@@ -896,7 +895,7 @@ class Ledger(
             "numbers": numbers,
             "family": family,
             "title": None if metadata is None else metadata.title,
-            "metadata_hash": _hex32(hash_bytes(published_bytes(published.args["metadata"]))),
+            "metadata_hash": _hex32(hash_bytes(arg_bytes(published.args["metadata"]))),
             "metadata": metadata,
             "metadata_problem": problem,
         }

@@ -62,7 +62,6 @@ __all__ = [
     "Uint256",
     "VerificationReport",
     "parse_metadata",
-    "published_bytes",
     "record_from_chain",
     "expiry_timestamp",
 ]
@@ -438,16 +437,11 @@ class PublicRecord(_Out):
     opened: dict[str, str] = Field(default_factory=dict)
 
 
-def published_bytes(value: bytes | str) -> bytes:
-    """The bytes of a log's ``metadata`` argument, as decoded logs carry it (0x hex) or raw."""
-    return bytes.fromhex(value[2:]) if isinstance(value, str) else bytes(value)
-
-
-def record_from_chain(data: bytes | str) -> tuple[PublicRecord | None, str | None]:
-    """The public record in ``data`` (a ``RightRegistered`` or ``MetadataPublished`` log's bytes, raw or 0x hex),
-    or ``None`` and why it is not one."""
+def record_from_chain(data: bytes) -> tuple[PublicRecord | None, str | None]:
+    """The public record in ``data`` (a ``RightRegistered`` or ``MetadataPublished`` log's bytes), or ``None`` and
+    why it is not one."""
     try:
-        return PublicRecord.model_validate(read_record(published_bytes(data))), None
+        return PublicRecord.model_validate(read_record(data)), None
     except ValidationError as exc:
         return None, f"the published record does not read as metadata: {_describe(exc.errors()[0])}"
     except ValueError as exc:
@@ -543,6 +537,8 @@ class HistoryEvent(_Out):
     title: str | None = None
     share_token: str | None = None
     supply: Uint256 | None = None
+    #: The share token's name, in any script (fractionalizations and redemptions).
+    share_name: str | None = None
     symbol: str | None = None
     decimals: int | None = None
     #: Licences, attestations, disputes and royalties: the record's id and what the event says of it.

@@ -29,6 +29,7 @@ from ._exceptions import InvalidInputError
 from ._hashing import canonical_json
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import CapTable, Check, EventKind, HistoryEvent, RightRecord
+from ._report_i18n import DEFAULT_LANG, Lang
 from ._rights_models import Attestation, Dispute, License
 from ._verify import CUSTODY_KINDS
 
@@ -461,15 +462,16 @@ def _rights_rows(writer: Any, right: RightReport) -> None:
         )  # fmt: skip
 
 
-def render_report(report: AuditReport, fmt: Literal["json", "csv", "html"]) -> bytes:
-    """The report's bytes in ``fmt``."""
+def render_report(report: AuditReport, fmt: Literal["json", "csv", "html"], lang: Lang = DEFAULT_LANG) -> bytes:
+    """The report's bytes in ``fmt``. ``lang`` (``en``, ``zh-Hans`` or ``zh-Hant``) is the language of the HTML
+    page; JSON and CSV are data, the same in every language (their field names and codes are documented)."""
     if fmt == "json":
         return report_json(report)
     if fmt == "csv":
         return report_csv(report)
     from ._report_html import report_html
 
-    return report_html(report).encode("utf-8")
+    return report_html(report, lang).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------- signing

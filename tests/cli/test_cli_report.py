@@ -126,3 +126,20 @@ def test_report_at_a_bad_or_too_early_date(storied: str, share_cli: Run) -> None
 
 def test_signed_csv_needs_an_output_file(cli: Run) -> None:
     assert_one_line_error(cli("report", "0x1", "--format", "csv", "--sign"), "needs --output FILE", code=2)
+
+
+def test_report_in_traditional_chinese(storied: str, share_cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    result = share_cli("report", storied, "--format", "html", "--lang", "zh-Hant", "--output", str(path), "--json")
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    assert json.loads(result.stdout)["lang"] == "zh-Hant"
+    page = path.read_text("utf-8")
+    assert '<html lang="zh-Hant">' in page and "審計報告" in page and "權屬" in page and "Checks" not in page
+    assert "Report shares" in page  # the share token's name, as given
+    simplified = share_cli("report", storied, "--format", "html", "--lang", "zh-Hans")
+    assert simplified.exit_code == 0 and "审计报告" in simplified.stdout and '"Noto Sans CJK SC"' in simplified.stdout
+
+
+def test_report_refuses_an_unknown_language(cli: Run) -> None:
+    result = cli("report", "0x1", "--format", "html", "--lang", "fr")
+    assert result.exit_code == 2 and "fr" in result.stderr

@@ -206,7 +206,7 @@ def test_html_and_csv_are_signed_in_a_sidecar(ledger: Ledger, rich_right: tuple[
         assert verify_report_file(path)[2][0].startswith("missing_signature")
         sidecar_path(path).write_text(json.dumps(sidecar_document(path, sign_bytes(dev_account(6), path.read_bytes()))))
         assert verify_report_file(path) == (True, dev_account(6).address, [])
-        path.write_bytes(path.read_bytes().replace(b"Right", b"Riht", 1) if fmt == "html" else path.read_bytes() + b"x")
+        path.write_bytes(path.read_bytes().replace(b"Audit", b"Xu", 1) if fmt == "html" else path.read_bytes() + b"x")
         ok, _, reasons = verify_report_file(path)
         assert not ok and reasons[0].startswith("report_hash_mismatch")
 

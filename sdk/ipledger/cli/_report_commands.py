@@ -34,6 +34,12 @@ __all__ = ["report"]
 REPORT_PANEL = "Report"
 
 
+class ReportLanguage(StrEnum):
+    EN = "en"
+    ZH_HANS = "zh-Hans"
+    ZH_HANT = "zh-Hant"
+
+
 class ReportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
@@ -82,6 +88,15 @@ FormatOpt = Annotated[
         rich_help_panel=REPORT_PANEL,
     ),
 ]
+LangOpt = Annotated[
+    ReportLanguage,
+    typer.Option(
+        "--lang",
+        help="Language of the HTML report: en, zh-Hans (Simplified Chinese) or zh-Hant (Traditional Chinese, as "
+        "read in Hong Kong and Taiwan). JSON and CSV are the same in every language.",
+        rich_help_panel=REPORT_PANEL,
+    ),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
@@ -126,6 +141,7 @@ def report(
     all_: AllOpt = False,
     at: AtOpt = None,
     format_: FormatOpt = ReportFormat.JSON,
+    lang: LangOpt = ReportLanguage.EN,
     output: OutputOpt = None,
     sign: SignOpt = False,
     signer: SignerOpt = None,
@@ -143,7 +159,7 @@ def report(
     it is fractionalized. `ipledger report verify FILE` checks a signed report offline (no chain needed) and
     exits 0 only when the hash and the signature check out; CSV and HTML are checked against FILE.sig.json.
 
-    With --json and --output prints {"output", "format", "scope", "block", "verdict", "rights", "signature"};
+    With --json and --output prints {"output", "format", "lang", "scope", "block", "verdict", "rights", "signature"};
     `report verify --json` prints {"ok", "signer", "reasons", "file"}.
     """
     out = Output(json_)
@@ -174,7 +190,7 @@ def report(
         data = signed_envelope_bytes(envelope)
         signature = envelope["signature"]
     else:
-        data = render_report(built, fmt)
+        data = render_report(built, fmt, lang.value)
     if output is None:
         typer.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
         return
@@ -188,6 +204,7 @@ def report(
     summary = {
         "output": str(output),
         "format": fmt,
+        "lang": lang.value,
         "scope": built.scope,
         "block": built.block,
         "verdict": built.verdict,
