@@ -45,7 +45,7 @@ _LOOKUP_CHUNK = 500
 _REGISTRAR_ROLE = Web3.keccak(text="REGISTRAR_ROLE")
 #: The registry's ``Registration`` struct as an ABI type. Calldata is encoded with eth-abi directly: web3's
 #: ``encode_abi`` validates the whole ABI on every call (about 2 ms each), more than the rest of a row costs.
-_REGISTRATION = "(bytes32,uint8,uint40,uint256[],string)"
+_REGISTRATION = "(bytes32,uint8,uint40,uint256[],bytes)"
 _CONFLICTS = {"RightAlreadyRegistered", "ContentAlreadyRegistered", "NumberAlreadyRegistered"}
 
 Progress = Callable[[int, int], None]

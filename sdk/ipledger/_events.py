@@ -21,6 +21,7 @@ __all__ = [
     "DecodedLog",
     "address_topic",
     "decode_log",
+    "log_bytes",
     "token_topic",
 ]
 
@@ -262,6 +263,14 @@ def _value(kind: str, value: Any) -> Any:
     if kind.startswith("bytes") and isinstance(value, bytes):
         return "0x" + value.hex()
     return value
+
+
+def log_bytes(value: str | bytes) -> bytes:
+    """A ``bytes`` argument of a decoded log as bytes: decoded logs hold it as 0x hex (so the index can store their
+    arguments as JSON)."""
+    if isinstance(value, str):
+        return bytes.fromhex(value.removeprefix("0x"))
+    return bytes(value)
 
 
 def _topic_value(kind: str, topic: str) -> Any:
