@@ -609,8 +609,9 @@ class LedgerBase:
         except InvalidInputError as exc:
             if text.isdigit():
                 return parse_token_id(text)
+            reason = str(exc).removeprefix("field 'token': ")
             raise InvalidInputError(
-                f"{token_or_number!r} is neither a token id (decimal or 0x hex) nor an official number ({exc})"
+                f"{token_or_number!r} is not a token id (decimal or 0x hex) or an official number ({reason})"
             ) from None
         token = self.token_of_number(number.canonical)
         if token is not None:

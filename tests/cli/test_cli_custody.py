@@ -131,7 +131,10 @@ def test_revoke_burns_the_right_and_a_registrar_registers_it_again(
     assert set(out) == keys
     assert (out["action"], out["holder"], out["by"]) == ("revoked", dev_account(1).address, dev_account(0).address)
     assert out["order_hash"] == _sha256(order.read_bytes())
-    assert_one_line_error(cli("show", token), token)
+    shown = cli_json("show", token)
+    assert (shown["status"], shown["owner"], shown["revoked_by"]) == ("revoked", out["holder"], out["by"])
+    assert shown["revocation_order"] == out["order_hash"]
+    assert "revoked" in cli("show", token).stdout
     assert cli_json("history", token)["events"][-1]["kind"] == "revoked"
     again = cli_json("register", *patent.options, "--to", "dev2", "--from", "dev0")
     assert again["token_id"] == token

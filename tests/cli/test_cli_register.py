@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +22,8 @@ REGISTER_KEYS = {
     "tx_hash",
     "block",
     "gas_used",
-    "metadata_uri",
+    "metadata_hash",
+    "record_bytes",
     "self_declared",
     "registrar",
     "identifier",
@@ -33,6 +36,10 @@ REGISTER_KEYS = {
 }
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_register_with_options_prints_the_documented_json(patent: Patent, cli_json: Json) -> None:
     out = cli_json("register", *patent.options, "--to", "dev1")
     assert set(out) == REGISTER_KEYS
@@ -43,7 +50,9 @@ def test_register_with_options_prints_the_documented_json(patent: Patent, cli_js
     assert out["self_declared"] is False
     assert out["tx_hash"].startswith("0x") and len(out["tx_hash"]) == 66
     assert out["content_hash"].startswith("0x") and len(out["content_hash"]) == 66
-    assert [doc["name"] for doc in out["documents"]] == ["claims.txt", "description.txt"]
+    assert {doc["sha256"] for doc in out["documents"]} == {_sha256(path) for path in patent.documents}
+    assert all("name" not in doc for doc in out["documents"])  # documents are known by content, never by name
+    assert out["record_bytes"] > 0 and out["metadata_hash"].startswith("0x")
     assert out["metadata"]["number"] == patent.canonical
     assert out["identifier"] == patent.canonical
     number = parse_number(patent.number)

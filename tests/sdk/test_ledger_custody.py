@@ -101,8 +101,10 @@ def test_revoke_burns_the_right_and_history_records_the_order(ledger: Ledger, pa
     token = ledger.register(metadata, documents, to="dev1").token_id
     ledger.freeze(token, deed)
     ledger.revoke(token, deed)
-    with pytest.raises(UnknownTokenError):
-        ledger.get(token)
+    revoked = ledger.get(token)  # still readable: revoked when, by whom, under which order, who held it
+    assert revoked.status is RightStatus.REVOKED and revoked.owner == ledger.address_of("dev1")
+    assert (revoked.revoked_by, revoked.revocation_order) == (ledger.signer.address, "0x" + hash_file(deed).hex())
+    assert revoked.title == metadata.title
     revocation = ledger.history(token).events[-1]
     assert (revocation.kind, revocation.by) == ("revoked", ledger.signer.address)
     assert revocation.order_hash == "0x" + hash_file(deed).hex()

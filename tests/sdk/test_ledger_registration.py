@@ -36,7 +36,8 @@ def test_register_mints_to_recipient_with_record(ledger: Ledger, patent: Patent)
     assert not record.self_declared
     assert record.registrar == ledger.signer.address
     assert record.content_hash == result.content_hash
-    assert record.metadata_uri == result.metadata_uri
+    assert record.metadata_hash == result.metadata_hash
+    assert record.title == metadata.title
     assert record.expiry == dt.datetime(2039, 3, 1, 23, 59, 59, tzinfo=dt.UTC)
 
 
