@@ -76,7 +76,7 @@ class TransactionSender:
         receipt_timeout: float = 120.0,
         stuck_after: float = 30.0,
         max_bumps: int = 3,
-        nonce_attempts: int = 5,
+        nonce_attempts: int = 10,
         poll_interval: float = 0.05,
     ) -> None:
         self._w3 = w3

@@ -27,8 +27,8 @@ def test_demo_json_runs_end_to_end(report: Any) -> None:
     assert all(act["explanation"] for act in acts)
     transactions = [tx for act in acts for tx in act["transactions"]]
     assert len(transactions) == report["summary"]["transactions"]
-    # Besides the deployment (its transaction count is the SDK's business): 30 transactions in the acts.
-    assert sum(len(act["transactions"]) for act in acts if act["title"] != "Deploy the contracts") == 30
+    # Besides the deployment (its transaction count is the SDK's business): 31 transactions in the acts.
+    assert sum(len(act["transactions"]) for act in acts if act["title"] != "Deploy the contracts") == 31
     assert all(tx["gas_used"] > 0 for tx in transactions)
     assert report["summary"]["total_gas"] == sum(tx["gas_used"] for tx in transactions)
     refusals = [act["refused"]["error"] for act in acts if act["refused"]]

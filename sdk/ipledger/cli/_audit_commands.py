@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from .._models import IPMetadata, VerificationReport
+from .._models import IPMetadata, RightStatus, VerificationReport
 from .._requests import Document, prepare_registration
 from ._context import Session, Target, open_ledger
 from ._index_commands import open_local_index
@@ -27,7 +27,16 @@ from ._options import (
     VaultOpt,
 )
 from ._output import Output, model_json
-from ._render import Names, cap_table_table, checks_table, history_table, kind_label, record_details, short
+from ._render import (
+    Names,
+    cap_table_table,
+    checks_table,
+    history_table,
+    kind_label,
+    record_details,
+    right_heading,
+    short,
+)
 
 __all__ = ["complete_metadata", "history", "load_expected_metadata", "print_report", "show", "verify"]
 
@@ -61,9 +70,11 @@ def show(
     record = session.ledger.get(token_id)
 
     def human() -> None:
+        named = f"{record.title} ({record.primary_number})" if record.title else record.primary_number
+        holder = "last held by" if record.status is RightStatus.REVOKED else "owned by"
         out.line(
-            f"Token {short(record.token_id_hex)} is a {kind_label(record.kind)} in "
-            f"{record.jurisdiction}, {record.status.value}, owned by {session.names.label(record.owner)}."
+            f"{named or 'Token'}: token {short(record.token_id_hex)}, a {kind_label(record.kind)} in "
+            f"{record.jurisdiction}, {record.status.value}, {holder} {session.names.label(record.owner)}."
         )
         out.line(record_details(record, session.names))
 
@@ -115,10 +126,7 @@ def history(
     def human() -> None:
         count = len(timeline.events)
         origin = f"from the local index (synced to block {cursor})" if source == "index" else "from the node"
-        out.line(
-            f"History of token {short(timeline.token_id_hex)}: {count} event{'s' * (count != 1)}, oldest first, "
-            f"{origin}."
-        )
+        out.line(f"History of {right_heading(timeline)}: {count} event{'s' * (count != 1)}, oldest first, {origin}.")
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
     out.result({**model_json(timeline), "source": source}, human)

@@ -29,6 +29,7 @@ from .._ledger import Ledger, save_local_deployment
 from .._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
 from .._node import NodeInfo, start_local_node, start_node, stop_node
 from .._numbers import cn_application
+from .._report import build_report, render_report
 from .._requests import prepare_registration
 from .._rights_models import Exclusivity, License, LicenseTerms
 from ._audit_commands import print_report
@@ -375,6 +376,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
     rights["royalty"] = _royalties(tour, registrar, token, licence, rights_files["sales-report-q1.txt"])
     final = registrar.verify(token)
     _final_checks(out, final)
+    chinese["report"] = _chinese_report(tour, registrar, int(chinese["token_id"], 16), workdir / "cn")
 
     transactions = tour.transactions()
     total_gas = sum(result.gas_used for _, _, result in transactions)
@@ -477,6 +479,25 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
         "family": record.family,
         "kind": record.kind.value,
     }
+
+
+def _chinese_report(tour: Tour, registrar: Ledger, token: int, folder: Path) -> dict[str, Any]:
+    """The Chinese patent's audit report in Simplified Chinese, as an HTML page beside its documents."""
+    with tour.act(
+        "A report in Chinese",
+        "The Chinese patent's audit report, in Simplified Chinese (--lang zh-Hans; zh-Hant for Hong Kong): its "
+        "title, numbers, inventors and custody read from the chain alone.",
+    ) as act:
+        built = build_report(registrar, token=token)
+        path = folder / "审计报告.html"
+        path.write_bytes(render_report(built, "html", "zh-Hans"))
+        record = built.rights[0].record
+        act.outcome = (
+            f"{record.title if record else ''}（{record.primary_number if record else ''}）→ {path}"
+            if record
+            else str(path)
+        )
+    return {"path": str(path), "lang": "zh-Hans"}
 
 
 def _portfolio(tour: Tour, registrar: Ledger, folder: Path, size: int = 20) -> dict[str, Any]:

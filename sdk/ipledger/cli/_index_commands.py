@@ -33,7 +33,7 @@ from ._options import (
     VaultOpt,
 )
 from ._output import Output, model_json
-from ._render import history_table, kind_label, short, units
+from ._render import history_table, kind_label, right_heading, short, units
 
 __all__ = ["index_app", "open_local_index"]
 
@@ -200,7 +200,7 @@ def history(
 
     def human() -> None:
         count = len(timeline.events)
-        out.line(f"History of token {short(timeline.token_id_hex)}: {count} event{'s' * (count != 1)}, oldest first.")
+        out.line(f"History of {right_heading(timeline)}: {count} event{'s' * (count != 1)}, oldest first.")
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
     out.result({**model_json(timeline), "source": "index"}, human)
@@ -277,15 +277,17 @@ def rights(
 
     def human() -> None:
         out.line(f"{len(found)} right(s).")
-        table = Table("Token", "Kind", "Jurisdiction", "Status", "Owner", "Registered")
+        table = Table("Number", "Title", "Status", "Owner", "Token")
+        table.columns[0].no_wrap = True
+        table.columns[1].overflow = "ellipsis"
+        table.columns[1].no_wrap = True
         for record in found:
             table.add_row(
-                short(record.token_id_hex),
-                kind_label(record.kind),
-                record.jurisdiction,
+                record.primary_number or kind_label(record.kind),
+                record.title or "",
                 record.status.value,
                 session.names.label(record.owner),
-                record.registered_at.date().isoformat(),
+                short(record.token_id_hex),
             )
         out.print(table)
 

@@ -13,6 +13,7 @@ from .._accounts import DEV_ACCOUNT_COUNT, dev_account
 from .._amounts import format_units
 from .._models import (
     CapTable,
+    History,
     HistoryEvent,
     Identity,
     IdentityKind,
@@ -217,6 +218,16 @@ def record_details(record: RightRecord, names: Names) -> Text:
         ("Registration tx", record.registration_tx),
     ]
     return details_lines(rows)
+
+
+def right_heading(timeline: History) -> str:
+    """``一种固态电池电极及其制备方法 (CN 202010123456.2), token 0xcead…dddd``: a right named by its latest
+    published title and its primary number, as its history shows them."""
+    title = next((event.title for event in reversed(timeline.events) if event.title), None)
+    numbers = next((event.numbers for event in reversed(timeline.events) if event.kind == "registered"), None)
+    number = numbers[0] if numbers else None
+    named = " ".join(part for part in (title, f"({number})" if number and title else number) if part)
+    return f"{named}, token {short(timeline.token_id_hex)}" if named else f"token {short(timeline.token_id_hex)}"
 
 
 def _title(record: RightRecord) -> str:
