@@ -115,6 +115,9 @@ interface ILicenseRegistry {
     /// still may).
     error RegistryPaused();
 
+    /// @notice The field-of-use label given does not hash to the terms' `field` (keccak-256 of its bytes).
+    error FieldMismatch(bytes32 field, bytes32 labelHash);
+
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
@@ -136,6 +139,10 @@ interface ILicenseRegistry {
         address paymentToken
     );
 
+    /// @notice The field of use of licence `licenseId` of `tokenId` in clear: `fieldOfUse` hashes (keccak-256) to the
+    /// licence's `field`, so anyone reads what the licensee may do without a dictionary of labels.
+    event LicenseFieldOfUse(uint256 indexed licenseId, uint256 indexed tokenId, string fieldOfUse);
+
     /// @notice `by` revoked licence `licenseId` of `tokenId` for the reason whose hash is `reasonHash`.
     event LicenseRevoked(uint256 indexed licenseId, uint256 indexed tokenId, address indexed by, bytes32 reasonHash);
 
@@ -145,6 +152,12 @@ interface ILicenseRegistry {
 
     /// @notice Grants a licence of `tokenId` on `terms`; the caller must own the right.
     function grant(uint256 tokenId, Terms calldata terms) external returns (uint256 licenseId);
+
+    /// @notice `grant`, publishing the field of use in clear: `fieldOfUse` must hash (keccak-256 of its UTF-8 bytes)
+    /// to `terms.field`, which must not be zero (every field has no label).
+    function grant(uint256 tokenId, Terms calldata terms, string calldata fieldOfUse)
+        external
+        returns (uint256 licenseId);
 
     /// @notice Revokes licence `licenseId` (the right's current owner or a registrar), recording `reasonHash`.
     function revoke(uint256 licenseId, bytes32 reasonHash) external;

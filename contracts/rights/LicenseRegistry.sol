@@ -129,6 +129,24 @@ contract LicenseRegistry is ILicenseRegistry {
     /// - fewer than MAX_LICENSES_PER_RIGHT licences of the right are neither revoked nor ended ({TooManyLicenses}).
     /// Emits {LicenseGranted}.
     function grant(uint256 tokenId, Terms calldata terms) external returns (uint256 licenseId) {
+        return _grant(tokenId, terms);
+    }
+
+    /// @inheritdoc ILicenseRegistry
+    /// @dev The requirements of `grant`, and `keccak256(bytes(fieldOfUse)) == terms.field` with `terms.field` not
+    /// zero ({FieldMismatch}). Emits {LicenseGranted} and {LicenseFieldOfUse}.
+    function grant(uint256 tokenId, Terms calldata terms, string calldata fieldOfUse)
+        external
+        returns (uint256 licenseId)
+    {
+        bytes32 labelHash = keccak256(bytes(fieldOfUse));
+        if (terms.field == bytes32(0) || labelHash != terms.field) revert FieldMismatch(terms.field, labelHash);
+        licenseId = _grant(tokenId, terms);
+        emit LicenseFieldOfUse(licenseId, tokenId, fieldOfUse);
+    }
+
+    /// @dev Checks and records a grant; emits {LicenseGranted}.
+    function _grant(uint256 tokenId, Terms calldata terms) private returns (uint256 licenseId) {
         _checkGrantor(tokenId);
         (uint8 flags, uint256[3] memory words) = _checkTerms(terms);
         Scope memory scope = Scope({licensee: terms.licensee, start: terms.start, end: terms.end, flags: flags});

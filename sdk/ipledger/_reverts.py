@@ -197,6 +197,7 @@ _GENERIC: frozenset[str] = frozenset(
         "InvalidExclusivity",
         "InvalidTerritory",
         "DuplicateTerritory",
+        "FieldMismatch",
         "InvalidPeriod",
         "RightExpired",
         "MissingHash",
