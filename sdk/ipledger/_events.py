@@ -21,6 +21,7 @@ __all__ = [
     "DecodedLog",
     "address_topic",
     "decode_log",
+    "log_bytes",
     "token_topic",
 ]
 
@@ -250,6 +251,14 @@ def address_topic(topic: str) -> str:
 def _checksummed(value: str) -> str:
     """Checksums an address; a few holders recur across millions of logs, so the result is cached."""
     return str(to_checksum_address(value))
+
+
+def log_bytes(value: str | bytes) -> bytes:
+    """The bytes of a decoded ``bytes`` argument: ``decode_log`` gives them as a 0x-prefixed hex string (the index
+    keeps arguments as JSON); raw bytes pass through."""
+    if isinstance(value, str):
+        return bytes.fromhex(value[2:] if value[:2] in ("0x", "0X") else value)
+    return bytes(value)
 
 
 def _value(kind: str, value: Any) -> Any:

@@ -16,6 +16,7 @@ from ._events import (
     VAULT_EVENTS,
     DecodedLog,
     decode_log,
+    log_bytes,
     token_topic,
 )
 from ._hashing import hash_bytes
@@ -100,7 +101,7 @@ def fetch_module_logs(
 
 def _published(log: DecodedLog) -> dict[str, Any]:
     """The hash of the public record a log publishes and the title it gives."""
-    data = bytes(log.args["metadata"])
+    data = log_bytes(log.args["metadata"])
     record, _ = record_from_chain(data)
     return {"metadata_hash": "0x" + hash_bytes(data).hex(), "title": None if record is None else record.title}
 

@@ -31,7 +31,15 @@ from eth_utils.crypto import keccak
 from pydantic import Field
 
 from ._base import LedgerBase
-from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, decode_log
+from ._events import (
+    MODULE_EVENTS,
+    TOKEN_FIRST_EVENTS,
+    VAULT_EVENTS,
+    DecodedLog,
+    address_topic,
+    decode_log,
+    log_bytes,
+)
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
 from ._hashing import hash_bytes
 from ._history import merge_history, right_numbers
@@ -886,7 +894,7 @@ class EventIndex:
             token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
             if log.name == "RightRegistered":
                 registered[token] = log
-                published[token] = bytes(log.args["metadata"])
+                published[token] = log_bytes(log.args["metadata"])
                 revoked.pop(token, None)
                 frozen[token] = bool(int(log.args["record"]) & 1)
                 records[token] = int(log.args["record"])
@@ -898,7 +906,7 @@ class EventIndex:
             elif log.name in ("Frozen", "Unfrozen"):
                 frozen[token] = log.name == "Frozen"
             elif log.name == "MetadataPublished":
-                published[token] = bytes(log.args["metadata"])
+                published[token] = log_bytes(log.args["metadata"])
             elif log.name == "RightRevoked":
                 revoked[token] = log
         owners = self._owners(at, tokens)

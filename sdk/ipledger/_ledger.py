@@ -34,7 +34,7 @@ from ._deployment import (
     save_local_registry,
 )
 from ._disputes import DisputesMixin
-from ._events import DecodedLog
+from ._events import DecodedLog, log_bytes
 from ._exceptions import (
     InvalidInputError,
     NotFoundError,
@@ -886,7 +886,7 @@ class Ledger(
         life = logs[registered_index:]
         revocation = next((log for log in life if log.name == "RightRevoked"), None)
         published = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")][-1]
-        metadata, problem = record_from_chain(bytes(published.args["metadata"]))
+        metadata, problem = record_from_chain(log_bytes(published.args["metadata"]))
         numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
         common: dict[str, Any] = {
             "token_id": token,
@@ -898,7 +898,7 @@ class Ledger(
             "numbers": numbers,
             "family": family,
             "title": None if metadata is None else metadata.title,
-            "metadata_hash": _hex32(hash_bytes(bytes(published.args["metadata"]))),
+            "metadata_hash": _hex32(hash_bytes(log_bytes(published.args["metadata"]))),
             "metadata": metadata,
             "metadata_problem": problem,
         }
