@@ -180,7 +180,9 @@ PAUSED_ACTIONS = {
     "unfreeze": lambda r, w, a: r.unfreeze(w["frozen"], ORDER, {"from": a["registrar"]}),
     "forceTransfer": lambda r, w, a: r.forceTransfer(w["frozen"], a["bob"], ORDER, {"from": a["registrar"]}),
     "publishMetadata(owner)": lambda r, w, a: r.publishMetadata(w["token"], b'{"title":"x"}', {"from": a["alice"]}),
-    "publishMetadata(registrar)": lambda r, w, a: r.publishMetadata(w["token"], b'{"title":"x"}', {"from": a["registrar"]}),
+    "publishMetadata(registrar)": lambda r, w, a: r.publishMetadata(
+        w["token"], b'{"title":"x"}', {"from": a["registrar"]}
+    ),
     "setTokenRoyalty": lambda r, w, a: r.setTokenRoyalty(w["token"], 500, {"from": a["alice"]}),
 }
 
