@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from gas_floor import SPECS, FloorSpec, check_floor, floor_gas
-from ipledger import parse_number
+from ipledger import IPMetadata, parse_number
 from ipledger._numbers import right_key
+from ipledger._public_record import public_record
 from web3 import Web3
 from web3.contract import Contract
 
-#: A 66-character ipfs URI, the length used by the gas targets.
+#: A deed, order or evidence hash.
 EVIDENCE = b"\x0c" * 32
 #: The benchmark's rights are US utility patents numbered from here (canonical, found by the table search), as in
 #: tests/contracts/registry_helpers.py.
@@ -19,6 +20,44 @@ FIRST_US_PATENT = 10_000_000
 
 #: ``IIPRegistry.Registration``: (contentHash, kind, expiry, numbers, metadata).
 Registration = tuple[bytes, int, int, list[int], bytes]
+
+
+#: The public record sizes of the gas rows with a record (bytes of canonical JSON): the budget's and twice it.
+RECORD_SIZES = (300, 600)
+#: Filler of the sample record's abstract (ASCII, so that any length in bytes can be reached).
+_ABSTRACT = (
+    "A solid-state battery electrode comprising a sulfide electrolyte layer and a lithium alloy anode, and a method"
+    " of preparing it by dry pressing and low-temperature sintering, which lowers the interface resistance. "
+)
+
+
+def sample_record(size: int) -> bytes:
+    """A public record of exactly ``size`` bytes, made by the SDK (``public_record``): a Chinese patent application
+    (title 一种固态电池电极及其制备方法, inventors 李伟 and 张敏, an assignee and a filing date), its abstract
+    filled to the size."""
+
+    def record(abstract: str) -> bytes:
+        metadata = IPMetadata(
+            title="一种固态电池电极及其制备方法",
+            kind="patent",
+            jurisdiction="CN",
+            number="CN 202310123456.6",
+            inventors=("李伟", "张敏"),
+            assignee="宁德示例新能源科技有限公司",
+            filing_date="2023-02-01",
+            abstract=abstract,
+        )
+        return public_record(metadata, {})
+
+    length = size - (len(record("x")) - 1)
+    if length < 1:
+        raise ValueError(f"a sample record has at least {size - length + 1} bytes")
+    text = (_ABSTRACT * (length // len(_ABSTRACT) + 1))[:length]
+    if text[-1] == " ":
+        text = text[:-1] + "."
+    result = record(text)
+    assert len(result) == size, (len(result), size)
+    return result
 
 
 def us_patent(serial: int) -> int:

@@ -12,6 +12,15 @@ found by the series table's binary search; its token id is derived on chain). ``
 several numbers (reserved aliases and family links), ``addNumbers``, ``openNumber`` and the library's own cost
 (right id derivation, canonical-form check) measured inside the EVM.
 
+A row without a record registers no public record bytes (``Registration.metadata`` empty). The public record rows
+register one number with a record of 300 and 600 bytes (canonical JSON of a Chinese patent application made by the
+SDK, ``_bench.sample_record``), to fresh and existing holders, each beside its floor (which counts the record's
+calldata and ``RightRegistered`` log bytes from the transaction and its receipt), the OZ ERC-721 mint of the same
+run and Story Protocol's NFT mint + ``IPAssetRegistry.register`` (370,254, quoted from ../shared/GAS.md: the same
+anvil, not this run); the record's marginal gas per byte is the difference of the two sizes' rows, per byte, beside
+the same difference of their floors. ``publishMetadata`` publishes a 300-byte record. The naive registry keeps its
+66-character metadata URI in storage, as before.
+
 ``registerBatch`` is measured beside single registrations on one registry: 100 rights to a fresh and to an
 existing holder, and the per-right cost at sizes 1, 10, 50, 100 and 200. A coverage check lists every
 nonpayable or payable function of the shipped ABIs with the rows that measure it (``COVERAGE``).
@@ -38,14 +47,31 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import gas_floor  # noqa: E402
-from _bench import EVIDENCE, URI, Bench, Row, compared, reference_rows, token_of, token_references  # noqa: E402
+from _bench import (  # noqa: E402
+    EVIDENCE,
+    RECORD_SIZES,
+    Bench,
+    Row,
+    compared,
+    reference_rows,
+    sample_record,
+    token_of,
+    token_references,
+)
 from _figures import Figure, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
 from gas_admin import measure_admin  # noqa: E402
 from gas_disputes import measure_disputes  # noqa: E402
 from gas_floor import batch_spec  # noqa: E402
 from gas_licensing import measure_licensing  # noqa: E402
-from gas_numbers import NUMBER_TARGET, PER_RESERVED, measure_numbers, number_targets  # noqa: E402
+from gas_numbers import (  # noqa: E402
+    ADD_BY_OWNER,
+    ADD_BY_REGISTRAR,
+    NUMBER_TARGET,
+    PER_RESERVED,
+    measure_numbers,
+    number_targets,
+)
 from gas_royalties import measure_royalties  # noqa: E402
 from gas_shares import measure_shares, share_targets  # noqa: E402
 from ipledger import dev_account, start_node, stop_node  # noqa: E402
@@ -64,6 +90,71 @@ BATCH_GAS_LIMIT = 29_000_000
 #: Marks a comparison printed pass/fail for the record: it does not set the exit status. The batch target is the
 #: fresh-holder comparison; the existing-holder one cannot reach 0.6x (its floor per right alone is above it).
 RECORD_ONLY = "for the record"
+
+#: The naive registry stores a metadata URI (OZ ERC721URIStorage): a 66-character ipfs URI, as before the public
+#: record (our rows without a record publish none).
+NAIVE_URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+#: Story Protocol's NFT mint + ``IPAssetRegistry.register`` (68,649 + 301,605; a 93-character URI, its metadata off
+#: chain), measured on the same anvil on 2026-12-06 and quoted from ../shared/GAS.md, not measured in this run.
+STORY_GAS = 370_254
+STORY = "Story NFT mint + IPAssetRegistry.register (quoted, GAS.md 2026-12-06)"
+#: GAS.md: register, one number, a 300-byte public record <= 0.35x Story's figure.
+RECORD_BUDGET = 129_600
+RECORD_BUDGET_SIZE = 300
+
+
+def record_row(size: int, holder: str) -> str:
+    """The row of ``register`` of one number with a ``size``-byte public record."""
+    return f"register with a {size}-byte public record ({holder})"
+
+
+def record_vs_story(size: int) -> str:
+    return f"register with a {size}-byte public record vs Story (fresh holder)"
+
+
+PUBLISH_ROW = f"publishMetadata (a {RECORD_BUDGET_SIZE}-byte public record, by the owner)"
+RECORD_TARGET = (
+    f"register with a {RECORD_BUDGET_SIZE}-byte public record (fresh holder) <= {RECORD_BUDGET:,}"
+    f" (0.35x Story's {STORY_GAS:,})"
+)
+RECORD_BYTE_TARGET = f"each public record byte <= 1.10x the floor's per byte ({RECORD_ONLY})"
+
+
+def record_per_byte(rows: list[Row], holder: str) -> dict[str, float]:
+    """The marginal gas of one record byte: the difference of the rows with the two record sizes, per byte, beside
+    the same difference of their floors (calldata and log bytes)."""
+    by_name = {row.operation: row for row in rows}
+    small, large = (by_name[record_row(size, holder)] for size in RECORD_SIZES)
+    assert small.floor is not None and large.floor is not None
+    span = RECORD_SIZES[1] - RECORD_SIZES[0]
+    return {
+        "gas_per_byte": (large.gas - small.gas) / span,
+        "floor_per_byte": (large.floor - small.floor) / span,
+    }
+
+
+def record_table(rows: list[Row]) -> dict[str, Any]:
+    """The public record's rows (no record, then each size) and its cost per byte, for each holder state."""
+    by_name = {row.operation: row for row in rows}
+    entries = []
+    for holder in ("fresh holder", "existing holder"):
+        for size in (0, *RECORD_SIZES):
+            row = by_name[f"register ({holder})" if size == 0 else record_row(size, holder)]
+            assert row.floor is not None and row.oz is not None
+            entries.append(
+                {
+                    "record_bytes": size,
+                    "holder": holder,
+                    "gas": row.gas,
+                    "floor": row.floor,
+                    "ratio_to_floor": row.gas / row.floor,
+                    "oz_mint": row.oz,
+                    "story": STORY_GAS,
+                    "ratio_to_story": row.gas / STORY_GAS,
+                }
+            )
+    per_byte = {holder: record_per_byte(rows, holder) for holder in ("fresh holder", "existing holder")}
+    return {"rows": entries, "per_byte": per_byte}
 
 
 def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
@@ -89,10 +180,10 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     def naive_register(holder: int) -> int:
         """The naive registry's register of the same kind of right: its official-id hash is the number's key."""
         registration = bench.registration()
-        content, kind, expiry, _, uri = registration
+        content, kind, expiry, _, _ = registration
         official_id = token_of(registration).to_bytes(32, "big")
         return bench.gas(
-            naive.functions.register(bench.accounts[holder], official_id, content, kind, b"US", expiry, uri)
+            naive.functions.register(bench.accounts[holder], official_id, content, kind, b"US", expiry, NAIVE_URI)
         )
 
     def row(operation: str, call: Any, sender: int = 0, key: str | None = None, spec: str | None = None) -> Row:
@@ -136,6 +227,26 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
         )
     )
     bench.gas(fn.register(bench.accounts[6], third))
+
+    # The public record: one number and a record of RECORD_SIZES bytes, to fresh holders and to account 6 (existing).
+    for size in RECORD_SIZES:
+        record = bench.registration(metadata=sample_record(size))
+        holder = _fresh_address(f"record {size}")
+        rows.append(
+            row(record_row(size, "fresh holder"), fn.register(holder, record), 0, "mint fresh", "register fresh holder")
+        )
+        rows.append(replace(rows[-1], operation=record_vs_story(size), baseline=STORY, baseline_gas=STORY_GAS))
+    for size in RECORD_SIZES:
+        record = bench.registration(metadata=sample_record(size))
+        rows.append(
+            row(
+                record_row(size, "existing holder"),
+                fn.register(bench.accounts[6], record),
+                0,
+                "mint existing",
+                "register existing holder",
+            )
+        )
 
     rows.append(
         row(
@@ -191,7 +302,14 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
             spec="forceTransfer existing recipient",
         )
     )
-    rows.append(row("setMetadataURI", fn.setMetadataURI(third_id, URI), 7, spec="setMetadataURI"))
+    rows.append(
+        row(
+            PUBLISH_ROW,
+            fn.publishMetadata(third_id, sample_record(RECORD_BUDGET_SIZE)),
+            7,
+            spec="publishMetadata",
+        )
+    )
     rows.append(row("setTokenRoyalty", fn.setTokenRoyalty(third_id, 250), 7, spec="setTokenRoyalty"))
 
     claim = bench.registration()
@@ -333,6 +451,40 @@ def targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
                 f"{row.gas:,} vs {row.oz:,} ({row.gas - (row.oz or 0):+,}); Solady {row.solady:,}",
             )
         )
+    budget_row = by_name[record_row(RECORD_BUDGET_SIZE, "fresh holder")]
+    assert budget_row.floor is not None and budget_row.oz is not None
+    checks.append(
+        (
+            RECORD_TARGET,
+            budget_row.gas <= RECORD_BUDGET,
+            f"{budget_row.gas:,} = {budget_row.gas / STORY_GAS:.3f}x Story's {STORY_GAS:,}; its floor"
+            f" {budget_row.floor:,} ({budget_row.gas / budget_row.floor:.3f}x); OZ mint {budget_row.oz:,}",
+        )
+    )
+    for size in RECORD_SIZES:
+        for holder in ("fresh holder", "existing holder"):
+            row = by_name[record_row(size, holder)]
+            assert row.floor is not None
+            checks.append(
+                (
+                    f"{record_row(size, holder)} <= 1.10x its floor ({RECORD_ONLY})",
+                    row.gas <= 1.10 * row.floor,
+                    f"{row.gas:,} / {row.floor:,} = {row.gas / row.floor:.3f}x",
+                )
+            )
+    per_byte = {holder: record_per_byte(rows, holder) for holder in ("fresh holder", "existing holder")}
+    checks.append(
+        (
+            RECORD_BYTE_TARGET,
+            all(entry["gas_per_byte"] <= 1.10 * entry["floor_per_byte"] for entry in per_byte.values()),
+            "; ".join(
+                f"{holder}: {entry['gas_per_byte']:.2f} / {entry['floor_per_byte']:.2f}"
+                f" = {entry['gas_per_byte'] / entry['floor_per_byte']:.3f}x"
+                for holder, entry in per_byte.items()
+            )
+            + f" (gas per byte, {RECORD_SIZES[1]}-byte less {RECORD_SIZES[0]}-byte record)",
+        )
+    )
     for holder, label in (("fresh holder", "headline"), ("existing holder", RECORD_ONLY)):
         row = by_name[f"registerBatch of {BATCH_SIZE} ({holder}), per right"]
         assert row.baseline_gas is not None and row.floor is not None
@@ -363,10 +515,7 @@ def targets(rows: list[Row]) -> list[tuple[str, bool, str]]:
 #: Keys are ``Contract.name(types)`` as in the ABI; a function called only by another contract names the rows of
 #: the user call that reaches it.
 COVERAGE: dict[str, list[str]] = {
-    "IPRegistry.addNumbers(uint256,uint256[],uint8,uint40)": [
-        "addNumbers: the grant number, by the owner (kind and expiry set)",
-        "addNumbers: the grant number, by a registrar (kind and expiry set)",
-    ],
+    "IPRegistry.addNumbers(uint256,uint256[],uint8,uint40)": [ADD_BY_OWNER, ADD_BY_REGISTRAR],
     "IPRegistry.approve(address,uint256)": ["approve"],
     "IPRegistry.assign(uint256,address,bytes32)": ["assign with deed (existing recipient)"],
     "IPRegistry.cancelVoucher(address)": ["cancelVoucher"],
@@ -380,6 +529,7 @@ COVERAGE: dict[str, list[str]] = {
     "IPRegistry.register(address,tuple)": [
         "register (fresh holder)",
         "register (existing holder)",
+        *(record_row(size, holder) for size in RECORD_SIZES for holder in ("fresh holder", "existing holder")),
         "register three numbers: US application + publication + patent (existing holder)",
     ],
     "IPRegistry.registerBatch(address,tuple[])": [
@@ -402,7 +552,7 @@ COVERAGE: dict[str, list[str]] = {
         "registry setDisputeLock (lock)",
         "registry setDisputeLock (unlock)",
     ],
-    "IPRegistry.setMetadataURI(uint256,string)": ["setMetadataURI"],
+    "IPRegistry.publishMetadata(uint256,bytes)": [PUBLISH_ROW],
     "IPRegistry.setTokenRoyalty(uint256,uint96)": ["setTokenRoyalty"],
     "IPRegistry.transferFrom(address,address,uint256)": [
         "transferFrom (fresh recipient)",
@@ -554,6 +704,7 @@ def render_markdown(
     curve: list[dict[str, Any]] | None = None,
     uncovered: list[str] | None = None,
     breakdown: list[dict[str, Any]] | None = None,
+    records: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         "# Gas: ipledger contracts beside OpenZeppelin, Solady and a theoretical floor (same run, same node, same"
@@ -578,7 +729,10 @@ def render_markdown(
     if others:
         lines += [
             "",
-            "## Other same-run baselines",
+            "## Other baselines",
+            "",
+            "Measured in the same run, except Story Protocol's, quoted from `../shared/GAS.md` (the same anvil,"
+            " 2026-12-06): its NFT mint + `IPAssetRegistry.register`, metadata off chain behind a 93-character URI.",
             "",
             "| operation | gas | baseline | baseline gas | ratio |",
             "|---|---:|---|---:|---:|",
@@ -588,6 +742,33 @@ def render_markdown(
             lines.append(
                 f"| {row.operation} | {row.gas:,} | {row.baseline} | {row.baseline_gas:,}"
                 f" | {row.gas / row.baseline_gas:.3f} |"
+            )
+    if records:
+        lines += [
+            "",
+            "## The public record (`Registration.metadata`): register of one number with a record",
+            "",
+            "The record is canonical JSON (UTF-8) of a Chinese patent application made by the SDK (title"
+            " 一种固态电池电极及其制备方法, inventors 李伟 and 张敏, an assignee, a filing date, its abstract filled to"
+            " the size). It is published in `RightRegistered` and never stored: it costs calldata and log bytes, both"
+            f" in the floor. Story: {STORY_GAS:,} (quoted, see above; a mint to a fresh holder, so the existing-holder"
+            " ratios flatter us).",
+            "",
+            "| record bytes | holder | gas | floor | ratio to floor | OZ mint | gas - OZ mint | ratio to Story |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for entry in records["rows"]:
+            lines.append(
+                f"| {entry['record_bytes']} | {entry['holder']} | {entry['gas']:,} | {entry['floor']:,}"
+                f" | {entry['ratio_to_floor']:.3f} | {entry['oz_mint']:,} | {entry['gas'] - entry['oz_mint']:+,}"
+                f" | {entry['ratio_to_story']:.3f} |"
+            )
+        lines += [""]
+        for holder, entry in records["per_byte"].items():
+            lines.append(
+                f"- Each record byte ({holder}, {RECORD_SIZES[1]}-byte less {RECORD_SIZES[0]}-byte record):"
+                f" {entry['gas_per_byte']:.2f} gas, floor {entry['floor_per_byte']:.2f}"
+                f" ({entry['gas_per_byte'] / entry['floor_per_byte']:.3f}x)."
             )
     if curve:
         lines += [
@@ -636,7 +817,12 @@ def render_markdown(
     return "\n".join(lines) + "\n"
 
 
-def figures_of(rows: list[Row], checks: list[tuple[str, bool, str]], curve: list[dict[str, Any]]) -> list[Figure]:
+def figures_of(
+    rows: list[Row],
+    checks: list[tuple[str, bool, str]],
+    curve: list[dict[str, Any]],
+    records: dict[str, Any] | None = None,
+) -> list[Figure]:
     """The rows as ``_figures.Figure``: one figure per reference a row has (OZ, Solady, floor, other), or one
     without a baseline; the targets ride on the figure they compare."""
     figures = []
@@ -665,11 +851,23 @@ def figures_of(rows: list[Row], checks: list[tuple[str, bool, str]], curve: list
                 baseline_value=round(point["per_right"] / point["ratio_to_single"]),
             )
         )
+    for holder, entry in (records or {}).get("per_byte", {}).items():
+        figures.append(
+            Figure(
+                group="public record per byte",
+                name=f"register: each public record byte ({holder})",
+                unit="gas/byte",
+                value=round(entry["gas_per_byte"], 2),
+                baseline_name="floor per byte (calldata and log bytes)",
+                baseline_value=round(entry["floor_per_byte"], 2),
+            )
+        )
     by_key = {(figure.group, figure.name): figure for figure in figures}
     attach = {
         "register (fresh holder) <= 1.10x its floor": ("vs floor", "register (fresh holder)", "<= 1.10x floor"),
         "register (existing holder) <= 1.10x its floor": ("vs floor", "register (existing holder)", "<= 1.10x floor"),
         NUMBER_TARGET: ("vs floor", PER_RESERVED, "<= 1.10x floor"),
+        RECORD_TARGET: (f"vs {STORY}", record_vs_story(RECORD_BUDGET_SIZE), f"<= {RECORD_BUDGET:,} (0.35x Story)"),
         "register (fresh holder) <= 0.6x naive OZ registry": (
             "vs naive register (fresh)",
             "register vs naive registry (fresh holder)",
@@ -726,11 +924,12 @@ def main() -> int:
     checks = targets(rows) + number_targets(rows, RECORD_ONLY) + share_targets(rows)
     table = coverage(rows)
     uncovered = [entry["function"] for entry in table if not entry["covered"]]
-    markdown = render_markdown(rows, checks, curve, uncovered, breakdown)
+    records = record_table(rows)
+    markdown = render_markdown(rows, checks, curve, uncovered, breakdown, records)
     # gas.json first: its environment records whether the tree was clean, before this run's own outputs change.
     write_results(
         "gas",
-        figures_of(rows, checks, curve),
+        figures_of(rows, checks, curve, records),
         rows=[
             row.__dict__
             | {
@@ -744,6 +943,7 @@ def main() -> int:
         batch_curve=curve,
         coverage=table,
         beyond_floor=breakdown,
+        public_record=records,
         floor_model=gas_floor.__doc__,
     )
     (RESULTS / "gas.md").write_text(markdown, "utf-8")

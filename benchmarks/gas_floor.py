@@ -24,9 +24,13 @@ Specs (``SPECS``, ``register_spec``, ``batch_spec``; "holder" is the token's rec
 
 - ``register fresh holder`` (one official number): 3 fresh slots (ownership + packed record, content-hash key, holder
   balance) + 1 read (the primary number's ``_tokenOfNumber`` slot: the number must not be another right's reserved
-  number); logs ERC-721 ``Transfer`` and ``RightRegistered`` (with the numbers and the metadata URI). The token id is
+  number); logs ERC-721 ``Transfer`` and ``RightRegistered`` (with the numbers and the public record). The token id is
   derived from the primary number, so its uniqueness costs no slot of its own (the ownership slot is written anyway),
-  and the record rides in the ownership slot.
+  and the packed record rides in the ownership slot.
+- The public record (``Registration.metadata``, canonical JSON) is never stored: it costs its calldata (16 per
+  non-zero byte, 4 per zero byte, ABI padding included) and 8 per byte of ``RightRegistered`` data, both taken from
+  the transaction and its receipt, so a longer record raises the floor by at least 24 gas per (non-zero) byte. The
+  contract's copy of it into memory (3 per word and memory expansion) is computation, not counted.
 - ``register existing holder``: 2 fresh (ownership, content hash), 1 update (balance), 1 read; same logs.
 - Each further number of the right's office (a reserved alias: application, publication, grant number), by
   ``register_spec``: + 1 fresh (its ``_tokenOfNumber`` slot, cold-read then written) + 1 read (the ownership slot of
@@ -52,7 +56,7 @@ Specs (``SPECS``, ``register_spec``, ``batch_spec``; "holder" is the token's rec
 - ``ERC-721 mint, fresh / existing holder`` (the baselines): 1 fresh (ownership) + the balance; log ``Transfer``.
 - ``ERC-721 approve``: 1 fresh (the approval); log ``Approval``.
 - ``freeze`` / ``unfreeze``: 1 update (the record's frozen bit); log ``Frozen`` / ``Unfrozen``.
-- ``setMetadataURI``: no storage (the URI lives in the log); log ``MetadataURIUpdated``.
+- ``publishMetadata``: no storage (the record lives in the log): its calldata and log ``MetadataPublished``.
 - ``setTokenRoyalty``: 1 fresh; log ``RoyaltySet``. ``cancelVoucher``: 1 update (the nonce); log
   ``VoucherCancelled``. ``pause``: 1 fresh; log ``Paused``. ``unpause``: 1 clear; log ``Unpaused``.
 - ``ERC-20 transfer, fresh / existing recipient``: 1 update (sender balance) + the recipient balance, fresh or
@@ -81,7 +85,7 @@ LOG_BYTE = 8
 
 TRANSFER = "Transfer(address,address,uint256)"
 APPROVAL = "Approval(address,address,uint256)"
-RIGHT_REGISTERED = "RightRegistered(uint256,bytes32,address,uint96,uint256[],string)"
+RIGHT_REGISTERED = "RightRegistered(uint256,bytes32,address,uint96,uint256[],bytes)"
 NUMBERS_ADDED = "NumbersAdded(uint256,address,uint256[],uint96)"
 
 
@@ -144,7 +148,7 @@ SPECS: dict[str, FloorSpec] = {
     "ERC-721 approve": FloorSpec(fresh=1, events=(APPROVAL,)),
     "freeze": FloorSpec(updates=1, events=("Frozen(uint256,address,bytes32)",)),
     "unfreeze": FloorSpec(updates=1, events=("Unfrozen(uint256,address,bytes32)",)),
-    "setMetadataURI": FloorSpec(events=("MetadataURIUpdated(uint256,address,string)",)),
+    "publishMetadata": FloorSpec(events=("MetadataPublished(uint256,address,bytes)",)),
     "setTokenRoyalty": FloorSpec(fresh=1, events=("RoyaltySet(uint256,uint96)",)),
     "cancelVoucher": FloorSpec(updates=1, events=("VoucherCancelled(address,uint256,address)",)),
     "pause": FloorSpec(fresh=1, events=("Paused(address)",)),

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from _bench import URI, Bench, Row
+from _bench import Bench, Row
 from gas_floor import (
     CLEARED_SLOT,
     COLD_READ,
@@ -154,7 +154,7 @@ def measure_numbers(
     def registration(*numbers: int, kind: int = PATENT, expiry: int = EXPIRY) -> tuple[Any, ...]:
         nonlocal serial
         serial += 1
-        return (Web3.keccak(text=f"numbers content {serial}"), kind, expiry, list(numbers), URI)
+        return (Web3.keccak(text=f"numbers content {serial}"), kind, expiry, list(numbers), b"")
 
     def register(operation: str, reserved: int, *numbers: int, kind: int = PATENT, expiry: int = EXPIRY) -> Row:
         gas = bench.gas(fn.register(holder, registration(*numbers, kind=kind, expiry=expiry)))

@@ -46,7 +46,6 @@ from index_scale import CONTRACTS, Chain, anvil_args, peak_rss_mb, populate  # n
 from ipledger import Ledger, parse_number, start_node, stop_node  # noqa: E402
 from web3 import Web3  # noqa: E402
 
-URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
 QUICK_SIZES = "1000,10000"
 GAS_LIMIT = 2_000_000
 #: The measured registrations are US patents numbered from here (one number each, as the gas rows' register).
@@ -60,7 +59,7 @@ def register_gas(ledger: Ledger, holder: str, count: int, size: int) -> list[int
     used = []
     for serial in range(count):
         number = parse_number(f"US {FIRST_PATENT + serial}").packed
-        registration = (Web3.keccak(text=f"growth {size} content {serial}"), serial % 7, 0, [number], URI)
+        registration = (Web3.keccak(text=f"growth {size} content {serial}"), serial % 7, 0, [number], b"")
         data = ledger.registry.encode_abi("register", [holder, registration])
         receipt = chain.transact(admin, ledger.registry_address, data, GAS_LIMIT)
         used.append(int(receipt["gasUsed"], 16))

@@ -3,8 +3,8 @@
 On a fresh anvil the SDK deploys the suite (``deploy_all``) and dev0 (admin and registrar) registers one right;
 then ``--events - 1`` more history events follow, sent as locally signed raw transactions with managed nonces
 (nothing waits until the last receipt; every receipt is then checked): assignments between dev1, dev2 and dev3
-(the current owner signs), freeze and unfreeze pairs by the registrar, and metadata URI updates by the owner.
-anvil mines each transaction in its own block.
+(the current owner signs), freeze and unfreeze pairs by the registrar, and public record updates
+(``publishMetadata``) by the owner. anvil mines each transaction in its own block.
 
 Timed ``--runs`` times each, alternating, and reported as medians (all samples kept):
 
@@ -47,12 +47,13 @@ from ipledger import Ledger, parse_number, start_node, stop_node
 from ipledger._accounts import dev_account
 
 T = TypeVar("T")
-URI = "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi"
+#: The public record the right is registered with; each update publishes a new version of it.
+RECORD = b'{"kind":"patent","title":"History benchmark","v":1}'
 ZERO = "0x0000000000000000000000000000000000000000"
 #: Log names that only explain the Transfer of their transaction (the history shows one event for both).
 COMPANIONS = {"Assigned", "RightRegistered", "ForceTransferred", "ClaimSuperseded", "RightRevoked"}
 #: Event names the history shows on their own.
-STANDALONE = {"Frozen", "Unfrozen", "MetadataURIUpdated", "ClaimConfirmed", "DisputeLockSet"}
+STANDALONE = {"Frozen", "Unfrozen", "MetadataPublished", "ClaimConfirmed", "DisputeLockSet"}
 GAS = 500_000
 
 
@@ -102,7 +103,7 @@ def populate(ledger: Ledger, events: int) -> tuple[int, dict[str, int]]:
     sender = Sender(w3, ledger.chain_id)
     number = parse_number("US 10,000,001")
     token = number.key
-    registration = (Web3.keccak(text="history benchmark content"), 0, 0, [number.packed], URI)
+    registration = (Web3.keccak(text="history benchmark content"), 0, 0, [number.packed], RECORD)
     sender.send(0, registry.functions.register(dev_account(1).address, registration))
     owner, made = 1, {"registered": 1, "assignment": 0, "frozen": 0, "unfrozen": 0, "metadata_updated": 0}
     step = 0
@@ -121,8 +122,8 @@ def populate(ledger: Ledger, events: int) -> tuple[int, dict[str, int]]:
             sender.send(0, registry.functions.unfreeze(token, Web3.keccak(text=f"unfreeze {step}")))
             made["frozen"] += 1
             made["unfrozen"] += 1
-        else:  # the owner updates the metadata URI
-            sender.send(owner, registry.functions.setMetadataURI(token, f"{URI}?v={step}"))
+        else:  # the owner publishes a new public record
+            sender.send(owner, registry.functions.publishMetadata(token, RECORD[:-1] + f',"version":{step}}}'.encode()))
             made["metadata_updated"] += 1
     sender.wait_all()
     return token, made

@@ -446,7 +446,7 @@ def _pause(s: System) -> None:
     s.contracts["IPRegistry"].pause({"from": s.callers["guardian"]})
 
 
-REGISTRATION = "(bytes32,uint8,uint40,uint256[],string)"
+REGISTRATION = "(bytes32,uint8,uint40,uint256[],bytes)"
 ORDER = "(address,bool,uint8,address,uint256,uint256,address,uint256,uint256,uint256,address)"
 NOT_OWNER_NOR_APPROVED = error("NotOwnerNorApproved")
 MAIN, OWNER_ADDRESS = st("main"), (lambda s: s.callers["owner"])

@@ -72,7 +72,7 @@ REASON = keccak(text="sanctions screening hit")
 FUNDS = 10**30
 
 TRANSFER_TOPIC = HexBytes(keccak(text="Transfer(address,address,uint256)")).to_0x_hex()
-REGISTERED_TOPIC = HexBytes(keccak(text="RightRegistered(uint256,bytes32,address,uint96,uint256[],string)")).to_0x_hex()
+REGISTERED_TOPIC = HexBytes(keccak(text="RightRegistered(uint256,bytes32,address,uint96,uint256[],bytes)")).to_0x_hex()
 ZERO = "0x0000000000000000000000000000000000000000"
 
 HOLDER = st.integers(min_value=0, max_value=len(HOLDER_KEYS) - 1)
