@@ -605,6 +605,9 @@ COVERAGE: dict[str, list[str]] = {
         "licence grant: worldwide non-exclusive (first of the right)",
         "licence grant: exclusive, 3 territories + field + royalty (second of the right)",
     ],
+    "LicenseRegistry.grant(uint256,tuple,string)": [
+        "licence grant: the same, its field named in clear (LicenseFieldOfUse)"
+    ],
     "LicenseRegistry.revoke(uint256,bytes32)": ["licence revoke (by the owner)", "licence revoke (by a registrar)"],
     "AttestationRegistry.attest(uint256,address,uint32,bytes32,bytes32,uint64)": [
         "attest (first about the right)",

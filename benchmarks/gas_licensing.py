@@ -76,6 +76,22 @@ def measure_licensing(bench: Bench) -> list[Row]:
         )
     )
 
+    named = right()
+    grant(named, _terms(accounts[2], territories=[b"JP"]))
+    rows.append(
+        Row(
+            "licence grant: the same, its field named in clear (LicenseFieldOfUse)",
+            bench.gas(
+                fn.grant(
+                    named,
+                    _terms(accounts[3], EXCLUSIVE, [b"US", b"DE", b"FR"], PHARMA, (500, stablecoin.address)),
+                    "pharmaceuticals",
+                ),
+                1,
+            ),
+        )
+    )
+
     def crowded() -> int:
         """A right with ten non-exclusive licences, one country each, all in one field."""
         token_id = right()

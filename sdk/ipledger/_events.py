@@ -115,6 +115,11 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
             ("paymentToken", "address"),
         ],
     ),
+    "LicenseFieldOfUse": (
+        "LicenseFieldOfUse(uint256,uint256,string)",
+        [("licenseId", "uint256"), ("tokenId", "uint256")],
+        [("fieldOfUse", "string")],
+    ),
     "LicenseRevoked": (
         "LicenseRevoked(uint256,uint256,address,bytes32)",
         [("licenseId", "uint256"), ("tokenId", "uint256"), ("by", "address")],
@@ -208,6 +213,7 @@ TOKEN_FIRST_EVENTS = (
 #: ``MODULE_TOKEN_FIRST_EVENTS``).
 MODULE_EVENTS = (
     "LicenseGranted",
+    "LicenseFieldOfUse",
     "LicenseRevoked",
     "Attested",
     "AttestationRevoked",

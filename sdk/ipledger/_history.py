@@ -140,7 +140,19 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
             event = _rights_event(log, base)
             if event is not None:
                 events.append(event)
-    return events
+    labels: dict[tuple[str, int | None], str] = {
+        (log.tx_hash, int(log.args["licenseId"])): str(log.args["fieldOfUse"])
+        for log in logs
+        if log.name == "LicenseFieldOfUse"
+    }
+    if not labels:
+        return events
+    return [
+        event.model_copy(update={"field_of_use": labels.get((event.tx_hash, event.license_id))})
+        if event.kind == "license_granted"
+        else event
+        for event in events
+    ]
 
 
 def _numbers_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent:

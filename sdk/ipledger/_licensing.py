@@ -15,10 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from ._base import LedgerBase, is_zero_address
+from ._events import TOPIC_OF, decode_log, token_topic
 from ._exceptions import InvalidInputError
 from ._hashing import evidence_hash
+from ._logs import fetch_logs
 from ._models import TransactionResult
-from ._rights_models import Exclusivity, License, LicenseCheck, LicenseTerms, field_hash, parse_territory
+from ._rights_models import Exclusivity, License, LicenseCheck, LicenseTerms, field_hash, field_label, parse_territory
 
 __all__ = ["LicenseGrant", "LicensingMixin"]
 
@@ -47,21 +49,22 @@ class LicensingMixin(LedgerBase):
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'terms'}: {e['msg']}" for e in exc.errors())
             raise InvalidInputError(f"invalid licence terms: {problems}") from None
         payment = "0x" + "00" * 20 if checked.payment_token is None else self.address_of(checked.payment_token)
-        call = self.licenses.functions.grant(
-            token,
-            (
-                self.address_of(checked.licensee),
-                evidence_hash(checked.terms, what="terms"),
-                checked.exclusivity.chain_value,
-                [code.encode("ascii") for code in checked.territories],
-                checked.field_hash,
-                checked.start_time,
-                checked.end_time,
-                checked.sublicensable,
-                checked.royalty_bps,
-                payment,
-            ),
+        terms_tuple = (
+            self.address_of(checked.licensee),
+            evidence_hash(checked.terms, what="terms"),
+            checked.exclusivity.chain_value,
+            [code.encode("ascii") for code in checked.territories],
+            checked.field_hash,
+            checked.start_time,
+            checked.end_time,
+            checked.sublicensable,
+            checked.royalty_bps,
+            payment,
         )
+        # A named field of use is published in clear beside its hash (LicenseFieldOfUse), so anyone reads it.
+        label = field_label(checked.field_of_use)
+        grant = self.licenses.functions.grant
+        call = grant(token, terms_tuple) if label is None else grant(token, terms_tuple, label)
         result, granted = self._send_for_event(call, "grant licence", self.licenses, "LicenseGranted")
         return LicenseGrant(**result.model_dump(), license_id=int(granted["licenseId"]))
 
@@ -79,10 +82,33 @@ class LicensingMixin(LedgerBase):
         territories = [bytes(code).decode("ascii") for code in codes]
         now = self.chain_time() if at is None else at
         active = bool(self._read(contracts.isActive(int(license_id), now), "read licence", block=block))
-        return self._license_model(int(license_id), raw, territories, active)
+        labels = self._field_labels(license_id=int(license_id), block=block)
+        return self._license_model(int(license_id), raw, territories, active, labels.get(int(license_id)))
+
+    def _field_labels(
+        self, *, license_id: int | None = None, token: int | None = None, block: int | None = None
+    ) -> dict[int, str]:
+        """Field-of-use labels published in clear (``LicenseFieldOfUse``), by licence id: of one licence or of every
+        licence of one right, in one ``eth_getLogs``."""
+        topics: list[Any] = [TOPIC_OF["LicenseFieldOfUse"]]
+        topics += [token_topic(license_id)] if license_id is not None else [None, token_topic(int(token or 0))]
+        raw = fetch_logs(
+            self._rpc,
+            address=str(self.licenses.address),
+            topics=topics,
+            from_block=self.deployment_block,
+            to_block=self._head() if block is None else block,
+        )
+        labels: dict[int, str] = {}
+        for log in map(decode_log, raw):
+            if log is not None:
+                labels[int(log.args["licenseId"])] = str(log.args["fieldOfUse"])
+        return labels
 
     @staticmethod
-    def _license_model(license_id: int, raw: Any, territories: list[str], active: bool) -> License:
+    def _license_model(
+        license_id: int, raw: Any, territories: list[str], active: bool, field_of_use: str | None = None
+    ) -> License:
         (token, licensee, grantor, terms, field, payment, exclusivity, worldwide, sublicensable, bps, start, end,
          revoked) = raw  # fmt: skip
         return License(
@@ -96,6 +122,7 @@ class LicensingMixin(LedgerBase):
             territories=territories,
             worldwide=bool(worldwide),
             field_hash="0x" + bytes(field).hex(),
+            field_of_use=field_of_use,
             start=dt.datetime.fromtimestamp(int(start), dt.UTC),
             end=_time(int(end)),
             sublicensable=bool(sublicensable),

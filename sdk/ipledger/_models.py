@@ -543,6 +543,8 @@ class HistoryEvent(_Out):
     decimals: int | None = None
     #: Licences, attestations, disputes and royalties: the record's id and what the event says of it.
     license_id: int | None = None
+    #: A licence granted with its field of use in clear (``LicenseFieldOfUse``).
+    field_of_use: str | None = None
     attestation_id: int | None = None
     dispute_id: int | None = None
     claim_type: str | None = None

@@ -444,7 +444,8 @@ def _rights_rows(writer: Any, right: RightReport) -> None:
         writer.writerow(
             ["licence", right.token_id_hex, licence.exclusivity.value, licence.licensee,
              "revoked" if licence.revoked_at else "active" if licence.active else "inactive", scope,
-             licence.field_hash, "", _time(licence.start), "", _time(licence.end), licence.grantor, "",
+             licence.field_of_use or licence.field_hash, "", _time(licence.start), "", _time(licence.end),
+             licence.grantor, "",
              licence.terms_hash]
         )  # fmt: skip
     for attestation in right.attestations:

@@ -272,7 +272,7 @@ def _licences(right: RightReport, t: Translate) -> str:
             t("licences.worldwide") if item.worldwide else ", ".join(item.territories),
             t("licences.all_fields")
             if int(item.field_hash, 16) == 0
-            else t("licences.field_hash", hash=item.field_hash[:10]),
+            else item.field_of_use or t("licences.field_hash", hash=item.field_hash[:10]),
             t("licences.period_range", start=day(item.start), end=day(item.end) if item.end else t("licences.no_end")),
             f"{item.royalty_bps / 100:g}%" if item.royalty_bps else t("word.none"),
             t("state.revoked" if item.revoked_at else "state.in_force" if item.active else "state.not_in_force"),

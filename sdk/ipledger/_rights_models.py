@@ -37,6 +37,7 @@ __all__ = [
     "RoyaltyOwed",
     "claim_type_hash",
     "field_hash",
+    "field_label",
     "parse_territory",
 ]
 
@@ -106,12 +107,19 @@ def parse_territory(code: str) -> str:
     return text
 
 
-def field_hash(label: str | None) -> bytes:
-    """The 32 bytes the chain records for a field of use: zero for every field, else keccak of the trimmed,
-    lower-cased label."""
+def field_label(label: str | None) -> str | None:
+    """A field of use as the chain names it: trimmed, inner white space single, lower-cased; ``None`` for every
+    field."""
     if label is None or not label.strip():
-        return bytes(32)
-    return keccak(text=" ".join(label.split()).lower())
+        return None
+    return " ".join(label.split()).lower()
+
+
+def field_hash(label: str | None) -> bytes:
+    """The 32 bytes the chain records for a field of use: zero for every field, else keccak of its
+    :func:`field_label`."""
+    named = field_label(label)
+    return bytes(32) if named is None else keccak(text=named)
 
 
 def claim_type_hash(claim: str) -> bytes:

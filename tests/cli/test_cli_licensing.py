@@ -70,7 +70,7 @@ def test_license_grant_show_list_and_check(token: str, share_json: Json, share_c
     assert sole["grantor"] == dev_account(1).address
     assert sole["exclusivity"] == "sole" and sole["territories"] == ["DE", "US"] and sole["worldwide"] is False
     assert sole["field_hash"] == "0x" + keccak(text="electric vehicles").hex()
-    assert sole["field_of_use"] == " Electric  Vehicles"
+    assert sole["field_of_use"] == "electric vehicles"  # as published on chain, in clear (LicenseFieldOfUse)
     assert sole["terms_hash"] == _sha256("licence agreement")
     assert sole["royalty_bps"] == 250 and sole["payment_token"] == chain.stablecoin
     assert sole["start"].startswith("2026-01-01") and sole["end"].startswith("2036-01-01")
@@ -90,7 +90,9 @@ def test_license_grant_show_list_and_check(token: str, share_json: Json, share_c
 
     shown = share_json("license", "show", str(sole["license_id"]))
     assert shown["license_id"] == sole["license_id"] and shown["territories"] == ["DE", "US"]
-    assert "sole" in share_cli("license", "show", str(sole["license_id"])).stdout
+    assert shown["field_of_use"] == "electric vehicles"  # read back from the chain by a fresh process
+    shown_text = share_cli("license", "show", str(sole["license_id"])).stdout
+    assert "sole" in shown_text and '"electric vehicles"' in shown_text
 
     covered = share_json(
         "license",

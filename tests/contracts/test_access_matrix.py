@@ -442,6 +442,22 @@ def _licence_terms(s: System, caller: str) -> tuple[Any, ...]:
     return s.state["main"], terms
 
 
+def _named_licence_terms(s: System, caller: str) -> tuple[Any, ...]:
+    terms = (
+        s.callers["arbitrator"],
+        EVIDENCE,
+        0,
+        [],
+        keccak(text="batteries"),
+        now() - 86_400,
+        0,
+        False,
+        0,
+        ZERO_ADDRESS,
+    )
+    return s.state["main"], terms, "batteries"
+
+
 def _pause(s: System) -> None:
     s.contracts["IPRegistry"].pause({"from": s.callers["guardian"]})
 
@@ -559,6 +575,9 @@ MATRIX: list[Row] = [
     # ------------------------------------------------------------------------------------------- LicenseRegistry
     Row("LicenseRegistry", "grant(uint256,(address,bytes32,uint8,bytes2[],bytes32,uint40,uint40,bool,uint16,address))",
         _licence_terms, OWNER, caller_error("NotRightOwner", MAIN)),
+    Row("LicenseRegistry",
+        "grant(uint256,(address,bytes32,uint8,bytes2[],bytes32,uint40,uint40,bool,uint16,address),string)",
+        _named_licence_terms, OWNER, caller_error("NotRightOwner", MAIN)),
     Row("LicenseRegistry", "revoke(uint256,bytes32)", lambda s, c: (s.state["licence"], REASON), OWNER | REGISTRARS,
         caller_error("NotLicensor", st("licence"))),
     # ------------------------------------------------------------------------------------------- AttestationRegistry

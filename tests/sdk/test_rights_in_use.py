@@ -74,6 +74,7 @@ def test_grant_list_check_and_conflict(ledger: Ledger, right: int) -> None:
     )
     licence = ledger.license(exclusive.license_id)
     assert (licence.exclusivity, licence.territories, licence.active) == (Exclusivity.EXCLUSIVE, ["DE", "FR"], True)
+    assert licence.field_of_use == "batteries"  # published in clear, as the chain hashes it
     assert licence.licensee == ledger.address_of("dev2") and licence.royalty_bps == 300
 
     with pytest.raises(LicenseConflictError) as refused:
@@ -81,6 +82,10 @@ def test_grant_list_check_and_conflict(ledger: Ledger, right: int) -> None:
     assert refused.value.conflicting_license_id == exclusive.license_id
     other_field = owner.grant_license(right, _terms(ledger, "dev3", territories=["FR"], field_of_use="Medical"))
     assert [item.license_id for item in ledger.licenses_of(right)] == [exclusive.license_id, other_field.license_id]
+    granted = [event for event in ledger.history(right).events if event.kind == "license_granted"]
+    assert [event.field_of_use for event in granted][-2:] == ["batteries", "medical"]
+    everywhere = owner.grant_license(right, _terms(ledger, "dev4", territories=["JP"]))
+    assert ledger.license(everywhere.license_id).field_of_use is None  # every field: nothing to name
 
     yes = ledger.is_licensed(right, "dev2", "de", field_of_use="Batteries")
     assert yes.licensed and yes.license_id == exclusive.license_id

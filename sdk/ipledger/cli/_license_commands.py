@@ -262,7 +262,7 @@ def grant(
     }
     with out.progress("Granting the licence…"):
         granted = ledger.grant_license(token_id, terms_data)
-    licence = ledger.license(granted.license_id).model_copy(update={"field_of_use": field})
+    licence = ledger.license(granted.license_id)  # its field of use read back from the chain, in clear
     now = dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
     payload = {**license_payload(licence, now), **granted.model_dump(mode="json", exclude={"license_id"})}
 

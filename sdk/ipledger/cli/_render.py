@@ -280,7 +280,8 @@ def _rights_evidence(event: HistoryEvent) -> str | None:
     """What a licence, attestation, dispute or royalty event is about (``None`` for other events)."""
     if event.license_id is not None:
         what = f"licence {event.license_id}"
-        return f"{what} {event.exclusivity.replace('_', '-')}" if event.exclusivity else what
+        what = f"{what} {event.exclusivity.replace('_', '-')}" if event.exclusivity else what
+        return f'{what}, "{event.field_of_use}"' if event.field_of_use else what
     if event.attestation_id is not None:
         claim = event.claim_type or ""
         return f"attestation {event.attestation_id} {short(claim) if claim.startswith('0x') else claim}".strip()
