@@ -45,7 +45,7 @@ VerifyMetadataOpt = Annotated[
     typer.Option(
         "--metadata",
         metavar="FILE",
-        help="The metadata file registered (JSON or YAML); checked against the registered metadata URI.",
+        help="The metadata file registered (JSON or YAML); checked against the public record on chain (its confidential fields sealed with the salts kept here).",
     ),
 ]
 
@@ -59,10 +59,13 @@ def show(
     account: FromOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show a right's record: owner, kind, jurisdiction, status, registrar, content hash and metadata URI.
+    """Show a right, found by its token id or any of its official numbers: its public record (title, numbers, parties,
+    dates, documents), owner, status (a revoked right: when, by whom, under which order), registrar and hashes.
 
     With --json prints the record: {"token_id", "token_id_dec", "owner", "kind", "jurisdiction", "status",
-    "self_declared", "registered_at", "expiry", "content_hash", "metadata_uri", "registrar", ...}.
+    "self_declared", "registered_at", "expiry", "content_hash", "registrar", "numbers", "family", "title",
+    "metadata_hash", "metadata", "metadata_problem", "revoked_block", "revoked_at", "revoked_by", "revocation_order",
+    ...}.
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
