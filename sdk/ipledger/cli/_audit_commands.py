@@ -45,7 +45,8 @@ VerifyMetadataOpt = Annotated[
     typer.Option(
         "--metadata",
         metavar="FILE",
-        help="The metadata file registered (JSON or YAML); checked against the public record on chain (its confidential fields sealed with the salts kept here).",
+        help="The metadata file registered (JSON or YAML); checked against the public record on chain (its "
+        "confidential fields sealed with the salts kept here).",
     ),
 ]
 
