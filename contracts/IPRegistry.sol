@@ -449,16 +449,19 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IIPRegistry
-    /// @dev Requirements: caller is the owner (token not frozen) or a registrar; registry not paused.
-    /// Emits {MetadataPublished} and {MetadataUpdate}.
+    /// @dev Requirements: caller is the owner (the right neither frozen nor dispute-locked) or a registrar; registry
+    /// not paused. Emits {MetadataPublished} and {MetadataUpdate}.
     function publishMetadata(uint256 tokenId, bytes calldata metadata) external whenNotPaused {
         address owner = _requireExists(tokenId);
-        // The owner of an unfrozen right needs no role lookup (the common case, a cold SLOAD saved); anyone else,
-        // and the owner of a frozen right, must be a registrar. The ownership slot is warm: the record is free.
-        if (msg.sender != owner || _getExtraData(tokenId).isFrozen()) {
+        // The owner of a right neither frozen nor disputed needs no role lookup (the common case, a cold SLOAD
+        // saved); anyone else, and the owner of a frozen or disputed right, must be a registrar: what a court or a
+        // dispute is about is not rewritten meanwhile. The ownership slot is warm: the record is free.
+        uint96 record = _getExtraData(tokenId);
+        if (msg.sender != owner || record.blocksMoves()) {
             if (!hasRole(REGISTRAR_ROLE, msg.sender)) {
                 if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
-                revert TokenIsFrozen(tokenId);
+                if (record.isFrozen()) revert TokenIsFrozen(tokenId);
+                revert RightDisputed(tokenId);
             }
         }
         emit MetadataPublished(tokenId, msg.sender, metadata);

@@ -607,7 +607,9 @@ class LedgerBase:
         try:
             number = parse_number_for(text, None, None, field="token")
         except InvalidInputError as exc:
-            if text.isdigit():
+            # A short decimal is a token id; 12 or 13 digits read as a CN application keep the number's refusal
+            # (a wrong check digit), which says more than "unknown token".
+            if text.isdigit() and len(text) < 12:
                 return parse_token_id(text)
             reason = str(exc).removeprefix("field 'token': ")
             raise InvalidInputError(
@@ -653,10 +655,9 @@ class LedgerBase:
             return request
         book = self._salt_book()
         kept = book.field_salts(request.right_id)
-        if set(request.field_salts) <= set(kept):
-            return request.with_salts({name: kept[name] for name in request.field_salts})
-        book.save_fields(request.right_id, dict(request.field_salts))
-        return request
+        salts = {name: kept.get(name, salt) for name, salt in request.field_salts.items()}
+        book.save_fields(request.right_id, salts)
+        return request if salts == dict(request.field_salts) else request.with_salts(salts)
 
 
 def require_chain_id(value: object) -> int:

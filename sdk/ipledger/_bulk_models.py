@@ -87,9 +87,11 @@ _COLUMNS = list(BulkRowResult.model_fields)
 
 
 def write_results_file(path: Path, rows: tuple[BulkRowResult, ...] | list[BulkRowResult]) -> None:
-    """Writes the per-row results as CSV (``.csv``) or JSON Lines (anything else), replacing the file atomically."""
+    """Writes the per-row results as CSV (``.csv``) or JSON Lines (anything else), replacing the file atomically. A
+    CSV starts with a UTF-8 byte-order mark, so Excel (on Chinese Windows too) opens Chinese titles as written."""
     temporary = path.with_name(path.name + ".tmp")
-    with temporary.open("w", encoding="utf-8", newline="") as handle:
+    encoding = "utf-8-sig" if path.suffix.lower() == ".csv" else "utf-8"
+    with temporary.open("w", encoding=encoding, newline="") as handle:
         if path.suffix.lower() == ".csv":
             writer = csv.DictWriter(handle, fieldnames=_COLUMNS)
             writer.writeheader()
@@ -104,7 +106,7 @@ def write_results_file(path: Path, rows: tuple[BulkRowResult, ...] | list[BulkRo
 def read_results_file(path: Path) -> list[BulkRowResult]:
     """The rows of an earlier results file; an unreadable or foreign file gives no rows (it is only a hint)."""
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return []
     rows: list[BulkRowResult] = []

@@ -23,7 +23,7 @@ from ._hashing import hash_bytes
 from ._logs import fetch_block_timestamps, fetch_logs
 from ._models import EventKind, HistoryEvent, record_from_chain
 from ._numbers import number_text
-from ._rights_models import STANDARD_CLAIMS
+from ._rights_models import STANDARD_CLAIMS, field_label
 from ._rpc import Rpc
 
 __all__ = [
@@ -143,7 +143,7 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
     labels: dict[tuple[str, int | None], str] = {
         (log.tx_hash, int(log.args["licenseId"])): str(log.args["fieldOfUse"])
         for log in logs
-        if log.name == "LicenseFieldOfUse"
+        if log.name == "LicenseFieldOfUse" and field_label(str(log.args["fieldOfUse"])) == log.args["fieldOfUse"]
     }
     if not labels:
         return events

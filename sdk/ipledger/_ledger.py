@@ -53,7 +53,9 @@ from ._models import (
     Check,
     Deployment,
     History,
+    HistoryEvent,
     IPMetadata,
+    PublicRecord,
     RegistrationResult,
     RightKind,
     RightRecord,
@@ -61,12 +63,14 @@ from ._models import (
     TransactionResult,
     VerificationReport,
     expiry_timestamp,
+    parse_metadata,
     record_from_chain,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
+from ._public_record import read_record, record_history_problems
 from ._record_packing import unpack_record
 from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryingHTTPProvider, RetryPolicy
@@ -752,25 +756,39 @@ class Ledger(
         salt, kept before anything is sent); those in ``open_fields`` are published in clear with their salts, so
         anyone can check them against the commitment published earlier (docs/metadata.md)."""
         token = self.resolve(token_id)
-        if metadata.number is not None and metadata.kind is not RightKind.TRADE_SECRET:
+        current = self.get(token)
+        # An application registered under a commitment keeps its numbers out of its record until it is opened.
+        unpublished = bool(current.metadata and current.metadata.unpublished) and metadata.number not in current.numbers
+        if not unpublished and metadata.number is not None and metadata.kind is not RightKind.TRADE_SECRET:
             holder = self.token_of_number(metadata.number, office=metadata.jurisdiction)
             if holder != token:
                 raise InvalidInputError(
                     f"field 'number': {metadata.number} is not a number of token {hex(token)}; publish a right's "
                     "record under its own numbers"
                 )
-        book = self._salt_book()
-        salts = book.field_salts(token)
-        fresh = {name: secrets.token_bytes(32) for name in metadata.confidential if name not in salts}
-        book.save_fields(token, fresh)
-        salts.update(fresh)
-        closed = [name for name in open_fields if name not in metadata.confidential]
+        public = current.metadata
+        # What is sealed on chain and not opened stays sealed, and the documents stay listed, unless the file says
+        # otherwise: a record is published whole, and a file that leaves them out must not drop them.
+        still_sealed = set(public.sealed) - set(public.opened) if public else set()
+        metadata = _as_published(metadata, public, sealed=still_sealed)
+        closed = [name for name in open_fields if name not in still_sealed]
         if closed:
             raise InvalidInputError(
-                f"field 'open': {', '.join(closed)} is not confidential in this metadata; only sealed fields are opened"
+                f"field 'open': {', '.join(closed)} is not sealed in the record on chain; only sealed fields are opened"
             )
-        record = metadata.public_record(salts, {name: salts[name] for name in open_fields})
-        return self._send(self.registry.functions.publishMetadata(token, record), "publish metadata")
+        book = self._salt_book()
+        unknown = sorted(still_sealed - set(book.field_salts(token)))
+        if unknown:
+            raise InvalidInputError(
+                f"field 'confidential': no salt of {', '.join(unknown)} (sealed on chain) in {book.path}; publish from "
+                "the machine that registered the right, or with its salt book"
+            )
+        book.save_fields(token, {name: secrets.token_bytes(32) for name in metadata.confidential})
+        salts = book.field_salts(token)
+        record = metadata.public_record(salts, {name: salts[name] for name in open_fields}, unpublished=unpublished)
+        result = self._send(self.registry.functions.publishMetadata(token, record), "publish metadata")
+        book.mark_opened(token, list(open_fields))
+        return result
 
     # ------------------------------------------------------------------ custody changes
 
@@ -882,8 +900,10 @@ class Ledger(
         registered = logs[registered_index]
         life = logs[registered_index:]
         revocation = next((log for log in life if log.name == "RightRevoked"), None)
-        published = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")][-1]
+        records = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")]
+        published = records[-1]
         metadata, problem = record_from_chain(arg_bytes(published.args["metadata"]))
+        history = [(log.block, _record_mapping(arg_bytes(log.args["metadata"]))) for log in records]
         numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
         common: dict[str, Any] = {
             "token_id": token,
@@ -898,6 +918,10 @@ class Ledger(
             "metadata_hash": _hex32(hash_bytes(arg_bytes(published.args["metadata"]))),
             "metadata": metadata,
             "metadata_problem": problem,
+            "metadata_published_by": published.args["by"]
+            if published.name == "MetadataPublished"
+            else (None if is_zero_address(published.args["registrar"]) else published.args["registrar"]),
+            "record_problems": record_history_problems(history),
         }
         if revocation is not None:
             packed = unpack_record(int(registered.args["record"]))
@@ -909,7 +933,7 @@ class Ledger(
                 kind=RightKind.from_chain(packed.kind),
                 jurisdiction=packed.jurisdiction,
                 status=RightStatus.REVOKED,
-                self_declared=packed.self_declared,
+                self_declared=packed.self_declared and not any(log.name == "ClaimConfirmed" for log in life),
                 registered_at=dt.datetime.fromtimestamp(packed.registered_at, dt.UTC),
                 expiry=dt.datetime.fromtimestamp(packed.expiry, dt.UTC) if packed.expiry else None,
                 revoked_block=revocation.block,
@@ -1039,6 +1063,7 @@ class Ledger(
         if metadata is not None:
             checks.append(self._metadata_check(record, metadata))
         checks.append(_status_check(record))
+        checks.append(_record_check(record))
         confirmed = next((event for event in reversed(events) if event.kind == "claim_confirmed"), None)
         checks.append(
             Check(
@@ -1075,7 +1100,9 @@ class Ledger(
             token_id_hex=hex(token),
             verdict=verdict,
             checks=checks,
-            notices=notices_for(record, events) + rights_notices(licenses, attestations, disputes),
+            notices=notices_for(record, events)
+            + self._provisional_numbers(events)
+            + rights_notices(licenses, attestations, disputes),
             licenses=licenses,
             attestations=attestations,
             disputes=disputes,
@@ -1086,6 +1113,23 @@ class Ledger(
             checked_at_block=head,
             shares=cap_table,
         )
+
+    def _provisional_numbers(self, events: Sequence[HistoryEvent]) -> list[str]:
+        """Numbers an owner (not a registrar) added: provisional, a registrar's registration of the right they name
+        takes them, and a lookup by them can land here meanwhile."""
+        notices = []
+        for event in events:
+            if (
+                event.kind == "numbers_added"
+                and event.by
+                and event.numbers
+                and not self.has_role("registrar", event.by)
+            ):
+                notices.append(
+                    f"{', '.join(event.numbers)} added in block {event.block} by {event.by}, not a registrar: "
+                    "provisional until a registrar registers or confirms them"
+                )
+        return notices
 
     def _rights_in_use(self, token: int, block: int) -> tuple[list[License], list[Attestation], list[Dispute]]:
         """The right's licences, attestations and disputes as of ``block``, from whichever modules are attached."""
@@ -1134,9 +1178,14 @@ class Ledger(
         )
 
     def _metadata_check(self, record: RightRecord, metadata: IPMetadata) -> Check:
-        """The metadata file's public record (sealed with the salts this machine kept, if any) is the one on chain."""
-        salts = self._salt_book().field_salts(record.token_id)
-        missing = [name for name in metadata.confidential if name not in salts]
+        """The metadata file's public record (sealed with the salts this machine kept, openings taken from the
+        chain) is the one on chain. The file need not repeat what the chain says: the fields sealed on chain are
+        sealed, and without a document list the record's own (documents are known by content) is used."""
+        public = record.metadata
+        expected = _as_published(metadata, public, sealed=set(public.sealed) if public else set())
+        opened = {name: bytes.fromhex(salt) for name, salt in (public.opened if public else {}).items()}
+        salts = {**self._salt_book().field_salts(record.token_id), **opened}
+        missing = [name for name in expected.confidential if name not in salts]
         if missing:
             return Check(
                 name="metadata",
@@ -1144,8 +1193,8 @@ class Ledger(
                 detail=f"cannot seal {', '.join(missing)}: no salt of token {record.token_id_hex} in "
                 f"{self._salt_book().path}",
             )
-        opened = {name: salts[name] for name in (record.metadata.opened if record.metadata else {}) if name in salts}
-        computed = _hex32(metadata.metadata_hash(salts, opened))
+        unpublished = bool(public and public.unpublished)
+        computed = _hex32(expected.metadata_hash(salts, opened, unpublished=unpublished))
         return Check(
             name="metadata",
             ok=computed == record.metadata_hash,
@@ -1153,6 +1202,42 @@ class Ledger(
             if computed == record.metadata_hash
             else f"the metadata's public record hashes to {computed}, the one on chain to {record.metadata_hash}",
         )
+
+
+def _as_published(metadata: IPMetadata, public: PublicRecord | None, *, sealed: set[str]) -> IPMetadata:
+    """``metadata`` completed from the right's record on chain: the fields in ``sealed`` are confidential too, and a
+    file without a document list takes the record's (the bundle is fixed by the content hash)."""
+    update: dict[str, Any] = {}
+    confidential = set(metadata.confidential) | sealed
+    if confidential != set(metadata.confidential):
+        update["confidential"] = sorted(confidential)
+    if not metadata.documents and public is not None and public.documents:
+        update["documents"] = [document.model_dump(mode="json") for document in public.documents]
+    if not update:
+        return metadata
+    return parse_metadata({**metadata.model_dump(mode="json"), **update})
+
+
+def _record_mapping(data: bytes) -> dict[str, Any] | None:
+    """A published record as a mapping, or ``None`` when the bytes are not a record."""
+    try:
+        return read_record(data) if data else None
+    except ValueError:
+        return None
+
+
+def _record_check(record: RightRecord) -> Check:
+    """The right's public records are honest with each other: every opened field matches the commitment it had."""
+    if record.record_problems:
+        return Check(name="public_record", ok=False, detail="; ".join(record.record_problems))
+    if record.metadata is None:
+        return Check(name="public_record", ok=True, detail=record.metadata_problem or "no public record published")
+    sealed = f"; {len(record.metadata.sealed)} field(s) sealed" if record.metadata.sealed else ""
+    return Check(
+        name="public_record",
+        ok=True,
+        detail=f"published record {record.metadata_hash}{sealed}; every opening matches its commitment",
+    )
 
 
 def _status_check(record: RightRecord) -> Check:

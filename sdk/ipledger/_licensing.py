@@ -101,7 +101,9 @@ class LicensingMixin(LedgerBase):
         )
         labels: dict[int, str] = {}
         for log in map(decode_log, raw):
-            if log is not None:
+            # Only a label in the form the SDK hashes is shown: anything else (upper case, control or invisible
+            # characters, a line break) could say more than the licence covers, and the hash is shown instead.
+            if log is not None and field_label(str(log.args["fieldOfUse"])) == log.args["fieldOfUse"]:
                 labels[int(log.args["licenseId"])] = str(log.args["fieldOfUse"])
         return labels
 

@@ -320,18 +320,26 @@ class IPMetadata(BaseModel):
         return self.official_numbers(content_hash)[0].key
 
     def public_record(
-        self, salts: Mapping[str, bytes] | None = None, opened: Mapping[str, bytes] | None = None
+        self,
+        salts: Mapping[str, bytes] | None = None,
+        opened: Mapping[str, bytes] | None = None,
+        *,
+        unpublished: bool = False,
     ) -> bytes:
         """The public record published on chain: canonical JSON of the metadata, its confidential fields replaced by
         salted commitments under ``sealed`` (``salts``: one 32-byte salt per confidential field), those in
-        ``opened`` published in clear with their salts (docs/metadata.md)."""
-        return public_record(self, salts or {}, opened)
+        ``opened`` published in clear with their salts; ``unpublished`` leaves the numbers out (docs/metadata.md)."""
+        return public_record(self, salts or {}, opened, unpublished=unpublished)
 
     def metadata_hash(
-        self, salts: Mapping[str, bytes] | None = None, opened: Mapping[str, bytes] | None = None
+        self,
+        salts: Mapping[str, bytes] | None = None,
+        opened: Mapping[str, bytes] | None = None,
+        *,
+        unpublished: bool = False,
     ) -> bytes:
         """SHA-256 of the public record: the right's metadata hash."""
-        return hash_bytes(self.public_record(salts, opened))
+        return hash_bytes(self.public_record(salts, opened, unpublished=unpublished))
 
     def expiry_timestamp(self) -> int:
         """Expiry as the unix time the contract stores (end of the expiry day, UTC), 0 when none."""
@@ -435,11 +443,15 @@ class PublicRecord(_Out):
     sealed: dict[str, str] = Field(default_factory=dict)
     #: Confidential fields opened in this record: their salts (64 hex digits), by field.
     opened: dict[str, str] = Field(default_factory=dict)
+    #: An application registered under a commitment: its numbers are left out until it is published.
+    unpublished: bool = False
 
 
 def record_from_chain(data: bytes) -> tuple[PublicRecord | None, str | None]:
     """The public record in ``data`` (a ``RightRegistered`` or ``MetadataPublished`` log's bytes), or ``None`` and
-    why it is not one."""
+    why it is not one (no reason for empty bytes: nothing was published)."""
+    if not data:
+        return None, None
     try:
         return PublicRecord.model_validate(read_record(data)), None
     except ValidationError as exc:
@@ -476,6 +488,11 @@ class RightRecord(_Out):
     #: The latest public record, read from the chain; ``None`` when it is not a record (``metadata_problem``).
     metadata: PublicRecord | None = None
     metadata_problem: str | None = None
+    #: Who published the latest record (the registrar or claimant at registration, else the owner or a registrar).
+    metadata_published_by: str | None = None
+    #: What is wrong across the right's records: an opening that does not match its commitment, a commitment changed
+    #: without being opened (docs/metadata.md). ``verify`` fails on any.
+    record_problems: list[str] = Field(default_factory=list)
     #: A revoked right: when, by which registrar, under which order (hash), and who held it.
     revoked_block: int | None = None
     revoked_at: dt.datetime | None = None

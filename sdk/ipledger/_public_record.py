@@ -7,19 +7,22 @@
   canonical JSON of ``{field: value}``. A bare hash of a date or a name would be found by trying them; the salt
   stops that. The field name is inside, so a commitment cannot be moved to another field.
 - Opening publishes a new record with the field in clear and its salt under ``opened[field]``; a reader checks the
-  value against the commitment of the earlier record (``check_openings``).
+  value against the commitment the field had before (``check_openings``, and over a right's whole series of records
+  ``record_history_problems``). A salt, once opened, is spent: a field sealed again gets a fresh one.
+- An unpublished application's record leaves its numbers out (``"unpublished": true``): the chain holds only the
+  salted commitment to the number, and the record must not undo that.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._exceptions import InvalidInputError
 from ._hashing import canonical_json, hash_bytes
 
-__all__ = ["RECORD_VERSION", "check_openings", "public_record", "read_record", "seal"]
+__all__ = ["RECORD_VERSION", "check_openings", "public_record", "read_record", "record_history_problems", "seal"]
 
 RECORD_VERSION = 1
 
@@ -31,17 +34,27 @@ def seal(field: str, value: Any, salt: bytes) -> str:
     return hash_bytes(salt + canonical_json({field: value})).hex()
 
 
-def public_record(metadata: Any, salts: Mapping[str, bytes], opened: Mapping[str, bytes] | None = None) -> bytes:
+def public_record(
+    metadata: Any,
+    salts: Mapping[str, bytes],
+    opened: Mapping[str, bytes] | None = None,
+    *,
+    unpublished: bool = False,
+) -> bytes:
     """The record bytes of ``metadata`` (an :class:`~ipledger.IPMetadata`): its ``confidential`` fields sealed with
-    ``salts``, except those in ``opened`` (field to salt), which are published in clear with their salts."""
+    ``salts``, except those in ``opened`` (field to salt), which are published in clear with their salts; with
+    ``unpublished`` its numbers are left out (an application registered under a commitment)."""
     data = metadata.model_dump(mode="json", exclude={"confidential"})
+    if unpublished:
+        data.pop("number", None)
+        data.pop("numbers", None)
+        data["unpublished"] = True
     opened = opened or {}
     sealed: dict[str, str] = {}
     openings: dict[str, str] = {}
     for field in metadata.confidential:
+        # An empty confidential field is sealed too: which fields are empty is not revealed either.
         value = data.get(field)
-        if value is None or value == []:
-            continue
         salt = salts.get(field)
         if salt is None:
             raise InvalidInputError(f"field {field!r} is confidential but no salt was given for it")
@@ -76,6 +89,47 @@ def read_record(data: bytes) -> dict[str, Any]:
     if canonical_json(record) != data:
         raise ValueError("the published record is not in canonical form")
     return record
+
+
+def record_history_problems(records: Sequence[tuple[int, Mapping[str, Any] | None]]) -> list[str]:
+    """What is wrong with a right's series of public records (``(block, record)`` in chain order, ``None`` for bytes
+    that are not a record): an opening that does not match the commitment the field had, a commitment that changed
+    without being opened, a field shown in clear beside its commitment without its salt. Empty when all is honest."""
+    problems: list[str] = []
+    commitments: dict[str, tuple[str, int]] = {}
+    for block, record in records:
+        if record is None:
+            continue
+        sealed = dict(record.get("sealed") or {})
+        opened = dict(record.get("opened") or {})
+        for field, salt_hex in opened.items():
+            earlier = commitments.get(field)
+            if earlier is None:
+                problems.append(f"block {block}: opens {field}, which no earlier record sealed")
+                continue
+            try:
+                honest = seal(field, record.get(field), bytes.fromhex(str(salt_hex))) == earlier[0]
+            except (ValueError, InvalidInputError):
+                honest = False
+            if not honest:
+                problems.append(
+                    f"block {block}: the opened {field} does not match its commitment of block {earlier[1]}"
+                )
+            del commitments[field]
+        for field, commitment in sealed.items():
+            if field in opened:
+                continue
+            if field in record:
+                problems.append(f"block {block}: {field} is in clear beside its commitment, without its salt")
+            earlier = commitments.get(field)
+            if earlier is None:
+                commitments[field] = (str(commitment), block)
+            elif earlier[0] != commitment:
+                problems.append(
+                    f"block {block}: the commitment to {field} changed without being opened (sealed in block "
+                    f"{earlier[1]})"
+                )
+    return problems
 
 
 def check_openings(record: Mapping[str, Any], earlier_sealed: Mapping[str, str]) -> list[str]:

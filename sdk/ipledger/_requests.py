@@ -60,7 +60,8 @@ class RegistrationRequest:
     def with_salts(self, salts: Mapping[str, bytes]) -> RegistrationRequest:
         """This request with its confidential fields sealed under ``salts`` instead (those kept from an earlier
         attempt, so a resumed registration publishes the same record)."""
-        return replace(self, record=self.metadata.public_record(salts), field_salts=dict(salts))
+        record = self.metadata.public_record(salts, unpublished=self.unpublished_salt is not None)
+        return replace(self, record=record, field_salts=dict(salts))
 
     @property
     def metadata_hash(self) -> bytes:
@@ -105,7 +106,7 @@ def prepare_registration(
     if declared != {ref.sha256 for ref in refs}:
         raise InvalidInputError("the metadata's document list does not match the documents given")
     salts = dict(field_salts or {name: secrets.token_bytes(32) for name in complete.confidential})
-    record = complete.public_record(salts)
+    record = complete.public_record(salts, unpublished=unpublished_salt is not None)
     numbers = complete.official_numbers(content_hash)
     if unpublished_salt is not None:
         if any(not number.family for number in numbers[1:]):

@@ -50,17 +50,31 @@ class SaltBook:
         self._write(entries)
 
     def save_fields(self, token_id: int, salts: dict[str, bytes]) -> None:
-        """Records the salt of each confidential field of ``token_id``'s public record."""
-        if not salts:
-            return
+        """Records the salt of each confidential field of ``token_id``'s public record that has none yet: a salt
+        already kept may seal a record on chain, so it is never replaced (an opened one is moved aside first)."""
         entries = self._entries()
         fields = entries.setdefault(hex(token_id), {}).setdefault("fields", {})
         assert isinstance(fields, dict)
-        fields.update({name: "0x" + salt.hex() for name, salt in salts.items()})
+        added = {name: "0x" + salt.hex() for name, salt in salts.items() if name not in fields}
+        if added:
+            fields.update(added)
+            self._write(entries)
+
+    def mark_opened(self, token_id: int, names: list[str]) -> None:
+        """Moves the salts of ``names`` to ``opened``: they are public now, and a field sealed again needs a new one."""
+        entries = self._entries()
+        entry = entries.get(hex(token_id), {})
+        fields = entry.get("fields") or {}
+        assert isinstance(fields, dict)
+        spent = entry.setdefault("opened", [])
+        assert isinstance(spent, list)
+        for name in names:
+            if name in fields:
+                spent.append({name: fields.pop(name)})
         self._write(entries)
 
     def field_salts(self, token_id: int) -> dict[str, bytes]:
-        """The confidential fields' salts recorded for ``token_id`` (empty when none)."""
+        """The salts of ``token_id``'s confidential fields still sealed (empty when none)."""
         fields = self._entries().get(hex(token_id), {}).get("fields") or {}
         assert isinstance(fields, dict)
         return {str(name): bytes.fromhex(str(salt).removeprefix("0x")) for name, salt in fields.items()}

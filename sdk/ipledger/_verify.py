@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ._amounts import format_units
-from ._models import CapTable, Check, HistoryEvent, RightRecord, RightStatus
+from ._hashing import bundle_hash
+from ._models import CapTable, Check, HistoryEvent, RightKind, RightRecord, RightStatus
 
-__all__ = ["CUSTODY_KINDS", "custody_check", "notices_for", "shares_check"]
+__all__ = ["CUSTODY_KINDS", "custody_check", "notices_for", "record_differences", "shares_check"]
 
 #: Event kinds that move the right from one holder to the next.
 CUSTODY_KINDS = (
@@ -104,6 +105,7 @@ def notices_for(record: RightRecord, events: Sequence[HistoryEvent]) -> list[str
         notices.append(f"expired on {record.expiry:%Y-%m-%d}" if record.expiry else "expired")
     if record.metadata_problem:
         notices.append(f"public record: {record.metadata_problem}")
+    notices += record_differences(record)
     for event in events:
         if event.kind == "revoked":
             notices.append(
@@ -144,6 +146,35 @@ def notices_for(record: RightRecord, events: Sequence[HistoryEvent]) -> list[str
                 f"{_shares(event)} (share token {event.share_token}, now burned)"
             )
     return notices
+
+
+def record_differences(record: RightRecord) -> list[str]:
+    """Where the public record says something else than the registry (a record not updated after a grant, or one
+    an owner wrote), and who published it when that was not the registrar: the registry is the authority."""
+    public = record.metadata
+    if public is None:
+        return []
+    found: list[str] = []
+    said = [
+        ("kind", public.kind, record.kind.value),
+        ("office", public.jurisdiction, record.jurisdiction),
+        ("expiry", public.expiry_date, f"{record.expiry:%Y-%m-%d}" if record.expiry else None),
+    ]
+    if not public.unpublished and record.primary_number is not None and record.kind is not RightKind.TRADE_SECRET:
+        said.append(("number", public.number, record.primary_number))
+    for what, claimed, registered in said:
+        if claimed is not None and claimed != registered:
+            found.append(
+                f"the public record says {what} {claimed}, the registry {registered or 'none'}: the registry's holds"
+            )
+    if public.documents and "documents" not in public.sealed:
+        listed = "0x" + bundle_hash(bytes.fromhex(document.sha256) for document in public.documents).hex()
+        if listed != record.content_hash:
+            found.append(f"the documents the public record lists hash to {listed}, not to the registered content hash")
+    by = record.metadata_published_by
+    if by is not None and record.registrar is not None and by != record.registrar:
+        found.append(f"the public record was last published by {by}, not by the registrar {record.registrar}")
+    return found
 
 
 def _shares(event: HistoryEvent) -> str:

@@ -54,7 +54,7 @@ def test_batch_prints_a_summary_and_writes_the_results_beside_the_input(cli: Run
     result = cli("register", "--batch", str(source), "--batch-size", "5")
     assert result.exit_code == 0, (result.stdout, result.stderr)
     assert "12 rows from rights.csv: 12 registered now, 0 already on chain, in 3 transaction(s)" in result.stdout
-    with (tmp_path / "rights.results.csv").open() as handle:
+    with (tmp_path / "rights.results.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(row["token_id"], 16) for row in rows] == ids
     assert {row["status"] for row in rows} == {"registered"}

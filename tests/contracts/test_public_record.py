@@ -354,6 +354,20 @@ def test_publish_metadata_by_frozen_owner_refused_registrar_allowed(
     assert_is_the_record(_published(registry, tx)["metadata"], GRANTED, GRANTED_HASH)
 
 
+def test_publish_metadata_by_disputed_owner_refused_registrar_allowed(
+    registry: Any, right: int, alice: Any, registrar: Any, admin: Any, carol: Any
+) -> None:
+    """What a dispute is about is not rewritten by its owner while the dispute is open (as addNumbers refuses)."""
+    registry.grantRole(keccak(text="DISPUTE_ROLE"), carol, {"from": admin})
+    registry.setDisputeLock(right, True, b"\xd1" * 32, {"from": carol})
+    with reverts("RightDisputed", right):
+        registry.publishMetadata(right, GRANTED, {"from": alice})
+    tx = registry.publishMetadata(right, GRANTED, {"from": registrar})
+    assert_is_the_record(_published(registry, tx)["metadata"], GRANTED, GRANTED_HASH)
+    registry.setDisputeLock(right, False, b"\xd1" * 32, {"from": carol})
+    registry.publishMetadata(right, GRANTED, {"from": alice})
+
+
 @pytest.mark.parametrize("caller", ["owner", "registrar"])
 def test_publish_metadata_while_paused_refused(
     registry: Any, right: int, alice: Any, registrar: Any, guardian: Any, caller: str

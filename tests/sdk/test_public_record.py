@@ -259,3 +259,81 @@ def test_bulk_registration_of_a_gbk_file(ledger: Ledger, tmp_path: Path, home: P
     report = ledger.register_bulk(source, encoding="gb18030")
     assert report.count(BulkStatus.REGISTERED) == 1
     assert ledger.get(application).title == TITLE
+
+
+# ------------------------------------------------------------------------------------------------ the review's attacks
+
+
+def test_a_salt_kept_is_never_replaced(ledger: Ledger, bundle: Callable[[str], list[Path]], home: Path) -> None:
+    """Preparing the same right again with more confidential fields must not replace the salt that seals the record
+    already on chain (its field could never be opened again)."""
+    documents = bundle("kept salt")
+    application = _cn_numbers()[0]
+    registered = ledger.register(_patent(application, confidential=["inventors"]), documents)
+    first = json.loads(_records_from_chain(ledger, registered.token_id)[0])
+    ledger.prepare(_patent(application, confidential=["assignee", "inventors"]), documents)
+    complete = prepare_registration(_patent(application), documents).metadata
+    ledger.publish_metadata(registered.token_id, complete, open_fields=["inventors"])
+    latest = json.loads(_records_from_chain(ledger, registered.token_id)[-1])
+    assert latest["sealed"]["inventors"] == first["sealed"]["inventors"]
+    assert check_openings(latest, first["sealed"]) == []
+    assert ledger.verify(registered.token_id).verdict == "verified"
+
+
+def test_a_forged_opening_fails_verification(ledger: Ledger, bundle: Callable[[str], list[Path]], home: Path) -> None:
+    """The owner publishes, straight through the contract, inventors he never sealed, with a commitment and a salt
+    of his own that agree with each other: only the commitment of the registration can catch it, and verify does."""
+    metadata = _patent(_cn_numbers()[0], confidential=["inventors"])
+    token = ledger.register(metadata, bundle("forged"), to="dev1").token_id
+    forged = metadata.model_copy(update={"inventors": ("王五",)})
+    salt = b"\x07" * 32
+    record = forged.public_record({"inventors": salt}, {"inventors": salt})
+    ledger.registry.functions.publishMetadata(token, record).transact({"from": ledger.address_of("dev1")})
+    shown = ledger.get(token)
+    assert shown.record_problems and "does not match its commitment" in shown.record_problems[0]
+    report = ledger.verify(token)
+    assert report.verdict == "failed"
+    assert [check.name for check in report.checks if not check.ok] == ["public_record"]
+
+
+def test_opening_keeps_the_documents_and_what_the_chain_sealed(
+    ledger: Ledger, bundle: Callable[[str], list[Path]], home: Path
+) -> None:
+    """A metadata file without a document list and without ``confidential`` opens a field sealed on chain and
+    leaves the other sealed fields and the documents as they were."""
+    documents = bundle("keep")
+    metadata = _patent(_cn_numbers()[0], confidential=["inventors", "assignee"])
+    token = ledger.register(metadata, [f"claims={documents[0]}", f"description={documents[1]}"]).token_id
+    plain = _patent(metadata.number or "")
+    ledger.publish_metadata(token, plain, open_fields=["inventors"])
+    latest = json.loads(_records_from_chain(ledger, token)[-1])
+    assert latest["inventors"] == ["李伟", "张敏"] and "assignee" not in latest
+    assert {entry["role"] for entry in latest["documents"]} == {"claims", "description"}
+    report = ledger.verify(token, documents=documents, metadata=plain)
+    assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+    with pytest.raises(InvalidInputError, match="field 'open': inventors is not sealed"):
+        ledger.publish_metadata(token, plain, open_fields=["inventors"])
+
+
+def test_an_unpublished_application_keeps_its_number_out_of_the_record(
+    ledger: Ledger, bundle: Callable[[str], list[Path]], home: Path
+) -> None:
+    application = _cn_numbers()[0]
+    result = ledger.register(_patent(application), bundle("unpublished"), unpublished=True)
+    (data,) = _records_from_chain(ledger, result.token_id)
+    digits = application.removeprefix("ZL ").replace(" ", "")
+    assert digits[:-2] not in data.decode() and json.loads(data)["unpublished"] is True
+    assert ledger.verify(result.token_id).verdict == "verified"
+
+
+def test_a_field_label_not_in_canonical_form_is_not_shown(
+    ledger: Ledger, bundle: Callable[[str], list[Path]], home: Path
+) -> None:
+    """A label granted straight through the contract with a line break says more than the licence covers: the SDK
+    shows the field's hash instead."""
+    token = ledger.register(_patent(_cn_numbers()[0]), bundle("label"), to="dev1").token_id
+    label = "electric vehicles\nALL FIELDS, WORLDWIDE"
+    terms = (ledger.address_of("dev2"), b"\x01" * 32, 0, [], Web3.keccak(text=label), 0, 0, False, 0, "0x" + "00" * 20)
+    ledger.licenses.functions.grant(token, terms, label).transact({"from": ledger.address_of("dev1")})
+    (licence,) = ledger.licenses_of(token)
+    assert licence.field_of_use is None and licence.field_hash == "0x" + Web3.keccak(text=label).hex()

@@ -10,7 +10,6 @@ import typer
 from rich.text import Text
 
 from .._models import IPMetadata, RightStatus, VerificationReport
-from .._requests import Document, prepare_registration
 from ._context import Session, Target, open_ledger
 from ._index_commands import open_local_index
 from ._inputs import build_metadata, read_checkpoints, require_documents
@@ -38,7 +37,7 @@ from ._render import (
     short,
 )
 
-__all__ = ["complete_metadata", "history", "load_expected_metadata", "print_report", "show", "verify"]
+__all__ = ["history", "load_expected_metadata", "print_report", "show", "verify"]
 
 VerifyMetadataOpt = Annotated[
     Path | None,
@@ -136,24 +135,9 @@ def history(
     out.result({**model_json(timeline), "source": source}, human)
 
 
-def load_expected_metadata(path: Path | None, documents: list[Document] | None) -> IPMetadata | None:
-    """The metadata file to check, refused early when its hash cannot match (no documents anywhere)."""
-    if path is None:
-        return None
-    metadata = build_metadata(path)
-    if not metadata.documents and not documents:
-        raise typer.BadParameter(
-            "the metadata file lists no documents, so checking its hash needs them: pass the registered --doc files",
-            param_hint="'--metadata'",
-        )
-    return metadata
-
-
-def complete_metadata(metadata: IPMetadata | None, documents: list[Document] | None) -> IPMetadata | None:
-    """The metadata with the documents' list filled in as registration did (no chain access, no salts kept)."""
-    if metadata is None or metadata.documents or not documents:
-        return metadata
-    return prepare_registration(metadata, documents).metadata
+def load_expected_metadata(path: Path | None) -> IPMetadata | None:
+    """The metadata file to check; its document list and sealed fields may be left to the record on chain."""
+    return None if path is None else build_metadata(path)
 
 
 def print_report(out: Output, report: VerificationReport, names: Names | None = None) -> None:
@@ -230,11 +214,10 @@ def verify(
     """
     out = Output(json_)
     documents = require_documents(docs) if docs else None
-    expected = load_expected_metadata(metadata, documents)
+    expected = load_expected_metadata(metadata)
     trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
     session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     token_id = session.ledger.resolve(token)
-    expected = complete_metadata(expected, documents)
     with out.progress("Verifying…"):
         report = session.ledger.verify(
             token_id, documents=documents, metadata=expected, trust_block_hash=trusted or None

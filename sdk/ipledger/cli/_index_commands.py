@@ -230,24 +230,45 @@ def portfolio(
         _warn_if_behind(session, index, out)
         at_block = index.block_at(_when(at, "'--at'")) if at is not None else block
         held = index.portfolio(session.ledger.address_of(owner), at_block=at_block)
+        named = {record.token_id: record for record in index.rights()} if held.rights or held.shares else {}
 
     def human() -> None:
         out.line(
             f"{session.names.label(held.owner)} at block {held.block}: {len(held.rights)} right(s), "
             f"{len(held.shares)} share position(s)."
         )
+
+        def number(token: int) -> str:
+            record = named.get(token)
+            return (record.primary_number or "") if record else ""
+
+        def title(token: int) -> str:
+            record = named.get(token)
+            return (record.title or "") if record else ""
+
         if held.rights:
-            table = Table("Token", "Held since block")
+            table = Table()
+            table.add_column("Number", no_wrap=True)
+            table.add_column("Title", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+            table.add_column("Since block", justify="right", no_wrap=True)
+            table.add_column("Token", no_wrap=True)
             for right in held.rights:
-                table.add_row(right.token_id_hex, str(right.since_block))
+                token = int(right.token_id_hex, 16)
+                table.add_row(number(token), title(token), str(right.since_block), short(right.token_id_hex))
             out.print(table)
         if held.shares:
-            shares = Table("Token", "Share token", "Balance")
+            shares = Table()
+            shares.add_column("Right", no_wrap=True)
+            shares.add_column("Title", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+            shares.add_column("Balance", justify="right", no_wrap=True)
+            shares.add_column("Share token", no_wrap=True)
             for position in held.shares:
+                token = int(position.token_id_hex, 16)
                 shares.add_row(
-                    short(position.token_id_hex),
-                    session.names.label(position.share_token),
+                    number(token) or short(position.token_id_hex),
+                    title(token),
                     units(position.balance, position.decimals, position.symbol),
+                    session.names.label(position.share_token),
                 )
             out.print(shares)
 
@@ -277,10 +298,12 @@ def rights(
 
     def human() -> None:
         out.line(f"{len(found)} right(s).")
-        table = Table("Number", "Title", "Status", "Owner", "Token")
-        table.columns[0].no_wrap = True
-        table.columns[1].overflow = "ellipsis"
-        table.columns[1].no_wrap = True
+        table = Table()
+        table.add_column("Number", no_wrap=True)
+        table.add_column("Title", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Owner", no_wrap=True)
+        table.add_column("Token", no_wrap=True)
         for record in found:
             table.add_row(
                 record.primary_number or kind_label(record.kind),

@@ -307,6 +307,8 @@ def _evidence(event: HistoryEvent) -> str:
         return f"order {short(event.order_hash)}"
     if event.content_hash:
         return f"docs {short(event.content_hash)}"
+    if event.metadata_hash:
+        return f"record {short(event.metadata_hash)}"
     return ""
 
 
@@ -319,20 +321,21 @@ def _parties(event: HistoryEvent, names: Names) -> str:
 
 
 def history_table(events: Sequence[HistoryEvent], names: Names, *, width: int = 80, title: str | None = None) -> Table:
-    """The timeline, oldest first; transaction hashes only when ``width`` leaves room for them."""
+    """The timeline, oldest first; the time of day and transaction hashes only when ``width`` leaves room for them
+    (at 80 columns block, date, event and parties stay whole; the evidence wraps)."""
     wide = width >= WIDE_TABLE
     table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
     table.add_column("Block", justify="right", no_wrap=True)
-    table.add_column("Time (UTC)", no_wrap=True)
+    table.add_column("Time (UTC)" if wide else "Date (UTC)", no_wrap=True)
     table.add_column("Event", style="bold", no_wrap=True)
-    table.add_column("Parties")
-    table.add_column("Evidence", no_wrap=True)
+    table.add_column("Parties", min_width=12)
+    table.add_column("Evidence", overflow="fold", min_width=12)
     if wide:
         table.add_column("Tx", style="dim", no_wrap=True)
     for event in events:
         row = [
             str(event.block),
-            f"{event.timestamp:%Y-%m-%d %H:%M:%S}",
+            f"{event.timestamp:%Y-%m-%d %H:%M:%S}" if wide else f"{event.timestamp:%Y-%m-%d}",
             EVENT_LABELS.get(event.kind, event.kind),
             _parties(event, names),
             _evidence(event),
