@@ -75,8 +75,16 @@ def rights_notices(
         if item.active:
             scope = "worldwide" if item.worldwide else ", ".join(item.territories)
             until = f"until {item.end:%Y-%m-%d}" if item.end else "without end"
+            field = (
+                "every field"
+                if int(item.field_hash, 16) == 0
+                else f'field "{item.field_of_use}"'
+                if item.field_of_use
+                else f"field {item.field_hash[:10]}…"
+            )
             notices.append(
-                f"licence {item.license_id}: {item.exclusivity.value} to {item.licensee} ({scope}, {until}"
+                f"licence {item.license_id}: {item.exclusivity.value.replace('_', '-')} to {item.licensee} ({scope}, "
+                f"{field}, {until}"
                 + (f", royalty {item.royalty_bps / 100:g}%" if item.royalty_bps else "")
                 + ")"
             )
