@@ -85,6 +85,24 @@ def test_skip_invalid_registers_the_rest_and_exits_zero(cli: Run, tmp_path: Path
     assert (counts[ids[0]], counts[ids[2]]) == (1, 1)
 
 
+def test_a_gbk_csv_from_excel_on_chinese_windows(cli: Run, cli_json: Json, tmp_path: Path) -> None:
+    """Excel's plain "CSV" on Chinese Windows is GBK: refused in one line naming --encoding, then registered with
+    --encoding gb18030; its Chinese title is on chain, and the results file opens in Excel (UTF-8 with a BOM)."""
+    number = next(_serial)
+    (tmp_path / "权利要求书.pdf").write_text(f"权利要求 {number}", "utf-8")
+    source = tmp_path / "组合.csv"
+    header = "title,kind,jurisdiction,number,documents\n"
+    source.write_bytes(
+        (header + f"一种固态电池电极 {number},patent,US,{number},claims=权利要求书.pdf\n").encode("gb18030")
+    )
+    assert_one_line_error(cli("register", "--batch", str(source)), "not UTF-8 text", "--encoding gb18030")
+    summary = cli_json("register", "--batch", str(source), "--encoding", "gb18030")
+    assert summary["registered"] == 1
+    assert cli_json("show", f"US {number}")["title"] == f"一种固态电池电极 {number}"
+    results = (tmp_path / "组合.results.csv").read_bytes()
+    assert results.startswith(b"\xef\xbb\xbf") and f"一种固态电池电极 {number}".encode() in results
+
+
 def test_batch_refuses_single_registration_options(cli: Run, tmp_path: Path) -> None:
     source, _ = write_rights(tmp_path, 1)
     result = cli("register", "--batch", str(source), "--title", "x")
