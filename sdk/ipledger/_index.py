@@ -50,6 +50,7 @@ from ._models import (
     record_from_chain,
 )
 from ._node import ipledger_home
+from ._public_record import record_history_problems, record_or_none
 from ._record_packing import unpack_record
 from ._rpc import Rpc
 
@@ -203,14 +204,18 @@ def _decode_share_log(log: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     return name, args
 
 
-def _public_fields(data: bytes) -> dict[str, Any]:
-    """A right record's fields that come from its latest public record."""
+def _public_fields(records: Sequence[tuple[int, bytes, str | None]]) -> dict[str, Any]:
+    """A right record's fields that come from its public records (``(block, bytes, publisher)`` of its current
+    life, in chain order): the latest one, who published it, and what is wrong across them."""
+    _, data, publisher = records[-1]
     metadata, problem = record_from_chain(data)
     return {
         "title": None if metadata is None else metadata.title,
         "metadata_hash": "0x" + hash_bytes(data).hex(),
         "metadata": metadata,
         "metadata_problem": problem,
+        "metadata_published_by": publisher,
+        "record_problems": record_history_problems([(block, record_or_none(raw)) for block, raw, _ in records]),
     }
 
 
@@ -877,7 +882,8 @@ class EventIndex:
             ["RightRegistered", "Frozen", "Unfrozen", "MetadataPublished", "RightRevoked", *_NUMBER_EVENTS], at, tokens
         )
         registered: dict[int, DecodedLog] = {}
-        published: dict[int, bytes] = {}
+        #: the records of each right's current life: (block, bytes, publisher), in chain order
+        published: dict[int, list[tuple[int, bytes, str | None]]] = {}
         revoked: dict[int, DecodedLog] = {}
         frozen: dict[int, bool] = {}
         records: dict[int, int] = {}
@@ -886,7 +892,8 @@ class EventIndex:
             token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
             if log.name == "RightRegistered":
                 registered[token] = log
-                published[token] = arg_bytes(log.args["metadata"])
+                registrar = None if log.args["registrar"] == ZERO_ADDRESS else str(log.args["registrar"])
+                published[token] = [(log.block, arg_bytes(log.args["metadata"]), registrar)]
                 revoked.pop(token, None)
                 frozen[token] = bool(int(log.args["record"]) & 1)
                 records[token] = int(log.args["record"])
@@ -898,7 +905,7 @@ class EventIndex:
             elif log.name in ("Frozen", "Unfrozen"):
                 frozen[token] = log.name == "Frozen"
             elif log.name == "MetadataPublished":
-                published[token] = arg_bytes(log.args["metadata"])
+                published[token].append((log.block, arg_bytes(log.args["metadata"]), str(log.args["by"])))
             elif log.name == "RightRevoked":
                 revoked[token] = log
         owners = self._owners(at, tokens)

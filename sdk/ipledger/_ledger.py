@@ -70,7 +70,7 @@ from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
-from ._public_record import read_record, record_history_problems
+from ._public_record import record_history_problems, record_or_none
 from ._record_packing import unpack_record
 from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryingHTTPProvider, RetryPolicy
@@ -903,7 +903,7 @@ class Ledger(
         records = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")]
         published = records[-1]
         metadata, problem = record_from_chain(arg_bytes(published.args["metadata"]))
-        history = [(log.block, _record_mapping(arg_bytes(log.args["metadata"]))) for log in records]
+        history = [(log.block, record_or_none(arg_bytes(log.args["metadata"]))) for log in records]
         numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
         common: dict[str, Any] = {
             "token_id": token,
@@ -1216,14 +1216,6 @@ def _as_published(metadata: IPMetadata, public: PublicRecord | None, *, sealed: 
     if not update:
         return metadata
     return parse_metadata({**metadata.model_dump(mode="json"), **update})
-
-
-def _record_mapping(data: bytes) -> dict[str, Any] | None:
-    """A published record as a mapping, or ``None`` when the bytes are not a record."""
-    try:
-        return read_record(data) if data else None
-    except ValueError:
-        return None
 
 
 def _record_check(record: RightRecord) -> Check:

@@ -22,7 +22,15 @@ from typing import Any
 from ._exceptions import InvalidInputError
 from ._hashing import canonical_json, hash_bytes
 
-__all__ = ["RECORD_VERSION", "check_openings", "public_record", "read_record", "record_history_problems", "seal"]
+__all__ = [
+    "RECORD_VERSION",
+    "check_openings",
+    "public_record",
+    "read_record",
+    "record_history_problems",
+    "record_or_none",
+    "seal",
+]
 
 RECORD_VERSION = 1
 
@@ -89,6 +97,14 @@ def read_record(data: bytes) -> dict[str, Any]:
     if canonical_json(record) != data:
         raise ValueError("the published record is not in canonical form")
     return record
+
+
+def record_or_none(data: bytes) -> dict[str, Any] | None:
+    """The record in ``data`` as a mapping, or ``None`` when nothing or no record was published."""
+    try:
+        return read_record(data) if data else None
+    except ValueError:
+        return None
 
 
 def record_history_problems(records: Sequence[tuple[int, Mapping[str, Any] | None]]) -> list[str]:

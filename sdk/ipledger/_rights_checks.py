@@ -84,9 +84,7 @@ def rights_notices(
             )
             notices.append(
                 f"licence {item.license_id}: {item.exclusivity.value.replace('_', '-')} to {item.licensee} ({scope}, "
-                f"{field}, {until}"
-                + (f", royalty {item.royalty_bps / 100:g}%" if item.royalty_bps else "")
-                + ")"
+                f"{field}, {until}" + (f", royalty {item.royalty_bps / 100:g}%" if item.royalty_bps else "") + ")"
             )
     for attestation in attestations:
         state = "valid" if attestation.valid else "revoked" if attestation.revoked_at else "expired"
