@@ -121,7 +121,7 @@ from ._numbers import (
     unpublished_number,
 )
 from ._orders import order_hash
-from ._public_record import check_openings, public_record, read_record, seal
+from ._public_record import check_openings, public_record, read_record, record_history_problems, seal
 from ._report import (
     AuditReport,
     CustodyInterval,
@@ -161,6 +161,7 @@ __all__ = [
     "DocumentRole",
     "PublicRecord",
     "check_openings",
+    "record_history_problems",
     "prepare_registration",
     "public_record",
     "read_record",
