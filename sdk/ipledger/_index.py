@@ -33,7 +33,6 @@ from pydantic import Field
 from ._base import LedgerBase
 from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, arg_bytes, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
-from ._hashing import hash_bytes
 from ._history import merge_history, right_numbers
 from ._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
 from ._logs import fetch_logs
@@ -47,10 +46,9 @@ from ._models import (
     RightRecord,
     RightStatus,
     Uint256,
-    record_from_chain,
+    public_record_fields,
 )
 from ._node import ipledger_home
-from ._public_record import record_history_problems, record_or_none
 from ._record_packing import unpack_record
 from ._rpc import Rpc
 
@@ -202,21 +200,6 @@ def _decode_share_log(log: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     for (arg, kind), value in zip(data, values, strict=True):
         args[arg] = "0x" + value.hex() if kind == "bytes32" else value
     return name, args
-
-
-def _public_fields(records: Sequence[tuple[int, bytes, str | None]]) -> dict[str, Any]:
-    """A right record's fields that come from its public records (``(block, bytes, publisher)`` of its current
-    life, in chain order): the latest one, who published it, and what is wrong across them."""
-    _, data, publisher = records[-1]
-    metadata, problem = record_from_chain(data)
-    return {
-        "title": None if metadata is None else metadata.title,
-        "metadata_hash": "0x" + hash_bytes(data).hex(),
-        "metadata": metadata,
-        "metadata_problem": problem,
-        "metadata_published_by": publisher,
-        "record_problems": record_history_problems([(block, record_or_none(raw)) for block, raw, _ in records]),
-    }
 
 
 def _revocation_fields(revocation: DecodedLog | None, times: Mapping[int, int]) -> dict[str, Any]:
@@ -949,7 +932,7 @@ class EventIndex:
                 registration_block=log.block,
                 numbers=own_numbers,
                 family=family,
-                **_public_fields(published[token]),
+                **public_record_fields(published[token]),
                 **_revocation_fields(revocation, self._timestamps([revocation.block]) if revocation else {}),
             )
             if wanted_status is not None and record.status is not wanted_status:

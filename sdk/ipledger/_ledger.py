@@ -41,7 +41,7 @@ from ._exceptions import (
     RegistryError,
     TransactionError,
 )
-from ._hashing import hash_bytes, hash_file
+from ._hashing import hash_file
 from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs, right_numbers
 from ._ids import parse_token_id
 from ._index import EventIndex
@@ -64,13 +64,12 @@ from ._models import (
     VerificationReport,
     expiry_timestamp,
     parse_metadata,
-    record_from_chain,
+    public_record_fields,
 )
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ._payments import PaymentsMixin
 from ._proofs import TrustlessVerifier
-from ._public_record import record_history_problems, record_or_none
 from ._record_packing import unpack_record
 from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryingHTTPProvider, RetryPolicy
@@ -900,10 +899,17 @@ class Ledger(
         registered = logs[registered_index]
         life = logs[registered_index:]
         revocation = next((log for log in life if log.name == "RightRevoked"), None)
-        records = [log for log in life if log.name in ("RightRegistered", "MetadataPublished")]
-        published = records[-1]
-        metadata, problem = record_from_chain(arg_bytes(published.args["metadata"]))
-        history = [(log.block, record_or_none(arg_bytes(log.args["metadata"]))) for log in records]
+        records = [
+            (
+                log.block,
+                arg_bytes(log.args["metadata"]),
+                log.args["by"]
+                if log.name == "MetadataPublished"
+                else (None if is_zero_address(log.args["registrar"]) else log.args["registrar"]),
+            )
+            for log in life
+            if log.name in ("RightRegistered", "MetadataPublished")
+        ]
         numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
         common: dict[str, Any] = {
             "token_id": token,
@@ -914,14 +920,7 @@ class Ledger(
             "registration_block": registered.block,
             "numbers": numbers,
             "family": family,
-            "title": None if metadata is None else metadata.title,
-            "metadata_hash": _hex32(hash_bytes(arg_bytes(published.args["metadata"]))),
-            "metadata": metadata,
-            "metadata_problem": problem,
-            "metadata_published_by": published.args["by"]
-            if published.name == "MetadataPublished"
-            else (None if is_zero_address(published.args["registrar"]) else published.args["registrar"]),
-            "record_problems": record_history_problems(history),
+            **public_record_fields(records),
         }
         if revocation is not None:
             packed = unpack_record(int(registered.args["record"]))

@@ -76,14 +76,18 @@ class LicensingMixin(LedgerBase):
     def license(self, license_id: int, *, at: int | None = None, block: int | None = None) -> License:
         """Licence ``license_id`` (:class:`~ipledger.UnknownRecordError` if none), as of ``block`` (default: the
         latest); ``active`` judged at chain time or ``at`` (unix seconds)."""
-        contracts = self.licenses.functions
-        raw = self._read(contracts.licenseOf(int(license_id)), "read licence", block=block)
-        codes = self._read(contracts.territoriesOf(int(license_id)), "read licence", block=block)
-        territories = [bytes(code).decode("ascii") for code in codes]
         now = self.chain_time() if at is None else at
-        active = bool(self._read(contracts.isActive(int(license_id), now), "read licence", block=block))
         labels = self._field_labels(license_id=int(license_id), block=block)
-        return self._license_model(int(license_id), raw, territories, active, labels.get(int(license_id)))
+        return self._license_at(int(license_id), now, block, labels.get(int(license_id)))
+
+    def _license_at(self, license_id: int, now: int, block: int | None, label: str | None) -> License:
+        """Licence ``license_id`` as of ``block``, judged active at ``now``, its field labelled ``label``."""
+        contracts = self.licenses.functions
+        raw = self._read(contracts.licenseOf(license_id), "read licence", block=block)
+        codes = self._read(contracts.territoriesOf(license_id), "read licence", block=block)
+        territories = [bytes(code).decode("ascii") for code in codes]
+        active = bool(self._read(contracts.isActive(license_id, now), "read licence", block=block))
+        return self._license_model(license_id, raw, territories, active, label)
 
     def _field_labels(
         self, *, license_id: int | None = None, token: int | None = None, block: int | None = None
@@ -140,7 +144,8 @@ class LicensingMixin(LedgerBase):
         token = self.resolve(token_id)
         ids = self._read(self.licenses.functions.licensesOf(token), "list licences", block=block)
         now = self.chain_time() if at is None else at
-        return [self.license(int(license_id), at=now, block=block) for license_id in ids]
+        labels = self._field_labels(token=token, block=block)  # one query for every licence of the right
+        return [self._license_at(int(license_id), now, block, labels.get(int(license_id))) for license_id in ids]
 
     def is_licensed(
         self,

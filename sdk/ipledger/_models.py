@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -24,7 +24,7 @@ from ._exceptions import MetadataError
 from ._hashing import canonical_json, hash_bytes
 from ._model_base import REGIONAL_OFFICES, ZERO_ADDRESS, Address, Uint256, _Out
 from ._numbers import OfficialNumber, know_how_number, parse_number
-from ._public_record import public_record, read_record
+from ._public_record import public_record, read_record, record_history_problems, record_or_none
 from ._rights_models import Attestation, Dispute, License
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "Uint256",
     "VerificationReport",
     "parse_metadata",
+    "public_record_fields",
     "record_from_chain",
     "expiry_timestamp",
 ]
@@ -458,6 +459,21 @@ def record_from_chain(data: bytes) -> tuple[PublicRecord | None, str | None]:
         return None, f"the published record does not read as metadata: {_describe(exc.errors()[0])}"
     except ValueError as exc:
         return None, str(exc)
+
+
+def public_record_fields(records: Sequence[tuple[int, bytes, str | None]]) -> dict[str, Any]:
+    """A right record's fields that come from its public records (``(block, bytes, publisher)`` of its current
+    life, in chain order): the latest one, who published it, and what is wrong across them."""
+    _, data, publisher = records[-1]
+    metadata, problem = record_from_chain(data)
+    return {
+        "title": None if metadata is None else metadata.title,
+        "metadata_hash": "0x" + hash_bytes(data).hex(),
+        "metadata": metadata,
+        "metadata_problem": problem,
+        "metadata_published_by": publisher,
+        "record_problems": record_history_problems([(block, record_or_none(raw)) for block, raw, _ in records]),
+    }
 
 
 class RightRecord(_Out):

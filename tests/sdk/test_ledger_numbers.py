@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cn_support import chinese_bundle, cn_check, cn_invention
 from ipledger import (
     DuplicateRightError,
     InvalidInputError,
@@ -23,45 +24,20 @@ from ipledger import (
     right_id,
 )
 
-_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _serials = itertools.count(random.SystemRandom().randrange(1_000_000, 8_000_000, 10_000))
-
-
-def _cn_check(digits: str) -> str:
-    """CNIPA's check digit of a 12-digit application number (ZC 0006-2003): weights 2-9,2-5, modulo 11, X for 10."""
-    remainder = sum(int(digit) * weight for digit, weight in zip(digits, _WEIGHTS, strict=True)) % 11
-    return "X" if remainder == 10 else str(remainder)
 
 
 @pytest.fixture
 def cn_numbers() -> tuple[str, str, str]:
     """A CN invention no test used: its application number written with ZL, its publication (A) and its grant (B)."""
-    serial = next(_serials)
-    digits = f"20201{serial:07d}"
-    publication = 111_000_000 + serial
-    return (
-        f"ZL {digits[:4]} {digits[4]} {digits[5:]}.{_cn_check(digits)}",
-        f"CN {publication} A",
-        f"CN {publication} B",
-    )
+    return cn_invention(next(_serials))
 
 
 @pytest.fixture
 def documents(tmp_path: Path) -> Callable[[str], list[Path]]:
     """A fresh bundle of two documents for each call (``tag`` makes their content unique)."""
     counter = itertools.count()
-
-    def make(tag: str) -> list[Path]:
-        folder = tmp_path / f"bundle{next(counter)}"
-        folder.mkdir()
-        paths = []
-        for name in ("权利要求书.txt", "说明书.txt"):
-            path = folder / name
-            path.write_text(f"{name} {tag} {folder}\n", "utf-8")
-            paths.append(path)
-        return paths
-
-    return make
+    return lambda tag: chinese_bundle(tmp_path / f"bundle{next(counter)}", tag)
 
 
 @pytest.fixture
@@ -146,7 +122,7 @@ def test_another_right_listing_a_taken_number_is_refused_naming_it(
     first = ledger.register(_invention(application, numbers=(publication,)), documents("first"))
     other_application = parse_number(f"CN 2021101{next(_serials) % 100000:05d}").canonical.split(".")[0]
     digits = other_application.removeprefix("CN ")
-    other = f"{digits}.{_cn_check(digits)}"
+    other = f"{digits}.{cn_check(digits)}"
     with pytest.raises(DuplicateRightError) as caught:
         ledger.register(_invention(other, numbers=(publication,)), documents("second"))
     assert caught.value.error_name == "NumberAlreadyRegistered"
@@ -243,7 +219,7 @@ def test_a_registrar_registration_takes_a_claims_provisional_number(
     assert claim.self_declared
     digits = f"20211{next(_serials):07d}"
     verified = ledger.register(
-        _invention(f"{digits}.{_cn_check(digits)}", numbers=(publication,)), documents("verified"), to="dev4"
+        _invention(f"{digits}.{cn_check(digits)}", numbers=(publication,)), documents("verified"), to="dev4"
     )
     assert ledger.token_of_number(publication) == verified.token_id
     assert ledger.get(claim.token_id).numbers == [parse_number(application).canonical]

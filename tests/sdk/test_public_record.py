@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from cn_support import chinese_bundle, cn_invention
 from eth_abi import decode
 from ipledger import (
     BulkStatus,
@@ -35,7 +36,6 @@ from ipledger import (
 from web3 import Web3
 
 TITLE = "一种固态电池电极及其制备方法"
-_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _serials = itertools.count(random.SystemRandom().randrange(8_100_000, 9_000_000, 10_000))
 _REGISTERED = Web3.keccak(text="RightRegistered(uint256,bytes32,address,uint96,uint256[],bytes)")
 _PUBLISHED = Web3.keccak(text="MetadataPublished(uint256,address,bytes)")
@@ -43,15 +43,7 @@ _PUBLISHED = Web3.keccak(text="MetadataPublished(uint256,address,bytes)")
 
 def _cn_numbers() -> tuple[str, str, str]:
     """A CN invention no test used: application (written with ZL and spaces), publication (A), grant (B)."""
-    serial = next(_serials)
-    digits = f"20201{serial:07d}"
-    check = sum(int(digit) * weight for digit, weight in zip(digits, _WEIGHTS, strict=True)) % 11
-    publication = 111_000_000 + serial
-    return (
-        f"ZL {digits[:4]} {digits[4]} {digits[5:]}.{'X' if check == 10 else check}",
-        f"CN {publication} A",
-        f"CN {publication} B",
-    )
+    return cn_invention(next(_serials))
 
 
 def _patent(number: str, **extra: object) -> IPMetadata:
@@ -72,18 +64,7 @@ def _patent(number: str, **extra: object) -> IPMetadata:
 def bundle(tmp_path: Path) -> Callable[[str], list[Path]]:
     """Two documents named as a Chinese applicant names them, their content unique to ``tag``."""
     counter = itertools.count()
-
-    def make(tag: str) -> list[Path]:
-        folder = tmp_path / f"bundle{next(counter)}"
-        folder.mkdir()
-        paths = []
-        for name in ("权利要求书.pdf", "说明书.pdf"):
-            path = folder / name
-            path.write_text(f"{name} {tag} {folder}\n", "utf-8")
-            paths.append(path)
-        return paths
-
-    return make
+    return lambda tag: chinese_bundle(tmp_path / f"bundle{next(counter)}", tag)
 
 
 @pytest.fixture

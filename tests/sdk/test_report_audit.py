@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import subprocess
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,11 +23,11 @@ from ipledger import (
     verify_report_file,
 )
 from ipledger._report import CSV_COLUMNS, sidecar_document, sidecar_path, sign_bytes, signed_envelope_bytes
+from render_support import CHROMIUM, run_chromium
 from share_support import ONE, advance_time
 
 Patent = tuple[IPMetadata, list[Path]]
 SVG = "{http://www.w3.org/2000/svg}"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -219,23 +218,7 @@ def test_html_renders_in_headless_chromium(ledger: Ledger, rich_right: tuple[int
     page = tmp_path / "report.html"
     page.write_bytes(render_report(report, "html"))
     screenshot = tmp_path / "shot.png"
-    completed = subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=1200,1600",
-            f"--screenshot={screenshot}",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    completed = run_chromium("--window-size=1200,1600", f"--screenshot={screenshot}", page.as_uri())
     assert completed.returncode == 0, completed.stderr[-2000:]
     png = screenshot.read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000  # a blank page is a few hundred bytes
