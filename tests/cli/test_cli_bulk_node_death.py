@@ -96,6 +96,10 @@ def test_node_killed_mid_run_and_restarted_from_older_state_then_rerun_registers
         # count as already registered, never twice.
         assert summary["already_registered"] >= survived
         assert summary["already_registered"] + summary["registered"] == total
-        assert set(_registered(ledger, ids).values()) == {1}
+        # anvil restores a state dump's blocks without every log of them, so a right restored from the dump may have
+        # no RightRegistered log on the restarted node: the registry's own answer says whether it exists.
+        missing = [token for token in ids if not ledger.registry.functions.exists(token).call()]
+        assert not missing, f"{len(missing)} right(s) never registered"
+        assert max(_registered(ledger, ids).values()) == 1
     finally:
         stop_node(node.pid)
