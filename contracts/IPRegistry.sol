@@ -14,6 +14,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IIPRegistry} from "./interfaces/IIPRegistry.sol";
 import {OfficialNumbers} from "./libraries/OfficialNumbers.sol";
 import {RecordPacking} from "./libraries/RecordPacking.sol";
+import {RightHistory} from "./history/RightHistory.sol";
 
 /// @title IPRegistry
 /// @notice Registers intellectual-property rights (patents, applications, designs, trademarks, copyrights,
@@ -26,6 +27,9 @@ import {RecordPacking} from "./libraries/RecordPacking.sol";
 /// - The record (status, origin, kind, jurisdiction, times) rides in the 96 spare bits of the token's
 ///   ownership slot (Solady ERC721 "extra data"); the public record (metadata JSON) lives in events, not storage.
 ///   See docs/storage.md for the bit layout and the gas reasoning.
+/// - Every event about a right (its mint, moves and burn, registration, numbers, freezes, records, claims, disputes,
+///   revocation) extends the right's history commitment ({RightHistory}), so that a verifier holding a trusted
+///   block hash proves the whole history from one storage proof (docs/trustless.md).
 /// - Every ownership change passes `_beforeTokenTransfer`, which enforces the pause and the freeze.
 /// - Three registration paths: a registrar registers directly; a registrar signs an EIP-712 voucher that
 ///   anyone may submit (the token always goes to the voucher's recipient); anyone claims a self-declared right
@@ -35,7 +39,16 @@ import {RecordPacking} from "./libraries/RecordPacking.sol";
 ///   races it with a claim of his own (commit, wait a block, reveal) loses the right as soon as the victim's
 ///   transaction lands, and squatting a public patent number gains nothing. The same holds for a document
 ///   bundle held under another right's self-declared claim: it is reclaimed.
-contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, EIP712, IERC2981, IIPRegistry {
+contract IPRegistry is
+    FlaggedApprovalERC721,
+    AccessControl,
+    Pausable,
+    Nonces,
+    EIP712,
+    IERC2981,
+    RightHistory,
+    IIPRegistry
+{
     using RecordPacking for uint96;
 
     /*//////////////////////////////////////////////////////////////
@@ -311,6 +324,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         record = record.withKindAndExpiry(kind, expiry);
         _setExtraData(tokenId, record);
         emit NumbersAdded(tokenId, msg.sender, numbers, record);
+        _linkEvent(tokenId, _digest(NumbersAdded.selector, tokenId, msg.sender, keccak256(abi.encode(numbers, record))));
         emit MetadataUpdate(tokenId);
     }
 
@@ -337,6 +351,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         uint256[] memory opened = new uint256[](1);
         opened[0] = number;
         emit NumbersAdded(tokenId, msg.sender, opened, record);
+        _linkEvent(tokenId, _digest(NumbersAdded.selector, tokenId, msg.sender, keccak256(abi.encode(opened, record))));
         emit MetadataUpdate(tokenId);
     }
 
@@ -352,6 +367,10 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         address from = _requireExists(tokenId);
         _transfer(msg.sender, from, to, tokenId);
         emit Assigned(tokenId, from, to, deedHash);
+        _linkEvent(
+            tokenId,
+            keccak256(abi.encode(Assigned.selector, tokenId, from, to, keccak256(abi.encode(deedHash))))
+        );
     }
 
     /// @inheritdoc IIPRegistry
@@ -360,6 +379,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     function freeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
         _setFrozen(tokenId, orderHash, true);
         emit Frozen(tokenId, msg.sender, orderHash);
+        _linkEvent(tokenId, _digest(Frozen.selector, tokenId, msg.sender, keccak256(abi.encode(orderHash))));
         emit MetadataUpdate(tokenId);
     }
 
@@ -369,6 +389,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
     function unfreeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
         _setFrozen(tokenId, orderHash, false);
         emit Unfrozen(tokenId, msg.sender, orderHash);
+        _linkEvent(tokenId, _digest(Unfrozen.selector, tokenId, msg.sender, keccak256(abi.encode(orderHash))));
         emit MetadataUpdate(tokenId);
     }
 
@@ -382,6 +403,14 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         _transfer(address(0), from, to, tokenId);
         _forcing = false;
         emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(
+                    ForceTransferred.selector, tokenId, from, to, keccak256(abi.encode(msg.sender, orderHash))
+                )
+            )
+        );
     }
 
     /// @inheritdoc IIPRegistry
@@ -408,6 +437,12 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         // and commitments outstanding for this right (`_revokedAt`).
         _setExtraData(tokenId, RecordPacking.revocationMarker(block.number));
         emit RightRevoked(tokenId, holder, msg.sender, orderHash);
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(RightRevoked.selector, tokenId, holder, msg.sender, keccak256(abi.encode(orderHash)))
+            )
+        );
         emit MetadataUpdate(tokenId);
     }
 
@@ -428,6 +463,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         // Its numbers stay reserved, no longer provisional.
         delete _claimNumbers[tokenId];
         emit ClaimConfirmed(tokenId, msg.sender, evidenceHash);
+        _linkEvent(tokenId, _digest(ClaimConfirmed.selector, tokenId, msg.sender, keccak256(abi.encode(evidenceHash))));
         emit MetadataUpdate(tokenId);
     }
 
@@ -441,6 +477,9 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (record.isDisputeLocked() == locked) revert DisputeLockUnchanged(tokenId, locked);
         _setExtraData(tokenId, record.withDisputeLocked(locked));
         emit DisputeLockSet(tokenId, locked, msg.sender, disputeRef);
+        _linkEvent(
+            tokenId, _digest(DisputeLockSet.selector, tokenId, msg.sender, keccak256(abi.encode(locked, disputeRef)))
+        );
         emit MetadataUpdate(tokenId);
     }
 
@@ -465,6 +504,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             }
         }
         emit MetadataPublished(tokenId, msg.sender, metadata);
+        _linkEvent(tokenId, _digest(MetadataPublished.selector, tokenId, msg.sender, keccak256(abi.encode(metadata))));
         emit MetadataUpdate(tokenId);
     }
 
@@ -503,6 +543,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             _royaltyBpsPlusOne[tokenId] = uint256(bps) + 1;
         }
         emit RoyaltySet(tokenId, bps);
+        _linkEvent(tokenId, keccak256(abi.encode(RoyaltySet.selector, tokenId, keccak256(abi.encode(bps)))));
     }
 
     /// @notice Sets the royalty of tokens without their own. Requirements: caller has DEFAULT_ADMIN_ROLE.
@@ -681,8 +722,21 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         } else if (holder != address(0)) {
             delete _claims[tokenId];
         }
-        emit RightRegistered(tokenId, contentHash, registrar, record, registration.numbers, registration.metadata);
+        _emitRegistered(tokenId, contentHash, registrar, record, registration);
         return tokenId;
+    }
+
+    /// @dev Emits {RightRegistered} and links it into the right's history.
+    function _emitRegistered(
+        uint256 tokenId,
+        bytes32 contentHash,
+        address registrar,
+        uint96 record,
+        Registration calldata registration
+    ) private {
+        emit RightRegistered(tokenId, contentHash, registrar, record, registration.numbers, registration.metadata);
+        bytes32 dataHash = keccak256(abi.encode(record, registration.numbers, registration.metadata));
+        _linkEvent(tokenId, keccak256(abi.encode(RightRegistered.selector, tokenId, contentHash, registrar, dataHash)));
     }
 
     /// @dev The record of a new registration (self-declared on the commit-reveal path), its jurisdiction the office
@@ -775,6 +829,10 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         delete _tokenOfNumber[numberKey];
         if (ownerDeclared) delete _ownerDeclared[numberKey];
         emit NumberReclaimed(number, holderToken, tokenId);
+        bytes32 reclaimed =
+            keccak256(abi.encode(NumberReclaimed.selector, holderToken, tokenId, keccak256(abi.encode(number))));
+        _linkEvent(holderToken, reclaimed);
+        _linkEvent(tokenId, reclaimed);
         emit MetadataUpdate(holderToken);
         return true;
     }
@@ -799,6 +857,7 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         }
         delete _claimNumbers[tokenId];
         emit NumbersReleased(tokenId, released);
+        _linkEvent(tokenId, keccak256(abi.encode(NumbersReleased.selector, tokenId, keccak256(abi.encode(released)))));
     }
 
     /// @dev Takes a held self-declared right over: unregisters its bundle, moves it to `to` (a registrar's freeze
@@ -824,7 +883,18 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         if (held.isFrozen()) record = record.withFrozen(true);
         _setExtraData(tokenId, record);
         emit ClaimSuperseded(tokenId, holder, to, previousContentHash);
-        if (held.isDisputeLocked()) emit DisputeLockSet(tokenId, false, msg.sender, bytes32(0));
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(ClaimSuperseded.selector, tokenId, holder, to, keccak256(abi.encode(previousContentHash)))
+            )
+        );
+        if (held.isDisputeLocked()) {
+            emit DisputeLockSet(tokenId, false, msg.sender, bytes32(0));
+            _linkEvent(
+                tokenId, _digest(DisputeLockSet.selector, tokenId, msg.sender, keccak256(abi.encode(false, bytes32(0))))
+            );
+        }
         emit MetadataUpdate(tokenId);
         return record;
     }
@@ -842,6 +912,10 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
         }
         delete _claims[fromToken].contentHash;
         emit ContentReclaimed(contentHash, fromToken, toToken);
+        bytes32 reclaimed =
+            keccak256(abi.encode(ContentReclaimed.selector, contentHash, fromToken, toToken, _EMPTY_DATA_HASH));
+        _linkEvent(fromToken, reclaimed);
+        _linkEvent(toToken, reclaimed);
         emit MetadataUpdate(fromToken);
     }
 
@@ -886,6 +960,36 @@ contract IPRegistry is FlaggedApprovalERC721, AccessControl, Pausable, Nonces, E
             if (record.isFrozen()) revert TokenIsFrozen(tokenId);
             revert RightDisputed(tokenId);
         }
+    }
+
+    /// @dev Every move links its {Transfer} into the right's history.
+    function _afterMove(address from, address to, uint256 id) internal override {
+        _linkTransfer(from, to, id);
+    }
+
+    /// @dev Mints and burns (Solady's hook) link their {Transfer} into the right's history.
+    function _afterTokenTransfer(address from, address to, uint256 id) internal override {
+        _linkTransfer(from, to, id);
+    }
+
+    function _linkTransfer(address from, address to, uint256 id) private {
+        bytes32 digest;
+        assembly ("memory-safe") {
+            // keccak256(abi.encode(Transfer.selector, from, to, id, keccak256(""))) in the free memory, unallocated.
+            let free := mload(0x40)
+            mstore(free, 0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef)
+            mstore(add(free, 0x20), from)
+            mstore(add(free, 0x40), to)
+            mstore(add(free, 0x60), id)
+            mstore(add(free, 0x80), _EMPTY_DATA_HASH)
+            digest := keccak256(free, 0xa0)
+        }
+        _linkEvent(id, digest);
+    }
+
+    /// @dev The history digest of an event indexed by (`tokenId`, `by`) whose data hashes to `dataHash`.
+    function _digest(bytes32 selector, uint256 tokenId, address by, bytes32 dataHash) private pure returns (bytes32) {
+        return keccak256(abi.encode(selector, tokenId, by, dataHash));
     }
 
     function _requireExists(uint256 tokenId) private view returns (address owner) {

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IRightHistory} from "./IRightHistory.sol";
+
 /// @title IIPRegistry
 /// @notice Types, errors and events of the ipledger IP registry: one ERC-721 token per intellectual-property right.
 /// @dev The token id of a right is derived on chain from its primary official number (`OfficialNumbers.key`, see
 /// docs/numbers.md): no client computes it, and a number not in canonical form is refused. ENS uses the same
 /// pattern (token id = label hash); it makes the primary number's uniqueness free, because an ERC-721 token id can
 /// exist only once. The right's other numbers of the same office are reserved for its token.
-interface IIPRegistry {
+interface IIPRegistry is IRightHistory {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
     //////////////////////////////////////////////////////////////*/

@@ -11,7 +11,8 @@ import {ERC721} from "solady/src/tokens/ERC721.sol";
 ///   checks, which keeps a registry transfer at or below a plain OpenZeppelin `transferFrom`.
 /// - `approve` costs about 3,000 gas more, since it also rewrites the ownership slot.
 /// - Extra-data bit 3 is reserved for the flag (see docs/storage.md); inheritors must leave it alone.
-/// - Every transfer, forced or not, passes `_beforeMove` with the token's extra data, loaded once.
+/// - Every transfer, forced or not, passes `_beforeMove` with the token's extra data, loaded once, and
+///   `_afterMove` once its {Transfer} is emitted.
 abstract contract FlaggedApprovalERC721 is ERC721 {
     /// @dev The approval flag as a bit of the extra data (uint96) and of the whole ownership slot.
     uint96 internal constant _APPROVAL_FLAG = 1 << 3;
@@ -41,6 +42,9 @@ abstract contract FlaggedApprovalERC721 is ERC721 {
 
     /// @dev Called before every transfer with the token's extra data; revert to refuse the move.
     function _beforeMove(address by, uint256 id, uint96 extraData) internal view virtual;
+
+    /// @dev Called after every transfer, once its {Transfer} event is emitted.
+    function _afterMove(address from, address to, uint256 id) internal virtual;
 
     /// @dev Solady's `_transfer`, reading the approval slot only when the flag says it is set.
     /// `by == address(0)` skips the authorisation check (forced transfers).
@@ -102,5 +106,6 @@ abstract contract FlaggedApprovalERC721 is ERC721 {
             }
             log4(codesize(), 0x00, _TRANSFER_EVENT_SIGNATURE, from, to, id)
         }
+        _afterMove(from, to, id);
     }
 }

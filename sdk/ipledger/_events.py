@@ -32,6 +32,7 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("from", "address"), ("to", "address"), ("tokenId", "uint256")],
         [],
     ),
+    "HistoryLinked": ("HistoryLinked(uint256,uint256)", [("tokenId", "uint256")], [("previousBlock", "uint256")]),
     "RightRegistered": (
         "RightRegistered(uint256,bytes32,address,uint96,uint256[],bytes)",
         [("tokenId", "uint256"), ("contentHash", "bytes32"), ("registrar", "address")],

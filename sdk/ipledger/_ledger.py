@@ -36,6 +36,7 @@ from ._deployment import (
 from ._disputes import DisputesMixin
 from ._events import DecodedLog, arg_bytes
 from ._exceptions import (
+    ContractRevertError,
     InvalidInputError,
     NotFoundError,
     RegistryError,
@@ -49,7 +50,6 @@ from ._licensing import LicensingMixin
 from ._logs import fetch_logs
 from ._market import MarketMixin
 from ._models import (
-    ZERO_ADDRESS,
     Check,
     Deployment,
     History,
@@ -69,7 +69,7 @@ from ._models import (
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ._payments import PaymentsMixin
-from ._proofs import TrustlessVerifier
+from ._proofs import ProvenRight, TrustlessVerifier, chain_id_check, code_check
 from ._record_packing import unpack_record
 from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryingHTTPProvider, RetryPolicy
@@ -77,7 +77,14 @@ from ._rights_checks import dispute_check, license_check, rights_notices
 from ._rights_models import Attestation, Dispute, License
 from ._royalties import RoyaltiesMixin
 from ._shares import SharesMixin
-from ._verify import custody_check, notices_for, shares_check
+from ._verify import (
+    custody_check,
+    notices_for,
+    proof_scope_check,
+    proven_content_check,
+    shares_check,
+    verdict_of,
+)
 
 __all__ = [
     "ClaimTicket",
@@ -890,7 +897,11 @@ class Ledger(
         logs, _ = self._logs(token)
         return self._record(token, logs)
 
-    def _record(self, token: int, logs: list[Any], block: int | None = None) -> RightRecord:
+    def _record(
+        self, token: int, logs: list[Any], block: int | None = None, *, proven: ProvenRight | None = None
+    ) -> RightRecord:
+        """The right's record from its logs and, as of ``block``, the registry's ``recordOf``; with ``proven`` (a
+        trusted verify) from the proven ownership word instead, judged at the checkpoint's time."""
         registered_index = next((i for i in range(len(logs) - 1, -1, -1) if logs[i].name == "RightRegistered"), None)
         if registered_index is None:
             if not logs:
@@ -939,6 +950,27 @@ class Ledger(
                 revoked_at=dt.datetime.fromtimestamp(self._block_time(revocation.block), dt.UTC),
                 revoked_by=revocation.args["registrar"],
                 revocation_order=revocation.args["orderHash"],
+                **common,
+            )
+        if proven is not None:
+            word = proven.word or 0
+            packed = unpack_record(word >> 160)
+            status = (
+                RightStatus.FROZEN
+                if packed.frozen
+                else RightStatus.EXPIRED
+                if packed.expiry and proven.timestamp >= packed.expiry
+                else RightStatus.ACTIVE
+            )
+            return RightRecord(
+                owner=to_checksum_address((word & (2**160 - 1)).to_bytes(20, "big")),
+                kind=RightKind.from_chain(packed.kind),
+                jurisdiction=packed.jurisdiction,
+                status=status,
+                self_declared=packed.self_declared,
+                registered_at=dt.datetime.fromtimestamp(packed.registered_at, dt.UTC),
+                expiry=dt.datetime.fromtimestamp(packed.expiry, dt.UTC) if packed.expiry else None,
+                dispute_locked=packed.dispute_locked,
                 **common,
             )
         raw = self._read(self.registry.functions.recordOf(token), "read", block=block)
@@ -1028,19 +1060,29 @@ class Ledger(
         token = self.resolve(token_id)
         latest = self._head()
         head = latest if block is None else block
-        verifier = None
+        verifier = proven = None
         if trust_block_hash is not None:
             if block is not None:
                 raise InvalidInputError("give either a block or trusted block hashes, not both")
             verifier = TrustlessVerifier(self._rpc, trust_block_hash)
             head = verifier.block
+            proven = verifier.prove(registry=self.registry_address, token_id=token)
+            if proven.logs is None:
+                return self._unproven_report(token, proven)
         if not 0 <= head <= latest:
             raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
-        checks: list[Check] = [self._code_check()]
         logs, _ = self._logs(token, head, custody=True)
-        if not any(log.name == "RightRegistered" for log in logs):
-            self._require_exists(token, head)
-        record = self._record(token, logs, head)
+        if proven is not None and proven.logs is not None:
+            checks = self._proven_code_checks(proven, head)
+            others = [log for log in logs if log.address != self.registry_address]
+            logs = sorted([*proven.logs, *others], key=lambda log: (log.block, log.log_index))
+            if not any(log.name == "RightRegistered" for log in logs):
+                raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
+        else:
+            checks = [self._code_check()]
+            if not any(log.name == "RightRegistered" for log in logs):
+                self._require_exists(token, head)
+        record = self._record(token, logs, head, proven=proven)
         revoked = record.status is RightStatus.REVOKED
         events = build_history(self._rpc, logs)
         vault = None if self._vault is None else str(self._vault.address)
@@ -1056,7 +1098,9 @@ class Ledger(
             if shares_verdict is not None:
                 checks.append(shares_verdict)
         if not revoked:
-            checks.append(self._content_key_check(token, record, head))
+            checks.append(
+                self._content_key_check(token, record, head) if proven is None else proven_content_check(token, logs)
+            )
         if documents is not None:
             checks.append(self._documents_check(record, documents))
         if metadata is not None:
@@ -1076,24 +1120,21 @@ class Ledger(
                 f"{confirmed.block}",
             )
         )
-        if verifier is not None:
-            registry_logs = [log for log in logs if log.address == self.registry_address]
-            checks.extend(
-                verifier.verify(
-                    registry=self.registry_address,
-                    token_id=token,
-                    logs=registry_logs,
-                    owner=ZERO_ADDRESS if revoked else record.owner,
-                    from_block=min((log.block for log in registry_logs), default=head),
-                )
-            )
+        if verifier is not None and proven is not None:
+            checks.extend(proven.checks)
+            checks.append(verifier.owner_check(proven, self._claimed_owner(token, head)))
         licenses, attestations, disputes = self._rights_in_use(token, head)
-        at = dt.datetime.fromtimestamp(self.chain_time() if block is None else self._block_time(head), dt.UTC)
+        if proven is not None:
+            at = dt.datetime.fromtimestamp(proven.timestamp, dt.UTC)
+        else:
+            at = dt.datetime.fromtimestamp(self.chain_time() if block is None else self._block_time(head), dt.UTC)
         if self._licenses is not None:
             checks.append(license_check(licenses, at))
         if self._disputes is not None:
             checks.append(dispute_check(disputes))
-        verdict = "verified" if all(check.ok for check in checks) else "failed"
+        if proven is not None:
+            checks.extend(proof_scope_check(logs, self.registry_address, in_vault=cap_table is not None))
+        verdict = verdict_of(checks)
         return VerificationReport(
             token_id=token,
             token_id_hex=hex(token),
@@ -1111,6 +1152,44 @@ class Ledger(
             chain_id=self.chain_id,
             checked_at_block=head,
             shares=cap_table,
+        )
+
+    def _claimed_owner(self, token: int, block: int) -> str | None:
+        """The owner the node reports at ``block`` (``None`` when it says the token does not exist)."""
+        try:
+            return str(self._read(self.registry.functions.ownerOf(token), "verify", block=block))
+        except ContractRevertError:
+            return None
+
+    def _proven_code_checks(self, proven: ProvenRight, block: int) -> list[Check]:
+        """The registry code and the chain id, from the code the node returns, checked against the proven code
+        hash."""
+        code = bytes.fromhex(str(self._rpc.call("eth_getCode", [self.registry_address, hex(block)]))[2:])
+        artifact = self._artifact
+        checks = [code_check(proven, code, matches_artifact=artifact.runtime_matches(code))]
+        if checks[0].name == "registry_code":
+            spans = [
+                (span["start"], span["length"]) for spans in artifact.immutable_references.values() for span in spans
+            ]
+            checks.append(
+                chain_id_check(code, claimed=self.chain_id, registry=self.registry_address, immutable_spans=spans)
+            )
+        return checks
+
+    def _unproven_report(self, token: int, proven: ProvenRight) -> VerificationReport:
+        """The report when the node's answers could not be proven: the failed proof, never the node's claims as the
+        record."""
+        return VerificationReport(
+            token_id=token,
+            token_id_hex=hex(token),
+            verdict="inconclusive",
+            checks=proven.checks,
+            notices=["nothing the node said about this right could be proven against the checkpoint"],
+            record=None,
+            events=[],
+            registry=self.registry_address,
+            chain_id=self.chain_id,
+            checked_at_block=proven.block,
         )
 
     def _provisional_numbers(self, events: Sequence[HistoryEvent]) -> list[str]:

@@ -616,7 +616,8 @@ class VerificationReport(_Out):
 
     token_id: int
     token_id_hex: str
-    verdict: Literal["verified", "failed"]
+    #: ``inconclusive``: a fact the verdict needs could not be proven (trusted verify); ``failed``: a finding.
+    verdict: Literal["verified", "failed", "inconclusive"]
     checks: list[Check]
     notices: list[str]
     record: RightRecord | None

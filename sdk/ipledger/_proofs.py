@@ -1,38 +1,49 @@
-"""Trustless verification: proofs of a right's events and owner that need no trust in the RPC node.
+"""Trustless verification: a right's owner, flags and whole history proven against trusted block hashes.
 
-Given one or more trusted block hashes (checkpoints), every header from the right's first event up to the latest
-checkpoint is fetched and checked to hash to its successor's ``parentHash``, so each block is linked to the
-nearest checkpoint at or after it, and each checkpoint from the first event on is proven to be in the ancestry of
-the checkpoints above it (checkpoints that are not on one chain raise :class:`~ipledger.CheckpointError`). Each
-event block's receipts are fetched and re-hashed into the receipts trie, whose root must equal the header's; every
-header whose logs bloom may hold the right's logs is opened, so a log the node leaves out is found too; and the
-current owner is proven with ``eth_getProof`` against the latest checkpoint's state root.
+Given one or more trusted block hashes (checkpoints), the latest checkpoint's header is rebuilt and hashed, and
+``eth_getProof`` proves two words of the registry's storage against its state root: the right's ownership word
+(owner and every flag of its record) and its history word (``IRightHistory``: the head of a hash chain over every
+event of the right and the block of the latest). From that block the verifier walks back through the
+``HistoryLinked`` pointers, one ``eth_getLogs`` of one block per block with events, recomputes the chain from the
+logs the node returns and compares it with the proven head: a withheld, altered, reordered or invented event, or a
+lie about a block's timestamp, changes the head. The cost grows with the right's events, not with the chain.
 
-The findings are named checks: ``header_chain``, ``receipts_root``, ``log_not_in_receipts`` (an altered or
-invented log), ``log_withheld`` (a log in the receipts the node did not return) and ``owner_proof``.
+Every earlier checkpoint's proven history word must be a state the chain passed through: checkpoints that disagree
+raise :class:`~ipledger.CheckpointError`.
 
-Checkpoints between the first event and the latest do not shorten the walk: the logs bloom of every block in
-between is needed to find withheld logs, so each of those headers is fetched and linked anyway. They add
-anchors: a segment that does not link is named by its checkpoint, and a checkpoint from another chain is caught.
+The findings are named checks: ``checkpoint``, ``state_proof``, ``history``, ``owner_proof`` and ``chain_id``. A
+failing one means the node's answers could not be proven (the verdict is ``inconclusive``), not that the right is
+bad. See docs/trustless.md.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, Protocol
 
 import rlp
 from eth_utils.crypto import keccak
 from trie import HexaryTrie
 
-from ._events import DecodedLog, decode_log
+from ._events import TOPIC_OF, DecodedLog, decode_log
 from ._exceptions import CheckpointError, InvalidInputError, NodeError
+from ._history_chain import HistoryWord, chain_head, history_slot, linked_tokens
 from ._models import Check
-from ._rpc import Rpc
 
-__all__ = ["TrustlessVerifier", "checkpoint_hashes", "header_hash", "receipts_root"]
+__all__ = [
+    "PROOF_CHECKS",
+    "ProvenRight",
+    "TrustlessVerifier",
+    "checkpoint_hashes",
+    "header_hash",
+    "owner_slot",
+]
+
+#: Checks whose failure means the node's answers could not be proven (verdict ``inconclusive``).
+PROOF_CHECKS = frozenset({"checkpoint", "state_proof", "history", "owner_proof", "chain_id", "proof_scope"})
 
 #: Header fields in RLP order; a field absent from the node's answer is absent from the header (older forks).
 _HEADER_FIELDS = (
@@ -64,13 +75,26 @@ _INTEGER_FIELDS = frozenset(
 #: Solady ERC721's ownership slot seed (see contracts/token/FlaggedApprovalERC721.sol).
 _SOLADY_SEED_PREFIX = bytes.fromhex("7d882553")
 _BLOCK_HASH = re.compile(r"0x[0-9a-fA-F]{64}")
+_HISTORY_LINKED = TOPIC_OF["HistoryLinked"]
+_EMPTY_CODE_HASH = keccak(b"")
+
+
+class ProofRpc(Protocol):
+    """What the verifier asks of a node: single requests and batches (a live node, or a recorded bundle)."""
+
+    @property
+    def endpoint(self) -> str | None: ...
+
+    def call(self, method: str, params: Sequence[Any]) -> Any: ...
+
+    def batch(self, requests_: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]: ...
 
 
 def _bytes(value: str) -> bytes:
     return bytes.fromhex(value[2:])
 
 
-def header_hash(block: dict[str, Any]) -> bytes:
+def header_hash(block: Mapping[str, Any]) -> bytes:
     """The keccak of the RLP-encoded header rebuilt from a JSON-RPC block."""
     fields: list[Any] = []
     for name in _HEADER_FIELDS:
@@ -79,58 +103,10 @@ def header_hash(block: dict[str, Any]) -> bytes:
     return bytes(keccak(rlp.encode(fields)))
 
 
-def _receipt_bytes(receipt: dict[str, Any]) -> bytes:
-    logs = [
-        [_bytes(log["address"]), [_bytes(topic) for topic in log["topics"]], _bytes(log["data"])]
-        for log in receipt["logs"]
-    ]
-    status = int(receipt["status"], 16)
-    encoded: bytes = rlp.encode(
-        [status if status else b"", int(receipt["cumulativeGasUsed"], 16), _bytes(receipt["logsBloom"]), logs]
-    )
-    kind = int(receipt.get("type", "0x0"), 16)
-    return bytes([kind]) + encoded if kind else encoded
-
-
-def receipts_root(receipts: Sequence[dict[str, Any]]) -> bytes:
-    """The root of the receipts trie of a block's receipts (keys: RLP of the index)."""
-    trie = HexaryTrie({})
-    for index, receipt in enumerate(receipts):
-        trie[rlp.encode(index)] = _receipt_bytes(receipt)
-    root: bytes = trie.root_hash
-    return root
-
-
-def _bloom_may_contain(bloom: bytes, items: Iterable[bytes]) -> bool:
-    """Whether a 2048-bit logs bloom may contain every one of ``items`` (Yellow Paper M3:2048)."""
-    value = int.from_bytes(bloom, "big")
-    for item in items:
-        digest = keccak(item)
-        for pair in range(0, 6, 2):
-            bit = int.from_bytes(digest[pair : pair + 2], "big") & 2047
-            if not value >> bit & 1:
-                return False
-    return True
-
-
 def owner_slot(token_id: int) -> int:
     """The storage slot of a token's ownership word in Solady's ERC721 layout."""
     seeded = token_id.to_bytes(32, "big")[:28] + _SOLADY_SEED_PREFIX
     return (2 * token_id + int.from_bytes(keccak(seeded), "big")) % 2**256
-
-
-LogKey = tuple[str, str, int, str, str]
-
-
-def _log_key(log: DecodedLog) -> LogKey:
-    """What identifies a log and everything it says: an altered argument changes the key."""
-    return (
-        log.address.lower(),
-        log.tx_hash.lower(),
-        log.log_index,
-        log.name,
-        json.dumps(log.args, sort_keys=True, default=str),
-    )
 
 
 def checkpoint_hashes(trusted: str | Iterable[str]) -> list[str]:
@@ -145,34 +121,113 @@ def checkpoint_hashes(trusted: str | Iterable[str]) -> list[str]:
     return list(dict.fromkeys(value.lower() for value in given))
 
 
-Checkpoint = tuple[str, dict[str, Any]]
-
-
-def _number(block: dict[str, Any]) -> int:
+def _number(block: Mapping[str, Any]) -> int:
     return int(block["number"], 16)
 
 
-class TrustlessVerifier:
-    """Checks what a node says about one right against one or more trusted block hashes (checkpoints)."""
+def _slot_hex(slot: int) -> str:
+    return "0x" + slot.to_bytes(32, "big").hex()  # hex(slot) drops leading zeros: nodes want 32 bytes
 
-    def __init__(self, rpc: Rpc, trusted: str | Sequence[str]) -> None:
-        self._rpc = rpc
-        self._hashes = checkpoint_hashes(trusted)
-        self._checkpoints: list[Checkpoint] | None = None
+
+class _ProofError(Exception):
+    """A proof the node returned does not verify against the trusted state root."""
+
+
+@dataclass(frozen=True)
+class _Account:
+    code_hash: bytes
+    storage: dict[int, int]
+
+
+def _verified_account(state_root: bytes, address: str, slots: Sequence[int], proof: Mapping[str, Any]) -> _Account:
+    """The account's code hash and the values of ``slots``, each checked against ``state_root``."""
+    try:
+        account_rlp = HexaryTrie.get_from_proof(
+            state_root, keccak(_bytes(address)), [rlp.decode(_bytes(node)) for node in proof["accountProof"]]
+        )
+        if not account_rlp:
+            raise _ProofError(f"no account at {address} in the trusted state")
+        _, _, storage_root, code_hash = rlp.decode(account_rlp)
+        storage: dict[int, int] = {}
+        answers = {int(entry["key"], 16): entry for entry in proof["storageProof"]}
+        for slot in slots:
+            entry = answers.get(slot)
+            if entry is None:
+                raise _ProofError(f"no proof of slot {_slot_hex(slot)}")
+            value_rlp = HexaryTrie.get_from_proof(
+                storage_root, keccak(slot.to_bytes(32, "big")), [rlp.decode(_bytes(node)) for node in entry["proof"]]
+            )
+            value = int.from_bytes(rlp.decode(value_rlp), "big") if value_rlp else 0
+            if int(entry.get("value", "0x0"), 16) != value:
+                raise _ProofError("the node's storage value differs from its own proof")
+            storage[slot] = value
+    except _ProofError:
+        raise
+    except (KeyError, IndexError, ValueError, TypeError, rlp.DecodingError) as exc:
+        raise _ProofError(f"the state proof does not verify: {type(exc).__name__}") from None
+    except Exception as exc:  # noqa: BLE001 - py-trie raises its own errors for forged proofs
+        raise _ProofError(f"the state proof does not verify: {type(exc).__name__}") from None
+    return _Account(code_hash=bytes(code_hash), storage=storage)
+
+
+@dataclass
+class ProvenRight:
+    """What the verifier proved about one right as of the latest checkpoint.
+
+    ``word`` (the ownership word: owner in the low 160 bits, the record's flags above) and ``logs`` (every registry
+    event of the right, authenticated by the history chain) are ``None`` when they could not be proven; ``checks``
+    says why.
+    """
+
+    block: int
+    timestamp: int
+    checks: list[Check] = field(default_factory=list)
+    word: int | None = None
+    logs: list[DecodedLog] | None = None
+    code_hash: bytes | None = None
 
     @property
-    def checkpoints(self) -> list[Checkpoint]:
+    def proven(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
+@dataclass(frozen=True)
+class _Walk:
+    blocks: list[tuple[int, int, list[dict[str, Any]]]]
+    problem: str | None
+
+
+class TrustlessVerifier:
+    """Proves what a node says about one right against one or more trusted block hashes (checkpoints)."""
+
+    def __init__(self, rpc: ProofRpc, trusted: str | Sequence[str]) -> None:
+        self._rpc = rpc
+        self._hashes = checkpoint_hashes(trusted)
+        self._checkpoints: list[tuple[str, dict[str, Any]]] | None = None
+
+    @property
+    def checkpoints(self) -> list[tuple[str, dict[str, Any]]]:
         """Each trusted hash with its block as the node returns it, oldest first (fetched once).
 
-        Raises :class:`~ipledger.NodeError` naming a trusted block the node does not know.
+        Raises :class:`~ipledger.NodeError` naming a trusted block the node does not know, and
+        :class:`~ipledger.CheckpointError` for two checkpoints at one height.
         """
         if self._checkpoints is None:
             blocks = self._rpc.batch([("eth_getBlockByHash", [value, False]) for value in self._hashes])
             for value, block in zip(self._hashes, blocks, strict=True):
                 if block is None:
                     raise NodeError(f"the node does not know the trusted block {value}", endpoint=self._rpc.endpoint)
-            pairs = list(zip(self._hashes, blocks, strict=True))
-            self._checkpoints = sorted(pairs, key=lambda pair: _number(pair[1]))
+            pairs = sorted(zip(self._hashes, blocks, strict=True), key=lambda pair: _number(pair[1]))
+            for (earlier, lower), (later, upper) in pairwise(pairs):
+                if _number(lower) == _number(upper):
+                    raise CheckpointError(
+                        earlier=earlier,
+                        earlier_block=_number(lower),
+                        later=later,
+                        later_block=_number(upper),
+                        ancestor=later,
+                    )
+            self._checkpoints = pairs
         return self._checkpoints
 
     @property
@@ -180,172 +235,198 @@ class TrustlessVerifier:
         """The latest checkpoint's number: the block the right is verified as of."""
         return _number(self.checkpoints[-1][1])
 
-    def verify(
-        self, *, registry: str, token_id: int, logs: Sequence[DecodedLog], owner: str, from_block: int
-    ) -> list[Check]:
-        """The proof checks for a right whose registry logs, as the node returned them, are ``logs``.
+    @property
+    def timestamp(self) -> int:
+        """The latest checkpoint's time (unix seconds), from its header: the time the right is judged at."""
+        return int(self.checkpoints[-1][1]["timestamp"], 16)
 
-        Raises :class:`~ipledger.CheckpointError` when the checkpoints the right needs are not on one chain.
+    def prove(self, *, registry: str, token_id: int) -> ProvenRight:
+        """The right's ownership word and registry events, proven against the latest checkpoint.
+
+        Raises :class:`~ipledger.CheckpointError` when an earlier checkpoint's proven history is not one the latest
+        passed through (the checkpoints are not on one chain).
         """
-        checkpoints = self.checkpoints
-        forged = next((value for value, block in checkpoints if "0x" + header_hash(block).hex() != value), None)
+        proven = ProvenRight(block=self.block, timestamp=self.timestamp)
+        forged = next((value for value, block in self.checkpoints if "0x" + header_hash(block).hex() != value), None)
         if forged is not None:
-            return [
-                Check(name="header_chain", ok=False, detail=f"the header of trusted block {forged} does not hash to it")
-            ]
-        headers, chain_check = self._linked_headers(checkpoints, min(from_block, self.block))
-        checks = [chain_check]
-        if not chain_check.ok:
-            return checks
-        checks.extend(self._log_checks(headers, registry, token_id, logs))
-        checks.append(self._owner_check(checkpoints[-1][1], registry, token_id, owner))
-        return checks
-
-    def _linked_headers(
-        self, checkpoints: Sequence[Checkpoint], from_block: int
-    ) -> tuple[dict[int, dict[str, Any]], Check]:
-        """Every header from ``from_block`` to the latest checkpoint, each linked to the nearest checkpoint at or
-        after it; checkpoints below ``from_block`` are not needed and not walked to."""
-        anchors: dict[int, str] = {}
-        for value, block in checkpoints:
-            number = _number(block)
-            if number in anchors:
-                raise CheckpointError(
-                    earlier=anchors[number], earlier_block=number, later=value, later_block=number, ancestor=value
-                )
-            anchors[number] = value
-        top = self.block
-        used = {number: value for number, value in anchors.items() if number >= from_block}
-        numbers = [number for number in range(from_block, top) if number not in used]
-        blocks = self._rpc.batch([("eth_getBlockByNumber", [hex(number), False]) for number in numbers])
-        headers = dict(zip(numbers, blocks, strict=True))
-        headers.update((_number(block), block) for value, block in checkpoints if value in used.values())
-        anchor = top
-        for number in range(top, from_block, -1):
-            if number in used:
-                anchor = number  # the blocks below link to the nearest checkpoint at or after them
-            proven_parent = headers[number]["parentHash"].lower()
-            parent = headers.get(number - 1)
-            if parent is not None and "0x" + header_hash(parent).hex() == proven_parent:
-                continue
-            if number - 1 in used:  # the proven ancestor at a checkpoint's height is another block
-                raise CheckpointError(
-                    earlier=used[number - 1],
-                    earlier_block=number - 1,
-                    later=used[anchor],
-                    later_block=anchor,
-                    ancestor=proven_parent,
-                )
-            return {}, Check(
-                name="header_chain",
-                ok=False,
-                detail=f"block {number - 1} does not link to the trusted block {used[anchor]} (block {anchor})",
+            proven.checks.append(
+                Check(name="checkpoint", ok=False, detail=f"the header of trusted block {forged} does not hash to it")
             )
-        if len(used) == 1:
-            target = f"the trusted block {used[top]}"
-        else:
-            target = (
-                f"{len(used)} trusted blocks (blocks {', '.join(map(str, sorted(used)))}), each to the nearest at or "
-                "after it"
-            )
-        unused = sorted(number for number in anchors if number < from_block)
-        skipped = f"; trusted blocks before it not needed (blocks {', '.join(map(str, unused))})" if unused else ""
-        return headers, Check(
-            name="header_chain",
-            ok=True,
-            detail=f"{len(headers)} headers from block {from_block} link to {target}{skipped}",
-        )
-
-    def _log_checks(
-        self, headers: dict[int, dict[str, Any]], registry: str, token_id: int, logs: Sequence[DecodedLog]
-    ) -> list[Check]:
-        token_topic = token_id.to_bytes(32, "big")
-        address = _bytes(registry)
-        own = [log for log in logs if log.address.lower() == registry.lower()]
-        claimed = {_log_key(log) for log in own}
-        claimed_blocks = {log.block for log in own}
-        candidates = sorted(
-            number
-            for number, header in headers.items()
-            if number in claimed_blocks or _bloom_may_contain(_bytes(header["logsBloom"]), (address, token_topic))
-        )
-        proven: set[LogKey] = set()
-        bad_roots: list[int] = []
-        for number in candidates:
-            receipts = self._rpc.call("eth_getBlockReceipts", [hex(number)])
-            if receipts is None or "0x" + receipts_root(receipts).hex() != headers[number]["receiptsRoot"].lower():
-                bad_roots.append(number)
-                continue
-            for receipt in receipts:
-                for log in receipt["logs"]:
-                    if log["address"].lower() != registry.lower():
-                        continue
-                    if "0x" + token_topic.hex() not in (topic.lower() for topic in log["topics"]):
-                        continue
-                    decoded = decode_log(
-                        {**log, "transactionHash": receipt["transactionHash"], "blockNumber": hex(number)}
-                    )
-                    if decoded is not None:
-                        proven.add(_log_key(decoded))
-        checks = [
+            return proven
+        proven.checks.append(
             Check(
-                name="receipts_root",
-                ok=not bad_roots,
-                detail=f"receipts of {len(candidates)} blocks rebuild their headers' receipts roots"
-                if not bad_roots
-                else f"receipts do not match the header in blocks {bad_roots}",
+                name="checkpoint",
+                ok=True,
+                detail=f"the header of block {self.block} hashes to the trusted {self.checkpoints[-1][0]}",
             )
+        )
+        slots = [owner_slot(token_id), history_slot(token_id)]
+        words: list[HistoryWord] = []
+        for value, block in self.checkpoints:
+            try:
+                account = self._account(registry, slots, block)
+            except _ProofError as failure:
+                proven.checks.append(
+                    Check(name="state_proof", ok=False, detail=f"at the trusted block {value}: {failure}")
+                )
+                return proven
+            words.append(HistoryWord.from_word(account.storage[slots[1]]))
+        proven.word = account.storage[slots[0]]
+        proven.code_hash = account.code_hash
+        latest = words[-1]
+        proven.checks.append(
+            Check(
+                name="state_proof",
+                ok=True,
+                detail=f"eth_getProof proves the right's ownership and history words against the state root of "
+                f"block {self.block}",
+            )
+        )
+        walk = self._walk(registry, token_id, latest)
+        states = chain_head(walk.blocks)
+        if walk.problem is None and (states[-1] if states else HistoryWord(0, 0)) != latest:
+            walk = _Walk(
+                walk.blocks,
+                "the events the node returned do not hash to the proven commitment: an event of the right was "
+                "withheld, altered, reordered or invented, or a block's time was changed",
+            )
+        if walk.problem is not None:
+            proven.checks.append(Check(name="history", ok=False, detail=walk.problem))
+            return proven
+        self._check_earlier_checkpoints(words, states)
+        logs = [
+            decoded
+            for number, _, raw_logs in walk.blocks
+            for raw in raw_logs
+            if (decoded := decode_log({**raw, "blockNumber": hex(number)})) is not None
         ]
-        invented = claimed - proven
-        withheld = proven - claimed
-        checks.append(
+        proven.logs = logs
+        events = len(logs)
+        proven.checks.append(
             Check(
-                name="log_not_in_receipts",
-                ok=not invented,
-                detail="every log the node returned is in a proven receipt"
-                if not invented
-                else f"{len(invented)} log(s) altered or invented by the node, e.g. tx {sorted(invented)[0][3]}",
+                name="history",
+                ok=True,
+                detail=f"{events} event(s) in {len(walk.blocks)} block(s) hash to the history commitment proven at "
+                f"block {self.block}"
+                if events
+                else f"no event of the right up to block {self.block} (proven empty history)",
             )
         )
-        checks.append(
-            Check(
-                name="log_withheld",
-                ok=not withheld,
-                detail="the node returned every log of this right found in the proven receipts"
-                if not withheld
-                else f"the node withheld {len(withheld)} log(s), e.g. tx {sorted(withheld)[0][3]}",
-            )
-        )
-        return checks
+        return proven
 
-    def _owner_check(self, anchor: dict[str, Any], registry: str, token_id: int, owner: str) -> Check:
-        slot = owner_slot(token_id)
-        try:
-            padded = "0x" + slot.to_bytes(32, "big").hex()  # hex(slot) drops leading zeros: nodes want 32 bytes
-            proof = self._rpc.call("eth_getProof", [registry, [padded], anchor["number"]])
-            state_root = _bytes(anchor["stateRoot"])
-            account_rlp = HexaryTrie.get_from_proof(
-                state_root, keccak(_bytes(registry)), [rlp.decode(_bytes(node)) for node in proof["accountProof"]]
-            )
-            storage_root = rlp.decode(account_rlp)[2]
-            storage = proof["storageProof"][0]
-            value_rlp = HexaryTrie.get_from_proof(
-                storage_root, keccak(slot.to_bytes(32, "big")), [rlp.decode(_bytes(node)) for node in storage["proof"]]
-            )
-        except (NodeError, KeyError, IndexError, ValueError, rlp.DecodingError) as exc:
-            return Check(name="owner_proof", ok=False, detail=f"the state proof does not verify: {type(exc).__name__}")
-        except Exception as exc:  # noqa: BLE001 - py-trie raises its own errors for forged proofs
-            return Check(name="owner_proof", ok=False, detail=f"the state proof does not verify: {type(exc).__name__}")
-        word = int.from_bytes(rlp.decode(value_rlp), "big") if value_rlp else 0
-        proven_owner = "0x" + (word & (2**160 - 1)).to_bytes(20, "big").hex()
-        claimed_value = int(storage.get("value", "0x0"), 16)
-        if claimed_value != word:
-            return Check(name="owner_proof", ok=False, detail="the node's storage value differs from its own proof")
-        ok = proven_owner == owner.lower()
+    def owner_check(self, proven: ProvenRight, claimed: str | None) -> Check:
+        """The owner the node reported (``None``: none, a revoked right) beside the one proven from the word."""
+        word = proven.word or 0
+        owner = "0x" + (word & (2**160 - 1)).to_bytes(20, "big").hex()
+        reported = (claimed or "0x" + "0" * 40).lower()
+        ok = owner == reported
         return Check(
             name="owner_proof",
             ok=ok,
-            detail=f"eth_getProof proves the owner {proven_owner} against the trusted state root"
+            detail=f"the proven ownership word names {owner}, as the node reports"
             if ok
-            else f"the proven owner {proven_owner} differs from the reported owner {owner}",
+            else f"the node reports the owner {reported}, the proven word names {owner}",
         )
+
+    def _account(self, address: str, slots: Sequence[int], block: Mapping[str, Any]) -> _Account:
+        try:
+            proof = self._rpc.call("eth_getProof", [address, [_slot_hex(slot) for slot in slots], block["number"]])
+        except NodeError as exc:
+            raise NodeError(
+                f"cannot prove state at block {_number(block)}: {exc} (the node needs eth_getProof and the state of "
+                "that block)",
+                endpoint=self._rpc.endpoint,
+            ) from None
+        if not isinstance(proof, Mapping):
+            raise _ProofError("the node returned no proof")
+        return _verified_account(_bytes(block["stateRoot"]), address, slots, proof)
+
+    def _walk(self, registry: str, token_id: int, latest: HistoryWord) -> _Walk:
+        """The right's linked logs, block by block from the proven latest block back along ``HistoryLinked``."""
+        blocks: list[tuple[int, int, list[dict[str, Any]]]] = []
+        current = latest.last_block
+        token_topic = "0x" + token_id.to_bytes(32, "big").hex()
+        while current:
+            if current > self.block or (blocks and current >= blocks[-1][0]):
+                return _Walk(blocks, f"the history's link to block {current} does not go back in the chain")
+            raw, header = self._rpc.batch(
+                [
+                    ("eth_getLogs", [{"address": registry, "fromBlock": hex(current), "toBlock": hex(current)}]),
+                    ("eth_getBlockByNumber", [hex(current), False]),
+                ]
+            )
+            if not isinstance(raw, list) or not isinstance(header, Mapping):
+                return _Walk(blocks, f"the node returned no logs or header for block {current}")
+            ordered = sorted(
+                (log for log in raw if str(log.get("address", "")).lower() == registry.lower()),
+                key=lambda log: int(log["logIndex"], 16),
+            )
+            linked: list[dict[str, Any]] = []
+            previous = 0
+            for log in ordered:
+                topics = [str(topic).lower() for topic in log.get("topics") or []]
+                if topics[:2] == [_HISTORY_LINKED, token_topic]:
+                    decoded = decode_log({**log, "blockNumber": hex(current)})
+                    previous = int(decoded.args["previousBlock"]) if decoded is not None else 0
+                    continue
+                decoded = decode_log({**log, "blockNumber": hex(current)})
+                if decoded is not None and token_id in linked_tokens(decoded):
+                    linked.append(log)
+            blocks.append((current, int(header["timestamp"], 16), linked))
+            current = previous
+        blocks.reverse()
+        return _Walk(blocks, None)
+
+    def _check_earlier_checkpoints(self, words: Sequence[HistoryWord], states: Sequence[HistoryWord]) -> None:
+        """Each earlier checkpoint's proven word must be a state the chain passed through (or none yet)."""
+        passed = {HistoryWord(0, 0), *states}
+        latest_hash, latest_block = self.checkpoints[-1]
+        for (value, block), word in zip(self.checkpoints[:-1], words[:-1], strict=True):
+            if word not in passed:
+                raise CheckpointError(
+                    earlier=value,
+                    earlier_block=_number(block),
+                    later=latest_hash,
+                    later_block=_number(latest_block),
+                    ancestor="(the right's history at the earlier checkpoint is not one the later one passed through)",
+                )
+
+
+def code_check(proven: ProvenRight, code: bytes, *, matches_artifact: bool) -> Check:
+    """The registry's runtime code: the node's copy hashes to the proven code hash and is the shipped artifact."""
+    if proven.code_hash is None:
+        return Check(name="registry_code", ok=False, detail="the registry's code hash could not be proven")
+    if bytes(keccak(code)) != proven.code_hash or proven.code_hash == _EMPTY_CODE_HASH:
+        return Check(
+            name="state_proof",
+            ok=False,
+            detail="the registry code the node returned does not hash to the proven code hash",
+        )
+    return Check(
+        name="registry_code",
+        ok=matches_artifact,
+        detail="the proven runtime code matches the shipped IPRegistry artifact"
+        if matches_artifact
+        else "the proven runtime code differs from the shipped artifact: not the registry this SDK ships",
+    )
+
+
+def chain_id_check(code: bytes, *, claimed: int, registry: str, immutable_spans: Iterable[tuple[int, int]]) -> Check:
+    """The chain id the node claims is the one the proven registry code was deployed for: EIP-712 caches the chain
+    id and the domain separator (which hashes it with the registry's address) in the code's immutables."""
+    values = {code[start : start + length] for start, length in immutable_spans}
+    domain = keccak(
+        keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+        + keccak(text="IPLedger Registry")
+        + keccak(text="1")
+        + claimed.to_bytes(32, "big")
+        + _bytes(registry).rjust(32, b"\0")
+    )
+    ok = claimed.to_bytes(32, "big") in values and bytes(domain) in values
+    return Check(
+        name="chain_id",
+        ok=ok,
+        detail=f"the proven registry code was deployed for chain {claimed}, the chain the node claims"
+        if ok
+        else f"the node claims chain {claimed}, but the proven registry code was deployed for another chain",
+    )

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Literal
 
 from ._amounts import format_units
 from ._hashing import bundle_hash
 from ._models import CapTable, Check, HistoryEvent, RightKind, RightRecord, RightStatus
+from ._proofs import PROOF_CHECKS
 
-__all__ = ["CUSTODY_KINDS", "custody_check", "notices_for", "record_differences", "shares_check"]
+__all__ = [
+    "CUSTODY_KINDS",
+    "custody_check",
+    "notices_for",
+    "proof_scope_check",
+    "proven_content_check",
+    "record_differences",
+    "shares_check",
+    "verdict_of",
+]
 
 #: Event kinds that move the right from one holder to the next.
 CUSTODY_KINDS = (
@@ -185,3 +196,61 @@ def _shares(event: HistoryEvent) -> str:
         return f"{event.supply} base units of shares"
     amount = format_units(event.supply, event.decimals, grouping=True)
     return f"{amount} {event.symbol} shares" if event.symbol else f"{amount} shares"
+
+
+def verdict_of(checks: Sequence[Check]) -> Literal["verified", "failed", "inconclusive"]:
+    """``inconclusive`` when a fact the verdict needs could not be proven (a proof check failed), else ``failed``
+    when any check failed, else ``verified``."""
+    if any(not check.ok and check.name in PROOF_CHECKS for check in checks):
+        return "inconclusive"
+    return "verified" if all(check.ok for check in checks) else "failed"
+
+
+def proven_content_check(token: int, logs: Sequence[Any]) -> Check:
+    """The content key from the proven history: the bundle of the right's latest registration (or the claim it
+    superseded) is bound to it unless a ``ContentReclaimed`` took it away since."""
+    registered = [log for log in logs if log.name == "RightRegistered" and int(log.args["tokenId"]) == token]
+    content = str(registered[-1].args["contentHash"]).lower()
+    after = logs[logs.index(registered[-1]) :]
+    lost = next(
+        (
+            log
+            for log in after
+            if log.name == "ContentReclaimed"
+            and int(log.args["fromTokenId"]) == token
+            and str(log.args["contentHash"]).lower() == content
+        ),
+        None,
+    )
+    if lost is not None:
+        return Check(
+            name="content_key",
+            ok=False,
+            detail=f"the registered content hash was reclaimed by {hex(int(lost.args['toTokenId']))} in block "
+            f"{lost.block} (proven history)",
+        )
+    return Check(
+        name="content_key",
+        ok=True,
+        detail="the proven history binds the registered content hash to this token (never reclaimed)",
+    )
+
+
+def proof_scope_check(logs: Sequence[Any], registry: str, *, in_vault: bool) -> list[Check]:
+    """What a trusted verdict would rest on without proof: events of other contracts (share vault, licences,
+    attestations, disputes) and a share cap table are read from the node. Empty when the verdict needs none."""
+    unproven = sorted({log.name for log in logs if log.address != registry})
+    parts = []
+    if unproven:
+        parts.append(f"events of other contracts ({', '.join(unproven)})")
+    if in_vault:
+        parts.append("the share cap table")
+    if not parts:
+        return []
+    return [
+        Check(
+            name="proof_scope",
+            ok=False,
+            detail=f"{' and '.join(parts)} are read from the node, not proven against the checkpoint",
+        )
+    ]
