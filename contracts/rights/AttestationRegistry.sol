@@ -8,6 +8,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IAttestationRegistry} from "../interfaces/IAttestationRegistry.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+import {RightHistory} from "../history/RightHistory.sol";
 
 /// @title AttestationRegistry
 /// @notice Third-party attestations about registered rights: an attestor (patent attorney, examiner, audit firm)
@@ -31,7 +32,7 @@ import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 ///   right there (`confirmClaim`; this contract needs the registry's VERIFIER_ROLE). The confirmation is final:
 ///   revoking or outliving the attestation does not make the right self-declared again. While the registry is
 ///   paused such an attestation reverts (the registry refuses the confirmation).
-contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegistry {
+contract AttestationRegistry is AccessControl, Nonces, EIP712, RightHistory, IAttestationRegistry {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -166,7 +167,14 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
         if (msg.sender != attestor) revert NotAttestationAuthor(msg.sender, attestor, attestationId);
         if (stored.revokedAt != 0) revert AttestationAlreadyRevoked(attestationId);
         stored.revokedAt = uint64(block.timestamp);
-        emit AttestationRevoked(attestationId, stored.tokenId, attestor, reasonHash);
+        uint256 tokenId = stored.tokenId;
+        emit AttestationRevoked(attestationId, tokenId, attestor, reasonHash);
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(AttestationRevoked.selector, attestationId, tokenId, attestor, keccak256(abi.encode(reasonHash)))
+            )
+        );
     }
 
     /// @inheritdoc IAttestationRegistry
@@ -279,6 +287,18 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, IAttestationRegis
         });
         _attestationsOf[tokenId].push(attestationId);
         emit Attested(attestationId, tokenId, attestor, claimType, evidenceHash, expiry);
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(
+                    Attested.selector,
+                    attestationId,
+                    tokenId,
+                    attestor,
+                    keccak256(abi.encode(claimType, evidenceHash, expiry))
+                )
+            )
+        );
         // The registry is trusted (immutable, our own code): calling it after the effects is checks-effects-
         // interactions all the same.
         // The self-declared flag is in memory already: test it before the registry's role lookup (a call).

@@ -9,6 +9,7 @@ import {IDisputeManager} from "../interfaces/IDisputeManager.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 import {IRoyaltyVault} from "../interfaces/IRoyaltyVault.sol";
 import {IShareToken} from "../interfaces/IShareToken.sol";
+import {RightHistory} from "../history/RightHistory.sol";
 
 /// @title DisputeManager
 /// @notice Disputes about registered rights: anyone raises one on hashed evidence and posts a bond; an arbitrator
@@ -45,7 +46,7 @@ import {IShareToken} from "../interfaces/IShareToken.sol";
 ///   pay a holder the dispute was never about): {DisputeRegistrationChanged}. A registration replaced within the
 ///   very second it was made (registration, raise and replacement in one block) is not told apart
 ///   (docs/licensing.md).
-contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeManager {
+contract DisputeManager is AccessControl, ReentrancyGuardTransient, RightHistory, IDisputeManager {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -183,6 +184,18 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         emit DisputeRaised(
             disputeId, tokenId, msg.sender, evidenceHash, bondToken, bond, locking, current.forfeitOnDismissal
         );
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(
+                    DisputeRaised.selector,
+                    disputeId,
+                    tokenId,
+                    msg.sender,
+                    keccak256(abi.encode(evidenceHash, bondToken, bond, locking, current.forfeitOnDismissal))
+                )
+            )
+        );
         if (locking && !record.disputeLocked) {
             rights.setDisputeLock(tokenId, true, bytes32(disputeId));
         }
@@ -224,6 +237,12 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         address bondRecipient = _settleBond(stored, disputeId, forfeit);
         Outcome outcome = upheld ? Outcome.Upheld : Outcome.Dismissed;
         emit DisputeResolved(disputeId, tokenId, msg.sender, uint8(outcome), remedy, rulingHash, bondRecipient);
+        _linkResolved(disputeId, tokenId, keccak256(abi.encode(uint8(outcome), remedy, rulingHash, bondRecipient)));
+    }
+
+    /// @dev Links {DisputeResolved} (its data hashing to `dataHash`) into the right's history.
+    function _linkResolved(uint256 disputeId, uint256 tokenId, bytes32 dataHash) private {
+        _linkEvent(tokenId, keccak256(abi.encode(DisputeResolved.selector, disputeId, tokenId, msg.sender, dataHash)));
     }
 
     /// @inheritdoc IDisputeManager
@@ -383,6 +402,14 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, IDisputeMana
         uint32 raisedAgainst = stored.registeredAt;
         if (current == raisedAgainst) return true;
         emit DisputeRegistrationChanged(disputeId, tokenId, raisedAgainst, current);
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(
+                    DisputeRegistrationChanged.selector, disputeId, tokenId, keccak256(abi.encode(raisedAgainst, current))
+                )
+            )
+        );
         return false;
     }
 

@@ -6,6 +6,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {LibBit} from "solady/src/utils/LibBit.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
+import {RightHistory} from "../history/RightHistory.sol";
 
 /// @title LicenseRegistry
 /// @notice Licences of the rights in the IP registry: granted by a right's owner, binding on every later owner,
@@ -29,7 +30,7 @@ import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
 ///   or burns a right that is registered again later, the licences granted before stay on record and bind the new
 ///   holder until he (or a registrar) revokes them.
 /// - Only view calls leave this contract (the registry's `recordOf`, `exists`, `hasRole`); no callbacks.
-contract LicenseRegistry is ILicenseRegistry {
+contract LicenseRegistry is RightHistory, ILicenseRegistry {
     /*//////////////////////////////////////////////////////////////
                                CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -143,6 +144,10 @@ contract LicenseRegistry is ILicenseRegistry {
         if (terms.field == bytes32(0) || labelHash != terms.field) revert FieldMismatch(terms.field, labelHash);
         licenseId = _grant(tokenId, terms);
         emit LicenseFieldOfUse(licenseId, tokenId, fieldOfUse);
+        _linkEvent(
+            tokenId,
+            keccak256(abi.encode(LicenseFieldOfUse.selector, licenseId, tokenId, keccak256(abi.encode(fieldOfUse))))
+        );
     }
 
     /// @dev Checks and records a grant; emits {LicenseGranted}.
@@ -185,6 +190,12 @@ contract LicenseRegistry is ILicenseRegistry {
         scope.flags = flags | _REVOKED;
         details.revokedAt = uint40(block.timestamp);
         emit LicenseRevoked(licenseId, tokenId, msg.sender, reasonHash);
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(LicenseRevoked.selector, licenseId, tokenId, msg.sender, keccak256(abi.encode(reasonHash)))
+            )
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -472,6 +483,28 @@ contract LicenseRegistry is ILicenseRegistry {
             terms.sublicensable,
             terms.royaltyBps,
             terms.paymentToken
+        );
+        _linkEvent(
+            tokenId,
+            keccak256(abi.encode(LicenseGranted.selector, licenseId, tokenId, terms.licensee, _grantedDataHash(terms)))
+        );
+    }
+
+    /// @dev keccak256 of {LicenseGranted}'s data as emitted, for the right's history.
+    function _grantedDataHash(Terms calldata terms) private view returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                msg.sender,
+                terms.termsHash,
+                terms.exclusivity,
+                terms.territories,
+                terms.field,
+                terms.start,
+                terms.end,
+                terms.sublicensable,
+                terms.royaltyBps,
+                terms.paymentToken
+            )
         );
     }
 

@@ -6,6 +6,7 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {IFractionVault} from "../interfaces/IFractionVault.sol";
 import {IShareToken} from "../interfaces/IShareToken.sol";
 import {ShareToken} from "./ShareToken.sol";
+import {RightHistory} from "../history/RightHistory.sol";
 
 /// @title FractionVault
 /// @notice Holds fractionalized IP tokens: locks a right and issues a fixed supply of ERC-20 shares for it, each
@@ -16,7 +17,7 @@ import {ShareToken} from "./ShareToken.sol";
 /// - No callbacks: the right moves with `transferFrom` (in) and `transferFrom` (out), after all state changes.
 /// - Royalties of a right in the vault go to its share holders: the royalty vault named here is the only address
 ///   every share token accepts distributions from (zero: this deployment pays no royalties to shares).
-contract FractionVault is IFractionVault {
+contract FractionVault is RightHistory, IFractionVault {
     /// @notice The registry whose tokens this vault holds.
     address public immutable registry;
 
@@ -60,6 +61,7 @@ contract FractionVault is IFractionVault {
         _shareTokens[tokenId] = shareToken;
         IShareToken(shareToken).initialize(name, symbol, decimals, tokenId, restricted, msg.sender, supply);
         emit Fractionalized(tokenId, shareToken, msg.sender, supply, decimals, restricted, name, symbol);
+        _linkFractionalized(tokenId, shareToken, keccak256(abi.encode(supply, decimals, restricted, name, symbol)));
         IERC721(registry).transferFrom(msg.sender, address(this), tokenId);
     }
 
@@ -74,6 +76,9 @@ contract FractionVault is IFractionVault {
         delete _shareTokens[tokenId];
         IShareToken(shareToken).burnFrom(msg.sender, supply);
         emit Redeemed(tokenId, shareToken, msg.sender, supply);
+        _linkEvent(
+            tokenId, keccak256(abi.encode(Redeemed.selector, tokenId, shareToken, msg.sender, keccak256(abi.encode(supply))))
+        );
         IERC721(registry).transferFrom(address(this), msg.sender, tokenId);
     }
 
@@ -91,12 +96,23 @@ contract FractionVault is IFractionVault {
         if (holder == address(this)) revert CustodyHeld(tokenId);
         delete _shareTokens[tokenId];
         emit CustodyLost(tokenId, shareToken, holder);
+        _linkEvent(tokenId, keccak256(abi.encode(CustodyLost.selector, tokenId, shareToken, holder, _EMPTY_DATA_HASH)));
+    }
+
+    /// @dev Links {Fractionalized} (its data hashing to `dataHash`) into the right's history.
+    function _linkFractionalized(uint256 tokenId, address shareToken, bytes32 dataHash) private {
+        _linkEvent(tokenId, keccak256(abi.encode(Fractionalized.selector, tokenId, shareToken, msg.sender, dataHash)));
     }
 
     /// @dev A right that comes back after a forced transfer took it from the vault still names its old shares.
     function _recordLostCustody(uint256 tokenId) private {
         address stale = _shareTokens[tokenId];
-        if (stale != address(0)) emit CustodyLost(tokenId, stale, msg.sender);
+        if (stale != address(0)) {
+            emit CustodyLost(tokenId, stale, msg.sender);
+            _linkEvent(
+                tokenId, keccak256(abi.encode(CustodyLost.selector, tokenId, stale, msg.sender, _EMPTY_DATA_HASH))
+            );
+        }
     }
 
     /// @inheritdoc IFractionVault

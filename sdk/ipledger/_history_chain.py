@@ -49,6 +49,21 @@ LINKED_EVENTS: Mapping[str, tuple[str, ...]] = {
     "ClaimConfirmed": ("tokenId",),
     "DisputeLockSet": ("tokenId",),
     "RightRevoked": ("tokenId",),
+    # LicenseRegistry
+    "LicenseGranted": ("tokenId",),
+    "LicenseFieldOfUse": ("tokenId",),
+    "LicenseRevoked": ("tokenId",),
+    # AttestationRegistry
+    "Attested": ("tokenId",),
+    "AttestationRevoked": ("tokenId",),
+    # DisputeManager
+    "DisputeRaised": ("tokenId",),
+    "DisputeResolved": ("tokenId",),
+    "DisputeRegistrationChanged": ("tokenId",),
+    # FractionVault
+    "Fractionalized": ("tokenId",),
+    "Redeemed": ("tokenId",),
+    "CustodyLost": ("tokenId",),
 }
 
 

@@ -82,6 +82,7 @@ from ._verify import (
     notices_for,
     proof_scope_check,
     proven_content_check,
+    proven_rights_check,
     shares_check,
     verdict_of,
 )
@@ -343,8 +344,26 @@ class Ledger(
         clone._signer = account if isinstance(account, Signer) else resolve_signer(account, chain_id=self.chain_id)
         return clone
 
-    def attach(self, *, vault: str | None = None, desk: str | None = None, stablecoin: str | None = None) -> None:
-        """Attaches (or replaces) the share vault, settlement desk or default payment token given."""
+    def attach(
+        self,
+        *,
+        vault: str | None = None,
+        desk: str | None = None,
+        stablecoin: str | None = None,
+        licenses: str | None = None,
+        attestations: str | None = None,
+        disputes: str | None = None,
+    ) -> None:
+        """Attaches (or replaces) the share vault, settlement desk, default payment token or rights-in-use modules
+        given. A trusted verify proves the right in the registry and in exactly the modules attached: attach the
+        deployment's modules yourself rather than let the node name them."""
+        for address, attach in (
+            (licenses, self._attach_licenses),
+            (attestations, self._attach_attestations),
+            (disputes, self._attach_disputes),
+        ):
+            if address is not None:
+                attach(address)
         if vault is not None:
             self._attach_vault(vault)
         if desk is not None:
@@ -1066,19 +1085,19 @@ class Ledger(
                 raise InvalidInputError("give either a block or trusted block hashes, not both")
             verifier = TrustlessVerifier(self._rpc, trust_block_hash)
             head = verifier.block
-            proven = verifier.prove(registry=self.registry_address, token_id=token)
+            proven = self._prove(verifier, token)
             if proven.logs is None:
                 return self._unproven_report(token, proven)
         if not 0 <= head <= latest:
             raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
-        logs, _ = self._logs(token, head, custody=True)
         if proven is not None and proven.logs is not None:
+            # Only what the history commitments prove: no scan of the chain, nothing the node adds.
+            logs = proven.logs
             checks = self._proven_code_checks(proven, head)
-            others = [log for log in logs if log.address != self.registry_address]
-            logs = sorted([*proven.logs, *others], key=lambda log: (log.block, log.log_index))
             if not any(log.name == "RightRegistered" for log in logs):
                 raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
         else:
+            logs, _ = self._logs(token, head, custody=True)
             checks = [self._code_check()]
             if not any(log.name == "RightRegistered" for log in logs):
                 self._require_exists(token, head)
@@ -1133,7 +1152,8 @@ class Ledger(
         if self._disputes is not None:
             checks.append(dispute_check(disputes))
         if proven is not None:
-            checks.extend(proof_scope_check(logs, self.registry_address, in_vault=cap_table is not None))
+            checks.append(proven_rights_check(licenses, attestations, disputes, logs))
+            checks.extend(proof_scope_check(in_vault=cap_table is not None))
         verdict = verdict_of(checks)
         return VerificationReport(
             token_id=token,
@@ -1153,6 +1173,22 @@ class Ledger(
             checked_at_block=head,
             shares=cap_table,
         )
+
+    def _prove(self, verifier: TrustlessVerifier, token: int) -> ProvenRight:
+        """The right proven at the verifier's checkpoint, in the registry and in every module that keeps a history
+        commitment (licences, attestations, disputes, and the share vault, attached or found among the holders)."""
+        modules = [
+            address for role, address in self._module_addresses().items() if address is not None and role != "royalties"
+        ]
+        vault = None if self._vault is None else str(self._vault.address)
+        proven = verifier.prove(
+            registry=self.registry_address, token_id=token, modules=[*modules, *filter(None, [vault])]
+        )
+        if vault is None and proven.logs is not None and self._discover_vault(proven.logs):
+            proven = verifier.prove(
+                registry=self.registry_address, token_id=token, modules=[*modules, str(self.vault.address)]
+            )
+        return proven
 
     def _claimed_owner(self, token: int, block: int) -> str | None:
         """The owner the node reports at ``block`` (``None`` when it says the token does not exist)."""

@@ -43,7 +43,9 @@ __all__ = [
 ]
 
 #: Checks whose failure means the node's answers could not be proven (verdict ``inconclusive``).
-PROOF_CHECKS = frozenset({"checkpoint", "state_proof", "history", "owner_proof", "chain_id", "proof_scope"})
+PROOF_CHECKS = frozenset(
+    {"checkpoint", "state_proof", "history", "owner_proof", "chain_id", "proof_scope", "rights_in_use"}
+)
 
 #: Header fields in RLP order; a field absent from the node's answer is absent from the header (older forks).
 _HEADER_FIELDS = (
@@ -240,8 +242,10 @@ class TrustlessVerifier:
         """The latest checkpoint's time (unix seconds), from its header: the time the right is judged at."""
         return int(self.checkpoints[-1][1]["timestamp"], 16)
 
-    def prove(self, *, registry: str, token_id: int) -> ProvenRight:
-        """The right's ownership word and registry events, proven against the latest checkpoint.
+    def prove(self, *, registry: str, token_id: int, modules: Sequence[str] = ()) -> ProvenRight:
+        """The right's ownership word and its events in the registry and in each of ``modules`` (contracts that keep
+        a history commitment: licences, attestations, disputes, the share vault), proven against the latest
+        checkpoint.
 
         Raises :class:`~ipledger.CheckpointError` when an earlier checkpoint's proven history is not one the latest
         passed through (the checkpoints are not on one chain).
@@ -260,55 +264,58 @@ class TrustlessVerifier:
                 detail=f"the header of block {self.block} hashes to the trusted {self.checkpoints[-1][0]}",
             )
         )
-        slots = [owner_slot(token_id), history_slot(token_id)]
-        words: list[HistoryWord] = []
-        for value, block in self.checkpoints:
-            try:
-                account = self._account(registry, slots, block)
-            except _ProofError as failure:
-                proven.checks.append(
-                    Check(name="state_proof", ok=False, detail=f"at the trusted block {value}: {failure}")
+        logs: list[DecodedLog] = []
+        walked = 0
+        for address in [registry, *modules]:
+            slots = [owner_slot(token_id), history_slot(token_id)] if address == registry else [history_slot(token_id)]
+            words: list[HistoryWord] = []
+            for value, block in self.checkpoints:
+                try:
+                    account = self._account(address, slots, block)
+                except _ProofError as failure:
+                    proven.checks.append(
+                        Check(name="state_proof", ok=False, detail=f"{address} at the trusted block {value}: {failure}")
+                    )
+                    return proven
+                words.append(HistoryWord.from_word(account.storage[slots[-1]]))
+            if address == registry:
+                proven.word = account.storage[slots[0]]
+                proven.code_hash = account.code_hash
+            walk = self._walk(address, token_id, words[-1])
+            states = chain_head(walk.blocks)
+            if walk.problem is None and (states[-1] if states else HistoryWord(0, 0)) != words[-1]:
+                walk = _Walk(
+                    walk.blocks,
+                    f"the events of {address} the node returned do not hash to the proven commitment: an event of the "
+                    "right was withheld, altered, reordered or invented, or a block's time was changed",
                 )
+            if walk.problem is not None:
+                proven.checks.append(Check(name="history", ok=False, detail=walk.problem))
                 return proven
-            words.append(HistoryWord.from_word(account.storage[slots[1]]))
-        proven.word = account.storage[slots[0]]
-        proven.code_hash = account.code_hash
-        latest = words[-1]
+            self._check_earlier_checkpoints(words, states)
+            walked += len(walk.blocks)
+            logs.extend(
+                decoded
+                for number, _, raw_logs in walk.blocks
+                for raw in raw_logs
+                if (decoded := decode_log({**raw, "blockNumber": hex(number)})) is not None
+            )
         proven.checks.append(
             Check(
                 name="state_proof",
                 ok=True,
-                detail=f"eth_getProof proves the right's ownership and history words against the state root of "
-                f"block {self.block}",
+                detail=f"eth_getProof proves the right's ownership word and the history words of {1 + len(modules)} "
+                f"contract(s) against the state root of block {self.block}",
             )
         )
-        walk = self._walk(registry, token_id, latest)
-        states = chain_head(walk.blocks)
-        if walk.problem is None and (states[-1] if states else HistoryWord(0, 0)) != latest:
-            walk = _Walk(
-                walk.blocks,
-                "the events the node returned do not hash to the proven commitment: an event of the right was "
-                "withheld, altered, reordered or invented, or a block's time was changed",
-            )
-        if walk.problem is not None:
-            proven.checks.append(Check(name="history", ok=False, detail=walk.problem))
-            return proven
-        self._check_earlier_checkpoints(words, states)
-        logs = [
-            decoded
-            for number, _, raw_logs in walk.blocks
-            for raw in raw_logs
-            if (decoded := decode_log({**raw, "blockNumber": hex(number)})) is not None
-        ]
-        proven.logs = logs
-        events = len(logs)
+        proven.logs = sorted(logs, key=lambda log: (log.block, log.log_index))
         proven.checks.append(
             Check(
                 name="history",
                 ok=True,
-                detail=f"{events} event(s) in {len(walk.blocks)} block(s) hash to the history commitment proven at "
-                f"block {self.block}"
-                if events
+                detail=f"{len(logs)} event(s) in {walked} block(s) hash to the history commitments proven at block "
+                f"{self.block}"
+                if logs
                 else f"no event of the right up to block {self.block} (proven empty history)",
             )
         )

@@ -9,6 +9,7 @@ from ._amounts import format_units
 from ._hashing import bundle_hash
 from ._models import CapTable, Check, HistoryEvent, RightKind, RightRecord, RightStatus
 from ._proofs import PROOF_CHECKS
+from ._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
 
 __all__ = [
     "CUSTODY_KINDS",
@@ -16,6 +17,7 @@ __all__ = [
     "notices_for",
     "proof_scope_check",
     "proven_content_check",
+    "proven_rights_check",
     "record_differences",
     "shares_check",
     "verdict_of",
@@ -236,21 +238,83 @@ def proven_content_check(token: int, logs: Sequence[Any]) -> Check:
     )
 
 
-def proof_scope_check(logs: Sequence[Any], registry: str, *, in_vault: bool) -> list[Check]:
-    """What a trusted verdict would rest on without proof: events of other contracts (share vault, licences,
-    attestations, disputes) and a share cap table are read from the node. Empty when the verdict needs none."""
-    unproven = sorted({log.name for log in logs if log.address != registry})
-    parts = []
-    if unproven:
-        parts.append(f"events of other contracts ({', '.join(unproven)})")
-    if in_vault:
-        parts.append("the share cap table")
-    if not parts:
+def proof_scope_check(*, in_vault: bool) -> list[Check]:
+    """What a trusted verdict would rest on without proof: a share cap table (ERC-20 balances of every holder) is
+    read from the node. Empty when the verdict needs none."""
+    if not in_vault:
         return []
     return [
         Check(
             name="proof_scope",
             ok=False,
-            detail=f"{' and '.join(parts)} are read from the node, not proven against the checkpoint",
+            detail="the right is in the share vault: its cap table is read from the node, not proven against the "
+            "checkpoint",
         )
     ]
+
+
+def proven_rights_check(
+    licenses: Sequence[License], attestations: Sequence[Attestation], disputes: Sequence[Dispute], logs: Sequence[Any]
+) -> Check:
+    """The licences, attestations and disputes the node reports are exactly those of the proven history, in the
+    terms the verdict uses: the same ids; each licence's exclusivity, field, period and revocation; each attestation's
+    revocation; each dispute's outcome. A difference is the node's claim beside the proven event."""
+    problems: list[str] = []
+    granted = {int(log.args["licenseId"]): log for log in logs if log.name == "LicenseGranted"}
+    revoked = {int(log.args["licenseId"]) for log in logs if log.name == "LicenseRevoked"}
+    _compare_ids("licence", {item.license_id for item in licenses}, set(granted), problems)
+    for item in licenses:
+        event = granted.get(item.license_id)
+        if event is None:
+            continue
+        proven = (
+            list(Exclusivity)[int(event.args["exclusivity"])],
+            str(event.args["field"]).lower(),
+            int(event.args["start"]),
+            int(event.args["end"]),
+            item.license_id in revoked,
+        )
+        claimed = (
+            item.exclusivity,
+            item.field_hash.lower(),
+            int(item.start.timestamp()),
+            int(item.end.timestamp()) if item.end else 0,
+            item.revoked_at is not None,
+        )
+        if proven != claimed:
+            problems.append(f"licence {item.license_id}: the node says {claimed}, the proven events {proven}")
+    attested = {int(log.args["attestationId"]) for log in logs if log.name == "Attested"}
+    withdrawn = {int(log.args["attestationId"]) for log in logs if log.name == "AttestationRevoked"}
+    _compare_ids("attestation", {item.attestation_id for item in attestations}, attested, problems)
+    for attestation in attestations:
+        if attestation.attestation_id in attested and (attestation.revoked_at is not None) != (
+            attestation.attestation_id in withdrawn
+        ):
+            problems.append(f"attestation {attestation.attestation_id}: revocation differs from the proven events")
+    raised = {int(log.args["disputeId"]) for log in logs if log.name == "DisputeRaised"}
+    outcomes = {
+        int(log.args["disputeId"]): list(DisputeOutcome)[int(log.args["outcome"])]
+        for log in logs
+        if log.name == "DisputeResolved"
+    }
+    _compare_ids("dispute", {item.dispute_id for item in disputes}, raised, problems)
+    for dispute in disputes:
+        proven_outcome = outcomes.get(dispute.dispute_id, DisputeOutcome.OPEN)
+        if dispute.dispute_id in raised and dispute.outcome is not proven_outcome:
+            problems.append(
+                f"dispute {dispute.dispute_id}: the node says {dispute.outcome.value}, the proven events "
+                f"{proven_outcome.value}"
+            )
+    if problems:
+        return Check(name="rights_in_use", ok=False, detail="; ".join(problems))
+    return Check(
+        name="rights_in_use",
+        ok=True,
+        detail=f"{len(licenses)} licence(s), {len(attestations)} attestation(s) and {len(disputes)} dispute(s), as "
+        "the proven histories of their modules record them",
+    )
+
+
+def _compare_ids(what: str, claimed: set[int], proven: set[int], problems: list[str]) -> None:
+    if claimed != proven:
+        problems.append(f"{what}s: the node reports {sorted(claimed)}, the proven history records {sorted(proven)}")

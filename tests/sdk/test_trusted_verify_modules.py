@@ -1,0 +1,86 @@
+"""The trusted verify over the modules: licences, attestations, disputes and the share vault keep history
+commitments of their own, so a right in use is proven at a checkpoint without scanning the chain, and a node
+that hides or changes a licence, attestation or dispute is caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ipledger import IPMetadata, Ledger, LicenseTerms
+from ipledger._history_chain import HistoryWord, history_slot
+from ipledger._events import TOPIC_OF
+from rpc_proxy import LimitingProxy, serve
+
+Patent = tuple[IPMetadata, list[Path]]
+
+
+def _head_hash(ledger: Ledger) -> str:
+    return "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+
+
+@pytest.fixture
+def right_in_use(ledger: Ledger, patent: Patent) -> int:
+    """A patent of dev1 with a licence granted and one revoked, an attestation and a dismissed dispute."""
+    token = ledger.register(*patent, to="dev1").token_id
+    owner = ledger.use("dev1")
+    terms = {"terms": "licence agreement v1", "start": ledger.chain_time(), "royalty_bps": 0}
+    owner.grant_license(token, LicenseTerms.model_validate({**terms, "licensee": ledger.address_of("dev2")}))
+    second = owner.grant_license(token, LicenseTerms.model_validate({**terms, "licensee": ledger.address_of("dev3")}))
+    owner.revoke_license(second.license_id, reason="licensee in breach")
+    ledger.grant_role("attestor", "dev4")
+    ledger.use("dev4").attest(token, "TITLE_VERIFIED", evidence="title search")
+    bond_token, bond, _, _ = ledger.dispute_settings()
+    if bond_token is not None and bond:
+        ledger.mint_test_stablecoin("dev5", 10 * bond)
+    raised = ledger.use("dev5").raise_dispute(token, evidence="prior art: US 1,234,567")
+    ledger.resolve_dispute(raised.dispute_id, upheld=False, ruling="prior art not anticipatory")
+    return token
+
+
+def test_modules_keep_a_history_word_per_right(ledger: Ledger, right_in_use: int) -> None:
+    for contract in (ledger.licenses, ledger.attestations, ledger.disputes):
+        last_block, head = contract.functions.historyOf(right_in_use).call()
+        word = int.from_bytes(ledger.w3.eth.get_storage_at(contract.address, history_slot(right_in_use)), "big")
+        assert HistoryWord.from_word(word) == HistoryWord(last_block, int.from_bytes(head, "big"))
+        assert last_block > 0
+
+
+def test_a_right_in_use_is_proven_with_its_modules(ledger: Ledger, right_in_use: int) -> None:
+    report = ledger.verify(right_in_use, trust_block_hash=_head_hash(ledger))
+    checks = {check.name: check for check in report.checks}
+    assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+    assert checks["rights_in_use"].ok and "2 licence(s), 1 attestation(s) and 1 dispute(s)" in checks[
+        "rights_in_use"
+    ].detail
+    assert "proof_scope" not in checks
+    assert len(report.licenses) == 2 and len(report.disputes) == 1
+
+
+class HidingProxy(LimitingProxy):
+    """Forwards to the node but drops every log of one event from eth_getLogs answers."""
+
+    def __init__(self, upstream: str, hidden: str) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.topic = TOPIC_OF[hidden]
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = super().handle(request)
+        if request.get("method") == "eth_getLogs" and isinstance(answer.get("result"), list):
+            answer["result"] = [log for log in answer["result"] if log["topics"][0].lower() != self.topic]
+        return answer
+
+
+@pytest.mark.parametrize("hidden", ["LicenseRevoked", "Attested", "DisputeResolved"])
+def test_a_node_hiding_a_module_event_is_caught(ledger: Ledger, right_in_use: int, hidden: str) -> None:
+    checkpoint = _head_hash(ledger)
+    with serve(HidingProxy(ledger.rpc_url, hidden)) as url:
+        liar = Ledger.connect(url, registry=ledger.registry_address)
+        deployment = ledger.deployment
+        liar.attach(licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes)
+        report = liar.verify(right_in_use, trust_block_hash=checkpoint)
+    assert report.verdict == "inconclusive"
+    failed = [check for check in report.checks if not check.ok]
+    assert [check.name for check in failed] == ["history"], failed
+    assert report.record is None
