@@ -121,6 +121,7 @@ from ._numbers import (
     unpublished_number,
 )
 from ._orders import order_hash
+from ._proof_bundle import BundleVerification, verify_bundle
 from ._public_record import check_openings, public_record, read_record, record_history_problems, seal
 from ._report import (
     AuditReport,
@@ -157,6 +158,7 @@ from ._royalties import RoyaltyPayment
 __version__ = "0.1.0"
 
 __all__ = [
+    "BundleVerification",
     "Document",
     "DocumentRole",
     "PublicRecord",
@@ -274,6 +276,7 @@ __all__ = [
     "UnknownRecordError",
     "UnknownTokenError",
     "VerificationReport",
+    "verify_bundle",
     "Voucher",
     "build_report",
     "bundle_hash",

@@ -69,6 +69,7 @@ from ._models import (
 from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ._payments import PaymentsMixin
+from ._proof_bundle import RecordingRpc, write_bundle
 from ._proofs import ProvenRight, TrustlessVerifier, chain_id_check, code_check
 from ._record_packing import unpack_record
 from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
@@ -1060,6 +1061,7 @@ class Ledger(
         metadata: IPMetadata | None = None,
         block: int | None = None,
         trust_block_hash: str | Sequence[str] | None = None,
+        bundle: str | Path | None = None,
     ) -> VerificationReport:
         """Checks the registry code, the chain of custody, the documents and the status; see the report.
 
@@ -1083,17 +1085,30 @@ class Ledger(
         if trust_block_hash is not None:
             if block is not None:
                 raise InvalidInputError("give either a block or trusted block hashes, not both")
-            verifier = TrustlessVerifier(self._rpc, trust_block_hash)
+            source = RecordingRpc(self._rpc) if bundle is not None else None
+            verifier = TrustlessVerifier(source or self._rpc, trust_block_hash)
             head = verifier.block
             proven = self._prove(verifier, token)
             if proven.logs is None:
                 return self._unproven_report(token, proven)
+            checks = self._proven_code_checks(proven, head, source)
+            if source is not None and bundle is not None:
+                write_bundle(
+                    Path(bundle),
+                    source,
+                    registry=self.registry_address,
+                    token_id=token,
+                    modules=proven.contracts[1:],
+                    chain_id=self.chain_id,
+                    block=head,
+                )
+        elif bundle is not None:
+            raise InvalidInputError("a proof bundle needs trusted block hashes (--trust-block-hash)")
         if not 0 <= head <= latest:
             raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
         if proven is not None and proven.logs is not None:
             # Only what the history commitments prove: no scan of the chain, nothing the node adds.
             logs = proven.logs
-            checks = self._proven_code_checks(proven, head)
             if not any(log.name == "RightRegistered" for log in logs):
                 raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
         else:
@@ -1197,10 +1212,11 @@ class Ledger(
         except ContractRevertError:
             return None
 
-    def _proven_code_checks(self, proven: ProvenRight, block: int) -> list[Check]:
+    def _proven_code_checks(self, proven: ProvenRight, block: int, source: RecordingRpc | None) -> list[Check]:
         """The registry code and the chain id, from the code the node returns, checked against the proven code
         hash."""
-        code = bytes.fromhex(str(self._rpc.call("eth_getCode", [self.registry_address, hex(block)]))[2:])
+        rpc = source or self._rpc
+        code = bytes.fromhex(str(rpc.call("eth_getCode", [self.registry_address, hex(block)]))[2:])
         artifact = self._artifact
         checks = [code_check(proven, code, matches_artifact=artifact.runtime_matches(code))]
         if checks[0].name == "registry_code":

@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Any, Protocol
 
 import rlp
+from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 from trie import HexaryTrie
 
@@ -123,6 +124,15 @@ def checkpoint_hashes(trusted: str | Iterable[str]) -> list[str]:
     return list(dict.fromkeys(value.lower() for value in given))
 
 
+def _decode(raw: Mapping[str, Any], block: int) -> DecodedLog | None:
+    """A log the node returned, decoded; ``None`` when it is not one this SDK knows or does not decode (a node's
+    garbage is the history check's to catch, not an exception's)."""
+    try:
+        return decode_log({**raw, "blockNumber": hex(block)})
+    except (DecodingError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
 def _number(block: Mapping[str, Any]) -> int:
     return int(block["number"], 16)
 
@@ -187,6 +197,8 @@ class ProvenRight:
     word: int | None = None
     logs: list[DecodedLog] | None = None
     code_hash: bytes | None = None
+    #: The contracts whose history was proven: the registry first, then the modules.
+    contracts: list[str] = field(default_factory=list)
 
     @property
     def proven(self) -> bool:
@@ -266,7 +278,8 @@ class TrustlessVerifier:
         )
         logs: list[DecodedLog] = []
         walked = 0
-        for address in [registry, *modules]:
+        proven.contracts = [registry, *modules]
+        for address in proven.contracts:
             slots = [owner_slot(token_id), history_slot(token_id)] if address == registry else [history_slot(token_id)]
             words: list[HistoryWord] = []
             for value, block in self.checkpoints:
@@ -298,7 +311,7 @@ class TrustlessVerifier:
                 decoded
                 for number, _, raw_logs in walk.blocks
                 for raw in raw_logs
-                if (decoded := decode_log({**raw, "blockNumber": hex(number)})) is not None
+                if (decoded := _decode(raw, number)) is not None
             )
         proven.checks.append(
             Check(
@@ -373,10 +386,10 @@ class TrustlessVerifier:
             for log in ordered:
                 topics = [str(topic).lower() for topic in log.get("topics") or []]
                 if topics[:2] == [_HISTORY_LINKED, token_topic]:
-                    decoded = decode_log({**log, "blockNumber": hex(current)})
+                    decoded = _decode(log, current)
                     previous = int(decoded.args["previousBlock"]) if decoded is not None else 0
                     continue
-                decoded = decode_log({**log, "blockNumber": hex(current)})
+                decoded = _decode(log, current)
                 if decoded is not None and token_id in linked_tokens(decoded):
                     linked.append(log)
             blocks.append((current, int(header["timestamp"], 16), linked))

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from ipledger import IPMetadata, Ledger, LicenseTerms
-from ipledger._history_chain import HistoryWord, history_slot
 from ipledger._events import TOPIC_OF
+from ipledger._history_chain import HistoryWord, history_slot
 from rpc_proxy import LimitingProxy, serve
 
 Patent = tuple[IPMetadata, list[Path]]
@@ -51,9 +51,10 @@ def test_a_right_in_use_is_proven_with_its_modules(ledger: Ledger, right_in_use:
     report = ledger.verify(right_in_use, trust_block_hash=_head_hash(ledger))
     checks = {check.name: check for check in report.checks}
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
-    assert checks["rights_in_use"].ok and "2 licence(s), 1 attestation(s) and 1 dispute(s)" in checks[
-        "rights_in_use"
-    ].detail
+    assert (
+        checks["rights_in_use"].ok
+        and "2 licence(s), 1 attestation(s) and 1 dispute(s)" in checks["rights_in_use"].detail
+    )
     assert "proof_scope" not in checks
     assert len(report.licenses) == 2 and len(report.disputes) == 1
 
