@@ -81,7 +81,6 @@ from ._shares import SharesMixin
 from ._verify import (
     custody_check,
     notices_for,
-    proof_scope_check,
     proven_content_check,
     proven_rights_check,
     shares_check,
@@ -1168,7 +1167,9 @@ class Ledger(
             checks.append(dispute_check(disputes))
         if proven is not None:
             checks.append(proven_rights_check(licenses, attestations, disputes, logs))
-            checks.extend(proof_scope_check(in_vault=cap_table is not None))
+        if verifier is not None and proven is not None and cap_table is not None:
+            holders = {holding.account: int(holding.balance) for holding in cap_table.holders}
+            checks.append(verifier.cap_table_check(proven, cap_table.share_token, holders))
         verdict = verdict_of(checks)
         return VerificationReport(
             token_id=token,

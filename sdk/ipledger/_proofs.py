@@ -45,7 +45,7 @@ __all__ = [
 
 #: Checks whose failure means the node's answers could not be proven (verdict ``inconclusive``).
 PROOF_CHECKS = frozenset(
-    {"checkpoint", "state_proof", "history", "owner_proof", "chain_id", "proof_scope", "rights_in_use"}
+    {"checkpoint", "state_proof", "history", "owner_proof", "chain_id", "cap_table_proof", "rights_in_use"}
 )
 
 #: Header fields in RLP order; a field absent from the node's answer is absent from the header (older forks).
@@ -110,6 +110,16 @@ def owner_slot(token_id: int) -> int:
     """The storage slot of a token's ownership word in Solady's ERC721 layout."""
     seeded = token_id.to_bytes(32, "big")[:28] + _SOLADY_SEED_PREFIX
     return (2 * token_id + int.from_bytes(keccak(seeded), "big")) % 2**256
+
+
+#: Solady ERC20's total supply slot and balance slot seed (the share token is a Solady ERC20).
+_TOTAL_SUPPLY_SLOT = 0x05345CDF77EB68F44C
+_BALANCE_SLOT_SEED = bytes.fromhex("87a211a2")
+
+
+def balance_slot(account: str) -> int:
+    """The storage slot of an account's balance in Solady's ERC20 layout."""
+    return int.from_bytes(keccak(_bytes(account) + bytes(8) + _BALANCE_SLOT_SEED), "big")
 
 
 def checkpoint_hashes(trusted: str | Iterable[str]) -> list[str]:
@@ -346,6 +356,43 @@ class TrustlessVerifier:
             detail=f"the proven ownership word names {owner}, as the node reports"
             if ok
             else f"the node reports the owner {reported}, the proven word names {owner}",
+        )
+
+    def cap_table_check(self, proven: ProvenRight, share_token: str, holders: Mapping[str, int]) -> Check:
+        """The cap table the node reports (``holders``: account -> balance) against the share token's state at the
+        checkpoint: the share token is the one the proven history fractionalized the right into, each balance is
+        proven, and the proven balances add up to the proven total supply (so no holder is missing)."""
+        created = [log for log in proven.logs or [] if log.name in ("Fractionalized", "Redeemed", "CustodyLost")]
+        if not created or created[-1].name != "Fractionalized":
+            return Check(name="cap_table_proof", ok=False, detail="the proven history holds no live fractionalization")
+        expected = str(created[-1].args["shareToken"]).lower()
+        if expected != share_token.lower():
+            return Check(
+                name="cap_table_proof",
+                ok=False,
+                detail=f"the node names the share token {share_token}, the proven history {expected}",
+            )
+        accounts = sorted(holders)
+        slots = [_TOTAL_SUPPLY_SLOT, *(balance_slot(account) for account in accounts)]
+        try:
+            account = self._account(share_token, slots, self.checkpoints[-1][1])
+        except _ProofError as failure:
+            return Check(name="cap_table_proof", ok=False, detail=f"share token {share_token}: {failure}")
+        supply = account.storage[_TOTAL_SUPPLY_SLOT]
+        wrong = [
+            f"{holder}: the node says {holders[holder]}, proven {account.storage[slot]}"
+            for holder, slot in zip(accounts, slots[1:], strict=True)
+            if account.storage[slot] != holders[holder]
+        ]
+        total = sum(account.storage[slot] for slot in slots[1:])
+        if wrong or total != supply:
+            missing = [] if total == supply else [f"proven balances add up to {total} of a proven supply of {supply}"]
+            return Check(name="cap_table_proof", ok=False, detail="; ".join([*wrong, *missing]))
+        return Check(
+            name="cap_table_proof",
+            ok=True,
+            detail=f"{len(accounts)} holder balance(s) proven at block {self.block}, adding up to the proven supply "
+            f"{supply}",
         )
 
     def _account(self, address: str, slots: Sequence[int], block: Mapping[str, Any]) -> _Account:

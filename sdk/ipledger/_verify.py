@@ -15,7 +15,6 @@ __all__ = [
     "CUSTODY_KINDS",
     "custody_check",
     "notices_for",
-    "proof_scope_check",
     "proven_content_check",
     "proven_rights_check",
     "record_differences",
@@ -236,21 +235,6 @@ def proven_content_check(token: int, logs: Sequence[Any]) -> Check:
         ok=True,
         detail="the proven history binds the registered content hash to this token (never reclaimed)",
     )
-
-
-def proof_scope_check(*, in_vault: bool) -> list[Check]:
-    """What a trusted verdict would rest on without proof: a share cap table (ERC-20 balances of every holder) is
-    read from the node. Empty when the verdict needs none."""
-    if not in_vault:
-        return []
-    return [
-        Check(
-            name="proof_scope",
-            ok=False,
-            detail="the right is in the share vault: its cap table is read from the node, not proven against the "
-            "checkpoint",
-        )
-    ]
 
 
 def proven_rights_check(

@@ -55,7 +55,6 @@ def test_a_right_in_use_is_proven_with_its_modules(ledger: Ledger, right_in_use:
         checks["rights_in_use"].ok
         and "2 licence(s), 1 attestation(s) and 1 dispute(s)" in checks["rights_in_use"].detail
     )
-    assert "proof_scope" not in checks
     assert len(report.licenses) == 2 and len(report.disputes) == 1
 
 
@@ -85,3 +84,48 @@ def test_a_node_hiding_a_module_event_is_caught(ledger: Ledger, right_in_use: in
     failed = [check for check in report.checks if not check.ok]
     assert [check.name for check in failed] == ["history"], failed
     assert report.record is None
+
+
+@pytest.fixture
+def fractionalized_right(ledger: Ledger, patent: Patent) -> int:
+    """A patent of dev1 fractionalized into 1,000 shares, 250 of them sold to dev2."""
+    token = ledger.register(*patent, to="dev1").token_id
+    owner = ledger.use("dev1")
+    owner.fractionalize(token, "专利份额", "ZLS", 1_000 * 10**18, restricted=False)
+    owner.transfer_shares(token, "dev2", 250 * 10**18)
+    return token
+
+
+def test_a_fractionalized_right_has_its_cap_table_proven(ledger: Ledger, fractionalized_right: int) -> None:
+    report = ledger.verify(fractionalized_right, trust_block_hash=_head_hash(ledger))
+    checks = {check.name: check for check in report.checks}
+    assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+    assert checks["cap_table_proof"].ok and "2 holder balance(s) proven" in checks["cap_table_proof"].detail
+
+
+class HolderLyingProxy(LimitingProxy):
+    """Rewrites share Transfer logs to ``honest`` as transfers to ``liar`` (the proofs stay honest)."""
+
+    def __init__(self, upstream: str, honest: str, liar: str) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.honest, self.liar = ("0x" + address[2:].lower().rjust(64, "0") for address in (honest, liar))
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = super().handle(request)
+        if request.get("method") == "eth_getLogs" and isinstance(answer.get("result"), list):
+            for log in answer["result"]:
+                topics = log["topics"]
+                if topics[0].lower() == TOPIC_OF["Transfer"] and len(topics) == 3 and topics[2].lower() == self.honest:
+                    topics[2] = self.liar
+        return answer
+
+
+def test_a_node_lying_about_a_holder_is_caught(ledger: Ledger, fractionalized_right: int) -> None:
+    checkpoint = _head_hash(ledger)
+    proxy = HolderLyingProxy(ledger.rpc_url, ledger.address_of("dev2"), ledger.address_of("dev3"))
+    with serve(proxy) as url:
+        liar = Ledger.connect(url, registry=ledger.registry_address, vault=str(ledger.vault.address))
+        report = liar.verify(fractionalized_right, trust_block_hash=checkpoint)
+    failed = {check.name: check for check in report.checks if not check.ok}
+    assert report.verdict == "inconclusive"
+    assert "cap_table_proof" in failed and "proven" in failed["cap_table_proof"].detail
