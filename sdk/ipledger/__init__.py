@@ -90,6 +90,7 @@ from ._models import (
     Holding,
     Identity,
     IdentityKind,
+    IndexVerification,
     IPMetadata,
     Order,
     OrderStatus,
@@ -122,6 +123,7 @@ from ._numbers import (
 )
 from ._orders import order_hash
 from ._proof_bundle import BundleVerification, verify_bundle
+from ._proofs import ProofError
 from ._public_record import check_openings, public_record, read_record, record_history_problems, seal
 from ._report import (
     AuditReport,
@@ -276,6 +278,8 @@ __all__ = [
     "UnknownRecordError",
     "UnknownTokenError",
     "VerificationReport",
+    "IndexVerification",
+    "ProofError",
     "verify_bundle",
     "Voucher",
     "build_report",

@@ -34,6 +34,7 @@ from ._base import LedgerBase
 from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, arg_bytes, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
 from ._history import merge_history, right_numbers
+from ._history_chain import linked_tokens
 from ._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
 from ._logs import fetch_logs
 from ._model_base import _Out
@@ -314,6 +315,42 @@ class EventIndex:
     def modules(self) -> list[str]:
         """The licence, attestation, dispute and royalty contracts whose logs the index holds."""
         return [value for role in _MODULE_ROLES if (value := self._meta(role)) is not None]
+
+    @property
+    def history_contracts(self) -> list[str]:
+        """The contracts whose per-right history commitments this index's logs can be checked against: the registry,
+        then the share vault, licence, attestation and dispute contracts it follows (the royalty vault keeps none)."""
+        roles = [self._meta(role) for role in ("vault", "licenses", "attestations", "disputes")]
+        return [self.registry, *(address for address in roles if address is not None)]
+
+    def linked_logs(self, to_block: int) -> dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]]:
+        """The raw logs the index holds up to ``to_block`` that extend a right's history commitment, by (contract,
+        lower-case; right): ``(block, timestamp, log)`` in chain order, the log with ``topics``, ``data``,
+        ``logIndex``, ``transactionHash`` and ``name`` as the node gave them."""
+        contracts = {address.lower() for address in self.history_contracts}
+        rows = self._db.execute(
+            "SELECT logs.address, logs.block, blocks.timestamp, logs.log_index, logs.tx_hash, logs.topics, logs.data, "
+            "logs.name, logs.args FROM logs LEFT JOIN blocks ON blocks.number = logs.block "
+            "WHERE logs.block <= ? AND logs.name IS NOT NULL ORDER BY logs.block, logs.log_index",
+            (to_block,),
+        )
+        grouped: dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        for address, block, stamp, index, tx_hash, topics, data, name, args in rows:
+            if address.lower() not in contracts:
+                continue
+            decoded = DecodedLog(
+                name=name, args=json.loads(args), block=block, log_index=index, tx_hash=tx_hash, address=address
+            )
+            raw = {
+                "topics": json.loads(topics),
+                "data": data,
+                "logIndex": hex(index),
+                "transactionHash": tx_hash,
+                "name": name,
+            }
+            for token in linked_tokens(decoded):
+                grouped[(address.lower(), token)].append((block, int(stamp or 0), raw))
+        return dict(grouped)
 
     def _bind(self, ledger: LedgerBase) -> None:
         """Records (or checks) the chain, registry, vault and modules this file indexes."""

@@ -34,7 +34,7 @@ from ._deployment import (
     save_local_registry,
 )
 from ._disputes import DisputesMixin
-from ._events import DecodedLog, arg_bytes
+from ._events import EVENT_SIGNATURES, DecodedLog, arg_bytes
 from ._exceptions import (
     ContractRevertError,
     InvalidInputError,
@@ -44,6 +44,7 @@ from ._exceptions import (
 )
 from ._hashing import hash_file
 from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs, right_numbers
+from ._history_chain import HistoryWord, chain_head
 from ._ids import parse_token_id
 from ._index import EventIndex
 from ._licensing import LicensingMixin
@@ -54,6 +55,7 @@ from ._models import (
     Deployment,
     History,
     HistoryEvent,
+    IndexVerification,
     IPMetadata,
     PublicRecord,
     RegistrationResult,
@@ -1190,6 +1192,40 @@ class Ledger(
             shares=cap_table,
         )
 
+    def verify_index(
+        self, index: EventIndex, trust_block_hash: str | Sequence[str], *, token_id: int | str | None = None
+    ) -> IndexVerification:
+        """Checks the local event index against the history commitments proven at the (latest) trusted block: for
+        every right it holds (or ``token_id``), its events in the registry and in each module recompute each
+        contract's proven history word. A difference names the first event where the index and the proven history
+        part (the node's events, authenticated by the same commitment).
+
+        Raises :class:`~ipledger.InvalidInputError` for an index of another registry or one synced to a block before
+        the checkpoint, and :class:`~ipledger.ProofError` when the node's proofs do not verify.
+        """
+        if index.registry.lower() != self.registry_address.lower() or index.chain_id != self.chain_id:
+            raise InvalidInputError(f"the index {index.path} is not the index of this registry")
+        verifier = TrustlessVerifier(self._rpc, trust_block_hash)
+        block = verifier.block
+        if index.cursor < block:
+            raise InvalidInputError(
+                f"the index is synced up to block {index.cursor}, before the trusted block {block}: sync it first"
+            )
+        grouped = index.linked_logs(block)
+        contracts = index.history_contracts
+        tokens = sorted({token for _, token in grouped}) if token_id is None else [self.resolve(token_id)]
+        differences: list[str] = []
+        events = 0
+        for token in tokens:
+            words = verifier.history_words(contracts, token)
+            for address in contracts:
+                entries = grouped.get((address.lower(), token), [])
+                events += len(entries)
+                if _index_word(entries) != words[address.lower()]:
+                    proven = verifier.proven_history(address, token, words[address.lower()])
+                    differences.append(_first_difference(token, address, entries, proven))
+        return IndexVerification(checked_at_block=block, rights=len(tokens), events=events, differences=differences)
+
     def _prove(self, verifier: TrustlessVerifier, token: int) -> ProvenRight:
         """The right proven at the verifier's checkpoint, in the registry and in every module that keeps a history
         commitment (licences, attestations, disputes, and the share vault, attached or found among the holders)."""
@@ -1333,6 +1369,56 @@ class Ledger(
             if computed == record.metadata_hash
             else f"the metadata's public record hashes to {computed}, the one on chain to {record.metadata_hash}",
         )
+
+
+def _index_word(entries: Sequence[tuple[int, int, dict[str, Any]]]) -> HistoryWord:
+    """The history word the index's entries of one right in one contract hash to."""
+    blocks: list[tuple[int, int, list[dict[str, Any]]]] = []
+    for number, stamp, log in entries:
+        if not blocks or blocks[-1][0] != number:
+            blocks.append((number, stamp, []))
+        blocks[-1][2].append(log)
+    states = chain_head(blocks)
+    return states[-1] if states else HistoryWord(0, 0)
+
+
+def _first_difference(
+    token: int,
+    address: str,
+    indexed: Sequence[tuple[int, int, dict[str, Any]]],
+    proven: Sequence[tuple[int, int, dict[str, Any]]],
+) -> str:
+    """Where the index's events of a right in one contract part from the proven ones, in one line."""
+
+    def describe(entry: tuple[int, int, dict[str, Any]]) -> str:
+        number, _, log = entry
+        name = log.get("name") or _event_name(log)
+        return f"{name} in block {number} (log {int(str(log['logIndex']), 16)}, tx {log['transactionHash']})"
+
+    def key(entry: tuple[int, int, dict[str, Any]]) -> tuple[Any, ...]:
+        number, stamp, log = entry
+        return number, stamp, [str(topic).lower() for topic in log["topics"]], str(log["data"]).lower()
+
+    where = f"right {hex(token)} in {address}"
+    for position, (mine, theirs) in enumerate(zip(indexed, proven, strict=False), start=1):
+        if key(mine) != key(theirs):
+            return (
+                f"{where}: event {position} differs: the index has {describe(mine)}, the proven history "
+                f"{describe(theirs)}"
+            )
+    if len(indexed) > len(proven):
+        extra = describe(indexed[len(proven)])
+        return f"{where}: the index has an event the proven history lacks: {extra}"
+    if len(indexed) < len(proven):
+        return (
+            f"{where}: the index lacks event {len(indexed) + 1} of the proven history: {describe(proven[len(indexed)])}"
+        )
+    return f"{where}: the index's events hash to another commitment (a block time differs)"
+
+
+def _event_name(log: dict[str, Any]) -> str:
+    topics = log.get("topics") or []
+    return EVENT_SIGNATURES.get(str(topics[0]).lower(), "an unknown event") if topics else "an anonymous log"
 
 
 def _as_published(metadata: IPMetadata, public: PublicRecord | None, *, sealed: set[str]) -> IPMetadata:

@@ -632,6 +632,20 @@ class VerificationReport(_Out):
     disputes: list[Dispute] = Field(default_factory=list)
 
 
+class IndexVerification(_Out):
+    """A local event index checked against the per-right history commitments proven at a checkpoint."""
+
+    checked_at_block: int
+    rights: int
+    events: int
+    #: For each right whose indexed events differ from the proven ones: the first event where they part.
+    differences: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
 def is_hex32(value: str) -> bool:
     """Whether ``value`` is 32 bytes of hex, with or without ``0x``."""
     return bool(_HEX32.match(value))

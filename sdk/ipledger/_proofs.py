@@ -36,6 +36,7 @@ from ._models import Check
 
 __all__ = [
     "PROOF_CHECKS",
+    "ProofError",
     "ProvenRight",
     "TrustlessVerifier",
     "checkpoint_hashes",
@@ -151,8 +152,12 @@ def _slot_hex(slot: int) -> str:
     return "0x" + slot.to_bytes(32, "big").hex()  # hex(slot) drops leading zeros: nodes want 32 bytes
 
 
-class _ProofError(Exception):
+class ProofError(NodeError):
     """A proof the node returned does not verify against the trusted state root."""
+
+
+class _ProofError(Exception):
+    """A proof that does not verify, inside the verifier (turned into a named check or a :class:`ProofError`)."""
 
 
 @dataclass(frozen=True)
@@ -357,6 +362,30 @@ class TrustlessVerifier:
             if ok
             else f"the node reports the owner {reported}, the proven word names {owner}",
         )
+
+    def proven_history(self, address: str, token_id: int, word: HistoryWord) -> list[tuple[int, int, dict[str, Any]]]:
+        """The right's raw logs in ``address``, found from the proven ``word`` and checked to hash to it: ``(block,
+        timestamp, log)`` in chain order. Raises :class:`ProofError` when the node's events do not."""
+        walk = self._walk(address, token_id, word)
+        states = chain_head(walk.blocks)
+        if walk.problem is not None:
+            raise ProofError(f"{address}: {walk.problem}")
+        if (states[-1] if states else HistoryWord(0, 0)) != word:
+            raise ProofError(f"{address}: the node's events of the right do not hash to the proven commitment")
+        return [(number, stamp, log) for number, stamp, logs in walk.blocks for log in logs]
+
+    def history_words(self, contracts: Sequence[str], token_id: int) -> dict[str, HistoryWord]:
+        """Each contract's history word of the right, proven at the latest checkpoint (by lower-case address).
+
+        Raises :class:`ProofError` naming the contract whose proof does not verify."""
+        words = {}
+        for address in contracts:
+            try:
+                account = self._account(address, [history_slot(token_id)], self.checkpoints[-1][1])
+            except _ProofError as failure:
+                raise ProofError(f"{address}: {failure}") from None
+            words[address.lower()] = HistoryWord.from_word(account.storage[history_slot(token_id)])
+        return words
 
     def cap_table_check(self, proven: ProvenRight, share_token: str, holders: Mapping[str, int]) -> Check:
         """The cap table the node reports (``holders``: account -> balance) against the share token's state at the

@@ -1,0 +1,198 @@
+"""The per-right history commitment (``IRightHistory``): every event of a right extends a hash chain kept in one
+storage word, and ``HistoryLinked`` pointers let a verifier find every event from that word alone.
+
+The verifier here is written from the interface's NatSpec with nothing but ``web3.eth.get_logs`` of one block at a
+time and ``eth_abi``-free topic arithmetic: it starts at the block the word names, follows the pointers back, and
+recomputes the head. After every kind of event (registration, moves, assignment, freeze, forced transfer, record,
+royalty, numbers, revocation, a second registration, a batch of rights in one block) the recomputed word must equal
+``historyOf`` and the raw storage slot, and a log left out, changed or added must change it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from brownie import web3
+from eth_utils import keccak
+from registry_helpers import Registration, sample_number
+
+SEED = int.from_bytes(keccak(text="ipledger.RightHistory"), "big") - 1
+
+#: Registry events linked into a right's history, with the topic positions that name the rights they are about.
+LINKED = {
+    "Transfer": (3,),
+    "RightRegistered": (1,),
+    "NumbersAdded": (1,),
+    "NumberReclaimed": (1, 2),
+    "NumbersReleased": (1,),
+    "Assigned": (1,),
+    "Frozen": (1,),
+    "Unfrozen": (1,),
+    "ForceTransferred": (1,),
+    "MetadataPublished": (1,),
+    "ClaimSuperseded": (1,),
+    "ContentReclaimed": (2, 3),
+    "RoyaltySet": (1,),
+    "ClaimConfirmed": (1,),
+    "DisputeLockSet": (1,),
+    "RightRevoked": (1,),
+}
+
+
+def _topics(abi: list[dict[str, Any]]) -> dict[bytes, str]:
+    signatures = {}
+    for entry in abi:
+        if entry["type"] == "event":
+            signature = f"{entry['name']}({','.join(item['type'] for item in entry['inputs'])})"
+            signatures[bytes(keccak(text=signature))] = entry["name"]
+    return signatures
+
+
+def _word(registry: Any, token: int) -> tuple[int, int]:
+    last_block, head = registry.historyOf(token)
+    return int(last_block), int.from_bytes(bytes(head), "big")
+
+
+def _extend(head: int, block: int, timestamp: int, log: Any) -> int:
+    digest = keccak(b"".join(bytes(topic) for topic in log["topics"]) + keccak(bytes(log["data"])))
+    encoded = head.to_bytes(32, "big") + block.to_bytes(32, "big") + timestamp.to_bytes(32, "big") + digest
+    return int.from_bytes(keccak(encoded), "big") >> 64
+
+
+def walk(
+    registry: Any, token: int, *, tamper: Callable[[int, list[Any]], list[Any]] | None = None
+) -> tuple[int, int, int]:
+    """Recomputes the right's history word from its latest block back: (last block, head, events found)."""
+    names = _topics(registry.abi)
+    linked_topic = bytes(keccak(text="HistoryLinked(uint256,uint256)"))
+    token_topic = token.to_bytes(32, "big")
+    last_block, _ = _word(registry, token)
+    blocks: list[tuple[int, int, list[Any]]] = []
+    current = last_block
+    while current:
+        logs = sorted(
+            web3.eth.get_logs({"address": registry.address, "fromBlock": current, "toBlock": current}),
+            key=lambda log: log["logIndex"],
+        )
+        if tamper is not None:
+            logs = tamper(current, logs)
+        previous = 0
+        mine = []
+        for log in logs:
+            topics = [bytes(topic) for topic in log["topics"]]
+            if topics[0] == linked_topic and topics[1] == token_topic:
+                previous = int.from_bytes(bytes(log["data"]), "big")
+                continue
+            positions = LINKED.get(names.get(topics[0], ""), ())
+            if any(len(topics) > i and topics[i] == token_topic for i in positions):
+                mine.append(log)
+        blocks.append((current, web3.eth.get_block(current)["timestamp"], mine))
+        assert previous < current, "a history link must point back"
+        current = previous
+    head = 0
+    for number, timestamp, logs in reversed(blocks):
+        for log in logs:
+            head = _extend(head, number, timestamp, log)
+    return (blocks[0][0] if blocks else 0), head, sum(len(logs) for _, _, logs in blocks)
+
+
+def assert_history(registry: Any, token: int) -> int:
+    """The recomputed word equals ``historyOf`` and the raw slot; returns the number of events."""
+    last_block, head, events = walk(registry, token)
+    assert (last_block, head) == _word(registry, token)
+    slot = int.from_bytes(keccak(token.to_bytes(32, "big") + SEED.to_bytes(32, "big")), "big")
+    raw = int.from_bytes(web3.eth.get_storage_at(registry.address, slot), "big")
+    assert raw == head << 64 | last_block
+    return events
+
+
+def test_the_seed_is_the_documented_one(registry: Any) -> None:
+    assert registry.HISTORY_SEED() == SEED
+
+
+def test_a_right_without_events_has_an_empty_word(registry: Any, registration: Registration) -> None:
+    assert _word(registry, registration.right_id) == (0, 0)
+
+
+def test_registration_starts_the_history_without_a_link(registry: Any, registrar: Any, alice: Any, token: int) -> None:
+    tx_block = web3.eth.block_number
+    assert _word(registry, token)[0] == tx_block
+    logs = web3.eth.get_logs({"address": registry.address, "fromBlock": tx_block, "toBlock": tx_block})
+    linked_topic = bytes(keccak(text="HistoryLinked(uint256,uint256)"))
+    assert not [log for log in logs if bytes(log["topics"][0]) == linked_topic]
+    assert assert_history(registry, token) == 2  # Transfer (mint) and RightRegistered
+
+
+def test_every_kind_of_event_extends_the_history(
+    registry: Any, registrar: Any, alice: Any, bob: Any, carol: Any, token: int
+) -> None:
+    events = assert_history(registry, token)
+    steps: list[Callable[[], Any]] = [
+        lambda: registry.transferFrom(alice, bob, token, {"from": alice}),
+        lambda: registry.assign(token, carol, b"\x0d" * 32, {"from": bob}),
+        lambda: registry.freeze(token, b"\x01" * 32, {"from": registrar}),
+        lambda: registry.forceTransfer(token, alice, b"\x02" * 32, {"from": registrar}),
+        lambda: registry.unfreeze(token, b"\x03" * 32, {"from": registrar}),
+        lambda: registry.publishMetadata(token, b'{"title":"\xe4\xb8\x80","v":1}', {"from": alice}),
+        lambda: registry.setTokenRoyalty(token, 250, {"from": alice}),
+        lambda: registry.addNumbers(token, [sample_number(990_001)], 0, 0, {"from": registrar}),
+        lambda: registry.safeTransferFrom(alice, bob, token, {"from": alice}),
+    ]
+    for step in steps:
+        before = _word(registry, token)
+        step()
+        after = assert_history(registry, token)
+        assert after > events and _word(registry, token) != before
+        events = after
+
+
+def test_revocation_and_a_second_registration_continue_one_history(
+    registry: Any, registrar: Any, alice: Any, bob: Any, registration: Registration, token: int
+) -> None:
+    registry.revoke(token, b"\x04" * 32, {"from": registrar})
+    revoked = assert_history(registry, token)
+    assert revoked == 4  # mint, registered, burn, revoked
+    registry.register(bob, registration.as_tuple(), {"from": registrar})
+    assert assert_history(registry, token) == revoked + 2
+
+
+def test_rights_sharing_a_block_keep_separate_histories(
+    registry: Any, registrar: Any, alice: Any, new_registration: Callable[..., Registration]
+) -> None:
+    batch = [new_registration() for _ in range(3)]
+    registry.registerBatch(alice, [item.as_tuple() for item in batch], {"from": registrar})
+    heads = {_word(registry, item.right_id) for item in batch}
+    assert len(heads) == 3
+    for item in batch:
+        assert assert_history(registry, item.right_id) == 2
+
+
+@pytest.mark.parametrize("lie", ["withhold", "alter", "reorder", "invent", "drop_link"])
+def test_a_changed_log_changes_the_recomputed_word(
+    registry: Any, registrar: Any, alice: Any, bob: Any, token: int, lie: str
+) -> None:
+    registry.transferFrom(alice, bob, token, {"from": alice})
+    registry.freeze(token, b"\x01" * 32, {"from": registrar})
+    registered_block = int(registry.historyOf(token)[0]) - 2
+    truth = _word(registry, token)
+
+    def tamper(block: int, logs: list[Any]) -> list[Any]:
+        if block != registered_block and lie != "drop_link":
+            return logs
+        if lie == "withhold":
+            return logs[1:]
+        if lie == "alter":
+            changed = dict(logs[-1])
+            changed["data"] = bytes(changed["data"])[:-1] + b"\x01"
+            return [*logs[:-1], changed]
+        if lie == "reorder":
+            return list(reversed(logs))
+        if lie == "invent":
+            return [*logs, logs[-1]]
+        linked_topic = bytes(keccak(text="HistoryLinked(uint256,uint256)"))
+        return [log for log in logs if bytes(log["topics"][0]) != linked_topic]
+
+    last_block, head, _ = walk(registry, token, tamper=tamper)
+    assert (last_block, head) != truth

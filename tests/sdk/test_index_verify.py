@@ -1,0 +1,83 @@
+"""``Ledger.verify_index``: the local event index checked against the history commitments proven at a trusted
+block; a tampered index file is caught with the first differing event named."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger
+
+Patent = tuple[IPMetadata, list[Path]]
+
+
+def _head_hash(ledger: Ledger) -> str:
+    return "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+
+
+@pytest.fixture
+def synced(ledger: Ledger, patent: Patent, tmp_path: Path) -> tuple[EventIndex, int, str]:
+    """An index synced to the head, over a right registered, assigned, frozen and licensed."""
+    token = ledger.register(*patent, to="dev1").token_id
+    ledger.use("dev1").transfer(token, "dev2")
+    ledger.freeze(token, b"\x01" * 32)
+    ledger.unfreeze(token, b"\x02" * 32)
+    terms = {"terms": "licence v1", "start": ledger.chain_time(), "licensee": ledger.address_of("dev3")}
+    ledger.use("dev2").grant_license(token, terms)
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    return index, token, _head_hash(ledger)
+
+
+def test_an_honest_index_verifies(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
+    index, token, checkpoint = synced
+    result = ledger.verify_index(index, checkpoint)
+    assert result.ok and result.rights >= 1 and result.events >= 6, result
+    assert ledger.verify_index(index, checkpoint, token_id=token).rights == 1
+
+
+def _tamper(index: EventIndex, sql: str, *parameters: object) -> None:
+    connection = sqlite3.connect(index.path)
+    with connection:
+        changed = connection.execute(sql, parameters).rowcount
+    connection.close()
+    assert changed >= 1
+
+
+def test_a_changed_event_is_named(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
+    index, token, checkpoint = synced
+    row = (
+        sqlite3.connect(index.path)
+        .execute("SELECT id, block, topics FROM logs WHERE name = 'Transfer' ORDER BY block DESC LIMIT 1")
+        .fetchone()
+    )
+    topics = json.loads(row[2])
+    topics[2] = "0x" + "00" * 12 + "ab" * 20
+    _tamper(index, "UPDATE logs SET topics = ? WHERE id = ?", json.dumps(topics), row[0])
+    result = ledger.verify_index(index, checkpoint)
+    assert not result.ok
+    assert len(result.differences) == 1
+    assert f"right {hex(token)}" in result.differences[0]
+    assert f"Transfer in block {row[1]}" in result.differences[0] and "differs" in result.differences[0]
+
+
+def test_a_deleted_event_is_named(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
+    index, _, checkpoint = synced
+    _tamper(index, "DELETE FROM logs WHERE name = 'Unfrozen'")
+    result = ledger.verify_index(index, checkpoint)
+    assert not result.ok and "Unfrozen" in result.differences[0]
+
+
+def test_a_changed_block_time_is_caught(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
+    index, _, checkpoint = synced
+    _tamper(index, "UPDATE blocks SET timestamp = timestamp + 1 WHERE number = (SELECT MAX(block) FROM logs)")
+    assert not ledger.verify_index(index, checkpoint).ok
+
+
+def test_an_index_behind_the_checkpoint_is_refused(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
+    index, token, _ = synced
+    ledger.use("dev2").transfer(token, "dev4")
+    with pytest.raises(InvalidInputError, match="sync it first"):
+        ledger.verify_index(index, _head_hash(ledger))
