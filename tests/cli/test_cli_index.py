@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,28 @@ def test_history_passes_over_an_index_synced_without_the_vault(
     assert result.exit_code == 0 and json.loads(result.stdout)["source"] == "node"
     assert "follows no share vault" in result.stderr
     assert cli_json("history", fractionalized)["source"] == "node"
+
+
+def test_index_verify_against_a_trusted_block(fractionalized: str, index_cli: Run, chain: Chain) -> None:
+    """``index verify`` proves the index's events of a right against the chain's history commitments: exit 0, then
+    exit 1 naming the first differing event once the file is tampered with."""
+    token = fractionalized
+    assert index_cli("sync").exit_code == 0
+    w3 = Web3(Web3.HTTPProvider(chain.node.rpc_url))
+    checkpoint = "0x" + bytes(w3.eth.get_block("latest")["hash"]).hex()
+    good = index_cli("verify", token, "--trust-block-hash", checkpoint, "--json")
+    assert good.exit_code == 0, (good.stderr, good.exception)
+    payload = json.loads(good.stdout)
+    assert payload["ok"] is True and payload["rights"] == 1 and payload["events"] >= 3
+
+    path = index_path(int(w3.eth.chain_id), chain.registry)
+    connection = sqlite3.connect(path)
+    with connection:
+        (row_id, block) = connection.execute(
+            "SELECT id, block FROM logs WHERE name = 'RightRegistered' AND token_id = ?", (str(int(token, 16)),)
+        ).fetchone()
+        connection.execute("UPDATE logs SET data = data || '00' WHERE id = ?", (row_id,))
+    connection.close()
+    bad = index_cli("verify", token, "--trust-block-hash", checkpoint)
+    assert bad.exit_code == 1, (bad.stdout, bad.stderr)
+    assert "Index DIFFERS" in bad.stdout and f"RightRegistered in block {block}" in bad.stdout

@@ -1,7 +1,8 @@
-"""``index sync|status|history|portfolio|rights|transfers``: the local SQLite event index of a registry.
+"""``index sync|status|verify|history|portfolio|rights|transfers``: the local SQLite event index of a registry.
 
 The index lives in ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite``; ``sync`` brings it up to the chain head
-(resuming where it stopped and undoing reorganizations), the other commands read only the file.
+(resuming where it stopped and undoing reorganizations), ``verify`` checks it against the history commitments proven
+at a trusted block, the other commands read only the file.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from .._exceptions import InvalidInputError
 from .._index import EventIndex, SyncProgress, index_path
 from .._ledger import Ledger
 from .._models import RightStatus
+from .._proofs import ProofError
 from ._context import Session, Target, open_ledger
 from ._options import (
     AccountArg,
@@ -175,6 +178,68 @@ def status(
         )
 
     out.result(model_json(state), human)
+
+
+IndexTrustOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--trust-block-hash",
+        metavar="HASH",
+        help="A block hash you trust (from another node or an explorer); repeat for several. The index is checked as "
+        "of the latest.",
+    ),
+]
+OptionalTokenArg = Annotated[
+    str | None,
+    typer.Argument(metavar="[TOKEN]", help="Check only this right (token id or official number); default: all."),
+]
+
+
+def verify(
+    trust_block_hash: IndexTrustOpt,
+    token: OptionalTokenArg = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
+    registry: RegistryOpt = None,
+    vault: VaultOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Check the index against the chain without trusting the node: for every right it holds (or TOKEN), its events
+    must hash to the history commitments proven (eth_getProof) at the trusted block. Exit 0 when they all do, 1 when
+    the index differs (the first differing event of each right is named), 2 when the node's proofs do not verify.
+
+    With --json prints {"checked_at_block", "rights", "events", "differences": [...], "ok"}.
+    """
+    out = Output(json_)
+    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+    with index, out.progress("Verifying the index…"):
+        try:
+            result = session.ledger.verify_index(index, trust_block_hash, token_id=token)
+        except ProofError as exc:
+            out.note(Text(f"could not verify: {exc}", style="red"))
+            raise typer.Exit(2) from None
+
+    def human() -> None:
+        if result.ok:
+            out.line(
+                f"Index VERIFIED as of block {result.checked_at_block}: {result.events} event(s) of {result.rights} "
+                "right(s) hash to the proven history commitments."
+            )
+            return
+        out.line(
+            Text.assemble(
+                ("Index DIFFERS", "bold red"),
+                f" from the chain as of block {result.checked_at_block} for {len(result.differences)} of "
+                f"{result.rights} right(s):",
+            )
+        )
+        for difference in result.differences:
+            out.line(f"  {difference}")
+
+    out.result({**model_json(result), "ok": result.ok}, human)
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 def history(
@@ -360,6 +425,7 @@ def transfers(
 
 index_app.command("sync")(sync)
 index_app.command("status")(status)
+index_app.command("verify")(verify)
 index_app.command("history")(history)
 index_app.command("portfolio")(portfolio)
 index_app.command("rights")(rights)
