@@ -22,23 +22,29 @@ keeps this a lower bound. A floor above the measured gas means a spec is wrong: 
 
 Specs (``SPECS``, ``register_spec``, ``batch_spec``; "holder" is the token's recipient):
 
-- ``register fresh holder`` (one official number): 3 fresh slots (ownership + packed record, content-hash key, holder
-  balance) + 1 read (the primary number's ``_tokenOfNumber`` slot: the number must not be another right's reserved
-  number); logs ERC-721 ``Transfer`` and ``RightRegistered`` (with the numbers and the public record). The token id is
+- The right's history commitment (``IRightHistory``, docs/trustless.md) is part of the design: a right's first event
+  creates its history word (1 fresh slot), every later event rewrites it (1 update), and the first event of a right
+  in a new block logs ``HistoryLinked`` (its receipt log is costed). The specs of the registry's operations below
+  include it; the OpenZeppelin and Solady baselines (``ERC-721 ...``) do not have one.
+
+- ``register fresh holder`` (one official number): 4 fresh slots (ownership + packed record, content-hash key, holder
+  balance, history word) + 1 read (the primary number's ``_tokenOfNumber`` slot: the number must not be another
+  right's reserved number); logs ERC-721 ``Transfer`` and ``RightRegistered`` (with the numbers and the public record). The token id is
   derived from the primary number, so its uniqueness costs no slot of its own (the ownership slot is written anyway),
   and the packed record rides in the ownership slot.
 - The public record (``Registration.metadata``, canonical JSON) is never stored: it costs its calldata (16 per
   non-zero byte, 4 per zero byte, ABI padding included) and 8 per byte of ``RightRegistered`` data, both taken from
   the transaction and its receipt, so a longer record raises the floor by at least 24 gas per (non-zero) byte. The
   contract's copy of it into memory (3 per word and memory expansion) is computation, not counted.
-- ``register existing holder``: 2 fresh (ownership, content hash), 1 update (balance), 1 read; same logs.
+- ``register existing holder``: 3 fresh (ownership, content hash, history word), 1 update (balance), 1 read; same
+  logs.
 - Each further number of the right's office (a reserved alias: application, publication, grant number), by
   ``register_spec``: + 1 fresh (its ``_tokenOfNumber`` slot, cold-read then written) + 1 read (the ownership slot of
   its key: it must not be another right's primary number, i.e. token id). A family link (PCT, WO, priority) adds no
   storage: only its calldata and log bytes, which the receipt-driven terms count.
-- ``registerBatch of N, fresh holder``: 2N fresh + 1 fresh (the balance, written once at best) + N reads (each
+- ``registerBatch of N, fresh holder``: 3N fresh + 1 fresh (the balance, written once at best) + N reads (each
   primary number's reservation slot); N ``Transfer`` and N ``RightRegistered``. ``existing holder``: 2N fresh + 1
-  update + N reads.
+  update + N reads (3N: ownership, content hash and history word of each right).
 - ``registerWithVoucher``: register (as the holder) + 1 fresh (the recipient's nonce, first use) + ecrecover.
 - ``reveal fresh holder``: register fresh holder + 1 clear (the commitment is consumed) + 1 fresh (the claim's
   commit block, which a later supersession compares).
@@ -87,6 +93,7 @@ TRANSFER = "Transfer(address,address,uint256)"
 APPROVAL = "Approval(address,address,uint256)"
 RIGHT_REGISTERED = "RightRegistered(uint256,bytes32,address,uint96,uint256[],bytes)"
 NUMBERS_ADDED = "NumbersAdded(uint256,address,uint256[],uint96)"
+HISTORY_LINKED = "HistoryLinked(uint256,uint256)"
 
 
 @dataclass(frozen=True)
@@ -118,38 +125,46 @@ class FloorSpec:
 
 _REGISTER_EVENTS = (TRANSFER, RIGHT_REGISTERED)
 #: One number: its token id is the key of the number; its reservation slot is read (it may be another right's alias).
-_REGISTER_FRESH = FloorSpec(fresh=3, reads=1, events=_REGISTER_EVENTS)
-_REGISTER_EXISTING = FloorSpec(fresh=2, updates=1, reads=1, events=_REGISTER_EVENTS)
+_REGISTER_FRESH = FloorSpec(fresh=4, reads=1, events=_REGISTER_EVENTS)
+_REGISTER_EXISTING = FloorSpec(fresh=3, updates=1, reads=1, events=_REGISTER_EVENTS)
 #: One reserved alias: its reservation slot (read, then written) and its key's ownership slot (not a token id).
 _RESERVED_NUMBER = FloorSpec(fresh=1, reads=1)
 _TRANSFER_721_FRESH = FloorSpec(fresh=1, updates=2, events=(TRANSFER,))
 _TRANSFER_721_EXISTING = FloorSpec(updates=3, events=(TRANSFER,))
+#: A registry move: the baseline's effects and the right's history word rewritten, linked to its previous block.
+_MOVE_FRESH = _TRANSFER_721_FRESH.plus(updates=1).with_events(HISTORY_LINKED)
+_MOVE_EXISTING = _TRANSFER_721_EXISTING.plus(updates=1).with_events(HISTORY_LINKED)
 
 SPECS: dict[str, FloorSpec] = {
     "register fresh holder": _REGISTER_FRESH,
     "register existing holder": _REGISTER_EXISTING,
     "registerWithVoucher existing holder": _REGISTER_EXISTING.plus(fresh=1, compute=ECRECOVER),
     "reveal fresh holder": _REGISTER_FRESH.plus(clears=1, fresh=1),
-    "addNumbers by a registrar (one number, kind and expiry set)": _RESERVED_NUMBER.plus(updates=1).with_events(
-        NUMBERS_ADDED
+    "addNumbers by a registrar (one number, kind and expiry set)": _RESERVED_NUMBER.plus(updates=2).with_events(
+        NUMBERS_ADDED, HISTORY_LINKED
     ),
-    "addNumbers by the owner (one number, record unchanged)": _RESERVED_NUMBER.plus(fresh=1).with_events(NUMBERS_ADDED),
-    "openNumber": _RESERVED_NUMBER.with_events(NUMBERS_ADDED),
+    "addNumbers by the owner (one number, record unchanged)": _RESERVED_NUMBER.plus(fresh=1, updates=1).with_events(
+        NUMBERS_ADDED, HISTORY_LINKED
+    ),
+    "openNumber": _RESERVED_NUMBER.plus(updates=1).with_events(NUMBERS_ADDED, HISTORY_LINKED),
     "commit": FloorSpec(fresh=1, events=("ClaimCommitted(bytes32,address)",)),
     "ERC-721 mint fresh holder": FloorSpec(fresh=2, events=(TRANSFER,)),
     "ERC-721 mint existing holder": FloorSpec(fresh=1, updates=1, events=(TRANSFER,)),
     "ERC-721 transfer fresh recipient": _TRANSFER_721_FRESH,
     "ERC-721 transfer existing recipient": _TRANSFER_721_EXISTING,
     "ERC-721 transfer by approved fresh recipient": _TRANSFER_721_FRESH.plus(clears=1),
-    "assign existing recipient": _TRANSFER_721_EXISTING.with_events("Assigned(uint256,address,address,bytes32)"),
-    "forceTransfer existing recipient": _TRANSFER_721_EXISTING.with_events(
+    "registry move fresh recipient": _MOVE_FRESH,
+    "registry move existing recipient": _MOVE_EXISTING,
+    "registry move by approved fresh recipient": _MOVE_FRESH.plus(clears=1),
+    "assign existing recipient": _MOVE_EXISTING.with_events("Assigned(uint256,address,address,bytes32)"),
+    "forceTransfer existing recipient": _MOVE_EXISTING.with_events(
         "ForceTransferred(uint256,address,address,address,bytes32)"
     ),
     "ERC-721 approve": FloorSpec(fresh=1, events=(APPROVAL,)),
-    "freeze": FloorSpec(updates=1, events=("Frozen(uint256,address,bytes32)",)),
-    "unfreeze": FloorSpec(updates=1, events=("Unfrozen(uint256,address,bytes32)",)),
-    "publishMetadata": FloorSpec(events=("MetadataPublished(uint256,address,bytes)",)),
-    "setTokenRoyalty": FloorSpec(fresh=1, events=("RoyaltySet(uint256,uint96)",)),
+    "freeze": FloorSpec(updates=2, events=("Frozen(uint256,address,bytes32)", HISTORY_LINKED)),
+    "unfreeze": FloorSpec(updates=2, events=("Unfrozen(uint256,address,bytes32)", HISTORY_LINKED)),
+    "publishMetadata": FloorSpec(updates=1, events=("MetadataPublished(uint256,address,bytes)", HISTORY_LINKED)),
+    "setTokenRoyalty": FloorSpec(fresh=1, updates=1, events=("RoyaltySet(uint256,uint96)", HISTORY_LINKED)),
     "cancelVoucher": FloorSpec(updates=1, events=("VoucherCancelled(address,uint256,address)",)),
     "pause": FloorSpec(fresh=1, events=("Paused(address)",)),
     "unpause": FloorSpec(clears=1, events=("Unpaused(address)",)),
@@ -169,7 +184,7 @@ def batch_spec(size: int, fresh_holder: bool) -> FloorSpec:
     """``registerBatch`` of ``size`` rights of one number each to one holder: two fresh slots and one read per
     right, one balance write in all (the receipt's logs carry ``size`` ``Transfer`` and ``RightRegistered`` logs)."""
     return FloorSpec(
-        fresh=2 * size + (1 if fresh_holder else 0),
+        fresh=3 * size + (1 if fresh_holder else 0),
         updates=0 if fresh_holder else 1,
         reads=size,
         events=_REGISTER_EVENTS,
