@@ -30,8 +30,8 @@ Specs (``SPECS``, ``register_spec``, ``batch_spec``; "holder" is the token's rec
 - ``register fresh holder`` (one official number): 4 fresh slots (ownership + packed record, content-hash key, holder
   balance, history word) + 1 read (the primary number's ``_tokenOfNumber`` slot: the number must not be another
   right's reserved number); logs ERC-721 ``Transfer`` and ``RightRegistered`` (with the numbers and the public
-  record). The token id is derived from the primary number, so its uniqueness costs no slot of its own (the ownership slot is written anyway),
-  and the packed record rides in the ownership slot.
+  record). The token id is derived from the primary number, so its uniqueness costs no slot of its own (the
+  ownership slot is written anyway), and the packed record rides in the ownership slot.
 - The public record (``Registration.metadata``, canonical JSON) is never stored: it costs its calldata (16 per
   non-zero byte, 4 per zero byte, ABI padding included) and 8 per byte of ``RightRegistered`` data, both taken from
   the transaction and its receipt, so a longer record raises the floor by at least 24 gas per (non-zero) byte. The
