@@ -25,6 +25,7 @@ from itertools import pairwise
 from typing import Any, Protocol
 
 import rlp
+from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 from trie import HexaryTrie
 
@@ -357,22 +358,31 @@ class TrustlessVerifier:
             )
             if not isinstance(raw, list) or not isinstance(header, Mapping):
                 return _Walk(blocks, f"the node returned no logs or header for block {current}")
-            ordered = sorted(
-                (log for log in raw if str(log.get("address", "")).lower() == registry.lower()),
-                key=lambda log: int(log["logIndex"], 16),
-            )
-            linked: list[dict[str, Any]] = []
-            previous = 0
-            for log in ordered:
-                topics = [str(topic).lower() for topic in log.get("topics") or []]
-                if topics[:2] == [_HISTORY_LINKED, token_topic]:
+            try:
+                ordered = sorted(
+                    (log for log in raw if str(log.get("address", "")).lower() == registry.lower()),
+                    key=lambda log: int(log["logIndex"], 16),
+                )
+                linked: list[dict[str, Any]] = []
+                previous = 0
+                for log in ordered:
+                    topics = [str(topic).lower() for topic in log.get("topics") or []]
+                    if topics[:2] == [_HISTORY_LINKED, token_topic]:
+                        decoded = decode_log({**log, "blockNumber": hex(current)})
+                        previous = int(decoded.args["previousBlock"]) if decoded is not None else 0
+                        continue
                     decoded = decode_log({**log, "blockNumber": hex(current)})
-                    previous = int(decoded.args["previousBlock"]) if decoded is not None else 0
-                    continue
-                decoded = decode_log({**log, "blockNumber": hex(current)})
-                if decoded is not None and token_id in linked_tokens(decoded):
-                    linked.append(log)
-            blocks.append((current, int(header["timestamp"], 16), linked))
+                    if decoded is not None and token_id in linked_tokens(decoded):
+                        linked.append(log)
+                timestamp = int(header["timestamp"], 16)
+            except (DecodingError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                # The registry emits only well-formed logs: one that does not decode is not one it emitted.
+                return _Walk(
+                    blocks,
+                    f"the node returned a malformed log or header for block {current} ({type(exc).__name__}): not "
+                    "what the registry emitted",
+                )
+            blocks.append((current, timestamp, linked))
             current = previous
         blocks.reverse()
         return _Walk(blocks, None)
