@@ -230,6 +230,8 @@ class LedgerBase:
         if self._modules_discovered or self._registry is None:
             return
         self._modules_discovered = True
+        if self._attestations is not None and self._disputes is not None:
+            return  # both attached: nothing to look for
         topic = "0x" + keccak(text="RoleGranted(bytes32,address,address)").hex()
         roles = {
             "0x" + keccak(text="VERIFIER_ROLE").hex(): (self._attach_attestations, "_attestations"),

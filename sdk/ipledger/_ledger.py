@@ -47,7 +47,7 @@ from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_
 from ._history_chain import HistoryWord, chain_head
 from ._ids import parse_token_id
 from ._index import EventIndex
-from ._licensing import LicensingMixin
+from ._licensing import LicensingMixin, field_labels_of
 from ._logs import fetch_logs
 from ._market import MarketMixin
 from ._models import (
@@ -1105,7 +1105,8 @@ class Ledger(
                 )
         elif bundle is not None:
             raise InvalidInputError("a proof bundle needs trusted block hashes (--trust-block-hash)")
-        if not 0 <= head <= latest:
+        # A checkpoint is in the chain: the node returned it by hash (its eth_blockNumber is not proven).
+        if verifier is None and not 0 <= head <= latest:
             raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
         if proven is not None and proven.logs is not None:
             # Only what the history commitments prove: no scan of the chain, nothing the node adds.
@@ -1158,7 +1159,7 @@ class Ledger(
         if verifier is not None and proven is not None:
             checks.extend(proven.checks)
             checks.append(verifier.owner_check(proven, self._claimed_owner(token, head)))
-        licenses, attestations, disputes = self._rights_in_use(token, head)
+        licenses, attestations, disputes = self._rights_in_use(token, head, proven=proven)
         if proven is not None:
             at = dt.datetime.fromtimestamp(proven.timestamp, dt.UTC)
         else:
@@ -1227,10 +1228,14 @@ class Ledger(
         return IndexVerification(checked_at_block=block, rights=len(tokens), events=events, differences=differences)
 
     def _prove(self, verifier: TrustlessVerifier, token: int) -> ProvenRight:
-        """The right proven at the verifier's checkpoint, in the registry and in every module that keeps a history
-        commitment (licences, attestations, disputes, and the share vault, attached or found among the holders)."""
+        """The right proven at the verifier's checkpoint, in the registry and in every module attached that keeps a
+        history commitment (licences, attestations, disputes, and the share vault, attached or found among the proven
+        holders). Modules are not discovered through the node here: which contracts make up the deployment is the
+        caller's to say (``attach``)."""
         modules = [
-            address for role, address in self._module_addresses().items() if address is not None and role != "royalties"
+            str(contract.address)
+            for contract in (self._licenses, self._attestations, self._disputes)
+            if contract is not None
         ]
         vault = None if self._vault is None else str(self._vault.address)
         proven = verifier.prove(
@@ -1298,11 +1303,22 @@ class Ledger(
                 )
         return notices
 
-    def _rights_in_use(self, token: int, block: int) -> tuple[list[License], list[Attestation], list[Dispute]]:
-        """The right's licences, attestations and disputes as of ``block``, from whichever modules are attached."""
-        self._discover_modules()
-        at = self._block_time(block)
-        licenses = [] if self._licenses is None else self.licenses_of(token, at=at, block=block)
+    def _rights_in_use(
+        self, token: int, block: int, *, proven: ProvenRight | None = None
+    ) -> tuple[list[License], list[Attestation], list[Dispute]]:
+        """The right's licences, attestations and disputes as of ``block``, from whichever modules are attached (and
+        discovered from the registry's role grants, unless ``proven``: a trusted verify uses only the modules attached,
+        and the licence labels of the proven history, so that nothing is scanned and nothing the node names is used)."""
+        if proven is None:
+            self._discover_modules()
+        at = self._block_time(block) if proven is None else proven.timestamp
+        licenses: list[License] = []
+        if self._licenses is not None:
+            licenses = (
+                self.licenses_of(token, at=at, block=block)
+                if proven is None
+                else self._licenses_with_labels(token, at, block, field_labels_of(proven.logs or []))
+            )
         attestations = [] if self._attestations is None else self.attestations_of(token, at=at, block=block)
         disputes = [] if self._disputes is None else self.disputes_of(token, block=block)
         return licenses, attestations, disputes

@@ -9,13 +9,14 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from ._base import LedgerBase, is_zero_address
-from ._events import TOPIC_OF, decode_log, token_topic
+from ._events import TOPIC_OF, DecodedLog, decode_log, token_topic
 from ._exceptions import InvalidInputError
 from ._hashing import evidence_hash
 from ._logs import fetch_logs
@@ -103,13 +104,7 @@ class LicensingMixin(LedgerBase):
             from_block=self.deployment_block,
             to_block=self._head() if block is None else block,
         )
-        labels: dict[int, str] = {}
-        for log in map(decode_log, raw):
-            # Only a label in the form the SDK hashes is shown: anything else (upper case, control or invisible
-            # characters, a line break) could say more than the licence covers, and the hash is shown instead.
-            if log is not None and field_label(str(log.args["fieldOfUse"])) == log.args["fieldOfUse"]:
-                labels[int(log.args["licenseId"])] = str(log.args["fieldOfUse"])
-        return labels
+        return field_labels_of(log for log in map(decode_log, raw) if log is not None)
 
     @staticmethod
     def _license_model(
@@ -142,9 +137,15 @@ class LicensingMixin(LedgerBase):
         """Every licence ever granted on the right, oldest first (revoked and ended ones included), as of
         ``block``."""
         token = self.resolve(token_id)
+        return self._licenses_with_labels(token, at, block, self._field_labels(token=token, block=block))
+
+    def _licenses_with_labels(
+        self, token: int, at: int | None, block: int | None, labels: Mapping[int, str]
+    ) -> list[License]:
+        """The right's licences (see :meth:`licenses_of`) with field labels already found (one query of the
+        chain, or the proven history of a trusted verify)."""
         ids = self._read(self.licenses.functions.licensesOf(token), "list licences", block=block)
         now = self.chain_time() if at is None else at
-        labels = self._field_labels(token=token, block=block)  # one query for every licence of the right
         return [self._license_at(int(license_id), now, block, labels.get(int(license_id))) for license_id in ids]
 
     def is_licensed(
@@ -178,3 +179,14 @@ class LicensingMixin(LedgerBase):
             licensed=bool(licensed),
             license_id=int(license_id) if licensed else None,
         )
+
+
+def field_labels_of(logs: Iterable[DecodedLog]) -> dict[int, str]:
+    """Field-of-use labels published in clear, by licence id, from ``LicenseFieldOfUse`` logs. Only a label in the
+    form the SDK hashes is taken: anything else (upper case, control or invisible characters, a line break) could say
+    more than the licence covers, and the hash is shown instead."""
+    labels: dict[int, str] = {}
+    for log in logs:
+        if log.name == "LicenseFieldOfUse" and field_label(str(log.args["fieldOfUse"])) == log.args["fieldOfUse"]:
+            labels[int(log.args["licenseId"])] = str(log.args["fieldOfUse"])
+    return labels

@@ -291,12 +291,11 @@ class TrustlessVerifier:
                 detail=f"the header of block {self.block} hashes to the trusted {self.checkpoints[-1][0]}",
             )
         )
-        logs: list[DecodedLog] = []
-        walked = 0
         proven.contracts = [registry, *modules]
+        words: dict[str, list[HistoryWord]] = {}
         for address in proven.contracts:
             slots = [owner_slot(token_id), history_slot(token_id)] if address == registry else [history_slot(token_id)]
-            words: list[HistoryWord] = []
+            words[address] = []
             for value, block in self.checkpoints:
                 try:
                     account = self._account(address, slots, block)
@@ -305,13 +304,24 @@ class TrustlessVerifier:
                         Check(name="state_proof", ok=False, detail=f"{address} at the trusted block {value}: {failure}")
                     )
                     return proven
-                words.append(HistoryWord.from_word(account.storage[slots[-1]]))
-            if address == registry:
-                proven.word = account.storage[slots[0]]
-                proven.code_hash = account.code_hash
-            walk = self._walk(address, token_id, words[-1])
+                words[address].append(HistoryWord.from_word(account.storage[slots[-1]]))
+                if address == registry:
+                    proven.word = account.storage[slots[0]]
+                    proven.code_hash = account.code_hash
+        proven.checks.append(
+            Check(
+                name="state_proof",
+                ok=True,
+                detail=f"eth_getProof proves the right's ownership word and the history words of "
+                f"{len(proven.contracts)} contract(s) against the state root of block {self.block}",
+            )
+        )
+        logs: list[DecodedLog] = []
+        walked = 0
+        for address in proven.contracts:
+            walk = self._walk(address, token_id, words[address][-1])
             states = chain_head(walk.blocks)
-            if walk.problem is None and (states[-1] if states else HistoryWord(0, 0)) != words[-1]:
+            if walk.problem is None and (states[-1] if states else HistoryWord(0, 0)) != words[address][-1]:
                 walk = _Walk(
                     walk.blocks,
                     f"the events of {address} the node returned do not hash to the proven commitment: an event of the "
@@ -320,7 +330,7 @@ class TrustlessVerifier:
             if walk.problem is not None:
                 proven.checks.append(Check(name="history", ok=False, detail=walk.problem))
                 return proven
-            self._check_earlier_checkpoints(words, states)
+            self._check_earlier_checkpoints(words[address], states)
             walked += len(walk.blocks)
             logs.extend(
                 decoded
@@ -328,14 +338,6 @@ class TrustlessVerifier:
                 for raw in raw_logs
                 if (decoded := _decode(raw, number)) is not None
             )
-        proven.checks.append(
-            Check(
-                name="state_proof",
-                ok=True,
-                detail=f"eth_getProof proves the right's ownership word and the history words of {1 + len(modules)} "
-                f"contract(s) against the state root of block {self.block}",
-            )
-        )
         proven.logs = sorted(logs, key=lambda log: (log.block, log.log_index))
         proven.checks.append(
             Check(
@@ -453,38 +455,50 @@ class TrustlessVerifier:
             )
             if not isinstance(raw, list) or not isinstance(header, Mapping):
                 return _Walk(blocks, f"the node returned no logs or header for block {current}")
-            ordered = sorted(
-                (log for log in raw if str(log.get("address", "")).lower() == registry.lower()),
-                key=lambda log: int(log["logIndex"], 16),
-            )
-            linked: list[dict[str, Any]] = []
-            previous = 0
-            for log in ordered:
-                topics = [str(topic).lower() for topic in log.get("topics") or []]
-                if topics[:2] == [_HISTORY_LINKED, token_topic]:
-                    decoded = _decode(log, current)
-                    previous = int(decoded.args["previousBlock"]) if decoded is not None else 0
-                    continue
-                decoded = _decode(log, current)
-                if decoded is not None and token_id in linked_tokens(decoded):
-                    linked.append(log)
-            blocks.append((current, int(header["timestamp"], 16), linked))
+            try:
+                ordered = sorted(
+                    (log for log in raw if str(log.get("address", "")).lower() == registry.lower()),
+                    key=lambda log: int(log["logIndex"], 16),
+                )
+                linked: list[dict[str, Any]] = []
+                previous = 0
+                for log in ordered:
+                    topics = [str(topic).lower() for topic in log.get("topics") or []]
+                    if topics[:2] == [_HISTORY_LINKED, token_topic]:
+                        decoded = decode_log({**log, "blockNumber": hex(current)})
+                        previous = int(decoded.args["previousBlock"]) if decoded is not None else 0
+                        continue
+                    decoded = decode_log({**log, "blockNumber": hex(current)})
+                    if decoded is not None and token_id in linked_tokens(decoded):
+                        linked.append(log)
+                timestamp = int(header["timestamp"], 16)
+            except (DecodingError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                # The registry emits only well-formed logs: one that does not decode is not one it emitted.
+                return _Walk(
+                    blocks,
+                    f"the node returned a malformed log or header for block {current} ({type(exc).__name__}): not "
+                    "what the registry emitted",
+                )
+            blocks.append((current, timestamp, linked))
             current = previous
         blocks.reverse()
         return _Walk(blocks, None)
 
     def _check_earlier_checkpoints(self, words: Sequence[HistoryWord], states: Sequence[HistoryWord]) -> None:
-        """Each earlier checkpoint's proven word must be a state the chain passed through (or none yet)."""
-        passed = {HistoryWord(0, 0), *states}
+        """Each earlier checkpoint's proven word must be exactly the state the latest checkpoint's chain had at that
+        checkpoint's block: its last state at or before that block (none yet: the empty word)."""
         latest_hash, latest_block = self.checkpoints[-1]
         for (value, block), word in zip(self.checkpoints[:-1], words[:-1], strict=True):
-            if word not in passed:
+            expected = next(
+                (state for state in reversed(states) if state.last_block <= _number(block)), HistoryWord(0, 0)
+            )
+            if word != expected:
                 raise CheckpointError(
                     earlier=value,
                     earlier_block=_number(block),
                     later=latest_hash,
                     later_block=_number(latest_block),
-                    ancestor="(the right's history at the earlier checkpoint is not one the later one passed through)",
+                    ancestor="(the right's history at the earlier checkpoint is not the one the later one had then)",
                 )
 
 

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
+from eth_utils.crypto import keccak
 
 
 class LimitingProxy:
@@ -22,16 +23,23 @@ class LimitingProxy:
         self.upstream = upstream
         self.max_blocks = max_blocks
         self.get_logs_calls: list[tuple[int, int]] = []
+        #: Each ``eth_getLogs`` range, and whether it filtered by topics (the trusted walk's single blocks do not).
+        self.get_logs_queries: list[tuple[int, int, bool]] = []
         self.served: list[tuple[int, int]] = []
         self.refused = 0
         self.methods: Counter[str] = Counter()
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         self.methods[str(request.get("method"))] += 1
-        if request.get("method") == "eth_getLogs":
-            query = request["params"][0]
+        query = (request.get("params") or [None])[0]
+        if (
+            request.get("method") == "eth_getLogs"
+            and isinstance(query, dict)
+            and str(query.get("fromBlock")).startswith("0x")
+        ):
             start, end = int(query["fromBlock"], 16), int(query["toBlock"], 16)
             self.get_logs_calls.append((start, end))
+            self.get_logs_queries.append((start, end, bool(query.get("topics"))))
             if end - start + 1 > self.max_blocks:
                 self.refused += 1
                 return {
@@ -109,79 +117,187 @@ def serve(proxy: LimitingProxy) -> Iterator[str]:
         server.server_close()
 
 
-class LyingProxy(LimitingProxy):
-    """Forwards to ``upstream`` but lies in one way: ``drop``, ``alter`` or ``invent`` a log of the event whose
-    topic is ``topic`` in ``eth_getLogs`` answers, ``storage``: a wrong value in ``eth_getProof``, or ``header``:
-    another ``extraData`` in block ``block`` as ``eth_getBlockByNumber`` returns it."""
+#: ``recordOf(uint256)``: its answer is 8 words, the 6th to 8th the status, self-declared and dispute-locked flags.
+_RECORD_OF = "0x" + keccak(text="recordOf(uint256)")[:4].hex()
+#: ``ownerOf(uint256)``, and the owner the ``owner`` lie names in its answers.
+_OWNER_OF = "0x" + keccak(text="ownerOf(uint256)")[:4].hex()
+FAKE_OWNER = "0x" + "0d" * 20
+#: ``HistoryLinked(uint256,uint256)``: a pointer back, not an event of the right's history (``reorder`` skips it).
+_HISTORY_LINKED = "0x" + keccak(text="HistoryLinked(uint256,uint256)").hex()
 
-    def __init__(self, upstream: str, *, lie: str, topic: str = "", block: int | None = None) -> None:
+
+class LyingProxy(LimitingProxy):
+    """Forwards to ``upstream`` but tells one lie, ``lie``:
+
+    In every ``eth_getLogs`` answer (ranges and single blocks alike), about the first log whose topic0 is ``topic``:
+    ``drop`` withholds it; ``alter`` changes its data; ``invent`` adds a copy of it as the event ``invent_as`` (another
+    topic0) after the last log of its block; ``reorder`` swaps its place (``logIndex``) with the log of the same
+    contract just before it in its block (``HistoryLinked`` logs aside). ``before`` withholds every log before block
+    ``block``.
+
+    ``flags``: ``recordOf`` answers (``eth_call``) say active, not self-declared, not dispute-locked; ``owner``:
+    ``ownerOf`` answers name :data:`FAKE_OWNER`.
+    ``storage``: a wrong ``value`` in ``eth_getProof``'s first storage proof, its proof nodes untouched; ``proof``:
+    one byte changed in a node of that proof. ``checkpoint``: another ``stateRoot`` in the blocks
+    ``eth_getBlockByHash`` returns. ``timestamp``: another time for block ``block`` in ``eth_getBlockByNumber``.
+    ``latest``: the chain ends at block ``block`` (``eth_blockNumber`` and ``eth_getBlockByNumber("latest")``).
+
+    ``lies_told`` counts the answers it changed."""
+
+    def __init__(
+        self, upstream: str, *, lie: str, topic: str = "", block: int | None = None, invent_as: str = ""
+    ) -> None:
         super().__init__(upstream, max_blocks=2**62)
+        if lie not in _LIES:
+            raise ValueError(f"unknown lie {lie!r}; lies are {', '.join(_LIES)}")
         self.lie = lie
         self.topic = topic.lower()
         self.block = block
+        self.invent_as = invent_as.lower()
         self.lies_told = 0
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
-        answer = super().handle(request)
         method = request.get("method")
-        if method == "eth_getLogs" and isinstance(answer.get("result"), list):
-            answer["result"] = self._lie_about_logs(answer["result"])
-        elif method == "eth_getProof" and self.lie == "storage" and "result" in answer:
-            answer["result"]["storageProof"][0]["value"] = "0x" + "ab" * 20
+        params = list(request.get("params") or [])
+        if self.lie == "latest" and self.block is not None:
+            if method == "eth_blockNumber":
+                self.methods[str(method)] += 1
+                self.lies_told += 1
+                return {"jsonrpc": "2.0", "id": request.get("id"), "result": hex(self.block)}
+            if method == "eth_getBlockByNumber" and params and params[0] == "latest":
+                self.lies_told += 1
+                request = dict(request, params=[hex(self.block), *params[1:]])
+        answer = super().handle(request)
+        result = answer.get("result")
+        if result is None:
+            return answer
+        if method == "eth_getLogs" and isinstance(result, list):
+            answer["result"] = self._lie_about_logs(result)
+        elif method == "eth_call" and self.lie == "flags" and _calls(params, _RECORD_OF):
+            words = bytes.fromhex(result[2:])
+            if len(words) == 8 * 32:
+                answer["result"] = "0x" + (words[: 5 * 32] + bytes(3 * 32)).hex()
+                self.lies_told += answer["result"] != result
+        elif method == "eth_call" and self.lie == "owner" and _calls(params, _OWNER_OF) and len(result) == 66:
+            answer["result"] = "0x" + FAKE_OWNER[2:].rjust(64, "0")
             self.lies_told += 1
-        elif method == "eth_getBlockByNumber" and self.lie == "header" and request["params"][0] == hex(self.block or 0):
-            answer["result"] = dict(answer["result"], extraData="0x" + b"forged".hex())
+        elif method == "eth_getProof" and self.lie in ("storage", "proof") and result.get("storageProof"):
+            entry = result["storageProof"][0]
+            if self.lie == "storage":
+                entry["value"] = "0x" + "ab" * 20
+            else:
+                node = bytearray(bytes.fromhex(entry["proof"][-1][2:]))
+                node[len(node) // 2] ^= 0x01
+                entry["proof"][-1] = "0x" + node.hex()
+            self.lies_told += 1
+        elif method == "eth_getBlockByHash" and self.lie == "checkpoint":
+            answer["result"] = dict(result, stateRoot="0x" + "5e" * 32)
+            self.lies_told += 1
+        elif method == "eth_getBlockByNumber" and self.lie == "timestamp" and params[0] == hex(self.block or 0):
+            answer["result"] = dict(result, timestamp=hex(int(result["timestamp"], 16) + 1))
             self.lies_told += 1
         return answer
 
     def _lie_about_logs(self, logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        matching = [log for log in logs if log["topics"] and log["topics"][0].lower() == self.topic]
-        if not matching:
+        if self.lie == "before":
+            kept = [log for log in logs if int(log["blockNumber"], 16) >= (self.block or 0)]
+            self.lies_told += len(kept) != len(logs)
+            return kept
+        if self.lie not in ("drop", "alter", "invent", "reorder"):
             return logs
-        target = matching[0]
-        self.lies_told += 1
+        target = next((log for log in logs if log["topics"] and log["topics"][0].lower() == self.topic), None)
+        if target is None:
+            return logs
         if self.lie == "drop":
+            self.lies_told += 1
             return [log for log in logs if log is not target]
         if self.lie == "alter":
+            self.lies_told += 1
             altered = dict(target, data="0x" + "00" * 31 + "01")
             return [altered if log is target else log for log in logs]
+        same_block = sorted(
+            (
+                log
+                for log in logs
+                if log["blockNumber"] == target["blockNumber"]
+                and log["address"].lower() == target["address"].lower()
+                and log["topics"][0].lower() != _HISTORY_LINKED
+            ),
+            key=lambda log: int(log["logIndex"], 16),
+        )
         if self.lie == "invent":
-            invented = dict(target, transactionHash="0x" + "77" * 32, logIndex="0x63")
+            self.lies_told += 1
+            last = int(same_block[-1]["logIndex"], 16)
+            invented = dict(target, topics=[self.invent_as, *target["topics"][1:]], logIndex=hex(last + 1))
             return [*logs, invented]
-        return logs
+        position = same_block.index(target)
+        if position == 0:
+            return logs
+        self.lies_told += 1
+        before = same_block[position - 1]
+        swapped = {
+            id(target): dict(target, logIndex=before["logIndex"]),
+            id(before): dict(before, logIndex=target["logIndex"]),
+        }
+        return [swapped.get(id(log), log) for log in logs]
+
+
+_LIES = (
+    *("drop", "alter", "invent", "reorder", "before"),
+    *("flags", "owner", "storage", "proof", "checkpoint", "timestamp", "latest"),
+)
+
+
+def _calls(params: list[Any], selector: str) -> bool:
+    """Whether an ``eth_call``'s transaction calls the function ``selector``."""
+    call = params[0] if params and isinstance(params[0], dict) else {}
+    data = str(call.get("data") or call.get("input") or "")
+    return data.lower().startswith(selector)
 
 
 @contextmanager
 def lying_proxy(
-    upstream: str, *, lie: str, topic: str = "", block: int | None = None
+    upstream: str, *, lie: str, topic: str = "", block: int | None = None, invent_as: str = ""
 ) -> Iterator[tuple[str, LyingProxy]]:
     """Runs a :class:`LyingProxy` on a free loopback port; yields its URL and the proxy."""
-    proxy = LyingProxy(upstream, lie=lie, topic=topic, block=block)
+    proxy = LyingProxy(upstream, lie=lie, topic=topic, block=block, invent_as=invent_as)
     with serve(proxy) as url:
         yield url, proxy
 
 
 class SideBlockProxy(LimitingProxy):
     """Forwards to ``upstream`` and also knows ``side_blocks`` (hash -> JSON-RPC block) by hash, as a node that
-    saw another fork keeps its blocks; an honest node otherwise."""
+    saw another fork keeps its blocks; an honest node otherwise. ``states`` (block number -> block number) makes it a
+    node of that fork: ``eth_getProof`` at a block of the first number proves the state of the second."""
 
-    def __init__(self, upstream: str, side_blocks: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, upstream: str, side_blocks: dict[str, dict[str, Any]], states: dict[int, int] | None = None
+    ) -> None:
         super().__init__(upstream, max_blocks=2**62)
         self.side_blocks = {key.lower(): block for key, block in side_blocks.items()}
+        self.states = dict(states or {})
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
-        if request.get("method") == "eth_getBlockByHash":
-            block = self.side_blocks.get(str(request["params"][0]).lower())
+        method = request.get("method")
+        params = list(request.get("params") or [])
+        if method == "eth_getBlockByHash":
+            block = self.side_blocks.get(str(params[0]).lower())
             if block is not None:
                 self.methods["eth_getBlockByHash"] += 1
                 return {"jsonrpc": "2.0", "id": request.get("id"), "result": block}
+        if method == "eth_getProof" and len(params) == 3 and isinstance(params[2], str) and params[2].startswith("0x"):
+            number = int(params[2], 16)
+            if number in self.states:
+                request = dict(request, params=[*params[:2], hex(self.states[number])])
         return super().handle(request)
 
 
 @contextmanager
-def side_block_proxy(upstream: str, side_blocks: dict[str, dict[str, Any]]) -> Iterator[tuple[str, SideBlockProxy]]:
+def side_block_proxy(
+    upstream: str, side_blocks: dict[str, dict[str, Any]], states: dict[int, int] | None = None
+) -> Iterator[tuple[str, SideBlockProxy]]:
     """Runs a :class:`SideBlockProxy` on a free loopback port; yields its URL and the proxy."""
-    proxy = SideBlockProxy(upstream, side_blocks)
+    proxy = SideBlockProxy(upstream, side_blocks, states)
     with serve(proxy) as url:
         yield url, proxy
 

@@ -145,6 +145,10 @@ def print_report(out: Output, report: VerificationReport, names: Names | None = 
     failed = [check.name for check in report.checks if not check.ok]
     if report.verdict == "verified":
         verdict = Text.assemble(("VERIFIED", "bold green"), f": all {len(report.checks)} checks pass")
+    elif report.verdict == "inconclusive":
+        verdict = Text.assemble(
+            ("COULD NOT VERIFY", "bold yellow"), f": {', '.join(failed)} (the node's answers could not be proven)"
+        )
     else:
         verdict = Text.assemble(("FAILED", "bold red"), f": {', '.join(failed)} did not pass")
     out.line(Text.assemble(f"Token {short(report.token_id_hex)}: ", verdict, f" (block {report.checked_at_block})."))
@@ -193,13 +197,15 @@ def verify(
     trust_block_hash: TrustBlockHashOpt = None,
     checkpoints: CheckpointsOpt = None,
 ) -> None:
-    """Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails).
+    """Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails, exit 2 when what the
+    node said could not be proven against the trusted block hashes).
 
     With --trust-block-hash HASH (a block hash you trust, from another node or an explorer; repeat it, or list
     hashes in a --checkpoints FILE, for several) nothing the node says is taken on trust: the right is verified
-    as of the latest checkpoint, its events are proven against the receipts tries of headers linked to the
-    nearest checkpoint at or after them, and its owner against the latest checkpoint's state root (eth_getProof).
-    Checkpoints that are not on one chain are an error.
+    as of the latest checkpoint, its owner and every flag of its record are proven against that checkpoint's state
+    root (eth_getProof), and its events against the history commitment proven there. When the node's answers cannot
+    be proven the verdict is "inconclusive" (COULD NOT VERIFY, exit 2) and the report has no record. Checkpoints
+    whose proven histories are not one chain's are an error.
 
     Checks that the registry runs the code ipledger ships, the registration is unique, the chain of custody is
     unbroken up to the current owner, and the right is not frozen; with --doc, that your documents hash to
@@ -208,9 +214,10 @@ def verify(
     fractionalization). A right held by the share vault is in custody, not lost: the `shares` check names its
     share token and the report lists its holders (the vault is found on its own; --vault names it).
 
-    With --json prints {"verdict": "verified"|"failed", "checks": [{"name", "ok", "detail"}], "notices",
-    "token_id", "token_id_dec", "record", "events", "registry", "chain_id", "checked_at_block", "shares"} where
-    "shares" is the cap table (or null) as `shares cap-table` prints it.
+    With --json prints {"verdict": "verified"|"failed"|"inconclusive", "checks": [{"name", "ok", "detail"}],
+    "notices", "token_id", "token_id_dec", "record", "events", "registry", "chain_id", "checked_at_block", "shares"}
+    where "shares" is the cap table (or null) as `shares cap-table` prints it, and "record" is null when the node's
+    answers could not be proven.
     """
     out = Output(json_)
     documents = require_documents(docs) if docs else None
@@ -225,5 +232,8 @@ def verify(
     out.result(model_json(report), lambda: print_report(out, report, session.names))
     if report.verdict != "verified":
         failed = ", ".join(check.name for check in report.checks if not check.ok)
+        if report.verdict == "inconclusive":
+            out.note(Text(f"COULD NOT VERIFY: {failed}", style="yellow"))
+            raise typer.Exit(2)
         out.note(Text(f"verification failed: {failed}", style="red"))
         raise typer.Exit(1)
