@@ -100,6 +100,7 @@ bench: setup $(STAMPS)/bench
 	$(PY) benchmarks/gas.py
 	$(PY) benchmarks/throughput.py
 	$(PY) benchmarks/history_verify.py
+	$(PY) benchmarks/trusted_verify.py
 	$(PY) benchmarks/growth.py
 	$(PY) benchmarks/index_scale.py
 	$(PY) benchmarks/report.py
@@ -110,6 +111,7 @@ bench-quick: setup $(STAMPS)/bench
 	$(PY) benchmarks/gas.py
 	$(PY) benchmarks/throughput.py --rows 100 --runs 1
 	$(PY) benchmarks/history_verify.py --runs 3
+	$(PY) benchmarks/trusted_verify.py --gaps 1000,10000 --runs 3
 	$(PY) benchmarks/growth.py --quick --runs 3
 	$(PY) benchmarks/index_scale.py --sizes 1000 --transfers-per-right 2
 	$(PY) benchmarks/report.py

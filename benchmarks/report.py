@@ -3,7 +3,8 @@
 Reads each ``benchmarks/results/*.json`` that holds a ``figures`` list (the shape ``benchmarks/_figures.py``
 writes); other files and benchmarks not run yet are left out. Each section of BENCH.md gives the figures (median,
 sample count, baseline, ratio and how to read it, target and whether it is met), the benchmark's date and commit,
-and the "how measured" text of its script's docstring. The growth benchmark adds its table and ``growth.png``.
+and the "how measured" text of its script's docstring. The growth benchmark adds its table and ``growth.png``, the
+trusted verify benchmark its tables of requests, bytes and times per gap.
 Nothing is measured here; run it after the benchmarks (``make bench`` does). ``benchmarks/gas_changes.md``, the
 gas each contract change cost against the figures before it (written by hand from the ``.gas-snapshot`` diff), is
 placed before the sections.
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _figures import RESULTS, environment  # noqa: E402
 
 #: Sections in this order first, then any other benchmark alphabetically.
-ORDER = ("gas", "throughput", "history_verify", "growth", "index")
+ORDER = ("gas", "throughput", "history_verify", "trusted_verify", "growth", "index")
 #: Result name -> script, where they differ.
 SCRIPTS = {"index": "index_scale.py"}
 #: Files this script writes (never read back as a benchmark).
@@ -69,7 +70,7 @@ def reading(figure: dict[str, Any]) -> str:
 def _number(value: float | None, unit: str = "") -> str:
     if value is None:
         return "-"
-    if unit == "gas" or (float(value).is_integer() and abs(value) >= 1000):
+    if unit in ("gas", "requests") or (float(value).is_integer() and abs(value) >= 1000):
         return f"{value:,.0f}"
     return f"{value:,.2f}"
 
@@ -141,6 +142,100 @@ def growth_table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _kb(value: float) -> str:
+    return f"{value / 1024:,.1f} MB" if value >= 1024 else f"{value:,.1f} KB"
+
+
+def trusted_verify_table(result: dict[str, Any]) -> list[str]:
+    rows = result.get("rows") or []
+    if not rows:
+        return []
+    settings = result.get("settings", {})
+    limits = (
+        f"eth_getLogs over at most {settings.get('max_log_range', '?'):,} blocks, batches of at most "
+        f"{settings.get('max_batch', '?')} requests"
+    )
+    lines = [
+        f"Requests and bytes received per call ({settings.get('events', '?')} events of the right; provider limits: "
+        f"{limits}; requests inside batches counted one by one, batches in brackets; refused requests are counted, "
+        "and how many of them in the next column):",
+        "",
+        "| blocks after the last event | Ledger.verify, limits | refused | received | proof alone, limits | received "
+        "| Ledger.verify, no limits | header walk, limits | header walk, no limits | received "
+        "| verify / walk | proof / walk |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['gap']:,} | {row['verify_limits_requests']:,} ({row['verify_limits_batches']}) | "
+            f"{row['verify_limits_refused']:,} | {_kb(row['verify_limits_kb'])} | "
+            f"{row['prove_limits_requests']:,} ({row['prove_limits_batches']}) | {_kb(row['prove_limits_kb'])} | "
+            f"{row['verify_counted_requests']:,} ({row['verify_counted_batches']}) | "
+            f"{row['header_walk_limits']} | "
+            f"{row['header_walk_counted_requests']:,} ({row['header_walk_counted_batches']}) | "
+            f"{_kb(row['header_walk_counted_kb'])} | {row['verify_over_walk_requests']:.4f} | "
+            f"{row['prove_over_walk_requests']:.4f} |"
+        )
+    refusals = [row for row in rows if row.get("header_walk_limits_error")]
+    if refusals:
+        lines += [
+            "",
+            f"The header walk under the limits, at {refusals[0]['gap']:,} blocks: "
+            f"{str(refusals[0]['header_walk_limits_error']).split(' (node ')[0]}.",
+        ]
+    lines += [
+        "",
+        f'Times (medians of {settings.get("runs", "?")} runs, ms; "limits" is through the counting proxy that '
+        'enforces them, "direct" is anvil itself; the ratios compare direct times):',
+        "",
+        "| blocks after the last event | Ledger.verify, limits | Ledger.verify, direct | proof alone, limits "
+        "| proof alone, direct | header walk, direct | verify / walk | proof / walk |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['gap']:,} | {row['verify_limits_ms']:,.1f} | {row['verify_direct_ms']:,.1f} | "
+            f"{row['prove_limits_ms']:,.1f} | {row['prove_direct_ms']:,.1f} | {row['header_walk_direct_ms']:,.1f} | "
+            f"{row['verify_over_walk_time']:.3f} | {row['prove_over_walk_time']:.3f} |"
+        )
+    first, last = rows[0], rows[-1]
+    lines += [
+        "",
+        f"The new path at {last['gap']:,} blocks beside itself at {first['gap']:,} (target: within "
+        f"{settings.get('flat', 1.2)}x):",
+        "",
+        "| | requests, limits | time, limits | time, direct |",
+        "|---|---:|---:|---:|",
+    ]
+    for path, label in (("verify", "Ledger.verify"), ("prove", "proof alone")):
+        ratios = [
+            last[key] / first[key] if first[key] else None
+            for key in (f"{path}_limits_requests", f"{path}_limits_ms", f"{path}_direct_ms")
+        ]
+        lines.append(f"| {label} | " + " | ".join("-" if ratio is None else f"{ratio:.2f}x" for ratio in ratios) + " |")
+    growing = (result.get("growing_methods") or {}).get("verify_limits") or {}
+    if growing:
+        gaps = ", ".join(f"{row['gap']:,}" for row in rows)
+        counts = "; ".join(
+            f"{method}: {' / '.join(f'{count:,}' for count in values)}" for method, values in growing.items()
+        )
+        lines += [
+            "",
+            f"Requests of Ledger.verify under the limits that grow with the gap ({gaps} blocks): {counts}. Its "
+            f"eth_getLogs queries at {last['gap']:,} blocks, by what they ask:",
+            "",
+            "| contracts | events (first topic) | requests | refused | widest span asked (blocks) |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for query in last.get("verify_limits_log_queries") or []:
+            lines.append(
+                f"| {query['contracts']} | {query['events']} | {query['requests']:,} | {query['refused']:,} | "
+                f"{query['span']:,} |"
+            )
+    lines.append("")
+    return lines
+
+
 def render(results: dict[str, dict[str, Any]], machine: dict[str, Any]) -> str:
     lines = [
         "# ipledger benchmarks",
@@ -180,6 +275,8 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any]) -> str:
         lines += figures_table(result["figures"])
         if name == "growth":
             lines += growth_table(result)
+        if name == "trusted_verify":
+            lines += trusted_verify_table(result)
     return "\n".join(lines).rstrip() + "\n"
 
 
