@@ -113,7 +113,7 @@ def test_verify_with_an_unknown_checkpoint_is_a_one_line_error(
     (head,) = _blocks(chain_rpc_url, "latest")
     bogus = "0x" + "34" * 32
     result = cli("verify", token, "--trust-block-hash", head["hash"], "--trust-block-hash", bogus, "--json")
-    assert_one_line_error(result, f"the node does not know the trusted block {bogus}")
+    assert_one_line_error(result, "could not verify", f"the node does not know the trusted block {bogus}", code=2)
 
 
 def test_checkpoints_file_with_a_bad_line_is_a_usage_error(registered: tuple[Patent, str], cli: Run) -> None:
@@ -208,3 +208,52 @@ def test_verify_exit_codes_with_a_trusted_block_hash(
     assert unproven.exit_code == 2, (unproven.stdout, unproven.stderr)
     assert "COULD NOT VERIFY" in unproven.stdout and "FAILED" not in unproven.stdout
     assert "COULD NOT VERIFY: history" in unproven.stderr
+
+
+def test_verify_writes_a_proof_bundle_and_rechecks_it_offline(
+    registered: tuple[Patent, str], cli: Run, chain: Chain, tmp_path: Any
+) -> None:
+    """``--bundle FILE`` with TOKEN writes the proofs; without TOKEN it re-checks them with no node (exit 0), and a
+    tampered bundle cannot be verified (exit 2)."""
+    _, token = registered
+    (head,) = _blocks(chain.node.rpc_url, "latest")
+    bundle = tmp_path / "proof.json"
+    written = cli("verify", token, "--trust-block-hash", head["hash"], "--bundle", str(bundle))
+    assert written.exit_code == 0, (written.stdout, written.stderr)
+    assert bundle.is_file() and "Proof bundle written" in written.stderr
+    offline = cli(
+        "verify", "--bundle", str(bundle), "--trust-block-hash", head["hash"], "--rpc-url", "http://127.0.0.1:9"
+    )
+    assert offline.exit_code == 0, (offline.stdout, offline.stderr)
+    assert "VERIFIED offline" in offline.stdout
+    payload = json.loads(bundle.read_text("utf-8"))
+    logs = [log for key, answer in payload["answers"].items() if json.loads(key)[0] == "eth_getLogs" for log in answer]
+    victim = next(log for log in logs if len(log["data"]) > 2)
+    victim["data"] = victim["data"][:-1] + ("1" if victim["data"][-1] == "0" else "0")
+    bundle.write_text(json.dumps(payload), "utf-8")
+    tampered = cli("verify", "--bundle", str(bundle), "--trust-block-hash", head["hash"], "--json")
+    assert tampered.exit_code == 2, (tampered.stdout, tampered.stderr)
+    assert json.loads(tampered.stdout)["verdict"] == "inconclusive"
+    missing = cli("verify", "--trust-block-hash", head["hash"])
+    assert missing.exit_code == 2 and "TOKEN" in missing.stderr
+
+
+def test_verify_on_a_node_without_eth_get_proof_cannot_verify(
+    registered: tuple[Patent, str], cli: Run, chain: Chain
+) -> None:
+    """A node that does not serve ``eth_getProof`` (or has pruned the checkpoint's state): one line, exit 2."""
+    proxies = rpc_proxy_module()
+
+    class NoProofs(proxies.LimitingProxy):  # type: ignore[name-defined,misc]
+        def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+            if request.get("method") == "eth_getProof":
+                error = {"code": -32601, "message": "the method eth_getProof does not exist/is not available"}
+                return {"jsonrpc": "2.0", "id": request.get("id"), "error": error}
+            return dict(super().handle(request))
+
+    _, token = registered
+    (head,) = _blocks(chain.node.rpc_url, "latest")
+    with proxies.serve(NoProofs(chain.node.rpc_url, max_blocks=2**62)) as url:
+        options = ["--rpc-url", url, "--registry", chain.registry]
+        result = cli("verify", token, "--trust-block-hash", head["hash"], *options, remote=False)
+    assert_one_line_error(result, "could not verify", "eth_getProof", code=2)

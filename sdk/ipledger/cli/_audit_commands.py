@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from .._exceptions import NodeError
 from .._models import IPMetadata, RightStatus, VerificationReport
+from .._proof_bundle import verify_bundle
 from ._context import Session, Target, open_ledger
 from ._index_commands import open_local_index
 from ._inputs import build_metadata, read_checkpoints, require_documents
@@ -166,7 +168,7 @@ TrustBlockHashOpt = Annotated[
     typer.Option(
         "--trust-block-hash",
         metavar="HASH",
-        help="Verify against this trusted block hash with Merkle proofs, trusting nothing the node says; repeat "
+        help="Verify against this trusted block hash with storage proofs, trusting nothing the node says; repeat "
         "for several checkpoints (the right is verified as of the latest).",
         show_default=False,
     ),
@@ -183,8 +185,30 @@ CheckpointsOpt = Annotated[
 ]
 
 
+BundleOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--bundle",
+        metavar="FILE",
+        dir_okay=False,
+        help="With TOKEN and --trust-block-hash: write every answer the proofs rest on to FILE. Without TOKEN: "
+        "re-check FILE offline (no node) against --trust-block-hash.",
+        show_default=False,
+    ),
+]
+OptionalTokenArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[TOKEN]",
+        help='The right: its token id or any of its official numbers ("ZL 2020 1 0123456.2"); omit it to re-check '
+        "a --bundle offline.",
+        show_default=False,
+    ),
+]
+
+
 def verify(
-    token: TokenArg,
+    token: OptionalTokenArg = None,
     docs: DocsOpt = None,
     metadata: VerifyMetadataOpt = None,
     network: NetworkOpt = Network.LOCAL,
@@ -196,6 +220,7 @@ def verify(
     json_: JsonOpt = False,
     trust_block_hash: TrustBlockHashOpt = None,
     checkpoints: CheckpointsOpt = None,
+    bundle: BundleOpt = None,
 ) -> None:
     """Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails, exit 2 when what the
     node said could not be proven against the trusted block hashes).
@@ -218,16 +243,36 @@ def verify(
     "notices", "token_id", "token_id_dec", "record", "events", "registry", "chain_id", "checked_at_block", "shares"}
     where "shares" is the cap table (or null) as `shares cap-table` prints it, and "record" is null when the node's
     answers could not be proven.
+
+    With --bundle FILE the trusted verify also writes its proof bundle; `ipledger verify --bundle FILE
+    --trust-block-hash HASH` (no TOKEN) re-checks a bundle offline, with no node: exit 0 when every proof holds,
+    2 when one does not. A node without eth_getProof, or without the checkpoint's state, is exit 2 too.
     """
     out = Output(json_)
+    trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
+    if token is None:
+        _recheck_bundle(out, bundle, trusted)
+        return
+    if bundle is not None and not trusted:
+        raise typer.BadParameter("a proof bundle needs --trust-block-hash", param_hint="--bundle")
     documents = require_documents(docs) if docs else None
     expected = load_expected_metadata(metadata)
-    trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
     session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     token_id = session.ledger.resolve(token)
-    with out.progress("Verifying…"):
-        report = session.ledger.verify(
-            token_id, documents=documents, metadata=expected, trust_block_hash=trusted or None
+    try:
+        with out.progress("Verifying…"):
+            report = session.ledger.verify(
+                token_id, documents=documents, metadata=expected, trust_block_hash=trusted or None, bundle=bundle
+            )
+    except NodeError as exc:
+        if not trusted:
+            raise
+        out.note(Text(f"error: could not verify: {exc}", style="yellow"))
+        raise typer.Exit(2) from None
+    if bundle is not None:
+        out.note(
+            f"Proof bundle written to {bundle}: re-check it with `ipledger verify --bundle {bundle} "
+            "--trust-block-hash HASH`."
         )
     out.result(model_json(report), lambda: print_report(out, report, session.names))
     if report.verdict != "verified":
@@ -237,3 +282,38 @@ def verify(
             raise typer.Exit(2)
         out.note(Text(f"verification failed: {failed}", style="red"))
         raise typer.Exit(1)
+
+
+def _recheck_bundle(out: Output, bundle: Path | None, trusted: list[str]) -> None:
+    """``verify --bundle FILE --trust-block-hash HASH`` without TOKEN: the bundle's proofs, re-checked offline."""
+    if bundle is None:
+        raise typer.BadParameter("give TOKEN, or --bundle FILE to re-check a proof bundle offline", param_hint="TOKEN")
+    if not trusted:
+        raise typer.BadParameter("re-checking a bundle needs --trust-block-hash", param_hint="--trust-block-hash")
+    if not bundle.is_file():
+        raise typer.BadParameter(f"{bundle} is not a file", param_hint="--bundle")
+    try:
+        result = verify_bundle(bundle, trusted)
+    except NodeError as exc:
+        out.note(Text(f"error: could not verify: {exc}", style="yellow"))
+        raise typer.Exit(2) from None
+
+    def human() -> None:
+        if result.verdict == "verified":
+            verdict = Text.assemble(("VERIFIED", "bold green"), f" offline: {result.events} event(s) proven")
+        else:
+            failed = ", ".join(check.name for check in result.checks if not check.ok)
+            verdict = Text.assemble(("COULD NOT VERIFY", "bold yellow"), f": {failed}")
+        out.line(
+            Text.assemble(
+                f"Bundle {bundle} for token {short(result.token_id_hex)}: ",
+                verdict,
+                f" (block {result.checked_at_block}).",
+            )
+        )
+        for check in result.checks:
+            out.line(f"  {'ok ' if check.ok else 'NO '} {check.name}: {check.detail}")
+
+    out.result(model_json(result), human)
+    if result.verdict != "verified":
+        raise typer.Exit(2)
