@@ -12,8 +12,9 @@ median is reported (all samples kept):
 
 - new, whole call: ``Ledger.verify(token, trust_block_hash=H)`` (``sdk/ipledger/_proofs.py``: ``eth_getProof`` of
   the right's ownership and history words at ``H``, then back along ``HistoryLinked``, one single-block
-  ``eth_getLogs`` and one header per block with events; plus everything else the verify reads: the right's, the
-  vault's and the modules' logs, the registry code, the rights in use);
+  ``eth_getLogs`` and one header per block with events, in the registry and in each module attached; plus
+  everything else the verify reads, none of it a range scan: the registry code, the node's owner claim, the rights
+  in use and their licence labels from the proven history);
 - new, proof alone: ``TrustlessVerifier(rpc, H).prove(registry=..., token_id=...)`` of ``_proofs.py``;
 - baseline: the header walk it replaced (``benchmarks/header_walk.py``, kept verbatim, loaded as a module of the
   ``ipledger`` package for its relative imports):
