@@ -119,11 +119,13 @@ class DocumentError(InvalidInputError, OSError):
 
 
 class CheckpointError(InvalidInputError):
-    """Trusted block hashes (checkpoints) that cannot all be on one chain: the block at height ``earlier_block``
-    in the proven ancestry of ``later`` is ``ancestor``, not ``earlier`` (at the same height, ``ancestor`` is
-    ``later``). Nothing the node said is to blame: headers linked by hash to ``later`` prove its ancestry."""
+    """Trusted block hashes (checkpoints) that cannot all be on one chain: two at one height, or an earlier one
+    whose proven state of the right (``ancestor`` is ``None``) is not the state the later one's proven history had
+    at that height. Nothing the node said is to blame: both are proven against the checkpoints themselves."""
 
-    def __init__(self, *, earlier: str, earlier_block: int, later: str, later_block: int, ancestor: str) -> None:
+    def __init__(
+        self, *, earlier: str, earlier_block: int, later: str, later_block: int, ancestor: str | None = None
+    ) -> None:
         self.earlier = earlier
         self.earlier_block = earlier_block
         self.later = later
@@ -131,6 +133,10 @@ class CheckpointError(InvalidInputError):
         self.ancestor = ancestor
         if earlier_block == later_block:
             reason = f"both are block {later_block}"
+        elif ancestor is None:
+            reason = (
+                f"the right's history proven at block {earlier_block} is not the one block {later_block}'s had then"
+            )
         else:
             reason = f"block {earlier_block} in the ancestry of block {later_block} is {ancestor}"
         super().__init__(

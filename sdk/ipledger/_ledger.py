@@ -1067,12 +1067,16 @@ class Ledger(
         """Checks the registry code, the chain of custody, the documents and the status; see the report.
 
         With ``trust_block_hash`` (a checkpoint you trust, e.g. from another node or a block explorer, or a list
-        of them) the right is verified as of the latest checkpoint and nothing the node says is taken on trust:
-        each header from the right's first event on is linked to the nearest checkpoint at or after it, the
-        right's logs are proven against the receipts tries, and the owner against the latest checkpoint's state
-        root (checks ``header_chain``, ``receipts_root``, ``log_not_in_receipts``, ``log_withheld``,
-        ``owner_proof``). A checkpoint the node does not know raises :class:`~ipledger.NodeError`; checkpoints
-        that are not on one chain raise :class:`~ipledger.CheckpointError`.
+        of them) the right is verified as of the latest checkpoint and nothing the node says is taken on trust: the
+        right's ownership word (owner and every flag) and the history words of the registry and of each module
+        attached are proven with ``eth_getProof`` against the checkpoint's state root, the right's events are found
+        from them and must hash to them, and the licences, attestations, disputes and cap table the node reports are
+        checked against what was proven (checks ``checkpoint``, ``state_proof``, ``history``, ``owner_proof``,
+        ``chain_id``, ``rights_in_use``, ``cap_table_proof``; see docs/trustless.md). A fact that cannot be proven
+        makes the verdict ``inconclusive``, with no record. ``bundle`` writes the answers the proofs rest on to a
+        file (:func:`~ipledger.verify_bundle` re-checks it offline). A checkpoint the node does not know, or a node
+        without ``eth_getProof``, raises :class:`~ipledger.NodeError`; checkpoints whose proven histories disagree
+        raise :class:`~ipledger.CheckpointError`.
 
         A right in the share vault is in custody, not lost: the ``shares`` check names its share token and the
         report's ``shares`` section holds the current cap table. ``block`` verifies the right as it stood at that

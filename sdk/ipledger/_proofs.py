@@ -498,7 +498,6 @@ class TrustlessVerifier:
                     earlier_block=_number(block),
                     later=latest_hash,
                     later_block=_number(latest_block),
-                    ancestor="(the right's history at the earlier checkpoint is not the one the later one had then)",
                 )
 
 
