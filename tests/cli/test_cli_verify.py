@@ -257,3 +257,12 @@ def test_verify_on_a_node_without_eth_get_proof_cannot_verify(
         options = ["--rpc-url", url, "--registry", chain.registry]
         result = cli("verify", token, "--trust-block-hash", head["hash"], *options, remote=False)
     assert_one_line_error(result, "could not verify", "eth_getProof", code=2)
+
+
+def test_checkpoint_prints_the_latest_block_hash_alone(cli: Run, chain: Chain) -> None:
+    result = cli("checkpoint")
+    assert result.exit_code == 0, result.stderr
+    (head,) = _blocks(chain.node.rpc_url, "latest")
+    assert result.stdout.strip() == head["hash"] and "Block " in result.stderr
+    earlier = cli("checkpoint", "--block", "1", "--json")
+    assert json.loads(earlier.stdout)["block"] == 1

@@ -5,7 +5,7 @@ Commands and where they live (each module has one job):
 - ``_node_commands``: ``node start|stop|status``, the persistent local anvil chain in ``$IPLEDGER_HOME``
 - ``_registry_commands``: ``deploy``, ``grant-role``
 - ``_rights_commands``: ``register``, ``assign`` (alias ``transfer``), ``freeze``, ``unfreeze``, ``force-transfer``
-- ``_audit_commands``: ``show``, ``history``, ``verify``
+- ``_audit_commands``: ``show``, ``history``, ``verify``, ``checkpoint``
 - ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``
 - ``_index_commands``: ``index sync|status|history|portfolio|rights|transfers`` (the SQLite event index)
 - ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit``
@@ -30,7 +30,7 @@ from __future__ import annotations
 import typer
 
 from ._attest_commands import attest_app
-from ._audit_commands import history, show, verify
+from ._audit_commands import checkpoint, history, show, verify
 from ._compliance_commands import compliance_app
 from ._demo import demo
 from ._dispute_commands import dispute_app
@@ -79,6 +79,7 @@ app.command("number", rich_help_panel="Audit")(number)
 app.command("show", rich_help_panel="Audit")(show)
 app.command("history", rich_help_panel="Audit")(history)
 app.command("verify", rich_help_panel="Audit")(verify)
+app.command("checkpoint", rich_help_panel="Audit")(checkpoint)
 app.command("report", rich_help_panel="Audit")(report)
 app.add_typer(index_app, name="index", rich_help_panel="Audit")
 app.add_typer(shares_app, name="shares", rich_help_panel="Shares and trading")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -84,6 +85,50 @@ def show(
         out.line(record_details(record, session.names))
 
     out.result(model_json(record), human)
+
+
+CheckpointBlockOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--block", metavar="N", min=0, help="Block N's hash instead of the latest block's.", show_default=False
+    ),
+]
+
+
+def checkpoint(
+    block: CheckpointBlockOpt = None,
+    network: NetworkOpt = Network.LOCAL,
+    rpc_url: RpcUrlOpt = None,
+    chain_id: ChainIdOpt = None,
+    registry: RegistryOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Print the hash of the latest block (or block N) as this node reports it: a checkpoint for `verify
+    --trust-block-hash` and `index verify`. Only the hash goes to stdout (`HASH=$(ipledger checkpoint)`).
+
+    A checkpoint is only as good as its source: take it from a node or block explorer other than the one you verify
+    against (`--rpc-url`), or from a record you keep. With --json prints {"hash", "block", "timestamp", "chain_id",
+    "rpc_url"}.
+    """
+    out = Output(json_)
+    session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id), out)
+    ledger = session.ledger
+    answer = ledger.w3.eth.get_block("latest" if block is None else block)
+    payload = {
+        "hash": "0x" + bytes(answer["hash"] or b"").hex(),
+        "block": int(answer["number"] or 0),
+        "timestamp": dt.datetime.fromtimestamp(int(answer["timestamp"]), dt.UTC).isoformat(),
+        "chain_id": ledger.chain_id,
+        "rpc_url": ledger.rpc_url,
+    }
+
+    def human() -> None:
+        out.line(str(payload["hash"]))
+        out.note(
+            f"Block {payload['block']} ({payload['timestamp']}) of chain {payload['chain_id']}, from {ledger.rpc_url}."
+        )
+
+    out.result(payload, human)
 
 
 NoIndexOpt = Annotated[
