@@ -192,8 +192,11 @@ def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
     cn_token = "0xceadab79e31b4e4f5982a87d97bf57990646df1efceaa590b5bf098b918bdddd"  # CN=… in the tour
     assert f"token {cn_token}" in _output(ran, r"^ipledger number")  # the full-width grant number is the right's
     for token in ("CN", "US"):
-        verified = _output(ran, rf"^ipledger verify \${token} ")
+        verified = _output(ran, rf"^ipledger verify \${token} --doc")
         assert ": VERIFIED: all" in verified and "✗" not in verified, verified
+    proven = _output(ran, r"^ipledger verify \$CN --trust-block-hash")  # the Chinese patent, trusting no node
+    assert ": VERIFIED: all" in proven and "cap_table_proof" in proven and "Proof bundle written" in proven, proven
+    assert "VERIFIED offline" in _output(ran, r"^ipledger verify --bundle")
     assert "assigned" in _output(ran, r"^ipledger history \$US")
     assert "fractionalized" in _output(ran, r"^ipledger history \$CN").lower()
     assert "claimed 2,000 tUSD" in _output(ran, r"^ipledger royalty claim \$CN --from dev2")  # 10% of 20,000
