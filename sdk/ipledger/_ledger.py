@@ -1094,10 +1094,9 @@ class Ledger(
             verifier = TrustlessVerifier(source or self._rpc, trust_block_hash)
             head = verifier.block
             proven = self._prove(verifier, token)
-            if proven.logs is None:
-                return self._unproven_report(token, proven)
-            checks = self._proven_code_checks(proven, head, source)
+            checks = self._proven_code_checks(proven, head, source) if proven.logs is not None else []
             if source is not None and bundle is not None:
+                # Written whatever the proofs say: a bundle of a node's lies lets anyone see them fail offline.
                 write_bundle(
                     Path(bundle),
                     source,
@@ -1107,6 +1106,8 @@ class Ledger(
                     chain_id=self.chain_id,
                     block=head,
                 )
+            if proven.logs is None:
+                return self._unproven_report(token, proven)
         elif bundle is not None:
             raise InvalidInputError("a proof bundle needs trusted block hashes (--trust-block-hash)")
         # A checkpoint is in the chain: the node returned it by hash (its eth_blockNumber is not proven).

@@ -8,7 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger
+from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, NodeInfo, ProofError
+from ipledger._events import TOPIC_OF
+from rpc_proxy import lying_proxy
 
 Patent = tuple[IPMetadata, list[Path]]
 
@@ -81,3 +83,30 @@ def test_an_index_behind_the_checkpoint_is_refused(ledger: Ledger, synced: tuple
     ledger.use("dev2").transfer(token, "dev4")
     with pytest.raises(InvalidInputError, match="sync it first"):
         ledger.verify_index(index, _head_hash(ledger))
+
+
+@pytest.mark.parametrize(("lie", "event"), [("drop", "Assigned"), ("alter", "Frozen"), ("before", "")])
+def test_an_index_synced_from_a_lying_node_is_caught(
+    anvil_node: NodeInfo, patent: Patent, tmp_path: Path, lie: str, event: str
+) -> None:
+    """An index filled by a node that dropped or changed logs: checked against the commitments proven at the
+    checkpoint (through an honest node, or the liar itself), it differs and the event is named. A registry of its
+    own, so that the lie (about the first log of its kind) falls on this right."""
+    ledger = Ledger.connect(anvil_node.rpc_url, account="dev0")
+    ledger.deploy()
+    token = ledger.register(*patent, to="dev1").token_id
+    deed = tmp_path / "deed.txt"
+    deed.write_text("deed of assignment", "utf-8")
+    ledger.use("dev1").assign(token, "dev2", deed)
+    ledger.freeze(token, b"\x01" * 32)
+    checkpoint = _head_hash(ledger)
+    index = EventIndex(tmp_path / "lied.sqlite")
+    options = {"topic": TOPIC_OF[event]} if event else {"block": ledger._head()}
+    with lying_proxy(anvil_node.rpc_url, lie=lie, **options) as (url, proxy):
+        liar = Ledger.connect(url, registry=ledger.registry_address, vault=ledger.deployment.vault)
+        index.sync(liar)
+        assert proxy.lies_told > 0
+        with pytest.raises(ProofError):
+            liar.verify_index(index, checkpoint, token_id=token)  # the liar cannot prove its own events
+    result = ledger.verify_index(index, checkpoint, token_id=token)
+    assert not result.ok and f"right {hex(token)}" in result.differences[0]

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from ipledger import InvalidInputError, IPMetadata, Ledger, NodeError, verify_bundle
+from ipledger import InvalidInputError, IPMetadata, Ledger, NodeError, NodeInfo, verify_bundle
+from ipledger._events import TOPIC_OF
+from rpc_proxy import lying_proxy
 
 Patent = tuple[IPMetadata, list[Path]]
 
@@ -88,3 +90,47 @@ def test_a_file_that_is_not_a_bundle_is_refused(tmp_path: Path) -> None:
     path.write_text("{}", "utf-8")
     with pytest.raises(InvalidInputError, match="not an ipledger proof bundle"):
         verify_bundle(path, "0x" + "ab" * 32)
+
+
+LIES = [
+    ("drop", "Assigned", "", "history"),
+    ("alter", "Frozen", "", "history"),
+    ("invent", "Frozen", "Unfrozen", "history"),
+    ("reorder", "Assigned", "", "history"),
+    ("storage", "", "", "state_proof"),
+    ("proof", "", "", "state_proof"),
+]
+
+
+@pytest.mark.parametrize(("lie", "event", "invent_as", "caught_by"), LIES, ids=[lie for lie, *_ in LIES])
+def test_a_bundle_made_through_a_lying_node_fails_offline(
+    anvil_node: NodeInfo,
+    ledger: Ledger,
+    patent: Patent,
+    tmp_path: Path,
+    lie: str,
+    event: str,
+    invent_as: str,
+    caught_by: str,
+) -> None:
+    """The bundle records the node's answers as they came: re-checked offline against the auditor's checkpoint, the
+    lie fails the same check it fails online."""
+    deed = tmp_path / "deed.txt"
+    deed.write_text("deed of assignment", "utf-8")
+    token = ledger.register(*patent, to="dev1").token_id
+    ledger.use("dev1").assign(token, "dev2", deed)
+    ledger.freeze(token, b"\x01" * 32)
+    checkpoint = _head_hash(ledger)
+    path = tmp_path / "lied.json"
+    options = {"topic": TOPIC_OF[event]} if event else {}
+    if invent_as:
+        options["invent_as"] = TOPIC_OF[invent_as]
+    with lying_proxy(anvil_node.rpc_url, lie=lie, **options) as (url, proxy):
+        liar = Ledger.connect(url, registry=ledger.registry_address)
+        online = liar.verify(token, trust_block_hash=checkpoint, bundle=path)
+    assert proxy.lies_told > 0
+    assert online.verdict == "inconclusive" and caught_by in {check.name for check in online.checks if not check.ok}
+    assert path.is_file()  # written even though the proofs failed: the lie is there for anyone to re-check
+    offline = verify_bundle(path, checkpoint)
+    assert offline.verdict == "inconclusive"
+    assert caught_by in {check.name for check in offline.checks if not check.ok}
