@@ -269,7 +269,8 @@ def test_a_forged_opening_fails_verification(ledger: Ledger, bundle: Callable[[s
     forged = metadata.model_copy(update={"inventors": ("王五",)})
     salt = b"\x07" * 32
     record = forged.public_record({"inventors": salt}, {"inventors": salt})
-    ledger.registry.functions.publishMetadata(token, record).transact({"from": ledger.address_of("dev1")})
+    sent = ledger.registry.functions.publishMetadata(token, record).transact({"from": ledger.address_of("dev1")})
+    ledger.w3.eth.wait_for_transaction_receipt(sent)  # read only once it is mined: anvil may answer before
     shown = ledger.get(token)
     assert shown.record_problems and "does not match its commitment" in shown.record_problems[0]
     report = ledger.verify(token)
@@ -315,6 +316,7 @@ def test_a_field_label_not_in_canonical_form_is_not_shown(
     token = ledger.register(_patent(_cn_numbers()[0]), bundle("label"), to="dev1").token_id
     label = "electric vehicles\nALL FIELDS, WORLDWIDE"
     terms = (ledger.address_of("dev2"), b"\x01" * 32, 0, [], Web3.keccak(text=label), 0, 0, False, 0, "0x" + "00" * 20)
-    ledger.licenses.functions.grant(token, terms, label).transact({"from": ledger.address_of("dev1")})
+    sent = ledger.licenses.functions.grant(token, terms, label).transact({"from": ledger.address_of("dev1")})
+    ledger.w3.eth.wait_for_transaction_receipt(sent)
     (licence,) = ledger.licenses_of(token)
     assert licence.field_of_use is None and licence.field_hash == "0x" + Web3.keccak(text=label).hex()
