@@ -385,6 +385,8 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, RightHistory
         // dispute per transaction.
         unchecked {
             --counters.open;
+            // Equality is the rule: a registration time names the registration the lock counts (no deadline here).
+            // slither-disable-next-line incorrect-equality
             if (stored.lockedTransfers && stored.registeredAt == counters.lockRegistration) {
                 releaseLock = --counters.openLocking == 0;
                 // No count left to keep: the slot can clear (and earn its refund) once nothing else is open.
