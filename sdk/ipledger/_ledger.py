@@ -1063,6 +1063,7 @@ class Ledger(
         block: int | None = None,
         trust_block_hash: str | Sequence[str] | None = None,
         bundle: str | Path | None = None,
+        index: EventIndex | None = None,
     ) -> VerificationReport:
         """Checks the registry code, the chain of custody, the documents and the status; see the report.
 
@@ -1074,7 +1075,10 @@ class Ledger(
         checked against what was proven (checks ``checkpoint``, ``state_proof``, ``history``, ``owner_proof``,
         ``chain_id``, ``rights_in_use``, ``cap_table_proof``; see docs/trustless.md). A fact that cannot be proven
         makes the verdict ``inconclusive``, with no record. ``bundle`` writes the answers the proofs rest on to a
-        file (:func:`~ipledger.verify_bundle` re-checks it offline). A checkpoint the node does not know, or a node
+        file (:func:`~ipledger.verify_bundle` re-checks it offline). ``index`` (an :class:`~ipledger.EventIndex` of
+        this registry synced at least to the checkpoint) names a fractionalized right's share holders without
+        scanning the share token's logs: it is not trusted, each balance is proven and they must add up to the
+        proven supply. A checkpoint the node does not know, or a node
         without ``eth_getProof``, raises :class:`~ipledger.NodeError`; checkpoints whose proven histories disagree
         raise :class:`~ipledger.CheckpointError`.
 
@@ -1134,7 +1138,11 @@ class Ledger(
             share_token = str(self._read(self.vault.functions.shareTokenOf(token), "verify", block=head))
             shares = None if is_zero_address(share_token) else share_token
             if shares is not None and record.owner == vault:
-                cap_table = self.cap_table(token, block=head)
+                cap_table = (
+                    index.cap_table(token, at_block=head)
+                    if proven is not None and index is not None and self._index_covers(index, head)
+                    else self.cap_table(token, block=head)
+                )
             shares_verdict = shares_check(record.owner, vault, shares, cap_table)
             if shares_verdict is not None:
                 checks.append(shares_verdict)
@@ -1231,6 +1239,16 @@ class Ledger(
                     proven = verifier.proven_history(address, token, words[address.lower()])
                     differences.append(_first_difference(token, address, entries, proven))
         return IndexVerification(checked_at_block=block, rights=len(tokens), events=events, differences=differences)
+
+    def _index_covers(self, index: EventIndex, block: int) -> bool:
+        """Whether ``index`` is this registry's, follows the attached share vault and is synced to ``block``."""
+        vault = None if self._vault is None else str(self._vault.address).lower()
+        return (
+            index.registry.lower() == self.registry_address.lower()
+            and index.chain_id == self.chain_id
+            and index.cursor >= block
+            and (index.vault or "").lower() == (vault or "")
+        )
 
     def _prove(self, verifier: TrustlessVerifier, token: int) -> ProvenRight:
         """The right proven at the verifier's checkpoint, in the registry and in every module attached that keeps a

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ipledger import IPMetadata, Ledger, LicenseTerms
+from ipledger import EventIndex, IPMetadata, Ledger, LicenseTerms
 from ipledger._events import TOPIC_OF
 from ipledger._history_chain import HistoryWord, history_slot
 from rpc_proxy import LimitingProxy, serve
@@ -129,3 +129,26 @@ def test_a_node_lying_about_a_holder_is_caught(ledger: Ledger, fractionalized_ri
     failed = {check.name: check for check in report.checks if not check.ok}
     assert report.verdict == "inconclusive"
     assert "cap_table_proof" in failed and "proven" in failed["cap_table_proof"].detail
+
+
+def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalized_right: int, tmp_path: Path) -> None:
+    """2,000 blocks after the events, behind a provider that answers eth_getLogs over 10 blocks at most: with a
+    synced index naming the holders (not trusted: their balances are proven), the trusted verify of a fractionalized
+    right makes a handful of single-block eth_getLogs; without it, the share token's logs are scanned."""
+    ledger.w3.provider.make_request("anvil_mine", [hex(2_000)])  # type: ignore[arg-type]
+    index = EventIndex(tmp_path / "index.sqlite")
+    index.sync(ledger)
+    checkpoint = _head_hash(ledger)
+    deployment = ledger.deployment
+    counts = {}
+    for label, given in (("index", index), ("scan", None)):
+        proxy = LimitingProxy(ledger.rpc_url, max_blocks=10)
+        with serve(proxy) as url:
+            reader = Ledger.connect(url, registry=ledger.registry_address, vault=deployment.vault)
+            reader.attach(
+                licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes
+            )
+            report = reader.verify(fractionalized_right, trust_block_hash=checkpoint, index=given)
+        assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+        counts[label] = proxy.methods["eth_getLogs"]
+    assert counts["index"] <= 10 < 100 < counts["scan"], counts

@@ -304,16 +304,27 @@ def verify(
     expected = load_expected_metadata(metadata)
     session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     token_id = session.ledger.resolve(token)
+    # A local index names a fractionalized right's holders without a scan of the chain; it is not trusted (every
+    # balance is proven against the checkpoint).
+    index = open_local_index(session.ledger, out) if trusted else None
     try:
         with out.progress("Verifying…"):
             report = session.ledger.verify(
-                token_id, documents=documents, metadata=expected, trust_block_hash=trusted or None, bundle=bundle
+                token_id,
+                documents=documents,
+                metadata=expected,
+                trust_block_hash=trusted or None,
+                bundle=bundle,
+                index=index,
             )
     except NodeError as exc:
         if not trusted:
             raise
         out.note(Text(f"error: could not verify: {exc}", style="yellow"))
         raise typer.Exit(2) from None
+    finally:
+        if index is not None:
+            index.close()
     if bundle is not None:
         out.note(
             f"Proof bundle written to {bundle}: re-check it with `ipledger verify --bundle {bundle} "
