@@ -7,8 +7,11 @@ from functools import lru_cache
 from typing import Any
 
 from eth_abi.abi import decode
+from eth_abi.exceptions import DecodingError
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
+
+from ._exceptions import NodeError
 
 __all__ = [
     "ERC20_TRANSFER_TOPIC",
@@ -312,12 +315,16 @@ def decode_log(log: dict[str, Any]) -> DecodedLog | None:
     if len(topics) != len(indexed) + 1:
         return None
     args: dict[str, Any] = {}
-    for (arg, kind), topic in zip(indexed, topics[1:], strict=True):
-        args[arg] = _topic_value(kind, topic)
-    if data:
-        values = decode([kind for _, kind in data], bytes.fromhex(log["data"][2:]))
-        for (arg, kind), value in zip(data, values, strict=True):
-            args[arg] = _value(kind, value)
+    try:
+        for (arg, kind), topic in zip(indexed, topics[1:], strict=True):
+            args[arg] = _topic_value(kind, topic)
+        if data:
+            values = decode([kind for _, kind in data], bytes.fromhex(log["data"][2:]))
+            for (arg, kind), value in zip(data, values, strict=True):
+                args[arg] = _value(kind, value)
+    except (DecodingError, ValueError, TypeError) as exc:
+        where = f"block {int(log.get('blockNumber') or '0x0', 16)}"
+        raise NodeError(f"the node returned a malformed {name} log in {where}: {type(exc).__name__}") from None
     return DecodedLog(
         name=name,
         args=args,

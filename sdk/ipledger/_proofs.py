@@ -140,7 +140,7 @@ def _decode(raw: Mapping[str, Any], block: int) -> DecodedLog | None:
     garbage is the history check's to catch, not an exception's)."""
     try:
         return decode_log({**raw, "blockNumber": hex(block)})
-    except (DecodingError, ValueError, KeyError, TypeError, IndexError):
+    except (NodeError, DecodingError, ValueError, KeyError, TypeError, IndexError):
         return None
 
 
@@ -472,7 +472,7 @@ class TrustlessVerifier:
                     if decoded is not None and token_id in linked_tokens(decoded):
                         linked.append(log)
                 timestamp = int(header["timestamp"], 16)
-            except (DecodingError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            except (NodeError, DecodingError, KeyError, TypeError, ValueError, AttributeError) as exc:
                 # The registry emits only well-formed logs: one that does not decode is not one it emitted.
                 return _Walk(
                     blocks,

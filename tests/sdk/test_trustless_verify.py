@@ -571,3 +571,13 @@ def test_checkpoint_of_a_fork_with_the_same_state_is_not_told_apart(
     with side_block_proxy(anvil_node.rpc_url, {fork["hash"]: fork}) as (url, _):
         report = _reader(url, ledger).verify(assigned_right, trust_block_hash=[fork["hash"], _head_hash(ledger)])
     assert report.verdict == "verified"
+
+
+def test_untrusted_verify_names_a_malformed_log_from_the_node(
+    anvil_node: NodeInfo, ledger: Ledger, assigned_right: int
+) -> None:
+    """Without a checkpoint the node is believed, but garbage from it is a NodeError naming the event, not a crash."""
+    with lying_proxy(anvil_node.rpc_url, lie="alter", topic=TOPIC_OF["RightRegistered"]) as (url, proxy):
+        with pytest.raises(NodeError, match="malformed RightRegistered log"):
+            _reader(url, ledger).verify(assigned_right)
+    assert proxy.lies_told > 0
