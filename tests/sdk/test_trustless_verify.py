@@ -577,7 +577,9 @@ def test_untrusted_verify_names_a_malformed_log_from_the_node(
     anvil_node: NodeInfo, ledger: Ledger, assigned_right: int
 ) -> None:
     """Without a checkpoint the node is believed, but garbage from it is a NodeError naming the event, not a crash."""
-    with lying_proxy(anvil_node.rpc_url, lie="alter", topic=TOPIC_OF["RightRegistered"]) as (url, proxy):
-        with pytest.raises(NodeError, match="malformed RightRegistered log"):
-            _reader(url, ledger).verify(assigned_right)
+    with (
+        lying_proxy(anvil_node.rpc_url, lie="alter", topic=TOPIC_OF["RightRegistered"]) as (url, proxy),
+        pytest.raises(NodeError, match="malformed RightRegistered log"),
+    ):
+        _reader(url, ledger).verify(assigned_right)
     assert proxy.lies_told > 0
