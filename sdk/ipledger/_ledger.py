@@ -1135,8 +1135,11 @@ class Ledger(
         checks.append(custody_check(events, record.owner, vault=vault))
         cap_table = None
         if vault is not None:
-            share_token = str(self._read(self.vault.functions.shareTokenOf(token), "verify", block=head))
-            shares = None if is_zero_address(share_token) else share_token
+            if proven is not None:
+                shares = _live_share_token(logs)  # the vault's proven history, not the node's word
+            else:
+                share_token = str(self._read(self.vault.functions.shareTokenOf(token), "verify", block=head))
+                shares = None if is_zero_address(share_token) else share_token
             if shares is not None and record.owner == vault:
                 cap_table = (
                     index.cap_table(token, at_block=head)
@@ -1408,6 +1411,14 @@ class Ledger(
             if computed == record.metadata_hash
             else f"the metadata's public record hashes to {computed}, the one on chain to {record.metadata_hash}",
         )
+
+
+def _live_share_token(logs: Sequence[Any]) -> str | None:
+    """The share token of the right's latest fractionalization, unless a redemption or a lost custody ended it."""
+    vault_events = [log for log in logs if log.name in ("Fractionalized", "Redeemed", "CustodyLost")]
+    if not vault_events or vault_events[-1].name != "Fractionalized":
+        return None
+    return str(vault_events[-1].args["shareToken"])
 
 
 def _index_word(entries: Sequence[tuple[int, int, dict[str, Any]]]) -> HistoryWord:
