@@ -51,6 +51,12 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("toTokenId", "uint256")],
         [("number", "uint256")],
     ),
+    "ContentReclaimed": (
+        "ContentReclaimed(bytes32,uint256,uint256)",
+        [("contentHash", "bytes32"), ("fromTokenId", "uint256"), ("toTokenId", "uint256")],
+        [],
+    ),
+    "RoyaltySet": ("RoyaltySet(uint256,uint96)", [("tokenId", "uint256")], [("bps", "uint96")]),
     "NumbersReleased": (
         "NumbersReleased(uint256,uint256[])",
         [("tokenId", "uint256")],

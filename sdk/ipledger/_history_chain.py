@@ -36,7 +36,7 @@ LINKED_EVENTS: Mapping[str, tuple[str, ...]] = {
     "Transfer": ("tokenId",),
     "RightRegistered": ("tokenId",),
     "NumbersAdded": ("tokenId",),
-    "NumberReclaimed": ("fromTokenId", "toTokenId"),
+    "NumberReclaimed": ("tokenId", "toTokenId"),  # the SDK names its first right ``tokenId`` (token-first queries)
     "NumbersReleased": ("tokenId",),
     "Assigned": ("tokenId",),
     "Frozen": ("tokenId",),
@@ -107,5 +107,4 @@ def chain_head(blocks: Iterable[tuple[int, int, Sequence[Mapping[str, Any]]]], h
 
 def linked_tokens(log: DecodedLog) -> set[int]:
     """The rights whose history ``log`` extends (empty for an event no contract links)."""
-    names = LINKED_EVENTS.get(log.name, ())
-    return {int(log.args[name]) for name in names if name in log.args}
+    return {int(log.args[name]) for name in LINKED_EVENTS.get(log.name, ())}

@@ -1119,7 +1119,7 @@ class Ledger(
             raise InvalidInputError(f"block {head} is not in the chain (0 to {latest})")
         if proven is not None and proven.logs is not None:
             # Only what the history commitments prove: no scan of the chain, nothing the node adds.
-            logs = proven.logs
+            logs = _as_fetched(token, proven.logs)
             if not any(log.name == "RightRegistered" for log in logs):
                 raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
         else:
@@ -1411,6 +1411,12 @@ class Ledger(
             if computed == record.metadata_hash
             else f"the metadata's public record hashes to {computed}, the one on chain to {record.metadata_hash}",
         )
+
+
+def _as_fetched(token: int, logs: Sequence[DecodedLog]) -> list[DecodedLog]:
+    """The proven logs a right's record and history read: a number taken from another right is in both rights'
+    histories (both commit to it), but it is the history of the right that lost it."""
+    return [log for log in logs if log.name != "NumberReclaimed" or int(log.args["tokenId"]) == token]
 
 
 def _live_share_token(logs: Sequence[Any]) -> str | None:

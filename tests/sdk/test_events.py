@@ -43,3 +43,26 @@ def test_topic_values_match_eth_abi(kind: str, bits: int, raw: int, upper: bool)
 def test_malformed_padding_is_refused_like_eth_abi(kind: str) -> None:
     topic = "0x" + "ff" * 32
     assert _by_topic(kind, topic) == _by_eth_abi(kind, topic)
+
+
+def test_every_linked_event_is_decoded_with_the_arguments_that_name_its_rights() -> None:
+    """The history chain's table (which events extend which rights' histories) against the SDK's decoder and the
+    shipped ABIs: an event linked on chain that the SDK cannot decode, or an argument it names differently, would
+    make every history with it unprovable."""
+    from ipledger._artifacts import load_artifact
+    from ipledger._events import _EVENTS
+    from ipledger._history_chain import LINKED_EVENTS
+
+    emitted = {
+        entry["name"]: entry
+        for contract in ("IPRegistry", "LicenseRegistry", "AttestationRegistry", "DisputeManager", "FractionVault")
+        for entry in load_artifact(contract).abi
+        if entry["type"] == "event"
+    }
+    for name, arguments in LINKED_EVENTS.items():
+        signature, indexed, data = _EVENTS[name]
+        abi = emitted[name]
+        assert signature == f"{name}({','.join(item['type'] for item in abi['inputs'])})"
+        assert [kind for _, kind in indexed] == [item["type"] for item in abi["inputs"] if item["indexed"]]
+        assert [kind for _, kind in data] == [item["type"] for item in abi["inputs"] if not item["indexed"]]
+        assert set(arguments) <= {arg for arg, _ in indexed}, name

@@ -152,3 +152,12 @@ def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalize
         assert report.verdict == "verified", [check for check in report.checks if not check.ok]
         counts[label] = proxy.methods["eth_getLogs"]
     assert counts["index"] <= 10 < 100 < counts["scan"], counts
+
+
+def test_a_royalty_setting_and_a_reclaimed_content_are_proven(ledger: Ledger, patent: Patent) -> None:
+    """Events the SDK once could not decode (``RoyaltySet``) are in the history commitment like any other."""
+    token = ledger.register(*patent, to="dev1").token_id
+    sent = ledger.registry.functions.setTokenRoyalty(token, 250).transact({"from": ledger.address_of("dev1")})
+    ledger.w3.eth.wait_for_transaction_receipt(sent)
+    report = ledger.verify(token, trust_block_hash=_head_hash(ledger))
+    assert report.verdict == "verified", [check for check in report.checks if not check.ok]
