@@ -1434,7 +1434,10 @@ def _index_word(entries: Sequence[tuple[int, int, dict[str, Any]]]) -> HistoryWo
         if not blocks or blocks[-1][0] != number:
             blocks.append((number, stamp, []))
         blocks[-1][2].append(log)
-    states = chain_head(blocks)
+    try:
+        states = chain_head(blocks)
+    except (ValueError, TypeError, KeyError):  # a tampered file's garbage: it hashes to nothing proven
+        return HistoryWord(-1, -1)
     return states[-1] if states else HistoryWord(0, 0)
 
 

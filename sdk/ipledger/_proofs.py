@@ -226,6 +226,15 @@ class _Walk:
     problem: str | None
 
 
+def _hashed(walk: _Walk) -> list[HistoryWord]:
+    """The history states the walk's logs hash to; none when a log is not even hex (the node's garbage: the
+    comparison with the proven word then fails, as for any other lie)."""
+    try:
+        return chain_head(walk.blocks)
+    except (ValueError, TypeError, KeyError):
+        return []
+
+
 class TrustlessVerifier:
     """Proves what a node says about one right against one or more trusted block hashes (checkpoints)."""
 
@@ -320,7 +329,7 @@ class TrustlessVerifier:
         walked = 0
         for address in proven.contracts:
             walk = self._walk(address, token_id, words[address][-1])
-            states = chain_head(walk.blocks)
+            states = _hashed(walk)
             if walk.problem is None and (states[-1] if states else HistoryWord(0, 0)) != words[address][-1]:
                 walk = _Walk(
                     walk.blocks,
@@ -369,7 +378,7 @@ class TrustlessVerifier:
         """The right's raw logs in ``address``, found from the proven ``word`` and checked to hash to it: ``(block,
         timestamp, log)`` in chain order. Raises :class:`ProofError` when the node's events do not."""
         walk = self._walk(address, token_id, word)
-        states = chain_head(walk.blocks)
+        states = _hashed(walk)
         if walk.problem is not None:
             raise ProofError(f"{address}: {walk.problem}")
         if (states[-1] if states else HistoryWord(0, 0)) != word:
@@ -403,7 +412,10 @@ class TrustlessVerifier:
                 ok=False,
                 detail=f"the node names the share token {share_token}, the proven history {expected}",
             )
-        accounts = sorted(holders)
+        accounts = sorted({account.lower() for account in holders})
+        if len(accounts) != len(holders):
+            return Check(name="cap_table_proof", ok=False, detail="the cap table lists a holder twice")
+        holders = {account.lower(): balance for account, balance in holders.items()}
         slots = [_TOTAL_SUPPLY_SLOT, *(balance_slot(account) for account in accounts)]
         try:
             account = self._account(share_token, slots, self.checkpoints[-1][1])

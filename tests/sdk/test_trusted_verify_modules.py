@@ -161,3 +161,19 @@ def test_a_royalty_setting_and_a_reclaimed_content_are_proven(ledger: Ledger, pa
     ledger.w3.eth.wait_for_transaction_receipt(sent)
     report = ledger.verify(token, trust_block_hash=_head_hash(ledger))
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+
+
+def test_a_holder_listed_twice_cannot_hide_another(ledger: Ledger, fractionalized_right: int) -> None:
+    """dev1 (750) listed under two spellings would add up to... nothing else: a holder listed twice is refused."""
+    from ipledger._proofs import TrustlessVerifier
+
+    verifier = TrustlessVerifier(ledger._rpc, _head_hash(ledger))
+    vault = str(ledger.vault.address)
+    proven = verifier.prove(registry=ledger.registry_address, token_id=fractionalized_right, modules=[vault])
+    share_token = ledger.share_token(fractionalized_right)
+    dev1 = ledger.address_of("dev1")
+    honest = {dev1: 750 * 10**18, ledger.address_of("dev2"): 250 * 10**18}
+    assert verifier.cap_table_check(proven, share_token, honest).ok
+    doubled = {dev1: 750 * 10**18, dev1.lower(): 750 * 10**18}
+    check = verifier.cap_table_check(proven, share_token, doubled)
+    assert not check.ok and "twice" in check.detail
