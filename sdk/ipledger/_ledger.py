@@ -1120,6 +1120,9 @@ class Ledger(
         if proven is not None and proven.logs is not None:
             # Only what the history commitments prove: no scan of the chain, nothing the node adds.
             logs = _as_fetched(token, proven.logs)
+            number_check = _number_check(token_id, token, logs)
+            if number_check is not None:
+                checks.append(number_check)
             if not any(log.name == "RightRegistered" for log in logs):
                 raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], "read")
         else:
@@ -1411,6 +1414,33 @@ class Ledger(
             if computed == record.metadata_hash
             else f"the metadata's public record hashes to {computed}, the one on chain to {record.metadata_hash}",
         )
+
+
+def _number_check(given: int | str, token: int, logs: Sequence[DecodedLog]) -> Check | None:
+    """When the right was named by an official number, the node found its token (``tokenOfNumber``, unproven):
+    the number must be the proven right's primary number (its token id is that number's key, on chain) or one of
+    the numbers its proven history reserved. ``None`` when a token id was given."""
+    if not isinstance(given, str) or given.strip().lower().startswith("0x") or given.strip().isdigit():
+        return None
+    number = parse_number_for(given.strip(), None, None, field="token")
+    numbers: list[int] = []
+    for log in logs:
+        if log.name == "RightRegistered":
+            numbers = list(log.args["numbers"])
+        elif log.name == "NumbersAdded":
+            numbers += [value for value in log.args["numbers"] if value not in numbers]
+        elif log.name == "NumberReclaimed":
+            numbers = [value for value in numbers if value != log.args["number"]]
+        elif log.name == "NumbersReleased":
+            numbers = [value for value in numbers if value not in log.args["numbers"]]
+    ok = number.key == token or number.packed in numbers
+    return Check(
+        name="number_proof",
+        ok=ok,
+        detail=f"{number.canonical} is a number of this right in its proven history"
+        if ok
+        else f"the node named token {hex(token)} for {number.canonical}, which its proven history does not hold",
+    )
 
 
 def _as_fetched(token: int, logs: Sequence[DecodedLog]) -> list[DecodedLog]:

@@ -46,7 +46,16 @@ __all__ = [
 
 #: Checks whose failure means the node's answers could not be proven (verdict ``inconclusive``).
 PROOF_CHECKS = frozenset(
-    {"checkpoint", "state_proof", "history", "owner_proof", "chain_id", "cap_table_proof", "rights_in_use"}
+    {
+        "checkpoint",
+        "state_proof",
+        "history",
+        "owner_proof",
+        "chain_id",
+        "cap_table_proof",
+        "rights_in_use",
+        "number_proof",
+    }
 )
 
 #: Header fields in RLP order; a field absent from the node's answer is absent from the header (older forks).

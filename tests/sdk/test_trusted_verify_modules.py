@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from eth_utils import keccak
 from ipledger import EventIndex, IPMetadata, Ledger, LicenseTerms
 from ipledger._events import TOPIC_OF
 from ipledger._history_chain import HistoryWord, history_slot
@@ -177,3 +178,39 @@ def test_a_holder_listed_twice_cannot_hide_another(ledger: Ledger, fractionalize
     doubled = {dev1: 750 * 10**18, dev1.lower(): 750 * 10**18}
     check = verifier.cap_table_check(proven, share_token, doubled)
     assert not check.ok and "twice" in check.detail
+
+
+class NumberLyingProxy(LimitingProxy):
+    """Says no right has the number's key and that another token holds the number (``exists``, ``tokenOfNumber``)."""
+
+    def __init__(self, upstream: str, other: int) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.other = other
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = super().handle(request)
+        call = request["params"][0] if request.get("method") == "eth_call" else {}
+        data = str(call.get("data") or call.get("input") or "")
+        if data.startswith("0x" + keccak(text="exists(uint256)")[:4].hex()):
+            answer["result"] = "0x" + "00" * 32
+        elif data.startswith("0x" + keccak(text="tokenOfNumber(uint256)")[:4].hex()):
+            answer["result"] = "0x" + self.other.to_bytes(32, "big").hex()
+        return answer
+
+
+def test_a_number_the_node_maps_to_another_right_is_caught(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    other_metadata = metadata.model_copy(
+        update={"number": f"US {int(metadata.number[3:-3].replace(',', '')) + 7:,} B2"}
+    )
+    other_documents = [tmp_path / "other.txt"]
+    other_documents[0].write_text("another invention", "utf-8")
+    other = ledger.register(other_metadata, other_documents, to="dev2").token_id
+    with serve(NumberLyingProxy(ledger.rpc_url, other)) as url:
+        liar = Ledger.connect(url, registry=ledger.registry_address)
+        report = liar.verify(metadata.number, trust_block_hash=_head_hash(ledger))
+    assert report.token_id == other and report.verdict == "inconclusive"
+    assert [check.name for check in report.checks if not check.ok] == ["number_proof"]
+    honest = ledger.verify(metadata.number, trust_block_hash=_head_hash(ledger))
+    assert honest.token_id == token and honest.verdict == "verified"

@@ -153,7 +153,7 @@ def _assert_unproven(report: VerificationReport, name: str, *fragments: str) -> 
 
 
 def test_proof_constants_name_the_checks_the_tests_expect() -> None:
-    assert set(PROOF_CHECKS) == PROVEN | {"cap_table_proof"}
+    assert set(PROOF_CHECKS) == PROVEN | {"cap_table_proof", "number_proof"}
 
 
 def test_slots_and_header_hash_match_the_node(ledger: Ledger, assigned_right: int) -> None:
