@@ -1098,7 +1098,11 @@ class Ledger(
             verifier = TrustlessVerifier(source or self._rpc, trust_block_hash)
             head = verifier.block
             proven = self._prove(verifier, token)
-            checks = self._proven_code_checks(proven, head, source) if proven.logs is not None else []
+            modules = self._proven_modules(proven)
+            checks = []
+            if proven.logs is not None:
+                checks = self._proven_code_checks(proven, head, source)
+                checks.append(verifier.modules_check(proven, self.registry_address, modules))
             if source is not None and bundle is not None:
                 # Written whatever the proofs say: a bundle of a node's lies lets anyone see them fail offline.
                 write_bundle(
@@ -1106,7 +1110,7 @@ class Ledger(
                     source,
                     registry=self.registry_address,
                     token_id=token,
-                    modules=proven.contracts[1:],
+                    modules=modules,
                     chain_id=self.chain_id,
                     block=head,
                 )
@@ -1256,11 +1260,27 @@ class Ledger(
             and (index.vault or "").lower() == (vault or "")
         )
 
+    def _proven_modules(self, proven: ProvenRight) -> dict[str, str]:
+        """The attached modules whose histories ``proven`` holds, by role (``licenses``, ``attestations``,
+        ``disputes``, ``vault``)."""
+        attached = (
+            ("licenses", self._licenses),
+            ("attestations", self._attestations),
+            ("disputes", self._disputes),
+            ("vault", self._vault),
+        )
+        return {
+            role: str(contract.address)
+            for role, contract in attached
+            if contract is not None and str(contract.address).lower() in proven.code_hashes
+        }
+
     def _prove(self, verifier: TrustlessVerifier, token: int) -> ProvenRight:
         """The right proven at the verifier's checkpoint, in the registry and in every module attached that keeps a
         history commitment (licences, attestations, disputes, and the share vault, attached or found among the proven
-        holders). Modules are not discovered through the node here: which contracts make up the deployment is the
-        caller's to say (``attach``)."""
+        holders). An attestation registry or dispute manager not attached is looked for among the registry's role
+        grants (a scan of the chain): the node names it, and ``modules_check`` proves it holds the registry's role."""
+        self._discover_modules()
         modules = [
             str(contract.address)
             for contract in (self._licenses, self._attestations, self._disputes)

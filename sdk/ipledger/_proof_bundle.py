@@ -9,7 +9,7 @@ bundle, is the anchor, so an altered bundle fails its proofs exactly as a lying 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,7 +78,7 @@ def write_bundle(
     *,
     registry: str,
     token_id: int,
-    modules: Sequence[str],
+    modules: Mapping[str, str],
     chain_id: int,
     block: int,
 ) -> None:
@@ -87,7 +87,7 @@ def write_bundle(
         "format": BUNDLE_FORMAT,
         "registry": registry,
         "token_id": hex(token_id),
-        "modules": list(modules),
+        "modules": dict(modules),
         "chain_id": chain_id,
         "block": block,
         "answers": recording.answers,
@@ -106,6 +106,8 @@ class BundleVerification(_Out):
     verdict: Literal["verified", "inconclusive"]
     checks: list[Check]
     events: int
+    #: The modules proven beside the registry, by role: the verdict covers these and nothing else.
+    modules: dict[str, str]
 
 
 def verify_bundle(path: Path, trust_block_hash: str | Sequence[str]) -> BundleVerification:
@@ -124,7 +126,10 @@ def verify_bundle(path: Path, trust_block_hash: str | Sequence[str]) -> BundleVe
     token_id = int(payload["token_id"], 16)
     registry = str(payload["registry"])
     verifier = TrustlessVerifier(rpc, trust_block_hash)
-    proven = verifier.prove(registry=registry, token_id=token_id, modules=payload["modules"])
+    modules = payload["modules"]
+    if not isinstance(modules, dict):
+        raise InvalidInputError(f"bundle {path}: its modules are not named by role (an older bundle?)")
+    proven = verifier.prove(registry=registry, token_id=token_id, modules=list(modules.values()))
     checks = list(proven.checks)
     if proven.logs is not None:
         artifact = load_artifact("IPRegistry")
@@ -132,6 +137,7 @@ def verify_bundle(path: Path, trust_block_hash: str | Sequence[str]) -> BundleVe
         spans = [(span["start"], span["length"]) for group in artifact.immutable_references.values() for span in group]
         checks.append(code_check(proven, code, matches_artifact=artifact.runtime_matches(code)))
         checks.append(chain_id_check(code, claimed=int(payload["chain_id"]), registry=registry, immutable_spans=spans))
+        checks.append(verifier.modules_check(proven, registry, modules))
     ok = all(check.ok for check in checks)
     return BundleVerification(
         token_id=token_id,
@@ -142,4 +148,5 @@ def verify_bundle(path: Path, trust_block_hash: str | Sequence[str]) -> BundleVe
         verdict="verified" if ok else "inconclusive",
         checks=checks,
         events=len(proven.logs or []),
+        modules=modules,
     )

@@ -29,6 +29,7 @@ from eth_abi.exceptions import DecodingError
 from eth_utils.crypto import keccak
 from trie import HexaryTrie
 
+from ._artifacts import load_artifact
 from ._events import TOPIC_OF, DecodedLog, decode_log
 from ._exceptions import CheckpointError, InvalidInputError, NodeError
 from ._history_chain import HistoryWord, chain_head, history_slot, linked_tokens
@@ -55,6 +56,7 @@ PROOF_CHECKS = frozenset(
         "cap_table_proof",
         "rights_in_use",
         "number_proof",
+        "modules",
     }
 )
 
@@ -130,6 +132,18 @@ _BALANCE_SLOT_SEED = bytes.fromhex("87a211a2")
 def balance_slot(account: str) -> int:
     """The storage slot of an account's balance in Solady's ERC20 layout."""
     return int.from_bytes(keccak(_bytes(account) + bytes(8) + _BALANCE_SLOT_SEED), "big")
+
+
+#: OpenZeppelin AccessControl's ``_roles`` mapping is the registry's first storage slot (slot 0).
+_ROLES_SLOT = 0
+_VERIFIER_ROLE = keccak(text="VERIFIER_ROLE")
+_DISPUTE_ROLE = keccak(text="DISPUTE_ROLE")
+
+
+def role_slot(role: bytes, account: str) -> int:
+    """The storage slot of ``hasRole[role][account]`` in OpenZeppelin's AccessControl (``_roles`` at slot 0)."""
+    base = keccak(role + _ROLES_SLOT.to_bytes(32, "big"))
+    return int.from_bytes(keccak(_bytes(account).rjust(32, b"\0") + base), "big")
 
 
 def checkpoint_hashes(trusted: str | Iterable[str]) -> list[str]:
@@ -223,6 +237,8 @@ class ProvenRight:
     code_hash: bytes | None = None
     #: The contracts whose history was proven: the registry first, then the modules.
     contracts: list[str] = field(default_factory=list)
+    #: The proven code hash of each of them (lower-case address).
+    code_hashes: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def proven(self) -> bool:
@@ -323,6 +339,7 @@ class TrustlessVerifier:
                     )
                     return proven
                 words[address].append(HistoryWord.from_word(account.storage[slots[-1]]))
+                proven.code_hashes[address.lower()] = account.code_hash
                 if address == registry:
                     proven.word = account.storage[slots[0]]
                     proven.code_hash = account.code_hash
@@ -406,6 +423,81 @@ class TrustlessVerifier:
                 raise ProofError(f"{address}: {failure}") from None
             words[address.lower()] = HistoryWord.from_word(account.storage[history_slot(token_id)])
         return words
+
+    def modules_check(self, proven: ProvenRight, registry: str, modules: Mapping[str, str]) -> Check:
+        """The modules whose histories were proven (``modules``: role -> address; roles ``licenses``,
+        ``attestations``, ``disputes``, ``vault``) are this registry's: each runs the shipped code (its code, from the
+        node, hashes to the proven code hash) with this registry among its immutables; the attestation registry and
+        the dispute manager hold the registry's verifier and dispute roles (proven registry storage); the licence
+        registry is the one the share vault's royalty vault names (both in proven code). So a node cannot swap in a
+        contract of its own, or another deployment, with an empty history."""
+        artifacts = {
+            "licenses": "LicenseRegistry",
+            "attestations": "AttestationRegistry",
+            "disputes": "DisputeManager",
+            "vault": "FractionVault",
+        }
+        problems: list[str] = []
+        immutables: dict[str, set[bytes]] = {}
+        for role, address in modules.items():
+            code_hash = proven.code_hashes.get(address.lower())
+            found = self._shipped_immutables(address, artifacts[role], code_hash)
+            if found is None or _bytes(registry).rjust(32, b"\0") not in found:
+                problems.append(f"the {role} contract {address} is not the shipped {artifacts[role]} of this registry")
+                continue
+            immutables[role] = found
+        roles = {"attestations": _VERIFIER_ROLE, "disputes": _DISPUTE_ROLE}
+        wanted = {role: role_slot(roles[role], modules[role]) for role in roles if role in modules}
+        if wanted:
+            try:
+                account = self._account(registry, list(wanted.values()), self.checkpoints[-1][1])
+            except _ProofError as failure:
+                return Check(name="modules", ok=False, detail=f"the registry's roles: {failure}")
+            for role, slot in wanted.items():
+                if account.storage[slot] != 1:
+                    problems.append(f"the {role} contract {modules[role]} does not hold the registry's role")
+        if "licenses" in modules:
+            problems.extend(self._licences_bound(modules, immutables))
+        if problems:
+            return Check(name="modules", ok=False, detail="; ".join(problems))
+        named = ", ".join(f"{role} {address}" for role, address in modules.items()) or "none attached"
+        return Check(name="modules", ok=True, detail=f"the modules proven are this registry's: {named}")
+
+    def _shipped_immutables(self, address: str, artifact_name: str, code_hash: bytes | None) -> set[bytes] | None:
+        """The immutable values of the code at ``address`` if it hashes to the proven ``code_hash`` and is the shipped
+        ``artifact_name`` (immutables aside); ``None`` otherwise."""
+        if code_hash is None:
+            return None
+        code = bytes.fromhex(str(self._rpc.call("eth_getCode", [address, hex(self.block)]))[2:])
+        artifact = load_artifact(artifact_name)
+        if bytes(keccak(code)) != code_hash or not artifact.runtime_matches(code):
+            return None
+        return {
+            code[span["start"] : span["start"] + span["length"]]
+            for group in artifact.immutable_references.values()
+            for span in group
+        }
+
+    def _licences_bound(self, modules: Mapping[str, str], immutables: Mapping[str, set[bytes]]) -> list[str]:
+        """The licence registry is bound through the share vault: the vault's royalty vault (an immutable of the
+        vault's proven code, itself a shipped RoyaltyVault) names it among its immutables."""
+        licences = modules["licenses"]
+        if "vault" not in immutables:
+            return [
+                f"the licence registry {licences} is bound to the registry through the share vault: attach the vault"
+            ]
+        for candidate in sorted(immutables["vault"]):
+            address = "0x" + candidate[-20:].hex()
+            if candidate[:12] != bytes(12) or address.lower() in (licences.lower(), modules["vault"].lower()):
+                continue
+            try:
+                account = self._account(address, [], self.checkpoints[-1][1])
+            except _ProofError:
+                continue
+            royalty = self._shipped_immutables(address, "RoyaltyVault", account.code_hash)
+            if royalty is not None and _bytes(licences).rjust(32, b"\0") in royalty:
+                return []
+        return [f"the licence registry {licences} is not the one the share vault's royalty vault names"]
 
     def cap_table_check(self, proven: ProvenRight, share_token: str, holders: Mapping[str, int]) -> Check:
         """The cap table the node reports (``holders``: account -> balance) against the share token's state at the

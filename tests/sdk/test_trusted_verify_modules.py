@@ -214,3 +214,22 @@ def test_a_number_the_node_maps_to_another_right_is_caught(ledger: Ledger, paten
     assert [check.name for check in report.checks if not check.ok] == ["number_proof"]
     honest = ledger.verify(metadata.number, trust_block_hash=_head_hash(ledger))
     assert honest.token_id == token and honest.verdict == "verified"
+
+
+def test_another_licence_registry_of_this_registry_is_not_proven(ledger: Ledger, right_in_use: int) -> None:
+    """A second LicenseRegistry deployed for the same registry (shipped code, this registry among its immutables,
+    an empty history for the right) is not the deployment's: the share vault's royalty vault does not name it. A node
+    naming it, or a caller attaching it, gets "could not verify", never "0 licences"."""
+    from ipledger._artifacts import load_artifact
+
+    artifact = load_artifact("LicenseRegistry")
+    factory = ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    sent = factory.constructor(ledger.registry_address).transact({"from": ledger.address_of("dev0")})
+    impostor = ledger.w3.eth.wait_for_transaction_receipt(sent)["contractAddress"]
+    deployment = ledger.deployment
+    reader = Ledger.connect(ledger.rpc_url, registry=ledger.registry_address, vault=deployment.vault)
+    reader.attach(licenses=impostor, attestations=deployment.attestations, disputes=deployment.disputes)
+    report = reader.verify(right_in_use, trust_block_hash=_head_hash(ledger))
+    failed = {check.name: check.detail for check in report.checks if not check.ok}
+    assert report.verdict == "inconclusive" and "modules" in failed, report.checks
+    assert "royalty vault" in failed["modules"]

@@ -369,6 +369,8 @@ def _recheck_bundle(out: Output, bundle: Path | None, trusted: list[str]) -> Non
         )
         for check in result.checks:
             out.line(f"  {'ok ' if check.ok else 'NO '} {check.name}: {check.detail}")
+        named = ", ".join(f"{role} {address}" for role, address in result.modules.items()) or "none"
+        out.line(f"Proven beside the registry: {named} (the verdict covers these contracts and nothing else).")
 
     out.result(model_json(result), human)
     if result.verdict != "verified":
