@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -43,7 +43,14 @@ from ._exceptions import (
     TransactionError,
 )
 from ._hashing import hash_file
-from ._history import build_history, fetch_module_logs, fetch_token_logs, fetch_vault_logs, right_numbers
+from ._history import (
+    build_history,
+    fetch_module_logs,
+    fetch_token_logs,
+    fetch_vault_logs,
+    merge_history,
+    right_numbers,
+)
 from ._history_chain import HistoryWord, chain_head
 from ._ids import parse_token_id
 from ._index import EventIndex
@@ -968,7 +975,12 @@ class Ledger(
                 registered_at=dt.datetime.fromtimestamp(packed.registered_at, dt.UTC),
                 expiry=dt.datetime.fromtimestamp(packed.expiry, dt.UTC) if packed.expiry else None,
                 revoked_block=revocation.block,
-                revoked_at=dt.datetime.fromtimestamp(self._block_time(revocation.block), dt.UTC),
+                revoked_at=dt.datetime.fromtimestamp(
+                    proven.timestamps[revocation.block]
+                    if proven is not None and revocation.block in proven.timestamps
+                    else self._block_time(revocation.block),
+                    dt.UTC,
+                ),
                 revoked_by=revocation.args["registrar"],
                 revocation_order=revocation.args["orderHash"],
                 **common,
@@ -1136,8 +1148,12 @@ class Ledger(
                 self._require_exists(token, head)
         record = self._record(token, logs, head, proven=proven)
         revoked = record.status is RightStatus.REVOKED
-        events = build_history(self._rpc, logs)
         vault = None if self._vault is None else str(self._vault.address)
+        events = (
+            build_history(self._rpc, logs)
+            if proven is None
+            else merge_history(_grouped_by_proof(logs, vault), proven.timestamps)
+        )
         checks.append(_registration_check(logs, record))
         checks.append(custody_check(events, record.owner, vault=vault))
         cap_table = None
@@ -1461,6 +1477,40 @@ def _number_check(given: int | str, token: int, logs: Sequence[DecodedLog]) -> C
         if ok
         else f"the node named token {hex(token)} for {number.canonical}, which its proven history does not hold",
     )
+
+
+def _grouped_by_proof(logs: Sequence[DecodedLog], vault: str | None) -> list[DecodedLog]:
+    """The proven logs with the transactions they share told by the proven order, not by the node's transaction
+    hashes (which nothing proves): a registry event joins the ``Transfer`` it follows in the same block (an
+    assignment, forced transfer, registration, supersession or revocation is emitted right after its transfer), and a
+    share vault event the registry ``Transfer`` into or out of the vault in its block."""
+    out: list[DecodedLog] = []
+    current: DecodedLog | None = None
+    for log in logs:
+        if log.address == (vault or "") or log.name in ("Fractionalized", "Redeemed", "CustodyLost"):
+            out.append(log)
+            continue
+        if log.name == "Transfer":
+            current = log
+        elif current is not None and current.block == log.block and current.address == log.address:
+            log = replace(log, tx_hash=current.tx_hash)
+        out.append(log)
+    transfers = [log for log in out if log.name == "Transfer"]
+    joined: list[DecodedLog] = []
+    for log in out:
+        if log.name in ("Fractionalized", "Redeemed"):
+            into = log.name == "Fractionalized"
+            match = [
+                transfer
+                for transfer in transfers
+                if transfer.block == log.block
+                and (transfer.args["to"] if into else transfer.args["from"]) == log.address
+            ]
+            if match:
+                nearest = min(match, key=lambda transfer: abs(transfer.log_index - log.log_index))
+                log = replace(log, tx_hash=nearest.tx_hash)
+        joined.append(log)
+    return joined
 
 
 def _as_fetched(token: int, logs: Sequence[DecodedLog]) -> list[DecodedLog]:

@@ -239,6 +239,8 @@ class ProvenRight:
     contracts: list[str] = field(default_factory=list)
     #: The proven code hash of each of them (lower-case address).
     code_hashes: dict[str, bytes] = field(default_factory=dict)
+    #: The time of each block that holds a proven event (each is in the hash chain).
+    timestamps: dict[int, int] = field(default_factory=dict)
 
     @property
     def proven(self) -> bool:
@@ -367,6 +369,7 @@ class TrustlessVerifier:
                 return proven
             self._check_earlier_checkpoints(words[address], states)
             walked += len(walk.blocks)
+            proven.timestamps.update((number, stamp) for number, stamp, _ in walk.blocks)
             logs.extend(
                 decoded
                 for number, _, raw_logs in walk.blocks

@@ -233,3 +233,32 @@ def test_another_licence_registry_of_this_registry_is_not_proven(ledger: Ledger,
     failed = {check.name: check.detail for check in report.checks if not check.ok}
     assert report.verdict == "inconclusive" and "modules" in failed, report.checks
     assert "royalty vault" in failed["modules"]
+
+
+class TxHashLyingProxy(LimitingProxy):
+    """Gives every log of one event another transaction hash (nothing proves transaction hashes)."""
+
+    def __init__(self, upstream: str, event: str) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.topic = TOPIC_OF[event]
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = super().handle(request)
+        if request.get("method") == "eth_getLogs" and isinstance(answer.get("result"), list):
+            for log in answer["result"]:
+                if log["topics"][0].lower() == self.topic:
+                    log["transactionHash"] = "0x" + "ee" * 32
+        return answer
+
+
+def test_a_forced_transfer_stays_forced_whatever_its_transaction_hash(ledger: Ledger, patent: Patent) -> None:
+    """The node moves the ForceTransferred log to another transaction: the trusted history still pairs it with its
+    Transfer (the proven order), so the forced transfer and its notice are not hidden as a plain transfer."""
+    token = ledger.register(*patent, to="dev1").token_id
+    ledger.force_transfer(token, "dev2", b"\x03" * 32)
+    checkpoint = _head_hash(ledger)
+    with serve(TxHashLyingProxy(ledger.rpc_url, "ForceTransferred")) as url:
+        report = Ledger.connect(url, registry=ledger.registry_address).verify(token, trust_block_hash=checkpoint)
+    assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+    assert "forced_transfer" in [event.kind for event in report.events]
+    assert any("forced" in notice.lower() for notice in report.notices), report.notices
