@@ -9,7 +9,7 @@ from ._amounts import format_units
 from ._hashing import bundle_hash
 from ._models import CapTable, Check, HistoryEvent, RightKind, RightRecord, RightStatus
 from ._proofs import PROOF_CHECKS
-from ._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
+from ._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License, Remedy
 
 __all__ = [
     "CUSTODY_KINDS",
@@ -240,55 +240,104 @@ def proven_content_check(token: int, logs: Sequence[Any]) -> Check:
 def proven_rights_check(
     licenses: Sequence[License], attestations: Sequence[Attestation], disputes: Sequence[Dispute], logs: Sequence[Any]
 ) -> Check:
-    """The licences, attestations and disputes the node reports are exactly those of the proven history, in the
-    terms the verdict uses: the same ids; each licence's exclusivity, field, period and revocation; each attestation's
-    revocation; each dispute's outcome. A difference is the node's claim beside the proven event."""
+    """The licences, attestations and disputes the node reports are exactly those of the proven history, in every
+    term the verdict and the report use: the same ids; each licence's licensee, grantor, terms, exclusivity,
+    territories, field, period, sublicensing, royalty, payment token and revocation; each attestation's attestor,
+    claim, evidence, expiry and revocation; each dispute's claimant, evidence, bond, lock, outcome and remedy. A
+    difference is the node's claim beside the proven event."""
     problems: list[str] = []
     granted = {int(log.args["licenseId"]): log for log in logs if log.name == "LicenseGranted"}
     revoked = {int(log.args["licenseId"]) for log in logs if log.name == "LicenseRevoked"}
     _compare_ids("licence", {item.license_id for item in licenses}, set(granted), problems)
     for item in licenses:
         event = granted.get(item.license_id)
+        if event is not None:
+            args = event.args
+            proven = (
+                _address(args["licensee"]),
+                _address(args["grantor"]),
+                str(args["termsHash"]).lower(),
+                list(Exclusivity)[int(args["exclusivity"])],
+                sorted(str(code) for code in args["territories"]),
+                str(args["field"]).lower(),
+                int(args["start"]),
+                int(args["end"]),
+                bool(args["sublicensable"]),
+                int(args["royaltyBps"]),
+                _address(args["paymentToken"]),
+                item.license_id in revoked,
+            )
+            claimed = (
+                _address(item.licensee),
+                _address(item.grantor),
+                item.terms_hash.lower(),
+                item.exclusivity,
+                sorted(item.territories),
+                item.field_hash.lower(),
+                int(item.start.timestamp()),
+                int(item.end.timestamp()) if item.end else 0,
+                item.sublicensable,
+                item.royalty_bps,
+                _address(item.payment_token),
+                item.revoked_at is not None,
+            )
+            if proven != claimed:
+                problems.append(f"licence {item.license_id}: the node says {claimed}, the proven event {proven}")
+    attested = {int(log.args["attestationId"]): log for log in logs if log.name == "Attested"}
+    withdrawn = {int(log.args["attestationId"]) for log in logs if log.name == "AttestationRevoked"}
+    _compare_ids("attestation", {item.attestation_id for item in attestations}, set(attested), problems)
+    for attestation in attestations:
+        event = attested.get(attestation.attestation_id)
+        if event is not None:
+            args = event.args
+            expiry = int(attestation.expiry.timestamp()) if attestation.expiry else 0
+            proven_a = (
+                _address(args["attestor"]),
+                str(args["claimType"]).lower(),
+                str(args["evidenceHash"]).lower(),
+                int(args["expiry"]),
+                attestation.attestation_id in withdrawn,
+            )
+            claimed_a = (
+                _address(attestation.attestor),
+                attestation.claim_type_hash.lower(),
+                attestation.evidence_hash.lower(),
+                expiry,
+                attestation.revoked_at is not None,
+            )
+            if proven_a != claimed_a:
+                problems.append(
+                    f"attestation {attestation.attestation_id}: the node says {claimed_a}, the proven event {proven_a}"
+                )
+    raised = {int(log.args["disputeId"]): log for log in logs if log.name == "DisputeRaised"}
+    resolved = {int(log.args["disputeId"]): log for log in logs if log.name == "DisputeResolved"}
+    _compare_ids("dispute", {item.dispute_id for item in disputes}, set(raised), problems)
+    for dispute in disputes:
+        event = raised.get(dispute.dispute_id)
         if event is None:
             continue
-        proven = (
-            list(Exclusivity)[int(event.args["exclusivity"])],
-            str(event.args["field"]).lower(),
-            int(event.args["start"]),
-            int(event.args["end"]),
-            item.license_id in revoked,
+        args = event.args
+        ruling = resolved.get(dispute.dispute_id)
+        proven_d = (
+            _address(args["claimant"]),
+            str(args["evidenceHash"]).lower(),
+            _address(args["bondToken"]),
+            int(args["bond"]),
+            bool(args["lockedTransfers"]),
+            DisputeOutcome.OPEN if ruling is None else list(DisputeOutcome)[int(ruling.args["outcome"])],
+            None if ruling is None else list(Remedy)[int(ruling.args["remedy"])],
         )
-        claimed = (
-            item.exclusivity,
-            item.field_hash.lower(),
-            int(item.start.timestamp()),
-            int(item.end.timestamp()) if item.end else 0,
-            item.revoked_at is not None,
+        claimed_d = (
+            _address(dispute.claimant),
+            dispute.evidence_hash.lower(),
+            _address(dispute.bond_token),
+            int(dispute.bond),
+            dispute.locked_transfers,
+            dispute.outcome,
+            None if dispute.outcome is DisputeOutcome.OPEN else dispute.remedy,
         )
-        if proven != claimed:
-            problems.append(f"licence {item.license_id}: the node says {claimed}, the proven events {proven}")
-    attested = {int(log.args["attestationId"]) for log in logs if log.name == "Attested"}
-    withdrawn = {int(log.args["attestationId"]) for log in logs if log.name == "AttestationRevoked"}
-    _compare_ids("attestation", {item.attestation_id for item in attestations}, attested, problems)
-    for attestation in attestations:
-        if attestation.attestation_id in attested and (attestation.revoked_at is not None) != (
-            attestation.attestation_id in withdrawn
-        ):
-            problems.append(f"attestation {attestation.attestation_id}: revocation differs from the proven events")
-    raised = {int(log.args["disputeId"]) for log in logs if log.name == "DisputeRaised"}
-    outcomes = {
-        int(log.args["disputeId"]): list(DisputeOutcome)[int(log.args["outcome"])]
-        for log in logs
-        if log.name == "DisputeResolved"
-    }
-    _compare_ids("dispute", {item.dispute_id for item in disputes}, raised, problems)
-    for dispute in disputes:
-        proven_outcome = outcomes.get(dispute.dispute_id, DisputeOutcome.OPEN)
-        if dispute.dispute_id in raised and dispute.outcome is not proven_outcome:
-            problems.append(
-                f"dispute {dispute.dispute_id}: the node says {dispute.outcome.value}, the proven events "
-                f"{proven_outcome.value}"
-            )
+        if proven_d != claimed_d:
+            problems.append(f"dispute {dispute.dispute_id}: the node says {claimed_d}, the proven events {proven_d}")
     if problems:
         return Check(name="rights_in_use", ok=False, detail="; ".join(problems))
     return Check(
@@ -297,6 +346,14 @@ def proven_rights_check(
         detail=f"{len(licenses)} licence(s), {len(attestations)} attestation(s) and {len(disputes)} dispute(s), as "
         "the proven histories of their modules record them",
     )
+
+
+def _address(value: Any) -> str | None:
+    """An address compared case-blind, the zero address as none."""
+    if value is None:
+        return None
+    text = str(value).lower()
+    return None if int(text, 16) == 0 else text
 
 
 def _compare_ids(what: str, claimed: set[int], proven: set[int], problems: list[str]) -> None:
