@@ -133,17 +133,17 @@ def test_a_node_lying_about_a_holder_is_caught(ledger: Ledger, fractionalized_ri
 
 
 def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalized_right: int, tmp_path: Path) -> None:
-    """2,000 blocks after the events, behind a provider that answers eth_getLogs over 10 blocks at most: with a
+    """400 blocks after the events, behind a provider that answers eth_getLogs over 4 blocks at most: with a
     synced index naming the holders (not trusted: their balances are proven), the trusted verify of a fractionalized
     right makes a handful of single-block eth_getLogs; without it, the share token's logs are scanned."""
-    ledger.w3.provider.make_request("anvil_mine", [hex(2_000)])  # type: ignore[arg-type]
+    ledger.w3.provider.make_request("anvil_mine", [hex(400)])  # type: ignore[arg-type]
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
     checkpoint = _head_hash(ledger)
     deployment = ledger.deployment
     counts = {}
     for label, given in (("index", index), ("scan", None)):
-        proxy = LimitingProxy(ledger.rpc_url, max_blocks=10)
+        proxy = LimitingProxy(ledger.rpc_url, max_blocks=4)
         with serve(proxy) as url:
             reader = Ledger.connect(url, registry=ledger.registry_address, vault=deployment.vault)
             reader.attach(

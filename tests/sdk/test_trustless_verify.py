@@ -402,20 +402,20 @@ def test_node_forging_a_proof_is_caught(
 
 @pytest.fixture(scope="module")
 def long_after(ledger: Ledger, tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str]:
-    """A right registered and assigned, with 2,000 blocks mined after its events (once for the module: anvil mines
-    slower as its chain grows); the right and the head's hash."""
+    """A right registered and assigned, with 400 blocks mined after its events (once for the module: anvil mines
+    slower as its chain grows, and a session chain is long by now); the right and the head's hash."""
     folder = tmp_path_factory.mktemp("long-after")
     documents = []
     for name in ("claims.txt", "description.txt"):
         path = folder / name
-        path.write_text(f"{name} of a patent verified 2,000 blocks later\n", "utf-8")
+        path.write_text(f"{name} of a patent verified 400 blocks later\n", "utf-8")
         documents.append(path)
     metadata = IPMetadata(
         title="Electrode verified much later", kind="patent", jurisdiction="US", number="US 9,876,543 B2"
     )
     token = ledger.register(metadata, documents, to="dev1").token_id
     ledger.use("dev1").assign(token, "dev2", b"\x06" * 32)
-    ledger.w3.provider.make_request("anvil_mine", [hex(2000)])  # type: ignore[arg-type]
+    ledger.w3.provider.make_request("anvil_mine", [hex(400)])  # type: ignore[arg-type]
     return token, _head_hash(ledger)
 
 
@@ -429,7 +429,7 @@ def test_trusted_walk_does_not_scan_the_chain(
 ) -> None:
     token, trusted = long_after
     blocks = _event_blocks(ledger, token)
-    with limiting_proxy(anvil_node.rpc_url, max_blocks=10) as (url, proxy):
+    with limiting_proxy(anvil_node.rpc_url, max_blocks=4) as (url, proxy):
         report = _reader(url, ledger).verify(token, trust_block_hash=trusted)
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     assert proxy.methods["eth_getProof"] - _contracts(ledger) in BINDING_PROOFS
@@ -441,7 +441,7 @@ def test_trusted_verify_does_not_scan_the_chain(
     anvil_node: NodeInfo, ledger: Ledger, long_after: tuple[int, str]
 ) -> None:
     token, trusted = long_after
-    with limiting_proxy(anvil_node.rpc_url, max_blocks=10) as (url, proxy):
+    with limiting_proxy(anvil_node.rpc_url, max_blocks=4) as (url, proxy):
         report = _reader(url, ledger).verify(token, trust_block_hash=trusted)
     assert report.verdict == "verified"
     assert proxy.methods["eth_getLogs"] < 50, (proxy.methods["eth_getLogs"], proxy.refused, len(proxy.served))
