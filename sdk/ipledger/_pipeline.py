@@ -46,8 +46,8 @@ _GAS_MARGIN_DENOMINATOR = 5
 _NONCE_TAKEN = NONCE_TOO_LOW + UNDERPRICED
 #: The nonce is used, by our transaction or another.
 _NONCE_USED = ALREADY_KNOWN + _NONCE_TAKEN
-_NONCE_RETRIES = 5
-_RETRY_JITTER = 0.05
+_NONCE_RETRIES = 10
+_RETRY_JITTER = 0.1
 
 
 @dataclass(frozen=True)
