@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._events import (
@@ -171,9 +171,9 @@ def _numbers_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent:
     return HistoryEvent(kind="numbers_released", numbers=_numbers(args["numbers"]), **base)
 
 
-def right_numbers(logs: list[DecodedLog]) -> tuple[list[str], list[str]]:
-    """The numbers of a right from its registry logs (chain order): its office's numbers, the primary first, and
-    its family links, as its latest registration and the number events after it leave them."""
+def packed_numbers(logs: Sequence[DecodedLog]) -> list[int]:
+    """The packed numbers a right holds after its registry logs (chain order): its latest registration's, with the
+    numbers added since and without those reclaimed or released."""
     numbers: list[int] = []
     for log in logs:
         if log.name == "RightRegistered":
@@ -184,6 +184,13 @@ def right_numbers(logs: list[DecodedLog]) -> tuple[list[str], list[str]]:
             numbers = [number for number in numbers if number != log.args["number"]]
         elif log.name == "NumbersReleased":
             numbers = [number for number in numbers if number not in log.args["numbers"]]
+    return numbers
+
+
+def right_numbers(logs: list[DecodedLog]) -> tuple[list[str], list[str]]:
+    """The numbers of a right from its registry logs (chain order): its office's numbers, the primary first, and
+    its family links, as its latest registration and the number events after it leave them."""
+    numbers = packed_numbers(logs)
     own = [number_text(number) for number in numbers if not number >> 248]
     family = [number_text(number).removesuffix(" (family)") for number in numbers if number >> 248]
     return own, family

@@ -49,6 +49,7 @@ from ._history import (
     fetch_token_logs,
     fetch_vault_logs,
     merge_history,
+    packed_numbers,
     right_numbers,
 )
 from ._history_chain import HistoryWord, chain_head
@@ -1459,17 +1460,7 @@ def _number_check(given: int | str, token: int, logs: Sequence[DecodedLog]) -> C
     if not isinstance(given, str) or given.strip().lower().startswith("0x") or given.strip().isdigit():
         return None
     number = parse_number_for(given.strip(), None, None, field="token")
-    numbers: list[int] = []
-    for log in logs:
-        if log.name == "RightRegistered":
-            numbers = list(log.args["numbers"])
-        elif log.name == "NumbersAdded":
-            numbers += [value for value in log.args["numbers"] if value not in numbers]
-        elif log.name == "NumberReclaimed":
-            numbers = [value for value in numbers if value != log.args["number"]]
-        elif log.name == "NumbersReleased":
-            numbers = [value for value in numbers if value not in log.args["numbers"]]
-    ok = number.key == token or number.packed in numbers
+    ok = number.key == token or number.packed in packed_numbers(logs)
     return Check(
         name="number_proof",
         ok=ok,
