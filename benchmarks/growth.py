@@ -54,21 +54,21 @@ FIRST_PATENT = 10_000_001
 
 def register_gas(ledger: Ledger, holder: str, count: int, size: int) -> list[int]:
     """Gas of ``count`` single registrations through ``IPRegistry.register`` (dev0 is the registrar)."""
-    chain = Chain(ledger.rpc_url)
-    admin = ledger.w3.eth.accounts[0]
+    chain = Chain(ledger.chain.rpc_url)
+    admin = ledger.chain.w3.eth.accounts[0]
     used = []
     for serial in range(count):
         number = parse_number(f"US {FIRST_PATENT + serial}").packed
         registration = (Web3.keccak(text=f"growth {size} content {serial}"), serial % 7, 0, [number], b"")
-        data = ledger.registry.encode_abi("register", [holder, registration])
-        receipt = chain.transact(admin, ledger.registry_address, data, GAS_LIMIT)
+        data = ledger.contracts.registry.encode_abi("register", [holder, registration])
+        receipt = chain.transact(admin, ledger.contracts.registry_address, data, GAS_LIMIT)
         used.append(int(receipt["gasUsed"], 16))
     return used
 
 
 def latencies(ledger: Ledger, tokens: list[int], runs: int) -> dict[str, list[float]]:
     """Milliseconds per call of the SDK and naive history and verify, over ``tokens`` x ``runs``."""
-    w3, registry, start = ledger.w3, ledger.registry, ledger.deployment_block
+    w3, registry, start = ledger.chain.w3, ledger.contracts.registry, ledger.contracts.deployment_block
     samples: dict[str, list[float]] = {"history": [], "naive_history": [], "verify": [], "naive_verify": []}
     for token in tokens:
         sdk_events = ledger.history(token).events

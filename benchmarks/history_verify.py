@@ -99,7 +99,7 @@ class Sender:
 
 def populate(ledger: Ledger, events: int) -> tuple[int, dict[str, int]]:
     """Registers one right to dev1 and gives it ``events`` history events in all; returns its id and the mix."""
-    w3, registry = ledger.w3, ledger.registry
+    w3, registry = ledger.chain.w3, ledger.contracts.registry
     sender = Sender(w3, ledger.chain_id)
     number = parse_number("US 10,000,001")
     token = number.key
@@ -241,7 +241,7 @@ def keys(events: list[Any]) -> list[tuple[str, int]]:
 
 
 def measure(ledger: Ledger, token: int, runs: int) -> dict[str, list[float]]:
-    w3, registry, start = ledger.w3, ledger.registry, ledger.deployment_block
+    w3, registry, start = ledger.chain.w3, ledger.contracts.registry, ledger.contracts.deployment_block
     # One untimed round of each warms the connection pools and web3's ABI caches; it also checks agreement.
     sdk_history = ledger.history(token).events
     naive = naive_history(w3, registry, token, start)

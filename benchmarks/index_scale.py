@@ -173,18 +173,22 @@ def populate(
 ) -> Generated:
     """Registers ``rights`` rights across ``holders`` dev accounts, then moves each ``transfers_per_right`` times
     (rounds over a shuffled registry, to a random other holder), in big fixture transactions."""
-    chain = Chain(ledger.rpc_url)
-    accounts = ledger.w3.eth.accounts
+    chain = Chain(ledger.chain.rpc_url)
+    accounts = ledger.chain.w3.eth.accounts
     admin, holder_accounts = accounts[0], list(accounts[1 : holders + 1])
     if len(holder_accounts) < holders:
         raise RuntimeError(f"anvil gave {len(accounts)} accounts, {holders + 1} needed")
-    factory = ledger.w3.eth.contract(abi=fixture_code["abi"], bytecode=fixture_code["bytecode"])
-    deployed = chain.transact(admin, None, factory.constructor(ledger.registry_address).data_in_transaction, 3_000_000)
-    fixture = ledger.w3.eth.contract(address=to_checksum_address(deployed["contractAddress"]), abi=fixture_code["abi"])
-    ledger.grant_role("registrar", fixture.address)
-    approve = ledger.registry.encode_abi("setApprovalForAll", [fixture.address, True])
+    factory = ledger.chain.w3.eth.contract(abi=fixture_code["abi"], bytecode=fixture_code["bytecode"])
+    deployed = chain.transact(
+        admin, None, factory.constructor(ledger.contracts.registry_address).data_in_transaction, 3_000_000
+    )
+    fixture = ledger.chain.w3.eth.contract(
+        address=to_checksum_address(deployed["contractAddress"]), abi=fixture_code["abi"]
+    )
+    ledger.contracts.grant_role("registrar", fixture.address)
+    approve = ledger.contracts.registry.encode_abi("setApprovalForAll", [fixture.address, True])
     for holder in holder_accounts:
-        chain.transact(holder, ledger.registry_address, approve, 200_000)
+        chain.transact(holder, ledger.contracts.registry_address, approve, 200_000)
     # One block per fixture transaction, one day apart: a day's transfers are one transaction's moves.
     chain.call("anvil_setBlockTimestampInterval", [DAY])
 
@@ -277,7 +281,7 @@ def measure(size: int, code: dict[str, Any], args: argparse.Namespace) -> dict[s
             f"({generated.transactions} transactions, {generated.gas / 1e9:.2f} Ggas)",
             file=sys.stderr,
         )
-        head = ledger.w3.eth.block_number
+        head = ledger.chain.w3.eth.block_number
         chunk = args.chunk or max(1, LOGS_PER_CHUNK // max(2 * args.registrations_per_tx, args.moves_per_tx))
         with tempfile.TemporaryDirectory() as home:
             index = EventIndex.for_ledger(ledger, home=Path(home))

@@ -70,8 +70,8 @@ class Portfolio:
 
 def naive(ledger: Ledger, source: Path, poll_latency: float | None) -> int:
     """The issue's baseline: prepare, ``transact``, ``wait_for_transaction_receipt``, one row after the other."""
-    w3 = ledger.w3
-    register = ledger.registry.functions.register
+    w3 = ledger.chain.w3
+    register = ledger.contracts.registry.functions.register
     owner = Web3.to_checksum_address(ledger.signer.address)
     count = 0
     for entry in read_bulk_file(source):
@@ -88,7 +88,7 @@ def naive(ledger: Ledger, source: Path, poll_latency: float | None) -> int:
 
 
 def bulk(ledger: Ledger, source: Path, mode: str) -> int:
-    report = ledger.register_bulk(source, mode=mode)
+    report = ledger.rights.register_bulk(source, mode=mode)
     assert report.complete, report.summary()
     return len(report.rows)
 

@@ -323,20 +323,20 @@ def populate(ledger: Ledger, folder: Path) -> tuple[int, int]:
         path = folder / name
         path.write_text(f"{name}: deed of assignment\n", "utf-8")
         deeds.append(path)
-    ledger.use("dev1").assign(token, "dev2", deeds[0])
-    ledger.freeze(token, b"\x01" * 32)
-    ledger.unfreeze(token, b"\x02" * 32)
-    ledger.use("dev2").assign(token, "dev1", deeds[1])
+    ledger.use("dev1").rights.assign(token, "dev2", deeds[0])
+    ledger.rights.freeze(token, b"\x01" * 32)
+    ledger.rights.unfreeze(token, b"\x02" * 32)
+    ledger.use("dev2").rights.assign(token, "dev1", deeds[1])
     events = ledger.history(token).events
     return token, max(event.block for event in events)
 
 
 def mine_to(ledger: Ledger, height: int) -> str:
     """Mines up to block ``height``; returns its hash."""
-    missing = height - ledger.w3.eth.block_number
+    missing = height - ledger.chain.w3.eth.block_number
     if missing > 0:
-        ledger.w3.provider.make_request("anvil_mine", [hex(missing)])  # type: ignore[arg-type]
-    block = ledger.w3.eth.get_block(height)
+        ledger.chain.w3.provider.make_request("anvil_mine", [hex(missing)])  # type: ignore[arg-type]
+    block = ledger.chain.w3.eth.get_block(height)
     return "0x" + bytes(block["hash"]).hex()
 
 
@@ -369,7 +369,7 @@ class Paths:
         self, ledger: Ledger, token: int, checkpoint: str, inputs: dict[str, Any], walk_batch: int | None = None
     ) -> None:
         self.ledger, self.token, self.checkpoint, self.inputs = ledger, token, checkpoint, inputs
-        self.walk_rpc: Any = ledger._rpc if walk_batch is None else SplitBatches(ledger._rpc, walk_batch)
+        self.walk_rpc: Any = ledger.chain.rpc if walk_batch is None else SplitBatches(ledger.chain.rpc, walk_batch)
 
     def verify(self) -> Any:
         report = self.ledger.verify(self.token, trust_block_hash=self.checkpoint)
@@ -379,15 +379,15 @@ class Paths:
         return report
 
     def prove(self) -> Any:
-        verifier = TrustlessVerifier(self.ledger._rpc, self.checkpoint)
-        proven = verifier.prove(registry=self.ledger.registry_address, token_id=self.token)
+        verifier = TrustlessVerifier(self.ledger.chain.rpc, self.checkpoint)
+        proven = verifier.prove(registry=self.ledger.contracts.registry_address, token_id=self.token)
         if not proven.proven or proven.logs is None:
             raise RuntimeError(f"the proof failed: {[check for check in proven.checks if not check.ok]}")
         return proven
 
     def header_walk(self) -> Any:
         checks = HeaderWalk(self.walk_rpc, self.checkpoint).verify(
-            registry=self.ledger.registry_address, token_id=self.token, **self.inputs
+            registry=self.ledger.contracts.registry_address, token_id=self.token, **self.inputs
         )
         if not all(check.ok for check in checks):
             raise RuntimeError(f"the header walk failed: {[check for check in checks if not check.ok]}")
@@ -400,7 +400,7 @@ class Paths:
 def walk_inputs(ledger: Ledger, token: int, checkpoint_block: int) -> dict[str, Any]:
     """What the old ``Ledger.verify`` handed the header walk: the right's registry logs, its owner, its first
     block."""
-    rpc, registry, start = ledger._rpc, ledger.registry_address, ledger.deployment_block
+    rpc, registry, start = ledger.chain.rpc, ledger.contracts.registry_address, ledger.contracts.deployment_block
     logs = fetch_token_logs(rpc, registry=registry, token_id=token, from_block=start, to_block=checkpoint_block)
     # The registry now also emits HistoryLinked(tokenId, previousBlock), which the old SDK did not know: the walk
     # finds it in the receipts (the token id is a topic) and must be handed it, or it reports it withheld.
@@ -415,7 +415,7 @@ def walk_inputs(ledger: Ledger, token: int, checkpoint_block: int) -> dict[str, 
         [*logs, *(log for log in map(decode_log, linked) if log is not None)],
         key=lambda log: (log.block, log.log_index),
     )
-    owner = str(ledger.registry.functions.ownerOf(token).call(block_identifier=checkpoint_block))
+    owner = str(ledger.contracts.registry.functions.ownerOf(token).call(block_identifier=checkpoint_block))
     return {"logs": logs, "owner": owner, "from_block": min(log.block for log in logs)}
 
 

@@ -5,11 +5,15 @@ The whole public API is re-exported here; modules with a leading underscore are 
 
 from ._accounts import Signer, dev_account
 from ._amounts import format_units, parse_units
-from ._attestations import AttestationResult, SignedAttestation
+from ._attestations import AttestationResult, Attestations, SignedAttestation
+from ._audit import Audit
 from ._bulk import InvalidBulkFileError
 from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
 from ._bulk_models import BulkMode, BulkReport, BulkRowResult, BulkStatus
-from ._compliance import parse_country
+from ._chain import Chain
+from ._client import SubClient
+from ._compliance import Compliance, parse_country
+from ._contracts import Contracts
 from ._deployment import (
     deployment_record_file,
     read_deployment_records,
@@ -17,7 +21,7 @@ from ._deployment import (
     save_deployment_record,
     save_local_deployment,
 )
-from ._disputes import DisputeRaised
+from ._disputes import DisputeRaised, Disputes
 from ._exceptions import (
     AccountError,
     ChainMismatchError,
@@ -57,12 +61,14 @@ from ._exceptions import (
     UnknownTokenError,
 )
 from ._hashing import (
+    Evidence,
     bundle_hash,
     canonical_json,
     evidence_hash,
     hash_file,
     hash_text,
 )
+from ._ids import parse_token_id
 from ._index import (
     EventIndex,
     IndexStatus,
@@ -74,8 +80,9 @@ from ._index import (
     SyncResult,
     TransferRecord,
 )
-from ._ledger import ClaimTicket, Ledger, Voucher, parse_token_id
-from ._licensing import LicenseGrant
+from ._ledger import Ledger
+from ._licensing import LicenseGrant, Licenses
+from ._market import Market
 from ._models import (
     AssetKind,
     CapTable,
@@ -122,6 +129,7 @@ from ._numbers import (
     unpublished_number,
 )
 from ._orders import order_hash
+from ._payments import Payments
 from ._proof_bundle import BundleVerification, verify_bundle
 from ._proofs import ProofError
 from ._public_record import check_openings, public_record, read_record, record_history_problems, seal
@@ -141,6 +149,7 @@ from ._report_i18n import Lang as ReportLang
 from ._report_summary import PortfolioRow, portfolio_rows
 from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
 from ._retry import RetryPolicy
+from ._rights import ClaimTicket, Rights, Voucher
 from ._rights_models import (
     Attestation,
     ClaimType,
@@ -155,11 +164,26 @@ from ._rights_models import (
     claim_type_hash,
     field_hash,
 )
-from ._royalties import RoyaltyPayment
+from ._royalties import Royalties, RoyaltyPayment
+from ._shares import Shares
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Attestations",
+    "Audit",
+    "Chain",
+    "Compliance",
+    "Contracts",
+    "Disputes",
+    "Evidence",
+    "Licenses",
+    "Market",
+    "Payments",
+    "Rights",
+    "Royalties",
+    "Shares",
+    "SubClient",
     "BundleVerification",
     "Document",
     "DocumentRole",

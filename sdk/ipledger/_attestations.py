@@ -13,20 +13,19 @@ right revoked and registered again, or assigned), the contract reverts with ``Re
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-from eth_account.messages import encode_typed_data
 from pydantic import field_serializer
 
-from ._base import LedgerBase
+from ._client import SubClient
+from ._eip712 import ATTESTATIONS_DOMAIN, sign_typed_data
 from ._exceptions import InvalidInputError
-from ._hashing import evidence_hash
+from ._hashing import Evidence, evidence_hash
 from ._model_base import _Out
 from ._models import TransactionResult
 from ._rights_models import STANDARD_CLAIMS, Attestation, claim_type_hash
 
-__all__ = ["ATTESTATION_TYPES", "AttestationResult", "AttestationsMixin", "SignedAttestation"]
+__all__ = ["ATTESTATION_TYPES", "AttestationResult", "Attestations", "SignedAttestation"]
 
 #: The EIP-712 type the attestor signs; the domain is ("IPLedger Attestations", "1", chain id, the attestation
 #: registry).
@@ -43,8 +42,6 @@ ATTESTATION_TYPES = {
         {"name": "deadline", "type": "uint256"},
     ]
 }
-
-Evidence = bytes | str | Path
 
 
 class AttestationResult(TransactionResult):
@@ -100,12 +97,15 @@ def _expiry(value: dt.datetime | int | None) -> int:
     return int(value.timestamp()) if isinstance(value, dt.datetime) else int(value)
 
 
-class AttestationsMixin(LedgerBase):
+class Attestations(SubClient):
     """The attestation registry."""
+
+    name = "attestations"
+    was_contract = "contracts.attestations"
 
     def _registration(self, token: int) -> tuple[str, int]:
         """(holder, registration time) of the right's current record: what an attestation about it is bound to."""
-        record = self._read(self.registry.functions.recordOf(token), "read record")
+        record = self._chain.read(self._chain.registry.functions.recordOf(token), "read record")
         return str(record[0]), int(record[3])
 
     def attest(
@@ -121,9 +121,9 @@ class AttestationsMixin(LedgerBase):
         the SHA-256 or a reference). The attestation is about the right as registered now (its current holder and
         registration time); if that changes before the transaction is mined it reverts with
         :class:`~ipledger.RegistrationChangedError`."""
-        token = self.resolve(token_id)
+        token = self._chain.resolve(token_id)
         holder, registered_at = self._registration(token)
-        call = self.attestations.functions.attest(
+        call = self._chain.attestations.functions.attest(
             token,
             holder,
             registered_at,
@@ -131,10 +131,10 @@ class AttestationsMixin(LedgerBase):
             evidence_hash(evidence, what="evidence"),
             _expiry(expires_at),
         )
-        result, attested = self._send_for_event(call, "attest", self.attestations, "Attested")
+        result, attested = self._chain.send_for_event(call, "attest", self._chain.attestations, "Attested")
         return AttestationResult(**result.model_dump(), attestation_id=int(attested["attestationId"]))
 
-    def sign_attestation(
+    def sign(
         self,
         token_id: int | str,
         claim: str,
@@ -147,11 +147,13 @@ class AttestationsMixin(LedgerBase):
         """The signer (an attestor) signs an attestation off chain (no transaction); see
         :meth:`submit_attestation`. It is bound to the right as registered now (holder and registration time): once
         the right is superseded, revoked and registered again, or assigned, it can no longer be submitted."""
-        attestor = self.signer.address
-        contract = self.attestations
-        token = self.resolve(token_id)
+        attestor = self._chain.signer.address
+        contract = self._chain.attestations
+        token = self._chain.resolve(token_id)
         holder, registered_at = self._registration(token)
-        signed_nonce = int(self._read(contract.functions.nonces(attestor), "read nonce")) if nonce is None else nonce
+        signed_nonce = (
+            int(self._chain.read(contract.functions.nonces(attestor), "read nonce")) if nonce is None else nonce
+        )
         message = {
             "tokenId": token,
             "holder": holder,
@@ -162,19 +164,18 @@ class AttestationsMixin(LedgerBase):
             "attestor": attestor,
             "nonce": signed_nonce,
             # The contract compares with block time, which need not be wall-clock time (test chains move it).
-            "deadline": self.chain_time() + int(valid_for.total_seconds()),
+            "deadline": self._chain.chain_time() + int(valid_for.total_seconds()),
         }
-        signable = encode_typed_data(
-            domain_data={
-                "name": "IPLedger Attestations",
-                "version": "1",
-                "chainId": self._check_chain("sign attestation"),
-                "verifyingContract": str(contract.address),
-            },
-            message_types=ATTESTATION_TYPES,
-            message_data=message,
+        signature = bytes(
+            sign_typed_data(
+                self._chain,
+                ATTESTATIONS_DOMAIN,
+                str(contract.address),
+                ATTESTATION_TYPES,
+                message,
+                action="sign attestation",
+            ).signature
         )
-        signature = bytes(self.signer.account.sign_message(signable).signature)
         return SignedAttestation(
             token_id=token,
             holder=holder,
@@ -189,29 +190,29 @@ class AttestationsMixin(LedgerBase):
             signature=signature,
         )
 
-    def submit_attestation(self, signed: SignedAttestation) -> AttestationResult:
+    def submit(self, signed: SignedAttestation) -> AttestationResult:
         """Records an attestation its attestor signed; the signer here only pays the gas."""
-        call = self.attestations.functions.attestBySig(signed.as_tuple(), signed.signature)
-        result, attested = self._send_for_event(call, "submit attestation", self.attestations, "Attested")
+        call = self._chain.attestations.functions.attestBySig(signed.as_tuple(), signed.signature)
+        result, attested = self._chain.send_for_event(call, "submit attestation", self._chain.attestations, "Attested")
         return AttestationResult(**result.model_dump(), attestation_id=int(attested["attestationId"]))
 
-    def revoke_attestation(self, attestation_id: int, *, reason: Evidence) -> TransactionResult:
+    def revoke(self, attestation_id: int, *, reason: Evidence) -> TransactionResult:
         """The attestation's attestor revokes it for ``reason``."""
-        call = self.attestations.functions.revoke(int(attestation_id), evidence_hash(reason))
-        return self._send(call, "revoke attestation")
+        call = self._chain.attestations.functions.revoke(int(attestation_id), evidence_hash(reason))
+        return self._chain.send(call, "revoke attestation")
 
-    def cancel_attestation_nonce(self) -> TransactionResult:
+    def cancel_nonce(self) -> TransactionResult:
         """Voids the signer's current signature nonce: a signed attestation not yet submitted can no longer be."""
-        return self._send(self.attestations.functions.cancelNonce(), "cancel attestation nonce")
+        return self._chain.send(self._chain.attestations.functions.cancelNonce(), "cancel attestation nonce")
 
-    def attestation(self, attestation_id: int, *, at: int | None = None, block: int | None = None) -> Attestation:
+    def get(self, attestation_id: int, *, at: int | None = None, block: int | None = None) -> Attestation:
         """Attestation ``attestation_id`` as of ``block``; ``valid`` (not revoked, not expired) judged at chain time
         or ``at``."""
-        raw = self._read(
-            self.attestations.functions.attestationOf(int(attestation_id)), "read attestation", block=block
+        raw = self._chain.read(
+            self._chain.attestations.functions.attestationOf(int(attestation_id)), "read attestation", block=block
         )
         token, attestor, claim, evidence, issued, expiry, revoked = raw
-        now = self.chain_time() if at is None else at
+        now = self._chain.chain_time() if at is None else at
         claim_hex = "0x" + bytes(claim).hex()
         return Attestation(
             attestation_id=int(attestation_id),
@@ -227,11 +228,9 @@ class AttestationsMixin(LedgerBase):
             valid=not revoked and (not expiry or now < int(expiry)),
         )
 
-    def attestations_of(
-        self, token_id: int | str, *, at: int | None = None, block: int | None = None
-    ) -> list[Attestation]:
+    def of(self, token_id: int | str, *, at: int | None = None, block: int | None = None) -> list[Attestation]:
         """Every attestation about the right, oldest first (revoked ones included), as of ``block``."""
-        call = self.attestations.functions.attestationsOf(self.resolve(token_id))
-        ids = self._read(call, "list attestations", block=block)
-        now = self.chain_time() if at is None else at
-        return [self.attestation(int(attestation_id), at=now, block=block) for attestation_id in ids]
+        call = self._chain.attestations.functions.attestationsOf(self._chain.resolve(token_id))
+        ids = self._chain.read(call, "list attestations", block=block)
+        now = self._chain.chain_time() if at is None else at
+        return [self.get(int(attestation_id), at=now, block=block) for attestation_id in ids]

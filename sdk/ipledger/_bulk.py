@@ -18,37 +18,33 @@ from pathlib import Path
 from typing import Any
 
 from eth_abi.abi import decode
-from web3 import Web3
 
-from ._base import LedgerBase
 from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
 from ._bulk_models import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_WINDOW,
     BulkMode,
     BulkReport,
     BulkRowResult,
     BulkStatus,
+    Progress,
     read_results_file,
     write_results_file,
 )
 from ._calldata import encode_call, eth_calls
+from ._client import SubClient
 from ._exceptions import ContractRevertError, InvalidInputError, IPLedgerError
 from ._pipeline import CallOutcome, PipelinedSender, PlannedCall
 from ._requests import RegistrationRequest, prepare_registration
+from ._roles import ROLES
 
-__all__ = ["BulkMixin", "InvalidBulkFileError"]
+__all__ = ["BulkRegistration", "InvalidBulkFileError"]
 
-#: Rights per ``registerBatch`` transaction by default (about 5.5 million gas for 100).
-DEFAULT_BATCH_SIZE = 100
-#: Single registrations in flight at a time by default.
-DEFAULT_WINDOW = 64
 _LOOKUP_CHUNK = 500
-_REGISTRAR_ROLE = Web3.keccak(text="REGISTRAR_ROLE")
 #: The registry's ``Registration`` struct as an ABI type. Calldata is encoded with eth-abi directly: web3's
 #: ``encode_abi`` validates the whole ABI on every call (about 2 ms each), more than the rest of a row costs.
 _REGISTRATION = "(bytes32,uint8,uint40,uint256[],bytes)"
 _CONFLICTS = {"RightAlreadyRegistered", "ContentAlreadyRegistered", "NumberAlreadyRegistered"}
-
-Progress = Callable[[int, int], None]
 
 
 class InvalidBulkFileError(InvalidInputError):
@@ -78,7 +74,7 @@ class _Row:
         }
 
 
-class BulkMixin(LedgerBase):
+class BulkRegistration(SubClient):
     """``register_bulk``: many rights from one file."""
 
     def register_bulk(
@@ -106,7 +102,7 @@ class BulkMixin(LedgerBase):
         bulk_mode = BulkMode(mode)
         if not 1 <= batch_size <= 1000:
             raise InvalidInputError("batch size must be 1 to 1000")
-        signer = self.signer
+        signer = self._chain.signer
         source_path = Path(source)
         results_path = Path(results) if results is not None else None
         parsed = read_bulk_file(source_path, encoding=encoding)
@@ -114,7 +110,12 @@ class BulkMixin(LedgerBase):
         total = len(parsed)
         report_rows: dict[int, BulkRowResult] = {row.row: row for row in invalid}
         sender = PipelinedSender(
-            self._rpc, self._decoder, signer, chain_id=self.chain_id, check_chain=self._check_chain, window=window
+            self._chain.rpc,
+            self._chain.decoder,
+            signer,
+            chain_id=self._chain.chain_id,
+            check_chain=self._chain.check_chain,
+            window=window,
         )
 
         def finish(transactions: int, gas: int, waited: int) -> BulkReport:
@@ -141,7 +142,7 @@ class BulkMixin(LedgerBase):
                 f"{len(invalid)} of {total} rows are invalid, nothing was sent: {first}{more}", report
             )
         self._require_registrar(signer.address)
-        self._check_chain("register in bulk")
+        self._chain.check_chain("register in bulk")
         done = len(invalid)
         if on_progress is not None:
             on_progress(done, total)
@@ -172,11 +173,11 @@ class BulkMixin(LedgerBase):
 
     def _require_registrar(self, account: str) -> None:
         """Refuses a signer without the registrar role before anything is sent (every batch would revert)."""
-        if not self._read(self.registry.functions.hasRole(_REGISTRAR_ROLE, account), "check registrar"):
-            raise self._refuse(
+        if not self._chain.read(self._chain.registry.functions.hasRole(ROLES["registrar"], account), "check registrar"):
+            raise self._chain.refuse(
                 "AccessControlUnauthorizedAccount(address,bytes32)",
                 ["address", "bytes32"],
-                [account, _REGISTRAR_ROLE],
+                [account, ROLES["registrar"]],
                 "register in bulk",
             )
 
@@ -191,11 +192,11 @@ class BulkMixin(LedgerBase):
             for item in parsed
             if isinstance(item, InvalidRow)
         ]
-        default_owner = self.signer.address
+        default_owner = self._chain.signer.address
 
         def prepare(entry: BulkEntry) -> _Row | BulkRowResult:
             try:
-                owner = self.address_of(entry.to) if entry.to else default_owner
+                owner = self._chain.address_of(entry.to) if entry.to else default_owner
                 request = prepare_registration(entry.metadata, entry.documents)
             except IPLedgerError as error:
                 return BulkRowResult(
@@ -214,7 +215,7 @@ class BulkMixin(LedgerBase):
             if isinstance(item, BulkRowResult):
                 invalid.append(item)
                 continue
-            request = item.request = self._keep_field_salts(item.request)
+            request = item.request = self._chain.keep_field_salts(item.request)
             reserved = [number for number in request.numbers if not number.family]
             taken = next((number for number in reserved if number.key in first_of_number), None)
             if taken is not None:
@@ -233,14 +234,14 @@ class BulkMixin(LedgerBase):
 
     def _reconcile(self, rows: Sequence[_Row], earlier: dict[int, BulkRowResult]) -> list[_Row]:
         """Marks rows whose bundle is registered as their right (done before) and returns the rest, to send."""
-        registry = self.registry
+        registry = self._chain.registry
         pending: list[_Row] = []
         for start in range(0, len(rows), _LOOKUP_CHUNK):
             chunk = rows[start : start + _LOOKUP_CHUNK]
             requests_ = eth_calls(
                 registry.address, "tokenOfContent(bytes32)", [(row.request.content_hash,) for row in chunk], "latest"
             )
-            for row, answer in zip(chunk, self._rpc.batch(requests_), strict=True):
+            for row, answer in zip(chunk, self._chain.rpc.batch(requests_), strict=True):
                 (token,) = decode(["uint256"], bytes.fromhex(str(answer).removeprefix("0x")))
                 if token != row.request.right_id:
                     pending.append(row)
@@ -257,7 +258,7 @@ class BulkMixin(LedgerBase):
     def _send_singles(
         self, sender: PipelinedSender, rows: Sequence[_Row], settled: Callable[[CallOutcome, Sequence[_Row]], None]
     ) -> None:
-        registry = self.registry
+        registry = self._chain.registry
         by_call: dict[int, _Row] = {}
         calls = []
         for row in rows:
@@ -284,7 +285,7 @@ class BulkMixin(LedgerBase):
         """Groups the rows by recipient into batches and sends them. A batch the registry refuses because one of
         its rights or bundles is taken (a registration that raced ours) loses that row, with the error, and is sent
         again without it; any other refusal fails the batch's rows."""
-        registry = self.registry
+        registry = self._chain.registry
         queue: list[list[_Row]] = []
         by_owner: dict[str, list[_Row]] = {}
         for row in rows:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -11,7 +12,24 @@ from pydantic import Field
 
 from ._model_base import _Out
 
-__all__ = ["BulkMode", "BulkReport", "BulkRowResult", "BulkStatus", "read_results_file", "write_results_file"]
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_WINDOW",
+    "Progress",
+    "BulkMode",
+    "BulkReport",
+    "BulkRowResult",
+    "BulkStatus",
+    "read_results_file",
+    "write_results_file",
+]
+
+#: Rights per ``registerBatch`` transaction by default (about 5.5 million gas for 100).
+DEFAULT_BATCH_SIZE = 100
+#: Single registrations in flight at a time by default.
+DEFAULT_WINDOW = 64
+#: Called with (rows done, rows in all) as a bulk run goes.
+Progress = Callable[[int, int], None]
 
 
 class BulkMode(StrEnum):

@@ -5,17 +5,15 @@ as the dispute manager is configured)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from ._base import LedgerBase, is_zero_address
+from ._chain import is_zero_address
+from ._client import SubClient
 from ._exceptions import InvalidInputError
-from ._hashing import evidence_hash
+from ._hashing import Evidence, evidence_hash
 from ._models import TransactionResult
 from ._rights_models import Dispute, DisputeOutcome, Remedy
 
-__all__ = ["DisputeRaised", "DisputesMixin"]
-
-Evidence = bytes | str | Path
+__all__ = ["DisputeRaised", "Disputes"]
 
 
 class DisputeRaised(TransactionResult):
@@ -30,32 +28,37 @@ def _time(value: int) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(value, dt.UTC) if value else None
 
 
-class DisputesMixin(LedgerBase):
+class Disputes(SubClient):
     """The dispute manager."""
 
-    def dispute_settings(self) -> tuple[str | None, int, bool, bool]:
+    name = "disputes"
+    was_contract = "contracts.disputes"
+
+    def settings(self) -> tuple[str | None, int, bool, bool]:
         """(bond token, bond amount, forfeit on dismissal, lock transfers while open), for disputes raised now."""
-        token, amount, forfeit, lock = self._read(self.disputes.functions.settings(), "read dispute settings")
+        token, amount, forfeit, lock = self._chain.read(
+            self._chain.disputes.functions.settings(), "read dispute settings"
+        )
         return (None if is_zero_address(str(token)) else str(token), int(amount), bool(forfeit), bool(lock))
 
-    def raise_dispute(self, token_id: int | str, *, evidence: Evidence) -> DisputeRaised:
+    def open(self, token_id: int | str, *, evidence: Evidence) -> DisputeRaised:
         """The signer raises a dispute about the right on ``evidence``, posting the configured bond (approved
         first when needed)."""
-        token = self.resolve(token_id)
-        bond_token, bond, _, _ = self.dispute_settings()
+        token = self._chain.resolve(token_id)
+        bond_token, bond, _, _ = self.settings()
         approval = None
         if bond and bond_token is not None:
-            approval = self._ensure_allowance(
-                self._erc20(bond_token), str(self.disputes.address), bond, action="raise dispute"
+            approval = self._chain.ensure_allowance(
+                self._chain.erc20(bond_token), str(self._chain.disputes.address), bond, action="raise dispute"
             )
-        call = self.disputes.functions.raiseDispute(token, evidence_hash(evidence, what="evidence"))
-        with self._paying(bond_token, str(self.disputes.address), bond):
-            result, raised = self._send_for_event(call, "raise dispute", self.disputes, "DisputeRaised")
+        call = self._chain.disputes.functions.raiseDispute(token, evidence_hash(evidence, what="evidence"))
+        with self._chain.paying(bond_token, str(self._chain.disputes.address), bond):
+            result, raised = self._chain.send_for_event(call, "raise dispute", self._chain.disputes, "DisputeRaised")
         return DisputeRaised(
             **result.model_dump(), dispute_id=int(raised["disputeId"]), bond=int(raised["bond"]), approval=approval
         )
 
-    def resolve_dispute(
+    def resolve(
         self,
         dispute_id: int,
         *,
@@ -71,25 +74,25 @@ class DisputesMixin(LedgerBase):
             raise InvalidInputError("a dismissed dispute takes no remedy")
         if (chosen is Remedy.FORCE_TRANSFER) != (recipient is not None):
             raise InvalidInputError("a force transfer needs a recipient, and only a force transfer takes one")
-        target = "0x" + "00" * 20 if recipient is None else self.address_of(recipient)
-        call = self.disputes.functions.resolve(
+        target = "0x" + "00" * 20 if recipient is None else self._chain.address_of(recipient)
+        call = self._chain.disputes.functions.resolve(
             int(dispute_id), upheld, chosen.chain_value, target, evidence_hash(ruling, what="ruling")
         )
-        return self._send(call, "resolve dispute")
+        return self._chain.send(call, "resolve dispute")
 
-    def set_dispute_settings(
+    def set_settings(
         self, *, bond_token: str | None, bond_amount: int, forfeit_on_dismissal: bool, lock_transfers: bool
     ) -> TransactionResult:
         """The dispute manager's admin sets the bond and the rules (for disputes raised afterwards)."""
         if bond_amount < 0:
             raise InvalidInputError("the bond cannot be negative")
-        token = "0x" + "00" * 20 if bond_token is None else self.address_of(bond_token)
-        call = self.disputes.functions.setSettings(token, bond_amount, forfeit_on_dismissal, lock_transfers)
-        return self._send(call, "set dispute settings")
+        token = "0x" + "00" * 20 if bond_token is None else self._chain.address_of(bond_token)
+        call = self._chain.disputes.functions.setSettings(token, bond_amount, forfeit_on_dismissal, lock_transfers)
+        return self._chain.send(call, "set dispute settings")
 
-    def dispute(self, dispute_id: int, *, block: int | None = None) -> Dispute:
+    def get(self, dispute_id: int, *, block: int | None = None) -> Dispute:
         """Dispute ``dispute_id`` (:class:`~ipledger.UnknownRecordError` if none), as of ``block``."""
-        raw = self._read(self.disputes.functions.disputeOf(int(dispute_id)), "read dispute", block=block)
+        raw = self._chain.read(self._chain.disputes.functions.disputeOf(int(dispute_id)), "read dispute", block=block)
         (token, claimant, evidence, bond_token, bond, raised, resolved, outcome, remedy, locked, forfeit,
          arbitrator, ruling) = raw  # fmt: skip
         return Dispute(
@@ -110,7 +113,9 @@ class DisputesMixin(LedgerBase):
             ruling_hash=None if not any(bytes(ruling)) else "0x" + bytes(ruling).hex(),
         )
 
-    def disputes_of(self, token_id: int | str, *, block: int | None = None) -> list[Dispute]:
+    def of(self, token_id: int | str, *, block: int | None = None) -> list[Dispute]:
         """Every dispute ever raised about the right, oldest first, as of ``block``."""
-        ids = self._read(self.disputes.functions.disputesOf(self.resolve(token_id)), "list disputes", block=block)
-        return [self.dispute(int(dispute_id), block=block) for dispute_id in ids]
+        ids = self._chain.read(
+            self._chain.disputes.functions.disputesOf(self._chain.resolve(token_id)), "list disputes", block=block
+        )
+        return [self.get(int(dispute_id), block=block) for dispute_id in ids]

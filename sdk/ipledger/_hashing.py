@@ -21,6 +21,7 @@ from typing import Any
 from ._exceptions import DocumentError, InvalidInputError
 
 __all__ = [
+    "Evidence",
     "BUNDLE_DOMAIN",
     "bundle_hash",
     "canonical_json",
@@ -63,7 +64,13 @@ def hash_file(path: str | Path) -> bytes:
     return digest.digest()
 
 
-def evidence_hash(value: bytes | str | Path, *, what: str = "reason") -> bytes:
+#: What a deed, court order, ruling, reason or report is given as: a :class:`~pathlib.Path` is a file (its SHA-256),
+#: a ``str`` is text (the SHA-256 of its UTF-8; a 0x-prefixed 32-byte hex hash is taken as is), 32 ``bytes`` are the
+#: hash itself. Every call that records evidence follows this one rule (:func:`evidence_hash`).
+Evidence = bytes | str | Path
+
+
+def evidence_hash(value: Evidence, *, what: str = "reason") -> bytes:
     """The 32-byte hash recorded for a reason, evidence or venue name.
 
     A :class:`~pathlib.Path` is a file (SHA-256 of its bytes); ``bytes`` must be the 32-byte hash itself; a string

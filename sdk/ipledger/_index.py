@@ -23,14 +23,13 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from pydantic import Field
 
-from ._base import LedgerBase
 from ._events import MODULE_EVENTS, TOKEN_FIRST_EVENTS, VAULT_EVENTS, DecodedLog, address_topic, arg_bytes, decode_log
 from ._exceptions import InvalidInputError, NodeError, NotFoundError
 from ._history import merge_history, right_numbers
@@ -52,6 +51,10 @@ from ._models import (
 from ._node import ipledger_home
 from ._record_packing import unpack_record
 from ._rpc import Rpc
+
+if TYPE_CHECKING:
+    from ._chain import ChainReader
+    from ._ledger import Ledger
 
 __all__ = [
     "EventIndex",
@@ -252,10 +255,11 @@ class EventIndex:
             self._set_meta({"schema_version": str(SCHEMA_VERSION)})
 
     @classmethod
-    def for_ledger(cls, ledger: LedgerBase, *, home: Path | None = None) -> EventIndex:
+    def for_ledger(cls, ledger: Ledger | ChainReader, *, home: Path | None = None) -> EventIndex:
         """The index of the ledger's registry, in ``$IPLEDGER_HOME/index`` (or ``home``/index)."""
-        index = cls(index_path(ledger.chain_id, ledger.registry_address, home=home))
-        index._bind(ledger)
+        reader = _reader(ledger)
+        index = cls(index_path(reader.chain_id, reader.registry_address, home=home))
+        index._bind(reader)
         return index
 
     def close(self) -> None:
@@ -352,11 +356,11 @@ class EventIndex:
                 grouped[(address.lower(), token)].append((block, int(stamp or 0), raw))
         return dict(grouped)
 
-    def _bind(self, ledger: LedgerBase) -> None:
+    def _bind(self, ledger: ChainReader) -> None:
         """Records (or checks) the chain, registry, vault and modules this file indexes."""
         registry = ledger.registry_address
-        vault = None if ledger._vault is None else str(ledger._vault.address)
-        modules = {role: address for role, address in ledger._module_addresses().items() if address is not None}
+        vault = ledger.attached_address("vault")
+        modules = {role: address for role, address in ledger.module_addresses().items() if address is not None}
         chain = self._meta("chain_id")
         if chain is None:
             start = ledger.deployment_block
@@ -395,7 +399,7 @@ class EventIndex:
 
     def sync(
         self,
-        ledger: LedgerBase,
+        ledger: Ledger | ChainReader,
         *,
         to_block: int | None = None,
         chunk: int = 2000,
@@ -405,9 +409,10 @@ class EventIndex:
         transaction, calling ``progress`` after each; undoes reorganizations first (see the result's rollbacks)."""
         if chunk < 1:
             raise InvalidInputError("chunk must be at least 1 block")
-        self._bind(ledger)
-        rpc = ledger._rpc
-        head = ledger._head()
+        reader = _reader(ledger)
+        self._bind(reader)
+        rpc = reader.rpc
+        head = reader.head()
         target = head if to_block is None else to_block
         if target > head:
             raise InvalidInputError(f"block {target} is not in the chain yet (head {head})")
@@ -1016,3 +1021,9 @@ class EventIndex:
                 )
             )
         return records
+
+
+def _reader(source: Ledger | ChainReader) -> ChainReader:
+    """The chain reader of a ledger (``ledger.chain``), or ``source`` itself when it is one."""
+    chain: ChainReader = getattr(source, "chain", None) or source  # type: ignore[assignment]
+    return chain

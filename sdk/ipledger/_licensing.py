@@ -10,22 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ._base import LedgerBase, is_zero_address
+from ._chain import is_zero_address
+from ._client import SubClient
 from ._events import TOPIC_OF, DecodedLog, decode_log, token_topic
 from ._exceptions import InvalidInputError
-from ._hashing import evidence_hash
+from ._hashing import Evidence, evidence_hash
 from ._logs import fetch_logs
 from ._models import TransactionResult
 from ._rights_models import Exclusivity, License, LicenseCheck, LicenseTerms, field_hash, field_label, parse_territory
 
-__all__ = ["LicenseGrant", "LicensingMixin"]
-
-Evidence = bytes | str | Path
+__all__ = ["LicenseGrant", "Licenses"]
 
 
 class LicenseGrant(TransactionResult):
@@ -38,20 +36,23 @@ def _time(value: int) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(value, dt.UTC) if value else None
 
 
-class LicensingMixin(LedgerBase):
+class Licenses(SubClient):
     """The licence registry: the owner grants and revokes; anyone reads and checks."""
 
-    def grant_license(self, token_id: int | str, terms: LicenseTerms | dict[str, Any]) -> LicenseGrant:
+    name = "licenses"
+    was_contract = "contracts.licenses"
+
+    def grant(self, token_id: int | str, terms: LicenseTerms | dict[str, Any]) -> LicenseGrant:
         """The signer (the right's owner) grants a licence on ``terms``; returns the new licence id."""
-        token = self.resolve(token_id)
+        token = self._chain.resolve(token_id)
         try:
             checked = terms if isinstance(terms, LicenseTerms) else LicenseTerms.model_validate(terms)
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'terms'}: {e['msg']}" for e in exc.errors())
             raise InvalidInputError(f"invalid licence terms: {problems}") from None
-        payment = "0x" + "00" * 20 if checked.payment_token is None else self.address_of(checked.payment_token)
+        payment = "0x" + "00" * 20 if checked.payment_token is None else self._chain.address_of(checked.payment_token)
         terms_tuple = (
-            self.address_of(checked.licensee),
+            self._chain.address_of(checked.licensee),
             evidence_hash(checked.terms, what="terms"),
             checked.exclusivity.chain_value,
             [code.encode("ascii") for code in checked.territories],
@@ -64,30 +65,30 @@ class LicensingMixin(LedgerBase):
         )
         # A named field of use is published in clear beside its hash (LicenseFieldOfUse), so anyone reads it.
         label = field_label(checked.field_of_use)
-        grant = self.licenses.functions.grant
+        grant = self._chain.licenses.functions.grant
         call = grant(token, terms_tuple) if label is None else grant(token, terms_tuple, label)
-        result, granted = self._send_for_event(call, "grant licence", self.licenses, "LicenseGranted")
+        result, granted = self._chain.send_for_event(call, "grant licence", self._chain.licenses, "LicenseGranted")
         return LicenseGrant(**result.model_dump(), license_id=int(granted["licenseId"]))
 
-    def revoke_license(self, license_id: int, *, reason: Evidence) -> TransactionResult:
+    def revoke(self, license_id: int, *, reason: Evidence) -> TransactionResult:
         """The right's current owner (or a registrar) revokes licence ``license_id`` for ``reason``."""
-        call = self.licenses.functions.revoke(int(license_id), evidence_hash(reason))
-        return self._send(call, "revoke licence")
+        call = self._chain.licenses.functions.revoke(int(license_id), evidence_hash(reason))
+        return self._chain.send(call, "revoke licence")
 
-    def license(self, license_id: int, *, at: int | None = None, block: int | None = None) -> License:
+    def get(self, license_id: int, *, at: int | None = None, block: int | None = None) -> License:
         """Licence ``license_id`` (:class:`~ipledger.UnknownRecordError` if none), as of ``block`` (default: the
         latest); ``active`` judged at chain time or ``at`` (unix seconds)."""
-        now = self.chain_time() if at is None else at
+        now = self._chain.chain_time() if at is None else at
         labels = self._field_labels(license_id=int(license_id), block=block)
         return self._license_at(int(license_id), now, block, labels.get(int(license_id)))
 
     def _license_at(self, license_id: int, now: int, block: int | None, label: str | None) -> License:
         """Licence ``license_id`` as of ``block``, judged active at ``now``, its field labelled ``label``."""
-        contracts = self.licenses.functions
-        raw = self._read(contracts.licenseOf(license_id), "read licence", block=block)
-        codes = self._read(contracts.territoriesOf(license_id), "read licence", block=block)
+        contracts = self._chain.licenses.functions
+        raw = self._chain.read(contracts.licenseOf(license_id), "read licence", block=block)
+        codes = self._chain.read(contracts.territoriesOf(license_id), "read licence", block=block)
         territories = [bytes(code).decode("ascii") for code in codes]
-        active = bool(self._read(contracts.isActive(license_id, now), "read licence", block=block))
+        active = bool(self._chain.read(contracts.isActive(license_id, now), "read licence", block=block))
         return self._license_model(license_id, raw, territories, active, label)
 
     def _field_labels(
@@ -98,11 +99,11 @@ class LicensingMixin(LedgerBase):
         topics: list[Any] = [TOPIC_OF["LicenseFieldOfUse"]]
         topics += [token_topic(license_id)] if license_id is not None else [None, token_topic(int(token or 0))]
         raw = fetch_logs(
-            self._rpc,
-            address=str(self.licenses.address),
+            self._chain.rpc,
+            address=str(self._chain.licenses.address),
             topics=topics,
-            from_block=self.deployment_block,
-            to_block=self._head() if block is None else block,
+            from_block=self._chain.deployment_block,
+            to_block=self._chain.head() if block is None else block,
         )
         return field_labels_of(log for log in map(decode_log, raw) if log is not None)
 
@@ -133,19 +134,17 @@ class LicensingMixin(LedgerBase):
             active=active,
         )
 
-    def licenses_of(self, token_id: int | str, *, at: int | None = None, block: int | None = None) -> list[License]:
+    def of(self, token_id: int | str, *, at: int | None = None, block: int | None = None) -> list[License]:
         """Every licence ever granted on the right, oldest first (revoked and ended ones included), as of
         ``block``."""
-        token = self.resolve(token_id)
-        return self._licenses_with_labels(token, at, block, self._field_labels(token=token, block=block))
+        token = self._chain.resolve(token_id)
+        return self.of_proven(token, at, block, self._field_labels(token=token, block=block))
 
-    def _licenses_with_labels(
-        self, token: int, at: int | None, block: int | None, labels: Mapping[int, str]
-    ) -> list[License]:
+    def of_proven(self, token: int, at: int | None, block: int | None, labels: Mapping[int, str]) -> list[License]:
         """The right's licences (see :meth:`licenses_of`) with field labels already found (one query of the
         chain, or the proven history of a trusted verify)."""
-        ids = self._read(self.licenses.functions.licensesOf(token), "list licences", block=block)
-        now = self.chain_time() if at is None else at
+        ids = self._chain.read(self._chain.licenses.functions.licensesOf(token), "list licences", block=block)
+        now = self._chain.chain_time() if at is None else at
         return [self._license_at(int(license_id), now, block, labels.get(int(license_id))) for license_id in ids]
 
     def is_licensed(
@@ -159,16 +158,19 @@ class LicensingMixin(LedgerBase):
     ) -> LicenseCheck:
         """Whether ``licensee`` may use the right in ``territory`` and ``field_of_use`` (``None``: every field,
         which only an all-fields licence covers) at ``at`` (default: chain time)."""
-        token = self.resolve(token_id)
+        token = self._chain.resolve(token_id)
         try:
             code = parse_territory(territory)
         except ValueError as exc:
             raise InvalidInputError(str(exc)) from None
-        when = self.chain_time() if at is None else int(at.timestamp()) if isinstance(at, dt.datetime) else int(at)
+        when = (
+            self._chain.chain_time() if at is None else int(at.timestamp()) if isinstance(at, dt.datetime) else int(at)
+        )
         field = field_hash(field_of_use)
-        account = self.address_of(licensee)
-        licensed, license_id = self._read(
-            self.licenses.functions.isLicensed(token, account, code.encode("ascii"), field, when), "check licence"
+        account = self._chain.address_of(licensee)
+        licensed, license_id = self._chain.read(
+            self._chain.licenses.functions.isLicensed(token, account, code.encode("ascii"), field, when),
+            "check licence",
         )
         return LicenseCheck(
             token_id=token,

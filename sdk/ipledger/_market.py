@@ -17,7 +17,8 @@ from eth_utils.crypto import keccak
 from web3.contract import Contract
 
 from ._amounts import require_units
-from ._base import LedgerBase, is_zero_address
+from ._chain import is_zero_address
+from ._client import SubClient
 from ._exceptions import InvalidInputError
 from ._logs import fetch_logs
 from ._models import (
@@ -31,7 +32,7 @@ from ._models import (
 )
 from ._orders import order_hash, recover_order_signer, sign_order
 
-__all__ = ["MarketMixin"]
+__all__ = ["Market"]
 
 _ORDER_FILLED_TOPIC = keccak(text="OrderFilled(bytes32,address,address,uint256,uint256)")
 _DEFAULT_LIFETIME = dt.timedelta(days=1)
@@ -39,20 +40,22 @@ _DEFAULT_LIFETIME = dt.timedelta(days=1)
 _RECENT_BLOCKS = 7_200
 
 
-class MarketMixin(LedgerBase):
+class Market(SubClient):
     """Orders of the settlement desk: create (sign), fill, cancel, status."""
+
+    name = "market"
 
     def fresh_nonce(self, maker: str | None = None) -> int:
         """A nonce no earlier order of ``maker`` (default: the signer) has: the time in microseconds, or the
         maker's lowest valid nonce if that is higher. ``cancel_orders_below(fresh_nonce())`` voids every order
         made so far."""
-        address = self.signer.address if maker is None else self.address_of(maker)
-        floor = int(self._read(self.desk.functions.minNonce(address), "read nonce"))
+        address = self._chain.signer.address if maker is None else self._chain.address_of(maker)
+        floor = int(self._chain.read(self._chain.desk.functions.minNonce(address), "read nonce"))
         return max(floor, time.time_ns() // 1000)
 
     def order_hash(self, order: Order) -> str:
         """The order's EIP-712 hash at this desk (equal to ``desk.hashOrder(order)``), computed locally."""
-        return order_hash(order, chain_id=self.chain_id, desk=str(self.desk.address))
+        return order_hash(order, chain_id=self._chain.chain_id, desk=str(self._chain.desk.address))
 
     def create_order(
         self,
@@ -80,26 +83,26 @@ class MarketMixin(LedgerBase):
         """
         if side not in ("sell", "buy"):
             raise InvalidInputError(f"side must be 'sell' or 'buy', not {side!r}")
-        token = self.resolve(token_id)
-        desk = self.desk
-        maker = self.signer.address
+        token = self._chain.resolve(token_id)
+        desk = self._chain.desk
+        maker = self._chain.signer.address
         require_units(price, "price")
         if whole_right:
             if amount not in (None, 1):
                 raise InvalidInputError("a whole-right order trades exactly one right (amount 1)")
-            asset, kind, asset_id, units = self.registry_address, AssetKind.ERC721, token, 1
+            asset, kind, asset_id, units = self._chain.registry_address, AssetKind.ERC721, token, 1
             if side == "sell":
-                owner = str(self._read(self.registry.functions.ownerOf(token), "create order"))
+                owner = str(self._chain.read(self._chain.registry.functions.ownerOf(token), "create order"))
                 if owner != maker:
-                    raise self._refuse(
+                    raise self._chain.refuse(
                         "NotTokenOwner(address,uint256)", ["address", "uint256"], [maker, token], "create order"
                     )
         else:
             if amount is None:
                 raise InvalidInputError("a share order needs an amount (base units of the share token)")
-            asset = self._share_token_address(token, "create order")
+            asset = self._chain.share_token_address(token, "create order")
             kind, asset_id, units = AssetKind.ERC20, 0, require_units(amount)
-        now = self.chain_time()
+        now = self._chain.chain_time()
         if expiry is None:
             deadline = now + int(expires_in.total_seconds())
         else:
@@ -117,46 +120,48 @@ class MarketMixin(LedgerBase):
             price=price,
             expiry=deadline,
             nonce=self.fresh_nonce() if nonce is None else nonce,
-            taker=ZERO_ADDRESS if taker is None else self.address_of(taker),
+            taker=ZERO_ADDRESS if taker is None else self._chain.address_of(taker),
         )
-        chain_id = self._check_chain("sign order")
-        signed = sign_order(order, self.signer.account, chain_id=chain_id, desk=str(desk.address), token_id=token)
+        chain_id = self._chain.check_chain("sign order")
+        signed = sign_order(
+            order, self._chain.signer.account, chain_id=chain_id, desk=str(desk.address), token_id=token
+        )
         if approve:
             self.approve_order(signed)
         return signed
 
     def _payment_token_address(self, token: str | None) -> str:
-        return str(self.stablecoin.address) if token is None else self.address_of(token)
+        return str(self._chain.stablecoin.address) if token is None else self._chain.address_of(token)
 
     def approve_order(self, signed: SignedOrder) -> TransactionResult | None:
         """Maker: lets the desk take what the order delivers: the right, or the shares or payment added on top of
         the current allowance (other open orders may rely on it). Sends nothing when already covered."""
         order = signed.order
-        if order.maker != self.signer.address:
+        if order.maker != self._chain.signer.address:
             raise InvalidInputError(f"only the maker {order.maker} approves for this order")
-        desk = str(self.desk.address)
+        desk = str(self._chain.desk.address)
         if order.maker_sells and order.asset_kind is AssetKind.ERC721:
-            return self._ensure_right_approval(order.asset_id, desk, action="approve order")
+            return self._chain.ensure_right_approval(order.asset_id, desk, action="approve order")
         token = self._delivered_token(order, maker=True)
         needed = order.amount if order.maker_sells else order.price
-        return self._ensure_allowance(token, desk, needed, action="approve order", top_up=True)
+        return self._chain.ensure_allowance(token, desk, needed, action="approve order", top_up=True)
 
     def _delivered_token(self, order: Order, *, maker: bool) -> Contract:
         """The ERC-20 the maker (or the taker) hands over: the shares of a sell side, the payment of a buy side."""
         delivers_asset = order.maker_sells if maker else not order.maker_sells
-        return self._share_contract(order.asset) if delivers_asset else self._erc20(order.payment_token)
+        return self._chain.share_contract(order.asset) if delivers_asset else self._chain.erc20(order.payment_token)
 
     def order_status(self, order: SignedOrder | Order) -> OrderStatus:
         """The order's state at the desk: filled amount, remaining, cancelled, expired (by chain time)."""
         plain = order.order if isinstance(order, SignedOrder) else order
         digest = self.order_hash(plain)
-        desk = self.desk
+        desk = self._chain.desk
         key = bytes.fromhex(digest[2:])
-        filled = int(self._read(desk.functions.filled(key), "read order"))
-        cancelled = bool(self._read(desk.functions.cancelled(key), "read order")) or plain.nonce < int(
-            self._read(desk.functions.minNonce(plain.maker), "read order")
+        filled = int(self._chain.read(desk.functions.filled(key), "read order"))
+        cancelled = bool(self._chain.read(desk.functions.cancelled(key), "read order")) or plain.nonce < int(
+            self._chain.read(desk.functions.minNonce(plain.maker), "read order")
         )
-        expired = self.chain_time() > plain.expiry
+        expired = self._chain.chain_time() > plain.expiry
         remaining = plain.amount - filled
         if remaining == 0:
             state: Literal["open", "partially_filled", "filled", "cancelled", "expired"] = "filled"
@@ -172,18 +177,18 @@ class MarketMixin(LedgerBase):
 
     def _check_signed(self, signed: SignedOrder, action: str) -> None:
         """Refuses an order of another desk or chain, a tampered one, or a signature that is not the maker's."""
-        desk = str(self.desk.address)
-        if signed.chain_id != self.chain_id or signed.desk != desk:
+        desk = str(self._chain.desk.address)
+        if signed.chain_id != self._chain.chain_id or signed.desk != desk:
             raise InvalidInputError(
                 f"the order is for the desk {signed.desk} on chain {signed.chain_id}, "
-                f"not {desk} on chain {self.chain_id}"
+                f"not {desk} on chain {self._chain.chain_id}"
             )
         digest = self.order_hash(signed.order)
         if digest != signed.order_hash:
             raise InvalidInputError(f"the order's fields do not hash to its order_hash {signed.order_hash}: altered")
         signer = recover_order_signer(signed)
-        if signer != signed.order.maker and not self._get_code(signed.order.maker):
-            raise self._refuse("InvalidSignature(bytes32)", ["bytes32"], [bytes.fromhex(digest[2:])], action)
+        if signer != signed.order.maker and not self._chain.get_code(signed.order.maker):
+            raise self._chain.refuse("InvalidSignature(bytes32)", ["bytes32"], [bytes.fromhex(digest[2:])], action)
 
     def fill_order(self, signed: SignedOrder, amount: int | None = None) -> FillResult:
         """Taker: fills ``amount`` (default: all that remains) of the order and settles it in one transaction.
@@ -195,21 +200,25 @@ class MarketMixin(LedgerBase):
         action = "fill order"
         self._check_signed(signed, action)
         order = signed.order
-        taker = self.signer.address
+        taker = self._chain.signer.address
         status = self.order_status(order)
         digest = bytes.fromhex(status.order_hash[2:])
         units = amount if amount is not None else (status.remaining or order.amount)
         if units == 0:
-            raise self._refuse("InvalidFillAmount(uint256)", ["uint256"], [0], action)
+            raise self._chain.refuse("InvalidFillAmount(uint256)", ["uint256"], [0], action)
         require_units(units)
         if status.expired:
-            raise self._refuse("OrderExpired(bytes32,uint256)", ["bytes32", "uint256"], [digest, order.expiry], action)
+            raise self._chain.refuse(
+                "OrderExpired(bytes32,uint256)", ["bytes32", "uint256"], [digest, order.expiry], action
+            )
         if status.cancelled:
-            raise self._refuse("OrderCancelled(bytes32)", ["bytes32"], [digest], action)
+            raise self._chain.refuse("OrderCancelled(bytes32)", ["bytes32"], [digest], action)
         if not is_zero_address(order.taker) and order.taker != taker:
-            raise self._refuse("NotOrderTaker(bytes32,address)", ["bytes32", "address"], [digest, order.taker], action)
+            raise self._chain.refuse(
+                "NotOrderTaker(bytes32,address)", ["bytes32", "address"], [digest, order.taker], action
+            )
         if units > status.remaining:
-            raise self._refuse(
+            raise self._chain.refuse(
                 "FillExceedsRemaining(bytes32,uint256,uint256)",
                 ["bytes32", "uint256", "uint256"],
                 [digest, status.remaining, units],
@@ -217,9 +226,9 @@ class MarketMixin(LedgerBase):
             )
         payment = order.payment_for(units)
         approval = self._approve_taker_side(order, units, payment, action)
-        result, receipt = self._sender.send(
-            self.signer,
-            self.desk.functions.fill(order.as_tuple(), bytes.fromhex(signed.signature[2:]), units),
+        result, receipt = self._chain.sender.send(
+            self._chain.signer,
+            self._chain.desk.functions.fill(order.as_tuple(), bytes.fromhex(signed.signature[2:]), units),
             action=action,
             state_checks=lambda: self._fill_findings(order, units),
         )
@@ -251,10 +260,10 @@ class MarketMixin(LedgerBase):
             findings.append("the order is cancelled")
         if status.expired:
             findings.append(f"the order expired at {order.expiry} (unix time)")
-        head = self._head()
+        head = self._chain.head()
         fills = fetch_logs(
-            self._rpc,
-            address=str(self.desk.address),
+            self._chain.rpc,
+            address=str(self._chain.desk.address),
             topics=["0x" + _ORDER_FILLED_TOPIC.hex(), status.order_hash],
             from_block=max(0, head - _RECENT_BLOCKS),
             to_block=head,
@@ -265,33 +274,36 @@ class MarketMixin(LedgerBase):
         return findings
 
     def _approve_taker_side(self, order: Order, units: int, payment: int, action: str) -> TransactionResult | None:
-        desk = str(self.desk.address)
-        taker = self.signer.address
+        desk = str(self._chain.desk.address)
+        taker = self._chain.signer.address
         if not order.maker_sells and order.asset_kind is AssetKind.ERC721:
-            return self._ensure_right_approval(order.asset_id, desk, action=action)
+            return self._chain.ensure_right_approval(order.asset_id, desk, action=action)
         token = self._delivered_token(order, maker=False)
         needed = payment if order.maker_sells else units
-        balance = int(self._read(token.functions.balanceOf(taker), f"{action}: read balance"))
+        balance = int(self._chain.read(token.functions.balanceOf(taker), f"{action}: read balance"))
         if balance < needed:
-            raise self._refuse(
+            raise self._chain.refuse(
                 "ERC20InsufficientBalance(address,uint256,uint256)",
                 ["address", "uint256", "uint256"],
                 [taker, balance, needed],
                 action,
             )
-        return self._ensure_allowance(token, desk, needed, action=action)
+        return self._chain.ensure_allowance(token, desk, needed, action=action)
 
     def cancel_order(self, order: SignedOrder | Order) -> TransactionResult:
         """Maker: cancels the order for good."""
         plain = order.order if isinstance(order, SignedOrder) else order
-        if plain.maker != self.signer.address:
-            raise self._refuse(
-                "NotOrderMaker(address,address)", ["address", "address"], [self.signer.address, plain.maker], "cancel"
+        if plain.maker != self._chain.signer.address:
+            raise self._chain.refuse(
+                "NotOrderMaker(address,address)",
+                ["address", "address"],
+                [self._chain.signer.address, plain.maker],
+                "cancel",
             )
-        return self._send(self.desk.functions.cancel(plain.as_tuple()), "cancel order")
+        return self._chain.send(self._chain.desk.functions.cancel(plain.as_tuple()), "cancel order")
 
     def cancel_orders_below(self, nonce: int | None = None) -> TransactionResult:
         """Maker: voids every order of the signer with a nonce below ``nonce`` (default: one above
         :meth:`fresh_nonce`, which voids every order made so far with default nonces)."""
         below = self.fresh_nonce() + 1 if nonce is None else nonce
-        return self._send(self.desk.functions.cancelBelow(below), "cancel orders")
+        return self._chain.send(self._chain.desk.functions.cancelBelow(below), "cancel orders")

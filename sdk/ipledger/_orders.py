@@ -9,18 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from eth_account import Account
-from eth_account.messages import SignableMessage, encode_typed_data
+from eth_account.messages import SignableMessage
 from eth_account.signers.local import LocalAccount
 from eth_keys.exceptions import BadSignature
-from eth_utils.crypto import keccak
 from eth_utils.exceptions import ValidationError
 
+from ._eip712 import DESK_DOMAIN, sign_typed, typed_digest, typed_message
 from ._models import Order, SignedOrder
 
 __all__ = ["DESK_DOMAIN_NAME", "DESK_DOMAIN_VERSION", "order_hash", "recover_order_signer", "sign_order"]
 
-DESK_DOMAIN_NAME = "IPLedger Settlement"
-DESK_DOMAIN_VERSION = "1"
+DESK_DOMAIN_NAME = DESK_DOMAIN.name
+DESK_DOMAIN_VERSION = DESK_DOMAIN.version
 ORDER_TYPES = {
     "Order": [
         {"name": "maker", "type": "address"},
@@ -55,27 +55,18 @@ def _message(order: Order) -> dict[str, Any]:
 
 
 def _signable(order: Order, *, chain_id: int, desk: str) -> SignableMessage:
-    return encode_typed_data(
-        domain_data={
-            "name": DESK_DOMAIN_NAME,
-            "version": DESK_DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": desk,
-        },
-        message_types=ORDER_TYPES,
-        message_data=_message(order),
-    )
+    return typed_message(DESK_DOMAIN, chain_id=chain_id, contract=desk, types=ORDER_TYPES, message=_message(order))
 
 
 def order_hash(order: Order, *, chain_id: int, desk: str) -> str:
     """The EIP-712 hash of ``order`` at ``desk`` on ``chain_id``: what the maker signs and the desk tracks."""
     signable = _signable(order, chain_id=chain_id, desk=desk)
-    return "0x" + keccak(b"\x19" + signable.version + signable.header + signable.body).hex()
+    return "0x" + typed_digest(signable).hex()
 
 
 def sign_order(order: Order, account: LocalAccount, *, chain_id: int, desk: str, token_id: int) -> SignedOrder:
     """``order`` signed by ``account`` (its maker) for ``desk``; ``token_id`` is the right it trades."""
-    signed = account.sign_message(_signable(order, chain_id=chain_id, desk=desk))
+    signed = sign_typed(account, _signable(order, chain_id=chain_id, desk=desk))
     return SignedOrder(
         order=order,
         signature="0x" + bytes(signed.signature).hex(),

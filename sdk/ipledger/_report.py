@@ -171,10 +171,10 @@ def block_at(ledger: Ledger, when: dt.date | dt.datetime) -> int:
     :class:`InvalidInputError` when the registry did not exist yet then.
     """
     limit = _end_of(when)
-    low, high = ledger.deployment_block, ledger._head()
+    low, high = ledger.chain.deployment_block, ledger.chain.head()
 
     def stamp(number: int) -> int:
-        return fetch_block_timestamps(ledger._rpc, [number])[number]
+        return fetch_block_timestamps(ledger.chain.rpc, [number])[number]
 
     if stamp(low) > limit:
         raise InvalidInputError(f"the registry did not exist yet on {when} (deployed in block {low})")
@@ -191,10 +191,10 @@ def block_at(ledger: Ledger, when: dt.date | dt.datetime) -> int:
 
 def _registry_transfers(ledger: Ledger, topics: Sequence[Any], block: int) -> list[dict[str, Any]]:
     return fetch_logs(
-        ledger._rpc,
-        address=ledger.registry_address,
+        ledger.chain.rpc,
+        address=ledger.chain.registry_address,
         topics=[TOPIC_OF["Transfer"], *topics],
-        from_block=ledger.deployment_block,
+        from_block=ledger.chain.deployment_block,
         to_block=block,
     )
 
@@ -211,8 +211,12 @@ def _existing(ledger: Ledger, tokens: Sequence[int], block: int) -> list[int]:
     kept: list[int] = []
     for start in range(0, len(tokens), _LOOKUP_CHUNK):
         chunk = tokens[start : start + _LOOKUP_CHUNK]
-        requests_ = eth_calls(ledger.registry_address, "exists(uint256)", [(token,) for token in chunk], hex(block))
-        kept += [token for token, answer in zip(chunk, ledger._rpc.batch(requests_), strict=True) if int(answer, 16)]
+        requests_ = eth_calls(
+            ledger.chain.registry_address, "exists(uint256)", [(token,) for token in chunk], hex(block)
+        )
+        kept += [
+            token for token, answer in zip(chunk, ledger.chain.rpc.batch(requests_), strict=True) if int(answer, 16)
+        ]
     return kept
 
 
@@ -223,7 +227,7 @@ def rights_of(ledger: Ledger, owner: str, block: int) -> list[int]:
     topic = "0x" + "00" * 12 + address[2:].lower()
     held = []
     for token in _existing(ledger, _tokens_in(_registry_transfers(ledger, [None, topic], block)), block):
-        current = str(ledger._read(ledger.registry.functions.ownerOf(token), "read owner", block=block))
+        current = str(ledger.chain.read(ledger.chain.registry.functions.ownerOf(token), "read owner", block=block))
         if current == address:
             held.append(token)
     return held
@@ -289,7 +293,7 @@ def frozen_spans(events: Sequence[HistoryEvent]) -> list[FrozenSpan]:
 def right_report(ledger: Ledger, token: int, block: int) -> RightReport:
     """One right as it stood at ``block``."""
     verification = ledger.verify(token, block=block)
-    vault = None if ledger._vault is None else str(ledger._vault.address)
+    vault = ledger.chain.attached_address("vault")
     record = verification.record
     return RightReport(
         token_id=token,
@@ -321,7 +325,7 @@ def build_report(
     at ``at`` (default: the latest block). Exactly one of the three scopes must be given."""
     if sum((token is not None, owner is not None, all_rights_)) != 1:
         raise InvalidInputError("a report covers one right, one owner's rights or all rights: give exactly one")
-    block = ledger._head() if at is None else block_at(ledger, at)
+    block = ledger.chain.head() if at is None else block_at(ledger, at)
     subject = None
     scope: ReportScope
     if token is not None:
@@ -332,14 +336,14 @@ def build_report(
     else:
         scope, tokens = "all", all_rights(ledger, block)
     rights = [right_report(ledger, item, block) for item in tokens]
-    vault = None if ledger._vault is None else str(ledger._vault.address)
-    stamp = fetch_block_timestamps(ledger._rpc, [block])[block]
+    vault = ledger.chain.attached_address("vault")
+    stamp = fetch_block_timestamps(ledger.chain.rpc, [block])[block]
     return AuditReport(
         scope=scope,
         subject=subject,
         # The report names its chain: the node read from must still report it (a report may then be signed).
-        chain_id=ledger._check_chain("build report"),
-        registry=ledger.registry_address,
+        chain_id=ledger.chain.check_chain("build report"),
+        registry=ledger.chain.registry_address,
         vault=vault,
         as_at=None if at is None else (at.date() if isinstance(at, dt.datetime) else at),
         block=block,

@@ -4,17 +4,14 @@ after trading the shares)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ._amounts import require_units
-from ._base import LedgerBase, is_zero_address
-from ._hashing import evidence_hash
+from ._chain import is_zero_address
+from ._client import SubClient
+from ._hashing import Evidence, evidence_hash
 from ._models import TransactionResult
 from ._rights_models import RoyaltyOwed
 
-__all__ = ["RoyaltiesMixin", "RoyaltyPayment"]
-
-Evidence = bytes | str | Path
+__all__ = ["Royalties", "RoyaltyPayment"]
 
 
 class RoyaltyPayment(TransactionResult):
@@ -27,23 +24,28 @@ class RoyaltyPayment(TransactionResult):
     approval: TransactionResult | None = None
 
 
-class RoyaltiesMixin(LedgerBase):
+class Royalties(SubClient):
     """The royalty vault and the share tokens' royalty accounts."""
 
-    def pay_royalty(self, license_id: int, amount: int, *, report: Evidence | None = None) -> RoyaltyPayment:
+    name = "royalties"
+    was_contract = "contracts.royalties"
+
+    def pay(self, license_id: int, amount: int, *, report: Evidence | None = None) -> RoyaltyPayment:
         """The signer pays ``amount`` (base units of the licence's payment token, approved first when needed) in
         royalties on licence ``license_id``, optionally with its sales ``report``."""
         require_units(amount, "royalty")
-        raw = self._read(self.licenses.functions.licenseOf(int(license_id)), "read licence")
+        raw = self._chain.read(self._chain.licenses.functions.licenseOf(int(license_id)), "read licence")
         token = str(raw[5])
         if is_zero_address(token):
-            raise self._refuse("NoPaymentToken(uint256)", ["uint256"], [int(license_id)], "pay royalty")
-        royalties = self.royalties
-        approval = self._ensure_allowance(self._erc20(token), str(royalties.address), amount, action="pay royalty")
+            raise self._chain.refuse("NoPaymentToken(uint256)", ["uint256"], [int(license_id)], "pay royalty")
+        royalties = self._chain.royalties
+        approval = self._chain.ensure_allowance(
+            self._chain.erc20(token), str(royalties.address), amount, action="pay royalty"
+        )
         report_hash = bytes(32) if report is None else evidence_hash(report, what="report")
         call = royalties.functions.pay(int(license_id), amount, report_hash)
-        with self._paying(token, str(royalties.address), amount):
-            result, paid = self._send_for_event(call, "pay royalty", royalties, "RoyaltyPaid")
+        with self._chain.paying(token, str(royalties.address), amount):
+            result, paid = self._chain.send_for_event(call, "pay royalty", royalties, "RoyaltyPaid")
         return RoyaltyPayment(
             **result.model_dump(),
             license_id=int(license_id),
@@ -53,28 +55,34 @@ class RoyaltiesMixin(LedgerBase):
             approval=approval,
         )
 
-    def withdraw_royalties(self, token: str) -> TransactionResult:
+    def withdraw(self, token: str) -> TransactionResult:
         """Sends the signer what the royalty vault holds for it in ``token`` (royalties earned as owner)."""
-        return self._send(self.royalties.functions.withdraw(self.address_of(token)), "withdraw royalties")
+        return self._chain.send(
+            self._chain.royalties.functions.withdraw(self._chain.address_of(token)), "withdraw royalties"
+        )
 
-    def claim_share_royalties(self, token_id: int | str, currency: str) -> TransactionResult:
+    def claim(self, token_id: int | str, currency: str) -> TransactionResult:
         """Sends the signer its share-holder royalties in ``currency`` from the right's share token."""
-        share = self._share_contract(self._share_token_address(self.resolve(token_id), "claim royalties"))
-        return self._send(share.functions.claimRoyalty(self.address_of(currency)), "claim royalties")
+        share = self._chain.share_contract(
+            self._chain.share_token_address(self._chain.resolve(token_id), "claim royalties")
+        )
+        return self._chain.send(share.functions.claimRoyalty(self._chain.address_of(currency)), "claim royalties")
 
-    def royalties_owed(self, account: str, token: str, *, token_id: int | str | None = None) -> RoyaltyOwed:
+    def owed(self, account: str, token: str, *, token_id: int | str | None = None) -> RoyaltyOwed:
         """What ``account`` may withdraw in ``token`` as an owner, or, with ``token_id``, claim as a holder of
         that right's shares."""
-        holder, currency = self.address_of(account), self.address_of(token)
+        holder, currency = self._chain.address_of(account), self._chain.address_of(token)
         if token_id is None:
-            amount = int(self._read(self.royalties.functions.owed(holder, currency), "read royalties"))
+            amount = int(self._chain.read(self._chain.royalties.functions.owed(holder, currency), "read royalties"))
             return RoyaltyOwed(account=holder, token=currency, amount=amount, source="owner")
-        share_address = self._share_token_address(self.resolve(token_id), "read royalties")
-        share = self._share_contract(share_address)
-        amount = int(self._read(share.functions.royaltyOwed(holder, currency), "read royalties"))
+        share_address = self._chain.share_token_address(self._chain.resolve(token_id), "read royalties")
+        share = self._chain.share_contract(share_address)
+        amount = int(self._chain.read(share.functions.royaltyOwed(holder, currency), "read royalties"))
         return RoyaltyOwed(account=holder, token=currency, amount=amount, source=share_address)
 
-    def royalty_currencies(self, token_id: int | str) -> list[str]:
+    def currencies(self, token_id: int | str) -> list[str]:
         """The currencies a fractionalized right's share token has distributed royalties in."""
-        share = self._share_contract(self._share_token_address(self.resolve(token_id), "read royalties"))
-        return [str(address) for address in self._read(share.functions.royaltyCurrencies(), "read royalties")]
+        share = self._chain.share_contract(
+            self._chain.share_token_address(self._chain.resolve(token_id), "read royalties")
+        )
+        return [str(address) for address in self._chain.read(share.functions.royaltyCurrencies(), "read royalties")]

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eth_account.messages import encode_typed_data
 from web3.contract import Contract
 
 from ._amounts import require_units
-from ._base import LedgerBase
 from ._cap_table import share_balances, shares_at
+from ._client import SubClient
+from ._eip712 import Domain, sign_typed_data
 from ._exceptions import InvalidInputError, NotFoundError, RegistryError, TransactionError
 from ._history import fetch_vault_logs
 from ._logs import fetch_logs
 from ._models import CapTable, FractionalizeResult, Holding, Permit, RightStatus, ShareTokenInfo, TransactionResult
 
-__all__ = ["SharesMixin"]
+__all__ = ["Shares"]
 
 _PERMIT_TYPES = {
     "Permit": [
@@ -30,30 +30,32 @@ _MAX_DECIMALS = 77
 _FROZEN_STATUS = list(RightStatus).index(RightStatus.FROZEN)
 
 
-class SharesMixin(LedgerBase):
+class Shares(SubClient):
     """Fractionalization through the share vault, and the ERC-20 shares it issues."""
 
-    def share_token(self, token_id: int | str) -> str:
+    name = "shares"
+
+    def token(self, token_id: int | str) -> str:
         """The address of the right's share token; :class:`NotFractionalizedError` (a :class:`NotFoundError`) when
         the right is not in the vault."""
-        return self._share_token_address(self.resolve(token_id), "read share token")
+        return self._chain.share_token_address(self._chain.resolve(token_id), "read share token")
 
-    def share_info(self, token_id: int | str) -> ShareTokenInfo:
+    def info(self, token_id: int | str) -> ShareTokenInfo:
         """The right's share token: name, symbol, decimals, supply, restricted mode."""
-        token = self.resolve(token_id)
-        address = self._share_token_address(token, "read share token")
-        share = self._share_contract(address)
+        token = self._chain.resolve(token_id)
+        address = self._chain.share_token_address(token, "read share token")
+        share = self._chain.share_contract(address)
         return ShareTokenInfo(
             token_id=token,
             token_id_hex=hex(token),
             address=address,
-            name=str(self._read(share.functions.name(), "read share name")),
-            symbol=str(self._read(share.functions.symbol(), "read share symbol")),
-            decimals=int(self._read(share.functions.decimals(), "read share decimals")),
-            total_supply=int(self._read(share.functions.totalSupply(), "read share supply")),
-            restricted=bool(self._read(share.functions.restricted(), "read restricted mode")),
-            vault=str(self.vault.address),
-            compliance=str(self._read(share.functions.compliance(), "read compliance registry")),
+            name=str(self._chain.read(share.functions.name(), "read share name")),
+            symbol=str(self._chain.read(share.functions.symbol(), "read share symbol")),
+            decimals=int(self._chain.read(share.functions.decimals(), "read share decimals")),
+            total_supply=int(self._chain.read(share.functions.totalSupply(), "read share supply")),
+            restricted=bool(self._chain.read(share.functions.restricted(), "read restricted mode")),
+            vault=str(self._chain.vault.address),
+            compliance=str(self._chain.read(share.functions.compliance(), "read compliance registry")),
         )
 
     def fractionalize(
@@ -70,28 +72,28 @@ class SharesMixin(LedgerBase):
         The signer must own the right; the vault is approved for it first when needed. In restricted mode (the
         default) only verified investors and venue wallets may receive or send the shares.
         """
-        token = self.resolve(token_id)
+        token = self._chain.resolve(token_id)
         name, symbol = name.strip(), symbol.strip()
         if not name or not symbol:
             raise InvalidInputError("a share token needs a name and a symbol")
         require_units(supply, "share supply")
         if not 0 <= decimals <= _MAX_DECIMALS:
             raise InvalidInputError(f"decimals must be 0 to {_MAX_DECIMALS}, not {decimals}")
-        vault = self.vault
+        vault = self._chain.vault
         self._require_right_owner(token, "fractionalize")
-        approval = self._ensure_right_approval(token, str(vault.address), action="fractionalize")
+        approval = self._chain.ensure_right_approval(token, str(vault.address), action="fractionalize")
         call = vault.functions.fractionalize(token, name, symbol, decimals, supply, restricted)
-        result = self._send(call, "fractionalize")
+        result = self._chain.send(call, "fractionalize")
         return FractionalizeResult(
             token_id=token,
             token_id_hex=hex(token),
-            share_token=self._share_token_address(token, "fractionalize"),
+            share_token=self._chain.share_token_address(token, "fractionalize"),
             name=name,
             symbol=symbol,
             decimals=decimals,
             supply=supply,
             restricted=restricted,
-            owner=self.signer.address,
+            owner=self._chain.signer.address,
             tx_hash=result.tx_hash,
             block=result.block,
             gas_used=result.gas_used,
@@ -100,28 +102,32 @@ class SharesMixin(LedgerBase):
 
     def _require_right_owner(self, token: int, action: str) -> None:
         """Refuses, as the chain would, a right the signer does not own or a right a registrar froze."""
-        registry = self.registry
-        if not self._read(registry.functions.exists(token), action):
-            raise self._refuse("UnknownToken(uint256)", ["uint256"], [token], action)
-        owner = str(self._read(registry.functions.ownerOf(token), action))
-        if owner != self.signer.address:
-            raise self._refuse(
-                "NotTokenOwner(address,uint256)", ["address", "uint256"], [self.signer.address, token], action
+        registry = self._chain.registry
+        if not self._chain.read(registry.functions.exists(token), action):
+            raise self._chain.refuse("UnknownToken(uint256)", ["uint256"], [token], action)
+        owner = str(self._chain.read(registry.functions.ownerOf(token), action))
+        if owner != self._chain.signer.address:
+            raise self._chain.refuse(
+                "NotTokenOwner(address,uint256)", ["address", "uint256"], [self._chain.signer.address, token], action
             )
-        if int(self._read(registry.functions.recordOf(token), action)[5]) == _FROZEN_STATUS:
-            raise self._refuse("TokenIsFrozen(uint256)", ["uint256"], [token], action)
+        if int(self._chain.read(registry.functions.recordOf(token), action)[5]) == _FROZEN_STATUS:
+            raise self._chain.refuse("TokenIsFrozen(uint256)", ["uint256"], [token], action)
 
-    def share_balance(self, token_id: int | str, account: str) -> int:
+    def balance(self, token_id: int | str, account: str) -> int:
         """``account``'s shares of the right, in base units."""
-        share = self._share_contract(self._share_token_address(self.resolve(token_id), "read share balance"))
-        return int(self._read(share.functions.balanceOf(self.address_of(account)), "read share balance"))
+        share = self._chain.share_contract(
+            self._chain.share_token_address(self._chain.resolve(token_id), "read share balance")
+        )
+        return int(self._chain.read(share.functions.balanceOf(self._chain.address_of(account)), "read share balance"))
 
-    def transfer_shares(self, token_id: int | str, to: str, amount: int) -> TransactionResult:
+    def transfer(self, token_id: int | str, to: str, amount: int) -> TransactionResult:
         """Sends ``amount`` shares (base units) from the signer to ``to``; in restricted mode both must be eligible
         (:class:`ComplianceError`) and frozen shares stay put (:class:`FrozenSharesError`)."""
         require_units(amount)
-        share = self._share_contract(self._share_token_address(self.resolve(token_id), "transfer shares"))
-        return self._send(share.functions.transfer(self.address_of(to), amount), "transfer shares")
+        share = self._chain.share_contract(
+            self._chain.share_token_address(self._chain.resolve(token_id), "transfer shares")
+        )
+        return self._chain.send(share.functions.transfer(self._chain.address_of(to), amount), "transfer shares")
 
     def sign_permit(self, token_id: int | str, spender: str, value: int, deadline: int | dt.datetime) -> Permit:
         """Signs an ERC-2612 permit (no transaction): ``spender`` may move ``value`` of the signer's shares once
@@ -129,32 +135,24 @@ class SharesMixin(LedgerBase):
 
         The domain is the share token's own (Solady ERC20): its name, version "1", the chain id and its address.
         """
-        token = self.resolve(token_id)
-        address = self._share_token_address(token, "sign permit")
-        share = self._share_contract(address)
-        owner = self.signer.address
-        spender_address = self.address_of(spender)
+        token = self._chain.resolve(token_id)
+        address = self._chain.share_token_address(token, "sign permit")
+        share = self._chain.share_contract(address)
+        owner = self._chain.signer.address
+        spender_address = self._chain.address_of(spender)
         when = int(deadline.timestamp()) if isinstance(deadline, dt.datetime) else int(deadline)
         if value < 0 or when <= 0:
             raise InvalidInputError("a permit needs a non-negative value and a deadline (unix time)")
-        nonce = int(self._read(share.functions.nonces(owner), "read permit nonce"))
-        signable = encode_typed_data(
-            domain_data={
-                "name": str(self._read(share.functions.name(), "read share name")),
-                "version": "1",
-                "chainId": self._check_chain("sign permit"),
-                "verifyingContract": address,
-            },
-            message_types=_PERMIT_TYPES,
-            message_data={
-                "owner": owner,
-                "spender": spender_address,
-                "value": value,
-                "nonce": nonce,
-                "deadline": when,
-            },
-        )
-        signed = self.signer.account.sign_message(signable)
+        nonce = int(self._chain.read(share.functions.nonces(owner), "read permit nonce"))
+        domain = Domain(str(self._chain.read(share.functions.name(), "read share name")))
+        message: dict[str, object] = {
+            "owner": owner,
+            "spender": spender_address,
+            "value": value,
+            "nonce": nonce,
+            "deadline": when,
+        }
+        signed = sign_typed_data(self._chain, domain, address, _PERMIT_TYPES, message, action="sign permit")
         return Permit(
             token_id=token,
             share_token=address,
@@ -176,7 +174,7 @@ class SharesMixin(LedgerBase):
         set all the same: the result names that transaction and its sender (``submitted_by``; ``own_tx_hash`` is
         ours, which reverted, or ``None`` if it was never sent).
         """
-        share = self._share_contract(permit.share_token)
+        share = self._chain.share_contract(permit.share_token)
         arguments = [
             permit.owner,
             permit.spender,
@@ -187,7 +185,7 @@ class SharesMixin(LedgerBase):
             bytes.fromhex(permit.s[2:]),
         ]
         try:
-            return self._send(share.functions.permit(*arguments), "permit")
+            return self._chain.send(share.functions.permit(*arguments), "permit")
         except TransactionError as error:
             done = self._permit_used(share, permit, share.encode_abi("permit", args=arguments), error.tx_hash)
             if done is None:
@@ -199,33 +197,33 @@ class SharesMixin(LedgerBase):
     ) -> TransactionResult | None:
         """The transaction that submitted ``permit`` first, if one did: its nonce is used and an ``Approval`` of
         the owner to the spender came from exactly our call."""
-        if int(self._read(share.functions.nonces(permit.owner), "permit")) <= permit.nonce:
+        if int(self._chain.read(share.functions.nonces(permit.owner), "permit")) <= permit.nonce:
             return None
         topics = [
             str(share.events.Approval.topic),
             "0x" + bytes.fromhex(permit.owner[2:]).rjust(32, b"\0").hex(),
             "0x" + bytes.fromhex(permit.spender[2:]).rjust(32, b"\0").hex(),
         ]
-        start, head = self.deployment_block, self._head()
-        logs = fetch_logs(self._rpc, address=permit.share_token, topics=topics, from_block=start, to_block=head)
-        return self._done_by(logs, to=permit.share_token, calldata=calldata, own_tx_hash=own_tx_hash)
+        start, head = self._chain.deployment_block, self._chain.head()
+        logs = fetch_logs(self._chain.rpc, address=permit.share_token, topics=topics, from_block=start, to_block=head)
+        return self._chain.done_by(logs, to=permit.share_token, calldata=calldata, own_tx_hash=own_tx_hash)
 
     def redeem(self, token_id: int | str) -> TransactionResult:
         """Burns every share of the right, which the signer must hold (:class:`IncompleteOwnershipError`
         otherwise), and takes the right out of the vault."""
-        token = self.resolve(token_id)
-        share = self._share_contract(self._share_token_address(token, "redeem"))
-        holder = self.signer.address
-        balance = int(self._read(share.functions.balanceOf(holder), "redeem"))
-        supply = int(self._read(share.functions.totalSupply(), "redeem"))
+        token = self._chain.resolve(token_id)
+        share = self._chain.share_contract(self._chain.share_token_address(token, "redeem"))
+        holder = self._chain.signer.address
+        balance = int(self._chain.read(share.functions.balanceOf(holder), "redeem"))
+        supply = int(self._chain.read(share.functions.totalSupply(), "redeem"))
         if balance != supply:
-            raise self._refuse(
+            raise self._chain.refuse(
                 "IncompleteOwnership(address,uint256,uint256)",
                 ["address", "uint256", "uint256"],
                 [holder, balance, supply],
                 "redeem",
             )
-        return self._send(self.vault.functions.redeem(token), "redeem")
+        return self._chain.send(self._chain.vault.functions.redeem(token), "redeem")
 
     def cap_table(self, token_id: int | str, block: int | None = None) -> CapTable:
         """Who held the right's shares at ``block`` (default: the latest), from the share token's Transfer logs.
@@ -234,22 +232,26 @@ class SharesMixin(LedgerBase):
         otherwise). Frozen amounts are read at that block too (past blocks need a node that keeps history, as
         anvil and archive providers do).
         """
-        token = self.resolve(token_id)
-        head = self._head()
+        token = self._chain.resolve(token_id)
+        head = self._chain.head()
         at = head if block is None else block
         if not 0 <= at <= head:
             raise InvalidInputError(f"block {at} is not in the chain (0 to {head})")
-        vault = self.vault
+        vault = self._chain.vault
         vault_logs = fetch_vault_logs(
-            self._rpc, vault=str(vault.address), token_id=token, from_block=self.deployment_block, to_block=at
+            self._chain.rpc,
+            vault=str(vault.address),
+            token_id=token,
+            from_block=self._chain.deployment_block,
+            to_block=at,
         )
         created = shares_at(vault_logs, at)
         if created is None:
             raise NotFoundError(f"token {hex(token)} had no shares at block {at}: it was not in the share vault")
         address = str(created.args["shareToken"])
-        share = self._share_contract(address)
-        balances = share_balances(self._rpc, share_token=address, from_block=created.block, to_block=at)
-        total_supply = int(self._read(share.functions.totalSupply(), "read share supply", block=at))
+        share = self._chain.share_contract(address)
+        balances = share_balances(self._chain.rpc, share_token=address, from_block=created.block, to_block=at)
+        total_supply = int(self._chain.read(share.functions.totalSupply(), "read share supply", block=at))
         if sum(balances.values()) != total_supply:
             raise RegistryError(
                 f"the cap table of {address} does not add up at block {at}: holders hold {sum(balances.values())}, "
@@ -259,7 +261,7 @@ class SharesMixin(LedgerBase):
             Holding(
                 account=account,
                 balance=balance,
-                frozen=int(self._read(share.functions.frozenOf(account), "read frozen shares", block=at)),
+                frozen=int(self._chain.read(share.functions.frozenOf(account), "read frozen shares", block=at)),
             )
             for account, balance in sorted(balances.items(), key=lambda item: (-item[1], item[0].lower()))
         ]
@@ -270,7 +272,7 @@ class SharesMixin(LedgerBase):
             name=str(created.args["name"]),
             symbol=str(created.args["symbol"]),
             decimals=int(created.args["decimals"]),
-            restricted=bool(self._read(share.functions.restricted(), "read restricted mode", block=at)),
+            restricted=bool(self._chain.read(share.functions.restricted(), "read restricted mode", block=at)),
             total_supply=total_supply,
             block=at,
             holders=holders,

@@ -104,8 +104,8 @@ def cli_investors(chain: Chain) -> None:
     """dev1 (US) and dev2 (DE) verified investors, dev5 a venue wallet, dev1..dev3 with tUSD."""
     ledger = Ledger.connect(chain.node.rpc_url, registry=chain.registry, vault=chain.vault, account="dev0")
     for name, country in (("dev1", "US"), ("dev2", "DE")):
-        ledger.verify_investor(name, country, evidence=f"KYC {name}")
-    ledger.register_venue("dev5", "Example Exchange")
+        ledger.compliance.verify_investor(name, country, evidence=f"KYC {name}")
+    ledger.compliance.register_venue("dev5", "Example Exchange")
 
 
 @pytest.fixture

@@ -99,22 +99,22 @@ def bad(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bad]
 
     # Signed attestations and orders made unusable, each with the SDK.
     evidence = "opinion letter"
-    valid = dev0.sign_attestation(token, "TITLE_VERIFIED", evidence=evidence)
+    valid = dev0.attestations.sign(token, "TITLE_VERIFIED", evidence=evidence)
     attestation = {
         **model_json(valid),
         "chain_id": dev0.chain_id,
-        "attestation_registry": str(dev0.attestations.address),
+        "attestation_registry": str(dev0.contracts.attestations.address),
     }
     write("attestation.json", json.dumps(attestation))
     write("attestation-other-chain-named.json", json.dumps({**attestation, "chain_id": 1}))
     # Signed through a node claiming chain 1, by a caller expecting chain 1: a signature for chain 1.
     with rpc_proxy_module().chain_id_proxy(chain.node.rpc_url, reported=1) as (chain_1_url, _):
         other_chain = Ledger.connect(chain_1_url, registry=chain.registry, account=dev_account(0), chain_id=1)
-        foreign = other_chain.sign_attestation(token, "TITLE_VERIFIED", evidence=evidence)
+        foreign = other_chain.attestations.sign(token, "TITLE_VERIFIED", evidence=evidence)
     write("attestation-other-chain.json", json.dumps({**attestation, **model_json(foreign), "chain_id": dev0.chain_id}))
     altered = {**attestation, "expiry": 1}
     write("attestation-altered.json", json.dumps(altered))
-    expired = dev0.sign_attestation(token, "TITLE_VERIFIED", evidence=evidence, valid_for=dt.timedelta(seconds=-1))
+    expired = dev0.attestations.sign(token, "TITLE_VERIFIED", evidence=evidence, valid_for=dt.timedelta(seconds=-1))
     write("attestation-expired.json", json.dumps({**attestation, **model_json(expired)}))
 
     dev1 = Ledger.connect(
@@ -125,7 +125,7 @@ def bad(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bad]
         stablecoin=chain.stablecoin,
         account="dev1",
     )
-    order = dev1.create_order("sell", token, price=10**6, whole_right=True, approve=False)
+    order = dev1.market.create_order("sell", token, price=10**6, whole_right=True, approve=False)
     write("order-other-chain.json", order.model_copy(update={"chain_id": 1}).model_dump_json())
     write("order-other-desk.json", order.model_copy(update={"desk": chain.vault}).model_dump_json())
     tampered = order.model_copy(update={"order": order.order.model_copy(update={"price": 1})})
@@ -134,7 +134,7 @@ def bad(chain: Chain, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bad]
     write("order-forged.json", forged.model_dump_json())
 
     terms = {"licensee": "dev2", "terms": "Licence", "start": dt.date(2024, 1, 1), "royalty_bps": 100}
-    licence = dev1.grant_license(token, {**terms, "payment_token": chain.stablecoin}).license_id
+    licence = dev1.licenses.grant(token, {**terms, "payment_token": chain.stablecoin}).license_id
     values = {
         "token": hex(token),
         "doc": str(doc),
@@ -469,7 +469,7 @@ def test_bad_input_is_one_line_and_sends_nothing(
     bad: Bad, chain: Chain, category: str, name: str, argv: tuple[str, ...], code: int, fragment: str
 ) -> None:
     args = _full_argv(bad.argv(argv), chain)
-    nodes = [Ledger.connect(url).w3.eth for url in (chain.node.rpc_url, bad.values["other_rpc"])]
+    nodes = [Ledger.connect(url).chain.w3.eth for url in (chain.node.rpc_url, bad.values["other_rpc"])]
     before = [node.block_number for node in nodes]
     env = {_KEY_ENV: "0x" + dev_account(2).account.key.hex()}
     if "{other_rpc}" not in argv:  # the share vault, desk and payment token of the session chain

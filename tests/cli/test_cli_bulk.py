@@ -42,7 +42,9 @@ def write_rights(folder: Path, count: int, *, bad_row: int | None = None) -> tup
 def registrations(chain: Chain, ids: list[int]) -> dict[int, int]:
     ledger = Ledger.connect(chain.node.rpc_url, registry=chain.registry)
     wanted = dict.fromkeys(ids, 0)
-    for log in ledger.registry.events.RightRegistered().get_logs(from_block=ledger.deployment_block):
+    for log in ledger.contracts.registry.events.RightRegistered().get_logs(
+        from_block=ledger.contracts.deployment_block
+    ):
         token = int(log["args"]["tokenId"])
         if token in wanted:
             wanted[token] += 1
@@ -118,7 +120,7 @@ def test_a_run_killed_mid_way_completes_on_rerun_without_duplicates(chain: Chain
     command += ["--in-flight", "1", *chain.options]
     env = {key: value for key, value in os.environ.items() if not key.startswith("IPLEDGER_")}
     ledger = Ledger.connect(chain.node.rpc_url, registry=chain.registry)
-    registered = [ledger.registry.functions.exists(token) for token in ids]
+    registered = [ledger.contracts.registry.functions.exists(token) for token in ids]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60

@@ -19,7 +19,9 @@ from test_cli_bulk import write_rights
 
 def _registered(ledger: Ledger, ids: list[int]) -> dict[int, int]:
     wanted = dict.fromkeys(ids, 0)
-    for log in ledger.registry.events.RightRegistered().get_logs(from_block=ledger.deployment_block):
+    for log in ledger.contracts.registry.events.RightRegistered().get_logs(
+        from_block=ledger.contracts.deployment_block
+    ):
         token = int(log["args"]["tokenId"])
         if token in wanted:
             wanted[token] += 1
@@ -60,17 +62,17 @@ def test_node_killed_mid_run_and_restarted_from_older_state_then_rerun_registers
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         try:
             deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not ledger.registry.functions.exists(ids[10]).call():
+            while time.monotonic() < deadline and not ledger.contracts.registry.functions.exists(ids[10]).call():
                 time.sleep(0.01)
             written = _mtime(state)
             while time.monotonic() < deadline and _mtime(state) == written:
                 time.sleep(0.01)
             _copy_complete(state, older)
-            seen = ledger._head()
-            while time.monotonic() < deadline and ledger._head() < seen + 20:
+            seen = ledger.chain.head()
+            while time.monotonic() < deadline and ledger.chain.head() < seen + 20:
                 time.sleep(0.01)
             before_kill = sum(1 for count in _registered(ledger, ids).values() if count)
-            head_before_kill = ledger._head()
+            head_before_kill = ledger.chain.head()
             os.kill(node.pid, signal.SIGKILL)
             _, stderr = process.communicate(timeout=60)
         finally:
@@ -85,7 +87,7 @@ def test_node_killed_mid_run_and_restarted_from_older_state_then_rerun_registers
         shutil.copyfile(older, state)
         node = start_node(state_file=state, port=node.port)
         ledger = Ledger.connect(node.rpc_url, registry=registry)
-        assert ledger._head() < head_before_kill, "the restart did not roll the chain back"
+        assert ledger.chain.head() < head_before_kill, "the restart did not roll the chain back"
         survived = sum(1 for count in _registered(ledger, ids).values() if count)
         assert 0 < survived < before_kill
 
@@ -98,7 +100,7 @@ def test_node_killed_mid_run_and_restarted_from_older_state_then_rerun_registers
         assert summary["already_registered"] + summary["registered"] == total
         # anvil restores a state dump's blocks without every log of them, so a right restored from the dump may have
         # no RightRegistered log on the restarted node: the registry's own answer says whether it exists.
-        missing = [token for token in ids if not ledger.registry.functions.exists(token).call()]
+        missing = [token for token in ids if not ledger.contracts.registry.functions.exists(token).call()]
         assert not missing, f"{len(missing)} right(s) never registered"
         assert max(_registered(ledger, ids).values()) == 1
     finally:

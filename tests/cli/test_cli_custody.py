@@ -154,11 +154,11 @@ def test_a_claim_committed_before_the_revocation_is_refused_in_one_line(
     bring back a revoked right, and is refused."""
     claimant = Ledger.connect(chain.node.rpc_url, registry=chain.registry, account="dev4")
     metadata = IPMetadata(title="Battery electrode", kind="patent", jurisdiction="US", number=patent.number)
-    ticket = claimant.commit_claim(claimant.prepare(metadata, patent.documents))
+    ticket = claimant.rights.commit_claim(claimant.rights.prepare(metadata, patent.documents))
     token = cli_json("register", *patent.options, "--to", "dev1", "--from", "dev0")["token_id"]
     revoked = cli_json("revoke", token, "--reason", "judgment 2026/11")
     with pytest.raises(RevokedRightError) as caught:
-        claimant.reveal_claim(ticket)
+        claimant.rights.reveal_claim(ticket)
     message = describe(caught.value)
     assert "\n" not in message
     assert f"revoked at block {revoked['block']}" in message and "RevokedRight" in message

@@ -28,10 +28,10 @@ def roles(chain: Chain) -> None:
     ledger = Ledger.connect(
         chain.node.rpc_url, registry=chain.registry, vault=chain.vault, stablecoin=chain.stablecoin, account="dev0"
     )
-    ledger.grant_role("attestor", "dev7")
-    ledger.grant_role("arbitrator", "dev0")
+    ledger.contracts.grant_role("attestor", "dev7")
+    ledger.contracts.grant_role("arbitrator", "dev0")
     for name in ("dev4", "dev6"):
-        ledger.mint_test_stablecoin(name, 100_000 * TUSD)
+        ledger.payments.mint_test_stablecoin(name, 100_000 * TUSD)
 
 
 @pytest.fixture
@@ -406,15 +406,17 @@ def test_royalties_of_a_fractionalized_right_go_to_holders_pro_rata(
 def _leave_short(ledger: Ledger, payer: str, spender: str, needed: int) -> None:
     """``payer`` holds one base unit of tUSD less than ``needed`` and lets ``spender`` move ``needed`` (so no
     approval is sent first and the payment itself is what the token refuses)."""
-    tusd = ledger.stablecoin
+    tusd = ledger.contracts.stablecoin
     address = ledger.address_of(payer)
-    balance = ledger.payment_balance(str(tusd.address), payer)
+    balance = ledger.payments.balance(str(tusd.address), payer)
     if balance >= needed:
         tx = tusd.functions.transfer(ledger.address_of("dev0"), balance - needed + 1).transact({"from": address})
-        ledger.w3.eth.wait_for_transaction_receipt(tx)
+        ledger.chain.w3.eth.wait_for_transaction_receipt(tx)
     elif balance < needed - 1:
-        ledger.mint_test_stablecoin(payer, needed - 1 - balance)
-    ledger.w3.eth.wait_for_transaction_receipt(tusd.functions.approve(spender, needed).transact({"from": address}))
+        ledger.payments.mint_test_stablecoin(payer, needed - 1 - balance)
+    ledger.chain.w3.eth.wait_for_transaction_receipt(
+        tusd.functions.approve(spender, needed).transact({"from": address})
+    )
 
 
 @pytest.fixture
@@ -427,26 +429,27 @@ def reader(chain: Chain) -> Ledger:
 def test_a_bond_the_claimant_cannot_pay_names_the_refusal_and_the_remedy(
     token: str, share_cli: Run, reader: Ledger
 ) -> None:
-    _leave_short(reader, "dev8", str(reader.disputes.address), 100 * TUSD)
-    head = reader.w3.eth.block_number
+    _leave_short(reader, "dev8", str(reader.contracts.disputes.address), 100 * TUSD)
+    head = reader.chain.w3.eth.block_number
     line = assert_one_line_error(
         share_cli("dispute", "raise", token, "--reason", "prior art", "--from", "dev8"),
         "raise dispute reverted: TransferFromFailed()",
-        f"the payment token tUSD ({reader.stablecoin.address}) refused to move 100 tUSD from {dev_account(8).address}",
+        f"the payment token tUSD ({reader.contracts.stablecoin.address}) refused to move 100 tUSD from "
+        f"{dev_account(8).address}",
         "it holds 99.999999 tUSD",
         "the payer lacks the balance",
         f"{dev_account(8).address} needs 0.000001 tUSD more",
     )
     assert "unknown" not in line
-    assert reader.w3.eth.block_number == head
+    assert reader.chain.w3.eth.block_number == head
 
 
 def test_a_royalty_the_licensee_cannot_pay_names_the_refusal_and_the_remedy(
     token: str, share_json: Json, share_cli: Run, reader: Ledger
 ) -> None:
     licence = _grant(share_json, token, "--to", "dev9", "--royalty", "5")["license_id"]
-    _leave_short(reader, "dev9", str(reader.royalties.address), 50 * TUSD)
-    head = reader.w3.eth.block_number
+    _leave_short(reader, "dev9", str(reader.contracts.royalties.address), 50 * TUSD)
+    head = reader.chain.w3.eth.block_number
     line = assert_one_line_error(
         share_cli("royalty", "pay", str(licence), "50", "--from", "dev9"),
         "pay royalty reverted: TransferFromFailed()",
@@ -455,4 +458,4 @@ def test_a_royalty_the_licensee_cannot_pay_names_the_refusal_and_the_remedy(
         "needs 0.000001 tUSD more",
     )
     assert "unknown" not in line
-    assert reader.w3.eth.block_number == head
+    assert reader.chain.w3.eth.block_number == head

@@ -100,6 +100,6 @@ def test_permit_prints_a_signature_the_token_accepts(fractionalized: str, share_
     assert out["owner"] == dev_account(1).address and out["spender"] == dev_account(2).address
     assert out["value"] == str(10 * ONE)
     ledger = Ledger.connect(chain.node.rpc_url, registry=chain.registry, vault=chain.vault, account="dev2")
-    ledger.submit_permit(Permit.model_validate(out | {"token_id": int(out["token_id_dec"])}))
-    share = ledger._share_contract(out["share_token"])
+    ledger.shares.submit_permit(Permit.model_validate(out | {"token_id": int(out["token_id_dec"])}))
+    share = ledger.chain.share_contract(out["share_token"])
     assert share.functions.allowance(dev_account(1).address, dev_account(2).address).call() == 10 * ONE

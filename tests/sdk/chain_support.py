@@ -14,7 +14,7 @@ Patent = tuple[IPMetadata, list[Path]]
 
 def rpc(ledger: Ledger, method: str, *params: object) -> Any:
     """The result of a raw JSON-RPC request to the ledger's node (anvil's ``evm_*`` / ``anvil_*`` included)."""
-    response = ledger.w3.provider.make_request(RPCEndpoint(method), list(params))
+    response = ledger.chain.w3.provider.make_request(RPCEndpoint(method), list(params))
     assert "error" not in response, response
     return response["result"]
 

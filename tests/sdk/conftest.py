@@ -82,8 +82,10 @@ def patent(tmp_path: Path) -> tuple[IPMetadata, list[Path]]:
 def investors(ledger: Ledger) -> dict[str, str]:
     """dev1 (US), dev2 (DE) and dev3 (FR) verified for ten years, dev5 a venue wallet; name -> address."""
     for name, country in (("dev1", "US"), ("dev2", "DE"), ("dev3", "FR")):
-        ledger.verify_investor(name, country, evidence=f"KYC file of {name}", valid_for=dt.timedelta(days=3650))
-    ledger.register_venue("dev5", "Example Exchange omnibus wallet")
+        ledger.compliance.verify_investor(
+            name, country, evidence=f"KYC file of {name}", valid_for=dt.timedelta(days=3650)
+        )
+    ledger.compliance.register_venue("dev5", "Example Exchange omnibus wallet")
     return {name: ledger.address_of(name) for name in ("dev1", "dev2", "dev3", "dev5")}
 
 
@@ -92,7 +94,7 @@ def fractionalized(ledger: Ledger, investors: dict[str, str], patent: tuple[IPMe
     """A patent registered to dev1 and fractionalized by dev1 into 1,000 restricted shares (18 decimals)."""
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.use("dev1").fractionalize(token, "Battery patent shares", "BPS", 1_000 * ONE)
+    ledger.use("dev1").shares.fractionalize(token, "Battery patent shares", "BPS", 1_000 * ONE)
     return token
 
 
@@ -101,13 +103,13 @@ def race(ledger: Ledger, fractionalized: int, investors: dict[str, str]) -> Iter
     """dev1 sells 100 shares for 250 tUSD; dev2 (the taker) and dev3 (who takes the order first, in the tests of
     copied transactions) hold tUSD and approved the desk for all of it, until the test ends (other tests count
     the approvals the SDK sends)."""
-    approve = ledger.stablecoin.functions.approve
+    approve = ledger.contracts.stablecoin.functions.approve
     for name in ("dev2", "dev3"):
-        ledger.mint_test_stablecoin(name, 1_000 * USD)
-        approve(ledger.desk.address, 2**256 - 1).transact({"from": investors[name]})
-    yield ledger.use("dev1").create_order("sell", fractionalized, 100 * ONE, price=250 * USD)
+        ledger.payments.mint_test_stablecoin(name, 1_000 * USD)
+        approve(ledger.contracts.desk.address, 2**256 - 1).transact({"from": investors[name]})
+    yield ledger.use("dev1").market.create_order("sell", fractionalized, 100 * ONE, price=250 * USD)
     for name in ("dev2", "dev3"):
-        approve(ledger.desk.address, 0).transact({"from": investors[name]})
+        approve(ledger.contracts.desk.address, 0).transact({"from": investors[name]})
 
 
 @pytest.fixture

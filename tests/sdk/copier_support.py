@@ -39,7 +39,7 @@ def copy_first(ledger: Ledger, victim: str, copier: Signer) -> str:
     """Waits for ``victim``'s pending transaction and sends the same call from ``copier`` with a higher tip; the
     copy's hash."""
     original = until(lambda: pending_of(ledger, victim))[-1]
-    w3 = ledger.w3
+    w3 = ledger.chain.w3
     copy = {
         "to": to_checksum_address(original["to"]),
         "data": original["input"],

@@ -11,10 +11,10 @@ USD = 10**6  # one tUSD
 
 def advance_time(ledger: Ledger, seconds: int) -> None:
     """Moves the chain's clock forward and mines a block (anvil's evm_increaseTime + evm_mine)."""
-    ledger.w3.provider.make_request(RPCEndpoint("evm_increaseTime"), [seconds])
-    ledger.w3.provider.make_request(RPCEndpoint("evm_mine"), [])
+    ledger.chain.w3.provider.make_request(RPCEndpoint("evm_increaseTime"), [seconds])
+    ledger.chain.w3.provider.make_request(RPCEndpoint("evm_mine"), [])
 
 
 def total_of(ledger: Ledger, token: int) -> int:
     """The share token's totalSupply() read directly."""
-    return int(ledger._share_contract(ledger.share_token(token)).functions.totalSupply().call())
+    return int(ledger.chain.share_contract(ledger.shares.token(token)).functions.totalSupply().call())

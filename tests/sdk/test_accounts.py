@@ -14,7 +14,7 @@ KEY = "0x" + "11" * 32
 
 
 def test_dev_accounts_are_anvils_accounts(ledger: Ledger) -> None:
-    node_accounts = ledger.w3.eth.accounts
+    node_accounts = ledger.chain.w3.eth.accounts
     assert [dev_account(index).address for index in range(10)] == list(node_accounts[:10])
 
 

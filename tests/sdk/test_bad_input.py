@@ -66,7 +66,7 @@ class Bad:
 
     @property
     def rpc(self) -> str:
-        return self.dev0.rpc_url
+        return self.dev0.chain.rpc_url
 
     def file(self, name: str, content: str | bytes = b"x") -> Path:
         path = self.folder / name
@@ -86,7 +86,7 @@ def bad(ledger: Ledger, investors: dict[str, str], tmp_path_factory: pytest.Temp
     token = ledger.register(metadata, [doc], to="dev1").token_id
     deployment = ledger.deployment
     dev1 = Ledger.connect(
-        ledger.rpc_url,
+        ledger.chain.rpc_url,
         registry=deployment.registry,
         vault=deployment.vault,
         desk=deployment.desk,
@@ -94,33 +94,33 @@ def bad(ledger: Ledger, investors: dict[str, str], tmp_path_factory: pytest.Temp
         account="dev1",
     )
     terms = {"licensee": "dev2", "terms": "Licence", "start": dt.date(2024, 1, 1), "royalty_bps": 100}
-    licence = dev1.grant_license(token, {**terms, "payment_token": deployment.stablecoin}).license_id
+    licence = dev1.licenses.grant(token, {**terms, "payment_token": deployment.stablecoin}).license_id
     fresh = folder / "fresh.txt"
     fresh.write_text("claims nobody registered\n", "utf-8")
 
     # Vouchers, attestations and orders made unusable, with the SDK itself.
-    request = ledger.prepare(parse_metadata({**_VALID, "number": "US 9,876,545 B2"}), [fresh])
+    request = ledger.rights.prepare(parse_metadata({**_VALID, "number": "US 9,876,545 B2"}), [fresh])
     # A node claiming chain 1 (and a caller expecting it): what the SDK signs through it is for chain 1.
-    with chain_id_proxy(ledger.rpc_url, reported=1) as (chain_1_url, _):
+    with chain_id_proxy(ledger.chain.rpc_url, reported=1) as (chain_1_url, _):
         other_chain = Ledger.connect(chain_1_url, registry=deployment.registry, account=dev_account(0), chain_id=1)
-        voucher_other_chain = other_chain.sign_voucher(request, to="dev2", nonce=0)
-        attestation_other_chain = other_chain.sign_attestation(token, "TITLE_VERIFIED", evidence="letter")
-    other_registry = Ledger.connect(ledger.rpc_url, account="dev0")
+        voucher_other_chain = other_chain.rights.sign_voucher(request, to="dev2", nonce=0)
+        attestation_other_chain = other_chain.attestations.sign(token, "TITLE_VERIFIED", evidence="letter")
+    other_registry = Ledger.connect(ledger.chain.rpc_url, account="dev0")
     other_registry.deploy()
-    order = dev1.create_order("sell", token, price=USD, whole_right=True, approve=False)
+    order = dev1.market.create_order("sell", token, price=USD, whole_right=True, approve=False)
     signed = {
-        "voucher_expired": ledger.sign_voucher(request, to="dev2", valid_for=dt.timedelta(seconds=-60)),
+        "voucher_expired": ledger.rights.sign_voucher(request, to="dev2", valid_for=dt.timedelta(seconds=-60)),
         "voucher_other_chain": voucher_other_chain,
-        "voucher_other_registry": other_registry.sign_voucher(request, to="dev2", nonce=0),
-        "attestation_expired": ledger.sign_attestation(
+        "voucher_other_registry": other_registry.rights.sign_voucher(request, to="dev2", nonce=0),
+        "attestation_expired": ledger.attestations.sign(
             token, "TITLE_VERIFIED", evidence="letter", valid_for=dt.timedelta(seconds=-60)
         ),
         "attestation_other_chain": attestation_other_chain,
         "order_other_chain": order.model_copy(update={"chain_id": 1}),
         "order_forged": order.model_copy(update={"signature": "0x" + "11" * 65}),
         "order_altered": order.model_copy(update={"order": order.order.model_copy(update={"price": 1})}),
-        "order_expired": dev1.create_order(
-            "sell", token, price=USD, whole_right=True, approve=False, expiry=dev1.chain_time() + 1
+        "order_expired": dev1.market.create_order(
+            "sell", token, price=USD, whole_right=True, approve=False, expiry=dev1.chain.chain_time() + 1
         ),
     }
     advance_time(ledger, 60)  # the order (and the expired signatures) are past their deadline on chain
@@ -148,10 +148,16 @@ def _connect(**options: Any) -> Call:
 
 CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     # -- addresses
-    ("address", "too-short", lambda b: b.dev1.assign(b.token, "0x1234", b"deed"), InvalidInputError, None),
-    ("address", "bad-hex", lambda b: b.dev1.assign(b.token, "0x" + "zz" * 20, b"deed"), InvalidInputError, None),
-    ("address", "bad-checksum", lambda b: b.dev1.assign(b.token, _BAD_CHECKSUM, b"deed"), InvalidInputError, None),
-    ("address", "unknown-name", lambda b: b.dev1.assign(b.token, "dev99", b"deed"), InvalidInputError, None),
+    ("address", "too-short", lambda b: b.dev1.rights.assign(b.token, "0x1234", b"deed"), InvalidInputError, None),
+    ("address", "bad-hex", lambda b: b.dev1.rights.assign(b.token, "0x" + "zz" * 20, b"deed"), InvalidInputError, None),
+    (
+        "address",
+        "bad-checksum",
+        lambda b: b.dev1.rights.assign(b.token, _BAD_CHECKSUM, b"deed"),
+        InvalidInputError,
+        None,
+    ),
+    ("address", "unknown-name", lambda b: b.dev1.rights.assign(b.token, "dev99", b"deed"), InvalidInputError, None),
     ("address", "register-to", lambda b: b.dev0.register(b.metadata(), [b.fresh], to="0xabc"), InvalidInputError, None),
     # -- token ids
     ("token id", "negative", lambda b: b.dev0.get(-1), InvalidInputError, None),
@@ -170,7 +176,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     (
         "date",
         "licence-end-before-start",
-        lambda b: b.dev1.grant_license(
+        lambda b: b.dev1.licenses.grant(
             b.token, {"licensee": "dev2", "terms": "L", "start": dt.date(2025, 1, 1), "end": dt.date(2024, 1, 1)}
         ),
         InvalidInputError,
@@ -182,7 +188,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     (
         "jurisdiction",
         "investor-country",
-        lambda b: b.dev0.verify_investor("dev4", "ZZ", evidence="KYC"),
+        lambda b: b.dev0.compliance.verify_investor("dev4", "ZZ", evidence="KYC"),
         InvalidInputError,
         None,
     ),
@@ -207,7 +213,13 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     ("file", "missing", lambda b: b.dev0.register(b.metadata(), [b.folder / "nope.pdf"]), DocumentError, None),
     ("file", "directory", lambda b: b.dev0.register(b.metadata(), [b.folder]), DocumentError, None),
     ("file", "no-documents", lambda b: b.dev0.register(b.metadata(), []), InvalidInputError, None),
-    ("file", "missing-deed", lambda b: b.dev1.assign(b.token, "dev2", b.folder / "nope.pdf"), DocumentError, None),
+    (
+        "file",
+        "missing-deed",
+        lambda b: b.dev1.rights.assign(b.token, "dev2", b.folder / "nope.pdf"),
+        DocumentError,
+        None,
+    ),
     ("file", "bulk-png", lambda b: read_bulk_file(b.file("logo.png", _PNG)), InvalidInputError, None),
     ("file", "bulk-missing", lambda b: read_bulk_file(b.folder / "nope.csv"), InvalidInputError, None),
     ("file", "bulk-empty", lambda b: read_bulk_file(b.file("empty.csv", "")), InvalidInputError, None),
@@ -217,7 +229,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     (
         "chain",
         "other-chain",
-        lambda b: Ledger.connect(b.other_rpc, registry=b.dev0.registry_address),
+        lambda b: Ledger.connect(b.other_rpc, registry=b.dev0.contracts.registry_address),
         RegistryError,
         None,
     ),
@@ -235,14 +247,14 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     (
         "registry",
         "desk-as-vault",
-        lambda b: Ledger.connect(b.rpc, registry=b.dev0.registry_address, vault=b.dev0.deployment.desk),
+        lambda b: Ledger.connect(b.rpc, registry=b.dev0.contracts.registry_address, vault=b.dev0.deployment.desk),
         RegistryError,
         None,
     ),
     (
         "registry",
         "stablecoin-as-desk",
-        lambda b: Ledger.connect(b.rpc, registry=b.dev0.registry_address, desk=b.dev0.deployment.stablecoin),
+        lambda b: Ledger.connect(b.rpc, registry=b.dev0.contracts.registry_address, desk=b.dev0.deployment.stablecoin),
         RegistryError,
         None,
     ),
@@ -250,28 +262,28 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     (
         "signature",
         "voucher-expired",
-        lambda b: b.dev0.use("dev2").register_with_voucher(b.signed["voucher_expired"]),
+        lambda b: b.dev0.use("dev2").rights.register_with_voucher(b.signed["voucher_expired"]),
         SignatureError,
         "VoucherExpired",
     ),
     (
         "signature",
         "voucher-other-chain",
-        lambda b: b.dev0.use("dev2").register_with_voucher(b.signed["voucher_other_chain"]),
+        lambda b: b.dev0.use("dev2").rights.register_with_voucher(b.signed["voucher_other_chain"]),
         SignatureError,
         "InvalidVoucherSigner",
     ),
     (
         "signature",
         "voucher-other-registry",
-        lambda b: b.dev0.use("dev2").register_with_voucher(b.signed["voucher_other_registry"]),
+        lambda b: b.dev0.use("dev2").rights.register_with_voucher(b.signed["voucher_other_registry"]),
         SignatureError,
         "InvalidVoucherSigner",
     ),
     (
         "signature",
         "voucher-altered",
-        lambda b: b.dev0.use("dev2").register_with_voucher(
+        lambda b: b.dev0.use("dev2").rights.register_with_voucher(
             dataclasses.replace(b.signed["voucher_other_registry"], to=b.dev0.address_of("dev3"))
         ),
         SignatureError,
@@ -280,51 +292,51 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     (
         "signature",
         "attestation-expired",
-        lambda b: b.dev0.use("dev2").submit_attestation(b.signed["attestation_expired"]),
+        lambda b: b.dev0.use("dev2").attestations.submit(b.signed["attestation_expired"]),
         SignatureError,
         "SignatureExpired",
     ),
     (
         "signature",
         "attestation-other-chain",
-        lambda b: b.dev0.use("dev2").submit_attestation(b.signed["attestation_other_chain"]),
+        lambda b: b.dev0.use("dev2").attestations.submit(b.signed["attestation_other_chain"]),
         SignatureError,
         "InvalidAttestationSignature",
     ),
     (
         "signature",
         "order-other-chain",
-        lambda b: b.dev0.use("dev2").fill_order(b.signed["order_other_chain"]),
+        lambda b: b.dev0.use("dev2").market.fill_order(b.signed["order_other_chain"]),
         InvalidInputError,
         None,
     ),
     (
         "signature",
         "order-altered",
-        lambda b: b.dev0.use("dev2").fill_order(b.signed["order_altered"]),
+        lambda b: b.dev0.use("dev2").market.fill_order(b.signed["order_altered"]),
         InvalidInputError,
         None,
     ),
     (
         "signature",
         "order-forged",
-        lambda b: b.dev0.use("dev2").fill_order(b.signed["order_forged"]),
+        lambda b: b.dev0.use("dev2").market.fill_order(b.signed["order_forged"]),
         OrderError,
         "InvalidSignature",
     ),
     (
         "signature",
         "order-expired",
-        lambda b: b.dev0.use("dev2").fill_order(b.signed["order_expired"]),
+        lambda b: b.dev0.use("dev2").market.fill_order(b.signed["order_expired"]),
         OrderError,
         "OrderExpired",
     ),
     # -- roles and accounts
-    ("role", "unknown-role", lambda b: b.dev0.grant_role("superuser", "dev2"), InvalidInputError, None),
+    ("role", "unknown-role", lambda b: b.dev0.contracts.grant_role("superuser", "dev2"), InvalidInputError, None),
     (
         "role",
         "not-an-admin",
-        lambda b: b.dev1.grant_role("registrar", "dev2"),
+        lambda b: b.dev1.contracts.grant_role("registrar", "dev2"),
         UnauthorizedError,
         "AccessControlUnauthorizedAccount",
     ),
@@ -335,16 +347,22 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     ("amount", "too-many-decimals", lambda b: parse_units("1.0000001", 6), InvalidInputError, None),
     ("amount", "not-a-number", lambda b: parse_units("lots", 6), InvalidInputError, None),
     ("amount", "infinity", lambda b: parse_units("Infinity", 6), InvalidInputError, None),
-    ("amount", "royalty-zero", lambda b: b.dev0.use("dev2").pay_royalty(b.licence, 0), InvalidInputError, None),
-    ("amount", "royalty-negative", lambda b: b.dev0.use("dev2").pay_royalty(b.licence, -5), InvalidInputError, None),
+    ("amount", "royalty-zero", lambda b: b.dev0.use("dev2").royalties.pay(b.licence, 0), InvalidInputError, None),
+    ("amount", "royalty-negative", lambda b: b.dev0.use("dev2").royalties.pay(b.licence, -5), InvalidInputError, None),
     (
         "amount",
         "order-price-zero",
-        lambda b: b.dev1.create_order("sell", b.token, price=0, whole_right=True, approve=False),
+        lambda b: b.dev1.market.create_order("sell", b.token, price=0, whole_right=True, approve=False),
         InvalidInputError,
         None,
     ),
-    ("amount", "mint-too-large", lambda b: b.dev0.mint_test_stablecoin("dev2", 2**256), InvalidInputError, None),
+    (
+        "amount",
+        "mint-too-large",
+        lambda b: b.dev0.payments.mint_test_stablecoin("dev2", 2**256),
+        InvalidInputError,
+        None,
+    ),
 ]
 
 
@@ -364,7 +382,7 @@ def test_the_table_has_every_category() -> None:
 def test_bad_input_raises_the_named_error_before_sending(
     bad: Bad, category: str, name: str, call: Call, error: type[IPLedgerError], error_name: str | None
 ) -> None:
-    eth = bad.dev0.w3.eth
+    eth = bad.dev0.chain.w3.eth
     before = eth.block_number
     with pytest.raises(IPLedgerError) as caught:
         call(bad)
@@ -379,13 +397,13 @@ def test_an_unreadable_document_is_a_document_error(bad: Bad) -> None:
     path = bad.file("unreadable.txt", "secret")
     path.chmod(0)
     unreadable = Path(UNREADABLE_AS_ROOT) if os.geteuid() == 0 else path
-    before = bad.dev0.w3.eth.block_number
+    before = bad.dev0.chain.w3.eth.block_number
     try:
         with pytest.raises(DocumentError, match=r"Input/output error|Permission denied"):
             bad.dev0.register(bad.metadata(), [unreadable])
     finally:
         path.chmod(0o600)
-    assert bad.dev0.w3.eth.block_number == before
+    assert bad.dev0.chain.w3.eth.block_number == before
 
 
 def test_a_voucher_lives_by_chain_time_when_the_chain_clock_runs_ahead(tmp_path: Path) -> None:
@@ -398,9 +416,9 @@ def test_a_voucher_lives_by_chain_time_when_the_chain_clock_runs_ahead(tmp_path:
         advance_time(registrar, 8 * 86_400)
         document = tmp_path / "claims.txt"
         document.write_text("claims\n", "utf-8")
-        request = registrar.prepare(parse_metadata(_VALID), [document])
-        voucher = registrar.sign_voucher(request, to="dev2", valid_for=dt.timedelta(days=7))
-        assert voucher.deadline == registrar.chain_time() + 7 * 86_400
-        assert registrar.use("dev2").register_with_voucher(voucher).owner == registrar.address_of("dev2")
+        request = registrar.rights.prepare(parse_metadata(_VALID), [document])
+        voucher = registrar.rights.sign_voucher(request, to="dev2", valid_for=dt.timedelta(days=7))
+        assert voucher.deadline == registrar.chain.chain_time() + 7 * 86_400
+        assert registrar.use("dev2").rights.register_with_voucher(voucher).owner == registrar.address_of("dev2")
     finally:
         stop_node(node.pid)

@@ -30,8 +30,8 @@ from web3 import Web3
 
 def registrations_of(ledger: Ledger, token_ids: list[int]) -> dict[int, int]:
     """How many RightRegistered logs each token has (exactly one for a right registered once)."""
-    event = ledger.registry.events.RightRegistered()
-    logs = event.get_logs(from_block=ledger.deployment_block)
+    event = ledger.contracts.registry.events.RightRegistered()
+    logs = event.get_logs(from_block=ledger.contracts.deployment_block)
     counts = dict.fromkeys(token_ids, 0)
     for log in logs:
         token = int(log["args"]["tokenId"])
@@ -49,7 +49,7 @@ def test_every_row_is_registered_once_and_a_rerun_sends_nothing(ledger: Ledger, 
     rows = patent_rows(tmp_path, 25)
     source = write_csv(tmp_path / "rights.csv", rows)
     results = tmp_path / "rights.results.csv"
-    report = ledger.register_bulk(source, mode=mode, batch_size=10, window=8, results=results)
+    report = ledger.rights.register_bulk(source, mode=mode, batch_size=10, window=8, results=results)
     assert report.count(BulkStatus.REGISTERED) == 25
     assert report.complete
     assert report.transactions == (3 if mode is BulkMode.BATCH else 25)
@@ -59,11 +59,11 @@ def test_every_row_is_registered_once_and_a_rerun_sends_nothing(ledger: Ledger, 
         assert ledger.get(token).owner == ledger.signer.address
     assert set(registrations_of(ledger, ids).values()) == {1}
 
-    head = ledger.w3.eth.block_number
-    again = ledger.register_bulk(source, mode=mode, results=results)
+    head = ledger.chain.w3.eth.block_number
+    again = ledger.rights.register_bulk(source, mode=mode, results=results)
     assert again.count(BulkStatus.ALREADY_REGISTERED) == 25
     assert again.transactions == 0
-    assert ledger.w3.eth.block_number == head
+    assert ledger.chain.w3.eth.block_number == head
     # The earlier run's transactions are carried over from the results file it wrote.
     assert [row.tx_hash for row in again.rows] == [row.tx_hash for row in report.rows]
 
@@ -71,7 +71,7 @@ def test_every_row_is_registered_once_and_a_rerun_sends_nothing(ledger: Ledger, 
 def test_results_file_maps_every_row_to_its_token(ledger: Ledger, tmp_path: Path) -> None:
     rows = patent_rows(tmp_path, 3)
     results = tmp_path / "out.jsonl"
-    ledger.register_bulk(write_jsonl(tmp_path / "rights.jsonl", rows), results=results)
+    ledger.rights.register_bulk(write_jsonl(tmp_path / "rights.jsonl", rows), results=results)
     lines = [json.loads(line) for line in results.read_text().splitlines()]
     assert [line["row"] for line in lines] == [1, 2, 3]
     assert [int(line["token_id"], 16) for line in lines] == token_ids(rows)
@@ -82,8 +82,8 @@ def test_results_file_maps_every_row_to_its_token(ledger: Ledger, tmp_path: Path
 def test_an_interrupted_run_is_completed_without_duplicates(ledger: Ledger, tmp_path: Path) -> None:
     """The first 7 rows were registered by a run that died before writing anything; the rerun adds the rest."""
     rows = patent_rows(tmp_path, 20)
-    ledger.register_bulk(write_csv(tmp_path / "first.csv", rows[:7]))
-    report = ledger.register_bulk(write_csv(tmp_path / "all.csv", rows), results=tmp_path / "all.results.csv")
+    ledger.rights.register_bulk(write_csv(tmp_path / "first.csv", rows[:7]))
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "all.csv", rows), results=tmp_path / "all.results.csv")
     assert report.count(BulkStatus.ALREADY_REGISTERED) == 7
     assert report.count(BulkStatus.REGISTERED) == 13
     assert set(registrations_of(ledger, token_ids(rows)).values()) == {1}
@@ -93,10 +93,10 @@ def test_invalid_rows_refuse_the_file_and_nothing_is_sent(ledger: Ledger, tmp_pa
     rows = patent_rows(tmp_path, 4)
     rows[2]["jurisdiction"] = "XX"
     results = tmp_path / "rights.results.csv"
-    head = ledger.w3.eth.block_number
+    head = ledger.chain.w3.eth.block_number
     with pytest.raises(InvalidBulkFileError, match="row 3") as raised:
-        ledger.register_bulk(write_csv(tmp_path / "rights.csv", rows), results=results)
-    assert ledger.w3.eth.block_number == head
+        ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", rows), results=results)
+    assert ledger.chain.w3.eth.block_number == head
     statuses = [row.status for row in raised.value.report.rows]
     assert statuses == [BulkStatus.NOT_SENT, BulkStatus.NOT_SENT, BulkStatus.INVALID, BulkStatus.NOT_SENT]
     assert "row" in results.read_text().splitlines()[0]
@@ -105,7 +105,7 @@ def test_invalid_rows_refuse_the_file_and_nothing_is_sent(ledger: Ledger, tmp_pa
 def test_skip_invalid_registers_the_valid_rows(ledger: Ledger, tmp_path: Path) -> None:
     rows = patent_rows(tmp_path, 4)
     rows[1]["documents"] = "absent.pdf"
-    report = ledger.register_bulk(write_csv(tmp_path / "rights.csv", rows), skip_invalid=True)
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", rows), skip_invalid=True)
     assert [row.status for row in report.rows] == [
         BulkStatus.REGISTERED,
         BulkStatus.INVALID,
@@ -121,7 +121,7 @@ def test_rows_repeating_a_right_or_a_bundle_are_invalid(ledger: Ledger, tmp_path
     # The same number in another spelling and with another kind code is the same right (one token).
     spelled = str(rows[2]["number"]).replace(",", "").replace(" B2", " B1")
     rows.append(dict(rows[2], title="Same number, other documents", number=spelled, documents=rows[0]["documents"]))
-    report = ledger.register_bulk(write_csv(tmp_path / "rights.csv", rows), skip_invalid=True)
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", rows), skip_invalid=True)
     assert [row.status for row in report.rows][:3] == [BulkStatus.REGISTERED] * 3
     assert report.rows[3].status is BulkStatus.INVALID
     assert report.rows[3].error == "repeats the document bundle of row 2"
@@ -139,7 +139,7 @@ def test_a_right_taken_meanwhile_fails_its_row_only(
     metadata, documents = patent
     taken = metadata.model_copy(update={"number": rows[1]["number"]})
     ledger.register(taken, documents)
-    report = ledger.register_bulk(write_csv(tmp_path / "rights.csv", rows), mode=mode)
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", rows), mode=mode)
     failed = report.rows[1]
     assert failed.status is BulkStatus.FAILED
     assert failed.error_name == "RightAlreadyRegistered"
@@ -150,7 +150,7 @@ def test_rows_go_to_their_recipients(ledger: Ledger, tmp_path: Path) -> None:
     rows = patent_rows(tmp_path, 4)
     rows[0]["to"] = "dev3"
     rows[2]["to"] = dev_account(4).address
-    report = ledger.register_bulk(write_csv(tmp_path / "rights.csv", rows))
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", rows))
     owners = [ledger.get(token).owner for token in token_ids(rows)]
     me = ledger.signer.address
     assert owners == [dev_account(3).address, me, dev_account(4).address, me]
@@ -160,23 +160,23 @@ def test_rows_go_to_their_recipients(ledger: Ledger, tmp_path: Path) -> None:
 def test_a_bad_recipient_is_an_invalid_row(ledger: Ledger, tmp_path: Path) -> None:
     rows = patent_rows(tmp_path, 2)
     rows[1]["to"] = "0x12345"
-    report = ledger.register_bulk(write_csv(tmp_path / "rights.csv", rows), skip_invalid=True)
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", rows), skip_invalid=True)
     assert report.rows[1].status is BulkStatus.INVALID
     assert report.rows[0].status is BulkStatus.REGISTERED
 
 
 def test_a_signer_without_the_registrar_role_is_refused_before_sending(ledger: Ledger, tmp_path: Path) -> None:
     stranger = ledger.use("dev7")
-    head = ledger.w3.eth.block_number
+    head = ledger.chain.w3.eth.block_number
     with pytest.raises(UnauthorizedError):
-        stranger.register_bulk(write_csv(tmp_path / "rights.csv", patent_rows(tmp_path, 2)))
-    assert ledger.w3.eth.block_number == head
+        stranger.rights.register_bulk(write_csv(tmp_path / "rights.csv", patent_rows(tmp_path, 2)))
+    assert ledger.chain.w3.eth.block_number == head
 
 
 def test_progress_reaches_the_total(ledger: Ledger, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     rows = patent_rows(tmp_path, 12)
-    ledger.register_bulk(
+    ledger.rights.register_bulk(
         write_csv(tmp_path / "rights.csv", rows),
         batch_size=5,
         on_progress=lambda done, total: seen.append((done, total)),
@@ -187,9 +187,9 @@ def test_progress_reaches_the_total(ledger: Ledger, tmp_path: Path) -> None:
 
 def test_pipelined_singles_are_signed_locally_with_increasing_nonces(ledger: Ledger, tmp_path: Path) -> None:
     rows = patent_rows(tmp_path, 6)
-    nonce = ledger.w3.eth.get_transaction_count(Web3.to_checksum_address(ledger.signer.address))
-    report = ledger.register_bulk(write_csv(tmp_path / "rights.csv", rows), mode="single", window=3)
-    nonces = [ledger.w3.eth.get_transaction(row.tx_hash)["nonce"] for row in report.rows if row.tx_hash]
+    nonce = ledger.chain.w3.eth.get_transaction_count(Web3.to_checksum_address(ledger.signer.address))
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", rows), mode="single", window=3)
+    nonces = [ledger.chain.w3.eth.get_transaction(row.tx_hash)["nonce"] for row in report.rows if row.tx_hash]
     assert nonces == list(range(nonce, nonce + 6))
 
 
@@ -200,11 +200,11 @@ def test_a_run_waits_for_the_pending_transactions_of_an_earlier_one(ledger: Ledg
     source = write_csv(tmp_path / "rights.csv", rows)
     entries = [entry for entry in read_bulk_file(source) if isinstance(entry, BulkEntry)]
     first = [prepare_registration(entry.metadata, entry.documents).as_tuple() for entry in entries[:5]]
-    w3 = ledger.w3
+    w3 = ledger.chain.w3
     me = Web3.to_checksum_address(ledger.signer.address)
     w3.provider.make_request("evm_setAutomine", [False])
     try:
-        ledger.registry.functions.registerBatch(me, first).transact({"from": me, "gas": 3_000_000})
+        ledger.contracts.registry.functions.registerBatch(me, first).transact({"from": me, "gas": 3_000_000})
 
         def node_resumes() -> None:
             w3.provider.make_request("evm_setAutomine", [True])
@@ -212,7 +212,7 @@ def test_a_run_waits_for_the_pending_transactions_of_an_earlier_one(ledger: Ledg
 
         timer = threading.Timer(0.5, node_resumes)
         timer.start()
-        report = ledger.register_bulk(source, pending_timeout=30)
+        report = ledger.rights.register_bulk(source, pending_timeout=30)
         timer.join()
     finally:
         w3.provider.make_request("evm_setAutomine", [True])
@@ -251,12 +251,12 @@ def test_a_refused_send_leaves_no_gap_and_the_rerun_sends_only_that_row(
     source = write_csv(tmp_path / "rights.csv", rows)
     proxy = RefusingProxy(anvil_node.rpc_url, refuse=4)
     with serve(proxy) as url:
-        flaky = Ledger.connect(url, registry=ledger.registry_address, account="dev0")
-        report = flaky.register_bulk(source, mode="single", window=8)
+        flaky = Ledger.connect(url, registry=ledger.contracts.registry_address, account="dev0")
+        report = flaky.rights.register_bulk(source, mode="single", window=8)
     statuses = [row.status for row in report.rows]
     assert statuses == [BulkStatus.REGISTERED] * 3 + [BulkStatus.NOT_SENT] + [BulkStatus.REGISTERED] * 4
     assert "txpool is full" in (report.rows[3].error or "")
-    again = ledger.register_bulk(source, mode="single")
+    again = ledger.rights.register_bulk(source, mode="single")
     assert again.count(BulkStatus.REGISTERED) == 1
     assert again.rows[3].status is BulkStatus.REGISTERED
     assert set(registrations_of(ledger, token_ids(rows)).values()) == {1}

@@ -86,7 +86,7 @@ def test_connect_refuses_a_node_reporting_another_chain_before_any_other_request
         chain_id_proxy(anvil_node.rpc_url, reported=OTHER) as (url, proxy),
         pytest.raises(ChainMismatchError) as refused,
     ):
-        Ledger.connect(url, registry=ledger.registry_address, account="dev0", chain_id=LOCAL)
+        Ledger.connect(url, registry=ledger.contracts.registry_address, account="dev0", chain_id=LOCAL)
     _assert_names_both(refused.value, url)
     assert isinstance(refused.value, NodeError)
     assert "chain_id" in refused.value.source
@@ -94,7 +94,7 @@ def test_connect_refuses_a_node_reporting_another_chain_before_any_other_request
 
 
 def test_connect_accepts_the_expected_chain(ledger: Ledger, anvil_node: NodeInfo) -> None:
-    client = Ledger.connect(anvil_node.rpc_url, registry=ledger.registry_address, chain_id=LOCAL)
+    client = Ledger.connect(anvil_node.rpc_url, registry=ledger.contracts.registry_address, chain_id=LOCAL)
     assert client.chain_id == LOCAL
     assert client.deployment.chain_id == LOCAL
 
@@ -109,9 +109,9 @@ def test_without_an_expected_chain_the_answer_at_connect_is_pinned(
     ledger: Ledger, proxy: tuple[str, ChainIdProxy], fresh: Patent
 ) -> None:
     url, lying = proxy
-    client = Ledger.connect(url, registry=ledger.registry_address, account="dev0")
+    client = Ledger.connect(url, registry=ledger.contracts.registry_address, account="dev0")
     assert client.chain_id == LOCAL
-    assert "at connect" in client.chain_id_source
+    assert "at connect" in client.chain.chain_id_source
     lying.reported = OTHER
     with pytest.raises(ChainMismatchError) as refused:
         client.register(*fresh, to="dev1")
@@ -123,7 +123,7 @@ def test_without_an_expected_chain_the_answer_at_connect_is_pinned(
 
 
 def _sign_voucher(client: Ledger, patent: Patent, token: int) -> object:
-    return client.sign_voucher(client.prepare(*patent), to="dev2")
+    return client.rights.sign_voucher(client.rights.prepare(*patent), to="dev2")
 
 
 def _register(client: Ledger, patent: Patent, token: int) -> object:
@@ -131,23 +131,23 @@ def _register(client: Ledger, patent: Patent, token: int) -> object:
 
 
 def _claim(client: Ledger, patent: Patent, token: int) -> object:
-    return client.claim(*patent)
+    return client.rights.claim(*patent)
 
 
 def _sign_permit(client: Ledger, patent: Patent, token: int) -> object:
-    return client.sign_permit(token, "dev2", ONE, dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+    return client.shares.sign_permit(token, "dev2", ONE, dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
 
 
 def _create_order(client: Ledger, patent: Patent, token: int) -> object:
-    return client.create_order("sell", token, ONE, price=10**6)
+    return client.market.create_order("sell", token, ONE, price=10**6)
 
 
 def _sign_attestation(client: Ledger, patent: Patent, token: int) -> object:
-    return client.sign_attestation(token, "TITLE_VERIFIED", evidence="opinion letter")
+    return client.attestations.sign(token, "TITLE_VERIFIED", evidence="opinion letter")
 
 
 def _transfer_shares(client: Ledger, patent: Patent, token: int) -> object:
-    return client.transfer_shares(token, "dev2", ONE)
+    return client.shares.transfer(token, "dev2", ONE)
 
 
 # Each action, and the account that would perform it (dev1 holds the fractionalized right's shares).
@@ -173,16 +173,16 @@ def test_a_node_that_switches_chains_after_connect_gets_nothing_signed_or_sent(
     url, lying = proxy
     account, perform = ACTIONS[action]
     client = _through(url, ledger, account)
-    client.attestations  # noqa: B018 - found (by reads) while the node is honest; the signing is what is refused
-    head = ledger.w3.eth.block_number
+    client.contracts.attestations  # noqa: B018 - found (by reads) while the node is honest; the signing is what is refused
+    head = ledger.chain.w3.eth.block_number
     lying.reported = OTHER
     with pytest.raises(ChainMismatchError) as refused:
         perform(client, fresh, fractionalized)
     _assert_names_both(refused.value, url)
-    assert refused.value.registry == ledger.registry_address
-    assert ledger.registry_address in str(refused.value)
+    assert refused.value.registry == ledger.contracts.registry_address
+    assert ledger.contracts.registry_address in str(refused.value)
     assert lying.methods["eth_sendRawTransaction"] == 0
-    assert ledger.w3.eth.block_number == head
+    assert ledger.chain.w3.eth.block_number == head
 
 
 def test_another_account_on_a_node_that_switched_chains_is_refused(
@@ -201,10 +201,10 @@ def test_the_same_actions_go_through_an_honest_node(
 ) -> None:
     url, honest = proxy
     client = _through(url, ledger, "dev0")
-    voucher = client.sign_voucher(client.prepare(*fresh), to="dev2")
-    assert client.use("dev2").register_with_voucher(voucher).owner == ledger.address_of("dev2")
+    voucher = client.rights.sign_voucher(client.rights.prepare(*fresh), to="dev2")
+    assert client.use("dev2").rights.register_with_voucher(voucher).owner == ledger.address_of("dev2")
     assert honest.methods["eth_sendRawTransaction"] == 1
-    permit = client.use("dev1").sign_permit(fractionalized, "dev2", ONE, dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+    permit = client.use("dev1").shares.sign_permit(fractionalized, "dev2", ONE, dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
     assert permit.owner == ledger.address_of("dev1")
 
 
@@ -216,7 +216,7 @@ def test_a_bulk_run_through_a_node_that_switches_chains_sends_nothing(
     source = write_csv(tmp_path / "rights.csv", patent_rows(tmp_path, 4))
     lying.reported = OTHER
     with pytest.raises(ChainMismatchError):
-        client.register_bulk(source, batch_size=2, window=2)
+        client.rights.register_bulk(source, batch_size=2, window=2)
     assert lying.methods["eth_sendRawTransaction"] == 0
 
 
@@ -235,7 +235,7 @@ def test_a_bulk_run_stops_when_the_node_switches_chains_mid_run(
             sent.append(lying.methods["eth_sendRawTransaction"])
             lying.reported = OTHER
 
-    report = client.register_bulk(source, mode="single", window=2, on_progress=progress)
+    report = client.rights.register_bulk(source, mode="single", window=2, on_progress=progress)
     assert sent == [2]
     assert lying.methods["eth_sendRawTransaction"] == 2
     statuses = [row.status.value for row in report.rows]
@@ -249,7 +249,7 @@ def test_a_bulk_run_stops_when_the_node_switches_chains_mid_run(
 
 
 def test_the_local_ledger_refuses_a_node_of_another_chain_than_its_record(home: Path, ledger: Ledger) -> None:
-    save_local_deployment(Deployment(chain_id=OTHER, registry=ledger.registry_address), home)
+    save_local_deployment(Deployment(chain_id=OTHER, registry=ledger.contracts.registry_address), home)
     with pytest.raises(ChainMismatchError) as refused:
         Ledger.local(home=home)
     assert (refused.value.expected, refused.value.reported) == (OTHER, LOCAL)
@@ -262,7 +262,7 @@ def test_the_local_ledger_records_and_expects_its_chain(home: Path) -> None:
     client = Ledger.local(home=home)
     recorded = json.loads((home / "local" / "deployment.json").read_text("utf-8"))
     assert recorded["chain_id"] == client.chain_id == LOCAL
-    assert "deployment.json" in Ledger.local(home=home).chain_id_source
+    assert "deployment.json" in Ledger.local(home=home).chain.chain_id_source
 
 
 def test_a_deployment_record_carries_the_chain_id(home: Path, ledger: Ledger) -> None:

@@ -21,19 +21,19 @@ COPIER = dev_account(9)
 
 def _status(ledger: Ledger, tx_hash: str | None) -> int:
     assert tx_hash is not None
-    return int(ledger.w3.eth.get_transaction_receipt(tx_hash)["status"])
+    return int(ledger.chain.w3.eth.get_transaction_receipt(tx_hash)["status"])
 
 
 def test_a_copied_commit_still_leads_to_the_reveal(ledger: Ledger, patent: Patent) -> None:
     claimant = ledger.use("dev4")
-    request = claimant.prepare(*patent)
+    request = claimant.rights.prepare(*patent)
     with manual_mining(ledger), ThreadPoolExecutor(1) as pool:
-        future = pool.submit(claimant.commit_claim, request)
+        future = pool.submit(claimant.rights.commit_claim, request)
         copy = copy_first(ledger, claimant.signer.address, COPIER)
         mine_when_pending(ledger, 2)
         ticket = future.result(timeout=30)
     assert (ticket.commit_tx, ticket.committed_by) == (copy, COPIER.address)
-    result = claimant.reveal_claim(ticket)
+    result = claimant.rights.reveal_claim(ticket)
     assert result.owner == claimant.signer.address
     assert result.self_declared
     assert ledger.get(result.token_id).owner == claimant.signer.address
@@ -41,9 +41,9 @@ def test_a_copied_commit_still_leads_to_the_reveal(ledger: Ledger, patent: Paten
 
 def test_a_copied_voucher_is_reported_done_by_the_copier(ledger: Ledger, patent: Patent) -> None:
     recipient = ledger.use("dev4")
-    voucher = ledger.sign_voucher(ledger.prepare(*patent), to="dev4")
+    voucher = ledger.rights.sign_voucher(ledger.rights.prepare(*patent), to="dev4")
     with manual_mining(ledger), ThreadPoolExecutor(1) as pool:
-        future = pool.submit(recipient.register_with_voucher, voucher)
+        future = pool.submit(recipient.rights.register_with_voucher, voucher)
         copy = copy_first(ledger, recipient.signer.address, COPIER)
         mine_when_pending(ledger, 2)
         result = future.result(timeout=30)
@@ -56,23 +56,23 @@ def test_a_copied_voucher_is_reported_done_by_the_copier(ledger: Ledger, patent:
 def test_a_voucher_submitted_by_someone_else_earlier_is_reported_done(ledger: Ledger, patent: Patent) -> None:
     """The copy was mined a block before: the recipient's own submission fails its dry run and is never sent."""
     recipient = ledger.use("dev4")
-    voucher = ledger.sign_voucher(ledger.prepare(*patent), to="dev4")
-    first = ledger.use(COPIER).register_with_voucher(voucher)
-    result = recipient.register_with_voucher(voucher)
+    voucher = ledger.rights.sign_voucher(ledger.rights.prepare(*patent), to="dev4")
+    first = ledger.use(COPIER).rights.register_with_voucher(voucher)
+    result = recipient.rights.register_with_voucher(voucher)
     assert (result.tx_hash, result.submitted_by, result.own_tx_hash) == (first.tx_hash, COPIER.address, None)
 
 
 def test_a_copied_permit_is_reported_done_by_the_copier(ledger: Ledger, fractionalized: int) -> None:
-    permit = ledger.use("dev1").sign_permit(fractionalized, "dev2", 25 * ONE, ledger.chain_time() + 3600)
+    permit = ledger.use("dev1").shares.sign_permit(fractionalized, "dev2", 25 * ONE, ledger.chain.chain_time() + 3600)
     spender = ledger.use("dev2")
     with manual_mining(ledger), ThreadPoolExecutor(1) as pool:
-        future = pool.submit(spender.submit_permit, permit)
+        future = pool.submit(spender.shares.submit_permit, permit)
         copy = copy_first(ledger, spender.signer.address, COPIER)
         mine_when_pending(ledger, 2)
         result = future.result(timeout=30)
     assert (result.tx_hash, result.submitted_by) == (copy, COPIER.address)
     assert _status(ledger, result.own_tx_hash) == 0
-    share = ledger._share_contract(permit.share_token)
+    share = ledger.chain.share_contract(permit.share_token)
     assert share.functions.allowance(permit.owner, permit.spender).call() == 25 * ONE
 
 
@@ -81,11 +81,11 @@ def test_a_copied_fill_raises_the_desks_reason_at_the_victims_position(
 ) -> None:
     taker = ledger.use("dev2")
     with manual_mining(ledger), ThreadPoolExecutor(1) as pool:
-        future = pool.submit(taker.fill_order, race)
+        future = pool.submit(taker.market.fill_order, race)
         copy_first(ledger, taker.signer.address, dev_account(3))
         mine_when_pending(ledger, 2)
         with pytest.raises(OrderError, match="FillExceedsRemaining") as caught:
             future.result(timeout=30)
     assert caught.value.error_args["remaining"] == 0
     assert _status(ledger, caught.value.tx_hash) == 0
-    assert ledger.share_balance(fractionalized, "dev3") == 100 * ONE
+    assert ledger.shares.balance(fractionalized, "dev3") == 100 * ONE

@@ -28,10 +28,10 @@ def hardhat_ledger(hardhat_node: NodeInfo) -> Ledger:
 
 
 def test_the_node_is_hardhat_with_anvils_dev_accounts(hardhat_ledger: Ledger) -> None:
-    assert hardhat_ledger.w3.eth.chain_id == LOCAL_CHAIN_ID
-    assert hardhat_ledger.w3.client_version.startswith("HardhatNetwork/3.")
+    assert hardhat_ledger.chain.w3.eth.chain_id == LOCAL_CHAIN_ID
+    assert hardhat_ledger.chain.w3.client_version.startswith("HardhatNetwork/3.")
     assert hardhat_ledger.address_of("dev0") == "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
-    assert hardhat_ledger.w3.eth.get_code(Web3.to_checksum_address(hardhat_ledger.registry_address))
+    assert hardhat_ledger.chain.w3.eth.get_code(Web3.to_checksum_address(hardhat_ledger.contracts.registry_address))
 
 
 def test_register_and_verify_on_hardhat(hardhat_ledger: Ledger, patent: Patent) -> None:
@@ -48,7 +48,7 @@ def test_assign_and_verify_on_hardhat(hardhat_ledger: Ledger, patent: Patent, tm
     deed = tmp_path / "deed.txt"
     deed.write_text("deed of assignment")
     token = hardhat_ledger.register(metadata, documents, to="dev1").token_id
-    hardhat_ledger.use("dev1").assign(token, "dev2", deed)
+    hardhat_ledger.use("dev1").rights.assign(token, "dev2", deed)
     assert hardhat_ledger.get(token).owner == hardhat_ledger.address_of("dev2")
     report = hardhat_ledger.verify(token, documents=documents)
     checks = {check.name: check for check in report.checks}
@@ -57,7 +57,7 @@ def test_assign_and_verify_on_hardhat(hardhat_ledger: Ledger, patent: Patent, tm
 
 
 def _head_hash(ledger: Ledger) -> str:
-    return "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+    return "0x" + bytes(ledger.chain.w3.eth.get_block("latest")["hash"]).hex()
 
 
 @pytest.fixture
@@ -67,11 +67,15 @@ def storied_right(hardhat_ledger: Ledger, patent: Patent, tmp_path: Path) -> int
     deed = tmp_path / "deed.txt"
     deed.write_text("deed of assignment")
     token = hardhat_ledger.register(metadata, documents, to="dev1").token_id
-    hardhat_ledger.use("dev1").assign(token, "dev2", deed)
-    hardhat_ledger.freeze(token, b"\x01" * 32)
-    hardhat_ledger.unfreeze(token, b"\x02" * 32)
-    terms = {"terms": "licence v1", "start": hardhat_ledger.chain_time(), "licensee": hardhat_ledger.address_of("dev3")}
-    hardhat_ledger.use("dev2").grant_license(token, terms)
+    hardhat_ledger.use("dev1").rights.assign(token, "dev2", deed)
+    hardhat_ledger.rights.freeze(token, b"\x01" * 32)
+    hardhat_ledger.rights.unfreeze(token, b"\x02" * 32)
+    terms = {
+        "terms": "licence v1",
+        "start": hardhat_ledger.chain.chain_time(),
+        "licensee": hardhat_ledger.address_of("dev3"),
+    }
+    hardhat_ledger.use("dev2").licenses.grant(token, terms)
     return token
 
 
@@ -95,8 +99,8 @@ class _Withholding(LimitingProxy):
 
 def test_a_node_withholding_an_event_is_caught_on_hardhat(hardhat_ledger: Ledger, storied_right: int) -> None:
     checkpoint = _head_hash(hardhat_ledger)
-    with serve(_Withholding(hardhat_ledger.rpc_url, max_blocks=2**62)) as url:
-        liar = Ledger.connect(url, registry=hardhat_ledger.registry_address)
+    with serve(_Withholding(hardhat_ledger.chain.rpc_url, max_blocks=2**62)) as url:
+        liar = Ledger.connect(url, registry=hardhat_ledger.contracts.registry_address)
         report = liar.verify(storied_right, trust_block_hash=checkpoint)
     assert report.verdict == "inconclusive"
     assert [check.name for check in report.checks if not check.ok] == ["history"]
@@ -112,5 +116,5 @@ def test_a_bundle_from_hardhat_is_rechecked_offline(hardhat_ledger: Ledger, stor
 def test_the_index_proves_itself_on_hardhat(hardhat_ledger: Ledger, storied_right: int, tmp_path: Path) -> None:
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(hardhat_ledger)
-    result = hardhat_ledger.verify_index(index, _head_hash(hardhat_ledger), token_id=storied_right)
+    result = hardhat_ledger.audit.verify_index(index, _head_hash(hardhat_ledger), token_id=storied_right)
     assert result.ok and result.events >= 6, result

@@ -21,7 +21,7 @@ from web3.exceptions import ContractLogicError
 
 def _owner_at(ledger: Ledger, token: int, block: int) -> str | None:
     try:
-        return str(ledger.registry.functions.ownerOf(token).call(block_identifier=block))
+        return str(ledger.contracts.registry.functions.ownerOf(token).call(block_identifier=block))
     except ContractLogicError:
         return None
 
@@ -29,11 +29,11 @@ def _owner_at(ledger: Ledger, token: int, block: int) -> str | None:
 def test_portfolios_match_the_node_at_every_block(
     ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_path: Path
 ) -> None:
-    first = ledger._head() + 1
+    first = ledger.chain.head() + 1
     names = ["dev1", "dev2", "dev3", "dev4"]
     accounts = [ledger.address_of(name) for name in names]
     tokens = [ledger.register(*variant(patent, f"c{serial}"), to="dev1").token_id for serial in range(3)]
-    registry = ledger.registry
+    registry = ledger.contracts.registry
 
     rpc(ledger, "evm_setAutomine", False)
     try:
@@ -50,14 +50,14 @@ def test_portfolios_match_the_node_at_every_block(
         rpc(ledger, "evm_mine")
     finally:
         rpc(ledger, "evm_setAutomine", True)
-    ledger.use("dev3").transfer(tokens[0], "dev4")
+    ledger.use("dev3").rights.transfer(tokens[0], "dev4")
     shares = tokens[2]
-    created = ledger.use("dev1").fractionalize(shares, "Custody test shares", "CTS", 900 * ONE).block
-    ledger.use("dev1").transfer_shares(shares, "dev2", 300 * ONE)
-    ledger.use("dev2").transfer_shares(shares, "dev3", 100 * ONE)
-    ledger.use("dev1").transfer_shares(shares, "dev3", 50 * ONE)
-    share_token = ledger._share_contract(ledger.share_token(shares))
-    head = ledger._head()
+    created = ledger.use("dev1").shares.fractionalize(shares, "Custody test shares", "CTS", 900 * ONE).block
+    ledger.use("dev1").shares.transfer(shares, "dev2", 300 * ONE)
+    ledger.use("dev2").shares.transfer(shares, "dev3", 100 * ONE)
+    ledger.use("dev1").shares.transfer(shares, "dev3", 50 * ONE)
+    share_token = ledger.chain.share_contract(ledger.shares.token(shares))
+    head = ledger.chain.head()
 
     in_one = EventIndex(tmp_path / "one.sqlite")
     in_one.sync(ledger, chunk=1)

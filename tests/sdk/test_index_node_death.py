@@ -28,10 +28,10 @@ def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_
         shutil.copyfile(state, older)
         node = start_node(state_file=state, port=node.port)
         ledger = Ledger.connect(node.rpc_url, registry=registry, account="dev0")
-        persisted_head = ledger._head()
+        persisted_head = ledger.chain.head()
         orphaned = ledger.register(*variant(patent, "orphan"), to="dev2").token_id
-        ledger.use("dev2").transfer(orphaned, "dev3")
-        ledger.use("dev1").transfer(kept, "dev2")
+        ledger.use("dev2").rights.transfer(orphaned, "dev3")
+        ledger.use("dev1").rights.transfer(kept, "dev2")
 
         index = EventIndex(tmp_path / "index.sqlite")
         pid = node.pid
@@ -48,16 +48,16 @@ def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_
         shutil.copyfile(older, state)
         node = start_node(state_file=state, port=node.port)
         ledger = Ledger.connect(node.rpc_url, registry=registry, account="dev0")
-        assert ledger._head() == persisted_head
+        assert ledger.chain.head() == persisted_head
         replacement = ledger.register(*variant(patent, "new"), to="dev4").token_id
         for _ in range(3):
-            ledger._rpc.call("evm_mine", [])
+            ledger.chain.rpc.call("evm_mine", [])
 
         result = index.sync(ledger)
         (rollback,) = result.rollbacks
         assert rollback.fork_block == persisted_head
         assert rollback.previous_cursor == cursor
-        assert index.cursor == ledger._head()
+        assert index.cursor == ledger.chain.head()
         with pytest.raises(NotFoundError):
             index.history(orphaned)
         assert index.history(kept) == ledger.history(kept)

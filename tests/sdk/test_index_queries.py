@@ -18,8 +18,8 @@ def test_portfolio_and_cap_table_at_past_blocks(
     metadata, documents = patent
     registered = ledger.register(metadata, documents, to="dev1")
     token = registered.token_id
-    fractionalized = ledger.use("dev1").fractionalize(token, "Index test shares", "ITS", 1_000 * ONE)
-    moved = ledger.use("dev1").transfer_shares(token, "dev2", 250 * ONE)
+    fractionalized = ledger.use("dev1").shares.fractionalize(token, "Index test shares", "ITS", 1_000 * ONE)
+    moved = ledger.use("dev1").shares.transfer(token, "dev2", 250 * ONE)
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
     dev1, dev2 = ledger.address_of("dev1"), ledger.address_of("dev2")
@@ -35,7 +35,7 @@ def test_portfolio_and_cap_table_at_past_blocks(
 
     at_fractionalization = index.cap_table(token, at_block=fractionalized.block)
     assert [(h.account, h.balance) for h in at_fractionalization.holders] == [(dev1, 1_000 * ONE)]
-    assert index.cap_table(token, at_block=moved.block) == ledger.cap_table(token, block=moved.block)
+    assert index.cap_table(token, at_block=moved.block) == ledger.shares.cap_table(token, block=moved.block)
     assert [(h.account, h.balance) for h in index.cap_table(token).holders] == [(dev1, 750 * ONE), (dev2, 250 * ONE)]
 
     with pytest.raises(InvalidInputError):
@@ -45,7 +45,7 @@ def test_portfolio_and_cap_table_at_past_blocks(
 def test_rights_and_transfers_filters(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev3").token_id
-    ledger.freeze(token, b"\x03" * 32)
+    ledger.rights.freeze(token, b"\x03" * 32)
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
 

@@ -28,10 +28,10 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     ledger = fork_ledger
     kept = ledger.register(*variant(patent, "kept"), to="dev1").token_id
     snapshot = rpc(ledger, "evm_snapshot")
-    fork_block = ledger._head()
+    fork_block = ledger.chain.head()
     orphaned = ledger.register(*variant(patent, "orphan"), to="dev2").token_id
-    ledger.use("dev2").transfer(orphaned, "dev3")
-    ledger.use("dev1").transfer(kept, "dev2")
+    ledger.use("dev2").rights.transfer(orphaned, "dev3")
+    ledger.use("dev1").rights.transfer(kept, "dev2")
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
     old_cursor = index.cursor
@@ -40,14 +40,14 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     replacement = ledger.register(*variant(patent, "new"), to="dev4").token_id
     for _ in range(3):
         rpc(ledger, "evm_mine")
-    assert ledger._head() > old_cursor
+    assert ledger.chain.head() > old_cursor
 
     result = index.sync(ledger)
     (rollback,) = result.rollbacks
     assert rollback.fork_block == fork_block
     assert rollback.previous_cursor == old_cursor
     assert rollback.removed_logs > 0
-    assert result.from_block == fork_block + 1 and index.cursor == ledger._head()
+    assert result.from_block == fork_block + 1 and index.cursor == ledger.chain.head()
     assert index.status().rollbacks == 1
 
     with pytest.raises(NotFoundError):

@@ -21,10 +21,10 @@ def storied_right(ledger: Ledger, patent: Patent, tmp_path: Path) -> int:
     deed = tmp_path / "deed.txt"
     deed.write_text("assignment deed")
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.use("dev1").assign(token, "dev2", deed)
-    ledger.freeze(token, b"\x01" * 32)
-    ledger.unfreeze(token, b"\x01" * 32)
-    ledger.force_transfer(token, "dev4", b"\x02" * 32)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
+    ledger.rights.freeze(token, b"\x01" * 32)
+    ledger.rights.unfreeze(token, b"\x01" * 32)
+    ledger.rights.force_transfer(token, "dev4", b"\x02" * 32)
     return token
 
 
@@ -41,9 +41,9 @@ def test_sync_indexes_up_to_the_head_then_only_new_blocks(
     index = EventIndex(tmp_path / "index.sqlite")
     reports: list[SyncProgress] = []
     first = index.sync(ledger, chunk=7, progress=reports.append)
-    head = ledger._head()
+    head = ledger.chain.head()
     assert first.to_block == index.cursor == head
-    assert first.from_block == ledger.deployment_block
+    assert first.from_block == ledger.contracts.deployment_block
     assert first.logs_added == index.log_count() > 0
     assert first.share_tokens >= 1 and first.rollbacks == []
     assert len(reports) == first.chunks and reports[-1].cursor == head
@@ -51,18 +51,18 @@ def test_sync_indexes_up_to_the_head_then_only_new_blocks(
     again = index.sync(ledger)
     assert (again.chunks, again.logs_added) == (0, 0)
 
-    ledger.use("dev1").transfer_shares(fractionalized, "dev2", 5 * ONE)
+    ledger.use("dev1").shares.transfer(fractionalized, "dev2", 5 * ONE)
     later = index.sync(ledger)
-    assert later.from_block == head + 1 and later.to_block == ledger._head()
+    assert later.from_block == head + 1 and later.to_block == ledger.chain.head()
     assert later.logs_added >= 1
-    assert index.cap_table(fractionalized) == ledger.cap_table(fractionalized)
+    assert index.cap_table(fractionalized) == ledger.shares.cap_table(fractionalized)
 
 
 def test_index_history_equals_node_history(
     ledger: Ledger, storied_right: int, fractionalized: int, patent: Patent, tmp_path: Path
 ) -> None:
     redeemed = fractionalized
-    ledger.use("dev1").redeem(redeemed)
+    ledger.use("dev1").shares.redeem(redeemed)
     other = ledger.register(*variant(patent, "2")).token_id
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
@@ -78,7 +78,7 @@ def test_ledger_history_falls_back_to_the_node_when_the_index_is_behind(
     ledger: Ledger, storied_right: int, tmp_path: Path
 ) -> None:
     index = EventIndex(tmp_path / "index.sqlite")
-    index.sync(ledger, to_block=ledger.deployment_block)
+    index.sync(ledger, to_block=ledger.contracts.deployment_block)
     with pytest.raises(NotFoundError):
         index.history(storied_right)
     assert ledger.history(storied_right, index=index).events[-1].kind == "forced_transfer"
@@ -89,13 +89,13 @@ def test_an_index_of_another_chain_at_the_same_height_is_not_trusted(
 ) -> None:
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
-    assert ledger._history_from(storied_right, index)[1] == "index"
+    assert ledger.audit.history_with_source(storied_right, index)[1] == "index"
     with index._db:
         index._db.execute("UPDATE blocks SET hash = ? WHERE number = ?", ("0x" + "ab" * 32, index.cursor))
-    history, source = ledger._history_from(storied_right, index)
+    history, source = ledger.audit.history_with_source(storied_right, index)
     assert source == "node"
     assert history == ledger.history(storied_right)
-    assert "another chain" in str(ledger._index_refusal(index))
+    assert "another chain" in str(ledger.audit.index_refusal(index))
 
 
 _KILLED_SYNC = textwrap.dedent(
@@ -119,12 +119,18 @@ _KILLED_SYNC = textwrap.dedent(
 
 def test_sync_killed_mid_way_resumes_without_duplicates(ledger: Ledger, storied_right: int, tmp_path: Path) -> None:
     path = tmp_path / "killed.sqlite"
-    arguments = [ledger.rpc_url, ledger.registry_address, str(ledger.vault.address), str(path), "4"]
+    arguments = [
+        ledger.chain.rpc_url,
+        ledger.contracts.registry_address,
+        str(ledger.contracts.vault.address),
+        str(path),
+        "4",
+    ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     killed = subprocess.run([sys.executable, "-c", _KILLED_SYNC, *arguments], env=env, check=False, timeout=120)
     assert killed.returncode == 9
     resumed = EventIndex(path)
-    assert resumed.cursor == ledger.deployment_block - 1 + 4 * 3
+    assert resumed.cursor == ledger.contracts.deployment_block - 1 + 4 * 3
     resumed.sync(ledger)
 
     clean = EventIndex(tmp_path / "clean.sqlite")
@@ -132,7 +138,7 @@ def test_sync_killed_mid_way_resumes_without_duplicates(ledger: Ledger, storied_
     assert _rows(resumed) == _rows(clean)
 
     # Replaying blocks already stored (as after a crash between writing and moving the cursor) adds nothing.
-    resumed._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(ledger.deployment_block - 1),))
+    resumed._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(ledger.contracts.deployment_block - 1),))
     resumed._db.commit()
     assert resumed.sync(ledger, to_block=clean.cursor).logs_added == 0
     assert _rows(resumed) == _rows(clean)

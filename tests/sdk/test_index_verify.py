@@ -16,18 +16,18 @@ Patent = tuple[IPMetadata, list[Path]]
 
 
 def _head_hash(ledger: Ledger) -> str:
-    return "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+    return "0x" + bytes(ledger.chain.w3.eth.get_block("latest")["hash"]).hex()
 
 
 @pytest.fixture
 def synced(ledger: Ledger, patent: Patent, tmp_path: Path) -> tuple[EventIndex, int, str]:
     """An index synced to the head, over a right registered, assigned, frozen and licensed."""
     token = ledger.register(*patent, to="dev1").token_id
-    ledger.use("dev1").transfer(token, "dev2")
-    ledger.freeze(token, b"\x01" * 32)
-    ledger.unfreeze(token, b"\x02" * 32)
-    terms = {"terms": "licence v1", "start": ledger.chain_time(), "licensee": ledger.address_of("dev3")}
-    ledger.use("dev2").grant_license(token, terms)
+    ledger.use("dev1").rights.transfer(token, "dev2")
+    ledger.rights.freeze(token, b"\x01" * 32)
+    ledger.rights.unfreeze(token, b"\x02" * 32)
+    terms = {"terms": "licence v1", "start": ledger.chain.chain_time(), "licensee": ledger.address_of("dev3")}
+    ledger.use("dev2").licenses.grant(token, terms)
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
     return index, token, _head_hash(ledger)
@@ -35,9 +35,9 @@ def synced(ledger: Ledger, patent: Patent, tmp_path: Path) -> tuple[EventIndex, 
 
 def test_an_honest_index_verifies(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
     index, token, checkpoint = synced
-    result = ledger.verify_index(index, checkpoint)
+    result = ledger.audit.verify_index(index, checkpoint)
     assert result.ok and result.rights >= 1 and result.events >= 6, result
-    assert ledger.verify_index(index, checkpoint, token_id=token).rights == 1
+    assert ledger.audit.verify_index(index, checkpoint, token_id=token).rights == 1
 
 
 def _tamper(index: EventIndex, sql: str, *parameters: object) -> None:
@@ -58,7 +58,7 @@ def test_a_changed_event_is_named(ledger: Ledger, synced: tuple[EventIndex, int,
     topics = json.loads(row[2])
     topics[2] = "0x" + "00" * 12 + "ab" * 20
     _tamper(index, "UPDATE logs SET topics = ? WHERE id = ?", json.dumps(topics), row[0])
-    result = ledger.verify_index(index, checkpoint)
+    result = ledger.audit.verify_index(index, checkpoint)
     assert not result.ok
     assert len(result.differences) == 1
     assert f"right {hex(token)}" in result.differences[0]
@@ -68,21 +68,21 @@ def test_a_changed_event_is_named(ledger: Ledger, synced: tuple[EventIndex, int,
 def test_a_deleted_event_is_named(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
     index, _, checkpoint = synced
     _tamper(index, "DELETE FROM logs WHERE name = 'Unfrozen'")
-    result = ledger.verify_index(index, checkpoint)
+    result = ledger.audit.verify_index(index, checkpoint)
     assert not result.ok and "Unfrozen" in result.differences[0]
 
 
 def test_a_changed_block_time_is_caught(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
     index, _, checkpoint = synced
     _tamper(index, "UPDATE blocks SET timestamp = timestamp + 1 WHERE number = (SELECT MAX(block) FROM logs)")
-    assert not ledger.verify_index(index, checkpoint).ok
+    assert not ledger.audit.verify_index(index, checkpoint).ok
 
 
 def test_an_index_behind_the_checkpoint_is_refused(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
     index, token, _ = synced
-    ledger.use("dev2").transfer(token, "dev4")
+    ledger.use("dev2").rights.transfer(token, "dev4")
     with pytest.raises(InvalidInputError, match="sync it first"):
-        ledger.verify_index(index, _head_hash(ledger))
+        ledger.audit.verify_index(index, _head_hash(ledger))
 
 
 @pytest.mark.parametrize(("lie", "event"), [("drop", "Assigned"), ("alter", "Frozen"), ("before", "")])
@@ -97,16 +97,16 @@ def test_an_index_synced_from_a_lying_node_is_caught(
     token = ledger.register(*patent, to="dev1").token_id
     deed = tmp_path / "deed.txt"
     deed.write_text("deed of assignment", "utf-8")
-    ledger.use("dev1").assign(token, "dev2", deed)
-    ledger.freeze(token, b"\x01" * 32)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
+    ledger.rights.freeze(token, b"\x01" * 32)
     checkpoint = _head_hash(ledger)
     index = EventIndex(tmp_path / "lied.sqlite")
-    options = {"topic": TOPIC_OF[event]} if event else {"block": ledger._head()}
+    options = {"topic": TOPIC_OF[event]} if event else {"block": ledger.chain.head()}
     with lying_proxy(anvil_node.rpc_url, lie=lie, **options) as (url, proxy):
-        liar = Ledger.connect(url, registry=ledger.registry_address, vault=ledger.deployment.vault)
+        liar = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=ledger.deployment.vault)
         index.sync(liar)
         assert proxy.lies_told > 0
         with pytest.raises(ProofError):
-            liar.verify_index(index, checkpoint, token_id=token)  # the liar cannot prove its own events
-    result = ledger.verify_index(index, checkpoint, token_id=token)
+            liar.audit.verify_index(index, checkpoint, token_id=token)  # the liar cannot prove its own events
+    result = ledger.audit.verify_index(index, checkpoint, token_id=token)
     assert not result.ok and f"right {hex(token)}" in result.differences[0]

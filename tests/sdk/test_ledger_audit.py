@@ -20,10 +20,10 @@ def storied_right(ledger: Ledger, patent: Patent, tmp_path: Path) -> int:
     order = tmp_path / "order.txt"
     order.write_text("court order 2026/123")
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.use("dev1").assign(token, "dev2", deed)
-    ledger.freeze(token, order)
-    ledger.unfreeze(token, order)
-    ledger.force_transfer(token, "dev4", order)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
+    ledger.rights.freeze(token, order)
+    ledger.rights.unfreeze(token, order)
+    ledger.rights.force_transfer(token, "dev4", order)
     return token
 
 
@@ -57,7 +57,7 @@ def test_verify_fails_on_a_changed_document(ledger: Ledger, patent: Patent, stor
 
 
 def test_verify_fails_while_frozen(ledger: Ledger, storied_right: int) -> None:
-    ledger.freeze(storied_right, b"\x01" * 32)
+    ledger.rights.freeze(storied_right, b"\x01" * 32)
     report = ledger.verify(storied_right)
     assert report.verdict == "failed"
     assert [check.name for check in report.checks if not check.ok] == ["status"]
@@ -66,7 +66,7 @@ def test_verify_fails_while_frozen(ledger: Ledger, storied_right: int) -> None:
 def test_history_splits_ranges_a_provider_refuses(anvil_node: NodeInfo, ledger: Ledger, storied_right: int) -> None:
     direct = ledger.history(storied_right)
     with limiting_proxy(anvil_node.rpc_url, max_blocks=3) as (url, proxy):
-        limited = Ledger.connect(url, registry=ledger.registry_address)
+        limited = Ledger.connect(url, registry=ledger.contracts.registry_address)
         through_proxy = limited.history(storied_right)
     assert through_proxy == direct
     assert proxy.refused > 0
@@ -75,4 +75,4 @@ def test_history_splits_ranges_a_provider_refuses(anvil_node: NodeInfo, ledger: 
 
 def test_attaching_to_a_non_registry_is_refused(ledger: Ledger) -> None:
     with pytest.raises(RegistryError, match="no contract"):
-        Ledger.connect(ledger.rpc_url, registry=ledger.address_of("dev9"))
+        Ledger.connect(ledger.chain.rpc_url, registry=ledger.address_of("dev9"))

@@ -30,7 +30,7 @@ def deed(tmp_path: Path) -> Path:
 def test_assign_moves_the_right_and_records_the_deed(ledger: Ledger, patent: Patent, deed: Path) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.use("dev1").assign(token, "dev2", deed)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
     assert ledger.get(token).owner == ledger.address_of("dev2")
     assignment = ledger.history(token).events[-1]
     assert assignment.kind == "assignment"
@@ -41,29 +41,29 @@ def test_assign_by_stranger_is_refused(ledger: Ledger, patent: Patent, deed: Pat
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
     with pytest.raises(UnauthorizedError, match="NotOwnerNorApproved"):
-        ledger.use("dev4").assign(token, "dev4", deed)
+        ledger.use("dev4").rights.assign(token, "dev4", deed)
 
 
 def test_frozen_right_cannot_move_until_unfrozen(ledger: Ledger, patent: Patent, deed: Path) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.freeze(token, deed)
+    ledger.rights.freeze(token, deed)
     assert ledger.get(token).status is RightStatus.FROZEN
     with pytest.raises(TokenFrozenError) as caught:
-        ledger.use("dev1").assign(token, "dev2", deed)
+        ledger.use("dev1").rights.assign(token, "dev2", deed)
     assert caught.value.error_args["tokenId"] == token
     with pytest.raises(TokenFrozenError):
-        ledger.use("dev1").transfer(token, "dev2")
-    ledger.unfreeze(token, deed)
-    ledger.use("dev1").transfer(token, "dev2")
+        ledger.use("dev1").rights.transfer(token, "dev2")
+    ledger.rights.unfreeze(token, deed)
+    ledger.use("dev1").rights.transfer(token, "dev2")
     assert ledger.get(token).owner == ledger.address_of("dev2")
 
 
 def test_force_transfer_moves_a_frozen_right(ledger: Ledger, patent: Patent, deed: Path) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.freeze(token, deed)
-    ledger.force_transfer(token, "dev4", deed)
+    ledger.rights.freeze(token, deed)
+    ledger.rights.force_transfer(token, "dev4", deed)
     record = ledger.get(token)
     assert record.owner == ledger.address_of("dev4")
     assert record.status is RightStatus.FROZEN
@@ -73,7 +73,7 @@ def test_freeze_by_non_registrar_is_refused(ledger: Ledger, patent: Patent, deed
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
     with pytest.raises(UnauthorizedError, match="AccessControlUnauthorizedAccount"):
-        ledger.use("dev1").freeze(token, deed)
+        ledger.use("dev1").rights.freeze(token, deed)
 
 
 def test_unknown_token_is_a_named_error(ledger: Ledger) -> None:
@@ -99,8 +99,8 @@ def test_malformed_recipient_is_invalid_input(ledger: Ledger, patent: Patent, ad
 def test_revoke_burns_the_right_and_history_records_the_order(ledger: Ledger, patent: Patent, deed: Path) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.freeze(token, deed)
-    ledger.revoke(token, deed)
+    ledger.rights.freeze(token, deed)
+    ledger.rights.revoke(token, deed)
     revoked = ledger.get(token)  # still readable: revoked when, by whom, under which order, who held it
     assert revoked.status is RightStatus.REVOKED and revoked.owner == ledger.address_of("dev1")
     assert (revoked.revoked_by, revoked.revocation_order) == (ledger.signer.address, "0x" + hash_file(deed).hex())
@@ -114,7 +114,7 @@ def test_revoke_by_non_registrar_is_refused(ledger: Ledger, patent: Patent, deed
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
     with pytest.raises(UnauthorizedError, match="AccessControlUnauthorizedAccount"):
-        ledger.use("dev1").revoke(token, deed)
+        ledger.use("dev1").rights.revoke(token, deed)
     assert ledger.get(token).owner == ledger.address_of("dev1")
 
 
@@ -122,14 +122,14 @@ def test_voucher_signed_before_revocation_is_void_and_a_registrar_registers_agai
     ledger: Ledger, patent: Patent, deed: Path
 ) -> None:
     metadata, documents = patent
-    request = ledger.prepare(metadata, documents)
+    request = ledger.rights.prepare(metadata, documents)
     token = ledger.register(metadata, documents, to="dev1").token_id
-    voucher = ledger.sign_voucher(request, to="dev2")
-    revoked = ledger.revoke(token, deed)
-    head = ledger.w3.eth.block_number
+    voucher = ledger.rights.sign_voucher(request, to="dev2")
+    revoked = ledger.rights.revoke(token, deed)
+    head = ledger.chain.w3.eth.block_number
     with pytest.raises(RevokedRightError) as caught:
-        ledger.use("dev2").register_with_voucher(voucher)
+        ledger.use("dev2").rights.register_with_voucher(voucher)
     assert caught.value.revoked_at_block == revoked.block
-    assert ledger.w3.eth.block_number == head
+    assert ledger.chain.w3.eth.block_number == head
     assert ledger.register(metadata, documents, to="dev3").token_id == token
     assert ledger.get(token).owner == ledger.address_of("dev3")

@@ -64,7 +64,7 @@ def _invention(
 
 
 def _nonce(ledger: Ledger) -> int:
-    return int(ledger.w3.eth.get_transaction_count(ledger.signer.address))
+    return int(ledger.chain.w3.eth.get_transaction_count(ledger.signer.address))
 
 
 def _spellings(number: str) -> list[str]:
@@ -85,7 +85,7 @@ def test_a_right_registered_with_its_numbers_says_them_and_is_found_by_each(
     assert record.jurisdiction == "CN"
     assert record.numbers == result.numbers
     for spelling in [*_spellings(application), *_spellings(publication), grant, grant.replace("CN ", "CN")]:
-        assert ledger.token_of_number(spelling) == result.token_id, spelling
+        assert ledger.rights.token_of_number(spelling) == result.token_id, spelling
 
 
 @pytest.mark.parametrize("path", ["register", "claim", "voucher"])
@@ -102,10 +102,10 @@ def test_every_number_and_spelling_of_a_registered_right_is_refused_by_every_pat
             if path == "register":
                 ledger.register(metadata, documents(attempt))
             elif path == "claim":
-                ledger.use("dev2").claim(metadata, documents(attempt))
+                ledger.use("dev2").rights.claim(metadata, documents(attempt))
             else:
-                voucher = ledger.sign_voucher(ledger.prepare(metadata, documents(attempt)), to="dev2")
-                ledger.use("dev2").register_with_voucher(voucher)
+                voucher = ledger.rights.sign_voucher(ledger.rights.prepare(metadata, documents(attempt)), to="dev2")
+                ledger.use("dev2").rights.register_with_voucher(voucher)
         assert caught.value.existing_token_id == first.token_id, attempt
         if caught.value.error_name == "NumberAlreadyRegistered":
             assert caught.value.number == parse_number(publication).canonical
@@ -144,7 +144,7 @@ def test_family_links_do_not_block_the_national_phases_of_other_offices(
     assert american.token_id != chinese.token_id
     assert ledger.get(chinese.token_id).family == [parse_number(pct, family=True).canonical]
     assert ledger.get(american.token_id).family == [parse_number(pct, family=True).canonical]
-    assert ledger.token_of_number(pct) is None
+    assert ledger.rights.token_of_number(pct) is None
     with pytest.raises(ValueError, match="list it under family"):
         _invention(application, numbers=(pct,))
 
@@ -158,15 +158,15 @@ def test_a_grant_added_later_updates_the_record_and_is_refused_to_others(
     # The owner adds the grant number (provisional); the record of a verified right is the registrar's to change.
     nonce = _nonce(ledger.use("dev1"))
     with pytest.raises(InvalidInputError, match="only a registrar changes the kind or expiry"):
-        ledger.use("dev1").add_numbers(filed.token_id, [grant], kind="patent")
+        ledger.use("dev1").rights.add_numbers(filed.token_id, [grant], kind="patent")
     assert _nonce(ledger.use("dev1")) == nonce
-    ledger.use("dev1").add_numbers(filed.token_id, [grant])
+    ledger.use("dev1").rights.add_numbers(filed.token_id, [grant])
     assert ledger.get(filed.token_id).kind.value == "patent_application"
     with pytest.raises(DuplicateRightError) as caught:
-        ledger.use("dev2").claim(_invention(grant), documents("claimed copy"))
+        ledger.use("dev2").rights.claim(_invention(grant), documents("claimed copy"))
     assert caught.value.number == parse_number(grant).canonical
     # The registrar records the grant: the number is firm, the record a patent with its expiry, in storage.
-    ledger.add_numbers(filed.token_id, [grant], kind="patent", expiry=dt.date(2040, 2, 12))
+    ledger.rights.add_numbers(filed.token_id, [grant], kind="patent", expiry=dt.date(2040, 2, 12))
     record = ledger.get(filed.token_id)
     assert record.kind.value == "patent"
     assert record.expiry is not None and record.expiry.date() == dt.date(2040, 2, 12)
@@ -187,9 +187,9 @@ def test_a_registrar_takes_a_number_an_owner_added_to_a_verified_right(
 ) -> None:
     application, _, grant = cn_numbers
     squatter = ledger.register(_invention(application), documents("app"), to="dev1")
-    ledger.use("dev1").add_numbers(squatter.token_id, [grant])
+    ledger.use("dev1").rights.add_numbers(squatter.token_id, [grant])
     rightful = ledger.register(_invention(grant), documents("grant"), to="dev2")
-    assert ledger.token_of_number(grant) == rightful.token_id
+    assert ledger.rights.token_of_number(grant) == rightful.token_id
     assert ledger.get(squatter.token_id).numbers == [parse_number(application).canonical]
 
 
@@ -200,28 +200,28 @@ def test_adding_numbers_is_for_the_owner_or_a_registrar_and_checks_input_first(
     filed = ledger.register(_invention(application), documents("app"), to="dev1")
     nonce = _nonce(ledger.use("dev2"))
     with pytest.raises(Exception, match="NotTokenOwner"):
-        ledger.use("dev2").add_numbers(filed.token_id, [publication])
+        ledger.use("dev2").rights.add_numbers(filed.token_id, [publication])
     wrong = application[:-1] + ("0" if application[-1] != "0" else "1")
     with pytest.raises(InvalidInputError, match=r"field 'numbers'.*check digit"):
-        ledger.use("dev1").add_numbers(filed.token_id, [wrong])
+        ledger.use("dev1").rights.add_numbers(filed.token_id, [wrong])
     with pytest.raises(InvalidInputError, match="field 'numbers'"):
-        ledger.use("dev1").add_numbers(filed.token_id, ["EP 3456789 B1"])
+        ledger.use("dev1").rights.add_numbers(filed.token_id, ["EP 3456789 B1"])
     assert _nonce(ledger.use("dev2")) == nonce
     with pytest.raises(NotFoundError):
-        ledger.add_numbers(12345, [publication])
+        ledger.rights.add_numbers(12345, [publication])
 
 
 def test_a_registrar_registration_takes_a_claims_provisional_number(
     ledger: Ledger, cn_numbers: tuple[str, str, str], documents: Callable[[str], list[Path]]
 ) -> None:
     application, publication, _ = cn_numbers
-    claim = ledger.use("dev3").claim(_invention(application, numbers=(publication,)), documents("claim"))
+    claim = ledger.use("dev3").rights.claim(_invention(application, numbers=(publication,)), documents("claim"))
     assert claim.self_declared
     digits = f"20211{next(_serials):07d}"
     verified = ledger.register(
         _invention(f"{digits}.{cn_check(digits)}", numbers=(publication,)), documents("verified"), to="dev4"
     )
-    assert ledger.token_of_number(publication) == verified.token_id
+    assert ledger.rights.token_of_number(publication) == verified.token_id
     assert ledger.get(claim.token_id).numbers == [parse_number(application).canonical]
     taken = [event for event in ledger.history(claim.token_id).events if event.kind == "number_reclaimed"]
     assert [(event.numbers, event.other_token) for event in taken] == [
@@ -238,13 +238,13 @@ def test_an_unpublished_application_is_registered_under_a_commitment_and_opened_
     assert secret.unpublished_salt is not None
     assert secret.token_id != right_id(application)
     assert secret.numbers[0].startswith("CN unpublished application 0x")
-    assert ledger.token_of_number(application) is None
+    assert ledger.rights.token_of_number(application) is None
     assert any((salts_home / "salts").iterdir())
     other = parse_number(publication).canonical
     with pytest.raises(InvalidInputError, match=r"field 'number'.*not the commitment"):
-        ledger.open_number(secret.token_id, other)
-    ledger.open_number(secret.token_id, application)
-    assert ledger.token_of_number(application) == secret.token_id
+        ledger.rights.open_number(secret.token_id, other)
+    ledger.rights.open_number(secret.token_id, application)
+    assert ledger.rights.token_of_number(application) == secret.token_id
     assert parse_number(application).canonical in ledger.get(secret.token_id).numbers
     with pytest.raises(DuplicateRightError) as caught:
         ledger.register(_invention(application), documents("copy"))

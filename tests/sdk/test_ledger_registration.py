@@ -21,7 +21,7 @@ Patent = tuple[IPMetadata, list[Path]]
 
 
 def _nonce(ledger: Ledger) -> int:
-    return int(ledger.w3.eth.get_transaction_count(ledger.signer.address))
+    return int(ledger.chain.w3.eth.get_transaction_count(ledger.signer.address))
 
 
 def test_register_mints_to_recipient_with_record(ledger: Ledger, patent: Patent) -> None:
@@ -91,45 +91,47 @@ def test_register_without_documents_is_invalid_input(ledger: Ledger, patent: Pat
 
 def test_voucher_submitted_by_anyone_mints_to_its_recipient(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
-    voucher = ledger.sign_voucher(ledger.prepare(metadata, documents), to="dev3")
-    result = ledger.use("dev8").register_with_voucher(voucher)
+    voucher = ledger.rights.sign_voucher(ledger.rights.prepare(metadata, documents), to="dev3")
+    result = ledger.use("dev8").rights.register_with_voucher(voucher)
     assert ledger.get(result.token_id).owner == ledger.address_of("dev3")
     assert ledger.get(result.token_id).registrar == ledger.signer.address
 
 
 def test_voucher_replay_is_refused(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
-    voucher = ledger.sign_voucher(ledger.prepare(metadata, documents), to="dev3")
-    ledger.use("dev3").register_with_voucher(voucher)
+    voucher = ledger.rights.sign_voucher(ledger.rights.prepare(metadata, documents), to="dev3")
+    ledger.use("dev3").rights.register_with_voucher(voucher)
     with pytest.raises(ContractRevertError) as caught:
-        ledger.use("dev3").register_with_voucher(voucher)
+        ledger.use("dev3").rights.register_with_voucher(voucher)
     assert caught.value.error_name == "InvalidAccountNonce"
     assert caught.value.error_args == {"account": ledger.address_of("dev3"), "currentNonce": voucher.nonce + 1}
 
 
 def test_voucher_signed_by_non_registrar_is_refused(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
-    forged = ledger.use("dev6").sign_voucher(ledger.prepare(metadata, documents), to="dev6")
+    forged = ledger.use("dev6").rights.sign_voucher(ledger.rights.prepare(metadata, documents), to="dev6")
     with pytest.raises(ContractRevertError) as caught:
-        ledger.use("dev6").register_with_voucher(forged)
+        ledger.use("dev6").rights.register_with_voucher(forged)
     assert caught.value.error_name == "InvalidVoucherSigner"
     assert caught.value.error_args["signer"] == ledger.address_of("dev6")
 
 
 def test_voucher_with_tampered_recipient_is_refused(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
-    voucher = ledger.sign_voucher(ledger.prepare(metadata, documents), to="dev3")
+    voucher = ledger.rights.sign_voucher(ledger.rights.prepare(metadata, documents), to="dev3")
     tampered = dataclasses.replace(voucher, to=ledger.address_of("dev9"))
     with pytest.raises(ContractRevertError) as caught:
-        ledger.use("dev9").register_with_voucher(tampered)
+        ledger.use("dev9").rights.register_with_voucher(tampered)
     assert caught.value.error_name == "InvalidVoucherSigner"
 
 
 def test_expired_voucher_is_refused(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
-    voucher = ledger.sign_voucher(ledger.prepare(metadata, documents), to="dev3", valid_for=dt.timedelta(seconds=-60))
+    voucher = ledger.rights.sign_voucher(
+        ledger.rights.prepare(metadata, documents), to="dev3", valid_for=dt.timedelta(seconds=-60)
+    )
     with pytest.raises(ContractRevertError) as caught:
-        ledger.use("dev3").register_with_voucher(voucher)
+        ledger.use("dev3").rights.register_with_voucher(voucher)
     assert caught.value.error_name == "VoucherExpired"
     assert caught.value.error_args["deadline"] == voucher.deadline
 
@@ -137,7 +139,7 @@ def test_expired_voucher_is_refused(ledger: Ledger, patent: Patent) -> None:
 def test_claim_by_commit_reveal_is_self_declared(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
     claimant = ledger.use("dev5")
-    result = claimant.claim(metadata, documents)
+    result = claimant.rights.claim(metadata, documents)
     record = ledger.get(result.token_id)
     assert result.self_declared and record.self_declared
     assert record.owner == claimant.signer.address
@@ -146,9 +148,9 @@ def test_claim_by_commit_reveal_is_self_declared(ledger: Ledger, patent: Patent)
 
 def test_reveal_by_another_account_is_refused(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
-    ticket = ledger.use("dev5").commit_claim(ledger.prepare(metadata, documents))
+    ticket = ledger.use("dev5").rights.commit_claim(ledger.rights.prepare(metadata, documents))
     with pytest.raises(ContractRevertError) as caught:
-        ledger.use("dev6").reveal_claim(ticket)
+        ledger.use("dev6").rights.reveal_claim(ticket)
     assert caught.value.error_name == "UnknownCommitment"
 
 
@@ -157,7 +159,7 @@ def test_registrar_registration_supersedes_a_squatted_claim(ledger: Ledger, pate
     squat = tmp_path / "squat.txt"
     squat.write_text("made-up documents for someone else's patent number")
     squatter = ledger.use("dev9")
-    claimed = squatter.claim(metadata, [squat])
+    claimed = squatter.rights.claim(metadata, [squat])
     result = ledger.register(metadata, documents, to="dev1")
     assert result.token_id == claimed.token_id
     record = ledger.get(result.token_id)

@@ -17,7 +17,7 @@ def test_local_ledger_survives_a_node_restart(home: Path, patent: Patent) -> Non
     stop_local_node(home)
     assert local_node_status(home) is None
     second = Ledger.local()
-    assert second.registry_address == first.registry_address
+    assert second.contracts.registry_address == first.contracts.registry_address
     assert second.get(token).owner == second.address_of("dev1")
     assert (home / "local" / "state.json").exists()
 

@@ -15,14 +15,14 @@ Patent = tuple[IPMetadata, list[Path]]
 
 
 def _head_hash(ledger: Ledger) -> str:
-    return "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+    return "0x" + bytes(ledger.chain.w3.eth.get_block("latest")["hash"]).hex()
 
 
 @pytest.fixture
 def bundle(ledger: Ledger, patent: Patent, tmp_path: Path) -> tuple[Path, str, int]:
     token = ledger.register(*patent, to="dev1").token_id
-    ledger.use("dev1").transfer(token, "dev2")
-    ledger.freeze(token, b"\x01" * 32)
+    ledger.use("dev1").rights.transfer(token, "dev2")
+    ledger.rights.freeze(token, b"\x01" * 32)
     checkpoint = _head_hash(ledger)
     path = tmp_path / "proof.json"
     report = ledger.verify(token, trust_block_hash=checkpoint, bundle=path)
@@ -118,15 +118,15 @@ def test_a_bundle_made_through_a_lying_node_fails_offline(
     deed = tmp_path / "deed.txt"
     deed.write_text("deed of assignment", "utf-8")
     token = ledger.register(*patent, to="dev1").token_id
-    ledger.use("dev1").assign(token, "dev2", deed)
-    ledger.freeze(token, b"\x01" * 32)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
+    ledger.rights.freeze(token, b"\x01" * 32)
     checkpoint = _head_hash(ledger)
     path = tmp_path / "lied.json"
     options = {"topic": TOPIC_OF[event]} if event else {}
     if invent_as:
         options["invent_as"] = TOPIC_OF[invent_as]
     with lying_proxy(anvil_node.rpc_url, lie=lie, **options) as (url, proxy):
-        liar = Ledger.connect(url, registry=ledger.registry_address)
+        liar = Ledger.connect(url, registry=ledger.contracts.registry_address)
         online = liar.verify(token, trust_block_hash=checkpoint, bundle=path)
     assert proxy.lies_told > 0
     assert online.verdict == "inconclusive" and caught_by in {check.name for check in online.checks if not check.ok}

@@ -77,12 +77,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def _records_from_chain(ledger: Ledger, token: int) -> list[bytes]:
     """Every public record of ``token``, read with nothing but the registry's event ABI (no SDK decoding)."""
-    w3 = Web3(Web3.HTTPProvider(ledger.rpc_url))
+    w3 = Web3(Web3.HTTPProvider(ledger.chain.rpc_url))
     topic = "0x" + token.to_bytes(32, "big").hex()
     records = []
     for event, types in ((_REGISTERED, ["uint96", "uint256[]", "bytes"]), (_PUBLISHED, ["bytes"])):
         for log in w3.eth.get_logs(
-            {"address": ledger.registry_address, "fromBlock": 0, "toBlock": "latest", "topics": [event, topic]}
+            {
+                "address": ledger.contracts.registry_address,
+                "fromBlock": 0,
+                "toBlock": "latest",
+                "topics": [event, topic],
+            }
         ):
             records.append(((log["blockNumber"], log["logIndex"]), decode(types, log["data"])[-1]))
     return [data for _, data in sorted(records)]
@@ -145,7 +150,7 @@ def test_confidential_field_sealed_then_opened(ledger: Ledger, bundle: Callable[
     first = json.loads(_records_from_chain(ledger, result.token_id)[0])
     assert "inventors" not in first and set(first["sealed"]) == {"inventors"}
     assert ledger.get(result.token_id).metadata.inventors == []  # type: ignore[union-attr]
-    ledger.publish_metadata(result.token_id, metadata, open_fields=["inventors"])
+    ledger.rights.publish_metadata(result.token_id, metadata, open_fields=["inventors"])
     latest = json.loads(_records_from_chain(ledger, result.token_id)[-1])
     assert latest["inventors"] == ["李伟", "张敏"] and check_openings(latest, first["sealed"]) == []
     assert ledger.get(result.token_id).metadata.inventors == ["李伟", "张敏"]  # type: ignore[union-attr]
@@ -159,7 +164,7 @@ def test_lookup_by_every_number_and_spelling(ledger: Ledger, bundle: Callable[[s
     digits = application.removeprefix("ZL ").replace(" ", "")
     full_width = "".join(chr(ord(character) + 0xFEE0) for character in digits)  # as a Chinese input method types
     for spelling in (application, digits, f"ZL{full_width}", publication, grant, grant.replace(" B", "")):
-        assert ledger.resolve(spelling) == result.token_id, spelling
+        assert ledger.rights.resolve(spelling) == result.token_id, spelling
         assert ledger.get(spelling).title == TITLE
     with pytest.raises(NotFoundError, match="no right is registered under"):
         ledger.get("EP 3456789")
@@ -185,7 +190,7 @@ def test_renamed_documents_verify(ledger: Ledger, bundle: Callable[[str], list[P
 def test_revoked_then_registered_again(ledger: Ledger, bundle: Callable[[str], list[Path]], home: Path) -> None:
     application, _, _ = _cn_numbers()
     token = ledger.register(_patent(application), bundle("first life")).token_id
-    ledger.revoke(token, hashlib.sha256("court order (2024) 沪73知民初123号".encode()).digest())
+    ledger.rights.revoke(token, hashlib.sha256("court order (2024) 沪73知民初123号".encode()).digest())
     revoked = ledger.get(application)
     assert revoked.status is RightStatus.REVOKED and revoked.title == TITLE
     assert revoked.revoked_by == ledger.signer.address and revoked.revoked_block is not None
@@ -237,7 +242,7 @@ def test_bulk_registration_of_a_gbk_file(ledger: Ledger, tmp_path: Path, home: P
     source.write_bytes(
         f"title,kind,number,documents\n{TITLE},patent,{application},claims=权利要求书.pdf\n".encode("gb18030")
     )
-    report = ledger.register_bulk(source, encoding="gb18030")
+    report = ledger.rights.register_bulk(source, encoding="gb18030")
     assert report.count(BulkStatus.REGISTERED) == 1
     assert ledger.get(application).title == TITLE
 
@@ -252,9 +257,9 @@ def test_a_salt_kept_is_never_replaced(ledger: Ledger, bundle: Callable[[str], l
     application = _cn_numbers()[0]
     registered = ledger.register(_patent(application, confidential=["inventors"]), documents)
     first = json.loads(_records_from_chain(ledger, registered.token_id)[0])
-    ledger.prepare(_patent(application, confidential=["assignee", "inventors"]), documents)
+    ledger.rights.prepare(_patent(application, confidential=["assignee", "inventors"]), documents)
     complete = prepare_registration(_patent(application), documents).metadata
-    ledger.publish_metadata(registered.token_id, complete, open_fields=["inventors"])
+    ledger.rights.publish_metadata(registered.token_id, complete, open_fields=["inventors"])
     latest = json.loads(_records_from_chain(ledger, registered.token_id)[-1])
     assert latest["sealed"]["inventors"] == first["sealed"]["inventors"]
     assert check_openings(latest, first["sealed"]) == []
@@ -269,8 +274,10 @@ def test_a_forged_opening_fails_verification(ledger: Ledger, bundle: Callable[[s
     forged = metadata.model_copy(update={"inventors": ("王五",)})
     salt = b"\x07" * 32
     record = forged.public_record({"inventors": salt}, {"inventors": salt})
-    sent = ledger.registry.functions.publishMetadata(token, record).transact({"from": ledger.address_of("dev1")})
-    ledger.w3.eth.wait_for_transaction_receipt(sent)  # read only once it is mined: anvil may answer before
+    sent = ledger.contracts.registry.functions.publishMetadata(token, record).transact(
+        {"from": ledger.address_of("dev1")}
+    )
+    ledger.chain.w3.eth.wait_for_transaction_receipt(sent)  # read only once it is mined: anvil may answer before
     shown = ledger.get(token)
     assert shown.record_problems and "does not match its commitment" in shown.record_problems[0]
     report = ledger.verify(token)
@@ -287,14 +294,14 @@ def test_opening_keeps_the_documents_and_what_the_chain_sealed(
     metadata = _patent(_cn_numbers()[0], confidential=["inventors", "assignee"])
     token = ledger.register(metadata, [f"claims={documents[0]}", f"description={documents[1]}"]).token_id
     plain = _patent(metadata.number or "")
-    ledger.publish_metadata(token, plain, open_fields=["inventors"])
+    ledger.rights.publish_metadata(token, plain, open_fields=["inventors"])
     latest = json.loads(_records_from_chain(ledger, token)[-1])
     assert latest["inventors"] == ["李伟", "张敏"] and "assignee" not in latest
     assert {entry["role"] for entry in latest["documents"]} == {"claims", "description"}
     report = ledger.verify(token, documents=documents, metadata=plain)
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     with pytest.raises(InvalidInputError, match="field 'open': inventors is not sealed"):
-        ledger.publish_metadata(token, plain, open_fields=["inventors"])
+        ledger.rights.publish_metadata(token, plain, open_fields=["inventors"])
 
 
 def test_an_unpublished_application_keeps_its_number_out_of_the_record(
@@ -316,7 +323,7 @@ def test_a_field_label_not_in_canonical_form_is_not_shown(
     token = ledger.register(_patent(_cn_numbers()[0]), bundle("label"), to="dev1").token_id
     label = "electric vehicles\nALL FIELDS, WORLDWIDE"
     terms = (ledger.address_of("dev2"), b"\x01" * 32, 0, [], Web3.keccak(text=label), 0, 0, False, 0, "0x" + "00" * 20)
-    sent = ledger.licenses.functions.grant(token, terms, label).transact({"from": ledger.address_of("dev1")})
-    ledger.w3.eth.wait_for_transaction_receipt(sent)
-    (licence,) = ledger.licenses_of(token)
+    sent = ledger.contracts.licenses.functions.grant(token, terms, label).transact({"from": ledger.address_of("dev1")})
+    ledger.chain.w3.eth.wait_for_transaction_receipt(sent)
+    (licence,) = ledger.licenses.of(token)
     assert licence.field_of_use is None and licence.field_hash == "0x" + Web3.keccak(text=label).hex()

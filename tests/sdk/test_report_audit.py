@@ -40,13 +40,13 @@ def rich_right(ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_pa
     order = tmp_path / "order.txt"
     order.write_text("court order 2026/77")
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.use("dev1").assign(token, "dev2", deed)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
     assigned_on = ledger.history(token).events[-1].timestamp.date()
     advance_time(ledger, 3 * 86_400)
-    ledger.freeze(token, order)
-    ledger.unfreeze(token, order)
-    ledger.force_transfer(token, "dev3", order)
-    ledger.use("dev3").fractionalize(token, "Electrode shares", "ELS", 1_000 * ONE)
+    ledger.rights.freeze(token, order)
+    ledger.rights.unfreeze(token, order)
+    ledger.rights.force_transfer(token, "dev3", order)
+    ledger.use("dev3").shares.fractionalize(token, "Electrode shares", "ELS", 1_000 * ONE)
     return token, assigned_on
 
 
@@ -108,7 +108,7 @@ def test_a_revoked_right_leaves_the_portfolio_and_register_reports(
     assert token in [right.token_id for right in build_report(ledger, owner="dev5").rights]
     order = tmp_path / "order.txt"
     order.write_text("revocation order 2026/12")
-    ledger.revoke(token, order)
+    ledger.rights.revoke(token, order)
     assert token not in [right.token_id for right in build_report(ledger, owner="dev5").rights]
     assert token not in [right.token_id for right in build_report(ledger, all_rights_=True).rights]
     assert ledger.history(token).events[-1].kind == "revoked"

@@ -42,8 +42,8 @@ def chinese_right(ledger: Ledger, investors: dict[str, str], tmp_path_factory: p
     token = ledger.register(metadata, documents, to="dev1").token_id
     deed = folder / "deed.txt"
     deed.write_text("专利权转让合同", "utf-8")
-    ledger.use("dev1").assign(token, "dev2", deed)
-    ledger.use("dev2").fractionalize(token, SHARES, "SSB", 1_000 * ONE)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
+    ledger.use("dev2").shares.fractionalize(token, SHARES, "SSB", 1_000 * ONE)
     return token
 
 

@@ -23,7 +23,7 @@ def _fill_behind_another(ledger: Ledger, url: str, order: SignedOrder) -> BaseEx
         url, registry=deployment.registry, vault=deployment.vault, desk=deployment.desk, account="dev2"
     )
     with manual_mining(ledger), ThreadPoolExecutor(1) as pool:
-        future = pool.submit(taker.fill_order, order)
+        future = pool.submit(taker.market.fill_order, order)
         copy_first(ledger, taker.signer.address, dev_account(3))
         mine_when_pending(ledger, 2)
         error = future.exception(timeout=30)
@@ -44,7 +44,7 @@ def test_the_reason_is_found_at_the_transactions_position(
     assert isinstance(error, OrderError)
     assert error.error_name == "FillExceedsRemaining"
     assert error.error_args["remaining"] == 0
-    assert error.block == ledger.w3.eth.get_transaction_receipt(error.tx_hash)["blockNumber"]
+    assert error.block == ledger.chain.w3.eth.get_transaction_receipt(error.tx_hash)["blockNumber"]
     assert all(proxy.methods[method] >= 1 for method in hidden)
 
 

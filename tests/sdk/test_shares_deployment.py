@@ -29,55 +29,55 @@ def test_deploy_records_every_contract(ledger: Ledger) -> None:
     deployment = ledger.deployment
     addresses = deployment.addresses()
     assert None not in addresses.values() and len(set(addresses.values())) == 9
-    assert deployment.registry == ledger.registry_address
-    assert ledger.vault.functions.registry().call() == deployment.registry
-    assert ledger.vault.functions.compliance().call() == deployment.compliance
-    assert ledger.vault.functions.royaltyVault().call() == deployment.royalties
-    assert ledger.royalties.functions.fractionVault().call() == deployment.vault
-    assert ledger.royalties.functions.licenses().call() == deployment.licenses
+    assert deployment.registry == ledger.contracts.registry_address
+    assert ledger.contracts.vault.functions.registry().call() == deployment.registry
+    assert ledger.contracts.vault.functions.compliance().call() == deployment.compliance
+    assert ledger.contracts.vault.functions.royaltyVault().call() == deployment.royalties
+    assert ledger.contracts.royalties.functions.fractionVault().call() == deployment.vault
+    assert ledger.contracts.royalties.functions.licenses().call() == deployment.licenses
     assert set(SHIPPED_CONTRACTS) - {"ShareToken"} <= set(deployment.transactions)
-    assert ledger.compliance.functions.isOfficer(ledger.signer.address).call()
-    registry = ledger.registry.functions
+    assert ledger.contracts.compliance.functions.isOfficer(ledger.signer.address).call()
+    registry = ledger.contracts.registry.functions
     assert registry.hasRole(Web3.keccak(text="VERIFIER_ROLE"), deployment.attestations).call()
     for role in ("DISPUTE_ROLE", "REGISTRAR_ROLE"):
         assert registry.hasRole(Web3.keccak(text=role), deployment.disputes).call()
-    assert ledger.has_role("arbitrator", ledger.signer.address)
+    assert ledger.contracts.has_role("arbitrator", ledger.signer.address)
     # Forfeited dispute bonds go through the royalty vault (to the owner's account, or the share holders).
-    assert ledger.royalties.functions.deployer().call() == ledger.signer.address
-    assert ledger.royalties.functions.isCreditor(deployment.disputes).call()
-    assert ledger.disputes.functions.royaltyVault().call() == deployment.royalties
+    assert ledger.contracts.royalties.functions.deployer().call() == ledger.signer.address
+    assert ledger.contracts.royalties.functions.isCreditor(deployment.disputes).call()
+    assert ledger.contracts.disputes.functions.royaltyVault().call() == deployment.royalties
     assert {"RoyaltyVault.setCreditor DisputeManager", "DisputeManager.setRoyaltyVault"} <= set(deployment.transactions)
 
 
 def test_connect_finds_the_compliance_registry_through_the_vault(ledger: Ledger) -> None:
     deployment = ledger.deployment
     other = Ledger.connect(
-        ledger.rpc_url, registry=deployment.registry, vault=deployment.vault, desk=deployment.desk, account="dev1"
+        ledger.chain.rpc_url, registry=deployment.registry, vault=deployment.vault, desk=deployment.desk, account="dev1"
     )
     assert other.deployment.compliance == deployment.compliance
     assert other.deployment.stablecoin is None
 
 
 def test_share_features_name_the_missing_option(ledger: Ledger) -> None:
-    bare = Ledger.connect(ledger.rpc_url, registry=ledger.registry_address, account="dev1")
+    bare = Ledger.connect(ledger.chain.rpc_url, registry=ledger.contracts.registry_address, account="dev1")
     with pytest.raises(RegistryError, match=r"vault=ADDRESS.*--vault"):
-        bare.share_token(1)
+        bare.shares.token(1)
     with pytest.raises(RegistryError, match=r"desk=ADDRESS.*--desk"):
-        bare.cancel_orders_below(5)
+        bare.market.cancel_orders_below(5)
     with pytest.raises(RegistryError, match="--payment-token"):
-        bare.payment_balance(None, "dev1")
+        bare.payments.balance(None, "dev1")
 
 
 def test_attaching_the_wrong_contracts_is_refused(ledger: Ledger) -> None:
     deployment = ledger.deployment
     with pytest.raises(RegistryError, match="not the FractionVault"):
-        Ledger.connect(ledger.rpc_url, registry=deployment.registry, vault=deployment.desk)
+        Ledger.connect(ledger.chain.rpc_url, registry=deployment.registry, vault=deployment.desk)
     with pytest.raises(RegistryError, match="not the SettlementDesk"):
-        Ledger.connect(ledger.rpc_url, registry=deployment.registry, desk=deployment.vault)
-    other = Ledger.connect(ledger.rpc_url, account="dev0")
+        Ledger.connect(ledger.chain.rpc_url, registry=deployment.registry, desk=deployment.vault)
+    other = Ledger.connect(ledger.chain.rpc_url, account="dev0")
     other_registry = other.deploy()  # a second suite on the same chain
     with pytest.raises(RegistryError, match="serves the registry"):
-        Ledger.connect(ledger.rpc_url, registry=other_registry, vault=deployment.vault)
+        Ledger.connect(ledger.chain.rpc_url, registry=other_registry, vault=deployment.vault)
 
 
 def test_the_local_deployment_file_holds_every_address(home: Path) -> None:
@@ -91,11 +91,11 @@ def test_the_local_deployment_file_holds_every_address(home: Path) -> None:
 def test_an_old_deployment_file_gets_the_share_contracts_deployed_beside_its_registry(home: Path) -> None:
     first = Ledger.local()
     path = home / "local" / "deployment.json"
-    path.write_text(json.dumps({"registry": first.registry_address, "chain_id": 31337}), "utf-8")
+    path.write_text(json.dumps({"registry": first.contracts.registry_address, "chain_id": 31337}), "utf-8")
     upgraded = Ledger.local()
-    assert upgraded.registry_address == first.registry_address
+    assert upgraded.contracts.registry_address == first.contracts.registry_address
     assert upgraded.deployment.vault not in (None, first.deployment.vault)
-    assert upgraded.vault.functions.registry().call() == first.registry_address
+    assert upgraded.contracts.vault.functions.registry().call() == first.contracts.registry_address
     recorded = read_local_deployment(home)
     assert recorded is not None and recorded.vault == upgraded.deployment.vault and recorded.desk is not None
 

@@ -17,23 +17,23 @@ def test_exchange_listing_internal_trades_and_withdrawal(
     metadata, documents = patent
     issuer, exchange = ledger.use("dev1"), ledger.use("dev5")
     token = ledger.register(metadata, documents, to="dev1").token_id
-    issuer.fractionalize(token, "Listed patent shares", "LPS", 10_000 * ONE)
-    deposit = issuer.transfer_shares(token, "dev5", 4_000 * ONE)  # listing: the venue's omnibus wallet
+    issuer.shares.fractionalize(token, "Listed patent shares", "LPS", 10_000 * ONE)
+    deposit = issuer.shares.transfer(token, "dev5", 4_000 * ONE)  # listing: the venue's omnibus wallet
 
     # The exchange matches its customers on its own books: nothing happens on chain meanwhile.
-    after_deposit = ledger.cap_table(token)
+    after_deposit = ledger.shares.cap_table(token)
     assert after_deposit.block >= deposit.block
-    head = ledger.w3.eth.block_number
+    head = ledger.chain.w3.eth.block_number
     internal_book = {"alice": 2_500 * ONE, "bob": 1_500 * ONE}  # the venue's ledger, off chain
-    assert ledger.w3.eth.block_number == head
-    assert ledger.cap_table(token).holders == after_deposit.holders
+    assert ledger.chain.w3.eth.block_number == head
+    assert ledger.shares.cap_table(token).holders == after_deposit.holders
 
     # Bob withdraws 1,500 shares to his own verified wallet (dev2); an unverified wallet is refused.
     with pytest.raises(ComplianceError, match="NotEligible"):
-        exchange.transfer_shares(token, "dev6", internal_book["bob"])
-    withdrawal = exchange.transfer_shares(token, "dev2", internal_book["bob"])
+        exchange.shares.transfer(token, "dev6", internal_book["bob"])
+    withdrawal = exchange.shares.transfer(token, "dev2", internal_book["bob"])
 
-    final = ledger.cap_table(token)
+    final = ledger.shares.cap_table(token)
     assert {holding.account: holding.balance for holding in final.holders} == {
         ledger.address_of("dev1"): 6_000 * ONE,
         ledger.address_of("dev5"): 2_500 * ONE,  # alice's shares, still in the omnibus wallet
@@ -41,6 +41,6 @@ def test_exchange_listing_internal_trades_and_withdrawal(
     }
     assert final.total_supply == 10_000 * ONE == sum(holding.balance for holding in final.holders)
     assert final.block >= withdrawal.block
-    between = ledger.cap_table(token, block=withdrawal.block - 1)
+    between = ledger.shares.cap_table(token, block=withdrawal.block - 1)
     assert {holding.account for holding in between.holders} == {ledger.address_of("dev1"), ledger.address_of("dev5")}
     assert ledger.verify(token, documents=documents).verdict == "verified"

@@ -29,11 +29,13 @@ def test_fractionalize_locks_the_right_and_mints_the_supply(
 ) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    result = ledger.use("dev1").fractionalize(token, "Patent shares", "PS", 500 * 10**6, decimals=6, restricted=False)
+    result = ledger.use("dev1").shares.fractionalize(
+        token, "Patent shares", "PS", 500 * 10**6, decimals=6, restricted=False
+    )
     assert result.approval is not None and result.gas_used > 0
-    assert ledger.get(token).owner == ledger.vault.address
-    assert ledger.share_token(token) == result.share_token
-    info = ledger.share_info(token)
+    assert ledger.get(token).owner == ledger.contracts.vault.address
+    assert ledger.shares.token(token) == result.share_token
+    info = ledger.shares.info(token)
     assert (info.name, info.symbol, info.decimals, info.total_supply, info.restricted) == (
         "Patent shares",
         "PS",
@@ -41,49 +43,49 @@ def test_fractionalize_locks_the_right_and_mints_the_supply(
         500 * 10**6,
         False,
     )
-    assert info.compliance == ledger.compliance.address
-    assert ledger.share_balance(token, "dev1") == 500 * 10**6
+    assert info.compliance == ledger.contracts.compliance.address
+    assert ledger.shares.balance(token, "dev1") == 500 * 10**6
 
 
 def test_only_the_owner_of_an_active_right_fractionalizes(ledger: Ledger, patent: Patent) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    head = ledger.w3.eth.block_number
+    head = ledger.chain.w3.eth.block_number
     with pytest.raises(UnauthorizedError) as caught:
-        ledger.use("dev2").fractionalize(token, "S", "S", ONE)
+        ledger.use("dev2").shares.fractionalize(token, "S", "S", ONE)
     assert caught.value.error_name == "NotTokenOwner"
-    ledger.freeze(token, b"\x01" * 32)
+    ledger.rights.freeze(token, b"\x01" * 32)
     with pytest.raises(TokenFrozenError):
-        ledger.use("dev1").fractionalize(token, "S", "S", ONE)
-    assert ledger.w3.eth.block_number == head + 1  # only the freeze was sent: refusals send nothing
+        ledger.use("dev1").shares.fractionalize(token, "S", "S", ONE)
+    assert ledger.chain.w3.eth.block_number == head + 1  # only the freeze was sent: refusals send nothing
     with pytest.raises(NotFractionalizedError):
-        ledger.share_token(token)
+        ledger.shares.token(token)
     with pytest.raises(InvalidInputError):
-        ledger.use("dev1").fractionalize(token, "S", "S", 0)
+        ledger.use("dev1").shares.fractionalize(token, "S", "S", 0)
 
 
 def test_redemption_needs_every_share_and_returns_the_right(ledger: Ledger, fractionalized: int) -> None:
-    ledger.use("dev1").transfer_shares(fractionalized, "dev2", 1)
+    ledger.use("dev1").shares.transfer(fractionalized, "dev2", 1)
     with pytest.raises(IncompleteOwnershipError) as caught:
-        ledger.use("dev1").redeem(fractionalized)
+        ledger.use("dev1").shares.redeem(fractionalized)
     assert caught.value.error_args == {
         "holder": ledger.address_of("dev1"),
         "balance": 1_000 * ONE - 1,
         "supply": 1_000 * ONE,
     }
-    ledger.use("dev2").transfer_shares(fractionalized, "dev1", 1)
-    ledger.use("dev1").redeem(fractionalized)
+    ledger.use("dev2").shares.transfer(fractionalized, "dev1", 1)
+    ledger.use("dev1").shares.redeem(fractionalized)
     assert ledger.get(fractionalized).owner == ledger.address_of("dev1")
     with pytest.raises(NotFractionalizedError) as missing:
-        ledger.share_token(fractionalized)
+        ledger.shares.token(fractionalized)
     assert isinstance(missing.value, NotFoundError)
 
 
 def test_a_permit_signed_by_the_sdk_is_accepted_on_chain(ledger: Ledger, fractionalized: int) -> None:
-    share = ledger._share_contract(ledger.share_token(fractionalized))
+    share = ledger.chain.share_contract(ledger.shares.token(fractionalized))
     owner, spender = ledger.address_of("dev1"), ledger.address_of("dev2")
-    deadline = ledger.chain_time() + 3600
-    permit = ledger.use("dev1").sign_permit(fractionalized, "dev2", 25 * ONE, deadline)
+    deadline = ledger.chain.chain_time() + 3600
+    permit = ledger.use("dev1").shares.sign_permit(fractionalized, "dev2", 25 * ONE, deadline)
     # The domain the SDK signed in is the token's own DOMAIN_SEPARATOR (Solady: name, version "1", chain, token).
     signable = encode_typed_data(
         domain_data={
@@ -120,28 +122,28 @@ def test_a_permit_signed_by_the_sdk_is_accepted_on_chain(ledger: Ledger, fractio
         )
         == owner
     )
-    ledger.use("dev2").submit_permit(permit)  # the spender submits it and pays the gas
+    ledger.use("dev2").shares.submit_permit(permit)  # the spender submits it and pays the gas
     assert share.functions.allowance(owner, spender).call() == 25 * ONE
     assert share.functions.nonces(owner).call() == 1
     with pytest.raises(ContractRevertError, match="InvalidPermit"):
-        ledger.use("dev2").submit_permit(permit)  # a permit works once
+        ledger.use("dev2").shares.submit_permit(permit)  # a permit works once
 
 
 def test_an_expired_permit_is_refused(ledger: Ledger, fractionalized: int) -> None:
-    permit = ledger.use("dev1").sign_permit(fractionalized, "dev2", ONE, ledger.chain_time() - 1)
+    permit = ledger.use("dev1").shares.sign_permit(fractionalized, "dev2", ONE, ledger.chain.chain_time() - 1)
     with pytest.raises(ContractRevertError, match="PermitExpired"):
-        ledger.submit_permit(permit)
+        ledger.shares.submit_permit(permit)
 
 
 def test_cap_tables_at_past_blocks_replay_the_transfers(ledger: Ledger, fractionalized: int) -> None:
     dev1, dev2, dev3 = (ledger.address_of(name) for name in ("dev1", "dev2", "dev3"))
-    start = ledger.w3.eth.block_number
-    first = ledger.use("dev1").transfer_shares(fractionalized, "dev2", 300 * ONE).block
-    second = ledger.use("dev2").transfer_shares(fractionalized, "dev3", 100 * ONE).block
-    ledger.use("dev3").transfer_shares(fractionalized, "dev1", 100 * ONE)
+    start = ledger.chain.w3.eth.block_number
+    first = ledger.use("dev1").shares.transfer(fractionalized, "dev2", 300 * ONE).block
+    second = ledger.use("dev2").shares.transfer(fractionalized, "dev3", 100 * ONE).block
+    ledger.use("dev3").shares.transfer(fractionalized, "dev1", 100 * ONE)
 
     def balances(block: int | None) -> dict[str, int]:
-        table = ledger.cap_table(fractionalized, block=block)
+        table = ledger.shares.cap_table(fractionalized, block=block)
         assert sum(holding.balance for holding in table.holders) == table.total_supply == 1_000 * ONE
         assert [holding.balance for holding in table.holders] == sorted(
             (holding.balance for holding in table.holders), reverse=True
@@ -153,20 +155,20 @@ def test_cap_tables_at_past_blocks_replay_the_transfers(ledger: Ledger, fraction
     assert balances(second) == {dev1: 700 * ONE, dev2: 200 * ONE, dev3: 100 * ONE}
     assert balances(None) == {dev1: 800 * ONE, dev2: 200 * ONE}
     with pytest.raises(NotFoundError, match="no shares at block"):
-        ledger.cap_table(fractionalized, block=start - 2)  # before the fractionalization
+        ledger.shares.cap_table(fractionalized, block=start - 2)  # before the fractionalization
 
 
 def test_history_and_verify_show_fractionalization_and_redemption(
     ledger: Ledger, fractionalized: int, patent: Patent
 ) -> None:
     _, documents = patent
-    vault = ledger.vault.address
+    vault = ledger.contracts.vault.address
     in_vault = ledger.verify(fractionalized, documents=documents)
     assert in_vault.verdict == "verified"
     checks = {check.name: check for check in in_vault.checks}
     assert checks["custody"].ok and "share vault" in checks["custody"].detail
     assert checks["shares"].ok and "not lost" in checks["shares"].detail
-    assert in_vault.shares is not None and in_vault.shares.share_token == ledger.share_token(fractionalized)
+    assert in_vault.shares is not None and in_vault.shares.share_token == ledger.shares.token(fractionalized)
     assert in_vault.shares.symbol == "BPS" and in_vault.shares.restricted
     assert [(h.account, h.balance) for h in in_vault.shares.holders] == [(ledger.address_of("dev1"), 1_000 * ONE)]
     assert any(
@@ -174,7 +176,7 @@ def test_history_and_verify_show_fractionalization_and_redemption(
         for notice in in_vault.notices
     )
 
-    ledger.use("dev1").redeem(fractionalized)
+    ledger.use("dev1").shares.redeem(fractionalized)
     events = ledger.history(fractionalized).events
     assert [event.kind for event in events] == ["registered", "fractionalized", "redeemed"]
     locked, returned = events[1], events[2]
@@ -189,18 +191,18 @@ def test_history_and_verify_show_fractionalization_and_redemption(
 
 
 def test_verify_finds_the_vault_when_none_was_given(ledger: Ledger, fractionalized: int) -> None:
-    auditor = Ledger.connect(ledger.rpc_url, registry=ledger.registry_address)
+    auditor = Ledger.connect(ledger.chain.rpc_url, registry=ledger.contracts.registry_address)
     report = auditor.verify(fractionalized)
     assert report.verdict == "verified"
     assert report.shares is not None
     assert [event.kind for event in report.events][-1] == "fractionalized"
-    assert auditor.deployment.vault == ledger.vault.address
+    assert auditor.deployment.vault == ledger.contracts.vault.address
 
 
 def test_a_right_forced_out_of_the_vault_leaves_orphan_shares_and_fails_verify(
     ledger: Ledger, fractionalized: int
 ) -> None:
-    ledger.force_transfer(fractionalized, "dev4", b"\x02" * 32)
+    ledger.rights.force_transfer(fractionalized, "dev4", b"\x02" * 32)
     report = ledger.verify(fractionalized)
     assert report.verdict == "failed"
     failed = {check.name: check.detail for check in report.checks if not check.ok}
@@ -209,6 +211,6 @@ def test_a_right_forced_out_of_the_vault_leaves_orphan_shares_and_fails_verify(
 
 
 def test_permit_deadlines_may_be_datetimes(ledger: Ledger, fractionalized: int) -> None:
-    when = dt.datetime.fromtimestamp(ledger.chain_time() + 60, dt.UTC)
-    permit = ledger.use("dev1").sign_permit(fractionalized, "dev2", ONE, when)
+    when = dt.datetime.fromtimestamp(ledger.chain.chain_time() + 60, dt.UTC)
+    permit = ledger.use("dev1").shares.sign_permit(fractionalized, "dev2", ONE, when)
     assert permit.deadline == int(when.timestamp())

@@ -34,8 +34,8 @@ def manual_mining(ledger: Ledger) -> Iterator[None]:
 
 
 def _registered_once(ledger: Ledger, result: RegistrationResult) -> None:
-    logs = ledger.registry.events.RightRegistered().get_logs(
-        from_block=ledger.deployment_block, argument_filters={"tokenId": result.token_id}
+    logs = ledger.contracts.registry.events.RightRegistered().get_logs(
+        from_block=ledger.contracts.deployment_block, argument_filters={"tokenId": result.token_id}
     )
     assert len(logs) == 1
     assert "0x" + logs[0]["transactionHash"].hex().removeprefix("0x") == result.tx_hash
@@ -44,8 +44,10 @@ def _registered_once(ledger: Ledger, result: RegistrationResult) -> None:
 def test_a_stuck_transaction_is_replaced_with_higher_fees_and_only_one_copy_is_mined(
     anvil_node: NodeInfo, ledger: Ledger, patent: Patent, manual_mining: None
 ) -> None:
-    client = Ledger.connect(anvil_node.rpc_url, registry=ledger.registry_address, account="dev0", stuck_after=0.3)
-    nonce = ledger.w3.eth.get_transaction_count(client.signer.address)
+    client = Ledger.connect(
+        anvil_node.rpc_url, registry=ledger.contracts.registry_address, account="dev0", stuck_after=0.3
+    )
+    nonce = ledger.chain.w3.eth.get_transaction_count(client.signer.address)
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(client.register, *patent)
         first = until(lambda: _pending(ledger).get(str(nonce)))
@@ -55,15 +57,15 @@ def test_a_stuck_transaction_is_replaced_with_higher_fees_and_only_one_copy_is_m
     assert int(bumped["maxPriorityFeePerGas"], 16) >= int(first["maxPriorityFeePerGas"], 16) * 9 // 8
     assert int(bumped["maxFeePerGas"], 16) >= int(first["maxFeePerGas"], 16) * 9 // 8
     assert result.tx_hash != first["hash"]
-    assert ledger.w3.eth.get_transaction_count(client.signer.address) == nonce + 1
+    assert ledger.chain.w3.eth.get_transaction_count(client.signer.address) == nonce + 1
     _registered_once(ledger, result)
 
 
 def test_a_transaction_the_node_forgot_is_sent_again_as_the_same_bytes(
     anvil_node: NodeInfo, ledger: Ledger, patent: Patent, manual_mining: None
 ) -> None:
-    client = Ledger.connect(anvil_node.rpc_url, registry=ledger.registry_address, account="dev0")
-    nonce = ledger.w3.eth.get_transaction_count(client.signer.address)
+    client = Ledger.connect(anvil_node.rpc_url, registry=ledger.contracts.registry_address, account="dev0")
+    nonce = ledger.chain.w3.eth.get_transaction_count(client.signer.address)
     with ThreadPoolExecutor(1) as pool:
         future = pool.submit(client.register, *patent)
         sent = until(lambda: _pending(ledger).get(str(nonce)))
@@ -79,7 +81,9 @@ def test_a_transaction_the_node_forgot_is_sent_again_as_the_same_bytes(
 def test_two_senders_sharing_one_key_register_every_right_exactly_once(
     anvil_node: NodeInfo, ledger: Ledger, patent: Patent
 ) -> None:
-    clients = [Ledger.connect(anvil_node.rpc_url, registry=ledger.registry_address, account="dev0") for _ in range(2)]
+    clients = [
+        Ledger.connect(anvil_node.rpc_url, registry=ledger.contracts.registry_address, account="dev0") for _ in range(2)
+    ]
     rights = [[variant(patent, f"p{worker}r{number}") for number in range(8)] for worker in range(2)]
     start = threading.Barrier(2)
 

@@ -18,10 +18,10 @@ def test_trusted_verify_with_one_second_blocks(patent: tuple[IPMetadata, list[Pa
         token = ledger.register(*patent, to="dev1").token_id
         deed = tmp_path / "deed.txt"
         deed.write_text("deed of assignment", "utf-8")
-        ledger.use("dev1").assign(token, "dev2", deed)
-        ledger.freeze(token, b"\x01" * 32)
-        ledger.unfreeze(token, b"\x02" * 32)
-        checkpoint = "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+        ledger.use("dev1").rights.assign(token, "dev2", deed)
+        ledger.rights.freeze(token, b"\x01" * 32)
+        ledger.rights.unfreeze(token, b"\x02" * 32)
+        checkpoint = "0x" + bytes(ledger.chain.w3.eth.get_block("latest")["hash"]).hex()
         report = ledger.verify(token, trust_block_hash=checkpoint)
         checks = {check.name: check for check in report.checks}
         assert report.verdict == "verified", [check for check in report.checks if not check.ok]

@@ -18,7 +18,7 @@ Patent = tuple[IPMetadata, list[Path]]
 
 
 def _head_hash(ledger: Ledger) -> str:
-    return "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+    return "0x" + bytes(ledger.chain.w3.eth.get_block("latest")["hash"]).hex()
 
 
 @pytest.fixture
@@ -26,24 +26,24 @@ def right_in_use(ledger: Ledger, patent: Patent) -> int:
     """A patent of dev1 with a licence granted and one revoked, an attestation and a dismissed dispute."""
     token = ledger.register(*patent, to="dev1").token_id
     owner = ledger.use("dev1")
-    terms = {"terms": "licence agreement v1", "start": ledger.chain_time(), "royalty_bps": 0}
-    owner.grant_license(token, LicenseTerms.model_validate({**terms, "licensee": ledger.address_of("dev2")}))
-    second = owner.grant_license(token, LicenseTerms.model_validate({**terms, "licensee": ledger.address_of("dev3")}))
-    owner.revoke_license(second.license_id, reason="licensee in breach")
-    ledger.grant_role("attestor", "dev4")
-    ledger.use("dev4").attest(token, "TITLE_VERIFIED", evidence="title search")
-    bond_token, bond, _, _ = ledger.dispute_settings()
+    terms = {"terms": "licence agreement v1", "start": ledger.chain.chain_time(), "royalty_bps": 0}
+    owner.licenses.grant(token, LicenseTerms.model_validate({**terms, "licensee": ledger.address_of("dev2")}))
+    second = owner.licenses.grant(token, LicenseTerms.model_validate({**terms, "licensee": ledger.address_of("dev3")}))
+    owner.licenses.revoke(second.license_id, reason="licensee in breach")
+    ledger.contracts.grant_role("attestor", "dev4")
+    ledger.use("dev4").attestations.attest(token, "TITLE_VERIFIED", evidence="title search")
+    bond_token, bond, _, _ = ledger.disputes.settings()
     if bond_token is not None and bond:
-        ledger.mint_test_stablecoin("dev5", 10 * bond)
-    raised = ledger.use("dev5").raise_dispute(token, evidence="prior art: US 1,234,567")
-    ledger.resolve_dispute(raised.dispute_id, upheld=False, ruling="prior art not anticipatory")
+        ledger.payments.mint_test_stablecoin("dev5", 10 * bond)
+    raised = ledger.use("dev5").disputes.open(token, evidence="prior art: US 1,234,567")
+    ledger.disputes.resolve(raised.dispute_id, upheld=False, ruling="prior art not anticipatory")
     return token
 
 
 def test_modules_keep_a_history_word_per_right(ledger: Ledger, right_in_use: int) -> None:
-    for contract in (ledger.licenses, ledger.attestations, ledger.disputes):
+    for contract in (ledger.contracts.licenses, ledger.contracts.attestations, ledger.contracts.disputes):
         last_block, head = contract.functions.historyOf(right_in_use).call()
-        word = int.from_bytes(ledger.w3.eth.get_storage_at(contract.address, history_slot(right_in_use)), "big")
+        word = int.from_bytes(ledger.chain.w3.eth.get_storage_at(contract.address, history_slot(right_in_use)), "big")
         assert HistoryWord.from_word(word) == HistoryWord(last_block, int.from_bytes(head, "big"))
         assert last_block > 0
 
@@ -76,8 +76,8 @@ class HidingProxy(LimitingProxy):
 @pytest.mark.parametrize("hidden", ["LicenseRevoked", "Attested", "DisputeResolved"])
 def test_a_node_hiding_a_module_event_is_caught(ledger: Ledger, right_in_use: int, hidden: str) -> None:
     checkpoint = _head_hash(ledger)
-    with serve(HidingProxy(ledger.rpc_url, hidden)) as url:
-        liar = Ledger.connect(url, registry=ledger.registry_address)
+    with serve(HidingProxy(ledger.chain.rpc_url, hidden)) as url:
+        liar = Ledger.connect(url, registry=ledger.contracts.registry_address)
         deployment = ledger.deployment
         liar.attach(licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes)
         report = liar.verify(right_in_use, trust_block_hash=checkpoint)
@@ -92,8 +92,8 @@ def fractionalized_right(ledger: Ledger, patent: Patent) -> int:
     """A patent of dev1 fractionalized into 1,000 shares, 250 of them sold to dev2."""
     token = ledger.register(*patent, to="dev1").token_id
     owner = ledger.use("dev1")
-    owner.fractionalize(token, "专利份额", "ZLS", 1_000 * 10**18, restricted=False)
-    owner.transfer_shares(token, "dev2", 250 * 10**18)
+    owner.shares.fractionalize(token, "专利份额", "ZLS", 1_000 * 10**18, restricted=False)
+    owner.shares.transfer(token, "dev2", 250 * 10**18)
     return token
 
 
@@ -123,9 +123,11 @@ class HolderLyingProxy(LimitingProxy):
 
 def test_a_node_lying_about_a_holder_is_caught(ledger: Ledger, fractionalized_right: int) -> None:
     checkpoint = _head_hash(ledger)
-    proxy = HolderLyingProxy(ledger.rpc_url, ledger.address_of("dev2"), ledger.address_of("dev3"))
+    proxy = HolderLyingProxy(ledger.chain.rpc_url, ledger.address_of("dev2"), ledger.address_of("dev3"))
     with serve(proxy) as url:
-        liar = Ledger.connect(url, registry=ledger.registry_address, vault=str(ledger.vault.address))
+        liar = Ledger.connect(
+            url, registry=ledger.contracts.registry_address, vault=str(ledger.contracts.vault.address)
+        )
         report = liar.verify(fractionalized_right, trust_block_hash=checkpoint)
     failed = {check.name: check for check in report.checks if not check.ok}
     assert report.verdict == "inconclusive"
@@ -136,16 +138,16 @@ def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalize
     """400 blocks after the events, behind a provider that answers eth_getLogs over 4 blocks at most: with a
     synced index naming the holders (not trusted: their balances are proven), the trusted verify of a fractionalized
     right makes a handful of single-block eth_getLogs; without it, the share token's logs are scanned."""
-    ledger.w3.provider.make_request("anvil_mine", [hex(400)])  # type: ignore[arg-type]
+    ledger.chain.w3.provider.make_request("anvil_mine", [hex(400)])  # type: ignore[arg-type]
     index = EventIndex(tmp_path / "index.sqlite")
     index.sync(ledger)
     checkpoint = _head_hash(ledger)
     deployment = ledger.deployment
     counts = {}
     for label, given in (("index", index), ("scan", None)):
-        proxy = LimitingProxy(ledger.rpc_url, max_blocks=4)
+        proxy = LimitingProxy(ledger.chain.rpc_url, max_blocks=4)
         with serve(proxy) as url:
-            reader = Ledger.connect(url, registry=ledger.registry_address, vault=deployment.vault)
+            reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
             reader.attach(
                 licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes
             )
@@ -158,8 +160,8 @@ def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalize
 def test_a_royalty_setting_and_a_reclaimed_content_are_proven(ledger: Ledger, patent: Patent) -> None:
     """Events the SDK once could not decode (``RoyaltySet``) are in the history commitment like any other."""
     token = ledger.register(*patent, to="dev1").token_id
-    sent = ledger.registry.functions.setTokenRoyalty(token, 250).transact({"from": ledger.address_of("dev1")})
-    ledger.w3.eth.wait_for_transaction_receipt(sent)
+    sent = ledger.contracts.registry.functions.setTokenRoyalty(token, 250).transact({"from": ledger.address_of("dev1")})
+    ledger.chain.w3.eth.wait_for_transaction_receipt(sent)
     report = ledger.verify(token, trust_block_hash=_head_hash(ledger))
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
 
@@ -168,10 +170,10 @@ def test_a_holder_listed_twice_cannot_hide_another(ledger: Ledger, fractionalize
     """dev1 (750) listed under two spellings would add up to... nothing else: a holder listed twice is refused."""
     from ipledger._proofs import TrustlessVerifier
 
-    verifier = TrustlessVerifier(ledger._rpc, _head_hash(ledger))
-    vault = str(ledger.vault.address)
-    proven = verifier.prove(registry=ledger.registry_address, token_id=fractionalized_right, modules=[vault])
-    share_token = ledger.share_token(fractionalized_right)
+    verifier = TrustlessVerifier(ledger.chain.rpc, _head_hash(ledger))
+    vault = str(ledger.contracts.vault.address)
+    proven = verifier.prove(registry=ledger.contracts.registry_address, token_id=fractionalized_right, modules=[vault])
+    share_token = ledger.shares.token(fractionalized_right)
     dev1 = ledger.address_of("dev1")
     honest = {dev1: 750 * 10**18, ledger.address_of("dev2"): 250 * 10**18}
     assert verifier.cap_table_check(proven, share_token, honest).ok
@@ -207,8 +209,8 @@ def test_a_number_the_node_maps_to_another_right_is_caught(ledger: Ledger, paten
     other_documents = [tmp_path / "other.txt"]
     other_documents[0].write_text("another invention", "utf-8")
     other = ledger.register(other_metadata, other_documents, to="dev2").token_id
-    with serve(NumberLyingProxy(ledger.rpc_url, other)) as url:
-        liar = Ledger.connect(url, registry=ledger.registry_address)
+    with serve(NumberLyingProxy(ledger.chain.rpc_url, other)) as url:
+        liar = Ledger.connect(url, registry=ledger.contracts.registry_address)
         report = liar.verify(metadata.number, trust_block_hash=_head_hash(ledger))
     assert report.token_id == other and report.verdict == "inconclusive"
     assert [check.name for check in report.checks if not check.ok] == ["number_proof"]
@@ -223,11 +225,11 @@ def test_another_licence_registry_of_this_registry_is_not_proven(ledger: Ledger,
     from ipledger._artifacts import load_artifact
 
     artifact = load_artifact("LicenseRegistry")
-    factory = ledger.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-    sent = factory.constructor(ledger.registry_address).transact({"from": ledger.address_of("dev0")})
-    impostor = ledger.w3.eth.wait_for_transaction_receipt(sent)["contractAddress"]
+    factory = ledger.chain.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
+    sent = factory.constructor(ledger.contracts.registry_address).transact({"from": ledger.address_of("dev0")})
+    impostor = ledger.chain.w3.eth.wait_for_transaction_receipt(sent)["contractAddress"]
     deployment = ledger.deployment
-    reader = Ledger.connect(ledger.rpc_url, registry=ledger.registry_address, vault=deployment.vault)
+    reader = Ledger.connect(ledger.chain.rpc_url, registry=ledger.contracts.registry_address, vault=deployment.vault)
     reader.attach(licenses=impostor, attestations=deployment.attestations, disputes=deployment.disputes)
     report = reader.verify(right_in_use, trust_block_hash=_head_hash(ledger))
     failed = {check.name: check.detail for check in report.checks if not check.ok}
@@ -255,10 +257,12 @@ def test_a_forced_transfer_stays_forced_whatever_its_transaction_hash(ledger: Le
     """The node moves the ForceTransferred log to another transaction: the trusted history still pairs it with its
     Transfer (the proven order), so the forced transfer and its notice are not hidden as a plain transfer."""
     token = ledger.register(*patent, to="dev1").token_id
-    ledger.force_transfer(token, "dev2", b"\x03" * 32)
+    ledger.rights.force_transfer(token, "dev2", b"\x03" * 32)
     checkpoint = _head_hash(ledger)
-    with serve(TxHashLyingProxy(ledger.rpc_url, "ForceTransferred")) as url:
-        report = Ledger.connect(url, registry=ledger.registry_address).verify(token, trust_block_hash=checkpoint)
+    with serve(TxHashLyingProxy(ledger.chain.rpc_url, "ForceTransferred")) as url:
+        report = Ledger.connect(url, registry=ledger.contracts.registry_address).verify(
+            token, trust_block_hash=checkpoint
+        )
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     assert "forced_transfer" in [event.kind for event in report.events]
     assert any("forced" in notice.lower() for notice in report.notices), report.notices

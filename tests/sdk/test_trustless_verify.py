@@ -52,9 +52,9 @@ def assigned_right(ledger: Ledger, patent: Patent, tmp_path: Path) -> int:
     deed = tmp_path / "deed.txt"
     deed.write_text("deed of assignment")
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.use("dev1").assign(token, "dev2", deed)
-    ledger.freeze(token, b"\x01" * 32)
-    ledger.unfreeze(token, b"\x02" * 32)
+    ledger.use("dev1").rights.assign(token, "dev2", deed)
+    ledger.rights.freeze(token, b"\x01" * 32)
+    ledger.rights.unfreeze(token, b"\x02" * 32)
     return token
 
 
@@ -62,7 +62,7 @@ def assigned_right(ledger: Ledger, patent: Patent, tmp_path: Path) -> int:
 def frozen_right(ledger: Ledger, patent: Patent) -> int:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.freeze(token, b"\x03" * 32)
+    ledger.rights.freeze(token, b"\x03" * 32)
     return token
 
 
@@ -70,7 +70,7 @@ def frozen_right(ledger: Ledger, patent: Patent) -> int:
 def claimed_right(ledger: Ledger, patent: Patent) -> int:
     """A self-declared claim of dev3 (commit, then reveal in a later block)."""
     metadata, documents = patent
-    return ledger.use("dev3").claim(metadata, documents).token_id
+    return ledger.use("dev3").rights.claim(metadata, documents).token_id
 
 
 @pytest.fixture
@@ -78,8 +78,8 @@ def reborn_right(ledger: Ledger, patent: Patent) -> int:
     """Registered to dev1, force-transferred to dev4, revoked, and registered again to dev3."""
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.force_transfer(token, "dev4", b"\x04" * 32)
-    ledger.revoke(token, b"\x05" * 32)
+    ledger.rights.force_transfer(token, "dev4", b"\x04" * 32)
+    ledger.rights.revoke(token, b"\x05" * 32)
     assert ledger.register(metadata, documents, to="dev3").token_id == token
     return token
 
@@ -88,11 +88,13 @@ def reborn_right(ledger: Ledger, patent: Patent) -> int:
 
 
 def _head_hash(ledger: Ledger) -> str:
-    return "0x" + bytes(ledger.w3.eth.get_block("latest")["hash"]).hex()
+    return "0x" + bytes(ledger.chain.w3.eth.get_block("latest")["hash"]).hex()
 
 
 def _block(ledger: Ledger, number: int) -> dict[str, Any]:
-    block: dict[str, Any] = ledger.w3.provider.make_request("eth_getBlockByNumber", [hex(number), False])["result"]  # type: ignore[arg-type]
+    block: dict[str, Any] = ledger.chain.w3.provider.make_request("eth_getBlockByNumber", [hex(number), False])[
+        "result"
+    ]  # type: ignore[arg-type]
     return block
 
 
@@ -116,7 +118,7 @@ def _reader(url: str, ledger: Ledger) -> Ledger:
     """A read-only ledger of the session registry through ``url`` (no account: nothing to sign), attached to the
     deployment's modules as an auditor does (a trusted verify proves exactly the contracts attached)."""
     deployment = ledger.deployment
-    reader = Ledger.connect(url, registry=ledger.registry_address, vault=deployment.vault)
+    reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
     reader.attach(licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes)
     return reader
 
@@ -160,13 +162,13 @@ def test_proof_constants_name_the_checks_the_tests_expect() -> None:
 
 
 def test_slots_and_header_hash_match_the_node(ledger: Ledger, assigned_right: int) -> None:
-    block = ledger.w3.provider.make_request("eth_getBlockByNumber", ["latest", False])["result"]  # type: ignore[arg-type]
+    block = ledger.chain.w3.provider.make_request("eth_getBlockByNumber", ["latest", False])["result"]  # type: ignore[arg-type]
     assert "0x" + header_hash(block).hex() == block["hash"]
-    registry = ledger.registry_address
-    word = int.from_bytes(ledger.w3.eth.get_storage_at(registry, owner_slot(assigned_right)), "big")
+    registry = ledger.contracts.registry_address
+    word = int.from_bytes(ledger.chain.w3.eth.get_storage_at(registry, owner_slot(assigned_right)), "big")
     assert word & (2**160 - 1) == int(ledger.address_of("dev2"), 16)
-    history = int.from_bytes(ledger.w3.eth.get_storage_at(registry, history_slot(assigned_right)), "big")
-    last_block, head = ledger.registry.functions.historyOf(assigned_right).call()
+    history = int.from_bytes(ledger.chain.w3.eth.get_storage_at(registry, history_slot(assigned_right)), "big")
+    last_block, head = ledger.contracts.registry.functions.historyOf(assigned_right).call()
     assert (history & (2**64 - 1), (history >> 64).to_bytes(24, "big")) == (last_block, bytes(head))
     assert last_block == _event_blocks(ledger, assigned_right)[-1]
 
@@ -184,7 +186,7 @@ def test_honest_node_passes_every_proof(anvil_node: NodeInfo, ledger: Ledger, as
     assert f"in {len(blocks)} block(s) hash to the history commitment" in _check(report, "history").detail
     assert report.record is not None and report.record.owner == ledger.address_of("dev2")
     assert [event.block for event in report.events][-1] == blocks[-1]
-    assert report.checked_at_block == ledger._head()
+    assert report.checked_at_block == ledger.chain.head()
     assert proxy.methods["eth_getProof"] - _contracts(ledger) in BINDING_PROOFS
 
 
@@ -329,13 +331,13 @@ def test_node_lying_about_the_head_cannot_get_a_verdict_built_on_it(
     """The node says the chain ends ``behind`` blocks before the trusted head (before the freeze, for 3): the
     trusted verify judges the right as of the checkpoint (frozen), never as of the node's head, and does not refuse
     the checkpoint (the node returned it by hash; its eth_blockNumber proves nothing)."""
-    ledger.w3.provider.make_request("anvil_mine", [hex(2)])  # type: ignore[arg-type]
-    head = ledger._head()
+    ledger.chain.w3.provider.make_request("anvil_mine", [hex(2)])  # type: ignore[arg-type]
+    head = ledger.chain.head()
     assert _event_blocks(ledger, frozen_right)[-1] == head - 2
     trusted = _head_hash(ledger)
     with lying_proxy(anvil_node.rpc_url, lie="latest", block=head - behind) as (url, proxy):
         reader = _reader(url, ledger)
-        assert reader._head() == head - behind
+        assert reader.chain.head() == head - behind
         try:
             report = reader.verify(frozen_right, trust_block_hash=trusted)
         except (NodeError, InvalidInputError) as refused:
@@ -350,7 +352,7 @@ def test_node_lying_about_the_head_after_the_checkpoint_verifies_as_of_the_check
     anvil_node: NodeInfo, ledger: Ledger, assigned_right: int
 ) -> None:
     last = _event_blocks(ledger, assigned_right)[-1]
-    ledger.w3.provider.make_request("anvil_mine", [hex(3)])  # type: ignore[arg-type]
+    ledger.chain.w3.provider.make_request("anvil_mine", [hex(3)])  # type: ignore[arg-type]
     trusted = _block(ledger, last)["hash"]
     with lying_proxy(anvil_node.rpc_url, lie="latest", block=last + 1) as (url, proxy):
         report = _reader(url, ledger).verify(assigned_right, trust_block_hash=trusted)
@@ -414,8 +416,8 @@ def long_after(ledger: Ledger, tmp_path_factory: pytest.TempPathFactory) -> tupl
         title="Electrode verified much later", kind="patent", jurisdiction="US", number="US 9,876,543 B2"
     )
     token = ledger.register(metadata, documents, to="dev1").token_id
-    ledger.use("dev1").assign(token, "dev2", b"\x06" * 32)
-    ledger.w3.provider.make_request("anvil_mine", [hex(400)])  # type: ignore[arg-type]
+    ledger.use("dev1").rights.assign(token, "dev2", b"\x06" * 32)
+    ledger.chain.w3.provider.make_request("anvil_mine", [hex(400)])  # type: ignore[arg-type]
     return token, _head_hash(ledger)
 
 
@@ -470,13 +472,13 @@ def test_unknown_checkpoint_among_good_ones_is_named(ledger: Ledger, assigned_ri
 def test_several_checkpoints_are_each_proven(anvil_node: NodeInfo, ledger: Ledger, assigned_right: int) -> None:
     """A checkpoint at each event's block and at the head, in any order and case: each earlier one's proven history
     is a state the chain passed through."""
-    ledger.w3.provider.make_request("anvil_mine", [hex(3)])  # type: ignore[arg-type]
+    ledger.chain.w3.provider.make_request("anvil_mine", [hex(3)])  # type: ignore[arg-type]
     checkpoints = _checkpoints(ledger, assigned_right)
     given = [checkpoints[-1], *reversed(checkpoints[:-1]), checkpoints[0].upper().replace("0X", "0x")]
     with limiting_proxy(anvil_node.rpc_url, max_blocks=2**62) as (url, proxy):
         report = _reader(url, ledger).verify(assigned_right, trust_block_hash=given)
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
-    assert report.checked_at_block == ledger._head()
+    assert report.checked_at_block == ledger.chain.head()
     assert proxy.methods["eth_getProof"] - len(checkpoints) * _contracts(ledger) in BINDING_PROOFS
     _assert_honest_proofs(report)
 

@@ -12,7 +12,7 @@ import typer
 
 from .._attestations import SignedAttestation
 from .._exceptions import DocumentError, InvalidInputError
-from .._ledger import parse_token_id
+from .._ids import parse_token_id
 from .._models import TransactionResult
 from .._rights_models import Attestation, ClaimType, claim_type_hash
 from ._context import Session, Target, open_ledger
@@ -197,17 +197,17 @@ def add(
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     lifetime = parse_duration(valid_for)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     expires_at = utc(expires)
     if sign_only is not None:
-        signed = ledger.sign_attestation(
+        signed = ledger.attestations.sign(
             token_id, name, evidence=proof.digest, expires_at=expires_at, valid_for=lifetime
         )
         document = {
             **model_json(signed),
             "chain_id": ledger.chain_id,
-            "attestation_registry": str(ledger.attestations.address),
+            "attestation_registry": str(ledger.contracts.attestations.address),
         }
         sign_only.write_text(json.dumps(document, indent=2) + "\n", "utf-8")
 
@@ -227,8 +227,8 @@ def add(
         out.result({**document, "file": str(sign_only)}, signed_human)
         return
     with out.progress("Attesting…"):
-        result = ledger.attest(token_id, name, evidence=proof.digest, expires_at=expires_at)
-    attestation = ledger.attestation(result.attestation_id)
+        result = ledger.attestations.attest(token_id, name, evidence=proof.digest, expires_at=expires_at)
+    attestation = ledger.attestations.get(result.attestation_id)
     payload = {**attestation_payload(attestation), **result.model_dump(mode="json", exclude={"attestation_id"})}
     _recorded(out, session, attestation, proof.describe(), result, payload)
 
@@ -258,8 +258,8 @@ def submit(
     if signed_chain_id is not None and signed_chain_id != ledger.chain_id:
         raise InvalidInputError(f"{file} was signed for chain {signed_chain_id}, not this chain ({ledger.chain_id})")
     with out.progress("Submitting the attestation…"):
-        result = ledger.submit_attestation(signed)
-    attestation = ledger.attestation(result.attestation_id)
+        result = ledger.attestations.submit(signed)
+    attestation = ledger.attestations.get(result.attestation_id)
     payload = {
         **attestation_payload(attestation),
         **result.model_dump(mode="json", exclude={"attestation_id"}),
@@ -290,9 +290,9 @@ def revoke(
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
-    attestation = ledger.attestation(attestation_id)
+    attestation = ledger.attestations.get(attestation_id)
     with out.progress("Revoking the attestation…"):
-        result = ledger.revoke_attestation(attestation_id, reason=proof.digest)
+        result = ledger.attestations.revoke(attestation_id, reason=proof.digest)
     payload = {
         "action": "attestation_revoked",
         "attestation_id": attestation_id,
@@ -331,7 +331,7 @@ def cancel_nonce(
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     attestor = session.signer().address
     with out.progress("Cancelling the nonce…"):
-        result = session.ledger.cancel_attestation_nonce()
+        result = session.ledger.attestations.cancel_nonce()
     payload = {"action": "attestation_nonce_cancelled", "attestor": attestor, **result.model_dump(mode="json")}
 
     def human() -> None:
@@ -359,9 +359,9 @@ def list_attestations(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     with out.progress("Reading the attestations…"):
-        attestations = session.ledger.attestations_of(token_id)
+        attestations = session.ledger.attestations.of(token_id)
     payload = {**token_json(token_id), "attestations": [attestation_payload(item) for item in attestations]}
 
     def human() -> None:

@@ -72,7 +72,7 @@ def show(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     record = session.ledger.get(token_id)
 
     def human() -> None:
@@ -113,19 +113,20 @@ def checkpoint(
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id), out)
     ledger = session.ledger
-    answer = ledger.w3.eth.get_block("latest" if block is None else block)
+    answer = ledger.chain.w3.eth.get_block("latest" if block is None else block)
     payload = {
         "hash": "0x" + bytes(answer["hash"] or b"").hex(),
         "block": int(answer["number"] or 0),
         "timestamp": dt.datetime.fromtimestamp(int(answer["timestamp"]), dt.UTC).isoformat(),
         "chain_id": ledger.chain_id,
-        "rpc_url": ledger.rpc_url,
+        "rpc_url": ledger.chain.rpc_url,
     }
 
     def human() -> None:
         out.line(str(payload["hash"]))
         out.note(
-            f"Block {payload['block']} ({payload['timestamp']}) of chain {payload['chain_id']}, from {ledger.rpc_url}."
+            f"Block {payload['block']} ({payload['timestamp']}) of chain {payload['chain_id']}, "
+            f"from {ledger.chain.rpc_url}."
         )
 
     out.result(payload, human)
@@ -160,16 +161,16 @@ def history(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with contextlib.ExitStack() as stack:
         index = None if no_index else open_local_index(ledger, out)
         if index is not None:
             stack.callback(index.close)
         with out.progress("Reading the registry's logs…"):
-            timeline, source = ledger._history_from(token_id, index)
+            timeline, source = ledger.audit.history_with_source(token_id, index)
         if index is not None and source == "node":
-            reason = ledger._index_refusal(index)
+            reason = ledger.audit.index_refusal(index)
             out.note(f"History read from the node, not the local index: {reason or 'it changed meanwhile'}.")
         cursor = None if index is None else index.cursor
 
@@ -303,7 +304,7 @@ def verify(
     documents = require_documents(docs) if docs else None
     expected = load_expected_metadata(metadata)
     session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     # A local index names a fractionalized right's holders without a scan of the chain; it is not trusted (every
     # balance is proven against the checkpoint).
     index = open_local_index(session.ledger, out) if trusted else None

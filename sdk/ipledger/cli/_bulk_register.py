@@ -57,7 +57,7 @@ def register_batch(
         raise CliError(
             f"{error} (row results in {results_file}; fix the rows, or pass --skip-invalid to register the valid ones)"
         ) from None
-    payload = _payload(report, results_file, ledger.registry_address, ledger.chain_id)
+    payload = _payload(report, results_file, ledger.contracts.registry_address, ledger.chain_id)
 
     def human() -> None:
         summary = report.summary()
@@ -105,7 +105,7 @@ def _run(
         "skip_invalid": skip_invalid,
     }
     if out.json_mode or not out.err.is_terminal:
-        return ledger.register_bulk(source, **options)
+        return ledger.rights.register_bulk(source, **options)
     columns = (TextColumn("Registering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=out.err, transient=True) as progress:
         task = progress.add_task("rows", total=None)
@@ -113,7 +113,7 @@ def _run(
         def advance(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        return ledger.register_bulk(source, on_progress=advance, **options)
+        return ledger.rights.register_bulk(source, on_progress=advance, **options)
 
 
 def _payload(report: BulkReport, results_file: Path, registry: str, chain_id: int) -> dict[str, Any]:

@@ -136,8 +136,10 @@ def verify_investor(
     expires_at = expires.replace(tzinfo=dt.UTC) if expires is not None else None
     period = dt.timedelta(days=valid_days) if valid_days is not None else None
     with out.progress("Verifying the investor…"):
-        result = ledger.verify_investor(address, code, evidence=proof.digest, expires_at=expires_at, valid_for=period)
-    identity = ledger.identity(address)
+        result = ledger.compliance.verify_investor(
+            address, code, evidence=proof.digest, expires_at=expires_at, valid_for=period
+        )
+    identity = ledger.compliance.identity(address)
     payload = {
         "action": "investor_verified",
         "account": address,
@@ -180,7 +182,7 @@ def add_venue(
     address = session.ledger.address_of(wallet)
     proof = evidence(None, venue, file_option="--evidence", text_option="--venue")
     with out.progress("Registering the venue wallet…"):
-        result = session.ledger.register_venue(address, venue)
+        result = session.ledger.compliance.register_venue(address, venue)
     payload = {"action": "venue_registered", "account": address, "venue": venue, "venue_hash": proof.hex}
     _done(out, payload, f"Registered {session.names.label(address)} as a venue wallet of {venue}.", result)
 
@@ -207,7 +209,7 @@ def revoke(
     session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     address = session.ledger.address_of(member)
     with out.progress("Revoking…"):
-        result = session.ledger.revoke_identity(address, reason=proof.digest)
+        result = session.ledger.compliance.revoke_identity(address, reason=proof.digest)
     payload = {"action": "identity_revoked", "account": address, "reason_hash": proof.hex}
     _done(out, payload, f"Revoked the identity of {session.names.label(address)} under {proof.describe()}.", result)
 
@@ -232,7 +234,7 @@ def block_country(
     code = parse_country(country)
     session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     with out.progress("Unblocking…" if unblock else "Blocking…"):
-        result = session.ledger.block_country(code, blocked=not unblock)
+        result = session.ledger.compliance.block_country(code, blocked=not unblock)
     payload = {"action": "country_unblocked" if unblock else "country_blocked", "country": code, "blocked": not unblock}
     verb = "Unblocked" if unblock else "Blocked"
     _done(out, payload, f"{verb} the investors of {code}.", result)
@@ -256,14 +258,14 @@ def status(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    identity = session.ledger.identity(member)
+    identity = session.ledger.compliance.identity(member)
     out.result(model_json(identity), lambda: out.line(identity_line(identity, session.names)))
 
 
 def _share_action(ledger: Ledger, token: str) -> tuple[int, int, str]:
     """The token id, and the decimals and symbol of its shares."""
-    token_id = ledger.resolve(token)
-    info = ledger.share_info(token_id)
+    token_id = ledger.rights.resolve(token)
+    info = ledger.shares.info(token_id)
     return token_id, info.decimals, info.symbol
 
 
@@ -296,7 +298,7 @@ def freeze(
     address = ledger.address_of(holder)
     quantity = None if amount is None else amount_units(amount, decimals, raw=raw)
     with out.progress("Freezing shares…"):
-        result = ledger.freeze_shares(token_id, address, quantity, reason=proof.digest)
+        result = ledger.compliance.freeze(token_id, address, quantity, reason=proof.digest)
     payload = {
         **token_json(token_id),
         "action": "shares_frozen",
@@ -334,10 +336,10 @@ def unfreeze(
     proof = _reason(evidence_file, reason)
     session = _session(network, rpc_url, chain_id, registry, vault, account, out)
     ledger = session.ledger
-    token_id = ledger.resolve(token)
+    token_id = ledger.rights.resolve(token)
     address = ledger.address_of(holder)
     with out.progress("Unfreezing shares…"):
-        result = ledger.unfreeze_shares(token_id, address, reason=proof.digest)
+        result = ledger.compliance.unfreeze(token_id, address, reason=proof.digest)
     payload = {**token_json(token_id), "action": "shares_unfrozen", "holder": address, "reason_hash": proof.hex}
     sentence = f"Unfroze the shares of {session.names.label(address)} in token {short(hex(token_id))}."
     _done(out, payload, sentence, result)
@@ -373,7 +375,7 @@ def force_transfer(
     sender, recipient = ledger.address_of(source), ledger.address_of(to)
     quantity = amount_units(amount, decimals, raw=raw)
     with out.progress("Force-transferring shares…"):
-        result = ledger.force_transfer_shares(token_id, sender, recipient, quantity, reason=proof.digest)
+        result = ledger.compliance.force_transfer(token_id, sender, recipient, quantity, reason=proof.digest)
     payload = {
         **token_json(token_id),
         "action": "shares_force_transferred",
@@ -416,9 +418,9 @@ def recover(
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     old, replacement = ledger.address_of(lost), ledger.address_of(new)
-    moved = ledger.share_balance(token_id, old)
+    moved = ledger.shares.balance(token_id, old)
     with out.progress("Recovering the wallet…"):
-        result = ledger.recover_wallet(token_id, old, replacement, reason=proof.digest)
+        result = ledger.compliance.recover(token_id, old, replacement, reason=proof.digest)
     payload = {
         **token_json(token_id),
         "action": "wallet_recovered",
@@ -439,9 +441,9 @@ def _restriction(token: str, restricted: bool, target: Target, json_: bool) -> N
     out = Output(json_)
     session = open_ledger(target, out)
     session.signer()
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     with out.progress("Switching restricted mode…"):
-        result = session.ledger.set_restricted(token_id, restricted)
+        result = session.ledger.compliance.set_restricted(token_id, restricted)
     payload = {**token_json(token_id), "action": "restricted_mode_set", "restricted": restricted}
     sentence = (
         f"The shares of token {short(hex(token_id))} now move only between eligible accounts."

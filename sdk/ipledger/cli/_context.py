@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import typer
 
 from .._accounts import Signer, is_valid_address, resolve_signer
-from .._deployment import deployment_record_file, read_deployment_records
+from .._deployment import deployment_record_file, local_deployment_file, read_deployment_records, read_local_deployment
 from .._exceptions import InvalidInputError, RegistryError
-from .._ledger import Ledger, local_deployment_file, read_local_deployment
+from .._ledger import Ledger
 from .._models import Deployment
 from .._node import LOCAL_CHAIN_ID, NodeInfo, local_node_status, start_local_node
 from ._options import CHAIN_ID_ENV, Network
@@ -174,7 +174,7 @@ def open_ledger(target: Target, out: Output, *, needs_registry: bool = True, sen
             with out.progress("Deploying the local contracts…" if first_use else "Connecting…"):
                 ledger = Ledger.local(account=signer, chain_id=chain_id, chain_id_source=source)
             if first_use:
-                out.note(f"Deployed the local registry at {ledger.registry_address} (dev0 is its registrar).")
+                out.note(f"Deployed the local registry at {ledger.contracts.registry_address} (dev0 is its registrar).")
         if needs_registry:
             ledger.attach(vault=target.vault, desk=target.desk, stablecoin=target.payment_token)
     extra: list[tuple[str, str]] = []

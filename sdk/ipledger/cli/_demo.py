@@ -23,9 +23,10 @@ from rich.text import Text
 
 from .._accounts import dev_account
 from .._bulk_models import BulkStatus
+from .._deployment import save_local_deployment
 from .._exceptions import ContractRevertError
 from .._hashing import hash_file
-from .._ledger import Ledger, save_local_deployment
+from .._ledger import Ledger
 from .._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
 from .._node import NodeInfo, start_local_node, start_node, stop_node
 from .._numbers import cn_application
@@ -325,7 +326,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
             f"{giver} signs the move and the SHA-256 of the signed deed ({deed.name}) is recorded with it, so the "
             "chain proves which contract justified the new owner.",
         ) as act:
-            act.record("assign", owners[giver].assign(token, taker, deed))
+            act.record("assign", owners[giver].rights.assign(token, taker, deed))
             act.outcome = f"{names.label(registrar.address_of(taker))} owns the patent; deed 0x{hash_file(deed).hex()}"
 
     with tour.act(
@@ -333,10 +334,10 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         "A court freezes the patent during a dispute: the registrar records the order's hash, and from then on "
         "the owner cannot move the right.",
     ) as act:
-        act.record("freeze", registrar.freeze(token, orders[0]))
+        act.record("freeze", registrar.rights.freeze(token, orders[0]))
         act.outcome = f"frozen by {names.label(registrar.signer.address)} under {orders[0].name}"
         try:
-            owners["dev3"].assign(token, "dev4", deeds[1])
+            owners["dev3"].rights.assign(token, "dev4", deeds[1])
         except ContractRevertError as exc:
             act.refused = tour.refusal("dev3 assigning it to dev4", exc)
 
@@ -344,7 +345,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         "Unfreeze",
         "The court approves a settlement and lifts the freeze, and the registrar records that order too.",
     ) as act:
-        act.record("unfreeze", registrar.unfreeze(token, orders[1]))
+        act.record("unfreeze", registrar.rights.unfreeze(token, orders[1]))
         act.outcome = f"active again under {orders[1].name}; dev3 may assign it"
 
     with tour.act(
@@ -353,7 +354,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
         "named checks (registry code, custody, documents, metadata, status) and the notices an auditor must weigh.",
     ) as act:
         timeline = registrar.history(token)
-        completed = registrar.prepare(metadata, documents).metadata
+        completed = registrar.rights.prepare(metadata, documents).metadata
         report = registrar.verify(token, documents=documents, metadata=completed)
         tampered = workdir / "claims-tampered.txt"
         tampered.write_text(SAMPLE_DOCUMENTS["claims.txt"].replace("room temperature", "80 °C"), "utf-8")
@@ -452,11 +453,13 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
         act.record("register", TransactionResult(tx_hash=filed.tx_hash, block=filed.block, gas_used=filed.gas_used))
         act.record(
             "add grant number",
-            registrar.add_numbers(filed.token_id, [CHINESE_GRANT], kind="patent"),
+            registrar.rights.add_numbers(filed.token_id, [CHINESE_GRANT], kind="patent"),
         )
         granted = {**CHINESE_PATENT, "kind": "patent", "numbers": [*CHINESE_PATENT["numbers"], CHINESE_GRANT]}
         granted_metadata = prepare_registration(parse_metadata({**granted, "grant_date": "2022-06-14"}), documents)
-        act.record("publish the granted record", registrar.publish_metadata(filed.token_id, granted_metadata.metadata))
+        act.record(
+            "publish the granted record", registrar.rights.publish_metadata(filed.token_id, granted_metadata.metadata)
+        )
         record = registrar.get(filed.token_id)
         grant = {"number": CHINESE_GRANT, "numbers": [], "family": [], "kind": "patent"}
         copy = parse_metadata({**CHINESE_PATENT, **grant})
@@ -518,14 +521,14 @@ def _portfolio(tour: Tour, registrar: Ledger, folder: Path, size: int = 20) -> d
         "registerBatch transaction (documents hashed in parallel, every row validated first), then runs the same "
         "file again, as after an interruption: every row is found on chain and nothing is sent twice.",
     ) as act:
-        report = registrar.register_bulk(source, results=folder / "portfolio.results.csv")
+        report = registrar.rights.register_bulk(source, results=folder / "portfolio.results.csv")
         batches = {row.tx_hash: row for row in report.rows if row.tx_hash}
         for row in batches.values():
             if row.block is not None and row.gas_used is not None and row.tx_hash is not None:
                 act.record(
                     "registerBatch", TransactionResult(tx_hash=row.tx_hash, block=row.block, gas_used=row.gas_used)
                 )
-        again = registrar.register_bulk(source)
+        again = registrar.rights.register_bulk(source)
         per_right = report.gas_used // max(1, report.count(BulkStatus.REGISTERED))
         act.outcome = (
             f"{report.count(BulkStatus.REGISTERED)} rights for {tour.names.label(registrar.address_of('dev3'))} in "
@@ -557,7 +560,9 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
         "holds the patent in custody for whoever holds the shares; whoever gathers all of them may take it back. "
         "The shares are restricted: only verified investors and venue wallets may hold them.",
     ) as act:
-        result = owner.fractionalize(token, f"{label} shares", "USP11234567", SHARE_SUPPLY * one, decimals=decimals)
+        result = owner.shares.fractionalize(
+            token, f"{label} shares", "USP11234567", SHARE_SUPPLY * one, decimals=decimals
+        )
         act.record("approve the vault", result.approval)
         act.record(
             "fractionalize", TransactionResult(tx_hash=result.tx_hash, block=result.block, gas_used=result.gas_used)
@@ -574,12 +579,18 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
         "year, and dev5 as the omnibus wallet of an exchange, which screens its own customers. Only the hashes of "
         "the KYC files go on chain.",
     ) as act:
-        act.record("verify dev3 (US)", registrar.verify_investor("dev3", "US", evidence="KYC file 2026-0042 (dev3)"))
-        act.record("verify dev4 (DE)", registrar.verify_investor("dev4", "DE", evidence="KYC file 2026-0043 (dev4)"))
-        act.record("register dev5 as a venue", registrar.register_venue("dev5", "Example Exchange omnibus wallet"))
+        act.record(
+            "verify dev3 (US)", registrar.compliance.verify_investor("dev3", "US", evidence="KYC file 2026-0042 (dev3)")
+        )
+        act.record(
+            "verify dev4 (DE)", registrar.compliance.verify_investor("dev4", "DE", evidence="KYC file 2026-0043 (dev4)")
+        )
+        act.record(
+            "register dev5 as a venue", registrar.compliance.register_venue("dev5", "Example Exchange omnibus wallet")
+        )
         act.outcome = "dev3 and dev4 are verified investors; dev5 is a venue wallet of Example Exchange"
         try:
-            owner.transfer_shares(token, "dev6", one)
+            owner.shares.transfer(token, "dev6", one)
         except ContractRevertError as exc:
             act.refused = tour.refusal("dev3 sending shares to dev6, whom nobody verified,", exc)
 
@@ -589,7 +600,7 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
         "trades them between its customers on its own books: those trades never touch the chain, which sees one "
         "holder, the venue wallet, until a customer withdraws to a verified wallet of their own.",
     ) as act:
-        act.record("deposit", owner.transfer_shares(token, "dev5", EXCHANGE_DEPOSIT * one))
+        act.record("deposit", owner.shares.transfer(token, "dev5", EXCHANGE_DEPOSIT * one))
         act.outcome = (
             f"{names.label(registrar.address_of('dev5'))} holds {EXCHANGE_DEPOSIT:,} {symbol} for the exchange"
         )
@@ -600,12 +611,12 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
         "settlement desk moves the shares and the dollars in one transaction: delivery versus payment, so neither "
         "side can be left without the other. The shares' compliance rules apply to the delivery.",
     ) as act:
-        act.record("mint tUSD to dev4", registrar.mint_test_stablecoin("dev4", INVESTOR_FUNDS * 10**6))
-        signed = owner.create_order("sell", token, OTC_SHARES * one, price=OTC_PRICE * 10**6, approve=False)
+        act.record("mint tUSD to dev4", registrar.payments.mint_test_stablecoin("dev4", INVESTOR_FUNDS * 10**6))
+        signed = owner.market.create_order("sell", token, OTC_SHARES * one, price=OTC_PRICE * 10**6, approve=False)
         if keep_orders:
             save_order(signed)
-        act.record("dev3 approves the desk", owner.approve_order(signed))
-        fill = buyer.fill_order(signed)
+        act.record("dev3 approves the desk", owner.market.approve_order(signed))
+        fill = buyer.market.fill_order(signed)
         act.record("dev4 approves the desk", fill.approval)
         act.record("fill", TransactionResult(tx_hash=fill.tx_hash, block=fill.block, gas_used=fill.gas_used))
         act.outcome = (
@@ -613,7 +624,7 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
             f"(order {short(signed.order_hash)})"
         )
         try:
-            buyer.fill_order(signed)
+            buyer.market.fill_order(signed)
         except ContractRevertError as exc:
             act.refused = tour.refusal("filling the same order again", exc)
 
@@ -622,7 +633,7 @@ def _trade(tour: Tour, registrar: Ledger, token: int, label: str, *, keep_orders
         "Who holds the shares is replayed from the share token's Transfer logs and checked against its supply; "
         "the provenance report now finds the patent in the vault's custody, not lost.",
     ) as act:
-        table = registrar.cap_table(token)
+        table = registrar.shares.cap_table(token)
         final = registrar.verify(token)
         act.outcome = f"{len(table.holders)} holders; verdict {final.verdict.upper()}"
     out.print(cap_table_table(table, names, title=f"Cap table ({symbol}), largest first"))
@@ -648,7 +659,7 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
     names = tour.names
     owner, competitor = registrar.use("dev3"), registrar.use("dev8")
     admin = registrar.signer.address
-    tusd = str(registrar.stablecoin.address)
+    tusd = str(registrar.contracts.stablecoin.address)
 
     with tour.act(
         "License the patent",
@@ -657,7 +668,7 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
         "The licence binds every later holder of the patent, and a sole licence refuses any other licence whose "
         "territory, field and period overlap it.",
     ) as act:
-        start = registrar.chain_time()
+        start = registrar.chain.chain_time()
         terms = LicenseTerms(
             licensee="dev6",
             terms="0x" + hash_file(files["licence-agreement.txt"]).hex(),
@@ -669,15 +680,15 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
             royalty_bps=ROYALTY_BPS,
             payment_token=tusd,
         )
-        granted = owner.grant_license(token, terms)
+        granted = owner.licenses.grant(token, terms)
         act.record("grant", granted)
-        licence = registrar.license(granted.license_id).model_copy(update={"field_of_use": LICENSE_FIELD})
+        licence = registrar.licenses.get(granted.license_id).model_copy(update={"field_of_use": LICENSE_FIELD})
         act.outcome = (
             f"licence {licence.license_id}: {names.label(licence.licensee)} may use the patent for "
             f"{LICENSE_FIELD} in {', '.join(licence.territories)} until {licence.end:%Y-%m-%d}, royalty 5% in tUSD"
         )
         try:
-            owner.grant_license(
+            owner.licenses.grant(
                 token,
                 terms.model_copy(update={"licensee": "dev7", "exclusivity": Exclusivity.EXCLUSIVE, "territories": ()}),
             )
@@ -690,11 +701,13 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
         "from the inventors to dev3. Attorneys, examiners and auditors with the role attest the same way (or sign "
         "an attestation for anyone to submit); an attestation can expire or be revoked.",
     ) as act:
-        if not registrar.has_role("attestor", admin):
-            act.record("grant the attestor role", registrar.grant_role("attestor", admin))
-        attested = registrar.attest(token, "TITLE_VERIFIED", evidence=hash_file(files["title-opinion.txt"]))
+        if not registrar.contracts.has_role("attestor", admin):
+            act.record("grant the attestor role", registrar.contracts.grant_role("attestor", admin))
+        attested = registrar.attestations.attest(
+            token, "TITLE_VERIFIED", evidence=hash_file(files["title-opinion.txt"])
+        )
         act.record("attest", attested)
-        attestation = registrar.attestation(attested.attestation_id)
+        attestation = registrar.attestations.get(attested.attestation_id)
         act.outcome = (
             f"attestation {attestation.attestation_id}: {attestation.claim_type} by "
             f"{names.label(attestation.attestor)} on title-opinion.txt"
@@ -708,25 +721,25 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
         "holders would have shared it pro rata). An upheld dispute would have flagged the patent, and could have "
         "frozen, moved or revoked it.",
     ) as act:
-        act.record("mint tUSD to dev8", registrar.mint_test_stablecoin("dev8", COMPETITOR_FUNDS * TUSD))
+        act.record("mint tUSD to dev8", registrar.payments.mint_test_stablecoin("dev8", COMPETITOR_FUNDS * TUSD))
         # dev8's wallet, and what dev3 may withdraw from the royalty vault as the owner.
         readers: dict[str, Callable[[], int]] = {
-            "dev8": lambda: registrar.payment_balance(tusd, "dev8"),
-            "dev3": lambda: registrar.royalties_owed("dev3", tusd).amount,
+            "dev8": lambda: registrar.payments.balance(tusd, "dev8"),
+            "dev3": lambda: registrar.royalties.owed("dev3", tusd).amount,
         }
         balances = {name: [read()] for name, read in readers.items()}
-        raised = competitor.raise_dispute(token, evidence=hash_file(files["prior-art.txt"]))
+        raised = competitor.disputes.open(token, evidence=hash_file(files["prior-art.txt"]))
         act.record("dev8 approves the bond", raised.approval)
         act.record("raise", TransactionResult(tx_hash=raised.tx_hash, block=raised.block, gas_used=raised.gas_used))
         for name, seen in balances.items():
             seen.append(readers[name]())
-        if not registrar.has_role("arbitrator", admin):
-            act.record("grant the arbitrator role", registrar.grant_role("arbitrator", admin))
-        resolved = registrar.resolve_dispute(raised.dispute_id, upheld=False, ruling=hash_file(files["ruling.txt"]))
+        if not registrar.contracts.has_role("arbitrator", admin):
+            act.record("grant the arbitrator role", registrar.contracts.grant_role("arbitrator", admin))
+        resolved = registrar.disputes.resolve(raised.dispute_id, upheld=False, ruling=hash_file(files["ruling.txt"]))
         act.record("dismiss", resolved)
         for name, seen in balances.items():
             seen.append(readers[name]())
-        dispute = registrar.dispute(raised.dispute_id)
+        dispute = registrar.disputes.get(raised.dispute_id)
         recipient = next(
             (
                 event.to
@@ -759,7 +772,7 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
 
 def _royalties(tour: Tour, registrar: Ledger, token: int, licence: License, report: Path) -> dict[str, Any]:
     """The act after the shares: dev6 pays a royalty, credited to the share holders; dev3 and dev4 claim theirs."""
-    tusd = str(registrar.stablecoin.address)
+    tusd = str(registrar.contracts.stablecoin.address)
     licensee = registrar.use("dev6")
     holders = {name: registrar.use(name) for name in ("dev3", "dev4")}
     with tour.act(
@@ -768,15 +781,15 @@ def _royalties(tour: Tour, registrar: Ledger, token: int, licence: License, repo
         "vault. The patent is fractionalized, so the payment goes to its share holders pro rata, exact to the cent: "
         "each claims its part from the share token whenever it likes, even after selling its shares.",
     ) as act:
-        act.record("mint tUSD to dev6", registrar.mint_test_stablecoin("dev6", ROYALTY * TUSD))
-        payment = licensee.pay_royalty(licence.license_id, ROYALTY * TUSD, report=hash_file(report))
+        act.record("mint tUSD to dev6", registrar.payments.mint_test_stablecoin("dev6", ROYALTY * TUSD))
+        payment = licensee.royalties.pay(licence.license_id, ROYALTY * TUSD, report=hash_file(report))
         act.record("dev6 approves the royalty vault", payment.approval)
         act.record("pay", TransactionResult(tx_hash=payment.tx_hash, block=payment.block, gas_used=payment.gas_used))
         claims: dict[str, int] = {}
         for name, holder in holders.items():
-            claims[name] = registrar.royalties_owed(name, tusd, token_id=token).amount
-            act.record(f"{name} claims", holder.claim_share_royalties(token, tusd))
-        unclaimed = registrar.royalties_owed("dev5", tusd, token_id=token).amount
+            claims[name] = registrar.royalties.owed(name, tusd, token_id=token).amount
+            act.record(f"{name} claims", holder.royalties.claim(token, tusd))
+        unclaimed = registrar.royalties.owed("dev5", tusd, token_id=token).amount
         claimed = ", ".join(f"{name} {units(amount, 6, 'tUSD')}" for name, amount in claims.items())
         act.outcome = (
             f"paid {units(payment.amount, 6, 'tUSD')} to the share token {short(payment.beneficiary)}; claimed: "

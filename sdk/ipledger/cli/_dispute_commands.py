@@ -127,7 +127,7 @@ class _Bonds:
         if token is None:
             return None
         if token not in self._known:
-            self._known[token] = self._ledger.token_info(token)
+            self._known[token] = self._ledger.payments.token_info(token)
         return self._known[token]
 
     def text(self, token: str | None, amount: int) -> str:
@@ -169,11 +169,11 @@ def raise_dispute(
     out = Output(json_)
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Raising the dispute…"):
-        raised = ledger.raise_dispute(token_id, evidence=proof.digest)
-    dispute = ledger.dispute(raised.dispute_id)
+        raised = ledger.disputes.open(token_id, evidence=proof.digest)
+    dispute = ledger.disputes.get(raised.dispute_id)
     approval = raised.approval.model_dump(mode="json") if raised.approval else None
     tx = raised.model_dump(mode="json", include={"tx_hash", "block", "gas_used"})
     payload = {**dispute_payload(dispute), **tx, "approval": approval}
@@ -244,14 +244,14 @@ def resolve(
     proof = evidence(ruling, reason, file_option="--ruling", text_option="--reason")
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
-    before = ledger.dispute(dispute_id)
+    before = ledger.disputes.get(dispute_id)
     recipient = ledger.address_of(to) if to is not None else None
     chosen = remedy.sdk if remedy is not None else Remedy.NONE
     with out.progress("Resolving the dispute…"):
-        result = ledger.resolve_dispute(
+        result = ledger.disputes.resolve(
             dispute_id, upheld=upheld, ruling=proof.digest, remedy=chosen, recipient=recipient
         )
-    after = ledger.dispute(dispute_id)
+    after = ledger.disputes.get(dispute_id)
     events = [event for event in ledger.history(after.token_id).events if event.tx_hash == result.tx_hash]
     resolved = [event for event in events if event.kind == "dispute_resolved"]
     bond_recipient = resolved[0].to if resolved else None
@@ -316,10 +316,10 @@ def list_disputes(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Reading the disputes…"):
-        disputes = ledger.disputes_of(token_id)
+        disputes = ledger.disputes.of(token_id)
     open_ = [item.dispute_id for item in disputes if item.outcome is DisputeOutcome.OPEN]
     upheld = [item.dispute_id for item in disputes if item.outcome is DisputeOutcome.UPHELD]
     payload = {
@@ -369,11 +369,11 @@ def settings(
         Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=changes
     )
     ledger = session.ledger
-    current_token, current_bond, current_forfeit, current_lock = ledger.dispute_settings()
+    current_token, current_bond, current_forfeit, current_lock = ledger.disputes.settings()
     result = None
     if changes:
         new_token = ledger.address_of(bond_token) if bond_token is not None else current_token
-        info = ledger.token_info(new_token) if new_token is not None else None
+        info = ledger.payments.token_info(new_token) if new_token is not None else None
         if bond is None:
             new_bond = current_bond
         elif info is None:
@@ -381,14 +381,14 @@ def settings(
         else:
             new_bond = amount_units(bond, info.decimals, raw=raw, what="bond")
         with out.progress("Changing the dispute settings…"):
-            result = ledger.set_dispute_settings(
+            result = ledger.disputes.set_settings(
                 bond_token=new_token,
                 bond_amount=new_bond,
                 forfeit_on_dismissal=current_forfeit if forfeit is None else forfeit,
                 lock_transfers=current_lock if lock is None else lock,
             )
-    token, amount, forfeits, locks = ledger.dispute_settings()
-    info = ledger.token_info(token) if token is not None else None
+    token, amount, forfeits, locks = ledger.disputes.settings()
+    info = ledger.payments.token_info(token) if token is not None else None
     payload: dict[str, Any] = {
         "bond_token": token,
         "bond_symbol": info.symbol if info else None,

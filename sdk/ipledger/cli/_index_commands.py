@@ -86,13 +86,13 @@ def open_local_index(ledger: Ledger, out: Output) -> EventIndex | None:
     Opened as it is, not through :meth:`EventIndex.for_ledger`, which would start an index synced without a share
     vault over when the ledger has one. A file that cannot be read is passed over with a note.
     """
-    path = index_path(ledger.chain_id, ledger.registry_address)
+    path = index_path(ledger.chain_id, ledger.contracts.registry_address)
     if not path.is_file():
         return None
     index = None
     try:
         index = EventIndex(path)  # refuses a file of another schema
-        if index.chain_id != ledger.chain_id or index.registry.lower() != ledger.registry_address.lower():
+        if index.chain_id != ledger.chain_id or index.registry.lower() != ledger.contracts.registry_address.lower():
             raise InvalidInputError(f"it indexes the registry {index.registry} on chain {index.chain_id}")
     except (InvalidInputError, sqlite3.Error) as exc:
         if index is not None:
@@ -103,7 +103,7 @@ def open_local_index(ledger: Ledger, out: Output) -> EventIndex | None:
 
 
 def _warn_if_behind(session: Session, index: EventIndex, out: Output) -> None:
-    head = session.ledger._head()
+    head = session.ledger.chain.head()
     if index.cursor < head:
         out.note(f"The index is {head - index.cursor} block(s) behind the chain head; run `ipledger index sync`.")
 
@@ -167,7 +167,7 @@ def status(
     out = Output(json_)
     session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     with index:
-        state = index.status(head=session.ledger._head())
+        state = index.status(head=session.ledger.chain.head())
 
     def human() -> None:
         freshness = "up to date" if state.fresh else f"{(state.head or 0) - state.cursor} block(s) behind"
@@ -215,7 +215,7 @@ def verify(
     session, index = _open(network, rpc_url, chain_id, registry, vault, out)
     with index, out.progress("Verifying the index…"):
         try:
-            result = session.ledger.verify_index(index, trust_block_hash, token_id=token)
+            result = session.ledger.audit.verify_index(index, trust_block_hash, token_id=token)
         except ProofError as exc:
             out.note(Text(f"could not verify: {exc}", style="red"))
             raise typer.Exit(2) from None
@@ -258,7 +258,7 @@ def history(
     """
     out = Output(json_)
     session, index = _open(network, rpc_url, chain_id, registry, vault, out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     with index:
         _warn_if_behind(session, index, out)
         timeline = index.history(token_id)

@@ -188,7 +188,7 @@ def _territories(values: list[str] | None) -> list[str]:
 def _symbols(ledger: Ledger, licences: list[License]) -> dict[str, str]:
     """The symbols of the licences' payment tokens, by address."""
     tokens = {licence.payment_token for licence in licences if licence.payment_token is not None}
-    return {token: ledger.token_info(token).symbol for token in tokens}
+    return {token: ledger.payments.token_info(token).symbol for token in tokens}
 
 
 def license_payload(licence: License, now: dt.datetime) -> dict[str, Any]:
@@ -245,9 +245,9 @@ def grant(
     bps = percent_bps(royalty, option="--royalty") if royalty is not None else 0
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out, sends=True)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
-    begins = utc(start) or dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
+    begins = utc(start) or dt.datetime.fromtimestamp(ledger.chain.chain_time(), dt.UTC)
     terms_data = {
         "licensee": to,
         "terms": proof.hex,
@@ -258,12 +258,12 @@ def grant(
         "end": utc(end),
         "sublicensable": sublicensable,
         "royalty_bps": bps,
-        "payment_token": str(ledger.stablecoin.address) if bps else None,
+        "payment_token": str(ledger.contracts.stablecoin.address) if bps else None,
     }
     with out.progress("Granting the licence…"):
-        granted = ledger.grant_license(token_id, terms_data)
-    licence = ledger.license(granted.license_id)  # its field of use read back from the chain, in clear
-    now = dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
+        granted = ledger.licenses.grant(token_id, terms_data)
+    licence = ledger.licenses.get(granted.license_id)  # its field of use read back from the chain, in clear
+    now = dt.datetime.fromtimestamp(ledger.chain.chain_time(), dt.UTC)
     payload = {**license_payload(licence, now), **granted.model_dump(mode="json", exclude={"license_id"})}
 
     def human() -> None:
@@ -305,9 +305,9 @@ def revoke(
     proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
-    licence = ledger.license(license_id)
+    licence = ledger.licenses.get(license_id)
     with out.progress("Revoking the licence…"):
-        result = ledger.revoke_license(license_id, reason=proof.digest)
+        result = ledger.licenses.revoke(license_id, reason=proof.digest)
     payload = {
         "action": "license_revoked",
         "license_id": license_id,
@@ -345,8 +345,8 @@ def show(
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
     ledger = session.ledger
-    licence = ledger.license(license_id)
-    now = dt.datetime.fromtimestamp(ledger.chain_time(), dt.UTC)
+    licence = ledger.licenses.get(license_id)
+    now = dt.datetime.fromtimestamp(ledger.chain.chain_time(), dt.UTC)
     state = license_state(licence, now)
 
     def human() -> None:
@@ -396,12 +396,12 @@ def list_licenses(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
-    when = ledger.chain_time()
+    when = ledger.chain.chain_time()
     now = dt.datetime.fromtimestamp(when, dt.UTC)
     with out.progress("Reading the licences…"):
-        licences = ledger.licenses_of(token_id, at=when)
+        licences = ledger.licenses.of(token_id, at=when)
     payload = {
         **token_json(token_id),
         "at": now.isoformat().replace("+00:00", "Z"),
@@ -446,9 +446,9 @@ def check(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--territory'") from None
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
-    answer = ledger.is_licensed(token_id, licensee, code, field_of_use=field, at=utc(at))
+    answer = ledger.licenses.is_licensed(token_id, licensee, code, field_of_use=field, at=utc(at))
     payload = {**model_json(answer), "field_of_use": field}
 
     def human() -> None:

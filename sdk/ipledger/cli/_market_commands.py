@@ -109,7 +109,7 @@ class _Tokens:
 
     def info(self, address: str) -> TokenInfo:
         if address not in self._known:
-            self._known[address] = self._ledger.token_info(address)
+            self._known[address] = self._ledger.payments.token_info(address)
         return self._known[address]
 
 
@@ -186,17 +186,17 @@ def order(
     lifetime = parse_duration(expires_in)
     target = _target(network, rpc_url, chain_id, registry, account, vault, desk, payment_token)
     session = open_ledger(target, out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     session.signer()
     tokens = _Tokens(ledger)
-    payment = ledger.token_info(payment_token)
+    payment = ledger.payments.token_info(payment_token)
     total = amount_units(price, payment.decimals, raw=raw, what="price")
     quantity = None
     if amount is not None:
-        quantity = amount_units(amount, tokens.info(ledger.share_token(token_id)).decimals, raw=raw)
+        quantity = amount_units(amount, tokens.info(ledger.shares.token(token_id)).decimals, raw=raw)
     with out.progress("Signing the order…"):
-        signed = ledger.create_order(
+        signed = ledger.market.create_order(
             side.value,
             token_id,
             quantity,
@@ -207,7 +207,7 @@ def order(
             whole_right=whole_right,
             approve=False,
         )
-        approval = ledger.approve_order(signed)
+        approval = ledger.market.approve_order(signed)
     path = save_order(signed)
     if json_:
         typer.echo(signed.model_dump_json(indent=2))
@@ -259,7 +259,7 @@ def fill(
         decimals = 0 if signed.order.asset_kind is AssetKind.ERC721 else tokens.info(signed.order.asset).decimals
         quantity = amount_units(amount, decimals, raw=raw)
     with out.progress("Settling…"):
-        result = ledger.fill_order(signed, quantity)
+        result = ledger.market.fill_order(signed, quantity)
     save_order(signed)
     payload = {**model_json(result), **token_json(signed.token_id)}
 
@@ -311,13 +311,13 @@ def cancel(
     if reference is not None:
         signed = load_order(reference)
         with out.progress("Cancelling…"):
-            result = ledger.cancel_order(signed)
+            result = ledger.market.cancel_order(signed)
         payload: dict[str, Any] = {"action": "cancelled", "order_hash": signed.order_hash}
         sentence = f"Cancelled order {signed.order_hash}; it can no longer be filled."
     else:
-        nonce = ledger.fresh_nonce()
+        nonce = ledger.market.fresh_nonce()
         with out.progress("Cancelling every order…"):
-            result = ledger.cancel_orders_below(nonce)
+            result = ledger.market.cancel_orders_below(nonce)
         payload = {"action": "cancelled_below", "nonce": str(nonce)}
         sentence = f"Cancelled every order of {session.names.label(ledger.signer.address)} with a nonce below {nonce}."
 
@@ -386,8 +386,8 @@ def orders(
     out = Output(json_)
     session: Session = open_ledger(_target(network, rpc_url, chain_id, registry, account, vault, desk), out)
     ledger = session.ledger
-    desk_address = str(ledger.desk.address)
-    rows = [(signed, ledger.order_status(signed)) for signed in list_orders(ledger.chain_id, desk_address)]
+    desk_address = str(ledger.contracts.desk.address)
+    rows = [(signed, ledger.market.order_status(signed)) for signed in list_orders(ledger.chain_id, desk_address)]
     payload = {
         "desk": desk_address,
         "chain_id": ledger.chain_id,

@@ -58,7 +58,7 @@ def number(
     out = Output(json_)
     parsed = parse_number_for(text, office, None, field="number")
     session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id), out)
-    token = None if parsed.family else session.ledger.token_of_number(parsed.canonical, office=parsed.office)
+    token = None if parsed.family else session.ledger.rights.token_of_number(parsed.canonical, office=parsed.office)
     payload = {
         **number_json(parsed),
         "kinds": sorted(parsed.kinds),
@@ -110,10 +110,10 @@ def add_number(
     out = Output(json_)
     until = _expiry(expiry)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Adding numbers…"):
-        result = ledger.add_numbers(token_id, numbers, family=family or (), kind=kind, expiry=until)
+        result = ledger.rights.add_numbers(token_id, numbers, family=family or (), kind=kind, expiry=until)
     record = ledger.get(token_id)
     payload = {
         **token_json(token_id),
@@ -152,9 +152,9 @@ def open_number(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     with out.progress("Opening the commitment…"):
-        result = session.ledger.open_number(token_id, application, salt=salt)
+        result = session.ledger.rights.open_number(token_id, application, salt=salt)
     canonical = session.ledger.get(token_id).numbers[-1]
     payload = {
         **token_json(token_id),

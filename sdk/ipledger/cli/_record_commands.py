@@ -53,9 +53,9 @@ def publish_metadata(
     right = build_metadata(metadata)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
     ledger = session.ledger
-    token_id = ledger.resolve(token)
+    token_id = ledger.rights.resolve(token)
     with out.progress("Publishing the record…"):
-        result = ledger.publish_metadata(token_id, right, open_fields=open_ or ())
+        result = ledger.rights.publish_metadata(token_id, right, open_fields=open_ or ())
     record = ledger.get(token_id)
     payload = {
         **token_json(token_id),

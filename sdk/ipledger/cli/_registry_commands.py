@@ -7,8 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._deployment import local_deployment_file, read_deployment_records, save_deployment_record
-from .._ledger import save_local_deployment
+from .._deployment import local_deployment_file, read_deployment_records, save_deployment_record, save_local_deployment
 from ._context import Target, open_ledger
 from ._options import (
     AccountArg,
@@ -105,9 +104,9 @@ def deploy(
     payload: dict[str, Any] = {
         **deployment.addresses(),
         "chain_id": ledger.chain_id,
-        "chain_id_source": ledger.chain_id_source,
+        "chain_id_source": ledger.chain.chain_id_source,
         "record": str(record),
-        "rpc_url": ledger.rpc_url,
+        "rpc_url": ledger.chain.rpc_url,
         "deployer": signer.address,
         "admin": admin_address,
         "tx_hash": transaction.tx_hash if transaction else None,
@@ -126,7 +125,7 @@ def deploy(
             (_ROLE_LABELS.get(role, role), address) for role, address in deployment.addresses().items() if address
         ]
         rows += [
-            ("Chain", f"{ledger.chain_id} at {ledger.rpc_url} ({ledger.chain_id_source})"),
+            ("Chain", f"{ledger.chain_id} at {ledger.chain.rpc_url} ({ledger.chain.chain_id_source})"),
             ("Recorded in", str(record)),
             ("Deployer", names.label(signer.address, full=True)),
             ("Admin", names.label(admin_address, full=True)),
@@ -138,7 +137,7 @@ def deploy(
             out.note("The local network now uses these contracts by default.")
         else:
             out.note(
-                f"Use them with: --rpc-url {ledger.rpc_url} --registry {deployment.registry} "
+                f"Use them with: --rpc-url {ledger.chain.rpc_url} --registry {deployment.registry} "
                 f"--vault {deployment.vault} --desk {deployment.desk}; commands against this registry expect chain "
                 f"{ledger.chain_id} from now on"
             )
@@ -180,7 +179,7 @@ def grant_role(
     session.signer()
     address = ledger.address_of(member)
     with out.progress(f"Granting {role.value}…"):
-        result = ledger.grant_role(role.sdk_name, address)
+        result = ledger.contracts.grant_role(role.sdk_name, address)
     payload = {"role": role.value, "account": address, **result.model_dump(mode="json")}
 
     def human() -> None:

@@ -180,7 +180,7 @@ def report(
     if output is None and json_ and fmt != "json":
         raise typer.BadParameter("--json without --output prints only JSON: use --format json or give --output")
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token = None if target is None else session.ledger.resolve(target)
+    token = None if target is None else session.ledger.rights.resolve(target)
     with out.progress("Building the report…"):
         built = build_report(session.ledger, token=token, owner=owner, all_rights_=all_, at=when)
     auditor = session.signer() if sign else None

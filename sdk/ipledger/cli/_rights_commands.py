@@ -250,14 +250,14 @@ def register(
     if confidential:
         right = right.model_copy(update={"confidential": (*right.confidential, *confidential)})
         right = parse_metadata(right.model_dump())
-    request = ledger.prepare(right, documents, unpublished=unpublished)
+    request = ledger.rights.prepare(right, documents, unpublished=unpublished)
     label = right_label(request.metadata)
     if claim:
         with out.progress(f"Claiming {label} (commit, then reveal)…"):
-            result = ledger.reveal_claim(ledger.commit_claim(request))
+            result = ledger.rights.reveal_claim(ledger.rights.commit_claim(request))
     else:
         with out.progress(f"Registering {label}…"):
-            result = ledger.register_request(request, to=to)
+            result = ledger.rights.register_request(request, to=to)
     payload = {
         **token_json(result.token_id),
         "content_hash": result.content_hash,
@@ -274,7 +274,7 @@ def register(
         "unpublished_salt": result.unpublished_salt,
         "documents": [ref.model_dump(mode="json") for ref in request.documents],
         "metadata": request.metadata.model_dump(mode="json"),
-        "registry": ledger.registry_address,
+        "registry": ledger.contracts.registry_address,
         "chain_id": ledger.chain_id,
     }
 
@@ -364,7 +364,7 @@ def assign(
         )
     proof: Evidence | None = evidence(deed, None, file_option="--deed") if deed is not None else None
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     recipient = ledger.address_of(to)
     previous = ledger.get(token_id).owner
@@ -372,9 +372,9 @@ def assign(
     try:
         with out.progress("Assigning…" if proof else "Transferring…"):
             if proof is not None:
-                result = ledger.assign(token_id, recipient, proof.digest)
+                result = ledger.rights.assign(token_id, recipient, proof.digest)
             else:
-                result = ledger.transfer(token_id, recipient)
+                result = ledger.rights.transfer(token_id, recipient)
     except UnauthorizedError as exc:
         raise _owner_hint(session, token_id, exc) from None
     payload = {
@@ -413,7 +413,7 @@ class _OrderAct:
         out = Output(json_)
         proof = evidence(order, reason, file_option="--order", text_option="--reason")
         session = open_ledger(target, out)
-        token_id = session.ledger.resolve(token)
+        token_id = session.ledger.rights.resolve(token)
         return cls(out, token_id, proof, session, session.signer())
 
     def payload(self, action: str, result: TransactionResult, **details: Any) -> dict[str, Any]:
@@ -441,7 +441,9 @@ def _freeze_change(
     out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     ledger.get(token_id)
     with out.progress("Freezing…" if frozen else "Unfreezing…"):
-        result = ledger.freeze(token_id, proof.digest) if frozen else ledger.unfreeze(token_id, proof.digest)
+        result = (
+            ledger.rights.freeze(token_id, proof.digest) if frozen else ledger.rights.unfreeze(token_id, proof.digest)
+        )
     payload = act.payload("frozen" if frozen else "unfrozen", result, status="frozen" if frozen else "active")
 
     def human() -> None:
@@ -525,7 +527,7 @@ def force_transfer(
     recipient = ledger.address_of(to)
     previous = ledger.get(token_id).owner
     with out.progress("Force-transferring…"):
-        result = ledger.force_transfer(token_id, recipient, proof.digest)
+        result = ledger.rights.force_transfer(token_id, recipient, proof.digest)
     payload = act.payload("forced_transfer", result, **{"from": previous, "to": recipient})
 
     def human() -> None:
@@ -563,7 +565,7 @@ def revoke(
     out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     holder = ledger.get(token_id).owner
     with out.progress("Revoking…"):
-        result = ledger.revoke(token_id, proof.digest)
+        result = ledger.rights.revoke(token_id, proof.digest)
     payload = act.payload("revoked", result, holder=holder)
 
     def human() -> None:

@@ -96,7 +96,7 @@ class _Currencies:
 
     def info(self, address: str) -> TokenInfo:
         if address not in self._known:
-            self._known[address] = self._ledger.token_info(address)
+            self._known[address] = self._ledger.payments.token_info(address)
         return self._known[address]
 
     def text(self, address: str, amount: int) -> str:
@@ -114,8 +114,8 @@ def _currencies(ledger: Ledger, currency: str | None, token_id: int | None) -> l
     if currency is not None:
         return [ledger.address_of(currency)]
     if token_id is not None:
-        return ledger.royalty_currencies(token_id)
-    return [str(ledger.stablecoin.address)]
+        return ledger.royalties.currencies(token_id)
+    return [str(ledger.contracts.stablecoin.address)]
 
 
 @royalty_app.command("pay", epilog=AMOUNTS_HELP)
@@ -146,15 +146,15 @@ def pay(
     proof = None if report is None else evidence(report, None, file_option="--report")
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
     ledger = session.ledger
-    licence = ledger.license(license_id)
+    licence = ledger.licenses.get(license_id)
     currencies = _Currencies(ledger)
     decimals = currencies.info(licence.payment_token).decimals if licence.payment_token else 0
     quantity = amount_units(amount, decimals, raw=raw, what="royalty")
     with out.progress("Paying the royalty…"):
-        payment = ledger.pay_royalty(license_id, quantity, report=proof.digest if proof else None)
+        payment = ledger.royalties.pay(license_id, quantity, report=proof.digest if proof else None)
     share_token = None
     with contextlib.suppress(NotFoundError):
-        share_token = ledger.share_token(licence.token_id)
+        share_token = ledger.shares.token(licence.token_id)
     to_holders = share_token is not None and share_token.lower() == payment.beneficiary.lower()
     payload = {
         "license_id": license_id,
@@ -216,20 +216,20 @@ def claim(
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out, sends=True)
     ledger = session.ledger
-    token_id = ledger.resolve(token) if token is not None else None
+    token_id = ledger.rights.resolve(token) if token is not None else None
     me = session.signer().address
     currencies = _Currencies(ledger)
     claims: list[dict[str, Any]] = []
     sent: list[tuple[str, TransactionResult]] = []
     for address in _currencies(ledger, currency, token_id):
-        owed = ledger.royalties_owed(me, address, token_id=token_id).amount
+        owed = ledger.royalties.owed(me, address, token_id=token_id).amount
         if not owed:
             continue
         with out.progress("Claiming royalties…"):
             if token_id is None:
-                result = ledger.withdraw_royalties(address)
+                result = ledger.royalties.withdraw(address)
             else:
-                result = ledger.claim_share_royalties(token_id, address)
+                result = ledger.royalties.claim(token_id, address)
         claims.append({**currencies.row(address, owed), **result.model_dump(mode="json")})
         sent.append((currencies.info(address).symbol, result))
     payload = {
@@ -278,13 +278,13 @@ def owed(
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
     session = open_ledger(target, out)
     ledger = session.ledger
-    token_id = ledger.resolve(token) if token is not None else None
+    token_id = ledger.rights.resolve(token) if token is not None else None
     address = ledger.address_of(holder)
     currencies = _Currencies(ledger)
     rows: list[dict[str, Any]] = []
-    source = str(ledger.royalties.address) if token_id is None else ledger.share_token(token_id)
+    source = str(ledger.contracts.royalties.address) if token_id is None else ledger.shares.token(token_id)
     for currency_address in _currencies(ledger, currency, token_id):
-        amount = ledger.royalties_owed(address, currency_address, token_id=token_id).amount
+        amount = ledger.royalties.owed(address, currency_address, token_id=token_id).amount
         rows.append(currencies.row(currency_address, amount))
     payload = {
         "account": address,

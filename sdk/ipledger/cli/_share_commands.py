@@ -98,10 +98,10 @@ def fractionalize(
     units_supply = amount_units(supply, decimals, raw=raw, what="supply")
     target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault)
     session = open_ledger(target, out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     session.signer()
     with out.progress("Fractionalizing…"):
-        result = session.ledger.fractionalize(
+        result = session.ledger.shares.fractionalize(
             token_id, name, symbol, units_supply, decimals=decimals, restricted=not unrestricted
         )
 
@@ -140,12 +140,12 @@ def balance(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     address = ledger.address_of(holder) if holder else session.signer().address
-    info = ledger.share_info(token_id)
-    held = ledger.share_balance(token_id, address)
-    frozen = ledger.frozen_shares(token_id, address)
+    info = ledger.shares.info(token_id)
+    held = ledger.shares.balance(token_id, address)
+    frozen = ledger.compliance.frozen(token_id, address)
     payload = {
         **token_json(token_id),
         "share_token": info.address,
@@ -192,14 +192,14 @@ def transfer(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     sender = session.signer().address
     recipient = ledger.address_of(to)
-    info = ledger.share_info(token_id)
+    info = ledger.shares.info(token_id)
     quantity = amount_units(amount, info.decimals, raw=raw)
     with out.progress("Transferring shares…"):
-        result = ledger.transfer_shares(token_id, recipient, quantity)
+        result = ledger.shares.transfer(token_id, recipient, quantity)
     payload = {
         **token_json(token_id),
         "share_token": info.address,
@@ -242,12 +242,12 @@ def redeem(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     holder = session.signer().address
-    info = ledger.share_info(token_id)
+    info = ledger.shares.info(token_id)
     with out.progress("Redeeming…"):
-        result = ledger.redeem(token_id)
+        result = ledger.shares.redeem(token_id)
     payload = {
         **token_json(token_id),
         "share_token": info.address,
@@ -287,9 +287,9 @@ def cap_table(
     """
     out = Output(json_)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     with out.progress("Reading the share token's logs…"):
-        table = session.ledger.cap_table(token_id, block=block)
+        table = session.ledger.shares.cap_table(token_id, block=block)
 
     def human() -> None:
         mode = "restricted" if table.restricted else "unrestricted"
@@ -328,13 +328,13 @@ def permit(
     out = Output(json_)
     lifetime = parse_duration(expires_in)
     session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
-    token_id = session.ledger.resolve(token)
+    token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     session.signer()
-    info = ledger.share_info(token_id)
+    info = ledger.shares.info(token_id)
     value = amount_units(amount, info.decimals, raw=raw)
-    deadline = ledger.chain_time() + int(lifetime.total_seconds())
-    signed = ledger.sign_permit(token_id, spender, value, deadline)
+    deadline = ledger.chain.chain_time() + int(lifetime.total_seconds())
+    signed = ledger.shares.sign_permit(token_id, spender, value, deadline)
 
     def human() -> None:
         names = session.names

@@ -59,12 +59,12 @@ def mint(
     )
     ledger = session.ledger
     session.signer()
-    info = ledger.token_info()
+    info = ledger.payments.token_info()
     recipient = ledger.address_of(to)
     quantity = amount_units(amount, info.decimals, raw=raw)
     with out.progress("Minting…"):
-        result = ledger.mint_test_stablecoin(recipient, quantity)
-    balance = ledger.payment_balance(None, recipient)
+        result = ledger.payments.mint_test_stablecoin(recipient, quantity)
+    balance = ledger.payments.balance(None, recipient)
     payload = {
         "token": info.address,
         "symbol": info.symbol,
@@ -105,9 +105,9 @@ def balance(
         Target(network, rpc_url, registry, account, chain_id=chain_id, payment_token=payment_token), out
     )
     ledger = session.ledger
-    info = ledger.token_info()
+    info = ledger.payments.token_info()
     address = ledger.address_of(holder)
-    held = ledger.payment_balance(None, address)
+    held = ledger.payments.balance(None, address)
     payload = {
         "token": info.address,
         "symbol": info.symbol,
