@@ -7,8 +7,8 @@ from typing import Any
 
 from gas_floor import SPECS, FloorSpec, check_floor, floor_gas
 from ipledger import IPMetadata, parse_number
-from ipledger._numbers import right_key
-from ipledger._public_record import public_record
+from ipledger.models._numbers import right_key
+from ipledger.models._public_record import public_record
 from web3 import Web3
 from web3.contract import Contract
 

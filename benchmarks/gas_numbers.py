@@ -50,7 +50,7 @@ from gas_floor import (
 )
 from ipledger import cn_application, know_how_number, parse_number, unpublished_number
 from ipledger._artifacts import load_artifact
-from ipledger._numbers import right_key
+from ipledger.models._numbers import right_key
 from web3 import Web3
 from web3.exceptions import Web3RPCError
 

@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _figures import Figure, median, write_results
 from ipledger import Ledger, parse_number, start_node, stop_node
-from ipledger._accounts import dev_account
+from ipledger.chain._accounts import dev_account
 
 T = TypeVar("T")
 #: The public record the right is registered with; each update publishes a new version of it.

@@ -55,11 +55,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from _figures import Figure, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
 from ipledger import Ledger, _index, _index_schema, start_node, stop_node  # noqa: E402
-from ipledger._index import EventIndex  # noqa: E402
-from ipledger._models import RightKind  # noqa: E402
-from ipledger._node import find_anvil  # noqa: E402
-from ipledger._numbers import right_key  # noqa: E402
-from ipledger._report import rights_of  # noqa: E402
+from ipledger.audit._index import EventIndex  # noqa: E402
+from ipledger.audit._report import rights_of  # noqa: E402
+from ipledger.models._models import RightKind  # noqa: E402
+from ipledger.models._numbers import right_key  # noqa: E402
+from ipledger.node._node import find_anvil  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 CONTRACTS = ROOT / "benchmarks" / "contracts"

@@ -40,7 +40,7 @@ from eth_keys.backends import CoinCurveECCBackend, NativeECCBackend  # noqa: E40
 from eth_keys.main import KeyAPI  # noqa: E402
 from eth_utils.crypto import keccak  # noqa: E402
 from ipledger import BulkEntry, Ledger, read_bulk_file, start_node, stop_node  # noqa: E402
-from ipledger._requests import prepare_registration  # noqa: E402
+from ipledger.models._requests import prepare_registration  # noqa: E402
 from web3 import Web3  # noqa: E402
 
 GROUP = "Bulk registration throughput"

@@ -73,11 +73,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _figures import Figure, median, write_results
 from ipledger import IPMetadata, Ledger, start_node, stop_node
-from ipledger._events import TOPIC_OF, decode_log, token_topic
-from ipledger._history import fetch_token_logs
-from ipledger._logs import fetch_logs
-from ipledger._proofs import TrustlessVerifier
-from ipledger._rpc import Rpc
+from ipledger.audit._history import fetch_token_logs
+from ipledger.audit._proofs import TrustlessVerifier
+from ipledger.chain._events import TOPIC_OF, decode_log, token_topic
+from ipledger.chain._logs import fetch_logs
+from ipledger.chain._rpc import Rpc
 
 
 def _load_header_walk() -> Any:

@@ -3,24 +3,131 @@
 The whole public API is re-exported here; modules with a leading underscore are private.
 """
 
-from ._accounts import Signer, dev_account
-from ._amounts import format_units, parse_units
-from ._attestations import AttestationResult, Attestations, SignedAttestation
-from ._audit import Audit
-from ._bulk import InvalidBulkFileError
-from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
-from ._bulk_models import BulkMode, BulkReport, BulkRowResult, BulkStatus
-from ._chain import Chain
-from ._client import SubClient
-from ._compliance import Compliance, parse_country
-from ._contracts import Contracts
-from ._deployment import (
+from ipledger.audit._audit import Audit
+from ipledger.audit._index import (
+    EventIndex,
+    IndexStatus,
+    Portfolio,
+    PortfolioRight,
+    Rollback,
+    SharePosition,
+    SyncProgress,
+    SyncResult,
+    TransferRecord,
+)
+from ipledger.audit._proof_bundle import BundleVerification, verify_bundle
+from ipledger.audit._proofs import ProofError
+from ipledger.audit._report import (
+    AuditReport,
+    CustodyInterval,
+    FrozenSpan,
+    ReportSignature,
+    RightReport,
+    build_report,
+    render_report,
+    sign_report,
+    verify_report_file,
+)
+from ipledger.audit._report_i18n import LANGS as REPORT_LANGS
+from ipledger.audit._report_i18n import Lang as ReportLang
+from ipledger.audit._report_summary import PortfolioRow, portfolio_rows
+from ipledger.bulk._bulk import InvalidBulkFileError
+from ipledger.bulk._bulk_input import BulkEntry, InvalidRow, read_bulk_file
+from ipledger.bulk._bulk_models import BulkMode, BulkReport, BulkRowResult, BulkStatus
+from ipledger.chain._accounts import Signer, dev_account
+from ipledger.chain._chain import Chain
+from ipledger.chain._retry import RetryPolicy
+from ipledger.models._amounts import format_units, parse_units
+from ipledger.models._hashing import (
+    Evidence,
+    bundle_hash,
+    canonical_json,
+    evidence_hash,
+    hash_file,
+    hash_text,
+)
+from ipledger.models._ids import parse_token_id
+from ipledger.models._models import (
+    AssetKind,
+    CapTable,
+    Check,
+    Deployment,
+    DocumentRef,
+    DocumentRole,
+    FillResult,
+    FractionalizeResult,
+    History,
+    HistoryEvent,
+    Holding,
+    Identity,
+    IdentityKind,
+    IndexVerification,
+    IPMetadata,
+    Order,
+    OrderStatus,
+    Permit,
+    PublicRecord,
+    RegistrationResult,
+    RightKind,
+    RightRecord,
+    RightStatus,
+    ShareTokenInfo,
+    SignedOrder,
+    TokenInfo,
+    TransactionResult,
+    VerificationReport,
+    parse_metadata,
+    record_from_chain,
+)
+from ipledger.models._numbers import (
+    SERIES,
+    OfficialNumber,
+    Series,
+    cn_application,
+    know_how_number,
+    number_text,
+    parse_number,
+    right_id,
+    unpack_number,
+    unpublished_number,
+)
+from ipledger.models._public_record import check_openings, public_record, read_record, record_history_problems, seal
+from ipledger.models._requests import Document, RegistrationRequest, hash_documents, prepare_registration
+from ipledger.models._rights_models import (
+    Attestation,
+    ClaimType,
+    Dispute,
+    DisputeOutcome,
+    Exclusivity,
+    License,
+    LicenseCheck,
+    LicenseTerms,
+    Remedy,
+    RoyaltyOwed,
+    claim_type_hash,
+    field_hash,
+)
+from ipledger.node._deployment import (
     deployment_record_file,
     read_deployment_records,
     read_local_deployment,
     save_deployment_record,
     save_local_deployment,
 )
+from ipledger.node._node import (
+    NodeInfo,
+    ipledger_home,
+    local_node_status,
+    start_local_node,
+    start_node,
+    stop_local_node,
+    stop_node,
+)
+
+from ._attestations import AttestationResult, Attestations, SignedAttestation
+from ._client import SubClient
+from ._compliance import Compliance, parse_country
+from ._contracts import Contracts
 from ._disputes import DisputeRaised, Disputes
 from ._exceptions import (
     AccountError,
@@ -60,110 +167,12 @@ from ._exceptions import (
     UnknownRecordError,
     UnknownTokenError,
 )
-from ._hashing import (
-    Evidence,
-    bundle_hash,
-    canonical_json,
-    evidence_hash,
-    hash_file,
-    hash_text,
-)
-from ._ids import parse_token_id
-from ._index import (
-    EventIndex,
-    IndexStatus,
-    Portfolio,
-    PortfolioRight,
-    Rollback,
-    SharePosition,
-    SyncProgress,
-    SyncResult,
-    TransferRecord,
-)
 from ._ledger import Ledger
 from ._licensing import LicenseGrant, Licenses
 from ._market import Market
-from ._models import (
-    AssetKind,
-    CapTable,
-    Check,
-    Deployment,
-    DocumentRef,
-    DocumentRole,
-    FillResult,
-    FractionalizeResult,
-    History,
-    HistoryEvent,
-    Holding,
-    Identity,
-    IdentityKind,
-    IndexVerification,
-    IPMetadata,
-    Order,
-    OrderStatus,
-    Permit,
-    PublicRecord,
-    RegistrationResult,
-    RightKind,
-    RightRecord,
-    RightStatus,
-    ShareTokenInfo,
-    SignedOrder,
-    TokenInfo,
-    TransactionResult,
-    VerificationReport,
-    parse_metadata,
-    record_from_chain,
-)
-from ._node import NodeInfo, ipledger_home, local_node_status, start_local_node, start_node, stop_local_node, stop_node
-from ._numbers import (
-    SERIES,
-    OfficialNumber,
-    Series,
-    cn_application,
-    know_how_number,
-    number_text,
-    parse_number,
-    right_id,
-    unpack_number,
-    unpublished_number,
-)
 from ._orders import order_hash
 from ._payments import Payments
-from ._proof_bundle import BundleVerification, verify_bundle
-from ._proofs import ProofError
-from ._public_record import check_openings, public_record, read_record, record_history_problems, seal
-from ._report import (
-    AuditReport,
-    CustodyInterval,
-    FrozenSpan,
-    ReportSignature,
-    RightReport,
-    build_report,
-    render_report,
-    sign_report,
-    verify_report_file,
-)
-from ._report_i18n import LANGS as REPORT_LANGS
-from ._report_i18n import Lang as ReportLang
-from ._report_summary import PortfolioRow, portfolio_rows
-from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
-from ._retry import RetryPolicy
 from ._rights import ClaimTicket, Rights, Voucher
-from ._rights_models import (
-    Attestation,
-    ClaimType,
-    Dispute,
-    DisputeOutcome,
-    Exclusivity,
-    License,
-    LicenseCheck,
-    LicenseTerms,
-    Remedy,
-    RoyaltyOwed,
-    claim_type_hash,
-    field_hash,
-)
 from ._royalties import Royalties, RoyaltyPayment
 from ._shares import Shares
 

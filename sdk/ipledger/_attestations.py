@@ -17,13 +17,14 @@ from typing import Any
 
 from pydantic import field_serializer
 
+from ipledger.chain._eip712 import ATTESTATIONS_DOMAIN, sign_typed_data
+from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._model_base import _Out
+from ipledger.models._models import TransactionResult
+from ipledger.models._rights_models import STANDARD_CLAIMS, Attestation, claim_type_hash
+
 from ._client import SubClient
-from ._eip712 import ATTESTATIONS_DOMAIN, sign_typed_data
 from ._exceptions import InvalidInputError
-from ._hashing import Evidence, evidence_hash
-from ._model_base import _Out
-from ._models import TransactionResult
-from ._rights_models import STANDARD_CLAIMS, Attestation, claim_type_hash
 
 __all__ = ["ATTESTATION_TYPES", "AttestationResult", "Attestations", "SignedAttestation"]
 

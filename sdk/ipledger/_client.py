@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
-    from ._chain import Chain
+    from ipledger.chain._chain import Chain
+
     from ._ledger import Ledger
 
 __all__ = ["SubClient"]

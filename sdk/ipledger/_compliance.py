@@ -11,12 +11,13 @@ import re
 
 import pycountry
 
-from ._amounts import require_units
-from ._chain import MAX_UINT256
+from ipledger.chain._chain import MAX_UINT256
+from ipledger.models._amounts import require_units
+from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._models import Identity, IdentityKind, TransactionResult
+
 from ._client import SubClient
 from ._exceptions import InvalidInputError
-from ._hashing import Evidence, evidence_hash
-from ._models import Identity, IdentityKind, TransactionResult
 
 __all__ = ["Compliance", "parse_country"]
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from web3.contract import Contract
 
+from ipledger.chain._roles import ROLES
+from ipledger.models._models import TransactionResult
+
 from ._client import SubClient
-from ._models import TransactionResult
-from ._roles import ROLES
 
 __all__ = ["Contracts"]
 

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from eth_utils.address import to_checksum_address
 
+from ipledger.chain._roles import DISPUTE_ROLE, ROLES, VERIFIER_ROLE
+from ipledger.node._node import LOCAL_CHAIN_ID
+
 from ._artifacts import load_artifact
-from ._node import LOCAL_CHAIN_ID
-from ._roles import DISPUTE_ROLE, ROLES, VERIFIER_ROLE
 
 if TYPE_CHECKING:
-    from ._accounts import Signer
-    from ._chain import Chain
+    from ipledger.chain._accounts import Signer
+    from ipledger.chain._chain import Chain
 
 __all__ = ["LOCAL_DISPUTE_BOND", "deploy_contract", "deploy_missing", "link_bonds_to_royalties"]
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ._chain import is_zero_address
+from ipledger.chain._chain import is_zero_address
+from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._models import TransactionResult
+from ipledger.models._rights_models import Dispute, DisputeOutcome, Remedy
+
 from ._client import SubClient
 from ._exceptions import InvalidInputError
-from ._hashing import Evidence, evidence_hash
-from ._models import TransactionResult
-from ._rights_models import Dispute, DisputeOutcome, Remedy
 
 __all__ = ["DisputeRaised", "Disputes"]
 

@@ -289,7 +289,7 @@ class DuplicateRightError(ContractRevertError):
         """The canonical form of the number that collided (``None`` when the right or the bundle did)."""
         if "number" not in self.error_args:
             return None
-        from ._numbers import unpack_number  # the rules need the exception tree: imported late
+        from ipledger.models._numbers import unpack_number  # the rules need the exception tree: imported late
 
         packed = int(self.error_args["number"])
         try:
@@ -395,7 +395,7 @@ class PaymentAttempt:
         unknown."""
         if self.decimals is None:
             return f"{value} base units of {self.symbol or self.token}"
-        from ._amounts import format_units  # _amounts raises this module's errors
+        from ipledger.models._amounts import format_units  # _amounts raises this module's errors
 
         return f"{format_units(value, self.decimals, grouping=True)} {self.symbol or 'tokens'}"
 

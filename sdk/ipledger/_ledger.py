@@ -29,29 +29,30 @@ from typing import TYPE_CHECKING, NoReturn
 from web3 import Web3
 from web3.types import RPCEndpoint
 
-from ._accounts import Signer, resolve_signer
-from ._attestations import Attestations
-from ._audit import Audit
-from ._chain import REGISTRY_CONTRACT, Chain
-from ._compliance import Compliance
-from ._contracts import Contracts
-from ._deploy import deploy_contract, deploy_missing
-from ._deployment import (
+from ipledger.audit._audit import Audit
+from ipledger.audit._index import EventIndex
+from ipledger.chain._accounts import Signer, resolve_signer
+from ipledger.chain._chain import REGISTRY_CONTRACT, Chain
+from ipledger.chain._retry import RetryingHTTPProvider, RetryPolicy
+from ipledger.models._models import Deployment, History, IPMetadata, RegistrationResult, RightRecord, VerificationReport
+from ipledger.models._requests import Document
+from ipledger.node._deployment import (
     local_deployment_file,
     read_local_deployment,
     save_local_deployment,
 )
+from ipledger.node._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
+
+from ._attestations import Attestations
+from ._compliance import Compliance
+from ._contracts import Contracts
+from ._deploy import deploy_contract, deploy_missing
 from ._disputes import Disputes
 from ._exceptions import InvalidInputError
-from ._index import EventIndex
 from ._licensing import Licenses
 from ._market import Market
-from ._models import Deployment, History, IPMetadata, RegistrationResult, RightRecord, VerificationReport
-from ._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._payments import Payments
 from ._renames import MOVED
-from ._requests import Document
-from ._retry import RetryingHTTPProvider, RetryPolicy
 from ._rights import Rights
 from ._royalties import Royalties
 from ._shares import Shares

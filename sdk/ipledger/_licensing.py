@@ -14,14 +14,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ._chain import is_zero_address
+from ipledger.chain._chain import is_zero_address
+from ipledger.chain._events import TOPIC_OF, DecodedLog, decode_log, token_topic
+from ipledger.chain._logs import fetch_logs
+from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._models import TransactionResult
+from ipledger.models._rights_models import (
+    Exclusivity,
+    License,
+    LicenseCheck,
+    LicenseTerms,
+    field_hash,
+    field_label,
+    parse_territory,
+)
+
 from ._client import SubClient
-from ._events import TOPIC_OF, DecodedLog, decode_log, token_topic
 from ._exceptions import InvalidInputError
-from ._hashing import Evidence, evidence_hash
-from ._logs import fetch_logs
-from ._models import TransactionResult
-from ._rights_models import Exclusivity, License, LicenseCheck, LicenseTerms, field_hash, field_label, parse_territory
 
 __all__ = ["LicenseGrant", "Licenses"]
 

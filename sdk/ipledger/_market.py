@@ -16,12 +16,10 @@ from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from web3.contract import Contract
 
-from ._amounts import require_units
-from ._chain import is_zero_address
-from ._client import SubClient
-from ._exceptions import InvalidInputError
-from ._logs import fetch_logs
-from ._models import (
+from ipledger.chain._chain import is_zero_address
+from ipledger.chain._logs import fetch_logs
+from ipledger.models._amounts import require_units
+from ipledger.models._models import (
     ZERO_ADDRESS,
     AssetKind,
     FillResult,
@@ -30,6 +28,9 @@ from ._models import (
     SignedOrder,
     TransactionResult,
 )
+
+from ._client import SubClient
+from ._exceptions import InvalidInputError
 from ._orders import order_hash, recover_order_signer, sign_order
 
 __all__ = ["Market"]

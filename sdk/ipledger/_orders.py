@@ -14,8 +14,8 @@ from eth_account.signers.local import LocalAccount
 from eth_keys.exceptions import BadSignature
 from eth_utils.exceptions import ValidationError
 
-from ._eip712 import DESK_DOMAIN, sign_typed, typed_digest, typed_message
-from ._models import Order, SignedOrder
+from ipledger.chain._eip712 import DESK_DOMAIN, sign_typed, typed_digest, typed_message
+from ipledger.models._models import Order, SignedOrder
 
 __all__ = ["DESK_DOMAIN_NAME", "DESK_DOMAIN_VERSION", "order_hash", "recover_order_signer", "sign_order"]
 

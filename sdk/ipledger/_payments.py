@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ._amounts import require_units
+from ipledger.models._amounts import require_units
+from ipledger.models._models import TokenInfo, TransactionResult
+from ipledger.node._node import LOCAL_CHAIN_ID
+
 from ._client import SubClient
 from ._exceptions import InvalidInputError
-from ._models import TokenInfo, TransactionResult
-from ._node import LOCAL_CHAIN_ID
 
 __all__ = ["Payments"]
 

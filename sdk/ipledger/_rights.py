@@ -12,16 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from eth_utils.address import to_checksum_address
 
-from ._bulk_models import DEFAULT_BATCH_SIZE, DEFAULT_WINDOW, BulkMode, BulkReport, Progress
-from ._chain import is_zero_address
-from ._client import SubClient
-from ._eip712 import REGISTRY_DOMAIN, sign_typed_data
-from ._events import arg_bytes
-from ._exceptions import InvalidInputError, NotFoundError, TransactionError
-from ._hashing import Evidence, evidence_hash
-from ._history import right_numbers
-from ._logs import fetch_logs
-from ._models import (
+from ipledger.audit._history import right_numbers
+from ipledger.bulk._bulk_models import DEFAULT_BATCH_SIZE, DEFAULT_WINDOW, BulkMode, BulkReport, Progress
+from ipledger.chain._chain import is_zero_address
+from ipledger.chain._eip712 import REGISTRY_DOMAIN, sign_typed_data
+from ipledger.chain._events import arg_bytes
+from ipledger.chain._logs import fetch_logs
+from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._models import (
     IPMetadata,
     PublicRecord,
     RegistrationResult,
@@ -33,13 +31,16 @@ from ._models import (
     parse_metadata,
     public_record_fields,
 )
-from ._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
-from ._record_packing import unpack_record
-from ._requests import Document, RegistrationRequest, prepare_registration
+from ipledger.models._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
+from ipledger.models._record_packing import unpack_record
+from ipledger.models._requests import Document, RegistrationRequest, prepare_registration
+
+from ._client import SubClient
+from ._exceptions import InvalidInputError, NotFoundError, TransactionError
 
 if TYPE_CHECKING:
-    from ._chain import Chain
-    from ._proofs import ProvenRight
+    from ipledger.audit._proofs import ProvenRight
+    from ipledger.chain._chain import Chain
 
 __all__ = ["ClaimTicket", "Rights", "Voucher", "as_published", "right_record"]
 
@@ -544,8 +545,8 @@ class Rights(SubClient):
         encoding: str | None = None,
     ) -> BulkReport:
         """Registers every right of the CSV or JSON Lines file ``source`` (docs/bulk.md); the signer must be a
-        registrar. See :meth:`~ipledger._bulk.BulkRegistration.register_bulk`."""
-        from ._bulk import BulkRegistration
+        registrar. See :meth:`~ipledger.bulk._bulk.BulkRegistration.register_bulk`."""
+        from ipledger.bulk._bulk import BulkRegistration
 
         return BulkRegistration(self._ledger).register_bulk(
             source,

@@ -4,12 +4,13 @@ after trading the shares)."""
 
 from __future__ import annotations
 
-from ._amounts import require_units
-from ._chain import is_zero_address
+from ipledger.chain._chain import is_zero_address
+from ipledger.models._amounts import require_units
+from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._models import TransactionResult
+from ipledger.models._rights_models import RoyaltyOwed
+
 from ._client import SubClient
-from ._hashing import Evidence, evidence_hash
-from ._models import TransactionResult
-from ._rights_models import RoyaltyOwed
 
 __all__ = ["Royalties", "RoyaltyPayment"]
 

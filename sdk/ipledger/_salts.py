@@ -16,8 +16,9 @@ import json
 import os
 from pathlib import Path
 
+from ipledger.node._node import ipledger_home
+
 from ._exceptions import InvalidInputError
-from ._node import ipledger_home
 
 __all__ = ["SaltBook"]
 

@@ -6,14 +6,23 @@ import datetime as dt
 
 from web3.contract import Contract
 
-from ._amounts import require_units
-from ._cap_table import share_balances, shares_at
+from ipledger.audit._cap_table import share_balances, shares_at
+from ipledger.audit._history import fetch_vault_logs
+from ipledger.chain._eip712 import Domain, sign_typed_data
+from ipledger.chain._logs import fetch_logs
+from ipledger.models._amounts import require_units
+from ipledger.models._models import (
+    CapTable,
+    FractionalizeResult,
+    Holding,
+    Permit,
+    RightStatus,
+    ShareTokenInfo,
+    TransactionResult,
+)
+
 from ._client import SubClient
-from ._eip712 import Domain, sign_typed_data
 from ._exceptions import InvalidInputError, NotFoundError, RegistryError, TransactionError
-from ._history import fetch_vault_logs
-from ._logs import fetch_logs
-from ._models import CapTable, FractionalizeResult, Holding, Permit, RightStatus, ShareTokenInfo, TransactionResult
 
 __all__ = ["Shares"]
 

@@ -13,7 +13,7 @@ from cli_support import Patent, Run, assert_one_line_error
 from eth_abi import encode
 from eth_utils import keccak
 from ipledger import IPLedgerError, UnknownTokenError, right_id
-from ipledger._reverts import RevertDecoder
+from ipledger.chain._reverts import RevertDecoder
 from ipledger.cli import app
 from ipledger.cli._errors import describe
 from typer.main import get_command

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from cli_support import Chain, Run
 from ipledger import dev_account
-from ipledger._index import index_path
+from ipledger.audit._index import index_path
 from ipledger.cli._index_commands import index_app
 from typer.testing import CliRunner, Result
 from web3 import Web3

@@ -131,7 +131,7 @@ def test_verify_refuses_a_checkpoint_of_another_fork(
 ) -> None:
     """A node of another fork, on which the right was registered two blocks earlier: the fork's checkpoint proves
     a history the later checkpoint (the block before the registration) never had."""
-    from ipledger._proofs import header_hash
+    from ipledger.audit._proofs import header_hash
 
     _, token = registered
     (registration,) = _event_blocks(cli_json, token)
@@ -157,7 +157,7 @@ def test_verify_refuses_a_checkpoint_of_another_fork(
 def test_verify_with_checkpoints_still_catches_a_withheld_event(
     registered: tuple[Patent, str], cli: Run, cli_json: Json, chain: Chain
 ) -> None:
-    from ipledger._events import TOPIC_OF
+    from ipledger.chain._events import TOPIC_OF
 
     _, token = registered
     assert cli("freeze", token, "--reason", "dispute").exit_code == 0
@@ -190,7 +190,7 @@ def test_verify_exit_codes_with_a_trusted_block_hash(
     registered: tuple[Patent, str], cli: Run, cli_json: Json, chain: Chain
 ) -> None:
     """Exit 0 verified, 1 failed (a proven freeze), 2 inconclusive (a withheld event), with the verdict in words."""
-    from ipledger._events import TOPIC_OF
+    from ipledger.chain._events import TOPIC_OF
 
     _, token = registered
     (head,) = _blocks(chain.node.rpc_url, "latest")

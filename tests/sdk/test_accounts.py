@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 from ipledger import AccountError, InvalidInputError, Ledger, dev_account
-from ipledger._accounts import resolve_address, resolve_signer
+from ipledger.chain._accounts import resolve_address, resolve_signer
 
 KEY = "0x" + "11" * 32
 

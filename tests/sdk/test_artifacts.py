@@ -167,7 +167,7 @@ def test_catalogue_spells_structs_enums_contracts_arrays_and_value_types_as_the_
     """Errors with user-defined types: signatures and selectors are solc's (compile.py checks each against the
     compiler's errorSelector), and the SDK decoder reads their arguments back (tuples included)."""
     from eth_abi import encode
-    from ipledger._reverts import RevertDecoder
+    from ipledger.chain._reverts import RevertDecoder
 
     (tmp_path / "Types.sol").write_text(_TYPES_SOURCE, encoding="utf-8")
     compiled = compile_script.compile_project(tmp_path)

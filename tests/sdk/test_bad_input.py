@@ -38,7 +38,7 @@ from ipledger import (
     start_node,
     stop_node,
 )
-from ipledger._ids import parse_token_id
+from ipledger.models._ids import parse_token_id
 from rpc_proxy import chain_id_proxy
 from share_support import USD, advance_time
 

@@ -23,7 +23,7 @@ from ipledger import (
     read_bulk_file,
     right_id,
 )
-from ipledger._requests import prepare_registration
+from ipledger.models._requests import prepare_registration
 from rpc_proxy import LimitingProxy, serve
 from web3 import Web3
 

@@ -6,7 +6,7 @@ import pytest
 from eth_abi.abi import decode
 from hypothesis import given
 from hypothesis import strategies as st
-from ipledger._events import _topic_value, _value
+from ipledger.chain._events import _topic_value, _value
 
 KINDS = ("address", "uint256", "uint40", "uint8", "bytes32", "bool")
 
@@ -50,8 +50,8 @@ def test_every_linked_event_is_decoded_with_the_arguments_that_name_its_rights()
     shipped ABIs: an event linked on chain that the SDK cannot decode, or an argument it names differently, would
     make every history with it unprovable."""
     from ipledger._artifacts import load_artifact
-    from ipledger._events import _EVENTS
-    from ipledger._history_chain import LINKED_EVENTS
+    from ipledger.audit._history_chain import LINKED_EVENTS
+    from ipledger.chain._events import _EVENTS
 
     emitted = {
         entry["name"]: entry

@@ -31,10 +31,10 @@ from ipledger import (
     right_id,
     unpack_number,
 )
-from ipledger._hashing import hash_bytes
-from ipledger._ids import parse_token_id
-from ipledger._model_base import Address, Uint256
-from ipledger._models import RightKind
+from ipledger.models._hashing import hash_bytes
+from ipledger.models._ids import parse_token_id
+from ipledger.models._model_base import Address, Uint256
+from ipledger.models._models import RightKind
 from pydantic import TypeAdapter, ValidationError
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -55,7 +55,7 @@ _days = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
 
 def _cn_check(digits: str) -> str:
     """The CN application check digit (weights 2 to 9 repeated, sum modulo 11, 10 written X), independently of
-    ipledger._numbers."""
+    ipledger.models._numbers."""
     total = sum(int(digit) * weight for digit, weight in zip(digits, [2, 3, 4, 5, 6, 7, 8, 9] * 2, strict=False))
     return "X" if total % 11 == 10 else str(total % 11)
 

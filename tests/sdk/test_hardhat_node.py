@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from ipledger import EventIndex, IPMetadata, Ledger, NodeInfo, verify_bundle
-from ipledger._events import TOPIC_OF
-from ipledger._node import LOCAL_CHAIN_ID
+from ipledger.chain._events import TOPIC_OF
+from ipledger.node._node import LOCAL_CHAIN_ID
 from rpc_proxy import LimitingProxy, serve
 from web3 import Web3
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from chain_support import Patent, rpc, variant
 from ipledger import EventIndex, Ledger
-from ipledger._index_schema import SCHEMA_VERSION
+from ipledger.audit._index_schema import SCHEMA_VERSION
 from share_support import ONE
 from web3.exceptions import ContractLogicError
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, NodeInfo, ProofError
-from ipledger._events import TOPIC_OF
+from ipledger.chain._events import TOPIC_OF
 from rpc_proxy import lying_proxy
 
 Patent = tuple[IPMetadata, list[Path]]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from ipledger import IPMetadata, MetadataError, RightKind, parse_metadata, right_id
-from ipledger._model_base import Address
+from ipledger.models._model_base import Address
 from pydantic import TypeAdapter, ValidationError
 
 VALID: dict[str, Any] = {

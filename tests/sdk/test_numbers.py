@@ -1,7 +1,7 @@
 """Official numbers (docs/numbers.md): equal forms, distinct numbers and refusals, office by office.
 
 Check digits stated here were computed with the offices' published rules (re-implemented below, independently of
-ipledger._numbers) and, where marked "real", appear on real files: CN 201710601862.3, CN 200510113767.6,
+ipledger.models._numbers) and, where marked "real", appear on real files: CN 201710601862.3, CN 200510113767.6,
 EP 15150367.9, EP 01902442.1, DE 10 2007 004 488.9, DE 10 2014 218 224.7, DE 101 44 482.6, DE 600 15 566.8.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 import pytest
 from eth_utils.crypto import keccak
 from ipledger import InvalidInputError, RightKind
-from ipledger._numbers import (
+from ipledger.models._numbers import (
     FAMILY_FLAG,
     OFFICES,
     RIGHT_DOMAIN_V2,

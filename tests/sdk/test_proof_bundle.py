@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from ipledger import InvalidInputError, IPMetadata, Ledger, NodeError, NodeInfo, verify_bundle
-from ipledger._events import TOPIC_OF
+from ipledger.chain._events import TOPIC_OF
 from rpc_proxy import lying_proxy
 
 Patent = tuple[IPMetadata, list[Path]]

@@ -22,7 +22,7 @@ from ipledger import (
     sign_report,
     verify_report_file,
 )
-from ipledger._report import CSV_COLUMNS, sidecar_document, sidecar_path, sign_bytes, signed_envelope_bytes
+from ipledger.audit._report import CSV_COLUMNS, sidecar_document, sidecar_path, sign_bytes, signed_envelope_bytes
 from render_support import CHROMIUM, run_chromium
 from share_support import ONE, advance_time
 

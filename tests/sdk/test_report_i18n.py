@@ -22,12 +22,12 @@ from ipledger import (
     RightStatus,
     portfolio_rows,
 )
-from ipledger._models import EventKind
-from ipledger._report import RightReport
-from ipledger._report_html import FONT_FAMILIES, portfolio_table, report_html
-from ipledger._report_i18n import LANGS, MESSAGES, parse_lang, translator
-from ipledger._report_sentences import describe_event
-from ipledger._report_timeline import MARKERS, legend_html, marker_style
+from ipledger.audit._report import RightReport
+from ipledger.audit._report_html import FONT_FAMILIES, portfolio_table, report_html
+from ipledger.audit._report_i18n import LANGS, MESSAGES, parse_lang, translator
+from ipledger.audit._report_sentences import describe_event
+from ipledger.audit._report_timeline import MARKERS, legend_html, marker_style
+from ipledger.models._models import EventKind
 
 NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
 VAULT = "0x" + "7a" * 20

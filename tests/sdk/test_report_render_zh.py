@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from ipledger import IPMetadata, Ledger, build_report, render_report
-from ipledger._report_i18n import LANGS, Lang, translator
+from ipledger.audit._report_i18n import LANGS, Lang, translator
 from render_support import CHROMIUM, chinese_fonts, run_chromium
 from share_support import ONE
 

@@ -21,7 +21,7 @@ from ipledger import (
     read_local_deployment,
 )
 from ipledger._artifacts import SHIPPED_CONTRACTS, load_artifact
-from ipledger._reverts import RevertDecoder
+from ipledger.chain._reverts import RevertDecoder
 from web3 import Web3
 
 

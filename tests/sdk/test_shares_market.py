@@ -15,7 +15,7 @@ from ipledger import (
     SignedOrder,
     order_hash,
 )
-from ipledger._transactions import revert_data
+from ipledger.chain._transactions import revert_data
 from share_support import ONE, USD, advance_time
 from web3.exceptions import ContractLogicError
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from eth_utils import keccak
 from ipledger import EventIndex, IPMetadata, Ledger, LicenseTerms
-from ipledger._events import TOPIC_OF
-from ipledger._history_chain import HistoryWord, history_slot
+from ipledger.audit._history_chain import HistoryWord, history_slot
+from ipledger.chain._events import TOPIC_OF
 from rpc_proxy import LimitingProxy, serve
 
 Patent = tuple[IPMetadata, list[Path]]
@@ -168,7 +168,7 @@ def test_a_royalty_setting_and_a_reclaimed_content_are_proven(ledger: Ledger, pa
 
 def test_a_holder_listed_twice_cannot_hide_another(ledger: Ledger, fractionalized_right: int) -> None:
     """dev1 (750) listed under two spellings would add up to... nothing else: a holder listed twice is refused."""
-    from ipledger._proofs import TrustlessVerifier
+    from ipledger.audit._proofs import TrustlessVerifier
 
     verifier = TrustlessVerifier(ledger.chain.rpc, _head_hash(ledger))
     vault = str(ledger.contracts.vault.address)

@@ -26,9 +26,9 @@ from ipledger import (
     RightStatus,
     VerificationReport,
 )
-from ipledger._events import TOPIC_OF
-from ipledger._history_chain import history_slot
-from ipledger._proofs import PROOF_CHECKS, header_hash, owner_slot
+from ipledger.audit._history_chain import history_slot
+from ipledger.audit._proofs import PROOF_CHECKS, header_hash, owner_slot
+from ipledger.chain._events import TOPIC_OF
 from rpc_proxy import FAKE_OWNER, chain_id_proxy, limiting_proxy, lying_proxy, side_block_proxy
 
 Patent = tuple[IPMetadata, list[Path]]

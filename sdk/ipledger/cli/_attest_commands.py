@@ -10,11 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
+from ipledger.models._ids import parse_token_id
+from ipledger.models._models import TransactionResult
+from ipledger.models._rights_models import Attestation, ClaimType, claim_type_hash
+
 from .._attestations import SignedAttestation
 from .._exceptions import DocumentError, InvalidInputError
-from .._ids import parse_token_id
-from .._models import TransactionResult
-from .._rights_models import Attestation, ClaimType, claim_type_hash
 from ._context import Session, Target, open_ledger
 from ._inputs import evidence, parse_duration, utc
 from ._options import (

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from ipledger.audit._proof_bundle import verify_bundle
+from ipledger.models._models import IPMetadata, RightStatus, VerificationReport
+
 from .._exceptions import NodeError
-from .._models import IPMetadata, RightStatus, VerificationReport
-from .._proof_bundle import verify_bundle
 from ._context import Session, Target, open_ledger
 from ._index_commands import open_local_index
 from ._inputs import build_metadata, read_checkpoints, require_documents

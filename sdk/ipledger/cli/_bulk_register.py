@@ -9,8 +9,9 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .._bulk import InvalidBulkFileError
-from .._bulk_models import BulkMode, BulkReport, BulkStatus
+from ipledger.bulk._bulk import InvalidBulkFileError
+from ipledger.bulk._bulk_models import BulkMode, BulkReport, BulkStatus
+
 from .._ledger import Ledger
 from ._context import Target, open_ledger
 from ._errors import CliError

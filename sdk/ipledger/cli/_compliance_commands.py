@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
+from ipledger.models._models import TransactionResult
+
 from .._compliance import parse_country
 from .._ledger import Ledger
-from .._models import TransactionResult
 from ._context import Session, Target, open_ledger
 from ._inputs import Evidence, amount_units, evidence
 from ._options import (

@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 import typer
 
-from .._accounts import Signer, is_valid_address, resolve_signer
-from .._deployment import deployment_record_file, local_deployment_file, read_deployment_records, read_local_deployment
+from ipledger.chain._accounts import Signer, is_valid_address, resolve_signer
+from ipledger.models._models import Deployment
+from ipledger.node._deployment import (
+    deployment_record_file,
+    local_deployment_file,
+    read_deployment_records,
+    read_local_deployment,
+)
+from ipledger.node._node import LOCAL_CHAIN_ID, NodeInfo, local_node_status, start_local_node
+
 from .._exceptions import InvalidInputError, RegistryError
 from .._ledger import Ledger
-from .._models import Deployment
-from .._node import LOCAL_CHAIN_ID, NodeInfo, local_node_status, start_local_node
 from ._options import CHAIN_ID_ENV, Network
 from ._output import Output
 from ._render import Names

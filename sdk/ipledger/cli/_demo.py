@@ -21,18 +21,19 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from .._accounts import dev_account
-from .._bulk_models import BulkStatus
-from .._deployment import save_local_deployment
+from ipledger.audit._report import build_report, render_report
+from ipledger.bulk._bulk_models import BulkStatus
+from ipledger.chain._accounts import dev_account
+from ipledger.models._hashing import hash_file
+from ipledger.models._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
+from ipledger.models._numbers import cn_application
+from ipledger.models._requests import prepare_registration
+from ipledger.models._rights_models import Exclusivity, License, LicenseTerms
+from ipledger.node._deployment import save_local_deployment
+from ipledger.node._node import NodeInfo, start_local_node, start_node, stop_node
+
 from .._exceptions import ContractRevertError
-from .._hashing import hash_file
 from .._ledger import Ledger
-from .._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
-from .._node import NodeInfo, start_local_node, start_node, stop_node
-from .._numbers import cn_application
-from .._report import build_report, render_report
-from .._requests import prepare_registration
-from .._rights_models import Exclusivity, License, LicenseTerms
 from ._audit_commands import print_report
 from ._options import JsonOpt
 from ._order_book import save_order

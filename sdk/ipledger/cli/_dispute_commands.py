@@ -9,9 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from ipledger.models._models import TokenInfo
+from ipledger.models._rights_models import Dispute, DisputeOutcome, Remedy
+
 from .._ledger import Ledger
-from .._models import TokenInfo
-from .._rights_models import Dispute, DisputeOutcome, Remedy
 from ._context import Target, open_ledger
 from ._inputs import amount_units, evidence
 from ._options import (

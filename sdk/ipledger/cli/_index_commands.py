@@ -16,11 +16,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from ipledger.audit._index import EventIndex, SyncProgress, index_path
+from ipledger.audit._proofs import ProofError
+from ipledger.models._models import RightStatus
+
 from .._exceptions import InvalidInputError
-from .._index import EventIndex, SyncProgress, index_path
 from .._ledger import Ledger
-from .._models import RightStatus
-from .._proofs import ProofError
 from ._context import Session, Target, open_ledger
 from ._options import (
     AccountArg,

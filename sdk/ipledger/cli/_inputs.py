@@ -14,11 +14,12 @@ from typing import Any
 import typer
 import yaml
 
-from .._amounts import parse_units
+from ipledger.models._amounts import parse_units
+from ipledger.models._hashing import hash_file, hash_text
+from ipledger.models._models import IPMetadata, RightKind, parse_metadata
+from ipledger.models._requests import Document
+
 from .._exceptions import DocumentError, InvalidInputError, MetadataError
-from .._hashing import hash_file, hash_text
-from .._models import IPMetadata, RightKind, parse_metadata
-from .._requests import Document
 
 __all__ = [
     "Evidence",

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from ipledger.models._rights_models import Exclusivity, License, parse_territory
+
 from .._ledger import Ledger
-from .._rights_models import Exclusivity, License, parse_territory
 from ._context import Target, open_ledger
 from ._inputs import evidence, percent_bps, utc
 from ._options import (

@@ -11,8 +11,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from ipledger.models._models import AssetKind, OrderStatus, SignedOrder, TokenInfo, TransactionResult
+
 from .._ledger import Ledger
-from .._models import AssetKind, OrderStatus, SignedOrder, TokenInfo, TransactionResult
 from ._context import Session, Target, open_ledger
 from ._inputs import amount_units, parse_duration
 from ._options import (

@@ -7,9 +7,17 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._deployment import read_local_deployment
+from ipledger.node._deployment import read_local_deployment
+from ipledger.node._node import (
+    LOCAL_CHAIN_ID,
+    NodeInfo,
+    ipledger_home,
+    local_node_status,
+    start_local_node,
+    stop_local_node,
+)
+
 from .._exceptions import NodeNotRunningError
-from .._node import LOCAL_CHAIN_ID, NodeInfo, ipledger_home, local_node_status, start_local_node, stop_local_node
 from ._options import JsonOpt
 from ._output import Output
 from ._render import details_lines

@@ -6,7 +6,8 @@ import datetime as dt
 
 import typer
 
-from .._numbers import parse_number_for
+from ipledger.models._numbers import parse_number_for
+
 from ._context import Target, open_ledger
 from ._options import (
     ChainIdOpt,

@@ -14,7 +14,7 @@ from rich.text import Text
 
 __all__ = ["Output", "model_json", "token_json"]
 
-from .._numbers import OfficialNumber
+from ipledger.models._numbers import OfficialNumber
 
 
 def token_json(token_id: int) -> dict[str, str]:

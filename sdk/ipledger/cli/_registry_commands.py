@@ -7,7 +7,13 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._deployment import local_deployment_file, read_deployment_records, save_deployment_record, save_local_deployment
+from ipledger.node._deployment import (
+    local_deployment_file,
+    read_deployment_records,
+    save_deployment_record,
+    save_local_deployment,
+)
+
 from ._context import Target, open_ledger
 from ._options import (
     AccountArg,

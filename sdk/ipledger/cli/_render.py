@@ -9,9 +9,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from .._accounts import DEV_ACCOUNT_COUNT, dev_account
-from .._amounts import format_units
-from .._models import (
+from ipledger.chain._accounts import DEV_ACCOUNT_COUNT, dev_account
+from ipledger.models._amounts import format_units
+from ipledger.models._models import (
     CapTable,
     History,
     HistoryEvent,
@@ -25,9 +25,9 @@ from .._models import (
     TransactionResult,
     VerificationReport,
 )
-from .._node import LOCAL_CHAIN_ID
-from .._numbers import OfficialNumber
-from .._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
+from ipledger.models._numbers import OfficialNumber
+from ipledger.models._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
+from ipledger.node._node import LOCAL_CHAIN_ID
 
 __all__ = [
     "EVENT_LABELS",

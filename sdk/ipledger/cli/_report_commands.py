@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import typer
 from rich.text import Text
 
-from .._report import (
+from ipledger.audit._report import (
     build_report,
     render_report,
     sidecar_document,
@@ -25,6 +25,7 @@ from .._report import (
     signed_envelope_bytes,
     verify_report_file,
 )
+
 from ._context import Target, open_ledger
 from ._options import ChainIdOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, VaultOpt
 from ._output import Output

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._accounts import Signer
-from .._bulk_models import BulkMode
+from ipledger.bulk._bulk_models import BulkMode
+from ipledger.chain._accounts import Signer
+from ipledger.models._models import TransactionResult, parse_metadata
+
 from .._exceptions import UnauthorizedError
-from .._models import TransactionResult, parse_metadata
 from ._bulk_register import register_batch
 from ._context import Session, Target, open_ledger
 from ._errors import CliError

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from ipledger.models._models import TokenInfo, TransactionResult
+
 from .._exceptions import NotFoundError
 from .._ledger import Ledger
-from .._models import TokenInfo, TransactionResult
 from ._context import Target, open_ledger
 from ._inputs import amount_units, evidence
 from ._options import (

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from .._models import TransactionResult
+from ipledger.models._models import TransactionResult
+
 from ._context import Target, open_ledger
 from ._inputs import amount_units, parse_duration
 from ._options import (

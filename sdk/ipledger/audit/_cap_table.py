@@ -1,0 +1,56 @@
+"""Share balances at any block, replayed from the share token's ERC-20 ``Transfer`` logs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from ipledger._exceptions import RegistryError
+from ipledger.chain._events import ERC20_TRANSFER_TOPIC, DecodedLog, address_topic
+from ipledger.chain._logs import fetch_logs
+from ipledger.chain._rpc import Rpc
+from ipledger.models._models import ZERO_ADDRESS
+
+__all__ = ["replay_balances", "share_balances", "shares_at"]
+
+
+def shares_at(vault_logs: Iterable[DecodedLog], block: int) -> DecodedLog | None:
+    """The ``Fractionalized`` log of the shares that stand for the right at ``block``, or ``None`` if the right
+    was not in the vault then (never fractionalized, or redeemed since)."""
+    current: DecodedLog | None = None
+    for log in sorted(vault_logs, key=lambda entry: (entry.block, entry.log_index)):
+        if log.block > block:
+            break
+        current = log if log.name == "Fractionalized" else None
+    return current
+
+
+def replay_balances(logs: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """Balances after replaying raw ERC-20 ``Transfer`` logs in order (mint from and burn to the zero address).
+
+    Raises :class:`RegistryError` if a balance goes negative: the logs are incomplete or not an ERC-20's.
+    """
+    balances: dict[str, int] = defaultdict(int)
+    for log in logs:
+        topics = log.get("topics") or []
+        if len(topics) != 3 or topics[0].lower() != ERC20_TRANSFER_TOPIC:
+            continue
+        source, target = address_topic(topics[1]), address_topic(topics[2])
+        value = int(log["data"], 16)
+        if source != ZERO_ADDRESS:
+            balances[source] -= value
+            if balances[source] < 0:
+                raise RegistryError(
+                    f"share Transfer logs are inconsistent: {source} sends more than it holds in block "
+                    f"{int(log['blockNumber'], 16)}"
+                )
+        if target != ZERO_ADDRESS:
+            balances[target] += value
+    return {account: balance for account, balance in balances.items() if balance}
+
+
+def share_balances(rpc: Rpc, *, share_token: str, from_block: int, to_block: int) -> dict[str, int]:
+    """Every non-zero balance of ``share_token`` at ``to_block``, from its logs since ``from_block`` (its creation)."""
+    logs = fetch_logs(rpc, address=share_token, topics=[ERC20_TRANSFER_TOPIC], from_block=from_block, to_block=to_block)
+    return replay_balances(logs)

@@ -1,0 +1,1037 @@
+"""The event index: an embedded SQLite copy of the registry's, the share vault's and the share tokens' logs.
+
+One file per chain and registry, ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite`` (schema in
+:mod:`ipledger.audit._index_schema`). :meth:`EventIndex.sync` reads logs by block chunks with the adaptive
+``eth_getLogs`` reader and commits each chunk together with the cursor in one transaction, so a sync killed at
+any point resumes where it stopped and never stores a log twice. Before each chunk it compares the stored hash of
+the cursor block with the node's; after a reorganization it deletes everything above the fork point (the latest
+stored block whose hash still matches) and syncs again from there.
+
+Queries (history, portfolio, cap table, rights, transfers) read only the file; dates become blocks through the
+stored block timestamps. Ownership and share balances at any block come from two tables derived while syncing
+(custody intervals and balance changes), so a portfolio is an indexed lookup even with millions of transfers; a
+third (registrations, with kind and jurisdiction unpacked from the record) lets ``rights(kind=..., jurisdiction=...)``
+read only the matching rights.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eth_abi.abi import decode
+from eth_utils.address import to_checksum_address
+from eth_utils.crypto import keccak
+from pydantic import Field
+
+from ipledger._exceptions import InvalidInputError, NodeError, NotFoundError
+from ipledger.audit._history import merge_history, right_numbers
+from ipledger.audit._history_chain import linked_tokens
+from ipledger.audit._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
+from ipledger.chain._events import (
+    MODULE_EVENTS,
+    TOKEN_FIRST_EVENTS,
+    VAULT_EVENTS,
+    DecodedLog,
+    address_topic,
+    arg_bytes,
+    decode_log,
+)
+from ipledger.chain._logs import fetch_logs
+from ipledger.chain._rpc import Rpc
+from ipledger.models._model_base import _Out
+from ipledger.models._models import (
+    ZERO_ADDRESS,
+    CapTable,
+    History,
+    Holding,
+    RightKind,
+    RightRecord,
+    RightStatus,
+    Uint256,
+    public_record_fields,
+)
+from ipledger.models._record_packing import unpack_record
+from ipledger.node._node import ipledger_home
+
+if TYPE_CHECKING:
+    from ipledger._ledger import Ledger
+    from ipledger.chain._chain import ChainReader
+
+__all__ = [
+    "EventIndex",
+    "IndexStatus",
+    "Portfolio",
+    "PortfolioRight",
+    "Rollback",
+    "SharePosition",
+    "SyncProgress",
+    "SyncResult",
+    "TransferRecord",
+    "index_path",
+]
+
+_MAX_UINT256 = 2**256 - 1
+#: The registry's events that change a right's numbers after its registration.
+_NUMBER_EVENTS = ("NumbersAdded", "NumberReclaimed", "NumbersReleased")
+#: The rights-in-use modules, by the meta key that records each address.
+_MODULE_ROLES = ("licenses", "attestations", "disputes", "royalties")
+#: Share token addresses per ``eth_getLogs`` request (providers cap address lists).
+_ADDRESSES_PER_QUERY = 500
+_HEADERS_PER_BATCH = 100
+_CHUNK_ATTEMPTS = 5
+#: The share tokens' events the index decodes: name -> (signature, indexed address names, data names and types).
+_SHARE_EVENTS: dict[str, tuple[str, list[str], list[tuple[str, str]]]] = {
+    "Transfer": ("Transfer(address,address,uint256)", ["from", "to"], [("value", "uint256")]),
+    "SharesFrozen": (
+        "SharesFrozen(address,uint256,bytes32,address)",
+        ["holder", "officer"],
+        [("amount", "uint256"), ("reasonHash", "bytes32")],
+    ),
+    "SharesUnfrozen": ("SharesUnfrozen(address,bytes32,address)", ["holder", "officer"], [("reasonHash", "bytes32")]),
+    "RestrictedModeSet": ("RestrictedModeSet(bool,address)", ["officer"], [("restricted", "bool")]),
+}
+_SHARE_TOPICS = {"0x" + keccak(text=signature).hex(): name for name, (signature, _, _) in _SHARE_EVENTS.items()}
+
+
+# ---------------------------------------------------------------------------- results
+
+
+class Rollback(_Out):
+    """A reorganization undone: logs above ``fork_block`` were deleted and synced again."""
+
+    fork_block: int
+    previous_cursor: int
+    removed_logs: int
+
+
+class SyncProgress(_Out):
+    """Reported after each committed chunk."""
+
+    cursor: int
+    target: int
+    chunks: int
+    logs_added: int
+
+
+class SyncResult(_Out):
+    """What one :meth:`EventIndex.sync` did."""
+
+    from_block: int
+    to_block: int
+    chunks: int
+    logs_added: int
+    share_tokens: int
+    rollbacks: list[Rollback]
+
+
+class IndexStatus(_Out):
+    """The index file and how far it has synced."""
+
+    path: str
+    chain_id: int
+    registry: str
+    vault: str | None
+    start_block: int
+    cursor: int
+    cursor_time: dt.datetime | None
+    head: int | None
+    fresh: bool | None
+    logs: int
+    rights: int
+    share_tokens: int
+    rollbacks: int
+
+
+class PortfolioRight(_Out):
+    """A right an owner held, and the block it came to them."""
+
+    token_id: int
+    token_id_hex: str
+    since_block: int
+
+
+class SharePosition(_Out):
+    """An owner's balance of a right's share token; amounts in base units."""
+
+    token_id: int
+    token_id_hex: str
+    share_token: str
+    symbol: str
+    decimals: int
+    balance: Uint256
+
+
+class Portfolio(_Out):
+    """What an account held at a block: rights and share balances."""
+
+    owner: str
+    block: int
+    rights: list[PortfolioRight]
+    shares: list[SharePosition]
+
+
+class TransferRecord(_Out):
+    """A move of a right (mint included) recorded by the registry."""
+
+    token_id: int
+    token_id_hex: str
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    block: int
+    timestamp: dt.datetime
+    tx_hash: str
+    log_index: int
+
+
+# ---------------------------------------------------------------------------- the index
+
+
+def index_path(chain_id: int, registry: str, *, home: Path | None = None) -> Path:
+    """Where the index of ``registry`` on ``chain_id`` lives."""
+    return (home or ipledger_home()) / "index" / f"{chain_id}-{to_checksum_address(registry)}.sqlite"
+
+
+def _decode_share_log(log: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The name and arguments of a share token log the index reads, or ``None``."""
+    topics = log.get("topics") or []
+    name = _SHARE_TOPICS.get(topics[0].lower()) if topics else None
+    if name is None:
+        return None
+    _, indexed, data = _SHARE_EVENTS[name]
+    if len(topics) != len(indexed) + 1:
+        return None
+    args: dict[str, Any] = {arg: address_topic(value) for arg, value in zip(indexed, topics[1:], strict=True)}
+    values = decode([kind for _, kind in data], bytes.fromhex(log["data"][2:]))
+    for (arg, kind), value in zip(data, values, strict=True):
+        args[arg] = "0x" + value.hex() if kind == "bytes32" else value
+    return name, args
+
+
+def _revocation_fields(revocation: DecodedLog | None, times: Mapping[int, int]) -> dict[str, Any]:
+    """A right record's revocation fields (none for a right that was not revoked)."""
+    if revocation is None:
+        return {}
+    return {
+        "revoked_block": revocation.block,
+        "revoked_at": dt.datetime.fromtimestamp(times[revocation.block], dt.UTC),
+        "revoked_by": revocation.args["registrar"],
+        "revocation_order": revocation.args["orderHash"],
+    }
+
+
+def _utc(when: dt.datetime | dt.date, *, end_of_day: bool = False) -> int:
+    """Unix seconds of a datetime (naive ones are UTC) or a date (its start, or its last second)."""
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime.combine(when, dt.time(23, 59, 59) if end_of_day else dt.time(0), tzinfo=dt.UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return int(when.timestamp())
+
+
+class EventIndex:
+    """An SQLite index of one registry's events (and its share vault's and share tokens'); see the module notes.
+
+    Open it with :meth:`for_ledger` (the file in ``$IPLEDGER_HOME/index``) or with a path; keep it up to date
+    with :meth:`sync`; every query reads the file only.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        version = self._meta("schema_version")
+        if version is not None and int(version) > SCHEMA_VERSION:
+            raise InvalidInputError(
+                f"the index {self.path} has schema {version}, newer than this ipledger ({SCHEMA_VERSION}): upgrade"
+            )
+        if version is not None and int(version) < SCHEMA_VERSION:
+            # An older layout: the file only caches public chain data, so rebuild it from the chain.
+            with self._db:
+                for table in TABLES:
+                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+            version = None
+        self._db.executescript(SCHEMA)
+        if version is None:
+            self._set_meta({"schema_version": str(SCHEMA_VERSION)})
+
+    @classmethod
+    def for_ledger(cls, ledger: Ledger | ChainReader, *, home: Path | None = None) -> EventIndex:
+        """The index of the ledger's registry, in ``$IPLEDGER_HOME/index`` (or ``home``/index)."""
+        reader = _reader(ledger)
+        index = cls(index_path(reader.chain_id, reader.registry_address, home=home))
+        index._bind(reader)
+        return index
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> EventIndex:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ settings
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+
+    def _require(self, key: str) -> str:
+        value = self._meta(key)
+        if value is None:
+            raise InvalidInputError(f"the index {self.path} was never synced: run sync first")
+        return value
+
+    @property
+    def registry(self) -> str:
+        return self._require("registry")
+
+    @property
+    def vault(self) -> str | None:
+        return self._meta("vault")
+
+    @property
+    def chain_id(self) -> int:
+        return int(self._require("chain_id"))
+
+    @property
+    def start_block(self) -> int:
+        return int(self._require("start_block"))
+
+    @property
+    def cursor(self) -> int:
+        """The last block fully indexed (``start_block - 1`` before the first chunk)."""
+        return int(self._require("cursor"))
+
+    @property
+    def cursor_hash(self) -> str | None:
+        """The stored hash of the cursor block (``None`` before the first chunk): compare it with the node's to
+        know the index follows the same chain."""
+        row = self._db.execute("SELECT hash FROM blocks WHERE number = ?", (self.cursor,)).fetchone()
+        return None if row is None else str(row[0])
+
+    @property
+    def modules(self) -> list[str]:
+        """The licence, attestation, dispute and royalty contracts whose logs the index holds."""
+        return [value for role in _MODULE_ROLES if (value := self._meta(role)) is not None]
+
+    @property
+    def history_contracts(self) -> list[str]:
+        """The contracts whose per-right history commitments this index's logs can be checked against: the registry,
+        then the share vault, licence, attestation and dispute contracts it follows (the royalty vault keeps none)."""
+        roles = [self._meta(role) for role in ("vault", "licenses", "attestations", "disputes")]
+        return [self.registry, *(address for address in roles if address is not None)]
+
+    def linked_logs(self, to_block: int) -> dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]]:
+        """The raw logs the index holds up to ``to_block`` that extend a right's history commitment, by (contract,
+        lower-case; right): ``(block, timestamp, log)`` in chain order, the log with ``topics``, ``data``,
+        ``logIndex``, ``transactionHash`` and ``name`` as the node gave them."""
+        contracts = {address.lower() for address in self.history_contracts}
+        rows = self._db.execute(
+            "SELECT logs.address, logs.block, blocks.timestamp, logs.log_index, logs.tx_hash, logs.topics, logs.data, "
+            "logs.name, logs.args FROM logs LEFT JOIN blocks ON blocks.number = logs.block "
+            "WHERE logs.block <= ? AND logs.name IS NOT NULL ORDER BY logs.block, logs.log_index",
+            (to_block,),
+        )
+        grouped: dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]] = defaultdict(list)
+        for address, block, stamp, index, tx_hash, topics, data, name, args in rows:
+            if address.lower() not in contracts:
+                continue
+            decoded = DecodedLog(
+                name=name, args=json.loads(args), block=block, log_index=index, tx_hash=tx_hash, address=address
+            )
+            raw = {
+                "topics": json.loads(topics),
+                "data": data,
+                "logIndex": hex(index),
+                "transactionHash": tx_hash,
+                "name": name,
+            }
+            for token in linked_tokens(decoded):
+                grouped[(address.lower(), token)].append((block, int(stamp or 0), raw))
+        return dict(grouped)
+
+    def _bind(self, ledger: ChainReader) -> None:
+        """Records (or checks) the chain, registry, vault and modules this file indexes."""
+        registry = ledger.registry_address
+        vault = ledger.attached_address("vault")
+        modules = {role: address for role, address in ledger.module_addresses().items() if address is not None}
+        chain = self._meta("chain_id")
+        if chain is None:
+            start = ledger.deployment_block
+            values = {"chain_id": str(ledger.chain_id), "registry": registry, "start_block": str(start)}
+            values["cursor"] = str(start - 1)
+            if vault is not None:
+                values["vault"] = vault
+            self._set_meta(values | modules)
+            return
+        if int(chain) != ledger.chain_id or self.registry.lower() != registry.lower():
+            raise InvalidInputError(
+                f"the index {self.path} holds the registry {self.registry} on chain {chain}, not {registry} on chain "
+                f"{ledger.chain_id}"
+            )
+        known = self.vault
+        added: dict[str, str] = {}
+        if vault is not None and known is None:
+            added["vault"] = vault
+        elif vault is not None and known is not None and known.lower() != vault.lower():
+            raise InvalidInputError(f"the index {self.path} follows the share vault {known}, not {vault}")
+        for role, address in modules.items():
+            recorded = self._meta(role)
+            if recorded is None:
+                added[role] = address
+            elif recorded.lower() != address.lower():
+                raise InvalidInputError(f"the index {self.path} follows the {role} contract {recorded}, not {address}")
+        if not added:
+            return
+        # A vault or module attached after a sync without it: its earlier logs are missing, so index all again.
+        with self._db:
+            for table in ("logs", "blocks", "share_tokens", *DERIVED_TABLES):
+                self._db.execute(f"DELETE FROM {table}")
+        self._set_meta(added | {"cursor": str(self.start_block - 1)})
+
+    # ------------------------------------------------------------------ sync
+
+    def sync(
+        self,
+        ledger: Ledger | ChainReader,
+        *,
+        to_block: int | None = None,
+        chunk: int = 2000,
+        progress: Callable[[SyncProgress], None] | None = None,
+    ) -> SyncResult:
+        """Indexes the blocks after the cursor up to ``to_block`` (default: the chain head), ``chunk`` blocks per
+        transaction, calling ``progress`` after each; undoes reorganizations first (see the result's rollbacks)."""
+        if chunk < 1:
+            raise InvalidInputError("chunk must be at least 1 block")
+        reader = _reader(ledger)
+        self._bind(reader)
+        rpc = reader.rpc
+        head = reader.head()
+        target = head if to_block is None else to_block
+        if target > head:
+            raise InvalidInputError(f"block {target} is not in the chain yet (head {head})")
+        rollbacks: list[Rollback] = []
+        first = self.cursor + 1
+        chunks = added = failures = 0
+        while True:
+            rollback = self._unwind(rpc)
+            if rollback is not None:
+                rollbacks.append(rollback)
+                first = min(first, rollback.fork_block + 1)
+            if self.cursor >= target:
+                break
+            begin = self.cursor + 1
+            end = min(begin + chunk - 1, target)
+            count = self._sync_chunk(rpc, begin, end)
+            if count is None:
+                failures += 1
+                if failures >= _CHUNK_ATTEMPTS:
+                    raise NodeError(
+                        f"the chain keeps changing under blocks {begin}-{end}; sync again later", endpoint=rpc.endpoint
+                    )
+                target = min(target, int(rpc.call("eth_blockNumber", []), 16))
+                continue
+            chunks += 1
+            added += count
+            if progress is not None:
+                progress(SyncProgress(cursor=end, target=target, chunks=chunks, logs_added=added))
+        (shares,) = self._db.execute("SELECT COUNT(*) FROM share_tokens").fetchone()
+        return SyncResult(
+            from_block=first,
+            to_block=self.cursor,
+            chunks=chunks,
+            logs_added=added,
+            share_tokens=shares,
+            rollbacks=rollbacks,
+        )
+
+    def _sync_chunk(self, rpc: Rpc, begin: int, end: int) -> int | None:
+        """Fetches and commits ``[begin, end]``; the number of logs added, or ``None`` when the node's blocks did
+        not match its logs (a reorganization under way): nothing was written then."""
+        addresses = [self.registry] + ([self.vault] if self.vault else []) + self.modules
+        raw = fetch_logs(rpc, address=addresses, topics=[], from_block=begin, to_block=end)
+        known = [row[0] for row in self._db.execute("SELECT address FROM share_tokens")]
+        created: list[tuple[str, str, int]] = []
+        rows: list[tuple[Any, ...]] = []
+        vault = (self.vault or "").lower()
+        for log in raw:
+            decoded = decode_log(log)
+            if decoded is not None and decoded.address.lower() == vault and decoded.name == "Fractionalized":
+                created.append((decoded.args["shareToken"], str(decoded.args["tokenId"]), decoded.block))
+            rows.append(self._row(log, decoded))
+        for offset in range(0, len(known), _ADDRESSES_PER_QUERY):
+            group = known[offset : offset + _ADDRESSES_PER_QUERY]
+            raw += (share_logs := fetch_logs(rpc, address=group, topics=[], from_block=begin, to_block=end))
+            rows += [self._share_row(log) for log in share_logs]
+        fresh = [address for address, _, _ in created if address not in known]
+        if fresh:
+            since = min(block for _, _, block in created)
+            for offset in range(0, len(fresh), _ADDRESSES_PER_QUERY):
+                group = fresh[offset : offset + _ADDRESSES_PER_QUERY]
+                raw += (share_logs := fetch_logs(rpc, address=group, topics=[], from_block=since, to_block=end))
+                rows += [self._share_row(log) for log in share_logs]
+        numbers = {int(log["blockNumber"], 16) for log in raw} | set(range(max(begin, end - REORG_WINDOW + 1), end + 1))
+        headers = self._headers(rpc, sorted(numbers))
+        if headers is None:
+            return None
+        if any(headers[int(log["blockNumber"], 16)][0] != log["blockHash"] for log in raw):
+            return None
+        parent = self._db.execute("SELECT hash FROM blocks WHERE number = ?", (begin - 1,)).fetchone()
+        if parent is not None and begin in headers and headers[begin][2] != parent[0]:
+            return None
+        present = set(
+            self._db.execute("SELECT block_hash, log_index FROM logs WHERE block BETWEEN ? AND ?", (begin, end))
+        )
+        fresh_rows = sorted((row for row in rows if (row[2], row[4]) not in present), key=lambda row: (row[1], row[4]))
+        with self._db:
+            self._derive(fresh_rows)
+            inserted = self._db.executemany(
+                "INSERT OR IGNORE INTO logs (address, block, block_hash, tx_hash, log_index, topics, data, name, args, "
+                "token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            ).rowcount
+            self._db.executemany(
+                "INSERT OR IGNORE INTO share_tokens (address, token_id, block) VALUES (?, ?, ?)", created
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO blocks (number, hash, timestamp) VALUES (?, ?, ?)",
+                [(number, block_hash, stamp) for number, (block_hash, stamp, _) in headers.items()],
+            )
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(end),))
+            self._db.execute(
+                "DELETE FROM blocks WHERE number < ? AND number NOT IN (SELECT block FROM logs)",
+                (end - REORG_WINDOW + 1,),
+            )
+        return max(inserted, 0)
+
+    def _derive(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Extends ``custody`` and ``share_balances`` with new log rows (in chain order), inside the caller's
+        transaction."""
+        registry, vault = self.registry.lower(), (self.vault or "").lower()
+        moves: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        balances: dict[tuple[str, str], int] = {}
+        changes: list[tuple[str, str, int, int, str]] = []
+        registrations: list[tuple[str, int, int, int, str]] = []
+        for address, block, _, _, log_index, _, _, name, args_json, _ in rows:
+            if name in ("RightRegistered", "NumbersAdded") and address.lower() == registry:
+                # Adding a grant may change the kind: the row narrows a query, the record decides.
+                args = json.loads(args_json)
+                packed = unpack_record(int(args["record"]))
+                kind, jurisdiction = packed.kind, packed.jurisdiction
+                registrations.append((str(args["tokenId"]), block, log_index, kind, jurisdiction))
+                continue
+            if name != "Transfer" or address.lower() == vault:
+                continue
+            args = json.loads(args_json)
+            if address.lower() == registry:
+                moves[str(args["tokenId"])].append((args["to"], block))
+                continue
+            value = int(args["value"])
+            for party, sign in ((args["from"], -1), (args["to"], 1)):
+                if party == ZERO_ADDRESS:
+                    continue
+                key = (address, to_checksum_address(party))
+                if key not in balances:
+                    balances[key] = self._share_balance(*key, self.cursor)
+                balances[key] += sign * value
+                changes.append((*key, block, log_index, str(balances[key])))
+        closed: list[tuple[int, str]] = []
+        holdings: list[tuple[str, str, int, int | None]] = []
+        for token, transitions in moves.items():
+            closed.append((transitions[0][1], token))
+            for position, (owner, since) in enumerate(transitions):
+                if owner == ZERO_ADDRESS:
+                    continue
+                until = transitions[position + 1][1] if position + 1 < len(transitions) else None
+                holdings.append((token, to_checksum_address(owner), since, until))
+        self._db.executemany(
+            "INSERT INTO registrations (token_id, block, log_index, kind, jurisdiction) VALUES (?, ?, ?, ?, ?)",
+            registrations,
+        )
+        self._db.executemany("UPDATE custody SET until_block = ? WHERE token_id = ? AND until_block IS NULL", closed)
+        self._db.executemany(
+            "INSERT INTO custody (token_id, owner, since_block, until_block) VALUES (?, ?, ?, ?)", holdings
+        )
+        self._db.executemany(
+            "INSERT INTO share_balances (share_token, holder, block, log_index, balance) VALUES (?, ?, ?, ?, ?)",
+            changes,
+        )
+
+    def _share_balance(self, share_token: str, holder: str, at: int) -> int:
+        row = self._db.execute(
+            "SELECT balance FROM share_balances WHERE holder = ? AND share_token = ? AND block <= ? "
+            "ORDER BY block DESC, log_index DESC LIMIT 1",
+            (holder, share_token, at),
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    @staticmethod
+    def _row(log: dict[str, Any], decoded: DecodedLog | None) -> tuple[Any, ...]:
+        token = decoded.args.get("tokenId") if decoded is not None else None
+        return (
+            to_checksum_address(log["address"]),
+            int(log["blockNumber"], 16),
+            log["blockHash"],
+            log["transactionHash"],
+            int(log["logIndex"], 16),
+            json.dumps(log["topics"]),
+            log["data"],
+            None if decoded is None else decoded.name,
+            None if decoded is None else json.dumps(decoded.args),
+            None if token is None else str(token),
+        )
+
+    @staticmethod
+    def _share_row(log: dict[str, Any]) -> tuple[Any, ...]:
+        decoded = _decode_share_log(log)
+        return (
+            to_checksum_address(log["address"]),
+            int(log["blockNumber"], 16),
+            log["blockHash"],
+            log["transactionHash"],
+            int(log["logIndex"], 16),
+            json.dumps(log["topics"]),
+            log["data"],
+            None if decoded is None else decoded[0],
+            None if decoded is None else json.dumps(decoded[1]),
+            None,
+        )
+
+    @staticmethod
+    def _headers(rpc: Rpc, numbers: Sequence[int]) -> dict[int, tuple[str, int, str]] | None:
+        """Block number -> (hash, timestamp, parent hash); ``None`` if the node lacks one of them."""
+        headers: dict[int, tuple[str, int, str]] = {}
+        for offset in range(0, len(numbers), _HEADERS_PER_BATCH):
+            group = numbers[offset : offset + _HEADERS_PER_BATCH]
+            blocks = rpc.batch([("eth_getBlockByNumber", [hex(number), False]) for number in group])
+            for number, block in zip(group, blocks, strict=True):
+                if block is None:
+                    return None
+                headers[number] = (block["hash"], int(block["timestamp"], 16), block["parentHash"])
+        return headers
+
+    def _unwind(self, rpc: Rpc) -> Rollback | None:
+        """Undoes the blocks the node no longer has: compares the stored hashes, newest first, with the node's."""
+        cursor = self.cursor
+        stored = self._db.execute(
+            "SELECT number, hash FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT ?", (cursor, REORG_WINDOW)
+        ).fetchall()
+        if not stored:
+            return None
+        top = rpc.call("eth_getBlockByNumber", [hex(stored[0][0]), False])
+        if top is not None and top["hash"] == stored[0][1]:
+            return None
+        answers = rpc.batch([("eth_getBlockByNumber", [hex(number), False]) for number, _ in stored])
+        fork = self.start_block - 1
+        for (number, block_hash), block in zip(stored, answers, strict=True):
+            if block is not None and block["hash"] == block_hash:
+                fork = number
+                break
+        with self._db:
+            removed = self._db.execute("DELETE FROM logs WHERE block > ?", (fork,)).rowcount
+            self._db.execute("DELETE FROM blocks WHERE number > ?", (fork,))
+            self._db.execute("DELETE FROM share_tokens WHERE block > ?", (fork,))
+            self._db.execute("DELETE FROM custody WHERE since_block > ?", (fork,))
+            self._db.execute("UPDATE custody SET until_block = NULL WHERE until_block > ?", (fork,))
+            self._db.execute("DELETE FROM registrations WHERE block > ?", (fork,))
+            self._db.execute("DELETE FROM share_balances WHERE block > ?", (fork,))
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(fork),))
+            self._db.execute(
+                "INSERT INTO rollbacks (fork_block, previous_cursor, removed_logs, at) VALUES (?, ?, ?, ?)",
+                (fork, cursor, removed, int(time.time())),
+            )
+        return Rollback(fork_block=fork, previous_cursor=cursor, removed_logs=removed)
+
+    # ------------------------------------------------------------------ status
+
+    def status(self, *, head: int | None = None) -> IndexStatus:
+        """The file, its chain and registry, the cursor and counts; ``head`` (the node's) tells whether it is
+        fresh."""
+        cursor = self.cursor
+        stamp = self._db.execute("SELECT timestamp FROM blocks WHERE number = ?", (cursor,)).fetchone()
+
+        def count(sql: str) -> int:
+            return int(self._db.execute(sql).fetchone()[0])
+
+        return IndexStatus(
+            path=str(self.path),
+            chain_id=self.chain_id,
+            registry=self.registry,
+            vault=self.vault,
+            start_block=self.start_block,
+            cursor=cursor,
+            cursor_time=None if stamp is None else dt.datetime.fromtimestamp(stamp[0], dt.UTC),
+            head=head,
+            fresh=None if head is None else cursor >= head,
+            logs=count("SELECT COUNT(*) FROM logs"),
+            rights=count("SELECT COUNT(*) FROM logs WHERE name = 'RightRegistered'"),
+            share_tokens=count("SELECT COUNT(*) FROM share_tokens"),
+            rollbacks=count("SELECT COUNT(*) FROM rollbacks"),
+        )
+
+    def log_count(self) -> int:
+        """How many logs the index holds."""
+        return int(self._db.execute("SELECT COUNT(*) FROM logs").fetchone()[0])
+
+    # ------------------------------------------------------------------ dates and blocks
+
+    def block_at(self, when: dt.datetime | dt.date) -> int:
+        """The last indexed block at or before ``when`` (a date means its end): the state at ``when``.
+
+        Exact for every query here, since the index keeps the timestamp of every block with a log.
+        """
+        row = self._db.execute(
+            "SELECT MAX(number) FROM blocks WHERE timestamp <= ? AND number <= ?",
+            (_utc(when, end_of_day=True), self.cursor),
+        ).fetchone()
+        return self.start_block - 1 if row[0] is None else int(row[0])
+
+    def _at(self, block: int | None) -> int:
+        cursor = self.cursor
+        if block is None:
+            return cursor
+        if block > cursor:
+            raise InvalidInputError(f"block {block} is beyond the index (synced up to {cursor}): sync first")
+        return block
+
+    def _decoded(self, sql: str, parameters: Sequence[Any]) -> list[DecodedLog]:
+        return [
+            DecodedLog(name=name, args=json.loads(args), block=block, log_index=index, tx_hash=tx, address=address)
+            for name, args, block, index, tx, address in self._db.execute(sql, parameters)
+        ]
+
+    def _timestamps(self, blocks: Iterable[int]) -> dict[int, int]:
+        unique = sorted(set(blocks))
+        stamps: dict[int, int] = {}
+        for offset in range(0, len(unique), 500):
+            group = unique[offset : offset + 500]
+            marks = ",".join("?" * len(group))
+            stamps.update(self._db.execute(f"SELECT number, timestamp FROM blocks WHERE number IN ({marks})", group))
+        return stamps
+
+    # ------------------------------------------------------------------ queries
+
+    def _token_logs(self, token: int, at: int) -> list[DecodedLog]:
+        registry_names = ",".join(f"'{name}'" for name in (*TOKEN_FIRST_EVENTS, "Transfer"))
+        vault_names = ",".join(f"'{name}'" for name in VAULT_EVENTS)
+        module_names = ",".join(f"'{name}'" for name in MODULE_EVENTS)
+        modules = self.modules
+        marks = ",".join("?" * len(modules)) or "NULL"
+        return self._decoded(
+            "SELECT name, args, block, log_index, tx_hash, address FROM logs WHERE token_id = ? AND block <= ? AND "
+            f"((address = ? AND name IN ({registry_names})) OR (address = ? AND name IN ({vault_names})) "
+            f"OR (address IN ({marks}) AND name IN ({module_names}))) ORDER BY block, log_index",
+            (str(token), at, self.registry, self.vault or "", *modules),
+        )
+
+    def history(self, token_id: int) -> History:
+        """The right's history as :meth:`Ledger.history <ipledger.Ledger.history>` tells it, from the index."""
+        logs = self._token_logs(token_id, self.cursor)
+        if not logs:
+            raise NotFoundError(f"token {hex(token_id)} is not in the index (synced up to block {self.cursor})")
+        events = merge_history(logs, self._timestamps(log.block for log in logs))
+        return History(token_id=token_id, token_id_hex=hex(token_id), events=events)
+
+    def _registry_logs(
+        self, names: Sequence[str], at: int, tokens: tuple[str, Sequence[Any]] | None = None
+    ) -> list[DecodedLog]:
+        """The registry's ``names`` logs up to ``at``; with ``tokens`` (an SQL query of token ids and its
+        parameters) only those of the tokens it selects."""
+        marks = ",".join("?" * len(names))
+        if tokens is None:
+            return self._decoded(
+                "SELECT name, args, block, log_index, tx_hash, address FROM logs "
+                f"WHERE address = ? AND name IN ({marks}) AND block <= ? ORDER BY block, log_index",
+                (self.registry, *names, at),
+            )
+        # The unary + keeps SQLite off logs_by_address (every log of those names) and on logs_by_token.
+        return self._decoded(
+            "SELECT name, args, block, log_index, tx_hash, address FROM logs "
+            f"WHERE token_id IN ({tokens[0]}) AND +address = ? AND +name IN ({marks}) AND block <= ? "
+            "ORDER BY block, log_index",
+            (*tokens[1], self.registry, *names, at),
+        )
+
+    def _owners(self, at: int, tokens: tuple[str, Sequence[Any]] | None = None) -> dict[int, tuple[str, int]]:
+        """Token id -> (owner, block it came to them) at block ``at`` (of the ``tokens`` query's, if given)."""
+        among, among_parameters = ("", ()) if tokens is None else (f" AND token_id IN ({tokens[0]})", tokens[1])
+        return {
+            int(token): (owner, since)
+            for token, owner, since in self._db.execute(
+                "SELECT token_id, owner, since_block FROM custody WHERE since_block <= ? AND "
+                f"(until_block IS NULL OR until_block > ?){among}",
+                (at, at, *among_parameters),
+            )
+        }
+
+    def portfolio(self, owner: str, at_block: int | None = None) -> Portfolio:
+        """The rights ``owner`` held at ``at_block`` (default: the cursor) and their balances of share tokens."""
+        at = self._at(at_block)
+        account = to_checksum_address(owner)
+        held = self._db.execute(
+            "SELECT token_id, since_block FROM custody WHERE owner = ? AND since_block <= ? AND "
+            "(until_block IS NULL OR until_block > ?)",
+            (account, at, at),
+        ).fetchall()
+        rights = [
+            PortfolioRight(token_id=token, token_id_hex=hex(token), since_block=since)
+            for token, since in sorted(
+                ((int(token), since) for token, since in held), key=lambda item: (item[1], item[0])
+            )
+        ]
+        positions: list[SharePosition] = []
+        for address, token_text, _ in self._db.execute(
+            "SELECT address, token_id, block FROM share_tokens WHERE block <= ? AND address IN "
+            "(SELECT DISTINCT share_token FROM share_balances WHERE holder = ? AND block <= ?) ORDER BY block, address",
+            (at, account, at),
+        ).fetchall():
+            balance = self._share_balance(address, account, at)
+            if balance:
+                token = int(token_text)
+                created = self._fractionalized(address)
+                positions.append(
+                    SharePosition(
+                        token_id=token,
+                        token_id_hex=hex(token),
+                        share_token=address,
+                        symbol=str(created.args["symbol"]),
+                        decimals=int(created.args["decimals"]),
+                        balance=balance,
+                    )
+                )
+        return Portfolio(owner=account, block=at, rights=rights, shares=positions)
+
+    def _fractionalized(self, share_token: str) -> DecodedLog:
+        (log,) = [
+            log
+            for log in self._decoded(
+                "SELECT name, args, block, log_index, tx_hash, address FROM logs WHERE address = ? AND "
+                "name = 'Fractionalized' ORDER BY block, log_index",
+                (self.vault or "",),
+            )
+            if log.args["shareToken"] == share_token
+        ]
+        return log
+
+    def _share_state(self, share_token: str, at: int) -> tuple[dict[str, int], dict[str, int], bool | None]:
+        """Balances, frozen amounts and the last restricted-mode switch (``None``: never switched) at ``at``."""
+        balances: dict[str, int] = defaultdict(int)
+        frozen: dict[str, int] = defaultdict(int)
+        restricted: bool | None = None
+        for log in self._decoded(
+            "SELECT name, args, block, log_index, tx_hash, address FROM logs WHERE address = ? AND block <= ? "
+            "AND name IS NOT NULL ORDER BY block, log_index",
+            (share_token, at),
+        ):
+            if log.name == "Transfer":
+                source, target, value = log.args["from"], log.args["to"], int(log.args["value"])
+                if source != ZERO_ADDRESS:
+                    balances[source] -= value
+                    # A forced move shrinks a partial freeze larger than what is left (no event says so).
+                    if frozen[source] not in (0, _MAX_UINT256) and frozen[source] > balances[source]:
+                        frozen[source] = balances[source]
+                if target != ZERO_ADDRESS:
+                    balances[target] += value
+            elif log.name == "SharesFrozen":
+                frozen[log.args["holder"]] = int(log.args["amount"])
+            elif log.name == "SharesUnfrozen":
+                frozen[log.args["holder"]] = 0
+            elif log.name == "RestrictedModeSet":
+                restricted = bool(log.args["restricted"])
+        return {a: b for a, b in balances.items() if b}, dict(frozen), restricted
+
+    def cap_table(self, token_id: int, at_block: int | None = None) -> CapTable:
+        """Who held the right's shares at ``at_block`` (default: the cursor), replayed from the index; the total
+        supply is what the holders hold."""
+        at = self._at(at_block)
+        vault_logs = [log for log in self._token_logs(token_id, at) if log.name in VAULT_EVENTS]
+        created = None
+        for log in vault_logs:
+            created = log if log.name == "Fractionalized" else None
+        if created is None:
+            raise NotFoundError(f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault")
+        address = str(created.args["shareToken"])
+        balances, frozen, restricted = self._share_state(address, at)
+        holders = [
+            Holding(account=account, balance=balance, frozen=frozen.get(account, 0))
+            for account, balance in sorted(balances.items(), key=lambda item: (-item[1], item[0].lower()))
+        ]
+        return CapTable(
+            token_id=token_id,
+            token_id_hex=hex(token_id),
+            share_token=address,
+            name=str(created.args["name"]),
+            symbol=str(created.args["symbol"]),
+            decimals=int(created.args["decimals"]),
+            restricted=bool(created.args["restricted"]) if restricted is None else restricted,
+            total_supply=sum(balances.values()),
+            block=at,
+            holders=holders,
+        )
+
+    def rights(
+        self,
+        *,
+        kind: RightKind | str | None = None,
+        jurisdiction: str | None = None,
+        status: RightStatus | str | None = None,
+        at_block: int | None = None,
+    ) -> list[RightRecord]:
+        """Every right registered (and not burnt) by ``at_block`` (default: the cursor), filtered, in registration
+        order; expiry is judged by that block's time."""
+        at = self._at(at_block)
+        wanted_kind = None if kind is None else RightKind(kind)
+        wanted_status = None if status is None else RightStatus(status)
+        # The registrations table narrows a filtered query to the matching rights in SQL; the checks below stay
+        # authoritative (a right registered again after a burn counts with its latest registration).
+        conditions: list[str] = ["block <= ?"]
+        parameters: list[int | str] = [at]
+        if wanted_kind is not None:
+            conditions.append("kind = ?")
+            parameters.append(wanted_kind.chain_value)
+        if jurisdiction is not None:
+            conditions.append("jurisdiction = ?")
+            parameters.append(jurisdiction.upper())
+        tokens = (
+            None
+            if len(conditions) == 1
+            else (f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)}", tuple(parameters))
+        )
+        logs = self._registry_logs(
+            ["RightRegistered", "Frozen", "Unfrozen", "MetadataPublished", "RightRevoked", *_NUMBER_EVENTS], at, tokens
+        )
+        registered: dict[int, DecodedLog] = {}
+        #: the records of each right's current life: (block, bytes, publisher), in chain order
+        published: dict[int, list[tuple[int, bytes, str | None]]] = {}
+        revoked: dict[int, DecodedLog] = {}
+        frozen: dict[int, bool] = {}
+        records: dict[int, int] = {}
+        numbers: dict[int, list[DecodedLog]] = defaultdict(list)
+        for log in logs:
+            token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
+            if log.name == "RightRegistered":
+                registered[token] = log
+                registrar = None if log.args["registrar"] == ZERO_ADDRESS else str(log.args["registrar"])
+                published[token] = [(log.block, arg_bytes(log.args["metadata"]), registrar)]
+                revoked.pop(token, None)
+                frozen[token] = bool(int(log.args["record"]) & 1)
+                records[token] = int(log.args["record"])
+                numbers[token] = [log]
+            elif log.name in _NUMBER_EVENTS:
+                numbers[token].append(log)
+                if log.name == "NumbersAdded":
+                    records[token] = int(log.args["record"])
+            elif log.name in ("Frozen", "Unfrozen"):
+                frozen[token] = log.name == "Frozen"
+            elif log.name == "MetadataPublished":
+                published[token].append((log.block, arg_bytes(log.args["metadata"]), str(log.args["by"])))
+            elif log.name == "RightRevoked":
+                revoked[token] = log
+        owners = self._owners(at, tokens)
+        now = self._latest_time(at)
+        found: list[RightRecord] = []
+        for token, log in sorted(registered.items(), key=lambda item: (item[1].block, item[1].log_index)):
+            revocation = revoked.get(token)
+            if token not in owners and revocation is None:
+                continue
+            packed = records[token]
+            own_numbers, family = right_numbers(numbers[token])
+            right_kind = RightKind.from_chain((packed >> 4) & 0xF)
+            right_jurisdiction = ((packed >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii")
+            if (wanted_kind is not None and right_kind is not wanted_kind) or (
+                jurisdiction is not None and right_jurisdiction != jurisdiction.upper()
+            ):
+                continue
+            expiry = (packed >> 56) & (2**40 - 1)
+            state = (
+                RightStatus.REVOKED
+                if revocation is not None
+                else RightStatus.FROZEN
+                if frozen[token]
+                else RightStatus.EXPIRED
+                if expiry and now >= expiry
+                else RightStatus.ACTIVE
+            )
+            record = RightRecord(
+                token_id=token,
+                token_id_hex=hex(token),
+                owner=owners[token][0] if revocation is None else revocation.args["holder"],
+                kind=right_kind,
+                jurisdiction=right_jurisdiction,
+                status=state,
+                self_declared=bool(packed & 2),
+                registered_at=dt.datetime.fromtimestamp((packed >> 24) & (2**32 - 1), dt.UTC),
+                expiry=dt.datetime.fromtimestamp(expiry, dt.UTC) if expiry else None,
+                content_hash=log.args["contentHash"],
+                registrar=None if log.args["registrar"] == ZERO_ADDRESS else log.args["registrar"],
+                registration_tx=log.tx_hash,
+                registration_block=log.block,
+                numbers=own_numbers,
+                family=family,
+                **public_record_fields(published[token]),
+                **_revocation_fields(revocation, self._timestamps([revocation.block]) if revocation else {}),
+            )
+            if wanted_status is not None and record.status is not wanted_status:
+                continue
+            found.append(record)
+        return found
+
+    def _latest_time(self, at: int) -> int:
+        row = self._db.execute("SELECT timestamp FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT 1", (at,))
+        found = row.fetchone()
+        return 0 if found is None else int(found[0])
+
+    def transfers(self, from_time: dt.datetime | dt.date, to_time: dt.datetime | dt.date) -> list[TransferRecord]:
+        """Every move of a right (mints included) between ``from_time`` and ``to_time`` (both inclusive; a date
+        covers its whole day, UTC), in chain order."""
+        # The period becomes a block range first (timestamps only grow with the block number), so the cost follows
+        # the number of results, not the size of the registry.
+        first, last = self._db.execute(
+            "SELECT MIN(number), MAX(number) FROM blocks WHERE timestamp BETWEEN ? AND ?",
+            (_utc(from_time), _utc(to_time, end_of_day=True)),
+        ).fetchone()
+        if first is None:
+            return []
+        rows = self._db.execute(
+            "SELECT l.args, l.block, b.timestamp, l.tx_hash, l.log_index "
+            "FROM logs l JOIN blocks b ON b.number = l.block WHERE l.block BETWEEN ? AND ? AND l.address = ? "
+            "AND l.name = 'Transfer' ORDER BY l.block, l.log_index",
+            (first, last, self.registry),
+        )
+        records = []
+        for args_json, block, stamp, tx_hash, log_index in rows:
+            args = json.loads(args_json)
+            token = int(args["tokenId"])
+            records.append(
+                TransferRecord(
+                    token_id=token,
+                    token_id_hex=hex(token),
+                    **{"from": args["from"]},
+                    to=args["to"],
+                    block=block,
+                    timestamp=dt.datetime.fromtimestamp(stamp, dt.UTC),
+                    tx_hash=tx_hash,
+                    log_index=log_index,
+                )
+            )
+        return records
+
+
+def _reader(source: Ledger | ChainReader) -> ChainReader:
+    """The chain reader of a ledger (``ledger.chain``), or ``source`` itself when it is one."""
+    chain: ChainReader = getattr(source, "chain", None) or source  # type: ignore[assignment]
+    return chain

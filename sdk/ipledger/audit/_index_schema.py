@@ -1,0 +1,100 @@
+"""The event index's SQLite schema (one file per chain and registry, see :mod:`ipledger.audit._index`).
+
+- ``meta``: key/value settings: ``chain_id``, ``registry``, ``vault``, ``start_block`` and ``cursor`` (the last
+  block fully indexed; every chunk commits its logs and the new cursor in one transaction).
+- ``blocks``: number, hash and timestamp of every block that holds an indexed log, plus the last
+  :data:`REORG_WINDOW` blocks synced (their hashes find the fork point after a reorganization).
+- ``logs``: raw logs of the registry, the share vault and every share token the vault created, with the decoded
+  event name and arguments (JSON; ``NULL`` for events the SDK does not read). ``(block_hash, log_index)`` is
+  unique and rows are written with ``INSERT OR IGNORE``, so a replayed chunk adds nothing.
+- ``share_tokens``: the share tokens learnt from the vault's ``Fractionalized`` events.
+- ``custody``: derived from the registry's ``Transfer`` logs while syncing, one row per holding of a right:
+  ``[since_block, until_block)`` (``until_block`` is ``NULL`` while it lasts), so a portfolio at any block is one
+  indexed query instead of a replay of every transfer.
+- ``registrations``: derived from the registry's ``RightRegistered`` logs while syncing, one row per registration
+  with the kind (chain value) and jurisdiction unpacked from the record (``docs/storage.md``: bits 4-7 and 8-23),
+  so ``rights(kind=..., jurisdiction=...)`` reads only the matching rights.
+- ``share_balances``: derived from the share tokens' ``Transfer`` logs, one row per balance change (the balance
+  after it, decimal text since it may exceed 64 bits); a balance at a block is the latest row at or before it.
+- ``rollbacks``: each reorganization undone: the fork block, the cursor before it and how many logs went.
+
+The derived tables are written in the same transaction as the logs they come from and are cut back with them
+after a reorganization. A file with an older schema is rebuilt from the chain (it is a cache of public data).
+"""
+
+from __future__ import annotations
+
+__all__ = ["DERIVED_TABLES", "REORG_WINDOW", "SCHEMA", "SCHEMA_VERSION", "TABLES"]
+
+SCHEMA_VERSION = 3
+#: How many of the latest synced blocks keep their hash even without logs.
+REORG_WINDOW = 256
+
+#: Tables computed from the logs while syncing.
+DERIVED_TABLES = ("custody", "registrations", "share_balances")
+#: Every table, for a rebuild.
+TABLES = ("meta", "blocks", "logs", "share_tokens", *DERIVED_TABLES, "rollbacks")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blocks (
+    number INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL,
+    timestamp INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS blocks_by_time ON blocks (timestamp);
+CREATE TABLE IF NOT EXISTS logs (
+    id INTEGER PRIMARY KEY,
+    address TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    block_hash TEXT NOT NULL,
+    tx_hash TEXT NOT NULL,
+    log_index INTEGER NOT NULL,
+    topics TEXT NOT NULL,
+    data TEXT NOT NULL,
+    name TEXT,
+    args TEXT,
+    token_id TEXT,
+    UNIQUE (block_hash, log_index)
+);
+CREATE INDEX IF NOT EXISTS logs_by_position ON logs (block, log_index);
+CREATE INDEX IF NOT EXISTS logs_by_token ON logs (token_id, block, log_index);
+CREATE INDEX IF NOT EXISTS logs_by_address ON logs (address, name, block);
+CREATE TABLE IF NOT EXISTS share_tokens (
+    address TEXT PRIMARY KEY,
+    token_id TEXT NOT NULL,
+    block INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS custody (
+    token_id TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    since_block INTEGER NOT NULL,
+    until_block INTEGER
+);
+CREATE INDEX IF NOT EXISTS custody_by_owner ON custody (owner, since_block);
+CREATE INDEX IF NOT EXISTS custody_open ON custody (token_id, until_block);
+CREATE TABLE IF NOT EXISTS registrations (
+    token_id TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    jurisdiction TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS registrations_by_kind ON registrations (kind, jurisdiction, block);
+CREATE INDEX IF NOT EXISTS registrations_by_jurisdiction ON registrations (jurisdiction, block);
+CREATE TABLE IF NOT EXISTS share_balances (
+    share_token TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    balance TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS share_balances_by_holder ON share_balances (holder, share_token, block, log_index);
+CREATE TABLE IF NOT EXISTS rollbacks (
+    id INTEGER PRIMARY KEY,
+    fork_block INTEGER NOT NULL,
+    previous_cursor INTEGER NOT NULL,
+    removed_logs INTEGER NOT NULL,
+    at INTEGER NOT NULL
+);
+"""

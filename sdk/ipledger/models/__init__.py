@@ -1,0 +1,1 @@
+"""The data: pydantic models of rights, records, licences and results; official numbers; hashing; amounts."""
