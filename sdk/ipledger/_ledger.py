@@ -22,7 +22,7 @@ and :meth:`Ledger.verify`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -30,12 +30,10 @@ from web3 import Web3
 from web3.types import RPCEndpoint
 
 from ipledger.audit._audit import Audit
-from ipledger.audit._index import EventIndex
 from ipledger.chain._accounts import Signer, resolve_signer
 from ipledger.chain._chain import REGISTRY_CONTRACT, Chain
 from ipledger.chain._retry import RetryingHTTPProvider, RetryPolicy
-from ipledger.models._models import Deployment, History, IPMetadata, RegistrationResult, RightRecord, VerificationReport
-from ipledger.models._requests import Document
+from ipledger.models._models import Deployment
 from ipledger.node._deployment import (
     local_deployment_file,
     read_local_deployment,
@@ -81,6 +79,12 @@ class Ledger:
         self.royalties = Royalties(self)
         self.audit = Audit(self)
         self.contracts = Contracts(self)
+        #: The everyday verbs, the sub-clients' own methods: ``ledger.register`` is ``ledger.rights.register``,
+        #: ``ledger.get`` ``ledger.rights.get``, ``ledger.history`` and ``ledger.verify`` those of ``ledger.audit``.
+        self.register = self.rights.register
+        self.get = self.rights.get
+        self.history = self.audit.history
+        self.verify = self.audit.verify
 
     # ------------------------------------------------------------------ construction
 
@@ -263,49 +267,6 @@ class Ledger:
     def deployment(self) -> Deployment:
         """The addresses of the attached contracts (and the transactions, when this ledger deployed them)."""
         return self.chain.deployment
-
-    # ------------------------------------------------------------------ the everyday verbs
-
-    def register(
-        self,
-        metadata: IPMetadata,
-        documents: Sequence[str | Path | Document],
-        *,
-        to: str | None = None,
-        unpublished: bool = False,
-    ) -> RegistrationResult:
-        """Registers a right (registrar path): :meth:`ledger.rights.register <ipledger.Rights.register>`."""
-        return self.rights.register(metadata, documents, to=to, unpublished=unpublished)
-
-    def get(self, token_id: int | str) -> RightRecord:
-        """The right's record: :meth:`ledger.rights.get <ipledger.Rights.get>`."""
-        return self.rights.get(token_id)
-
-    def history(self, token_id: int | str, *, index: EventIndex | None = None) -> History:
-        """Everything that happened to the right: :meth:`ledger.audit.history <ipledger.Audit.history>`."""
-        return self.audit.history(token_id, index=index)
-
-    def verify(
-        self,
-        token_id: int | str,
-        *,
-        documents: Sequence[str | Path | Document] | None = None,
-        metadata: IPMetadata | None = None,
-        block: int | None = None,
-        trust_block_hash: str | Sequence[str] | None = None,
-        bundle: str | Path | None = None,
-        index: EventIndex | None = None,
-    ) -> VerificationReport:
-        """Verifies the right: :meth:`ledger.audit.verify <ipledger.Audit.verify>`."""
-        return self.audit.verify(
-            token_id,
-            documents=documents,
-            metadata=metadata,
-            block=block,
-            trust_block_hash=trust_block_hash,
-            bundle=bundle,
-            index=index,
-        )
 
     if not TYPE_CHECKING:  # at run time only: the type checker keeps refusing unknown names
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from eth_utils.address import to_checksum_address
 
 from ipledger.audit._history import right_numbers
-from ipledger.bulk._bulk_models import DEFAULT_BATCH_SIZE, DEFAULT_WINDOW, BulkMode, BulkReport, Progress
+from ipledger.bulk._bulk import BulkRegistration
 from ipledger.chain._chain import is_zero_address
 from ipledger.chain._eip712 import REGISTRY_DOMAIN, sign_typed_data
 from ipledger.chain._events import arg_bytes
@@ -39,6 +39,7 @@ from ._client import SubClient
 from ._exceptions import InvalidInputError, NotFoundError, TransactionError
 
 if TYPE_CHECKING:
+    from ipledger._ledger import Ledger
     from ipledger.audit._proofs import ProvenRight
     from ipledger.chain._chain import Chain
 
@@ -120,6 +121,12 @@ class Rights(SubClient):
     ``str`` as UTF-8 text (or taken as is when it is a 0x-prefixed 32-byte hash), 32 ``bytes`` are the hash."""
 
     name = "rights"
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__(ledger)
+        #: Registers every right of a CSV or JSON Lines file (:meth:`BulkRegistration.register_bulk
+        #: <ipledger.bulk._bulk.BulkRegistration.register_bulk>`, docs/bulk.md); the signer must be a registrar.
+        self.register_bulk = BulkRegistration(ledger).register_bulk
 
     def resolve(self, token_or_number: int | str) -> int:
         """The token id of a right given by its token id (an int, decimal or 0x hex) or by any of its official
@@ -529,37 +536,6 @@ class Rights(SubClient):
         token = self._chain.resolve(token_id)
         logs, _ = self._chain.logs(token)
         return right_record(self._chain, token, logs)
-
-    def register_bulk(
-        self,
-        source: str | Path,
-        *,
-        mode: BulkMode | str = BulkMode.BATCH,
-        batch_size: int = DEFAULT_BATCH_SIZE,
-        window: int = DEFAULT_WINDOW,
-        results: str | Path | None = None,
-        skip_invalid: bool = False,
-        workers: int | None = None,
-        pending_timeout: float = 120.0,
-        on_progress: Progress | None = None,
-        encoding: str | None = None,
-    ) -> BulkReport:
-        """Registers every right of the CSV or JSON Lines file ``source`` (docs/bulk.md); the signer must be a
-        registrar. See :meth:`~ipledger.bulk._bulk.BulkRegistration.register_bulk`."""
-        from ipledger.bulk._bulk import BulkRegistration
-
-        return BulkRegistration(self._ledger).register_bulk(
-            source,
-            mode=mode,
-            batch_size=batch_size,
-            window=window,
-            results=results,
-            skip_invalid=skip_invalid,
-            workers=workers,
-            pending_timeout=pending_timeout,
-            on_progress=on_progress,
-            encoding=encoding,
-        )
 
 
 def right_record(

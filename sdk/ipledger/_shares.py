@@ -6,7 +6,7 @@ import datetime as dt
 
 from web3.contract import Contract
 
-from ipledger.audit._cap_table import share_balances, shares_at
+from ipledger.audit._cap_table import cap_table_of, share_balances, shares_at
 from ipledger.audit._history import fetch_vault_logs
 from ipledger.chain._eip712 import Domain, sign_typed_data
 from ipledger.chain._logs import fetch_logs
@@ -14,7 +14,6 @@ from ipledger.models._amounts import require_units
 from ipledger.models._models import (
     CapTable,
     FractionalizeResult,
-    Holding,
     Permit,
     RightStatus,
     ShareTokenInfo,
@@ -266,23 +265,14 @@ class Shares(SubClient):
                 f"the cap table of {address} does not add up at block {at}: holders hold {sum(balances.values())}, "
                 f"totalSupply() is {total_supply}"
             )
-        holders = [
-            Holding(
-                account=account,
-                balance=balance,
-                frozen=int(self._chain.read(share.functions.frozenOf(account), "read frozen shares", block=at)),
-            )
-            for account, balance in sorted(balances.items(), key=lambda item: (-item[1], item[0].lower()))
-        ]
-        return CapTable(
-            token_id=token,
-            token_id_hex=hex(token),
-            share_token=address,
-            name=str(created.args["name"]),
-            symbol=str(created.args["symbol"]),
-            decimals=int(created.args["decimals"]),
+        return cap_table_of(
+            token,
+            created,
+            balances=balances,
+            frozen=lambda account: int(
+                self._chain.read(share.functions.frozenOf(account), "read frozen shares", block=at)
+            ),
             restricted=bool(self._chain.read(share.functions.restricted(), "read restricted mode", block=at)),
             total_supply=total_supply,
             block=at,
-            holders=holders,
         )

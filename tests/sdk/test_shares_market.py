@@ -224,6 +224,9 @@ def test_the_desk_itself_refuses_replays_overfills_expiry_cancellation_and_other
     assert _desk_refusal(ledger, filled, ONE, "dev2") == "FillExceedsRemaining"
     reserved = maker.market.create_order("sell", fractionalized, ONE, price=USD, taker="dev3")
     assert _desk_refusal(ledger, reserved, ONE, "dev2") == "NotOrderTaker"
+    # The named taker's payment is approved here: the test must not rely on an approval another test left behind.
+    tusd = ledger.contracts.stablecoin
+    ledger.use("dev3").chain.send(tusd.functions.approve(ledger.contracts.desk.address, USD), "approve the desk")
     assert _desk_refusal(ledger, reserved, ONE, "dev3") == "accepted"
     cancelled = maker.market.create_order("sell", fractionalized, ONE, price=USD)
     maker.market.cancel_order(cancelled)

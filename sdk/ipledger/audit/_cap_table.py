@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ipledger._exceptions import RegistryError
 from ipledger.chain._events import ERC20_TRANSFER_TOPIC, DecodedLog, address_topic
 from ipledger.chain._logs import fetch_logs
 from ipledger.chain._rpc import Rpc
-from ipledger.models._models import ZERO_ADDRESS
+from ipledger.models._models import ZERO_ADDRESS, CapTable, Holding
 
-__all__ = ["replay_balances", "share_balances", "shares_at"]
+__all__ = ["cap_table_of", "replay_balances", "share_balances", "shares_at"]
 
 
 def shares_at(vault_logs: Iterable[DecodedLog], block: int) -> DecodedLog | None:
@@ -54,3 +54,33 @@ def share_balances(rpc: Rpc, *, share_token: str, from_block: int, to_block: int
     """Every non-zero balance of ``share_token`` at ``to_block``, from its logs since ``from_block`` (its creation)."""
     logs = fetch_logs(rpc, address=share_token, topics=[ERC20_TRANSFER_TOPIC], from_block=from_block, to_block=to_block)
     return replay_balances(logs)
+
+
+def cap_table_of(
+    token_id: int,
+    created: DecodedLog,
+    *,
+    balances: Mapping[str, int],
+    frozen: Callable[[str], int],
+    restricted: bool,
+    total_supply: int,
+    block: int,
+) -> CapTable:
+    """The cap table of the share token ``created`` (its vault's ``Fractionalized`` log) issued for ``token_id``:
+    its holders by balance (largest first), each with the amount ``frozen`` for it, as of ``block``."""
+    holders = [
+        Holding(account=account, balance=balance, frozen=frozen(account))
+        for account, balance in sorted(balances.items(), key=lambda item: (-item[1], item[0].lower()))
+    ]
+    return CapTable(
+        token_id=token_id,
+        token_id_hex=hex(token_id),
+        share_token=str(created.args["shareToken"]),
+        name=str(created.args["name"]),
+        symbol=str(created.args["symbol"]),
+        decimals=int(created.args["decimals"]),
+        restricted=restricted,
+        total_supply=total_supply,
+        block=block,
+        holders=holders,
+    )

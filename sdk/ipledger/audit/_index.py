@@ -31,6 +31,7 @@ from eth_utils.crypto import keccak
 from pydantic import Field
 
 from ipledger._exceptions import InvalidInputError, NodeError, NotFoundError
+from ipledger.audit._cap_table import cap_table_of
 from ipledger.audit._history import merge_history, right_numbers
 from ipledger.audit._history_chain import linked_tokens
 from ipledger.audit._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
@@ -50,7 +51,6 @@ from ipledger.models._models import (
     ZERO_ADDRESS,
     CapTable,
     History,
-    Holding,
     RightKind,
     RightRecord,
     RightStatus,
@@ -864,23 +864,15 @@ class EventIndex:
             created = log if log.name == "Fractionalized" else None
         if created is None:
             raise NotFoundError(f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault")
-        address = str(created.args["shareToken"])
-        balances, frozen, restricted = self._share_state(address, at)
-        holders = [
-            Holding(account=account, balance=balance, frozen=frozen.get(account, 0))
-            for account, balance in sorted(balances.items(), key=lambda item: (-item[1], item[0].lower()))
-        ]
-        return CapTable(
-            token_id=token_id,
-            token_id_hex=hex(token_id),
-            share_token=address,
-            name=str(created.args["name"]),
-            symbol=str(created.args["symbol"]),
-            decimals=int(created.args["decimals"]),
+        balances, frozen, restricted = self._share_state(str(created.args["shareToken"]), at)
+        return cap_table_of(
+            token_id,
+            created,
+            balances=balances,
+            frozen=lambda account: frozen.get(account, 0),
             restricted=bool(created.args["restricted"]) if restricted is None else restricted,
             total_supply=sum(balances.values()),
             block=at,
-            holders=holders,
         )
 
     def rights(

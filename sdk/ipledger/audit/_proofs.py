@@ -32,7 +32,9 @@ from trie import HexaryTrie
 from ipledger._artifacts import load_artifact
 from ipledger._exceptions import CheckpointError, InvalidInputError, NodeError
 from ipledger.audit._history_chain import HistoryWord, chain_head, history_slot, linked_tokens
+from ipledger.chain._eip712 import REGISTRY_DOMAIN, domain_separator
 from ipledger.chain._events import TOPIC_OF, DecodedLog, decode_log
+from ipledger.chain._roles import DISPUTE_ROLE, VERIFIER_ROLE
 from ipledger.models._models import Check
 
 __all__ = [
@@ -136,8 +138,6 @@ def balance_slot(account: str) -> int:
 
 #: OpenZeppelin AccessControl's ``_roles`` mapping is the registry's first storage slot (slot 0).
 _ROLES_SLOT = 0
-_VERIFIER_ROLE = keccak(text="VERIFIER_ROLE")
-_DISPUTE_ROLE = keccak(text="DISPUTE_ROLE")
 
 
 def role_slot(role: bytes, account: str) -> int:
@@ -449,7 +449,7 @@ class TrustlessVerifier:
                 problems.append(f"the {role} contract {address} is not the shipped {artifacts[role]} of this registry")
                 continue
             immutables[role] = found
-        roles = {"attestations": _VERIFIER_ROLE, "disputes": _DISPUTE_ROLE}
+        roles = {"attestations": VERIFIER_ROLE, "disputes": DISPUTE_ROLE}
         wanted = {role: role_slot(roles[role], modules[role]) for role in roles if role in modules}
         if wanted:
             try:
@@ -640,13 +640,7 @@ def chain_id_check(code: bytes, *, claimed: int, registry: str, immutable_spans:
     """The chain id the node claims is the one the proven registry code was deployed for: EIP-712 caches the chain
     id and the domain separator (which hashes it with the registry's address) in the code's immutables."""
     values = {code[start : start + length] for start, length in immutable_spans}
-    domain = keccak(
-        keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
-        + keccak(text="IPLedger Registry")
-        + keccak(text="1")
-        + claimed.to_bytes(32, "big")
-        + _bytes(registry).rjust(32, b"\0")
-    )
+    domain = domain_separator(REGISTRY_DOMAIN, chain_id=claimed, contract=registry)
     ok = claimed.to_bytes(32, "big") in values and bytes(domain) in values
     return Check(
         name="chain_id",

@@ -20,6 +20,7 @@ __all__ = [
     "DESK_DOMAIN",
     "REGISTRY_DOMAIN",
     "Domain",
+    "domain_separator",
     "sign_typed",
     "sign_typed_data",
     "typed_digest",
@@ -78,3 +79,14 @@ def sign_typed_data(
         domain, chain_id=chain.check_chain(action), contract=contract, types=types, message=message
     )
     return sign_typed(chain.signer.account, signable)
+
+
+def domain_separator(domain: Domain, *, chain_id: int, contract: str) -> bytes:
+    """The EIP-712 domain separator of ``domain`` at ``contract`` on ``chain_id``, as the contract caches it."""
+    return keccak(
+        keccak(text="EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
+        + keccak(text=domain.name)
+        + keccak(text=domain.version)
+        + chain_id.to_bytes(32, "big")
+        + bytes.fromhex(contract.removeprefix("0x")).rjust(32, b"\0")
+    )

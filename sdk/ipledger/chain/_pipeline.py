@@ -34,6 +34,7 @@ from eth_utils.crypto import keccak
 
 from ipledger._exceptions import ChainMismatchError, ContractRevertError, IPLedgerError, NodeError, TransactionError
 from ipledger.chain._accounts import Signer
+from ipledger.chain._fees import Fees, current_fees
 from ipledger.chain._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ipledger.chain._reverts import RevertDecoder
 from ipledger.chain._rpc import Rpc, RpcResponseError
@@ -187,7 +188,7 @@ class PipelinedSender:
         estimates = self._rpc.batch_settled(
             [("eth_estimateGas", [{"from": self._address, "to": call.to, "data": call.data}]) for call in window]
         )
-        base_fee, priority = self._fees()
+        fees = current_fees(self._rpc)
         try:
             self._check_chain(window[0].action)
         except ChainMismatchError as mismatch:
@@ -200,7 +201,7 @@ class PipelinedSender:
                 continue
             gas = int(estimate, 16) * _GAS_MARGIN_NUMERATOR // _GAS_MARGIN_DENOMINATOR
             nonce = self._next_nonce()
-            signed.append((call, nonce, self._sign(nonce, call.to, call.data, gas, base_fee, priority)))
+            signed.append((call, nonce, self._sign(nonce, call.to, call.data, gas, fees)))
         answers = self._rpc.batch_settled([("eth_sendRawTransaction", [raw]) for _, _, raw in signed])
         sent: list[_Sent] = []
         taken: list[PlannedCall] = []
@@ -218,7 +219,7 @@ class PipelinedSender:
                 refused.append((call, nonce, answer))
         if not refused:
             return sent, outcomes, None, taken
-        self._fill_gaps([nonce for _, nonce, _ in refused], base_fee, priority)
+        self._fill_gaps([nonce for _, nonce, _ in refused], fees)
         stopped = NodeError(
             f"the node refused {len(refused)} transaction(s) ({refused[0][2].rpc_message}); the run stopped after "
             "this window (run again to send what is left)",
@@ -228,12 +229,12 @@ class PipelinedSender:
         outcomes += [CallOutcome(call, error=stopped) for call in taken]
         return sent, outcomes, stopped, []
 
-    def _fill_gaps(self, nonces: Sequence[int], base_fee: int, priority: int) -> None:
+    def _fill_gaps(self, nonces: Sequence[int], fees: Fees) -> None:
         """Uses each refused nonce for an empty transfer to ourselves, so the window's later transactions, which the
         node already holds, are not stuck behind a gap. A nonce someone else used meanwhile leaves no gap."""
         self._check_chain("fill a nonce gap")
         for nonce in nonces:
-            raw = self._sign(nonce, self._address, "0x", 21_000, base_fee, priority)
+            raw = self._sign(nonce, self._address, "0x", 21_000, fees)
             try:
                 self._rpc.call("eth_sendRawTransaction", [raw])
             except RpcResponseError as error:
@@ -245,13 +246,7 @@ class PipelinedSender:
                     ) from None
         self._nonce = None
 
-    def _fees(self) -> tuple[int, int]:
-        block, priority = self._rpc.batch(
-            [("eth_getBlockByNumber", ["latest", False]), ("eth_maxPriorityFeePerGas", [])]
-        )
-        return int(block.get("baseFeePerGas") or "0x0", 16), int(priority, 16)
-
-    def _sign(self, nonce: int, to: str, data: str, gas: int, base_fee: int, priority: int) -> str:
+    def _sign(self, nonce: int, to: str, data: str, gas: int, fees: Fees) -> str:
         transaction: dict[str, Any] = {
             "type": 2,
             "chainId": self._chain_id,
@@ -260,8 +255,7 @@ class PipelinedSender:
             "data": data,
             "value": 0,
             "gas": gas,
-            "maxPriorityFeePerGas": priority,
-            "maxFeePerGas": 2 * base_fee + priority,
+            **fees.fields(),
         }
         raw = self._signer.account.sign_transaction(transaction).raw_transaction
         return "0x" + bytes(raw).hex()

@@ -19,6 +19,7 @@ from web3.types import TxParams
 
 from ipledger._exceptions import NodeError, TransactionError, UnexplainedRevertError
 from ipledger.chain._accounts import Signer
+from ipledger.chain._fees import Fees, current_fees
 from ipledger.chain._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ipledger.chain._revert_reasons import find_revert
 from ipledger.chain._reverts import RevertDecoder
@@ -167,16 +168,11 @@ class TransactionSender:
             return None
 
     def _params(self, signer: Signer) -> dict[str, Any]:
-        eth = self._w3.eth
-        latest = eth.get_block("latest")
-        base_fee = int(latest.get("baseFeePerGas", 0) or 0)
-        priority = int(eth.max_priority_fee)
         return {
             "from": signer.address,
-            "nonce": eth.get_transaction_count(to_checksum_address(signer.address), "pending"),
+            "nonce": self._w3.eth.get_transaction_count(to_checksum_address(signer.address), "pending"),
             "chainId": self._chain_id,
-            "maxPriorityFeePerGas": priority,
-            "maxFeePerGas": 2 * base_fee + priority,
+            **current_fees(self._rpc).fields(),
         }
 
     def _wait(self, signer: Signer, transaction: dict[str, Any], sent: dict[str, bytes], action: str) -> Any:
@@ -219,10 +215,8 @@ class TransactionSender:
 
     def _bumped(self, transaction: dict[str, Any]) -> dict[str, Any]:
         """``transaction`` with both fees raised by 12.5% (or to the current fees, if higher)."""
-        base_fee = int(self._w3.eth.get_block("latest").get("baseFeePerGas", 0) or 0)
-        priority = max(int(transaction["maxPriorityFeePerGas"]) * 9 // 8 + 1, int(self._w3.eth.max_priority_fee))
-        max_fee = max(int(transaction["maxFeePerGas"]) * 9 // 8 + 1, 2 * base_fee + priority)
-        return dict(transaction, maxPriorityFeePerGas=priority, maxFeePerGas=max_fee)
+        sent = Fees(int(transaction["maxPriorityFeePerGas"]), int(transaction["maxFeePerGas"]))
+        return dict(transaction, **sent.bumped(current_fees(self._rpc)).fields())
 
     def _resend(self, raw: bytes) -> bool:
         """Sends signed bytes again (a replacement, or a copy the node forgot); ``False`` if the node refused them
