@@ -5,7 +5,7 @@ Usage::
     python scripts/number_series.py          # rewrite the table between the GENERATED markers
     python scripts/number_series.py --check  # exit 1 if the table differs from the rules
 
-The rules (``ipledger._numbers.SERIES``) are the single source: per office and series, the serial ranges in which
+The rules (``ipledger.models._numbers.SERIES``) are the single source: per office and series, the serial ranges in which
 every real number has exactly one serial. They become a binary decision tree of comparisons in the contract's
 code (``_inSeries``: no memory, no storage). The contract refuses a number outside them, so no client can register
 a right a second time by writing its number another way. Series that take any office ("KH", "UC") are checked in
@@ -22,7 +22,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "sdk"))
 
-from ipledger._numbers import ANY_OFFICE_SERIES, SERIES  # noqa: E402
+from ipledger.models._numbers import ANY_OFFICE_SERIES, SERIES  # noqa: E402
 
 LIBRARY = REPO_ROOT / "contracts" / "libraries" / "OfficialNumbers.sol"
 _GENERATED = re.compile(
