@@ -19,6 +19,7 @@ from ipledger.chain._eip712 import REGISTRY_DOMAIN, sign_typed_data
 from ipledger.chain._events import address_topic, arg_bytes, token_topic
 from ipledger.chain._logs import fetch_logs
 from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._model_base import Uint256
 from ipledger.models._models import (
     IPMetadata,
     PublicRecord,
@@ -66,10 +67,11 @@ def _salt_bytes(value: bytes | str) -> bytes:
 
 
 class VoucherCancellation(TransactionResult):
-    """A cancelled voucher nonce: every voucher signed for ``recipient`` with ``nonce`` is void."""
+    """A cancelled voucher nonce: every voucher signed for ``recipient`` with ``nonce`` is void (in JSON, ``nonce`` is
+    a decimal string)."""
 
     recipient: str
-    nonce: int
+    nonce: Uint256
     registrar: str
 
 

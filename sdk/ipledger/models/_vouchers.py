@@ -358,7 +358,8 @@ VoucherState = Literal["valid", "used", "cancelled", "spent", "not_registrar", "
 
 
 class VoucherCheck(_Out):
-    """What the chain says of a voucher (:meth:`~ipledger.Rights.check_voucher`). ``state`` is the first that holds of:
+    """What the chain says of a voucher (:meth:`~ipledger.Rights.check_voucher`); in JSON, nonces are decimal strings.
+    ``state`` is the first that holds of:
 
     - ``used``: it registered the right (``used_tx``, sent by ``submitted_by``);
     - ``cancelled``: a registrar cancelled its nonce (``cancelled_tx``, by ``cancelled_by``);
@@ -376,9 +377,9 @@ class VoucherCheck(_Out):
     signer: str
     signer_is_registrar: bool
     token_id: int
-    nonce: int
+    nonce: Uint256
     #: The recipient's voucher nonce now: the nonce a voucher must carry to be submitted.
-    current_nonce: int
+    current_nonce: Uint256
     deadline: dt.datetime
     chain_time: dt.datetime
     expired: bool
