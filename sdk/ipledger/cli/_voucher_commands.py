@@ -253,13 +253,13 @@ def sign(
         )
         if signed.nonce > current:
             out.note(
-                f"{names.label(signed.to)}'s voucher nonce is {current}: this voucher waits until the earlier ones are "
+                f"{names.brief(signed.to)}'s voucher nonce is {current}: this voucher waits until the earlier ones are "
                 "submitted or cancelled."
             )
         if request.field_salts:
             out.note(
-                f"The salts of {', '.join(sorted(request.field_salts))} are kept in $IPLEDGER_HOME/salts here: hand "
-                "them to the owner, who needs them to open the fields."
+                f"The salt of each confidential field ({', '.join(sorted(request.field_salts))}) is kept in "
+                "$IPLEDGER_HOME/salts here: hand them to the owner, who needs them to open the fields."
             )
         if salt is not None:
             out.note(
@@ -368,7 +368,7 @@ def _refusal(exc: SignatureError, ledger: Ledger, signed: SignedVoucher, names: 
     if exc.error_name != "InvalidAccountNonce":
         return exc
     check = ledger.rights.check_voucher(signed)
-    recipient = names.label(signed.to)
+    recipient = names.brief(signed.to)
     if check.state == "used":
         what = (
             f"it was already used: it registered token {short(hex(check.token_id))} for {recipient} in tx "
@@ -489,7 +489,7 @@ def _shown(
         "spent": f"another voucher of {recipient} used its nonce",
         "not_registrar": f"its signer {names.label(check.signer)} is not a registrar of this registry",
         "expired": "its deadline passed",
-        "waiting": f"{recipient}'s earlier vouchers must be submitted or cancelled first",
+        "waiting": f"{names.brief(check.recipient)}'s earlier vouchers must be submitted or cancelled first",
     }[check.state]
     style = "green" if check.state == "valid" else "yellow" if check.state == "waiting" else "bold red"
     out.line(Text.assemble(f"Voucher {file} is ", (_STATES[check.state], style), f": {sentence}."))
