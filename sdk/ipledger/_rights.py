@@ -191,7 +191,9 @@ class Rights(SubClient):
         valid_for: dt.timedelta = dt.timedelta(days=7),
         nonce: int | None = None,
     ) -> Voucher:
-        """Registrar path, step 1: the signer (a registrar) signs an EIP-712 voucher for ``to``."""
+        """Registrar path, step 1: the signer (a registrar) signs an EIP-712 voucher for ``to``, valid for
+        ``valid_for`` of chain time, with ``to``'s current voucher nonce unless ``nonce`` says another;
+        :meth:`signed_voucher` makes it a file to hand over."""
         recipient = self._chain.address_of(to)
         voucher_nonce = (
             int(self._chain.read(self._chain.registry.functions.nonces(recipient), "read nonce"))
@@ -270,9 +272,9 @@ class Rights(SubClient):
         return int(self._chain.read(self._chain.registry.functions.nonces(self._chain.address_of(to)), "read nonce"))
 
     def cancel_voucher(self, to: str) -> VoucherCancellation:
-        """Registrar: voids every voucher outstanding for ``to`` (the recipient's voucher nonce moves on), e.g. one
-        signed by mistake or sent to the wrong party; vouchers signed after this use the new nonce. Only the current
-        nonce is voided: a voucher signed with a later nonce waits for it and then becomes valid."""
+        """Registrar: voids the vouchers signed for ``to`` with its current voucher nonce (every outstanding one,
+        unless one was signed with a later ``nonce``), e.g. one signed by mistake or sent to the wrong party: the
+        nonce moves on, and vouchers signed after this carry the next one."""
         registry = self._chain.registry
         call = registry.functions.cancelVoucher(self._chain.address_of(to))
         result, cancelled = self._chain.send_for_event(call, "cancel voucher", registry, "VoucherCancelled")
