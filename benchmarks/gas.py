@@ -76,7 +76,7 @@ from gas_royalties import measure_royalties  # noqa: E402
 from gas_shares import measure_shares, share_targets  # noqa: E402
 from ipledger import dev_account, start_node, stop_node  # noqa: E402
 from ipledger._artifacts import load_artifact  # noqa: E402
-from ipledger._ledger import VOUCHER_TYPES  # noqa: E402
+from ipledger.models._vouchers import VOUCHER_TYPES  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SNAPSHOT = ROOT / ".gas-snapshot"

@@ -92,7 +92,13 @@ from ipledger.models._numbers import (
     unpublished_number,
 )
 from ipledger.models._public_record import check_openings, public_record, read_record, record_history_problems, seal
-from ipledger.models._requests import Document, RegistrationRequest, hash_documents, prepare_registration
+from ipledger.models._requests import (
+    Document,
+    Registration,
+    RegistrationRequest,
+    hash_documents,
+    prepare_registration,
+)
 from ipledger.models._rights_models import (
     Attestation,
     ClaimType,
@@ -106,6 +112,14 @@ from ipledger.models._rights_models import (
     RoyaltyOwed,
     claim_type_hash,
     field_hash,
+)
+from ipledger.models._vouchers import (
+    VOUCHER_FORMAT,
+    SignedVoucher,
+    Voucher,
+    VoucherCheck,
+    VoucherRegistration,
+    VoucherState,
 )
 from ipledger.node._deployment import (
     deployment_record_file,
@@ -172,7 +186,7 @@ from ._licensing import LicenseGrant, Licenses
 from ._market import Market
 from ._orders import order_hash
 from ._payments import Payments
-from ._rights import ClaimTicket, Rights, Voucher
+from ._rights import ClaimTicket, Rights, VoucherCancellation
 from ._royalties import Royalties, RoyaltyPayment
 from ._shares import Shares
 
@@ -277,6 +291,7 @@ __all__ = [
     "ReentrancyError",
     "RegistrationChangedError",
     "RevokedRightError",
+    "Registration",
     "RegistrationRequest",
     "RegistrationResult",
     "RegistryError",
@@ -298,6 +313,7 @@ __all__ = [
     "SignatureError",
     "SignedAttestation",
     "SignedOrder",
+    "SignedVoucher",
     "Signer",
     "SyncProgress",
     "SyncResult",
@@ -315,6 +331,11 @@ __all__ = [
     "ProofError",
     "verify_bundle",
     "Voucher",
+    "VOUCHER_FORMAT",
+    "VoucherCancellation",
+    "VoucherCheck",
+    "VoucherRegistration",
+    "VoucherState",
     "build_report",
     "bundle_hash",
     "canonical_json",

@@ -16,9 +16,10 @@ from ipledger.audit._history import right_numbers
 from ipledger.bulk._bulk import BulkRegistration
 from ipledger.chain._chain import is_zero_address
 from ipledger.chain._eip712 import REGISTRY_DOMAIN, sign_typed_data
-from ipledger.chain._events import arg_bytes
+from ipledger.chain._events import address_topic, arg_bytes, token_topic
 from ipledger.chain._logs import fetch_logs
 from ipledger.models._hashing import Evidence, evidence_hash
+from ipledger.models._model_base import Uint256
 from ipledger.models._models import (
     IPMetadata,
     PublicRecord,
@@ -33,34 +34,20 @@ from ipledger.models._models import (
 )
 from ipledger.models._numbers import OfficialNumber, number_text, parse_number_for, unpublished_number
 from ipledger.models._record_packing import unpack_record
-from ipledger.models._requests import Document, RegistrationRequest, prepare_registration
+from ipledger.models._requests import Document, Registration, RegistrationRequest, prepare_registration
+from ipledger.models._vouchers import VOUCHER_TYPES, SignedVoucher, Voucher, VoucherCheck, recover_voucher_signer
 
 from ._client import SubClient
-from ._exceptions import InvalidInputError, NotFoundError, TransactionError
+from ._exceptions import ChainMismatchError, InvalidInputError, NotFoundError, TransactionError
 
 if TYPE_CHECKING:
     from ipledger._ledger import Ledger
     from ipledger.audit._proofs import ProvenRight
     from ipledger.chain._chain import Chain
 
-__all__ = ["ClaimTicket", "Rights", "Voucher", "as_published", "right_record"]
+__all__ = ["ClaimTicket", "Rights", "Voucher", "VoucherCancellation", "as_published", "right_record"]
 
 _STATUS = [RightStatus.ACTIVE, RightStatus.FROZEN, RightStatus.EXPIRED]
-VOUCHER_TYPES = {
-    "Voucher": [
-        {"name": "to", "type": "address"},
-        {"name": "registration", "type": "Registration"},
-        {"name": "nonce", "type": "uint256"},
-        {"name": "deadline", "type": "uint256"},
-    ],
-    "Registration": [
-        {"name": "contentHash", "type": "bytes32"},
-        {"name": "kind", "type": "uint8"},
-        {"name": "expiry", "type": "uint40"},
-        {"name": "numbers", "type": "uint256[]"},
-        {"name": "metadata", "type": "bytes"},
-    ],
-}
 
 
 def _hex32(value: bytes) -> str:
@@ -80,18 +67,13 @@ def _salt_bytes(value: bytes | str) -> bytes:
     raise InvalidInputError(f"field 'salt': {value!r} is not a salt; expected 0x and 64 hex digits")
 
 
-@dataclass(frozen=True)
-class Voucher:
-    """A registrar-signed permission to register a right for ``to``; anyone may submit it."""
+class VoucherCancellation(TransactionResult):
+    """A cancelled voucher nonce: every voucher signed for ``recipient`` with ``nonce`` is void (in JSON, ``nonce`` is
+    a decimal string)."""
 
-    to: str
-    request: RegistrationRequest
-    nonce: int
-    deadline: int
-    signature: bytes
-
-    def as_tuple(self) -> tuple[str, tuple[bytes, int, int, list[int], bytes], int, int]:
-        return (self.to, self.request.as_tuple(), self.nonce, self.deadline)
+    recipient: str
+    nonce: Uint256
+    registrar: str
 
 
 @dataclass(frozen=True)
@@ -216,7 +198,9 @@ class Rights(SubClient):
         valid_for: dt.timedelta = dt.timedelta(days=7),
         nonce: int | None = None,
     ) -> Voucher:
-        """Registrar path, step 1: the signer (a registrar) signs an EIP-712 voucher for ``to``."""
+        """Registrar path, step 1: the signer (a registrar) signs an EIP-712 voucher for ``to``, valid for
+        ``valid_for`` of chain time, with ``to``'s current voucher nonce unless ``nonce`` says another;
+        :meth:`signed_voucher` makes it a file to hand over."""
         recipient = self._chain.address_of(to)
         voucher_nonce = (
             int(self._chain.read(self._chain.registry.functions.nonces(recipient), "read nonce"))
@@ -243,17 +227,22 @@ class Rights(SubClient):
         )
         return Voucher(to=recipient, request=request, nonce=voucher_nonce, deadline=deadline, signature=signature)
 
-    def register_with_voucher(self, voucher: Voucher) -> RegistrationResult:
-        """Registrar path, step 2: anyone (usually the recipient) submits the voucher.
+    def register_with_voucher(self, voucher: Voucher | SignedVoucher) -> RegistrationResult:
+        """Registrar path, step 2: anyone (usually the recipient) submits the voucher, or a voucher file read with
+        :meth:`SignedVoucher.load <ipledger.SignedVoucher.load>` (refused before anything is sent when it was signed
+        for another chain, :class:`~ipledger.ChainMismatchError`, or another registry).
 
         If another account submitted this very voucher first (a copier, or the recipient while a helper also
         did), the right is registered all the same: the result names that transaction and its sender
         (``submitted_by``; ``own_tx_hash`` is ours, which reverted, or ``None`` if it was never sent).
         """
+        action = "register with voucher"
+        if isinstance(voucher, SignedVoucher):
+            voucher = self._voucher_here(voucher, action)
         registry = self._chain.registry
         call = registry.functions.registerWithVoucher(voucher.as_tuple(), voucher.signature)
         try:
-            result, _ = self._chain.sender.send(self._chain.signer, call, action="register with voucher")
+            result, _ = self._chain.sender.send(self._chain.signer, call, action=action)
         except TransactionError as error:
             done = self._voucher_used(voucher, own_tx_hash=error.tx_hash)
             if done is None:
@@ -261,17 +250,140 @@ class Rights(SubClient):
             result = done
         return self._registration_result(voucher.request, voucher.to, result, self_declared=False)
 
-    def cancel_voucher(self, to: str) -> TransactionResult:
-        """Registrar: voids every voucher outstanding for ``to`` (the recipient's voucher nonce moves on), e.g. one
-        signed by mistake or sent to the wrong party; vouchers signed after this use the new nonce."""
-        call = self._chain.registry.functions.cancelVoucher(self._chain.address_of(to))
-        return self._chain.send(call, "cancel voucher")
+    def signed_voucher(self, voucher: Voucher) -> SignedVoucher:
+        """``voucher`` as a voucher file for this chain and registry (:meth:`SignedVoucher.save
+        <ipledger.SignedVoucher.save>` writes it), to hand to its recipient."""
+        return SignedVoucher.from_voucher(voucher, chain_id=self._chain.chain_id, registry=self._chain.registry_address)
+
+    def _voucher_here(self, signed: SignedVoucher, action: str) -> Voucher:
+        """The voucher of ``signed`` once its chain and registry are this ledger's (the node asked anew)."""
+        chain_id = self._chain.check_chain(action)
+        if signed.chain_id != chain_id:
+            raise ChainMismatchError(
+                expected=signed.chain_id,
+                reported=chain_id,
+                endpoint=self._chain.rpc_url,
+                source="the voucher's chain_id",
+                registry=signed.registry,
+                action=action,
+            )
+        if signed.registry.lower() != self._chain.registry_address.lower():
+            raise InvalidInputError(
+                f"field 'registry': the voucher is for the registry {signed.registry}, not "
+                f"{self._chain.registry_address} (the one connected); submit it there"
+            )
+        return signed.to_voucher()
+
+    def voucher_nonce(self, to: str) -> int:
+        """The voucher nonce of ``to`` now: the nonce the next voucher submitted for ``to`` must carry."""
+        return int(self._chain.read(self._chain.registry.functions.nonces(self._chain.address_of(to)), "read nonce"))
+
+    def cancel_voucher(self, to: str) -> VoucherCancellation:
+        """Registrar: voids the vouchers signed for ``to`` with its current voucher nonce (every outstanding one,
+        unless one was signed with a later ``nonce``), e.g. one signed by mistake or sent to the wrong party: the
+        nonce moves on, and vouchers signed after this carry the next one."""
+        registry = self._chain.registry
+        call = registry.functions.cancelVoucher(self._chain.address_of(to))
+        result, cancelled = self._chain.send_for_event(call, "cancel voucher", registry, "VoucherCancelled")
+        return VoucherCancellation(
+            **result.model_dump(),
+            recipient=str(cancelled["to"]),
+            nonce=int(cancelled["nonce"]),
+            registrar=str(cancelled["registrar"]),
+        )
+
+    def check_voucher(self, voucher: Voucher | SignedVoucher) -> VoucherCheck:
+        """What the chain says of ``voucher`` now, without sending anything: its signer and whether it holds the
+        registrar role, its deadline against chain time, and whether its nonce is still open or was used by it,
+        cancelled or spent (see :class:`~ipledger.VoucherCheck`). A voucher file for another chain or registry is
+        refused as :meth:`register_with_voucher` refuses it."""
+        action = "check voucher"
+        if isinstance(voucher, SignedVoucher):
+            voucher = self._voucher_here(voucher, action)
+        registry = self._chain.registry
+        signer = recover_voucher_signer(voucher, chain_id=self._chain.chain_id, registry=self._chain.registry_address)
+        is_registrar = self._chain.has_role("registrar", signer)
+        current = int(self._chain.read(registry.functions.nonces(voucher.to), action))
+        now = self._chain.chain_time()
+        right = voucher.registration.right_id
+        registered = bool(self._chain.read(registry.functions.exists(right), action))
+        owner = str(self._chain.read(registry.functions.ownerOf(right), action)) if registered else None
+        used = cancelled = None
+        if current > voucher.nonce:
+            used = self._voucher_submission(voucher) if registered else None
+            cancelled = None if used is not None else self._voucher_cancellation(voucher)
+        state = (
+            "used"
+            if used is not None
+            else "cancelled"
+            if cancelled is not None
+            else "spent"
+            if current > voucher.nonce
+            else "not_registrar"
+            if not is_registrar
+            else "expired"
+            if now > voucher.deadline
+            else "waiting"
+            if current < voucher.nonce
+            else "valid"
+        )
+        return VoucherCheck(
+            state=state,
+            recipient=voucher.to,
+            signer=signer,
+            signer_is_registrar=is_registrar,
+            token_id=right,
+            nonce=voucher.nonce,
+            current_nonce=current,
+            deadline=dt.datetime.fromtimestamp(voucher.deadline, dt.UTC),
+            chain_time=dt.datetime.fromtimestamp(now, dt.UTC),
+            expired=now > voucher.deadline,
+            registered=registered,
+            owner=owner,
+            used_tx=None if used is None else used[0],
+            submitted_by=None if used is None else used[1],
+            cancelled_tx=None if cancelled is None else cancelled[0],
+            cancelled_by=None if cancelled is None else cancelled[1],
+        )
+
+    def _voucher_submission(self, voucher: Voucher) -> tuple[str, str] | None:
+        """The successful transaction that submitted exactly ``voucher`` (by anyone) and its sender, if one did."""
+        registry = self._chain.registry
+        logs = fetch_logs(
+            self._chain.rpc,
+            address=self._chain.registry_address,
+            topics=[str(registry.events.RightRegistered.topic), token_topic(voucher.registration.right_id)],
+            from_block=self._chain.deployment_block,
+            to_block=self._chain.head(),
+        )
+        calldata = registry.encode_abi("registerWithVoucher", args=[voucher.as_tuple(), voucher.signature]).lower()
+        for log in reversed(logs):
+            transaction = self._chain.rpc.call("eth_getTransactionByHash", [log["transactionHash"]])
+            sent = str(transaction.get("input", transaction.get("data", ""))).lower()
+            if sent == calldata and str(transaction.get("to") or "").lower() == self._chain.registry_address.lower():
+                return str(log["transactionHash"]), to_checksum_address(transaction["from"])
+        return None
+
+    def _voucher_cancellation(self, voucher: Voucher) -> tuple[str, str] | None:
+        """The ``VoucherCancelled`` of ``voucher``'s recipient and nonce (its transaction and registrar), if any."""
+        registry = self._chain.registry
+        logs = fetch_logs(
+            self._chain.rpc,
+            address=self._chain.registry_address,
+            topics=[str(registry.events.VoucherCancelled.topic), "0x" + bytes(12).hex() + voucher.to[2:].lower()],
+            from_block=self._chain.deployment_block,
+            to_block=self._chain.head(),
+        )
+        for log in logs:
+            if int(str(log["data"]), 16) == voucher.nonce:
+                return str(log["transactionHash"]), address_topic(str(log["topics"][2]))
+        return None
 
     def _voucher_used(self, voucher: Voucher, *, own_tx_hash: str | None) -> TransactionResult | None:
         """The transaction that submitted ``voucher`` first, if one did: the right is ``voucher.to``'s under this
         bundle, and a ``RightRegistered`` of it came from exactly our call."""
         registry = self._chain.registry
-        right = voucher.request.right_id
+        right = voucher.registration.right_id
         action = "register with voucher"
         if int(self._chain.read(registry.functions.nonces(voucher.to), action)) <= voucher.nonce:
             return None
@@ -283,7 +395,7 @@ class Rights(SubClient):
         logs = fetch_logs(
             self._chain.rpc,
             address=self._chain.registry_address,
-            topics=[topic, "0x" + right.to_bytes(32, "big").hex()],
+            topics=[topic, token_topic(right)],
             from_block=self._chain.deployment_block,
             to_block=self._chain.head(),
         )
@@ -362,7 +474,12 @@ class Rights(SubClient):
         return self.reveal_claim(ticket)
 
     def _registration_result(
-        self, request: RegistrationRequest, owner: str, result: TransactionResult, *, self_declared: bool
+        self,
+        request: RegistrationRequest | Registration,
+        owner: str,
+        result: TransactionResult,
+        *,
+        self_declared: bool,
     ) -> RegistrationResult:
         return RegistrationResult(
             token_id=request.right_id,

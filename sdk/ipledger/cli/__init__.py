@@ -47,6 +47,7 @@ from ._rights_commands import assign, force_transfer, freeze, register, revoke, 
 from ._royalty_commands import royalty_app
 from ._share_commands import shares_app
 from ._stablecoin_commands import stablecoin_app
+from ._voucher_commands import voucher_app
 
 __all__ = ["app", "main"]
 
@@ -75,6 +76,7 @@ app.command("revoke", rich_help_panel="Rights")(revoke)
 app.command("add-number", rich_help_panel="Rights")(add_number)
 app.command("open-number", rich_help_panel="Rights")(open_number)
 app.command("publish-metadata", rich_help_panel="Rights")(publish_metadata)
+app.add_typer(voucher_app, name="voucher", rich_help_panel="Rights")
 app.command("number", rich_help_panel="Audit")(number)
 app.command("show", rich_help_panel="Audit")(show)
 app.command("history", rich_help_panel="Audit")(history)

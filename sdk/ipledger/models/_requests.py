@@ -10,10 +10,13 @@ from pathlib import Path
 
 from ipledger._exceptions import InvalidInputError
 from ipledger.models._hashing import bundle_hash, hash_bytes, hash_file
-from ipledger.models._models import DocumentRef, DocumentRole, IPMetadata, parse_metadata
+from ipledger.models._models import DocumentRef, DocumentRole, IPMetadata, RightKind, parse_metadata
 from ipledger.models._numbers import OfficialNumber, unpublished_number
 
-__all__ = ["Document", "RegistrationRequest", "hash_documents", "prepare_registration"]
+__all__ = ["Document", "Registration", "RegistrationRequest", "hash_documents", "prepare_registration"]
+
+#: The contract's ``Registration`` struct as a Python tuple: content hash, kind, expiry, packed numbers, record.
+RegistrationTuple = tuple[bytes, int, int, list[int], bytes]
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,63 @@ class RegistrationRequest:
         """SHA-256 of the public record."""
         return hash_bytes(self.record)
 
-    def as_tuple(self) -> tuple[bytes, int, int, list[int], bytes]:
+    @property
+    def registration(self) -> Registration:
+        """The struct the registry takes, without the metadata and salts it was derived from."""
+        return Registration(
+            content_hash=self.content_hash,
+            kind=self.metadata.kind,
+            expiry=self.metadata.expiry_timestamp(),
+            numbers=self.numbers,
+            record=self.record,
+        )
+
+    def as_tuple(self) -> RegistrationTuple:
+        """The contract's ``Registration`` struct."""
+        return self.registration.as_tuple()
+
+    def as_message(self) -> dict[str, object]:
+        """The struct as an EIP-712 message (vouchers)."""
+        return self.registration.as_message()
+
+
+@dataclass(frozen=True)
+class Registration:
+    """The registry's ``Registration`` struct itself: what a registrar signs in a voucher and a voucher file carries
+    (:class:`~ipledger.SignedVoucher`). Unlike :class:`RegistrationRequest` it holds no metadata beyond the public
+    record, and no salts: a confidential field stays sealed, an unpublished application's number stays a
+    commitment."""
+
+    content_hash: bytes
+    kind: RightKind
+    #: Unix time of the right's expiry (the end of its expiry day, UTC), 0 when none.
+    expiry: int
+    numbers: tuple[OfficialNumber, ...]
+    #: The public record published with the registration (docs/metadata.md).
+    record: bytes
+
+    @property
+    def unpublished_salt(self) -> None:
+        """Never known from the struct alone: an unpublished application's salt stays in the registrar's salt book
+        (a registrar hands it to the owner apart, to open the number at publication)."""
+        return None
+
+    @property
+    def right_id(self) -> int:
+        """The token id the registry derives from the primary number."""
+        return self.numbers[0].key
+
+    @property
+    def metadata_hash(self) -> bytes:
+        """SHA-256 of the public record."""
+        return hash_bytes(self.record)
+
+    def as_tuple(self) -> RegistrationTuple:
         """The contract's ``Registration`` struct."""
         return (
             self.content_hash,
-            self.metadata.kind.chain_value,
-            self.metadata.expiry_timestamp(),
+            self.kind.chain_value,
+            self.expiry,
             [number.packed for number in self.numbers],
             self.record,
         )
