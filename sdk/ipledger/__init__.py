@@ -1,161 +1,180 @@
 """ipledger: register, trade and audit intellectual-property rights as tokens on any EVM chain.
 
 The whole public API is re-exported here; modules with a leading underscore are private.
+
+Names are loaded on first use (PEP 562): ``import ipledger`` (and ``ipledger --help``) imports none of web3,
+eth-account or pydantic; ``from ipledger import Ledger`` imports what ``Ledger`` needs. The imports under
+``TYPE_CHECKING`` are what type checkers and readers see; ``_EXPORTS`` says the same to the interpreter (a test
+checks that the two agree).
 """
 
-from ._accounts import Signer, dev_account
-from ._amounts import format_units, parse_units
-from ._attestations import AttestationResult, SignedAttestation
-from ._bulk import InvalidBulkFileError
-from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
-from ._bulk_models import BulkMode, BulkReport, BulkRowResult, BulkStatus
-from ._compliance import parse_country
-from ._deployment import (
-    deployment_record_file,
-    read_deployment_records,
-    read_local_deployment,
-    save_deployment_record,
-    save_local_deployment,
-)
-from ._disputes import DisputeRaised
-from ._exceptions import (
-    AccountError,
-    ChainMismatchError,
-    CheckpointError,
-    ComplianceError,
-    ContractRevertError,
-    DocumentError,
-    DuplicateRightError,
-    FrozenSharesError,
-    IncompleteOwnershipError,
-    InsufficientBalanceError,
-    InvalidInputError,
-    InvalidRecipientError,
-    IPLedgerError,
-    LicenseConflictError,
-    MetadataError,
-    NodeError,
-    NodeNotRunningError,
-    NotFoundError,
-    NotFractionalizedError,
-    OrderError,
-    PausedError,
-    PaymentAttempt,
-    PaymentRefusedError,
-    PaymentTokenError,
-    ReentrancyError,
-    RegistrationChangedError,
-    RegistryError,
-    RevokedRightError,
-    RightDisputedError,
-    SignatureError,
-    TokenFrozenError,
-    TransactionError,
-    UnauthorizedError,
-    UnexplainedRevertError,
-    UnknownRecordError,
-    UnknownTokenError,
-)
-from ._hashing import (
-    bundle_hash,
-    canonical_json,
-    evidence_hash,
-    hash_file,
-    hash_text,
-)
-from ._index import (
-    EventIndex,
-    IndexStatus,
-    Portfolio,
-    PortfolioRight,
-    Rollback,
-    SharePosition,
-    SyncProgress,
-    SyncResult,
-    TransferRecord,
-)
-from ._ledger import ClaimTicket, Ledger, Voucher, parse_token_id
-from ._licensing import LicenseGrant
-from ._models import (
-    AssetKind,
-    CapTable,
-    Check,
-    Deployment,
-    DocumentRef,
-    DocumentRole,
-    FillResult,
-    FractionalizeResult,
-    History,
-    HistoryEvent,
-    Holding,
-    Identity,
-    IdentityKind,
-    IndexVerification,
-    IPMetadata,
-    Order,
-    OrderStatus,
-    Permit,
-    PublicRecord,
-    RegistrationResult,
-    RightKind,
-    RightRecord,
-    RightStatus,
-    ShareTokenInfo,
-    SignedOrder,
-    TokenInfo,
-    TransactionResult,
-    VerificationReport,
-    parse_metadata,
-    record_from_chain,
-)
-from ._node import NodeInfo, ipledger_home, local_node_status, start_local_node, start_node, stop_local_node, stop_node
-from ._numbers import (
-    SERIES,
-    OfficialNumber,
-    Series,
-    cn_application,
-    know_how_number,
-    number_text,
-    parse_number,
-    right_id,
-    unpack_number,
-    unpublished_number,
-)
-from ._orders import order_hash
-from ._proof_bundle import BundleVerification, verify_bundle
-from ._proofs import ProofError
-from ._public_record import check_openings, public_record, read_record, record_history_problems, seal
-from ._report import (
-    AuditReport,
-    CustodyInterval,
-    FrozenSpan,
-    ReportSignature,
-    RightReport,
-    build_report,
-    render_report,
-    sign_report,
-    verify_report_file,
-)
-from ._report_i18n import LANGS as REPORT_LANGS
-from ._report_i18n import Lang as ReportLang
-from ._report_summary import PortfolioRow, portfolio_rows
-from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
-from ._retry import RetryPolicy
-from ._rights_models import (
-    Attestation,
-    ClaimType,
-    Dispute,
-    DisputeOutcome,
-    Exclusivity,
-    License,
-    LicenseCheck,
-    LicenseTerms,
-    Remedy,
-    RoyaltyOwed,
-    claim_type_hash,
-    field_hash,
-)
-from ._royalties import RoyaltyPayment
+from __future__ import annotations
+
+import importlib
+import typing
+
+if typing.TYPE_CHECKING:
+    from ._accounts import Signer, dev_account
+    from ._amounts import format_units, parse_units
+    from ._attestations import AttestationResult, SignedAttestation
+    from ._bulk import InvalidBulkFileError
+    from ._bulk_input import BulkEntry, InvalidRow, read_bulk_file
+    from ._bulk_models import BulkMode, BulkReport, BulkRowResult, BulkStatus
+    from ._compliance import parse_country
+    from ._deployment import (
+        deployment_record_file,
+        read_deployment_records,
+        read_local_deployment,
+        save_deployment_record,
+        save_local_deployment,
+    )
+    from ._disputes import DisputeRaised
+    from ._exceptions import (
+        AccountError,
+        ChainMismatchError,
+        CheckpointError,
+        ComplianceError,
+        ContractRevertError,
+        DocumentError,
+        DuplicateRightError,
+        FrozenSharesError,
+        IncompleteOwnershipError,
+        InsufficientBalanceError,
+        InvalidInputError,
+        InvalidRecipientError,
+        IPLedgerError,
+        LicenseConflictError,
+        MetadataError,
+        NodeError,
+        NodeNotRunningError,
+        NotFoundError,
+        NotFractionalizedError,
+        OrderError,
+        PausedError,
+        PaymentAttempt,
+        PaymentRefusedError,
+        PaymentTokenError,
+        ReentrancyError,
+        RegistrationChangedError,
+        RegistryError,
+        RevokedRightError,
+        RightDisputedError,
+        SignatureError,
+        TokenFrozenError,
+        TransactionError,
+        UnauthorizedError,
+        UnexplainedRevertError,
+        UnknownRecordError,
+        UnknownTokenError,
+    )
+    from ._hashing import (
+        bundle_hash,
+        canonical_json,
+        evidence_hash,
+        hash_file,
+        hash_text,
+    )
+    from ._index import (
+        EventIndex,
+        IndexStatus,
+        Portfolio,
+        PortfolioRight,
+        Rollback,
+        SharePosition,
+        SyncProgress,
+        SyncResult,
+        TransferRecord,
+    )
+    from ._ledger import ClaimTicket, Ledger, Voucher, parse_token_id
+    from ._licensing import LicenseGrant
+    from ._models import (
+        AssetKind,
+        CapTable,
+        Check,
+        Deployment,
+        DocumentRef,
+        DocumentRole,
+        FillResult,
+        FractionalizeResult,
+        History,
+        HistoryEvent,
+        Holding,
+        Identity,
+        IdentityKind,
+        IndexVerification,
+        IPMetadata,
+        Order,
+        OrderStatus,
+        Permit,
+        PublicRecord,
+        RegistrationResult,
+        RightKind,
+        RightRecord,
+        RightStatus,
+        ShareTokenInfo,
+        SignedOrder,
+        TokenInfo,
+        TransactionResult,
+        VerificationReport,
+        parse_metadata,
+        record_from_chain,
+    )
+    from ._node import (
+        NodeInfo,
+        ipledger_home,
+        local_node_status,
+        start_local_node,
+        start_node,
+        stop_local_node,
+        stop_node,
+    )
+    from ._numbers import (
+        SERIES,
+        OfficialNumber,
+        Series,
+        cn_application,
+        know_how_number,
+        number_text,
+        parse_number,
+        right_id,
+        unpack_number,
+        unpublished_number,
+    )
+    from ._orders import order_hash
+    from ._proof_bundle import BundleVerification, verify_bundle
+    from ._proofs import ProofError
+    from ._public_record import check_openings, public_record, read_record, record_history_problems, seal
+    from ._report import (
+        AuditReport,
+        CustodyInterval,
+        FrozenSpan,
+        ReportSignature,
+        RightReport,
+        build_report,
+        render_report,
+        sign_report,
+        verify_report_file,
+    )
+    from ._report_i18n import LANGS as REPORT_LANGS
+    from ._report_i18n import Lang as ReportLang
+    from ._report_summary import PortfolioRow, portfolio_rows
+    from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
+    from ._retry import RetryPolicy
+    from ._rights_models import (
+        Attestation,
+        ClaimType,
+        Dispute,
+        DisputeOutcome,
+        Exclusivity,
+        License,
+        LicenseCheck,
+        LicenseTerms,
+        Remedy,
+        RoyaltyOwed,
+        claim_type_hash,
+        field_hash,
+    )
+    from ._royalties import RoyaltyPayment
 
 __version__ = "0.1.0"
 
@@ -325,3 +344,182 @@ __all__ = [
     "verify_report_file",
     "__version__",
 ]
+
+
+#: The public names by the module that defines them (the same as the imports above).
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "_accounts": ("Signer", "dev_account"),
+    "_amounts": ("format_units", "parse_units"),
+    "_attestations": ("AttestationResult", "SignedAttestation"),
+    "_bulk": ("InvalidBulkFileError",),
+    "_bulk_input": ("BulkEntry", "InvalidRow", "read_bulk_file"),
+    "_bulk_models": ("BulkMode", "BulkReport", "BulkRowResult", "BulkStatus"),
+    "_compliance": ("parse_country",),
+    "_deployment": (
+        "deployment_record_file",
+        "read_deployment_records",
+        "read_local_deployment",
+        "save_deployment_record",
+        "save_local_deployment",
+    ),
+    "_disputes": ("DisputeRaised",),
+    "_exceptions": (
+        "AccountError",
+        "ChainMismatchError",
+        "CheckpointError",
+        "ComplianceError",
+        "ContractRevertError",
+        "DocumentError",
+        "DuplicateRightError",
+        "FrozenSharesError",
+        "IncompleteOwnershipError",
+        "InsufficientBalanceError",
+        "InvalidInputError",
+        "InvalidRecipientError",
+        "IPLedgerError",
+        "LicenseConflictError",
+        "MetadataError",
+        "NodeError",
+        "NodeNotRunningError",
+        "NotFoundError",
+        "NotFractionalizedError",
+        "OrderError",
+        "PausedError",
+        "PaymentAttempt",
+        "PaymentRefusedError",
+        "PaymentTokenError",
+        "ReentrancyError",
+        "RegistrationChangedError",
+        "RegistryError",
+        "RevokedRightError",
+        "RightDisputedError",
+        "SignatureError",
+        "TokenFrozenError",
+        "TransactionError",
+        "UnauthorizedError",
+        "UnexplainedRevertError",
+        "UnknownRecordError",
+        "UnknownTokenError",
+    ),
+    "_hashing": ("bundle_hash", "canonical_json", "evidence_hash", "hash_file", "hash_text"),
+    "_index": (
+        "EventIndex",
+        "IndexStatus",
+        "Portfolio",
+        "PortfolioRight",
+        "Rollback",
+        "SharePosition",
+        "SyncProgress",
+        "SyncResult",
+        "TransferRecord",
+    ),
+    "_ledger": ("ClaimTicket", "Ledger", "Voucher", "parse_token_id"),
+    "_licensing": ("LicenseGrant",),
+    "_models": (
+        "AssetKind",
+        "CapTable",
+        "Check",
+        "Deployment",
+        "DocumentRef",
+        "DocumentRole",
+        "FillResult",
+        "FractionalizeResult",
+        "History",
+        "HistoryEvent",
+        "Holding",
+        "Identity",
+        "IdentityKind",
+        "IndexVerification",
+        "IPMetadata",
+        "Order",
+        "OrderStatus",
+        "Permit",
+        "PublicRecord",
+        "RegistrationResult",
+        "RightKind",
+        "RightRecord",
+        "RightStatus",
+        "ShareTokenInfo",
+        "SignedOrder",
+        "TokenInfo",
+        "TransactionResult",
+        "VerificationReport",
+        "parse_metadata",
+        "record_from_chain",
+    ),
+    "_node": (
+        "NodeInfo",
+        "ipledger_home",
+        "local_node_status",
+        "start_local_node",
+        "start_node",
+        "stop_local_node",
+        "stop_node",
+    ),
+    "_numbers": (
+        "SERIES",
+        "OfficialNumber",
+        "Series",
+        "cn_application",
+        "know_how_number",
+        "number_text",
+        "parse_number",
+        "right_id",
+        "unpack_number",
+        "unpublished_number",
+    ),
+    "_orders": ("order_hash",),
+    "_proof_bundle": ("BundleVerification", "verify_bundle"),
+    "_proofs": ("ProofError",),
+    "_public_record": ("check_openings", "public_record", "read_record", "record_history_problems", "seal"),
+    "_report": (
+        "AuditReport",
+        "CustodyInterval",
+        "FrozenSpan",
+        "ReportSignature",
+        "RightReport",
+        "build_report",
+        "render_report",
+        "sign_report",
+        "verify_report_file",
+    ),
+    "_report_i18n": ("REPORT_LANGS", "ReportLang"),
+    "_report_summary": ("PortfolioRow", "portfolio_rows"),
+    "_requests": ("Document", "RegistrationRequest", "hash_documents", "prepare_registration"),
+    "_retry": ("RetryPolicy",),
+    "_rights_models": (
+        "Attestation",
+        "ClaimType",
+        "Dispute",
+        "DisputeOutcome",
+        "Exclusivity",
+        "License",
+        "LicenseCheck",
+        "LicenseTerms",
+        "Remedy",
+        "RoyaltyOwed",
+        "claim_type_hash",
+        "field_hash",
+    ),
+    "_royalties": ("RoyaltyPayment",),
+}
+#: Names the package spells otherwise than their module.
+_ALIASES = {"REPORT_LANGS": "LANGS", "ReportLang": "Lang"}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+# Type checkers see the imports above only: a module __getattr__ would hide misspelt names from them.
+if not typing.TYPE_CHECKING:
+
+    def __getattr__(name: str) -> typing.Any:
+        """Imports a public name's module the first time the name is used, and keeps the name."""
+        module = _MODULE_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{module}", __name__), _ALIASES.get(name, name))
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
