@@ -108,7 +108,6 @@ if typing.TYPE_CHECKING:
         Permit,
         PublicRecord,
         RegistrationResult,
-        RightKind,
         RightRecord,
         RightStatus,
         ShareTokenInfo,
@@ -160,6 +159,7 @@ if typing.TYPE_CHECKING:
     from ._report_summary import PortfolioRow, portfolio_rows
     from ._requests import Document, RegistrationRequest, hash_documents, prepare_registration
     from ._retry import RetryPolicy
+    from ._right_kind import RightKind
     from ._rights_models import (
         Attestation,
         ClaimType,
@@ -436,7 +436,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Permit",
         "PublicRecord",
         "RegistrationResult",
-        "RightKind",
         "RightRecord",
         "RightStatus",
         "ShareTokenInfo",
@@ -487,6 +486,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "_report_summary": ("PortfolioRow", "portfolio_rows"),
     "_requests": ("Document", "RegistrationRequest", "hash_documents", "prepare_registration"),
     "_retry": ("RetryPolicy",),
+    "_right_kind": ("RightKind",),
     "_rights_models": (
         "Attestation",
         "ClaimType",

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from .._models import RightKind
+from .._right_kind import RightKind
 
 __all__ = [
     "AMOUNTS_HELP",
