@@ -18,12 +18,12 @@ from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCErro
 from web3.types import TxParams
 
 from ._accounts import Signer
-from ._exceptions import NodeError, TransactionError, UnexplainedRevertError
+from ._exceptions import NodeError, NodeUnreachableError, TransactionError, UnexplainedRevertError
 from ._models import TransactionResult
 from ._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ._revert_reasons import find_revert
 from ._reverts import RevertDecoder
-from ._rpc import Rpc
+from ._rpc import Rpc, json_rpc_error
 
 __all__ = ["StateChecks", "TransactionSender", "revert_data"]
 
@@ -106,9 +106,11 @@ class TransactionSender:
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"{action}: cannot reach the node: {type(exc).__name__}", endpoint=self._endpoint) from None
+            raise NodeUnreachableError(
+                f"{action}: cannot reach the node: {type(exc).__name__}", endpoint=self._endpoint
+            ) from None
         except Web3RPCError as exc:
-            raise NodeError(f"{action}: the node refused the transaction: {exc}", endpoint=self._endpoint) from None
+            raise json_rpc_error(exc, action=action, endpoint=self._endpoint) from None
         hex_hash = _hex(receipt["transactionHash"])
         if receipt["status"] != 1:
             raise self._failure(call, receipt, action, hex_hash, state_checks)

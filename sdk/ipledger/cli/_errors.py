@@ -11,6 +11,7 @@ must start fast); :func:`describe` imports them for a failure the SDK did not ex
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from typing import Any
 
@@ -29,9 +30,10 @@ from .._exceptions import (
     InsufficientBalanceError,
     InvalidRecipientError,
     IPLedgerError,
+    JsonRpcError,
     LicenseConflictError,
-    NodeError,
     NodeNotRunningError,
+    NodeUnreachableError,
     NotFractionalizedError,
     OrderError,
     PausedError,
@@ -46,6 +48,7 @@ from .._exceptions import (
     UnknownRecordError,
     UnknownTokenError,
 )
+from .._node_answers import CONTRACTS_EVM, MISSING_OPCODE, NEWER_OPCODES
 
 __all__ = ["CliError", "ErrorHandlingGroup", "describe", "print_error"]
 
@@ -251,8 +254,10 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, ChainMismatchError):
         return f"{exc}; check that the RPC URL is the network you mean"
-    if isinstance(exc, NodeError):
+    if isinstance(exc, NodeUnreachableError):
         return f"{exc}; is the node running and the URL right?"
+    if isinstance(exc, JsonRpcError):
+        return _answer_message(exc)
     if isinstance(exc, IPLedgerError):
         return str(exc)
     # Imported here, not at startup: only a failure the SDK did not explain gets this far.
@@ -277,6 +282,19 @@ def _role_names() -> dict[str, str]:
     from eth_utils.crypto import keccak
 
     return {"0x" + bytes(32).hex(): "admin", **{"0x" + keccak(text=role).hex(): name for role, name in _ROLES.items()}}
+
+
+def _answer_message(exc: JsonRpcError) -> str:
+    """What the node answered; when its EVM lacks an instruction of the contracts, which one and what to use."""
+    message = exc.rpc_message.lower()
+    if not any(text in message for text in MISSING_OPCODE):
+        return str(exc)
+    named = [name for name in NEWER_OPCODES if re.search(rf"\b{name.lower()}\b", message)]
+    lacks = f"{named[0]} ({NEWER_OPCODES[named[0]]})" if named else "an instruction the contracts use"
+    return (
+        f"{exc}: its EVM lacks {lacks}; the contracts are compiled for {CONTRACTS_EVM}, so use a chain (or "
+        f"`anvil --hardfork`) at {CONTRACTS_EVM} or later"
+    )
 
 
 def _about_a_voucher(exc: SignatureError) -> bool:
