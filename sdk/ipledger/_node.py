@@ -61,8 +61,9 @@ def ipledger_home() -> Path:
 
 
 def find_anvil() -> str:
-    """The anvil executable: ``$IPLEDGER_ANVIL``, ``anvil`` on PATH, or ``node_modules/.bin/anvil`` above
-    the working directory or this package."""
+    """The anvil executable: ``$IPLEDGER_ANVIL``, ``anvil`` on PATH, or in a checkout above the working directory or
+    this package, ``node_modules/.bin/anvil`` (``make setup``) or ``tools/anvil/node_modules/.bin/anvil`` (``make
+    demo``)."""
     explicit = os.environ.get("IPLEDGER_ANVIL")
     if explicit:
         return explicit
@@ -71,9 +72,10 @@ def find_anvil() -> str:
         return on_path
     for start in (Path.cwd(), Path(__file__).resolve().parent):
         for folder in (start, *start.parents):
-            candidate = folder / "node_modules" / ".bin" / "anvil"
-            if candidate.exists():
-                return str(candidate)
+            for modules in (folder, folder / "tools" / "anvil"):
+                candidate = modules / "node_modules" / ".bin" / "anvil"
+                if candidate.exists():
+                    return str(candidate)
     raise NodeError(ANVIL_MISSING)
 
 
