@@ -62,6 +62,15 @@ class _Commands(MutableMapping[str, Any]):
         self.table.pop(name, None)
         self._built.pop(name, None)
 
+    def __contains__(self, name: object) -> bool:
+        return name in self.table or name in self._built
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The command, built if need be; a failure to build it is raised, never taken for an unknown name."""
+        if name not in self:
+            return default
+        return self[name]
+
     def __iter__(self) -> Iterator[str]:
         return iter([*self.table, *(name for name in self._built if name not in self.table)])
 
