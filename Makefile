@@ -1,12 +1,14 @@
 # ipledger: `make demo` and `make test` set up everything they need (venv, pip, npm ci) on a fresh machine,
 # and are quick when it is already set up (stamps in .stamps/ record what was installed from which file).
+# `make demo` installs only what the demo runs (the package and anvil); `make setup` / `make test` the whole
+# development toolchain (Brownie, mypy, ruff, solc-js, OpenZeppelin, Solady).
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
-export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/tools/anvil/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: setup demo test test-contracts test-sdk bench bench-quick lint artifacts artifacts-check solc-shim \
@@ -25,6 +27,18 @@ $(STAMPS)/python: pyproject.toml | $(PY)
 $(STAMPS)/npm: package.json package-lock.json
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## The demo's own: the package without the dev extras, and anvil alone (tools/anvil pins the root lockfile's anvil;
+## the root package.json adds the contract toolchain the demo never uses).
+$(STAMPS)/python-demo: pyproject.toml | $(PY)
+	@mkdir -p $(STAMPS)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(STAMPS)/anvil: tools/anvil/package.json tools/anvil/package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --prefix tools/anvil --no-audit --no-fund --loglevel=error
 	@touch $@
 
 ## Hardhat 3's node (EDR), a second EVM implementation for the SDK tests, under its own prefix with its own
@@ -53,7 +67,7 @@ deploy: solc-shim
 	brownie run scripts/deploy.py
 
 ## The main job: start a local chain, register a patent, assign, freeze, verify.
-demo: setup
+demo: $(STAMPS)/python-demo $(STAMPS)/anvil
 	$(VENV)/bin/ipledger demo
 
 ## The contract tests (Brownie, anvil on 8545) and the SDK/CLI tests (pytest, anvils on free ports) share nothing
@@ -103,6 +117,7 @@ bench: setup $(STAMPS)/bench
 	$(PY) benchmarks/trusted_verify.py
 	$(PY) benchmarks/growth.py
 	$(PY) benchmarks/index_scale.py
+	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/report.py
 
 ## A smoke of the same (a few minutes): small sizes and fewer runs. It overwrites benchmarks/results/
@@ -114,6 +129,7 @@ bench-quick: setup $(STAMPS)/bench
 	$(PY) benchmarks/trusted_verify.py --gaps 1000,10000 --runs 3
 	$(PY) benchmarks/growth.py --quick --runs 3
 	$(PY) benchmarks/index_scale.py --sizes 1000 --transfers-per-right 2
+	$(PY) benchmarks/startup.py --runs 5
 	$(PY) benchmarks/report.py
 
 $(STAMPS)/bench: pyproject.toml $(STAMPS)/python

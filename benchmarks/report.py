@@ -4,7 +4,8 @@ Reads each ``benchmarks/results/*.json`` that holds a ``figures`` list (the shap
 writes); other files and benchmarks not run yet are left out. Each section of BENCH.md gives the figures (median,
 sample count, baseline, ratio and how to read it, target and whether it is met), the benchmark's date and commit,
 and the "how measured" text of its script's docstring. The growth benchmark adds its table and ``growth.png``, the
-trusted verify benchmark its tables of requests, bytes and times per gap.
+trusted verify benchmark its tables of requests, bytes and times per gap, the CLI startup benchmark what each command
+imports.
 Nothing is measured here; run it after the benchmarks (``make bench`` does). ``benchmarks/gas_changes.md``, the
 gas each contract change cost against the figures before it (written by hand from the ``.gas-snapshot`` diff), is
 placed before the sections.
@@ -25,9 +26,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _figures import RESULTS, environment  # noqa: E402
 
 #: Sections in this order first, then any other benchmark alphabetically.
-ORDER = ("gas", "throughput", "history_verify", "trusted_verify", "growth", "index")
+ORDER = ("gas", "throughput", "history_verify", "trusted_verify", "growth", "index", "startup")
 #: Result name -> script, where they differ.
 SCRIPTS = {"index": "index_scale.py"}
+#: Result name -> section title, where they differ.
+TITLES = {"startup": "CLI startup"}
 #: Files this script writes (never read back as a benchmark).
 OUTPUTS = ("latest.json",)
 
@@ -236,6 +239,27 @@ def trusted_verify_table(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def startup_table(result: dict[str, Any]) -> list[str]:
+    """What each command imported, per package tree (one run under ``python -X importtime``)."""
+    imports = result.get("imports") or {}
+    if not imports:
+        return []
+    trees = list(imports)
+    commands = list(imports[trees[0]])
+    lines = [
+        "What each command imports of web3, eth-account, pydantic, requests and the CLI's command modules (one run "
+        "under `python -X importtime`):",
+        "",
+        "| command | " + " | ".join(trees) + " |",
+        "|---|" + "---|" * len(trees),
+    ]
+    for command in commands:
+        cells = [", ".join(imports[tree].get(command) or []) or "none of them" for tree in trees]
+        lines.append(f"| {command} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
 def render(results: dict[str, dict[str, Any]], machine: dict[str, Any]) -> str:
     lines = [
         "# ipledger benchmarks",
@@ -259,7 +283,7 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any]) -> str:
     for name, result in results.items():
         env = result.get("environment", {})
         lines += [
-            f"## {name}",
+            f"## {TITLES.get(name, name)}",
             "",
             f"Run {env.get('date', '?')} at commit {env.get('commit', '?')}"
             + (f" on {env['cpu']} ({env.get('cpus')} CPUs)" if env.get("cpu") else "")
@@ -277,6 +301,8 @@ def render(results: dict[str, dict[str, Any]], machine: dict[str, Any]) -> str:
             lines += growth_table(result)
         if name == "trusted_verify":
             lines += trusted_verify_table(result)
+        if name == "startup":
+            lines += startup_table(result)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -9,6 +9,9 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     │   └── CheckpointError                   trusted block hashes that are not all on one chain
     ├── AccountError                          unknown account name, bad keystore or password
     ├── NodeError (ConnectionError)           the RPC endpoint failed or answered nonsense
+    │   ├── NodeUnreachableError              no answer: the connection was refused or dropped, or timed out
+    │   ├── JsonRpcError                      the node answered a request with a JSON-RPC error (method, code,
+    │   │                                     message): an unsupported method, an EVM that lacks an opcode...
     │   ├── NodeNotRunningError               no local node is running
     │   └── ChainMismatchError                the node reports another chain id than the one expected
     ├── RegistryError                         the address holds no (or another) registry, vault or desk
@@ -72,10 +75,12 @@ __all__ = [
     "IPLedgerError",
     "InvalidInputError",
     "InvalidRecipientError",
+    "JsonRpcError",
     "LicenseConflictError",
     "MetadataError",
     "NodeError",
     "NodeNotRunningError",
+    "NodeUnreachableError",
     "NotFoundError",
     "NotFractionalizedError",
     "OrderError",
@@ -154,6 +159,39 @@ class NodeError(IPLedgerError, ConnectionError):
     def __init__(self, message: str, *, endpoint: str | None = None) -> None:
         self.endpoint = endpoint
         super().__init__(f"{message} (node {endpoint})" if endpoint else message)
+
+
+class NodeUnreachableError(NodeError):
+    """The node did not answer: the connection was refused or dropped, or the answer did not come in time (is it
+    running, is the URL right?)."""
+
+
+class JsonRpcError(NodeError):
+    """The node answered a request with a JSON-RPC error: ``method`` (``None`` when web3 sent the request and did not
+    say which), ``code`` and ``rpc_message`` are what it answered; ``data`` is the error's data when it is hex (the
+    revert data of a call or gas estimate); ``action`` what was being done."""
+
+    def __init__(
+        self,
+        method: str | None,
+        code: int | None,
+        message: str,
+        *,
+        endpoint: str | None = None,
+        data: str | None = None,
+        action: str | None = None,
+    ) -> None:
+        self.method = method
+        self.code = code
+        self.rpc_message = message
+        self.data = data
+        self.action = action
+        node = f"the node at {endpoint}" if endpoint else "the node"
+        request = f" {method}" if method else ""
+        error = f"error {code}" if code is not None else "an error"
+        prefix = f"{action}: " if action else ""
+        super().__init__(f"{prefix}{node} answered{request} with {error}: {message}")
+        self.endpoint = endpoint  # named in the message already
 
 
 class NodeNotRunningError(NodeError):

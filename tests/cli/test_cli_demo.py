@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,3 +123,16 @@ def test_demo_attests_the_title_and_dismisses_a_dispute(report: Any) -> None:
     assert final["verdict"] == "verified"
     checks = {check["name"]: check["ok"] for check in final["checks"]}
     assert checks.get("licenses", True) and checks.get("disputes", True)
+
+
+def test_make_demo_installs_the_anvil_the_root_lockfile_pins() -> None:
+    """`make demo` installs anvil alone from tools/anvil; it must be the very package (version and integrity) that
+    `make setup` installs from the root lockfile with the contract toolchain."""
+    root = Path(__file__).resolve().parents[2]
+    name = "node_modules/@foundry-rs/anvil-linux-amd64"
+    pinned = json.loads((root / "package-lock.json").read_text("utf-8"))["packages"][name]
+    demo_lock = json.loads((root / "tools" / "anvil" / "package-lock.json").read_text("utf-8"))
+    assert demo_lock["packages"][name] == pinned
+    assert set(demo_lock["packages"]) == {"", name}
+    demo_package = json.loads((root / "tools" / "anvil" / "package.json").read_text("utf-8"))
+    assert demo_package["dependencies"] == {"@foundry-rs/anvil-linux-amd64": pinned["version"]}

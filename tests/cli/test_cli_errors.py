@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import inspect
 import json
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import ipledger
 import pytest
-from cli_support import Patent, Run, assert_one_line_error
+from cli_support import Chain, Patent, Run, assert_one_line_error, rpc_proxy_module
 from eth_abi import encode
 from eth_utils import keccak
-from ipledger import IPLedgerError, UnknownTokenError, right_id
+from ipledger import IPLedgerError, UnknownTokenError, right_id, start_node, stop_node
+from ipledger.chain._node_answers import CONTRACTS_EVM
 from ipledger.chain._reverts import RevertDecoder
 from ipledger.cli import app
 from ipledger.cli._errors import describe
@@ -214,3 +217,55 @@ def test_an_unknown_error_names_its_selector_and_the_likely_cause() -> None:
     line = describe(RevertDecoder.for_shipped_contracts().decode("0xdeadbeef", action="pay royalty"))
     assert line.startswith("pay royalty reverted: unknown error 0xdeadbeef (not an error of any contract ipledger")
     assert "unknown()" not in line and "revert data 0xdeadbeef" in line
+
+
+def test_a_node_that_does_not_answer_is_asked_whether_it_runs(chain_registry: str) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    result = CliRunner().invoke(app, ["show", "1", "--rpc-url", closed, "--registry", chain_registry])
+    assert_one_line_error(result, "cannot reach the node", closed, "is the node running and the URL right?")
+
+
+def test_a_node_that_refuses_a_method_is_quoted(cli: Run, chain: Chain) -> None:
+    refusal = (-32601, "the method eth_getCode does not exist/is not available")
+    with rpc_proxy_module().refusing_proxy(chain.node.rpc_url, {"eth_getCode": refusal}) as (url, _):
+        result = cli("show", "1", "--rpc-url", url, "--registry", chain.registry, remote=False)
+    line = assert_one_line_error(
+        result, f"the node at {url} answered eth_getCode with error -32601: the method eth_getCode does not exist"
+    )
+    assert "is the node running" not in line
+
+
+def test_an_evm_that_lacks_an_opcode_is_named(registered: tuple[Patent, str], cli: Run, chain: Chain) -> None:
+    """geth's words for a contract that uses PUSH0 on a chain before Shanghai."""
+    patent, token = registered
+    deed = patent.file("deed.txt", "deed\n")
+    refusal = (-32000, "invalid opcode: PUSH0")
+    with rpc_proxy_module().refusing_proxy(chain.node.rpc_url, {"eth_estimateGas": refusal}) as (url, _):
+        args = ["assign", token, "dev2", "--deed", str(deed), "--from", "dev1"]
+        result = cli(*args, "--rpc-url", url, "--registry", chain.registry, remote=False)
+    line = assert_one_line_error(result, "answered eth_estimateGas with error -32000: invalid opcode: PUSH0")
+    assert "its EVM lacks PUSH0 (Shanghai)" in line and "Cancun" in line
+    assert "is the node running" not in line
+
+
+def test_anvil_on_an_old_hardfork_is_told_its_evm_lacks_an_instruction(tmp_path: Path) -> None:
+    """A real EVM without PUSH0 (anvil at London): the deployment's gas estimate fails, and the line says why."""
+    node = start_node(extra_args=("--hardfork", "london"))
+    try:
+        result = CliRunner().invoke(app, ["deploy", "--rpc-url", node.rpc_url, "--from", "dev0"])
+    finally:
+        stop_node(node.pid)
+    line = assert_one_line_error(result, f"the node at {node.rpc_url} answered eth_estimateGas with error")
+    assert "its EVM lacks an instruction the contracts use" in line and "at Cancun or later" in line
+
+
+def test_the_contracts_evm_is_the_one_the_artifacts_are_compiled_for() -> None:
+    contracts = [
+        path for path in (Path(ipledger.__file__).parent / "artifacts").glob("*.json") if path.stem != "errors"
+    ]
+    assert contracts
+    for path in contracts:
+        settings = json.loads(path.read_text("utf-8"))["compiler"]["settings"]
+        assert settings["evmVersion"] == CONTRACTS_EVM.lower(), path.name

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ipledger
 import pytest
 from cli_support import Patent
 from ipledger import dev_account, local_node_status, stop_local_node
@@ -95,3 +100,30 @@ def test_deploy_on_local_becomes_the_default_registry(home: Path, patent: Patent
     refused = _run("register", *patent.options)  # dev0 deployed it but dev7 holds the roles
     assert refused.exit_code == 1 and "registrar role" in refused.stderr
     assert _json("register", *patent.options, "--from", "dev7")["registry"] == deployed["registry"]
+
+
+def test_without_anvil_a_pip_user_is_told_in_one_line_how_to_get_it(tmp_path: Path) -> None:
+    """The package copied out of the checkout (as pip installs it: no node_modules above it), no anvil on PATH and no
+    IPLEDGER_ANVIL: `ipledger node start` names the ways to get anvil, not `npm ci` in a checkout the user lacks."""
+    installed = tmp_path / "site-packages"
+    shutil.copytree(
+        Path(ipledger.__file__).parent, installed / "ipledger", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    env = {key: value for key, value in os.environ.items() if key not in ("IPLEDGER_ANVIL", "PYTHONPATH", "PATH")}
+    env |= {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(installed), "IPLEDGER_HOME": str(tmp_path / "home")}
+    assert shutil.which("anvil", path=env["PATH"]) is None
+    done = subprocess.run(
+        [sys.executable, "-m", "ipledger.cli", "node", "start"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    for way in ("npm i -g @foundry-rs/anvil", "foundryup", "IPLEDGER_ANVIL"):
+        assert way in lines[0]
+    assert "npm ci" not in lines[0] and "is the node running" not in lines[0]

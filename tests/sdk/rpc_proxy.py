@@ -389,3 +389,28 @@ def chain_id_proxy(upstream: str, *, reported: int | None = None) -> Iterator[tu
     proxy = ChainIdProxy(upstream, reported=reported)
     with serve(proxy) as url:
         yield url, proxy
+
+
+class RefusingProxy(LimitingProxy):
+    """Forwards to ``upstream`` but answers each method of ``refusals`` with its JSON-RPC error ``(code, message)``:
+    a node whose EVM lacks an opcode ("invalid opcode: PUSH0" to ``eth_estimateGas``), or that refuses a method."""
+
+    def __init__(self, upstream: str, refusals: dict[str, tuple[int, str]]) -> None:
+        super().__init__(upstream, max_blocks=2**62)
+        self.refusals = refusals
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        method = str(request.get("method"))
+        if method not in self.refusals:
+            return super().handle(request)
+        self.methods[method] += 1
+        code, message = self.refusals[method]
+        return {"jsonrpc": "2.0", "id": request.get("id"), "error": {"code": code, "message": message}}
+
+
+@contextmanager
+def refusing_proxy(upstream: str, refusals: dict[str, tuple[int, str]]) -> Iterator[tuple[str, RefusingProxy]]:
+    """Runs a :class:`RefusingProxy` on a free loopback port; yields its URL and the proxy."""
+    proxy = RefusingProxy(upstream, refusals)
+    with serve(proxy) as url:
+        yield url, proxy

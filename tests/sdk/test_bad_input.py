@@ -24,7 +24,7 @@ from ipledger import (
     IPMetadata,
     Ledger,
     MetadataError,
-    NodeError,
+    NodeUnreachableError,
     OrderError,
     RegistryError,
     SignatureError,
@@ -225,7 +225,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
     ("file", "bulk-empty", lambda b: read_bulk_file(b.file("empty.csv", "")), InvalidInputError, None),
     # -- the node and the registry
     ("chain", "not-http", _connect(rpc="ws://127.0.0.1:1"), InvalidInputError, None),
-    ("chain", "nobody-listening", _connect(rpc="http://127.0.0.1:1"), NodeError, None),
+    ("chain", "nobody-listening", _connect(rpc="http://127.0.0.1:1"), NodeUnreachableError, None),
     (
         "chain",
         "other-chain",

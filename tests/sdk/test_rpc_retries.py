@@ -3,12 +3,13 @@ are never duplicated, and what is not safe to repeat fails at once with a clear 
 
 from __future__ import annotations
 
+import socket
 import time
 from pathlib import Path
 
 import pytest
-from ipledger import IPMetadata, Ledger, NodeError, NodeInfo, RetryPolicy
-from rpc_proxy import flaky_proxy
+from ipledger import IPMetadata, JsonRpcError, Ledger, NodeError, NodeInfo, NodeUnreachableError, RetryPolicy
+from rpc_proxy import flaky_proxy, refusing_proxy
 from web3.types import RPCEndpoint
 
 Patent = tuple[IPMetadata, list[Path]]
@@ -105,3 +106,40 @@ def test_a_read_that_always_times_out_ends_in_one_line_node_error(anvil_node: No
     message = str(raised.value)
     assert "eth_blockNumber" in message
     assert "\n" not in message
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_node_that_never_answers_is_unreachable() -> None:
+    with pytest.raises(NodeUnreachableError, match="cannot reach the node"):
+        Ledger.connect(f"http://127.0.0.1:{_closed_port()}", retry=FAST)
+
+
+def test_an_error_answer_says_which_method_the_node_refused_and_how(
+    anvil_node: NodeInfo, ledger: Ledger, patent: Patent
+) -> None:
+    refusals = {
+        "eth_getProof": (-32601, "the method eth_getProof does not exist/is not available"),
+        "eth_estimateGas": (-32000, "invalid opcode: PUSH0"),
+    }
+    with refusing_proxy(anvil_node.rpc_url, refusals) as (url, _):
+        client = _connect(url, ledger)
+        with pytest.raises(JsonRpcError) as raw:
+            client.chain.rpc.call("eth_getProof", [ledger.contracts.registry_address, [], "latest"])
+        assert (raw.value.method, raw.value.code) == ("eth_getProof", -32601)
+        assert str(raw.value) == (
+            f"the node at {url} answered eth_getProof with error -32601: "
+            "the method eth_getProof does not exist/is not available"
+        )
+        with pytest.raises(JsonRpcError) as sent:  # through web3: the provider notes the method it refused
+            client.register(*patent)
+        assert (sent.value.method, sent.value.code, sent.value.rpc_message) == (
+            "eth_estimateGas",
+            -32000,
+            "invalid opcode: PUSH0",
+        )
+        assert "answered eth_estimateGas with error -32000: invalid opcode: PUSH0" in str(sent.value)

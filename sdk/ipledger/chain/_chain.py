@@ -27,6 +27,7 @@ from ipledger._exceptions import (
     InvalidInputError,
     IPLedgerError,
     NodeError,
+    NodeUnreachableError,
     NotFoundError,
     PaymentAttempt,
     PaymentRefusedError,
@@ -39,7 +40,7 @@ from ipledger.chain._events import TOPIC_OF, DecodedLog, token_topic
 from ipledger.chain._logs import fetch_logs
 from ipledger.chain._reverts import RevertDecoder, encode_error
 from ipledger.chain._roles import DISPUTE_ROLE, ROLE_CONTRACTS, ROLES, VERIFIER_ROLE
-from ipledger.chain._rpc import Rpc
+from ipledger.chain._rpc import Rpc, json_rpc_error
 from ipledger.chain._transactions import StateChecks, TransactionSender, revert_data
 from ipledger.models._ids import parse_token_id
 from ipledger.models._models import ZERO_ADDRESS, Deployment, TransactionResult
@@ -164,10 +165,10 @@ class Chain:
         try:
             answer = self.rpc.call("eth_chainId", [], fresh=True)
             return int(answer, 16) if isinstance(answer, str) else int(answer)
-        except NodeError as exc:
-            error = NodeError(f"cannot read the chain id: {exc}")
-            error.endpoint = self.rpc_url
-            raise error from None
+        except NodeError as exc:  # the same failure (unreachable, an error answer...), said of the chain id
+            exc.args = (f"cannot read the chain id: {exc}",)
+            exc.endpoint = self.rpc_url
+            raise
         except (TypeError, ValueError) as exc:
             raise NodeError(f"cannot read the chain id: {type(exc).__name__}", endpoint=self.rpc_url) from None
 
@@ -197,7 +198,9 @@ class Chain:
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"attach: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
+            raise NodeUnreachableError(
+                f"attach: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url
+            ) from None
         except (Web3Exception, ValueError, TypeError):
             is_registry = False
         if not is_registry:
@@ -512,9 +515,11 @@ class Chain:
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"{what}: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url) from None
+            raise NodeUnreachableError(
+                f"{what}: cannot reach the node: {type(exc).__name__}", endpoint=self.rpc_url
+            ) from None
         except Web3RPCError as exc:
-            raise NodeError(f"{what}: the node refused the call: {exc}", endpoint=self.rpc_url) from None
+            raise json_rpc_error(exc, action=what, endpoint=self.rpc_url, method="eth_call") from None
         except Web3Exception as exc:
             raise RegistryError(f"{what}: unusable answer from {call.address}: {type(exc).__name__}") from None
 

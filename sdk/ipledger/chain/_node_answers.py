@@ -1,8 +1,8 @@
-"""How nodes word their refusals of a raw transaction (geth, anvil, Nethermind, Besu), matched in lower case."""
+"""How nodes word their refusals (geth, anvil, Nethermind, Besu), matched in lower case."""
 
 from __future__ import annotations
 
-__all__ = ["ALREADY_KNOWN", "NONCE_TOO_LOW", "UNDERPRICED"]
+__all__ = ["ALREADY_KNOWN", "CONTRACTS_EVM", "MISSING_OPCODE", "NEWER_OPCODES", "NONCE_TOO_LOW", "UNDERPRICED"]
 
 #: This very transaction (same hash) is in the node's pool already.
 ALREADY_KNOWN = ("already known", "known transaction", "already imported")
@@ -10,3 +10,18 @@ ALREADY_KNOWN = ("already known", "known transaction", "already imported")
 NONCE_TOO_LOW = ("nonce too low", "nonce is too low")
 #: Another transaction with this nonce is pending, with fees this one does not beat by enough.
 UNDERPRICED = ("replacement transaction underpriced", "replacement fee too low")
+
+#: The code ran into an instruction the node's EVM does not have: geth and Erigon say "invalid opcode: PUSH0", anvil
+#: "NotActivated" (not in its hardfork) or "OpcodeNotFound", Besu "INVALID_OPERATION", Nethermind "BadInstruction".
+MISSING_OPCODE = ("invalid opcode", "notactivated", "opcodenotfound", "invalid_operation", "badinstruction")
+#: The hardfork the shipped contracts are compiled for (``evmVersion`` in scripts/compile.py and the artifacts).
+CONTRACTS_EVM = "Cancun"
+#: Instructions those contracts may use that older EVMs lack, by the hardfork that brought them.
+NEWER_OPCODES = {
+    "PUSH0": "Shanghai",
+    "MCOPY": "Cancun",
+    "TLOAD": "Cancun",
+    "TSTORE": "Cancun",
+    "BLOBHASH": "Cancun",
+    "BLOBBASEFEE": "Cancun",
+}

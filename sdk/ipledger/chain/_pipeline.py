@@ -263,7 +263,9 @@ class PipelinedSender:
     def _refusal(self, call: PlannedCall, error: RpcResponseError) -> IPLedgerError:
         if error.data is not None or "revert" in error.rpc_message.lower():
             return self._decoder.decode(error.data, action=call.action)
-        return NodeError(f"{call.action}: gas estimate failed: {error.rpc_message}", endpoint=self._rpc.endpoint)
+        return RpcResponseError(
+            error.method, error.code, error.rpc_message, endpoint=self._rpc.endpoint, action=call.action
+        )
 
     # ------------------------------------------------------------------ receipts
 

@@ -10,7 +10,9 @@ web3 and :class:`~ipledger.chain._rpc.Rpc` send. What is retried:
   transaction is looked up by its hash: when the node has it, the resend counts as sent.
 
 Nothing else is retried (``eth_sendTransaction``, ``anvil_*`` and ``evm_*`` calls, unknown methods): one failure is
-final. After the last attempt the provider raises :class:`~ipledger.NodeError` naming the method and the cause.
+final. After the last attempt the provider raises :class:`~ipledger.NodeError` naming the method and the cause
+(:class:`~ipledger.NodeUnreachableError` when the node never answered). An error answer is passed on to web3 with the
+method it answers noted in it (``_rpc.ANSWERED_METHOD``), so that the error can say what the node refused.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ from eth_utils.crypto import keccak
 from web3 import HTTPProvider
 from web3.types import RPCEndpoint, RPCResponse
 
-from ipledger._exceptions import NodeError
+from ipledger._exceptions import NodeError, NodeUnreachableError
 from ipledger.chain._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW
+from ipledger.chain._rpc import ANSWERED_METHOD
 
 __all__ = ["READ_METHODS", "RetryPolicy", "RetryingHTTPProvider"]
 
@@ -83,12 +86,14 @@ class RetryPolicy:
 
 
 class _TransientError(Exception):
-    """A failure worth retrying: ``cause`` says what, ``retry_after`` what the server asked for."""
+    """A failure worth retrying: ``cause`` says what, ``retry_after`` what the server asked for, ``answered`` whether
+    the node answered at all (an HTTP error or garbage) or not (refused, dropped, timed out)."""
 
-    def __init__(self, cause: str, retry_after: float | None = None) -> None:
+    def __init__(self, cause: str, retry_after: float | None = None, *, answered: bool = True) -> None:
         super().__init__(cause)
         self.cause = cause
         self.retry_after = retry_after
+        self.answered = answered
 
 
 class RetryingHTTPProvider(HTTPProvider):
@@ -116,7 +121,9 @@ class RetryingHTTPProvider(HTTPProvider):
             if not isinstance(response, dict) or ("result" not in response and "error" not in response):
                 raise _TransientError("malformed answer (not a JSON-RPC response)")
             if method == SEND_RAW and number > 0:
-                return self._resent([params[0]], [response])[0]
+                response = self._resent([params[0]], [response])[0]
+            if "error" in response:
+                return cast(RPCResponse, {**response, ANSWERED_METHOD: str(method)})
             return response
 
         return self._retrying(str(method), retry, attempt)
@@ -151,7 +158,8 @@ class RetryingHTTPProvider(HTTPProvider):
             except _TransientError as failure:
                 if number + 1 >= attempts:
                     tries = f" after {attempts} attempts" if attempts > 1 else " (not retried: not safe to repeat)"
-                    raise NodeError(f"{label}: {failure.cause}{tries}", endpoint=str(self.endpoint_uri)) from None
+                    error = NodeError if failure.answered else NodeUnreachableError
+                    raise error(f"{label}: {failure.cause}{tries}", endpoint=str(self.endpoint_uri)) from None
                 time.sleep(self.policy.delay(number, failure.retry_after))
         raise AssertionError("unreachable")
 
@@ -167,11 +175,11 @@ class RetryingHTTPProvider(HTTPProvider):
                 raise _TransientError(f"HTTP {status}", _retry_after(response)) from None
             raise NodeError(f"HTTP {status} from the node") from None
         except requests.Timeout:
-            raise _TransientError("timed out") from None
+            raise _TransientError("timed out", answered=False) from None
         except (requests.ConnectionError, ConnectionError) as exc:
-            raise _TransientError(f"cannot reach the node ({type(exc).__name__})") from None
+            raise _TransientError(f"cannot reach the node ({type(exc).__name__})", answered=False) from None
         except (requests.RequestException, OSError) as exc:
-            raise _TransientError(f"transport failure ({type(exc).__name__})") from None
+            raise _TransientError(f"transport failure ({type(exc).__name__})", answered=False) from None
         except (ValueError, UnicodeDecodeError):
             raise _TransientError("malformed answer (not JSON)") from None
 

@@ -1,4 +1,5 @@
-"""Raw JSON-RPC over the web3 provider, with failures mapped to :class:`NodeError`."""
+"""Raw JSON-RPC over the web3 provider, with failures mapped to :class:`NodeError`: no answer is a
+:class:`NodeUnreachableError`, an error answer a :class:`JsonRpcError` saying what the node answered."""
 
 from __future__ import annotations
 
@@ -7,25 +8,39 @@ from typing import Any, cast
 
 import requests
 from web3 import Web3
+from web3.exceptions import Web3RPCError
 from web3.types import RPCEndpoint
 
-from ipledger._exceptions import NodeError
+from ipledger._exceptions import JsonRpcError, NodeError, NodeUnreachableError
 
-__all__ = ["Rpc", "RpcResponseError"]
+__all__ = ["ANSWERED_METHOD", "Rpc", "RpcResponseError", "json_rpc_error"]
+
+#: The key under which :class:`~ipledger.chain._retry.RetryingHTTPProvider` adds to an error answer the method it
+#: answers (web3 keeps the answer in ``Web3RPCError.rpc_response`` but not the request), so the error can name it.
+ANSWERED_METHOD = "ipledgerAnswered"
+#: The error answer of a raw request (the name the SDK's modules know it by).
+RpcResponseError = JsonRpcError
 
 
-class RpcResponseError(NodeError):
-    """The node answered a request with a JSON-RPC error."""
-
-    def __init__(
-        self, method: str, code: int | None, message: str, *, endpoint: str | None = None, data: str | None = None
-    ) -> None:
-        self.method = method
-        self.code = code
-        self.rpc_message = message
-        #: The error's ``data`` member when it is hex: the revert data of a call or gas estimate.
-        self.data = data
-        super().__init__(f"{method} failed: {message} (code {code})", endpoint=endpoint)
+def json_rpc_error(exc: Web3RPCError, *, action: str, endpoint: str | None, method: str | None = None) -> JsonRpcError:
+    """The error answer web3 raised, as a :class:`JsonRpcError` naming the method (``method``, else the one the
+    provider noted), the code and the message."""
+    response = exc.rpc_response if isinstance(exc.rpc_response, dict) else {}
+    error = response.get("error")
+    if not isinstance(error, dict):
+        return JsonRpcError(method, None, str(exc), endpoint=endpoint, action=action)
+    data = error.get("data")
+    if isinstance(data, dict):
+        data = data.get("data")
+    noted = response.get(ANSWERED_METHOD)
+    return JsonRpcError(
+        method or (noted if isinstance(noted, str) else None),
+        error.get("code") if isinstance(error.get("code"), int) else None,
+        str(error.get("message", error)),
+        endpoint=endpoint,
+        data=data if isinstance(data, str) and data.startswith("0x") else None,
+        action=action,
+    )
 
 
 class Rpc:
@@ -44,7 +59,9 @@ class Rpc:
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"{method}: cannot reach the node: {type(exc).__name__}", endpoint=self.endpoint) from None
+            raise NodeUnreachableError(
+                f"{method}: cannot reach the node: {type(exc).__name__}", endpoint=self.endpoint
+            ) from None
         except ValueError as exc:
             raise NodeError(f"{method}: malformed answer: {exc}", endpoint=self.endpoint) from None
         return self._result(method, cast(dict[str, Any], response))
@@ -70,7 +87,9 @@ class Rpc:
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"batch: cannot reach the node: {type(exc).__name__}", endpoint=self.endpoint) from None
+            raise NodeUnreachableError(
+                f"batch: cannot reach the node: {type(exc).__name__}", endpoint=self.endpoint
+            ) from None
         except ValueError as exc:
             raise NodeError(f"batch: malformed answer: {exc}", endpoint=self.endpoint) from None
         if not isinstance(responses, list) or len(responses) != len(requests_):

@@ -17,13 +17,13 @@ from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.types import TxParams
 
-from ipledger._exceptions import NodeError, TransactionError, UnexplainedRevertError
+from ipledger._exceptions import NodeError, NodeUnreachableError, TransactionError, UnexplainedRevertError
 from ipledger.chain._accounts import Signer
 from ipledger.chain._fees import Fees, current_fees
 from ipledger.chain._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ipledger.chain._revert_reasons import find_revert
 from ipledger.chain._reverts import RevertDecoder
-from ipledger.chain._rpc import Rpc
+from ipledger.chain._rpc import Rpc, json_rpc_error
 from ipledger.models._models import TransactionResult
 
 __all__ = ["StateChecks", "TransactionSender", "revert_data"]
@@ -107,9 +107,11 @@ class TransactionSender:
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:
-            raise NodeError(f"{action}: cannot reach the node: {type(exc).__name__}", endpoint=self._endpoint) from None
+            raise NodeUnreachableError(
+                f"{action}: cannot reach the node: {type(exc).__name__}", endpoint=self._endpoint
+            ) from None
         except Web3RPCError as exc:
-            raise NodeError(f"{action}: the node refused the transaction: {exc}", endpoint=self._endpoint) from None
+            raise json_rpc_error(exc, action=action, endpoint=self._endpoint) from None
         hex_hash = _hex(receipt["transactionHash"])
         if receipt["status"] != 1:
             raise self._failure(call, receipt, action, hex_hash, state_checks)

@@ -17,43 +17,251 @@ Commands and where they live (each module has one job):
 - ``_attest_commands``: ``attest add|submit|revoke|cancel-nonce|list`` (third-party attestations)
 - ``_dispute_commands``: ``dispute raise|resolve|list|settings`` (disputes, bonds and rulings)
 - ``_royalty_commands``: ``royalty pay|claim|owed`` (royalties to owners and share holders)
+- ``_voucher_commands``: ``voucher sign|submit|cancel|show`` (registration vouchers and their files)
 - ``_demo``: ``demo``, the guided tour ``make demo`` runs
+
+The root group (``_lazy``) knows every command's name, panel and one-line help from :data:`COMMANDS` and imports a
+command's module only when that command runs or shows its own help: ``ipledger --help`` and ``ipledger node status``
+import neither web3 nor eth-account. A new command is a row of :data:`COMMANDS`.
 
 Shared machinery: ``_options`` (the option aliases every command spells the same), ``_context`` (a
 :class:`~ipledger.Ledger` from those options), ``_inputs`` (metadata files, documents, evidence), ``_output``
-(JSON or rich on stdout, diagnostics on stderr), ``_render`` (tables and labels), ``_errors`` (every failure
-becomes one line on stderr and exit 1; usage errors exit 2; ``IPLEDGER_DEBUG=1`` shows the traceback).
+(JSON or rich on stdout, diagnostics on stderr), ``_render`` (tables and labels; ``_details`` its model-free
+part), ``_errors`` (every failure becomes one line on stderr and exit 1; usage errors exit 2; ``IPLEDGER_DEBUG=1``
+shows the traceback).
 """
 
 from __future__ import annotations
 
 import typer
 
-from ._attest_commands import attest_app
-from ._audit_commands import checkpoint, history, show, verify
-from ._compliance_commands import compliance_app
-from ._demo import demo
-from ._dispute_commands import dispute_app
-from ._errors import ErrorHandlingGroup
-from ._index_commands import index_app
-from ._license_commands import license_app
-from ._market_commands import market_app
-from ._node_commands import node_app
-from ._number_commands import add_number, number, open_number
-from ._record_commands import publish_metadata
-from ._registry_commands import deploy, grant_role
-from ._report_commands import report
-from ._rights_commands import assign, force_transfer, freeze, register, revoke, unfreeze
-from ._royalty_commands import royalty_app
-from ._share_commands import shares_app
-from ._stablecoin_commands import stablecoin_app
-from ._voucher_commands import voucher_app
+from ._lazy import LazyCommand, LazyGroup
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "main"]
+
+LOCAL = "Local chain"
+REGISTRY = "Registry"
+RIGHTS = "Rights"
+AUDIT = "Audit"
+SHARES = "Shares and trading"
+IN_USE = "Rights in use"
+
+#: Every command of ``ipledger``, in the order ``ipledger --help`` lists them: name, panel, ``module:attribute`` and
+#: the line ``--help`` shows (the first paragraph of the command's own help; a test keeps them equal).
+COMMANDS = (
+    LazyCommand(
+        "demo",
+        LOCAL,
+        "_demo:demo",
+        "Tour ipledger on a throwaway chain: register a patent, assign it, freeze it, audit it, trade shares, "
+        "license it.",
+    ),
+    LazyCommand(
+        "deploy",
+        REGISTRY,
+        "_registry_commands:deploy",
+        "Deploy the contracts: the registry, the compliance registry, the share vault and the settlement desk (and "
+        "a test stablecoin, tUSD, on a local chain). The deployer (or --admin) holds every role.",
+    ),
+    LazyCommand(
+        "grant-role",
+        REGISTRY,
+        "_registry_commands:grant_role",
+        "Grant ROLE (admin, registrar, guardian, compliance-officer, attestor or arbitrator) to ACCOUNT; --from "
+        "must be an admin.",
+    ),
+    LazyCommand(
+        "register",
+        RIGHTS,
+        "_rights_commands:register",
+        "Register a right: hash its documents, validate its metadata and mint its token. With --batch FILE, "
+        "register every right of a file.",
+    ),
+    LazyCommand(
+        "assign",
+        RIGHTS,
+        "_rights_commands:assign",
+        "Assign a right to TO under a deed (also available as `transfer`).",
+    ),
+    LazyCommand(
+        "transfer",
+        RIGHTS,
+        "_rights_commands:assign",
+        "Assign a right to TO under a deed (also available as `transfer`).",
+    ),
+    LazyCommand(
+        "freeze",
+        RIGHTS,
+        "_rights_commands:freeze",
+        "Freeze a right under a court order or decision (registrar only): it cannot be assigned or transferred.",
+    ),
+    LazyCommand(
+        "unfreeze",
+        RIGHTS,
+        "_rights_commands:unfreeze",
+        "Lift the freeze of a right under a court order or decision (registrar only).",
+    ),
+    LazyCommand(
+        "force-transfer",
+        RIGHTS,
+        "_rights_commands:force_transfer",
+        "Move a right to TO without its owner, under a court order or decision (registrar only).",
+    ),
+    LazyCommand(
+        "revoke",
+        RIGHTS,
+        "_rights_commands:revoke",
+        "Revoke (burn) a right under a court order or decision (registrar only); frozen and disputed rights too.",
+    ),
+    LazyCommand(
+        "add-number",
+        RIGHTS,
+        "_number_commands:add_number",
+        "Add official numbers to a right (its owner, or a registrar): its publication or grant number, reserved for "
+        "its token, and --family links. --kind and --expiry update its record (a granted application: --kind "
+        "patent); on a registrar-verified right only a registrar changes them.",
+    ),
+    LazyCommand(
+        "open-number",
+        RIGHTS,
+        "_number_commands:open_number",
+        "Open the commitment of a right registered with --unpublished, once its application is published: the "
+        "number and its salt are shown on chain and the number is reserved for the right (its token id stays).",
+    ),
+    LazyCommand(
+        "publish-metadata",
+        RIGHTS,
+        "_record_commands:publish_metadata",
+        "Publish a right's new public record (a grant date, a new expiry, an assignee's name) as its owner or a "
+        "registrar; --open publishes confidential fields in clear, checkable against their earlier commitments.",
+    ),
+    LazyCommand(
+        "voucher",
+        RIGHTS,
+        "_voucher_commands:voucher_app",
+        "Registration vouchers: a registrar signs one for a right's owner (sign), who registers it by submitting the "
+        "file, gas paid by whoever submits (submit); check a file (show), or void a recipient's open vouchers "
+        "(cancel).",
+    ),
+    LazyCommand(
+        "number",
+        AUDIT,
+        "_number_commands:number",
+        "Read an official number as the registry does: its canonical form, what it can name, the token id it gives "
+        "as a primary number, and the right that has it now (if any).",
+    ),
+    LazyCommand(
+        "show",
+        AUDIT,
+        "_audit_commands:show",
+        "Show a right, found by its token id or any of its official numbers: its public record (title, numbers, "
+        "parties, dates, documents), owner, status (a revoked right: when, by whom, under which order), registrar "
+        "and hashes.",
+    ),
+    LazyCommand(
+        "history",
+        AUDIT,
+        "_audit_commands:history",
+        "List everything that happened to a right, oldest first: registration, assignments, freezes, transfers, "
+        "fractionalization into shares and redemption.",
+    ),
+    LazyCommand(
+        "verify",
+        AUDIT,
+        "_audit_commands:verify",
+        "Check a right's provenance; exit 0 only when every check passes (exit 1 when one fails, exit 2 when what "
+        "the node said could not be proven against the trusted block hashes).",
+    ),
+    LazyCommand(
+        "checkpoint",
+        AUDIT,
+        "_audit_commands:checkpoint",
+        "Print the hash of the latest block (or block N) as this node reports it: a checkpoint for `verify "
+        "--trust-block-hash` and `index verify`. Only the hash goes to stdout (`HASH=$(ipledger checkpoint)`).",
+    ),
+    LazyCommand(
+        "report",
+        AUDIT,
+        "_report_commands:report",
+        "Write an audit report of one right (TOKEN), a portfolio (--owner) or every right (--all), as at a date.",
+    ),
+    LazyCommand(
+        "node",
+        LOCAL,
+        "_node_commands:node_app",
+        "Start, stop and inspect the local chain (an anvil node whose state persists in $IPLEDGER_HOME).",
+    ),
+    LazyCommand(
+        "index",
+        AUDIT,
+        "_index_commands:index_app",
+        "A local SQLite index of the registry's, the share vault's and the share tokens' events: sync it, then "
+        "query history, portfolios, rights and transfers without the node.",
+    ),
+    LazyCommand(
+        "shares",
+        SHARES,
+        "_share_commands:shares_app",
+        "Fractionalize a right into ERC-20 shares held by verified investors and venues; move, redeem, list holders.",
+    ),
+    LazyCommand(
+        "compliance",
+        SHARES,
+        "_compliance_commands:compliance_app",
+        "Verify investors, register venue wallets, block countries; freeze, force-transfer and recover shares "
+        "(compliance officers; dev0 on the local chain).",
+    ),
+    LazyCommand(
+        "market",
+        SHARES,
+        "_market_commands:market_app",
+        "Trade shares or whole rights by signed orders: the maker signs off chain, the taker fills on chain, and "
+        "the settlement desk swaps asset and payment atomically.",
+    ),
+    LazyCommand(
+        "stablecoin",
+        SHARES,
+        "_stablecoin_commands:stablecoin_app",
+        "The local chain's test stablecoin tUSD (anyone may mint it) and payment-token balances.",
+    ),
+    LazyCommand(
+        "license",
+        IN_USE,
+        "_license_commands:license_app",
+        "Grant, revoke, list and check licences of a right: who may use it, where, in which field, until when, and "
+        "for what royalty. A licence binds every later owner of the right.",
+    ),
+    LazyCommand(
+        "royalty",
+        IN_USE,
+        "_royalty_commands:royalty_app",
+        "Royalties on licences: licensees pay; the right's owner withdraws, or, for a fractionalized right, each "
+        "share holder claims a pro-rata part; see what is owed.",
+    ),
+    LazyCommand(
+        "attest",
+        IN_USE,
+        "_attest_commands:attest_app",
+        "Attestations about a right by third parties with the attestor role (title verified, valuation, freedom to "
+        "operate...): attest directly or sign one for anyone to submit; revoke; list.",
+    ),
+    LazyCommand(
+        "dispute",
+        IN_USE,
+        "_dispute_commands:dispute_app",
+        "Dispute a right (anyone, with evidence and a bond); arbitrators uphold or dismiss; list a right's "
+        "disputes; read or set the bond and the rules.",
+    ),
+)
+
+
+class _RootGroup(LazyGroup):
+    table = COMMANDS
+
 
 app = typer.Typer(
     name="ipledger",
-    cls=ErrorHandlingGroup,
+    cls=_RootGroup,
     help="Register, trade and audit intellectual-property rights (patents, trademarks, designs...) as tokens on "
     "an EVM chain; fractionalize them into shares for verified investors. Start with `ipledger demo`.",
     no_args_is_help=True,
@@ -62,36 +270,11 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-app.add_typer(node_app, name="node", rich_help_panel="Local chain")
-app.command("demo", rich_help_panel="Local chain")(demo)
-app.command("deploy", rich_help_panel="Registry")(deploy)
-app.command("grant-role", rich_help_panel="Registry")(grant_role)
-app.command("register", rich_help_panel="Rights")(register)
-app.command("assign", rich_help_panel="Rights")(assign)
-app.command("transfer", rich_help_panel="Rights")(assign)
-app.command("freeze", rich_help_panel="Rights")(freeze)
-app.command("unfreeze", rich_help_panel="Rights")(unfreeze)
-app.command("force-transfer", rich_help_panel="Rights")(force_transfer)
-app.command("revoke", rich_help_panel="Rights")(revoke)
-app.command("add-number", rich_help_panel="Rights")(add_number)
-app.command("open-number", rich_help_panel="Rights")(open_number)
-app.command("publish-metadata", rich_help_panel="Rights")(publish_metadata)
-app.add_typer(voucher_app, name="voucher", rich_help_panel="Rights")
-app.command("number", rich_help_panel="Audit")(number)
-app.command("show", rich_help_panel="Audit")(show)
-app.command("history", rich_help_panel="Audit")(history)
-app.command("verify", rich_help_panel="Audit")(verify)
-app.command("checkpoint", rich_help_panel="Audit")(checkpoint)
-app.command("report", rich_help_panel="Audit")(report)
-app.add_typer(index_app, name="index", rich_help_panel="Audit")
-app.add_typer(shares_app, name="shares", rich_help_panel="Shares and trading")
-app.add_typer(compliance_app, name="compliance", rich_help_panel="Shares and trading")
-app.add_typer(market_app, name="market", rich_help_panel="Shares and trading")
-app.add_typer(stablecoin_app, name="stablecoin", rich_help_panel="Shares and trading")
-app.add_typer(license_app, name="license", rich_help_panel="Rights in use")
-app.add_typer(royalty_app, name="royalty", rich_help_panel="Rights in use")
-app.add_typer(attest_app, name="attest", rich_help_panel="Rights in use")
-app.add_typer(dispute_app, name="dispute", rich_help_panel="Rights in use")
+
+@app.callback()
+def _root() -> None:
+    # Typer makes a group of an app with a callback; the commands come from COMMANDS, not from app.command().
+    pass
 
 
 def main() -> None:

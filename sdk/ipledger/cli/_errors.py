@@ -3,21 +3,24 @@
 - :class:`~ipledger.IPLedgerError` (and anything the SDK let through from web3, requests or pydantic): exit 1.
 - Usage errors of typer (a bad option value, a missing argument): exit 2, as click does.
 - ``IPLEDGER_DEBUG=1`` re-raises instead, so the traceback shows.
+
+The module imports neither web3, requests nor pydantic at startup (the root group lives here, and ``ipledger --help``
+must start fast); :func:`describe` imports them for a failure the SDK did not explain.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from functools import cache
 from typing import Any
 
-import requests
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
-from web3 import Web3
-from web3.exceptions import Web3Exception
+
+from ipledger.chain._node_answers import CONTRACTS_EVM, MISSING_OPCODE, NEWER_OPCODES
 
 from .._exceptions import (
     ChainMismatchError,
@@ -29,9 +32,10 @@ from .._exceptions import (
     InsufficientBalanceError,
     InvalidRecipientError,
     IPLedgerError,
+    JsonRpcError,
     LicenseConflictError,
-    NodeError,
     NodeNotRunningError,
+    NodeUnreachableError,
     NotFractionalizedError,
     OrderError,
     PausedError,
@@ -50,13 +54,12 @@ from .._exceptions import (
 __all__ = ["CliError", "ErrorHandlingGroup", "describe", "print_error"]
 
 DEBUG_ENV = "IPLEDGER_DEBUG"
-_ROLE_NAMES = {
-    "0x" + bytes(32).hex(): "admin",
-    "0x" + Web3.keccak(text="REGISTRAR_ROLE").hex().removeprefix("0x"): "registrar",
-    "0x" + Web3.keccak(text="GUARDIAN_ROLE").hex().removeprefix("0x"): "guardian",
-    "0x" + Web3.keccak(text="COMPLIANCE_OFFICER_ROLE").hex().removeprefix("0x"): "compliance-officer",
-    "0x" + Web3.keccak(text="ATTESTOR_ROLE").hex().removeprefix("0x"): "attestor",
-    "0x" + Web3.keccak(text="ARBITRATOR_ROLE").hex().removeprefix("0x"): "arbitrator",
+_ROLES = {
+    "REGISTRAR_ROLE": "registrar",
+    "GUARDIAN_ROLE": "guardian",
+    "COMPLIANCE_OFFICER_ROLE": "compliance-officer",
+    "ATTESTOR_ROLE": "attestor",
+    "ARBITRATOR_ROLE": "arbitrator",
 }
 _RECORD_LISTS = {
     "UnknownLicense": ("licence", "licenseId", "ipledger license list TOKEN"),
@@ -211,7 +214,7 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, UnauthorizedError):
         role = exc.error_args.get("neededRole")
         if isinstance(role, bytes):
-            name = _ROLE_NAMES.get("0x" + role.hex(), "0x" + role.hex())
+            name = _role_names().get("0x" + role.hex(), "0x" + role.hex())
             return (
                 f"{exc.action or 'call'} reverted: {exc.error_name}: {exc.error_args.get('account')} lacks the "
                 f"{name} role; an admin grants it with `ipledger grant-role {name} ACCOUNT`"
@@ -252,10 +255,17 @@ def describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, ChainMismatchError):
         return f"{exc}; check that the RPC URL is the network you mean"
-    if isinstance(exc, NodeError):
+    if isinstance(exc, NodeUnreachableError):
         return f"{exc}; is the node running and the URL right?"
+    if isinstance(exc, JsonRpcError):
+        return _answer_message(exc)
     if isinstance(exc, IPLedgerError):
         return str(exc)
+    # Imported here, not at startup: only a failure the SDK did not explain gets this far.
+    import requests
+    from pydantic import ValidationError
+    from web3.exceptions import Web3Exception
+
     if isinstance(exc, requests.RequestException):
         return f"cannot reach the node: {type(exc).__name__}"
     if isinstance(exc, Web3Exception):
@@ -265,6 +275,27 @@ def describe(exc: BaseException) -> str:
         where = ".".join(str(part) for part in first["loc"]) or "input"
         return f"invalid input: {where}: {first['msg']}"
     return f"unexpected {type(exc).__name__}: {exc} (set {DEBUG_ENV}=1 for the traceback)"
+
+
+@cache
+def _role_names() -> dict[str, str]:
+    """Role ids (0x hex) by name, as ``UnauthorizedError`` carries them."""
+    from eth_utils.crypto import keccak
+
+    return {"0x" + bytes(32).hex(): "admin", **{"0x" + keccak(text=role).hex(): name for role, name in _ROLES.items()}}
+
+
+def _answer_message(exc: JsonRpcError) -> str:
+    """What the node answered; when its EVM lacks an instruction of the contracts, which one and what to use."""
+    message = exc.rpc_message.lower()
+    if not any(text in message for text in MISSING_OPCODE):
+        return str(exc)
+    named = [name for name in NEWER_OPCODES if re.search(rf"\b{name.lower()}\b", message)]
+    lacks = f"{named[0]} ({NEWER_OPCODES[named[0]]})" if named else "an instruction the contracts use"
+    return (
+        f"{exc}: its EVM lacks {lacks}; the contracts are compiled for {CONTRACTS_EVM}, so use a chain (or "
+        f"`anvil --hardfork`) at {CONTRACTS_EVM} or later"
+    )
 
 
 def _about_a_voucher(exc: SignatureError) -> bool:

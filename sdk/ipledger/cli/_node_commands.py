@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from ipledger.node._deployment import read_local_deployment
+from ipledger.node._local_deployment import read_local_record
 from ipledger.node._node import (
     LOCAL_CHAIN_ID,
     NodeInfo,
@@ -18,9 +18,9 @@ from ipledger.node._node import (
 )
 
 from .._exceptions import NodeNotRunningError
+from ._details import details_lines
 from ._options import JsonOpt
 from ._output import Output
-from ._render import details_lines
 
 __all__ = ["node_app"]
 
@@ -52,10 +52,10 @@ def _payload(info: NodeInfo | None) -> dict[str, Any]:
 
 def _addresses() -> dict[str, str | None]:
     """The local deployment's addresses (all ``None`` before the first deployment)."""
-    deployment = read_local_deployment()
-    if deployment is None:
+    record = read_local_record()
+    if record is None:
         return {"registry": None, "compliance": None, "vault": None, "desk": None, "stablecoin": None}
-    return deployment.addresses()
+    return record.addresses
 
 
 def _show(out: Output, payload: dict[str, Any]) -> None:

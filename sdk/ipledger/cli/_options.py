@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from ipledger.models._models import RightKind
+from ipledger.models._right_kind import RightKind
 
 __all__ = [
     "AMOUNTS_HELP",

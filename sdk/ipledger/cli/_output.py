@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-__all__ = ["Output", "model_json", "token_json"]
+if TYPE_CHECKING:  # annotations only: `ipledger node status` and `--help` import neither pydantic nor web3
+    from pydantic import BaseModel
 
-from ipledger.models._numbers import OfficialNumber
+    from ipledger.models._numbers import OfficialNumber
+
+__all__ = ["Output", "model_json", "token_json"]
 
 
 def token_json(token_id: int) -> dict[str, str]:

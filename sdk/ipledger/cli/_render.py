@@ -29,6 +29,8 @@ from ipledger.models._numbers import OfficialNumber
 from ipledger.models._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
 from ipledger.node._node import LOCAL_CHAIN_ID
 
+from ._details import details_lines
+
 __all__ = [
     "EVENT_LABELS",
     "WIDE_TABLE",
@@ -161,18 +163,6 @@ class Names:
         if address is None:
             return "-"
         return self.name(address) or short(address)
-
-
-def details_lines(rows: Sequence[tuple[str, str | Text]], *, indent: int = 2) -> Text:
-    """Aligned ``key  value`` lines; print them with soft wrap so long ids are never broken (they get copied)."""
-    width = max((len(key) for key, _ in rows), default=0)
-    text = Text()
-    for number, (key, value) in enumerate(rows):
-        if number:
-            text.append("\n")
-        text.append(" " * indent + key.ljust(width + 2), style="bold cyan")
-        text.append(value)
-    return text
 
 
 def tx_line(result: TransactionResult) -> Text:

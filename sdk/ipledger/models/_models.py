@@ -25,6 +25,7 @@ from ipledger.models._hashing import canonical_json, hash_bytes
 from ipledger.models._model_base import REGIONAL_OFFICES, ZERO_ADDRESS, Address, Uint256, _Out
 from ipledger.models._numbers import OfficialNumber, know_how_number, parse_number
 from ipledger.models._public_record import public_record, read_record, record_history_problems, record_or_none
+from ipledger.models._right_kind import RightKind
 from ipledger.models._rights_models import Attestation, Dispute, License
 
 __all__ = [
@@ -86,28 +87,6 @@ SEALABLE_FIELDS = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HEX32 = re.compile(r"^(0x)?[0-9a-fA-F]{64}$")
 _EXPIRY_LIMIT = dt.date(2100, 1, 1)
-
-
-class RightKind(StrEnum):
-    """Kinds of rights, in the order of the contract's ``Kind`` enum."""
-
-    PATENT = "patent"
-    PATENT_APPLICATION = "patent_application"
-    UTILITY_MODEL = "utility_model"
-    DESIGN = "design"
-    TRADEMARK = "trademark"
-    COPYRIGHT = "copyright"
-    TRADE_SECRET = "trade_secret"
-    SHORT_TERM_PATENT = "short_term_patent"
-
-    @property
-    def chain_value(self) -> int:
-        """The value of this kind in the contract's ``Kind`` enum."""
-        return list(RightKind).index(self)
-
-    @classmethod
-    def from_chain(cls, value: int) -> RightKind:
-        return list(cls)[value]
 
 
 class RightStatus(StrEnum):

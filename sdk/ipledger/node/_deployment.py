@@ -24,7 +24,8 @@ from eth_utils.address import to_checksum_address
 from ipledger._exceptions import InvalidInputError
 from ipledger.chain._accounts import is_valid_address
 from ipledger.models._models import Deployment, TransactionResult
-from ipledger.node._node import LOCAL_CHAIN_ID, ipledger_home
+from ipledger.node._local_deployment import LOCAL_ROLES, local_deployment_file, read_local_record
+from ipledger.node._node import ipledger_home
 
 __all__ = [
     "deployment_record_file",
@@ -37,25 +38,15 @@ __all__ = [
     "save_local_registry",
 ]
 
-_ROLES = ("compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
-
-
-def local_deployment_file(home: Path | None = None) -> Path:
-    """Where the local network records its default deployment."""
-    return (home or ipledger_home()) / "local" / "deployment.json"
+_ROLES = LOCAL_ROLES[1:]
 
 
 def read_local_deployment(home: Path | None = None) -> Deployment | None:
     """The local network's recorded deployment, if any (contracts missing from an older file are ``None``)."""
-    try:
-        data = json.loads(local_deployment_file(home).read_text("utf-8"))
-        return Deployment(
-            chain_id=int(data.get("chain_id", LOCAL_CHAIN_ID)),
-            registry=str(data["registry"]),
-            **{role: str(data[role]) for role in _ROLES if data.get(role)},
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    record = read_local_record(home)
+    if record is None:
         return None
+    return Deployment(chain_id=record.chain_id, **record.addresses)
 
 
 def read_local_registry(home: Path | None = None) -> str | None:

@@ -7,6 +7,7 @@ Ephemeral nodes (tests, the demo) keep nothing.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -16,8 +17,7 @@ import subprocess
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-
-import requests
+from urllib.parse import urlsplit
 
 from ipledger._exceptions import NodeError, NodeNotRunningError
 
@@ -36,6 +36,11 @@ __all__ = [
 LOCAL_CHAIN_ID = 31337
 _STATE_INTERVAL_SECONDS = 2
 _START_TIMEOUT_SECONDS = 20.0
+#: What to do without anvil, in one line: the ways to get it, for a pip user as for a checkout.
+ANVIL_MISSING = (
+    "anvil (Foundry's local node) not found: install it with `npm i -g @foundry-rs/anvil` or Foundry's installer "
+    "(`curl -L https://foundry.paradigm.xyz | bash && foundryup`), or set IPLEDGER_ANVIL to an anvil executable"
+)
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,9 @@ def ipledger_home() -> Path:
 
 
 def find_anvil() -> str:
-    """The anvil executable: ``$IPLEDGER_ANVIL``, ``anvil`` on PATH, or ``node_modules/.bin/anvil`` above
-    the working directory or this package."""
+    """The anvil executable: ``$IPLEDGER_ANVIL``, ``anvil`` on PATH, or in a checkout above the working directory or
+    this package, ``node_modules/.bin/anvil`` (``make setup``) or ``tools/anvil/node_modules/.bin/anvil`` (``make
+    demo``)."""
     explicit = os.environ.get("IPLEDGER_ANVIL")
     if explicit:
         return explicit
@@ -66,10 +72,11 @@ def find_anvil() -> str:
         return on_path
     for start in (Path.cwd(), Path(__file__).resolve().parent):
         for folder in (start, *start.parents):
-            candidate = folder / "node_modules" / ".bin" / "anvil"
-            if candidate.exists():
-                return str(candidate)
-    raise NodeError("anvil not found: run `npm ci` in the ipledger checkout or set IPLEDGER_ANVIL")
+            for modules in (folder, folder / "tools" / "anvil"):
+                candidate = modules / "node_modules" / ".bin" / "anvil"
+                if candidate.exists():
+                    return str(candidate)
+    raise NodeError(ANVIL_MISSING)
 
 
 def _free_port() -> int:
@@ -79,13 +86,19 @@ def _free_port() -> int:
 
 
 def _answers(rpc_url: str) -> bool:
+    """Whether the loopback node at ``rpc_url`` answers ``eth_chainId`` within a second. Plain ``http.client``, no
+    proxy: ``ipledger node status`` asks it, and should not pay for importing requests."""
+    url = urlsplit(rpc_url)
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []})
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port or 80, timeout=1.0)
     try:
-        response = requests.post(
-            rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}, timeout=1.0
-        )
-        return response.status_code == 200 and "result" in response.json()
-    except (requests.RequestException, ValueError):
+        connection.request("POST", url.path or "/", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        return response.status == 200 and "result" in json.loads(response.read())
+    except (OSError, http.client.HTTPException, ValueError, TypeError):
         return False
+    finally:
+        connection.close()
 
 
 def _alive(pid: int) -> bool:
