@@ -953,13 +953,13 @@ contract IPRegistry is
     /// dispute lock stop the moves an owner, an approved account or an operator makes (`by` set), not a registrar's
     /// (registration, forced transfer, supersede, revocation: no `by`). One test of both bits on the common path.
     function _beforeUpdate(address by, uint256 tokenId, uint96 record) internal view override {
-        bool stopped = paused();
-        uint96 blockers = record & RecordPacking.MOVE_BLOCKERS;
+        uint256 stops = record & RecordPacking.MOVE_BLOCKERS;
+        bool isPaused = paused();
         // `paused || blocked` without a second branch: the common path (neither) takes one.
         assembly ("memory-safe") {
-            stopped := or(stopped, blockers)
+            stops := or(stops, isPaused)
         }
-        if (stopped) {
+        if (stops != 0) {
             _requireNotPaused();
             if (by != address(0)) {
                 if (record.isFrozen()) revert TokenIsFrozen(tokenId);

@@ -107,7 +107,8 @@ abstract contract FlaggedApprovalERC721 is ERC721 {
                           THE ONE OWNERSHIP PATH
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Every change of owner, in the form `change` (`_MINT`, `_TRANSFER`, `_TAKEOVER`, `_BURN`; the mint and the transfer are the hot paths).
+    /// @dev Every change of owner, in the form `change` (`_MINT`, `_TRANSFER`, `_TAKEOVER`, `_BURN`; the mint and the
+    /// transfer are the hot paths).
     /// The checks are Solady's, in Solady's order. Except on a mint, `from` must own `id` ({TokenDoesNotExist},
     /// {TransferFromIncorrectOwner}) and `_beforeUpdate` then runs with the stored extra data; on a mint it runs first,
     /// with none. Then `by`, unless zero, must be the owner, approved for `id` or an approved operator
