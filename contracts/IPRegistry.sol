@@ -12,6 +12,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IIPRegistry} from "./interfaces/IIPRegistry.sol";
+import {Identifiers} from "./libraries/Identifiers.sol";
 import {OfficialNumbers} from "./libraries/OfficialNumbers.sol";
 import {RecordPacking} from "./libraries/RecordPacking.sol";
 import {RightHistory} from "./history/RightHistory.sol";
@@ -30,7 +31,9 @@ import {RightHistory} from "./history/RightHistory.sol";
 /// - Every event about a right (its mint, moves and burn, registration, numbers, freezes, records, claims, disputes,
 ///   revocation) extends the right's history commitment ({RightHistory}), so that a verifier holding a trusted
 ///   block hash proves the whole history from one storage proof (docs/trustless.md).
-/// - Every ownership change passes `_beforeTokenTransfer`, which enforces the pause and the freeze.
+/// - Every change of owner (mint, transfer, assignment, forced transfer, supersede, revocation) passes through one
+///   function, `_update` ({FlaggedApprovalERC721}): its `_beforeUpdate` hook enforces the pause, the freeze and the
+///   dispute lock, its `_afterUpdate` hook links the {Transfer} into the right's history.
 /// - Three registration paths: a registrar registers directly; a registrar signs an EIP-712 voucher that
 ///   anyone may submit (the token always goes to the voucher's recipient); anyone claims a self-declared right
 ///   by commit-reveal (the commitment binds the claimant).
@@ -56,16 +59,16 @@ contract IPRegistry is
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Role of accounts that register rights, sign vouchers, freeze and force-transfer.
-    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    bytes32 public constant REGISTRAR_ROLE = Identifiers.REGISTRAR_ROLE;
 
     /// @notice Role of accounts that may pause and unpause the registry.
-    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    bytes32 public constant GUARDIAN_ROLE = Identifiers.GUARDIAN_ROLE;
 
     /// @notice Role of the attestation registry (or a registrar) that confirms self-declared claims.
-    bytes32 public constant VERIFIER_ROLE = keccak256("VERIFIER_ROLE");
+    bytes32 public constant VERIFIER_ROLE = Identifiers.VERIFIER_ROLE;
 
     /// @notice Role of the dispute module, which locks rights under an open dispute.
-    bytes32 public constant DISPUTE_ROLE = keccak256("DISPUTE_ROLE");
+    bytes32 public constant DISPUTE_ROLE = Identifiers.DISPUTE_ROLE;
 
     /// @notice Blocks a claimant must wait after committing before revealing.
     uint256 public constant MIN_REVEAL_DELAY = 1;
@@ -138,9 +141,6 @@ contract IPRegistry is
     /// or revocation loops over them, and must always fit a block).
     uint256 public constant MAX_CLAIM_NUMBERS = 32;
 
-    /// @dev Set only for the duration of a registrar's forced transfer, which may move a frozen token.
-    bool private transient _forcing;
-
     /*//////////////////////////////////////////////////////////////
                               CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
@@ -163,7 +163,7 @@ contract IPRegistry is
     /// as nonpayable). Otherwise Solady's rules and {Transfer}.
     function transferFrom(address from, address to, uint256 id) public payable override {
         if (msg.value != 0) revert EtherNotAccepted(msg.value);
-        super.transferFrom(from, to, id);
+        _update(msg.sender, from, to, id, 0, _TRANSFER);
     }
 
     /// @notice ERC-721 `approve`.
@@ -365,7 +365,7 @@ contract IPRegistry is
     function assign(uint256 tokenId, address to, bytes32 deedHash) external {
         if (deedHash == bytes32(0)) revert MissingEvidenceHash();
         address from = _requireExists(tokenId);
-        _transfer(msg.sender, from, to, tokenId);
+        _update(msg.sender, from, to, tokenId, 0, _TRANSFER);
         emit Assigned(tokenId, from, to, deedHash);
         _linkEvent(
             tokenId,
@@ -399,9 +399,8 @@ contract IPRegistry is
     function forceTransfer(uint256 tokenId, address to, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
         if (orderHash == bytes32(0)) revert MissingEvidenceHash();
         address from = _requireExists(tokenId);
-        _forcing = true;
-        _transfer(address(0), from, to, tokenId);
-        _forcing = false;
+        // No `by`: a registrar's order moves a frozen or disputed right too.
+        _update(address(0), from, to, tokenId, 0, _TRANSFER);
         emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
         _linkEvent(
             tokenId,
@@ -432,10 +431,9 @@ contract IPRegistry is
         // Only a claim lists numbers to release (its content hash is set from its reveal until it is superseded).
         if (claimedContent != bytes32(0)) _releaseClaimNumbers(tokenId);
         delete _royaltyBpsPlusOne[tokenId];
-        _burn(tokenId);
-        // The burn leaves the extra data: replace the record with the revocation marker, which voids the vouchers
-        // and commitments outstanding for this right (`_revokedAt`).
-        _setExtraData(tokenId, RecordPacking.revocationMarker(block.number));
+        // The burn replaces the record with the revocation marker, which voids the vouchers and commitments
+        // outstanding for this right (`_revokedAt`).
+        _update(address(0), holder, address(0), tokenId, RecordPacking.revocationMarker(block.number), _BURN);
         emit RightRevoked(tokenId, holder, msg.sender, orderHash);
         _linkEvent(
             tokenId,
@@ -700,8 +698,8 @@ contract IPRegistry is
 
         if (holder == address(0)) {
             _tokenOfContent[contentHash] = tokenId;
-            // Existence was checked above; the unchecked mint writes owner and record in one SSTORE.
-            _mintAndSetExtraDataUnchecked(to, tokenId, record);
+            // Existence was checked above; the mint writes owner and record in one SSTORE.
+            _update(address(0), address(0), to, tokenId, record, _MINT);
         } else {
             record = _supersede(tokenId, holder, to, contentHash, record);
         }
@@ -726,7 +724,8 @@ contract IPRegistry is
         return tokenId;
     }
 
-    /// @dev Emits {RightRegistered} and links it into the right's history.
+    /// @dev Emits {RightRegistered} and links it into the right's history. Its data is encoded once, for the log and
+    /// for the digest: the ABI encoding of an event's non-indexed arguments is `abi.encode` of them, byte for byte.
     function _emitRegistered(
         uint256 tokenId,
         bytes32 contentHash,
@@ -734,9 +733,15 @@ contract IPRegistry is
         uint96 record,
         Registration calldata registration
     ) private {
-        emit RightRegistered(tokenId, contentHash, registrar, record, registration.numbers, registration.metadata);
-        bytes32 dataHash = keccak256(abi.encode(record, registration.numbers, registration.metadata));
-        _linkEvent(tokenId, keccak256(abi.encode(RightRegistered.selector, tokenId, contentHash, registrar, dataHash)));
+        bytes memory data = abi.encode(record, registration.numbers, registration.metadata);
+        bytes32 topic0 = RightRegistered.selector;
+        assembly ("memory-safe") {
+            // emit RightRegistered(tokenId, contentHash, registrar, record, numbers, metadata)
+            log4(add(data, 0x20), mload(data), topic0, tokenId, contentHash, shr(96, shl(96, registrar)))
+        }
+        _linkEvent(
+            tokenId, keccak256(abi.encode(RightRegistered.selector, tokenId, contentHash, registrar, keccak256(data)))
+        );
     }
 
     /// @dev The record of a new registration (self-declared on the commit-reveal path), its jurisdiction the office
@@ -873,15 +878,12 @@ contract IPRegistry is
         _releaseClaimNumbers(tokenId);
         _tokenOfContent[contentHash] = tokenId;
         delete _royaltyBpsPlusOne[tokenId];
-        _forcing = true;
-        _transfer(address(0), holder, to, tokenId);
-        _forcing = false;
-        // The transfer cleared any approval, so the record needs no approval flag. A freeze survives (a registrar's
-        // order about the right); a dispute lock does not: the disputes that set it were raised against the claim
-        // superseded here, and the dispute manager refunds them whatever the ruling, so a lock they kept on the new
-        // registration would cost its claimant nothing.
+        // A freeze survives (a registrar's order about the right); a dispute lock does not: the disputes that set it
+        // were raised against the claim superseded here, and the dispute manager refunds them whatever the ruling, so
+        // a lock they kept on the new registration would cost its claimant nothing. The move clears any approval, so
+        // the record needs no approval flag; no `by`: a frozen right is taken over too.
         if (held.isFrozen()) record = record.withFrozen(true);
-        _setExtraData(tokenId, record);
+        _update(address(0), holder, to, tokenId, record, _TAKEOVER);
         emit ClaimSuperseded(tokenId, holder, to, previousContentHash);
         _linkEvent(
             tokenId,
@@ -947,32 +949,27 @@ contract IPRegistry is
         _setExtraData(tokenId, packed.withFrozen(frozen));
     }
 
-    /// @dev Every mint passes here (Solady's hook): the pause stops registration.
-    function _beforeTokenTransfer(address, address, uint256) internal view override {
-        _requireNotPaused();
-    }
-
-    /// @dev Every transfer passes here with the record already loaded: the pause stops all, the freeze and the
-    /// dispute lock all but a registrar's forced move (one test of both bits on the common path).
-    function _beforeMove(address, uint256 tokenId, uint96 record) internal view override {
-        _requireNotPaused();
-        if (record.blocksMoves() && !_forcing) {
-            if (record.isFrozen()) revert TokenIsFrozen(tokenId);
-            revert RightDisputed(tokenId);
+    /// @dev Every change of owner passes here, with the record already loaded: the pause stops all; the freeze and the
+    /// dispute lock stop the moves an owner, an approved account or an operator makes (`by` set), not a registrar's
+    /// (registration, forced transfer, supersede, revocation: no `by`). One test of both bits on the common path.
+    function _beforeUpdate(address by, uint256 tokenId, uint96 record) internal view override {
+        uint256 stops = record & RecordPacking.MOVE_BLOCKERS;
+        bool isPaused = paused();
+        // `paused || blocked` without a second branch: the common path (neither) takes one.
+        assembly ("memory-safe") {
+            stops := or(stops, isPaused)
+        }
+        if (stops != 0) {
+            _requireNotPaused();
+            if (by != address(0)) {
+                if (record.isFrozen()) revert TokenIsFrozen(tokenId);
+                revert RightDisputed(tokenId);
+            }
         }
     }
 
-    /// @dev Every move links its {Transfer} into the right's history.
-    function _afterMove(address from, address to, uint256 id) internal override {
-        _linkTransfer(from, to, id);
-    }
-
-    /// @dev Mints and burns (Solady's hook) link their {Transfer} into the right's history.
-    function _afterTokenTransfer(address from, address to, uint256 id) internal override {
-        _linkTransfer(from, to, id);
-    }
-
-    function _linkTransfer(address from, address to, uint256 id) private {
+    /// @dev Every change of owner links its {Transfer} into the right's history, right after it.
+    function _afterUpdate(address from, address to, uint256 id) internal override {
         bytes32 digest;
         assembly ("memory-safe") {
             // keccak256(abi.encode(Transfer.selector, from, to, id, keccak256(""))) in the free memory, unallocated.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Identifiers} from "./Identifiers.sol";
+
 /// @title OfficialNumbers
 /// @notice Official numbers of IP offices in their canonical packed form, the right id derived from them, and the
 /// check that a number is canonical (docs/numbers.md).
@@ -68,7 +70,7 @@ library OfficialNumbers {
         uint256 officeSeries = uint32(number >> 216);
         uint256 seriesCode = officeSeries & 0xffff;
         if (seriesCode == _KNOW_HOW || seriesCode == _UNPUBLISHED) {
-            return isOfficeCode(bytes2(uint16(officeSeries >> 16)));
+            return Identifiers.isCode(bytes2(uint16(officeSeries >> 16)));
         }
         return _inSeries(officeSeries, serial);
     }
@@ -79,15 +81,6 @@ library OfficialNumbers {
         uint256 serial = uint256(keccak256(abi.encode(number & _NUMBER_MASK, salt))) & _SERIAL_MASK;
         if (serial == 0) serial = 1;
         return (uint256(uint16(office(number))) << 232) | (_UNPUBLISHED << 216) | serial;
-    }
-
-    /// @notice Whether `code` is two upper-case ASCII letters.
-    function isOfficeCode(bytes2 code) internal pure returns (bool) {
-        uint256 letters = uint16(code);
-        // Wrapping subtraction: a letter below "A" wraps to a large number, so one comparison per letter suffices.
-        unchecked {
-            return ((letters >> 8) - 0x41) & 0xff < 26 && ((letters & 0xff) - 0x41) & 0xff < 26;
-        }
     }
 
     // forgefmt: disable-start

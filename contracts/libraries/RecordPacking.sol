@@ -20,8 +20,8 @@ library RecordPacking {
     uint96 private constant _FROZEN = 1;
     uint96 private constant _SELF_DECLARED = 1 << 1;
     uint96 private constant _DISPUTE_LOCKED = 1 << 2;
-    /// @dev Either bit stops an ordinary transfer.
-    uint96 private constant _MOVE_BLOCKERS = _FROZEN | _DISPUTE_LOCKED;
+    /// @dev Either bit stops an ordinary transfer (the registry tests both in one: `record & MOVE_BLOCKERS`).
+    uint96 internal constant MOVE_BLOCKERS = _FROZEN | _DISPUTE_LOCKED;
     uint256 private constant _KIND_SHIFT = 4;
     uint256 private constant _JURISDICTION_SHIFT = 8;
     uint256 private constant _REGISTERED_AT_SHIFT = 24;
@@ -66,7 +66,7 @@ library RecordPacking {
 
     /// @notice Whether the record stops an ordinary transfer (frozen or dispute-locked), in one test.
     function blocksMoves(uint96 record) internal pure returns (bool) {
-        return record & _MOVE_BLOCKERS != 0;
+        return record & MOVE_BLOCKERS != 0;
     }
 
     /// @dev The record with its kind and expiry replaced (a number added later: the grant after the application).

@@ -8,6 +8,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IAttestationRegistry} from "../interfaces/IAttestationRegistry.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+import {Identifiers} from "../libraries/Identifiers.sol";
 import {RightHistory} from "../history/RightHistory.sol";
 
 /// @title AttestationRegistry
@@ -38,7 +39,7 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, RightHistory, IAt
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Role of the accounts whose attestations are recorded.
-    bytes32 public constant ATTESTOR_ROLE = keccak256("ATTESTOR_ROLE");
+    bytes32 public constant ATTESTOR_ROLE = Identifiers.ATTESTOR_ROLE;
 
     /// @notice Claim type: the owner of the token holds title to the right (confirms a self-declared right when
     /// attested by a registrar).
@@ -49,9 +50,6 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, RightHistory, IAt
 
     /// @notice Claim type: a freedom-to-operate opinion covers the right.
     bytes32 public constant FREEDOM_TO_OPERATE = keccak256("FREEDOM_TO_OPERATE");
-
-    /// @dev The registry's registrar role (IPRegistry.REGISTRAR_ROLE).
-    bytes32 private constant _REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
     bytes32 private constant _ATTESTATION_TYPEHASH = keccak256(
         "Attestation(uint256 tokenId,address holder,uint32 registeredAt,bytes32 claimType,bytes32 evidenceHash,"
@@ -304,7 +302,7 @@ contract AttestationRegistry is AccessControl, Nonces, EIP712, RightHistory, IAt
         // The self-declared flag is in memory already: test it before the registry's role lookup (a call).
         if (
             claimType == TITLE_VERIFIED && record.selfDeclared
-                && IAccessControl(registry).hasRole(_REGISTRAR_ROLE, attestor)
+                && IAccessControl(registry).hasRole(Identifiers.REGISTRAR_ROLE, attestor)
         ) {
             rights.confirmClaim(tokenId, keccak256(abi.encode(attestationId, evidenceHash)));
         }

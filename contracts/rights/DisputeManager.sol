@@ -9,6 +9,7 @@ import {IDisputeManager} from "../interfaces/IDisputeManager.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 import {IRoyaltyVault} from "../interfaces/IRoyaltyVault.sol";
 import {IShareToken} from "../interfaces/IShareToken.sol";
+import {Identifiers} from "../libraries/Identifiers.sol";
 import {RightHistory} from "../history/RightHistory.sol";
 
 /// @title DisputeManager
@@ -52,7 +53,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, RightHistory
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Role of the accounts that resolve disputes.
-    bytes32 public constant ARBITRATOR_ROLE = keccak256("ARBITRATOR_ROLE");
+    bytes32 public constant ARBITRATOR_ROLE = Identifiers.ARBITRATOR_ROLE;
 
     /// @notice The IP registry whose rights are disputed.
     address public immutable registry;

@@ -6,6 +6,7 @@ import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {LibBit} from "solady/src/utils/LibBit.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
+import {Identifiers} from "../libraries/Identifiers.sol";
 import {RightHistory} from "../history/RightHistory.sol";
 
 /// @title LicenseRegistry
@@ -36,7 +37,7 @@ contract LicenseRegistry is RightHistory, ILicenseRegistry {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The registry's role whose holders may revoke any licence.
-    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    bytes32 public constant REGISTRAR_ROLE = Identifiers.REGISTRAR_ROLE;
 
     /// @notice Most live (neither revoked nor ended) licences a right may have at once; bounds `grant`'s scan.
     uint256 public constant MAX_LICENSES_PER_RIGHT = 64;
@@ -236,7 +237,7 @@ contract LicenseRegistry is RightHistory, ILicenseRegistry {
                 // Cannot overflow: index < 3 * 256, count < 676; `word & (word - 1)` clears the lowest set bit.
                 unchecked {
                     uint256 index = (w << 8) + LibBit.ffs(word);
-                    territories[count++] = bytes2(uint16(((index / 26 + 0x41) << 8) | (index % 26 + 0x41)));
+                    territories[count++] = Identifiers.codeAt(index);
                     word &= word - 1;
                 }
             }
@@ -439,17 +440,11 @@ contract LicenseRegistry is RightHistory, ILicenseRegistry {
         }
     }
 
-    /// @dev The bit of `territory`, reverting {InvalidTerritory} unless it is two upper-case ASCII letters.
-    function _territoryIndex(bytes2 territory) private pure returns (uint256) {
-        uint256 code = uint16(territory);
-        // Wrapping subtraction: a byte below "A" wraps to a large number, so one comparison per letter suffices;
-        // the index is at most 25 * 26 + 25.
-        unchecked {
-            uint256 first = ((code >> 8) - 0x41) & 0xff;
-            uint256 second = ((code & 0xff) - 0x41) & 0xff;
-            if (first >= 26 || second >= 26) revert InvalidTerritory(territory);
-            return first * 26 + second;
-        }
+    /// @dev The bit of `territory` (its `Identifiers.codeIndex`), reverting {InvalidTerritory} unless it is two
+    /// upper-case ASCII letters.
+    function _territoryIndex(bytes2 territory) private pure returns (uint256 index) {
+        index = Identifiers.codeIndex(territory);
+        if (index >= Identifiers.CODE_COUNT) revert InvalidTerritory(territory);
     }
 
     /// @dev Writes the non-zero parts of a new licence's details.

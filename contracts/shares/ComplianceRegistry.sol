@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ICompliance} from "../interfaces/ICompliance.sol";
+import {Identifiers} from "../libraries/Identifiers.sol";
 
 /// @title ComplianceRegistry
 /// @notice Who may hold restricted shares: verified investors (country, expiry) and venue wallets, recorded by
@@ -16,7 +17,7 @@ import {ICompliance} from "../interfaces/ICompliance.sol";
 contract ComplianceRegistry is AccessControl, ICompliance {
     /// @notice Role of accounts that verify investors, register venues, block countries and, on share tokens,
     /// freeze, force-transfer and recover.
-    bytes32 public constant COMPLIANCE_OFFICER_ROLE = keccak256("COMPLIANCE_OFFICER_ROLE");
+    bytes32 public constant COMPLIANCE_OFFICER_ROLE = Identifiers.COMPLIANCE_OFFICER_ROLE;
 
     mapping(address account => Identity) private _identities;
 
@@ -118,15 +119,10 @@ contract ComplianceRegistry is AccessControl, ICompliance {
         if (isCountryBlocked(identity.country)) revert CountryBlocked(account, identity.country);
     }
 
-    /// @dev The country's bit index, reverting {InvalidCountry} unless it is two upper-case letters.
-    function _countryIndex(bytes2 country) private pure returns (uint256) {
-        uint256 code = uint16(country);
-        // Wrapping subtraction: anything below "A" wraps to a large number.
-        unchecked {
-            uint256 first = ((code >> 8) - 0x41) & 0xff;
-            uint256 second = ((code & 0xff) - 0x41) & 0xff;
-            if (first >= 26 || second >= 26) revert InvalidCountry(country);
-            return first * 26 + second;
-        }
+    /// @dev The country's bit index (its `Identifiers.codeIndex`), reverting {InvalidCountry} unless it is two
+    /// upper-case letters.
+    function _countryIndex(bytes2 country) private pure returns (uint256 index) {
+        index = Identifiers.codeIndex(country);
+        if (index >= Identifiers.CODE_COUNT) revert InvalidCountry(country);
     }
 }

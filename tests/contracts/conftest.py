@@ -1,12 +1,20 @@
-"""Fixtures for the IPRegistry contract tests (Brownie, anvil).
+"""Fixtures every contract test shares (Brownie, anvil): chain isolation, the cast, the IP ``registry``.
 
 Run from the repository root: ``brownie test tests/contracts`` (node_modules/.bin and .venv/bin on PATH).
 Every module starts from a reset chain (``module_isolation``) and every test from the snapshot taken after the
 module fixtures ran (``fn_isolation``).
 
+The folders mirror ``contracts/``: ``registry/`` (IPRegistry.sol), ``token/``, ``history/``, ``libraries/``,
+``rights/<contract>/``, ``shares/``, ``market/``; ``system/`` holds the tests of the whole deployment. Helpers shared
+across folders live here, beside this file (on ``sys.path`` for every folder): ``registry_helpers``,
+``error_catalog``, ``dispute_helpers``, ``share_helpers``, and ``share_fixtures`` (the share and market folders'
+fixtures).
+
 Cast: ``admin`` deployed the registry (admin, registrar and guardian roles); ``registrar`` holds only the
 registrar role, ``guardian`` only the guardian role; ``voucher_signer`` is a registrar whose private key the
-tests hold (``accounts.add``); everybody else holds nothing.
+tests hold (``accounts.add``); everybody else holds nothing here. The keyed ``attestor``, ``registrar_attestor``,
+``verifier`` and ``lock_keeper`` and the ``arbitrator`` are the rights modules' cast (roles granted where they are
+used); a folder or module whose keyed accounts send transactions funds them with ``fund_keyed_accounts``.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from typing import Any
 import pytest
 from brownie import web3
 from brownie.network.transaction import Status, TransactionReceipt
+from dispute_helpers import ATTESTOR_KEY, LOCK_KEEPER_KEY, REGISTRAR_ATTESTOR_KEY, VERIFIER_KEY, self_declare
 from registry_helpers import (
     GUARDIAN_ROLE,
     REGISTRAR_ROLE,
@@ -176,6 +185,39 @@ def rogue_signer(accounts: Any) -> Any:
     return accounts.add(ROGUE_SIGNER_KEY)
 
 
+@pytest.fixture(scope="session")
+def attestor(accounts: Any) -> Any:
+    return accounts.add(ATTESTOR_KEY)
+
+
+@pytest.fixture(scope="session")
+def registrar_attestor(accounts: Any) -> Any:
+    return accounts.add(REGISTRAR_ATTESTOR_KEY)
+
+
+@pytest.fixture(scope="session")
+def verifier(accounts: Any) -> Any:
+    return accounts.add(VERIFIER_KEY)
+
+
+@pytest.fixture(scope="session")
+def lock_keeper(accounts: Any) -> Any:
+    return accounts.add(LOCK_KEEPER_KEY)
+
+
+@pytest.fixture(scope="session")
+def arbitrator(accounts: Any) -> Any:
+    return accounts[9]
+
+
+@pytest.fixture(scope="module")
+def fund_keyed_accounts(admin: Any, attestor: Any, registrar_attestor: Any, verifier: Any, lock_keeper: Any) -> None:
+    """The keyed accounts send transactions too: give them ether on the module's fresh chain (a folder's conftest or
+    a module requests it from an autouse fixture)."""
+    for account in (attestor, registrar_attestor, verifier, lock_keeper):
+        admin.transfer(account, 10 * 10**18)
+
+
 @pytest.fixture(scope="module")
 def registry(
     IPRegistry: Any,  # noqa: N803
@@ -211,3 +253,19 @@ def token(registry: Any, registrar: Any, alice: Any, registration: Registration)
     """``registration`` registered by ``registrar`` to ``alice``; its token id."""
     registry.register(alice, registration.as_tuple(), {"from": registrar})
     return registration.right_id
+
+
+@pytest.fixture
+def claimed(registry: Any, alice: Any, registration: Registration) -> int:
+    """``registration`` self-declared by ``alice`` (commit-reveal); its token id."""
+    return self_declare(registry, alice, registration)
+
+
+@pytest.fixture
+def claim_of(registry: Any, new_registration: Callable[..., Registration]) -> Callable[[Any], int]:
+    """Self-declares a fresh right for ``claimant``; its token id."""
+
+    def make(claimant: Any) -> int:
+        return self_declare(registry, claimant, new_registration())
+
+    return make

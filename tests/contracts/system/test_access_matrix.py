@@ -20,10 +20,8 @@ of theirs that fails, fails for access control and not for want of funds.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,12 +48,7 @@ from registry_helpers import (
     sample_number,
     sign_voucher,
 )
-
-_SHARES_TESTS = str(Path(__file__).resolve().parent / "shares")
-if _SHARES_TESTS not in sys.path:
-    sys.path.append(_SHARES_TESTS)
-
-from share_helpers import ERC20_ASSET, Order, Permit, sign_order, sign_permit  # noqa: E402
+from share_helpers import ERC20_ASSET, Order, Permit, sign_order, sign_permit
 
 # --------------------------------------------------------------------------------------------- constants
 

@@ -40,6 +40,11 @@ SALT = b"\x33" * 32
 
 
 @pytest.fixture(scope="module", autouse=True)
+def _fund_keyed_accounts(fund_keyed_accounts: None) -> None:
+    """``verifier`` and ``lock_keeper`` send transactions: fund them on the module's fresh chain."""
+
+
+@pytest.fixture(scope="module", autouse=True)
 def _roles(registry: Any, admin: Any, verifier: Any, lock_keeper: Any) -> None:
     registry.grantRole(VERIFIER_ROLE, verifier, {"from": admin})
     registry.grantRole(DISPUTE_ROLE, lock_keeper, {"from": admin})

@@ -24,11 +24,9 @@ Runtime: 300-360 steps (MIN_STEPS, MAX_STEPS below), 25-40 s on anvil; raise the
 from __future__ import annotations
 
 import functools
-import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -39,12 +37,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from registry_helpers import GUARDIAN_ROLE, address_of, make_registration, now
-
-_SHARES_TESTS = str(Path(__file__).resolve().parent / "shares")
-if _SHARES_TESTS not in sys.path:
-    sys.path.append(_SHARES_TESTS)
-
-from share_helpers import (  # noqa: E402
+from share_helpers import (
     COMPLIANCE_OFFICER_ROLE,
     ERC20_ASSET,
     MAX_UINT256,

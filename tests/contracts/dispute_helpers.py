@@ -1,4 +1,4 @@
-"""Helpers for the attestation, dispute and registry-claim tests (fixtures live in this folder's conftest.py).
+"""Helpers for the attestation, dispute and registry-claim tests (fixtures: conftest.py beside this file, rights/).
 
 Builds on ``registry_helpers`` (revert capture, time, commitments) rather than repeating it:
 

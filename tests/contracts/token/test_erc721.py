@@ -2,7 +2,8 @@
 
 Every way a user moves a token (transferFrom, both safeTransferFrom overloads, and the registry's own
 ``assign``) runs through the same behaviour suite, because FlaggedApprovalERC721 replaces Solady's transfer
-with ``_move``, which reads the approval slot only when a flag bit in the ownership word says one is stored.
+with its one ownership path, ``_update``, which reads the approval slot only when a flag bit in the ownership word
+says one is stored.
 The approval flag is checked at the storage level too.
 """
 

@@ -1,4 +1,4 @@
-"""Fixtures for the licence registry tests (on top of ../conftest.py: chain isolation, the cast of accounts, the IP
+"""Fixtures for the licence registry tests (on top of ../../conftest.py: chain isolation, the cast of accounts, the IP
 ``registry`` and ``token``, a right registered to ``alice``).
 
 Extra cast: ``alice`` owns the rights and grants licences; ``bob`` and ``carol`` are licensees; ``registrar`` holds
@@ -18,7 +18,7 @@ from registry_helpers import make_registration
 
 DISPUTE_ROLE = keccak(text="DISPUTE_ROLE")
 
-# Rights registered here use serials far from those of ../conftest.py and shares/, so all can share a chain.
+# Rights registered here use serials far from those of ../../conftest.py and shares/, so all can share a chain.
 _serial = itertools.count(900_000)
 
 

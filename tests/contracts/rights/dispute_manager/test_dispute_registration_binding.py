@@ -4,7 +4,8 @@ A right can change hands without a transfer: a registrar supersedes a self-decla
 is later registered again. A ruling about the old registration must not hit the new one: it applies no remedy,
 does not flag the right, and the bond goes back to the claimant ({DisputeRegistrationChanged} says why).
 
-Cast (see conftest.py): ``alice`` holds the disputed right, ``bob`` raises the dispute, ``carol`` is the new holder.
+Cast (see ../../conftest.py and ../conftest.py): ``alice`` holds the disputed right, ``bob`` raises the dispute,
+``carol`` is the new holder.
 """
 
 from __future__ import annotations

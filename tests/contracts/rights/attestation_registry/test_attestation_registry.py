@@ -1,8 +1,9 @@
 """AttestationRegistry: direct and signed attestations, revocation, isAttested, and title attestations by a
 registrar confirming self-declared rights in the registry.
 
-Cast (see conftest.py): ``attestor`` holds the attestor role; ``registrar_attestor`` holds it and is a registrar of
-the registry; ``rogue_signer`` holds nothing; ``stranger`` submits other people's signatures.
+Cast (see ../../conftest.py and ../conftest.py): ``attestor`` holds the attestor role; ``registrar_attestor`` holds
+it and is a registrar of the registry; ``rogue_signer`` holds nothing; ``stranger`` submits other people's
+signatures.
 """
 
 from __future__ import annotations

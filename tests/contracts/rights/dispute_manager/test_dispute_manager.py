@@ -1,9 +1,9 @@
 """DisputeManager: raising with a bond, resolving (upheld with each remedy, dismissed), the bond's way in each case,
 the registry's transfer lock, settings, access control, and hostile bond tokens.
 
-Cast (see conftest.py): ``alice`` owns the disputed right (``token``); ``bob`` and ``carol`` raise disputes (each
-holds 100 bonds of tUSD, approved); ``arbitrator`` resolves. The manager starts with the constructor's defaults:
-a BOND tUSD bond, forfeited to the owner on dismissal, no transfer lock.
+Cast (see ../../conftest.py and ../conftest.py): ``alice`` owns the disputed right (``token``); ``bob`` and
+``carol`` raise disputes (each holds 100 bonds of tUSD, approved); ``arbitrator`` resolves. The manager starts with
+the constructor's defaults: a BOND tUSD bond, forfeited to the owner on dismissal, no transfer lock.
 """
 
 from __future__ import annotations
@@ -524,7 +524,7 @@ def test_upheld_about_revoked_right_settles_without_remedy(
 
 # ------------------------------------------------------------------------------------------- resolve: royalty vault
 # The royalty vault here has no licence registry and no fraction vault: enough for plain rights, whose forfeited
-# bonds it credits to the owner's royalty account. Fractionalized rights: tests/contracts/royalties.
+# bonds it credits to the owner's royalty account. Fractionalized rights: tests/contracts/rights/royalty_vault.
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""Fixtures for the royalty tests (on top of ../conftest.py: chain isolation, the cast of accounts, the IP
+"""Fixtures for the royalty tests (on top of ../../conftest.py: chain isolation, the cast of accounts, the IP
 ``registry``).
 
 The deployment is the production one, all by ``admin``: ``licenses`` (LicenseRegistry over ``registry``),
 ``royalty_vault`` (RoyaltyVault over both), ``vault`` (FractionVault naming the royalty vault), then
-``royalty_vault.setFractionVault(vault)``. ``compliance`` is deployed as in ../shares (``officer`` holds the
+``royalty_vault.setFractionVault(vault)``. ``compliance`` is deployed as in ../../shares (``officer`` holds the
 officer role).
 
-Extra cast: ``licensee`` (the account ../conftest.py calls ``operator``) holds the licences and pays the
+Extra cast: ``licensee`` (the account ../../conftest.py calls ``operator``) holds the licences and pays the
 royalties, in ``usd`` (TestStablecoin, 6 decimals) unless a test says otherwise. ``alice`` owns the rights; she
 grants the licences before any fractionalization (a licence binds later owners, the vault included).
 """
@@ -14,23 +14,15 @@ grants the licences before any fractionalization (a licence binds later owners, 
 from __future__ import annotations
 
 import itertools
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
+from registry_helpers import address_of, make_registration, now
+from royalty_helpers import DAY, REPORT, Terms
+from share_helpers import COMPLIANCE_OFFICER_ROLE, SUPPLY
 
-# share_helpers lives beside ../shares/conftest.py, which puts it on sys.path only when pytest collects that folder.
-_SHARES_TESTS = str(Path(__file__).resolve().parent.parent / "shares")
-if _SHARES_TESTS not in sys.path:
-    sys.path.append(_SHARES_TESTS)
-
-from registry_helpers import address_of, make_registration, now  # noqa: E402
-from royalty_helpers import DAY, REPORT, Terms  # noqa: E402
-from share_helpers import COMPLIANCE_OFFICER_ROLE, SUPPLY  # noqa: E402
-
-# Rights registered here use serials far from those of ../conftest.py and the other folders.
+# Rights registered here use serials far from those of ../../conftest.py and the other folders.
 _serial = itertools.count(800_000)
 
 

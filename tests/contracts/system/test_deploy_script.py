@@ -15,7 +15,7 @@ from registry_helpers import DEFAULT_ADMIN_ROLE, GUARDIAN_ROLE, REGISTRAR_ROLE, 
 
 DISPUTE_MANAGER_ROLES = (REGISTRAR_ROLE, keccak(text="DISPUTE_ROLE"))
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "deploy.py"
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "deploy.py"
 ROLE_GRANTED = keccak(text="RoleGranted(bytes32,address,address)")
 
 # Runs the script as __main__ and fails (exit 3) if anything imported brownie on the way.

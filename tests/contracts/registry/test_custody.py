@@ -169,7 +169,7 @@ def test_frozen_token_cannot_move(
 def test_frozen_token_freeze_checked_before_authorisation(
     registry: Any, frozen: int, alice: Any, stranger: Any
 ) -> None:
-    """_move runs the freeze hook before the approval check: a stranger learns the token is frozen."""
+    """_update runs the freeze hook before the approval check: a stranger learns the token is frozen."""
     with reverts("TokenIsFrozen", frozen):
         registry.transferFrom(alice, stranger, frozen, {"from": stranger})
 
@@ -267,7 +267,8 @@ def test_force_transfer_to_zero_address_reverts(registry: Any, frozen: int, regi
 def test_force_transfer_does_not_leave_freeze_bypass(
     registry: Any, frozen: int, registrar: Any, alice: Any, carol: Any
 ) -> None:
-    """The transient `_forcing` flag is reset: the next ordinary move of a frozen token fails again."""
+    """A forced move leaves no bypass behind (only a registrar's act, without `by`, passes the freeze): the next
+    ordinary move of a frozen token fails again."""
     registry.forceTransfer(frozen, carol, ORDER, {"from": registrar})
     registry.setApprovalForAll(alice, True, {"from": carol})
     with reverts("TokenIsFrozen", frozen):

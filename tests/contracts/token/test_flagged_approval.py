@@ -45,7 +45,7 @@ class Model:
 
 
 def expected_move_error(model: Model, sender: str, frm: str, token_id: int) -> tuple[Any, ...] | None:
-    """The error `_move` must raise, in its order of checks: owner, freeze, authorisation."""
+    """The error `_update` must raise, in its order of checks: owner, freeze, authorisation."""
     if frm != model.owner[token_id]:
         return ("TransferFromIncorrectOwner",)
     if model.frozen.get(token_id):

@@ -1,4 +1,4 @@
-"""Helpers for the share, compliance and settlement tests (fixtures live in this folder's conftest.py).
+"""Helpers for the share, compliance and settlement tests (fixtures: share_fixtures.py beside this file).
 
 Builds on ``registry_helpers`` (revert capture, events, time travel) rather than repeating it:
 
@@ -34,7 +34,7 @@ from registry_helpers import (
     address_of,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # Throwaway keys of the accounts that sign orders and permits (``accounts.add``); funded only on the test chain.
 MAKER_KEY = "0x" + "c3" * 32
