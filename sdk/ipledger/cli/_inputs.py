@@ -14,12 +14,18 @@ from typing import Any
 import typer
 import yaml
 
-from ipledger.models._amounts import parse_units
-from ipledger.models._hashing import hash_file, hash_text
-from ipledger.models._models import IPMetadata, RightKind, parse_metadata
-from ipledger.models._requests import Document
-
-from .._exceptions import DocumentError, InvalidInputError, MetadataError
+from ipledger import (
+    Document,
+    DocumentError,
+    InvalidInputError,
+    IPMetadata,
+    MetadataError,
+    RightKind,
+    hash_file,
+    hash_text,
+    parse_metadata,
+    parse_units,
+)
 
 __all__ = [
     "Evidence",
