@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from cli_support import assert_matches_schema
 from ipledger import dev_account, right_id
 from ipledger.cli import app
 from typer.testing import CliRunner
@@ -122,3 +123,7 @@ def test_demo_attests_the_title_and_dismisses_a_dispute(report: Any) -> None:
     assert final["verdict"] == "verified"
     checks = {check["name"]: check["ok"] for check in final["checks"]}
     assert checks.get("licenses", True) and checks.get("disputes", True)
+
+
+def test_demo_json_fits_its_schema(report: Any) -> None:
+    assert_matches_schema(["demo"], report)

@@ -29,7 +29,7 @@ from ipledger import (
 
 from ._chain_options import CommandTyper
 from ._context import Session, open_ledger, output
-from ._inputs import evidence, parse_duration, utc
+from ._inputs import parse_duration, reason_evidence, utc
 from ._options import DATE_FORMATS, EvidenceOpt, ShareReasonOpt, TokenArg
 from ._output import Output, model_json, prints
 from ._render import attestation_state, attestations_table, short
@@ -180,7 +180,7 @@ def add(
     """
     out = output()
     name = _claim(claim)
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    proof = reason_evidence(evidence_file, reason)
     lifetime = parse_duration(valid_for)
     session = open_ledger(out, sends=True)
     token_id = session.ledger.rights.resolve(token)
@@ -238,7 +238,7 @@ def submit(file: SignedFileArg) -> None:
 def revoke(attestation_id: AttestationIdArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Revoke an attestation (only its attestor may), recording why: --evidence FILE or --reason TEXT."""
     out = output()
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    proof = reason_evidence(evidence_file, reason)
     session = open_ledger(out, sends=True)
     ledger = session.ledger
     attestation = ledger.attestations.get(attestation_id)

@@ -24,7 +24,7 @@ from ipledger import (
 
 from ._chain_options import CommandTyper
 from ._context import Session, open_ledger, output
-from ._inputs import Evidence, amount_units, evidence
+from ._inputs import Evidence, amount_units, reason_evidence
 from ._options import AMOUNTS_HELP, AccountArg, EvidenceOpt, RawOpt, ShareReasonOpt, TokenArg
 from ._output import Output, prints
 from ._render import identity_line, short, units
@@ -76,7 +76,7 @@ NewArg = Annotated[str, typer.Argument(metavar="NEW", help="The owner's new wall
 def _officer(evidence_file: str | None, reason: str | None) -> tuple[Output, Evidence, Session]:
     """A compliance officer's act: its output, its evidence (checked first), and a session that sends."""
     out = output()
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    proof = reason_evidence(evidence_file, reason)
     return out, proof, open_ledger(out, sends=True)
 
 
@@ -124,10 +124,7 @@ def verify_investor(
 
 @compliance_app.command("add-venue")
 @prints(VenueRegistered)
-def add_venue(
-    wallet: AccountArg,
-    venue: VenueOpt,
-) -> None:
+def add_venue(wallet: AccountArg, venue: VenueOpt) -> None:
     """Record WALLET as a venue wallet (an exchange's omnibus or hot wallet) of the venue --venue.
 
     Venue wallets hold restricted shares for the investors the venue screens itself; they have no country and no
@@ -147,11 +144,7 @@ def add_venue(
 
 @compliance_app.command("revoke")
 @prints(IdentityRevoked)
-def revoke(
-    member: AccountArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
-) -> None:
+def revoke(member: AccountArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Remove ACCOUNT's identity (investor or venue): it can no longer send or receive restricted shares."""
     out, proof, session = _officer(evidence_file, reason)
     address = session.ledger.address_of(member)
@@ -163,10 +156,7 @@ def revoke(
 
 @compliance_app.command("block-country")
 @prints(CountryBlock)
-def block_country(
-    country: CountryArg,
-    unblock: UnblockOpt = False,
-) -> None:
+def block_country(country: CountryArg, unblock: UnblockOpt = False) -> None:
     """Block the investors of country CC from sending or receiving restricted shares (--unblock lifts it)."""
     out = output()
     code = parse_country(country)
@@ -181,9 +171,7 @@ def block_country(
 
 @compliance_app.command("status")
 @prints(Identity)
-def status(
-    member: AccountArg,
-) -> None:
+def status(member: AccountArg) -> None:
     """Show ACCOUNT's compliance identity and whether it may hold restricted shares now (exits 0 either way)."""
     out = output()
     session = open_ledger(out)
@@ -234,10 +222,7 @@ def freeze(
 @compliance_app.command("unfreeze")
 @prints(SharesUnfrozen)
 def unfreeze(
-    token: TokenArg,
-    holder: HolderArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
+    token: TokenArg, holder: HolderArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None
 ) -> None:
     """Lift the freeze on HOLDER's shares of a right."""
     out, proof, session = _officer(evidence_file, reason)
@@ -292,11 +277,7 @@ def force_transfer(
 @compliance_app.command("recover")
 @prints(WalletRecovered)
 def recover(
-    token: TokenArg,
-    lost: LostArg,
-    new: NewArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
+    token: TokenArg, lost: LostArg, new: NewArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None
 ) -> None:
     """Move every share of the lost wallet LOST, and its freeze, to the owner's new wallet NEW."""
     out, proof, session = _officer(evidence_file, reason)
@@ -340,17 +321,13 @@ def _restriction(token: str, restricted: bool) -> None:
 
 @compliance_app.command("restrict")
 @prints(RestrictedModeSet)
-def restrict(
-    token: TokenArg,
-) -> None:
+def restrict(token: TokenArg) -> None:
     """Switch a right's shares to restricted mode: only verified investors and venue wallets may move them."""
     _restriction(token, True)
 
 
 @compliance_app.command("unrestrict")
 @prints(RestrictedModeSet)
-def unrestrict(
-    token: TokenArg,
-) -> None:
+def unrestrict(token: TokenArg) -> None:
     """Switch restricted mode off: anyone may hold the right's shares (freezes still apply)."""
     _restriction(token, False)

@@ -452,7 +452,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> DemoTou
     rights["royalty"] = _royalties(tour, registrar, token, licence, rights_files["sales-report-q1.txt"])
     final = registrar.verify(token)
     _final_checks(out, final)
-    chinese["report"] = _chinese_report(tour, registrar, int(chinese["token_id"], 16), workdir / "cn")
+    chinese["report"] = _chinese_report(tour, registrar, int(chinese["token_id"]), workdir / "cn")
 
     transactions = tour.transactions()
     total_gas = sum(result.gas_used for _, _, result in transactions)

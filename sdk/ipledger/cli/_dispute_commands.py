@@ -21,9 +21,9 @@ from ipledger import (
 
 from ._chain_options import CommandTyper
 from ._context import open_ledger, output
-from ._inputs import amount_units, evidence
+from ._inputs import amount_units, evidence, reason_evidence
 from ._options import AMOUNTS_HELP, EvidenceOpt, RawOpt, ShareReasonOpt, TokenArg
-from ._output import prints
+from ._output import mined, prints
 from ._render import TokenInfos, disputes_table, short, tx_line, units
 
 __all__ = ["dispute_app"]
@@ -63,8 +63,7 @@ RemedyOpt = Annotated[
     ),
 ]
 RecipientOpt = Annotated[
-    str | None,
-    typer.Option("--to", metavar="ACCOUNT", help="With --remedy force-transfer: who receives the right."),
+    str | None, typer.Option("--to", metavar="ACCOUNT", help="With --remedy force-transfer: who receives the right.")
 ]
 RulingOpt = Annotated[
     str | None,
@@ -117,11 +116,7 @@ def _bond(tokens: TokenInfos, token: str | None, amount: int) -> str:
 
 @dispute_app.command("raise")
 @prints(DisputeOpened)
-def raise_dispute(
-    token: TokenArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
-) -> None:
+def raise_dispute(token: TokenArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Dispute the right as --from, on --evidence FILE (prior art, a competing title) or --reason TEXT, posting the
     configured bond (approved first when needed; see `dispute settings`).
 
@@ -129,18 +124,14 @@ def raise_dispute(
     cannot move (RightDisputed). An arbitrator resolves it with `ipledger dispute resolve`.
     """
     out = output()
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    proof = reason_evidence(evidence_file, reason)
     session = open_ledger(out, sends=True)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Raising the dispute…"):
         raised = ledger.disputes.open(token_id, evidence=proof.digest)
     dispute = ledger.disputes.get(raised.dispute_id)
-    opened = DisputeOpened(
-        **dict(dispute),
-        **raised.model_dump(include={"tx_hash", "block", "gas_used"}),
-        approval=raised.approval,
-    )
+    opened = DisputeOpened(**dict(dispute), **mined(raised), approval=raised.approval)
 
     def human() -> None:
         names = session.names
@@ -253,9 +244,7 @@ def resolve(
 
 @dispute_app.command("list")
 @prints(DisputeList)
-def list_disputes(
-    token: TokenArg,
-) -> None:
+def list_disputes(token: TokenArg) -> None:
     """List every dispute ever raised about the right, oldest first, with its bond and ruling."""
     out = output()
     session = open_ledger(out)

@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from web3 import Web3
 from web3.exceptions import Web3Exception
 
-from .._exceptions import (
+from ipledger import (
     ChainMismatchError,
     ComplianceError,
     ContractRevertError,

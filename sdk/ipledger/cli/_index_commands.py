@@ -48,13 +48,11 @@ index_app = CommandTyper(
 )
 
 ToBlockOpt = Annotated[
-    int | None,
-    typer.Option("--to-block", metavar="N", min=0, help="Sync up to block N instead of the chain head."),
+    int | None, typer.Option("--to-block", metavar="N", min=0, help="Sync up to block N instead of the chain head.")
 ]
 ChunkOpt = Annotated[int, typer.Option("--chunk", metavar="BLOCKS", min=1, help="Blocks per eth_getLogs chunk.")]
 AtOpt = Annotated[
-    str | None,
-    typer.Option("--at", metavar="DATE", help="As of this date (YYYY-MM-DD: its end, UTC) or ISO datetime."),
+    str | None, typer.Option("--at", metavar="DATE", help="As of this date (YYYY-MM-DD: its end, UTC) or ISO datetime.")
 ]
 BlockOpt = Annotated[int | None, typer.Option("--block", metavar="N", min=0, help="As of block N.")]
 StatusOpt = Annotated[RightStatus | None, typer.Option("--status", help="Only rights with this status.")]
@@ -108,10 +106,7 @@ def _warn_if_behind(session: Session, index: EventIndex, out: Output) -> None:
 
 
 @prints(SyncResult)
-def sync(
-    to_block: ToBlockOpt = None,
-    chunk: ChunkOpt = 2000,
-) -> None:
+def sync(to_block: ToBlockOpt = None, chunk: ChunkOpt = 2000) -> None:
     """Bring the index up to the chain head (or --to-block): resumes after the last synced block and undoes
     reorganizations first. Progress goes to stderr.
     """
@@ -177,10 +172,7 @@ OptionalTokenArg = Annotated[
 
 
 @prints(IndexCheck)
-def verify(
-    trust_block_hash: IndexTrustOpt,
-    token: OptionalTokenArg = None,
-) -> None:
+def verify(trust_block_hash: IndexTrustOpt, token: OptionalTokenArg = None) -> None:
     """Check the index against the chain without trusting the node: for every right it holds (or TOKEN), its events
     must hash to the history commitments proven (eth_getProof) at the trusted block. Exit 0 when they all do, 1 when
     the index differs (the first differing event of each right is named), 2 when the node's proofs do not verify.
@@ -217,9 +209,7 @@ def verify(
 
 
 @prints(SourcedHistory)
-def history(
-    token: TokenArg,
-) -> None:
+def history(token: TokenArg) -> None:
     """A right's history from the index (as `ipledger history` prints it from the node)."""
     out = output()
     session, index = _open(out)
@@ -237,11 +227,7 @@ def history(
 
 
 @prints(Portfolio)
-def portfolio(
-    owner: AccountArg,
-    at: AtOpt = None,
-    block: BlockOpt = None,
-) -> None:
+def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> None:
     """The rights and share balances an account held, now (the last synced block), at a date or at a block."""
     if at is not None and block is not None:
         raise typer.BadParameter("give --at or --block, not both", param_hint="'--at'")
@@ -297,11 +283,7 @@ def portfolio(
 
 
 @prints(RightList)
-def rights(
-    kind: KindOpt = None,
-    jurisdiction: JurisdictionOpt = None,
-    status_: StatusOpt = None,
-) -> None:
+def rights(kind: KindOpt = None, jurisdiction: JurisdictionOpt = None, status_: StatusOpt = None) -> None:
     """The rights in the index (as of the last synced block), filtered by kind, jurisdiction and status."""
     out = output()
     session, index = _open(out)
@@ -331,10 +313,7 @@ def rights(
 
 
 @prints(TransferList)
-def transfers(
-    from_: FromDateOpt,
-    to: ToDateOpt,
-) -> None:
+def transfers(from_: FromDateOpt, to: ToDateOpt) -> None:
     """Every move of a right (registrations included) between two dates, in chain order."""
     start, end = _when(from_, "'--from'"), _when(to, "'--to'")
     out = output()

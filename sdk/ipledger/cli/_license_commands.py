@@ -22,7 +22,7 @@ from ipledger import (
 
 from ._chain_options import CommandTyper
 from ._context import open_ledger, output
-from ._inputs import evidence, percent_bps, utc
+from ._inputs import evidence, percent_bps, reason_evidence, utc
 from ._options import DATE_FORMATS, EvidenceOpt, ShareReasonOpt, TokenArg
 from ._output import prints
 from ._render import (
@@ -145,8 +145,7 @@ RoyaltyOpt = Annotated[
     ),
 ]
 LicenseeCheckOpt = Annotated[
-    str,
-    typer.Option("--licensee", metavar="ACCOUNT", help="Who would use the right: an address or an account name."),
+    str, typer.Option("--licensee", metavar="ACCOUNT", help="Who would use the right: an address or an account name.")
 ]
 CheckTerritoryOpt = Annotated[
     str, typer.Option("--territory", metavar="CC", help="Where: an ISO 3166-1 alpha-2 country or regional office.")
@@ -269,16 +268,12 @@ def grant(
 
 @license_app.command("revoke")
 @prints(LicenseRevoked)
-def revoke(
-    license_id: LicenseIdArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
-) -> None:
+def revoke(license_id: LicenseIdArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Revoke a licence (the right's current owner, or a registrar), recording why: --evidence FILE (a
     termination notice, a judgment) or --reason TEXT.
     """
     out = output()
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    proof = reason_evidence(evidence_file, reason)
     session = open_ledger(out, sends=True)
     ledger = session.ledger
     licence = ledger.licenses.get(license_id)
@@ -301,9 +296,7 @@ def revoke(
 
 @license_app.command("show")
 @prints(LicenseState)
-def show(
-    license_id: LicenseIdArg,
-) -> None:
+def show(license_id: LicenseIdArg) -> None:
     """Show one licence: licensee, grantor, scope, period, royalty and whether it is in force now."""
     out = output()
     session = open_ledger(out)
@@ -342,9 +335,7 @@ def show(
 
 @license_app.command("list")
 @prints(LicenseList)
-def list_licenses(
-    token: TokenArg,
-) -> None:
+def list_licenses(token: TokenArg) -> None:
     """List every licence ever granted on the right, oldest first, revoked and ended ones included."""
     out = output()
     session = open_ledger(out)

@@ -183,11 +183,7 @@ def order(
 
 @market_app.command("fill", epilog=AMOUNTS_HELP)
 @prints(Fill)
-def fill(
-    reference: OrderArg,
-    amount: FillAmountOpt = None,
-    raw: RawOpt = False,
-) -> None:
+def fill(reference: OrderArg, amount: FillAmountOpt = None, raw: RawOpt = False) -> None:
     """Fill an order as the taker (--from): the desk swaps the asset and the payment in one transaction.
 
     Approves the desk first for exactly what you deliver when the allowance is short. Orders that cannot fill
@@ -231,10 +227,7 @@ def fill(
 
 @market_app.command("cancel")
 @prints(OrderCancelled | OrdersCancelled)
-def cancel(
-    reference: OptionalOrderArg = None,
-    all_: AllOpt = False,
-) -> None:
+def cancel(reference: OptionalOrderArg = None, all_: AllOpt = False) -> None:
     """Cancel an order of yours (--from must be its maker), or with --all every order you made so far."""
     out = output()
     if (reference is None) == (not all_):

@@ -10,7 +10,7 @@ from ipledger import NumberLookup, NumberOpened, NumbersAdded, parse_number_for
 
 from ._context import open_ledger, output
 from ._options import ExpiryOpt, FamilyOpt, KindOpt, NumberArg, NumbersArg, OfficeOpt, SaltOpt, TokenArg
-from ._output import prints
+from ._output import mined, prints
 from ._render import details_lines, short, tx_line
 from ._rights_commands import number_info
 
@@ -85,7 +85,7 @@ def add_number(
         numbers=record.numbers,
         family=record.family,
         kind=record.kind,
-        **result.model_dump(include={"tx_hash", "block", "gas_used"}),
+        **mined(result),
     )
 
     def human() -> None:
@@ -108,7 +108,5 @@ def open_number(token: TokenArg, application: NumberArg, salt: SaltOpt = None) -
     with out.progress("Opening the commitment…"):
         result = session.ledger.rights.open_number(token_id, application, salt=salt)
     canonical = session.ledger.get(token_id).numbers[-1]
-    opened = NumberOpened(
-        token_id=token_id, number=canonical, **result.model_dump(include={"tx_hash", "block", "gas_used"})
-    )
+    opened = NumberOpened(token_id=token_id, number=canonical, **mined(result))
     out.act(opened, f"Opened: {canonical} is now a number of token {short(hex(token_id))}.", result)

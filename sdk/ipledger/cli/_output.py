@@ -23,7 +23,7 @@ from ipledger import TransactionResult
 
 from ._render import tx_line
 
-__all__ = ["Output", "json_schema", "model_json", "prints", "result_type"]
+__all__ = ["Output", "json_schema", "mined", "model_json", "prints", "result_type"]
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
 #: The result type each command function prints with --json.
@@ -58,6 +58,11 @@ def _fix_token_ids(value: Any) -> Any:
     if isinstance(value, list):
         return [_fix_token_ids(item) for item in value]
     return value
+
+
+def mined(result: TransactionResult) -> dict[str, Any]:
+    """A transaction's hash, block and gas: the fields of the records that name only those."""
+    return result.model_dump(include={"tx_hash", "block", "gas_used"})
 
 
 def model_json(model: BaseModel) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from ipledger import RecordPublished
 from ._context import open_ledger, output
 from ._inputs import build_metadata
 from ._options import TokenArg
-from ._output import prints
+from ._output import mined, prints
 from ._render import short
 
 __all__ = ["publish_metadata"]
@@ -52,7 +52,7 @@ def publish_metadata(token: TokenArg, metadata: RecordFileOpt, open_: OpenOpt = 
         token_id=token_id,
         metadata_hash=record.metadata_hash,
         opened=list(open_ or []),
-        **result.model_dump(include={"tx_hash", "block", "gas_used"}),
+        **mined(result),
     )
     opened = f"; opened {', '.join(open_)}" if open_ else ""
     sentence = f"Published the public record of token {short(hex(token_id))} ({record.metadata_hash}){opened}."

@@ -58,8 +58,7 @@ TargetArg = Annotated[
     ),
 ]
 FileArg = Annotated[
-    str | None,
-    typer.Argument(metavar="FILE", help="With `verify`: the report file to check.", show_default=False),
+    str | None, typer.Argument(metavar="FILE", help="With `verify`: the report file to check.", show_default=False)
 ]
 OwnerOpt = Annotated[
     str | None,

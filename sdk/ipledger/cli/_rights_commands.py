@@ -44,14 +44,13 @@ from ._options import (
     TokenArg,
     UnpublishedOpt,
 )
-from ._output import Output, prints
+from ._output import Output, mined, prints
 from ._render import details_lines, numbers_text, plural, right_label, short
 
 __all__ = ["assign", "force_transfer", "freeze", "number_info", "register", "revoke", "unfreeze"]
 
 ToOpt = Annotated[
-    str | None,
-    typer.Option("--to", metavar="ACCOUNT", help="Owner of the new token (default: the --from account)."),
+    str | None, typer.Option("--to", metavar="ACCOUNT", help="Owner of the new token (default: the --from account).")
 ]
 ConfidentialOpt = Annotated[
     list[str] | None,
@@ -133,8 +132,7 @@ SkipInvalidOpt = Annotated[
 ClaimOpt = Annotated[
     bool,
     typer.Option(
-        "--claim",
-        help="Self-declared claim by commit-reveal (any account, no registrar); the token goes to --from.",
+        "--claim", help="Self-declared claim by commit-reveal (any account, no registrar); the token goes to --from."
     ),
 ]
 
@@ -418,7 +416,7 @@ def _freeze_change(token: str, order: str | None, reason: str | None, *, frozen:
         **act.fields(),
         action="frozen" if frozen else "unfrozen",
         status="frozen" if frozen else "active",
-        **result.model_dump(include={"tx_hash", "block", "gas_used"}),
+        **mined(result),
     )
     if frozen:
         sentence = f"Froze token {short(hex(token_id))} by {act.who()} under {proof.describe()}; it cannot move now."
@@ -463,7 +461,7 @@ def force_transfer(token: TokenArg, to: ToArg, order: OrderOpt = None, reason: R
         action="forced_transfer",
         from_=previous,
         to=recipient,
-        **result.model_dump(include={"tx_hash", "block", "gas_used"}),
+        **mined(result),
     )
     sentence = (
         f"Force-transferred token {short(hex(token_id))} from {act.who(previous)} to {act.who(recipient)} by "
@@ -485,9 +483,7 @@ def revoke(token: TokenArg, order: OrderOpt = None, reason: ReasonOpt = None) ->
     holder = ledger.get(token_id).owner
     with out.progress("Revoking…"):
         result = ledger.rights.revoke(token_id, proof.digest)
-    record = Revocation(
-        **act.fields(), action="revoked", holder=holder, **result.model_dump(include={"tx_hash", "block", "gas_used"})
-    )
+    record = Revocation(**act.fields(), action="revoked", holder=holder, **mined(result))
     sentence = (
         f"Revoked token {short(hex(token_id))} held by {act.who(holder)}, by {act.who()} under {proof.describe()}; "
         "it no longer exists."

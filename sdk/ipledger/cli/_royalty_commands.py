@@ -24,7 +24,7 @@ from ._chain_options import CommandTyper
 from ._context import Session, open_ledger, output
 from ._inputs import amount_units, evidence
 from ._options import AMOUNTS_HELP, AccountArg, RawOpt
-from ._output import Output, prints
+from ._output import Output, mined, prints
 from ._render import TokenInfos, short, tx_line
 
 __all__ = ["royalty_app"]
@@ -137,7 +137,7 @@ def pay(license_id: LicenseIdArg, amount: AmountArg, report: ReportOpt = None, r
         beneficiary=payment.beneficiary,
         credited_to="share_holders" if to_holders else "owner",
         report_hash=proof.hex if proof else None,
-        **payment.model_dump(include={"tx_hash", "block", "gas_used"}),
+        **mined(payment),
         approval=payment.approval,
     )
 

@@ -105,10 +105,7 @@ def fractionalize(
 
 @shares_app.command("balance")
 @prints(ShareBalance)
-def balance(
-    token: TokenArg,
-    holder: HolderArg = None,
-) -> None:
+def balance(token: TokenArg, holder: HolderArg = None) -> None:
     """Show how many shares of a right ACCOUNT holds, and how many of them are frozen."""
     out = output()
     session = open_ledger(out)
@@ -141,12 +138,7 @@ def balance(
 
 @shares_app.command("transfer", epilog=AMOUNTS_HELP)
 @prints(ShareTransfer)
-def transfer(
-    token: TokenArg,
-    to: ToArg,
-    amount: AmountArg,
-    raw: RawOpt = False,
-) -> None:
+def transfer(token: TokenArg, to: ToArg, amount: AmountArg, raw: RawOpt = False) -> None:
     """Send AMOUNT shares of a right from --from to TO (a deposit to a venue wallet is a transfer too).
 
     Restricted shares move only between eligible accounts (verified investors, venue wallets) and frozen
@@ -182,9 +174,7 @@ def transfer(
 
 @shares_app.command("redeem")
 @prints(ShareRedemption)
-def redeem(
-    token: TokenArg,
-) -> None:
+def redeem(token: TokenArg) -> None:
     """Burn every share of a right and take the right out of the vault; --from must hold all of them.
 
     Anyone short of 100% is refused with IncompleteOwnership (and frozen shares cannot be redeemed).
@@ -209,10 +199,7 @@ def redeem(
 
 @shares_app.command("cap-table")
 @prints(CapTable)
-def cap_table(
-    token: TokenArg,
-    block: BlockOpt = None,
-) -> None:
+def cap_table(token: TokenArg, block: BlockOpt = None) -> None:
     """List who holds the shares of a right (at --block N, or now), largest first, and what is frozen.
 
     Balances are replayed from the share token's Transfer logs and checked to add up to its total supply.
@@ -237,11 +224,7 @@ def cap_table(
 @shares_app.command("permit", epilog=AMOUNTS_HELP)
 @prints(Permit)
 def permit(
-    token: TokenArg,
-    spender: AccountArg,
-    amount: AmountArg,
-    expires_in: PermitLifetimeOpt = "1d",
-    raw: RawOpt = False,
+    token: TokenArg, spender: AccountArg, amount: AmountArg, expires_in: PermitLifetimeOpt = "1d", raw: RawOpt = False
 ) -> None:
     """Sign an ERC-2612 permit (no transaction): ACCOUNT may then move AMOUNT of your shares once it submits it.
 

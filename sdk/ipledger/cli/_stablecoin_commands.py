@@ -28,11 +28,7 @@ MintAmountArg = Annotated[str, typer.Argument(metavar="AMOUNT", help="How many t
 
 @stablecoin_app.command("mint", epilog=AMOUNTS_HELP)
 @prints(TokenMinted)
-def mint(
-    to: ToArg,
-    amount: MintAmountArg,
-    raw: RawOpt = False,
-) -> None:
+def mint(to: ToArg, amount: MintAmountArg, raw: RawOpt = False) -> None:
     """Mint AMOUNT test dollars (tUSD) to TO: local chain only, never real money."""
     out = output()
     session = open_ledger(out, sends=True)
@@ -73,6 +69,5 @@ def balance(holder: AccountArg) -> None:
         token=info.address, symbol=info.symbol, decimals=info.decimals, account=address, balance=held
     )
     out.result(
-        position,
-        lambda: out.line(f"{session.names.label(address)} holds {units(held, info.decimals, info.symbol)}."),
+        position, lambda: out.line(f"{session.names.label(address)} holds {units(held, info.decimals, info.symbol)}.")
     )
