@@ -28,7 +28,7 @@ from ipledger import (
 )
 
 from ._chain_options import CommandTyper
-from ._context import Session, open_ledger, output
+from ._context import Session, open_ledger, open_on_evidence, output
 from ._inputs import parse_duration, reason_evidence, utc
 from ._options import DATE_FORMATS, EvidenceOpt, ShareReasonOpt, TokenArg
 from ._output import Output, model_json, prints
@@ -237,9 +237,7 @@ def submit(file: SignedFileArg) -> None:
 @prints(AttestationRevoked)
 def revoke(attestation_id: AttestationIdArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Revoke an attestation (only its attestor may), recording why: --evidence FILE or --reason TEXT."""
-    out = output()
-    proof = reason_evidence(evidence_file, reason)
-    session = open_ledger(out, sends=True)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     attestation = ledger.attestations.get(attestation_id)
     with out.progress("Revoking the attestation…"):

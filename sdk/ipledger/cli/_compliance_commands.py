@@ -23,10 +23,10 @@ from ipledger import (
 )
 
 from ._chain_options import CommandTyper
-from ._context import Session, open_ledger, output
-from ._inputs import Evidence, amount_units, reason_evidence
+from ._context import open_ledger, open_on_evidence, output
+from ._inputs import amount_units
 from ._options import AMOUNTS_HELP, AccountArg, EvidenceOpt, RawOpt, ShareReasonOpt, TokenArg
-from ._output import Output, prints
+from ._output import prints
 from ._render import identity_line, short, units
 
 __all__ = ["compliance_app"]
@@ -73,13 +73,6 @@ LostArg = Annotated[str, typer.Argument(metavar="LOST", help="The lost wallet.")
 NewArg = Annotated[str, typer.Argument(metavar="NEW", help="The owner's new wallet (eligible in restricted mode).")]
 
 
-def _officer(evidence_file: str | None, reason: str | None) -> tuple[Output, Evidence, Session]:
-    """A compliance officer's act: its output, its evidence (checked first), and a session that sends."""
-    out = output()
-    proof = reason_evidence(evidence_file, reason)
-    return out, proof, open_ledger(out, sends=True)
-
-
 @compliance_app.command("verify-investor")
 @prints(InvestorVerified)
 def verify_investor(
@@ -99,7 +92,7 @@ def verify_investor(
     code = parse_country(country)
     if valid_days is not None and expires is not None:
         raise typer.BadParameter("give --valid-days or --expires, not both", param_hint="'--valid-days' / '--expires'")
-    out, proof, session = _officer(evidence_file, reason)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     address = ledger.address_of(member)
     expires_at = expires.replace(tzinfo=dt.UTC) if expires is not None else None
@@ -132,7 +125,7 @@ def add_venue(wallet: AccountArg, venue: VenueOpt) -> None:
     """
     if not venue.strip():
         raise typer.BadParameter("the venue name must not be empty", param_hint="'--venue'")
-    out, proof, session = _officer(None, venue)
+    out, proof, session = open_on_evidence(None, venue)
     address = session.ledger.address_of(wallet)
     with out.progress("Registering the venue wallet…"):
         result = session.ledger.compliance.register_venue(address, venue)
@@ -146,7 +139,7 @@ def add_venue(wallet: AccountArg, venue: VenueOpt) -> None:
 @prints(IdentityRevoked)
 def revoke(member: AccountArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Remove ACCOUNT's identity (investor or venue): it can no longer send or receive restricted shares."""
-    out, proof, session = _officer(evidence_file, reason)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     address = session.ledger.address_of(member)
     with out.progress("Revoking…"):
         result = session.ledger.compliance.revoke_identity(address, reason=proof.digest)
@@ -197,7 +190,7 @@ def freeze(
     reason: ShareReasonOpt = None,
 ) -> None:
     """Freeze HOLDER's shares of a right: all of them (default), or --amount that must stay put."""
-    out, proof, session = _officer(evidence_file, reason)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     address = ledger.address_of(holder)
@@ -225,7 +218,7 @@ def unfreeze(
     token: TokenArg, holder: HolderArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None
 ) -> None:
     """Lift the freeze on HOLDER's shares of a right."""
-    out, proof, session = _officer(evidence_file, reason)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     token_id = ledger.rights.resolve(token)
     address = ledger.address_of(holder)
@@ -250,7 +243,7 @@ def force_transfer(
     reason: ShareReasonOpt = None,
 ) -> None:
     """Move AMOUNT shares from FROM to TO without the holder, under an order (frozen shares too)."""
-    out, proof, session = _officer(evidence_file, reason)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     sender, recipient = ledger.address_of(source), ledger.address_of(to)
@@ -267,11 +260,8 @@ def force_transfer(
         **dict(result),
     )
     names = session.names
-    sentence = (
-        f"Force-transferred {units(quantity, decimals, symbol)} from {names.label(sender)} to "
-        f"{names.label(recipient)} under {proof.describe()}."
-    )
-    out.act(moved, sentence, result)
+    what = f"{units(quantity, decimals, symbol)} from {names.label(sender)}"
+    out.act(moved, f"Force-transferred {what} to {names.label(recipient)} under {proof.describe()}.", result)
 
 
 @compliance_app.command("recover")
@@ -280,7 +270,7 @@ def recover(
     token: TokenArg, lost: LostArg, new: NewArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None
 ) -> None:
     """Move every share of the lost wallet LOST, and its freeze, to the owner's new wallet NEW."""
-    out, proof, session = _officer(evidence_file, reason)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     old, replacement = ledger.address_of(lost), ledger.address_of(new)
@@ -296,12 +286,9 @@ def recover(
         reason_hash=proof.hex,
         **dict(result),
     )
-    names = session.names
-    sentence = (
-        f"Recovered {units(moved, decimals, symbol)} from the lost wallet {names.label(old)} to "
-        f"{names.label(replacement)} under {proof.describe()}."
-    )
-    out.act(recovered, sentence, result)
+    label = session.names.label
+    what = f"{units(moved, decimals, symbol)} from the lost wallet {label(old)}"
+    out.act(recovered, f"Recovered {what} to {label(replacement)} under {proof.describe()}.", result)
 
 
 def _restriction(token: str, restricted: bool) -> None:

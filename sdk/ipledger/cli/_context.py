@@ -31,10 +31,19 @@ from ipledger import (
 )
 
 from ._chain_options import CHAIN_ID_ENV, LOCAL_NETWORK, ChainOptions, current_options
+from ._inputs import Evidence, reason_evidence
 from ._output import Output
 from ._render import Names
 
-__all__ = ["Session", "expected_chain", "network_profile", "open_ledger", "output", "password_prompt"]
+__all__ = [
+    "Session",
+    "expected_chain",
+    "network_profile",
+    "open_ledger",
+    "open_on_evidence",
+    "output",
+    "password_prompt",
+]
 
 
 def password_prompt(label: str) -> str:
@@ -164,6 +173,14 @@ def open_ledger(out: Output, *, sends: bool = False, needs_registry: bool = True
     if sends:
         session.signer()
     return session
+
+
+def open_on_evidence(evidence_file: str | None, reason: str | None) -> tuple[Output, Evidence, Session]:
+    """The prelude of an act on ``--evidence FILE`` or ``--reason TEXT``: the output, the evidence (read before
+    anything is asked of the chain) and a session that sends."""
+    out = output()
+    proof = reason_evidence(evidence_file, reason)
+    return out, proof, open_ledger(out, sends=True)
 
 
 def _open_remote(options: ChainOptions, out: Output, *, needs_registry: bool) -> Ledger:

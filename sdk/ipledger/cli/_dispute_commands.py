@@ -20,8 +20,8 @@ from ipledger import (
 )
 
 from ._chain_options import CommandTyper
-from ._context import open_ledger, output
-from ._inputs import amount_units, evidence, reason_evidence
+from ._context import open_ledger, open_on_evidence, output
+from ._inputs import amount_units, evidence
 from ._options import AMOUNTS_HELP, EvidenceOpt, RawOpt, ShareReasonOpt, TokenArg
 from ._output import mined, prints
 from ._render import TokenInfos, disputes_table, short, tx_line, units
@@ -123,9 +123,7 @@ def raise_dispute(token: TokenArg, evidence_file: EvidenceOpt = None, reason: Sh
     While the dispute is open the right is marked disputed, and, if the dispute manager locks transfers, it
     cannot move (RightDisputed). An arbitrator resolves it with `ipledger dispute resolve`.
     """
-    out = output()
-    proof = reason_evidence(evidence_file, reason)
-    session = open_ledger(out, sends=True)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Raising the dispute…"):

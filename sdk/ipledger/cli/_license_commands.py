@@ -21,8 +21,8 @@ from ipledger import (
 )
 
 from ._chain_options import CommandTyper
-from ._context import open_ledger, output
-from ._inputs import evidence, percent_bps, reason_evidence, utc
+from ._context import open_ledger, open_on_evidence, output
+from ._inputs import evidence, percent_bps, utc
 from ._options import DATE_FORMATS, EvidenceOpt, ShareReasonOpt, TokenArg
 from ._output import prints
 from ._render import (
@@ -272,9 +272,7 @@ def revoke(license_id: LicenseIdArg, evidence_file: EvidenceOpt = None, reason: 
     """Revoke a licence (the right's current owner, or a registrar), recording why: --evidence FILE (a
     termination notice, a judgment) or --reason TEXT.
     """
-    out = output()
-    proof = reason_evidence(evidence_file, reason)
-    session = open_ledger(out, sends=True)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     licence = ledger.licenses.get(license_id)
     with out.progress("Revoking the licence…"):
