@@ -74,7 +74,7 @@ app = CommandTyper(
 app.callback()(chain_options)
 
 app.add_typer(node_app, name="node", rich_help_panel="Local chain")
-app.add_typer(network_app, name="network", rich_help_panel="Local chain")
+app.add_typer(network_app, name="network", rich_help_panel="Registry")
 app.command("demo", rich_help_panel="Local chain", cls=OutputCommand)(demo)
 app.command("deploy", rich_help_panel="Registry")(deploy)
 app.command("grant-role", rich_help_panel="Registry")(grant_role)

@@ -272,18 +272,16 @@ class ChainCommand(TyperCommand):
         super().format_help(ctx, formatter)
 
     def invoke(self, ctx: Any) -> Any:  # click's Context
+        # The chain options leave the command's parameters (its function does not take them) for current_options().
         here = {name: ctx.params.pop(name) for name in _NAMES if name in ctx.params}
         root = ctx.find_root()
+        placements = [(ctx, here)] + ([(root, root.params)] if root is not ctx else [])  # after, then before
         merged: dict[str, Any] = {}
         for name in _NAMES:
-            if name in here and _given(ctx, name):
-                merged[name] = here[name]
-            elif root is not ctx and name in root.params and _given(root, name):
-                merged[name] = root.params[name]
-            elif name in here:
-                merged[name] = here[name]
-            elif root is not ctx and name in root.params:
-                merged[name] = root.params[name]
+            typed = [values[name] for owner, values in placements if name in values and _given(owner, name)]
+            known = [values[name] for _, values in placements if name in values]  # a variable's, or the default
+            if typed or known:
+                merged[name] = (typed or known)[0]
         with using_options(ChainOptions(**merged)):
             return super().invoke(ctx)
 
