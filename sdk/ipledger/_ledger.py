@@ -33,12 +33,16 @@ from ipledger.audit._audit import Audit
 from ipledger.chain._accounts import Signer, resolve_signer
 from ipledger.chain._chain import REGISTRY_CONTRACT, Chain
 from ipledger.chain._retry import RetryingHTTPProvider, RetryPolicy
-from ipledger.models._models import Deployment
+from ipledger.models._models import (
+    Deployment,
+    Network,
+)
 from ipledger.node._deployment import (
     local_deployment_file,
     read_local_deployment,
     save_local_deployment,
 )
+from ipledger.node._networks import networks_file, read_network
 from ipledger.node._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 
 from ._attestations import Attestations
@@ -61,7 +65,8 @@ __all__ = ["Ledger"]
 class Ledger:
     """ipledger's client: one deployment on one chain, one signing account, and a sub-client per concern.
 
-    Create it with :meth:`local` (the embedded anvil chain) or :meth:`connect` (any EVM chain by RPC URL).
+    Create it with :meth:`local` (the embedded anvil chain) or :meth:`connect` (any EVM chain, by RPC URL or by the
+    name of a :class:`~ipledger.Network`).
     """
 
     def __init__(self, chain: Chain) -> None:
@@ -91,8 +96,9 @@ class Ledger:
     @classmethod
     def connect(
         cls,
-        rpc_url: str,
+        rpc_url: str | None = None,
         *,
+        network: str | Network | None = None,
         registry: str | None = None,
         vault: str | None = None,
         desk: str | None = None,
@@ -117,7 +123,23 @@ class Ledger:
         another one is refused with :class:`~ipledger.ChainMismatchError` before anything else is asked, and again
         before any later signature or transaction. ``chain_id_source`` names where the value came from in that
         error (default: this argument). Without ``chain_id``, the chain the node reports at connect is pinned.
+
+        ``network`` is a :class:`~ipledger.Network`, or the name of one in ``$IPLEDGER_HOME/networks.toml``: its RPC
+        URL, chain id and contracts, each overridden by the argument given here (``Ledger.connect(network="sepolia",
+        account="env:KEY")``).
         """
+        if network is not None:
+            profile = network if isinstance(network, Network) else read_network(network)
+            source = f"network {profile.name}" + ("" if isinstance(network, Network) else f" in {networks_file()}")
+            rpc_url = rpc_url or profile.rpc_url
+            registry = registry or profile.registry
+            vault = vault or profile.vault
+            desk = desk or profile.desk
+            stablecoin = stablecoin or profile.stablecoin
+            if chain_id is None:
+                chain_id, chain_id_source = profile.chain_id, chain_id_source or source
+        if rpc_url is None:
+            raise InvalidInputError("Ledger.connect needs an RPC URL or a network")
         if not rpc_url.startswith(("http://", "https://")):
             raise InvalidInputError(f"RPC URL {rpc_url!r} must start with http:// or https://")
         # web3's validation middleware asks for the chain id before every eth_call and transaction: two of every

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from eth_utils.address import to_checksum_address
 
 from ipledger.audit._history import right_numbers
-from ipledger.bulk._bulk import BulkRegistration
+from ipledger.bulk._bulk import BulkRegistrar
 from ipledger.chain._chain import is_zero_address
 from ipledger.chain._eip712 import REGISTRY_DOMAIN, sign_typed_data
 from ipledger.chain._events import address_topic, arg_bytes, token_topic
@@ -106,9 +106,9 @@ class Rights(SubClient):
 
     def __init__(self, ledger: Ledger) -> None:
         super().__init__(ledger)
-        #: Registers every right of a CSV or JSON Lines file (:meth:`BulkRegistration.register_bulk
-        #: <ipledger.bulk._bulk.BulkRegistration.register_bulk>`, docs/bulk.md); the signer must be a registrar.
-        self.register_bulk = BulkRegistration(ledger).register_bulk
+        #: Registers every right of a CSV or JSON Lines file (:meth:`BulkRegistrar.register_bulk
+        #: <ipledger.bulk._bulk.BulkRegistrar.register_bulk>`, docs/bulk.md); the signer must be a registrar.
+        self.register_bulk = BulkRegistrar(ledger).register_bulk
 
     def resolve(self, token_or_number: int | str) -> int:
         """The token id of a right given by its token id (an int, decimal or 0x hex) or by any of its official

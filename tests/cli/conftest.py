@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Chain, Patent, Run
+from cli_support import Chain, Patent, Run, assert_matches_schema
 from ipledger import Ledger, start_node, stop_node
 from ipledger.cli import app
 from typer.testing import CliRunner, Result
@@ -89,12 +89,15 @@ def share_cli(cli: Run, chain: Chain) -> Run:
 
 @pytest.fixture
 def share_json(share_cli: Run) -> Callable[..., Any]:
-    """``share_cli`` with --json: asserts exit 0 and returns the parsed stdout."""
+    """``share_cli`` with --json: asserts exit 0 and that the output fits the command's JSON schema, and returns the
+    parsed stdout."""
 
     def run(*args: str, **kwargs: Any) -> Any:
         result = share_cli(*args, "--json", **kwargs)
         assert result.exit_code == 0, (result.exit_code, result.stderr, result.exception)
-        return json.loads(result.stdout)
+        printed = json.loads(result.stdout)
+        assert_matches_schema(list(args), printed)
+        return printed
 
     return run
 
@@ -119,12 +122,15 @@ def fractionalized(registered: tuple[Patent, str], share_json: Callable[..., Any
 
 @pytest.fixture
 def cli_json(cli: Run) -> Callable[..., Any]:
-    """Runs a command with --json, asserts exit 0, and returns the parsed stdout (which must be pure JSON)."""
+    """Runs a command with --json, asserts exit 0 and that the output (pure JSON) fits the command's JSON schema,
+    and returns it parsed."""
 
     def run(*args: str, **kwargs: Any) -> Any:
         result = cli(*args, "--json", **kwargs)
         assert result.exit_code == 0, (result.exit_code, result.stderr, result.exception)
-        return json.loads(result.stdout)
+        printed = json.loads(result.stdout)
+        assert_matches_schema(list(args), printed)
+        return printed
 
     return run
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cli_support import Chain, Run, assert_one_line_error
+from cli_support import Chain, Run, assert_matches_schema, assert_one_line_error
 from ipledger import Ledger, right_id
 
 _serial = itertools.count(40_000_000)
@@ -136,6 +136,7 @@ def test_a_run_killed_mid_way_completes_on_rerun_without_duplicates(chain: Chain
     rerun = subprocess.run([*command, "--json"], env=env, capture_output=True, text=True, timeout=300, check=False)
     assert rerun.returncode == 0, rerun.stderr
     summary = json.loads(rerun.stdout)
+    assert_matches_schema(["register"], summary)
     assert summary["already_registered"] + summary["registered"] == total
     assert summary["already_registered"] >= before
     assert set(registrations(chain, ids).values()) == {1}

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cli_support import Chain, Patent, Run, assert_one_line_error, rpc_proxy_module
+from cli_support import Chain, Patent, Run, assert_matches_schema, assert_one_line_error, rpc_proxy_module
 from ipledger import Deployment, save_deployment_record, save_local_deployment
 from web3 import Web3
 
@@ -133,4 +133,6 @@ def test_the_local_record_counts_for_a_registry_recorded_elsewhere_too(cli: Run,
 def _deploy(cli: Run, chain: Chain, *options: str) -> Any:
     result = cli("deploy", "--rpc-url", chain.node.rpc_url, *options, "--json", remote=False)
     assert result.exit_code == 0, (result.stderr, result.exception)
-    return json.loads(result.stdout)
+    deployed = json.loads(result.stdout)
+    assert_matches_schema(["deploy"], deployed)
+    return deployed

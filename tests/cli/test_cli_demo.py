@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_support import assert_matches_schema
 from ipledger import dev_account, right_id
 from ipledger.cli import app
 from typer.testing import CliRunner
@@ -136,3 +137,7 @@ def test_make_demo_installs_the_anvil_the_root_lockfile_pins() -> None:
     assert set(demo_lock["packages"]) == {"", name}
     demo_package = json.loads((root / "tools" / "anvil" / "package.json").read_text("utf-8"))
     assert demo_package["dependencies"] == {"@foundry-rs/anvil-linux-amd64": pinned["version"]}
+
+
+def test_demo_json_fits_its_schema(report: Any) -> None:
+    assert_matches_schema(["demo"], report)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Chain, Run
+from cli_support import Chain, Run, assert_matches_schema
 from ipledger import dev_account
 from ipledger.audit._index import index_path
 from ipledger.cli._index_commands import index_app
@@ -43,7 +43,9 @@ def index_json(index_cli: Run) -> Json:
     def run(*args: str) -> Any:
         result = index_cli(*args, "--json")
         assert result.exit_code == 0, (result.exit_code, result.stderr, result.exception)
-        return json.loads(result.stdout)
+        printed = json.loads(result.stdout)
+        assert_matches_schema(["index", *args], printed)
+        return printed
 
     return run
 
@@ -134,6 +136,7 @@ def test_index_verify_against_a_trusted_block(fractionalized: str, index_cli: Ru
     good = index_cli("verify", token, "--trust-block-hash", checkpoint, "--json")
     assert good.exit_code == 0, (good.stderr, good.exception)
     payload = json.loads(good.stdout)
+    assert_matches_schema(["index", "verify"], payload)
     assert payload["ok"] is True and payload["rights"] == 1 and payload["events"] >= 3
 
     path = index_path(int(w3.eth.chain_id), chain.registry)

@@ -13,7 +13,7 @@ from typing import Any
 
 import ipledger
 import pytest
-from cli_support import Patent
+from cli_support import Patent, assert_matches_schema
 from ipledger import dev_account, local_node_status, stop_local_node
 from ipledger.cli import app
 from typer.testing import CliRunner, Result
@@ -52,7 +52,9 @@ def _run(*args: str) -> Result:
 def _json(*args: str) -> Any:
     result = _run(*args, "--json")
     assert result.exit_code == 0, (result.stderr, result.exception)
-    return json.loads(result.stdout)
+    printed = json.loads(result.stdout)
+    assert_matches_schema(list(args), printed)
+    return printed
 
 
 def test_node_start_status_stop(home: Path) -> None:

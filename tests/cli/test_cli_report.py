@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import Patent, Run, assert_one_line_error
+from cli_support import Patent, Run, assert_matches_schema, assert_one_line_error
 from ipledger import dev_account
 
 Json = Callable[..., Any]
@@ -62,6 +62,7 @@ def test_report_every_format_to_a_file(storied: str, share_cli: Run, tmp_path: P
         result = share_cli("report", storied, "--format", fmt, "--output", str(path), "--json")
         assert result.exit_code == 0, (result.stderr, result.exception)
         summary = json.loads(result.stdout)
+        assert_matches_schema(["report"], summary)
         assert summary["format"] == fmt and summary["rights"] == 1 and summary["signature"] is None
         assert path.stat().st_size > 500
     rows = list(csv.DictReader(io.StringIO((tmp_path / "report.csv").read_text())))
@@ -86,6 +87,7 @@ def test_signed_json_report_verifies_and_tampering_fails(
     assert "Signed by " + dev_account(7).address in result.stdout
     checked = cli("report", "verify", str(path), "--json", remote=False)
     assert checked.exit_code == 0, checked.stderr
+    assert_matches_schema(["report"], json.loads(checked.stdout))
     assert json.loads(checked.stdout) == {
         "ok": True,
         "signer": dev_account(7).address,

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from cli_support import Chain, Patent, Run, assert_one_line_error, rpc_proxy_module
+from cli_support import Chain, Patent, Run, assert_matches_schema, assert_one_line_error, rpc_proxy_module
 
 Json = Callable[..., Any]
 
@@ -234,6 +234,7 @@ def test_verify_writes_a_proof_bundle_and_rechecks_it_offline(
     tampered = cli("verify", "--bundle", str(bundle), "--trust-block-hash", head["hash"], "--json")
     assert tampered.exit_code == 2, (tampered.stdout, tampered.stderr)
     assert json.loads(tampered.stdout)["verdict"] == "inconclusive"
+    assert_matches_schema(["verify"], json.loads(tampered.stdout))
     missing = cli("verify", "--trust-block-hash", head["hash"])
     assert missing.exit_code == 2 and "TOKEN" in missing.stderr
 
@@ -266,3 +267,4 @@ def test_checkpoint_prints_the_latest_block_hash_alone(cli: Run, chain: Chain) -
     assert result.stdout.strip() == head["hash"] and "Block " in result.stderr
     earlier = cli("checkpoint", "--block", "1", "--json")
     assert json.loads(earlier.stdout)["block"] == 1
+    assert_matches_schema(["checkpoint"], json.loads(earlier.stdout))

@@ -38,7 +38,7 @@ from ipledger.chain._pipeline import CallOutcome, PipelinedSender, PlannedCall
 from ipledger.chain._roles import ROLES
 from ipledger.models._requests import RegistrationRequest, prepare_registration
 
-__all__ = ["BulkRegistration", "InvalidBulkFileError"]
+__all__ = ["BulkRegistrar", "InvalidBulkFileError"]
 
 _LOOKUP_CHUNK = 500
 #: The registry's ``Registration`` struct as an ABI type. Calldata is encoded with eth-abi directly: web3's
@@ -74,7 +74,7 @@ class _Row:
         }
 
 
-class BulkRegistration(SubClient):
+class BulkRegistrar(SubClient):
     """``register_bulk``: many rights from one file."""
 
     def register_bulk(

@@ -1,24 +1,38 @@
 """``ipledger``: the command line of the SDK (typer + rich).
 
-Commands and where they live (each module has one job):
+Commands, grouped as the SDK's sub-clients are (``ledger.rights``, ``ledger.shares``...), and where they live:
 
-- ``_node_commands``: ``node start|stop|status``, the persistent local anvil chain in ``$IPLEDGER_HOME``
-- ``_registry_commands``: ``deploy``, ``grant-role``
-- ``_rights_commands``: ``register``, ``assign`` (alias ``transfer``), ``freeze``, ``unfreeze``, ``force-transfer``
-- ``_audit_commands``: ``show``, ``history``, ``verify``, ``checkpoint``
-- ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``
-- ``_index_commands``: ``index sync|status|history|portfolio|rights|transfers`` (the SQLite event index)
-- ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit``
-- ``_compliance_commands``: ``compliance verify-investor|add-venue|revoke|block-country|status|freeze|unfreeze|
-  force-transfer|recover|restrict|unrestrict``
-- ``_market_commands``: ``market order|fill|cancel|orders`` (signed orders kept by ``_order_book``)
-- ``_stablecoin_commands``: ``stablecoin mint|balance`` (the local test dollar)
-- ``_license_commands``: ``license grant|revoke|show|list|check`` (licences of a right)
-- ``_attest_commands``: ``attest add|submit|revoke|cancel-nonce|list`` (third-party attestations)
-- ``_dispute_commands``: ``dispute raise|resolve|list|settings`` (disputes, bonds and rulings)
-- ``_royalty_commands``: ``royalty pay|claim|owed`` (royalties to owners and share holders)
-- ``_voucher_commands``: ``voucher sign|submit|cancel|show`` (registration vouchers and their files)
+- rights (``ledger.rights``): ``_rights_commands``: ``register`` (``--batch`` through ``_bulk_register``), ``assign``
+  (alias ``transfer``), ``freeze``, ``unfreeze``, ``force-transfer``, ``revoke``; ``_number_commands``: ``number``,
+  ``add-number``, ``open-number``; ``_record_commands``: ``publish-metadata``
+- shares (``ledger.shares``): ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit``
+- compliance (``ledger.compliance``): ``_compliance_commands``: ``compliance verify-investor|add-venue|revoke|
+  block-country|status|freeze|unfreeze|force-transfer|recover|restrict|unrestrict``
+- market and payments (``ledger.market``, ``ledger.payments``): ``_market_commands``: ``market order|fill|cancel|
+  orders`` (signed orders kept by ``_order_book``); ``_stablecoin_commands``: ``stablecoin mint|balance``
+- licences (``ledger.licenses``): ``_license_commands``: ``license grant|revoke|show|list|check``
+- attestations (``ledger.attestations``): ``_attest_commands``: ``attest add|submit|revoke|cancel-nonce|list``
+- disputes (``ledger.disputes``): ``_dispute_commands``: ``dispute raise|resolve|list|settings``
+- royalties (``ledger.royalties``): ``_royalty_commands``: ``royalty pay|claim|owed``
+- audit (``ledger.audit``): ``_audit_commands``: ``show``, ``history``, ``verify``, ``checkpoint``;
+  ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``; ``_index_commands``: ``index
+  sync|status|verify|history|portfolio|rights|transfers`` (the SQLite event index)
+- contracts (``ledger.contracts``, ``Ledger.deploy_all``): ``_registry_commands``: ``deploy``, ``grant-role``
+- vouchers (``ledger.rights``): ``_voucher_commands``: ``voucher sign|submit|cancel|show`` (registration vouchers
+  and their files)
+- node: ``_node_commands``: ``node start|stop|status``, the persistent local anvil chain in ``$IPLEDGER_HOME``
+- networks: ``_network_commands``: ``network add|list|show|remove``, the named networks of
+  ``$IPLEDGER_HOME/networks.toml``
+- ``_schema_commands``: ``schema [COMMAND]``, the JSON schema of a command's ``--json`` output
 - ``_demo``: ``demo``, the guided tour ``make demo`` runs
+
+Shared machinery: ``_chain_options`` (the chain options ``--network``, ``--rpc-url``, ``--chain-id``, the contracts,
+``--from`` and ``--json``, declared once and taken before or after any command), ``_context`` (the one prelude: a
+:class:`~ipledger.Ledger` from those options, a named network's profile included), ``_options`` (the other option
+aliases several commands spell the same), ``_inputs`` (metadata files, documents, evidence), ``_output`` (stdout:
+each command's result model as JSON, or rich; diagnostics on stderr; the JSON schemas), ``_render`` (tables and
+labels), ``_errors`` (every failure becomes one line on stderr and exit 1; usage errors exit 2; ``IPLEDGER_DEBUG=1``
+shows the traceback).
 
 The root group (``_lazy``) knows every command's name, panel and one-line help from :data:`COMMANDS` and imports a
 command's module only when that command runs or shows its own help: ``ipledger --help`` and ``ipledger node status``
@@ -29,12 +43,13 @@ Shared machinery: ``_options`` (the option aliases every command spells the same
 (JSON or rich on stdout, diagnostics on stderr), ``_render`` (tables and labels; ``_details`` its model-free
 part), ``_errors`` (every failure becomes one line on stderr and exit 1; usage errors exit 2; ``IPLEDGER_DEBUG=1``
 shows the traceback).
+
+Every command module imports the SDK's public API only (``from ipledger import ...``); tests/cli checks it.
 """
 
 from __future__ import annotations
 
-import typer
-
+from ._chain_options import CommandTyper, chain_options
 from ._lazy import LazyCommand, LazyGroup
 
 __all__ = ["COMMANDS", "app", "main"]
@@ -55,6 +70,7 @@ COMMANDS = (
         "_demo:demo",
         "Tour ipledger on a throwaway chain: register a patent, assign it, freeze it, audit it, trade shares, "
         "license it.",
+        chainless=True,
     ),
     LazyCommand(
         "deploy",
@@ -69,6 +85,14 @@ COMMANDS = (
         "_registry_commands:grant_role",
         "Grant ROLE (admin, registrar, guardian, compliance-officer, attestor or arbitrator) to ACCOUNT; --from "
         "must be an admin.",
+    ),
+    LazyCommand(
+        "network",
+        REGISTRY,
+        "_network_commands:network_app",
+        "Named networks: a name for an RPC URL, the chain id its node must report and the contracts there, so "
+        "`--network NAME` replaces --rpc-url, --chain-id, --registry, --vault and --desk. Kept in "
+        "$IPLEDGER_HOME/networks.toml; `ipledger deploy --network NAME` records its own.",
     ),
     LazyCommand(
         "register",
@@ -147,8 +171,9 @@ COMMANDS = (
         "number",
         AUDIT,
         "_number_commands:number",
-        "Read an official number as the registry does: its canonical form, what it can name, the token id it gives "
-        "as a primary number, and the right that has it now (if any).",
+        "Read an official number as the registry does: its canonical form, what it can name, the token id it "
+        'gives as a primary number, and the right that has it now (if any); "token_id" is null when no right '
+        "has it.",
     ),
     LazyCommand(
         "show",
@@ -184,6 +209,14 @@ COMMANDS = (
         AUDIT,
         "_report_commands:report",
         "Write an audit report of one right (TOKEN), a portfolio (--owner) or every right (--all), as at a date.",
+    ),
+    LazyCommand(
+        "schema",
+        AUDIT,
+        "_schema_commands:schema",
+        "Print the JSON schema of what COMMAND prints with --json, generated from its result model (always JSON). "
+        "Without COMMAND, list every command and the result it prints (every schema with --json).",
+        chainless=True,
     ),
     LazyCommand(
         "node",
@@ -259,7 +292,7 @@ class _RootGroup(LazyGroup):
     table = COMMANDS
 
 
-app = typer.Typer(
+app = CommandTyper(
     name="ipledger",
     cls=_RootGroup,
     help="Register, trade and audit intellectual-property rights (patents, trademarks, designs...) as tokens on "
@@ -271,10 +304,8 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _root() -> None:
-    # Typer makes a group of an app with a callback; the commands come from COMMANDS, not from app.command().
-    pass
+# The chain options before any command; the commands come from COMMANDS, not from app.command().
+app.callback()(chain_options)
 
 
 def main() -> None:

@@ -10,34 +10,33 @@ from typing import Annotated, Any
 
 import typer
 
-from ipledger.models._ids import parse_token_id
-from ipledger.models._models import TransactionResult
-from ipledger.models._rights_models import Attestation, ClaimType, claim_type_hash
-
-from .._attestations import SignedAttestation
-from .._exceptions import DocumentError, InvalidInputError
-from ._context import Session, Target, open_ledger
-from ._inputs import evidence, parse_duration, utc
-from ._options import (
-    DATE_FORMATS,
-    ChainIdOpt,
-    EvidenceOpt,
-    FromOpt,
-    JsonOpt,
-    Network,
-    NetworkOpt,
-    RegistryOpt,
-    RpcUrlOpt,
-    ShareReasonOpt,
-    TokenArg,
-    VaultOpt,
+from ipledger import (
+    Attestation,
+    AttestationList,
+    AttestationRecorded,
+    AttestationResult,
+    AttestationRevoked,
+    AttestationState,
+    ClaimType,
+    DocumentError,
+    InvalidInputError,
+    NonceCancelled,
+    SignedAttestation,
+    SignedAttestationFile,
+    claim_type_hash,
+    parse_token_id,
 )
-from ._output import Output, model_json, token_json
-from ._render import attestation_state, attestations_table, short, tx_line
 
-__all__ = ["attest_app", "attestation_payload", "load_signed_attestation"]
+from ._chain_options import CommandTyper
+from ._context import Session, open_ledger, open_on_evidence
+from ._inputs import parse_duration, reason_evidence, utc
+from ._options import DATE_FORMATS, EvidenceOpt, ShareReasonOpt, TokenArg
+from ._output import Output, model_json, output, prints
+from ._render import attestation_state, attestations_table, short
 
-attest_app = typer.Typer(
+__all__ = ["attest_app", "attestation_state_of", "load_signed_attestation"]
+
+attest_app = CommandTyper(
     name="attest",
     help="Attestations about a right by third parties with the attestor role (title verified, valuation, freedom "
     "to operate...): attest directly or sign one for anyone to submit; revoke; list.",
@@ -98,9 +97,9 @@ def _claim(text: str) -> str:
     return name
 
 
-def attestation_payload(attestation: Attestation) -> dict[str, Any]:
-    """An attestation for JSON: the record (token id as 0x hex and decimal) and its ``state``."""
-    return {**model_json(attestation), "state": attestation_state(attestation)}
+def attestation_state_of(attestation: Attestation) -> AttestationState:
+    """An attestation and its ``state``."""
+    return AttestationState(**dict(attestation), state=attestation_state(attestation))
 
 
 def _hex_bytes(value: Any, what: str) -> bytes:
@@ -144,26 +143,25 @@ def load_signed_attestation(path: Path) -> tuple[SignedAttestation, int | None]:
 
 
 def _recorded(
-    out: Output,
-    session: Session,
-    attestation: Attestation,
-    source: str,
-    result: TransactionResult,
-    payload: dict[str, Any],
+    out: Output, session: Session, result: AttestationResult, source: str, submitted_by: str | None = None
 ) -> None:
-    def human() -> None:
-        names = session.names
-        until = f"until {attestation.expiry:%Y-%m-%d %H:%M} UTC" if attestation.expiry else "until revoked"
-        out.line(
-            f"{names.label(attestation.attestor)} attested {attestation.claim_type} about token "
-            f"{short(attestation.token_id_hex)} on {source}, {until}: attestation {attestation.attestation_id}."
-        )
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    """The attestation ``result`` recorded, read back from the chain and told (``source``: on what evidence)."""
+    attestation = session.ledger.attestations.get(result.attestation_id)
+    transaction = result.model_dump(exclude={"attestation_id"})
+    if submitted_by is not None:
+        transaction["submitted_by"] = submitted_by
+    recorded = AttestationRecorded(**dict(attestation_state_of(attestation)), **transaction)
+    names = session.names
+    until = f"until {attestation.expiry:%Y-%m-%d %H:%M} UTC" if attestation.expiry else "until revoked"
+    sentence = (
+        f"{names.label(attestation.attestor)} attested {attestation.claim_type} about token "
+        f"{short(attestation.token_id_hex)} on {source}, {until}: attestation {attestation.attestation_id}."
+    )
+    out.act(recorded, sentence, result)
 
 
 @attest_app.command("add")
+@prints(AttestationRecorded | SignedAttestationFile)
 def add(
     token: TokenArg,
     claim: ClaimOpt,
@@ -172,13 +170,6 @@ def add(
     expires: ExpiresOpt = None,
     sign_only: SignOnlyOpt = None,
     valid_for: ValidForOpt = "7d",
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Attest --claim about the right as --from (an attestor), on --evidence FILE (an opinion letter, a valuation
     report) or --reason TEXT; only its SHA-256 is recorded.
@@ -186,184 +177,111 @@ def add(
     With --sign-only FILE nothing is sent: the signed attestation goes to FILE, for anyone to submit with
     `ipledger attest submit FILE` before --valid-for runs out, as long as the right keeps the holder and
     registration it has now (the signature names both).
-
-    With --json prints the attestation: {"attestation_id", "token_id", "token_id_dec", "attestor", "claim_type",
-    "claim_type_hash", "evidence_hash", "issued_at", "expiry", "revoked_at", "valid", "state", "tx_hash", "block",
-    "gas_used"}; with --sign-only, the signed attestation: {"token_id", "token_id_dec", "holder", "registered_at",
-    "claim_type", "claim_type_hash", "evidence_hash", "expiry", "attestor", "nonce", "deadline", "signature",
-    "chain_id", "attestation_registry", "file"}.
     """
-    out = Output(json_)
+    out = output()
     name = _claim(claim)
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
+    proof = reason_evidence(evidence_file, reason)
     lifetime = parse_duration(valid_for)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+    session = open_ledger(out, sends=True)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     expires_at = utc(expires)
-    if sign_only is not None:
-        signed = ledger.attestations.sign(
-            token_id, name, evidence=proof.digest, expires_at=expires_at, valid_for=lifetime
-        )
-        document = {
-            **model_json(signed),
-            "chain_id": ledger.chain_id,
-            "attestation_registry": str(ledger.contracts.attestations.address),
-        }
-        sign_only.write_text(json.dumps(document, indent=2) + "\n", "utf-8")
-
-        def signed_human() -> None:
-            deadline = dt.datetime.fromtimestamp(signed.deadline, dt.UTC)
-            out.line(
-                f"{session.names.label(signed.attestor)} signed a {name} attestation about token "
-                f"{short(hex(token_id))} on {proof.describe()} (nonce {signed.nonce}); written to {sign_only}."
-            )
-            out.line(
-                f"It is about the right as held by {session.names.label(signed.holder)} (registered "
-                f"{dt.datetime.fromtimestamp(signed.registered_at, dt.UTC):%Y-%m-%d %H:%M} UTC): it can no longer be "
-                "recorded once that registration is superseded, revoked or assigned."
-            )
-            out.line(f"Anyone may record it until {deadline:%Y-%m-%d %H:%M} UTC: ipledger attest submit {sign_only}")
-
-        out.result({**document, "file": str(sign_only)}, signed_human)
+    if sign_only is None:
+        with out.progress("Attesting…"):
+            result = ledger.attestations.attest(token_id, name, evidence=proof.digest, expires_at=expires_at)
+        _recorded(out, session, result, proof.describe())
         return
-    with out.progress("Attesting…"):
-        result = ledger.attestations.attest(token_id, name, evidence=proof.digest, expires_at=expires_at)
-    attestation = ledger.attestations.get(result.attestation_id)
-    payload = {**attestation_payload(attestation), **result.model_dump(mode="json", exclude={"attestation_id"})}
-    _recorded(out, session, attestation, proof.describe(), result, payload)
+    signed = ledger.attestations.sign(token_id, name, evidence=proof.digest, expires_at=expires_at, valid_for=lifetime)
+    document = SignedAttestationFile(
+        **dict(signed), chain_id=ledger.chain_id, attestation_registry=str(ledger.contracts.attestations.address)
+    )
+    sign_only.write_text(json.dumps(model_json(document), indent=2) + "\n", "utf-8")
+
+    def human() -> None:
+        deadline = dt.datetime.fromtimestamp(signed.deadline, dt.UTC)
+        out.line(
+            f"{session.names.label(signed.attestor)} signed a {name} attestation about token "
+            f"{short(hex(token_id))} on {proof.describe()} (nonce {signed.nonce}); written to {sign_only}."
+        )
+        out.line(
+            f"It is about the right as held by {session.names.label(signed.holder)} (registered "
+            f"{dt.datetime.fromtimestamp(signed.registered_at, dt.UTC):%Y-%m-%d %H:%M} UTC): it can no longer be "
+            "recorded once that registration is superseded, revoked or assigned."
+        )
+        out.line(f"Anyone may record it until {deadline:%Y-%m-%d %H:%M} UTC: ipledger attest submit {sign_only}")
+
+    out.result(document.model_copy(update={"file": str(sign_only)}), human)
 
 
 @attest_app.command("submit")
-def submit(
-    file: SignedFileArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(AttestationRecorded)
+def submit(file: SignedFileArg) -> None:
     """Record an attestation its attestor signed (`attest add --sign-only`); --from only pays the gas.
 
     A signature made for another chain or registry, altered, already used, cancelled (`attest cancel-nonce`) or
     past its deadline is refused.
-
-    With --json prints the attestation, as `attest add` does, and "submitted_by".
     """
-    out = Output(json_)
+    out = output()
     signed, signed_chain_id = load_signed_attestation(file)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+    session = open_ledger(out, sends=True)
     ledger = session.ledger
     if signed_chain_id is not None and signed_chain_id != ledger.chain_id:
         raise InvalidInputError(f"{file} was signed for chain {signed_chain_id}, not this chain ({ledger.chain_id})")
     with out.progress("Submitting the attestation…"):
         result = ledger.attestations.submit(signed)
-    attestation = ledger.attestations.get(result.attestation_id)
-    payload = {
-        **attestation_payload(attestation),
-        **result.model_dump(mode="json", exclude={"attestation_id"}),
-        "submitted_by": result.submitted_by or session.signer().address,
-    }
-    _recorded(out, session, attestation, f"evidence {short(attestation.evidence_hash)} (signed)", result, payload)
+    submitter = result.submitted_by or session.signer().address
+    _recorded(out, session, result, f"evidence {short('0x' + signed.evidence_hash.hex())} (signed)", submitter)
 
 
 @attest_app.command("revoke")
-def revoke(
-    attestation_id: AttestationIdArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Revoke an attestation (only its attestor may), recording why: --evidence FILE or --reason TEXT.
-
-    With --json prints {"action": "attestation_revoked", "attestation_id", "token_id", "token_id_dec",
-    "attestor", "claim_type", "reason_hash", "tx_hash", "block", "gas_used"}.
-    """
-    out = Output(json_)
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+@prints(AttestationRevoked)
+def revoke(attestation_id: AttestationIdArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
+    """Revoke an attestation (only its attestor may), recording why: --evidence FILE or --reason TEXT."""
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     attestation = ledger.attestations.get(attestation_id)
     with out.progress("Revoking the attestation…"):
         result = ledger.attestations.revoke(attestation_id, reason=proof.digest)
-    payload = {
-        "action": "attestation_revoked",
-        "attestation_id": attestation_id,
-        **token_json(attestation.token_id),
-        "attestor": attestation.attestor,
-        "claim_type": attestation.claim_type,
-        "reason_hash": proof.hex,
-        **result.model_dump(mode="json"),
-    }
-
-    def human() -> None:
-        out.line(
-            f"Revoked attestation {attestation_id} ({attestation.claim_type} about token "
-            f"{short(attestation.token_id_hex)}) under {proof.describe()}."
-        )
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    revoked = AttestationRevoked(
+        action="attestation_revoked",
+        attestation_id=attestation_id,
+        token_id=attestation.token_id,
+        attestor=attestation.attestor,
+        claim_type=attestation.claim_type,
+        reason_hash=proof.hex,
+        **dict(result),
+    )
+    sentence = (
+        f"Revoked attestation {attestation_id} ({attestation.claim_type} about token "
+        f"{short(attestation.token_id_hex)}) under {proof.describe()}."
+    )
+    out.act(revoked, sentence, result)
 
 
 @attest_app.command("cancel-nonce")
-def cancel_nonce(
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Void --from's current signing nonce: an attestation it signed but nobody submitted yet can no longer be.
-
-    With --json prints {"action": "attestation_nonce_cancelled", "attestor", "tx_hash", "block", "gas_used"}.
-    """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+@prints(NonceCancelled)
+def cancel_nonce() -> None:
+    """Void --from's current signing nonce: an attestation it signed but nobody submitted yet can no longer be."""
+    out = output()
+    session = open_ledger(out, sends=True)
     attestor = session.signer().address
     with out.progress("Cancelling the nonce…"):
         result = session.ledger.attestations.cancel_nonce()
-    payload = {"action": "attestation_nonce_cancelled", "attestor": attestor, **result.model_dump(mode="json")}
-
-    def human() -> None:
-        out.line(f"Cancelled the signing nonce of {session.names.label(attestor)}: its unsubmitted signature is void.")
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    cancelled = NonceCancelled(action="attestation_nonce_cancelled", attestor=attestor, **dict(result))
+    sentence = f"Cancelled the signing nonce of {session.names.label(attestor)}: its unsubmitted signature is void."
+    out.act(cancelled, sentence, result)
 
 
 @attest_app.command("list")
-def list_attestations(
-    token: TokenArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """List every attestation about the right, oldest first (revoked and expired ones included).
-
-    With --json prints {"token_id", "token_id_dec", "attestations": [{"attestation_id", "attestor", "claim_type",
-    "claim_type_hash", "evidence_hash", "issued_at", "expiry", "revoked_at", "valid", "state", ...}]}.
-    """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+@prints(AttestationList)
+def list_attestations(token: TokenArg) -> None:
+    """List every attestation about the right, oldest first (revoked and expired ones included)."""
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     with out.progress("Reading the attestations…"):
         attestations = session.ledger.attestations.of(token_id)
-    payload = {**token_json(token_id), "attestations": [attestation_payload(item) for item in attestations]}
+    listing = AttestationList(token_id=token_id, attestations=[attestation_state_of(item) for item in attestations])
 
     def human() -> None:
         if not attestations:
@@ -373,4 +291,4 @@ def list_attestations(
         out.line(f"Token {short(hex(token_id))} has {len(attestations)} attestation(s), {valid} valid now.")
         out.print(attestations_table(attestations, session.names))
 
-    out.result(payload, human)
+    out.result(listing, human)

@@ -10,26 +10,23 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from ipledger.audit._proof_bundle import verify_bundle
-from ipledger.models._models import IPMetadata, RightStatus, VerificationReport
+from ipledger import (
+    BundleVerification,
+    Checkpoint,
+    IPMetadata,
+    NodeError,
+    RightRecord,
+    RightStatus,
+    SourcedHistory,
+    VerificationReport,
+    verify_bundle,
+)
 
-from .._exceptions import NodeError
-from ._context import Session, Target, open_ledger
+from ._context import open_ledger
 from ._index_commands import open_local_index
 from ._inputs import build_metadata, read_checkpoints, require_documents
-from ._options import (
-    ChainIdOpt,
-    DocsOpt,
-    FromOpt,
-    JsonOpt,
-    Network,
-    NetworkOpt,
-    RegistryOpt,
-    RpcUrlOpt,
-    TokenArg,
-    VaultOpt,
-)
-from ._output import Output, model_json
+from ._options import DocsOpt, TokenArg
+from ._output import Output, output, prints
 from ._render import (
     Names,
     cap_table_table,
@@ -54,25 +51,13 @@ VerifyMetadataOpt = Annotated[
 ]
 
 
-def show(
-    token: TokenArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(RightRecord)
+def show(token: TokenArg) -> None:
     """Show a right, found by its token id or any of its official numbers: its public record (title, numbers, parties,
     dates, documents), owner, status (a revoked right: when, by whom, under which order), registrar and hashes.
-
-    With --json prints the record: {"token_id", "token_id_dec", "owner", "kind", "jurisdiction", "status",
-    "self_declared", "registered_at", "expiry", "content_hash", "registrar", "numbers", "family", "title",
-    "metadata_hash", "metadata", "metadata_problem", "revoked_block", "revoked_at", "revoked_by", "revocation_order",
-    ...}.
     """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     record = session.ledger.get(token_id)
 
@@ -85,7 +70,7 @@ def show(
         )
         out.line(record_details(record, session.names))
 
-    out.result(model_json(record), human)
+    out.result(record, human)
 
 
 CheckpointBlockOpt = Annotated[
@@ -96,41 +81,31 @@ CheckpointBlockOpt = Annotated[
 ]
 
 
-def checkpoint(
-    block: CheckpointBlockOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(Checkpoint)
+def checkpoint(block: CheckpointBlockOpt = None) -> None:
     """Print the hash of the latest block (or block N) as this node reports it: a checkpoint for `verify
     --trust-block-hash` and `index verify`. Only the hash goes to stdout (`HASH=$(ipledger checkpoint)`).
 
     A checkpoint is only as good as its source: take it from a node or block explorer other than the one you verify
-    against (`--rpc-url`), or from a record you keep. With --json prints {"hash", "block", "timestamp", "chain_id",
-    "rpc_url"}.
+    against (`--rpc-url`), or from a record you keep.
     """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id), out)
+    out = output()
+    session = open_ledger(out)
     ledger = session.ledger
     answer = ledger.chain.w3.eth.get_block("latest" if block is None else block)
-    payload = {
-        "hash": "0x" + bytes(answer["hash"] or b"").hex(),
-        "block": int(answer["number"] or 0),
-        "timestamp": dt.datetime.fromtimestamp(int(answer["timestamp"]), dt.UTC).isoformat(),
-        "chain_id": ledger.chain_id,
-        "rpc_url": ledger.chain.rpc_url,
-    }
+    point = Checkpoint(
+        hash="0x" + bytes(answer["hash"] or b"").hex(),
+        block=int(answer["number"] or 0),
+        timestamp=dt.datetime.fromtimestamp(int(answer["timestamp"]), dt.UTC).isoformat(),
+        chain_id=ledger.chain_id,
+        rpc_url=ledger.chain.rpc_url,
+    )
 
     def human() -> None:
-        out.line(str(payload["hash"]))
-        out.note(
-            f"Block {payload['block']} ({payload['timestamp']}) of chain {payload['chain_id']}, "
-            f"from {ledger.chain.rpc_url}."
-        )
+        out.line(point.hash)
+        out.note(f"Block {point.block} ({point.timestamp}) of chain {point.chain_id}, from {point.rpc_url}.")
 
-    out.result(payload, human)
+    out.result(point, human)
 
 
 NoIndexOpt = Annotated[
@@ -139,29 +114,17 @@ NoIndexOpt = Annotated[
 ]
 
 
-def history(
-    token: TokenArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-    no_index: NoIndexOpt = False,
-) -> None:
+@prints(SourcedHistory)
+def history(token: TokenArg, no_index: NoIndexOpt = False) -> None:
     """List everything that happened to a right, oldest first: registration, assignments, freezes, transfers,
     fractionalization into shares and redemption.
 
     The history comes from the local index of the registry (`ipledger index sync`) when one exists, has synced up
-    to the chain head and follows the same share vault; otherwise, or with --no-index, from the node.
-
-    With --json prints {"token_id", "token_id_dec", "events": [{"kind", "from", "to", "block", "timestamp",
-    "tx_hash", "log_index", "by", "deed_hash", "order_hash", "share_token", "supply", ...}], "source":
-    "index"|"node"} with the events in chain order.
+    to the chain head and follows the same share vault; otherwise, or with --no-index, from the node. The events
+    are in chain order.
     """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with contextlib.ExitStack() as stack:
@@ -181,7 +144,7 @@ def history(
         out.line(f"History of {right_heading(timeline)}: {count} event{'s' * (count != 1)}, oldest first, {origin}.")
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
-    out.result({**model_json(timeline), "source": source}, human)
+    out.result(SourcedHistory(**dict(timeline), source=source), human)
 
 
 def load_expected_metadata(path: Path | None) -> IPMetadata | None:
@@ -254,17 +217,11 @@ OptionalTokenArg = Annotated[
 ]
 
 
+@prints(VerificationReport | BundleVerification)
 def verify(
     token: OptionalTokenArg = None,
     docs: DocsOpt = None,
     metadata: VerifyMetadataOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
     trust_block_hash: TrustBlockHashOpt = None,
     checkpoints: CheckpointsOpt = None,
     bundle: BundleOpt = None,
@@ -286,16 +243,14 @@ def verify(
     fractionalization). A right held by the share vault is in custody, not lost: the `shares` check names its
     share token and the report lists its holders (the vault is found on its own; --vault names it).
 
-    With --json prints {"verdict": "verified"|"failed"|"inconclusive", "checks": [{"name", "ok", "detail"}],
-    "notices", "token_id", "token_id_dec", "record", "events", "registry", "chain_id", "checked_at_block", "shares"}
-    where "shares" is the cap table (or null) as `shares cap-table` prints it, and "record" is null when the node's
-    answers could not be proven.
+    With --json, "shares" is the cap table (or null) as `shares cap-table` prints it, and "record" is null when the
+    node's answers could not be proven.
 
     With --bundle FILE the trusted verify also writes its proof bundle; `ipledger verify --bundle FILE
     --trust-block-hash HASH` (no TOKEN) re-checks a bundle offline, with no node: exit 0 when every proof holds,
     2 when one does not. A node without eth_getProof, or without the checkpoint's state, is exit 2 too.
     """
-    out = Output(json_)
+    out = output()
     trusted = [*(trust_block_hash or []), *(read_checkpoints(checkpoints) if checkpoints is not None else [])]
     if token is None:
         _recheck_bundle(out, bundle, trusted)
@@ -304,7 +259,7 @@ def verify(
         raise typer.BadParameter("a proof bundle needs --trust-block-hash", param_hint="--bundle")
     documents = require_documents(docs) if docs else None
     expected = load_expected_metadata(metadata)
-    session: Session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     # A local index names a fractionalized right's holders without a scan of the chain; it is not trusted (every
     # balance is proven against the checkpoint).
@@ -332,7 +287,7 @@ def verify(
             f"Proof bundle written to {bundle}: re-check it with `ipledger verify --bundle {bundle} "
             "--trust-block-hash HASH`."
         )
-    out.result(model_json(report), lambda: print_report(out, report, session.names))
+    out.result(report, lambda: print_report(out, report, session.names))
     if report.verdict != "verified":
         failed = ", ".join(check.name for check in report.checks if not check.ok)
         if report.verdict == "inconclusive":
@@ -374,6 +329,6 @@ def _recheck_bundle(out: Output, bundle: Path | None, trusted: list[str]) -> Non
         named = ", ".join(f"{role} {address}" for role, address in result.modules.items()) or "none"
         out.line(f"Proven beside the registry: {named} (the verdict covers these contracts and nothing else).")
 
-    out.result(model_json(result), human)
+    out.result(result, human)
     if result.verdict != "verified":
         raise typer.Exit(2)

@@ -9,11 +9,9 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ipledger.bulk._bulk import InvalidBulkFileError
-from ipledger.bulk._bulk_models import BulkMode, BulkReport, BulkStatus
+from ipledger import BulkMode, BulkRegistration, BulkReport, BulkStatus, InvalidBulkFileError, Ledger
 
-from .._ledger import Ledger
-from ._context import Target, open_ledger
+from ._context import open_ledger
 from ._errors import CliError
 from ._output import Output
 
@@ -37,7 +35,6 @@ def results_path_for(source: Path) -> Path:
 
 def register_batch(
     out: Output,
-    target: Target,
     source: Path,
     *,
     results: Path | None,
@@ -49,7 +46,7 @@ def register_batch(
 ) -> None:
     """Runs a bulk registration and prints its summary; exits non-zero unless every row (every valid row, with
     ``skip_invalid``) is on chain."""
-    session = open_ledger(target, out, sends=True)
+    session = open_ledger(out, sends=True)
     ledger = session.ledger
     results_file = results or results_path_for(source)
     try:
@@ -58,7 +55,7 @@ def register_batch(
         raise CliError(
             f"{error} (row results in {results_file}; fix the rows, or pass --skip-invalid to register the valid ones)"
         ) from None
-    payload = _payload(report, results_file, ledger.contracts.registry_address, ledger.chain_id)
+    registration = _registration(report, results_file, ledger.contracts.registry_address, ledger.chain_id)
 
     def human() -> None:
         summary = report.summary()
@@ -79,7 +76,7 @@ def register_batch(
             out.note(f"Waited first for {report.waited_for_pending} transaction(s) of an earlier run.")
         out.note(f"Row results: {results_file}")
 
-    out.result(payload, human)
+    out.result(registration, human)
     excused = {BulkStatus.INVALID} if skip_invalid else set()
     unfinished = [row for row in report.rows if not row.done and row.status not in excused]
     if unfinished:
@@ -117,19 +114,20 @@ def _run(
         return ledger.rights.register_bulk(source, on_progress=advance, **options)
 
 
-def _payload(report: BulkReport, results_file: Path, registry: str, chain_id: int) -> dict[str, Any]:
-    return {
-        "source": report.source,
-        "results_file": str(results_file),
-        "mode": report.mode.value,
-        "rows": len(report.rows),
-        **{status.value.replace("-", "_"): count for status, count in ((s, report.count(s)) for s in BulkStatus)},
-        "complete": report.complete,
-        "transactions": report.transactions,
-        "gas_used": report.gas_used,
-        "seconds": report.seconds,
-        "waited_for_pending": report.waited_for_pending,
-        "registry": registry,
-        "chain_id": chain_id,
-        "results": [row.model_dump(mode="json") for row in report.rows],
-    }
+def _registration(report: BulkReport, results_file: Path, registry: str, chain_id: int) -> BulkRegistration:
+    counts = {status.value.replace("-", "_"): report.count(status) for status in BulkStatus}
+    return BulkRegistration(
+        source=report.source,
+        results_file=str(results_file),
+        mode=report.mode,
+        rows=len(report.rows),
+        **counts,
+        complete=report.complete,
+        transactions=report.transactions,
+        gas_used=report.gas_used,
+        seconds=report.seconds,
+        waited_for_pending=report.waited_for_pending,
+        registry=registry,
+        chain_id=chain_id,
+        results=list(report.rows),
+    )

@@ -15,29 +15,42 @@ from typing import Annotated, Any
 
 import typer
 from eth_utils.crypto import keccak
+from pydantic import BaseModel
 from rich import box
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from ipledger.audit._report import build_report, render_report
-from ipledger.bulk._bulk_models import BulkStatus
-from ipledger.chain._accounts import dev_account
-from ipledger.models._hashing import hash_file
-from ipledger.models._models import IPMetadata, TransactionResult, VerificationReport, parse_metadata
-from ipledger.models._numbers import cn_application
-from ipledger.models._requests import prepare_registration
-from ipledger.models._rights_models import Exclusivity, License, LicenseTerms
-from ipledger.node._deployment import save_local_deployment
-from ipledger.node._node import NodeInfo, start_local_node, start_node, stop_node
+from ipledger import (
+    BulkStatus,
+    ContractRevertError,
+    DocumentRef,
+    Exclusivity,
+    History,
+    IPMetadata,
+    Ledger,
+    License,
+    LicenseTerms,
+    NodeInfo,
+    TransactionResult,
+    VerificationReport,
+    build_report,
+    cn_application,
+    dev_account,
+    hash_file,
+    parse_metadata,
+    prepare_registration,
+    render_report,
+    save_local_deployment,
+    start_local_node,
+    start_node,
+    stop_node,
+)
 
-from .._exceptions import ContractRevertError
-from .._ledger import Ledger
 from ._audit_commands import print_report
-from ._options import JsonOpt
 from ._order_book import save_order
-from ._output import Output, model_json, token_json
+from ._output import Output, model_json, output, prints
 from ._render import Names, cap_table_table, history_table, right_label, short, tx_line, units
 
 __all__ = ["demo"]
@@ -110,6 +123,68 @@ COMPETITOR_FUNDS = 1_000  # tUSD, enough for the dispute bond
 TUSD = 10**6
 
 
+class DemoChain(BaseModel):
+    """The chain the tour ran on."""
+
+    rpc_url: str
+    chain_id: int
+    ephemeral: bool
+
+
+class DemoTransaction(TransactionResult):
+    """A transaction of an act, and what it did."""
+
+    label: str
+
+
+class DemoAct(BaseModel):
+    """One act of the tour: what it proves, what it sent, what was refused."""
+
+    act: int
+    title: str
+    explanation: str
+    outcome: str
+    #: The act's main (first) transaction.
+    transaction: TransactionResult | None
+    transactions: list[DemoTransaction]
+    #: An attempt the contracts refused, as the act expects: {"attempt", "error", "message"}.
+    refused: dict[str, str] | None
+
+
+class DemoSummary(BaseModel):
+    """The tour's totals and verdict."""
+
+    transactions: int
+    total_gas: int
+    owner: str
+    verdict: str
+    #: Who holds the right at the end (the share vault).
+    custody: str | None
+
+
+class DemoTour(BaseModel):
+    """What `ipledger demo --json` prints: the chain, the right, every act, and the reports the tour made."""
+
+    chain: DemoChain
+    registry: str
+    deployment: dict[str, str | None]
+    accounts: dict[str, str]
+    token_id: int
+    right: str
+    metadata: IPMetadata
+    documents: list[DocumentRef]
+    documents_dir: str | None
+    acts: list[DemoAct]
+    history: History
+    verification: VerificationReport
+    tampered_verification: dict[str, Any]
+    shares: dict[str, Any]
+    rights_in_use: dict[str, Any]
+    chinese_patent: dict[str, Any]
+    portfolio: dict[str, Any]
+    summary: DemoSummary
+
+
 @dataclass
 class Act:
     """One numbered step of the tour, the transactions it sent and what it proved."""
@@ -131,16 +206,16 @@ class Act:
         """The act's main (first) transaction."""
         return self.transactions[0][1] if self.transactions else None
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "act": self.number,
-            "title": self.title,
-            "explanation": self.explanation,
-            "outcome": self.outcome,
-            "transaction": self.transaction.model_dump(mode="json") if self.transaction else None,
-            "transactions": [{"label": label, **result.model_dump(mode="json")} for label, result in self.transactions],
-            "refused": self.refused,
-        }
+    def record_of(self) -> DemoAct:
+        return DemoAct(
+            act=self.number,
+            title=self.title,
+            explanation=self.explanation,
+            outcome=self.outcome,
+            transaction=self.transaction,
+            transactions=[DemoTransaction(label=label, **dict(result)) for label, result in self.transactions],
+            refused=self.refused,
+        )
 
 
 @dataclass
@@ -212,7 +287,8 @@ def _start_chain(keep: bool) -> tuple[NodeInfo, bool]:
     return start_node(), True
 
 
-def demo(keep: KeepOpt = False, json_: JsonOpt = False) -> None:
+@prints(DemoTour)
+def demo(keep: KeepOpt = False) -> None:
     """Tour ipledger on a throwaway chain: register a patent, assign it, freeze it, audit it, trade shares, license it.
 
     Starts an ephemeral anvil chain (gone at the end; --keep uses the persistent local chain instead), deploys
@@ -225,28 +301,25 @@ def demo(keep: KeepOpt = False, json_: JsonOpt = False) -> None:
     holders claim pro rata, the registrar attests the title, and a competitor's dispute is raised and dismissed,
     its bond moving as the dispute manager says. Each act says what it proves and the gas it cost.
 
-    With --json prints one JSON document: {"chain", "registry", "deployment", "accounts", "token_id",
-    "token_id_dec", "metadata", "documents", "acts", "history", "verification", "tampered_verification",
-    "shares", "rights_in_use": {"license", "royalty", "attestation", "dispute", "verification"}, "summary"}.
     Exits 0 when the final verification passes.
     """
-    out = Output(json_)
+    out = output()
     workdir = Path(tempfile.mkdtemp(prefix="ipledger-demo-"))
     with out.progress("Starting a local chain…"):
         node, ephemeral = _start_chain(keep)
     try:
-        payload = _run(out, node, ephemeral, workdir)
+        tour = _run(out, node, ephemeral, workdir)
     finally:
         if ephemeral:
             stop_node(node.pid)
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
-    out.result(payload, lambda: None)
-    if payload["summary"]["verdict"] != "verified":
+    out.result(tour, lambda: None)
+    if tour.summary.verdict != "verified":
         raise typer.Exit(1)
 
 
-def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[str, Any]:
+def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> DemoTour:
     registrar = Ledger.connect(node.rpc_url, account="dev0")
     tour = Tour(out, Names(registrar.chain_id))
     names = tour.names
@@ -378,44 +451,44 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> dict[st
     rights["royalty"] = _royalties(tour, registrar, token, licence, rights_files["sales-report-q1.txt"])
     final = registrar.verify(token)
     _final_checks(out, final)
-    chinese["report"] = _chinese_report(tour, registrar, int(chinese["token_id"], 16), workdir / "cn")
+    chinese["report"] = _chinese_report(tour, registrar, int(chinese["token_id"]), workdir / "cn")
 
     transactions = tour.transactions()
     total_gas = sum(result.gas_used for _, _, result in transactions)
     owner = report.record.owner if report.record else registration.owner
-    summary = {
-        "transactions": len(transactions),
-        "total_gas": total_gas,
-        "owner": owner,
-        "verdict": "verified" if report.verdict == final.verdict == "verified" else "failed",
-        "custody": final.record.owner if final.record else None,
-    }
+    summary = DemoSummary(
+        transactions=len(transactions),
+        total_gas=total_gas,
+        owner=owner,
+        verdict="verified" if report.verdict == final.verdict == "verified" else "failed",
+        custody=final.record.owner if final.record else None,
+    )
     _print_summary(out, tour, label, hex(token), summary, workdir if not ephemeral else None)
-    return {
-        "chain": {"rpc_url": node.rpc_url, "chain_id": registrar.chain_id, "ephemeral": ephemeral},
-        "registry": registry,
-        "deployment": deployment.addresses(),
-        "accounts": {f"dev{index}": dev_account(index).address for index in range(9)},
-        **token_json(token),
-        "right": label,
-        "metadata": completed.model_dump(mode="json"),
-        "documents": [ref.model_dump(mode="json") for ref in completed.documents],
-        "documents_dir": None if ephemeral else str(workdir),
-        "acts": [act.as_json() for act in tour.acts],
-        "history": model_json(timeline),
-        "verification": model_json(report),
-        "tampered_verification": {"verdict": tampered_report.verdict, "failed_checks": tampered_failed},
-        "shares": {
+    return DemoTour(
+        chain=DemoChain(rpc_url=node.rpc_url, chain_id=registrar.chain_id, ephemeral=ephemeral),
+        registry=registry,
+        deployment=deployment.addresses(),
+        accounts={f"dev{index}": dev_account(index).address for index in range(9)},
+        token_id=token,
+        right=label,
+        metadata=completed,
+        documents=list(completed.documents),
+        documents_dir=None if ephemeral else str(workdir),
+        acts=[act.record_of() for act in tour.acts],
+        history=timeline,
+        verification=report,
+        tampered_verification={"verdict": tampered_report.verdict, "failed_checks": tampered_failed},
+        shares={
             "share_token": shares["share_token"],
             "order": shares["order"],
             "cap_table": model_json(shares["cap_table"]),
             "verification": model_json(shares["verification"]),
         },
-        "rights_in_use": {**rights, "verification": model_json(final)},
-        "chinese_patent": chinese,
-        "portfolio": portfolio,
-        "summary": summary,
-    }
+        rights_in_use={**rights, "verification": model_json(final)},
+        chinese_patent=chinese,
+        portfolio=portfolio,
+        summary=summary,
+    )
 
 
 #: A Chinese invention as the Shanghai Technology Exchange lists it: one right, three numbers, a PCT family.
@@ -476,7 +549,7 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
             f"{'、'.join(shown.metadata.inventors if shown.metadata else [])}"
         )
     return {
-        **token_json(filed.token_id),
+        "token_id": filed.token_id,
         "title": shown.title,
         "metadata_hash": shown.metadata_hash,
         "numbers": record.numbers,
@@ -814,7 +887,7 @@ def _final_checks(out: Output, report: VerificationReport) -> None:
 
 
 def _print_summary(
-    out: Output, tour: Tour, label: str, token_hex: str, summary: dict[str, Any], kept: Path | None
+    out: Output, tour: Tour, label: str, token_hex: str, summary: DemoSummary, kept: Path | None
 ) -> None:
     if out.json_mode:
         return
@@ -827,19 +900,19 @@ def _print_summary(
     for act, step, result in tour.transactions():
         what = act.title if len(act.transactions) == 1 else f"{act.title}: {step}"
         gas.add_row(str(act.number), what, str(result.block), f"{result.gas_used:,}")
-    gas.add_row("", Text("total", style="bold"), "", Text(f"{summary['total_gas']:,}", style="bold"))
+    gas.add_row("", Text("total", style="bold"), "", Text(f"{summary.total_gas:,}", style="bold"))
     out.print(Text(""), Rule(Text("Summary", style="bold"), align="left"), gas)
-    verdict = summary["verdict"].upper()
+    verdict = summary.verdict.upper()
     out.print(
         Panel(
             f"{label} (token {short(token_hex)}) was registered to dev1 by the registrar dev0, assigned to dev2 "
-            f"and then to {names.label(summary['owner'])} under recorded deeds, frozen and unfrozen under court "
+            f"and then to {names.label(summary.owner)} under recorded deeds, frozen and unfrozen under court "
             f"orders. Then dev3 fractionalized it into {SHARE_SUPPLY:,} restricted shares, listed "
             f"{EXCHANGE_DEPOSIT:,} on an exchange's omnibus wallet and sold {OTC_SHARES:,} to dev4 for "
             f"{OTC_PRICE:,} tUSD in one settlement; a transfer to an unverified account was refused. dev6 holds a sole "
             f"licence and paid {ROYALTY:,} tUSD of royalties that the share holders claim pro rata; the registrar "
             "attested the title, and a competitor's dispute was dismissed. "
-            f"{summary['transactions']} transactions, {summary['total_gas']:,} gas in all. "
+            f"{summary.transactions} transactions, {summary.total_gas:,} gas in all. "
             f"Provenance: {verdict} — the documents match, the chain of custody is unbroken (the patent is in the "
             "share vault's custody) and the contracts run the code ipledger ships.",
             title="What happened",

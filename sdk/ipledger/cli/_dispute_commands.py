@@ -4,38 +4,31 @@ right is flagged, and may be frozen, force-transferred or revoked) or dismisses 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from ipledger.models._models import TokenInfo
-from ipledger.models._rights_models import Dispute, DisputeOutcome, Remedy
-
-from .._ledger import Ledger
-from ._context import Target, open_ledger
-from ._inputs import amount_units, evidence
-from ._options import (
-    AMOUNTS_HELP,
-    ChainIdOpt,
-    EvidenceOpt,
-    FromOpt,
-    JsonOpt,
-    Network,
-    NetworkOpt,
-    RawOpt,
-    RegistryOpt,
-    RpcUrlOpt,
-    ShareReasonOpt,
-    TokenArg,
-    VaultOpt,
+from ipledger import (
+    DisputeList,
+    DisputeOpened,
+    DisputeOutcome,
+    DisputeResolution,
+    DisputeSettings,
+    DisputeSettingsChanged,
+    Remedy,
 )
-from ._output import Output, model_json, token_json
-from ._render import disputes_table, short, tx_line, units
 
-__all__ = ["dispute_app", "dispute_payload"]
+from ._chain_options import CommandTyper
+from ._context import open_ledger, open_on_evidence
+from ._inputs import amount_units, evidence
+from ._options import AMOUNTS_HELP, EvidenceOpt, RawOpt, ShareReasonOpt, TokenArg
+from ._output import mined, output, prints
+from ._render import TokenInfos, disputes_table, short, tx_line, units
 
-dispute_app = typer.Typer(
+__all__ = ["dispute_app"]
+
+dispute_app = CommandTyper(
     name="dispute",
     help="Dispute a right (anyone, with evidence and a bond); arbitrators uphold or dismiss; list a right's disputes; "
     "read or set the bond and the rules.",
@@ -70,8 +63,7 @@ RemedyOpt = Annotated[
     ),
 ]
 RecipientOpt = Annotated[
-    str | None,
-    typer.Option("--to", metavar="ACCOUNT", help="With --remedy force-transfer: who receives the right."),
+    str | None, typer.Option("--to", metavar="ACCOUNT", help="With --remedy force-transfer: who receives the right.")
 ]
 RulingOpt = Annotated[
     str | None,
@@ -117,71 +109,31 @@ LockOpt = Annotated[
 ]
 
 
-class _Bonds:
-    """Bond tokens' decimals and symbols, looked up once per address."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self._ledger = ledger
-        self._known: dict[str, TokenInfo] = {}
-
-    def info(self, token: str | None) -> TokenInfo | None:
-        if token is None:
-            return None
-        if token not in self._known:
-            self._known[token] = self._ledger.payments.token_info(token)
-        return self._known[token]
-
-    def text(self, token: str | None, amount: int) -> str:
-        """``100 tUSD``, or ``none`` for no bond."""
-        info = self.info(token)
-        if info is None or not amount:
-            return "none"
-        return units(amount, info.decimals, info.symbol)
-
-
-def dispute_payload(dispute: Dispute) -> dict[str, Any]:
-    """A dispute for JSON (token id as 0x hex and decimal, the bond in base units as a decimal string)."""
-    return model_json(dispute)
+def _bond(tokens: TokenInfos, token: str | None, amount: int) -> str:
+    """``100 tUSD``, or ``none`` for no bond."""
+    return "none" if token is None or not amount else tokens.text(token, amount)
 
 
 @dispute_app.command("raise")
-def raise_dispute(
-    token: TokenArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(DisputeOpened)
+def raise_dispute(token: TokenArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Dispute the right as --from, on --evidence FILE (prior art, a competing title) or --reason TEXT, posting the
     configured bond (approved first when needed; see `dispute settings`).
 
     While the dispute is open the right is marked disputed, and, if the dispute manager locks transfers, it
     cannot move (RightDisputed). An arbitrator resolves it with `ipledger dispute resolve`.
-
-    With --json prints the dispute: {"dispute_id", "token_id", "token_id_dec", "claimant", "evidence_hash",
-    "bond_token", "bond", "raised_at", "resolved_at", "outcome", "remedy", "locked_transfers",
-    "forfeit_on_dismissal", "arbitrator", "ruling_hash", "tx_hash", "block", "gas_used", "approval"}.
     """
-    out = Output(json_)
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Raising the dispute…"):
         raised = ledger.disputes.open(token_id, evidence=proof.digest)
     dispute = ledger.disputes.get(raised.dispute_id)
-    approval = raised.approval.model_dump(mode="json") if raised.approval else None
-    tx = raised.model_dump(mode="json", include={"tx_hash", "block", "gas_used"})
-    payload = {**dispute_payload(dispute), **tx, "approval": approval}
+    opened = DisputeOpened(**dict(dispute), **mined(raised), approval=raised.approval)
 
     def human() -> None:
         names = session.names
-        bond = _Bonds(ledger).text(dispute.bond_token, dispute.bond)
+        bond = _bond(TokenInfos(ledger), dispute.bond_token, dispute.bond)
         lock = (
             "the right cannot move until it is resolved"
             if dispute.locked_transfers
@@ -199,10 +151,11 @@ def raise_dispute(
             "--reason TEXT"
         )
 
-    out.result(payload, human)
+    out.result(opened, human)
 
 
 @dispute_app.command("resolve")
+@prints(DisputeResolution)
 def resolve(
     dispute_id: DisputeIdArg,
     upheld: UpheldOpt = False,
@@ -211,13 +164,6 @@ def resolve(
     to: RecipientOpt = None,
     ruling: RulingOpt = None,
     reason: RulingReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Resolve an open dispute as an arbitrator (--from): --upheld or --dismissed, on --ruling FILE or --reason TEXT.
 
@@ -226,12 +172,8 @@ def resolve(
     the right's owner or back to the claimant, as `dispute settings` says; a forfeited bond is credited through the
     royalty vault when the dispute manager has one (the owner collects it with `royalty claim --as-owner`, the
     share holders of a fractionalized right with `royalty claim TOKEN`).
-
-    With --json prints {"action": "dispute_resolved", "dispute_id", "token_id", "token_id_dec", "outcome",
-    "remedy", "recipient", "ruling_hash", "bond_token", "bond", "bond_recipient", "bond_credited" (true when the
-    royalty vault credited it), "arbitrator", "tx_hash", "block", "gas_used"}.
     """
-    out = Output(json_)
+    out = output()
     if upheld == dismissed:
         raise typer.BadParameter(
             "give exactly one of --upheld and --dismissed", param_hint="'--upheld' / '--dismissed'"
@@ -243,7 +185,7 @@ def resolve(
             "--remedy force-transfer needs --to ACCOUNT, and only it takes one", param_hint="'--to'"
         )
     proof = evidence(ruling, reason, file_option="--ruling", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+    session = open_ledger(out, sends=True)
     ledger = session.ledger
     before = ledger.disputes.get(dispute_id)
     recipient = ledger.address_of(to) if to is not None else None
@@ -257,25 +199,25 @@ def resolve(
     resolved = [event for event in events if event.kind == "dispute_resolved"]
     bond_recipient = resolved[0].to if resolved else None
     credited = any(event.kind == "right_credited" for event in events)
-    payload = {
-        "action": "dispute_resolved",
-        "dispute_id": dispute_id,
-        **token_json(after.token_id),
-        "outcome": after.outcome.value,
-        "remedy": after.remedy.value,
-        "recipient": recipient,
-        "ruling_hash": proof.hex,
-        "bond_token": before.bond_token,
-        "bond": str(before.bond),
-        "bond_recipient": bond_recipient,
-        "bond_credited": credited,
-        "arbitrator": after.arbitrator,
-        **result.model_dump(mode="json"),
-    }
+    resolution = DisputeResolution(
+        action="dispute_resolved",
+        dispute_id=dispute_id,
+        token_id=after.token_id,
+        outcome=after.outcome,
+        remedy=after.remedy,
+        recipient=recipient,
+        ruling_hash=proof.hex,
+        bond_token=before.bond_token,
+        bond=before.bond,
+        bond_recipient=bond_recipient,
+        bond_credited=credited,
+        arbitrator=after.arbitrator,
+        **dict(result),
+    )
 
     def human() -> None:
         names = session.names
-        bond = _Bonds(ledger).text(before.bond_token, before.bond)
+        bond = _bond(TokenInfos(ledger), before.bond_token, before.bond)
         if after.outcome is DisputeOutcome.UPHELD:
             effect = "the right is flagged"
             if after.remedy is Remedy.FREEZE:
@@ -295,40 +237,22 @@ def resolve(
         )
         out.line(tx_line(result))
 
-    out.result(payload, human)
+    out.result(resolution, human)
 
 
 @dispute_app.command("list")
-def list_disputes(
-    token: TokenArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """List every dispute ever raised about the right, oldest first, with its bond and ruling.
-
-    With --json prints {"token_id", "token_id_dec", "open", "upheld", "disputes": [{"dispute_id", "claimant",
-    "evidence_hash", "bond_token", "bond", "raised_at", "resolved_at", "outcome", "remedy", "locked_transfers",
-    "forfeit_on_dismissal", "arbitrator", "ruling_hash", ...}]}.
-    """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+@prints(DisputeList)
+def list_disputes(token: TokenArg) -> None:
+    """List every dispute ever raised about the right, oldest first, with its bond and ruling."""
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Reading the disputes…"):
         disputes = ledger.disputes.of(token_id)
     open_ = [item.dispute_id for item in disputes if item.outcome is DisputeOutcome.OPEN]
     upheld = [item.dispute_id for item in disputes if item.outcome is DisputeOutcome.UPHELD]
-    payload = {
-        **token_json(token_id),
-        "open": len(open_),
-        "upheld": len(upheld),
-        "disputes": [dispute_payload(item) for item in disputes],
-    }
+    listing = DisputeList(token_id=token_id, open=len(open_), upheld=len(upheld), disputes=disputes)
 
     def human() -> None:
         if not disputes:
@@ -336,39 +260,28 @@ def list_disputes(
             return
         flag = "; the right is flagged (a dispute was upheld)" if upheld else ""
         out.line(f"Token {short(hex(token_id))} has {len(disputes)} dispute(s), {len(open_)} open{flag}.")
-        bonds = _Bonds(ledger)
-        texts = {item.dispute_id: bonds.text(item.bond_token, item.bond) for item in disputes}
+        tokens = TokenInfos(ledger)
+        texts = {item.dispute_id: _bond(tokens, item.bond_token, item.bond) for item in disputes}
         out.print(disputes_table(disputes, session.names, texts))
 
-    out.result(payload, human)
+    out.result(listing, human)
 
 
 @dispute_app.command("settings", epilog=AMOUNTS_HELP)
+@prints(DisputeSettings | DisputeSettingsChanged)
 def settings(
     bond: BondOpt = None,
     bond_token: BondTokenOpt = None,
     forfeit: ForfeitOpt = None,
     lock: LockOpt = None,
     raw: RawOpt = False,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Show the dispute manager's settings: the bond, what happens to it on dismissal, whether open disputes block
     transfers. With options, change them (--from must be its admin); disputes already raised keep theirs.
-
-    With --json prints {"bond_token", "bond_symbol", "bond_decimals", "bond", "forfeit_on_dismissal",
-    "lock_transfers", "changed"} and, when changed, "tx_hash", "block", "gas_used".
     """
-    out = Output(json_)
+    out = output()
     changes = bond is not None or bond_token is not None or forfeit is not None or lock is not None
-    session = open_ledger(
-        Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=changes
-    )
+    session = open_ledger(out, sends=changes)
     ledger = session.ledger
     current_token, current_bond, current_forfeit, current_lock = ledger.disputes.settings()
     result = None
@@ -390,16 +303,17 @@ def settings(
             )
     token, amount, forfeits, locks = ledger.disputes.settings()
     info = ledger.payments.token_info(token) if token is not None else None
-    payload: dict[str, Any] = {
-        "bond_token": token,
-        "bond_symbol": info.symbol if info else None,
-        "bond_decimals": info.decimals if info else None,
-        "bond": str(amount),
-        "forfeit_on_dismissal": forfeits,
-        "lock_transfers": locks,
-        "changed": result is not None,
-        **(result.model_dump(mode="json") if result is not None else {}),
-    }
+    current = DisputeSettings(
+        bond_token=token,
+        bond_symbol=info.symbol if info else None,
+        bond_decimals=info.decimals if info else None,
+        bond=amount,
+        forfeit_on_dismissal=forfeits,
+        lock_transfers=locks,
+        changed=result is not None,
+    )
+    if result is not None:
+        current = DisputeSettingsChanged(**dict(current), **dict(result))
 
     def human() -> None:
         bond_text = units(amount, info.decimals, info.symbol) if info is not None and amount else "none"
@@ -413,4 +327,4 @@ def settings(
         if result is not None:
             out.line(tx_line(result))
 
-    out.result(payload, human)
+    out.result(current, human)

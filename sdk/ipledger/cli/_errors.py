@@ -20,9 +20,10 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from ipledger.chain._node_answers import CONTRACTS_EVM, MISSING_OPCODE, NEWER_OPCODES
-
-from .._exceptions import (
+from ipledger import (
+    CONTRACTS_EVM,
+    MISSING_OPCODE,
+    NEWER_OPCODES,
     ChainMismatchError,
     ComplianceError,
     ContractRevertError,
@@ -367,6 +368,16 @@ def _debug() -> bool:
 
 class ErrorHandlingGroup(TyperGroup):
     """The root command group: runs the command and turns any failure into one line and an exit code."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        """The root's own options (the chain options before the command) refused in one line too, exit 2."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except typer.TyperException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError" or _debug():
+                raise
+            print_error(f"{exc.format_message()} (see `{info_name or 'ipledger'} --help`)")
+            raise typer.Exit(getattr(exc, "exit_code", 2)) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:

@@ -16,45 +16,43 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ipledger.audit._index import EventIndex, SyncProgress, index_path
-from ipledger.audit._proofs import ProofError
-from ipledger.models._models import RightStatus
-
-from .._exceptions import InvalidInputError
-from .._ledger import Ledger
-from ._context import Session, Target, open_ledger
-from ._options import (
-    AccountArg,
-    ChainIdOpt,
-    JsonOpt,
-    JurisdictionOpt,
-    KindOpt,
-    Network,
-    NetworkOpt,
-    RegistryOpt,
-    RpcUrlOpt,
-    TokenArg,
-    VaultOpt,
+from ipledger import (
+    EventIndex,
+    IndexCheck,
+    IndexStatus,
+    InvalidInputError,
+    Ledger,
+    Portfolio,
+    ProofError,
+    RightList,
+    RightStatus,
+    SourcedHistory,
+    SyncProgress,
+    SyncResult,
+    TransferList,
+    index_path,
 )
-from ._output import Output, model_json
+
+from ._chain_options import CommandTyper
+from ._context import Session, open_ledger
+from ._options import AccountArg, JurisdictionOpt, KindOpt, TokenArg
+from ._output import Output, output, prints
 from ._render import history_table, kind_label, right_heading, short, units
 
 __all__ = ["index_app", "open_local_index"]
 
-index_app = typer.Typer(
+index_app = CommandTyper(
     help="A local SQLite index of the registry's, the share vault's and the share tokens' events: sync it, then "
     "query history, portfolios, rights and transfers without the node.",
     no_args_is_help=True,
 )
 
 ToBlockOpt = Annotated[
-    int | None,
-    typer.Option("--to-block", metavar="N", min=0, help="Sync up to block N instead of the chain head."),
+    int | None, typer.Option("--to-block", metavar="N", min=0, help="Sync up to block N instead of the chain head.")
 ]
 ChunkOpt = Annotated[int, typer.Option("--chunk", metavar="BLOCKS", min=1, help="Blocks per eth_getLogs chunk.")]
 AtOpt = Annotated[
-    str | None,
-    typer.Option("--at", metavar="DATE", help="As of this date (YYYY-MM-DD: its end, UTC) or ISO datetime."),
+    str | None, typer.Option("--at", metavar="DATE", help="As of this date (YYYY-MM-DD: its end, UTC) or ISO datetime.")
 ]
 BlockOpt = Annotated[int | None, typer.Option("--block", metavar="N", min=0, help="As of block N.")]
 StatusOpt = Annotated[RightStatus | None, typer.Option("--status", help="Only rights with this status.")]
@@ -74,10 +72,8 @@ def _when(text: str, option: str) -> dt.date | dt.datetime:
         raise typer.BadParameter(f"{text!r} is neither YYYY-MM-DD nor an ISO datetime", param_hint=option) from None
 
 
-def _open(
-    network: Network, rpc_url: str | None, chain_id: int | None, registry: str | None, vault: str | None, out: Output
-) -> tuple[Session, EventIndex]:
-    session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id, vault=vault), out)
+def _open(out: Output) -> tuple[Session, EventIndex]:
+    session = open_ledger(out)
     return session, EventIndex.for_ledger(session.ledger)
 
 
@@ -109,24 +105,13 @@ def _warn_if_behind(session: Session, index: EventIndex, out: Output) -> None:
         out.note(f"The index is {head - index.cursor} block(s) behind the chain head; run `ipledger index sync`.")
 
 
-def sync(
-    to_block: ToBlockOpt = None,
-    chunk: ChunkOpt = 2000,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(SyncResult)
+def sync(to_block: ToBlockOpt = None, chunk: ChunkOpt = 2000) -> None:
     """Bring the index up to the chain head (or --to-block): resumes after the last synced block and undoes
     reorganizations first. Progress goes to stderr.
-
-    With --json prints {"from_block", "to_block", "chunks", "logs_added", "share_tokens", "rollbacks":
-    [{"fork_block", "previous_cursor", "removed_logs"}]}.
     """
-    out = Output(json_)
-    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+    out = output()
+    session, index = _open(out)
     shown = [0.0]
 
     def report(progress: SyncProgress) -> None:
@@ -149,24 +134,14 @@ def sync(
             f"{result.share_tokens} share token(s) followed."
         )
 
-    out.result(model_json(result), human)
+    out.result(result, human)
 
 
-def status(
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Show the index file, the last synced block against the chain head, and what it holds.
-
-    With --json prints {"path", "chain_id", "registry", "vault", "start_block", "cursor", "cursor_time", "head",
-    "fresh", "logs", "rights", "share_tokens", "rollbacks"}.
-    """
-    out = Output(json_)
-    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+@prints(IndexStatus)
+def status() -> None:
+    """Show the index file, the last synced block against the chain head, and what it holds."""
+    out = output()
+    session, index = _open(out)
     with index:
         state = index.status(head=session.ledger.chain.head())
 
@@ -178,7 +153,7 @@ def status(
             f"registrations, {state.share_tokens} share token(s), {state.rollbacks} rollback(s)."
         )
 
-    out.result(model_json(state), human)
+    out.result(state, human)
 
 
 IndexTrustOpt = Annotated[
@@ -196,24 +171,14 @@ OptionalTokenArg = Annotated[
 ]
 
 
-def verify(
-    trust_block_hash: IndexTrustOpt,
-    token: OptionalTokenArg = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(IndexCheck)
+def verify(trust_block_hash: IndexTrustOpt, token: OptionalTokenArg = None) -> None:
     """Check the index against the chain without trusting the node: for every right it holds (or TOKEN), its events
     must hash to the history commitments proven (eth_getProof) at the trusted block. Exit 0 when they all do, 1 when
     the index differs (the first differing event of each right is named), 2 when the node's proofs do not verify.
-
-    With --json prints {"checked_at_block", "rights", "events", "differences": [...], "ok"}.
     """
-    out = Output(json_)
-    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+    out = output()
+    session, index = _open(out)
     with index, out.progress("Verifying the index…"):
         try:
             result = session.ledger.audit.verify_index(index, trust_block_hash, token_id=token)
@@ -238,27 +203,16 @@ def verify(
         for difference in result.differences:
             out.line(f"  {difference}")
 
-    out.result({**model_json(result), "ok": result.ok}, human)
+    out.result(IndexCheck(**dict(result)), human)
     if not result.ok:
         raise typer.Exit(1)
 
 
-def history(
-    token: TokenArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """A right's history from the index (as `ipledger history` prints it from the node).
-
-    With --json prints {"token_id", "token_id_dec", "events": [...], "source": "index"} like `ipledger history
-    --json`.
-    """
-    out = Output(json_)
-    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+@prints(SourcedHistory)
+def history(token: TokenArg) -> None:
+    """A right's history from the index (as `ipledger history` prints it from the node)."""
+    out = output()
+    session, index = _open(out)
     token_id = session.ledger.rights.resolve(token)
     with index:
         _warn_if_behind(session, index, out)
@@ -269,29 +223,16 @@ def history(
         out.line(f"History of {right_heading(timeline)}: {count} event{'s' * (count != 1)}, oldest first.")
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
-    out.result({**model_json(timeline), "source": "index"}, human)
+    out.result(SourcedHistory(**dict(timeline), source="index"), human)
 
 
-def portfolio(
-    owner: AccountArg,
-    at: AtOpt = None,
-    block: BlockOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """The rights and share balances an account held, now (the last synced block), at a date or at a block.
-
-    With --json prints {"owner", "block", "rights": [{"token_id", "token_id_dec", "since_block"}], "shares":
-    [{"token_id", "token_id_dec", "share_token", "symbol", "decimals", "balance"}]} (balances in base units).
-    """
+@prints(Portfolio)
+def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> None:
+    """The rights and share balances an account held, now (the last synced block), at a date or at a block."""
     if at is not None and block is not None:
         raise typer.BadParameter("give --at or --block, not both", param_hint="'--at'")
-    out = Output(json_)
-    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+    out = output()
+    session, index = _open(out)
     with index:
         _warn_if_behind(session, index, out)
         at_block = index.block_at(_when(at, "'--at'")) if at is not None else block
@@ -338,26 +279,14 @@ def portfolio(
                 )
             out.print(shares)
 
-    out.result(model_json(held), human)
+    out.result(held, human)
 
 
-def rights(
-    kind: KindOpt = None,
-    jurisdiction: JurisdictionOpt = None,
-    status_: StatusOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """The rights in the index (as of the last synced block), filtered by kind, jurisdiction and status.
-
-    With --json prints {"rights": [record, ...]} with records as `ipledger show --json` prints them.
-    """
-    out = Output(json_)
-    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+@prints(RightList)
+def rights(kind: KindOpt = None, jurisdiction: JurisdictionOpt = None, status_: StatusOpt = None) -> None:
+    """The rights in the index (as of the last synced block), filtered by kind, jurisdiction and status."""
+    out = output()
+    session, index = _open(out)
     with index:
         _warn_if_behind(session, index, out)
         found = index.rights(kind=kind, jurisdiction=jurisdiction, status=status_)
@@ -380,27 +309,15 @@ def rights(
             )
         out.print(table)
 
-    out.result({"rights": [model_json(record) for record in found]}, human)
+    out.result(RightList(rights=found), human)
 
 
-def transfers(
-    from_: FromDateOpt,
-    to: ToDateOpt,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Every move of a right (registrations included) between two dates, in chain order.
-
-    With --json prints {"transfers": [{"token_id", "token_id_dec", "from", "to", "block", "timestamp", "tx_hash",
-    "log_index"}]}.
-    """
+@prints(TransferList)
+def transfers(from_: FromDateOpt, to: ToDateOpt) -> None:
+    """Every move of a right (registrations included) between two dates, in chain order."""
     start, end = _when(from_, "'--from'"), _when(to, "'--to'")
-    out = Output(json_)
-    session, index = _open(network, rpc_url, chain_id, registry, vault, out)
+    out = output()
+    session, index = _open(out)
     with index:
         _warn_if_behind(session, index, out)
         try:
@@ -421,7 +338,7 @@ def transfers(
             )
         out.print(table)
 
-    out.result({"transfers": [model_json(move) for move in moves]}, human)
+    out.result(TransferList(transfers=moves), human)
 
 
 index_app.command("sync")(sync)

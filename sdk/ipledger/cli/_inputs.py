@@ -14,12 +14,18 @@ from typing import Any
 import typer
 import yaml
 
-from ipledger.models._amounts import parse_units
-from ipledger.models._hashing import hash_file, hash_text
-from ipledger.models._models import IPMetadata, RightKind, parse_metadata
-from ipledger.models._requests import Document
-
-from .._exceptions import DocumentError, InvalidInputError, MetadataError
+from ipledger import (
+    Document,
+    DocumentError,
+    InvalidInputError,
+    IPMetadata,
+    MetadataError,
+    RightKind,
+    hash_file,
+    hash_text,
+    parse_metadata,
+    parse_units,
+)
 
 __all__ = [
     "Evidence",
@@ -31,6 +37,7 @@ __all__ = [
     "parse_duration",
     "percent_bps",
     "read_checkpoints",
+    "reason_evidence",
     "require_documents",
     "utc",
 ]
@@ -181,6 +188,11 @@ def evidence(file: str | None, text: str | None, *, file_option: str, text_optio
         return Evidence(digest=bytes.fromhex(file[2:]), source="hash given")
     _check_file(path)
     return Evidence(digest=hash_file(path), source=path.name)
+
+
+def reason_evidence(file: str | None, text: str | None) -> Evidence:
+    """The evidence of an act that takes ``--evidence FILE`` or ``--reason TEXT`` (exactly one)."""
+    return evidence(file, text, file_option="--evidence", text_option="--reason")
 
 
 def optional_evidence(file: str | None, text: str | None, *, file_option: str, text_option: str) -> Evidence | None:

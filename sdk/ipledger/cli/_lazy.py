@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import typer
 from typer.core import TyperCommand
 
+from ._chain_options import CommandTyper, OutputCommand
 from ._errors import ErrorHandlingGroup
 
 __all__ = ["LazyCommand", "LazyGroup"]
@@ -34,6 +35,8 @@ class LazyCommand:
     target: str
     #: Its line in ``ipledger --help``: the first paragraph of its own help, as written (markdown).
     help: str
+    #: A command that uses no chain (``demo``, ``schema``): it takes ``--json`` after it, not the chain options.
+    chainless: bool = False
 
     def placeholder(self, markup_mode: Any) -> TyperCommand:
         """A stand-in that carries the name, panel and line, for listing only (it has no options and does nothing)."""
@@ -119,14 +122,16 @@ class LazyGroup(ErrorHandlingGroup):
         """The command as ``app.command(...)`` / ``app.add_typer(...)`` on the root app would have built it."""
         module_name, _, attribute = spec.target.partition(":")
         target = getattr(importlib.import_module(f"{__package__}.{module_name}"), attribute)
-        scratch = typer.Typer(
+        scratch = CommandTyper(
             rich_markup_mode=self.rich_markup_mode, suggest_commands=self.suggest_commands, add_completion=False
         )
         scratch.callback()(_nothing)  # a group, whatever it holds
         if isinstance(target, typer.Typer):
             scratch.add_typer(target, name=spec.name, rich_help_panel=spec.panel)
         else:
-            scratch.command(spec.name, rich_help_panel=spec.panel)(target)
+            scratch.command(spec.name, rich_help_panel=spec.panel, cls=OutputCommand if spec.chainless else None)(
+                target
+            )
         return typer.main.get_command(scratch).commands[spec.name]  # type: ignore[attr-defined]
 
 

@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from ipledger.models._rights_models import Exclusivity, License, parse_territory
-
-from .._ledger import Ledger
-from ._context import Target, open_ledger
-from ._inputs import evidence, percent_bps, utc
-from ._options import (
-    DATE_FORMATS,
-    ChainIdOpt,
-    EvidenceOpt,
-    FromOpt,
-    JsonOpt,
-    Network,
-    NetworkOpt,
-    PaymentTokenOpt,
-    RegistryOpt,
-    RpcUrlOpt,
-    ShareReasonOpt,
-    TokenArg,
-    VaultOpt,
+from ipledger import (
+    Exclusivity,
+    Ledger,
+    License,
+    LicenseGranted,
+    LicenseList,
+    LicenseRevoked,
+    LicenseScope,
+    LicenseState,
+    parse_territory,
 )
-from ._output import Output, model_json, token_json
+
+from ._chain_options import CommandTyper
+from ._context import open_ledger, open_on_evidence
+from ._inputs import evidence, percent_bps, utc
+from ._options import DATE_FORMATS, EvidenceOpt, ShareReasonOpt, TokenArg
+from ._output import output, prints
 from ._render import (
     bps_label,
     details_lines,
@@ -42,9 +38,9 @@ from ._render import (
     tx_line,
 )
 
-__all__ = ["license_app", "license_payload"]
+__all__ = ["license_app", "license_state_of"]
 
-license_app = typer.Typer(
+license_app = CommandTyper(
     name="license",
     help="Grant, revoke, list and check licences of a right: who may use it, where, in which field, until when, "
     "and for what royalty. A licence binds every later owner of the right.",
@@ -149,8 +145,7 @@ RoyaltyOpt = Annotated[
     ),
 ]
 LicenseeCheckOpt = Annotated[
-    str,
-    typer.Option("--licensee", metavar="ACCOUNT", help="Who would use the right: an address or an account name."),
+    str, typer.Option("--licensee", metavar="ACCOUNT", help="Who would use the right: an address or an account name.")
 ]
 CheckTerritoryOpt = Annotated[
     str, typer.Option("--territory", metavar="CC", help="Where: an ISO 3166-1 alpha-2 country or regional office.")
@@ -192,9 +187,9 @@ def _symbols(ledger: Ledger, licences: list[License]) -> dict[str, str]:
     return {token: ledger.payments.token_info(token).symbol for token in tokens}
 
 
-def license_payload(licence: License, now: dt.datetime) -> dict[str, Any]:
-    """A licence for JSON: the record (token id as 0x hex and decimal) and its ``state`` at ``now``."""
-    return {**model_json(licence), "state": license_state(licence, now)}
+def license_state_of(licence: License, now: dt.datetime) -> LicenseState:
+    """A licence and its ``state`` at ``now``."""
+    return LicenseState(**dict(licence), state=license_state(licence, now))
 
 
 def _scope(licence: License) -> str:
@@ -205,6 +200,7 @@ def _scope(licence: License) -> str:
 
 
 @license_app.command("grant")
+@prints(LicenseGranted)
 def grant(
     token: TokenArg,
     to: LicenseeOpt,
@@ -218,14 +214,6 @@ def grant(
     end: EndOpt = None,
     sublicensable: SublicensableOpt = False,
     royalty: RoyaltyOpt = None,
-    payment_token: PaymentTokenOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Grant --to a licence of the right; --from must own it. Non-exclusive, worldwide, every field, from now
     and without end unless the options say otherwise.
@@ -234,18 +222,13 @@ def grant(
     period overlap it: LicenseConflict names the licence in the way. Only the SHA-256 of the agreement (--terms
     FILE or --terms-text) is recorded. With --royalty the licensee pays through `ipledger royalty pay`; the
     royalties go to the right's owner, or to its share holders when it is fractionalized.
-
-    With --json prints the licence: {"license_id", "token_id", "token_id_dec", "licensee", "grantor", "terms_hash",
-    "exclusivity", "territories", "worldwide", "field_hash", "field_of_use", "start", "end", "sublicensable",
-    "royalty_bps", "payment_token", "revoked_at", "active", "state", "tx_hash", "block", "gas_used"}.
     """
-    out = Output(json_)
+    out = output()
     proof = evidence(terms, terms_text, file_option="--terms", text_option="--terms-text")
     kind = _exclusivity(exclusive, sole)
     codes = _territories(territory)
     bps = percent_bps(royalty, option="--royalty") if royalty is not None else 0
-    target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault, payment_token=payment_token)
-    session = open_ledger(target, out, sends=True)
+    session = open_ledger(out, sends=True)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     begins = utc(start) or dt.datetime.fromtimestamp(ledger.chain.chain_time(), dt.UTC)
@@ -265,7 +248,7 @@ def grant(
         granted = ledger.licenses.grant(token_id, terms_data)
     licence = ledger.licenses.get(granted.license_id)  # its field of use read back from the chain, in clear
     now = dt.datetime.fromtimestamp(ledger.chain.chain_time(), dt.UTC)
-    payload = {**license_payload(licence, now), **granted.model_dump(mode="json", exclude={"license_id"})}
+    record = LicenseGranted(**dict(license_state_of(licence, now)), **granted.model_dump(exclude={"license_id"}))
 
     def human() -> None:
         names = session.names
@@ -278,73 +261,43 @@ def grant(
         )
         out.line(details_lines([("Terms", f"{proof.describe()}"), ("Licence id", str(licence.license_id))]))
         out.line(tx_line(granted))
-        out.note(f"Next: ipledger license list {hex(token_id)}{target.command_options(shares=True)}")
+        out.note(f"Next: ipledger license list {hex(token_id)}{session.options.command_options(shares=True)}")
 
-    out.result(payload, human)
+    out.result(record, human)
 
 
 @license_app.command("revoke")
-def revoke(
-    license_id: LicenseIdArg,
-    evidence_file: EvidenceOpt = None,
-    reason: ShareReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(LicenseRevoked)
+def revoke(license_id: LicenseIdArg, evidence_file: EvidenceOpt = None, reason: ShareReasonOpt = None) -> None:
     """Revoke a licence (the right's current owner, or a registrar), recording why: --evidence FILE (a
     termination notice, a judgment) or --reason TEXT.
-
-    With --json prints {"action": "license_revoked", "license_id", "token_id", "token_id_dec", "licensee",
-    "reason_hash", "tx_hash", "block", "gas_used"}.
     """
-    out = Output(json_)
-    proof = evidence(evidence_file, reason, file_option="--evidence", text_option="--reason")
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out, sends=True)
+    out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     licence = ledger.licenses.get(license_id)
     with out.progress("Revoking the licence…"):
         result = ledger.licenses.revoke(license_id, reason=proof.digest)
-    payload = {
-        "action": "license_revoked",
-        "license_id": license_id,
-        **token_json(licence.token_id),
-        "licensee": licence.licensee,
-        "reason_hash": proof.hex,
-        **result.model_dump(mode="json"),
-    }
-
-    def human() -> None:
-        out.line(
-            f"Revoked licence {license_id} of {session.names.label(licence.licensee)} on token "
-            f"{short(licence.token_id_hex)} under {proof.describe()}."
-        )
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    revoked = LicenseRevoked(
+        action="license_revoked",
+        license_id=license_id,
+        token_id=licence.token_id,
+        licensee=licence.licensee,
+        reason_hash=proof.hex,
+        **dict(result),
+    )
+    sentence = (
+        f"Revoked licence {license_id} of {session.names.label(licence.licensee)} on token "
+        f"{short(licence.token_id_hex)} under {proof.describe()}."
+    )
+    out.act(revoked, sentence, result)
 
 
 @license_app.command("show")
-def show(
-    license_id: LicenseIdArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Show one licence: licensee, grantor, scope, period, royalty and whether it is in force now.
-
-    With --json prints the licence, as an entry of `license list`.
-    """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+@prints(LicenseState)
+def show(license_id: LicenseIdArg) -> None:
+    """Show one licence: licensee, grantor, scope, period, royalty and whether it is in force now."""
+    out = output()
+    session = open_ledger(out)
     ledger = session.ledger
     licence = ledger.licenses.get(license_id)
     now = dt.datetime.fromtimestamp(ledger.chain.chain_time(), dt.UTC)
@@ -375,39 +328,22 @@ def show(
             rows.append(("Revoked", f"{licence.revoked_at:%Y-%m-%d %H:%M:%S} UTC"))
         out.line(details_lines(rows))
 
-    out.result(license_payload(licence, now), human)
+    out.result(license_state_of(licence, now), human)
 
 
 @license_app.command("list")
-def list_licenses(
-    token: TokenArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """List every licence ever granted on the right, oldest first, revoked and ended ones included.
-
-    With --json prints {"token_id", "token_id_dec", "at", "licenses": [{"license_id", "licensee", "grantor",
-    "terms_hash", "exclusivity", "territories", "worldwide", "field_hash", "start", "end", "sublicensable",
-    "royalty_bps", "payment_token", "revoked_at", "active", "state", ...}]}.
-    """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+@prints(LicenseList)
+def list_licenses(token: TokenArg) -> None:
+    """List every licence ever granted on the right, oldest first, revoked and ended ones included."""
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     when = ledger.chain.chain_time()
     now = dt.datetime.fromtimestamp(when, dt.UTC)
     with out.progress("Reading the licences…"):
         licences = ledger.licenses.of(token_id, at=when)
-    payload = {
-        **token_json(token_id),
-        "at": now.isoformat().replace("+00:00", "Z"),
-        "licenses": [license_payload(licence, now) for licence in licences],
-    }
+    listing = LicenseList(token_id=token_id, at=now, licenses=[license_state_of(licence, now) for licence in licences])
 
     def human() -> None:
         if not licences:
@@ -417,51 +353,42 @@ def list_licenses(
         out.line(f"Token {short(hex(token_id))} has {len(licences)} licence(s), {active} in force now.")
         out.print(licenses_table(licences, session.names, now, symbols=_symbols(ledger, licences)))
 
-    out.result(payload, human)
+    out.result(listing, human)
 
 
 @license_app.command("check")
+@prints(LicenseScope)
 def check(
     token: TokenArg,
     licensee: LicenseeCheckOpt,
     territory: CheckTerritoryOpt,
     field: CheckFieldOpt = None,
     at: AtOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Say whether --licensee may use the right in --territory (and --field) now or --at a date; exits 0 either
     way (read "licensed" in the JSON).
-
-    With --json prints {"token_id", "token_id_dec", "licensee", "territory", "field_hash", "field_of_use", "at",
-    "licensed", "license_id" (the first licence that covers it, or null)}.
     """
-    out = Output(json_)
+    out = output()
     try:
         code = parse_territory(territory)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--territory'") from None
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     answer = ledger.licenses.is_licensed(token_id, licensee, code, field_of_use=field, at=utc(at))
-    payload = {**model_json(answer), "field_of_use": field}
+    scope = LicenseScope(**dict(answer), field_of_use=field)
 
     def human() -> None:
         who = session.names.label(answer.licensee)
-        scope = f"token {short(hex(token_id))} in {code}, {field_label(answer.field_hash, field)}"
+        where = f"token {short(hex(token_id))} in {code}, {field_label(answer.field_hash, field)}"
         when = f"at {answer.at:%Y-%m-%d %H:%M} UTC"
         if answer.licensed:
             verdict = ("licensed", "green")
             out.line(
-                Text.assemble(f"{who} is ", verdict, f" to use {scope} {when}, under licence {answer.license_id}.")
+                Text.assemble(f"{who} is ", verdict, f" to use {where} {when}, under licence {answer.license_id}.")
             )
         else:
-            out.line(Text.assemble(f"{who} is ", ("not licensed", "bold red"), f" to use {scope} {when}."))
+            out.line(Text.assemble(f"{who} is ", ("not licensed", "bold red"), f" to use {where} {when}."))
 
-    out.result(payload, human)
+    out.result(scope, human)

@@ -6,28 +6,13 @@ import datetime as dt
 
 import typer
 
-from ipledger.models._numbers import parse_number_for
+from ipledger import NumberLookup, NumberOpened, NumbersAdded, parse_number_for
 
-from ._context import Target, open_ledger
-from ._options import (
-    ChainIdOpt,
-    ExpiryOpt,
-    FamilyOpt,
-    FromOpt,
-    JsonOpt,
-    KindOpt,
-    Network,
-    NetworkOpt,
-    NumberArg,
-    NumbersArg,
-    OfficeOpt,
-    RegistryOpt,
-    RpcUrlOpt,
-    SaltOpt,
-    TokenArg,
-)
-from ._output import Output, number_json, token_json
+from ._context import open_ledger
+from ._options import ExpiryOpt, FamilyOpt, KindOpt, NumberArg, NumbersArg, OfficeOpt, SaltOpt, TokenArg
+from ._output import mined, output, prints
 from ._render import details_lines, short, tx_line
+from ._rights_commands import number_info
 
 __all__ = ["add_number", "number", "open_number"]
 
@@ -41,31 +26,21 @@ def _expiry(text: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{text!r} is not a date; use YYYY-MM-DD", param_hint="'--expiry'") from None
 
 
-def number(
-    text: NumberArg,
-    office: OfficeOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(NumberLookup)
+def number(text: NumberArg, office: OfficeOpt = None) -> None:
     """Read an official number as the registry does: its canonical form, what it can name, the token id it gives
-    as a primary number, and the right that has it now (if any).
-
-    With --json prints {"number", "office", "series", "family", "packed", "kinds", "right_id", "token_id"};
-    "token_id" is null when no right has the number.
+    as a primary number, and the right that has it now (if any); "token_id" is null when no right has it.
     """
-    out = Output(json_)
+    out = output()
     parsed = parse_number_for(text, office, None, field="number")
-    session = open_ledger(Target(network, rpc_url, registry, None, chain_id=chain_id), out)
+    session = open_ledger(out)
     token = None if parsed.family else session.ledger.rights.token_of_number(parsed.canonical, office=parsed.office)
-    payload = {
-        **number_json(parsed),
-        "kinds": sorted(parsed.kinds),
-        "right_id": None if parsed.family else hex(parsed.key),
-        "token_id": None if token is None else hex(token),
-    }
+    lookup = NumberLookup(
+        **dict(number_info(parsed)),
+        kinds=sorted(parsed.kinds),
+        right_id=None if parsed.family else hex(parsed.key),
+        token_id=None if token is None else hex(token),
+    )
 
     def human() -> None:
         if parsed.family:
@@ -83,21 +58,12 @@ def number(
         ]
         out.line(details_lines(rows))
 
-    out.result(payload, human)
+    out.result(lookup, human)
 
 
+@prints(NumbersAdded)
 def add_number(
-    token: TokenArg,
-    numbers: NumbersArg,
-    family: FamilyOpt = None,
-    kind: KindOpt = None,
-    expiry: ExpiryOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
+    token: TokenArg, numbers: NumbersArg, family: FamilyOpt = None, kind: KindOpt = None, expiry: ExpiryOpt = None
 ) -> None:
     """Add official numbers to a right (its owner, or a registrar): its publication or grant number, reserved for
     its token, and --family links. --kind and --expiry update its record (a granted application: --kind patent); on
@@ -105,26 +71,22 @@ def add_number(
 
     Numbers an owner adds stay provisional until a registrar adds them too. A number another right has is refused
     before anything is sent, naming that right.
-
-    With --json prints {"token_id", "token_id_dec", "numbers", "kind", "tx_hash", "block", "gas_used"}.
     """
-    out = Output(json_)
+    out = output()
     until = _expiry(expiry)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
+    session = open_ledger(out, sends=True)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     with out.progress("Adding numbers…"):
         result = ledger.rights.add_numbers(token_id, numbers, family=family or (), kind=kind, expiry=until)
     record = ledger.get(token_id)
-    payload = {
-        **token_json(token_id),
-        "numbers": record.numbers,
-        "family": record.family,
-        "kind": record.kind.value,
-        "tx_hash": result.tx_hash,
-        "block": result.block,
-        "gas_used": result.gas_used,
-    }
+    added = NumbersAdded(
+        token_id=token_id,
+        numbers=record.numbers,
+        family=record.family,
+        kind=record.kind,
+        **mined(result),
+    )
 
     def human() -> None:
         out.line(f"Token {short(hex(token_id))} ({record.kind.value.replace('_', ' ')}) now has the numbers:")
@@ -132,41 +94,19 @@ def add_number(
         out.line(details_lines([("Numbers", listed)]))
         out.line(tx_line(result))
 
-    out.result(payload, human)
+    out.result(added, human)
 
 
-def open_number(
-    token: TokenArg,
-    application: NumberArg,
-    salt: SaltOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(NumberOpened)
+def open_number(token: TokenArg, application: NumberArg, salt: SaltOpt = None) -> None:
     """Open the commitment of a right registered with --unpublished, once its application is published: the
     number and its salt are shown on chain and the number is reserved for the right (its token id stays).
-
-    With --json prints {"token_id", "token_id_dec", "number", "tx_hash", "block", "gas_used"}.
     """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out, sends=True)
+    out = output()
+    session = open_ledger(out, sends=True)
     token_id = session.ledger.rights.resolve(token)
     with out.progress("Opening the commitment…"):
         result = session.ledger.rights.open_number(token_id, application, salt=salt)
     canonical = session.ledger.get(token_id).numbers[-1]
-    payload = {
-        **token_json(token_id),
-        "number": canonical,
-        "tx_hash": result.tx_hash,
-        "block": result.block,
-        "gas_used": result.gas_used,
-    }
-
-    def human() -> None:
-        out.line(f"Opened: {canonical} is now a number of token {short(hex(token_id))}.")
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    opened = NumberOpened(token_id=token_id, number=canonical, **mined(result))
+    out.act(opened, f"Opened: {canonical} is now a number of token {short(hex(token_id))}.", result)

@@ -1,10 +1,7 @@
-"""Option and argument aliases shared by every command, so each flag is spelled and explained once.
+"""Option and argument aliases shared by several commands, so each flag is spelled and explained once.
 
-Every chain command takes the same six options: ``--network`` / ``--rpc-url`` pick the chain, ``--chain-id`` the
-chain id its node must report, ``--registry`` the registry on it, ``--from`` the signing account, ``--json`` the
-output format. Commands about shares and
-trading add ``--vault`` and ``--desk`` (and ``--payment-token``), needed with ``--rpc-url``; on the local network
-they default to its deployment.
+The chain options (``--network``, ``--rpc-url``, ``--chain-id``, the contracts, ``--from``, ``--json``) are not
+here: every command takes them from ``_chain_options``, before or after its name.
 """
 
 from __future__ import annotations
@@ -15,61 +12,41 @@ from typing import Annotated
 
 import typer
 
-from ipledger.models._right_kind import RightKind
+from ipledger import RightKind
 
 __all__ = [
     "AMOUNTS_HELP",
     "AccountArg",
     "AlsoNumberOpt",
-    "CHAIN_ID_ENV",
-    "ChainIdOpt",
     "DATE_FORMATS",
     "DeedOpt",
-    "DeskOpt",
     "DocsOpt",
     "EvidenceOpt",
     "ExpiryOpt",
     "FamilyOpt",
-    "FromOpt",
-    "JsonOpt",
     "JurisdictionOpt",
     "KindOpt",
     "MetadataOpt",
-    "Network",
-    "NetworkOpt",
     "NumberArg",
     "NumberOpt",
     "NumbersArg",
     "OfficeOpt",
     "OrderOpt",
-    "PaymentTokenOpt",
     "RawOpt",
     "ReasonOpt",
-    "RegistryOpt",
     "Role",
-    "RpcUrlOpt",
     "SaltOpt",
     "ShareReasonOpt",
     "TitleOpt",
     "ToArg",
     "TokenArg",
     "UnpublishedOpt",
-    "VaultOpt",
 ]
 
-CHAIN_PANEL = "Chain and account"
-#: The environment variable --chain-id reads.
-CHAIN_ID_ENV = "IPLEDGER_CHAIN_ID"
 #: What date options accept (UTC): a day, or a day and a time.
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 EVIDENCE_PANEL = "Evidence"
 METADATA_PANEL = "Metadata"
-
-
-class Network(StrEnum):
-    """Named networks; any other chain is reached with ``--rpc-url``."""
-
-    LOCAL = "local"
 
 
 class Role(StrEnum):
@@ -88,98 +65,6 @@ class Role(StrEnum):
         """The role's name for :meth:`~ipledger.Ledger.grant_role`."""
         return self.value.replace("-", "_")
 
-
-# ---------------------------------------------------------------------------- chain, account, output
-
-NetworkOpt = Annotated[
-    Network,
-    typer.Option(
-        "--network",
-        help="Named network. 'local' is the anvil chain kept in $IPLEDGER_HOME (default ~/.ipledger), "
-        "started on demand; its registry is deployed by dev0 on first use.",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-RpcUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--rpc-url",
-        envvar="IPLEDGER_RPC_URL",
-        metavar="URL",
-        help="JSON-RPC endpoint of any EVM chain; overrides --network (needs --registry).",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-ChainIdOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--chain-id",
-        envvar=CHAIN_ID_ENV,
-        metavar="ID",
-        min=1,
-        help="Chain id the node must report; a node reporting another is refused before anything is signed or sent. "
-        "Default: the chain recorded when `ipledger deploy` deployed --registry (in $IPLEDGER_HOME/deployments), "
-        "the local chain's on local, else whatever the node reports at connect.",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-RegistryOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--registry",
-        envvar="IPLEDGER_REGISTRY",
-        metavar="ADDRESS",
-        help="Address of the registry contract. Required with --rpc-url; on local, the local registry.",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-FromOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--from",
-        metavar="ACCOUNT",
-        help="Signing account: dev0..dev9 (anvil's dev keys, local only), env:NAME (hex key in variable NAME) "
-        "or a keystore file (password from $IPLEDGER_KEYSTORE_PASSWORD or a hidden prompt). "
-        "Default: $IPLEDGER_PRIVATE_KEY if set, else dev0 on local (the registrar).",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-VaultOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--vault",
-        envvar="IPLEDGER_VAULT",
-        metavar="ADDRESS",
-        help="Address of the share vault (FractionVault); the compliance registry is found through it. Needed with "
-        "--rpc-url for share commands; on local, the local deployment's.",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-DeskOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--desk",
-        envvar="IPLEDGER_DESK",
-        metavar="ADDRESS",
-        help="Address of the settlement desk. Needed with --rpc-url for market commands; on local, the local "
-        "deployment's.",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-PaymentTokenOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--payment-token",
-        envvar="IPLEDGER_PAYMENT_TOKEN",
-        metavar="ADDRESS",
-        help="ERC-20 that prices are paid in. Default: the local chain's test stablecoin tUSD.",
-        rich_help_panel=CHAIN_PANEL,
-    ),
-]
-JsonOpt = Annotated[
-    bool,
-    typer.Option("--json", help="Print only JSON on stdout (diagnostics stay on stderr).", rich_help_panel=CHAIN_PANEL),
-]
 
 # ---------------------------------------------------------------------------- arguments
 

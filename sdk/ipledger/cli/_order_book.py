@@ -11,10 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ipledger.models._models import SignedOrder
-from ipledger.node._node import ipledger_home
-
-from .._exceptions import InvalidInputError, NotFoundError
+from ipledger import InvalidInputError, NotFoundError, SignedOrder, ipledger_home
 
 __all__ = ["list_orders", "load_order", "orders_dir", "save_order"]
 

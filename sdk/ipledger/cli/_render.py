@@ -9,25 +9,32 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ipledger.chain._accounts import DEV_ACCOUNT_COUNT, dev_account
-from ipledger.models._amounts import format_units
-from ipledger.models._models import (
+from ipledger import (
+    DEV_ACCOUNT_COUNT,
+    LOCAL_CHAIN_ID,
+    Attestation,
     CapTable,
+    Dispute,
+    DisputeOutcome,
+    Exclusivity,
     History,
     HistoryEvent,
     Identity,
     IdentityKind,
     IPMetadata,
+    Ledger,
+    License,
+    OfficialNumber,
     PublicRecord,
     RightKind,
     RightRecord,
     RightStatus,
+    TokenInfo,
     TransactionResult,
     VerificationReport,
+    dev_account,
+    format_units,
 )
-from ipledger.models._numbers import OfficialNumber
-from ipledger.models._rights_models import Attestation, Dispute, DisputeOutcome, Exclusivity, License
-from ipledger.node._node import LOCAL_CHAIN_ID
 
 from ._details import details_lines
 
@@ -35,6 +42,7 @@ __all__ = [
     "EVENT_LABELS",
     "WIDE_TABLE",
     "Names",
+    "TokenInfos",
     "attestation_state",
     "attestations_table",
     "bps_label",
@@ -163,6 +171,24 @@ class Names:
         if address is None:
             return "-"
         return self.name(address) or short(address)
+
+
+class TokenInfos:
+    """ERC-20 details (decimals, symbol) looked up once per address."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+        self._known: dict[str, TokenInfo] = {}
+
+    def info(self, address: str) -> TokenInfo:
+        if address not in self._known:
+            self._known[address] = self._ledger.payments.token_info(address)
+        return self._known[address]
+
+    def text(self, address: str, amount: int) -> str:
+        """``1,500 tUSD``: ``amount`` base units of the token at ``address``."""
+        info = self.info(address)
+        return units(amount, info.decimals, info.symbol)
 
 
 def tx_line(result: TransactionResult) -> Text:

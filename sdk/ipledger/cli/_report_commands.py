@@ -15,7 +15,10 @@ from typing import Annotated, Literal
 import typer
 from rich.text import Text
 
-from ipledger.audit._report import (
+from ipledger import (
+    ReportCheck,
+    ReportSignature,
+    ReportWritten,
     build_report,
     render_report,
     sidecar_document,
@@ -26,9 +29,8 @@ from ipledger.audit._report import (
     verify_report_file,
 )
 
-from ._context import Target, open_ledger
-from ._options import ChainIdOpt, FromOpt, JsonOpt, Network, NetworkOpt, RegistryOpt, RpcUrlOpt, VaultOpt
-from ._output import Output
+from ._context import open_ledger
+from ._output import Output, output, prints
 
 __all__ = ["report"]
 
@@ -56,8 +58,7 @@ TargetArg = Annotated[
     ),
 ]
 FileArg = Annotated[
-    str | None,
-    typer.Argument(metavar="FILE", help="With `verify`: the report file to check.", show_default=False),
+    str | None, typer.Argument(metavar="FILE", help="With `verify`: the report file to check.", show_default=False)
 ]
 OwnerOpt = Annotated[
     str | None,
@@ -135,6 +136,7 @@ def _parse_date(value: str) -> dt.date:
         raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint="'--at'") from None
 
 
+@prints(ReportWritten | ReportCheck)
 def report(
     target: TargetArg = None,
     file: FileArg = None,
@@ -143,16 +145,9 @@ def report(
     at: AtOpt = None,
     format_: FormatOpt = ReportFormat.JSON,
     lang: LangOpt = ReportLanguage.EN,
-    output: OutputOpt = None,
+    written_to: OutputOpt = None,
     sign: SignOpt = False,
     signer: SignerOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Write an audit report of one right (TOKEN), a portfolio (--owner) or every right (--all), as at a date.
 
@@ -160,10 +155,10 @@ def report(
     it is fractionalized. `ipledger report verify FILE` checks a signed report offline (no chain needed) and
     exits 0 only when the hash and the signature check out; CSV and HTML are checked against FILE.sig.json.
 
-    With --json and --output prints {"output", "format", "lang", "scope", "block", "verdict", "rights", "signature"};
-    `report verify --json` prints {"ok", "signer", "reasons", "file"}.
+    Without --output the report itself goes to stdout (its format: docs/reports.md); with --json and --output the
+    command prints what it wrote, and `report verify --json` the check.
     """
-    out = Output(json_)
+    out = output()
     if target == "verify":
         if file is None:
             raise typer.BadParameter("give the report file to check: ipledger report verify FILE")
@@ -176,11 +171,11 @@ def report(
         raise typer.BadParameter("give exactly one of TOKEN, --owner ACCOUNT or --all")
     when = None if at is None else _parse_date(at)
     fmt: Literal["json", "csv", "html"] = format_.value
-    if output is None and sign and fmt != "json":
+    if written_to is None and sign and fmt != "json":
         raise typer.BadParameter("a signed CSV or HTML report needs --output FILE (its signature goes beside it)")
-    if output is None and json_ and fmt != "json":
+    if written_to is None and out.json_mode and fmt != "json":
         raise typer.BadParameter("--json without --output prints only JSON: use --format json or give --output")
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    session = open_ledger(out)
     token = None if target is None else session.ledger.rights.resolve(target)
     with out.progress("Building the report…"):
         built = build_report(session.ledger, token=token, owner=owner, all_rights_=all_, at=when)
@@ -189,46 +184,46 @@ def report(
     if auditor is not None and fmt == "json":
         envelope = sign_report(built, auditor)
         data = signed_envelope_bytes(envelope)
-        signature = envelope["signature"]
+        signature = ReportSignature.model_validate(envelope["signature"])
     else:
         data = render_report(built, fmt, lang.value)
-    if output is None:
+    if written_to is None:
         typer.echo(data.decode("utf-8"), nl=not data.endswith(b"\n"))
         return
-    output.write_bytes(data)
+    written_to.write_bytes(data)
     if auditor is not None and fmt != "json":
         sidecar = sign_bytes(auditor, data)
-        sidecar_path(output).write_text(
-            json.dumps(sidecar_document(output, sidecar), indent=2, sort_keys=True) + "\n", "utf-8"
+        sidecar_path(written_to).write_text(
+            json.dumps(sidecar_document(written_to, sidecar), indent=2, sort_keys=True) + "\n", "utf-8"
         )
-        signature = sidecar.model_dump()
-    summary = {
-        "output": str(output),
-        "format": fmt,
-        "lang": lang.value,
-        "scope": built.scope,
-        "block": built.block,
-        "verdict": built.verdict,
-        "rights": len(built.rights),
-        "signature": signature,
-    }
+        signature = sidecar
+    written = ReportWritten(
+        output=str(written_to),
+        format=fmt,
+        lang=lang.value,
+        scope=built.scope,
+        block=built.block,
+        verdict=built.verdict,
+        rights=len(built.rights),
+        signature=signature,
+    )
 
     def human() -> None:
         count = len(built.rights)
         out.line(
             f"Wrote a {fmt.upper()} report of {count} right{'s' * (count != 1)} as at block {built.block} "
-            f"({built.block_time:%Y-%m-%d %H:%M} UTC) to {output}: {built.verdict}."
+            f"({built.block_time:%Y-%m-%d %H:%M} UTC) to {written_to}: {built.verdict}."
         )
         if signature is not None:
-            where = output if fmt == "json" else sidecar_path(output)
-            out.line(f"Signed by {signature['signer']} (signature in {where}).")
+            where = written_to if fmt == "json" else sidecar_path(written_to)
+            out.line(f"Signed by {signature.signer} (signature in {where}).")
 
-    out.result(summary, human)
+    out.result(written, human)
 
 
 def _verify(out: Output, path: Path, signer: str | None) -> None:
     ok, recovered, reasons = verify_report_file(path, expected_signer=signer)
-    payload = {"ok": ok, "signer": recovered, "reasons": reasons, "file": str(path)}
+    check = ReportCheck(ok=ok, signer=recovered, reasons=reasons, file=str(path))
 
     def human() -> None:
         if ok:
@@ -238,7 +233,7 @@ def _verify(out: Output, path: Path, signer: str | None) -> None:
             for reason in reasons:
                 out.line(f"  • {reason}")
 
-    out.result(payload, human)
+    out.result(check, human)
     if not ok:
         out.note(Text(f"report verification failed: {'; '.join(reasons)}", style="red"))
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""Commands that change rights: register, assign (alias transfer), freeze, unfreeze, force-transfer."""
+"""Commands that change rights: register, assign (alias transfer), freeze, unfreeze, force-transfer, revoke."""
 
 from __future__ import annotations
 
@@ -9,46 +9,48 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from ipledger.bulk._bulk_models import BulkMode
-from ipledger.chain._accounts import Signer
-from ipledger.models._models import TransactionResult, parse_metadata
+from ipledger import (
+    BulkMode,
+    BulkRegistration,
+    ForcedTransfer,
+    NumberInfo,
+    OfficialNumber,
+    Registration,
+    Revocation,
+    RightFreeze,
+    RightMove,
+    Signer,
+    UnauthorizedError,
+    parse_metadata,
+)
 
-from .._exceptions import UnauthorizedError
 from ._bulk_register import register_batch
-from ._context import Session, Target, open_ledger
+from ._context import Session, open_ledger
 from ._errors import CliError
 from ._inputs import Evidence, build_metadata, evidence, require_documents
 from ._options import (
     AlsoNumberOpt,
-    ChainIdOpt,
     DeedOpt,
     DocsOpt,
     FamilyOpt,
-    FromOpt,
-    JsonOpt,
     JurisdictionOpt,
     KindOpt,
     MetadataOpt,
-    Network,
-    NetworkOpt,
     NumberOpt,
     OrderOpt,
     ReasonOpt,
-    RegistryOpt,
-    RpcUrlOpt,
     TitleOpt,
     ToArg,
     TokenArg,
     UnpublishedOpt,
 )
-from ._output import Output, number_json, token_json
-from ._render import details_lines, numbers_text, plural, right_label, short, tx_line
+from ._output import Output, mined, output, prints
+from ._render import details_lines, numbers_text, plural, right_label, short
 
-__all__ = ["assign", "force_transfer", "freeze", "register", "revoke", "unfreeze"]
+__all__ = ["assign", "force_transfer", "freeze", "number_info", "register", "revoke", "unfreeze"]
 
 ToOpt = Annotated[
-    str | None,
-    typer.Option("--to", metavar="ACCOUNT", help="Owner of the new token (default: the --from account)."),
+    str | None, typer.Option("--to", metavar="ACCOUNT", help="Owner of the new token (default: the --from account).")
 ]
 ConfidentialOpt = Annotated[
     list[str] | None,
@@ -130,16 +132,24 @@ SkipInvalidOpt = Annotated[
 ClaimOpt = Annotated[
     bool,
     typer.Option(
-        "--claim",
-        help="Self-declared claim by commit-reveal (any account, no registrar); the token goes to --from.",
+        "--claim", help="Self-declared claim by commit-reveal (any account, no registrar); the token goes to --from."
     ),
 ]
 
 
-def _tx_json(result: TransactionResult) -> dict[str, Any]:
-    return {"tx_hash": result.tx_hash, "block": result.block, "gas_used": result.gas_used}
+def number_info(number: OfficialNumber) -> NumberInfo:
+    """An official number for JSON: its canonical form, office, series, whether it is a family link, and the packed
+    uint256 the registry holds (0x hex)."""
+    return NumberInfo(
+        number=number.canonical,
+        office=number.office,
+        series=number.series,
+        family=number.family,
+        packed=hex(number.packed),
+    )
 
 
+@prints(Registration | BulkRegistration)
 def register(
     metadata: MetadataOpt = None,
     docs: DocsOpt = None,
@@ -160,12 +170,6 @@ def register(
     batch_size: BatchSizeOpt = 100,
     in_flight: InFlightOpt = 64,
     skip_invalid: SkipInvalidOpt = False,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Register a right: hash its documents, validate its metadata and mint its token. With --batch FILE, register
     every right of a file.
@@ -180,21 +184,11 @@ def register(
     Metadata comes from --metadata FILE (JSON or YAML); --title, --kind, --jurisdiction, --number, --also-number and
     --family complete or override it. Everything is validated before any transaction is sent.
 
-    With --json prints {"token_id", "token_id_dec", "content_hash", "owner", "tx_hash", "block", "gas_used",
-    "metadata_hash", "record_bytes", "self_declared", "registrar", "identifier", "numbers", "unpublished_salt",
-    "documents",
-    "metadata", "registry", "chain_id"}; "identifier" is the primary number in canonical form, "numbers" every
-    number as {"number", "office", "series", "family", "packed"}, "unpublished_salt" the salt of an --unpublished
-    registration (null otherwise).
-
     --batch FILE (a registrar's path): every row is validated and its documents hashed before anything is sent;
     rows already on chain are skipped, so running it again after a failure or an interruption registers exactly
-    what is missing. Exits 1 unless every row (every valid row, with --skip-invalid) is registered. With --json
-    prints {"source", "results_file", "mode", "rows", one count per status ("registered", "already_registered",
-    "failed", "invalid", "pending", "not_sent"), "complete", "transactions", "gas_used", "seconds",
-    "waited_for_pending", "registry", "chain_id", "results"}.
+    what is missing. Exits 1 unless every row (every valid row, with --skip-invalid) is registered.
     """
-    out = Output(json_)
+    out = output()
     if batch is not None:
         given = [
             name
@@ -220,7 +214,6 @@ def register(
             )
         register_batch(
             out,
-            Target(network, rpc_url, registry, account, chain_id=chain_id),
             batch,
             results=results,
             mode=mode,
@@ -244,8 +237,7 @@ def register(
         raise typer.BadParameter(
             "--claim mints to the --from account; --to cannot be used with it", param_hint="'--to'"
         )
-    target = Target(network, rpc_url, registry, account, chain_id=chain_id)
-    session = open_ledger(target, out)
+    session = open_ledger(out, sends=True)
     ledger = session.ledger
     signer = session.signer()
     if confidential:
@@ -259,25 +251,25 @@ def register(
     else:
         with out.progress(f"Registering {label}…"):
             result = ledger.rights.register_request(request, to=to)
-    payload = {
-        **token_json(result.token_id),
-        "content_hash": result.content_hash,
-        "owner": result.owner,
-        "tx_hash": result.tx_hash,
-        "block": result.block,
-        "gas_used": result.gas_used,
-        "metadata_hash": result.metadata_hash,
-        "record_bytes": result.record_bytes,
-        "self_declared": result.self_declared,
-        "registrar": None if claim else signer.address,
-        "identifier": request.numbers[0].canonical,
-        "numbers": [number_json(number) for number in request.numbers],
-        "unpublished_salt": result.unpublished_salt,
-        "documents": [ref.model_dump(mode="json") for ref in request.documents],
-        "metadata": request.metadata.model_dump(mode="json"),
-        "registry": ledger.contracts.registry_address,
-        "chain_id": ledger.chain_id,
-    }
+    registration = Registration(
+        token_id=result.token_id,
+        content_hash=result.content_hash,
+        owner=result.owner,
+        tx_hash=result.tx_hash,
+        block=result.block,
+        gas_used=result.gas_used,
+        metadata_hash=result.metadata_hash,
+        record_bytes=result.record_bytes,
+        self_declared=result.self_declared,
+        registrar=None if claim else signer.address,
+        identifier=request.numbers[0].canonical,
+        numbers=[number_info(number) for number in request.numbers],
+        unpublished_salt=result.unpublished_salt,
+        documents=list(request.documents),
+        metadata=request.metadata,
+        registry=ledger.contracts.registry_address,
+        chain_id=ledger.chain_id,
+    )
 
     def human() -> None:
         verb = "Claimed (self-declared)" if claim else "Registered"
@@ -293,15 +285,16 @@ def register(
             ("Transaction", f"{result.tx_hash} (block {result.block}, gas {result.gas_used:,})"),
         ]
         out.line(details_lines(rows))
+        hint = session.options.command_options()
         if result.unpublished_salt is not None:
             out.note(
                 f"Registered under a commitment: keep the salt {result.unpublished_salt} (also kept in "
                 f"$IPLEDGER_HOME/salts); at publication: ipledger open-number {result.token_id_hex} "
-                f"'{request.metadata.number}'{target.command_options()}"
+                f"'{request.metadata.number}'{hint}"
             )
-        out.note(f"Next: ipledger show {result.token_id_hex}{target.command_options()}")
+        out.note(f"Next: ipledger show {result.token_id_hex}{hint}")
 
-    out.result(payload, human)
+    out.result(registration, human)
 
 
 def _single_options(*values: Any) -> list[tuple[str, Any]]:
@@ -334,18 +327,8 @@ def _owner_hint(session: Session, token: int, exc: UnauthorizedError) -> CliErro
     )
 
 
-def assign(
-    ctx: typer.Context,
-    token: TokenArg,
-    to: ToArg,
-    deed: DeedOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(RightMove)
+def assign(ctx: typer.Context, token: TokenArg, to: ToArg, deed: DeedOpt = None) -> None:
     """Assign a right to TO under a deed (also available as `transfer`).
 
     `assign` needs --deed: the hash of the signed assignment deed is recorded with the move, so the chain
@@ -353,18 +336,15 @@ def assign(
     `transfer` without --deed is the plain ERC-721 transfer a wallet does, with no deed recorded.
 
     The owner (or an approved account) signs with --from. A frozen right cannot move.
-
-    With --json prints {"token_id", "token_id_dec", "action", "from", "to", "deed_hash", "tx_hash", "block",
-    "gas_used"}.
     """
-    out = Output(json_)
+    out = output()
     if deed is None and ctx.info_name != "transfer":
         raise typer.BadParameter(
             "assign needs --deed FILE (the signed deed); `ipledger transfer` without --deed is a plain transfer",
             param_hint="'--deed'",
         )
     proof: Evidence | None = evidence(deed, None, file_option="--deed") if deed is not None else None
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id), out)
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     recipient = ledger.address_of(to)
@@ -378,25 +358,23 @@ def assign(
                 result = ledger.rights.transfer(token_id, recipient)
     except UnauthorizedError as exc:
         raise _owner_hint(session, token_id, exc) from None
-    payload = {
-        **token_json(token_id),
-        "action": "assignment" if proof else "transfer",
-        "from": previous,
-        "to": recipient,
-        "deed_hash": proof.hex if proof else None,
-        **_tx_json(result),
-    }
-
-    def human() -> None:
-        names = session.names
-        move = f"from {names.label(previous)} to {names.label(recipient)}"
-        if proof is not None:
-            out.line(f"Assigned token {short(hex(token_id))} {move} under deed {proof.describe()}.")
-        else:
-            out.line(f"Transferred token {short(hex(token_id))} {move} (plain ERC-721 transfer, no deed recorded).")
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    move = RightMove(
+        token_id=token_id,
+        action="assignment" if proof else "transfer",
+        from_=previous,
+        to=recipient,
+        deed_hash=proof.hex if proof else None,
+        tx_hash=result.tx_hash,
+        block=result.block,
+        gas_used=result.gas_used,
+    )
+    names = session.names
+    parties = f"from {names.label(previous)} to {names.label(recipient)}"
+    if proof is not None:
+        sentence = f"Assigned token {short(hex(token_id))} {parties} under deed {proof.describe()}."
+    else:
+        sentence = f"Transferred token {short(hex(token_id))} {parties} (plain ERC-721 transfer, no deed recorded)."
+    out.act(move, sentence, result)
 
 
 @dataclass(frozen=True)
@@ -410,171 +388,104 @@ class _OrderAct:
     signer: Signer
 
     @classmethod
-    def open(cls, token: str, order: str | None, reason: str | None, target: Target, json_: bool) -> _OrderAct:
-        out = Output(json_)
+    def open(cls, token: str, order: str | None, reason: str | None) -> _OrderAct:
+        out = output()
         proof = evidence(order, reason, file_option="--order", text_option="--reason")
-        session = open_ledger(target, out)
+        session = open_ledger(out)
         token_id = session.ledger.rights.resolve(token)
         return cls(out, token_id, proof, session, session.signer())
 
-    def payload(self, action: str, result: TransactionResult, **details: Any) -> dict[str, Any]:
-        """The --json answer: the token, ``action``, the act's ``details``, who acted, the order hash, the tx."""
-        return {
-            **token_json(self.token_id),
-            "action": action,
-            **details,
-            "by": self.signer.address,
-            "order_hash": self.proof.hex,
-            **_tx_json(result),
-        }
+    def fields(self) -> dict[str, Any]:
+        """What every such act's record holds: the token, who acted, the order hash."""
+        return {"token_id": self.token_id, "by": self.signer.address, "order_hash": self.proof.hex}
+
+    def who(self, address: str | None = None) -> str:
+        """The label of ``address`` (by default the registrar who acts)."""
+        return self.session.names.label(address or self.signer.address)
 
 
-def _freeze_change(
-    token: str,
-    order: str | None,
-    reason: str | None,
-    target: Target,
-    json_: bool,
-    *,
-    frozen: bool,
-) -> None:
-    act = _OrderAct.open(token, order, reason, target, json_)
+def _freeze_change(token: str, order: str | None, reason: str | None, *, frozen: bool) -> None:
+    act = _OrderAct.open(token, order, reason)
     out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     ledger.get(token_id)
     with out.progress("Freezing…" if frozen else "Unfreezing…"):
         result = (
             ledger.rights.freeze(token_id, proof.digest) if frozen else ledger.rights.unfreeze(token_id, proof.digest)
         )
-    payload = act.payload("frozen" if frozen else "unfrozen", result, status="frozen" if frozen else "active")
+    record = RightFreeze(
+        **act.fields(),
+        action="frozen" if frozen else "unfrozen",
+        status="frozen" if frozen else "active",
+        **mined(result),
+    )
+    if frozen:
+        sentence = f"Froze token {short(hex(token_id))} by {act.who()} under {proof.describe()}; it cannot move now."
+    else:
+        sentence = f"Unfroze token {short(hex(token_id))} by {act.who()} under {proof.describe()}; it can move again."
+    out.act(record, sentence, result)
 
-    def human() -> None:
-        who = act.session.names.label(act.signer.address)
-        if frozen:
-            out.line(f"Froze token {short(hex(token_id))} by {who} under {proof.describe()}; it cannot move now.")
-        else:
-            out.line(f"Unfroze token {short(hex(token_id))} by {who} under {proof.describe()}; it can move again.")
-        out.line(tx_line(result))
 
-    out.result(payload, human)
-
-
-def freeze(
-    token: TokenArg,
-    order: OrderOpt = None,
-    reason: ReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(RightFreeze)
+def freeze(token: TokenArg, order: OrderOpt = None, reason: ReasonOpt = None) -> None:
     """Freeze a right under a court order or decision (registrar only): it cannot be assigned or transferred.
 
     Give the order as a file (--order FILE) or as text (--reason TEXT); only its SHA-256 is recorded.
-
-    With --json prints {"token_id", "token_id_dec", "action", "status", "by", "order_hash", "tx_hash", "block",
-    "gas_used"}.
     """
-    _freeze_change(
-        token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_, frozen=True
-    )
+    _freeze_change(token, order, reason, frozen=True)
 
 
-def unfreeze(
-    token: TokenArg,
-    order: OrderOpt = None,
-    reason: ReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(RightFreeze)
+def unfreeze(token: TokenArg, order: OrderOpt = None, reason: ReasonOpt = None) -> None:
     """Lift the freeze of a right under a court order or decision (registrar only).
 
     Give the order as a file (--order FILE) or as text (--reason TEXT); only its SHA-256 is recorded.
-
-    With --json prints the same keys as `freeze`.
     """
-    _freeze_change(
-        token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_, frozen=False
-    )
+    _freeze_change(token, order, reason, frozen=False)
 
 
-def force_transfer(
-    token: TokenArg,
-    to: ToArg,
-    order: OrderOpt = None,
-    reason: ReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(ForcedTransfer)
+def force_transfer(token: TokenArg, to: ToArg, order: OrderOpt = None, reason: ReasonOpt = None) -> None:
     """Move a right to TO without its owner, under a court order or decision (registrar only).
 
     Works on frozen rights too. The order's SHA-256 is recorded and `verify` lists the forced transfer
     as a notice.
-
-    With --json prints {"token_id", "token_id_dec", "action", "from", "to", "by", "order_hash", "tx_hash",
-    "block", "gas_used"}.
     """
-    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_)
+    act = _OrderAct.open(token, order, reason)
     out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     recipient = ledger.address_of(to)
     previous = ledger.get(token_id).owner
     with out.progress("Force-transferring…"):
         result = ledger.rights.force_transfer(token_id, recipient, proof.digest)
-    payload = act.payload("forced_transfer", result, **{"from": previous, "to": recipient})
+    record = ForcedTransfer(
+        **act.fields(),
+        action="forced_transfer",
+        from_=previous,
+        to=recipient,
+        **mined(result),
+    )
+    sentence = (
+        f"Force-transferred token {short(hex(token_id))} from {act.who(previous)} to {act.who(recipient)} by "
+        f"{act.who()} under {proof.describe()}."
+    )
+    out.act(record, sentence, result)
 
-    def human() -> None:
-        names = act.session.names
-        out.line(
-            f"Force-transferred token {short(hex(token_id))} from {names.label(previous)} to "
-            f"{names.label(recipient)} by {names.label(act.signer.address)} under {proof.describe()}."
-        )
-        out.line(tx_line(result))
 
-    out.result(payload, human)
-
-
-def revoke(
-    token: TokenArg,
-    order: OrderOpt = None,
-    reason: ReasonOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(Revocation)
+def revoke(token: TokenArg, order: OrderOpt = None, reason: ReasonOpt = None) -> None:
     """Revoke (burn) a right under a court order or decision (registrar only); frozen and disputed rights too.
 
     Give the order as a file (--order FILE) or as text (--reason TEXT); only its SHA-256 is recorded. Vouchers
     handed out for the right and claims committed before the revocation can no longer register it; a registrar
     registers it again with `ipledger register`.
-
-    With --json prints {"token_id", "token_id_dec", "action", "holder", "by", "order_hash", "tx_hash", "block",
-    "gas_used"}.
     """
-    act = _OrderAct.open(token, order, reason, Target(network, rpc_url, registry, account, chain_id=chain_id), json_)
+    act = _OrderAct.open(token, order, reason)
     out, token_id, proof, ledger = act.out, act.token_id, act.proof, act.session.ledger
     holder = ledger.get(token_id).owner
     with out.progress("Revoking…"):
         result = ledger.rights.revoke(token_id, proof.digest)
-    payload = act.payload("revoked", result, holder=holder)
-
-    def human() -> None:
-        names = act.session.names
-        out.line(
-            f"Revoked token {short(hex(token_id))} held by {names.label(holder)}, by "
-            f"{names.label(act.signer.address)} under {proof.describe()}; it no longer exists."
-        )
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    record = Revocation(**act.fields(), action="revoked", holder=holder, **mined(result))
+    sentence = (
+        f"Revoked token {short(hex(token_id))} held by {act.who(holder)}, by {act.who()} under {proof.describe()}; "
+        "it no longer exists."
+    )
+    out.act(record, sentence, result)

@@ -3,36 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from ipledger.models._models import TransactionResult
-
-from ._context import Target, open_ledger
-from ._inputs import amount_units, parse_duration
-from ._options import (
-    AMOUNTS_HELP,
-    AccountArg,
-    ChainIdOpt,
-    FromOpt,
-    JsonOpt,
-    Network,
-    NetworkOpt,
-    RawOpt,
-    RegistryOpt,
-    RpcUrlOpt,
-    ToArg,
-    TokenArg,
-    VaultOpt,
+from ipledger import (
+    CapTable,
+    FractionalizeResult,
+    Permit,
+    ShareBalance,
+    ShareRedemption,
+    ShareTransfer,
+    TransactionResult,
 )
-from ._output import Output, model_json, token_json
+
+from ._chain_options import CommandTyper
+from ._context import open_ledger
+from ._inputs import amount_units, parse_duration
+from ._options import AMOUNTS_HELP, AccountArg, RawOpt, ToArg, TokenArg
+from ._output import output, prints
 from ._render import cap_table_table, details_lines, short, tx_line, units
 
 __all__ = ["shares_app"]
 
-shares_app = typer.Typer(
+shares_app = CommandTyper(
     name="shares",
     help="Fractionalize a right into ERC-20 shares held by verified investors and venues; move, redeem, list holders.",
     no_args_is_help=True,
@@ -65,11 +60,8 @@ PermitLifetimeOpt = Annotated[
 ]
 
 
-def _tx(result: TransactionResult | None) -> dict[str, Any] | None:
-    return None if result is None else result.model_dump(mode="json")
-
-
 @shares_app.command("fractionalize")
+@prints(FractionalizeResult)
 def fractionalize(
     token: TokenArg,
     name: NameOpt,
@@ -78,27 +70,16 @@ def fractionalize(
     decimals: DecimalsOpt = 18,
     unrestricted: UnrestrictedOpt = False,
     raw: RawOpt = False,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Lock a right in the share vault and mint --supply ERC-20 shares of it to its owner (--from).
 
     The right stays in the vault's custody (`verify` says so) until someone holding every share runs
     `ipledger shares redeem`. Restricted shares (the default) move only between verified investors and venue
     wallets (see `ipledger compliance`). The owner approves the vault for the right first when needed.
-
-    With --json prints {"token_id", "token_id_dec", "share_token", "name", "symbol", "decimals", "supply",
-    "restricted", "owner", "tx_hash", "block", "gas_used", "approval"}.
     """
-    out = Output(json_)
+    out = output()
     units_supply = amount_units(supply, decimals, raw=raw, what="supply")
-    target = Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault)
-    session = open_ledger(target, out)
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     session.signer()
     with out.progress("Fractionalizing…"):
@@ -117,45 +98,32 @@ def fractionalize(
         if result.approval is not None:
             out.line(Text.assemble("  approval ", tx_line(result.approval)))
         out.line(tx_line(TransactionResult(tx_hash=result.tx_hash, block=result.block, gas_used=result.gas_used)))
-        out.note(f"Next: ipledger shares cap-table {result.token_id_hex}{target.command_options(shares=True)}")
+        out.note(f"Next: ipledger shares cap-table {result.token_id_hex}{session.options.command_options(shares=True)}")
 
-    out.result(model_json(result), human)
+    out.result(result, human)
 
 
 @shares_app.command("balance")
-def balance(
-    token: TokenArg,
-    holder: HolderArg = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
-    """Show how many shares of a right ACCOUNT holds, and how many of them are frozen.
-
-    With --json prints {"token_id", "token_id_dec", "share_token", "symbol", "decimals", "account", "balance",
-    "frozen"} (amounts in base units).
-    """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+@prints(ShareBalance)
+def balance(token: TokenArg, holder: HolderArg = None) -> None:
+    """Show how many shares of a right ACCOUNT holds, and how many of them are frozen."""
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     address = ledger.address_of(holder) if holder else session.signer().address
     info = ledger.shares.info(token_id)
     held = ledger.shares.balance(token_id, address)
     frozen = ledger.compliance.frozen(token_id, address)
-    payload = {
-        **token_json(token_id),
-        "share_token": info.address,
-        "symbol": info.symbol,
-        "decimals": info.decimals,
-        "account": address,
-        "balance": str(held),
-        "frozen": str(frozen),
-    }
+    position = ShareBalance(
+        token_id=token_id,
+        share_token=info.address,
+        symbol=info.symbol,
+        decimals=info.decimals,
+        account=address,
+        balance=held,
+        frozen=frozen,
+    )
 
     def human() -> None:
         line = f"{session.names.label(address)} holds {units(held, info.decimals, info.symbol)}"
@@ -165,34 +133,20 @@ def balance(
             line += ", all frozen" if frozen >= held else f", {units(frozen, info.decimals)} frozen"
         out.line(line + ".")
 
-    out.result(payload, human)
+    out.result(position, human)
 
 
 @shares_app.command("transfer", epilog=AMOUNTS_HELP)
-def transfer(
-    token: TokenArg,
-    to: ToArg,
-    amount: AmountArg,
-    raw: RawOpt = False,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(ShareTransfer)
+def transfer(token: TokenArg, to: ToArg, amount: AmountArg, raw: RawOpt = False) -> None:
     """Send AMOUNT shares of a right from --from to TO (a deposit to a venue wallet is a transfer too).
 
     Restricted shares move only between eligible accounts (verified investors, venue wallets) and frozen
     shares stay put: refusals name the compliance error (NotEligible, VerificationExpired, CountryBlocked,
     HolderFrozen, InsufficientUnfrozenBalance).
-
-    With --json prints {"token_id", "token_id_dec", "share_token", "symbol", "decimals", "from", "to", "amount",
-    "tx_hash", "block", "gas_used"}.
     """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     sender = session.signer().address
@@ -201,93 +155,57 @@ def transfer(
     quantity = amount_units(amount, info.decimals, raw=raw)
     with out.progress("Transferring shares…"):
         result = ledger.shares.transfer(token_id, recipient, quantity)
-    payload = {
-        **token_json(token_id),
-        "share_token": info.address,
-        "symbol": info.symbol,
-        "decimals": info.decimals,
-        "from": sender,
-        "to": recipient,
-        "amount": str(quantity),
-        **result.model_dump(mode="json"),
-    }
-
-    def human() -> None:
-        names = session.names
-        out.line(
-            f"Sent {units(quantity, info.decimals, info.symbol)} from {names.label(sender)} "
-            f"to {names.label(recipient)}."
-        )
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    sent = ShareTransfer(
+        token_id=token_id,
+        share_token=info.address,
+        symbol=info.symbol,
+        decimals=info.decimals,
+        from_=sender,
+        to=recipient,
+        amount=quantity,
+        **dict(result),
+    )
+    names = session.names
+    sentence = (
+        f"Sent {units(quantity, info.decimals, info.symbol)} from {names.label(sender)} to {names.label(recipient)}."
+    )
+    out.act(sent, sentence, result)
 
 
 @shares_app.command("redeem")
-def redeem(
-    token: TokenArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(ShareRedemption)
+def redeem(token: TokenArg) -> None:
     """Burn every share of a right and take the right out of the vault; --from must hold all of them.
 
     Anyone short of 100% is refused with IncompleteOwnership (and frozen shares cannot be redeemed).
-
-    With --json prints {"token_id", "token_id_dec", "share_token", "holder", "supply", "tx_hash", "block",
-    "gas_used"}.
     """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     holder = session.signer().address
     info = ledger.shares.info(token_id)
     with out.progress("Redeeming…"):
         result = ledger.shares.redeem(token_id)
-    payload = {
-        **token_json(token_id),
-        "share_token": info.address,
-        "holder": holder,
-        "supply": str(info.total_supply),
-        **result.model_dump(mode="json"),
-    }
-
-    def human() -> None:
-        out.line(
-            f"Redeemed token {short(hex(token_id))}: burned {units(info.total_supply, info.decimals, info.symbol)} "
-            f"and returned the right to {session.names.label(holder)}."
-        )
-        out.line(tx_line(result))
-
-    out.result(payload, human)
+    redemption = ShareRedemption(
+        token_id=token_id, share_token=info.address, holder=holder, supply=info.total_supply, **dict(result)
+    )
+    sentence = (
+        f"Redeemed token {short(hex(token_id))}: burned {units(info.total_supply, info.decimals, info.symbol)} "
+        f"and returned the right to {session.names.label(holder)}."
+    )
+    out.act(redemption, sentence, result)
 
 
 @shares_app.command("cap-table")
-def cap_table(
-    token: TokenArg,
-    block: BlockOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
-) -> None:
+@prints(CapTable)
+def cap_table(token: TokenArg, block: BlockOpt = None) -> None:
     """List who holds the shares of a right (at --block N, or now), largest first, and what is frozen.
 
     Balances are replayed from the share token's Transfer logs and checked to add up to its total supply.
-
-    With --json prints {"token_id", "token_id_dec", "share_token", "name", "symbol", "decimals", "restricted",
-    "total_supply", "block", "holders": [{"account", "balance", "frozen"}]} (amounts in base units).
     """
-    out = Output(json_)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    out = output()
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     with out.progress("Reading the share token's logs…"):
         table = session.ledger.shares.cap_table(token_id, block=block)
@@ -300,35 +218,22 @@ def cap_table(
         )
         out.print(cap_table_table(table, session.names))
 
-    out.result(model_json(table), human)
+    out.result(table, human)
 
 
 @shares_app.command("permit", epilog=AMOUNTS_HELP)
+@prints(Permit)
 def permit(
-    token: TokenArg,
-    spender: AccountArg,
-    amount: AmountArg,
-    expires_in: PermitLifetimeOpt = "1d",
-    raw: RawOpt = False,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    vault: VaultOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
+    token: TokenArg, spender: AccountArg, amount: AmountArg, expires_in: PermitLifetimeOpt = "1d", raw: RawOpt = False
 ) -> None:
     """Sign an ERC-2612 permit (no transaction): ACCOUNT may then move AMOUNT of your shares once it submits it.
 
     Hand the printed permit to the spender (an exchange, a custodian); it calls `permit(owner, spender, value,
     deadline, v, r, s)` on the share token before the deadline.
-
-    With --json prints {"token_id", "token_id_dec", "share_token", "owner", "spender", "value", "nonce",
-    "deadline", "v", "r", "s", "signature"}.
     """
-    out = Output(json_)
+    out = output()
     lifetime = parse_duration(expires_in)
-    session = open_ledger(Target(network, rpc_url, registry, account, chain_id=chain_id, vault=vault), out)
+    session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     ledger = session.ledger
     session.signer()
@@ -354,4 +259,4 @@ def permit(
             )
         )
 
-    out.result(model_json(signed), human)
+    out.result(signed, human)

@@ -6,45 +6,50 @@ vouchers."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.text import Text
 
-from ipledger.models._models import RegistrationResult, parse_metadata
-from ipledger.models._requests import Document, hash_documents
-from ipledger.models._vouchers import SignedVoucher, VoucherCheck
+from ipledger import (
+    Document,
+    Ledger,
+    RegistrationResult,
+    SignatureError,
+    SignedVoucher,
+    VoucherCancelled,
+    VoucherCheck,
+    VoucherShown,
+    VoucherSigned,
+    VoucherSubmitted,
+    hash_documents,
+    parse_metadata,
+)
 
-from .._exceptions import SignatureError
-from .._ledger import Ledger
-from ._context import Session, Target, open_ledger
+from ._chain_options import CommandTyper, current_options, using_options
+from ._context import Session, open_ledger
 from ._errors import CliError
 from ._inputs import build_metadata, parse_duration, require_documents
 from ._options import (
     AlsoNumberOpt,
-    ChainIdOpt,
     DocsOpt,
     FamilyOpt,
-    FromOpt,
-    JsonOpt,
     JurisdictionOpt,
     KindOpt,
     MetadataOpt,
-    Network,
-    NetworkOpt,
     NumberOpt,
-    RegistryOpt,
-    RpcUrlOpt,
     TitleOpt,
     UnpublishedOpt,
 )
-from ._output import Output, model_json, number_json, token_json
+from ._output import Output, output, prints
 from ._render import Names, details_lines, kind_label, numbers_text, plural, right_label, short, tx_line
+from ._rights_commands import number_info
 
 __all__ = ["voucher_app"]
 
-voucher_app = typer.Typer(
+voucher_app = CommandTyper(
     name="voucher",
     help="Registration vouchers: a registrar signs one for a right's owner (sign), who registers it by submitting the "
     "file, gas paid by whoever submits (submit); check a file (show), or void a recipient's open vouchers (cancel).",
@@ -117,18 +122,13 @@ _STATES = {
 }
 
 
-def _target(
-    network: Network,
-    rpc_url: str | None,
-    registry: str | None,
-    account: str | None,
-    chain_id: int | None,
-    signed: SignedVoucher | None = None,
-) -> Target:
-    """The chain options; with --rpc-url and no --registry, the voucher file's registry."""
-    if signed is not None and rpc_url is not None and registry is None:
-        registry = signed.registry
-    return Target(network, rpc_url, registry, account, chain_id=chain_id)
+def _session(out: Output, *, sends: bool = False, signed: SignedVoucher | None = None) -> Session:
+    """The session the chain options open; with --rpc-url and no --registry, the voucher file's registry."""
+    options = current_options()
+    if signed is not None and options.rpc_url is not None and options.registry is None:
+        with using_options(replace(options, registry=signed.registry)):
+            return open_ledger(out, sends=sends)
+    return open_ledger(out, sends=sends)
 
 
 def _when(moment: dt.datetime) -> str:
@@ -159,6 +159,7 @@ def _label(signed: SignedVoucher) -> str:
 
 
 @voucher_app.command("sign")
+@prints(VoucherSigned)
 def sign(
     to: RecipientOpt,
     out_file: OutOpt,
@@ -174,12 +175,6 @@ def sign(
     unpublished: UnpublishedOpt = False,
     valid_for: ValidForOpt = "7d",
     nonce: NonceOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Sign a registration voucher for --to as --from (a registrar) and write it to --out; nothing is sent.
 
@@ -187,13 +182,8 @@ def sign(
     way; only the documents' SHA-256 goes into the voucher. Anyone may submit the file with `ipledger voucher submit
     FILE` before --valid-for runs out (chain time); the token always goes to --to. The voucher is bound to this
     chain and registry and to the recipient's voucher nonce: `ipledger voucher cancel --to ACCOUNT` voids it.
-
-    With --json prints the voucher file ({"format", "chain_id", "registry", "to", "registration": {"content_hash",
-    "kind", "expiry", "numbers", "record"}, "nonce", "deadline", "signature", "signer", "token_id", "title",
-    "numbers", "valid_until"}) with "token_id_dec", "file" and "unpublished_salt" (an --unpublished registration's
-    salt, null otherwise).
     """
-    out = Output(json_)
+    out = output()
     right = build_metadata(
         metadata,
         title=title,
@@ -209,8 +199,7 @@ def sign(
         right = parse_metadata(
             right.model_copy(update={"confidential": (*right.confidential, *confidential)}).model_dump()
         )
-    target = _target(network, rpc_url, registry, account, chain_id)
-    session = open_ledger(target, out, sends=True)
+    session = _session(out, sends=True)
     ledger = session.ledger
     signer = session.signer().address
     if not ledger.contracts.has_role("registrar", signer):
@@ -226,12 +215,9 @@ def sign(
     current = ledger.rights.voucher_nonce(voucher.to) if nonce is not None else voucher.nonce
     signed.save(out_file)
     salt = None if request.unpublished_salt is None else "0x" + request.unpublished_salt.hex()
-    payload = {
-        **signed.model_dump(mode="json"),
-        "token_id_dec": str(signed.token),
-        "file": str(out_file),
-        "unpublished_salt": salt,
-    }
+    payload = VoucherSigned(
+        **signed.model_dump(), token_id_dec=str(signed.token), file=str(out_file), unpublished_salt=salt
+    )
 
     def human() -> None:
         names = session.names
@@ -272,14 +258,9 @@ def sign(
 
 
 @voucher_app.command("submit")
+@prints(VoucherSubmitted)
 def submit(
     file: VoucherFileArg,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Register the right of a voucher file; the token goes to the voucher's recipient, --from only pays the gas.
 
@@ -288,14 +269,10 @@ def submit(
     An expired voucher, one whose signer is not a registrar here, or whose nonce was used or cancelled, is refused
     with the registry's error and what became of it. If another account submitted the same voucher first, the right
     is the recipient's all the same: "submitted_by" names that account.
-
-    With --json prints {"token_id", "token_id_dec", "content_hash", "owner", "recipient", "registrar",
-    "submitted_by", "own_tx_hash", "tx_hash", "block", "gas_used", "metadata_hash", "record_bytes", "title",
-    "numbers", "registry", "chain_id", "file"}; "numbers" as `register` gives them.
     """
-    out = Output(json_)
+    out = output()
     signed = SignedVoucher.load(file)
-    session = open_ledger(_target(network, rpc_url, registry, account, chain_id, signed), out, sends=True)
+    session = _session(out, sends=True, signed=signed)
     ledger = session.ledger
     sender = session.signer().address
     try:
@@ -304,25 +281,25 @@ def submit(
     except SignatureError as exc:
         raise _refusal(exc, ledger, signed, session.names, file) from None
     registration = signed.registration.struct()
-    payload = {
-        **token_json(result.token_id),
-        "content_hash": result.content_hash,
-        "owner": result.owner,
-        "recipient": signed.to,
-        "registrar": signed.signer,
-        "submitted_by": result.submitted_by or sender,
-        "own_tx_hash": result.own_tx_hash,
-        "tx_hash": result.tx_hash,
-        "block": result.block,
-        "gas_used": result.gas_used,
-        "metadata_hash": result.metadata_hash,
-        "record_bytes": result.record_bytes,
-        "title": signed.title,
-        "numbers": [number_json(number) for number in registration.numbers],
-        "registry": ledger.contracts.registry_address,
-        "chain_id": ledger.chain_id,
-        "file": str(file),
-    }
+    payload = VoucherSubmitted(
+        token_id=result.token_id,
+        content_hash=result.content_hash,
+        owner=result.owner,
+        recipient=signed.to,
+        registrar=signed.signer,
+        submitted_by=result.submitted_by or sender,
+        own_tx_hash=result.own_tx_hash,
+        tx_hash=result.tx_hash,
+        block=result.block,
+        gas_used=result.gas_used,
+        metadata_hash=result.metadata_hash,
+        record_bytes=result.record_bytes,
+        title=signed.title,
+        numbers=[number_info(number) for number in registration.numbers],
+        registry=ledger.contracts.registry_address,
+        chain_id=ledger.chain_id,
+        file=str(file),
+    )
     out.result(payload, lambda: _submitted(out, session, signed, result, sender))
 
 
@@ -390,26 +367,18 @@ def _refusal(exc: SignatureError, ledger: Ledger, signed: SignedVoucher, names: 
 
 
 @voucher_app.command("cancel")
+@prints(VoucherCancelled)
 def cancel(
     to: RecipientOpt,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Void the vouchers outstanding for --to (as --from, a registrar): its current voucher nonce moves on, so no
     voucher signed with it can be submitted; vouchers signed from now on carry the next nonce.
-
-    With --json prints {"action": "voucher_cancelled", "recipient", "nonce", "registrar", "tx_hash", "block",
-    "gas_used"}.
     """
-    out = Output(json_)
-    session = open_ledger(_target(network, rpc_url, registry, account, chain_id), out, sends=True)
+    out = output()
+    session = _session(out, sends=True)
     with out.progress("Cancelling the voucher nonce…"):
         result = session.ledger.rights.cancel_voucher(to)
-    payload = {"action": "voucher_cancelled", **result.model_dump(mode="json", exclude={"submitted_by", "own_tx_hash"})}
+    payload = VoucherCancelled(**result.model_dump())
 
     def human() -> None:
         recipient = session.names.label(result.recipient)
@@ -423,15 +392,10 @@ def cancel(
 
 
 @voucher_app.command("show")
+@prints(VoucherShown)
 def show(
     file: VoucherFileArg,
     docs: CheckDocsOpt = None,
-    network: NetworkOpt = Network.LOCAL,
-    rpc_url: RpcUrlOpt = None,
-    chain_id: ChainIdOpt = None,
-    registry: RegistryOpt = None,
-    account: FromOpt = None,
-    json_: JsonOpt = False,
 ) -> None:
     """Read a voucher file and check it against the chain, sending nothing: the recipient, the right (title,
     numbers, token id), the signer recovered from the signature and whether it is a registrar here, the deadline
@@ -440,31 +404,26 @@ def show(
     "state" is one of valid, used, cancelled, spent (its nonce went to another voucher), not_registrar, expired,
     waiting (an earlier voucher of the recipient comes first). With --doc FILE..., also checks that the documents are
     the ones the voucher's content hash names.
-
-    With --json prints {"file", "state", "recipient", "signer", "signer_is_registrar", "token_id", "token_id_dec",
-    "title", "numbers", "kind", "expiry", "content_hash", "nonce", "current_nonce", "deadline", "chain_time",
-    "expired", "registered", "owner", "used_tx", "submitted_by", "cancelled_tx", "cancelled_by", "documents_match",
-    "registry", "chain_id"}; "documents_match" is null without --doc.
     """
-    out = Output(json_)
+    out = output()
     signed = SignedVoucher.load(file)
     documents = require_documents(docs) if docs else None
-    session = open_ledger(_target(network, rpc_url, registry, account, chain_id, signed), out)
+    session = _session(out, signed=signed)
     with out.progress("Checking the voucher…"):
         check = session.ledger.rights.check_voucher(signed)
     matches = None if documents is None else _documents_match(signed, documents)
-    payload = {
-        "file": str(file),
-        **model_json(check),
-        "title": signed.title,
-        "numbers": list(signed.numbers),
-        "kind": signed.registration.kind.value,
-        "expiry": signed.registration.expiry,
-        "content_hash": signed.registration.content_hash,
-        "documents_match": matches,
-        "registry": signed.registry,
-        "chain_id": signed.chain_id,
-    }
+    payload = VoucherShown(
+        **check.model_dump(),
+        file=str(file),
+        title=signed.title,
+        numbers=list(signed.numbers),
+        kind=signed.registration.kind.value,
+        expiry=signed.registration.expiry,
+        content_hash=signed.registration.content_hash,
+        documents_match=matches,
+        registry=signed.registry,
+        chain_id=signed.chain_id,
+    )
     out.result(payload, lambda: _shown(out, session.names, file, signed, check, documents, matches))
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "IPMetadata",
     "Identity",
     "IdentityKind",
+    "Network",
     "Order",
     "OrderState",
     "OrderStatus",
@@ -665,6 +666,30 @@ class Deployment(_Out):
             "disputes": self.disputes,
             "royalties": self.royalties,
         }
+
+
+class Network(_Out):
+    """A named network: where its node answers, the chain id it must report and the contracts of ipledger on it.
+
+    Kept in ``$IPLEDGER_HOME/networks.toml`` (``ipledger network add``, ``ipledger deploy --network NAME``);
+    ``Ledger.connect(network=NAME)`` and ``--network NAME`` connect with it. ``local`` is the anvil chain in
+    ``$IPLEDGER_HOME``, never a profile."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+    rpc_url: str = Field(pattern=r"^https?://\S+$")
+    chain_id: int = Field(ge=1)
+    registry: Address | None = None
+    vault: Address | None = None
+    desk: Address | None = None
+    #: The default payment token of orders and licences.
+    stablecoin: Address | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_local(cls, value: str) -> str:
+        if value == "local":
+            raise ValueError("'local' is the anvil chain kept in $IPLEDGER_HOME, not a profile")
+        return value
 
 
 # ---------------------------------------------------------------------------- shares
