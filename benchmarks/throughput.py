@@ -10,9 +10,9 @@ measured alternately in each run so the registry grows evenly under all:
   ``contract.functions.register(...).transact()`` and ``w3.eth.wait_for_transaction_receipt`` (defaults: the node
   signs with its unlocked dev key, receipts polled every 0.1 s);
 - **naive, fast polling**: the same with ``poll_latency=0.005``, a stricter baseline that removes the polling delay;
-- **pipelined singles**: ``Ledger.register_bulk(mode="single")``: documents hashed in threads, one ``register`` per
-  right signed locally (coincurve), estimates and receipts in JSON-RPC batches, 64 in flight;
-- **registerBatch**: ``Ledger.register_bulk(mode="batch")``, 100 rights per transaction.
+- **pipelined singles**: ``ledger.rights.register_bulk(mode="single")``: documents hashed in threads, one
+  ``register`` per right signed locally (coincurve), estimates and receipts in JSON-RPC batches, 64 in flight;
+- **registerBatch**: ``ledger.rights.register_bulk(mode="batch")``, 100 rights per transaction.
 
 Each figure is the median rate (rights per second) over ``--runs`` runs; the ratios are rate / baseline rate. Local
 signing is measured on its own too: 1,000 secp256k1 signatures with coincurve beside eth-keys' pure-Python backend.

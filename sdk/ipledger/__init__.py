@@ -243,6 +243,10 @@ if typing.TYPE_CHECKING:
     from .chain._retry import (
         RetryPolicy,
     )
+    from .chain._roles import (
+        ROLE_NAMES,
+        ROLES,
+    )
     from .models._amounts import (
         format_units,
         parse_units,
@@ -581,7 +585,9 @@ __all__ = [
     "RightReport",
     "Rights",
     "RightStatus",
+    "ROLE_NAMES",
     "RoleGranted",
+    "ROLES",
     "Rollback",
     "Royalties",
     "RoyaltiesOwed",
@@ -911,6 +917,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "node._status": ("NodeStatus",),
     "node._local_deployment": ("LocalDeploymentRecord", "read_local_record"),
     "chain._node_answers": ("CONTRACTS_EVM", "MISSING_OPCODE", "NEWER_OPCODES"),
+    "chain._roles": ("ROLE_NAMES", "ROLES"),
 }
 #: Names the package spells otherwise than their module.
 _ALIASES = {"REPORT_LANGS": "LANGS", "ReportLang": "Lang"}

@@ -102,7 +102,6 @@ class Attestations(SubClient):
     """The attestation registry."""
 
     name = "attestations"
-    was_contract = "contracts.attestations"
 
     def _registration(self, token: int) -> tuple[str, int]:
         """(holder, registration time) of the right's current record: what an attestation about it is bound to."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NoReturn
 
+from ipledger._renames import RETYPED
+
 if TYPE_CHECKING:
     from ipledger.chain._chain import Chain
 
@@ -26,10 +28,13 @@ class SubClient:
         self._ledger = ledger
         self._chain: Chain = ledger.chain
 
-    #: The concern's name under the ledger (``"licenses"``), and the place of the contract that name held before
-    #: the sub-clients, if it held one (``"contracts.licenses"``).
+    #: The concern's name under the ledger (``"licenses"``).
     name: str = ""
-    was_contract: str | None = None
+
+    @property
+    def was_contract(self) -> str | None:
+        """Where the contract this name held before the sub-clients is now (``"contracts.licenses"``), if any."""
+        return RETYPED.get(self.name)
 
     if not TYPE_CHECKING:  # at run time only: the type checker keeps refusing unknown names
 

@@ -37,7 +37,6 @@ class Compliance(SubClient):
     """Investor and venue eligibility (the compliance registry) and officer actions on share tokens."""
 
     name = "compliance"
-    was_contract = "contracts.compliance"
 
     # ------------------------------------------------------------------ identities
 

@@ -33,7 +33,6 @@ class Disputes(SubClient):
     """The dispute manager."""
 
     name = "disputes"
-    was_contract = "contracts.disputes"
 
     def settings(self) -> tuple[str | None, int, bool, bool]:
         """(bond token, bond amount, forfeit on dismissal, lock transfers while open), for disputes raised now."""

@@ -128,8 +128,10 @@ class Ledger:
         URL, chain id and contracts, each overridden by the argument given here (``Ledger.connect(network="sepolia",
         account="env:KEY")``).
         """
+        modules: dict[str, str | None] = {}
         if network is not None:
             profile = network if isinstance(network, Network) else read_network(network)
+            modules = {"licenses": profile.licenses, "attestations": profile.attestations, "disputes": profile.disputes}
             source = f"network {profile.name}" + ("" if isinstance(network, Network) else f" in {networks_file()}")
             rpc_url = rpc_url or profile.rpc_url
             registry = registry or profile.registry
@@ -167,6 +169,8 @@ class Ledger:
             chain.use_signer(resolve_signer(account, chain_id=chain.chain_id, password_prompt=password_prompt))
         ledger = cls(chain)
         ledger.attach(vault=vault, desk=desk, stablecoin=stablecoin)
+        if registry is not None:
+            ledger.attach(**modules)
         return ledger
 
     @classmethod

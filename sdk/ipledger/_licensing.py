@@ -49,7 +49,6 @@ class Licenses(SubClient):
     """The licence registry: the owner grants and revokes; anyone reads and checks."""
 
     name = "licenses"
-    was_contract = "contracts.licenses"
 
     def grant(self, token_id: int | str, terms: LicenseTerms | dict[str, Any]) -> LicenseGrant:
         """The signer (the right's owner) grants a licence on ``terms``; returns the new licence id."""

@@ -29,7 +29,6 @@ class Royalties(SubClient):
     """The royalty vault and the share tokens' royalty accounts."""
 
     name = "royalties"
-    was_contract = "contracts.royalties"
 
     def pay(self, license_id: int, amount: int, *, report: Evidence | None = None) -> RoyaltyPayment:
         """The signer pays ``amount`` (base units of the licence's payment token, approved first when needed) in

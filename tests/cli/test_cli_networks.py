@@ -69,6 +69,9 @@ def test_add_list_show_remove(cli: Run, chain: Chain) -> None:
         "vault": chain.vault,
         "desk": None,
         "stablecoin": None,
+        "licenses": None,
+        "attestations": None,
+        "disputes": None,
     }
     path = networks_file()
     assert tomllib.loads(path.read_text("utf-8"))["lab"]["registry"] == chain.registry
@@ -117,6 +120,19 @@ def test_deploy_records_the_network_and_commands_use_it(
     profile = read_networks()["five"]
     assert (profile.rpc_url, profile.chain_id, profile.registry) == (other_node.rpc_url, OTHER, deployed["registry"])
     assert (profile.vault, profile.desk) == (deployed["vault"], deployed["desk"])
+    # The rights-in-use modules are named by the profile, so a trusted verify never lets the node name them.
+    assert (profile.licenses, profile.attestations, profile.disputes) == (
+        deployed["licenses"],
+        deployed["attestations"],
+        deployed["disputes"],
+    )
+    assert None not in (profile.licenses, profile.attestations, profile.disputes)
+    attached = Ledger.connect(network=profile).chain
+    assert [attached.attached_address(role) for role in ("licenses", "attestations", "disputes")] == [
+        profile.licenses,
+        profile.attestations,
+        profile.disputes,
+    ]
     # Everything about that chain now comes from its name: RPC URL, chain id, contracts.
     registered = _ok(
         cli("--network", "five", "--from", signer_env, "register", *patent.options, "--json", remote=False), "register"

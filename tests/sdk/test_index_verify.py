@@ -1,4 +1,4 @@
-"""``Ledger.verify_index``: the local event index checked against the history commitments proven at a trusted
+"""``ledger.audit.verify_index``: the local event index checked against the history commitments proven at a trusted
 block; a tampered index file is caught with the first differing event named."""
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ ledger says where it went; evidence follows one rule by type."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,30 @@ def test_the_rename_table_lists_every_move(document: str) -> None:
     table = text.split("<!-- renames:start -->")[1].split("<!-- renames:end -->")[0]
     rows = {line.split("|")[1].strip().split()[0].strip("`") for line in table.splitlines() if line.startswith("| `")}
     assert rows == {f"ledger.{name}" for name in {*MOVED, *RETYPED}}
+
+
+def test_the_audit_sub_client_opens_the_index_and_writes_reports(
+    ledger: Ledger, patent: Patent, tmp_path: Path
+) -> None:
+    metadata, documents = patent
+    token = ledger.register(metadata, documents).token_id
+    index = ledger.audit.index(home=tmp_path)
+    index.sync(ledger.chain)
+    assert ledger.audit.index_refusal(index) is None
+    assert ledger.history(token, index=index).events == ledger.history(token).events
+    report = ledger.audit.report(token=metadata.number)
+    assert (report.scope, [right.token_id for right in report.rights]) == ("token", [token])
+    assert report.rights[0].verdict == "verified"
+
+
+def test_the_docs_use_no_name_of_the_one_class_ledger() -> None:
+    """Outside the rename table, README, CHANGELOG and docs/ call every method where it lives now."""
+    root = Path(__file__).parents[2]
+    names = "|".join(sorted(MOVED, key=len, reverse=True))
+    old = re.compile(rf"\b(?:Ledger|ledger)(?:\.use\([^)]*\))?\.({names})\b(?!\.)")
+    found = []
+    for path in [root / "README.md", root / "CHANGELOG.md", *sorted((root / "docs").glob("*.md"))]:
+        text = path.read_text("utf-8")
+        text = re.sub(r"<!-- renames:start -->.*?<!-- renames:end -->", "", text, flags=re.S)
+        found += [f"{path.name}: {match.group(0)}" for match in old.finditer(text)]
+    assert found == []

@@ -18,6 +18,7 @@ from ipledger.audit._history_chain import HistoryWord, chain_head
 from ipledger.audit._index import EventIndex
 from ipledger.audit._proof_bundle import RecordingRpc, write_bundle
 from ipledger.audit._proofs import ProvenRight, TrustlessVerifier, chain_id_check, code_check
+from ipledger.audit._report import AuditReport, build_report
 from ipledger.audit._rights_checks import dispute_check, license_check, rights_notices
 from ipledger.audit._verify import (
     custody_check,
@@ -55,6 +56,25 @@ class Audit(SubClient):
     ``trust_block_hash``) and :meth:`verify_index`."""
 
     name = "audit"
+
+    def index(self, *, home: Path | None = None) -> EventIndex:
+        """This registry's event index in ``$IPLEDGER_HOME/index`` (or ``home``/index): open it, then keep it up to
+        date with ``index.sync(ledger.chain)``; :meth:`history` and :meth:`verify` take it as ``index=``."""
+        return EventIndex.for_ledger(self._chain, home=home)
+
+    def report(
+        self,
+        *,
+        token: int | str | None = None,
+        owner: str | None = None,
+        all_rights: bool = False,
+        at: dt.date | dt.datetime | None = None,
+    ) -> AuditReport:
+        """The audit report of one right (``token``, a token id or any official number), an ``owner``'s portfolio
+        or every right (``all_rights``), as at ``at`` (default: the latest block); exactly one scope. Render it with
+        :func:`~ipledger.render_report`, sign it with :func:`~ipledger.sign_report` (docs/reports.md)."""
+        right = None if token is None else self._chain.resolve(token)
+        return build_report(self._ledger, token=right, owner=owner, all_rights_=all_rights, at=at)
 
     def history(self, token_id: int | str, *, index: EventIndex | None = None) -> History:
         """Everything that happened to the right, in chain order, from a few ``eth_getLogs`` calls.

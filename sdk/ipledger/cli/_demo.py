@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from eth_utils.crypto import keccak
 from pydantic import BaseModel
 from rich import box
 from rich.panel import Panel
@@ -23,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ipledger import (
+    ROLE_NAMES,
     BulkStatus,
     ContractRevertError,
     DocumentRef,
@@ -256,8 +256,7 @@ class Tour:
 
 #: The registry roles a deployment grants its modules, by the first four bytes of their keccak-256 in hex.
 _MODULE_ROLES = {
-    keccak(text=role).hex()[:8]: role.removesuffix("_ROLE").lower()
-    for role in ("VERIFIER_ROLE", "REGISTRAR_ROLE", "DISPUTE_ROLE")
+    role.hex()[:8]: name for role, name in ROLE_NAMES.items() if name in ("verifier", "registrar", "dispute")
 }
 
 
@@ -777,9 +776,7 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
     ) as act:
         if not registrar.contracts.has_role("attestor", admin):
             act.record("grant the attestor role", registrar.contracts.grant_role("attestor", admin))
-        attested = registrar.attestations.attest(
-            token, "TITLE_VERIFIED", evidence=hash_file(files["title-opinion.txt"])
-        )
+        attested = registrar.attestations.attest(token, "TITLE_VERIFIED", evidence=files["title-opinion.txt"])
         act.record("attest", attested)
         attestation = registrar.attestations.get(attested.attestation_id)
         act.outcome = (
@@ -802,14 +799,14 @@ def _rights_in_use(tour: Tour, registrar: Ledger, token: int, files: dict[str, P
             "dev3": lambda: registrar.royalties.owed("dev3", tusd).amount,
         }
         balances = {name: [read()] for name, read in readers.items()}
-        raised = competitor.disputes.open(token, evidence=hash_file(files["prior-art.txt"]))
+        raised = competitor.disputes.open(token, evidence=files["prior-art.txt"])
         act.record("dev8 approves the bond", raised.approval)
         act.record("raise", TransactionResult(tx_hash=raised.tx_hash, block=raised.block, gas_used=raised.gas_used))
         for name, seen in balances.items():
             seen.append(readers[name]())
         if not registrar.contracts.has_role("arbitrator", admin):
             act.record("grant the arbitrator role", registrar.contracts.grant_role("arbitrator", admin))
-        resolved = registrar.disputes.resolve(raised.dispute_id, upheld=False, ruling=hash_file(files["ruling.txt"]))
+        resolved = registrar.disputes.resolve(raised.dispute_id, upheld=False, ruling=files["ruling.txt"])
         act.record("dismiss", resolved)
         for name, seen in balances.items():
             seen.append(readers[name]())
@@ -856,7 +853,7 @@ def _royalties(tour: Tour, registrar: Ledger, token: int, licence: License, repo
         "each claims its part from the share token whenever it likes, even after selling its shares.",
     ) as act:
         act.record("mint tUSD to dev6", registrar.payments.mint_test_stablecoin("dev6", ROYALTY * TUSD))
-        payment = licensee.royalties.pay(licence.license_id, ROYALTY * TUSD, report=hash_file(report))
+        payment = licensee.royalties.pay(licence.license_id, ROYALTY * TUSD, report=report)
         act.record("dev6 approves the royalty vault", payment.approval)
         act.record("pay", TransactionResult(tx_hash=payment.tx_hash, block=payment.block, gas_used=payment.gas_used))
         claims: dict[str, int] = {}

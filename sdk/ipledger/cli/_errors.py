@@ -55,13 +55,6 @@ from ipledger import (
 __all__ = ["CliError", "ErrorHandlingGroup", "describe", "print_error"]
 
 DEBUG_ENV = "IPLEDGER_DEBUG"
-_ROLES = {
-    "REGISTRAR_ROLE": "registrar",
-    "GUARDIAN_ROLE": "guardian",
-    "COMPLIANCE_OFFICER_ROLE": "compliance-officer",
-    "ATTESTOR_ROLE": "attestor",
-    "ARBITRATOR_ROLE": "arbitrator",
-}
 _RECORD_LISTS = {
     "UnknownLicense": ("licence", "licenseId", "ipledger license list TOKEN"),
     "UnknownAttestation": ("attestation", "attestationId", "ipledger attest list TOKEN"),
@@ -280,10 +273,10 @@ def describe(exc: BaseException) -> str:
 
 @cache
 def _role_names() -> dict[str, str]:
-    """Role ids (0x hex) by name, as ``UnauthorizedError`` carries them."""
-    from eth_utils.crypto import keccak
+    """Role names by role id (0x hex), as ``UnauthorizedError`` carries them."""
+    from ipledger import ROLE_NAMES  # the role table, read only to explain a refusal
 
-    return {"0x" + bytes(32).hex(): "admin", **{"0x" + keccak(text=role).hex(): name for role, name in _ROLES.items()}}
+    return {"0x" + role.hex(): name.replace("_", "-") for role, name in ROLE_NAMES.items()}
 
 
 def _answer_message(exc: JsonRpcError) -> str:

@@ -21,8 +21,7 @@ from ipledger import (
     IPMetadata,
     MetadataError,
     RightKind,
-    hash_file,
-    hash_text,
+    evidence_hash,
     parse_metadata,
     parse_units,
 )
@@ -91,6 +90,37 @@ def load_metadata_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise MetadataError(f"{path}: metadata must be a mapping of keys (title, kind, ...), not {type(data).__name__}")
     return data
+
+
+def right_from_options(
+    metadata: Path | None,
+    docs: Sequence[Path] | None,
+    title: str | None,
+    kind: RightKind | None,
+    jurisdiction: str | None,
+    number: str | None,
+    also_number: Sequence[str] | None,
+    family: Sequence[str] | None,
+    confidential: Sequence[str] | None,
+    /,
+) -> tuple[IPMetadata, list[Document]]:
+    """The right a command registers or signs for, from its options: the metadata (``--metadata`` completed by
+    ``--title``, ``--number``... and ``--confidential``), validated, and its documents, hashed later."""
+    right = build_metadata(
+        metadata,
+        title=title,
+        kind=kind,
+        jurisdiction=jurisdiction,
+        number=number,
+        also_numbers=also_number or (),
+        family=family or (),
+    )
+    documents = require_documents(docs)
+    if confidential:
+        right = parse_metadata(
+            right.model_copy(update={"confidential": (*right.confidential, *confidential)}).model_dump()
+        )
+    return right, documents
 
 
 def build_metadata(
@@ -179,15 +209,16 @@ def evidence(file: str | None, text: str | None, *, file_option: str, text_optio
     if text is not None:
         if not text.strip():
             raise typer.BadParameter("the reason must not be empty", param_hint=f"'{text_option}'")
-        return Evidence(digest=hash_text(text), source=f'reason "{text}"')
+        # The SDK's one rule (ipledger.evidence_hash): text is hashed as UTF-8, a 0x-prefixed SHA-256 taken as is.
+        return Evidence(digest=evidence_hash(text, what="reason"), source=f'reason "{text}"')
     if file is None:
         needed = f"{file_option} FILE" + (f" or {text_option} TEXT" if text_option else "")
         raise typer.BadParameter(f"{needed} is needed", param_hint=options)
     path = Path(file)
     if _HASH.match(file) and not path.exists():
-        return Evidence(digest=bytes.fromhex(file[2:]), source="hash given")
+        return Evidence(digest=evidence_hash(file), source="hash given")
     _check_file(path)
-    return Evidence(digest=hash_file(path), source=path.name)
+    return Evidence(digest=evidence_hash(path), source=path.name)
 
 
 def reason_evidence(file: str | None, text: str | None) -> Evidence:

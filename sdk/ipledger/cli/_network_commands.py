@@ -60,6 +60,9 @@ def _show(out: Output, network: Network, verb: str) -> None:
             ("Share vault", network.vault),
             ("Desk", network.desk),
             ("Payment token", network.stablecoin),
+            ("Licences", network.licenses),
+            ("Attestations", network.attestations),
+            ("Disputes", network.disputes),
         )
         if value
     ]
@@ -75,7 +78,9 @@ def add(name: NameArg, replace: ReplaceOpt = False) -> None:
 
     Without --chain-id the chain is the one `ipledger deploy` recorded for --registry, else the one the node reports
     now (said on stderr: check it). Commands with `--network NAME` then refuse a node that reports another chain.
-    A network without --registry is for `ipledger deploy --network NAME`, which records what it deploys there.
+    A network without --registry is for `ipledger deploy --network NAME`, which records what it deploys there,
+    the licence, attestation and dispute modules included (a profile added here leaves them to be found through the
+    registry's role grants; name them in $IPLEDGER_HOME/networks.toml to pin them).
     """
     out = output()
     options = current_options()

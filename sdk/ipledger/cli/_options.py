@@ -62,7 +62,7 @@ class Role(StrEnum):
 
     @property
     def sdk_name(self) -> str:
-        """The role's name for :meth:`~ipledger.Ledger.grant_role`."""
+        """The role's name for :meth:`ledger.contracts.grant_role <ipledger.Contracts.grant_role>`."""
         return self.value.replace("-", "_")
 
 

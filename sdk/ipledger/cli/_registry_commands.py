@@ -137,6 +137,9 @@ def _record_network(
         vault=deployment.vault,
         desk=deployment.desk,
         stablecoin=stablecoin,
+        licenses=deployment.licenses,
+        attestations=deployment.attestations,
+        disputes=deployment.disputes,
     )
     save_network(profile)
     if before is not None and before.registry is not None and before.registry != deployment.registry:

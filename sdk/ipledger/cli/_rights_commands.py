@@ -21,13 +21,12 @@ from ipledger import (
     RightMove,
     Signer,
     UnauthorizedError,
-    parse_metadata,
 )
 
 from ._bulk_register import register_batch
 from ._context import Session, open_ledger
 from ._errors import CliError
-from ._inputs import Evidence, build_metadata, evidence, require_documents
+from ._inputs import Evidence, evidence, right_from_options
 from ._options import (
     AlsoNumberOpt,
     DeedOpt,
@@ -223,16 +222,9 @@ def register(
             encoding=encoding,
         )
         return
-    right = build_metadata(
-        metadata,
-        title=title,
-        kind=kind,
-        jurisdiction=jurisdiction,
-        number=number,
-        also_numbers=also_number or (),
-        family=family or (),
+    right, documents = right_from_options(
+        metadata, docs, title, kind, jurisdiction, number, also_number, family, confidential
     )
-    documents = require_documents(docs)
     if claim and to is not None:
         raise typer.BadParameter(
             "--claim mints to the --from account; --to cannot be used with it", param_hint="'--to'"
@@ -240,9 +232,6 @@ def register(
     session = open_ledger(out, sends=True)
     ledger = session.ledger
     signer = session.signer()
-    if confidential:
-        right = right.model_copy(update={"confidential": (*right.confidential, *confidential)})
-        right = parse_metadata(right.model_dump())
     request = ledger.rights.prepare(right, documents, unpublished=unpublished)
     label = right_label(request.metadata)
     if claim:

@@ -25,13 +25,12 @@ from ipledger import (
     VoucherSigned,
     VoucherSubmitted,
     hash_documents,
-    parse_metadata,
 )
 
 from ._chain_options import CommandTyper, current_options, using_options
 from ._context import Session, open_ledger
 from ._errors import CliError
-from ._inputs import build_metadata, parse_duration, require_documents
+from ._inputs import parse_duration, require_documents, right_from_options
 from ._options import (
     AlsoNumberOpt,
     DocsOpt,
@@ -184,21 +183,10 @@ def sign(
     chain and registry and to the recipient's voucher nonce: `ipledger voucher cancel --to ACCOUNT` voids it.
     """
     out = output()
-    right = build_metadata(
-        metadata,
-        title=title,
-        kind=kind,
-        jurisdiction=jurisdiction,
-        number=number,
-        also_numbers=also_number or (),
-        family=family or (),
+    right, documents = right_from_options(
+        metadata, docs, title, kind, jurisdiction, number, also_number, family, confidential
     )
-    documents = require_documents(docs)
     lifetime = parse_duration(valid_for)
-    if confidential:
-        right = parse_metadata(
-            right.model_copy(update={"confidential": (*right.confidential, *confidential)}).model_dump()
-        )
     session = _session(out, sends=True)
     ledger = session.ledger
     signer = session.signer().address

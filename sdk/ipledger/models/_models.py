@@ -683,6 +683,11 @@ class Network(_Out):
     desk: Address | None = None
     #: The default payment token of orders and licences.
     stablecoin: Address | None = None
+    #: The rights-in-use modules: a trusted verify proves the right in exactly the modules attached, so a profile
+    #: names them rather than letting the node name them (``Ledger.connect`` attaches them).
+    licenses: Address | None = None
+    attestations: Address | None = None
+    disputes: Address | None = None
 
     @field_validator("name")
     @classmethod
