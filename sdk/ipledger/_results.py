@@ -77,7 +77,7 @@ __all__ = [
     "OrderRow",
     "OrdersCancelled",
     "RecordPublished",
-    "Registration",
+    "Registered",
     "ReportCheck",
     "ReportWritten",
     "RestrictedModeSet",
@@ -139,7 +139,7 @@ class NumberInfo(_Out):
     packed: str
 
 
-class Registration(_Mined, _OfRight):
+class Registered(_Mined, _OfRight):
     """A right registered (or claimed): its token, owner, hashes, numbers, documents and metadata."""
 
     content_hash: str

@@ -15,7 +15,7 @@ from ipledger import (
     ForcedTransfer,
     NumberInfo,
     OfficialNumber,
-    Registration,
+    Registered,
     Revocation,
     RightFreeze,
     RightMove,
@@ -148,7 +148,7 @@ def number_info(number: OfficialNumber) -> NumberInfo:
     )
 
 
-@prints(Registration | BulkRegistration)
+@prints(Registered | BulkRegistration)
 def register(
     metadata: MetadataOpt = None,
     docs: DocsOpt = None,
@@ -240,7 +240,7 @@ def register(
     else:
         with out.progress(f"Registering {label}…"):
             result = ledger.rights.register_request(request, to=to)
-    registration = Registration(
+    registration = Registered(
         token_id=result.token_id,
         content_hash=result.content_hash,
         owner=result.owner,
