@@ -59,6 +59,9 @@ def test_json_is_taken_before_and_after_every_command(path: tuple[str, ...]) -> 
     assert after.exit_code == 0, after.output
     before = runner.invoke(app, ["--json", "--from", "dev1", *path, "--help"])
     assert before.exit_code == 0, before.output
+    if len(path) > 1:  # between a group and its command
+        between = runner.invoke(app, [*path[:-1], "--json", "--from", "dev1", path[-1], "--help"])
+        assert between.exit_code == 0, between.output
     assert isinstance(COMMANDS[path], ChainCommand)
 
 
@@ -170,6 +173,8 @@ def test_share_commands_take_the_vault_before_the_command(fractionalized: str, c
     after = share_json("shares", "cap-table", fractionalized)
     before = _invoke(["--json", *chain.options, "--vault", chain.vault, "shares", "cap-table", fractionalized])
     assert before == after
+    between = _invoke(["shares", "--json", *chain.options, "--vault", chain.vault, "cap-table", fractionalized])
+    assert between == after
 
 
 def test_a_command_option_of_the_same_spelling_stays_the_commands(chain: Chain, cli: Run) -> None:

@@ -274,8 +274,12 @@ class ChainCommand(TyperCommand):
     def invoke(self, ctx: Any) -> Any:  # click's Context
         # The chain options leave the command's parameters (its function does not take them) for current_options().
         here = {name: ctx.params.pop(name) for name in _NAMES if name in ctx.params}
-        root = ctx.find_root()
-        placements = [(ctx, here)] + ([(root, root.params)] if root is not ctx else [])  # after, then before
+        # After the command wins over between a group and its command, which wins over before the first word.
+        placements = [(ctx, here)]
+        parent = ctx.parent
+        while parent is not None:
+            placements.append((parent, parent.params))
+            parent = parent.parent
         merged: dict[str, Any] = {}
         for name in _NAMES:
             typed = [values[name] for owner, values in placements if name in values and _given(owner, name)]
@@ -293,7 +297,13 @@ class OutputCommand(ChainCommand):
 
 
 class CommandTyper(typer.Typer):
-    """A typer app whose commands are :class:`ChainCommand` unless ``cls`` says otherwise."""
+    """A typer app whose commands are :class:`ChainCommand` unless ``cls`` says otherwise. A group of commands
+    (``shares``, ``index``...) takes the chain options too, between its name and its command's
+    (``ipledger shares --json balance``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.callback()(chain_options)
 
     def command(
         self, name: str | None = None, *, cls: type[TyperCommand] | None = None, **settings: Any
