@@ -193,6 +193,7 @@ def test_pipelined_singles_are_signed_locally_with_increasing_nonces(ledger: Led
     assert nonces == list(range(nonce, nonce + 6))
 
 
+@pytest.mark.anvil
 def test_a_run_waits_for_the_pending_transactions_of_an_earlier_one(ledger: Ledger, tmp_path: Path) -> None:
     """An earlier run died with a batch still in the node's pool: the rerun waits for it to be mined before deciding
     what is left, so its rows are not sent a second time."""

@@ -10,6 +10,7 @@ from ipledger import IPMetadata, Ledger, NodeNotRunningError, local_node_status,
 Patent = tuple[IPMetadata, list[Path]]
 
 
+@pytest.mark.anvil
 def test_local_ledger_survives_a_node_restart(home: Path, patent: Patent) -> None:
     metadata, documents = patent
     first = Ledger.local()
