@@ -4,7 +4,8 @@ With the variable set (``IPLEDGER_TEST_RPC_URL=http://127.0.0.1:8545``), the ses
 anvil (``anvil_node`` in tests/sdk, ``chain`` in tests/cli) connect to that node instead and deploy their contracts
 there. It must be a development chain with the local chain id (31337) whose accounts of the anvil/Hardhat default
 mnemonic (``test test … junk``) hold ether: a Hardhat node, or an anvil started by hand. Tests marked ``anvil``
-(they need anvil itself: its ``anvil_*`` / ``evm_*`` cheat codes, or an anvil of their own) are skipped there.
+(they need anvil itself: its ``anvil_*`` / ``evm_*`` cheat codes, an anvil of their own, or a behaviour of anvil's
+that the marker's ``reason`` names) are skipped there.
 """
 
 from __future__ import annotations
@@ -21,10 +22,7 @@ from ipledger.node._node import LOCAL_CHAIN_ID, _answers
 from web3 import Web3
 
 EXTERNAL_NODE_VARIABLE = "IPLEDGER_TEST_RPC_URL"
-ANVIL_ONLY = (
-    f"needs anvil itself (anvil_*/evm_* cheat codes, or an anvil of its own); {EXTERNAL_NODE_VARIABLE} names an "
-    "external node"
-)
+ANVIL_ONLY = "needs anvil itself (anvil_*/evm_* cheat codes, or an anvil of its own)"
 #: ``NodeInfo.pid`` of an external node: no process of ours, nothing to stop.
 EXTERNAL_PID = 0
 
@@ -70,6 +68,10 @@ def session_node() -> Iterator[NodeInfo]:
 
 
 def skip_anvil_only(item: pytest.Item) -> None:
-    """Skips ``item`` if it is marked ``anvil`` and the session runs on an external node."""
-    if item.get_closest_marker("anvil") is not None and external_rpc_url() is not None:
-        pytest.skip(ANVIL_ONLY)
+    """Skips ``item`` if it is marked ``anvil`` and the session runs on an external node; the marker's ``reason``,
+    if any, says what of anvil's own behaviour the test needs (``@pytest.mark.anvil(reason="...")``)."""
+    marker = item.get_closest_marker("anvil")
+    if marker is not None and external_rpc_url() is not None:
+        reason = marker.kwargs.get("reason")
+        needs = f"needs anvil: {reason}" if reason else ANVIL_ONLY
+        pytest.skip(f"{needs}; {EXTERNAL_NODE_VARIABLE} names an external node")

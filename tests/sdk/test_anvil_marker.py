@@ -1,11 +1,11 @@
 """Every SDK and CLI test that needs anvil itself is marked ``anvil``, so a run against an external node
 (``IPLEDGER_TEST_RPC_URL``, see node_support.py) skips it instead of failing.
 
-A test needs anvil when its body, or a fixture of its module it requests (directly or through other fixtures),
-sends an ``anvil_*`` / ``evm_*`` request, calls a helper that does (``advance_time``, the copier's mining helpers),
-or starts an anvil of its own (``start_node``, ``Ledger.local``, ``ipledger node start``, ``ipledger demo``). Plain
-helper functions are not followed (one may mine only when asked): a test that reaches a cheat code through one is
-marked by hand. tests/sdk marks with the decorator; tests/cli lists its tests in its conftest's ``_ANVIL_ONLY``.
+A test needs anvil when its body, a fixture of its module it requests or a function of its module it calls
+(directly or through others) sends an ``anvil_*`` / ``evm_*`` request, calls a shared helper that does
+(``advance_time``, the copier's mining helpers), or starts an anvil of its own (``start_node``, ``Ledger.local``,
+``ipledger node start``, ``ipledger demo``). tests/sdk marks with the decorator; tests/cli lists its tests in its
+conftest's ``_ANVIL_ONLY``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,24 @@ NEEDS_ANVIL = re.compile(
     r"""["'](anvil|evm)_|\b(advance_time|copy_first|mine_when_pending|manual_mining|start_node|start_local_node)\b"""
     r"""|\bLedger\.local\(|["']node["'],\s*["']start["']|ipledger node start|\[["']demo["']"""
 )
+#: Module functions that reach anvil only when called with a keyword: ``_blocks`` of test_cli_verify.py mines empty
+#: blocks (``anvil_mine``) only when given ``mine=``.
+ONLY_WITH_KEYWORD = {"_blocks": "mine"}
 
 
 def _functions(tree: ast.Module) -> dict[str, ast.FunctionDef]:
     return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _called(function: ast.FunctionDef) -> set[str]:
+    """The names ``function`` calls (a call of an ``ONLY_WITH_KEYWORD`` function only if it passes the keyword)."""
+    called = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            keyword = ONLY_WITH_KEYWORD.get(node.func.id)
+            if keyword is None or any(given.arg == keyword for given in node.keywords):
+                called.add(node.func.id)
+    return called
 
 
 def _needing_anvil(path: Path) -> set[str]:
@@ -33,11 +47,12 @@ def _needing_anvil(path: Path) -> set[str]:
     source = path.read_text("utf-8")
     functions = _functions(ast.parse(source))
     needs = {name for name, node in functions.items() if NEEDS_ANVIL.search(ast.get_source_segment(source, node) or "")}
+    uses = {name: {argument.arg for argument in node.args.args} | _called(node) for name, node in functions.items()}
     grown = True
     while grown:
         grown = False
-        for name, node in functions.items():
-            if name not in needs and any(argument.arg in needs for argument in node.args.args):
+        for name in functions:
+            if name not in needs and uses[name] & needs:
                 needs.add(name)
                 grown = True
     return {name for name in needs if name.startswith("test_")}
@@ -46,7 +61,7 @@ def _needing_anvil(path: Path) -> set[str]:
 def _marked_by_decorator(path: Path) -> set[str]:
     marked = set()
     for name, node in _functions(ast.parse(path.read_text("utf-8"))).items():
-        if any(ast.unparse(decorator) == "pytest.mark.anvil" for decorator in node.decorator_list):
+        if any(ast.unparse(decorator).startswith("pytest.mark.anvil") for decorator in node.decorator_list):
             marked.add(name)
     return marked
 

@@ -243,6 +243,10 @@ class RefusingProxy(LimitingProxy):
         return super().handle(request)
 
 
+@pytest.mark.anvil(
+    reason="the node must hold the transactions after a refused nonce in its pool; Hardhat refuses them while "
+    "automining (nonce too high)"
+)
 def test_a_refused_send_leaves_no_gap_and_the_rerun_sends_only_that_row(
     ledger: Ledger, anvil_node: NodeInfo, tmp_path: Path
 ) -> None:
