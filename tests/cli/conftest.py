@@ -13,7 +13,7 @@ import pytest
 from cli_support import Chain, Patent, Run
 from ipledger import Ledger
 from ipledger.cli import app
-from node_support import session_node, skip_anvil_only
+from node_support import refuse_parallel_workers, session_node, skip_anvil_only
 from typer.testing import CliRunner, Result
 
 _numbers = itertools.count(7_000_000)
@@ -48,6 +48,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.parent == here and f"{item.path.name}::{item.name}".startswith(_ANVIL_ONLY):
             item.add_marker(pytest.mark.anvil)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    refuse_parallel_workers(config)
 
 
 @pytest.hookimpl(tryfirst=True)

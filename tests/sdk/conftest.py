@@ -18,10 +18,14 @@ from ipledger import (
     local_node_status,
     stop_local_node,
 )
-from node_support import session_node, skip_anvil_only
+from node_support import refuse_parallel_workers, session_node, skip_anvil_only
 from share_support import ONE, USD
 
 _numbers = itertools.count(1_000_000)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    refuse_parallel_workers(config)
 
 
 @pytest.hookimpl(tryfirst=True)

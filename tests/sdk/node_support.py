@@ -5,7 +5,8 @@ anvil (``anvil_node`` in tests/sdk, ``chain`` in tests/cli) connect to that node
 there. It must be a development chain with the local chain id (31337) whose accounts of the anvil/Hardhat default
 mnemonic (``test test … junk``) hold ether: a Hardhat node, or an anvil started by hand. Tests marked ``anvil``
 (they need anvil itself: its ``anvil_*`` / ``evm_*`` cheat codes, an anvil of their own, or a behaviour of anvil's
-that the marker's ``reason`` names) are skipped there.
+that the marker's ``reason`` names) are skipped there. One worker only (no ``-n``): tests count the blocks and
+nonces of the dev accounts, which a second worker on the same node would move.
 """
 
 from __future__ import annotations
@@ -65,6 +66,13 @@ def session_node() -> Iterator[NodeInfo]:
         yield node
     finally:
         stop_node(node.pid)
+
+
+def refuse_parallel_workers(config: pytest.Config) -> None:
+    """On an external node, one pytest-xdist worker only: several would share its blocks and dev accounts, and each
+    test counts its own (the head, nonces, pending transactions)."""
+    if external_rpc_url() is not None and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError(f"{EXTERNAL_NODE_VARIABLE} is set: run the tests on the external node without -n")
 
 
 def skip_anvil_only(item: pytest.Item) -> None:
