@@ -1,4 +1,5 @@
-"""Fixtures of the CLI tests: one ephemeral anvil and registry per session, commands run with typer's CliRunner."""
+"""Fixtures of the CLI tests: one ephemeral anvil (or the external node ``IPLEDGER_TEST_RPC_URL`` names, see
+tests/sdk/node_support.py) and registry per session, commands run with typer's CliRunner."""
 
 from __future__ import annotations
 
@@ -10,11 +11,30 @@ from typing import Any
 
 import pytest
 from cli_support import Chain, Patent, Run, assert_matches_schema
-from ipledger import Ledger, start_node, stop_node
+from ipledger import Ledger
 from ipledger.cli import app
+from node_support import refuse_parallel_workers, session_node, skip_anvil_only
 from typer.testing import CliRunner, Result
 
 _numbers = itertools.count(7_000_000)
+#: CLI tests that need anvil itself (marked ``anvil`` here, as tests/sdk marks its own with the decorator): they
+#: start an anvil of their own (a local network, the demo, a second chain, a node killed and restarted) or mine
+#: with ``anvil_mine``.
+_ANVIL_ONLY = (
+    "test_cli_bad_input.py::test_bad_input_is_one_line_and_sends_nothing",
+    "test_cli_bulk_node_death.py::",
+    "test_cli_demo.py::",
+    "test_cli_errors.py::test_anvil_on_an_old_hardfork_is_told_its_evm_lacks_an_instruction",
+    "test_cli_index.py::test_history_reads_a_fresh_index_and_falls_back_to_the_node",
+    "test_cli_networks.py::test_add_pins_the_chain_the_node_reports_when_none_is_given",
+    "test_cli_networks.py::test_deploy_records_the_network_and_commands_use_it",
+    "test_cli_networks.py::test_the_sdk_connects_to_a_network_by_name",
+    "test_cli_node.py::",
+    "test_cli_startup.py::test_node_status_of_a_running_deployed_node_imports_no_web3",
+    "test_cli_verify.py::test_verify_against_several_checkpoints_from_options_and_a_file",
+    "test_cli_voucher.py::test_an_expired_voucher_is_refused",
+    "test_readme_tour.py::test_readme_tour_runs_as_written",
+)
 _ENV = (
     "IPLEDGER_RPC_URL",
     "IPLEDGER_REGISTRY",
@@ -28,11 +48,28 @@ _ENV = (
 )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.parent == here and f"{item.path.name}::{item.name}".startswith(_ANVIL_ONLY):
+            item.add_marker(pytest.mark.anvil)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    refuse_parallel_workers(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    skip_anvil_only(item)
+
+
 @pytest.fixture(scope="session")
 def chain() -> Iterator[Chain]:
-    """An ephemeral anvil node (no state file) with the contracts deployed by dev0."""
-    node = start_node()
-    try:
+    """An ephemeral anvil node (no state file), or the external node ``IPLEDGER_TEST_RPC_URL`` names, with the
+    contracts deployed by dev0."""
+    with session_node() as node:
         deployment = Ledger.connect(node.rpc_url, account="dev0").deploy_all()
         assert deployment.vault and deployment.desk and deployment.stablecoin
         yield Chain(
@@ -42,8 +79,6 @@ def chain() -> Iterator[Chain]:
             desk=deployment.desk,
             stablecoin=deployment.stablecoin,
         )
-    finally:
-        stop_node(node.pid)
 
 
 @pytest.fixture

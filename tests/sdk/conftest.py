@@ -1,4 +1,5 @@
-"""Fixtures shared by the SDK and CLI tests: one ephemeral anvil per session, a registry deployed on it."""
+"""Fixtures shared by the SDK tests: one ephemeral anvil per session (or the external node ``IPLEDGER_TEST_RPC_URL``
+names, see node_support.py), a registry deployed on it."""
 
 from __future__ import annotations
 
@@ -15,23 +16,28 @@ from ipledger import (
     NodeInfo,
     SignedOrder,
     local_node_status,
-    start_node,
     stop_local_node,
-    stop_node,
 )
+from node_support import refuse_parallel_workers, session_node, skip_anvil_only
 from share_support import ONE, USD
 
 _numbers = itertools.count(1_000_000)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    refuse_parallel_workers(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    skip_anvil_only(item)
+
+
 @pytest.fixture(scope="session")
 def anvil_node() -> Iterator[NodeInfo]:
-    """A fresh anvil node (no persisted state) for the whole session."""
-    node = start_node()
-    try:
+    """The session's node: a fresh anvil (no persisted state), or the external node ``IPLEDGER_TEST_RPC_URL`` names."""
+    with session_node() as node:
         yield node
-    finally:
-        stop_node(node.pid)
 
 
 @pytest.fixture(scope="session")

@@ -378,6 +378,7 @@ def test_the_table_has_every_category() -> None:
     }  # fmt: skip
 
 
+@pytest.mark.anvil
 @pytest.mark.parametrize(("category", "name", "call", "error", "error_name"), CASES, ids=_ids())
 def test_bad_input_raises_the_named_error_before_sending(
     bad: Bad, category: str, name: str, call: Call, error: type[IPLedgerError], error_name: str | None
@@ -393,6 +394,7 @@ def test_bad_input_raises_the_named_error_before_sending(
     assert eth.block_number == before, "a transaction was sent"
 
 
+@pytest.mark.anvil
 def test_an_unreadable_document_is_a_document_error(bad: Bad) -> None:
     path = bad.file("unreadable.txt", "secret")
     path.chmod(0)
@@ -406,6 +408,7 @@ def test_an_unreadable_document_is_a_document_error(bad: Bad) -> None:
     assert bad.dev0.chain.w3.eth.block_number == before
 
 
+@pytest.mark.anvil
 def test_a_voucher_lives_by_chain_time_when_the_chain_clock_runs_ahead(tmp_path: Path) -> None:
     """The voucher's deadline was wall-clock time + valid_for: on a chain 8 days ahead a 7-day voucher was born
     expired (VoucherExpired)."""

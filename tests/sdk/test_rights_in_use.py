@@ -244,6 +244,7 @@ def test_royalties_to_an_owner_and_to_share_holders(ledger: Ledger, investors: d
     assert ledger.royalties.owed("dev2", tusd, token_id=token).amount == 0
 
 
+@pytest.mark.anvil
 def test_history_index_verify_and_report_show_the_right_in_use(ledger: Ledger, right: int, tmp_path: Path) -> None:
     owner = ledger.use("dev1")
     granted = owner.licenses.grant(right, _terms(ledger, "dev2", exclusivity="exclusive", territories=["JP"]))
@@ -312,6 +313,7 @@ def test_terms_given_as_a_file_record_the_file_hash(ledger: Ledger, right: int, 
         ledger.use("dev1").licenses.grant(right, _terms(ledger, "dev3", terms=missing))
 
 
+@pytest.mark.anvil
 def test_a_dispute_about_a_superseded_claim_applies_no_remedy_and_history_says_why(
     ledger: Ledger, patent: Patent
 ) -> None:

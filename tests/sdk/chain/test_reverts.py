@@ -29,7 +29,7 @@ from ipledger import (
 from ipledger._artifacts import load_error_catalogue
 from ipledger.chain._reverts import _GENERIC, _SPECIFIC, RevertDecoder, exception_class
 
-ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "sdk" / "ipledger" / "artifacts"
+ARTIFACTS_DIR = Path(__file__).resolve().parents[3] / "sdk" / "ipledger" / "artifacts"
 CATALOGUE: list[dict[str, Any]] = json.loads((ARTIFACTS_DIR / "errors.json").read_text("utf-8"))["errors"]
 ABI_ERRORS = [
     (path.stem, entry)

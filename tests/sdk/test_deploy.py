@@ -80,6 +80,7 @@ def test_attaching_the_wrong_contracts_is_refused(ledger: Ledger) -> None:
         Ledger.connect(ledger.chain.rpc_url, registry=other_registry, vault=deployment.vault)
 
 
+@pytest.mark.anvil
 def test_the_local_deployment_file_holds_every_address(home: Path) -> None:
     first = Ledger.local()
     recorded = json.loads((home / "local" / "deployment.json").read_text("utf-8"))
@@ -88,6 +89,7 @@ def test_the_local_deployment_file_holds_every_address(home: Path) -> None:
     assert again.deployment.addresses() == first.deployment.addresses()
 
 
+@pytest.mark.anvil
 def test_an_old_deployment_file_gets_the_share_contracts_deployed_beside_its_registry(home: Path) -> None:
     first = Ledger.local()
     path = home / "local" / "deployment.json"

@@ -324,6 +324,7 @@ def test_lie_between_checkpoints_is_caught(
 # ---------------------------------------------------------------------------------------------------- chain head
 
 
+@pytest.mark.anvil
 @pytest.mark.parametrize("behind", [1, 3])
 def test_node_lying_about_the_head_cannot_get_a_verdict_built_on_it(
     anvil_node: NodeInfo, ledger: Ledger, frozen_right: int, behind: int
@@ -348,6 +349,7 @@ def test_node_lying_about_the_head_cannot_get_a_verdict_built_on_it(
     _assert_honest_proofs(report)
 
 
+@pytest.mark.anvil
 def test_node_lying_about_the_head_after_the_checkpoint_verifies_as_of_the_checkpoint(
     anvil_node: NodeInfo, ledger: Ledger, assigned_right: int
 ) -> None:
@@ -426,6 +428,7 @@ def _walk_requests(calls: list[tuple[int, int, bool]]) -> list[int]:
     return [start for start, end, filtered in calls if start == end and not filtered]
 
 
+@pytest.mark.anvil
 def test_trusted_walk_does_not_scan_the_chain(
     anvil_node: NodeInfo, ledger: Ledger, long_after: tuple[int, str]
 ) -> None:
@@ -439,6 +442,7 @@ def test_trusted_walk_does_not_scan_the_chain(
     assert Counter(walked) == Counter(blocks), (walked, blocks)
 
 
+@pytest.mark.anvil
 def test_trusted_verify_does_not_scan_the_chain(
     anvil_node: NodeInfo, ledger: Ledger, long_after: tuple[int, str]
 ) -> None:
@@ -469,6 +473,7 @@ def test_unknown_checkpoint_among_good_ones_is_named(ledger: Ledger, assigned_ri
         ledger.verify(assigned_right, block=1, trust_block_hash=[_head_hash(ledger)])
 
 
+@pytest.mark.anvil
 def test_several_checkpoints_are_each_proven(anvil_node: NodeInfo, ledger: Ledger, assigned_right: int) -> None:
     """A checkpoint at each event's block and at the head, in any order and case: each earlier one's proven history
     is a state the chain passed through."""

@@ -134,6 +134,7 @@ def test_a_node_lying_about_a_holder_is_caught(ledger: Ledger, fractionalized_ri
     assert "cap_table_proof" in failed and "proven" in failed["cap_table_proof"].detail
 
 
+@pytest.mark.anvil
 def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalized_right: int, tmp_path: Path) -> None:
     """400 blocks after the events, behind a provider that answers eth_getLogs over 4 blocks at most: with a
     synced index naming the holders (not trusted: their balances are proven), the trusted verify of a fractionalized

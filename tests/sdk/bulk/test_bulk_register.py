@@ -193,6 +193,7 @@ def test_pipelined_singles_are_signed_locally_with_increasing_nonces(ledger: Led
     assert nonces == list(range(nonce, nonce + 6))
 
 
+@pytest.mark.anvil
 def test_a_run_waits_for_the_pending_transactions_of_an_earlier_one(ledger: Ledger, tmp_path: Path) -> None:
     """An earlier run died with a batch still in the node's pool: the rerun waits for it to be mined before deciding
     what is left, so its rows are not sent a second time."""
@@ -242,6 +243,10 @@ class RefusingProxy(LimitingProxy):
         return super().handle(request)
 
 
+@pytest.mark.anvil(
+    reason="the node must hold the transactions after a refused nonce in its pool; Hardhat refuses them while "
+    "automining (nonce too high)"
+)
 def test_a_refused_send_leaves_no_gap_and_the_rerun_sends_only_that_row(
     ledger: Ledger, anvil_node: NodeInfo, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 from ipledger import IPMetadata, Ledger, start_node, stop_node
 
 
+@pytest.mark.anvil
 @pytest.mark.slow
 def test_trusted_verify_with_one_second_blocks(patent: tuple[IPMetadata, list[Path]], tmp_path: Path) -> None:
     node = start_node(block_time=1)

@@ -50,6 +50,7 @@ def rich_right(ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_pa
     return token, assigned_on
 
 
+@pytest.mark.anvil
 def test_report_of_a_rich_history(ledger: Ledger, rich_right: tuple[int, dt.date]) -> None:
     token, _ = rich_right
     report = build_report(ledger, token=token)
@@ -68,6 +69,7 @@ def test_report_of_a_rich_history(ledger: Ledger, rich_right: tuple[int, dt.date
     assert {check.name for check in right.checks} >= {"registry_code", "custody", "shares", "status"}
 
 
+@pytest.mark.anvil
 def test_report_at_a_past_date_leaves_out_later_events(ledger: Ledger, rich_right: tuple[int, dt.date]) -> None:
     token, assigned_on = rich_right
     report = build_report(ledger, token=token, at=assigned_on)
@@ -86,6 +88,7 @@ def test_report_before_the_registry_existed_is_refused(ledger: Ledger) -> None:
         build_report(ledger, all_rights_=True, at=dt.date(2001, 1, 1))
 
 
+@pytest.mark.anvil
 def test_portfolio_and_all_reports(ledger: Ledger, rich_right: tuple[int, dt.date], patent: Patent) -> None:
     token, assigned_on = rich_right
     past = build_report(ledger, owner="dev2", at=assigned_on)
@@ -114,6 +117,7 @@ def test_a_revoked_right_leaves_the_portfolio_and_register_reports(
     assert ledger.history(token).events[-1].kind == "revoked"
 
 
+@pytest.mark.anvil
 def test_json_is_canonical_and_round_trips(ledger: Ledger, rich_right: tuple[int, dt.date]) -> None:
     report = build_report(ledger, token=rich_right[0])
     data = render_report(report, "json")
@@ -121,6 +125,7 @@ def test_json_is_canonical_and_round_trips(ledger: Ledger, rich_right: tuple[int
     assert AuditReport.model_validate(json.loads(data)).canonical_bytes() == data
 
 
+@pytest.mark.anvil
 def test_csv_has_a_row_per_custody_interval_and_event(ledger: Ledger, rich_right: tuple[int, dt.date]) -> None:
     report = build_report(ledger, token=rich_right[0])
     rows = list(csv.DictReader(io.StringIO(render_report(report, "csv").decode())))
@@ -143,6 +148,7 @@ class _Collector(HTMLParser):
         self.resources += [value or "" for name, value in attrs if name in ("src", "href")]
 
 
+@pytest.mark.anvil
 def test_html_is_one_well_formed_self_contained_page(ledger: Ledger, rich_right: tuple[int, dt.date]) -> None:
     report = build_report(ledger, token=rich_right[0])
     page = render_report(report, "html").decode()
@@ -161,6 +167,7 @@ def test_html_is_one_well_formed_self_contained_page(ledger: Ledger, rich_right:
     assert "Moved by a court or authority order" in page and "Split into shares" in page
 
 
+@pytest.mark.anvil
 def test_signed_report_verifies_offline(ledger: Ledger, rich_right: tuple[int, dt.date], tmp_path: Path) -> None:
     report = build_report(ledger, token=rich_right[0])
     auditor = dev_account(7)
@@ -170,6 +177,7 @@ def test_signed_report_verifies_offline(ledger: Ledger, rich_right: tuple[int, d
     assert verify_report_file(path, expected_signer=auditor.address)[0]
 
 
+@pytest.mark.anvil
 def test_tampered_report_fails_with_a_named_reason(
     ledger: Ledger, rich_right: tuple[int, dt.date], tmp_path: Path
 ) -> None:
@@ -184,6 +192,7 @@ def test_tampered_report_fails_with_a_named_reason(
     assert any(reason.startswith("signer_mismatch") for reason in reasons)
 
 
+@pytest.mark.anvil
 def test_wrong_signer_is_detected(ledger: Ledger, rich_right: tuple[int, dt.date], tmp_path: Path) -> None:
     report = build_report(ledger, token=rich_right[0])
     envelope = sign_report(report, dev_account(7))
@@ -197,6 +206,7 @@ def test_wrong_signer_is_detected(ledger: Ledger, rich_right: tuple[int, dt.date
     assert not ok and reasons[0].startswith("signer_mismatch")
 
 
+@pytest.mark.anvil
 def test_html_and_csv_are_signed_in_a_sidecar(ledger: Ledger, rich_right: tuple[int, dt.date], tmp_path: Path) -> None:
     report = build_report(ledger, token=rich_right[0])
     for fmt in ("html", "csv"):
@@ -210,6 +220,7 @@ def test_html_and_csv_are_signed_in_a_sidecar(ledger: Ledger, rich_right: tuple[
         assert not ok and reasons[0].startswith("report_hash_mismatch")
 
 
+@pytest.mark.anvil
 @pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)"
 )

@@ -15,6 +15,7 @@ from ipledger import EventIndex, IPMetadata, Ledger, NodeError, NotFoundError, S
 Patent = tuple[IPMetadata, list[Path]]
 
 
+@pytest.mark.anvil
 def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_and_matches_the_node(
     patent: Patent, tmp_path: Path
 ) -> None:

@@ -31,6 +31,7 @@ def _fill_behind_another(ledger: Ledger, url: str, order: SignedOrder) -> BaseEx
     return error
 
 
+@pytest.mark.anvil
 @pytest.mark.parametrize(
     "hidden",
     [set(), {TRACE}, {TRACE, SIMULATE}],
@@ -48,6 +49,7 @@ def test_the_reason_is_found_at_the_transactions_position(
     assert all(proxy.methods[method] >= 1 for method in hidden)
 
 
+@pytest.mark.anvil
 def test_a_node_that_cannot_tell_why_says_so_and_what_the_state_shows(
     anvil_node: NodeInfo, ledger: Ledger, race: SignedOrder
 ) -> None:

@@ -22,6 +22,7 @@ def fork_ledger() -> Iterator[Ledger]:
         stop_node(node.pid)
 
 
+@pytest.mark.anvil
 def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     fork_ledger: Ledger, patent: Patent, tmp_path: Path
 ) -> None:

@@ -26,6 +26,7 @@ def _owner_at(ledger: Ledger, token: int, block: int) -> str | None:
         return None
 
 
+@pytest.mark.anvil
 def test_portfolios_match_the_node_at_every_block(
     ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_path: Path
 ) -> None:

@@ -248,6 +248,7 @@ def test_a_bulk_run_stops_when_the_node_switches_chains_mid_run(
 # ---------------------------------------------------------------------------- records of where contracts live
 
 
+@pytest.mark.anvil
 def test_the_local_ledger_refuses_a_node_of_another_chain_than_its_record(home: Path, ledger: Ledger) -> None:
     save_local_deployment(Deployment(chain_id=OTHER, registry=ledger.contracts.registry_address), home)
     with pytest.raises(ChainMismatchError) as refused:
@@ -258,6 +259,7 @@ def test_the_local_ledger_refuses_a_node_of_another_chain_than_its_record(home: 
     assert "deployment.json" in refused.value.source
 
 
+@pytest.mark.anvil
 def test_the_local_ledger_records_and_expects_its_chain(home: Path) -> None:
     client = Ledger.local(home=home)
     recorded = json.loads((home / "local" / "deployment.json").read_text("utf-8"))

@@ -59,6 +59,7 @@ def test_exhausted_retries_raise_one_line_node_error_naming_method_and_cause(
         assert proxy.faults_served["eth_getLogs"] == 3
 
 
+@pytest.mark.anvil
 def test_a_request_that_is_not_safe_to_repeat_fails_at_once(anvil_node: NodeInfo, ledger: Ledger) -> None:
     with flaky_proxy(anvil_node.rpc_url, {"evm_mine": ["forward-then-reset", "forward-then-reset"]}) as (url, proxy):
         client = _connect(url, ledger)

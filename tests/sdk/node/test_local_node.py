@@ -11,6 +11,7 @@ from ipledger.node._node import find_anvil
 Patent = tuple[IPMetadata, list[Path]]
 
 
+@pytest.mark.anvil
 def test_local_ledger_survives_a_node_restart(home: Path, patent: Patent) -> None:
     metadata, documents = patent
     first = Ledger.local()

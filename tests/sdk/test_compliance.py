@@ -35,6 +35,7 @@ def test_verified_investors_trade_and_the_identity_says_why(ledger: Ledger, frac
     assert stranger.reason == "not a verified investor nor a venue wallet"
 
 
+@pytest.mark.anvil
 def test_an_expired_investor_can_neither_receive_nor_send(ledger: Ledger, fractionalized: int) -> None:
     owner = ledger.use("dev1")
     verified = ledger.compliance.verify_investor("dev7", "JP", evidence="KYC dev7", valid_for=dt.timedelta(hours=1))

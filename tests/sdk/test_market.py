@@ -104,6 +104,7 @@ def test_the_taker_approves_exactly_what_it_delivers(ledger: Ledger, sell_order:
     assert taker.market.fill_order(sell_order, 10 * ONE).approval is None  # the allowance sufficed
 
 
+@pytest.mark.anvil
 def test_an_expired_order_cannot_be_filled(ledger: Ledger, fractionalized: int, funded: None) -> None:
     order = ledger.use("dev1").market.create_order(
         "sell", fractionalized, ONE, price=USD, expires_in=dt.timedelta(minutes=5)
@@ -214,6 +215,7 @@ def _desk_refusal(ledger: Ledger, signed: SignedOrder, amount: int, taker: str) 
     return "accepted"
 
 
+@pytest.mark.anvil
 def test_the_desk_itself_refuses_replays_overfills_expiry_cancellation_and_other_takers(
     ledger: Ledger, fractionalized: int, funded: None
 ) -> None:

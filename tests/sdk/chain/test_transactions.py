@@ -41,6 +41,7 @@ def _registered_once(ledger: Ledger, result: RegistrationResult) -> None:
     assert "0x" + logs[0]["transactionHash"].hex().removeprefix("0x") == result.tx_hash
 
 
+@pytest.mark.anvil
 def test_a_stuck_transaction_is_replaced_with_higher_fees_and_only_one_copy_is_mined(
     anvil_node: NodeInfo, ledger: Ledger, patent: Patent, manual_mining: None
 ) -> None:
@@ -61,6 +62,7 @@ def test_a_stuck_transaction_is_replaced_with_higher_fees_and_only_one_copy_is_m
     _registered_once(ledger, result)
 
 
+@pytest.mark.anvil
 def test_a_transaction_the_node_forgot_is_sent_again_as_the_same_bytes(
     anvil_node: NodeInfo, ledger: Ledger, patent: Patent, manual_mining: None
 ) -> None:

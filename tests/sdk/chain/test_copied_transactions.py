@@ -24,6 +24,7 @@ def _status(ledger: Ledger, tx_hash: str | None) -> int:
     return int(ledger.chain.w3.eth.get_transaction_receipt(tx_hash)["status"])
 
 
+@pytest.mark.anvil
 def test_a_copied_commit_still_leads_to_the_reveal(ledger: Ledger, patent: Patent) -> None:
     claimant = ledger.use("dev4")
     request = claimant.rights.prepare(*patent)
@@ -39,6 +40,7 @@ def test_a_copied_commit_still_leads_to_the_reveal(ledger: Ledger, patent: Paten
     assert ledger.get(result.token_id).owner == claimant.signer.address
 
 
+@pytest.mark.anvil
 def test_a_copied_voucher_is_reported_done_by_the_copier(ledger: Ledger, patent: Patent) -> None:
     recipient = ledger.use("dev4")
     voucher = ledger.rights.sign_voucher(ledger.rights.prepare(*patent), to="dev4")
@@ -62,6 +64,7 @@ def test_a_voucher_submitted_by_someone_else_earlier_is_reported_done(ledger: Le
     assert (result.tx_hash, result.submitted_by, result.own_tx_hash) == (first.tx_hash, COPIER.address, None)
 
 
+@pytest.mark.anvil
 def test_a_copied_permit_is_reported_done_by_the_copier(ledger: Ledger, fractionalized: int) -> None:
     permit = ledger.use("dev1").shares.sign_permit(fractionalized, "dev2", 25 * ONE, ledger.chain.chain_time() + 3600)
     spender = ledger.use("dev2")
@@ -76,6 +79,7 @@ def test_a_copied_permit_is_reported_done_by_the_copier(ledger: Ledger, fraction
     assert share.functions.allowance(permit.owner, permit.spender).call() == 25 * ONE
 
 
+@pytest.mark.anvil
 def test_a_copied_fill_raises_the_desks_reason_at_the_victims_position(
     ledger: Ledger, fractionalized: int, race: SignedOrder
 ) -> None:
