@@ -20,6 +20,7 @@ SHIPPED_CONTRACTS = (
     "ShareToken",
     "SettlementDesk",
     "TestStablecoin",
+    "TestCurrency",
     "LicenseRegistry",
     "AttestationRegistry",
     "DisputeManager",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from eth_utils.address import to_checksum_address
 
+from ipledger.chain._chain import TEST_CURRENCIES
 from ipledger.chain._roles import DISPUTE_ROLE, ROLES, VERIFIER_ROLE
 from ipledger.node._node import LOCAL_CHAIN_ID
 
@@ -32,6 +33,12 @@ def deploy_missing(chain: Chain, signer: Signer, admin: str) -> None:
     had_both = chain.optional("disputes") is not None and chain.optional("royalties") is not None
     if chain.optional("stablecoin") is None and chain.chain_id == LOCAL_CHAIN_ID:
         chain.attach_stablecoin(deploy_contract(chain, signer, "TestStablecoin"))
+    if chain.chain_id == LOCAL_CHAIN_ID:
+        for symbol, name in TEST_CURRENCIES.items():
+            if symbol not in chain.test_currencies:
+                chain.attach_test_currency(
+                    deploy_contract(chain, signer, "TestCurrency", name, symbol, label=f"TestCurrency {symbol}")
+                )
     if chain.optional("vault") is None:
         compliance = deploy_contract(chain, signer, "ComplianceRegistry", admin)
         licenses = deploy_contract(chain, signer, "LicenseRegistry", registry)
@@ -98,9 +105,10 @@ def link_bonds_to_royalties(chain: Chain, signer: Signer) -> None:
         )[0]
 
 
-def deploy_contract(chain: Chain, signer: Signer, name: str, *arguments: Any) -> str:
+def deploy_contract(chain: Chain, signer: Signer, name: str, *arguments: Any, label: str | None = None) -> str:
+    """Deploys the shipped contract ``name`` and records its transaction under ``label`` (default: ``name``)."""
     artifact = load_artifact(name)
     factory = chain.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
-    result, receipt = chain.sender.send(signer, factory.constructor(*arguments), action=f"deploy {name}")
-    chain.deployment_transactions[name] = result
+    result, receipt = chain.sender.send(signer, factory.constructor(*arguments), action=f"deploy {label or name}")
+    chain.deployment_transactions[label or name] = result
     return str(receipt["contractAddress"])

@@ -268,6 +268,7 @@ class Ledger:
         admin_address = chain.address_of(admin) if admin else signer.address
         chain.deployment_transactions = {}
         chain.detach("compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
+        chain.test_currencies.clear()
         chain.attach_registry(deploy_contract(chain, signer, REGISTRY_CONTRACT, admin_address))
         chain.modules_discovered = True
         deploy_missing(chain, signer, admin_address)

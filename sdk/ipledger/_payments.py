@@ -38,15 +38,31 @@ class Payments(SubClient):
         contract = self._chain.erc20(self._payment_address(token))
         return int(self._chain.read(contract.functions.balanceOf(self._chain.address_of(account)), "read balance"))
 
-    def mint_test_stablecoin(self, to: str, amount: int) -> TransactionResult:
-        """Local chain only: mints ``amount`` base units of the test stablecoin tUSD (6 decimals) to ``to``."""
+    def test_currencies(self) -> dict[str, str]:
+        """The local chain's open-mint test currencies by symbol: ``tUSD`` (the default payment token), ``tHKD``
+        and ``tCNH`` (6 decimals each); empty on other chains."""
+        if self._chain.chain_id != LOCAL_CHAIN_ID:
+            return {}
+        found = {symbol: str(contract.address) for symbol, contract in self._chain.test_currencies.items()}
+        stablecoin = self._chain.optional("stablecoin")
+        return {**({"tUSD": str(stablecoin.address)} if stablecoin is not None else {}), **found}
+
+    def mint_test_stablecoin(self, to: str, amount: int, *, currency: str = "tUSD") -> TransactionResult:
+        """Local chain only: mints ``amount`` base units (6 decimals) of the test currency ``currency`` (``tUSD``,
+        ``tHKD`` or ``tCNH``) to ``to``."""
         if self._chain.chain_id != LOCAL_CHAIN_ID:
             raise InvalidInputError(
                 f"the test stablecoin exists only on the local chain (id {LOCAL_CHAIN_ID}), "
                 f"not on chain {self._chain.chain_id}"
             )
         require_units(amount)
-        stablecoin = self._chain.stablecoin
-        if not self._chain.code_matches(str(stablecoin.address), "TestStablecoin"):
-            raise InvalidInputError(f"{stablecoin.address} is not the test stablecoin: only tUSD can be minted")
-        return self._chain.send(stablecoin.functions.mint(self._chain.address_of(to), amount), "mint tUSD")
+        if currency == "tUSD":
+            token = self._chain.stablecoin
+            if not self._chain.code_matches(str(token.address), "TestStablecoin"):
+                raise InvalidInputError(f"{token.address} is not the test stablecoin: only tUSD can be minted")
+        elif currency in self._chain.test_currencies:
+            token = self._chain.test_currencies[currency]
+        else:
+            known = ", ".join(["tUSD", *sorted(self._chain.test_currencies)])
+            raise InvalidInputError(f"field 'currency': {currency!r} is not a test currency here; expected {known}")
+        return self._chain.send(token.functions.mint(self._chain.address_of(to), amount), f"mint {currency}")

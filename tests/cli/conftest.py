@@ -26,6 +26,7 @@ _ANVIL_ONLY = (
     "test_cli_demo.py::",
     "test_cli_errors.py::test_anvil_on_an_old_hardfork_is_told_its_evm_lacks_an_instruction",
     "test_cli_index.py::test_history_reads_a_fresh_index_and_falls_back_to_the_node",
+    "test_cli_market.py::test_stablecoin_mint_and_balance_in_the_other_test_currencies",
     "test_cli_networks.py::test_add_pins_the_chain_the_node_reports_when_none_is_given",
     "test_cli_networks.py::test_deploy_records_the_network_and_commands_use_it",
     "test_cli_networks.py::test_the_sdk_connects_to_a_network_by_name",

@@ -36,6 +36,23 @@ def test_stablecoin_mint_and_balance(share_json: Json) -> None:
     assert int(share_json("stablecoin", "balance", "dev3")["balance"]) == before + 12_500_000
 
 
+def test_stablecoin_mint_and_balance_in_the_other_test_currencies(cli: Run, home: Path) -> None:
+    """The local network's test currencies besides tUSD: tHKD and tCNH, deployed and recorded with it."""
+
+    def local_json(*args: str) -> Any:
+        result = cli(*args, "--json", remote=False)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    for symbol in ("tHKD", "tCNH"):
+        before = int(local_json("stablecoin", "balance", "dev3", "--currency", symbol)["balance"])
+        minted = local_json("stablecoin", "mint", "dev3", "7.8", "--currency", symbol)
+        assert (minted["symbol"], minted["decimals"], minted["amount"]) == (symbol, 6, str(7_800_000))
+        assert int(local_json("stablecoin", "balance", "dev3", "--currency", symbol)["balance"]) == before + 7_800_000
+    refused = cli("stablecoin", "mint", "dev3", "1", "--currency", "tEUR", remote=False)
+    assert refused.exit_code == 2 and "'tEUR' is not a test currency of this chain" in refused.stderr
+
+
 def test_an_order_file_is_filled_by_the_counterparty(
     fractionalized: str, funded: None, share_cli: Run, share_json: Json, home: Path, tmp_path: Path
 ) -> None:

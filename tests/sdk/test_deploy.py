@@ -35,7 +35,8 @@ def test_deploy_records_every_contract(ledger: Ledger) -> None:
     assert ledger.contracts.vault.functions.royaltyVault().call() == deployment.royalties
     assert ledger.contracts.royalties.functions.fractionVault().call() == deployment.vault
     assert ledger.contracts.royalties.functions.licenses().call() == deployment.licenses
-    assert set(SHIPPED_CONTRACTS) - {"ShareToken"} <= set(deployment.transactions)
+    assert set(SHIPPED_CONTRACTS) - {"ShareToken", "TestCurrency"} <= set(deployment.transactions)
+    assert {"TestCurrency tHKD", "TestCurrency tCNH"} <= set(deployment.transactions)
     assert ledger.contracts.compliance.functions.isOfficer(ledger.signer.address).call()
     registry = ledger.contracts.registry.functions
     assert registry.hasRole(Web3.keccak(text="VERIFIER_ROLE"), deployment.attestations).call()
@@ -84,7 +85,8 @@ def test_attaching_the_wrong_contracts_is_refused(ledger: Ledger) -> None:
 def test_the_local_deployment_file_holds_every_address(home: Path) -> None:
     first = Ledger.local()
     recorded = json.loads((home / "local" / "deployment.json").read_text("utf-8"))
-    assert recorded == {**first.deployment.addresses(), "chain_id": 31337}
+    assert recorded == {**first.deployment.addresses(), "currencies": first.deployment.currencies, "chain_id": 31337}
+    assert set(recorded["currencies"]) == {"tHKD", "tCNH"}
     again = Ledger.local()
     assert again.deployment.addresses() == first.deployment.addresses()
 

@@ -46,6 +46,7 @@ from ipledger.models._ids import parse_token_id
 from ipledger.models._models import ZERO_ADDRESS, Deployment, TransactionResult
 from ipledger.models._numbers import parse_number_for
 from ipledger.models._requests import RegistrationRequest
+from ipledger.node._node import LOCAL_CHAIN_ID
 
 __all__ = [
     "Chain",
@@ -53,6 +54,7 @@ __all__ = [
     "CHAIN_ID_AT_CONNECT",
     "MAX_UINT256",
     "REGISTRY_CONTRACT",
+    "TEST_CURRENCIES",
     "is_zero_address",
     "require_chain_id",
 ]
@@ -64,6 +66,8 @@ CHAIN_ID_AT_CONNECT = "reported by the node at connect; no chain id was given"
 #: EIP-2294 bounds chain ids below 2**64 / 2 - 36 so that EIP-155's ``v`` fits 64 bits.
 _MAX_CHAIN_ID = 2**63 - 37
 _ERC721_INTERFACE = bytes.fromhex("80ac58cd")
+#: The local chain's test currencies besides tUSD, by symbol: their names (6 decimals, open mint).
+TEST_CURRENCIES = {"tHKD": "Test HKD", "tCNH": "Test CNH"}
 _SLOTS = ("registry", "compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
 
 
@@ -142,6 +146,8 @@ class Chain:
         self._disputes: Contract | None = None
         self._royalties: Contract | None = None
         self.modules_discovered = False
+        #: The local chain's test currencies besides tUSD (``tHKD``, ``tCNH``), by symbol.
+        self.test_currencies: dict[str, Contract] = {}
         self.deployment_transactions: dict[str, TransactionResult] = {}
         if registry is not None:
             self.attach_registry(registry)
@@ -269,6 +275,13 @@ class Chain:
         if self._stablecoin is not None and not self.code_matches(str(self._stablecoin.address), "TestStablecoin"):
             self._stablecoin = None
             attached = False
+        for address in recorded.currencies.values():
+            try:
+                self.attach_test_currency(address)
+            except (RegistryError, InvalidInputError):
+                attached = False
+        if self.chain_id == LOCAL_CHAIN_ID and set(self.test_currencies) != set(TEST_CURRENCIES):
+            attached = False
         return attached
 
     def _check_serves(self, module: Contract, what: str) -> None:
@@ -320,6 +333,13 @@ class Chain:
         checksummed = self._contract_address(address, "payment token")
         self._stablecoin = self.erc20(checksummed)
 
+    def attach_test_currency(self, address: str) -> str:
+        """Attaches a test currency of the local chain (the shipped ``TestCurrency``); returns its symbol."""
+        currency = self._shipped_contract("TestCurrency", address, "test currency")
+        symbol = str(self.read(currency.functions.symbol(), "read the test currency's symbol"))
+        self.test_currencies[symbol] = currency
+        return symbol
+
     def _contract_address(self, address: str, what: str) -> ChecksumAddress:
         if not is_valid_address(address):
             raise InvalidInputError(f"{what} address {address!r} is not a valid address")
@@ -350,6 +370,7 @@ class Chain:
         self._attestations = other._attestations
         self._disputes = other._disputes
         self._royalties = other._royalties
+        self.test_currencies = dict(other.test_currencies)
         self.modules_discovered = other.modules_discovered
 
     def get_code(self, address: str) -> bytes:
@@ -475,6 +496,7 @@ class Chain:
             desk=None if self._desk is None else str(self._desk.address),
             stablecoin=None if self._stablecoin is None else str(self._stablecoin.address),
             **self.module_addresses(),
+            currencies={symbol: str(contract.address) for symbol, contract in sorted(self.test_currencies.items())},
             transactions=dict(self.deployment_transactions),
         )
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ipledger import TokenBalance, TokenMinted
+from ipledger import Ledger, TokenBalance, TokenMinted
 
 from ._chain_options import CommandTyper
 from ._context import open_ledger
@@ -23,22 +23,47 @@ stablecoin_app = CommandTyper(
     no_args_is_help=True,
 )
 
-MintAmountArg = Annotated[str, typer.Argument(metavar="AMOUNT", help="How many tUSD (whole dollars; see --raw).")]
+MintAmountArg = Annotated[
+    str, typer.Argument(metavar="AMOUNT", help="How many units of the currency (whole units; see --raw).")
+]
+CurrencyOpt = Annotated[
+    str,
+    typer.Option(
+        "--currency",
+        metavar="SYMBOL",
+        help="The local chain's test currency: tUSD (the default payment token), tHKD or tCNH.",
+    ),
+]
+
+
+def _currency(ledger: Ledger, currency: str) -> str | None:
+    """The address of the local test currency ``currency`` (``None``: tUSD, the default payment token)."""
+    if currency == "tUSD":
+        return None
+    known = ledger.payments.test_currencies()
+    if currency not in known:
+        raise typer.BadParameter(
+            f"{currency!r} is not a test currency of this chain; expected one of {', '.join(known) or 'none'}",
+            param_hint="'--currency'",
+        )
+    return known[currency]
 
 
 @stablecoin_app.command("mint", epilog=AMOUNTS_HELP)
 @prints(TokenMinted)
-def mint(to: ToArg, amount: MintAmountArg, raw: RawOpt = False) -> None:
-    """Mint AMOUNT test dollars (tUSD) to TO: local chain only, never real money."""
+def mint(to: ToArg, amount: MintAmountArg, raw: RawOpt = False, currency: CurrencyOpt = "tUSD") -> None:
+    """Mint AMOUNT of a test currency (test dollars, tUSD, unless --currency tHKD or tCNH) to TO: local chain
+    only, never real money."""
     out = output()
     session = open_ledger(out, sends=True)
     ledger = session.ledger
-    info = ledger.payments.token_info()
+    token = _currency(ledger, currency)
+    info = ledger.payments.token_info(token)
     recipient = ledger.address_of(to)
     quantity = amount_units(amount, info.decimals, raw=raw)
     with out.progress("Minting…"):
-        result = ledger.payments.mint_test_stablecoin(recipient, quantity)
-    balance = ledger.payments.balance(None, recipient)
+        result = ledger.payments.mint_test_stablecoin(recipient, quantity, currency=currency)
+    balance = ledger.payments.balance(token, recipient)
     minted = TokenMinted(
         token=info.address,
         symbol=info.symbol,
@@ -57,14 +82,16 @@ def mint(to: ToArg, amount: MintAmountArg, raw: RawOpt = False) -> None:
 
 @stablecoin_app.command("balance")
 @prints(TokenBalance)
-def balance(holder: AccountArg) -> None:
-    """Show ACCOUNT's balance of the payment token (default: the local tUSD; any ERC-20 with --payment-token)."""
+def balance(holder: AccountArg, currency: CurrencyOpt = "tUSD") -> None:
+    """Show ACCOUNT's balance of the payment token (default: the local tUSD; --currency tHKD or tCNH, or any ERC-20
+    with --payment-token)."""
     out = output()
     session = open_ledger(out)
     ledger = session.ledger
-    info = ledger.payments.token_info()
+    token = _currency(ledger, currency)
+    info = ledger.payments.token_info(token)
     address = ledger.address_of(holder)
-    held = ledger.payments.balance(None, address)
+    held = ledger.payments.balance(token, address)
     position = TokenBalance(
         token=info.address, symbol=info.symbol, decimals=info.decimals, account=address, balance=held
     )

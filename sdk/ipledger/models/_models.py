@@ -650,6 +650,8 @@ class Deployment(_Out):
     attestations: str | None = None
     disputes: str | None = None
     royalties: str | None = None
+    #: The local chain's test currencies besides tUSD (``tHKD``, ``tCNH``), by symbol (empty elsewhere).
+    currencies: dict[str, str] = Field(default_factory=dict)
     #: The deployment transactions by contract name, when this ledger sent them (empty otherwise).
     transactions: dict[str, TransactionResult] = Field(default_factory=dict)
 

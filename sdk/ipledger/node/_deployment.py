@@ -46,7 +46,7 @@ def read_local_deployment(home: Path | None = None) -> Deployment | None:
     record = read_local_record(home)
     if record is None:
         return None
-    return Deployment(chain_id=record.chain_id, **record.addresses)
+    return Deployment(chain_id=record.chain_id, **record.addresses, currencies=record.currencies)
 
 
 def read_local_registry(home: Path | None = None) -> str | None:
@@ -59,7 +59,9 @@ def save_local_deployment(deployment: Deployment, home: Path | None = None) -> N
     """Makes ``deployment`` the one :meth:`Ledger.local` (and ``--network local``) uses from now on."""
     path = local_deployment_file(home)
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {**deployment.addresses(), "chain_id": deployment.chain_id}
+    record: dict[str, object] = {**deployment.addresses(), "chain_id": deployment.chain_id}
+    if deployment.currencies:
+        record["currencies"] = dict(deployment.currencies)
     path.write_text(json.dumps(record, indent=2) + "\n", "utf-8")
 
 

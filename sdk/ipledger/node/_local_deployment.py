@@ -7,7 +7,7 @@ Reading it needs neither web3 nor pydantic, so ``ipledger node status`` shows th
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipledger.node._node import LOCAL_CHAIN_ID, ipledger_home
@@ -35,6 +35,8 @@ class LocalDeploymentRecord:
 
     chain_id: int
     addresses: dict[str, str | None]
+    #: The local chain's test currencies besides tUSD, by symbol.
+    currencies: dict[str, str] = field(default_factory=dict)
 
 
 def local_deployment_file(home: Path | None = None) -> Path:
@@ -48,6 +50,9 @@ def read_local_record(home: Path | None = None) -> LocalDeploymentRecord | None:
         data = json.loads(local_deployment_file(home).read_text("utf-8"))
         addresses: dict[str, str | None] = {"registry": str(data["registry"])}
         addresses.update({role: str(data[role]) if data.get(role) else None for role in LOCAL_ROLES[1:]})
-        return LocalDeploymentRecord(chain_id=int(data.get("chain_id", LOCAL_CHAIN_ID)), addresses=addresses)
+        currencies = {str(symbol): str(address) for symbol, address in dict(data.get("currencies") or {}).items()}
+        return LocalDeploymentRecord(
+            chain_id=int(data.get("chain_id", LOCAL_CHAIN_ID)), addresses=addresses, currencies=currencies
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
