@@ -4,7 +4,9 @@ against a trusted block hash with no node; an altered bundle fails as a lying no
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ipledger import InvalidInputError, IPMetadata, Ledger, NodeError, NodeInfo, verify_bundle
@@ -50,10 +52,11 @@ def test_a_bundle_needs_the_auditors_checkpoint(bundle: tuple[Path, str, int]) -
         verify_bundle(path, "0x" + "ab" * 32)
 
 
-def _tamper(path: Path, method: str, change: object) -> None:
+def _tamper(path: Path, method: str, change: object, where: Callable[[Any], bool] = bool) -> None:
+    """Changes the bundle's first answer to ``method`` that ``where`` accepts (default: the first not empty)."""
     payload = json.loads(path.read_text("utf-8"))
     for key, answer in payload["answers"].items():
-        if json.loads(key)[0] == method and answer:
+        if json.loads(key)[0] == method and answer and where(answer):
             payload["answers"][key] = change(answer)  # type: ignore[operator]
             break
     path.write_text(json.dumps(payload), "utf-8")
@@ -79,7 +82,7 @@ def test_an_altered_storage_proof_in_a_bundle_is_caught(bundle: tuple[Path, str,
         storage[0]["value"] = "0x1"
         return {**proof, "storageProof": storage}
 
-    _tamper(path, "eth_getProof", alter)
+    _tamper(path, "eth_getProof", alter, where=lambda proof: bool(proof["storageProof"]))
     result = verify_bundle(path, checkpoint)
     assert result.verdict == "inconclusive"
     assert [check.name for check in result.checks if not check.ok] == ["state_proof"]
