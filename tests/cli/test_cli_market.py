@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from cli_support import Run, assert_one_line_error
-from ipledger import SignedOrder, dev_account
+from ipledger import SignedOrder, dev_account, local_node_status, stop_local_node
 
 Json = Callable[..., Any]
 ONE = 10**18
@@ -44,13 +44,18 @@ def test_stablecoin_mint_and_balance_in_the_other_test_currencies(cli: Run, home
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
 
-    for symbol in ("tHKD", "tCNH"):
-        before = int(local_json("stablecoin", "balance", "dev3", "--currency", symbol)["balance"])
-        minted = local_json("stablecoin", "mint", "dev3", "7.8", "--currency", symbol)
-        assert (minted["symbol"], minted["decimals"], minted["amount"]) == (symbol, 6, str(7_800_000))
-        assert int(local_json("stablecoin", "balance", "dev3", "--currency", symbol)["balance"]) == before + 7_800_000
-    refused = cli("stablecoin", "mint", "dev3", "1", "--currency", "tEUR", remote=False)
-    assert refused.exit_code == 2 and "'tEUR' is not a test currency of this chain" in refused.stderr
+    try:
+        for symbol in ("tHKD", "tCNH"):
+            before = int(local_json("stablecoin", "balance", "dev3", "--currency", symbol)["balance"])
+            minted = local_json("stablecoin", "mint", "dev3", "7.8", "--currency", symbol)
+            assert (minted["symbol"], minted["decimals"], minted["amount"]) == (symbol, 6, str(7_800_000))
+            after = int(local_json("stablecoin", "balance", "dev3", "--currency", symbol)["balance"])
+            assert after == before + 7_800_000
+        refused = cli("stablecoin", "mint", "dev3", "1", "--currency", "tEUR", remote=False)
+        assert refused.exit_code == 2 and "'tEUR' is not a test currency of this chain" in refused.stderr
+    finally:  # the local network's node this test started
+        if local_node_status(home) is not None:
+            stop_local_node(home)
 
 
 def test_an_order_file_is_filled_by_the_counterparty(
