@@ -40,6 +40,15 @@ library Identifiers {
     bytes32 internal constant COMPLIANCE_OFFICER_ROLE = keccak256("COMPLIANCE_OFFICER_ROLE");
 
     /*//////////////////////////////////////////////////////////////
+                          EVIDENCE OF STANDARD ACTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev The evidence hash recorded for an enforcement act made through ERC-7943's `setFrozenTokens` or
+    /// `forcedTransfer`, which carry no order or reason: the project's own event is emitted with this hash in place of
+    /// a document's, beside the officer's address, so an auditor sees that no document was given (docs/venues.md).
+    bytes32 internal constant ERC7943_ACT = keccak256("ipledger: ERC-7943 act, no document given");
+
+    /*//////////////////////////////////////////////////////////////
                             TWO-LETTER CODES
     //////////////////////////////////////////////////////////////*/
 
