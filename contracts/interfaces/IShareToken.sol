@@ -17,9 +17,6 @@ interface IShareToken {
     /// @notice All of `holder`'s shares are frozen.
     error HolderFrozen(address holder);
 
-    /// @notice `holder` may move only `available` unfrozen shares, not `amount`.
-    error InsufficientUnfrozenBalance(address holder, uint256 available, uint256 amount);
-
     /// @notice A reason hash must not be zero.
     error MissingReasonHash();
 
@@ -49,6 +46,35 @@ interface IShareToken {
     /// @notice `holder` has no royalty to claim in `currency`.
     error NoRoyaltyOwed(address holder, address currency);
 
+    /// @notice `holder` named no royalty beneficiary, so nobody but itself may claim its royalties.
+    error NoRoyaltyBeneficiary(address holder);
+
+    /// @notice Only `holder` itself or an officer of this token may name its royalty beneficiary.
+    error NotHolderOrOfficer(address caller, address holder);
+
+    /// @notice `lost` is a contract (a pool, a venue's wallet): recovery would move every share it holds for others.
+    /// Use a forced transfer of the exact amount instead (docs/venues.md).
+    error RecoveryOfContract(address lost);
+
+    /// @notice Transfers are locked up until `until` (Unix time).
+    error LockedUp(uint40 until);
+
+    /// @notice `to` would hold `balance`, above the token's maximum balance per holder `max`.
+    error MaxBalanceExceeded(address to, uint256 balance, uint256 max);
+
+    /// @notice The token already has its maximum number of holders, `max`; `to` would be one more.
+    error MaxHoldersReached(address to, uint32 max);
+
+    /// @notice `account`'s country `country` may not hold this token (its country rule).
+    error CountryNotAllowed(address account, bytes2 country);
+
+    /// @notice The country code is not two upper-case ASCII letters, or the country rule's mode is unknown.
+    error InvalidCountryRule(bytes2 country, uint8 mode);
+
+    /// @notice The holders given to start the holder count are not every holder, once each, in ascending order
+    /// (their balances sum to `counted`, the supply is `supply`).
+    error InvalidHolderList(uint256 counted, uint256 supply);
+
     /// @notice `officer` froze `amount` of `holder`'s shares (type(uint256).max: all of them, now and later).
     event SharesFrozen(address indexed holder, uint256 amount, bytes32 reasonHash, address indexed officer);
 
@@ -71,6 +97,25 @@ interface IShareToken {
     /// @notice The royalty vault credited `amount` of `currency` to the holders pro rata; `cumulative` is
     /// everything distributed in `currency` so far.
     event RoyaltyDistributed(address indexed currency, uint256 amount, uint256 cumulative);
+
+    /// @notice `officer` set the token's transfer rules (effective in restricted mode): allowed investor
+    /// `categories` (0: any), transfers locked until `lockupUntil`, at most `maxHolders` holders (0: no cap;
+    /// `holderCount` holders now) and `maxBalance` shares per investor (0: no cap).
+    event TransferRulesSet(
+        uint16 categories,
+        uint40 lockupUntil,
+        uint32 maxHolders,
+        uint128 maxBalance,
+        uint32 holderCount,
+        address indexed officer
+    );
+
+    /// @notice `officer` set the token's country rule: `mode` 0 none, 1 only `countries` may receive, 2 `countries`
+    /// may not receive.
+    event CountryRuleSet(uint8 mode, bytes2[] countries, address indexed officer);
+
+    /// @notice `by` (the holder or an officer) named `beneficiary` to receive `holder`'s royalties (zero: none).
+    event RoyaltyBeneficiarySet(address indexed holder, address indexed beneficiary, address indexed by);
 
     /// @notice `holder` (current or former) claimed `amount` of `currency` in royalties.
     event RoyaltyClaimed(address indexed holder, address indexed currency, uint256 amount);
@@ -109,11 +154,48 @@ interface IShareToken {
     /// @notice Switches restricted mode. Requirements: officer.
     function setRestricted(bool restricted_) external;
 
+    /// @notice Sets the per-token transfer rules, applied in restricted mode to transfers between holders (a
+    /// forced transfer obeys only the categories and country rule, on its recipient). `holders` starts the holder
+    /// count when a holder cap is first set: every current holder once, in ascending order (their balances must sum
+    /// to the supply); otherwise empty. Requirements: officer of this token.
+    function setTransferRules(
+        uint16 categories,
+        uint40 lockupUntil,
+        uint32 maxHolders,
+        uint128 maxBalance,
+        address[] calldata holders
+    ) external;
+
+    /// @notice Sets the per-token country rule on recipients: `mode` 0 none, 1 allow only `countries`, 2 block
+    /// `countries`. Requirements: officer of this token.
+    function setCountryRule(uint8 mode, bytes2[] calldata countries) external;
+
+    /// @notice The per-token transfer rules and the current holder count (counted only while a holder cap is set).
+    function transferRules()
+        external
+        view
+        returns (uint16 categories, uint40 lockupUntil, uint32 maxHolders, uint128 maxBalance, uint32 holderCount);
+
+    /// @notice The per-token country rule: its mode and its countries in ascending order.
+    function countryRule() external view returns (uint8 mode, bytes2[] memory countries);
+
+    /// @notice Names who receives `holder`'s royalties (zero: the holder itself). Requirements: the caller is
+    /// `holder` or an officer of this token.
+    function setRoyaltyBeneficiary(address holder, address beneficiary) external;
+
+    /// @notice Who receives `holder`'s royalties (zero: nobody named; the holder claims them itself).
+    function royaltyBeneficiary(address holder) external view returns (address);
+
+    /// @notice Sends every royalty owed to `holder` in `currency` to its named beneficiary; anyone may call it, so
+    /// royalties owed to a contract that cannot claim (a pool) are never stranded. Returns the amount.
+    function claimRoyaltyFor(address holder, address currency) external returns (uint256 amount);
+
     /// @notice Credits `amount` of `currency`, already transferred to this token, to the holders pro rata to their
     /// balances now. Requirements: caller is the royalty vault.
     function distributeRoyalty(address currency, uint256 amount) external;
 
-    /// @notice Sends the caller (a holder now or before) every royalty owed to it in `currency`; returns the amount.
+    /// @notice Sends every royalty owed to the caller (a holder now or before) in `currency` to it, or to its named
+    /// beneficiary; returns the amount.
     function claimRoyalty(address currency) external returns (uint256 amount);
 
     /// @notice The royalty in `currency` that `holder` may claim now.
