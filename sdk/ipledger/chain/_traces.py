@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from eth_utils.address import is_address, to_checksum_address
+
 from ipledger._exceptions import ContractRevertError, NodeError
 from ipledger.chain._reverts import RevertDecoder
 from ipledger.chain._rpc import Rpc
@@ -36,8 +38,9 @@ _NOT_NAMED = frozenset({"Error", "unknown", "reverted without reason"})
 class RevertFrame:
     """One failed call frame on a trace's revert path.
 
-    ``to`` is the callee (``None`` for a failed creation), ``output`` the revert data as hex (``"0x"`` for none),
-    ``error`` the node's word for the failure ("execution reverted", "out of gas"), ``depth`` 0 for the top call.
+    ``to`` is the callee, checksummed (``None`` for a failed creation), ``output`` the revert data as hex (``"0x"``
+    for none), ``error`` the node's word for the failure ("execution reverted", "out of gas"), ``depth`` 0 for the
+    top call.
     """
 
     to: str | None
@@ -52,11 +55,10 @@ def revert_path(trace: Mapping[str, Any]) -> list[RevertFrame]:
     frame: Mapping[str, Any] | None = trace
     while isinstance(frame, Mapping) and frame.get("error"):
         to = frame.get("to")
-        output = frame.get("output")
         path.append(
             RevertFrame(
-                to=str(to) if to else None,
-                output=_hex(output),
+                to=to_checksum_address(str(to)) if to and is_address(str(to)) else None,
+                output=_hex(frame.get("output")),
                 error=str(frame["error"]),
                 depth=len(path),
             )
