@@ -30,7 +30,7 @@ ORDER = ("gas", "throughput", "history_verify", "trusted_verify", "growth", "ind
 #: Result name -> script, where they differ.
 SCRIPTS = {"index": "index_scale.py"}
 #: Result name -> section title, where they differ.
-TITLES = {"startup": "CLI startup"}
+TITLES = {"startup": "CLI startup", "uniswap": "Uniswap V2 swaps"}
 #: Files this script writes (never read back as a benchmark).
 OUTPUTS = ("latest.json",)
 

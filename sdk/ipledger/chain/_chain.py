@@ -7,7 +7,7 @@ each sub-client (``ledger.rights``, ``ledger.shares``...) reads and sends throug
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
@@ -41,6 +41,7 @@ from ipledger.chain._logs import fetch_logs
 from ipledger.chain._reverts import RevertDecoder, encode_error
 from ipledger.chain._roles import DISPUTE_ROLE, ROLE_CONTRACTS, ROLES, VERIFIER_ROLE
 from ipledger.chain._rpc import Rpc, json_rpc_error
+from ipledger.chain._traces import inner_revert, trace_call, trace_transaction
 from ipledger.chain._transactions import StateChecks, TransactionSender, revert_data
 from ipledger.models._ids import parse_token_id
 from ipledger.models._models import ZERO_ADDRESS, Deployment, TransactionResult
@@ -595,6 +596,32 @@ class Chain:
                 except (Web3Exception, ValueError, KeyError):
                     continue
         raise RegistryError(f"{action}: the transaction {result.tx_hash} emitted no {event}")
+
+    def inner_revert(self, tx_hash: str) -> ContractRevertError | None:
+        """The named reason a mined transaction failed for, found deep in its call trace: when a contract between the
+        sender and ipledger's (a Uniswap pair or router, a wallet, an aggregator) replaced the share token's revert
+        with its own words (``UniswapV2: TRANSFER_FAILED``), the innermost failing frame still holds
+        ``NotEligible(account)``; decoded like every revert the SDK raises (:class:`ComplianceError` there), its
+        ``action`` naming the contract that reverted. ``None`` when the transaction succeeded, or no failing frame
+        holds a named error (only strings, or no data). See ``chain/_traces.py`` for how the trace is walked.
+
+        Raises :class:`NotFoundError` for a transaction the node has not mined, :class:`NodeError` when the node
+        cannot trace it (no ``debug_traceTransaction`` or no call tracer).
+        """
+        receipt = self.rpc.call("eth_getTransactionReceipt", [tx_hash])
+        if not isinstance(receipt, dict):
+            raise NotFoundError(f"no mined transaction {tx_hash} on {self.rpc_url}")
+        if int(str(receipt.get("status", "0x1")), 16) == 1:
+            return None
+        trace = trace_transaction(self.rpc, tx_hash)
+        return inner_revert(self.decoder, trace, tx_hash=tx_hash, block=int(str(receipt["blockNumber"]), 16))
+
+    def inner_call_revert(self, call: Mapping[str, Any], *, block: int | str = "latest") -> ContractRevertError | None:
+        """Like :meth:`inner_revert`, for a call not sent (``debug_traceCall`` on the state of ``block``): what a
+        wallet can tell a trader before signing. ``call`` holds ``from``, ``to``, ``data`` and optionally
+        ``value`` and ``gas`` (integers as numbers or hex). ``None`` when the call would succeed or fails without a
+        named error."""
+        return inner_revert(self.decoder, trace_call(self.rpc, call, block))
 
     def refuse(self, signature: str, types: list[str], values: list[Any], action: str) -> ContractRevertError:
         """The exception the chain would raise for this custom error, for refusals a read can tell in advance."""
