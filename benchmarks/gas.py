@@ -569,6 +569,19 @@ COVERAGE: dict[str, list[str]] = {
     "ComplianceRegistry.revokeRole(bytes32,address)": ["ComplianceRegistry revokeRole"],
     "ComplianceRegistry.setCountryBlocked(bytes2,bool)": ["compliance: setCountryBlocked (block)"],
     "ComplianceRegistry.verifyInvestor(address,bytes2,uint40,bytes32)": ["compliance: verifyInvestor"],
+    "ComplianceRegistry.setInvestorCategories(address,uint16,uint40,bytes32)": ["compliance: setInvestorCategories"],
+    "ComplianceRegistry.setIssuerOfficer(address,address,bool)": ["compliance: setIssuerOfficer"],
+    "ComplianceRegistry.setTokenOfficer(address,address,bool)": [
+        "compliance: setTokenOfficer (by the issuer's officer)"
+    ],
+    "ShareToken.claimRoyaltyFor(address,address)": ["claimRoyaltyFor (to the named beneficiary, by anyone)"],
+    "ShareToken.forcedTransfer(address,address,uint256)": ["share forcedTransfer (ERC-7943)"],
+    "ShareToken.setFrozenTokens(address,uint256)": ["share setFrozenTokens (ERC-7943)"],
+    "ShareToken.setTransferRules(uint16,uint40,uint32,uint128,address[])": [
+        "share setTransferRules (all on, holder list of 1)"
+    ],
+    "ShareToken.setCountryRule(uint8,bytes2[])": ["share setCountryRule (allow 3 countries)"],
+    "ShareToken.setRoyaltyBeneficiary(address,address)": ["share setRoyaltyBeneficiary"],
     "ShareToken.approve(address,uint256)": ["share approve"],
     "ShareToken.burnFrom(address,uint256)": ["redeem (burn 100%, release the right)"],
     "ShareToken.claimRoyalty(address)": ["claimRoyalty (first claim)", "claimRoyalty (later claim)"],
@@ -588,6 +601,8 @@ COVERAGE: dict[str, list[str]] = {
         "share transfer restricted (existing recipient)",
         "share transfer unrestricted (fresh recipient)",
         "share transfer unrestricted (existing recipient)",
+        "share transfer restricted, every rule on (fresh recipient)",
+        "share transfer restricted, every rule on (existing recipient)",
     ],
     "ShareToken.transferFrom(address,address,uint256)": ["share transferFrom restricted (existing recipient)"],
     "ShareToken.unfreeze(address,bytes32)": ["compliance: unfreeze"],

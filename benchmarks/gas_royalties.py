@@ -97,6 +97,14 @@ def measure_royalties(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
     rows.append(Row("claimRoyalty (first claim)", bench.gas(shares.functions.claimRoyalty(usd.address), holder)))
     pay(licences[0], 1_000 * USD)
     rows.append(Row("claimRoyalty (later claim)", bench.gas(shares.functions.claimRoyalty(usd.address), holder)))
+    bench.gas(shares.functions.setRoyaltyBeneficiary(accounts[issuer], accounts[licensee]), issuer)
+    pay(licences[0], 1_000 * USD)
+    rows.append(
+        Row(
+            "claimRoyaltyFor (to the named beneficiary, by anyone)",
+            bench.gas(shares.functions.claimRoyaltyFor(accounts[issuer], usd.address), holder),
+        )
+    )
     rows.append(Row("distributeRoyalty alone (later distribution)", _distribute_alone(bench, royalty_vault, shares)))
 
     # creditRight by a listed creditor (the dispute manager in a deployment; account 6 here), in usd.

@@ -535,7 +535,7 @@ def test_frozen_maker_shares_cannot_be_sold(
 ) -> None:
     market.shares.freeze(maker, HELD - 100, REASON, {"from": officer})
     order = new_order()
-    with reverts("InsufficientUnfrozenBalance", maker, 100, 700):
+    with reverts("ERC7943InsufficientUnfrozenBalance", maker, 700, 100):
         market.desk.fill(order.as_tuple(), sign(order), 700, {"from": bob})
 
 

@@ -32,7 +32,7 @@ def expires_at() -> int:
 
 
 def identity(compliance: Any, account: Any) -> tuple[int, bytes, int]:
-    kind, country, expires = compliance.identityOf(account)
+    kind, country, expires, _, _ = compliance.identityOf(account)
     return kind, bytes(country), expires
 
 

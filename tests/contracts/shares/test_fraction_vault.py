@@ -207,7 +207,10 @@ def test_redeem_needs_every_share(vault: Any, locked: Any, alice: Any, bob: Any,
 
 @pytest.mark.parametrize(
     ("frozen", "error"),
-    [(MAX_UINT256, ("HolderFrozen", "{alice}")), (1, ("InsufficientUnfrozenBalance", "{alice}", SUPPLY - 1, SUPPLY))],
+    [
+        (MAX_UINT256, ("HolderFrozen", "{alice}")),
+        (1, ("ERC7943InsufficientUnfrozenBalance", "{alice}", SUPPLY, SUPPLY - 1)),
+    ],
 )
 def test_frozen_shares_block_redemption(
     registry: Any, vault: Any, locked: Any, officer: Any, alice: Any, frozen: int, error: tuple[Any, ...]

@@ -71,7 +71,8 @@ def test_role_is_checked_before_the_reason(shares: Any, function: str, bob: Any,
 def test_full_freeze_blocks_transfers(shares: Any, officer: Any, alice: Any, bob: Any, carol: Any) -> None:
     tx = shares.freeze(bob, MAX_UINT256, REASON, {"from": officer})
     assert events_of(tx) == [
-        ("SharesFrozen", {"holder": bob, "amount": MAX_UINT256, "reasonHash": REASON, "officer": officer})
+        ("SharesFrozen", {"holder": bob, "amount": MAX_UINT256, "reasonHash": REASON, "officer": officer}),
+        ("Frozen", {"account": bob, "amount": MAX_UINT256}),  # ERC-7943's event beside the project's
     ]
     assert shares.frozenOf(bob) == MAX_UINT256
     with reverts("HolderFrozen", bob):
@@ -98,10 +99,10 @@ def test_freeze_does_not_touch_other_holders(shares: Any, officer: Any, alice: A
 
 def test_partial_freeze_leaves_the_rest_movable(shares: Any, officer: Any, alice: Any, bob: Any) -> None:
     shares.freeze(bob, 700, REASON, {"from": officer})
-    with reverts("InsufficientUnfrozenBalance", bob, 300, 301):
+    with reverts("ERC7943InsufficientUnfrozenBalance", bob, 301, 300):
         shares.transfer(alice, 301, {"from": bob})
     shares.transfer(alice, 300, {"from": bob})
-    with reverts("InsufficientUnfrozenBalance", bob, 0, 1):
+    with reverts("ERC7943InsufficientUnfrozenBalance", bob, 1, 0):
         shares.transfer(alice, 1, {"from": bob})
     assert (shares.balanceOf(bob), shares.frozenOf(bob)) == (700, 700)
 
@@ -110,10 +111,10 @@ def test_partial_freeze_above_balance_freezes_everything_and_incoming_fills_it(
     shares: Any, officer: Any, alice: Any, bob: Any
 ) -> None:
     shares.freeze(bob, 1_500, REASON, {"from": officer})
-    with reverts("InsufficientUnfrozenBalance", bob, 0, 1):
+    with reverts("ERC7943InsufficientUnfrozenBalance", bob, 1, 0):
         shares.transfer(alice, 1, {"from": bob})
     shares.transfer(bob, 600, {"from": alice})  # balance 1,600; 100 above the freeze
-    with reverts("InsufficientUnfrozenBalance", bob, 100, 101):
+    with reverts("ERC7943InsufficientUnfrozenBalance", bob, 101, 100):
         shares.transfer(alice, 101, {"from": bob})
     shares.transfer(alice, 100, {"from": bob})
 
@@ -121,7 +122,7 @@ def test_partial_freeze_above_balance_freezes_everything_and_incoming_fills_it(
 def test_partial_freeze_applies_to_transfer_from(shares: Any, officer: Any, alice: Any, bob: Any, carol: Any) -> None:
     shares.freeze(bob, 999, REASON, {"from": officer})
     shares.approve(carol, 1_000, {"from": bob})
-    with reverts("InsufficientUnfrozenBalance", bob, 1, 2):
+    with reverts("ERC7943InsufficientUnfrozenBalance", bob, 2, 1):
         shares.transferFrom(bob, alice, 2, {"from": carol})
     assert shares.allowance(bob, carol) == 1_000
 
@@ -137,7 +138,10 @@ def test_freeze_of_zero_reverts(shares: Any, officer: Any, bob: Any) -> None:
 def test_unfreeze_lifts_the_freeze(shares: Any, officer: Any, alice: Any, bob: Any) -> None:
     shares.freeze(bob, MAX_UINT256, REASON, {"from": officer})
     tx = shares.unfreeze(bob, LIFT, {"from": officer})
-    assert events_of(tx) == [("SharesUnfrozen", {"holder": bob, "reasonHash": LIFT, "officer": officer})]
+    assert events_of(tx) == [
+        ("SharesUnfrozen", {"holder": bob, "reasonHash": LIFT, "officer": officer}),
+        ("Frozen", {"account": bob, "amount": 0}),
+    ]
     assert shares.frozenOf(bob) == 0
     shares.transfer(alice, 1_000, {"from": bob})
 
@@ -178,6 +182,7 @@ def test_forced_transfer_moves_frozen_shares(shares: Any, officer: Any, bob: Any
     assert events_of(tx) == [
         ("Transfer", {"from": bob, "to": carol, "amount": 400}),
         ("ForcedTransfer", {"from": bob, "to": carol, "amount": 400, "reasonHash": REASON, "officer": officer}),
+        ("ForcedTransfer", {"from": bob, "to": carol, "amount": 400}),  # ERC-7943's
     ]
     assert (shares.balanceOf(bob), shares.balanceOf(carol)) == (600, 400)
     assert shares.frozenOf(bob) == MAX_UINT256  # a full freeze stays full
@@ -206,7 +211,7 @@ def test_forced_transfer_shrinks_a_partial_freeze_to_what_is_left(
     assert shares.frozenOf(bob) == 800
     shares.forcedTransfer(bob, alice, 400, REASON, {"from": officer})  # 500 left
     assert (shares.balanceOf(bob), shares.frozenOf(bob)) == (500, 500)
-    with reverts("InsufficientUnfrozenBalance", bob, 0, 1):
+    with reverts("ERC7943InsufficientUnfrozenBalance", bob, 1, 0):
         shares.transfer(alice, 1, {"from": bob})
     shares.transfer(bob, 50, {"from": alice})
     shares.transfer(alice, 50, {"from": bob})  # what arrives later is free
@@ -244,6 +249,7 @@ def test_recover_moves_everything(shares: Any, officer: Any, bob: Any, maker: An
             "WalletRecovered",
             {"lost": bob, "replacement": maker, "amount": 1_000, "reasonHash": REASON, "officer": officer},
         ),
+        ("ForcedTransfer", {"from": bob, "to": maker, "amount": 1_000}),
     ]
     assert (shares.balanceOf(bob), shares.balanceOf(maker)) == (0, 1_000)
     assert shares.totalSupply() == SUPPLY
@@ -290,20 +296,23 @@ def test_recover_reports_the_moved_freeze(shares: Any, officer: Any, alice: Any,
     shares.freeze(maker, 5, REASON, {"from": officer})
     tx = shares.recover(bob, maker, LIFT, {"from": officer})
     assert events_of(tx) == [
+        ("Frozen", {"account": bob, "amount": 0}),  # ERC-7943: unfrozen before the move
         ("Transfer", {"from": bob, "to": maker, "amount": 1_000}),
         ("SharesUnfrozen", {"holder": bob, "reasonHash": LIFT, "officer": officer}),
         ("SharesFrozen", {"holder": maker, "amount": 305, "reasonHash": LIFT, "officer": officer}),
+        ("Frozen", {"account": maker, "amount": 305}),
         (
             "WalletRecovered",
             {"lost": bob, "replacement": maker, "amount": 1_000, "reasonHash": LIFT, "officer": officer},
         ),
+        ("ForcedTransfer", {"from": bob, "to": maker, "amount": 1_000}),
     ]
 
 
 def test_recovered_freeze_binds_the_replacement(shares: Any, officer: Any, alice: Any, bob: Any, maker: Any) -> None:
     shares.freeze(bob, 600, REASON, {"from": officer})
     shares.recover(bob, maker, REASON, {"from": officer})
-    with reverts("InsufficientUnfrozenBalance", maker, 400, 401):
+    with reverts("ERC7943InsufficientUnfrozenBalance", maker, 401, 400):
         shares.transfer(alice, 401, {"from": maker})
     shares.transfer(alice, 400, {"from": maker})
     # The lost wallet is free again (and empty): shares sent there later are not frozen.

@@ -352,6 +352,13 @@ OFFICERS = holders("admin", "officer")
 OWNER = holders("owner")
 
 
+def _verify_stranger(s: System) -> None:
+    """Categories belong to verified investors: verify the stranger first."""
+    s.contracts["ComplianceRegistry"].verifyInvestor(
+        s.callers["stranger"], b"DE", now() + 86_400 * 365, EVIDENCE, {"from": s.callers["officer"]}
+    )
+
+
 def _role_rows(contract: str, admin_role_of_grants: bytes, granted: bytes) -> list[Row]:
     """grantRole / revokeRole (the admin only) and renounceRole of one's own role (anybody)."""
     return [
@@ -525,6 +532,15 @@ MATRIX: list[Row] = [
     Row("ComplianceRegistry", "verifyInvestor(address,bytes2,uint40,bytes32)",
         lambda s, c: (s.callers["stranger"], b"DE", now() + 86_400 * 365, EVIDENCE), OFFICERS,
         missing_role(COMPLIANCE_OFFICER_ROLE)),
+    Row("ComplianceRegistry", "setInvestorCategories(address,uint16,uint40,bytes32)",
+        lambda s, c: (s.callers["stranger"], 1, now() + 86_400 * 365, EVIDENCE), OFFICERS,
+        missing_role(COMPLIANCE_OFFICER_ROLE), prepare=_verify_stranger),
+    Row("ComplianceRegistry", "setIssuerOfficer(address,address,bool)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"], True), OFFICERS,
+        missing_role(COMPLIANCE_OFFICER_ROLE)),
+    Row("ComplianceRegistry", "setTokenOfficer(address,address,bool)",
+        lambda s, c: (s.contracts["ShareToken"].address, s.callers["stranger"], True), OFFICERS,
+        caller_error("NotScopeAdmin", lambda s: s.contracts["ShareToken"].address)),
     # ------------------------------------------------------------------------------------------- ShareToken
     Row("ShareToken", "approve(address,uint256)", lambda s, c: (s.callers["stranger"], 5), EVERYONE),
     Row("ShareToken", "burnFrom(address,uint256)", lambda s, c: (s.callers["owner"], 1), holders("fraction_vault"),
@@ -550,6 +566,19 @@ MATRIX: list[Row] = [
         lambda s, c: (s.callers["owner"], s.callers["stranger"], 1), NOBODY, error("InsufficientAllowance")),
     Row("ShareToken", "unfreeze(address,bytes32)", lambda s, c: (s.callers["owner"], REASON), OFFICERS,
         caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "forcedTransfer(address,address,uint256)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"], 1), OFFICERS, caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "setFrozenTokens(address,uint256)", lambda s, c: (s.callers["owner"], 1), OFFICERS,
+        caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "setTransferRules(uint16,uint40,uint32,uint128,address[])",
+        lambda s, c: (1, 0, 0, 0, []), OFFICERS, caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "setCountryRule(uint8,bytes2[])", lambda s, c: (2, [b"KP"]), OFFICERS,
+        caller_error("NotComplianceOfficer")),
+    Row("ShareToken", "setRoyaltyBeneficiary(address,address)",
+        lambda s, c: (s.callers["owner"], s.callers["stranger"]), OWNER | OFFICERS,
+        caller_error("NotHolderOrOfficer", lambda s: s.callers["owner"])),
+    Row("ShareToken", "claimRoyaltyFor(address,address)", lambda s, c: (s.callers["owner"], s.state["usd"]), NOBODY,
+        lambda s, c: ("NoRoyaltyBeneficiary", s.callers["owner"])),
     # ------------------------------------------------------------------------------------------- FractionVault
     Row("FractionVault", "fractionalize(uint256,string,string,uint8,uint256,bool)",
         lambda s, c: (s.state["free"], "Free", "FRE", 0, SUPPLY, True), OWNER,

@@ -197,7 +197,7 @@ def test_forced_transfer_leaves_accrued_royalties_with_the_former_holder(
     pay(split.license_id, 999)
     model.pay(usd, 999)
     tx = shares.forcedTransfer(bob, carol, 250, REASON, {"from": officer})
-    assert [name for name, _ in events_of(tx)] == ["Transfer", "ForcedTransfer"]
+    assert [name for name, _ in events_of(tx)] == ["Transfer", "ForcedTransfer", "ForcedTransfer"]
     model.move(bob, carol, 250)
     pay(split.license_id, 1_001)
     model.pay(usd, 1_001)
@@ -230,6 +230,7 @@ def test_recovery_moves_unclaimed_royalties_to_the_replacement(
             "WalletRecovered",
             {"lost": bob, "replacement": stranger, "amount": 1, "reasonHash": REASON, "officer": officer},
         ),
+        ("ForcedTransfer", {"from": bob, "to": stranger, "amount": 1}),
     ]
     assert (shares.royaltyOwed(bob, usd), shares.royaltyOwed(stranger, usd)) == (0, 33)
     pay(deal.license_id, 2)
@@ -267,7 +268,7 @@ def test_recovery_of_a_wallet_that_claimed_everything_moves_no_royalty(
     pay(deal.license_id, 100)
     deal.shares.claimRoyalty(deal.shares.royaltyCurrencies()[0], {"from": bob})
     tx = deal.shares.recover(bob, stranger, REASON, {"from": officer})
-    assert [name for name, _ in events_of(tx)] == ["Transfer", "WalletRecovered"]
+    assert [name for name, _ in events_of(tx)] == ["Transfer", "WalletRecovered", "ForcedTransfer"]
 
 
 def test_frozen_holder_still_claims_royalties(
