@@ -52,6 +52,9 @@ interface IShareToken {
     /// @notice Only `holder` itself or an officer of this token may name its royalty beneficiary.
     error NotHolderOrOfficer(address caller, address holder);
 
+    /// @notice An officer names the royalty beneficiary of a contract or a venue wallet only, never an investor's.
+    error BeneficiaryOfInvestor(address holder);
+
     /// @notice `lost` is a contract (a pool, a venue's wallet): recovery would move every share it holds for others.
     /// Use a forced transfer of the exact amount instead (docs/venues.md).
     error RecoveryOfContract(address lost);
@@ -180,7 +183,7 @@ interface IShareToken {
     function countryRule() external view returns (uint8 mode, bytes2[] memory countries);
 
     /// @notice Names who receives `holder`'s royalties (zero: the holder itself). Requirements: the caller is
-    /// `holder` or an officer of this token.
+    /// `holder`, or an officer of this token and `holder` is a contract or a venue wallet.
     function setRoyaltyBeneficiary(address holder, address beneficiary) external;
 
     /// @notice Who receives `holder`'s royalties (zero: nobody named; the holder claims them itself).

@@ -356,9 +356,16 @@ contract ShareToken is ERC20, ReentrancyGuardTransient, IShareToken, IERC7943Fun
     }
 
     /// @inheritdoc IShareToken
-    /// @dev Emits {RoyaltyBeneficiarySet}.
+    /// @dev An officer may not redirect an investor's royalties ({BeneficiaryOfInvestor}): only those of a holder that
+    /// cannot claim them itself (a contract, such as a pool) or of a venue wallet. Emits {RoyaltyBeneficiarySet}.
     function setRoyaltyBeneficiary(address holder, address beneficiary) external {
-        if (msg.sender != holder && !_isOfficer(msg.sender)) revert NotHolderOrOfficer(msg.sender, holder);
+        if (msg.sender != holder) {
+            if (!_isOfficer(msg.sender)) revert NotHolderOrOfficer(msg.sender, holder);
+            if (holder.code.length == 0) {
+                (bool eligible, bytes2 country) = ICompliance(compliance()).isEligibleIn(holder, 0);
+                if (!eligible || country != 0) revert BeneficiaryOfInvestor(holder);
+            }
+        }
         _royaltyBeneficiaries[holder] = beneficiary;
         emit RoyaltyBeneficiarySet(holder, beneficiary, msg.sender);
     }

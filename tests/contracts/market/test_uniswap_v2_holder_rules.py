@@ -1,12 +1,6 @@
 """What a pool needs from a share token once the pair, a contract, holds shares: the ERC-7943 views answer what a swap
 would do, royalties earned by the pair's shares reach the beneficiary named for it, and ``recover`` refuses to treat
-the pair as a lost wallet (today it would move the whole pool's shares to the "replacement").
-
-The three features (``canTransfer`` / ``canSend`` / ``canReceive``, ``setRoyaltyBeneficiary`` and
-``claimRoyaltyFor``, ``recover`` refusing a contract) come with the lead's holder-rules change to ShareToken and
-ComplianceRegistry; until it is merged the compiled ShareToken lacks them and every test here is skipped. The error
-names of the refusals were not fixed when these tests were written: the refusals are asserted as ShareToken or
-compliance errors naming the account refused (tighten them to the exact name once known).
+the pair as a lost wallet (it would move the whole pool's shares to the "replacement").
 
 Cast (share_fixtures.py): ``alice`` issues the shares and provides the liquidity, ``bob`` (verified) trades,
 ``carol`` is unknown to the compliance registry; ``stranger`` pays the royalties (the licensee), ``venue`` collects
@@ -27,26 +21,9 @@ from registry_helpers import address_of, now, revert_data
 from share_helpers import ONE, REASON, SUPPLY
 from uniswap import POOL_SHARES, USD, Pool, UniswapV2, pool_of
 
-#: The functions the holder-rules change adds to ShareToken.
-HOLDER_RULES = ("canTransfer", "canSend", "canReceive", "setRoyaltyBeneficiary", "claimRoyaltyFor")
 ROYALTY = 10_000 * USD
 TERMS_HASH = keccak(text="licence agreement 2026-0017")
 REPORT = keccak(text="sales report 2026 Q4")
-
-
-def _share_token_functions() -> set[str]:
-    (loaded,) = project.get_loaded_projects()
-    return {entry["name"] for entry in loaded["ShareToken"].abi if entry["type"] == "function"}
-
-
-_missing = [name for name in HOLDER_RULES if name not in _share_token_functions()]
-pytestmark = pytest.mark.skipif(
-    bool(_missing),
-    reason=(
-        f"ShareToken lacks {', '.join(_missing)}: the holder-rules change (ERC-7943 views, royalty beneficiary of a "
-        "contract holder, recover refusing a contract) is not merged yet"
-    ),
-)
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -189,7 +166,7 @@ def test_only_the_holder_or_an_officer_names_a_beneficiary(licensed_pool: tuple[
     pool, _ = licensed_pool
     with pytest.raises(VirtualMachineError) as caught:
         pool.shares.setRoyaltyBeneficiary(pool.pair, carol, {"from": carol})
-    assert_refused_naming(caught.value, carol)
+    assert assert_refused_naming(caught.value, carol) == "NotHolderOrOfficer"
 
 
 # ------------------------------------------------------------------------------------------- recovery
@@ -200,7 +177,7 @@ def test_recover_refuses_the_pair(restricted_pool: Pool, officer: Any, bob: Any)
     before = pool.balances()
     with pytest.raises(VirtualMachineError) as caught:
         pool.shares.recover(pool.pair, bob, REASON, {"from": officer})
-    assert_refused_naming(caught.value, pool.pair)
+    assert assert_refused_naming(caught.value, pool.pair) == "RecoveryOfContract"
     assert pool.balances() == pool.reserves() == before
     assert pool.shares.balanceOf(bob) == 0
 

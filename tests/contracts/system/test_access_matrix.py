@@ -575,8 +575,9 @@ MATRIX: list[Row] = [
     Row("ShareToken", "setCountryRule(uint8,bytes2[])", lambda s, c: (2, [b"KP"]), OFFICERS,
         caller_error("NotComplianceOfficer")),
     Row("ShareToken", "setRoyaltyBeneficiary(address,address)",
-        lambda s, c: (s.callers["owner"], s.callers["stranger"]), OWNER | OFFICERS,
-        caller_error("NotHolderOrOfficer", lambda s: s.callers["owner"])),
+        lambda s, c: (s.callers["owner"], s.callers["stranger"]), OWNER,
+        caller_error("NotHolderOrOfficer", lambda s: s.callers["owner"]),
+        exceptions={role: lambda s, c: ("BeneficiaryOfInvestor", s.callers["owner"]) for role in OFFICERS}),
     Row("ShareToken", "claimRoyaltyFor(address,address)", lambda s, c: (s.callers["owner"], s.state["usd"]), NOBODY,
         lambda s, c: ("NoRoyaltyBeneficiary", s.callers["owner"])),
     # ------------------------------------------------------------------------------------------- FractionVault

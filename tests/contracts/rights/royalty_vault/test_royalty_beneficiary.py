@@ -88,3 +88,15 @@ def test_only_the_holder_or_an_officer_names_a_beneficiary(
         with reverts("NotHolderOrOfficer", caller, pool):
             shares.setRoyaltyBeneficiary(pool, caller, {"from": caller})
     assert shares.royaltyBeneficiary(pool) == ZERO_ADDRESS
+
+
+def test_an_officer_never_redirects_an_investors_royalties(
+    pooled: tuple[Any, int, Any], officer: Any, alice: Any, bob: Any, carol: Any, compliance: Any
+) -> None:
+    shares, _, _ = pooled
+    for holder in (alice, carol):  # a holder of the token, and an account unknown to the registry
+        with reverts("BeneficiaryOfInvestor", holder):
+            shares.setRoyaltyBeneficiary(holder, officer, {"from": officer})
+    compliance.registerVenue(bob, b"\x01" * 32, {"from": officer})  # a venue's hot wallet: allowed
+    shares.setRoyaltyBeneficiary(bob, carol, {"from": officer})
+    assert shares.royaltyBeneficiary(bob) == carol
