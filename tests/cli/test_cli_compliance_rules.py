@@ -30,6 +30,8 @@ def test_categories_are_recorded_and_shown(cli_investors: None, share_json: Json
     assert out["categories"] == ["hk-professional", "accredited"] and out["expires_at"].startswith("2099-01-01")
     status = share_json("compliance", "status", "dev2")
     assert status["categories"] == ["hk-professional", "accredited"] and status["categories_expired"] is False
+    human = share_cli("compliance", "status", "dev2")
+    assert "(categories hk-professional, accredited until 2099-01-01)" in human.stdout
     result = share_cli("compliance", "categories", "dev2", "--set", "professional", "--expires", "2099-01-01")
     assert_one_line_error(result, "'--set'", "hk-professional, accredited", code=2)
     result = share_cli("compliance", "categories", "dev2", "--set", "retail", "--reason", "x")
