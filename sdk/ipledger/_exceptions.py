@@ -29,8 +29,9 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar); RightLocked (the
             │                                 licence registry's: frozen or locked by an open dispute)
             │   └── RightDisputedError        RightDisputed (locked by an open dispute)
-            ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer,
-            │                                 not the licensor, attestor or arbitrator
+            ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer
+            │                                 (NotComplianceOfficer, NotScopeAdmin), not the holder nor an officer,
+            │                                 no royalty beneficiary named, not the licensor, attestor or arbitrator
             ├── UnknownTokenError             UnknownToken / TokenDoesNotExist / ERC721NonexistentToken
             ├── UnknownRecordError            no such licence, attestation or dispute (or right, for a module)
             ├── LicenseConflictError          LicenseConflict: overlaps a sole or exclusive licence
@@ -43,8 +44,12 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             │                                 ERC20InsufficientAllowance...: the payer lacks balance or allowance
             ├── NotFractionalizedError        NotFractionalized: the right is not in the share vault
             ├── IncompleteOwnershipError      IncompleteOwnership: redemption needs every share
-            ├── ComplianceError               NotEligible / VerificationExpired / CountryBlocked
-            ├── FrozenSharesError             HolderFrozen / InsufficientUnfrozenBalance
+            ├── ComplianceError               a party the compliance registry or the token's rules refuse:
+            │                                 NotEligible / VerificationExpired / CountryBlocked / NotInvestor /
+            │                                 CategoryNotAllowed / CategoriesExpired; the share token's rules
+            │                                 LockedUp / MaxBalanceExceeded / MaxHoldersReached /
+            │                                 CountryNotAllowed; ERC-7943's ERC7943CannotSend|Receive|Transfer
+            ├── FrozenSharesError             HolderFrozen / ERC7943InsufficientUnfrozenBalance
             ├── InsufficientBalanceError      too few shares or payment tokens
             ├── InvalidRecipientError         a recipient that cannot hold the token (zero address, the token itself,
             │                                 a contract without the ERC-721/1155 receiver hook)
@@ -534,14 +539,16 @@ class IncompleteOwnershipError(ContractRevertError):
 
 
 class ComplianceError(ContractRevertError):
-    """A party of a restricted share transfer is not eligible: unknown, verification lapsed, or country blocked.
+    """A party of a restricted share transfer is not eligible (unknown, verification lapsed, country blocked,
+    not of an allowed investor category), or the share token's rules refuse the transfer (lock-up, maximum balance,
+    holder cap, country rule).
 
-    ``account`` names the party the compliance registry refused.
+    ``account`` names the party refused (the recipient, for the token's rules), when the error names one.
     """
 
     @property
     def account(self) -> str | None:
-        value = self.error_args.get("account")
+        value = self.error_args.get("account", self.error_args.get("to"))
         return None if value is None else str(value)
 
 

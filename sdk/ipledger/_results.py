@@ -30,14 +30,23 @@ from ipledger.models._models import (
     RightKind,
     RightRecord,
     TransactionResult,
+    TransferRules,
 )
 from ipledger.models._rights_models import Attestation, Dispute, DisputeOutcome, License, LicenseCheck, Remedy
 from ipledger.models._vouchers import SignedVoucher, VoucherCheck
 
 from ._attestations import SignedAttestation
+from ._pools import Pool
 from ._rights import VoucherCancellation
 
 __all__ = [
+    "TransferCheck",
+    "TokenRules",
+    "RoyaltyClaimsFor",
+    "RoyaltyBeneficiarySet",
+    "PoolList",
+    "OfficerChanged",
+    "InvestorCategoriesSet",
     "VoucherCancelled",
     "VoucherShown",
     "VoucherSigned",
@@ -433,6 +442,8 @@ class SharesForceTransferred(TransactionResult, _OfRight):
     to: str
     amount: Uint256
     reason_hash: str
+    #: Out of a Uniswap V2-style pool: the second transaction, the pool's ``sync()``.
+    pool_sync: TransactionResult | None = Field(default=None, exclude_if=_absent)
 
 
 class WalletRecovered(TransactionResult, _OfRight):
@@ -450,6 +461,56 @@ class RestrictedModeSet(TransactionResult, _OfRight):
 
     action: Literal["restricted_mode_set"]
     restricted: bool
+
+
+class InvestorCategoriesSet(TransactionResult):
+    """An investor's categories recorded (by name; a bit without a name as its number), until ``expires_at``; no
+    categories cleared them."""
+
+    action: Literal["investor_categories_set"]
+    account: str
+    categories: list[str | int]
+    expires_at: dt.datetime | None
+    evidence_hash: str
+
+
+class OfficerChanged(TransactionResult):
+    """An officer appointed or removed for an issuer's share tokens (``issuer``) or one right's (``token_id``)."""
+
+    action: Literal["officer_appointed", "officer_removed"]
+    scope: Literal["issuer", "token"]
+    officer: str
+    issuer: str | None = Field(default=None, exclude_if=_absent)
+    token_id: int | None = Field(default=None, exclude_if=_absent)
+    share_token: str | None = Field(default=None, exclude_if=_absent)
+
+
+class TokenRules(TransferRules):
+    """A share token's rules, after the changes ``transactions`` made (none: the rules as they are)."""
+
+    transactions: list[TransactionResult] = Field(default_factory=list)
+
+
+class TransferCheck(_OfRight):
+    """Whether a transfer of shares would go through now: ``allowed`` by simulating it from the sender (balance
+    included), ``can_transfer`` as the token's ERC-7943 view answers (its rules only); when refused, the error's
+    name, arguments and message."""
+
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+    amount: Uint256
+    allowed: bool
+    can_transfer: bool
+    reason: str | None = None
+    arguments: dict[str, str] | None = Field(default=None, exclude_if=_absent)
+    message: str | None = Field(default=None, exclude_if=_absent)
+
+
+class PoolList(_OfRight):
+    """The Uniswap V2-style pools holding a right's shares."""
+
+    share_token: str
+    pools: list[Pool]
 
 
 # ---------------------------------------------------------------------------- market and payments
@@ -696,6 +757,22 @@ class _Royalties(_Out):
 class RoyaltyClaims(_Royalties):
     """The royalties an account claimed, one transaction per currency."""
 
+    claims: list[RoyaltyClaim]
+
+
+class RoyaltyBeneficiarySet(TransactionResult, _OfRight):
+    """Who receives a holder's share-holder royalties (``None``: nobody named; the holder claims them itself)."""
+
+    action: Literal["royalty_beneficiary_set"]
+    holder: str
+    beneficiary: str | None
+
+
+class RoyaltyClaimsFor(_OfRight):
+    """A holder's royalties paid to the beneficiary it named, one transaction per currency (anyone may send them)."""
+
+    holder: str
+    beneficiary: str
     claims: list[RoyaltyClaim]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ipledger.chain._chain import is_zero_address
 from ipledger.models._amounts import require_units
 from ipledger.models._hashing import Evidence, evidence_hash
-from ipledger.models._models import TransactionResult
+from ipledger.models._models import ZERO_ADDRESS, TransactionResult
 from ipledger.models._rights_models import RoyaltyOwed
 
 from ._client import SubClient
@@ -67,6 +67,38 @@ class Royalties(SubClient):
             self._chain.share_token_address(self._chain.resolve(token_id), "claim royalties")
         )
         return self._chain.send(share.functions.claimRoyalty(self._chain.address_of(currency)), "claim royalties")
+
+    def set_beneficiary(self, token_id: int | str, holder: str, beneficiary: str | None) -> TransactionResult:
+        """The holder itself or an officer of the token: names who receives ``holder``'s share-holder royalties
+        (``None``: nobody; the holder claims them itself). A contract that cannot claim (a pool) gets one, so
+        anyone may then pay its royalties out with :meth:`claim_for`."""
+        share = self._chain.share_contract(
+            self._chain.share_token_address(self._chain.resolve(token_id), "set royalty beneficiary")
+        )
+        target = ZERO_ADDRESS if beneficiary is None else self._chain.address_of(beneficiary)
+        call = share.functions.setRoyaltyBeneficiary(self._chain.address_of(holder), target)
+        return self._chain.send(call, "set royalty beneficiary")
+
+    def beneficiary(self, token_id: int | str, holder: str) -> str | None:
+        """Who receives ``holder``'s share-holder royalties (``None``: nobody named)."""
+        share = self._chain.share_contract(
+            self._chain.share_token_address(self._chain.resolve(token_id), "read royalty beneficiary")
+        )
+        named = str(
+            self._chain.read(
+                share.functions.royaltyBeneficiary(self._chain.address_of(holder)), "read royalty beneficiary"
+            )
+        )
+        return None if is_zero_address(named) else named
+
+    def claim_for(self, token_id: int | str, holder: str, currency: str) -> TransactionResult:
+        """Anyone: sends ``holder``'s share-holder royalties in ``currency`` to the beneficiary it named
+        (:class:`UnauthorizedError` ``NoRoyaltyBeneficiary`` when none)."""
+        share = self._chain.share_contract(
+            self._chain.share_token_address(self._chain.resolve(token_id), "claim royalties")
+        )
+        call = share.functions.claimRoyaltyFor(self._chain.address_of(holder), self._chain.address_of(currency))
+        return self._chain.send(call, "claim royalties for holder")
 
     def owed(self, account: str, token: str, *, token_id: int | str | None = None) -> RoyaltyOwed:
         """What ``account`` may withdraw in ``token`` as an owner, or, with ``token_id``, claim as a holder of

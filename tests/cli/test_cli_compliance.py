@@ -56,7 +56,7 @@ def test_freeze_partial_and_full_then_unfreeze(fractionalized: str, share_json: 
     assert frozen["frozen"] == str(990 * ONE)
     share_json("shares", "transfer", fractionalized, "dev2", "10", "--from", "dev1")
     result = share_cli("shares", "transfer", fractionalized, "dev2", "1", "--from", "dev1")
-    assert_one_line_error(result, "InsufficientUnfrozenBalance", "compliance unfreeze")
+    assert_one_line_error(result, "ERC7943InsufficientUnfrozenBalance", "compliance unfreeze")
     assert share_json("compliance", "freeze", fractionalized, "dev2", "--reason", "court")["frozen"] == "all"
     assert_one_line_error(
         share_cli("shares", "transfer", fractionalized, "dev1", "1", "--from", "dev2"), "HolderFrozen"

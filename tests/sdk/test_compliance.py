@@ -123,8 +123,8 @@ def test_a_partial_freeze_keeps_only_the_frozen_amount_in_place(ledger: Ledger, 
     holder.shares.transfer(fractionalized, "dev2", 100 * ONE)
     with pytest.raises(FrozenSharesError) as caught:
         holder.shares.transfer(fractionalized, "dev2", ONE)
-    assert caught.value.error_name == "InsufficientUnfrozenBalance"
-    assert caught.value.error_args["available"] == 0 and caught.value.error_args["amount"] == ONE
+    assert caught.value.error_name == "ERC7943InsufficientUnfrozenBalance"
+    assert caught.value.error_args == {"account": ledger.address_of("dev1"), "amount": ONE, "unfrozen": 0}
     cap = ledger.shares.cap_table(fractionalized)
     assert {holding.account: holding.frozen for holding in cap.holders}[ledger.address_of("dev1")] == 900 * ONE
 

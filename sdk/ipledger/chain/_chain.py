@@ -529,9 +529,13 @@ class Chain:
 
     # ------------------------------------------------------------------ reads and sends
 
-    def read(self, call: ContractFunction, what: str, *, block: int | None = None) -> Any:
-        """A view call (at ``block``, else the latest), with reverts decoded and transport failures mapped."""
+    def read(self, call: ContractFunction, what: str, *, block: int | None = None, sender: str | None = None) -> Any:
+        """A view call (at ``block``, else the latest; from ``sender`` when given, to learn what a transaction of
+        that account would do), with reverts decoded and transport failures mapped."""
         try:
+            if sender is not None:
+                options: Any = {"from": to_checksum_address(sender)}
+                return call.call(options) if block is None else call.call(options, block_identifier=block)
             return call.call() if block is None else call.call(block_identifier=block)
         except ContractLogicError as exc:
             raise self.decoder.decode(revert_data(exc), action=what) from None

@@ -5,15 +5,17 @@ Commands, grouped as the SDK's sub-clients are (``ledger.rights``, ``ledger.shar
 - rights (``ledger.rights``): ``_rights_commands``: ``register`` (``--batch`` through ``_bulk_register``), ``assign``
   (alias ``transfer``), ``freeze``, ``unfreeze``, ``force-transfer``, ``revoke``; ``_number_commands``: ``number``,
   ``add-number``, ``open-number``; ``_record_commands``: ``publish-metadata``
-- shares (``ledger.shares``): ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit``
+- shares (``ledger.shares``): ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit|
+  beneficiary``
 - compliance (``ledger.compliance``): ``_compliance_commands``: ``compliance verify-investor|add-venue|revoke|
-  block-country|status|freeze|unfreeze|force-transfer|recover|restrict|unrestrict``
+  block-country|status|categories|officer|rules|can-transfer|pools|freeze|unfreeze|force-transfer|recover|restrict|
+  unrestrict``
 - market and payments (``ledger.market``, ``ledger.payments``): ``_market_commands``: ``market order|fill|cancel|
   orders`` (signed orders kept by ``_order_book``); ``_stablecoin_commands``: ``stablecoin mint|balance``
 - licences (``ledger.licenses``): ``_license_commands``: ``license grant|revoke|show|list|check``
 - attestations (``ledger.attestations``): ``_attest_commands``: ``attest add|submit|revoke|cancel-nonce|list``
 - disputes (``ledger.disputes``): ``_dispute_commands``: ``dispute raise|resolve|list|settings``
-- royalties (``ledger.royalties``): ``_royalty_commands``: ``royalty pay|claim|owed``
+- royalties (``ledger.royalties``): ``_royalty_commands``: ``royalty pay|claim|claim-for|owed``
 - audit (``ledger.audit``): ``_audit_commands``: ``show``, ``history``, ``verify``, ``checkpoint``;
   ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``; ``_index_commands``: ``index
   sync|status|verify|history|portfolio|rights|transfers`` (the SQLite event index)
@@ -241,8 +243,8 @@ COMMANDS = (
         "compliance",
         SHARES,
         "_compliance_commands:compliance_app",
-        "Verify investors, register venue wallets, block countries; freeze, force-transfer and recover shares "
-        "(compliance officers; dev0 on the local chain).",
+        "Verify investors and their categories, register venue wallets, block countries, appoint officers, set a "
+        "token's rules; freeze, force-transfer and recover shares (compliance officers; dev0 on the local chain).",
     ),
     LazyCommand(
         "market",

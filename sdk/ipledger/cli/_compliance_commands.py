@@ -3,38 +3,51 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from ipledger import (
     CountryBlock,
     Identity,
     IdentityRevoked,
+    InvalidInputError,
+    InvestorCategoriesSet,
     InvestorVerified,
     Ledger,
+    OfficerChanged,
+    PoolList,
     RestrictedModeSet,
     SharesForceTransferred,
     SharesFrozen,
     SharesUnfrozen,
+    TokenRules,
+    TransactionResult,
+    TransferCheck,
+    TransferRules,
     VenueRegistered,
     WalletRecovered,
+    category_bits,
+    category_names,
     parse_country,
 )
 
 from ._chain_options import CommandTyper
 from ._context import open_ledger, open_on_evidence
-from ._inputs import amount_units
-from ._options import AMOUNTS_HELP, AccountArg, EvidenceOpt, RawOpt, ShareReasonOpt, TokenArg
+from ._errors import describe
+from ._inputs import amount_units, utc
+from ._options import AMOUNTS_HELP, DATE_FORMATS, AccountArg, EvidenceOpt, RawOpt, ShareReasonOpt, TokenArg
 from ._output import output, prints
-from ._render import identity_line, short, units
+from ._render import identity_line, short, tx_line, units
 
 __all__ = ["compliance_app"]
 
 compliance_app = CommandTyper(
     name="compliance",
-    help="Verify investors, register venue wallets, block countries; freeze, force-transfer and recover shares "
-    "(compliance officers; dev0 on the local chain).",
+    help="Verify investors and their categories, register venue wallets, block countries, appoint officers, set a "
+    "token's rules; freeze, force-transfer and recover shares (compliance officers; dev0 on the local chain).",
     no_args_is_help=True,
 )
 
@@ -51,7 +64,7 @@ ExpiresOpt = Annotated[
     typer.Option(
         "--expires",
         metavar="DATE",
-        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+        formats=DATE_FORMATS,
         help="Instead of --valid-days: the verification lapses at DATE (YYYY-MM-DD, UTC).",
     ),
 ]
@@ -71,6 +84,76 @@ ToArg = Annotated[str, typer.Argument(metavar="TO", help="Who receives them (eli
 AmountArg = Annotated[str, typer.Argument(metavar="AMOUNT", help="Number of shares (whole shares; see --raw).")]
 LostArg = Annotated[str, typer.Argument(metavar="LOST", help="The lost wallet.")]
 NewArg = Annotated[str, typer.Argument(metavar="NEW", help="The owner's new wallet (eligible in restricted mode).")]
+AllowPairOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-pair",
+        help="Freeze HOLDER even if it is a Uniswap V2-style pool (the pool then takes shares in and can no longer "
+        "pay them out).",
+    ),
+]
+_CATEGORY_FORM = "names separated by commas (" + ", ".join(["hk-professional", "accredited", "qualified", "retail"])
+_CATEGORY_FORM += "), bit numbers such as 16, or none"
+SetCategoriesOpt = Annotated[
+    str,
+    typer.Option("--set", metavar="CATEGORIES", help=f"The investor's categories: {_CATEGORY_FORM}."),
+]
+CategoriesExpiresOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--expires",
+        metavar="DATE",
+        formats=DATE_FORMATS,
+        help="When the categories lapse (YYYY-MM-DD, UTC); needed unless --set none.",
+    ),
+]
+
+
+class OfficerAction(StrEnum):
+    """What ``compliance officer`` does."""
+
+    APPOINT = "appoint"
+    REMOVE = "remove"
+
+
+OfficerActionArg = Annotated[OfficerAction, typer.Argument(metavar="appoint|remove", help="Appoint or remove.")]
+OfficerArg = Annotated[str, typer.Argument(metavar="OFFICER", help="The officer: an address or an account name.")]
+IssuerOpt = Annotated[
+    str | None,
+    typer.Option("--issuer", metavar="ADDR", help="An officer of every share token this issuer fractionalized."),
+]
+TokenScopeOpt = Annotated[
+    str | None, typer.Option("--token", metavar="TOKEN", help="An officer of this right's share token only.")
+]
+RuleCategoriesOpt = Annotated[
+    str | None,
+    typer.Option("--categories", metavar="CATEGORIES", help=f"Investor categories admitted: {_CATEGORY_FORM}."),
+]
+LockupOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--lockup-until",
+        metavar="DATE",
+        formats=DATE_FORMATS,
+        help="No transfer between holders before DATE (YYYY-MM-DD, UTC; 1970-01-01 lifts the lock-up).",
+    ),
+]
+MaxHoldersOpt = Annotated[
+    int | None, typer.Option("--max-holders", metavar="N", min=0, help="At most N holders (0: no cap).")
+]
+MaxBalanceOpt = Annotated[
+    str | None,
+    typer.Option("--max-balance", metavar="AMOUNT", help="At most AMOUNT shares per investor (0: no cap; see --raw)."),
+]
+AllowCountriesOpt = Annotated[
+    str | None,
+    typer.Option("--allow-countries", metavar="CC,CC", help="Only investors of these countries may receive."),
+]
+BlockCountriesOpt = Annotated[
+    str | None,
+    typer.Option("--block-countries", metavar="CC,CC", help="Investors of these countries may not receive."),
+]
+NoCountryRuleOpt = Annotated[bool, typer.Option("--no-country-rule", help="Remove the token's country rule.")]
 
 
 @compliance_app.command("verify-investor")
@@ -188,15 +271,20 @@ def freeze(
     raw: RawOpt = False,
     evidence_file: EvidenceOpt = None,
     reason: ShareReasonOpt = None,
+    allow_pair: AllowPairOpt = False,
 ) -> None:
-    """Freeze HOLDER's shares of a right: all of them (default), or --amount that must stay put."""
+    """Freeze HOLDER's shares of a right: all of them (default), or --amount that must stay put.
+
+    A Uniswap V2-style pool is refused unless --allow-pair: frozen, it would keep taking shares in and could no
+    longer pay them out; force-transfer the exact amount out of it instead.
+    """
     out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     address = ledger.address_of(holder)
     quantity = None if amount is None else amount_units(amount, decimals, raw=raw)
     with out.progress("Freezing shares…"):
-        result = ledger.compliance.freeze(token_id, address, quantity, reason=proof.digest)
+        result = ledger.compliance.freeze(token_id, address, quantity, reason=proof.digest, allow_pair=allow_pair)
     frozen = SharesFrozen(
         token_id=token_id,
         action="shares_frozen",
@@ -242,7 +330,10 @@ def force_transfer(
     evidence_file: EvidenceOpt = None,
     reason: ShareReasonOpt = None,
 ) -> None:
-    """Move AMOUNT shares from FROM to TO without the holder, under an order (frozen shares too)."""
+    """Move AMOUNT shares from FROM to TO without the holder, under an order (frozen shares too).
+
+    Out of a Uniswap V2-style pool, a second transaction calls the pool's sync() so its reserves match what it holds.
+    """
     out, proof, session = open_on_evidence(evidence_file, reason)
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
@@ -261,7 +352,19 @@ def force_transfer(
     )
     names = session.names
     what = f"{units(quantity, decimals, symbol)} from {names.label(sender)}"
-    out.act(moved, f"Force-transferred {what} to {names.label(recipient)} under {proof.describe()}.", result)
+    sentence = f"Force-transferred {what} to {names.label(recipient)} under {proof.describe()}."
+    if result.pool_sync is not None:
+        sync = result.pool_sync
+
+        def human() -> None:
+            out.line(sentence)
+            out.line(tx_line(result))
+            out.line(f"{names.label(sender)} is a Uniswap V2-style pool: synced its reserves to what it holds.")
+            out.line(tx_line(sync))
+
+        out.result(moved, human)
+        return
+    out.act(moved, sentence, result)
 
 
 @compliance_app.command("recover")
@@ -318,3 +421,289 @@ def restrict(token: TokenArg) -> None:
 def unrestrict(token: TokenArg) -> None:
     """Switch restricted mode off: anyone may hold the right's shares (freezes still apply)."""
     _restriction(token, False)
+
+
+def _categories_option(text: str, option: str) -> int:
+    """The bit set of a categories option, or a one-line usage error naming the option and the form."""
+    if text.strip().lower() == "none":
+        return 0
+    try:
+        return category_bits(text)
+    except InvalidInputError as exc:
+        raise typer.BadParameter(f"{exc}; expected {_CATEGORY_FORM}", param_hint=f"'{option}'") from None
+
+
+def _category_text(categories: list[str | int]) -> str:
+    return ", ".join(str(name) for name in categories) or "none"
+
+
+@compliance_app.command("categories")
+@prints(InvestorCategoriesSet)
+def categories(
+    member: AccountArg,
+    wanted: SetCategoriesOpt,
+    expires: CategoriesExpiresOpt = None,
+    evidence_file: EvidenceOpt = None,
+    reason: ShareReasonOpt = None,
+) -> None:
+    """Record the investor categories of ACCOUNT (a verified investor) until --expires, on --evidence or --reason.
+
+    Categories: hk-professional (a Hong Kong professional investor), accredited, qualified, retail; a token whose
+    rules admit some categories refuses investors of none of them. --set none clears them. Global officers only.
+    """
+    bits = _categories_option(wanted, "--set")
+    if bits and expires is None:
+        raise typer.BadParameter("--expires DATE (YYYY-MM-DD) is needed with categories", param_hint="'--expires'")
+    out, proof, session = open_on_evidence(evidence_file, reason)
+    ledger = session.ledger
+    address = ledger.address_of(member)
+    until = utc(expires)
+    with out.progress("Recording the investor's categories…"):
+        result = ledger.compliance.set_categories(address, bits, expires=until or 0, evidence=proof.digest)
+    names = category_names(bits)
+    recorded = InvestorCategoriesSet(
+        action="investor_categories_set",
+        account=address,
+        categories=names,
+        expires_at=until if bits else None,
+        evidence_hash=proof.hex,
+        **dict(result),
+    )
+    label = session.names.label(address)
+    if bits and until is not None:
+        sentence = f"{label} is of the investor categories {_category_text(names)} until {until:%Y-%m-%d %H:%M} UTC"
+    else:
+        sentence = f"Cleared the investor categories of {label}"
+    out.act(recorded, f"{sentence}, on {proof.describe()}.", result)
+
+
+@compliance_app.command("officer")
+@prints(OfficerChanged)
+def officer(
+    action: OfficerActionArg, member: OfficerArg, issuer: IssuerOpt = None, token: TokenScopeOpt = None
+) -> None:
+    """Appoint or remove an officer of an issuer's share tokens (--issuer) or of one right's share token (--token).
+
+    A global compliance officer appoints issuer officers; a global officer or an officer of the token's issuer
+    appoints token officers. An officer freezes, force-transfers, recovers and sets the rules of the tokens in its
+    scope only.
+    """
+    if (issuer is None) == (token is None):
+        raise typer.BadParameter(
+            "give --issuer ADDR or --token TOKEN (exactly one)", param_hint="'--issuer' / '--token'"
+        )
+    out = output()
+    session = open_ledger(out, sends=True)
+    ledger = session.ledger
+    address = ledger.address_of(member)
+    appoint = action is OfficerAction.APPOINT
+    label = session.names.label
+    with out.progress("Appointing…" if appoint else "Removing…"):
+        if issuer is not None:
+            whose = ledger.address_of(issuer)
+            if appoint:
+                result = ledger.compliance.appoint_issuer_officer(whose, address)
+            else:
+                result = ledger.compliance.remove_issuer_officer(whose, address)
+            scope = f"the share tokens of issuer {label(whose)}"
+            changed = OfficerChanged(
+                action="officer_appointed" if appoint else "officer_removed",
+                scope="issuer",
+                officer=address,
+                issuer=whose,
+                **dict(result),
+            )
+        else:
+            assert token is not None
+            token_id = ledger.rights.resolve(token)
+            if appoint:
+                result = ledger.compliance.appoint_token_officer(token_id, address)
+            else:
+                result = ledger.compliance.remove_token_officer(token_id, address)
+            scope = f"the share token of token {short(hex(token_id))}"
+            changed = OfficerChanged(
+                action="officer_appointed" if appoint else "officer_removed",
+                scope="token",
+                officer=address,
+                token_id=token_id,
+                share_token=ledger.shares.token(token_id),
+                **dict(result),
+            )
+    verb = "Appointed" if appoint else "Removed"
+    out.act(changed, f"{verb} {label(address)} as an officer of {scope}.", result)
+
+
+def _rules_lines(rules: TransferRules, decimals: int, symbol: str) -> list[str]:
+    mode = {"none": "none", "allow": "only investors of", "block": "not investors of"}[rules.country_mode.value]
+    countries = f" {', '.join(rules.countries)}" if rules.country_mode.value != "none" else ""
+    lockup = f"until {rules.lockup_until:%Y-%m-%d %H:%M:%S} UTC" if rules.lockup_until else "none"
+    holders = f"at most {rules.max_holders} ({rules.holder_count} now)" if rules.max_holders is not None else "no cap"
+    balance = f"at most {units(rules.max_balance, decimals, symbol)}" if rules.max_balance else "no cap"
+    restricted = "on" if rules.restricted else "off (the rules apply in restricted mode only)"
+    return [
+        f"Rules of the shares of token {short(hex(rules.token_id))} ({rules.share_token}), restricted mode "
+        f"{restricted}:",
+        f"  categories admitted: {_category_text(rules.categories) if rules.categories else 'any'}",
+        f"  lock-up:             {lockup}",
+        f"  holders:             {holders}",
+        f"  balance per investor: {balance}",
+        f"  country rule:        {mode}{countries}",
+    ]
+
+
+def _country_list(text: str, option: str) -> list[str]:
+    codes = [part.strip() for part in text.split(",") if part.strip()]
+    if not codes:
+        raise typer.BadParameter("expected country codes such as HK,SG", param_hint=f"'{option}'")
+    try:
+        return [parse_country(code) for code in codes]
+    except InvalidInputError as exc:
+        raise typer.BadParameter(f"{exc}; expected codes such as HK,SG", param_hint=f"'{option}'") from None
+
+
+@compliance_app.command("rules", epilog=AMOUNTS_HELP)
+@prints(TokenRules)
+def rules(
+    token: TokenArg,
+    categories: RuleCategoriesOpt = None,
+    lockup_until: LockupOpt = None,
+    max_holders: MaxHoldersOpt = None,
+    max_balance: MaxBalanceOpt = None,
+    allow_countries: AllowCountriesOpt = None,
+    block_countries: BlockCountriesOpt = None,
+    no_country_rule: NoCountryRuleOpt = False,
+    raw: RawOpt = False,
+) -> None:
+    """Show a right's share token rules, or set them: investor categories, lock-up, holder cap, maximum balance,
+    country rule.
+
+    Without options: the rules as they are. Options not given keep their value. The rules bind in restricted mode,
+    between holders; venue wallets are exempt from categories, the country rule and the maximum balance. Officers
+    of the token only.
+    """
+    country_options = sum(value is not None for value in (allow_countries, block_countries)) + no_country_rule
+    if country_options > 1:
+        raise typer.BadParameter(
+            "give one of --allow-countries, --block-countries and --no-country-rule",
+            param_hint="'--allow-countries' / '--block-countries' / '--no-country-rule'",
+        )
+    bits = None if categories is None else _categories_option(categories, "--categories")
+    allow = None if allow_countries is None else _country_list(allow_countries, "--allow-countries")
+    block = None if block_countries is None else _country_list(block_countries, "--block-countries")
+    changes_rules = any(value is not None for value in (categories, lockup_until, max_holders, max_balance))
+    out = output()
+    session = open_ledger(out, sends=changes_rules or country_options > 0)
+    ledger = session.ledger
+    token_id = ledger.rights.resolve(token)
+    info = ledger.shares.info(token_id)
+    most = None if max_balance is None else amount_units(max_balance, info.decimals, raw=raw, what="--max-balance")
+    sent: list[TransactionResult] = []
+    if changes_rules:
+        lockup = None if lockup_until is None else int(lockup_until.replace(tzinfo=dt.UTC).timestamp())
+        with out.progress("Setting the transfer rules…"):
+            sent.append(
+                ledger.compliance.set_rules(
+                    token_id, categories=bits, lockup_until=lockup, max_holders=max_holders, max_balance=most
+                )
+            )
+    if country_options:
+        with out.progress("Setting the country rule…"):
+            sent.append(ledger.compliance.set_country_rule(token_id, allow=allow, block=block))
+    shown = TokenRules(**dict(ledger.compliance.rules(token_id)), transactions=sent)
+
+    def human() -> None:
+        for line in _rules_lines(shown, info.decimals, info.symbol):
+            out.line(line)
+        for result in sent:
+            out.line(tx_line(result))
+
+    out.result(shown, human)
+
+
+@compliance_app.command("can-transfer", epilog=AMOUNTS_HELP)
+@prints(TransferCheck)
+def can_transfer(token: TokenArg, source: FromArg, to: ToArg, amount: AmountArg, raw: RawOpt = False) -> None:
+    """Tell whether FROM could send AMOUNT shares to TO now, or the named reason it would be refused (exits 0 either
+    way).
+
+    The transfer is simulated from FROM against the latest block (nothing is sent), so the answer includes the
+    balance and freezes; the token's ERC-7943 canTransfer view is shown beside it.
+    """
+    out = output()
+    session = open_ledger(out)
+    ledger = session.ledger
+    token_id, decimals, symbol = _share_action(ledger, token)
+    sender, recipient = ledger.address_of(source), ledger.address_of(to)
+    quantity = amount_units(amount, decimals, raw=raw)
+    refusal = ledger.compliance.why_not(token_id, sender, recipient, quantity)
+    check = TransferCheck(
+        token_id=token_id,
+        from_=sender,
+        to=recipient,
+        amount=quantity,
+        allowed=refusal is None,
+        can_transfer=ledger.compliance.can_transfer(token_id, sender, recipient, quantity),
+        reason=None if refusal is None else refusal.error_name,
+        arguments=None if refusal is None else {key: _arg_text(value) for key, value in refusal.error_args.items()},
+        message=None if refusal is None else describe(refusal),
+    )
+
+    def human() -> None:
+        label = session.names.label
+        what = f"{label(sender)} → {label(recipient)}: {units(quantity, decimals, symbol)}"
+        if refusal is None:
+            out.line(Text.assemble(f"{what}: ", ("allowed", "green")))
+        else:
+            out.line(Text.assemble(f"{what}: ", (f"refused ({refusal.error_name})", "bold red")))
+            out.line(f"  {check.message}")
+
+    out.result(check, human)
+
+
+def _arg_text(value: object) -> str:
+    if isinstance(value, bytes):
+        text = value.decode("ascii", "replace")
+        return text if text.isalnum() else "0x" + value.hex()
+    return str(value)
+
+
+@compliance_app.command("pools")
+@prints(PoolList)
+def pools(token: TokenArg) -> None:
+    """List the Uniswap V2-style pools holding a right's shares, their reserves, and LP-token holders that are not
+    eligible.
+
+    A pool holds the shares for its liquidity providers, and its LP tokens move freely: an LP holder the compliance
+    registry would refuse holds a claim on restricted shares through it (see docs/venues.md).
+    """
+    out = output()
+    session = open_ledger(out)
+    ledger = session.ledger
+    token_id, decimals, symbol = _share_action(ledger, token)
+    with out.progress("Looking for pools among the holders…"):
+        found = ledger.compliance.pools(token_id)
+    listed = PoolList(token_id=token_id, share_token=ledger.shares.token(token_id), pools=found)
+
+    def human() -> None:
+        if not found:
+            out.line(f"No Uniswap V2-style pool holds the shares of token {short(hex(token_id))}.")
+            return
+        for pool in found:
+            out.line(
+                f"Pool {pool.address} (factory {short(pool.factory)}) holds "
+                f"{units(pool.share_balance, decimals, symbol)}; reserves "
+                f"{units(pool.share_reserve, decimals, symbol)} and {pool.paired_reserve} base units of "
+                f"{pool.paired_with}; {pool.lp_supply} LP tokens."
+            )
+            if not pool.ineligible_lp_holders:
+                out.line("  Every LP-token holder is eligible.")
+            for holder in pool.ineligible_lp_holders:
+                out.line(
+                    Text.assemble(
+                        "  ",
+                        ("not eligible", "bold red"),
+                        f": {session.names.label(holder.account)} holds {holder.balance} LP tokens (base units)",
+                    )
+                )
+
+    out.result(listed, human)

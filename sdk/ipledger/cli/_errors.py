@@ -149,10 +149,10 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, ComplianceError):
         return _compliance_message(exc)
     if isinstance(exc, FrozenSharesError):
-        holder = exc.error_args.get("holder")
-        if exc.error_name == "InsufficientUnfrozenBalance":
+        holder = exc.error_args.get("holder", exc.error_args.get("account"))
+        if exc.error_name == "ERC7943InsufficientUnfrozenBalance":
             return (
-                f"{exc}: only {exc.error_args.get('available')} of {holder}'s shares (base units) are not frozen; "
+                f"{exc}: only {exc.error_args.get('unfrozen')} of {holder}'s shares (base units) are not frozen; "
                 "a compliance officer lifts the freeze with `ipledger compliance unfreeze TOKEN HOLDER`"
             )
         return (
@@ -236,10 +236,33 @@ def describe(exc: BaseException) -> str:
             return f"{exc}: only the royalty vault's deployer lists creditors"
         if exc.error_name == "NotComplianceOfficer":
             return (
-                f"{exc}: {exc.error_args.get('caller')} is not a compliance officer; an admin grants it with "
-                "`ipledger grant-role compliance-officer ACCOUNT`"
+                f"{exc}: {exc.error_args.get('caller')} is not a compliance officer of this share token; an admin "
+                "grants the global role with `ipledger grant-role compliance-officer ACCOUNT`, or an officer appoints "
+                "one for the token with `ipledger compliance officer appoint --token TOKEN ACCOUNT`"
+            )
+        if exc.error_name == "NotScopeAdmin":
+            return (
+                f"{exc}: {exc.error_args.get('caller')} may not appoint officers there; a global compliance officer "
+                "appoints officers of an issuer, and an issuer's officer appoints officers of the issuer's tokens"
+            )
+        if exc.error_name == "NotHolderOrOfficer":
+            return f"{exc}: only the holder itself or a compliance officer of the token names its royalty beneficiary"
+        if exc.error_name == "BeneficiaryOfInvestor":
+            return (
+                f"{exc}: an officer names the beneficiary of a contract (a pool) or a venue wallet only; an investor "
+                "names its own with `ipledger shares beneficiary TOKEN HOLDER BENEFICIARY --from HOLDER`"
+            )
+        if exc.error_name == "NoRoyaltyBeneficiary":
+            return (
+                f"{exc}: {exc.error_args.get('holder')} named no royalty beneficiary, so only it may claim; the holder "
+                "or an officer names one with `ipledger shares beneficiary TOKEN HOLDER BENEFICIARY`"
             )
         return f"{exc}: the --from account is neither the owner nor approved"
+    if isinstance(exc, ContractRevertError) and exc.error_name == "RecoveryOfContract":
+        return (
+            f"{exc}: {exc.error_args.get('lost')} is a contract (a pool, a venue's wallet) holding shares for others; "
+            "move the exact amount with `ipledger compliance force-transfer` instead"
+        )
     if isinstance(exc, ContractRevertError) and exc.error_name == "unknown":
         return (
             f"{exc}; the address may hold another contract than the one ipledger ships, or a token it called "
@@ -342,10 +365,68 @@ def _compliance_message(exc: ComplianceError) -> str:
         code = country.decode("ascii", "replace") if isinstance(country, bytes) else str(country)
         why = f"investors of {code} are blocked"
         fix = f"a compliance officer lifts it with `ipledger compliance block-country {code} --unblock`"
+    elif exc.error_name in _RULE_MESSAGES:
+        return f"{exc}: {_RULE_MESSAGES[exc.error_name](exc.error_args)}"
     else:
         why = "it is neither a verified investor nor a venue wallet"
         fix = f"a compliance officer verifies it with `ipledger compliance verify-investor {account} --country CC`"
     return f"{exc}: {account} may not hold these restricted shares ({why}); {fix}"
+
+
+def _code(value: Any) -> str:
+    return value.decode("ascii", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _when(value: Any) -> str:
+    import datetime as dt
+
+    try:
+        return f"{dt.datetime.fromtimestamp(int(value), dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
+    except (TypeError, ValueError, OverflowError):
+        return str(value)
+
+
+def _categories(value: Any) -> str:
+    from ipledger import category_names  # the category table, read only to explain a refusal
+
+    names = category_names(int(value)) if isinstance(value, int) else []
+    return ", ".join(str(name) for name in names) or "none"
+
+
+#: One-line explanations of the refusals of the investor categories and of a share token's own rules.
+_RULE_MESSAGES: dict[str, Any] = {
+    "NotInvestor": lambda args: (
+        f"{args.get('account')} is not a verified investor (categories belong to investors); verify it first with "
+        "`ipledger compliance verify-investor`"
+    ),
+    "CategoryNotAllowed": lambda args: (
+        f"{args.get('account')} is of the investor categories {_categories(args.get('categories'))}, and the token "
+        f"admits only {_categories(args.get('allowed'))}; a compliance officer records its categories with "
+        "`ipledger compliance categories ACCOUNT --set ...`"
+    ),
+    "CategoriesExpired": lambda args: (
+        f"{args.get('account')}'s investor categories lapsed on {_when(args.get('expiresAt'))}; a compliance officer "
+        "renews them with `ipledger compliance categories ACCOUNT --set ... --expires DATE`"
+    ),
+    "LockedUp": lambda args: (
+        f"the token's transfers are locked up until {_when(args.get('until'))} (see `ipledger compliance rules TOKEN`)"
+    ),
+    "MaxBalanceExceeded": lambda args: (
+        f"{args.get('to')} would hold {args.get('balance')} base units, above the token's maximum of {args.get('max')} "
+        "per investor (see `ipledger compliance rules TOKEN`)"
+    ),
+    "MaxHoldersReached": lambda args: (
+        f"the token already has its maximum of {args.get('max')} holders and {args.get('to')} would be one more (see "
+        "`ipledger compliance rules TOKEN`)"
+    ),
+    "CountryNotAllowed": lambda args: (
+        f"the token's country rule does not admit {args.get('account')}'s country {_code(args.get('country'))} (see "
+        "`ipledger compliance rules TOKEN`)"
+    ),
+    "ERC7943CannotSend": lambda args: f"{args.get('account')} may not send these shares",
+    "ERC7943CannotReceive": lambda args: f"{args.get('account')} may not receive these shares",
+    "ERC7943CannotTransfer": lambda args: "the token's rules forbid this transfer",
+}
 
 
 def print_error(message: str) -> None:

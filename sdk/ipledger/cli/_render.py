@@ -416,6 +416,11 @@ def identity_line(identity: Identity, names: Names) -> Text:
     elif identity.kind is IdentityKind.INVESTOR:
         until = f" until {identity.expires_at:%Y-%m-%d %H:%M} UTC" if identity.expires_at else ""
         what = f"a verified investor in {identity.country}{until}"
+        if identity.categories:
+            kinds = ", ".join(str(name) for name in identity.categories)
+            lapse = "lapsed" if identity.categories_expired else "until"
+            when = f" {lapse} {identity.categories_expire_at:%Y-%m-%d}" if identity.categories_expire_at else ""
+            what += f" (categories {kinds}{when})"
     else:
         what = "unknown to the compliance registry"
     verdict = (

@@ -16,6 +16,7 @@ from ipledger import (
     RoyaltiesOwed,
     RoyaltyClaim,
     RoyaltyClaims,
+    RoyaltyClaimsFor,
     RoyaltyPaid,
     TransactionResult,
 )
@@ -23,7 +24,7 @@ from ipledger import (
 from ._chain_options import CommandTyper
 from ._context import Session, open_ledger
 from ._inputs import amount_units, evidence
-from ._options import AMOUNTS_HELP, AccountArg, RawOpt
+from ._options import AMOUNTS_HELP, AccountArg, RawOpt, TokenArg
 from ._output import Output, mined, output, prints
 from ._render import TokenInfos, short, tx_line
 
@@ -206,6 +207,52 @@ def claim(token: ClaimTokenArg = None, as_owner: AsOwnerOpt = False, currency: C
             out.line(Text.assemble(f"  {symbol}: ", tx_line(result)))
 
     out.result(claimed, human)
+
+
+@royalty_app.command("claim-for")
+@prints(RoyaltyClaimsFor)
+def claim_for(token: TokenArg, holder: AccountArg, currency: CurrencyOpt = None) -> None:
+    """Pay ACCOUNT's share-holder royalties on TOKEN to the beneficiary it named (anyone may send this).
+
+    For holders that cannot claim themselves, such as a Uniswap pool: its beneficiary is named with `ipledger shares
+    beneficiary`. One transaction per currency with something owed; nothing owed is not an error.
+    """
+    out = output()
+    session, token_id, tokens = _holder_session(out, token, sends=True)
+    assert token_id is not None
+    ledger = session.ledger
+    address = ledger.address_of(holder)
+    named = ledger.royalties.beneficiary(token_id, address)
+    if named is None:
+        raise typer.BadParameter(
+            f"{address} named no royalty beneficiary; name one with `ipledger shares beneficiary TOKEN HOLDER "
+            "BENEFICIARY` (the holder itself or an officer)",
+            param_hint="'ACCOUNT'",
+        )
+    claims: list[RoyaltyClaim] = []
+    sent: list[tuple[str, TransactionResult]] = []
+    for address_of_currency in _currencies(ledger, currency, token_id):
+        owed = ledger.royalties.owed(address, address_of_currency, token_id=token_id).amount
+        if not owed:
+            continue
+        with out.progress("Paying the royalties out…"):
+            result = ledger.royalties.claim_for(token_id, address, address_of_currency)
+        claims.append(RoyaltyClaim(**dict(_amount(tokens, address_of_currency, owed)), **dict(result)))
+        sent.append((tokens.info(address_of_currency).symbol, result))
+    paid = RoyaltyClaimsFor(token_id=token_id, holder=address, beneficiary=named, claims=claims)
+
+    def human() -> None:
+        label = session.names.label
+        if not claims:
+            out.line(f"{label(address)} has no royalties to pay out {_where(token_id)}.")
+            return
+        out.line(
+            f"Paid {_total(tokens, list(claims))} of {label(address)}'s royalties {_where(token_id)} to {label(named)}."
+        )
+        for symbol, result in sent:
+            out.line(Text.assemble(f"  {symbol}: ", tx_line(result)))
+
+    out.result(paid, human)
 
 
 @royalty_app.command("owed")

@@ -12,6 +12,7 @@ from ipledger import (
     CapTable,
     FractionalizeResult,
     Permit,
+    RoyaltyBeneficiarySet,
     ShareBalance,
     ShareRedemption,
     ShareTransfer,
@@ -260,3 +261,39 @@ def permit(
         )
 
     out.result(signed, human)
+
+
+BeneficiaryHolderArg = Annotated[
+    str, typer.Argument(metavar="HOLDER", help="The holder (a pool, a venue's wallet...): an address or account name.")
+]
+BeneficiaryArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="BENEFICIARY", help="Who receives HOLDER's share-holder royalties; none: nobody (HOLDER claims itself)."
+    ),
+]
+
+
+@shares_app.command("beneficiary")
+@prints(RoyaltyBeneficiarySet)
+def beneficiary(token: TokenArg, holder: BeneficiaryHolderArg, named: BeneficiaryArg) -> None:
+    """Name who receives HOLDER's royalties on a right's shares (the holder itself or an officer of the token).
+
+    A contract that cannot claim royalties (a Uniswap pool) gets a beneficiary, so anyone may then pay them out with
+    `ipledger royalty claim-for TOKEN HOLDER`.
+    """
+    out = output()
+    session = open_ledger(out, sends=True)
+    ledger = session.ledger
+    token_id = ledger.rights.resolve(token)
+    address = ledger.address_of(holder)
+    target = None if named.strip().lower() == "none" else ledger.address_of(named)
+    with out.progress("Naming the royalty beneficiary…"):
+        result = ledger.royalties.set_beneficiary(token_id, address, target)
+    record = RoyaltyBeneficiarySet(
+        token_id=token_id, action="royalty_beneficiary_set", holder=address, beneficiary=target, **dict(result)
+    )
+    label = session.names.label
+    who = f"{label(target)} receives" if target is not None else "nobody else receives"
+    sentence = f"{who} the royalties of {label(address)} on the shares of token {short(hex(token_id))}."
+    out.act(record, sentence, result)

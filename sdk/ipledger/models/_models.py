@@ -47,6 +47,8 @@ __all__ = [
     "IPMetadata",
     "Identity",
     "IdentityKind",
+    "CountryRuleMode",
+    "TransferRules",
     "Network",
     "Order",
     "OrderState",
@@ -800,6 +802,43 @@ class Identity(_Out):
     eligible: bool
     #: Why the account is not eligible (None when it is).
     reason: str | None
+    #: The investor's categories by name (``hk-professional``, ``accredited``, ``qualified``, ``retail``; a bit
+    #: without a name as its number); empty for a venue or an investor without categories.
+    categories: list[str | int] = Field(default_factory=list)
+    #: When the categories lapse (None: none recorded).
+    categories_expire_at: dt.datetime | None = None
+    #: Whether the categories have lapsed by chain time (a token that admits only some categories refuses then).
+    categories_expired: bool = False
+
+
+class CountryRuleMode(StrEnum):
+    """A share token's country rule on recipients, in the order of the contract's modes (0, 1, 2)."""
+
+    NONE = "none"
+    ALLOW = "allow"
+    BLOCK = "block"
+
+
+class TransferRules(_Out):
+    """A share token's own transfer rules (they apply in restricted mode, beside the compliance registry's).
+
+    ``categories`` empty admits every eligible investor; ``lockup_until`` None means no lock-up; ``max_holders`` and
+    ``max_balance`` None mean no cap. ``holder_count`` is the token's own count of holders, kept only while a
+    holder cap is set (None otherwise). The country rule lists the countries allowed (``allow``) or blocked
+    (``block``) as recipients; venue wallets are exempt from categories, the country rule and the maximum balance.
+    """
+
+    token_id: int
+    share_token: str
+    restricted: bool
+    categories: list[str | int]
+    categories_bits: int
+    lockup_until: dt.datetime | None
+    max_holders: int | None
+    max_balance: Uint256 | None
+    holder_count: int | None
+    country_mode: CountryRuleMode
+    countries: list[str]
 
 
 # ---------------------------------------------------------------------------- market
