@@ -30,7 +30,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             │                                 licence registry's: frozen or locked by an open dispute)
             │   └── RightDisputedError        RightDisputed (locked by an open dispute)
             ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer,
-            │                                 not the licensor, attestor or arbitrator
+            │                                 not the licensor, attestor or arbitrator, NotHolder (an account named
+            │                                 as a right's holder that does not hold it)
             ├── UnknownTokenError             UnknownToken / TokenDoesNotExist / ERC721NonexistentToken
             ├── UnknownRecordError            no such licence, attestation or dispute (or right, for a module)
             ├── LicenseConflictError          LicenseConflict: overlaps a sole or exclusive licence
