@@ -311,6 +311,16 @@ def measure(bench: Bench, baselines: dict[str, Any]) -> list[Row]:
         )
     )
     rows.append(row("setTokenRoyalty", fn.setTokenRoyalty(third_id, 250), 7, spec="setTokenRoyalty"))
+    # ERC-7943's acts: freeze / forceTransfer without a document (the registry's events, the standard's besides).
+    rows.append(
+        row("ERC-7943 setFrozenTokens (freeze)", fn.setFrozenTokens(bench.accounts[7], third_id, True), spec="freeze")
+    )
+    rows.append(
+        row(
+            "ERC-7943 forcedTransfer of a frozen right (unfreeze, then move; existing recipient)",
+            fn.forcedTransfer(bench.accounts[7], bench.accounts[6], third_id),
+        )
+    )
 
     claim = bench.registration()
     salt = b"\x05" * 32
@@ -523,6 +533,9 @@ COVERAGE: dict[str, list[str]] = {
     "IPRegistry.commit(bytes32)": ["commit"],
     "IPRegistry.confirmClaim(uint256,bytes32)": ["registry confirmClaim"],
     "IPRegistry.forceTransfer(uint256,address,bytes32)": ["forceTransfer (existing recipient)"],
+    "IPRegistry.forcedTransfer(address,address,uint256)": [
+        "ERC-7943 forcedTransfer of a frozen right (unfreeze, then move; existing recipient)"
+    ],
     "IPRegistry.freeze(uint256,bytes32)": ["freeze"],
     "IPRegistry.grantRole(bytes32,address)": ["IPRegistry grantRole (fresh member)"],
     "IPRegistry.openNumber(uint256,uint256,bytes32)": ["openNumber: the unpublished application opened, by the owner"],
@@ -560,6 +573,7 @@ COVERAGE: dict[str, list[str]] = {
         "transferFrom (existing recipient)",
         "transferFrom by approved (fresh recipient)",
     ],
+    "IPRegistry.setFrozenTokens(address,uint256,bool)": ["ERC-7943 setFrozenTokens (freeze)"],
     "IPRegistry.unfreeze(uint256,bytes32)": ["unfreeze"],
     "IPRegistry.unpause()": ["unpause"],
     "ComplianceRegistry.grantRole(bytes32,address)": ["ComplianceRegistry grantRole (fresh member)"],

@@ -12,6 +12,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IIPRegistry} from "./interfaces/IIPRegistry.sol";
+import {IERC7943NonFungible} from "./interfaces/IERC7943.sol";
 import {Identifiers} from "./libraries/Identifiers.sol";
 import {OfficialNumbers} from "./libraries/OfficialNumbers.sol";
 import {RecordPacking} from "./libraries/RecordPacking.sol";
@@ -42,6 +43,15 @@ import {RightHistory} from "./history/RightHistory.sol";
 ///   races it with a claim of his own (commit, wait a block, reveal) loses the right as soon as the victim's
 ///   transaction lands, and squatting a public patent number gains nothing. The same holds for a document
 ///   bundle held under another right's self-declared claim: it is reclaimed.
+/// - ERC-7943 (uRWA, {IERC7943NonFungible}): `setFrozenTokens` and `forcedTransfer` are a registrar's `freeze` /
+///   `unfreeze` and `forceTransfer` without a document: they run the same code, so the project's own event is
+///   emitted and linked into the history with the evidence hash `Identifiers.ERC7943_ACT` and the registrar as its
+///   author. Every freeze, unfreeze and forced move (by either path) also emits the standard's {Frozen} and
+///   {ForcedTransfer}. A freeze belongs to the right, not to its holder: `getFrozenTokens` answers for the right
+///   whoever is named, the project's `forceTransfer` keeps it on the new owner (and says so with ERC-7943's
+///   {Frozen}), while the standard's `forcedTransfer` lifts it first, as the standard requires. A frozen or
+///   disputed right refuses an ordinary move with the project's errors ({TokenIsFrozen}, {RightDisputed}), which
+///   the standard allows in place of its `ERC7943InsufficientUnfrozenBalance`.
 contract IPRegistry is
     FlaggedApprovalERC721,
     AccessControl,
@@ -50,7 +60,8 @@ contract IPRegistry is
     EIP712,
     IERC2981,
     RightHistory,
-    IIPRegistry
+    IIPRegistry,
+    IERC7943NonFungible
 {
     using RecordPacking for uint96;
 
@@ -304,14 +315,7 @@ contract IPRegistry is
         external
         whenNotPaused
     {
-        address owner = _requireExists(tokenId);
-        uint96 record = _getExtraData(tokenId);
-        bool registrarAct = hasRole(REGISTRAR_ROLE, msg.sender);
-        if (!registrarAct) {
-            if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
-            if (record.isFrozen()) revert TokenIsFrozen(tokenId);
-            if (record.isDisputeLocked()) revert RightDisputed(tokenId);
-        }
+        (uint96 record, bool registrarAct) = _numbersCaller(tokenId);
         if (numbers.length == 0 || kind > MAX_KIND) revert InvalidRegistration();
         // The record of a registrar-verified right is the registrar's: its owner adds numbers, not a kind or expiry.
         if (!registrarAct && !record.isSelfDeclared() && (kind != record.kind() || expiry != record.expiry())) {
@@ -334,14 +338,7 @@ contract IPRegistry is
     /// the right (its token id does not change). Requirements as {addNumbers}; the commitment must match
     /// ({CommitmentMismatch}). Emits {NumbersAdded} (the record unchanged) and {MetadataUpdate}.
     function openNumber(uint256 tokenId, uint256 number, bytes32 salt) external whenNotPaused {
-        address owner = _requireExists(tokenId);
-        uint96 record = _getExtraData(tokenId);
-        bool registrarAct = hasRole(REGISTRAR_ROLE, msg.sender);
-        if (!registrarAct) {
-            if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
-            if (record.isFrozen()) revert TokenIsFrozen(tokenId);
-            if (record.isDisputeLocked()) revert RightDisputed(tokenId);
-        }
+        (uint96 record, bool registrarAct) = _numbersCaller(tokenId);
         if (OfficialNumbers.isFamily(number) || OfficialNumbers.key(unpublishedNumber(number, salt)) != tokenId) {
             revert CommitmentMismatch(tokenId, number);
         }
@@ -374,42 +371,28 @@ contract IPRegistry is
     }
 
     /// @inheritdoc IIPRegistry
-    /// @dev Requirements: caller has REGISTRAR_ROLE; token exists and is not frozen; `orderHash` not zero.
-    /// Emits {Frozen} and {MetadataUpdate}.
-    function freeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
-        _setFrozen(tokenId, orderHash, true);
-        emit Frozen(tokenId, msg.sender, orderHash);
-        _linkEvent(tokenId, _digest(Frozen.selector, tokenId, msg.sender, keccak256(abi.encode(orderHash))));
-        emit MetadataUpdate(tokenId);
+    /// @dev Requirements: caller has REGISTRAR_ROLE; registry not paused; token exists and is not frozen;
+    /// `orderHash` not zero. Emits {Frozen} (this registry's, with `orderHash`), ERC-7943's {Frozen} (the holder,
+    /// true) and {MetadataUpdate}.
+    function freeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
+        _freezeAct(tokenId, orderHash, true);
     }
 
     /// @inheritdoc IIPRegistry
-    /// @dev Requirements: caller has REGISTRAR_ROLE; token exists and is frozen; `orderHash` not zero.
-    /// Emits {Unfrozen} and {MetadataUpdate}.
-    function unfreeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
-        _setFrozen(tokenId, orderHash, false);
-        emit Unfrozen(tokenId, msg.sender, orderHash);
-        _linkEvent(tokenId, _digest(Unfrozen.selector, tokenId, msg.sender, keccak256(abi.encode(orderHash))));
-        emit MetadataUpdate(tokenId);
+    /// @dev Requirements: caller has REGISTRAR_ROLE; registry not paused; token exists and is frozen; `orderHash`
+    /// not zero. Emits {Unfrozen}, ERC-7943's {Frozen} (the holder, false) and {MetadataUpdate}.
+    function unfreeze(uint256 tokenId, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
+        _freezeAct(tokenId, orderHash, false);
     }
 
     /// @inheritdoc IIPRegistry
-    /// @dev Moves frozen tokens too; the freeze stays as it was. Requirements: caller has REGISTRAR_ROLE;
-    /// registry not paused; `orderHash` not zero. Emits {Transfer} and {ForceTransferred}.
+    /// @dev Moves frozen and disputed tokens too; the freeze stays on the right, now held by `to` (a court's order
+    /// about the right: only `unfreeze` lifts it). Requirements: caller has REGISTRAR_ROLE; registry not paused;
+    /// token exists; `orderHash` not zero. Emits {Transfer}, {ForceTransferred}, ERC-7943's {ForcedTransfer} and,
+    /// for a frozen right, ERC-7943's {Frozen} (`to`, true).
     function forceTransfer(uint256 tokenId, address to, bytes32 orderHash) external onlyRole(REGISTRAR_ROLE) {
         if (orderHash == bytes32(0)) revert MissingEvidenceHash();
-        address from = _requireExists(tokenId);
-        // No `by`: a registrar's order moves a frozen or disputed right too.
-        _update(address(0), from, to, tokenId, 0, _TRANSFER);
-        emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
-        _linkEvent(
-            tokenId,
-            keccak256(
-                abi.encode(
-                    ForceTransferred.selector, tokenId, from, to, keccak256(abi.encode(msg.sender, orderHash))
-                )
-            )
-        );
+        _forceTransfer(tokenId, _requireExists(tokenId), to, orderHash);
     }
 
     /// @inheritdoc IIPRegistry
@@ -442,6 +425,71 @@ contract IPRegistry is
             )
         );
         emit MetadataUpdate(tokenId);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                        ERC-7943 (uRWA)
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IERC7943NonFungible
+    /// @dev `unfreeze` or `freeze` with the evidence hash `Identifiers.ERC7943_ACT` (no document is given): the same
+    /// checks, record bit, events (the registry's {Frozen} / {Unfrozen}, linked into the history, then ERC-7943's
+    /// {Frozen}) and {MetadataUpdate}. Requirements: caller has REGISTRAR_ROLE; registry not paused; the token
+    /// exists ({UnknownToken}); the freeze changes ({FreezeStateUnchanged}); `account` holds the token
+    /// ({NotHolder}).
+    function setFrozenTokens(address account, uint256 tokenId, bool frozenStatus)
+        external
+        onlyRole(REGISTRAR_ROLE)
+        returns (bool result)
+    {
+        if (_freezeAct(tokenId, Identifiers.ERC7943_ACT, frozenStatus) != account) revert NotHolder(account, tokenId);
+        return true;
+    }
+
+    /// @inheritdoc IERC7943NonFungible
+    /// @dev `forceTransfer` with the evidence hash `Identifiers.ERC7943_ACT`, from `from`, which must hold the token
+    /// ({NotHolder}; {UnknownToken} if none does). A frozen right is unfrozen first, as the standard requires (an
+    /// `unfreeze` with the same evidence hash: {Unfrozen}, ERC-7943's {Frozen} (`from`, false) and {MetadataUpdate},
+    /// all before the {Transfer}), so `to` receives it unfrozen. Moves a disputed right too. `canReceive(to)` is
+    /// enforced by the move itself (a pause, the zero address). Requirements: caller has REGISTRAR_ROLE; registry
+    /// not paused. Emits {Transfer}, {ForceTransferred} and ERC-7943's {ForcedTransfer}.
+    function forcedTransfer(address from, address to, uint256 tokenId)
+        external
+        onlyRole(REGISTRAR_ROLE)
+        returns (bool result)
+    {
+        if (_getExtraData(tokenId).isFrozen()) _freezeAct(tokenId, Identifiers.ERC7943_ACT, false);
+        _forceTransfer(tokenId, from, to, Identifiers.ERC7943_ACT);
+        return true;
+    }
+
+    /// @inheritdoc IERC7943NonFungible
+    /// @dev No rule of this registry is about accounts: false only while the registry is paused.
+    function canSend(address) public view returns (bool allowed) {
+        return !paused();
+    }
+
+    /// @inheritdoc IERC7943NonFungible
+    /// @dev False while the registry is paused, and for the zero address (a move there is refused).
+    function canReceive(address account) public view returns (bool allowed) {
+        return account != address(0) && !paused();
+    }
+
+    /// @inheritdoc IERC7943NonFungible
+    /// @dev The freeze belongs to the right: true for whatever `account` while the right is frozen (false for a
+    /// revoked or unknown right).
+    function getFrozenTokens(address, uint256 tokenId) external view returns (bool frozenStatus) {
+        return _getExtraData(tokenId).isFrozen();
+    }
+
+    /// @inheritdoc IERC7943NonFungible
+    /// @dev What `transferFrom`, `safeTransferFrom` and `assign` refuse beside ownership and approval: a pause
+    /// (`canSend`, `canReceive`), the zero address, a right that does not exist (revoked or never registered), a
+    /// freeze, a dispute lock. Whether `from` holds the right and the caller may move it is not answered here, nor
+    /// whether a receiving contract accepts it (`safeTransferFrom`).
+    function canTransfer(address from, address to, uint256 tokenId) external view returns (bool allowed) {
+        return canSend(from) && canReceive(to) && _ownerOf(tokenId) != address(0)
+            && !_getExtraData(tokenId).blocksMoves();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -643,7 +691,7 @@ contract IPRegistry is
         return _domainSeparatorV4();
     }
 
-    /// @notice ERC-165: ERC-721, ERC-721 metadata, AccessControl, ERC-2981 and ERC-4906.
+    /// @notice ERC-165: ERC-721, ERC-721 metadata, AccessControl, ERC-2981, ERC-4906 and ERC-7943 (non-fungible).
     function supportsInterface(bytes4 interfaceId)
         public
         view
@@ -651,7 +699,7 @@ contract IPRegistry is
         returns (bool)
     {
         return interfaceId == type(IERC2981).interfaceId || interfaceId == bytes4(0x49064906)
-            || ERC721.supportsInterface(interfaceId) || AccessControl.supportsInterface(interfaceId);
+            || interfaceId == type(IERC7943NonFungible).interfaceId || ERC721.supportsInterface(interfaceId) || AccessControl.supportsInterface(interfaceId);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -742,6 +790,20 @@ contract IPRegistry is
         _linkEvent(
             tokenId, keccak256(abi.encode(RightRegistered.selector, tokenId, contentHash, registrar, keccak256(data)))
         );
+    }
+
+    /// @dev Who may add or open numbers of `tokenId`, for `addNumbers` and `openNumber`: a registrar, or the owner of a
+    /// right neither frozen nor dispute-locked ({UnknownToken}, {NotTokenOwner}, {TokenIsFrozen}, {RightDisputed}).
+    /// Returns the right's record and whether the caller is a registrar.
+    function _numbersCaller(uint256 tokenId) private view returns (uint96 record, bool registrarAct) {
+        address owner = _requireExists(tokenId);
+        record = _getExtraData(tokenId);
+        registrarAct = hasRole(REGISTRAR_ROLE, msg.sender);
+        if (!registrarAct) {
+            if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
+            if (record.isFrozen()) revert TokenIsFrozen(tokenId);
+            if (record.isDisputeLocked()) revert RightDisputed(tokenId);
+        }
     }
 
     /// @dev The record of a new registration (self-declared on the commit-reveal path), its jurisdiction the office
@@ -941,12 +1003,46 @@ contract IPRegistry is
         }
     }
 
-    function _setFrozen(uint256 tokenId, bytes32 orderHash, bool frozen) private {
+    /// @dev A registrar's freeze (`frozen`) or unfreeze of `tokenId` under `orderHash`, by `freeze` / `unfreeze` or
+    /// ERC-7943's `setFrozenTokens` / `forcedTransfer`: the pause, the evidence, existence and a change are checked,
+    /// the record bit written, the registry's {Frozen} or {Unfrozen} emitted and linked into the history, then
+    /// ERC-7943's {Frozen} naming the holder, and {MetadataUpdate}. Returns the holder.
+    function _freezeAct(uint256 tokenId, bytes32 orderHash, bool frozen) private returns (address holder) {
+        _requireNotPaused();
         if (orderHash == bytes32(0)) revert MissingEvidenceHash();
-        _requireExists(tokenId);
+        holder = _requireExists(tokenId);
         uint96 packed = _getExtraData(tokenId);
         if (packed.isFrozen() == frozen) revert FreezeStateUnchanged(tokenId, frozen);
         _setExtraData(tokenId, packed.withFrozen(frozen));
+        // {Frozen} and {Unfrozen} have the same arguments: one log, its topic chosen.
+        bytes32 topic0 = frozen ? IIPRegistry.Frozen.selector : Unfrozen.selector;
+        assembly ("memory-safe") {
+            // emit Frozen(tokenId, msg.sender, orderHash) or Unfrozen(tokenId, msg.sender, orderHash)
+            mstore(0x00, orderHash)
+            log3(0x00, 0x20, topic0, tokenId, caller())
+        }
+        _linkEvent(tokenId, _digest(topic0, tokenId, msg.sender, keccak256(abi.encode(orderHash))));
+        emit Frozen(holder, tokenId, frozen);
+        emit MetadataUpdate(tokenId);
+    }
+
+    /// @dev A registrar's move of `tokenId` from its holder `from` to `to` under `orderHash` (`forceTransfer`, or
+    /// ERC-7943's `forcedTransfer`): no `by`, so a frozen or disputed right moves too and keeps its record. Emits
+    /// {Transfer}, {ForceTransferred} (linked into the history), ERC-7943's {ForcedTransfer} and, if the right is
+    /// still frozen, ERC-7943's {Frozen} naming its new holder.
+    function _forceTransfer(uint256 tokenId, address from, address to, bytes32 orderHash) private {
+        _update(address(0), from, to, tokenId, 0, _TRANSFER);
+        emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
+        _linkEvent(
+            tokenId,
+            keccak256(
+                abi.encode(
+                    ForceTransferred.selector, tokenId, from, to, keccak256(abi.encode(msg.sender, orderHash))
+                )
+            )
+        );
+        emit ForcedTransfer(from, to, tokenId);
+        if (_getExtraData(tokenId).isFrozen()) emit Frozen(to, tokenId, true);
     }
 
     /// @dev Every change of owner passes here, with the record already loaded: the pause stops all; the freeze and the

@@ -108,6 +108,10 @@ interface IIPRegistry is IRightHistory {
     /// @notice `caller` is not the owner of `tokenId` (the function is for the owner only).
     error NotTokenOwner(address caller, uint256 tokenId);
 
+    /// @notice `account` was named as the holder of `tokenId` (ERC-7943's `setFrozenTokens`, `forcedTransfer`) and
+    /// does not hold it.
+    error NotHolder(address account, uint256 tokenId);
+
     /// @notice `tokenId` is frozen and cannot move except by a forced transfer.
     error TokenIsFrozen(uint256 tokenId);
 

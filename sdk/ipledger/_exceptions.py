@@ -31,7 +31,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             │   └── RightDisputedError        RightDisputed (locked by an open dispute)
             ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer
             │                                 (NotComplianceOfficer, NotScopeAdmin), not the holder nor an officer,
-            │                                 no royalty beneficiary named, not the licensor, attestor or arbitrator
+            │                                 no royalty beneficiary named, not the licensor, attestor or arbitrator,
+            │                                 NotHolder (an account named as a right's holder that does not hold it)
             ├── UnknownTokenError             UnknownToken / TokenDoesNotExist / ERC721NonexistentToken
             ├── UnknownRecordError            no such licence, attestation or dispute (or right, for a module)
             ├── LicenseConflictError          LicenseConflict: overlaps a sole or exclusive licence

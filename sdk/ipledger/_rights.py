@@ -638,6 +638,18 @@ class Rights(SubClient):
         )
         return self._chain.sender.send(self._chain.signer, call, action="force transfer")[0]
 
+    def can_transfer(self, token_id: int | str, sender: str, recipient: str) -> bool:
+        """Whether the registry's rules let the right move from ``sender`` to ``recipient`` now (ERC-7943
+        ``canTransfer``): false while the registry is paused, for a frozen or dispute-locked right, for a revoked or
+        unknown one, and for the zero address as recipient. Whether ``sender`` holds the right, and who may move it
+        for them, is not asked (the standard leaves ownership and approval out); nor whether a receiving contract
+        accepts it."""
+        token = self._chain.resolve(token_id)
+        call = self._chain.registry.functions.canTransfer(
+            self._chain.address_of(sender), self._chain.address_of(recipient), token
+        )
+        return bool(self._chain.read(call, "check transfer"))
+
     def revoke(self, token_id: int | str, order: Evidence) -> TransactionResult:
         """Registrar: burns the right under a court order or decision (frozen or disputed rights too). Vouchers
         outstanding for it and claims committed up to this block can no longer register it (RevokedRight); a

@@ -28,7 +28,11 @@ __all__ = [
     "token_topic",
 ]
 
-#: Event name -> (signature, indexed parameter names and types, data parameter names and types).
+#: Event name -> (signature, indexed parameter names and types, data parameter names and types). Logs are matched by
+#: topic0, i.e. by signature: ERC-7943's ``Frozen(address,uint256,bool)`` and ``ForcedTransfer(address,address,
+#: uint256)``, which the registry emits beside its own ``Frozen`` / ``Unfrozen`` / ``ForceTransferred`` (and which no
+#: history links), are left out on purpose and decode to ``None``; should they ever be added, they need keys of their
+#: own (``Frozen`` is the registry's event).
 _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
     "Transfer": (
         "Transfer(address,address,uint256)",

@@ -63,6 +63,7 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "TokenIsFrozen": TokenFrozenError,
     "RightDisputed": RightDisputedError,
     "NotTokenOwner": UnauthorizedError,
+    "NotHolder": UnauthorizedError,  # ERC-7943's setFrozenTokens naming an account that does not hold the right
     "UnknownToken": UnknownTokenError,
     "VoucherExpired": SignatureError,
     "InvalidVoucherSigner": SignatureError,
@@ -192,6 +193,12 @@ _GENERIC: frozenset[str] = frozenset(
         "EmptyBatch",
         "NotSelfDeclared",
         "EtherNotAccepted",
+        # ERC-7943 (IERC7943.sol, both forms): declared by the standard, raised by no shipped contract (the registry
+        # refuses a frozen or disputed right with its own TokenIsFrozen / RightDisputed, as the standard allows)
+        "ERC7943CannotSend",
+        "ERC7943CannotReceive",
+        "ERC7943CannotTransfer",
+        "ERC7943InsufficientUnfrozenBalance",
         # FractionVault, ShareToken, ComplianceRegistry
         "CustodyHeld",
         "ZeroSupply",

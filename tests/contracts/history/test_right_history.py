@@ -25,6 +25,8 @@ from typing import Any
 import pytest
 from brownie import web3
 from eth_utils import keccak
+from history_helpers import SEED, assert_history, walk
+from history_helpers import history_word as _word
 from registry_helpers import (
     VOUCHER_SIGNER_KEY,
     ZERO_ADDRESS,
@@ -38,95 +40,6 @@ from registry_helpers import (
     sample_number,
     sign_voucher,
 )
-
-SEED = int.from_bytes(keccak(text="ipledger.RightHistory"), "big") - 1
-
-#: Registry events linked into a right's history, with the topic positions that name the rights they are about.
-LINKED = {
-    "Transfer": (3,),
-    "RightRegistered": (1,),
-    "NumbersAdded": (1,),
-    "NumberReclaimed": (1, 2),
-    "NumbersReleased": (1,),
-    "Assigned": (1,),
-    "Frozen": (1,),
-    "Unfrozen": (1,),
-    "ForceTransferred": (1,),
-    "MetadataPublished": (1,),
-    "ClaimSuperseded": (1,),
-    "ContentReclaimed": (2, 3),
-    "RoyaltySet": (1,),
-    "ClaimConfirmed": (1,),
-    "DisputeLockSet": (1,),
-    "RightRevoked": (1,),
-}
-
-
-def _topics(abi: list[dict[str, Any]]) -> dict[bytes, str]:
-    signatures = {}
-    for entry in abi:
-        if entry["type"] == "event":
-            signature = f"{entry['name']}({','.join(item['type'] for item in entry['inputs'])})"
-            signatures[bytes(keccak(text=signature))] = entry["name"]
-    return signatures
-
-
-def _word(registry: Any, token: int) -> tuple[int, int]:
-    last_block, head = registry.historyOf(token)
-    return int(last_block), int.from_bytes(bytes(head), "big")
-
-
-def _extend(head: int, block: int, timestamp: int, log: Any) -> int:
-    digest = keccak(b"".join(bytes(topic) for topic in log["topics"]) + keccak(bytes(log["data"])))
-    encoded = head.to_bytes(32, "big") + block.to_bytes(32, "big") + timestamp.to_bytes(32, "big") + digest
-    return int.from_bytes(keccak(encoded), "big") >> 64
-
-
-def walk(
-    registry: Any, token: int, *, tamper: Callable[[int, list[Any]], list[Any]] | None = None
-) -> tuple[int, int, int]:
-    """Recomputes the right's history word from its latest block back: (last block, head, events found)."""
-    names = _topics(registry.abi)
-    linked_topic = bytes(keccak(text="HistoryLinked(uint256,uint256)"))
-    token_topic = token.to_bytes(32, "big")
-    last_block, _ = _word(registry, token)
-    blocks: list[tuple[int, int, list[Any]]] = []
-    current = last_block
-    while current:
-        logs = sorted(
-            web3.eth.get_logs({"address": registry.address, "fromBlock": current, "toBlock": current}),
-            key=lambda log: log["logIndex"],
-        )
-        if tamper is not None:
-            logs = tamper(current, logs)
-        previous = 0
-        mine = []
-        for log in logs:
-            topics = [bytes(topic) for topic in log["topics"]]
-            if topics[0] == linked_topic and topics[1] == token_topic:
-                previous = int.from_bytes(bytes(log["data"]), "big")
-                continue
-            positions = LINKED.get(names.get(topics[0], ""), ())
-            if any(len(topics) > i and topics[i] == token_topic for i in positions):
-                mine.append(log)
-        blocks.append((current, web3.eth.get_block(current)["timestamp"], mine))
-        assert previous < current, "a history link must point back"
-        current = previous
-    head = 0
-    for number, timestamp, logs in reversed(blocks):
-        for log in logs:
-            head = _extend(head, number, timestamp, log)
-    return (blocks[0][0] if blocks else 0), head, sum(len(logs) for _, _, logs in blocks)
-
-
-def assert_history(registry: Any, token: int) -> int:
-    """The recomputed word equals ``historyOf`` and the raw slot; returns the number of events."""
-    last_block, head, events = walk(registry, token)
-    assert (last_block, head) == _word(registry, token)
-    slot = int.from_bytes(keccak(token.to_bytes(32, "big") + SEED.to_bytes(32, "big")), "big")
-    raw = int.from_bytes(web3.eth.get_storage_at(registry.address, slot), "big")
-    assert raw == head << 64 | last_block
-    return events
 
 
 def test_the_seed_is_the_documented_one(registry: Any) -> None:
@@ -160,6 +73,9 @@ def test_every_kind_of_event_extends_the_history(
         lambda: registry.setTokenRoyalty(token, 250, {"from": alice}),
         lambda: registry.addNumbers(token, [sample_number(990_001)], 0, 0, {"from": registrar}),
         lambda: registry.safeTransferFrom(alice, bob, token, {"from": alice}),
+        # ERC-7943's acts: the registry's own events, with the standard's evidence hash
+        lambda: registry.setFrozenTokens(bob, token, True, {"from": registrar}),
+        lambda: registry.forcedTransfer(bob, carol, token, {"from": registrar}),
     ]
     for step in steps:
         before = _word(registry, token)
@@ -308,7 +224,8 @@ def _perform(kind: str, registry: Any, cast: dict[str, Any], registration: Regis
         registry.freeze(token, ORDER, {"from": registrar})
         kept = _extra(registry, token) & ~APPROVAL_FLAG
         tx = registry.forceTransfer(token, carol, ORDER, {"from": registrar})
-        return OwnerChange(tx, token, a, c, [*moved, "ForceTransferred"], kept)
+        # ERC-7943: ForcedTransfer, then Frozen naming carol (the freeze stays on the right)
+        return OwnerChange(tx, token, a, c, [*moved, "ForceTransferred", "ForcedTransfer", "Frozen"], kept)
     assert kind == "revoke"
     tx = registry.revoke(token, ORDER, {"from": registrar})
     marker = tx.block_number << EXPIRY_SHIFT

@@ -84,11 +84,12 @@ def test_assign_to_zero_address_reverts(registry: Any, token: int, alice: Any) -
 # ------------------------------------------------------------------------------------------- freeze / unfreeze
 
 
-def test_freeze_emits_and_sets_status(registry: Any, token: int, registrar: Any) -> None:
+def test_freeze_emits_and_sets_status(registry: Any, token: int, registrar: Any, alice: Any) -> None:
     before = ownership_word(registry, token)
     tx = registry.freeze(token, ORDER, {"from": registrar})
     assert events_of(tx) == [
         ("Frozen", {"tokenId": token, "registrar": registrar, "orderHash": ORDER}),
+        ("Frozen", {"account": alice, "tokenId": token, "frozenStatus": True}),  # ERC-7943's
         ("MetadataUpdate", {"_tokenId": token}),  # ERC-4906, after the event that says what changed
     ]
     assert registry.recordOf(token)["status"] == FROZEN
@@ -99,6 +100,7 @@ def test_unfreeze_emits_and_restores_status(registry: Any, frozen: int, registra
     tx = registry.unfreeze(frozen, LIFT, {"from": registrar})
     assert events_of(tx) == [
         ("Unfrozen", {"tokenId": frozen, "registrar": registrar, "orderHash": LIFT}),
+        ("Frozen", {"account": alice, "tokenId": frozen, "frozenStatus": False}),  # ERC-7943's
         ("MetadataUpdate", {"_tokenId": frozen}),
     ]
     assert registry.recordOf(frozen)["status"] == ACTIVE
@@ -214,6 +216,8 @@ def test_force_transfer_moves_frozen_token_and_keeps_freeze(
             "ForceTransferred",
             {"tokenId": frozen, "from": alice, "to": carol, "registrar": registrar, "orderHash": ORDER},
         ),
+        ("ForcedTransfer", {"from": alice, "to": carol, "tokenId": frozen}),  # ERC-7943's
+        ("Frozen", {"account": carol, "tokenId": frozen, "frozenStatus": True}),  # the freeze stays, now carol's
     ]
     assert registry.ownerOf(frozen) == carol
     assert registry.balanceOf(alice) == 0 and registry.balanceOf(carol) == 1

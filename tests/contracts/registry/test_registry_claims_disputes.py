@@ -258,6 +258,7 @@ def test_force_transfer_passes_the_lock_and_keeps_it(
             "ForceTransferred",
             {"tokenId": locked, "from": alice, "to": carol, "registrar": registrar, "orderHash": ORDER},
         ),
+        ("ForcedTransfer", {"from": alice, "to": carol, "tokenId": locked}),  # ERC-7943's
     ]
     assert registry.recordOf(locked).dict() == {**record, "owner": carol}  # still dispute-locked
     with reverts("RightDisputed", locked):

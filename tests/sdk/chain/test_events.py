@@ -53,16 +53,38 @@ def test_every_linked_event_is_decoded_with_the_arguments_that_name_its_rights()
     from ipledger.audit._history_chain import LINKED_EVENTS
     from ipledger.chain._events import _EVENTS
 
+    # By signature: ERC-7943's Frozen(address,uint256,bool) overloads the registry's Frozen(uint256,address,bytes32).
     emitted = {
-        entry["name"]: entry
+        f"{entry['name']}({','.join(item['type'] for item in entry['inputs'])})": entry
         for contract in ("IPRegistry", "LicenseRegistry", "AttestationRegistry", "DisputeManager", "FractionVault")
         for entry in load_artifact(contract).abi
         if entry["type"] == "event"
     }
     for name, arguments in LINKED_EVENTS.items():
         signature, indexed, data = _EVENTS[name]
-        abi = emitted[name]
-        assert signature == f"{name}({','.join(item['type'] for item in abi['inputs'])})"
+        assert signature in emitted, (name, signature)
+        abi = emitted[signature]
+        assert abi["name"] == name
         assert [kind for _, kind in indexed] == [item["type"] for item in abi["inputs"] if item["indexed"]]
         assert [kind for _, kind in data] == [item["type"] for item in abi["inputs"] if not item["indexed"]]
         assert set(arguments) <= {arg for arg, _ in indexed}, name
+
+
+def test_erc7943_events_are_not_decoded_as_the_registry_s() -> None:
+    """ERC-7943's Frozen shares the registry's event name, not its signature: the decoder, keyed by topic0, leaves
+    it (and ForcedTransfer) undecoded, so no history or index reads it as the registry's freeze."""
+    from eth_utils.crypto import keccak
+    from ipledger.chain._events import EVENT_SIGNATURES, decode_log
+
+    for signature in ("Frozen(address,uint256,bool)", "ForcedTransfer(address,address,uint256)"):
+        topic = "0x" + keccak(text=signature).hex()
+        assert topic not in EVENT_SIGNATURES
+        log = {
+            "topics": [topic, "0x" + "11" * 32, "0x" + "22" * 32, "0x" + "00" * 31 + "01"],
+            "data": "0x",
+            "blockNumber": "0x1",
+            "logIndex": "0x0",
+            "transactionHash": "0x" + "33" * 32,
+            "address": "0x" + "44" * 20,
+        }
+        assert decode_log(log) is None

@@ -38,6 +38,12 @@ ABI_ERRORS = [
     for entry in json.loads(path.read_text("utf-8"))["abi"]
     if entry["type"] == "error"
 ]
+#: Signature -> its declaration in a shipped ABI. The decoder reads the shipped ABIs before the catalogue, so a
+#: signature declared with other argument names elsewhere (ERC-7943's ``CannotTransfer``: ``amount`` in the fungible
+#: form, ``tokenId`` in the non-fungible one the registry implements) decodes with the shipped contract's names.
+SHIPPED_BY_SIGNATURE = {
+    f"{entry['name']}({','.join(param['type'] for param in entry['inputs'])})": entry for _, entry in ABI_ERRORS
+}
 DECODER = RevertDecoder.for_shipped_contracts()
 
 
@@ -129,7 +135,7 @@ def test_every_error_of_every_shipped_abi_decodes_to_its_name_and_arguments(entr
 
 @pytest.mark.parametrize("entry", CATALOGUE, ids=[entry["signature"] for entry in CATALOGUE])
 def test_every_catalogued_error_decodes_to_its_name_and_arguments(entry: dict[str, Any]) -> None:
-    error = _round_trip(entry)
+    error = _round_trip(SHIPPED_BY_SIGNATURE.get(entry["signature"], entry))
     assert "0x" + keccak(text=entry["signature"])[:4].hex() == entry["selector"]
     assert error.data is not None and error.data.startswith(entry["selector"])
 

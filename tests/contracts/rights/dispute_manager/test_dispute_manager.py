@@ -377,6 +377,7 @@ def test_upheld_with_freeze(
     tx = disputes.resolve(dispute, True, FREEZE, ZERO_ADDRESS, RULING, {"from": arbitrator})
     assert emitted(tx) == [
         log(registry, "Frozen", tokenId=token, registrar=disputes, orderHash=RULING),
+        log(registry, "Frozen", account=alice, tokenId=token, frozenStatus=True),  # ERC-7943's
         log(registry, "MetadataUpdate", _tokenId=token),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
         resolved(disputes, dispute, token, arbitrator, UPHELD, FREEZE, bob),
@@ -408,6 +409,7 @@ def test_upheld_with_force_transfer(
             registrar=disputes,
             orderHash=RULING,
         ),
+        log(registry, "ForcedTransfer", **{"from": alice, "to": carol}, tokenId=token),  # ERC-7943's
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
         resolved(disputes, dispute, token, arbitrator, UPHELD, FORCE_TRANSFER, bob),
     ]
@@ -903,6 +905,7 @@ def test_force_transfer_remedy_passes_the_lock_and_releases_it(
             registrar=disputes,
             orderHash=RULING,
         ),
+        log(registry, "ForcedTransfer", **{"from": alice, "to": carol}, tokenId=token),  # ERC-7943's
         log(registry, "DisputeLockSet", tokenId=token, locked=False, by=disputes, disputeRef=ref(dispute)),
         log(registry, "MetadataUpdate", _tokenId=token),
         log(stablecoin, "Transfer", **{"from": disputes, "to": bob, "value": BOND}),
