@@ -282,7 +282,7 @@ def freeze(
     ledger = session.ledger
     token_id, decimals, symbol = _share_action(ledger, token)
     address = ledger.address_of(holder)
-    quantity = None if amount is None else amount_units(amount, decimals, raw=raw)
+    quantity = None if amount is None else amount_units(amount, decimals, raw=raw, what="--amount")
     with out.progress("Freezing shares…"):
         result = ledger.compliance.freeze(token_id, address, quantity, reason=proof.digest, allow_pair=allow_pair)
     frozen = SharesFrozen(
@@ -297,6 +297,11 @@ def freeze(
     sentence = (
         f"Froze {what} of {session.names.label(address)} in token {short(hex(token_id))} under {proof.describe()}."
     )
+    if quantity is not None:
+        held = ledger.shares.balance(token_id, address)
+        holds = units(held, decimals, symbol)
+        sentence += f" That is now the frozen total (it replaces any earlier freeze); the holder has {holds}"
+        sentence += "." if quantity <= held else ", so the rest binds shares it receives later."
     out.act(frozen, sentence, result)
 
 
@@ -450,6 +455,7 @@ def categories(
 
     Categories: hk-professional (a Hong Kong professional investor), accredited, qualified, retail; a token whose
     rules admit some categories refuses investors of none of them. --set none clears them. Global officers only.
+    To read them: ipledger compliance status ACCOUNT.
     """
     bits = _categories_option(wanted, "--set")
     if bits and expires is None:
@@ -616,6 +622,11 @@ def rules(
             out.line(line)
         for result in sent:
             out.line(tx_line(result))
+        if shown.max_holders is not None and shown.holder_count is not None and shown.holder_count > shown.max_holders:
+            out.note(
+                f"note: the token has {shown.holder_count} holders, more than the cap of {shown.max_holders}: "
+                "no new holder is admitted until enough of them leave"
+            )
 
     out.result(shown, human)
 
@@ -656,6 +667,14 @@ def can_transfer(token: TokenArg, source: FromArg, to: ToArg, amount: AmountArg,
         else:
             out.line(Text.assemble(f"{what}: ", (f"refused ({refusal.error_name})", "bold red")))
             out.line(f"  {check.message}")
+        verdict = "true" if check.can_transfer else "false"
+        if check.can_transfer == check.allowed:
+            out.line(f"  the token's ERC-7943 canTransfer: {verdict}")
+        else:
+            out.line(
+                f"  the token's ERC-7943 canTransfer: {verdict} (it leaves balance and allowance to ERC-20, "
+                "as the standard asks)"
+            )
 
     out.result(check, human)
 

@@ -121,6 +121,8 @@ def describe(exc: BaseException) -> str:
             f"{exc}: a token or receiver called back into the contract during the call, so it refused the whole "
             "transaction; pay with a standard ERC-20 and send rights and shares to accounts that do not call back"
         )
+    if isinstance(exc, InvalidRecipientError) and exc.error_name == "InvalidRecipient":
+        return f"{exc}: shares cannot be sent to the zero address (only redemption burns them); send them to an account"
     if isinstance(exc, InvalidRecipientError):
         return (
             f"{exc}: the recipient cannot hold it (the zero address, the token itself, or a contract without the "
@@ -246,7 +248,10 @@ def describe(exc: BaseException) -> str:
                 "appoints officers of an issuer, and an issuer's officer appoints officers of the issuer's tokens"
             )
         if exc.error_name == "NotHolderOrOfficer":
-            return f"{exc}: only the holder itself or a compliance officer of the token names its royalty beneficiary"
+            return (
+                f"{exc}: only the holder itself, or a compliance officer of the token for a pool or venue wallet, "
+                "names its royalty beneficiary"
+            )
         if exc.error_name == "BeneficiaryOfInvestor":
             return (
                 f"{exc}: an officer names the beneficiary of a contract (a pool) or a venue wallet only; an investor "

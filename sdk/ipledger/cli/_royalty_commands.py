@@ -226,7 +226,7 @@ def claim_for(token: TokenArg, holder: AccountArg, currency: CurrencyOpt = None)
     if named is None:
         raise typer.BadParameter(
             f"{address} named no royalty beneficiary; name one with `ipledger shares beneficiary TOKEN HOLDER "
-            "BENEFICIARY` (the holder itself or an officer)",
+            "BENEFICIARY` (the holder itself, or an officer for a pool or venue wallet)",
             param_hint="'ACCOUNT'",
         )
     claims: list[RoyaltyClaim] = []

@@ -277,10 +277,11 @@ BeneficiaryArg = Annotated[
 @shares_app.command("beneficiary")
 @prints(RoyaltyBeneficiarySet)
 def beneficiary(token: TokenArg, holder: BeneficiaryHolderArg, named: BeneficiaryArg) -> None:
-    """Name who receives HOLDER's royalties on a right's shares (the holder itself or an officer of the token).
+    """Name who receives HOLDER's royalties on a right's shares (the holder itself, or an officer of the token for a
+    contract or a venue wallet).
 
     A contract that cannot claim royalties (a Uniswap pool) gets a beneficiary, so anyone may then pay them out with
-    `ipledger royalty claim-for TOKEN HOLDER`.
+    `ipledger royalty claim-for TOKEN HOLDER`. An officer never redirects an investor's royalties.
     """
     out = output()
     session = open_ledger(out, sends=True)
