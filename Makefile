@@ -11,7 +11,7 @@ STAMPS := .stamps
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/tools/anvil/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test test-contracts test-sdk bench bench-quick lint artifacts artifacts-check solc-shim \
+.PHONY: setup demo test test-contracts test-sdk test-nodes bench bench-quick lint artifacts artifacts-check solc-shim \
         brownie-compile deploy clean
 
 setup: $(STAMPS)/python $(STAMPS)/npm
@@ -73,13 +73,19 @@ demo: $(STAMPS)/python-demo $(STAMPS)/anvil
 ## The contract tests (Brownie, anvil on 8545) and the SDK/CLI tests (pytest, anvils on free ports) share nothing
 ## but the installation, so they run side by side; each one's output is printed whole when it ends.
 test: setup solc-shim
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-contracts test-sdk
+	$(MAKE) --no-print-directory -j3 --output-sync=target test-contracts test-sdk test-nodes
 
 test-contracts: solc-shim
 	brownie test tests/contracts
 
 test-sdk: setup $(STAMPS)/hardhat $(STAMPS)/chromium $(STAMPS)/fonts-cjk
 	$(PY) -m pytest -p no:pytest-brownie -q tests/sdk tests/cli
+
+## The flow tests (-m flow) on two more nodes the tests start themselves: Hardhat 3's node (a second EVM
+## implementation; the anvil-only tests are skipped) and anvil mining a block every second (no instant mining).
+test-nodes: setup $(STAMPS)/hardhat
+	IPLEDGER_TEST_NODE=hardhat $(PY) -m pytest -p no:pytest-brownie -q -m flow tests/sdk tests/cli
+	IPLEDGER_TEST_NODE=anvil-block-time=1 $(PY) -m pytest -p no:pytest-brownie -q -m flow tests/sdk tests/cli
 
 ## Debian's Chromium renders the HTML audit report in a test. Installed when missing and apt is usable (root);
 ## otherwise that one test is skipped with its reason.

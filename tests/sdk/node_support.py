@@ -7,6 +7,11 @@ mnemonic (``test test … junk``) hold ether: a Hardhat node, or an anvil starte
 (they need anvil itself: its ``anvil_*`` / ``evm_*`` cheat codes, an anvil of their own, or a behaviour of anvil's
 that the marker's ``reason`` names) are skipped there. One worker only (no ``-n``): tests count the blocks and
 nonces of the dev accounts, which a second worker on the same node would move.
+
+``IPLEDGER_TEST_NODE`` picks another node the session starts (and stops) itself, for the flow tests (``-m flow``,
+run by ``make test-nodes``): ``hardhat`` (Hardhat 3's node, a second EVM implementation; the ``anvil`` tests are
+skipped as on an external node) or ``anvil-block-time=N`` (anvil mining a block every N seconds instead of one per
+transaction).
 """
 
 from __future__ import annotations
@@ -23,14 +28,39 @@ from ipledger.node._node import LOCAL_CHAIN_ID, _answers
 from web3 import Web3
 
 EXTERNAL_NODE_VARIABLE = "IPLEDGER_TEST_RPC_URL"
+NODE_KIND_VARIABLE = "IPLEDGER_TEST_NODE"
+_BLOCK_TIME_PREFIX = "anvil-block-time="
 ANVIL_ONLY = "needs anvil itself (anvil_*/evm_* cheat codes, or an anvil of its own)"
 #: ``NodeInfo.pid`` of an external node: no process of ours, nothing to stop.
 EXTERNAL_PID = 0
 
 
 def external_rpc_url() -> str | None:
-    """The external node's JSON-RPC URL, or ``None`` when the tests start their own anvil."""
+    """The external node's JSON-RPC URL, or ``None`` when the tests start their own node."""
     return os.environ.get(EXTERNAL_NODE_VARIABLE) or None
+
+
+def node_kind() -> str | None:
+    """``IPLEDGER_TEST_NODE``: ``hardhat``, ``anvil-block-time=N``, or ``None`` for a plain anvil."""
+    kind = os.environ.get(NODE_KIND_VARIABLE) or None
+    if kind is not None and kind != "hardhat" and not _block_time_of(kind):
+        raise pytest.UsageError(f"{NODE_KIND_VARIABLE}={kind!r}: expected hardhat or anvil-block-time=SECONDS")
+    return kind
+
+
+def _block_time_of(kind: str) -> float | None:
+    if not kind.startswith(_BLOCK_TIME_PREFIX):
+        return None
+    try:
+        seconds = float(kind.removeprefix(_BLOCK_TIME_PREFIX))
+    except ValueError:
+        return None
+    return seconds if seconds > 0 else None
+
+
+def runs_off_anvil() -> bool:
+    """Whether the session's node is not an anvil of the tests' own (an external node, or Hardhat's)."""
+    return external_rpc_url() is not None or node_kind() == "hardhat"
 
 
 def _external_node(url: str) -> NodeInfo:
@@ -61,7 +91,20 @@ def session_node() -> Iterator[NodeInfo]:
     if url is not None:
         yield _external_node(url)
         return
-    node = start_node()
+    kind = node_kind()
+    if kind == "hardhat":
+        from hardhat_support import hardhat_missing, start_hardhat_node, stop_hardhat_node
+
+        missing = hardhat_missing()
+        if missing is not None:
+            pytest.fail(f"{NODE_KIND_VARIABLE}=hardhat: {missing}", pytrace=False)
+        hardhat = start_hardhat_node()
+        try:
+            yield hardhat
+        finally:
+            stop_hardhat_node(hardhat.pid)
+        return
+    node = start_node(block_time=None if kind is None else _block_time_of(kind))
     try:
         yield node
     finally:
@@ -71,15 +114,16 @@ def session_node() -> Iterator[NodeInfo]:
 def refuse_parallel_workers(config: pytest.Config) -> None:
     """On an external node, one pytest-xdist worker only: several would share its blocks and dev accounts, and each
     test counts its own (the head, nonces, pending transactions)."""
-    if external_rpc_url() is not None and getattr(config.option, "numprocesses", None):
-        raise pytest.UsageError(f"{EXTERNAL_NODE_VARIABLE} is set: run the tests on the external node without -n")
+    if runs_off_anvil() and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("the tests run on an external or Hardhat node: run them without -n")
 
 
 def skip_anvil_only(item: pytest.Item) -> None:
     """Skips ``item`` if it is marked ``anvil`` and the session runs on an external node; the marker's ``reason``,
     if any, says what of anvil's own behaviour the test needs (``@pytest.mark.anvil(reason="...")``)."""
     marker = item.get_closest_marker("anvil")
-    if marker is not None and external_rpc_url() is not None:
+    if marker is not None and runs_off_anvil():
         reason = marker.kwargs.get("reason")
         needs = f"needs anvil: {reason}" if reason else ANVIL_ONLY
-        pytest.skip(f"{needs}; {EXTERNAL_NODE_VARIABLE} names an external node")
+        where = f"{EXTERNAL_NODE_VARIABLE} names an external node" if external_rpc_url() else "the node is Hardhat's"
+        pytest.skip(f"{needs}; {where}")

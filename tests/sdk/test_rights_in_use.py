@@ -31,6 +31,9 @@ from ipledger import (
 )
 from share_support import ONE, USD, advance_time
 
+#: End-to-end flows: also run on Hardhat's node and on anvil with a block time (make test-nodes).
+pytestmark = pytest.mark.flow
+
 Patent = tuple[IPMetadata, list[Path]]
 
 

@@ -21,6 +21,9 @@ from ipledger import (
 )
 from share_support import ONE
 
+#: End-to-end flows: also run on Hardhat's node and on anvil with a block time (make test-nodes).
+pytestmark = pytest.mark.flow
+
 Patent = tuple[IPMetadata, list[Path]]
 
 

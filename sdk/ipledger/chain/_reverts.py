@@ -193,12 +193,6 @@ _GENERIC: frozenset[str] = frozenset(
         "EmptyBatch",
         "NotSelfDeclared",
         "EtherNotAccepted",
-        # ERC-7943 (IERC7943.sol, both forms): declared by the standard, raised by no shipped contract (the registry
-        # refuses a frozen or disputed right with its own TokenIsFrozen / RightDisputed, as the standard allows)
-        "ERC7943CannotSend",
-        "ERC7943CannotReceive",
-        "ERC7943CannotTransfer",
-        "ERC7943InsufficientUnfrozenBalance",
         # FractionVault, ShareToken, ComplianceRegistry
         "CustodyHeld",
         "ZeroSupply",
