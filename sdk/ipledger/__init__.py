@@ -73,6 +73,7 @@ if typing.TYPE_CHECKING:
         UnexplainedRevertError,
         UnknownRecordError,
         UnknownTokenError,
+        UnsupportedEvmError,
     )
     from ._ledger import (
         Ledger,
@@ -663,6 +664,7 @@ __all__ = [
     "UnexplainedRevertError",
     "UnknownRecordError",
     "UnknownTokenError",
+    "UnsupportedEvmError",
     "unpack_number",
     "unpublished_number",
     "VenueRegistered",
@@ -743,6 +745,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "UnexplainedRevertError",
         "UnknownRecordError",
         "UnknownTokenError",
+        "UnsupportedEvmError",
     ),
     "_ledger": ("Ledger",),
     "_licensing": ("LicenseGrant", "Licenses"),

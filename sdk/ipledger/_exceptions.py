@@ -13,7 +13,9 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     │   ├── JsonRpcError                      the node answered a request with a JSON-RPC error (method, code,
     │   │                                     message): an unsupported method, an EVM that lacks an opcode...
     │   ├── NodeNotRunningError               no local node is running
-    │   └── ChainMismatchError                the node reports another chain id than the one expected
+    │   ├── ChainMismatchError                the node reports another chain id than the one expected
+    │   └── UnsupportedEvmError               the chain's EVM predates the one the contracts need (Cancun): no
+    │                                         PUSH0, MCOPY or transient storage; nothing was sent
     ├── RegistryError                         the address holds no (or another) registry, vault or desk
     ├── NotFoundError (LookupError)           a token, share token or record that does not exist
     └── TransactionError                      a transaction that did not do its job
@@ -106,6 +108,7 @@ __all__ = [
     "UnexplainedRevertError",
     "UnknownRecordError",
     "UnknownTokenError",
+    "UnsupportedEvmError",
 ]
 
 
@@ -233,6 +236,27 @@ class ChainMismatchError(NodeError):
             "or sent"
         )
         self.endpoint = endpoint
+
+
+class UnsupportedEvmError(NodeError):
+    """The chain's EVM lacks instructions the shipped contracts use (``missing``: ``"PUSH0"``, ``"MCOPY"``,
+    ``"transient storage"``): it predates ``predates``, and the contracts need ``needed`` or later. Found by a probe
+    before anything is deployed or sent; ``action`` is what was refused."""
+
+    def __init__(
+        self, *, missing: tuple[str, ...], predates: str, needed: str, endpoint: str, action: str | None = None
+    ) -> None:
+        self.missing = missing
+        self.predates = predates
+        self.needed = needed
+        self.action = action
+        prefix = f"{action}: " if action else ""
+        super().__init__(
+            f"{prefix}this chain's EVM predates {predates} (no {'/'.join(missing)}): ipledger's contracts need "
+            f"{needed} or later; use a chain at {needed} or later (anvil: --hardfork {needed.lower()}; Hardhat: "
+            f'hardfork "{needed.lower()}"); nothing was sent',
+            endpoint=endpoint,
+        )
 
 
 class RegistryError(IPLedgerError):

@@ -262,10 +262,14 @@ class Ledger:
 
         ``admin`` (default: the deployer) receives the registry's admin, registrar and guardian roles and the
         compliance registry's admin and compliance officer roles.
+
+        Raises :class:`~ipledger.UnsupportedEvmError`, before anything is sent, on a chain whose EVM predates Cancun
+        (the contracts use PUSH0, MCOPY and transient storage).
         """
         chain = self.chain
         signer = deployer or chain.signer
         admin_address = chain.address_of(admin) if admin else signer.address
+        chain.require_evm("deploy")
         chain.deployment_transactions = {}
         chain.detach("compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
         chain.test_currencies.clear()

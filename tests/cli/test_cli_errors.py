@@ -250,15 +250,25 @@ def test_an_evm_that_lacks_an_opcode_is_named(registered: tuple[Patent, str], cl
     assert "is the node running" not in line
 
 
-def test_anvil_on_an_old_hardfork_is_told_its_evm_lacks_an_instruction(tmp_path: Path) -> None:
-    """A real EVM without PUSH0 (anvil at London): the deployment's gas estimate fails, and the line says why."""
-    node = start_node(extra_args=("--hardfork", "london"))
+@pytest.mark.parametrize(
+    "hardfork, lacks",
+    [
+        ("london", "predates Shanghai (no PUSH0/MCOPY/transient storage)"),
+        ("shanghai", "predates Cancun (no MCOPY/transient storage)"),
+    ],
+)
+def test_anvil_on_an_old_hardfork_is_told_its_evm_lacks_an_instruction(hardfork: str, lacks: str) -> None:
+    """A real EVM before Cancun (anvil at London, without PUSH0; at Shanghai, where the contracts used to deploy and
+    fail later): deploy is refused before anything is sent, naming what is missing and the hardfork needed."""
+    node = start_node(extra_args=("--hardfork", hardfork))
     try:
         result = CliRunner().invoke(app, ["deploy", "--rpc-url", node.rpc_url, "--from", "dev0"])
+        head = Web3(Web3.HTTPProvider(node.rpc_url)).eth.block_number
     finally:
         stop_node(node.pid)
-    line = assert_one_line_error(result, f"the node at {node.rpc_url} answered eth_estimateGas with error")
-    assert "its EVM lacks an instruction the contracts use" in line and "at Cancun or later" in line
+    line = assert_one_line_error(result, f"deploy: this chain's EVM {lacks}: ipledger's contracts need Cancun or later")
+    assert "--hardfork cancun" in line and "nothing was sent" in line and node.rpc_url in line
+    assert head == 0
 
 
 def test_the_contracts_evm_is_the_one_the_artifacts_are_compiled_for() -> None:

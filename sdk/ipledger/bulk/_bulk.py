@@ -143,6 +143,7 @@ class BulkRegistrar(SubClient):
             )
         self._require_registrar(signer.address)
         self._chain.check_chain("register in bulk")
+        self._chain.require_evm("register in bulk")
         done = len(invalid)
         if on_progress is not None:
             on_progress(done, total)

@@ -37,6 +37,7 @@ from ipledger._salts import SaltBook
 from ipledger.audit._history import fetch_module_logs, fetch_token_logs, fetch_vault_logs
 from ipledger.chain._accounts import Signer, is_valid_address, resolve_address
 from ipledger.chain._events import TOPIC_OF, DecodedLog, token_topic
+from ipledger.chain._evm import require_contracts_evm
 from ipledger.chain._logs import fetch_logs
 from ipledger.chain._reverts import RevertDecoder, encode_error
 from ipledger.chain._roles import DISPUTE_ROLE, ROLE_CONTRACTS, ROLES, VERIFIER_ROLE
@@ -134,8 +135,15 @@ class Chain:
         artifact = load_artifact(REGISTRY_CONTRACT)
         self.artifact = artifact
         self.decoder = RevertDecoder.for_shipped_contracts()
+        #: Whether the node's EVM was found to run the contracts (asked once, before the first deployment or send).
+        self.evm_checked = False
         self.sender = TransactionSender(
-            w3, self.decoder, endpoint=rpc_url, chain_id=self._chain_id, check_chain=self.check_chain
+            w3,
+            self.decoder,
+            endpoint=rpc_url,
+            chain_id=self._chain_id,
+            check_chain=self.check_chain,
+            check_evm=self.require_evm,
         )
         self._registry: Contract | None = None
         self._compliance: Contract | None = None
@@ -193,6 +201,15 @@ class Chain:
                 action=action,
             )
         return self._chain_id
+
+    def require_evm(self, action: str | None = None) -> None:
+        """Refuses (:class:`~ipledger.UnsupportedEvmError`) a chain whose EVM predates the one the contracts are
+        compiled for (Cancun): one ``eth_call`` of a tiny probe, the first time only. Called before a deployment and
+        before the first transaction of this connection; reads never pay for it (a read the EVM cannot run fails on
+        its own, and the CLI names the instruction missing)."""
+        if not self.evm_checked:
+            require_contracts_evm(self.rpc, action=action)
+            self.evm_checked = True
 
     # ------------------------------------------------------------------ attaching contracts
 
@@ -373,6 +390,7 @@ class Chain:
         self._royalties = other._royalties
         self.test_currencies = dict(other.test_currencies)
         self.modules_discovered = other.modules_discovered
+        self.evm_checked = other.evm_checked
 
     def get_code(self, address: str) -> bytes:
         return bytes.fromhex(str(self.rpc.call("eth_getCode", [address, "latest"]))[2:])

@@ -248,7 +248,6 @@ class PipelinedSender:
 
     def _sign(self, nonce: int, to: str, data: str, gas: int, fees: Fees) -> str:
         transaction: dict[str, Any] = {
-            "type": 2,
             "chainId": self._chain_id,
             "nonce": nonce,
             "to": to_checksum_address(to),

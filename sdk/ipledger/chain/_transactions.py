@@ -19,7 +19,7 @@ from web3.types import TxParams
 
 from ipledger._exceptions import NodeError, NodeUnreachableError, TransactionError, UnexplainedRevertError
 from ipledger.chain._accounts import Signer
-from ipledger.chain._fees import Fees, current_fees
+from ipledger.chain._fees import current_fees, fees_of
 from ipledger.chain._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
 from ipledger.chain._revert_reasons import find_revert
 from ipledger.chain._reverts import RevertDecoder
@@ -54,13 +54,14 @@ class TransactionSender:
 
     Every transaction carries the ledger's expected ``chain_id``, and ``check_chain`` (which refuses a node that
     reports another chain) runs right before each signature: a node that changed its answer gets nothing signed.
+    ``check_evm`` (which refuses a chain whose EVM cannot run the contracts) runs before each call's gas estimate.
 
     Faults handled, none of which can make a call take effect twice (one nonce carries every copy of it):
 
     - a nonce another sender took first (another process with the same key): the node answers "nonce too low",
       "already known" or "replacement transaction underpriced" for a transaction it does not hold under our hash;
       the call is estimated, built and signed again with a fresh nonce, ``nonce_attempts`` times at most;
-    - a transaction still pending after ``stuck_after`` seconds: replaced by the same transaction with both fees
+    - a transaction still pending after ``stuck_after`` seconds: replaced by the same transaction with its fees
       raised by 12.5% (nodes require 10%), ``max_bumps`` times at most; whichever copy is mined is the result;
     - a transaction the node forgot (a restart from older state, an evicted pool entry) while its nonce is unused:
       the same signed bytes are sent again; if the nonce was used by another transaction, the call is rebuilt.
@@ -74,6 +75,7 @@ class TransactionSender:
         endpoint: str,
         chain_id: int,
         check_chain: Callable[[str], object],
+        check_evm: Callable[[str], object] | None = None,
         receipt_timeout: float = 120.0,
         stuck_after: float = 30.0,
         max_bumps: int = 3,
@@ -86,6 +88,7 @@ class TransactionSender:
         self._endpoint = endpoint
         self._chain_id = chain_id
         self._check_chain = check_chain
+        self._check_evm = check_evm
         self._receipt_timeout = receipt_timeout
         self.stuck_after = stuck_after
         self.max_bumps = max_bumps
@@ -102,6 +105,8 @@ class TransactionSender:
     ) -> tuple[TransactionResult, Any]:
         """Sends ``call`` from ``signer``; returns the result and the raw receipt. ``state_checks`` explain a mined
         revert the node cannot."""
+        if self._check_evm is not None:
+            self._check_evm(action)  # before the gas estimate, which an EVM lacking an instruction fails obscurely
         try:
             receipt = self._send_once_effective(signer, call, action)
         except NodeError:
@@ -216,9 +221,9 @@ class TransactionSender:
             time.sleep(self._poll_interval)
 
     def _bumped(self, transaction: dict[str, Any]) -> dict[str, Any]:
-        """``transaction`` with both fees raised by 12.5% (or to the current fees, if higher)."""
-        sent = Fees(int(transaction["maxPriorityFeePerGas"]), int(transaction["maxFeePerGas"]))
-        return dict(transaction, **sent.bumped(current_fees(self._rpc)).fields())
+        """``transaction`` with its fees (both, or a legacy gas price) raised by 12.5% (or to the current fees, if
+        higher)."""
+        return dict(transaction, **fees_of(transaction).bumped(current_fees(self._rpc)).fields())
 
     def _resend(self, raw: bytes) -> bool:
         """Sends signed bytes again (a replacement, or a copy the node forgot); ``False`` if the node refused them
