@@ -68,6 +68,7 @@ if typing.TYPE_CHECKING:
         RightDisputedError,
         SignatureError,
         TokenFrozenError,
+        TransactionDroppedError,
         TransactionError,
         UnauthorizedError,
         UnexplainedRevertError,
@@ -184,6 +185,7 @@ if typing.TYPE_CHECKING:
         Audit,
     )
     from .audit._index import (
+        DEFAULT_MAX_INDEX_LAG,
         EventIndex,
         IndexStatus,
         Portfolio,
@@ -443,6 +445,7 @@ __all__ = [
     "CountryBlock",
     "CurrencyAmount",
     "CustodyInterval",
+    "DEFAULT_MAX_INDEX_LAG",
     "Deployed",
     "Deployment",
     "deployment_record_file",
@@ -655,6 +658,7 @@ __all__ = [
     "TokenFrozenError",
     "TokenInfo",
     "TokenMinted",
+    "TransactionDroppedError",
     "TransactionError",
     "TransactionResult",
     "TransferList",
@@ -738,6 +742,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "RightDisputedError",
         "SignatureError",
         "TokenFrozenError",
+        "TransactionDroppedError",
         "TransactionError",
         "UnauthorizedError",
         "UnexplainedRevertError",
@@ -829,6 +834,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "_shares": ("Shares",),
     "audit._audit": ("Audit",),
     "audit._index": (
+        "DEFAULT_MAX_INDEX_LAG",
         "EventIndex",
         "IndexStatus",
         "Portfolio",
