@@ -15,9 +15,11 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.types import RPCEndpoint
 
-#: What the driver does once the account's next transaction is mined: nothing, drop its block, or drop its block and
+#: What the driver does once the account's next transaction is mined: nothing; drop its block (``anvil_reorg`` with
+#: no transactions); roll the chain back below it (``anvil_rollback``); replace its block by one that holds it again
+#: (the transaction moves to a new block, as when a node re-mines a reorganized transaction); or drop its block and
 #: mine in the new chain another transaction of the account with the same nonce.
-Reorg = Literal["none", "drop", "take_nonce"]
+Reorg = Literal["none", "drop", "rollback", "move", "take_nonce"]
 
 
 @dataclass
@@ -64,29 +66,35 @@ def driven_chain(
     driven = Driven()
     stop = threading.Event()
 
-    def mined_in() -> int | None:
+    def mined_in() -> tuple[int, str]:
+        """The block of the account's transaction with ``nonce``, and its hash."""
         for number in range(start + 1, w3.eth.block_number + 1):
             for transaction in w3.eth.get_block(number, full_transactions=True)["transactions"]:
                 if isinstance(transaction, Mapping) and (transaction["from"], transaction["nonce"]) == (
                     account.address,
                     nonce,
                 ):
-                    return number
-        return None
+                    return number, "0x" + bytes(transaction["hash"]).hex()
+        raise AssertionError(f"no transaction of {account.address} with nonce {nonce} since block {start}")
 
     def drive() -> None:
         try:
             while not stop.is_set():
                 waiting = reorg != "none" and driven.dropped_block is None
                 if waiting and w3.eth.get_transaction_count(account.address, "latest") > nonce:
-                    block = mined_in()
-                    assert block is not None
-                    pairs: list[list[Any]] = []
-                    if reorg == "take_nonce":
-                        raw = _replacement(w3, account, nonce)
-                        driven.replacement = "0x" + bytes(Web3.keccak(hexstr=raw)).hex()
-                        pairs = [[raw, 0]]
-                    _call(w3, "anvil_reorg", w3.eth.block_number - block + 1, pairs)
+                    block, tx_hash = mined_in()
+                    depth = w3.eth.block_number - block + 1
+                    if reorg == "rollback":
+                        _call(w3, "anvil_rollback", depth)
+                    else:
+                        pairs: list[list[Any]] = []
+                        if reorg == "take_nonce":
+                            raw = _replacement(w3, account, nonce)
+                            driven.replacement = "0x" + bytes(Web3.keccak(hexstr=raw)).hex()
+                            pairs = [[raw, 0]]
+                        elif reorg == "move":
+                            pairs = [[_call(w3, "eth_getRawTransactionByHash", tx_hash), depth - 1]]
+                        _call(w3, "anvil_reorg", depth, pairs)
                     driven.dropped_block = block
                     continue
                 _call(w3, "evm_mine")

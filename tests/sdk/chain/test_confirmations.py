@@ -15,6 +15,7 @@ from ipledger import (
     NodeInfo,
     NotFoundError,
     TransactionDroppedError,
+    TransactionError,
     dev_account,
     start_node,
     stop_node,
@@ -115,3 +116,51 @@ def test_a_dropped_transaction_whose_nonce_another_took_is_reported(
     with pytest.raises(NotFoundError):
         ledger.rights.resolve(metadata.number)
     assert ledger.chain.w3.eth.get_transaction_receipt(driven.replacement)["status"] == 1  # type: ignore[arg-type]
+
+
+@pytest.mark.anvil
+def test_a_transaction_rolled_back_with_its_block_is_sent_again(
+    reorg_node: NodeInfo, registry: str, patent: Patent
+) -> None:
+    """anvil_rollback: the chain ends below the transaction's block (the head went down), as after a deeper fork."""
+    messages: list[str] = []
+    ledger = _confirming(reorg_node, registry, messages, confirmations=2)
+    with driven_chain(reorg_node.rpc_url, dev_account(0).account, reorg="rollback") as driven:
+        result = ledger.register(*variant(patent, "rolled back"))
+    assert driven.errors == [] and driven.dropped_block is not None
+    assert result.resent == 1 and result.confirmations >= 2
+    assert _registrations(ledger, result.token_id) == 1
+    (message,) = messages
+    assert "sent the same signed transaction again" in message
+
+
+@pytest.mark.anvil
+def test_a_transaction_mined_again_in_another_block_is_followed_there(
+    reorg_node: NodeInfo, registry: str, patent: Patent
+) -> None:
+    messages: list[str] = []
+    ledger = _confirming(reorg_node, registry, messages)
+    with driven_chain(reorg_node.rpc_url, dev_account(0).account, reorg="move") as driven:
+        result = ledger.register(*variant(patent, "moved"))
+    assert driven.errors == [] and driven.dropped_block is not None
+    assert result.resent == 0 and result.confirmations >= 3
+    assert _registrations(ledger, result.token_id) == 1
+    (message,) = messages
+    assert (
+        f"replaced block {driven.dropped_block}; the transaction {result.tx_hash} is now in block {result.block}"
+        in (message)
+    )
+
+
+@pytest.mark.anvil
+def test_confirmations_on_a_chain_that_makes_no_block_end_in_a_clear_error(
+    reorg_node: NodeInfo, registry: str, patent: Patent
+) -> None:
+    """The module's anvil mines only on demand: with nobody asking, the second block never comes."""
+    ledger = _confirming(reorg_node, registry, [], confirmations=2)
+    ledger.chain.sender._receipt_timeout = 0.5
+    with pytest.raises(
+        TransactionError, match=r"which is 1 of 2 blocks deep: the chain made no block for 0 s"
+    ) as caught:
+        ledger.register(*variant(patent, "stalled"))
+    assert caught.value.tx_hash is not None and caught.value.block is not None
