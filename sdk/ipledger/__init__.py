@@ -68,6 +68,7 @@ if typing.TYPE_CHECKING:
         RightDisputedError,
         SignatureError,
         TokenFrozenError,
+        TransactionDroppedError,
         TransactionError,
         UnauthorizedError,
         UnexplainedRevertError,
@@ -185,6 +186,7 @@ if typing.TYPE_CHECKING:
         Audit,
     )
     from .audit._index import (
+        DEFAULT_MAX_INDEX_LAG,
         EventIndex,
         IndexStatus,
         Portfolio,
@@ -444,6 +446,7 @@ __all__ = [
     "CountryBlock",
     "CurrencyAmount",
     "CustodyInterval",
+    "DEFAULT_MAX_INDEX_LAG",
     "Deployed",
     "Deployment",
     "deployment_record_file",
@@ -656,6 +659,7 @@ __all__ = [
     "TokenFrozenError",
     "TokenInfo",
     "TokenMinted",
+    "TransactionDroppedError",
     "TransactionError",
     "TransactionResult",
     "TransferList",
@@ -740,6 +744,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "RightDisputedError",
         "SignatureError",
         "TokenFrozenError",
+        "TransactionDroppedError",
         "TransactionError",
         "UnauthorizedError",
         "UnexplainedRevertError",
@@ -832,6 +837,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "_shares": ("Shares",),
     "audit._audit": ("Audit",),
     "audit._index": (
+        "DEFAULT_MAX_INDEX_LAG",
         "EventIndex",
         "IndexStatus",
         "Portfolio",

@@ -19,6 +19,8 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
     ├── RegistryError                         the address holds no (or another) registry, vault or desk
     ├── NotFoundError (LookupError)           a token, share token or record that does not exist
     └── TransactionError                      a transaction that did not do its job
+        ├── TransactionDroppedError           a mined transaction a reorganization of the chain removed, and that
+        │                                     could not be (or was not) mined again
         ├── UnexplainedRevertError            a mined revert whose reason the node cannot tell (no tracing or
         │                                     simulation); ``checks`` says what the state shows now
         └── ContractRevertError               a revert, decoded to its custom error: the contract's own, or one of a
@@ -103,6 +105,7 @@ __all__ = [
     "RightDisputedError",
     "SignatureError",
     "TokenFrozenError",
+    "TransactionDroppedError",
     "TransactionError",
     "UnauthorizedError",
     "UnexplainedRevertError",
@@ -274,6 +277,35 @@ class TransactionError(IPLedgerError):
         self.tx_hash = tx_hash
         self.block = block
         super().__init__(message)
+
+
+class TransactionDroppedError(TransactionError):
+    """A mined transaction that a reorganization of the chain removed (the canonical block at its height is no longer
+    the one that held it) and that is not back in the chain: ``block`` is the block it was mined in, ``block_hash``
+    that block's hash, ``reason`` why it was not (or no longer) re-sent, ``resent`` how many times its signed bytes
+    were sent again. Nothing of it took effect; another transaction may have used its nonce (``reason`` says so)."""
+
+    def __init__(
+        self,
+        action: str,
+        *,
+        tx_hash: str,
+        block: int,
+        block_hash: str,
+        reason: str,
+        resent: int = 0,
+    ) -> None:
+        self.action = action
+        self.block_hash = block_hash
+        self.reason = reason
+        self.resent = resent
+        again = f" (re-sent {resent} time{'s' * (resent != 1)})" if resent else ""
+        super().__init__(
+            f"{action}: the transaction {tx_hash} was mined in block {block}, which a reorganization of the chain "
+            f"replaced; it is not in the chain now{again}: {reason}",
+            tx_hash=tx_hash,
+            block=block,
+        )
 
 
 class UnexplainedRevertError(TransactionError):

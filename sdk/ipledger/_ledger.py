@@ -110,6 +110,7 @@ class Ledger:
         stuck_after: float = 30.0,
         chain_id: int | None = None,
         chain_id_source: str | None = None,
+        confirmations: int = 1,
     ) -> Ledger:
         """Connects to any EVM chain.
 
@@ -127,7 +128,16 @@ class Ledger:
         ``network`` is a :class:`~ipledger.Network`, or the name of one in ``$IPLEDGER_HOME/networks.toml``: its RPC
         URL, chain id and contracts, each overridden by the argument given here (``Ledger.connect(network="sepolia",
         account="env:KEY")``).
+
+        ``confirmations`` is how deep the block of every transaction this ledger sends must be before the call
+        returns: 1 (the default) returns at inclusion; N waits until N - 1 blocks were built on it, checking at each
+        new block that the receipt's block is still the canonical one. A transaction a reorganization dropped is
+        sent again as the same signed bytes when its nonce is unused (``TransactionResult.resent`` counts it), else
+        :class:`~ipledger.TransactionDroppedError` is raised. It is one setting of the ledger, not an argument of
+        each call: every call sends through the one sender, and some send several transactions (an approval, then
+        the act) that all need the same depth.
         """
+        _require_confirmations(confirmations)
         modules: dict[str, str | None] = {}
         if network is not None:
             profile = network if isinstance(network, Network) else read_network(network)
@@ -168,6 +178,7 @@ class Ledger:
         elif account is not None or chain.chain_id == LOCAL_CHAIN_ID or os.environ.get("IPLEDGER_PRIVATE_KEY"):
             chain.use_signer(resolve_signer(account, chain_id=chain.chain_id, password_prompt=password_prompt))
         ledger = cls(chain)
+        ledger.set_confirmations(confirmations)
         ledger.attach(vault=vault, desk=desk, stablecoin=stablecoin)
         if registry is not None:
             ledger.attach(**modules)
@@ -181,13 +192,16 @@ class Ledger:
         account: str | Signer | None = None,
         chain_id: int | None = None,
         chain_id_source: str | None = None,
+        confirmations: int = 1,
     ) -> Ledger:
         """The embedded local chain: starts (or attaches to) the anvil node in ``$IPLEDGER_HOME`` and deploys
         the contracts from ``dev0`` the first time (and the share contracts beside an older registry).
 
         The chain expected is ``chain_id`` if given, else the local deployment record's (``local/deployment.json``),
         else the local chain's (31337): a node reporting another one is refused
-        (:class:`~ipledger.ChainMismatchError`)."""
+        (:class:`~ipledger.ChainMismatchError`). ``confirmations`` as in :meth:`connect` (the local node mines a block
+        per transaction and none between: above 1, a call waits until others make blocks)."""
+        _require_confirmations(confirmations)
         base = home or ipledger_home()
         info, _ = start_local_node(base)
         recorded = read_local_deployment(base)
@@ -208,6 +222,8 @@ class Ledger:
         else:
             ledger.deploy(deployer=deployer)
             save_local_deployment(ledger.deployment, base)
+        # The local contracts are deployed at inclusion: the node makes no block between its transactions.
+        ledger.set_confirmations(confirmations)
         return ledger
 
     def use(self, account: str | Signer) -> Ledger:
@@ -222,6 +238,9 @@ class Ledger:
         )
         chain.copy_contracts(self.chain)
         chain.sender.stuck_after = self.chain.sender.stuck_after
+        chain.sender.confirmations = self.chain.sender.confirmations
+        chain.sender.max_resends = self.chain.sender.max_resends
+        chain.sender.on_reorg = self.chain.sender.on_reorg
         chain.use_signer(account if isinstance(account, Signer) else resolve_signer(account, chain_id=self.chain_id))
         return Ledger(chain)
 
@@ -281,6 +300,18 @@ class Ledger:
     # ------------------------------------------------------------------ the connection
 
     @property
+    def confirmations(self) -> int:
+        """How deep a sent transaction's block must be before the call returns (see :meth:`connect`)."""
+        return self.chain.sender.confirmations
+
+    def set_confirmations(self, confirmations: int, *, on_reorg: Callable[[str], None] | None = None) -> None:
+        """Waits for ``confirmations`` blocks (at least 1: inclusion) after every transaction sent from now on;
+        ``on_reorg``, when given, is told in one line of each reorganization that moves or drops one of them."""
+        self.chain.sender.confirmations = _require_confirmations(confirmations)
+        if on_reorg is not None:
+            self.chain.sender.on_reorg = on_reorg
+
+    @property
     def chain_id(self) -> int:
         """The chain this ledger signs for and sends to (see :attr:`Chain.chain_id <ipledger.Chain.chain_id>`)."""
         return self.chain.chain_id
@@ -306,3 +337,10 @@ class Ledger:
             if name in MOVED:
                 raise AttributeError(f"Ledger.{name} moved to ledger.{MOVED[name]} (see CHANGELOG.md)")
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def _require_confirmations(value: object) -> int:
+    """``value`` as a number of confirmations (a whole number of blocks, at least 1), or :class:`InvalidInputError`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInputError(f"confirmations must be a whole number of blocks, at least 1, not {value!r}")
+    return value

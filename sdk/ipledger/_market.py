@@ -245,6 +245,8 @@ class Market(SubClient):
             tx_hash=result.tx_hash,
             block=result.block,
             gas_used=result.gas_used,
+            resent=result.resent,
+            confirmations=result.confirmations,
             approval=approval,
         )
 

@@ -289,9 +289,13 @@ class Deployed(Deployment):
 
 
 class SourcedHistory(History):
-    """A right's history and where it was read: the local index, or the node."""
+    """A right's history and where it was read: the local index, or the node. From the index, ``index_block`` is the
+    last block it had synced and ``index_behind`` how many blocks that was below the chain head when it answered (0
+    once the gap is synced; more when the file could not be written)."""
 
     source: Literal["index", "node"]
+    index_block: int | None = None
+    index_behind: int | None = None
 
 
 class Checkpoint(_Out):

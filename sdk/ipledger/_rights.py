@@ -494,6 +494,8 @@ class Rights(SubClient):
             self_declared=self_declared,
             submitted_by=result.submitted_by,
             own_tx_hash=result.own_tx_hash,
+            resent=result.resent,
+            confirmations=result.confirmations,
             numbers=[number_text(number.packed) for number in request.numbers],
             unpublished_salt=None if request.unpublished_salt is None else _hex32(request.unpublished_salt),
         )

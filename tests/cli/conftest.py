@@ -23,6 +23,9 @@ _numbers = itertools.count(7_000_000)
 _ANVIL_ONLY = (
     "test_cli_bad_input.py::test_bad_input_is_one_line_and_sends_nothing",
     "test_cli_bulk_node_death.py::",
+    "test_cli_confirmations.py::test_a_dropped_transaction_whose_nonce_another_took_is_a_one_line_error",
+    "test_cli_confirmations.py::test_a_transaction_a_reorganization_dropped_is_sent_again_and_said_so",
+    "test_cli_confirmations.py::test_register_waits_for_the_confirmations_given_before_or_after_the_command",
     "test_cli_demo.py::",
     "test_cli_errors.py::test_anvil_on_an_old_hardfork_is_told_its_evm_lacks_an_instruction",
     "test_cli_index.py::test_history_reads_a_fresh_index_and_falls_back_to_the_node",
@@ -46,6 +49,8 @@ _ENV = (
     "IPLEDGER_KEYSTORE_PASSWORD",
     "IPLEDGER_DEBUG",
     "IPLEDGER_CHAIN_ID",
+    "IPLEDGER_CONFIRMATIONS",
+    "IPLEDGER_MAX_INDEX_LAG",
 )
 
 

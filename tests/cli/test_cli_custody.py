@@ -71,7 +71,8 @@ def test_history_lists_every_event_in_chain_order(registered: tuple[Patent, str]
     order = patent.file("order.txt", "court order\n")
     cli_json("force-transfer", token, "dev5", "--order", str(order))
     out = cli_json("history", token)
-    assert set(out) == {"token_id", "token_id_dec", "events", "source"}
+    assert set(out) == {"token_id", "token_id_dec", "events", "source", "index_block", "index_behind"}
+    assert (out["source"], out["index_block"], out["index_behind"]) == ("node", None, None)
     assert out["token_id"] == token
     kinds = [event["kind"] for event in out["events"]]
     assert kinds == ["registered", "assignment", "frozen", "unfrozen", "forced_transfer"]

@@ -104,16 +104,23 @@ def test_history_reads_a_fresh_index_and_falls_back_to_the_node(
     from_index = share_json("history", token)
     from_node = share_json("history", token, "--no-index")
     assert (from_index["source"], from_node["source"]) == ("index", "node")
-    assert {**from_index, "source": "node"} == from_node
+    assert (from_index["index_block"], from_index["index_behind"]) == (w3.eth.block_number, 0)
+    assert {**from_index, "source": "node", "index_block": None, "index_behind": None} == from_node
     assert [event["kind"] for event in from_index["events"]] == ["registered", "fractionalized"]
     shown = share_cli("history", token)
     assert shown.exit_code == 0 and "from the local index (synced to block" in shown.stdout
 
+    # A few blocks behind: the index syncs them and answers.
+    w3.provider.make_request("anvil_mine", [hex(2)])  # type: ignore[arg-type]
+    synced = share_json("history", token)
+    assert (synced["source"], synced["index_block"], synced["index_behind"]) == ("index", w3.eth.block_number, 0)
+
     w3.provider.make_request("anvil_mine", [hex(1)])  # type: ignore[arg-type]
-    behind = share_cli("history", token, "--json")
+    behind = share_cli("history", token, "--json", "--max-index-lag", "0")
     assert behind.exit_code == 0 and json.loads(behind.stdout)["source"] == "node"
     assert "1 block(s) behind the chain head" in behind.stderr
-    assert "from the node" in share_cli("history", token).stdout
+    assert "from the node" in share_cli("history", token, env={"IPLEDGER_MAX_INDEX_LAG": "0"}).stdout
+    assert "from the local index" in share_cli("history", token).stdout
 
 
 def test_history_passes_over_an_index_synced_without_the_vault(

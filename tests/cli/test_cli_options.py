@@ -30,6 +30,7 @@ CHAIN_OPTIONS = (
     "--desk",
     "--payment-token",
     "--from",
+    "--confirmations",
     "--json",
 )
 

@@ -3,19 +3,21 @@ verification (trusted, against the node; or trustless, proven against a checkpoi
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ipledger._client import SubClient
-from ipledger._exceptions import ContractRevertError, InvalidInputError
+from ipledger._exceptions import ContractRevertError, InvalidInputError, NotFoundError
 from ipledger._licensing import field_labels_of
 from ipledger._rights import as_published, right_record
 from ipledger.audit._history import build_history, merge_history, packed_numbers
 from ipledger.audit._history_chain import HistoryWord, chain_head
-from ipledger.audit._index import EventIndex
+from ipledger.audit._index import DEFAULT_MAX_INDEX_LAG, EventIndex
 from ipledger.audit._proof_bundle import RecordingRpc, write_bundle
 from ipledger.audit._proofs import ProvenRight, TrustlessVerifier, chain_id_check, code_check
 from ipledger.audit._report import AuditReport, build_report
@@ -43,6 +45,9 @@ from ipledger.models._models import (
 from ipledger.models._numbers import parse_number_for
 from ipledger.models._requests import Document, hash_documents
 from ipledger.models._rights_models import Attestation, Dispute, License
+
+if TYPE_CHECKING:
+    from ipledger._results import SourcedHistory
 
 __all__ = ["Audit"]
 
@@ -76,34 +81,84 @@ class Audit(SubClient):
         right = None if token is None else self._chain.resolve(token)
         return build_report(self._ledger, token=right, owner=owner, all_rights_=all_rights, at=at)
 
-    def history(self, token_id: int | str, *, index: EventIndex | None = None) -> History:
+    def history(
+        self, token_id: int | str, *, index: EventIndex | None = None, max_index_lag: int = DEFAULT_MAX_INDEX_LAG
+    ) -> History:
         """Everything that happened to the right, in chain order, from a few ``eth_getLogs`` calls.
 
         With ``index`` (an :class:`~ipledger.EventIndex` of this registry) the history comes from the index when it
-        has synced exactly up to the chain head and follows a share vault (the one this ledger is attached to, if
-        any), and from the node otherwise.
+        is at most ``max_index_lag`` blocks behind the chain head (default
+        :data:`~ipledger.DEFAULT_MAX_INDEX_LAG`; 0: synced exactly to the head), its latest block is still the node's
+        and it follows a share vault (the one this ledger is attached to, if any); it syncs the gap first (a file
+        it cannot write answers from where it is: :meth:`sourced_history` says how far behind). Otherwise the
+        history comes from the node.
         """
-        return self.history_with_source(self._chain.resolve(token_id), index)[0]
+        answer = self.sourced_history(token_id, index=index, max_index_lag=max_index_lag)
+        return History(token_id=answer.token_id, token_id_hex=answer.token_id_hex, events=answer.events)
 
-    def history_with_source(self, token: int, index: EventIndex | None) -> tuple[History, Literal["index", "node"]]:
+    def history_with_source(
+        self, token: int, index: EventIndex | None, *, max_index_lag: int = DEFAULT_MAX_INDEX_LAG
+    ) -> tuple[History, Literal["index", "node"]]:
         """The right's history (see :meth:`history`) and where it came from."""
+        answer = self.sourced_history(token, index=index, max_index_lag=max_index_lag)
+        history = History(token_id=answer.token_id, token_id_hex=answer.token_id_hex, events=answer.events)
+        return history, answer.source
+
+    def sourced_history(
+        self, token_id: int | str, *, index: EventIndex | None = None, max_index_lag: int = DEFAULT_MAX_INDEX_LAG
+    ) -> SourcedHistory:
+        """The right's history (see :meth:`history`), where it came from, and from the index how far behind the
+        chain head it answered."""
+        from ipledger._results import SourcedHistory  # the CLI's result models import this module
+
+        if max_index_lag < 0:
+            raise InvalidInputError(f"max_index_lag must be 0 or more blocks, not {max_index_lag}")
+        token = self._chain.resolve(token_id)
         if index is not None:
             if index.registry.lower() != self._chain.registry_address.lower() or index.chain_id != self._chain.chain_id:
                 raise InvalidInputError(f"the index {index.path} is not the index of this registry")
-            if self.index_refusal(index) is None:
-                return index.history(token), "index"
+            head = self._chain.head()
+            if self._refusal(index, head, max_index_lag) is None:
+                if index.cursor < head and self._follows_the_modules(index):
+                    # A read-only file, or one a long sync holds, answers from its cursor.
+                    with contextlib.suppress(sqlite3.Error):
+                        index.sync(self._chain, to_block=head)
+                cursor = index.cursor
+                try:
+                    history = index.history(token)
+                except NotFoundError:
+                    if cursor >= head:
+                        raise
+                    history = None  # registered in the gap the index could not sync: the node knows it
+                if history is not None:
+                    return SourcedHistory(
+                        **dict(history), source="index", index_block=cursor, index_behind=max(head - cursor, 0)
+                    )
         logs, _ = self._chain.logs(token, custody=True)
         if not logs:
             self._chain.require_exists(token)
-        return History(token_id=token, token_id_hex=hex(token), events=build_history(self._chain.rpc, logs)), "node"
+        events = build_history(self._chain.rpc, logs)
+        return SourcedHistory(token_id=token, token_id_hex=hex(token), events=events, source="node")
 
-    def index_refusal(self, index: EventIndex) -> str | None:
-        """Why ``index`` cannot stand in for the node now (``None``: it can): it is behind the chain head, or ahead
-        of it (another chain, or a reorganization), or it lacks share vault events the node would give (it follows
-        no vault, or another one than the attached vault)."""
-        head, cursor = self._chain.head(), index.cursor
-        if cursor < head:
-            return f"the index is {head - cursor} block(s) behind the chain head"
+    def index_refusal(self, index: EventIndex, *, max_index_lag: int = DEFAULT_MAX_INDEX_LAG) -> str | None:
+        """Why ``index`` cannot stand in for the node now (``None``: it can): it is more than ``max_index_lag``
+        blocks behind the chain head, or ahead of it (another chain, or a reorganization), or its latest block is not
+        the node's, or it lacks share vault events the node would give (it follows no vault, or another one than the
+        attached vault)."""
+        return self._refusal(index, self._chain.head(), max_index_lag)
+
+    def _follows_the_modules(self, index: EventIndex) -> bool:
+        """Whether ``index`` follows every rights-in-use module attached: only then does syncing it add the gap
+        alone (a module it lacks would make the sync index the whole chain again)."""
+        followed = {address.lower() for address in index.modules}
+        attached = {address.lower() for address in self._chain.module_addresses().values() if address is not None}
+        return attached <= followed
+
+    def _refusal(self, index: EventIndex, head: int, max_index_lag: int) -> str | None:
+        cursor = index.cursor
+        if cursor < head - max_index_lag:
+            allowed = "" if max_index_lag == 0 else f", more than the {max_index_lag} allowed"
+            return f"the index is {head - cursor} block(s) behind the chain head{allowed} (sync it)"
         if cursor > head:
             return f"the index is {cursor - head} block(s) ahead of the chain head: another chain, or a reorganization"
         stored = index.cursor_hash

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from ipledger.chain._chain import ChainReader
 
 __all__ = [
+    "DEFAULT_MAX_INDEX_LAG",
     "EventIndex",
     "IndexStatus",
     "Portfolio",
@@ -77,6 +78,10 @@ __all__ = [
     "index_path",
 ]
 
+#: How many blocks behind the chain head the index may be and still answer a right's history, once it synced the
+#: gap: a sync of that many blocks is one ``eth_getLogs`` per group of addresses and two batches of block headers,
+#: about what reading the history from the node costs. 128 blocks are 25 minutes of Ethereum's, 4 of Polygon's.
+DEFAULT_MAX_INDEX_LAG = 128
 _MAX_UINT256 = 2**256 - 1
 #: The registry's events that change a right's numbers after its registration.
 _NUMBER_EVENTS = ("NumbersAdded", "NumberReclaimed", "NumbersReleased")

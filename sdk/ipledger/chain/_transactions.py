@@ -17,7 +17,13 @@ from web3.contract.contract import ContractConstructor, ContractFunction
 from web3.exceptions import ContractLogicError, TransactionNotFound, Web3RPCError
 from web3.types import TxParams
 
-from ipledger._exceptions import NodeError, NodeUnreachableError, TransactionError, UnexplainedRevertError
+from ipledger._exceptions import (
+    NodeError,
+    NodeUnreachableError,
+    TransactionDroppedError,
+    TransactionError,
+    UnexplainedRevertError,
+)
 from ipledger.chain._accounts import Signer
 from ipledger.chain._fees import current_fees, fees_of
 from ipledger.chain._node_answers import ALREADY_KNOWN, NONCE_TOO_LOW, UNDERPRICED
@@ -38,6 +44,8 @@ _GAS_MARGIN_DENOMINATOR = 5
 _NONCE_CONFLICT = NONCE_TOO_LOW + ALREADY_KNOWN + UNDERPRICED
 #: Seconds between checks that a pending transaction is still known to the node.
 _CHECK_INTERVAL = 1.0
+#: Seconds between looks at the head while a mined transaction gets its confirmations.
+_CONFIRM_POLL = 0.25
 
 
 class _NonceTakenError(Exception):
@@ -65,6 +73,14 @@ class TransactionSender:
       raised by 12.5% (nodes require 10%), ``max_bumps`` times at most; whichever copy is mined is the result;
     - a transaction the node forgot (a restart from older state, an evicted pool entry) while its nonce is unused:
       the same signed bytes are sent again; if the nonce was used by another transaction, the call is rebuilt.
+
+    With ``confirmations`` N above 1, a successful transaction is returned once its block is N deep (the head is
+    N - 1 blocks above it), its receipt's block hash checked against the canonical block at that height at every
+    look. A reorganization that drops it is handled without the risk of a second effect: mined again elsewhere
+    (the node put it back in its pool), it is followed to its new block; pending, it is waited for; gone while its
+    nonce is unused, its very signed bytes are sent again (``max_resends`` times at most; the result's ``resent``
+    counts them); gone with its nonce used by another transaction, :class:`TransactionDroppedError` is raised. A
+    mined revert is reported at once, without waiting. ``on_reorg`` is told each of these events in one line.
     """
 
     def __init__(
@@ -81,6 +97,8 @@ class TransactionSender:
         max_bumps: int = 3,
         nonce_attempts: int = 10,
         poll_interval: float = 0.05,
+        confirmations: int = 1,
+        max_resends: int = 3,
     ) -> None:
         self._w3 = w3
         self._rpc = Rpc(w3, endpoint)
@@ -94,6 +112,11 @@ class TransactionSender:
         self.max_bumps = max_bumps
         self.nonce_attempts = nonce_attempts
         self._poll_interval = poll_interval
+        #: How deep a successful transaction's block must be before :meth:`send` returns (1: included).
+        self.confirmations = confirmations
+        self.max_resends = max_resends
+        #: Told, in one line, of each reorganization that moved or dropped a transaction being confirmed.
+        self.on_reorg: Callable[[str], None] | None = None
 
     def send(
         self,
@@ -108,7 +131,10 @@ class TransactionSender:
         if self._check_evm is not None:
             self._check_evm(action)  # before the gas estimate, which an EVM lacking an instruction fails obscurely
         try:
-            receipt = self._send_once_effective(signer, call, action)
+            receipt, transaction, sent = self._send_once_effective(signer, call, action)
+            resent, depth = 0, 1
+            if receipt["status"] == 1 and self.confirmations > 1:
+                receipt, resent, depth = self._confirm(signer, transaction, sent, receipt, action)
         except NodeError:
             raise
         except (requests.RequestException, OSError) as exc:
@@ -120,10 +146,19 @@ class TransactionSender:
         hex_hash = _hex(receipt["transactionHash"])
         if receipt["status"] != 1:
             raise self._failure(call, receipt, action, hex_hash, state_checks)
-        result = TransactionResult(tx_hash=hex_hash, block=receipt["blockNumber"], gas_used=receipt["gasUsed"])
+        result = TransactionResult(
+            tx_hash=hex_hash,
+            block=receipt["blockNumber"],
+            gas_used=receipt["gasUsed"],
+            resent=resent,
+            confirmations=depth,
+        )
         return result, receipt
 
-    def _send_once_effective(self, signer: Signer, call: ContractFunction | ContractConstructor, action: str) -> Any:
+    def _send_once_effective(
+        self, signer: Signer, call: ContractFunction | ContractConstructor, action: str
+    ) -> tuple[Any, dict[str, Any], dict[str, bytes]]:
+        """The receipt of the call, the transaction built for it and every signed copy sent (hash -> bytes)."""
         for attempt in range(self.nonce_attempts):
             params = self._params(signer)
             try:
@@ -134,7 +169,8 @@ class TransactionSender:
             transaction = cast(dict[str, Any], call.build_transaction(cast(TxParams, params)))
             try:
                 raw, tx_hash = self._broadcast(signer, transaction, action)
-                return self._wait(signer, transaction, {tx_hash: raw}, action)
+                sent = {tx_hash: raw}
+                return self._wait(signer, transaction, sent, action), transaction, sent
             except _NonceTakenError:
                 time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
         raise NodeError(
@@ -219,6 +255,123 @@ class TransactionSender:
                     f"{action}: not mined within {self._receipt_timeout:.0f} s", tx_hash=list(sent)[-1]
                 )
             time.sleep(self._poll_interval)
+
+    # ------------------------------------------------------------------ confirmations
+
+    def _confirm(
+        self, signer: Signer, transaction: dict[str, Any], sent: dict[str, bytes], receipt: Any, action: str
+    ) -> tuple[Any, int, int]:
+        """The receipt once its block is :attr:`confirmations` deep in the canonical chain, how many times its signed
+        bytes were sent again after a reorganization, and the depth seen. Raises :class:`TransactionError` when the
+        chain makes no block for ``receipt_timeout`` seconds."""
+        resent = rounds = 0
+        last_head, moved_at = -1, time.monotonic()
+        while True:
+            head = int(self._rpc.call("eth_blockNumber", []), 16)
+            now = time.monotonic()
+            if head != last_head:
+                last_head, moved_at = head, now
+            block = int(receipt["blockNumber"])
+            if self._canonical(receipt, head):
+                depth = head - block + 1
+                if depth >= self.confirmations:
+                    return receipt, resent, depth
+            else:
+                rounds += 1
+                receipt, resent = self._after_reorg(signer, transaction, sent, receipt, action, resent, rounds)
+                if receipt["status"] != 1:
+                    return receipt, resent, 1
+                moved_at = time.monotonic()
+                continue
+            if now - moved_at > self._receipt_timeout:
+                raise TransactionError(
+                    f"{action}: mined in block {block}, which is {head - block + 1} of {self.confirmations} blocks "
+                    f"deep: the chain made no block for {self._receipt_timeout:.0f} s (a node that mines only on "
+                    "demand, such as an automining anvil, makes none by itself)",
+                    tx_hash=_hex(receipt["transactionHash"]),
+                    block=block,
+                )
+            time.sleep(max(self._poll_interval, _CONFIRM_POLL))
+
+    def _canonical(self, receipt: Any, head: int | None = None) -> bool:
+        """Whether the receipt's block is the canonical block at its height (not above ``head``, when given)."""
+        block = int(receipt["blockNumber"])
+        if head is not None and block > head:
+            return False
+        canonical = self._rpc.call("eth_getBlockByNumber", [hex(block), False])
+        return canonical is not None and str(canonical["hash"]).lower() == _hex(receipt["blockHash"]).lower()
+
+    def _after_reorg(
+        self,
+        signer: Signer,
+        transaction: dict[str, Any],
+        sent: dict[str, bytes],
+        receipt: Any,
+        action: str,
+        resent: int,
+        rounds: int,
+    ) -> tuple[Any, int]:
+        """The receipt of the transaction once mined again after a reorganization dropped its block, and the resends
+        so far; sends its signed bytes again when it is gone and its nonce unused (see the class notes)."""
+        tx_hash, block = _hex(receipt["transactionHash"]), int(receipt["blockNumber"])
+
+        def dropped(reason: str) -> TransactionDroppedError:
+            return TransactionDroppedError(
+                action,
+                tx_hash=tx_hash,
+                block=block,
+                block_hash=_hex(receipt["blockHash"]),
+                reason=reason,
+                resent=resent,
+            )
+
+        for copy in sent:
+            again = self._receipt(copy)
+            if again is not None and self._canonical(again):
+                self._tell(
+                    f"{action}: a reorganization of the chain replaced block {block}; the transaction {copy} is now "
+                    f"in block {again['blockNumber']}"
+                )
+                return again, resent
+        if rounds > self.max_resends + 1:
+            raise dropped(f"the chain reorganized under it {rounds} times; not sent again")
+        nonce = int(transaction["nonce"])
+        pending = any(self._pending(copy) for copy in sent)
+        if not pending:
+            if self._w3.eth.get_transaction_count(to_checksum_address(signer.address), "latest") > nonce:
+                raise dropped(f"its nonce {nonce} is now used by another transaction")
+            if resent >= self.max_resends:
+                raise dropped(f"not sent again after {resent} resends")
+            if self._resend(sent[tx_hash]):  # refused: pending again after all, or its nonce taken (the wait tells)
+                resent += 1
+                self._tell(
+                    f"{action}: a reorganization of the chain dropped the transaction {tx_hash} from block {block}; "
+                    "sent the same signed transaction again (same nonce: it cannot take effect twice)"
+                )
+        else:
+            self._tell(
+                f"{action}: a reorganization of the chain dropped the transaction {tx_hash} from block {block}; it is "
+                "pending again, waiting for it to be mined"
+            )
+        try:
+            # A replacement of a stuck copy is priced from the first transaction built; a node refusing it as
+            # underpriced only delays the next, higher, bump.
+            return self._wait(signer, transaction, sent, action), resent
+        except _NonceTakenError:
+            raise dropped(f"its nonce {nonce} was used by another transaction meanwhile") from None
+
+    def _pending(self, tx_hash: str) -> bool:
+        """Whether the node holds ``tx_hash`` unmined (a node may still answer for a transaction of a dropped block:
+        such an answer has a block number)."""
+        try:
+            found = self._w3.eth.get_transaction(HexStr(tx_hash))
+        except TransactionNotFound:
+            return False
+        return found is not None and found.get("blockNumber") is None
+
+    def _tell(self, message: str) -> None:
+        if self.on_reorg is not None:
+            self.on_reorg(message)
 
     def _bumped(self, transaction: dict[str, Any]) -> dict[str, Any]:
         """``transaction`` with its fees (both, or a legacy gas price) raised by 12.5% (or to the current fees, if

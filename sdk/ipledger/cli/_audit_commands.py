@@ -11,6 +11,7 @@ import typer
 from rich.text import Text
 
 from ipledger import (
+    DEFAULT_MAX_INDEX_LAG,
     BundleVerification,
     Checkpoint,
     IPMetadata,
@@ -110,18 +111,32 @@ def checkpoint(block: CheckpointBlockOpt = None) -> None:
 
 NoIndexOpt = Annotated[
     bool,
-    typer.Option("--no-index", help="Read the node even when the local index (`ipledger index sync`) is up to date."),
+    typer.Option("--no-index", help="Read the node even when the local index (`ipledger index sync`) could answer."),
+]
+MaxIndexLagOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-index-lag",
+        envvar="IPLEDGER_MAX_INDEX_LAG",
+        metavar="BLOCKS",
+        min=0,
+        help="How many blocks behind the chain head the local index may be and still answer; it syncs the gap "
+        "first. 0: only an index synced exactly to the head answers.",
+    ),
 ]
 
 
 @prints(SourcedHistory)
-def history(token: TokenArg, no_index: NoIndexOpt = False) -> None:
+def history(
+    token: TokenArg, no_index: NoIndexOpt = False, max_index_lag: MaxIndexLagOpt = DEFAULT_MAX_INDEX_LAG
+) -> None:
     """List everything that happened to a right, oldest first: registration, assignments, freezes, transfers,
     fractionalization into shares and redemption.
 
-    The history comes from the local index of the registry (`ipledger index sync`) when one exists, has synced up
-    to the chain head and follows the same share vault; otherwise, or with --no-index, from the node. The events
-    are in chain order.
+    The history comes from the local index of the registry (`ipledger index sync`) when one exists, is at most
+    --max-index-lag blocks behind the chain head (it syncs those blocks first), its latest block is still the
+    node's and it follows the same share vault; otherwise, or with --no-index, from the node. The events are in
+    chain order.
     """
     out = output()
     session = open_ledger(out)
@@ -132,19 +147,27 @@ def history(token: TokenArg, no_index: NoIndexOpt = False) -> None:
         if index is not None:
             stack.callback(index.close)
         with out.progress("Reading the registry's logs…"):
-            timeline, source = ledger.audit.history_with_source(token_id, index)
-        if index is not None and source == "node":
-            reason = ledger.audit.index_refusal(index)
+            timeline = ledger.audit.sourced_history(token_id, index=index, max_index_lag=max_index_lag)
+        if index is not None and timeline.source == "node":
+            reason = ledger.audit.index_refusal(index, max_index_lag=max_index_lag)
             out.note(f"History read from the node, not the local index: {reason or 'it changed meanwhile'}.")
-        cursor = None if index is None else index.cursor
+        if timeline.index_behind:
+            out.note(
+                f"History read from the local index {timeline.index_behind} block(s) behind the chain head: it could "
+                "not be synced now (a read-only file, or another sync holds it)."
+            )
 
     def human() -> None:
         count = len(timeline.events)
-        origin = f"from the local index (synced to block {cursor})" if source == "index" else "from the node"
+        origin = (
+            f"from the local index (synced to block {timeline.index_block})"
+            if timeline.source == "index"
+            else "from the node"
+        )
         out.line(f"History of {right_heading(timeline)}: {count} event{'s' * (count != 1)}, oldest first, {origin}.")
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
-    out.result(SourcedHistory(**dict(timeline), source=source), human)
+    out.result(timeline, human)
 
 
 def load_expected_metadata(path: Path | None) -> IPMetadata | None:

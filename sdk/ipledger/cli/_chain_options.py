@@ -1,13 +1,13 @@
 """The chain options, declared once and accepted before or after any command.
 
-``--network``, ``--rpc-url``, ``--chain-id``, ``--registry``, ``--vault``, ``--desk``, ``--payment-token``, ``--from``
-and ``--json`` are the parameters of :func:`chain_options`, and nowhere else. The root command takes them (``ipledger
---json --from dev1 history X``), and so does every command built by :class:`ChainCommand` (``ipledger history X
---json``), the default class of the apps made with :class:`CommandTyper`. When a command runs, the two placements and
-the ``IPLEDGER_*`` variables are merged into one :class:`ChainOptions` (what follows the command wins over what
-precedes it, both over a variable, a variable over the default), and :func:`current_options` hands it to the one
-prelude that opens the ledger (``_context.open_ledger``). A command with an option of its own spelled the same (``index
-transfers --from DATE``) keeps it; the chain option is then taken before the command only.
+``--network``, ``--rpc-url``, ``--chain-id``, ``--registry``, ``--vault``, ``--desk``, ``--payment-token``, ``--from``,
+``--confirmations`` and ``--json`` are the parameters of :func:`chain_options`, and nowhere else. The root command
+takes them (``ipledger --json --from dev1 history X``), and so does every command built by :class:`ChainCommand`
+(``ipledger history X --json``), the default class of the apps made with :class:`CommandTyper`. When a command runs,
+the two placements and the ``IPLEDGER_*`` variables are merged into one :class:`ChainOptions` (what follows the
+command wins over what precedes it, both over a variable, a variable over the default), and :func:`current_options`
+hands it to the one prelude that opens the ledger (``_context.open_ledger``). A command with an option of its own
+spelled the same (``index transfers --from DATE``) keeps it; the chain option is then taken before the command only.
 
 Commands that use no chain (``node``, ``network list``, ``demo``...) are :class:`OutputCommand`: only ``--json``
 after them. This module imports nothing of the SDK, so ``--help`` stays quick.
@@ -34,6 +34,7 @@ __all__ = [
     "ChainIdOpt",
     "ChainOptions",
     "CommandTyper",
+    "ConfirmationsOpt",
     "DeskOpt",
     "FromOpt",
     "JsonOpt",
@@ -144,6 +145,21 @@ FromOpt = Annotated[
         rich_help_panel=CHAIN_PANEL,
     ),
 ]
+ConfirmationsOpt = Annotated[
+    int,
+    typer.Option(
+        "--confirmations",
+        envvar="IPLEDGER_CONFIRMATIONS",
+        metavar="N",
+        min=1,
+        help="How deep the block of each transaction sent must be before the command goes on: 1 (the default) is "
+        "inclusion; N waits until N - 1 blocks were built on it, checking at each new block that it is still in "
+        "the canonical chain. A transaction a reorganization dropped is sent again as the same signed bytes (same "
+        "nonce: it cannot take effect twice) while its nonce is unused; otherwise the command fails saying so. "
+        "Commands that send nothing ignore it.",
+        rich_help_panel=CHAIN_PANEL,
+    ),
+]
 JsonOpt = Annotated[
     bool,
     typer.Option(
@@ -163,6 +179,7 @@ def chain_options(
     desk: DeskOpt = None,
     payment_token: PaymentTokenOpt = None,
     account: FromOpt = None,
+    confirmations: ConfirmationsOpt = 1,
     json_: JsonOpt = False,
 ) -> None:
     """The chain options: the root command's parameters, and every chain command's (see the module docstring)."""
@@ -181,6 +198,8 @@ class ChainOptions:
     payment_token: str | None = None
     #: ``--from``: the signing account's name (None: the default signer).
     account: str | None = None
+    #: ``--confirmations``: the depth each transaction's block must reach (1: inclusion).
+    confirmations: int = 1
     json_: bool = False
 
     @property

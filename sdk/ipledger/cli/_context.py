@@ -163,6 +163,7 @@ def open_ledger(out: Output, *, sends: bool = False, needs_registry: bool = True
         for role, address in deployment.addresses().items():
             if address is not None:
                 extra.append((address, "tUSD" if role == "stablecoin" and ledger.chain_id == LOCAL_CHAIN_ID else role))
+    ledger.set_confirmations(options.confirmations, on_reorg=out.note)  # each reorganization met: a line on stderr
     session = Session(ledger=ledger, names=Names(ledger.chain_id, extra), options=options)
     if sends:
         session.signer()

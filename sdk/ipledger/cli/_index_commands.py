@@ -217,13 +217,14 @@ def history(token: TokenArg) -> None:
     with index:
         _warn_if_behind(session, index, out)
         timeline = index.history(token_id)
+        cursor, behind = index.cursor, max(session.ledger.chain.head() - index.cursor, 0)
 
     def human() -> None:
         count = len(timeline.events)
         out.line(f"History of {right_heading(timeline)}: {count} event{'s' * (count != 1)}, oldest first.")
         out.print(history_table(timeline.events, session.names, width=out.out.width))
 
-    out.result(SourcedHistory(**dict(timeline), source="index"), human)
+    out.result(SourcedHistory(**dict(timeline), source="index", index_block=cursor, index_behind=behind), human)
 
 
 @prints(Portfolio)

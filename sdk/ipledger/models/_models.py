@@ -367,6 +367,11 @@ class TransactionResult(_Out):
     or the spender submitted the permit it was handed), ``tx_hash``, ``block`` and ``gas_used`` are that
     transaction's, ``submitted_by`` names its sender and ``own_tx_hash`` our own transaction, which then reverted
     or was never sent (``None``); both are ``None`` when our own transaction did it.
+
+    ``resent`` counts the times a reorganization of the chain dropped the mined transaction and its signed bytes
+    were sent again (same nonce and signature: it cannot take effect twice); ``block`` is then the block of the copy
+    that stayed. ``confirmations`` is how deep ``block`` was last seen in the canonical chain (1: included, not waited
+    on; ``Ledger.connect(confirmations=N)`` waits for N).
     """
 
     tx_hash: str
@@ -374,6 +379,8 @@ class TransactionResult(_Out):
     gas_used: int
     submitted_by: str | None = None
     own_tx_hash: str | None = None
+    resent: int = 0
+    confirmations: int = 1
 
 
 class RegistrationResult(_Out):
@@ -391,6 +398,9 @@ class RegistrationResult(_Out):
     self_declared: bool
     submitted_by: str | None = None
     own_tx_hash: str | None = None
+    #: As in :class:`TransactionResult`: resends after a reorganization, and the depth of ``block`` last seen.
+    resent: int = 0
+    confirmations: int = 1
     #: The right's numbers as registered, canonical, primary first (docs/numbers.md).
     numbers: list[str] = Field(default_factory=list)
     #: Registered under an unpublished application's commitment: the salt (0x hex) that opens it at publication.
@@ -734,6 +744,9 @@ class FractionalizeResult(_Out):
     tx_hash: str
     block: int
     gas_used: int
+    #: As in :class:`TransactionResult`.
+    resent: int = 0
+    confirmations: int = 1
     #: The ERC-721 approval of the vault sent first (None when the vault was already approved).
     approval: TransactionResult | None = None
 
@@ -951,6 +964,9 @@ class FillResult(_Out):
     tx_hash: str
     block: int
     gas_used: int
+    #: As in :class:`TransactionResult`.
+    resent: int = 0
+    confirmations: int = 1
     #: The approval the taker sent first (None when the allowance sufficed).
     approval: TransactionResult | None = None
 
