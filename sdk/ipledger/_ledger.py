@@ -31,7 +31,7 @@ from web3.types import RPCEndpoint
 
 from ipledger.audit._audit import Audit
 from ipledger.chain._accounts import Signer, resolve_signer
-from ipledger.chain._chain import REGISTRY_CONTRACT, Chain
+from ipledger.chain._chain import Chain
 from ipledger.chain._retry import RetryingHTTPProvider, RetryPolicy
 from ipledger.models._models import (
     Deployment,
@@ -48,7 +48,7 @@ from ipledger.node._node import LOCAL_CHAIN_ID, ipledger_home, start_local_node
 from ._attestations import Attestations
 from ._compliance import Compliance
 from ._contracts import Contracts
-from ._deploy import deploy_contract, deploy_missing
+from ._deploy import deploy_all, deploy_missing
 from ._disputes import Disputes
 from ._exceptions import InvalidInputError
 from ._licensing import Licenses
@@ -217,10 +217,10 @@ class Ledger:
         if recorded is not None and chain.code_matches(recorded.registry):
             chain.attach_registry(recorded.registry)
             if not chain.attach_recorded(recorded):
-                deploy_missing(chain, deployer, deployer.address)
+                deploy_missing(chain, deployer, deployer.address, home=base)
                 save_local_deployment(ledger.deployment, base)
         else:
-            ledger.deploy(deployer=deployer)
+            deploy_all(chain, deployer, deployer.address, home=base)
             save_local_deployment(ledger.deployment, base)
         # The local contracts are deployed at inclusion: the node makes no block between its transactions.
         ledger.set_confirmations(confirmations)
@@ -282,19 +282,19 @@ class Ledger:
         ``admin`` (default: the deployer) receives the registry's admin, registrar and guardian roles and the
         compliance registry's admin and compliance officer roles.
 
+        Every transaction (the contract creations, then the role grants and links) is signed with consecutive nonces
+        and sent at once, then all are confirmed: a few blocks instead of one block each. The plan is journalled in
+        ``$IPLEDGER_HOME/deployments/pending/`` first, so a deployment cut off halfway is finished, not repeated,
+        by calling this again with the same deployer and admin (see ``ipledger._deploy``); a transaction that
+        failed is named by its step.
+
         Raises :class:`~ipledger.UnsupportedEvmError`, before anything is sent, on a chain whose EVM predates Cancun
         (the contracts use PUSH0, MCOPY and transient storage).
         """
         chain = self.chain
         signer = deployer or chain.signer
         admin_address = chain.address_of(admin) if admin else signer.address
-        chain.require_evm("deploy")
-        chain.deployment_transactions = {}
-        chain.detach("compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
-        chain.test_currencies.clear()
-        chain.attach_registry(deploy_contract(chain, signer, REGISTRY_CONTRACT, admin_address))
-        chain.modules_discovered = True
-        deploy_missing(chain, signer, admin_address)
+        deploy_all(chain, signer, admin_address)
         return self.deployment
 
     # ------------------------------------------------------------------ the connection

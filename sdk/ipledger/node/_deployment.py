@@ -9,6 +9,9 @@
   transaction. Later commands against that registry expect its chain id without ``--chain-id``. The file holds no
   RPC URL (a provider's URL often embeds an API key). A registry address recorded on two chains (the same deployer
   and nonce on both) names no single chain: ``--chain-id`` must then say which.
+- ``$IPLEDGER_HOME/deployments/pending/<chain_id>-<deployer>.json``: the journal of a deployment under way (each
+  transaction's step, nonce, expected address and hash, written before the first is sent); a deployment cut off
+  resumes from it when run again, and removes it once finished (see :mod:`ipledger._deploy`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ipledger.node._local_deployment import LOCAL_ROLES, local_deployment_file, 
 from ipledger.node._node import ipledger_home
 
 __all__ = [
+    "deployment_journal_file",
     "deployment_record_file",
     "local_deployment_file",
     "read_deployment_records",
@@ -36,6 +40,7 @@ __all__ = [
     "save_deployment_record",
     "save_local_deployment",
     "save_local_registry",
+    "write_atomically",
 ]
 
 _ROLES = LOCAL_ROLES[1:]
@@ -86,16 +91,26 @@ def save_deployment_record(deployment: Deployment, home: Path | None = None) -> 
     transaction = deployment.transactions.get("IPRegistry")
     if transaction is not None:
         record["transaction"] = transaction.model_dump(mode="json")
+    write_atomically(path, json.dumps(record, indent=2) + "\n")
+    return path
+
+
+def deployment_journal_file(chain_id: int, deployer: str, home: Path | None = None) -> Path:
+    """Where the deployment ``deployer`` is sending on ``chain_id`` is journalled until it is finished."""
+    return (home or ipledger_home()) / "deployments" / "pending" / f"{chain_id}-{to_checksum_address(deployer)}.json"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Writes ``text`` to ``path`` through a temporary file in its folder (created if missing) renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(json.dumps(record, indent=2) + "\n")
+            file.write(text)
         Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return path
 
 
 def read_deployment_records(registry: str, home: Path | None = None) -> list[Deployment]:
