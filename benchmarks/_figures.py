@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 
 #: How to read a ratio: ``"of baseline"`` is value / baseline (lower is better, gas); ``"speedup"`` is
-#: baseline / value for times (higher is better) and value / baseline for rates (higher is better).
+#: baseline / value for times (higher is better) and value / baseline for rates (``RATE_UNITS``, higher is better).
 RatioKind = Literal["of baseline", "speedup"]
+#: Units of a rate (so much per second, per block): a "speedup" of a rate is value / baseline.
+RATE_UNITS = ("/s", "/block")
 
 
 @dataclass
@@ -53,7 +55,7 @@ class Figure:
         assert self.baseline_value is not None
         if self.ratio_kind == "of baseline":
             return self.value / self.baseline_value
-        if self.unit.endswith("/s"):
+        if self.unit.endswith(RATE_UNITS):
             return self.value / self.baseline_value
         return self.baseline_value / self.value
 

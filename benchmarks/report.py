@@ -23,14 +23,18 @@ ROOT = Path(__file__).resolve().parent.parent
 GAS_CHANGES = ROOT / "benchmarks" / "gas_changes.md"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _figures import RESULTS, environment  # noqa: E402
+from _figures import RATE_UNITS, RESULTS, environment  # noqa: E402
 
 #: Sections in this order first, then any other benchmark alphabetically.
-ORDER = ("gas", "throughput", "history_verify", "trusted_verify", "growth", "index", "startup")
+ORDER = ("gas", "throughput", "bulk_blocktime", "history_verify", "trusted_verify", "growth", "index", "startup")
 #: Result name -> script, where they differ.
 SCRIPTS = {"index": "index_scale.py"}
 #: Result name -> section title, where they differ.
-TITLES = {"startup": "CLI startup", "uniswap": "Uniswap V2 swaps"}
+TITLES = {
+    "startup": "CLI startup",
+    "uniswap": "Uniswap V2 swaps",
+    "bulk_blocktime": "Bulk registration on a chain with block times",
+}
 #: Files this script writes (never read back as a benchmark).
 OUTPUTS = ("latest.json",)
 
@@ -64,7 +68,7 @@ def how_measured(name: str) -> str | None:
 def reading(figure: dict[str, Any]) -> str:
     """How to read the figure's ratio."""
     if figure.get("ratio_kind") == "speedup":
-        if str(figure.get("unit", "")).endswith("/s"):
+        if str(figure.get("unit", "")).endswith(RATE_UNITS):
             return "value / baseline: times the baseline's rate, higher is better"
         return "baseline / value: times faster than the baseline, higher is better"
     return "value / baseline: lower is better"
