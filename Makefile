@@ -119,6 +119,7 @@ $(STAMPS)/fonts-cjk:
 bench: setup $(STAMPS)/bench
 	$(PY) benchmarks/gas.py
 	$(PY) benchmarks/throughput.py
+	$(PY) benchmarks/bulk_blocktime.py
 	$(PY) benchmarks/history_verify.py
 	$(PY) benchmarks/trusted_verify.py
 	$(PY) benchmarks/growth.py
@@ -131,6 +132,7 @@ bench: setup $(STAMPS)/bench
 bench-quick: setup $(STAMPS)/bench
 	$(PY) benchmarks/gas.py
 	$(PY) benchmarks/throughput.py --rows 100 --runs 1
+	$(PY) benchmarks/bulk_blocktime.py --rows 300 --runs 1
 	$(PY) benchmarks/history_verify.py --runs 3
 	$(PY) benchmarks/trusted_verify.py --gaps 1000,10000 --runs 3
 	$(PY) benchmarks/growth.py --quick --runs 3

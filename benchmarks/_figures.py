@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 
 #: How to read a ratio: ``"of baseline"`` is value / baseline (lower is better, gas); ``"speedup"`` is
-#: baseline / value for times (higher is better) and value / baseline for rates (higher is better).
+#: baseline / value for times (higher is better) and value / baseline for rates (``RATE_UNITS``, higher is better).
 RatioKind = Literal["of baseline", "speedup"]
-#: Units of rates (per second, per block): a speedup of a rate is value / baseline.
+#: Units of a rate (so much per second, per block): a "speedup" of a rate is value / baseline.
 RATE_UNITS = ("/s", "/block")
 
 

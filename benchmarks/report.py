@@ -26,11 +26,26 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from _figures import RATE_UNITS, RESULTS, environment  # noqa: E402
 
 #: Sections in this order first, then any other benchmark alphabetically.
-ORDER = ("gas", "throughput", "history_verify", "trusted_verify", "growth", "index", "startup", "deploy")
+ORDER = (
+    "gas",
+    "throughput",
+    "bulk_blocktime",
+    "deploy",
+    "history_verify",
+    "trusted_verify",
+    "growth",
+    "index",
+    "startup",
+)
 #: Result name -> script, where they differ.
 SCRIPTS = {"index": "index_scale.py"}
 #: Result name -> section title, where they differ.
-TITLES = {"startup": "CLI startup", "uniswap": "Uniswap V2 swaps", "deploy": "Deployment on 2-second blocks"}
+TITLES = {
+    "startup": "CLI startup",
+    "uniswap": "Uniswap V2 swaps",
+    "bulk_blocktime": "Bulk registration on a chain with block times",
+    "deploy": "Deployment on 2-second blocks",
+}
 #: Files this script writes (never read back as a benchmark).
 OUTPUTS = ("latest.json",)
 

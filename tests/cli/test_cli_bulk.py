@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cli_support import Chain, Run, assert_matches_schema, assert_one_line_error
+from cli_support import Chain, Patent, Run, assert_matches_schema, assert_one_line_error
 from ipledger import Ledger, right_id
 
 _serial = itertools.count(40_000_000)
@@ -82,7 +82,7 @@ def test_skip_invalid_registers_the_rest_and_exits_zero(cli: Run, tmp_path: Path
     source, ids = write_rights(tmp_path, 3, bad_row=2)
     result = cli("register", "--batch", str(source), "--skip-invalid")
     assert result.exit_code == 0, result.stderr
-    assert "row 2: invalid:" in result.stdout
+    assert "row 2: invalid:" in result.stderr
     counts = registrations(chain, ids)
     assert (counts[ids[0]], counts[ids[2]]) == (1, 1)
 
@@ -103,6 +103,28 @@ def test_a_gbk_csv_from_excel_on_chinese_windows(cli: Run, cli_json: Json, tmp_p
     assert cli_json("show", f"US {number}")["title"] == f"一种固态电池电极 {number}"
     results = (tmp_path / "组合.results.csv").read_bytes()
     assert results.startswith(b"\xef\xbb\xbf") and f"一种固态电池电极 {number}".encode() in results
+
+
+def test_each_row_that_fails_gets_its_reason_on_one_line_of_stderr(
+    cli: Run, cli_json: Json, tmp_path: Path, patent: Patent
+) -> None:
+    """Rows 2 and 4's rights were registered meanwhile with other documents: each gets one stderr line naming the
+    registry's error, beside the results file and the final error line; stdout keeps the summary (or the JSON)."""
+    source, _ = write_rights(tmp_path / "rights", 5)
+    with source.open(encoding="utf-8") as handle:
+        numbers = [row["number"] for row in csv.DictReader(handle)]
+    for number in (numbers[1], numbers[3]):
+        cli_json("register", *patent.options[:6], "--number", number, "--doc", str(patent.file(number, number)))
+    for extra in ([], ["--json"]):
+        result = cli("register", "--batch", str(source), "--batch-size", "2", *extra)
+        assert result.exit_code == 1, (result.stdout, result.stderr)
+        lines = [line for line in result.stderr.strip().splitlines() if not line.startswith("Row results: ")]
+        assert [line.split(":")[0] for line in lines] == ["row 2", "row 4", "error"], lines
+        assert all(line.startswith(f"row {n}: failed: ") for n, line in zip((2, 4), lines, strict=False))
+        assert all("RightAlreadyRegistered" in line or "already registered" in line for line in lines[:2]), lines
+        assert lines[2] == f"error: 2 of 5 rows are not registered; see {source.with_name('rights.results.csv')}"
+        if extra:
+            assert json.loads(result.stdout)["failed"] == 2
 
 
 def test_batch_refuses_single_registration_options(cli: Run, tmp_path: Path) -> None:

@@ -5,10 +5,15 @@ Idempotent and resumable: the chain is the journal. Before anything is sent, the
 pending from an earlier run are waited for, then every row's document bundle is looked up on chain
 (``tokenOfContent``): a row whose bundle is registered as its right is done and is not sent again. So a run killed at
 any point and run again registers exactly the rows not yet registered, none twice.
+
+A batch that needs more gas than one transaction may use on the node (the block's gas limit, or Osaka's cap of
+2**24 when the node enforces it) is split and its parts sent instead; a single row that still does not fit fails
+with the reason.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -285,7 +290,8 @@ class BulkRegistrar(SubClient):
     ) -> None:
         """Groups the rows by recipient into batches and sends them. A batch the registry refuses because one of
         its rights or bundles is taken (a registration that raced ours) loses that row, with the error, and is sent
-        again without it; any other refusal fails the batch's rows."""
+        again without it; a batch over the node's per-transaction gas limit is split (``_split``) and its parts
+        sent; any other refusal fails the batch's rows."""
         registry = self._chain.registry
         queue: list[list[_Row]] = []
         by_owner: dict[str, list[_Row]] = {}
@@ -312,6 +318,9 @@ class BulkRegistrar(SubClient):
             queue = []
             for outcome in sender.iter_run(calls):
                 batch = batches[id(outcome.call)]
+                if outcome.gas_cap is not None and len(batch) > 1:
+                    queue += _split(batch, outcome.gas_needed, outcome.gas_cap)
+                    continue
                 culprit = _conflicting_row(outcome, batch)
                 if culprit is not None:
                     culprit.result = _result(culprit, outcome)
@@ -331,13 +340,23 @@ def _result(row: _Row, outcome: CallOutcome) -> BulkRowResult:
     if error is None:
         return BulkRowResult(**row.base(), status=BulkStatus.REGISTERED, **mined)
     name = error.error_name if isinstance(error, ContractRevertError) else type(error).__name__
-    if isinstance(error, ContractRevertError) or outcome.block is not None:
+    if isinstance(error, ContractRevertError) or outcome.block is not None or outcome.gas_cap is not None:
         status = BulkStatus.FAILED
     elif outcome.tx_hash is not None:
         status = BulkStatus.PENDING
     else:
         status = BulkStatus.NOT_SENT
     return BulkRowResult(**row.base(), status=status, error_name=name, error=str(error), **mined)
+
+
+def _split(batch: Sequence[_Row], needed: int | None, cap: int) -> list[list[_Row]]:
+    """``batch`` in parts that should each fit under ``cap`` gas: as many parts as ``needed`` (with the send's 20%
+    margin) asks, in halves when the node did not say how much the batch needs. A part still too large is split
+    again when the node refuses it."""
+    parts = 2 if needed is None else max(2, math.ceil(needed * 6 / 5 / cap))
+    parts = min(parts, len(batch))
+    size = math.ceil(len(batch) / parts)
+    return [list(batch[start : start + size]) for start in range(0, len(batch), size)]
 
 
 def _conflicting_row(outcome: CallOutcome, batch: Sequence[_Row]) -> _Row | None:

@@ -26,8 +26,10 @@ __all__ = [
 
 #: Rights per ``registerBatch`` transaction by default (about 5.5 million gas for 100).
 DEFAULT_BATCH_SIZE = 100
-#: Single registrations in flight at a time by default.
-DEFAULT_WINDOW = 64
+#: Transactions outstanding at a time by default (a sliding window: a new one is sent as each receipt arrives), and
+#: never more gas than two blocks hold. 256 fill a 30-million-gas block with single registrations (about 235 of
+#: them); a node that limits each sender's pending transactions wants fewer (``--in-flight``).
+DEFAULT_WINDOW = 256
 #: Called with (rows done, rows in all) as a bulk run goes.
 Progress = Callable[[int, int], None]
 

@@ -1,5 +1,6 @@
 """``ipledger register --batch FILE``: many rights from a CSV or JSON Lines file, with a progress bar, a summary and
-a results file mapping each input row to its token id or its error."""
+a results file mapping each input row to its token id or its error; every row not on chain also gets one line on
+stderr saying why."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from ipledger import BulkMode, BulkRegistration, BulkReport, BulkStatus, InvalidBulkFileError, Ledger
 
@@ -70,13 +72,15 @@ def register_batch(
             if summary[status.value]:
                 table.add_row(f"  {label}", f"{summary[status.value]:,}")
         out.print(table)
-        for row in [row for row in report.rows if not row.done][:10]:
-            out.line(f"  row {row.row}: {row.status.value}: {row.error}")
         if report.waited_for_pending:
             out.note(f"Waited first for {report.waited_for_pending} transaction(s) of an earlier run.")
         out.note(f"Row results: {results_file}")
 
     out.result(registration, human)
+    for row in report.rows:
+        if not row.done:
+            # Diagnostics, one line per row (also with --json): why it is not on chain; the results file has them too.
+            out.note(Text(f"row {row.row}: {row.status.value}: {_one_line(row.error or '')}"))
     excused = {BulkStatus.INVALID} if skip_invalid else set()
     unfinished = [row for row in report.rows if not row.done and row.status not in excused]
     if unfinished:
@@ -112,6 +116,10 @@ def _run(
             progress.update(task, completed=done, total=total)
 
         return ledger.rights.register_bulk(source, on_progress=advance, **options)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _registration(report: BulkReport, results_file: Path, registry: str, chain_id: int) -> BulkRegistration:

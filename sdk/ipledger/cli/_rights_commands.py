@@ -116,7 +116,8 @@ InFlightOpt = Annotated[
         "--in-flight",
         min=1,
         max=1024,
-        help="Transactions sent before waiting for their receipts.",
+        help="Transactions kept outstanding: a new one is sent as each receipt arrives (never more gas than two "
+        "blocks hold). Lower it for a node that limits each sender's pending transactions.",
         rich_help_panel="Bulk registration",
     ),
 ]
@@ -167,7 +168,7 @@ def register(
     results: ResultsOpt = None,
     mode: ModeOpt = BulkMode.BATCH,
     batch_size: BatchSizeOpt = 100,
-    in_flight: InFlightOpt = 64,
+    in_flight: InFlightOpt = 256,
     skip_invalid: SkipInvalidOpt = False,
 ) -> None:
     """Register a right: hash its documents, validate its metadata and mint its token. With --batch FILE, register
