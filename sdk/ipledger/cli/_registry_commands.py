@@ -71,9 +71,10 @@ _ROLE_LABELS = {
 @prints(Deployed)
 def deploy(admin: AdminOpt = None) -> None:
     """Deploy the contracts: the registry, the compliance registry, the share vault and the settlement desk (and a
-    test stablecoin, tUSD, on a local chain). The deployer (or --admin) holds every role. The transactions are sent
-    at once and confirmed together; a deploy cut off halfway finishes when run again (journalled in
-    $IPLEDGER_HOME/deployments/pending/).
+    test stablecoin, tUSD, on a local chain). The deployer (or --admin) holds every role.
+
+    The transactions are sent at once and confirmed together; a deploy cut off halfway finishes when run again
+    (journalled in $IPLEDGER_HOME/deployments/pending/).
 
     On the local network they also become the ones later commands use by default (recorded in
     $IPLEDGER_HOME/local/deployment.json). On other chains the deployment and its chain id are recorded in
