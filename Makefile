@@ -81,10 +81,11 @@ test-contracts: solc-shim
 test-sdk: setup $(STAMPS)/hardhat $(STAMPS)/chromium $(STAMPS)/fonts-cjk
 	$(PY) -m pytest -p no:pytest-brownie -q tests/sdk tests/cli
 
-## The flow tests (-m flow) on two more nodes the tests start themselves: Hardhat 3's node (a second EVM
-## implementation; the anvil-only tests are skipped) and anvil mining a block every second (no instant mining).
+## Two more nodes the tests start themselves: the whole SDK/CLI suite on Hardhat 3's node (a second EVM
+## implementation; the anvil-only tests are skipped with their reason), and the flow tests (-m flow) on anvil mining a
+## block every second (no instant mining).
 test-nodes: setup $(STAMPS)/hardhat
-	IPLEDGER_TEST_NODE=hardhat $(PY) -m pytest -p no:pytest-brownie -q -m flow tests/sdk tests/cli
+	IPLEDGER_TEST_NODE=hardhat $(PY) -m pytest -p no:pytest-brownie -q -m "not slow" tests/sdk tests/cli
 	IPLEDGER_TEST_NODE=anvil-block-time=1 $(PY) -m pytest -p no:pytest-brownie -q -m flow tests/sdk tests/cli
 
 ## Debian's Chromium renders the HTML audit report in a test. Installed when missing and apt is usable (root);

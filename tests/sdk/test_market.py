@@ -19,7 +19,7 @@ from ipledger.chain._transactions import revert_data
 from share_support import ONE, USD, advance_time
 from web3.exceptions import ContractLogicError
 
-#: End-to-end flows: also run on Hardhat's node and on anvil with a block time (make test-nodes).
+#: End-to-end flows: also run on anvil with a block a second (make test-nodes).
 pytestmark = pytest.mark.flow
 
 Patent = tuple[IPMetadata, list[Path]]

@@ -31,7 +31,7 @@ from ipledger import (
 )
 from share_support import ONE, USD, advance_time
 
-#: End-to-end flows: also run on Hardhat's node and on anvil with a block time (make test-nodes).
+#: End-to-end flows: also run on anvil with a block a second (make test-nodes).
 pytestmark = pytest.mark.flow
 
 Patent = tuple[IPMetadata, list[Path]]
