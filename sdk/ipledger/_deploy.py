@@ -44,6 +44,7 @@ from web3.contract.contract import ContractConstructor, ContractFunction
 
 from ipledger._exceptions import InvalidInputError, IPLedgerError, TransactionError
 from ipledger.chain._chain import REGISTRY_CONTRACT, TEST_CURRENCIES
+from ipledger.chain._confirmations import await_confirmations
 from ipledger.chain._fees import Fees, current_fees
 from ipledger.chain._node_answers import ALREADY_KNOWN
 from ipledger.chain._pipeline import PipelinedSender
@@ -417,11 +418,17 @@ class _Deployment:
             receipt = receipts[step.nonce]
             if int(receipt["status"], 16) != 1:
                 raise self._failure(step, hashes[step.nonce], gas.get(step.nonce) or step.gas or 0)
+        await_confirmations(
+            chain.rpc,
+            [(hashes[step.nonce], int(receipts[step.nonce]["blockNumber"], 16)) for step in self.steps],
+            chain.sender.confirmations,
+            action="deploy",
+            resume_hint=_RESUME_HINT,
+        )
         self._finish({step.label: _result(hashes[step.nonce], receipts[step.nonce]) for step in self.steps})
 
     def _sign(self, step: _Step, gas: int, fees: Fees) -> str:
         transaction: dict[str, Any] = {
-            "type": 2,
             "chainId": self.chain.chain_id,
             "nonce": step.nonce,
             "data": step.data,

@@ -39,6 +39,7 @@ from ipledger.bulk._bulk_models import (
     write_results_file,
 )
 from ipledger.chain._calldata import encode_call, eth_calls
+from ipledger.chain._confirmations import await_confirmations
 from ipledger.chain._pipeline import CallOutcome, PipelinedSender, PlannedCall
 from ipledger.chain._roles import ROLES
 from ipledger.models._requests import RegistrationRequest, prepare_registration
@@ -173,7 +174,19 @@ class BulkRegistrar(SubClient):
             self._send_singles(sender, pending, settled)
         else:
             self._send_batches(sender, pending, batch_size, settled)
-        return finish(counter["transactions"], counter["gas"], waited)
+        report = finish(counter["transactions"], counter["gas"], waited)
+        await_confirmations(
+            self._chain.rpc,
+            [
+                (row.tx_hash, row.block)
+                for row in report.rows
+                if row.status is BulkStatus.REGISTERED and row.tx_hash and row.block is not None
+            ],
+            self._chain.sender.confirmations,
+            action="register in bulk",
+            resume_hint="run the same command again: it registers only the rows that are not on chain",
+        )
+        return report
 
     # ------------------------------------------------------------------ preparing
 

@@ -82,6 +82,19 @@ def test_single_mode_puts_more_rights_in_one_block_than_the_old_window_allowed(t
     assert max(per_block.values()) > OLD_WINDOW, per_block
 
 
+def test_a_bulk_run_asked_for_confirmations_returns_once_its_blocks_are_deep_enough(
+    timed: Ledger, tmp_path: Path
+) -> None:
+    """With --confirmations 3 the run ends only when the last block holding a right has two blocks above it, each
+    receipt's block checked against the canonical chain (chain/_confirmations.py)."""
+    ledger = timed.use("dev0")
+    ledger.set_confirmations(3)
+    report = ledger.rights.register_bulk(write_csv(tmp_path / "rights.csv", patent_rows(tmp_path, 5)))
+    assert report.complete, report.summary()
+    last = max(row.block for row in report.rows if row.block is not None)
+    assert ledger.chain.w3.eth.block_number >= last + 2
+
+
 @pytest.mark.anvil
 @pytest.mark.parametrize("windowed", [False, True], ids=["sliding", "windowed (before issue 18)"])
 def test_a_block_that_cannot_hold_the_window_is_refilled_at_once(timed: Ledger, tmp_path: Path, windowed: bool) -> None:
