@@ -82,6 +82,7 @@ def test_single_mode_puts_more_rights_in_one_block_than_the_old_window_allowed(t
     assert max(per_block.values()) > OLD_WINDOW, per_block
 
 
+@pytest.mark.anvil
 def test_a_bulk_run_asked_for_confirmations_returns_once_its_blocks_are_deep_enough(
     timed: Ledger, tmp_path: Path
 ) -> None:

@@ -40,12 +40,14 @@ def _transfer(ledger: Ledger) -> tuple[str, int]:
     return "0x" + bytes(tx_hash).hex(), int(receipt["blockNumber"])
 
 
+@pytest.mark.anvil(reason="an anvil of its own")
 def test_one_confirmation_returns_at_once(automine: NodeInfo) -> None:
     ledger = Ledger.connect(automine.rpc_url, account="dev0")
     tx_hash, _ = _transfer(ledger)
     await_confirmations(ledger.chain.rpc, [(tx_hash, 0)], 1, action="test", resume_hint=HINT, timeout=0.5)
 
 
+@pytest.mark.anvil(reason="an anvil of its own")
 def test_returns_once_every_transaction_is_deep_enough(one_second_blocks: NodeInfo) -> None:
     ledger = Ledger.connect(one_second_blocks.rpc_url, account="dev0")
     first, first_block = _transfer(ledger)
@@ -56,7 +58,7 @@ def test_returns_once_every_transaction_is_deep_enough(one_second_blocks: NodeIn
     assert ledger.chain.w3.eth.block_number >= block + 2
 
 
-@pytest.mark.anvil(reason="anvil_rollback removes the block that held the transaction")
+@pytest.mark.anvil(reason="an anvil of its own")
 def test_a_transaction_a_reorganization_dropped_is_reported(automine: NodeInfo) -> None:
     ledger = Ledger.connect(automine.rpc_url, account="dev0")
     tx_hash, block = _transfer(ledger)
@@ -71,6 +73,7 @@ def test_a_transaction_a_reorganization_dropped_is_reported(automine: NodeInfo) 
     assert HINT in str(caught.value)
 
 
+@pytest.mark.anvil(reason="an anvil of its own")
 def test_a_chain_that_makes_no_block_is_told(automine: NodeInfo) -> None:
     ledger = Ledger.connect(automine.rpc_url, account="dev0")
     tx_hash, block = _transfer(ledger)
@@ -78,6 +81,7 @@ def test_a_chain_that_makes_no_block_is_told(automine: NodeInfo) -> None:
         await_confirmations(ledger.chain.rpc, [(tx_hash, block)], 2, action="deploy", resume_hint=HINT, timeout=1)
 
 
+@pytest.mark.anvil(reason="an anvil of its own")
 def test_a_pipelined_deployment_waits_for_its_confirmations(one_second_blocks: NodeInfo) -> None:
     ledger = Ledger.connect(one_second_blocks.rpc_url, account="dev0", confirmations=3)
     deployment = ledger.deploy_all()
