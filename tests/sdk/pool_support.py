@@ -64,6 +64,9 @@ def share_pool(ledger: Ledger, token_id: int, *, shares: int = 100 * ONE, dollar
     ledger.payments.mint_test_stablecoin("dev1", dollars)
     holder = ledger.use("dev1")
     holder.shares.transfer(token_id, pair, shares)
-    ledger.chain.erc20(tusd).functions.transfer(pair, dollars).transact({"from": dev1})
+    # Each transaction is waited for: anvil may answer eth_sendTransaction before its block is mined.
+    w3.eth.wait_for_transaction_receipt(
+        ledger.chain.erc20(tusd).functions.transfer(pair, dollars).transact({"from": dev1})
+    )
     w3.eth.wait_for_transaction_receipt(pair_of(ledger, pair).functions.mint(dev1).transact({"from": dev1}))
     return SharePool(pair=pair, factory=factory_address, share_token=share_token, shares=shares, dollars=dollars)

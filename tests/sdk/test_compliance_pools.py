@@ -38,8 +38,11 @@ def test_pools_lists_the_pair_its_reserves_and_the_ineligible_lp_holders(
 ) -> None:
     lp = pair_of(ledger, pool.pair)
     dev1 = ledger.address_of("dev1")
-    lp.functions.transfer(ledger.address_of("dev6"), 1_000).transact({"from": dev1})  # dev6 is not verified
-    lp.functions.transfer(ledger.address_of("dev2"), 2_000).transact({"from": dev1})  # dev2 is
+    w3 = ledger.chain.w3
+    # dev6 is not verified; dev2 is (each transfer waited for: anvil may answer before its block is mined)
+    for holder, amount in (("dev6", 1_000), ("dev2", 2_000)):
+        sent = lp.functions.transfer(ledger.address_of(holder), amount).transact({"from": dev1})
+        w3.eth.wait_for_transaction_receipt(sent)
     (found,) = ledger.compliance.pools(fractionalized)
     assert found.address == pool.pair and found.factory == pool.factory
     assert found.paired_with == str(ledger.contracts.stablecoin.address)
