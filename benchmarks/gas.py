@@ -562,9 +562,9 @@ COVERAGE: dict[str, list[str]] = {
     "IPRegistry.setApprovalForAll(address,bool)": ["setApprovalForAll (grant)"],
     "IPRegistry.setBaseURI(string)": ["setBaseURI (41 bytes)"],
     "IPRegistry.setDefaultRoyalty(uint96)": ["setDefaultRoyalty"],
-    "IPRegistry.setDisputeLock(uint256,bool,bytes32)": [
-        "registry setDisputeLock (lock)",
-        "registry setDisputeLock (unlock)",
+    "IPRegistry.setLock(uint256,bool,address,bytes32)": [
+        "registry setLock (dispute lock)",
+        "registry setLock (dispute unlock)",
     ],
     "IPRegistry.publishMetadata(uint256,bytes)": [PUBLISH_ROW],
     "IPRegistry.setTokenRoyalty(uint256,uint96)": ["setTokenRoyalty"],

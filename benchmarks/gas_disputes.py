@@ -1,4 +1,4 @@
-"""Gas of the attestation and dispute modules, and of the registry hooks they use (confirmClaim, setDisputeLock,
+"""Gas of the attestation and dispute modules, and of the registry hooks they use (confirmClaim, setLock,
 revoke).
 
 Called by ``gas.py`` in the same run and on the same node as the registry figures. Every figure is whole-transaction
@@ -157,8 +157,8 @@ def measure_disputes(bench: Bench) -> list[Row]:
     # ------------------------------------------------------------------ registry hooks, called directly
     rows.append(Row("registry confirmClaim", bench.gas(fn.confirmClaim(claim(), EVIDENCE), 6)))
     hooked = right()
-    rows.append(Row("registry setDisputeLock (lock)", bench.gas(fn.setDisputeLock(hooked, True, EVIDENCE), 6)))
-    rows.append(Row("registry setDisputeLock (unlock)", bench.gas(fn.setDisputeLock(hooked, False, EVIDENCE), 6)))
+    rows.append(Row("registry setLock (dispute lock)", bench.gas(fn.setLock(hooked, True, ZERO_ADDRESS, EVIDENCE), 6)))
+    rows.append(Row("registry setLock (dispute unlock)", bench.gas(fn.setLock(hooked, False, ZERO_ADDRESS, EVIDENCE), 6)))
     rows.append(Row("registry revoke", bench.gas(fn.revoke(hooked, EVIDENCE))))
 
     # ------------------------------------------------------------------ disputes

@@ -6,7 +6,7 @@ import {FlaggedApprovalERC721} from "./token/FlaggedApprovalERC721.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
+import {LibString} from "solady/src/utils/LibString.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IERC2981} from "@openzeppelin/contracts/interfaces/IERC2981.sol";
@@ -81,6 +81,9 @@ contract IPRegistry is
     /// @notice Role of the dispute module, which locks rights under an open dispute.
     bytes32 public constant DISPUTE_ROLE = Identifiers.DISPUTE_ROLE;
 
+    /// @notice Role of the loan desk, which pledges rights for loans and delivers them at enforcement sales.
+    bytes32 public constant PLEDGE_ROLE = Identifiers.PLEDGE_ROLE;
+
     /// @notice Blocks a claimant must wait after committing before revealing.
     uint256 public constant MIN_REVEAL_DELAY = 1;
 
@@ -140,7 +143,7 @@ contract IPRegistry is
 
     uint96 private _defaultRoyaltyBps;
 
-    string private _baseTokenURI;
+    LibString.StringStorage private _baseTokenURI;
 
     /// @dev How `_reserveNumbers` reserves: a registrar's act takes provisional numbers of other rights; a claim's
     /// numbers are listed for release; an owner's numbers on a verified right are marked provisional.
@@ -203,9 +206,9 @@ contract IPRegistry is
     /// a gateway at the base URI serves it. Empty while no base URI is set.
     function tokenURI(uint256 tokenId) public view override returns (string memory) {
         _requireExists(tokenId);
-        string memory base = _baseTokenURI;
+        string memory base = LibString.get(_baseTokenURI);
         if (bytes(base).length == 0) return "";
-        return string.concat(base, Strings.toHexString(tokenId, 32));
+        return string.concat(base, LibString.toHexString(tokenId, 32));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -514,18 +517,32 @@ contract IPRegistry is
     }
 
     /// @inheritdoc IIPRegistry
-    /// @dev Works while paused (it moves nothing). Requirements: caller has DISPUTE_ROLE; the token exists; the
-    /// lock changes; `disputeRef` not zero. Emits {DisputeLockSet} and {MetadataUpdate}.
-    function setDisputeLock(uint256 tokenId, bool locked, bytes32 disputeRef) external onlyRole(DISPUTE_ROLE) {
-        if (disputeRef == bytes32(0)) revert MissingEvidenceHash();
-        _requireExists(tokenId);
+    /// @dev The caller's role chooses the lock: the loan desk (PLEDGE_ROLE) sets the pledge, the dispute module
+    /// (DISPUTE_ROLE) the dispute lock. Requirements: one of the roles; `ref` not zero; the token exists; the lock
+    /// changes; a pledge neither set nor released on a frozen right; `to` only with a pledge's release. Setting or
+    /// lifting a lock works while paused; a delivery moves the right like a forced transfer (no `by`, so the desk
+    /// checks the dispute lock), which the pause stops. Emits {PledgeSet} or {DisputeLockSet} (linked into the
+    /// history), {Transfer} for a delivery, and {MetadataUpdate}.
+    function setLock(uint256 tokenId, bool locked, address to, bytes32 ref) external {
+        bool pledge = hasRole(PLEDGE_ROLE, msg.sender);
+        if (!pledge) _checkRole(DISPUTE_ROLE);
+        if (ref == bytes32(0)) revert MissingEvidenceHash();
+        address holder = _requireExists(tokenId);
         uint96 record = _getExtraData(tokenId);
-        if (record.isDisputeLocked() == locked) revert DisputeLockUnchanged(tokenId, locked);
-        _setExtraData(tokenId, record.withDisputeLocked(locked));
-        emit DisputeLockSet(tokenId, locked, msg.sender, disputeRef);
-        _linkEvent(
-            tokenId, _digest(DisputeLockSet.selector, tokenId, msg.sender, keccak256(abi.encode(locked, disputeRef)))
-        );
+        bool was = pledge ? record.isPledged() : record.isDisputeLocked();
+        if (was == locked || (to != address(0) && (locked || !pledge))) revert LockUnchanged(tokenId, locked);
+        if (pledge && record.isFrozen()) revert TokenIsFrozen(tokenId);
+        _setExtraData(tokenId, pledge ? record.withPledged(locked) : record.withDisputeLocked(locked));
+        // {PledgeSet} and {DisputeLockSet} have the same arguments: one log, its topic chosen.
+        bytes32 topic0 = pledge ? PledgeSet.selector : DisputeLockSet.selector;
+        assembly ("memory-safe") {
+            // emit PledgeSet(tokenId, locked, msg.sender, ref) or DisputeLockSet(tokenId, locked, msg.sender, ref)
+            mstore(0x00, locked)
+            mstore(0x20, ref)
+            log3(0x00, 0x40, topic0, tokenId, caller())
+        }
+        _linkEvent(tokenId, _digest(topic0, tokenId, msg.sender, keccak256(abi.encode(locked, ref))));
+        if (to != address(0)) _update(address(0), holder, to, tokenId, 0, _TRANSFER);
         emit MetadataUpdate(tokenId);
     }
 
@@ -546,7 +563,8 @@ contract IPRegistry is
             if (!hasRole(REGISTRAR_ROLE, msg.sender)) {
                 if (msg.sender != owner) revert NotTokenOwner(msg.sender, tokenId);
                 if (record.isFrozen()) revert TokenIsFrozen(tokenId);
-                revert RightDisputed(tokenId);
+                if (record.isDisputeLocked()) revert RightDisputed(tokenId);
+                revert RightPledged(tokenId);
             }
         }
         emit MetadataPublished(tokenId, msg.sender, metadata);
@@ -557,7 +575,7 @@ contract IPRegistry is
     /// @notice Sets the prefix of `tokenURI`. Requirements: caller has DEFAULT_ADMIN_ROLE.
     /// Emits {BaseURIUpdated}.
     function setBaseURI(string calldata baseURI) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _baseTokenURI = baseURI;
+        LibString.setCalldata(_baseTokenURI, baseURI);
         emit BaseURIUpdated(baseURI);
         emit BatchMetadataUpdate(0, type(uint256).max);
     }
@@ -634,7 +652,8 @@ contract IPRegistry is
             expiry: packed.expiry(),
             status: status,
             selfDeclared: packed.isSelfDeclared(),
-            disputeLocked: packed.isDisputeLocked()
+            disputeLocked: packed.isDisputeLocked(),
+            pledged: packed.isPledged()
         });
     }
 
@@ -1027,11 +1046,14 @@ contract IPRegistry is
     }
 
     /// @dev A registrar's move of `tokenId` from its holder `from` to `to` under `orderHash` (`forceTransfer`, or
-    /// ERC-7943's `forcedTransfer`): no `by`, so a frozen or disputed right moves too and keeps its record. Emits
+    /// ERC-7943's `forcedTransfer`): no `by`, so a frozen or disputed right moves too and keeps its record, less a
+    /// pledge. Emits
     /// {Transfer}, {ForceTransferred} (linked into the history), ERC-7943's {ForcedTransfer} and, if the right is
     /// still frozen, ERC-7943's {Frozen} naming its new holder.
     function _forceTransfer(uint256 tokenId, address from, address to, bytes32 orderHash) private {
-        _update(address(0), from, to, tokenId, 0, _TRANSFER);
+        // The move ends a pledge (the loan desk sees the right leave) and clears any approval.
+        uint96 record = _getExtraData(tokenId).withPledged(false) & ~_APPROVAL_FLAG;
+        _update(address(0), from, to, tokenId, record, _TAKEOVER);
         emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
         _linkEvent(
             tokenId,
@@ -1059,7 +1081,8 @@ contract IPRegistry is
             _requireNotPaused();
             if (by != address(0)) {
                 if (record.isFrozen()) revert TokenIsFrozen(tokenId);
-                revert RightDisputed(tokenId);
+                if (record.isDisputeLocked()) revert RightDisputed(tokenId);
+                revert RightPledged(tokenId);
             }
         }
     }

@@ -76,6 +76,7 @@ interface IIPRegistry is IRightHistory {
         Status status;
         bool selfDeclared;
         bool disputeLocked;
+        bool pledged;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -145,8 +146,13 @@ interface IIPRegistry is IRightHistory {
     /// @notice `tokenId` is locked by an open dispute and cannot move except by a forced transfer.
     error RightDisputed(uint256 tokenId);
 
-    /// @notice The dispute lock of `tokenId` is already `locked`.
-    error DisputeLockUnchanged(uint256 tokenId, bool locked);
+    /// @notice The caller's lock on `tokenId` (the pledge or the dispute lock) is already `locked`, or a delivery was
+    /// asked with something other than a pledge's release.
+    error LockUnchanged(uint256 tokenId, bool locked);
+
+    /// @notice `tokenId` is pledged for a loan and cannot move except by the loan desk or a forced transfer.
+    error RightPledged(uint256 tokenId);
+
 
     /// @notice A batch registration with no registrations in it.
     error EmptyBatch();
@@ -246,6 +252,11 @@ interface IIPRegistry is IRightHistory {
     /// (`disputeRef` zero: the disputes were about the superseded claim).
     event DisputeLockSet(uint256 indexed tokenId, bool locked, address indexed by, bytes32 disputeRef);
 
+    /// @notice The loan desk `by` pledged `tokenId` (`pledged`) or released its pledge, under the loan `loanRef`; a
+    /// release followed by a {Transfer} delivered the right to the buyer at an enforcement sale. A forced transfer
+    /// or a supersession ends a pledge without this event (the loan desk sees the right leave).
+    event PledgeSet(uint256 indexed tokenId, bool pledged, address indexed by, bytes32 loanRef);
+
     /// @notice `registrar` revoked `tokenId`, held by `holder`, under the order whose hash is `orderHash`: the
     /// token is burnt (the right may be registered again; its document bundle stays bound to the right).
     event RightRevoked(uint256 indexed tokenId, address indexed holder, address indexed registrar, bytes32 orderHash);
@@ -293,8 +304,10 @@ interface IIPRegistry is IRightHistory {
     /// @notice Turns the self-declared claim `tokenId` into a registrar-verified right.
     function confirmClaim(uint256 tokenId, bytes32 evidenceHash) external;
 
-    /// @notice Locks or unlocks `tokenId` for an open dispute (the dispute module's switch).
-    function setDisputeLock(uint256 tokenId, bool locked, bytes32 disputeRef) external;
+    /// @notice Sets or lifts the calling module's lock on `tokenId`: the dispute module's dispute lock (`ref`: the
+    /// dispute) or the loan desk's pledge (`ref`: the loan); a pledge lifted with `to` set delivers the right to `to`,
+    /// the buyer at an enforcement sale.
+    function setLock(uint256 tokenId, bool locked, address to, bytes32 ref) external;
 
     /// @notice Revokes `tokenId` (burns it) under a court order or an upheld dispute.
     function revoke(uint256 tokenId, bytes32 orderHash) external;

@@ -105,6 +105,10 @@ interface ILicenseRegistry {
     /// licences of it (a registrar may still revoke).
     error RightLocked(uint256 tokenId);
 
+    /// @notice The right `tokenId` is pledged for a loan: while it is, its owner may grant only non-exclusive
+    /// licences (a sole or exclusive licence would take value from the pledgee's security; docs/financing.md).
+    error PledgedRightExclusive(uint256 tokenId);
+
     /// @notice The right `tokenId` expired at `expiry`: no licence of it may be granted.
     error RightExpired(uint256 tokenId, uint40 expiry);
 

@@ -30,6 +30,9 @@ library Identifiers {
     /// @dev IPRegistry: locks rights under an open dispute (the dispute manager).
     bytes32 internal constant DISPUTE_ROLE = keccak256("DISPUTE_ROLE");
 
+    /// @dev IPRegistry: pledges rights for loans and delivers them at enforcement sales (the loan desk).
+    bytes32 internal constant PLEDGE_ROLE = keccak256("PLEDGE_ROLE");
+
     /// @dev DisputeManager: resolves disputes.
     bytes32 internal constant ARBITRATOR_ROLE = keccak256("ARBITRATOR_ROLE");
 

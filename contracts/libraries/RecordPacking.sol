@@ -10,7 +10,8 @@ pragma solidity 0.8.30;
 /// - [1]       self-declared (claimed by commit-reveal, not checked by a registrar)
 /// - [2]       dispute lock (an open dispute blocks transfers; set by the dispute module)
 /// - [3]       approval stored (FlaggedApprovalERC721's flag; not part of the record)
-/// - [4..7]    kind (IIPRegistry.Kind, 0..7)
+/// - [4..6]    kind (IIPRegistry.Kind, 0..7)
+/// - [7]       pledged (a loan's pledge blocks transfers; set by the loan desk)
 /// - [8..23]   jurisdiction, two ASCII bytes, first letter in the high byte
 /// - [24..55]  registration time, unix seconds (uint32: good until 2106)
 /// - [56..95]  expiry, unix seconds (uint40), 0 when none
@@ -20,8 +21,9 @@ library RecordPacking {
     uint96 private constant _FROZEN = 1;
     uint96 private constant _SELF_DECLARED = 1 << 1;
     uint96 private constant _DISPUTE_LOCKED = 1 << 2;
-    /// @dev Either bit stops an ordinary transfer (the registry tests both in one: `record & MOVE_BLOCKERS`).
-    uint96 internal constant MOVE_BLOCKERS = _FROZEN | _DISPUTE_LOCKED;
+    uint96 private constant _PLEDGED = 1 << 7;
+    /// @dev Any of these bits stops an ordinary transfer (the registry tests them in one: `record & MOVE_BLOCKERS`).
+    uint96 internal constant MOVE_BLOCKERS = _FROZEN | _DISPUTE_LOCKED | _PLEDGED;
     uint256 private constant _KIND_SHIFT = 4;
     uint256 private constant _JURISDICTION_SHIFT = 8;
     uint256 private constant _REGISTERED_AT_SHIFT = 24;
@@ -64,20 +66,28 @@ library RecordPacking {
         return locked ? record | _DISPUTE_LOCKED : record & ~_DISPUTE_LOCKED;
     }
 
-    /// @notice Whether the record stops an ordinary transfer (frozen or dispute-locked), in one test.
+    function isPledged(uint96 record) internal pure returns (bool) {
+        return record & _PLEDGED != 0;
+    }
+
+    function withPledged(uint96 record, bool pledged) internal pure returns (uint96) {
+        return pledged ? record | _PLEDGED : record & ~_PLEDGED;
+    }
+
+    /// @notice Whether the record stops an ordinary transfer (frozen, dispute-locked or pledged), in one test.
     function blocksMoves(uint96 record) internal pure returns (bool) {
         return record & MOVE_BLOCKERS != 0;
     }
 
     /// @dev The record with its kind and expiry replaced (a number added later: the grant after the application).
     function withKindAndExpiry(uint96 record, uint8 kind_, uint40 expiry_) internal pure returns (uint96) {
-        uint256 kept = uint256(record) & ~((uint256(0x0f) << _KIND_SHIFT) | (uint256(type(uint40).max) << _EXPIRY_SHIFT));
+        uint256 kept = uint256(record) & ~((uint256(0x07) << _KIND_SHIFT) | (uint256(type(uint40).max) << _EXPIRY_SHIFT));
         // Cannot truncate: expiry (40 bits) ends at bit 95.
         return uint96(kept | (uint256(kind_) << _KIND_SHIFT) | (uint256(expiry_) << _EXPIRY_SHIFT));
     }
 
     function kind(uint96 record) internal pure returns (uint8) {
-        return uint8(record >> _KIND_SHIFT) & 0x0f;
+        return uint8(record >> _KIND_SHIFT) & 0x07;
     }
 
     function jurisdiction(uint96 record) internal pure returns (bytes2) {

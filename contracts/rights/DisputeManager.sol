@@ -198,7 +198,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, RightHistory
             )
         );
         if (locking && !record.disputeLocked) {
-            rights.setDisputeLock(tokenId, true, bytes32(disputeId));
+            rights.setLock(tokenId, true, address(0), bytes32(disputeId));
         }
         if (bond != 0) _pullBond(bondToken, bond);
     }
@@ -494,7 +494,7 @@ contract DisputeManager is AccessControl, ReentrancyGuardTransient, RightHistory
             return;
         }
         if (releaseLock && rights.recordOf(tokenId).disputeLocked) {
-            rights.setDisputeLock(tokenId, false, bytes32(disputeId));
+            rights.setLock(tokenId, false, address(0), bytes32(disputeId));
         }
     }
 

@@ -122,7 +122,8 @@ contract LicenseRegistry is RightHistory, ILicenseRegistry {
     /// - the caller owns `tokenId` (else {NotRightOwner}; an unknown right: the registry's {UnknownToken});
     /// - the right is neither frozen nor dispute-locked ({RightLocked}) nor expired ({RightExpired});
     /// - `licensee` is not zero ({InvalidLicensee}); `termsHash` is not zero ({MissingHash});
-    /// - `exclusivity` is an `Exclusivity` ({InvalidExclusivity});
+    /// - `exclusivity` is an `Exclusivity` ({InvalidExclusivity}), and not sole or exclusive while the right is
+    ///   pledged for a loan ({PledgedRightExclusive});
     /// - every territory is two upper-case ASCII letters ({InvalidTerritory}), none twice ({DuplicateTerritory});
     /// - `end` is 0, or after both `start` and the current time ({InvalidPeriod});
     /// - `royaltyBps` is at most 10,000 and comes with a payment token ({InvalidRoyalty});
@@ -153,8 +154,9 @@ contract LicenseRegistry is RightHistory, ILicenseRegistry {
 
     /// @dev Checks and records a grant; emits {LicenseGranted}.
     function _grant(uint256 tokenId, Terms calldata terms) private returns (uint256 licenseId) {
-        _checkGrantor(tokenId);
+        bool pledged = _checkGrantor(tokenId);
         (uint8 flags, uint256[3] memory words) = _checkTerms(terms);
+        if (pledged && flags & _EXCLUSIVITY_MASK != 0) revert PledgedRightExclusive(tokenId);
         Scope memory scope = Scope({licensee: terms.licensee, start: terms.start, end: terms.end, flags: flags});
         _checkConflicts(tokenId, scope, terms.field, words);
 
@@ -290,13 +292,15 @@ contract LicenseRegistry is RightHistory, ILicenseRegistry {
     //////////////////////////////////////////////////////////////*/
 
     /// @dev The caller must own `tokenId`, which must be neither frozen, dispute-locked nor expired, and the
-    /// registry must not be paused (a guardian's pause also stops an owner key it may not trust).
-    function _checkGrantor(uint256 tokenId) private view {
+    /// registry must not be paused (a guardian's pause also stops an owner key it may not trust). Returns whether
+    /// the right is pledged for a loan (only non-exclusive licences of it may be granted).
+    function _checkGrantor(uint256 tokenId) private view returns (bool pledged) {
         if (Pausable(registry).paused()) revert RegistryPaused();
         IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(tokenId);
         if (record.owner != msg.sender) revert NotRightOwner(msg.sender, tokenId);
         if (record.status == IIPRegistry.Status.Frozen || record.disputeLocked) revert RightLocked(tokenId);
         if (record.status == IIPRegistry.Status.Expired) revert RightExpired(tokenId, record.expiry);
+        return record.pledged;
     }
 
     /// @dev The right's current owner (while the right is neither frozen nor dispute-locked and the registry is not

@@ -184,7 +184,7 @@ _GENERIC: frozenset[str] = frozenset(
         "CommitmentMismatch",
         "InvalidRoyalty",
         "FreezeStateUnchanged",
-        "DisputeLockUnchanged",
+        "LockUnchanged",
         "CommitmentPending",
         "UnknownCommitment",
         "RevealTooEarly",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from brownie import web3
+from brownie import ZERO_ADDRESS, web3
 from eth_abi import encode
 from eth_utils import keccak
 from registry_helpers import (
@@ -526,7 +526,7 @@ def test_numbers_are_changed_by_the_owner_of_a_movable_right_or_a_registrar(
         refused, expected = alice, ("TokenIsFrozen", token)
     elif who == "disputed owner":
         registry.grantRole(DISPUTE_ROLE, carol, {"from": admin})
-        registry.setDisputeLock(token, True, DISPUTE_REF, {"from": carol})
+        registry.setLock(token, True, ZERO_ADDRESS, DISPUTE_REF, {"from": carol})
         refused, expected = alice, ("RightDisputed", token)
     else:
         registry.pause({"from": guardian})

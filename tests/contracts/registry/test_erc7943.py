@@ -21,7 +21,7 @@ import random
 from typing import Any
 
 import pytest
-from brownie import web3
+from brownie import ZERO_ADDRESS, web3
 from dispute_helpers import DISPUTE_ROLE
 from eth_utils import keccak
 from history_helpers import assert_history
@@ -145,7 +145,7 @@ def test_can_transfer_false_under_each_permissioned_rule(
     if rule == "frozen":
         registry.freeze(token, ORDER, {"from": registrar})
     elif rule == "locked":
-        registry.setDisputeLock(token, True, REF, {"from": admin})
+        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": admin})
     elif rule == "paused":
         registry.pause({"from": guardian})
     elif rule == "revoked":
@@ -191,7 +191,7 @@ def test_can_transfer_agrees_with_the_move(
     if case["frozen"]:
         registry.freeze(token, ORDER, {"from": registrar})
     if case["locked"]:
-        registry.setDisputeLock(token, True, REF, {"from": admin})
+        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": admin})
     if case["revoked"]:
         registry.revoke(token, ORDER, {"from": registrar})
     if case["paused"]:
@@ -331,7 +331,7 @@ def test_forced_transfer_of_an_unfrozen_right(registry: Any, token: int, registr
 def test_forced_transfer_moves_a_disputed_right_and_keeps_the_lock(
     registry: Any, token: int, registrar: Any, admin: Any, alice: Any, bob: Any
 ) -> None:
-    registry.setDisputeLock(token, True, REF, {"from": admin})
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": admin})
     registry.forcedTransfer(alice, bob, token, {"from": registrar})
     assert registry.ownerOf(token) == bob
     assert registry.recordOf(token)["disputeLocked"]

@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from brownie import web3
+from brownie import ZERO_ADDRESS, web3
 from eth_abi import decode
 from eth_utils import keccak
 from registry_helpers import (
@@ -362,12 +362,12 @@ def test_publish_metadata_by_disputed_owner_refused_registrar_allowed(
 ) -> None:
     """What a dispute is about is not rewritten by its owner while the dispute is open (as addNumbers refuses)."""
     registry.grantRole(keccak(text="DISPUTE_ROLE"), carol, {"from": admin})
-    registry.setDisputeLock(right, True, b"\xd1" * 32, {"from": carol})
+    registry.setLock(right, True, ZERO_ADDRESS, b"\xd1" * 32, {"from": carol})
     with reverts("RightDisputed", right):
         registry.publishMetadata(right, GRANTED, {"from": alice})
     tx = registry.publishMetadata(right, GRANTED, {"from": registrar})
     assert_is_the_record(_published(registry, tx)["metadata"], GRANTED, GRANTED_HASH)
-    registry.setDisputeLock(right, False, b"\xd1" * 32, {"from": carol})
+    registry.setLock(right, False, ZERO_ADDRESS, b"\xd1" * 32, {"from": carol})
     registry.publishMetadata(right, GRANTED, {"from": alice})
 
 

@@ -1,8 +1,8 @@
-"""The registry's hooks for the attestation and dispute modules: confirmClaim, setDisputeLock and revoke.
+"""The registry's hooks for the attestation and dispute modules: confirmClaim, setLock and revoke.
 
 - ``confirmClaim`` (VERIFIER_ROLE) clears a self-declared claim's bit, so neither a registrar registration nor an
   earlier commitment can supersede it any longer.
-- ``setDisputeLock`` (DISPUTE_ROLE) sets bit 2 of the record: ordinary moves revert with RightDisputed, a
+- ``setLock`` (DISPUTE_ROLE) sets bit 2 of the record: ordinary moves revert with RightDisputed, a
   registrar's forceTransfer passes (and keeps the lock); it works while paused.
 - ``revoke`` (REGISTRAR_ROLE) burns a right, frozen or locked too, and clears its record; the right may be
   registered again, as new.
@@ -11,6 +11,7 @@ Cast: ``verifier`` holds only VERIFIER_ROLE, ``lock_keeper`` only DISPUTE_ROLE (
 holds the rights.
 """
 
+from brownie import ZERO_ADDRESS
 from __future__ import annotations
 
 from typing import Any
@@ -52,7 +53,7 @@ def _roles(registry: Any, admin: Any, verifier: Any, lock_keeper: Any) -> None:
 
 @pytest.fixture
 def locked(registry: Any, token: int, lock_keeper: Any) -> int:
-    registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
     return token
 
 
@@ -161,13 +162,13 @@ def test_confirmed_claim_keeps_its_document_bundle(
         registry.register(bob, other.as_tuple(), {"from": registrar})
 
 
-# ------------------------------------------------------------------------------------------- setDisputeLock
+# ------------------------------------------------------------------------------------------- setLock
 
 
 def test_set_dispute_lock_emits_and_sets_record(registry: Any, token: int, lock_keeper: Any) -> None:
     before = registry.recordOf(token).dict()
     assert before["disputeLocked"] is False
-    tx = registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    tx = registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
     assert events_of(tx) == [
         ("DisputeLockSet", {"tokenId": token, "locked": True, "by": lock_keeper, "disputeRef": REF}),
         ("MetadataUpdate", {"_tokenId": token}),
@@ -178,7 +179,7 @@ def test_set_dispute_lock_emits_and_sets_record(registry: Any, token: int, lock_
 
 
 def test_dispute_unlock_emits_and_clears_record(registry: Any, locked: int, lock_keeper: Any) -> None:
-    tx = registry.setDisputeLock(locked, False, REF, {"from": lock_keeper})
+    tx = registry.setLock(locked, False, ZERO_ADDRESS, REF, {"from": lock_keeper})
     assert events_of(tx) == [
         ("DisputeLockSet", {"tokenId": locked, "locked": False, "by": lock_keeper, "disputeRef": REF}),
         ("MetadataUpdate", {"_tokenId": locked}),
@@ -190,32 +191,32 @@ def test_dispute_unlock_emits_and_clears_record(registry: Any, locked: int, lock
 def test_set_dispute_lock_without_dispute_role_reverts(registry: Any, token: int, caller: str, request: Any) -> None:
     account = request.getfixturevalue(caller)
     with reverts("AccessControlUnauthorizedAccount", account, DISPUTE_ROLE):
-        registry.setDisputeLock(token, True, REF, {"from": account})
+        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": account})
 
 
 @pytest.mark.parametrize("lock", [True, False])
 def test_set_dispute_lock_unchanged_reverts(registry: Any, token: int, lock_keeper: Any, lock: bool) -> None:
     if lock:
-        registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
-    with reverts("DisputeLockUnchanged", token, lock):
-        registry.setDisputeLock(token, lock, REF, {"from": lock_keeper})
+        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
+    with reverts("LockUnchanged", token, lock):
+        registry.setLock(token, lock, ZERO_ADDRESS, REF, {"from": lock_keeper})
 
 
 def test_set_dispute_lock_without_reference_reverts(registry: Any, token: int, lock_keeper: Any) -> None:
     with reverts("MissingEvidenceHash"):
-        registry.setDisputeLock(token, True, ZERO_BYTES32, {"from": lock_keeper})
+        registry.setLock(token, True, ZERO_ADDRESS, ZERO_BYTES32, {"from": lock_keeper})
 
 
 def test_set_dispute_lock_unknown_token_reverts(registry: Any, lock_keeper: Any) -> None:
     with reverts("UnknownToken", 78):
-        registry.setDisputeLock(78, True, REF, {"from": lock_keeper})
+        registry.setLock(78, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
 
 
 def test_set_dispute_lock_works_while_paused(registry: Any, token: int, lock_keeper: Any, guardian: Any) -> None:
     registry.pause({"from": guardian})
-    registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
     assert registry.recordOf(token)["disputeLocked"] is True
-    registry.setDisputeLock(token, False, REF, {"from": lock_keeper})
+    registry.setLock(token, False, ZERO_ADDRESS, REF, {"from": lock_keeper})
     assert registry.recordOf(token)["disputeLocked"] is False
 
 
@@ -242,7 +243,7 @@ def test_locked_right_cannot_move(
 def test_unlocked_right_moves_again(registry: Any, locked: int, lock_keeper: Any, alice: Any, carol: Any) -> None:
     with reverts("RightDisputed", locked):
         registry.transferFrom(alice, carol, locked, {"from": alice})
-    registry.setDisputeLock(locked, False, REF, {"from": lock_keeper})
+    registry.setLock(locked, False, ZERO_ADDRESS, REF, {"from": lock_keeper})
     registry.transferFrom(alice, carol, locked, {"from": alice})
     assert registry.ownerOf(locked) == carol
 
@@ -280,9 +281,9 @@ def test_frozen_and_locked_reports_the_freeze_first(
 def test_lock_is_independent_of_freeze(registry: Any, locked: int, registrar: Any, lock_keeper: Any) -> None:
     """Freezing and unfreezing leave the lock bit alone, and the other way round."""
     registry.freeze(locked, ORDER, {"from": registrar})
-    registry.setDisputeLock(locked, False, REF, {"from": lock_keeper})
+    registry.setLock(locked, False, ZERO_ADDRESS, REF, {"from": lock_keeper})
     assert registry.recordOf(locked)["status"] == FROZEN
-    registry.setDisputeLock(locked, True, REF, {"from": lock_keeper})
+    registry.setLock(locked, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
     registry.unfreeze(locked, ORDER, {"from": registrar})
     assert registry.recordOf(locked)["disputeLocked"] is True
 
@@ -370,7 +371,7 @@ def test_revoked_right_is_registered_again_as_new(
     document bundle stays bound to the right, so the same bundle registers again."""
     registry.approve(bob, token, {"from": alice})
     registry.setTokenRoyalty(token, 500, {"from": alice})
-    registry.setDisputeLock(token, True, REF, {"from": lock_keeper})
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
     registry.freeze(token, ORDER, {"from": registrar})
     registry.revoke(token, ORDER, {"from": registrar})
     assert registry.tokenOfContent(registration.content_hash) == token

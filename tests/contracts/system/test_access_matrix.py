@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from brownie import chain, web3
+from brownie import ZERO_ADDRESS, chain, web3
 from error_catalog import ErrorCatalog
 from eth_abi import encode
 from eth_utils import keccak
@@ -514,7 +514,7 @@ MATRIX: list[Row] = [
         missing_role(DEFAULT_ADMIN_ROLE)),
     Row("IPRegistry", "setDefaultRoyalty(uint96)", lambda s, c: (250,), REGISTRY_ADMINS,
         missing_role(DEFAULT_ADMIN_ROLE)),
-    Row("IPRegistry", "setDisputeLock(uint256,bool,bytes32)", lambda s, c: (s.state["main"], True, EVIDENCE),
+    Row("IPRegistry", "setLock(uint256,bool,address,bytes32)", lambda s, c: (s.state["main"], True, ZERO_ADDRESS, EVIDENCE),
         DISPUTERS, missing_role(DISPUTE_ROLE)),
     Row("IPRegistry", "setFrozenTokens(address,uint256,bool)",
         lambda s, c: (s.callers["owner"], s.state["main"], True), REGISTRARS, missing_role(REGISTRAR_ROLE)),

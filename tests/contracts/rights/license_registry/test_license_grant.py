@@ -216,10 +216,10 @@ def test_grant_on_frozen_right_reverts(
 def test_grant_on_dispute_locked_right_reverts(
     licenses: Any, registry: Any, right: int, grant: Callable[..., Any], operator: Any, bob: Any
 ) -> None:
-    registry.setDisputeLock(right, True, DISPUTE, {"from": operator})
+    registry.setLock(right, True, ZERO_ADDRESS, DISPUTE, {"from": operator})
     with reverts("RightLocked", right):
         grant(right, Terms(bob))
-    registry.setDisputeLock(right, False, DISPUTE, {"from": operator})
+    registry.setLock(right, False, ZERO_ADDRESS, DISPUTE, {"from": operator})
     assert grant(right, Terms(bob)).return_value == 1
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from brownie import chain
+from brownie import ZERO_ADDRESS, chain
 from license_helpers import DAY, DEED, EXCLUSIVE, ORDER, PHARMA, REASON, Terms, licensed_by, reverts
 from registry_helpers import ZERO_BYTES32, events_of, mine_block, now
 
@@ -147,10 +147,10 @@ def test_owner_cannot_revoke_while_the_right_is_frozen(
 def test_owner_cannot_revoke_while_the_right_is_disputed(
     licenses: Any, registry: Any, right: int, licensed: int, alice: Any, operator: Any, registrar: Any
 ) -> None:
-    registry.setDisputeLock(right, True, DISPUTE, {"from": operator})
+    registry.setLock(right, True, ZERO_ADDRESS, DISPUTE, {"from": operator})
     with reverts("RightLocked", right):
         licenses.revoke(licensed, REASON, {"from": alice})
-    registry.setDisputeLock(right, False, DISPUTE, {"from": operator})
+    registry.setLock(right, False, ZERO_ADDRESS, DISPUTE, {"from": operator})
     licenses.revoke(licensed, REASON, {"from": alice})
 
 
