@@ -64,6 +64,7 @@ from gas_admin import measure_admin  # noqa: E402
 from gas_disputes import measure_disputes  # noqa: E402
 from gas_floor import batch_spec  # noqa: E402
 from gas_licensing import measure_licensing  # noqa: E402
+from gas_loans import measure_loans  # noqa: E402
 from gas_numbers import (  # noqa: E402
     ADD_BY_OWNER,
     ADD_BY_REGISTRAR,
@@ -565,7 +566,34 @@ COVERAGE: dict[str, list[str]] = {
     "IPRegistry.setLock(uint256,bool,address,bytes32)": [
         "registry setLock (dispute lock)",
         "registry setLock (dispute unlock)",
+        "registry setLock (pledge)",
+        "registry setLock (pledge released)",
+        "registry setLock (pledge released, right delivered)",
     ],
+    "LoanDesk.accept(tuple,bytes)": [
+        "loan accept (signed offer, a right pledged)",
+        "loan accept (signed offer, shares pledged)",
+    ],
+    "LoanDesk.request(tuple)": ["loan request (published)"],
+    "LoanDesk.acceptRequest(tuple)": ["loan acceptRequest (a right pledged)"],
+    "LoanDesk.repay(uint256,uint256)": [
+        "loan repay (partial, APR interest accrued)",
+        "loan repay (in full, pledge released)",
+        "loan repay (partial, by a third party)",
+    ],
+    "LoanDesk.refinance(uint256,tuple,bytes)": [
+        "loan refinance (new lender repays the old, the rest to the borrower)"
+    ],
+    "LoanDesk.enforce(uint256,uint256,uint256)": ["loan enforce (Dutch auction started)"],
+    "LoanDesk.bid(uint256,uint256)": [
+        "loan bid (right sold: debt to the lender, surplus to the borrower)",
+        "loan bid (shares sold)",
+    ],
+    "LoanDesk.foreclose(uint256)": ["loan foreclose (auction ended without a bid; US law)"],
+    "LoanDesk.recordLoss(uint256)": ["loan recordLoss (after a registrar's forced transfer)"],
+    "LoanDesk.registerPledge(uint256,string)": ["loan registerPledge (CNIPA pledge registration number)"],
+    "LoanDesk.cancel(tuple)": ["loan cancel (an offer)"],
+    "LoanDesk.cancelBelow(uint256)": ["loan cancelBelow"],
     "IPRegistry.publishMetadata(uint256,bytes)": [PUBLISH_ROW],
     "IPRegistry.setTokenRoyalty(uint256,uint96)": ["setTokenRoyalty"],
     "IPRegistry.transferFrom(address,address,uint256)": [
@@ -681,6 +709,7 @@ COVERED_CONTRACTS = (
     "ShareToken",
     "FractionVault",
     "SettlementDesk",
+    "LoanDesk",
     "LicenseRegistry",
     "AttestationRegistry",
     "DisputeManager",
@@ -949,6 +978,7 @@ def main() -> int:
             + measure_shares(bench, baselines)
             + measure_licensing(bench)
             + measure_disputes(bench)
+            + measure_loans(bench)
             + measure_royalties(bench, baselines)
             + measure_admin(bench)
         )

@@ -517,15 +517,16 @@ contract IPRegistry is
     }
 
     /// @inheritdoc IIPRegistry
-    /// @dev The caller's role chooses the lock: the loan desk (PLEDGE_ROLE) sets the pledge, the dispute module
-    /// (DISPUTE_ROLE) the dispute lock. Requirements: one of the roles; `ref` not zero; the token exists; the lock
-    /// changes; a pledge neither set nor released on a frozen right; `to` only with a pledge's release. Setting or
-    /// lifting a lock works while paused; a delivery moves the right like a forced transfer (no `by`, so the desk
-    /// checks the dispute lock), which the pause stops. Emits {PledgeSet} or {DisputeLockSet} (linked into the
-    /// history), {Transfer} for a delivery, and {MetadataUpdate}.
+    /// @dev The caller's role chooses the lock: the dispute module (DISPUTE_ROLE) sets the dispute lock, the loan
+    /// desk (PLEDGE_ROLE) the pledge; an account with both acts as the dispute module. Requirements: one of the
+    /// roles; `ref` not zero; the token exists; the lock changes; a pledge neither set nor released on a frozen right;
+    /// `to` only with a pledge's release. Setting or lifting a lock works while paused; a delivery moves the right
+    /// like a forced transfer (no `by`, so the desk checks the dispute lock), which the pause stops. Emits
+    /// {PledgeSet} or {DisputeLockSet} (linked into the history), {Transfer} for a delivery, and {MetadataUpdate}.
     function setLock(uint256 tokenId, bool locked, address to, bytes32 ref) external {
-        bool pledge = hasRole(PLEDGE_ROLE, msg.sender);
-        if (!pledge) _checkRole(DISPUTE_ROLE);
+        // The dispute module first: its lock predates the pledge and keeps its cost.
+        bool pledge = !hasRole(DISPUTE_ROLE, msg.sender);
+        if (pledge) _checkRole(PLEDGE_ROLE);
         if (ref == bytes32(0)) revert MissingEvidenceHash();
         address holder = _requireExists(tokenId);
         uint96 record = _getExtraData(tokenId);
@@ -1051,9 +1052,13 @@ contract IPRegistry is
     /// {Transfer}, {ForceTransferred} (linked into the history), ERC-7943's {ForcedTransfer} and, if the right is
     /// still frozen, ERC-7943's {Frozen} naming its new holder.
     function _forceTransfer(uint256 tokenId, address from, address to, bytes32 orderHash) private {
-        // The move ends a pledge (the loan desk sees the right leave) and clears any approval.
-        uint96 record = _getExtraData(tokenId).withPledged(false) & ~_APPROVAL_FLAG;
-        _update(address(0), from, to, tokenId, record, _TAKEOVER);
+        // The move ends a pledge (the loan desk sees the right leave), clearing any approval as every move does.
+        uint96 record = _getExtraData(tokenId);
+        if (record.isPledged()) {
+            _update(address(0), from, to, tokenId, record.withPledged(false) & ~_APPROVAL_FLAG, _TAKEOVER);
+        } else {
+            _update(address(0), from, to, tokenId, 0, _TRANSFER);
+        }
         emit ForceTransferred(tokenId, from, to, msg.sender, orderHash);
         _linkEvent(
             tokenId,

@@ -7,6 +7,7 @@ import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IERC7943Fungible} from "../interfaces/IERC7943.sol";
 import {IFractionVault} from "../interfaces/IFractionVault.sol";
@@ -63,7 +64,44 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     mapping(bytes32 termsHash => uint8 status) private _terms;
 
-    mapping(uint256 loanId => Loan) private _loans;
+    /// @dev A loan as stored, in 9 slots (8 written at opening; the auction's prices at enforcement). Amounts are
+    /// below 2**128 (`_checkTerms`, `enforce`; interest is cast checked).
+    struct StoredLoan {
+        // slot 0
+        State state;
+        address lender;
+        uint40 maturity;
+        uint32 gracePeriod;
+        // slot 1
+        address borrower;
+        uint32 aprPpm;
+        uint40 accruedAt;
+        bool foreclosure;
+        bytes2 governingLaw;
+        // slot 2
+        address collateral;
+        uint32 auctionDuration;
+        uint40 startedAt;
+        // slot 3
+        address currency;
+        uint40 auctionStart;
+        // slot 4
+        uint256 rightId;
+        // slot 5
+        uint256 collateralAmount;
+        // slot 6
+        uint128 principal;
+        uint128 interest;
+        // slot 7
+        uint128 costs;
+        // slot 8
+        uint128 startPrice;
+        uint128 floorPrice;
+        // slot 9
+        bytes32 agreementHash;
+    }
+
+    mapping(uint256 loanId => StoredLoan) private _loans;
 
     /// @param registry_ The IP registry (it must grant this desk PLEDGE_ROLE).
     /// @param fractionVault_ The fraction vault of the registry's share tokens.
@@ -145,7 +183,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// in full (redemption, costs included) is taken. Emits {LoanRepaid}, and {PledgeReleased} when paid in full.
     function repay(uint256 loanId, uint256 amount) external nonReentrant returns (uint256 paid) {
         if (amount == 0) revert ZeroRepayment();
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
         _accrue(loan);
@@ -173,12 +211,12 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         nonReentrant
         returns (uint256 newLoanId)
     {
-        Loan storage old = _loan(loanId);
+        StoredLoan storage old = _loan(loanId);
         State state = old.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
         if (msg.sender != old.borrower) revert NotParty(msg.sender, old.borrower);
         if (
-            offer.collateral != old.collateral || offer.collateralId != old.collateralId
+            offer.collateral != old.collateral || offer.collateralId != (old.collateral == registry ? old.rightId : 0)
                 || offer.collateralAmount != old.collateralAmount
         ) revert CollateralMismatch(loanId);
         bytes32 termsHash = hashTerms(offer);
@@ -220,7 +258,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// without a bid; the collateral is still pledged here, neither frozen nor disputed; `startPrice` positive and
     /// not below `floorPrice`. Interest keeps accruing until the sale. Emits {AuctionStarted}.
     function enforce(uint256 loanId, uint256 startPrice, uint256 floorPrice) external {
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         if (msg.sender != loan.lender) revert NotLender(loanId, loan.lender);
         State state = loan.state;
         if (state == State.Active) {
@@ -232,11 +270,14 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         } else {
             revert WrongState(loanId, state);
         }
-        if (startPrice == 0 || startPrice < floorPrice) revert InvalidAuction(startPrice, floorPrice);
+        if (startPrice == 0 || startPrice < floorPrice || startPrice > type(uint128).max) {
+            revert InvalidAuction(startPrice, floorPrice);
+        }
         _checkSaleable(loanId, loan);
         loan.state = State.Auction;
-        loan.startPrice = startPrice;
-        loan.floorPrice = floorPrice;
+        // Cannot truncate: floorPrice <= startPrice < 2**128.
+        loan.startPrice = uint128(startPrice);
+        loan.floorPrice = uint128(floorPrice);
         loan.auctionStart = uint40(block.timestamp);
         (uint256 principal, uint256 interest) = _owedNow(loan);
         uint256 debt = principal + interest + loan.costs;
@@ -252,7 +293,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// pays the lender the debt (principal, interest to this block, costs) or the whole price if less, and the
     /// borrower any surplus. Emits {CollateralSold} (and the registry's {PledgeSet} and {Transfer}).
     function bid(uint256 loanId, uint256 maxPrice) external nonReentrant returns (uint256 price) {
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         if (loan.state != State.Auction) revert WrongState(loanId, loan.state);
         price = _price(loan);
         if (price > maxPrice) revert PriceAboveLimit(price, maxPrice);
@@ -281,7 +322,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @dev Requirements: the lender calls; the terms allow foreclosure; an auction ended without a bid; the
     /// collateral is still pledged here, neither frozen nor disputed. Emits {Foreclosed}.
     function foreclose(uint256 loanId) external nonReentrant {
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         if (msg.sender != loan.lender) revert NotLender(loanId, loan.lender);
         if (loan.state != State.Auction) revert WrongState(loanId, loan.state);
         if (!loan.foreclosure) revert ForeclosureNotAllowed(loanId);
@@ -299,7 +340,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @dev Requirements: the loan is active or at auction and its right is no longer pledged to it (forced away,
     /// revoked, superseded). Shares held here cannot leave but by this desk. Emits {CollateralLost}.
     function recordLoss(uint256 loanId) external {
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
         (bool held, address holder) = _pledgedHere(loan);
@@ -314,7 +355,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @dev Requirements: the lender or the borrower calls; a non-empty number. Any state: the registration may be
     /// recorded late. Emits {PledgeRegistered}.
     function registerPledge(uint256 loanId, string calldata registration) external {
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         if (msg.sender != loan.lender && msg.sender != loan.borrower) revert NotLoanParty(loanId, msg.sender);
         if (bytes(registration).length == 0) revert EmptyRegistration();
         uint256 rightId = loan.rightId;
@@ -327,13 +368,36 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ILoanDesk
-    function loanOf(uint256 loanId) external view returns (Loan memory) {
-        return _loan(loanId);
+    function loanOf(uint256 loanId) external view returns (Loan memory loan) {
+        StoredLoan storage stored = _loan(loanId);
+        loan.state = stored.state;
+        loan.lender = stored.lender;
+        loan.borrower = stored.borrower;
+        loan.collateral = stored.collateral;
+        loan.collateralId = stored.collateral == registry ? stored.rightId : 0;
+        loan.collateralAmount = stored.collateralAmount;
+        loan.rightId = stored.rightId;
+        loan.currency = stored.currency;
+        loan.principal = stored.principal;
+        loan.interest = stored.interest;
+        loan.aprPpm = stored.aprPpm;
+        loan.startedAt = stored.startedAt;
+        loan.accruedAt = stored.accruedAt;
+        loan.maturity = stored.maturity;
+        loan.gracePeriod = stored.gracePeriod;
+        loan.auctionDuration = stored.auctionDuration;
+        loan.foreclosure = stored.foreclosure;
+        loan.governingLaw = stored.governingLaw;
+        loan.costs = stored.costs;
+        loan.agreementHash = stored.agreementHash;
+        loan.startPrice = stored.startPrice;
+        loan.floorPrice = stored.floorPrice;
+        loan.auctionStart = stored.auctionStart;
     }
 
     /// @inheritdoc ILoanDesk
     function owed(uint256 loanId) external view returns (uint256 principal, uint256 interest, uint256 costs) {
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) return (loan.principal, loan.interest, 0);
         (principal, interest) = _owedNow(loan);
@@ -342,7 +406,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     /// @inheritdoc ILoanDesk
     function currentPrice(uint256 loanId) external view returns (uint256) {
-        Loan storage loan = _loan(loanId);
+        StoredLoan storage loan = _loan(loanId);
         if (loan.state != State.Auction) revert WrongState(loanId, loan.state);
         return _price(loan);
     }
@@ -409,17 +473,17 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         returns (uint256 loanId)
     {
         loanId = ++loanCount;
-        Loan storage loan = _loans[loanId];
+        StoredLoan storage loan = _loans[loanId];
         loan.state = State.Active;
         loan.lender = lender;
         loan.borrower = borrower;
         loan.collateral = terms.collateral;
-        loan.collateralId = terms.collateralId;
         loan.collateralAmount = terms.collateralAmount;
         loan.rightId = rightId;
         loan.currency = terms.currency;
-        loan.principal = terms.principal;
-        loan.interest = terms.interest;
+        // Cannot truncate: `_checkTerms` bounds the amounts below 2**128.
+        loan.principal = uint128(terms.principal);
+        loan.interest = uint128(terms.interest);
         loan.aprPpm = terms.aprPpm;
         loan.startedAt = uint40(block.timestamp);
         loan.accruedAt = uint40(block.timestamp);
@@ -428,7 +492,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         loan.auctionDuration = terms.auctionDuration;
         loan.foreclosure = terms.foreclosure;
         loan.governingLaw = terms.governingLaw;
-        loan.costs = terms.costs;
+        loan.costs = uint128(terms.costs);
         loan.agreementHash = terms.agreementHash;
         _emitOpened(
             loanId,
@@ -456,7 +520,8 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     function _checkTerms(Terms calldata terms) private view {
         bool isRight = terms.collateral == registry;
         if (
-            terms.principal == 0 || terms.duration == 0 || terms.auctionDuration == 0 || terms.currency == address(0)
+            terms.principal == 0 || (terms.principal | terms.interest | terms.costs) > type(uint128).max
+                || terms.duration == 0 || terms.auctionDuration == 0 || terms.currency == address(0)
                 || (isRight ? terms.collateralAmount != 0 : terms.collateralAmount == 0)
                 || (terms.foreclosure && terms.governingLaw == "CN")
         ) revert InvalidTerms();
@@ -493,7 +558,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     }
 
     /// @dev The collateral can be sold or taken: still pledged here, not frozen, not disputed.
-    function _checkSaleable(uint256 loanId, Loan storage loan) private view {
+    function _checkSaleable(uint256 loanId, StoredLoan storage loan) private view {
         uint256 rightId = loan.rightId;
         if (loan.collateral == registry) {
             (bool held,) = _pledgedHere(loan);
@@ -508,7 +573,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     /// @dev Whether the loan's right is still its borrower's and pledged (shares: always, they are held here), and
     /// who holds the right otherwise (zero: revoked).
-    function _pledgedHere(Loan storage loan) private view returns (bool held, address holder) {
+    function _pledgedHere(StoredLoan storage loan) private view returns (bool held, address holder) {
         if (loan.collateral != registry) return (true, address(this));
         uint256 rightId = loan.rightId;
         if (!IIPRegistry(registry).exists(rightId)) return (false, address(0));
@@ -519,14 +584,15 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @dev Takes `interestPaid` and `principalPaid` off the loan; emits {LoanRepaid}, linked into the history.
     function _recordRepayment(
         uint256 loanId,
-        Loan storage loan,
+        StoredLoan storage loan,
         address payer,
         uint256 interestPaid,
         uint256 principalPaid,
         uint256 remaining
     ) private {
-        loan.interest -= interestPaid;
-        loan.principal -= principalPaid;
+        // Cannot truncate: the amounts paid are at most what is owed, which is stored in 128 bits.
+        loan.interest -= uint128(interestPaid);
+        loan.principal -= uint128(principalPaid);
         uint256 rightId = loan.rightId;
         emit LoanRepaid(loanId, rightId, payer, interestPaid, principalPaid, remaining);
         _link(
@@ -539,7 +605,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     }
 
     /// @dev Releases the collateral of a repaid loan to its borrower. Emits {PledgeReleased}.
-    function _release(uint256 loanId, Loan storage loan) private {
+    function _release(uint256 loanId, StoredLoan storage loan) private {
         uint256 rightId = loan.rightId;
         address borrower = loan.borrower;
         emit PledgeReleased(loanId, rightId, borrower);
@@ -552,7 +618,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     }
 
     /// @dev Delivers the collateral to `to` (a buyer, or the lender at foreclosure).
-    function _deliver(uint256 loanId, Loan storage loan, address to) private {
+    function _deliver(uint256 loanId, StoredLoan storage loan, address to) private {
         if (loan.collateral == registry) {
             IIPRegistry(registry).setLock(loan.rightId, false, to, bytes32(loanId));
         } else {
@@ -563,27 +629,27 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     }
 
     /// @dev Principal and interest owed now (interest accrued to this block, not written).
-    function _owedNow(Loan storage loan) private view returns (uint256 principal, uint256 interest) {
+    function _owedNow(StoredLoan storage loan) private view returns (uint256 principal, uint256 interest) {
         principal = loan.principal;
         interest = loan.interest + _accrual(loan, principal);
     }
 
     /// @dev Writes the interest accrued since the last accrual.
-    function _accrue(Loan storage loan) private {
+    function _accrue(StoredLoan storage loan) private {
         uint256 accrual = _accrual(loan, loan.principal);
-        if (accrual != 0) loan.interest += accrual;
+        if (accrual != 0) loan.interest = SafeCast.toUint128(loan.interest + accrual);
         loan.accruedAt = uint40(block.timestamp);
     }
 
     /// @dev Simple interest on `principal` since the last accrual, rounded up to the wei.
-    function _accrual(Loan storage loan, uint256 principal) private view returns (uint256) {
+    function _accrual(StoredLoan storage loan, uint256 principal) private view returns (uint256) {
         uint256 rate = loan.aprPpm;
         if (rate == 0 || principal == 0) return 0;
         return Math.mulDiv(principal, rate * (block.timestamp - loan.accruedAt), _RATE_DENOMINATOR, Math.Rounding.Ceil);
     }
 
     /// @dev The Dutch auction's price now: from the start price down to the floor, linearly, then the floor.
-    function _price(Loan storage loan) private view returns (uint256) {
+    function _price(StoredLoan storage loan) private view returns (uint256) {
         uint256 elapsed = block.timestamp - loan.auctionStart;
         uint256 duration = loan.auctionDuration;
         uint256 floor = loan.floorPrice;
@@ -592,7 +658,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         return start - Math.mulDiv(start - floor, elapsed, duration);
     }
 
-    function _loan(uint256 loanId) private view returns (Loan storage loan) {
+    function _loan(uint256 loanId) private view returns (StoredLoan storage loan) {
         loan = _loans[loanId];
         if (loan.state == State.None) revert UnknownLoan(loanId);
     }

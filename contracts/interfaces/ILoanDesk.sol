@@ -111,8 +111,8 @@ interface ILoanDesk {
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice The terms are inconsistent: no principal, duration or auction time, no currency, a right with an
-    /// amount, shares without one, or foreclosure under a law that voids it.
+    /// @notice The terms are inconsistent: no principal, duration or auction time, no currency, an amount of 2**128
+    /// or more, a right with an amount, shares without one, or foreclosure under a law that voids it.
     error InvalidTerms();
 
     /// @notice The terms expired at `expiry`.
@@ -154,7 +154,7 @@ interface ILoanDesk {
     /// @notice Loan `loanId` may be enforced from `enforceableAt` (maturity plus grace), not before.
     error NotYetEnforceable(uint256 loanId, uint256 enforceableAt);
 
-    /// @notice The auction's prices: the start must be positive and not below the floor.
+    /// @notice The auction's prices: the start must be positive, below 2**128 and not below the floor.
     error InvalidAuction(uint256 startPrice, uint256 floorPrice);
 
     /// @notice The auction of loan `loanId` runs until `endsAt`.
