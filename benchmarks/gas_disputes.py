@@ -158,7 +158,9 @@ def measure_disputes(bench: Bench) -> list[Row]:
     rows.append(Row("registry confirmClaim", bench.gas(fn.confirmClaim(claim(), EVIDENCE), 6)))
     hooked = right()
     rows.append(Row("registry setLock (dispute lock)", bench.gas(fn.setLock(hooked, True, ZERO_ADDRESS, EVIDENCE), 6)))
-    rows.append(Row("registry setLock (dispute unlock)", bench.gas(fn.setLock(hooked, False, ZERO_ADDRESS, EVIDENCE), 6)))
+    rows.append(
+        Row("registry setLock (dispute unlock)", bench.gas(fn.setLock(hooked, False, ZERO_ADDRESS, EVIDENCE), 6))
+    )
     rows.append(Row("registry revoke", bench.gas(fn.revoke(hooked, EVIDENCE))))
 
     # ------------------------------------------------------------------ disputes

@@ -238,7 +238,9 @@ def measure_loans(bench: Bench) -> list[Row]:
     # ------------------------------------------------------------------ refinancing
     refinanced = desk.accept(desk.terms(1, collateralId=desk.right()))
     desk.sleep(DAY)
-    offer, signature = desk.sign(desk.terms(4, collateralId=int(loans.loanOf(refinanced).call()[4]), principal=60_000 * USD), 4)
+    offer, signature = desk.sign(
+        desk.terms(4, collateralId=int(loans.loanOf(refinanced).call()[4]), principal=60_000 * USD), 4
+    )
     gas = bench.gas(loans.refinance(refinanced, offer, signature), 2)
     row("loan refinance (new lender repays the old, the rest to the borrower)", gas, None, "2 ERC-20", 2 * erc20)
 
@@ -284,7 +286,9 @@ def measure_loans(bench: Bench) -> list[Row]:
     hooked = desk.right()
     fn = desk.registry.functions
     rows.append(Row("registry setLock (pledge)", bench.gas(fn.setLock(hooked, True, ZERO_ADDRESS, EVIDENCE), 6)))
-    rows.append(Row("registry setLock (pledge released)", bench.gas(fn.setLock(hooked, False, ZERO_ADDRESS, EVIDENCE), 6)))
+    rows.append(
+        Row("registry setLock (pledge released)", bench.gas(fn.setLock(hooked, False, ZERO_ADDRESS, EVIDENCE), 6))
+    )
     bench.gas(fn.setLock(hooked, True, ZERO_ADDRESS, EVIDENCE), 6)
     rows.append(
         Row(
