@@ -103,6 +103,10 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     mapping(uint256 loanId => StoredLoan) private _loans;
 
+    /// @dev The loan whose pledge a right is under (zero: none recorded). A right forced away and back, then pledged
+    /// again, belongs to its new loan: the old one sees it lost and cannot sell it.
+    mapping(uint256 rightId => uint256 loanId) private _pledgeOf;
+
     /// @param registry_ The IP registry (it must grant this desk PLEDGE_ROLE).
     /// @param fractionVault_ The fraction vault of the registry's share tokens.
     constructor(address registry_, address fractionVault_) EIP712("IPLedger Loans", "1") {
@@ -212,41 +216,18 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         returns (uint256 newLoanId)
     {
         StoredLoan storage old = _loan(loanId);
-        State state = old.state;
-        if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
-        if (msg.sender != old.borrower) revert NotParty(msg.sender, old.borrower);
-        if (
-            offer.collateral != old.collateral || offer.collateralId != (old.collateral == registry ? old.rightId : 0)
-                || offer.collateralAmount != old.collateralAmount
-        ) revert CollateralMismatch(loanId);
-        bytes32 termsHash = hashTerms(offer);
-        _checkAvailable(offer, offer.lender, termsHash, 0);
-        if (offer.borrower != address(0) && offer.borrower != msg.sender) revert NotParty(msg.sender, offer.borrower);
-        if (!SignatureChecker.isValidSignatureNow(offer.lender, termsHash, signature)) {
-            revert InvalidSignature(termsHash);
-        }
-        _checkTerms(offer);
-        if (offer.currency != old.currency) revert CollateralMismatch(loanId);
+        bytes32 termsHash = _checkRefinancing(loanId, old, offer, signature);
         _terms[termsHash] = _SPENT;
         _accrue(old);
-        uint256 costs = state == State.Auction ? old.costs : 0;
-        uint256 debt = old.principal + old.interest + costs;
+        uint256 debt = old.principal + old.interest + (old.state == State.Auction ? old.costs : 0);
         uint256 rightId = old.rightId;
         _recordRepayment(loanId, old, offer.lender, old.interest, old.principal, 0);
         old.state = State.Refinanced;
-        address oldLender = old.lender;
         newLoanId = _store(offer, termsHash, offer.lender, msg.sender, rightId);
+        if (offer.collateral == registry) _pledgeOf[rightId] = newLoanId;
         emit LoanRefinanced(loanId, rightId, newLoanId, offer.lender);
         _link(rightId, LoanRefinanced.selector, loanId, newLoanId, abi.encode(offer.lender));
-        IERC20 currency = IERC20(offer.currency);
-        uint256 principal = offer.principal;
-        if (principal >= debt) {
-            _pay(currency, offer.lender, oldLender, debt);
-            if (principal > debt) _pay(currency, offer.lender, msg.sender, principal - debt);
-        } else {
-            _pay(currency, offer.lender, oldLender, principal);
-            _pay(currency, msg.sender, oldLender, debt - principal);
-        }
+        _payRefinancing(IERC20(offer.currency), offer.lender, old.lender, offer.principal, debt);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -255,8 +236,9 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     /// @inheritdoc ILoanDesk
     /// @dev Requirements: the lender calls; the loan is active past maturity plus grace, or at an auction that ended
-    /// without a bid; the collateral is still pledged here, neither frozen nor disputed; `startPrice` positive and
-    /// not below `floorPrice`. Interest keeps accruing until the sale. Emits {AuctionStarted}.
+    /// without a bid; the collateral is still pledged here, neither frozen nor disputed; `startPrice` not below the
+    /// debt (principal, interest and costs: a sale must be able to pay it) nor `floorPrice`, and below 2**128.
+    /// Interest keeps accruing until the sale. Emits {AuctionStarted}.
     function enforce(uint256 loanId, uint256 startPrice, uint256 floorPrice) external {
         StoredLoan storage loan = _loan(loanId);
         if (msg.sender != loan.lender) revert NotLender(loanId, loan.lender);
@@ -270,7 +252,9 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         } else {
             revert WrongState(loanId, state);
         }
-        if (startPrice == 0 || startPrice < floorPrice || startPrice > type(uint128).max) {
+        (uint256 principal, uint256 interest) = _owedNow(loan);
+        uint256 debt = principal + interest + loan.costs;
+        if (startPrice < debt || startPrice < floorPrice || startPrice > type(uint128).max) {
             revert InvalidAuction(startPrice, floorPrice);
         }
         _checkSaleable(loanId, loan);
@@ -279,8 +263,6 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         loan.startPrice = uint128(startPrice);
         loan.floorPrice = uint128(floorPrice);
         loan.auctionStart = uint40(block.timestamp);
-        (uint256 principal, uint256 interest) = _owedNow(loan);
-        uint256 debt = principal + interest + loan.costs;
         uint256 endsAt_ = block.timestamp + loan.auctionDuration;
         uint256 rightId = loan.rightId;
         emit AuctionStarted(loanId, rightId, startPrice, floorPrice, endsAt_, debt);
@@ -343,7 +325,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         StoredLoan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
-        (bool held, address holder) = _pledgedHere(loan);
+        (bool held, address holder) = _pledgedHere(loanId, loan);
         if (held) revert CollateralHeld(loanId);
         loan.state = State.Lost;
         uint256 rightId = loan.rightId;
@@ -460,6 +442,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         if (isRight) _checkPledgeable(rightId, borrower);
         loanId = _store(terms, termsHash, lender, borrower, rightId);
         if (isRight) {
+            _pledgeOf[rightId] = loanId;
             IIPRegistry(registry).setLock(rightId, true, address(0), bytes32(loanId));
         } else {
             _receive(IERC20(terms.collateral), borrower, terms.collateralAmount);
@@ -549,19 +532,20 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         return rightId;
     }
 
-    /// @dev `borrower` holds the right, which is neither frozen nor disputed (the registry refuses a second pledge).
+    /// @dev `borrower` holds the right, which is neither frozen, disputed nor pledged.
     function _checkPledgeable(uint256 tokenId, address borrower) private view {
         IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(tokenId);
         if (record.owner != borrower) revert NotCollateralHolder(borrower, tokenId);
         if (record.status == IIPRegistry.Status.Frozen) revert CollateralFrozen(tokenId);
         if (record.disputeLocked) revert CollateralDisputed(tokenId);
+        if (record.pledged) revert IIPRegistry.RightPledged(tokenId);
     }
 
     /// @dev The collateral can be sold or taken: still pledged here, not frozen, not disputed.
     function _checkSaleable(uint256 loanId, StoredLoan storage loan) private view {
         uint256 rightId = loan.rightId;
         if (loan.collateral == registry) {
-            (bool held,) = _pledgedHere(loan);
+            (bool held,) = _pledgedHere(loanId, loan);
             if (!held) revert WrongState(loanId, State.Lost);
             IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(rightId);
             if (record.status == IIPRegistry.Status.Frozen) revert CollateralFrozen(rightId);
@@ -571,14 +555,54 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         }
     }
 
-    /// @dev Whether the loan's right is still its borrower's and pledged (shares: always, they are held here), and
-    /// who holds the right otherwise (zero: revoked).
-    function _pledgedHere(StoredLoan storage loan) private view returns (bool held, address holder) {
+    /// @dev Whether the loan's right is still its borrower's and pledged to this loan (shares: always, they are held
+    /// here), and who holds the right otherwise (zero: revoked).
+    function _pledgedHere(uint256 loanId, StoredLoan storage loan) private view returns (bool held, address holder) {
         if (loan.collateral != registry) return (true, address(this));
         uint256 rightId = loan.rightId;
         if (!IIPRegistry(registry).exists(rightId)) return (false, address(0));
         IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(rightId);
-        return (record.pledged && record.owner == loan.borrower, record.owner);
+        return (record.pledged && record.owner == loan.borrower && _pledgeOf[rightId] == loanId, record.owner);
+    }
+
+    /// @dev The checks of `refinance`: the caller is the borrower of an active loan (or one at auction) whose collateral
+    /// is still pledged to it; the offer is the lender's, available, for this borrower or any, consistent, in the same
+    /// currency and on the same collateral. Returns the offer's hash.
+    function _checkRefinancing(uint256 loanId, StoredLoan storage old, Terms calldata offer, bytes calldata signature)
+        private
+        view
+        returns (bytes32 termsHash)
+    {
+        State state = old.state;
+        if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
+        if (msg.sender != old.borrower) revert NotParty(msg.sender, old.borrower);
+        if (
+            offer.collateral != old.collateral || offer.collateralId != (old.collateral == registry ? old.rightId : 0)
+                || offer.collateralAmount != old.collateralAmount || offer.currency != old.currency
+        ) revert CollateralMismatch(loanId);
+        termsHash = hashTerms(offer);
+        _checkAvailable(offer, offer.lender, termsHash, 0);
+        if (offer.borrower != address(0) && offer.borrower != msg.sender) revert NotParty(msg.sender, offer.borrower);
+        if (!SignatureChecker.isValidSignatureNow(offer.lender, termsHash, signature)) {
+            revert InvalidSignature(termsHash);
+        }
+        _checkTerms(offer);
+        (bool held,) = _pledgedHere(loanId, old);
+        if (!held) revert WrongState(loanId, State.Lost);
+    }
+
+    /// @dev The money of a refinancing: the new lender pays the old lender the `debt` (up to the new `principal`) and
+    /// the borrower (the caller) the rest; a principal below the debt leaves the borrower to pay the difference.
+    function _payRefinancing(IERC20 currency, address newLender, address oldLender, uint256 principal, uint256 debt)
+        private
+    {
+        if (principal >= debt) {
+            _pay(currency, newLender, oldLender, debt);
+            if (principal > debt) _pay(currency, newLender, msg.sender, principal - debt);
+        } else {
+            _pay(currency, newLender, oldLender, principal);
+            _pay(currency, msg.sender, oldLender, debt - principal);
+        }
     }
 
     /// @dev Takes `interestPaid` and `principalPaid` off the loan; emits {LoanRepaid}, linked into the history.
@@ -604,13 +628,18 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         );
     }
 
-    /// @dev Releases the collateral of a repaid loan to its borrower. Emits {PledgeReleased}.
+    /// @dev Releases the collateral of a repaid loan to its borrower. Emits {PledgeReleased} (also for a right a
+    /// registrar's act had taken, which has no pledge left to lift).
     function _release(uint256 loanId, StoredLoan storage loan) private {
         uint256 rightId = loan.rightId;
         address borrower = loan.borrower;
         emit PledgeReleased(loanId, rightId, borrower);
         _link(rightId, PledgeReleased.selector, loanId, uint256(uint160(borrower)), "");
         if (loan.collateral == registry) {
+            // A right a registrar's act took is no longer pledged: the debt is paid, and there is nothing to release.
+            (bool held,) = _pledgedHere(loanId, loan);
+            if (!held) return;
+            delete _pledgeOf[rightId];
             IIPRegistry(registry).setLock(rightId, false, address(0), bytes32(loanId));
         } else {
             IERC20(loan.collateral).safeTransfer(borrower, loan.collateralAmount);
@@ -620,6 +649,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @dev Delivers the collateral to `to` (a buyer, or the lender at foreclosure).
     function _deliver(uint256 loanId, StoredLoan storage loan, address to) private {
         if (loan.collateral == registry) {
+            delete _pledgeOf[loan.rightId];
             IIPRegistry(registry).setLock(loan.rightId, false, to, bytes32(loanId));
         } else {
             uint256 amount = loan.collateralAmount;

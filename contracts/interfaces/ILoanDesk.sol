@@ -154,7 +154,8 @@ interface ILoanDesk {
     /// @notice Loan `loanId` may be enforced from `enforceableAt` (maturity plus grace), not before.
     error NotYetEnforceable(uint256 loanId, uint256 enforceableAt);
 
-    /// @notice The auction's prices: the start must be positive, below 2**128 and not below the floor.
+    /// @notice The auction's prices: the start must cover the debt (principal, interest, costs), be below 2**128 and not
+    /// below the floor.
     error InvalidAuction(uint256 startPrice, uint256 floorPrice);
 
     /// @notice The auction of loan `loanId` runs until `endsAt`.
