@@ -184,12 +184,15 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @inheritdoc ILoanDesk
     /// @dev Anyone may pay, from their own balance, to the lender directly. Interest is accrued to this block first
     /// and paid before principal; `amount` above what is owed pays what is owed. During an auction only a repayment
-    /// in full (redemption, costs included) is taken. Emits {LoanRepaid}, and {PledgeReleased} when paid in full.
+    /// in full (redemption, costs included) is taken. A right a registrar's act took is no longer this loan's
+    /// pledge (`recordLoss`): its release would lift another loan's. Emits {LoanRepaid}, and {PledgeReleased} when
+    /// paid in full.
     function repay(uint256 loanId, uint256 amount) external nonReentrant returns (uint256 paid) {
         if (amount == 0) revert ZeroRepayment();
         StoredLoan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
+        _checkHeld(loanId, loan);
         _accrue(loan);
         uint256 costs = state == State.Auction ? loan.costs : 0;
         uint256 debt = loan.principal + loan.interest + costs;
@@ -545,14 +548,19 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     function _checkSaleable(uint256 loanId, StoredLoan storage loan) private view {
         uint256 rightId = loan.rightId;
         if (loan.collateral == registry) {
-            (bool held,) = _pledgedHere(loanId, loan);
-            if (!held) revert WrongState(loanId, State.Lost);
+            _checkHeld(loanId, loan);
             IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(rightId);
             if (record.status == IIPRegistry.Status.Frozen) revert CollateralFrozen(rightId);
             if (record.disputeLocked) revert CollateralDisputed(rightId);
         } else if (IShareToken(loan.collateral).frozenOf(address(this)) != 0) {
             revert CollateralFrozen(rightId);
         }
+    }
+
+    /// @dev The collateral of loan `loanId` is still pledged here, else the loan is as good as lost (`recordLoss`).
+    function _checkHeld(uint256 loanId, StoredLoan storage loan) private view {
+        (bool held,) = _pledgedHere(loanId, loan);
+        if (!held) revert WrongState(loanId, State.Lost);
     }
 
     /// @dev Whether the loan's right is still its borrower's and pledged to this loan (shares: always, they are held
@@ -587,8 +595,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
             revert InvalidSignature(termsHash);
         }
         _checkTerms(offer);
-        (bool held,) = _pledgedHere(loanId, old);
-        if (!held) revert WrongState(loanId, State.Lost);
+        _checkHeld(loanId, old);
     }
 
     /// @dev The money of a refinancing: the new lender pays the old lender the `debt` (up to the new `principal`) and
@@ -628,17 +635,13 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         );
     }
 
-    /// @dev Releases the collateral of a repaid loan to its borrower. Emits {PledgeReleased} (also for a right a
-    /// registrar's act had taken, which has no pledge left to lift).
+    /// @dev Releases the collateral of a repaid loan to its borrower. Emits {PledgeReleased}.
     function _release(uint256 loanId, StoredLoan storage loan) private {
         uint256 rightId = loan.rightId;
         address borrower = loan.borrower;
         emit PledgeReleased(loanId, rightId, borrower);
         _link(rightId, PledgeReleased.selector, loanId, uint256(uint160(borrower)), "");
         if (loan.collateral == registry) {
-            // A right a registrar's act took is no longer pledged: the debt is paid, and there is nothing to release.
-            (bool held,) = _pledgedHere(loanId, loan);
-            if (!held) return;
             delete _pledgeOf[rightId];
             IIPRegistry(registry).setLock(rightId, false, address(0), bytes32(loanId));
         } else {
