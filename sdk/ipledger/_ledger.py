@@ -11,6 +11,7 @@
 ``ledger.attestations`` third-party attestations
 ``ledger.disputes`` disputes, bonds and rulings
 ``ledger.royalties`` royalties to owners and share holders
+``ledger.loans``    loans against pledged rights and shares: offers, repayment, enforcement
 ``ledger.audit``    history, trusted and trustless verification, the index's check
 ``ledger.contracts`` the raw web3.py contracts, and the role table
 ==================  ===============================================================================
@@ -52,6 +53,7 @@ from ._deploy import deploy_all, deploy_missing
 from ._disputes import Disputes
 from ._exceptions import InvalidInputError
 from ._licensing import Licenses
+from ._loans import Loans
 from ._market import Market
 from ._payments import Payments
 from ._renames import MOVED
@@ -82,6 +84,7 @@ class Ledger:
         self.attestations = Attestations(self)
         self.disputes = Disputes(self)
         self.royalties = Royalties(self)
+        self.loans = Loans(self)
         self.audit = Audit(self)
         self.contracts = Contracts(self)
         #: The everyday verbs, the sub-clients' own methods: ``ledger.register`` is ``ledger.rights.register``,
@@ -141,7 +144,12 @@ class Ledger:
         modules: dict[str, str | None] = {}
         if network is not None:
             profile = network if isinstance(network, Network) else read_network(network)
-            modules = {"licenses": profile.licenses, "attestations": profile.attestations, "disputes": profile.disputes}
+            modules = {
+                "licenses": profile.licenses,
+                "attestations": profile.attestations,
+                "disputes": profile.disputes,
+                "loans": profile.loans,
+            }
             source = f"network {profile.name}" + ("" if isinstance(network, Network) else f" in {networks_file()}")
             rpc_url = rpc_url or profile.rpc_url
             registry = registry or profile.registry
@@ -253,10 +261,11 @@ class Ledger:
         licenses: str | None = None,
         attestations: str | None = None,
         disputes: str | None = None,
+        loans: str | None = None,
     ) -> None:
-        """Attaches (or replaces) the share vault, settlement desk, default payment token or rights-in-use modules
-        given. A trusted verify proves the right in the registry and in exactly the modules attached: attach the
-        deployment's modules yourself rather than let the node name them."""
+        """Attaches (or replaces) the share vault, settlement desk, default payment token, rights-in-use modules or
+        loan desk given. A trusted verify proves the right in the registry and in exactly the modules attached:
+        attach the deployment's modules yourself rather than let the node name them."""
         for address, attach in (
             (licenses, self.chain.attach_licenses),
             (attestations, self.chain.attach_attestations),
@@ -266,6 +275,8 @@ class Ledger:
                 attach(address)
         if vault is not None:
             self.chain.attach_vault(vault)
+        if loans is not None:
+            self.chain.attach_loans(loans)
         if desk is not None:
             self.chain.attach_desk(desk)
         if stablecoin is not None:

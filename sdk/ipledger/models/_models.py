@@ -486,6 +486,9 @@ class RightRecord(_Out):
     registration_block: int
     #: An open dispute blocks its transfers (the dispute module's lock; see docs/licensing.md).
     dispute_locked: bool = False
+    #: Pledged to a loan (the loan desk's lock): it stays its owner's but cannot change hands until the loan is repaid
+    #: or enforced (``ledger.loans``; docs/financing.md).
+    pledged: bool = False
     #: Its official numbers of its office, canonical, the primary (its token id's) first; then its family links.
     numbers: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
@@ -662,6 +665,8 @@ class Deployment(_Out):
     attestations: str | None = None
     disputes: str | None = None
     royalties: str | None = None
+    #: The loan desk (loans against pledged rights and shares).
+    loans: str | None = None
     #: The local chain's test currencies besides tUSD (``tHKD``, ``tCNH``), by symbol (empty elsewhere).
     currencies: dict[str, str] = Field(default_factory=dict)
     #: The deployment transactions by contract name, when this ledger sent them (empty otherwise).
@@ -679,6 +684,7 @@ class Deployment(_Out):
             "attestations": self.attestations,
             "disputes": self.disputes,
             "royalties": self.royalties,
+            "loans": self.loans,
         }
 
 
@@ -702,6 +708,8 @@ class Network(_Out):
     licenses: Address | None = None
     attestations: Address | None = None
     disputes: Address | None = None
+    #: The loan desk (found through the registry's role grants when not named).
+    loans: Address | None = None
 
     @field_validator("name")
     @classmethod
