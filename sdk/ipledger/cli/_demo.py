@@ -1,6 +1,7 @@
 """``ipledger demo``: a guided tour on a throwaway chain, from registration to the provenance report, then shares:
 fractionalization, compliance, an exchange listing and an OTC trade settled by the desk; then rights in use: a
-licence with a royalty that the share holders claim, a title attestation, and a dispute raised and dismissed."""
+licence with a royalty that the share holders claim, a title attestation, and a dispute raised and dismissed; then
+financing: a loan against the Chinese patent, repaid, and one against a patent application, enforced by auction."""
 
 from __future__ import annotations
 
@@ -182,6 +183,7 @@ class DemoTour(BaseModel):
     rights_in_use: dict[str, Any]
     chinese_patent: dict[str, Any]
     portfolio: dict[str, Any]
+    financing: dict[str, Any]
     summary: DemoSummary
 
 
@@ -338,7 +340,8 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> DemoTou
     with tour.act(
         "A private blockchain",
         "A local anvil chain with ten funded dev accounts: dev0 plays the patent office (the registrar, later "
-        "also the compliance officer), dev1, dev2 and dev3 three companies, dev4 an investor and dev5 an exchange.",
+        "also the compliance officer), dev1, dev2 and dev3 three companies, dev4 an investor, dev5 an exchange and "
+        "dev7 a bank.",
     ) as act:
         lifetime = "ephemeral: it disappears at the end" if ephemeral else "persistent: it keeps running"
         act.outcome = f"chain {registrar.chain_id} at {node.rpc_url} ({lifetime})"
@@ -348,7 +351,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> DemoTou
         "One ERC-721 contract holds every right, and its deployer dev0 gets the admin, registrar and guardian roles. "
         "Beside it: a compliance registry, a share vault, a settlement desk and a test dollar (tUSD) for later, and "
         "the modules for rights in use: a licence registry, a royalty vault, an attestation registry and a dispute "
-        "manager.",
+        "manager, and a loan desk for financing.",
     ) as act:
         deployment = registrar.deploy_all()
         registry = deployment.registry
@@ -451,6 +454,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> DemoTou
     final = registrar.verify(token)
     _final_checks(out, final)
     chinese["report"] = _chinese_report(tour, registrar, int(chinese["token_id"]), workdir / "cn")
+    financing = _financing(tour, registrar, int(chinese["token_id"]), workdir / "loans")
 
     transactions = tour.transactions()
     total_gas = sum(result.gas_used for _, _, result in transactions)
@@ -486,6 +490,7 @@ def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> DemoTou
         rights_in_use={**rights, "verification": model_json(final)},
         chinese_patent=chinese,
         portfolio=portfolio,
+        financing=financing,
         summary=summary,
     )
 
@@ -554,6 +559,124 @@ def _chinese_patent(tour: Tour, registrar: Ledger, folder: Path) -> dict[str, An
         "numbers": record.numbers,
         "family": record.family,
         "kind": record.kind.value,
+    }
+
+
+#: The loans of the tour, in tUSD: a bank's loan against the Chinese patent, repaid, and one against a university's
+#: patent application, enforced by auction.
+BANK_LOAN = 200_000
+UNIVERSITY_LOAN = 50_000
+AUCTION_START = 150_000
+AUCTION_FLOOR = 40_000
+#: A CNIPA patent pledge registration number (专利权质押登记号), as the office issues one after the parties apply.
+CNIPA_PLEDGE_NUMBER = "Y2024980012345"
+DAY = 86_400
+
+
+def _advance(registrar: Ledger, seconds: int) -> None:
+    """Moves the demo chain's clock forward (anvil's ``evm_increaseTime``) and mines a block at the new time."""
+    provider = registrar.chain.w3.provider
+    provider.make_request("evm_increaseTime", [seconds])  # type: ignore[arg-type]
+    provider.make_request("evm_mine", [])  # type: ignore[arg-type]
+
+
+def _financing(tour: Tour, registrar: Ledger, chinese_token: int, folder: Path) -> dict[str, Any]:
+    """dev7, a bank, lends against the Chinese patent (repaid) and against one of the university's applications
+    (not repaid: enforced by a Dutch auction that dev8 wins)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    agreements = _write_files(
+        folder,
+        {
+            "专利权质押合同.txt": "出质人 dev1，质权人 dev7，借款 200,000 tUSD，年利率 3.45%，期限 180 天。\n",
+            "loan-agreement-university.txt": "Pledgor dev3, pledgee dev7: 50,000 tUSD for 90 days at 6% a year.\n",
+        },
+    )
+    names = tour.names
+    bank, company, university = registrar.use("dev7"), registrar.use("dev1"), registrar.use("dev3")
+    university_right = cn_application(2024, 1, 1).canonical
+    with tour.act(
+        "A loan against the Chinese patent",
+        "dev7, a bank, signs an offer to lend 200,000 tUSD for 180 days at 3.45% a year against ZL 2020 1 0123456.2, "
+        "under a pledge contract governed by Chinese law (so the bank can enforce only by a sale, never by taking "
+        "the patent). dev1 accepts it in one transaction: the patent is pledged where it stands (dev1 still owns it "
+        "and keeps its royalties) and the principal arrives. The pledge registration number CNIPA issues is then "
+        "recorded beside it, and an assignment by dev1 is refused.",
+    ) as act:
+        act.record("mint tUSD to dev7", registrar.payments.mint_test_stablecoin("dev7", 1_000_000 * TUSD))
+        act.record("mint tUSD to dev1", registrar.payments.mint_test_stablecoin("dev1", 10_000 * TUSD))
+        offer = bank.loans.offer(
+            chinese_token,
+            principal=BANK_LOAN,
+            duration="180d",
+            apr="3.45",
+            agreement=agreements[0],
+            governing_law="CN",
+        )
+        opened = company.loans.accept(offer)
+        act.record("accept the offer", opened)
+        registration = bank.loans.register_pledge(opened.loan_id, CNIPA_PLEDGE_NUMBER)
+        act.record("record the CNIPA pledge registration", registration)
+        pledged = registrar.loans.get(opened.loan_id)
+        try:
+            company.rights.assign(chinese_token, "dev2", agreements[0])
+        except ContractRevertError as exc:
+            act.refused = tour.refusal("dev1 assigning the pledged patent to dev2", exc)
+        act.outcome = (
+            f"loan {opened.loan_id}: pledged to {names.label(pledged.lender)} under agreement "
+            f"{short(pledged.agreement_hash)}, due {pledged.maturity:%Y-%m-%d}; CNIPA registration "
+            f"{CNIPA_PLEDGE_NUMBER}"
+        )
+    with tour.act(
+        "Repaid after 30 days",
+        "Thirty days later dev1 repays everything: interest to the wei for the 30 days, then the principal. The "
+        "pledge is released in the same transaction and the patent can change hands again.",
+    ) as act:
+        _advance(registrar, 30 * DAY)
+        repaid = company.loans.repay(opened.loan_id)
+        act.record("repay in full", repaid)
+        act.outcome = (
+            f"paid {units(repaid.paid, 6, 'tUSD')} ({units(repaid.interest_paid, 6, 'tUSD')} interest); pledge "
+            f"{'released' if repaid.released else 'kept'}"
+        )
+    with tour.act(
+        "A loan not repaid, enforced by auction",
+        "dev7 lends 50,000 tUSD for 90 days at 6% to dev3 against one of its patent applications (Hong Kong law). "
+        "dev3 does not repay; after maturity and a 15-day grace period the bank enforces the pledge by a Dutch "
+        "auction falling from 150,000 to 40,000 tUSD over seven days. dev8 buys at the price of day three: the bank "
+        "receives principal, interest and costs, dev3 the surplus, and dev8 the right.",
+    ) as act:
+        act.record("mint tUSD to dev8", registrar.payments.mint_test_stablecoin("dev8", 200_000 * TUSD))
+        offer = bank.loans.offer(
+            university_right,
+            principal=UNIVERSITY_LOAN,
+            duration="90d",
+            apr="6",
+            grace="15d",
+            auction="7d",
+            costs=500,
+            agreement=agreements[1],
+            governing_law="HK",
+        )
+        loan = university.loans.accept(offer)
+        act.record("accept the offer", loan)
+        _advance(registrar, 106 * DAY)
+        act.record(
+            "enforce: auction",
+            bank.loans.enforce(loan.loan_id, start_price=AUCTION_START, floor_price=AUCTION_FLOOR),
+        )
+        _advance(registrar, 3 * DAY)
+        sold = registrar.use("dev8").loans.bid(loan.loan_id, max_price=AUCTION_START)
+        act.record("bid", sold)
+        act.outcome = (
+            f"sold to {names.label(sold.buyer)} for {units(sold.price, 6, 'tUSD')}: "
+            f"{units(sold.to_lender, 6, 'tUSD')} to the bank, {units(sold.to_borrower, 6, 'tUSD')} to dev3"
+        )
+    return {
+        "repaid_loan": opened.loan_id,
+        "cnipa_pledge_registration": CNIPA_PLEDGE_NUMBER,
+        "repaid": model_json(repaid),
+        "enforced_loan": loan.loan_id,
+        "sale": model_json(sold),
     }
 
 
@@ -908,8 +1031,9 @@ def _print_summary(
             f"{EXCHANGE_DEPOSIT:,} on an exchange's omnibus wallet and sold {OTC_SHARES:,} to dev4 for "
             f"{OTC_PRICE:,} tUSD in one settlement; a transfer to an unverified account was refused. dev6 holds a sole "
             f"licence and paid {ROYALTY:,} tUSD of royalties that the share holders claim pro rata; the registrar "
-            "attested the title, and a competitor's dispute was dismissed. "
-            f"{summary.transactions} transactions, {summary.total_gas:,} gas in all. "
+            "attested the title, and a competitor's dispute was dismissed. A bank lent against the Chinese patent "
+            "(pledged, then released on repayment) and sold a patent application pledged for a loan that was not "
+            f"repaid at a Dutch auction. {summary.transactions} transactions, {summary.total_gas:,} gas in all. "
             f"Provenance: {verdict} — the documents match, the chain of custody is unbroken (the patent is in the "
             "share vault's custody) and the contracts run the code ipledger ships.",
             title="What happened",
