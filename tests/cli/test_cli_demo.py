@@ -29,8 +29,8 @@ def test_demo_json_runs_end_to_end(report: Any) -> None:
     assert all(act["explanation"] for act in acts)
     transactions = [tx for act in acts for tx in act["transactions"]]
     assert len(transactions) == report["summary"]["transactions"]
-    # Besides the deployment (its transaction count is the SDK's business): 31 transactions in the acts.
-    assert sum(len(act["transactions"]) for act in acts if act["title"] != "Deploy the contracts") == 31
+    # Besides the deployment (its transaction count is the SDK's business): 40 transactions in the acts.
+    assert sum(len(act["transactions"]) for act in acts if act["title"] != "Deploy the contracts") == 40
     assert all(tx["gas_used"] > 0 for tx in transactions)
     assert report["summary"]["total_gas"] == sum(tx["gas_used"] for tx in transactions)
     refusals = [act["refused"]["error"] for act in acts if act["refused"]]
@@ -41,6 +41,7 @@ def test_demo_json_runs_end_to_end(report: Any) -> None:
         "LicenseConflict",
         "NotEligible",
         "FillExceedsRemaining",
+        "RightPledged",
     ]
     kinds = [event["kind"] for event in report["history"]["events"]]
     assert kinds == ["registered", "assignment", "assignment", "frozen", "unfrozen"]
@@ -77,16 +78,36 @@ def test_demo_trades_shares_after_the_provenance_report(report: Any) -> None:
     assert shares["order"]["order"]["maker"] == dev_account(3).address
 
 
+def test_demo_lends_against_the_chinese_patent_and_enforces_a_second_loan_by_auction(report: Any) -> None:
+    financing = report["financing"]
+    assert financing["cnipa_pledge_registration"] == "Y2024980012345"
+    repaid = financing["repaid"]
+    # 200,000 tUSD for 30 days at 3.45% a year, simple interest rounded up to the unit (the interest accrues over
+    # the seconds between the acceptance's block and the repayment's, a little over the 30 days advanced).
+    assert repaid["released"] is True and int(repaid["principal_paid"]) == 200_000 * 10**6
+    assert 567_123_288 <= int(repaid["interest_paid"]) < 567_123_288 + 1_000
+    sale = {
+        name: int(value) if name != "buyer" else value
+        for name, value in financing["sale"].items()
+        if name in ("buyer", "price", "to_lender", "to_borrower", "shortfall")
+    }
+    assert sale["buyer"] == dev_account(8).address
+    assert sale["to_lender"] + sale["to_borrower"] == sale["price"] and sale["shortfall"] == 0
+    # The debt: 50,000 principal, 109 days at 6% (about 896 tUSD) and 500 of costs.
+    assert 51_390 * 10**6 < sale["to_lender"] < 51_400 * 10**6
+
+
 def test_demo_human_output_tells_the_story() -> None:
     result = CliRunner().invoke(app, ["demo"])
     assert result.exit_code == 0, (result.stderr, result.exception)
     text = result.stdout
-    positions = [text.index(f"Act {number} ·") for number in range(1, 18)]
+    positions = [text.index(f"Act {number} ·") for number in range(1, 24)]
     assert positions == sorted(positions)
     assert "VERIFIED" in text and "Gas per transaction" in text and "What happened" in text
     assert "is refused with NotEligible" in text and "Cap table" in text and "in custody of the share vault" in text
     assert "is refused with LicenseConflict" in text and "Royalties to the share holders" in text
     assert "dev3 13,000 tUSD, dev4 2,000 tUSD" in text and "TITLE_VERIFIED" in text and "dismissed" in text
+    assert "is refused with RightPledged" in text and "pledge released" in text and "sold to dev8" in text
 
 
 def test_demo_licenses_the_patent_and_the_share_holders_claim_royalties(report: Any) -> None:
