@@ -519,10 +519,11 @@ contract IPRegistry is
     /// @inheritdoc IIPRegistry
     /// @dev The caller's role chooses the lock: the dispute module (DISPUTE_ROLE) sets the dispute lock, the loan
     /// desk (PLEDGE_ROLE) the pledge; an account with both acts as the dispute module. Requirements: one of the
-    /// roles; `ref` not zero; the token exists; the lock changes; a pledge neither set nor released on a frozen right;
-    /// `to` only with a pledge's release. Setting or lifting a lock works while paused; a delivery moves the right
-    /// like a forced transfer (no `by`, so the desk checks the dispute lock), which the pause stops. Emits
-    /// {PledgeSet} or {DisputeLockSet} (linked into the history), {Transfer} for a delivery, and {MetadataUpdate}.
+    /// roles; `ref` not zero; the token exists; the lock changes; `to` only with a pledge's release. Setting or
+    /// lifting a lock works while paused and on a frozen right: the module decides (the loan desk neither pledges nor
+    /// sells a frozen right, and releases a repaid one whatever the registrar holds). A delivery moves the right like
+    /// a forced transfer (no `by`, so the desk checks the freeze), which the pause stops. Emits {PledgeSet} or
+    /// {DisputeLockSet} (linked into the history), {Transfer} for a delivery, and {MetadataUpdate}.
     function setLock(uint256 tokenId, bool locked, address to, bytes32 ref) external {
         // The dispute module first: its lock predates the pledge and keeps its cost.
         bool pledge = !hasRole(DISPUTE_ROLE, msg.sender);
@@ -532,7 +533,6 @@ contract IPRegistry is
         uint96 record = _getExtraData(tokenId);
         bool was = pledge ? record.isPledged() : record.isDisputeLocked();
         if (was == locked || (to != address(0) && (locked || !pledge))) revert LockUnchanged(tokenId, locked);
-        if (pledge && record.isFrozen()) revert TokenIsFrozen(tokenId);
         _setExtraData(tokenId, pledge ? record.withPledged(locked) : record.withDisputeLocked(locked));
         // {PledgeSet} and {DisputeLockSet} have the same arguments: one log, its topic chosen.
         bytes32 topic0 = pledge ? PledgeSet.selector : DisputeLockSet.selector;

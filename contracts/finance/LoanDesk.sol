@@ -62,6 +62,9 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @notice Offers and requests of `account` with a nonce below this are void.
     mapping(address account => uint256 nonce) public minNonce;
 
+    /// @inheritdoc ILoanDesk
+    mapping(address account => mapping(address token => uint256 amount)) public credited;
+
     mapping(bytes32 termsHash => uint8 status) private _terms;
 
     /// @dev A loan as stored, in 9 slots (8 written at opening; the auction's prices at enforcement). Amounts are
@@ -164,7 +167,9 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     function cancel(Terms calldata terms) external {
         address party = terms.lender;
         bytes32 termsHash = hashTerms(terms);
-        if (_terms[termsHash] == _REQUESTED) party = terms.borrower;
+        uint8 status = _terms[termsHash];
+        if (status == _SPENT) revert TermsNotAvailable(termsHash);
+        if (status == _REQUESTED) party = terms.borrower;
         if (msg.sender != party) revert NotParty(msg.sender, party);
         _terms[termsHash] = _SPENT;
         emit TermsCancelled(termsHash, msg.sender);
@@ -184,15 +189,15 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @inheritdoc ILoanDesk
     /// @dev Anyone may pay, from their own balance, to the lender directly. Interest is accrued to this block first
     /// and paid before principal; `amount` above what is owed pays what is owed. During an auction only a repayment
-    /// in full (redemption, costs included) is taken. A right a registrar's act took is no longer this loan's
-    /// pledge (`recordLoss`): its release would lift another loan's. Emits {LoanRepaid}, and {PledgeReleased} when
+    /// in full (redemption, costs included) is taken. A payment in full needs the pledge still to be this loan's: a
+    /// right a registrar's act took is `recordLoss`'s, and its release could lift another loan's pledge. A lender
+    /// who refuses the payment finds it credited here (`withdraw`). Emits {LoanRepaid}, and {PledgeReleased} when
     /// paid in full.
     function repay(uint256 loanId, uint256 amount) external nonReentrant returns (uint256 paid) {
         if (amount == 0) revert ZeroRepayment();
         StoredLoan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
-        _checkHeld(loanId, loan);
         _accrue(loan);
         uint256 costs = state == State.Auction ? loan.costs : 0;
         uint256 debt = loan.principal + loan.interest + costs;
@@ -201,10 +206,11 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         uint256 interestPaid = Math.min(paid - costs, loan.interest);
         _recordRepayment(loanId, loan, msg.sender, interestPaid, paid - costs - interestPaid, debt - paid);
         if (paid == debt) {
+            _checkHeld(loanId, loan);
             loan.state = State.Repaid;
             _release(loanId, loan);
         }
-        _pay(IERC20(loan.currency), msg.sender, loan.lender, paid);
+        _payOrCredit(IERC20(loan.currency), msg.sender, loan.lender, paid);
     }
 
     /// @inheritdoc ILoanDesk
@@ -299,8 +305,8 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         );
         _deliver(loanId, loan, msg.sender);
         IERC20 currency = IERC20(loan.currency);
-        _pay(currency, msg.sender, loan.lender, toLender);
-        if (toBorrower != 0) _pay(currency, msg.sender, loan.borrower, toBorrower);
+        _payOrCredit(currency, msg.sender, loan.lender, toLender);
+        _payOrCredit(currency, msg.sender, loan.borrower, toBorrower);
     }
 
     /// @inheritdoc ILoanDesk
@@ -346,6 +352,16 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         uint256 rightId = loan.rightId;
         emit PledgeRegistered(loanId, rightId, msg.sender, registration);
         _link(rightId, PledgeRegistered.selector, loanId, uint256(uint160(msg.sender)), abi.encode(registration));
+    }
+
+    /// @inheritdoc ILoanDesk
+    /// @dev Requirements: something credited. Emits {Withdrawn}.
+    function withdraw(address token) external nonReentrant returns (uint256 amount) {
+        amount = credited[msg.sender][token];
+        if (amount == 0) revert NothingToWithdraw(msg.sender, token);
+        credited[msg.sender][token] = 0;
+        emit Withdrawn(msg.sender, token, amount);
+        IERC20(token).safeTransfer(msg.sender, amount);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -502,15 +518,23 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         _link(rightId, topic0, loanId, uint256(uint160(lender)), data);
     }
 
-    /// @dev Terms any loan needs: money, time, a collateral of one kind, and no forfeiture under PRC law.
+    /// @dev Terms any loan needs: money (each amount below 2**128, together below 2**127, so the debt and its
+    /// interest fit), time, a collateral of one kind, a country code for the law, and no forfeiture under PRC law.
     function _checkTerms(Terms calldata terms) private view {
         bool isRight = terms.collateral == registry;
+        bytes2 law = terms.governingLaw;
         if (
             terms.principal == 0 || (terms.principal | terms.interest | terms.costs) > type(uint128).max
+                || terms.principal + terms.interest + terms.costs >= 2 ** 127 || !_isCountryCode(law)
                 || terms.duration == 0 || terms.auctionDuration == 0 || terms.currency == address(0)
                 || (isRight ? terms.collateralAmount != 0 : terms.collateralAmount == 0)
                 || (terms.foreclosure && terms.governingLaw == "CN")
         ) revert InvalidTerms();
+    }
+
+    /// @dev Two upper-case ASCII letters, as ISO 3166 writes a country ("cn" would slip past the "CN" rule).
+    function _isCountryCode(bytes2 code) private pure returns (bool) {
+        return code[0] >= "A" && code[0] <= "Z" && code[1] >= "A" && code[1] <= "Z";
     }
 
     /// @dev Terms `party` may still act on: unexpired, at or above the nonce floor, in the `wanted` status.
@@ -535,23 +559,26 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         return rightId;
     }
 
-    /// @dev `borrower` holds the right, which is neither frozen, disputed nor pledged.
+    /// @dev `borrower` holds the right, which is neither frozen, disputed, self-declared (an earlier-committed claim
+    /// could supersede it and strip the pledge) nor pledged.
     function _checkPledgeable(uint256 tokenId, address borrower) private view {
         IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(tokenId);
         if (record.owner != borrower) revert NotCollateralHolder(borrower, tokenId);
         if (record.status == IIPRegistry.Status.Frozen) revert CollateralFrozen(tokenId);
         if (record.disputeLocked) revert CollateralDisputed(tokenId);
+        if (record.selfDeclared) revert CollateralUnverified(tokenId);
         if (record.pledged) revert IIPRegistry.RightPledged(tokenId);
     }
 
-    /// @dev The collateral can be sold or taken: still pledged here, not frozen, not disputed.
+    /// @dev The collateral can be sold or taken: still pledged here, not frozen. An open dispute does not stop a sale
+    /// (a borrower could otherwise dispute its own right forever): the buyer takes the right subject to the dispute,
+    /// and an arbitrator who must stop the sale has the registrar freeze the right.
     function _checkSaleable(uint256 loanId, StoredLoan storage loan) private view {
         uint256 rightId = loan.rightId;
         if (loan.collateral == registry) {
             _checkHeld(loanId, loan);
             IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(rightId);
             if (record.status == IIPRegistry.Status.Frozen) revert CollateralFrozen(rightId);
-            if (record.disputeLocked) revert CollateralDisputed(rightId);
         } else if (IShareToken(loan.collateral).frozenOf(address(this)) != 0) {
             revert CollateralFrozen(rightId);
         }
@@ -568,14 +595,17 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     function _pledgedHere(uint256 loanId, StoredLoan storage loan) private view returns (bool held, address holder) {
         if (loan.collateral != registry) return (true, address(this));
         uint256 rightId = loan.rightId;
-        if (!IIPRegistry(registry).exists(rightId)) return (false, address(0));
-        IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(rightId);
-        return (record.pledged && record.owner == loan.borrower && _pledgeOf[rightId] == loanId, record.owner);
+        // `recordOf` reverts only for a right that does not exist: here, one the registry revoked.
+        try IIPRegistry(registry).recordOf(rightId) returns (IIPRegistry.Record memory record) {
+            return (record.pledged && record.owner == loan.borrower && _pledgeOf[rightId] == loanId, record.owner);
+        } catch {
+            return (false, address(0));
+        }
     }
 
-    /// @dev The checks of `refinance`: the caller is the borrower of an active loan (or one at auction) whose collateral
-    /// is still pledged to it; the offer is the lender's, available, for this borrower or any, consistent, in the same
-    /// currency and on the same collateral. Returns the offer's hash.
+    /// @dev The checks of `refinance`: the caller is the borrower of an active loan (or one at auction) whose
+    /// collateral is still pledged to it, neither frozen nor disputed; the offer is the lender's, available, for this
+    /// borrower or any, consistent, in the same currency and on the same collateral. Returns the offer's hash.
     function _checkRefinancing(uint256 loanId, StoredLoan storage old, Terms calldata offer, bytes calldata signature)
         private
         view
@@ -596,6 +626,11 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         }
         _checkTerms(offer);
         _checkHeld(loanId, old);
+        if (old.collateral == registry) {
+            IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(old.rightId);
+            if (record.status == IIPRegistry.Status.Frozen) revert CollateralFrozen(old.rightId);
+            if (record.disputeLocked) revert CollateralDisputed(old.rightId);
+        }
     }
 
     /// @dev The money of a refinancing: the new lender pays the old lender the `debt` (up to the new `principal`) and
@@ -604,11 +639,11 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         private
     {
         if (principal >= debt) {
-            _pay(currency, newLender, oldLender, debt);
-            if (principal > debt) _pay(currency, newLender, msg.sender, principal - debt);
+            _payOrCredit(currency, newLender, oldLender, debt);
+            _pay(currency, newLender, msg.sender, principal - debt);
         } else {
-            _pay(currency, newLender, oldLender, principal);
-            _pay(currency, msg.sender, oldLender, debt - principal);
+            _payOrCredit(currency, newLender, oldLender, principal);
+            _payOrCredit(currency, msg.sender, oldLender, debt - principal);
         }
     }
 
@@ -645,7 +680,10 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
             delete _pledgeOf[rightId];
             IIPRegistry(registry).setLock(rightId, false, address(0), bytes32(loanId));
         } else {
-            IERC20(loan.collateral).safeTransfer(borrower, loan.collateralAmount);
+            // A restricted token may refuse the borrower now (a lapsed identity, a holder cap): the shares wait here.
+            IERC20 shares = IERC20(loan.collateral);
+            uint256 amount = loan.collateralAmount;
+            if (!shares.trySafeTransfer(borrower, amount)) _credit(borrower, shares, amount);
         }
     }
 
@@ -705,13 +743,35 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         if (received != amount) revert PaymentShortfall(amount, received);
     }
 
-    /// @dev Moves `amount` of `token` from `payer` to `payee` and checks that the payee received all of it.
+    /// @dev Moves `amount` of `token` from `payer` to `payee` and checks that the payee received all of it (nothing to
+    /// move when they are one account or the amount is zero).
     function _pay(IERC20 token, address payer, address payee, uint256 amount) private {
+        if (payer == payee || amount == 0) return;
         uint256 before = token.balanceOf(payee);
         // slither-disable-next-line arbitrary-send-erc20
         token.safeTransferFrom(payer, payee, amount);
         uint256 received = token.balanceOf(payee) - before;
         if (received != amount) revert PaymentShortfall(amount, received);
+    }
+
+    /// @dev Pays `payee` like `_pay`; a payee that refuses the payment (a hook that reverts, a blocklist) cannot block
+    /// the loan: the amount comes into this desk instead, balance-checked, credited to the payee to `withdraw`.
+    function _payOrCredit(IERC20 token, address payer, address payee, uint256 amount) private {
+        if (payer == payee || amount == 0) return;
+        uint256 before = token.balanceOf(payee);
+        if (token.trySafeTransferFrom(payer, payee, amount)) {
+            uint256 received = token.balanceOf(payee) - before;
+            if (received != amount) revert PaymentShortfall(amount, received);
+            return;
+        }
+        _pay(token, payer, address(this), amount);
+        _credit(payee, token, amount);
+    }
+
+    /// @dev Credits `amount` of `token`, held here, to `account`. Emits {Credited}.
+    function _credit(address account, IERC20 token, uint256 amount) private {
+        credited[account][address(token)] += amount;
+        emit Credited(account, address(token), amount);
     }
 
     /// @dev Links an event of this desk about `rightId` into its history: topics (selector, loan id, the right, and

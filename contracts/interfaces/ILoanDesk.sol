@@ -112,7 +112,8 @@ interface ILoanDesk {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The terms are inconsistent: no principal, duration or auction time, no currency, an amount of 2**128
-    /// or more, a right with an amount, shares without one, or foreclosure under a law that voids it.
+    /// or more (or 2**127 together), a law not written as two upper-case letters, a right with an amount, shares
+    /// without one, or foreclosure under a law that voids it.
     error InvalidTerms();
 
     /// @notice The terms expired at `expiry`.
@@ -136,7 +137,7 @@ interface ILoanDesk {
     /// @notice The right `tokenId` is frozen: it cannot be pledged, and a freeze stops enforcement.
     error CollateralFrozen(uint256 tokenId);
 
-    /// @notice The right `tokenId` is locked by an open dispute: it cannot be pledged or sold.
+    /// @notice The right `tokenId` is locked by an open dispute: it cannot be pledged or refinanced (a sale goes on).
     error CollateralDisputed(uint256 tokenId);
 
     /// @notice No loan `loanId`.
@@ -154,8 +155,8 @@ interface ILoanDesk {
     /// @notice Loan `loanId` may be enforced from `enforceableAt` (maturity plus grace), not before.
     error NotYetEnforceable(uint256 loanId, uint256 enforceableAt);
 
-    /// @notice The auction's prices: the start must cover the debt (principal, interest, costs), be below 2**128 and not
-    /// below the floor.
+    /// @notice The auction's prices: the start must cover the debt (principal, interest, costs), be below 2**128
+    /// and not below the floor.
     error InvalidAuction(uint256 startPrice, uint256 floorPrice);
 
     /// @notice The auction of loan `loanId` runs until `endsAt`.
@@ -184,6 +185,13 @@ interface ILoanDesk {
 
     /// @notice An empty pledge registration number.
     error EmptyRegistration();
+
+    /// @notice The right `tokenId` is a self-declared claim, which an earlier-committed claim could supersede (and
+    /// end the pledge): only a registrar-verified right can be pledged.
+    error CollateralUnverified(uint256 tokenId);
+
+    /// @notice Nothing of `token` is credited to `account`.
+    error NothingToWithdraw(address account, address token);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -232,7 +240,12 @@ interface ILoanDesk {
     /// @notice The lender enforces loan `loanId`: a Dutch auction from `startPrice` falling to `floorPrice` at
     /// `endsAt`; `debt` (principal, interest and costs) was owed when it started.
     event AuctionStarted(
-        uint256 indexed loanId, uint256 indexed rightId, uint256 startPrice, uint256 floorPrice, uint256 endsAt, uint256 debt
+        uint256 indexed loanId,
+        uint256 indexed rightId,
+        uint256 startPrice,
+        uint256 floorPrice,
+        uint256 endsAt,
+        uint256 debt
     );
 
     /// @notice `buyer` bought the collateral of loan `loanId` for `price`: `toLender` paid the debt (principal,
@@ -257,6 +270,13 @@ interface ILoanDesk {
     /// @notice The collateral of loan `loanId` left the pledge by a registrar's act (a forced transfer, a revocation,
     /// a supersession): `holder` has it now (zero: revoked). The debt stands, unsecured.
     event CollateralLost(uint256 indexed loanId, uint256 indexed rightId, address holder);
+
+    /// @notice A payment to `account` it refused (or shares a restricted token refused it) came into the desk: `amount`
+    /// of `token` is credited to it, to `withdraw`.
+    event Credited(address indexed account, address indexed token, uint256 amount);
+
+    /// @notice `account` withdrew the `amount` of `token` credited to it.
+    event Withdrawn(address indexed account, address indexed token, uint256 amount);
 
     /// @notice `by` recorded the office's registration of the pledge of loan `loanId`: `registration` (a CNIPA pledge
     /// registration number, a USPTO reel/frame).
@@ -305,6 +325,12 @@ interface ILoanDesk {
 
     /// @notice Records the office's registration number of the pledge of loan `loanId` (lender or borrower).
     function registerPledge(uint256 loanId, string calldata registration) external;
+
+    /// @notice Withdraws what is credited to the caller in `token` (payments it refused, shares a token refused it).
+    function withdraw(address token) external returns (uint256 amount);
+
+    /// @notice The amount of `token` credited to `account`.
+    function credited(address account, address token) external view returns (uint256);
 
     /// @notice Loan `loanId` as stored.
     function loanOf(uint256 loanId) external view returns (Loan memory);
