@@ -48,6 +48,7 @@ from ipledger.models._ids import parse_token_id
 from ipledger.models._models import ZERO_ADDRESS, Deployment, TransactionResult
 from ipledger.models._numbers import parse_number_for
 from ipledger.models._requests import RegistrationRequest
+from ipledger.node._local_deployment import LOCAL_ROLES
 from ipledger.node._node import LOCAL_CHAIN_ID
 
 __all__ = [
@@ -70,18 +71,8 @@ _MAX_CHAIN_ID = 2**63 - 37
 _ERC721_INTERFACE = bytes.fromhex("80ac58cd")
 #: The local chain's test currencies besides tUSD, by symbol: their names (6 decimals, open mint).
 TEST_CURRENCIES = {"tHKD": "Test HKD", "tCNH": "Test CNH"}
-_SLOTS = (
-    "registry",
-    "compliance",
-    "vault",
-    "desk",
-    "stablecoin",
-    "licenses",
-    "attestations",
-    "disputes",
-    "royalties",
-    "loans",
-)
+#: The contracts a chain attaches, by role: the deployment file's.
+_SLOTS = LOCAL_ROLES
 
 
 class ChainReader(Protocol):
