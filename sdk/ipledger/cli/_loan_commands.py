@@ -24,6 +24,7 @@ from ipledger import (
     AuctionStarted,
     CollateralSold,
     InvalidInputError,
+    IPLedgerError,
     Ledger,
     Loan,
     LoanChanged,
@@ -195,6 +196,15 @@ def _amount(ledger: Ledger, currency: str | None, loan_id: int | None = None) ->
     return info.decimals, info.symbol
 
 
+def _right_label(ledger: Ledger, right_id: int) -> str:
+    """The right's primary official number (``CN 202010123456.2``), or its short token id."""
+    try:
+        numbers = ledger.rights.get(right_id).numbers
+    except IPLedgerError:
+        numbers = []
+    return numbers[0] if numbers else short(hex(right_id))
+
+
 def _terms_line(session: Session, offer: SignedLoanOffer | LoanRequested) -> str:
     terms = offer.terms
     ledger = session.ledger
@@ -204,10 +214,11 @@ def _terms_line(session: Session, offer: SignedLoanOffer | LoanRequested) -> str
         rate.append(f"{_money(terms.interest, info.decimals, info.symbol)} fixed")
     if terms.apr_ppm:
         rate.append(f"{terms.apr_ppm / 10_000:g} % a year")
+    right = _right_label(ledger, offer.right_id)
     what = (
-        f"the right {short(hex(offer.right_id))}"
+        f"the right {right}"
         if terms.collateral_amount == 0
-        else f"{format_units(terms.collateral_amount, 18, grouping=True)} shares of {short(hex(offer.right_id))}"
+        else f"{format_units(terms.collateral_amount, 18, grouping=True)} shares of {right}"
     )
     interest = " + ".join(rate) or "no interest"
     return (
@@ -366,7 +377,7 @@ def accept(reference: TermsArg) -> None:
         out.line(
             f"Loan {opened.loan_id} opened: {names.label(opened.lender)} lent "
             f"{_money(opened.principal, info.decimals, info.symbol)} to {names.label(opened.borrower)} against "
-            f"{short(hex(opened.right_id))}, due {_when(opened.maturity)}."
+            f"{_right_label(ledger, opened.right_id)}, due {_when(opened.maturity)}."
         )
         if opened.approval is not None:
             out.line(Text.assemble("  approval ", tx_line(opened.approval)))
@@ -627,14 +638,16 @@ def list_loans(
             out.line("No loans.")
             return
         names = session.names
-        table = Table("Loan", "State", "Collateral", "Lender", "Borrower", "Owed now", "Due (UTC)", box=box.SIMPLE_HEAD)
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for column in ("Loan", "State", "Collateral", "Lender", "Borrower", "Owed now", "Due (UTC)"):
+            table.add_column(column, no_wrap=column != "Collateral")
         for loan in listing.loans:
             table.add_row(
                 str(loan.loan_id),
                 loan.state.value,
                 loan.collateral_status.number or short(loan.right_id_hex),
-                names.label(loan.lender),
-                names.label(loan.borrower),
+                names.brief(loan.lender),
+                names.brief(loan.borrower),
                 _money(loan.owed, loan.currency_decimals, loan.currency_symbol),
                 f"{loan.maturity:%Y-%m-%d}",
             )
