@@ -454,6 +454,7 @@ class Loans(SubClient):
             if loan.state is LoanState.AUCTION and units < loan.owed:
                 raise self._refuse("WrongState(uint256,uint8)", ["uint256", "uint8"], [loan.loan_id, 2], action)
         desk = str(self._desk.address)
+        self._require_balance(loan.currency, min(units, loan.owed), action)
         approval = self._chain.ensure_allowance(self._chain.erc20(loan.currency), desk, units, action=action)
         with self._chain.paying(loan.currency, desk, units):
             result, repaid = self._chain.send_for_event(
@@ -568,6 +569,7 @@ class Loans(SubClient):
             raise self._refuse("PriceAboveLimit(uint256,uint256)", ["uint256", "uint256"], [price, limit], action)
         self._check_saleable(loan, action)
         desk = str(self._desk.address)
+        self._require_balance(loan.currency, price, action)
         approval = self._chain.ensure_allowance(self._chain.erc20(loan.currency), desk, price, action=action)
         with self._chain.paying(loan.currency, desk, price):
             result, sold = self._chain.send_for_event(
@@ -825,6 +827,18 @@ class Loans(SubClient):
                 action,
             )
         return loan
+
+    def _require_balance(self, currency: str, needed: int, action: str) -> None:
+        """The signer holds ``needed`` of ``currency`` (else the token's own refusal, before any approval)."""
+        payer = self._chain.signer.address
+        balance = int(self._chain.read(self._chain.erc20(currency).functions.balanceOf(payer), action))
+        if balance < needed:
+            raise self._refuse(
+                "ERC20InsufficientBalance(address,uint256,uint256)",
+                ["address", "uint256", "uint256"],
+                [payer, balance, needed],
+                action,
+            )
 
     def _require_lender(self, loan: Loan, action: str) -> None:
         if self._chain.signer.address != loan.lender:
