@@ -296,6 +296,7 @@ if typing.TYPE_CHECKING:
         CollateralSold,
         CollateralStatus,
         Loan,
+        LoanChanged,
         LoanList,
         LoanOpened,
         LoanRequested,
@@ -305,6 +306,7 @@ if typing.TYPE_CHECKING:
         Refinancing,
         Repayment,
         SignedLoanOffer,
+        TermsCancelled,
         accrued_interest,
         apr_to_ppm,
         parse_loan_duration,
@@ -751,6 +753,8 @@ __all__ = [
     "NotYetEnforceableError",
     "PaymentShortfallError",
     "RightPledgedError",
+    "LoanChanged",
+    "TermsCancelled",
 ]
 
 #: Each public name's module, for the interpreter (the imports above say the same to type checkers).
@@ -989,6 +993,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "CollateralSold",
         "CollateralStatus",
         "Loan",
+        "LoanChanged",
         "LoanList",
         "LoanOpened",
         "LoanRequested",
@@ -998,6 +1003,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Refinancing",
         "Repayment",
         "SignedLoanOffer",
+        "TermsCancelled",
         "accrued_interest",
         "apr_to_ppm",
         "parse_loan_duration",

@@ -51,6 +51,7 @@ from ipledger.models._loan_models import (
     CollateralSold,
     CollateralStatus,
     Loan,
+    LoanChanged,
     LoanList,
     LoanOpened,
     LoanRequested,
@@ -60,6 +61,7 @@ from ipledger.models._loan_models import (
     Refinancing,
     Repayment,
     SignedLoanOffer,
+    TermsCancelled,
     accrued_interest,
     apr_to_ppm,
     parse_loan_duration,
@@ -408,7 +410,7 @@ class Loans(SubClient):
             approval=approval,
         )
 
-    def cancel(self, terms: SignedLoanOffer | LoanRequested | LoanTerms | str) -> TransactionResult:
+    def cancel(self, terms: SignedLoanOffer | LoanRequested | LoanTerms | str) -> TermsCancelled:
         """Cancels an offer (as its lender) or a published request (as its borrower): given as the signed offer, the
         request, the terms, or a request's terms hash."""
         action = "cancel loan terms"
@@ -422,7 +424,8 @@ class Loans(SubClient):
         signer = self._chain.signer.address
         if party != signer:
             raise self._refuse("NotParty(address,address)", ["address", "address"], [signer, party], action)
-        return self._chain.send(self._desk.functions.cancel(chosen.as_tuple()), action)
+        result = self._chain.send(self._desk.functions.cancel(chosen.as_tuple()), action)
+        return TermsCancelled(**result.model_dump(), terms_hash=self.terms_hash(chosen))
 
     def cancel_below(self, nonce: int) -> TransactionResult:
         """Voids every offer and request of the signer with a nonce below ``nonce`` (``fresh_nonce()``: all so far)."""
@@ -451,6 +454,7 @@ class Loans(SubClient):
             if loan.state is LoanState.AUCTION and units < loan.owed:
                 raise self._refuse("WrongState(uint256,uint8)", ["uint256", "uint8"], [loan.loan_id, 2], action)
         desk = str(self._desk.address)
+        self._require_balance(loan.currency, min(units, loan.owed), action)
         approval = self._chain.ensure_allowance(self._chain.erc20(loan.currency), desk, units, action=action)
         with self._chain.paying(loan.currency, desk, units):
             result, repaid = self._chain.send_for_event(
@@ -565,6 +569,7 @@ class Loans(SubClient):
             raise self._refuse("PriceAboveLimit(uint256,uint256)", ["uint256", "uint256"], [price, limit], action)
         self._check_saleable(loan, action)
         desk = str(self._desk.address)
+        self._require_balance(loan.currency, price, action)
         approval = self._chain.ensure_allowance(self._chain.erc20(loan.currency), desk, price, action=action)
         with self._chain.paying(loan.currency, desk, price):
             result, sold = self._chain.send_for_event(
@@ -581,7 +586,7 @@ class Loans(SubClient):
             approval=approval,
         )
 
-    def foreclose(self, loan_id: int) -> TransactionResult:
+    def foreclose(self, loan_id: int) -> LoanChanged:
         """The lender takes the collateral of loan ``loan_id`` after an auction ended without a bid, where the terms
         allow foreclosure (never under CN law)."""
         action = "foreclose loan"
@@ -600,16 +605,18 @@ class Loans(SubClient):
             ends = int(loan.auction_ends_at.timestamp())
             raise self._refuse("AuctionRunning(uint256,uint256)", ["uint256", "uint256"], [loan.loan_id, ends], action)
         self._check_saleable(loan, action)
-        return self._chain.send(self._desk.functions.foreclose(loan.loan_id), action)
+        result = self._chain.send(self._desk.functions.foreclose(loan.loan_id), action)
+        return LoanChanged(**result.model_dump(), loan_id=loan.loan_id, state=LoanState.FORECLOSED)
 
-    def record_loss(self, loan_id: int) -> TransactionResult:
+    def record_loss(self, loan_id: int) -> LoanChanged:
         """Records (anyone may) that a registrar's act took the collateral of loan ``loan_id`` from the pledge (a
         forced transfer, a revocation, a supersession): the loan becomes ``lost``, its debt unsecured."""
         action = "record loss of collateral"
         loan = self._open_loan(loan_id, action)
         if not loan.collateral_status.lost:
             raise self._refuse("CollateralHeld(uint256)", ["uint256"], [loan.loan_id], action)
-        return self._chain.send(self._desk.functions.recordLoss(loan.loan_id), action)
+        result = self._chain.send(self._desk.functions.recordLoss(loan.loan_id), action)
+        return LoanChanged(**result.model_dump(), loan_id=loan.loan_id, state=LoanState.LOST)
 
     def register_pledge(self, loan_id: int, registration: str) -> PledgeRegistration:
         """Records the office's registration of loan ``loan_id``'s pledge (a CNIPA pledge registration number, a
@@ -820,6 +827,18 @@ class Loans(SubClient):
                 action,
             )
         return loan
+
+    def _require_balance(self, currency: str, needed: int, action: str) -> None:
+        """The signer holds ``needed`` of ``currency`` (else the token's own refusal, before any approval)."""
+        payer = self._chain.signer.address
+        balance = int(self._chain.read(self._chain.erc20(currency).functions.balanceOf(payer), action))
+        if balance < needed:
+            raise self._refuse(
+                "ERC20InsufficientBalance(address,uint256,uint256)",
+                ["address", "uint256", "uint256"],
+                [payer, balance, needed],
+                action,
+            )
 
     def _require_lender(self, loan: Loan, action: str) -> None:
         if self._chain.signer.address != loan.lender:

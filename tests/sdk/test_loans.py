@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 from cn_support import chinese_bundle, cn_invention
+from eth_account import Account
 from ipledger import (
+    InsufficientBalanceError,
     InvalidInputError,
     InvalidSignatureError,
     IPMetadata,
@@ -26,6 +28,7 @@ from ipledger import (
     RightDisputedError,
     RightPledgedError,
     SignedLoanOffer,
+    Signer,
     TokenFrozenError,
     UnauthorizedError,
     UnknownRecordError,
@@ -127,6 +130,10 @@ def test_an_offer_accepted_pledges_the_chinese_patent_and_repaid_in_full_release
     elapsed = int((loan.as_of - loan.started_at).total_seconds())
     assert loan.owed_interest == 10 * USD + accrued_interest(1_000 * USD, 125_000, elapsed)
     assert loan.owed_interest == 10 * USD + -(-(1_000 * USD * 125_000 * elapsed) // (1_000_000 * 365 * DAY))
+    # Anyone may repay; a payer without the money is refused before any approval (a new account: no gas needed).
+    penniless = ledger.use(Signer(Account.create(), "penniless"))
+    with pytest.raises(InsufficientBalanceError, match="ERC20InsufficientBalance"):
+        penniless.loans.repay(opened.loan_id, "all")
     funded("dev1", 100)  # the interest
     lender_before, borrower_before = _tusd(ledger, lender.signer.address), _tusd(ledger, borrower.signer.address)
     repaid = borrower.loans.repay(opened.loan_id, "all")

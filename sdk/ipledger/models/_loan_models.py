@@ -23,6 +23,7 @@ from ipledger.models._models import RightStatus, TransactionResult
 __all__ = [
     "CollateralStatus",
     "Loan",
+    "LoanChanged",
     "LoanList",
     "LoanOpened",
     "LoanRequested",
@@ -32,6 +33,7 @@ __all__ = [
     "PledgeRegistration",
     "Repayment",
     "SignedLoanOffer",
+    "TermsCancelled",
     "AuctionStarted",
     "CollateralSold",
     "Refinancing",
@@ -403,6 +405,19 @@ class CollateralSold(TransactionResult):
     to_borrower: Uint256
     shortfall: Uint256
     approval: TransactionResult | None = None
+
+
+class LoanChanged(TransactionResult):
+    """A loan's state changed by an act without amounts (a foreclosure, a loss of collateral recorded)."""
+
+    loan_id: int
+    state: LoanState
+
+
+class TermsCancelled(TransactionResult):
+    """An offer or request cancelled by its lender or borrower."""
+
+    terms_hash: str
 
 
 class Refinancing(TransactionResult):
