@@ -329,6 +329,7 @@ if typing.TYPE_CHECKING:
         unpack_number,
         unpublished_number,
     )
+    from .models._pledges import Pledge, PledgeState
     from .models._public_record import (
         check_openings,
         public_record,
@@ -562,6 +563,8 @@ __all__ = [
     "Payments",
     "PaymentTokenError",
     "Permit",
+    "Pledge",
+    "PledgeState",
     "Portfolio",
     "portfolio_rows",
     "PortfolioRight",
@@ -912,6 +915,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "parse_metadata",
         "record_from_chain",
     ),
+    "models._pledges": ("Pledge", "PledgeState"),
     "models._numbers": (
         "OfficialNumber",
         "SERIES",

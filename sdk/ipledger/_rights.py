@@ -748,10 +748,11 @@ def right_record(
             registered_at=dt.datetime.fromtimestamp(packed.registered_at, dt.UTC),
             expiry=dt.datetime.fromtimestamp(packed.expiry, dt.UTC) if packed.expiry else None,
             dispute_locked=packed.dispute_locked,
+            pledged=packed.pledged,
             **common,
         )
     raw = chain.read(chain.registry.functions.recordOf(token), "read", block=block)
-    owner, kind, jurisdiction, registered_at, expiry, status, self_declared, dispute_locked = raw
+    owner, kind, jurisdiction, registered_at, expiry, status, self_declared, dispute_locked, pledged = raw
     return RightRecord(
         owner=owner,
         kind=RightKind.from_chain(kind),
@@ -761,6 +762,7 @@ def right_record(
         registered_at=dt.datetime.fromtimestamp(registered_at, dt.UTC),
         expiry=dt.datetime.fromtimestamp(expiry, dt.UTC) if expiry else None,
         dispute_locked=dispute_locked,
+        pledged=pledged,
         **common,
     )
 

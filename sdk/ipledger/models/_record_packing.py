@@ -14,6 +14,8 @@ class PackedRecord(NamedTuple):
     frozen: bool
     self_declared: bool
     dispute_locked: bool
+    #: Pledged to a loan (the loan desk's lock): it cannot change hands but by the desk or a registrar.
+    pledged: bool
     kind: int
     jurisdiction: str
     registered_at: int
@@ -21,12 +23,14 @@ class PackedRecord(NamedTuple):
 
 
 def unpack_record(record: int) -> PackedRecord:
-    """Reads a packed record: bits 0-2 flags, 4-7 kind, 8-23 jurisdiction, 24-55 registration time, 56-95 expiry."""
+    """Reads a packed record: bits 0-2 flags, 4-6 kind, 7 the pledge, 8-23 jurisdiction, 24-55 registration time,
+    56-95 expiry."""
     return PackedRecord(
         frozen=bool(record & 1),
         self_declared=bool(record & 2),
         dispute_locked=bool(record & 4),
-        kind=(record >> 4) & 0xF,
+        pledged=bool(record & 0x80),
+        kind=(record >> 4) & 0x7,
         jurisdiction=((record >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii", errors="replace"),
         registered_at=(record >> 24) & 0xFFFFFFFF,
         expiry=(record >> 56) & 0xFFFFFFFFFF,
