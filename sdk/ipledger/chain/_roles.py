@@ -11,6 +11,7 @@ from eth_utils.crypto import keccak
 
 __all__ = [
     "DISPUTE_ROLE",
+    "PLEDGE_ROLE",
     "ROLES",
     "ROLE_CONTRACTS",
     "ROLE_NAMES",
@@ -37,6 +38,8 @@ ROLES: dict[str, bytes] = {
 #: dispute manager's (it locks transfers and applies rulings).
 VERIFIER_ROLE = role_id("VERIFIER_ROLE")
 DISPUTE_ROLE = role_id("DISPUTE_ROLE")
+#: The loan desk's: it pledges rights (the registry's pledge lock), releases them and delivers them at a sale.
+PLEDGE_ROLE = role_id("PLEDGE_ROLE")
 #: Roles held elsewhere than in the IP registry: role -> the contract (its name under ``ledger.contracts``).
 ROLE_CONTRACTS: dict[str, str] = {
     "compliance_officer": "compliance",
@@ -48,4 +51,5 @@ ROLE_NAMES: dict[bytes, str] = {
     **{value: name for name, value in ROLES.items()},
     VERIFIER_ROLE: "verifier",
     DISPUTE_ROLE: "dispute",
+    PLEDGE_ROLE: "pledge",
 }
