@@ -14,8 +14,8 @@ __all__ = ["Contracts"]
 
 class Contracts(SubClient):
     """``ledger.contracts``: the raw web3.py contracts of the deployment (``registry``, ``vault``, ``compliance``,
-    ``desk``, ``stablecoin``, ``licenses``, ``royalties``, ``attestations``, ``disputes``) for calls the SDK does not
-    wrap, and the role table's :meth:`grant_role` / :meth:`has_role`. Each raises
+    ``desk``, ``stablecoin``, ``licenses``, ``royalties``, ``attestations``, ``disputes``, ``loans``) for calls the
+    SDK does not wrap, and the role table's :meth:`grant_role` / :meth:`has_role`. Each raises
     :class:`~ipledger.RegistryError` naming how to attach it when it is not attached."""
 
     name = "contracts"
@@ -74,6 +74,11 @@ class Contracts(SubClient):
     def disputes(self) -> Contract:
         """The dispute manager: the shipped contract holding the registry's dispute role."""
         return self._chain.disputes
+
+    @property
+    def loans(self) -> Contract:
+        """The loan desk: the shipped contract holding the registry's pledge role."""
+        return self._chain.loans
 
     def grant_role(self, role: str, account: str) -> TransactionResult:
         """Admin: grants ``role`` (admin, registrar, guardian of the registry; compliance_officer of the compliance

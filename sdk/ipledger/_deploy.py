@@ -1,5 +1,5 @@
 """Deploying the ipledger contracts beside a registry (the share contracts, the licence, royalty, attestation and
-dispute modules, the roles they need and the links between them) as one pipelined, resumable run.
+dispute modules, the loan desk, the roles they need and the links between them) as one pipelined, resumable run.
 
 A deployment is a plan sent at once, not one transaction after another:
 
@@ -18,8 +18,8 @@ A deployment is a plan sent at once, not one transaction after another:
 **Resume.** A deployment cut off (the process killed, a transaction refused, failed or not mined in time) is
 finished by running it again with the same deployer, chain and admin: the deployer's pending transactions are waited
 for, each journalled contract whose creation was mined and whose constructor arguments still hold is kept, each link
-is checked on chain (``hasRole``, ``fractionVault()``, ``isCreditor``, ``royaltyVault()``), and only what is
-missing is planned and sent, with fresh nonces.
+is checked on chain (``hasRole``, ``fractionVault()``, ``isCreditor``, ``royaltyVault()``, ``identityOf``), and only
+what is missing is planned and sent, with fresh nonces.
 
 A single factory transaction is no option: the contracts together exceed both the contract-size and the
 per-transaction gas limits.
@@ -49,8 +49,9 @@ from ipledger.chain._fees import Fees, current_fees
 from ipledger.chain._node_answers import ALREADY_KNOWN
 from ipledger.chain._pipeline import PipelinedSender
 from ipledger.chain._revert_reasons import find_revert
-from ipledger.chain._roles import DISPUTE_ROLE, ROLES, VERIFIER_ROLE
+from ipledger.chain._roles import DISPUTE_ROLE, PLEDGE_ROLE, ROLES, VERIFIER_ROLE
 from ipledger.chain._rpc import Rpc, RpcResponseError
+from ipledger.models._hashing import hash_text
 from ipledger.models._models import ZERO_ADDRESS, TransactionResult
 from ipledger.node._deployment import deployment_journal_file, write_atomically
 from ipledger.node._node import LOCAL_CHAIN_ID
@@ -61,14 +62,24 @@ if TYPE_CHECKING:
     from ipledger.chain._accounts import Signer
     from ipledger.chain._chain import Chain
 
-__all__ = ["CALL_GAS", "LOCAL_DISPUTE_BOND", "create_address", "deploy_all", "deploy_missing"]
+__all__ = ["CALL_GAS", "LOAN_DESK_VENUE", "LOCAL_DISPUTE_BOND", "create_address", "deploy_all", "deploy_missing"]
 
 #: The dispute bond on a local chain: 100 tUSD (6 decimals).
 LOCAL_DISPUTE_BOND = 100 * 10**6
 #: The gas of each wiring call, by function: about twice what it was measured to use on anvil (grantRole 51,551,
-#: setFractionVault 49,283, setCreditor 45,708, setRoyaltyVault 53,993); unused gas is not paid.
+#: setFractionVault 49,283, setCreditor 45,708, setRoyaltyVault 53,993, registerVenue 48,000); unused gas is not paid.
 #: tests/sdk/test_deploy_pipeline.py checks that every call leaves at least a third of it unused.
-CALL_GAS = {"grantRole": 100_000, "setFractionVault": 100_000, "setCreditor": 90_000, "setRoyaltyVault": 110_000}
+CALL_GAS = {
+    "grantRole": 100_000,
+    "setFractionVault": 100_000,
+    "setCreditor": 90_000,
+    "setRoyaltyVault": 110_000,
+    "registerVenue": 100_000,
+}
+#: The venue the loan desk is registered as in the compliance registry (its SHA-256 is recorded): a venue wallet may
+#: hold restricted shares, so the desk can hold them in pledge.
+LOAN_DESK_VENUE = "ipledger loan desk: shares held in pledge"
+_VENUE_KIND = 2
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
 #: Seconds without a new receipt after which the deployment stops waiting (a rerun waits for what is pending).
@@ -92,7 +103,9 @@ def deploy_all(chain: Chain, signer: Signer, admin: str, *, home: Path | None = 
     :class:`~ipledger.UnsupportedEvmError` before anything is sent on a chain whose EVM predates Cancun."""
     chain.require_evm("deploy")
     chain.deployment_transactions = {}
-    chain.detach("compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
+    chain.detach(
+        "compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties", "loans"
+    )
     chain.test_currencies.clear()
     chain.modules_discovered = True
     _Deployment(chain, signer, admin, beside=None, home=home).run(pipelined=pipelined)
@@ -235,7 +248,7 @@ class _Deployment:
                         self._create("TestCurrency", name, symbol, label=f"TestCurrency {symbol}")
                     )
         royalties = chain.attached_address("royalties")
-        vault = None
+        vault = compliance = None
         if chain.optional("vault") is None:
             compliance = self._create("ComplianceRegistry", admin)
             licenses = self._create("LicenseRegistry", registry)
@@ -250,6 +263,10 @@ class _Deployment:
             bond_token = stablecoin or ZERO_ADDRESS
             bond = LOCAL_DISPUTE_BOND if stablecoin is not None else 0
             disputes = slots["disputes"] = self._create("DisputeManager", registry, admin, bond_token, bond)
+        loans = None
+        share_vault = vault or chain.attached_address("vault")
+        if chain.optional("loans") is None and share_vault is not None:
+            loans = slots["loans"] = self._create("LoanDesk", registry, share_vault)
         # The wiring, each call planned unless an earlier run did it (read on chain where the contract exists).
         if vault is not None and royalties is not None:
             royalty_vault = self._contract("RoyaltyVault", royalties)
@@ -269,12 +286,16 @@ class _Deployment:
                     ROLES["arbitrator"],
                     admin,
                 )
-        self._grant_module_roles(registry, attestations, disputes)
+        self._grant_module_roles(registry, attestations, disputes, loans)
         if disputes is not None or (vault is not None and royalties is not None):
             self._link_bonds_to_royalties(disputes or chain.attached_address("disputes"), royalties)
+        if loans is not None:
+            self._register_loan_desk_venue(loans, compliance or chain.attached_address("compliance"))
         return slots
 
-    def _grant_module_roles(self, registry: str, attestations: str | None, disputes: str | None) -> None:
+    def _grant_module_roles(
+        self, registry: str, attestations: str | None, disputes: str | None, loans: str | None
+    ) -> None:
         """The registry roles of new modules, granted when the deployer is the registry's admin."""
         contract = self._contract(REGISTRY_CONTRACT, registry)
         functions = contract.functions
@@ -290,6 +311,8 @@ class _Deployment:
         if disputes is not None:
             grants.append((ROLES["registrar"], "registrar", disputes, "DisputeManager"))
             grants.append((DISPUTE_ROLE, "dispute", disputes, "DisputeManager"))
+        if loans is not None:
+            grants.append((PLEDGE_ROLE, "pledge", loans, "LoanDesk"))
         for role, role_name, account, module in grants:
             if self._undone(registry, partial(self._false, functions.hasRole(role, account))):
                 self._call(
@@ -300,6 +323,31 @@ class _Deployment:
                     role,
                     account,
                 )
+
+    def _register_loan_desk_venue(self, loans: str, compliance: str | None) -> None:
+        """Registers the loan desk as a venue wallet of the compliance registry, so that it may hold restricted
+        shares in pledge, when the deployer is a compliance officer there (otherwise an officer must:
+        ``ipledger compliance register-venue``)."""
+        if compliance is None:
+            return
+        contract = self._contract("ComplianceRegistry", compliance)
+        functions = contract.functions
+        if compliance in self.new:
+            may_register = self.admin == self.deployer
+        else:
+            officer_role = ROLES["compliance_officer"]
+            may_register = bool(self._read(functions.hasRole(officer_role, self.deployer)))
+        if not may_register:
+            return
+        if self._undone(loans, lambda: int(self._read(functions.identityOf(loans))[0]) != _VENUE_KIND):
+            self._call(
+                "ComplianceRegistry.registerVenue LoanDesk",
+                "register the loan desk as a venue wallet",
+                contract,
+                "registerVenue",
+                loans,
+                hash_text(LOAN_DESK_VENUE),
+            )
 
     def _link_bonds_to_royalties(self, disputes: str | None, royalties: str | None) -> None:
         """Routes the dispute manager's forfeited bonds through the royalty vault, so that they reach the owner's
@@ -536,6 +584,8 @@ class _Deployment:
             chain.attach_attestations(slots["attestations"])
         if "disputes" in slots:
             chain.attach_disputes(slots["disputes"])
+        if "loans" in slots:
+            chain.attach_loans(slots["loans"])
 
 
 def _send_raw(rpc: Rpc, raw: str) -> str:

@@ -141,7 +141,12 @@ class Ledger:
         modules: dict[str, str | None] = {}
         if network is not None:
             profile = network if isinstance(network, Network) else read_network(network)
-            modules = {"licenses": profile.licenses, "attestations": profile.attestations, "disputes": profile.disputes}
+            modules = {
+                "licenses": profile.licenses,
+                "attestations": profile.attestations,
+                "disputes": profile.disputes,
+                "loans": profile.loans,
+            }
             source = f"network {profile.name}" + ("" if isinstance(network, Network) else f" in {networks_file()}")
             rpc_url = rpc_url or profile.rpc_url
             registry = registry or profile.registry
@@ -253,10 +258,11 @@ class Ledger:
         licenses: str | None = None,
         attestations: str | None = None,
         disputes: str | None = None,
+        loans: str | None = None,
     ) -> None:
-        """Attaches (or replaces) the share vault, settlement desk, default payment token or rights-in-use modules
-        given. A trusted verify proves the right in the registry and in exactly the modules attached: attach the
-        deployment's modules yourself rather than let the node name them."""
+        """Attaches (or replaces) the share vault, settlement desk, default payment token, rights-in-use modules or
+        loan desk given. A trusted verify proves the right in the registry and in exactly the modules attached:
+        attach the deployment's modules yourself rather than let the node name them."""
         for address, attach in (
             (licenses, self.chain.attach_licenses),
             (attestations, self.chain.attach_attestations),
@@ -266,6 +272,8 @@ class Ledger:
                 attach(address)
         if vault is not None:
             self.chain.attach_vault(vault)
+        if loans is not None:
+            self.chain.attach_loans(loans)
         if desk is not None:
             self.chain.attach_desk(desk)
         if stablecoin is not None:

@@ -72,6 +72,7 @@ def test_add_list_show_remove(cli: Run, chain: Chain) -> None:
         "licenses": None,
         "attestations": None,
         "disputes": None,
+        "loans": None,
     }
     path = networks_file()
     assert tomllib.loads(path.read_text("utf-8"))["lab"]["registry"] == chain.registry

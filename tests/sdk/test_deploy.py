@@ -29,7 +29,7 @@ from web3 import Web3
 def test_deploy_records_every_contract(ledger: Ledger) -> None:
     deployment = ledger.deployment
     addresses = deployment.addresses()
-    assert None not in addresses.values() and len(set(addresses.values())) == 9
+    assert None not in addresses.values() and len(set(addresses.values())) == 10
     assert deployment.registry == ledger.contracts.registry_address
     assert ledger.contracts.vault.functions.registry().call() == deployment.registry
     assert ledger.contracts.vault.functions.compliance().call() == deployment.compliance
@@ -49,6 +49,10 @@ def test_deploy_records_every_contract(ledger: Ledger) -> None:
     assert ledger.contracts.royalties.functions.isCreditor(deployment.disputes).call()
     assert ledger.contracts.disputes.functions.royaltyVault().call() == deployment.royalties
     assert {"RoyaltyVault.setCreditor DisputeManager", "DisputeManager.setRoyaltyVault"} <= set(deployment.transactions)
+    # The loan desk pledges rights (the registry's pledge role) and holds restricted shares (a venue wallet).
+    assert registry.hasRole(Web3.keccak(text="PLEDGE_ROLE"), deployment.loans).call()
+    assert ledger.contracts.loans.functions.fractionVault().call() == deployment.vault
+    assert ledger.contracts.compliance.functions.identityOf(deployment.loans).call()[0] == 2
 
 
 def test_connect_finds_the_compliance_registry_through_the_vault(ledger: Ledger) -> None:

@@ -40,7 +40,7 @@ from ipledger.chain._events import TOPIC_OF, DecodedLog, token_topic
 from ipledger.chain._evm import require_contracts_evm
 from ipledger.chain._logs import fetch_logs
 from ipledger.chain._reverts import RevertDecoder, encode_error
-from ipledger.chain._roles import DISPUTE_ROLE, ROLE_CONTRACTS, ROLES, VERIFIER_ROLE
+from ipledger.chain._roles import DISPUTE_ROLE, PLEDGE_ROLE, ROLE_CONTRACTS, ROLES, VERIFIER_ROLE
 from ipledger.chain._rpc import Rpc, json_rpc_error
 from ipledger.chain._traces import inner_revert, trace_call, trace_transaction
 from ipledger.chain._transactions import StateChecks, TransactionSender, revert_data
@@ -70,7 +70,18 @@ _MAX_CHAIN_ID = 2**63 - 37
 _ERC721_INTERFACE = bytes.fromhex("80ac58cd")
 #: The local chain's test currencies besides tUSD, by symbol: their names (6 decimals, open mint).
 TEST_CURRENCIES = {"tHKD": "Test HKD", "tCNH": "Test CNH"}
-_SLOTS = ("registry", "compliance", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes", "royalties")
+_SLOTS = (
+    "registry",
+    "compliance",
+    "vault",
+    "desk",
+    "stablecoin",
+    "licenses",
+    "attestations",
+    "disputes",
+    "royalties",
+    "loans",
+)
 
 
 class ChainReader(Protocol):
@@ -154,6 +165,7 @@ class Chain:
         self._attestations: Contract | None = None
         self._disputes: Contract | None = None
         self._royalties: Contract | None = None
+        self._loans: Contract | None = None
         self.modules_discovered = False
         #: The local chain's test currencies besides tUSD (``tHKD``, ``tCNH``), by symbol.
         self.test_currencies: dict[str, Contract] = {}
@@ -270,6 +282,19 @@ class Chain:
         self._check_serves(disputes, "dispute manager")
         self._disputes = disputes
 
+    def attach_loans(self, address: str) -> None:
+        """Attaches the loan desk; it must run the shipped code and serve the attached registry (and the attached
+        share vault, whose share tokens it takes as collateral)."""
+        loans = self._shipped_contract("LoanDesk", address, "loan desk")
+        self._check_serves(loans, "loan desk")
+        if self._vault is not None:
+            served = str(self.read(loans.functions.fractionVault(), "read the loan desk's share vault"))
+            if served != str(self._vault.address):
+                raise RegistryError(
+                    f"the loan desk {loans.address} takes the shares of the vault {served}, not {self._vault.address}"
+                )
+        self._loans = loans
+
     def attach_recorded(self, recorded: Deployment) -> bool:
         """Attaches the recorded share contracts and modules that still run the shipped code; whether all of them
         did."""
@@ -280,6 +305,7 @@ class Chain:
             (recorded.stablecoin, self.attach_stablecoin),
             (recorded.attestations, self.attach_attestations),
             (recorded.disputes, self.attach_disputes),
+            (recorded.loans, self.attach_loans),
         ):
             try:
                 if address is None:
@@ -313,17 +339,18 @@ class Chain:
             )
 
     def discover_modules(self) -> None:
-        """Finds the attestation registry and dispute manager from the registry's own ``RoleGranted`` logs: the
-        shipped contracts granted its verifier and dispute roles (one ``eth_getLogs``)."""
+        """Finds the attestation registry, dispute manager and loan desk from the registry's own ``RoleGranted``
+        logs: the shipped contracts granted its verifier, dispute and pledge roles (one ``eth_getLogs``)."""
         if self.modules_discovered or self._registry is None:
             return
         self.modules_discovered = True
-        if self._attestations is not None and self._disputes is not None:
-            return  # both attached: nothing to look for
+        if self._attestations is not None and self._disputes is not None and self._loans is not None:
+            return  # all attached: nothing to look for
         topic = "0x" + keccak(text="RoleGranted(bytes32,address,address)").hex()
         roles = {
             "0x" + VERIFIER_ROLE.hex(): (self.attach_attestations, "_attestations"),
             "0x" + DISPUTE_ROLE.hex(): (self.attach_disputes, "_disputes"),
+            "0x" + PLEDGE_ROLE.hex(): (self.attach_loans, "_loans"),
         }
         logs = fetch_logs(
             self.rpc,
@@ -388,6 +415,7 @@ class Chain:
         self._attestations = other._attestations
         self._disputes = other._disputes
         self._royalties = other._royalties
+        self._loans = other._loans
         self.test_currencies = dict(other.test_currencies)
         self.modules_discovered = other.modules_discovered
         self.evm_checked = other.evm_checked
@@ -490,6 +518,17 @@ class Chain:
             )
         return self._disputes
 
+    @property
+    def loans(self) -> Contract:
+        """The loan desk: the shipped contract holding the registry's pledge role."""
+        self.discover_modules()
+        if self._loans is None:
+            raise RegistryError(
+                f"no loan desk: no shipped LoanDesk holds the pledge role of {self.registry_address} (a deployment "
+                "older than the loan desk has none; Ledger.local deploys one beside the local registry)"
+            )
+        return self._loans
+
     def module_addresses(self) -> dict[str, str | None]:
         """The rights-in-use modules attached (or discoverable), by role."""
         if self._registry is not None:
@@ -515,6 +554,7 @@ class Chain:
             desk=None if self._desk is None else str(self._desk.address),
             stablecoin=None if self._stablecoin is None else str(self._stablecoin.address),
             **self.module_addresses(),
+            loans=None if self._loans is None else str(self._loans.address),
             currencies={symbol: str(contract.address) for symbol, contract in sorted(self.test_currencies.items())},
             transactions=dict(self.deployment_transactions),
         )

@@ -34,11 +34,11 @@ ROLES: dict[str, bytes] = {
     "attestor": role_id("ATTESTOR_ROLE"),
     "arbitrator": role_id("ARBITRATOR_ROLE"),
 }
-#: The registry roles its modules hold: the attestation registry's (title attestations confirm claims) and the
-#: dispute manager's (it locks transfers and applies rulings).
+#: The registry roles its modules hold: the attestation registry's (title attestations confirm claims), the
+#: dispute manager's (it locks transfers and applies rulings) and the loan desk's (it pledges rights, releases them
+#: and delivers them at an enforcement sale).
 VERIFIER_ROLE = role_id("VERIFIER_ROLE")
 DISPUTE_ROLE = role_id("DISPUTE_ROLE")
-#: The loan desk's: it pledges rights (the registry's pledge lock), releases them and delivers them at a sale.
 PLEDGE_ROLE = role_id("PLEDGE_ROLE")
 #: Roles held elsewhere than in the IP registry: role -> the contract (its name under ``ledger.contracts``).
 ROLE_CONTRACTS: dict[str, str] = {

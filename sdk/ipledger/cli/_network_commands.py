@@ -63,6 +63,7 @@ def _show(out: Output, network: Network, verb: str) -> None:
             ("Licences", network.licenses),
             ("Attestations", network.attestations),
             ("Disputes", network.disputes),
+            ("Loans", network.loans),
         )
         if value
     ]

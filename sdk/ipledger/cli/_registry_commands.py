@@ -53,6 +53,7 @@ _CONTRACT_LABELS = {
     "RoyaltyVault": "Royalty vault",
     "AttestationRegistry": "Attestations",
     "DisputeManager": "Dispute manager",
+    "LoanDesk": "Loan desk",
 }
 #: The deployment's addresses by role (``Deployment.addresses()``), as the human output names them.
 _ROLE_LABELS = {
@@ -65,6 +66,7 @@ _ROLE_LABELS = {
     "attestations": "Attestations",
     "disputes": "Dispute manager",
     "royalties": "Royalty vault",
+    "loans": "Loan desk",
 }
 
 
@@ -143,6 +145,7 @@ def _record_network(
         licenses=deployment.licenses,
         attestations=deployment.attestations,
         disputes=deployment.disputes,
+        loans=deployment.loans,
     )
     save_network(profile)
     if before is not None and before.registry is not None and before.registry != deployment.registry:

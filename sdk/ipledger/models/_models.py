@@ -698,6 +698,8 @@ class Deployment(_Out):
     attestations: str | None = None
     disputes: str | None = None
     royalties: str | None = None
+    #: The loan desk (loans against pledged rights and shares).
+    loans: str | None = None
     #: The local chain's test currencies besides tUSD (``tHKD``, ``tCNH``), by symbol (empty elsewhere).
     currencies: dict[str, str] = Field(default_factory=dict)
     #: The deployment transactions by contract name, when this ledger sent them (empty otherwise).
@@ -715,6 +717,7 @@ class Deployment(_Out):
             "attestations": self.attestations,
             "disputes": self.disputes,
             "royalties": self.royalties,
+            "loans": self.loans,
         }
 
 
@@ -738,6 +741,8 @@ class Network(_Out):
     licenses: Address | None = None
     attestations: Address | None = None
     disputes: Address | None = None
+    #: The loan desk (found through the registry's role grants when not named).
+    loans: Address | None = None
 
     @field_validator("name")
     @classmethod

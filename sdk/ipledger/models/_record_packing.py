@@ -14,7 +14,7 @@ class PackedRecord(NamedTuple):
     frozen: bool
     self_declared: bool
     dispute_locked: bool
-    #: Pledged to a loan (the loan desk's lock): it cannot change hands but by the desk or a registrar.
+    #: Pledged to a loan (the loan desk's lock, bit 7): it cannot change hands until released.
     pledged: bool
     kind: int
     jurisdiction: str
@@ -23,7 +23,7 @@ class PackedRecord(NamedTuple):
 
 
 def unpack_record(record: int) -> PackedRecord:
-    """Reads a packed record: bits 0-2 flags, 4-6 kind, 7 the pledge, 8-23 jurisdiction, 24-55 registration time,
+    """Reads a packed record: bits 0-2 flags, 4-6 kind, 7 pledged, 8-23 jurisdiction, 24-55 registration time,
     56-95 expiry."""
     return PackedRecord(
         frozen=bool(record & 1),

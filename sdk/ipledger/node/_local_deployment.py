@@ -26,6 +26,7 @@ LOCAL_ROLES = (
     "attestations",
     "disputes",
     "royalties",
+    "loans",
 )
 
 

@@ -32,7 +32,18 @@ from ipledger.node._node import ipledger_home
 
 __all__ = ["networks_file", "read_network", "read_networks", "remove_network", "save_network"]
 
-_FIELDS = ("rpc_url", "chain_id", "registry", "vault", "desk", "stablecoin", "licenses", "attestations", "disputes")
+_FIELDS = (
+    "rpc_url",
+    "chain_id",
+    "registry",
+    "vault",
+    "desk",
+    "stablecoin",
+    "licenses",
+    "attestations",
+    "disputes",
+    "loans",
+)
 
 
 def networks_file(home: Path | None = None) -> Path:

@@ -37,3 +37,4 @@ class NodeStatus(BaseModel):
     attestations: str | None = Field(default=None, exclude_if=_absent)
     disputes: str | None = Field(default=None, exclude_if=_absent)
     royalties: str | None = Field(default=None, exclude_if=_absent)
+    loans: str | None = Field(default=None, exclude_if=_absent)
