@@ -664,9 +664,10 @@ class Rights(SubClient):
         """The right's record: on-chain fields, its numbers and its latest public record (title, parties, dates).
 
         ``token_id`` is a token id or any of the right's official numbers (``"ZL 2020 1 0123456.2"``). A revoked
-        right is returned with status ``revoked`` and who revoked it when."""
+        right is returned with status ``revoked`` and who revoked it when. With a loan desk attached, its ``pledges``
+        say whom the right (or some of its shares) is pledged to, under which agreement, due when."""
         token = self._chain.resolve(token_id)
-        logs, _ = self._chain.logs(token)
+        logs, _ = self._chain.logs(token, loans=True)
         return right_record(self._chain, token, logs)
 
 

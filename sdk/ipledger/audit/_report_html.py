@@ -289,7 +289,7 @@ def _attestations(right: RightReport, t: Translate) -> str:
         (
             str(item.attestation_id),
             t(f"claim.{item.claim_type}")
-            if item.claim_type in ("TITLE_VERIFIED", "VALUATION", "FREEDOM_TO_OPERATE")
+            if item.claim_type in ("TITLE_VERIFIED", "VALUATION", "FREEDOM_TO_OPERATE", "LAPSED")
             else item.claim_type.replace("_", " ").lower(),
             short(item.attestor, t),
             day(item.issued_at),

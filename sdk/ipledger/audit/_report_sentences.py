@@ -60,7 +60,7 @@ def holder_name(address: str, vault: str | None, t: Translate) -> str:
 
 
 def _claim(claim_type: str | None, t: Translate) -> str:
-    if claim_type in ("TITLE_VERIFIED", "VALUATION", "FREEDOM_TO_OPERATE"):
+    if claim_type in ("TITLE_VERIFIED", "VALUATION", "FREEDOM_TO_OPERATE", "LAPSED"):
         return t(f"claim.{claim_type}")
     return claim_type.replace("_", " ").lower() if claim_type else t("claim.other")
 

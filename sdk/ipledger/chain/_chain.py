@@ -834,11 +834,12 @@ class Chain:
     # ------------------------------------------------------------------ the right's logs
 
     def logs(
-        self, token_id: int, to_block: int | None = None, *, custody: bool = False
+        self, token_id: int, to_block: int | None = None, *, custody: bool = False, loans: bool = False
     ) -> tuple[list[DecodedLog], int]:
         """The right's registry logs up to ``to_block`` (default: the head) and that block; with ``custody`` also the
         share vault's about it (the vault is discovered among the right's holders when none is attached) and the
-        licence, attestation, dispute and royalty modules'."""
+        licence, attestation, dispute, royalty and loan desk modules'; with ``loans`` (and no ``custody``) the loan
+        desk's alone (when one is attached), which tell whom the right or its shares are pledged to."""
         head = self.head() if to_block is None else to_block
         start = self.deployment_block
         logs = fetch_token_logs(
@@ -848,8 +849,12 @@ class Chain:
             logs += fetch_vault_logs(
                 self.rpc, vault=str(self.vault.address), token_id=token_id, from_block=start, to_block=head
             )
+        modules = []
         if custody:
             modules = [address for address in self.module_addresses().values() if address is not None]
+        if (custody or loans) and self._loans is not None:
+            modules.append(str(self._loans.address))
+        if modules:
             logs += fetch_module_logs(self.rpc, modules=modules, token_id=token_id, from_block=start, to_block=head)
         logs.sort(key=lambda log: (log.block, log.log_index))
         return logs, head
