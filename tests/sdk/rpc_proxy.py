@@ -117,7 +117,8 @@ def serve(proxy: LimitingProxy) -> Iterator[str]:
         server.server_close()
 
 
-#: ``recordOf(uint256)``: its answer is 8 words, the 6th to 8th the status, self-declared and dispute-locked flags.
+#: ``recordOf(uint256)``: its answer is 9 words, the 6th to 9th the status, self-declared, dispute-locked and pledged
+#: flags.
 _RECORD_OF = "0x" + keccak(text="recordOf(uint256)")[:4].hex()
 #: ``ownerOf(uint256)``, and the owner the ``owner`` lie names in its answers.
 _OWNER_OF = "0x" + keccak(text="ownerOf(uint256)")[:4].hex()
@@ -135,8 +136,8 @@ class LyingProxy(LimitingProxy):
     contract just before it in its block (``HistoryLinked`` logs aside). ``before`` withholds every log before block
     ``block``.
 
-    ``flags``: ``recordOf`` answers (``eth_call``) say active, not self-declared, not dispute-locked; ``owner``:
-    ``ownerOf`` answers name :data:`FAKE_OWNER`.
+    ``flags``: ``recordOf`` answers (``eth_call``) say active, not self-declared, not dispute-locked, not pledged;
+    ``owner``: ``ownerOf`` answers name :data:`FAKE_OWNER`.
     ``storage``: a wrong ``value`` in ``eth_getProof``'s first storage proof, its proof nodes untouched; ``proof``:
     one byte changed in a node of that proof. ``checkpoint``: another ``stateRoot`` in the blocks
     ``eth_getBlockByHash`` returns. ``timestamp``: another time for block ``block`` in ``eth_getBlockByNumber``.
@@ -175,8 +176,8 @@ class LyingProxy(LimitingProxy):
             answer["result"] = self._lie_about_logs(result)
         elif method == "eth_call" and self.lie == "flags" and _calls(params, _RECORD_OF):
             words = bytes.fromhex(result[2:])
-            if len(words) == 8 * 32:
-                answer["result"] = "0x" + (words[: 5 * 32] + bytes(3 * 32)).hex()
+            if len(words) == 9 * 32:
+                answer["result"] = "0x" + (words[: 5 * 32] + bytes(4 * 32)).hex()
                 self.lies_told += answer["result"] != result
         elif method == "eth_call" and self.lie == "owner" and _calls(params, _OWNER_OF) and len(result) == 66:
             answer["result"] = "0x" + FAKE_OWNER[2:].rjust(64, "0")

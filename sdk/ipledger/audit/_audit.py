@@ -150,11 +150,12 @@ class Audit(SubClient):
         return self._refusal(index, self._chain.head(), max_index_lag)
 
     def _follows_the_modules(self, index: EventIndex) -> bool:
-        """Whether ``index`` follows every rights-in-use module attached: only then does syncing it add the gap
-        alone (a module it lacks would make the sync index the whole chain again)."""
+        """Whether ``index`` follows every rights-in-use module and the loan desk attached: only then does syncing it
+        add the gap alone (a module it lacks would make the sync index the whole chain again)."""
         followed = {address.lower() for address in index.modules}
         attached = {address.lower() for address in self._chain.module_addresses().values() if address is not None}
-        return attached <= followed
+        desk = self._chain.attached_address("loans")
+        return attached | ({desk.lower()} if desk else set()) <= followed
 
     def _refusal(self, index: EventIndex, head: int, max_index_lag: int) -> str | None:
         cursor = index.cursor

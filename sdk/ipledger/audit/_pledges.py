@@ -37,6 +37,8 @@ def pledges_from_logs(logs: Iterable[DecodedLog], time_of: Mapping[int, int] | C
             amount = int(args["collateralAmount"])
             loans[loan_id] = {
                 "loan_id": loan_id,
+                "token_id": int(args["tokenId"]),
+                "token_id_hex": hex(int(args["tokenId"])),
                 "state": "active",
                 "lender": args["lender"],
                 "borrower": args["borrower"],

@@ -798,6 +798,9 @@ class Holding(_Out):
     account: str
     balance: Uint256
     frozen: Uint256
+    #: Shares of this holder pledged to loans: the loan desk holds them (its own line counts them in the supply), the
+    #: holder is their pledgor and gets them back when the loans are repaid. Not part of ``balance``.
+    pledged: Uint256 = 0
 
 
 class CapTable(_Out):
@@ -816,6 +819,10 @@ class CapTable(_Out):
     total_supply: Uint256
     block: int
     holders: list[Holding]
+    #: The loan desk holding pledged shares (its line among ``holders``), and the live pledges of these shares: to
+    #: whom, under which agreement, due when (each holder's ``pledged`` adds them up per pledgor).
+    loan_desk: str | None = None
+    pledges: list[Pledge] = Field(default_factory=list)
 
 
 class Permit(_Out):

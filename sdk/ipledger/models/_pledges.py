@@ -27,6 +27,9 @@ class Pledge(_Out):
     """
 
     loan_id: int
+    #: The right pledged, or whose shares are pledged.
+    token_id: int
+    token_id_hex: str
     state: PledgeState
     lender: str
     borrower: str

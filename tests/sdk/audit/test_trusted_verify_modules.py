@@ -151,7 +151,10 @@ def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalize
         with serve(proxy) as url:
             reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
             reader.attach(
-                licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes
+                licenses=deployment.licenses,
+                attestations=deployment.attestations,
+                disputes=deployment.disputes,
+                loans=deployment.loans,
             )
             report = reader.verify(fractionalized_right, trust_block_hash=checkpoint, index=given)
         assert report.verdict == "verified", [check for check in report.checks if not check.ok]
