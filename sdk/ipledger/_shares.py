@@ -286,6 +286,7 @@ class Shares(SubClient):
     def _pledges(self, token: int, since: int, at: int) -> dict[str, Any]:
         """The loan desk attached and the right's loans as of ``at`` (since its shares were created), for the cap
         table to attribute the shares the desk holds to their pledgors; nothing when no desk is attached."""
+        self._chain.discover_modules()  # a loan desk not attached is found among the registry's role grants
         desk = self._chain.attached_address("loans")
         if desk is None:
             return {}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from ipledger._client import SubClient
-from ipledger._exceptions import ContractRevertError, InvalidInputError, NotFoundError, RegistryError
+from ipledger._exceptions import ContractRevertError, InvalidInputError, NotFoundError
 from ipledger._licensing import field_labels_of
 from ipledger._rights import as_published, right_record
 from ipledger.audit._history import build_history, merge_history, packed_numbers
@@ -436,24 +436,12 @@ class Audit(SubClient):
         if proven.logs is None:
             return proven
         found_vault = self._chain.optional("vault") is None and self._chain.discover_vault(proven.logs)
-        found_desk = self._chain.optional("loans") is None and self._discover_desk(proven.logs)
+        found_desk = self._chain.optional("loans") is None and self._chain.discover_desk(proven.logs)
         if found_vault or found_desk:
             proven = verifier.prove(
                 registry=self._chain.registry_address, token_id=token, modules=self._history_modules()
             )
         return proven
-
-    def _discover_desk(self, logs: Sequence[DecodedLog]) -> bool:
-        """Attaches the loan desk that set the right's latest pledge lock (the registry's proven ``PledgeSet``), if it
-        runs the shipped code and serves this registry; whether one was attached."""
-        desks = [str(log.args["by"]) for log in logs if log.name == "PledgeSet"]
-        if not desks:
-            return False
-        try:
-            self._chain.attach_loans(desks[-1])
-        except (RegistryError, InvalidInputError):
-            return False
-        return True
 
     def _claimed_owner(self, token: int, block: int) -> str | None:
         """The owner the node reports at ``block`` (``None`` when it says the token does not exist)."""

@@ -852,12 +852,27 @@ class Chain:
         modules = []
         if custody:
             modules = [address for address in self.module_addresses().values() if address is not None]
-        if (custody or loans) and self._loans is not None:
-            modules.append(str(self._loans.address))
+        desk = self._loans if (custody or loans) and self.discover_desk(logs) else None
+        if desk is not None:
+            modules.append(str(desk.address))
         if modules:
             logs += fetch_module_logs(self.rpc, modules=modules, token_id=token_id, from_block=start, to_block=head)
         logs.sort(key=lambda log: (log.block, log.log_index))
         return logs, head
+
+    def discover_desk(self, logs: Sequence[DecodedLog]) -> bool:
+        """Whether a loan desk is attached, attaching the one that set the right's latest pledge lock (its
+        ``PledgeSet`` among ``logs``) if none was: it must run the shipped LoanDesk and serve this registry."""
+        if self._loans is not None:
+            return True
+        desks = [str(log.args["by"]) for log in logs if log.name == "PledgeSet"]
+        if not desks:
+            return False
+        try:
+            self.attach_loans(desks[-1])
+        except (RegistryError, InvalidInputError):
+            return False
+        return True
 
     def discover_vault(self, logs: Sequence[DecodedLog]) -> bool:
         """Whether a share vault is attached, attaching the one that held the right if none was given."""

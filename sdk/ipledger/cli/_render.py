@@ -63,6 +63,8 @@ __all__ = [
     "units",
     "kind_label",
     "numbers_text",
+    "pledge_lines",
+    "pledge_text",
     "plural",
     "record_details",
     "right_label",
@@ -249,7 +251,7 @@ def record_details(record: RightRecord, names: Names) -> Text:
     return details_lines(rows)
 
 
-def pledge_text(pledge: Pledge, names: Names, *, shares: str = "shares") -> str:
+def pledge_text(pledge: Pledge, names: Names, *, shares: str = "shares", decimals: int | None = None) -> str:
     """``pledged to 0x70…79C8 under agreement 0x5d41402a…, due 2027-06-30``: where a pledge stands (with its
     registration number, whose shares and how many), or how it ended: sold, foreclosed, lost, repaid."""
     lender = names.brief(pledge.lender)
@@ -258,7 +260,8 @@ def pledge_text(pledge: Pledge, names: Names, *, shares: str = "shares") -> str:
         what = (
             "pledged"
             if pledge.amount is None
-            else f"{pledge.amount:,} {shares} of {names.brief(pledge.borrower)} pledged"
+            else f"{units(int(pledge.amount), decimals) if decimals is not None else f'{pledge.amount:,}'} {shares} of "
+            f"{names.brief(pledge.borrower)} pledged"
         )
         text = f"{what} to {lender} {terms}"
         if pledge.registration:
@@ -468,24 +471,44 @@ def _percent(part: int, whole: int) -> str:
 
 def cap_table_table(cap: CapTable, names: Names, *, title: str | None = None) -> Table:
     """The holders, largest first, with their share of the supply and what is frozen."""
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    shares = f"{cap.symbol} shares"
+    lines = [pledge_text(pledge, names, shares=shares, decimals=cap.decimals) for pledge in cap.pledges]
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=title,
+        title_justify="left",
+        pad_edge=False,
+        caption="\n".join(lines) or None,
+        caption_justify="left",
+    )
     table.add_column("Holder")
     table.add_column(f"Balance ({cap.symbol})", justify="right", no_wrap=True)
     table.add_column("Share", justify="right", no_wrap=True)
     table.add_column("Frozen", justify="right", no_wrap=True)
+    if cap.pledges:
+        table.add_column("Pledged", justify="right", no_wrap=True)
     for holding in cap.holders:
         frozen: str | Text = ""
         if holding.frozen and holding.frozen >= holding.balance:
             frozen = Text("all", style="bold red")
         elif holding.frozen:
             frozen = Text(units(holding.frozen, cap.decimals), style="red")
+        desk = cap.loan_desk is not None and holding.account == cap.loan_desk
+        pledged = [units(holding.pledged, cap.decimals) if holding.pledged else ""] if cap.pledges else []
         table.add_row(
-            names.label(holding.account),
+            names.label(holding.account) + (" (loan desk: pledged shares)" if desk else ""),
             units(holding.balance, cap.decimals),
             _percent(holding.balance, cap.total_supply),
             frozen,
+            *pledged,
         )
-    table.add_row(Text("total", style="bold"), Text(units(cap.total_supply, cap.decimals), style="bold"), "100%", "")
+    total: list[Text | str] = [
+        Text("total", style="bold"),
+        Text(units(cap.total_supply, cap.decimals), style="bold"),
+        "100%",
+        "",
+    ]
+    table.add_row(*total, *([""] if cap.pledges else []))
     return table
 
 
