@@ -32,7 +32,9 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             │                                 for a right a registrar revoked
             ├── TokenFrozenError              TokenIsFrozen (the right, frozen by a registrar); RightLocked (the
             │                                 licence registry's: frozen or locked by an open dispute)
-            │   └── RightDisputedError        RightDisputed (locked by an open dispute)
+            │   ├── RightDisputedError        RightDisputed (locked by an open dispute)
+            │   └── RightPledgedError         RightPledged (pledged for a loan); PledgedRightExclusive (a pledged
+            │                                 right takes no sole or exclusive licence)
             ├── UnauthorizedError             missing role, not owner nor approved, not a compliance officer
             │                                 (NotComplianceOfficer, NotScopeAdmin), not the holder nor an officer,
             │                                 no royalty beneficiary named, not the licensor, attestor or arbitrator,
@@ -60,7 +62,16 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             │                                 a contract without the ERC-721/1155 receiver hook)
             ├── PausedError                   EnforcedPause / RegistryPaused: a guardian paused the registry
             ├── ReentrancyError               ReentrancyGuardReentrantCall: a token called back into the contract
-            └── OrderError                    the settlement desk's refusals (expired, cancelled, overfilled...)
+            ├── OrderError                    the settlement desk's refusals (expired, cancelled, overfilled...)
+            ├── LoanError                     the loan desk's refusals: terms inconsistent, expired or spent, a
+            │   │                             collateral it does not take, a bid price above its limit...
+            │   ├── LoanStateError            WrongState / AuctionRunning / CollateralHeld: the loan's state does
+            │   │                             not allow this (repaid, sold, at auction...)
+            │   └── NotYetEnforceableError    NotYetEnforceable: before maturity plus grace
+            ├── InvalidSignatureError         InvalidSignature: an order (OrderError) or loan offer (LoanError) not
+            │                                 signed by its maker or lender, or altered
+            └── PaymentShortfallError         PaymentShortfall: a desk received less than it moved (a fee-on-transfer
+                                              token); an OrderError, a LoanError and a PaymentTokenError
 
 Messages are built in ``__init__``; context is keyword-only.
 """
@@ -85,24 +96,30 @@ __all__ = [
     "IPLedgerError",
     "InvalidInputError",
     "InvalidRecipientError",
+    "InvalidSignatureError",
     "JsonRpcError",
     "LicenseConflictError",
+    "LoanError",
+    "LoanStateError",
     "MetadataError",
     "NodeError",
     "NodeNotRunningError",
     "NodeUnreachableError",
     "NotFoundError",
     "NotFractionalizedError",
+    "NotYetEnforceableError",
     "OrderError",
     "PausedError",
     "PaymentAttempt",
     "PaymentRefusedError",
+    "PaymentShortfallError",
     "PaymentTokenError",
     "ReentrancyError",
     "RegistrationChangedError",
     "RevokedRightError",
     "RegistryError",
     "RightDisputedError",
+    "RightPledgedError",
     "SignatureError",
     "TokenFrozenError",
     "TransactionDroppedError",
@@ -411,6 +428,11 @@ class RightDisputedError(TokenFrozenError):
     """The right is locked by an open dispute (the dispute manager's lock) and cannot move."""
 
 
+class RightPledgedError(TokenFrozenError):
+    """The right is pledged for a loan (the loan desk's lock): it stays its owner's, but cannot move (nor take a sole
+    or exclusive licence) until the loan is repaid or enforced."""
+
+
 class UnauthorizedError(ContractRevertError):
     """The sender lacks the role, ownership or approval the call needs."""
 
@@ -605,7 +627,7 @@ class ComplianceError(ContractRevertError):
 
     @property
     def account(self) -> str | None:
-        value = self.error_args.get("account", self.error_args.get("to"))
+        value = self.error_args.get("account", self.error_args.get("to", self.error_args.get("buyer")))
         return None if value is None else str(value)
 
 
@@ -635,6 +657,55 @@ class ReentrancyError(ContractRevertError):
 class OrderError(ContractRevertError):
     """The settlement desk refused an order: expired, cancelled, overfilled, reserved for another taker, bad
     signature, or not the caller's to cancel."""
+
+
+class LoanError(ContractRevertError):
+    """The loan desk refused: terms inconsistent (``InvalidTerms``), expired (``TermsExpired``), accepted or cancelled
+    (``TermsNotAvailable``), a collateral it does not take, another collateral or currency at refinancing, auction
+    prices out of order, a bid price above the bidder's limit, foreclosure the terms do not allow, a zero repayment,
+    an empty pledge registration."""
+
+
+class LoanStateError(LoanError):
+    """The loan's state does not allow this: ``WrongState`` (``state`` names it: ``"repaid"``, ``"sold"``...),
+    ``AuctionRunning`` (until ``ends_at``), ``CollateralHeld`` (nothing lost to record)."""
+
+    _STATES = ("none", "active", "auction", "repaid", "sold", "foreclosed", "refinanced", "lost")
+
+    @property
+    def state(self) -> str | None:
+        """The loan's state as ``WrongState`` names it (``None`` for the other errors)."""
+        value = self.error_args.get("state")
+        if not isinstance(value, int) or not 0 <= value < len(self._STATES):
+            return None
+        return self._STATES[value]
+
+    @property
+    def ends_at(self) -> int | None:
+        """When the running auction ends (unix time; ``AuctionRunning`` only)."""
+        value = self.error_args.get("endsAt")
+        return None if value is None else int(value)
+
+    def _explanation(self) -> str:
+        return "" if self.state is None else f": the loan is {self.state}"
+
+
+class NotYetEnforceableError(LoanError):
+    """The lender may enforce the pledge only from ``enforceable_at`` (unix time: maturity plus the grace period)."""
+
+    @property
+    def enforceable_at(self) -> int:
+        return int(self.error_args["enforceableAt"])
+
+
+class InvalidSignatureError(OrderError, LoanError):
+    """``InvalidSignature``: a signed order or loan offer whose signature is not its maker's or lender's (another
+    chain, desk or signer, or the terms were altered). Both desks declare the same error."""
+
+
+class PaymentShortfallError(OrderError, LoanError, PaymentTokenError):
+    """``PaymentShortfall``: a payee received less than a desk moved (a fee-on-transfer or lying token). Both desks
+    declare the same error."""
 
 
 def _render(value: Any) -> str:

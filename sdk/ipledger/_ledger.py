@@ -11,6 +11,7 @@
 ``ledger.attestations`` third-party attestations
 ``ledger.disputes`` disputes, bonds and rulings
 ``ledger.royalties`` royalties to owners and share holders
+``ledger.loans``    loans against pledged rights and shares: offers, repayment, enforcement
 ``ledger.audit``    history, trusted and trustless verification, the index's check
 ``ledger.contracts`` the raw web3.py contracts, and the role table
 ==================  ===============================================================================
@@ -52,6 +53,7 @@ from ._deploy import deploy_all, deploy_missing
 from ._disputes import Disputes
 from ._exceptions import InvalidInputError
 from ._licensing import Licenses
+from ._loans import Loans
 from ._market import Market
 from ._payments import Payments
 from ._renames import MOVED
@@ -82,6 +84,7 @@ class Ledger:
         self.attestations = Attestations(self)
         self.disputes = Disputes(self)
         self.royalties = Royalties(self)
+        self.loans = Loans(self)
         self.audit = Audit(self)
         self.contracts = Contracts(self)
         #: The everyday verbs, the sub-clients' own methods: ``ledger.register`` is ``ledger.rights.register``,

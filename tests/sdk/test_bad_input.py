@@ -20,6 +20,7 @@ from ipledger import (
     ContractRevertError,
     DocumentError,
     InvalidInputError,
+    InvalidSignatureError,
     IPLedgerError,
     IPMetadata,
     Ledger,
@@ -321,7 +322,7 @@ CASES: list[tuple[str, str, Call, type[IPLedgerError], str | None]] = [
         "signature",
         "order-forged",
         lambda b: b.dev0.use("dev2").market.fill_order(b.signed["order_forged"]),
-        OrderError,
+        InvalidSignatureError,  # an OrderError (and a LoanError: the loan desk declares the same error)
         "InvalidSignature",
     ),
     (

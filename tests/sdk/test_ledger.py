@@ -23,6 +23,7 @@ SUB_CLIENTS = (
     "attestations",
     "disputes",
     "royalties",
+    "loans",
     "audit",
     "contracts",
 )

@@ -1,5 +1,6 @@
 """The one EIP-712 signer: every typed message the SDK signs (registration vouchers, share permits, attestations,
-orders) is encoded here, bound to a contract's domain (name, version, the chain id, the contract's address)."""
+orders, loan offers) is encoded here, bound to a contract's domain (name, version, the chain id, the contract's
+address)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTESTATIONS_DOMAIN",
     "DESK_DOMAIN",
+    "LOANS_DOMAIN",
     "REGISTRY_DOMAIN",
     "Domain",
     "domain_separator",
@@ -42,6 +44,7 @@ class Domain:
 REGISTRY_DOMAIN = Domain("IPLedger Registry")
 ATTESTATIONS_DOMAIN = Domain("IPLedger Attestations")
 DESK_DOMAIN = Domain("IPLedger Settlement")
+LOANS_DOMAIN = Domain("IPLedger Loans")
 
 
 def typed_message(

@@ -15,6 +15,8 @@ Commands, grouped as the SDK's sub-clients are (``ledger.rights``, ``ledger.shar
 - licences (``ledger.licenses``): ``_license_commands``: ``license grant|revoke|show|list|check``
 - attestations (``ledger.attestations``): ``_attest_commands``: ``attest add|submit|revoke|cancel-nonce|list``
 - disputes (``ledger.disputes``): ``_dispute_commands``: ``dispute raise|resolve|list|settings``
+- loans (``ledger.loans``): ``_loan_commands``: ``loan offer|request|accept|cancel|repay|refinance|enforce|bid|
+  foreclose|record-loss|register-pledge|show|list``
 - royalties (``ledger.royalties``): ``_royalty_commands``: ``royalty pay|claim|claim-for|owed``
 - audit (``ledger.audit``): ``_audit_commands``: ``show``, ``history``, ``verify``, ``checkpoint``;
   ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``; ``_index_commands``: ``index
@@ -286,6 +288,13 @@ COMMANDS = (
         "_dispute_commands:dispute_app",
         "Dispute a right (anyone, with evidence and a bond); arbitrators uphold or dismiss; list a right's "
         "disputes; read or set the bond and the rules.",
+    ),
+    LazyCommand(
+        "loan",
+        IN_USE,
+        "_loan_commands:loan_app",
+        "Borrow against a right or its shares: a lender signs an offer, the borrower accepts it (the right is "
+        "pledged, the principal paid); repay to release the pledge, or the lender enforces it by auction.",
     ),
 )
 

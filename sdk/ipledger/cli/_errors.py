@@ -35,9 +35,12 @@ from ipledger import (
     IPLedgerError,
     JsonRpcError,
     LicenseConflictError,
+    LoanError,
+    LoanStateError,
     NodeNotRunningError,
     NodeUnreachableError,
     NotFractionalizedError,
+    NotYetEnforceableError,
     OrderError,
     PausedError,
     PaymentRefusedError,
@@ -45,6 +48,7 @@ from ipledger import (
     RegistrationChangedError,
     RevokedRightError,
     RightDisputedError,
+    RightPledgedError,
     SignatureError,
     TokenFrozenError,
     UnauthorizedError,
@@ -59,18 +63,33 @@ _RECORD_LISTS = {
     "UnknownLicense": ("licence", "licenseId", "ipledger license list TOKEN"),
     "UnknownAttestation": ("attestation", "attestationId", "ipledger attest list TOKEN"),
     "UnknownDispute": ("dispute", "disputeId", "ipledger dispute list TOKEN"),
+    "UnknownLoan": ("loan", "loanId", "ipledger loan list"),
 }
 _ORDER_HINTS = {
     "OrderExpired": "ask the maker for a new order",
     "OrderCancelled": "the maker cancelled it; ask for a new order",
     "FillExceedsRemaining": "see what is left with `ipledger market orders`",
     "NotOrderTaker": "the maker reserved it to another account",
-    "InvalidSignature": "the order was not signed by its maker, or was altered",
+    "InvalidSignature": "the order or loan offer was not signed by its maker (lender), or was altered since",
     "NotOrderMaker": "only the maker (--from) may cancel it",
 }
 
 
 # Registry vouchers are recovered with OpenZeppelin's ECDSA (attestations and orders use SignatureChecker).
+#: What to do about a refusal of the loan desk, by error name.
+_LOAN_HINTS = {
+    "InvalidTerms": "the terms are inconsistent (no principal, duration or auction time, or foreclosure under CN law)",
+    "TermsExpired": "the terms expired: ask the lender (or borrower) for new ones",
+    "TermsNotAvailable": "the offer or request was accepted or cancelled already (or the request was never published)",
+    "UnknownCollateral": "only rights of this registry and share tokens of its vault are taken as collateral",
+    "CollateralMismatch": "a refinancing offer must pledge the same collateral, in the same currency",
+    "InvalidAuction": "the start price must be positive and not below the floor price",
+    "PriceAboveLimit": "the price falls over the auction: wait, or raise --max-price",
+    "ForeclosureNotAllowed": "the terms do not allow foreclosure: start a new auction with `ipledger loan enforce`",
+    "ZeroRepayment": "repay a positive amount, or `all`",
+    "EmptyRegistration": "give the office's pledge registration number",
+}
+
 _VOUCHER_ERRORS = frozenset(
     {
         "InvalidVoucherSigner",
@@ -136,6 +155,17 @@ def describe(exc: BaseException) -> str:
             f"token {token} is locked by an open dispute ({exc.action or 'call'} reverted: {exc.error_name}); "
             f"it cannot move until an arbitrator resolves it (see `ipledger dispute list {token}`)"
         )
+    if isinstance(exc, RightPledgedError):
+        token = _token(exc.error_args.get("tokenId"))
+        what = (
+            "takes no sole or exclusive licence (a non-exclusive one is fine)"
+            if exc.error_name == "PledgedRightExclusive"
+            else "cannot move"
+        )
+        return (
+            f"token {token} is pledged for a loan ({exc.action or 'call'} reverted: {exc.error_name}); it {what} "
+            f"until the loan is repaid or enforced (see `ipledger loan list --right {token}`)"
+        )
     if isinstance(exc, TokenFrozenError) and exc.error_name == "RightLocked":
         token = _token(exc.error_args.get("tokenId"))
         return (
@@ -173,6 +203,13 @@ def describe(exc: BaseException) -> str:
         )
     if isinstance(exc, OrderError):
         hint = _ORDER_HINTS.get(exc.error_name)
+        return f"{exc}; {hint}" if hint else str(exc)
+    if isinstance(exc, NotYetEnforceableError):
+        return f"{exc}: the lender may enforce the pledge from {_when(exc.enforceable_at)} (maturity plus grace)"
+    if isinstance(exc, LoanStateError):
+        return _loan_state_message(exc)
+    if isinstance(exc, LoanError):
+        hint = _LOAN_HINTS.get(exc.error_name)
         return f"{exc}; {hint}" if hint else str(exc)
     if isinstance(exc, LicenseConflictError):
         return (
@@ -234,6 +271,8 @@ def describe(exc: BaseException) -> str:
                 f"{exc}: the royalty vault does not list {exc.error_args.get('account')} as a creditor; a forfeited "
                 "bond reaches the royalty vault only once its deployer lists the dispute manager again"
             )
+        if exc.error_name in _LOAN_PARTY_MESSAGES:
+            return f"{exc}: {_LOAN_PARTY_MESSAGES[exc.error_name](exc.error_args)}"
         if exc.error_name == "NotDeployer":
             return f"{exc}: only the royalty vault's deployer lists creditors"
         if exc.error_name == "NotComplianceOfficer":
@@ -325,6 +364,26 @@ def _about_a_voucher(exc: SignatureError) -> bool:
     if exc.error_name == "InvalidAccountNonce":
         return "voucher" in (exc.action or "")
     return exc.error_name in _VOUCHER_ERRORS
+
+
+def _loan_state_message(exc: LoanStateError) -> str:
+    loan = exc.error_args.get("loanId")
+    if exc.error_name == "AuctionRunning":
+        return f"{exc}: the auction of loan {loan} runs until {_when(exc.ends_at)}; bid, or wait for its end"
+    if exc.error_name == "CollateralHeld":
+        return f"{exc}: the collateral of loan {loan} is still pledged to it: there is no loss to record"
+    return f"{exc}; see `ipledger loan show {loan}`"
+
+
+#: One-line explanations of the loan desk's refusals of a caller who is not the party the act needs.
+_LOAN_PARTY_MESSAGES: dict[str, Any] = {
+    "NotParty": lambda args: f"the terms are reserved for {args.get('party')}, not {args.get('caller')}",
+    "NotLender": lambda args: f"only the lender {args.get('lender')} of loan {args.get('loanId')} may do this",
+    "NotLoanParty": lambda args: f"only the lender or the borrower of loan {args.get('loanId')} may do this",
+    "NotCollateralHolder": lambda args: (
+        f"{args.get('account')} does not hold the right {_token(args.get('tokenId'))}: only its owner pledges it"
+    ),
+}
 
 
 def _payment_message(exc: PaymentRefusedError) -> str:
