@@ -198,6 +198,7 @@ if typing.TYPE_CHECKING:
         DEFAULT_MAX_INDEX_LAG,
         EventIndex,
         IndexStatus,
+        LoanBook,
         Portfolio,
         PortfolioRight,
         Rollback,
@@ -358,6 +359,7 @@ if typing.TYPE_CHECKING:
         unpack_number,
         unpublished_number,
     )
+    from .models._pledges import Pledge, PledgeState
     from .models._public_record import (
         check_openings,
         public_record,
@@ -545,6 +547,7 @@ __all__ = [
     "LicenseScope",
     "LicenseState",
     "LicenseTerms",
+    "LoanBook",
     "LOCAL_CHAIN_ID",
     "local_deployment_file",
     "local_node_status",
@@ -591,6 +594,8 @@ __all__ = [
     "Payments",
     "PaymentTokenError",
     "Permit",
+    "Pledge",
+    "PledgeState",
     "Portfolio",
     "portfolio_rows",
     "PortfolioRight",
@@ -901,6 +906,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "DEFAULT_MAX_INDEX_LAG",
         "EventIndex",
         "IndexStatus",
+        "LoanBook",
         "Portfolio",
         "PortfolioRight",
         "Rollback",
@@ -973,6 +979,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "parse_metadata",
         "record_from_chain",
     ),
+    "models._pledges": ("Pledge", "PledgeState"),
     "models._numbers": (
         "OfficialNumber",
         "SERIES",

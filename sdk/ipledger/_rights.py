@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from eth_utils.address import to_checksum_address
 
 from ipledger.audit._history import right_numbers
+from ipledger.audit._pledges import pledges_from_logs
 from ipledger.bulk._bulk import BulkRegistrar
 from ipledger.chain._chain import is_zero_address
 from ipledger.chain._eip712 import REGISTRY_DOMAIN, sign_typed_data
@@ -663,9 +664,10 @@ class Rights(SubClient):
         """The right's record: on-chain fields, its numbers and its latest public record (title, parties, dates).
 
         ``token_id`` is a token id or any of the right's official numbers (``"ZL 2020 1 0123456.2"``). A revoked
-        right is returned with status ``revoked`` and who revoked it when."""
+        right is returned with status ``revoked`` and who revoked it when. With a loan desk attached, its ``pledges``
+        say whom the right (or some of its shares) is pledged to, under which agreement, due when."""
         token = self._chain.resolve(token_id)
-        logs, _ = self._chain.logs(token)
+        logs, _ = self._chain.logs(token, loans=True)
         return right_record(self._chain, token, logs)
 
 
@@ -694,6 +696,11 @@ def right_record(
         if log.name in ("RightRegistered", "MetadataPublished")
     ]
     numbers, family = right_numbers([log for log in logs if block is None or log.block <= block])
+    # The loans of the right's current life (a right registered again after a revocation starts free).
+    pledges = pledges_from_logs(
+        [log for log in life if block is None or log.block <= block],
+        chain.block_time if proven is None else proven.timestamps,
+    )
     common: dict[str, Any] = {
         "token_id": token,
         "token_id_hex": hex(token),
@@ -703,6 +710,7 @@ def right_record(
         "registration_block": registered.block,
         "numbers": numbers,
         "family": family,
+        "pledges": pledges,
         **public_record_fields(records),
     }
     if revocation is not None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from web3.contract import Contract
 
 from ipledger.audit._cap_table import cap_table_of, share_balances, shares_at
-from ipledger.audit._history import fetch_vault_logs
+from ipledger.audit._history import fetch_module_logs, fetch_vault_logs
+from ipledger.audit._pledges import pledges_from_logs
 from ipledger.chain._eip712 import Domain, sign_typed_data
 from ipledger.chain._logs import fetch_logs
 from ipledger.models._amounts import require_units
@@ -240,7 +242,8 @@ class Shares(SubClient):
 
         The balances must add up to ``totalSupply()`` at that block, which is checked (:class:`RegistryError`
         otherwise). Frozen amounts are read at that block too (past blocks need a node that keeps history, as
-        anvil and archive providers do).
+        anvil and archive providers do). With a loan desk attached, the shares it holds under live pledges are
+        attributed to their pledgors (each holder's ``pledged``; the table's ``pledges`` say to whom, due when).
         """
         token = self._chain.resolve(token_id)
         head = self._chain.head()
@@ -277,4 +280,15 @@ class Shares(SubClient):
             restricted=bool(self._chain.read(share.functions.restricted(), "read restricted mode", block=at)),
             total_supply=total_supply,
             block=at,
+            **self._pledges(token, created.block, at),
         )
+
+    def _pledges(self, token: int, since: int, at: int) -> dict[str, Any]:
+        """The loan desk attached and the right's loans as of ``at`` (since its shares were created), for the cap
+        table to attribute the shares the desk holds to their pledgors; nothing when no desk is attached."""
+        self._chain.discover_modules()  # a loan desk not attached is found among the registry's role grants
+        desk = self._chain.attached_address("loans")
+        if desk is None:
+            return {}
+        logs = fetch_module_logs(self._chain.rpc, modules=[desk], token_id=token, from_block=since, to_block=at)
+        return {"loan_desk": desk, "pledges": pledges_from_logs(logs, self._chain.block_time)}

@@ -25,6 +25,8 @@ from ipledger.audit._rights_checks import dispute_check, license_check, rights_n
 from ipledger.audit._verify import (
     custody_check,
     notices_for,
+    pledge_check,
+    pledge_notices,
     proven_content_check,
     proven_rights_check,
     shares_check,
@@ -148,11 +150,12 @@ class Audit(SubClient):
         return self._refusal(index, self._chain.head(), max_index_lag)
 
     def _follows_the_modules(self, index: EventIndex) -> bool:
-        """Whether ``index`` follows every rights-in-use module attached: only then does syncing it add the gap
-        alone (a module it lacks would make the sync index the whole chain again)."""
+        """Whether ``index`` follows every rights-in-use module and the loan desk attached: only then does syncing it
+        add the gap alone (a module it lacks would make the sync index the whole chain again)."""
         followed = {address.lower() for address in index.modules}
         attached = {address.lower() for address in self._chain.module_addresses().values() if address is not None}
-        return attached <= followed
+        desk = self._chain.attached_address("loans")
+        return attached | ({desk.lower()} if desk else set()) <= followed
 
     def _refusal(self, index: EventIndex, head: int, max_index_lag: int) -> str | None:
         cursor = index.cursor
@@ -290,6 +293,9 @@ class Audit(SubClient):
         if metadata is not None:
             checks.append(self._metadata_check(record, metadata))
         checks.append(_status_check(record))
+        pledged = pledge_check(record, desk=self._chain.attached_address("loans"))
+        if pledged is not None:
+            checks.append(pledged)
         checks.append(_record_check(record))
         confirmed = next((event for event in reversed(events) if event.kind == "claim_confirmed"), None)
         checks.append(
@@ -330,6 +336,7 @@ class Audit(SubClient):
             verdict=verdict,
             checks=checks,
             notices=notices_for(record, events)
+            + pledge_notices(record)
             + self._provisional_numbers(events)
             + rights_notices(licenses, attestations, disputes),
             licenses=licenses,
@@ -389,12 +396,13 @@ class Audit(SubClient):
 
     def _proven_modules(self, proven: ProvenRight) -> dict[str, str]:
         """The attached modules whose histories ``proven`` holds, by role (``licenses``, ``attestations``,
-        ``disputes``, ``vault``)."""
+        ``disputes``, ``vault``, ``loans``)."""
         attached = (
             ("licenses", self._chain.optional("licenses")),
             ("attestations", self._chain.optional("attestations")),
             ("disputes", self._chain.optional("disputes")),
             ("vault", self._chain.optional("vault")),
+            ("loans", self._chain.optional("loans")),
         )
         return {
             role: str(contract.address)
@@ -402,30 +410,36 @@ class Audit(SubClient):
             if contract is not None and str(contract.address).lower() in proven.code_hashes
         }
 
-    def _prove(self, verifier: TrustlessVerifier, token: int) -> ProvenRight:
-        """The right proven at the verifier's checkpoint, in the registry and in every module attached that keeps a
-        history commitment (licences, attestations, disputes, and the share vault, attached or found among the proven
-        holders). An attestation registry or dispute manager not attached is looked for among the registry's role
-        grants (a scan of the chain): the node names it, and ``modules_check`` proves it holds the registry's role."""
-        self._chain.discover_modules()
-        modules = [
+    def _history_modules(self) -> list[str]:
+        """The attached modules that keep a history commitment: licences, attestations, disputes, the loan desk and
+        the share vault."""
+        return [
             str(contract.address)
             for contract in (
                 self._chain.optional("licenses"),
                 self._chain.optional("attestations"),
                 self._chain.optional("disputes"),
+                self._chain.optional("loans"),
+                self._chain.optional("vault"),
             )
             if contract is not None
         ]
-        vault = self._chain.attached_address("vault")
-        proven = verifier.prove(
-            registry=self._chain.registry_address, token_id=token, modules=[*modules, *filter(None, [vault])]
-        )
-        if vault is None and proven.logs is not None and self._chain.discover_vault(proven.logs):
+
+    def _prove(self, verifier: TrustlessVerifier, token: int) -> ProvenRight:
+        """The right proven at the verifier's checkpoint, in the registry and in every module attached that keeps a
+        history commitment (licences, attestations, disputes, the loan desk, and the share vault, attached or found
+        among the proven holders). An attestation registry, dispute manager or loan desk not attached is looked for
+        among the registry's role grants (a scan of the chain), and a loan desk among the proven pledge locks: the
+        node names it, and ``modules_check`` proves it holds the registry's role."""
+        self._chain.discover_modules()
+        proven = verifier.prove(registry=self._chain.registry_address, token_id=token, modules=self._history_modules())
+        if proven.logs is None:
+            return proven
+        found_vault = self._chain.optional("vault") is None and self._chain.discover_vault(proven.logs)
+        found_desk = self._chain.optional("loans") is None and self._chain.discover_desk(proven.logs)
+        if found_vault or found_desk:
             proven = verifier.prove(
-                registry=self._chain.registry_address,
-                token_id=token,
-                modules=[*modules, str(self._chain.vault.address)],
+                registry=self._chain.registry_address, token_id=token, modules=self._history_modules()
             )
         return proven
 

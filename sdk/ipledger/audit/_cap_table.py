@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ipledger._exceptions import RegistryError
+from ipledger.audit._pledges import pledged_shares
 from ipledger.chain._events import ERC20_TRANSFER_TOPIC, DecodedLog, address_topic
 from ipledger.chain._logs import fetch_logs
 from ipledger.chain._rpc import Rpc
 from ipledger.models._models import ZERO_ADDRESS, CapTable, Holding
+from ipledger.models._pledges import Pledge
 
 __all__ = ["cap_table_of", "replay_balances", "share_balances", "shares_at"]
 
@@ -65,12 +67,24 @@ def cap_table_of(
     restricted: bool,
     total_supply: int,
     block: int,
+    pledges: Sequence[Pledge] = (),
+    loan_desk: str | None = None,
 ) -> CapTable:
     """The cap table of the share token ``created`` (its vault's ``Fractionalized`` log) issued for ``token_id``:
-    its holders by balance (largest first), each with the amount ``frozen`` for it, as of ``block``."""
+    its holders by balance (largest first), each with the amount ``frozen`` for it, as of ``block``; the shares the
+    ``loan_desk`` holds under the right's live ``pledges`` (its loans as of ``block``) are attributed to their
+    pledgors (a pledgor with nothing else is listed with a zero balance)."""
+    share_token = str(created.args["shareToken"])
+    live = [pledge for pledge in pledges if pledge.live and (pledge.share_token or "").lower() == share_token.lower()]
+    pledged = pledged_shares(live, share_token)
+    accounts = dict(balances) | {account: 0 for account in pledged if account not in balances}
     holders = [
-        Holding(account=account, balance=balance, frozen=frozen(account))
-        for account, balance in sorted(balances.items(), key=lambda item: (-item[1], item[0].lower()))
+        Holding(
+            account=account, balance=balance, frozen=frozen(account) if balance else 0, pledged=pledged.get(account, 0)
+        )
+        for account, balance in sorted(
+            accounts.items(), key=lambda item: (-item[1], -pledged.get(item[0], 0), item[0].lower())
+        )
     ]
     return CapTable(
         token_id=token_id,
@@ -83,4 +97,6 @@ def cap_table_of(
         total_supply=total_supply,
         block=block,
         holders=holders,
+        loan_desk=loan_desk if live else None,
+        pledges=live,
     )

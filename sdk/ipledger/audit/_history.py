@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ipledger.chain._events import (
+    LOAN_EVENTS,
     MODULE_EVENTS,
     MODULE_TOKEN_FIRST_EVENTS,
     TOKEN_FIRST_EVENTS,
@@ -123,6 +124,8 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
         for log in logs
         if log.name == "Fractionalized"
     }
+    #: loan id -> its LoanOpened (the later events of a loan name neither its parties nor its currency)
+    loans = {int(log.args["loanId"]): log for log in logs if log.name == "LoanOpened"}
     events: list[HistoryEvent] = []
     for log in logs:
         when = dt.datetime.fromtimestamp(timestamps[log.block], dt.UTC)
@@ -136,6 +139,8 @@ def merge_history(logs: list[DecodedLog], timestamps: Mapping[int, int]) -> list
             events.append(HistoryEvent(kind="metadata_updated", by=log.args["by"], **_published(log), **base))
         elif log.name in ("NumbersAdded", "NumberReclaimed", "NumbersReleased"):
             events.append(_numbers_event(log, base))
+        elif log.name in LOAN_EVENTS:
+            events.append(_loan_event(log, base, loans, shares))
         else:
             event = _rights_event(log, base)
             if event is not None:
@@ -211,6 +216,14 @@ def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | No
         # A zero reference: the lock was lifted by the supersede of the claim the disputes were about.
         dispute = int(args["disputeRef"], 16) or None
         return HistoryEvent(kind=kind, by=args["by"], dispute_id=dispute, **base)
+    if log.name == "PledgeSet":
+        # The registry's side of a pledge: the lock set by the loan desk (the loan's id as reference) or lifted.
+        return HistoryEvent(
+            kind="pledge_locked" if args["pledged"] else "pledge_unlocked",
+            by=args["by"],
+            loan_id=int(args["loanRef"], 16) or None,
+            **base,
+        )
     if log.name == "LicenseGranted":
         return HistoryEvent(
             kind="license_granted",
@@ -294,6 +307,96 @@ def _rights_event(log: DecodedLog, base: dict[str, object]) -> HistoryEvent | No
             **base,
         )
     return None
+
+
+def _loan_event(
+    log: DecodedLog,
+    base: dict[str, object],
+    loans: Mapping[int, DecodedLog],
+    shares: Mapping[str, tuple[str, str, int]],
+) -> HistoryEvent:
+    """A loan desk event: the loan, its parties and currency (from the loan's opening, when the history holds it)
+    and what the event says of it; pledged shares with their token's name, symbol and decimals (``shares``)."""
+    args = log.args
+    loan_id = int(args["loanId"])
+    opened = loans.get(loan_id)
+    common: dict[str, Any] = {"loan_id": loan_id, "payment_token": None if opened is None else opened.args["currency"]}
+    lender = None if opened is None else opened.args["lender"]
+    borrower = None if opened is None else opened.args["borrower"]
+    if log.name == "LoanOpened":
+        amount = int(args["collateralAmount"])
+        name, symbol, decimals = shares.get(args["collateral"], (None, None, None)) if amount else (None, None, None)
+        return HistoryEvent(
+            kind="loan_opened",
+            share_name=name,
+            symbol=symbol,
+            decimals=decimals,
+            from_=args["lender"],
+            to=args["borrower"],
+            by=args["borrower"],
+            amount=args["principal"],
+            agreement_hash=args["agreementHash"],
+            evidence_hash=args["termsHash"],
+            due=dt.datetime.fromtimestamp(int(args["maturity"]), dt.UTC),
+            collateral_amount=amount or None,
+            share_token=args["collateral"] if amount else None,
+            **common,
+            **base,
+        )
+    if log.name == "LoanRepaid":
+        interest, principal = int(args["interestPaid"]), int(args["principalPaid"])
+        return HistoryEvent(
+            kind="loan_repaid",
+            from_=args["payer"],
+            to=lender,
+            by=args["payer"],
+            amount=interest + principal,
+            interest=interest,
+            remaining=args["remaining"],
+            **common,
+            **base,
+        )
+    if log.name == "PledgeReleased":
+        return HistoryEvent(kind="pledge_released", to=args["borrower"], **common, **base)
+    if log.name == "AuctionStarted":
+        return HistoryEvent(
+            kind="auction_started",
+            by=lender,
+            amount=args["startPrice"],
+            floor_price=args["floorPrice"],
+            due=dt.datetime.fromtimestamp(int(args["endsAt"]), dt.UTC),
+            remaining=args["debt"],
+            **common,
+            **base,
+        )
+    if log.name == "CollateralSold":
+        return HistoryEvent(
+            kind="collateral_sold",
+            from_=borrower,
+            to=args["buyer"],
+            by=args["buyer"],
+            amount=args["price"],
+            surplus=args["toBorrower"],
+            shortfall=args["shortfall"],
+            **common,
+            **base,
+        )
+    if log.name == "Foreclosed":
+        return HistoryEvent(kind="foreclosed", from_=borrower, to=args["lender"], by=args["lender"], **common, **base)
+    if log.name == "LoanRefinanced":
+        return HistoryEvent(
+            kind="loan_refinanced",
+            from_=lender,
+            to=args["newLender"],
+            by=borrower,
+            new_loan_id=int(args["newLoanId"]),
+            **common,
+            **base,
+        )
+    if log.name == "CollateralLost":
+        holder = str(args["holder"])
+        return HistoryEvent(kind="collateral_lost", to=None if holder == _ZERO else holder, **common, **base)
+    return HistoryEvent(kind="pledge_registered", by=args["by"], registration=args["registration"], **common, **base)
 
 
 def _companion(transfer: DecodedLog, siblings: list[DecodedLog], name: str) -> DecodedLog | None:

@@ -48,6 +48,7 @@ LINKED_EVENTS: Mapping[str, tuple[str, ...]] = {
     "RoyaltySet": ("tokenId",),
     "ClaimConfirmed": ("tokenId",),
     "DisputeLockSet": ("tokenId",),
+    "PledgeSet": ("tokenId",),
     "RightRevoked": ("tokenId",),
     # LicenseRegistry
     "LicenseGranted": ("tokenId",),
@@ -64,6 +65,16 @@ LINKED_EVENTS: Mapping[str, tuple[str, ...]] = {
     "Fractionalized": ("tokenId",),
     "Redeemed": ("tokenId",),
     "CustodyLost": ("tokenId",),
+    # LoanDesk (the contract's ``rightId``, which the SDK decodes as ``tokenId``)
+    "LoanOpened": ("tokenId",),
+    "LoanRepaid": ("tokenId",),
+    "PledgeReleased": ("tokenId",),
+    "AuctionStarted": ("tokenId",),
+    "CollateralSold": ("tokenId",),
+    "Foreclosed": ("tokenId",),
+    "LoanRefinanced": ("tokenId",),
+    "CollateralLost": ("tokenId",),
+    "PledgeRegistered": ("tokenId",),
 }
 
 

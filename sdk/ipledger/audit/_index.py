@@ -35,7 +35,9 @@ from ipledger.audit._cap_table import cap_table_of
 from ipledger.audit._history import merge_history, right_numbers
 from ipledger.audit._history_chain import linked_tokens
 from ipledger.audit._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
+from ipledger.audit._pledges import pledged_shares, pledges_from_logs
 from ipledger.chain._events import (
+    LOAN_EVENTS,
     MODULE_EVENTS,
     TOKEN_FIRST_EVENTS,
     VAULT_EVENTS,
@@ -57,6 +59,7 @@ from ipledger.models._models import (
     Uint256,
     public_record_fields,
 )
+from ipledger.models._pledges import Pledge
 from ipledger.models._record_packing import unpack_record
 from ipledger.node._node import ipledger_home
 
@@ -68,6 +71,7 @@ __all__ = [
     "DEFAULT_MAX_INDEX_LAG",
     "EventIndex",
     "IndexStatus",
+    "LoanBook",
     "Portfolio",
     "PortfolioRight",
     "Rollback",
@@ -85,8 +89,20 @@ DEFAULT_MAX_INDEX_LAG = 128
 _MAX_UINT256 = 2**256 - 1
 #: The registry's events that change a right's numbers after its registration.
 _NUMBER_EVENTS = ("NumbersAdded", "NumberReclaimed", "NumbersReleased")
-#: The rights-in-use modules, by the meta key that records each address.
-_MODULE_ROLES = ("licenses", "attestations", "disputes", "royalties")
+#: The rights-in-use modules and the loan desk, by the meta key that records each address.
+_MODULE_ROLES = ("licenses", "attestations", "disputes", "royalties", "loans")
+#: The loan desk's event that ends a loan -> the state it leaves (``AuctionStarted`` puts it at auction).
+_LOAN_ENDINGS = {
+    "PledgeReleased": "repaid",
+    "CollateralSold": "sold",
+    "Foreclosed": "foreclosed",
+    "LoanRefinanced": "refinanced",
+    "CollateralLost": "lost",
+    "AuctionStarted": "auction",
+}
+#: The registry's events after which a right is no longer pledged (a registrar's act ends a pledge without a
+#: ``PledgeSet``).
+_PLEDGE_ENDINGS = ("ForceTransferred", "ClaimSuperseded", "RightRevoked", "RightRegistered")
 #: Share token addresses per ``eth_getLogs`` request (providers cap address lists).
 _ADDRESSES_PER_QUERY = 500
 _HEADERS_PER_BATCH = 100
@@ -160,6 +176,8 @@ class PortfolioRight(_Out):
     token_id: int
     token_id_hex: str
     since_block: int
+    #: Pledged to a loan at that block (it stays the owner's; ``Portfolio.pledges`` says to whom).
+    pledged: bool = False
 
 
 class SharePosition(_Out):
@@ -171,15 +189,33 @@ class SharePosition(_Out):
     symbol: str
     decimals: int
     balance: Uint256
+    #: Shares of the owner the loan desk held under live pledges at that block (not part of ``balance``).
+    pledged: Uint256 = 0
 
 
 class Portfolio(_Out):
-    """What an account held at a block: rights and share balances."""
+    """What an account held at a block: rights and share balances, and its live pledges (of those rights, and of
+    shares the loan desk holds for it)."""
 
     owner: str
     block: int
     rights: list[PortfolioRight]
     shares: list[SharePosition]
+    pledges: list[Pledge] = Field(default_factory=list)
+
+
+class LoanBook(_Out):
+    """A lender's loans at a block: each as it stood then (``live`` ones still secured), in the order they
+    opened."""
+
+    lender: str
+    block: int
+    loans: list[Pledge]
+
+    @property
+    def live(self) -> list[Pledge]:
+        """The loans still secured by their pledge at the book's block (active or at auction)."""
+        return [loan for loan in self.loans if loan.live]
 
 
 class TransferRecord(_Out):
@@ -330,14 +366,15 @@ class EventIndex:
 
     @property
     def modules(self) -> list[str]:
-        """The licence, attestation, dispute and royalty contracts whose logs the index holds."""
+        """The licence, attestation, dispute and royalty contracts and the loan desk whose logs the index holds."""
         return [value for role in _MODULE_ROLES if (value := self._meta(role)) is not None]
 
     @property
     def history_contracts(self) -> list[str]:
         """The contracts whose per-right history commitments this index's logs can be checked against: the registry,
-        then the share vault, licence, attestation and dispute contracts it follows (the royalty vault keeps none)."""
-        roles = [self._meta(role) for role in ("vault", "licenses", "attestations", "disputes")]
+        then the share vault, licence, attestation and dispute contracts and the loan desk it follows (the royalty
+        vault keeps none)."""
+        roles = [self._meta(role) for role in ("vault", "licenses", "attestations", "disputes", "loans")]
         return [self.registry, *(address for address in roles if address is not None)]
 
     def linked_logs(self, to_block: int) -> dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]]:
@@ -374,6 +411,9 @@ class EventIndex:
         registry = ledger.registry_address
         vault = ledger.attached_address("vault")
         modules = {role: address for role, address in ledger.module_addresses().items() if address is not None}
+        desk = ledger.attached_address("loans")  # after module_addresses: discovered among the role grants
+        if desk is not None:
+            modules["loans"] = desk
         chain = self._meta("chain_id")
         if chain is None:
             start = ledger.deployment_block
@@ -531,7 +571,21 @@ class EventIndex:
         balances: dict[tuple[str, str], int] = {}
         changes: list[tuple[str, str, int, int, str]] = []
         registrations: list[tuple[str, int, int, int, str]] = []
+        desk = (self._meta("loans") or "").lower()
+        loans: list[tuple[int, str, str, str, str | None, str | None, int]] = []
+        states: list[tuple[int, int, int, str]] = []
         for address, block, _, _, log_index, _, _, name, args_json, _ in rows:
+            if name in LOAN_EVENTS and address.lower() == desk:
+                args = json.loads(args_json)
+                loan = int(args["loanId"])
+                if name == "LoanOpened":
+                    amount = int(args["collateralAmount"])
+                    shares = (args["collateral"], str(amount)) if amount else (None, None)
+                    loans.append((loan, str(args["tokenId"]), args["lender"], args["borrower"], *shares, block))
+                    states.append((loan, block, log_index, "active"))
+                elif name in _LOAN_ENDINGS:
+                    states.append((loan, block, log_index, _LOAN_ENDINGS[name]))
+                continue
             if name in ("RightRegistered", "NumbersAdded") and address.lower() == registry:
                 # Adding a grant may change the kind: the row narrows a query, the record decides.
                 args = json.loads(args_json)
@@ -575,6 +629,12 @@ class EventIndex:
             "INSERT INTO share_balances (share_token, holder, block, log_index, balance) VALUES (?, ?, ?, ?, ?)",
             changes,
         )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO loans (loan_id, token_id, lender, borrower, share_token, amount, block) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            loans,
+        )
+        self._db.executemany("INSERT INTO loan_states (loan_id, block, log_index, state) VALUES (?, ?, ?, ?)", states)
 
     def _share_balance(self, share_token: str, holder: str, at: int) -> int:
         row = self._db.execute(
@@ -654,6 +714,8 @@ class EventIndex:
             self._db.execute("UPDATE custody SET until_block = NULL WHERE until_block > ?", (fork,))
             self._db.execute("DELETE FROM registrations WHERE block > ?", (fork,))
             self._db.execute("DELETE FROM share_balances WHERE block > ?", (fork,))
+            self._db.execute("DELETE FROM loans WHERE block > ?", (fork,))
+            self._db.execute("DELETE FROM loan_states WHERE block > ?", (fork,))
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(fork),))
             self._db.execute(
                 "INSERT INTO rollbacks (fork_block, previous_cursor, removed_logs, at) VALUES (?, ?, ?, ?)",
@@ -783,29 +845,111 @@ class EventIndex:
             )
         }
 
-    def portfolio(self, owner: str, at_block: int | None = None) -> Portfolio:
-        """The rights ``owner`` held at ``at_block`` (default: the cursor) and their balances of share tokens."""
-        at = self._at(at_block)
+    def _loan_logs(self, at: int, loans: Sequence[int] | None = None) -> list[DecodedLog]:
+        """The loan desk's logs up to ``at`` (of the ``loans`` given, if any), in chain order."""
+        desk = self._meta("loans")
+        if desk is None:
+            return []
+        names = ",".join(f"'{name}'" for name in LOAN_EVENTS)
+        if loans is None:
+            return self._decoded(
+                "SELECT name, args, block, log_index, tx_hash, address FROM logs "
+                f"WHERE address = ? AND name IN ({names}) AND block <= ? ORDER BY block, log_index",
+                (desk, at),
+            )
+        wanted = {int(loan) for loan in loans}
+        if not wanted:
+            return []
+        tokens = sorted(
+            {
+                str(token)
+                for (token,) in self._db.execute(
+                    f"SELECT token_id FROM loans WHERE loan_id IN ({','.join('?' * len(wanted))})", sorted(wanted)
+                )
+            }
+        )
+        logs = self._decoded(
+            "SELECT name, args, block, log_index, tx_hash, address FROM logs "
+            f"WHERE token_id IN ({','.join('?' * len(tokens))}) AND +address = ? AND +name IN ({names}) "
+            "AND block <= ? ORDER BY block, log_index",
+            (*tokens, desk, at),
+        )
+        return [log for log in logs if int(log.args["loanId"]) in wanted]
+
+    def _pledges(self, logs: Sequence[DecodedLog]) -> list[Pledge]:
+        return pledges_from_logs(logs, self._timestamps(log.block for log in logs))
+
+    def _loans_by_token(self, at: int) -> dict[int, list[Pledge]]:
+        """Every loan up to ``at``, as it stood then, by the right it is about."""
+        logs = self._loan_logs(at)
+        by_token: dict[int, list[DecodedLog]] = defaultdict(list)
+        for log in logs:
+            by_token[int(log.args["tokenId"])].append(log)
+        stamps = self._timestamps(log.block for log in logs)
+        return {token: pledges_from_logs(entries, stamps) for token, entries in by_token.items()}
+
+    def _when(self, at_block: int | None, at: dt.datetime | dt.date | None) -> int:
+        """The block a query is about: ``at_block``, or the last block at or before the date ``at``, or the
+        cursor."""
+        if at_block is not None and at is not None:
+            raise InvalidInputError("give either a block or a date, not both")
+        return self._at(self.block_at(at) if at is not None else at_block)
+
+    def book(self, lender: str, at_block: int | None = None, *, at: dt.datetime | dt.date | None = None) -> LoanBook:
+        """A lender's book of loans at ``at_block`` or the date ``at`` (default: the cursor): every loan it made by
+        then, each as it stood then (active, at auction, repaid, sold...), from the loan desk's indexed events."""
+        block = self._when(at_block, at)
+        account = to_checksum_address(lender)
+        made = [
+            int(loan)
+            for (loan,) in self._db.execute(
+                "SELECT loan_id FROM loans WHERE lender = ? AND block <= ? ORDER BY block, loan_id", (account, block)
+            )
+        ]
+        return LoanBook(lender=account, block=block, loans=self._pledges(self._loan_logs(block, made)))
+
+    def portfolio(
+        self, owner: str, at_block: int | None = None, *, at: dt.datetime | dt.date | None = None
+    ) -> Portfolio:
+        """The rights ``owner`` held at ``at_block`` or the date ``at`` (default: the cursor), their balances of
+        share tokens, and their live pledges then: rights pledged (still theirs) and shares the loan desk held for
+        them (each position's ``pledged``, listed even when nothing else of that token is left)."""
+        at_ = self._when(at_block, at)
         account = to_checksum_address(owner)
+        borrowed = [
+            int(loan)
+            for (loan,) in self._db.execute(
+                "SELECT loan_id FROM loans WHERE borrower = ? AND block <= ? ORDER BY block, loan_id", (account, at_)
+            )
+        ]
+        pledges = [pledge for pledge in self._pledges(self._loan_logs(at_, borrowed)) if pledge.live]
+        return self._holdings(account, at_, pledges)
+
+    def _holdings(self, account: str, at: int, pledges: list[Pledge]) -> Portfolio:
+        """What ``account`` held at ``at``, with its live ``pledges``."""
         held = self._db.execute(
             "SELECT token_id, since_block FROM custody WHERE owner = ? AND since_block <= ? AND "
             "(until_block IS NULL OR until_block > ?)",
             (account, at, at),
         ).fetchall()
+        pledged_rights = {pledge.token_id for pledge in pledges if pledge.share_token is None}
         rights = [
-            PortfolioRight(token_id=token, token_id_hex=hex(token), since_block=since)
+            PortfolioRight(token_id=token, token_id_hex=hex(token), since_block=since, pledged=token in pledged_rights)
             for token, since in sorted(
                 ((int(token), since) for token, since in held), key=lambda item: (item[1], item[0])
             )
         ]
         positions: list[SharePosition] = []
+        pledged_tokens = sorted({pledge.share_token for pledge in pledges if pledge.share_token is not None})
         for address, token_text, _ in self._db.execute(
-            "SELECT address, token_id, block FROM share_tokens WHERE block <= ? AND address IN "
-            "(SELECT DISTINCT share_token FROM share_balances WHERE holder = ? AND block <= ?) ORDER BY block, address",
-            (at, account, at),
+            "SELECT address, token_id, block FROM share_tokens WHERE block <= ? AND (address IN "
+            "(SELECT DISTINCT share_token FROM share_balances WHERE holder = ? AND block <= ?) OR address IN "
+            f"({','.join('?' * len(pledged_tokens))})) ORDER BY block, address",
+            (at, account, at, *pledged_tokens),
         ).fetchall():
             balance = self._share_balance(address, account, at)
-            if balance:
+            pledged = pledged_shares(pledges, address).get(account, 0)
+            if balance or pledged:
                 token = int(token_text)
                 created = self._fractionalized(address)
                 positions.append(
@@ -816,9 +960,10 @@ class EventIndex:
                         symbol=str(created.args["symbol"]),
                         decimals=int(created.args["decimals"]),
                         balance=balance,
+                        pledged=pledged,
                     )
                 )
-        return Portfolio(owner=account, block=at, rights=rights, shares=positions)
+        return Portfolio(owner=account, block=at, rights=rights, shares=positions, pledges=pledges)
 
     def _fractionalized(self, share_token: str) -> DecodedLog:
         (log,) = [
@@ -870,6 +1015,9 @@ class EventIndex:
         if created is None:
             raise NotFoundError(f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault")
         balances, frozen, restricted = self._share_state(str(created.args["shareToken"]), at)
+        loans = [
+            int(loan) for (loan,) in self._db.execute("SELECT loan_id FROM loans WHERE token_id = ?", (str(token_id),))
+        ]
         return cap_table_of(
             token_id,
             created,
@@ -878,6 +1026,8 @@ class EventIndex:
             restricted=bool(created.args["restricted"]) if restricted is None else restricted,
             total_supply=sum(balances.values()),
             block=at,
+            pledges=self._pledges(self._loan_logs(at, loans)),
+            loan_desk=self._meta("loans"),
         )
 
     def rights(
@@ -909,8 +1059,21 @@ class EventIndex:
             else (f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)}", tuple(parameters))
         )
         logs = self._registry_logs(
-            ["RightRegistered", "Frozen", "Unfrozen", "MetadataPublished", "RightRevoked", *_NUMBER_EVENTS], at, tokens
+            [
+                "RightRegistered",
+                "Frozen",
+                "Unfrozen",
+                "MetadataPublished",
+                "RightRevoked",
+                "PledgeSet",
+                "ForceTransferred",
+                "ClaimSuperseded",
+                *_NUMBER_EVENTS,
+            ],
+            at,
+            tokens,
         )
+        pledged: dict[int, bool] = {}
         registered: dict[int, DecodedLog] = {}
         #: the records of each right's current life: (block, bytes, publisher), in chain order
         published: dict[int, list[tuple[int, bytes, str | None]]] = {}
@@ -920,6 +1083,12 @@ class EventIndex:
         numbers: dict[int, list[DecodedLog]] = defaultdict(list)
         for log in logs:
             token = int(log.args["tokenId"] if "tokenId" in log.args else log.args["fromTokenId"])
+            if log.name == "PledgeSet":
+                pledged[token] = bool(log.args["pledged"])
+            elif log.name in _PLEDGE_ENDINGS:
+                pledged[token] = False
+            if log.name in ("PledgeSet", "ForceTransferred", "ClaimSuperseded"):
+                continue
             if log.name == "RightRegistered":
                 registered[token] = log
                 registrar = None if log.args["registrar"] == ZERO_ADDRESS else str(log.args["registrar"])
@@ -940,6 +1109,7 @@ class EventIndex:
                 revoked[token] = log
         owners = self._owners(at, tokens)
         now = self._latest_time(at)
+        loans = self._loans_by_token(at)
         found: list[RightRecord] = []
         for token, log in sorted(registered.items(), key=lambda item: (item[1].block, item[1].log_index)):
             revocation = revoked.get(token)
@@ -947,8 +1117,9 @@ class EventIndex:
                 continue
             packed = records[token]
             own_numbers, family = right_numbers(numbers[token])
-            right_kind = RightKind.from_chain((packed >> 4) & 0xF)
-            right_jurisdiction = ((packed >> 8) & 0xFFFF).to_bytes(2, "big").decode("ascii")
+            unpacked = unpack_record(packed)
+            right_kind = RightKind.from_chain(unpacked.kind)
+            right_jurisdiction = unpacked.jurisdiction
             if (wanted_kind is not None and right_kind is not wanted_kind) or (
                 jurisdiction is not None and right_jurisdiction != jurisdiction.upper()
             ):
@@ -979,6 +1150,8 @@ class EventIndex:
                 registration_block=log.block,
                 numbers=own_numbers,
                 family=family,
+                pledged=pledged.get(token, False),
+                pledges=[pledge for pledge in loans.get(token, []) if pledge.opened_block >= log.block],
                 **public_record_fields(published[token]),
                 **_revocation_fields(revocation, self._timestamps([revocation.block]) if revocation else {}),
             )

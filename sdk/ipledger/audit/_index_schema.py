@@ -12,26 +12,32 @@
   ``[since_block, until_block)`` (``until_block`` is ``NULL`` while it lasts), so a portfolio at any block is one
   indexed query instead of a replay of every transfer.
 - ``registrations``: derived from the registry's ``RightRegistered`` logs while syncing, one row per registration
-  with the kind (chain value) and jurisdiction unpacked from the record (``docs/storage.md``: bits 4-7 and 8-23),
+  with the kind (chain value) and jurisdiction unpacked from the record (``docs/storage.md``: bits 4-6 and 8-23),
   so ``rights(kind=..., jurisdiction=...)`` reads only the matching rights.
 - ``share_balances``: derived from the share tokens' ``Transfer`` logs, one row per balance change (the balance
   after it, decimal text since it may exceed 64 bits); a balance at a block is the latest row at or before it.
+- ``loans``: derived from the loan desk's ``LoanOpened`` logs, one row per loan: the right (or the right behind the
+  pledged shares), lender, borrower (the pledgor), the share token and amount pledged (``NULL`` for a right), and
+  the block it opened; ``loan_states``: one row per change of a loan's state (``active`` at opening, then
+  ``auction``, ``repaid``, ``sold``, ``foreclosed``, ``refinanced``, ``lost``), so a lender's book or a holder's
+  pledges at any block are indexed lookups.
 - ``rollbacks``: each reorganization undone: the fork block, the cursor before it and how many logs went.
 
 The derived tables are written in the same transaction as the logs they come from and are cut back with them
-after a reorganization. A file with an older schema is rebuilt from the chain (it is a cache of public data).
+after a reorganization. A file with an older schema is rebuilt from the chain (it is a cache of public data):
+version 4 added the loan desk's logs and the loan tables.
 """
 
 from __future__ import annotations
 
 __all__ = ["DERIVED_TABLES", "REORG_WINDOW", "SCHEMA", "SCHEMA_VERSION", "TABLES"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: How many of the latest synced blocks keep their hash even without logs.
 REORG_WINDOW = 256
 
 #: Tables computed from the logs while syncing.
-DERIVED_TABLES = ("custody", "registrations", "share_balances")
+DERIVED_TABLES = ("custody", "registrations", "share_balances", "loans", "loan_states")
 #: Every table, for a rebuild.
 TABLES = ("meta", "blocks", "logs", "share_tokens", *DERIVED_TABLES, "rollbacks")
 
@@ -90,6 +96,24 @@ CREATE TABLE IF NOT EXISTS share_balances (
     balance TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS share_balances_by_holder ON share_balances (holder, share_token, block, log_index);
+CREATE TABLE IF NOT EXISTS loans (
+    loan_id INTEGER PRIMARY KEY,
+    token_id TEXT NOT NULL,
+    lender TEXT NOT NULL,
+    borrower TEXT NOT NULL,
+    share_token TEXT,
+    amount TEXT,
+    block INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS loans_by_lender ON loans (lender, block);
+CREATE INDEX IF NOT EXISTS loans_by_borrower ON loans (borrower, block);
+CREATE TABLE IF NOT EXISTS loan_states (
+    loan_id INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    log_index INTEGER NOT NULL,
+    state TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS loan_states_by_loan ON loan_states (loan_id, block, log_index);
 CREATE TABLE IF NOT EXISTS rollbacks (
     id INTEGER PRIMARY KEY,
     fork_block INTEGER NOT NULL,

@@ -34,7 +34,7 @@ from ipledger._exceptions import CheckpointError, InvalidInputError, NodeError
 from ipledger.audit._history_chain import HistoryWord, chain_head, history_slot, linked_tokens
 from ipledger.chain._eip712 import REGISTRY_DOMAIN, domain_separator
 from ipledger.chain._events import TOPIC_OF, DecodedLog, decode_log
-from ipledger.chain._roles import DISPUTE_ROLE, VERIFIER_ROLE
+from ipledger.chain._roles import DISPUTE_ROLE, PLEDGE_ROLE, VERIFIER_ROLE
 from ipledger.models._models import Check
 
 __all__ = [
@@ -429,9 +429,10 @@ class TrustlessVerifier:
 
     def modules_check(self, proven: ProvenRight, registry: str, modules: Mapping[str, str]) -> Check:
         """The modules whose histories were proven (``modules``: role -> address; roles ``licenses``,
-        ``attestations``, ``disputes``, ``vault``) are this registry's: each runs the shipped code (its code, from the
-        node, hashes to the proven code hash) with this registry among its immutables; the attestation registry and
-        the dispute manager hold the registry's verifier and dispute roles (proven registry storage); the licence
+        ``attestations``, ``disputes``, ``vault``, ``loans``) are this registry's: each runs the shipped code (its code,
+        from the node, hashes to the proven code hash) with this registry among its immutables; the attestation
+        registry, the dispute manager and the loan desk hold the registry's verifier, dispute and pledge roles (proven
+        registry storage); the licence
         registry is the one the share vault's royalty vault names (both in proven code). So a node cannot swap in a
         contract of its own, or another deployment, with an empty history."""
         artifacts = {
@@ -439,6 +440,7 @@ class TrustlessVerifier:
             "attestations": "AttestationRegistry",
             "disputes": "DisputeManager",
             "vault": "FractionVault",
+            "loans": "LoanDesk",
         }
         problems: list[str] = []
         immutables: dict[str, set[bytes]] = {}
@@ -449,7 +451,7 @@ class TrustlessVerifier:
                 problems.append(f"the {role} contract {address} is not the shipped {artifacts[role]} of this registry")
                 continue
             immutables[role] = found
-        roles = {"attestations": VERIFIER_ROLE, "disputes": DISPUTE_ROLE}
+        roles = {"attestations": VERIFIER_ROLE, "disputes": DISPUTE_ROLE, "loans": PLEDGE_ROLE}
         wanted = {role: role_slot(roles[role], modules[role]) for role in roles if role in modules}
         if wanted:
             try:

@@ -412,6 +412,8 @@ def report_csv(report: AuditReport) -> bytes:
             reference = (
                 event.deed_hash
                 or event.order_hash
+                or event.agreement_hash
+                or event.registration
                 or event.share_token
                 or event.metadata_hash
                 or event.evidence_hash

@@ -9,15 +9,25 @@ in both scripts on Linux, macOS and Windows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 
 from ipledger.audit._report import AuditReport, RightReport
 from ipledger.audit._report_i18n import DEFAULT_LANG, KEYS, Lang, Translate, translator
-from ipledger.audit._report_sentences import day, describe_event, holder_name, short, when
+from ipledger.audit._report_sentences import (
+    day,
+    describe_event,
+    holder_name,
+    pledge_lines,
+    short,
+    short_hash,
+    when,
+)
 from ipledger.audit._report_summary import portfolio_rows
 from ipledger.audit._report_timeline import legend_html, timeline_svg
 from ipledger.models._amounts import format_units
+from ipledger.models._models import CapTable
+from ipledger.models._pledges import Pledge
 
 __all__ = ["FONT_FAMILIES", "report_html"]
 
@@ -75,7 +85,22 @@ def _status(right: RightReport, t: Translate) -> str:
     if record is None:
         return t("summary.none")
     status = t(f"status.{record.status.value}")
-    return status + t("word.and") + t("status.dispute_locked") if record.dispute_locked else status
+    if record.dispute_locked:
+        status += t("word.and") + t("status.dispute_locked")
+    return _with_pledges(status, record.pledges, right.cap_table, t)
+
+
+def _share_units(table: CapTable | None) -> Callable[[int], str] | None:
+    """Writes an amount of pledged shares in whole shares with their symbol (the cap table's), else ``None``."""
+    if table is None:
+        return None
+    return lambda amount: f"{format_units(amount, table.decimals, grouping=True)} {table.symbol}"
+
+
+def _with_pledges(status: str, pledges: Sequence[Pledge], table: CapTable | None, t: Translate) -> str:
+    """A status followed by what its pledges say: "pledged to X under agreement H, due D", a sale at enforcement."""
+    lines = pledge_lines(pledges, t, share_units=_share_units(table))
+    return t("word.and").join([status, *lines])
 
 
 def _name_of(right: RightReport, t: Translate) -> tuple[str, str]:
@@ -248,19 +273,59 @@ def _shareholders(right: RightReport, t: Translate) -> str:
     if table is None:
         return ""
     supply = format_units(table.total_supply, table.decimals, grouping=True)
+    columns = ["shares.holder", "shares.shares", "shares.frozen"] + (["shares.pledged"] if table.pledges else [])
     parts = [
         f"<h3>{escape(t('shares.heading', name=table.name, symbol=table.symbol, supply=supply))}</h3><table>",
-        _head(t, "shares.holder", "shares.shares", "shares.frozen"),
+        _head(t, *columns),
         "<tbody>",
     ]
     for holding in table.holders:
+        note = t("shares.desk_note") if table.loan_desk is not None and holding.account == table.loan_desk else ""
+        pledged = (
+            f"<td>{escape(format_units(holding.pledged, table.decimals, grouping=True))}</td>" if table.pledges else ""
+        )
         parts.append(
-            f"<tr><td><code>{escape(holding.account)}</code></td>"
+            f"<tr><td><code>{escape(holding.account)}</code>{escape(note)}</td>"
             f"<td>{escape(format_units(holding.balance, table.decimals, grouping=True))}</td>"
-            f"<td>{escape(format_units(holding.frozen, table.decimals, grouping=True))}</td></tr>"
+            f"<td>{escape(format_units(holding.frozen, table.decimals, grouping=True))}</td>{pledged}</tr>"
         )
     parts.append("</tbody></table>")
+    units = _share_units(table)
+    for line in pledge_lines(table.pledges, t, share_units=units):
+        parts.append(f'<p class="pledge">{escape(line)}</p>')
     return "".join(parts)
+
+
+def _pledges(right: RightReport, t: Translate) -> str:
+    """Every loan on the right or its shares: collateral, pledgor, lender, agreement, due date, registration number
+    and where it stands (how it ended); nothing for a right no loan touched."""
+    record = right.record
+    if record is None or not record.pledges:
+        return ""
+    units = _share_units(right.cap_table)
+    rows = [
+        (
+            str(pledge.loan_id),
+            t("pledges.right")
+            if pledge.amount is None
+            else t("pledges.shares", amount=units(int(pledge.amount)) if units else f"{pledge.amount:,}"),
+            short(pledge.borrower, t),
+            short(pledge.lender, t),
+            short_hash(pledge.agreement_hash),
+            day(pledge.due),
+            pledge.registration or t("word.none"),
+            t(f"pledge.{pledge.state}") if pledge.state in ("active", "repaid", "refinanced") else _ended(pledge, t),
+        )
+        for pledge in record.pledges
+    ]
+    keys = ("loan", "collateral", "pledgor", "lender", "agreement", "due", "registration", "state")
+    return _table(t("pledges.heading"), [t(f"pledges.{key}") for key in keys], rows, "")
+
+
+def _ended(pledge: Pledge, t: Translate) -> str:
+    """An enforced (or lost) pledge's state and how: the auction's end, the sale, the foreclosure."""
+    lines = pledge_lines([pledge], t)
+    return t(f"pledge.{pledge.state}") + (t("word.and") + lines[0] if lines and pledge.state != "auction" else "")
 
 
 def _licences(right: RightReport, t: Translate) -> str:
@@ -289,7 +354,7 @@ def _attestations(right: RightReport, t: Translate) -> str:
         (
             str(item.attestation_id),
             t(f"claim.{item.claim_type}")
-            if item.claim_type in ("TITLE_VERIFIED", "VALUATION", "FREEDOM_TO_OPERATE")
+            if item.claim_type in ("TITLE_VERIFIED", "VALUATION", "FREEDOM_TO_OPERATE", "LAPSED")
             else item.claim_type.replace("_", " ").lower(),
             short(item.attestor, t),
             day(item.issued_at),
@@ -330,6 +395,7 @@ def _right_section(right: RightReport, vault: str | None, index: int, t: Transla
             _custody(right, t),
             _events(right, t),
             _shareholders(right, t),
+            _pledges(right, t),
             _licences(right, t),
             _attestations(right, t),
             _disputes(right, t),
@@ -348,6 +414,8 @@ def portfolio_table(report: AuditReport, t: Translate) -> str:
         status = t("summary.none") if row.status is None else t(f"status.{row.status.value}")
         if row.dispute_locked:
             status += t("word.and") + t("status.dispute_locked")
+        if row.status is not None:
+            status = _with_pledges(status, row.pledges, None, t)
         rows.append(
             f'<tr><td><a href="#right-{escape(row.token_id_hex)}">{escape(row.number or t("right.no_number"))}</a>'
             f"</td><td>{escape(row.title or t('right.untitled'))}</td>"

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ipledger.audit._report import AuditReport
 from ipledger.models._model_base import _Out
 from ipledger.models._models import RightStatus
+from ipledger.models._pledges import Pledge
 
 __all__ = ["PortfolioRow", "portfolio_rows"]
 
@@ -26,6 +29,10 @@ class PortfolioRow(_Out):
     #: None when the right's record could not be read.
     status: RightStatus | None
     dispute_locked: bool
+    #: Pledged to a loan at the report date (the registry's lock), and the pledges worth a word: the live ones
+    #: (the right's or its shares') and the enforced ones (sold, foreclosed) or lost.
+    pledged: bool = False
+    pledges: list[Pledge] = Field(default_factory=list)
     verdict: Literal["verified", "failed"]
 
 
@@ -43,6 +50,12 @@ def portfolio_rows(report: AuditReport) -> list[PortfolioRow]:
                 held_by_vault=report.vault is not None and right.owner == report.vault,
                 status=None if record is None else record.status,
                 dispute_locked=record is not None and record.dispute_locked,
+                pledged=record is not None and record.pledged,
+                pledges=[]
+                if record is None
+                else [
+                    pledge for pledge in record.pledges if pledge.live or pledge.state in ("sold", "foreclosed", "lost")
+                ],
                 verdict=right.verdict,
             )
         )

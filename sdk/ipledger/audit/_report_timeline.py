@@ -41,6 +41,18 @@ MARKERS: dict[str, tuple[str, str]] = {
     "license_revoked": ("square-open", "#b8860b"),
     "royalty_paid": ("circle", "#b8860b"),
     "right_credited": ("circle-open", "#b8860b"),
+    # loans: brown; the sale or foreclosure that moves the right a triangle, like the other forced moves
+    "pledge_locked": ("bar", "#8c564b"),
+    "pledge_unlocked": ("bar-open", "#8c564b"),
+    "loan_opened": ("diamond", "#8c564b"),
+    "pledge_released": ("diamond-open", "#8c564b"),
+    "loan_repaid": ("circle-open", "#8c564b"),
+    "auction_started": ("square", "#8c564b"),
+    "loan_refinanced": ("square-open", "#8c564b"),
+    "collateral_sold": ("triangle", "#8c564b"),
+    "foreclosed": ("triangle", "#8c564b"),
+    "collateral_lost": ("circle", "#8c564b"),
+    "pledge_registered": ("dot", "#8c564b"),
 }
 _OTHER = ("dot", "#777777")
 _PALETTE = ("#4e79a7", "#59a14f", "#edc948", "#b07aa1", "#76b7b2", "#f28e2b", "#9c755f", "#e15759", "#bab0ac")

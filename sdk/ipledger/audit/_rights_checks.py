@@ -87,6 +87,12 @@ def rights_notices(
                 f"{field}, {until}" + (f", royalty {item.royalty_bps / 100:g}%" if item.royalty_bps else "") + ")"
             )
     for attestation in attestations:
+        if attestation.claim_type == "LAPSED" and attestation.valid:
+            notices.append(
+                f"marked lapsed by attestor {attestation.attestor} on {attestation.issued_at:%Y-%m-%d} (evidence "
+                f"{attestation.evidence_hash}, attestation {attestation.attestation_id}): the office says the right "
+                "lapsed, whatever expiry the registry records; a pledge of it secures little"
+            )
         state = "valid" if attestation.valid else "revoked" if attestation.revoked_at else "expired"
         notices.append(
             f"attestation {attestation.attestation_id}: {attestation.claim_type} by {attestation.attestor} "

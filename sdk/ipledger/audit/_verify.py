@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from ipledger.audit._proofs import PROOF_CHECKS
+from ipledger.audit._report_i18n import translator
+from ipledger.audit._report_sentences import describe_pledge
 from ipledger.models._amounts import format_units
 from ipledger.models._hashing import bundle_hash
 from ipledger.models._models import CapTable, Check, HistoryEvent, RightKind, RightRecord, RightStatus
@@ -15,6 +17,8 @@ __all__ = [
     "CUSTODY_KINDS",
     "custody_check",
     "notices_for",
+    "pledge_check",
+    "pledge_notices",
     "proven_content_check",
     "proven_rights_check",
     "record_differences",
@@ -197,6 +201,54 @@ def _shares(event: HistoryEvent) -> str:
         return f"{event.supply} base units of shares"
     amount = format_units(event.supply, event.decimals, grouping=True)
     return f"{amount} {event.symbol} shares" if event.symbol else f"{amount} shares"
+
+
+def pledge_check(record: RightRecord, *, desk: str | None) -> Check | None:
+    """The registry's pledge bit and the loan desk's history agree: a pledged right has a live loan on it (whose
+    lender, agreement and due date the check names), and a right with a live loan is pledged, unless a registrar's
+    act took it out of the pledge (a forced transfer, revocation or supersession ends a pledge in the registry; the
+    desk records the loss when someone asks it to). ``None`` for a right no loan ever touched. ``desk`` is the loan
+    desk attached (``None``: none, so a pledge cannot be explained)."""
+    live = [pledge for pledge in record.pledges if pledge.live and pledge.share_token is None]
+    if not record.pledged and not record.pledges:
+        return None
+    t = translator("en")
+    if record.pledged and not live:
+        detail = (
+            "the registry's record is pledged, but no loan desk is attached to say to whom (attach the loan desk)"
+            if desk is None
+            else f"the registry's record is pledged, but the history of the loan desk {desk} holds no live loan on it"
+        )
+        return Check(name="pledge", ok=False, detail=detail)
+    if record.pledged:
+        said = "; ".join(f"{describe_pledge(pledge, t)} (loan {pledge.loan_id})" for pledge in live)
+        return Check(name="pledge", ok=True, detail=f"{said}: the registry's pledge lock and the desk's loan agree")
+    if live:
+        loans = ", ".join(str(pledge.loan_id) for pledge in live)
+        return Check(
+            name="pledge",
+            ok=True,
+            detail=f"not pledged: a registrar's act took the right out of the pledge of loan(s) {loans}, which the "
+            "desk has not recorded as lost yet; the debt stands, unsecured",
+        )
+    shares = [pledge for pledge in record.pledges if pledge.live]
+    if shares:
+        said = "; ".join(describe_pledge(pledge, t) for pledge in shares)
+        return Check(name="pledge", ok=True, detail=f"the right itself is not pledged; {said}")
+    ended = ", ".join(f"loan {pledge.loan_id} {pledge.state}" for pledge in record.pledges)
+    return Check(name="pledge", ok=True, detail=f"not pledged ({ended})")
+
+
+def pledge_notices(record: RightRecord) -> list[str]:
+    """What an auditor must notice about the right's pledges: each live one (to whom, under which agreement, due
+    when, its registration number), and each enforced one (the sale, the foreclosure) or one a registrar's act
+    ended."""
+    t = translator("en")
+    return [
+        f"loan {pledge.loan_id}: {describe_pledge(pledge, t)}"
+        for pledge in record.pledges
+        if pledge.live or pledge.state in ("sold", "foreclosed", "lost")
+    ]
 
 
 def verdict_of(checks: Sequence[Check]) -> Literal["verified", "failed", "inconclusive"]:

@@ -825,11 +825,12 @@ class Chain:
     # ------------------------------------------------------------------ the right's logs
 
     def logs(
-        self, token_id: int, to_block: int | None = None, *, custody: bool = False
+        self, token_id: int, to_block: int | None = None, *, custody: bool = False, loans: bool = False
     ) -> tuple[list[DecodedLog], int]:
         """The right's registry logs up to ``to_block`` (default: the head) and that block; with ``custody`` also the
         share vault's about it (the vault is discovered among the right's holders when none is attached) and the
-        licence, attestation, dispute and royalty modules'."""
+        licence, attestation, dispute, royalty and loan desk modules'; with ``loans`` (and no ``custody``) the loan
+        desk's alone (when one is attached), which tell whom the right or its shares are pledged to."""
         head = self.head() if to_block is None else to_block
         start = self.deployment_block
         logs = fetch_token_logs(
@@ -839,11 +840,30 @@ class Chain:
             logs += fetch_vault_logs(
                 self.rpc, vault=str(self.vault.address), token_id=token_id, from_block=start, to_block=head
             )
+        modules = []
         if custody:
             modules = [address for address in self.module_addresses().values() if address is not None]
+        desk = self._loans if (custody or loans) and self.discover_desk(logs) else None
+        if desk is not None:
+            modules.append(str(desk.address))
+        if modules:
             logs += fetch_module_logs(self.rpc, modules=modules, token_id=token_id, from_block=start, to_block=head)
         logs.sort(key=lambda log: (log.block, log.log_index))
         return logs, head
+
+    def discover_desk(self, logs: Sequence[DecodedLog]) -> bool:
+        """Whether a loan desk is attached, attaching the one that set the right's latest pledge lock (its
+        ``PledgeSet`` among ``logs``) if none was: it must run the shipped LoanDesk and serve this registry."""
+        if self._loans is not None:
+            return True
+        desks = [str(log.args["by"]) for log in logs if log.name == "PledgeSet"]
+        if not desks:
+            return False
+        try:
+            self.attach_loans(desks[-1])
+        except (RegistryError, InvalidInputError):
+            return False
+        return True
 
     def discover_vault(self, logs: Sequence[DecodedLog]) -> bool:
         """Whether a share vault is attached, attaching the one that held the right if none was given."""

@@ -16,6 +16,7 @@ from ipledger._exceptions import NodeError
 __all__ = [
     "ERC20_TRANSFER_TOPIC",
     "EVENT_SIGNATURES",
+    "LOAN_EVENTS",
     "MODULE_EVENTS",
     "MODULE_TOKEN_FIRST_EVENTS",
     "TOKEN_FIRST_EVENTS",
@@ -202,6 +203,68 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("tokenId", "uint256"), ("shareToken", "address"), ("holder", "address")],
         [],
     ),
+    # IPRegistry: the loan desk's pledge lock (the same arguments as DisputeLockSet)
+    "PledgeSet": (
+        "PledgeSet(uint256,bool,address,bytes32)",
+        [("tokenId", "uint256"), ("by", "address")],
+        [("pledged", "bool"), ("loanRef", "bytes32")],
+    ),
+    # LoanDesk: the loan id first, the right second (the contract's ``rightId``: the right pledged, or the right
+    # behind the pledged shares; the SDK names it ``tokenId`` like every module's right)
+    "LoanOpened": (
+        "LoanOpened(uint256,uint256,address,address,address,uint256,address,uint256,uint256,bytes32,bytes32)",
+        [("loanId", "uint256"), ("tokenId", "uint256"), ("lender", "address")],
+        [
+            ("borrower", "address"),
+            ("collateral", "address"),
+            ("collateralAmount", "uint256"),
+            ("currency", "address"),
+            ("principal", "uint256"),
+            ("maturity", "uint256"),
+            ("agreementHash", "bytes32"),
+            ("termsHash", "bytes32"),
+        ],
+    ),
+    "LoanRepaid": (
+        "LoanRepaid(uint256,uint256,address,uint256,uint256,uint256)",
+        [("loanId", "uint256"), ("tokenId", "uint256"), ("payer", "address")],
+        [("interestPaid", "uint256"), ("principalPaid", "uint256"), ("remaining", "uint256")],
+    ),
+    "PledgeReleased": (
+        "PledgeReleased(uint256,uint256,address)",
+        [("loanId", "uint256"), ("tokenId", "uint256"), ("borrower", "address")],
+        [],
+    ),
+    "AuctionStarted": (
+        "AuctionStarted(uint256,uint256,uint256,uint256,uint256,uint256)",
+        [("loanId", "uint256"), ("tokenId", "uint256")],
+        [("startPrice", "uint256"), ("floorPrice", "uint256"), ("endsAt", "uint256"), ("debt", "uint256")],
+    ),
+    "CollateralSold": (
+        "CollateralSold(uint256,uint256,address,uint256,uint256,uint256,uint256)",
+        [("loanId", "uint256"), ("tokenId", "uint256"), ("buyer", "address")],
+        [("price", "uint256"), ("toLender", "uint256"), ("toBorrower", "uint256"), ("shortfall", "uint256")],
+    ),
+    "Foreclosed": (
+        "Foreclosed(uint256,uint256,address)",
+        [("loanId", "uint256"), ("tokenId", "uint256"), ("lender", "address")],
+        [],
+    ),
+    "LoanRefinanced": (
+        "LoanRefinanced(uint256,uint256,uint256,address)",
+        [("loanId", "uint256"), ("tokenId", "uint256"), ("newLoanId", "uint256")],
+        [("newLender", "address")],
+    ),
+    "CollateralLost": (
+        "CollateralLost(uint256,uint256,address)",
+        [("loanId", "uint256"), ("tokenId", "uint256")],
+        [("holder", "address")],
+    ),
+    "PledgeRegistered": (
+        "PledgeRegistered(uint256,uint256,address,string)",
+        [("loanId", "uint256"), ("tokenId", "uint256"), ("by", "address")],
+        [("registration", "string")],
+    ),
 }
 
 #: topic0 (hex, 0x-prefixed) -> event name.
@@ -221,7 +284,21 @@ TOKEN_FIRST_EVENTS = (
     "MetadataPublished",
     "ClaimConfirmed",
     "DisputeLockSet",
+    "PledgeSet",
     "RightRevoked",
+)
+#: The loan desk's events about a right (the loan id first, the right second), all linked into its
+#: history.
+LOAN_EVENTS = (
+    "LoanOpened",
+    "LoanRepaid",
+    "PledgeReleased",
+    "AuctionStarted",
+    "CollateralSold",
+    "Foreclosed",
+    "LoanRefinanced",
+    "CollateralLost",
+    "PledgeRegistered",
 )
 #: The rights-in-use modules' events about a right (the token id is their second indexed parameter, except in
 #: ``MODULE_TOKEN_FIRST_EVENTS``).
@@ -236,6 +313,7 @@ MODULE_EVENTS = (
     "DisputeRegistrationChanged",
     "RoyaltyPaid",
     "RightCredited",
+    *LOAN_EVENTS,
 )
 #: The module events whose first indexed parameter is the token id (the royalty vault's credits: forfeited bonds).
 MODULE_TOKEN_FIRST_EVENTS = ("RightCredited",)

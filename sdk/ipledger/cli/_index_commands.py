@@ -1,4 +1,4 @@
-"""``index sync|status|verify|history|portfolio|rights|transfers``: the local SQLite event index of a registry.
+"""``index sync|status|verify|history|portfolio|book|rights|transfers``: the local SQLite event index of a registry.
 
 The index lives in ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite``; ``sync`` brings it up to the chain head
 (resuming where it stopped and undoing reorganizations), ``verify`` checks it against the history commitments proven
@@ -22,6 +22,7 @@ from ipledger import (
     IndexStatus,
     InvalidInputError,
     Ledger,
+    LoanBook,
     Portfolio,
     ProofError,
     RightList,
@@ -37,13 +38,13 @@ from ._chain_options import CommandTyper
 from ._context import Session, open_ledger
 from ._options import AccountArg, JurisdictionOpt, KindOpt, TokenArg
 from ._output import Output, output, prints
-from ._render import history_table, kind_label, right_heading, short, units
+from ._render import history_table, kind_label, pledge_text, right_heading, short, units
 
 __all__ = ["index_app", "open_local_index"]
 
 index_app = CommandTyper(
     help="A local SQLite index of the registry's, the share vault's and the share tokens' events: sync it, then "
-    "query history, portfolios, rights and transfers without the node.",
+    "query history, portfolios, lenders' books of loans, rights and transfers without the node.",
     no_args_is_help=True,
 )
 
@@ -241,9 +242,10 @@ def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> No
         named = {record.token_id: record for record in index.rights()} if held.rights or held.shares else {}
 
     def human() -> None:
+        pledges = f", {len(held.pledges)} live pledge(s)" if held.pledges else ""
         out.line(
             f"{session.names.label(held.owner)} at block {held.block}: {len(held.rights)} right(s), "
-            f"{len(held.shares)} share position(s)."
+            f"{len(held.shares)} share position(s){pledges}."
         )
 
         def number(token: int) -> str:
@@ -260,9 +262,16 @@ def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> No
             table.add_column("Title", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
             table.add_column("Since block", justify="right", no_wrap=True)
             table.add_column("Token", no_wrap=True)
+            table.add_column("Pledged", no_wrap=True)
             for right in held.rights:
                 token = int(right.token_id_hex, 16)
-                table.add_row(number(token), title(token), str(right.since_block), short(right.token_id_hex))
+                table.add_row(
+                    number(token),
+                    title(token),
+                    str(right.since_block),
+                    short(right.token_id_hex),
+                    "yes" if right.pledged else "",
+                )
             out.print(table)
         if held.shares:
             shares = Table()
@@ -270,6 +279,7 @@ def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> No
             shares.add_column("Title", no_wrap=True, overflow="ellipsis", ratio=1, min_width=8)
             shares.add_column("Balance", justify="right", no_wrap=True)
             shares.add_column("Share token", no_wrap=True)
+            shares.add_column("Pledged", justify="right", no_wrap=True)
             for position in held.shares:
                 token = int(position.token_id_hex, 16)
                 shares.add_row(
@@ -277,10 +287,56 @@ def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> No
                     title(token),
                     units(position.balance, position.decimals, position.symbol),
                     session.names.label(position.share_token),
+                    units(position.pledged, position.decimals) if position.pledged else "",
                 )
             out.print(shares)
+        for pledge in held.pledges:
+            out.line(f"  {number(pledge.token_id) or short(pledge.token_id_hex)}: {pledge_text(pledge, session.names)}")
 
     out.result(held, human)
+
+
+@prints(LoanBook)
+def book(lender: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> None:
+    """A lender's book of loans, now (the last synced block), at a date or at a block: each loan as it stood then."""
+    if at is not None and block is not None:
+        raise typer.BadParameter("give --at or --block, not both", param_hint="'--at'")
+    out = output()
+    session, index = _open(out)
+    with index:
+        _warn_if_behind(session, index, out)
+        at_block = index.block_at(_when(at, "'--at'")) if at is not None else block
+        loans = index.book(session.ledger.address_of(lender), at_block=at_block)
+        named = {record.token_id: record for record in index.rights()} if loans.loans else {}
+
+    def human() -> None:
+        out.line(
+            f"{session.names.label(loans.lender)} at block {loans.block}: {len(loans.loans)} loan(s), "
+            f"{len(loans.live)} live."
+        )
+        if not loans.loans:
+            return
+        table = Table()
+        table.add_column("Loan", justify="right", no_wrap=True)
+        table.add_column("Right", no_wrap=True)
+        table.add_column("Borrower", no_wrap=True)
+        table.add_column("Principal", justify="right", no_wrap=True)
+        table.add_column("State", no_wrap=True)
+        table.add_column("Pledge", overflow="fold", ratio=1, min_width=12)
+        for loan in loans.loans:
+            record = named.get(loan.token_id)
+            right = (record.primary_number if record else None) or short(loan.token_id_hex)
+            table.add_row(
+                str(loan.loan_id),
+                right,
+                session.names.label(loan.borrower),
+                f"{loan.principal:,}",
+                loan.state,
+                pledge_text(loan, session.names),
+            )
+        out.print(table)
+
+    out.result(loans, human)
 
 
 @prints(RightList)
@@ -304,7 +360,7 @@ def rights(kind: KindOpt = None, jurisdiction: JurisdictionOpt = None, status_: 
             table.add_row(
                 record.primary_number or kind_label(record.kind),
                 record.title or "",
-                record.status.value,
+                record.status.value + (", pledged" if record.pledged else ""),
                 session.names.label(record.owner),
                 short(record.token_id_hex),
             )
@@ -347,5 +403,6 @@ index_app.command("status")(status)
 index_app.command("verify")(verify)
 index_app.command("history")(history)
 index_app.command("portfolio")(portfolio)
+index_app.command("book")(book)
 index_app.command("rights")(rights)
 index_app.command("transfers")(transfers)

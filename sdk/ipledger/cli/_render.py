@@ -25,6 +25,7 @@ from ipledger import (
     Ledger,
     License,
     OfficialNumber,
+    Pledge,
     PublicRecord,
     RightKind,
     RightRecord,
@@ -62,6 +63,8 @@ __all__ = [
     "units",
     "kind_label",
     "numbers_text",
+    "pledge_lines",
+    "pledge_text",
     "plural",
     "record_details",
     "right_label",
@@ -97,6 +100,17 @@ EVENT_LABELS = {
     "numbers_added": "numbers added",
     "number_reclaimed": "number taken by a registrar's registration",
     "numbers_released": "claim's numbers released",
+    "pledge_locked": "pledged (locked)",
+    "pledge_unlocked": "pledge lock lifted",
+    "loan_opened": "loan opened (pledge)",
+    "loan_repaid": "loan repayment",
+    "pledge_released": "pledge released",
+    "auction_started": "enforcement auction",
+    "collateral_sold": "collateral sold",
+    "foreclosed": "foreclosed",
+    "loan_refinanced": "loan refinanced",
+    "collateral_lost": "collateral lost",
+    "pledge_registered": "pledge registered",
 }
 #: Below this console width the history table leaves out transaction hashes (they stay in --json).
 WIDE_TABLE = 100
@@ -225,6 +239,7 @@ def record_details(record: RightRecord, names: Names) -> Text:
         ]
     else:
         rows += [("Owner", names.label(record.owner, full=True))]
+    rows += [("Pledge", line) for line in pledge_lines(record.pledges, names)]
     rows += [
         ("Registrar", registrar),
         ("Registered", f"{record.registered_at:%Y-%m-%d %H:%M:%S} UTC, block {record.registration_block}"),
@@ -234,6 +249,46 @@ def record_details(record: RightRecord, names: Names) -> Text:
         ("Registration tx", record.registration_tx),
     ]
     return details_lines(rows)
+
+
+def pledge_text(pledge: Pledge, names: Names, *, shares: str = "shares", decimals: int | None = None) -> str:
+    """``pledged to 0x70…79C8 under agreement 0x5d41402a…, due 2027-06-30``: where a pledge stands (with its
+    registration number, whose shares and how many), or how it ended: sold, foreclosed, lost, repaid."""
+    lender = names.brief(pledge.lender)
+    terms = f"under agreement {short(pledge.agreement_hash, head=8, tail=0)}, due {pledge.due:%Y-%m-%d}"
+    if pledge.live:
+        what = (
+            "pledged"
+            if pledge.amount is None
+            else f"{units(int(pledge.amount), decimals) if decimals is not None else f'{pledge.amount:,}'} {shares} of "
+            f"{names.brief(pledge.borrower)} pledged"
+        )
+        text = f"{what} to {lender} {terms}"
+        if pledge.registration:
+            text += f" (pledge registration {pledge.registration})"
+        if pledge.state == "auction" and pledge.auction_ends is not None:
+            text += f"; enforcement auction until {pledge.auction_ends:%Y-%m-%d}"
+        return f"{text} (loan {pledge.loan_id})"
+    ended = f"{pledge.closed_at:%Y-%m-%d}" if pledge.closed_at else "?"
+    if pledge.state == "sold":
+        return (
+            f"sold on {ended} to {names.brief(pledge.buyer)} for {pledge.price:,} base units at the enforcement of "
+            f"loan {pledge.loan_id} (pledged to {lender} {terms})"
+        )
+    if pledge.state == "foreclosed":
+        return f"taken by the lender {lender} on {ended} at the enforcement of loan {pledge.loan_id} (foreclosure)"
+    if pledge.state == "lost":
+        return f"taken out of the pledge of loan {pledge.loan_id} by a registrar's act on {ended}; the debt stands"
+    return f"loan {pledge.loan_id} {pledge.state} on {ended}"
+
+
+def pledge_lines(pledges: Sequence[Pledge], names: Names) -> list[str]:
+    """A right's pledges worth a line in ``show``: the live ones, and the ones enforced or lost."""
+    return [
+        pledge_text(pledge, names)
+        for pledge in pledges
+        if pledge.live or pledge.state in ("sold", "foreclosed", "lost")
+    ]
 
 
 def right_heading(timeline: History) -> str:
@@ -308,10 +363,39 @@ def _rights_evidence(event: HistoryEvent) -> str | None:
     return None
 
 
+def _loan_evidence(event: HistoryEvent) -> str | None:
+    """What a loan event is about: the loan, and the agreement, due date, registration number or amounts."""
+    if event.loan_id is None:
+        return None
+    what = f"loan {event.loan_id}"
+    if event.kind == "loan_opened":
+        collateral = (
+            f", {event.collateral_amount:,} {event.symbol or 'shares'} {short(event.share_token)}"
+            if event.collateral_amount is not None
+            else ""
+        )
+        due = f", due {event.due:%Y-%m-%d}" if event.due else ""
+        return f"{what}, agreement {short(event.agreement_hash)}{due}, principal {event.amount:,}{collateral}"
+    if event.kind == "loan_repaid":
+        return f"{what}, paid {event.amount:,} (interest {event.interest:,}), owed {event.remaining:,}"
+    if event.kind == "auction_started":
+        return f"{what}, {event.amount:,} → {event.floor_price:,} until {event.due:%Y-%m-%d}"
+    if event.kind == "collateral_sold":
+        return f"{what}, price {event.amount:,}, surplus {event.surplus:,}, unpaid {event.shortfall:,}"
+    if event.kind == "loan_refinanced":
+        return f"{what} → loan {event.new_loan_id}"
+    if event.kind == "pledge_registered":
+        return f"{what}, registration {event.registration}"
+    return what
+
+
 def _evidence(event: HistoryEvent) -> str:
     rights = _rights_evidence(event)
     if rights is not None:
         return rights
+    loan = _loan_evidence(event)
+    if loan is not None:
+        return loan
     if event.kind in ("numbers_added", "number_reclaimed", "numbers_released") and event.numbers:
         taken = f" → token {short(event.other_token)}" if event.other_token else ""
         return "; ".join(event.numbers) + taken
@@ -387,24 +471,44 @@ def _percent(part: int, whole: int) -> str:
 
 def cap_table_table(cap: CapTable, names: Names, *, title: str | None = None) -> Table:
     """The holders, largest first, with their share of the supply and what is frozen."""
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    shares = f"{cap.symbol} shares"
+    lines = [pledge_text(pledge, names, shares=shares, decimals=cap.decimals) for pledge in cap.pledges]
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=title,
+        title_justify="left",
+        pad_edge=False,
+        caption="\n".join(lines) or None,
+        caption_justify="left",
+    )
     table.add_column("Holder")
     table.add_column(f"Balance ({cap.symbol})", justify="right", no_wrap=True)
     table.add_column("Share", justify="right", no_wrap=True)
     table.add_column("Frozen", justify="right", no_wrap=True)
+    if cap.pledges:
+        table.add_column("Pledged", justify="right", no_wrap=True)
     for holding in cap.holders:
         frozen: str | Text = ""
         if holding.frozen and holding.frozen >= holding.balance:
             frozen = Text("all", style="bold red")
         elif holding.frozen:
             frozen = Text(units(holding.frozen, cap.decimals), style="red")
+        desk = cap.loan_desk is not None and holding.account == cap.loan_desk
+        pledged = [units(holding.pledged, cap.decimals) if holding.pledged else ""] if cap.pledges else []
         table.add_row(
-            names.label(holding.account),
+            names.label(holding.account) + (" (loan desk: pledged shares)" if desk else ""),
             units(holding.balance, cap.decimals),
             _percent(holding.balance, cap.total_supply),
             frozen,
+            *pledged,
         )
-    table.add_row(Text("total", style="bold"), Text(units(cap.total_supply, cap.decimals), style="bold"), "100%", "")
+    total: list[Text | str] = [
+        Text("total", style="bold"),
+        Text(units(cap.total_supply, cap.decimals), style="bold"),
+        "100%",
+        "",
+    ]
+    table.add_row(*total, *([""] if cap.pledges else []))
     return table
 
 

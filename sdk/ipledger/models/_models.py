@@ -24,6 +24,7 @@ from ipledger._exceptions import MetadataError
 from ipledger.models._hashing import canonical_json, hash_bytes
 from ipledger.models._model_base import REGIONAL_OFFICES, ZERO_ADDRESS, Address, Uint256, _Out
 from ipledger.models._numbers import OfficialNumber, know_how_number, parse_number
+from ipledger.models._pledges import Pledge
 from ipledger.models._public_record import public_record, read_record, record_history_problems, record_or_none
 from ipledger.models._right_kind import RightKind
 from ipledger.models._rights_models import Attestation, Dispute, License
@@ -486,9 +487,13 @@ class RightRecord(_Out):
     registration_block: int
     #: An open dispute blocks its transfers (the dispute module's lock; see docs/licensing.md).
     dispute_locked: bool = False
-    #: Pledged to a loan (the loan desk's lock): it stays its owner's but cannot change hands until the loan is repaid
-    #: or enforced (``ledger.loans``; docs/financing.md).
+    #: Pledged to a loan: it stays its owner's, but cannot change hands until the loan desk releases it (or sells it
+    #: at an enforcement auction); see docs/financing.md. The registry's pledge bit (proven in a trusted verify).
     pledged: bool = False
+    #: The loans of the loan desk secured on the right or on its shares, in the order they opened, from the desk's
+    #: events in its history (empty when no loan desk is attached): who it is pledged to, under which agreement, due
+    #: when; and for the ended ones how (repaid, sold at an enforcement auction, foreclosed, refinanced, lost).
+    pledges: list[Pledge] = Field(default_factory=list)
     #: Its official numbers of its office, canonical, the primary (its token id's) first; then its family links.
     numbers: list[str] = Field(default_factory=list)
     family: list[str] = Field(default_factory=list)
@@ -543,6 +548,17 @@ EventKind = Literal[
     "numbers_added",
     "number_reclaimed",
     "numbers_released",
+    "pledge_locked",
+    "pledge_unlocked",
+    "loan_opened",
+    "loan_repaid",
+    "pledge_released",
+    "auction_started",
+    "collateral_sold",
+    "foreclosed",
+    "loan_refinanced",
+    "collateral_lost",
+    "pledge_registered",
 ]
 
 
@@ -588,6 +604,23 @@ class HistoryEvent(_Out):
     numbers: list[str] | None = None
     #: A number reclaimed from this right: the token (hex id) that took it.
     other_token: str | None = None
+    #: Loans (the loan desk's events and the registry's pledge lock): the loan, and the one refinancing it.
+    loan_id: int | None = None
+    new_loan_id: int | None = None
+    #: A loan opened: SHA-256 of its agreement, its maturity (an auction: its end), the shares pledged (``None``: the
+    #: right itself, ``share_token`` names the shares otherwise).
+    agreement_hash: str | None = None
+    due: dt.datetime | None = None
+    collateral_amount: Uint256 | None = None
+    #: The office's registration number of a pledge (CNIPA pledge registration, USPTO reel/frame).
+    registration: str | None = None
+    #: A repayment: the interest in ``amount``, and what is still owed after it; an auction: its floor price and the
+    #: debt when it started (in ``remaining``); a sale: the surplus paid to the borrower and the debt left unpaid.
+    interest: Uint256 | None = None
+    remaining: Uint256 | None = None
+    floor_price: Uint256 | None = None
+    surplus: Uint256 | None = None
+    shortfall: Uint256 | None = None
 
 
 class History(_Out):
@@ -765,6 +798,9 @@ class Holding(_Out):
     account: str
     balance: Uint256
     frozen: Uint256
+    #: Shares of this holder pledged to loans: the loan desk holds them (its own line counts them in the supply), the
+    #: holder is their pledgor and gets them back when the loans are repaid. Not part of ``balance``.
+    pledged: Uint256 = 0
 
 
 class CapTable(_Out):
@@ -783,6 +819,10 @@ class CapTable(_Out):
     total_supply: Uint256
     block: int
     holders: list[Holding]
+    #: The loan desk holding pledged shares (its line among ``holders``), and the live pledges of these shares: to
+    #: whom, under which agreement, due when (each holder's ``pledged`` adds them up per pledgor).
+    loan_desk: str | None = None
+    pledges: list[Pledge] = Field(default_factory=list)
 
 
 class Permit(_Out):

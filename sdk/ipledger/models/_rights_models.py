@@ -71,6 +71,9 @@ class ClaimType(StrEnum):
     TITLE_VERIFIED = "TITLE_VERIFIED"
     VALUATION = "VALUATION"
     FREEDOM_TO_OPERATE = "FREEDOM_TO_OPERATE"
+    #: The right lapsed (a renewal or annuity fee unpaid, a term ended early) before the expiry the registry records:
+    #: an attestor's word with its evidence (the office's notice), which a lender of a pledged right must see.
+    LAPSED = "LAPSED"
 
 
 STANDARD_CLAIMS: dict[str, str] = {}

@@ -1,6 +1,6 @@
 """The trusted verify over the modules: licences, attestations, disputes and the share vault keep history
 commitments of their own, so a right in use is proven at a checkpoint without scanning the chain, and a node
-that hides or changes a licence, attestation or dispute is caught."""
+that hides or changes a licence, attestation, dispute or pledge is caught."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from eth_utils import keccak
 from ipledger import EventIndex, IPMetadata, Ledger, LicenseTerms
 from ipledger.audit._history_chain import HistoryWord, history_slot
 from ipledger.chain._events import TOPIC_OF
+from loan_support import open_loan, register_pledge
 from rpc_proxy import LimitingProxy, serve
 
 Patent = tuple[IPMetadata, list[Path]]
@@ -150,7 +151,10 @@ def test_an_index_names_the_holders_without_a_scan(ledger: Ledger, fractionalize
         with serve(proxy) as url:
             reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
             reader.attach(
-                licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes
+                licenses=deployment.licenses,
+                attestations=deployment.attestations,
+                disputes=deployment.disputes,
+                loans=deployment.loans,
             )
             report = reader.verify(fractionalized_right, trust_block_hash=checkpoint, index=given)
         assert report.verdict == "verified", [check for check in report.checks if not check.ok]
@@ -267,3 +271,80 @@ def test_a_forced_transfer_stays_forced_whatever_its_transaction_hash(ledger: Le
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     assert "forced_transfer" in [event.kind for event in report.events]
     assert any("forced" in notice.lower() for notice in report.notices), report.notices
+
+
+@pytest.fixture
+def pledged_right(ledger: Ledger, patent: Patent) -> int:
+    """A patent of dev1 pledged to dev2, its pledge registration recorded."""
+    token = ledger.register(*patent, to="dev1").token_id
+    loan = open_loan(ledger, token)
+    register_pledge(ledger, loan, "Y2026990000456")
+    return token
+
+
+@pytest.mark.parametrize("hidden", ["LoanOpened", "PledgeRegistered", "PledgeSet"])
+def test_a_node_hiding_a_pledge_is_caught(ledger: Ledger, pledged_right: int, hidden: str) -> None:
+    checkpoint = _head_hash(ledger)
+    with serve(HidingProxy(ledger.chain.rpc_url, hidden)) as url:
+        liar = Ledger.connect(url, registry=ledger.contracts.registry_address)
+        liar.attach(loans=ledger.deployment.loans)
+        report = liar.verify(pledged_right, trust_block_hash=checkpoint)
+    assert report.verdict == "inconclusive"
+    failed = [check for check in report.checks if not check.ok]
+    assert [check.name for check in failed] == ["history"], failed
+    assert report.record is None
+
+
+class ReleaseForgingProxy(LimitingProxy):
+    """Rewrites the registry's PledgeSet logs to say the pledge was lifted: the story of a right freed of its
+    pledge (the proven ownership word still says pledged, and the registry's history no longer hashes)."""
+
+    def handle(self, request: dict[str, Any]) -> dict[str, Any]:
+        answer = super().handle(request)
+        if request.get("method") == "eth_getLogs" and isinstance(answer.get("result"), list):
+            for log in answer["result"]:
+                if log["topics"][0].lower() == TOPIC_OF["PledgeSet"]:
+                    log["data"] = "0x" + "00" * 32 + log["data"][66:]
+        return answer
+
+
+def test_a_node_forging_a_release_is_caught(ledger: Ledger, pledged_right: int) -> None:
+    checkpoint = _head_hash(ledger)
+    with serve(ReleaseForgingProxy(ledger.chain.rpc_url, max_blocks=2**62)) as url:
+        liar = Ledger.connect(url, registry=ledger.contracts.registry_address)
+        report = liar.verify(pledged_right, trust_block_hash=checkpoint)
+    assert report.verdict == "inconclusive"
+    assert [check.name for check in report.checks if not check.ok] == ["history"]
+
+
+def test_the_loan_desk_is_found_from_the_proven_pledge(ledger: Ledger, pledged_right: int) -> None:
+    """A reader given only the registry finds the desk that pledged the right (its role grant, or the proven pledge
+    lock) and proves it: a shipped LoanDesk of this registry holding its pledge role."""
+    reader = Ledger.connect(ledger.chain.rpc_url, registry=ledger.contracts.registry_address)
+    report = reader.verify(pledged_right, trust_block_hash=_head_hash(ledger))
+    checks = {check.name: check for check in report.checks}
+    assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+    assert str(ledger.deployment.loans) in checks["modules"].detail
+    assert checks["pledge"].ok and "Y2026990000456" in checks["pledge"].detail
+
+
+def test_a_desk_without_the_pledge_role_is_not_this_registry_s(ledger: Ledger, pledged_right: int) -> None:
+    """The modules check proves the desk holds the registry's pledge role in proven storage."""
+    from ipledger.audit._proofs import TrustlessVerifier
+    from ipledger.chain._roles import PLEDGE_ROLE
+
+    desk = str(ledger.deployment.loans)
+    verifier = TrustlessVerifier(ledger.chain.rpc, _head_hash(ledger))
+    proven = verifier.prove(registry=ledger.contracts.registry_address, token_id=pledged_right, modules=[desk])
+    assert verifier.modules_check(proven, ledger.contracts.registry_address, {"loans": desk}).ok
+    registry = ledger.contracts.registry
+    sent = registry.functions.revokeRole(PLEDGE_ROLE, desk).transact({"from": ledger.address_of("dev0")})
+    ledger.chain.w3.eth.wait_for_transaction_receipt(sent)
+    try:
+        later = TrustlessVerifier(ledger.chain.rpc, _head_hash(ledger))
+        proven = later.prove(registry=ledger.contracts.registry_address, token_id=pledged_right, modules=[desk])
+        check = later.modules_check(proven, ledger.contracts.registry_address, {"loans": desk})
+        assert not check.ok and "does not hold the registry's role" in check.detail
+    finally:
+        sent = registry.functions.grantRole(PLEDGE_ROLE, desk).transact({"from": ledger.address_of("dev0")})
+        ledger.chain.w3.eth.wait_for_transaction_receipt(sent)

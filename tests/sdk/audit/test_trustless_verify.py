@@ -119,14 +119,19 @@ def _reader(url: str, ledger: Ledger) -> Ledger:
     deployment's modules as an auditor does (a trusted verify proves exactly the contracts attached)."""
     deployment = ledger.deployment
     reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
-    reader.attach(licenses=deployment.licenses, attestations=deployment.attestations, disputes=deployment.disputes)
+    reader.attach(
+        licenses=deployment.licenses,
+        attestations=deployment.attestations,
+        disputes=deployment.disputes,
+        loans=deployment.loans,
+    )
     return reader
 
 
 def _contracts(ledger: Ledger) -> int:
     """How many contracts a trusted verify proves for one right: the registry and each module with a history."""
     deployment = ledger.deployment
-    modules = (deployment.vault, deployment.licenses, deployment.attestations, deployment.disputes)
+    modules = (deployment.vault, deployment.licenses, deployment.attestations, deployment.disputes, deployment.loans)
     return 1 + sum(1 for address in modules if address)
 
 

@@ -56,7 +56,14 @@ def test_every_linked_event_is_decoded_with_the_arguments_that_name_its_rights()
     # By signature: ERC-7943's Frozen(address,uint256,bool) overloads the registry's Frozen(uint256,address,bytes32).
     emitted = {
         f"{entry['name']}({','.join(item['type'] for item in entry['inputs'])})": entry
-        for contract in ("IPRegistry", "LicenseRegistry", "AttestationRegistry", "DisputeManager", "FractionVault")
+        for contract in (
+            "IPRegistry",
+            "LicenseRegistry",
+            "AttestationRegistry",
+            "DisputeManager",
+            "FractionVault",
+            "LoanDesk",
+        )
         for entry in load_artifact(contract).abi
         if entry["type"] == "event"
     }
