@@ -11,7 +11,6 @@ Cast: ``verifier`` holds only VERIFIER_ROLE, ``lock_keeper`` only DISPUTE_ROLE (
 holds the rights.
 """
 
-from brownie import ZERO_ADDRESS
 from __future__ import annotations
 
 from typing import Any

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from brownie import ZERO_ADDRESS, chain, web3
+from brownie import chain, web3
 from error_catalog import ErrorCatalog
 from eth_abi import encode
 from eth_utils import keccak
