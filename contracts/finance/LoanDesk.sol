@@ -65,6 +65,10 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     mapping(uint256 loanId => Loan) private _loans;
 
+    /// @dev The loan a right was last pledged for here. A registrar's forced transfer ends a pledge without this
+    /// desk knowing, and the right may be pledged again: the registry's pledge bit is then the later loan's.
+    mapping(uint256 rightId => uint256 loanId) private _pledgeOf;
+
     /// @param registry_ The IP registry (it must grant this desk PLEDGE_ROLE).
     /// @param fractionVault_ The fraction vault of the registry's share tokens.
     constructor(address registry_, address fractionVault_) EIP712("IPLedger Loans", "1") {
@@ -142,12 +146,15 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     /// @inheritdoc ILoanDesk
     /// @dev Anyone may pay, from their own balance, to the lender directly. Interest is accrued to this block first
     /// and paid before principal; `amount` above what is owed pays what is owed. During an auction only a repayment
-    /// in full (redemption, costs included) is taken. Emits {LoanRepaid}, and {PledgeReleased} when paid in full.
+    /// in full (redemption, costs included) is taken. A right a registrar's act took is no longer this loan's
+    /// pledge (`recordLoss`): its release would lift another loan's. Emits {LoanRepaid}, and {PledgeReleased} when
+    /// paid in full.
     function repay(uint256 loanId, uint256 amount) external nonReentrant returns (uint256 paid) {
         if (amount == 0) revert ZeroRepayment();
         Loan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
+        _checkHeld(loanId, loan);
         _accrue(loan);
         uint256 costs = state == State.Auction ? loan.costs : 0;
         uint256 debt = loan.principal + loan.interest + costs;
@@ -163,11 +170,11 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     }
 
     /// @inheritdoc ILoanDesk
-    /// @dev Requirements: the borrower calls; the loan is active or at auction; the offer is the new lender's,
-    /// unspent and unexpired, names this borrower or none, and pledges the same collateral. The new lender pays the
-    /// old lender what is owed (up to the new principal) and the borrower the rest; a new principal below the debt
-    /// leaves the borrower to pay the difference. The pledge never lapses. Emits {LoanRepaid}, {LoanRefinanced} and
-    /// {LoanOpened}.
+    /// @dev Requirements: the borrower calls; the loan is active or at auction, its collateral still pledged here
+    /// (a right a registrar took: `recordLoss`); the offer is the new lender's, unspent and unexpired, names this
+    /// borrower or none, and pledges the same collateral. The new lender pays the old lender what is owed (up to
+    /// the new principal) and the borrower the rest; a new principal below the debt leaves the borrower to pay the
+    /// difference. The pledge never lapses. Emits {LoanRepaid}, {LoanRefinanced} and {LoanOpened}.
     function refinance(uint256 loanId, Terms calldata offer, bytes calldata signature)
         external
         nonReentrant
@@ -177,6 +184,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         State state = old.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
         if (msg.sender != old.borrower) revert NotParty(msg.sender, old.borrower);
+        _checkHeld(loanId, old);
         if (
             offer.collateral != old.collateral || offer.collateralId != old.collateralId
                 || offer.collateralAmount != old.collateralAmount
@@ -198,6 +206,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         old.state = State.Refinanced;
         address oldLender = old.lender;
         newLoanId = _store(offer, termsHash, offer.lender, msg.sender, rightId);
+        if (old.collateral == registry) _pledgeOf[rightId] = newLoanId;
         emit LoanRefinanced(loanId, rightId, newLoanId, offer.lender);
         _link(rightId, LoanRefinanced.selector, loanId, newLoanId, abi.encode(offer.lender));
         IERC20 currency = IERC20(offer.currency);
@@ -302,7 +311,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         Loan storage loan = _loan(loanId);
         State state = loan.state;
         if (state != State.Active && state != State.Auction) revert WrongState(loanId, state);
-        (bool held, address holder) = _pledgedHere(loan);
+        (bool held, address holder) = _pledgedHere(loanId, loan);
         if (held) revert CollateralHeld(loanId);
         loan.state = State.Lost;
         uint256 rightId = loan.rightId;
@@ -396,6 +405,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         if (isRight) _checkPledgeable(rightId, borrower);
         loanId = _store(terms, termsHash, lender, borrower, rightId);
         if (isRight) {
+            _pledgeOf[rightId] = loanId;
             IIPRegistry(registry).setLock(rightId, true, address(0), bytes32(loanId));
         } else {
             _receive(IERC20(terms.collateral), borrower, terms.collateralAmount);
@@ -496,8 +506,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
     function _checkSaleable(uint256 loanId, Loan storage loan) private view {
         uint256 rightId = loan.rightId;
         if (loan.collateral == registry) {
-            (bool held,) = _pledgedHere(loan);
-            if (!held) revert WrongState(loanId, State.Lost);
+            _checkHeld(loanId, loan);
             IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(rightId);
             if (record.status == IIPRegistry.Status.Frozen) revert CollateralFrozen(rightId);
             if (record.disputeLocked) revert CollateralDisputed(rightId);
@@ -506,14 +515,20 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
         }
     }
 
-    /// @dev Whether the loan's right is still its borrower's and pledged (shares: always, they are held here), and
-    /// who holds the right otherwise (zero: revoked).
-    function _pledgedHere(Loan storage loan) private view returns (bool held, address holder) {
+    /// @dev The collateral of loan `loanId` is still pledged here, else the loan is as good as lost.
+    function _checkHeld(uint256 loanId, Loan storage loan) private view {
+        (bool held,) = _pledgedHere(loanId, loan);
+        if (!held) revert WrongState(loanId, State.Lost);
+    }
+
+    /// @dev Whether the loan's right is still its borrower's and pledged, for this loan (shares: always, they are
+    /// held here), and who holds the right otherwise (zero: revoked).
+    function _pledgedHere(uint256 loanId, Loan storage loan) private view returns (bool held, address holder) {
         if (loan.collateral != registry) return (true, address(this));
         uint256 rightId = loan.rightId;
         if (!IIPRegistry(registry).exists(rightId)) return (false, address(0));
         IIPRegistry.Record memory record = IIPRegistry(registry).recordOf(rightId);
-        return (record.pledged && record.owner == loan.borrower, record.owner);
+        return (record.pledged && record.owner == loan.borrower && _pledgeOf[rightId] == loanId, record.owner);
     }
 
     /// @dev Takes `interestPaid` and `principalPaid` off the loan; emits {LoanRepaid}, linked into the history.
