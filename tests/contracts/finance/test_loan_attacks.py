@@ -135,8 +135,9 @@ def test_copied_acceptance_gives_the_copier_nothing(
 def test_front_run_request_acceptance_pays_the_requester(
     desk: Any, registry: Any, usd: Any, alice: Any, lender: Any, lender2: Any, right: int
 ) -> None:
-    terms = make_terms(lender=ZERO_ADDRESS, borrower=alice, collateral=registry, collateralId=right, currency=usd,
-                       principal=PRINCIPAL)  # fmt: skip
+    terms = make_terms(
+        lender=ZERO_ADDRESS, borrower=alice, collateral=registry, collateralId=right, currency=usd, principal=PRINCIPAL
+    )
     desk.request(terms.as_tuple(), {"from": alice})
     before = usd.balanceOf(alice)
     desk.acceptRequest(terms.as_tuple(), {"from": lender2})
@@ -156,8 +157,15 @@ def test_pledging_a_right_twice_is_refused(
     second = offer()
     with reverts("LockUnchanged", right, True):
         desk.accept(second.as_tuple(), sign(second), {"from": alice})
-    request = make_terms(lender=ZERO_ADDRESS, borrower=alice, collateral=registry, collateralId=right, currency=usd,
-                         principal=PRINCIPAL, nonce=77)  # fmt: skip
+    request = make_terms(
+        lender=ZERO_ADDRESS,
+        borrower=alice,
+        collateral=registry,
+        collateralId=right,
+        currency=usd,
+        principal=PRINCIPAL,
+        nonce=77,
+    )
     desk.request(request.as_tuple(), {"from": alice})
     with reverts("LockUnchanged", right, True):
         desk.acceptRequest(request.as_tuple(), {"from": alice})
@@ -437,8 +445,9 @@ def test_stranger_cannot_cancel_an_offer_or_request(
     terms = offer()
     with reverts("NotParty", attacker, lender):
         desk.cancel(terms.as_tuple(), {"from": attacker})
-    request = make_terms(lender=ZERO_ADDRESS, borrower=alice, collateral=registry, collateralId=right, currency=usd,
-                         principal=PRINCIPAL)  # fmt: skip
+    request = make_terms(
+        lender=ZERO_ADDRESS, borrower=alice, collateral=registry, collateralId=right, currency=usd, principal=PRINCIPAL
+    )
     desk.request(request.as_tuple(), {"from": alice})
     for caller in (attacker, lender):
         with reverts("NotParty", caller, alice):
