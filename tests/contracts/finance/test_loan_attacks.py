@@ -316,6 +316,19 @@ def test_freeze_stops_the_sale_until_unfrozen(
     assert registry.ownerOf(right) == bob.address
 
 
+def test_frozen_right_is_repaid_in_full_only_after_the_unfreeze(
+    desk: Any, registry: Any, registrar: Any, alice: Any, right: int, open_loan: Callable[..., Any]
+) -> None:
+    loan_id, _, _ = open_loan()
+    registry.freeze(right, ORDER, {"from": registrar})
+    desk.repay(loan_id, PRINCIPAL - 1, {"from": alice})
+    with reverts("TokenIsFrozen", right):
+        desk.repay(loan_id, 1, {"from": alice})
+    registry.unfreeze(right, ORDER, {"from": registrar})
+    desk.repay(loan_id, 1, {"from": alice})
+    assert registry.recordOf(right)["pledged"] is False
+
+
 def test_frozen_right_cannot_be_pledged(
     desk: Any, registry: Any, registrar: Any, alice: Any, right: int, offer: Any, sign: Any
 ) -> None:

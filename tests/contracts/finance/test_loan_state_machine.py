@@ -61,8 +61,14 @@ GAS = 3_000_000
 ORDER = keccak(text="court order 2026/88")
 LIVE = (ACTIVE, AUCTION)
 
-PICK = st.integers(min_value=0, max_value=2**16)
+# Picks drawn from small ranges (hypothesis favours 0 and the bounds: a pick modulo a count would favour one).
+LOAN = st.integers(min_value=0, max_value=15)  # among the live loans, modulo their number
+HOLDER = st.integers(min_value=0, max_value=2)
+LENDER = st.integers(min_value=0, max_value=1)
+RIGHT = st.integers(min_value=0, max_value=3)
 FRACTION = st.integers(min_value=0, max_value=2**32)
+# Waits drawn from a few magnitudes: hypothesis favours small integers, and loans need days to mature.
+WAIT = st.sampled_from([1, 61, 3_600, DAY, 3 * DAY, 8 * DAY])
 
 
 @dataclass(frozen=True)
@@ -238,16 +244,19 @@ class LoanMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------------------------------- opening
 
-    @rule(lender=PICK, borrower=PICK, pick=PICK, on_shares=st.booleans(), by_request=st.booleans(), shape=FRACTION)
+    @rule(lender=LENDER, borrower=st.integers(0, 3), pick=RIGHT, how=st.integers(0, 5), shape=FRACTION)
     @budgeted
-    def open_loan(self, lender: int, borrower: int, pick: int, on_shares: bool, by_request: bool, shape: int) -> None:
+    def open_loan(self, lender: int, borrower: int, pick: int, how: int, shape: int) -> None:
+        """``how``: 4-5 on shares, else on a right; odd from a published request, even from a signed offer.
+        ``borrower``: 0 the right's owner, else that holder."""
+        on_shares, by_request = how >= 4, how % 2 == 1
         world, desk = self.world, self.world.desk
         lender_account, key = world.lenders[lender % len(world.lenders)]
-        holder = world.holders[borrower % len(world.holders)]
-        lent_by, borrowed_by = address_of(lender_account), address_of(holder)
         rights = sorted(self.model.owner)
         right = None if on_shares else rights[pick % len(rights)]
-        amount = pick * self.model.shares[borrowed_by] // 2**16 if on_shares else 0
+        holder = world.holders[borrower - 1] if borrower or right is None else self.model.owner[right]
+        lent_by, borrowed_by = address_of(lender_account), address_of(holder)
+        amount = shape * self.model.shares[borrowed_by] // 2**32 if on_shares else 0
         if on_shares and amount == 0:
             return
         if by_request:
@@ -276,7 +285,7 @@ class LoanMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------------------------------- repayment
 
-    @rule(pick=PICK, payer=PICK, fraction=FRACTION, full=st.booleans(), wait=st.integers(1, 3 * DAY))
+    @rule(pick=LOAN, payer=HOLDER, fraction=FRACTION, full=st.booleans(), wait=WAIT)
     @budgeted
     def repay(self, pick: int, payer: int, fraction: int, full: bool, wait: int) -> None:
         loan = self._live(pick)
@@ -324,29 +333,30 @@ class LoanMachine(RuleBasedStateMachine):
             self.model.pledged[loan.right] = False
             self.model.owner[loan.right] = to
 
-    @rule(seconds=st.integers(min_value=1, max_value=6 * DAY))
+    @rule(seconds=WAIT)
     @budgeted
     def advance_time(self, seconds: int) -> None:
         mine_at(now() + seconds)
 
     # ------------------------------------------------------------------------------------------- enforcement
 
-    @rule(pick=PICK, shape=FRACTION)
+    @rule(pick=LOAN, shape=FRACTION, patient=st.booleans())
     @budgeted
-    def enforce(self, pick: int, shape: int) -> None:
+    def enforce(self, pick: int, shape: int, patient: bool) -> None:
+        """``patient``: the lender waits until it may enforce (else it tries now)."""
         loan = self._live(pick)
         if loan is None:
             return
         desk, lender = self.world.desk, loan.lender
         timestamp = now() + 1
         enforceable_at = loan.maturity + loan.grace
-        if loan.state == ACTIVE and timestamp < enforceable_at - 10:
+        if not patient and loan.state == ACTIVE and timestamp < enforceable_at - 10:
             self._reverts(
                 ("NotYetEnforceable", loan.loan_id, enforceable_at), desk.enforce, loan.loan_id, 2, 1, sender=lender
             )
             return
         ends_at = loan.auction_start + loan.auction_duration
-        if loan.state == AUCTION and timestamp < ends_at - 10:
+        if not patient and loan.state == AUCTION and timestamp < ends_at - 10:
             self._reverts(("AuctionRunning", loan.loan_id, ends_at), desk.enforce, loan.loan_id, 2, 1, sender=lender)
             return
         wait = max(1, (enforceable_at if loan.state == ACTIVE else ends_at) - now())
@@ -363,7 +373,7 @@ class LoanMachine(RuleBasedStateMachine):
         debt = loan.principal + loan.interest + accrual(loan.principal, loan.apr, timestamp - loan.accrued_at)
         assert tx.events["AuctionStarted"]["debt"] == debt + loan.costs
 
-    @rule(pick=PICK, bidder=PICK, wait=st.integers(1, 2 * DAY))
+    @rule(pick=LOAN, bidder=HOLDER, wait=WAIT)
     @budgeted
     def bid(self, pick: int, bidder: int, wait: int) -> None:
         auctions = [loan for loan in self.model.loans if loan.state == AUCTION]
@@ -404,7 +414,7 @@ class LoanMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------------------------------- refinancing
 
-    @rule(pick=PICK, lender=PICK, shape=FRACTION, wait=st.integers(1, DAY))
+    @rule(pick=LOAN, lender=LENDER, shape=FRACTION, wait=WAIT)
     @budgeted
     def refinance(self, pick: int, lender: int, shape: int, wait: int) -> None:
         loan = self._live(pick)
@@ -463,7 +473,7 @@ class LoanMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------------------------------- registrar, loss
 
-    @rule(pick=PICK, to=PICK)
+    @rule(pick=RIGHT, to=HOLDER)
     @budgeted
     def force_transfer(self, pick: int, to: int) -> None:
         rights = sorted(self.model.owner)
@@ -475,7 +485,7 @@ class LoanMachine(RuleBasedStateMachine):
         self.model.owner[right] = recipient
         self.model.pledged[right] = False
 
-    @rule(pick=PICK)
+    @rule(pick=LOAN)
     @budgeted
     def record_loss(self, pick: int) -> None:
         loan = self._live(pick)
@@ -492,7 +502,7 @@ class LoanMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------------------------------- around the loans
 
-    @rule(pick=PICK, to=PICK)
+    @rule(pick=RIGHT, to=HOLDER)
     @budgeted
     def transfer_right(self, pick: int, to: int) -> None:
         rights = sorted(self.model.owner)
@@ -506,7 +516,7 @@ class LoanMachine(RuleBasedStateMachine):
         self.world.registry.transferFrom(owner, recipient, right, {"from": owner})
         self.model.owner[right] = recipient
 
-    @rule(sender=PICK, to=PICK, fraction=FRACTION)
+    @rule(sender=HOLDER, to=HOLDER, fraction=FRACTION)
     @budgeted
     def transfer_shares(self, sender: int, to: int, fraction: int) -> None:
         source = address_of(self.world.holders[sender % len(self.world.holders)])
@@ -601,4 +611,5 @@ def test_loans_stay_exact(world: World) -> None:
             break
     counts = LoanMachine.counts
     assert counts["steps"] >= MIN_STEPS, f"only {counts['steps']} steps"
+    assert counts["opened on a right"] and counts["opened on shares"] and counts["repaid"], dict(counts)
     print(dict(counts))
