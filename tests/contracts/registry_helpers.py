@@ -270,13 +270,15 @@ def pack_record(
     expiry: int,
     self_declared: bool,
     frozen: bool = False,
+    pledged: bool = False,
 ) -> int:
-    """RecordPacking.pack (docs/storage.md): bit 0 frozen, 1 self-declared, 4..7 kind, 8..23 jurisdiction,
-    24..55 registration time, 56..95 expiry."""
+    """RecordPacking.pack (docs/storage.md): bit 0 frozen, 1 self-declared, 4..6 kind, 7 pledged,
+    8..23 jurisdiction, 24..55 registration time, 56..95 expiry."""
     return (
         int(frozen)
         | int(self_declared) << 1
         | kind << 4
+        | int(pledged) << 7
         | int.from_bytes(jurisdiction, "big") << 8
         | registered_at << 24
         | expiry << 56

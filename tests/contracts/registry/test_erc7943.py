@@ -21,7 +21,7 @@ import random
 from typing import Any
 
 import pytest
-from brownie import ZERO_ADDRESS, web3
+from brownie import web3
 from dispute_helpers import DISPUTE_ROLE
 from eth_utils import keccak
 from history_helpers import assert_history

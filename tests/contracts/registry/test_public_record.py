@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from brownie import ZERO_ADDRESS, web3
+from brownie import web3
 from eth_abi import decode
 from eth_utils import keccak
 from registry_helpers import (

@@ -77,6 +77,7 @@ def test_record_of_reports_registered_fields(registry: Any, registrar: Any, alic
         "status": ACTIVE,
         "selfDeclared": False,
         "disputeLocked": False,
+        "pledged": False,
     }
 
 

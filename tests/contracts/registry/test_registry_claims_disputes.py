@@ -11,7 +11,6 @@ Cast: ``verifier`` holds only VERIFIER_ROLE, ``lock_keeper`` only DISPUTE_ROLE (
 holds the rights.
 """
 
-from brownie import ZERO_ADDRESS
 from __future__ import annotations
 
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 from dispute_helpers import DISPUTE_ROLE, VERIFIER_ROLE, self_declare
 from eth_utils import keccak
+from loan_helpers import PLEDGE_ROLE
 from registry_helpers import (
     ACTIVE,
     FROZEN,
@@ -30,6 +30,7 @@ from registry_helpers import (
     commitment_for,
     events_of,
     ownership_word,
+    pack_record,
     reverts,
 )
 
@@ -299,6 +300,101 @@ def test_record_of_reports_dispute_locked_beside_the_other_fields(
     assert record["status"] == ACTIVE
     assert record["selfDeclared"] is False
     assert record["disputeLocked"] is True
+
+
+# ------------------------------------------------------------------------------------------- setLock: the pledge
+
+
+@pytest.fixture
+def pledger(registry: Any, admin: Any, carol: Any) -> Any:
+    """``carol`` holds PLEDGE_ROLE (the loan desk's role) in this test."""
+    registry.grantRole(PLEDGE_ROLE, carol, {"from": admin})
+    return carol
+
+
+@pytest.mark.parametrize("kind", [0, 7])
+def test_pledge_sets_bit_seven_and_keeps_the_kind(
+    registry: Any, registrar: Any, alice: Any, pledger: Any, new_registration: Any, kind: int
+) -> None:
+    registration = new_registration(kind=kind)
+    registry.register(alice, registration.as_tuple(), {"from": registrar})
+    token = registration.right_id
+    before = registry.recordOf(token).dict()
+    tx = registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    assert events_of(tx) == [
+        ("PledgeSet", {"tokenId": token, "pledged": True, "by": pledger, "loanRef": REF}),
+        ("MetadataUpdate", {"_tokenId": token}),
+    ]
+    assert registry.recordOf(token).dict() == {**before, "pledged": True, "kind": kind}
+    assert ownership_word(registry, token) >> 160 == pack_record(
+        kind=kind,
+        jurisdiction=registration.jurisdiction,
+        registered_at=before["registeredAt"],
+        expiry=registration.expiry,
+        self_declared=False,
+        pledged=True,
+    )
+
+
+def test_pledged_right_moves_only_by_a_registrar_or_a_delivery(
+    registry: Any, token: int, alice: Any, bob: Any, carol: Any, registrar: Any, pledger: Any
+) -> None:
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    with reverts("RightPledged", token):
+        registry.transferFrom(alice, bob, token, {"from": alice})
+    with reverts("RightPledged", token):
+        registry.assign(token, bob, DEED, {"from": alice})
+    with reverts("RightPledged", token):
+        registry.publishMetadata(token, b'{"title":"x"}', {"from": alice})
+    registry.forceTransfer(token, bob, ORDER, {"from": registrar})
+    assert registry.recordOf(token)["pledged"] is False
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    tx = registry.setLock(token, False, carol, REF, {"from": pledger})
+    assert registry.ownerOf(token) == carol
+    assert [name for name, _ in events_of(tx)][:2] == ["PledgeSet", "Transfer"]
+    assert registry.recordOf(token)["pledged"] is False
+
+
+def test_pledge_is_neither_set_nor_released_on_a_frozen_right(
+    registry: Any, token: int, registrar: Any, pledger: Any
+) -> None:
+    registry.freeze(token, ORDER, {"from": registrar})
+    with reverts("TokenIsFrozen", token):
+        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    registry.unfreeze(token, ORDER, {"from": registrar})
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    registry.freeze(token, ORDER, {"from": registrar})
+    with reverts("TokenIsFrozen", token):
+        registry.setLock(token, False, ZERO_ADDRESS, REF, {"from": pledger})
+
+
+def test_pledge_changes_while_paused_but_no_delivery(
+    registry: Any, token: int, bob: Any, guardian: Any, pledger: Any
+) -> None:
+    registry.pause({"from": guardian})
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    with reverts("EnforcedPause"):
+        registry.setLock(token, False, bob, REF, {"from": pledger})
+    registry.setLock(token, False, ZERO_ADDRESS, REF, {"from": pledger})
+    assert registry.recordOf(token)["pledged"] is False
+
+
+def test_pledge_and_dispute_lock_are_separate(registry: Any, token: int, lock_keeper: Any, pledger: Any) -> None:
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    with reverts("LockUnchanged", token, True):
+        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": lock_keeper})
+    record = registry.recordOf(token)
+    assert (record["pledged"], record["disputeLocked"]) == (True, True)
+    registry.setLock(token, False, ZERO_ADDRESS, REF, {"from": pledger})
+    record = registry.recordOf(token)
+    assert (record["pledged"], record["disputeLocked"]) == (False, True)
+
+
+def test_revoke_pledged_right(registry: Any, token: int, registrar: Any, pledger: Any) -> None:
+    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    registry.revoke(token, ORDER, {"from": registrar})
+    assert registry.exists(token) is False
 
 
 # ------------------------------------------------------------------------------------------- revoke

@@ -161,6 +161,7 @@ def test_register_supersedes_self_declared_claim(
         "status": ACTIVE,
         "selfDeclared": False,
         "disputeLocked": False,
+        "pledged": False,
     }
     assert tx.timestamp > squat_record["registeredAt"]
     assert ownership_word(registry, right) >> 160 == record  # no stray flag left in the slot
@@ -272,6 +273,7 @@ def test_registrar_registering_to_the_holder_verifies_the_claim(
         "status": ACTIVE,
         "selfDeclared": False,
         "disputeLocked": False,
+        "pledged": False,
     }
     assert registry.claimCommitBlock(right) == 0
     assert registry.tokenOfContent(own.content_hash) == 0
@@ -385,6 +387,7 @@ def test_reveal_with_earlier_commitment_supersedes_later_claim(
         "status": ACTIVE,
         "selfDeclared": True,  # still a claim, only an older one
         "disputeLocked": False,
+        "pledged": False,
     }
     assert registry.claimCommitBlock(right) == alice_at
     assert registry.tokenOfContent(squat.content_hash) == 0

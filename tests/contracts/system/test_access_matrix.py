@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from brownie import ZERO_ADDRESS, chain, web3
+from brownie import chain, web3
 from error_catalog import ErrorCatalog
 from eth_abi import encode
 from eth_utils import keccak
 from hexbytes import HexBytes
+from loan_helpers import LENDER2_KEY, LENDER_KEY, PLEDGE_ROLE, Terms, make_terms, sign_terms
 from registry_helpers import (
     DEFAULT_ADMIN_ROLE,
     GUARDIAN_ROLE,
@@ -75,6 +76,8 @@ ADDED_NUMBER = sample_number(960_000)
 UNPUBLISHED_APPLICATION = pack_number(b"US", b"AP", 17_123_456)
 
 BOND = 500 * 10**6
+LOAN = 10_000 * 10**6  # the principal of every loan in the fixture
+AUCTION_PRICE = 1_000 * 10**6  # the fixed price of its auctions (start = floor), below every debt
 FUNDS = 10**30
 SUPPLY = 1_000_000
 ROYALTY_PAID = 1_000_000  # paid on each licence in the fixture
@@ -89,9 +92,10 @@ CONTRACTS = (
     "AttestationRegistry",
     "DisputeManager",
     "RoyaltyVault",
+    "LoanDesk",
 )
 ROLES = ("admin", "registrar", "guardian", "officer", "attestor", "arbitrator", "owner", "stranger")
-MODULES = ("verifier_module", "dispute_module", "fraction_vault", "royalty_module")
+MODULES = ("verifier_module", "dispute_module", "fraction_vault", "royalty_module", "loan_desk")
 CALLERS = ROLES + MODULES
 
 _errors = ErrorCatalog((*CONTRACTS, "TestStablecoin", "TestMultiToken"))
@@ -133,6 +137,7 @@ def system(
     AttestationRegistry: Any,  # noqa: N803
     DisputeManager: Any,  # noqa: N803
     ShareToken: Any,  # noqa: N803
+    LoanDesk: Any,  # noqa: N803
     registry: Any,
     admin: Any,
     registrar: Any,
@@ -143,7 +148,8 @@ def system(
     officer, arbitrator = accounts[9], accounts[8]
     owner = accounts.add(OWNER_KEY)
     attestor = accounts.add(ATTESTOR_KEY)
-    for keyed in (owner, attestor, voucher_signer):
+    lender, lender2 = accounts.add(LENDER_KEY), accounts.add(LENDER2_KEY)
+    for keyed in (owner, attestor, voucher_signer, lender, lender2):
         admin.transfer(keyed, 10 * 10**18)
     sender = {"from": admin}
 
@@ -167,6 +173,8 @@ def system(
     # A second royalty vault whose fraction vault is not set yet: the row of setFractionVault targets it.
     unset_royalty_vault = RoyaltyVault.deploy(registry, licenses, sender)
     unset_vault = FractionVault.deploy(registry, compliance, unset_royalty_vault, sender)
+    loans = LoanDesk.deploy(registry, vault, sender)
+    registry.grantRole(PLEDGE_ROLE, loans, sender)
 
     callers = {
         "admin": address_of(admin),
@@ -181,8 +189,9 @@ def system(
         "dispute_module": address_of(disputes),
         "fraction_vault": address_of(vault),
         "royalty_module": address_of(royalty_vault),
+        "loan_desk": address_of(loans),
     }
-    spenders = (desk, royalty_vault, disputes)
+    spenders = (desk, royalty_vault, disputes, loans)
     for role, address in callers.items():
         usd.mint(address, FUNDS, sender)
         for spender in spenders:
@@ -251,6 +260,7 @@ def system(
         expiry=now() + 10 * 365 * 86_400,
     )
     shares.approve(desk, SUPPLY, {"from": owner})
+    loan_state = _loans(loans, registry, usd, register, owner, stranger, lender, lender2, registrar)
 
     return System(
         contracts={
@@ -263,6 +273,7 @@ def system(
             "AttestationRegistry": attestations,
             "DisputeManager": disputes,
             "RoyaltyVault": royalty_vault,
+            "LoanDesk": loans,
         },
         callers=callers,
         state={
@@ -284,8 +295,77 @@ def system(
             "registered_at": int(registry.recordOf(main)["registeredAt"]),
             "unset_royalty_vault": unset_royalty_vault,
             "unset_vault": unset_vault,
+            **loan_state,
         },
     )
+
+
+def _loans(
+    loans: Any,
+    registry: Any,
+    usd: Any,
+    register: Callable[[Any], int],
+    owner: Any,
+    stranger: Any,
+    lender: Any,
+    lender2: Any,
+    registrar: Any,
+) -> dict[str, Any]:
+    """The loan desk's state: offers and a request on a right of the owner, loans to the owner (from ``lender``),
+    and loans the owner made to the stranger (overdue, at auction, after an auction, lost)."""
+    for keyed in (lender, lender2):
+        usd.mint(keyed, FUNDS, {"from": keyed})
+        usd.approve(loans, FUNDS, {"from": keyed})
+
+    def terms(lent_by: Any, right: int, **rest: Any) -> Terms:
+        return make_terms(lender=lent_by, collateral=registry, collateralId=right, currency=usd, principal=LOAN, **rest)
+
+    def lend(lent_by: Any, key: str, borrower: Any, **rest: Any) -> int:
+        offer = terms(lent_by, register(borrower), **rest)
+        return int(loans.accept(offer.as_tuple(), sign_terms(key, offer, desk=loans), {"from": borrower}).return_value)
+
+    unpledged = register(owner)
+    offer = terms(lender, unpledged, nonce=1)
+    request = terms(ZERO_ADDRESS, unpledged, borrower=owner, nonce=2)
+    loans.request(request.as_tuple(), {"from": owner})
+    owed = lend(lender, LENDER_KEY, owner, nonce=3)
+    overdue = lend(owner, OWNER_KEY, stranger, duration=1, gracePeriod=0, nonce=4)
+    on_sale = lend(owner, OWNER_KEY, stranger, duration=1, gracePeriod=0, auctionDuration=30 * 86_400, nonce=5)
+    unsold = lend(
+        owner,
+        OWNER_KEY,
+        stranger,
+        duration=1,
+        gracePeriod=0,
+        auctionDuration=1,
+        governingLaw=b"US",
+        foreclosure=True,
+        nonce=6,
+    )
+    lost = lend(owner, OWNER_KEY, stranger, nonce=7)
+    chain.sleep(2)
+    chain.mine()
+    for loan_id in (on_sale, unsold):
+        loans.enforce(loan_id, AUCTION_PRICE, AUCTION_PRICE, {"from": owner})
+    registry.forceTransfer(loans.loanOf(lost)["rightId"], stranger, ORDER_HASH, {"from": registrar})
+    chain.sleep(2)
+    chain.mine()
+    refinancing = terms(lender2, loans.loanOf(owed)["rightId"], nonce=8)
+    return {
+        "loan_offer": offer,
+        "loan_offer_signature": sign_terms(LENDER_KEY, offer, desk=loans),
+        "loan_request": request,
+        "loan_request_to_publish": request.but(nonce=9),
+        "loan_owed": owed,
+        "loan_overdue": overdue,
+        "loan_on_sale": on_sale,
+        "loan_unsold": unsold,
+        "loan_lost": lost,
+        "loan_refinancing": refinancing,
+        "loan_refinancing_signature": sign_terms(LENDER2_KEY, refinancing, desk=loans),
+        "loan_unpledged": unpledged,
+        "lender": address_of(lender),
+    }
 
 
 # --------------------------------------------------------------------------------------------- the matrix
@@ -333,6 +413,11 @@ def caller_error(name: str, *rest: Callable[[System], Any]) -> Denial:
     return lambda s, caller: (name, caller, *(value(s) for value in rest))
 
 
+def error_of_loan(name: str, key: str) -> Denial:
+    """``name(loan, lender)`` of the loan ``key``, lent by the owner."""
+    return lambda s, caller: (name, s.state[key], s.callers["owner"])
+
+
 def st(key: str) -> Callable[[System], Any]:
     return lambda s: s.state[key]
 
@@ -348,6 +433,7 @@ REGISTRARS = holders("admin", "registrar", "dispute_module")
 GUARDIANS = holders("admin", "guardian")
 VERIFIERS = holders("verifier_module")
 DISPUTERS = holders("dispute_module")
+PLEDGERS = holders("loan_desk")
 OFFICERS = holders("admin", "officer")
 OWNER = holders("owner")
 
@@ -464,6 +550,10 @@ def _pause(s: System) -> None:
 
 REGISTRATION = "(bytes32,uint8,uint40,uint256[],bytes)"
 ORDER = "(address,bool,uint8,address,uint256,uint256,address,uint256,uint256,uint256,address)"
+TERMS = (
+    "(address,address,address,uint256,uint256,address,uint256,uint256,uint32,uint32,uint32,uint32,uint256,bytes32,"
+    "bytes2,bool,uint256,uint256)"
+)
 NOT_OWNER_NOR_APPROVED = error("NotOwnerNorApproved")
 MAIN, OWNER_ADDRESS = st("main"), (lambda s: s.callers["owner"])
 
@@ -514,8 +604,9 @@ MATRIX: list[Row] = [
         missing_role(DEFAULT_ADMIN_ROLE)),
     Row("IPRegistry", "setDefaultRoyalty(uint96)", lambda s, c: (250,), REGISTRY_ADMINS,
         missing_role(DEFAULT_ADMIN_ROLE)),
-    Row("IPRegistry", "setLock(uint256,bool,address,bytes32)", lambda s, c: (s.state["main"], True, ZERO_ADDRESS, EVIDENCE),
-        DISPUTERS, missing_role(DISPUTE_ROLE)),
+    # The caller's role picks the lock: the loan desk pledges, the dispute manager locks for a dispute.
+    Row("IPRegistry", "setLock(uint256,bool,address,bytes32)",
+        lambda s, c: (s.state["main"], True, ZERO_ADDRESS, EVIDENCE), DISPUTERS | PLEDGERS, missing_role(DISPUTE_ROLE)),
     Row("IPRegistry", "setFrozenTokens(address,uint256,bool)",
         lambda s, c: (s.callers["owner"], s.state["main"], True), REGISTRARS, missing_role(REGISTRAR_ROLE)),
     Row("IPRegistry", "publishMetadata(uint256,bytes)", lambda s, c: (s.state["main"], b'{"title":"new"}'),
@@ -645,6 +736,33 @@ MATRIX: list[Row] = [
         caller_error("NotDeployer"), target=lambda s: s.state["unset_royalty_vault"]),
     Row("RoyaltyVault", "withdraw(address)", lambda s, c: (s.state["usd"],), OWNER,
         caller_error("NothingOwed", lambda s: s.state["usd"])),
+    # ------------------------------------------------------------------------------------------- LoanDesk
+    # An open offer: whoever holds the right (the owner) accepts it, pledging it.
+    Row("LoanDesk", f"accept({TERMS},bytes)",
+        lambda s, c: (s.state["loan_offer"].as_tuple(), s.state["loan_offer_signature"]), OWNER,
+        caller_error("NotCollateralHolder", st("loan_unpledged"))),
+    Row("LoanDesk", f"request({TERMS})", lambda s, c: (s.state["loan_request_to_publish"].as_tuple(),), OWNER,
+        caller_error("NotParty", OWNER_ADDRESS)),
+    # A published request naming no lender: anybody lends, except its borrower, who would pay himself.
+    Row("LoanDesk", f"acceptRequest({TERMS})", lambda s, c: (s.state["loan_request"].as_tuple(),), EVERYONE - OWNER,
+        exceptions={"owner": error("PaymentShortfall", LOAN, 0)}),
+    Row("LoanDesk", f"cancel({TERMS})", lambda s, c: (s.state["loan_request"].as_tuple(),), OWNER,
+        caller_error("NotParty", OWNER_ADDRESS)),
+    Row("LoanDesk", "cancelBelow(uint256)", lambda s, c: (5,), EVERYONE),
+    Row("LoanDesk", "repay(uint256,uint256)", lambda s, c: (s.state["loan_owed"], 1_000), EVERYONE),
+    Row("LoanDesk", f"refinance(uint256,{TERMS},bytes)",
+        lambda s, c: (s.state["loan_owed"], s.state["loan_refinancing"].as_tuple(),
+                      s.state["loan_refinancing_signature"]), OWNER, caller_error("NotParty", OWNER_ADDRESS)),
+    Row("LoanDesk", "enforce(uint256,uint256,uint256)", lambda s, c: (s.state["loan_overdue"], 2, 1), OWNER,
+        error_of_loan("NotLender", "loan_overdue")),
+    # A fixed-price auction below the debt: anybody buys, except the lender, who would pay himself.
+    Row("LoanDesk", "bid(uint256,uint256)", lambda s, c: (s.state["loan_on_sale"], AUCTION_PRICE), EVERYONE - OWNER,
+        exceptions={"owner": error("PaymentShortfall", AUCTION_PRICE, 0)}),
+    Row("LoanDesk", "foreclose(uint256)", lambda s, c: (s.state["loan_unsold"],), OWNER,
+        error_of_loan("NotLender", "loan_unsold")),
+    Row("LoanDesk", "recordLoss(uint256)", lambda s, c: (s.state["loan_lost"],), EVERYONE),
+    Row("LoanDesk", "registerPledge(uint256,string)", lambda s, c: (s.state["loan_overdue"], "Y2026980000123"),
+        holders("owner", "stranger"), lambda s, c: ("NotLoanParty", s.state["loan_overdue"], c)),
 ]
 # fmt: on
 
