@@ -63,10 +63,20 @@ def returned(tx: Any) -> tuple[int, ...]:
 
 
 def info(vault: Any, buyout_id: int) -> dict[str, Any]:
-    fields = (
-        "tokenId bidder shareToken paymentToken pricePerShare supply tendered threshold endsAt state reason "
-        "depositRefunded"
-    ).split()
+    fields = [
+        "tokenId",
+        "bidder",
+        "shareToken",
+        "paymentToken",
+        "pricePerShare",
+        "supply",
+        "tendered",
+        "threshold",
+        "endsAt",
+        "state",
+        "reason",
+        "depositRefunded",
+    ]
     return dict(zip(fields, vault.buyoutOf(buyout_id), strict=True))
 
 
@@ -154,15 +164,19 @@ def test_start_of_a_frozen_or_disputed_right_reverts(
 def test_tender_escrows_shares_and_withdraw_returns_them(vault: Any, usd: Any, deal: Any, carol: Any, bob: Any) -> None:
     buyout_id = start(vault, usd, deal, carol).return_value
     tx = tender(vault, deal, buyout_id, bob, 1_500)
-    assert ("SharesTendered", {"buyoutId": 1, "tokenId": deal.token_id, "holder": bob, "amount": 1_500,
-                               "tendered": 1_500}) in events_of(tx)
+    assert (
+        "SharesTendered",
+        {"buyoutId": 1, "tokenId": deal.token_id, "holder": bob, "amount": 1_500, "tendered": 1_500},
+    ) in events_of(tx)
     tender(vault, deal, buyout_id, bob, 500)
     assert deal.shares.balanceOf(vault) == 2_000 and deal.shares.balanceOf(bob) == 2_000
     assert vault.tenderedBy(buyout_id, bob) == 2_000
     tx = vault.withdrawTender(buyout_id, {"from": bob})
     assert tx.return_value == 2_000
-    assert ("TenderWithdrawn", {"buyoutId": 1, "tokenId": deal.token_id, "holder": bob, "amount": 2_000,
-                                "tendered": 0}) in events_of(tx)
+    assert (
+        "TenderWithdrawn",
+        {"buyoutId": 1, "tokenId": deal.token_id, "holder": bob, "amount": 2_000, "tendered": 0},
+    ) in events_of(tx)
     assert deal.shares.balanceOf(bob) == 4_000 and vault.tenderedBy(buyout_id, bob) == 0
     with reverts("NothingToClaim", buyout_id, bob):
         vault.withdrawTender(buyout_id, {"from": bob})
@@ -182,9 +196,7 @@ def test_tender_and_withdraw_after_the_window_revert(vault: Any, usd: Any, deal:
         vault.withdrawTender(buyout_id, {"from": bob})
 
 
-def test_frozen_shares_cannot_be_tendered(
-    vault: Any, usd: Any, deal: Any, carol: Any, bob: Any, officer: Any
-) -> None:
+def test_frozen_shares_cannot_be_tendered(vault: Any, usd: Any, deal: Any, carol: Any, bob: Any, officer: Any) -> None:
     buyout_id = start(vault, usd, deal, carol).return_value
     deal.shares.freeze(bob, 3_000, REASON, {"from": officer})
     deal.shares.approve(vault, 1_001, {"from": bob})
@@ -224,8 +236,10 @@ def test_success_hands_the_right_over_and_pays_everyone_exactly(
     close_window()
     tx = vault.settleBuyout(buyout_id, {"from": stranger})
     assert tx.return_value is True
-    assert ("BuyoutSucceeded", {"buyoutId": 1, "tokenId": deal.token_id, "bidder": carol, "tendered": 7_000,
-                                "supply": SMALL}) in events_of(tx)
+    assert (
+        "BuyoutSucceeded",
+        {"buyoutId": 1, "tokenId": deal.token_id, "bidder": carol, "tendered": 7_000, "supply": SMALL},
+    ) in events_of(tx)
     assert registry.ownerOf(deal.token_id) == carol
     assert vault.shareTokenOf(deal.token_id) == ZERO_ADDRESS
     assert vault.buyoutThresholdOf(deal.token_id) == 0
@@ -234,16 +248,20 @@ def test_success_hands_the_right_over_and_pays_everyone_exactly(
     # Tenderers pull their price.
     tx = vault.claimBuyout(buyout_id, {"from": alice})
     assert returned(tx) == (0, 6_000 * PRICE)
-    assert ("BuyoutClaimed", {"buyoutId": 1, "tokenId": deal.token_id, "account": alice, "shares": 0,
-                              "payment": 6_000 * PRICE}) in events_of(tx)
+    assert (
+        "BuyoutClaimed",
+        {"buyoutId": 1, "tokenId": deal.token_id, "account": alice, "shares": 0, "payment": 6_000 * PRICE},
+    ) in events_of(tx)
     with reverts("NothingToClaim", buyout_id, alice):
         vault.claimBuyout(buyout_id, {"from": alice})
     vault.claimBuyout(buyout_id, {"from": bob})
     # Untendered shares: redeemable for their part of the price, by burning.
     tx = vault.redeemForCash(buyout_id, 2_500, {"from": bob})
     assert tx.return_value == 2_500 * PRICE
-    assert ("SharesCashedOut", {"buyoutId": 1, "tokenId": deal.token_id, "holder": bob, "amount": 2_500,
-                                "payment": 2_500 * PRICE}) in events_of(tx)
+    assert (
+        "SharesCashedOut",
+        {"buyoutId": 1, "tokenId": deal.token_id, "holder": bob, "amount": 2_500, "payment": 2_500 * PRICE},
+    ) in events_of(tx)
     vault.redeemForCash(buyout_id, 500, {"from": bob})
     assert usd.balanceOf(alice) == 6_000 * PRICE and usd.balanceOf(bob) == 4_000 * PRICE
     assert usd.balanceOf(vault) == 0 and deal.shares.totalSupply() == 0
@@ -286,8 +304,17 @@ def test_failure_returns_the_deposit_and_the_shares(
     close_window()
     tx = vault.settleBuyout(buyout_id, {"from": stranger})
     assert tx.return_value is False
-    assert ("BuyoutFailed", {"buyoutId": 1, "tokenId": deal.token_id, "bidder": carol, "reason": BELOW_THRESHOLD,
-                             "tendered": 4_000, "supply": SMALL}) in events_of(tx)
+    assert (
+        "BuyoutFailed",
+        {
+            "buyoutId": 1,
+            "tokenId": deal.token_id,
+            "bidder": carol,
+            "reason": BELOW_THRESHOLD,
+            "tendered": 4_000,
+            "supply": SMALL,
+        },
+    ) in events_of(tx)
     assert registry.ownerOf(deal.token_id) == vault
     assert vault.shareTokenOf(deal.token_id) == deal.shares
     assert returned(vault.claimBuyout(buyout_id, {"from": bob})) == (4_000, 0)
@@ -319,8 +346,10 @@ def test_threshold_set_at_fractionalization_binds(
     vault: Any, usd: Any, fractionalize: Any, new_right: Any, alice: Any, carol: Any, tendered: int, succeeds: bool
 ) -> None:
     fractionalized = fractionalize(alice, new_right(alice), supply=SMALL, buyout_threshold=7_500)
-    assert ("BuyoutThresholdSet", {"tokenId": fractionalized.token_id, "shareToken": fractionalized.shares,
-                                   "threshold": 7_500}) in events_of(fractionalized.tx)
+    assert (
+        "BuyoutThresholdSet",
+        {"tokenId": fractionalized.token_id, "shareToken": fractionalized.shares, "threshold": 7_500},
+    ) in events_of(fractionalized.tx)
     assert vault.buyoutThresholdOf(fractionalized.token_id) == 7_500
     buyout_id = start(vault, usd, fractionalized, carol).return_value
     assert info(vault, buyout_id)["threshold"] == 7_500
@@ -343,18 +372,14 @@ def test_threshold_one_wei_below_with_a_full_supply(
 
 
 @pytest.mark.parametrize("threshold", [1, 5_000, 10_001, 65_535])
-def test_invalid_threshold_reverts(
-    vault: Any, registry: Any, new_right: Any, alice: Any, threshold: int
-) -> None:
+def test_invalid_threshold_reverts(vault: Any, registry: Any, new_right: Any, alice: Any, threshold: int) -> None:
     right = new_right(alice)
     registry.approve(vault, right, {"from": alice})
     with reverts("InvalidBuyoutThreshold", threshold):
         vault.fractionalize(right, "S", "S", 0, SMALL, False, threshold, {"from": alice})
 
 
-def test_zero_threshold_means_the_default(
-    vault: Any, fractionalize: Any, new_right: Any, alice: Any
-) -> None:
+def test_zero_threshold_means_the_default(vault: Any, fractionalize: Any, new_right: Any, alice: Any) -> None:
     fractionalized = fractionalize(alice, new_right(alice), supply=SMALL, buyout_threshold=0)
     assert "BuyoutThresholdSet" not in fractionalized.tx.events
     assert vault.buyoutThresholdOf(fractionalized.token_id) == 6_667
@@ -362,7 +387,15 @@ def test_zero_threshold_means_the_default(
 
 @pytest.mark.parametrize("lock", ["freeze", "dispute", "custody"])
 def test_a_locked_or_lost_right_fails_the_buyout(
-    vault: Any, registry: Any, usd: Any, deal: Any, alice: Any, bob: Any, carol: Any, registrar: Any, admin: Any,
+    vault: Any,
+    registry: Any,
+    usd: Any,
+    deal: Any,
+    alice: Any,
+    bob: Any,
+    carol: Any,
+    registrar: Any,
+    admin: Any,
     lock: str,
 ) -> None:
     """Enough is tendered; the right's standing alone fails the buyout, and everything is claimable back."""
@@ -395,8 +428,10 @@ def test_a_locked_or_lost_right_fails_the_buyout(
 def test_cancel_before_any_tender_returns_the_deposit(vault: Any, usd: Any, deal: Any, carol: Any) -> None:
     buyout_id = start(vault, usd, deal, carol).return_value
     tx = vault.cancelBuyout(buyout_id, {"from": carol})
-    assert ("BuyoutCancelled", {"buyoutId": 1, "tokenId": deal.token_id, "bidder": carol,
-                                "deposit": PRICE * SMALL}) in events_of(tx)
+    assert (
+        "BuyoutCancelled",
+        {"buyoutId": 1, "tokenId": deal.token_id, "bidder": carol, "deposit": PRICE * SMALL},
+    ) in events_of(tx)
     assert usd.balanceOf(carol) == PRICE * SMALL and usd.balanceOf(vault) == 0
     state = info(vault, buyout_id)
     assert state["state"] == CANCELLED and state["depositRefunded"] is True
@@ -475,7 +510,10 @@ def test_eligible_bidder_buys_a_restricted_right(
 
 
 def test_fee_on_transfer_token_is_refused(
-    vault: Any, deal: Any, carol: Any, TestFeeOnTransferToken: Any  # noqa: N803
+    vault: Any,
+    deal: Any,
+    carol: Any,
+    TestFeeOnTransferToken: Any,  # noqa: N803
 ) -> None:
     token = TestFeeOnTransferToken.deploy({"from": carol})
     deposit = PRICE * SMALL
@@ -485,7 +523,12 @@ def test_fee_on_transfer_token_is_refused(
 
 @pytest.mark.parametrize(("mode", "error"), [(1, "SafeERC20FailedOperation"), (2, "DepositShortfall")])
 def test_false_returning_and_lying_tokens_are_refused(
-    vault: Any, deal: Any, carol: Any, TestFalseToken: Any, mode: int, error: str  # noqa: N803
+    vault: Any,
+    deal: Any,
+    carol: Any,
+    TestFalseToken: Any,
+    mode: int,
+    error: str,  # noqa: N803
 ) -> None:
     token = TestFalseToken.deploy({"from": carol})
     token.setMode(mode, {"from": carol})
@@ -495,7 +538,11 @@ def test_false_returning_and_lying_tokens_are_refused(
 
 
 def test_reentrant_token_cannot_reenter(
-    vault: Any, deal: Any, carol: Any, bob: Any, TestReentrantToken: Any  # noqa: N803
+    vault: Any,
+    deal: Any,
+    carol: Any,
+    bob: Any,
+    TestReentrantToken: Any,  # noqa: N803
 ) -> None:
     token = TestReentrantToken.deploy({"from": carol})
     token.arm(vault, vault.startBuyout.encode_input(deal.token_id, token, PRICE, WINDOW), {"from": carol})
