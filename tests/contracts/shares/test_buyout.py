@@ -526,9 +526,9 @@ def test_false_returning_and_lying_tokens_are_refused(
     vault: Any,
     deal: Any,
     carol: Any,
-    TestFalseToken: Any,
+    TestFalseToken: Any,  # noqa: N803
     mode: int,
-    error: str,  # noqa: N803
+    error: str,
 ) -> None:
     token = TestFalseToken.deploy({"from": carol})
     token.setMode(mode, {"from": carol})
