@@ -68,13 +68,23 @@ LOCAL_DISPUTE_BOND = 100 * 10**6
 #: The gas of each wiring call, by function: about twice what it was measured to use on anvil (grantRole 51,551,
 #: setFractionVault 49,283, setCreditor 45,708, setRoyaltyVault 53,993); unused gas is not paid.
 #: tests/sdk/test_deploy_pipeline.py checks that every call leaves at least a third of it unused.
-CALL_GAS = {"grantRole": 100_000, "setFractionVault": 100_000, "setCreditor": 90_000, "setRoyaltyVault": 110_000}
+CALL_GAS = {
+    "grantRole": 100_000,
+    "setFractionVault": 100_000,
+    "setCreditor": 90_000,
+    "setRoyaltyVault": 110_000,
+    "registerVenue": 120_000,
+}
+#: The venue hash the share vault is registered under in the compliance registry: it holds tendered shares in
+#: escrow during a buyout (docs/buyout.md), so a restricted share token must accept it as a holder.
+VAULT_VENUE_HASH = keccak(text="ipledger: FractionVault buyout escrow")
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
 #: Seconds without a new receipt after which the deployment stops waiting (a rerun waits for what is pending).
 _RECEIPT_TIMEOUT = 180.0
 _POLL_INTERVAL = 0.1
 _DEFAULT_ADMIN = b"\x00" * 32
+_VENUE_KIND = 2  # ICompliance.IdentityKind.Venue
 _RESUME_HINT = "run the deployment again to finish it"
 
 
@@ -235,7 +245,7 @@ class _Deployment:
                         self._create("TestCurrency", name, symbol, label=f"TestCurrency {symbol}")
                     )
         royalties = chain.attached_address("royalties")
-        vault = None
+        vault = compliance = None
         if chain.optional("vault") is None:
             compliance = self._create("ComplianceRegistry", admin)
             licenses = self._create("LicenseRegistry", registry)
@@ -256,6 +266,20 @@ class _Deployment:
             if self._undone(royalties, lambda: self._read(royalty_vault.functions.fractionVault()) != vault):
                 self._call(
                     "RoyaltyVault.setFractionVault", "link the royalty vault", royalty_vault, "setFractionVault", vault
+                )
+        if vault is not None and compliance is not None and admin == self.deployer:
+            # The vault escrows tendered shares: a venue wallet, so restricted shares may be tendered (an admin
+            # other than the deployer registers it: docs/buyout.md).
+            registry_of_investors = self._contract("ComplianceRegistry", compliance)
+            identity = registry_of_investors.functions.identityOf(vault)
+            if self._undone(compliance, lambda: int(self._read(identity)[0]) != _VENUE_KIND):
+                self._call(
+                    "ComplianceRegistry.registerVenue FractionVault",
+                    "register the share vault as the buyout escrow",
+                    registry_of_investors,
+                    "registerVenue",
+                    vault,
+                    VAULT_VENUE_HASH,
                 )
         if disputes is not None and admin == self.deployer:
             manager = self._contract("DisputeManager", disputes)

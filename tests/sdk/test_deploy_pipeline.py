@@ -20,6 +20,7 @@ _CALLED = {
     "DisputeManager.grantRole arbitrator": "grantRole",
     "RoyaltyVault.setCreditor DisputeManager": "setCreditor",
     "DisputeManager.setRoyaltyVault": "setRoyaltyVault",
+    "ComplianceRegistry.registerVenue FractionVault": "registerVenue",
 }
 
 
@@ -61,6 +62,8 @@ def _assert_complete(ledger: Ledger) -> None:
     assert contracts.has_role("arbitrator", ledger.signer.address)
     assert contracts.royalties.functions.isCreditor(deployment.disputes).call()
     assert contracts.disputes.functions.royaltyVault().call() == deployment.royalties
+    # The share vault escrows tendered shares: a venue wallet of the compliance registry.
+    assert contracts.compliance.functions.identityOf(deployment.vault).call()[0] == 2
     assert set(deployment.currencies) == {"tHKD", "tCNH"}
 
 
@@ -72,8 +75,8 @@ def test_the_deployment_is_sent_at_once_and_mined_in_a_few_blocks(one_second_nod
     _assert_complete(ledger)
     transactions = deployment.transactions
     # One transaction per step, consecutive nonces, nothing else sent.
-    assert _nonce(one_second_node) == first + len(transactions) == first + 18
-    # Sent without waiting: the 18 transactions share a few one-second blocks (one by one they took 18).
+    assert _nonce(one_second_node) == first + len(transactions) == first + 19
+    # Sent without waiting: the 19 transactions share a few one-second blocks (one by one they took 19).
     assert len({result.block for result in transactions.values()}) <= 4
     assert not deployment_journal_file(31337, ledger.signer.address, home).exists()
 
@@ -86,7 +89,7 @@ def test_the_fixed_gas_of_each_wiring_call_keeps_its_headroom(one_second_node: N
         for label, result in deployment.transactions.items()
         if label in _CALLED or label.startswith("grantRole ")
     }
-    assert len(calls) == 7
+    assert len(calls) == 8
     for label, result in calls.items():
         function = _CALLED.get(label, "grantRole")
         # At least a third of the fixed gas left unused: a contract change that costs more shows here first.
@@ -114,13 +117,13 @@ def test_a_deployment_cut_off_after_some_sends_resumes_without_sending_anything_
         Ledger.connect(one_second_node.rpc_url, account="dev0").deploy_all()
     journal = _journal(home)
     steps = journal["steps"]
-    assert [step["nonce"] for step in steps] == list(range(first, first + 18))
+    assert [step["nonce"] for step in steps] == list(range(first, first + 19))
     created_before = {step["label"]: step["address"] for step in steps[:sent] if step["address"]}
     # A new process runs the deployment again while the first one's transactions may still be pending.
     ledger = Ledger.connect(one_second_node.rpc_url, account="dev0")
     deployment = ledger.deploy_all()
     _assert_complete(ledger)
-    assert _nonce(one_second_node) == first + 18  # every step sent once, over both runs
+    assert _nonce(one_second_node) == first + 19  # every step sent once, over both runs
     assert set(deployment.transactions) == {step["label"] for step in steps}
     assert deployment.registry == created_before["IPRegistry"]
     by_label = {
@@ -182,4 +185,4 @@ def test_the_one_by_one_deployment_still_deploys_everything(anvil_node: NodeInfo
     ledger = Ledger.connect(anvil_node.rpc_url, account="dev0")
     deploy_module.deploy_all(ledger.chain, ledger.signer, ledger.signer.address, pipelined=False)
     _assert_complete(ledger)
-    assert len(ledger.deployment.transactions) == 18
+    assert len(ledger.deployment.transactions) == 19
