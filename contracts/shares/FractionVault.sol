@@ -101,8 +101,16 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         uint8 decimals,
         uint256 supply,
         bool restricted
-    ) external returns (address shareToken) {
-        return _fractionalize(tokenId, name, symbol, decimals, supply, restricted);
+    ) public returns (address shareToken) {
+        if (supply == 0) revert ZeroSupply();
+        if (IERC721(registry).ownerOf(tokenId) != msg.sender) revert NotTokenOwner(msg.sender, tokenId);
+        _recordLostCustody(tokenId);
+        shareToken = Clones.clone(shareImplementation);
+        _shareTokens[tokenId] = shareToken;
+        IShareToken(shareToken).initialize(name, symbol, decimals, tokenId, restricted, msg.sender, supply);
+        emit Fractionalized(tokenId, shareToken, msg.sender, supply, decimals, restricted, name, symbol);
+        _linkFractionalized(tokenId, shareToken, keccak256(abi.encode(supply, decimals, restricted, name, symbol)));
+        IERC721(registry).transferFrom(msg.sender, address(this), tokenId);
     }
 
     /// @inheritdoc IFractionVault
@@ -122,7 +130,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         if (buyoutThreshold != 0 && (buyoutThreshold < _MIN_THRESHOLD || buyoutThreshold > _MAX_THRESHOLD)) {
             revert InvalidBuyoutThreshold(buyoutThreshold);
         }
-        shareToken = _fractionalize(tokenId, name, symbol, decimals, supply, restricted);
+        shareToken = fractionalize(tokenId, name, symbol, decimals, supply, restricted);
         if (buyoutThreshold != 0) {
             _thresholds[shareToken] = buyoutThreshold;
             emit BuyoutThresholdSet(tokenId, shareToken, buyoutThreshold);
@@ -135,25 +143,6 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
                 )
             );
         }
-    }
-
-    function _fractionalize(
-        uint256 tokenId,
-        string calldata name,
-        string calldata symbol,
-        uint8 decimals,
-        uint256 supply,
-        bool restricted
-    ) private returns (address shareToken) {
-        if (supply == 0) revert ZeroSupply();
-        if (IERC721(registry).ownerOf(tokenId) != msg.sender) revert NotTokenOwner(msg.sender, tokenId);
-        _recordLostCustody(tokenId);
-        shareToken = Clones.clone(shareImplementation);
-        _shareTokens[tokenId] = shareToken;
-        IShareToken(shareToken).initialize(name, symbol, decimals, tokenId, restricted, msg.sender, supply);
-        emit Fractionalized(tokenId, shareToken, msg.sender, supply, decimals, restricted, name, symbol);
-        _linkFractionalized(tokenId, shareToken, keccak256(abi.encode(supply, decimals, restricted, name, symbol)));
-        IERC721(registry).transferFrom(msg.sender, address(this), tokenId);
     }
 
     /// @inheritdoc IFractionVault
