@@ -115,14 +115,17 @@ interface IBuyout {
                                  EVENTS
     //////////////////////////////////////////////////////////////*/
 
+    // Every event names the right first (its first indexed argument), as the vault's other events do: a reader
+    // fetches a right's vault events by that topic. Each is linked into the right's history (RightHistory).
+
     /// @notice The shares `shareToken` of `tokenId` were issued with a buyout threshold of `threshold` basis points.
     event BuyoutThresholdSet(uint256 indexed tokenId, address indexed shareToken, uint16 threshold);
 
     /// @notice `bidder` opened buyout `buyoutId` of `tokenId`, depositing `deposit` = `pricePerShare` * supply of
     /// `paymentToken`; holders of `shareToken` may tender until `endsAt`; success needs `threshold` basis points.
     event BuyoutStarted(
-        uint256 indexed buyoutId,
         uint256 indexed tokenId,
+        uint256 indexed buyoutId,
         address indexed bidder,
         address shareToken,
         address paymentToken,
@@ -134,25 +137,25 @@ interface IBuyout {
 
     /// @notice `holder` tendered `amount` shares (now in escrow) to buyout `buyoutId`; `tendered` in all.
     event SharesTendered(
-        uint256 indexed buyoutId, uint256 indexed tokenId, address indexed holder, uint256 amount, uint256 tendered
+        uint256 indexed tokenId, uint256 indexed buyoutId, address indexed holder, uint256 amount, uint256 tendered
     );
 
     /// @notice `holder` took back `amount` tendered shares while the window was open; `tendered` remain in all.
     event TenderWithdrawn(
-        uint256 indexed buyoutId, uint256 indexed tokenId, address indexed holder, uint256 amount, uint256 tendered
+        uint256 indexed tokenId, uint256 indexed buyoutId, address indexed holder, uint256 amount, uint256 tendered
     );
 
     /// @notice Buyout `buyoutId` succeeded: `tendered` of `supply` shares were tendered (and burnt); `bidder`
     /// received `tokenId`.
     event BuyoutSucceeded(
-        uint256 indexed buyoutId, uint256 indexed tokenId, address indexed bidder, uint256 tendered, uint256 supply
+        uint256 indexed tokenId, uint256 indexed buyoutId, address indexed bidder, uint256 tendered, uint256 supply
     );
 
     /// @notice Buyout `buyoutId` failed for `reason` with `tendered` of `supply` shares tendered: the bidder and
     /// the tenderers may claim their deposit and shares back.
     event BuyoutFailed(
-        uint256 indexed buyoutId,
         uint256 indexed tokenId,
+        uint256 indexed buyoutId,
         address indexed bidder,
         FailureReason reason,
         uint256 tendered,
@@ -160,18 +163,18 @@ interface IBuyout {
     );
 
     /// @notice `bidder` cancelled buyout `buyoutId` before any share was tendered and took back `deposit`.
-    event BuyoutCancelled(uint256 indexed buyoutId, uint256 indexed tokenId, address indexed bidder, uint256 deposit);
+    event BuyoutCancelled(uint256 indexed tokenId, uint256 indexed buyoutId, address indexed bidder, uint256 deposit);
 
     /// @notice `account` took from the settled buyout `buyoutId` `shares` tendered shares back (failure) and
     /// `payment` in the payment token (its tendered shares' price after success, or the bidder's deposit after a
     /// failure).
     event BuyoutClaimed(
-        uint256 indexed buyoutId, uint256 indexed tokenId, address indexed account, uint256 shares, uint256 payment
+        uint256 indexed tokenId, uint256 indexed buyoutId, address indexed account, uint256 shares, uint256 payment
     );
 
     /// @notice After buyout `buyoutId` succeeded, `holder` burnt `amount` untendered shares for `payment`.
     event SharesCashedOut(
-        uint256 indexed buyoutId, uint256 indexed tokenId, address indexed holder, uint256 amount, uint256 payment
+        uint256 indexed tokenId, uint256 indexed buyoutId, address indexed holder, uint256 amount, uint256 payment
     );
 
     /*//////////////////////////////////////////////////////////////

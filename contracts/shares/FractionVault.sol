@@ -239,7 +239,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         // reverts the whole call.
         buyout.tendered = uint128(total);
         uint256 tokenId = buyout.tokenId;
-        emit SharesTendered(buyoutId, tokenId, msg.sender, amount, total);
+        emit SharesTendered(tokenId, buyoutId, msg.sender, amount, total);
         _linkBuyout(SharesTendered.selector, buyoutId, tokenId, msg.sender, keccak256(abi.encode(amount, total)));
         ShareToken(buyout.shareToken).transferFrom(msg.sender, address(this), amount);
     }
@@ -261,7 +261,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         }
         buyout.tendered = uint128(total);
         uint256 tokenId = buyout.tokenId;
-        emit TenderWithdrawn(buyoutId, tokenId, msg.sender, amount, total);
+        emit TenderWithdrawn(tokenId, buyoutId, msg.sender, amount, total);
         _linkBuyout(TenderWithdrawn.selector, buyoutId, tokenId, msg.sender, keccak256(abi.encode(amount, total)));
         ShareToken(buyout.shareToken).transfer(msg.sender, amount);
     }
@@ -297,7 +297,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         if (reason != FailureReason.None) {
             buyout.state = BuyoutState.Failed;
             buyout.reason = reason;
-            emit BuyoutFailed(buyoutId, tokenId, bidder, reason, tendered, supply);
+            emit BuyoutFailed(tokenId, buyoutId, bidder, reason, tendered, supply);
             _linkBuyout(
                 BuyoutFailed.selector, buyoutId, tokenId, bidder, keccak256(abi.encode(reason, tendered, supply))
             );
@@ -305,7 +305,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         }
         buyout.state = BuyoutState.Succeeded;
         delete _shareTokens[tokenId];
-        emit BuyoutSucceeded(buyoutId, tokenId, bidder, tendered, supply);
+        emit BuyoutSucceeded(tokenId, buyoutId, bidder, tendered, supply);
         _linkBuyout(BuyoutSucceeded.selector, buyoutId, tokenId, bidder, keccak256(abi.encode(tendered, supply)));
         if (tendered != 0) IShareToken(shareToken).burnFrom(address(this), tendered);
         IERC721(registry).transferFrom(address(this), bidder, tokenId);
@@ -327,7 +327,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         buyout.depositRefunded = true;
         uint256 deposit = buyout.pricePerShare * buyout.supply;
         uint256 tokenId = buyout.tokenId;
-        emit BuyoutCancelled(buyoutId, tokenId, bidder, deposit);
+        emit BuyoutCancelled(tokenId, buyoutId, bidder, deposit);
         _linkBuyout(BuyoutCancelled.selector, buyoutId, tokenId, bidder, keccak256(abi.encode(deposit)));
         IERC20(buyout.paymentToken).safeTransfer(bidder, deposit);
     }
@@ -354,7 +354,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         if (tendered == 0 && payment == 0) revert NothingToClaim(buyoutId, msg.sender);
         if (tendered != 0) delete _tendered[buyoutId][msg.sender];
         uint256 tokenId = buyout.tokenId;
-        emit BuyoutClaimed(buyoutId, tokenId, msg.sender, shares, payment);
+        emit BuyoutClaimed(tokenId, buyoutId, msg.sender, shares, payment);
         _linkBuyout(BuyoutClaimed.selector, buyoutId, tokenId, msg.sender, keccak256(abi.encode(shares, payment)));
         if (shares != 0) ShareToken(buyout.shareToken).transfer(msg.sender, shares);
         if (payment != 0) IERC20(buyout.paymentToken).safeTransfer(msg.sender, payment);
@@ -375,7 +375,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
             payment = amount * buyout.pricePerShare;
         }
         uint256 tokenId = buyout.tokenId;
-        emit SharesCashedOut(buyoutId, tokenId, msg.sender, amount, payment);
+        emit SharesCashedOut(tokenId, buyoutId, msg.sender, amount, payment);
         _linkBuyout(SharesCashedOut.selector, buyoutId, tokenId, msg.sender, keccak256(abi.encode(amount, payment)));
         IERC20(buyout.paymentToken).safeTransfer(msg.sender, payment);
     }
@@ -451,7 +451,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         uint16 threshold = buyout.threshold;
         uint40 endsAt = buyout.endsAt;
         emit BuyoutStarted(
-            buyoutId, tokenId, msg.sender, shareToken, paymentToken, pricePerShare, deposit, threshold, endsAt
+            tokenId, buyoutId, msg.sender, shareToken, paymentToken, pricePerShare, deposit, threshold, endsAt
         );
         _linkBuyout(
             BuyoutStarted.selector,
@@ -488,12 +488,12 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         }
     }
 
-    /// @dev Links a buyout event (topics: its selector, `buyoutId`, `tokenId`, `account`; data hashing to
+    /// @dev Links a buyout event (topics: its selector, `tokenId`, `buyoutId`, `account`; data hashing to
     /// `dataHash`) into the right's history.
     function _linkBuyout(bytes32 selector, uint256 buyoutId, uint256 tokenId, address account, bytes32 dataHash)
         private
     {
-        _linkEvent(tokenId, keccak256(abi.encode(selector, buyoutId, tokenId, account, dataHash)));
+        _linkEvent(tokenId, keccak256(abi.encode(selector, tokenId, buyoutId, account, dataHash)));
     }
 
     /// @dev Links {Fractionalized} (its data hashing to `dataHash`) into the right's history.

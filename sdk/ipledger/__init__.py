@@ -36,6 +36,7 @@ if typing.TYPE_CHECKING:
     )
     from ._exceptions import (
         AccountError,
+        BuyoutError,
         ChainMismatchError,
         CheckpointError,
         ComplianceError,
@@ -284,6 +285,9 @@ if typing.TYPE_CHECKING:
     )
     from .models._models import (
         AssetKind,
+        Buyout,
+        BuyoutAct,
+        BuyoutState,
         CapTable,
         Check,
         CountryRuleMode,
@@ -426,6 +430,10 @@ __all__ = [
     "BulkStatus",
     "bundle_hash",
     "BundleVerification",
+    "Buyout",
+    "BuyoutAct",
+    "BuyoutError",
+    "BuyoutState",
     "canonical_json",
     "CapTable",
     "Chain",
@@ -712,6 +720,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "_disputes": ("DisputeRaised", "Disputes"),
     "_exceptions": (
         "AccountError",
+        "BuyoutError",
         "ChainMismatchError",
         "CheckpointError",
         "ComplianceError",
@@ -880,6 +889,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._ids": ("parse_token_id",),
     "models._models": (
         "AssetKind",
+        "Buyout",
+        "BuyoutAct",
+        "BuyoutState",
         "CapTable",
         "Check",
         "CountryRuleMode",

@@ -60,7 +60,10 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             │                                 a contract without the ERC-721/1155 receiver hook)
             ├── PausedError                   EnforcedPause / RegistryPaused: a guardian paused the registry
             ├── ReentrancyError               ReentrancyGuardReentrantCall: a token called back into the contract
-            └── OrderError                    the settlement desk's refusals (expired, cancelled, overfilled...)
+            ├── OrderError                    the settlement desk's refusals (expired, cancelled, overfilled...)
+            └── BuyoutError                   a buyout in the wrong state for the call: one already open, its
+                                              tender window closed (or still open, to settle), shares tendered (no
+                                              cancel), nothing to claim (docs/buyout.md)
 
 Messages are built in ``__init__``; context is keyword-only.
 """
@@ -73,6 +76,7 @@ from typing import Any
 
 __all__ = [
     "AccountError",
+    "BuyoutError",
     "ChainMismatchError",
     "CheckpointError",
     "ContractRevertError",
@@ -635,6 +639,13 @@ class ReentrancyError(ContractRevertError):
 class OrderError(ContractRevertError):
     """The settlement desk refused an order: expired, cancelled, overfilled, reserved for another taker, bad
     signature, or not the caller's to cancel."""
+
+
+class BuyoutError(ContractRevertError):
+    """The share vault refused a buyout call for the buyout's state: another buyout of the right is open
+    (``BuyoutInProgress``), the buyout is not open or not settled (``BuyoutNotInState``), its tender window closed
+    (``TenderWindowClosed``) or is still open to settle (``TenderWindowOpen``), shares are tendered so the bidder
+    cannot cancel (``TenderedShares``), or the caller is owed nothing (``NothingToClaim``)."""
 
 
 def _render(value: Any) -> str:

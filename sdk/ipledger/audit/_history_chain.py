@@ -64,6 +64,15 @@ LINKED_EVENTS: Mapping[str, tuple[str, ...]] = {
     "Fractionalized": ("tokenId",),
     "Redeemed": ("tokenId",),
     "CustodyLost": ("tokenId",),
+    "BuyoutThresholdSet": ("tokenId",),
+    "BuyoutStarted": ("tokenId",),
+    "SharesTendered": ("tokenId",),
+    "TenderWithdrawn": ("tokenId",),
+    "BuyoutSucceeded": ("tokenId",),
+    "BuyoutFailed": ("tokenId",),
+    "BuyoutCancelled": ("tokenId",),
+    "BuyoutClaimed": ("tokenId",),
+    "SharesCashedOut": ("tokenId",),
 }
 
 
