@@ -604,12 +604,13 @@ class ComplianceError(ContractRevertError):
     not of an allowed investor category), or the share token's rules refuse the transfer (lock-up, maximum balance,
     holder cap, country rule).
 
-    ``account`` names the party refused (the recipient, for the token's rules), when the error names one.
+    ``account`` names the party refused (the recipient, for the token's rules; the bidder of a buyout), when the
+    error names one.
     """
 
     @property
     def account(self) -> str | None:
-        value = self.error_args.get("account", self.error_args.get("to"))
+        value = self.error_args.get("account", self.error_args.get("to", self.error_args.get("bidder")))
         return None if value is None else str(value)
 
 
