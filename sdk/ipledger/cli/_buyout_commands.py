@@ -7,6 +7,7 @@ amounts in whole tokens (or base units with --raw) and print each act's :class:`
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -98,7 +99,7 @@ def start(token: TokenArg, price: PriceArg, window: WindowOpt = "7d", raw: RawOp
         per_share = amount_units(price, payment.decimals, raw=False, what="price")
         per_unit, rest = divmod(per_share, 10**info.decimals)
         if rest:
-            step = format(10**info.decimals / 10**payment.decimals, "f") if payment.decimals else "1"
+            step = f"{Decimal(10) ** (info.decimals - payment.decimals):f}"
             raise CliError(
                 f"a buyout price is a whole number of {payment.symbol} base units per share base unit: with "
                 f"{info.decimals}-decimal shares and {payment.decimals}-decimal {payment.symbol}, a price per share "
