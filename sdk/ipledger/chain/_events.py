@@ -15,6 +15,7 @@ from ipledger._exceptions import NodeError
 
 __all__ = [
     "BUYOUT_EVENTS",
+    "CUSTODY_EVENTS",
     "ERC20_TRANSFER_TOPIC",
     "EVENT_SIGNATURES",
     "MODULE_EVENTS",
@@ -306,6 +307,9 @@ BUYOUT_EVENTS = (
     "SharesCashedOut",
 )
 VAULT_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost", *BUYOUT_EVENTS)
+#: The vault events that start a right's shares (``Fractionalized``) or end them: the latest of them tells whether
+#: the right has live shares, and which.
+CUSTODY_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost", "BuyoutSucceeded")
 #: ERC-20 ``Transfer``: the same topic as ERC-721's, but two indexed arguments and the amount as data.
 ERC20_TRANSFER_TOPIC = TOPIC_OF["Transfer"]
 
