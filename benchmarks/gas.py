@@ -61,6 +61,7 @@ from _bench import (  # noqa: E402
 from _figures import Figure, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
 from gas_admin import measure_admin  # noqa: E402
+from gas_buyout import BUYOUT_COVERAGE, measure_buyout  # noqa: E402
 from gas_disputes import measure_disputes  # noqa: E402
 from gas_floor import batch_spec  # noqa: E402
 from gas_licensing import measure_licensing  # noqa: E402
@@ -581,9 +582,7 @@ COVERAGE: dict[str, list[str]] = {
         "loan repay (in full, pledge released)",
         "loan repay (partial, by a third party)",
     ],
-    "LoanDesk.refinance(uint256,tuple,bytes)": [
-        "loan refinance (new lender repays the old, the rest to the borrower)"
-    ],
+    "LoanDesk.refinance(uint256,tuple,bytes)": ["loan refinance (new lender repays the old, the rest to the borrower)"],
     "LoanDesk.enforce(uint256,uint256,uint256)": ["loan enforce (Dutch auction started)"],
     "LoanDesk.bid(uint256,uint256)": [
         "loan bid (right sold: debt to the lender, surplus to the borrower)",
@@ -653,6 +652,7 @@ COVERAGE: dict[str, list[str]] = {
     ],
     "FractionVault.redeem(uint256)": ["redeem (burn 100%, release the right)"],
     "FractionVault.syncCustody(uint256)": ["syncCustody (after a forced transfer out of the vault)"],
+    **BUYOUT_COVERAGE,
     "SettlementDesk.cancel(tuple)": ["order cancel"],
     "SettlementDesk.cancelBelow(uint256)": ["order cancelBelow"],
     "SettlementDesk.fill(tuple,bytes,uint256)": [
@@ -976,6 +976,7 @@ def main() -> int:
             + batch_rows
             + measure_numbers(bench, baselines, breakdown)
             + measure_shares(bench, baselines)
+            + measure_buyout(bench, baselines)
             + measure_licensing(bench)
             + measure_disputes(bench)
             + measure_loans(bench)

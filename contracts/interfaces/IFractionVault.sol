@@ -48,6 +48,18 @@ interface IFractionVault {
         bool restricted
     ) external returns (address shareToken);
 
+    /// @notice As the six-argument `fractionalize`, with the shares' buyout threshold in basis points (0: the
+    /// default, two thirds; else 5001 to 10000): the part of the supply that must accept a buyout (see IBuyout).
+    function fractionalize(
+        uint256 tokenId,
+        string calldata name,
+        string calldata symbol,
+        uint8 decimals,
+        uint256 supply,
+        bool restricted,
+        uint16 buyoutThreshold
+    ) external returns (address shareToken);
+
     /// @notice Burns all shares of `tokenId` held by the caller and returns the right to the caller.
     function redeem(uint256 tokenId) external;
 

@@ -36,6 +36,7 @@ if typing.TYPE_CHECKING:
     )
     from ._exceptions import (
         AccountError,
+        BuyoutError,
         ChainMismatchError,
         CheckpointError,
         ComplianceError,
@@ -314,6 +315,9 @@ if typing.TYPE_CHECKING:
     )
     from .models._models import (
         AssetKind,
+        Buyout,
+        BuyoutAct,
+        BuyoutState,
         CapTable,
         Check,
         CountryRuleMode,
@@ -457,6 +461,10 @@ __all__ = [
     "BulkStatus",
     "bundle_hash",
     "BundleVerification",
+    "Buyout",
+    "BuyoutAct",
+    "BuyoutError",
+    "BuyoutState",
     "canonical_json",
     "CapTable",
     "Chain",
@@ -771,6 +779,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "_disputes": ("DisputeRaised", "Disputes"),
     "_exceptions": (
         "AccountError",
+        "BuyoutError",
         "ChainMismatchError",
         "CheckpointError",
         "ComplianceError",
@@ -947,6 +956,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._ids": ("parse_token_id",),
     "models._models": (
         "AssetKind",
+        "Buyout",
+        "BuyoutAct",
+        "BuyoutState",
         "CapTable",
         "Check",
         "CountryRuleMode",

@@ -62,7 +62,15 @@ if TYPE_CHECKING:
     from ipledger.chain._accounts import Signer
     from ipledger.chain._chain import Chain
 
-__all__ = ["CALL_GAS", "LOAN_DESK_VENUE", "LOCAL_DISPUTE_BOND", "create_address", "deploy_all", "deploy_missing"]
+__all__ = [
+    "CALL_GAS",
+    "LOAN_DESK_VENUE",
+    "LOCAL_DISPUTE_BOND",
+    "SHARE_VAULT_VENUE",
+    "create_address",
+    "deploy_all",
+    "deploy_missing",
+]
 
 #: The dispute bond on a local chain: 100 tUSD (6 decimals).
 LOCAL_DISPUTE_BOND = 100 * 10**6
@@ -74,18 +82,20 @@ CALL_GAS = {
     "setFractionVault": 100_000,
     "setCreditor": 90_000,
     "setRoyaltyVault": 110_000,
-    "registerVenue": 100_000,
+    "registerVenue": 120_000,
 }
-#: The venue the loan desk is registered as in the compliance registry (its SHA-256 is recorded): a venue wallet may
-#: hold restricted shares, so the desk can hold them in pledge.
+#: The venues the deployment registers in the compliance registry (their SHA-256 is recorded): a venue wallet may hold
+#: restricted shares, so the loan desk can hold them in pledge and the share vault in a buyout's escrow
+#: (docs/buyout.md).
 LOAN_DESK_VENUE = "ipledger loan desk: shares held in pledge"
-_VENUE_KIND = 2
+SHARE_VAULT_VENUE = "ipledger share vault: shares tendered to a buyout held in escrow"
 _GAS_MARGIN_NUMERATOR = 6
 _GAS_MARGIN_DENOMINATOR = 5
 #: Seconds without a new receipt after which the deployment stops waiting (a rerun waits for what is pending).
 _RECEIPT_TIMEOUT = 180.0
 _POLL_INTERVAL = 0.1
 _DEFAULT_ADMIN = b"\x00" * 32
+_VENUE_KIND = 2  # ICompliance.IdentityKind.Venue
 _RESUME_HINT = "run the deployment again to finish it"
 
 
@@ -273,6 +283,20 @@ class _Deployment:
             if self._undone(royalties, lambda: self._read(royalty_vault.functions.fractionVault()) != vault):
                 self._call(
                     "RoyaltyVault.setFractionVault", "link the royalty vault", royalty_vault, "setFractionVault", vault
+                )
+        if vault is not None and compliance is not None and admin == self.deployer:
+            # The vault escrows tendered shares: a venue wallet, so restricted shares may be tendered (an admin
+            # other than the deployer registers it: docs/buyout.md).
+            registry_of_investors = self._contract("ComplianceRegistry", compliance)
+            identity = registry_of_investors.functions.identityOf(vault)
+            if self._undone(compliance, lambda: int(self._read(identity)[0]) != _VENUE_KIND):
+                self._call(
+                    "ComplianceRegistry.registerVenue FractionVault",
+                    "register the share vault as the buyout escrow",
+                    registry_of_investors,
+                    "registerVenue",
+                    vault,
+                    hash_text(SHARE_VAULT_VENUE),
                 )
         if disputes is not None and admin == self.deployer:
             manager = self._contract("DisputeManager", disputes)

@@ -70,8 +70,11 @@ Every error the SDK raises on purpose is an :class:`IPLedgerError`::
             │   └── NotYetEnforceableError    NotYetEnforceable: before maturity plus grace
             ├── InvalidSignatureError         InvalidSignature: an order (OrderError) or loan offer (LoanError) not
             │                                 signed by its maker or lender, or altered
-            └── PaymentShortfallError         PaymentShortfall: a desk received less than it moved (a fee-on-transfer
-                                              token); an OrderError, a LoanError and a PaymentTokenError
+            ├── PaymentShortfallError         PaymentShortfall: a desk received less than it moved (a fee-on-transfer
+            │                                 token); an OrderError, a LoanError and a PaymentTokenError
+            └── BuyoutError                   a buyout in the wrong state for the call: one already open, its
+                                              tender window closed (or still open, to settle), shares tendered (no
+                                              cancel), nothing to claim (docs/buyout.md)
 
 Messages are built in ``__init__``; context is keyword-only.
 """
@@ -84,6 +87,7 @@ from typing import Any
 
 __all__ = [
     "AccountError",
+    "BuyoutError",
     "ChainMismatchError",
     "CheckpointError",
     "ContractRevertError",
@@ -622,12 +626,15 @@ class ComplianceError(ContractRevertError):
     not of an allowed investor category), or the share token's rules refuse the transfer (lock-up, maximum balance,
     holder cap, country rule).
 
-    ``account`` names the party refused (the recipient, for the token's rules), when the error names one.
+    ``account`` names the party refused (the recipient, for the token's rules; the bidder of a buyout), when the
+    error names one.
     """
 
     @property
     def account(self) -> str | None:
-        value = self.error_args.get("account", self.error_args.get("to", self.error_args.get("buyer")))
+        value = self.error_args.get(
+            "account", self.error_args.get("to", self.error_args.get("buyer", self.error_args.get("bidder")))
+        )
         return None if value is None else str(value)
 
 
@@ -706,6 +713,13 @@ class InvalidSignatureError(OrderError, LoanError):
 class PaymentShortfallError(OrderError, LoanError, PaymentTokenError):
     """``PaymentShortfall``: a payee received less than a desk moved (a fee-on-transfer or lying token). Both desks
     declare the same error."""
+
+
+class BuyoutError(ContractRevertError):
+    """The share vault refused a buyout call for the buyout's state: another buyout of the right is open
+    (``BuyoutInProgress``), the buyout is not open or not settled (``BuyoutNotInState``), its tender window closed
+    (``TenderWindowClosed``) or is still open to settle (``TenderWindowOpen``), shares are tendered so the bidder
+    cannot cancel (``TenderedShares``), or the caller is owed nothing (``NothingToClaim``)."""
 
 
 def _render(value: Any) -> str:

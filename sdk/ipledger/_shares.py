@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from web3.contract import Contract
+from web3.exceptions import Web3Exception
 
 from ipledger.audit._cap_table import cap_table_of, share_balances, shares_at
 from ipledger.audit._history import fetch_module_logs, fetch_vault_logs
@@ -14,6 +15,10 @@ from ipledger.chain._eip712 import Domain, sign_typed_data
 from ipledger.chain._logs import fetch_logs
 from ipledger.models._amounts import require_units
 from ipledger.models._models import (
+    BUYOUT_FAILURE_REASONS,
+    Buyout,
+    BuyoutAct,
+    BuyoutState,
     CapTable,
     FractionalizeResult,
     Permit,
@@ -37,6 +42,11 @@ _PERMIT_TYPES = {
     ]
 }
 _MAX_DECIMALS = 77
+#: The share vault's buyout bounds (FractionVault.DEFAULT_BUYOUT_THRESHOLD, MIN_/MAX_BUYOUT_WINDOW).
+DEFAULT_BUYOUT_THRESHOLD = 6667
+MIN_BUYOUT_WINDOW = dt.timedelta(days=1)
+MAX_BUYOUT_WINDOW = dt.timedelta(days=90)
+_BUYOUT_STATES = (None, BuyoutState.OPEN, BuyoutState.SUCCEEDED, BuyoutState.FAILED, BuyoutState.CANCELLED)
 _FROZEN_STATUS = list(RightStatus).index(RightStatus.FROZEN)
 
 
@@ -76,11 +86,14 @@ class Shares(SubClient):
         supply: int,
         decimals: int = 18,
         restricted: bool = True,
+        buyout_threshold: int | None = None,
     ) -> FractionalizeResult:
         """Locks the right in the share vault and mints ``supply`` shares (base units) of a new ERC-20 to the owner.
 
         The signer must own the right; the vault is approved for it first when needed. In restricted mode (the
-        default) only verified investors and venue wallets may receive or send the shares.
+        default) only verified investors and venue wallets may receive or send the shares. ``buyout_threshold``:
+        the basis points of the supply that must accept a buyout (5001 to 10000; ``None`` or 0: two thirds,
+        6667; see :meth:`buyout_start`).
         """
         token = self._chain.resolve(token_id)
         name, symbol = name.strip(), symbol.strip()
@@ -89,10 +102,17 @@ class Shares(SubClient):
         require_units(supply, "share supply")
         if not 0 <= decimals <= _MAX_DECIMALS:
             raise InvalidInputError(f"decimals must be 0 to {_MAX_DECIMALS}, not {decimals}")
+        if buyout_threshold is not None and buyout_threshold != 0 and not 5001 <= buyout_threshold <= 10_000:
+            raise InvalidInputError(
+                f"a buyout threshold is 5001 to 10000 basis points (or 0: two thirds), not {buyout_threshold}"
+            )
         vault = self._chain.vault
         self._require_right_owner(token, "fractionalize")
         approval = self._chain.ensure_right_approval(token, str(vault.address), action="fractionalize")
-        call = vault.functions.fractionalize(token, name, symbol, decimals, supply, restricted)
+        arguments: tuple[object, ...] = (token, name, symbol, decimals, supply, restricted)
+        if buyout_threshold:  # the overload that records the threshold
+            arguments = (*arguments, buyout_threshold)
+        call = vault.functions.fractionalize(*arguments)
         result = self._chain.send(call, "fractionalize")
         return FractionalizeResult(
             token_id=token,
@@ -292,3 +312,203 @@ class Shares(SubClient):
             return {}
         logs = fetch_module_logs(self._chain.rpc, modules=[desk], token_id=token, from_block=since, to_block=at)
         return {"loan_desk": desk, "pledges": pledges_from_logs(logs, self._chain.block_time)}
+
+    # ------------------------------------------------------------------ buyouts (docs/buyout.md)
+
+    def buyout(self, token_id: int | str, buyout_id: int | None = None, account: str | None = None) -> Buyout:
+        """The right's latest buyout (or ``buyout_id``), with what ``account`` tendered to it when given;
+        :class:`UnknownRecordError` (a :class:`NotFoundError`) when the right never had one."""
+        token = self._chain.resolve(token_id)
+        number = self._buyout_id(token, buyout_id, "read buyout")
+        vault = self._chain.vault
+        fields = self._chain.read(vault.functions.buyoutOf(number), "read buyout")
+        (
+            _,
+            bidder,
+            share_token,
+            payment_token,
+            price,
+            supply,
+            tendered,
+            threshold,
+            ends_at,
+            state,
+            reason,
+            refunded,
+        ) = fields
+        holder = None if account is None else self._chain.address_of(account)
+        by_account = (
+            None if holder is None else int(self._chain.read(vault.functions.tenderedBy(number, holder), "read buyout"))
+        )
+        return Buyout(
+            buyout_id=number,
+            token_id=int(fields[0]),
+            token_id_hex=hex(int(fields[0])),
+            bidder=str(bidder),
+            share_token=str(share_token),
+            payment_token=str(payment_token),
+            price_per_share=int(price),
+            supply=int(supply),
+            deposit=int(price) * int(supply),
+            tendered=int(tendered),
+            threshold_bps=int(threshold),
+            needed=-(-int(threshold) * int(supply) // 10_000),
+            ends_at=dt.datetime.fromtimestamp(int(ends_at), dt.UTC),
+            state=_BUYOUT_STATES[int(state)],
+            window_closed=self._chain.chain_time() >= int(ends_at),
+            failure_reason=BUYOUT_FAILURE_REASONS[int(reason)],
+            deposit_refunded=bool(refunded),
+            account=holder,
+            tendered_by_account=by_account,
+        )
+
+    def buyout_start(
+        self,
+        token_id: int | str,
+        price_per_share: int,
+        *,
+        payment_token: str | None = None,
+        duration: int | dt.timedelta = dt.timedelta(days=7),
+    ) -> BuyoutAct:
+        """Bids for the whole right: deposits ``price_per_share`` (payment-token base units per share base unit) times
+        the share supply and opens a tender window of ``duration`` (1 to 90 days; seconds or a timedelta).
+
+        ``payment_token``: an ERC-20 address or account name (default: the deployment's stablecoin); the vault is
+        approved for the deposit first when needed. On a restricted share token the signer must be allowed to hold
+        the shares (:class:`ComplianceError`). One buyout at a time per right (:class:`BuyoutError`).
+        """
+        token = self._chain.resolve(token_id)
+        require_units(price_per_share, "price per share")
+        seconds = int(duration.total_seconds()) if isinstance(duration, dt.timedelta) else int(duration)
+        if not MIN_BUYOUT_WINDOW.total_seconds() <= seconds <= MAX_BUYOUT_WINDOW.total_seconds():
+            raise InvalidInputError(f"a tender window lasts 1 to 90 days, not {seconds} seconds")
+        address = self._chain.share_token_address(token, "start buyout")
+        supply = int(self._chain.read(self._chain.share_contract(address).functions.totalSupply(), "start buyout"))
+        currency = (
+            str(self._chain.stablecoin.address) if payment_token is None else self._chain.address_of(payment_token)
+        )
+        vault = self._chain.vault
+        deposit = price_per_share * supply
+        approval = self._chain.ensure_allowance(
+            self._chain.erc20(currency), str(vault.address), deposit, action="start buyout"
+        )
+        call = vault.functions.startBuyout(token, currency, price_per_share, seconds)
+        with self._chain.paying(currency, str(vault.address), deposit):
+            result, args = self._chain.send_for_event(call, "start buyout", vault, "BuyoutStarted")
+        return self._act("buyout_started", result, token, int(args["buyoutId"]), payment=deposit, approval=approval)
+
+    def buyout_tender(self, token_id: int | str, amount: int, *, buyout_id: int | None = None) -> BuyoutAct:
+        """Tenders ``amount`` of the signer's shares (base units) to the right's open buyout: they wait in the vault's
+        escrow until settlement, or until :meth:`buyout_withdraw` while the window is open. Frozen shares cannot be
+        tendered (:class:`FrozenSharesError`); the vault is approved for the shares first when needed."""
+        require_units(amount, "shares")
+        token = self._chain.resolve(token_id)
+        number = self._buyout_id(token, buyout_id, "tender shares")
+        vault = self._chain.vault
+        share = self._chain.share_contract(str(self._chain.read(vault.functions.buyoutOf(number), "tender shares")[2]))
+        approval = self._chain.ensure_allowance(share, str(vault.address), amount, action="tender shares")
+        result = self._chain.send(vault.functions.tender(number, amount), "tender shares")
+        return self._act("shares_tendered", result, token, number, shares=amount, approval=approval)
+
+    def buyout_withdraw(self, token_id: int | str, *, buyout_id: int | None = None) -> BuyoutAct:
+        """Takes back every share the signer tendered to the right's buyout, while its window is open."""
+        token = self._chain.resolve(token_id)
+        number = self._buyout_id(token, buyout_id, "withdraw tender")
+        vault = self._chain.vault
+        result, args = self._chain.send_for_event(
+            vault.functions.withdrawTender(number), "withdraw tender", vault, "TenderWithdrawn"
+        )
+        return self._act("tender_withdrawn", result, token, number, shares=int(args["amount"]))
+
+    def buyout_settle(self, token_id: int | str, *, buyout_id: int | None = None) -> BuyoutAct:
+        """Settles the right's buyout once its window closed (anyone may): the right goes to the bidder when enough
+        shares were tendered and nothing blocks the move, else the buyout fails (``failure_reason``) and deposit and
+        shares become claimable back (:meth:`buyout_claim`)."""
+        token = self._chain.resolve(token_id)
+        number = self._buyout_id(token, buyout_id, "settle buyout")
+        vault = self._chain.vault
+        result, receipt = self._chain.sender.send(
+            self._chain.signer, vault.functions.settleBuyout(number), action="settle buyout"
+        )
+        failure: str | None = None
+        for log in receipt["logs"]:
+            if log["address"] != vault.address:
+                continue
+            try:
+                failure = BUYOUT_FAILURE_REASONS[int(vault.events.BuyoutFailed().process_log(log)["args"]["reason"])]
+            except (Web3Exception, ValueError, KeyError):  # another of the vault's events
+                continue
+        return self._act("buyout_settled", result, token, number, succeeded=failure is None, failure_reason=failure)
+
+    def buyout_cancel(self, token_id: int | str, *, buyout_id: int | None = None) -> BuyoutAct:
+        """The bidder withdraws its open buyout and takes the deposit back; refused once any share is tendered."""
+        token = self._chain.resolve(token_id)
+        number = self._buyout_id(token, buyout_id, "cancel buyout")
+        vault = self._chain.vault
+        result, args = self._chain.send_for_event(
+            vault.functions.cancelBuyout(number), "cancel buyout", vault, "BuyoutCancelled"
+        )
+        return self._act("buyout_cancelled", result, token, number, payment=int(args["deposit"]))
+
+    def buyout_claim(self, token_id: int | str, *, buyout_id: int | None = None) -> BuyoutAct:
+        """Takes what the settled buyout owes the signer: after success the price of the shares it tendered; after
+        a failure its tendered shares and, for the bidder, the deposit."""
+        token = self._chain.resolve(token_id)
+        number = self._buyout_id(token, buyout_id, "claim buyout")
+        vault = self._chain.vault
+        result, args = self._chain.send_for_event(
+            vault.functions.claimBuyout(number), "claim buyout", vault, "BuyoutClaimed"
+        )
+        return self._act(
+            "buyout_claimed", result, token, number, shares=int(args["shares"]), payment=int(args["payment"])
+        )
+
+    def buyout_redeem(
+        self, token_id: int | str, amount: int | None = None, *, buyout_id: int | None = None
+    ) -> BuyoutAct:
+        """After a successful buyout, burns ``amount`` of the signer's untendered shares (default: all it holds) for
+        their part of the price."""
+        token = self._chain.resolve(token_id)
+        number = self._buyout_id(token, buyout_id, "redeem shares for cash")
+        vault = self._chain.vault
+        if amount is None:
+            share = self._chain.share_contract(
+                str(self._chain.read(vault.functions.buyoutOf(number), "redeem shares for cash")[2])
+            )
+            amount = int(
+                self._chain.read(share.functions.balanceOf(self._chain.signer.address), "redeem shares for cash")
+            )
+        require_units(amount, "shares")
+        result, args = self._chain.send_for_event(
+            vault.functions.redeemForCash(number, amount), "redeem shares for cash", vault, "SharesCashedOut"
+        )
+        return self._act("shares_cashed_out", result, token, number, shares=amount, payment=int(args["payment"]))
+
+    def _buyout_id(self, token: int, buyout_id: int | None, action: str) -> int:
+        """``buyout_id``, or the right's latest buyout; the chain's ``UnknownBuyout`` when it has none."""
+        if buyout_id is not None:
+            return buyout_id
+        latest = int(self._chain.read(self._chain.vault.functions.latestBuyoutOf(token), action))
+        if latest == 0:
+            raise self._chain.refuse("UnknownBuyout(uint256)", ["uint256"], [0], action)
+        return latest
+
+    def _act(
+        self,
+        action: str,
+        result: TransactionResult,
+        token: int,
+        buyout_id: int,
+        **fields: object,
+    ) -> BuyoutAct:
+        return BuyoutAct.model_validate(
+            {
+                **result.model_dump(),
+                "action": action,
+                "buyout_id": buyout_id,
+                "token_id": token,
+                "token_id_hex": hex(token),
+                "account": self._chain.signer.address,
+                **fields,
+            }
+        )

@@ -105,7 +105,8 @@ class Fractionalized:
 
 @pytest.fixture(scope="module")
 def fractionalize(registry: Any, vault: Any, ShareToken: Any) -> Callable[..., Fractionalized]:  # noqa: N803
-    """Approves the vault for ``token_id`` and fractionalizes it as ``owner``."""
+    """Approves the vault for ``token_id`` and fractionalizes it as ``owner`` (with ``buyout_threshold``: the
+    overload that sets the shares' buyout threshold)."""
 
     def run(
         owner: Any,
@@ -116,9 +117,13 @@ def fractionalize(registry: Any, vault: Any, ShareToken: Any) -> Callable[..., F
         name: str = "Patent US-1 Shares",
         symbol: str = "PUS1",
         decimals: int = 18,
+        buyout_threshold: int | None = None,
     ) -> Fractionalized:
         registry.approve(vault, token_id, {"from": owner})
-        tx = vault.fractionalize(token_id, name, symbol, decimals, supply, restricted, {"from": owner})
+        args = (token_id, name, symbol, decimals, supply, restricted)
+        if buyout_threshold is not None:  # the seven-argument overload
+            args = (*args, buyout_threshold)
+        tx = vault.fractionalize(*args, {"from": owner})
         return Fractionalized(ShareToken.at(tx.return_value), token_id, tx)
 
     return run

@@ -21,6 +21,7 @@ _CALLED = {
     "RoyaltyVault.setCreditor DisputeManager": "setCreditor",
     "DisputeManager.setRoyaltyVault": "setRoyaltyVault",
     "ComplianceRegistry.registerVenue LoanDesk": "registerVenue",
+    "ComplianceRegistry.registerVenue FractionVault": "registerVenue",
 }
 
 
@@ -65,6 +66,8 @@ def _assert_complete(ledger: Ledger) -> None:
     assert registry.hasRole(Web3.keccak(text="PLEDGE_ROLE"), deployment.loans).call()
     assert contracts.loans.functions.fractionVault().call() == deployment.vault
     assert contracts.compliance.functions.identityOf(deployment.loans).call()[0] == 2  # a venue wallet
+    # The share vault escrows tendered shares: a venue wallet of the compliance registry.
+    assert contracts.compliance.functions.identityOf(deployment.vault).call()[0] == 2
     assert set(deployment.currencies) == {"tHKD", "tCNH"}
 
 
@@ -76,8 +79,8 @@ def test_the_deployment_is_sent_at_once_and_mined_in_a_few_blocks(one_second_nod
     _assert_complete(ledger)
     transactions = deployment.transactions
     # One transaction per step, consecutive nonces, nothing else sent.
-    assert _nonce(one_second_node) == first + len(transactions) == first + 21
-    # Sent without waiting: the 21 transactions share a few one-second blocks (one by one they took 21).
+    assert _nonce(one_second_node) == first + len(transactions) == first + 22
+    # Sent without waiting: the 22 transactions share a few one-second blocks (one by one they took 22).
     assert len({result.block for result in transactions.values()}) <= 4
     assert not deployment_journal_file(31337, ledger.signer.address, home).exists()
 
@@ -90,7 +93,7 @@ def test_the_fixed_gas_of_each_wiring_call_keeps_its_headroom(one_second_node: N
         for label, result in deployment.transactions.items()
         if label in _CALLED or label.startswith("grantRole ")
     }
-    assert len(calls) == 9
+    assert len(calls) == 10
     for label, result in calls.items():
         function = _CALLED.get(label, "grantRole")
         # At least a third of the fixed gas left unused: a contract change that costs more shows here first.
@@ -118,13 +121,13 @@ def test_a_deployment_cut_off_after_some_sends_resumes_without_sending_anything_
         Ledger.connect(one_second_node.rpc_url, account="dev0").deploy_all()
     journal = _journal(home)
     steps = journal["steps"]
-    assert [step["nonce"] for step in steps] == list(range(first, first + 21))
+    assert [step["nonce"] for step in steps] == list(range(first, first + 22))
     created_before = {step["label"]: step["address"] for step in steps[:sent] if step["address"]}
     # A new process runs the deployment again while the first one's transactions may still be pending.
     ledger = Ledger.connect(one_second_node.rpc_url, account="dev0")
     deployment = ledger.deploy_all()
     _assert_complete(ledger)
-    assert _nonce(one_second_node) == first + 21  # every step sent once, over both runs
+    assert _nonce(one_second_node) == first + 22  # every step sent once, over both runs
     assert set(deployment.transactions) == {step["label"] for step in steps}
     assert deployment.registry == created_before["IPRegistry"]
     by_label = {
@@ -186,4 +189,4 @@ def test_the_one_by_one_deployment_still_deploys_everything(anvil_node: NodeInfo
     ledger = Ledger.connect(anvil_node.rpc_url, account="dev0")
     deploy_module.deploy_all(ledger.chain, ledger.signer, ledger.signer.address, pipelined=False)
     _assert_complete(ledger)
-    assert len(ledger.deployment.transactions) == 21
+    assert len(ledger.deployment.transactions) == 22

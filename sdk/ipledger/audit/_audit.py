@@ -33,7 +33,7 @@ from ipledger.audit._verify import (
     verdict_of,
 )
 from ipledger.chain._chain import REGISTRY_CONTRACT, is_zero_address
-from ipledger.chain._events import EVENT_SIGNATURES, DecodedLog
+from ipledger.chain._events import CUSTODY_EVENTS, EVENT_SIGNATURES, DecodedLog
 from ipledger.models._models import (
     Check,
     History,
@@ -644,8 +644,9 @@ def _as_fetched(token: int, logs: Sequence[DecodedLog]) -> list[DecodedLog]:
 
 
 def _live_share_token(logs: Sequence[Any]) -> str | None:
-    """The share token of the right's latest fractionalization, unless a redemption or a lost custody ended it."""
-    vault_events = [log for log in logs if log.name in ("Fractionalized", "Redeemed", "CustodyLost")]
+    """The share token of the right's latest fractionalization, unless a redemption, a lost custody or a successful
+    buyout ended it."""
+    vault_events = [log for log in logs if log.name in CUSTODY_EVENTS]
     if not vault_events or vault_events[-1].name != "Fractionalized":
         return None
     return str(vault_events[-1].args["shareToken"])

@@ -75,6 +75,15 @@ LINKED_EVENTS: Mapping[str, tuple[str, ...]] = {
     "LoanRefinanced": ("tokenId",),
     "CollateralLost": ("tokenId",),
     "PledgeRegistered": ("tokenId",),
+    "BuyoutThresholdSet": ("tokenId",),
+    "BuyoutStarted": ("tokenId",),
+    "SharesTendered": ("tokenId",),
+    "TenderWithdrawn": ("tokenId",),
+    "BuyoutSucceeded": ("tokenId",),
+    "BuyoutFailed": ("tokenId",),
+    "BuyoutCancelled": ("tokenId",),
+    "BuyoutClaimed": ("tokenId",),
+    "SharesCashedOut": ("tokenId",),
 }
 
 

@@ -37,6 +37,7 @@ from ipledger.audit._history_chain import linked_tokens
 from ipledger.audit._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
 from ipledger.audit._pledges import pledged_shares, pledges_from_logs
 from ipledger.chain._events import (
+    CUSTODY_EVENTS,
     LOAN_EVENTS,
     MODULE_EVENTS,
     TOKEN_FIRST_EVENTS,
@@ -1008,7 +1009,7 @@ class EventIndex:
         """Who held the right's shares at ``at_block`` (default: the cursor), replayed from the index; the total
         supply is what the holders hold."""
         at = self._at(at_block)
-        vault_logs = [log for log in self._token_logs(token_id, at) if log.name in VAULT_EVENTS]
+        vault_logs = [log for log in self._token_logs(token_id, at) if log.name in CUSTODY_EVENTS]
         created = None
         for log in vault_logs:
             created = log if log.name == "Fractionalized" else None

@@ -33,7 +33,7 @@ from ipledger._artifacts import load_artifact
 from ipledger._exceptions import CheckpointError, InvalidInputError, NodeError
 from ipledger.audit._history_chain import HistoryWord, chain_head, history_slot, linked_tokens
 from ipledger.chain._eip712 import REGISTRY_DOMAIN, domain_separator
-from ipledger.chain._events import TOPIC_OF, DecodedLog, decode_log
+from ipledger.chain._events import CUSTODY_EVENTS, TOPIC_OF, DecodedLog, decode_log
 from ipledger.chain._roles import DISPUTE_ROLE, PLEDGE_ROLE, VERIFIER_ROLE
 from ipledger.models._models import Check
 
@@ -508,7 +508,7 @@ class TrustlessVerifier:
         """The cap table the node reports (``holders``: account -> balance) against the share token's state at the
         checkpoint: the share token is the one the proven history fractionalized the right into, each balance is
         proven, and the proven balances add up to the proven total supply (so no holder is missing)."""
-        created = [log for log in proven.logs or [] if log.name in ("Fractionalized", "Redeemed", "CustodyLost")]
+        created = [log for log in proven.logs or [] if log.name in CUSTODY_EVENTS]
         if not created or created[-1].name != "Fractionalized":
             return Check(name="cap_table_proof", ok=False, detail="the proven history holds no live fractionalization")
         expected = str(created[-1].args["shareToken"]).lower()

@@ -14,6 +14,8 @@ from eth_utils.crypto import keccak
 from ipledger._exceptions import NodeError
 
 __all__ = [
+    "BUYOUT_EVENTS",
+    "CUSTODY_EVENTS",
     "ERC20_TRANSFER_TOPIC",
     "EVENT_SIGNATURES",
     "LOAN_EVENTS",
@@ -265,6 +267,59 @@ _EVENTS: dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str]]]] = {
         [("loanId", "uint256"), ("tokenId", "uint256"), ("by", "address")],
         [("registration", "string")],
     ),
+    # FractionVault: buyouts (docs/buyout.md)
+    "BuyoutThresholdSet": (
+        "BuyoutThresholdSet(uint256,address,uint16)",
+        [("tokenId", "uint256"), ("shareToken", "address")],
+        [("threshold", "uint16")],
+    ),
+    "BuyoutStarted": (
+        "BuyoutStarted(uint256,uint256,address,address,address,uint256,uint256,uint16,uint40)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("bidder", "address")],
+        [
+            ("shareToken", "address"),
+            ("paymentToken", "address"),
+            ("pricePerShare", "uint256"),
+            ("deposit", "uint256"),
+            ("threshold", "uint16"),
+            ("endsAt", "uint40"),
+        ],
+    ),
+    "SharesTendered": (
+        "SharesTendered(uint256,uint256,address,uint256,uint256)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("holder", "address")],
+        [("amount", "uint256"), ("tendered", "uint256")],
+    ),
+    "TenderWithdrawn": (
+        "TenderWithdrawn(uint256,uint256,address,uint256,uint256)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("holder", "address")],
+        [("amount", "uint256"), ("tendered", "uint256")],
+    ),
+    "BuyoutSucceeded": (
+        "BuyoutSucceeded(uint256,uint256,address,uint256,uint256)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("bidder", "address")],
+        [("tendered", "uint256"), ("supply", "uint256")],
+    ),
+    "BuyoutFailed": (
+        "BuyoutFailed(uint256,uint256,address,uint8,uint256,uint256)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("bidder", "address")],
+        [("reason", "uint8"), ("tendered", "uint256"), ("supply", "uint256")],
+    ),
+    "BuyoutCancelled": (
+        "BuyoutCancelled(uint256,uint256,address,uint256)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("bidder", "address")],
+        [("deposit", "uint256")],
+    ),
+    "BuyoutClaimed": (
+        "BuyoutClaimed(uint256,uint256,address,uint256,uint256)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("account", "address")],
+        [("shares", "uint256"), ("payment", "uint256")],
+    ),
+    "SharesCashedOut": (
+        "SharesCashedOut(uint256,uint256,address,uint256,uint256)",
+        [("tokenId", "uint256"), ("buyoutId", "uint256"), ("holder", "address")],
+        [("amount", "uint256"), ("payment", "uint256")],
+    ),
 }
 
 #: topic0 (hex, 0x-prefixed) -> event name.
@@ -317,8 +372,22 @@ MODULE_EVENTS = (
 )
 #: The module events whose first indexed parameter is the token id (the royalty vault's credits: forfeited bonds).
 MODULE_TOKEN_FIRST_EVENTS = ("RightCredited",)
-#: The share vault's events about a right (token id first, too).
-VAULT_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost")
+#: The share vault's events about a right (token id first, too): custody, then the buyouts (docs/buyout.md).
+BUYOUT_EVENTS = (
+    "BuyoutThresholdSet",
+    "BuyoutStarted",
+    "SharesTendered",
+    "TenderWithdrawn",
+    "BuyoutSucceeded",
+    "BuyoutFailed",
+    "BuyoutCancelled",
+    "BuyoutClaimed",
+    "SharesCashedOut",
+)
+VAULT_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost", *BUYOUT_EVENTS)
+#: The vault events that start a right's shares (``Fractionalized``) or end them: the latest of them tells whether
+#: the right has live shares, and which.
+CUSTODY_EVENTS = ("Fractionalized", "Redeemed", "CustodyLost", "BuyoutSucceeded")
 #: ERC-20 ``Transfer``: the same topic as ERC-721's, but two indexed arguments and the amount as data.
 ERC20_TRANSFER_TOPIC = TOPIC_OF["Transfer"]
 

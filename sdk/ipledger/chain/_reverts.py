@@ -26,6 +26,7 @@ from eth_utils.crypto import keccak
 
 from ipledger._artifacts import SHIPPED_CONTRACTS, load_artifact, load_error_catalogue
 from ipledger._exceptions import (
+    BuyoutError,
     ComplianceError,
     ContractRevertError,
     DuplicateRightError,
@@ -85,6 +86,18 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "NotHolderOrOfficer": UnauthorizedError,
     "NoRoyaltyBeneficiary": UnauthorizedError,
     "BeneficiaryOfInvestor": UnauthorizedError,
+    # FractionVault's buyouts
+    "BuyoutInProgress": BuyoutError,
+    "BuyoutNotInState": BuyoutError,
+    "TenderWindowClosed": BuyoutError,
+    "TenderWindowOpen": BuyoutError,
+    "TenderedShares": BuyoutError,
+    "NothingToClaim": BuyoutError,
+    "UnknownBuyout": UnknownRecordError,
+    "NotBidder": UnauthorizedError,
+    "BidderNotEligible": ComplianceError,
+    "RightNotTransferable": TokenFrozenError,
+    "DepositShortfall": PaymentTokenError,
     # ShareToken's per-token transfer rules (restricted mode)
     "LockedUp": ComplianceError,
     "MaxBalanceExceeded": ComplianceError,
@@ -227,6 +240,10 @@ _GENERIC: frozenset[str] = frozenset(
         # FractionVault, ShareToken, ComplianceRegistry
         "CustodyHeld",
         "ZeroSupply",
+        "InvalidBuyoutThreshold",
+        "InvalidBuyoutWindow",
+        "InvalidBuyoutPrice",
+        "InvalidPaymentToken",
         "AlreadyInitialized",
         "MissingReasonHash",
         "ZeroFreeze",

@@ -6,7 +6,7 @@ Commands, grouped as the SDK's sub-clients are (``ledger.rights``, ``ledger.shar
   (alias ``transfer``), ``freeze``, ``unfreeze``, ``force-transfer``, ``revoke``; ``_number_commands``: ``number``,
   ``add-number``, ``open-number``; ``_record_commands``: ``publish-metadata``
 - shares (``ledger.shares``): ``_share_commands``: ``shares fractionalize|balance|transfer|redeem|cap-table|permit|
-  beneficiary``
+  beneficiary``; ``_buyout_commands``: ``shares buyout start|tender|withdraw|settle|cancel|claim|redeem|show``
 - compliance (``ledger.compliance``): ``_compliance_commands``: ``compliance verify-investor|add-venue|revoke|
   block-country|status|categories|officer|rules|can-transfer|pools|freeze|unfreeze|force-transfer|recover|restrict|
   unrestrict``
@@ -239,7 +239,8 @@ COMMANDS = (
         "shares",
         SHARES,
         "_share_commands:shares_app",
-        "Fractionalize a right into ERC-20 shares held by verified investors and venues; move, redeem, list holders.",
+        "Fractionalize a right into ERC-20 shares held by verified investors and venues; move, redeem, list holders, "
+        "buy a right out.",
     ),
     LazyCommand(
         "compliance",

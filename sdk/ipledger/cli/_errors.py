@@ -24,6 +24,7 @@ from ipledger import (
     CONTRACTS_EVM,
     MISSING_OPCODE,
     NEWER_OPCODES,
+    BuyoutError,
     ChainMismatchError,
     ComplianceError,
     ContractRevertError,
@@ -44,6 +45,7 @@ from ipledger import (
     OrderError,
     PausedError,
     PaymentRefusedError,
+    PaymentTokenError,
     ReentrancyError,
     RegistrationChangedError,
     RevokedRightError,
@@ -64,7 +66,39 @@ _RECORD_LISTS = {
     "UnknownAttestation": ("attestation", "attestationId", "ipledger attest list TOKEN"),
     "UnknownDispute": ("dispute", "disputeId", "ipledger dispute list TOKEN"),
     "UnknownLoan": ("loan", "loanId", "ipledger loan list"),
+    "UnknownBuyout": ("buyout", "buyoutId", "ipledger shares buyout show TOKEN"),
 }
+_BUYOUT_STATES = ("none", "open", "succeeded", "failed", "cancelled")
+
+
+def _buyout_hint(exc: BuyoutError) -> str:
+    """What a buyout refusal means and what to run instead (docs/buyout.md)."""
+    args = exc.error_args
+    buyout = args.get("buyoutId")
+    if exc.error_name == "BuyoutInProgress":
+        return f"buyout {buyout} of this right is still open; see `ipledger shares buyout show TOKEN`"
+    if exc.error_name == "BuyoutNotInState":
+        state = args.get("state")
+        name = _BUYOUT_STATES[state] if isinstance(state, int) and 0 <= state < len(_BUYOUT_STATES) else state
+        return f"buyout {buyout} is {name}; see `ipledger shares buyout show TOKEN --buyout {buyout}`"
+    if exc.error_name == "TenderWindowClosed":
+        return (
+            f"the tender window of buyout {buyout} closed at {_when(args.get('endsAt'))}; anyone settles it with "
+            "`ipledger shares buyout settle TOKEN`"
+        )
+    if exc.error_name == "TenderWindowOpen":
+        return f"holders may tender to buyout {buyout} until {_when(args.get('endsAt'))}; settle it after that"
+    if exc.error_name == "TenderedShares":
+        return (
+            f"holders tendered {args.get('tendered')} share base units to buyout {buyout}: a bidder cancels only while "
+            "none are tendered; the buyout settles after its window"
+        )
+    return (
+        f"{args.get('account')} has nothing to take from buyout {buyout} now (tendered shares are withdrawn while the "
+        "window is open and claimed after settlement)"
+    )
+
+
 _ORDER_HINTS = {
     "OrderExpired": "ask the maker for a new order",
     "OrderCancelled": "the maker cancelled it; ask for a new order",
@@ -166,7 +200,7 @@ def describe(exc: BaseException) -> str:
             f"token {token} is pledged for a loan ({exc.action or 'call'} reverted: {exc.error_name}); it {what} "
             f"until the loan is repaid or enforced (see `ipledger loan list --right {token}`)"
         )
-    if isinstance(exc, TokenFrozenError) and exc.error_name == "RightLocked":
+    if isinstance(exc, TokenFrozenError) and exc.error_name in ("RightLocked", "RightNotTransferable"):
         token = _token(exc.error_args.get("tokenId"))
         return (
             f"token {token} is frozen or locked by an open dispute ({exc.action or 'call'} reverted: "
@@ -200,6 +234,13 @@ def describe(exc: BaseException) -> str:
         return (
             f"token {token} has no shares ({exc.error_name}): it is not in the share vault; "
             f"`ipledger shares fractionalize {token}` creates them"
+        )
+    if isinstance(exc, BuyoutError):
+        return f"{exc}: {_buyout_hint(exc)}"
+    if isinstance(exc, PaymentTokenError) and exc.error_name == "DepositShortfall":
+        return (
+            f"{exc}: the vault received less than the deposit (a fee-on-transfer or non-standard token); pay with a "
+            "standard ERC-20 such as the stablecoin"
         )
     if isinstance(exc, OrderError):
         hint = _ORDER_HINTS.get(exc.error_name)
@@ -275,6 +316,8 @@ def describe(exc: BaseException) -> str:
             return f"{exc}: {_LOAN_PARTY_MESSAGES[exc.error_name](exc.error_args)}"
         if exc.error_name == "NotDeployer":
             return f"{exc}: only the royalty vault's deployer lists creditors"
+        if exc.error_name == "NotBidder":
+            return f"{exc}: only the bidder {exc.error_args.get('bidder')} may cancel its buyout"
         if exc.error_name == "NotComplianceOfficer":
             return (
                 f"{exc}: {exc.error_args.get('caller')} is not a compliance officer of this share token; an admin "

@@ -1,4 +1,5 @@
-"""``ipledger shares …``: fractionalize a right into ERC-20 shares, move, permit and redeem them, read the cap table."""
+"""``ipledger shares …``: fractionalize a right into ERC-20 shares, move, permit and redeem them, read the cap table;
+``shares buyout …`` (``_buyout_commands``) buys a right out."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from ipledger import (
     TransactionResult,
 )
 
+from ._buyout_commands import buyout_app
 from ._chain_options import CommandTyper
 from ._context import open_ledger
 from ._inputs import amount_units, parse_duration
@@ -30,9 +32,11 @@ __all__ = ["shares_app"]
 
 shares_app = CommandTyper(
     name="shares",
-    help="Fractionalize a right into ERC-20 shares held by verified investors and venues; move, redeem, list holders.",
+    help="Fractionalize a right into ERC-20 shares held by verified investors and venues; move, redeem, list holders, "
+    "buy a right out.",
     no_args_is_help=True,
 )
+shares_app.add_typer(buyout_app)
 
 NameOpt = Annotated[str, typer.Option("--name", help="Name of the share token, e.g. 'US 11,234,567 B2 shares'.")]
 SymbolOpt = Annotated[str, typer.Option("--symbol", help="Ticker symbol of the share token, e.g. 'P11234'.")]
@@ -40,6 +44,16 @@ SupplyOpt = Annotated[
     str, typer.Option("--supply", metavar="AMOUNT", help="Number of shares to mint to the owner (whole shares).")
 ]
 DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=36, help="Decimals of the share token.")]
+ThresholdOpt = Annotated[
+    int,
+    typer.Option(
+        "--buyout-threshold",
+        min=0,
+        max=10_000,
+        metavar="BPS",
+        help="Basis points of the supply that must accept a buyout: 5001 to 10000 (0, the default: two thirds, 6667).",
+    ),
+]
 UnrestrictedOpt = Annotated[
     bool,
     typer.Option(
@@ -70,6 +84,7 @@ def fractionalize(
     supply: SupplyOpt,
     decimals: DecimalsOpt = 18,
     unrestricted: UnrestrictedOpt = False,
+    buyout_threshold: ThresholdOpt = 0,
     raw: RawOpt = False,
 ) -> None:
     """Lock a right in the share vault and mint --supply ERC-20 shares of it to its owner (--from).
@@ -85,7 +100,13 @@ def fractionalize(
     session.signer()
     with out.progress("Fractionalizing…"):
         result = session.ledger.shares.fractionalize(
-            token_id, name, symbol, units_supply, decimals=decimals, restricted=not unrestricted
+            token_id,
+            name,
+            symbol,
+            units_supply,
+            decimals=decimals,
+            restricted=not unrestricted,
+            buyout_threshold=buyout_threshold or None,
         )
 
     def human() -> None:

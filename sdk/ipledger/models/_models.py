@@ -770,6 +770,89 @@ class ShareTokenInfo(_Out):
     compliance: str
 
 
+class BuyoutState(StrEnum):
+    """Where a buyout of a fractionalized right stands (docs/buyout.md)."""
+
+    #: Tender window open, or closed and not yet settled.
+    OPEN = "open"
+    #: The bidder received the right; every share is worth the price per share.
+    SUCCEEDED = "succeeded"
+    #: Settled without the right changing hands: deposit and tendered shares are claimable back.
+    FAILED = "failed"
+    #: Withdrawn by the bidder before any share was tendered.
+    CANCELLED = "cancelled"
+
+
+#: Why a settled buyout failed, by the contract's ``FailureReason`` (index 0: none).
+BUYOUT_FAILURE_REASONS = (
+    None,
+    "below_threshold",
+    "custody_lost",
+    "right_frozen",
+    "right_disputed",
+    "bidder_ineligible",
+)
+
+
+class Buyout(_Out):
+    """A buyout of a fractionalized right, as the share vault holds it (amounts in base units)."""
+
+    buyout_id: int
+    token_id: int
+    token_id_hex: str
+    bidder: str
+    share_token: str
+    payment_token: str
+    #: Payment-token base units per share base unit.
+    price_per_share: Uint256
+    #: The share supply when the buyout started; the deposit is ``price_per_share * supply``.
+    supply: Uint256
+    deposit: Uint256
+    #: Shares tendered and not withdrawn.
+    tendered: Uint256
+    #: Basis points of the supply that must be tendered for success.
+    threshold_bps: int
+    #: The fewest shares (base units) whose tender makes the buyout succeed: ceil(threshold * supply / 10000).
+    needed: Uint256
+    ends_at: dt.datetime
+    state: BuyoutState
+    #: Whether the tender window has closed (by the chain's latest block time).
+    window_closed: bool
+    failure_reason: str | None = None
+    deposit_refunded: bool = False
+    #: Shares ``account`` tendered and has not withdrawn or claimed (when an account was asked about).
+    account: str | None = None
+    tendered_by_account: Uint256 | None = None
+
+
+class BuyoutAct(TransactionResult):
+    """One act on a buyout: what it did, to whom, in which transaction (amounts in base units)."""
+
+    action: Literal[
+        "buyout_started",
+        "shares_tendered",
+        "tender_withdrawn",
+        "buyout_settled",
+        "buyout_cancelled",
+        "buyout_claimed",
+        "shares_cashed_out",
+    ]
+    buyout_id: int
+    token_id: int
+    token_id_hex: str
+    #: Who acted (the bidder, the holder, the settler).
+    account: str
+    #: Shares moved by the act: tendered, withdrawn, returned by a claim, or burnt for cash.
+    shares: Uint256 = 0
+    #: Payment-token units moved: the deposit in (start) or back (cancel, claim), or a payment out.
+    payment: Uint256 = 0
+    #: Settlement only: whether the bidder received the right, and why not.
+    succeeded: bool | None = None
+    failure_reason: str | None = None
+    #: The ERC-20 approval sent first (the deposit, or the shares tendered), if one was needed.
+    approval: TransactionResult | None = None
+
+
 class FractionalizeResult(_Out):
     """A right locked in the vault and the shares minted for it to its owner."""
 

@@ -78,6 +78,7 @@ UNPUBLISHED_APPLICATION = pack_number(b"US", b"AP", 17_123_456)
 BOND = 500 * 10**6
 LOAN = 10_000 * 10**6  # the principal of every loan in the fixture
 AUCTION_PRICE = 1_000 * 10**6  # the fixed price of its auctions (start = floor), below every debt
+BUYOUT_WINDOW = 86_400
 FUNDS = 10**30
 SUPPLY = 1_000_000
 ROYALTY_PAID = 1_000_000  # paid on each licence in the fixture
@@ -191,7 +192,7 @@ def system(
         "royalty_module": address_of(royalty_vault),
         "loan_desk": address_of(loans),
     }
-    spenders = (desk, royalty_vault, disputes, loans)
+    spenders = (desk, royalty_vault, disputes, loans, vault)
     for role, address in callers.items():
         usd.mint(address, FUNDS, sender)
         for spender in spenders:
@@ -544,6 +545,30 @@ def _named_licence_terms(s: System, caller: str) -> tuple[Any, ...]:
     return s.state["main"], terms, "batteries"
 
 
+def _start_buyout(s: System, tender: int = 0, settle: bool = False) -> None:
+    """The stranger bids for the fractionalized right; the owner tenders ``tender`` shares; the window closes and
+    the buyout is settled if asked."""
+    vault, shares, owner = s.contracts["FractionVault"], s.contracts["ShareToken"], s.callers["owner"]
+    vault.startBuyout(s.state["fractional"], s.state["usd"], 1, BUYOUT_WINDOW, {"from": s.callers["stranger"]})
+    shares.approve(vault, SUPPLY, {"from": owner})
+    if tender:
+        vault.tender(_buyout(s), tender, {"from": owner})
+    if settle:
+        chain.sleep(BUYOUT_WINDOW + 1)
+        chain.mine()
+        vault.settleBuyout(_buyout(s), {"from": owner})
+
+
+def _buyout(s: System) -> int:
+    return int(s.contracts["FractionVault"].latestBuyoutOf(s.state["fractional"]))
+
+
+def _closed_buyout(s: System) -> None:
+    _start_buyout(s)
+    chain.sleep(BUYOUT_WINDOW + 1)
+    chain.mine()
+
+
 def _pause(s: System) -> None:
     s.contracts["IPRegistry"].pause({"from": s.callers["guardian"]})
 
@@ -680,8 +705,30 @@ MATRIX: list[Row] = [
     Row("FractionVault", "fractionalize(uint256,string,string,uint8,uint256,bool)",
         lambda s, c: (s.state["free"], "Free", "FRE", 0, SUPPLY, True), OWNER,
         caller_error("NotTokenOwner", st("free"))),
+    Row("FractionVault", "fractionalize(uint256,string,string,uint8,uint256,bool,uint16)",
+        lambda s, c: (s.state["free"], "Free", "FRE", 0, SUPPLY, True, 7_500), OWNER,
+        caller_error("NotTokenOwner", st("free"))),
     Row("FractionVault", "redeem(uint256)", lambda s, c: (s.state["fractional"],), OWNER,
         lambda s, c: ("IncompleteOwnership", c, 0, SUPPLY)),
+    # Buyouts: anyone may bid (with the deposit approved), except the vault itself, whose deposit to itself brings
+    # nothing in; only holders tender; only a tenderer withdraws; anyone settles; only the bidder cancels; only those
+    # owed something claim; only holders of untendered shares redeem them for cash.
+    Row("FractionVault", "startBuyout(uint256,address,uint256,uint256)",
+        lambda s, c: (s.state["fractional"], s.state["usd"], 1, BUYOUT_WINDOW), EVERYONE - {"fraction_vault"},
+        lambda s, c: ("DepositShortfall", s.state["usd"], SUPPLY, 0)),
+    Row("FractionVault", "tender(uint256,uint256)", lambda s, c: (_buyout(s), 1), OWNER,
+        error("InsufficientAllowance"), prepare=_start_buyout),
+    Row("FractionVault", "withdrawTender(uint256)", lambda s, c: (_buyout(s),), OWNER,
+        lambda s, c: ("NothingToClaim", _buyout(s), c), prepare=lambda s: _start_buyout(s, tender=1)),
+    Row("FractionVault", "settleBuyout(uint256)", lambda s, c: (_buyout(s),), EVERYONE, prepare=_closed_buyout),
+    Row("FractionVault", "cancelBuyout(uint256)", lambda s, c: (_buyout(s),), holders("stranger"),
+        caller_error("NotBidder", lambda s: s.callers["stranger"]), prepare=_start_buyout),
+    # A failed buyout: the owner takes its tendered shares back, the stranger (the bidder) its deposit.
+    Row("FractionVault", "claimBuyout(uint256)", lambda s, c: (_buyout(s),), holders("owner", "stranger"),
+        lambda s, c: ("NothingToClaim", _buyout(s), c), prepare=lambda s: _start_buyout(s, tender=1, settle=True)),
+    # A successful buyout: the owner keeps 300,000 untendered shares.
+    Row("FractionVault", "redeemForCash(uint256,uint256)", lambda s, c: (_buyout(s), 1), OWNER,
+        error("InsufficientBalance"), prepare=lambda s: _start_buyout(s, tender=700_000, settle=True)),
     Row("FractionVault", "syncCustody(uint256)", lambda s, c: (s.state["lost"],), EVERYONE),
     # ------------------------------------------------------------------------------------------- SettlementDesk
     Row("SettlementDesk", f"cancel({ORDER})", lambda s, c: (s.state["order"].as_tuple(),), OWNER,

@@ -1,0 +1,143 @@
+"""Buyouts of a fractionalized right through ``ledger.shares``: start, tender, withdraw, settle, cancel, claim and
+redeem for cash, the ``Buyout`` state, the threshold set at fractionalization, and the refusals as named exceptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from ipledger import (
+    BuyoutError,
+    BuyoutState,
+    ComplianceError,
+    InvalidInputError,
+    IPMetadata,
+    Ledger,
+    UnknownRecordError,
+)
+from share_support import ONE, advance_time
+
+Patent = tuple[IPMetadata, list[Path]]
+DAY = 86_400
+PRICE = 2  # tUSD base units per share base unit
+DEPOSIT = PRICE * 1_000 * ONE
+
+
+@pytest.fixture
+def bidder(ledger: Ledger, investors: dict[str, str]) -> Ledger:
+    """dev3 (a verified investor) with the tUSD for a deposit."""
+    ledger.payments.mint_test_stablecoin("dev3", DEPOSIT)
+    return ledger.use("dev3")
+
+
+def _usd(ledger: Ledger, account: str) -> int:
+    return int(ledger.chain.stablecoin.functions.balanceOf(ledger.address_of(account)).call())
+
+
+def test_start_deposits_and_opens_a_buyout(ledger: Ledger, fractionalized: int, bidder: Ledger) -> None:
+    before = _usd(ledger, "dev3")
+    act = bidder.shares.buyout_start(fractionalized, PRICE, duration=dt.timedelta(days=2))
+    assert act.action == "buyout_started" and act.payment == DEPOSIT and act.approval is not None
+    assert _usd(ledger, "dev3") == before - DEPOSIT
+    state = ledger.shares.buyout(fractionalized, account="dev1")
+    assert state.buyout_id == act.buyout_id and state.state is BuyoutState.OPEN
+    assert (state.bidder, state.price_per_share, state.supply, state.deposit) == (
+        ledger.address_of("dev3"),
+        PRICE,
+        1_000 * ONE,
+        DEPOSIT,
+    )
+    assert (state.threshold_bps, state.needed, state.tendered_by_account) == (6667, 6667 * 10**17, 0)
+    assert not state.window_closed and state.failure_reason is None
+    with pytest.raises(BuyoutError) as caught:
+        bidder.shares.buyout_start(fractionalized, PRICE)
+    assert caught.value.error_name == "BuyoutInProgress"
+    cancelled = bidder.shares.buyout_cancel(fractionalized)
+    assert (cancelled.action, cancelled.payment) == ("buyout_cancelled", DEPOSIT)
+    assert _usd(ledger, "dev3") == before
+    assert ledger.shares.buyout(fractionalized).state is BuyoutState.CANCELLED
+
+
+def test_refusals_are_named(ledger: Ledger, fractionalized: int, bidder: Ledger) -> None:
+    with pytest.raises(UnknownRecordError) as unknown:
+        ledger.shares.buyout(fractionalized)
+    assert unknown.value.error_name == "UnknownBuyout"
+    with pytest.raises(InvalidInputError):
+        bidder.shares.buyout_start(fractionalized, PRICE, duration=60)
+    ledger.payments.mint_test_stablecoin("dev4", DEPOSIT)
+    with pytest.raises(ComplianceError) as ineligible:
+        ledger.use("dev4").shares.buyout_start(fractionalized, PRICE)  # dev4 is unknown to the compliance registry
+    assert ineligible.value.error_name == "BidderNotEligible"
+    bidder.shares.buyout_start(fractionalized, PRICE)
+    ledger.use("dev1").shares.buyout_tender(fractionalized, ONE)
+    with pytest.raises(BuyoutError) as tendered:
+        bidder.shares.buyout_cancel(fractionalized)
+    assert tendered.value.error_name == "TenderedShares"
+    with pytest.raises(BuyoutError) as early:
+        ledger.shares.buyout_settle(fractionalized)
+    assert early.value.error_name == "TenderWindowOpen"
+    with pytest.raises(BuyoutError) as nothing:
+        ledger.use("dev2").shares.buyout_withdraw(fractionalized)
+    assert nothing.value.error_name == "NothingToClaim"
+
+
+def test_a_threshold_set_at_fractionalization(ledger: Ledger, investors: dict[str, str], patent: Patent) -> None:
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    with pytest.raises(InvalidInputError):
+        ledger.use("dev1").shares.fractionalize(token, "S", "S", 1_000, buyout_threshold=5_000)
+    ledger.use("dev1").shares.fractionalize(token, "S", "S", 1_000, decimals=0, buyout_threshold=9_000)
+    ledger.payments.mint_test_stablecoin("dev3", 5_000)
+    ledger.use("dev3").shares.buyout_start(token, 5)
+    state = ledger.shares.buyout(token)
+    assert (state.threshold_bps, state.needed, state.deposit) == (9_000, 900, 5_000)
+
+
+@pytest.mark.anvil
+def test_a_successful_buyout_pays_every_share(
+    ledger: Ledger, fractionalized: int, bidder: Ledger, patent: Patent
+) -> None:
+    holder = ledger.use("dev1")
+    holder.shares.transfer(fractionalized, "dev2", 200 * ONE)
+    bidder.shares.buyout_start(fractionalized, PRICE)
+    tendered = holder.shares.buyout_tender(fractionalized, 700 * ONE)
+    assert (tendered.action, tendered.shares) == ("shares_tendered", 700 * ONE) and tendered.approval is not None
+    withdrawn = holder.shares.buyout_withdraw(fractionalized)
+    assert withdrawn.shares == 700 * ONE
+    holder.shares.buyout_tender(fractionalized, 800 * ONE)
+    advance_time(ledger, 7 * DAY + 1)
+    settled = ledger.shares.buyout_settle(fractionalized)
+    assert (settled.succeeded, settled.failure_reason) == (True, None)
+    assert ledger.get(fractionalized).owner == ledger.address_of("dev3")
+    state = ledger.shares.buyout(fractionalized, account="dev1")
+    assert state.state is BuyoutState.SUCCEEDED and state.window_closed and state.tendered_by_account == 800 * ONE
+    claimed = holder.shares.buyout_claim(fractionalized)
+    assert (claimed.shares, claimed.payment) == (0, 800 * ONE * PRICE)
+    cashed = ledger.use("dev2").shares.buyout_redeem(fractionalized)
+    assert (cashed.action, cashed.shares, cashed.payment) == ("shares_cashed_out", 200 * ONE, 200 * ONE * PRICE)
+    assert _usd(ledger, "dev1") >= 800 * ONE * PRICE and _usd(ledger, "dev2") >= 200 * ONE * PRICE
+    _, documents = patent
+    report = ledger.verify(fractionalized, documents=documents)
+    assert report.verdict == "verified", [check for check in report.checks if not check.ok]
+    assert report.shares is None
+
+
+@pytest.mark.anvil
+def test_a_failed_buyout_returns_deposit_and_shares(ledger: Ledger, fractionalized: int, bidder: Ledger) -> None:
+    holder = ledger.use("dev1")
+    before = _usd(ledger, "dev3")
+    bidder.shares.buyout_start(fractionalized, PRICE)
+    holder.shares.buyout_tender(fractionalized, 600 * ONE)
+    advance_time(ledger, 7 * DAY + 1)
+    settled = ledger.shares.buyout_settle(fractionalized)
+    assert (settled.succeeded, settled.failure_reason) == (False, "below_threshold")
+    assert ledger.shares.buyout(fractionalized).failure_reason == "below_threshold"
+    returned = holder.shares.buyout_claim(fractionalized)
+    assert (returned.shares, returned.payment) == (600 * ONE, 0)
+    assert ledger.shares.balance(fractionalized, "dev1") == 1_000 * ONE
+    refunded = bidder.shares.buyout_claim(fractionalized)
+    assert refunded.payment == DEPOSIT and _usd(ledger, "dev3") == before
+    assert ledger.get(fractionalized).owner == ledger.contracts.vault.address
+    with pytest.raises(BuyoutError):
+        bidder.shares.buyout_claim(fractionalized)
