@@ -668,9 +668,10 @@ class OrderError(ContractRevertError):
 
 class LoanError(ContractRevertError):
     """The loan desk refused: terms inconsistent (``InvalidTerms``), expired (``TermsExpired``), accepted or cancelled
-    (``TermsNotAvailable``), a collateral it does not take, another collateral or currency at refinancing, auction
-    prices out of order, a bid price above the bidder's limit, foreclosure the terms do not allow, a zero repayment,
-    an empty pledge registration."""
+    (``TermsNotAvailable``), a collateral it does not take (``UnknownCollateral``, a self-declared claim:
+    ``CollateralUnverified``), another collateral or currency at refinancing, auction prices out of order, a bid price
+    above the bidder's limit, foreclosure the terms do not allow, a zero repayment, an empty pledge registration,
+    nothing credited to withdraw (``NothingToWithdraw``)."""
 
 
 class LoanStateError(LoanError):

@@ -50,6 +50,7 @@ from ipledger.models._loan_models import (
     AuctionStarted,
     CollateralSold,
     CollateralStatus,
+    Credit,
     Loan,
     LoanChanged,
     LoanList,
@@ -62,6 +63,7 @@ from ipledger.models._loan_models import (
     Repayment,
     SignedLoanOffer,
     TermsCancelled,
+    Withdrawal,
     accrued_interest,
     apr_to_ppm,
     parse_loan_duration,
@@ -632,6 +634,19 @@ class Loans(SubClient):
         result = self._chain.send(self._desk.functions.registerPledge(loan.loan_id, text), action)
         return PledgeRegistration(**result.model_dump(), loan_id=loan.loan_id, registration=text, by=signer)
 
+    def withdraw(self, currency: str | None = None) -> Withdrawal:
+        """Takes what the desk holds for the signer in ``currency`` (an ERC-20 or share token, address or name;
+        default: the deployment's stablecoin): a payment whose token refused to deliver it (a blocklist, a
+        receiver's hook) and shares a restricted token refused to return are credited here instead of blocking the
+        repayment, sale or release (docs/financing.md, "Credits")."""
+        action = "withdraw from the loan desk"
+        token = self.currency(currency).address
+        signer = self._chain.signer.address
+        if self.credited(signer, token).amount == 0:
+            raise self._refuse("NothingToWithdraw(address,address)", ["address", "address"], [signer, token], action)
+        result, args = self._chain.send_for_event(self._desk.functions.withdraw(token), action, self._desk, "Withdrawn")
+        return Withdrawal(**result.model_dump(), account=signer, token=token, amount=int(args["amount"]))
+
     # ------------------------------------------------------------------ reading
 
     def get(self, loan_id: int, *, block: int | None = None) -> Loan:
@@ -702,6 +717,14 @@ class Loans(SubClient):
             as_of_block=at,
             as_of=_time(now),
         )
+
+    def credited(self, account: str | None = None, currency: str | None = None) -> Credit:
+        """What the desk holds for ``account`` (default: the signer) in ``currency`` (an ERC-20 or share token;
+        default: the stablecoin): :meth:`withdraw` takes it."""
+        holder = self._chain.signer.address if account is None else self._chain.address_of(account)
+        info = self.currency(currency)
+        amount = int(self._chain.read(self._desk.functions.credited(holder, info.address), "read loan desk credit"))
+        return Credit(account=holder, token=info.address, symbol=info.symbol, decimals=info.decimals, amount=amount)
 
     def list(
         self,
@@ -913,6 +936,8 @@ class Loans(SubClient):
                 raise self._refuse(
                     "NotCollateralHolder(address,uint256)", ["address", "uint256"], [borrower, token], action
                 )
+            if record[6]:
+                raise self._refuse("CollateralUnverified(uint256)", ["uint256"], [token], action)
             if status == _FROZEN_STATUS:
                 raise self._refuse("CollateralFrozen(uint256)", ["uint256"], [token], action)
             if disputed:

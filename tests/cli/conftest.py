@@ -23,6 +23,8 @@ _numbers = itertools.count(7_000_000)
 _ANVIL_ONLY = (
     "test_cli_bad_input.py::test_bad_input_is_one_line_and_sends_nothing",
     "test_cli_bulk_node_death.py::",
+    "test_cli_buyout.py::test_a_failed_buyout_is_claimed_back",
+    "test_cli_buyout.py::test_settle_claim_and_redeem_for_cash",
     "test_cli_confirmations.py::test_a_dropped_transaction_whose_nonce_another_took_is_a_one_line_error",
     "test_cli_confirmations.py::test_a_transaction_a_reorganization_dropped_is_sent_again_and_said_so",
     "test_cli_confirmations.py::test_register_waits_for_the_confirmations_given_before_or_after_the_command",
@@ -37,6 +39,7 @@ _ANVIL_ONLY = (
     "test_cli_startup.py::test_node_status_of_a_running_deployed_node_imports_no_web3",
     "test_cli_verify.py::test_verify_against_several_checkpoints_from_options_and_a_file",
     "test_cli_voucher.py::test_an_expired_voucher_is_refused",
+    "test_cli_loans.py::test_enforce_bid_foreclose_refinance_and_record_loss",
     "test_readme_tour.py::test_readme_tour_runs_as_written",
 )
 _ENV = (

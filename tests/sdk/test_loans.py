@@ -15,6 +15,7 @@ import pytest
 from cn_support import chinese_bundle, cn_invention
 from eth_account import Account
 from ipledger import (
+    ComplianceError,
     InsufficientBalanceError,
     InvalidInputError,
     InvalidSignatureError,
@@ -90,6 +91,7 @@ def _tusd(ledger: Ledger, account: str) -> int:
     return ledger.payments.balance(None, account)
 
 
+@pytest.mark.anvil
 def test_an_offer_accepted_pledges_the_chinese_patent_and_repaid_in_full_releases_it(
     ledger: Ledger, cn_right: Callable[..., tuple[int, str]], funded: Callable[[str, int], None]
 ) -> None:
@@ -186,6 +188,7 @@ def test_a_published_request_is_accepted_by_its_hash(
         ledger.use("dev3").loans.accept_request(requested)
 
 
+@pytest.mark.anvil
 def test_enforcement_waits_for_maturity_and_grace_then_the_auction_sells_to_the_bidder(
     ledger: Ledger, cn_right: Callable[..., tuple[int, str]], funded: Callable[[str, int], None]
 ) -> None:
@@ -217,6 +220,7 @@ def test_enforcement_waits_for_maturity_and_grace_then_the_auction_sells_to_the_
     assert ledger.loans.get(opened.loan_id).state is LoanState.SOLD
 
 
+@pytest.mark.anvil
 def test_foreclosure_is_refused_under_prc_law_and_taken_where_the_terms_allow_it(
     ledger: Ledger, cn_right: Callable[..., tuple[int, str]], funded: Callable[[str, int], None]
 ) -> None:
@@ -295,6 +299,7 @@ def test_a_forced_transfer_loses_the_collateral_and_anyone_records_it(
     assert ledger.loans.get(opened.loan_id).state is LoanState.LOST
 
 
+@pytest.mark.anvil
 def test_refusals_said_before_sending(
     ledger: Ledger, cn_right: Callable[..., tuple[int, str]], funded: Callable[[str, int], None]
 ) -> None:
@@ -378,3 +383,57 @@ def test_shares_are_pledged_by_amount_and_held_by_the_desk(
     assert ledger.shares.balance(token, str(ledger.contracts.loans.address)) == 250 * 10**18
     ledger.use("dev1").loans.repay(opened.loan_id)
     assert ledger.shares.balance(token, "dev1") == 400 * 10**18
+
+
+def test_shares_a_restricted_token_refuses_to_return_are_credited_and_withdrawn(
+    ledger: Ledger,
+    investors: dict[str, str],
+    cn_right: Callable[..., tuple[int, str]],
+    funded: Callable[[str, int], None],
+) -> None:
+    """The borrower's verification is revoked while its shares are pledged: repayment in full still releases the
+    loan, and the shares wait on the desk, credited, until the borrower may hold them again."""
+    token, _ = cn_right(owner="dev1")
+    borrower = ledger.use("dev1")
+    borrower.shares.fractionalize(token, "Electrode shares (restricted)", "ELER", 1_000 * 10**18)
+    share = ledger.shares.token(token)
+    funded("dev2", 5_000)
+    opened = borrower.loans.accept(_offer(ledger.use("dev2"), token, shares="250"))
+    assert ledger.shares.balance(token, str(ledger.contracts.loans.address)) == 250 * 10**18
+    ledger.compliance.revoke_identity("dev1", reason="KYC lapsed")
+    try:
+        funded("dev1", 100)
+        repaid = borrower.loans.repay(opened.loan_id)
+        assert repaid.released and ledger.loans.get(opened.loan_id).state is LoanState.REPAID
+        assert ledger.shares.balance(token, "dev1") == 750 * 10**18
+        credit = borrower.loans.credited(currency=share)
+        assert (credit.account, credit.token, credit.amount) == (ledger.address_of("dev1"), share, 250 * 10**18)
+        with pytest.raises(ComplianceError):
+            borrower.loans.withdraw(share)
+    finally:
+        ledger.compliance.verify_investor("dev1", "US", evidence="KYC file of dev1, renewed")
+    withdrawn = borrower.loans.withdraw(share)
+    assert (withdrawn.token, withdrawn.amount) == (share, 250 * 10**18)
+    assert ledger.shares.balance(token, "dev1") == 1_000 * 10**18
+    assert borrower.loans.credited(currency=share).amount == 0
+    with pytest.raises(LoanError, match="NothingToWithdraw"):
+        borrower.loans.withdraw(share)
+
+
+def test_a_self_declared_claim_is_refused_as_collateral_before_sending(
+    ledger: Ledger, tmp_path: Path, funded: Callable[[str, int], None]
+) -> None:
+    application, publication, _ = cn_invention(next(_serials))
+    metadata = IPMetadata(
+        title="一种电池管理系统",
+        kind="patent",
+        number=application,
+        numbers=(publication,),
+        inventors=("王芳",),
+        filing_date="2020-03-02",
+    )
+    claimant = ledger.use("dev3")
+    token = claimant.rights.claim(metadata, chinese_bundle(tmp_path / "claim", "claim")).token_id
+    funded("dev2", 5_000)
+    with pytest.raises(LoanError, match="CollateralUnverified"):
+        claimant.loans.accept(_offer(ledger.use("dev2"), token))

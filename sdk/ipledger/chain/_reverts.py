@@ -137,6 +137,8 @@ _SPECIFIC: dict[str, type[ContractRevertError]] = {
     "ForeclosureNotAllowed": LoanError,
     "ZeroRepayment": LoanError,
     "EmptyRegistration": LoanError,
+    "CollateralUnverified": LoanError,
+    "NothingToWithdraw": LoanError,
     "WrongState": LoanStateError,
     "AuctionRunning": LoanStateError,
     "CollateralHeld": LoanStateError,

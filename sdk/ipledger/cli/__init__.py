@@ -16,7 +16,7 @@ Commands, grouped as the SDK's sub-clients are (``ledger.rights``, ``ledger.shar
 - attestations (``ledger.attestations``): ``_attest_commands``: ``attest add|submit|revoke|cancel-nonce|list``
 - disputes (``ledger.disputes``): ``_dispute_commands``: ``dispute raise|resolve|list|settings``
 - loans (``ledger.loans``): ``_loan_commands``: ``loan offer|request|accept|cancel|repay|refinance|enforce|bid|
-  foreclose|record-loss|register-pledge|show|list``
+  foreclose|record-loss|register-pledge|withdraw|show|credited|list``
 - royalties (``ledger.royalties``): ``_royalty_commands``: ``royalty pay|claim|claim-for|owed``
 - audit (``ledger.audit``): ``_audit_commands``: ``show``, ``history``, ``verify``, ``checkpoint``;
   ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``; ``_index_commands``: ``index

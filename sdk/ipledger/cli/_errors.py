@@ -122,6 +122,8 @@ _LOAN_HINTS = {
     "ForeclosureNotAllowed": "the terms do not allow foreclosure: start a new auction with `ipledger loan enforce`",
     "ZeroRepayment": "repay a positive amount, or `all`",
     "EmptyRegistration": "give the office's pledge registration number",
+    "CollateralUnverified": "a self-declared claim cannot be pledged: have the right verified by a registrar first",
+    "NothingToWithdraw": "the desk holds nothing for this account in that token (see `ipledger loan credited`)",
 }
 
 _VOUCHER_ERRORS = frozenset(

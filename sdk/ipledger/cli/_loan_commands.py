@@ -23,6 +23,7 @@ from rich.text import Text
 from ipledger import (
     AuctionStarted,
     CollateralSold,
+    Credit,
     InvalidInputError,
     IPLedgerError,
     Ledger,
@@ -37,6 +38,7 @@ from ipledger import (
     Repayment,
     SignedLoanOffer,
     TermsCancelled,
+    Withdrawal,
     format_units,
     ipledger_home,
 )
@@ -539,6 +541,20 @@ def register_pledge(
     out.act(registered, f"Pledge of loan {loan_id} registered as {registered.registration}.", registered)
 
 
+@loan_app.command("withdraw")
+@prints(Withdrawal)
+def withdraw(currency: CurrencyOpt = None) -> None:
+    """Take what the desk holds for --from in a token (default: the payment token; --currency names another, or a
+    share token's address): payments and shares a token refused to deliver are credited there instead of blocking a
+    repayment, sale or release."""
+    out = output()
+    session = open_ledger(out, sends=True)
+    with out.progress("Withdrawing…"):
+        withdrawn = session.ledger.loans.withdraw(currency)
+    decimals, symbol = _amount(session.ledger, withdrawn.token)
+    out.act(withdrawn, f"Withdrew {_money(withdrawn.amount, decimals, symbol)} from the loan desk.", withdrawn)
+
+
 # ---------------------------------------------------------------------------- reading
 
 
@@ -610,6 +626,32 @@ def show(loan_id: LoanIdArg) -> None:
         out.print(table)
 
     out.result(loan, human)
+
+
+@loan_app.command("credited")
+@prints(Credit)
+def credited(
+    account: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="ACCOUNT", help="Whose credit: an address or an account name (default: the --from account)."
+        ),
+    ] = None,
+    currency: CurrencyOpt = None,
+) -> None:
+    """Show what the desk holds for ACCOUNT in a token, to withdraw with `loan withdraw`: payments and shares its
+    token refused to deliver."""
+    out = output()
+    session = open_ledger(out)
+    credit = session.ledger.loans.credited(account, currency)
+
+    def human() -> None:
+        out.line(
+            f"{session.names.label(credit.account)}: {_money(credit.amount, credit.decimals, credit.symbol)} "
+            "credited on the loan desk."
+        )
+
+    out.result(credit, human)
 
 
 @loan_app.command("list")

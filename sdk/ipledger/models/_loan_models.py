@@ -22,6 +22,7 @@ from ipledger.models._models import RightStatus, TransactionResult
 
 __all__ = [
     "CollateralStatus",
+    "Credit",
     "Loan",
     "LoanChanged",
     "LoanList",
@@ -34,6 +35,7 @@ __all__ = [
     "Repayment",
     "SignedLoanOffer",
     "TermsCancelled",
+    "Withdrawal",
     "AuctionStarted",
     "CollateralSold",
     "Refinancing",
@@ -427,3 +429,23 @@ class Refinancing(TransactionResult):
     new_loan_id: int
     new_lender: str
     approval: TransactionResult | None = None
+
+
+class Withdrawal(TransactionResult):
+    """What the desk held for an account (payments its token refused to deliver, shares a restricted token refused
+    to return) paid out to it: ``amount`` of ``token``."""
+
+    account: str
+    token: str
+    amount: Uint256
+
+
+class Credit(_Out):
+    """What the loan desk holds for ``account`` in ``token`` (base units): payments and shares a token refused to
+    deliver, until the account withdraws them."""
+
+    account: Address
+    token: Address
+    symbol: str
+    decimals: int
+    amount: Uint256

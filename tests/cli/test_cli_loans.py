@@ -226,3 +226,12 @@ def test_unknown_loans_and_tampered_offers_are_one_line_errors(
     loan_id = str(share_json("loan", "accept", str(offer_file), "--from", "dev1")["loan_id"])
     assert_one_line_error(share_cli("loan", "repay", loan_id, "abc", "--from", "dev1"), "amount")
     assert_one_line_error(share_cli("loan", "transfer", "--from", "dev1"), code=2)
+
+
+def test_credited_shows_the_desk_credit_and_withdraw_refuses_nothing(share_json: Json, share_cli: Run) -> None:
+    credit = share_json("loan", "credited", "dev4")
+    assert credit["amount"] == "0" and credit["symbol"] == "tUSD" and credit["decimals"] == 6
+    human = share_cli("loan", "credited", "dev4")
+    assert human.exit_code == 0, human.stderr
+    assert "0 tUSD credited on the loan desk" in " ".join(human.stdout.split())
+    assert_one_line_error(share_cli("loan", "withdraw", "--from", "dev4"), "NothingToWithdraw", "holds nothing")
