@@ -825,6 +825,7 @@ class Loans(SubClient):
                 )
             )
             pledged = state in _OPEN_STATES and balance > 0
+        lapsed = self._lapsed(right_id, block)
         return CollateralStatus(
             **base,
             number=record.numbers[0] if record.numbers else None,
@@ -836,8 +837,19 @@ class Loans(SubClient):
             disputed=record.dispute_locked,
             pledged=pledged if state in _OPEN_STATES else record.pledged,
             expired=record.status is RightStatus.EXPIRED,
+            lapsed_attestation=lapsed,
+            lapsed=lapsed is not None,
             lost=is_right and state in _OPEN_STATES and not pledged,
         )
+
+    def _lapsed(self, right_id: int, block: int) -> int | None:
+        """The id of a valid ``LAPSED`` attestation of the right at ``block`` (None without one, or without an
+        attestation registry attached)."""
+        try:
+            attestations = self._ledger.attestations.of(right_id, block=block)
+        except IPLedgerError:
+            return None
+        return next((item.attestation_id for item in attestations if item.claim_type == "LAPSED" and item.valid), None)
 
     def _open_loan(self, loan_id: int, action: str) -> Loan:
         """Loan ``loan_id``, refused unless active or at auction."""

@@ -437,3 +437,18 @@ def test_a_self_declared_claim_is_refused_as_collateral_before_sending(
     funded("dev2", 5_000)
     with pytest.raises(LoanError, match="CollateralUnverified"):
         claimant.loans.accept(_offer(ledger.use("dev2"), token))
+
+
+def test_a_right_an_attestor_marks_lapsed_shows_in_the_loan(
+    ledger: Ledger, cn_right: Callable[..., tuple[int, str]], funded: Callable[[str, int], None]
+) -> None:
+    token, _ = cn_right()
+    funded("dev2", 5_000)
+    opened = ledger.use("dev1").loans.accept(_offer(ledger.use("dev2"), token))
+    assert not ledger.loans.get(opened.loan_id).collateral_status.lapsed
+    ledger.contracts.grant_role("attestor", "dev4")
+    marked = ledger.use("dev4").attestations.attest(token, "LAPSED", evidence="CNIPA notice: annual fee unpaid")
+    status = ledger.loans.get(opened.loan_id).collateral_status
+    assert status.lapsed and status.lapsed_attestation == marked.attestation_id and status.pledged
+    ledger.use("dev4").attestations.revoke(marked.attestation_id, reason="fee paid within the grace period")
+    assert not ledger.loans.get(opened.loan_id).collateral_status.lapsed

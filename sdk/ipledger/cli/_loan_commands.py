@@ -613,6 +613,7 @@ def show(loan_id: LoanIdArg) -> None:
                 ("frozen", status.frozen),
                 ("disputed", status.disputed),
                 ("expired", status.expired),
+                (f"marked lapsed (attestation {status.lapsed_attestation})", status.lapsed),
                 ("lost", status.lost),
             )
             if on

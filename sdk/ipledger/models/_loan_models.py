@@ -282,6 +282,10 @@ class CollateralStatus(_Out):
     pledged: bool = False
     #: The right's term ended (it lapsed).
     expired: bool = False
+    #: An attestor recorded, with evidence, that the office says the right lapsed (a ``LAPSED`` attestation still
+    #: valid: unpaid renewal fees, say), whatever expiry the registry records; the attestation's id.
+    lapsed: bool = False
+    lapsed_attestation: int | None = None
     #: A registrar's act (forced transfer, revocation, supersession) took the collateral from the pledge.
     lost: bool = False
 
