@@ -74,7 +74,9 @@ def test_report_every_format_to_a_file(storied: str, share_cli: Run, tmp_path: P
 def test_portfolio_and_all_reports(storied: str, share_cli: Run) -> None:
     mine = json.loads(share_cli("report", "--owner", "dev2").stdout)
     assert mine["scope"] == "owner" and storied not in [right["token_id_hex"] for right in mine["rights"]]
-    everything = json.loads(share_cli("report", "--all").stdout)
+    reported = share_cli("report", "--all")
+    assert reported.exit_code == 0, reported.stderr
+    everything = json.loads(reported.stdout)
     assert storied in [right["token_id_hex"] for right in everything["rights"]]
 
 

@@ -322,19 +322,16 @@ def book(lender: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> None:
         table.add_column("Borrower", no_wrap=True)
         table.add_column("Principal", justify="right", no_wrap=True)
         table.add_column("State", no_wrap=True)
-        table.add_column("Pledge", overflow="fold", ratio=1, min_width=12)
         for loan in loans.loans:
             record = named.get(loan.token_id)
             right = (record.primary_number if record else None) or short(loan.token_id_hex)
             table.add_row(
-                str(loan.loan_id),
-                right,
-                session.names.label(loan.borrower),
-                f"{loan.principal:,}",
-                loan.state,
-                pledge_text(loan, session.names),
+                str(loan.loan_id), right, session.names.brief(loan.borrower), f"{loan.principal:,}", loan.state
             )
         out.print(table)
+        # The pledge of each loan in a sentence of its own (a table column would fold it in a narrow terminal).
+        for loan in loans.loans:
+            out.line(f"Loan {loan.loan_id}: {pledge_text(loan, session.names)}")
 
     out.result(loans, human)
 
