@@ -106,6 +106,9 @@ def test_a_successful_buyout_pays_every_share(
     withdrawn = holder.shares.buyout_withdraw(fractionalized)
     assert withdrawn.shares == 700 * ONE
     holder.shares.buyout_tender(fractionalized, 800 * ONE)
+    # While the buyout is open the shares stand: the tendered ones in the vault's escrow.
+    held = {line.account: line.balance for line in ledger.shares.cap_table(fractionalized).holders}
+    assert held[str(ledger.contracts.vault.address)] == 800 * ONE and held[ledger.address_of("dev2")] == 200 * ONE
     advance_time(ledger, 7 * DAY + 1)
     settled = ledger.shares.buyout_settle(fractionalized)
     assert (settled.succeeded, settled.failure_reason) == (True, None)

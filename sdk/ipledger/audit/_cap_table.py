@@ -8,7 +8,7 @@ from typing import Any
 
 from ipledger._exceptions import RegistryError
 from ipledger.audit._pledges import pledged_shares
-from ipledger.chain._events import ERC20_TRANSFER_TOPIC, DecodedLog, address_topic
+from ipledger.chain._events import CUSTODY_EVENTS, ERC20_TRANSFER_TOPIC, DecodedLog, address_topic
 from ipledger.chain._logs import fetch_logs
 from ipledger.chain._rpc import Rpc
 from ipledger.models._models import ZERO_ADDRESS, CapTable, Holding
@@ -19,12 +19,14 @@ __all__ = ["cap_table_of", "replay_balances", "share_balances", "shares_at"]
 
 def shares_at(vault_logs: Iterable[DecodedLog], block: int) -> DecodedLog | None:
     """The ``Fractionalized`` log of the shares that stand for the right at ``block``, or ``None`` if the right
-    was not in the vault then (never fractionalized, or redeemed since)."""
+    was not in the vault then (never fractionalized, or redeemed, lost or bought out since). Only the events that
+    start or end shares (``CUSTODY_EVENTS``) count: a buyout started, tendered to or failed changes nothing."""
     current: DecodedLog | None = None
     for log in sorted(vault_logs, key=lambda entry: (entry.block, entry.log_index)):
         if log.block > block:
             break
-        current = log if log.name == "Fractionalized" else None
+        if log.name in CUSTODY_EVENTS:
+            current = log if log.name == "Fractionalized" else None
     return current
 
 
