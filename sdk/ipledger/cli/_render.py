@@ -128,7 +128,7 @@ def short(value: str | None, *, head: int = 4, tail: int = 4) -> str:
         return "-"
     if not value.startswith("0x") or len(value) <= 2 + head + tail + 1:
         return value
-    return f"{value[: 2 + head]}…{value[-tail:]}"
+    return f"{value[: 2 + head]}…{value[len(value) - tail :]}"
 
 
 def plural(count: int, noun: str) -> str:
