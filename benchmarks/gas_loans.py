@@ -97,8 +97,8 @@ class _Desk:
         self.bench = bench
         accounts = bench.accounts
         self.registry = _deploy(bench, "IPRegistry", accounts[0])
-        compliance = _deploy(bench, "ComplianceRegistry", accounts[0])
-        self.vault = _deploy(bench, "FractionVault", self.registry.address, compliance.address, ZERO_ADDRESS)
+        self.compliance = _deploy(bench, "ComplianceRegistry", accounts[0])
+        self.vault = _deploy(bench, "FractionVault", self.registry.address, self.compliance.address, ZERO_ADDRESS)
         self.desk = _deploy(bench, "LoanDesk", self.registry.address, self.vault.address)
         self.usd = _deploy(bench, "TestStablecoin")
         fn = self.registry.functions
@@ -268,6 +268,9 @@ def measure_loans(bench: Bench) -> list[Row]:
     gas = bench.gas(loans.foreclose(foreclosed), 1)
     row("loan foreclose (auction ended without a bid; US law)", gas, None, "1 right", erc721)
 
+    # ------------------------------------------------------------------ credits (before cancelBelow voids the offers)
+    rows.append(_withdraw_row(desk))
+
     # ------------------------------------------------------------------ records and cancellations
     lost = desk.accept(desk.terms(1, collateralId=desk.right()))
     bench.gas(desk.registry.functions.forceTransfer(int(loans.loanOf(lost).call()[4]), accounts[7], EVIDENCE))
@@ -299,3 +302,34 @@ def measure_loans(bench: Bench) -> list[Row]:
         )
     )
     return rows
+
+
+def _withdraw_row(desk: _Desk) -> Row:
+    """``withdraw`` of restricted shares the token refused to return at repayment (the borrower's identity revoked
+    while they were pledged), after the borrower is verified again: the shares move from the desk, one share
+    ``transfer`` to an existing holder inside."""
+    bench, accounts = desk.bench, desk.bench.accounts
+    officer = desk.compliance.functions
+    bench.gas(officer.verifyInvestor(accounts[2], b"HK", 2**40 - 1, EVIDENCE))
+    bench.gas(officer.registerVenue(desk.desk.address, EVIDENCE))
+    right = desk.right()
+    bench.gas(desk.registry.functions.approve(desk.vault.address, right), 2)
+    bench.gas(desk.vault.functions.fractionalize(right, "Restricted shares", "RSHR", 18, SUPPLY, True), 2)
+    share = bench.w3.eth.contract(
+        address=desk.vault.functions.shareTokenOf(right).call(), abi=load_artifact("ShareToken").abi
+    )
+    bench.gas(share.functions.approve(desk.desk.address, 2**255), 2)
+    loan = desk.accept(desk.terms(1, collateral=share.address, collateralAmount=SUPPLY // 10))
+    bench.gas(officer.revokeIdentity(accounts[2], EVIDENCE))
+    bench.gas(desk.desk.functions.repay(loan, 2**255), 2)
+    assert desk.desk.functions.credited(accounts[2], share.address).call() == SUPPLY // 10
+    bench.gas(officer.verifyInvestor(accounts[2], b"HK", 2**40 - 1, EVIDENCE))
+    gas = bench.gas(desk.desk.functions.withdraw(share.address), 2)
+    bench.gas(share.functions.approve(accounts[5], 2**255), 2)
+    plain = bench.gas(share.functions.transferFrom(accounts[2], accounts[2], 10**18), 5)
+    return Row(
+        "loan withdraw (shares credited when their token refused the borrower)",
+        gas,
+        baseline="plain moves inside: 1 share (restricted)",
+        baseline_gas=plain,
+    )
