@@ -59,9 +59,10 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
     mapping(uint256 tokenId => address shareToken) private _shareTokens;
 
     /// @dev A buyout; slot 0: bidder [0..159], endsAt [160..199], threshold [200..215], state, reason and the
-    /// refund flag one byte each; slots 1 to 3: payment token, share token, right; slot 4: price per whole share
-    /// [0..127] and deposit [128..255], both below 2**128 (`startBuyout` refuses more); slot 5: supply and tendered,
-    /// both below 2**128 (the share supply bound). A product of two of these amounts always fits in 256 bits.
+    /// refund flag one byte each; slots 1 to 3: payment token, share token, right; slot 4: supply [0..127] and
+    /// deposit [128..255], the two every payment reads; slot 5: tendered [0..127] and the price per whole share
+    /// [128..255]. The supply and what is tendered are below 2**128 (the share supply bound), price and deposit too
+    /// (`startBuyout` refuses more): a product of two of these amounts always fits in 256 bits.
     struct Buyout {
         address bidder;
         uint40 endsAt;
@@ -72,10 +73,10 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         address paymentToken;
         address shareToken;
         uint256 tokenId;
-        uint128 pricePerShare;
-        uint128 deposit;
         uint128 supply;
+        uint128 deposit;
         uint128 tendered;
+        uint128 pricePerShare;
     }
 
     /// @dev The buyout threshold of a share token issued with one (zero: `DEFAULT_BUYOUT_THRESHOLD`).
@@ -217,11 +218,11 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         buyout.paymentToken = paymentToken;
         buyout.shareToken = shareToken;
         buyout.tokenId = tokenId;
-        // Cannot truncate: price and deposit are below 2**128 (`_depositOf`), a share supply too
-        // (ShareToken.initialize).
-        buyout.pricePerShare = uint128(pricePerShare);
-        buyout.deposit = uint128(deposit);
+        // Cannot truncate: a share supply is below 2**128 (ShareToken.initialize), price and deposit too
+        // (`_depositOf`).
         buyout.supply = uint128(supply);
+        buyout.deposit = uint128(deposit);
+        buyout.pricePerShare = uint128(pricePerShare);
         _latestBuyouts[tokenId] = buyoutId;
         _emitStarted(buyoutId, buyout, deposit);
         uint256 before = IERC20(paymentToken).balanceOf(address(this));
