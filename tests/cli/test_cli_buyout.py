@@ -96,7 +96,7 @@ def test_prices_tusd_cannot_pay_are_refused_before_sending(
     _, token = registered
     share_json("shares", "fractionalize", token, "--name", "T", "--symbol", "T", "--supply", "0.0001", "--from", "dev1")
     fine = share_cli("shares", "buyout", "start", token, "0.0000005", "--from", "dev2")
-    assert_one_line_error(fine, "price", "more than 6 decimal places")
+    assert_one_line_error(fine, "tUSD price '0.0000005' has more than 6 decimal places")
     zero = share_cli("shares", "buyout", "start", token, "0", "--from", "dev2")
     assert_one_line_error(zero, "a price per share must be positive")
     nothing = share_cli("shares", "buyout", "start", token, "0.000001", "--from", "dev2")

@@ -101,7 +101,7 @@ def start(token: TokenArg, price: PriceArg, window: WindowOpt = "7d", raw: RawOp
     session.signer()
     info = ledger.shares.info(token_id)
     payment = ledger.payments.token_info(session.options.payment_token)
-    per_share = amount_units(price, payment.decimals, raw=raw, what="price")
+    per_share = amount_units(price, payment.decimals, raw=raw, what=f"{payment.symbol} price")
     supply = units(info.total_supply, info.decimals, info.symbol)
     each = units(per_share, payment.decimals, payment.symbol)
     if per_share == 0:
