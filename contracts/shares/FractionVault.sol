@@ -341,9 +341,10 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
 
     /// @inheritdoc IBuyout
     /// @dev After success a tenderer receives `tendered * deposit / supply`, rounded down (its shares were burnt at
-    /// settlement; a tender too small to be worth a payment-token base unit is paid nothing). After a failure a tenderer receives its shares back (on a restricted token it must still be
-    /// allowed to hold them) and the bidder its whole deposit, once. Requirements: the buyout succeeded or failed;
-    /// something is owed ({NothingToClaim}). Emits {BuyoutClaimed} (and the tokens' {Transfer}s).
+    /// settlement; a tender too small to be worth a payment-token base unit is paid nothing). After a failure a
+    /// tenderer receives its shares back (on a restricted token it must still be allowed to hold them) and the
+    /// bidder its whole deposit, once. Requirements: the buyout succeeded or failed; something is owed
+    /// ({NothingToClaim}). Emits {BuyoutClaimed} (and the tokens' {Transfer}s).
     function claimBuyout(uint256 buyoutId) external nonReentrant returns (uint256 shares, uint256 payment) {
         Buyout storage buyout = _buyouts[buyoutId];
         BuyoutState state = buyout.state;
@@ -370,9 +371,9 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
     /// @inheritdoc IBuyout
     /// @dev The shares are burnt first (the vault's own share token, which calls nothing back), then paid:
     /// `amount * deposit / supply`, rounded down (nothing is sent for shares worth less than a base unit). Frozen
-    /// shares stay put until an officer unfreezes them. Requirements: the
-    /// buyout succeeded; `amount` positive and held unfrozen by the caller. Emits {SharesCashedOut} (and the
-    /// share token's {Transfer} to zero, the payment token's {Transfer}).
+    /// shares stay put until an officer unfreezes them. Requirements: the buyout succeeded; `amount` positive and
+    /// held unfrozen by the caller. Emits {SharesCashedOut} (and the share token's {Transfer} to zero, the payment
+    /// token's {Transfer}, when something is paid).
     function redeemForCash(uint256 buyoutId, uint256 amount) external nonReentrant returns (uint256 payment) {
         Buyout storage buyout = _buyouts[buyoutId];
         _requireState(buyoutId, buyout.state, BuyoutState.Succeeded);
