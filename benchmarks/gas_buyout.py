@@ -19,7 +19,7 @@ from _bench import Bench, Row, token_of, token_references
 from ipledger._artifacts import load_artifact
 
 SUPPLY = 1_000_000 * 10**18
-PRICE = 3  # tUSD base units per share base unit
+PRICE = 500_000  # tUSD base units per whole share: 0.5 tUSD
 WINDOW = 86_400
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 

@@ -6,7 +6,10 @@ pragma solidity 0.8.30;
 /// within a window; if the tendered shares reach the right's threshold, the bidder receives the right and every
 /// share, tendered or not, is worth its part of the deposit; otherwise deposit and shares go back.
 /// @dev Implemented by the FractionVault, which already holds the right and is the only burner of its shares.
-/// See docs/buyout.md.
+/// Prices are per whole share (10**decimals share base units). The deposit is `supply * pricePerShare /
+/// 10**decimals` rounded down, and every payment for `amount` shares is `amount * deposit / supply` rounded down:
+/// the payments of a buyout never add up to more than its deposit, and at most one payment-token base unit of
+/// rounding dust per payment stays in the vault. See docs/buyout.md.
 interface IBuyout {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
@@ -36,8 +39,9 @@ interface IBuyout {
     /// @param bidder Who deposited the price and receives the right on success.
     /// @param shareToken The share token of the right when the buyout started.
     /// @param paymentToken The ERC-20 the price is paid in.
-    /// @param pricePerShare Payment-token base units per share base unit.
-    /// @param supply The share supply when the buyout started; the deposit is `pricePerShare * supply`.
+    /// @param pricePerShare Payment-token base units per whole share (10**decimals share base units).
+    /// @param deposit Payment-token base units deposited: `supply * pricePerShare / 10**decimals`, rounded down.
+    /// @param supply The share supply (base units) when the buyout started.
     /// @param tendered Shares tendered and not withdrawn.
     /// @param threshold Basis points of `supply` that must be tendered for success.
     /// @param endsAt Unix time the tender window closes; settlement is possible from then on.
@@ -50,6 +54,7 @@ interface IBuyout {
         address shareToken;
         address paymentToken;
         uint256 pricePerShare;
+        uint256 deposit;
         uint256 supply;
         uint256 tendered;
         uint16 threshold;
@@ -84,7 +89,8 @@ interface IBuyout {
     /// @notice A tender window must last `minimum` to `maximum` seconds, not `duration`.
     error InvalidBuyoutWindow(uint256 duration, uint256 minimum, uint256 maximum);
 
-    /// @notice The price per share must be positive and `pricePerShare * supply` must fit in 256 bits.
+    /// @notice A price per whole share must be below 2**128 and give a deposit (`supply * pricePerShare /
+    /// 10**decimals`, rounded down) of 1 to 2**128 - 1 payment-token base units.
     error InvalidBuyoutPrice(uint256 pricePerShare, uint256 supply);
 
     /// @notice `paymentToken` cannot pay a buyout (the zero address or the right's own share token).
@@ -121,8 +127,9 @@ interface IBuyout {
     /// @notice The shares `shareToken` of `tokenId` were issued with a buyout threshold of `threshold` basis points.
     event BuyoutThresholdSet(uint256 indexed tokenId, address indexed shareToken, uint16 threshold);
 
-    /// @notice `bidder` opened buyout `buyoutId` of `tokenId`, depositing `deposit` = `pricePerShare` * supply of
-    /// `paymentToken`; holders of `shareToken` may tender until `endsAt`; success needs `threshold` basis points.
+    /// @notice `bidder` opened buyout `buyoutId` of `tokenId` at `pricePerShare` per whole share, depositing
+    /// `deposit` (supply * `pricePerShare` / 10**decimals, rounded down) of `paymentToken`; holders of `shareToken`
+    /// may tender until `endsAt`; success needs `threshold` basis points.
     event BuyoutStarted(
         uint256 indexed tokenId,
         uint256 indexed buyoutId,
@@ -181,7 +188,8 @@ interface IBuyout {
                                 FUNCTIONS
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice Opens a buyout of `tokenId`: pulls `pricePerShare` * supply of `paymentToken` from the caller (who
+    /// @notice Opens a buyout of `tokenId` at `pricePerShare` payment-token base units per whole share: pulls the
+    /// deposit, supply * `pricePerShare` / 10**decimals rounded down, of `paymentToken` from the caller (who
     /// approved the vault for it) and opens a tender window of `duration` seconds.
     /// @return buyoutId The new buyout's id (ids start at 1).
     function startBuyout(uint256 tokenId, address paymentToken, uint256 pricePerShare, uint256 duration)
@@ -205,13 +213,14 @@ interface IBuyout {
     function cancelBuyout(uint256 buyoutId) external;
 
     /// @notice Takes what the settled buyout `buyoutId` owes the caller: after success, the price of the shares
-    /// it tendered; after a failure, its tendered shares and, for the bidder, the deposit.
+    /// it tendered (`tendered * deposit / supply`, rounded down); after a failure, its tendered shares and, for the
+    /// bidder, the deposit.
     /// @return shares Tendered shares returned.
     /// @return payment Payment-token units paid.
     function claimBuyout(uint256 buyoutId) external returns (uint256 shares, uint256 payment);
 
     /// @notice After buyout `buyoutId` succeeded, burns `amount` of the caller's untendered shares and pays their
-    /// price.
+    /// price (`amount * deposit / supply`, rounded down).
     /// @return payment Payment-token units paid.
     function redeemForCash(uint256 buyoutId, uint256 amount) external returns (uint256 payment);
 

@@ -6,6 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {FixedPointMathLib} from "solady/src/utils/FixedPointMathLib.sol";
 import {IBuyout} from "../interfaces/IBuyout.sol";
 import {IFractionVault} from "../interfaces/IFractionVault.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
@@ -28,6 +29,8 @@ import {RightHistory} from "../history/RightHistory.sol";
 ///   must accept the vault as a holder: register it as a venue wallet); deposits wait here too, per buyout. Every
 ///   payment out is pulled by its payee (`claimBuyout`, `redeemForCash`, `cancelBuyout`), and the buyout functions
 ///   share one transient reentrancy guard.
+/// - A buyout's price is per whole share; the deposit and every payment out are rounded down, so the payments never
+///   exceed the deposit and at most one payment-token base unit per payment stays in the vault as dust.
 contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault, IBuyout {
     using SafeERC20 for IERC20;
 
@@ -56,7 +59,10 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
     mapping(uint256 tokenId => address shareToken) private _shareTokens;
 
     /// @dev A buyout; slot 0: bidder [0..159], endsAt [160..199], threshold [200..215], state, reason and the
-    /// refund flag one byte each; slot 4: supply and tendered, both below 2**128 (the share supply bound).
+    /// refund flag one byte each; slots 1 to 3: payment token, share token, right; slot 4: supply [0..127] and
+    /// deposit [128..255], the two every payment reads; slot 5: tendered [0..127] and the price per whole share
+    /// [128..255]. The supply and what is tendered are below 2**128 (the share supply bound), price and deposit too
+    /// (`startBuyout` refuses more): a product of two of these amounts always fits in 256 bits.
     struct Buyout {
         address bidder;
         uint40 endsAt;
@@ -67,9 +73,10 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         address paymentToken;
         address shareToken;
         uint256 tokenId;
-        uint256 pricePerShare;
         uint128 supply;
+        uint128 deposit;
         uint128 tendered;
+        uint128 pricePerShare;
     }
 
     /// @dev The buyout threshold of a share token issued with one (zero: `DEFAULT_BUYOUT_THRESHOLD`).
@@ -187,10 +194,11 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
     /// @dev Requirements: the vault holds `tokenId` ({NotFractionalized}), neither frozen nor dispute-locked
     /// ({RightNotTransferable}), with no open buyout ({BuyoutInProgress}); the caller may receive the shares (on a
     /// restricted token: an eligible investor or venue passing the token's rules, {BidderNotEligible});
-    /// `duration` from MIN_BUYOUT_WINDOW to MAX_BUYOUT_WINDOW; `pricePerShare` positive with `pricePerShare *
-    /// supply` below 2**256 ({InvalidBuyoutPrice}); `paymentToken` neither zero nor the share token; the vault's
-    /// balance of `paymentToken` grows by exactly the deposit ({DepositShortfall}: fee-on-transfer and lying tokens
-    /// are refused). The threshold is the share token's, fixed at fractionalization.
+    /// `duration` from MIN_BUYOUT_WINDOW to MAX_BUYOUT_WINDOW; `pricePerShare` (per whole share: 10**decimals base
+    /// units of the share token) below 2**128 and the deposit, `supply * pricePerShare / 10**decimals` rounded down,
+    /// 1 to 2**128 - 1 ({InvalidBuyoutPrice}); `paymentToken` neither zero nor the share token; the vault's balance
+    /// of `paymentToken` grows by exactly the deposit ({DepositShortfall}: fee-on-transfer and lying tokens are
+    /// refused). The threshold is the share token's, fixed at fractionalization.
     /// Emits {BuyoutStarted} (and the payment token's {Transfer}).
     function startBuyout(uint256 tokenId, address paymentToken, uint256 pricePerShare, uint256 duration)
         external
@@ -198,9 +206,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         returns (uint256 buyoutId)
     {
         (address shareToken, uint256 supply) = _checkBuyoutStart(tokenId, paymentToken, duration);
-        if (pricePerShare == 0 || pricePerShare > type(uint256).max / supply) {
-            revert InvalidBuyoutPrice(pricePerShare, supply);
-        }
+        uint256 deposit = _depositOf(shareToken, supply, pricePerShare);
         uint16 threshold = _thresholds[shareToken];
         buyoutId = ++_buyoutCount;
         Buyout storage buyout = _buyouts[buyoutId];
@@ -212,11 +218,12 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         buyout.paymentToken = paymentToken;
         buyout.shareToken = shareToken;
         buyout.tokenId = tokenId;
-        buyout.pricePerShare = pricePerShare;
-        // Cannot truncate: a share supply is below 2**128 (ShareToken.initialize).
+        // Cannot truncate: a share supply is below 2**128 (ShareToken.initialize), price and deposit too
+        // (`_depositOf`).
         buyout.supply = uint128(supply);
+        buyout.deposit = uint128(deposit);
+        buyout.pricePerShare = uint128(pricePerShare);
         _latestBuyouts[tokenId] = buyoutId;
-        uint256 deposit = pricePerShare * supply;
         _emitStarted(buyoutId, buyout, deposit);
         uint256 before = IERC20(paymentToken).balanceOf(address(this));
         IERC20(paymentToken).safeTransferFrom(msg.sender, address(this), deposit);
@@ -325,7 +332,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         if (buyout.tendered != 0) revert TenderedShares(buyoutId, buyout.tendered);
         buyout.state = BuyoutState.Cancelled;
         buyout.depositRefunded = true;
-        uint256 deposit = buyout.pricePerShare * buyout.supply;
+        uint256 deposit = buyout.deposit;
         uint256 tokenId = buyout.tokenId;
         emit BuyoutCancelled(tokenId, buyoutId, bidder, deposit);
         _linkBuyout(BuyoutCancelled.selector, buyoutId, tokenId, bidder, keccak256(abi.encode(deposit)));
@@ -333,22 +340,23 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
     }
 
     /// @inheritdoc IBuyout
-    /// @dev After success a tenderer receives `pricePerShare` per tendered share (its shares were burnt at
-    /// settlement). After a failure a tenderer receives its shares back (on a restricted token it must still be
-    /// allowed to hold them) and the bidder its whole deposit, once. Requirements: the buyout succeeded or failed;
-    /// something is owed ({NothingToClaim}). Emits {BuyoutClaimed} (and the tokens' {Transfer}s).
+    /// @dev After success a tenderer receives `tendered * deposit / supply`, rounded down (its shares were burnt at
+    /// settlement; a tender too small to be worth a payment-token base unit is paid nothing). After a failure a
+    /// tenderer receives its shares back (on a restricted token it must still be allowed to hold them) and the
+    /// bidder its whole deposit, once. Requirements: the buyout succeeded or failed; something is owed
+    /// ({NothingToClaim}). Emits {BuyoutClaimed} (and the tokens' {Transfer}s).
     function claimBuyout(uint256 buyoutId) external nonReentrant returns (uint256 shares, uint256 payment) {
         Buyout storage buyout = _buyouts[buyoutId];
         BuyoutState state = buyout.state;
         uint256 tendered = _tendered[buyoutId][msg.sender];
         if (state == BuyoutState.Succeeded) {
-            payment = tendered * buyout.pricePerShare;
+            payment = _paymentFor(buyout, tendered);
         } else {
             _requireState(buyoutId, state, BuyoutState.Failed);
             shares = tendered;
             if (msg.sender == buyout.bidder && !buyout.depositRefunded) {
                 buyout.depositRefunded = true;
-                payment = buyout.pricePerShare * buyout.supply;
+                payment = buyout.deposit;
             }
         }
         if (tendered == 0 && payment == 0) revert NothingToClaim(buyoutId, msg.sender);
@@ -362,22 +370,21 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
 
     /// @inheritdoc IBuyout
     /// @dev The shares are burnt first (the vault's own share token, which calls nothing back), then paid:
-    /// `pricePerShare * amount`, exact. Frozen shares stay put until an officer unfreezes them. Requirements: the
-    /// buyout succeeded; `amount` positive and held unfrozen by the caller. Emits {SharesCashedOut} (and the
-    /// share token's {Transfer} to zero, the payment token's {Transfer}).
+    /// `amount * deposit / supply`, rounded down (nothing is sent for shares worth less than a base unit). Frozen
+    /// shares stay put until an officer unfreezes them. Requirements: the buyout succeeded; `amount` positive and
+    /// held unfrozen by the caller. Emits {SharesCashedOut} (and the share token's {Transfer} to zero, the payment
+    /// token's {Transfer}, when something is paid).
     function redeemForCash(uint256 buyoutId, uint256 amount) external nonReentrant returns (uint256 payment) {
         Buyout storage buyout = _buyouts[buyoutId];
         _requireState(buyoutId, buyout.state, BuyoutState.Succeeded);
         if (amount == 0) revert ZeroAmount();
         IShareToken(buyout.shareToken).burnFrom(msg.sender, amount);
-        // Cannot overflow: `amount` is at most the supply, and `pricePerShare * supply` was checked at the start.
-        unchecked {
-            payment = amount * buyout.pricePerShare;
-        }
+        // `amount` is below 2**128: the burn above succeeded, so it is at most the share supply.
+        payment = _paymentFor(buyout, amount);
         uint256 tokenId = buyout.tokenId;
         emit SharesCashedOut(tokenId, buyoutId, msg.sender, amount, payment);
         _linkBuyout(SharesCashedOut.selector, buyoutId, tokenId, msg.sender, keccak256(abi.encode(amount, payment)));
-        IERC20(buyout.paymentToken).safeTransfer(msg.sender, payment);
+        if (payment != 0) IERC20(buyout.paymentToken).safeTransfer(msg.sender, payment);
     }
 
     /// @inheritdoc IBuyout
@@ -389,6 +396,7 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
             shareToken: buyout.shareToken,
             paymentToken: buyout.paymentToken,
             pricePerShare: buyout.pricePerShare,
+            deposit: buyout.deposit,
             supply: buyout.supply,
             tendered: buyout.tendered,
             threshold: buyout.threshold,
@@ -440,6 +448,31 @@ contract FractionVault is RightHistory, ReentrancyGuardTransient, IFractionVault
         if (standing != FailureReason.None) revert RightNotTransferable(tokenId);
         if (!ShareToken(shareToken).canReceive(msg.sender)) revert BidderNotEligible(msg.sender);
         supply = ShareToken(shareToken).totalSupply();
+    }
+
+    /// @dev The deposit of a buyout of `supply` base units of `shareToken` at `pricePerShare` per whole share:
+    /// `supply * pricePerShare / 10**decimals`, rounded down. {InvalidBuyoutPrice} unless the price is below 2**128
+    /// and the deposit 1 to 2**128 - 1 (the bounds that keep price and deposit in one slot and every payment's
+    /// product in 256 bits). The decimals are read from the share token, the vault's own clone.
+    function _depositOf(address shareToken, uint256 supply, uint256 pricePerShare)
+        private
+        view
+        returns (uint256 deposit)
+    {
+        uint8 decimals = ShareToken(shareToken).decimals();
+        // 10**77 is the largest power of ten in 256 bits; more decimals make a whole share worth more than any
+        // deposit could pay, and leave the deposit 0. Below 2**128 each, supply and price multiply without overflow.
+        if (pricePerShare <= type(uint128).max && decimals <= 77) {
+            deposit = FixedPointMathLib.mulDiv(supply, pricePerShare, 10 ** decimals);
+        }
+        if (deposit == 0 || deposit > type(uint128).max) revert InvalidBuyoutPrice(pricePerShare, supply);
+    }
+
+    /// @dev What `amount` share base units of a successful buyout are paid: `amount * deposit / supply`, rounded
+    /// down, so that the payments for a partition of the supply add up to at most the deposit. `amount` is at most
+    /// the supply, below 2**128, as the deposit is: the product cannot overflow.
+    function _paymentFor(Buyout storage buyout, uint256 amount) private view returns (uint256) {
+        return FixedPointMathLib.mulDiv(amount, buyout.deposit, buyout.supply);
     }
 
     /// @dev Emits {BuyoutStarted} for the new buyout and links it into the right's history.

@@ -47,6 +47,8 @@ DEFAULT_BUYOUT_THRESHOLD = 6667
 MIN_BUYOUT_WINDOW = dt.timedelta(days=1)
 MAX_BUYOUT_WINDOW = dt.timedelta(days=90)
 _BUYOUT_STATES = (None, BuyoutState.OPEN, BuyoutState.SUCCEEDED, BuyoutState.FAILED, BuyoutState.CANCELLED)
+#: The vault keeps a buyout's price per share and deposit in one slot: each below 2**128.
+_BUYOUT_AMOUNT_BOUND = 2**128
 _FROZEN_STATUS = list(RightStatus).index(RightStatus.FROZEN)
 
 
@@ -328,6 +330,7 @@ class Shares(SubClient):
             share_token,
             payment_token,
             price,
+            deposit,
             supply,
             tendered,
             threshold,
@@ -349,7 +352,7 @@ class Shares(SubClient):
             payment_token=str(payment_token),
             price_per_share=int(price),
             supply=int(supply),
-            deposit=int(price) * int(supply),
+            deposit=int(deposit),
             tendered=int(tendered),
             threshold_bps=int(threshold),
             needed=-(-int(threshold) * int(supply) // 10_000),
@@ -370,8 +373,14 @@ class Shares(SubClient):
         payment_token: str | None = None,
         duration: int | dt.timedelta = dt.timedelta(days=7),
     ) -> BuyoutAct:
-        """Bids for the whole right: deposits ``price_per_share`` (payment-token base units per share base unit) times
-        the share supply and opens a tender window of ``duration`` (1 to 90 days; seconds or a timedelta).
+        """Bids for the whole right at ``price_per_share`` payment-token base units per **whole** share (10**decimals
+        share base units: with 6-decimal tUSD, 500_000 is 0.5 tUSD a share) and opens a tender window of ``duration``
+        (1 to 90 days; seconds or a timedelta).
+
+        The deposit is ``supply * price_per_share // 10**decimals`` (rounded down), and after success every payment
+        for an amount of shares is ``amount * deposit // supply`` (rounded down, :meth:`Buyout.payment_for`): the
+        payments never exceed the deposit, and at most one base unit per payment stays in the vault as dust.
+        :class:`InvalidInputError` before any transaction for a price whose deposit would be 0 (or 2**128 or more).
 
         ``payment_token``: an ERC-20 address or account name (default: the deployment's stablecoin); the vault is
         approved for the deposit first when needed. On a restricted share token the signer must be allowed to hold
@@ -383,19 +392,23 @@ class Shares(SubClient):
         if not MIN_BUYOUT_WINDOW.total_seconds() <= seconds <= MAX_BUYOUT_WINDOW.total_seconds():
             raise InvalidInputError(f"a tender window lasts 1 to 90 days, not {seconds} seconds")
         address = self._chain.share_token_address(token, "start buyout")
-        supply = int(self._chain.read(self._chain.share_contract(address).functions.totalSupply(), "start buyout"))
+        share = self._chain.share_contract(address)
+        supply = int(self._chain.read(share.functions.totalSupply(), "start buyout"))
+        decimals = int(self._chain.read(share.functions.decimals(), "start buyout"))
+        deposit = _buyout_deposit(supply, decimals, price_per_share)
         currency = (
             str(self._chain.stablecoin.address) if payment_token is None else self._chain.address_of(payment_token)
         )
         vault = self._chain.vault
-        deposit = price_per_share * supply
         approval = self._chain.ensure_allowance(
             self._chain.erc20(currency), str(vault.address), deposit, action="start buyout"
         )
         call = vault.functions.startBuyout(token, currency, price_per_share, seconds)
         with self._chain.paying(currency, str(vault.address), deposit):
             result, args = self._chain.send_for_event(call, "start buyout", vault, "BuyoutStarted")
-        return self._act("buyout_started", result, token, int(args["buyoutId"]), payment=deposit, approval=approval)
+        return self._act(
+            "buyout_started", result, token, int(args["buyoutId"]), payment=int(args["deposit"]), approval=approval
+        )
 
     def buyout_tender(self, token_id: int | str, amount: int, *, buyout_id: int | None = None) -> BuyoutAct:
         """Tenders ``amount`` of the signer's shares (base units) to the right's open buyout: they wait in the vault's
@@ -467,7 +480,8 @@ class Shares(SubClient):
         self, token_id: int | str, amount: int | None = None, *, buyout_id: int | None = None
     ) -> BuyoutAct:
         """After a successful buyout, burns ``amount`` of the signer's untendered shares (default: all it holds) for
-        their part of the price."""
+        their part of the deposit (:meth:`Buyout.payment_for`: rounded down, nothing for shares worth less than a
+        base unit)."""
         token = self._chain.resolve(token_id)
         number = self._buyout_id(token, buyout_id, "redeem shares for cash")
         vault = self._chain.vault
@@ -512,3 +526,21 @@ class Shares(SubClient):
                 **fields,
             }
         )
+
+
+def _buyout_deposit(supply: int, decimals: int, price_per_share: int) -> int:
+    """The share vault's deposit for a buyout of ``supply`` share base units at ``price_per_share`` per whole share:
+    ``supply * price_per_share // 10**decimals``; :class:`InvalidInputError` where the vault would refuse it
+    (``InvalidBuyoutPrice``: a deposit of 0, or a price or deposit of 2**128 or more)."""
+    deposit: int = supply * price_per_share // 10**decimals
+    if deposit == 0:
+        raise InvalidInputError(
+            f"a price of {price_per_share} payment base units per whole share makes a deposit of 0 for "
+            f"{supply} share base units ({decimals} decimals): the price must be higher"
+        )
+    if price_per_share >= _BUYOUT_AMOUNT_BOUND or deposit >= _BUYOUT_AMOUNT_BOUND:
+        raise InvalidInputError(
+            f"a price of {price_per_share} payment base units per whole share is too large: price and deposit "
+            "must each be below 2**128 base units"
+        )
+    return deposit

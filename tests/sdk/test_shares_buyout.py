@@ -1,5 +1,6 @@
 """Buyouts of a fractionalized right through ``ledger.shares``: start, tender, withdraw, settle, cancel, claim and
-redeem for cash, the ``Buyout`` state, the threshold set at fractionalization, and the refusals as named exceptions."""
+redeem for cash, the ``Buyout`` state, the threshold set at fractionalization, and the refusals as named exceptions.
+Prices are per whole share: 1,000 shares of 18 decimals at 0.5 tUSD (6 decimals) each make a deposit of 500 tUSD."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from share_support import ONE, advance_time
 
 Patent = tuple[IPMetadata, list[Path]]
 DAY = 86_400
-PRICE = 2  # tUSD base units per share base unit
-DEPOSIT = PRICE * 1_000 * ONE
+USD = 10**6  # one tUSD (6 decimals)
+PRICE = USD // 2  # tUSD base units per whole share: 0.5 tUSD
+DEPOSIT = 500 * USD  # 1,000 shares at 0.5 tUSD
 
 
 @pytest.fixture
@@ -32,7 +34,8 @@ def bidder(ledger: Ledger, investors: dict[str, str]) -> Ledger:
 
 
 def _usd(ledger: Ledger, account: str) -> int:
-    return int(ledger.chain.stablecoin.functions.balanceOf(ledger.address_of(account)).call())
+    address = str(ledger.contracts.vault.address) if account == "vault" else ledger.address_of(account)
+    return int(ledger.chain.stablecoin.functions.balanceOf(address).call())
 
 
 def test_start_deposits_and_opens_a_buyout(ledger: Ledger, fractionalized: int, bidder: Ledger) -> None:
@@ -65,6 +68,8 @@ def test_refusals_are_named(ledger: Ledger, fractionalized: int, bidder: Ledger)
     assert unknown.value.error_name == "UnknownBuyout"
     with pytest.raises(InvalidInputError):
         bidder.shares.buyout_start(fractionalized, PRICE, duration=60)
+    with pytest.raises(InvalidInputError, match="below 2\\*\\*128"):
+        bidder.shares.buyout_start(fractionalized, 2**128)
     ledger.payments.mint_test_stablecoin("dev4", DEPOSIT)
     with pytest.raises(ComplianceError) as ineligible:
         ledger.use("dev4").shares.buyout_start(fractionalized, PRICE)  # dev4 is unknown to the compliance registry
@@ -94,12 +99,29 @@ def test_a_threshold_set_at_fractionalization(ledger: Ledger, investors: dict[st
     assert (state.threshold_bps, state.needed, state.deposit) == (9_000, 900, 5_000)
 
 
+def test_a_price_whose_deposit_rounds_to_nothing_is_refused_before_sending(
+    ledger: Ledger, investors: dict[str, str], patent: Patent
+) -> None:
+    """A tenth of a share (18 decimals) at 9 base units a share: a deposit of 0.9 base units."""
+    metadata, documents = patent
+    token = ledger.register(metadata, documents, to="dev1").token_id
+    ledger.use("dev1").shares.fractionalize(token, "Tenth", "TEN", ONE // 10)
+    bidder = ledger.use("dev3")
+    nonce = ledger.chain.w3.eth.get_transaction_count(ledger.address_of("dev3"))
+    with pytest.raises(InvalidInputError, match="deposit of 0"):
+        bidder.shares.buyout_start(token, 9)
+    assert ledger.chain.w3.eth.get_transaction_count(ledger.address_of("dev3")) == nonce
+    ledger.payments.mint_test_stablecoin("dev3", 1)
+    assert bidder.shares.buyout_start(token, 10).payment == 1
+
+
 @pytest.mark.anvil
 def test_a_successful_buyout_pays_every_share(
     ledger: Ledger, fractionalized: int, bidder: Ledger, patent: Patent
 ) -> None:
     holder = ledger.use("dev1")
     holder.shares.transfer(fractionalized, "dev2", 200 * ONE)
+    vault, dev1, dev2 = _usd(ledger, "vault"), _usd(ledger, "dev1"), _usd(ledger, "dev2")
     bidder.shares.buyout_start(fractionalized, PRICE)
     tendered = holder.shares.buyout_tender(fractionalized, 700 * ONE)
     assert (tendered.action, tendered.shares) == ("shares_tendered", 700 * ONE) and tendered.approval is not None
@@ -115,11 +137,16 @@ def test_a_successful_buyout_pays_every_share(
     assert ledger.get(fractionalized).owner == ledger.address_of("dev3")
     state = ledger.shares.buyout(fractionalized, account="dev1")
     assert state.state is BuyoutState.SUCCEEDED and state.window_closed and state.tendered_by_account == 800 * ONE
+    assert (state.deposit, state.payment_for(800 * ONE), state.payment_for(1)) == (DEPOSIT, 400 * USD, 0)
     claimed = holder.shares.buyout_claim(fractionalized)
-    assert (claimed.shares, claimed.payment) == (0, 800 * ONE * PRICE)
+    assert (claimed.shares, claimed.payment) == (0, 400 * USD)
+    # dev2 burns one base unit (worth 5 * 10**-13 tUSD: paid nothing), then the rest, paid rounded down.
+    dust = ledger.use("dev2").shares.buyout_redeem(fractionalized, 1)
+    assert (dust.shares, dust.payment) == (1, 0)
     cashed = ledger.use("dev2").shares.buyout_redeem(fractionalized)
-    assert (cashed.action, cashed.shares, cashed.payment) == ("shares_cashed_out", 200 * ONE, 200 * ONE * PRICE)
-    assert _usd(ledger, "dev1") >= 800 * ONE * PRICE and _usd(ledger, "dev2") >= 200 * ONE * PRICE
+    assert (cashed.action, cashed.shares, cashed.payment) == ("shares_cashed_out", 200 * ONE - 1, 100 * USD - 1)
+    assert (_usd(ledger, "dev1") - dev1, _usd(ledger, "dev2") - dev2) == (400 * USD, 100 * USD - 1)
+    assert _usd(ledger, "vault") - vault == 1  # the rounding dust stays in the vault
     _, documents = patent
     report = ledger.verify(fractionalized, documents=documents)
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]

@@ -325,6 +325,21 @@ _GENERIC: frozenset[str] = frozenset(
         "HexLengthInsufficient",
         "StringNot7BitASCII",
         "TooBigForSmallString",
+        # Solady: FixedPointMathLib (the share vault's buyout deposit and payments), faults its bounded operands never
+        # reach (price, deposit and supply are each below 2**128)
+        "MulDivFailed",
+        "FullMulDivFailed",
+        "DivFailed",
+        "MulWadFailed",
+        "SMulWadFailed",
+        "DivWadFailed",
+        "SDivWadFailed",
+        "ExpOverflow",
+        "FactorialOverflow",
+        "RPowOverflow",
+        "MantissaOverflow",
+        "OutOfDomain",
+        "LnWadUndefined",
     }
 )
 

@@ -1,13 +1,12 @@
 """``ipledger shares buyout …``: bid for a fractionalized right, tender shares, settle, cancel, claim, redeem for cash.
 
 The buyout lives in the share vault (docs/buyout.md); ``ledger.shares.buyout_*`` does the work, these commands read
-amounts in whole tokens (or base units with --raw) and print each act's :class:`~ipledger.BuyoutAct` (or the
-:class:`~ipledger.Buyout` state) with --json.
+amounts in whole tokens (or base units with --raw), prices in whole payment tokens per whole share, and print each
+act's :class:`~ipledger.BuyoutAct` (or the :class:`~ipledger.Buyout` state) with --json.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -35,8 +34,8 @@ PriceArg = Annotated[
     str,
     typer.Argument(
         metavar="PRICE",
-        help="Price of one whole share in the payment token (e.g. 2.5 for 2.5 tUSD); with --raw, payment base units "
-        "per share base unit.",
+        help="Price of one whole share in the payment token (e.g. 0.5 for 0.5 tUSD a share); with --raw, payment "
+        "base units per whole share.",
     ),
 ]
 WindowOpt = Annotated[
@@ -71,6 +70,13 @@ def _share_decimals(session: Session, token_id: int, buyout_id: int | None) -> t
     return int(contract.functions.decimals().call()), str(contract.functions.symbol().call())
 
 
+def _payment_token(session: Session, token_id: int, buyout_id: int) -> tuple[int, str]:
+    """Decimals and symbol of the token buyout ``buyout_id`` is paid in."""
+    ledger = session.ledger
+    payment = ledger.payments.token_info(ledger.shares.buyout(token_id, buyout_id).payment_token)
+    return payment.decimals, payment.symbol
+
+
 def _done(out: Output, session: Session, act: BuyoutAct, sentence: str) -> None:
     out.act(act, sentence, act)
     if act.approval is not None and not out.json_mode:
@@ -82,9 +88,11 @@ def _done(out: Output, session: Session, act: BuyoutAct, sentence: str) -> None:
 def start(token: TokenArg, price: PriceArg, window: WindowOpt = "7d", raw: RawOpt = False) -> None:
     """Bid for a fractionalized right: deposit PRICE per share times the supply and open a tender window.
 
-    The deposit is in the payment token (--payment-token, default tUSD), pulled from --from after approving the
-    vault for it. On a restricted share token --from must be allowed to hold the shares. One buyout at a time per
-    right; the bidder may cancel it while no share is tendered.
+    PRICE is per whole share, in the payment token (--payment-token, default tUSD): 0.5 buys 1,000 shares for a
+    deposit of 500 tUSD, pulled from --from after approving the vault for it (rounded down to a base unit; so is
+    every payment out, so at most one base unit per payment stays in the vault). On a restricted share token --from
+    must be allowed to hold the shares. One buyout at a time per right; the bidder may cancel it while no share is
+    tendered.
     """
     out = output()
     session = open_ledger(out)
@@ -93,27 +101,24 @@ def start(token: TokenArg, price: PriceArg, window: WindowOpt = "7d", raw: RawOp
     session.signer()
     info = ledger.shares.info(token_id)
     payment = ledger.payments.token_info(session.options.payment_token)
-    if raw:
-        per_unit = amount_units(price, payment.decimals, raw=True, what="price")
-    else:
-        per_share = amount_units(price, payment.decimals, raw=False, what="price")
-        per_unit, rest = divmod(per_share, 10**info.decimals)
-        if rest:
-            step = f"{Decimal(10) ** (info.decimals - payment.decimals):f}"
-            raise CliError(
-                f"a buyout price is a whole number of {payment.symbol} base units per share base unit: with "
-                f"{info.decimals}-decimal shares and {payment.decimals}-decimal {payment.symbol}, a price per share "
-                f"must be a multiple of {step} {payment.symbol}"
-            )
+    per_share = amount_units(price, payment.decimals, raw=raw, what=f"{payment.symbol} price")
+    supply = units(info.total_supply, info.decimals, info.symbol)
+    each = units(per_share, payment.decimals, payment.symbol)
+    if per_share == 0:
+        raise CliError(f"price {price!r}: a price per share must be positive (e.g. 0.5 for 0.5 {payment.symbol})")
+    if info.total_supply * per_share < 10**info.decimals:
+        raise CliError(
+            f"price {price!r}: at {each} a share, {supply} cost less than one {payment.symbol} base unit, so the "
+            "deposit would be 0; offer a higher price"
+        )
     with out.progress("Depositing and opening the buyout…"):
         act = ledger.shares.buyout_start(
-            token_id, per_unit, payment_token=payment.address, duration=parse_duration(window)
+            token_id, per_share, payment_token=payment.address, duration=parse_duration(window)
         )
     deposit = units(act.payment, payment.decimals, payment.symbol)
-    supply = units(info.total_supply, info.decimals, info.symbol)
     sentence = (
-        f"Opened buyout {act.buyout_id} of token {short(act.token_id_hex)}: deposited {deposit} for {supply}; "
-        f"holders tender with `ipledger shares buyout tender {act.token_id_hex} AMOUNT`."
+        f"Opened buyout {act.buyout_id} of token {short(act.token_id_hex)} at {each} a share: deposited {deposit} "
+        f"for {supply}; holders tender with `ipledger shares buyout tender {act.token_id_hex} AMOUNT`."
     )
     _done(out, session, act, sentence)
 
@@ -182,7 +187,9 @@ def cancel(token: TokenArg, buyout: BuyoutOpt = None) -> None:
     session.signer()
     with out.progress("Cancelling…"):
         act = session.ledger.shares.buyout_cancel(token_id, buyout_id=buyout)
-    _done(out, session, act, f"Cancelled buyout {act.buyout_id}; the deposit ({act.payment} base units) is back.")
+    decimals, symbol = _payment_token(session, token_id, act.buyout_id)
+    deposit = units(act.payment, decimals, symbol)
+    _done(out, session, act, f"Cancelled buyout {act.buyout_id}; the deposit ({deposit}) is back.")
 
 
 @buyout_app.command("claim")
@@ -193,14 +200,12 @@ def claim(token: TokenArg, buyout: BuyoutOpt = None) -> None:
     session = open_ledger(out)
     token_id = session.ledger.rights.resolve(token)
     session.signer()
+    decimals, symbol = _share_decimals(session, token_id, buyout)
     with out.progress("Claiming…"):
         act = session.ledger.shares.buyout_claim(token_id, buyout_id=buyout)
-    _done(
-        out,
-        session,
-        act,
-        f"Claimed from buyout {act.buyout_id}: {act.shares} share base units and {act.payment} payment base units.",
-    )
+    paid_decimals, paid_symbol = _payment_token(session, token_id, act.buyout_id)
+    shares, paid = units(act.shares, decimals, symbol), units(act.payment, paid_decimals, paid_symbol)
+    _done(out, session, act, f"Claimed from buyout {act.buyout_id}: {shares} and {paid}.")
 
 
 @buyout_app.command("redeem", epilog=AMOUNTS_HELP)
@@ -215,12 +220,9 @@ def redeem(token: TokenArg, amount: OptionalAmountArg = None, buyout: BuyoutOpt 
     quantity = None if amount is None else amount_units(amount, decimals, raw=raw)
     with out.progress("Redeeming for cash…"):
         act = session.ledger.shares.buyout_redeem(token_id, quantity, buyout_id=buyout)
-    _done(
-        out,
-        session,
-        act,
-        f"Burnt {units(act.shares, decimals, symbol)} for {act.payment} payment base units (buyout {act.buyout_id}).",
-    )
+    paid_decimals, paid_symbol = _payment_token(session, token_id, act.buyout_id)
+    paid = units(act.payment, paid_decimals, paid_symbol)
+    _done(out, session, act, f"Burnt {units(act.shares, decimals, symbol)} for {paid} (buyout {act.buyout_id}).")
 
 
 @buyout_app.command("show")
@@ -235,17 +237,27 @@ def show(token: TokenArg, buyout: BuyoutOpt = None, holder: HolderOpt = None) ->
 
     def human() -> None:
         names = session.names
+        decimals, symbol = _share_decimals(session, token_id, state.buyout_id)
+        paid_decimals, paid_symbol = _payment_token(session, token_id, state.buyout_id)
+
+        def shares(amount: int) -> str:
+            return units(amount, decimals, symbol)
+
         verdict = state.state.value if state.state is not BuyoutState.FAILED else f"failed ({state.failure_reason})"
         out.line(f"Buyout {state.buyout_id} of token {short(state.token_id_hex)}: {verdict}.")
         rows = [
             ("Bidder", names.label(state.bidder)),
-            ("Price per share unit", f"{state.price_per_share} (payment token {state.payment_token})"),
-            ("Deposit", str(state.deposit)),
-            ("Tendered", f"{state.tendered} of {state.supply} (needs {state.needed}, {state.threshold_bps} bps)"),
+            ("Price per share", f"{units(state.price_per_share, paid_decimals, paid_symbol)} ({state.payment_token})"),
+            ("Deposit", units(state.deposit, paid_decimals, paid_symbol)),
+            (
+                "Tendered",
+                f"{shares(state.tendered)} of {shares(state.supply)} (needs {shares(state.needed)}, "
+                f"{state.threshold_bps} bps)",
+            ),
             ("Window", f"until {state.ends_at:%Y-%m-%d %H:%M} UTC ({'closed' if state.window_closed else 'open'})"),
         ]
         if state.account is not None:
-            rows.append((f"Tendered by {names.label(state.account)}", str(state.tendered_by_account)))
+            rows.append((f"Tendered by {names.label(state.account)}", shares(state.tendered_by_account or 0)))
         out.line(details_lines(rows))
 
     out.result(state, human)

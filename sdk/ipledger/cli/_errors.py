@@ -460,6 +460,11 @@ def _record_message(exc: UnknownRecordError) -> str:
     if known is None:
         return f"{exc}: no such right in this registry"
     what, key, listing = known
+    if exc.error_name == "UnknownBuyout" and exc.error_args.get(key) == 0:  # ids start at 1: the right has none
+        return (
+            "this right has had no buyout (UnknownBuyout); a bidder starts one with "
+            "`ipledger shares buyout start TOKEN PRICE --from ACCOUNT` (PRICE per whole share, e.g. 0.5 for 0.5 tUSD)"
+        )
     return f"unknown {what} {exc.error_args.get(key)} ({exc.error_name}); see `{listing}`"
 
 

@@ -803,10 +803,11 @@ class Buyout(_Out):
     bidder: str
     share_token: str
     payment_token: str
-    #: Payment-token base units per share base unit.
+    #: Payment-token base units per whole share (10**decimals share base units).
     price_per_share: Uint256
-    #: The share supply when the buyout started; the deposit is ``price_per_share * supply``.
+    #: The share supply (base units) when the buyout started.
     supply: Uint256
+    #: Payment-token base units deposited: ``supply * price_per_share // 10**decimals`` (rounded down).
     deposit: Uint256
     #: Shares tendered and not withdrawn.
     tendered: Uint256
@@ -823,6 +824,12 @@ class Buyout(_Out):
     #: Shares ``account`` tendered and has not withdrawn or claimed (when an account was asked about).
     account: str | None = None
     tendered_by_account: Uint256 | None = None
+
+    def payment_for(self, amount: int) -> int:
+        """What ``amount`` share base units are paid after success, tendered (claimed) or not (redeemed for cash):
+        ``amount * deposit // supply``, rounded down as the vault rounds, so that the payments never exceed the
+        deposit (at most one base unit of dust per payment stays in the vault)."""
+        return amount * self.deposit // self.supply
 
 
 class BuyoutAct(TransactionResult):

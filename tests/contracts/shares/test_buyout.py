@@ -1,6 +1,8 @@
 """FractionVault buyouts: start (deposit pulled exactly), tender, withdraw, settle (success: the right to the bidder,
 tendered shares burnt; failure: deposit and shares claimable), cancel, claim, redeem for cash, the threshold set at
-fractionalization (default two thirds), compliance of the bidder, frozen shares and rights, hostile payment tokens."""
+fractionalization (default two thirds), compliance of the bidder, frozen shares and rights, hostile payment tokens,
+and prices per whole share: 18-decimal shares bought with 6-decimal tUSD, payments rounded down so that they never
+exceed the deposit."""
 
 from __future__ import annotations
 
@@ -15,8 +17,10 @@ from share_helpers import COMPLIANCE_OFFICER_ROLE, REASON, VENUE_HASH, reverts
 
 DAY = 86_400
 WINDOW = 3 * DAY
-PRICE = 3  # payment units per share unit
+PRICE = 3  # payment base units per whole share (the `deal` shares have 0 decimals: one base unit is one share)
 SMALL = 10_000  # a supply whose thresholds are whole shares: 6667 of 10000 is two thirds (rounded up)
+USD = 10**6  # one tUSD (6 decimals)
+ONE = 10**18  # one share of 18 decimals
 ORDER = b"\x42" * 32
 DISPUTE_ROLE = keccak(text="DISPUTE_ROLE")
 
@@ -33,15 +37,21 @@ def usd(TestStablecoin: Any, admin: Any) -> Any:  # noqa: N803
 
 @pytest.fixture(scope="module")
 def deal(fractionalize: Callable[..., Any], new_right: Callable[[Any], int], alice: Any, bob: Any) -> Any:
-    """A right fractionalized into SMALL shares: ``alice`` keeps 6000, ``bob`` holds 4000 (default threshold)."""
-    fractionalized = fractionalize(alice, new_right(alice), supply=SMALL)
+    """A right fractionalized into SMALL whole shares (0 decimals, so that the deposit is PRICE * SMALL and every
+    payment exact): ``alice`` keeps 6000, ``bob`` holds 4000 (default threshold)."""
+    fractionalized = fractionalize(alice, new_right(alice), supply=SMALL, decimals=0)
     fractionalized.shares.transfer(bob, 4_000, {"from": alice})
     return fractionalized
 
 
+def deposit_of(deal: Any, price: int) -> int:
+    """The deposit of a buyout of ``deal`` at ``price`` per whole share: supply * price / 10**decimals, rounded down."""
+    return deal.shares.totalSupply() * price // 10 ** deal.shares.decimals()
+
+
 def start(vault: Any, token: Any, deal: Any, bidder: Any, *, price: int = PRICE, window: int = WINDOW) -> Any:
     """Mints and approves the deposit, then starts a buyout of ``deal`` as ``bidder``; the receipt."""
-    deposit = price * deal.shares.totalSupply()
+    deposit = deposit_of(deal, price)
     token.mint(bidder, deposit, {"from": bidder})
     token.approve(vault, deposit, {"from": bidder})
     return vault.startBuyout(deal.token_id, token, price, window, {"from": bidder})
@@ -69,6 +79,7 @@ def info(vault: Any, buyout_id: int) -> dict[str, Any]:
         "shareToken",
         "paymentToken",
         "pricePerShare",
+        "deposit",
         "supply",
         "tendered",
         "threshold",
@@ -108,6 +119,7 @@ def test_start_pulls_the_deposit_and_opens_the_window(vault: Any, usd: Any, deal
     assert usd.balanceOf(vault) == deposit and usd.balanceOf(carol) == 0
     state = info(vault, buyout_id)
     assert (state["state"], state["tendered"], state["supply"], state["threshold"]) == (OPEN, 0, SMALL, 6667)
+    assert (state["pricePerShare"], state["deposit"]) == (PRICE, deposit)
     assert vault.latestBuyoutOf(deal.token_id) == buyout_id
     assert vault.buyoutThresholdOf(deal.token_id) == 6667
 
@@ -133,9 +145,10 @@ def test_start_refuses_bad_arguments(vault: Any, usd: Any, deal: Any, carol: Any
         vault.startBuyout(deal.token_id, usd, PRICE, 90 * DAY + 1, {"from": carol})
     with reverts("InvalidBuyoutPrice", 0, SMALL):
         vault.startBuyout(deal.token_id, usd, 0, WINDOW, {"from": carol})
-    too_high = 2**256 // SMALL + 1
-    with reverts("InvalidBuyoutPrice", too_high, SMALL):
-        vault.startBuyout(deal.token_id, usd, too_high, WINDOW, {"from": carol})
+    # A price of 2**128 or more, or a deposit of 2**128 or more, does not fit the buyout's packed slot.
+    for too_high in (2**128, 2**256 - 1, (2**128 - 1) // SMALL + 1):
+        with reverts("InvalidBuyoutPrice", too_high, SMALL):
+            vault.startBuyout(deal.token_id, usd, too_high, WINDOW, {"from": carol})
     with reverts("InvalidPaymentToken", ZERO_ADDRESS):
         vault.startBuyout(deal.token_id, ZERO_ADDRESS, PRICE, WINDOW, {"from": carol})
     with reverts("InvalidPaymentToken", deal.shares):
@@ -345,7 +358,7 @@ def test_default_threshold_is_two_thirds(
 def test_threshold_set_at_fractionalization_binds(
     vault: Any, usd: Any, fractionalize: Any, new_right: Any, alice: Any, carol: Any, tendered: int, succeeds: bool
 ) -> None:
-    fractionalized = fractionalize(alice, new_right(alice), supply=SMALL, buyout_threshold=7_500)
+    fractionalized = fractionalize(alice, new_right(alice), supply=SMALL, decimals=0, buyout_threshold=7_500)
     assert (
         "BuyoutThresholdSet",
         {"tokenId": fractionalized.token_id, "shareToken": fractionalized.shares, "threshold": 7_500},
@@ -468,7 +481,7 @@ def restricted_deal(
 ) -> Any:
     """A restricted share token of SMALL shares (alice 6000, bob 4000, both verified); the vault is a venue wallet."""
     compliance.registerVenue(vault, VENUE_HASH, {"from": officer})
-    fractionalized = fractionalize(alice, new_right(alice), supply=SMALL, restricted=True)
+    fractionalized = fractionalize(alice, new_right(alice), supply=SMALL, restricted=True, decimals=0)
     fractionalized.shares.transfer(bob, 4_000, {"from": alice})
     return fractionalized
 
@@ -559,3 +572,120 @@ def test_reentrant_token_cannot_reenter(
     tx = vault.claimBuyout(buyout_id, {"from": carol})
     assert tx.events["CallbackResult"]["success"] is False
     assert token.balanceOf(carol) == PRICE * SMALL
+
+
+# ---------------------------------------------------------------------------------- prices per whole share
+
+
+def test_half_a_dollar_a_share_for_a_thousand_18_decimal_shares(
+    vault: Any, registry: Any, usd: Any, fractionalize: Any, new_right: Any, alice: Any, bob: Any, carol: Any
+) -> None:
+    """The default configuration: 1,000 shares of 18 decimals bought at 0.5 tUSD (6 decimals) each. The price is per
+    whole share, so the deposit is 500 tUSD, and each holder is paid its part exactly (the old price per share base
+    unit made the smallest price 10**12 tUSD a share)."""
+    deal = fractionalize(alice, new_right(alice), supply=1_000 * ONE)
+    deal.shares.transfer(bob, 300 * ONE, {"from": alice})
+    price = USD // 2
+    tx = start(vault, usd, deal, carol, price=price)
+    buyout_id = tx.return_value
+    assert (tx.events["BuyoutStarted"]["pricePerShare"], tx.events["BuyoutStarted"]["deposit"]) == (price, 500 * USD)
+    assert usd.balanceOf(vault) == 500 * USD
+    state = info(vault, buyout_id)
+    assert (state["pricePerShare"], state["deposit"], state["supply"]) == (price, 500 * USD, 1_000 * ONE)
+    tender(vault, deal, buyout_id, alice, 700 * ONE)
+    close_window()
+    assert vault.settleBuyout(buyout_id, {"from": carol}).return_value is True
+    assert registry.ownerOf(deal.token_id) == carol
+    assert returned(vault.claimBuyout(buyout_id, {"from": alice})) == (0, 350 * USD)
+    assert vault.redeemForCash(buyout_id, 300 * ONE, {"from": bob}).return_value == 150 * USD
+    assert usd.balanceOf(alice) == 350 * USD and usd.balanceOf(bob) == 150 * USD
+    assert usd.balanceOf(vault) == 0 and deal.shares.totalSupply() == 0
+
+
+def test_payments_round_down_and_never_exceed_the_deposit(
+    vault: Any,
+    usd: Any,
+    fractionalize: Any,
+    new_right: Any,
+    alice: Any,
+    bob: Any,
+    carol: Any,
+    stranger: Any,
+) -> None:
+    """Three holders of a third of 1,000 shares each (333.33... shares, the issuer one base unit more), a tender of
+    one base unit, redemptions of odd amounts: every payment is amount * deposit / supply rounded down, and what is
+    left in the vault is the rounding dust, at most one base unit a payment."""
+    supply = 1_000 * ONE
+    third = supply // 3
+    deal = fractionalize(alice, new_right(alice), supply=supply, buyout_threshold=5_001)
+    deal.shares.transfer(bob, third, {"from": alice})
+    deal.shares.transfer(carol, third, {"from": alice})
+    price = USD // 2
+    deposit = 500 * USD
+    buyout_id = start(vault, usd, deal, stranger, price=price).return_value
+    tender(vault, deal, buyout_id, alice, supply - 2 * third)
+    tender(vault, deal, buyout_id, bob, third)
+    tender(vault, deal, buyout_id, carol, 1)
+    close_window()
+    assert vault.settleBuyout(buyout_id, {"from": stranger}).return_value is True
+
+    def paid(amount: int) -> int:
+        return amount * deposit // supply
+
+    payments = [
+        returned(vault.claimBuyout(buyout_id, {"from": alice}))[1],
+        returned(vault.claimBuyout(buyout_id, {"from": bob}))[1],
+        returned(vault.claimBuyout(buyout_id, {"from": carol}))[1],
+    ]
+    assert payments == [paid(supply - 2 * third), paid(third), 0] == [166_666_666, 166_666_666, 0]
+    # Shares worth less than a base unit are burnt for nothing: no transfer of zero.
+    tx = vault.redeemForCash(buyout_id, 1, {"from": carol})
+    assert tx.return_value == 0
+    assert [event for event in events_of(tx) if event[0] == "Transfer"] == [
+        ("Transfer", {"from": carol, "to": ZERO_ADDRESS, "amount": 1})  # the burn only
+    ]
+    assert usd.balanceOf(carol) == 0
+    for amount in (third // 7, 1, third - 3 - third // 7):
+        payments.append(int(vault.redeemForCash(buyout_id, amount, {"from": carol}).return_value))
+        assert payments[-1] == paid(amount)
+    assert deal.shares.totalSupply() == 0
+    total = sum(payments)
+    assert total == usd.balanceOf(alice) + usd.balanceOf(bob) + usd.balanceOf(carol)
+    assert total <= deposit and usd.balanceOf(vault) == deposit - total
+    assert deposit - total <= len(payments) + 1  # the dust: under one base unit for each of the 7 payments
+
+
+def test_a_deposit_that_rounds_to_nothing_is_refused(
+    vault: Any, usd: Any, fractionalize: Any, new_right: Any, alice: Any, carol: Any
+) -> None:
+    """Less than one whole share (18 decimals) at one base unit a share: a deposit of 0.999... base units."""
+    deal = fractionalize(alice, new_right(alice), supply=ONE - 1)
+    with reverts("InvalidBuyoutPrice", 1, ONE - 1):
+        vault.startBuyout(deal.token_id, usd, 1, WINDOW, {"from": carol})
+    assert start(vault, usd, deal, carol, price=2).return_value == 1  # 1.999... rounds down to 1
+    assert info(vault, 1)["deposit"] == 1
+
+
+@pytest.mark.parametrize("decimals", [78, 255])
+def test_shares_of_more_decimals_than_a_word_holds_are_refused(
+    vault: Any, usd: Any, fractionalize: Any, new_right: Any, alice: Any, carol: Any, decimals: int
+) -> None:
+    """10**78 overflows 256 bits: no deposit can pay a whole share, and the refusal is the price's, not a panic."""
+    deal = fractionalize(alice, new_right(alice), supply=SMALL, decimals=decimals)
+    with reverts("InvalidBuyoutPrice", 2**128 - 1, SMALL):
+        vault.startBuyout(deal.token_id, usd, 2**128 - 1, WINDOW, {"from": carol})
+
+
+def test_the_largest_deposit_pays_out_without_overflow(
+    vault: Any, usd: Any, deal: Any, alice: Any, bob: Any, carol: Any
+) -> None:
+    """A deposit of almost 2**128 base units over whole shares: amount * deposit stays within 256 bits."""
+    price = (2**128 - 1) // SMALL
+    buyout_id = start(vault, usd, deal, carol, price=price).return_value
+    tender(vault, deal, buyout_id, alice, 6_000)
+    tender(vault, deal, buyout_id, bob, 4_000)
+    close_window()
+    vault.settleBuyout(buyout_id, {"from": carol})
+    assert returned(vault.claimBuyout(buyout_id, {"from": alice})) == (0, 6_000 * price)
+    assert returned(vault.claimBuyout(buyout_id, {"from": bob})) == (0, 4_000 * price)
+    assert usd.balanceOf(vault) == 0

@@ -1,19 +1,23 @@
-"""Property: buyouts settle exactly to the wei while the shares trade around them.
+"""Property: buyouts settle exactly to the wei while the shares trade around them, and never pay out more than their
+deposit.
 
-A hypothesis state machine (the chain reverted to the fixture's snapshot before every run: one right fractionalized,
-its shares spread over four accounts, each holding tUSD approved for the vault, and a buyout of it open, the first
-account's 40% tendered) plays buyout starts (by any account, at random prices), tenders and withdrawals (any
+A hypothesis state machine (the chain reverted to the fixture's snapshot before every run: one right fractionalized
+into 1,000.000000000000000003 shares of 18 decimals, spread over four accounts, each holding tUSD approved for the
+vault, and a buyout of it open at 0.5 tUSD a share, the first account's 40% tendered) plays buyout starts (by any
+account, at random prices per whole share, some too low to deposit anything), tenders and withdrawals (any
 fraction of a balance, sometimes one unit more than it), a crowd tendering all but one holder's shares, share
 transfers on every share token (live or bought out), full freezes and unfreezes of holders, settlements (some after
 time passed beyond the window), cancellations, claims, redemptions of untendered shares for cash, and a new
-fractionalization by the bidder who won the right. Each rule predicts its outcome from a Python model: a success,
-or the exact custom error.
+fractionalization (0, 6 or 18 decimals) by the bidder who won the right. Each rule predicts its outcome from a Python
+model: a success, or the exact custom error. The model prices as the vault does: the deposit is supply * price /
+10**decimals and each payment for an amount of shares amount * deposit / supply, both rounded down.
 
 Invariants after every step:
 - every account's tUSD balance and the vault's equal the model's, to the wei;
-- the vault's tUSD equals what it owes: each open buyout's deposit, each failed one's unrefunded deposit, and for
-  each successful one the price of the tendered shares not yet claimed plus that of every untendered share still
-  in circulation;
+- the vault's tUSD is what it holds for each buyout: an open buyout's deposit, a failed one's unrefunded deposit,
+  and for a successful one its deposit less what it paid, which covers the price of the tendered shares not yet
+  claimed and of every untendered share still in circulation, priced together (at least the sum of their
+  payments, whatever their split), with at most one base unit of dust per payment made beyond it;
 - for every share token, every balance (the vault's escrow included) and the total supply equal the model's;
 - the right's owner is the model's, and the vault names the model's share token for it.
 
@@ -22,7 +26,10 @@ Rules that need an open or a settled buyout run only when there is one, and a bu
 the refusals of a missing buyout, of a second start and of tenders after the window are the unit tests'
 (test_buyout.py).
 
-Runtime: 200-240 steps (MIN_STEPS, MAX_STEPS), 40-90 s on anvil.
+Runtime: searches of RUNS examples of at most STEPS steps until MIN_STEPS steps ran (300 to 1,000 steps), 30-100 s
+on anvil. No rule depends on how many steps ran before: hypothesis replays examples (from its database, to shrink, to
+explain) and needs each to draw as it did the first time, which a step budget shared across examples broke
+("Inconsistent data generation").
 """
 
 from __future__ import annotations
@@ -44,19 +51,20 @@ from share_helpers import COMPLIANCE_OFFICER_ROLE, MAX_UINT256, REASON, reverts
 RUNS = 20
 STEPS = 40
 MIN_STEPS = 200
-MAX_STEPS = 240
 MAX_SEARCHES = 6
-SUPPLY = 1_000_003
+DECIMALS = 18
+SUPPLY = 1_000 * 10**DECIMALS + 3
 DAY = 86_400
 THRESHOLD = 6_667
-FUNDS = 10**30
+FUNDS = 10**40
 VAULT = "vault"
-SEED_PRICE = 7
+SEED_PRICE = 500_000  # 0.5 tUSD a whole share
+MAX_UINT128 = 2**128 - 1
 
 ACCOUNT = st.integers(min_value=0, max_value=3)
 PICK = st.integers(min_value=0, max_value=2**16)
 FRACTION = st.integers(min_value=0, max_value=2**32)
-PRICE = st.integers(min_value=1, max_value=10**6)
+PRICE = st.integers(min_value=1, max_value=10**9)  # tUSD base units per whole share: up to 1,000 tUSD
 OPEN, SUCCEEDED, FAILED, CANCELLED = 1, 2, 3, 4
 
 
@@ -74,10 +82,16 @@ class World:
     first_ends_at: int  # buyout 1, open at the snapshot: the last account bid SEED_PRICE, the first tendered all
 
 
+def deposit_of(supply: int, decimals: int, price: int) -> int:
+    """The vault's deposit for ``supply`` share base units at ``price`` per whole share, rounded down."""
+    return supply * price // 10**decimals
+
+
 @dataclass
 class ShareModel:
     contract: Any
     supply: int
+    decimals: int
     balances: Counter[str] = field(default_factory=Counter)  # accounts and VAULT (escrow)
     frozen: set[str] = field(default_factory=set)
 
@@ -86,7 +100,7 @@ class ShareModel:
 class BuyoutModel:
     buyout_id: int
     bidder: str
-    price: int
+    deposit: int
     shares: ShareModel
     supply: int
     ends_at: int
@@ -95,15 +109,19 @@ class BuyoutModel:
     state: int = OPEN
     refunded: bool = False
     closed: bool = False  # the window has surely closed (time advanced past it)
+    paid: int = 0  # paid out after success: claims and redemptions for cash
+    payments: int = 0
+
+    def payment(self, amount: int) -> int:
+        """What ``amount`` shares of a successful buyout are paid: their part of the deposit, rounded down."""
+        return amount * self.deposit // self.supply
 
 
-def budgeted(rule_function: Callable[..., None]) -> Callable[..., None]:
-    """Runs the rule while the search's budget of MAX_STEPS steps lasts; counts it."""
+def counted(rule_function: Callable[..., None]) -> Callable[..., None]:
+    """Runs the rule and counts it (the counts only report: they must not change what a rule does)."""
 
     @functools.wraps(rule_function)
     def run(machine: BuyoutMachine, **arguments: Any) -> None:
-        if machine.counts["steps"] >= MAX_STEPS:
-            return
         machine.counts["steps"] += 1
         machine.counts["rule " + rule_function.__name__] += 1
         rule_function(machine, **arguments)
@@ -121,15 +139,16 @@ class BuyoutMachine(RuleBasedStateMachine):
         world = self.world
         self.names = [address_of(account) for account in world.accounts]
         self.usd: Counter[str] = Counter({name: FUNDS for name in self.names})
-        live = ShareModel(world.shares, SUPPLY)
+        live = ShareModel(world.shares, SUPPLY, DECIMALS)
         live.balances.update(world.balances)
         self.all_shares = [live]
         self.live: ShareModel | None = live
         self.owner = VAULT
         bidder = self.names[-1]
-        self.usd[bidder] -= SEED_PRICE * SUPPLY
-        self.usd[VAULT] += SEED_PRICE * SUPPLY
-        first = BuyoutModel(1, bidder, SEED_PRICE, live, SUPPLY, world.first_ends_at)
+        deposit = deposit_of(SUPPLY, DECIMALS, SEED_PRICE)
+        self.usd[bidder] -= deposit
+        self.usd[VAULT] += deposit
+        first = BuyoutModel(1, bidder, deposit, live, SUPPLY, world.first_ends_at)
         # The first holder tendered all its shares to it.
         issuer = self.names[0]
         first.tendered[issuer] = first.total = live.balances[issuer]
@@ -177,7 +196,7 @@ class BuyoutMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self.live is not None and not self._is_open())
     @rule(bidder=ACCOUNT, price=PRICE)
-    @budgeted
+    @counted
     def start(self, bidder: int, price: int) -> None:
         vault, account = self.world.vault, self._account(bidder)
         latest = self._latest()
@@ -189,14 +208,20 @@ class BuyoutMachine(RuleBasedStateMachine):
             with reverts("BuyoutInProgress", self.world.token_id, latest.buyout_id):
                 vault.startBuyout(self.world.token_id, self.world.usd, price, DAY, {"from": account})
             return
+        deposit = deposit_of(self.live.supply, self.live.decimals, price)
+        if deposit == 0 or deposit > MAX_UINT128:
+            self.counts["InvalidBuyoutPrice"] += 1
+            with reverts("InvalidBuyoutPrice", price, self.live.supply):
+                vault.startBuyout(self.world.token_id, self.world.usd, price, DAY, {"from": account})
+            return
         tx = vault.startBuyout(self.world.token_id, self.world.usd, price, DAY, {"from": account})
         self.counts["started"] += 1
-        deposit = price * self.live.supply
+        assert tx.events["BuyoutStarted"]["deposit"] == deposit
         name = self.names[bidder]
         self.usd[name] -= deposit
         self.usd[VAULT] += deposit
         self.buyouts.append(
-            BuyoutModel(int(tx.return_value), name, price, self.live, self.live.supply, tx.timestamp + DAY)
+            BuyoutModel(int(tx.return_value), name, deposit, self.live, self.live.supply, tx.timestamp + DAY)
         )
         assert int(tx.return_value) == len(self.buyouts)
 
@@ -208,7 +233,7 @@ class BuyoutMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._is_open())
     @rule(holder=ACCOUNT, fraction=FRACTION, whole=st.booleans())
-    @budgeted
+    @counted
     def tender(self, holder: int, fraction: int, whole: bool) -> None:
         buyout, account, name = self._latest(), self._account(holder), self.names[holder]
         buyout_id = buyout.buyout_id if buyout else 0
@@ -235,7 +260,7 @@ class BuyoutMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._is_open() and not self.buyouts[-1].closed)
     @rule(skip=ACCOUNT)
-    @budgeted
+    @counted
     def crowd_tenders(self, skip: int) -> None:
         """Every holder but one (and the frozen ones) tenders its whole balance."""
         buyout = self.buyouts[-1]
@@ -251,7 +276,7 @@ class BuyoutMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._is_open())
     @rule(holder=ACCOUNT)
-    @budgeted
+    @counted
     def withdraw(self, holder: int) -> None:
         buyout, account, name = self._latest(), self._account(holder), self.names[holder]
         buyout_id = buyout.buyout_id if buyout else 0
@@ -271,7 +296,7 @@ class BuyoutMachine(RuleBasedStateMachine):
         buyout.shares.balances[name] += amount
 
     @rule(sender=ACCOUNT, recipient=ACCOUNT, fraction=FRACTION, pick=PICK)
-    @budgeted
+    @counted
     def transfer(self, sender: int, recipient: int, fraction: int, pick: int) -> None:
         shares = self.all_shares[pick % len(self.all_shares)]
         name, to = self.names[sender], self.names[recipient]
@@ -287,7 +312,7 @@ class BuyoutMachine(RuleBasedStateMachine):
         shares.balances[to] += amount
 
     @rule(holder=ACCOUNT, pick=PICK)
-    @budgeted
+    @counted
     def toggle_freeze(self, holder: int, pick: int) -> None:
         shares, name = self.all_shares[pick % len(self.all_shares)], self.names[holder]
         if name in shares.frozen:
@@ -305,7 +330,7 @@ class BuyoutMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._is_open())
     @rule(caller=ACCOUNT, wait=st.booleans())
-    @budgeted
+    @counted
     def settle(self, caller: int, wait: bool) -> None:
         if wait:
             self._advance()
@@ -335,7 +360,7 @@ class BuyoutMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._is_open())
     @rule(caller=ACCOUNT)
-    @budgeted
+    @counted
     def cancel(self, caller: int) -> None:
         buyout, name = self._latest(), self.names[caller]
         buyout_id = buyout.buyout_id if buyout else 0
@@ -353,13 +378,12 @@ class BuyoutMachine(RuleBasedStateMachine):
         assert buyout is not None
         self.world.vault.cancelBuyout(buyout_id, {"from": self._account(caller)})
         buyout.state, buyout.refunded = CANCELLED, True
-        deposit = buyout.price * buyout.supply
-        self.usd[VAULT] -= deposit
-        self.usd[name] += deposit
+        self.usd[VAULT] -= buyout.deposit
+        self.usd[name] += buyout.deposit
 
     @precondition(lambda self: self._any_settled())
     @rule(caller=ACCOUNT, pick=PICK)
-    @budgeted
+    @counted
     def claim(self, caller: int, pick: int) -> None:
         buyout, name = self._pick(pick), self.names[caller]
         buyout_id = buyout.buyout_id if buyout else 0
@@ -370,11 +394,11 @@ class BuyoutMachine(RuleBasedStateMachine):
         else:
             tendered = buyout.tendered[name]
             if buyout.state == SUCCEEDED:
-                payment = tendered * buyout.price
+                payment = buyout.payment(tendered)
             else:
                 shares = tendered
                 if name == buyout.bidder and not buyout.refunded:
-                    payment = buyout.price * buyout.supply
+                    payment = buyout.deposit
             if tendered == 0 and payment == 0:
                 refusal = ("NothingToClaim", (buyout_id, name))
         if refusal is not None:
@@ -389,6 +413,9 @@ class BuyoutMachine(RuleBasedStateMachine):
         buyout.tendered.pop(name, None)
         if buyout.state == FAILED and name == buyout.bidder:
             buyout.refunded = True
+        if buyout.state == SUCCEEDED:
+            buyout.paid += payment
+            buyout.payments += 1
         buyout.shares.balances[VAULT] -= shares
         buyout.shares.balances[name] += shares
         self.usd[VAULT] -= payment
@@ -396,7 +423,7 @@ class BuyoutMachine(RuleBasedStateMachine):
 
     @precondition(lambda self: self._any_settled())
     @rule(holder=ACCOUNT, pick=PICK, fraction=FRACTION)
-    @budgeted
+    @counted
     def redeem_for_cash(self, holder: int, pick: int, fraction: int) -> None:
         buyout, name = self._pick(pick), self.names[holder]
         buyout_id = buyout.buyout_id if buyout else 0
@@ -413,21 +440,32 @@ class BuyoutMachine(RuleBasedStateMachine):
             return
         assert buyout is not None
         tx = self.world.vault.redeemForCash(buyout_id, amount, {"from": self._account(holder)})
-        assert int(tx.return_value) == amount * buyout.price
+        payment = buyout.payment(amount)
+        assert int(tx.return_value) == payment
         self.counts["cashed out"] += 1
         buyout.shares.balances[name] -= amount
         buyout.shares.supply -= amount
-        self.usd[VAULT] -= amount * buyout.price
-        self.usd[name] += amount * buyout.price
+        buyout.paid += payment
+        buyout.payments += 1
+        self.usd[VAULT] -= payment
+        self.usd[name] += payment
 
     @precondition(lambda self: self.live is None)
-    @rule(supply=st.integers(min_value=1, max_value=10**7))
-    @budgeted
-    def refractionalize(self, supply: int) -> None:
+    @rule(
+        units=st.integers(min_value=1, max_value=10**7),
+        scale=st.sampled_from([1, 10**15]),
+        decimals=st.sampled_from([0, 6, 18]),
+    )
+    @counted
+    def refractionalize(self, units: int, scale: int, decimals: int) -> None:
+        """New shares: up to 10**7 base units (of 18 decimals, too few for any deposit) or up to 10**22."""
+        supply = units * scale
         owner = self.world.accounts[self.names.index(self.owner)]
         self.world.registry.approve(self.world.vault, self.world.token_id, {"from": owner})
-        tx = self.world.vault.fractionalize(self.world.token_id, "Again", "AGN", 0, supply, False, {"from": owner})
-        live = ShareModel(self.world.share_token.at(tx.return_value), supply)
+        tx = self.world.vault.fractionalize(
+            self.world.token_id, "Again", "AGN", decimals, supply, False, {"from": owner}
+        )
+        live = ShareModel(self.world.share_token.at(tx.return_value), supply, decimals)
         live.balances[self.owner] = supply
         for account in self.world.accounts:
             live.contract.approve(self.world.vault, MAX_UINT256, {"from": account})
@@ -442,13 +480,17 @@ class BuyoutMachine(RuleBasedStateMachine):
         for name in self.names:
             assert usd.balanceOf(name) == self.usd[name]
         assert usd.balanceOf(vault) == self.usd[VAULT]
-        owed = 0
+        held = 0
         for buyout in self.buyouts:
             if buyout.state == OPEN or (buyout.state == FAILED and not buyout.refunded):
-                owed += buyout.price * buyout.supply
+                held += buyout.deposit
             elif buyout.state == SUCCEEDED:
-                owed += buyout.price * (sum(buyout.tendered.values()) + buyout.shares.supply)
-        assert self.usd[VAULT] == owed
+                assert buyout.paid <= buyout.deposit
+                left = buyout.deposit - buyout.paid
+                owed = buyout.payment(sum(buyout.tendered.values()) + buyout.shares.supply)
+                assert owed <= left <= owed + buyout.payments, (owed, left, buyout.payments)
+                held += left
+        assert self.usd[VAULT] == held
 
     @invariant()
     def shares_are_exact(self) -> None:
@@ -490,7 +532,7 @@ def world(
     registration = make_registration(710_000)
     registry.register(holders[0], registration.as_tuple(), {"from": registrar})
     registry.approve(vault, registration.right_id, {"from": holders[0]})
-    tx = vault.fractionalize(registration.right_id, "Shares", "SHR", 0, SUPPLY, False, {"from": holders[0]})
+    tx = vault.fractionalize(registration.right_id, "Shares", "SHR", DECIMALS, SUPPLY, False, {"from": holders[0]})
     shares = ShareToken.at(tx.return_value)
     balances = {address_of(holders[0]): SUPPLY - 3 * (SUPPLY // 5)}
     for holder in holders[1:]:
