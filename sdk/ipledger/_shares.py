@@ -282,7 +282,9 @@ class Shares(SubClient):
         )
         created = shares_at(vault_logs, at)
         if created is None:
-            raise NotFoundError(f"token {hex(token)} had no shares at block {at}: it was not in the share vault")
+            raise NotFoundError(
+                f"token {hex(token)} had no shares at block {at}: it was not in the share vault (never split, or redeemed, taken by a registrar or bought out by then)"
+            )
         address = str(created.args["shareToken"])
         share = self._chain.share_contract(address)
         balances = share_balances(self._chain.rpc, share_token=address, from_block=created.block, to_block=at)

@@ -1014,7 +1014,9 @@ class EventIndex:
         for log in vault_logs:
             created = log if log.name == "Fractionalized" else None
         if created is None:
-            raise NotFoundError(f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault")
+            raise NotFoundError(
+                f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault (never split, or redeemed, taken by a registrar or bought out by then)"
+            )
         balances, frozen, restricted = self._share_state(str(created.args["shareToken"]), at)
         loans = [
             int(loan) for (loan,) in self._db.execute("SELECT loan_id FROM loans WHERE token_id = ?", (str(token_id),))
