@@ -283,7 +283,8 @@ class Shares(SubClient):
         created = shares_at(vault_logs, at)
         if created is None:
             raise NotFoundError(
-                f"token {hex(token)} had no shares at block {at}: it was not in the share vault (never split, or redeemed, taken by a registrar or bought out by then)"
+                f"token {hex(token)} had no shares at block {at}: it was not in the share vault "
+                "(never split, or redeemed, taken by a registrar or bought out by then)"
             )
         address = str(created.args["shareToken"])
         share = self._chain.share_contract(address)

@@ -1015,7 +1015,8 @@ class EventIndex:
             created = log if log.name == "Fractionalized" else None
         if created is None:
             raise NotFoundError(
-                f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault (never split, or redeemed, taken by a registrar or bought out by then)"
+                f"token {hex(token_id)} had no shares at block {at}: it was not in the share vault "
+                "(never split, or redeemed, taken by a registrar or bought out by then)"
             )
         balances, frozen, restricted = self._share_state(str(created.args["shareToken"]), at)
         loans = [
