@@ -593,6 +593,7 @@ COVERAGE: dict[str, list[str]] = {
     "LoanDesk.registerPledge(uint256,string)": ["loan registerPledge (CNIPA pledge registration number)"],
     "LoanDesk.cancel(tuple)": ["loan cancel (an offer)"],
     "LoanDesk.cancelBelow(uint256)": ["loan cancelBelow"],
+    "LoanDesk.withdraw(address)": ["loan withdraw (shares credited when their token refused the borrower)"],
     "IPRegistry.publishMetadata(uint256,bytes)": [PUBLISH_ROW],
     "IPRegistry.setTokenRoyalty(uint256,uint96)": ["setTokenRoyalty"],
     "IPRegistry.transferFrom(address,address,uint256)": [
