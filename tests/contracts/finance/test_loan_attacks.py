@@ -12,7 +12,6 @@ from loan_helpers import (
     ACTIVE,
     AUCTION,
     DAY,
-    DISPUTE_ROLE,
     FUNDS,
     LENDER_KEY,
     LOANS_DOMAIN_NAME,
@@ -29,13 +28,15 @@ from loan_helpers import (
     sign_terms,
     terms_digest,
 )
-from registry_helpers import ROGUE_SIGNER_KEY, ZERO_ADDRESS, b, mine_at, now
-from share_helpers import MAX_UINT256, chain_id, deploy_test_contract
+from registry_helpers import FROZEN, ROGUE_SIGNER_KEY, ZERO_ADDRESS, b, mine_at, now
+from share_helpers import EVIDENCE, MAX_UINT256, VERIFIED_FOR, chain_id, deploy_test_contract
 
 ORDER = keccak(text="court order 2026/321")
 REF = keccak(text="dispute 2026-9")
 DEED = keccak(text="deed of assignment")
 LICENCE_TERMS = keccak(text="licence terms")
+REVOKED = keccak(text="identity revoked 2026-4")
+SHARES = 1_000 * 10**18  # restricted shares pledged, or lent as the currency of a loan
 
 
 def _licence(licensee: Any, exclusivity: int) -> tuple[Any, ...]:
@@ -151,24 +152,39 @@ def test_front_run_request_acceptance_pays_the_requester(
 
 
 def test_pledging_a_right_twice_is_refused(
-    desk: Any, registry: Any, usd: Any, alice: Any, right: int, open_loan: Callable[..., Any], offer: Any, sign: Any
+    desk: Any,
+    registry: Any,
+    usd: Any,
+    alice: Any,
+    lender2: Any,
+    right: int,
+    open_loan: Callable[..., Any],
+    offer: Any,
+    sign: Any,
 ) -> None:
+    """A second offer, a new request and a request published before the first pledge all meet the pledge."""
+
+    def request(nonce: int) -> Terms:
+        return make_terms(
+            lender=ZERO_ADDRESS,
+            borrower=alice,
+            collateral=registry,
+            collateralId=right,
+            currency=usd,
+            principal=PRINCIPAL,
+            nonce=nonce,
+        )
+
+    published = request(77)
+    desk.request(published.as_tuple(), {"from": alice})
     open_loan()
     second = offer()
-    with reverts("LockUnchanged", right, True):
+    with reverts("RightPledged", right):
         desk.accept(second.as_tuple(), sign(second), {"from": alice})
-    request = make_terms(
-        lender=ZERO_ADDRESS,
-        borrower=alice,
-        collateral=registry,
-        collateralId=right,
-        currency=usd,
-        principal=PRINCIPAL,
-        nonce=77,
-    )
-    desk.request(request.as_tuple(), {"from": alice})
-    with reverts("LockUnchanged", right, True):
-        desk.acceptRequest(request.as_tuple(), {"from": alice})
+    with reverts("RightPledged", right):
+        desk.request(request(78).as_tuple(), {"from": alice})
+    with reverts("RightPledged", right):
+        desk.acceptRequest(published.as_tuple(), {"from": lender2})
     assert desk.loanCount() == 1
 
 
@@ -295,6 +311,133 @@ def test_reentrant_currency_cannot_repay_or_release_twice(
     assert registry.recordOf(right)["pledged"] is False
 
 
+# ------------------------------------------------------------------------------------------- refused payments
+
+
+def _verify(compliance: Any, officer: Any, account: Any) -> None:
+    compliance.verifyInvestor(account, b"HK", now() + VERIFIED_FOR, EVIDENCE, {"from": officer})
+
+
+def _loan_in_restricted_shares(
+    compliance: Any, officer: Any, restricted_shares: Any, desk: Any, lender: Any, alice: Any, open_loan: Any
+) -> int:
+    """A loan of SHARES restricted shares against ``right``: the currency is a permissioned token, which refuses an
+    account whose identity is revoked as a stablecoin refuses a blocklisted one. The lender, verified, got the shares
+    from ``alice``."""
+    _verify(compliance, officer, lender)
+    restricted_shares.transfer(lender, SHARES, {"from": alice})
+    restricted_shares.approve(desk, MAX_UINT256, {"from": lender})
+    loan_id, _, _ = open_loan(currency=restricted_shares, principal=SHARES)
+    return loan_id
+
+
+def test_lender_refused_the_repayment_cannot_keep_the_pledge(
+    desk: Any,
+    registry: Any,
+    compliance: Any,
+    officer: Any,
+    restricted_shares: Any,
+    lender: Any,
+    alice: Any,
+    bob: Any,
+    right: int,
+    open_loan: Callable[..., Any],
+) -> None:
+    """A lender its token refuses (or one refusing payment) cannot hold the borrower in default: the repayment comes
+    into the desk, credited to the lender, and the pledge is released; the lender withdraws once the token takes it
+    again, and only what is credited to it."""
+    loan_id = _loan_in_restricted_shares(compliance, officer, restricted_shares, desk, lender, alice, open_loan)
+    compliance.revokeIdentity(lender, REVOKED, {"from": officer})
+    tx = desk.repay(loan_id, 10**30, {"from": alice})
+    assert tx.return_value == SHARES
+    token = restricted_shares.address
+    assert dict(tx.events["Credited"]) == {"account": lender.address, "token": token, "amount": SHARES}
+    assert tx.events["PledgeReleased"]["loanId"] == loan_id
+    assert loan_of(desk, loan_id)["state"] == REPAID
+    assert registry.recordOf(right)["pledged"] is False
+    assert desk.credited(lender, token) == restricted_shares.balanceOf(desk) == SHARES
+    assert restricted_shares.balanceOf(lender) == 0
+    with reverts("NotEligible", lender):
+        desk.withdraw(token, {"from": lender})
+    with reverts("NothingToWithdraw", bob, token):
+        desk.withdraw(token, {"from": bob})
+    _verify(compliance, officer, lender)
+    tx = desk.withdraw(token, {"from": lender})
+    assert tx.return_value == SHARES
+    assert dict(tx.events["Withdrawn"]) == {"account": lender.address, "token": token, "amount": SHARES}
+    assert restricted_shares.balanceOf(lender) == SHARES
+    assert desk.credited(lender, token) == restricted_shares.balanceOf(desk) == 0
+    with reverts("NothingToWithdraw", lender, token):
+        desk.withdraw(token, {"from": lender})
+
+
+def test_pledged_shares_refused_to_the_borrower_are_credited(
+    desk: Any,
+    usd: Any,
+    compliance: Any,
+    officer: Any,
+    restricted_shares: Any,
+    lender: Any,
+    alice: Any,
+    open_loan: Callable[..., Any],
+) -> None:
+    """The borrower repays, but the restricted token refuses to return its shares (its identity revoked meanwhile):
+    the loan is repaid all the same, the shares wait in the desk, credited to it, until it is verified again."""
+    token = restricted_shares.address
+    before = restricted_shares.balanceOf(alice)
+    loan_id, _, _ = open_loan(collateral=restricted_shares, collateralId=0, collateralAmount=SHARES)
+    compliance.revokeIdentity(alice, REVOKED, {"from": officer})
+    lender_before = usd.balanceOf(lender)
+    tx = desk.repay(loan_id, 10**30, {"from": alice})
+    assert usd.balanceOf(lender) == lender_before + PRINCIPAL
+    assert dict(tx.events["Credited"]) == {"account": alice.address, "token": token, "amount": SHARES}
+    assert tx.events["PledgeReleased"]["borrower"] == alice.address
+    assert loan_of(desk, loan_id)["state"] == REPAID
+    assert desk.credited(alice, token) == restricted_shares.balanceOf(desk) == SHARES
+    assert restricted_shares.balanceOf(alice) == before - SHARES
+    with reverts("NotEligible", alice):
+        desk.withdraw(token, {"from": alice})
+    _verify(compliance, officer, alice)
+    tx = desk.withdraw(token, {"from": alice})
+    assert dict(tx.events["Withdrawn"]) == {"account": alice.address, "token": token, "amount": SHARES}
+    assert restricted_shares.balanceOf(alice) == before
+    assert desk.credited(alice, token) == restricted_shares.balanceOf(desk) == 0
+
+
+def test_payees_refused_the_proceeds_cannot_stop_the_sale(
+    desk: Any,
+    registry: Any,
+    compliance: Any,
+    officer: Any,
+    restricted_shares: Any,
+    lender: Any,
+    alice: Any,
+    bob: Any,
+    right: int,
+    open_loan: Callable[..., Any],
+) -> None:
+    """Neither a lender nor a borrower the currency refuses stops the auction: the buyer pays the desk, which credits
+    the debt to the lender and the surplus to the borrower."""
+    loan_id = _loan_in_restricted_shares(compliance, officer, restricted_shares, desk, lender, alice, open_loan)
+    restricted_shares.transfer(bob, 2 * SHARES, {"from": alice})
+    restricted_shares.approve(desk, MAX_UINT256, {"from": bob})
+    begin = _to_auction(desk, lender, loan_id, 3 * SHARES, 3 * SHARES // 2)
+    for refused in (lender, alice):
+        compliance.revokeIdentity(refused, REVOKED, {"from": officer})
+    mine_at(begin + 3 * DAY)
+    tx = desk.bid(loan_id, 3 * SHARES // 2, {"from": bob})
+    token = restricted_shares.address
+    sold = tx.events["CollateralSold"]
+    assert (sold["toLender"], sold["toBorrower"], sold["shortfall"]) == (SHARES, SHARES // 2, 0)
+    assert [dict(event) for event in tx.events["Credited"]] == [
+        {"account": lender.address, "token": token, "amount": SHARES},
+        {"account": alice.address, "token": token, "amount": SHARES // 2},
+    ]
+    assert registry.ownerOf(right) == bob.address
+    assert (desk.credited(lender, token), desk.credited(alice, token)) == (SHARES, SHARES // 2)
+    assert restricted_shares.balanceOf(desk) == 3 * SHARES // 2
+
+
 # ------------------------------------------------------------------------------------------- registrar and disputes
 
 
@@ -308,7 +451,7 @@ def test_freeze_stops_the_sale_until_unfrozen(
         desk.bid(loan_id, 10**30, {"from": bob})
     mine_at(begin + 3 * DAY)
     with reverts("CollateralFrozen", right):
-        desk.enforce(loan_id, 2, 1, {"from": lender})
+        desk.enforce(loan_id, 20_000 * USD, 9_000 * USD, {"from": lender})
     with reverts("CollateralFrozen", right):
         desk.foreclose(loan_id, {"from": lender})
     registry.unfreeze(right, ORDER, {"from": registrar})
@@ -316,17 +459,20 @@ def test_freeze_stops_the_sale_until_unfrozen(
     assert registry.ownerOf(right) == bob.address
 
 
-def test_frozen_right_is_repaid_in_full_only_after_the_unfreeze(
-    desk: Any, registry: Any, registrar: Any, alice: Any, right: int, open_loan: Callable[..., Any]
+def test_frozen_right_is_repaid_in_full_and_released(
+    desk: Any, registry: Any, registrar: Any, alice: Any, bob: Any, right: int, open_loan: Callable[..., Any]
 ) -> None:
+    """The borrower who pays is released whatever the registrar holds; the freeze stays on the right."""
     loan_id, _, _ = open_loan()
     registry.freeze(right, ORDER, {"from": registrar})
     desk.repay(loan_id, PRINCIPAL - 1, {"from": alice})
+    tx = desk.repay(loan_id, 1, {"from": alice})
+    assert tx.events["PledgeReleased"]["loanId"] == loan_id
+    assert loan_of(desk, loan_id)["state"] == REPAID
+    record = registry.recordOf(right)
+    assert (record["status"], record["pledged"], record["owner"]) == (FROZEN, False, alice.address)
     with reverts("TokenIsFrozen", right):
-        desk.repay(loan_id, 1, {"from": alice})
-    registry.unfreeze(right, ORDER, {"from": registrar})
-    desk.repay(loan_id, 1, {"from": alice})
-    assert registry.recordOf(right)["pledged"] is False
+        registry.transferFrom(alice, bob, right, {"from": alice})
 
 
 def test_frozen_right_cannot_be_pledged(
@@ -338,9 +484,10 @@ def test_frozen_right_cannot_be_pledged(
         desk.accept(terms.as_tuple(), sign(terms), {"from": alice})
 
 
-def test_dispute_lock_stops_the_sale_and_the_pledge(
+def test_dispute_lock_stops_the_pledge_not_the_sale(
     desk: Any,
     registry: Any,
+    usd: Any,
     dispute_keeper: Any,
     lender: Any,
     alice: Any,
@@ -351,19 +498,60 @@ def test_dispute_lock_stops_the_sale_and_the_pledge(
     offer: Any,
     sign: Any,
 ) -> None:
+    """A borrower disputing its own pledged right cannot stop its enforcement: the auction starts and the buyer
+    takes the right subject to the dispute (its lock stays). A disputed right cannot be pledged."""
     loan_id, _, _ = open_loan()
-    _to_auction(desk, lender, loan_id)
+    loan = loan_of(desk, loan_id)
+    mine_at(int(loan["maturity"]) + int(loan["gracePeriod"]))
     registry.setLock(right, True, ZERO_ADDRESS, REF, {"from": dispute_keeper})
     record = registry.recordOf(right)
     assert (record["disputeLocked"], record["pledged"]) == (True, True)
-    with reverts("CollateralDisputed", right):
-        desk.bid(loan_id, 10**30, {"from": bob})
+    desk.enforce(loan_id, 20_000 * USD, 9_000 * USD, {"from": lender})
+    tx = desk.bid(loan_id, 10**30, {"from": bob})
+    assert tx.events["CollateralSold"]["buyer"] == bob.address
+    record = registry.recordOf(right)
+    assert (record["owner"], record["disputeLocked"], record["pledged"]) == (bob.address, True, False)
     registry.setLock(right2, True, ZERO_ADDRESS, REF, {"from": dispute_keeper})
     terms = offer(collateralId=right2)
     with reverts("CollateralDisputed", right2):
         desk.accept(terms.as_tuple(), sign(terms), {"from": alice})
-    registry.setLock(right, False, ZERO_ADDRESS, REF, {"from": dispute_keeper})
-    desk.bid(loan_id, 10**30, {"from": bob})
+    request = make_terms(
+        lender=ZERO_ADDRESS, borrower=alice, collateral=registry, collateralId=right2, currency=usd, principal=PRINCIPAL
+    )
+    with reverts("CollateralDisputed", right2):
+        desk.request(request.as_tuple(), {"from": alice})
+    assert registry.recordOf(right2)["pledged"] is False
+
+
+@pytest.mark.parametrize("lock", ["freeze", "dispute"])
+def test_refinancing_a_frozen_or_disputed_right_is_refused(
+    desk: Any,
+    registry: Any,
+    registrar: Any,
+    dispute_keeper: Any,
+    lender: Any,
+    lender2: Any,
+    alice: Any,
+    right: int,
+    open_loan: Callable[..., Any],
+    offer: Callable[..., Terms],
+    sign: Callable[..., bytes],
+    lock: str,
+) -> None:
+    """A new lender would pay for a pledge a court holds or an arbitrator may take; the old loan stays as it was."""
+    loan_id, _, _ = open_loan()
+    if lock == "freeze":
+        registry.freeze(right, ORDER, {"from": registrar})
+        error = "CollateralFrozen"
+    else:
+        registry.setLock(right, True, ZERO_ADDRESS, REF, {"from": dispute_keeper})
+        error = "CollateralDisputed"
+    terms = offer(lender=lender2)
+    with reverts(error, right):
+        desk.refinance(loan_id, terms.as_tuple(), sign(terms), {"from": alice})
+    loan = loan_of(desk, loan_id)
+    assert (loan["state"], loan["lender"]) == (ACTIVE, lender.address)
+    assert desk.loanCount() == 1
 
 
 def test_forced_transfer_ends_the_pledge(
@@ -474,8 +662,9 @@ def test_only_the_pledge_role_sets_the_pledge(
     registry.setLock(right, True, ZERO_ADDRESS, REF, {"from": dispute_keeper})
     record = registry.recordOf(right)
     assert (record["disputeLocked"], record["pledged"]) == (True, False)
-    with reverts("AccessControlUnauthorizedAccount", attacker, DISPUTE_ROLE):
-        registry.setLock(right, True, ZERO_ADDRESS, REF, {"from": attacker})
+    for locked in (True, False):
+        with reverts("AccessControlUnauthorizedAccount", attacker, PLEDGE_ROLE):
+            registry.setLock(right, locked, ZERO_ADDRESS, REF, {"from": attacker})
     registry.grantRole(PLEDGE_ROLE, carol, {"from": admin})
     tx = registry.setLock(right, True, ZERO_ADDRESS, REF, {"from": carol})
     assert (tx.events["PledgeSet"]["by"], tx.events["PledgeSet"]["pledged"]) == (carol.address, True)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from dispute_helpers import VERIFIER_ROLE, self_declare
 from eth_utils import keccak
 from loan_helpers import (
     ACTIVE,
@@ -232,8 +233,29 @@ def test_expired_offer_cannot_be_accepted(
         {"currency": ZERO_ADDRESS},
         {"collateralAmount": 1},
         {"foreclosure": True},
+        {"governingLaw": b"cn"},
+        {"governingLaw": b"C1"},
+        {"governingLaw": b"\x00\x00"},
+        {"principal": 2**128},
+        {"interest": 2**128},
+        {"costs": 2**128},
+        {"principal": 2**126, "interest": 2**126},
     ],
-    ids=["no principal", "no duration", "no auction", "no currency", "right with amount", "CN foreclosure"],
+    ids=[
+        "no principal",
+        "no duration",
+        "no auction",
+        "no currency",
+        "right with amount",
+        "CN foreclosure",
+        "lower-case law",
+        "law with a digit",
+        "no law",
+        "principal of 2**128",
+        "interest of 2**128",
+        "costs of 2**128",
+        "amounts of 2**127 together",
+    ],
 )
 def test_inconsistent_terms_are_refused(
     desk: Any, alice: Any, offer: Callable[..., Terms], sign: Callable[..., bytes], changes: dict[str, Any]
@@ -241,6 +263,71 @@ def test_inconsistent_terms_are_refused(
     terms = offer(**changes)
     with reverts("InvalidTerms"):
         desk.accept(terms.as_tuple(), sign(terms), {"from": alice})
+
+
+def test_amounts_just_below_2_127_together_are_taken(
+    desk: Any, registry: Any, usd: Any, alice: Any, right: int
+) -> None:
+    """The bound is exact: principal, interest and costs summing to 2**127 - 1 are published, 2**127 refused."""
+    terms = _request(desk, registry, usd, alice, right).but(principal=2**126, interest=2**125, costs=2**125 - 1)
+    with reverts("InvalidTerms"):
+        desk.request(terms.but(costs=2**125).as_tuple(), {"from": alice})
+    tx = desk.request(terms.as_tuple(), {"from": alice})
+    assert b(tx.events["LoanRequested"]["termsHash"]) == terms_digest(terms, desk=desk)
+
+
+def test_self_declared_claim_cannot_be_pledged_until_confirmed(
+    desk: Any,
+    registry: Any,
+    usd: Any,
+    admin: Any,
+    alice: Any,
+    bob: Any,
+    lender: Any,
+    new_registration: Callable[..., Any],
+    offer: Callable[..., Terms],
+    sign: Callable[..., bytes],
+) -> None:
+    """An earlier-committed claim could supersede a self-declared one and strip its pledge: only a right a registrar
+    registered, or a claim a verifier confirmed, is pledged."""
+    claim = self_declare(registry, alice, new_registration())
+    terms = offer(collateralId=claim)
+    with reverts("CollateralUnverified", claim):
+        desk.accept(terms.as_tuple(), sign(terms), {"from": alice})
+    request = _request(desk, registry, usd, alice, claim)
+    with reverts("CollateralUnverified", claim):
+        desk.request(request.as_tuple(), {"from": alice})
+    registry.grantRole(VERIFIER_ROLE, bob, {"from": admin})
+    registry.confirmClaim(claim, keccak(text="examination report"), {"from": bob})
+    tx = desk.accept(terms.as_tuple(), sign(terms), {"from": alice})
+    assert tx.events["LoanOpened"]["rightId"] == claim
+    assert registry.recordOf(claim)["pledged"] is True
+
+
+def test_spent_terms_cannot_be_cancelled(
+    desk: Any,
+    registry: Any,
+    usd: Any,
+    alice: Any,
+    lender: Any,
+    lender2: Any,
+    right: int,
+    right2: int,
+    offer: Callable[..., Terms],
+    sign: Callable[..., bytes],
+) -> None:
+    """Accepted or already cancelled, terms are spent: a cancellation reverts instead of claiming a void act."""
+    accepted, cancelled = offer(), offer(collateralId=right2)
+    desk.accept(accepted.as_tuple(), sign(accepted), {"from": alice})
+    desk.cancel(cancelled.as_tuple(), {"from": lender})
+    for terms in (accepted, cancelled):
+        with reverts("TermsNotAvailable", terms_digest(terms, desk=desk)):
+            desk.cancel(terms.as_tuple(), {"from": lender})
+    request = _request(desk, registry, usd, alice, right2)
+    desk.request(request.as_tuple(), {"from": alice})
+    desk.acceptRequest(request.as_tuple(), {"from": lender2})
+    with reverts("TermsNotAvailable", terms_digest(request, desk=desk)):
+        desk.cancel(request.as_tuple(), {"from": alice})
 
 
 # ------------------------------------------------------------------------------------------- repayment

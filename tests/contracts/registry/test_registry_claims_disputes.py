@@ -3,7 +3,9 @@
 - ``confirmClaim`` (VERIFIER_ROLE) clears a self-declared claim's bit, so neither a registrar registration nor an
   earlier commitment can supersede it any longer.
 - ``setLock`` (DISPUTE_ROLE) sets bit 2 of the record: ordinary moves revert with RightDisputed, a
-  registrar's forceTransfer passes (and keeps the lock); it works while paused.
+  registrar's forceTransfer passes (and keeps the lock); it works while paused. Called with PLEDGE_ROLE (the loan
+  desk's), it sets the pledge, bit 7, instead, on a frozen right too; a caller with neither role is refused naming
+  PLEDGE_ROLE (the dispute role is checked first).
 - ``revoke`` (REGISTRAR_ROLE) burns a right, frozen or locked too, and clears its record; the right may be
   registered again, as new.
 
@@ -189,10 +191,16 @@ def test_dispute_unlock_emits_and_clears_record(registry: Any, locked: int, lock
 
 
 @pytest.mark.parametrize("caller", ["registrar", "admin", "alice", "verifier"])
-def test_set_dispute_lock_without_dispute_role_reverts(registry: Any, token: int, caller: str, request: Any) -> None:
+def test_set_lock_without_either_role_reverts_naming_the_pledge_role(
+    registry: Any, token: int, caller: str, request: Any
+) -> None:
+    """The dispute role is checked first; a caller without it is held to the pledge role, which the error names."""
     account = request.getfixturevalue(caller)
-    with reverts("AccessControlUnauthorizedAccount", account, DISPUTE_ROLE):
-        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": account})
+    for locked in (True, False):
+        with reverts("AccessControlUnauthorizedAccount", account, PLEDGE_ROLE):
+            registry.setLock(token, locked, ZERO_ADDRESS, REF, {"from": account})
+    record = registry.recordOf(token)
+    assert (record["disputeLocked"], record["pledged"]) == (False, False)
 
 
 @pytest.mark.parametrize("lock", [True, False])
@@ -355,17 +363,22 @@ def test_pledged_right_moves_only_by_a_registrar_or_a_delivery(
     assert registry.recordOf(token)["pledged"] is False
 
 
-def test_pledge_is_neither_set_nor_released_on_a_frozen_right(
-    registry: Any, token: int, registrar: Any, pledger: Any
+def test_pledge_is_set_and_released_on_a_frozen_right(
+    registry: Any, token: int, alice: Any, bob: Any, registrar: Any, pledger: Any
 ) -> None:
+    """The registry leaves the freeze to the pledging module (the loan desk neither pledges nor sells a frozen
+    right, and releases a repaid one); the freeze stays, and so does the block on ordinary moves."""
     registry.freeze(token, ORDER, {"from": registrar})
+    tx = registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
+    assert tx.events["PledgeSet"]["pledged"] is True
+    record = registry.recordOf(token)
+    assert (record["status"], record["pledged"]) == (FROZEN, True)
+    tx = registry.setLock(token, False, ZERO_ADDRESS, REF, {"from": pledger})
+    assert tx.events["PledgeSet"]["pledged"] is False
+    record = registry.recordOf(token)
+    assert (record["status"], record["pledged"], record["owner"]) == (FROZEN, False, alice)
     with reverts("TokenIsFrozen", token):
-        registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
-    registry.unfreeze(token, ORDER, {"from": registrar})
-    registry.setLock(token, True, ZERO_ADDRESS, REF, {"from": pledger})
-    registry.freeze(token, ORDER, {"from": registrar})
-    with reverts("TokenIsFrozen", token):
-        registry.setLock(token, False, ZERO_ADDRESS, REF, {"from": pledger})
+        registry.transferFrom(alice, bob, token, {"from": alice})
 
 
 def test_pledge_changes_while_paused_but_no_delivery(

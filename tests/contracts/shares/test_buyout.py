@@ -166,7 +166,8 @@ def test_start_of_a_frozen_or_disputed_right_reverts(
         start(vault, usd, deal, carol)
     registry.unfreeze(deal.token_id, ORDER, {"from": registrar})
     registry.grantRole(DISPUTE_ROLE, admin, {"from": admin})
-    registry.setDisputeLock(deal.token_id, True, ORDER, {"from": admin})
+    registry.setLock(deal.token_id, True, ZERO_ADDRESS, ORDER, {"from": admin})
+    assert registry.recordOf(deal.token_id)["disputeLocked"] is True
     with reverts("RightNotTransferable", deal.token_id):
         start(vault, usd, deal, carol)
 
@@ -420,7 +421,7 @@ def test_a_locked_or_lost_right_fails_the_buyout(
         reason = RIGHT_FROZEN
     elif lock == "dispute":
         registry.grantRole(DISPUTE_ROLE, admin, {"from": admin})
-        registry.setDisputeLock(deal.token_id, True, ORDER, {"from": admin})
+        registry.setLock(deal.token_id, True, ZERO_ADDRESS, ORDER, {"from": admin})
         reason = RIGHT_DISPUTED
     else:
         registry.forceTransfer(deal.token_id, admin, ORDER, {"from": registrar})

@@ -2,11 +2,11 @@
 
 The whole system is deployed and wired as ``Ledger.deploy_all`` wires it (the attestation registry holds the
 registry's VERIFIER_ROLE, the dispute manager its REGISTRAR_ROLE and DISPUTE_ROLE and is a creditor of the royalty
-vault), with one account per role. ``MATRIX`` holds one row per (contract, function signature): a builder of valid
-arguments for the state set up in ``system``, the roles that succeed, and the exact custom error every other role
-gets. Each cell is an ``eth_call`` from the role's address (so cells never disturb each other); a row whose
-success needs a different state (``unpause`` needs a paused registry) runs its ``prepare`` transactions inside a
-snapshot first.
+vault, the loan desk its PLEDGE_ROLE and is a venue wallet of the compliance registry), with one account per role.
+``MATRIX`` holds one row per (contract, function signature): a builder of valid arguments for the state set up in
+``system``, the roles that succeed, and the exact custom error every other role gets. Each cell is an ``eth_call``
+from the role's address (so cells never disturb each other); a row whose success needs a different state
+(``unpause`` needs a paused registry) runs its ``prepare`` transactions inside a snapshot first.
 
 ``test_matrix_covers_every_external_function`` reads the ABIs of the deployed contracts and fails as soon as a
 nonpayable or payable function appears that has no row here: add the row (and decide who may call it).
@@ -77,7 +77,7 @@ UNPUBLISHED_APPLICATION = pack_number(b"US", b"AP", 17_123_456)
 
 BOND = 500 * 10**6
 LOAN = 10_000 * 10**6  # the principal of every loan in the fixture
-AUCTION_PRICE = 1_000 * 10**6  # the fixed price of its auctions (start = floor), below every debt
+AUCTION_PRICE = 12_000 * 10**6  # the fixed price of its auctions (start = floor), above every debt (it must cover it)
 BUYOUT_WINDOW = 86_400
 FUNDS = 10**30
 SUPPLY = 1_000_000
@@ -262,6 +262,9 @@ def system(
     )
     shares.approve(desk, SUPPLY, {"from": owner})
     loan_state = _loans(loans, registry, usd, register, owner, stranger, lender, lender2, registrar)
+    loan_state["credited_shares"] = _credited_shares(
+        loans, registry, vault, compliance, ShareToken, usd, register, owner, lender, officer
+    )
 
     return System(
         contracts={
@@ -367,6 +370,40 @@ def _loans(
         "loan_unpledged": unpledged,
         "lender": address_of(lender),
     }
+
+
+def _credited_shares(
+    loans: Any,
+    registry: Any,
+    vault: Any,
+    compliance: Any,
+    share_token: Any,
+    usd: Any,
+    register: Callable[[Any], int],
+    owner: Any,
+    lender: Any,
+    officer: Any,
+) -> Any:
+    """Shares credited to the owner in the loan desk: it pledged all of a restricted token's shares, its identity
+    was revoked when the loan was repaid, so the token refused to return them; verified again, it may withdraw them.
+    The token."""
+    right = register(owner)
+    registry.approve(vault, right, {"from": owner})
+    tx = vault.fractionalize(right, "Pledged", "PLG", 0, SUPPLY, True, {"from": owner})
+    shares = share_token.at(tx.return_value)
+    verified = (b"CN", now() + 10 * 365 * 86_400, EVIDENCE, {"from": officer})
+    compliance.verifyInvestor(owner, *verified)
+    compliance.registerVenue(loans, EVIDENCE, {"from": officer})
+    shares.approve(loans, SUPPLY, {"from": owner})
+    offer = make_terms(
+        lender=lender, collateral=shares, collateralAmount=SUPPLY, currency=usd, principal=LOAN, nonce=10
+    )
+    loan_id = loans.accept(offer.as_tuple(), sign_terms(LENDER_KEY, offer, desk=loans), {"from": owner}).return_value
+    compliance.revokeIdentity(owner, REASON, {"from": officer})
+    loans.repay(loan_id, LOAN, {"from": owner})
+    assert loans.credited(owner, shares) == SUPPLY
+    compliance.verifyInvestor(owner, *verified)
+    return shares
 
 
 # --------------------------------------------------------------------------------------------- the matrix
@@ -629,9 +666,10 @@ MATRIX: list[Row] = [
         missing_role(DEFAULT_ADMIN_ROLE)),
     Row("IPRegistry", "setDefaultRoyalty(uint96)", lambda s, c: (250,), REGISTRY_ADMINS,
         missing_role(DEFAULT_ADMIN_ROLE)),
-    # The caller's role picks the lock: the loan desk pledges, the dispute manager locks for a dispute.
+    # The caller's role picks the lock: the loan desk pledges, the dispute manager locks for a dispute. The dispute
+    # role is checked first, so everybody else is refused for want of the pledge role.
     Row("IPRegistry", "setLock(uint256,bool,address,bytes32)",
-        lambda s, c: (s.state["main"], True, ZERO_ADDRESS, EVIDENCE), DISPUTERS | PLEDGERS, missing_role(DISPUTE_ROLE)),
+        lambda s, c: (s.state["main"], True, ZERO_ADDRESS, EVIDENCE), DISPUTERS | PLEDGERS, missing_role(PLEDGE_ROLE)),
     Row("IPRegistry", "setFrozenTokens(address,uint256,bool)",
         lambda s, c: (s.callers["owner"], s.state["main"], True), REGISTRARS, missing_role(REGISTRAR_ROLE)),
     Row("IPRegistry", "publishMetadata(uint256,bytes)", lambda s, c: (s.state["main"], b'{"title":"new"}'),
@@ -790,9 +828,9 @@ MATRIX: list[Row] = [
         caller_error("NotCollateralHolder", st("loan_unpledged"))),
     Row("LoanDesk", f"request({TERMS})", lambda s, c: (s.state["loan_request_to_publish"].as_tuple(),), OWNER,
         caller_error("NotParty", OWNER_ADDRESS)),
-    # A published request naming no lender: anybody lends, except its borrower, who would pay himself.
-    Row("LoanDesk", f"acceptRequest({TERMS})", lambda s, c: (s.state["loan_request"].as_tuple(),), EVERYONE - OWNER,
-        exceptions={"owner": error("PaymentShortfall", LOAN, 0)}),
+    # A published request naming no lender: anybody lends, its borrower too (the principal it would pay itself
+    # moves nothing).
+    Row("LoanDesk", f"acceptRequest({TERMS})", lambda s, c: (s.state["loan_request"].as_tuple(),), EVERYONE),
     Row("LoanDesk", f"cancel({TERMS})", lambda s, c: (s.state["loan_request"].as_tuple(),), OWNER,
         caller_error("NotParty", OWNER_ADDRESS)),
     Row("LoanDesk", "cancelBelow(uint256)", lambda s, c: (5,), EVERYONE),
@@ -800,16 +838,20 @@ MATRIX: list[Row] = [
     Row("LoanDesk", f"refinance(uint256,{TERMS},bytes)",
         lambda s, c: (s.state["loan_owed"], s.state["loan_refinancing"].as_tuple(),
                       s.state["loan_refinancing_signature"]), OWNER, caller_error("NotParty", OWNER_ADDRESS)),
-    Row("LoanDesk", "enforce(uint256,uint256,uint256)", lambda s, c: (s.state["loan_overdue"], 2, 1), OWNER,
+    Row("LoanDesk", "enforce(uint256,uint256,uint256)",
+        lambda s, c: (s.state["loan_overdue"], AUCTION_PRICE, AUCTION_PRICE), OWNER,
         error_of_loan("NotLender", "loan_overdue")),
-    # A fixed-price auction below the debt: anybody buys, except the lender, who would pay himself.
-    Row("LoanDesk", "bid(uint256,uint256)", lambda s, c: (s.state["loan_on_sale"], AUCTION_PRICE), EVERYONE - OWNER,
-        exceptions={"owner": error("PaymentShortfall", AUCTION_PRICE, 0)}),
+    # A fixed-price auction above the debt: anybody buys, the lender (the owner) too: the debt it would pay itself
+    # moves nothing, the surplus goes to the borrower (the stranger, who buying pays itself the surplus).
+    Row("LoanDesk", "bid(uint256,uint256)", lambda s, c: (s.state["loan_on_sale"], AUCTION_PRICE), EVERYONE),
     Row("LoanDesk", "foreclose(uint256)", lambda s, c: (s.state["loan_unsold"],), OWNER,
         error_of_loan("NotLender", "loan_unsold")),
     Row("LoanDesk", "recordLoss(uint256)", lambda s, c: (s.state["loan_lost"],), EVERYONE),
     Row("LoanDesk", "registerPledge(uint256,string)", lambda s, c: (s.state["loan_overdue"], "Y2026980000123"),
         holders("owner", "stranger"), lambda s, c: ("NotLoanParty", s.state["loan_overdue"], c)),
+    # Only an account with a credit withdraws it: the owner, whose pledged shares the token refused to return.
+    Row("LoanDesk", "withdraw(address)", lambda s, c: (s.state["credited_shares"],), OWNER,
+        lambda s, c: ("NothingToWithdraw", c, s.state["credited_shares"])),
 ]
 # fmt: on
 

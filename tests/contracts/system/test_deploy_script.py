@@ -13,7 +13,10 @@ from brownie import web3
 from eth_utils import keccak
 from registry_helpers import DEFAULT_ADMIN_ROLE, GUARDIAN_ROLE, REGISTRAR_ROLE, address_of
 
-DISPUTE_MANAGER_ROLES = (REGISTRAR_ROLE, keccak(text="DISPUTE_ROLE"))
+VERIFIER_ROLE = keccak(text="VERIFIER_ROLE")
+DISPUTE_ROLE = keccak(text="DISPUTE_ROLE")
+PLEDGE_ROLE = keccak(text="PLEDGE_ROLE")
+DISPUTE_MANAGER_ROLES = (REGISTRAR_ROLE, DISPUTE_ROLE)
 
 SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "deploy.py"
 ROLE_GRANTED = keccak(text="RoleGranted(bytes32,address,address)")
@@ -68,7 +71,7 @@ def test_brownie_main_deploys_from_first_account(IPRegistry: Any, accounts: Any)
     assert registry.paused() is False
 
 
-def test_plain_python_deploys_with_sdk(IPRegistry: Any, accounts: Any) -> None:  # noqa: N803
+def test_plain_python_deploys_with_sdk(IPRegistry: Any, LoanDesk: Any, accounts: Any) -> None:  # noqa: N803
     result = run_script("--rpc-url", web3.provider.endpoint_uri, "--from", "dev1")
     assert result.returncode == 0, result.stderr
     address = result.stdout.strip()
@@ -81,11 +84,15 @@ def test_plain_python_deploys_with_sdk(IPRegistry: Any, accounts: Any) -> None: 
         (GUARDIAN_ROLE, accounts[1].address),
     ]
     # The SDK's deployment then hands its modules their registry roles: the attestation registry confirms claims,
-    # the dispute manager locks disputed rights and applies rulings.
+    # the dispute manager locks disputed rights and applies rulings, the loan desk pledges rights.
     modules = roles[3:]
-    assert sorted(role for role, _ in modules) == sorted([keccak(text="VERIFIER_ROLE"), *DISPUTE_MANAGER_ROLES])
-    assert len({account for role, account in modules if role != keccak(text="VERIFIER_ROLE")}) == 1
+    assert sorted(role for role, _ in modules) == sorted([VERIFIER_ROLE, *DISPUTE_MANAGER_ROLES, PLEDGE_ROLE])
+    holders = {role: {account for granted, account in modules if granted == role} for role, _ in modules}
+    (verifier,), (manager,), (desk,) = holders[VERIFIER_ROLE], holders[DISPUTE_ROLE], holders[PLEDGE_ROLE]
+    assert holders[REGISTRAR_ROLE] == {manager}
+    assert len({verifier, manager, desk}) == 3
     assert all(web3.eth.get_code(account) for _, account in modules)
+    assert LoanDesk.at(desk).registry() == address_of(address)
     assert registry.supportsInterface("0x80ac58cd") is True
 
 

@@ -33,6 +33,7 @@ from dispute_helpers import (
     reverts,
 )
 from eth_utils import keccak
+from loan_helpers import PLEDGE_ROLE
 from registry_helpers import (
     ACTIVE,
     DEFAULT_ADMIN_ROLE,
@@ -959,9 +960,12 @@ def test_unlock_while_registry_paused(
 def test_lock_needs_the_managers_dispute_role(
     disputes: Any, registry: Any, locking: None, token: int, admin: Any, bob: Any
 ) -> None:
+    """Without DISPUTE_ROLE the manager's setLock is held to the pledge role (the registry checks the dispute role
+    first, then names PLEDGE_ROLE), and the dispute is not raised."""
     registry.revokeRole(DISPUTE_ROLE, disputes, {"from": admin})
-    with reverts("AccessControlUnauthorizedAccount", disputes, DISPUTE_ROLE):
+    with reverts("AccessControlUnauthorizedAccount", disputes, PLEDGE_ROLE):
         disputes.raiseDispute(token, EVIDENCE, {"from": bob})
+    assert registry.recordOf(token)["disputeLocked"] is False
 
 
 def test_right_revoked_and_registered_again_under_open_locking_disputes(
