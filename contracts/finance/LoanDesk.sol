@@ -123,9 +123,10 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     /// @inheritdoc ILoanDesk
     /// @dev Requirements: the lender's signature; the terms unspent, unexpired, at or above the lender's nonce floor;
-    /// the caller is the named borrower, if any, and holds the collateral (a right: owns it, not frozen, disputed or
-    /// pledged; shares: approved this desk for the amount); the lender approved this desk for the principal.
-    /// Emits {LoanOpened} (and the registry's {PledgeSet} or the shares' {Transfer}).
+    /// the caller is the named borrower, if any, and holds the collateral (a right: owns it, verified (not a
+    /// self-declared claim), not frozen, disputed or pledged; shares: approved this desk for the amount); the lender
+    /// approved this desk for the principal. Emits {LoanOpened} (and the registry's {PledgeSet} or the shares'
+    /// {Transfer}).
     function accept(Terms calldata offer, bytes calldata signature) external nonReentrant returns (uint256 loanId) {
         bytes32 termsHash = hashTerms(offer);
         _checkAvailable(offer, offer.lender, termsHash, 0);
@@ -245,8 +246,9 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     /// @inheritdoc ILoanDesk
     /// @dev Requirements: the lender calls; the loan is active past maturity plus grace, or at an auction that ended
-    /// without a bid; the collateral is still pledged here, neither frozen nor disputed; `startPrice` not below the
-    /// debt (principal, interest and costs: a sale must be able to pay it) nor `floorPrice`, and below 2**128.
+    /// without a bid; the collateral is still pledged here and not frozen (an open dispute does not stop a sale: the
+    /// buyer takes the right with its dispute lock); `startPrice` not below the debt (principal, interest and costs:
+    /// a sale must be able to pay it) nor `floorPrice`, and below 2**128.
     /// Interest keeps accruing until the sale. Emits {AuctionStarted}.
     function enforce(uint256 loanId, uint256 startPrice, uint256 floorPrice) external {
         StoredLoan storage loan = _loan(loanId);
@@ -280,9 +282,10 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     /// @inheritdoc ILoanDesk
     /// @dev Requirements: the loan is at auction; the price now is within `maxPrice`; the collateral is still pledged
-    /// here, neither frozen nor disputed; the caller may receive it (a restricted share token's rules). The caller
-    /// pays the lender the debt (principal, interest to this block, costs) or the whole price if less, and the
-    /// borrower any surplus. Emits {CollateralSold} (and the registry's {PledgeSet} and {Transfer}).
+    /// here and not frozen (a disputed right is sold with its dispute lock); the caller may receive it (a restricted
+    /// share token's rules). The caller pays the lender the debt (principal, interest to this block, costs) or the
+    /// whole price if less, and the borrower any surplus. Emits {CollateralSold} (and the registry's {PledgeSet} and
+    /// {Transfer}).
     function bid(uint256 loanId, uint256 maxPrice) external nonReentrant returns (uint256 price) {
         StoredLoan storage loan = _loan(loanId);
         if (loan.state != State.Auction) revert WrongState(loanId, loan.state);
@@ -311,7 +314,7 @@ contract LoanDesk is EIP712, ReentrancyGuardTransient, RightHistory, ILoanDesk {
 
     /// @inheritdoc ILoanDesk
     /// @dev Requirements: the lender calls; the terms allow foreclosure; an auction ended without a bid; the
-    /// collateral is still pledged here, neither frozen nor disputed. Emits {Foreclosed}.
+    /// collateral is still pledged here and not frozen. Emits {Foreclosed}.
     function foreclose(uint256 loanId) external nonReentrant {
         StoredLoan storage loan = _loan(loanId);
         if (msg.sender != loan.lender) revert NotLender(loanId, loan.lender);
