@@ -75,7 +75,9 @@ def test_an_enforced_right_shows_the_sale(ledger: Ledger, patent: Patent) -> Non
     record = ledger.rights.get(token)
     assert record.owner == ledger.address_of("dev3") and not record.pledged
     (pledge,) = record.pledges
-    assert pledge.state == "sold" and pledge.buyer == ledger.address_of("dev3") and pledge.price == 2_000 * 10**6
+    assert pledge.state == "sold" and pledge.buyer == ledger.address_of("dev3")
+    # The bid came at once: the start price on anvil; on a node whose clock runs (Hardhat) a little below it.
+    assert 1_990 * 10**6 <= pledge.price <= 2_000 * 10**6
     report = ledger.verify(token, trust_block_hash=_head_hash(ledger))
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     assert any("sold on" in notice for notice in report.notices)
