@@ -20,7 +20,7 @@ Invariants after every step: the tUSD balance of every participant and of the de
 holder and of the desk, every loan's state and ``owed()`` (principal, interest accrued to the block, costs at an
 auction), and every right's owner, pledge bit, freeze and dispute lock.
 
-Runtime: MIN_STEPS steps (below), about a minute and a half on anvil; more, up to MAX_STEPS, until the outcomes of
+Runtime: MIN_STEPS steps (below), one and a half to six minutes on anvil; more, up to MAX_STEPS, until the outcomes of
 MUST_SEE came up (hypothesis often replays near-identical runs).
 """
 
@@ -63,8 +63,8 @@ from share_helpers import MAX_UINT256, SUPPLY
 RUNS = 20
 STEPS = 30
 MIN_STEPS = 300
-MAX_STEPS = 900
-MAX_SEARCHES = 15
+MAX_STEPS = 2_700
+MAX_SEARCHES = 45
 MUST_SEE = ("opened on a right", "opened on shares", "repaid")  # searches go on (to MAX_STEPS) until they came up
 GAS = 3_000_000
 ORDER = keccak(text="court order 2026/88")
