@@ -29,11 +29,11 @@ $(STAMPS)/npm: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## The demo's own: the package without the dev extras, and anvil alone (tools/anvil pins the root lockfile's anvil;
+## The demo's own: the package and its web explorer without the dev extras, and anvil alone (tools/anvil pins the root lockfile's anvil;
 ## the root package.json adds the contract toolchain the demo never uses).
 $(STAMPS)/python-demo: pyproject.toml | $(PY)
 	@mkdir -p $(STAMPS)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[web]"
 	@touch $@
 
 $(STAMPS)/anvil: tools/anvil/package.json tools/anvil/package-lock.json
