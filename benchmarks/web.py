@@ -63,7 +63,7 @@ from index_scale import (  # noqa: E402
 from ipledger import Ledger, start_node, stop_node  # noqa: E402
 from ipledger.audit._index import EventIndex  # noqa: E402
 from ipledger.models._numbers import number_text  # noqa: E402
-from postgres_support import PostgresUnavailable, postgres_server  # noqa: E402
+from postgres_support import running_postgres  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from compile import compile_directory  # noqa: E402
@@ -376,9 +376,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     )
                     continue
                 try:
-                    with postgres_server(Path(home) / "pg") as pg_url:
-                        rows.append(measure_database("PostgreSQL", pg_url, ledger, load, args, Path(home)))
-                except PostgresUnavailable as exc:
+                    with running_postgres() as server:
+                        rows.append(
+                            measure_database("PostgreSQL", server.schema_url("bench"), ledger, load, args, Path(home))
+                        )
+                except RuntimeError as exc:
                     skipped["PostgreSQL"] = str(exc)
                     print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
         return {
