@@ -375,14 +375,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         measure_database("SQLite", str(Path(home) / "index.sqlite"), ledger, load, args, Path(home))
                     )
                     continue
-                try:
-                    with running_postgres() as server:
-                        rows.append(
-                            measure_database("PostgreSQL", server.schema_url("bench"), ledger, load, args, Path(home))
-                        )
-                except RuntimeError as exc:
-                    skipped["PostgreSQL"] = str(exc)
-                    print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+                with contextlib.ExitStack() as stack:
+                    try:
+                        server = stack.enter_context(running_postgres())
+                    except RuntimeError as exc:
+                        skipped["PostgreSQL"] = str(exc)
+                        print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+                        continue
+                    url = server.schema_url("bench")
+                    rows.append(measure_database("PostgreSQL", url, ledger, load, args, Path(home)))
         return {
             "settings": {
                 "rights": args.rights,
