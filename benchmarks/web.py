@@ -284,14 +284,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(rpc_url: str, index_url: str, home: Path) -> Iterator[str]:
+def serving(ledger: Ledger, index_url: str, home: Path) -> Iterator[str]:
     """``ipledger serve --no-sync`` on ``index_url`` in its own process; yields its base URL once it answers."""
     port = free_port()
     command = [
         str(Path(sys.executable).with_name("ipledger")),
         "serve",
         "--rpc-url",
-        rpc_url,
+        ledger.chain.rpc_url,
+        "--registry",
+        ledger.contracts.registry_address,
+        "--vault",
+        ledger.deployment.vault,
         "--index-url",
         index_url,
         "--no-sync",
@@ -336,7 +340,7 @@ def measure_database(
     events = index.log_count()
     print(f"[{name}] synced {events:,} logs in {sync_s:.1f} s", file=sys.stderr)
     row: dict[str, Any] = {"database": name, "sync_s": round(sync_s, 1), "sync_events_per_s": round(events / sync_s)}
-    with serving(ledger.chain.rpc_url, url, home) as base:
+    with serving(ledger, url, home) as base:
         for _ in range(args.warmup):
             for kind in KINDS:
                 requests.get(base + kind.url(kind.argument(load), load), timeout=60)
