@@ -16,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,3 +156,24 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield running
     finally:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def index_url(request: pytest.FixtureRequest, tmp_path: Path) -> IndexUrls:
+    """Where a test's event indexes live, once on each database: ``index_url("name")`` is a fresh SQLite file, or a
+    fresh schema of the session's PostgreSQL server (the PostgreSQL runs skipped, with the reason, without one)."""
+    if request.param == "sqlite":
+        return IndexUrls("sqlite", lambda name: str(tmp_path / f"{name}.sqlite"))
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return IndexUrls("postgresql", lambda _name: server.schema_url())
+
+
+@dataclass(frozen=True)
+class IndexUrls:
+    """Fresh index locations on one database (``sqlite`` or ``postgresql``)."""
+
+    dialect: str
+    make: Callable[[str], str]
+
+    def __call__(self, name: str = "index") -> str:
+        return self.make(name)

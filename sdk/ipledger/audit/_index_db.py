@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ipledger._exceptions import InvalidInputError
 
-__all__ = ["Database", "Location", "Result", "parse_location", "schema_name"]
+__all__ = ["Database", "Location", "Result", "database_errors", "parse_location", "schema_name"]
 
 Dialect = Literal["sqlite", "postgresql"]
 #: How long a writer waits for another writer's transaction on SQLite (readers never wait in WAL mode).
@@ -63,6 +63,16 @@ class Location:
         port = f":{parts.port}" if parts.port else ""
         shown = urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
         return shown if self.schema is None else f"{shown}?schema={self.schema}"
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """The errors a database raises when it cannot write (read-only, locked, gone): SQLite's, and psycopg's when it
+    is installed."""
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
 
 
 def schema_name(chain_id: int, registry: str) -> str:
