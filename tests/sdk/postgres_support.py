@@ -112,9 +112,7 @@ def running_postgres() -> Iterator[PostgresServer]:
             ]
         )
         options = f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        _run(
-            [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(directory / "log"), "-w", "start"]
-        )
+        _run([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(directory / "log"), "-w", "start"])
         started = True
         _create_database(port)
         yield PostgresServer(url=f"postgresql://{_USER}@127.0.0.1:{port}/ipledger", port=port, directory=directory)
