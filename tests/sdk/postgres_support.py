@@ -41,6 +41,15 @@ class PostgresServer:
         """The server's URL naming a fresh schema (one index of its own)."""
         return f"{self.url}?schema={name or f'test_{os.getpid()}_{next(_schemas)}'}"
 
+    def fresh_database(self) -> str:
+        """The URL of a new, empty database on the server."""
+        import psycopg
+
+        name = f"test_{os.getpid()}_{next(_schemas)}"
+        with psycopg.connect(self.url, autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
 
 def postgres_binaries() -> Path | None:
     """The directory of ``initdb`` and ``pg_ctl``, or ``None`` when PostgreSQL is not installed."""

@@ -117,7 +117,8 @@ def _postgres_location(text: str, option: str) -> Location:
     schema = next((value for key, value in query if key == "schema"), None)
     if schema is not None and not _SCHEMA_NAME.fullmatch(schema):
         raise InvalidInputError(
-            f"{option}: schema {schema!r} is not a plain lower-case name (letters, digits, _; at most 63)"
+            f"{option}: schema {schema!r} is not a plain lower-case name (letters, digits, _; at most 63); "
+            f"expected {_URL_FORMS}"
         )
     rest = urlencode([(key, value) for key, value in query if key != "schema"])
     url = urlunsplit(("postgresql", parts.netloc, parts.path, rest, ""))
