@@ -78,7 +78,7 @@ def test_queries_never_change_the_index(ledger: Ledger, fractionalized: int, ind
 
 
 def test_a_read_only_open_of_a_missing_index_is_refused(index_url: IndexUrls) -> None:
-    with pytest.raises(InvalidInputError, match="does not exist|no index"):
+    with pytest.raises(InvalidInputError, match=r"does not exist|no index"):
         EventIndex.open(index_url("missing"), read_only=True)
 
 
