@@ -8,13 +8,12 @@ answer at that block.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from chain_support import Patent, rpc, variant
-from ipledger import EventIndex, Ledger
+from ipledger import EventIndex, InvalidInputError, Ledger
+from ipledger.audit._index_db import Database, parse_location
 from ipledger.audit._index_schema import SCHEMA_VERSION
+from postgres_support import IndexUrls
 from share_support import ONE
 from web3.exceptions import ContractLogicError
 
@@ -28,7 +27,7 @@ def _owner_at(ledger: Ledger, token: int, block: int) -> str | None:
 
 @pytest.mark.anvil
 def test_portfolios_match_the_node_at_every_block(
-    ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_path: Path
+    ledger: Ledger, investors: dict[str, str], patent: Patent, index_url: IndexUrls
 ) -> None:
     first = ledger.chain.head() + 1
     names = ["dev1", "dev2", "dev3", "dev4"]
@@ -60,11 +59,11 @@ def test_portfolios_match_the_node_at_every_block(
     share_token = ledger.chain.share_contract(ledger.shares.token(shares))
     head = ledger.chain.head()
 
-    in_one = EventIndex(tmp_path / "one.sqlite")
+    in_one = EventIndex.open(index_url("one"))
     in_one.sync(ledger, chunk=1)
-    in_bulk = EventIndex(tmp_path / "bulk.sqlite")
+    in_bulk = EventIndex.open(index_url("bulk"))
     in_bulk.sync(ledger, chunk=10_000)
-    in_steps = EventIndex(tmp_path / "steps.sqlite")
+    in_steps = EventIndex.open(index_url("steps"))
     in_steps.sync(ledger, to_block=first + 2)
     in_steps.sync(ledger, chunk=10_000)
     for block in range(first - 1, head + 1):
@@ -78,33 +77,49 @@ def test_portfolios_match_the_node_at_every_block(
                 assert {right.token_id for right in portfolio.rights} & set(tokens) == expected_rights, (block, account)
                 held = [position.balance for position in portfolio.shares if position.token_id == shares]
                 assert (held[0] if held else 0) == expected_shares, (block, account)
-    for table in ("custody", "registrations", "share_balances"):
+    for table in ("custody", "registrations", "share_balances", "search_rights", "search_numbers"):
         assert index_rows(in_one, table) == index_rows(in_bulk, table) == index_rows(in_steps, table)
 
 
 def index_rows(index: EventIndex, table: str) -> list[tuple[object, ...]]:
-    return sorted(index._db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+    columns = {
+        "search_rights": "token_id, since_block, until_block, title, folded, numbers, packed",
+        "search_numbers": "number, (SELECT token_id FROM search_rights WHERE id = entry)",
+    }.get(table, "*")
+    return sorted(index._db.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
 
 
-def test_an_older_schema_is_rebuilt_from_the_chain(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+def _hand_made(url: str, version: int, *, stale_logs: bool) -> None:
+    """An index at ``url`` with only a meta table of schema ``version`` (and a stale logs table), made by hand."""
+    location = parse_location(url)
+    database = Database(location)
+    if location.dialect == "postgresql":
+        assert location.schema is not None
+        database.use_schema(location.schema, create=True)
+    with database.transaction():
+        database.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        if stale_logs:
+            database.execute("CREATE TABLE logs (id INTEGER PRIMARY KEY, stale TEXT)")
+        database.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(version),))
+    database.close()
+
+
+def test_an_older_schema_is_rebuilt_from_the_chain(ledger: Ledger, patent: Patent, index_url: IndexUrls) -> None:
     token = ledger.register(*patent, to="dev1").token_id
-    path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as old:
-        old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        old.execute("CREATE TABLE logs (id INTEGER PRIMARY KEY, stale TEXT)")
-        old.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION - 1),))
-    old.close()
-    index = EventIndex(path)
+    url = index_url("old")
+    _hand_made(url, SCHEMA_VERSION - 1, stale_logs=True)
+    with pytest.raises(InvalidInputError, match="open it writable"):
+        EventIndex.open(url, read_only=True)  # a reader never rebuilds
+    index = EventIndex.open(url)
     index.sync(ledger)
     assert index.history(token) == ledger.history(token)
     assert token in {right.token_id for right in index.portfolio(ledger.address_of("dev1")).rights}
+    assert [hit.token_id for hit in index.search(str(patent[0].number))] == [token]
 
 
-def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "new.sqlite"
-    with sqlite3.connect(path) as newer:
-        newer.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        newer.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION + 1),))
-    newer.close()
-    with pytest.raises(Exception, match="newer than this ipledger"):
-        EventIndex(path)
+def test_a_newer_schema_is_refused(index_url: IndexUrls) -> None:
+    url = index_url("new")
+    _hand_made(url, SCHEMA_VERSION + 1, stale_logs=False)
+    for read_only in (False, True):
+        with pytest.raises(InvalidInputError, match="newer than this ipledger"):
+            EventIndex.open(url, read_only=read_only)
