@@ -290,6 +290,9 @@ if typing.TYPE_CHECKING:
         hash_file,
         hash_text,
     )
+    from .models._dates import (
+        parse_when,
+    )
     from .models._ids import (
         parse_token_id,
     )
@@ -598,6 +601,7 @@ __all__ = [
     "parse_territory",
     "parse_token_id",
     "parse_units",
+    "parse_when",
     "PausedError",
     "PaymentAttempt",
     "PaymentRefusedError",
@@ -957,6 +961,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._amounts": ("format_units", "parse_units"),
     "models._categories": ("INVESTOR_CATEGORIES", "category_bits", "category_names"),
     "models._hashing": ("Evidence", "bundle_hash", "canonical_json", "evidence_hash", "hash_file", "hash_text"),
+    "models._dates": ("parse_when",),
     "models._ids": ("parse_token_id",),
     "models._models": (
         "AssetKind",
