@@ -282,6 +282,9 @@ if typing.TYPE_CHECKING:
         category_bits,
         category_names,
     )
+    from .models._dates import (
+        parse_when,
+    )
     from .models._hashing import (
         Evidence,
         bundle_hash,
@@ -289,9 +292,6 @@ if typing.TYPE_CHECKING:
         evidence_hash,
         hash_file,
         hash_text,
-    )
-    from .models._dates import (
-        parse_when,
     )
     from .models._ids import (
         parse_token_id,

@@ -25,7 +25,7 @@ from ipledger.web import create_app
 from loan_support import open_loan
 from share_support import ONE
 
-_serials = itertools.count(random.SystemRandom().randrange(1_000_000, 8_000_000, 10_000) + 9_000)
+_serials = itertools.count(random.SystemRandom().randrange(1_000_000, 8_000_000, 10_000) + 9_000, 10)
 _worlds: dict[str, World] = {}
 
 
@@ -50,6 +50,11 @@ class World:
     right_loan: int
 
 
+def next_serial() -> int:
+    """A serial no other explorer test used in this session (official numbers must be unique on the chain)."""
+    return next(_serials)
+
+
 def _documents(folder: Path, tag: str) -> list[Path]:
     folder.mkdir(parents=True)
     paths = []
@@ -60,7 +65,7 @@ def _documents(folder: Path, tag: str) -> list[Path]:
     return paths
 
 
-def _us_patent(serial: int, title: str) -> IPMetadata:
+def us_patent(serial: int, title: str) -> IPMetadata:
     return IPMetadata(
         title=title,
         kind="patent",
@@ -102,11 +107,11 @@ def explorer_world(ledger: Ledger, folder: Path) -> World:
     shares_loan = open_loan(ledger, cn, shares=100 * ONE, lender="dev6")
 
     us_title = f"Explorer test electrode {serial}"
-    us = ledger.register(_us_patent(serial, us_title), _documents(folder / f"us{serial}", "us"), to="dev1").token_id
+    us = ledger.register(us_patent(serial, us_title), _documents(folder / f"us{serial}", "us"), to="dev1").token_id
     deed = folder / f"deed{serial}.txt"
     deed.write_text("deed of assignment", "utf-8")
     owner.rights.assign(us, "dev2", deed)
-    pledged_metadata = _us_patent(serial + 1, f"Pledged explorer electrode {serial}")
+    pledged_metadata = us_patent(serial + 1, f"Pledged explorer electrode {serial}")
     pledged = ledger.register(pledged_metadata, _documents(folder / f"pl{serial}", "pledged"), to="dev1").token_id
     right_loan = open_loan(ledger, pledged, lender="dev6", nonce=1)
 

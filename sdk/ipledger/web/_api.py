@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ipledger import CapTable, LoanBook, Portfolio, RightList, RightRecord, SourcedHistory, VerificationReport
+from ipledger.web import _service as service
 from ipledger.web._explorer import Explorer
 from ipledger.web._inputs import (
-    InputRejected,
+    BadParameterError,
     address_param,
     block_param,
     checkpoint_param,
@@ -24,7 +25,6 @@ from ipledger.web._inputs import (
     status_param,
 )
 from ipledger.web._models import ExplorerStatus, SearchResults, ShareTokenView
-from ipledger.web import _service as service
 
 __all__ = ["api", "explorer_of"]
 
@@ -45,14 +45,18 @@ def explorer_of(request: Request) -> Explorer:
     return explorer
 
 
-def _at(explorer: Explorer, block: str | None, date: str | None, *, names: tuple[str, str] = ("block", "date")) -> int | None:
+def _at(
+    explorer: Explorer, block: str | None, date: str | None, *, names: tuple[str, str] = ("block", "date")
+) -> int | None:
     return explorer.block_of(block_param(block, names[0]), date_param(date, names[1]), field=names[0])
 
 
 def _checkpoint(value: str | None) -> str:
     checkpoint = checkpoint_param(value)
     if checkpoint is None:
-        raise InputRejected("checkpoint", value or "", "a block hash: 0x and 64 hex digits (e.g. from `ipledger checkpoint`)")
+        raise BadParameterError(
+            "checkpoint", value or "", "a block hash: 0x and 64 hex digits (e.g. from `ipledger checkpoint`)"
+        )
     return checkpoint
 
 
@@ -64,7 +68,9 @@ def get_status(request: Request) -> ExplorerStatus:
 @api.get("/search", response_model=SearchResults, summary="Search by number, title, holder, share token or token id")
 def get_search(
     request: Request,
-    q: Annotated[str, Query(description="An official number, a title (Chinese or English), an address or a token id")] = "",
+    q: Annotated[
+        str, Query(description="An official number, a title (Chinese or English), an address or a token id")
+    ] = "",
     limit: Annotated[str | None, Query(description="At most this many hits (1 to 100; default 20).")] = None,
 ) -> SearchResults:
     return service.search_rights(explorer_of(request), q, limit_param(limit, default=20, maximum=100))

@@ -21,8 +21,8 @@ from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 from ipledger import InvalidInputError, NodeError, NotFoundError
 from ipledger.audit._report_i18n import DEFAULT_LANG, Lang
 from ipledger.web._api import api
-from ipledger.web._explorer import Explorer, ExplorerOptions, IndexNotReady, NoNetwork
-from ipledger.web._inputs import InputRejected
+from ipledger.web._explorer import Explorer, ExplorerOptions, IndexNotReadyError, NoNetworkError
+from ipledger.web._inputs import BadParameterError
 from ipledger.web._pages import error_page, pages
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def _answer(request: Request, status: int, message: str) -> Response:
 
 def _add_error_handlers(app: FastAPI) -> None:
     async def rejected(request: Request, exc: Exception) -> Response:
-        status = exc.status if isinstance(exc, InputRejected) else 400
+        status = exc.status if isinstance(exc, BadParameterError) else 400
         return _answer(request, status, str(exc))
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -129,10 +129,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _answer(request, exc.status_code, str(exc.detail))
 
     app.add_exception_handler(HTTPException, http_error)
-    app.add_exception_handler(InputRejected, rejected)
+    app.add_exception_handler(BadParameterError, rejected)
     app.add_exception_handler(InvalidInputError, rejected)
     app.add_exception_handler(NotFoundError, not_found)
-    app.add_exception_handler(IndexNotReady, unavailable)
-    app.add_exception_handler(NoNetwork, unavailable)
+    app.add_exception_handler(IndexNotReadyError, unavailable)
+    app.add_exception_handler(NoNetworkError, unavailable)
     app.add_exception_handler(NodeError, node_failed)
     app.add_exception_handler(RequestValidationError, invalid)

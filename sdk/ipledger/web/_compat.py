@@ -80,21 +80,21 @@ def search(index: EventIndex, text: str, *, limit: int = 20) -> list[Any]:
                     title=record.title,
                     numbers=record.numbers,
                     owner=record.owner,
-                    matched=matched,  # type: ignore[arg-type]
+                    matched=matched,
                 )
             )
     if is_valid_address(query):
         address = to_checksum_address(query)
         for row in index._db.execute("SELECT token_id FROM share_tokens WHERE address = ?", (address,)):
             token = int(row[0])
-            record = next((r for r in records if r.token_id == token), None)
+            held = next((r for r in records if r.token_id == token), None)
             found.append(
                 SearchHit(
                     token_id=token,
                     token_id_hex=hex(token),
-                    title=record.title if record else None,
-                    numbers=record.numbers if record else [],
-                    owner=record.owner if record else address,
+                    title=held.title if held else None,
+                    numbers=held.numbers if held else [],
+                    owner=held.owner if held else address,
                     matched="share_token",
                 )
             )

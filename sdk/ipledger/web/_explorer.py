@@ -14,23 +14,23 @@ from typing import TYPE_CHECKING
 from ipledger import EventIndex, InvalidInputError, NotFoundError, parse_token_id
 from ipledger.audit._report_i18n import DEFAULT_LANG, Lang
 from ipledger.web._compat import open_index, search
-from ipledger.web._inputs import InputRejected
+from ipledger.web._inputs import BadParameterError
 from ipledger.web._models import SyncState
 from ipledger.web._sync import IndexSync
 
 if TYPE_CHECKING:
     from ipledger import Ledger
 
-__all__ = ["Explorer", "ExplorerOptions", "IndexNotReady", "NoNetwork"]
+__all__ = ["Explorer", "ExplorerOptions", "IndexNotReadyError", "NoNetworkError"]
 
 _TOKEN_ID = re.compile(r"0[xX][0-9a-fA-F]{1,64}|[0-9]{1,11}")
 
 
-class IndexNotReady(RuntimeError):
+class IndexNotReadyError(RuntimeError):
     """The index was never synced yet: nothing to read (answered with 503)."""
 
 
-class NoNetwork(RuntimeError):
+class NoNetworkError(RuntimeError):
     """The server has no network to ask (started without one): no trusted verification (answered with 503)."""
 
 
@@ -60,9 +60,7 @@ class Explorer:
             self.sync = IndexSync(ledger.chain, self._open_writer, interval=options.sync_interval)
 
     def _open_writer(self) -> EventIndex:
-        assert self.ledger is not None
-        writer = open_index(self.index_url)
-        return writer
+        return open_index(self.index_url)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -82,7 +80,7 @@ class Explorer:
     # ------------------------------------------------------------------ reading
 
     def index(self) -> EventIndex:
-        """This thread's read connection to the index (opened on first use); :class:`IndexNotReady` before the
+        """This thread's read connection to the index (opened on first use); :class:`IndexNotReadyError` before the
         index's first sync."""
         index: EventIndex | None = getattr(self._local, "index", None)
         if index is None:
@@ -93,7 +91,7 @@ class Explorer:
         try:
             index.cursor  # noqa: B018 - raises before the first sync
         except InvalidInputError:
-            raise IndexNotReady("the index has not been synced yet: try again in a moment") from None
+            raise IndexNotReadyError("the index has not been synced yet: try again in a moment") from None
         return index
 
     def sync_state(self) -> SyncState:
@@ -107,7 +105,7 @@ class Explorer:
 
     def require_ledger(self) -> Ledger:
         if self.ledger is None:
-            raise NoNetwork("this server has no network to ask: trusted verification is off")
+            raise NoNetworkError("this server has no network to ask: trusted verification is off")
         return self.ledger
 
     # ------------------------------------------------------------------ rights
@@ -117,19 +115,19 @@ class Explorer:
         node's registry resolves it when the server has a network, else the index's search)."""
         value = text.strip()
         if not value:
-            raise InputRejected(field, text, "a token id (decimal or 0x hex) or an official number")
+            raise BadParameterError(field, text, "a token id (decimal or 0x hex) or an official number")
         if self.ledger is not None:
             try:
                 return self.ledger.rights.resolve(value)
             except InvalidInputError as exc:
-                raise InputRejected(
+                raise BadParameterError(
                     field, text, f"a token id (decimal or 0x hex) or an official number ({_reason(exc)})"
                 ) from None
         if _TOKEN_ID.fullmatch(value):
             try:
                 return parse_token_id(value)
             except InvalidInputError as exc:
-                raise InputRejected(field, text, f"a token id from 1 to 2**256-1 ({_reason(exc)})") from None
+                raise BadParameterError(field, text, f"a token id from 1 to 2**256-1 ({_reason(exc)})") from None
         for hit in search(self.index(), value, limit=5):
             if hit.matched in ("number", "token_id"):
                 return int(hit.token_id)
@@ -139,12 +137,12 @@ class Explorer:
         """The block a query is about: ``block``, or the last indexed block at or before ``when``, or ``None``
         (the cursor); both given is refused."""
         if block is not None and when is not None:
-            raise InputRejected(field, str(block), "either a block or a date, not both")
+            raise BadParameterError(field, str(block), "either a block or a date, not both")
         index = self.index()
         if when is not None:
             return index.block_at(when)
         if block is not None and block > index.cursor:
-            raise InputRejected(field, str(block), f"a block up to {index.cursor}, the last block indexed")
+            raise BadParameterError(field, str(block), f"a block up to {index.cursor}, the last block indexed")
         return block
 
 

@@ -164,9 +164,11 @@ ZH_HANS: dict[str, str] = {
     "web.verify_checkpoint": "检查点（区块哈希）",
     "web.verify_button": "验证",
     "web.verify_server": "由服务器验证（您信任服务器）",
-    "web.verify_server_note": "本服务器已向其节点索取针对您的检查点的证明并进行了核验。您依赖本服务器如实完成了这一过程。",
+    "web.verify_server_note": "本服务器已向其节点索取针对您的检查点的证明并进行了核验。"
+    "您依赖本服务器如实完成了这一过程。",
     "web.verify_self": "自行核验（您只信任检查点）",
-    "web.verify_self_note": "下载证明包：其中包含证明所依据的全部应答。在您自己的计算机上用 ipledger SDK 重新核验，无需本服务器，也无需节点：",
+    "web.verify_self_note": "下载证明包：其中包含证明所依据的全部应答。在您自己的计算机上用 ipledger SDK 重新核验，"
+    "无需本服务器，也无需节点：",
     "web.verify_bundle": "下载证明包",
     "web.verify_at": "核验截至区块 {block}。",
     "web.verdict_inconclusive": "无法确证",
@@ -258,9 +260,11 @@ ZH_HANT: dict[str, str] = {
     "web.verify_checkpoint": "檢查點（區塊雜湊）",
     "web.verify_button": "驗證",
     "web.verify_server": "由伺服器驗證（您信任伺服器）",
-    "web.verify_server_note": "本伺服器已向其節點索取針對您的檢查點的證明並進行了核驗。您依賴本伺服器如實完成了這一過程。",
+    "web.verify_server_note": "本伺服器已向其節點索取針對您的檢查點的證明並進行了核驗。"
+    "您依賴本伺服器如實完成了這一過程。",
     "web.verify_self": "自行核驗（您只信任檢查點）",
-    "web.verify_self_note": "下載證明包：其中包含證明所依據的全部回應。在您自己的電腦上用 ipledger SDK 重新核驗，無需本伺服器，也無需節點：",
+    "web.verify_self_note": "下載證明包：其中包含證明所依據的全部回應。在您自己的電腦上用 ipledger SDK 重新核驗，"
+    "無需本伺服器，也無需節點：",
     "web.verify_bundle": "下載證明包",
     "web.verify_at": "核驗截至區塊 {block}。",
     "web.verdict_inconclusive": "無法確證",
@@ -340,4 +344,3 @@ def negotiate_lang(accept_language: str | None) -> Lang | None:
             except ValueError:
                 continue
     return None
-

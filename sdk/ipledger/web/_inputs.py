@@ -1,5 +1,5 @@
 """What a URL or a form may carry, read with the SDK's own parsers: blocks, dates, addresses, checkpoints, kinds,
-statuses, jurisdictions. A value that does not parse raises :class:`InputRejected`, whose message is one line naming
+statuses, jurisdictions. A value that does not parse raises :class:`BadParameterError`, whose message is one line naming
 the field, what it got and the form expected; the app turns it into a 400 (a JSON ``detail`` or an HTML page)."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import re
 
 from eth_utils.address import to_checksum_address
 
-from ipledger import RightKind, RightStatus, is_valid_address, parse_when
+from ipledger import InvalidInputError, RightKind, RightStatus, is_valid_address, parse_when
 from ipledger.models._ids import int_from_text
 from ipledger.models._models import is_hex32
 
 __all__ = [
-    "InputRejected",
+    "BadParameterError",
     "address_param",
     "block_param",
     "checkpoint_param",
@@ -29,8 +29,8 @@ _JURISDICTION = re.compile(r"[A-Za-z]{2}")
 _MAX_SHOWN = 60
 
 
-class InputRejected(ValueError):
-    """A request parameter that does not parse; ``status`` is the HTTP status to answer with."""
+class BadParameterError(InvalidInputError):
+    """A request parameter that does not parse; ``field`` names it, ``status`` is the HTTP status to answer with."""
 
     def __init__(self, field: str, value: str, expected: str, *, status: int = 400) -> None:
         shown = value if len(value) <= _MAX_SHOWN else value[:_MAX_SHOWN] + "…"
@@ -50,7 +50,7 @@ def block_param(value: str | None, field: str = "block") -> int | None:
     try:
         return int_from_text(value)
     except ValueError:
-        raise InputRejected(field, value, "a block number (decimal digits or 0x hex, 0 or more)") from None
+        raise BadParameterError(field, value, "a block number (decimal digits or 0x hex, 0 or more)") from None
 
 
 def date_param(value: str | None, field: str = "date") -> dt.date | dt.datetime | None:
@@ -60,9 +60,9 @@ def date_param(value: str | None, field: str = "date") -> dt.date | dt.datetime 
     try:
         when = parse_when(value)
     except ValueError:
-        raise InputRejected(field, value, "a date YYYY-MM-DD or an ISO 8601 datetime (UTC if no offset)") from None
+        raise BadParameterError(field, value, "a date YYYY-MM-DD or an ISO 8601 datetime (UTC if no offset)") from None
     if when.year < 1970:
-        raise InputRejected(field, value, "a date from 1970 on")
+        raise BadParameterError(field, value, "a date from 1970 on")
     return when
 
 
@@ -70,7 +70,9 @@ def address_param(value: str, field: str = "address") -> str:
     """An account or contract address (0x and 40 hex digits, EIP-55 checksum if mixed-case), checksummed."""
     text = value.strip()
     if not is_valid_address(text):
-        raise InputRejected(field, value, "an address: 0x and 40 hex digits (a correct EIP-55 checksum if mixed-case)")
+        raise BadParameterError(
+            field, value, "an address: 0x and 40 hex digits (a correct EIP-55 checksum if mixed-case)"
+        )
     return str(to_checksum_address(text))
 
 
@@ -80,7 +82,7 @@ def checkpoint_param(value: str | None, field: str = "checkpoint") -> str | None
         return None
     text = value.strip()
     if not (text.lower().startswith("0x") and is_hex32(text)):
-        raise InputRejected(field, value, "a block hash: 0x and 64 hex digits (e.g. from `ipledger checkpoint`)")
+        raise BadParameterError(field, value, "a block hash: 0x and 64 hex digits (e.g. from `ipledger checkpoint`)")
     return text.lower()
 
 
@@ -90,7 +92,7 @@ def kind_param(value: str | None) -> RightKind | None:
     try:
         return RightKind(value.strip().lower())
     except ValueError:
-        raise InputRejected("kind", value, "one of " + ", ".join(kind.value for kind in RightKind)) from None
+        raise BadParameterError("kind", value, "one of " + ", ".join(kind.value for kind in RightKind)) from None
 
 
 def status_param(value: str | None) -> RightStatus | None:
@@ -99,7 +101,9 @@ def status_param(value: str | None) -> RightStatus | None:
     try:
         return RightStatus(value.strip().lower())
     except ValueError:
-        raise InputRejected("status", value, "one of " + ", ".join(status.value for status in RightStatus)) from None
+        raise BadParameterError(
+            "status", value, "one of " + ", ".join(status.value for status in RightStatus)
+        ) from None
 
 
 def jurisdiction_param(value: str | None) -> str | None:
@@ -107,7 +111,7 @@ def jurisdiction_param(value: str | None) -> str | None:
     if value is None or _blank(value):
         return None
     if not _JURISDICTION.fullmatch(value.strip()):
-        raise InputRejected("jurisdiction", value, "a two-letter office code such as CN, US or EP")
+        raise BadParameterError("jurisdiction", value, "a two-letter office code such as CN, US or EP")
     return value.strip().upper()
 
 
@@ -119,5 +123,5 @@ def limit_param(value: str | None, *, default: int, maximum: int, field: str = "
     except ValueError:
         number = 0
     if not 1 <= number <= maximum:
-        raise InputRejected(field, value, f"a whole number from 1 to {maximum}")
+        raise BadParameterError(field, value, f"a whole number from 1 to {maximum}")
     return number

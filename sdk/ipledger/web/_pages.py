@@ -10,14 +10,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import URL
 
 from ipledger import NotFoundError
 from ipledger.audit._report_i18n import LANGS, MESSAGES, Lang, Translate, parse_lang
 from ipledger.audit._report_sentences import short
 from ipledger.web import _service as service
-from ipledger.web._explorer import Explorer, IndexNotReady
+from ipledger.web._explorer import Explorer, IndexNotReadyError
 from ipledger.web._i18n import LANG_NAMES, negotiate_lang, web_translator
-from ipledger.web._inputs import InputRejected, address_param, block_param, checkpoint_param, date_param
+from ipledger.web._inputs import BadParameterError, address_param, block_param, checkpoint_param, date_param
 from ipledger.web._views import pledge_sentence, right_facts, shares_text, timeline_markup
 
 __all__ = ["error_page", "page_lang", "pages"]
@@ -42,7 +43,7 @@ def page_lang(request: Request, *, strict: bool = True) -> Lang:
             return parse_lang(asked)
         except ValueError:
             if strict:
-                raise InputRejected("lang", asked, "one of " + ", ".join(LANGS)) from None
+                raise BadParameterError("lang", asked, "one of " + ", ".join(LANGS)) from None
     cookie = request.cookies.get(_COOKIE)
     if cookie:
         try:
@@ -58,7 +59,7 @@ def _sync_banner(explorer: Explorer, t: Translate) -> tuple[str, str]:
     if not state.enabled:
         try:
             cursor: int | str = explorer.index().cursor
-        except IndexNotReady:
+        except IndexNotReadyError:
             cursor = "-"
         return t("web.sync_off", cursor=cursor), "sync-off"
     if state.last_error:
@@ -66,19 +67,25 @@ def _sync_banner(explorer: Explorer, t: Translate) -> tuple[str, str]:
     if state.cursor is None or state.head is None:
         return t("web.sync_waiting"), "sync-waiting"
     if state.cursor < state.head:
-        return t("web.sync_behind", cursor=state.cursor, head=state.head, behind=state.head - state.cursor), "sync-behind"
+        return t(
+            "web.sync_behind", cursor=state.cursor, head=state.head, behind=state.head - state.cursor
+        ), "sync-behind"
     return t("web.sync_ok", cursor=state.cursor, head=state.head), "sync-ok"
 
 
 def _render(
-    request: Request, template: str, *, status: int = 200, lang: Lang | None = None, api_url: str | None = None, **context: Any
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    lang: Lang | None = None,
+    api_url: str | None = None,
+    **context: Any,
 ) -> Response:
     lang = lang or page_lang(request)
     t = web_translator(lang)
     banner, banner_class = _sync_banner(_explorer(request), t)
-    links = [
-        (code, LANG_NAMES[code], str(request.url.include_query_params(lang=code)), code == lang) for code in LANGS
-    ]
+    links = [(code, LANG_NAMES[code], str(request.url.include_query_params(lang=code)), code == lang) for code in LANGS]
     response = templates.TemplateResponse(
         request,
         template,
@@ -89,6 +96,8 @@ def _render(
             "banner": banner,
             "banner_class": banner_class,
             "api_url": api_url,
+            # Paths, not absolute URLs: the pages stay right behind a proxy that rewrites the host.
+            "url_for": lambda name, **params: str(request.app.url_path_for(name, **params)),
             "short": lambda address: short(address, t),
             "shares_text": shares_text,
             "pledge_sentence": lambda pledge: pledge_sentence(pledge, t),
@@ -103,7 +112,19 @@ def _render(
 
 def error_page(request: Request, status: int, message: str) -> Response:
     """The page of a failed request: the status, the one-line reason (it names the field and the form expected)."""
-    return _render(request, "error.html", status=status, lang=page_lang(request, strict=False), message=message, error_status=status)
+    return _render(
+        request,
+        "error.html",
+        status=status,
+        lang=page_lang(request, strict=False),
+        message=message,
+        error_status=status,
+    )
+
+
+def _path(request: Request, name: str, **params: str) -> URL:
+    """The path (no scheme nor host) of the route ``name``, to add a query to."""
+    return URL(str(request.app.url_path_for(name, **params)))
 
 
 BlockQuery = Annotated[str | None, Query()]
@@ -114,7 +135,7 @@ def home(request: Request, q: BlockQuery = None) -> Response:
     page_lang(request)  # a bad ?lang= is refused before any work
     explorer = _explorer(request)
     results = service.search_rights(explorer, q, 50) if q is not None and q.strip() else None
-    api_url = None if results is None else str(request.url_for("get_search").include_query_params(q=results.query))
+    api_url = None if results is None else str(_path(request, "get_search").include_query_params(q=results.query))
     return _render(request, "home.html", q=q or "", results=results, api_url=api_url)
 
 
@@ -145,7 +166,7 @@ def right_page(
         request,
         "right.html",
         lang=lang,
-        api_url=str(request.url_for("get_right", token=record.token_id_hex)),
+        api_url=str(_path(request, "get_right", token=record.token_id_hex)),
         record=record,
         facts=facts,
         timeline=timeline_markup(record, events, index.vault, t),
@@ -160,7 +181,7 @@ def right_page(
         bundle_url=None
         if trusted is None
         else str(
-            request.url_for("get_proof_bundle", token=record.token_id_hex).include_query_params(checkpoint=trusted)
+            _path(request, "get_proof_bundle", token=record.token_id_hex).include_query_params(checkpoint=trusted)
         ),
         bundle_name=None if report is None else service.bundle_name(token_id, report.checked_at_block),
     )
@@ -186,7 +207,7 @@ def holder_page(request: Request, address: str, block: BlockQuery = None, date: 
         request,
         "holder.html",
         lang=lang,
-        api_url=str(request.url_for("get_portfolio", address=account)),
+        api_url=str(_path(request, "get_portfolio", address=account)),
         held=held,
         book=book,
         records=records,
@@ -211,7 +232,7 @@ def share_page(request: Request, address: str, block: BlockQuery = None, date: B
         request,
         "share.html",
         lang=lang,
-        api_url=str(request.url_for("get_share_token", address=token)),
+        api_url=str(_path(request, "get_share_token", address=token)),
         view=view,
         record=record,
         identities=identities,

@@ -23,8 +23,8 @@ from ipledger import (
     VerificationReport,
 )
 from ipledger.web._compat import right_of, search
-from ipledger.web._explorer import Explorer, IndexNotReady
-from ipledger.web._inputs import InputRejected
+from ipledger.web._explorer import Explorer, IndexNotReadyError
+from ipledger.web._inputs import BadParameterError
 from ipledger.web._models import ExplorerStatus, SearchResults, ShareTokenView
 
 __all__ = [
@@ -46,7 +46,7 @@ def status(explorer: Explorer) -> ExplorerStatus:
     state = explorer.sync_state()
     try:
         index = explorer.index().status(head=state.head)
-    except (IPLedgerError, IndexNotReady):  # a file never synced yet
+    except (IPLedgerError, IndexNotReadyError):  # a file never synced yet
         index = None
     return ExplorerStatus(index=index, sync=state, verification=explorer.ledger is not None)
 
@@ -54,7 +54,7 @@ def status(explorer: Explorer) -> ExplorerStatus:
 def search_rights(explorer: Explorer, query: str, limit: int) -> SearchResults:
     text = query.strip()
     if not text:
-        raise InputRejected("q", query, "a number, a title (3 characters or more), an address or a token id")
+        raise BadParameterError("q", query, "a number, a title (3 characters or more), an address or a token id")
     return SearchResults(query=text, hits=search(explorer.index(), text, limit=limit))
 
 
@@ -127,7 +127,7 @@ def share_token(explorer: Explorer, address: str, at_block: int | None) -> Share
 def _known_checkpoint(explorer: Explorer, checkpoint: str) -> None:
     ledger = explorer.require_ledger()
     if ledger.chain.rpc.call("eth_getBlockByHash", [checkpoint, False]) is None:
-        raise InputRejected(
+        raise BadParameterError(
             "checkpoint",
             checkpoint,
             f"the hash of a block of chain {ledger.chain_id} that this server's node knows",
@@ -158,4 +158,3 @@ def proof_bundle(explorer: Explorer, token: int, checkpoint: str) -> tuple[str, 
 
 def bundle_name(token: int, block: int) -> str:
     return f"proof-bundle-{hex(token)}-{block}.json"
-

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from ipledger.web._models import SyncState
 
 if TYPE_CHECKING:
-    from ipledger import ChainReader, EventIndex
+    from ipledger import EventIndex
+    from ipledger.chain._chain import ChainReader
 
 __all__ = ["IndexSync"]
 
@@ -72,9 +73,7 @@ class IndexSync:
                     if writer is None:
                         writer = self._open_writer()
                     result = writer.sync(self._chain)
-                    self._update(
-                        last_success=_now(), last_error=None, head=self._chain.head(), cursor=result.to_block
-                    )
+                    self._update(last_success=_now(), last_error=None, head=self._chain.head(), cursor=result.to_block)
                 except Exception as exc:  # noqa: BLE001 - any failure is shown and the next interval retries
                     self._update(last_error=f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300])
                     if writer is not None:

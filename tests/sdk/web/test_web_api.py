@@ -97,7 +97,9 @@ def test_a_right_by_token_id_or_number(client: TestClient, world: World, ledger:
 
 
 def test_history(client: TestClient, world: World, ledger: Ledger) -> None:
-    history = _answer(client, "/api/rights/{token}/history", f"/api/rights/{hex(world.cn_token)}/history", SourcedHistory)
+    history = _answer(
+        client, "/api/rights/{token}/history", f"/api/rights/{hex(world.cn_token)}/history", SourcedHistory
+    )
     assert history.source == "index"
     assert [event.kind for event in history.events] == [event.kind for event in ledger.history(world.cn_token).events]
     assert {"registered", "license_granted", "attested", "fractionalized", "loan_opened"} <= {
@@ -125,7 +127,10 @@ def test_portfolio_and_book(client: TestClient, world: World, ledger: Ledger) ->
     assert world.us_token in [right.token_id for right in held.rights]
     assert (world.cn_token, 250 * ONE) in [(position.token_id, position.balance) for position in held.shares]
     then = _answer(
-        client, "/api/holders/{address}/portfolio", f"/api/holders/{dev2}/portfolio?block={world.split_block}", Portfolio
+        client,
+        "/api/holders/{address}/portfolio",
+        f"/api/holders/{dev2}/portfolio?block={world.split_block}",
+        Portfolio,
     )
     assert world.cn_token not in [position.token_id for position in then.shares]
     borrower = _answer(client, "/api/holders/{address}/portfolio", f"/api/holders/{dev1.lower()}/portfolio", Portfolio)
@@ -141,7 +146,9 @@ def test_share_token(client: TestClient, world: World, ledger: Ledger) -> None:
     accounts = [holding.account for holding in view.cap_table.holders]
     assert [identity.account for identity in view.identities] == accounts
     assert {ledger.address_of("dev1"): True} == {
-        identity.account: identity.eligible for identity in view.identities if identity.account == ledger.address_of("dev1")
+        identity.account: identity.eligible
+        for identity in view.identities
+        if identity.account == ledger.address_of("dev1")
     }
 
 
