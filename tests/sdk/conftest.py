@@ -19,6 +19,7 @@ from ipledger import (
     stop_local_node,
 )
 from node_support import refuse_parallel_workers, session_node, skip_anvil_only
+from postgres_support import index_url, postgres_server  # noqa: F401 (fixtures of the index tests)
 from share_support import ONE, USD
 
 _numbers = itertools.count(1_000_000)

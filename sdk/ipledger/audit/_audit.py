@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from ipledger._rights import as_published, right_record
 from ipledger.audit._history import build_history, merge_history, packed_numbers
 from ipledger.audit._history_chain import HistoryWord, chain_head
 from ipledger.audit._index import DEFAULT_MAX_INDEX_LAG, EventIndex
+from ipledger.audit._index_db import database_errors
 from ipledger.audit._proof_bundle import RecordingRpc, write_bundle
 from ipledger.audit._proofs import ProvenRight, TrustlessVerifier, chain_id_check, code_check
 from ipledger.audit._report import AuditReport, build_report
@@ -118,12 +118,12 @@ class Audit(SubClient):
         token = self._chain.resolve(token_id)
         if index is not None:
             if index.registry.lower() != self._chain.registry_address.lower() or index.chain_id != self._chain.chain_id:
-                raise InvalidInputError(f"the index {index.path} is not the index of this registry")
+                raise InvalidInputError(f"the index {index.location} is not the index of this registry")
             head = self._chain.head()
             if self._refusal(index, head, max_index_lag) is None:
-                if index.cursor < head and self._follows_the_modules(index):
+                if index.cursor < head and not index.read_only and self._follows_the_modules(index):
                     # A read-only file, or one a long sync holds, answers from its cursor.
-                    with contextlib.suppress(sqlite3.Error):
+                    with contextlib.suppress(*database_errors()):
                         index.sync(self._chain, to_block=head)
                 cursor = index.cursor
                 try:
@@ -362,7 +362,7 @@ class Audit(SubClient):
         the checkpoint, and :class:`~ipledger.ProofError` when the node's proofs do not verify.
         """
         if index.registry.lower() != self._chain.registry_address.lower() or index.chain_id != self._chain.chain_id:
-            raise InvalidInputError(f"the index {index.path} is not the index of this registry")
+            raise InvalidInputError(f"the index {index.location} is not the index of this registry")
         verifier = TrustlessVerifier(self._chain.rpc, trust_block_hash)
         block = verifier.block
         if index.cursor < block:

@@ -17,13 +17,13 @@ read only the matching rights.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from eth_abi.abi import decode
 from eth_utils.address import to_checksum_address
@@ -34,7 +34,9 @@ from ipledger._exceptions import InvalidInputError, NodeError, NotFoundError
 from ipledger.audit._cap_table import cap_table_of
 from ipledger.audit._history import merge_history, right_numbers
 from ipledger.audit._history_chain import linked_tokens
-from ipledger.audit._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA, SCHEMA_VERSION, TABLES
+from ipledger.audit._index_db import Database, parse_location, schema_name
+from ipledger.audit._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA_VERSION, TABLES, schema_statements
+from ipledger.audit._index_search import SearchHit, cut_search, derive_search, search_index
 from ipledger.audit._pledges import pledged_shares, pledges_from_logs
 from ipledger.chain._events import (
     CUSTODY_EVENTS,
@@ -76,6 +78,7 @@ __all__ = [
     "Portfolio",
     "PortfolioRight",
     "Rollback",
+    "SearchHit",
     "SharePosition",
     "SyncProgress",
     "SyncResult",
@@ -234,6 +237,20 @@ class TransferRecord(_Out):
 
 # ---------------------------------------------------------------------------- the index
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _consistent(query: Callable[Concatenate[EventIndex, _P], _T]) -> Callable[Concatenate[EventIndex, _P], _T]:
+    """Runs a query in one read snapshot of the index (a sync committing meanwhile is not half seen)."""
+
+    def read(self: EventIndex, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with self._db.snapshot():
+            return query(self, *args, **kwargs)
+
+    functools.update_wrapper(read, query)
+    return read
+
 
 def index_path(chain_id: int, registry: str, *, home: Path | None = None) -> Path:
     """Where the index of ``registry`` on ``chain_id`` lives."""
@@ -278,39 +295,134 @@ def _utc(when: dt.datetime | dt.date, *, end_of_day: bool = False) -> int:
 
 
 class EventIndex:
-    """An SQLite index of one registry's events (and its share vault's and share tokens'); see the module notes.
+    """An index of one registry's events (and its share vault's and share tokens'), in an SQLite file or a
+    PostgreSQL schema; see the module notes.
 
-    Open it with :meth:`for_ledger` (the file in ``$IPLEDGER_HOME/index``) or with a path; keep it up to date
-    with :meth:`sync`; every query reads the file only.
+    Open it with :meth:`for_ledger` (the file in ``$IPLEDGER_HOME/index``, or ``url``) or :meth:`open` (a path or
+    URL); keep it up to date with :meth:`sync`; every query reads the database only. ``read_only`` opens it for
+    queries alone (SQLite ``mode=ro``, PostgreSQL read-only transactions): :meth:`sync` is refused.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path)
-        self._db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    def __init__(self, path: str | Path, *, read_only: bool = False, schema: str | None = None) -> None:
+        location = parse_location(path)
+        self.read_only = read_only
+        self._db = Database(location, read_only=read_only)
+        try:
+            self._prepare(schema)
+        except BaseException:
+            self._db.close()
+            raise
+
+    @classmethod
+    def open(cls, url_or_path: str | Path, *, read_only: bool = False) -> EventIndex:
+        """The index at a path, ``sqlite:///path`` or ``postgresql://user@host:port/db`` (the URL's ``?schema=NAME``,
+        or else the one index schema the database holds)."""
+        return cls(url_or_path, read_only=read_only)
+
+    @classmethod
+    def for_ledger(
+        cls,
+        ledger: Ledger | ChainReader,
+        *,
+        home: Path | None = None,
+        url: str | Path | None = None,
+        read_only: bool = False,
+    ) -> EventIndex:
+        """The index of the ledger's registry: in ``$IPLEDGER_HOME/index`` (or ``home``/index), or at ``url`` (an
+        SQLite path or URL, or a PostgreSQL URL: its schema ``ipledger_<chain id>_<registry>`` unless the URL names
+        one). A read-only index is checked to be the ledger's, never written."""
+        reader = _reader(ledger)
+        if url is None:
+            target: str | Path = index_path(reader.chain_id, reader.registry_address, home=home)
+            index = cls(target, read_only=read_only)
+        else:
+            location = parse_location(url)
+            schema = None
+            if location.dialect == "postgresql":
+                schema = location.schema or schema_name(reader.chain_id, reader.registry_address)
+            index = cls(url, read_only=read_only, schema=schema)
+        try:
+            if read_only:
+                index._check_binding(reader)
+            else:
+                index._bind(reader)
+        except BaseException:
+            index.close()
+            raise
+        return index
+
+    def _prepare(self, schema: str | None) -> None:
+        """Chooses the PostgreSQL schema, then checks the schema version: creates the tables the first time and
+        rebuilds an older layout (a read-only index refuses both)."""
+        db = self._db
+        if db.dialect == "postgresql":
+            chosen = schema or db.location.schema
+            if chosen is None:
+                found = db.index_schemas()
+                if len(found) != 1:
+                    where = db.location.describe()
+                    raise InvalidInputError(
+                        f"the database {where} holds no index yet: sync one first (ipledger index sync --index-url "
+                        "URL) or name its schema (?schema=NAME)"
+                        if not found
+                        else f"the database {where} holds several indexes ({', '.join(found)}): name one (?schema=NAME)"
+                    )
+                chosen = found[0]
+            if not db.use_schema(chosen, create=not self.read_only):
+                raise InvalidInputError(f"the index {self.location} does not exist: sync it first")
+        has_meta = self._has_table("meta")
+        if self.read_only:
+            if not has_meta:
+                raise InvalidInputError(f"the index {self.location} does not exist: sync it first")
+            version = self._meta("schema_version")
+            if version is None or int(version) != SCHEMA_VERSION:
+                raise InvalidInputError(
+                    f"the index {self.location} has schema {version}, not this ipledger's ({SCHEMA_VERSION}): "
+                    "open it writable (or sync it) to rebuild it"
+                    if version is None or int(version) < SCHEMA_VERSION
+                    else f"the index {self.location} has schema {version}, newer than this ipledger "
+                    f"({SCHEMA_VERSION}): upgrade"
+                )
+            return
+        if not has_meta:
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         version = self._meta("schema_version")
         if version is not None and int(version) > SCHEMA_VERSION:
             raise InvalidInputError(
-                f"the index {self.path} has schema {version}, newer than this ipledger ({SCHEMA_VERSION}): upgrade"
+                f"the index {self.location} has schema {version}, newer than this ipledger ({SCHEMA_VERSION}): upgrade"
             )
         if version is not None and int(version) < SCHEMA_VERSION:
-            # An older layout: the file only caches public chain data, so rebuild it from the chain.
-            with self._db:
+            # An older layout: the index only caches public chain data, so rebuild it from the chain.
+            with db.transaction():
                 for table in TABLES:
-                    self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
             version = None
-        self._db.executescript(SCHEMA)
+        if version is None or not self._has_table("search_rights"):
+            db.executescript(schema_statements(db.dialect))
         if version is None:
             self._set_meta({"schema_version": str(SCHEMA_VERSION)})
 
-    @classmethod
-    def for_ledger(cls, ledger: Ledger | ChainReader, *, home: Path | None = None) -> EventIndex:
-        """The index of the ledger's registry, in ``$IPLEDGER_HOME/index`` (or ``home``/index)."""
-        reader = _reader(ledger)
-        index = cls(index_path(reader.chain_id, reader.registry_address, home=home))
-        index._bind(reader)
-        return index
+    def _has_table(self, name: str) -> bool:
+        if self._db.dialect == "sqlite":
+            sql = "SELECT 1 FROM sqlite_master WHERE name = ?"
+            return self._db.execute(sql, (name,)).fetchone() is not None
+        sql = "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?"
+        return self._db.execute(sql, (self._db.location.schema, name)).fetchone() is not None
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file (``None`` on PostgreSQL; :attr:`location` names either)."""
+        return self._db.location.path
+
+    @property
+    def location(self) -> str:
+        """The SQLite file's path, or the PostgreSQL URL (without a password) and schema."""
+        return self._db.location.describe()
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self._db.dialect
 
     def close(self) -> None:
         self._db.close()
@@ -328,13 +440,16 @@ class EventIndex:
         return None if row is None else str(row[0])
 
     def _set_meta(self, values: dict[str, str]) -> None:
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", values.items())
+        with self._db.transaction():
+            self._db.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                values.items(),
+            )
 
     def _require(self, key: str) -> str:
         value = self._meta(key)
         if value is None:
-            raise InvalidInputError(f"the index {self.path} was never synced: run sync first")
+            raise InvalidInputError(f"the index {self.location} was never synced: run sync first")
         return value
 
     @property
@@ -378,6 +493,7 @@ class EventIndex:
         roles = [self._meta(role) for role in ("vault", "licenses", "attestations", "disputes", "loans")]
         return [self.registry, *(address for address in roles if address is not None)]
 
+    @_consistent
     def linked_logs(self, to_block: int) -> dict[tuple[str, int], list[tuple[int, int, dict[str, Any]]]]:
         """The raw logs the index holds up to ``to_block`` that extend a right's history commitment, by (contract,
         lower-case; right): ``(block, timestamp, log)`` in chain order, the log with ``topics``, ``data``,
@@ -407,8 +523,17 @@ class EventIndex:
                 grouped[(address.lower(), token)].append((block, int(stamp or 0), raw))
         return dict(grouped)
 
+    def _check_binding(self, ledger: ChainReader) -> None:
+        """Checks (never writes) that this index is of the ledger's chain and registry."""
+        chain = self._require("chain_id")
+        if int(chain) != ledger.chain_id or self.registry.lower() != ledger.registry_address.lower():
+            raise InvalidInputError(
+                f"the index {self.location} holds the registry {self.registry} on chain {chain}, not "
+                f"{ledger.registry_address} on chain {ledger.chain_id}"
+            )
+
     def _bind(self, ledger: ChainReader) -> None:
-        """Records (or checks) the chain, registry, vault and modules this file indexes."""
+        """Records (or checks) the chain, registry, vault and modules this index follows."""
         registry = ledger.registry_address
         vault = ledger.attached_address("vault")
         modules = {role: address for role, address in ledger.module_addresses().items() if address is not None}
@@ -426,27 +551,31 @@ class EventIndex:
             return
         if int(chain) != ledger.chain_id or self.registry.lower() != registry.lower():
             raise InvalidInputError(
-                f"the index {self.path} holds the registry {self.registry} on chain {chain}, not {registry} on chain "
-                f"{ledger.chain_id}"
+                f"the index {self.location} holds the registry {self.registry} on chain {chain}, not {registry} on "
+                f"chain {ledger.chain_id}"
             )
         known = self.vault
         added: dict[str, str] = {}
         if vault is not None and known is None:
             added["vault"] = vault
         elif vault is not None and known is not None and known.lower() != vault.lower():
-            raise InvalidInputError(f"the index {self.path} follows the share vault {known}, not {vault}")
+            raise InvalidInputError(f"the index {self.location} follows the share vault {known}, not {vault}")
         for role, address in modules.items():
             recorded = self._meta(role)
             if recorded is None:
                 added[role] = address
             elif recorded.lower() != address.lower():
-                raise InvalidInputError(f"the index {self.path} follows the {role} contract {recorded}, not {address}")
+                raise InvalidInputError(
+                    f"the index {self.location} follows the {role} contract {recorded}, not {address}"
+                )
         if not added:
             return
         # A vault or module attached after a sync without it: its earlier logs are missing, so index all again.
-        with self._db:
+        with self._db.transaction():
             for table in ("logs", "blocks", "share_tokens", *DERIVED_TABLES):
                 self._db.execute(f"DELETE FROM {table}")
+            if self._db.dialect == "sqlite":
+                self._db.execute("DELETE FROM search_fts")
         self._set_meta(added | {"cursor": str(self.start_block - 1)})
 
     # ------------------------------------------------------------------ sync
@@ -461,6 +590,8 @@ class EventIndex:
     ) -> SyncResult:
         """Indexes the blocks after the cursor up to ``to_block`` (default: the chain head), ``chunk`` blocks per
         transaction, calling ``progress`` after each; undoes reorganizations first (see the result's rollbacks)."""
+        if self.read_only:
+            raise InvalidInputError(f"the index {self.location} was opened read-only: it cannot sync")
         if chunk < 1:
             raise InvalidInputError("chunk must be at least 1 block")
         reader = _reader(ledger)
@@ -543,23 +674,25 @@ class EventIndex:
             self._db.execute("SELECT block_hash, log_index FROM logs WHERE block BETWEEN ? AND ?", (begin, end))
         )
         fresh_rows = sorted((row for row in rows if (row[2], row[4]) not in present), key=lambda row: (row[1], row[4]))
-        with self._db:
+        with self._db.transaction():
             self._derive(fresh_rows)
             inserted = self._db.executemany(
-                "INSERT OR IGNORE INTO logs (address, block, block_hash, tx_hash, log_index, topics, data, name, args, "
-                "token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO logs (address, block, block_hash, tx_hash, log_index, topics, data, name, args, "
+                "token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 rows,
-            ).rowcount
-            self._db.executemany(
-                "INSERT OR IGNORE INTO share_tokens (address, token_id, block) VALUES (?, ?, ?)", created
             )
             self._db.executemany(
-                "INSERT OR REPLACE INTO blocks (number, hash, timestamp) VALUES (?, ?, ?)",
+                "INSERT INTO share_tokens (address, token_id, block) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", created
+            )
+            self._db.executemany(
+                "INSERT INTO blocks (number, hash, timestamp) VALUES (?, ?, ?) ON CONFLICT (number) DO UPDATE "
+                "SET hash = excluded.hash, timestamp = excluded.timestamp",
                 [(number, block_hash, stamp) for number, (block_hash, stamp, _) in headers.items()],
             )
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(end),))
             self._db.execute(
-                "DELETE FROM blocks WHERE number < ? AND number NOT IN (SELECT block FROM logs)",
+                "DELETE FROM blocks WHERE number < ? AND NOT EXISTS (SELECT 1 FROM logs WHERE logs.block = "
+                "blocks.number)",
                 (end - REORG_WINDOW + 1,),
             )
         return max(inserted, 0)
@@ -631,11 +764,14 @@ class EventIndex:
             changes,
         )
         self._db.executemany(
-            "INSERT OR REPLACE INTO loans (loan_id, token_id, lender, borrower, share_token, amount, block) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO loans (loan_id, token_id, lender, borrower, share_token, amount, block) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (loan_id) DO UPDATE SET token_id = excluded.token_id, "
+            "lender = excluded.lender, borrower = excluded.borrower, share_token = excluded.share_token, "
+            "amount = excluded.amount, block = excluded.block",
             loans,
         )
         self._db.executemany("INSERT INTO loan_states (loan_id, block, log_index, state) VALUES (?, ?, ?, ?)", states)
+        derive_search(self._db, registry, rows)
 
     def _share_balance(self, share_token: str, holder: str, at: int) -> int:
         row = self._db.execute(
@@ -707,7 +843,7 @@ class EventIndex:
             if block is not None and block["hash"] == block_hash:
                 fork = number
                 break
-        with self._db:
+        with self._db.transaction():
             removed = self._db.execute("DELETE FROM logs WHERE block > ?", (fork,)).rowcount
             self._db.execute("DELETE FROM blocks WHERE number > ?", (fork,))
             self._db.execute("DELETE FROM share_tokens WHERE block > ?", (fork,))
@@ -717,6 +853,7 @@ class EventIndex:
             self._db.execute("DELETE FROM share_balances WHERE block > ?", (fork,))
             self._db.execute("DELETE FROM loans WHERE block > ?", (fork,))
             self._db.execute("DELETE FROM loan_states WHERE block > ?", (fork,))
+            cut_search(self._db, fork)
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(fork),))
             self._db.execute(
                 "INSERT INTO rollbacks (fork_block, previous_cursor, removed_logs, at) VALUES (?, ?, ?, ?)",
@@ -726,6 +863,7 @@ class EventIndex:
 
     # ------------------------------------------------------------------ status
 
+    @_consistent
     def status(self, *, head: int | None = None) -> IndexStatus:
         """The file, its chain and registry, the cursor and counts; ``head`` (the node's) tells whether it is
         fresh."""
@@ -736,7 +874,7 @@ class EventIndex:
             return int(self._db.execute(sql).fetchone()[0])
 
         return IndexStatus(
-            path=str(self.path),
+            path=self.location,
             chain_id=self.chain_id,
             registry=self.registry,
             vault=self.vault,
@@ -751,12 +889,14 @@ class EventIndex:
             rollbacks=count("SELECT COUNT(*) FROM rollbacks"),
         )
 
+    @_consistent
     def log_count(self) -> int:
         """How many logs the index holds."""
         return int(self._db.execute("SELECT COUNT(*) FROM logs").fetchone()[0])
 
     # ------------------------------------------------------------------ dates and blocks
 
+    @_consistent
     def block_at(self, when: dt.datetime | dt.date) -> int:
         """The last indexed block at or before ``when`` (a date means its end): the state at ``when``.
 
@@ -806,6 +946,7 @@ class EventIndex:
             (str(token), at, self.registry, self.vault or "", *modules),
         )
 
+    @_consistent
     def history(self, token_id: int) -> History:
         """The right's history as :meth:`Ledger.history <ipledger.Ledger.history>` tells it, from the index."""
         logs = self._token_logs(token_id, self.cursor)
@@ -880,9 +1021,14 @@ class EventIndex:
     def _pledges(self, logs: Sequence[DecodedLog]) -> list[Pledge]:
         return pledges_from_logs(logs, self._timestamps(log.block for log in logs))
 
-    def _loans_by_token(self, at: int) -> dict[int, list[Pledge]]:
-        """Every loan up to ``at``, as it stood then, by the right it is about."""
-        logs = self._loan_logs(at)
+    def _loans_by_token(self, at: int, tokens: tuple[str, Sequence[Any]] | None = None) -> dict[int, list[Pledge]]:
+        """Every loan up to ``at`` (on the ``tokens`` query's rights, if given), as it stood then, by the right it is
+        about."""
+        if tokens is None:
+            logs = self._loan_logs(at)
+        else:
+            sql = f"SELECT loan_id FROM loans WHERE token_id IN ({tokens[0]}) AND block <= ?"
+            logs = self._loan_logs(at, [int(loan) for (loan,) in self._db.execute(sql, (*tokens[1], at))])
         by_token: dict[int, list[DecodedLog]] = defaultdict(list)
         for log in logs:
             by_token[int(log.args["tokenId"])].append(log)
@@ -896,6 +1042,7 @@ class EventIndex:
             raise InvalidInputError("give either a block or a date, not both")
         return self._at(self.block_at(at) if at is not None else at_block)
 
+    @_consistent
     def book(self, lender: str, at_block: int | None = None, *, at: dt.datetime | dt.date | None = None) -> LoanBook:
         """A lender's book of loans at ``at_block`` or the date ``at`` (default: the cursor): every loan it made by
         then, each as it stood then (active, at auction, repaid, sold...), from the loan desk's indexed events."""
@@ -909,6 +1056,7 @@ class EventIndex:
         ]
         return LoanBook(lender=account, block=block, loans=self._pledges(self._loan_logs(block, made)))
 
+    @_consistent
     def portfolio(
         self, owner: str, at_block: int | None = None, *, at: dt.datetime | dt.date | None = None
     ) -> Portfolio:
@@ -945,7 +1093,7 @@ class EventIndex:
         for address, token_text, _ in self._db.execute(
             "SELECT address, token_id, block FROM share_tokens WHERE block <= ? AND (address IN "
             "(SELECT DISTINCT share_token FROM share_balances WHERE holder = ? AND block <= ?) OR address IN "
-            f"({','.join('?' * len(pledged_tokens))})) ORDER BY block, address",
+            f"({','.join('?' * len(pledged_tokens)) or 'NULL'})) ORDER BY block, address",
             (at, account, at, *pledged_tokens),
         ).fetchall():
             balance = self._share_balance(address, account, at)
@@ -1005,6 +1153,7 @@ class EventIndex:
                 restricted = bool(log.args["restricted"])
         return {a: b for a, b in balances.items() if b}, dict(frozen), restricted
 
+    @_consistent
     def cap_table(self, token_id: int, at_block: int | None = None) -> CapTable:
         """Who held the right's shares at ``at_block`` (default: the cursor), replayed from the index; the total
         supply is what the holders hold."""
@@ -1034,6 +1183,7 @@ class EventIndex:
             loan_desk=self._meta("loans"),
         )
 
+    @_consistent
     def rights(
         self,
         *,
@@ -1062,6 +1212,37 @@ class EventIndex:
             if len(conditions) == 1
             else (f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)}", tuple(parameters))
         )
+        records = self._records(at, tokens)
+        return [
+            record
+            for record in records
+            if (wanted_kind is None or record.kind is wanted_kind)
+            and (jurisdiction is None or record.jurisdiction == jurisdiction.upper())
+            and (wanted_status is None or record.status is wanted_status)
+        ]
+
+    @_consistent
+    def right(self, token_id: int, at_block: int | None = None) -> RightRecord:
+        """One right's record at ``at_block`` (default: the cursor), as :meth:`rights` builds it, read from that
+        right's rows alone; :class:`~ipledger.NotFoundError` when it was not registered (or was burnt) then."""
+        at = self._at(at_block)
+        token = int(token_id)
+        found = self._records(at, ("SELECT ?", (str(token),)))
+        if not found:
+            raise NotFoundError(f"token {hex(token)} is not a right in the index at block {at}")
+        return found[0]
+
+    @_consistent
+    def search(self, text: str, *, limit: int = 20, at_block: int | None = None) -> list[SearchHit]:
+        """The live rights at ``at_block`` (default: the cursor) matching ``text``, best first, at most ``limit``:
+        an official number in any written form, then a token id (decimal or 0x), a share token's address, a
+        holder's address (the rights held then), then titles containing ``text`` (Chinese or English, any case);
+        see :mod:`ipledger.audit._index_search`."""
+        return search_index(self._db, text, at=self._at(at_block), limit=limit)
+
+    def _records(self, at: int, tokens: tuple[str, Sequence[Any]] | None) -> list[RightRecord]:
+        """The records at ``at`` of the rights registered and not burnt by then (revoked ones included), of the
+        ``tokens`` query's if given, in registration order."""
         logs = self._registry_logs(
             [
                 "RightRegistered",
@@ -1113,7 +1294,7 @@ class EventIndex:
                 revoked[token] = log
         owners = self._owners(at, tokens)
         now = self._latest_time(at)
-        loans = self._loans_by_token(at)
+        loans = self._loans_by_token(at, tokens)
         found: list[RightRecord] = []
         for token, log in sorted(registered.items(), key=lambda item: (item[1].block, item[1].log_index)):
             revocation = revoked.get(token)
@@ -1122,12 +1303,6 @@ class EventIndex:
             packed = records[token]
             own_numbers, family = right_numbers(numbers[token])
             unpacked = unpack_record(packed)
-            right_kind = RightKind.from_chain(unpacked.kind)
-            right_jurisdiction = unpacked.jurisdiction
-            if (wanted_kind is not None and right_kind is not wanted_kind) or (
-                jurisdiction is not None and right_jurisdiction != jurisdiction.upper()
-            ):
-                continue
             expiry = (packed >> 56) & (2**40 - 1)
             state = (
                 RightStatus.REVOKED
@@ -1138,30 +1313,29 @@ class EventIndex:
                 if expiry and now >= expiry
                 else RightStatus.ACTIVE
             )
-            record = RightRecord(
-                token_id=token,
-                token_id_hex=hex(token),
-                owner=owners[token][0] if revocation is None else revocation.args["holder"],
-                kind=right_kind,
-                jurisdiction=right_jurisdiction,
-                status=state,
-                self_declared=bool(packed & 2),
-                registered_at=dt.datetime.fromtimestamp((packed >> 24) & (2**32 - 1), dt.UTC),
-                expiry=dt.datetime.fromtimestamp(expiry, dt.UTC) if expiry else None,
-                content_hash=log.args["contentHash"],
-                registrar=None if log.args["registrar"] == ZERO_ADDRESS else log.args["registrar"],
-                registration_tx=log.tx_hash,
-                registration_block=log.block,
-                numbers=own_numbers,
-                family=family,
-                pledged=pledged.get(token, False),
-                pledges=[pledge for pledge in loans.get(token, []) if pledge.opened_block >= log.block],
-                **public_record_fields(published[token]),
-                **_revocation_fields(revocation, self._timestamps([revocation.block]) if revocation else {}),
+            found.append(
+                RightRecord(
+                    token_id=token,
+                    token_id_hex=hex(token),
+                    owner=owners[token][0] if revocation is None else revocation.args["holder"],
+                    kind=RightKind.from_chain(unpacked.kind),
+                    jurisdiction=unpacked.jurisdiction,
+                    status=state,
+                    self_declared=bool(packed & 2),
+                    registered_at=dt.datetime.fromtimestamp((packed >> 24) & (2**32 - 1), dt.UTC),
+                    expiry=dt.datetime.fromtimestamp(expiry, dt.UTC) if expiry else None,
+                    content_hash=log.args["contentHash"],
+                    registrar=None if log.args["registrar"] == ZERO_ADDRESS else log.args["registrar"],
+                    registration_tx=log.tx_hash,
+                    registration_block=log.block,
+                    numbers=own_numbers,
+                    family=family,
+                    pledged=pledged.get(token, False),
+                    pledges=[pledge for pledge in loans.get(token, []) if pledge.opened_block >= log.block],
+                    **public_record_fields(published[token]),
+                    **_revocation_fields(revocation, self._timestamps([revocation.block]) if revocation else {}),
+                )
             )
-            if wanted_status is not None and record.status is not wanted_status:
-                continue
-            found.append(record)
         return found
 
     def _latest_time(self, at: int) -> int:
@@ -1169,6 +1343,7 @@ class EventIndex:
         found = row.fetchone()
         return 0 if found is None else int(found[0])
 
+    @_consistent
     def transfers(self, from_time: dt.datetime | dt.date, to_time: dt.datetime | dt.date) -> list[TransferRecord]:
         """Every move of a right (mints included) between ``from_time`` and ``to_time`` (both inclusive; a date
         covers its whole day, UTC), in chain order."""

@@ -15,6 +15,7 @@ import pytest
 from chain_support import Patent, rpc, variant
 from ipledger import EventIndex, Ledger
 from ipledger.audit._index_schema import SCHEMA_VERSION
+from postgres_support import IndexUrls
 from share_support import ONE
 from web3.exceptions import ContractLogicError
 
@@ -28,7 +29,7 @@ def _owner_at(ledger: Ledger, token: int, block: int) -> str | None:
 
 @pytest.mark.anvil
 def test_portfolios_match_the_node_at_every_block(
-    ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_path: Path
+    ledger: Ledger, investors: dict[str, str], patent: Patent, index_url: IndexUrls
 ) -> None:
     first = ledger.chain.head() + 1
     names = ["dev1", "dev2", "dev3", "dev4"]
@@ -60,11 +61,11 @@ def test_portfolios_match_the_node_at_every_block(
     share_token = ledger.chain.share_contract(ledger.shares.token(shares))
     head = ledger.chain.head()
 
-    in_one = EventIndex(tmp_path / "one.sqlite")
+    in_one = EventIndex.open(index_url("one"))
     in_one.sync(ledger, chunk=1)
-    in_bulk = EventIndex(tmp_path / "bulk.sqlite")
+    in_bulk = EventIndex.open(index_url("bulk"))
     in_bulk.sync(ledger, chunk=10_000)
-    in_steps = EventIndex(tmp_path / "steps.sqlite")
+    in_steps = EventIndex.open(index_url("steps"))
     in_steps.sync(ledger, to_block=first + 2)
     in_steps.sync(ledger, chunk=10_000)
     for block in range(first - 1, head + 1):
@@ -78,12 +79,16 @@ def test_portfolios_match_the_node_at_every_block(
                 assert {right.token_id for right in portfolio.rights} & set(tokens) == expected_rights, (block, account)
                 held = [position.balance for position in portfolio.shares if position.token_id == shares]
                 assert (held[0] if held else 0) == expected_shares, (block, account)
-    for table in ("custody", "registrations", "share_balances"):
+    for table in ("custody", "registrations", "share_balances", "search_rights", "search_numbers"):
         assert index_rows(in_one, table) == index_rows(in_bulk, table) == index_rows(in_steps, table)
 
 
 def index_rows(index: EventIndex, table: str) -> list[tuple[object, ...]]:
-    return sorted(index._db.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+    columns = {
+        "search_rights": "token_id, since_block, until_block, title, folded, numbers, packed",
+        "search_numbers": "number, (SELECT token_id FROM search_rights WHERE id = entry)",
+    }.get(table, "*")
+    return sorted(index._db.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
 
 
 def test_an_older_schema_is_rebuilt_from_the_chain(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from chain_support import Patent, rpc, variant
 from ipledger import DEFAULT_MAX_INDEX_LAG, EventIndex, Ledger, start_node, stop_node
+from postgres_support import IndexUrls
 
 
 @pytest.mark.anvil
 def test_history_syncs_an_index_a_few_blocks_behind_and_answers_from_it(
-    ledger: Ledger, patent: Patent, tmp_path: Path
+    ledger: Ledger, patent: Patent, index_url: IndexUrls
 ) -> None:
     token = ledger.register(*variant(patent, "lag")).token_id
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
     rpc(ledger, "anvil_mine", hex(3))
     head = ledger.chain.head()
@@ -32,10 +33,10 @@ def test_history_syncs_an_index_a_few_blocks_behind_and_answers_from_it(
 
 @pytest.mark.anvil
 def test_history_reads_the_node_when_the_index_is_further_behind_than_allowed(
-    ledger: Ledger, patent: Patent, tmp_path: Path
+    ledger: Ledger, patent: Patent, index_url: IndexUrls
 ) -> None:
     token = ledger.register(*variant(patent, "far")).token_id
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
     rpc(ledger, "anvil_mine", hex(5))
     cursor = index.cursor

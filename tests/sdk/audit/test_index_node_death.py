@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from chain_support import variant
 from ipledger import EventIndex, IPMetadata, Ledger, NodeError, NotFoundError, SyncProgress, start_node, stop_node
+from postgres_support import IndexUrls
 
 Patent = tuple[IPMetadata, list[Path]]
 
 
 @pytest.mark.anvil
 def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_and_matches_the_node(
-    patent: Patent, tmp_path: Path
+    patent: Patent, tmp_path: Path, index_url: IndexUrls
 ) -> None:
     state, older = tmp_path / "state.json", tmp_path / "older.json"
     node = start_node(state_file=state)
@@ -34,7 +35,7 @@ def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_
         ledger.use("dev2").rights.transfer(orphaned, "dev3")
         ledger.use("dev1").rights.transfer(kept, "dev2")
 
-        index = EventIndex(tmp_path / "index.sqlite")
+        index = EventIndex.open(index_url())
         pid = node.pid
 
         def kill_past_the_persisted_state(progress: SyncProgress) -> None:
@@ -64,7 +65,7 @@ def test_sync_interrupted_by_node_death_and_restart_from_older_state_rolls_back_
         assert index.history(kept) == ledger.history(kept)
         assert index.history(replacement) == ledger.history(replacement)
 
-        clean = EventIndex(tmp_path / "clean.sqlite")
+        clean = EventIndex.open(index_url("clean"))
         clean.sync(ledger)
         query = "SELECT address, block, block_hash, tx_hash, log_index, topics, data FROM logs ORDER BY 2, 5"
         assert index._db.execute(query).fetchall() == clean._db.execute(query).fetchall()

@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pytest
 from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, RightKind, RightStatus, parse_number
+from postgres_support import IndexUrls
 from share_support import ONE
 
 Patent = tuple[IPMetadata, list[Path]]
 
 
 def test_portfolio_and_cap_table_at_past_blocks(
-    ledger: Ledger, investors: dict[str, str], patent: Patent, tmp_path: Path
+    ledger: Ledger, investors: dict[str, str], patent: Patent, index_url: IndexUrls
 ) -> None:
     metadata, documents = patent
     registered = ledger.register(metadata, documents, to="dev1")
     token = registered.token_id
     fractionalized = ledger.use("dev1").shares.fractionalize(token, "Index test shares", "ITS", 1_000 * ONE)
     moved = ledger.use("dev1").shares.transfer(token, "dev2", 250 * ONE)
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
     dev1, dev2 = ledger.address_of("dev1"), ledger.address_of("dev2")
 
@@ -42,11 +43,11 @@ def test_portfolio_and_cap_table_at_past_blocks(
         index.portfolio(dev1, at_block=index.cursor + 1)
 
 
-def test_rights_and_transfers_filters(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+def test_rights_and_transfers_filters(ledger: Ledger, patent: Patent, index_url: IndexUrls) -> None:
     metadata, documents = patent
     token = ledger.register(metadata, documents, to="dev3").token_id
     ledger.rights.freeze(token, b"\x03" * 32)
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
 
     (record,) = [record for record in index.rights(kind="patent", jurisdiction="us") if record.token_id == token]
@@ -65,7 +66,9 @@ def test_rights_and_transfers_filters(ledger: Ledger, patent: Patent, tmp_path: 
     assert index.block_at(when) >= record.registration_block
 
 
-def test_rights_filtered_in_sql_match_the_unfiltered_list(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+def test_rights_filtered_in_sql_match_the_unfiltered_list(
+    ledger: Ledger, patent: Patent, tmp_path: Path, index_url: IndexUrls
+) -> None:
     metadata, documents = patent
     patent_token = ledger.register(metadata, documents, to="dev3").token_id
     mark = tmp_path / "mark.txt"
@@ -80,7 +83,7 @@ def test_rights_filtered_in_sql_match_the_unfiltered_list(ledger: Ledger, patent
         }
     )
     mark_token = ledger.register(trademark, [mark], to="dev3").token_id
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
 
     everything = index.rights()

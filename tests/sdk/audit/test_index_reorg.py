@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from chain_support import Patent, rpc, variant
 from ipledger import EventIndex, Ledger, NotFoundError, start_node, stop_node
+from postgres_support import IndexUrls
 
 
 @pytest.fixture
@@ -24,21 +24,23 @@ def fork_ledger() -> Iterator[Ledger]:
 
 @pytest.mark.anvil
 def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
-    fork_ledger: Ledger, patent: Patent, tmp_path: Path
+    fork_ledger: Ledger, patent: Patent, index_url: IndexUrls
 ) -> None:
     ledger = fork_ledger
     kept = ledger.register(*variant(patent, "kept"), to="dev1").token_id
     snapshot = rpc(ledger, "evm_snapshot")
     fork_block = ledger.chain.head()
-    orphaned = ledger.register(*variant(patent, "orphan"), to="dev2").token_id
+    orphan = variant(patent, "orphan")
+    orphaned = ledger.register(*orphan, to="dev2").token_id
     ledger.use("dev2").rights.transfer(orphaned, "dev3")
     ledger.use("dev1").rights.transfer(kept, "dev2")
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
     old_cursor = index.cursor
 
     assert rpc(ledger, "evm_revert", snapshot) is True
-    replacement = ledger.register(*variant(patent, "new"), to="dev4").token_id
+    new = variant(patent, "new")
+    replacement = ledger.register(*new, to="dev4").token_id
     for _ in range(3):
         rpc(ledger, "evm_mine")
     assert ledger.chain.head() > old_cursor
@@ -56,8 +58,13 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
     assert index.history(replacement) == ledger.history(replacement)
     assert index.history(kept) == ledger.history(kept)
     assert {record.token_id for record in index.rights()} == {kept, replacement}
+    assert [hit.token_id for hit in index.search(str(orphan[0].number))] == []
+    assert [(hit.token_id, hit.matched) for hit in index.search(str(new[0].number))] == [(replacement, "number")]
+    assert [hit.token_id for hit in index.search(hex(orphaned))] == []
+    assert [hit.token_id for hit in index.search(ledger.address_of("dev2"))] == []
+    assert [hit.token_id for hit in index.search(ledger.address_of("dev4"))] == [replacement]
 
-    clean = EventIndex(tmp_path / "clean.sqlite")
+    clean = EventIndex.open(index_url("clean"))
     clean.sync(ledger)
     columns = "address, block, block_hash, tx_hash, log_index, topics, data, name, args, token_id"
     query = f"SELECT {columns} FROM logs ORDER BY block, log_index"
@@ -66,6 +73,8 @@ def test_sync_after_a_reorg_rolls_back_to_the_fork_and_indexes_the_new_branch(
         "SELECT token_id, owner, since_block, until_block FROM custody",
         "SELECT * FROM registrations",
         "SELECT * FROM share_balances",
+        "SELECT token_id, since_block, until_block, title, folded, numbers, packed FROM search_rights",
+        "SELECT n.number, e.token_id FROM search_numbers n JOIN search_rights e ON e.id = n.entry",
     ):
         assert sorted(index._db.execute(derived).fetchall()) == sorted(clean._db.execute(derived).fetchall())
     assert [right.token_id for right in index.portfolio(ledger.address_of("dev3")).rights] == []

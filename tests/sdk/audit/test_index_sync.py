@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from chain_support import Patent, variant
 from ipledger import EventIndex, Ledger, NotFoundError, SyncProgress
+from postgres_support import IndexUrls
 from share_support import ONE
 
 
@@ -36,9 +37,9 @@ def _rows(index: EventIndex) -> list[tuple[object, ...]]:
 
 
 def test_sync_indexes_up_to_the_head_then_only_new_blocks(
-    ledger: Ledger, storied_right: int, fractionalized: int, tmp_path: Path
+    ledger: Ledger, storied_right: int, fractionalized: int, index_url: IndexUrls
 ) -> None:
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     reports: list[SyncProgress] = []
     first = index.sync(ledger, chunk=7, progress=reports.append)
     head = ledger.chain.head()
@@ -59,12 +60,12 @@ def test_sync_indexes_up_to_the_head_then_only_new_blocks(
 
 
 def test_index_history_equals_node_history(
-    ledger: Ledger, storied_right: int, fractionalized: int, patent: Patent, tmp_path: Path
+    ledger: Ledger, storied_right: int, fractionalized: int, patent: Patent, index_url: IndexUrls
 ) -> None:
     redeemed = fractionalized
     ledger.use("dev1").shares.redeem(redeemed)
     other = ledger.register(*variant(patent, "2")).token_id
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
     for token in (storied_right, redeemed, other):
         from_node = ledger.history(token)
@@ -75,9 +76,9 @@ def test_index_history_equals_node_history(
 
 
 def test_ledger_history_falls_back_to_the_node_when_the_index_is_behind(
-    ledger: Ledger, storied_right: int, tmp_path: Path
+    ledger: Ledger, storied_right: int, index_url: IndexUrls
 ) -> None:
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger, to_block=ledger.contracts.deployment_block)
     with pytest.raises(NotFoundError):
         index.history(storied_right)
@@ -86,9 +87,9 @@ def test_ledger_history_falls_back_to_the_node_when_the_index_is_behind(
 
 
 def test_an_index_of_another_chain_at_the_same_height_is_not_trusted(
-    ledger: Ledger, storied_right: int, tmp_path: Path
+    ledger: Ledger, storied_right: int, index_url: IndexUrls
 ) -> None:
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
     assert ledger.audit.history_with_source(storied_right, index)[1] == "index"
     with index._db:
@@ -118,13 +119,15 @@ _KILLED_SYNC = textwrap.dedent(
 )
 
 
-def test_sync_killed_mid_way_resumes_without_duplicates(ledger: Ledger, storied_right: int, tmp_path: Path) -> None:
-    path = tmp_path / "killed.sqlite"
+def test_sync_killed_mid_way_resumes_without_duplicates(
+    ledger: Ledger, storied_right: int, index_url: IndexUrls
+) -> None:
+    path = index_url("killed")
     arguments = [
         ledger.chain.rpc_url,
         ledger.contracts.registry_address,
         str(ledger.contracts.vault.address),
-        str(path),
+        path,
         "4",
     ]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -134,12 +137,14 @@ def test_sync_killed_mid_way_resumes_without_duplicates(ledger: Ledger, storied_
     assert resumed.cursor == ledger.contracts.deployment_block - 1 + 4 * 3
     resumed.sync(ledger)
 
-    clean = EventIndex(tmp_path / "clean.sqlite")
+    clean = EventIndex.open(index_url("clean"))
     clean.sync(ledger, to_block=resumed.cursor)
     assert _rows(resumed) == _rows(clean)
 
     # Replaying blocks already stored (as after a crash between writing and moving the cursor) adds nothing.
-    resumed._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(ledger.contracts.deployment_block - 1),))
-    resumed._db.commit()
+    with resumed._db:
+        resumed._db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'cursor'", (str(ledger.contracts.deployment_block - 1),)
+        )
     assert resumed.sync(ledger, to_block=clean.cursor).logs_added == 0
     assert _rows(resumed) == _rows(clean)

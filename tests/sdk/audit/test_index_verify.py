@@ -4,12 +4,12 @@ block; a tampered index file is caught with the first differing event named."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from ipledger import EventIndex, InvalidInputError, IPMetadata, Ledger, NodeInfo, ProofError
 from ipledger.chain._events import TOPIC_OF
+from postgres_support import IndexUrls
 from rpc_proxy import lying_proxy
 
 Patent = tuple[IPMetadata, list[Path]]
@@ -20,7 +20,7 @@ def _head_hash(ledger: Ledger) -> str:
 
 
 @pytest.fixture
-def synced(ledger: Ledger, patent: Patent, tmp_path: Path) -> tuple[EventIndex, int, str]:
+def synced(ledger: Ledger, patent: Patent, index_url: IndexUrls) -> tuple[EventIndex, int, str]:
     """An index synced to the head, over a right registered, assigned, frozen and licensed."""
     token = ledger.register(*patent, to="dev1").token_id
     ledger.use("dev1").rights.transfer(token, "dev2")
@@ -28,7 +28,7 @@ def synced(ledger: Ledger, patent: Patent, tmp_path: Path) -> tuple[EventIndex, 
     ledger.rights.unfreeze(token, b"\x02" * 32)
     terms = {"terms": "licence v1", "start": ledger.chain.chain_time(), "licensee": ledger.address_of("dev3")}
     ledger.use("dev2").licenses.grant(token, terms)
-    index = EventIndex(tmp_path / "index.sqlite")
+    index = EventIndex.open(index_url())
     index.sync(ledger)
     return index, token, _head_hash(ledger)
 
@@ -41,20 +41,17 @@ def test_an_honest_index_verifies(ledger: Ledger, synced: tuple[EventIndex, int,
 
 
 def _tamper(index: EventIndex, sql: str, *parameters: object) -> None:
-    connection = sqlite3.connect(index.path)
-    with connection:
-        changed = connection.execute(sql, parameters).rowcount
-    connection.close()
+    """Changes the index's database behind its back, through a connection of its own."""
+    with EventIndex.open(index.location) as other, other._db:
+        changed = other._db.execute(sql, parameters).rowcount
     assert changed >= 1
 
 
 def test_a_changed_event_is_named(ledger: Ledger, synced: tuple[EventIndex, int, str]) -> None:
     index, token, checkpoint = synced
-    row = (
-        sqlite3.connect(index.path)
-        .execute("SELECT id, block, topics FROM logs WHERE name = 'Transfer' ORDER BY block DESC LIMIT 1")
-        .fetchone()
-    )
+    row = index._db.execute(
+        "SELECT id, block, topics FROM logs WHERE name = 'Transfer' ORDER BY block DESC LIMIT 1"
+    ).fetchone()
     topics = json.loads(row[2])
     topics[2] = "0x" + "00" * 12 + "ab" * 20
     _tamper(index, "UPDATE logs SET topics = ? WHERE id = ?", json.dumps(topics), row[0])
@@ -87,7 +84,7 @@ def test_an_index_behind_the_checkpoint_is_refused(ledger: Ledger, synced: tuple
 
 @pytest.mark.parametrize(("lie", "event"), [("drop", "Assigned"), ("alter", "Frozen"), ("before", "")])
 def test_an_index_synced_from_a_lying_node_is_caught(
-    anvil_node: NodeInfo, patent: Patent, tmp_path: Path, lie: str, event: str
+    anvil_node: NodeInfo, patent: Patent, tmp_path: Path, index_url: IndexUrls, lie: str, event: str
 ) -> None:
     """An index filled by a node that dropped or changed logs: checked against the commitments proven at the
     checkpoint (through an honest node, or the liar itself), it differs and the event is named. A registry of its
@@ -100,7 +97,7 @@ def test_an_index_synced_from_a_lying_node_is_caught(
     ledger.use("dev1").rights.assign(token, "dev2", deed)
     ledger.rights.freeze(token, b"\x01" * 32)
     checkpoint = _head_hash(ledger)
-    index = EventIndex(tmp_path / "lied.sqlite")
+    index = EventIndex.open(index_url("lied"))
     options = {"topic": TOPIC_OF[event]} if event else {"block": ledger.chain.head()}
     with lying_proxy(anvil_node.rpc_url, lie=lie, **options) as (url, proxy):
         liar = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=ledger.deployment.vault)
