@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from ipledger import EventIndex, InvalidInputError, NotFoundError, parse_token_id
 from ipledger.audit._report_i18n import DEFAULT_LANG, Lang
-from ipledger.web._compat import open_index, search
 from ipledger.web._inputs import BadParameterError
 from ipledger.web._models import SyncState
 from ipledger.web._sync import IndexSync
@@ -60,7 +59,18 @@ class Explorer:
             self.sync = IndexSync(ledger.chain, self._open_writer, interval=options.sync_interval)
 
     def _open_writer(self) -> EventIndex:
-        return open_index(self.index_url)
+        """The sync's connection: the ledger's index at the URL (created, and bound to the ledger, if new)."""
+        assert self.ledger is not None
+        return EventIndex.for_ledger(self.ledger, url=self.index_url)
+
+    def _open_reader(self) -> EventIndex:
+        """A read-only connection (SQLite ``mode=ro``, PostgreSQL read-only transactions): a request cannot write."""
+        try:
+            if self.ledger is not None:
+                return EventIndex.for_ledger(self.ledger, url=self.index_url, read_only=True)
+            return EventIndex.open(self.index_url, read_only=True)
+        except InvalidInputError as exc:
+            raise IndexNotReadyError(f"the index is not ready: {_reason(exc)}") from None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -84,7 +94,7 @@ class Explorer:
         index's first sync."""
         index: EventIndex | None = getattr(self._local, "index", None)
         if index is None:
-            index = open_index(self.index_url)
+            index = self._open_reader()
             self._local.index = index
             with self._lock:
                 self._opened.append(index)
@@ -128,7 +138,7 @@ class Explorer:
                 return parse_token_id(value)
             except InvalidInputError as exc:
                 raise BadParameterError(field, text, f"a token id from 1 to 2**256-1 ({_reason(exc)})") from None
-        for hit in search(self.index(), value, limit=5):
+        for hit in self.index().search(value, limit=5):
             if hit.matched in ("number", "token_id"):
                 return int(hit.token_id)
         raise NotFoundError(f"no right in the index has the number or token id {value!r}")

@@ -110,7 +110,7 @@ EN: dict[str, str] = {
     "web.yes": "yes",
     "web.no": "no",
     "web.error_heading": "This request cannot be answered",
-    "web.error_expected": "What was expected",
+    "web.error_reason": "Reason",
     "web.error_back": "Back to the search",
     "web.footer": "Read-only: this server holds no keys and sends no transactions. The same data as JSON:",
 }
@@ -206,7 +206,7 @@ ZH_HANS: dict[str, str] = {
     "web.yes": "是",
     "web.no": "否",
     "web.error_heading": "无法处理此请求",
-    "web.error_expected": "应当提供的内容",
+    "web.error_reason": "原因",
     "web.error_back": "返回搜索",
     "web.footer": "只读：本服务器不持有任何密钥，也不发送任何交易。相同数据的 JSON 版本：",
 }
@@ -302,7 +302,7 @@ ZH_HANT: dict[str, str] = {
     "web.yes": "是",
     "web.no": "否",
     "web.error_heading": "無法處理此請求",
-    "web.error_expected": "應當提供的內容",
+    "web.error_reason": "原因",
     "web.error_back": "返回搜尋",
     "web.footer": "唯讀：本伺服器不持有任何金鑰，也不傳送任何交易。相同資料的 JSON 版本：",
 }

@@ -6,9 +6,8 @@ import datetime as dt
 
 from pydantic import Field
 
-from ipledger import CapTable, Identity, IndexStatus, Pool, ShareTokenInfo, TransferRules
+from ipledger import CapTable, Identity, IndexStatus, Pool, SearchHit, ShareTokenInfo, TransferRules
 from ipledger.models._model_base import _Out
-from ipledger.web._compat import SearchHit
 
 __all__ = ["ExplorerStatus", "SearchResults", "ShareTokenView", "SyncState"]
 

@@ -22,7 +22,6 @@ from ipledger import (
     SourcedHistory,
     VerificationReport,
 )
-from ipledger.web._compat import right_of, search
 from ipledger.web._explorer import Explorer, IndexNotReadyError
 from ipledger.web._inputs import BadParameterError
 from ipledger.web._models import ExplorerStatus, SearchResults, ShareTokenView
@@ -55,7 +54,7 @@ def search_rights(explorer: Explorer, query: str, limit: int) -> SearchResults:
     text = query.strip()
     if not text:
         raise BadParameterError("q", query, "a number, a title (3 characters or more), an address or a token id")
-    return SearchResults(query=text, hits=search(explorer.index(), text, limit=limit))
+    return SearchResults(query=text, hits=explorer.index().search(text, limit=limit))
 
 
 def rights(
@@ -71,7 +70,7 @@ def rights(
 
 
 def right(explorer: Explorer, token: int, at_block: int | None = None) -> RightRecord:
-    return right_of(explorer.index(), token, at_block)
+    return explorer.index().right(token, at_block=at_block)
 
 
 def history(explorer: Explorer, token: int) -> SourcedHistory:
@@ -98,7 +97,7 @@ def lender_book(explorer: Explorer, lender: str, at_block: int | None) -> LoanBo
 def share_token(explorer: Explorer, address: str, at_block: int | None) -> ShareTokenView:
     """The share token at ``address``: its holders from the index, and from the chain (when the server has a
     network) the token, its rules, its holders' identities and its pools."""
-    hits = [hit for hit in search(explorer.index(), address, limit=5) if hit.matched == "share_token"]
+    hits = [hit for hit in explorer.index().search(address, limit=5) if hit.matched == "share_token"]
     if not hits:
         raise NotFoundError(f"{address} is not a share token of this registry in the index")
     token = int(hits[0].token_id)

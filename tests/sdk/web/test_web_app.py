@@ -70,7 +70,7 @@ def test_bad_input_to_the_api(
 
 BAD_PAGES = [
     ("/rights/not-a-number", 400, "token: 'not-a-number'"),
-    ("/rights/77", 404, "is not in the index"),
+    ("/rights/77", 404, "is not a right in the index"),
     ("/rights/{cn}?block=twelve", 400, "block: 'twelve'"),
     ("/rights/{cn}?date=31/12/2024", 400, "date: '31/12/2024'"),
     ("/rights/{cn}?checkpoint=0xabc", 400, "checkpoint: '0xabc'"),
@@ -91,7 +91,7 @@ def test_bad_input_to_the_pages(
     assert response.headers["content-type"].startswith("text/html")
     found = re.search(r'<p class="error-message" id="error-message">(.*?)</p>', response.text, re.S)
     assert found is not None and "\n" not in found.group(1)
-    assert "What was expected" in found.group(1) and words.replace("'", "&#39;") in found.group(1), found.group(1)
+    assert "Reason:" in found.group(1) and words.replace("'", "&#39;") in found.group(1), found.group(1)
 
 
 def test_a_read_never_changes_the_index(client: TestClient, world: World, ledger: Ledger) -> None:

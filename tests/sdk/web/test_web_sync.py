@@ -46,7 +46,7 @@ def test_the_background_sync_picks_up_a_new_registration(ledger: Ledger, world: 
 def test_a_fresh_index_answers_503_until_its_first_sync(ledger: Ledger, tmp_path: Path) -> None:
     with explorer_client(tmp_path / "fresh.sqlite", ledger, sync=False) as client:
         response = client.get("/api/rights")
-        assert response.status_code == 503 and "not been synced" in response.json()["detail"]
+        assert response.status_code == 503 and "sync it first" in response.json()["detail"]
         assert client.get("/api/status").json()["index"] is None
         assert client.get("/").status_code == 200
 
