@@ -442,6 +442,14 @@ if typing.TYPE_CHECKING:
     from .node._status import (
         NodeStatus,
     )
+    from .web._app import create_app as create_explorer_app
+    from .web._models import (
+        ExplorerStarted,
+        ExplorerStatus,
+        SearchResults,
+        ShareTokenView,
+        SyncState,
+    )
 
 __version__ = "0.1.0"
 
@@ -489,6 +497,7 @@ __all__ = [
     "Contracts",
     "CONTRACTS_EVM",
     "CountryBlock",
+    "create_explorer_app",
     "CurrencyAmount",
     "CustodyInterval",
     "DEFAULT_MAX_INDEX_LAG",
@@ -515,6 +524,8 @@ __all__ = [
     "Evidence",
     "evidence_hash",
     "Exclusivity",
+    "ExplorerStarted",
+    "ExplorerStatus",
     "field_hash",
     "Fill",
     "FillResult",
@@ -675,6 +686,7 @@ __all__ = [
     "save_network",
     "seal",
     "SearchHit",
+    "SearchResults",
     "SERIES",
     "Series",
     "ShareBalance",
@@ -685,6 +697,7 @@ __all__ = [
     "SharesFrozen",
     "SharesUnfrozen",
     "ShareTokenInfo",
+    "ShareTokenView",
     "ShareTransfer",
     "sidecar_document",
     "sidecar_path",
@@ -705,6 +718,7 @@ __all__ = [
     "SubClient",
     "SyncProgress",
     "SyncResult",
+    "SyncState",
     "TokenBalance",
     "TokenFrozenError",
     "TokenInfo",
@@ -966,6 +980,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._hashing": ("Evidence", "bundle_hash", "canonical_json", "evidence_hash", "hash_file", "hash_text"),
     "models._dates": ("parse_when",),
     "models._ids": ("parse_token_id",),
+    "web._app": ("create_explorer_app",),
+    "web._models": ("ExplorerStarted", "ExplorerStatus", "SearchResults", "ShareTokenView", "SyncState"),
     "models._models": (
         "AssetKind",
         "Buyout",
@@ -1090,7 +1106,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "chain._roles": ("ROLE_NAMES", "ROLES"),
 }
 #: Names the package spells otherwise than their module.
-_ALIASES = {"REPORT_LANGS": "LANGS", "ReportLang": "Lang"}
+_ALIASES = {"REPORT_LANGS": "LANGS", "ReportLang": "Lang", "create_explorer_app": "create_app"}
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 

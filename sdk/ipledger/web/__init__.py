@@ -9,10 +9,24 @@ the report's custody timeline, event rows, licences, attestations, disputes), ``
 English, Simplified and Traditional Chinese, beside the report's), ``_inputs`` (URL and form parameters, read with
 the SDK's parsers), ``_models`` (the explorer's own response models). Templates in ``templates/``, the stylesheet in
 ``static/``.
+
+The response models (``_models``) are plain SDK models, exported by ``ipledger`` without the extra; the app itself
+(:func:`create_app`) is imported on first use, so ``import ipledger.web`` needs no web framework.
 """
 
 from __future__ import annotations
 
-from ipledger.web._app import create_app
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ipledger.web._app import create_app
 
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from ipledger.web._app import create_app
+
+        return create_app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,7 @@ from pydantic import Field
 from ipledger import CapTable, Identity, IndexStatus, Pool, SearchHit, ShareTokenInfo, TransferRules
 from ipledger.models._model_base import _Out
 
-__all__ = ["ExplorerStatus", "SearchResults", "ShareTokenView", "SyncState"]
+__all__ = ["ExplorerStarted", "ExplorerStatus", "SearchResults", "ShareTokenView", "SyncState"]
 
 
 class SyncState(_Out):
@@ -62,3 +62,21 @@ class ShareTokenView(_Out):
     pools: list[Pool] = Field(default_factory=list)
     #: What the chain could not tell (one line each), when the server has a network.
     unavailable: list[str] = Field(default_factory=list)
+
+
+class ExplorerStarted(_Out):
+    """``ipledger serve``: where the explorer listens, what it serves and how it keeps the index up to date."""
+
+    url: str
+    #: The REST API's documentation page (Swagger UI) and its OpenAPI document.
+    docs_url: str
+    openapi_url: str
+    #: The index served: an SQLite path or a PostgreSQL URL (without its password).
+    index: str
+    chain_id: int
+    registry: str
+    #: Whether a background thread syncs the index from the network, and every how many seconds.
+    sync: bool
+    sync_interval: float
+    #: The pages' language when the browser names none the explorer speaks.
+    lang: str
