@@ -21,9 +21,10 @@ def test_the_explorer_on_postgresql_answers_as_on_sqlite(
 ) -> None:
     url = postgres_server.schema_url()
     dev1, dev2, dev6 = (ledger.address_of(name) for name in ("dev1", "dev2", "dev6"))
-    with explorer_client(world.index_path, ledger, sync=False) as sqlite, explorer_client(
-        url, ledger, sync_interval=0.2
-    ) as postgres:
+    with (
+        explorer_client(world.index_path, ledger, sync=False) as sqlite,
+        explorer_client(url, ledger, sync_interval=0.2) as postgres,
+    ):
         assert postgres.app.state.explorer.sync.wait_for(1, timeout=120)  # type: ignore[attr-defined]
         status = postgres.get("/api/status").json()
         assert status["sync"]["last_error"] is None, status
