@@ -78,7 +78,7 @@ test: setup solc-shim
 test-contracts: solc-shim
 	brownie test tests/contracts
 
-test-sdk: setup $(STAMPS)/hardhat $(STAMPS)/chromium $(STAMPS)/fonts-cjk
+test-sdk: setup $(STAMPS)/hardhat $(STAMPS)/chromium $(STAMPS)/fonts-cjk $(STAMPS)/postgresql
 	$(PY) -m pytest -p no:pytest-brownie -q tests/sdk tests/cli
 
 ## Two more nodes the tests start themselves: the whole SDK/CLI suite on Hardhat 3's node (a second EVM
@@ -112,6 +112,21 @@ $(STAMPS)/fonts-cjk:
 	        && timeout 600 apt-get install -y --no-install-recommends fonts-noto-cjk >/dev/null 2>&1) \
 	    || echo "fonts-noto-cjk could not be installed: the Chinese render test will not check the fonts"; \
 	  else echo "no Chinese font (apt-get install fonts-noto-cjk): the Chinese render test will not check the fonts"; fi; \
+	fi
+	@touch $@
+
+## Debian's PostgreSQL server, which the index tests start themselves (tests/sdk/postgres_support.py: as the postgres
+## user when they run as root). Installed when missing and apt is usable (root); otherwise the PostgreSQL runs of the
+## index tests are skipped with their reason (the SQLite runs stay).
+$(STAMPS)/postgresql:
+	@mkdir -p $(STAMPS)
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    timeout 600 apt-get install -y --no-install-recommends postgresql >/dev/null 2>&1 \
+	    || (timeout 300 apt-get update >/dev/null 2>&1 \
+	        && timeout 600 apt-get install -y --no-install-recommends postgresql >/dev/null 2>&1) \
+	    || echo "postgresql could not be installed: the index tests on PostgreSQL will be skipped"; \
+	  else echo "PostgreSQL missing (apt-get install postgresql): the index tests on PostgreSQL will be skipped"; fi; \
 	fi
 	@touch $@
 

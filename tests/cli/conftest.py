@@ -14,6 +14,7 @@ from cli_support import Chain, Patent, Run, assert_matches_schema
 from ipledger import Ledger
 from ipledger.cli import app
 from node_support import refuse_parallel_workers, session_node, skip_anvil_only
+from postgres_support import postgres_server  # noqa: F401 (a fixture of the index tests)
 from typer.testing import CliRunner, Result
 
 _numbers = itertools.count(7_000_000)
@@ -54,6 +55,7 @@ _ENV = (
     "IPLEDGER_CHAIN_ID",
     "IPLEDGER_CONFIRMATIONS",
     "IPLEDGER_MAX_INDEX_LAG",
+    "IPLEDGER_INDEX_URL",
 )
 
 

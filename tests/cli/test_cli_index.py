@@ -32,8 +32,8 @@ def index_cli(chain: Chain) -> Run:
     """Runs ``ipledger index ARGS`` (the sub-app itself) against the session chain, vault by IPLEDGER_VAULT."""
     runner = CliRunner()
 
-    def run(*args: str) -> Result:
-        return runner.invoke(index_app, [*args, *chain.options], env=chain.share_env)
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(index_app, [*args, *chain.options], env={**chain.share_env, **(env or {})})
 
     return run
 
@@ -157,3 +157,51 @@ def test_index_verify_against_a_trusted_block(fractionalized: str, index_cli: Ru
     bad = index_cli("verify", token, "--trust-block-hash", checkpoint)
     assert bad.exit_code == 1, (bad.stdout, bad.stderr)
     assert "Index DIFFERS" in bad.stdout and f"RightRegistered in block {block}" in bad.stdout
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_index_url_puts_the_index_where_it_says(
+    fractionalized: str, share_cli: Run, share_json: Json, tmp_path: Path, request: pytest.FixtureRequest, database: str
+) -> None:
+    """``--index-url`` (or ``IPLEDGER_INDEX_URL``) on every index command: an SQLite file elsewhere, or a PostgreSQL
+    database (the index in the schema of its chain and registry); ``history`` reads it through the variable."""
+    token = fractionalized
+    if database == "sqlite":
+        url = f"sqlite:///{tmp_path / 'elsewhere.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_server").fresh_database()
+    synced = share_cli("index", "sync", "--index-url", url, "--json")
+    assert synced.exit_code == 0, (synced.stderr, synced.exception)
+    status = share_json("index", "status", "--index-url", url)
+    assert status["fresh"] is True and status["share_tokens"] >= 1
+    if database == "sqlite":
+        assert status["path"] == str(tmp_path / "elsewhere.sqlite")
+    else:
+        assert status["path"].startswith(f"{url}?schema=ipledger_{status['chain_id']}_")
+    by_variable = {"IPLEDGER_INDEX_URL": url}
+    assert share_json("index", "status", env=by_variable) == status
+    found = share_json("index", "rights", "--kind", "patent", env=by_variable)["rights"]
+    assert token in [record["token_id"] for record in found]
+    assert share_json("index", "history", token, "--index-url", url) == {
+        **share_json("history", token, "--no-index"),
+        "source": "index",
+        "index_block": status["cursor"],
+        "index_behind": 0,
+    }
+    assert share_json("history", token, env=by_variable)["source"] == "index"
+    home = Path(os.environ["IPLEDGER_HOME"])
+    assert not (home / "index").exists()  # the default file was never made
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://user@host/db", "postgresql://user@host", "postgresql://u@h:port/db", "sqlite://"]
+)
+def test_a_malformed_index_url_is_one_line_naming_the_option(share_cli: Run, url: str) -> None:
+    for result in (
+        share_cli("index", "status", "--index-url", url),
+        share_cli("index", "rights", env={"IPLEDGER_INDEX_URL": url}),
+    ):
+        assert result.exit_code == 1, (result.stdout, result.stderr)
+        message = result.stderr.strip()
+        assert "\n" not in message and "--index-url" in message
+        assert "postgresql://USER@HOST:PORT/DATABASE" in message

@@ -73,14 +73,12 @@ def test_serve_answers_status_and_picks_up_a_registration(
 
 def test_serve_json_says_where_it_listens(chain: Chain, tmp_path: Path) -> None:
     index = tmp_path / "explorer.sqlite"
-    with _serving(chain, tmp_path / "home", "--no-sync", "--index-url", str(index), "--lang", "zh-Hans") as (
-        process,
-        first,
-    ):
+    with _serving(chain, tmp_path / "home", "--index-url", str(index), "--lang", "zh-Hans") as (_, first):
         assert first.startswith("http://")
-    # The --json form: one JSON document on stdout.
+    # The --json form: one JSON document on stdout; the index the first one made, served as it is.
     env = {**os.environ, "IPLEDGER_HOME": str(tmp_path / "home"), "PYTHONPATH": str(Path(ipledger.__file__).parents[1])}
     argv = [sys.executable, "-m", "ipledger.cli", "serve", "--json", "--port", "0", "--no-sync", *chain.options]
+    argv += ["--index-url", str(index)]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         assert process.stdout is not None
@@ -90,7 +88,7 @@ def test_serve_json_says_where_it_listens(chain: Chain, tmp_path: Path) -> None:
         started = json.loads("".join(lines))
         assert started["url"].startswith("http://127.0.0.1:") and started["docs_url"].endswith("/api/docs")
         assert started["sync"] is False and started["registry"] == chain.registry
-        assert started["index"].endswith(".sqlite")
+        assert started["index"] == str(index)
         assert httpx.get(started["url"] + "api/status").status_code == 200
     finally:
         process.terminate()
@@ -112,5 +110,12 @@ def test_serve_on_a_port_in_use_is_one_line(cli: Run, chain: Chain) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        result = cli("serve", "--port", str(port), "--no-sync")
+        result = cli("serve", "--port", str(port))
     assert_one_line_error(result, f"cannot listen on 127.0.0.1:{port}")
+
+
+def test_serve_without_sync_needs_an_index(cli: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.sqlite"
+    result = cli("serve", "--no-sync", "--index-url", str(missing))
+    assert_one_line_error(result, "does not exist")
+    assert not missing.exists()

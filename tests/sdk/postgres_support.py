@@ -1,10 +1,11 @@
 """A PostgreSQL server of the test session's own, for the index tests on PostgreSQL.
 
-Debian's PostgreSQL 15 (``/usr/lib/postgresql/15/bin``, installed by the Makefile's ``postgresql`` stamp when apt is
-usable) is started in a fresh temporary directory on a free loopback port, with trust authentication for the user
-``pg`` and a UTF-8 ``C.UTF-8`` locale (so ``pg_trgm`` indexes Chinese characters). PostgreSQL refuses to run as root:
-when the tests run as root the server runs as the ``postgres`` user, in a directory owned by it. Without the
-binaries, or when the server does not start, :func:`postgres_server` skips the tests that need it with the reason.
+Debian's PostgreSQL (the newest ``/usr/lib/postgresql/N/bin``, or ``IPLEDGER_TEST_PG_BIN``; installed by the
+Makefile's ``postgresql`` stamp when apt is usable) is started in a fresh temporary directory on a free loopback
+port, with trust authentication for the user ``pg`` and a UTF-8 ``C.UTF-8`` locale (so ``pg_trgm`` indexes Chinese
+characters). PostgreSQL refuses to run as root: when the tests run as root the server runs as the ``postgres`` user,
+in a directory owned by it. Without the binaries, or when the server does not start, :func:`postgres_server` skips
+the tests that need it with the reason; :func:`index_url` runs each index test on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from pathlib import Path
 import pytest
 
 POSTGRES_BIN_VARIABLE = "IPLEDGER_TEST_PG_BIN"
-_CANDIDATES = ("/usr/lib/postgresql/17/bin", "/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/15/bin")
 _USER = "pg"
 _schemas = itertools.count(1)
 
@@ -54,7 +54,12 @@ class PostgresServer:
 def postgres_binaries() -> Path | None:
     """The directory of ``initdb`` and ``pg_ctl``, or ``None`` when PostgreSQL is not installed."""
     given = os.environ.get(POSTGRES_BIN_VARIABLE)
-    for candidate in ([given] if given else []) + list(_CANDIDATES):
+    installed = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda folder: int(folder.parent.name) if folder.parent.name.isdigit() else 0,
+        reverse=True,
+    )
+    for candidate in ([given] if given else []) + [str(folder) for folder in installed]:
         if (Path(candidate) / "initdb").is_file() and (Path(candidate) / "pg_ctl").is_file():
             return Path(candidate)
     return None

@@ -1,17 +1,24 @@
-"""The event index: an embedded SQLite copy of the registry's, the share vault's and the share tokens' logs.
+"""The event index: a copy of the registry's, the share vault's and the share tokens' logs, in an embedded SQLite file
+or a PostgreSQL database.
 
-One file per chain and registry, ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite`` (schema in
-:mod:`ipledger.audit._index_schema`). :meth:`EventIndex.sync` reads logs by block chunks with the adaptive
-``eth_getLogs`` reader and commits each chunk together with the cursor in one transaction, so a sync killed at
-any point resumes where it stopped and never stores a log twice. Before each chunk it compares the stored hash of
-the cursor block with the node's; after a reorganization it deletes everything above the fork point (the latest
-stored block whose hash still matches) and syncs again from there.
+By default one file per chain and registry, ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite`` (WAL mode: readers
+never wait for the syncing writer); :meth:`EventIndex.open` / :meth:`EventIndex.for_ledger` take another path, an
+``sqlite:///`` URL or a ``postgresql://`` URL (one schema per chain and registry, the connection in
+:mod:`ipledger.audit._index_db`; the schema in :mod:`ipledger.audit._index_schema`). :meth:`EventIndex.sync` reads
+logs by block chunks with the adaptive ``eth_getLogs`` reader and commits each chunk together with the cursor in one
+transaction, so a sync killed at any point resumes where it stopped and never stores a log twice. Before each chunk it
+compares the stored hash of the cursor block with the node's; after a reorganization it deletes everything above the
+fork point (the latest stored block whose hash still matches) and syncs again from there.
 
-Queries (history, portfolio, cap table, rights, transfers) read only the file; dates become blocks through the
-stored block timestamps. Ownership and share balances at any block come from two tables derived while syncing
-(custody intervals and balance changes), so a portfolio is an indexed lookup even with millions of transfers; a
-third (registrations, with kind and jurisdiction unpacked from the record) lets ``rights(kind=..., jurisdiction=...)``
-read only the matching rights.
+Queries (history, portfolio, cap table, rights, one right, search, transfers) read only the database, each in one
+read snapshot, and never write: an index opened ``read_only`` (SQLite ``mode=ro``, PostgreSQL read-only transactions)
+answers them all and refuses :meth:`~EventIndex.sync`. Dates become blocks through the stored block timestamps.
+Ownership and share balances at any block come from two tables derived while syncing (custody intervals and balance
+changes), so a portfolio is an indexed lookup even with millions of transfers; a third (registrations, with kind and
+jurisdiction unpacked from the record) lets ``rights(kind=..., jurisdiction=...)`` read only the matching rights, and
+:meth:`~EventIndex.right` reads one right's rows alone. The search tables (titles and official numbers of the live
+rights, over the blocks they held; :mod:`ipledger.audit._index_search`) answer :meth:`~EventIndex.search` by number,
+title substring (trigram indexes: SQLite FTS5, PostgreSQL ``pg_trgm``), holder, share token or token id.
 """
 
 from __future__ import annotations

@@ -1,14 +1,17 @@
-"""``index sync|status|verify|history|portfolio|book|rights|transfers``: the local SQLite event index of a registry.
+"""``index sync|status|verify|history|portfolio|book|rights|transfers``: the event index of a registry.
 
-The index lives in ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite``; ``sync`` brings it up to the chain head
-(resuming where it stopped and undoing reorganizations), ``verify`` checks it against the history commitments proven
-at a trusted block, the other commands read only the file.
+The index lives in ``$IPLEDGER_HOME/index/<chain_id>-<registry>.sqlite``, or where ``--index-url`` (or
+``IPLEDGER_INDEX_URL``) says: another SQLite file (a path or ``sqlite:///PATH``) or a PostgreSQL database
+(``postgresql://USER@HOST:PORT/DATABASE``, the index in the schema ``ipledger_<chain id>_<registry>`` unless
+``?schema=NAME`` names one). ``sync`` brings it up to the chain head (resuming where it stopped and undoing
+reorganizations), ``verify`` checks it against the history commitments proven at a trusted block, the other commands
+read only the index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
+import os
 import time
 from typing import Annotated
 
@@ -33,6 +36,7 @@ from ipledger import (
     TransferList,
     index_path,
 )
+from ipledger.audit._index_db import database_errors, parse_location, schema_name
 
 from ._chain_options import CommandTyper
 from ._context import Session, open_ledger
@@ -43,11 +47,28 @@ from ._render import history_table, kind_label, pledge_text, right_heading, shor
 __all__ = ["index_app", "open_local_index"]
 
 index_app = CommandTyper(
-    help="A local SQLite index of the registry's, the share vault's and the share tokens' events: sync it, then "
-    "query history, portfolios, lenders' books of loans, rights and transfers without the node.",
+    help="The index of the registry's, the share vault's and the share tokens' events (SQLite, or PostgreSQL with "
+    "--index-url): sync it, then query history, portfolios, lenders' books of loans, rights and transfers without "
+    "the node.",
     no_args_is_help=True,
 )
 
+#: The variable that names the index's location when ``--index-url`` is not given.
+INDEX_URL_VARIABLE = "IPLEDGER_INDEX_URL"
+_INDEX_URL_OPTION = "--index-url"
+
+IndexUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        _INDEX_URL_OPTION,
+        metavar="URL",
+        envvar=INDEX_URL_VARIABLE,
+        show_envvar=True,
+        help="Where the index lives: an SQLite file (a path or sqlite:///PATH) or a PostgreSQL database "
+        "(postgresql://USER@HOST:PORT/DATABASE; the schema ipledger_CHAINID_REGISTRY, or ?schema=NAME). "
+        "Default: $IPLEDGER_HOME/index/CHAINID-REGISTRY.sqlite.",
+    ),
+]
 ToBlockOpt = Annotated[
     int | None, typer.Option("--to-block", metavar="N", min=0, help="Sync up to block N instead of the chain head.")
 ]
@@ -73,29 +94,43 @@ def _when(text: str, option: str) -> dt.date | dt.datetime:
         raise typer.BadParameter(f"{text!r} is neither YYYY-MM-DD nor an ISO datetime", param_hint=option) from None
 
 
-def _open(out: Output) -> tuple[Session, EventIndex]:
+def _open(out: Output, index_url: str | None) -> tuple[Session, EventIndex]:
+    if index_url is not None:
+        parse_location(index_url, option=_INDEX_URL_OPTION)  # a malformed URL is refused before the node is asked
     session = open_ledger(out)
-    return session, EventIndex.for_ledger(session.ledger)
+    return session, EventIndex.for_ledger(session.ledger, url=index_url)
 
 
-def open_local_index(ledger: Ledger, out: Output) -> EventIndex | None:
-    """The registry's index file in ``$IPLEDGER_HOME/index`` if one exists (none is created), else ``None``.
+def open_local_index(ledger: Ledger, out: Output, url: str | None = None) -> EventIndex | None:
+    """The registry's index if one exists (none is created), else ``None``: at ``url`` (default: the variable
+    ``IPLEDGER_INDEX_URL``), or the file in ``$IPLEDGER_HOME/index``.
 
     Opened as it is, not through :meth:`EventIndex.for_ledger`, which would start an index synced without a share
-    vault over when the ledger has one. A file that cannot be read is passed over with a note.
+    vault over when the ledger has one. An index that cannot be read is passed over with a note.
     """
-    path = index_path(ledger.chain_id, ledger.contracts.registry_address)
-    if not path.is_file():
-        return None
+    url = url or os.environ.get(INDEX_URL_VARIABLE) or None
+    registry = ledger.contracts.registry_address
+    unreadable: tuple[type[Exception], ...] = (InvalidInputError, *database_errors())
+    where = url or str(index_path(ledger.chain_id, registry))
     index = None
     try:
-        index = EventIndex(path)  # refuses a file of another schema
-        if index.chain_id != ledger.chain_id or index.registry.lower() != ledger.contracts.registry_address.lower():
+        location = parse_location(where, option=INDEX_URL_VARIABLE)
+        where = location.describe()
+        if location.dialect == "sqlite":
+            if location.path is None or not location.path.is_file():
+                return None
+            index = EventIndex(location.path)  # refuses a file of another schema
+        else:
+            schema = location.schema or schema_name(ledger.chain_id, registry)
+            EventIndex(where, read_only=True, schema=schema).close()  # refuses a missing one: none is created here
+            index = EventIndex(where, schema=schema)
+            where = index.location
+        if index.chain_id != ledger.chain_id or index.registry.lower() != registry.lower():
             raise InvalidInputError(f"it indexes the registry {index.registry} on chain {index.chain_id}")
-    except (InvalidInputError, sqlite3.Error) as exc:
+    except unreadable as exc:
         if index is not None:
             index.close()
-        out.note(f"Not using the index {path}: {exc}")
+        out.note(f"Not using the index {where}: {exc}")
         return None
     return index
 
@@ -107,12 +142,12 @@ def _warn_if_behind(session: Session, index: EventIndex, out: Output) -> None:
 
 
 @prints(SyncResult)
-def sync(to_block: ToBlockOpt = None, chunk: ChunkOpt = 2000) -> None:
+def sync(to_block: ToBlockOpt = None, chunk: ChunkOpt = 2000, index_url: IndexUrlOpt = None) -> None:
     """Bring the index up to the chain head (or --to-block): resumes after the last synced block and undoes
     reorganizations first. Progress goes to stderr.
     """
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     shown = [0.0]
 
     def report(progress: SyncProgress) -> None:
@@ -139,10 +174,10 @@ def sync(to_block: ToBlockOpt = None, chunk: ChunkOpt = 2000) -> None:
 
 
 @prints(IndexStatus)
-def status() -> None:
-    """Show the index file, the last synced block against the chain head, and what it holds."""
+def status(index_url: IndexUrlOpt = None) -> None:
+    """Show where the index lives, the last synced block against the chain head, and what it holds."""
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     with index:
         state = index.status(head=session.ledger.chain.head())
 
@@ -173,13 +208,13 @@ OptionalTokenArg = Annotated[
 
 
 @prints(IndexCheck)
-def verify(trust_block_hash: IndexTrustOpt, token: OptionalTokenArg = None) -> None:
+def verify(trust_block_hash: IndexTrustOpt, token: OptionalTokenArg = None, index_url: IndexUrlOpt = None) -> None:
     """Check the index against the chain without trusting the node: for every right it holds (or TOKEN), its events
     must hash to the history commitments proven (eth_getProof) at the trusted block. Exit 0 when they all do, 1 when
     the index differs (the first differing event of each right is named), 2 when the node's proofs do not verify.
     """
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     with index, out.progress("Verifying the index…"):
         try:
             result = session.ledger.audit.verify_index(index, trust_block_hash, token_id=token)
@@ -210,10 +245,10 @@ def verify(trust_block_hash: IndexTrustOpt, token: OptionalTokenArg = None) -> N
 
 
 @prints(SourcedHistory)
-def history(token: TokenArg) -> None:
+def history(token: TokenArg, index_url: IndexUrlOpt = None) -> None:
     """A right's history from the index (as `ipledger history` prints it from the node)."""
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     token_id = session.ledger.rights.resolve(token)
     with index:
         _warn_if_behind(session, index, out)
@@ -229,12 +264,12 @@ def history(token: TokenArg) -> None:
 
 
 @prints(Portfolio)
-def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> None:
+def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None, index_url: IndexUrlOpt = None) -> None:
     """The rights and share balances an account held, now (the last synced block), at a date or at a block."""
     if at is not None and block is not None:
         raise typer.BadParameter("give --at or --block, not both", param_hint="'--at'")
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     with index:
         _warn_if_behind(session, index, out)
         at_block = index.block_at(_when(at, "'--at'")) if at is not None else block
@@ -297,12 +332,12 @@ def portfolio(owner: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> No
 
 
 @prints(LoanBook)
-def book(lender: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> None:
+def book(lender: AccountArg, at: AtOpt = None, block: BlockOpt = None, index_url: IndexUrlOpt = None) -> None:
     """A lender's book of loans, now (the last synced block), at a date or at a block: each loan as it stood then."""
     if at is not None and block is not None:
         raise typer.BadParameter("give --at or --block, not both", param_hint="'--at'")
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     with index:
         _warn_if_behind(session, index, out)
         at_block = index.block_at(_when(at, "'--at'")) if at is not None else block
@@ -337,10 +372,15 @@ def book(lender: AccountArg, at: AtOpt = None, block: BlockOpt = None) -> None:
 
 
 @prints(RightList)
-def rights(kind: KindOpt = None, jurisdiction: JurisdictionOpt = None, status_: StatusOpt = None) -> None:
+def rights(
+    kind: KindOpt = None,
+    jurisdiction: JurisdictionOpt = None,
+    status_: StatusOpt = None,
+    index_url: IndexUrlOpt = None,
+) -> None:
     """The rights in the index (as of the last synced block), filtered by kind, jurisdiction and status."""
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     with index:
         _warn_if_behind(session, index, out)
         found = index.rights(kind=kind, jurisdiction=jurisdiction, status=status_)
@@ -367,11 +407,11 @@ def rights(kind: KindOpt = None, jurisdiction: JurisdictionOpt = None, status_: 
 
 
 @prints(TransferList)
-def transfers(from_: FromDateOpt, to: ToDateOpt) -> None:
+def transfers(from_: FromDateOpt, to: ToDateOpt, index_url: IndexUrlOpt = None) -> None:
     """Every move of a right (registrations included) between two dates, in chain order."""
     start, end = _when(from_, "'--from'"), _when(to, "'--to'")
     out = output()
-    session, index = _open(out)
+    session, index = _open(out, index_url)
     with index:
         _warn_if_behind(session, index, out)
         try:

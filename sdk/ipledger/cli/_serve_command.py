@@ -8,17 +8,17 @@ a free port (the URL printed names it).
 from __future__ import annotations
 
 import importlib.util
-import re
 import socket
 import sys
 from typing import Annotated
 
 import typer
 
-from ipledger import ExplorerStarted, ReportLang, create_explorer_app, index_path
+from ipledger import EventIndex, ExplorerStarted, ReportLang, create_explorer_app, index_path
 
 from ._context import open_ledger
 from ._errors import CliError
+from ._index_commands import IndexUrlOpt
 from ._output import output, prints
 from ._report_commands import ReportLanguage
 
@@ -29,15 +29,6 @@ _WEB_EXTRA = ("fastapi", "uvicorn", "jinja2", "swagger_ui_bundle")
 
 HostOpt = Annotated[str, typer.Option("--host", help="The address to listen on (0.0.0.0: every interface).")]
 PortOpt = Annotated[int, typer.Option("--port", min=0, max=65535, help="The port to listen on (0: a free one).")]
-IndexUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--index-url",
-        metavar="URL",
-        help="The index to serve: an SQLite path or sqlite:///path, or postgresql://user@host:port/db. Default: the "
-        "registry's file in $IPLEDGER_HOME/index.",
-    ),
-]
 PageLangOpt = Annotated[
     ReportLanguage | None,
     typer.Option(
@@ -99,6 +90,10 @@ def serve(
     session = open_ledger(out)
     ledger = session.ledger
     index = index_url or str(index_path(ledger.chain_id, ledger.contracts.registry_address))
+    # The ledger's index must be there to serve as it is; the sync creates (and binds) it otherwise.
+    probe = EventIndex.for_ledger(ledger, url=index, read_only=no_sync)
+    where = probe.location
+    probe.close()
     page_lang: ReportLang = (lang or ReportLanguage.EN).value
     app = create_explorer_app(index, ledger, sync=not no_sync, sync_interval=sync_interval, lang=page_lang)
     listener = _bind(host, port)
@@ -108,7 +103,7 @@ def serve(
         url=f"{base}/",
         docs_url=f"{base}/api/docs",
         openapi_url=f"{base}/openapi.json",
-        index=re.sub(r"//([^:/@]+):[^@/]*@", r"//\1@", index),  # never the password
+        index=where,
         chain_id=ledger.chain_id,
         registry=ledger.contracts.registry_address,
         sync=not no_sync,
