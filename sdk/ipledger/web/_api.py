@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import Response
 
 from ipledger import CapTable, LoanBook, Portfolio, RightList, RightRecord, SourcedHistory, VerificationReport
@@ -34,7 +35,10 @@ BlockQuery = Annotated[str | None, Query(description="As of this block (decimal 
 DateQuery = Annotated[
     str | None, Query(description="As of this date (YYYY-MM-DD: its end, UTC) or ISO 8601 datetime; not with block.")
 ]
-TokenPath = Annotated[str, "A token id (decimal or 0x hex) or an official number in any written form"]
+TokenPath = Annotated[
+    str, PathParam(description="A token id (decimal or 0x hex) or an official number in any written form.")
+]
+AddressPath = Annotated[str, PathParam(description="An address: 0x and 40 hex digits (EIP-55 checksum if mixed-case).")]
 CheckpointQuery = Annotated[
     str | None, Query(description="A block hash you trust (0x and 64 hex digits), e.g. from `ipledger checkpoint`.")
 ]
@@ -118,13 +122,15 @@ def get_cap_table(request: Request, token: TokenPath, block: BlockQuery = None, 
     response_model=Portfolio,
     summary="The rights, shares and live pledges of an account at a block or date",
 )
-def get_portfolio(request: Request, address: str, block: BlockQuery = None, date: DateQuery = None) -> Portfolio:
+def get_portfolio(
+    request: Request, address: AddressPath, block: BlockQuery = None, date: DateQuery = None
+) -> Portfolio:
     explorer = explorer_of(request)
     return service.portfolio(explorer, address_param(address), _at(explorer, block, date))
 
 
 @api.get("/lenders/{address}/book", response_model=LoanBook, summary="A lender's loans at a block or date")
-def get_book(request: Request, address: str, block: BlockQuery = None, date: DateQuery = None) -> LoanBook:
+def get_book(request: Request, address: AddressPath, block: BlockQuery = None, date: DateQuery = None) -> LoanBook:
     explorer = explorer_of(request)
     return service.lender_book(explorer, address_param(address), _at(explorer, block, date))
 
@@ -134,7 +140,9 @@ def get_book(request: Request, address: str, block: BlockQuery = None, date: Dat
     response_model=ShareTokenView,
     summary="A share token: holders, frozen amounts, eligibility, rules and pools",
 )
-def get_share_token(request: Request, address: str, block: BlockQuery = None, date: DateQuery = None) -> ShareTokenView:
+def get_share_token(
+    request: Request, address: AddressPath, block: BlockQuery = None, date: DateQuery = None
+) -> ShareTokenView:
     explorer = explorer_of(request)
     return service.share_token(explorer, address_param(address), _at(explorer, block, date))
 

@@ -4,7 +4,6 @@ records (read from its events: no call to the node)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -154,7 +153,3 @@ def shares_text(amount: int, table: CapTable | None = None, *, decimals: int | N
     places = table.decimals if table is not None else decimals or 0
     text = format_units(amount, places, grouping=True)
     return f"{text} {table.symbol}" if table is not None else text
-
-
-def utc_text(moment: dt.datetime | None) -> str:
-    return when(moment)

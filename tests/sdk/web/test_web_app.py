@@ -46,6 +46,7 @@ BAD_API = [
     ("/api/rights?at=yesterday", 400, "at: 'yesterday'"),
     ("/api/search?q=", 400, "q:"),
     ("/api/search?q=ZL&limit=0", 400, "limit: '0'"),
+    ("/api/search?q=" + "专利" * 200, 400, "200"),
     ("/api/rights/{cn}/verify", 400, "checkpoint:"),
     ("/api/rights/{cn}/verify?checkpoint=0x1234", 400, "checkpoint: '0x1234'"),
     ("/api/rights/{cn}/verify?checkpoint=" + ZERO_HASH, 404, "checkpoint:"),
