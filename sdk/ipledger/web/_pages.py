@@ -18,7 +18,14 @@ from ipledger.audit._report_sentences import short
 from ipledger.web import _service as service
 from ipledger.web._explorer import Explorer, IndexNotReadyError
 from ipledger.web._i18n import LANG_NAMES, negotiate_lang, web_translator
-from ipledger.web._inputs import BadParameterError, address_param, block_param, checkpoint_param, date_param
+from ipledger.web._inputs import (
+    BadParameterError,
+    address_param,
+    block_param,
+    checkpoint_param,
+    date_param,
+    limit_param,
+)
 from ipledger.web._views import pledge_sentence, right_facts, shares_text, timeline_markup
 
 __all__ = ["error_page", "page_lang", "pages"]
@@ -128,6 +135,9 @@ def _path(request: Request, name: str, **params: str) -> URL:
 
 
 BlockQuery = Annotated[str | None, Query()]
+#: Rights per page of a holder's page, and at most how many rights a page names (one index.right each).
+_RIGHTS_PER_PAGE = 25
+_NAMED_PER_PAGE = 60
 
 
 @pages.get("/", response_class=HTMLResponse)
@@ -188,19 +198,27 @@ def right_page(
 
 
 @pages.get("/holders/{address}", response_class=HTMLResponse)
-def holder_page(request: Request, address: str, block: BlockQuery = None, date: BlockQuery = None) -> Response:
+def holder_page(
+    request: Request, address: str, block: BlockQuery = None, date: BlockQuery = None, page: BlockQuery = None
+) -> Response:
     lang = page_lang(request)
     explorer = _explorer(request)
     account = address_param(address)
     at = explorer.block_of(block_param(block), date_param(date))
+    number = limit_param(page, default=1, maximum=10**6, field="page")
     held = service.portfolio(explorer, account, at)
     book = service.lender_book(explorer, account, held.block)
-    tokens = {right.token_id for right in held.rights} | {position.token_id for position in held.shares}
+    pages_count = max(1, -(-len(held.rights) // _RIGHTS_PER_PAGE))
+    if number > pages_count:
+        raise BadParameterError("page", str(page), f"a page from 1 to {pages_count}")
+    shown = held.rights[(number - 1) * _RIGHTS_PER_PAGE : number * _RIGHTS_PER_PAGE]
+    # Each right named by its own rows (index.right), for the rights on this page and the few positions and loans.
+    tokens = {right.token_id for right in shown} | {position.token_id for position in held.shares}
     tokens |= {pledge.token_id for pledge in [*held.pledges, *book.loans]}
     records = {}
-    for token in sorted(tokens):
+    for token in sorted(tokens)[:_NAMED_PER_PAGE]:
         try:
-            records[token] = service.right(explorer, token)
+            records[token] = service.right(explorer, token, held.block)
         except NotFoundError:
             continue
     return _render(
@@ -209,6 +227,10 @@ def holder_page(request: Request, address: str, block: BlockQuery = None, date: 
         lang=lang,
         api_url=str(_path(request, "get_portfolio", address=account)),
         held=held,
+        shown=shown,
+        page=number,
+        pages_count=pages_count,
+        page_url=lambda target: str(request.url.include_query_params(page=target)),
         book=book,
         records=records,
         block=block or "",

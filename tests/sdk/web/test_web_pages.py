@@ -124,3 +124,21 @@ def test_the_verification_form_says_whom_you_trust(client: TestClient, world: Wo
     assert bundle is not None and client.get(bundle.group(1).replace("&amp;", "&")).status_code == 200
     assert f"ipledger verify --bundle proof-bundle-{hex(world.us_token)}-" in html
     assert f"--trust-block-hash {checkpoint}" in html
+
+
+def test_a_holder_s_rights_come_in_pages(
+    client: TestClient, world: World, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipledger.web._pages as pages
+
+    dev1 = ledger.address_of("dev1")
+    held = client.get(f"/api/holders/{dev1}/portfolio").json()["rights"]
+    monkeypatch.setattr(pages, "_RIGHTS_PER_PAGE", 1)
+    first = _page(client, f"/holders/{dev1}?lang=en")
+    assert len(re.findall(r'<tr data-token="', first)) == 1
+    if len(held) > 1:
+        assert f"Page 1 of {len(held)} ({len(held)} rights)" in first and 'rel="next"' in first
+    last = _page(client, f"/holders/{dev1}?lang=en&page={len(held)}")
+    assert f'data-token="{held[-1]["token_id_hex"]}"' in last
+    beyond = client.get(f"/holders/{dev1}?page={len(held) + 1}")
+    assert beyond.status_code == 400 and f"a page from 1 to {len(held)}" in beyond.text
