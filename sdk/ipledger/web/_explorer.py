@@ -129,15 +129,13 @@ class Explorer:
         if self.ledger is not None:
             try:
                 return self.ledger.rights.resolve(value)
-            except InvalidInputError as exc:
-                raise BadParameterError(
-                    field, text, f"a token id (decimal or 0x hex) or an official number ({_reason(exc)})"
-                ) from None
+            except InvalidInputError as exc:  # it says what it got and what it expects
+                raise BadParameterError.because(field, _reason(exc)) from None
         if _TOKEN_ID.fullmatch(value):
             try:
                 return parse_token_id(value)
             except InvalidInputError as exc:
-                raise BadParameterError(field, text, f"a token id from 1 to 2**256-1 ({_reason(exc)})") from None
+                raise BadParameterError.because(field, _reason(exc)) from None
         for hit in self.index().search(value, limit=5):
             if hit.matched in ("number", "token_id"):
                 return int(hit.token_id)

@@ -38,6 +38,13 @@ class BadParameterError(InvalidInputError):
         self.field = field
         self.status = status
 
+    @classmethod
+    def because(cls, field: str, reason: str, *, status: int = 400) -> BadParameterError:
+        """The refusal of ``field`` for a ``reason`` an SDK parser gave (it names the value and the form expected)."""
+        error = cls(field, "", "", status=status)
+        error.args = (f"{field}: {reason}",)
+        return error
+
 
 def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
