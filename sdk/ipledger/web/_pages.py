@@ -16,7 +16,7 @@ from ipledger import NotFoundError
 from ipledger.audit._report_i18n import LANGS, MESSAGES, Lang, Translate, parse_lang
 from ipledger.audit._report_sentences import short
 from ipledger.web import _service as service
-from ipledger.web._explorer import Explorer, IndexNotReadyError
+from ipledger.web._explorer import Explorer
 from ipledger.web._i18n import LANG_NAMES, negotiate_lang, web_translator
 from ipledger.web._inputs import (
     BadParameterError,
@@ -66,7 +66,7 @@ def _sync_banner(explorer: Explorer, t: Translate) -> tuple[str, str]:
     if not state.enabled:
         try:
             cursor: int | str = explorer.index().cursor
-        except IndexNotReadyError:
+        except Exception:  # noqa: BLE001 - the banner informs; the page says what failed
             cursor = "-"
         return t("web.sync_off", cursor=cursor), "sync-off"
     if state.last_error:
@@ -92,7 +92,7 @@ def _render(
     lang = lang or page_lang(request)
     t = web_translator(lang)
     banner, banner_class = _sync_banner(_explorer(request), t)
-    links = [(code, LANG_NAMES[code], str(request.url.include_query_params(lang=code)), code == lang) for code in LANGS]
+    links = [(code, LANG_NAMES[code], _here(request, lang=code), code == lang) for code in LANGS]
     response = templates.TemplateResponse(
         request,
         template,
@@ -129,19 +129,25 @@ def error_page(request: Request, status: int, message: str) -> Response:
     )
 
 
+def _here(request: Request, **params: str | int) -> str:
+    """This page's path and query with ``params`` set (no scheme nor host)."""
+    url = request.url.include_query_params(**params)
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
 def _path(request: Request, name: str, **params: str) -> URL:
     """The path (no scheme nor host) of the route ``name``, to add a query to."""
     return URL(str(request.app.url_path_for(name, **params)))
 
 
-BlockQuery = Annotated[str | None, Query()]
+TextQuery = Annotated[str | None, Query()]
 #: Rights per page of a holder's page, and at most how many rights a page names (one index.right each).
 _RIGHTS_PER_PAGE = 25
 _NAMED_PER_PAGE = 60
 
 
 @pages.get("/", response_class=HTMLResponse)
-def home(request: Request, q: BlockQuery = None) -> Response:
+def home(request: Request, q: TextQuery = None) -> Response:
     page_lang(request)  # a bad ?lang= is refused before any work
     explorer = _explorer(request)
     results = service.search_rights(explorer, q, 50) if q is not None and q.strip() else None
@@ -153,9 +159,9 @@ def home(request: Request, q: BlockQuery = None) -> Response:
 def right_page(
     request: Request,
     token: str,
-    block: BlockQuery = None,
-    date: BlockQuery = None,
-    checkpoint: BlockQuery = None,
+    block: TextQuery = None,
+    date: TextQuery = None,
+    checkpoint: TextQuery = None,
 ) -> Response:
     lang = page_lang(request)
     t = web_translator(lang)
@@ -199,7 +205,7 @@ def right_page(
 
 @pages.get("/holders/{address}", response_class=HTMLResponse)
 def holder_page(
-    request: Request, address: str, block: BlockQuery = None, date: BlockQuery = None, page: BlockQuery = None
+    request: Request, address: str, block: TextQuery = None, date: TextQuery = None, page: TextQuery = None
 ) -> Response:
     lang = page_lang(request)
     explorer = _explorer(request)
@@ -230,7 +236,7 @@ def holder_page(
         shown=shown,
         page=number,
         pages_count=pages_count,
-        page_url=lambda target: str(request.url.include_query_params(page=target)),
+        page_url=lambda target: _here(request, page=target),
         book=book,
         records=records,
         block=block or "",
@@ -239,7 +245,7 @@ def holder_page(
 
 
 @pages.get("/shares/{address}", response_class=HTMLResponse)
-def share_page(request: Request, address: str, block: BlockQuery = None, date: BlockQuery = None) -> Response:
+def share_page(request: Request, address: str, block: TextQuery = None, date: TextQuery = None) -> Response:
     lang = page_lang(request)
     explorer = _explorer(request)
     token = address_param(address)

@@ -33,6 +33,7 @@ def _page(client: TestClient, url: str, **headers: str) -> str:
     assert response.status_code == 200, response.text[-2000:]
     assert response.headers["content-type"].startswith("text/html")
     assert "<script" not in response.text  # every page works without JavaScript
+    assert "http://testserver" not in response.text  # links are paths: right behind a proxy too
     return response.text
 
 
