@@ -41,6 +41,14 @@ def _explorer(request: Request) -> Explorer:
     return explorer
 
 
+def _asked_lang(request: Request) -> Lang | None:
+    """The language ``?lang=`` names, if it names one."""
+    try:
+        return parse_lang(request.query_params.get("lang") or "")
+    except ValueError:
+        return None
+
+
 def page_lang(request: Request, *, strict: bool = True) -> Lang:
     """``?lang=`` (a bad one is refused when ``strict``), else the ``lang`` cookie, else ``Accept-Language``, else
     the server's default."""
@@ -112,7 +120,7 @@ def _render(
         },
         status_code=status,
     )
-    if request.query_params.get("lang"):
+    if _asked_lang(request) == lang:  # remembered only when asked for by name (not a refused ?lang=)
         response.set_cookie(_COOKIE, lang, max_age=_YEAR, samesite="lax")
     return response
 

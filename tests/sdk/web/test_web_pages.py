@@ -106,6 +106,8 @@ def test_the_language_is_remembered_and_negotiated(client: TestClient, world: Wo
     assert '<html lang="zh-Hant">' in _page(client, url, **{"accept-language": "zh-TW,zh;q=0.8,en;q=0.5"})
     assert '<html lang="zh-Hans">' in _page(client, url, **{"accept-language": "zh-CN,en;q=0.5"})
     assert '<html lang="en">' in _page(client, url, **{"accept-language": "fr-FR,en;q=0.5"})
+    refused = client.get(f"{url}?lang=klingon")
+    assert refused.status_code == 400 and "lang" not in refused.cookies
     chosen = client.get(f"{url}?lang=zh-Hans")
     assert chosen.cookies.get("lang") == "zh-Hans"
     assert '<html lang="zh-Hans">' in _page(client, url, **{"accept-language": "en"})
