@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
 
 from ipledger import InvalidInputError, NodeError, NotFoundError
+from ipledger.audit._index_db import database_errors
 from ipledger.audit._report_i18n import DEFAULT_LANG, Lang
 from ipledger.web._api import api
 from ipledger.web._explorer import Explorer, ExplorerOptions, IndexNotReadyError, NoNetworkError
@@ -116,6 +117,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def node_failed(request: Request, exc: Exception) -> Response:
         return _answer(request, 502, f"the node could not answer: {exc}")
 
+    async def database_failed(request: Request, exc: Exception) -> Response:
+        request.app.state.explorer.reset_readers()
+        return _answer(request, 503, f"the index cannot be read now ({type(exc).__name__}): try again in a moment")
+
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         parts = []
@@ -136,3 +141,5 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NoNetworkError, unavailable)
     app.add_exception_handler(NodeError, node_failed)
     app.add_exception_handler(RequestValidationError, invalid)
+    for error in database_errors():
+        app.add_exception_handler(error, database_failed)

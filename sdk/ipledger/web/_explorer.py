@@ -54,6 +54,8 @@ class Explorer:
         self._local = threading.local()
         self._opened: list[EventIndex] = []
         self._lock = threading.Lock()
+        #: Raised when a database error may have broken the read connections: each thread opens a fresh one.
+        self._generation = 0
         self.sync: IndexSync | None = None
         if ledger is not None and options.sync:
             self.sync = IndexSync(ledger.chain, self._open_writer, interval=options.sync_interval)
@@ -93,9 +95,12 @@ class Explorer:
         """This thread's read connection to the index (opened on first use); :class:`IndexNotReadyError` before the
         index's first sync."""
         index: EventIndex | None = getattr(self._local, "index", None)
+        if index is not None and getattr(self._local, "generation", 0) != self._generation:
+            self._forget(index)
+            index = None
         if index is None:
             index = self._open_reader()
-            self._local.index = index
+            self._local.index, self._local.generation = index, self._generation
             with self._lock:
                 self._opened.append(index)
         try:
@@ -103,6 +108,18 @@ class Explorer:
         except InvalidInputError:
             raise IndexNotReadyError("the index has not been synced yet: try again in a moment") from None
         return index
+
+    def reset_readers(self) -> None:
+        """After a database error (a lost PostgreSQL connection, a replaced file): every thread reopens its read
+        connection on its next request (each closes its own: SQLite connections belong to their thread)."""
+        self._generation += 1
+
+    def _forget(self, index: EventIndex) -> None:
+        with self._lock:
+            if index in self._opened:
+                self._opened.remove(index)
+        with contextlib.suppress(Exception):
+            index.close()
 
     def sync_state(self) -> SyncState:
         if self.sync is None:

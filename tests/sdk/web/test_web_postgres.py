@@ -51,3 +51,27 @@ def test_the_explorer_on_postgresql_answers_as_on_sqlite(
         page = postgres.get(f"/rights/{cn}?lang=zh-Hans")
         assert page.status_code == 200 and world.cn_title in page.text and "<svg" in page.text
         assert postgres.get("/rights/not-a-number").status_code == 400
+
+
+def test_lost_database_connections_answer_503_then_recover(
+    ledger: Ledger, world: World, postgres_server: PostgresServer
+) -> None:
+    import psycopg
+
+    url = postgres_server.schema_url()
+    with explorer_client(url, ledger, sync_interval=0.2) as client:
+        sync = client.app.state.explorer.sync  # type: ignore[attr-defined]
+        assert sync.wait_for(1, timeout=120)
+        route = f"/api/rights/{hex(world.cn_token)}"
+        assert client.get(route).status_code == 200
+        with psycopg.connect(postgres_server.url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+                "AND datname = current_database()"
+            )
+        answers = [client.get(route) for _ in range(3)]
+        assert [answer.status_code for answer in answers][-1] == 200
+        for failed in (answer for answer in answers if answer.status_code != 200):
+            assert failed.status_code == 503 and "try again" in failed.json()["detail"]
+        syncs = sync.state.syncs
+        assert sync.wait_for(syncs + 3, timeout=60) and sync.state.last_error is None
