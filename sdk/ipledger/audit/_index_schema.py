@@ -36,7 +36,7 @@ registry); see :mod:`ipledger.audit._index` and :mod:`ipledger.audit._index_db`.
 
 The derived tables are written in the same transaction as the logs they come from and are cut back with them
 after a reorganization. An index with an older schema is rebuilt from the chain (it is a cache of public data):
-version 4 added the loan desk's logs and the loan tables, version 5 the search tables.
+version 4 added the loan desk's logs and the loan tables, version 5 the search tables (and loans by right).
 
 On PostgreSQL the same tables hold ``BIGINT`` numbers, identity ids and ``COLLATE "C"`` text
 (:func:`schema_statements`); big numbers (token ids, balances) are decimal text on both.
@@ -131,6 +131,7 @@ CREATE TABLE IF NOT EXISTS loans (
 );
 CREATE INDEX IF NOT EXISTS loans_by_lender ON loans (lender, block);
 CREATE INDEX IF NOT EXISTS loans_by_borrower ON loans (borrower, block);
+CREATE INDEX IF NOT EXISTS loans_by_token ON loans (token_id);
 CREATE TABLE IF NOT EXISTS loan_states (
     loan_id INTEGER NOT NULL,
     block INTEGER NOT NULL,

@@ -94,6 +94,8 @@ def derive_search(db: Database, registry: str, rows: Sequence[tuple[Any, ...]]) 
     for address, block, _, _, _, _, _, name, args_json, token_text in rows:
         if address.lower() != registry or (name not in _SEARCH_EVENTS and name != "Transfer"):
             continue
+        if name == "Transfer" and ZERO_ADDRESS not in args_json:
+            continue  # neither a mint nor a burn: most of the logs, left unparsed
         args = json.loads(args_json)
         if name == "Transfer":
             if args["to"] != ZERO_ADDRESS:

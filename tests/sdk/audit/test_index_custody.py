@@ -8,12 +8,10 @@ answer at that block.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from chain_support import Patent, rpc, variant
-from ipledger import EventIndex, Ledger
+from ipledger import EventIndex, InvalidInputError, Ledger
+from ipledger.audit._index_db import Database, parse_location
 from ipledger.audit._index_schema import SCHEMA_VERSION
 from postgres_support import IndexUrls
 from share_support import ONE
@@ -91,25 +89,37 @@ def index_rows(index: EventIndex, table: str) -> list[tuple[object, ...]]:
     return sorted(index._db.execute(f"SELECT {columns} FROM {table}").fetchall(), key=repr)
 
 
-def test_an_older_schema_is_rebuilt_from_the_chain(ledger: Ledger, patent: Patent, tmp_path: Path) -> None:
+def _hand_made(url: str, version: int, *, stale_logs: bool) -> None:
+    """An index at ``url`` with only a meta table of schema ``version`` (and a stale logs table), made by hand."""
+    location = parse_location(url)
+    database = Database(location)
+    if location.dialect == "postgresql":
+        assert location.schema is not None
+        database.use_schema(location.schema, create=True)
+    with database.transaction():
+        database.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        if stale_logs:
+            database.execute("CREATE TABLE logs (id INTEGER PRIMARY KEY, stale TEXT)")
+        database.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(version),))
+    database.close()
+
+
+def test_an_older_schema_is_rebuilt_from_the_chain(ledger: Ledger, patent: Patent, index_url: IndexUrls) -> None:
     token = ledger.register(*patent, to="dev1").token_id
-    path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as old:
-        old.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        old.execute("CREATE TABLE logs (id INTEGER PRIMARY KEY, stale TEXT)")
-        old.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION - 1),))
-    old.close()
-    index = EventIndex(path)
+    url = index_url("old")
+    _hand_made(url, SCHEMA_VERSION - 1, stale_logs=True)
+    with pytest.raises(InvalidInputError, match="open it writable"):
+        EventIndex.open(url, read_only=True)  # a reader never rebuilds
+    index = EventIndex.open(url)
     index.sync(ledger)
     assert index.history(token) == ledger.history(token)
     assert token in {right.token_id for right in index.portfolio(ledger.address_of("dev1")).rights}
+    assert [hit.token_id for hit in index.search(str(patent[0].number))] == [token]
 
 
-def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "new.sqlite"
-    with sqlite3.connect(path) as newer:
-        newer.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        newer.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION + 1),))
-    newer.close()
-    with pytest.raises(Exception, match="newer than this ipledger"):
-        EventIndex(path)
+def test_a_newer_schema_is_refused(index_url: IndexUrls) -> None:
+    url = index_url("new")
+    _hand_made(url, SCHEMA_VERSION + 1, stale_logs=False)
+    for read_only in (False, True):
+        with pytest.raises(InvalidInputError, match="newer than this ipledger"):
+            EventIndex.open(url, read_only=read_only)

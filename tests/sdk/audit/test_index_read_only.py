@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from chain_support import Patent
 from ipledger import EventIndex, InvalidInputError, Ledger
 from ipledger.audit._index_db import database_errors
 from ipledger.audit._index_schema import TABLES
@@ -75,6 +77,25 @@ def test_queries_never_change_the_index(ledger: Ledger, fractionalized: int, ind
     assert _contents(reader) == before
     writer.sync(ledger)  # a writer beside the reader: the reader sees its commits
     assert reader.cursor == writer.cursor > head
+
+
+def test_a_reader_never_waits_for_the_writer(ledger: Ledger, patent: Patent, index_url: IndexUrls) -> None:
+    """While a sync's transaction is open (its lock taken, rows written, not committed), a reader answers at once
+    from the last commit (SQLite's WAL mode; PostgreSQL's snapshots)."""
+    token = ledger.register(*patent, to="dev1").token_id
+    writer = EventIndex.open(index_url())
+    writer.sync(ledger)
+    reader = EventIndex.open(writer.location, read_only=True)
+    cursor = reader.cursor
+    with writer._db.transaction():
+        writer._db.execute("UPDATE meta SET value = ? WHERE key = 'cursor'", (str(cursor + 1000),))
+        writer._db.execute("DELETE FROM search_numbers")
+        started = time.monotonic()
+        assert reader.cursor == cursor
+        assert [hit.token_id for hit in reader.search(str(patent[0].number))] == [token]
+        assert reader.right(token).token_id == token
+        assert time.monotonic() - started < 2  # far below the 30 s a writer would wait
+    assert reader.cursor == cursor + 1000  # committed: the reader sees it now
 
 
 def test_a_read_only_open_of_a_missing_index_is_refused(index_url: IndexUrls) -> None:
