@@ -4,6 +4,7 @@ own, shows its state at /api/status and on the pages, and a right registered aft
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -59,3 +60,23 @@ def test_without_a_network_the_explorer_reads_the_index_as_it_is(world: World) -
         verify = client.get(f"/api/rights/{world.cn_token}/verify?checkpoint=0x" + "11" * 32)
         assert verify.status_code == 503 and "no network" in verify.json()["detail"]
         assert "sync-off" in client.get("/").text
+
+
+def test_a_write_in_progress_never_blocks_a_request(ledger: Ledger, world: World, tmp_path: Path) -> None:
+    """A writer holding the index (as a sync's chunk does) while pages and the API read it: they answer at once."""
+    index = tmp_path / "index.sqlite"
+    shutil.copyfile(world.index_path, index)
+    with explorer_client(index, ledger, sync=False) as client:
+        assert client.get(f"/api/rights/{hex(world.cn_token)}").status_code == 200
+        writer = sqlite3.connect(index, isolation_level=None)
+        try:
+            assert writer.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute("UPDATE meta SET value = value WHERE key = 'cursor'")
+            started = time.monotonic()
+            for url in (f"/api/rights/{hex(world.cn_token)}/cap-table", f"/rights/{hex(world.cn_token)}", "/api/status"):
+                assert client.get(url).status_code == 200, url
+            assert time.monotonic() - started < 5
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
