@@ -74,7 +74,11 @@ def test_a_write_in_progress_never_blocks_a_request(ledger: Ledger, world: World
             writer.execute("BEGIN IMMEDIATE")
             writer.execute("UPDATE meta SET value = value WHERE key = 'cursor'")
             started = time.monotonic()
-            for url in (f"/api/rights/{hex(world.cn_token)}/cap-table", f"/rights/{hex(world.cn_token)}", "/api/status"):
+            for url in (
+                f"/api/rights/{hex(world.cn_token)}/cap-table",
+                f"/rights/{hex(world.cn_token)}",
+                "/api/status",
+            ):
                 assert client.get(url).status_code == 200, url
             assert time.monotonic() - started < 5
         finally:
