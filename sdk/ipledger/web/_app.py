@@ -1,7 +1,10 @@
 """The app factory: :func:`create_app` puts the REST API (``/api``), the pages, the static files, the API
-documentation (``/api/docs``, Swagger UI served from the ``swagger-ui-bundle`` package: no CDN; the schema stays at
-``/openapi.json``) and the background sync together, and answers every failure in one line: a JSON ``detail``
-under ``/api``, a page saying what was expected elsewhere."""
+documentation and the background sync together, and answers every failure in one line: a JSON ``detail`` under
+``/api``, a page saying what was expected elsewhere.
+
+The documentation page (``/api/docs``) is Swagger UI served from the ``swagger-ui-bundle`` package (no CDN). The
+schema stays at ``/openapi.json`` in OpenAPI 3.1; the page reads a 3.0 rendition of it (``_openapi30``), which that
+Swagger UI (4.x) renders."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from ipledger.audit._report_i18n import DEFAULT_LANG, Lang
 from ipledger.web._api import api
 from ipledger.web._explorer import Explorer, ExplorerOptions, IndexNotReadyError, NoNetworkError
 from ipledger.web._inputs import BadParameterError
+from ipledger.web._openapi30 import as_openapi_30
 from ipledger.web._pages import error_page, pages
 
 if TYPE_CHECKING:
@@ -33,6 +37,8 @@ __all__ = ["create_app"]
 
 _STATIC = Path(__file__).parent / "static"
 _SWAGGER = "/api/docs-assets"
+#: The OpenAPI document as 3.0, which the bundled Swagger UI (4.x) renders; ``/openapi.json`` stays 3.1.
+_DOCS_OPENAPI = "/api/docs/openapi-3.0.json"
 
 
 def create_app(
@@ -77,10 +83,14 @@ def create_app(
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.mount(_SWAGGER, StaticFiles(directory=swagger_ui_path), name="swagger")
 
+    @app.get(_DOCS_OPENAPI, include_in_schema=False)
+    def docs_openapi() -> JSONResponse:
+        return JSONResponse(as_openapi_30(app.openapi()))
+
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(
-            openapi_url="/openapi.json",
+            openapi_url=_DOCS_OPENAPI,
             title="ipledger explorer API",
             swagger_js_url=f"{_SWAGGER}/swagger-ui-bundle.js",
             swagger_css_url=f"{_SWAGGER}/swagger-ui.css",

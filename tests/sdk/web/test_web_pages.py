@@ -34,6 +34,8 @@ def _page(client: TestClient, url: str, **headers: str) -> str:
     assert response.headers["content-type"].startswith("text/html")
     assert "<script" not in response.text  # every page works without JavaScript
     assert "http://testserver" not in response.text  # links are paths: right behind a proxy too
+    assert "script-src" not in response.headers["content-security-policy"]  # no script may run, none from elsewhere
+    assert "default-src 'none'" in response.headers["content-security-policy"]
     return response.text
 
 
