@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,29 +21,45 @@ import pytest
 from cli_support import Chain, Patent, Run, assert_one_line_error
 
 
+def _env(home: Path) -> dict[str, str]:
+    return {**os.environ, "IPLEDGER_HOME": str(home), "PYTHONPATH": str(Path(ipledger.__file__).parents[1])}
+
+
 @contextmanager
-def _serving(chain: Chain, home: Path, *options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``ipledger serve --port 0`` on the session chain as a process of its own; yields it and the URL it printed."""
-    env = {
-        **os.environ,
-        "IPLEDGER_HOME": str(home),
-        "PYTHONPATH": str(Path(ipledger.__file__).parents[1]),
-        "COLUMNS": "200",
-    }
-    argv = [sys.executable, "-m", "ipledger.cli", "serve", "--port", "0", *options, *chain.options]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
+def _process(argv: list[str], home: Path) -> Iterator[tuple[subprocess.Popen[str], Callable[[], str]]]:
+    """``argv`` as a process (stderr to a file, so it never blocks on a full pipe); yields it and a reader of its
+    next stdout line that gives up after 60 s. Terminated on the way out."""
+    with (home.parent / "serve-stderr.txt").open("w") as stderr:
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True, env=_env(home))
+        lines: queue.Queue[str] = queue.Queue()
         assert process.stdout is not None
-        first = process.stdout.readline().strip()
-        assert first.startswith("http://127.0.0.1:"), (first, process.stderr.read() if process.poll() else "")
-        yield process, first
-    finally:
-        process.terminate()
+        threading.Thread(target=lambda: [lines.put(text) for text in process.stdout or []], daemon=True).start()
+
+        def line() -> str:
+            try:
+                return lines.get(timeout=60)
+            except queue.Empty:
+                raise AssertionError((home.parent / "serve-stderr.txt").read_text()) from None
+
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            yield process, line
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def _serving(chain: Chain, home: Path, *options: str) -> Iterator[str]:
+    """``ipledger serve --port 0`` on the session chain as a process of its own; yields the URL it printed."""
+    argv = [sys.executable, "-m", "ipledger.cli", "serve", "--port", "0", *options, *chain.options]
+    with _process(argv, home) as (_, line):
+        first = line().strip()
+        assert first.startswith("http://127.0.0.1:"), first
+        yield first
 
 
 def _until(check: Callable[[], Any], timeout: float = 60) -> Any:
@@ -60,7 +78,7 @@ def _until(check: Callable[[], Any], timeout: float = 60) -> Any:
 def test_serve_answers_status_and_picks_up_a_registration(
     chain: Chain, patent: Patent, cli_json: Callable[..., Any], tmp_path: Path
 ) -> None:
-    with _serving(chain, tmp_path / "home", "--sync-interval", "0.3") as (_, url):
+    with _serving(chain, tmp_path / "home", "--sync-interval", "0.3") as url:
         status = _until(lambda: (answer := httpx.get(f"{url}api/status").json())["index"] and answer)
         assert status["index"]["registry"] == chain.registry and status["sync"]["enabled"]
         token = cli_json("register", *patent.options, "--to", "dev1", "--from", "dev0")["token_id"]
@@ -73,26 +91,19 @@ def test_serve_answers_status_and_picks_up_a_registration(
 
 def test_serve_json_says_where_it_listens(chain: Chain, tmp_path: Path) -> None:
     index = tmp_path / "explorer.sqlite"
-    with _serving(chain, tmp_path / "home", "--index-url", str(index), "--lang", "zh-Hans") as (_, first):
+    with _serving(chain, tmp_path / "home", "--index-url", str(index), "--lang", "zh-Hans") as first:
         assert first.startswith("http://")
     # The --json form: one JSON document on stdout; the index the first one made, served as it is.
-    env = {**os.environ, "IPLEDGER_HOME": str(tmp_path / "home"), "PYTHONPATH": str(Path(ipledger.__file__).parents[1])}
     argv = [sys.executable, "-m", "ipledger.cli", "serve", "--json", "--port", "0", "--no-sync", *chain.options]
-    argv += ["--index-url", str(index)]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        assert process.stdout is not None
-        lines = []
-        while not lines or lines[-1].rstrip() != "}":
-            lines.append(process.stdout.readline())
+    with _process([*argv, "--index-url", str(index)], tmp_path / "home") as (_, line):
+        lines = [line()]
+        while lines[-1].rstrip() != "}":
+            lines.append(line())
         started = json.loads("".join(lines))
         assert started["url"].startswith("http://127.0.0.1:") and started["docs_url"].endswith("/api/docs")
         assert started["sync"] is False and started["registry"] == chain.registry
         assert started["index"] == str(index)
         assert httpx.get(started["url"] + "api/status").status_code == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_serve_without_the_web_extra_is_one_line(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
