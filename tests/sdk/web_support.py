@@ -48,6 +48,10 @@ class World:
     us_title: str
     pledged_token: int
     right_loan: int
+    #: US patents of dev3: one frozen, one revoked, one under an open dispute raised by dev5.
+    frozen_token: int
+    revoked_token: int
+    disputed_token: int
 
 
 def next_serial() -> int:
@@ -115,6 +119,21 @@ def explorer_world(ledger: Ledger, folder: Path) -> World:
     pledged = ledger.register(pledged_metadata, _documents(folder / f"pl{serial}", "pledged"), to="dev1").token_id
     right_loan = open_loan(ledger, pledged, lender="dev6", nonce=1)
 
+    frozen, revoked, disputed = (
+        ledger.register(
+            us_patent(serial + offset, f"{name} explorer electrode {serial}"),
+            _documents(folder / f"{name}{serial}", name),
+            to="dev3",
+        ).token_id
+        for offset, name in ((2, "frozen"), (3, "revoked"), (4, "disputed"))
+    )
+    ledger.rights.freeze(frozen, b"\x03" * 32)
+    ledger.rights.revoke(revoked, b"\x05" * 32)
+    bond_token, bond, _, _ = ledger.disputes.settings()
+    if bond_token is not None and bond:
+        ledger.payments.mint_test_stablecoin("dev5", 10 * bond)
+    ledger.use("dev5").disputes.open(disputed, evidence="prior art: US 1,234,567")
+
     path = folder / "index.sqlite"
     with EventIndex(path) as index:
         index.sync(ledger)
@@ -133,6 +152,9 @@ def explorer_world(ledger: Ledger, folder: Path) -> World:
         us_title=us_title,
         pledged_token=pledged,
         right_loan=right_loan,
+        frozen_token=frozen,
+        revoked_token=revoked,
+        disputed_token=disputed,
     )
     _worlds[ledger.contracts.registry_address] = world
     return world

@@ -26,7 +26,7 @@ from ipledger.web._inputs import (
     date_param,
     limit_param,
 )
-from ipledger.web._views import pledge_sentence, right_facts, shares_text, timeline_markup
+from ipledger.web._views import pledge_sentence, right_facts, shares_text, summary_text, timeline_markup
 
 __all__ = ["error_page", "page_lang", "pages"]
 
@@ -202,6 +202,7 @@ def right_page(
         record=record,
         facts=facts,
         timeline=timeline_markup(record, events, index.vault, t),
+        summary=summary_text(record, events, index.vault, t),
         table=table,
         cap_block=at if at is not None else index.cursor,
         block=block or "",

@@ -12,7 +12,15 @@ from markupsafe import Markup
 from ipledger import CapTable, HistoryEvent, Pledge, RightRecord, RightReport, format_units
 from ipledger.audit._report import custody_intervals, frozen_spans
 from ipledger.audit._report_i18n import Translate
-from ipledger.audit._report_sentences import day, describe_event, describe_pledge, when
+from ipledger.audit._report_sentences import (
+    day,
+    describe_event,
+    describe_pledge,
+    holder_name,
+    pledge_lines,
+    short,
+    when,
+)
 from ipledger.audit._report_timeline import legend_html, timeline_svg
 
 __all__ = [
@@ -24,6 +32,7 @@ __all__ = [
     "pledge_sentence",
     "right_facts",
     "shares_text",
+    "summary_text",
     "timeline_markup",
 ]
 
@@ -142,6 +151,27 @@ def timeline_markup(record: RightRecord, events: Sequence[HistoryEvent], vault: 
         events=list(events),
     )
     return Markup(timeline_svg(drawn, vault, 0, t) + legend_html(t))
+
+
+def summary_text(record: RightRecord, events: Sequence[HistoryEvent], vault: str | None, t: Translate) -> list[str]:
+    """The right in a few sentences, as the audit report opens it: what it is and who registered it, who holds it
+    since when, whether it was revoked, and what its live or enforced pledges say."""
+    kind, office, date = t(f"kind.{record.kind.value}"), record.jurisdiction, day(record.registered_at)
+    sentences = [
+        t("summary.kind_registrar", kind=kind, office=office, registrar=short(record.registrar, t), date=date)
+        if record.registrar
+        else t("summary.kind_claimed", kind=kind, office=office, date=date)
+    ]
+    custody = custody_intervals(events, vault)
+    if custody:
+        holders = len({interval.holder for interval in custody})
+        current = custody[-1]
+        key = "summary.held_one" if holders == 1 else "summary.held_many"
+        sentences.append(t(key, holder=holder_name(current.holder, vault, t), date=day(current.start), count=holders))
+    if record.revoked_at is not None:
+        order = (record.revocation_order or "")[:10] + "…"
+        sentences.append(t("summary.revoked", date=day(record.revoked_at), by=short(record.revoked_by, t), order=order))
+    return [t("word.gap").join(sentences), *pledge_lines(record.pledges, t)]
 
 
 def pledge_sentence(pledge: Pledge, t: Translate) -> str:

@@ -48,6 +48,8 @@ def test_a_right_s_page_in_each_language(client: TestClient, world: World, ledge
     for fact in (world.cn_title, *numbers, t("kind.patent"), t("record.heading")):
         assert fact in html, fact
     assert "上海某某新能源科技有限公司" in html and "李伟" in html
+    summary = html[html.index('id="summary"') : html.index('id="record"')]
+    assert t("kind.patent") in summary and "CN" in summary
     assert 'data-badge="active"' in html and t("status.active") in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in html
     for heading in ("licences.heading", "attestations.heading", "pledges.heading", "web.cap_heading"):
@@ -57,9 +59,20 @@ def test_a_right_s_page_in_each_language(client: TestClient, world: World, ledge
     assert t("web.verify_heading") in html and 'name="checkpoint"' in html
 
 
-def test_the_pledged_badge(client: TestClient, world: World) -> None:
-    html = _page(client, f"/rights/{hex(world.pledged_token)}")
-    assert 'data-badge="pledged"' in html
+@pytest.mark.parametrize(
+    ("which", "badge"),
+    [
+        ("pledged_token", "pledged"),
+        ("frozen_token", "frozen"),
+        ("revoked_token", "revoked"),
+        ("disputed_token", "disputed"),
+    ],
+)
+def test_status_badges(client: TestClient, world: World, which: str, badge: str) -> None:
+    t = web_translator("zh-Hant")
+    html = _page(client, f"/rights/{hex(getattr(world, which))}?lang=zh-Hant")
+    assert f'data-badge="{badge}"' in html
+    assert t(f"status.{badge}" if badge in ("frozen", "revoked") else f"web.badge_{badge}") in html
 
 
 def test_the_cap_table_picker_is_a_plain_form(client: TestClient, world: World, ledger: Ledger) -> None:
@@ -147,3 +160,11 @@ def test_a_holder_s_rights_come_in_pages(
     assert f'data-token="{held[-1]["token_id_hex"]}"' in last
     beyond = client.get(f"/holders/{dev1}?page={len(held) + 1}")
     assert beyond.status_code == 400 and f"a page from 1 to {len(held)}" in beyond.text
+
+
+def test_the_summary_says_pledges_and_revocations(client: TestClient, world: World, ledger: Ledger) -> None:
+    pledged = _page(client, f"/rights/{hex(world.pledged_token)}?lang=en")
+    summary = pledged[pledged.index('id="summary"') : pledged.index('id="record"')]
+    assert "pledged to 0x" in summary and "Held by" in summary
+    revoked = _page(client, f"/rights/{hex(world.revoked_token)}?lang=en")
+    assert "Revoked on" in revoked[revoked.index('id="summary"') : revoked.index('id="record"')]
