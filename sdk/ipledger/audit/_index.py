@@ -41,7 +41,7 @@ from ipledger._exceptions import InvalidInputError, NodeError, NotFoundError
 from ipledger.audit._cap_table import cap_table_of
 from ipledger.audit._history import merge_history, right_numbers
 from ipledger.audit._history_chain import linked_tokens
-from ipledger.audit._index_db import Database, parse_location, schema_name
+from ipledger.audit._index_db import Database, Location, database_errors, parse_location, schema_name
 from ipledger.audit._index_schema import DERIVED_TABLES, REORG_WINDOW, SCHEMA_VERSION, TABLES, schema_statements
 from ipledger.audit._index_search import SearchHit, cut_search, derive_search, search_index
 from ipledger.audit._pledges import pledged_shares, pledges_from_logs
@@ -355,6 +355,57 @@ class EventIndex:
                 index._bind(reader)
         except BaseException:
             index.close()
+            raise
+        return index
+
+    @staticmethod
+    def check_url(url_or_path: str | Path, *, option: str = "index URL") -> str:
+        """The database a path or URL names, ``sqlite`` or ``postgresql``; a malformed one is refused in one line
+        naming ``option`` and the forms expected (nothing is opened)."""
+        return parse_location(url_or_path, option=option).dialect
+
+    @classmethod
+    def existing(
+        cls,
+        ledger: Ledger | ChainReader,
+        *,
+        url: str | Path | None = None,
+        home: Path | None = None,
+        option: str = "index URL",
+    ) -> EventIndex | None:
+        """The ledger's index if there is one (none is created): at ``url``, or the file in ``$IPLEDGER_HOME/index``
+        (``None`` when that file does not exist). Opened as it is, not bound as :meth:`for_ledger` binds it (which
+        would start again an index synced without the share vault the ledger has). Raises
+        :class:`~ipledger.InvalidInputError` in one line when it cannot be read (a missing PostgreSQL index included)
+        or is another registry's."""
+        reader = _reader(ledger)
+        registry = reader.registry_address
+        location = (
+            parse_location(url, option=option)
+            if url is not None
+            else Location("sqlite", path=index_path(reader.chain_id, registry, home=home))
+        )
+        index = None
+        try:
+            if location.path is not None:
+                if not location.path.is_file():
+                    return None
+                index = cls(location.path)  # an older layout is rebuilt, a newer refused
+            else:
+                schema = location.schema or schema_name(reader.chain_id, registry)
+                cls(str(url), read_only=True, schema=schema).close()  # refuses a missing index: none is created
+                index = cls(str(url), schema=schema)
+            if index.chain_id != reader.chain_id or index.registry.lower() != registry.lower():
+                raise InvalidInputError(
+                    f"the index {index.location} holds the registry {index.registry} on chain {index.chain_id}"
+                )
+        except database_errors() as failure:
+            if index is not None:
+                index.close()
+            raise InvalidInputError(f"the index {location.describe()} cannot be read: {failure}") from None
+        except InvalidInputError:
+            if index is not None:
+                index.close()
             raise
         return index
 

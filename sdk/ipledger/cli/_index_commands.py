@@ -34,9 +34,7 @@ from ipledger import (
     SyncProgress,
     SyncResult,
     TransferList,
-    index_path,
 )
-from ipledger.audit._index_db import database_errors, parse_location, schema_name
 
 from ._chain_options import CommandTyper
 from ._context import Session, open_ledger
@@ -96,43 +94,22 @@ def _when(text: str, option: str) -> dt.date | dt.datetime:
 
 def _open(out: Output, index_url: str | None) -> tuple[Session, EventIndex]:
     if index_url is not None:
-        parse_location(index_url, option=_INDEX_URL_OPTION)  # a malformed URL is refused before the node is asked
+        EventIndex.check_url(index_url, option=_INDEX_URL_OPTION)  # refused before the node is asked
     session = open_ledger(out)
     return session, EventIndex.for_ledger(session.ledger, url=index_url)
 
 
 def open_local_index(ledger: Ledger, out: Output, url: str | None = None) -> EventIndex | None:
     """The registry's index if one exists (none is created), else ``None``: at ``url`` (default: the variable
-    ``IPLEDGER_INDEX_URL``), or the file in ``$IPLEDGER_HOME/index``.
-
-    Opened as it is, not through :meth:`EventIndex.for_ledger`, which would start an index synced without a share
-    vault over when the ledger has one. An index that cannot be read is passed over with a note.
+    ``IPLEDGER_INDEX_URL``), or the file in ``$IPLEDGER_HOME/index``; see :meth:`EventIndex.existing`. An index that
+    cannot be read is passed over with a note.
     """
     url = url or os.environ.get(INDEX_URL_VARIABLE) or None
-    registry = ledger.contracts.registry_address
-    unreadable: tuple[type[Exception], ...] = (InvalidInputError, *database_errors())
-    where = url or str(index_path(ledger.chain_id, registry))
-    index = None
     try:
-        location = parse_location(where, option=INDEX_URL_VARIABLE)
-        where = location.describe()
-        if location.dialect == "sqlite":
-            if location.path is None or not location.path.is_file():
-                return None
-            index = EventIndex(location.path)  # refuses a file of another schema
-        else:
-            schema = location.schema or schema_name(ledger.chain_id, registry)
-            EventIndex(where, read_only=True, schema=schema).close()  # refuses a missing one: none is created here
-            index = EventIndex(where, schema=schema)
-            where = index.location
-        if index.chain_id != ledger.chain_id or index.registry.lower() != registry.lower():
-            raise InvalidInputError(f"it indexes the registry {index.registry} on chain {index.chain_id}")
-    except unreadable as exc:
-        if index is not None:
-            index.close()
-        out.note(f"Not using the index {where}: {exc}")
+        return EventIndex.existing(ledger, url=url, option=INDEX_URL_VARIABLE)
+    except InvalidInputError as exc:
+        out.note(f"Not using the index: {exc}")
         return None
-    return index
 
 
 def _warn_if_behind(session: Session, index: EventIndex, out: Output) -> None:

@@ -103,6 +103,26 @@ def test_a_read_only_open_of_a_missing_index_is_refused(index_url: IndexUrls) ->
         EventIndex.open(index_url("missing"), read_only=True)
 
 
+def test_an_existing_index_is_opened_and_none_is_created(ledger: Ledger, index_url: IndexUrls, tmp_path: Path) -> None:
+    url = index_url("existing")
+    if index_url.dialect == "sqlite":
+        assert EventIndex.existing(ledger, url=url) is None
+        assert EventIndex.existing(ledger, home=tmp_path) is None
+    else:
+        with pytest.raises(InvalidInputError, match="does not exist"):
+            EventIndex.existing(ledger, url=url)
+    synced = EventIndex.for_ledger(ledger, url=url)
+    synced.sync(ledger)
+    found = EventIndex.existing(ledger, url=url)
+    assert found is not None and found.cursor == synced.cursor and found.location == synced.location
+    other = Ledger.connect(ledger.chain.rpc_url, account="dev0")
+    other.deploy()
+    with pytest.raises(InvalidInputError, match="holds the registry"):
+        EventIndex.existing(other, url=url)
+    with pytest.raises(InvalidInputError, match="--index-url: 'ftp://x' uses the scheme"):
+        EventIndex.existing(ledger, url="ftp://x", option="--index-url")
+
+
 def test_for_ledger_names_a_schema_per_chain_and_registry(ledger: Ledger, postgres_server: PostgresServer) -> None:
     url = postgres_server.fresh_database()
     with pytest.raises(InvalidInputError, match="holds no index yet"):
