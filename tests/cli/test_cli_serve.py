@@ -130,3 +130,7 @@ def test_serve_without_sync_needs_an_index(cli: Run, tmp_path: Path) -> None:
     result = cli("serve", "--no-sync", "--index-url", str(missing))
     assert_one_line_error(result, "does not exist")
     assert not missing.exists()
+
+
+def test_serve_refuses_a_malformed_index_url_in_one_line(cli: Run) -> None:
+    assert_one_line_error(cli("serve", "--index-url", "mysql://db/ipledger"), "--index-url", "mysql://db/ipledger")

@@ -87,6 +87,8 @@ def serve(
         raise CliError(f'ipledger serve needs the web extra ({missing} is not installed): pip install "ipledger[web]"')
     import uvicorn
 
+    if index_url is not None:
+        EventIndex.check_url(index_url, option="--index-url")  # a malformed URL is refused before the node is asked
     session = open_ledger(out)
     ledger = session.ledger
     index = index_url or str(index_path(ledger.chain_id, ledger.contracts.registry_address))
