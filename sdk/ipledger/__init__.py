@@ -283,6 +283,9 @@ if typing.TYPE_CHECKING:
         category_bits,
         category_names,
     )
+    from .models._dates import (
+        parse_when,
+    )
     from .models._hashing import (
         Evidence,
         bundle_hash,
@@ -439,6 +442,14 @@ if typing.TYPE_CHECKING:
     from .node._status import (
         NodeStatus,
     )
+    from .web._app import create_app as create_explorer_app
+    from .web._models import (
+        ExplorerStarted,
+        ExplorerStatus,
+        SearchResults,
+        ShareTokenView,
+        SyncState,
+    )
 
 __version__ = "0.1.0"
 
@@ -486,6 +497,7 @@ __all__ = [
     "Contracts",
     "CONTRACTS_EVM",
     "CountryBlock",
+    "create_explorer_app",
     "CurrencyAmount",
     "CustodyInterval",
     "DEFAULT_MAX_INDEX_LAG",
@@ -512,6 +524,8 @@ __all__ = [
     "Evidence",
     "evidence_hash",
     "Exclusivity",
+    "ExplorerStarted",
+    "ExplorerStatus",
     "field_hash",
     "Fill",
     "FillResult",
@@ -599,6 +613,7 @@ __all__ = [
     "parse_territory",
     "parse_token_id",
     "parse_units",
+    "parse_when",
     "PausedError",
     "PaymentAttempt",
     "PaymentRefusedError",
@@ -671,6 +686,7 @@ __all__ = [
     "save_network",
     "seal",
     "SearchHit",
+    "SearchResults",
     "SERIES",
     "Series",
     "ShareBalance",
@@ -681,6 +697,7 @@ __all__ = [
     "SharesFrozen",
     "SharesUnfrozen",
     "ShareTokenInfo",
+    "ShareTokenView",
     "ShareTransfer",
     "sidecar_document",
     "sidecar_path",
@@ -701,6 +718,7 @@ __all__ = [
     "SubClient",
     "SyncProgress",
     "SyncResult",
+    "SyncState",
     "TokenBalance",
     "TokenFrozenError",
     "TokenInfo",
@@ -960,7 +978,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._amounts": ("format_units", "parse_units"),
     "models._categories": ("INVESTOR_CATEGORIES", "category_bits", "category_names"),
     "models._hashing": ("Evidence", "bundle_hash", "canonical_json", "evidence_hash", "hash_file", "hash_text"),
+    "models._dates": ("parse_when",),
     "models._ids": ("parse_token_id",),
+    "web._app": ("create_explorer_app",),
+    "web._models": ("ExplorerStarted", "ExplorerStatus", "SearchResults", "ShareTokenView", "SyncState"),
     "models._models": (
         "AssetKind",
         "Buyout",
@@ -1085,7 +1106,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "chain._roles": ("ROLE_NAMES", "ROLES"),
 }
 #: Names the package spells otherwise than their module.
-_ALIASES = {"REPORT_LANGS": "LANGS", "ReportLang": "Lang"}
+_ALIASES = {"REPORT_LANGS": "LANGS", "ReportLang": "Lang", "create_explorer_app": "create_app"}
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
 

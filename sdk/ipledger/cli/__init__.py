@@ -20,7 +20,8 @@ Commands, grouped as the SDK's sub-clients are (``ledger.rights``, ``ledger.shar
 - royalties (``ledger.royalties``): ``_royalty_commands``: ``royalty pay|claim|claim-for|owed``
 - audit (``ledger.audit``): ``_audit_commands``: ``show``, ``history``, ``verify``, ``checkpoint``;
   ``_report_commands``: ``report TOKEN|--owner|--all``, ``report verify FILE``; ``_index_commands``: ``index
-  sync|status|verify|history|portfolio|book|rights|transfers`` (the event index, SQLite or PostgreSQL)
+  sync|status|verify|history|portfolio|book|rights|transfers`` (the event index, SQLite or PostgreSQL);
+  ``_serve_command``: ``serve`` (the web explorer and REST API over the index, ``ipledger.web``)
 - contracts (``ledger.contracts``, ``Ledger.deploy_all``): ``_registry_commands``: ``deploy``, ``grant-role``
 - vouchers (``ledger.rights``): ``_voucher_commands``: ``voucher sign|submit|cancel|show`` (registration vouchers
   and their files)
@@ -235,6 +236,13 @@ COMMANDS = (
         "The index of the registry's, the share vault's and the share tokens' events (SQLite, or PostgreSQL with "
         "--index-url): sync it, then query history, portfolios, lenders' books of loans, rights and transfers "
         "without the node.",
+    ),
+    LazyCommand(
+        "serve",
+        AUDIT,
+        "_serve_command:serve",
+        "Serve the web explorer and its REST API over the event index, read-only, syncing the index from the network "
+        "in the background.",
     ),
     LazyCommand(
         "shares",
