@@ -125,6 +125,7 @@ bench: setup $(STAMPS)/bench
 	$(PY) benchmarks/trusted_verify.py
 	$(PY) benchmarks/growth.py
 	$(PY) benchmarks/index_scale.py
+	$(PY) benchmarks/web.py
 	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/report.py
 
@@ -138,6 +139,7 @@ bench-quick: setup $(STAMPS)/bench
 	$(PY) benchmarks/trusted_verify.py --gaps 1000,10000 --runs 3
 	$(PY) benchmarks/growth.py --quick --runs 3
 	$(PY) benchmarks/index_scale.py --sizes 1000 --transfers-per-right 2
+	$(PY) benchmarks/web.py --rights 1000 --transfers-per-right 2 --holders 20 --samples 20 --load-seconds 5
 	$(PY) benchmarks/startup.py --runs 5
 	$(PY) benchmarks/report.py
 

@@ -54,11 +54,14 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from _figures import Figure, write_results  # noqa: E402
 from compile import compile_directory  # noqa: E402
-from ipledger import Ledger, _index, _index_schema, start_node, stop_node  # noqa: E402
+from ipledger import Ledger, start_node, stop_node  # noqa: E402
+from ipledger.audit import _index, _index_schema  # noqa: E402
 from ipledger.audit._index import EventIndex  # noqa: E402
 from ipledger.audit._report import rights_of  # noqa: E402
+from ipledger.models._hashing import canonical_json  # noqa: E402
 from ipledger.models._models import RightKind  # noqa: E402
 from ipledger.models._numbers import right_key  # noqa: E402
+from ipledger.models._public_record import RECORD_VERSION  # noqa: E402
 from ipledger.node._node import find_anvil  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -139,6 +142,19 @@ def fixture_number(serial: int) -> int:
     return int.from_bytes(office, "big") << 232 | int.from_bytes(b"KH", "big") << 216 | hashed
 
 
+def title_frame() -> tuple[bytes, bytes]:
+    """The canonical public-record JSON around a title, split where the fixture writes the title."""
+    marker = "@@title@@"
+    prefix, suffix = canonical_json({"title": marker, "v": RECORD_VERSION}).split(marker.encode("utf-8"))
+    return prefix, suffix
+
+
+def fixture_title(serial: int, words: Sequence[str]) -> str:
+    """The title ``ScaleFixture.registerManyWithTitles`` gives right ``serial``."""
+    n = len(words)
+    return f"{words[serial % n]}{words[(serial // n) % n]} {serial}"
+
+
 def right_id(serial: int) -> int:
     """The token id the registry derives from right ``serial``'s number (``OfficialNumbers.key``)."""
     return right_key(fixture_number(serial))
@@ -170,9 +186,11 @@ def populate(
     holders: int,
     registrations_per_tx: int,
     moves_per_tx: int,
+    title_words: Sequence[str] = (),
 ) -> Generated:
     """Registers ``rights`` rights across ``holders`` dev accounts, then moves each ``transfers_per_right`` times
-    (rounds over a shuffled registry, to a random other holder), in big fixture transactions."""
+    (rounds over a shuffled registry, to a random other holder), in big fixture transactions. With
+    ``title_words``, each right also gets a public record titled from them (``ScaleFixture.registerManyWithTitles``)."""
     chain = Chain(ledger.chain.rpc_url)
     accounts = ledger.chain.w3.eth.accounts
     admin, holder_accounts = accounts[0], list(accounts[1 : holders + 1])
@@ -193,10 +211,17 @@ def populate(
     chain.call("anvil_setBlockTimestampInterval", [DAY])
 
     generated = Generated(tokens=[right_id(serial) for serial in range(rights)], holders=holder_accounts)
+    frame = title_frame()
     started = time.perf_counter()
     for first in range(0, rights, registrations_per_tx):
         count = min(registrations_per_tx, rights - first)
-        data = fixture.encode_abi("registerMany", [SALT, first, count, holder_accounts])
+        data = (
+            fixture.encode_abi(
+                "registerManyWithTitles", [SALT, first, count, holder_accounts, *frame, list(title_words)]
+            )
+            if title_words
+            else fixture.encode_abi("registerMany", [SALT, first, count, holder_accounts])
+        )
         receipt = chain.transact(admin, fixture.address, data, 1_000_000 + count * GAS_PER_REGISTRATION)
         generated.transactions += 1
         generated.gas += int(receipt["gasUsed"], 16)

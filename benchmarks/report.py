@@ -35,6 +35,7 @@ ORDER = (
     "trusted_verify",
     "growth",
     "index",
+    "web",
     "startup",
 )
 #: Result name -> script, where they differ.
@@ -45,6 +46,7 @@ TITLES = {
     "uniswap": "Uniswap V2 swaps",
     "bulk_blocktime": "Bulk registration on a chain with block times",
     "deploy": "Deployment on 2-second blocks",
+    "web": "Web explorer and REST API",
 }
 #: Files this script writes (never read back as a benchmark).
 OUTPUTS = ("latest.json",)

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IERC721} from "@openzeppelin/contracts/token/ERC721/IERC721.sol";
+import {LibString} from "solady/src/utils/LibString.sol";
 import {IIPRegistry} from "../../contracts/interfaces/IIPRegistry.sol";
 
 /// @notice Benchmark only: registers and moves rights in bulk, thousands per transaction, so that
@@ -15,6 +16,10 @@ import {IIPRegistry} from "../../contracts/interfaces/IIPRegistry.sol";
 ///   `keccak256(abi.encodePacked(salt, serial))`; so its token id is that number's `OfficialNumbers.key` and the
 ///   benchmark computes ids off chain. Its content hash is `keccak256(abi.encodePacked(number))`, its kind
 ///   `serial % 7`, no expiry, and it goes to `holders[serial % holders.length]`.
+/// - `registerManyWithTitles` also publishes a public record per right whose title is
+///   `words[serial % n] + words[(serial / n) % n] + " " + serial` (`n = words.length`), framed by the canonical
+///   JSON `prefix` and `suffix` the benchmark computes (`{"title":"` ... `","v":1}`), so titles vary in Chinese and
+///   English across the registry for the explorer's search benchmark. Words must need no JSON escaping.
 /// - Never deploy it outside a benchmark chain.
 contract ScaleFixture {
     /*//////////////////////////////////////////////////////////////
@@ -63,19 +68,23 @@ contract ScaleFixture {
     /// @dev Requirements: caller is the deployer; the fixture has REGISTRAR_ROLE; `holders` is not empty.
     /// Emits, per right, the registry's {Transfer} and {RightRegistered}.
     function registerMany(bytes32 salt, uint256 first, uint256 count, address[] calldata holders) external {
-        if (msg.sender != _operator) revert NotOperator(msg.sender);
-        IIPRegistry.Registration memory registration;
-        registration.numbers = new uint256[](1);
-        uint256 end = first + count;
-        for (uint256 serial = first; serial < end; ++serial) {
-            uint256 office = uint16(bytes2(JURISDICTIONS << (16 * (serial % 8))));
-            uint256 number = (office << 232) | (KNOW_HOW_SERIES << 216)
-                | (uint256(keccak256(abi.encodePacked(salt, serial))) & ((1 << 216) - 1));
-            registration.numbers[0] = number;
-            registration.contentHash = keccak256(abi.encodePacked(number));
-            registration.kind = uint8(serial % 7);
-            _registry.register(holders[serial % holders.length], registration);
-        }
+        _registerMany(salt, first, count, holders, "", "", new string[](0));
+    }
+
+    /// @notice As {registerMany}, each right with a public record whose title is made of `words` and its serial
+    /// (see the contract's notes), framed by `prefix` and `suffix`.
+    /// @dev Requirements: as {registerMany}; `words` is not empty.
+    /// Emits, per right, the registry's {Transfer} and {RightRegistered} (with the record).
+    function registerManyWithTitles(
+        bytes32 salt,
+        uint256 first,
+        uint256 count,
+        address[] calldata holders,
+        bytes calldata prefix,
+        bytes calldata suffix,
+        string[] calldata words
+    ) external {
+        _registerMany(salt, first, count, holders, prefix, suffix, words);
     }
 
     /// @notice Moves each `tokenIds[i]` from its current owner to `to[i]`, as the owners' approved operator.
@@ -88,6 +97,40 @@ contract ScaleFixture {
         for (uint256 i; i < tokenIds.length; ++i) {
             uint256 tokenId = tokenIds[i];
             registry.transferFrom(registry.ownerOf(tokenId), to[i], tokenId);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           PRIVATE FUNCTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    function _registerMany(
+        bytes32 salt,
+        uint256 first,
+        uint256 count,
+        address[] calldata holders,
+        bytes memory prefix,
+        bytes memory suffix,
+        string[] memory words
+    ) private {
+        if (msg.sender != _operator) revert NotOperator(msg.sender);
+        IIPRegistry.Registration memory registration;
+        registration.numbers = new uint256[](1);
+        uint256 end = first + count;
+        uint256 n = words.length;
+        for (uint256 serial = first; serial < end; ++serial) {
+            uint256 office = uint16(bytes2(JURISDICTIONS << (16 * (serial % 8))));
+            uint256 number = (office << 232) | (KNOW_HOW_SERIES << 216)
+                | (uint256(keccak256(abi.encodePacked(salt, serial))) & ((1 << 216) - 1));
+            registration.numbers[0] = number;
+            registration.contentHash = keccak256(abi.encodePacked(number));
+            registration.kind = uint8(serial % 7);
+            if (n != 0) {
+                registration.metadata = abi.encodePacked(
+                    prefix, words[serial % n], words[(serial / n) % n], " ", LibString.toString(serial), suffix
+                );
+            }
+            _registry.register(holders[serial % holders.length], registration);
         }
     }
 }
