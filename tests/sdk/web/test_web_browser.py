@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 import uvicorn
-from browser_support import browser, browser_page, phone_page  # noqa: F401 - fixtures
 from ipledger import Ledger, NodeInfo
 from ipledger.chain._events import TOPIC_OF
 from ipledger.web import create_app
