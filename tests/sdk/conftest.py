@@ -9,6 +9,7 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import browser, browser_page, phone_page  # noqa: F401 - the browser tests' fixtures
 from hardhat_support import hardhat_missing, start_hardhat_node, stop_hardhat_node
 from ipledger import (
     IPMetadata,
