@@ -68,7 +68,7 @@ deploy: solc-shim
 
 ## The main job: start a local chain, register a patent, assign, freeze, verify.
 demo: $(STAMPS)/python-demo $(STAMPS)/anvil
-	$(VENV)/bin/ipledger demo
+	$(VENV)/bin/ipledger demo --keep
 
 ## The contract tests (Brownie, anvil on 8545) and the SDK/CLI tests (pytest, anvils on free ports) share nothing
 ## but the installation, so they run side by side; each one's output is printed whole when it ends.

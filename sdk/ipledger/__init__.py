@@ -446,6 +446,7 @@ if typing.TYPE_CHECKING:
     from .web._models import (
         ExplorerStarted,
         ExplorerStatus,
+        ExplorerStopped,
         SearchResults,
         ShareTokenView,
         SyncState,
@@ -525,6 +526,7 @@ __all__ = [
     "evidence_hash",
     "Exclusivity",
     "ExplorerStarted",
+    "ExplorerStopped",
     "ExplorerStatus",
     "field_hash",
     "Fill",
@@ -981,7 +983,14 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._dates": ("parse_when",),
     "models._ids": ("parse_token_id",),
     "web._app": ("create_explorer_app",),
-    "web._models": ("ExplorerStarted", "ExplorerStatus", "SearchResults", "ShareTokenView", "SyncState"),
+    "web._models": (
+        "ExplorerStarted",
+        "ExplorerStatus",
+        "ExplorerStopped",
+        "SearchResults",
+        "ShareTokenView",
+        "SyncState",
+    ),
     "models._models": (
         "AssetKind",
         "Buyout",

@@ -50,6 +50,7 @@ from ipledger import (
 )
 
 from ._audit_commands import print_report
+from ._errors import CliError
 from ._order_book import save_order
 from ._output import Output, model_json, output, prints
 from ._render import Names, cap_table_table, history_table, right_label, short, tx_line, units
@@ -185,6 +186,8 @@ class DemoTour(BaseModel):
     portfolio: dict[str, Any]
     financing: dict[str, Any]
     summary: DemoSummary
+    #: With --keep: the web explorer left running on the demo's chain (``ipledger serve --stop`` stops it).
+    explorer_url: str | None = None
 
 
 @dataclass
@@ -315,9 +318,32 @@ def demo(keep: KeepOpt = False) -> None:
             stop_node(node.pid)
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
+    if keep:
+        tour.explorer_url = _start_explorer(out, int(tour.chinese_patent["token_id"]))
     out.result(tour, lambda: None)
     if tour.summary.verdict != "verified":
         raise typer.Exit(1)
+
+
+def _start_explorer(out: Output, chinese_token: int) -> str | None:
+    """The web explorer in the background on the demo's chain (one left by an earlier demo is stopped first); its
+    URL, printed last, or ``None`` (and why, on stderr) when it cannot run."""
+    from ._serve_background import running_explorer, start_detached, stop_detached
+
+    if running_explorer() is not None:
+        stop_detached()
+    try:
+        with out.progress("Starting the web explorer…"):
+            explorer = start_detached(["serve"], "127.0.0.1", 0)
+    except CliError as exc:
+        out.note(f"The web explorer did not start: {exc}")
+        return None
+    out.line(f"Browse the demo's rights in the explorer: {explorer.url}rights/{hex(chinese_token)}")
+    out.line(
+        f"  search, portfolios, cap tables at any date, verification: {explorer.url} (API: {explorer.url}api/docs)"
+    )
+    out.line("  `ipledger serve --stop` stops it; `ipledger node stop` stops the chain.")
+    return explorer.url
 
 
 def _run(out: Output, node: NodeInfo, ephemeral: bool, workdir: Path) -> DemoTour:

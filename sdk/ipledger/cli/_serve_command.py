@@ -8,19 +8,22 @@ a free port (the URL printed names it).
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import socket
 import sys
 from typing import Annotated
 
 import typer
 
-from ipledger import EventIndex, ExplorerStarted, ReportLang, create_explorer_app, index_path
+from ipledger import EventIndex, ExplorerStarted, ExplorerStopped, ReportLang, create_explorer_app, index_path
 
+from ._chain_options import current_options
 from ._context import open_ledger
 from ._errors import CliError
 from ._index_commands import IndexUrlOpt
 from ._output import output, prints
 from ._report_commands import ReportLanguage
+from ._serve_background import start_detached, stop_detached
 
 __all__ = ["serve"]
 
@@ -44,6 +47,15 @@ SyncIntervalOpt = Annotated[
     float,
     typer.Option("--sync-interval", metavar="SECONDS", min=0.1, help="Seconds between two background syncs."),
 ]
+DetachOpt = Annotated[
+    bool,
+    typer.Option(
+        "--detach",
+        help="Run it in the background (one per $IPLEDGER_HOME, its log in $IPLEDGER_HOME/explorer): print its URL "
+        "once it answers, then return.",
+    ),
+]
+StopOpt = Annotated[bool, typer.Option("--stop", help="Stop the explorer running in the background, and nothing else.")]
 
 
 def _missing_extra() -> str | None:
@@ -63,7 +75,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return listener
 
 
-@prints(ExplorerStarted)
+@prints(ExplorerStarted | ExplorerStopped)
 def serve(
     host: HostOpt = "127.0.0.1",
     port: PortOpt = 8700,
@@ -71,6 +83,8 @@ def serve(
     lang: PageLangOpt = None,
     no_sync: NoSyncOpt = False,
     sync_interval: SyncIntervalOpt = 2.0,
+    detach: DetachOpt = False,
+    stop: StopOpt = False,
 ) -> None:
     """Serve the web explorer and its REST API over the event index, read-only, syncing the index from the network
     in the background.
@@ -79,9 +93,15 @@ def serve(
     record, status, custody timeline, licences, attestations, disputes, loans, cap table at any block or date, and
     the verification against a checkpoint you paste, with its proof bundle to re-check yourself), a holder's
     portfolio, a share token; in English, Simplified and Traditional Chinese. The REST API is documented at
-    /api/docs. No key ever reaches the server. Needs the web extra: pip install "ipledger[web]".
+    /api/docs. No key ever reaches the server. Needs the web extra: pip install "ipledger[web]". --detach runs it in
+    the background (the URL printed alone on stdout: URL=$(ipledger serve --detach --port 0)); --stop stops that one.
     """
     out = output()
+    if stop:
+        explorer = stop_detached()
+        stopped = ExplorerStopped(url=explorer.url, pid=explorer.pid, log=str(explorer.log))
+        out.result(stopped, lambda: out.line(f"Stopped the explorer at {stopped.url} (pid {stopped.pid})."))
+        return
     missing = _missing_extra()
     if missing is not None:
         raise CliError(f'ipledger serve needs the web extra ({missing} is not installed): pip install "ipledger[web]"')
@@ -97,6 +117,33 @@ def serve(
     where = probe.location
     probe.close()
     page_lang: ReportLang = (lang or ReportLanguage.EN).value
+    if detach:
+        arguments = [*shlex.split(current_options().command_options(shares=True)), "serve", "--lang", page_lang]
+        arguments += ["--sync-interval", str(sync_interval), *(["--index-url", index_url] if index_url else [])]
+        explorer = start_detached([*arguments, *(["--no-sync"] if no_sync else [])], host, port)
+        detached = ExplorerStarted(
+            url=explorer.url,
+            docs_url=f"{explorer.url}api/docs",
+            openapi_url=f"{explorer.url}openapi.json",
+            index=where,
+            chain_id=ledger.chain_id,
+            registry=ledger.contracts.registry_address,
+            sync=not no_sync,
+            sync_interval=sync_interval,
+            lang=page_lang,
+            pid=explorer.pid,
+            log=str(explorer.log),
+        )
+
+        def background() -> None:
+            out.line(detached.url)
+            out.note(
+                f"The explorer runs in the background (pid {detached.pid}, log {detached.log}); API documentation at "
+                f"{detached.docs_url}. `ipledger serve --stop` stops it."
+            )
+
+        out.result(detached, background)
+        return
     app = create_explorer_app(index, ledger, sync=not no_sync, sync_interval=sync_interval, lang=page_lang)
     listener = _bind(host, port)
     bound = listener.getsockname()[1]

@@ -9,7 +9,7 @@ from pydantic import Field
 from ipledger import CapTable, Identity, IndexStatus, Pool, SearchHit, ShareTokenInfo, TransferRules
 from ipledger.models._model_base import _Out
 
-__all__ = ["ExplorerStarted", "ExplorerStatus", "SearchResults", "ShareTokenView", "SyncState"]
+__all__ = ["ExplorerStarted", "ExplorerStatus", "ExplorerStopped", "SearchResults", "ShareTokenView", "SyncState"]
 
 
 class SyncState(_Out):
@@ -80,3 +80,14 @@ class ExplorerStarted(_Out):
     sync_interval: float
     #: The pages' language when the browser names none the explorer speaks.
     lang: str
+    #: With --detach: the background process and its log file.
+    pid: int | None = None
+    log: str | None = None
+
+
+class ExplorerStopped(_Out):
+    """``ipledger serve --stop``: the background explorer stopped."""
+
+    url: str
+    pid: int
+    log: str
