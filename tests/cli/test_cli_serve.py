@@ -134,3 +134,23 @@ def test_serve_without_sync_needs_an_index(cli: Run, tmp_path: Path) -> None:
 
 def test_serve_refuses_a_malformed_index_url_in_one_line(cli: Run) -> None:
     assert_one_line_error(cli("serve", "--index-url", "mysql://db/ipledger"), "--index-url", "mysql://db/ipledger")
+
+
+def test_serve_detached_runs_in_the_background_until_stopped(
+    cli: Run, cli_json: Callable[..., Any], chain: Chain
+) -> None:
+    started = cli("serve", "--detach", "--port", "0", "--sync-interval", "0.5")
+    assert started.exit_code == 0, (started.stderr, started.exception)
+    url = started.stdout.strip()
+    assert started.stdout == f"{url}\n" and url.startswith("http://127.0.0.1:")  # URL=$(ipledger serve --detach)
+    assert "ipledger serve --stop" in started.stderr
+    try:
+        status = _until(lambda: (answer := httpx.get(f"{url}api/status").json())["index"] and answer)
+        assert status["index"]["registry"] == chain.registry and status["sync"]["enabled"]
+        assert_one_line_error(cli("serve", "--detach", "--port", "0"), "already runs at", url)
+    finally:
+        stopped = cli_json("serve", "--stop")
+    assert stopped["url"] == url and stopped["pid"] > 0
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{url}api/status", timeout=2)
+    assert_one_line_error(cli("serve", "--stop"), "no explorer is running")

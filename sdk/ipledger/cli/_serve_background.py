@@ -53,6 +53,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _exited(pid: int) -> bool:
+    """Whether ``pid`` is gone (reaped first when this process started it, as a test or the demo may)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:
+        pass
+    return not _alive(pid)
+
+
 def _answers(url: str) -> bool:
     try:
         return requests.get(f"{url}api/status", timeout=2).status_code == 200
@@ -118,9 +128,9 @@ def stop_detached(home: Path | None = None) -> DetachedExplorer:
         raise CliError("no explorer is running in the background; start one with `ipledger serve --detach`")
     os.kill(explorer.pid, signal.SIGTERM)
     deadline = time.monotonic() + _STOP_SECONDS
-    while _alive(explorer.pid) and time.monotonic() < deadline:
+    while not _exited(explorer.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    if _alive(explorer.pid):
+    if not _exited(explorer.pid):
         os.kill(explorer.pid, signal.SIGKILL)
     (_folder(home) / "explorer.json").unlink(missing_ok=True)
     return explorer
