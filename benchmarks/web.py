@@ -110,7 +110,7 @@ def split_some(ledger: Ledger, generated: Generated) -> list[int]:
         owner = str(registry.functions.ownerOf(token).call()).lower()
         if owner not in dev_holders:
             continue
-        signer = Ledger.connect(ledger.chain.rpc_url, account=f"dev{dev_holders[owner]}")
+        signer = ledger.use(f"dev{dev_holders[owner]}")
         signer.shares.fractionalize(
             token, f"Shares {len(split)}", f"S{len(split)}", 1_000_000 * 10**18, restricted=False
         )

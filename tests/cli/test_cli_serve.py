@@ -154,3 +154,19 @@ def test_serve_detached_runs_in_the_background_until_stopped(
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{url}api/status", timeout=2)
     assert_one_line_error(cli("serve", "--stop"), "no explorer is running")
+
+
+def test_serve_answers_without_waiting_for_delayed_acks() -> None:
+    import socket
+
+    from ipledger.cli._serve_command import _bind
+
+    listener = _bind("127.0.0.1", 0)
+    try:
+        with socket.create_connection(listener.getsockname()):
+            accepted, _ = listener.accept()
+            with accepted:
+                # the accepted connection inherits TCP_NODELAY: no 40 ms Nagle wait per response
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        listener.close()
