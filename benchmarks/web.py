@@ -131,7 +131,9 @@ class Workload:
     rights: list[int]
     holders: list[str]
     share_rights: list[int]
+    #: A day halfway through the transfers (portfolios), and the day the rights were split (cap tables).
     day: dt.date
+    split_day: dt.date
     rng: random.Random
 
     def search_text(self) -> str:
@@ -183,8 +185,8 @@ KINDS = (
     Kind(
         "cap table at a date",
         Workload.share_right,
-        lambda token, load: f"/api/rights/{token}/cap-table?date={load.day.isoformat()}",
-        lambda index, token, load: index.cap_table(token, index.block_at(load.day)),
+        lambda token, load: f"/api/rights/{token}/cap-table?date={load.split_day.isoformat()}",
+        lambda index, token, load: index.cap_table(token, index.block_at(load.split_day)),
     ),
     Kind(
         "portfolio at a date",
@@ -238,7 +240,7 @@ def load_test(base_url: str, load: Workload, clients: int, seconds: float) -> di
 
     def client(seed: int) -> None:
         session = requests.Session()
-        mine = Workload(load.rights, load.holders, load.share_rights, load.day, random.Random(seed))
+        mine = Workload(load.rights, load.holders, load.share_rights, load.day, load.split_day, random.Random(seed))
         own: list[float] = []
         failed: list[str] = []
         while time.perf_counter() < deadline:
@@ -369,7 +371,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         share_rights = split_some(ledger, generated)
         print(f"generated {args.rights:,} rights; split {len(share_rights)} into shares", file=sys.stderr)
-        load = Workload(generated.tokens, generated.holders, share_rights, generated.middle_day, random.Random(5))
+        split_time = ledger.chain.w3.eth.get_block("latest")["timestamp"]
+        split_day = dt.datetime.fromtimestamp(split_time, dt.UTC).date()
+        load = Workload(
+            generated.tokens, generated.holders, share_rights, generated.middle_day, split_day, random.Random(5)
+        )
         rows: list[dict[str, Any]] = []
         skipped: dict[str, str] = {}
         with tempfile.TemporaryDirectory() as home:
