@@ -13,6 +13,7 @@ with other tests; the node it started is stopped at the end whatever happened.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from ipledger import local_node_status, stop_local_node
+from ipledger.cli._serve_background import running_explorer, stop_detached
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BEGIN = "<!-- tour:begin"
@@ -180,6 +182,8 @@ def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
     try:
         ran = _run_tour(steps, tmp_path, env)
     finally:
+        if running_explorer(home) is not None:
+            stop_detached(home)
         if local_node_status(home) is not None:
             stop_local_node(home)
     for step in ran:
@@ -196,7 +200,14 @@ def test_readme_tour_runs_as_written(tmp_path: Path) -> None:
         assert ": VERIFIED: all" in verified and "✗" not in verified, verified
     proven = _output(ran, r"^ipledger verify \$CN --trust-block-hash")  # the Chinese patent, trusting no node
     assert ": VERIFIED: all" in proven and "cap_table_proof" in proven and "Proof bundle written" in proven, proven
-    assert "VERIFIED offline" in _output(ran, r"^ipledger verify --bundle")
+    assert "VERIFIED offline" in _output(ran, r"^ipledger verify --bundle proof\.json")
+    # The explorer: its search finds the Chinese title by a substring; its server-side verdict and the bundle it
+    # offered (re-checked offline on the reader's machine) agree.
+    assert "一种固态电池电极及其制备方法" in _output(ran, r"^curl -sfG")
+    work = tmp_path / "work"
+    assert json.loads((work / "server-verdict.json").read_text("utf-8"))["verdict"] == "verified"
+    assert json.loads((work / "cap-table.json").read_text("utf-8"))["holders"]
+    assert "VERIFIED offline" in _output(ran, r"^ipledger verify --bundle bundle\.json")
     assert "assigned" in _output(ran, r"^ipledger history \$US")
     assert "fractionalized" in _output(ran, r"^ipledger history \$CN").lower()
     assert "claimed 2,000 tUSD" in _output(ran, r"^ipledger royalty claim \$CN --from dev2")  # 10% of 20,000

@@ -3,7 +3,7 @@ the running one, ``--stop`` stops it (and ``ipledger demo --keep`` leaves one ru
 
 One per ``$IPLEDGER_HOME``: ``explorer/explorer.json`` records its pid and URL, ``explorer/explorer.log`` keeps what
 it printed. It is the same ``ipledger serve`` as in the foreground, its arguments passed on, so it syncs and answers
-alike; a detached start returns once the explorer answers ``/api/status``.
+alike; a detached start returns once the explorer has synced its index (or after a minute, still syncing).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -63,11 +64,23 @@ def _exited(pid: int) -> bool:
     return not _alive(pid)
 
 
-def _answers(url: str) -> bool:
+def _status(url: str) -> dict[str, Any] | None:
+    """The explorer's ``/api/status``, or ``None`` while it does not answer."""
     try:
-        return requests.get(f"{url}api/status", timeout=2).status_code == 200
+        answer = requests.get(f"{url}api/status", timeout=2)
     except requests.RequestException:
-        return False
+        return None
+    return dict(answer.json()) if answer.status_code == 200 else None
+
+
+def _answers(url: str) -> bool:
+    return _status(url) is not None
+
+
+def _synced(status: dict[str, Any]) -> bool:
+    """Whether the explorer has synced its index once (or does not sync), so its first page is current."""
+    sync = status.get("sync") or {}
+    return not sync.get("enabled") or sync.get("last_success") is not None
 
 
 def running_explorer(home: Path | None = None) -> DetachedExplorer | None:
@@ -107,7 +120,9 @@ def start_detached(arguments: list[str], host: str, port: int, home: Path | None
             command, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
         )
     deadline = time.monotonic() + _START_SECONDS
-    while not _answers(url):
+    while (status := _status(url)) is None or not _synced(status):
+        if status is not None and time.monotonic() > deadline:
+            break  # it answers; a big registry's first sync goes on in the background (the pages say so)
         if process.poll() is not None:
             lines = log.read_text("utf-8", errors="replace").strip().splitlines()
             raise CliError(f"the explorer stopped at start: {lines[-1] if lines else 'no output'} (log: {log})")
