@@ -66,7 +66,8 @@ brownie-compile: solc-shim
 deploy: solc-shim
 	brownie run scripts/deploy.py
 
-## The main job: start a local chain, register a patent, assign, freeze, verify.
+## The main job: on the local chain (kept running), register a patent, assign, freeze, verify, trade, lend; ends with the
+## web explorer running on that chain and its URL (`ipledger serve --stop`, `ipledger node stop` stop them).
 demo: $(STAMPS)/python-demo $(STAMPS)/anvil
 	$(VENV)/bin/ipledger demo --keep
 
