@@ -26,7 +26,14 @@ from ipledger.web._inputs import (
     date_param,
     limit_param,
 )
-from ipledger.web._views import pledge_sentence, right_facts, shares_text, summary_text, timeline_markup
+from ipledger.web._views import (
+    pledge_sentence,
+    right_facts,
+    share_units,
+    shares_text,
+    summary_text,
+    timeline_markup,
+)
 
 __all__ = ["error_page", "page_lang", "pages"]
 
@@ -122,7 +129,7 @@ def _render(
             "url_for": lambda name, **params: str(request.app.url_path_for(name, **params)),
             "short": lambda address: short(address, t),
             "shares_text": shares_text,
-            "pledge_sentence": lambda pledge: pledge_sentence(pledge, t),
+            "pledge_sentence": lambda pledge, units=None: pledge_sentence(pledge, t, units),
             **context,
         },
         status_code=status,
@@ -202,7 +209,8 @@ def right_page(
         record=record,
         facts=facts,
         timeline=timeline_markup(record, events, index.vault, t),
-        summary=summary_text(record, events, index.vault, t),
+        summary=summary_text(record, events, index.vault, t, table),
+        units=share_units(table),
         table=table,
         cap_block=at if at is not None else index.cursor,
         block=block or "",
@@ -250,6 +258,7 @@ def holder_page(
         lang=lang,
         api_url=str(_path(request, "get_portfolio", address=account)),
         held=held,
+        units=share_units(positions=held.shares),
         shown=shown,
         page=number,
         pages_count=pages_count,

@@ -4,12 +4,12 @@ records (read from its events: no call to the node)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from ipledger import CapTable, HistoryEvent, Pledge, RightRecord, RightReport, format_units
+from ipledger import CapTable, HistoryEvent, Pledge, RightRecord, RightReport, SharePosition, format_units
 from ipledger.audit._report import custody_intervals, frozen_spans
 from ipledger.audit._report_i18n import Translate
 from ipledger.audit._report_sentences import (
@@ -31,6 +31,7 @@ __all__ = [
     "RightFacts",
     "pledge_sentence",
     "right_facts",
+    "share_units",
     "shares_text",
     "summary_text",
     "timeline_markup",
@@ -153,9 +154,16 @@ def timeline_markup(record: RightRecord, events: Sequence[HistoryEvent], vault: 
     return Markup(timeline_svg(drawn, vault, 0, t) + legend_html(t))
 
 
-def summary_text(record: RightRecord, events: Sequence[HistoryEvent], vault: str | None, t: Translate) -> list[str]:
+def summary_text(
+    record: RightRecord,
+    events: Sequence[HistoryEvent],
+    vault: str | None,
+    t: Translate,
+    table: CapTable | None = None,
+) -> list[str]:
     """The right in a few sentences, as the audit report opens it: what it is and who registered it, who holds it
-    since when, whether it was revoked, and what its live or enforced pledges say."""
+    since when, whether it was revoked, and what its live or enforced pledges say (pledged shares in whole shares
+    when its cap table is given)."""
     kind, office, date = t(f"kind.{record.kind.value}"), record.jurisdiction, day(record.registered_at)
     sentences = [
         t("summary.kind_registrar", kind=kind, office=office, registrar=short(record.registrar, t), date=date)
@@ -171,11 +179,28 @@ def summary_text(record: RightRecord, events: Sequence[HistoryEvent], vault: str
     if record.revoked_at is not None:
         order = (record.revocation_order or "")[:10] + "…"
         sentences.append(t("summary.revoked", date=day(record.revoked_at), by=short(record.revoked_by, t), order=order))
-    return [t("word.gap").join(sentences), *pledge_lines(record.pledges, t)]
+    writer = None if table is None else _whole_shares(table.decimals, table.symbol)
+    return [t("word.gap").join(sentences), *pledge_lines(record.pledges, t, share_units=writer)]
 
 
-def pledge_sentence(pledge: Pledge, t: Translate) -> str:
-    return describe_pledge(pledge, t)
+def share_units(table: CapTable | None = None, positions: Sequence[SharePosition] = ()) -> dict[str, tuple[int, str]]:
+    """Decimals and symbol of the share tokens a page knows (its cap table, a holder's positions), by address in
+    lower case: pledged amounts are then written in whole shares, not base units."""
+    known = {position.share_token.lower(): (position.decimals, position.symbol) for position in positions}
+    if table is not None:
+        known[table.share_token.lower()] = (table.decimals, table.symbol)
+    return known
+
+
+def _whole_shares(decimals: int, symbol: str) -> Callable[[int], str]:
+    return lambda amount: f"{format_units(amount, decimals, grouping=True)} {symbol}"
+
+
+def pledge_sentence(pledge: Pledge, t: Translate, units: Mapping[str, tuple[int, str]] | None = None) -> str:
+    """Where one pledge stands, in the report's words (pledged shares in whole shares where ``units``, from
+    :func:`share_units`, knows their token; in base units otherwise)."""
+    known = (units or {}).get((pledge.share_token or "").lower())
+    return describe_pledge(pledge, t, share_units=None if known is None else _whole_shares(*known))
 
 
 def shares_text(amount: int, table: CapTable | None = None, *, decimals: int | None = None) -> str:

@@ -168,3 +168,13 @@ def test_the_summary_says_pledges_and_revocations(client: TestClient, world: Wor
     assert "pledged to 0x" in summary and "Held by" in summary
     revoked = _page(client, f"/rights/{hex(world.revoked_token)}?lang=en")
     assert "Revoked on" in revoked[revoked.index('id="summary"') : revoked.index('id="record"')]
+
+
+def test_pledged_shares_are_written_in_whole_shares(client: TestClient, world: World, ledger: Ledger) -> None:
+    whole = f"100 {world.share_symbol}"  # dev1 pledged 100 shares (18 decimals) to dev6
+    base_units = "100,000,000,000,000,000,000"
+    right = _page(client, f"/rights/{hex(world.cn_token)}?lang=en")
+    pledges = right[right.index('id="summary"') : right.index('id="cap-table"')]
+    assert whole in pledges and base_units not in pledges
+    holder = _page(client, f"/holders/{ledger.address_of('dev1')}?lang=en")
+    assert whole in holder and base_units not in holder
