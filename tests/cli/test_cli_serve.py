@@ -148,6 +148,9 @@ def test_serve_detached_runs_in_the_background_until_stopped(
         status = _until(lambda: (answer := httpx.get(f"{url}api/status").json())["index"] and answer)
         assert status["index"]["registry"] == chain.registry and status["sync"]["enabled"]
         assert_one_line_error(cli("serve", "--detach", "--port", "0"), "already runs at", url)
+        record = json.loads((Path(os.environ["IPLEDGER_HOME"]) / "explorer" / "explorer.json").read_text("utf-8"))
+        command_line = Path(f"/proc/{record['pid']}/cmdline").read_bytes().decode()
+        assert "serve" in command_line and chain.node.rpc_url not in command_line  # the RPC URL went by environment
     finally:
         stopped = cli_json("serve", "--stop")
     assert stopped["url"] == url and stopped["pid"] > 0
@@ -170,3 +173,18 @@ def test_serve_answers_without_waiting_for_delayed_acks() -> None:
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
     finally:
         listener.close()
+
+
+def test_serve_stop_never_signals_a_process_that_took_the_recorded_pid(cli: Run, tmp_path: Path) -> None:
+    other = subprocess.Popen(["sleep", "30"])  # not an explorer: as if the recorded pid had been reused
+    try:
+        folder = Path(os.environ["IPLEDGER_HOME"]) / "explorer"
+        folder.mkdir(parents=True)
+        record = {"pid": other.pid, "url": "http://127.0.0.1:9/", "log": str(tmp_path / "log")}
+        (folder / "explorer.json").write_text(json.dumps(record), "utf-8")
+        assert_one_line_error(cli("serve", "--stop"), "no explorer is running")
+        assert other.poll() is None  # still running: never signalled
+        assert not (folder / "explorer.json").exists()  # the stale record is gone
+    finally:
+        other.kill()
+        other.wait()

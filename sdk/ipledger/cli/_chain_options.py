@@ -212,6 +212,20 @@ class ChainOptions:
         """Whether the command runs on the local anvil chain (no --rpc-url, no other network)."""
         return self.network_name == LOCAL_NETWORK and self.rpc_url is None
 
+    def environment(self) -> dict[str, str]:
+        """The ``IPLEDGER_*`` variables that reach the same chain and contracts, for a process this one starts
+        (through its environment: an RPC URL may hold an API key, and a command line is readable by every user)."""
+        values = {
+            "IPLEDGER_NETWORK": self.network,
+            "IPLEDGER_RPC_URL": self.rpc_url,
+            CHAIN_ID_ENV: None if self.chain_id is None else str(self.chain_id),
+            "IPLEDGER_REGISTRY": self.registry,
+            "IPLEDGER_VAULT": self.vault,
+            "IPLEDGER_DESK": self.desk,
+            "IPLEDGER_PAYMENT_TOKEN": self.payment_token,
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
     def command_options(self, *, shares: bool = False) -> str:
         """The options that reach the same chain and contracts, for hints such as ``Next: ipledger show ...``;
         ``shares`` adds --vault and --desk."""

@@ -334,7 +334,7 @@ def _start_explorer(out: Output, chinese_token: int) -> str | None:
         stop_detached()
     try:
         with out.progress("Starting the web explorer…"):
-            explorer = start_detached(["serve"], "127.0.0.1", 0)
+            explorer = start_detached(["serve"], {}, "127.0.0.1", 0)
     except CliError as exc:
         out.note(f"The web explorer did not start: {exc}")
         return None

@@ -1,9 +1,13 @@
-"""The explorer in the background: ``ipledger serve --detach`` starts it as a process of its own, ``--status`` names
-the running one, ``--stop`` stops it (and ``ipledger demo --keep`` leaves one running on the demo's chain).
+"""The explorer in the background: ``ipledger serve --detach`` starts it as a process of its own, ``--stop`` stops
+it (and ``ipledger demo --keep`` leaves one running on the demo's chain).
 
-One per ``$IPLEDGER_HOME``: ``explorer/explorer.json`` records its pid and URL, ``explorer/explorer.log`` keeps what
-it printed. It is the same ``ipledger serve`` as in the foreground, its arguments passed on, so it syncs and answers
-alike; a detached start returns once the explorer has synced its index (or after a minute, still syncing).
+One per ``$IPLEDGER_HOME``: ``explorer/explorer.json`` records its pid and URL (written as soon as it is started, so
+an interrupted start leaves nothing running unrecorded), ``explorer/explorer.log`` keeps what it printed. It is the
+same ``ipledger serve`` as in the foreground, so it syncs and answers alike; what reaches the chain and the index
+(an RPC URL may hold an API key, an index URL a password) goes to it through its environment, never its command
+line, which any local user can read. A detached start returns once the explorer has synced its index (or after a
+minute, still syncing). A pid is trusted only while its command line is still an ``ipledger serve`` (pids are
+reused), so ``--stop`` never signals another process.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 import requests
 
-from ipledger.node._node import ipledger_home
+from ipledger import ipledger_home
 
 from ._errors import CliError
 
@@ -68,9 +72,10 @@ def _status(url: str) -> dict[str, Any] | None:
     """The explorer's ``/api/status``, or ``None`` while it does not answer."""
     try:
         answer = requests.get(f"{url}api/status", timeout=2)
-    except requests.RequestException:
+        status = answer.json() if answer.status_code == 200 else None
+    except (requests.RequestException, ValueError):
         return None
-    return dict(answer.json()) if answer.status_code == 200 else None
+    return status if isinstance(status, dict) else None
 
 
 def _answers(url: str) -> bool:
@@ -83,15 +88,29 @@ def _synced(status: dict[str, Any]) -> bool:
     return not sync.get("enabled") or sync.get("last_success") is not None
 
 
-def running_explorer(home: Path | None = None) -> DetachedExplorer | None:
-    """The detached explorer of ``$IPLEDGER_HOME`` if it runs and answers, else ``None``."""
-    record = _folder(home) / "explorer.json"
+def _is_explorer(pid: int) -> bool:
+    """Whether ``pid`` still runs an ``ipledger serve`` (not a process that took the pid over since)."""
     try:
-        data = json.loads(record.read_text("utf-8"))
-        explorer = DetachedExplorer(int(data["pid"]), str(data["url"]), Path(data["log"]))
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return _alive(pid)  # no /proc: the pid and the answering URL are all there is to go by
+    return b"ipledger.cli" in command and b"serve" in command
+
+
+def _recorded(home: Path | None) -> DetachedExplorer | None:
+    try:
+        data = json.loads((_folder(home) / "explorer.json").read_text("utf-8"))
+        return DetachedExplorer(int(data["pid"]), str(data["url"]), Path(data["log"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return explorer if _alive(explorer.pid) and _answers(explorer.url) else None
+
+
+def running_explorer(home: Path | None = None) -> DetachedExplorer | None:
+    """The detached explorer of ``$IPLEDGER_HOME`` if it runs and answers, else ``None``."""
+    explorer = _recorded(home)
+    if explorer is None or not _is_explorer(explorer.pid):
+        return None
+    return explorer if _answers(explorer.url) else None
 
 
 def _free_port(host: str) -> int:
@@ -101,9 +120,12 @@ def _free_port(host: str) -> int:
         return int(probe.getsockname()[1])
 
 
-def start_detached(arguments: list[str], host: str, port: int, home: Path | None = None) -> DetachedExplorer:
-    """Starts ``ipledger serve ARGUMENTS --host HOST --port PORT`` (port 0: a free one) as a process of its own and
-    returns it once it answers; refuses while another detached explorer runs (one per ``$IPLEDGER_HOME``)."""
+def start_detached(
+    arguments: list[str], environment: dict[str, str], host: str, port: int, home: Path | None = None
+) -> DetachedExplorer:
+    """Starts ``ipledger serve ARGUMENTS --host HOST --port PORT`` (port 0: a free one) as a process of its own, with
+    ``environment`` added to this one's (the chain options and the index URL), and returns it once it has synced;
+    refuses while another detached explorer runs (one per ``$IPLEDGER_HOME``)."""
     running = running_explorer(home)
     if running is not None:
         raise CliError(
@@ -113,39 +135,58 @@ def start_detached(arguments: list[str], host: str, port: int, home: Path | None
     folder.mkdir(parents=True, exist_ok=True)
     chosen = port or _free_port(host)
     url = f"http://{f'[{host}]' if ':' in host else host}:{chosen}/"
+    if _answers(url):
+        raise CliError(f"another explorer already answers at {url} (pick another --port)")
     log = folder / "explorer.log"
     command = [sys.executable, "-m", "ipledger.cli", *arguments, "--host", host, "--port", str(chosen)]
     with log.open("ab") as handle:
         process = subprocess.Popen(
-            command, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+            command,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, **environment},
         )
+    record = {"pid": process.pid, "url": url, "log": str(log), "started_at": time.time()}
+    (folder / "explorer.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+    try:
+        _wait_until_synced(process, url, log)
+    except BaseException:
+        process.kill()
+        process.wait()
+        (folder / "explorer.json").unlink(missing_ok=True)
+        raise
+    return DetachedExplorer(process.pid, url, log)
+
+
+def _wait_until_synced(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Waits until the explorer started as ``process`` answers at ``url`` with its index synced (or only answers, after
+    a minute); raises :class:`CliError` when it stops or never answers."""
     deadline = time.monotonic() + _START_SECONDS
-    while (status := _status(url)) is None or not _synced(status):
-        if status is not None and time.monotonic() > deadline:
-            break  # it answers; a big registry's first sync goes on in the background (the pages say so)
+    while True:
         if process.poll() is not None:
             lines = log.read_text("utf-8", errors="replace").strip().splitlines()
             raise CliError(f"the explorer stopped at start: {lines[-1] if lines else 'no output'} (log: {log})")
-        if time.monotonic() > deadline:
-            process.kill()
+        status = _status(url)
+        if status is not None and (_synced(status) or time.monotonic() > deadline):
+            return  # after a minute it answers still syncing: a big registry's first sync goes on (pages say so)
+        if status is None and time.monotonic() > deadline:
             raise CliError(f"the explorer did not answer within {_START_SECONDS:.0f} s (log: {log})")
         time.sleep(0.1)
-    explorer = DetachedExplorer(process.pid, url, log)
-    record = {"pid": process.pid, "url": url, "log": str(log), "started_at": time.time()}
-    (folder / "explorer.json").write_text(json.dumps(record, indent=2) + "\n", "utf-8")
-    return explorer
 
 
 def stop_detached(home: Path | None = None) -> DetachedExplorer:
     """Stops the detached explorer of ``$IPLEDGER_HOME``; refuses in one line when none runs."""
-    explorer = running_explorer(home)
-    if explorer is None:
+    explorer = _recorded(home)
+    if explorer is None or not _is_explorer(explorer.pid):
+        (_folder(home) / "explorer.json").unlink(missing_ok=True)
         raise CliError("no explorer is running in the background; start one with `ipledger serve --detach`")
     os.kill(explorer.pid, signal.SIGTERM)
     deadline = time.monotonic() + _STOP_SECONDS
     while not _exited(explorer.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    if not _exited(explorer.pid):
+    if not _exited(explorer.pid) and _is_explorer(explorer.pid):
         os.kill(explorer.pid, signal.SIGKILL)
     (_folder(home) / "explorer.json").unlink(missing_ok=True)
     return explorer

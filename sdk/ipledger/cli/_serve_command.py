@@ -8,7 +8,6 @@ a free port (the URL printed names it).
 from __future__ import annotations
 
 import importlib.util
-import shlex
 import socket
 import sys
 from typing import Annotated
@@ -20,7 +19,7 @@ from ipledger import EventIndex, ExplorerStarted, ExplorerStopped, ReportLang, c
 from ._chain_options import current_options
 from ._context import open_ledger
 from ._errors import CliError
-from ._index_commands import IndexUrlOpt
+from ._index_commands import INDEX_URL_VARIABLE, IndexUrlOpt
 from ._output import output, prints
 from ._report_commands import ReportLanguage
 from ._serve_background import start_detached, stop_detached
@@ -121,9 +120,11 @@ def serve(
     probe.close()
     page_lang: ReportLang = (lang or ReportLanguage.EN).value
     if detach:
-        arguments = [*shlex.split(current_options().command_options(shares=True)), "serve", "--lang", page_lang]
-        arguments += ["--sync-interval", str(sync_interval), *(["--index-url", index_url] if index_url else [])]
-        explorer = start_detached([*arguments, *(["--no-sync"] if no_sync else [])], host, port)
+        arguments = ["serve", "--lang", page_lang, "--sync-interval", str(sync_interval)]
+        environment = current_options().environment()
+        if index_url:
+            environment[INDEX_URL_VARIABLE] = index_url
+        explorer = start_detached([*arguments, *(["--no-sync"] if no_sync else [])], environment, host, port)
         detached = ExplorerStarted(
             url=explorer.url,
             docs_url=f"{explorer.url}api/docs",
