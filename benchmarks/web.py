@@ -355,7 +355,9 @@ def measure_database(
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     code = compile_directory(CONTRACTS)["ScaleFixture"]
-    node = start_node(extra_args=anvil_args(args.holders))
+    # No historical states: nothing here reads the chain at a past block, and anvil would otherwise page ~12 GB of
+    # them to ~/.foundry/anvil/tmp at this size and leave them there.
+    node = start_node(extra_args=(*anvil_args(args.holders), "--prune-history"))
     try:
         ledger = Ledger.connect(node.rpc_url, account="dev0")
         ledger.deploy_all()
