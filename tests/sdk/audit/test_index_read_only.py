@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -115,8 +116,11 @@ def test_an_existing_index_is_opened_and_none_is_created(ledger: Ledger, index_u
     synced.sync(ledger)
     found = EventIndex.existing(ledger, url=url)
     assert found is not None and found.cursor == synced.cursor and found.location == synced.location
+    # Another registry on the same chain: an admin of its own, so no deployment journalled by an earlier test of the
+    # session (same deployer and admin) is taken up instead of a new one.
     other = Ledger.connect(ledger.chain.rpc_url, account="dev0")
-    other.deploy()
+    other.deploy(admin="0x" + secrets.token_hex(20))
+    assert other.contracts.registry_address != ledger.contracts.registry_address
     with pytest.raises(InvalidInputError, match="holds the registry"):
         EventIndex.existing(other, url=url)
     with pytest.raises(InvalidInputError, match="--index-url: 'ftp://x' uses the scheme"):
