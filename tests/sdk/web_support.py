@@ -3,7 +3,8 @@ app over that index.
 
 A Chinese invention of dev1 (its CNIPA application number and publication, a Chinese title) licensed to dev3,
 attested by dev4, split into shares (250 sold to dev2, 100 pledged to dev6 under a loan); a US patent of dev1
-assigned to dev2 by deed; a US patent of dev1 pledged whole to dev6."""
+assigned by deed to an address of its own (``us_holder``: it holds that right alone, however many rights the dev
+accounts hold on the session's chain); a US patent of dev1 pledged whole to dev6."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import hashlib
 import itertools
 import json
 import random
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from cn_support import chinese_bundle, cn_invention
+from eth_utils.address import to_checksum_address
 from fastapi.testclient import TestClient
 from ipledger import EventIndex, IPMetadata, Ledger, LicenseTerms
 from ipledger.web import create_app
@@ -46,6 +49,8 @@ class World:
     shares_loan: int
     us_token: int
     us_title: str
+    #: The account the US patent was assigned to, holding nothing else.
+    us_holder: str
     pledged_token: int
     right_loan: int
     #: US patents of dev3: one frozen, one revoked, one under an open dispute raised by dev5.
@@ -114,7 +119,8 @@ def explorer_world(ledger: Ledger, folder: Path) -> World:
     us = ledger.register(us_patent(serial, us_title), _documents(folder / f"us{serial}", "us"), to="dev1").token_id
     deed = folder / f"deed{serial}.txt"
     deed.write_text("deed of assignment", "utf-8")
-    owner.rights.assign(us, "dev2", deed)
+    us_holder = to_checksum_address("0x" + secrets.token_hex(20))
+    owner.rights.assign(us, us_holder, deed)
     pledged_metadata = us_patent(serial + 1, f"Pledged explorer electrode {serial}")
     pledged = ledger.register(pledged_metadata, _documents(folder / f"pl{serial}", "pledged"), to="dev1").token_id
     right_loan = open_loan(ledger, pledged, lender="dev6", nonce=1)
@@ -150,6 +156,7 @@ def explorer_world(ledger: Ledger, folder: Path) -> World:
         shares_loan=shares_loan,
         us_token=us,
         us_title=us_title,
+        us_holder=us_holder,
         pledged_token=pledged,
         right_loan=right_loan,
         frozen_token=frozen,

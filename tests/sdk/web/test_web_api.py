@@ -76,8 +76,8 @@ def test_search(client: TestClient, world: World, query: Any, which: str, matche
 
 
 def test_search_by_holder(client: TestClient, world: World, ledger: Ledger) -> None:
-    found = _answer(client, "/api/search", f"/api/search?q={ledger.address_of('dev2')}", SearchResults)
-    assert (world.us_token, "holder") in [(hit.token_id, hit.matched) for hit in found.hits]
+    found = _answer(client, "/api/search", f"/api/search?q={world.us_holder}", SearchResults)
+    assert [(hit.token_id, hit.matched) for hit in found.hits] == [(world.us_token, "holder")]
 
 
 def test_rights_filtered(client: TestClient, world: World) -> None:
@@ -124,8 +124,11 @@ def test_cap_table_at_a_block_and_a_date(client: TestClient, world: World, ledge
 
 def test_portfolio_and_book(client: TestClient, world: World, ledger: Ledger) -> None:
     dev1, dev2, dev6 = (ledger.address_of(name) for name in ("dev1", "dev2", "dev6"))
+    assigned = _answer(
+        client, "/api/holders/{address}/portfolio", f"/api/holders/{world.us_holder}/portfolio", Portfolio
+    )
+    assert [right.token_id for right in assigned.rights] == [world.us_token]
     held = _answer(client, "/api/holders/{address}/portfolio", f"/api/holders/{dev2}/portfolio", Portfolio)
-    assert world.us_token in [right.token_id for right in held.rights]
     assert (world.cn_token, 250 * ONE) in [(position.token_id, position.balance) for position in held.shares]
     then = _answer(
         client,

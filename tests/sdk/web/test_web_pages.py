@@ -102,8 +102,10 @@ def test_search_page_in_chinese(client: TestClient, world: World, lang: str) -> 
 
 def test_holder_and_share_token_pages(client: TestClient, world: World, ledger: Ledger) -> None:
     dev2 = ledger.address_of("dev2")
+    assigned = _page(client, f"/holders/{world.us_holder}?lang=en")
+    assert world.us_title in assigned and f'data-token="{hex(world.us_token)}"' in assigned
     html = _page(client, f"/holders/{dev2}?lang=en")
-    assert world.us_title in html and world.share_symbol in html and f'data-token="{hex(world.us_token)}"' in html
+    assert world.share_symbol in html and f'data-share-token="{world.share_token}"' in html
     lender = _page(client, f"/holders/{ledger.address_of('dev6')}?lang=zh-Hans")
     assert f'data-loan="{world.right_loan}"' in lender and f'data-loan="{world.shares_loan}"' in lender
     then = _page(client, f"/holders/{dev2}?block={world.split_block}")
