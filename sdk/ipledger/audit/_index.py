@@ -320,6 +320,12 @@ class EventIndex:
             self._db.close()
             raise
 
+    @staticmethod
+    def database_errors() -> tuple[type[Exception], ...]:
+        """The errors a database raises when it cannot be read or written (read-only, locked, gone, a query
+        cancelled by its time limit): SQLite's, and psycopg's when it is installed."""
+        return database_errors()
+
     @classmethod
     def open(cls, url_or_path: str | Path, *, read_only: bool = False) -> EventIndex:
         """The index at a path, ``sqlite:///path`` or ``postgresql://user@host:port/db`` (the URL's ``?schema=NAME``,
