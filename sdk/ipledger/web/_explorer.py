@@ -141,7 +141,9 @@ class Explorer:
             return EventIndex.open(self.index_url, read_only=True)
         except InvalidInputError as exc:  # its text names the file or the database server: kept for the log
             log.warning("the index cannot be opened: %s", one_line(str(exc)))
-            raise IndexNotReadyError("the index cannot be opened now: try again in a moment") from None
+            raise IndexNotReadyError(
+                "the index is not ready: it was never synced or cannot be opened now (sync it first, or try again)"
+            ) from None
 
     def reason(self, exc: BaseException) -> str:
         """What a failure may tell a client: one line, without the node's URL (logged in full server-side)."""

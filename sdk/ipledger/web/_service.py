@@ -156,9 +156,11 @@ def share_token(explorer: Explorer, address: str, at_block: int | None) -> Share
 
 
 def _first_holders(table: CapTable) -> list[str]:
-    """The accounts of the :data:`IDENTITIES_SHOWN` largest holders (the chain is asked once for each)."""
-    largest = sorted(table.holders, key=lambda holding: -int(holding.balance))
-    return [holding.account for holding in largest[:IDENTITIES_SHOWN]]
+    """The accounts of the :data:`IDENTITIES_SHOWN` largest holders (the chain is asked once for each), in the cap
+    table's order."""
+    largest = sorted(table.holders, key=lambda holding: -int(holding.balance))[:IDENTITIES_SHOWN]
+    chosen = {holding.account for holding in largest}
+    return [holding.account for holding in table.holders if holding.account in chosen]
 
 
 def _known_checkpoint(explorer: Explorer, checkpoint: str) -> None:
