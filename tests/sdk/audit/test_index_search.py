@@ -188,7 +188,7 @@ def test_a_holder_s_rights_are_read_up_to_the_limit(
 
     def counted(sql: str, parameters: Any = ()) -> Any:
         result = execute(sql, parameters)
-        rows[sql] = len(result.rows)
+        rows[sql] = len(result.fetchall())
         return result
 
     monkeypatch.setattr(database, "execute", counted)

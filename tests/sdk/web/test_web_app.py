@@ -64,11 +64,15 @@ BAD_API = [
 ]
 
 
+def _short(url: str) -> str:
+    return url if len(url) <= 80 else url[:80] + "..."
+
+
 def _url(template: str, world: World, ledger: Ledger) -> str:
     return template.replace("{cn}", hex(world.cn_token)).replace("{dev1}", ledger.address_of("dev1"))
 
 
-@pytest.mark.parametrize(("url", "status", "words"), BAD_API, ids=[case[0] for case in BAD_API])
+@pytest.mark.parametrize(("url", "status", "words"), BAD_API, ids=[_short(case[0]) for case in BAD_API])
 def test_bad_input_to_the_api(
     client: TestClient, world: World, ledger: Ledger, url: str, status: int, words: str
 ) -> None:
@@ -93,7 +97,7 @@ BAD_PAGES = [
 ]
 
 
-@pytest.mark.parametrize(("url", "status", "words"), BAD_PAGES, ids=[case[0] for case in BAD_PAGES])
+@pytest.mark.parametrize(("url", "status", "words"), BAD_PAGES, ids=[_short(case[0]) for case in BAD_PAGES])
 def test_bad_input_to_the_pages(
     client: TestClient, world: World, ledger: Ledger, url: str, status: int, words: str
 ) -> None:

@@ -34,7 +34,7 @@ def test_the_explorer_on_postgresql_answers_as_on_sqlite(
         assert "127.0.0.1" not in json.dumps(status) and "pg@" not in json.dumps(status)
         # A reader's query runs under a time limit: an expensive request fails instead of holding the server.
         reader = postgres.app.state.explorer.index()  # type: ignore[attr-defined]
-        assert reader._db.execute("SHOW statement_timeout").rows == [("10s",)]
+        assert reader._db.execute("SHOW statement_timeout").fetchall() == [("10s",)]
         cn, us = hex(world.cn_token), hex(world.us_token)
         for route in (
             f"/api/rights/{cn}?block={block}",
