@@ -94,8 +94,8 @@ def get_rights(
     ] = None,
     offset: Annotated[str | None, Query(description="Skip this many rights first (default 0).")] = None,
 ) -> RightList:
-    """One page of the rights, in registration order: the ``X-Total-Count`` header says how many match, and a
-    ``Link`` header with ``rel="next"`` names the next page (absent on the last)."""
+    """One page of the rights, in registration order: a ``Link`` header with ``rel="next"`` names the next page
+    (absent on the last)."""
     explorer = explorer_of(request)
     page = service.rights(
         explorer,
@@ -106,7 +106,6 @@ def get_rights(
         limit=limit_param(limit, default=100, maximum=RIGHTS_MAX),
         offset=offset_param(offset),
     )
-    response.headers["X-Total-Count"] = str(page.total)
     if page.next_offset is not None:
         following = request.url.include_query_params(offset=page.next_offset)
         response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'

@@ -71,11 +71,9 @@ def search_rights(explorer: Explorer, query: str, limit: int) -> SearchResults:
 
 @dataclass(frozen=True)
 class RightsPage:
-    """One page of the list of rights: ``rights`` from ``offset``, of ``total``; ``next_offset`` is ``None`` on the
-    last page."""
+    """One page of the list of rights: ``rights`` from ``offset``; ``next_offset`` is ``None`` on the last page."""
 
     rights: RightList
-    total: int
     offset: int
     next_offset: int | None
 
@@ -90,14 +88,15 @@ def rights(
     limit: int,
     offset: int,
 ) -> RightsPage:
-    found = explorer.index().rights(kind=kind, jurisdiction=jurisdiction, status=status_, at_block=at_block)
-    shown = found[offset : offset + limit]
-    following = offset + len(shown)
+    """A page of the rights: only the records up to it are built (one more tells whether a next page exists)."""
+    found = explorer.index().rights(
+        kind=kind, jurisdiction=jurisdiction, status=status_, at_block=at_block, limit=limit + 1, offset=offset
+    )
+    shown = found[:limit]
     return RightsPage(
         rights=RightList(rights=shown),
-        total=len(found),
         offset=offset,
-        next_offset=following if following < len(found) else None,
+        next_offset=offset + limit if len(found) > limit else None,
     )
 
 

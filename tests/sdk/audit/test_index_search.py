@@ -197,6 +197,20 @@ def test_a_holder_s_rights_are_read_up_to_the_limit(
     assert custody == [1], rows
 
 
+@pytest.mark.parametrize("filters", [{}, {"status": "active"}, {"status": "revoked"}, {"jurisdiction": "CN"}])
+def test_rights_come_in_pages_equal_to_the_whole_list(index: EventIndex, filters: dict[str, str]) -> None:
+    """A page of the list of rights (what the explorer's ``/api/rights`` serves) builds only the records up to it
+    and equals that slice of the whole list."""
+    whole = index.rights(**filters)  # type: ignore[arg-type]
+    for size in (1, 2, 3):
+        pages = [
+            index.rights(**filters, limit=size, offset=start)  # type: ignore[arg-type]
+            for start in range(0, len(whole) + size, size)
+        ]
+        assert [record for page in pages for record in page] == whole, (filters, size)
+    assert index.rights(**filters, limit=0) == []  # type: ignore[arg-type]
+
+
 def test_no_hit_and_bad_input(index: EventIndex) -> None:
     assert index.search("不存在的标题 qzxv") == []
     assert index.search("   ") == []

@@ -93,13 +93,10 @@ def test_rights_filtered(client: TestClient, world: World) -> None:
 
 def test_rights_come_in_pages(client: TestClient, world: World) -> None:
     everything = _answer(client, "/api/rights", "/api/rights?limit=1000", RightList)
-    total = len(everything.rights)
-    assert total >= 2 and client.get("/api/rights?limit=1000").headers["x-total-count"] == str(total)
-    first = client.get("/api/rights?jurisdiction=CN&limit=1")
+    assert len(everything.rights) >= 2 and "link" not in client.get("/api/rights?limit=1000").headers
+    first = client.get("/api/rights?limit=1")
     assert first.status_code == 200 and list(first.json()) == ["rights"] and len(first.json()["rights"]) == 1
-    cn_total = int(first.headers["x-total-count"])
-    following = '</api/rights?jurisdiction=CN&limit=1&offset=1>; rel="next"' if cn_total > 1 else None
-    assert first.headers.get("link") == following
+    assert first.headers["link"] == '</api/rights?limit=1&offset=1>; rel="next"'
     tokens = []
     url: str | None = "/api/rights?limit=1"
     while url is not None:
@@ -108,8 +105,11 @@ def test_rights_come_in_pages(client: TestClient, world: World) -> None:
         link = page.headers.get("link")
         url = None if link is None else link.split(">", 1)[0].removeprefix("<")
     assert tokens == [record.token_id for record in everything.rights]
+    cn = client.get("/api/rights?jurisdiction=CN&status=active&limit=1000").json()["rights"]
+    second = client.get("/api/rights?jurisdiction=CN&status=active&limit=1&offset=1").json()["rights"]
+    assert second == cn[1:2]
     default = client.get("/api/rights")
-    assert len(default.json()["rights"]) == min(total, 100)
+    assert len(default.json()["rights"]) == min(len(everything.rights), 100)
 
 
 def test_an_unregistered_number_is_looked_up_in_the_index_only(
