@@ -124,6 +124,8 @@ class Explorer:
         #: Raised when a database error may have broken the read connections: each thread opens a fresh one.
         self._generation = 0
         self.verifications = Verifications()
+        #: Where the index lives, as the index's messages may spell it (hidden from clients).
+        self._places = {str(index_url)}
         self.sync: IndexSync | None = None
         if ledger is not None and options.sync:
             self.sync = IndexSync(ledger.chain, self._open_writer, interval=options.sync_interval)
@@ -145,10 +147,18 @@ class Explorer:
                 "the index is not ready: it was never synced or cannot be opened now (sync it first, or try again)"
             ) from None
 
+    @property
+    def database(self) -> str:
+        """The kind of database the index is on (``sqlite`` or ``postgresql``): what a client is told of it."""
+        return "postgresql" if str(self.index_url).startswith(("postgresql:", "postgres:")) else "sqlite"
+
     def reason(self, exc: BaseException) -> str:
-        """What a failure may tell a client: one line, without the node's URL (logged in full server-side)."""
-        secrets = () if self.ledger is None else (str(self.ledger.chain.rpc.endpoint),)
-        return public_reason(exc, secrets=secrets)
+        """What a failure may tell a client: one line, naming neither the node's URL nor where the index lives
+        (logged in full server-side)."""
+        hidden = {place: f"[{self.database}]" for place in self._places}
+        if self.ledger is not None:
+            hidden[str(self.ledger.chain.rpc.endpoint)] = "the node"
+        return public_reason(exc, hidden=hidden)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -176,6 +186,7 @@ class Explorer:
             index = None
         if index is None:
             index = self._open_reader()
+            self._places.add(index.location)
             self._local.index, self._local.generation = index, self._generation
             with self._lock:
                 self._opened.append(index)

@@ -54,12 +54,8 @@ def status(explorer: Explorer) -> ExplorerStatus:
     except (IPLedgerError, IndexNotReadyError):  # a file never synced yet
         index = None
     if index is not None:  # the database's kind, not its file path nor its server and user
-        index = index.model_copy(update={"path": _database_kind(explorer)})
+        index = index.model_copy(update={"path": explorer.database})
     return ExplorerStatus(index=index, sync=state, verification=explorer.ledger is not None)
-
-
-def _database_kind(explorer: Explorer) -> str:
-    return "postgresql" if str(explorer.index_url).startswith(("postgresql:", "postgres:")) else "sqlite"
 
 
 def search_rights(explorer: Explorer, query: str, limit: int) -> SearchResults:

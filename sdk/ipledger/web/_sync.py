@@ -29,7 +29,7 @@ class IndexSync:
 
     def __init__(self, chain: ChainReader, open_writer: Callable[[], EventIndex], *, interval: float) -> None:
         self._chain = chain
-        self._secrets = (str(chain.rpc.endpoint),)
+        self._hidden = {str(chain.rpc.endpoint): "the node"}
         self._open_writer = open_writer
         self._lock = threading.Lock()
         self._state = SyncState(enabled=True, interval=interval)
@@ -79,7 +79,7 @@ class IndexSync:
                 except Exception as exc:  # noqa: BLE001 - any failure is shown and the next interval retries
                     # Shown to every visitor: without the node's URL (the log has the whole message).
                     log.warning("index sync failed: %s: %s", type(exc).__name__, one_line(str(exc)))
-                    self._update(last_error=f"{type(exc).__name__}: {public_reason(exc, secrets=self._secrets)}"[:300])
+                    self._update(last_error=f"{type(exc).__name__}: {public_reason(exc, hidden=self._hidden)}"[:300])
                     if writer is not None:
                         writer.close()
                         writer = None

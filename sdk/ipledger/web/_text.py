@@ -4,6 +4,7 @@ full text goes to the server's log only."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from ipledger import NodeError
 
@@ -33,14 +34,17 @@ def _endpoints(exc: BaseException) -> set[str]:
     return found
 
 
-def public_reason(exc: BaseException, *, secrets: tuple[str, ...] = ()) -> str:
+def public_reason(exc: BaseException, *, hidden: Mapping[str, str] | None = None) -> str:
     """``exc``'s message in one line (at most 300 characters) without the node's URL (a :class:`NodeError`'s
-    ``endpoint``, and any of ``secrets``, e.g. the server's RPC URL); the full message is logged server-side."""
+    ``endpoint`` becomes "the node") nor any text of ``hidden`` (each replaced by its value: the server's RPC URL,
+    where its index lives); the full message is logged server-side when anything was removed."""
     text = str(exc)
-    for endpoint in _endpoints(exc):
+    endpoints = _endpoints(exc)
+    for endpoint in endpoints:
         text = text.replace(f" (node {endpoint})", "")
-    for secret in sorted({*_endpoints(exc), *(s for s in secrets if s)}, key=len, reverse=True):
-        text = text.replace(secret, "the node")
+    replacements = {endpoint: "the node" for endpoint in endpoints} | dict(hidden or {})
+    for secret in sorted((secret for secret in replacements if secret), key=len, reverse=True):
+        text = text.replace(secret, replacements[secret])
     shown = one_line(text)[:_LIMIT]
     if shown != one_line(str(exc)):
         log.warning("%s: %s", type(exc).__name__, one_line(str(exc)))

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from ipledger import AccountError, Ledger, NodeError
+from ipledger import AccountError, InvalidInputError, Ledger, NodeError
 from ipledger.web import _service as service
 from ipledger.web import create_app
 from web_support import World, explorer_client, explorer_world, head_hash, index_checksum
@@ -232,3 +232,5 @@ def test_the_node_url_never_reaches_a_client(failing: TestClient, ledger: Ledger
     explorer = failing.app.state.explorer  # type: ignore[attr-defined]
     said = explorer.reason(AccountError(f"the node {endpoint} refused the account"))
     assert endpoint not in said and said == "the node the node refused the account"
+    elsewhere = InvalidInputError(f"the index {world.index_path} is not the index of this registry")
+    assert explorer.reason(elsewhere) == "the index [sqlite] is not the index of this registry"
