@@ -81,23 +81,27 @@ class Verifications:
             return value  # type: ignore[no-any-return]
         with self._lock:
             running = self._running.setdefault(key, threading.Lock())
-        with running:
-            found, value = self._cached(key)
-            if found:
-                return value  # type: ignore[no-any-return]
-            if not self._slots.acquire(timeout=_SLOT_WAIT):
-                raise BusyError("the server is running other verifications: try again in a few seconds")
-            try:
-                result = work()
-            finally:
-                self._slots.release()
+        try:
+            with running:
+                found, value = self._cached(key)
+                if found:
+                    return value  # type: ignore[no-any-return]
+                if not self._slots.acquire(timeout=_SLOT_WAIT):
+                    raise BusyError("the server is running other verifications: try again in a few seconds")
+                try:
+                    result = work()
+                finally:
+                    self._slots.release()
+                with self._lock:
+                    self._results[key] = result
+                    self._results.move_to_end(key)
+                    while len(self._results) > self._kept:
+                        self._results.popitem(last=False)
+                return result
+        finally:  # a failed run (an unknown checkpoint) leaves nothing behind
             with self._lock:
-                self._results[key] = result
-                self._results.move_to_end(key)
-                while len(self._results) > self._kept:
-                    self._results.popitem(last=False)
-                self._running.pop(key, None)
-            return result
+                if self._running.get(key) is running:
+                    del self._running[key]
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,10 @@ def test_verifications_run_a_few_at_a_time() -> None:
     release.set()
     worker.join(10)
     assert runs.run("a", lambda: "again") == "slow" and runs.run("b", lambda: "b") == "b"
+    for key in range(10):
+        with pytest.raises(ZeroDivisionError):
+            runs.run(key, lambda: 1 // 0)
+    assert not runs._running  # failed runs are neither kept nor leave a lock behind
 
 
 def test_a_busy_server_asks_to_retry(
