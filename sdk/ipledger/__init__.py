@@ -295,6 +295,7 @@ if typing.TYPE_CHECKING:
         hash_text,
     )
     from .models._ids import (
+        int_from_text,
         parse_token_id,
     )
     from .models._loan_models import (
@@ -353,6 +354,7 @@ if typing.TYPE_CHECKING:
         TransactionResult,
         TransferRules,
         VerificationReport,
+        is_hex32,
         parse_metadata,
         record_from_chain,
     )
@@ -556,9 +558,11 @@ __all__ = [
     "InvalidRecipientError",
     "InvalidRow",
     "InvestorVerified",
+    "int_from_text",
     "ipledger_home",
     "IPLedgerError",
     "IPMetadata",
+    "is_hex32",
     "is_valid_address",
     "JsonRpcError",
     "know_how_number",
@@ -981,7 +985,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._categories": ("INVESTOR_CATEGORIES", "category_bits", "category_names"),
     "models._hashing": ("Evidence", "bundle_hash", "canonical_json", "evidence_hash", "hash_file", "hash_text"),
     "models._dates": ("parse_when",),
-    "models._ids": ("parse_token_id",),
+    "models._ids": ("int_from_text", "parse_token_id"),
     "web._app": ("create_explorer_app",),
     "web._models": (
         "ExplorerStarted",
@@ -1025,6 +1029,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TransactionResult",
         "TransferRules",
         "VerificationReport",
+        "is_hex32",
         "parse_metadata",
         "record_from_chain",
     ),

@@ -163,6 +163,10 @@ class SyncResult(_Out):
     rollbacks: list[Rollback]
 
 
+#: How many candidate rights a page of :meth:`EventIndex.rights` builds at a time.
+_PAGE_CHUNK = 500
+
+
 class IndexStatus(_Out):
     """The index file and how far it has synced."""
 
@@ -319,6 +323,12 @@ class EventIndex:
         except BaseException:
             self._db.close()
             raise
+
+    @staticmethod
+    def database_errors() -> tuple[type[Exception], ...]:
+        """The errors a database raises when it cannot be read or written (read-only, locked, gone, a query
+        cancelled by its time limit): SQLite's, and psycopg's when it is installed."""
+        return database_errors()
 
     @classmethod
     def open(cls, url_or_path: str | Path, *, read_only: bool = False) -> EventIndex:
@@ -1249,9 +1259,12 @@ class EventIndex:
         jurisdiction: str | None = None,
         status: RightStatus | str | None = None,
         at_block: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[RightRecord]:
         """Every right registered (and not burnt) by ``at_block`` (default: the cursor), filtered, in registration
-        order; expiry is judged by that block's time."""
+        order; expiry is judged by that block's time. With ``limit``, at most that many after the first ``offset``
+        matches, building only the records up to there (a page of a large index)."""
         at = self._at(at_block)
         wanted_kind = None if kind is None else RightKind(kind)
         wanted_status = None if status is None else RightStatus(status)
@@ -1265,19 +1278,59 @@ class EventIndex:
         if jurisdiction is not None:
             conditions.append("jurisdiction = ?")
             parameters.append(jurisdiction.upper())
+
+        def wanted(record: RightRecord) -> bool:
+            return (
+                (wanted_kind is None or record.kind is wanted_kind)
+                and (jurisdiction is None or record.jurisdiction == jurisdiction.upper())
+                and (wanted_status is None or record.status is wanted_status)
+            )
+
+        if limit is not None:
+            return self._rights_page(at, conditions, parameters, wanted, limit, offset)
         tokens = (
             None
             if len(conditions) == 1
             else (f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)}", tuple(parameters))
         )
-        records = self._records(at, tokens)
-        return [
-            record
-            for record in records
-            if (wanted_kind is None or record.kind is wanted_kind)
-            and (jurisdiction is None or record.jurisdiction == jurisdiction.upper())
-            and (wanted_status is None or record.status is wanted_status)
-        ]
+        return [record for record in self._records(at, tokens) if wanted(record)]
+
+    def _rights_page(
+        self,
+        at: int,
+        conditions: list[str],
+        parameters: list[int | str],
+        wanted: Callable[[RightRecord], bool],
+        limit: int,
+        offset: int,
+    ) -> list[RightRecord]:
+        """:meth:`rights` from its ``offset``-th match, at most ``limit``: the candidates in registration order
+        (each at its latest registration, as :meth:`_records` orders them), built a few hundred at a time."""
+        if limit < 0 or offset < 0:
+            raise InvalidInputError(f"limit {limit} and offset {offset}: expected whole numbers, 0 or more")
+        rows = self._db.execute(
+            f"SELECT token_id FROM registrations WHERE {' AND '.join(conditions)} ORDER BY block, log_index",
+            tuple(parameters),
+        )
+        order: dict[str, None] = {}
+        for (token,) in rows:
+            order.pop(token, None)  # a right registered again (after a burn) counts at its latest registration
+            order[token] = None
+        candidates = list(order)
+        found: list[RightRecord] = []
+        skipped = 0
+        for start in range(0, len(candidates), _PAGE_CHUNK):
+            if len(found) >= limit:
+                break
+            chunk = candidates[start : start + _PAGE_CHUNK]
+            for record in self._records(at, (",".join("?" * len(chunk)), tuple(chunk))):
+                if not wanted(record):
+                    continue
+                if skipped < offset:
+                    skipped += 1
+                elif len(found) < limit:
+                    found.append(record)
+        return found
 
     @_consistent
     def right(self, token_id: int, at_block: int | None = None) -> RightRecord:

@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from ipledger._exceptions import InvalidInputError
 
-__all__ = ["Database", "Location", "Result", "database_errors", "parse_location", "schema_name"]
+__all__ = ["READER_TIMEOUT_MS", "Database", "Location", "Result", "database_errors", "parse_location", "schema_name"]
 
 Dialect = Literal["sqlite", "postgresql"]
 #: How long a writer waits for another writer's transaction on SQLite (readers never wait in WAL mode).
@@ -63,6 +63,10 @@ class Location:
         port = f":{parts.port}" if parts.port else ""
         shown = urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, "", ""))
         return shown if self.schema is None else f"{shown}?schema={self.schema}"
+
+
+#: A read-only PostgreSQL connection's ``statement_timeout`` (milliseconds).
+READER_TIMEOUT_MS = 10_000
 
 
 def database_errors() -> tuple[type[Exception], ...]:
@@ -179,7 +183,11 @@ class Database:
             import psycopg
         except ImportError:
             raise InvalidInputError(_INSTALL) from None
-        options = "-c default_transaction_read_only=on" if self.read_only else ""
+        # A reader (the web app's) runs each query under a time limit: an expensive request fails rather than holding
+        # the server.
+        options = (
+            f"-c default_transaction_read_only=on -c statement_timeout={READER_TIMEOUT_MS}" if self.read_only else ""
+        )
         try:
             # No server-side prepared statements: their generic plans ignore the LIKE pattern (twice as slow for a
             # title search), and poolers such as PgBouncer in transaction mode refuse them.

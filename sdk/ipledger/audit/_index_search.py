@@ -290,8 +290,8 @@ def search_index(db: Database, text: str, *, at: int, limit: int) -> list[Search
         add(
             _live_among(
                 db,
-                "SELECT token_id FROM share_tokens WHERE address = ? AND block <= ? ORDER BY block",
-                (address, at),
+                "SELECT token_id FROM share_tokens WHERE address = ? AND block <= ? ORDER BY block LIMIT ?",
+                (address, at, limit),
             ),
             "share_token",
         )
@@ -299,8 +299,8 @@ def search_index(db: Database, text: str, *, at: int, limit: int) -> list[Search
             _live_among(
                 db,
                 "SELECT token_id FROM custody WHERE owner = ? AND since_block <= ? AND "
-                "(until_block IS NULL OR until_block > ?) ORDER BY since_block, token_id",
-                (address, at, at),
+                "(until_block IS NULL OR until_block > ?) ORDER BY since_block, token_id LIMIT ?",
+                (address, at, at, limit),
             ),
             "holder",
         )

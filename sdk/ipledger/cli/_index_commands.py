@@ -34,6 +34,7 @@ from ipledger import (
     SyncProgress,
     SyncResult,
     TransferList,
+    parse_when,
 )
 
 from ._chain_options import CommandTyper
@@ -85,11 +86,11 @@ ToDateOpt = Annotated[
 
 
 def _when(text: str, option: str) -> dt.date | dt.datetime:
-    """A date (``YYYY-MM-DD``) or an ISO datetime (naive means UTC)."""
+    """:func:`~ipledger.parse_when` of an option's value, refused as that option's bad parameter."""
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is neither YYYY-MM-DD nor an ISO datetime", param_hint=option) from None
+        return parse_when(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
 def _open(out: Output, index_url: str | None) -> tuple[Session, EventIndex]:

@@ -66,6 +66,7 @@ __all__ = [
     "TransactionResult",
     "Uint256",
     "VerificationReport",
+    "is_hex32",
     "parse_metadata",
     "public_record_fields",
     "record_from_chain",

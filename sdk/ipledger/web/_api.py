@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from ipledger import CapTable, LoanBook, Portfolio, RightList, RightRecord, SourcedHistory, VerificationReport
 from ipledger.web import _service as service
-from ipledger.web._explorer import Explorer
+from ipledger.web._explorer import Explorer, explorer_of
 from ipledger.web._inputs import (
     BadParameterError,
     address_param,
@@ -23,6 +23,7 @@ from ipledger.web._inputs import (
     jurisdiction_param,
     kind_param,
     limit_param,
+    offset_param,
     status_param,
 )
 from ipledger.web._models import ExplorerStatus, SearchResults, ShareTokenView
@@ -44,9 +45,8 @@ CheckpointQuery = Annotated[
 ]
 
 
-def explorer_of(request: Request) -> Explorer:
-    explorer: Explorer = request.app.state.explorer
-    return explorer
+#: At most this many rights in one answer of ``/api/rights``.
+RIGHTS_MAX = 1000
 
 
 def _at(
@@ -83,20 +83,33 @@ def get_search(
 @api.get("/rights", response_model=RightList, summary="Rights, filtered by kind, jurisdiction and status")
 def get_rights(
     request: Request,
+    response: Response,
     kind: Annotated[str | None, Query(description="patent, utility_model, design, trademark...")] = None,
     jurisdiction: Annotated[str | None, Query(description="A two-letter office code (CN, US, EP...).")] = None,
     status: Annotated[str | None, Query(description="active, frozen, expired or revoked.")] = None,
     at_block: BlockQuery = None,
     at: DateQuery = None,
+    limit: Annotated[
+        str | None, Query(description=f"At most this many rights (1 to {RIGHTS_MAX}; default 100).")
+    ] = None,
+    offset: Annotated[str | None, Query(description="Skip this many rights first (default 0).")] = None,
 ) -> RightList:
+    """One page of the rights, in registration order: a ``Link`` header with ``rel="next"`` names the next page
+    (absent on the last)."""
     explorer = explorer_of(request)
-    return service.rights(
+    page = service.rights(
         explorer,
         kind=kind_param(kind),
         jurisdiction=jurisdiction_param(jurisdiction),
         status_=status_param(status),
         at_block=_at(explorer, at_block, at, names=("at_block", "at")),
+        limit=limit_param(limit, default=100, maximum=RIGHTS_MAX),
+        offset=offset_param(offset),
     )
+    if page.next_offset is not None:
+        following = request.url.include_query_params(offset=page.next_offset)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    return page.rights
 
 
 @api.get("/rights/{token}", response_model=RightRecord, summary="A right's record")

@@ -1,5 +1,6 @@
 """The explorer's shared state: the index (one read connection per worker thread), the network it was built from
-(for trusted verification, for resolving official numbers and for the background sync) and the app's options."""
+(for trusted verification and for the background sync), the trusted verifications it ran (a few at a time, the
+latest kept) and the app's options."""
 
 from __future__ import annotations
 
@@ -7,20 +8,27 @@ import contextlib
 import datetime as dt
 import re
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ipledger import EventIndex, InvalidInputError, NotFoundError, parse_token_id
+from fastapi import Request
+
+from ipledger import EventIndex, InvalidInputError, NotFoundError, parse_number, parse_token_id
 from ipledger.audit._report_i18n import DEFAULT_LANG, Lang
 from ipledger.web._inputs import BadParameterError
 from ipledger.web._models import SyncState
 from ipledger.web._sync import IndexSync
+from ipledger.web._text import log, one_line, public_reason
 
 if TYPE_CHECKING:
     from ipledger import Ledger
 
-__all__ = ["Explorer", "ExplorerOptions", "IndexNotReadyError", "NoNetworkError"]
+__all__ = ["BusyError", "Explorer", "ExplorerOptions", "IndexNotReadyError", "NoNetworkError", "explorer_of"]
+
+T = TypeVar("T")
 
 _TOKEN_ID = re.compile(r"0[xX][0-9a-fA-F]{1,64}|[0-9]{1,11}")
 
@@ -31,6 +39,69 @@ class IndexNotReadyError(RuntimeError):
 
 class NoNetworkError(RuntimeError):
     """The server has no network to ask (started without one): no trusted verification (answered with 503)."""
+
+
+class BusyError(RuntimeError):
+    """Every slot for trusted verifications is taken: answered with 503 and ``Retry-After``."""
+
+    #: Seconds the client is asked to wait.
+    retry_after = 5
+
+
+#: Trusted verifications run at once, and how many finished ones are kept (by right and checkpoint).
+VERIFICATIONS_AT_ONCE = 2
+VERIFICATIONS_KEPT = 64
+#: How long a request waits for a free verification slot before it is refused as busy.
+_SLOT_WAIT = 1.0
+
+
+class Verifications:
+    """Runs trusted verifications a few at a time (:data:`VERIFICATIONS_AT_ONCE`) and keeps the latest results by
+    key, so a right's page and its proof-bundle link share one run. A key being run is waited for, not run twice."""
+
+    def __init__(self, at_once: int = VERIFICATIONS_AT_ONCE, kept: int = VERIFICATIONS_KEPT) -> None:
+        self._slots = threading.BoundedSemaphore(at_once)
+        self._kept = kept
+        self._results: OrderedDict[object, Any] = OrderedDict()
+        self._running: dict[object, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def _cached(self, key: object) -> tuple[bool, Any]:
+        with self._lock:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return True, self._results[key]
+            return False, None
+
+    def run(self, key: object, work: Callable[[], T]) -> T:
+        """``work()``'s result for ``key``: the kept one, or a new run in a free slot; :class:`BusyError` when none
+        frees within a second."""
+        found, value = self._cached(key)
+        if found:
+            return value  # type: ignore[no-any-return]
+        with self._lock:
+            running = self._running.setdefault(key, threading.Lock())
+        try:
+            with running:
+                found, value = self._cached(key)
+                if found:
+                    return value  # type: ignore[no-any-return]
+                if not self._slots.acquire(timeout=_SLOT_WAIT):
+                    raise BusyError("the server is running other verifications: try again in a few seconds")
+                try:
+                    result = work()
+                finally:
+                    self._slots.release()
+                with self._lock:
+                    self._results[key] = result
+                    self._results.move_to_end(key)
+                    while len(self._results) > self._kept:
+                        self._results.popitem(last=False)
+                return result
+        finally:  # a failed run (an unknown checkpoint) leaves nothing behind
+            with self._lock:
+                if self._running.get(key) is running:
+                    del self._running[key]
 
 
 @dataclass(frozen=True)
@@ -56,6 +127,9 @@ class Explorer:
         self._lock = threading.Lock()
         #: Raised when a database error may have broken the read connections: each thread opens a fresh one.
         self._generation = 0
+        self.verifications = Verifications()
+        #: Where the index lives, as the index's messages may spell it (hidden from clients).
+        self._places = {str(index_url)}
         self.sync: IndexSync | None = None
         if ledger is not None and options.sync:
             self.sync = IndexSync(ledger.chain, self._open_writer, interval=options.sync_interval)
@@ -71,8 +145,24 @@ class Explorer:
             if self.ledger is not None:
                 return EventIndex.for_ledger(self.ledger, url=self.index_url, read_only=True)
             return EventIndex.open(self.index_url, read_only=True)
-        except InvalidInputError as exc:
-            raise IndexNotReadyError(f"the index is not ready: {_reason(exc)}") from None
+        except InvalidInputError as exc:  # its text names the file or the database server: kept for the log
+            log.warning("the index cannot be opened: %s", one_line(str(exc)))
+            raise IndexNotReadyError(
+                "the index is not ready: it was never synced or cannot be opened now (sync it first, or try again)"
+            ) from None
+
+    @property
+    def database(self) -> str:
+        """The kind of database the index is on (``sqlite`` or ``postgresql``): what a client is told of it."""
+        return "postgresql" if str(self.index_url).startswith(("postgresql:", "postgres:")) else "sqlite"
+
+    def reason(self, exc: BaseException) -> str:
+        """What a failure may tell a client: one line, naming neither the node's URL nor where the index lives
+        (logged in full server-side)."""
+        hidden = {place: f"[{self.database}]" for place in self._places}
+        if self.ledger is not None:
+            hidden[str(self.ledger.chain.rpc.endpoint)] = "the node"
+        return public_reason(exc, hidden=hidden)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -100,6 +190,7 @@ class Explorer:
             index = None
         if index is None:
             index = self._open_reader()
+            self._places.add(index.location)
             self._local.index, self._local.generation = index, self._generation
             with self._lock:
                 self._opened.append(index)
@@ -138,24 +229,29 @@ class Explorer:
     # ------------------------------------------------------------------ rights
 
     def resolve(self, text: str, field: str = "token") -> int:
-        """The token id a URL names: a token id (decimal or 0x hex) or an official number in any written form (the
-        node's registry resolves it when the server has a network, else the index's search)."""
+        """The token id a URL names: a token id (decimal or 0x hex) or an official number in any written form, found
+        in the index (never by scanning the chain: a number registered since the last sync is found after it)."""
         value = text.strip()
         if not value:
             raise BadParameterError(field, text, "a token id (decimal or 0x hex) or an official number")
-        if self.ledger is not None:
-            try:
-                return self.ledger.rights.resolve(value)
-            except InvalidInputError as exc:  # it says what it got and what it expects
-                raise BadParameterError.because(field, _reason(exc)) from None
-        if _TOKEN_ID.fullmatch(value):
+        if _TOKEN_ID.fullmatch(value) or (value.isdigit() and len(value) > 24):
             try:
                 return parse_token_id(value)
             except InvalidInputError as exc:
-                raise BadParameterError.because(field, _reason(exc)) from None
+                raise BadParameterError.because(field, one_line(str(exc))) from None
         for hit in self.index().search(value, limit=5):
             if hit.matched in ("number", "token_id"):
                 return int(hit.token_id)
+        try:
+            number = parse_number(value)
+        except InvalidInputError as exc:  # it says what it got and what it expects
+            raise BadParameterError(
+                field, value, f"a token id (decimal or 0x hex) or an official number ({one_line(str(exc))})"
+            ) from None
+        if not number.family:
+            with contextlib.suppress(NotFoundError):
+                self.index().history(number.key)
+                return number.key  # a revoked right, known by its primary number
         raise NotFoundError(f"no right in the index has the number or token id {value!r}")
 
     def block_of(self, block: int | None, when: dt.date | dt.datetime | None, *, field: str = "block") -> int | None:
@@ -171,5 +267,7 @@ class Explorer:
         return block
 
 
-def _reason(exc: Exception) -> str:
-    return " ".join(str(exc).split())
+def explorer_of(request: Request) -> Explorer:
+    """The app's explorer."""
+    explorer: Explorer = request.app.state.explorer
+    return explorer

@@ -115,6 +115,7 @@ EN: dict[str, str] = {
     "web.share_chain_note": "Holders and frozen amounts come from the index; identities, rules and pools from the "
     "chain now.",
     "web.share_unavailable": "Not available from the chain: {what}",
+    "web.share_identities_capped": "Identities and eligibility are shown for the {count} largest holders only.",
     "web.all_categories": "all",
     "web.yes": "yes",
     "web.no": "no",
@@ -220,6 +221,7 @@ ZH_HANS: dict[str, str] = {
     "web.share_rules_countries": "国家或地区规则（{mode}）：{countries}",
     "web.share_chain_note": "持有人和冻结数量来自索引；身份、规则和资金池为链上当前数据。",
     "web.share_unavailable": "无法从链上读取：{what}",
+    "web.share_identities_capped": "仅显示持有量最大的 {count} 位持有人的身份和资格。",
     "web.all_categories": "全部",
     "web.yes": "是",
     "web.no": "否",
@@ -325,6 +327,7 @@ ZH_HANT: dict[str, str] = {
     "web.share_rules_countries": "國家或地區規則（{mode}）：{countries}",
     "web.share_chain_note": "持有人和凍結數量來自索引；身分、規則和資金池為鏈上目前資料。",
     "web.share_unavailable": "無法從鏈上讀取：{what}",
+    "web.share_identities_capped": "僅顯示持有量最大的 {count} 位持有人的身分和資格。",
     "web.all_categories": "全部",
     "web.yes": "是",
     "web.no": "否",

@@ -9,9 +9,7 @@ import re
 
 from eth_utils.address import to_checksum_address
 
-from ipledger import InvalidInputError, RightKind, RightStatus, is_valid_address, parse_when
-from ipledger.models._ids import int_from_text
-from ipledger.models._models import is_hex32
+from ipledger import InvalidInputError, RightKind, RightStatus, int_from_text, is_hex32, is_valid_address, parse_when
 
 __all__ = [
     "BadParameterError",
@@ -22,11 +20,14 @@ __all__ = [
     "jurisdiction_param",
     "kind_param",
     "limit_param",
+    "offset_param",
     "status_param",
 ]
 
 _JURISDICTION = re.compile(r"[A-Za-z]{2}")
 _MAX_SHOWN = 60
+#: The largest block number a URL may name (a database's signed 64-bit integer).
+MAX_BLOCK = 2**63 - 1
 
 
 class BadParameterError(InvalidInputError):
@@ -54,10 +55,14 @@ def block_param(value: str | None, field: str = "block") -> int | None:
     """A block number (decimal or 0x hex, 0 or more); ``None`` when absent or empty (an empty form field)."""
     if value is None or _blank(value):
         return None
+    expected = f"a block number (decimal digits or 0x hex, 0 to {MAX_BLOCK})"
     try:
-        return int_from_text(value)
+        number = int_from_text(value)
     except ValueError:
-        raise BadParameterError(field, value, "a block number (decimal digits or 0x hex, 0 or more)") from None
+        raise BadParameterError(field, value, expected) from None
+    if number > MAX_BLOCK:
+        raise BadParameterError(field, value, expected)
+    return number
 
 
 def date_param(value: str | None, field: str = "date") -> dt.date | dt.datetime | None:
@@ -131,4 +136,17 @@ def limit_param(value: str | None, *, default: int, maximum: int, field: str = "
         number = 0
     if not 1 <= number <= maximum:
         raise BadParameterError(field, value, f"a whole number from 1 to {maximum}")
+    return number
+
+
+def offset_param(value: str | None, field: str = "offset") -> int:
+    """How many items to skip: a whole number, 0 or more (0 when absent or empty)."""
+    if value is None or _blank(value):
+        return 0
+    try:
+        number = int_from_text(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= MAX_BLOCK:
+        raise BadParameterError(field, value, "a whole number, 0 or more")
     return number

@@ -16,7 +16,7 @@ from ipledger import NotFoundError
 from ipledger.audit._report_i18n import LANGS, MESSAGES, Lang, Translate, parse_lang
 from ipledger.audit._report_sentences import short
 from ipledger.web import _service as service
-from ipledger.web._explorer import Explorer
+from ipledger.web._explorer import Explorer, explorer_of
 from ipledger.web._i18n import LANG_NAMES, negotiate_lang, web_translator
 from ipledger.web._inputs import (
     BadParameterError,
@@ -50,11 +50,6 @@ _SECURITY_HEADERS = {
 }
 
 
-def _explorer(request: Request) -> Explorer:
-    explorer: Explorer = request.app.state.explorer
-    return explorer
-
-
 def _asked_lang(request: Request) -> Lang | None:
     """The language ``?lang=`` names, if it names one."""
     try:
@@ -79,7 +74,7 @@ def page_lang(request: Request, *, strict: bool = True) -> Lang:
             return parse_lang(cookie)
         except ValueError:
             pass
-    return negotiate_lang(request.headers.get("accept-language")) or _explorer(request).options.lang
+    return negotiate_lang(request.headers.get("accept-language")) or explorer_of(request).options.lang
 
 
 def _sync_banner(explorer: Explorer, t: Translate) -> tuple[str, str]:
@@ -113,7 +108,7 @@ def _render(
 ) -> Response:
     lang = lang or page_lang(request)
     t = web_translator(lang)
-    banner, banner_class = _sync_banner(_explorer(request), t)
+    banner, banner_class = _sync_banner(explorer_of(request), t)
     links = [(code, LANG_NAMES[code], _here(request, lang=code), code == lang) for code in LANGS]
     response = templates.TemplateResponse(
         request,
@@ -153,9 +148,11 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 def _here(request: Request, **params: str | int) -> str:
-    """This page's path and query with ``params`` set (no scheme nor host)."""
+    """This page's path and query with ``params`` set: a path from the site's root, never a protocol-relative link
+    (a request for ``//other.example/x`` must not link to that site)."""
     url = request.url.include_query_params(**params)
-    return url.path + (f"?{url.query}" if url.query else "")
+    path = "/" + url.path.lstrip("/\\")
+    return path + (f"?{url.query}" if url.query else "")
 
 
 def _path(request: Request, name: str, **params: str) -> URL:
@@ -172,7 +169,7 @@ _NAMED_PER_PAGE = 60
 @pages.get("/", response_class=HTMLResponse)
 def home(request: Request, q: TextQuery = None) -> Response:
     page_lang(request)  # a bad ?lang= is refused before any work
-    explorer = _explorer(request)
+    explorer = explorer_of(request)
     results = service.search_rights(explorer, q, 50) if q is not None and q.strip() else None
     api_url = None if results is None else str(_path(request, "get_search").include_query_params(q=results.query))
     return _render(request, "home.html", q=q or "", results=results, api_url=api_url)
@@ -188,7 +185,7 @@ def right_page(
 ) -> Response:
     lang = page_lang(request)
     t = web_translator(lang)
-    explorer = _explorer(request)
+    explorer = explorer_of(request)
     token_id = explorer.resolve(token)
     at = explorer.block_of(block_param(block), date_param(date))
     trusted = checkpoint_param(checkpoint)
@@ -233,7 +230,7 @@ def holder_page(
     request: Request, address: str, block: TextQuery = None, date: TextQuery = None, page: TextQuery = None
 ) -> Response:
     lang = page_lang(request)
-    explorer = _explorer(request)
+    explorer = explorer_of(request)
     account = address_param(address)
     at = explorer.block_of(block_param(block), date_param(date))
     number = limit_param(page, default=1, maximum=10**6, field="page")
@@ -273,7 +270,7 @@ def holder_page(
 @pages.get("/shares/{address}", response_class=HTMLResponse)
 def share_page(request: Request, address: str, block: TextQuery = None, date: TextQuery = None) -> Response:
     lang = page_lang(request)
-    explorer = _explorer(request)
+    explorer = explorer_of(request)
     token = address_param(address)
     at = explorer.block_of(block_param(block), date_param(date))
     view = service.share_token(explorer, token, at)
@@ -290,6 +287,7 @@ def share_page(request: Request, address: str, block: TextQuery = None, date: Te
         view=view,
         record=record,
         identities=identities,
+        identities_shown=service.IDENTITIES_SHOWN,
         block=block or "",
         date=date or "",
     )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ipledger.web._models import SyncState
+from ipledger.web._text import log, one_line, public_reason
 
 if TYPE_CHECKING:
     from ipledger import EventIndex
@@ -28,6 +29,7 @@ class IndexSync:
 
     def __init__(self, chain: ChainReader, open_writer: Callable[[], EventIndex], *, interval: float) -> None:
         self._chain = chain
+        self._hidden = {str(chain.rpc.endpoint): "the node"}
         self._open_writer = open_writer
         self._lock = threading.Lock()
         self._state = SyncState(enabled=True, interval=interval)
@@ -75,7 +77,9 @@ class IndexSync:
                     result = writer.sync(self._chain)
                     self._update(last_success=_now(), last_error=None, head=self._chain.head(), cursor=result.to_block)
                 except Exception as exc:  # noqa: BLE001 - any failure is shown and the next interval retries
-                    self._update(last_error=f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300])
+                    # Shown to every visitor: without the node's URL (the log has the whole message).
+                    log.warning("index sync failed: %s: %s", type(exc).__name__, one_line(str(exc)))
+                    self._update(last_error=f"{type(exc).__name__}: {public_reason(exc, hidden=self._hidden)}"[:300])
                     if writer is not None:
                         writer.close()
                         writer = None

@@ -8,6 +8,7 @@ import itertools
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cn_support import chinese_bundle, cn_invention
@@ -175,6 +176,39 @@ def test_token_ids_holders_and_share_tokens_are_found(index: EventIndex, catalog
     assert {catalog.chinese, catalog.english, catalog.renamed} <= {hit.token_id for hit in held}
     assert catalog.revoked not in {hit.token_id for hit in held}
     assert {(hit.matched, hit.owner) for hit in held} == {("holder", catalog.holder)}
+
+
+def test_a_holder_s_rights_are_read_up_to_the_limit(
+    index: EventIndex, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A holder of many rights (a venue, a vault) costs a search its ``limit`` rows, not every right they hold."""
+    database = index._db
+    execute = database.execute
+    rows: dict[str, int] = {}
+
+    def counted(sql: str, parameters: Any = ()) -> Any:
+        result = execute(sql, parameters)
+        rows[sql] = len(result.fetchall())
+        return result
+
+    monkeypatch.setattr(database, "execute", counted)
+    assert len(index.search(catalog.holder, limit=1)) == 1
+    custody = [count for sql, count in rows.items() if "FROM custody WHERE owner" in sql]
+    assert custody == [1], rows
+
+
+@pytest.mark.parametrize("filters", [{}, {"status": "active"}, {"status": "revoked"}, {"jurisdiction": "CN"}])
+def test_rights_come_in_pages_equal_to_the_whole_list(index: EventIndex, filters: dict[str, str]) -> None:
+    """A page of the list of rights (what the explorer's ``/api/rights`` serves) builds only the records up to it
+    and equals that slice of the whole list."""
+    whole = index.rights(**filters)  # type: ignore[arg-type]
+    for size in (1, 2, 3):
+        pages = [
+            index.rights(**filters, limit=size, offset=start)  # type: ignore[arg-type]
+            for start in range(0, len(whole) + size, size)
+        ]
+        assert [record for page in pages for record in page] == whole, (filters, size)
+    assert index.rights(**filters, limit=0) == []  # type: ignore[arg-type]
 
 
 def test_no_hit_and_bad_input(index: EventIndex) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from cn_support import cn_invention
 from fastapi.testclient import TestClient
 from ipledger import (
     CapTable,
@@ -22,6 +23,8 @@ from ipledger import (
     VerificationReport,
     verify_bundle,
 )
+from ipledger.web import _service as service
+from ipledger.web._explorer import BusyError, Verifications
 from ipledger.web._models import ExplorerStatus, SearchResults, ShareTokenView
 from pydantic import BaseModel
 from share_support import ONE
@@ -86,6 +89,39 @@ def test_rights_filtered(client: TestClient, world: World) -> None:
     assert world.cn_token in tokens and world.us_token not in tokens
     before = _answer(client, "/api/rights", f"/api/rights?at_block={world.split_block - 1}&jurisdiction=US", RightList)
     assert world.us_token not in [record.token_id for record in before.rights]
+
+
+def test_rights_come_in_pages(client: TestClient, world: World) -> None:
+    everything = _answer(client, "/api/rights", "/api/rights?limit=1000", RightList)
+    assert len(everything.rights) >= 2 and "link" not in client.get("/api/rights?limit=1000").headers
+    first = client.get("/api/rights?limit=1")
+    assert first.status_code == 200 and list(first.json()) == ["rights"] and len(first.json()["rights"]) == 1
+    assert first.headers["link"] == '</api/rights?limit=1&offset=1>; rel="next"'
+    tokens = []
+    url: str | None = "/api/rights?limit=1"
+    while url is not None:
+        page = client.get(url)
+        tokens += [record["token_id"] for record in page.json()["rights"]]
+        link = page.headers.get("link")
+        url = None if link is None else link.split(">", 1)[0].removeprefix("<")
+    assert tokens == [record.token_id for record in everything.rights]
+    cn = client.get("/api/rights?jurisdiction=CN&status=active&limit=1000").json()["rights"]
+    second = client.get("/api/rights?jurisdiction=CN&status=active&limit=1&offset=1").json()["rights"]
+    assert second == cn[1:2]
+    default = client.get("/api/rights")
+    assert len(default.json()["rights"]) == min(len(everything.rights), 100)
+
+
+def test_an_unregistered_number_is_looked_up_in_the_index_only(
+    client: TestClient, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def scan(*_: object) -> bool:
+        raise AssertionError("the chain's logs were scanned for a request")
+
+    monkeypatch.setattr(type(ledger.chain), "was_registered", scan)
+    application, _, _ = cn_invention(9_876_543)
+    answer = client.get(f"/api/rights/{quote(application)}")
+    assert answer.status_code == 404 and "no right in the index" in answer.json()["detail"], answer.text
 
 
 def test_a_right_by_token_id_or_number(client: TestClient, world: World, ledger: Ledger) -> None:
@@ -172,3 +208,72 @@ def test_trusted_verification_and_its_proof_bundle(
     path.write_bytes(bundle.content)
     rechecked = verify_bundle(path, checkpoint)
     assert rechecked.verdict == "verified" and rechecked.token_id == world.us_token
+
+
+def test_a_page_and_its_bundle_share_one_verification(
+    ledger: Ledger, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[object] = []
+    verify = type(ledger.audit).verify
+
+    def counted(self: object, *args: Any, **options: Any) -> Any:
+        runs.append(options.get("index"))
+        return verify(self, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(ledger.audit), "verify", counted)
+    checkpoint = head_hash(ledger)
+    with explorer_client(world.index_path, ledger, sync=False) as client:
+        page = client.get(f"/rights/{hex(world.us_token)}?checkpoint={checkpoint}")
+        bundle = client.get(f"/api/rights/{hex(world.us_token)}/proof-bundle?checkpoint={checkpoint}")
+        report = client.get(f"/api/rights/{world.us_token}/verify?checkpoint={checkpoint}")
+    assert page.status_code == bundle.status_code == report.status_code == 200
+    assert len(runs) == 1 and runs[0] is not None  # one run, with the index, as verify's
+
+
+def test_verifications_run_a_few_at_a_time() -> None:
+    import threading
+
+    runs = Verifications(at_once=1)
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(10)
+        return "slow"
+
+    worker = threading.Thread(target=lambda: runs.run("a", slow))
+    worker.start()
+    assert started.wait(10)
+    with pytest.raises(BusyError):
+        runs.run("b", lambda: "b")
+    release.set()
+    worker.join(10)
+    assert runs.run("a", lambda: "again") == "slow" and runs.run("b", lambda: "b") == "b"
+    for key in range(10):
+        with pytest.raises(ZeroDivisionError):
+            runs.run(key, lambda: 1 // 0)
+    assert not runs._running  # failed runs are neither kept nor leave a lock behind
+
+
+def test_a_busy_server_asks_to_retry(
+    client: TestClient, world: World, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy(*_: object) -> None:
+        raise BusyError("the server is running other verifications: try again in a few seconds")
+
+    monkeypatch.setattr(client.app.state.explorer.verifications, "run", busy)  # type: ignore[attr-defined]
+    answer = client.get(f"/api/rights/{world.us_token}/verify?checkpoint={head_hash(ledger)}")
+    assert answer.status_code == 503 and answer.headers["retry-after"] == str(BusyError.retry_after)
+    assert "other verifications" in answer.json()["detail"]
+
+
+def test_identities_are_asked_for_the_largest_holders_only(
+    client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "IDENTITIES_SHOWN", 1)
+    view = client.get(f"/api/shares/{world.share_token}").json()
+    largest = max(view["cap_table"]["holders"], key=lambda holding: int(holding["balance"]))
+    assert len(view["cap_table"]["holders"]) > 1
+    assert [identity["account"] for identity in view["identities"]] == [largest["account"]]
+    page = client.get(f"/shares/{world.share_token}?lang=en")
+    assert 'id="identities-capped"' in page.text and "the 1 largest holders" in page.text

@@ -15,6 +15,7 @@ from ipledger.web._inputs import (
     jurisdiction_param,
     kind_param,
     limit_param,
+    offset_param,
 )
 
 
@@ -28,6 +29,7 @@ def test_good_values() -> None:
     assert checkpoint_param("0x" + "AB" * 32) == "0x" + "ab" * 32 and checkpoint_param(None) is None
     assert kind_param("Utility_Model") is RightKind.UTILITY_MODEL and jurisdiction_param("cn") == "CN"
     assert limit_param(None, default=20, maximum=100) == 20
+    assert block_param(str(2**63 - 1)) == 2**63 - 1 and offset_param(None) == 0 and offset_param("0x10") == 16
 
 
 @pytest.mark.parametrize(
@@ -42,6 +44,9 @@ def test_good_values() -> None:
         (lambda: kind_param("song"), "kind: 'song' is not valid; expected one of patent, "),
         (lambda: jurisdiction_param("C1"), "jurisdiction: 'C1'"),
         (lambda: limit_param("1000", default=20, maximum=100), "limit: '1000' is not valid; expected a whole number"),
+        (lambda: block_param(str(2**63)), f"block: '{2**63}' is not valid; expected a block number"),
+        (lambda: block_param("0x" + "f" * 4000), "block: '0x" + "f" * 58 + "…' is not valid"),
+        (lambda: offset_param("-1"), "offset: '-1' is not valid; expected a whole number, 0 or more"),
     ],
 )
 def test_bad_values_are_refused_in_one_line(call: object, message: str) -> None:

@@ -3,6 +3,7 @@ route answers what it answers over the SQLite index (skipped, with the reason, w
 
 from __future__ import annotations
 
+import json
 from urllib.parse import quote
 
 import pytest
@@ -29,7 +30,11 @@ def test_the_explorer_on_postgresql_answers_as_on_sqlite(
         status = postgres.get("/api/status").json()
         assert status["sync"]["last_error"] is None, status
         block = sqlite.get("/api/status").json()["index"]["cursor"]
-        assert status["index"]["cursor"] >= block and "postgresql" in status["index"]["path"]
+        assert status["index"]["cursor"] >= block and status["index"]["path"] == "postgresql"
+        assert "127.0.0.1" not in json.dumps(status) and "pg@" not in json.dumps(status)
+        # A reader's query runs under a time limit: an expensive request fails instead of holding the server.
+        reader = postgres.app.state.explorer.index()  # type: ignore[attr-defined]
+        assert reader._db.execute("SHOW statement_timeout").fetchall() == [("10s",)]
         cn, us = hex(world.cn_token), hex(world.us_token)
         for route in (
             f"/api/rights/{cn}?block={block}",

@@ -7,9 +7,11 @@ import shutil
 import sqlite3
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-from ipledger import Ledger
+from ipledger import Ledger, NodeError
+from ipledger.web._sync import IndexSync
 from web_support import World, explorer_client, explorer_world, next_serial, us_patent
 
 
@@ -84,3 +86,29 @@ def test_a_write_in_progress_never_blocks_a_request(ledger: Ledger, world: World
         finally:
             writer.execute("ROLLBACK")
             writer.close()
+
+
+class _Failing:
+    """A writer whose every sync fails as a node would, naming its URL."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+
+    def sync(self, _chain: object) -> None:
+        raise NodeError("eth_getLogs: cannot reach the node: ConnectTimeout", endpoint=self.endpoint)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_failed_sync_shows_no_node_url() -> None:
+    endpoint = "https://node.example/v3/secret-api-key"
+    chain = SimpleNamespace(rpc=SimpleNamespace(endpoint=endpoint), head=lambda: 0)
+    sync = IndexSync(chain, lambda: _Failing(endpoint), interval=60)  # type: ignore[arg-type]
+    sync.start()
+    try:
+        assert sync.wait_for(1, timeout=10)
+    finally:
+        sync.stop()
+    error = sync.state.last_error
+    assert error == "NodeError: eth_getLogs: cannot reach the node: ConnectTimeout", error
