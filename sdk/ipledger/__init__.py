@@ -297,6 +297,12 @@ if typing.TYPE_CHECKING:
     from .models._ids import (
         parse_token_id,
     )
+    from .models._json import (
+        json_document,
+        json_document_schema,
+        rewrite_token_id_schema,
+        to_json_document,
+    )
     from .models._loan_models import (
         AuctionStarted,
         CollateralSold,
@@ -561,6 +567,8 @@ __all__ = [
     "IPMetadata",
     "is_valid_address",
     "JsonRpcError",
+    "json_document",
+    "json_document_schema",
     "know_how_number",
     "Ledger",
     "License",
@@ -662,6 +670,7 @@ __all__ = [
     "RetryPolicy",
     "Revocation",
     "RevokedRightError",
+    "rewrite_token_id_schema",
     "right_id",
     "RightDisputedError",
     "RightFreeze",
@@ -725,6 +734,7 @@ __all__ = [
     "TokenFrozenError",
     "TokenInfo",
     "TokenMinted",
+    "to_json_document",
     "TransactionDroppedError",
     "TransactionError",
     "TransactionResult",
@@ -982,6 +992,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._hashing": ("Evidence", "bundle_hash", "canonical_json", "evidence_hash", "hash_file", "hash_text"),
     "models._dates": ("parse_when",),
     "models._ids": ("parse_token_id",),
+    "models._json": ("json_document", "json_document_schema", "rewrite_token_id_schema", "to_json_document"),
     "web._app": ("create_explorer_app",),
     "web._models": (
         "ExplorerStarted",
