@@ -2,7 +2,7 @@
 ``token_id_dec``, no ``token_id_hex``), in the answers and in the OpenAPI document that describes them.
 
 :class:`JsonDocumentRoute` is the ``/api`` router's route class: it sends each answer through
-:class:`JsonDocumentResponse` and declares the response model as :data:`JSON_DOCUMENT` of it, so FastAPI still
+:class:`JsonDocumentResponse` and annotates the response model with the :data:`JSON_DOCUMENT` marker, so FastAPI still
 validates the answer against the model and generates its schema, which the marker rewrites as the rule says."""
 
 from __future__ import annotations
