@@ -298,6 +298,12 @@ if typing.TYPE_CHECKING:
         int_from_text,
         parse_token_id,
     )
+    from .models._json import (
+        json_document,
+        json_document_schema,
+        rewrite_token_id_schema,
+        to_json_document,
+    )
     from .models._loan_models import (
         AuctionStarted,
         CollateralSold,
@@ -565,6 +571,8 @@ __all__ = [
     "is_hex32",
     "is_valid_address",
     "JsonRpcError",
+    "json_document",
+    "json_document_schema",
     "know_how_number",
     "Ledger",
     "License",
@@ -666,6 +674,7 @@ __all__ = [
     "RetryPolicy",
     "Revocation",
     "RevokedRightError",
+    "rewrite_token_id_schema",
     "right_id",
     "RightDisputedError",
     "RightFreeze",
@@ -729,6 +738,7 @@ __all__ = [
     "TokenFrozenError",
     "TokenInfo",
     "TokenMinted",
+    "to_json_document",
     "TransactionDroppedError",
     "TransactionError",
     "TransactionResult",
@@ -986,6 +996,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "models._hashing": ("Evidence", "bundle_hash", "canonical_json", "evidence_hash", "hash_file", "hash_text"),
     "models._dates": ("parse_when",),
     "models._ids": ("int_from_text", "parse_token_id"),
+    "models._json": ("json_document", "json_document_schema", "rewrite_token_id_schema", "to_json_document"),
     "web._app": ("create_explorer_app",),
     "web._models": (
         "ExplorerStarted",

@@ -195,3 +195,24 @@ def openapi_response_model(client: TestClient, path: str) -> str:
     spec = client.get("/openapi.json").json()
     schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     return str(json.dumps(schema)).split("#/components/schemas/")[1].split('"')[0]
+
+
+def openapi_response_schema(spec: dict[str, Any], path: str) -> dict[str, Any]:
+    """The schema the OpenAPI document ``spec`` gives as ``path``'s 200 JSON answer (its refs point into ``spec``)."""
+    schema: dict[str, Any] = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    return schema
+
+
+def from_json_document(data: Any) -> Any:
+    """An API answer back to its model's fields, the inverse of ``ipledger.json_document``: each 0x ``token_id``
+    an integer again, its 0x form as ``token_id_hex``, no ``token_id_dec`` (to validate the answer as the model)."""
+    if isinstance(data, list):
+        return [from_json_document(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    fields = {key: from_json_document(item) for key, item in data.items() if key != "token_id_dec"}
+    token = fields.get("token_id")
+    if isinstance(token, str) and token.startswith("0x"):
+        assert data.get("token_id_dec") == str(int(token, 16)), data
+        fields.update({"token_id": int(token, 16), "token_id_hex": token})
+    return fields

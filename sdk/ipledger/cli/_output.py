@@ -2,22 +2,25 @@
 
 Every command's ``--json`` output is one result model dumped by :func:`model_json`, and the command declares that
 model with :func:`prints`; :func:`json_schema` derives the output's JSON schema from it (``ipledger schema COMMAND``).
-One rule shapes the JSON beyond the model: a token id is a 256-bit hash, so an object's integer ``token_id`` is
-printed as 0x hex with its decimal string beside it (``token_id_dec``), and the models' ``token_id_hex`` is left out.
+One rule shapes the JSON beyond the model, the SDK's (``ipledger.to_json_document``), which the explorer's REST API
+follows too: a token id is a 256-bit hash, so an object's integer ``token_id`` is printed as 0x hex with its decimal
+string beside it (``token_id_dec``), and the models' ``token_id_hex`` is left out.
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
 import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from rich.console import Console, RenderableType
 from rich.text import Text
+
+from ipledger import json_document_schema as json_schema
+from ipledger import to_json_document as model_json
 
 from ._chain_options import current_options
 
@@ -29,8 +32,6 @@ __all__ = ["Output", "json_schema", "mined", "model_json", "output", "prints", "
 _Function = TypeVar("_Function", bound=Callable[..., Any])
 #: The result type each command function prints with --json.
 _RESULTS: dict[Callable[..., Any], Any] = {}
-_HEX_ID = {"type": "string", "pattern": "^0x[0-9a-f]+$", "description": "The token id (256 bits) in 0x hex."}
-_DECIMAL_ID = {"type": "string", "pattern": "^[0-9]+$", "description": "The token id as a decimal string."}
 
 
 def prints(result: Any) -> Callable[[_Function], _Function]:
@@ -49,74 +50,9 @@ def result_type(callback: Callable[..., Any] | None) -> Any | None:
     return _RESULTS.get(function) if function is not None else None
 
 
-def _fix_token_ids(value: Any) -> Any:
-    if isinstance(value, dict):
-        fixed = {key: _fix_token_ids(item) for key, item in value.items() if key != "token_id_hex"}
-        token = fixed.get("token_id")
-        if isinstance(token, int) and not isinstance(token, bool):
-            fixed.update({"token_id": hex(token), "token_id_dec": str(token)})
-        return fixed
-    if isinstance(value, list):
-        return [_fix_token_ids(item) for item in value]
-    return value
-
-
 def mined(result: TransactionResult) -> dict[str, Any]:
     """A transaction's hash, block and gas: the fields of the records that name only those."""
     return result.model_dump(include={"tx_hash", "block", "gas_used"})
-
-
-def model_json(model: BaseModel) -> dict[str, Any]:
-    """A model as JSON-ready data (``by_alias``: ``from`` not ``from_``), token ids as the module docstring says."""
-    data: dict[str, Any] = _fix_token_ids(model.model_dump(mode="json", by_alias=True))
-    return data
-
-
-def _is_integer(schema: Any) -> bool:
-    return isinstance(schema, dict) and schema.get("type") == "integer"
-
-
-def _fix_token_id_schema(node: Any) -> None:
-    """The schema side of :func:`_fix_token_ids`, applied in place to every object schema."""
-    if isinstance(node, list):
-        for item in node:
-            _fix_token_id_schema(item)
-        return
-    if not isinstance(node, dict):
-        return
-    for item in node.values():
-        _fix_token_id_schema(item)
-    properties = node.get("properties")
-    if not isinstance(properties, dict):
-        return
-    required: list[str] = node.get("required", [])
-    if "token_id_hex" in properties:
-        del properties["token_id_hex"]
-        node["required"] = required = [name for name in required if name != "token_id_hex"]
-    token: dict[str, Any] = properties.get("token_id") or {}
-    options: list[Any] = token.get("anyOf", [])
-    nullable = any(_is_integer(option) for option in options) and {"type": "null"} in options
-    if not (_is_integer(token) or nullable):
-        return
-    title = {"title": token["title"]} if "title" in token else {}
-    hex_id: dict[str, Any] = dict(_HEX_ID)
-    decimal: dict[str, Any] = dict(_DECIMAL_ID)
-    if nullable:
-        hex_id, decimal = {"anyOf": [hex_id, {"type": "null"}]}, {"anyOf": [decimal, {"type": "null"}]}
-    shown = {"token_id": {**title, **hex_id}, "token_id_dec": {"title": "Token Id Dec", **decimal}}
-    reordered = {name: shown.get(name, value) for name, value in properties.items() if name != "token_id_dec"}
-    at = list(reordered).index("token_id") + 1
-    items = list(reordered.items())
-    node["properties"] = dict([*items[:at], ("token_id_dec", shown["token_id_dec"]), *items[at:]])
-    if "token_id" in required and "token_id_dec" not in required:
-        required.insert(required.index("token_id") + 1, "token_id_dec")
-
-
-def json_schema(result: Any) -> dict[str, Any]:
-    """The JSON schema of what :func:`model_json` prints for ``result`` (a model, or a union of models)."""
-    schema = copy.deepcopy(TypeAdapter(result).json_schema(mode="serialization", by_alias=True))
-    _fix_token_id_schema(schema)
-    return schema
 
 
 class Output:

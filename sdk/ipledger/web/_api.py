@@ -26,11 +26,12 @@ from ipledger.web._inputs import (
     offset_param,
     status_param,
 )
+from ipledger.web._json import JsonDocumentRoute
 from ipledger.web._models import ExplorerStatus, SearchResults, ShareTokenView
 
 __all__ = ["api", "explorer_of"]
 
-api = APIRouter(prefix="/api", tags=["explorer"])
+api = APIRouter(prefix="/api", tags=["explorer"], route_class=JsonDocumentRoute)
 
 BlockQuery = Annotated[str | None, Query(description="As of this block (decimal or 0x); default: the last indexed.")]
 DateQuery = Annotated[

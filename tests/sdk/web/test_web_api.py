@@ -1,34 +1,53 @@
-"""The REST API on a real chain: every route answers the SDK model the CLI prints with ``--json`` (validated by a
-pydantic round trip, and named by the route's response schema in the app's own OpenAPI document)."""
+"""The REST API on a real chain: every route answers the SDK model as the CLI prints it with ``--json`` (token ids
+as 0x strings with ``token_id_dec``): the answer fits the route's response schema in the app's own OpenAPI document,
+is the JSON rule applied to the model (a round trip), and equals what the CLI prints for the same thing."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import quote
 
 import pytest
 from cn_support import cn_invention
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from ipledger import (
     CapTable,
     Ledger,
     LoanBook,
+    NodeInfo,
     Portfolio,
     RightList,
     RightRecord,
     SourcedHistory,
     VerificationReport,
+    json_document_schema,
+    to_json_document,
     verify_bundle,
 )
+from ipledger.cli import app as cli_app
 from ipledger.web import _service as service
+from ipledger.web._api import api
 from ipledger.web._explorer import BusyError, Verifications
+from ipledger.web._json import JsonDocumentSchema
 from ipledger.web._models import ExplorerStatus, SearchResults, ShareTokenView
+from json_schema_support import resolve_ref, schema_errors
 from pydantic import BaseModel
 from share_support import ONE
-from web_support import World, explorer_client, explorer_world, head_hash, openapi_response_model
+from typer.testing import CliRunner
+from web_support import (
+    World,
+    explorer_client,
+    explorer_world,
+    from_json_document,
+    head_hash,
+    openapi_response_model,
+    openapi_response_schema,
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +62,16 @@ def client(ledger: Ledger, world: World) -> Iterator[TestClient]:
 
 
 def _answer(client: TestClient, route: str, url: str, model: type[BaseModel]) -> Any:
-    """GET ``url`` (of the route ``route``): a 200 whose JSON is ``model`` (round trip), the model the OpenAPI
-    document names for the route."""
+    """GET ``url`` (of the route ``route``): a 200 whose JSON fits the route's response schema in ``/openapi.json``
+    (the model it names) and is ``model`` as ``--json`` prints it (round trip through the JSON rule)."""
     response = client.get(url)
     assert response.status_code == 200, response.text
-    parsed = model.model_validate(response.json())
-    assert parsed.model_dump(mode="json", by_alias=True) == response.json()
+    answer = response.json()
+    spec = client.get("/openapi.json").json()
+    errors = schema_errors(answer, openapi_response_schema(spec, route), spec)
+    assert not errors, f"{url} does not fit its OpenAPI schema: {errors[:5]}"
+    parsed = model.model_validate(from_json_document(answer))
+    assert to_json_document(parsed) == answer
     assert openapi_response_model(client, route) == model.__name__
     return parsed
 
@@ -277,3 +300,88 @@ def test_identities_are_asked_for_the_largest_holders_only(
     assert [identity["account"] for identity in view["identities"]] == [largest["account"]]
     page = client.get(f"/shares/{world.share_token}?lang=en")
     assert 'id="identities-capped"' in page.text and "the 1 largest holders" in page.text
+
+
+def test_token_ids_are_0x_strings_with_their_decimal_beside(client: TestClient, world: World) -> None:
+    record = client.get(f"/api/rights/{world.cn_token}").json()
+    assert (record["token_id"], record["token_id_dec"]) == (hex(world.cn_token), str(world.cn_token))
+    assert "token_id_hex" not in record
+    listed = client.get("/api/rights?jurisdiction=CN").json()["rights"]
+    assert (hex(world.cn_token), str(world.cn_token)) in [
+        (right["token_id"], right["token_id_dec"]) for right in listed
+    ]
+    spec = json.dumps(client.get("/openapi.json").json()["components"])
+    assert "token_id_hex" not in spec and '"token_id_dec"' in spec
+
+
+def _inline(schema: Any, root: dict[str, Any], depth: int = 0) -> Any:
+    """``schema`` with every ``$ref`` replaced by what it points at in ``root``, without defaults (FastAPI's
+    response schemas carry none: an answer holds every field anyway)."""
+    assert depth < 50, "a recursive schema"
+    if isinstance(schema, list):
+        return [_inline(item, root, depth + 1) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        return _inline(resolve_ref(schema["$ref"], root), root, depth + 1)
+    return {key: _inline(item, root, depth + 1) for key, item in schema.items() if key not in ("$defs", "default")}
+
+
+def test_the_openapi_schemas_are_the_cli_s(client: TestClient) -> None:
+    """Each route's response schema in ``/openapi.json`` is the one ``ipledger schema`` derives from its model."""
+    spec = client.get("/openapi.json").json()
+    routes = [route for route in api.routes if isinstance(route, APIRoute) and route.include_in_schema]
+    models = {route.path: route.response_model for route in routes if route.response_model is not None}
+    assert len(models) >= 10, models
+    for path, annotated in models.items():
+        model, marker = get_args(annotated)
+        assert isinstance(marker, JsonDocumentSchema), path
+        expected = json_document_schema(model)
+        assert _inline(openapi_response_schema(spec, path), spec) == _inline(expected, expected), path
+
+
+@pytest.fixture(scope="module")
+def cli_json(anvil_node: NodeInfo, ledger: Ledger, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
+    """Runs ``ipledger ARGS --json`` against the session chain and returns what it printed."""
+    deployment = ledger.deployment
+    env = {
+        "IPLEDGER_HOME": str(tmp_path_factory.mktemp("cli-home")),
+        "IPLEDGER_VAULT": deployment.vault or "",
+        "IPLEDGER_DESK": deployment.desk or "",
+    }
+    chain = ["--rpc-url", anvil_node.rpc_url, "--registry", ledger.contracts.registry_address]
+
+    def run(*argv: str) -> Any:
+        result = CliRunner().invoke(cli_app, [*argv, *chain, "--json"], env=env)
+        assert result.exit_code == 0, (argv, result.stderr, result.exception)
+        return json.loads(result.stdout)
+
+    return run
+
+
+def test_the_api_answers_what_the_cli_prints(
+    client: TestClient, world: World, ledger: Ledger, cli_json: Callable[..., Any]
+) -> None:
+    index = ("--index-url", str(world.index_path))
+    block, split = str(client.get("/api/status").json()["index"]["cursor"]), str(world.split_block)
+    cn = hex(world.cn_token)
+    dev2, dev6 = ledger.address_of("dev2"), ledger.address_of("dev6")
+    pairs = {
+        f"/api/rights/{cn}/history": ("index", "history", cn, *index),
+        f"/api/holders/{dev2}/portfolio?block={block}": ("index", "portfolio", dev2, "--block", block, *index),
+        f"/api/lenders/{dev6}/book?block={block}": ("index", "book", dev6, "--block", block, *index),
+        "/api/rights?jurisdiction=CN&kind=patent": ("index", "rights", "--jurisdiction=CN", "--kind=patent", *index),
+        f"/api/rights/{cn}/cap-table?block={block}": ("shares", "cap-table", cn, "--block", block),
+        f"/api/rights/{cn}/cap-table?block={split}": ("shares", "cap-table", cn, "--block", split),
+        f"/api/rights/{cn}": ("show", cn),
+    }
+    # The one field told otherwise: how far the index is behind the chain head. The CLI asks the node; the server
+    # says what its last sync saw (no request to the node per answer), nothing here where it does not sync.
+    behind = {f"/api/rights/{cn}/history": "index_behind"}
+    for url, argv in pairs.items():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.text)
+        answer, printed = response.json(), cli_json(*argv)
+        if url in behind:
+            assert answer.pop(behind[url]) is None and isinstance(printed.pop(behind[url]), int), url
+        assert answer == printed, url

@@ -159,7 +159,7 @@ def test_a_holder_s_rights_come_in_pages(
     if len(held) > 1:
         assert f"Page 1 of {len(held)} ({len(held)} rights)" in first and 'rel="next"' in first
     last = _page(client, f"/holders/{dev1}?lang=en&page={len(held)}")
-    assert f'data-token="{held[-1]["token_id_hex"]}"' in last
+    assert f'data-token="{held[-1]["token_id"]}"' in last
     beyond = client.get(f"/holders/{dev1}?page={len(held) + 1}")
     assert beyond.status_code == 400 and f"a page from 1 to {len(held)}" in beyond.text
 

@@ -52,7 +52,7 @@ def test_the_explorer_on_postgresql_answers_as_on_sqlite(
             assert mine.json() == theirs.json(), route
         for query, token in (("浏览器检索", cn), (world.cn_number, cn), (world.us_title, us), (world.share_token, cn)):
             hits = postgres.get(f"/api/search?q={quote(query)}").json()["hits"]
-            assert token in [hit["token_id_hex"] for hit in hits], (query, hits)
+            assert token in [hit["token_id"] for hit in hits], (query, hits)
         page = postgres.get(f"/rights/{cn}?lang=zh-Hans")
         assert page.status_code == 200 and world.cn_title in page.text and "<svg" in page.text
         assert postgres.get("/rights/not-a-number").status_code == 400
