@@ -119,25 +119,27 @@ def serve(
     where = probe.location
     probe.close()
     page_lang: ReportLang = (lang or ReportLanguage.EN).value
-    if detach:
-        arguments = ["serve", "--lang", page_lang, "--sync-interval", str(sync_interval)]
-        environment = current_options().environment()
-        if index_url:
-            environment[INDEX_URL_VARIABLE] = index_url
-        explorer = start_detached([*arguments, *(["--no-sync"] if no_sync else [])], environment, host, port)
-        detached = ExplorerStarted(
-            url=explorer.url,
-            docs_url=f"{explorer.url}api/docs",
-            openapi_url=f"{explorer.url}openapi.json",
+
+    def described(url: str) -> ExplorerStarted:
+        return ExplorerStarted(
+            url=url,
+            docs_url=f"{url}api/docs",
+            openapi_url=f"{url}openapi.json",
             index=where,
             chain_id=ledger.chain_id,
             registry=ledger.contracts.registry_address,
             sync=not no_sync,
             sync_interval=sync_interval,
             lang=page_lang,
-            pid=explorer.pid,
-            log=str(explorer.log),
         )
+
+    if detach:
+        arguments = ["serve", "--lang", page_lang, "--sync-interval", str(sync_interval)]
+        environment = current_options().environment()
+        if index_url:
+            environment[INDEX_URL_VARIABLE] = index_url
+        explorer = start_detached([*arguments, *(["--no-sync"] if no_sync else [])], environment, host, port)
+        detached = described(explorer.url).model_copy(update={"pid": explorer.pid, "log": str(explorer.log)})
 
         def background() -> None:
             out.line(detached.url)
@@ -152,17 +154,7 @@ def serve(
     listener = _bind(host, port)
     bound = listener.getsockname()[1]
     base = f"http://{f'[{host}]' if ':' in host else host}:{bound}"
-    started = ExplorerStarted(
-        url=f"{base}/",
-        docs_url=f"{base}/api/docs",
-        openapi_url=f"{base}/openapi.json",
-        index=where,
-        chain_id=ledger.chain_id,
-        registry=ledger.contracts.registry_address,
-        sync=not no_sync,
-        sync_interval=sync_interval,
-        lang=page_lang,
-    )
+    started = described(f"{base}/")
 
     def human() -> None:
         out.line(started.url)

@@ -24,7 +24,7 @@ from ipledger import Ledger, NodeInfo
 from ipledger.chain._events import TOPIC_OF
 from ipledger.web import create_app
 from rpc_proxy import lying_proxy
-from web_support import World, explorer_world, head_hash
+from web_support import World, explorer_world, head_hash, reader_through
 
 
 @pytest.fixture(scope="module")
@@ -36,19 +36,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _reader(url: str, ledger: Ledger) -> Ledger:
-    """A read-only ledger of the session registry through ``url`` (no account), attached to its modules."""
-    deployment = ledger.deployment
-    reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
-    reader.attach(
-        licenses=deployment.licenses,
-        attestations=deployment.attestations,
-        disputes=deployment.disputes,
-        loans=deployment.loans,
-    )
-    return reader
 
 
 @contextmanager
@@ -73,7 +60,7 @@ def live_explorer(index: Path, ledger: Ledger) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def explorer(anvil_node: NodeInfo, ledger: Ledger, world: World) -> Iterator[str]:
-    with live_explorer(world.index_path, _reader(anvil_node.rpc_url, ledger)) as url:
+    with live_explorer(world.index_path, reader_through(anvil_node.rpc_url, ledger)) as url:
         yield url
 
 
@@ -153,7 +140,7 @@ def test_the_verification_fails_through_a_lying_node(
     checkpoint = head_hash(ledger)
     with (
         lying_proxy(anvil_node.rpc_url, lie="drop", topic=TOPIC_OF["Assigned"]) as (proxy_url, proxy),
-        live_explorer(world.index_path, _reader(proxy_url, ledger)) as lied_to,
+        live_explorer(world.index_path, reader_through(proxy_url, ledger)) as lied_to,
     ):
         verdict = _verify(browser_page, lied_to, world.us_token, checkpoint)
     assert proxy.lies_told > 0

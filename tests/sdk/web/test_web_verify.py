@@ -8,7 +8,7 @@ import pytest
 from ipledger import Ledger, NodeInfo
 from ipledger.chain._events import TOPIC_OF
 from rpc_proxy import lying_proxy
-from web_support import World, explorer_client, explorer_world, head_hash
+from web_support import World, explorer_client, explorer_world, head_hash, reader_through
 
 
 @pytest.fixture(scope="module")
@@ -16,28 +16,15 @@ def world(ledger: Ledger, investors: dict[str, str], tmp_path_factory: pytest.Te
     return explorer_world(ledger, tmp_path_factory.mktemp("web"))
 
 
-def _reader(url: str, ledger: Ledger) -> Ledger:
-    """A read-only ledger of the session registry through ``url`` (no account), attached to its modules."""
-    deployment = ledger.deployment
-    reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
-    reader.attach(
-        licenses=deployment.licenses,
-        attestations=deployment.attestations,
-        disputes=deployment.disputes,
-        loans=deployment.loans,
-    )
-    return reader
-
-
 def test_the_server_s_verification_fails_through_a_lying_node(
     anvil_node: NodeInfo, ledger: Ledger, world: World
 ) -> None:
     checkpoint = head_hash(ledger)
     url = f"/api/rights/{hex(world.us_token)}/verify?checkpoint={checkpoint}"
-    with explorer_client(world.index_path, _reader(anvil_node.rpc_url, ledger), sync=False) as honest:
+    with explorer_client(world.index_path, reader_through(anvil_node.rpc_url, ledger), sync=False) as honest:
         assert honest.get(url).json()["verdict"] == "verified"
     with lying_proxy(anvil_node.rpc_url, lie="drop", topic=TOPIC_OF["Assigned"]) as (proxy_url, proxy):
-        lied_to = explorer_client(world.index_path, _reader(proxy_url, ledger), sync=False)
+        lied_to = explorer_client(world.index_path, reader_through(proxy_url, ledger), sync=False)
         with lied_to as client:
             report = client.get(url).json()
             page = client.get(f"/rights/{hex(world.us_token)}?checkpoint={checkpoint}&lang=zh-Hans")
