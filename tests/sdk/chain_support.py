@@ -37,3 +37,18 @@ def variant(patent: Patent, suffix: str) -> Patent:
     assert metadata.number is not None
     number = _variants.setdefault((metadata.number, suffix), f"US {next(_variant_numbers):,} B2")
     return metadata.model_copy(update={"number": number}), copies
+
+
+def reader_through(url: str, ledger: Ledger) -> Ledger:
+    """A read-only ledger (no account: nothing to sign) of ``ledger``'s registry through the node at ``url`` (a
+    lying proxy's, say), attached to the deployment's modules as an auditor does (a trusted verify proves exactly
+    the contracts attached)."""
+    deployment = ledger.deployment
+    reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
+    reader.attach(
+        licenses=deployment.licenses,
+        attestations=deployment.attestations,
+        disputes=deployment.disputes,
+        loans=deployment.loans,
+    )
+    return reader

@@ -186,20 +186,6 @@ def index_checksum(path: Path) -> str:
         connection.close()
 
 
-def reader_through(url: str, ledger: Ledger) -> Ledger:
-    """A read-only ledger (no account) of ``ledger``'s registry and modules through the node at ``url`` (a lying
-    proxy's, say): what the explorer is given to verify with."""
-    deployment = ledger.deployment
-    reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
-    reader.attach(
-        licenses=deployment.licenses,
-        attestations=deployment.attestations,
-        disputes=deployment.disputes,
-        loans=deployment.loans,
-    )
-    return reader
-
-
 def head_hash(ledger: Ledger) -> str:
     return "0x" + bytes(ledger.chain.w3.eth.get_block("latest")["hash"]).hex()
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chain_support import reader_through
 from ipledger import (
     CheckpointError,
     ContractRevertError,
@@ -114,20 +115,6 @@ def _sibling(block: dict[str, Any], **fields: str) -> dict[str, Any]:
     return sibling
 
 
-def _reader(url: str, ledger: Ledger) -> Ledger:
-    """A read-only ledger of the session registry through ``url`` (no account: nothing to sign), attached to the
-    deployment's modules as an auditor does (a trusted verify proves exactly the contracts attached)."""
-    deployment = ledger.deployment
-    reader = Ledger.connect(url, registry=ledger.contracts.registry_address, vault=deployment.vault)
-    reader.attach(
-        licenses=deployment.licenses,
-        attestations=deployment.attestations,
-        disputes=deployment.disputes,
-        loans=deployment.loans,
-    )
-    return reader
-
-
 def _contracts(ledger: Ledger) -> int:
     """How many contracts a trusted verify proves for one right: the registry and each module with a history."""
     deployment = ledger.deployment
@@ -184,7 +171,7 @@ def test_slots_and_header_hash_match_the_node(ledger: Ledger, assigned_right: in
 def test_honest_node_passes_every_proof(anvil_node: NodeInfo, ledger: Ledger, assigned_right: int) -> None:
     trusted = _head_hash(ledger)
     with limiting_proxy(anvil_node.rpc_url, max_blocks=2**62) as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=trusted)
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     _assert_honest_proofs(report)
     blocks = _event_blocks(ledger, assigned_right)
@@ -203,7 +190,7 @@ def test_node_hiding_a_freeze_fools_only_the_untrusted_verify(
 ) -> None:
     trusted = _head_hash(ledger)
     with lying_proxy(anvil_node.rpc_url, lie="flags") as (url, proxy):
-        reader = _reader(url, ledger)
+        reader = reader_through(url, ledger)
         fooled = reader.verify(frozen_right)
         told = proxy.lies_told
         report = reader.verify(frozen_right, trust_block_hash=trusted)
@@ -225,7 +212,7 @@ def test_node_hiding_a_self_declared_claim_fools_only_the_untrusted_verify(
 ) -> None:
     trusted = _head_hash(ledger)
     with lying_proxy(anvil_node.rpc_url, lie="flags") as (url, proxy):
-        reader = _reader(url, ledger)
+        reader = reader_through(url, ledger)
         fooled = reader.verify(claimed_right)
         told = proxy.lies_told
         report = reader.verify(claimed_right, trust_block_hash=trusted)
@@ -244,7 +231,7 @@ def test_node_lying_about_the_owner_is_shown_beside_the_proven_one(
 ) -> None:
     trusted = _head_hash(ledger)
     with lying_proxy(anvil_node.rpc_url, lie="owner") as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=trusted)
     assert proxy.lies_told > 0
     owner = ledger.address_of("dev2")
     check = _check(report, "owner_proof")
@@ -266,7 +253,7 @@ def test_node_withholding_a_revoked_life_is_caught(anvil_node: NodeInfo, ledger:
     trusted = _head_hash(ledger)
     assert ledger.verify(reborn_right, trust_block_hash=trusted).verdict == "verified"
     with lying_proxy(anvil_node.rpc_url, lie="before", block=again) as (url, proxy):
-        reader = _reader(url, ledger)
+        reader = reader_through(url, ledger)
         fooled = reader.verify(reborn_right)
         report = reader.verify(reborn_right, trust_block_hash=trusted)
     assert proxy.lies_told > 0
@@ -293,7 +280,7 @@ def test_node_tampering_with_events_is_caught_by_history(
     trusted = _head_hash(ledger)
     options = {"invent_as": TOPIC_OF[invent_as]} if invent_as else {}
     with lying_proxy(anvil_node.rpc_url, lie=lie, topic=TOPIC_OF[event], **options) as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=trusted)
     assert proxy.lies_told > 0
     _assert_unproven(report, "history", detail)
     assert _failed(report) == {"history"}
@@ -306,7 +293,7 @@ def test_node_lying_about_a_blocks_time_is_caught_by_history(
     assigned = _event_blocks(ledger, assigned_right)[1]
     trusted = _head_hash(ledger)
     with lying_proxy(anvil_node.rpc_url, lie="timestamp", block=assigned) as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=trusted)
     assert proxy.lies_told > 0
     _assert_unproven(report, "history", NOT_THE_COMMITMENT)
 
@@ -321,7 +308,7 @@ def test_lie_between_checkpoints_is_caught(
     registered, _, frozen, _ = _event_blocks(ledger, assigned_right)
     checkpoints = [_block(ledger, registered)["hash"], _block(ledger, frozen)["hash"], _head_hash(ledger)]
     with lying_proxy(anvil_node.rpc_url, lie=lie, topic=TOPIC_OF[event]) as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=checkpoints)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=checkpoints)
     assert proxy.lies_told > 0
     _assert_unproven(report, "history", NOT_THE_COMMITMENT)
 
@@ -342,7 +329,7 @@ def test_node_lying_about_the_head_cannot_get_a_verdict_built_on_it(
     assert _event_blocks(ledger, frozen_right)[-1] == head - 2
     trusted = _head_hash(ledger)
     with lying_proxy(anvil_node.rpc_url, lie="latest", block=head - behind) as (url, proxy):
-        reader = _reader(url, ledger)
+        reader = reader_through(url, ledger)
         assert reader.chain.head() == head - behind
         try:
             report = reader.verify(frozen_right, trust_block_hash=trusted)
@@ -362,7 +349,7 @@ def test_node_lying_about_the_head_after_the_checkpoint_verifies_as_of_the_check
     ledger.chain.w3.provider.make_request("anvil_mine", [hex(3)])  # type: ignore[arg-type]
     trusted = _block(ledger, last)["hash"]
     with lying_proxy(anvil_node.rpc_url, lie="latest", block=last + 1) as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=trusted)
     assert proxy.lies_told > 0
     assert report.verdict == "verified" and report.checked_at_block == last
     _assert_honest_proofs(report)
@@ -374,7 +361,7 @@ def test_node_lying_about_the_head_after_the_checkpoint_verifies_as_of_the_check
 def test_node_lying_about_the_chain_id_is_caught(anvil_node: NodeInfo, ledger: Ledger, assigned_right: int) -> None:
     trusted = _head_hash(ledger)
     with chain_id_proxy(anvil_node.rpc_url, reported=1) as (url, proxy):
-        reader = _reader(url, ledger)
+        reader = reader_through(url, ledger)
         assert reader.chain_id == 1
         report = reader.verify(assigned_right, trust_block_hash=trusted)
     assert proxy.methods["eth_chainId"] > 0
@@ -400,7 +387,7 @@ def test_node_forging_a_proof_is_caught(
 ) -> None:
     trusted = _head_hash(ledger)
     with lying_proxy(anvil_node.rpc_url, lie=lie) as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=trusted)
     assert proxy.lies_told > 0
     _assert_unproven(report, name, fragment, trusted)
     assert _failed(report) == {name}
@@ -440,7 +427,7 @@ def test_trusted_walk_does_not_scan_the_chain(
     token, trusted = long_after
     blocks = _event_blocks(ledger, token)
     with limiting_proxy(anvil_node.rpc_url, max_blocks=4) as (url, proxy):
-        report = _reader(url, ledger).verify(token, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(token, trust_block_hash=trusted)
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     assert proxy.methods["eth_getProof"] - _contracts(ledger) in BINDING_PROOFS
     walked = _walk_requests(proxy.get_logs_queries)
@@ -453,7 +440,7 @@ def test_trusted_verify_does_not_scan_the_chain(
 ) -> None:
     token, trusted = long_after
     with limiting_proxy(anvil_node.rpc_url, max_blocks=4) as (url, proxy):
-        report = _reader(url, ledger).verify(token, trust_block_hash=trusted)
+        report = reader_through(url, ledger).verify(token, trust_block_hash=trusted)
     assert report.verdict == "verified"
     assert proxy.methods["eth_getLogs"] < 50, (proxy.methods["eth_getLogs"], proxy.refused, len(proxy.served))
 
@@ -486,7 +473,7 @@ def test_several_checkpoints_are_each_proven(anvil_node: NodeInfo, ledger: Ledge
     checkpoints = _checkpoints(ledger, assigned_right)
     given = [checkpoints[-1], *reversed(checkpoints[:-1]), checkpoints[0].upper().replace("0X", "0x")]
     with limiting_proxy(anvil_node.rpc_url, max_blocks=2**62) as (url, proxy):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=given)
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=given)
     assert report.verdict == "verified", [check for check in report.checks if not check.ok]
     assert report.checked_at_block == ledger.chain.head()
     assert proxy.methods["eth_getProof"] - len(checkpoints) * _contracts(ledger) in BINDING_PROOFS
@@ -526,7 +513,7 @@ def test_two_checkpoints_at_one_height_are_refused(anvil_node: NodeInfo, ledger:
         side_block_proxy(anvil_node.rpc_url, {fork["hash"]: fork}) as (url, proxy),
         pytest.raises(CheckpointError, match=f"both are block {assigned}") as refused,
     ):
-        _reader(url, ledger).verify(assigned_right, trust_block_hash=checkpoints)
+        reader_through(url, ledger).verify(assigned_right, trust_block_hash=checkpoints)
     assert proxy.methods["eth_getBlockByHash"] >= 1
     assert {refused.value.earlier, refused.value.later} == {real["hash"], fork["hash"]}
 
@@ -543,7 +530,7 @@ def test_checkpoint_of_a_fork_with_another_history_is_refused(
         side_block_proxy(anvil_node.rpc_url, {fork["hash"]: fork}, states={registered: assigned}) as (url, proxy),
         pytest.raises(CheckpointError, match="not on one chain") as refused,
     ):
-        _reader(url, ledger).verify(assigned_right, trust_block_hash=[fork["hash"], later])
+        reader_through(url, ledger).verify(assigned_right, trust_block_hash=[fork["hash"], later])
     assert proxy.methods["eth_getBlockByHash"] >= 1
     error = refused.value
     assert (error.earlier, error.earlier_block, error.later) == (fork["hash"], registered, later)
@@ -561,7 +548,7 @@ def test_checkpoint_whose_history_names_a_later_block_is_refused(
         side_block_proxy(anvil_node.rpc_url, {fork["hash"]: fork}, states={registered: assigned}) as (url, _),
         pytest.raises(CheckpointError, match="not on one chain"),
     ):
-        _reader(url, ledger).verify(assigned_right, trust_block_hash=checkpoints)
+        reader_through(url, ledger).verify(assigned_right, trust_block_hash=checkpoints)
 
 
 def test_checkpoint_of_a_fork_the_node_cannot_prove_is_caught(
@@ -572,7 +559,7 @@ def test_checkpoint_of_a_fork_the_node_cannot_prove_is_caught(
     _, assigned, frozen, _ = _event_blocks(ledger, assigned_right)
     fork = _sibling(_block(ledger, assigned), stateRoot=_block(ledger, frozen)["stateRoot"])
     with side_block_proxy(anvil_node.rpc_url, {fork["hash"]: fork}) as (url, _):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=[fork["hash"], _head_hash(ledger)])
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=[fork["hash"], _head_hash(ledger)])
     _assert_unproven(report, "state_proof", fork["hash"])
 
 
@@ -584,7 +571,7 @@ def test_checkpoint_of_a_fork_with_the_same_state_is_not_told_apart(
     assigned = _event_blocks(ledger, assigned_right)[1]
     fork = _sibling(_block(ledger, assigned))
     with side_block_proxy(anvil_node.rpc_url, {fork["hash"]: fork}) as (url, _):
-        report = _reader(url, ledger).verify(assigned_right, trust_block_hash=[fork["hash"], _head_hash(ledger)])
+        report = reader_through(url, ledger).verify(assigned_right, trust_block_hash=[fork["hash"], _head_hash(ledger)])
     assert report.verdict == "verified"
 
 
@@ -596,5 +583,5 @@ def test_untrusted_verify_names_a_malformed_log_from_the_node(
         lying_proxy(anvil_node.rpc_url, lie="alter", topic=TOPIC_OF["RightRegistered"]) as (url, proxy),
         pytest.raises(NodeError, match="malformed RightRegistered log"),
     ):
-        _reader(url, ledger).verify(assigned_right)
+        reader_through(url, ledger).verify(assigned_right)
     assert proxy.lies_told > 0

@@ -20,11 +20,12 @@ from typing import Any
 
 import pytest
 import uvicorn
+from chain_support import reader_through
 from ipledger import Ledger, NodeInfo
 from ipledger.chain._events import TOPIC_OF
 from ipledger.web import create_app
 from rpc_proxy import lying_proxy
-from web_support import World, explorer_world, head_hash, reader_through
+from web_support import World, explorer_world, head_hash
 
 
 @pytest.fixture(scope="module")

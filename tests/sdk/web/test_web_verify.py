@@ -5,10 +5,11 @@ and the page shows it, while an honest node verifies."""
 from __future__ import annotations
 
 import pytest
+from chain_support import reader_through
 from ipledger import Ledger, NodeInfo
 from ipledger.chain._events import TOPIC_OF
 from rpc_proxy import lying_proxy
-from web_support import World, explorer_client, explorer_world, head_hash, reader_through
+from web_support import World, explorer_client, explorer_world, head_hash
 
 
 @pytest.fixture(scope="module")
